@@ -1,0 +1,99 @@
+"""What an expression can see while it is evaluated: beans, variables, functions and the time."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any, Protocol, runtime_checkable
+
+from engine.el.datetime_value import DateTimeValue, require_now
+
+
+class _Missing:
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+MISSING: Any = _Missing()
+
+
+@runtime_checkable
+class VariableScope(Protocol):
+    """The runtime's view of the variables visible from an execution or a task."""
+
+    def has_variable(self, name: str) -> bool: ...
+
+    def get_variable(self, name: str) -> Any: ...
+
+
+VariableLookup = Callable[[str], Any]
+"""A callable resolver: returns the variable's value, raises ``KeyError`` when there is none."""
+
+Variables = VariableScope | Mapping[str, Any] | VariableLookup
+
+
+def _lookup_from(variables: Variables | None) -> Callable[[str], Any]:
+    """Normalise the variable source to one function returning the value or ``MISSING``."""
+    if variables is None:
+        return lambda name: MISSING
+    if isinstance(variables, Mapping):
+        mapping = variables
+        return lambda name: mapping.get(name, MISSING)
+    if isinstance(variables, VariableScope):
+        scope = variables
+
+        def from_scope(name: str) -> Any:
+            if scope.has_variable(name):
+                return scope.get_variable(name)
+            return MISSING
+
+        return from_scope
+    resolver = variables
+
+    def from_callable(name: str) -> Any:
+        try:
+            return resolver(name)
+        except KeyError:
+            return MISSING
+
+    return from_callable
+
+
+class EvaluationContext:
+    """Everything an evaluation may read. Built by the runtime for one evaluation (or a few).
+
+    Identifiers resolve in this order: ``beans`` (``execution``, ``task``, registered beans),
+    then variables; an identifier found in neither is an error, as in Camunda.
+    ``now`` is the engine's clock for this command; ``now()`` and ``dateTime()`` return it,
+    evaluation never reads the system clock. ``functions`` adds to (or overrides) the defaults.
+    """
+
+    __slots__ = ("beans", "functions", "lookup_variable", "now", "variables")
+
+    def __init__(
+        self,
+        variables: Variables | None = None,
+        *,
+        beans: Mapping[str, object] | None = None,
+        functions: Mapping[str, Callable[..., Any]] | None = None,
+        now: datetime | None = None,
+    ) -> None:
+        self.variables = variables
+        self.beans: Mapping[str, object] = beans if beans is not None else {}
+        self.now = now
+        self.lookup_variable = _lookup_from(variables)
+        self.functions: Mapping[str, Callable[..., Any]] = _default_functions(self)
+        if functions:
+            self.functions = {**self.functions, **functions}
+
+
+def _default_functions(context: EvaluationContext) -> dict[str, Callable[..., Any]]:
+    def now() -> datetime:
+        return require_now(context.now, "now")
+
+    def date_time() -> DateTimeValue:
+        return DateTimeValue(require_now(context.now, "dateTime"))
+
+    return {"now": now, "dateTime": date_time}
