@@ -1,0 +1,40 @@
+"""The one WebSocket a browser opens for live updates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+# Close code for "not authenticated" (4000-4999 are free for applications).
+CLOSE_UNAUTHENTICATED = 4401
+
+
+def user_group(user_id: int) -> str:
+    """The channel group that carries events meant for one user."""
+    return f"user.{user_id}"
+
+
+class LiveConsumer(AsyncJsonWebsocketConsumer):
+    """Authenticates the browser, joins its groups and forwards typed live messages."""
+
+    groups: list[str] = []
+
+    async def connect(self) -> None:
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
+        self.joined = [user_group(user.pk)]
+        for group in self.joined:
+            await self.channel_layer.group_add(group, self.channel_name)
+        await self.accept()
+        await self.send_json({"type": "hello", "user": user.get_username(), "seq": 0})
+
+    async def disconnect(self, code: int) -> None:
+        for group in getattr(self, "joined", []):
+            await self.channel_layer.group_discard(group, self.channel_name)
+
+    async def live_event(self, message: dict[str, Any]) -> None:
+        """Forward a `{"type": "live.event", "event": {...}}` group message to the browser."""
+        await self.send_json(message["event"])

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# `make test`: install everything, find or start PostgreSQL and Redis, lint, run the whole suite.
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/services.sh"
+
+ensure_python requirements.txt requirements-dev.txt
+ensure_npm
+
+step "system packages (chromium, PostgreSQL and Redis clients)"
+apt_install chromium postgresql-client redis-tools
+test -x /usr/bin/chromium
+
+start_postgres
+start_redis
+
+step "lint (ruff)"
+"$VENV/bin/ruff" check --quiet .
+
+step "pytest: engine, REST, channels, Celery (PostgreSQL, Redis)"
+"$VENV/bin/pytest" -m "not browser" "$@"
+
+step "pytest: browser tests (Playwright driving /usr/bin/chromium)"
+"$VENV/bin/pytest" -m browser "$@"
+
+step "all tests passed"

@@ -1,0 +1,81 @@
+"""The live-update WebSocket: only authenticated browsers connect, and group events reach them."""
+
+import pytest
+from asgiref.sync import sync_to_async
+from channels.layers import get_channel_layer
+from channels.testing import WebsocketCommunicator
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+
+from cockpit.consumers import CLOSE_UNAUTHENTICATED, user_group
+from config.asgi import application
+from identity.demo import ensure_demo_user
+
+pytestmark = pytest.mark.django_db(transaction=True)
+ORIGIN = (b"origin", b"http://127.0.0.1")
+
+
+@sync_to_async
+def session_cookie_for_demo() -> tuple[int, bytes]:
+    user = ensure_demo_user()
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return user.pk, f"{settings.SESSION_COOKIE_NAME}={session.session_key}".encode()
+
+
+async def test_socket_without_a_session_is_refused():
+    communicator = WebsocketCommunicator(application, "/ws/live/", headers=[ORIGIN])
+    connected, code = await communicator.connect()
+    assert not connected
+    assert code == CLOSE_UNAUTHENTICATED
+
+
+async def test_socket_from_another_origin_is_refused():
+    _, cookie = await session_cookie_for_demo()
+    headers = [(b"origin", b"http://evil.example"), (b"cookie", cookie)]
+    communicator = WebsocketCommunicator(application, "/ws/live/", headers=headers)
+    connected, _ = await communicator.connect()
+    assert not connected
+
+
+async def _hello_then_group_event() -> None:
+    user_id, cookie = await session_cookie_for_demo()
+    communicator = WebsocketCommunicator(
+        application, "/ws/live/", headers=[ORIGIN, (b"cookie", cookie)]
+    )
+    connected, _ = await communicator.connect()
+    assert connected
+    assert await communicator.receive_json_from(timeout=5) == {
+        "type": "hello",
+        "user": "demo",
+        "seq": 0,
+    }
+
+    event = {"type": "task.created", "taskId": "t-1", "seq": 1}
+    await get_channel_layer().group_send(
+        user_group(user_id), {"type": "live.event", "event": event}
+    )
+    assert await communicator.receive_json_from(timeout=5) == event
+    await communicator.disconnect()
+
+
+async def test_authenticated_socket_receives_its_users_events_on_the_in_memory_layer(settings):
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    await _hello_then_group_event()
+
+
+async def test_authenticated_socket_receives_its_users_events_through_redis(
+    settings, redis_url, channel_prefix
+):
+    settings.CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [redis_url], "prefix": channel_prefix},
+        }
+    }
+    assert type(get_channel_layer()).__name__ == "RedisChannelLayer"
+    await _hello_then_group_event()

@@ -1,0 +1,42 @@
+"""Fixtures shared by all tests: real services, live servers, users."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from django.contrib.auth.models import User
+
+from identity.demo import ensure_demo_user
+from tests import live
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    url = os.environ.get("REDIS_URL", "")
+    if not url:
+        pytest.fail(
+            "REDIS_URL is not set: run the suite with `make test`, which finds or starts Redis"
+        )
+    return url
+
+
+@pytest.fixture(scope="session")
+def channel_prefix() -> str:
+    # xdist workers and parallel runs share one Redis: each gets its own channel-layer prefix.
+    return f"legato-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-{os.getpid()}"
+
+
+@pytest.fixture(scope="session")
+def live_server_url(
+    django_db_setup: None, django_db_blocker: object, redis_url: str, channel_prefix: str
+) -> Iterator[str]:
+    """Legato served by daphne in its own process, on the test database and the real Redis."""
+    with live.daphne_server(channel_prefix) as url:
+        yield url
+
+
+@pytest.fixture
+def demo_user(db: None) -> User:
+    return ensure_demo_user()
