@@ -38,7 +38,7 @@ ensure_python() {
   fi
   local stamp="$VENV/.legato-$(basename "${reqs[-1]}").sha"
   if ! stamp_ok "$stamp" "${reqs[@]}"; then
-    "$PY" -m pip install --quiet --disable-pip-version-check -r "${reqs[-1]}"
+    "$PY" -m pip install -qq --disable-pip-version-check -r "${reqs[-1]}"
     write_stamp "$stamp" "${reqs[@]}"
   fi
 }
