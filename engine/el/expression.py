@@ -6,8 +6,11 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
+from engine.el.compiler import compile_node
 from engine.el.context import EvaluationContext
 from engine.el.errors import ExpressionError
+from engine.el.nodes import Literal
+from engine.el.parser import parse
 
 MAX_EXPRESSION_LENGTH = 64 * 1024
 
@@ -54,6 +57,11 @@ def compile_script(text: str) -> Expression:
 
 @lru_cache(maxsize=4096)
 def _compile_cached(text: str) -> Expression:
-    if "${" not in text and "#{" not in text:
-        return Expression(text, lambda context: text, is_literal=True)
-    raise ExpressionError("Expressions are not implemented yet", text)
+    try:
+        tree = parse(text)
+        run = compile_node(tree)
+    except ExpressionError as error:
+        if not error.expression:
+            error.expression = text
+        raise
+    return Expression(text, run, is_literal=isinstance(tree, Literal))
