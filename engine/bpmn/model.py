@@ -629,9 +629,7 @@ class Process:
     documentation: str | None = None
     line: int | None = None
     # Flat indexes over all nested scopes.
-    _nodes: Mapping[str, FlowNode] = field(
-        default_factory=lambda: MappingProxyType({}), repr=False
-    )
+    _nodes: Mapping[str, FlowNode] = field(default_factory=lambda: MappingProxyType({}), repr=False)
     _flows: Mapping[str, SequenceFlow] = field(
         default_factory=lambda: MappingProxyType({}), repr=False
     )
