@@ -1,0 +1,40 @@
+"""Errors of the engine's service API; the REST layer maps each to Camunda's type and status."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from engine.bpmn.errors import BpmnProblem
+
+
+class EngineError(Exception):
+    """Base of every error a service call reports (Camunda: ProcessEngineException)."""
+
+    camunda_type = "ProcessEngineException"
+
+
+class NotFoundError(EngineError):
+    """The named deployment, definition, instance, task ... does not exist."""
+
+    camunda_type = "InvalidRequestException"
+
+
+class BadRequestError(EngineError):
+    """The call's arguments cannot be used; nothing was changed."""
+
+    camunda_type = "InvalidRequestException"
+
+
+class DeploymentError(EngineError):
+    """A deployment was refused; `problems` lists every reason in every resource."""
+
+    camunda_type = "ParseException"
+
+    def __init__(self, problems: Sequence[BpmnProblem]) -> None:
+        self.problems = tuple(problems)
+        lines = "\n".join(f"  {problem}" for problem in self.problems)
+        count = len(self.problems)
+        super().__init__(
+            f"ENGINE-09005 Could not parse BPMN process. Errors: {count} problem"
+            f"{'s' if count != 1 else ''}:\n{lines}"
+        )

@@ -1,0 +1,172 @@
+"""ORM rows of the engine. Only `engine.store` and the services in `engine.services` write them."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class ResourceType(models.TextChoices):
+    BPMN = "bpmn"
+    DMN = "dmn"
+    FORM = "form"
+    OTHER = "other"
+
+
+class Deployment(models.Model):
+    """One atomic upload of resources (Camunda: ACT_RE_DEPLOYMENT)."""
+
+    id = models.CharField(primary_key=True, max_length=64)
+    name = models.CharField(max_length=255, blank=True, default="")
+    source = models.CharField(max_length=255, blank=True, default="")
+    tenant_id = models.CharField(max_length=64, null=True, blank=True)
+    deployment_time = models.DateTimeField()
+    deployed_by = models.CharField(max_length=150, blank=True, default="")
+
+    class Meta:
+        indexes = [models.Index(fields=["name", "-deployment_time"], name="deployment_name_time")]
+
+    def __str__(self) -> str:
+        return f"{self.name or self.id}"
+
+
+class Resource(models.Model):
+    """A file of a deployment, kept byte for byte (the Modeler's XML is served back unchanged)."""
+
+    id = models.CharField(primary_key=True, max_length=64)
+    deployment = models.ForeignKey(Deployment, related_name="resources", on_delete=models.CASCADE)
+    name = models.CharField(max_length=255)
+    type = models.CharField(max_length=8, choices=ResourceType.choices)
+    content = models.BinaryField()
+    content_hash = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["deployment", "name"], name="resource_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProcessDefinition(models.Model):
+    """One version of one process key (Camunda: ACT_RE_PROCDEF); id is `key:version:uuid`."""
+
+    id = models.CharField(primary_key=True, max_length=255)
+    key = models.CharField(max_length=255)
+    name = models.CharField(max_length=255, null=True, blank=True)
+    version = models.PositiveIntegerField()
+    version_tag = models.CharField(max_length=255, null=True, blank=True)
+    category = models.CharField(max_length=255, null=True, blank=True)
+    description = models.TextField(null=True, blank=True)
+    deployment = models.ForeignKey(
+        Deployment, related_name="process_definitions", on_delete=models.CASCADE
+    )
+    resource_name = models.CharField(max_length=255)
+    tenant_id = models.CharField(max_length=64, null=True, blank=True)
+    suspended = models.BooleanField(default=False)
+    history_time_to_live = models.PositiveIntegerField(null=True, blank=True)
+    startable_in_tasklist = models.BooleanField(default=True)
+    has_start_form = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key", "version"],
+                condition=models.Q(tenant_id__isnull=True),
+                name="procdef_unique_key_version",
+            ),
+            models.UniqueConstraint(
+                fields=["key", "version", "tenant_id"],
+                condition=models.Q(tenant_id__isnull=False),
+                name="procdef_unique_tenant_key_version",
+            ),
+        ]
+        indexes = [models.Index(fields=["key", "-version"], name="procdef_key_version")]
+
+    def __str__(self) -> str:
+        return self.id
+
+
+class EngineProperty(models.Model):
+    """Named engine-wide values; the `deployment.lock` row serialises deployments (as Camunda)."""
+
+    name = models.CharField(primary_key=True, max_length=64)
+    value = models.CharField(max_length=255, blank=True, default="")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OperationType(models.TextChoices):
+    """Camunda's user operation types (UserOperationLogEntry.OPERATION_TYPE_*)."""
+
+    CREATE = "Create"
+    DELETE = "Delete"
+
+
+class EntityType(models.TextChoices):
+    DEPLOYMENT = "Deployment"
+    PROCESS_DEFINITION = "ProcessDefinition"
+    PROCESS_INSTANCE = "ProcessInstance"
+    TASK = "Task"
+    VARIABLE = "Variable"
+    JOB = "Job"
+    EXTERNAL_TASK = "ExternalTask"
+    INCIDENT = "Incident"
+
+
+class UserOperationLog(models.Model):
+    """Who changed what, when (Camunda: ACT_HI_OP_LOG); written in the same transaction.
+
+    One operation writes one row per changed property, all sharing `operation_id`.
+    """
+
+    operation_id = models.CharField(max_length=64, db_index=True)
+    operation_type = models.CharField(max_length=64)
+    entity_type = models.CharField(max_length=64)
+    category = models.CharField(max_length=64, default="Operator")
+    property = models.CharField(max_length=64, null=True, blank=True)
+    org_value = models.TextField(null=True, blank=True)
+    new_value = models.TextField(null=True, blank=True)
+    user_id = models.CharField(max_length=150, null=True, blank=True)
+    timestamp = models.DateTimeField(db_index=True)
+    deployment_id = models.CharField(max_length=64, null=True, blank=True)
+    process_definition_id = models.CharField(max_length=255, null=True, blank=True)
+    process_definition_key = models.CharField(max_length=255, null=True, blank=True)
+    process_instance_id = models.CharField(max_length=64, null=True, blank=True, db_index=True)
+    task_id = models.CharField(max_length=64, null=True, blank=True)
+    job_id = models.CharField(max_length=64, null=True, blank=True)
+    annotation = models.TextField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.operation_type} {self.entity_type} by {self.user_id}"
+
+
+class ProcessInstance(models.Model):
+    """A running process instance: the unit of consistency (Camunda: the root ACT_RU_EXECUTION).
+
+    `state` holds the interpreter's execution tree as JSON; `revision` is the optimistic lock
+    a command checks when it saves (a command that lost a race is re-run from fresh state).
+    """
+
+    id = models.CharField(primary_key=True, max_length=64)
+    process_definition = models.ForeignKey(
+        ProcessDefinition, related_name="instances", on_delete=models.PROTECT
+    )
+    business_key = models.CharField(max_length=255, null=True, blank=True)
+    super_process_instance_id = models.CharField(max_length=64, null=True, blank=True)
+    super_execution_id = models.CharField(max_length=64, null=True, blank=True)
+    state = models.JSONField()
+    revision = models.PositiveIntegerField(default=1)
+    start_time = models.DateTimeField()
+    start_user_id = models.CharField(max_length=150, null=True, blank=True)
+    suspended = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["business_key"], name="instance_business_key"),
+            models.Index(fields=["super_process_instance_id"], name="instance_super"),
+        ]
+
+    def __str__(self) -> str:
+        return self.id

@@ -1,0 +1,291 @@
+"""Deploy resources atomically and version their process definitions (Camunda's DeployCmd)."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from engine import definitions
+from engine.bpmn.errors import BpmnParseError, BpmnProblem
+from engine.bpmn.model import Definitions, Process
+from engine.bpmn.parser import parse_bpmn
+from engine.errors import BadRequestError, DeploymentError, EngineError, NotFoundError
+from engine.models import (
+    Deployment,
+    EngineProperty,
+    EntityType,
+    OperationType,
+    ProcessDefinition,
+    Resource,
+    ResourceType,
+)
+from engine.services.instances import delete_instances_of_definitions, running_instance_count
+from engine.services.oplog import OperationLog
+
+# Camunda keeps ids of definitions within 64 characters; longer `key:version:uuid` ids
+# fall back to the bare uuid (ProcessDefinitionEntity id generation).
+MAX_DEFINITION_ID = 64
+_SUFFIXES = (
+    (".bpmn20.xml", ResourceType.BPMN),
+    (".bpmn", ResourceType.BPMN),
+    (".dmn11.xml", ResourceType.DMN),
+    (".dmn", ResourceType.DMN),
+    (".form", ResourceType.FORM),
+)
+
+
+@dataclass(frozen=True)
+class ResourceInput:
+    """A file to deploy: its name (its suffix decides its type) and its bytes."""
+
+    name: str
+    content: bytes
+
+
+@dataclass(frozen=True)
+class DeploymentResult:
+    deployment: Deployment
+    # Definitions created by this call; empty when duplicate filtering returned an old deployment.
+    process_definitions: tuple[ProcessDefinition, ...]
+    # True when duplicate filtering found nothing new and returned the latest same-named deployment.
+    is_duplicate: bool = False
+
+
+def resource_type(name: str) -> ResourceType:
+    lower = name.lower()
+    return next((kind for suffix, kind in _SUFFIXES if lower.endswith(suffix)), ResourceType.OTHER)
+
+
+def deploy(
+    resources: Sequence[ResourceInput],
+    *,
+    name: str = "",
+    source: str = "",
+    tenant_id: str | None = None,
+    enable_duplicate_filtering: bool = False,
+    deploy_changed_only: bool = False,
+    user_id: str | None = None,
+    now: datetime | None = None,
+) -> DeploymentResult:
+    """Deploy all resources or none; each new process model becomes its key's next version.
+
+    Every BPMN resource is parsed and validated before anything is written; all problems of
+    all resources are reported together in one DeploymentError.
+    """
+    now = now or timezone.now()
+    _check_names(resources)
+    parsed = _parse_all(resources)
+    enable_duplicate_filtering = enable_duplicate_filtering or deploy_changed_only
+
+    with transaction.atomic():
+        # Serialise deployments so that two deploys of one key never take the same version.
+        EngineProperty.objects.get_or_create(name="deployment.lock")
+        EngineProperty.objects.select_for_update().get(name="deployment.lock")
+
+        to_deploy = list(resources)
+        if enable_duplicate_filtering:
+            changed = _changed_resources(resources, name, tenant_id)
+            if not changed:
+                existing = _latest_deployment(name, tenant_id)
+                if existing is not None:
+                    return DeploymentResult(existing, (), is_duplicate=True)
+            elif deploy_changed_only:
+                to_deploy = changed
+
+        deployment = Deployment.objects.create(
+            id=str(uuid.uuid4()),
+            name=name,
+            source=source,
+            tenant_id=tenant_id,
+            deployment_time=now,
+            deployed_by=user_id or "",
+        )
+        Resource.objects.bulk_create(
+            Resource(
+                id=str(uuid.uuid4()),
+                deployment=deployment,
+                name=resource.name,
+                type=resource_type(resource.name),
+                content=resource.content,
+                content_hash=_hash(resource.content),
+            )
+            for resource in to_deploy
+        )
+        new_definitions = _create_definitions(deployment, to_deploy, parsed, tenant_id)
+        _log_deployment(deployment, user_id, enable_duplicate_filtering, deploy_changed_only, now)
+
+    models = {row.id: parsed[row.resource_name].process(row.key) for row in new_definitions}
+    transaction.on_commit(lambda: definitions.remember(models))
+    return DeploymentResult(deployment, tuple(new_definitions))
+
+
+def delete_deployment(
+    deployment_id: str, *, cascade: bool = False, user_id: str | None = None
+) -> None:
+    """Delete a deployment; refused while instances of its definitions run, unless cascade."""
+    with transaction.atomic():
+        deployment = Deployment.objects.select_for_update().filter(pk=deployment_id).first()
+        if deployment is None:
+            raise NotFoundError(f"Deployment with id '{deployment_id}' does not exist")
+        definition_ids = list(deployment.process_definitions.values_list("id", flat=True))
+        running = running_instance_count(definition_ids)
+        if running and not cascade:
+            raise EngineError(
+                f"Deployment '{deployment_id}' has {running} running process instance"
+                f"{'s' if running != 1 else ''}: delete with cascade to delete them too"
+            )
+        if running:
+            delete_instances_of_definitions(
+                definition_ids, reason="Deployment deleted", user_id=user_id
+            )
+        OperationLog(user_id, OperationType.DELETE, EntityType.DEPLOYMENT).add(
+            "cascade", new_value=str(cascade).lower(), deployment_id=deployment_id
+        ).save()
+        deployment.delete()
+    transaction.on_commit(lambda: definitions.forget(definition_ids))
+
+
+def _check_names(resources: Sequence[ResourceInput]) -> None:
+    if not resources:
+        raise BadRequestError("A deployment needs at least one resource")
+    seen: set[str] = set()
+    for resource in resources:
+        if not resource.name:
+            raise BadRequestError("Every resource of a deployment needs a name")
+        if resource.name in seen:
+            raise BadRequestError(f"The deployment contains the resource '{resource.name}' twice")
+        seen.add(resource.name)
+
+
+def _parse_all(resources: Sequence[ResourceInput]) -> dict[str, Definitions]:
+    parsed: dict[str, Definitions] = {}
+    problems: list[BpmnProblem] = []
+    keys: dict[str, str] = {}
+    for resource in resources:
+        if resource_type(resource.name) is not ResourceType.BPMN:
+            continue
+        try:
+            result = parse_bpmn(resource.content, resource.name)
+        except BpmnParseError as error:
+            problems.extend(error.problems)
+            continue
+        parsed[resource.name] = result
+        for process in result.executable_processes:
+            if process.id in keys:
+                problems.append(
+                    BpmnProblem(
+                        process.id,
+                        f"process key '{process.id}' is also defined in '{keys[process.id]}'; "
+                        "one deployment may hold each key once",
+                        process.line,
+                        resource.name,
+                    )
+                )
+            keys[process.id] = resource.name
+    if problems:
+        raise DeploymentError(problems)
+    return parsed
+
+
+def _hash(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+def _changed_resources(
+    resources: Sequence[ResourceInput], name: str, tenant_id: str | None
+) -> list[ResourceInput]:
+    """Resources that differ from the latest resource of the same name in same-named deployments."""
+    latest: dict[str, str] = {}
+    rows = (
+        Resource.objects.filter(
+            deployment__name=name,
+            deployment__tenant_id=tenant_id,
+            name__in=[resource.name for resource in resources],
+        )
+        .order_by("name", "-deployment__deployment_time")
+        .values_list("name", "content_hash")
+    )
+    for resource_name, content_hash in rows:
+        latest.setdefault(resource_name, content_hash)
+    return [r for r in resources if latest.get(r.name) != _hash(r.content)]
+
+
+def _latest_deployment(name: str, tenant_id: str | None) -> Deployment | None:
+    return (
+        Deployment.objects.filter(name=name, tenant_id=tenant_id)
+        .order_by("-deployment_time")
+        .first()
+    )
+
+
+def _create_definitions(
+    deployment: Deployment,
+    resources: Sequence[ResourceInput],
+    parsed: dict[str, Definitions],
+    tenant_id: str | None,
+) -> list[ProcessDefinition]:
+    processes: list[tuple[str, Definitions, Process]] = [
+        (resource.name, parsed[resource.name], process)
+        for resource in resources
+        if resource.name in parsed
+        for process in parsed[resource.name].executable_processes
+    ]
+    latest = dict(
+        ProcessDefinition.objects.filter(
+            key__in=[process.id for _, _, process in processes], tenant_id=tenant_id
+        )
+        .values("key")
+        .annotate(latest=Max("version"))
+        .values_list("key", "latest")
+    )
+    rows = []
+    for resource_name, parsed_file, process in processes:
+        version = latest.get(process.id, 0) + 1
+        definition_id = f"{process.id}:{version}:{uuid.uuid4()}"
+        if len(definition_id) > MAX_DEFINITION_ID:
+            definition_id = str(uuid.uuid4())
+        start = process.initial_start_event
+        rows.append(
+            ProcessDefinition(
+                id=definition_id,
+                key=process.id,
+                name=process.name,
+                version=version,
+                version_tag=process.version_tag,
+                category=parsed_file.target_namespace,
+                description=process.documentation,
+                deployment=deployment,
+                resource_name=resource_name,
+                tenant_id=tenant_id,
+                history_time_to_live=process.history_time_to_live,
+                startable_in_tasklist=process.is_startable_in_tasklist,
+                has_start_form=bool(
+                    start and (start.form_key or start.form_ref or start.form_fields)
+                ),
+            )
+        )
+    return ProcessDefinition.objects.bulk_create(rows)
+
+
+def _log_deployment(
+    deployment: Deployment,
+    user_id: str | None,
+    duplicate_filtering: bool,
+    changed_only: bool,
+    now: datetime,
+) -> None:
+    # Camunda logs a deployment with these two properties (UserOperationLogEntry for Create).
+    OperationLog(user_id, OperationType.CREATE, EntityType.DEPLOYMENT, now=now).add(
+        "duplicateFilterEnabled",
+        new_value=str(duplicate_filtering).lower(),
+        deployment_id=deployment.id,
+    ).add(
+        "deployChangedOnly", new_value=str(changed_only).lower(), deployment_id=deployment.id
+    ).save()
