@@ -14,13 +14,14 @@ from django.utils import timezone
 
 from engine import definitions
 from engine.bpmn.errors import BpmnParseError, BpmnProblem
-from engine.bpmn.model import Definitions, Process
+from engine.bpmn.model import Definitions, EventKind, Process
 from engine.bpmn.parser import parse_bpmn
 from engine.errors import BadRequestError, DeploymentError, EngineError, NotFoundError
 from engine.models import (
     Deployment,
     EngineProperty,
     EntityType,
+    EventSubscription,
     OperationType,
     ProcessDefinition,
     Resource,
@@ -119,6 +120,8 @@ def deploy(
             for resource in to_deploy
         )
         new_definitions = _create_definitions(deployment, to_deploy, parsed, tenant_id)
+        models = {row.id: parsed[row.resource_name].process(row.key) for row in new_definitions}
+        _subscribe_start_events(new_definitions, models, parsed, now)
         _log_deployment(deployment, user_id, enable_duplicate_filtering, deploy_changed_only, now)
 
     models = {row.id: parsed[row.resource_name].process(row.key) for row in new_definitions}
@@ -272,6 +275,45 @@ def _create_definitions(
             )
         )
     return ProcessDefinition.objects.bulk_create(rows)
+
+
+def _subscribe_start_events(
+    rows: Sequence[ProcessDefinition],
+    models: dict[str, Process],
+    parsed: dict[str, Definitions],
+    now: datetime,
+) -> None:
+    """Message and signal start events of the new versions take over from older versions.
+
+    As in Camunda, only the latest version of a key is started by a message or signal.
+    """
+    keys = [row.key for row in rows]
+    EventSubscription.objects.filter(
+        process_instance_id__isnull=True,
+        process_definition_id__in=ProcessDefinition.objects.filter(key__in=keys).values("id"),
+    ).delete()
+    subscriptions = []
+    for row in rows:
+        file = parsed[row.resource_name]
+        for start in models[row.id].start_events:
+            definition = start.definition
+            if definition.kind is EventKind.MESSAGE and definition.message_ref:
+                name = file.messages[definition.message_ref].name
+            elif definition.kind is EventKind.SIGNAL and definition.signal_ref:
+                name = file.signals[definition.signal_ref].name
+            else:
+                continue
+            subscriptions.append(
+                EventSubscription(
+                    id=str(uuid.uuid4()),
+                    event_type=definition.kind.value,
+                    event_name=name,
+                    activity_id=start.id,
+                    process_definition_id=row.id,
+                    created=now,
+                )
+            )
+    EventSubscription.objects.bulk_create(subscriptions)
 
 
 def _log_deployment(

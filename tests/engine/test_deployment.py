@@ -7,7 +7,13 @@ from django.db import connection
 
 from engine import definitions
 from engine.errors import BadRequestError, DeploymentError, NotFoundError
-from engine.models import Deployment, ProcessDefinition, Resource, UserOperationLog
+from engine.models import (
+    Deployment,
+    EventSubscription,
+    ProcessDefinition,
+    Resource,
+    UserOperationLog,
+)
 from engine.queries import (
     get_latest_process_definition,
     get_process_definition_xml,
@@ -193,3 +199,23 @@ def test_concurrent_deployments_of_one_key_take_distinct_versions():
         thread.join()
     assert errors == []
     assert sorted(d.version for d in list_process_definitions(key="invoice")) == [1, 2, 3, 4]
+
+
+MESSAGE_START = """<bpmn:process id="orders" isExecutable="true">
+  <bpmn:startEvent id="OrderReceived">
+    <bpmn:messageEventDefinition messageRef="Msg" />
+  </bpmn:startEvent>
+  <bpmn:sequenceFlow id="f1" sourceRef="OrderReceived" targetRef="End" />
+  <bpmn:endEvent id="End" />
+</bpmn:process>"""
+
+
+def test_message_start_events_of_the_latest_version_are_subscribed():
+    message = '<bpmn:message id="Msg" name="order-received" />'
+    first = deploy([ResourceInput("o.bpmn", bpmn_document(MESSAGE_START, extra=message))])
+    second = deploy([ResourceInput("o.bpmn", bpmn_document(MESSAGE_START, extra=message))])
+    (subscription,) = EventSubscription.objects.filter(process_instance_id__isnull=True)
+    assert (subscription.event_type, subscription.event_name) == ("message", "order-received")
+    assert subscription.activity_id == "OrderReceived"
+    assert subscription.process_definition_id == second.process_definitions[0].id
+    assert first.process_definitions[0].id != subscription.process_definition_id

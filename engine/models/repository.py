@@ -1,4 +1,4 @@
-"""ORM rows of the engine. Only `engine.store` and the services in `engine.services` write them."""
+"""Deployed things: deployments, their resources, process definitions (Camunda ACT_RE_*)."""
 
 from __future__ import annotations
 
@@ -95,78 +95,3 @@ class EngineProperty(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class OperationType(models.TextChoices):
-    """Camunda's user operation types (UserOperationLogEntry.OPERATION_TYPE_*)."""
-
-    CREATE = "Create"
-    DELETE = "Delete"
-
-
-class EntityType(models.TextChoices):
-    DEPLOYMENT = "Deployment"
-    PROCESS_DEFINITION = "ProcessDefinition"
-    PROCESS_INSTANCE = "ProcessInstance"
-    TASK = "Task"
-    VARIABLE = "Variable"
-    JOB = "Job"
-    EXTERNAL_TASK = "ExternalTask"
-    INCIDENT = "Incident"
-
-
-class UserOperationLog(models.Model):
-    """Who changed what, when (Camunda: ACT_HI_OP_LOG); written in the same transaction.
-
-    One operation writes one row per changed property, all sharing `operation_id`.
-    """
-
-    operation_id = models.CharField(max_length=64, db_index=True)
-    operation_type = models.CharField(max_length=64)
-    entity_type = models.CharField(max_length=64)
-    category = models.CharField(max_length=64, default="Operator")
-    property = models.CharField(max_length=64, null=True, blank=True)
-    org_value = models.TextField(null=True, blank=True)
-    new_value = models.TextField(null=True, blank=True)
-    user_id = models.CharField(max_length=150, null=True, blank=True)
-    timestamp = models.DateTimeField(db_index=True)
-    deployment_id = models.CharField(max_length=64, null=True, blank=True)
-    process_definition_id = models.CharField(max_length=255, null=True, blank=True)
-    process_definition_key = models.CharField(max_length=255, null=True, blank=True)
-    process_instance_id = models.CharField(max_length=64, null=True, blank=True, db_index=True)
-    task_id = models.CharField(max_length=64, null=True, blank=True)
-    job_id = models.CharField(max_length=64, null=True, blank=True)
-    annotation = models.TextField(null=True, blank=True)
-
-    def __str__(self) -> str:
-        return f"{self.operation_type} {self.entity_type} by {self.user_id}"
-
-
-class ProcessInstance(models.Model):
-    """A running process instance: the unit of consistency (Camunda: the root ACT_RU_EXECUTION).
-
-    `state` holds the interpreter's execution tree as JSON; `revision` is the optimistic lock
-    a command checks when it saves (a command that lost a race is re-run from fresh state).
-    """
-
-    id = models.CharField(primary_key=True, max_length=64)
-    process_definition = models.ForeignKey(
-        ProcessDefinition, related_name="instances", on_delete=models.PROTECT
-    )
-    business_key = models.CharField(max_length=255, null=True, blank=True)
-    super_process_instance_id = models.CharField(max_length=64, null=True, blank=True)
-    super_execution_id = models.CharField(max_length=64, null=True, blank=True)
-    state = models.JSONField()
-    revision = models.PositiveIntegerField(default=1)
-    start_time = models.DateTimeField()
-    start_user_id = models.CharField(max_length=150, null=True, blank=True)
-    suspended = models.BooleanField(default=False)
-
-    class Meta:
-        indexes = [
-            models.Index(fields=["business_key"], name="instance_business_key"),
-            models.Index(fields=["super_process_instance_id"], name="instance_super"),
-        ]
-
-    def __str__(self) -> str:
-        return self.id

@@ -1,0 +1,182 @@
+"""History rows (Camunda ACT_HI_*): append-only, written in the command's transaction.
+
+They outlive the runtime rows, so a finished instance stays fully inspectable.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class InstanceStatus(models.TextChoices):
+    ACTIVE = "ACTIVE"
+    SUSPENDED = "SUSPENDED"
+    COMPLETED = "COMPLETED"
+    EXTERNALLY_TERMINATED = "EXTERNALLY_TERMINATED"
+    INTERNALLY_TERMINATED = "INTERNALLY_TERMINATED"
+
+
+class HistoricProcessInstance(models.Model):
+    id = models.CharField(primary_key=True, max_length=64)
+    business_key = models.CharField(max_length=255, null=True, blank=True)
+    process_definition_id = models.CharField(max_length=255)
+    process_definition_key = models.CharField(max_length=255)
+    process_definition_name = models.CharField(max_length=255, null=True, blank=True)
+    process_definition_version = models.PositiveIntegerField()
+    start_time = models.DateTimeField()
+    end_time = models.DateTimeField(null=True, blank=True)
+    duration_ms = models.BigIntegerField(null=True, blank=True)
+    start_user_id = models.CharField(max_length=150, null=True, blank=True)
+    start_activity_id = models.CharField(max_length=255, null=True, blank=True)
+    end_activity_id = models.CharField(max_length=255, null=True, blank=True)
+    super_process_instance_id = models.CharField(max_length=64, null=True, blank=True)
+    delete_reason = models.TextField(null=True, blank=True)
+    state = models.CharField(max_length=32, choices=InstanceStatus.choices)
+    removal_time = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["process_definition_key", "state"], name="hi_instance_key"),
+            models.Index(fields=["business_key"], name="hi_instance_business_key"),
+            models.Index(fields=["start_time"], name="hi_instance_start"),
+            models.Index(fields=["end_time"], name="hi_instance_end"),
+        ]
+
+    def __str__(self) -> str:
+        return self.id
+
+
+class HistoricActivityInstance(models.Model):
+    id = models.CharField(primary_key=True, max_length=64)
+    parent_activity_instance_id = models.CharField(max_length=64, null=True, blank=True)
+    activity_id = models.CharField(max_length=255)
+    activity_name = models.CharField(max_length=255, null=True, blank=True)
+    activity_type = models.CharField(max_length=64)
+    process_instance_id = models.CharField(max_length=64)
+    execution_id = models.CharField(max_length=64)
+    process_definition_id = models.CharField(max_length=255)
+    task_id = models.CharField(max_length=64, null=True, blank=True)
+    called_process_instance_id = models.CharField(max_length=64, null=True, blank=True)
+    assignee = models.CharField(max_length=150, null=True, blank=True)
+    start_time = models.DateTimeField()
+    end_time = models.DateTimeField(null=True, blank=True)
+    duration_ms = models.BigIntegerField(null=True, blank=True)
+    canceled = models.BooleanField(default=False)
+    complete_scope = models.BooleanField(default=False)
+    # Order of creation within the instance: start times tie within one command.
+    sequence_counter = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["process_instance_id", "sequence_counter"], name="hi_act_instance"
+            ),
+            models.Index(fields=["start_time"], name="hi_act_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.activity_id} {self.id}"
+
+
+class HistoricTaskInstance(models.Model):
+    id = models.CharField(primary_key=True, max_length=64)
+    name = models.CharField(max_length=255, null=True, blank=True)
+    description = models.TextField(null=True, blank=True)
+    assignee = models.CharField(max_length=150, null=True, blank=True)
+    owner = models.CharField(max_length=150, null=True, blank=True)
+    priority = models.IntegerField(default=50)
+    due_date = models.DateTimeField(null=True, blank=True)
+    follow_up_date = models.DateTimeField(null=True, blank=True)
+    start_time = models.DateTimeField()
+    end_time = models.DateTimeField(null=True, blank=True)
+    duration_ms = models.BigIntegerField(null=True, blank=True)
+    delete_reason = models.TextField(null=True, blank=True)
+    task_definition_key = models.CharField(max_length=255)
+    process_instance_id = models.CharField(max_length=64)
+    execution_id = models.CharField(max_length=64)
+    activity_instance_id = models.CharField(max_length=64)
+    process_definition_id = models.CharField(max_length=255)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["process_instance_id"], name="hi_task_instance"),
+            models.Index(fields=["assignee"], name="hi_task_assignee"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or self.id
+
+
+class HistoricVariableInstance(models.Model):
+    """The latest value of every variable an instance ever had."""
+
+    id = models.CharField(primary_key=True, max_length=64)
+    name = models.CharField(max_length=255)
+    type = models.CharField(max_length=16)
+    value = models.JSONField(null=True)
+    process_instance_id = models.CharField(max_length=64)
+    execution_id = models.CharField(max_length=64)
+    activity_instance_id = models.CharField(max_length=64, null=True, blank=True)
+    task_id = models.CharField(max_length=64, null=True, blank=True)
+    state = models.CharField(max_length=16, default="CREATED")
+    create_time = models.DateTimeField()
+    revision = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["execution_id", "name"], name="hi_variable_unique_name")
+        ]
+        indexes = [models.Index(fields=["process_instance_id"], name="hi_variable_instance")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class HistoricDetail(models.Model):
+    """One variable write (Camunda HistoricVariableUpdate): every value a variable took."""
+
+    id = models.BigAutoField(primary_key=True)
+    variable_instance_id = models.CharField(max_length=64)
+    name = models.CharField(max_length=255)
+    type = models.CharField(max_length=16)
+    value = models.JSONField(null=True)
+    revision = models.PositiveIntegerField()
+    time = models.DateTimeField()
+    process_instance_id = models.CharField(max_length=64)
+    execution_id = models.CharField(max_length=64)
+    activity_instance_id = models.CharField(max_length=64, null=True, blank=True)
+    task_id = models.CharField(max_length=64, null=True, blank=True)
+    user_operation_id = models.CharField(max_length=64, null=True, blank=True)
+    deleted = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["process_instance_id", "time"], name="hi_detail_instance"),
+            models.Index(fields=["time"], name="hi_detail_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}#{self.revision}"
+
+
+class HistoricIncident(models.Model):
+    id = models.CharField(primary_key=True, max_length=64)
+    incident_type = models.CharField(max_length=32)
+    incident_message = models.TextField(null=True, blank=True)
+    create_time = models.DateTimeField()
+    end_time = models.DateTimeField(null=True, blank=True)
+    process_instance_id = models.CharField(max_length=64, null=True, blank=True)
+    execution_id = models.CharField(max_length=64, null=True, blank=True)
+    activity_id = models.CharField(max_length=255, null=True, blank=True)
+    process_definition_id = models.CharField(max_length=255, null=True, blank=True)
+    cause_incident_id = models.CharField(max_length=64, null=True, blank=True)
+    root_cause_incident_id = models.CharField(max_length=64, null=True, blank=True)
+    configuration = models.CharField(max_length=255, null=True, blank=True)
+    # open, resolved or deleted, as Camunda's incidentState
+    state = models.CharField(max_length=16, default="open")
+
+    class Meta:
+        indexes = [models.Index(fields=["process_instance_id"], name="hi_incident_instance")]
+
+    def __str__(self) -> str:
+        return f"{self.incident_type} {self.id}"
