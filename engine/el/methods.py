@@ -216,7 +216,7 @@ def _call_host(target: ElObject, name: str, args: list[Any]) -> Any:
     function = getattr(host_type, python_name, None)
     if function is None or not callable(function):
         raise ExpressionError(f"Method '{name}' of {host_type.__name__} is not implemented")
-    check_arguments(function, [target, *args], f"Method '{name}' of {host_type.__name__}")
+    check_arguments(function, [target, *args], f"Method '{name}' of {host_type.__name__}", 1)
     return function(target, *args)
 
 

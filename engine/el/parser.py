@@ -63,6 +63,8 @@ class _Parser:
             raise ExpressionError("Expected an expression", position=self._peek().position)
         node = self._expression()
         token = self._peek()
+        if token.kind == "keyword" and token.value == "instanceof":
+            raise ExpressionError("'instanceof' is not supported", position=token.position)
         if token.kind != "end":
             raise ExpressionError(f"Unexpected '{token.value}'", position=token.position)
         return node

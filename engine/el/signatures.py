@@ -31,11 +31,15 @@ def _signature(function: Callable[..., Any]) -> inspect.Signature | None:
     return signature
 
 
-def check_arguments(function: Callable[..., Any], args: list[Any], label: str) -> None:
+def check_arguments(
+    function: Callable[..., Any], args: list[Any], label: str, hidden: int = 0
+) -> None:
+    """Raise ExpressionError unless ``function(*args)`` binds; ``hidden`` leading arguments
+    (a method's target) are not counted in the message."""
     signature = _signature(function)
     if signature is None:
         return
     try:
         signature.bind(*args)
     except TypeError:
-        raise ExpressionError(f"{label} does not take {len(args)} argument(s)") from None
+        raise ExpressionError(f"{label} does not take {len(args) - hidden} argument(s)") from None
