@@ -6,6 +6,7 @@ weeks later; compiling them at deploy time turns that into a refusal with the li
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable
 
 from engine.bpmn.model import Parameter, ParameterValue, Script, TimerDefinition, ValueKind
@@ -85,8 +86,6 @@ class ExpressionChecker:
 
     def _python_syntax(self, element_id: str, line: int | None, text: str, what: str) -> None:
         # compile() only parses; nothing runs. The dedent copes with XML indentation.
-        import textwrap
-
         try:
             compile(textwrap.dedent(text), f"<{element_id}>", "exec")
         except (SyntaxError, ValueError) as exc:
