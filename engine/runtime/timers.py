@@ -347,7 +347,8 @@ def _parse_cron(text: str, source: str) -> CronCycle:
         # Quartz: "Support for specifying both a day-of-week AND a day-of-month parameter is
         # not implemented."
         raise TimerSpecError(text, "give either day-of-month or day-of-week, and '?' in the other")
-    return CronCycle(source, *fields)
+    seconds, minutes, hours, _, months, _, years = fields
+    return CronCycle(source, seconds, minutes, hours, day_of_month, months, day_of_week, years)
 
 
 def _parse_cron_field(
