@@ -1,15 +1,16 @@
-"""Fixtures shared by all tests: real services, live servers, users."""
+"""Fixtures shared by all tests: real services, live servers, users.
+
+Nothing here imports Django at module level: the pure-core tests run without it.
+"""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
 
-import pytest
-from django.contrib.auth.models import User
+from typing import Any
 
-from identity.demo import ensure_demo_user
-from tests import live
+import pytest
 
 
 @pytest.fixture(scope="session")
@@ -33,10 +34,15 @@ def live_server_url(
     django_db_setup: None, django_db_blocker: object, redis_url: str, channel_prefix: str
 ) -> Iterator[str]:
     """Legato served by daphne in its own process, on the test database and the real Redis."""
+    from tests import live
+
     with live.daphne_server(channel_prefix) as url:
         yield url
 
 
 @pytest.fixture
-def demo_user(db: None) -> User:
+def demo_user(db: None) -> Any:
+    # Imported here so that pure-core tests run without Django (`-p no:django`).
+    from identity.demo import ensure_demo_user
+
     return ensure_demo_user()
