@@ -1,0 +1,1 @@
+"""One plain behaviour per node kind; `BEHAVIORS` maps NodeKind to it."""

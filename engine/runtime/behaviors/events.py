@@ -1,0 +1,318 @@
+"""Start, end, intermediate and boundary events; catching triggers; errors and escalations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine.bpmn.model import (
+    BoundaryEvent,
+    EventDefinition,
+    EventKind,
+    FlowNode,
+    NodeKind,
+    StartEvent,
+    SubProcess,
+    ThrowEvent,
+)
+from engine.runtime import effects as fx
+from engine.runtime import flow
+from engine.runtime.context import Run
+from engine.runtime.errors import BpmnError, ProcessEngineError
+from engine.runtime.state import Execution, InstanceStatus, Wait
+from engine.runtime.values import infer_type
+
+
+def execute_start(run: Run, execution: Execution, node: FlowNode) -> None:
+    flow.leave(run, execution)
+
+
+def execute_end(run: Run, execution: Execution, node: FlowNode) -> None:
+    assert isinstance(node, ThrowEvent)
+    definition = node.definition
+    kind = definition.kind
+    if kind is EventKind.TERMINATE:
+        terminate(run, execution)
+        return
+    if kind is EventKind.ERROR:
+        code, message = _error_of(run, definition)
+        if throw_error(run, execution, code, message, uncaught_ok=True):
+            return
+    elif kind is EventKind.ESCALATION:
+        throw_escalation(run, execution, _escalation_code(run, definition))
+    elif not _throw(run, execution, node):
+        return
+    flow.leave(run, execution)
+
+
+def execute_intermediate_throw(run: Run, execution: Execution, node: FlowNode) -> None:
+    assert isinstance(node, ThrowEvent)
+    definition = node.definition
+    if definition.kind is EventKind.LINK:
+        scope = run.definition.scope_of(node.id)
+        target = scope.link_targets.get(definition.link_name or "")
+        if target is None:
+            raise ProcessEngineError(
+                f"No link catch event named '{definition.link_name}' in the scope", node.id
+            )
+        run.drop_events(execution)
+        flow.enter(run, execution, target)
+        return
+    if definition.kind is EventKind.ESCALATION:
+        throw_escalation(run, execution, _escalation_code(run, definition))
+    elif not _throw(run, execution, node):
+        return
+    flow.leave(run, execution)
+
+
+def _throw(run: Run, execution: Execution, node: ThrowEvent) -> bool:
+    """Signal, message and none throws; returns False when the token must not go on."""
+    definition = node.definition
+    if definition.kind is EventKind.SIGNAL:
+        name = run.definition.signal_name(definition.signal_ref) or ""
+        run.effects.append(fx.SignalThrown(name, {}))
+    elif definition.kind is EventKind.MESSAGE and node.implementation is not None:
+        from engine.runtime.behaviors.tasks import run_implementation
+
+        return run_implementation(run, execution, node, node.implementation, node.result_variable)
+    elif definition.kind is EventKind.COMPENSATE:
+        raise ProcessEngineError("Compensation is not supported", node.id)
+    elif definition.kind is EventKind.CANCEL:
+        raise ProcessEngineError("Transaction cancel events are not supported", node.id)
+    return True
+
+
+def execute_catch(run: Run, execution: Execution, node: FlowNode) -> None:
+    definition = getattr(node, "definition", None)
+    if definition is None or definition.kind in (EventKind.LINK, EventKind.NONE):
+        flow.leave(run, execution)
+        return
+    if definition.kind is EventKind.CONDITIONAL and _condition_holds(run, execution, node):
+        flow.leave(run, execution)
+        return
+    execution.wait = Wait.CATCH
+    flow.arm_event(run, execution, node)
+
+
+def execute_boundary(run: Run, execution: Execution, node: FlowNode) -> None:
+    flow.leave(run, execution)
+
+
+def _condition_holds(run: Run, execution: Execution, node: FlowNode) -> bool:
+    """A conditional event's condition; an unknown variable makes it false, not an error
+    (BoundaryConditionalEventTest#testNonInterruptingVariableCondition)."""
+    definition: EventDefinition = node.definition  # type: ignore[attr-defined]
+    try:
+        return run.condition(definition.condition or "", execution, activity_id=node.id)
+    except ProcessEngineError:
+        return False
+
+
+# -- triggers --------------------------------------------------------------------------------
+
+
+def fire_event(run: Run, owner: Execution, activity_id: str, variables: Any = None) -> None:
+    """A subscription or timer job of `owner` for event `activity_id` fired."""
+    node = run.definition.node(activity_id)
+    if isinstance(node, BoundaryEvent):
+        _fire_boundary(run, owner, node, variables)
+    elif isinstance(node, StartEvent):
+        _fire_event_subprocess(run, owner, node, variables)
+    elif owner.activity_id == activity_id:
+        # intermediate catch event or receive task waiting itself
+        run.drop_events(owner)
+        owner.wait = None
+        run.set_variables(owner, variables)
+        flow.leave(run, owner)
+    else:
+        # the event after an event-based gateway: the first one wins, the others go
+        run.drop_events(owner)
+        gateway = run.definition.node(owner.activity_id or "")
+        flow.end_activity(run, owner, gateway)
+        owner.activity_id = activity_id
+        flow.start_activity(run, owner, node)
+        run.set_variables(owner, variables)
+        flow.leave(run, owner)
+
+
+def _fire_boundary(run: Run, owner: Execution, node: BoundaryEvent, variables: Any) -> None:
+    if node.cancel_activity:
+        flow.cancel_activity(run, owner)
+        token = owner
+    else:
+        parent = run.parent(owner)
+        assert parent is not None
+        token = run.new_execution(parent, node.id)
+    run.set_variables(token, variables)
+    flow.enter(run, token, node.id)
+
+
+def _fire_event_subprocess(
+    run: Run, scope_execution: Execution, start: StartEvent, variables: Any
+) -> None:
+    esp = run.definition.node(run.definition.scope_of(start.id).id)
+    assert isinstance(esp, SubProcess)
+    if start.is_interrupting:
+        flow.cancel_inside(run, scope_execution)
+        # the other event sub-processes of this scope are disarmed; boundary events of the
+        # scope's own activity stay
+        run.drop_events(scope_execution, keep=lambda a: _is_boundary(run, a))
+    container = run.new_execution(scope_execution, esp.id)
+    run.activity_started(container, esp)
+    flow.fire_execution_listeners(run, container, esp.execution_listeners, "start")
+    container.wait = Wait.SCOPE
+    token = run.new_execution(container, start.id)
+    run.set_variables(token, variables)
+    flow.enter(run, token, start.id)
+
+
+def _is_boundary(run: Run, activity_id: str) -> bool:
+    return run.definition.node(activity_id).kind is NodeKind.BOUNDARY_EVENT
+
+
+# -- end-of-scope throws -----------------------------------------------------------------------
+
+
+def terminate(run: Run, execution: Execution) -> None:
+    """Terminate end event: "all activities in the scope are ended" (BPMN 2.0 10.5.3)."""
+    scope = run.parent(execution)
+    assert scope is not None
+    flow.end_activity(run, execution, run.definition.node(execution.activity_id or ""))
+    if scope.parent_id is None:
+        run.state.end_activity_id = execution.activity_id
+    for child in list(run.state.children(scope.id)):
+        if child is execution:
+            continue
+        flow.cancel_inside(run, child, "terminated")
+        flow.cancel_work(run, child, "terminated")
+        run.activity_ended(child, canceled=True)
+        run.remove_execution(child)
+    run.remove_execution(execution)
+    if scope.parent_id is None:
+        flow.finish_instance(run, InstanceStatus.COMPLETED)
+    else:
+        flow.complete_scope(run, scope)
+
+
+def _error_of(run: Run, definition: EventDefinition) -> tuple[str, str | None]:
+    error = run.definition.definitions.errors.get(definition.error_ref or "")
+    if error is None:
+        return definition.error_ref or "", None
+    return error.error_code or error.id, error.error_message
+
+
+def _escalation_code(run: Run, definition: EventDefinition) -> str:
+    escalation = run.definition.definitions.escalations.get(definition.escalation_ref or "")
+    if escalation is None:
+        return definition.escalation_ref or ""
+    return escalation.escalation_code or escalation.id
+
+
+def _catch_code(run: Run, definition: EventDefinition, kind: EventKind) -> str | None:
+    """The code an error/escalation catch listens for; None catches all."""
+    if kind is EventKind.ERROR:
+        if definition.error_ref is None:
+            return None
+        error = run.definition.definitions.errors.get(definition.error_ref)
+        return error.error_code if error is not None else definition.error_ref
+    if definition.escalation_ref is None:
+        return None
+    escalation = run.definition.definitions.escalations.get(definition.escalation_ref)
+    return escalation.escalation_code if escalation is not None else definition.escalation_ref
+
+
+def _find_catch(
+    run: Run, execution: Execution, kind: EventKind, code: str
+) -> tuple[Execution, FlowNode] | None:
+    """Walk from the throwing token outwards. At each level the event sub-processes of the
+    scope and the boundary events of its activity compete; a catch naming the code wins over
+    a catch-all (ErrorEventSubProcessTest#testErrorCodeTakesPrecedence)."""
+    current: Execution | None = execution
+    first = True
+    while current is not None:
+        candidates: list[tuple[FlowNode, str | None]] = []
+        if not first or current.wait == Wait.SCOPE:
+            scope = run.definition.inner_scope(current.activity_id) if (
+                current.parent_id is None or _is_sub_process(run, current.activity_id)
+            ) else None
+            if scope is not None:
+                for esp in scope.event_subprocesses:
+                    for start in esp.scope.start_events:
+                        if start.trigger is kind:
+                            candidates.append((start, _catch_code(run, start.definition, kind)))
+        if current.activity_id is not None and current.parent_id is not None and (
+            not current.mi_instance
+        ):
+            scope_of = run.definition.scope_of(current.activity_id)
+            for boundary in scope_of.boundary_events(current.activity_id):
+                if boundary.trigger is kind:
+                    candidates.append(
+                        (boundary, _catch_code(run, boundary.definition, kind))
+                    )
+        for node, catch_code in candidates:
+            if catch_code == code:
+                return current, node
+        for node, catch_code in candidates:
+            if catch_code is None:
+                return current, node
+        first = False
+        current = run.parent(current)
+    return None
+
+
+def _is_sub_process(run: Run, activity_id: str | None) -> bool:
+    if activity_id is None:
+        return False
+    node = run.definition.node(activity_id)
+    return isinstance(node, SubProcess)
+
+
+def throw_error(
+    run: Run, execution: Execution, code: str, message: str | None, *, uncaught_ok: bool = False
+) -> bool:
+    """Propagate a BPMN error; returns True when caught. An uncaught error end event ends
+    like a none end event; an uncaught error from a delegate fails the command."""
+    found = _find_catch(run, execution, EventKind.ERROR, code)
+    if found is None:
+        if uncaught_ok:
+            return False
+        raise ProcessEngineError(
+            f"Unhandled BPMN error '{code}'" + (f": {message}" if message else ""),
+            execution.activity_id,
+        )
+    owner, node = found
+    definition = node.definition  # type: ignore[attr-defined]
+    variables: dict[str, Any] = {}
+    if definition.error_code_variable:
+        variables[definition.error_code_variable] = code
+    if definition.error_message_variable:
+        variables[definition.error_message_variable] = message
+    if isinstance(node, BoundaryEvent):
+        flow.cancel_activity(run, owner)
+        for name, value in variables.items():
+            run.set_variable(owner, name, value)
+        flow.enter(run, owner, node.id)
+    else:
+        assert isinstance(node, StartEvent)
+        _fire_event_subprocess(run, owner, node, None)
+        container = run.state.children(owner.id)[-1]
+        for name, value in variables.items():
+            run.set_local(container, name, infer_type(value))
+    return True
+
+
+def throw_escalation(run: Run, execution: Execution, code: str) -> None:
+    """Escalation: caught like an error, but a non-interrupting catch lets the thrower go on;
+    an uncaught escalation is ignored (Camunda)."""
+    found = _find_catch(run, execution, EventKind.ESCALATION, code)
+    if found is None:
+        return
+    owner, node = found
+    if isinstance(node, BoundaryEvent):
+        _fire_boundary(run, owner, node, None)
+    else:
+        assert isinstance(node, StartEvent)
+        _fire_event_subprocess(run, owner, node, None)
+
+
+def raise_bpmn_error(run: Run, execution: Execution, error: BpmnError) -> None:
+    throw_error(run, execution, error.code, error.message)

@@ -1,0 +1,175 @@
+"""Execution and task listeners, input/output mappings, and calling delegates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine.bpmn.model import Listener, ParameterValue, Script, UserTask, ValueKind
+from engine.el import compile_script
+from engine.runtime.context import Run
+from engine.runtime.errors import ProcessEngineError
+from engine.runtime.facades import ExecutionFacade, TaskFacade
+from engine.runtime.state import Execution, Task
+
+
+def call_delegate(run: Run, target: Any, facade: Any, activity_id: str | None) -> Any:
+    """Call a Python delegate: a callable, or an object with execute()/notify()."""
+    for method in ("execute", "notify"):
+        bound = getattr(target, method, None)
+        if bound is not None and callable(bound):
+            return bound(facade)
+    if callable(target):
+        return target(facade)
+    raise ProcessEngineError(
+        f"Delegate expression resolved to {type(target).__name__}, which is neither a "
+        "JavaDelegate stand-in (callable or execute()) nor a listener (notify())",
+        activity_id,
+    )
+
+
+def resolve_class(run: Run, class_name: str, activity_id: str | None) -> Any:
+    delegate = run.env.delegates.get(class_name)
+    if delegate is None:
+        # Camunda: ClassLoadingException "Cannot load class" at execution time.
+        raise ProcessEngineError(
+            f"Cannot find delegate class '{class_name}': register a Python stand-in "
+            "in the engine environment's delegates",
+            activity_id,
+        )
+    return delegate
+
+
+def run_script(run: Run, script: Script, execution: Execution, activity_id: str | None,
+               facade: Any = None, task_facade: TaskFacade | None = None) -> Any:
+    language = script.format.lower()
+    text = script.text or ""
+    if script.resource is not None:
+        raise ProcessEngineError(
+            f"Script resources are not supported ('{script.resource}')", activity_id
+        )
+    if language == "juel":
+        context = run.context(execution, activity_id=activity_id, facade=task_facade)
+        try:
+            return compile_script(text).evaluate(context)
+        except Exception as error:
+            from engine.el import ExpressionError
+
+            if isinstance(error, ExpressionError):
+                raise ProcessEngineError(
+                    f"Error while evaluating script: {error}", activity_id
+                ) from error
+            raise
+    if language == "python" and run.env.scripts_enabled:
+        scope: dict[str, Any] = {
+            "execution": facade or ExecutionFacade(run, execution, activity_id=activity_id),
+            "task": task_facade,
+        }
+        exec(compile(text, f"<script {activity_id}>", "exec"), scope)  # noqa: S102
+        return scope.get("result")
+    raise ProcessEngineError(
+        f"Script language '{script.format}' is not supported"
+        + (" (python scripts are disabled)" if language == "python" else ""),
+        activity_id,
+    )
+
+
+def fire_execution_listeners(
+    run: Run,
+    execution: Execution,
+    listeners: tuple[Listener, ...],
+    event: str,
+    activity_id: str | None = None,
+) -> None:
+    for listener in listeners:
+        if listener.event != event:
+            continue
+        facade = ExecutionFacade(run, execution, event, activity_id)
+        where = activity_id or execution.activity_id
+        if listener.expression is not None:
+            run.evaluate(
+                listener.expression,
+                execution,
+                activity_id=where,
+                context=run.context(execution, event_name=event, activity_id=activity_id),
+            )
+        elif listener.class_name is not None:
+            call_delegate(run, resolve_class(run, listener.class_name, where), facade, where)
+        elif listener.delegate_expression is not None:
+            target = run.evaluate(listener.delegate_expression, execution, activity_id=where)
+            call_delegate(run, target, facade, where)
+        elif listener.script is not None:
+            run_script(run, listener.script, execution, where, facade=facade)
+
+
+def fire_task_listeners(
+    run: Run, execution: Execution, task: Task, node: UserTask, event: str
+) -> TaskFacade:
+    facade = TaskFacade(run, task, execution, event)
+    for listener in node.task_listeners:
+        if listener.event != event:
+            continue
+        if listener.expression is not None:
+            run.evaluate(
+                listener.expression,
+                execution,
+                activity_id=node.id,
+                context=run.context(execution, event_name=event, facade=facade),
+            )
+        elif listener.class_name is not None:
+            call_delegate(run, resolve_class(run, listener.class_name, node.id), facade, node.id)
+        elif listener.delegate_expression is not None:
+            target = run.evaluate(listener.delegate_expression, execution, activity_id=node.id)
+            call_delegate(run, target, facade, node.id)
+        elif listener.script is not None:
+            run_script(run, listener.script, execution, node.id, task_facade=facade)
+    return facade
+
+
+def parameter_value(
+    run: Run, value: ParameterValue, execution: Execution, activity_id: str
+) -> Any:
+    """Value of a camunda:inputParameter / outputParameter (text, expression, list, map)."""
+    if value.kind is ValueKind.NULL:
+        return None
+    if value.kind is ValueKind.TEXT:
+        return value.text
+    if value.kind is ValueKind.EXPRESSION:
+        return run.evaluate(value.text or "", execution, activity_id=activity_id)
+    if value.kind is ValueKind.LIST:
+        return [parameter_value(run, item, execution, activity_id) for item in value.items]
+    if value.kind is ValueKind.MAP:
+        result: dict[str, Any] = {}
+        for key, item in value.entries:
+            resolved = run.evaluate(key, execution, activity_id=activity_id)
+            result[str(resolved)] = parameter_value(run, item, execution, activity_id)
+        return result
+    if value.kind is ValueKind.SCRIPT and value.script is not None:
+        return run_script(run, value.script, execution, activity_id)
+    raise ProcessEngineError(f"Unsupported parameter value {value.kind}", activity_id)
+
+
+def apply_inputs(run: Run, execution: Execution, node_id: str) -> None:
+    """Input parameters become local variables of the activity (Camunda: the activity's
+    own scope); they are evaluated against the variables outside it."""
+    io = run.definition.node(node_id).input_output
+    if io is None or not io.inputs:
+        return
+    parent = run.parent(execution) or execution
+    values = [
+        (p.name, parameter_value(run, p.value, parent, node_id)) for p in io.inputs
+    ]
+    for name, value in values:
+        run.set_variable(execution, name, value, local=True, from_expression=True)
+
+
+def apply_outputs(run: Run, execution: Execution, node_id: str) -> bool:
+    """Output parameters: evaluated inside the activity, written to the enclosing scope
+    (nearest owner, else the process instance). Returns whether the node has outputs."""
+    io = run.definition.node(node_id).input_output
+    if io is None or not io.outputs:
+        return False
+    values = [(p.name, parameter_value(run, p.value, execution, node_id)) for p in io.outputs]
+    outer = run.parent(execution) or execution
+    for name, value in values:
+        run.set_variable(outer, name, value, from_expression=True)
+    return True

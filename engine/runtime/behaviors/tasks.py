@@ -1,0 +1,335 @@
+"""Tasks: user, service/send/business-rule, script, receive, manual, call activity."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from engine.bpmn.model import (
+    CallActivity,
+    FlowNode,
+    Implementation,
+    ImplementationKind,
+    ReceiveTask,
+    ScriptTask,
+    ServiceTask,
+    UserTask,
+)
+from engine.runtime import effects as fx
+from engine.runtime import flow
+from engine.runtime.behaviors.listeners import (
+    call_delegate,
+    fire_task_listeners,
+    resolve_class,
+    run_script,
+)
+from engine.runtime.context import Run
+from engine.runtime.errors import BpmnError, ProcessEngineError
+from engine.runtime.facades import ExecutionFacade
+from engine.runtime.state import Execution, ExternalTask, SubscriptionKind, Task, Wait
+from engine.runtime.timers import TimerSpecError, parse_duration
+from engine.runtime.values import TypedValue, infer_type
+
+DEFAULT_PRIORITY = 50  # Camunda's Task.PRIORITY_NORMAL
+
+
+def execute_pass_through(run: Run, execution: Execution, node: FlowNode) -> None:
+    flow.leave(run, execution)
+
+
+# -- user task ---------------------------------------------------------------------------------
+
+
+def execute_user_task(run: Run, execution: Execution, node: FlowNode) -> None:
+    assert isinstance(node, UserTask)
+    ev = _evaluator(run, execution, node.id)
+    task = Task(
+        id=run.new_id(),
+        name=_text(ev(node.name)),
+        description=_text(ev(node.documentation)),
+        assignee=_text(ev(node.assignee)),
+        owner=None,
+        candidate_users=_names(ev(node.candidate_users)),
+        candidate_groups=_names(ev(node.candidate_groups)),
+        due_date=_date(run, ev(node.due_date), node.id),
+        follow_up_date=_date(run, ev(node.follow_up_date), node.id),
+        priority=_priority(ev(node.priority), node.id),
+        form_key=_text(ev(node.form_key)),
+        task_definition_key=node.id,
+        execution_id=execution.id,
+        activity_instance_id=execution.activity_instance_id or "",
+        process_instance_id=run.state.id,
+        process_definition_id=run.definition.id,
+        created=run.now,
+    )
+    execution.wait = Wait.TASK
+    run.state.tasks[task.id] = task
+    execution.task_id = task.id
+    fire_task_listeners(run, execution, task, node, "create")
+    if not run.alive(execution) or execution.task_id != task.id:
+        return
+    run.effects.append(fx.TaskCreated(task))
+    if task.assignee is not None:
+        fire_task_listeners(run, execution, task, node, "assignment")
+
+
+def complete_user_task(run: Run, execution: Execution, task: Task) -> None:
+    node = run.definition.node(task.task_definition_key)
+    assert isinstance(node, UserTask)
+    fire_task_listeners(run, execution, task, node, "complete")
+    run.remove_task(execution, "completed")
+    execution.wait = None
+    flow.leave(run, execution)
+
+
+def set_assignee(run: Run, execution: Execution, task: Task, assignee: str | None) -> None:
+    node = run.definition.node(task.task_definition_key)
+    assert isinstance(node, UserTask)
+    task.assignee = assignee
+    fire_task_listeners(run, execution, task, node, "assignment")
+    run.effects.append(fx.TaskUpdated(task))
+
+
+def _evaluator(run: Run, execution: Execution, activity_id: str) -> Any:
+    def evaluate(text: str | None) -> Any:
+        if text is None:
+            return None
+        return run.evaluate(text, execution, activity_id=activity_id)
+
+    return evaluate
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _names(value: Any) -> list[str]:
+    """candidateUsers/Groups: a comma-separated string or an expression giving a collection."""
+    if value is None:
+        return []
+    items = value if isinstance(value, list | tuple | set) else str(value).split(",")
+    names: list[str] = []
+    for item in items:
+        name = str(item).strip()
+        if name and name not in names:
+            names.append(name)
+    return names
+
+
+def _priority(value: Any, activity_id: str) -> int:
+    if value is None or value == "":
+        return DEFAULT_PRIORITY
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise ProcessEngineError(
+            f"Priority '{value}' is not an integer", activity_id
+        ) from None
+
+
+def _date(run: Run, value: Any, activity_id: str) -> datetime | None:
+    """Due/follow-up: a Date, an ISO date-time, or an ISO duration from now (`P2D`)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value
+    text = str(value).strip()
+    if text.startswith("P"):
+        try:
+            duration = parse_duration(text)
+        except TimerSpecError as error:
+            raise ProcessEngineError(str(error), activity_id) from error
+        due = duration.next_due(run.now)
+        return due if due is not None else run.now + timedelta()
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        raise ProcessEngineError(f"Due date '{text}' is not an ISO date", activity_id) from None
+
+
+# -- service-like tasks -----------------------------------------------------------------------
+
+
+def execute_service_task(run: Run, execution: Execution, node: FlowNode) -> None:
+    assert isinstance(node, ServiceTask)
+    if node.implementation.kind is ImplementationKind.EXTERNAL:
+        _create_external_task(run, execution, node)
+        return
+    if run_implementation(run, execution, node, node.implementation, node.result_variable):
+        flow.leave(run, execution)
+
+
+def run_implementation(
+    run: Run,
+    execution: Execution,
+    node: FlowNode,
+    implementation: Implementation,
+    result_variable: str | None,
+) -> bool:
+    """Run a class/expression/delegateExpression implementation; a BpmnError it raises is
+    thrown as a BPMN error. Returns False when the token must not continue."""
+    kind = implementation.kind
+    facade = ExecutionFacade(run, execution, activity_id=node.id)
+    try:
+        if kind is ImplementationKind.EXPRESSION:
+            result = run.evaluate(implementation.expression or "", execution, activity_id=node.id)
+            if result_variable:
+                run.set_variable(execution, result_variable, result, from_expression=True)
+        elif kind is ImplementationKind.CLASS:
+            delegate = resolve_class(run, implementation.class_name or "", node.id)
+            call_delegate(run, delegate, facade, node.id)
+        elif kind is ImplementationKind.DELEGATE_EXPRESSION:
+            target = run.evaluate(
+                implementation.delegate_expression or "", execution, activity_id=node.id
+            )
+            call_delegate(run, target, facade, node.id)
+        elif kind is ImplementationKind.NONE:
+            pass
+        elif kind is ImplementationKind.EXTERNAL:
+            raise ProcessEngineError("External implementation is not allowed here", node.id)
+        else:
+            raise ProcessEngineError(f"Implementation '{kind}' is not supported", node.id)
+    except BpmnError as error:
+        from engine.runtime.behaviors.events import raise_bpmn_error
+
+        raise_bpmn_error(run, execution, error)
+        return False
+    return run.alive(execution)
+
+
+def _create_external_task(run: Run, execution: Execution, node: ServiceTask) -> None:
+    implementation = node.implementation
+    topic = run.evaluate(implementation.topic or "", execution, activity_id=node.id)
+    priority = 0
+    if implementation.task_priority is not None:
+        priority = int(run.evaluate(implementation.task_priority, execution, activity_id=node.id))
+    external = ExternalTask(
+        id=run.new_id(),
+        topic=str(topic),
+        priority=priority,
+        activity_id=node.id,
+        activity_instance_id=execution.activity_instance_id or "",
+        execution_id=execution.id,
+        process_instance_id=run.state.id,
+        process_definition_id=run.definition.id,
+    )
+    execution.wait = Wait.EXTERNAL
+    run.add_external_task(execution, external)
+
+
+def execute_script_task(run: Run, execution: Execution, node: FlowNode) -> None:
+    assert isinstance(node, ScriptTask)
+    if node.script is None:
+        raise ProcessEngineError("Script task without a script", node.id)
+    try:
+        result = run_script(run, node.script, execution, node.id)
+    except BpmnError as error:
+        from engine.runtime.behaviors.events import raise_bpmn_error
+
+        raise_bpmn_error(run, execution, error)
+        return
+    if node.result_variable:
+        run.set_variable(execution, node.result_variable, result, from_expression=True)
+    flow.leave(run, execution)
+
+
+def execute_receive_task(run: Run, execution: Execution, node: FlowNode) -> None:
+    assert isinstance(node, ReceiveTask)
+    execution.wait = Wait.RECEIVE
+    if node.message_ref is not None:
+        name = run.definition.message_name(node.message_ref)
+        run.subscribe(execution, SubscriptionKind.MESSAGE, name, node.id)
+
+
+# -- call activity -----------------------------------------------------------------------------
+
+
+def execute_call_activity(run: Run, execution: Execution, node: FlowNode) -> None:
+    assert isinstance(node, CallActivity)
+    if node.called_element is None:
+        raise ProcessEngineError("Call activity without calledElement", node.id)
+    called = str(run.evaluate(node.called_element, execution, activity_id=node.id))
+    variables: dict[str, TypedValue] = {}
+    business_key: str | None = None
+    for mapping in node.inputs:
+        if mapping.business_key is not None:
+            value = run.evaluate(mapping.business_key, execution, activity_id=node.id)
+            business_key = None if value is None else str(value)
+        elif mapping.all_variables:
+            variables.update(run.visible_variables(execution))
+        elif mapping.target:
+            variables[mapping.target] = _mapped(run, mapping, execution, node.id)
+    version = node.version
+    if version is not None:
+        version = str(run.evaluate(version, execution, activity_id=node.id))
+    child_id = run.new_id()
+    execution.wait = Wait.CALL
+    execution.called_instance_id = child_id
+    run.effects.append(
+        fx.StartCalledInstance(
+            instance_id=child_id,
+            called_element=called,
+            binding=node.binding,
+            version=version,
+            version_tag=node.version_tag,
+            tenant_id=node.tenant_id,
+            business_key=business_key,
+            variables=variables,
+            super_execution_id=execution.id,
+            super_instance_id=run.state.id,
+        )
+    )
+
+
+def _mapped(run: Run, mapping: Any, execution: Execution, activity_id: str) -> TypedValue:
+    if mapping.source_expression is not None:
+        value = run.evaluate(mapping.source_expression, execution, activity_id=activity_id)
+        return infer_type(value, from_expression=True)
+    typed = run.get_typed(execution, mapping.source or "")
+    return typed if typed is not None else TypedValue("Null", None)
+
+
+def called_instance_ended(
+    run: Run, execution: Execution, child_variables: dict[str, TypedValue]
+) -> None:
+    """camunda:out mappings are evaluated against the called instance's variables."""
+    node = run.definition.node(execution.activity_id or "")
+    assert isinstance(node, CallActivity)
+    execution.called_instance_id = None
+    execution.wait = None
+    child_view = _ChildScope(child_variables)
+    for mapping in node.outputs:
+        if mapping.all_variables:
+            for name, typed in child_variables.items():
+                _write_out(run, execution, name, typed, mapping.local)
+        elif mapping.target:
+            if mapping.source_expression is not None:
+                from engine.el import EvaluationContext
+
+                context = EvaluationContext(child_view, beans=run.env.beans, now=run.now)
+                value = run.evaluate(
+                    mapping.source_expression, execution, activity_id=node.id, context=context
+                )
+                typed = infer_type(value, from_expression=True)
+            else:
+                typed = child_variables.get(mapping.source or "", TypedValue("Null", None))
+            _write_out(run, execution, mapping.target, typed, mapping.local)
+    flow.leave(run, execution)
+
+
+def _write_out(run: Run, execution: Execution, name: str, typed: TypedValue, local: bool) -> None:
+    if local:
+        run.set_local(execution, name, typed)
+    else:
+        run.set_variable(execution, name, typed)
+
+
+class _ChildScope:
+    def __init__(self, variables: dict[str, TypedValue]) -> None:
+        self._variables = variables
+
+    def has_variable(self, name: str) -> bool:
+        return name in self._variables
+
+    def get_variable(self, name: str) -> Any:
+        return self._variables[name].value

@@ -1,0 +1,130 @@
+"""Commands: what a caller asks of one process instance. Each is one `run` call."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+Variables = Mapping[str, Any]  # plain values or TypedValue
+
+
+@dataclass(frozen=True, slots=True)
+class StartInstance:
+    """Start a new instance (state must be None).
+
+    `start_activity_id` picks a message/signal/timer start event (or an event that is not the
+    initial one); None uses the none start event (else the only start event).
+    `instance_id` may be given (a call activity allocates its child's id).
+    """
+
+    variables: Variables = field(default_factory=dict)
+    business_key: str | None = None
+    start_activity_id: str | None = None
+    instance_id: str | None = None
+    super_execution_id: str | None = None
+    super_instance_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CompleteTask:
+    task_id: str
+    variables: Variables = field(default_factory=dict)
+    local: bool = False  # variables go to the task's execution only
+
+
+@dataclass(frozen=True, slots=True)
+class SetAssignee:
+    """Claim / setAssignee; fires the `assignment` task listeners."""
+
+    task_id: str
+    assignee: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    """runtimeService.signal(executionId): resume a receive task or other wait state."""
+
+    execution_id: str
+    variables: Variables = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class DeliverMessage:
+    """A correlated message for one subscription (or the message subscription of an execution)."""
+
+    subscription_id: str | None = None
+    execution_id: str | None = None
+    message_name: str | None = None
+    variables: Variables = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class DeliverSignal:
+    subscription_id: str
+    variables: Variables = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ExecuteJob:
+    """Run an async continuation or fire a timer of this instance."""
+
+    job_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class CompleteExternalTask:
+    external_task_id: str
+    variables: Variables = field(default_factory=dict)
+    local_variables: Variables = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class HandleExternalTaskBpmnError:
+    external_task_id: str
+    error_code: str
+    error_message: str | None = None
+    variables: Variables = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class SetVariables:
+    """Set (and remove) variables; execution None means the process instance.
+
+    Conditional events are evaluated afterwards, as Camunda does on every variable change.
+    """
+
+    variables: Variables = field(default_factory=dict)
+    execution_id: str | None = None
+    local: bool = False
+    removed: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DeleteInstance:
+    reason: str | None = None
+    skip_listeners: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class CalledInstanceEnded:
+    """The instance a call activity started has ended; `variables` are all its variables."""
+
+    execution_id: str
+    variables: Variables = field(default_factory=dict)
+
+
+Command = (
+    StartInstance
+    | CompleteTask
+    | SetAssignee
+    | Trigger
+    | DeliverMessage
+    | DeliverSignal
+    | ExecuteJob
+    | CompleteExternalTask
+    | HandleExternalTaskBpmnError
+    | SetVariables
+    | DeleteInstance
+    | CalledInstanceEnded
+)

@@ -1,0 +1,431 @@
+"""`Run`: one command's working set — the state being changed, the effects, the agenda.
+
+Behaviours change the state only through these primitives, so every change also yields its
+effect (a task row, a job row, a variable update, a history record) exactly once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from engine.bpmn.model import FlowNode, TimerDefinition
+from engine.el import EvaluationContext, ExpressionError, compile_expression
+from engine.runtime import effects as fx
+from engine.runtime.definition import ProcessDefinition
+from engine.runtime.env import Environment
+from engine.runtime.errors import ProcessEngineError
+from engine.runtime.facades import ExecutionFacade, TaskFacade
+from engine.runtime.state import (
+    Execution,
+    ExternalTask,
+    InstanceState,
+    Job,
+    Subscription,
+    Task,
+)
+from engine.runtime.timers import TimerSpecError, parse_timer
+from engine.runtime.values import TypedValue, infer_type
+
+_REPEAT = re.compile(r"^R(\d+)/")
+
+
+class Run:
+    """Working set of one `run` call. Not reused across commands."""
+
+    def __init__(
+        self,
+        definition: ProcessDefinition,
+        state: InstanceState,
+        now: datetime,
+        env: Environment,
+    ) -> None:
+        self.definition = definition
+        self.state = state
+        self.now = now
+        self.env = env
+        self.effects: list[fx.Effect] = []
+        self.agenda: deque[Callable[[], None]] = deque()
+        # names of variables written in this round; conditional events look at them
+        self.changed_variables: set[str] = set()
+        self.new_conditions = False
+        self.joins_to_check = False
+        self._history_activity = env.history != "none"
+        self._history_details = env.history == "full"
+
+    # -- ids, executions -----------------------------------------------------------------
+
+    def new_id(self) -> str:
+        return self.env.new_id()
+
+    def new_execution(self, parent: Execution, activity_id: str | None) -> Execution:
+        execution = Execution(
+            id=self.new_id(),
+            parent_id=parent.id,
+            activity_id=activity_id,
+            activity_instance_id=None,
+        )
+        self.state.executions[execution.id] = execution
+        return execution
+
+    def alive(self, execution: Execution) -> bool:
+        return self.state.executions.get(execution.id) is execution
+
+    def parent(self, execution: Execution) -> Execution | None:
+        if execution.parent_id is None:
+            return None
+        return self.state.executions[execution.parent_id]
+
+    def remove_execution(self, execution: Execution) -> None:
+        if execution.variables:
+            self.effects.append(
+                fx.VariablesChanged(
+                    self.state.id, execution.id, removed=tuple(execution.variables)
+                )
+            )
+            execution.variables = {}
+        del self.state.executions[execution.id]
+
+    # -- variables -----------------------------------------------------------------------
+
+    def _find(self, execution: Execution, name: str) -> Execution | None:
+        current: Execution | None = execution
+        executions = self.state.executions
+        while current is not None:
+            if name in current.variables:
+                return current
+            current = executions.get(current.parent_id) if current.parent_id else None
+        return None
+
+    def has_variable(self, execution: Execution, name: str) -> bool:
+        return self._find(execution, name) is not None
+
+    def get_typed(self, execution: Execution, name: str) -> TypedValue | None:
+        owner = self._find(execution, name)
+        return owner.variables[name] if owner is not None else None
+
+    def get_variable(self, execution: Execution, name: str) -> Any:
+        typed = self.get_typed(execution, name)
+        return typed.value if typed is not None else None
+
+    def visible_variables(self, execution: Execution) -> dict[str, TypedValue]:
+        """Every variable visible from `execution`; inner scopes shadow outer ones."""
+        chain: list[Execution] = []
+        current: Execution | None = execution
+        while current is not None:
+            chain.append(current)
+            current = self.parent(current)
+        merged: dict[str, TypedValue] = {}
+        for owner in reversed(chain):
+            merged.update(owner.variables)
+        return merged
+
+    def set_variable(
+        self,
+        execution: Execution,
+        name: str,
+        value: Any,
+        *,
+        local: bool = False,
+        from_expression: bool = False,
+    ) -> None:
+        """Camunda's setVariable: the nearest scope that has the variable, else the process
+        instance (`local`: this execution)."""
+        typed = infer_type(value, from_expression=from_expression)
+        owner = execution if local else (self._find(execution, name) or self.state.root)
+        self.set_local(owner, name, typed)
+
+    def set_local(self, owner: Execution, name: str, typed: TypedValue) -> None:
+        owner.variables[name] = typed
+        self.changed_variables.add(name)
+        self.effects.append(fx.VariablesChanged(self.state.id, owner.id, set={name: typed}))
+        if self._history_details:
+            key = f"{owner.id}/{name}"
+            revision = self.state.variable_revisions.get(key, -1) + 1
+            self.state.variable_revisions[key] = revision
+            self.effects.append(
+                fx.VariableUpdated(
+                    self.state.id,
+                    owner.id,
+                    owner.activity_instance_id,
+                    name,
+                    typed,
+                    revision,
+                    self.now,
+                )
+            )
+
+    def set_variables(
+        self, execution: Execution, variables: Any, *, local: bool = False
+    ) -> None:
+        for name, value in dict(variables or {}).items():
+            self.set_variable(execution, name, value, local=local)
+
+    def remove_variable(self, execution: Execution, name: str) -> None:
+        owner = self._find(execution, name)
+        if owner is None:
+            return
+        del owner.variables[name]
+        self.changed_variables.add(name)
+        self.effects.append(fx.VariablesChanged(self.state.id, owner.id, removed=(name,)))
+
+    def clear_local_variables(self, execution: Execution) -> None:
+        if execution.variables:
+            self.effects.append(
+                fx.VariablesChanged(
+                    self.state.id, execution.id, removed=tuple(execution.variables)
+                )
+            )
+            execution.variables = {}
+
+    # -- expressions ---------------------------------------------------------------------
+
+    def context(
+        self,
+        execution: Execution,
+        *,
+        task: Task | None = None,
+        event_name: str | None = None,
+        activity_id: str | None = None,
+        facade: TaskFacade | None = None,
+    ) -> EvaluationContext:
+        facade_ex = ExecutionFacade(self, execution, event_name, activity_id)
+        beans: dict[str, object] = dict(self.env.beans)
+        beans["execution"] = facade_ex
+        if facade is not None:
+            beans["task"] = facade
+        elif task is not None:
+            beans["task"] = TaskFacade(self, task, execution, event_name or "")
+        return EvaluationContext(facade_ex, beans=beans, now=self.now)
+
+    def evaluate(
+        self,
+        text: str,
+        execution: Execution,
+        *,
+        activity_id: str | None = None,
+        context: EvaluationContext | None = None,
+    ) -> Any:
+        """Evaluate `text`; an ExpressionError fails the command, naming the activity."""
+        where = activity_id or execution.activity_id
+        try:
+            expression = compile_expression(text)
+            if expression.is_literal:
+                return text
+            return expression.evaluate(context or self.context(execution))
+        except ExpressionError as error:
+            raise ProcessEngineError(
+                f"Error while evaluating expression '{text}': {error}", where
+            ) from error
+
+    def condition(
+        self, text: str, execution: Execution, *, activity_id: str | None = None
+    ) -> bool:
+        value = self.evaluate(text, execution, activity_id=activity_id)
+        if isinstance(value, str) and value in ("true", "false"):
+            return value == "true"
+        if not isinstance(value, bool):
+            raise ProcessEngineError(
+                f"Condition expression '{text}' did not return a boolean value", activity_id
+            )
+        return value
+
+    # -- tasks, jobs, subscriptions, external tasks -----------------------------------------
+
+    def add_task(self, execution: Execution, task: Task) -> None:
+        self.state.tasks[task.id] = task
+        execution.task_id = task.id
+        self.effects.append(fx.TaskCreated(task))
+
+    def remove_task(self, execution: Execution, reason: str) -> Task | None:
+        if execution.task_id is None:
+            return None
+        task = self.state.tasks.pop(execution.task_id, None)
+        execution.task_id = None
+        if task is not None:
+            self.effects.append(fx.TaskRemoved(task.id, reason, self.now))
+        return task
+
+    def add_job(
+        self,
+        execution: Execution | None,
+        kind: str,
+        activity_id: str,
+        due: datetime | None = None,
+        repeat: str | None = None,
+    ) -> Job:
+        node = self.definition.process.find_node(activity_id)
+        job = Job(
+            id=self.new_id(),
+            kind=kind,
+            execution_id=execution.id if execution else None,
+            process_instance_id=self.state.id,
+            process_definition_id=self.definition.id,
+            activity_id=activity_id,
+            due=due,
+            priority=self._job_priority(node, execution),
+            exclusive=node.exclusive if node is not None else True,
+            repeat=repeat,
+        )
+        self.state.jobs[job.id] = job
+        if execution is not None:
+            execution.job_ids.append(job.id)
+        self.effects.append(fx.JobCreated(job))
+        return job
+
+    def _job_priority(self, node: FlowNode | None, execution: Execution | None) -> int:
+        if node is None or node.job_priority is None or execution is None:
+            return 0
+        return int(self.evaluate(node.job_priority, execution, activity_id=node.id))
+
+    def remove_job(self, job_id: str) -> None:
+        job = self.state.jobs.pop(job_id, None)
+        if job is None:
+            return
+        if job.execution_id is not None:
+            owner = self.state.executions.get(job.execution_id)
+            if owner is not None and job_id in owner.job_ids:
+                owner.job_ids.remove(job_id)
+        self.effects.append(fx.JobRemoved(job_id))
+
+    def subscribe(
+        self, execution: Execution, kind: str, event_name: str | None, activity_id: str
+    ) -> Subscription:
+        subscription = Subscription(
+            id=self.new_id(),
+            kind=kind,
+            event_name=event_name,
+            execution_id=execution.id,
+            process_instance_id=self.state.id,
+            process_definition_id=self.definition.id,
+            activity_id=activity_id,
+            created=self.now,
+        )
+        self.state.subscriptions[subscription.id] = subscription
+        execution.subscription_ids.append(subscription.id)
+        self.effects.append(fx.SubscriptionCreated(subscription))
+        if kind == "conditional":
+            self.new_conditions = True
+        return subscription
+
+    def unsubscribe(self, subscription_id: str) -> None:
+        subscription = self.state.subscriptions.pop(subscription_id, None)
+        if subscription is None:
+            return
+        owner = self.state.executions.get(subscription.execution_id)
+        if owner is not None and subscription_id in owner.subscription_ids:
+            owner.subscription_ids.remove(subscription_id)
+        self.effects.append(fx.SubscriptionRemoved(subscription_id))
+
+    def drop_events(self, execution: Execution, keep: Callable[[str], bool] | None = None) -> None:
+        """Remove the execution's subscriptions and jobs (those whose activity `keep` rejects)."""
+        for subscription_id in list(execution.subscription_ids):
+            sub = self.state.subscriptions.get(subscription_id)
+            if sub is None or keep is None or not keep(sub.activity_id):
+                self.unsubscribe(subscription_id)
+        for job_id in list(execution.job_ids):
+            job = self.state.jobs.get(job_id)
+            if job is None or keep is None or not keep(job.activity_id):
+                self.remove_job(job_id)
+
+    def add_external_task(self, execution: Execution, external: ExternalTask) -> None:
+        self.state.external_tasks[external.id] = external
+        execution.external_task_id = external.id
+        self.effects.append(fx.ExternalTaskCreated(external))
+
+    def remove_external_task(self, execution: Execution) -> None:
+        if execution.external_task_id is None:
+            return
+        self.state.external_tasks.pop(execution.external_task_id, None)
+        self.effects.append(fx.ExternalTaskRemoved(execution.external_task_id))
+        execution.external_task_id = None
+
+    # -- timers ----------------------------------------------------------------------------
+
+    def timer_due(
+        self, timer: TimerDefinition, execution: Execution, activity_id: str
+    ) -> tuple[datetime | None, str | None]:
+        """Due date of a timer event, and the cycle text to re-arm with (None: no repeat)."""
+        text: Any = timer.text
+        if "${" in text or "#{" in text:
+            text = self.evaluate(text, execution, activity_id=activity_id)
+        if isinstance(text, datetime):
+            return text, None
+        text = str(text).strip()
+        try:
+            spec = parse_timer(timer.kind.value, text)  # type: ignore[arg-type]
+            due = spec.next_due(self.now)
+        except TimerSpecError as error:
+            raise ProcessEngineError(str(error), activity_id) from error
+        repeat = None
+        if timer.kind.value == "cycle":
+            match = _REPEAT.match(text)
+            if match is None:
+                repeat = text
+            elif int(match.group(1)) > 1:
+                repeat = f"R{int(match.group(1)) - 1}/" + text[match.end():]
+        return due, repeat
+
+    def next_cycle(self, repeat: str, activity_id: str) -> tuple[datetime | None, str | None]:
+        try:
+            spec = parse_timer("cycle", repeat)
+            due = spec.next_due(self.now)
+        except TimerSpecError as error:
+            raise ProcessEngineError(str(error), activity_id) from error
+        match = _REPEAT.match(repeat)
+        if match is None:
+            return due, repeat
+        left = int(match.group(1)) - 1
+        return due, (f"R{left}/" + repeat[match.end():]) if left > 0 else None
+
+    # -- history -----------------------------------------------------------------------------
+
+    def activity_started(self, execution: Execution, node: FlowNode, *, body: bool = False) -> None:
+        execution.activity_instance_id = f"{node.id}:{self.new_id()}"
+        execution.started = self.now
+        if not self._history_activity:
+            return
+        parent = self.parent(execution)
+        parent_ai = parent.activity_instance_id if parent is not None else None
+        activity_type = "multiInstanceBody" if body else _camel(node.kind.value)
+        self.effects.append(
+            fx.ActivityInstanceStarted(
+                execution.activity_instance_id,
+                f"{node.id}#multiInstanceBody" if body else node.id,
+                activity_type,
+                node.name,
+                execution.id,
+                parent_ai or self.state.id,
+                self.state.id,
+                self.definition.id,
+                self.now,
+            )
+        )
+
+    def activity_ended(
+        self, execution: Execution, *, canceled: bool = False, complete_scope: bool = False
+    ) -> None:
+        if execution.activity_instance_id is None or execution.activity_id is None:
+            return
+        if self._history_activity:
+            activity_id = execution.activity_id
+            if execution.mi_body:
+                activity_id += "#multiInstanceBody"
+            self.effects.append(
+                fx.ActivityInstanceEnded(
+                    execution.activity_instance_id,
+                    activity_id,
+                    self.now,
+                    canceled=canceled,
+                    complete_scope=complete_scope,
+                )
+            )
+        execution.activity_instance_id = None
+
+
+def _camel(snake: str) -> str:
+    head, *rest = snake.split("_")
+    return head + "".join(part.title() for part in rest)

@@ -1,0 +1,202 @@
+"""Effects: what one `run` produced, for the store to persist and the runner to route.
+
+Open work (tasks, jobs, subscriptions, external tasks) is also in the saved state; the
+effects let a store project it into queryable rows without diffing states. History effects
+are append-only records. Cross-instance effects (`StartCalledInstance`, `SignalThrown`,
+`InstanceEnded` with a super execution, `DeleteCalledInstance`) are routed by the runner.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from engine.runtime.state import ExternalTask, Job, Subscription, Task
+from engine.runtime.values import TypedValue
+
+
+@dataclass(frozen=True, slots=True)
+class TaskCreated:
+    task: Task
+
+
+@dataclass(frozen=True, slots=True)
+class TaskUpdated:
+    task: Task
+
+
+@dataclass(frozen=True, slots=True)
+class TaskRemoved:
+    task_id: str
+    reason: str  # "completed" or "deleted"
+    time: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SubscriptionCreated:
+    subscription: Subscription
+
+
+@dataclass(frozen=True, slots=True)
+class SubscriptionRemoved:
+    subscription_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class JobCreated:
+    job: Job
+
+
+@dataclass(frozen=True, slots=True)
+class JobRemoved:
+    job_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class ExternalTaskCreated:
+    external_task: ExternalTask
+
+
+@dataclass(frozen=True, slots=True)
+class ExternalTaskRemoved:
+    external_task_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class VariablesChanged:
+    """Local variables of one execution changed (`set`: new values; `removed`: names)."""
+
+    process_instance_id: str
+    execution_id: str
+    set: dict[str, TypedValue] = field(default_factory=dict)
+    removed: tuple[str, ...] = ()
+
+
+# -- history -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ProcessInstanceStarted:
+    process_instance_id: str
+    process_definition_id: str
+    process_definition_key: str
+    business_key: str | None
+    super_process_instance_id: str | None
+    start_activity_id: str | None
+    time: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ProcessInstanceFinished:
+    process_instance_id: str
+    state: str  # InstanceStatus
+    end_activity_id: str | None
+    delete_reason: str | None
+    time: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityInstanceStarted:
+    activity_instance_id: str
+    activity_id: str
+    activity_type: str  # Camunda's type names: userTask, startEvent, multiInstanceBody, ...
+    activity_name: str | None
+    execution_id: str
+    parent_activity_instance_id: str | None
+    process_instance_id: str
+    process_definition_id: str
+    time: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityInstanceEnded:
+    activity_instance_id: str
+    activity_id: str
+    time: datetime
+    canceled: bool = False
+    complete_scope: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class VariableUpdated:
+    """History detail: one variable write (value None and type Null with deleted=True)."""
+
+    process_instance_id: str
+    execution_id: str
+    activity_instance_id: str | None
+    name: str
+    value: TypedValue
+    revision: int
+    time: datetime
+    deleted: bool = False
+
+
+# -- cross-instance requests --------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class StartCalledInstance:
+    """A call activity wants a child instance; its id is allocated here."""
+
+    instance_id: str
+    called_element: str
+    binding: str
+    version: str | None
+    version_tag: str | None
+    tenant_id: str | None
+    business_key: str | None
+    variables: dict[str, TypedValue]
+    super_execution_id: str
+    super_instance_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class DeleteCalledInstance:
+    """A call activity was cancelled: its child instance is deleted too."""
+
+    instance_id: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class SignalThrown:
+    """Broadcast to every signal subscription and signal start event (incl. this instance)."""
+
+    name: str
+    variables: dict[str, TypedValue]
+
+
+@dataclass(frozen=True, slots=True)
+class InstanceEnded:
+    """The instance ended; a call activity waiting on it continues with `variables`."""
+
+    process_instance_id: str
+    super_execution_id: str | None
+    super_instance_id: str | None
+    variables: dict[str, TypedValue]
+    state: str
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+Effect = (
+    TaskCreated
+    | TaskUpdated
+    | TaskRemoved
+    | SubscriptionCreated
+    | SubscriptionRemoved
+    | JobCreated
+    | JobRemoved
+    | ExternalTaskCreated
+    | ExternalTaskRemoved
+    | VariablesChanged
+    | ProcessInstanceStarted
+    | ProcessInstanceFinished
+    | ActivityInstanceStarted
+    | ActivityInstanceEnded
+    | VariableUpdated
+    | StartCalledInstance
+    | DeleteCalledInstance
+    | SignalThrown
+    | InstanceEnded
+)

@@ -1,0 +1,49 @@
+"""What the interpreter may use from its host: ids, delegates, beans, script switch."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+Delegate = Callable[[Any], Any]
+"""A Python stand-in for a JavaDelegate / listener: called with a DelegateExecution facade
+(or the DelegateTask facade for task listeners). It may raise `BpmnError`."""
+
+
+def _uuid() -> str:
+    return str(uuid.uuid4())
+
+
+@dataclass
+class Environment:
+    """Host services for `run`.
+
+    - `new_id`: id factory (uuid4 by default; tests pass a counter for stable ids).
+    - `delegates`: Java class name (`camunda:class`) -> Python callable.
+    - `beans`: names resolvable in expressions (`${myBean.call(execution)}`,
+      `camunda:delegateExpression="${myDelegate}"`). A bean used as a delegate is a callable
+      or an object with an `execute(execution)` / `notify(execution_or_task)` method.
+    - `scripts_enabled`: allow `scriptFormat="python"` (never on by default).
+    - `history`: "none", "activity", "audit" or "full" (history effects below the level are
+      not produced).
+    """
+
+    new_id: Callable[[], str] = _uuid
+    delegates: Mapping[str, Delegate] = field(default_factory=dict)
+    beans: Mapping[str, object] = field(default_factory=dict)
+    scripts_enabled: bool = False
+    history: str = "full"
+
+
+class CountingIds:
+    """Deterministic ids for tests: '1', '2', '3', ..."""
+
+    def __init__(self, prefix: str = "") -> None:
+        self.prefix = prefix
+        self.count = 0
+
+    def __call__(self) -> str:
+        self.count += 1
+        return f"{self.prefix}{self.count}"

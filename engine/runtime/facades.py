@@ -1,0 +1,222 @@
+"""`execution` and `task` as expressions and Python delegates see them.
+
+The same objects serve both: expressions reach only the camelCase names listed in
+EL_METHODS / EL_PROPERTIES (Camunda's DelegateExecution / DelegateTask); Python delegates
+call the snake_case methods.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from engine.el import ElObject
+
+if TYPE_CHECKING:
+    from engine.runtime.context import Run
+    from engine.runtime.state import Execution, Task
+
+
+class ExecutionFacade(ElObject):
+    """Camunda's DelegateExecution over one execution of a running command."""
+
+    EL_METHODS: ClassVar[dict[str, str]] = {
+        "getVariable": "get_variable",
+        "setVariable": "set_variable",
+        "hasVariable": "has_variable",
+        "getVariableLocal": "get_variable_local",
+        "setVariableLocal": "set_variable_local",
+        "getVariables": "get_variables",
+        "removeVariable": "remove_variable",
+        "getBusinessKey": "get_business_key",
+        "getProcessBusinessKey": "get_business_key",
+        "getProcessInstanceId": "get_process_instance_id",
+        "getActivityId": "get_activity_id",
+        "getCurrentActivityId": "get_activity_id",
+        "getCurrentActivityName": "get_activity_name",
+        "getProcessDefinitionId": "get_process_definition_id",
+        "getId": "get_id",
+        "getEventName": "get_event_name",
+        "getActivityInstanceId": "get_activity_instance_id",
+    }
+    EL_PROPERTIES: ClassVar[dict[str, str]] = {
+        "businessKey": "get_business_key",
+        "processBusinessKey": "get_business_key",
+        "processInstanceId": "get_process_instance_id",
+        "activityId": "get_activity_id",
+        "currentActivityId": "get_activity_id",
+        "currentActivityName": "get_activity_name",
+        "id": "get_id",
+        "eventName": "get_event_name",
+        "processDefinitionId": "get_process_definition_id",
+        "activityInstanceId": "get_activity_instance_id",
+        "variables": "get_variables",
+    }
+
+    def __init__(
+        self,
+        run: Run,
+        execution: Execution,
+        event_name: str | None = None,
+        activity_id: str | None = None,
+    ) -> None:
+        self._run = run
+        self._execution = execution
+        self._event_name = event_name
+        self._activity_id = activity_id
+
+    # VariableScope protocol (the evaluation context resolves identifiers through it)
+    def has_variable(self, name: str) -> bool:
+        return self._run.has_variable(self._execution, name)
+
+    def get_variable(self, name: str) -> Any:
+        return self._run.get_variable(self._execution, name)
+
+    def set_variable(self, name: str, value: Any) -> None:
+        self._run.set_variable(self._execution, name, value)
+
+    def get_variable_local(self, name: str) -> Any:
+        typed = self._execution.variables.get(name)
+        return typed.value if typed is not None else None
+
+    def set_variable_local(self, name: str, value: Any) -> None:
+        self._run.set_variable(self._execution, name, value, local=True)
+
+    def get_variables(self) -> dict[str, Any]:
+        return {k: v.value for k, v in self._run.visible_variables(self._execution).items()}
+
+    def remove_variable(self, name: str) -> None:
+        self._run.remove_variable(self._execution, name)
+
+    def get_business_key(self) -> str | None:
+        return self._run.state.business_key
+
+    def get_process_instance_id(self) -> str:
+        return self._run.state.id
+
+    def get_activity_id(self) -> str | None:
+        return self._activity_id or self._execution.activity_id
+
+    def get_activity_name(self) -> str | None:
+        activity_id = self.get_activity_id()
+        if activity_id is None:
+            return None
+        node = self._run.definition.process.find_node(activity_id)
+        return node.name if node is not None else None
+
+    def get_process_definition_id(self) -> str:
+        return self._run.state.process_definition_id
+
+    def get_id(self) -> str:
+        return self._execution.id
+
+    def get_event_name(self) -> str | None:
+        return self._event_name
+
+    def get_activity_instance_id(self) -> str | None:
+        return self._execution.activity_instance_id
+
+
+class TaskFacade(ElObject):
+    """Camunda's DelegateTask (task listeners, assignment expressions)."""
+
+    EL_METHODS: ClassVar[dict[str, str]] = {
+        "getAssignee": "get_assignee",
+        "setAssignee": "set_assignee",
+        "getName": "get_name",
+        "setName": "set_name",
+        "getId": "get_id",
+        "getVariable": "get_variable",
+        "setVariable": "set_variable",
+        "hasVariable": "has_variable",
+        "getVariableLocal": "get_variable",
+        "setVariableLocal": "set_variable",
+        "getEventName": "get_event_name",
+        "getProcessInstanceId": "get_process_instance_id",
+        "getTaskDefinitionKey": "get_task_definition_key",
+        "getExecutionId": "get_execution_id",
+        "getPriority": "get_priority",
+        "setPriority": "set_priority",
+        "addCandidateUser": "add_candidate_user",
+        "addCandidateGroup": "add_candidate_group",
+    }
+    EL_PROPERTIES: ClassVar[dict[str, str]] = {
+        "name": "get_name",
+        "id": "get_id",
+        "assignee": "get_assignee",
+        "eventName": "get_event_name",
+        "processInstanceId": "get_process_instance_id",
+        "taskDefinitionKey": "get_task_definition_key",
+        "executionId": "get_execution_id",
+        "owner": "get_owner",
+        "priority": "get_priority",
+        "dueDate": "get_due_date",
+        "description": "get_description",
+    }
+
+    def __init__(self, run: Run, task: Task, execution: Execution, event_name: str) -> None:
+        self._run = run
+        self.task = task
+        self._execution = execution
+        self._event_name = event_name
+        self.assignee_changed = False
+
+    def has_variable(self, name: str) -> bool:
+        return self._run.has_variable(self._execution, name)
+
+    def get_variable(self, name: str) -> Any:
+        return self._run.get_variable(self._execution, name)
+
+    def set_variable(self, name: str, value: Any) -> None:
+        self._run.set_variable(self._execution, name, value)
+
+    def get_assignee(self) -> str | None:
+        return self.task.assignee
+
+    def set_assignee(self, assignee: str | None) -> None:
+        if assignee != self.task.assignee:
+            self.task.assignee = assignee
+            self.assignee_changed = True
+
+    def get_name(self) -> str | None:
+        return self.task.name
+
+    def set_name(self, name: str | None) -> None:
+        self.task.name = name
+
+    def get_id(self) -> str:
+        return self.task.id
+
+    def get_event_name(self) -> str:
+        return self._event_name
+
+    def get_process_instance_id(self) -> str:
+        return self.task.process_instance_id
+
+    def get_task_definition_key(self) -> str:
+        return self.task.task_definition_key
+
+    def get_execution_id(self) -> str:
+        return self.task.execution_id
+
+    def get_owner(self) -> str | None:
+        return self.task.owner
+
+    def get_priority(self) -> int:
+        return self.task.priority
+
+    def set_priority(self, priority: int) -> None:
+        self.task.priority = int(priority)
+
+    def get_due_date(self) -> Any:
+        return self.task.due_date
+
+    def get_description(self) -> str | None:
+        return self.task.description
+
+    def add_candidate_user(self, user: str) -> None:
+        if user not in self.task.candidate_users:
+            self.task.candidate_users.append(user)
+
+    def add_candidate_group(self, group: str) -> None:
+        if group not in self.task.candidate_groups:
+            self.task.candidate_groups.append(group)

@@ -1,0 +1,314 @@
+"""Moving tokens: enter an activity, leave it, take flows, end tokens, complete scopes, cancel.
+
+Every step is queued on `run.agenda` instead of called, so a long chain of activities (a loop
+of a thousand iterations through gateways) runs in constant stack depth.
+"""
+
+from __future__ import annotations
+
+from engine.bpmn.model import (
+    EventKind,
+    FlowNode,
+    NodeKind,
+    Scope,
+    SequenceFlow,
+    StartEvent,
+    SubProcess,
+    UserTask,
+)
+from engine.runtime import effects as fx
+from engine.runtime.behaviors.listeners import (
+    apply_inputs,
+    apply_outputs,
+    fire_execution_listeners,
+    fire_task_listeners,
+)
+from engine.runtime.context import Run
+from engine.runtime.errors import ProcessEngineError
+from engine.runtime.state import Execution, InstanceStatus, JobKind, SubscriptionKind, Wait
+
+# Camunda records no activity instance for link events (LinkEventTest#testValidEventLink).
+_UNRECORDED = frozenset({EventKind.LINK})
+
+
+def enter(run: Run, execution: Execution, node_id: str) -> None:
+    """Queue: the token arrives at `node_id`."""
+    execution.activity_id = node_id
+    run.agenda.append(lambda: _enter(run, execution, node_id))
+
+
+def _enter(run: Run, execution: Execution, node_id: str) -> None:
+    if not run.alive(execution):
+        return
+    from engine.runtime.behaviors import multi_instance
+
+    node = run.definition.node(node_id)
+    if node.multi_instance is not None and not execution.mi_instance and not execution.mi_body:
+        multi_instance.start_body(run, execution, node)
+        return
+    if node.async_before and not execution.async_done:
+        # Camunda: asyncBefore = a transaction boundary before the activity starts.
+        execution.wait = Wait.JOB
+        run.add_job(execution, JobKind.ASYNC_BEFORE, node_id)
+        return
+    execution.async_done = False
+    start_activity(run, execution, node)
+    if not run.alive(execution) or execution.activity_id != node_id:
+        return
+    if not execution.mi_instance:
+        subscribe_boundaries(run, execution, node)
+    behavior(node).execute(run, execution, node)
+
+
+def start_activity(run: Run, execution: Execution, node: FlowNode) -> None:
+    """History, start listeners, input mappings: what happens before the behaviour runs."""
+    if not _is_link(node):
+        run.activity_started(execution, node)
+    fire_execution_listeners(run, execution, node.execution_listeners, "start")
+    apply_inputs(run, execution, node.id)
+
+
+def _is_link(node: FlowNode) -> bool:
+    definitions = getattr(node, "event_definitions", ())
+    return bool(definitions) and definitions[0].kind in _UNRECORDED
+
+
+def behavior(node: FlowNode):  # type: ignore[no-untyped-def]
+    from engine.runtime.behaviors.registry import BEHAVIORS
+
+    try:
+        return BEHAVIORS[node.kind]
+    except KeyError:
+        raise ProcessEngineError(f"Element kind '{node.kind}' is not supported", node.id) from None
+
+
+def leave(run: Run, execution: Execution) -> None:
+    """Queue: the activity of `execution` completed normally; continue after it."""
+    run.agenda.append(lambda: _leave(run, execution))
+
+
+def _leave(run: Run, execution: Execution) -> None:
+    if not run.alive(execution) or execution.activity_id is None:
+        return
+    node = run.definition.node(execution.activity_id)
+    end_activity(run, execution, node)
+    if node.async_after and not execution.mi_body:
+        execution.wait = Wait.JOB
+        run.add_job(execution, JobKind.ASYNC_AFTER, node.id)
+        return
+    continue_after(run, execution, node)
+
+
+def end_activity(run: Run, execution: Execution, node: FlowNode) -> None:
+    execution.wait = None
+    if not execution.mi_body:
+        apply_outputs(run, execution, node.id)
+        fire_execution_listeners(run, execution, node.execution_listeners, "end")
+    run.drop_events(execution)
+    run.activity_ended(execution)
+    if execution.parent_id is not None:
+        run.clear_local_variables(execution)
+
+
+def continue_after(run: Run, execution: Execution, node: FlowNode) -> None:
+    execution.wait = None
+    if execution.mi_instance:
+        from engine.runtime.behaviors import multi_instance
+
+        multi_instance.instance_completed(run, execution)
+        return
+    execution.mi_body = False
+    take_outgoing(run, execution, node)
+
+
+def take_outgoing(run: Run, execution: Execution, node: FlowNode) -> None:
+    """Leave an activity: every flow without condition or whose condition holds, else the
+    default flow; no outgoing flow ends the token (implicit end)."""
+    scope = run.definition.scope_of(node.id)
+    outgoing = scope.outgoing(node.id)
+    if not outgoing:
+        end_token(run, execution)
+        return
+    selected: list[SequenceFlow] = []
+    default: SequenceFlow | None = None
+    for flow in outgoing:
+        if flow.id == node.default_flow:
+            default = flow
+        elif flow.condition is None or flow_condition(run, flow, execution):
+            selected.append(flow)
+    if not selected and default is not None:
+        selected.append(default)
+    if not selected:
+        raise ProcessEngineError(
+            f"No conditional sequence flow leaving the Flow Node '{node.id}' could be selected "
+            "for continuing the process",
+            node.id,
+        )
+    take(run, execution, selected)
+
+
+def flow_condition(run: Run, flow: SequenceFlow, execution: Execution) -> bool:
+    if flow.condition_language not in (None, "juel", "JUEL"):
+        raise ProcessEngineError(
+            f"Condition language '{flow.condition_language}' is not supported", flow.id
+        )
+    return run.condition(flow.condition or "", execution, activity_id=flow.source)
+
+
+def take(run: Run, execution: Execution, flows: list[SequenceFlow]) -> None:
+    """Take the flows: the token follows the first, new sibling tokens the others."""
+    parent = run.parent(execution)
+    for index, flow in enumerate(flows):
+        if index == 0 or parent is None:
+            token = execution
+        else:
+            token = run.new_execution(parent, flow.source)
+        if flow.execution_listeners:
+            fire_execution_listeners(run, token, flow.execution_listeners, "take", flow.source)
+        enter(run, token, flow.target)
+
+
+def end_token(run: Run, execution: Execution) -> None:
+    """A token reached the end of its path; the scope completes when its last token ends."""
+    if not run.alive(execution):
+        return
+    parent = run.parent(execution)
+    if parent is None:
+        complete_scope(run, execution)
+        return
+    if execution.activity_id is not None:
+        node = run.definition.process.find_node(execution.activity_id)
+        if node is not None and node.kind is NodeKind.END_EVENT and parent.parent_id is None:
+            run.state.end_activity_id = node.id
+    run.drop_events(execution)
+    run.remove_execution(execution)
+    run.joins_to_check = True
+    if not run.state.children(parent.id):
+        complete_scope(run, parent)
+
+
+def complete_scope(run: Run, scope: Execution) -> None:
+    """All tokens inside `scope` ended: the process instance ends or the sub-process leaves."""
+    if scope.parent_id is None:
+        finish_instance(run, InstanceStatus.COMPLETED)
+        return
+    node = run.definition.node(scope.activity_id or "")
+    if isinstance(node, SubProcess) and node.triggered_by_event:
+        # An event sub-process has no outgoing flow: it ends, and its parent scope may too.
+        run.activity_ended(scope)
+        end_token(run, scope)
+        return
+    if scope.mi_body:
+        return  # the body completes through multi_instance.instance_completed
+    scope.wait = None
+    leave(run, scope)
+
+
+def finish_instance(run: Run, status: str, reason: str | None = None) -> None:
+    state = run.state
+    root = state.root
+    if status == InstanceStatus.COMPLETED:
+        fire_execution_listeners(
+            run, root, run.definition.process.execution_listeners, "end",
+            state.end_activity_id,
+        )
+    for child in list(state.descendants(root.id)):
+        cancel_work(run, child, reason or "deleted")
+        run.activity_ended(child, canceled=True)
+        run.remove_execution(child)
+    run.drop_events(root)
+    variables = dict(root.variables)
+    state.status = status
+    state.end_time = run.now
+    run.effects.append(
+        fx.ProcessInstanceFinished(state.id, status, state.end_activity_id, reason, run.now)
+    )
+    run.effects.append(
+        fx.InstanceEnded(
+            state.id, state.super_execution_id, state.super_instance_id, variables, status
+        )
+    )
+    run.remove_execution(root)
+    run.agenda.clear()
+
+
+def cancel_work(run: Run, execution: Execution, reason: str) -> None:
+    """Remove what an execution waits for (task, job, subscriptions, external task, child)."""
+    if execution.task_id is not None:
+        task = run.state.tasks.get(execution.task_id)
+        node = run.definition.process.find_node(execution.activity_id or "")
+        if task is not None and isinstance(node, UserTask):
+            fire_task_listeners(run, execution, task, node, "delete")
+        run.remove_task(execution, "deleted")
+    run.drop_events(execution)
+    run.remove_external_task(execution)
+    if execution.called_instance_id is not None:
+        run.effects.append(fx.DeleteCalledInstance(execution.called_instance_id, reason))
+        execution.called_instance_id = None
+    execution.wait = None
+
+
+def cancel_inside(run: Run, scope: Execution, reason: str = "interrupted") -> None:
+    """Cancel every execution below `scope` (deepest first), keeping `scope` itself."""
+    for child in list(run.state.descendants(scope.id)):
+        cancel_work(run, child, reason)
+        run.activity_ended(child, canceled=True)
+        run.remove_execution(child)
+
+
+def cancel_activity(run: Run, execution: Execution, reason: str = "interrupted") -> None:
+    """Interrupt the activity of `execution`: its children, its own work and its history."""
+    cancel_inside(run, execution, reason)
+    cancel_work(run, execution, reason)
+    run.activity_ended(execution, canceled=True)
+    execution.mi_body = False
+    execution.mi_instance = False
+    run.clear_local_variables(execution)
+
+
+# -- scopes and event sub-processes --------------------------------------------------------
+
+
+def start_scope(
+    run: Run, scope_execution: Execution, scope: Scope, start: StartEvent | None
+) -> None:
+    """A process instance or sub-process begins: arm its event sub-processes and put a token
+    on its start event."""
+    for esp in scope.event_subprocesses:
+        for event in esp.scope.start_events:
+            arm_event(run, scope_execution, event)
+    if start is None:
+        start = scope.none_start_event
+    if start is None:
+        raise ProcessEngineError(f"Scope '{scope.id}' has no none start event", scope.id)
+    token = run.new_execution(scope_execution, start.id)
+    scope_execution.wait = Wait.SCOPE
+    enter(run, token, start.id)
+
+
+def arm_event(run: Run, owner: Execution, event: FlowNode) -> None:
+    """Subscribe `owner` to the trigger of a catching event (boundary, event sub-process
+    start, intermediate catch after an event-based gateway)."""
+    definition = getattr(event, "definition", None)
+    if definition is None:
+        return
+    kind = definition.kind
+    if kind is EventKind.MESSAGE:
+        run.subscribe(
+            owner, SubscriptionKind.MESSAGE,
+            run.definition.message_name(definition.message_ref), event.id,
+        )
+    elif kind is EventKind.SIGNAL:
+        name = run.definition.signal_name(definition.signal_ref)
+        run.subscribe(owner, SubscriptionKind.SIGNAL, name, event.id)
+    elif kind is EventKind.TIMER and definition.timer is not None:
+        due, repeat = run.timer_due(definition.timer, owner, event.id)
+        run.add_job(owner, JobKind.TIMER, event.id, due=due, repeat=repeat)
+    elif kind is EventKind.CONDITIONAL:
+        run.subscribe(owner, SubscriptionKind.CONDITIONAL, None, event.id)
+
+
+def subscribe_boundaries(run: Run, execution: Execution, node: FlowNode) -> None:
+    scope = run.definition.scope_of(node.id)
+    for boundary in scope.boundary_events(node.id):
+        arm_event(run, execution, boundary)

@@ -1,0 +1,331 @@
+"""`run(definition, state, command, now, env) -> Step`: the whole interpreter in one call.
+
+The command is applied, then every token is moved forward (the agenda) until each rests in
+a wait state; inclusive joins and conditional events are re-checked whenever the agenda
+empties. `run` changes the given state in place and returns it: when it raises, the caller
+must throw that state object away (the store loads a fresh copy for the next attempt).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from engine.bpmn.model import BoundaryEvent, StartEvent
+from engine.runtime import commands as cmd
+from engine.runtime import effects as fx
+from engine.runtime import flow
+from engine.runtime.behaviors import events, gateways, tasks
+from engine.runtime.behaviors.listeners import fire_execution_listeners
+from engine.runtime.context import Run
+from engine.runtime.definition import ProcessDefinition
+from engine.runtime.env import Environment
+from engine.runtime.errors import NotFoundError, ProcessEngineError
+from engine.runtime.state import (
+    Execution,
+    InstanceState,
+    InstanceStatus,
+    JobKind,
+    SubscriptionKind,
+    Wait,
+)
+from engine.runtime.values import TypedValue, infer_type
+
+MAX_ROUNDS = 10_000  # conditional events re-firing each other without end
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    state: InstanceState
+    effects: list[fx.Effect]
+
+
+def run(
+    definition: ProcessDefinition,
+    state: InstanceState | None,
+    command: cmd.Command,
+    now: datetime,
+    env: Environment | None = None,
+) -> Step:
+    """Apply `command` to the instance and run it to rest. Raises ProcessEngineError (and
+    lets a delegate's own exceptions through) without a step: persist nothing then."""
+    env = env or Environment()
+    if isinstance(command, cmd.StartInstance):
+        if state is not None:
+            raise ProcessEngineError("StartInstance needs no state")
+        state = _new_state(definition, command, now, env)
+    elif state is None:
+        raise ProcessEngineError(f"{type(command).__name__} needs the instance state")
+    elif state.is_ended:
+        raise ProcessEngineError(f"Process instance '{state.id}' has already ended")
+    current = Run(definition, state, now, env)
+    _HANDLERS[type(command)](current, command)
+    _drain(current)
+    return Step(current.state, current.effects)
+
+
+def _drain(current: Run) -> None:
+    for _ in range(MAX_ROUNDS):
+        agenda = current.agenda
+        while agenda:
+            agenda.popleft()()
+        if current.state.is_ended:
+            return
+        if current.joins_to_check:
+            current.joins_to_check = False
+            if gateways.check_waiting_joins(current):
+                continue
+        if current.changed_variables or current.new_conditions:
+            changed = current.changed_variables
+            current.changed_variables = set()
+            current.new_conditions = False
+            if _evaluate_conditions(current, changed):
+                continue
+        return
+    raise ProcessEngineError("Conditional events kept triggering each other; gave up")
+
+
+def _evaluate_conditions(current: Run, changed: set[str]) -> bool:
+    """Camunda evaluates conditional events when their scope starts and on variable changes
+    (restricted by camunda:variableName); an interrupting one removes the others it cancels."""
+    fired = False
+    for subscription in list(current.state.subscriptions.values()):
+        if subscription.kind != SubscriptionKind.CONDITIONAL:
+            continue
+        if subscription.id not in current.state.subscriptions:
+            continue
+        node = current.definition.node(subscription.activity_id)
+        definition = node.definition  # type: ignore[attr-defined]
+        if definition.variable_name and changed and definition.variable_name not in changed:
+            continue
+        owner = current.state.executions.get(subscription.execution_id)
+        if owner is None:
+            continue
+        if events._condition_holds(current, owner, node):
+            events.fire_event(current, owner, subscription.activity_id)
+            fired = True
+    return fired
+
+
+def _new_state(
+    definition: ProcessDefinition, command: cmd.StartInstance, now: datetime, env: Environment
+) -> InstanceState:
+    instance_id = command.instance_id or env.new_id()
+    state = InstanceState(
+        id=instance_id,
+        process_definition_id=definition.id,
+        process_definition_key=definition.key,
+        business_key=command.business_key,
+        super_execution_id=command.super_execution_id,
+        super_instance_id=command.super_instance_id,
+        start_time=now,
+    )
+    root = Execution(
+        id=instance_id, parent_id=None, activity_id=None, activity_instance_id=instance_id
+    )
+    state.executions[root.id] = root
+    return state
+
+
+# -- command handlers --------------------------------------------------------------------------
+
+
+def _start(current: Run, command: cmd.StartInstance) -> None:
+    process = current.definition.process
+    if command.start_activity_id is not None:
+        start = process.find_node(command.start_activity_id)
+        if not isinstance(start, StartEvent):
+            raise ProcessEngineError(
+                f"'{command.start_activity_id}' is not a start event", command.start_activity_id
+            )
+    else:
+        start = process.initial_start_event
+        if start is None:
+            raise ProcessEngineError(
+                f"Process '{process.id}' has no none start event to start by key"
+            )
+    state = current.state
+    current.effects.append(
+        fx.ProcessInstanceStarted(
+            state.id,
+            current.definition.id,
+            current.definition.key,
+            state.business_key,
+            state.super_instance_id,
+            start.id,
+            current.now,
+        )
+    )
+    root = state.root
+    for name, value in dict(command.variables).items():
+        current.set_local(root, name, infer_type(value))
+    fire_execution_listeners(current, root, process.execution_listeners, "start", start.id)
+    flow.start_scope(current, root, process.scope, start)
+
+
+def _execution(current: Run, execution_id: str) -> Execution:
+    execution = current.state.executions.get(execution_id)
+    if execution is None:
+        raise NotFoundError(f"Execution '{execution_id}' does not exist")
+    return execution
+
+
+def _complete_task(current: Run, command: cmd.CompleteTask) -> None:
+    task = current.state.tasks.get(command.task_id)
+    if task is None:
+        raise NotFoundError(f"Task '{command.task_id}' does not exist")
+    execution = _execution(current, task.execution_id)
+    current.set_variables(execution, command.variables, local=command.local)
+    tasks.complete_user_task(current, execution, task)
+
+
+def _set_assignee(current: Run, command: cmd.SetAssignee) -> None:
+    task = current.state.tasks.get(command.task_id)
+    if task is None:
+        raise NotFoundError(f"Task '{command.task_id}' does not exist")
+    tasks.set_assignee(current, _execution(current, task.execution_id), task, command.assignee)
+
+
+def _trigger(current: Run, command: cmd.Trigger) -> None:
+    execution = _execution(current, command.execution_id)
+    if execution.wait not in (Wait.RECEIVE, Wait.CATCH) or execution.activity_id is None:
+        raise ProcessEngineError(
+            f"Execution '{execution.id}' is not waiting in a receive task or catch event",
+            execution.activity_id,
+        )
+    # runtimeService.signal also resumes a receive task waiting for a message, and removes
+    # that subscription (ReceiveTaskTest#testSupportsLegacySignalingOnSingleReceiveTask).
+    events.fire_event(current, execution, execution.activity_id, command.variables)
+
+
+def _deliver_message(current: Run, command: cmd.DeliverMessage) -> None:
+    subscription = None
+    if command.subscription_id is not None:
+        subscription = current.state.subscriptions.get(command.subscription_id)
+    elif command.execution_id is not None:
+        execution = _execution(current, command.execution_id)
+        for subscription_id in execution.subscription_ids:
+            candidate = current.state.subscriptions[subscription_id]
+            if candidate.kind == SubscriptionKind.MESSAGE and (
+                command.message_name is None or candidate.event_name == command.message_name
+            ):
+                subscription = candidate
+                break
+    if subscription is None:
+        raise NotFoundError(
+            f"No message subscription for '{command.message_name}' "
+            f"(execution '{command.execution_id}', subscription '{command.subscription_id}')"
+        )
+    owner = _execution(current, subscription.execution_id)
+    events.fire_event(current, owner, subscription.activity_id, command.variables)
+
+
+def _deliver_signal(current: Run, command: cmd.DeliverSignal) -> None:
+    subscription = current.state.subscriptions.get(command.subscription_id)
+    if subscription is None:
+        raise NotFoundError(f"Signal subscription '{command.subscription_id}' does not exist")
+    owner = _execution(current, subscription.execution_id)
+    events.fire_event(current, owner, subscription.activity_id, command.variables)
+
+
+def _execute_job(current: Run, command: cmd.ExecuteJob) -> None:
+    job = current.state.jobs.get(command.job_id)
+    if job is None or job.execution_id is None:
+        raise NotFoundError(f"Job '{command.job_id}' does not exist")
+    execution = _execution(current, job.execution_id)
+    current.remove_job(job.id)
+    node = current.definition.node(job.activity_id)
+    if job.kind == JobKind.ASYNC_BEFORE:
+        execution.async_done = True
+        execution.wait = None
+        flow.enter(current, execution, job.activity_id)
+    elif job.kind == JobKind.ASYNC_AFTER:
+        execution.wait = None
+        if execution.mi_body:
+            execution.mi_body = False
+            flow.take_outgoing(current, execution, node)
+        else:
+            flow.continue_after(current, execution, node)
+    else:
+        if job.repeat and _repeats(node):
+            due, repeat = current.next_cycle(job.repeat, node.id)
+            current.add_job(execution, JobKind.TIMER, node.id, due=due, repeat=repeat)
+        events.fire_event(current, execution, job.activity_id)
+
+
+def _repeats(node: Any) -> bool:
+    """A cycle re-arms only where the event does not end the activity it waits on."""
+    if isinstance(node, BoundaryEvent):
+        return not node.cancel_activity
+    if isinstance(node, StartEvent):
+        return not node.is_interrupting
+    return False
+
+
+def _complete_external_task(current: Run, command: cmd.CompleteExternalTask) -> None:
+    external = current.state.external_tasks.get(command.external_task_id)
+    if external is None:
+        raise NotFoundError(f"External task '{command.external_task_id}' does not exist")
+    execution = _execution(current, external.execution_id)
+    current.set_variables(execution, command.variables)
+    current.set_variables(execution, command.local_variables, local=True)
+    current.remove_external_task(execution)
+    execution.wait = None
+    flow.leave(current, execution)
+
+
+def _external_task_error(current: Run, command: cmd.HandleExternalTaskBpmnError) -> None:
+    external = current.state.external_tasks.get(command.external_task_id)
+    if external is None:
+        raise NotFoundError(f"External task '{command.external_task_id}' does not exist")
+    execution = _execution(current, external.execution_id)
+    current.set_variables(execution, command.variables)
+    current.remove_external_task(execution)
+    execution.wait = None
+    events.throw_error(current, execution, command.error_code, command.error_message)
+
+
+def _set_variables(current: Run, command: cmd.SetVariables) -> None:
+    execution = (
+        _execution(current, command.execution_id)
+        if command.execution_id is not None
+        else current.state.root
+    )
+    current.set_variables(execution, command.variables, local=command.local)
+    for name in command.removed:
+        current.remove_variable(execution, name)
+
+
+def _delete(current: Run, command: cmd.DeleteInstance) -> None:
+    flow.finish_instance(current, InstanceStatus.EXTERNALLY_TERMINATED, command.reason)
+
+
+def _called_instance_ended(current: Run, command: cmd.CalledInstanceEnded) -> None:
+    execution = _execution(current, command.execution_id)
+    if execution.wait != Wait.CALL:
+        raise ProcessEngineError(
+            f"Execution '{execution.id}' is not waiting for a called instance",
+            execution.activity_id,
+        )
+    variables: dict[str, TypedValue] = {
+        name: infer_type(value) for name, value in dict(command.variables).items()
+    }
+    tasks.called_instance_ended(current, execution, variables)
+
+
+_HANDLERS: dict[type[Any], Callable[[Run, Any], None]] = {
+    cmd.StartInstance: _start,
+    cmd.CompleteTask: _complete_task,
+    cmd.SetAssignee: _set_assignee,
+    cmd.Trigger: _trigger,
+    cmd.DeliverMessage: _deliver_message,
+    cmd.DeliverSignal: _deliver_signal,
+    cmd.ExecuteJob: _execute_job,
+    cmd.CompleteExternalTask: _complete_external_task,
+    cmd.HandleExternalTaskBpmnError: _external_task_error,
+    cmd.SetVariables: _set_variables,
+    cmd.DeleteInstance: _delete,
+    cmd.CalledInstanceEnded: _called_instance_ended,
+}

@@ -1,0 +1,372 @@
+"""Instance state: the execution tree and the open work of one process instance, JSON-able.
+
+The store saves `InstanceState.to_json()` (plain dicts, lists, strings, numbers) and gives it
+back through `InstanceState.from_json`. `FORMAT_VERSION` is bumped with a migration in
+`MIGRATIONS` whenever the shape changes, so stored instances keep loading.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from engine.runtime.values import TypedValue
+
+FORMAT_VERSION = 1
+
+# from_version -> function upgrading a state dict to from_version + 1
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+
+
+class Wait:
+    """What a resting execution waits for (`Execution.wait`); None while it moves."""
+
+    TASK = "task"  # user task
+    RECEIVE = "receive"  # receive task / wait state without subscription
+    CATCH = "catch"  # intermediate catch event or event-based gateway
+    JOB = "job"  # async continuation
+    EXTERNAL = "external"  # external task
+    CALL = "call"  # call activity: the called instance runs
+    SCOPE = "scope"  # sub-process, event sub-process or multi-instance body: children run
+    JOIN = "join"  # parallel or inclusive gateway waiting for more tokens
+
+
+@dataclass(slots=True)
+class Execution:
+    """A token at an activity; a token at a scope activity (sub-process, MI body) has children.
+
+    The root (parent None) is the process instance; its id is the instance id.
+    """
+
+    id: str
+    parent_id: str | None
+    activity_id: str | None
+    activity_instance_id: str | None
+    wait: str | None = None
+    mi_body: bool = False  # this token is the multi-instance body of `activity_id`
+    mi_instance: bool = False  # one instance inside a multi-instance body
+    async_done: bool = False  # async-before job of the current activity already ran
+    variables: dict[str, TypedValue] = field(default_factory=dict)
+    task_id: str | None = None
+    job_ids: list[str] = field(default_factory=list)
+    subscription_ids: list[str] = field(default_factory=list)
+    external_task_id: str | None = None
+    called_instance_id: str | None = None
+    started: datetime | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "id": self.id,
+            "parent_id": self.parent_id,
+            "activity_id": self.activity_id,
+            "activity_instance_id": self.activity_instance_id,
+            "wait": self.wait,
+            "mi_body": self.mi_body,
+            "mi_instance": self.mi_instance,
+            "async_done": self.async_done,
+            "variables": {name: value.to_json() for name, value in self.variables.items()},
+            "task_id": self.task_id,
+            "job_ids": list(self.job_ids),
+            "subscription_ids": list(self.subscription_ids),
+            "external_task_id": self.external_task_id,
+            "called_instance_id": self.called_instance_id,
+            "started": self.started.isoformat() if self.started else None,
+        }
+        return data
+
+    @staticmethod
+    def from_json(data: dict[str, Any]) -> Execution:
+        return Execution(
+            id=data["id"],
+            parent_id=data["parent_id"],
+            activity_id=data["activity_id"],
+            activity_instance_id=data["activity_instance_id"],
+            wait=data["wait"],
+            mi_body=data["mi_body"],
+            mi_instance=data["mi_instance"],
+            async_done=data["async_done"],
+            variables={
+                name: TypedValue.from_json(value) for name, value in data["variables"].items()
+            },
+            task_id=data["task_id"],
+            job_ids=list(data["job_ids"]),
+            subscription_ids=list(data["subscription_ids"]),
+            external_task_id=data["external_task_id"],
+            called_instance_id=data["called_instance_id"],
+            started=_date(data["started"]),
+        )
+
+
+@dataclass(slots=True)
+class Task:
+    """An open user task, with every field the task list shows."""
+
+    id: str
+    name: str | None
+    description: str | None
+    assignee: str | None
+    owner: str | None
+    candidate_users: list[str]
+    candidate_groups: list[str]
+    due_date: datetime | None
+    follow_up_date: datetime | None
+    priority: int
+    form_key: str | None
+    task_definition_key: str
+    execution_id: str
+    activity_instance_id: str
+    process_instance_id: str
+    process_definition_id: str
+    created: datetime
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            **{name: getattr(self, name) for name in _TASK_PLAIN},
+            "candidate_users": list(self.candidate_users),
+            "candidate_groups": list(self.candidate_groups),
+            "due_date": _iso(self.due_date),
+            "follow_up_date": _iso(self.follow_up_date),
+            "created": self.created.isoformat(),
+        }
+
+    @staticmethod
+    def from_json(data: dict[str, Any]) -> Task:
+        return Task(
+            **{name: data[name] for name in _TASK_PLAIN},
+            candidate_users=list(data["candidate_users"]),
+            candidate_groups=list(data["candidate_groups"]),
+            due_date=_date(data["due_date"]),
+            follow_up_date=_date(data["follow_up_date"]),
+            created=datetime.fromisoformat(data["created"]),
+        )
+
+
+_TASK_PLAIN = (
+    "id",
+    "name",
+    "description",
+    "assignee",
+    "owner",
+    "priority",
+    "form_key",
+    "task_definition_key",
+    "execution_id",
+    "activity_instance_id",
+    "process_instance_id",
+    "process_definition_id",
+)
+
+
+class JobKind:
+    ASYNC_BEFORE = "async-before"
+    ASYNC_AFTER = "async-after"
+    TIMER = "timer"
+    TIMER_START = "timer-start-event"  # definition-level job (no instance)
+
+
+@dataclass(slots=True)
+class Job:
+    """An async continuation or a timer, due at `due` (None: now).
+
+    `activity_id` is the activity the job continues or the timer event it fires;
+    `timer` is the timer definition text for a cycle that re-arms (`repeat`).
+    """
+
+    id: str
+    kind: str
+    execution_id: str | None
+    process_instance_id: str | None
+    process_definition_id: str
+    activity_id: str
+    due: datetime | None
+    priority: int = 0
+    retries: int = 3
+    exclusive: bool = True
+    repeat: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "execution_id": self.execution_id,
+            "process_instance_id": self.process_instance_id,
+            "process_definition_id": self.process_definition_id,
+            "activity_id": self.activity_id,
+            "due": _iso(self.due),
+            "priority": self.priority,
+            "retries": self.retries,
+            "exclusive": self.exclusive,
+            "repeat": self.repeat,
+        }
+
+    @staticmethod
+    def from_json(data: dict[str, Any]) -> Job:
+        return Job(**{**data, "due": _date(data["due"])})
+
+
+class SubscriptionKind:
+    MESSAGE = "message"
+    SIGNAL = "signal"
+    CONDITIONAL = "conditional"
+
+
+@dataclass(slots=True)
+class Subscription:
+    """An event subscription of an execution: `activity_id` is the catching event.
+
+    That event is an intermediate catch, a boundary event, or the start event of an event
+    sub-process (then `execution_id` is the scope the event sub-process would start in).
+    """
+
+    id: str
+    kind: str
+    event_name: str | None
+    execution_id: str
+    process_instance_id: str
+    process_definition_id: str
+    activity_id: str
+    created: datetime
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "event_name": self.event_name,
+            "execution_id": self.execution_id,
+            "process_instance_id": self.process_instance_id,
+            "process_definition_id": self.process_definition_id,
+            "activity_id": self.activity_id,
+            "created": self.created.isoformat(),
+        }
+
+    @staticmethod
+    def from_json(data: dict[str, Any]) -> Subscription:
+        return Subscription(**{**data, "created": datetime.fromisoformat(data["created"])})
+
+
+@dataclass(slots=True)
+class ExternalTask:
+    id: str
+    topic: str
+    priority: int
+    activity_id: str
+    activity_instance_id: str
+    execution_id: str
+    process_instance_id: str
+    process_definition_id: str
+    retries: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.__slots__}  # type: ignore[attr-defined]
+
+    @staticmethod
+    def from_json(data: dict[str, Any]) -> ExternalTask:
+        return ExternalTask(**data)
+
+
+class InstanceStatus:
+    ACTIVE = "ACTIVE"
+    COMPLETED = "COMPLETED"
+    EXTERNALLY_TERMINATED = "EXTERNALLY_TERMINATED"
+    INTERNALLY_TERMINATED = "INTERNALLY_TERMINATED"
+
+
+@dataclass(slots=True)
+class InstanceState:
+    """Everything the interpreter needs to continue one process instance."""
+
+    id: str
+    process_definition_id: str
+    process_definition_key: str
+    business_key: str | None = None
+    super_execution_id: str | None = None
+    super_instance_id: str | None = None
+    status: str = InstanceStatus.ACTIVE
+    version: int = 0  # optimistic-locking revision; the store bumps it on save
+    executions: dict[str, Execution] = field(default_factory=dict)
+    tasks: dict[str, Task] = field(default_factory=dict)
+    jobs: dict[str, Job] = field(default_factory=dict)
+    subscriptions: dict[str, Subscription] = field(default_factory=dict)
+    external_tasks: dict[str, ExternalTask] = field(default_factory=dict)
+    # variable name -> revision, per execution ("exec_id/name"), for history details
+    variable_revisions: dict[str, int] = field(default_factory=dict)
+    end_activity_id: str | None = None
+    start_time: datetime | None = None
+    end_time: datetime | None = None
+
+    @property
+    def root(self) -> Execution:
+        return self.executions[self.id]
+
+    @property
+    def is_ended(self) -> bool:
+        return self.status != InstanceStatus.ACTIVE
+
+    def children(self, execution_id: str) -> list[Execution]:
+        return [e for e in self.executions.values() if e.parent_id == execution_id]
+
+    def descendants(self, execution_id: str) -> Iterator[Execution]:
+        """All executions below `execution_id`, deepest first (the order to cancel them)."""
+        for child in self.children(execution_id):
+            yield from self.descendants(child.id)
+            yield child
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "format_version": FORMAT_VERSION,
+            "id": self.id,
+            "process_definition_id": self.process_definition_id,
+            "process_definition_key": self.process_definition_key,
+            "business_key": self.business_key,
+            "super_execution_id": self.super_execution_id,
+            "super_instance_id": self.super_instance_id,
+            "status": self.status,
+            "version": self.version,
+            "executions": [e.to_json() for e in self.executions.values()],
+            "tasks": [t.to_json() for t in self.tasks.values()],
+            "jobs": [j.to_json() for j in self.jobs.values()],
+            "subscriptions": [s.to_json() for s in self.subscriptions.values()],
+            "external_tasks": [x.to_json() for x in self.external_tasks.values()],
+            "variable_revisions": dict(self.variable_revisions),
+            "end_activity_id": self.end_activity_id,
+            "start_time": _iso(self.start_time),
+            "end_time": _iso(self.end_time),
+        }
+
+    @staticmethod
+    def from_json(data: dict[str, Any]) -> InstanceState:
+        version = data.get("format_version", 1)
+        while version < FORMAT_VERSION:
+            data = MIGRATIONS[version](data)
+            version += 1
+        return InstanceState(
+            id=data["id"],
+            process_definition_id=data["process_definition_id"],
+            process_definition_key=data["process_definition_key"],
+            business_key=data["business_key"],
+            super_execution_id=data["super_execution_id"],
+            super_instance_id=data["super_instance_id"],
+            status=data["status"],
+            version=data["version"],
+            executions={e["id"]: Execution.from_json(e) for e in data["executions"]},
+            tasks={t["id"]: Task.from_json(t) for t in data["tasks"]},
+            jobs={j["id"]: Job.from_json(j) for j in data["jobs"]},
+            subscriptions={s["id"]: Subscription.from_json(s) for s in data["subscriptions"]},
+            external_tasks={
+                x["id"]: ExternalTask.from_json(x) for x in data["external_tasks"]
+            },
+            variable_revisions=dict(data["variable_revisions"]),
+            end_activity_id=data["end_activity_id"],
+            start_time=_date(data["start_time"]),
+            end_time=_date(data["end_time"]),
+        )
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _date(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value is not None else None

@@ -1,0 +1,128 @@
+"""Typed variable values, serialised with their Camunda type name.
+
+Camunda keeps a type with every variable (`String`, `Integer`, `Long`, ...) and the REST API
+shows it. Python has one `int`, so the type is inferred when a plain value is set and kept
+when the caller passes a `TypedValue`.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+INT_MIN, INT_MAX = -(2**31), 2**31 - 1
+
+TYPE_NAMES = frozenset(
+    {
+        "String",
+        "Integer",
+        "Long",
+        "Short",
+        "Double",
+        "Boolean",
+        "Date",
+        "Bytes",
+        "Null",
+        "Json",
+        "Object",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class TypedValue:
+    """A variable value with its Camunda type name (`Object` means application/json here)."""
+
+    type: str
+    value: Any
+
+    def to_json(self) -> dict[str, Any]:
+        return {"type": self.type, "value": _encode(self.type, self.value)}
+
+    @staticmethod
+    def from_json(data: dict[str, Any]) -> TypedValue:
+        kind = data["type"]
+        return TypedValue(kind, _decode(kind, data["value"]))
+
+
+def infer_type(value: Any, *, from_expression: bool = False) -> TypedValue:
+    """The Camunda type of a plain Python value.
+
+    `from_expression`: EL integer arithmetic yields a Java Long (`#{1+1}` is 2L), so integers
+    computed by expressions are Longs; integers given by callers are Integers when they fit.
+    """
+    if isinstance(value, TypedValue):
+        return value
+    if value is None:
+        return TypedValue("Null", None)
+    if isinstance(value, bool):
+        return TypedValue("Boolean", value)
+    if isinstance(value, int):
+        if from_expression or not INT_MIN <= value <= INT_MAX:
+            return TypedValue("Long", value)
+        return TypedValue("Integer", value)
+    if isinstance(value, float):
+        return TypedValue("Double", value)
+    if isinstance(value, Decimal):
+        return TypedValue("Double", float(value))
+    if isinstance(value, str):
+        return TypedValue("String", value)
+    if isinstance(value, datetime):
+        return TypedValue("Date", value)
+    if isinstance(value, bytes | bytearray):
+        return TypedValue("Bytes", bytes(value))
+    if isinstance(value, dict | list | tuple):
+        return TypedValue("Json", _plain(value))
+    return TypedValue("Object", value)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return [_plain(item) for item in value]
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def _encode(kind: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if kind == "Date":
+        return value.isoformat()
+    if kind == "Bytes":
+        return base64.b64encode(value).decode("ascii")
+    if kind in ("Json", "Object"):
+        return _copy_json(value)
+    return value
+
+
+def _decode(kind: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if kind == "Date":
+        return datetime.fromisoformat(value)
+    if kind == "Bytes":
+        return base64.b64decode(value)
+    if kind in ("Json", "Object"):
+        return _copy_json(value)
+    return value
+
+
+def _copy_json(value: Any) -> Any:
+    """A deep copy of a JSON value, so saved state never aliases live values."""
+    if isinstance(value, dict):
+        return {str(key): _copy_json(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_copy_json(item) for item in value]
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    raise TypeError(
+        f"Variable value of type {type(value).__name__} cannot be stored as JSON"
+    )
