@@ -11,8 +11,15 @@ django_asgi_app = get_asgi_application()
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from django.conf import settings  # noqa: E402
 
 from cockpit.routing import websocket_urlpatterns  # noqa: E402
+
+if settings.LEGATO_JOB_EXECUTOR_IN_PROCESS:
+    # Embedded default: this process runs jobs and timers itself (no Redis, no Celery).
+    from engine.jobs.executor import start_embedded_executor
+
+    start_embedded_executor()
 
 application = ProtocolTypeRouter(
     {

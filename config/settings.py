@@ -149,6 +149,9 @@ REST_FRAMEWORK = {
 PORT = envint("PORT", 8000)
 LEGATO_DEMO = envbool("LEGATO_DEMO", True)
 LEGATO_HISTORY_LEVEL = os.environ.get("LEGATO_HISTORY_LEVEL", "full")
+# Without Redis the web process runs the job executor itself (embedded default); with Redis,
+# Celery workers and `manage.py run_job_acquisition` do.
+LEGATO_JOB_EXECUTOR_IN_PROCESS = envbool("LEGATO_JOB_EXECUTOR_IN_PROCESS", not REDIS_URL)
 # The group whose members may do everything (Camunda's `camunda-admin`).
 LEGATO_ADMIN_GROUP = "camunda-admin"
 

@@ -15,3 +15,20 @@ def health_check() -> dict[str, object]:
         cursor.execute("SELECT 1")
         (db_ok,) = cursor.fetchone()
     return {"worker": socket.gethostname(), "database": db_ok == 1, "vendor": connection.vendor}
+
+
+@shared_task(name="legato.execute_job", acks_late=True)
+def execute_job(job_id: str, owner: str | None = None) -> str:
+    """Run one job. Dispatched jobs come unlocked and are claimed here; jobs the acquisition
+    loop claimed come with its owner. A lost or duplicated message runs nothing twice: the
+    job row is locked while it runs and deleted in the transaction that completes it."""
+    from django.utils import timezone
+
+    from engine.jobs.acquisition import acquire_job
+    from engine.jobs.executor import JobOutcome, default_owner, run_job
+
+    if owner is None:
+        owner = default_owner()
+        if not acquire_job(job_id, owner, timezone.now()):
+            return JobOutcome.SKIPPED.value
+    return run_job(job_id, owner).value

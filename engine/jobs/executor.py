@@ -1,0 +1,126 @@
+"""Running jobs: one job, one transaction; a failure is recorded in a transaction of its own.
+
+`run_job` is what every carrier calls: the in-process executor thread of the embedded
+default, and the Celery task in production.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+from datetime import timedelta
+from enum import StrEnum
+
+from django.db import close_old_connections
+from django.utils import timezone
+
+from engine.jobs.acquisition import DEFAULT_LOCK_TIME, acquire_due_jobs, next_due_time
+from engine.jobs.failures import record_failure
+
+log = logging.getLogger("legato.jobs")
+
+
+class JobOutcome(StrEnum):
+    DONE = "done"
+    FAILED = "failed"
+    SKIPPED = "skipped"  # gone, or now locked by another owner: someone else runs it
+
+
+class JobLockLost(Exception):  # noqa: N818 - a condition, not a failure of the job
+    """The job no longer exists or belongs to another owner; nothing was done."""
+
+
+def default_owner() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
+
+
+def run_job(job_id: str, owner: str) -> JobOutcome:
+    """Execute one job that `owner` has locked."""
+    from engine.services.runtime import execute_job
+
+    try:
+        execute_job(job_id, lock_owner=owner)
+    except JobLockLost:
+        return JobOutcome.SKIPPED
+    except Exception as error:  # every failure of a job is recorded, none escapes the executor
+        log.info("job %s failed: %s", job_id, error)
+        recorded = record_failure(job_id, owner, error, timezone.now())
+        return JobOutcome.FAILED if recorded is not None else JobOutcome.SKIPPED
+    return JobOutcome.DONE
+
+
+class JobExecutorThread(threading.Thread):
+    """The embedded default's executor: one thread in the web process.
+
+    It sleeps until the next timer is due, at most `idle_wait`, and wakes at once when a
+    command commits a new async job (`wake`).
+    """
+
+    def __init__(
+        self,
+        *,
+        batch_size: int = 10,
+        idle_wait: float = 1.0,
+        lock_time: timedelta = DEFAULT_LOCK_TIME,
+    ) -> None:
+        super().__init__(name="legato-job-executor", daemon=True)
+        self.owner = default_owner()
+        self.batch_size = batch_size
+        self.idle_wait = idle_wait
+        self.lock_time = lock_time
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+
+    def run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                worked = self.run_once()
+            except Exception:  # the loop must survive a broken database connection
+                log.exception("job acquisition failed")
+                worked = False
+            finally:
+                close_old_connections()
+            if not worked:
+                self._wake.wait(self._sleep_seconds())
+                self._wake.clear()
+
+    def run_once(self) -> bool:
+        ids = acquire_due_jobs(
+            self.owner, timezone.now(), limit=self.batch_size, lock_time=self.lock_time
+        )
+        for job_id in ids:
+            run_job(job_id, self.owner)
+        return bool(ids)
+
+    def _sleep_seconds(self) -> float:
+        due = next_due_time(timezone.now())
+        if due is None:
+            return self.idle_wait
+        return max(0.0, min(self.idle_wait, (due - timezone.now()).total_seconds()))
+
+
+_embedded: JobExecutorThread | None = None
+_embedded_lock = threading.Lock()
+
+
+def start_embedded_executor() -> JobExecutorThread:
+    """Start the in-process executor once per process (embedded default, `make run`)."""
+    global _embedded
+    with _embedded_lock:
+        if _embedded is None or not _embedded.is_alive():
+            _embedded = JobExecutorThread()
+            _embedded.start()
+        return _embedded
+
+
+def embedded_executor() -> JobExecutorThread | None:
+    return _embedded
