@@ -82,9 +82,7 @@ class Run:
     def remove_execution(self, execution: Execution) -> None:
         if execution.variables:
             self.effects.append(
-                fx.VariablesChanged(
-                    self.state.id, execution.id, removed=tuple(execution.variables)
-                )
+                fx.VariablesChanged(self.state.id, execution.id, removed=tuple(execution.variables))
             )
             execution.variables = {}
         del self.state.executions[execution.id]
@@ -158,9 +156,7 @@ class Run:
                 )
             )
 
-    def set_variables(
-        self, execution: Execution, variables: Any, *, local: bool = False
-    ) -> None:
+    def set_variables(self, execution: Execution, variables: Any, *, local: bool = False) -> None:
         for name, value in dict(variables or {}).items():
             self.set_variable(execution, name, value, local=local)
 
@@ -175,9 +171,7 @@ class Run:
     def clear_local_variables(self, execution: Execution) -> None:
         if execution.variables:
             self.effects.append(
-                fx.VariablesChanged(
-                    self.state.id, execution.id, removed=tuple(execution.variables)
-                )
+                fx.VariablesChanged(self.state.id, execution.id, removed=tuple(execution.variables))
             )
             execution.variables = {}
 
@@ -221,9 +215,7 @@ class Run:
                 f"Error while evaluating expression '{text}': {error}", where
             ) from error
 
-    def condition(
-        self, text: str, execution: Execution, *, activity_id: str | None = None
-    ) -> bool:
+    def condition(self, text: str, execution: Execution, *, activity_id: str | None = None) -> bool:
         value = self.evaluate(text, execution, activity_id=activity_id)
         if isinstance(value, str) and value in ("true", "false"):
             return value == "true"
@@ -366,7 +358,7 @@ class Run:
             if match is None:
                 repeat = text
             elif int(match.group(1)) > 1:
-                repeat = f"R{int(match.group(1)) - 1}/" + text[match.end():]
+                repeat = f"R{int(match.group(1)) - 1}/" + text[match.end() :]
         return due, repeat
 
     def next_cycle(self, repeat: str, activity_id: str) -> tuple[datetime | None, str | None]:
@@ -379,7 +371,7 @@ class Run:
         if match is None:
             return due, repeat
         left = int(match.group(1)) - 1
-        return due, (f"R{left}/" + repeat[match.end():]) if left > 0 else None
+        return due, (f"R{left}/" + repeat[match.end() :]) if left > 0 else None
 
     # -- history -----------------------------------------------------------------------------
 

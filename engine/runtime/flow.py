@@ -209,7 +209,10 @@ def finish_instance(run: Run, status: str, reason: str | None = None) -> None:
     root = state.root
     if status == InstanceStatus.COMPLETED:
         fire_execution_listeners(
-            run, root, run.definition.process.execution_listeners, "end",
+            run,
+            root,
+            run.definition.process.execution_listeners,
+            "end",
             state.end_activity_id,
         )
     for child in list(state.descendants(root.id)):
@@ -295,8 +298,10 @@ def arm_event(run: Run, owner: Execution, event: FlowNode) -> None:
     kind = definition.kind
     if kind is EventKind.MESSAGE:
         run.subscribe(
-            owner, SubscriptionKind.MESSAGE,
-            run.definition.message_name(definition.message_ref), event.id,
+            owner,
+            SubscriptionKind.MESSAGE,
+            run.definition.message_name(definition.message_ref),
+            event.id,
         )
     elif kind is EventKind.SIGNAL:
         name = run.definition.signal_name(definition.signal_ref)

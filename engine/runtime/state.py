@@ -354,9 +354,7 @@ class InstanceState:
             tasks={t["id"]: Task.from_json(t) for t in data["tasks"]},
             jobs={j["id"]: Job.from_json(j) for j in data["jobs"]},
             subscriptions={s["id"]: Subscription.from_json(s) for s in data["subscriptions"]},
-            external_tasks={
-                x["id"]: ExternalTask.from_json(x) for x in data["external_tasks"]
-            },
+            external_tasks={x["id"]: ExternalTask.from_json(x) for x in data["external_tasks"]},
             variable_revisions=dict(data["variable_revisions"]),
             end_activity_id=data["end_activity_id"],
             start_time=_date(data["start_time"]),

@@ -123,6 +123,4 @@ def _copy_json(value: Any) -> Any:
         return [_copy_json(item) for item in value]
     if isinstance(value, str | int | float | bool) or value is None:
         return value
-    raise TypeError(
-        f"Variable value of type {type(value).__name__} cannot be stored as JSON"
-    )
+    raise TypeError(f"Variable value of type {type(value).__name__} cannot be stored as JSON")

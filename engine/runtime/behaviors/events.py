@@ -231,23 +231,25 @@ def _find_catch(
     while current is not None:
         candidates: list[tuple[FlowNode, str | None]] = []
         if not first or current.wait == Wait.SCOPE:
-            scope = run.definition.inner_scope(current.activity_id) if (
-                current.parent_id is None or _is_sub_process(run, current.activity_id)
-            ) else None
+            scope = (
+                run.definition.inner_scope(current.activity_id)
+                if (current.parent_id is None or _is_sub_process(run, current.activity_id))
+                else None
+            )
             if scope is not None:
                 for esp in scope.event_subprocesses:
                     for start in esp.scope.start_events:
                         if start.trigger is kind:
                             candidates.append((start, _catch_code(run, start.definition, kind)))
-        if current.activity_id is not None and current.parent_id is not None and (
-            not current.mi_instance
+        if (
+            current.activity_id is not None
+            and current.parent_id is not None
+            and (not current.mi_instance)
         ):
             scope_of = run.definition.scope_of(current.activity_id)
             for boundary in scope_of.boundary_events(current.activity_id):
                 if boundary.trigger is kind:
-                    candidates.append(
-                        (boundary, _catch_code(run, boundary.definition, kind))
-                    )
+                    candidates.append((boundary, _catch_code(run, boundary.definition, kind)))
         for node, catch_code in candidates:
             if catch_code == code:
                 return current, node

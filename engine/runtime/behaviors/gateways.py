@@ -62,9 +62,7 @@ def _waiting_at(run: Run, execution: Execution, node_id: str) -> list[Execution]
     return [
         sibling
         for sibling in run.state.children(execution.parent_id or "")
-        if sibling is not execution
-        and sibling.activity_id == node_id
-        and sibling.wait == Wait.JOIN
+        if sibling is not execution and sibling.activity_id == node_id and sibling.wait == Wait.JOIN
     ]
 
 

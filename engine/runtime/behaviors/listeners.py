@@ -39,8 +39,14 @@ def resolve_class(run: Run, class_name: str, activity_id: str | None) -> Any:
     return delegate
 
 
-def run_script(run: Run, script: Script, execution: Execution, activity_id: str | None,
-               facade: Any = None, task_facade: TaskFacade | None = None) -> Any:
+def run_script(
+    run: Run,
+    script: Script,
+    execution: Execution,
+    activity_id: str | None,
+    facade: Any = None,
+    task_facade: TaskFacade | None = None,
+) -> Any:
     language = script.format.lower()
     text = script.text or ""
     if script.resource is not None:
@@ -125,9 +131,7 @@ def fire_task_listeners(
     return facade
 
 
-def parameter_value(
-    run: Run, value: ParameterValue, execution: Execution, activity_id: str
-) -> Any:
+def parameter_value(run: Run, value: ParameterValue, execution: Execution, activity_id: str) -> Any:
     """Value of a camunda:inputParameter / outputParameter (text, expression, list, map)."""
     if value.kind is ValueKind.NULL:
         return None
@@ -155,9 +159,7 @@ def apply_inputs(run: Run, execution: Execution, node_id: str) -> None:
     if io is None or not io.inputs:
         return
     parent = run.parent(execution) or execution
-    values = [
-        (p.name, parameter_value(run, p.value, parent, node_id)) for p in io.inputs
-    ]
+    values = [(p.name, parameter_value(run, p.value, parent, node_id)) for p in io.inputs]
     for name, value in values:
         run.set_variable(execution, name, value, local=True, from_expression=True)
 

@@ -63,9 +63,7 @@ def _int(run: Run, execution: Execution, name: str) -> int:
 def _items(run: Run, execution: Execution, node: FlowNode, mi: MultiInstance) -> list[Any] | None:
     if mi.collection is None:
         if mi.element_variable is not None and mi.loop_cardinality is None:
-            raise ProcessEngineError(
-                "elementVariable is set but no collection is given", node.id
-            )
+            raise ProcessEngineError("elementVariable is set but no collection is given", node.id)
         return None
     text = mi.collection
     if "${" in text or "#{" in text:
@@ -85,9 +83,7 @@ def _items(run: Run, execution: Execution, node: FlowNode, mi: MultiInstance) ->
 
 def _cardinality(run: Run, execution: Execution, node: FlowNode, mi: MultiInstance) -> int:
     if mi.loop_cardinality is None:
-        raise ProcessEngineError(
-            "Multi-instance needs a loopCardinality or a collection", node.id
-        )
+        raise ProcessEngineError("Multi-instance needs a loopCardinality or a collection", node.id)
     value = run.evaluate(mi.loop_cardinality, execution, activity_id=node.id)
     try:
         count = int(value)

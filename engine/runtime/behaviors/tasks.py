@@ -122,9 +122,7 @@ def _priority(value: Any, activity_id: str) -> int:
     try:
         return int(value)
     except (TypeError, ValueError):
-        raise ProcessEngineError(
-            f"Priority '{value}' is not an integer", activity_id
-        ) from None
+        raise ProcessEngineError(f"Priority '{value}' is not an integer", activity_id) from None
 
 
 def _date(run: Run, value: Any, activity_id: str) -> datetime | None:

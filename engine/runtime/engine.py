@@ -1,0 +1,604 @@
+"""The runner around the interpreter: one service call = one unit of work over a `Store`.
+
+`ProcessEngine` loads the instance a call is about, runs the command, saves the state with
+its version, records the effects, and routes cross-instance effects (a call activity's
+child, a thrown signal, an ended child, a cancelled child) by running further commands on
+other instances inside the same `store.atomic()` block. The Django store and the in-memory
+store share this code; they differ only in how they keep rows.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from engine.runtime import commands as cmd
+from engine.runtime import effects as fx
+from engine.runtime.context import Run
+from engine.runtime.definition import ProcessDefinition
+from engine.runtime.env import Environment
+from engine.runtime.errors import ConcurrentModification, NotFoundError, ProcessEngineError
+from engine.runtime.interpreter import run
+from engine.runtime.state import (
+    Execution,
+    InstanceState,
+    InstanceStatus,
+    Job,
+    JobKind,
+    Subscription,
+)
+
+DEFAULT_RETRIES = 3
+
+
+class MismatchingMessageCorrelation(ProcessEngineError):  # noqa: N818 - Camunda's name
+    """A message matched no subscription or start event, or more than one for a single
+    correlation."""
+
+
+class Store(Protocol):
+    """Persistence the runner needs. Every method runs inside `atomic()`.
+
+    `save(state, expected_version)`: expected_version None inserts a new instance; otherwise
+    the stored version must equal it (else raise ConcurrentModification) and the store saves
+    the state with version expected_version + 1 (it sets `state.version`). Ended instances
+    are saved too (status != ACTIVE): the store drops their runtime rows.
+    `record(instance_id, effects)` projects effects to rows (instance_id None for
+    definition-level effects such as timer-start jobs).
+    """
+
+    def atomic(self) -> AbstractContextManager[Any]: ...
+
+    # definitions
+    def add_definition(self, definition: ProcessDefinition) -> None: ...
+    def next_version(self, key: str) -> int: ...
+    def get_definition(self, definition_id: str) -> ProcessDefinition | None: ...
+    def find_definition(
+        self,
+        key: str,
+        *,
+        binding: str = "latest",
+        version: str | None = None,
+        version_tag: str | None = None,
+    ) -> ProcessDefinition | None: ...
+
+    # instance state
+    def load(self, instance_id: str) -> InstanceState | None: ...
+    def save(self, state: InstanceState, expected_version: int | None) -> None: ...
+    def record(self, instance_id: str | None, effects: Sequence[fx.Effect]) -> None: ...
+
+    # finding the instance a command is about
+    def instance_of_task(self, task_id: str) -> str | None: ...
+    def instance_of_external_task(self, external_task_id: str) -> str | None: ...
+    def instance_of_execution(self, execution_id: str) -> str | None: ...
+    def get_job(self, job_id: str) -> Job | None: ...
+    def get_subscription(self, subscription_id: str) -> Subscription | None: ...
+
+    # correlation
+    def find_message_subscriptions(
+        self,
+        name: str,
+        business_key: str | None = None,
+        correlation_keys: Mapping[str, Any] | None = None,
+    ) -> list[Subscription]: ...
+    def find_signal_subscriptions(self, name: str) -> list[Subscription]: ...
+    def find_message_start_events(self, name: str) -> list[tuple[ProcessDefinition, str]]: ...
+    def find_signal_start_events(self, name: str) -> list[tuple[ProcessDefinition, str]]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class ProcessInstance:
+    id: str
+    definition_id: str
+    business_key: str | None
+    ended: bool
+
+
+@dataclass(slots=True)
+class _Work:
+    instance_id: str | None  # None: a new instance
+    command: cmd.Command
+    definition: ProcessDefinition | None = None
+    ignore_missing: bool = False  # broadcast deliveries skip instances that moved on
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class ProcessEngine:
+    """The operations the service API calls; each is one transaction on the store."""
+
+    def __init__(
+        self,
+        store: Store,
+        env: Environment | None = None,
+        *,
+        clock: Callable[[], datetime] = _utc_now,
+        retries: int = DEFAULT_RETRIES,
+    ) -> None:
+        self.store = store
+        self.env = env or Environment()
+        self.clock = clock
+        self.retries = retries
+
+    # -- deployment --------------------------------------------------------------------------
+
+    def deploy(
+        self, resources: Mapping[str, bytes], deployment_id: str | None = None
+    ) -> list[ProcessDefinition]:
+        """Parse every BPMN resource first (nothing is deployed if one fails), then register
+        the executable processes with a new version each, and arm their timer starts."""
+        from engine.bpmn.parser import parse_bpmn
+
+        parsed = [
+            parse_bpmn(data, name)
+            for name, data in resources.items()
+            if name.endswith((".bpmn", ".bpmn20.xml"))
+        ]
+        deployment_id = deployment_id or self.env.new_id()
+        deployed: list[ProcessDefinition] = []
+        with self.store.atomic():
+            for definitions in parsed:
+                for process in definitions.executable_processes:
+                    version = self.store.next_version(process.id)
+                    definition = ProcessDefinition(
+                        id=f"{process.id}:{version}:{deployment_id}",
+                        key=process.id,
+                        version=version,
+                        process=process,
+                        definitions=definitions,
+                        version_tag=process.version_tag,
+                        deployment_id=deployment_id,
+                    )
+                    self.store.add_definition(definition)
+                    self.store.record(None, self._timer_start_jobs(definition))
+                    deployed.append(definition)
+        return deployed
+
+    def _timer_start_jobs(self, definition: ProcessDefinition) -> list[fx.Effect]:
+        jobs: list[fx.Effect] = []
+        for start in definition.process.start_events:
+            timer = start.definition.timer
+            if timer is None:
+                continue
+            probe, root = _probe(definition, self.clock(), self.env)
+            due, repeat = probe.timer_due(timer, root, start.id)
+            jobs.append(
+                fx.JobCreated(
+                    Job(
+                        id=self.env.new_id(),
+                        kind=JobKind.TIMER_START,
+                        execution_id=None,
+                        process_instance_id=None,
+                        process_definition_id=definition.id,
+                        activity_id=start.id,
+                        due=due,
+                        repeat=repeat,
+                    )
+                )
+            )
+        return jobs
+
+    # -- operations ------------------------------------------------------------------------
+
+    def start_process_instance(
+        self,
+        key: str | None = None,
+        *,
+        definition_id: str | None = None,
+        variables: Mapping[str, Any] | None = None,
+        business_key: str | None = None,
+        start_activity_id: str | None = None,
+    ) -> ProcessInstance:
+        definition = self._definition(key, definition_id)
+        command = cmd.StartInstance(
+            variables=dict(variables or {}),
+            business_key=business_key,
+            start_activity_id=start_activity_id,
+            instance_id=None,
+        )
+        return self._start(definition, command)
+
+    def start_process_instance_by_message(
+        self,
+        message_name: str,
+        *,
+        variables: Mapping[str, Any] | None = None,
+        business_key: str | None = None,
+    ) -> ProcessInstance:
+        starts = self.store.find_message_start_events(message_name)
+        if not starts:
+            raise MismatchingMessageCorrelation(
+                f"Cannot start process instance by message: no subscription to message with "
+                f"name '{message_name}'"
+            )
+        definition, activity_id = starts[0]
+        command = cmd.StartInstance(
+            variables=dict(variables or {}),
+            business_key=business_key,
+            start_activity_id=activity_id,
+        )
+        return self._start(definition, command)
+
+    def _start(self, definition: ProcessDefinition, command: cmd.StartInstance) -> ProcessInstance:
+        instance_id = self.env.new_id()
+        command = cmd.StartInstance(
+            variables=command.variables,
+            business_key=command.business_key,
+            start_activity_id=command.start_activity_id,
+            instance_id=instance_id,
+        )
+        self._execute([_Work(None, command, definition)])
+        state = self.store.load(instance_id)
+        ended = state is None or state.is_ended
+        return ProcessInstance(instance_id, definition.id, command.business_key, ended)
+
+    def complete_task(
+        self, task_id: str, variables: Mapping[str, Any] | None = None, *, local: bool = False
+    ) -> None:
+        instance_id = self._require(self.store.instance_of_task(task_id), "Task", task_id)
+        self._execute([_Work(instance_id, cmd.CompleteTask(task_id, dict(variables or {}), local))])
+
+    def set_assignee(self, task_id: str, assignee: str | None) -> None:
+        instance_id = self._require(self.store.instance_of_task(task_id), "Task", task_id)
+        self._execute([_Work(instance_id, cmd.SetAssignee(task_id, assignee))])
+
+    def trigger(self, execution_id: str, variables: Mapping[str, Any] | None = None) -> None:
+        """runtimeService.signal(executionId)."""
+        instance_id = self._require(
+            self.store.instance_of_execution(execution_id), "Execution", execution_id
+        )
+        self._execute([_Work(instance_id, cmd.Trigger(execution_id, dict(variables or {})))])
+
+    def message_event_received(
+        self, name: str, execution_id: str, variables: Mapping[str, Any] | None = None
+    ) -> None:
+        instance_id = self._require(
+            self.store.instance_of_execution(execution_id), "Execution", execution_id
+        )
+        command = cmd.DeliverMessage(
+            execution_id=execution_id, message_name=name, variables=dict(variables or {})
+        )
+        self._execute([_Work(instance_id, command)])
+
+    def correlate_message(
+        self,
+        name: str,
+        *,
+        business_key: str | None = None,
+        correlation_keys: Mapping[str, Any] | None = None,
+        variables: Mapping[str, Any] | None = None,
+        all: bool = False,  # noqa: A002 - Camunda's correlateAll
+    ) -> list[str]:
+        """Deliver to the waiting execution(s) matching name, business key and correlation
+        keys (process variables); with none waiting, start by a message start event.
+        Returns the ids of the instances that received the message."""
+        payload = dict(variables or {})
+
+        def work() -> list[_Work]:
+            subscriptions = self.store.find_message_subscriptions(
+                name, business_key, correlation_keys
+            )
+            if subscriptions:
+                if not all and len(subscriptions) > 1:
+                    raise MismatchingMessageCorrelation(
+                        f"Cannot correlate a message with name '{name}' to a single execution. "
+                        f"{len(subscriptions)} executions match the correlation keys"
+                    )
+                return [
+                    _Work(
+                        s.process_instance_id,
+                        cmd.DeliverMessage(subscription_id=s.id, variables=payload),
+                    )
+                    for s in subscriptions
+                ]
+            starts = [] if correlation_keys else self.store.find_message_start_events(name)
+            if not starts:
+                raise MismatchingMessageCorrelation(
+                    f"Cannot correlate message '{name}': No process definition or execution "
+                    "matches the parameters"
+                )
+            if not all and len(starts) > 1:
+                raise MismatchingMessageCorrelation(
+                    f"Cannot correlate message '{name}': {len(starts)} process definitions "
+                    "match the parameters"
+                )
+            return [
+                _Work(
+                    None,
+                    cmd.StartInstance(
+                        variables=payload,
+                        business_key=business_key,
+                        start_activity_id=activity_id,
+                        instance_id=self.env.new_id(),
+                    ),
+                    definition,
+                )
+                for definition, activity_id in starts
+            ]
+
+        return self._execute_planned(work)
+
+    def broadcast_signal(self, name: str, variables: Mapping[str, Any] | None = None) -> None:
+        """runtimeService.signalEventReceived(name): every subscription and signal start."""
+        self._execute(
+            [],
+            signals=[
+                fx.SignalThrown(name, {}),
+            ],
+            signal_variables=variables,
+        )
+
+    def execute_job(self, job_id: str) -> None:
+        job = self.store.get_job(job_id)
+        if job is None:
+            raise NotFoundError(f"Job '{job_id}' does not exist")
+        if job.process_instance_id is not None:
+            self._execute([_Work(job.process_instance_id, cmd.ExecuteJob(job_id))])
+            return
+        self._execute_timer_start(job)
+
+    def complete_external_task(
+        self,
+        external_task_id: str,
+        variables: Mapping[str, Any] | None = None,
+        local_variables: Mapping[str, Any] | None = None,
+    ) -> None:
+        instance_id = self._require(
+            self.store.instance_of_external_task(external_task_id),
+            "External task",
+            external_task_id,
+        )
+        command = cmd.CompleteExternalTask(
+            external_task_id, dict(variables or {}), dict(local_variables or {})
+        )
+        self._execute([_Work(instance_id, command)])
+
+    def handle_bpmn_error(
+        self,
+        external_task_id: str,
+        error_code: str,
+        error_message: str | None = None,
+        variables: Mapping[str, Any] | None = None,
+    ) -> None:
+        instance_id = self._require(
+            self.store.instance_of_external_task(external_task_id),
+            "External task",
+            external_task_id,
+        )
+        command = cmd.HandleExternalTaskBpmnError(
+            external_task_id, error_code, error_message, dict(variables or {})
+        )
+        self._execute([_Work(instance_id, command)])
+
+    def set_variables(
+        self,
+        execution_id: str,
+        variables: Mapping[str, Any],
+        *,
+        local: bool = False,
+        removed: Sequence[str] = (),
+    ) -> None:
+        """Set variables on an execution (a process instance id names the instance)."""
+        instance_id = self._require(
+            self.store.instance_of_execution(execution_id), "Execution", execution_id
+        )
+        command = cmd.SetVariables(dict(variables), execution_id, local, tuple(removed))
+        self._execute([_Work(instance_id, command)])
+
+    def delete_process_instance(self, instance_id: str, reason: str | None = None) -> None:
+        self._execute([_Work(instance_id, cmd.DeleteInstance(reason))])
+
+    # -- the unit of work -------------------------------------------------------------------
+
+    def _definition(self, key: str | None, definition_id: str | None) -> ProcessDefinition:
+        if definition_id is not None:
+            definition = self.store.get_definition(definition_id)
+        elif key is not None:
+            definition = self.store.find_definition(key)
+        else:
+            raise ProcessEngineError("Give a process definition key or id")
+        if definition is None:
+            raise NotFoundError(f"No process definition found for '{definition_id or key}'")
+        return definition
+
+    @staticmethod
+    def _require(instance_id: str | None, what: str, ident: str) -> str:
+        if instance_id is None:
+            raise NotFoundError(f"{what} '{ident}' does not exist")
+        return instance_id
+
+    def _execute_planned(self, plan: Callable[[], list[_Work]]) -> list[str]:
+        for attempt in range(self.retries):
+            try:
+                with self.store.atomic():
+                    work = plan()
+                    self._drain(deque(work), [])
+                    return [_instance_of(w) for w in work]
+            except ConcurrentModification:
+                if attempt == self.retries - 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _execute(
+        self,
+        work: list[_Work],
+        *,
+        signals: list[fx.SignalThrown] | None = None,
+        signal_variables: Mapping[str, Any] | None = None,
+    ) -> None:
+        for attempt in range(self.retries):
+            try:
+                with self.store.atomic():
+                    queue = deque(work)
+                    pending = list(signals or [])
+                    self._drain(queue, pending, dict(signal_variables or {}))
+                    return
+            except ConcurrentModification:
+                if attempt == self.retries - 1:
+                    raise
+
+    def _drain(
+        self,
+        queue: deque[_Work],
+        signals: list[fx.SignalThrown],
+        signal_variables: dict[str, Any] | None = None,
+    ) -> None:
+        while queue or signals:
+            if signals:
+                signal = signals.pop(0)
+                variables = signal_variables if signal_variables else dict(signal.variables)
+                signal_variables = None
+                queue.extend(self._signal_work(signal.name, variables))
+                continue
+            item = queue.popleft()
+            for effect in self._run_one(item):
+                self._route(effect, queue, signals)
+
+    def _run_one(self, item: _Work) -> list[fx.Effect]:
+        now = self.clock()
+        if item.instance_id is None:
+            assert item.definition is not None
+            step = run(item.definition, None, item.command, now, self.env)
+            self.store.save(step.state, None)
+        else:
+            state = self.store.load(item.instance_id)
+            if state is None or state.is_ended:
+                if item.ignore_missing:
+                    return []
+                raise NotFoundError(f"Process instance '{item.instance_id}' does not exist")
+            definition = self.store.get_definition(state.process_definition_id)
+            if definition is None:
+                raise NotFoundError(f"Definition '{state.process_definition_id}' is gone")
+            expected = state.version
+            try:
+                step = run(definition, state, item.command, now, self.env)
+            except NotFoundError:
+                if item.ignore_missing:
+                    return []
+                raise
+            self.store.save(step.state, expected)
+        self.store.record(step.state.id, step.effects)
+        return step.effects
+
+    def _route(
+        self, effect: fx.Effect, queue: deque[_Work], signals: list[fx.SignalThrown]
+    ) -> None:
+        if isinstance(effect, fx.StartCalledInstance):
+            definition = self.store.find_definition(
+                effect.called_element,
+                binding=effect.binding,
+                version=effect.version,
+                version_tag=effect.version_tag,
+            )
+            if definition is None:
+                raise NotFoundError(
+                    f"No process definition with key '{effect.called_element}' to call"
+                )
+            queue.append(
+                _Work(
+                    None,
+                    cmd.StartInstance(
+                        variables=effect.variables,
+                        business_key=effect.business_key,
+                        instance_id=effect.instance_id,
+                        super_execution_id=effect.super_execution_id,
+                        super_instance_id=effect.super_instance_id,
+                    ),
+                    definition,
+                )
+            )
+        elif isinstance(effect, fx.InstanceEnded):
+            if effect.super_instance_id and effect.state == InstanceStatus.COMPLETED:
+                queue.append(
+                    _Work(
+                        effect.super_instance_id,
+                        cmd.CalledInstanceEnded(
+                            effect.super_execution_id or "",
+                            effect.variables,
+                        ),
+                    )
+                )
+        elif isinstance(effect, fx.DeleteCalledInstance):
+            queue.append(
+                _Work(effect.instance_id, cmd.DeleteInstance(effect.reason), ignore_missing=True)
+            )
+        elif isinstance(effect, fx.SignalThrown):
+            signals.append(effect)
+
+    def _signal_work(self, name: str, variables: Mapping[str, Any]) -> Iterator[_Work]:
+        for subscription in self.store.find_signal_subscriptions(name):
+            yield _Work(
+                subscription.process_instance_id,
+                cmd.DeliverSignal(subscription.id, dict(variables)),
+                ignore_missing=True,
+            )
+        for definition, activity_id in self.store.find_signal_start_events(name):
+            yield _Work(
+                None,
+                cmd.StartInstance(
+                    variables=dict(variables),
+                    start_activity_id=activity_id,
+                    instance_id=self.env.new_id(),
+                ),
+                definition,
+            )
+
+    def _execute_timer_start(self, job: Job) -> None:
+        definition = self.store.get_definition(job.process_definition_id)
+        if definition is None:
+            raise NotFoundError(f"Definition '{job.process_definition_id}' is gone")
+
+        def plan() -> list[_Work]:
+            effects: list[fx.Effect] = [fx.JobRemoved(job.id)]
+            if job.repeat:
+                probe, _root = _probe(definition, self.clock(), self.env)
+                due, repeat = probe.next_cycle(job.repeat, job.activity_id)
+                effects.append(
+                    fx.JobCreated(
+                        Job(
+                            id=self.env.new_id(),
+                            kind=JobKind.TIMER_START,
+                            execution_id=None,
+                            process_instance_id=None,
+                            process_definition_id=definition.id,
+                            activity_id=job.activity_id,
+                            due=due,
+                            repeat=repeat,
+                        )
+                    )
+                )
+            self.store.record(None, effects)
+            return [
+                _Work(
+                    None,
+                    cmd.StartInstance(
+                        start_activity_id=job.activity_id,
+                        instance_id=self.env.new_id(),
+                    ),
+                    definition,
+                )
+            ]
+
+        self._execute_planned(plan)
+
+
+def _probe(definition: ProcessDefinition, now: datetime, env: Environment) -> tuple[Run, Execution]:
+    """A throw-away run to evaluate definition-level timers (no instance yet)."""
+    state = InstanceState("", definition.id, definition.key)
+    root = Execution(id="", parent_id=None, activity_id=None, activity_instance_id=None)
+    state.executions[root.id] = root
+    return Run(definition, state, now, env), root
+
+
+def _instance_of(work: _Work) -> str:
+    if work.instance_id is not None:
+        return work.instance_id
+    if isinstance(work.command, cmd.StartInstance) and work.command.instance_id:
+        return work.command.instance_id
+    return ""
