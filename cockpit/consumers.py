@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+from engine.events import publisher
 
 # Close code for "not authenticated" (4000-4999 are free for applications).
 CLOSE_UNAUTHENTICATED = 4401
@@ -25,6 +28,8 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         if user is None or not user.is_authenticated:
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
+        # The in-memory layer lives on this loop: events from other threads are sent on it.
+        publisher.attach_server_loop(asyncio.get_running_loop())
         self.joined = [user_group(user.pk)]
         for group in self.joined:
             await self.channel_layer.group_add(group, self.channel_name)
