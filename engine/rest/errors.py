@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import Any
 
+from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
+
+from engine.errors import BadRequestError, DeploymentError, EngineError, NotFoundError
 
 # Camunda's REST layer names the Java exception class in `type`.
 _TYPES: dict[type[exceptions.APIException], str] = {
@@ -37,6 +41,10 @@ def error_body(error_type: str, message: str) -> dict[str, str]:
 def camunda_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, CamundaError):
         return Response(error_body(exc.error_type, str(exc.detail)), status=exc.status_code)
+    if isinstance(exc, EngineError):
+        return engine_error_response(exc)
+    if isinstance(exc, Http404):
+        return Response(error_body("InvalidRequestException", str(exc)), status=404)
     if not isinstance(exc, exceptions.APIException):
         return None  # Django turns it into a 500 without a stack trace in the body.
     error_type = next(
@@ -59,3 +67,44 @@ def _flatten(detail: Any) -> str:
     if isinstance(detail, list):
         return " ".join(_flatten(item) for item in detail)
     return str(detail)
+
+
+def engine_error_response(exc: EngineError) -> Response:
+    """The Camunda status and body of an error raised by the engine's service API.
+
+    Camunda's ExceptionHandlerHelper: a ParseException or BadUserRequestException is a 400,
+    any other ProcessEngineException a 500; the REST resources turn the engine's
+    NotFoundException into a 404 InvalidRequestException. Engine exceptions carry `code`
+    (0: Camunda's generic built-in code); the REST layer's own InvalidRequestExceptions do not.
+    """
+    message = str(exc)
+    if isinstance(exc, NotFoundError):
+        return Response(error_body("InvalidRequestException", message), status=404)
+    if isinstance(exc, BadRequestError):
+        return Response(error_body("InvalidRequestException", message), status=400)
+    if isinstance(exc, DeploymentError):
+        body: dict[str, Any] = {"type": "ParseException", "message": message, "code": 0}
+        body["details"] = parse_details(exc)
+        return Response(body, status=400)
+    return Response({"type": exc.camunda_type, "message": message, "code": 0}, status=500)
+
+
+def parse_details(exc: DeploymentError) -> dict[str, dict[str, list[dict[str, Any]]]]:
+    """Camunda 7.19+'s `details`: per resource name, its errors (line, column, element ids).
+
+    Our parser reports no columns; Camunda's ProblemDto has an int column, so it is 0.
+    """
+    details: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(
+        lambda: {"errors": [], "warnings": []}
+    )
+    for problem in exc.problems:
+        details[problem.resource]["errors"].append(
+            {
+                "message": problem.message,
+                "line": problem.line or 0,
+                "column": 0,
+                "mainElementId": problem.element_id,
+                "elementIds": [problem.element_id] if problem.element_id else [],
+            }
+        )
+    return dict(details)

@@ -1,0 +1,212 @@
+"""Camunda query parameters: typed filters, `sortBy`/`sortOrder`, `firstResult`/`maxResults`.
+
+Every list resource declares its parameters once as a `ListQuery`; the view parses the
+request with it and the OpenAPI document lists the same declarations, so the two cannot
+drift apart. Parsing follows Camunda's `AbstractSearchQueryDto`: unknown parameters are
+ignored, a value that does not convert is a 400 `InvalidRequestException` naming the
+parameter ("Cannot set query parameter 'x' to value 'y'"), and lists are comma-separated.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, TypeVar
+
+from django.db.models import Model, Q, QuerySet
+from django.http import QueryDict
+
+from engine.rest.dates import parse_date
+from engine.rest.errors import CamundaError
+
+M = TypeVar("M", bound=Model)
+
+_INTEGER = re.compile(r"^[+-]?\d{1,10}$")
+_INT_RANGE = range(-(2**31), 2**31)
+
+
+class Kind(StrEnum):
+    STRING = "string"
+    BOOLEAN = "boolean"
+    INTEGER = "integer"
+    DATE = "date"
+    STRING_LIST = "string-list"
+
+
+@dataclass(frozen=True)
+class Param:
+    """One query parameter: its Camunda name, its type and one line for the OpenAPI page."""
+
+    name: str
+    kind: Kind = Kind.STRING
+    description: str = ""
+
+
+def invalid_request(message: str, status: int = 400) -> CamundaError:
+    return CamundaError(status, "InvalidRequestException", message)
+
+
+def invalid_parameter(name: str, value: str) -> CamundaError:
+    # Camunda's wording (AbstractSearchQueryDto.setValueBasedOnAnnotation).
+    return invalid_request(f"Cannot set query parameter '{name}' to value '{value}'")
+
+
+def convert(param: Param, raw: str) -> Any:
+    """The typed value of one parameter, or a 400 naming it."""
+    if param.kind is Kind.STRING:
+        return raw
+    if param.kind is Kind.STRING_LIST:
+        return raw.split(",")
+    if param.kind is Kind.BOOLEAN:
+        lowered = raw.lower()
+        if lowered not in ("true", "false"):
+            raise invalid_parameter(param.name, raw)
+        return lowered == "true"
+    if param.kind is Kind.INTEGER:
+        if not _INTEGER.match(raw) or int(raw) not in _INT_RANGE:
+            raise invalid_parameter(param.name, raw)
+        return int(raw)
+    try:
+        return parse_date(raw)
+    except ValueError:
+        raise invalid_parameter(param.name, raw) from None
+
+
+def first_value(params: QueryDict, name: str) -> str | None:
+    # JAX-RS hands Camunda the first of repeated values; QueryDict.get would give the last.
+    values = params.getlist(name)
+    return values[0] if values else None
+
+
+def flag(params: QueryDict, name: str) -> bool:
+    """A boolean parameter that defaults to false (`cascade`, `skipCustomListeners`, ...)."""
+    raw = first_value(params, name)
+    return False if raw is None else bool(convert(Param(name, Kind.BOOLEAN), raw))
+
+
+SORT_ORDERS = {"asc": "", "desc": "-"}
+PAGING = (
+    Param("firstResult", Kind.INTEGER, "Pagination of results: the index of the first result."),
+    Param("maxResults", Kind.INTEGER, "Pagination of results: the most results to return."),
+)
+
+
+@dataclass(frozen=True)
+class Page:
+    first_result: int = 0
+    max_results: int | None = None
+
+    def apply(self, queryset: QuerySet[M]) -> QuerySet[M]:
+        if self.max_results is None:
+            return queryset[self.first_result :]
+        return queryset[self.first_result : self.first_result + self.max_results]
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    filters: dict[str, Any]
+    order_by: tuple[str, ...]
+    page: Page
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    """The parameters of one Camunda list resource (`GET /x` and `GET /x/count`).
+
+    `sort_fields` maps each allowed `sortBy` value to the model field it orders by;
+    `default_order` applies when the request names none (Camunda orders by id then).
+    """
+
+    filters: tuple[Param, ...]
+    sort_fields: Mapping[str, str]
+    default_order: tuple[str, ...] = ("pk",)
+    _by_name: dict[str, Param] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_name", {param.name: param for param in self.filters})
+
+    def parse(self, params: QueryDict) -> ParsedQuery:
+        return ParsedQuery(
+            self.parse_filters(params), self.parse_sorting(params), parse_page(params)
+        )
+
+    def parse_filters(self, params: QueryDict) -> dict[str, Any]:
+        """The typed value of every declared parameter the request carries; others ignored."""
+        return {
+            name: convert(param, raw)
+            for name, param in self._by_name.items()
+            if (raw := first_value(params, name)) is not None
+        }
+
+    def parse_sorting(self, params: QueryDict) -> tuple[str, ...]:
+        sort_by, sort_order = first_value(params, "sortBy"), first_value(params, "sortOrder")
+        if sort_by is None and sort_order is None:
+            return self.default_order
+        if sort_by is not None and sort_by not in self.sort_fields:
+            raise invalid_parameter("sortBy", sort_by)
+        if sort_order is not None and sort_order not in SORT_ORDERS:
+            raise invalid_parameter("sortOrder", sort_order)
+        if sort_by is None or sort_order is None:
+            # Camunda's wording (AbstractQueryDto.applySortingOptions).
+            raise invalid_request(
+                "Only a single sorting parameter specified. sortBy and sortOrder required"
+            )
+        # The id breaks ties so that paging through equal sort keys is stable.
+        return (SORT_ORDERS[sort_order] + self.sort_fields[sort_by], "pk")
+
+    @property
+    def sort_by_values(self) -> tuple[str, ...]:
+        return tuple(self.sort_fields)
+
+
+def parse_page(params: QueryDict) -> Page:
+    first, most = (
+        (convert(p, raw) if (raw := first_value(params, p.name)) is not None else None)
+        for p in PAGING
+    )
+    if first is not None and first < 0:
+        raise invalid_parameter("firstResult", str(first))
+    if most is not None and most < 0:
+        raise invalid_parameter("maxResults", str(most))
+    return Page(first or 0, most)
+
+
+def like(field_name: str, pattern: str) -> Q:
+    """SQL LIKE as Camunda's `*Like` parameters mean it: `%` any run, `_` one character.
+
+    Camunda passes the value to `LIKE ... ESCAPE '\\'` unchanged, so callers write the
+    wildcards themselves (`nameLike=%25invoice%25`); a backslash escapes the next character.
+    """
+    regex: list[str] = ["^"]
+    escaped = False
+    for char in pattern:
+        if escaped:
+            regex.append(re.escape(char))
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == "%":
+            regex.append(".*")
+        elif char == "_":
+            regex.append(".")
+        else:
+            regex.append(re.escape(char))
+    regex.append("$")
+    return Q(**{f"{field_name}__regex": "".join(regex)})
+
+
+def tenant_filter(
+    filters: Mapping[str, Any], *, without_tenant: str, include_without_tenant: str
+) -> Q | None:
+    """`tenantIdIn`, `withoutTenantId` and `include...WithoutTenantId`, as every query has them."""
+    condition: Q | None = None
+    if "tenantIdIn" in filters:
+        condition = Q(tenant_id__in=filters["tenantIdIn"])
+        if filters.get(include_without_tenant):
+            condition |= Q(tenant_id__isnull=True)
+    if filters.get(without_tenant):
+        absent = Q(tenant_id__isnull=True)
+        condition = absent if condition is None else condition & absent
+    return condition

@@ -1,0 +1,89 @@
+"""Camunda DTOs as plain dicts, one function per DTO; key order is Camunda's JSON order.
+
+Plain functions rather than DRF serializers: every field is written once, explicitly, and
+`openapi.py` declares the same field names (a test compares the two).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.urls import reverse
+from rest_framework.request import Request
+
+from engine.models import Deployment, ProcessDefinition, Resource
+from engine.rest.dates import format_date
+
+Dto = dict[str, Any]
+
+
+def self_link(request: Request, url_name: str, **kwargs: str) -> Dto:
+    """A `links` entry: Camunda's `addReflexiveLink(uri, GET, "self")` with an absolute href."""
+    href = request.build_absolute_uri(reverse(url_name, kwargs=kwargs))
+    return {"method": "GET", "href": href, "rel": "self"}
+
+
+def _or_null(text: str | None) -> str | None:
+    # Our rows keep "" for "not given"; Camunda answers null.
+    return text or None
+
+
+def deployment_dto(deployment: Deployment, links: Iterable[Dto] = ()) -> Dto:
+    """DeploymentDto: `{links, id, name, source, deploymentTime, tenantId}`."""
+    return {
+        "links": list(links),
+        "id": deployment.id,
+        "name": _or_null(deployment.name),
+        "source": _or_null(deployment.source),
+        "deploymentTime": format_date(deployment.deployment_time),
+        "tenantId": deployment.tenant_id,
+    }
+
+
+def deployment_with_definitions_dto(
+    deployment: Deployment, definitions: Iterable[ProcessDefinition], links: Iterable[Dto]
+) -> Dto:
+    """DeploymentWithDefinitionsDto: definition maps are null when the deployment made none.
+
+    Camunda fills a map only when the deployment created definitions of that kind, so a
+    duplicate-filtered deployment answers `deployedProcessDefinitions: null`.
+    """
+    process_definitions = {row.id: process_definition_dto(row) for row in definitions}
+    return {
+        **deployment_dto(deployment, links),
+        "deployedProcessDefinitions": process_definitions or None,
+        "deployedCaseDefinitions": None,
+        "deployedDecisionDefinitions": None,
+        "deployedDecisionRequirementsDefinitions": None,
+    }
+
+
+def resource_dto(resource: Resource) -> Dto:
+    """DeploymentResourceDto."""
+    return {"id": resource.id, "name": resource.name, "deploymentId": resource.deployment_id}
+
+
+def process_definition_dto(definition: ProcessDefinition) -> Dto:
+    """ProcessDefinitionDto. `diagram` is the name of a deployed diagram image: we keep none."""
+    return {
+        "id": definition.id,
+        "key": definition.key,
+        "category": definition.category,
+        "description": definition.description,
+        "name": definition.name,
+        "version": definition.version,
+        "resource": definition.resource_name,
+        "deploymentId": definition.deployment_id,
+        "diagram": None,
+        "suspended": definition.suspended,
+        "tenantId": definition.tenant_id,
+        "versionTag": definition.version_tag,
+        "historyTimeToLive": definition.history_time_to_live,
+        "startableInTasklist": definition.startable_in_tasklist,
+    }
+
+
+def count_dto(count: int) -> Dto:
+    """CountResultDto."""
+    return {"count": count}
