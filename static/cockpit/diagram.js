@@ -1,0 +1,96 @@
+// A process definition's diagram: bpmn-js NavigatedViewer on the deployed XML, and count
+// badges per activity. `window.LegatoDiagram.showActivityCounts(counts)` redraws the badges;
+// the live-update feature only has to call it with fresh counts.
+(function () {
+  "use strict";
+
+  const BADGES = "legato-activity-counts";
+  const container = document.getElementById("diagram");
+  const status = document.getElementById("diagram-status");
+  if (!container || typeof window.BpmnJS !== "function") {
+    if (status) { say("The diagram viewer could not be loaded.", true); }
+    return;
+  }
+  const viewer = new window.BpmnJS({ container: container });
+  let ready = false;
+  let pending = null;
+
+  function say(text, isError) {
+    status.textContent = text;
+    status.hidden = !text;
+    status.classList.toggle("error", Boolean(isError));
+  }
+
+  function badge(className, number, label) {
+    const span = document.createElement("span");
+    span.className = "badge " + className;
+    span.textContent = String(number);
+    span.title = number + " " + label;
+    return span;
+  }
+
+  /**
+   * Draw `{activityId: {running: n, incidents: m}}` as badges on the activities.
+   * Earlier badges are removed first; zero counts and unknown ids draw nothing.
+   */
+  function showActivityCounts(counts) {
+    if (!ready) { pending = counts; return; }
+    const overlays = viewer.get("overlays");
+    const registry = viewer.get("elementRegistry");
+    overlays.remove({ type: BADGES });
+    Object.keys(counts || {}).forEach(function (activityId) {
+      const count = counts[activityId] || {};
+      const running = count.running || 0;
+      const incidents = count.incidents || 0;
+      // The counts may name an activity this version does not have (another version's id).
+      if ((!running && !incidents) || !registry.get(activityId)) { return; }
+      const html = document.createElement("div");
+      html.className = "activity-counts";
+      html.dataset.activityId = activityId;
+      if (running) { html.appendChild(badge("running", running, "running")); }
+      if (incidents) { html.appendChild(badge("incidents", incidents, "open incidents")); }
+      overlays.add(activityId, BADGES, { position: { bottom: 10, left: -6 }, html: html });
+    });
+  }
+
+  function initialCounts() {
+    const script = document.getElementById("activity-counts");
+    return script ? JSON.parse(script.textContent) : {};
+  }
+
+  function zoom(how) {
+    const canvas = viewer.get("canvas");
+    if (how === "fit") { canvas.zoom("fit-viewport", "auto"); return; }
+    const step = how === "in" ? 1.25 : 0.8;
+    canvas.zoom(canvas.zoom() * step, "auto");
+  }
+
+  document.querySelectorAll("[data-zoom]").forEach(function (button) {
+    button.addEventListener("click", function () { if (ready) { zoom(button.dataset.zoom); } });
+  });
+
+  fetch(container.dataset.xmlUrl, { credentials: "same-origin" })
+    .then(function (response) {
+      if (!response.ok) {
+        throw new Error("the server answered " + response.status + " " + response.statusText);
+      }
+      return response.text();
+    })
+    .then(function (xml) { return viewer.importXML(xml); })
+    .then(function () {
+      ready = true;
+      const svg = container.querySelector("svg");
+      if (svg) { svg.setAttribute("aria-label", container.dataset.label || "BPMN diagram"); }
+      zoom("fit");
+      say("");
+      showActivityCounts(pending || initialCounts());
+      pending = null;
+    })
+    .catch(function (error) {
+      // bpmn-js refuses models without diagram interchange (BPMNDiagram); the Modeler adds it.
+      const message = error && error.message ? error.message : String(error);
+      say("The diagram could not be shown: " + message, true);
+    });
+
+  window.LegatoDiagram = { viewer: viewer, showActivityCounts: showActivityCounts };
+})();

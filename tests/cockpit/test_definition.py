@@ -1,0 +1,47 @@
+"""A process definition's page: diagram source, versions, facts, badge counts."""
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from tests.cockpit.conftest import add_incident, deploy_key
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_xml_view_serves_the_deployed_bytes_unchanged(user_client):
+    definition = deploy_key("invoice")
+    response = user_client.get(reverse("cockpit:definition-xml", args=[definition.id]))
+    assert response["Content-Type"] == "application/xml"
+    assert b'<bpmn:process id="invoice"' in response.content
+
+
+def test_the_page_points_the_viewer_at_the_xml_and_shows_the_facts(user_client):
+    definition = deploy_key("invoice", name="Invoice")
+    content = user_client.get(reverse("cockpit:definition", args=[definition.id])).content
+    page = content.decode()
+    assert f'data-xml-url="{reverse("cockpit:definition-xml", args=[definition.id])}"' in page
+    assert "cockpit/diagram.js" in page
+    assert "bpmn-navigated-viewer.production.min.js" in page
+    for fact in ("invoice", "invoice.bpmn", definition.deployment_id, "No running instances"):
+        assert fact in page
+
+
+def test_the_version_switcher_lists_every_version_newest_first(user_client):
+    first = deploy_key("invoice")
+    second = deploy_key("invoice", task="Task_2")
+    response = user_client.get(reverse("cockpit:definition", args=[first.id]))
+    assert [v.id for v in response.context["versions"]] == [second.id, first.id]
+    assert 'aria-current="page">Version 1' in response.content.decode()
+
+
+def test_incidents_are_rendered_as_per_activity_counts_for_the_badges(user_client):
+    definition = deploy_key("invoice")
+    add_incident(definition, "Task_1")
+    add_incident(definition, "Task_1")
+    response = user_client.get(reverse("cockpit:definition", args=[definition.id]))
+    page = response.content.decode()
+    data = page.split('<script id="activity-counts" type="application/json">')[1]
+    counts = json.loads(data.split("</script>")[0])
+    assert counts == {"Task_1": {"running": 0, "incidents": 2}}
