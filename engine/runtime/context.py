@@ -71,6 +71,19 @@ class Run:
         self.state.executions[execution.id] = execution
         return execution
 
+    def public_id(self, execution: Execution) -> str:
+        """The execution id Camunda would show: a lone token directly under the process
+        instance *is* the process instance execution there (no concurrency, no scope)."""
+        if execution.parent_id == self.state.id and not execution.wait == "scope":
+            siblings = 0
+            for other in self.state.executions.values():
+                if other.parent_id == self.state.id:
+                    siblings += 1
+                    if siblings > 1:
+                        return execution.id
+            return self.state.id
+        return execution.id
+
     def alive(self, execution: Execution) -> bool:
         return self.state.executions.get(execution.id) is execution
 

@@ -107,7 +107,7 @@ class ExecutionFacade(ElObject):
         return self._run.state.process_definition_id
 
     def get_id(self) -> str:
-        return self._execution.id
+        return self._run.public_id(self._execution)
 
     def get_event_name(self) -> str | None:
         return self._event_name

@@ -172,11 +172,31 @@ def _execution(current: Run, execution_id: str) -> Execution:
     return execution
 
 
+def _waiting(current: Run, attribute: str, ident: str) -> Execution:
+    """The execution waiting for a task / external task (their execution_id is the public
+    one, which may name the process instance)."""
+    for execution in current.state.executions.values():
+        if getattr(execution, attribute) == ident:
+            return execution
+    raise NotFoundError(f"No execution waits for '{ident}'")
+
+
+def _resolve(current: Run, execution_id: str) -> Execution:
+    """A public execution id: the process instance id names its lone token, as in Camunda."""
+    execution = _execution(current, execution_id)
+    while execution.wait == Wait.SCOPE:
+        children = current.state.children(execution.id)
+        if len(children) != 1:
+            break
+        execution = children[0]
+    return execution
+
+
 def _complete_task(current: Run, command: cmd.CompleteTask) -> None:
     task = current.state.tasks.get(command.task_id)
     if task is None:
         raise NotFoundError(f"Task '{command.task_id}' does not exist")
-    execution = _execution(current, task.execution_id)
+    execution = _waiting(current, "task_id", task.id)
     current.set_variables(execution, command.variables, local=command.local)
     tasks.complete_user_task(current, execution, task)
 
@@ -185,11 +205,11 @@ def _set_assignee(current: Run, command: cmd.SetAssignee) -> None:
     task = current.state.tasks.get(command.task_id)
     if task is None:
         raise NotFoundError(f"Task '{command.task_id}' does not exist")
-    tasks.set_assignee(current, _execution(current, task.execution_id), task, command.assignee)
+    tasks.set_assignee(current, _waiting(current, "task_id", task.id), task, command.assignee)
 
 
 def _trigger(current: Run, command: cmd.Trigger) -> None:
-    execution = _execution(current, command.execution_id)
+    execution = _resolve(current, command.execution_id)
     if execution.wait not in (Wait.RECEIVE, Wait.CATCH) or execution.activity_id is None:
         raise ProcessEngineError(
             f"Execution '{execution.id}' is not waiting in a receive task or catch event",
@@ -205,13 +225,18 @@ def _deliver_message(current: Run, command: cmd.DeliverMessage) -> None:
     if command.subscription_id is not None:
         subscription = current.state.subscriptions.get(command.subscription_id)
     elif command.execution_id is not None:
-        execution = _execution(current, command.execution_id)
-        for subscription_id in execution.subscription_ids:
-            candidate = current.state.subscriptions[subscription_id]
-            if candidate.kind == SubscriptionKind.MESSAGE and (
-                command.message_name is None or candidate.event_name == command.message_name
-            ):
-                subscription = candidate
+        for execution in (
+            _execution(current, command.execution_id),
+            _resolve(current, command.execution_id),
+        ):
+            for subscription_id in execution.subscription_ids:
+                candidate = current.state.subscriptions[subscription_id]
+                if candidate.kind == SubscriptionKind.MESSAGE and (
+                    command.message_name is None or candidate.event_name == command.message_name
+                ):
+                    subscription = candidate
+                    break
+            if subscription is not None:
                 break
     if subscription is None:
         raise NotFoundError(
@@ -268,7 +293,7 @@ def _complete_external_task(current: Run, command: cmd.CompleteExternalTask) -> 
     external = current.state.external_tasks.get(command.external_task_id)
     if external is None:
         raise NotFoundError(f"External task '{command.external_task_id}' does not exist")
-    execution = _execution(current, external.execution_id)
+    execution = _waiting(current, "external_task_id", external.id)
     current.set_variables(execution, command.variables)
     current.set_variables(execution, command.local_variables, local=True)
     current.remove_external_task(execution)
@@ -280,7 +305,7 @@ def _external_task_error(current: Run, command: cmd.HandleExternalTaskBpmnError)
     external = current.state.external_tasks.get(command.external_task_id)
     if external is None:
         raise NotFoundError(f"External task '{command.external_task_id}' does not exist")
-    execution = _execution(current, external.execution_id)
+    execution = _waiting(current, "external_task_id", external.id)
     current.set_variables(execution, command.variables)
     current.remove_external_task(execution)
     execution.wait = None

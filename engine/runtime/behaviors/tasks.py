@@ -56,7 +56,7 @@ def execute_user_task(run: Run, execution: Execution, node: FlowNode) -> None:
         priority=_priority(ev(node.priority), node.id),
         form_key=_text(ev(node.form_key)),
         task_definition_key=node.id,
-        execution_id=execution.id,
+        execution_id=run.public_id(execution),
         activity_instance_id=execution.activity_instance_id or "",
         process_instance_id=run.state.id,
         process_definition_id=run.definition.id,
@@ -207,7 +207,7 @@ def _create_external_task(run: Run, execution: Execution, node: ServiceTask) -> 
         priority=priority,
         activity_id=node.id,
         activity_instance_id=execution.activity_instance_id or "",
-        execution_id=execution.id,
+        execution_id=run.public_id(execution),
         process_instance_id=run.state.id,
         process_definition_id=run.definition.id,
     )
