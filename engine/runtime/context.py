@@ -220,8 +220,6 @@ class Run:
         where = activity_id or execution.activity_id
         try:
             expression = compile_expression(text)
-            if expression.is_literal:
-                return text
             return expression.evaluate(context or self.context(execution))
         except ExpressionError as error:
             raise ProcessEngineError(

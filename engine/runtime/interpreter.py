@@ -68,6 +68,15 @@ def run(
 
 def _drain(current: Run) -> None:
     for _ in range(MAX_ROUNDS):
+        # Conditions first: Camunda evaluates conditional events as soon as a variable is
+        # set, before the token that set it moves on (order-handling: the conditional
+        # boundary wins over the sub-process completing).
+        fired = False
+        if current.changed_variables or current.new_conditions:
+            changed = current.changed_variables
+            current.changed_variables = set()
+            current.new_conditions = False
+            fired = _evaluate_conditions(current, changed)
         agenda = current.agenda
         while agenda:
             agenda.popleft()()
@@ -77,12 +86,8 @@ def _drain(current: Run) -> None:
             current.joins_to_check = False
             if gateways.check_waiting_joins(current):
                 continue
-        if current.changed_variables or current.new_conditions:
-            changed = current.changed_variables
-            current.changed_variables = set()
-            current.new_conditions = False
-            if _evaluate_conditions(current, changed):
-                continue
+        if fired or current.changed_variables or current.new_conditions:
+            continue
         return
     raise ProcessEngineError("Conditional events kept triggering each other; gave up")
 
