@@ -1,8 +1,84 @@
+"""Every `/engine-rest` route, listed here and described in openapi.py (a test keeps them equal).
+
+Order matters where a literal segment and an id share a position: `deployment/count` and
+`deployment/create` come before `deployment/<id>`, `process-definition/key/...` before
+`process-definition/<id>`.
+"""
+
 from django.urls import path, re_path
 
-from engine.rest import views
+from engine.rest import deployments, openapi, process_definitions, views
 
 urlpatterns = [
     path("engine", views.EngineList.as_view(), name="rest-engine-list"),
+    path("openapi.json", openapi.OpenApiDocument.as_view(), name="rest-openapi"),
+    # Deployments
+    path("deployment", deployments.DeploymentList.as_view(), name="rest-deployment-list"),
+    path("deployment/count", deployments.DeploymentCount.as_view(), name="rest-deployment-count"),
+    path(
+        "deployment/create", deployments.DeploymentCreate.as_view(), name="rest-deployment-create"
+    ),
+    path(
+        "deployment/<str:deployment_id>",
+        deployments.DeploymentDetail.as_view(),
+        name="rest-deployment",
+    ),
+    path(
+        "deployment/<str:deployment_id>/resources",
+        deployments.DeploymentResourceList.as_view(),
+        name="rest-deployment-resources",
+    ),
+    path(
+        "deployment/<str:deployment_id>/resources/<str:resource_id>",
+        deployments.DeploymentResourceDetail.as_view(),
+        name="rest-deployment-resource",
+    ),
+    path(
+        "deployment/<str:deployment_id>/resources/<str:resource_id>/data",
+        deployments.DeploymentResourceData.as_view(),
+        name="rest-deployment-resource-data",
+    ),
+    # Process definitions
+    path(
+        "process-definition",
+        process_definitions.ProcessDefinitionList.as_view(),
+        name="rest-process-definition-list",
+    ),
+    path(
+        "process-definition/count",
+        process_definitions.ProcessDefinitionCount.as_view(),
+        name="rest-process-definition-count",
+    ),
+    path(
+        "process-definition/key/<str:key>",
+        process_definitions.ProcessDefinitionByKey.as_view(),
+        name="rest-process-definition-by-key",
+    ),
+    path(
+        "process-definition/key/<str:key>/xml",
+        process_definitions.ProcessDefinitionXmlByKey.as_view(),
+        name="rest-process-definition-xml-by-key",
+    ),
+    path(
+        "process-definition/key/<str:key>/tenant-id/<str:tenant_id>",
+        process_definitions.ProcessDefinitionByKey.as_view(),
+        name="rest-process-definition-by-key-and-tenant",
+    ),
+    path(
+        "process-definition/key/<str:key>/tenant-id/<str:tenant_id>/xml",
+        process_definitions.ProcessDefinitionXmlByKey.as_view(),
+        name="rest-process-definition-xml-by-key-and-tenant",
+    ),
+    path(
+        "process-definition/<str:definition_id>",
+        process_definitions.ProcessDefinitionDetail.as_view(),
+        name="rest-process-definition",
+    ),
+    path(
+        "process-definition/<str:definition_id>/xml",
+        process_definitions.ProcessDefinitionXml.as_view(),
+        name="rest-process-definition-xml",
+    ),
+    # Last: anything else is a Camunda-shaped 404, never Django's HTML page.
     re_path(r"^.*$", views.UnknownResource.as_view(), name="rest-unknown"),
 ]

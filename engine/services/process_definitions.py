@@ -1,0 +1,100 @@
+"""Delete process definitions one by one or by key (Camunda's DeleteProcessDefinitionsCmd).
+
+The deployment and its resources stay; only the definition rows go. When the newest version
+of a key is deleted, the version before it becomes the newest again and takes back the
+message and signal start events, as Camunda restores them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.db import transaction
+from django.utils import timezone
+
+from engine import definitions
+from engine.errors import EngineError, NotFoundError
+from engine.models import EntityType, EventSubscription, OperationType, ProcessDefinition
+
+# Reused rather than copied, so deploy and delete subscribe start events by the same rule.
+from engine.services.deployment import _subscribe_start_events
+from engine.services.instances import delete_instances_of_definitions, running_instance_count
+from engine.services.oplog import OperationLog
+
+
+def delete_process_definition(
+    definition_id: str, *, cascade: bool = False, user_id: str | None = None
+) -> None:
+    """Delete one version; refused while its instances run, unless cascade deletes them."""
+    with transaction.atomic():
+        rows = list(ProcessDefinition.objects.select_for_update().filter(pk=definition_id))
+        if not rows:
+            raise NotFoundError(f"No process definition found with id '{definition_id}'")
+        _delete(rows, cascade=cascade, user_id=user_id)
+
+
+def delete_process_definitions_by_key(
+    key: str,
+    *,
+    tenant_id: str | None = None,
+    cascade: bool = False,
+    user_id: str | None = None,
+) -> None:
+    """Delete every version of a key (of one tenant, or of no tenant when tenant_id is None)."""
+    with transaction.atomic():
+        rows = list(
+            ProcessDefinition.objects.select_for_update()
+            .filter(key=key, tenant_id=tenant_id)
+            .order_by("version")
+        )
+        if not rows:
+            raise NotFoundError(f"No process definition found with key '{key}'")
+        _delete(rows, cascade=cascade, user_id=user_id)
+
+
+def _delete(rows: Sequence[ProcessDefinition], *, cascade: bool, user_id: str | None) -> None:
+    ids = [row.id for row in rows]
+    running = running_instance_count(ids)
+    if running and not cascade:
+        # Camunda: DeletionFailedException (ENGINE-03041), a ProcessEngineException (500).
+        raise EngineError(
+            "Deletion of process definition without cascading failed. Process definition with "
+            f"id: {', '.join(ids)} can't be deleted, since there exists {running} dependening "
+            "process instances."
+        )
+    if running:
+        delete_instances_of_definitions(ids, reason="Process definition deleted", user_id=user_id)
+    log = OperationLog(user_id, OperationType.DELETE, EntityType.PROCESS_DEFINITION)
+    for row in rows:
+        log.add(
+            "cascade",
+            new_value=str(cascade).lower(),
+            deployment_id=row.deployment_id,
+            process_definition_id=row.id,
+            process_definition_key=row.key,
+        )
+    log.save()
+    EventSubscription.objects.filter(
+        process_instance_id__isnull=True, process_definition_id__in=ids
+    ).delete()
+    ProcessDefinition.objects.filter(pk__in=ids).delete()
+    deleted_newest: dict[tuple[str, str | None], int] = {}
+    for row in rows:
+        group = (row.key, row.tenant_id)
+        deleted_newest[group] = max(deleted_newest.get(group, 0), row.version)
+    for (key, tenant_id), version in deleted_newest.items():
+        _restore_start_events(key, tenant_id, deleted_version=version)
+    transaction.on_commit(lambda: definitions.forget(ids))
+
+
+def _restore_start_events(key: str, tenant_id: str | None, *, deleted_version: int) -> None:
+    newest = (
+        ProcessDefinition.objects.filter(key=key, tenant_id=tenant_id).order_by("-version").first()
+    )
+    if newest is None or newest.version > deleted_version:
+        return  # no version left, or the deleted one was not the newest
+    model = definitions.process_model(newest.id)
+    parsed = definitions.definitions_of_resource(newest.deployment_id, newest.resource_name)
+    _subscribe_start_events(
+        [newest], {newest.id: model}, {newest.resource_name: parsed}, timezone.now()
+    )
