@@ -38,3 +38,19 @@ class DeploymentError(EngineError):
             f"ENGINE-09005 Could not parse BPMN process. Errors: {count} problem"
             f"{'s' if count != 1 else ''}:\n{lines}"
         )
+
+
+class AuthorizationError(EngineError):
+    """The acting user lacks a permission (Camunda: AuthorizationException, HTTP 403).
+
+    `missing` lists `{permissionName, resourceName, resourceId}` as Camunda's REST body does.
+    """
+
+    camunda_type = "AuthorizationException"
+
+    def __init__(
+        self, message: str, *, user_id: str = "", missing: Sequence[dict[str, str]] = ()
+    ) -> None:
+        super().__init__(message)
+        self.user_id = user_id
+        self.missing = list(missing)

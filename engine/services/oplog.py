@@ -6,13 +6,20 @@ import uuid
 from datetime import datetime
 from typing import Any
 
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from engine.models import UserOperationLog
+from engine.models.oplog import OperationLogChainHead, UserOperationLog, entry_hash
+
+CHAIN_HEAD_ID = 1
 
 
 class OperationLog:
-    """Collects the property rows of one user operation; `save()` writes them in one statement."""
+    """Collects the property rows of one user operation; `save()` appends them to the chain.
+
+    Call `save()` as late as possible in the caller's transaction: it holds the chain-head
+    row lock until that transaction ends, which serializes every operation that logs.
+    """
 
     def __init__(
         self,
@@ -56,4 +63,31 @@ class OperationLog:
         return self
 
     def save(self) -> None:
-        UserOperationLog.objects.bulk_create(self.rows)
+        if not self.rows:
+            return
+        # Three statements: lock the head, insert the rows, move the head.
+        with transaction.atomic():
+            head = _locked_head()
+            previous = head.last_hash
+            for row in self.rows:
+                row.previous_hash = previous
+                row.hash = previous = entry_hash(row.hashed_values(), previous)
+            created = UserOperationLog.objects.bulk_create(self.rows)
+            head.last_hash = previous
+            head.last_entry_id = created[-1].pk
+            head.length += len(created)
+            head.save(update_fields=["last_hash", "last_entry_id", "length"])
+
+
+def _locked_head() -> OperationLogChainHead:
+    head = OperationLogChainHead.objects.select_for_update().filter(pk=CHAIN_HEAD_ID).first()
+    if head is not None:
+        return head
+    # The migration creates the head; a database flushed by tests may lack it. Two writers
+    # racing here both insert; the loser's unique violation rolls back its savepoint only.
+    try:
+        with transaction.atomic():
+            OperationLogChainHead.objects.create(pk=CHAIN_HEAD_ID)
+    except IntegrityError:
+        pass
+    return OperationLogChainHead.objects.select_for_update().get(pk=CHAIN_HEAD_ID)

@@ -1,0 +1,32 @@
+"""Small builders for identity tests: users, groups and authorization rows."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group, User
+
+from identity.models import Authorization, AuthorizationType
+
+GLOBAL, GRANT, REVOKE = AuthorizationType.GLOBAL, AuthorizationType.GRANT, AuthorizationType.REVOKE
+
+
+def make_user(username: str, *groups: str, password: str = "s3cret-pass-9") -> User:
+    user = User.objects.create_user(username, password=password, first_name=username.title())
+    for name in groups:
+        user.groups.add(Group.objects.get_or_create(name=name)[0])
+    return user
+
+
+def rule(
+    type: int,
+    resource_type: int,
+    resource_id: str,
+    *permissions: str,
+    user: str | None = None,
+    group: str | None = None,
+) -> Authorization:
+    if type == GLOBAL:
+        user = "*"
+    return Authorization.objects.create(
+        type=type, user_id=user, group_id=group, resource_type=resource_type,
+        resource_id=resource_id, permissions=list(permissions),
+    )
