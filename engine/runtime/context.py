@@ -74,7 +74,7 @@ class Run:
     def public_id(self, execution: Execution) -> str:
         """The execution id Camunda would show: a lone token directly under the process
         instance *is* the process instance execution there (no concurrency, no scope)."""
-        if execution.parent_id == self.state.id and not execution.wait == "scope":
+        if execution.parent_id == self.state.id and execution.wait != "scope":
             siblings = 0
             for other in self.state.executions.values():
                 if other.parent_id == self.state.id:

@@ -183,4 +183,4 @@ def engine(delegates: dict[str, Any], beans: dict[str, object]) -> Iterator[Engi
     if not MODELS.is_dir():
         pytest.skip(f"conformance corpus not found at {CORPUS}")
     env = Environment(new_id=CountingIds(), delegates=delegates, beans=beans)
-    yield EngineHarness(env)
+    return EngineHarness(env)

@@ -232,7 +232,9 @@ def test_non_interrupting_cycle_timer_event_sub_process_re_arms(engine):
 
 
 def test_signal_intermediate_catch_from_throwing_instance(engine):
-    engine.deploy("SignalEventTests.catchAlertSignal.bpmn", "SignalEventTests.throwAlertSignal.bpmn")
+    engine.deploy(
+        "SignalEventTests.catchAlertSignal.bpmn", "SignalEventTests.throwAlertSignal.bpmn"
+    )
     engine.start("catchSignal")
     assert len(engine.list_subscriptions(kind="signal")) == 1
     engine.start("throwSignal")
@@ -363,7 +365,10 @@ def test_link_events(engine):
     engine.trigger(instance.id)
     assert engine.is_ended(instance)
     assert engine.historic_activity_ids(instance) == [
-        "EndEvent_1", "StartEvent_1", "waitAfterLink1", "waitAfterLink2"
+        "EndEvent_1",
+        "StartEvent_1",
+        "waitAfterLink1",
+        "waitAfterLink2",
     ]
 
 
@@ -373,5 +378,9 @@ def test_two_link_throws_to_one_catch(engine):
     assert engine.active_activity_ids(instance) == ["WaitAfterLink", "WaitAfterLink"]
     engine.delete_process_instance(instance.id)
     assert engine.historic_activity_ids(instance) == [
-        "ManualTask_1", "ParallelGateway_1", "StartEvent_1", "WaitAfterLink", "WaitAfterLink"
+        "ManualTask_1",
+        "ParallelGateway_1",
+        "StartEvent_1",
+        "WaitAfterLink",
+        "WaitAfterLink",
     ]

@@ -65,8 +65,10 @@ def test_call_activity_with_all_variables(engine):
     assert engine.get_variable(child.process_instance_id, "testVariable") == "Only a test."
     engine.set_variables(
         child.process_instance_id,
-        {"superVariable": "Hello from sub process.",
-         "testVariable": "Variable changed in sub process."},
+        {
+            "superVariable": "Hello from sub process.",
+            "testVariable": "Variable changed in sub process.",
+        },
     )
     engine.complete_task(child.id)
     assert engine.get_variable(instance, "superVariable") == "Hello from sub process."

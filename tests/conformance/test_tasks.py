@@ -39,8 +39,13 @@ def test_form_data_built_in_types(engine):
     engine.deploy("FormDataTest.testGetFormFieldBuiltInTypes.bpmn")
     engine.start("FormDataTest.testGetFormFieldBuiltInTypes")
     form = engine.get_task_form_data(engine.only_task().id)
-    assert [f.id for f in form] == ["stringField", "longField", "booleanField", "dateField",
-                                    "enumField"]
+    assert [f.id for f in form] == [
+        "stringField",
+        "longField",
+        "booleanField",
+        "dateField",
+        "enumField",
+    ]
 
 
 @pytest.fixture
@@ -163,7 +168,9 @@ def error_bean(beans: dict[str, object]) -> None:
 
 @pytest.mark.usefixtures("error_bean")
 def test_bpmn_error_from_delegate_expression_is_caught(engine):
-    engine.deploy("BoundaryErrorEventTest.testCatchErrorThrownByDelegateExpressionOnServiceTask.bpmn")
+    engine.deploy(
+        "BoundaryErrorEventTest.testCatchErrorThrownByDelegateExpressionOnServiceTask.bpmn"
+    )
     instance = engine.start("testCatchErrorThrownByDelegateExpressionOnServiceTask")
     assert engine.task_names() == ["Escalated Task"]
     engine.complete("Escalated Task")

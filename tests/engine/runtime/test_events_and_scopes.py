@@ -1,0 +1,110 @@
+"""Messages, boundaries, signals, conditions, variables across scopes, multi-instance,
+listeners, and the saved state itself."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+from engine.runtime import commands as cmd
+from engine.runtime import effects as fx
+from engine.runtime.state import InstanceState
+from engine.runtime.values import TypedValue
+
+
+def test_receive_task_waits_for_trigger_then_message_catch_for_its_message(scenario):
+    instance = scenario("receive_and_message").start()
+    waiting = next(e for e in instance.state.executions.values() if e.activity_id == "wait")
+    instance.send(cmd.Trigger(waiting.id))
+    (subscription,) = instance.state.subscriptions.values()
+    assert (subscription.kind, subscription.event_name) == ("message", "go")
+    instance.send(cmd.DeliverMessage(subscription_id=subscription.id, variables={"m": 1}))
+    assert instance.ended
+    assert instance.of_type(fx.SubscriptionRemoved)
+
+
+def test_non_interrupting_boundary_message_adds_a_path_and_keeps_the_task(scenario):
+    instance = scenario("boundary_non_interrupting").start()
+    (subscription,) = instance.state.subscriptions.values()
+    instance.send(cmd.DeliverMessage(subscription_id=subscription.id))
+    assert instance.task_names() == ["Reminder", "Work"]
+    assert len(instance.state.subscriptions) == 1
+    instance.complete("Work")
+    assert instance.state.subscriptions == {}
+    assert instance.task_names() == ["Reminder"]
+
+
+def test_signal_throw_asks_the_runner_to_broadcast(scenario):
+    instance = scenario("signal_throw").start()
+    assert [e.name for e in instance.of_type(fx.SignalThrown)] == ["alarm"]
+    assert instance.ended
+
+
+def test_conditional_catch_waits_until_its_condition_holds(scenario):
+    instance = scenario("conditional_catch").start(ready=False)
+    assert not instance.ended
+    instance.send(cmd.SetVariables({"ready": True}))
+    assert instance.ended
+
+
+def test_variables_go_to_the_nearest_scope_that_has_them(scenario):
+    instance = scenario("scoped_variables").start(outer="old")
+    sub = next(e for e in instance.state.executions.values() if e.activity_id == "sub")
+    assert sub.variables["inner"].value == 2
+    assert instance.variable("outer") == "new"
+    assert instance.variable("fresh") is True
+    assert "inner" not in instance.state.root.variables
+    instance.complete("Inside")
+    assert instance.task_names() == ["After"]
+    assert "inner" not in instance.state.root.variables
+
+
+def test_execution_listeners_run_on_start_take_and_end(scenario):
+    instance = scenario("listeners").start()
+    assert instance.ended
+    updates = [e.value.value for e in instance.of_type(fx.VariableUpdated) if e.name == "log"]
+    assert updates[-1] == "process-start,start-end,take,end-start,process-end"
+
+
+def test_parallel_multi_instance_over_a_collection_stops_on_its_completion_condition(scenario):
+    instance = scenario("multi_instance").start(voters=["ann", "bob", "cid"])
+    assert sorted(t.assignee for t in instance.tasks) == ["ann", "bob", "cid"]
+    body = next(e for e in instance.state.executions.values() if e.mi_body)
+    assert body.variables["nrOfInstances"].value == 3
+    first, second, _ = instance.tasks
+    instance.send(cmd.CompleteTask(first.id))
+    assert body.id in instance.state.executions
+    instance.send(cmd.CompleteTask(second.id))
+    assert instance.task_names() == ["After"]
+    started = [e.activity_id for e in instance.of_type(fx.ActivityInstanceStarted)]
+    assert "vote#multiInstanceBody" in started
+
+
+def test_state_round_trips_through_json_with_typed_values(scenario):
+    instance = scenario("user_task").start(
+        who="kermit",
+        groups="g",
+        prio=1,
+        item="x",
+        when=datetime(2026, 1, 1, tzinfo=UTC),
+        blob=b"\x00\x01",
+        doc={"a": [1, 2]},
+        big=TypedValue("Long", 3),
+        nothing=None,
+    )
+    data = json.loads(json.dumps(instance.state.to_json()))
+    assert data["format_version"] == 1
+    again = InstanceState.from_json(data)
+    assert again.to_json() == instance.state.to_json()
+    variables = again.root.variables
+    assert variables["when"] == TypedValue("Date", datetime(2026, 1, 1, tzinfo=UTC))
+    assert variables["blob"] == TypedValue("Bytes", b"\x00\x01")
+    assert variables["doc"] == TypedValue("Json", {"a": [1, 2]})
+    assert variables["big"].type == "Long"
+    assert variables["nothing"] == TypedValue("Null", None)
+
+
+def test_variable_history_details_count_revisions(scenario):
+    instance = scenario("parallel_loop").start(n=0)
+    revisions = [e.revision for e in instance.of_type(fx.VariableUpdated) if e.name == "n"]
+    assert revisions == [0, 1, 2, 3]
