@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
+from engine.bpmn.xml import DEFAULT_MAX_BYTES
 from engine.models import ResourceType
 from engine.services.deployment import ResourceInput, resource_type
 
@@ -50,6 +51,12 @@ class DeployForm(forms.Form):
                 raise forms.ValidationError(
                     f"'{upload.name}' is not a BPMN file: its name must end in .bpmn or "
                     ".bpmn20.xml (DMN: .dmn, forms: .form).",
+                )
+            # The parser refuses larger models anyway; refusing here avoids reading them.
+            if upload.size is not None and upload.size > DEFAULT_MAX_BYTES:
+                raise forms.ValidationError(
+                    f"'{upload.name}' is {upload.size // (1024 * 1024)} MB; the largest model "
+                    f"Legato accepts is {DEFAULT_MAX_BYTES // (1024 * 1024)} MB.",
                 )
         return files
 

@@ -4,6 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from engine.bpmn.xml import DEFAULT_MAX_BYTES
 from engine.models import Deployment, ProcessDefinition
 from tests.cockpit.conftest import add_instance, deploy_key
 from tests.cockpit.samples import broken_process, drawn_process
@@ -71,6 +72,13 @@ def test_a_file_that_is_not_bpmn_is_refused_in_words(user_client):
     assert not Deployment.objects.exists()
 
 
+def test_a_file_larger_than_the_parser_accepts_is_refused_before_it_is_read(user_client):
+    huge = upload("huge.bpmn", b" " * (DEFAULT_MAX_BYTES + 1))
+    response = user_client.post(URL, {"files": [huge]})
+    assert response.status_code == 400
+    assert "the largest model Legato accepts is 10 MB" in response.content.decode()
+
+
 def test_deploying_without_a_file_asks_for_one(user_client):
     response = user_client.post(URL, {"name": "empty"})
     assert response.status_code == 400
@@ -83,6 +91,20 @@ def test_the_list_shows_each_deployment_with_resources_and_definitions(user_clie
     assert "invoice.bpmn" in page
     assert reverse("cockpit:definition", args=[definition.id]) in page
     assert reverse("cockpit:deployment-delete", args=[definition.deployment_id]) in page
+
+
+def test_the_number_of_queries_does_not_grow_with_the_number_of_deployments(
+    user_client, django_assert_max_num_queries
+):
+    deploy_key("k0")
+    # Session, user, count, deployments, their resources, their definitions.
+    with django_assert_max_num_queries(6):
+        user_client.get(URL)
+    for number in range(1, 12):
+        deploy_key(f"k{number}")
+    with django_assert_max_num_queries(6):
+        response = user_client.get(URL)
+    assert len(response.context["page"].object_list) == 12
 
 
 def test_deleting_asks_for_confirmation_first_and_then_deletes(user_client):
