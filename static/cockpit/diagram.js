@@ -87,8 +87,13 @@
       pending = null;
     })
     .catch(function (error) {
-      // bpmn-js refuses models without diagram interchange (BPMNDiagram); the Modeler adds it.
       const message = error && error.message ? error.message : String(error);
+      // bpmn-js refuses models without diagram interchange (BPMNDiagram); the Modeler adds it.
+      if (/no diagram to display/i.test(message)) {
+        say("This model has no diagram layout (BPMNDiagram), so there is nothing to draw. " +
+            "It still runs; models saved by the Camunda Modeler have a layout.", false);
+        return;
+      }
       say("The diagram could not be shown: " + message, true);
     });
 

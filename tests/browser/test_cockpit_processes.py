@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from tests.browser.test_login import log_in
 from tests.cockpit.samples import broken_process, drawn_process
+from tests.factories import one_task_bpmn
 
 pytestmark = pytest.mark.django_db(transaction=True)
 NARROW = {"width": 375, "height": 800}
@@ -103,3 +104,15 @@ def test_a_deployment_is_deleted_with_the_keyboard_after_confirming(
     page.keyboard.press("Enter")
     expect(page.get_by_role("status")).to_contain_text("Deployment 'billing' was deleted.")
     expect(page.get_by_text("No deployments yet.")).to_be_visible()
+
+
+def test_a_model_without_a_diagram_layout_says_so_instead_of_drawing(
+    page, live_server_url, demo_user
+):
+    log_in(page, live_server_url, "demo", "demo")
+    page.goto(live_server_url + "/cockpit/deployments/")
+    files = [bpmn_file("plain.bpmn", one_task_bpmn("plain", name="Plain"))]
+    page.get_by_label("BPMN files", exact=True).set_input_files(files)
+    page.get_by_role("button", name="Deploy").click()
+    page.get_by_test_id("deployed").get_by_role("link", name="Plain").click()
+    expect(page.locator("#diagram-status")).to_contain_text("no diagram layout")
