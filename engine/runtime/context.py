@@ -359,7 +359,7 @@ class Run:
             return text, None
         text = str(text).strip()
         try:
-            spec = parse_timer(timer.kind.value, text)  # type: ignore[arg-type]
+            spec = parse_timer(timer.kind.value, text)
             due = spec.next_due(self.now)
         except TimerSpecError as error:
             raise ProcessEngineError(str(error), activity_id) from error

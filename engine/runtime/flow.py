@@ -7,6 +7,7 @@ of a thousand iterations through gateways) runs in constant stack depth.
 from __future__ import annotations
 
 from engine.bpmn.model import (
+    Event,
     EventKind,
     FlowNode,
     NodeKind,
@@ -69,8 +70,7 @@ def start_activity(run: Run, execution: Execution, node: FlowNode) -> None:
 
 
 def _is_link(node: FlowNode) -> bool:
-    definitions = getattr(node, "event_definitions", ())
-    return bool(definitions) and definitions[0].kind in _UNRECORDED
+    return isinstance(node, Event) and node.trigger in _UNRECORDED
 
 
 def behavior(node: FlowNode):  # type: ignore[no-untyped-def]

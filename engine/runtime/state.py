@@ -259,7 +259,7 @@ class ExternalTask:
     retries: int | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in self.__slots__}  # type: ignore[attr-defined]
+        return {name: getattr(self, name) for name in self.__slots__}
 
     @staticmethod
     def from_json(data: dict[str, Any]) -> ExternalTask:

@@ -16,6 +16,7 @@ from engine.bpmn.model import (
 )
 from engine.runtime import effects as fx
 from engine.runtime import flow
+from engine.runtime.behaviors.listeners import fire_execution_listeners
 from engine.runtime.context import Run
 from engine.runtime.errors import BpmnError, ProcessEngineError
 from engine.runtime.state import Execution, InstanceStatus, Wait
@@ -158,7 +159,7 @@ def _fire_event_subprocess(
         run.drop_events(scope_execution, keep=lambda a: _is_boundary(run, a))
     container = run.new_execution(scope_execution, esp.id)
     run.activity_started(container, esp)
-    flow.fire_execution_listeners(run, container, esp.execution_listeners, "start")
+    fire_execution_listeners(run, container, esp.execution_listeners, "start")
     container.wait = Wait.SCOPE
     token = run.new_execution(container, start.id)
     run.set_variables(token, variables)
@@ -230,7 +231,7 @@ def _find_catch(
     first = True
     while current is not None:
         candidates: list[tuple[FlowNode, str | None]] = []
-        if not first or current.wait == Wait.SCOPE:
+        if (not first or current.wait == Wait.SCOPE) and not current.mi_body:
             scope = (
                 run.definition.inner_scope(current.activity_id)
                 if (current.parent_id is None or _is_sub_process(run, current.activity_id))

@@ -1,0 +1,115 @@
+"""The runner: one service call is one unit of work on the store, retried on lost races."""
+
+from __future__ import annotations
+
+import pytest
+
+from engine.runtime.engine import MismatchingMessageCorrelation, ProcessEngine
+from engine.runtime.env import CountingIds, Environment
+from engine.runtime.errors import ConcurrentModification, NotFoundError, ProcessEngineError
+from engine.runtime.memory import InMemoryStore
+
+from .conftest import FIXTURES
+
+
+class FlakyStore(InMemoryStore):
+    """Loses the optimistic-locking race `losses` times."""
+
+    def __init__(self, losses: int) -> None:
+        super().__init__()
+        self.losses = losses
+
+    def save(self, state, expected_version):  # type: ignore[no-untyped-def]
+        if expected_version is not None and self.losses > 0:
+            self.losses -= 1
+            raise ConcurrentModification(state.id, expected_version)
+        super().save(state, expected_version)
+
+
+def make_engine(store: InMemoryStore, *names: str) -> ProcessEngine:
+    engine = ProcessEngine(store, Environment(new_id=CountingIds()))
+    engine.deploy({f"{n}.bpmn": (FIXTURES / f"{n}.bpmn").read_bytes() for n in names})
+    return engine
+
+
+def test_a_command_that_lost_a_race_is_re_run_on_fresh_state():
+    store = FlakyStore(losses=2)
+    engine = make_engine(store, "parallel_join")
+    instance = engine.start_process_instance("parallelJoin")
+    for task in store.list_tasks():
+        engine.complete_task(task.id)
+    assert [t.name for t in store.list_tasks()] == ["After"]
+    assert store.get_state(instance.id).version == 3
+
+
+def test_a_command_that_keeps_losing_fails_with_the_conflict():
+    store = FlakyStore(losses=10)
+    engine = make_engine(store, "parallel_join")
+    engine.start_process_instance("parallelJoin")
+    with pytest.raises(ConcurrentModification):
+        engine.complete_task(store.list_tasks()[0].id)
+
+
+def test_a_failing_command_changes_nothing():
+    store = InMemoryStore()
+    engine = make_engine(store, "call_activity")
+    with pytest.raises(NotFoundError):
+        engine.start_process_instance("caller", variables={"x": 1})
+    assert store.states == {}
+    assert store.tasks == {}
+    assert store.history == []
+
+
+def test_an_engine_error_inside_run_leaves_the_saved_state_as_it_was():
+    store = InMemoryStore()
+    engine = make_engine(store, "exclusive_no_match", "user_task")
+    instance = engine.start_process_instance(
+        "userTask", variables={"who": "kermit", "groups": "g", "prio": 1, "item": "x"}
+    )
+    before = store.states[instance.id]
+    with pytest.raises(ProcessEngineError):
+        engine.start_process_instance("exclusiveNoMatch", variables={"x": 9})
+    assert store.states[instance.id] is before
+    assert len(store.states) == 1
+
+
+def test_correlation_keys_pick_the_instance_by_its_variables():
+    store = InMemoryStore()
+    engine = make_engine(store, "receive_and_message")
+    first = engine.start_process_instance("receiveAndMessage", variables={"order": 1})
+    second = engine.start_process_instance("receiveAndMessage", variables={"order": 2})
+    for instance in (first, second):
+        engine.trigger(instance.id)
+    with pytest.raises(MismatchingMessageCorrelation):
+        engine.correlate_message("go")
+    assert engine.correlate_message("go", correlation_keys={"order": 2}) == [second.id]
+    assert store.get_state(second.id).is_ended
+    assert not store.get_state(first.id).is_ended
+
+
+CALLEE = b"""<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"
+             xmlns:camunda="http://camunda.org/schema/1.0/bpmn" targetNamespace="t">
+  <process id="callee" isExecutable="true">
+    <startEvent id="start" />
+    <serviceTask id="times" camunda:expression="${childX * 10}" camunda:resultVariable="result" />
+    <endEvent id="end" />
+    <sequenceFlow id="f1" sourceRef="start" targetRef="times" />
+    <sequenceFlow id="f2" sourceRef="times" targetRef="end" />
+  </process>
+</definitions>
+"""
+
+
+def test_called_instance_runs_in_the_same_call_and_returns_its_variables():
+    store = InMemoryStore()
+    engine = make_engine(store, "call_activity")
+    engine.deploy({"callee.bpmn": CALLEE})
+    instance = engine.start_process_instance("caller", variables={"x": 3})
+    assert [t.name for t in store.list_tasks(process_instance_id=instance.id)] == ["After"]
+    state = store.get_state(instance.id)
+    assert state.root.variables["fromChild"].value == 30
+    assert state.root.variables["plusOne"].value == 31
+    (child,) = [s for s in store.list_instances(active=False) if s.super_instance_id]
+    assert child.business_key == "bk-3"
+    assert child.is_ended
