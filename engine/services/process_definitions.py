@@ -7,17 +7,16 @@ message and signal start events, as Camunda restores them.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 
 from django.db import transaction
 from django.utils import timezone
 
 from engine import definitions
+from engine.bpmn.model import EventKind
 from engine.errors import EngineError, NotFoundError
 from engine.models import EntityType, EventSubscription, OperationType, ProcessDefinition
-
-# Reused rather than copied, so deploy and delete subscribe start events by the same rule.
-from engine.services.deployment import _subscribe_start_events
 from engine.services.instances import delete_instances_of_definitions, running_instance_count
 from engine.services.oplog import OperationLog
 
@@ -93,8 +92,25 @@ def _restore_start_events(key: str, tenant_id: str | None, *, deleted_version: i
     )
     if newest is None or newest.version > deleted_version:
         return  # no version left, or the deleted one was not the newest
-    model = definitions.process_model(newest.id)
+    # Same rule as deploy: only the newest version of a key is started by a message or signal.
     parsed = definitions.definitions_of_resource(newest.deployment_id, newest.resource_name)
-    _subscribe_start_events(
-        [newest], {newest.id: model}, {newest.resource_name: parsed}, timezone.now()
-    )
+    subscriptions = []
+    for start in definitions.process_model(newest.id).start_events:
+        trigger = start.definition
+        if trigger.kind is EventKind.MESSAGE and trigger.message_ref:
+            name = parsed.messages[trigger.message_ref].name
+        elif trigger.kind is EventKind.SIGNAL and trigger.signal_ref:
+            name = parsed.signals[trigger.signal_ref].name
+        else:
+            continue
+        subscriptions.append(
+            EventSubscription(
+                id=str(uuid.uuid4()),
+                event_type=trigger.kind.value,
+                event_name=name,
+                activity_id=start.id,
+                process_definition_id=newest.id,
+                created=timezone.now(),
+            )
+        )
+    EventSubscription.objects.bulk_create(subscriptions)
