@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -206,7 +206,7 @@ class Run:
             beans["task"] = facade
         elif task is not None:
             beans["task"] = TaskFacade(self, task, execution, event_name or "")
-        return EvaluationContext(facade_ex, beans=beans, now=self.now)
+        return EvaluationContext(_ScopeVariables(self, execution), beans=beans, now=self.now)
 
     def evaluate(
         self,
@@ -427,6 +427,35 @@ class Run:
                 )
             )
         execution.activity_instance_id = None
+
+
+class _ScopeVariables(Mapping[str, Any]):
+    """The variables visible from an execution, looked up lazily along the scope chain.
+
+    A Mapping (not the VariableScope protocol) because the evaluation context recognises a
+    Mapping with a plain isinstance check, which is much cheaper than a protocol check."""
+
+    __slots__ = ("_execution", "_run")
+
+    def __init__(self, run: Run, execution: Execution) -> None:
+        self._run = run
+        self._execution = execution
+
+    def get(self, name: str, default: Any = None) -> Any:
+        typed = self._run.get_typed(self._execution, name)
+        return default if typed is None else typed.value
+
+    def __getitem__(self, name: str) -> Any:
+        typed = self._run.get_typed(self._execution, name)
+        if typed is None:
+            raise KeyError(name)
+        return typed.value
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._run.visible_variables(self._execution))
+
+    def __len__(self) -> int:
+        return len(self._run.visible_variables(self._execution))
 
 
 def _camel(snake: str) -> str:

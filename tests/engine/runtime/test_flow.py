@@ -71,3 +71,19 @@ def test_ids_come_from_the_environment(scenario):
     instance = scenario("user_task").start(who="kermit", groups="g", prio=1, item="x")
     assert instance.state.id == "1"
     assert all(e.isdigit() for e in instance.state.executions)
+
+
+def test_a_chain_of_eight_expression_service_tasks_runs_straight_through(scenario):
+    instance = scenario("service_chain").start(n=0)
+    assert instance.ended
+    assert instance.variable("n") == 36
+
+
+def test_three_parallel_user_tasks_join_after_the_last_completion(scenario):
+    instance = scenario("parallel_three_tasks").start()
+    assert instance.task_names() == ["One", "Three", "Two"]
+    for name in ("Two", "One"):
+        instance.complete(name)
+        assert not instance.ended
+    instance.complete("Three")
+    assert instance.ended
