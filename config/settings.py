@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import warnings
@@ -149,11 +150,24 @@ REST_FRAMEWORK = {
 PORT = envint("PORT", 8000)
 LEGATO_DEMO = envbool("LEGATO_DEMO", True)
 LEGATO_HISTORY_LEVEL = os.environ.get("LEGATO_HISTORY_LEVEL", "full")
+# Java class names (`camunda:class`) and bean names (`${bean}`, delegateExpression) mapped to
+# dotted paths of Python callables, as JSON objects: a migrated model runs by configuration.
+LEGATO_DELEGATES: dict[str, str] = json.loads(os.environ.get("LEGATO_DELEGATES", "{}"))
+LEGATO_BEANS: dict[str, str] = json.loads(os.environ.get("LEGATO_BEANS", "{}"))
+# scriptFormat="python" runs only when switched on (DESIGN: safety).
+LEGATO_PYTHON_SCRIPTS = envbool("LEGATO_PYTHON_SCRIPTS", False)
 # Without Redis the web process runs the job executor itself (embedded default); with Redis,
 # Celery workers and `manage.py run_job_acquisition` do.
 LEGATO_JOB_EXECUTOR_IN_PROCESS = envbool("LEGATO_JOB_EXECUTOR_IN_PROCESS", not REDIS_URL)
 # The group whose members may do everything (Camunda's `camunda-admin`).
 LEGATO_ADMIN_GROUP = "camunda-admin"
+# Task permission Camunda grants assignees and candidates besides READ: UPDATE or TASK_WORK.
+LEGATO_DEFAULT_TASK_PERMISSION = os.environ.get("LEGATO_DEFAULT_TASK_PERMISSION", "UPDATE")
+# History cleanup: local-time window ("22:00-06:00"; empty = any time) and instances per batch.
+LEGATO_HISTORY_CLEANUP_WINDOW = os.environ.get("LEGATO_HISTORY_CLEANUP_WINDOW", "22:00-06:00")
+LEGATO_HISTORY_CLEANUP_BATCH_SIZE = envint("LEGATO_HISTORY_CLEANUP_BATCH_SIZE", 500)
+# Rows fetched and encoded per chunk by the auditor export.
+LEGATO_EXPORT_CHUNK_SIZE = envint("LEGATO_EXPORT_CHUNK_SIZE", 2000)
 
 LOGGING = {
     "version": 1,

@@ -19,6 +19,7 @@ from engine.models.repository import (
 )
 from engine.models.runtime import (
     EventSubscription,
+    Execution,
     ExternalTask,
     Incident,
     Job,
@@ -33,6 +34,7 @@ __all__ = [
     "EngineProperty",
     "EntityType",
     "EventSubscription",
+    "Execution",
     "ExternalTask",
     "HistoricActivityInstance",
     "HistoricDetail",

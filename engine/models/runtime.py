@@ -41,6 +41,26 @@ class ProcessInstance(models.Model):
         return self.id
 
 
+class Execution(models.Model):
+    """A token or scope of a running instance (ACT_RU_EXECUTION), projected from the state.
+
+    The root's id is the process instance id. Kept for the REST `execution` resource and to
+    find the instance of an execution id (`runtimeService.signal(executionId)`).
+    """
+
+    id = models.CharField(primary_key=True, max_length=64)
+    process_instance_id = models.CharField(max_length=64)
+    parent_id = models.CharField(max_length=64, null=True, blank=True)
+    activity_id = models.CharField(max_length=255, null=True, blank=True)
+    activity_instance_id = models.CharField(max_length=64, null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["process_instance_id"], name="execution_instance")]
+
+    def __str__(self) -> str:
+        return self.id
+
+
 class Task(models.Model):
     """An open user task (ACT_RU_TASK)."""
 

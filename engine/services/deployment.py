@@ -120,12 +120,10 @@ def deploy(
             for resource in to_deploy
         )
         new_definitions = _create_definitions(deployment, to_deploy, parsed, tenant_id)
-        models = {row.id: parsed[row.resource_name].process(row.key) for row in new_definitions}
-        _subscribe_start_events(new_definitions, models, parsed, now)
+        _subscribe_start_events(new_definitions, parsed, now)
         _log_deployment(deployment, user_id, enable_duplicate_filtering, deploy_changed_only, now)
 
-    models = {row.id: parsed[row.resource_name].process(row.key) for row in new_definitions}
-    transaction.on_commit(lambda: definitions.remember(models))
+    transaction.on_commit(lambda: definitions.remember(new_definitions, parsed))
     return DeploymentResult(deployment, tuple(new_definitions))
 
 
@@ -279,7 +277,6 @@ def _create_definitions(
 
 def _subscribe_start_events(
     rows: Sequence[ProcessDefinition],
-    models: dict[str, Process],
     parsed: dict[str, Definitions],
     now: datetime,
 ) -> None:
@@ -295,7 +292,7 @@ def _subscribe_start_events(
     subscriptions = []
     for row in rows:
         file = parsed[row.resource_name]
-        for start in models[row.id].start_events:
+        for start in file.process(row.key).start_events:
             definition = start.definition
             if definition.kind is EventKind.MESSAGE and definition.message_ref:
                 name = file.messages[definition.message_ref].name

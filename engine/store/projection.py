@@ -308,8 +308,7 @@ class Projection:
             ExternalTask.objects.filter(pk__in=gone).delete()
 
     def _variables(self, batch: _Batch, ended: set[str]) -> None:
-        if ended:
-            VariableInstance.objects.filter(process_instance_id__in=ended).delete()
+        # Rows of an instance that ended are purged by the store; never write new ones.
         live = {k: v for k, v in batch.variables.items() if k[0] not in ended}
         removed = [k for k, v in live.items() if v is None]
         if removed:

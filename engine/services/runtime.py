@@ -1,0 +1,364 @@
+"""Runtime use cases: start, complete, correlate, signal, set variables, delete, run jobs.
+
+Each function is one transaction: the runtime's ProcessEngine runs the command over a
+DjangoStore (load with version, run, save, project effects), the user operation log is
+written in the same transaction, and jobs and live events are handed on after commit.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from engine.errors import BadRequestError, EngineError, NotFoundError
+from engine.models import EntityType, Job, ProcessDefinition, ProcessInstance, Task
+from engine.runtime.engine import ProcessEngine
+from engine.runtime.engine import ProcessInstance as StartedInstance
+from engine.runtime.env import Environment
+from engine.runtime.errors import ConcurrentModification
+from engine.runtime.errors import NotFoundError as RuntimeNotFound
+from engine.services.oplog import OperationLog
+from engine.store.django_store import DjangoStore
+
+T = TypeVar("T")
+COMMAND_RETRIES = 5
+
+
+@functools.cache
+def environment() -> Environment:
+    """Delegates and beans from settings: Java class names and bean names map to Python code,
+    so a migrated model runs by configuration, not by editing it."""
+    delegates = {name: import_string(path) for name, path in settings.LEGATO_DELEGATES.items()}
+    beans = {name: import_string(path) for name, path in settings.LEGATO_BEANS.items()}
+    return Environment(
+        delegates=delegates,
+        beans=beans,
+        scripts_enabled=settings.LEGATO_PYTHON_SCRIPTS,
+        history=settings.LEGATO_HISTORY_LEVEL,
+    )
+
+
+def process_engine(user_id: str | None = None) -> tuple[ProcessEngine, DjangoStore]:
+    store = DjangoStore(history_level=settings.LEGATO_HISTORY_LEVEL, start_user_id=user_id)
+    # retries=1: a lost race is re-run here, around the whole transaction (`_command`).
+    return ProcessEngine(store, environment(), clock=timezone.now, retries=1), store
+
+
+def _command(user_id: str | None, work: Callable[[ProcessEngine, DjangoStore], T]) -> T:
+    """Run `work` in one transaction; re-run it from fresh state when another command saved
+    the same instance first (Camunda's OptimisticLockingException, handled here)."""
+    for attempt in range(COMMAND_RETRIES):
+        engine, store = process_engine(user_id)
+        try:
+            with transaction.atomic():
+                return work(engine, store)
+        except ConcurrentModification:
+            if attempt == COMMAND_RETRIES - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _log(
+    user_id: str | None,
+    operation: str,
+    entity: str,
+    *,
+    property: str | None = None,
+    new_value: Any = None,
+    org_value: Any = None,
+    **target: Any,
+) -> None:
+    OperationLog(user_id, operation, entity).add(
+        property, org_value=org_value, new_value=new_value, **target
+    ).save()
+
+
+def _running(instance_id: str) -> ProcessInstance:
+    instance = ProcessInstance.objects.filter(pk=instance_id).first()
+    if instance is None:
+        raise NotFoundError(f"Process instance with id {instance_id} does not exist")
+    if instance.suspended:
+        raise EngineError(f"ProcessInstance {instance_id} is suspended")
+    return instance
+
+
+# -- start ---------------------------------------------------------------------------------
+
+
+def start_process_instance(
+    key: str | None = None,
+    *,
+    definition_id: str | None = None,
+    variables: Mapping[str, Any] | None = None,
+    business_key: str | None = None,
+    start_activity_id: str | None = None,
+    user_id: str | None = None,
+) -> StartedInstance:
+    """Start the latest version of `key` (or the version `definition_id`)."""
+    row = _startable_definition(key, definition_id)
+
+    def work(engine: ProcessEngine, store: DjangoStore) -> StartedInstance:
+        started = engine.start_process_instance(
+            definition_id=row.id,
+            variables=variables,
+            business_key=business_key,
+            start_activity_id=start_activity_id,
+        )
+        _log(
+            user_id,
+            "Create",
+            EntityType.PROCESS_INSTANCE,
+            process_instance_id=started.id,
+            process_definition_id=row.id,
+            process_definition_key=row.key,
+        )
+        return started
+
+    return _command(user_id, work)
+
+
+def _startable_definition(key: str | None, definition_id: str | None) -> ProcessDefinition:
+    rows = ProcessDefinition.objects.all()
+    if definition_id is not None:
+        row = rows.filter(pk=definition_id).first()
+    elif key is not None:
+        row = rows.filter(key=key, tenant_id=None).order_by("-version").first()
+    else:
+        raise BadRequestError("Give a process definition key or id")
+    if row is None:
+        raise NotFoundError(f"No process definition found for '{definition_id or key}'")
+    if row.suspended:
+        raise EngineError(
+            f"Cannot start process instance. Process definition {row.id} is suspended"
+        )
+    return row
+
+
+def correlate_message(
+    name: str,
+    *,
+    business_key: str | None = None,
+    correlation_keys: Mapping[str, Any] | None = None,
+    variables: Mapping[str, Any] | None = None,
+    all: bool = False,  # noqa: A002 - Camunda's correlateAll
+    user_id: str | None = None,
+) -> list[str]:
+    """Deliver a message to waiting executions or message start events; returns instance ids."""
+    return _command(
+        user_id,
+        lambda engine, store: engine.correlate_message(
+            name,
+            business_key=business_key,
+            correlation_keys=correlation_keys,
+            variables=variables,
+            all=all,
+        ),
+    )
+
+
+def broadcast_signal(
+    name: str, variables: Mapping[str, Any] | None = None, *, user_id: str | None = None
+) -> None:
+    _command(user_id, lambda engine, store: engine.broadcast_signal(name, variables))
+
+
+def trigger(
+    execution_id: str, variables: Mapping[str, Any] | None = None, *, user_id: str | None = None
+) -> None:
+    """runtimeService.signal(executionId): resume a receive task or other wait state."""
+
+    def work(engine: ProcessEngine, store: DjangoStore) -> None:
+        instance_id = store.instance_of_execution(execution_id)
+        if instance_id is not None:
+            _running(instance_id)
+        engine.trigger(execution_id, variables)
+
+    _command(user_id, work)
+
+
+def message_event_received(
+    name: str,
+    execution_id: str,
+    variables: Mapping[str, Any] | None = None,
+    *,
+    user_id: str | None = None,
+) -> None:
+    _command(
+        user_id,
+        lambda engine, store: engine.message_event_received(name, execution_id, variables),
+    )
+
+
+# -- tasks ---------------------------------------------------------------------------------
+
+
+class TaskAlreadyClaimed(EngineError):
+    camunda_type = "TaskAlreadyClaimedException"
+
+
+def _task(task_id: str) -> Task:
+    task = Task.objects.filter(pk=task_id).first()
+    if task is None:
+        raise NotFoundError(f"Cannot find task with id {task_id}: task is null")
+    if task.suspended:
+        raise EngineError(f"Task {task_id} is suspended")
+    return task
+
+
+def complete_task(
+    task_id: str,
+    variables: Mapping[str, Any] | None = None,
+    *,
+    local: bool = False,
+    user_id: str | None = None,
+) -> None:
+    def work(engine: ProcessEngine, store: DjangoStore) -> None:
+        task = _task(task_id)
+        engine.complete_task(task_id, variables, local=local)
+        _log(
+            user_id,
+            "Complete",
+            EntityType.TASK,
+            property="delete",
+            new_value="true",
+            task_id=task_id,
+            process_instance_id=task.process_instance_id,
+            process_definition_id=task.process_definition_id,
+        )
+
+    _command(user_id, work)
+
+
+def _assign(
+    task_id: str,
+    assignee: str | None,
+    operation: str,
+    user_id: str | None,
+    *,
+    refuse_if_claimed: bool = False,
+) -> None:
+    def work(engine: ProcessEngine, store: DjangoStore) -> None:
+        task = _task(task_id)
+        if refuse_if_claimed and task.assignee and task.assignee != assignee:
+            raise TaskAlreadyClaimed(f"Task '{task_id}' is already claimed by someone else.")
+        engine.set_assignee(task_id, assignee)
+        _log(
+            user_id,
+            operation,
+            EntityType.TASK,
+            property="assignee",
+            org_value=task.assignee,
+            new_value=assignee,
+            task_id=task_id,
+            process_instance_id=task.process_instance_id,
+        )
+
+    _command(user_id, work)
+
+
+def set_assignee(task_id: str, assignee: str | None, *, user_id: str | None = None) -> None:
+    _assign(task_id, assignee, "Assign", user_id)
+
+
+def claim_task(task_id: str, assignee: str, *, user_id: str | None = None) -> None:
+    """Claim for `assignee`; refused when someone else holds the task (Camunda)."""
+    _assign(task_id, assignee, "Claim", user_id or assignee, refuse_if_claimed=True)
+
+
+def unclaim_task(task_id: str, *, user_id: str | None = None) -> None:
+    _assign(task_id, None, "Claim", user_id)
+
+
+# -- variables -----------------------------------------------------------------------------
+
+
+def set_variables(
+    execution_id: str,
+    variables: Mapping[str, Any],
+    *,
+    local: bool = False,
+    removed: Sequence[str] = (),
+    user_id: str | None = None,
+) -> None:
+    """Set (and remove) variables of an instance or execution; the instance id names the
+    instance itself. Conditional events are evaluated afterwards."""
+
+    def work(engine: ProcessEngine, store: DjangoStore) -> None:
+        instance_id = store.instance_of_execution(execution_id)
+        if instance_id is None:
+            raise NotFoundError(f"execution {execution_id} doesn't exist")
+        _running(instance_id)
+        engine.set_variables(execution_id, variables, local=local, removed=removed)
+        operation = "SetVariable" if variables else "RemoveVariable"
+        log = OperationLog(user_id, operation, EntityType.VARIABLE)
+        for name in [*variables, *removed]:
+            log.add("name", new_value=name, process_instance_id=instance_id)
+        log.save()
+
+    _command(user_id, work)
+
+
+# -- instances -----------------------------------------------------------------------------
+
+
+def delete_process_instance(
+    instance_id: str, reason: str | None = None, *, user_id: str | None = None
+) -> None:
+    def work(engine: ProcessEngine, store: DjangoStore) -> None:
+        instance = ProcessInstance.objects.filter(pk=instance_id).first()
+        if instance is None:
+            raise NotFoundError(f"No process instance found for id '{instance_id}'")
+        engine.delete_process_instance(instance_id, reason)
+        _log(
+            user_id,
+            "Delete",
+            EntityType.PROCESS_INSTANCE,
+            property="deleteReason",
+            new_value=reason,
+            process_instance_id=instance_id,
+            process_definition_id=instance.process_definition_id,
+        )
+
+    _command(user_id, work)
+
+
+def delete_instances_of_definitions(
+    definition_ids: Sequence[str], *, reason: str, user_id: str | None
+) -> None:
+    """Cascade of a deleted deployment or definition: every running instance goes."""
+    ids = ProcessInstance.objects.filter(
+        process_definition_id__in=definition_ids, super_process_instance_id__isnull=True
+    ).values_list("id", flat=True)
+    for instance_id in list(ids):
+        if ProcessInstance.objects.filter(pk=instance_id).exists():
+            delete_process_instance(instance_id, reason, user_id=user_id)
+
+
+# -- jobs ----------------------------------------------------------------------------------
+
+
+def execute_job(job_id: str, *, lock_owner: str | None = None) -> None:
+    """Run one job in one transaction. With `lock_owner`, the job must still be locked by it;
+    the row lock held meanwhile keeps a second carrier of the same job waiting, and it then
+    finds the job gone."""
+    from engine.jobs.executor import JobLockLost
+
+    def work(engine: ProcessEngine, store: DjangoStore) -> None:
+        job = Job.objects.select_for_update().filter(pk=job_id).first()
+        if job is None or (lock_owner is not None and job.lock_owner != lock_owner):
+            raise JobLockLost(job_id)
+        if job.process_instance_id and job.exclusive:
+            # Exclusive jobs of one instance run one after the other, never side by side.
+            list(ProcessInstance.objects.select_for_update().filter(pk=job.process_instance_id))
+        try:
+            engine.execute_job(job_id)
+        except RuntimeNotFound as missing:
+            raise JobLockLost(job_id) from missing
+
+    _command(None, work)

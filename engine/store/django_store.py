@@ -1,0 +1,320 @@
+"""`DjangoStore`: the runtime's Store protocol over the ORM — the only code that maps instance
+state and effects to engine tables.
+
+One store object serves one service call. It remembers what it loaded (versions, executions),
+so that saving writes only what changed: an instance that starts and ends in one command
+never gets a runtime row, only history.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+
+from engine import definitions
+from engine.models import EventSubscription, ExternalTask, Task, VariableInstance
+from engine.models import Execution as ExecutionRow
+from engine.models import Job as JobRow
+from engine.models import ProcessDefinition as DefinitionRow
+from engine.models import ProcessInstance as InstanceRow
+from engine.runtime import effects as fx
+from engine.runtime.definition import ProcessDefinition
+from engine.runtime.errors import ConcurrentModification
+from engine.runtime.state import InstanceState, Job, Subscription
+from engine.runtime.values import infer_type
+from engine.store.post_commit import PostCommit
+from engine.store.projection import DefinitionFacts, InstanceFacts, Projection, query_columns
+
+
+class DjangoStore:
+    def __init__(self, *, history_level: str = "full", start_user_id: str | None = None) -> None:
+        self.history_level = history_level
+        self.start_user_id = start_user_id
+        # instance id -> {execution id: (parent, activity, activity instance)} as last stored
+        self._stored_executions: dict[str, dict[str, tuple[Any, ...]]] = {}
+        self._states: dict[str, InstanceState] = {}
+        self._facts: dict[str, InstanceFacts] = {}
+        self.post_commit = PostCommit()
+
+    @contextmanager
+    def atomic(self) -> Iterator[None]:
+        # The service function around the engine owns the transaction and re-runs the whole
+        # call on a lost race (engine.services.runtime): no savepoint here.
+        with transaction.atomic(savepoint=False):
+            yield
+
+    # -- definitions (deployment goes through engine.services.deploy) -----------------------
+
+    def add_definition(self, definition: ProcessDefinition) -> None:
+        raise NotImplementedError("deploy through engine.services.deploy")
+
+    def next_version(self, key: str) -> int:
+        raise NotImplementedError("deploy through engine.services.deploy")
+
+    def get_definition(self, definition_id: str) -> ProcessDefinition | None:
+        try:
+            return definitions.runtime_definition(definition_id)
+        except Exception:  # noqa: BLE001 - the protocol answers None for an unknown id
+            return None
+
+    def find_definition(
+        self,
+        key: str,
+        *,
+        binding: str = "latest",
+        version: str | None = None,
+        version_tag: str | None = None,
+    ) -> ProcessDefinition | None:
+        rows = DefinitionRow.objects.filter(key=key, tenant_id=None)
+        if binding == "version" and version is not None:
+            rows = rows.filter(version=int(version))
+        elif binding == "versionTag" and version_tag is not None:
+            rows = rows.filter(version_tag=version_tag)
+        definition_id = rows.order_by("-version").values_list("id", flat=True).first()
+        return definitions.runtime_definition(definition_id) if definition_id else None
+
+    # -- instance state -------------------------------------------------------------------
+
+    def load(self, instance_id: str) -> InstanceState | None:
+        known = self._states.get(instance_id)
+        if known is not None:
+            # Saved or loaded earlier in this call: it is what the database now holds for us.
+            return known
+        row = InstanceRow.objects.filter(pk=instance_id).values_list("state", "revision").first()
+        if row is None:
+            return None
+        state = InstanceState.from_json(row[0])
+        state.version = row[1]
+        self._remember(state, stored=True)
+        return state
+
+    def save(self, state: InstanceState, expected_version: int | None) -> None:
+        self._states[state.id] = state
+        facts = self._facts.setdefault(
+            state.id, InstanceFacts(state.business_key, self.start_user_id)
+        )
+        facts.business_key = state.business_key
+        if expected_version is None:
+            state.version = 1
+            if not state.is_ended:
+                InstanceRow.objects.create(
+                    id=state.id,
+                    process_definition_id=state.process_definition_id,
+                    business_key=state.business_key,
+                    super_process_instance_id=state.super_instance_id,
+                    super_execution_id=state.super_execution_id,
+                    state=state.to_json(),
+                    revision=1,
+                    start_time=state.start_time,
+                    start_user_id=facts.start_user_id,
+                )
+                self._sync_executions(state)
+            return
+        rows = InstanceRow.objects.filter(pk=state.id, revision=expected_version)
+        if state.is_ended:
+            changed = rows.delete()[0]
+        else:
+            state.version = expected_version + 1
+            changed = rows.update(state=state.to_json(), revision=state.version)
+        if not changed:
+            raise ConcurrentModification(state.id, expected_version)
+        self._sync_executions(state)
+
+    def record(self, instance_id: str | None, effects: Sequence[fx.Effect]) -> None:
+        state = self._states.get(instance_id) if instance_id else None
+        ended = {instance_id} if state is not None and state.is_ended else set()
+        if state is not None and state.is_ended and instance_id in self._stored_executions:
+            _delete_runtime_rows(state.id)
+        Projection(
+            self._definition_facts(effects, state),
+            self._facts,
+            self.history_level,
+            _new_id,
+        ).write(effects, ended)
+        self.post_commit.collect(effects)
+
+    # -- finding the instance a command is about ------------------------------------------
+
+    def instance_of_task(self, task_id: str) -> str | None:
+        return Task.objects.filter(pk=task_id).values_list("process_instance_id", flat=True).first()
+
+    def instance_of_external_task(self, external_task_id: str) -> str | None:
+        return (
+            ExternalTask.objects.filter(pk=external_task_id)
+            .values_list("process_instance_id", flat=True)
+            .first()
+        )
+
+    def instance_of_execution(self, execution_id: str) -> str | None:
+        return (
+            ExecutionRow.objects.filter(pk=execution_id)
+            .values_list("process_instance_id", flat=True)
+            .first()
+        )
+
+    def get_job(self, job_id: str) -> Job | None:
+        row = JobRow.objects.filter(pk=job_id).first()
+        if row is None:
+            return None
+        return Job(
+            id=row.id,
+            kind=row.type,
+            execution_id=row.execution_id,
+            process_instance_id=row.process_instance_id,
+            process_definition_id=row.process_definition_id,
+            activity_id=row.activity_id,
+            due=row.due_date,
+            priority=row.priority,
+            retries=row.retries,
+            exclusive=row.exclusive,
+            repeat=row.repeat,
+        )
+
+    def get_subscription(self, subscription_id: str) -> Subscription | None:
+        row = EventSubscription.objects.filter(pk=subscription_id).first()
+        return _subscription(row) if row is not None else None
+
+    # -- correlation ----------------------------------------------------------------------
+
+    def find_message_subscriptions(
+        self,
+        name: str,
+        business_key: str | None = None,
+        correlation_keys: Mapping[str, Any] | None = None,
+    ) -> list[Subscription]:
+        rows = EventSubscription.objects.filter(
+            event_type="message", event_name=name, process_instance_id__isnull=False
+        )
+        if business_key is not None:
+            rows = rows.filter(
+                process_instance_id__in=InstanceRow.objects.filter(
+                    business_key=business_key
+                ).values("id")
+            )
+        for key, value in (correlation_keys or {}).items():
+            # Correlation keys match process variables: those of the root execution.
+            columns = query_columns(infer_type(value))
+            matching = VariableInstance.objects.filter(
+                process_instance_id=OuterRef("process_instance_id"),
+                execution_id=OuterRef("process_instance_id"),
+                name=key,
+                **{k: v for k, v in columns.items() if v is not None},
+            )
+            rows = rows.filter(Exists(matching))
+        return [_subscription(row) for row in rows.order_by("created", "id")]
+
+    def find_signal_subscriptions(self, name: str) -> list[Subscription]:
+        rows = EventSubscription.objects.filter(
+            event_type="signal", event_name=name, process_instance_id__isnull=False
+        )
+        return [_subscription(row) for row in rows.order_by("created", "id")]
+
+    def find_message_start_events(self, name: str) -> list[tuple[ProcessDefinition, str]]:
+        return self._start_events("message", name)
+
+    def find_signal_start_events(self, name: str) -> list[tuple[ProcessDefinition, str]]:
+        return self._start_events("signal", name)
+
+    def _start_events(self, kind: str, name: str) -> list[tuple[ProcessDefinition, str]]:
+        rows = EventSubscription.objects.filter(
+            event_type=kind, event_name=name, process_instance_id__isnull=True
+        ).values_list("process_definition_id", "activity_id")
+        return [
+            (definitions.runtime_definition(definition_id), activity_id)
+            for definition_id, activity_id in rows
+            if not DefinitionRow.objects.filter(pk=definition_id, suspended=True).exists()
+        ]
+
+    # -- helpers --------------------------------------------------------------------------
+
+    def _remember(self, state: InstanceState, *, stored: bool) -> None:
+        self._states[state.id] = state
+        self._facts[state.id] = InstanceFacts(state.business_key, self.start_user_id)
+        if stored:
+            self._stored_executions[state.id] = _executions_of(state)
+
+    def _sync_executions(self, state: InstanceState) -> None:
+        before = self._stored_executions.get(state.id, {})
+        after = {} if state.is_ended else _executions_of(state)
+        gone = [eid for eid in before if eid not in after]
+        changed = [eid for eid, row in after.items() if before.get(eid) != row]
+        if gone:
+            ExecutionRow.objects.filter(pk__in=gone).delete()
+        if changed:
+            ExecutionRow.objects.bulk_create(
+                [
+                    ExecutionRow(
+                        id=eid,
+                        process_instance_id=state.id,
+                        parent_id=after[eid][0],
+                        activity_id=after[eid][1],
+                        activity_instance_id=after[eid][2],
+                    )
+                    for eid in changed
+                ],
+                update_conflicts=True,
+                unique_fields=["id"],
+                update_fields=["parent_id", "activity_id", "activity_instance_id"],
+            )
+        self._stored_executions[state.id] = after
+
+    def _definition_facts(
+        self, effects: Sequence[fx.Effect], state: InstanceState | None
+    ) -> dict[str, DefinitionFacts]:
+        ids = {state.process_definition_id} if state is not None else set()
+        for effect in effects:
+            match effect:
+                case fx.JobCreated(job):
+                    ids.add(job.process_definition_id)
+                case fx.ProcessInstanceStarted():
+                    ids.add(effect.process_definition_id)
+        return {definition_id: _definition_facts(definition_id) for definition_id in ids}
+
+
+_facts_cache: dict[str, DefinitionFacts] = {}
+
+
+def _definition_facts(definition_id: str) -> DefinitionFacts:
+    cached = _facts_cache.get(definition_id)
+    if cached is None:
+        definition = definitions.runtime_definition(definition_id)
+        cached = DefinitionFacts(
+            definition.id, definition.key, definition.process.name, definition.version
+        )
+        _facts_cache[definition_id] = cached
+    return cached
+
+
+def _executions_of(state: InstanceState) -> dict[str, tuple[Any, ...]]:
+    return {
+        e.id: (e.parent_id, e.activity_id, e.activity_instance_id)
+        for e in state.executions.values()
+    }
+
+
+def _delete_runtime_rows(instance_id: str) -> None:
+    """An instance that ended leaves no runtime rows behind, whatever effects said."""
+    for model in (Task, EventSubscription, JobRow, ExternalTask, VariableInstance, ExecutionRow):
+        model.objects.filter(process_instance_id=instance_id).delete()
+
+
+def _subscription(row: EventSubscription) -> Subscription:
+    return Subscription(
+        id=row.id,
+        kind=row.event_type,
+        event_name=row.event_name,
+        execution_id=row.execution_id or "",
+        process_instance_id=row.process_instance_id or "",
+        process_definition_id=row.process_definition_id,
+        activity_id=row.activity_id,
+        created=row.created,
+    )
+
+
+def _new_id() -> str:
+    return str(uuid.uuid4())

@@ -1,0 +1,81 @@
+"""What a command hands on once it has committed: due jobs to the executor, events to browsers."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.db import transaction
+
+from engine.events import LiveEvent, event, publisher
+from engine.runtime import effects as fx
+
+COCKPIT_GROUP = "cockpit"
+
+
+def task_groups(
+    candidate_users: Sequence[str], candidate_groups: Sequence[str], assignee: str | None
+) -> list[str]:
+    """Channel groups of the people who may see a task: assignee, candidates, their groups."""
+    groups = [f"tasks.group.{g}" for g in candidate_groups]
+    groups += [f"tasks.user.{u}" for u in candidate_users]
+    if assignee:
+        groups.append(f"tasks.user.{assignee}")
+    return groups
+
+
+class PostCommit:
+    """Collects effects during a command; schedules their hand-over with `on_commit` once."""
+
+    def __init__(self) -> None:
+        self.job_ids: list[str] = []
+        self.events: list[tuple[list[str], LiveEvent]] = []
+        self._scheduled = False
+
+    def collect(self, effects: Sequence[fx.Effect]) -> None:
+        for effect in effects:
+            self._collect_one(effect)
+        if not self._scheduled and (self.job_ids or self.events):
+            self._scheduled = True
+            transaction.on_commit(self.hand_over)
+
+    def _collect_one(self, effect: fx.Effect) -> None:
+        match effect:
+            case fx.JobCreated(job) if job.due is None:
+                self.job_ids.append(job.id)
+            case fx.ProcessInstanceStarted():
+                self._cockpit(
+                    event(
+                        "instance.started",
+                        processInstanceId=effect.process_instance_id,
+                        processDefinitionId=effect.process_definition_id,
+                        processDefinitionKey=effect.process_definition_key,
+                    )
+                )
+            case fx.ProcessInstanceFinished():
+                self._cockpit(event("instance.ended", processInstanceId=effect.process_instance_id))
+            case fx.TaskCreated(task) | fx.TaskUpdated(task):
+                kind = "task.created" if isinstance(effect, fx.TaskCreated) else "task.assigned"
+                payload = event(
+                    kind,
+                    taskId=task.id,
+                    processInstanceId=task.process_instance_id,
+                    assignee=task.assignee,
+                    candidateGroups=list(task.candidate_groups),
+                    candidateUsers=list(task.candidate_users),
+                )
+                groups = task_groups(task.candidate_users, task.candidate_groups, task.assignee)
+                self.events.append((groups + [COCKPIT_GROUP], payload))
+            case fx.TaskRemoved():
+                self._cockpit(event("task.completed", taskId=effect.task_id))
+            case _:
+                pass
+
+    def _cockpit(self, payload: LiveEvent) -> None:
+        self.events.append(([COCKPIT_GROUP], payload))
+
+    def hand_over(self) -> None:
+        from engine.jobs.dispatch import dispatch_jobs
+
+        dispatch_jobs(self.job_ids)
+        for groups, payload in self.events:
+            publisher.publish(groups, payload)

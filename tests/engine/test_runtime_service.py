@@ -1,0 +1,187 @@
+"""The runtime service API on the real database: commands, rows, history, races."""
+
+import threading
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from engine.errors import EngineError
+from engine.models import (
+    Execution,
+    HistoricActivityInstance,
+    HistoricDetail,
+    HistoricProcessInstance,
+    HistoricTaskInstance,
+    ProcessInstance,
+    Task,
+    UserOperationLog,
+    VariableInstance,
+)
+from engine.runtime.errors import ProcessEngineError
+from engine.services import ResourceInput, deploy
+from engine.services import runtime as rt
+from tests.factories import bpmn_document, one_task_bpmn
+
+pytestmark = pytest.mark.django_db
+
+
+def deploy_xml(*processes: str, extra: str = "") -> None:
+    deploy([ResourceInput("model.bpmn", bpmn_document(*processes, extra=extra))])
+
+
+def service_chain(n: int) -> str:
+    nodes = ['<bpmn:startEvent id="start" />']
+    previous = "start"
+    for i in range(1, n + 1):
+        nodes.append(
+            f'<bpmn:serviceTask id="s{i}" camunda:expression="${{x + 1}}" '
+            f'camunda:resultVariable="x" />'
+        )
+        nodes.append(f'<bpmn:sequenceFlow id="f{i}" sourceRef="{previous}" targetRef="s{i}" />')
+        previous = f"s{i}"
+    nodes.append('<bpmn:endEvent id="end" />')
+    nodes.append(f'<bpmn:sequenceFlow id="f_end" sourceRef="{previous}" targetRef="end" />')
+    return '<bpmn:process id="chain" isExecutable="true">' + "".join(nodes) + "</bpmn:process>"
+
+
+FORK_JOIN = """<bpmn:process id="forkJoin" isExecutable="true">
+  <bpmn:startEvent id="start" />
+  <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="fork" />
+  <bpmn:parallelGateway id="fork" />
+  <bpmn:sequenceFlow id="f2" sourceRef="fork" targetRef="a" />
+  <bpmn:sequenceFlow id="f3" sourceRef="fork" targetRef="b" />
+  <bpmn:userTask id="a" name="A" />
+  <bpmn:userTask id="b" name="B" />
+  <bpmn:sequenceFlow id="f4" sourceRef="a" targetRef="join" />
+  <bpmn:sequenceFlow id="f5" sourceRef="b" targetRef="join" />
+  <bpmn:parallelGateway id="join" />
+  <bpmn:sequenceFlow id="f6" sourceRef="join" targetRef="after" />
+  <bpmn:userTask id="after" name="After" />
+  <bpmn:sequenceFlow id="f7" sourceRef="after" targetRef="end" />
+  <bpmn:endEvent id="end" />
+</bpmn:process>"""
+
+
+def test_a_user_task_waits_then_completing_it_ends_the_instance_with_full_history():
+    deploy([ResourceInput("invoice.bpmn", one_task_bpmn())])
+    started = rt.start_process_instance("invoice", business_key="B-1", user_id="demo")
+    task = Task.objects.get(process_instance_id=started.id)
+    assert (task.name, task.task_definition_key) == ("Do it", "Task_1")
+    assert ProcessInstance.objects.get(pk=started.id).business_key == "B-1"
+    assert Execution.objects.filter(process_instance_id=started.id).exists()
+
+    rt.complete_task(task.id, {"approved": True}, user_id="demo")
+
+    assert not ProcessInstance.objects.filter(pk=started.id).exists()
+    assert not Task.objects.exists()
+    assert not Execution.objects.exists()
+    history = HistoricProcessInstance.objects.get(pk=started.id)
+    assert (history.state, history.end_activity_id) == ("COMPLETED", "invoice_end")
+    assert history.start_user_id == "demo"
+    task_history = HistoricTaskInstance.objects.get(pk=task.id)
+    assert task_history.end_time is not None
+    activities = HistoricActivityInstance.objects.filter(process_instance_id=started.id)
+    assert sorted(activities.values_list("activity_id", flat=True)) == [
+        "Task_1", "invoice_end", "invoice_start"
+    ]
+    assert all(a.end_time is not None for a in activities)
+    assert HistoricDetail.objects.get(name="approved").value is True
+    assert UserOperationLog.objects.filter(task_id=task.id, operation_type="Complete").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_straight_through_instance_costs_at_most_twelve_statements():
+    deploy_xml(service_chain(8))
+    rt.start_process_instance("chain", variables={"x": 0})  # warm the definition cache
+    with CaptureQueriesContext(connection) as queries:
+        started = rt.start_process_instance("chain", variables={"x": 0}, user_id="demo")
+    assert started.ended
+    assert len(queries.captured_queries) <= 12, [q["sql"][:80] for q in queries.captured_queries]
+    history = HistoricProcessInstance.objects.get(pk=started.id)
+    assert history.state == "COMPLETED"
+    assert HistoricActivityInstance.objects.filter(process_instance_id=started.id).count() == 10
+    assert not ProcessInstance.objects.filter(pk=started.id).exists()
+    final = HistoricDetail.objects.filter(process_instance_id=started.id, name="x")
+    assert max(final.values_list("value", flat=True)) == 8
+
+
+def test_an_engine_error_fails_the_command_and_changes_nothing():
+    deploy_xml(service_chain(2))
+    with pytest.raises(ProcessEngineError, match="Cannot resolve identifier 'x'"):
+        rt.start_process_instance("chain")
+    assert not HistoricProcessInstance.objects.exists()
+    assert not UserOperationLog.objects.filter(entity_type="ProcessInstance").exists()
+
+
+def test_variables_are_queryable_by_name_and_value_and_removable():
+    deploy([ResourceInput("invoice.bpmn", one_task_bpmn())])
+    started = rt.start_process_instance("invoice", variables={"amount": 1500, "vip": True})
+    assert VariableInstance.objects.get(name="amount", long_value=1500).type == "Integer"
+    rt.set_variables(started.id, {"customer": "ACME"}, removed=["vip"], user_id="demo")
+    names = set(VariableInstance.objects.values_list("name", flat=True))
+    assert names == {"amount", "customer"}
+    assert VariableInstance.objects.get(name="customer").text_value == "ACME"
+
+
+def test_a_message_is_correlated_by_business_key():
+    receive = """<bpmn:process id="waiter" isExecutable="true">
+      <bpmn:startEvent id="s" /><bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="r" />
+      <bpmn:receiveTask id="r" messageRef="m" />
+      <bpmn:sequenceFlow id="f2" sourceRef="r" targetRef="t" />
+      <bpmn:userTask id="t" name="after message" />
+      <bpmn:sequenceFlow id="f3" sourceRef="t" targetRef="e" /><bpmn:endEvent id="e" />
+    </bpmn:process>"""
+    deploy_xml(receive, extra='<bpmn:message id="m" name="paid" />')
+    first = rt.start_process_instance("waiter", business_key="order-1")
+    second = rt.start_process_instance("waiter", business_key="order-2")
+    assert rt.correlate_message("paid", business_key="order-2") == [second.id]
+    assert list(Task.objects.values_list("process_instance_id", flat=True)) == [second.id]
+    rt.start_process_instance("waiter", business_key="order-1")
+    with pytest.raises(ProcessEngineError, match="single execution"):
+        rt.correlate_message("paid", business_key="order-1")
+    assert Task.objects.filter(process_instance_id=first.id).count() == 0
+
+
+def test_a_suspended_definition_cannot_start_instances():
+    (definition,) = deploy([ResourceInput("invoice.bpmn", one_task_bpmn())]).process_definitions
+    definition.suspended = True
+    definition.save()
+    with pytest.raises(EngineError, match="suspended"):
+        rt.start_process_instance("invoice")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_branches_completed_at_once_join_exactly_once():
+    deploy_xml(FORK_JOIN)
+    instances = [rt.start_process_instance("forkJoin").id for _ in range(8)]
+    errors: list[BaseException] = []
+
+    def complete(task_id: str, barrier: threading.Barrier) -> None:
+        try:
+            barrier.wait()
+            rt.complete_task(task_id)
+        except BaseException as error:  # reported by the assert below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    for instance_id in instances:
+        tasks = Task.objects.filter(process_instance_id=instance_id).order_by("name")
+        assert [t.name for t in tasks] == ["A", "B"]
+        barrier = threading.Barrier(2)
+        threads = [threading.Thread(target=complete, args=(t.id, barrier)) for t in tasks]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert errors == []
+    for instance_id in instances:
+        names = Task.objects.filter(process_instance_id=instance_id).values_list("name", flat=True)
+        assert list(names) == ["After"]
+        # Each arriving token has its own activity instance at the join (as in Camunda); what
+        # must happen once is the join firing: one token continues to "after".
+        after = HistoricActivityInstance.objects.filter(
+            process_instance_id=instance_id, activity_id="after"
+        )
+        assert after.count() == 1
