@@ -105,9 +105,16 @@ def end_activity(run: Run, execution: Execution, node: FlowNode) -> None:
         apply_outputs(run, execution, node.id)
         fire_execution_listeners(run, execution, node.execution_listeners, "end")
     run.drop_events(execution)
-    run.activity_ended(execution)
+    run.activity_ended(execution, complete_scope=_completes_scope(run, execution, node))
     if execution.parent_id is not None:
         run.clear_local_variables(execution)
+
+
+def _completes_scope(run: Run, execution: Execution, node: FlowNode) -> bool:
+    """History's completeScope: an end event reached by the last token of its scope."""
+    if node.kind is not NodeKind.END_EVENT or execution.parent_id is None:
+        return False
+    return len(run.state.children(execution.parent_id)) == 1
 
 
 def continue_after(run: Run, execution: Execution, node: FlowNode) -> None:

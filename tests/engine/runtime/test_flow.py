@@ -15,6 +15,8 @@ def test_none_start_to_none_end_ends_the_instance_in_one_step(scenario):
     (finished,) = instance.of_type(fx.ProcessInstanceFinished)
     assert (finished.state, finished.end_activity_id) == ("COMPLETED", "end")
     assert [e.activity_id for e in instance.of_type(fx.ActivityInstanceStarted)] == ["start", "end"]
+    ended = {e.activity_id: e.complete_scope for e in instance.of_type(fx.ActivityInstanceEnded)}
+    assert ended == {"start": False, "end": True}
 
 
 def test_parallel_join_fires_once_when_both_branches_complete(scenario):
