@@ -22,6 +22,7 @@ from engine.runtime.context import Run
 from engine.runtime.definition import ProcessDefinition
 from engine.runtime.env import Environment
 from engine.runtime.errors import ConcurrentModification, NotFoundError, ProcessEngineError
+from engine.runtime.forms import FormFieldData, form_fields
 from engine.runtime.interpreter import run
 from engine.runtime.state import (
     Execution,
@@ -393,6 +394,17 @@ class ProcessEngine:
 
     def delete_process_instance(self, instance_id: str, reason: str | None = None) -> None:
         self._execute([_Work(instance_id, cmd.DeleteInstance(reason))])
+
+    def get_task_form_fields(self, task_id: str) -> list[FormFieldData]:
+        """`formService.getTaskFormData(taskId).getFormFields()`: read-only."""
+        instance_id = self._require(self.store.instance_of_task(task_id), "Task", task_id)
+        state = self.store.load(instance_id)
+        task = state.tasks.get(task_id) if state is not None else None
+        if state is None or task is None:
+            raise NotFoundError(f"Task '{task_id}' does not exist")
+        definition = self._definition(None, state.process_definition_id)
+        variables = {name: typed.value for name, typed in state.root.variables.items()}
+        return form_fields(definition, task.task_definition_key, variables, self.clock())
 
     # -- the unit of work -------------------------------------------------------------------
 

@@ -38,14 +38,18 @@ def test_candidate_groups_extension(engine):
 def test_form_data_built_in_types(engine):
     engine.deploy("FormDataTest.testGetFormFieldBuiltInTypes.bpmn")
     engine.start("FormDataTest.testGetFormFieldBuiltInTypes")
-    form = engine.get_task_form_data(engine.only_task().id)
-    assert [f.id for f in form] == [
-        "stringField",
-        "longField",
-        "booleanField",
-        "dateField",
-        "enumField",
+    fields = engine.get_task_form_fields(engine.only_task().id)
+    assert [(f.id, f.type) for f in fields] == [
+        ("stringField", "string"),
+        ("longField", "long"),
+        ("booleanField", "boolean"),
+        ("dateField", "date"),
+        ("enumField", "enum"),
     ]
+    defaults = [f.default_value for f in fields]
+    assert defaults[:3] == ["someString", 1, True]
+    assert (defaults[3].year, defaults[3].month, defaults[3].day) == (2013, 1, 10)
+    assert fields[4].values == {"a": "A", "b": "B", "c": "C"}
 
 
 @pytest.fixture
