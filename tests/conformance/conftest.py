@@ -130,6 +130,24 @@ class EngineHarness:
             if e.activity_id is not None and e.wait not in (None, "scope")
         )
 
+    def count_executions(self, instance: ProcessInstance | str) -> int:
+        from engine.runtime.queries import execution_count
+
+        state = self.store.get_state(_id(instance))
+        assert state is not None
+        definition = self.store.get_definition(state.process_definition_id)
+        assert definition is not None
+        return execution_count(definition, state)
+
+    def activity_tree(self, instance: ProcessInstance | str) -> Any:
+        from engine.runtime.queries import activity_instance_tree
+
+        state = self.store.get_state(_id(instance))
+        assert state is not None
+        definition = self.store.get_definition(state.process_definition_id)
+        assert definition is not None
+        return activity_instance_tree(definition, state)
+
     def running_instances(self) -> list[str]:
         return [s.id for s in self.store.list_instances()]
 

@@ -89,6 +89,7 @@ def test_intermediate_message_catch(engine):
 def test_message_boundary_event_cancels_the_task(engine):
     engine.deploy("MessageBoundaryEventTest.testSingleBoundaryMessageEvent.bpmn")
     instance = engine.start("process")
+    assert engine.count_executions(instance) == 2
     (subscription,) = engine.list_subscriptions()
     engine.message_event_received("messageName", subscription.execution_id)
     task = engine.only_task()
@@ -112,6 +113,7 @@ def test_interrupting_message_event_sub_process(engine):
     engine.deploy("MessageEventSubprocessTest.testInterruptingUnderProcessDefinition.bpmn")
     plain = engine.start("process")
     assert len(engine.list_subscriptions()) == 1
+    assert engine.count_executions(plain) == 1
     engine.complete("task")
     assert engine.is_ended(plain)
     assert engine.list_subscriptions() == []
@@ -132,6 +134,7 @@ def test_non_interrupting_message_event_sub_process(engine):
     assert len(engine.list_tasks()) == 2
     engine.complete("task")
     assert not engine.is_ended(instance)
+    assert engine.count_executions(instance) == 2
     engine.complete("eventSubProcessTask")
     assert engine.is_ended(instance)
 
@@ -142,6 +145,7 @@ def test_non_interrupting_event_sub_process_task_completed_first(engine):
     engine.message_event_received("newMessage", instance.id)
     engine.complete("eventSubProcessTask")
     assert not engine.is_ended(instance)
+    assert engine.count_executions(instance) == 1
     engine.complete("task")
     assert engine.is_ended(instance)
 

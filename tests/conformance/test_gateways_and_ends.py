@@ -9,6 +9,7 @@ def test_terminate_end_event_ends_the_whole_instance(engine):
     engine.deploy("TerminateEndEventTest.testProcessTerminate.bpmn")
     instance = engine.start("terminateEndEventExample")
     assert len(engine.list_tasks()) == 2
+    assert engine.count_executions(instance) == 3
     engine.complete("preTerminateTask")
     assert engine.is_ended(instance)
     assert engine.list_tasks() == []
@@ -18,6 +19,7 @@ def test_terminate_in_sub_process_ends_only_the_sub_process(engine):
     engine.deploy("TerminateEndEventTest.testTerminateInSubProcess.bpmn")
     instance = engine.start("terminateEndEventExample")
     assert engine.active_activity_ids(instance) == ["preNormalEnd"]
+    assert engine.count_executions(instance) == 1
     engine.complete("preNormalEnd")
     assert engine.is_ended(instance)
 
@@ -55,17 +57,26 @@ def test_parallel_fork_join(engine):
 
 def test_nested_parallel_fork_join(engine):
     engine.deploy("ParallelGatewayTest.testNestedForkJoin.bpmn")
-    engine.start("nestedForkJoin")
+    instance = engine.start("nestedForkJoin")
+
+    def direct_children() -> int:
+        return len(engine.activity_tree(instance).children)
+
     assert engine.task_names() == ["Task 0"]
+    assert direct_children() == 1
     engine.complete("Task 0")
     assert engine.task_names() == ["Task A", "Task B"]
+    assert direct_children() == 2
     engine.complete("Task A")
     assert engine.task_names() == ["Task B"]
+    assert direct_children() == 2  # the join waits
     engine.complete("Task B")
     assert engine.task_names() == ["Task B1", "Task B2"]
+    assert direct_children() == 3
     engine.complete("Task B1")
     engine.complete("Task B2")
     assert engine.task_names() == ["Task C"]
+    assert direct_children() == 1
 
 
 def test_diverging_inclusive_gateway_takes_every_true_flow(engine):

@@ -11,6 +11,9 @@ def test_simple_sub_process(engine):
     instance = engine.start("simpleSubProcess")
     assert engine.task_names() == ["Task in subprocess"]
     assert engine.active_activity_ids(instance) == ["subProcessTask"]
+    (sub,) = engine.activity_tree(instance).children
+    assert sub.activity_id == "subProcess"
+    assert [c.activity_id for c in sub.children] == ["subProcessTask"]
     engine.complete("Task in subprocess")
     assert engine.is_ended(instance)
 
@@ -21,6 +24,11 @@ def test_nested_sub_processes(engine):
     engine.delete_process_instance(doomed.id)
     assert engine.is_ended(doomed)
     instance = engine.start("nestedSimpleSubProcess")
+    assert engine.activity_tree(instance).activity_ids() == [
+        "innerSubProcess",
+        "innerSubProcessTask",
+        "outerSubProcess",
+    ]
     engine.complete("Task in subprocess")
     assert engine.task_names() == ["Task after subprocesses"]
     engine.complete("Task after subprocesses")
@@ -80,6 +88,9 @@ def test_call_activity_with_all_variables(engine):
 def test_sequential_multi_instance_user_tasks(engine):
     engine.deploy("MultiInstanceTest.sequentialUserTasks.bpmn")
     instance = engine.start("miSequentialUserTasks", nrOfLoops=3)
+    (body,) = engine.activity_tree(instance).children
+    assert body.activity_id == "miTasks#multiInstanceBody"
+    assert [c.activity_id for c in body.children] == ["miTasks"]
     for i in range(3):
         task = engine.only_task()
         assert (task.name, task.assignee) == ("My Task", f"kermit_{i}")

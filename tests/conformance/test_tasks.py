@@ -146,7 +146,7 @@ def test_external_task_complete_moves_on(engine):
     (external,) = engine.list_external_tasks(topic="externalTaskTopic")
     engine.complete_external_task(external.id)
     assert engine.list_external_tasks(topic="externalTaskTopic") == []
-    assert engine.active_activity_ids(instance) == ["afterExternalTask"]
+    assert engine.activity_tree(instance).activity_ids() == ["afterExternalTask"]
 
 
 def test_external_task_topic_expression(engine):

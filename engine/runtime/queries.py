@@ -1,0 +1,88 @@
+"""Read-side views of one instance state, in Camunda's terms.
+
+Our execution tree keeps one execution per token; Camunda collapses a lone token into its
+scope execution and adds a concurrent execution per branch. `execution_count` reproduces
+Camunda's number (tests and the REST execution count compare against it);
+`activity_instance_tree` is `runtimeService.getActivityInstance(processInstanceId)`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from engine.bpmn.model import SubProcess
+from engine.runtime.definition import ProcessDefinition
+from engine.runtime.state import Execution, InstanceState
+
+
+def _is_scope(definition: ProcessDefinition, execution: Execution) -> bool:
+    """Camunda makes an activity a scope when it has boundary events, input/output mappings,
+    is a sub-process, or is a multi-instance body."""
+    if execution.activity_id is None:
+        return True
+    if execution.mi_body:
+        return True
+    node = definition.node(execution.activity_id)
+    if isinstance(node, SubProcess) or node.input_output is not None:
+        return True
+    return bool(definition.scope_of(node.id).boundary_events(node.id))
+
+
+def execution_count(definition: ProcessDefinition, state: InstanceState) -> int:
+    """How many executions Camunda would show for this instance (0 once it has ended)."""
+    if state.is_ended or not state.executions:
+        return 0
+    children: dict[str, list[Execution]] = {}
+    for execution in state.executions.values():
+        if execution.parent_id is not None:
+            children.setdefault(execution.parent_id, []).append(execution)
+
+    def count(execution: Execution) -> int:
+        kids = children.get(execution.id, [])
+        total = 1
+        for kid in kids:
+            inner = count(kid) if _is_scope(definition, kid) else count(kid) - 1
+            total += inner + (1 if len(kids) > 1 else 0)
+        return total
+
+    return count(state.root)
+
+
+@dataclass
+class ActivityInstance:
+    id: str
+    activity_id: str
+    children: list[ActivityInstance] = field(default_factory=list)
+
+    def activity_ids(self) -> list[str]:
+        """Every activity id in the tree below (not including) this node, sorted."""
+        found: list[str] = []
+        for child in self.children:
+            found.append(child.activity_id)
+            found.extend(child.activity_ids())
+        return sorted(found)
+
+
+def activity_instance_tree(definition: ProcessDefinition, state: InstanceState) -> ActivityInstance:
+    """The process instance at the root, active scopes and activities below it; a
+    multi-instance activity X appears as `X#multiInstanceBody` with the instances under it."""
+    root = ActivityInstance(state.id, definition.key)
+    children: dict[str, list[Execution]] = {}
+    for execution in state.executions.values():
+        if execution.parent_id is not None:
+            children.setdefault(execution.parent_id, []).append(execution)
+
+    def build(parent: ActivityInstance, execution: Execution) -> None:
+        for kid in children.get(execution.id, []):
+            if kid.activity_id is None or kid.activity_instance_id is None:
+                continue
+            if kid.wait is None and not children.get(kid.id):
+                continue  # a token in transit (never seen between commands)
+            activity_id = kid.activity_id + ("#multiInstanceBody" if kid.mi_body else "")
+            node = ActivityInstance(kid.activity_instance_id, activity_id)
+            parent.children.append(node)
+            build(node, kid)
+
+    if state.executions:
+        build(root, state.root)
+    return root
