@@ -53,6 +53,8 @@ class Run:
         self.changed_variables: set[str] = set()
         self.new_conditions = False
         self.joins_to_check = False
+        # DeleteInstance(skip_listeners=True): Camunda's skipCustomListeners
+        self.skip_listeners = False
         self._history_activity = env.history != "none"
         self._history_details = env.history == "full"
 

@@ -214,18 +214,15 @@ def complete_scope(run: Run, scope: Execution) -> None:
 def finish_instance(run: Run, status: str, reason: str | None = None) -> None:
     state = run.state
     root = state.root
-    if status == InstanceStatus.COMPLETED:
-        fire_execution_listeners(
-            run,
-            root,
-            run.definition.process.execution_listeners,
-            "end",
-            state.end_activity_id,
-        )
     for child in list(state.descendants(root.id)):
         cancel_work(run, child, reason or "deleted")
         run.activity_ended(child, canceled=True)
         run.remove_execution(child)
+    # Camunda runs the process end listeners on deletion too (unless skipCustomListeners);
+    # `execution.activityId` is then the end event reached, if any.
+    fire_execution_listeners(
+        run, root, run.definition.process.execution_listeners, "end", state.end_activity_id
+    )
     run.drop_events(root)
     variables = dict(root.variables)
     state.status = status

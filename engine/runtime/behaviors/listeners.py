@@ -86,6 +86,8 @@ def fire_execution_listeners(
     event: str,
     activity_id: str | None = None,
 ) -> None:
+    if run.skip_listeners:
+        return
     for listener in listeners:
         if listener.event != event:
             continue
@@ -111,6 +113,8 @@ def fire_task_listeners(
     run: Run, execution: Execution, task: Task, node: UserTask, event: str
 ) -> TaskFacade:
     facade = TaskFacade(run, task, execution, event)
+    if run.skip_listeners:
+        return facade
     for listener in node.task_listeners:
         if listener.event != event:
             continue

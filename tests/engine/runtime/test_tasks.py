@@ -124,3 +124,17 @@ def test_deleting_an_instance_cancels_its_call_activity_child(scenario):
     assert instance.ended
     (delete,) = instance.of_type(fx.DeleteCalledInstance)
     assert delete.reason == "no longer needed"
+
+
+def test_deleting_an_instance_removes_its_task_and_records_the_reason(scenario):
+    instance = scenario("user_task").start(who="kermit", groups="g", prio=1, item="x")
+    instance.send(cmd.DeleteInstance("cancelled by customer"))
+    assert instance.ended
+    assert instance.of_type(fx.TaskRemoved)[-1].reason == "deleted"
+    (finished,) = instance.of_type(fx.ProcessInstanceFinished)
+    assert (finished.state, finished.delete_reason) == (
+        "EXTERNALLY_TERMINATED",
+        "cancelled by customer",
+    )
+    (ended,) = [e for e in instance.of_type(fx.ActivityInstanceEnded) if e.activity_id == "review"]
+    assert ended.canceled
