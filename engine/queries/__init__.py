@@ -1,0 +1,40 @@
+"""Read-side queries of the engine; cockpit, tasklist and REST page and sort what they return.
+
+Only reads: state changes go through engine.services.
+"""
+
+from engine.queries.definitions import (
+    get_deployment,
+    get_latest_process_definition,
+    get_process_definition,
+    get_process_definition_xml,
+    get_resource,
+    list_deployments,
+    list_process_definitions,
+    list_resources,
+)
+from engine.queries.instances import (
+    activity_instance_tree,
+    get_process_instance,
+    get_variables,
+    list_process_instances,
+)
+from engine.queries.tasks import get_task, list_tasks, task_candidates
+
+__all__ = [
+    "activity_instance_tree",
+    "get_deployment",
+    "get_latest_process_definition",
+    "get_process_definition",
+    "get_process_definition_xml",
+    "get_process_instance",
+    "get_resource",
+    "get_task",
+    "get_variables",
+    "list_deployments",
+    "list_process_definitions",
+    "list_process_instances",
+    "list_resources",
+    "list_tasks",
+    "task_candidates",
+]

@@ -1,0 +1,134 @@
+"""User tasks for the tasklist, the cockpit and the REST task resource."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from engine.errors import NotFoundError
+from engine.models import ProcessInstance, Task, TaskCandidate
+from engine.queries.instances import variable_equals
+
+
+def list_tasks(
+    *,
+    assignee: str | None = None,
+    unassigned: bool | None = None,
+    candidate_user: str | None = None,
+    candidate_user_groups: Iterable[str] = (),
+    candidate_group: str | None = None,
+    include_assigned: bool = False,
+    involved_user: str | None = None,
+    process_instance_id: str | None = None,
+    process_definition_id: str | None = None,
+    process_definition_key: str | None = None,
+    business_key: str | None = None,
+    task_definition_key: str | None = None,
+    name: str | None = None,
+    name_like: str | None = None,
+    due_before: datetime | None = None,
+    due_after: datetime | None = None,
+    follow_up_before: datetime | None = None,
+    follow_up_after: datetime | None = None,
+    priority: int | None = None,
+    process_variables: Mapping[str, Any] | None = None,
+    search: str | None = None,
+) -> QuerySet[Task]:
+    """Open tasks by Camunda's task query filters.
+
+    `candidate_user` matches tasks offered to the user directly or to any group in
+    `candidate_user_groups` (the caller resolves memberships), unassigned ones only unless
+    `include_assigned` — Camunda's `taskCandidateUser` semantics. Each task appears once.
+    """
+    tasks = Task.objects.all()
+    if assignee is not None:
+        tasks = tasks.filter(assignee=assignee)
+    if unassigned:
+        tasks = tasks.filter(assignee__isnull=True)
+    if candidate_user is not None:
+        offered = Q(user_id=candidate_user)
+        groups = list(candidate_user_groups)
+        if groups:
+            offered |= Q(group_id__in=groups)
+        tasks = tasks.filter(Exists(TaskCandidate.objects.filter(offered, task=OuterRef("pk"))))
+        if not include_assigned:
+            tasks = tasks.filter(assignee__isnull=True)
+    if candidate_group is not None:
+        tasks = tasks.filter(
+            Exists(TaskCandidate.objects.filter(task=OuterRef("pk"), group_id=candidate_group))
+        )
+        if not include_assigned:
+            tasks = tasks.filter(assignee__isnull=True)
+    if involved_user is not None:
+        tasks = tasks.filter(
+            Q(assignee=involved_user)
+            | Q(owner=involved_user)
+            | Exists(TaskCandidate.objects.filter(task=OuterRef("pk"), user_id=involved_user))
+        )
+    if process_instance_id is not None:
+        tasks = tasks.filter(process_instance_id=process_instance_id)
+    if process_definition_id is not None:
+        tasks = tasks.filter(process_definition_id=process_definition_id)
+    if process_definition_key is not None:
+        tasks = tasks.filter(process_definition_id__startswith=f"{process_definition_key}:")
+    if business_key is not None:
+        tasks = tasks.filter(
+            process_instance_id__in=ProcessInstance.objects.filter(
+                business_key=business_key
+            ).values("id")
+        )
+    if task_definition_key is not None:
+        tasks = tasks.filter(task_definition_key=task_definition_key)
+    if name is not None:
+        tasks = tasks.filter(name=name)
+    if name_like is not None:
+        tasks = tasks.filter(name__like=name_like)
+    if due_before is not None:
+        tasks = tasks.filter(due_date__lt=due_before)
+    if due_after is not None:
+        tasks = tasks.filter(due_date__gt=due_after)
+    if follow_up_before is not None:
+        tasks = tasks.filter(follow_up_date__lt=follow_up_before)
+    if follow_up_after is not None:
+        tasks = tasks.filter(follow_up_date__gt=follow_up_after)
+    if priority is not None:
+        tasks = tasks.filter(priority=priority)
+    for variable, value in (process_variables or {}).items():
+        tasks = tasks.filter(
+            Exists(variable_equals(variable, value, OuterRef("process_instance_id")))
+        )
+    if search:
+        tasks = tasks.filter(
+            Q(name__icontains=search)
+            | Q(process_definition_id__icontains=search)
+            | Q(
+                process_instance_id__in=ProcessInstance.objects.filter(
+                    business_key__icontains=search
+                ).values("id")
+            )
+        )
+    return tasks.order_by("-created", "id")
+
+
+def get_task(task_id: str) -> Task:
+    task = Task.objects.filter(pk=task_id).first()
+    if task is None:
+        raise NotFoundError(f"No matching task with id {task_id}")
+    return task
+
+
+def task_candidates(task_ids: Iterable[str]) -> dict[str, dict[str, list[str]]]:
+    """Candidate users and groups per task id, in one query (for lists)."""
+    found: dict[str, dict[str, list[str]]] = {}
+    for task_id, user_id, group_id in TaskCandidate.objects.filter(
+        task_id__in=list(task_ids)
+    ).values_list("task_id", "user_id", "group_id"):
+        entry = found.setdefault(task_id, {"users": [], "groups": []})
+        if user_id:
+            entry["users"].append(user_id)
+        if group_id:
+            entry["groups"].append(group_id)
+    return found
