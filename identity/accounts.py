@@ -128,6 +128,18 @@ def set_password(actor: Actor, user_id: str, password: str, actor_password: str 
 
 
 @transaction.atomic
+def set_own_password(user_id: str, password: str) -> None:
+    """The caller has checked the user's current password; logged as done by that user."""
+    user = get_user(user_id)
+    _validate_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    _log(user_id, OperationType.UPDATE, EntityType.USER).add(
+        "password", new_value="changed"
+    ).add("userId", new_value=user_id).save()
+
+
+@transaction.atomic
 def delete_user(actor: Actor, user_id: str) -> None:
     require(actor, Permission.DELETE, Resource.USER, user_id)
     user = get_user(user_id)

@@ -1,0 +1,148 @@
+"""History retention: remove the history of instances whose historyTimeToLive has passed.
+
+Camunda's rule: an ended instance's history may go once `end time + historyTimeToLive days`
+(its removal time) has passed; instances of definitions without a time to live stay forever.
+Work happens in batches (one transaction each) and only inside the configured window, so a
+long cleanup never holds locks for long and stays out of business hours.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime, time, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from engine.models import (
+    HistoricActivityInstance,
+    HistoricDetail,
+    HistoricIncident,
+    HistoricProcessInstance,
+    HistoricTaskInstance,
+    HistoricVariableInstance,
+    ProcessDefinition,
+)
+from engine.models.oplog import Category, EntityType, OperationType
+from engine.services.oplog import OperationLog
+from identity.models import HistoryCleanupRun
+
+DEPENDENT = {
+    "activities": HistoricActivityInstance,
+    "tasks": HistoricTaskInstance,
+    "variables": HistoricVariableInstance,
+    "details": HistoricDetail,
+    "incidents": HistoricIncident,
+}
+
+
+class WindowError(ValueError):
+    pass
+
+
+def parse_window(text: str) -> tuple[time, time] | None:
+    """'22:00-06:00' -> (22:00, 06:00); '' means any time."""
+    if not text.strip():
+        return None
+    try:
+        start, end = (time.fromisoformat(part.strip()) for part in text.split("-"))
+    except ValueError:
+        raise WindowError(
+            f"History cleanup window {text!r} is not like '22:00-06:00'"
+        ) from None
+    return start, end
+
+
+def in_window(now: datetime, window: tuple[time, time] | None) -> bool:
+    if window is None:
+        return True
+    start, end = window
+    current = timezone.localtime(now).time()
+    if start <= end:
+        return start <= current < end
+    return current >= start or current < end  # the window spans midnight
+
+
+def expired_instances_q(now: datetime) -> Q:
+    """Ended instances whose removal time has passed: stored removal time, or end + TTL."""
+    condition = Q(end_time__isnull=False, removal_time__lte=now)
+    by_ttl: dict[int, list[str]] = {}
+    definitions = ProcessDefinition.objects.filter(history_time_to_live__isnull=False)
+    for definition_id, ttl in definitions.values_list("id", "history_time_to_live"):
+        by_ttl.setdefault(ttl, []).append(definition_id)
+    for ttl, ids in by_ttl.items():
+        condition |= Q(
+            end_time__isnull=False,
+            removal_time__isnull=True,
+            end_time__lte=now - timedelta(days=ttl),
+            process_definition_id__in=ids,
+        )
+    return condition
+
+
+def cleanup_history(
+    now: datetime | None = None,
+    *,
+    batch_size: int | None = None,
+    max_batches: int | None = None,
+    ignore_window: bool = False,
+) -> HistoryCleanupRun | None:
+    """Remove expired history in batches; None (and nothing recorded) outside the window."""
+    now = now or timezone.now()
+    window = parse_window(settings.LEGATO_HISTORY_CLEANUP_WINDOW)
+    if not ignore_window and not in_window(now, window):
+        return None
+    size = batch_size or settings.LEGATO_HISTORY_CLEANUP_BATCH_SIZE
+    run = HistoryCleanupRun.objects.create(started=now, outcome="running")
+    removed_rows: Counter[str] = Counter()
+    removed_by_key: Counter[str] = Counter()
+    outcome = "nothing left to remove"
+    expired = expired_instances_q(now)
+    while True:
+        if max_batches is not None and run.batches >= max_batches:
+            outcome = f"stopped after {max_batches} batches"
+            break
+        if not ignore_window and not in_window(timezone.now(), window):
+            outcome = "the cleanup window closed"
+            break
+        count = _remove_batch(expired, size, removed_rows, removed_by_key)
+        if not count:
+            break
+        run.batches += 1
+        run.instances_removed += count
+    run.finished = timezone.now()
+    run.rows_removed = dict(removed_rows)
+    run.removed_by_key = dict(removed_by_key)
+    run.outcome = outcome
+    run.save()
+    return run
+
+
+@transaction.atomic
+def _remove_batch(
+    expired: Q, size: int, removed_rows: Counter[str], removed_by_key: Counter[str]
+) -> int:
+    batch = list(
+        HistoricProcessInstance.objects.filter(expired)
+        .order_by("end_time", "id")
+        .values_list("id", "process_definition_key")[:size]
+    )
+    if not batch:
+        return 0
+    ids = [instance_id for instance_id, _ in batch]
+    for name, model in DEPENDENT.items():
+        deleted, _ = model.objects.filter(process_instance_id__in=ids).delete()
+        removed_rows[name] += deleted
+    HistoricProcessInstance.objects.filter(id__in=ids).delete()
+    keys = Counter(key for _, key in batch)
+    removed_by_key.update(keys)
+    # The engine removes history, not a person: logged without a user, as Camunda's cleanup job.
+    log = OperationLog(None, OperationType.DELETE_HISTORY, EntityType.PROCESS_INSTANCE,
+                       category=Category.OPERATOR)
+    log.add("nrOfInstances", new_value=len(ids))
+    for key, count in sorted(keys.items()):
+        log.add("processDefinitionKey", new_value=f"{key}: {count}", process_definition_key=key)
+    log.save()
+    return len(ids)
