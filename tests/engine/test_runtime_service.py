@@ -83,7 +83,9 @@ def test_a_user_task_waits_then_completing_it_ends_the_instance_with_full_histor
     assert task_history.end_time is not None
     activities = HistoricActivityInstance.objects.filter(process_instance_id=started.id)
     assert sorted(activities.values_list("activity_id", flat=True)) == [
-        "Task_1", "invoice_end", "invoice_start"
+        "Task_1",
+        "invoice_end",
+        "invoice_start",
     ]
     assert all(a.end_time is not None for a in activities)
     assert HistoricDetail.objects.get(name="approved").value is True
@@ -185,3 +187,31 @@ def test_parallel_branches_completed_at_once_join_exactly_once():
             process_instance_id=instance_id, activity_id="after"
         )
         assert after.count() == 1
+
+
+def test_a_suspended_instance_refuses_work_until_it_is_activated():
+    from engine.services.suspension import activate_process_instance, suspend_process_instance
+
+    deploy([ResourceInput("invoice.bpmn", one_task_bpmn())])
+    started = rt.start_process_instance("invoice")
+    task = Task.objects.get(process_instance_id=started.id)
+    suspend_process_instance(started.id, user_id="demo")
+    assert Task.objects.get(pk=task.id).suspended
+    with pytest.raises(EngineError, match="suspended"):
+        rt.complete_task(task.id)
+    activate_process_instance(started.id, user_id="demo")
+    rt.complete_task(task.id)
+    assert HistoricProcessInstance.objects.get(pk=started.id).state == "COMPLETED"
+    operations = UserOperationLog.objects.filter(process_instance_id=started.id)
+    assert {"Suspend", "Activate"} <= set(operations.values_list("operation_type", flat=True))
+
+
+def test_suspending_a_definition_with_its_instances_stops_both():
+    from engine.services.suspension import suspend_process_definition
+
+    deploy([ResourceInput("invoice.bpmn", one_task_bpmn())])
+    started = rt.start_process_instance("invoice")
+    suspend_process_definition(key="invoice", include_process_instances=True)
+    assert ProcessInstance.objects.get(pk=started.id).suspended
+    with pytest.raises(EngineError, match="suspended"):
+        rt.start_process_instance("invoice")

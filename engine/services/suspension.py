@@ -1,0 +1,120 @@
+"""Suspending and activating instances and definitions (Camunda's suspension state).
+
+A suspended instance keeps its state; its tasks cannot be completed, its jobs are not
+acquired and its external tasks are not fetched until it is activated again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.db import transaction
+
+from engine.errors import BadRequestError, NotFoundError
+from engine.models import (
+    EntityType,
+    ExternalTask,
+    Job,
+    ProcessDefinition,
+    ProcessInstance,
+    Task,
+)
+from engine.services.oplog import OperationLog
+
+
+def suspend_process_instance(instance_id: str, *, user_id: str | None = None) -> None:
+    _set_instance_state([instance_id], True, user_id)
+
+
+def activate_process_instance(instance_id: str, *, user_id: str | None = None) -> None:
+    _set_instance_state([instance_id], False, user_id)
+
+
+def _set_instance_state(instance_ids: Sequence[str], suspended: bool, user_id: str | None) -> None:
+    with transaction.atomic():
+        rows = ProcessInstance.objects.filter(pk__in=instance_ids)
+        found = list(rows.values_list("id", "process_definition_id"))
+        if len(found) != len(set(instance_ids)):
+            missing = sorted(set(instance_ids) - {i for i, _ in found})
+            raise NotFoundError(f"No process instance found for id '{missing[0]}'")
+        _apply(instance_ids, suspended)
+        log = OperationLog(user_id, _operation(suspended), EntityType.PROCESS_INSTANCE)
+        for instance_id, definition_id in found:
+            log.add(
+                "suspensionState",
+                new_value=_state(suspended),
+                process_instance_id=instance_id,
+                process_definition_id=definition_id,
+            )
+        log.save()
+
+
+def suspend_process_definition(
+    definition_id: str | None = None,
+    *,
+    key: str | None = None,
+    include_process_instances: bool = False,
+    user_id: str | None = None,
+) -> None:
+    _set_definition_state(definition_id, key, True, include_process_instances, user_id)
+
+
+def activate_process_definition(
+    definition_id: str | None = None,
+    *,
+    key: str | None = None,
+    include_process_instances: bool = False,
+    user_id: str | None = None,
+) -> None:
+    _set_definition_state(definition_id, key, False, include_process_instances, user_id)
+
+
+def _set_definition_state(
+    definition_id: str | None,
+    key: str | None,
+    suspended: bool,
+    include_instances: bool,
+    user_id: str | None,
+) -> None:
+    if (definition_id is None) == (key is None):
+        raise BadRequestError("Give either a process definition id or a key")
+    with transaction.atomic():
+        if definition_id is not None:
+            definitions = ProcessDefinition.objects.filter(pk=definition_id)
+        else:
+            definitions = ProcessDefinition.objects.filter(key=key)
+        ids = list(definitions.values_list("id", flat=True))
+        if not ids:
+            raise NotFoundError(f"No process definition found for '{definition_id or key}'")
+        definitions.update(suspended=suspended)
+        if include_instances:
+            instance_ids = list(
+                ProcessInstance.objects.filter(process_definition_id__in=ids).values_list(
+                    "id", flat=True
+                )
+            )
+            _apply(instance_ids, suspended)
+        log = OperationLog(user_id, _operation(suspended), EntityType.PROCESS_DEFINITION)
+        for definition in ids:
+            log.add(
+                "suspensionState",
+                new_value=_state(suspended),
+                process_definition_id=definition,
+                process_definition_key=definition.split(":", 1)[0],
+            )
+        log.add("includeProcessInstances", new_value=str(include_instances).lower())
+        log.save()
+
+
+def _apply(instance_ids: Sequence[str], suspended: bool) -> None:
+    ProcessInstance.objects.filter(pk__in=instance_ids).update(suspended=suspended)
+    for model in (Task, Job, ExternalTask):
+        model.objects.filter(process_instance_id__in=instance_ids).update(suspended=suspended)
+
+
+def _operation(suspended: bool) -> str:
+    return "Suspend" if suspended else "Activate"
+
+
+def _state(suspended: bool) -> str:
+    return "suspended" if suspended else "active"
