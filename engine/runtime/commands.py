@@ -108,10 +108,24 @@ class DeleteInstance:
 
 @dataclass(frozen=True, slots=True)
 class CalledInstanceEnded:
-    """The instance a call activity started has ended; `variables` are all its variables."""
+    """The instance a call activity started has ended; `variables` are all its variables.
+
+    With `instance_id` given, a call activity no longer waiting for that instance (it was
+    interrupted in the same unit of work) ignores the command."""
 
     execution_id: str
     variables: Variables = field(default_factory=dict)
+    instance_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ThrowError:
+    """A BPMN error from a called instance, thrown at the waiting call activity."""
+
+    execution_id: str
+    error_code: str
+    error_message: str | None = None
+    must_catch: bool = True
 
 
 Command = (
@@ -127,4 +141,5 @@ Command = (
     | SetVariables
     | DeleteInstance
     | CalledInstanceEnded
+    | ThrowError
 )

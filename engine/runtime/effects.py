@@ -160,6 +160,22 @@ class DeleteCalledInstance:
 
 
 @dataclass(frozen=True, slots=True)
+class ErrorPropagated:
+    """A BPMN error nobody caught in a called instance goes to its call activity.
+
+    `must_catch`: an uncaught error from a delegate fails the call if the caller does not
+    catch it either; an error end event then simply ends (its instance ended already).
+    """
+
+    process_instance_id: str
+    super_instance_id: str
+    super_execution_id: str
+    error_code: str
+    error_message: str | None
+    must_catch: bool
+
+
+@dataclass(frozen=True, slots=True)
 class SignalThrown:
     """Broadcast to every signal subscription and signal start event (incl. this instance)."""
 
@@ -197,6 +213,7 @@ Effect = (
     | VariableUpdated
     | StartCalledInstance
     | DeleteCalledInstance
+    | ErrorPropagated
     | SignalThrown
     | InstanceEnded
 )

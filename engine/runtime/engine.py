@@ -533,9 +533,24 @@ class ProcessEngine:
                         cmd.CalledInstanceEnded(
                             effect.super_execution_id or "",
                             effect.variables,
+                            effect.process_instance_id,
                         ),
+                        ignore_missing=True,
                     )
                 )
+        elif isinstance(effect, fx.ErrorPropagated):
+            queue.append(
+                _Work(
+                    effect.super_instance_id,
+                    cmd.ThrowError(
+                        effect.super_execution_id,
+                        effect.error_code,
+                        effect.error_message,
+                        effect.must_catch,
+                    ),
+                    ignore_missing=not effect.must_catch,
+                )
+            )
         elif isinstance(effect, fx.DeleteCalledInstance):
             queue.append(
                 _Work(effect.instance_id, cmd.DeleteInstance(effect.reason), ignore_missing=True)

@@ -334,6 +334,10 @@ def _delete(current: Run, command: cmd.DeleteInstance) -> None:
 
 
 def _called_instance_ended(current: Run, command: cmd.CalledInstanceEnded) -> None:
+    if command.instance_id is not None:
+        waiting = current.state.executions.get(command.execution_id)
+        if waiting is None or waiting.called_instance_id != command.instance_id:
+            return  # the call activity was interrupted meanwhile (e.g. by the child's error)
     execution = _execution(current, command.execution_id)
     if execution.wait != Wait.CALL:
         raise ProcessEngineError(
@@ -344,6 +348,21 @@ def _called_instance_ended(current: Run, command: cmd.CalledInstanceEnded) -> No
         name: infer_type(value) for name, value in dict(command.variables).items()
     }
     tasks.called_instance_ended(current, execution, variables)
+
+
+def _throw_error(current: Run, command: cmd.ThrowError) -> None:
+    execution = current.state.executions.get(command.execution_id)
+    if execution is None or execution.wait != Wait.CALL:
+        if command.must_catch:
+            raise NotFoundError(f"Call activity execution '{command.execution_id}' is gone")
+        return
+    events.throw_error(
+        current,
+        execution,
+        command.error_code,
+        command.error_message,
+        uncaught_ok=not command.must_catch,
+    )
 
 
 _HANDLERS: dict[type[Any], Callable[[Run, Any], None]] = {
@@ -359,4 +378,5 @@ _HANDLERS: dict[type[Any], Callable[[Run, Any], None]] = {
     cmd.SetVariables: _set_variables,
     cmd.DeleteInstance: _delete,
     cmd.CalledInstanceEnded: _called_instance_ended,
+    cmd.ThrowError: _throw_error,
 }

@@ -275,6 +275,21 @@ def throw_error(
     """Propagate a BPMN error; returns True when caught. An uncaught error end event ends
     like a none end event; an uncaught error from a delegate fails the command."""
     found = _find_catch(run, execution, EventKind.ERROR, code)
+    if found is None and run.state.super_execution_id and run.state.super_instance_id:
+        # BPMN: an error not caught in a called process goes to the call activity.
+        run.effects.append(
+            fx.ErrorPropagated(
+                run.state.id,
+                run.state.super_instance_id,
+                run.state.super_execution_id,
+                code,
+                message,
+                must_catch=not uncaught_ok,
+            )
+        )
+        # an error end event ends its token now; a delegate's token stays until the caller
+        # interrupts the call activity (which deletes this instance)
+        return not uncaught_ok
     if found is None:
         if uncaught_ok:
             return False

@@ -6,7 +6,12 @@ import pytest
 
 from engine.runtime.engine import MismatchingMessageCorrelation, ProcessEngine
 from engine.runtime.env import CountingIds, Environment
-from engine.runtime.errors import ConcurrentModification, NotFoundError, ProcessEngineError
+from engine.runtime.errors import (
+    BpmnError,
+    ConcurrentModification,
+    NotFoundError,
+    ProcessEngineError,
+)
 from engine.runtime.memory import InMemoryStore
 
 from .conftest import FIXTURES
@@ -113,3 +118,33 @@ def test_called_instance_runs_in_the_same_call_and_returns_its_variables():
     (child,) = [s for s in store.list_instances(active=False) if s.super_instance_id]
     assert child.business_key == "bk-3"
     assert child.is_ended
+
+
+def _raise(code: str):  # type: ignore[no-untyped-def]
+    def delegate(execution):  # type: ignore[no-untyped-def]
+        raise BpmnError(code)
+
+    return delegate
+
+
+@pytest.mark.parametrize("callee", ["failingChild", "delegateChild"])
+def test_an_error_not_caught_in_the_called_instance_is_caught_at_the_call_activity(callee):
+    store = InMemoryStore()
+    engine = ProcessEngine(
+        store, Environment(new_id=CountingIds(), beans={"risky": _raise("FAILED")})
+    )
+    engine.deploy({"call_error.bpmn": (FIXTURES / "call_error.bpmn").read_bytes()})
+    instance = engine.start_process_instance("callError", variables={"callee": callee})
+    assert [t.name for t in store.list_tasks(process_instance_id=instance.id)] == ["Recover"]
+    assert [s.id for s in store.list_instances()] == [instance.id]
+
+
+def test_an_error_nobody_catches_from_a_called_delegate_fails_the_whole_call():
+    store = InMemoryStore()
+    engine = ProcessEngine(
+        store, Environment(new_id=CountingIds(), beans={"risky": _raise("OTHER")})
+    )
+    engine.deploy({"call_error.bpmn": (FIXTURES / "call_error.bpmn").read_bytes()})
+    with pytest.raises(ProcessEngineError, match="OTHER"):
+        engine.start_process_instance("callError", variables={"callee": "delegateChild"})
+    assert store.states == {}
