@@ -74,10 +74,7 @@ class Duration(TimerSpec):
     @property
     def fixed_part(self) -> timedelta:
         return timedelta(
-            weeks=self.weeks,
-            days=self.days,
-            hours=self.hours,
-            minutes=self.minutes,
+            weeks=self.weeks, days=self.days, hours=self.hours, minutes=self.minutes,
             seconds=self.seconds,
         )
 
@@ -246,14 +243,9 @@ def parse_date(text: str) -> datetime:
     zone = _zone(text, fields["zone"])
     try:
         return datetime(
-            int(fields["year"]),
-            int(fields["month"]),
-            int(fields["day"]),
-            int(fields["hour"] or 0),
-            int(fields["minute"] or 0),
-            int(fields["second"] or 0),
-            int(fraction),
-            tzinfo=zone,
+            int(fields["year"]), int(fields["month"]), int(fields["day"]),
+            int(fields["hour"] or 0), int(fields["minute"] or 0), int(fields["second"] or 0),
+            int(fraction), tzinfo=zone,
         )
     except ValueError as error:
         raise TimerSpecError(text, str(error)) from None
@@ -327,12 +319,8 @@ _CRON_FIELDS = (
     ("minute", 0, 59, ()),
     ("hour", 0, 23, ()),
     ("day-of-month", 1, 31, ()),
-    (
-        "month",
-        1,
-        12,
-        ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"),
-    ),
+    ("month", 1, 12, ("JAN", "FEB", "MAR", "APR", "MAY", "JUN",
+                      "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")),
     ("day-of-week", 1, 7, ("SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT")),
     ("year", 1970, 2199, ()),
 )
