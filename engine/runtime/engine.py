@@ -11,92 +11,32 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any
 
 from engine.runtime import commands as cmd
 from engine.runtime import effects as fx
-from engine.runtime.context import Run
 from engine.runtime.definition import ProcessDefinition
 from engine.runtime.env import Environment
 from engine.runtime.errors import ConcurrentModification, NotFoundError, ProcessEngineError
 from engine.runtime.forms import FormFieldData, form_fields
 from engine.runtime.interpreter import run
+from engine.runtime.starts import rearm_timer_start, timer_start_jobs
 from engine.runtime.state import (
-    Execution,
-    InstanceState,
     InstanceStatus,
     Job,
-    JobKind,
-    Subscription,
 )
+from engine.runtime.store import MismatchingMessageCorrelation, ProcessInstance, Store
+
+__all__ = [
+    "MismatchingMessageCorrelation",
+    "ProcessEngine",
+    "ProcessInstance",
+    "Store",
+]
 
 DEFAULT_RETRIES = 3
-
-
-class MismatchingMessageCorrelation(ProcessEngineError):  # noqa: N818 - Camunda's name
-    """A message matched no subscription or start event, or more than one for a single
-    correlation."""
-
-
-class Store(Protocol):
-    """Persistence the runner needs. Every method runs inside `atomic()`.
-
-    `save(state, expected_version)`: expected_version None inserts a new instance; otherwise
-    the stored version must equal it (else raise ConcurrentModification) and the store saves
-    the state with version expected_version + 1 (it sets `state.version`). Ended instances
-    are saved too (status != ACTIVE): the store drops their runtime rows.
-    `record(instance_id, effects)` projects effects to rows (instance_id None for
-    definition-level effects such as timer-start jobs).
-    """
-
-    def atomic(self) -> AbstractContextManager[Any]: ...
-
-    # definitions
-    def add_definition(self, definition: ProcessDefinition) -> None: ...
-    def next_version(self, key: str) -> int: ...
-    def get_definition(self, definition_id: str) -> ProcessDefinition | None: ...
-    def find_definition(
-        self,
-        key: str,
-        *,
-        binding: str = "latest",
-        version: str | None = None,
-        version_tag: str | None = None,
-    ) -> ProcessDefinition | None: ...
-
-    # instance state
-    def load(self, instance_id: str) -> InstanceState | None: ...
-    def save(self, state: InstanceState, expected_version: int | None) -> None: ...
-    def record(self, instance_id: str | None, effects: Sequence[fx.Effect]) -> None: ...
-
-    # finding the instance a command is about
-    def instance_of_task(self, task_id: str) -> str | None: ...
-    def instance_of_external_task(self, external_task_id: str) -> str | None: ...
-    def instance_of_execution(self, execution_id: str) -> str | None: ...
-    def get_job(self, job_id: str) -> Job | None: ...
-    def get_subscription(self, subscription_id: str) -> Subscription | None: ...
-
-    # correlation
-    def find_message_subscriptions(
-        self,
-        name: str,
-        business_key: str | None = None,
-        correlation_keys: Mapping[str, Any] | None = None,
-    ) -> list[Subscription]: ...
-    def find_signal_subscriptions(self, name: str) -> list[Subscription]: ...
-    def find_message_start_events(self, name: str) -> list[tuple[ProcessDefinition, str]]: ...
-    def find_signal_start_events(self, name: str) -> list[tuple[ProcessDefinition, str]]: ...
-
-
-@dataclass(frozen=True, slots=True)
-class ProcessInstance:
-    id: str
-    definition_id: str
-    business_key: str | None
-    ended: bool
 
 
 @dataclass(slots=True)
@@ -157,33 +97,9 @@ class ProcessEngine:
                         deployment_id=deployment_id,
                     )
                     self.store.add_definition(definition)
-                    self.store.record(None, self._timer_start_jobs(definition))
+                    self.store.record(None, timer_start_jobs(definition, self.clock(), self.env))
                     deployed.append(definition)
         return deployed
-
-    def _timer_start_jobs(self, definition: ProcessDefinition) -> list[fx.Effect]:
-        jobs: list[fx.Effect] = []
-        for start in definition.process.start_events:
-            timer = start.definition.timer
-            if timer is None:
-                continue
-            probe, root = _probe(definition, self.clock(), self.env)
-            due, repeat = probe.timer_due(timer, root, start.id)
-            jobs.append(
-                fx.JobCreated(
-                    Job(
-                        id=self.env.new_id(),
-                        kind=JobKind.TIMER_START,
-                        execution_id=None,
-                        process_instance_id=None,
-                        process_definition_id=definition.id,
-                        activity_id=start.id,
-                        due=due,
-                        repeat=repeat,
-                    )
-                )
-            )
-        return jobs
 
     # -- operations ------------------------------------------------------------------------
 
@@ -582,24 +498,7 @@ class ProcessEngine:
             raise NotFoundError(f"Definition '{job.process_definition_id}' is gone")
 
         def plan() -> list[_Work]:
-            effects: list[fx.Effect] = [fx.JobRemoved(job.id)]
-            if job.repeat:
-                probe, _root = _probe(definition, self.clock(), self.env)
-                due, repeat = probe.next_cycle(job.repeat, job.activity_id)
-                effects.append(
-                    fx.JobCreated(
-                        Job(
-                            id=self.env.new_id(),
-                            kind=JobKind.TIMER_START,
-                            execution_id=None,
-                            process_instance_id=None,
-                            process_definition_id=definition.id,
-                            activity_id=job.activity_id,
-                            due=due,
-                            repeat=repeat,
-                        )
-                    )
-                )
+            effects = rearm_timer_start(job, definition, self.clock(), self.env)
             self.store.record(None, effects)
             return [
                 _Work(
@@ -613,14 +512,6 @@ class ProcessEngine:
             ]
 
         self._execute_planned(plan)
-
-
-def _probe(definition: ProcessDefinition, now: datetime, env: Environment) -> tuple[Run, Execution]:
-    """A throw-away run to evaluate definition-level timers (no instance yet)."""
-    state = InstanceState("", definition.id, definition.key)
-    root = Execution(id="", parent_id=None, activity_id=None, activity_instance_id=None)
-    state.executions[root.id] = root
-    return Run(definition, state, now, env), root
 
 
 def _instance_of(work: _Work) -> str:

@@ -1,0 +1,76 @@
+"""The Store protocol: what the runner needs from persistence (dicts or the database)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from engine.runtime import effects as fx
+from engine.runtime.definition import ProcessDefinition
+from engine.runtime.errors import ProcessEngineError
+from engine.runtime.state import InstanceState, Job, Subscription
+
+
+class MismatchingMessageCorrelation(ProcessEngineError):  # noqa: N818 - Camunda's name
+    """A message matched no subscription or start event, or more than one for a single
+    correlation."""
+
+
+class Store(Protocol):
+    """Persistence the runner needs. Every method runs inside `atomic()`.
+
+    `save(state, expected_version)`: expected_version None inserts a new instance; otherwise
+    the stored version must equal it (else raise ConcurrentModification) and the store saves
+    the state with version expected_version + 1 (it sets `state.version`). Ended instances
+    are saved too (status != ACTIVE): the store drops their runtime rows.
+    `record(instance_id, effects)` projects effects to rows (instance_id None for
+    definition-level effects such as timer-start jobs).
+    """
+
+    def atomic(self) -> AbstractContextManager[Any]: ...
+
+    # definitions
+    def add_definition(self, definition: ProcessDefinition) -> None: ...
+    def next_version(self, key: str) -> int: ...
+    def get_definition(self, definition_id: str) -> ProcessDefinition | None: ...
+    def find_definition(
+        self,
+        key: str,
+        *,
+        binding: str = "latest",
+        version: str | None = None,
+        version_tag: str | None = None,
+    ) -> ProcessDefinition | None: ...
+
+    # instance state
+    def load(self, instance_id: str) -> InstanceState | None: ...
+    def save(self, state: InstanceState, expected_version: int | None) -> None: ...
+    def record(self, instance_id: str | None, effects: Sequence[fx.Effect]) -> None: ...
+
+    # finding the instance a command is about
+    def instance_of_task(self, task_id: str) -> str | None: ...
+    def instance_of_external_task(self, external_task_id: str) -> str | None: ...
+    def instance_of_execution(self, execution_id: str) -> str | None: ...
+    def get_job(self, job_id: str) -> Job | None: ...
+    def get_subscription(self, subscription_id: str) -> Subscription | None: ...
+
+    # correlation
+    def find_message_subscriptions(
+        self,
+        name: str,
+        business_key: str | None = None,
+        correlation_keys: Mapping[str, Any] | None = None,
+    ) -> list[Subscription]: ...
+    def find_signal_subscriptions(self, name: str) -> list[Subscription]: ...
+    def find_message_start_events(self, name: str) -> list[tuple[ProcessDefinition, str]]: ...
+    def find_signal_start_events(self, name: str) -> list[tuple[ProcessDefinition, str]]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class ProcessInstance:
+    id: str
+    definition_id: str
+    business_key: str | None
+    ended: bool
