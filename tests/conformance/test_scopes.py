@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from engine.runtime.values import TypedValue
 
+from .conftest import MODELS
+
 
 def test_simple_sub_process(engine):
     engine.deploy("SubProcessTest.testSimpleSubProcess.bpmn")
@@ -216,3 +218,12 @@ def test_order_handling_example_conditional_boundary_on_sub_process(engine):
     assert engine.is_ended(instance)
     state = engine.store.get_state(instance)
     assert state.end_activity_id == "EndEvent_0q2wrcp"
+
+
+def test_miwg_reference_models_deploy_only_their_executable_processes(engine):
+    deployed = {}
+    for path in sorted((MODELS / "miwg").glob("*.bpmn")):
+        definitions = engine.engine.deploy({path.name: path.read_bytes()})
+        deployed[path.name] = [d.key for d in definitions]
+    assert deployed["C.1.0.bpmn"] == ["bpmn-miwg-test-case-c.1.0"]
+    assert all(keys == [] for name, keys in deployed.items() if name != "C.1.0.bpmn")
