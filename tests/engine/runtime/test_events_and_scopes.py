@@ -4,10 +4,11 @@ listeners, and the saved state itself."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from engine.runtime import commands as cmd
 from engine.runtime import effects as fx
+from engine.runtime.errors import BpmnError
 from engine.runtime.state import InstanceState
 from engine.runtime.values import TypedValue
 
@@ -108,3 +109,43 @@ def test_variable_history_details_count_revisions(scenario):
     instance = scenario("parallel_loop").start(n=0)
     revisions = [e.revision for e in instance.of_type(fx.VariableUpdated) if e.name == "n"]
     assert revisions == [0, 1, 2, 3]
+
+
+def test_non_interrupting_signal_event_sub_process_inside_a_sub_process(scenario):
+    instance = scenario("esp_signal_in_sub_process").start()
+    (subscription,) = instance.state.subscriptions.values()
+    instance.send(cmd.DeliverSignal(subscription.id))
+    assert instance.task_names() == ["Handler", "Inner"]
+    instance.complete("Inner")
+    assert instance.task_names() == ["Handler"]
+    instance.complete("Handler")
+    assert instance.task_names() == ["After"]
+    assert instance.state.subscriptions == {}
+
+
+def test_non_interrupting_timer_cycle_fires_its_repetitions_then_stops(scenario):
+    instance = scenario("boundary_timer_cycle").start()
+    (job,) = instance.state.jobs.values()
+    assert job.due == instance.now + timedelta(hours=1)
+    instance.later(timedelta(hours=1))
+    instance.send(cmd.ExecuteJob(job.id))
+    (again,) = instance.state.jobs.values()
+    assert again.due == instance.now + timedelta(hours=1)
+    instance.send(cmd.ExecuteJob(again.id))
+    assert instance.state.jobs == {}
+    assert instance.task_names() == ["Reminder", "Reminder", "Work"]
+
+
+def test_bpmn_error_in_one_multi_instance_iteration_interrupts_the_whole_body(scenario, env):
+    calls = []
+
+    def check(execution):
+        calls.append(execution.get_variable("loopCounter"))
+        if len(calls) == 2:
+            raise BpmnError("BAD")
+
+    env.beans = {"check": check}
+    instance = scenario("multi_instance_error").start()
+    assert calls == [0, 1]
+    assert instance.task_names() == ["Recover"]
+    assert instance.variable("code") == "BAD"
