@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from engine.bpmn.model import BoundaryEvent, StartEvent
+from engine.bpmn.model import BoundaryEvent, NodeKind, StartEvent
 from engine.runtime import commands as cmd
 from engine.runtime import effects as fx
 from engine.runtime import flow
@@ -215,14 +215,19 @@ def _set_assignee(current: Run, command: cmd.SetAssignee) -> None:
 
 def _trigger(current: Run, command: cmd.Trigger) -> None:
     execution = _resolve(current, command.execution_id)
-    if execution.wait not in (Wait.RECEIVE, Wait.CATCH) or execution.activity_id is None:
+    activity_id = execution.activity_id
+    waits = execution.wait in (Wait.RECEIVE, Wait.CATCH) and activity_id is not None
+    # at an event-based gateway one of the events after it must fire, not the gateway
+    if activity_id is None or not waits or (
+        current.definition.node(activity_id).kind is NodeKind.EVENT_BASED_GATEWAY
+    ):
         raise ProcessEngineError(
             f"Execution '{execution.id}' is not waiting in a receive task or catch event",
-            execution.activity_id,
+            activity_id,
         )
     # runtimeService.signal also resumes a receive task waiting for a message, and removes
     # that subscription (ReceiveTaskTest#testSupportsLegacySignalingOnSingleReceiveTask).
-    events.fire_event(current, execution, execution.activity_id, command.variables)
+    events.fire_event(current, execution, activity_id, command.variables)
 
 
 def _deliver_message(current: Run, command: cmd.DeliverMessage) -> None:
