@@ -25,6 +25,12 @@ class BadRequestError(EngineError):
     camunda_type = "InvalidRequestException"
 
 
+class DeletionFailedError(EngineError):
+    """A deletion refused because something still depends on it (running instances)."""
+
+    camunda_type = "DeletionFailedException"
+
+
 class DeploymentError(EngineError):
     """A deployment was refused; `problems` lists every reason in every resource."""
 

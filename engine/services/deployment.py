@@ -14,21 +14,21 @@ from django.utils import timezone
 
 from engine import definitions
 from engine.bpmn.errors import BpmnParseError, BpmnProblem
-from engine.bpmn.model import Definitions, EventKind, Process
+from engine.bpmn.model import Definitions, Process
 from engine.bpmn.parser import parse_bpmn
-from engine.errors import BadRequestError, DeploymentError, EngineError, NotFoundError
+from engine.errors import BadRequestError, DeploymentError, NotFoundError
 from engine.models import (
     Deployment,
     EngineProperty,
     EntityType,
-    EventSubscription,
     OperationType,
     ProcessDefinition,
     Resource,
     ResourceType,
 )
-from engine.services.instances import delete_instances_of_definitions, running_instance_count
 from engine.services.oplog import OperationLog
+from engine.services.process_definitions import delete_definitions
+from engine.services.start_events import subscribe_start_events
 
 # Camunda keeps ids of definitions within 64 characters; longer `key:version:uuid` ids
 # fall back to the bare uuid (ProcessDefinitionEntity id generation).
@@ -120,7 +120,7 @@ def deploy(
             for resource in to_deploy
         )
         new_definitions = _create_definitions(deployment, to_deploy, parsed, tenant_id)
-        _subscribe_start_events(new_definitions, parsed, now)
+        subscribe_start_events(new_definitions, now, parsed)
         _log_deployment(deployment, user_id, enable_duplicate_filtering, deploy_changed_only, now)
 
     transaction.on_commit(lambda: definitions.remember(new_definitions, parsed))
@@ -135,22 +135,13 @@ def delete_deployment(
         deployment = Deployment.objects.select_for_update().filter(pk=deployment_id).first()
         if deployment is None:
             raise NotFoundError(f"Deployment with id '{deployment_id}' does not exist")
-        definition_ids = list(deployment.process_definitions.values_list("id", flat=True))
-        running = running_instance_count(definition_ids)
-        if running and not cascade:
-            raise EngineError(
-                f"Deployment '{deployment_id}' has {running} running process instance"
-                f"{'s' if running != 1 else ''}: delete with cascade to delete them too"
-            )
-        if running:
-            delete_instances_of_definitions(
-                definition_ids, reason="Deployment deleted", user_id=user_id
-            )
+        rows = list(deployment.process_definitions.select_for_update().order_by("version"))
+        if rows:
+            delete_definitions(rows, cascade=cascade, user_id=user_id)
         OperationLog(user_id, OperationType.DELETE, EntityType.DEPLOYMENT).add(
             "cascade", new_value=str(cascade).lower(), deployment_id=deployment_id
         ).save()
         deployment.delete()
-    transaction.on_commit(lambda: definitions.forget(definition_ids))
 
 
 def _check_names(resources: Sequence[ResourceInput]) -> None:
@@ -273,44 +264,6 @@ def _create_definitions(
             )
         )
     return ProcessDefinition.objects.bulk_create(rows)
-
-
-def _subscribe_start_events(
-    rows: Sequence[ProcessDefinition],
-    parsed: dict[str, Definitions],
-    now: datetime,
-) -> None:
-    """Message and signal start events of the new versions take over from older versions.
-
-    As in Camunda, only the latest version of a key is started by a message or signal.
-    """
-    keys = [row.key for row in rows]
-    EventSubscription.objects.filter(
-        process_instance_id__isnull=True,
-        process_definition_id__in=ProcessDefinition.objects.filter(key__in=keys).values("id"),
-    ).delete()
-    subscriptions = []
-    for row in rows:
-        file = parsed[row.resource_name]
-        for start in file.process(row.key).start_events:
-            definition = start.definition
-            if definition.kind is EventKind.MESSAGE and definition.message_ref:
-                name = file.messages[definition.message_ref].name
-            elif definition.kind is EventKind.SIGNAL and definition.signal_ref:
-                name = file.signals[definition.signal_ref].name
-            else:
-                continue
-            subscriptions.append(
-                EventSubscription(
-                    id=str(uuid.uuid4()),
-                    event_type=definition.kind.value,
-                    event_name=name,
-                    activity_id=start.id,
-                    process_definition_id=row.id,
-                    created=now,
-                )
-            )
-    EventSubscription.objects.bulk_create(subscriptions)
 
 
 def _log_deployment(

@@ -7,18 +7,16 @@ message and signal start events, as Camunda restores them.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Sequence
 
 from django.db import transaction
-from django.utils import timezone
 
 from engine import definitions
-from engine.bpmn.model import EventKind
-from engine.errors import EngineError, NotFoundError
+from engine.errors import DeletionFailedError, NotFoundError
 from engine.models import EntityType, EventSubscription, OperationType, ProcessDefinition
 from engine.services.instances import delete_instances_of_definitions, running_instance_count
 from engine.services.oplog import OperationLog
+from engine.services.start_events import restore_start_events
 
 
 def delete_process_definition(
@@ -29,7 +27,7 @@ def delete_process_definition(
         rows = list(ProcessDefinition.objects.select_for_update().filter(pk=definition_id))
         if not rows:
             raise NotFoundError(f"No process definition found with id '{definition_id}'")
-        _delete(rows, cascade=cascade, user_id=user_id)
+        delete_definitions(rows, cascade=cascade, user_id=user_id)
 
 
 def delete_process_definitions_by_key(
@@ -48,15 +46,19 @@ def delete_process_definitions_by_key(
         )
         if not rows:
             raise NotFoundError(f"No process definition found with key '{key}'")
-        _delete(rows, cascade=cascade, user_id=user_id)
+        delete_definitions(rows, cascade=cascade, user_id=user_id)
 
 
-def _delete(rows: Sequence[ProcessDefinition], *, cascade: bool, user_id: str | None) -> None:
+def delete_definitions(
+    rows: Sequence[ProcessDefinition], *, cascade: bool, user_id: str | None
+) -> None:
+    """Delete these versions (locked by the caller), their start events and, with cascade,
+    their running instances."""
     ids = [row.id for row in rows]
     running = running_instance_count(ids)
     if running and not cascade:
         # Camunda: DeletionFailedException (ENGINE-03041), a ProcessEngineException (500).
-        raise EngineError(
+        raise DeletionFailedError(
             "Deletion of process definition without cascading failed. Process definition with "
             f"id: {', '.join(ids)} can't be deleted, since there exists {running} dependening "
             "process instances."
@@ -82,35 +84,5 @@ def _delete(rows: Sequence[ProcessDefinition], *, cascade: bool, user_id: str | 
         group = (row.key, row.tenant_id)
         deleted_newest[group] = max(deleted_newest.get(group, 0), row.version)
     for (key, tenant_id), version in deleted_newest.items():
-        _restore_start_events(key, tenant_id, deleted_version=version)
+        restore_start_events(key, tenant_id, deleted_version=version)
     transaction.on_commit(lambda: definitions.forget(ids))
-
-
-def _restore_start_events(key: str, tenant_id: str | None, *, deleted_version: int) -> None:
-    newest = (
-        ProcessDefinition.objects.filter(key=key, tenant_id=tenant_id).order_by("-version").first()
-    )
-    if newest is None or newest.version > deleted_version:
-        return  # no version left, or the deleted one was not the newest
-    # Same rule as deploy: only the newest version of a key is started by a message or signal.
-    parsed = definitions.definitions_of_resource(newest.deployment_id, newest.resource_name)
-    subscriptions = []
-    for start in definitions.process_model(newest.id).start_events:
-        trigger = start.definition
-        if trigger.kind is EventKind.MESSAGE and trigger.message_ref:
-            name = parsed.messages[trigger.message_ref].name
-        elif trigger.kind is EventKind.SIGNAL and trigger.signal_ref:
-            name = parsed.signals[trigger.signal_ref].name
-        else:
-            continue
-        subscriptions.append(
-            EventSubscription(
-                id=str(uuid.uuid4()),
-                event_type=trigger.kind.value,
-                event_name=name,
-                activity_id=start.id,
-                process_definition_id=newest.id,
-                created=timezone.now(),
-            )
-        )
-    EventSubscription.objects.bulk_create(subscriptions)

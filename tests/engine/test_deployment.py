@@ -219,3 +219,27 @@ def test_message_start_events_of_the_latest_version_are_subscribed():
     assert subscription.activity_id == "OrderReceived"
     assert subscription.process_definition_id == second.process_definitions[0].id
     assert first.process_definitions[0].id != subscription.process_definition_id
+
+
+def test_deleting_the_newest_deployment_gives_start_events_back_to_the_previous_version():
+    message = '<bpmn:message id="Msg" name="order-received" />'
+    first = deploy([ResourceInput("o.bpmn", bpmn_document(MESSAGE_START, extra=message))])
+    second = deploy([ResourceInput("o.bpmn", bpmn_document(MESSAGE_START, extra=message))])
+    delete_deployment(second.deployment.id)
+    (subscription,) = EventSubscription.objects.all()
+    assert subscription.process_definition_id == first.process_definitions[0].id
+
+
+def test_a_deployment_with_running_instances_is_deleted_only_with_cascade():
+    from engine.errors import DeletionFailedError
+    from engine.models import HistoricProcessInstance, ProcessInstance
+    from engine.services.runtime import start_process_instance
+
+    result = deploy([ResourceInput("invoice.bpmn", one_task_bpmn())])
+    started = start_process_instance("invoice")
+    with pytest.raises(DeletionFailedError, match="1 dependening process instances"):
+        delete_deployment(result.deployment.id)
+    assert ProcessInstance.objects.filter(pk=started.id).exists()
+    delete_deployment(result.deployment.id, cascade=True, user_id="demo")
+    assert not ProcessInstance.objects.exists()
+    assert HistoricProcessInstance.objects.get(pk=started.id).state == "EXTERNALLY_TERMINATED"

@@ -302,7 +302,7 @@ def test_deleting_a_definition_with_running_instances_needs_cascade(api, catalog
     )
     response = api.delete(f"{BASE}/process-definition/{row.id}?cascade=false")
     assert response.status_code == 500
-    assert response.json()["type"] == "ProcessEngineException"
+    assert response.json()["type"] == "DeletionFailedException"
     assert "without cascading failed" in response.json()["message"]
     assert ProcessDefinition.objects.filter(pk=row.id).exists()
 

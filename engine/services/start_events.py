@@ -1,0 +1,67 @@
+"""Message and signal start events: only the newest version of a key is started by them.
+
+Camunda keeps them as event subscriptions without a process instance; a new version takes
+them over, and deleting the newest version gives them back to the one before.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+
+from django.utils import timezone
+
+from engine import definitions
+from engine.bpmn.model import Definitions, EventKind
+from engine.models import EventSubscription, ProcessDefinition
+
+
+def subscribe_start_events(
+    rows: Sequence[ProcessDefinition],
+    now: datetime | None = None,
+    parsed: dict[str, Definitions] | None = None,
+) -> None:
+    """The given versions take over the start events of their keys from every other version.
+
+    `parsed` (by resource name) spares re-reading files a deployment has just parsed."""
+    EventSubscription.objects.filter(
+        process_instance_id__isnull=True,
+        process_definition_id__in=ProcessDefinition.objects.filter(
+            key__in=[row.key for row in rows]
+        ).values("id"),
+    ).delete()
+    subscriptions = []
+    for row in rows:
+        file = (parsed or {}).get(row.resource_name) or definitions.definitions_of_resource(
+            row.deployment_id, row.resource_name
+        )
+        for start in file.process(row.key).start_events:
+            trigger = start.definition
+            if trigger.kind is EventKind.MESSAGE and trigger.message_ref:
+                name = file.messages[trigger.message_ref].name
+            elif trigger.kind is EventKind.SIGNAL and trigger.signal_ref:
+                name = file.signals[trigger.signal_ref].name
+            else:
+                continue
+            subscriptions.append(
+                EventSubscription(
+                    id=str(uuid.uuid4()),
+                    event_type=trigger.kind.value,
+                    event_name=name,
+                    activity_id=start.id,
+                    process_definition_id=row.id,
+                    created=now or timezone.now(),
+                )
+            )
+    EventSubscription.objects.bulk_create(subscriptions)
+
+
+def restore_start_events(key: str, tenant_id: str | None, *, deleted_version: int) -> None:
+    """After deleting version `deleted_version`, the newest remaining version takes over."""
+    newest = (
+        ProcessDefinition.objects.filter(key=key, tenant_id=tenant_id).order_by("-version").first()
+    )
+    if newest is None or newest.version > deleted_version:
+        return  # no version left, or the deleted one was not the newest
+    subscribe_start_events([newest])
