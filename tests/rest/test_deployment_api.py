@@ -344,7 +344,7 @@ def test_deleting_a_deployment_with_running_instances_without_cascade_is_a_500(
     response = api.delete(f"{BASE}/deployment/{definition.deployment_id}")
     assert response.status_code == 500
     assert response.json()["type"] == "DeletionFailedException"
-    assert "running process instance" in response.json()["message"]
+    assert "dependening process instances" in response.json()["message"]
     assert response.json()["code"] == 0
 
 
