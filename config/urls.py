@@ -6,5 +6,7 @@ urlpatterns = [
     path("", include("identity.urls")),
     path("cockpit/", include("cockpit.urls")),
     path("tasklist/", include("tasklist.urls")),
+    path("engine-rest/", include("identity.rest_urls")),
+    path("engine-rest/", include("engine.rest.external_task_urls")),
     path("engine-rest/", include("engine.rest.urls")),
 ]

@@ -213,6 +213,10 @@ def export_response(
         raise BadRequestError(f"Cannot export as '{fmt}': choose csv or jsonl")
     kind = _kind(kind_name)
     queryset = export_queryset(actor, kind_name, flt)
+    if kind.model is UserOperationLog:
+        # The export's own log entry comes after what it exports: pin the end of the trail.
+        last = UserOperationLog.objects.order_by("-id").values_list("id", flat=True).first()
+        queryset = queryset.filter(id__lte=last or 0)
     identity = identity_of(actor)
     OperationLog(
         identity.user_id if identity else None, OperationType.EXPORT, EntityType.HISTORY,

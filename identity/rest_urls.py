@@ -1,0 +1,28 @@
+"""Camunda's identity resources under /engine-rest, included before the engine's own urls."""
+
+from django.urls import path
+
+from identity.rest import authorizations as auth
+from identity.rest import users
+
+urlpatterns = [
+    path("user", users.UserList.as_view()),
+    path("user/count", users.UserCount.as_view()),
+    path("user/create", users.UserCreate.as_view()),
+    path("user/<str:user_id>/profile", users.UserProfile.as_view()),
+    path("user/<str:user_id>/credentials", users.UserCredentials.as_view()),
+    path("user/<str:user_id>", users.UserDetail.as_view()),
+    path("group", users.GroupList.as_view()),
+    path("group/count", users.GroupCount.as_view()),
+    path("group/create", users.GroupCreate.as_view()),
+    path("group/<str:group_id>/members/<str:user_id>", users.GroupMember.as_view()),
+    path("group/<str:group_id>", users.GroupDetail.as_view()),
+    path("identity/groups", users.IdentityGroups.as_view()),
+    path("identity/verify", users.IdentityVerify.as_view()),
+    path("authorization", auth.AuthorizationList.as_view()),
+    path("authorization/count", auth.AuthorizationCount.as_view()),
+    path("authorization/create", auth.AuthorizationCreate.as_view()),
+    path("authorization/check", auth.AuthorizationCheck.as_view()),
+    path("authorization/<str:authorization_id>", auth.AuthorizationDetail.as_view()),
+    path("history/export", auth.HistoryExport.as_view(), name="rest-history-export"),
+]

@@ -1,0 +1,172 @@
+import base64
+
+import pytest
+from django.contrib.auth.models import Group, User
+
+from engine.models import UserOperationLog
+from identity.models import Authorization
+from identity.resources import Permission, Resource
+from tests.identity.factories import GRANT, make_user, rule
+from tests.identity.history_rows import instance
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "s3cret-pass-9"
+
+
+def basic(username: str, password: str = PASSWORD) -> dict[str, str]:
+    token = base64.b64encode(f"{username}:{password}".encode()).decode()
+    return {"HTTP_AUTHORIZATION": f"Basic {token}"}
+
+
+@pytest.fixture
+def root(settings):
+    make_user("root", settings.LEGATO_ADMIN_GROUP)
+    return basic("root")
+
+
+@pytest.fixture
+def mary():
+    make_user("mary")
+    return basic("mary")
+
+
+def test_user_create_list_count_profile_and_delete_have_camunda_shapes(client, root):
+    response = client.post("/engine-rest/user/create", {
+        "profile": {"id": "john", "firstName": "John", "lastName": "Doe", "email": "j@x.org"},
+        "credentials": {"password": "john-pass-123"},
+    }, content_type="application/json", **root)
+    assert response.status_code == 204
+    assert client.get("/engine-rest/user?id=john", **root).json() == [
+        {"id": "john", "firstName": "John", "lastName": "Doe", "email": "j@x.org"}
+    ]
+    assert client.get("/engine-rest/user/count", **root).json() == {"count": 2}
+    assert client.get("/engine-rest/user/john/profile", **root).json()["lastName"] == "Doe"
+    client.put("/engine-rest/user/john/profile", {"firstName": "Jo"},
+               content_type="application/json", **root)
+    assert User.objects.get(username="john").first_name == "Jo"
+    assert client.delete("/engine-rest/user/john", **root).status_code == 204
+    assert not User.objects.filter(username="john").exists()
+
+
+def test_credentials_change_needs_the_authenticated_users_password(client, root):
+    make_user("john")
+    bad = client.put("/engine-rest/user/john/credentials", {
+        "password": "new-pass-4567", "authenticatedUserPassword": "wrong",
+    }, content_type="application/json", **root)
+    assert bad.status_code == 403
+    assert bad.json()["type"] == "AuthorizationException"
+    ok = client.put("/engine-rest/user/john/credentials", {
+        "password": "new-pass-4567", "authenticatedUserPassword": PASSWORD,
+    }, content_type="application/json", **root)
+    assert ok.status_code == 204
+    assert User.objects.get(username="john").check_password("new-pass-4567")
+
+
+def test_an_unknown_user_is_a_camunda_404(client, root):
+    response = client.get("/engine-rest/user/nobody/profile", **root)
+    assert response.status_code == 404
+    assert response.json() == {"type": "InvalidRequestException",
+                               "message": "User with id nobody does not exist"}
+
+
+def test_a_user_without_permission_gets_403_with_authorization_exception(client, mary):
+    response = client.post("/engine-rest/group/create", {"id": "sales"},
+                           content_type="application/json", **mary)
+    assert response.status_code == 403
+    assert response.json()["type"] == "AuthorizationException"
+    assert "'CREATE' permission" in response.json()["message"]
+
+
+def test_user_list_is_restricted_to_readable_users(client, mary):
+    make_user("john")
+    make_user("eve")
+    rule(GRANT, Resource.USER, "john", Permission.READ, user="mary")
+    assert [u["id"] for u in client.get("/engine-rest/user", **mary).json()] == ["john"]
+
+
+def test_groups_and_members(client, root):
+    client.post("/engine-rest/group/create", {"id": "sales", "name": "Sales", "type": "WF"},
+                content_type="application/json", **root)
+    make_user("john")
+    assert client.put("/engine-rest/group/sales/members/john", **root).status_code == 204
+    assert client.get("/engine-rest/group?member=john", **root).json() == [
+        {"id": "sales", "name": "Sales", "type": "WF"}
+    ]
+    assert client.get("/engine-rest/group/count", **root).json() == {"count": 2}
+    groups = client.get("/engine-rest/identity/groups?userId=john", **root).json()
+    assert groups["groups"] == [{"id": "sales", "name": "Sales"}]
+    assert [u["id"] for u in groups["groupUsers"]] == ["john"]
+    assert client.delete("/engine-rest/group/sales/members/john", **root).status_code == 204
+    assert client.delete("/engine-rest/group/sales", **root).status_code == 204
+    assert not Group.objects.filter(name="sales").exists()
+
+
+def test_identity_verify(client, root):
+    ok = client.post("/engine-rest/identity/verify", {"username": "root", "password": PASSWORD},
+                     content_type="application/json", **root).json()
+    assert ok == {"authenticatedUser": "root", "authenticated": True}
+    bad = client.post("/engine-rest/identity/verify", {"username": "root", "password": "x"},
+                      content_type="application/json", **root).json()
+    assert bad["authenticated"] is False
+
+
+def test_authorization_create_get_update_delete_and_count(client, root):
+    created = client.post("/engine-rest/authorization/create", {
+        "type": 1, "permissions": ["READ", "CREATE_INSTANCE"], "userId": "mary",
+        "groupId": None, "resourceType": 6, "resourceId": "invoice",
+    }, content_type="application/json", **root)
+    assert created.status_code == 200
+    dto = created.json()
+    assert {k: dto[k] for k in ("type", "permissions", "userId", "resourceType", "resourceId")} \
+        == {"type": 1, "permissions": ["READ", "CREATE_INSTANCE"], "userId": "mary",
+            "resourceType": 6, "resourceId": "invoice"}
+    url = f"/engine-rest/authorization/{dto['id']}"
+    assert client.get(url, **root).json()["id"] == dto["id"]
+    assert client.get("/engine-rest/authorization/count?userIdIn=mary", **root).json() == {
+        "count": 1}
+    client.put(url, {"permissions": ["READ"], "userId": "mary", "resourceType": 6,
+                     "resourceId": "invoice"}, content_type="application/json", **root)
+    assert Authorization.objects.get(pk=dto["id"]).permissions == ["READ"]
+    assert client.delete(url, **root).status_code == 204
+    assert UserOperationLog.objects.filter(entity_type="Authorization").exists()
+
+
+def test_an_invalid_authorization_is_a_400_in_words(client, root):
+    response = client.post("/engine-rest/authorization/create", {
+        "type": 0, "permissions": ["READ"], "userId": "mary", "resourceType": 6,
+        "resourceId": "*",
+    }, content_type="application/json", **root)
+    assert response.status_code == 400
+    assert response.json()["type"] == "InvalidRequestException"
+    assert "global authorization" in response.json()["message"]
+
+
+def test_authorization_check_answers_for_the_authenticated_user(client, mary):
+    rule(GRANT, Resource.PROCESS_DEFINITION, "invoice", Permission.READ, user="mary")
+    response = client.get("/engine-rest/authorization/check?permissionName=READ"
+                          "&resourceType=6&resourceId=invoice", **mary)
+    assert response.json() == {"permissionName": "READ", "resourceName": "Process definition",
+                               "resourceId": "invoice", "authorized": True}
+    other = client.get("/engine-rest/authorization/check?permissionName=READ&resourceType=6"
+                       "&resourceId=invoice&userId=root", **mary)
+    assert other.status_code == 403
+
+
+def test_history_export_over_rest_streams_and_is_logged(client, root):
+    instance("pi-1")
+    response = client.get("/engine-rest/history/export?kind=task&format=jsonl", **root)
+    assert response.status_code == 200
+    assert b"pi-1-t1" in b"".join(response.streaming_content)
+    assert UserOperationLog.objects.filter(operation_type="Export", user_id="root").exists()
+
+
+def test_history_export_over_rest_refuses_a_user_without_history_permission(client, mary):
+    response = client.get("/engine-rest/history/export?kind=task", **mary)
+    assert response.status_code == 403
+    assert response.json()["type"] == "AuthorizationException"
+
+
+def test_history_export_rejects_a_date_without_zone(client, root):
+    response = client.get("/engine-rest/history/export?kind=task&after=2026-01-01T00:00:00",
+                          **root)
+    assert response.status_code == 400
