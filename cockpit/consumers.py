@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from engine.events import publisher
@@ -31,6 +32,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         # The in-memory layer lives on this loop: events from other threads are sent on it.
         publisher.attach_server_loop(asyncio.get_running_loop())
         self.joined = [user_group(user.pk)]
+        self.joined += await cockpit_groups(user)
         for group in self.joined:
             await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
@@ -43,3 +45,25 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
     async def live_event(self, message: dict[str, Any]) -> None:
         """Forward a `{"type": "live.event", "event": {...}}` group message to the browser."""
         await self.send_json(message["event"])
+
+
+@database_sync_to_async
+def cockpit_groups(user: Any) -> list[str]:
+    """The cockpit's groups this user may listen to.
+
+    `cockpit` carries instance and incident events of every definition, so only users who may
+    read every process instance join it; `cockpit.batches` carries batch progress, for users
+    who may read batches.
+    """
+    from cockpit.batches import BATCH_GROUP
+    from cockpit.permissions import may_read_all_instances
+    from engine.store.post_commit import COCKPIT_GROUP
+    from identity.authorization import is_authorized
+    from identity.resources import Permission, Resource
+
+    groups = []
+    if may_read_all_instances(user):
+        groups.append(COCKPIT_GROUP)
+    if is_authorized(user, Permission.READ, Resource.BATCH):
+        groups.append(BATCH_GROUP)
+    return groups

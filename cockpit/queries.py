@@ -24,8 +24,18 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce, Lower
+from django.utils import timezone
 
-from engine.models import Deployment, Incident, ProcessDefinition, ProcessInstance, Resource
+from engine.models import (
+    Deployment,
+    Execution,
+    Incident,
+    Job,
+    ProcessDefinition,
+    ProcessInstance,
+    Resource,
+    Task,
+)
 from engine.queries import list_deployments, list_process_definitions
 
 
@@ -65,19 +75,50 @@ def process_statistics(search: str = "") -> QuerySet[ProcessDefinition]:
 
 @dataclass(frozen=True)
 class Overview:
-    """The dashboard's numbers."""
+    """The dashboard's numbers, each counted over what the user may read."""
 
     running_instances: int
     open_incidents: int
     deployed_processes: int
+    incidents_by_type: list[tuple[str, int]]
+    incidents_by_process: list[tuple[str, int]]
+    jobs_due: int
+    jobs_failing: int
+    open_tasks: int
 
 
-def overview() -> Overview:
+def overview(instances: Q | None = None, definitions: Q | None = None) -> Overview:
+    """`instances` filters process instances, `definitions` definitions: what the user may read
+    (cockpit.permissions.readable_definitions with the matching key column)."""
+    readable_definitions = ProcessDefinition.objects.filter(definitions or Q())
+    definition_ids = readable_definitions.values("id")
+    incidents = Incident.objects.filter(process_definition_id__in=definition_ids)
+    jobs = Job.objects.filter(process_definition_id__in=definition_ids)
+    now = timezone.now()
     return Overview(
-        running_instances=ProcessInstance.objects.count(),
-        open_incidents=Incident.objects.count(),
-        deployed_processes=ProcessDefinition.objects.values("key").distinct().count(),
+        running_instances=ProcessInstance.objects.filter(instances or Q()).count(),
+        open_incidents=incidents.count(),
+        deployed_processes=readable_definitions.values("key").distinct().count(),
+        incidents_by_type=list(
+            incidents.values_list("incident_type").annotate(n=Count("*")).order_by("-n")
+        ),
+        incidents_by_process=_incidents_by_key(incidents),
+        jobs_due=jobs.filter(
+            Q(due_date__isnull=True) | Q(due_date__lte=now), retries__gt=0, suspended=False
+        ).count(),
+        jobs_failing=jobs.filter(retries=0).count(),
+        open_tasks=Task.objects.filter(process_definition_id__in=definition_ids).count(),
     )
+
+
+def _incidents_by_key(incidents: QuerySet[Incident]) -> list[tuple[str, int]]:
+    """Open incidents per definition key, most first (ids are `key:version:uuid`)."""
+    per_id = incidents.values_list("process_definition_id").annotate(n=Count("*"))
+    per_key: dict[str, int] = {}
+    for definition_id, number in per_id:
+        key = (definition_id or "").split(":", 1)[0]
+        per_key[key] = per_key.get(key, 0) + number
+    return sorted(per_key.items(), key=lambda item: (-item[1], item[0]))
 
 
 ActivityCounts = dict[str, dict[str, int]]
@@ -86,18 +127,32 @@ ActivityCounts = dict[str, dict[str, int]]
 def activity_counts(definition_id: str) -> ActivityCounts:
     """`{activity_id: {"running": n, "incidents": m}}` for the diagram's badges.
 
-    Incidents are counted from their rows. Running tokens per activity live in the instance
-    state, which the runtime store will project; until it lands every `running` is 0.
+    Running tokens are the instance's execution rows resting in an activity (Camunda counts
+    activity instances; a scope such as a sub-process counts as running too). Two grouped
+    queries, whatever the number of instances.
     """
     counts: ActivityCounts = {}
-    rows = (
+    running = (
+        Execution.objects.filter(
+            process_instance_id__in=ProcessInstance.objects.filter(
+                process_definition_id=definition_id
+            ).values("id"),
+            activity_id__isnull=False,
+        )
+        .values("activity_id")
+        .annotate(n=Count("*"))
+        .values_list("activity_id", "n")
+    )
+    for activity_id, number in running:
+        counts[activity_id] = {"running": number, "incidents": 0}
+    incidents = (
         Incident.objects.filter(process_definition_id=definition_id, activity_id__isnull=False)
         .values("activity_id")
         .annotate(n=Count("*"))
         .values_list("activity_id", "n")
     )
-    for activity_id, number in rows:
-        counts[activity_id] = {"running": 0, "incidents": number}
+    for activity_id, number in incidents:
+        counts.setdefault(activity_id, {"running": 0, "incidents": 0})["incidents"] = number
     return counts
 
 

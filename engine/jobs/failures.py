@@ -9,8 +9,13 @@ from datetime import datetime
 from django.db import transaction
 
 from engine import definitions
+from engine.events import event, publish_on_commit
 from engine.jobs.retries import after_failure
 from engine.models import HistoricIncident, Incident, Job
+
+# The cockpit's live group (engine.store.post_commit.COCKPIT_GROUP; not imported from there,
+# which imports the job dispatcher and so this module).
+COCKPIT_GROUP = "cockpit"
 
 FAILED_JOB = "failedJob"
 MAX_MESSAGE = 4000
@@ -75,17 +80,42 @@ def raise_incident(job: Job, now: datetime) -> Incident:
         id=incident_id, timestamp=now, failed_activity_id=job.activity_id, **fields
     )
     HistoricIncident.objects.create(id=incident_id, create_time=now, **fields)
+    # Open diagrams redraw their incident badges once this commits.
+    publish_on_commit(
+        [COCKPIT_GROUP],
+        event(
+            "incident.raised",
+            incidentId=incident_id,
+            incidentType=FAILED_JOB,
+            processInstanceId=job.process_instance_id or "",
+            processDefinitionId=job.process_definition_id,
+            activityId=job.activity_id,
+        ),
+    )
     return incident
 
 
 def resolve_incidents_of_job(job_id: str, now: datetime) -> int:
     """Setting retries > 0 resolves the job's incident (it stays in history as resolved)."""
-    ids = list(
+    rows = list(
         Incident.objects.filter(configuration=job_id, incident_type=FAILED_JOB).values_list(
-            "id", flat=True
+            "id", "process_instance_id", "process_definition_id", "activity_id"
         )
     )
+    ids = [row[0] for row in rows]
     if ids:
         Incident.objects.filter(pk__in=ids).delete()
         HistoricIncident.objects.filter(pk__in=ids).update(end_time=now, state="resolved")
+    for incident_id, instance_id, definition_id, activity_id in rows:
+        publish_on_commit(
+            [COCKPIT_GROUP],
+            event(
+                "incident.resolved",
+                incidentId=incident_id,
+                incidentType=FAILED_JOB,
+                processInstanceId=instance_id or "",
+                processDefinitionId=definition_id or "",
+                activityId=activity_id or "",
+            ),
+        )
     return len(ids)

@@ -1,0 +1,95 @@
+"""Retrying an incident: give its failed job or external task one more try (retries = 1).
+
+Cockpit's "retry" is Camunda's `setJobRetries(jobId, 1)` / `setRetries(externalTaskId, 1)`;
+the engine services resolve the incident, write the operation log and hand the job on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from cockpit.permissions import require_instance
+from engine.errors import BadRequestError, EngineError, NotFoundError
+from engine.models import Incident
+from identity.authorization import Actor, identity_of
+
+FAILED_JOB = "failedJob"
+FAILED_EXTERNAL_TASK = "failedExternalTask"
+RETRIES = 1
+
+
+@dataclass(frozen=True)
+class RetryTarget:
+    """What a retry needs of an incident, frozen when a batch is created."""
+
+    incident_id: str
+    incident_type: str
+    configuration: str
+    process_instance_id: str
+    process_definition_key: str
+
+    def to_json(self) -> dict[str, str]:
+        return {
+            "incident": self.incident_id,
+            "type": self.incident_type,
+            "configuration": self.configuration,
+            "instance": self.process_instance_id,
+            "key": self.process_definition_key,
+        }
+
+    @staticmethod
+    def from_json(data: dict[str, Any]) -> RetryTarget:
+        return RetryTarget(
+            data["incident"], data["type"], data["configuration"], data["instance"], data["key"]
+        )
+
+    @staticmethod
+    def of(incident: Incident) -> RetryTarget:
+        return RetryTarget(
+            incident.id,
+            incident.incident_type,
+            incident.configuration or "",
+            incident.process_instance_id or "",
+            (incident.process_definition_id or "").split(":", 1)[0],
+        )
+
+
+def retry(target: RetryTarget, actor: Actor) -> None:
+    """Authorize, then set retries to 1 through the engine's service for the incident's type.
+
+    Raises EngineError (AuthorizationError, NotFoundError, ...) with a sentence for the page.
+    """
+    require_instance(actor, "retry", target.process_instance_id, target.process_definition_key)
+    identity = identity_of(actor)
+    user_id = identity.user_id if identity is not None else None
+    if not target.configuration:
+        raise BadRequestError(f"Incident {target.incident_id} names no job to retry.")
+    if target.incident_type == FAILED_JOB:
+        set_job_retries = _job_service()
+        set_job_retries(target.configuration, RETRIES, user_id=user_id)
+    elif target.incident_type == FAILED_EXTERNAL_TASK:
+        from engine.services.external_tasks import set_retries
+
+        set_retries(target.configuration, RETRIES, user_id=user_id)
+    else:
+        raise BadRequestError(
+            f"Incidents of type '{target.incident_type}' are not resolved by a retry."
+        )
+
+
+def _job_service() -> Any:
+    try:
+        from engine.services.jobs import set_job_retries
+    except ImportError as missing:  # the engine's job service lands separately
+        raise EngineError("This engine version cannot set job retries yet.") from missing
+    return set_job_retries
+
+
+def retry_incident(incident_id: str, actor: Actor) -> None:
+    incident = Incident.objects.filter(pk=incident_id).first()
+    if incident is None:
+        raise NotFoundError(
+            f"Incident {incident_id} is not open any more: it was resolved or its instance ended."
+        )
+    retry(RetryTarget.of(incident), actor)
