@@ -42,6 +42,18 @@ class SetAssignee:
 
 
 @dataclass(frozen=True, slots=True)
+class UpdateTask:
+    """Change task fields other than the assignee (TaskService.saveTask, delegate/resolve).
+
+    `changes` may hold: name, description, owner, due_date, follow_up_date, priority,
+    delegation_state.
+    """
+
+    task_id: str
+    changes: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
 class Trigger:
     """runtimeService.signal(executionId): resume a receive task or other wait state."""
 
@@ -132,6 +144,7 @@ Command = (
     StartInstance
     | CompleteTask
     | SetAssignee
+    | UpdateTask
     | Trigger
     | DeliverMessage
     | DeliverSignal

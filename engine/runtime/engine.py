@@ -165,6 +165,10 @@ class ProcessEngine:
         instance_id = self._require(self.store.instance_of_task(task_id), "Task", task_id)
         self._execute([_Work(instance_id, cmd.SetAssignee(task_id, assignee))])
 
+    def update_task(self, task_id: str, changes: Mapping[str, Any]) -> None:
+        instance_id = self._require(self.store.instance_of_task(task_id), "Task", task_id)
+        self._execute([_Work(instance_id, cmd.UpdateTask(task_id, dict(changes)))])
+
     def trigger(self, execution_id: str, variables: Mapping[str, Any] | None = None) -> None:
         """runtimeService.signal(executionId)."""
         instance_id = self._require(

@@ -213,6 +213,23 @@ def _set_assignee(current: Run, command: cmd.SetAssignee) -> None:
     tasks.set_assignee(current, _waiting(current, "task_id", task.id), task, command.assignee)
 
 
+_UPDATABLE_TASK_FIELDS = frozenset(
+    {"name", "description", "owner", "due_date", "follow_up_date", "priority", "delegation_state"}
+)
+
+
+def _update_task(current: Run, command: cmd.UpdateTask) -> None:
+    task = current.state.tasks.get(command.task_id)
+    if task is None:
+        raise NotFoundError(f"Task '{command.task_id}' does not exist")
+    unknown = set(command.changes) - _UPDATABLE_TASK_FIELDS
+    if unknown:
+        raise ProcessEngineError(f"Task fields cannot be changed this way: {sorted(unknown)}")
+    for name, value in command.changes.items():
+        setattr(task, name, value)
+    current.effects.append(fx.TaskUpdated(task))
+
+
 def _trigger(current: Run, command: cmd.Trigger) -> None:
     execution = _resolve(current, command.execution_id)
     activity_id = execution.activity_id
@@ -374,6 +391,7 @@ _HANDLERS: dict[type[Any], Callable[[Run, Any], None]] = {
     cmd.StartInstance: _start,
     cmd.CompleteTask: _complete_task,
     cmd.SetAssignee: _set_assignee,
+    cmd.UpdateTask: _update_task,
     cmd.Trigger: _trigger,
     cmd.DeliverMessage: _deliver_message,
     cmd.DeliverSignal: _deliver_signal,

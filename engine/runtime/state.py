@@ -14,10 +14,20 @@ from typing import Any
 
 from engine.runtime.values import TypedValue
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+
+
+def _v1_tasks_get_delegation_state(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 2 keeps Camunda's delegation state (PENDING/RESOLVED) on every task."""
+    for task in data["tasks"]:
+        task.setdefault("delegation_state", None)
+    return data
+
 
 # from_version -> function upgrading a state dict to from_version + 1
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    1: _v1_tasks_get_delegation_state,
+}
 
 
 class Wait:
@@ -120,6 +130,7 @@ class Task:
     process_instance_id: str
     process_definition_id: str
     created: datetime
+    delegation_state: str | None = None  # PENDING while delegated, RESOLVED after
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -156,6 +167,7 @@ _TASK_PLAIN = (
     "activity_instance_id",
     "process_instance_id",
     "process_definition_id",
+    "delegation_state",
 )
 
 

@@ -220,6 +220,10 @@ def complete_task(
 ) -> None:
     def work(engine: ProcessEngine, store: DjangoStore) -> None:
         task = _task(task_id)
+        if task.delegation_state == PENDING:
+            raise EngineError(
+                "A delegated task cannot be completed, but should be resolved instead."
+            )
         engine.complete_task(task_id, variables, local=local)
         _log(
             user_id,
@@ -273,6 +277,90 @@ def claim_task(task_id: str, assignee: str, *, user_id: str | None = None) -> No
 
 def unclaim_task(task_id: str, *, user_id: str | None = None) -> None:
     _assign(task_id, None, "Claim", user_id)
+
+
+PENDING, RESOLVED = "PENDING", "RESOLVED"
+_TASK_FIELDS = ("name", "description", "due_date", "follow_up_date", "priority", "owner")
+
+
+def update_task(task_id: str, *, user_id: str | None = None, **changes: Any) -> None:
+    """Change name, description, due/follow-up date, priority or owner (TaskService.saveTask);
+    each changed property is logged with its old and new value."""
+    unknown = set(changes) - set(_TASK_FIELDS)
+    if unknown:
+        raise BadRequestError(f"Task fields that cannot be changed: {', '.join(sorted(unknown))}")
+
+    def work(engine: ProcessEngine, store: DjangoStore) -> None:
+        task = _task(task_id)
+        changed = {k: v for k, v in changes.items() if getattr(task, k) != v}
+        if not changed:
+            return
+        engine.update_task(task_id, changed)
+        log = OperationLog(user_id, "Update", EntityType.TASK)
+        for name, value in changed.items():
+            log.add(
+                _camel(name),
+                org_value=getattr(task, name),
+                new_value=value,
+                task_id=task_id,
+                process_instance_id=task.process_instance_id,
+            )
+        log.save()
+
+    _command(user_id, work)
+
+
+def delegate_task(task_id: str, assignee: str, *, user_id: str | None = None) -> None:
+    """Hand the task to `assignee` until they resolve it; the current assignee becomes owner."""
+
+    def work(engine: ProcessEngine, store: DjangoStore) -> None:
+        task = _task(task_id)
+        engine.update_task(
+            task_id, {"owner": task.owner or task.assignee, "delegation_state": PENDING}
+        )
+        engine.set_assignee(task_id, assignee)
+        _log(
+            user_id,
+            "Delegate",
+            EntityType.TASK,
+            property="delegation",
+            new_value=PENDING,
+            task_id=task_id,
+            process_instance_id=task.process_instance_id,
+        )
+
+    _command(user_id, work)
+
+
+def resolve_task(
+    task_id: str, variables: Mapping[str, Any] | None = None, *, user_id: str | None = None
+) -> None:
+    """The delegate is done: the task goes back to its owner, marked resolved."""
+
+    def work(engine: ProcessEngine, store: DjangoStore) -> None:
+        task = _task(task_id)
+        if task.delegation_state != PENDING:
+            raise EngineError(f"Task '{task_id}' is not delegated and cannot be resolved")
+        if variables:
+            engine.set_variables(task.execution_id, variables)
+        engine.update_task(task_id, {"delegation_state": RESOLVED})
+        engine.set_assignee(task_id, task.owner)
+        _log(
+            user_id,
+            "Resolve",
+            EntityType.TASK,
+            property="delegation",
+            new_value=RESOLVED,
+            task_id=task_id,
+            process_instance_id=task.process_instance_id,
+        )
+
+    _command(user_id, work)
+
+
+def _camel(snake: str) -> str:
+    head, *rest = snake.split("_")
+    return head + "".join(part.title() for part in rest)
 
 
 # -- variables -----------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
 from django.db import transaction
@@ -29,12 +30,14 @@ class PostCommit:
     def __init__(self) -> None:
         self.job_ids: list[str] = []
         self.events: list[tuple[list[str], LiveEvent]] = []
+        # topic -> external tasks created: waiting long-polling workers are woken for them
+        self.external_topics: Counter[str] = Counter()
         self._scheduled = False
 
     def collect(self, effects: Sequence[fx.Effect]) -> None:
         for effect in effects:
             self._collect_one(effect)
-        if not self._scheduled and (self.job_ids or self.events):
+        if not self._scheduled and (self.job_ids or self.events or self.external_topics):
             self._scheduled = True
             transaction.on_commit(self.hand_over)
 
@@ -42,6 +45,8 @@ class PostCommit:
         match effect:
             case fx.JobCreated(job) if job.due is None:
                 self.job_ids.append(job.id)
+            case fx.ExternalTaskCreated(external_task):
+                self.external_topics[external_task.topic] += 1
             case fx.ProcessInstanceStarted():
                 self._cockpit(
                     event(
@@ -75,7 +80,10 @@ class PostCommit:
 
     def hand_over(self) -> None:
         from engine.jobs.dispatch import dispatch_jobs
+        from engine.jobs.long_polling import notify_external_tasks_created
 
         dispatch_jobs(self.job_ids)
+        if self.external_topics:
+            notify_external_tasks_created(self.external_topics)
         for groups, payload in self.events:
             publisher.publish(groups, payload)

@@ -189,7 +189,10 @@ class Projection:
         ]
         for task in updated:
             row = self._task_row(task)
-            Task.objects.filter(pk=task.id).update(**{f: getattr(row, f) for f in _TASK_MUTABLE})
+            Task.objects.filter(pk=task.id).update(
+                delegation_state=row.delegation_state,
+                **{f: getattr(row, f) for f in _TASK_MUTABLE},
+            )
             TaskCandidate.objects.filter(task_id=task.id).delete()
             TaskCandidate.objects.bulk_create(self._candidates([task]))
         gone = set(batch.tasks_removed) - set(batch.tasks_created)
@@ -204,6 +207,7 @@ class Projection:
             description=task.description,
             assignee=task.assignee,
             owner=task.owner,
+            delegation_state=task.delegation_state,
             priority=task.priority,
             due_date=task.due_date,
             follow_up_date=task.follow_up_date,

@@ -215,3 +215,37 @@ def test_suspending_a_definition_with_its_instances_stops_both():
     assert ProcessInstance.objects.get(pk=started.id).suspended
     with pytest.raises(EngineError, match="suspended"):
         rt.start_process_instance("invoice")
+
+
+def test_a_delegated_task_must_be_resolved_before_it_can_be_completed():
+    deploy([ResourceInput("invoice.bpmn", one_task_bpmn())])
+    started = rt.start_process_instance("invoice")
+    task = Task.objects.get(process_instance_id=started.id)
+    rt.claim_task(task.id, "kermit")
+    rt.delegate_task(task.id, "gonzo", user_id="kermit")
+    task.refresh_from_db()
+    assert (task.assignee, task.owner, task.delegation_state) == ("gonzo", "kermit", "PENDING")
+    with pytest.raises(EngineError, match="resolved instead"):
+        rt.complete_task(task.id)
+    rt.resolve_task(task.id, {"checked": True}, user_id="gonzo")
+    task.refresh_from_db()
+    assert (task.assignee, task.delegation_state) == ("kermit", "RESOLVED")
+    rt.complete_task(task.id)
+    assert HistoricDetail.objects.filter(name="checked").exists()
+
+
+def test_due_date_and_priority_changes_are_saved_and_logged():
+    from datetime import UTC, datetime
+
+    deploy([ResourceInput("invoice.bpmn", one_task_bpmn())])
+    started = rt.start_process_instance("invoice")
+    task = Task.objects.get(process_instance_id=started.id)
+    due = datetime(2030, 1, 2, 9, 0, tzinfo=UTC)
+    rt.update_task(task.id, due_date=due, priority=80, user_id="demo")
+    task.refresh_from_db()
+    assert (task.due_date, task.priority) == (due, 80)
+    assert HistoricTaskInstance.objects.get(pk=task.id).priority == 80
+    changes = UserOperationLog.objects.filter(task_id=task.id, operation_type="Update")
+    assert set(changes.values_list("property", flat=True)) == {"dueDate", "priority"}
+    with pytest.raises(EngineError):
+        rt.update_task(task.id, assignee="x")

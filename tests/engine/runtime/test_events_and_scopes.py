@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from engine.runtime import commands as cmd
 from engine.runtime import effects as fx
 from engine.runtime.errors import BpmnError
-from engine.runtime.state import InstanceState
+from engine.runtime.state import FORMAT_VERSION, InstanceState
 from engine.runtime.values import TypedValue
 
 
@@ -94,7 +94,7 @@ def test_state_round_trips_through_json_with_typed_values(scenario):
         nothing=None,
     )
     data = json.loads(json.dumps(instance.state.to_json()))
-    assert data["format_version"] == 1
+    assert data["format_version"] == FORMAT_VERSION
     again = InstanceState.from_json(data)
     assert again.to_json() == instance.state.to_json()
     variables = again.root.variables
@@ -149,3 +149,13 @@ def test_bpmn_error_in_one_multi_instance_iteration_interrupts_the_whole_body(sc
     assert calls == [0, 1]
     assert instance.task_names() == ["Recover"]
     assert instance.variable("code") == "BAD"
+
+
+def test_a_state_saved_in_format_1_loads_with_tasks_not_delegated(scenario):
+    instance = scenario("user_task").start(who="kermit", groups="g", prio=1, item="x")
+    data = json.loads(json.dumps(instance.state.to_json()))
+    data["format_version"] = 1
+    for task in data["tasks"]:
+        del task["delegation_state"]
+    again = InstanceState.from_json(data)
+    assert [t.delegation_state for t in again.tasks.values()] == [None]
