@@ -159,6 +159,12 @@ LEGATO_PYTHON_SCRIPTS = envbool("LEGATO_PYTHON_SCRIPTS", False)
 # Without Redis the web process runs the job executor itself (embedded default); with Redis,
 # Celery workers and `manage.py run_job_acquisition` do.
 LEGATO_JOB_EXECUTOR_IN_PROCESS = envbool("LEGATO_JOB_EXECUTOR_IN_PROCESS", not REDIS_URL)
+# Seconds a job claimed by an executor stays locked to it; a worker that dies holding a job
+# delays it by this much, never loses it (Camunda's lockTimeInMillis, 5 minutes).
+LEGATO_JOB_LOCK_SECONDS = envint("LEGATO_JOB_LOCK_SECONDS", 300)
+# Seconds a verified Basic username:password stays verified for the external-task endpoints
+# (workers call them many times a second; a password check costs ~PBKDF2).
+LEGATO_REST_AUTH_CACHE_SECONDS = envint("LEGATO_REST_AUTH_CACHE_SECONDS", 60)
 # The group whose members may do everything (Camunda's `camunda-admin`).
 LEGATO_ADMIN_GROUP = "camunda-admin"
 # Task permission Camunda grants assignees and candidates besides READ: UPDATE or TASK_WORK.

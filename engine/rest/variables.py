@@ -1,0 +1,177 @@
+"""Camunda's typed variable shape `{value, type, valueInfo}` <-> the engine's `TypedValue`.
+
+Camunda's REST reference ("Variables" in each resource) sends and returns every variable as
+`{"value": ..., "type": "String", "valueInfo": {}}`. Rules followed here:
+- `type` is read case-insensitively (Camunda resolves it through its type registry); without
+  a type the JSON value's own kind decides (string, number, boolean, null).
+- `Date` travels as `yyyy-MM-dd'T'HH:mm:ss.SSSZ`; `Bytes` as base64.
+- `Json` travels as a JSON *string*; `Object` too, with `valueInfo.serializationDataFormat`.
+  Only `application/json` objects are read. Java serialization is refused (DESIGN: "Variables
+  never deserialize pickled or Java-serialized objects"), as Camunda does by default
+  (`javaSerializationFormatEnabled=false`).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from engine.errors import BadRequestError
+from engine.rest.dates import format_date, parse_date
+from engine.runtime.values import INT_MAX, INT_MIN, TypedValue, infer_type
+
+JSON_FORMAT = "application/json"
+JAVA_FORMAT = "application/x-java-serialized-object"
+LONG_MIN, LONG_MAX = -(2**63), 2**63 - 1
+SHORT_MIN, SHORT_MAX = -(2**15), 2**15 - 1
+
+_TYPES = {
+    name.lower(): name
+    for name in (
+        "String",
+        "Integer",
+        "Long",
+        "Short",
+        "Double",
+        "Boolean",
+        "Date",
+        "Bytes",
+        "Null",
+        "Json",
+        "Object",
+    )
+}
+
+
+class VariableError(BadRequestError):
+    """A variable in a request cannot be read; the request changes nothing."""
+
+
+def read_variables(data: Any, what: str = "variables") -> dict[str, TypedValue]:
+    """Read a `{name: {value, type, valueInfo}}` map from a request body (None: empty)."""
+    if data is None:
+        return {}
+    if not isinstance(data, Mapping):
+        raise VariableError(f"'{what}' must be an object of variables")
+    return {str(name): read_value(str(name), dto) for name, dto in data.items()}
+
+
+def read_value(name: str, dto: Any) -> TypedValue:
+    if not isinstance(dto, Mapping):
+        raise VariableError(f"Variable '{name}' must be an object with 'value' and 'type'")
+    raw = dto.get("value")
+    given = dto.get("type")
+    info = dto.get("valueInfo") or {}
+    if not isinstance(info, Mapping):
+        raise VariableError(f"valueInfo of variable '{name}' must be an object")
+    if given is None:
+        if isinstance(raw, dict | list):
+            raise VariableError(f"Variable '{name}' has a structured value but no type")
+        return infer_type(raw)
+    kind = _TYPES.get(str(given).lower())
+    if kind is None:
+        raise VariableError(f"Unsupported value type '{given}' of variable '{name}'")
+    if raw is None:
+        return TypedValue("Null" if kind == "Null" else kind, None)
+    try:
+        return TypedValue(kind, _read(kind, raw, info))
+    except (ValueError, TypeError, binascii.Error) as error:
+        raise VariableError(
+            f"Cannot convert value '{_short(raw)}' of type '{given}' of variable '{name}': {error}"
+        ) from None
+
+
+def _read(kind: str, raw: Any, info: Mapping[str, Any]) -> Any:
+    if kind == "String":
+        return str(raw)
+    if kind in ("Integer", "Long", "Short"):
+        if isinstance(raw, bool) or (isinstance(raw, float) and not raw.is_integer()):
+            raise ValueError("not an integer")
+        value = int(raw)
+        low, high = {
+            "Integer": (INT_MIN, INT_MAX),
+            "Long": (LONG_MIN, LONG_MAX),
+            "Short": (SHORT_MIN, SHORT_MAX),
+        }[kind]
+        if not low <= value <= high:
+            raise ValueError(f"out of range for {kind}")
+        return value
+    if kind == "Double":
+        if isinstance(raw, bool):
+            raise ValueError("not a number")
+        value = float(raw)
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ValueError("not a finite number")
+        return value
+    if kind == "Boolean":
+        if isinstance(raw, bool):
+            return raw
+        if isinstance(raw, str) and raw.lower() in ("true", "false"):
+            return raw.lower() == "true"
+        raise ValueError("not a boolean")
+    if kind == "Date":
+        if not isinstance(raw, str):
+            raise ValueError("a date is a string")
+        return parse_date(raw)
+    if kind == "Bytes":
+        if not isinstance(raw, str):
+            raise ValueError("bytes are a base64 string")
+        return base64.b64decode(raw, validate=True)
+    if kind == "Json":
+        return json.loads(raw) if isinstance(raw, str) else raw
+    if kind == "Object":
+        data_format = info.get("serializationDataFormat") or JSON_FORMAT
+        if data_format == JAVA_FORMAT:
+            raise ValueError(
+                "Java serialization format is prohibited: only application/json objects"
+            )
+        if data_format != JSON_FORMAT:
+            raise ValueError(f"serialization format '{data_format}' is not supported")
+        return json.loads(raw) if isinstance(raw, str) else raw
+    return raw  # Null with a value: Camunda ignores the value
+
+
+def write_value(value: TypedValue, *, deserialize: bool = True) -> dict[str, Any]:
+    """A typed value as Camunda's REST returns it. `deserialize` False returns Object values in
+    their serialized form (a JSON string), as `deserializeValues=false` asks."""
+    kind, raw = value.type, value.value
+    info: dict[str, Any] = {}
+    if raw is None:
+        return {"type": kind, "value": None, "valueInfo": info}
+    if kind == "Date" and isinstance(raw, datetime):
+        out: Any = format_date(raw)
+    elif kind == "Bytes":
+        out = base64.b64encode(raw).decode("ascii")
+    elif kind == "Json":
+        out = json.dumps(raw, separators=(",", ":"))
+    elif kind == "Object":
+        info = {"objectTypeName": _object_type_name(raw), "serializationDataFormat": JSON_FORMAT}
+        out = raw if deserialize else json.dumps(raw, separators=(",", ":"))
+    else:
+        out = raw
+    return {"type": kind, "value": out, "valueInfo": info}
+
+
+def write_variables(
+    variables: Mapping[str, TypedValue], *, deserialize: bool = True
+) -> dict[str, dict[str, Any]]:
+    return {name: write_value(v, deserialize=deserialize) for name, v in variables.items()}
+
+
+def _object_type_name(raw: Any) -> str:
+    # The engine keeps Object values as JSON without the Java class they came from; name the
+    # Java type Jackson would have produced for that JSON.
+    if isinstance(raw, list):
+        return "java.util.ArrayList"
+    if isinstance(raw, dict):
+        return "java.util.LinkedHashMap"
+    return "java.lang.Object"
+
+
+def _short(raw: Any) -> str:
+    text = str(raw)
+    return text if len(text) <= 50 else text[:47] + "..."
