@@ -7,5 +7,6 @@ urlpatterns = [
     path("cockpit/", include("cockpit.urls")),
     path("tasklist/", include("tasklist.urls")),
     path("engine-rest/", include("identity.rest_urls")),
+    path("engine-rest/", include("engine.rest.external_task_urls")),
     path("engine-rest/", include("engine.rest.urls")),
 ]

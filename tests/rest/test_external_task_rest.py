@@ -1,0 +1,215 @@
+"""/engine-rest/external-task: Camunda shapes, Basic auth, and long polling that wakes on create."""
+
+import asyncio
+import base64
+import time
+
+import pytest
+from asgiref.sync import sync_to_async
+from django.test import AsyncClient
+
+from engine.models import ExternalTask, Incident
+from engine.services import ResourceInput, deploy
+from engine.services import runtime as rt
+from tests.factories import bpmn_document
+
+pytestmark = pytest.mark.django_db(transaction=True)
+BASE = "/engine-rest/external-task"
+AUTH = {"Authorization": "Basic " + base64.b64encode(b"demo:demo").decode()}
+
+WORK = """<bpmn:process id="work" isExecutable="true">
+  <bpmn:startEvent id="start" />
+  <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="ext" />
+  <bpmn:serviceTask id="ext" camunda:type="external" camunda:topic="mail" />
+  <bpmn:sequenceFlow id="f2" sourceRef="ext" targetRef="after" />
+  <bpmn:userTask id="after" />
+  <bpmn:sequenceFlow id="f3" sourceRef="after" targetRef="end" />
+  <bpmn:endEvent id="end" />
+</bpmn:process>"""
+
+
+@pytest.fixture
+def work(demo_user):
+    deploy([ResourceInput("work.bpmn", bpmn_document(WORK))])
+    return lambda **variables: rt.start_process_instance(
+        "work", variables=variables, business_key="bk-1"
+    )
+
+
+def fetch_body(timeout=0, **topic):
+    return {
+        "workerId": "w1",
+        "maxTasks": 10,
+        "asyncResponseTimeout": timeout,
+        "topics": [{"topicName": "mail", "lockDuration": 10_000, **topic}],
+    }
+
+
+def test_fetch_and_lock_answers_with_camundas_locked_task_shape(api, work):
+    started = work(amount=5, when="x")
+    response = api.post(f"{BASE}/fetchAndLock", fetch_body(), content_type="application/json")
+    assert response.status_code == 200
+    [task] = response.json()
+    assert set(task) == {
+        "activityId",
+        "activityInstanceId",
+        "errorMessage",
+        "errorDetails",
+        "executionId",
+        "id",
+        "lockExpirationTime",
+        "processDefinitionId",
+        "processDefinitionKey",
+        "processDefinitionVersionTag",
+        "processInstanceId",
+        "retries",
+        "suspended",
+        "workerId",
+        "topicName",
+        "tenantId",
+        "variables",
+        "priority",
+        "businessKey",
+        "extensionProperties",
+    }
+    assert (task["topicName"], task["workerId"], task["businessKey"]) == ("mail", "w1", "bk-1")
+    assert task["processInstanceId"] == started.id
+    assert task["variables"]["amount"] == {"type": "Integer", "value": 5, "valueInfo": {}}
+    assert task["lockExpirationTime"].endswith("+0000")
+
+
+def test_complete_with_typed_variables_moves_the_instance_on(api, work):
+    work()
+    [task] = api.post(f"{BASE}/fetchAndLock", fetch_body(), content_type="application/json").json()
+    body = {
+        "workerId": "w1",
+        "variables": {
+            "sent": {"value": True, "type": "Boolean"},
+            "at": {"value": "2026-01-02T03:04:05.000+0000", "type": "Date"},
+            "order": {
+                "value": '{"id": 7}',
+                "type": "Object",
+                "valueInfo": {"serializationDataFormat": "application/json"},
+            },
+        },
+    }
+    response = api.post(f"{BASE}/{task['id']}/complete", body, content_type="application/json")
+    assert response.status_code == 204
+    assert not ExternalTask.objects.exists()
+
+
+def test_java_serialized_objects_are_refused_with_400(api, work):
+    work()
+    [task] = api.post(f"{BASE}/fetchAndLock", fetch_body(), content_type="application/json").json()
+    body = {
+        "workerId": "w1",
+        "variables": {
+            "x": {
+                "value": "rO0ABXNyABFqYXZhLnV0aWwuSGFzaE1hcA==",
+                "type": "Object",
+                "valueInfo": {
+                    "objectTypeName": "java.lang.Runtime",
+                    "serializationDataFormat": "application/x-java-serialized-object",
+                },
+            }
+        },
+    }
+    response = api.post(f"{BASE}/{task['id']}/complete", body, content_type="application/json")
+    assert response.status_code == 400
+    assert "Java serialization format is prohibited" in response.json()["message"]
+    assert ExternalTask.objects.exists()
+
+
+def test_complete_by_another_worker_is_a_400_and_unknown_task_a_404(api, work):
+    work()
+    [task] = api.post(f"{BASE}/fetchAndLock", fetch_body(), content_type="application/json").json()
+    wrong = api.post(
+        f"{BASE}/{task['id']}/complete", {"workerId": "w2"}, content_type="application/json"
+    )
+    assert wrong.status_code == 400
+    assert wrong.json()["type"] == "InvalidRequestException"
+    assert "It is locked by worker 'w1'" in wrong.json()["message"]
+    missing = api.post(f"{BASE}/nope/complete", {"workerId": "w1"}, content_type="application/json")
+    assert missing.status_code == 404
+    assert missing.json()["message"] == "External task with id nope does not exist"
+
+
+def test_failure_error_details_retries_and_queries(api, work):
+    work()
+    [task] = api.post(f"{BASE}/fetchAndLock", fetch_body(), content_type="application/json").json()
+    failure = {"workerId": "w1", "errorMessage": "down", "errorDetails": "stack", "retries": 0}
+    assert (
+        api.post(
+            f"{BASE}/{task['id']}/failure", failure, content_type="application/json"
+        ).status_code
+        == 204
+    )
+    assert Incident.objects.get().incident_type == "failedExternalTask"
+    details = api.get(f"{BASE}/{task['id']}/errorDetails")
+    assert (details.status_code, details.content) == (200, b"stack")
+    assert api.get(f"{BASE}?noRetriesLeft=true").json()[0]["errorMessage"] == "down"
+    assert api.get(f"{BASE}/count?topicName=mail").json() == {"count": 1}
+    assert (
+        api.put(
+            f"{BASE}/{task['id']}/retries", {"retries": 2}, content_type="application/json"
+        ).status_code
+        == 204
+    )
+    assert not Incident.objects.exists()
+    assert api.get(f"{BASE}/{task['id']}").json()["retries"] == 2
+    assert api.get(f"{BASE}/topic-names").json() == ["mail"]
+
+
+def test_extend_lock_unlock_and_priority(api, work):
+    work()
+    [task] = api.post(f"{BASE}/fetchAndLock", fetch_body(), content_type="application/json").json()
+    url = f"{BASE}/{task['id']}"
+    extend = {"workerId": "w1", "newDuration": 60_000}
+    assert api.post(f"{url}/extendLock", extend, content_type="application/json").status_code == 204
+    assert api.post(f"{url}/unlock").status_code == 204
+    assert (
+        api.put(f"{url}/priority", {"priority": 9}, content_type="application/json").status_code
+        == 204
+    )
+    dto = api.get(url).json()
+    assert (dto["workerId"], dto["lockExpirationTime"], dto["priority"]) == (None, None, 9)
+
+
+def test_requests_without_credentials_get_401_with_a_basic_challenge(client, demo_user):
+    response = client.post(f"{BASE}/fetchAndLock", fetch_body(), content_type="application/json")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"].startswith("Basic")
+    wrong = client.get(BASE, HTTP_AUTHORIZATION="Basic " + base64.b64encode(b"demo:x").decode())
+    assert wrong.status_code == 401
+
+
+async def test_a_long_poll_times_out_with_an_empty_list(work):
+    started = time.monotonic()
+    response = await AsyncClient().post(
+        f"{BASE}/fetchAndLock",
+        fetch_body(timeout=300),
+        content_type="application/json",
+        headers=AUTH,
+    )
+    assert response.status_code == 200
+    assert response.json() == []
+    assert 0.25 < time.monotonic() - started < 3
+
+
+async def test_a_waiting_worker_wakes_as_soon_as_a_matching_task_is_created(work):
+    poll = asyncio.ensure_future(
+        AsyncClient().post(
+            f"{BASE}/fetchAndLock",
+            fetch_body(timeout=20_000),
+            content_type="application/json",
+            headers=AUTH,
+        )
+    )
+    await asyncio.sleep(0.5)  # the worker is waiting now
+    assert not poll.done()
+    created = time.monotonic()
+    await sync_to_async(work, thread_sensitive=False)()
+    response = await asyncio.wait_for(poll, 5)
+    assert time.monotonic() - created < 2
+    [task] = response.json()
+    assert task["topicName"] == "mail"
