@@ -47,8 +47,8 @@ class HistoricProcessInstance(models.Model):
 
 
 class HistoricActivityInstance(models.Model):
-    id = models.CharField(primary_key=True, max_length=64)
-    parent_activity_instance_id = models.CharField(max_length=64, null=True, blank=True)
+    id = models.CharField(primary_key=True, max_length=255)
+    parent_activity_instance_id = models.CharField(max_length=255, null=True, blank=True)
     activity_id = models.CharField(max_length=255)
     activity_name = models.CharField(max_length=255, null=True, blank=True)
     activity_type = models.CharField(max_length=64)
@@ -94,7 +94,7 @@ class HistoricTaskInstance(models.Model):
     task_definition_key = models.CharField(max_length=255)
     process_instance_id = models.CharField(max_length=64)
     execution_id = models.CharField(max_length=64)
-    activity_instance_id = models.CharField(max_length=64)
+    activity_instance_id = models.CharField(max_length=255)
     process_definition_id = models.CharField(max_length=255)
 
     class Meta:
@@ -116,7 +116,7 @@ class HistoricVariableInstance(models.Model):
     value = models.JSONField(null=True)
     process_instance_id = models.CharField(max_length=64)
     execution_id = models.CharField(max_length=64)
-    activity_instance_id = models.CharField(max_length=64, null=True, blank=True)
+    activity_instance_id = models.CharField(max_length=255, null=True, blank=True)
     task_id = models.CharField(max_length=64, null=True, blank=True)
     state = models.CharField(max_length=16, default="CREATED")
     create_time = models.DateTimeField()
@@ -144,7 +144,7 @@ class HistoricDetail(models.Model):
     time = models.DateTimeField()
     process_instance_id = models.CharField(max_length=64)
     execution_id = models.CharField(max_length=64)
-    activity_instance_id = models.CharField(max_length=64, null=True, blank=True)
+    activity_instance_id = models.CharField(max_length=255, null=True, blank=True)
     task_id = models.CharField(max_length=64, null=True, blank=True)
     user_operation_id = models.CharField(max_length=64, null=True, blank=True)
     deleted = models.BooleanField(default=False)

@@ -52,7 +52,7 @@ class Execution(models.Model):
     process_instance_id = models.CharField(max_length=64)
     parent_id = models.CharField(max_length=64, null=True, blank=True)
     activity_id = models.CharField(max_length=255, null=True, blank=True)
-    activity_instance_id = models.CharField(max_length=64, null=True, blank=True)
+    activity_instance_id = models.CharField(max_length=255, null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["process_instance_id"], name="execution_instance")]
@@ -78,7 +78,7 @@ class Task(models.Model):
     task_definition_key = models.CharField(max_length=255)
     process_instance_id = models.CharField(max_length=64)
     execution_id = models.CharField(max_length=64)
-    activity_instance_id = models.CharField(max_length=64)
+    activity_instance_id = models.CharField(max_length=255)
     process_definition_id = models.CharField(max_length=255)
     suspended = models.BooleanField(default=False)
 
@@ -180,7 +180,7 @@ class ExternalTask(models.Model):
     error_details = models.TextField(null=True, blank=True)
     priority = models.BigIntegerField(default=0)
     activity_id = models.CharField(max_length=255)
-    activity_instance_id = models.CharField(max_length=64)
+    activity_instance_id = models.CharField(max_length=255)
     execution_id = models.CharField(max_length=64)
     process_instance_id = models.CharField(max_length=64)
     process_definition_id = models.CharField(max_length=255)

@@ -28,7 +28,7 @@ from engine.models import (
 )
 from engine.services.oplog import OperationLog
 from engine.services.process_definitions import delete_definitions
-from engine.services.start_events import subscribe_start_events
+from engine.services.start_events import schedule_timer_starts, subscribe_start_events
 
 # Camunda keeps ids of definitions within 64 characters; longer `key:version:uuid` ids
 # fall back to the bare uuid (ProcessDefinitionEntity id generation).
@@ -121,9 +121,12 @@ def deploy(
         )
         new_definitions = _create_definitions(deployment, to_deploy, parsed, tenant_id)
         subscribe_start_events(new_definitions, now, parsed)
+        # Cached before commit: timer starts below need the models; ids are fresh uuids, so
+        # an entry left by a rolled-back deployment is never looked up.
+        definitions.remember(new_definitions, parsed)
+        schedule_timer_starts(new_definitions)
         _log_deployment(deployment, user_id, enable_duplicate_filtering, deploy_changed_only, now)
 
-    transaction.on_commit(lambda: definitions.remember(new_definitions, parsed))
     return DeploymentResult(deployment, tuple(new_definitions))
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -44,10 +45,17 @@ def environment() -> Environment:
     )
 
 
+def clock() -> datetime:
+    """The engine's time; tests that move time replace this function."""
+    return timezone.now()
+
+
 def process_engine(user_id: str | None = None) -> tuple[ProcessEngine, DjangoStore]:
     store = DjangoStore(history_level=settings.LEGATO_HISTORY_LEVEL, start_user_id=user_id)
     # retries=1: a lost race is re-run here, around the whole transaction (`_command`).
-    return ProcessEngine(store, environment(), clock=timezone.now, retries=1), store
+    # The clock is looked up per call so that a replaced `clock` takes effect.
+    engine = ProcessEngine(store, environment(), clock=lambda: clock(), retries=1)
+    return engine, store
 
 
 def _command(user_id: str | None, work: Callable[[ProcessEngine, DjangoStore], T]) -> T:

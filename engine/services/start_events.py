@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from engine import definitions
 from engine.bpmn.model import Definitions, EventKind
-from engine.models import EventSubscription, ProcessDefinition
+from engine.models import EventSubscription, Job, ProcessDefinition
 
 
 def subscribe_start_events(
@@ -57,6 +57,26 @@ def subscribe_start_events(
     EventSubscription.objects.bulk_create(subscriptions)
 
 
+def schedule_timer_starts(rows: Sequence[ProcessDefinition]) -> None:
+    """Timer start events of the new versions get their jobs; older versions' timer-start
+    jobs are removed (Camunda reschedules timer starts when a new version is deployed)."""
+    from engine.runtime.starts import timer_start_jobs
+    from engine.services.runtime import clock, environment
+    from engine.store.django_store import DjangoStore
+
+    keys = [row.key for row in rows]
+    Job.objects.filter(
+        process_instance_id__isnull=True,
+        type="timer-start-event",
+        process_definition_key__in=keys,
+    ).delete()
+    store = DjangoStore()
+    for row in rows:
+        effects = timer_start_jobs(definitions.runtime_definition(row.id), clock(), environment())
+        if effects:
+            store.record(None, effects)
+
+
 def restore_start_events(key: str, tenant_id: str | None, *, deleted_version: int) -> None:
     """After deleting version `deleted_version`, the newest remaining version takes over."""
     newest = (
@@ -65,3 +85,4 @@ def restore_start_events(key: str, tenant_id: str | None, *, deleted_version: in
     if newest is None or newest.version > deleted_version:
         return  # no version left, or the deleted one was not the newest
     subscribe_start_events([newest])
+    schedule_timer_starts([newest])

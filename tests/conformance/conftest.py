@@ -42,9 +42,14 @@ XFAIL: dict[str, str] = {
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         name = getattr(item, "originalname", None) or item.name
+        if item.path.parent != Path(__file__).parent:
+            continue
         reason = XFAIL.get(name)
-        if reason is not None and item.path.parent == Path(__file__).parent:
+        if reason is not None:
             item.add_marker(pytest.mark.xfail(reason=reason, strict=True))
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and callspec.params.get("engine") == "django":
+            item.add_marker(pytest.mark.django_db)
 
 
 class Clock:
@@ -195,9 +200,22 @@ def beans() -> dict[str, object]:
     return {}
 
 
-@pytest.fixture
-def engine(delegates: dict[str, Any], beans: dict[str, object]) -> Iterator[EngineHarness]:
+@pytest.fixture(params=["memory", "django"])
+def engine(
+    request: pytest.FixtureRequest,
+    delegates: dict[str, Any],
+    beans: dict[str, object],
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[Any]:
+    """Every case runs twice: on the pure core (in memory) and on the real stack (service
+    API, database rows)."""
     if not MODELS.is_dir():
-        pytest.skip(f"conformance corpus not found at {CORPUS}")
-    env = Environment(new_id=CountingIds(), delegates=delegates, beans=beans)
-    return EngineHarness(env)
+        pytest.fail(f"conformance corpus not found at {CORPUS}")
+    if request.param == "memory":
+        env = Environment(new_id=CountingIds(), delegates=delegates, beans=beans)
+        yield EngineHarness(env)
+        return
+    from tests.conformance.django_harness import DjangoHarness
+
+    env = Environment(delegates=delegates, beans=beans)
+    yield DjangoHarness(env, Clock(), monkeypatch, MODELS)
