@@ -33,6 +33,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         publisher.attach_server_loop(asyncio.get_running_loop())
         self.joined = [user_group(user.pk)]
         self.joined += await cockpit_groups(user)
+        self.joined += await tasklist_groups(user)
         for group in self.joined:
             await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
@@ -67,3 +68,17 @@ def cockpit_groups(user: Any) -> list[str]:
     if is_authorized(user, Permission.READ, Resource.BATCH):
         groups.append(BATCH_GROUP)
     return groups
+
+
+@database_sync_to_async
+def tasklist_groups(user: Any) -> list[str]:
+    """The task groups post-commit publishes to: the user's own and one per Django group.
+
+    Channels group names allow only ASCII letters, digits, `-`, `_` and `.` (under 100 chars);
+    a Django group named otherwise cannot be listened to, and its tasks arrive on a reload.
+    """
+    import re
+
+    names = [f"tasks.user.{user.get_username()}"]
+    names += [f"tasks.group.{g}" for g in user.groups.values_list("name", flat=True)]
+    return [n for n in names if re.fullmatch(r"[A-Za-z0-9._-]{1,99}", n)]
