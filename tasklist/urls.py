@@ -1,8 +1,22 @@
 from django.urls import path
 
-from tasklist import views
+from tasklist.views import complete, lists, start, task
 
 app_name = "tasklist"
 urlpatterns = [
-    path("", views.task_list, name="tasks"),
+    path("", lists.task_list, name="tasks"),
+    path("lists/", lists.list_counts, name="lists"),
+    path("filters/", lists.filter_create, name="filter-create"),
+    path("filters/<int:filter_id>/delete/", lists.filter_delete, name="filter-delete"),
+    path("tasks/<str:task_id>/", task.task_detail, name="task"),
+    path("tasks/<str:task_id>/claim/", task.claim, name="claim"),
+    path("tasks/<str:task_id>/unclaim/", task.unclaim, name="unclaim"),
+    path("tasks/<str:task_id>/assign/", task.assign, name="assign"),
+    path("tasks/<str:task_id>/delegate/", task.delegate, name="delegate"),
+    path("tasks/<str:task_id>/dates/", task.set_dates, name="dates"),
+    path("tasks/<str:task_id>/comments/", task.add_comment, name="comments"),
+    path("tasks/<str:task_id>/complete/", complete.complete, name="complete"),
+    path("tasks/<str:task_id>/diagram.xml", task.diagram_xml, name="diagram-xml"),
+    path("start/", start.start_list, name="start"),
+    path("start/<str:definition_id>/", start.start_process, name="start-process"),
 ]

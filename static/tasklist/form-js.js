@@ -1,0 +1,56 @@
+// A Camunda Form (form-js schema) rendered with the form-js viewer. The browser validates as
+// form-js does; the server validates again and its errors are shown on the same fields.
+(function () {
+  "use strict";
+  const container = document.getElementById("form-js");
+  const button = document.getElementById("form-submit");
+  const status = document.getElementById("form-status");
+  if (!container || !button) { return; }
+
+  function say(text) { status.textContent = text; status.hidden = !text; }
+  if (!window.FormViewer) { say("The form viewer could not be loaded."); button.disabled = true; return; }
+
+  const schema = JSON.parse(document.getElementById("form-schema").textContent);
+  const data = JSON.parse(document.getElementById("form-data").textContent) || {};
+  const csrf = container.querySelector("input[name=csrfmiddlewaretoken]").value;
+  const host = document.createElement("div");
+  container.appendChild(host);
+  const form = new window.FormViewer.Form({ container: host });
+  const disabled = container.dataset.disabled === "true";
+
+  form.importSchema(schema, data).then(function () {
+    if (disabled) { form.setProperty("disabled", true); }
+  }).catch(function (error) { say("The form could not be shown: " + error.message); });
+
+  function submit() {
+    say("");
+    const result = form.submit();
+    if (result.errors && Object.keys(result.errors).length) {
+      say("Correct the fields marked in the form.");
+      return;
+    }
+    const keyInput = document.getElementById("business-key");
+    const body = container.dataset.start === "true"
+      ? { data: result.data, businessKey: keyInput ? keyInput.value : "" }
+      : result.data;
+    button.disabled = true;
+    fetch(container.dataset.submitUrl, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
+      body: JSON.stringify(body),
+    }).then(function (response) {
+      return response.json().then(function (answer) { return { ok: response.ok, answer: answer }; });
+    }).then(function (reply) {
+      if (reply.ok && reply.answer.redirect) { location.assign(reply.answer.redirect); return; }
+      button.disabled = false;
+      say(reply.answer.message || "The form was not accepted.");
+      // Show the server's messages on the fields, the way form-js shows its own.
+      if (reply.answer.fieldErrors) { form._setState({ errors: reply.answer.fieldErrors }); }
+    }).catch(function (error) {
+      button.disabled = false;
+      say("The form could not be sent: " + error.message);
+    });
+  }
+  button.addEventListener("click", submit);
+})();

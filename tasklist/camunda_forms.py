@@ -1,0 +1,197 @@
+"""Camunda Forms (form-js JSON): finding the deployed schema and validating submissions.
+
+The form-js viewer validates in the browser; the server does it again from the schema's
+`validate` blocks (required, min, max, minLength, maxLength, pattern, validationType), because
+a browser can send anything. Values keep the JSON types form-js submits.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from engine.bpmn.model import FormRef
+from engine.models import ProcessDefinition, Resource, ResourceType
+
+FORM_KEY_PREFIX = "camunda-forms:deployment:"
+# Components that show something but hold no value (form-js' non-input types).
+_NO_VALUE = {
+    "text",
+    "html",
+    "image",
+    "button",
+    "separator",
+    "spacer",
+    "iframe",
+    "table",
+    "dynamiclist",
+}
+_EMAIL = re.compile(r"^[^\s@]+@[^\s@]+\.[^\s@]+$")
+_PHONE = re.compile(r"^\+?[0-9 ()\-./]{5,}$")
+MAX_TEXT = 10_000
+
+
+class FormNotFound(LookupError):
+    """The model names a form that is not deployed (the page says so in words)."""
+
+
+def _schema(content: bytes, name: str) -> dict[str, Any]:
+    try:
+        schema = json.loads(bytes(content))
+    except ValueError as error:
+        raise FormNotFound(f"The form {name} is not valid JSON: {error}") from error
+    if not isinstance(schema, dict):
+        raise FormNotFound(f"The form {name} is not a form-js schema.")
+    return schema
+
+
+def _forms(rows: Any) -> Iterator[tuple[Resource, dict[str, Any]]]:
+    for resource in rows:
+        try:
+            yield resource, _schema(resource.content, resource.name)
+        except FormNotFound:
+            continue
+
+
+def schema_by_ref(definition: ProcessDefinition, ref: FormRef) -> dict[str, Any]:
+    """The schema `camunda:formRef` names, by its binding (Camunda 7.16+).
+
+    latest: the newest deployment holding a form with that id; deployment: the definition's
+    own deployment; version: the n-th deployment (oldest first) holding that form id.
+    """
+    forms = Resource.objects.filter(type=ResourceType.FORM)
+    if ref.binding == "deployment":
+        forms = forms.filter(deployment_id=definition.deployment_id)
+    matches = [
+        (resource, schema)
+        for resource, schema in _forms(forms.order_by("deployment__deployment_time", "id"))
+        if schema.get("id") == ref.form_id
+    ]
+    if not matches:
+        raise FormNotFound(f"No deployed form has the id '{ref.form_id}' ({ref.binding}).")
+    if ref.binding == "version":
+        try:
+            return matches[int(ref.version or "") - 1][1]
+        except (ValueError, IndexError):
+            raise FormNotFound(f"The form '{ref.form_id}' has no version {ref.version}.") from None
+    return matches[-1][1]
+
+
+def schema_by_key(definition: ProcessDefinition, form_key: str) -> dict[str, Any]:
+    """`camunda:formKey="camunda-forms:deployment:<file>.form"`: a file of the same deployment."""
+    name = form_key.removeprefix(FORM_KEY_PREFIX)
+    resource = Resource.objects.filter(deployment_id=definition.deployment_id, name=name).first()
+    if resource is None:
+        raise FormNotFound(f"The deployment has no form file named '{name}'.")
+    return _schema(resource.content, name)
+
+
+def input_components(components: list[Any]) -> Iterator[dict[str, Any]]:
+    """Every component that holds a value, also inside groups."""
+    for component in components:
+        if not isinstance(component, dict):
+            continue
+        if component.get("type") == "group":
+            yield from input_components(component.get("components") or [])
+            continue
+        # A dynamic list holds a list of rows; Legato does not validate its rows on the server.
+        if component.get("type") in _NO_VALUE or not component.get("key"):
+            continue
+        yield component
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == "" or value == []
+
+
+def _convert(component: dict[str, Any], value: Any) -> Any:
+    kind = component.get("type")
+    if kind == "number":
+        if isinstance(value, bool):
+            raise ValueError("Enter a number.")
+        if isinstance(value, str):
+            try:
+                number = float(value)
+            except ValueError:
+                raise ValueError("Enter a number.") from None
+            value = int(number) if number.is_integer() else number
+        if not isinstance(value, int | float):
+            raise ValueError("Enter a number.")
+        return value
+    if kind == "checkbox":
+        if not isinstance(value, bool):
+            raise ValueError("Tick the box or leave it empty.")
+        return value
+    if kind in ("checklist", "taglist"):
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ValueError("Choose from the listed options.")
+        return value
+    if not isinstance(value, str):
+        raise ValueError("Enter text.")
+    if len(value) > MAX_TEXT:
+        raise ValueError(f"Enter at most {MAX_TEXT} characters.")
+    return value
+
+
+def _check(rules: Mapping[str, Any], value: Any) -> str | None:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if isinstance(rules.get("min"), int | float) and value < rules["min"]:
+            return f"Enter {rules['min']} or more."
+        if isinstance(rules.get("max"), int | float) and value > rules["max"]:
+            return f"Enter {rules['max']} or less."
+    if isinstance(value, str):
+        if isinstance(rules.get("minLength"), int) and len(value) < rules["minLength"]:
+            return f"Enter at least {rules['minLength']} characters."
+        if isinstance(rules.get("maxLength"), int) and len(value) > rules["maxLength"]:
+            return f"Enter at most {rules['maxLength']} characters."
+        pattern = rules.get("pattern")
+        # form-js tests `new RegExp(pattern).test(value)`: a search, not a full match.
+        if isinstance(pattern, str) and pattern and not re.search(pattern, value):
+            return "Enter a value in the expected format."
+        kind = rules.get("validationType")
+        if kind == "email" and not _EMAIL.match(value):
+            return "Enter an email address."
+        if kind == "phone" and not _PHONE.match(value):
+            return "Enter a phone number."
+    return None
+
+
+def validate(
+    schema: Mapping[str, Any], data: Mapping[str, Any]
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Submitted form-js data -> variables by key, or errors by key (then no variables)."""
+    variables: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for component in input_components(list(schema.get("components") or [])):
+        if component.get("disabled"):
+            continue  # form-js neither validates nor submits disabled fields
+        key = str(component["key"])
+        rules = component.get("validate") or {}
+        value = data.get(key)
+        if _empty(value):
+            if rules.get("required"):
+                errors[key] = "This field is required."
+            elif key in data:
+                variables[key] = None
+            continue
+        try:
+            value = _convert(component, value)
+        except ValueError as error:
+            errors[key] = str(error)
+            continue
+        problem = _check(rules, value)
+        if problem:
+            errors[key] = problem
+        else:
+            variables[key] = value
+    return ({} if errors else variables), errors
+
+
+def errors_by_field_id(
+    schema: Mapping[str, Any], errors: Mapping[str, str]
+) -> dict[str, list[str]]:
+    """form-js keeps its errors by component id: the browser shows them with `_setState`."""
+    ids = {c["key"]: c.get("id") for c in input_components(list(schema.get("components") or []))}
+    return {str(ids.get(key) or key): [message] for key, message in errors.items()}

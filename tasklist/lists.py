@@ -1,0 +1,252 @@
+"""The task lists: "My tasks", "My groups' tasks", "All tasks" and saved filters.
+
+A list is a set of `engine.queries.list_tasks` filters plus search, sort and page, all read from
+the query string so that every view of the tasklist is a shareable URL. Rows are annotated
+with their process name and business key in the same query: the number of statements a list
+costs does not depend on its length.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.http import QueryDict
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.http import urlencode
+
+from engine.models import ProcessDefinition, ProcessInstance, Task, VariableInstance
+from engine.queries import list_tasks
+from tasklist.access import can_see_all, visible, who
+from tasklist.models import TaskFilter, TaskFilterShare
+
+LISTS = {"mine": "My tasks", "group": "My groups' tasks", "all": "All tasks"}
+SORTS = {
+    "created": ("created", "Created"),
+    "due": ("due_date", "Due date"),
+    "followUp": ("follow_up_date", "Follow-up date"),
+    "priority": ("priority", "Priority"),
+}
+PAGE_SIZE = 50
+MAX_SEARCH = 255
+# list_tasks filters a saved filter may hold; `${currentUser()}` stands for the viewer.
+FILTER_KEYS = (
+    "assignee",
+    "candidate_group",
+    "candidate_user",
+    "process_definition_key",
+    "business_key",
+    "name_like",
+    "priority",
+    "unassigned",
+    "due_before",
+    "due_after",
+    "follow_up_before",
+    "follow_up_after",
+)
+CURRENT_USER = "${currentUser()}"
+_DATES = {"due_before", "due_after", "follow_up_before", "follow_up_after"}
+
+
+@dataclass(frozen=True)
+class ListParams:
+    """One view of the tasklist, as its URL spells it."""
+
+    list: str = "group"
+    filter_id: int | None = None
+    q: str = ""
+    sort: str = "created"
+    order: str = "desc"
+    page: int = 1
+
+    @staticmethod
+    def from_query(query: QueryDict | Mapping[str, str]) -> ListParams:
+        name = query.get("list") or "group"
+        filter_id = None
+        if name.startswith("filter-") and name[7:].isdigit():
+            filter_id = int(name[7:])
+        elif name not in LISTS:
+            name = "group"
+        sort = query.get("sort") or "created"
+        order = query.get("order") or ("asc" if sort in ("due", "followUp") else "desc")
+        try:
+            page = max(1, min(int(query.get("page") or 1), 10_000))
+        except ValueError:
+            page = 1
+        return ListParams(
+            list=name,
+            filter_id=filter_id,
+            q=(query.get("q") or "").strip()[:MAX_SEARCH],
+            sort=sort if sort in SORTS else "created",
+            order=order if order in ("asc", "desc") else "desc",
+            page=page,
+        )
+
+    def query_string(self, **changes: Any) -> str:
+        changed = replace(self, **changes)
+        pairs = {"list": changed.list, "q": changed.q, "sort": changed.sort}
+        pairs["order"] = changed.order
+        if changed.page > 1:
+            pairs["page"] = str(changed.page)
+        return urlencode({k: v for k, v in pairs.items() if v})
+
+
+def visible_filters(user: User) -> QuerySet[TaskFilter]:
+    """Filters the user owns or that are shared with the user or one of the user's groups."""
+    me = who(user)
+    shares = TaskFilterShare.objects.filter(user_id=me.user_id)
+    if me.group_ids:
+        shares = TaskFilterShare.objects.filter(
+            Q(user_id=me.user_id) | Q(group_id__in=me.group_ids)
+        )
+    return TaskFilter.objects.filter(Q(owner=me.user_id) | Q(pk__in=shares.values("filter_id")))
+
+
+def _filter_kwargs(query: Mapping[str, Any], user_id: str) -> dict[str, Any]:
+    kwargs: dict[str, Any] = {}
+    for key in FILTER_KEYS:
+        value = query.get(key)
+        if value in (None, ""):
+            continue
+        if value == CURRENT_USER:
+            value = user_id
+        if key in _DATES:
+            value = parse_datetime(str(value))
+            if value is None:
+                continue
+        if key == "priority":
+            try:
+                value = int(value)
+            except (TypeError, ValueError):
+                continue
+        kwargs[key] = value
+    return kwargs
+
+
+def search(tasks: QuerySet[Task], text: str) -> QuerySet[Task]:
+    """Task name, process key or name, business key, or a variable's text or number value."""
+    processes = ProcessDefinition.objects.filter(
+        Q(name__icontains=text) | Q(key__icontains=text)
+    ).values("id")
+    keyed = ProcessInstance.objects.filter(business_key__icontains=text).values("id")
+    value = Q(text_value__icontains=text)
+    if text.lstrip("-").isdigit() and len(text) < 19:
+        value |= Q(long_value=int(text))
+    variables = VariableInstance.objects.filter(
+        value, process_instance_id=OuterRef("process_instance_id")
+    )
+    return tasks.filter(
+        Q(name__icontains=text)
+        | Q(process_definition_id__in=processes)
+        | Q(process_instance_id__in=keyed)
+        | Q(Exists(variables))
+    )
+
+
+def base_tasks(user: User, params: ListParams) -> QuerySet[Task] | None:
+    """The tasks of a list before search and sort; None when the user may not see that list."""
+    me = who(user)
+    if params.filter_id is not None:
+        saved = visible_filters(user).filter(pk=params.filter_id).first()
+        if saved is None:
+            return None
+        query = saved.query or {}
+        inner = ListParams.from_query({"list": str(query.get("list") or "all")})
+        tasks = base_tasks(user, inner) if inner.filter_id is None else None
+        if tasks is None:
+            tasks = Task.objects.filter(visible(user))
+        kwargs = _filter_kwargs(query, me.user_id)
+        if kwargs:
+            tasks = tasks.filter(pk__in=list_tasks(**kwargs).values("pk"))
+        if query.get("search"):
+            tasks = search(tasks, str(query["search"])[:MAX_SEARCH])
+        return tasks
+    if params.list == "mine":
+        return list_tasks(assignee=me.user_id)
+    if params.list == "group":
+        return list_tasks(candidate_user=me.user_id, candidate_user_groups=sorted(me.group_ids))
+    if params.list == "all":
+        return list_tasks() if can_see_all(user) else None
+    return None
+
+
+def sorted_tasks(tasks: QuerySet[Task], params: ListParams) -> QuerySet[Task]:
+    if params.q:
+        tasks = search(tasks, params.q)
+    column = F(SORTS[params.sort][0])
+    # Tasks without a due or follow-up date come last in either direction (Camunda's lists).
+    ordered = column.asc(nulls_last=True) if params.order == "asc" else column.desc(nulls_last=True)
+    return tasks.order_by(ordered, "-created", "id")
+
+
+def with_process(tasks: QuerySet[Task]) -> QuerySet[Task]:
+    """Rows carry `process_name` and `business_key` from subqueries: one statement per page."""
+    return tasks.annotate(
+        process_name=Subquery(
+            ProcessDefinition.objects.filter(pk=OuterRef("process_definition_id")).values("name")[
+                :1
+            ]
+        ),
+        business_key=Subquery(
+            ProcessInstance.objects.filter(pk=OuterRef("process_instance_id")).values(
+                "business_key"
+            )[:1]
+        ),
+    )
+
+
+@dataclass
+class TaskPage:
+    rows: list[Task]
+    total: int
+    has_more: bool
+    now: datetime
+    more_query: str = ""
+
+
+def page_of(user: User, params: ListParams) -> TaskPage | None:
+    tasks = base_tasks(user, params)
+    if tasks is None:
+        return None
+    tasks = sorted_tasks(tasks, params)
+    end = params.page * PAGE_SIZE
+    rows = list(with_process(tasks)[: end + 1])
+    return TaskPage(
+        rows=rows[:end],
+        total=tasks.count(),
+        has_more=len(rows) > end,
+        now=timezone.now(),
+        more_query=params.query_string(page=params.page + 1),
+    )
+
+
+@dataclass
+class ListEntry:
+    key: str
+    label: str
+    count: int
+    shared: bool = False
+
+
+def list_entries(user: User) -> list[ListEntry]:
+    """The lists in the side bar with their counts (one count statement each)."""
+    entries = []
+    for key, label in LISTS.items():
+        if key == "all" and not can_see_all(user):
+            continue
+        tasks = base_tasks(user, ListParams(list=key))
+        assert tasks is not None
+        entries.append(ListEntry(key, label, tasks.count()))
+    me = who(user).user_id
+    for saved in visible_filters(user):
+        tasks = base_tasks(user, ListParams(list=f"filter-{saved.pk}", filter_id=saved.pk))
+        if tasks is not None:
+            entries.append(
+                ListEntry(f"filter-{saved.pk}", saved.name, tasks.count(), saved.owner != me)
+            )
+    return entries

@@ -1,0 +1,108 @@
+"""Which form a task or a start event has, and the values it opens with.
+
+Camunda's order: `camunda:formRef` (Camunda Forms), a `camunda:formKey` (for
+`camunda-forms:deployment:<file>.form` a Camunda Form, other keys are embedded or external
+forms Legato does not render), else generated fields from `camunda:formData`, else no form
+(the task is completed with a button, the process started with a business key only).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from django.utils import timezone
+
+from engine.bpmn.model import FormField, StartEvent, UserTask
+from engine.definitions import process_model, runtime_definition
+from engine.models import ProcessDefinition, Task
+from engine.queries import get_variables
+from engine.runtime.errors import ProcessEngineError
+from engine.runtime.forms import form_fields
+from tasklist.camunda_forms import FORM_KEY_PREFIX, FormNotFound, schema_by_key, schema_by_ref
+
+log = logging.getLogger("legato.tasklist")
+
+FormKind = Literal["generated", "camunda", "none", "unsupported", "missing"]
+
+
+@dataclass
+class FormSpec:
+    kind: FormKind
+    fields: tuple[FormField, ...] = ()
+    schema: dict[str, Any] | None = None
+    message: str = ""
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+def _spec(definition: ProcessDefinition, node: UserTask | StartEvent) -> FormSpec:
+    try:
+        if node.form_ref is not None:
+            return FormSpec("camunda", schema=schema_by_ref(definition, node.form_ref))
+        if node.form_key and node.form_key.startswith(FORM_KEY_PREFIX):
+            return FormSpec("camunda", schema=schema_by_key(definition, node.form_key))
+    except FormNotFound as error:
+        return FormSpec("missing", message=str(error))
+    if node.form_key:
+        return FormSpec(
+            "unsupported",
+            message=f"This form ({node.form_key}) is an embedded or external form, which the "
+            "Legato tasklist does not show. Complete the task where the form lives.",
+        )
+    if node.form_fields:
+        return FormSpec("generated", fields=node.form_fields)
+    return FormSpec("none")
+
+
+def _defaults(definition_id: str, activity_id: str, variables: dict[str, Any]) -> dict[str, Any]:
+    """Typed defaults (expressions evaluated); a default that cannot be evaluated is left out
+    rather than making the form unusable."""
+    try:
+        found = form_fields(
+            runtime_definition(definition_id), activity_id, variables, timezone.now()
+        )
+    except ProcessEngineError as error:
+        log.warning("form defaults of %s: %s", activity_id, error)
+        return {}
+    return {f.id: f.default_value for f in found if f.default_value is not None}
+
+
+def task_form(task: Task) -> FormSpec:
+    node = process_model(task.process_definition_id).node(task.task_definition_key)
+    definition = ProcessDefinition.objects.get(pk=task.process_definition_id)
+    if not isinstance(node, UserTask):
+        return FormSpec("none")
+    spec = _spec(definition, node)
+    variables = {name: typed.value for name, typed in get_variables(task.execution_id).items()}
+    if spec.kind == "generated":
+        # Camunda's FormFieldHandler: the variable's value when it exists, else the default.
+        spec.values = _defaults(definition.id, node.id, variables) | {
+            f.id: variables[f.id] for f in spec.fields if variables.get(f.id) is not None
+        }
+    elif spec.kind == "camunda":
+        spec.values = {k: _json_value(v) for k, v in variables.items()}
+    return spec
+
+
+def start_event(definition: ProcessDefinition) -> StartEvent | None:
+    return process_model(definition.id).initial_start_event
+
+
+def start_form(definition: ProcessDefinition) -> FormSpec:
+    start = start_event(definition)
+    if start is None:
+        return FormSpec("none")
+    spec = _spec(definition, start)
+    if spec.kind == "generated":
+        spec.values = _defaults(definition.id, start.id, {})
+    return spec
+
+
+def _json_value(value: Any) -> Any:
+    """form-js data is JSON: dates as ISO text, everything else as it is."""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return None
+    return value

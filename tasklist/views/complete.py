@@ -1,0 +1,121 @@
+"""Completing a task with its form: validated on the server, typed, then one engine command.
+
+A generated form posts as HTML; on errors the task page comes back with the messages next to
+the fields (422) and nothing is completed. A Camunda Form posts its form-js data as JSON and
+gets the errors back as JSON, keyed both by variable key and by form-js component id.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from engine.errors import EngineError, NotFoundError
+from engine.services import runtime
+from tasklist import camunda_forms, generated_forms
+from tasklist.access import refuse
+from tasklist.task_forms import task_form
+from tasklist.views.task import gone, load, optional_service, task_context
+
+MAX_JSON_BODY = 1_000_000
+
+
+def _json_error(message: str, status: int) -> JsonResponse:
+    return JsonResponse({"message": message}, status=status)
+
+
+def _finish(request: HttpRequest, task_id: str, variables: dict[str, Any]) -> str:
+    """Complete, or resolve a delegated task (Camunda: the delegate resolves, the owner then
+    gets it back). Returns the sentence to show."""
+    me = request.user.get_username()
+    task = load(request, task_id)[0]
+    resolve = optional_service("resolve_task")
+    if task is not None and task.delegation_state == "PENDING" and resolve is not None:
+        resolve(task_id, variables, user_id=me)
+        return f"“{task.name or task_id}” resolved; it is back with {task.owner}."
+    runtime.complete_task(task_id, variables, user_id=me)
+    return f"“{(task.name if task else None) or task_id}” completed."
+
+
+@require_POST
+@login_required
+def complete(request: HttpRequest, task_id: str) -> HttpResponse:
+    wants_json = request.content_type == "application/json"
+    task, rights = load(request, task_id)
+    if task is None or rights is None:
+        if wants_json:
+            return _json_error("This task no longer exists: it was completed or cancelled.", 404)
+        return gone(request, task_id)
+    problem = None
+    if not rights.work:
+        problem = str(refuse(request.user, "complete", task))
+    elif task.assignee != request.user.get_username():
+        # The tasklist's rule (as Camunda's): the form is worked by the one who claimed it.
+        problem = "Claim the task before you complete it."
+    spec = task_form(task)
+    if wants_json:
+        if problem:
+            return _json_error(problem, 403)
+        return _complete_camunda_form(request, task_id, spec.schema or {})
+    if problem:
+        messages.error(request, problem)
+        return redirect("tasklist:task", task_id=task_id)
+    if spec.kind in ("unsupported", "missing", "camunda"):
+        messages.error(request, spec.message or "This task's form is completed on its page.")
+        return redirect("tasklist:task", task_id=task_id)
+    variables, errors = generated_forms.validate(spec.fields, request.POST)
+    if errors:
+        context = task_context(
+            request, task, rights, spec=spec, submitted=request.POST, errors=errors
+        )
+        return render(request, "tasklist/task.html", context, status=422)
+    try:
+        messages.success(request, _finish(request, task_id, dict(variables)))
+    except NotFoundError:
+        return gone(request, task_id)
+    except EngineError as error:
+        messages.error(request, f"Could not complete the task: {error}")
+        return redirect("tasklist:task", task_id=task_id)
+    return redirect("tasklist:tasks")
+
+
+def read_json(request: HttpRequest) -> dict[str, Any] | None:
+    if len(request.body) > MAX_JSON_BODY:
+        return None
+    try:
+        data = json.loads(request.body or b"{}")
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _complete_camunda_form(
+    request: HttpRequest, task_id: str, schema: dict[str, Any]
+) -> HttpResponse:
+    data = read_json(request)
+    if data is None:
+        return _json_error("The form data is not a JSON object.", 400)
+    variables, errors = camunda_forms.validate(schema, data)
+    if errors:
+        return JsonResponse(
+            {
+                "message": "Some fields need your attention.",
+                "errors": errors,
+                "fieldErrors": camunda_forms.errors_by_field_id(schema, errors),
+            },
+            status=422,
+        )
+    try:
+        messages.success(request, _finish(request, task_id, variables))
+    except NotFoundError:
+        return _json_error("This task no longer exists: it was completed or cancelled.", 404)
+    except EngineError as error:
+        return _json_error(f"Could not complete the task: {error}", 409)
+    return JsonResponse({"redirect": reverse("tasklist:tasks")})

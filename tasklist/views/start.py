@@ -1,0 +1,139 @@
+"""Starting a process from the tasklist: the startable processes and their start forms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Max
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from engine.errors import EngineError
+from engine.models import ProcessDefinition
+from engine.services import runtime
+from tasklist import camunda_forms, generated_forms
+from tasklist.access import may_start
+from tasklist.task_forms import start_form
+from tasklist.views.complete import read_json
+
+MAX_BUSINESS_KEY = 255
+
+
+def startable(user: Any) -> list[ProcessDefinition]:
+    """Latest, active versions marked startable in the tasklist that the user may start."""
+    latest = ProcessDefinition.objects.values("key").annotate(latest=Max("version"))
+    newest = {row["key"]: row["latest"] for row in latest}
+    rows = ProcessDefinition.objects.filter(
+        key__in=list(newest), suspended=False, startable_in_tasklist=True
+    ).order_by("name", "key")
+    return [d for d in rows if d.version == newest[d.key] and may_start(user, d.key)]
+
+
+@login_required
+def start_list(request: HttpRequest) -> HttpResponse:
+    if request.method != "GET":
+        return HttpResponse(status=405)
+    return render(request, "tasklist/start.html", {"definitions": startable(request.user)})
+
+
+def _definition(request: HttpRequest, definition_id: str) -> ProcessDefinition | None:
+    definition = ProcessDefinition.objects.filter(pk=definition_id).first()
+    if definition is None or not may_start(request.user, definition.key):
+        return None
+    return definition
+
+
+def _page(
+    request: HttpRequest, definition: ProcessDefinition, status: int = 200, **extra: Any
+) -> HttpResponse:
+    spec = start_form(definition)
+    fields = []
+    if spec.kind == "generated":
+        fields = generated_forms.field_views(
+            spec.fields, spec.values, submitted=extra.get("submitted"), errors=extra.get("errors")
+        )
+    context = {
+        "definition": definition,
+        "form": spec,
+        "fields": fields,
+        "business_key": extra.get("business_key", ""),
+        "form_errors": extra.get("errors") or {},
+    }
+    return render(request, "tasklist/start_form.html", context, status=status)
+
+
+def _start(
+    request: HttpRequest, definition: ProcessDefinition, variables: dict[str, Any], key: str
+) -> str:
+    started = runtime.start_process_instance(
+        definition_id=definition.id,
+        variables=variables,
+        business_key=key or None,
+        user_id=request.user.get_username(),
+    )
+    label = definition.name or definition.key
+    return f"“{label}” started" + (f" with business key {key}." if key else f" ({started.id}).")
+
+
+@login_required
+def start_process(request: HttpRequest, definition_id: str) -> HttpResponse:
+    definition = _definition(request, definition_id)
+    if definition is None:
+        return render(
+            request,
+            "tasklist/forbidden.html",
+            {"message": "This process does not exist or you may not start it."},
+            status=403 if ProcessDefinition.objects.filter(pk=definition_id).exists() else 404,
+        )
+    if request.method == "GET":
+        return _page(request, definition)
+    if request.method != "POST":
+        return HttpResponse(status=405)
+    if request.content_type == "application/json":
+        return _start_with_camunda_form(request, definition)
+    key = request.POST.get("business_key", "").strip()[:MAX_BUSINESS_KEY]
+    spec = start_form(definition)
+    variables: dict[str, Any] = {}
+    if spec.kind == "generated":
+        typed, errors = generated_forms.validate(spec.fields, request.POST)
+        if errors:
+            return _page(
+                request, definition, 422, submitted=request.POST, errors=errors, business_key=key
+            )
+        variables = dict(typed)
+    elif spec.kind != "none":
+        messages.error(request, spec.message or "This start form is filled on its page.")
+        return redirect("tasklist:start-process", definition_id=definition.id)
+    try:
+        messages.success(request, _start(request, definition, variables, key))
+    except EngineError as error:
+        messages.error(request, f"Could not start the process: {error}")
+        return redirect("tasklist:start-process", definition_id=definition.id)
+    return redirect("tasklist:tasks")
+
+
+def _start_with_camunda_form(request: HttpRequest, definition: ProcessDefinition) -> HttpResponse:
+    spec = start_form(definition)
+    body = read_json(request)
+    if body is None or spec.kind != "camunda":
+        return JsonResponse({"message": "This process has no Camunda start form."}, status=400)
+    data = body.get("data") if isinstance(body.get("data"), dict) else {}
+    key = str(body.get("businessKey") or "").strip()[:MAX_BUSINESS_KEY]
+    variables, errors = camunda_forms.validate(spec.schema or {}, data)
+    if errors:
+        return JsonResponse(
+            {
+                "message": "Some fields need your attention.",
+                "errors": errors,
+                "fieldErrors": camunda_forms.errors_by_field_id(spec.schema or {}, errors),
+            },
+            status=422,
+        )
+    try:
+        messages.success(request, _start(request, definition, variables, key))
+    except EngineError as error:
+        return JsonResponse({"message": f"Could not start the process: {error}"}, status=409)
+    return JsonResponse({"redirect": reverse("tasklist:tasks")})

@@ -1,0 +1,254 @@
+"""A task's page and its actions: claim, unclaim, assign, delegate, dates, comments, diagram."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.views.decorators.http import require_GET, require_POST
+
+from engine.errors import EngineError, NotFoundError
+from engine.models import HistoricActivityInstance, ProcessDefinition, ProcessInstance, Task
+from engine.queries import get_process_definition_xml
+from engine.services import runtime
+from tasklist import generated_forms
+from tasklist.access import TaskRights, refuse
+from tasklist.models import TaskComment
+from tasklist.task_forms import FormSpec, task_form
+
+MAX_COMMENT = 4000
+
+
+def optional_service(name: str) -> Callable[..., Any] | None:
+    """Engine services the lead adds in engine/services/runtime.py; until they exist the page
+    leaves their actions out instead of failing."""
+    found = getattr(runtime, name, None)
+    return found if callable(found) else None
+
+
+def gone(request: HttpRequest, task_id: str) -> HttpResponse:
+    context = {
+        "message": "This task no longer exists: it was completed or its process was cancelled."
+    }
+    return render(request, "tasklist/not_found.html", context, status=404)
+
+
+def forbidden(request: HttpRequest, message: str) -> HttpResponse:
+    return render(request, "tasklist/forbidden.html", {"message": message}, status=403)
+
+
+def task_context(
+    request: HttpRequest,
+    task: Task,
+    rights: TaskRights,
+    *,
+    spec: FormSpec | None = None,
+    submitted: Any = None,
+    errors: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    spec = spec or task_form(task)
+    fields = []
+    if spec.kind == "generated":
+        fields = generated_forms.field_views(
+            spec.fields, spec.values, submitted=submitted, errors=errors
+        )
+    definition = ProcessDefinition.objects.filter(pk=task.process_definition_id).first()
+    instance = ProcessInstance.objects.filter(pk=task.process_instance_id).first()
+    history = HistoricActivityInstance.objects.filter(
+        process_instance_id=task.process_instance_id
+    ).order_by("start_time", "sequence_counter", "id")
+    me = request.user.get_username()
+    return {
+        "task": task,
+        "rights": rights,
+        "mine": task.assignee == me,
+        "locked": task.assignee != me,
+        "definition": definition,
+        "business_key": instance.business_key if instance else None,
+        "form": spec,
+        "fields": fields,
+        "form_errors": errors or {},
+        "comments": TaskComment.objects.filter(task_id=task.id),
+        "history": list(history[:200]),
+        "now": timezone.now(),
+        "can_delegate": optional_service("delegate_task") is not None,
+        "can_resolve": optional_service("resolve_task") is not None,
+        "can_update": optional_service("update_task") is not None,
+    }
+
+
+def load(request: HttpRequest, task_id: str) -> tuple[Task | None, TaskRights | None]:
+    task = Task.objects.filter(pk=task_id).first()
+    if task is None:
+        return None, None
+    return task, TaskRights(request.user, task)
+
+
+@require_GET
+@login_required
+def task_detail(request: HttpRequest, task_id: str) -> HttpResponse:
+    task, rights = load(request, task_id)
+    if task is None or rights is None:
+        return gone(request, task_id)
+    if not rights.read:
+        return forbidden(request, str(refuse(request.user, "see", task)))
+    return render(request, "tasklist/task.html", task_context(request, task, rights))
+
+
+def _act(
+    request: HttpRequest,
+    task_id: str,
+    needs: str,
+    action: str,
+    run: Callable[[Task], str],
+) -> HttpResponse:
+    """Check the right, run the engine service, say what happened in words, back to the task."""
+    task, rights = load(request, task_id)
+    if task is None or rights is None:
+        return gone(request, task_id)
+    if not getattr(rights, needs):
+        messages.error(request, str(refuse(request.user, action, task)))
+        return redirect("tasklist:task", task_id=task_id)
+    try:
+        messages.success(request, run(task))
+    except NotFoundError:
+        return gone(request, task_id)
+    except EngineError as error:
+        messages.error(request, f"Could not {action} the task: {error}")
+    if not Task.objects.filter(pk=task_id).exists():
+        return redirect("tasklist:tasks")
+    return redirect("tasklist:task", task_id=task_id)
+
+
+@require_POST
+@login_required
+def claim(request: HttpRequest, task_id: str) -> HttpResponse:
+    me = request.user.get_username()
+
+    def run(task: Task) -> str:
+        runtime.claim_task(task.id, me, user_id=me)
+        return f"You claimed “{task.name or task.id}”."
+
+    return _act(request, task_id, "work", "claim", run)
+
+
+@require_POST
+@login_required
+def unclaim(request: HttpRequest, task_id: str) -> HttpResponse:
+    me = request.user.get_username()
+
+    def run(task: Task) -> str:
+        runtime.unclaim_task(task.id, user_id=me)
+        return f"“{task.name or task.id}” is unclaimed and back in the group list."
+
+    return _act(request, task_id, "work", "unclaim", run)
+
+
+@require_POST
+@login_required
+def assign(request: HttpRequest, task_id: str) -> HttpResponse:
+    me = request.user.get_username()
+    assignee = request.POST.get("assignee", "").strip()[:150] or None
+
+    def run(task: Task) -> str:
+        runtime.set_assignee(task.id, assignee, user_id=me)
+        return f"Assigned to {assignee}." if assignee else "The task has no assignee now."
+
+    return _act(request, task_id, "assign", "assign", run)
+
+
+@require_POST
+@login_required
+def delegate(request: HttpRequest, task_id: str) -> HttpResponse:
+    me = request.user.get_username()
+    assignee = request.POST.get("assignee", "").strip()[:150]
+    service = optional_service("delegate_task")
+    if service is None or not assignee:
+        messages.error(request, "Name the person to delegate the task to.")
+        return redirect("tasklist:task", task_id=task_id)
+
+    def run(task: Task) -> str:
+        service(task.id, assignee, user_id=me)
+        return f"Delegated to {assignee}; it comes back to the owner when resolved."
+
+    return _act(request, task_id, "assign", "delegate", run)
+
+
+def _date(text: str) -> datetime | None:
+    """An HTML date or datetime-local input value, in the server's time zone."""
+    text = text.strip()
+    if not text:
+        return None
+    parsed = parse_datetime(text)
+    if parsed is None:
+        day = parse_date(text)
+        if day is None:
+            raise ValueError(text)
+        parsed = datetime(day.year, day.month, day.day)
+    return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
+
+
+@require_POST
+@login_required
+def set_dates(request: HttpRequest, task_id: str) -> HttpResponse:
+    me = request.user.get_username()
+    service = optional_service("update_task")
+    try:
+        due = _date(request.POST.get("due_date", ""))
+        follow_up = _date(request.POST.get("follow_up_date", ""))
+    except ValueError as error:
+        messages.error(request, f"“{error}” is not a date; use the date picker (YYYY-MM-DD).")
+        return redirect("tasklist:task", task_id=task_id)
+    if service is None:
+        messages.error(request, "Setting dates is not available on this server yet.")
+        return redirect("tasklist:task", task_id=task_id)
+
+    def run(task: Task) -> str:
+        service(task.id, due_date=due, follow_up_date=follow_up, user_id=me)
+        return "Due and follow-up dates saved."
+
+    return _act(request, task_id, "work", "change the dates of", run)
+
+
+@require_POST
+@login_required
+def add_comment(request: HttpRequest, task_id: str) -> HttpResponse:
+    message = request.POST.get("message", "").strip()
+    if not message:
+        messages.error(request, "Write a comment before adding it.")
+        return redirect("tasklist:task", task_id=task_id)
+    if len(message) > MAX_COMMENT:
+        messages.error(request, f"A comment can be at most {MAX_COMMENT} characters long.")
+        return redirect("tasklist:task", task_id=task_id)
+
+    def run(task: Task) -> str:
+        TaskComment.objects.create(
+            task_id=task.id,
+            process_instance_id=task.process_instance_id,
+            user_id=request.user.get_username(),
+            time=timezone.now(),
+            message=message,
+        )
+        return "Comment added."
+
+    return _act(request, task_id, "work", "comment on", run)
+
+
+@require_GET
+@login_required
+def diagram_xml(request: HttpRequest, task_id: str) -> HttpResponse:
+    """The BPMN XML of the task's process, for its bpmn-js diagram (read right on the task)."""
+    task, rights = load(request, task_id)
+    if task is None or rights is None or not rights.read:
+        return HttpResponse("No such task.", status=404, content_type="text/plain; charset=utf-8")
+    xml = get_process_definition_xml(task.process_definition_id)
+    response = HttpResponse(xml, content_type="application/xml")
+    response["Cache-Control"] = "private, max-age=300"
+    return response
