@@ -13,6 +13,16 @@ from engine.queries.definitions import (
     list_process_definitions,
     list_resources,
 )
+from engine.queries.history import (
+    get_historic_process_instance,
+    list_historic_activity_instances,
+    list_historic_details,
+    list_historic_incidents,
+    list_historic_process_instances,
+    list_historic_tasks,
+    list_historic_variables,
+    list_user_operations,
+)
 from engine.queries.instances import (
     activity_instance_tree,
     get_process_instance,
@@ -24,6 +34,7 @@ from engine.queries.tasks import get_task, list_tasks, task_candidates
 __all__ = [
     "activity_instance_tree",
     "get_deployment",
+    "get_historic_process_instance",
     "get_latest_process_definition",
     "get_process_definition",
     "get_process_definition_xml",
@@ -32,9 +43,16 @@ __all__ = [
     "get_task",
     "get_variables",
     "list_deployments",
+    "list_historic_activity_instances",
+    "list_historic_details",
+    "list_historic_incidents",
+    "list_historic_process_instances",
+    "list_historic_tasks",
+    "list_historic_variables",
     "list_process_definitions",
     "list_process_instances",
     "list_resources",
     "list_tasks",
+    "list_user_operations",
     "task_candidates",
 ]

@@ -400,6 +400,19 @@ def set_variables(
     _command(user_id, work)
 
 
+def set_task_variables(
+    task_id: str,
+    variables: Mapping[str, Any],
+    *,
+    local: bool = False,
+    removed: Sequence[str] = (),
+    user_id: str | None = None,
+) -> None:
+    """Variables through a task: on its execution (local) or by the scope rules from there."""
+    task = _task(task_id)
+    set_variables(task.execution_id, variables, local=local, removed=removed, user_id=user_id)
+
+
 # -- instances -----------------------------------------------------------------------------
 
 

@@ -85,3 +85,31 @@ def test_the_activity_tree_shows_scopes_and_concurrent_tokens():
     fork = rt.start_process_instance("forkJoin")
     tree = activity_instance_tree(fork.id)
     assert sorted(c.activity_id for c in tree.children) == ["a", "b"]
+
+
+def test_a_finished_instance_keeps_its_whole_history():
+    from engine.queries import (
+        list_historic_activity_instances,
+        list_historic_details,
+        list_historic_process_instances,
+        list_historic_tasks,
+        list_user_operations,
+    )
+
+    deploy_xml(NESTED)
+    started = rt.start_process_instance("nested", variables={"x": 1}, user_id="demo")
+    (task,) = list_tasks(process_instance_id=started.id)
+    rt.set_task_variables(task.id, {"note": "checked"}, local=True, user_id="demo")
+    rt.complete_task(task.id, {"x": 2}, user_id="demo")
+    (instance,) = list_historic_process_instances(process_definition_key="nested", finished=True)
+    assert (instance.id, instance.state) == (started.id, "COMPLETED")
+    activities = list_historic_activity_instances(process_instance_id=started.id)
+    assert [a.activity_id for a in activities] == ["s", "sub", "ss", "inner", "se", "e"]
+    assert list_historic_tasks(process_instance_id=started.id, finished=True).count() == 1
+    assert [
+        d.value for d in list_historic_details(process_instance_id=started.id, variable_name="x")
+    ] == [1, 2]
+    operations = list_user_operations(process_instance_id=started.id, user_id="demo")
+    assert {"Create", "SetVariable", "Complete"} <= set(
+        operations.values_list("operation_type", flat=True)
+    )

@@ -1,0 +1,163 @@
+"""History queries (Camunda's HistoryService): finished and running instances alike."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import QuerySet
+
+from engine.errors import NotFoundError
+from engine.models import (
+    HistoricActivityInstance,
+    HistoricDetail,
+    HistoricIncident,
+    HistoricProcessInstance,
+    HistoricTaskInstance,
+    HistoricVariableInstance,
+    UserOperationLog,
+)
+
+FINISHED_STATES = ("COMPLETED", "EXTERNALLY_TERMINATED", "INTERNALLY_TERMINATED")
+
+
+def list_historic_process_instances(
+    *,
+    process_instance_id: str | None = None,
+    process_definition_id: str | None = None,
+    process_definition_key: str | None = None,
+    business_key: str | None = None,
+    state: str | None = None,
+    finished: bool | None = None,
+    started_after: datetime | None = None,
+    started_before: datetime | None = None,
+    finished_after: datetime | None = None,
+    finished_before: datetime | None = None,
+    started_by: str | None = None,
+    super_process_instance_id: str | None = None,
+) -> QuerySet[HistoricProcessInstance]:
+    rows = HistoricProcessInstance.objects.all()
+    exact = {
+        "pk": process_instance_id,
+        "process_definition_id": process_definition_id,
+        "process_definition_key": process_definition_key,
+        "business_key": business_key,
+        "state": state,
+        "start_user_id": started_by,
+        "super_process_instance_id": super_process_instance_id,
+        "start_time__gt": started_after,
+        "start_time__lt": started_before,
+        "end_time__gt": finished_after,
+        "end_time__lt": finished_before,
+    }
+    rows = rows.filter(**{k: v for k, v in exact.items() if v is not None})
+    if finished is not None:
+        rows = rows.filter(end_time__isnull=not finished)
+    return rows.order_by("-start_time", "id")
+
+
+def get_historic_process_instance(instance_id: str) -> HistoricProcessInstance:
+    found = HistoricProcessInstance.objects.filter(pk=instance_id).first()
+    if found is None:
+        raise NotFoundError(f"Historic process instance with id {instance_id} does not exist")
+    return found
+
+
+def list_historic_activity_instances(
+    *,
+    process_instance_id: str | None = None,
+    activity_id: str | None = None,
+    activity_type: str | None = None,
+    finished: bool | None = None,
+    canceled: bool | None = None,
+    started_after: datetime | None = None,
+    started_before: datetime | None = None,
+) -> QuerySet[HistoricActivityInstance]:
+    rows = HistoricActivityInstance.objects.all()
+    exact = {
+        "process_instance_id": process_instance_id,
+        "activity_id": activity_id,
+        "activity_type": activity_type,
+        "canceled": canceled,
+        "start_time__gt": started_after,
+        "start_time__lt": started_before,
+    }
+    rows = rows.filter(**{k: v for k, v in exact.items() if v is not None})
+    if finished is not None:
+        rows = rows.filter(end_time__isnull=not finished)
+    return rows.order_by("start_time", "sequence_counter", "id")
+
+
+def list_historic_tasks(
+    *,
+    process_instance_id: str | None = None,
+    assignee: str | None = None,
+    task_definition_key: str | None = None,
+    finished: bool | None = None,
+) -> QuerySet[HistoricTaskInstance]:
+    rows = HistoricTaskInstance.objects.all()
+    exact = {
+        "process_instance_id": process_instance_id,
+        "assignee": assignee,
+        "task_definition_key": task_definition_key,
+    }
+    rows = rows.filter(**{k: v for k, v in exact.items() if v is not None})
+    if finished is not None:
+        rows = rows.filter(end_time__isnull=not finished)
+    return rows.order_by("start_time", "id")
+
+
+def list_historic_variables(
+    *, process_instance_id: str | None = None, name: str | None = None
+) -> QuerySet[HistoricVariableInstance]:
+    rows = HistoricVariableInstance.objects.all()
+    if process_instance_id is not None:
+        rows = rows.filter(process_instance_id=process_instance_id)
+    if name is not None:
+        rows = rows.filter(name=name)
+    return rows.order_by("name", "id")
+
+
+def list_historic_details(
+    *, process_instance_id: str | None = None, variable_name: str | None = None
+) -> QuerySet[HistoricDetail]:
+    rows = HistoricDetail.objects.all()
+    if process_instance_id is not None:
+        rows = rows.filter(process_instance_id=process_instance_id)
+    if variable_name is not None:
+        rows = rows.filter(name=variable_name)
+    return rows.order_by("time", "id")
+
+
+def list_historic_incidents(
+    *, process_instance_id: str | None = None, open: bool | None = None  # noqa: A002
+) -> QuerySet[HistoricIncident]:
+    rows = HistoricIncident.objects.all()
+    if process_instance_id is not None:
+        rows = rows.filter(process_instance_id=process_instance_id)
+    if open is not None:
+        rows = rows.filter(state="open") if open else rows.exclude(state="open")
+    return rows.order_by("create_time", "id")
+
+
+def list_user_operations(
+    *,
+    process_instance_id: str | None = None,
+    task_id: str | None = None,
+    user_id: str | None = None,
+    operation_type: str | None = None,
+    entity_type: str | None = None,
+    after: datetime | None = None,
+    before: datetime | None = None,
+) -> QuerySet[UserOperationLog]:
+    rows = UserOperationLog.objects.all()
+    exact = {
+        "process_instance_id": process_instance_id,
+        "task_id": task_id,
+        "user_id": user_id,
+        "operation_type": operation_type,
+        "entity_type": entity_type,
+        "timestamp__gt": after,
+        "timestamp__lt": before,
+    }
+    rows = rows.filter(**{k: v for k, v in exact.items() if v is not None})
+    return rows.order_by("timestamp", "id")
