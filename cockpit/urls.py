@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cockpit.views import dashboard, deployments, processes
+from cockpit.views import dashboard, deployments, incidents, instances, processes
 
 app_name = "cockpit"
 urlpatterns = [
@@ -13,6 +13,46 @@ urlpatterns = [
         processes.process_definition_xml,
         name="definition-xml",
     ),
+    path(
+        "processes/<str:definition_id>/counts/",
+        processes.activity_counts_json,
+        name="definition-counts",
+    ),
+    path(
+        "processes/<str:definition_id>/suspension/",
+        processes.definition_suspension,
+        name="definition-suspension",
+    ),
+    path("instances/<str:instance_id>/", instances.instance_detail, name="instance"),
+    path(
+        "instances/<str:instance_id>/variables/",
+        instances.variable_set,
+        name="variable-set",
+    ),
+    path(
+        "instances/<str:instance_id>/variables/delete/",
+        instances.variable_delete,
+        name="variable-delete",
+    ),
+    path(
+        "instances/<str:instance_id>/incidents/<str:incident_id>/retry/",
+        instances.incident_retry,
+        name="incident-retry",
+    ),
+    path(
+        "instances/<str:instance_id>/tasks/<str:task_id>/assignee/",
+        instances.task_assignee,
+        name="task-assignee",
+    ),
+    path("instances/<str:instance_id>/cancel/", instances.instance_cancel, name="instance-cancel"),
+    path(
+        "instances/<str:instance_id>/suspension/",
+        instances.instance_suspension,
+        name="instance-suspension",
+    ),
+    path("incidents/", incidents.incident_list, name="incidents"),
+    path("batches/<uuid:batch_id>/", incidents.batch_detail, name="batch"),
+    path("batches/<uuid:batch_id>/resume/", incidents.batch_resume, name="batch-resume"),
     path("deployments/", deployments.deployment_list, name="deployments"),
     path(
         "deployments/<str:deployment_id>/delete/",

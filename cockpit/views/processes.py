@@ -1,35 +1,51 @@
-"""The processes list and a process definition's page with its diagram."""
+"""The processes list and a process definition's page: diagram, instances, suspension."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
+from cockpit.filters import InstanceFilterForm
+from cockpit.permissions import (
+    may_definition,
+    readable_definitions,
+    require_definition,
+)
 from cockpit.queries import (
     activity_counts,
     process_statistics,
     running_instances_of,
     versions_of,
 )
-from cockpit.views.errors import not_found
-from engine.errors import NotFoundError
+from cockpit.views.errors import cockpit_page
+from engine.errors import EngineError, NotFoundError
 from engine.queries import get_process_definition, get_process_definition_xml
+from engine.services.suspension import activate_process_definition, suspend_process_definition
+from identity.resources import Permission
 
 # Search terms longer than this cannot name a key or a name column value anyway.
 MAX_SEARCH = 255
+INSTANCES_PER_PAGE = 25
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not htmx.history_restore_request
 
 
 @require_GET
-@login_required
+@cockpit_page
 def process_list(request: HttpRequest) -> HttpResponse:
     search = request.GET.get("q", "").strip()[:MAX_SEARCH]
-    context = {"processes": list(process_statistics(search)), "q": search}
+    rows = process_statistics(search).filter(readable_definitions(request.user, "key"))
+    context = {"processes": list(rows), "q": search}
     # The live filter swaps only the table; a history restore needs the whole page again.
-    htmx = getattr(request, "htmx", None)
-    if htmx and not htmx.history_restore_request:
+    if _is_htmx(request):
         response = render(request, "cockpit/partials/process_table.html", context)
     else:
         response = render(request, "cockpit/processes.html", context)
@@ -39,19 +55,84 @@ def process_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@login_required
+@cockpit_page
 def process_definition(request: HttpRequest, definition_id: str) -> HttpResponse:
-    try:
-        definition = get_process_definition(definition_id)
-    except NotFoundError as error:
-        return not_found(request, str(error))
+    definition = get_process_definition(definition_id)
+    require_definition(request.user, Permission.READ, definition.key)
+    can_read_instances = may_definition(request.user, Permission.READ_INSTANCE, definition.key)
+    form = InstanceFilterForm(request.GET or None)
+    page = None
+    if can_read_instances:
+        rows = form.instances(definition.id)  # unbound: every running instance
+        page = Paginator(rows, INSTANCES_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     context = {
         "definition": definition,
         "versions": list(versions_of(definition)),
-        "activity_counts": activity_counts(definition.id),
-        "running": running_instances_of([definition.id]),
+        "activity_counts": activity_counts(definition.id) if can_read_instances else {},
+        "running": running_instances_of([definition.id]) if can_read_instances else 0,
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "can_read_instances": can_read_instances,
+        "can_suspend": may_definition(request.user, Permission.SUSPEND, definition.key)
+        or may_definition(request.user, Permission.UPDATE, definition.key),
     }
-    return render(request, "cockpit/process_definition.html", context)
+    if _is_htmx(request):
+        response = render(request, "cockpit/partials/instance_list.html", context)
+    else:
+        response = render(request, "cockpit/process_definition.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@require_GET
+@cockpit_page
+def activity_counts_json(request: HttpRequest, definition_id: str) -> JsonResponse:
+    """The diagram's badge counts, re-read by the page on live events."""
+    definition = get_process_definition(definition_id)
+    require_definition(request.user, Permission.READ_INSTANCE, definition.key)
+    return JsonResponse(
+        {
+            "counts": activity_counts(definition.id),
+            "running": running_instances_of([definition.id]),
+        }
+    )
+
+
+@require_POST
+@cockpit_page
+def definition_suspension(request: HttpRequest, definition_id: str) -> HttpResponse:
+    definition = get_process_definition(definition_id)
+    suspend = request.POST.get("action") == "suspend"
+    with_instances = request.POST.get("include_instances") == "yes"
+    # Camunda: SUSPEND or UPDATE on the definition; with instances also SUSPEND_INSTANCE or
+    # UPDATE_INSTANCE.
+    _require_one(request, definition.key, Permission.SUSPEND, Permission.UPDATE)
+    if with_instances:
+        _require_one(
+            request, definition.key, Permission.SUSPEND_INSTANCE, Permission.UPDATE_INSTANCE
+        )
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, "Nothing changed: confirm the change first.")
+        return redirect("cockpit:definition", definition.id)
+    change = suspend_process_definition if suspend else activate_process_definition
+    try:
+        change(definition.id, include_process_instances=with_instances,
+               user_id=request.user.get_username())
+    except EngineError as error:
+        messages.error(request, f"Nothing changed: {error}")
+    else:
+        what = "suspended" if suspend else "activated"
+        extra = " with its instances" if with_instances else ""
+        messages.success(request, f"Version {definition.version} {what}{extra}.")
+    return redirect("cockpit:definition", definition.id)
+
+
+def _require_one(request: HttpRequest, key: str, *permissions: str) -> None:
+    if not any(may_definition(request.user, p, key) for p in permissions):
+        require_definition(request.user, permissions[0], key)
 
 
 @require_GET
@@ -59,9 +140,16 @@ def process_definition(request: HttpRequest, definition_id: str) -> HttpResponse
 def process_definition_xml(request: HttpRequest, definition_id: str) -> HttpResponse:
     """The deployed BPMN XML, byte for byte, for the page's bpmn-js viewer."""
     try:
+        definition = get_process_definition(definition_id)
         xml = get_process_definition_xml(definition_id)
     except NotFoundError as error:
         return HttpResponse(str(error), status=404, content_type="text/plain; charset=utf-8")
+    if not may_definition(request.user, Permission.READ, definition.key):
+        return HttpResponse(
+            f"You may not read process definition {definition.key}.",
+            status=403,
+            content_type="text/plain; charset=utf-8",
+        )
     response = HttpResponse(xml, content_type="application/xml")
     # A definition's XML never changes (a change is a new version), but it can be deleted.
     response["Cache-Control"] = "private, max-age=300"

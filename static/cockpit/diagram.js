@@ -14,6 +14,10 @@
   const viewer = new window.BpmnJS({ container: container });
   let ready = false;
   let pending = null;
+  let pendingMarks = null;
+  let marked = [];
+  // Marker classes per kind of `markActivities` state (styled in cockpit.css).
+  const MARKERS = { taken: "legato-taken", active: "legato-active", incidents: "legato-incident" };
 
   function say(text, isError) {
     status.textContent = text;
@@ -53,6 +57,43 @@
     });
   }
 
+  /**
+   * Mark activities of one instance: `{active: [ids], taken: [ids], incidents: [ids]}`.
+   * Earlier marks are removed first, so it can be called again with fresh state.
+   */
+  function markActivities(state) {
+    if (!ready) { pendingMarks = state; return; }
+    const canvas = viewer.get("canvas");
+    const registry = viewer.get("elementRegistry");
+    marked.forEach(function (mark) { canvas.removeMarker(mark[0], mark[1]); });
+    marked = [];
+    Object.keys(MARKERS).forEach(function (kind) {
+      ((state || {})[kind] || []).forEach(function (activityId) {
+        if (!registry.get(activityId)) { return; }
+        canvas.addMarker(activityId, MARKERS[kind]);
+        marked.push([activityId, MARKERS[kind]]);
+      });
+    });
+  }
+
+  /** Bring one activity into view and flash it; false when the diagram does not have it. */
+  function focusActivity(activityId) {
+    if (!ready) { return false; }
+    const element = viewer.get("elementRegistry").get(activityId);
+    if (!element) { return false; }
+    const canvas = viewer.get("canvas");
+    if (typeof canvas.scrollToElement === "function") { canvas.scrollToElement(element); }
+    canvas.addMarker(activityId, "legato-focus");
+    setTimeout(function () { canvas.removeMarker(activityId, "legato-focus"); }, 2500);
+    container.scrollIntoView({ behavior: "smooth", block: "center" });
+    return true;
+  }
+
+  function initialMarks() {
+    const script = document.getElementById("diagram-state");
+    return script ? JSON.parse(script.textContent) : null;
+  }
+
   function initialCounts() {
     const script = document.getElementById("activity-counts");
     return script ? JSON.parse(script.textContent) : {};
@@ -85,6 +126,10 @@
       say("");
       showActivityCounts(pending || initialCounts());
       pending = null;
+      const marks = pendingMarks || initialMarks();
+      if (marks) { markActivities(marks); }
+      pendingMarks = null;
+      container.dispatchEvent(new CustomEvent("legato:diagram-ready", { bubbles: true }));
     })
     .catch(function (error) {
       const message = error && error.message ? error.message : String(error);
@@ -97,5 +142,11 @@
       say("The diagram could not be shown: " + message, true);
     });
 
-  window.LegatoDiagram = { viewer: viewer, showActivityCounts: showActivityCounts };
+  window.LegatoDiagram = {
+    viewer: viewer,
+    showActivityCounts: showActivityCounts,
+    markActivities: markActivities,
+    focusActivity: focusActivity,
+    isReady: function () { return ready; },
+  };
 })();

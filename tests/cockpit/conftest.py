@@ -42,3 +42,37 @@ def add_incident(definition: ProcessDefinition, activity_id: str = "Task_1") -> 
         activity_id=activity_id,
         process_definition_id=definition.id,
     )
+
+
+def deploy_xml(key: str, xml: bytes) -> ProcessDefinition:
+    (definition,) = deploy([ResourceInput(f"{key}.bpmn", xml)], name=key).process_definitions
+    return definition
+
+
+def fail_job_of(instance_id: str) -> Incident:
+    """Run the instance's job as the executor would; with R1 the failure raises an incident."""
+    from engine.jobs.executor import run_job
+    from engine.models import Job
+
+    job = Job.objects.get(process_instance_id=instance_id)
+    Job.objects.filter(pk=job.pk).update(lock_owner="test")
+    run_job(job.id, "test")
+    return Incident.objects.get(process_instance_id=instance_id)
+
+
+@pytest.fixture
+def operator(db: None) -> User:
+    """A user outside the admin group: it may do only what authorizations grant."""
+    return User.objects.create_user("operator", password="operator-pass-1")
+
+
+def grant(user: User, resource: int, resource_id: str, *permissions: str) -> None:
+    from identity.models import Authorization, AuthorizationType
+
+    Authorization.objects.create(
+        type=AuthorizationType.GRANT,
+        user_id=user.username,
+        resource_type=resource,
+        resource_id=resource_id,
+        permissions=list(permissions),
+    )

@@ -1,0 +1,89 @@
+"""Typed variable input: the cockpit's add/edit form turns text into a Camunda-typed value."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from django import forms
+
+from engine.runtime.values import INT_MAX, INT_MIN, TypedValue
+
+LONG_MIN, LONG_MAX = -(2**63), 2**63 - 1
+EDITABLE_TYPES = ("String", "Integer", "Long", "Double", "Boolean", "Date", "Json")
+
+
+def parse_typed(kind: str, text: str) -> TypedValue:
+    """`text` as a value of Camunda type `kind`; ValueError says why it is not one."""
+    if kind == "String":
+        return TypedValue("String", text)
+    stripped = text.strip()
+    if kind in ("Integer", "Long"):
+        try:
+            number = int(stripped)
+        except ValueError:
+            raise ValueError(f"'{text}' is not a whole number.") from None
+        low, high = (INT_MIN, INT_MAX) if kind == "Integer" else (LONG_MIN, LONG_MAX)
+        if not low <= number <= high:
+            raise ValueError(f"{number} does not fit in a{'n' if kind == 'Integer' else ''} "
+                             f"{kind} ({low} to {high}).")
+        return TypedValue(kind, number)
+    if kind == "Double":
+        try:
+            return TypedValue("Double", float(stripped))
+        except ValueError:
+            raise ValueError(f"'{text}' is not a number (use a dot: 3.14).") from None
+    if kind == "Boolean":
+        if stripped.lower() not in ("true", "false"):
+            raise ValueError("A Boolean is true or false.")
+        return TypedValue("Boolean", stripped.lower() == "true")
+    if kind == "Date":
+        try:
+            moment = datetime.fromisoformat(stripped)
+        except ValueError:
+            raise ValueError(
+                f"'{text}' is not a date; write it as 2024-05-31T14:30:00 (ISO 8601)."
+            ) from None
+        return TypedValue("Date", moment if moment.tzinfo else moment.replace(tzinfo=UTC))
+    if kind == "Json":
+        try:
+            return TypedValue("Json", json.loads(stripped))
+        except json.JSONDecodeError as error:
+            raise ValueError(f"Not valid JSON: {error.msg} at line {error.lineno}, "
+                             f"column {error.colno}.") from None
+    raise ValueError(f"Variables of type {kind} cannot be edited here.")
+
+
+def as_text(kind: str, value: Any) -> str:
+    """A stored value as the form shows it for editing."""
+    if value is None:
+        return ""
+    if kind == "Json" or kind == "Object":
+        return json.dumps(value, ensure_ascii=False, indent=2)
+    if kind == "Boolean":
+        return "true" if value else "false"
+    return str(value)
+
+
+class VariableForm(forms.Form):
+    name = forms.CharField(max_length=255, label="Name")
+    type = forms.ChoiceField(choices=[(t, t) for t in EDITABLE_TYPES], label="Type")
+    value = forms.CharField(
+        required=False, label="Value", widget=forms.Textarea(attrs={"rows": 3})
+    )
+    scope = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if "type" in data and "value" in data:
+            try:
+                data["typed"] = parse_typed(data["type"], data["value"])
+            except ValueError as error:
+                self.add_error("value", str(error))
+        return data
+
+
+class DeleteVariableForm(forms.Form):
+    name = forms.CharField(max_length=255)
+    scope = forms.CharField(required=False)

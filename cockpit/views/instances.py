@@ -1,0 +1,184 @@
+"""The process instance page and its actions. Every action goes through an engine service,
+is authorized here first, and answers with a redirect and a message in words (post/redirect/get).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from cockpit.instance_view import InstanceView, load_instance
+from cockpit.permissions import may, require_history, require_instance
+from cockpit.retry import retry_incident
+from cockpit.variables import EDITABLE_TYPES, DeleteVariableForm, VariableForm
+from cockpit.views.errors import cockpit_page
+from engine.errors import AuthorizationError, EngineError, NotFoundError
+from engine.models import ProcessInstance, Task
+from engine.services.runtime import delete_process_instance, set_assignee, set_variables
+from engine.services.suspension import activate_process_instance, suspend_process_instance
+from identity.authorization import require_task
+from identity.resources import Permission
+
+
+def _load_readable(request: HttpRequest, instance_id: str) -> InstanceView:
+    view = load_instance(instance_id)
+    if view.running:
+        require_instance(request.user, "read", instance_id, view.key)
+    else:
+        require_history(request.user, instance_id, view.key)
+    return view
+
+
+@require_GET
+@cockpit_page
+def instance_detail(request: HttpRequest, instance_id: str) -> HttpResponse:
+    view = _load_readable(request, instance_id)
+    user = request.user
+    context = {
+        "view": view,
+        "can": {
+            action: view.running and may(user, action, instance_id, view.key)
+            for action in ("update_variables", "delete", "suspend", "retry")
+        },
+        "variable_types": EDITABLE_TYPES,
+        "add_form": VariableForm(initial={"type": "String", "scope": instance_id}),
+    }
+    # Live updates re-read only the sections; the diagram stays as it is.
+    template = "cockpit/partials/instance_sections.html" if request.GET.get("part") == "sections" \
+        else "cockpit/process_instance.html"
+    return render(request, template, context)
+
+
+def _back(instance_id: str, anchor: str = "") -> HttpResponseRedirect:
+    url = reverse("cockpit:instance", args=[instance_id])
+    return redirect(f"{url}#{anchor}" if anchor else url)
+
+
+def _running(instance_id: str) -> ProcessInstance:
+    instance = ProcessInstance.objects.filter(pk=instance_id).only(
+        "id", "process_definition_id"
+    ).first()
+    if instance is None:
+        raise NotFoundError(f"Process instance {instance_id} is not running any more.")
+    return instance
+
+
+def _key(instance: ProcessInstance) -> str:
+    return instance.process_definition_id.split(":", 1)[0]
+
+
+@require_POST
+@cockpit_page
+def variable_set(request: HttpRequest, instance_id: str) -> HttpResponse:
+    instance = _running(instance_id)
+    require_instance(request.user, "update_variables", instance_id, _key(instance))
+    form = VariableForm(request.POST)
+    if not form.is_valid():
+        problems = "; ".join(f"{field}: {' '.join(errors)}" if field != "__all__" else
+                             " ".join(errors) for field, errors in form.errors.items())
+        messages.error(request, f"The variable was not saved. {problems}")
+        return _back(instance_id, "variables")
+    name, scope = form.cleaned_data["name"].strip(), form.cleaned_data["scope"] or instance_id
+    try:
+        set_variables(scope, {name: form.cleaned_data["typed"]}, local=scope != instance_id,
+                      user_id=request.user.get_username())
+    except EngineError as error:
+        messages.error(request, f"The variable {name} was not saved: {error}")
+    else:
+        messages.success(request, f"Variable {name} saved ({form.cleaned_data['type']}).")
+    return _back(instance_id, "variables")
+
+
+@require_POST
+@cockpit_page
+def variable_delete(request: HttpRequest, instance_id: str) -> HttpResponse:
+    instance = _running(instance_id)
+    require_instance(request.user, "update_variables", instance_id, _key(instance))
+    form = DeleteVariableForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Name the variable to delete.")
+        return _back(instance_id, "variables")
+    name, scope = form.cleaned_data["name"], form.cleaned_data["scope"] or instance_id
+    try:
+        set_variables(scope, {}, removed=[name], local=scope != instance_id,
+                      user_id=request.user.get_username())
+    except EngineError as error:
+        messages.error(request, f"The variable {name} was not deleted: {error}")
+    else:
+        messages.success(request, f"Variable {name} deleted.")
+    return _back(instance_id, "variables")
+
+
+@require_POST
+@cockpit_page
+def incident_retry(request: HttpRequest, instance_id: str, incident_id: str) -> HttpResponse:
+    try:
+        retry_incident(incident_id, request.user)
+    except AuthorizationError:
+        raise
+    except NotFoundError as error:
+        messages.info(request, str(error))
+    except EngineError as error:
+        messages.error(request, f"The retry failed: {error}")
+    else:
+        messages.success(request, "Retries set to 1: the job runs again now.")
+    return _back(instance_id, "incidents")
+
+
+@require_POST
+@cockpit_page
+def task_assignee(request: HttpRequest, instance_id: str, task_id: str) -> HttpResponse:
+    from identity.authorization import TaskInvolvement
+
+    task = Task.objects.filter(pk=task_id, process_instance_id=instance_id).first()
+    if task is None:
+        raise NotFoundError(f"Task {task_id} is not open any more.")
+    involvement = TaskInvolvement(assignee=task.assignee, owner=task.owner)
+    key = task.process_definition_id.split(":", 1)[0]
+    require_task(request.user, Permission.TASK_ASSIGN, task_id, involvement, key)
+    assignee = request.POST.get("assignee", "").strip()[:150] or None
+    try:
+        set_assignee(task_id, assignee, user_id=request.user.get_username())
+    except EngineError as error:
+        messages.error(request, f"The assignee was not changed: {error}")
+    else:
+        name = task.name or task.task_definition_key
+        messages.success(request, f"Task {name} assigned to {assignee or 'nobody'}.")
+    return _back(instance_id, "tasks")
+
+
+@require_POST
+@cockpit_page
+def instance_cancel(request: HttpRequest, instance_id: str) -> HttpResponse:
+    instance = _running(instance_id)
+    require_instance(request.user, "delete", instance_id, _key(instance))
+    reason = request.POST.get("reason", "").strip()[:4000]
+    if not reason or request.POST.get("confirm") != "yes":
+        messages.error(request, "Nothing was canceled: give a reason and confirm.")
+        return _back(instance_id, "cancel")
+    try:
+        delete_process_instance(instance_id, reason, user_id=request.user.get_username())
+    except EngineError as error:
+        messages.error(request, f"The instance was not canceled: {error}")
+    else:
+        messages.success(request, f"Instance canceled: {reason}")
+    return _back(instance_id)
+
+
+@require_POST
+@cockpit_page
+def instance_suspension(request: HttpRequest, instance_id: str) -> HttpResponse:
+    instance = _running(instance_id)
+    require_instance(request.user, "suspend", instance_id, _key(instance))
+    suspend = request.POST.get("action") == "suspend"
+    change = suspend_process_instance if suspend else activate_process_instance
+    try:
+        change(instance_id, user_id=request.user.get_username())
+    except EngineError as error:
+        messages.error(request, f"Nothing changed: {error}")
+    else:
+        messages.success(request, "Instance suspended." if suspend else "Instance resumed.")
+    return _back(instance_id)

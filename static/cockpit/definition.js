@@ -1,0 +1,30 @@
+// The definition page live: re-read the badge counts when an instance or incident changes.
+// Events of other definitions are cheap to ignore, but `instance.ended` and task events carry
+// no definition id, so those re-read too (one small JSON request, at most every 150 ms).
+(function () {
+  "use strict";
+  const container = document.getElementById("diagram");
+  const running = document.querySelector("[data-testid='running-count']");
+  if (!container || !container.dataset.countsUrl || !window.LegatoLive) { return; }
+  const definitionId = container.dataset.definitionId;
+  const KINDS = /^(instance|incident|task|activity|job)\./;
+
+  function concerns(event) {
+    if (!KINDS.test(event.type || "")) { return false; }
+    return !event.processDefinitionId || event.processDefinitionId === definitionId;
+  }
+
+  function refresh() {
+    return fetch(container.dataset.countsUrl, { credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) { throw new Error(String(response.status)); }
+        return response.json();
+      })
+      .then(function (data) {
+        if (window.LegatoDiagram) { window.LegatoDiagram.showActivityCounts(data.counts); }
+        if (running) { running.textContent = data.running + " running"; }
+      });
+  }
+
+  window.LegatoLive.onLive(concerns, refresh);
+})();

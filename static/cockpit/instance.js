@@ -1,0 +1,53 @@
+// The instance page: re-read its sections when an event names this instance, redraw the
+// diagram's marks from them, and let "jump to activity" buttons focus the diagram.
+(function () {
+  "use strict";
+  const live = document.getElementById("instance-live");
+  const sections = document.getElementById("instance-sections");
+  if (!live || !sections) { return; }
+  const instanceId = live.dataset.instanceId;
+
+  function marks() {
+    const script = document.getElementById("diagram-state");
+    return script ? JSON.parse(script.textContent) : null;
+  }
+
+  function refresh() {
+    // Keep open <details> (an edit form being filled) open: skip while the user is typing.
+    if (sections.contains(document.activeElement) &&
+        /^(INPUT|TEXTAREA|SELECT)$/.test(document.activeElement.tagName)) {
+      return Promise.resolve();
+    }
+    return fetch(live.dataset.sectionsUrl, { credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) { throw new Error(String(response.status)); }
+        return response.text();
+      })
+      .then(function (html) {
+        sections.innerHTML = html;
+        if (window.LegatoDiagram && marks()) { window.LegatoDiagram.markActivities(marks()); }
+      });
+  }
+
+  document.addEventListener("legato:live", function (e) {
+    const event = (e.detail || {}).event || {};
+    // The header (state, actions) changes too when the instance ends: read the whole page.
+    if (event.type === "instance.ended" && event.processInstanceId === instanceId) {
+      setTimeout(function () { location.reload(); }, 200);
+    }
+  });
+
+  if (window.LegatoLive) {
+    window.LegatoLive.onLive(function (event) {
+      return event.processInstanceId === instanceId || event.type === "task.completed";
+    }, refresh);
+  }
+
+  sections.addEventListener("click", function (e) {
+    const button = e.target.closest("[data-focus-activity]");
+    if (!button || !window.LegatoDiagram) { return; }
+    if (!window.LegatoDiagram.focusActivity(button.dataset.focusActivity)) {
+      button.title = "This activity is not drawn in the diagram.";
+    }
+  });
+})();

@@ -1,0 +1,189 @@
+"""The process instance page: running and finished, variables, incidents, tasks, actions."""
+
+import pytest
+from django.urls import reverse
+
+from engine.models import HistoricProcessInstance, ProcessInstance, Task, UserOperationLog
+from engine.services.runtime import start_process_instance
+from tests.cockpit.conftest import deploy_key, deploy_xml, fail_job_of, grant
+from tests.cockpit.samples import failing_process
+
+pytestmark = pytest.mark.django_db
+
+
+def started(key="invoice", **variables):
+    deploy_key(key)
+    return start_process_instance(key, variables=variables or None, business_key="B-1")
+
+
+def page(client, instance_id, **params):
+    return client.get(reverse("cockpit:instance", args=[instance_id]), params)
+
+
+def test_a_running_instance_shows_its_tree_variables_tasks_and_timeline(user_client):
+    instance = started(amount=21, customer="ACME")
+    response = page(user_client, instance.id)
+    assert response.status_code == 200
+    view = response.context["view"]
+    assert view.running and view.business_key == "B-1"
+    assert {v.name: v.type for v in view.variables} == {"amount": "Integer", "customer": "String"}
+    assert [t.task_definition_key for t in view.tasks] == ["Task_1"]
+    assert view.diagram_state()["active"] == ["Task_1"]
+    assert "Entered Do it" in [e.title for e in view.timeline]
+    assert view.tree.children[0].activity_id == "Task_1"
+
+
+def test_a_finished_instance_is_inspectable_from_history_at_the_same_url(user_client):
+    instance = started(amount=5)
+    task = Task.objects.get(process_instance_id=instance.id)
+    from engine.services.runtime import complete_task
+
+    complete_task(task.id, {"approved": True}, user_id="demo")
+    assert not ProcessInstance.objects.filter(pk=instance.id).exists()
+    response = page(user_client, instance.id)
+    assert response.status_code == 200
+    view = response.context["view"]
+    assert not view.running and view.state == "COMPLETED"
+    assert {v.name for v in view.variables} == {"amount", "approved"}
+    assert "Task_1" in view.diagram_state()["taken"]
+    assert view.tasks[0].end_time is not None
+    assert b"Retry" not in response.content and b"Cancel instance" not in response.content
+
+
+def test_an_unknown_instance_is_a_404_in_words(user_client):
+    response = page(user_client, "no-such-instance")
+    assert response.status_code == 404
+    assert "does not exist" in response.content.decode()
+
+
+def test_variables_are_added_typed_and_bad_values_refused_in_words(user_client):
+    instance = started()
+    url = reverse("cockpit:variable-set", args=[instance.id])
+    user_client.post(url, {"name": "limit", "type": "Long", "value": "5000000000"})
+    user_client.post(url, {"name": "when", "type": "Date", "value": "2024-05-31T14:30:00"})
+    user_client.post(url, {"name": "data", "type": "Json", "value": '{"a": [1, 2]}'})
+    response = user_client.post(url, {"name": "n", "type": "Integer", "value": "12x"}, follow=True)
+    assert "is not a whole number" in response.content.decode()
+    response = user_client.post(url, {"name": "j", "type": "Json", "value": "{oops"}, follow=True)
+    assert "Not valid JSON" in response.content.decode()
+    variables = {v.name: v for v in page(user_client, instance.id).context["view"].variables}
+    assert variables["limit"].type == "Long" and variables["limit"].value == 5000000000
+    assert variables["when"].type == "Date"
+    assert variables["data"].value == {"a": [1, 2]}
+    assert "n" not in variables and "j" not in variables
+
+
+def test_editing_and_deleting_a_variable_is_logged_with_the_user(user_client):
+    instance = started(amount=1)
+    user_client.post(
+        reverse("cockpit:variable-set", args=[instance.id]),
+        {"name": "amount", "type": "Integer", "value": "2", "scope": instance.id},
+    )
+    user_client.post(
+        reverse("cockpit:variable-delete", args=[instance.id]),
+        {"name": "amount", "scope": instance.id},
+    )
+    assert page(user_client, instance.id).context["view"].variables == []
+    operations = UserOperationLog.objects.filter(process_instance_id=instance.id, user_id="demo")
+    assert {"SetVariable", "RemoveVariable"} <= set(operations.values_list("operation_type", flat=True))
+    titles = [e.title for e in page(user_client, instance.id).context["view"].timeline]
+    assert "Variable amount set" in titles
+
+
+def test_the_incident_shows_message_and_stack_trace_and_the_failing_activity(user_client):
+    deploy_xml("payment", failing_process())
+    instance = start_process_instance("payment")
+    fail_job_of(instance.id)
+    response = page(user_client, instance.id)
+    view = response.context["view"]
+    (incident,) = view.incidents
+    assert "amount" in incident.message and "Traceback" in incident.stacktrace
+    assert view.diagram_state()["incidents"] == ["calc"]
+    assert view.waiting_tokens == ["calc"]
+    body = response.content.decode()
+    assert 'data-focus-activity="calc"' in body
+    assert reverse("cockpit:incident-retry", args=[instance.id, incident.id]) in body
+
+
+def test_cancel_needs_a_reason_and_confirmation_and_is_kept_in_history(user_client):
+    instance = started()
+    url = reverse("cockpit:instance-cancel", args=[instance.id])
+    response = user_client.post(url, {"reason": "duplicate order"}, follow=True)
+    assert "give a reason and confirm" in response.content.decode()
+    assert ProcessInstance.objects.filter(pk=instance.id).exists()
+    user_client.post(url, {"reason": "duplicate order", "confirm": "yes"})
+    history = HistoricProcessInstance.objects.get(pk=instance.id)
+    assert history.end_time is not None and "duplicate order" in (history.delete_reason or "")
+    assert page(user_client, instance.id).status_code == 200
+
+
+def test_suspend_and_resume(user_client):
+    instance = started()
+    url = reverse("cockpit:instance-suspension", args=[instance.id])
+    user_client.post(url, {"action": "suspend"})
+    assert ProcessInstance.objects.get(pk=instance.id).suspended
+    assert page(user_client, instance.id).context["view"].state == "SUSPENDED"
+    user_client.post(url, {"action": "activate"})
+    assert not ProcessInstance.objects.get(pk=instance.id).suspended
+
+
+def test_the_assignee_of_a_user_task_is_changed(user_client):
+    instance = started()
+    task = Task.objects.get(process_instance_id=instance.id)
+    url = reverse("cockpit:task-assignee", args=[instance.id, task.id])
+    response = user_client.post(url, {"assignee": "mary"}, follow=True)
+    assert "assigned to mary" in response.content.decode()
+    assert Task.objects.get(pk=task.id).assignee == "mary"
+
+
+def test_a_user_without_permissions_reads_nothing_and_changes_nothing(client, operator):
+    instance = started(amount=1)
+    client.force_login(operator)
+    assert page(client, instance.id).status_code == 403
+    response = client.post(
+        reverse("cockpit:variable-set", args=[instance.id]),
+        {"name": "amount", "type": "Integer", "value": "9"},
+    )
+    assert response.status_code == 403
+    assert client.post(
+        reverse("cockpit:instance-cancel", args=[instance.id]),
+        {"reason": "x", "confirm": "yes"},
+    ).status_code == 403
+    assert ProcessInstance.objects.filter(pk=instance.id).exists()
+
+
+def test_read_only_users_see_the_page_without_action_buttons(client, operator):
+    from identity.resources import Permission, Resource
+
+    instance = started()
+    grant(operator, Resource.PROCESS_DEFINITION, "invoice", Permission.READ_INSTANCE)
+    client.force_login(operator)
+    response = page(client, instance.id)
+    assert response.status_code == 200
+    assert "Cancel this instance" not in response.content.decode()
+    assert "You may look at this instance" in response.content.decode()
+
+
+def test_the_sections_part_is_what_live_updates_swap_in(user_client):
+    instance = started()
+    response = page(user_client, instance.id, part="sections")
+    body = response.content.decode()
+    assert 'id="diagram-state"' in body and "<html" not in body
+
+
+def test_called_and_calling_instances_are_linked(user_client):
+    from tests.factories import bpmn_document
+
+    deploy_key("child")
+    parent_xml = bpmn_document("""<bpmn:process id="parent" isExecutable="true">
+  <bpmn:startEvent id="s" /><bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="call" />
+  <bpmn:callActivity id="call" calledElement="child" />
+  <bpmn:sequenceFlow id="f2" sourceRef="call" targetRef="e" /><bpmn:endEvent id="e" />
+</bpmn:process>""")
+    deploy_xml("parent", parent_xml)
+    parent = start_process_instance("parent")
+    child = ProcessInstance.objects.get(super_process_instance_id=parent.id)
+    parent_page = page(user_client, parent.id).content.decode()
+    assert reverse("cockpit:instance", args=[child.id]) in parent_page
+    child_page = page(user_client, child.id).content.decode()
+    assert reverse("cockpit:instance", args=[parent.id]) in child_page
