@@ -9,8 +9,7 @@ from django.contrib.auth.models import Group, User
 from django.test import Client
 
 from engine.models import ProcessDefinition, Task
-from engine.services import ResourceInput, deploy
-from engine.services import runtime
+from engine.services import ResourceInput, deploy, runtime
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "bpmn"
 

@@ -9,7 +9,7 @@ from engine.models import Task
 from engine.services import runtime
 from identity.demo import ensure_demo_user
 from tasklist.lists import ListParams, list_entries, page_of
-from tests.tasklist.conftest import login, make_user, start_kyc
+from tests.tasklist.conftest import login, start_kyc
 
 pytestmark = pytest.mark.django_db
 
