@@ -1,0 +1,149 @@
+"""A business user's day in the tasklist, in Chromium: two compliance officers see a KYC review
+arrive live, one claims it (it leaves the other's list live), completes the generated form
+after an error, then a Camunda Form task; processes are started from the tasklist."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import ARTIFACTS
+from tests.browser.test_login import log_in
+from tests.tasklist.conftest import deploy_demo, make_user
+
+pytestmark = pytest.mark.django_db(transaction=True)
+NARROW = {"width": 375, "height": 800}
+LIVE = 3_000  # ms: the issue asks for "within a second"; allow for a slow shared machine
+
+
+def shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def open_group_list(browser, base_url: str, username: str):
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    log_in(page, base_url, username, "pw")
+    page.goto(base_url + "/tasklist/?list=group")
+    expect(page.locator("#live-status")).to_have_text("live")
+    return context, page
+
+
+def group_count(page):
+    return page.get_by_test_id("count-group")
+
+
+def test_a_kyc_review_arrives_live_is_claimed_and_completed_and_forms_are_validated(
+    browser, page, live_server_url, demo_user, screenshot
+):
+    definitions = deploy_demo()
+    make_user("alice", "compliance")
+    make_user("bob", "compliance")
+    alice_context, alice = open_group_list(browser, live_server_url, "alice")
+    bob_context, bob = open_group_list(browser, live_server_url, "bob")
+    try:
+        expect(alice.get_by_text("Nothing to pick up.")).to_be_visible()
+        expect(group_count(bob)).to_have_text("0")
+
+        # The demo admin starts a KYC instance with the generated start form (by HTTP).
+        log_in(page, live_server_url, "demo", "demo")
+        page.goto(live_server_url + "/tasklist/start/")
+        page.get_by_role("link", name="KYC review").click()
+        page.get_by_label("Business key").fill("KYC-1")
+        page.get_by_role("button", name="Start").click()
+        expect(page.locator("#error-customerName")).to_have_text("This field is required.")
+        screenshot("tasklist-start-form-error-1280")
+        page.get_by_label("Customer name").fill("Ada Lovelace")
+        page.get_by_role("button", name="Start").click()
+        expect(page.get_by_text("“KYC review” started with business key KYC-1.")).to_be_visible()
+
+        # It appears on both screens without a reload.
+        for officer in (alice, bob):
+            card = officer.locator(".task-card", has_text="Review customer")
+            expect(card).to_be_visible(timeout=LIVE)
+            expect(card).to_contain_text("KYC-1")
+            expect(group_count(officer)).to_have_text("1", timeout=LIVE)
+        shot(bob, "tasklist-group-list-bob-1280")
+
+        # Alice claims it: it leaves Bob's group list live.
+        alice.get_by_role("link", name="Review customer").click()
+        expect(alice.get_by_test_id("business-key")).to_have_text("KYC-1")
+        expect(alice.locator(".djs-element.current-task")).to_be_visible()
+        alice.get_by_role("button", name="Claim").click()
+        expect(alice.get_by_test_id("assignee")).to_contain_text("alice")
+        expect(bob.locator(".task-card", has_text="Review customer")).to_have_count(0, timeout=LIVE)
+        expect(bob.get_by_text("Nothing to pick up.")).to_be_visible()
+        expect(group_count(bob)).to_have_text("0", timeout=LIVE)
+
+        # A missing required field: the error is next to it, nothing is completed.
+        alice.get_by_label("Risk level").select_option("high")
+        alice.get_by_role("button", name="Complete").click()
+        expect(alice.locator("#error-riskScore")).to_have_text("This field is required.")
+        expect(alice.get_by_label("Risk level")).to_have_value("high")
+        shot(alice, "tasklist-task-form-error-1280")
+        alice.get_by_label(re.compile("^Risk score")).fill("15")
+        alice.get_by_label("Review date").fill("03/02/2025")
+        alice.get_by_role("button", name="Complete").click()
+        expect(alice.get_by_text("“Review customer” completed.")).to_be_visible()
+        # The process continues: its next task is offered to the group (live on Bob's screen).
+        expect(bob.locator(".task-card", has_text="Inform customer")).to_be_visible(timeout=LIVE)
+
+        # A Camunda Form: the credit limit process, started with its form-js start form.
+        page.goto(live_server_url + "/tasklist/start/")
+        page.get_by_role("link", name="Credit limit").click()
+        expect(page.locator("#form-js .fjs-form")).to_be_visible()
+        page.get_by_label("Customer").fill("ACME")
+        page.get_by_label("Requested limit").fill("5000")
+        page.get_by_role("button", name="Start").click()
+        expect(page.get_by_text("“Credit limit” started")).to_be_visible()
+
+        card = alice.locator(".task-card", has_text="Approve credit limit")
+        expect(card).to_be_visible(timeout=LIVE)
+        card.get_by_role("link").click()
+        alice.get_by_role("button", name="Claim").click()
+        expect(alice.locator("#form-js .fjs-form")).to_be_visible()
+        expect(alice.locator("#form-js")).to_contain_text("ACME")
+        alice.get_by_label("Approved limit").fill("4000")
+        alice.get_by_role("button", name="Complete").click()
+        expect(alice.locator("#form-status")).to_have_text("Correct the fields marked in the form.")
+        expect(alice.locator("#form-js .fjs-form-field-error").first).to_be_visible()
+        shot(alice, "tasklist-camunda-form-error-1280")
+        alice.get_by_label("Reason").fill("Good payment history")
+        alice.get_by_role("button", name="Complete").click()
+        expect(alice.get_by_text("“Approve credit limit” completed.")).to_be_visible()
+        expect(alice.locator(".task-card", has_text="Approve credit limit")).to_have_count(0)
+        shot(alice, "tasklist-after-complete-1280")
+
+        # Phones: the lists, a task and a start form at 375px.
+        bob.set_viewport_size(NARROW)
+        bob.reload()
+        expect(bob.locator(".task-card", has_text="Inform customer")).to_be_visible()
+        shot(bob, "tasklist-group-list-375")
+        bob.get_by_role("link", name="Inform customer").click()
+        expect(bob.get_by_role("button", name="Claim")).to_be_visible()
+        shot(bob, "tasklist-task-375")
+        page.set_viewport_size(NARROW)
+        page.goto(live_server_url + f"/tasklist/start/{definitions['kyc_review'].id}/")
+        screenshot("tasklist-start-form-375")
+    finally:
+        alice_context.close()
+        bob_context.close()
+
+
+def test_a_user_outside_the_group_sees_no_task_and_cannot_open_it(
+    browser, page, live_server_url, db
+):
+    deploy_demo()
+    make_user("mallory", "sales")
+    from tests.tasklist.conftest import start_kyc
+
+    task = start_kyc()
+    log_in(page, live_server_url, "mallory", "pw")
+    page.goto(live_server_url + "/tasklist/")
+    expect(page.get_by_text("Nothing to pick up.")).to_be_visible()
+    page.goto(live_server_url + f"/tasklist/tasks/{task.id}/")
+    expect(page.get_by_role("alert")).to_contain_text("may not see the task")
