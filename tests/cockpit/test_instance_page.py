@@ -25,7 +25,8 @@ def test_a_running_instance_shows_its_tree_variables_tasks_and_timeline(user_cli
     response = page(user_client, instance.id)
     assert response.status_code == 200
     view = response.context["view"]
-    assert view.running and view.business_key == "B-1"
+    assert view.running
+    assert view.business_key == "B-1"
     assert {v.name: v.type for v in view.variables} == {"amount": "Integer", "customer": "String"}
     assert [t.task_definition_key for t in view.tasks] == ["Task_1"]
     assert view.diagram_state()["active"] == ["Task_1"]
@@ -43,11 +44,13 @@ def test_a_finished_instance_is_inspectable_from_history_at_the_same_url(user_cl
     response = page(user_client, instance.id)
     assert response.status_code == 200
     view = response.context["view"]
-    assert not view.running and view.state == "COMPLETED"
+    assert not view.running
+    assert view.state == "COMPLETED"
     assert {v.name for v in view.variables} == {"amount", "approved"}
     assert "Task_1" in view.diagram_state()["taken"]
     assert view.tasks[0].end_time is not None
-    assert b"Retry" not in response.content and b"Cancel instance" not in response.content
+    assert b"Retry" not in response.content
+    assert b"Cancel instance" not in response.content
 
 
 def test_an_unknown_instance_is_a_404_in_words(user_client):
@@ -67,10 +70,12 @@ def test_variables_are_added_typed_and_bad_values_refused_in_words(user_client):
     response = user_client.post(url, {"name": "j", "type": "Json", "value": "{oops"}, follow=True)
     assert "Not valid JSON" in response.content.decode()
     variables = {v.name: v for v in page(user_client, instance.id).context["view"].variables}
-    assert variables["limit"].type == "Long" and variables["limit"].value == 5000000000
+    assert variables["limit"].type == "Long"
+    assert variables["limit"].value == 5000000000
     assert variables["when"].type == "Date"
     assert variables["data"].value == {"a": [1, 2]}
-    assert "n" not in variables and "j" not in variables
+    assert "n" not in variables
+    assert "j" not in variables
 
 
 def test_editing_and_deleting_a_variable_is_logged_with_the_user(user_client):
@@ -85,7 +90,8 @@ def test_editing_and_deleting_a_variable_is_logged_with_the_user(user_client):
     )
     assert page(user_client, instance.id).context["view"].variables == []
     operations = UserOperationLog.objects.filter(process_instance_id=instance.id, user_id="demo")
-    assert {"SetVariable", "RemoveVariable"} <= set(operations.values_list("operation_type", flat=True))
+    kinds = set(operations.values_list("operation_type", flat=True))
+    assert {"SetVariable", "RemoveVariable"} <= kinds
     titles = [e.title for e in page(user_client, instance.id).context["view"].timeline]
     assert "Variable amount set" in titles
 
@@ -97,7 +103,8 @@ def test_the_incident_shows_message_and_stack_trace_and_the_failing_activity(use
     response = page(user_client, instance.id)
     view = response.context["view"]
     (incident,) = view.incidents
-    assert "amount" in incident.message and "Traceback" in incident.stacktrace
+    assert "amount" in incident.message
+    assert "Traceback" in incident.stacktrace
     assert view.diagram_state()["incidents"] == ["calc"]
     assert view.waiting_tokens == ["calc"]
     body = response.content.decode()
@@ -113,7 +120,8 @@ def test_cancel_needs_a_reason_and_confirmation_and_is_kept_in_history(user_clie
     assert ProcessInstance.objects.filter(pk=instance.id).exists()
     user_client.post(url, {"reason": "duplicate order", "confirm": "yes"})
     history = HistoricProcessInstance.objects.get(pk=instance.id)
-    assert history.end_time is not None and "duplicate order" in (history.delete_reason or "")
+    assert history.end_time is not None
+    assert "duplicate order" in (history.delete_reason or "")
     assert page(user_client, instance.id).status_code == 200
 
 
@@ -168,7 +176,8 @@ def test_the_sections_part_is_what_live_updates_swap_in(user_client):
     instance = started()
     response = page(user_client, instance.id, part="sections")
     body = response.content.decode()
-    assert 'id="diagram-state"' in body and "<html" not in body
+    assert 'id="diagram-state"' in body
+    assert "<html" not in body
 
 
 def test_called_and_calling_instances_are_linked(user_client):
