@@ -71,8 +71,9 @@ def identity_of(actor: Actor) -> Identity | None:
         setattr(actor, _CACHE_ATTR, identity)  # per request: group changes apply next request
         return identity
     groups = frozenset(Group.objects.filter(user__username=actor).values_list("name", flat=True))
-    superuser = User.objects.filter(username=actor, is_superuser=True).exists()
-    return Identity(actor, groups, superuser or _admin_in(groups))
+    # Members of the admin group need no second query for the superuser flag.
+    admin = _admin_in(groups) or User.objects.filter(username=actor, is_superuser=True).exists()
+    return Identity(actor, groups, admin)
 
 
 def _admin_in(groups: frozenset[str]) -> bool:

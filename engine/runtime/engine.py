@@ -195,15 +195,19 @@ class ProcessEngine:
         correlation_keys: Mapping[str, Any] | None = None,
         variables: Mapping[str, Any] | None = None,
         all: bool = False,  # noqa: A002 - Camunda's correlateAll
+        process_instance_id: str | None = None,
+        local_variables: Mapping[str, Any] | None = None,
     ) -> list[str]:
-        """Deliver to the waiting execution(s) matching name, business key and correlation
-        keys (process variables); with none waiting, start by a message start event.
+        """Deliver to the waiting execution(s) matching name, business key, correlation
+        keys (process variables), the instance id and local variables of the waiting
+        execution; with none waiting, start by a message start event.
         Returns the ids of the instances that received the message."""
         payload = dict(variables or {})
+        targeted = bool(correlation_keys or process_instance_id or local_variables)
 
         def work() -> list[_Work]:
             subscriptions = self.store.find_message_subscriptions(
-                name, business_key, correlation_keys
+                name, business_key, correlation_keys, process_instance_id, local_variables
             )
             if subscriptions:
                 if not all and len(subscriptions) > 1:
@@ -218,7 +222,8 @@ class ProcessEngine:
                     )
                     for s in subscriptions
                 ]
-            starts = [] if correlation_keys else self.store.find_message_start_events(name)
+            # A message aimed at variables or an instance never starts a new instance.
+            starts = [] if targeted else self.store.find_message_start_events(name)
             if not starts:
                 raise MismatchingMessageCorrelation(
                     f"Cannot correlate message '{name}': No process definition or execution "

@@ -180,11 +180,26 @@ class InMemoryStore:
         name: str,
         business_key: str | None = None,
         correlation_keys: Mapping[str, Any] | None = None,
+        process_instance_id: str | None = None,
+        local_variables: Mapping[str, Any] | None = None,
     ) -> list[Subscription]:
         found: list[Subscription] = []
         for subscription in self.subscriptions.values():
             if subscription.kind != "message" or subscription.event_name != name:
                 continue
+            if process_instance_id is not None and (
+                subscription.process_instance_id != process_instance_id
+            ):
+                continue
+            if local_variables:
+                state = self.load(subscription.process_instance_id)
+                execution = state.executions.get(subscription.execution_id) if state else None
+                local = execution.variables if execution is not None else {}
+                if any(
+                    key not in local or local[key].value != value
+                    for key, value in local_variables.items()
+                ):
+                    continue
             if business_key is not None or correlation_keys:
                 state = self.load(subscription.process_instance_id)
                 if state is None:

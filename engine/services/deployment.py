@@ -26,6 +26,7 @@ from engine.models import (
     Resource,
     ResourceType,
 )
+from engine.services import authz
 from engine.services.oplog import OperationLog
 from engine.services.process_definitions import delete_definitions
 from engine.services.start_events import schedule_timer_starts, subscribe_start_events
@@ -81,6 +82,7 @@ def deploy(
     all resources are reported together in one DeploymentError.
     """
     now = now or timezone.now()
+    authz.require_deploy(user_id)
     _check_names(resources)
     parsed = _parse_all(resources)
     enable_duplicate_filtering = enable_duplicate_filtering or deploy_changed_only
@@ -138,6 +140,7 @@ def delete_deployment(
         deployment = Deployment.objects.select_for_update().filter(pk=deployment_id).first()
         if deployment is None:
             raise NotFoundError(f"Deployment with id '{deployment_id}' does not exist")
+        authz.require_delete_deployment(user_id, deployment_id)
         rows = list(deployment.process_definitions.select_for_update().order_by("version"))
         if rows:
             delete_definitions(rows, cascade=cascade, user_id=user_id)

@@ -65,8 +65,9 @@ class OperationLog:
     def save(self) -> None:
         if not self.rows:
             return
-        # Three statements: lock the head, insert the rows, move the head.
-        with transaction.atomic():
+        # Three statements: lock the head, insert the rows, move the head. No savepoint when
+        # the caller's transaction is open: a failure here fails the caller's command anyway.
+        with transaction.atomic(savepoint=False):
             head = _locked_head()
             previous = head.last_hash
             for row in self.rows:

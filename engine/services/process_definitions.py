@@ -14,6 +14,7 @@ from django.db import transaction
 from engine import definitions
 from engine.errors import DeletionFailedError, NotFoundError
 from engine.models import EntityType, EventSubscription, OperationType, ProcessDefinition
+from engine.services import authz
 from engine.services.instances import delete_instances_of_definitions, running_instance_count
 from engine.services.oplog import OperationLog
 from engine.services.start_events import restore_start_events
@@ -54,6 +55,8 @@ def delete_definitions(
 ) -> None:
     """Delete these versions (locked by the caller), their start events and, with cascade,
     their running instances."""
+    for key in {row.key for row in rows}:
+        authz.require_delete_definition(user_id, key)
     ids = [row.id for row in rows]
     running = running_instance_count(ids)
     if running and not cascade:

@@ -24,6 +24,8 @@ from engine.runtime.engine import ProcessInstance as StartedInstance
 from engine.runtime.env import Environment
 from engine.runtime.errors import ConcurrentModification
 from engine.runtime.errors import NotFoundError as RuntimeNotFound
+from engine.services import authz
+from engine.services.authz import P
 from engine.services.oplog import OperationLog
 from engine.store.django_store import DjangoStore
 
@@ -110,6 +112,7 @@ def start_process_instance(
 ) -> StartedInstance:
     """Start the latest version of `key` (or the version `definition_id`)."""
     row = _startable_definition(key, definition_id)
+    authz.require_start(user_id, row.key)
 
     def work(engine: ProcessEngine, store: DjangoStore) -> StartedInstance:
         started = engine.start_process_instance(
@@ -155,9 +158,15 @@ def correlate_message(
     correlation_keys: Mapping[str, Any] | None = None,
     variables: Mapping[str, Any] | None = None,
     all: bool = False,  # noqa: A002 - Camunda's correlateAll
+    process_instance_id: str | None = None,
+    local_variables: Mapping[str, Any] | None = None,
     user_id: str | None = None,
 ) -> list[str]:
-    """Deliver a message to waiting executions or message start events; returns instance ids."""
+    """Deliver a message to waiting executions or message start events; returns instance ids.
+
+    Matches on business key, process variables (`correlation_keys`), the instance id and the
+    local variables of the waiting execution; one match is required unless `all`."""
+    authz.require_update_any_instance(user_id)
     return _command(
         user_id,
         lambda engine, store: engine.correlate_message(
@@ -166,6 +175,8 @@ def correlate_message(
             correlation_keys=correlation_keys,
             variables=variables,
             all=all,
+            process_instance_id=process_instance_id,
+            local_variables=local_variables,
         ),
     )
 
@@ -173,6 +184,7 @@ def correlate_message(
 def broadcast_signal(
     name: str, variables: Mapping[str, Any] | None = None, *, user_id: str | None = None
 ) -> None:
+    authz.require_update_any_instance(user_id)
     _command(user_id, lambda engine, store: engine.broadcast_signal(name, variables))
 
 
@@ -185,6 +197,7 @@ def trigger(
         instance_id = store.instance_of_execution(execution_id)
         if instance_id is not None:
             _running(instance_id)
+            authz.require_update_instance(user_id, instance_id)
         engine.trigger(execution_id, variables)
 
     _command(user_id, work)
@@ -197,10 +210,13 @@ def message_event_received(
     *,
     user_id: str | None = None,
 ) -> None:
-    _command(
-        user_id,
-        lambda engine, store: engine.message_event_received(name, execution_id, variables),
-    )
+    def work(engine: ProcessEngine, store: DjangoStore) -> None:
+        instance_id = store.instance_of_execution(execution_id)
+        if instance_id is not None:
+            authz.require_update_instance(user_id, instance_id)
+        engine.message_event_received(name, execution_id, variables)
+
+    _command(user_id, work)
 
 
 # -- tasks ---------------------------------------------------------------------------------
@@ -228,6 +244,7 @@ def complete_task(
 ) -> None:
     def work(engine: ProcessEngine, store: DjangoStore) -> None:
         task = _task(task_id)
+        authz.require_task(user_id, task, P.TASK_WORK, P.UPDATE)
         if task.delegation_state == PENDING:
             raise EngineError(
                 "A delegated task cannot be completed, but should be resolved instead."
@@ -257,6 +274,8 @@ def _assign(
 ) -> None:
     def work(engine: ProcessEngine, store: DjangoStore) -> None:
         task = _task(task_id)
+        needed = (P.TASK_WORK, P.UPDATE) if operation == "Claim" else (P.TASK_ASSIGN, P.UPDATE)
+        authz.require_task(user_id, task, *needed)
         if refuse_if_claimed and task.assignee and task.assignee != assignee:
             raise TaskAlreadyClaimed(f"Task '{task_id}' is already claimed by someone else.")
         engine.set_assignee(task_id, assignee)
@@ -300,6 +319,7 @@ def update_task(task_id: str, *, user_id: str | None = None, **changes: Any) -> 
 
     def work(engine: ProcessEngine, store: DjangoStore) -> None:
         task = _task(task_id)
+        authz.require_task(user_id, task, P.UPDATE)
         changed = {k: v for k, v in changes.items() if getattr(task, k) != v}
         if not changed:
             return
@@ -323,6 +343,7 @@ def delegate_task(task_id: str, assignee: str, *, user_id: str | None = None) ->
 
     def work(engine: ProcessEngine, store: DjangoStore) -> None:
         task = _task(task_id)
+        authz.require_task(user_id, task, P.TASK_ASSIGN, P.UPDATE)
         engine.update_task(
             task_id, {"owner": task.owner or task.assignee, "delegation_state": PENDING}
         )
@@ -347,6 +368,7 @@ def resolve_task(
 
     def work(engine: ProcessEngine, store: DjangoStore) -> None:
         task = _task(task_id)
+        authz.require_task(user_id, task, P.TASK_WORK, P.UPDATE)
         if task.delegation_state != PENDING:
             raise EngineError(f"Task '{task_id}' is not delegated and cannot be resolved")
         if variables:
@@ -381,6 +403,7 @@ def set_variables(
     local: bool = False,
     removed: Sequence[str] = (),
     user_id: str | None = None,
+    logged_as: str | None = None,
 ) -> None:
     """Set (and remove) variables of an instance or execution; the instance id names the
     instance itself. Conditional events are evaluated afterwards."""
@@ -390,9 +413,10 @@ def set_variables(
         if instance_id is None:
             raise NotFoundError(f"execution {execution_id} doesn't exist")
         _running(instance_id)
+        authz.require_update_instance(user_id, instance_id)
         engine.set_variables(execution_id, variables, local=local, removed=removed)
         operation = "SetVariable" if variables else "RemoveVariable"
-        log = OperationLog(user_id, operation, EntityType.VARIABLE)
+        log = OperationLog(logged_as or user_id, operation, EntityType.VARIABLE)
         for name in [*variables, *removed]:
             log.add("name", new_value=name, process_instance_id=instance_id)
         log.save()
@@ -410,7 +434,11 @@ def set_task_variables(
 ) -> None:
     """Variables through a task: on its execution (local) or by the scope rules from there."""
     task = _task(task_id)
-    set_variables(task.execution_id, variables, local=local, removed=removed, user_id=user_id)
+    authz.require_task(user_id, task, P.UPDATE_VARIABLE, P.UPDATE)
+    # The task's permission decides; the instance-level check below is the engine's own.
+    set_variables(
+        task.execution_id, variables, local=local, removed=removed, user_id=None, logged_as=user_id
+    )
 
 
 # -- instances -----------------------------------------------------------------------------
@@ -423,6 +451,7 @@ def delete_process_instance(
         instance = ProcessInstance.objects.filter(pk=instance_id).first()
         if instance is None:
             raise NotFoundError(f"No process instance found for id '{instance_id}'")
+        authz.require_delete_instance(user_id, instance_id)
         engine.delete_process_instance(instance_id, reason)
         _log(
             user_id,

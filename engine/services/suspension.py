@@ -19,6 +19,8 @@ from engine.models import (
     ProcessInstance,
     Task,
 )
+from engine.services import authz
+from engine.services.authz import P
 from engine.services.oplog import OperationLog
 
 
@@ -37,6 +39,8 @@ def _set_instance_state(instance_ids: Sequence[str], suspended: bool, user_id: s
         if len(found) != len(set(instance_ids)):
             missing = sorted(set(instance_ids) - {i for i, _ in found})
             raise NotFoundError(f"No process instance found for id '{missing[0]}'")
+        for instance_id, _ in found:
+            authz.require_instance(user_id, instance_id, P.SUSPEND, P.SUSPEND_INSTANCE)
         _apply(instance_ids, suspended)
         log = OperationLog(user_id, _operation(suspended), EntityType.PROCESS_INSTANCE)
         for instance_id, definition_id in found:
@@ -86,6 +90,7 @@ def _set_definition_state(
         ids = list(definitions.values_list("id", flat=True))
         if not ids:
             raise NotFoundError(f"No process definition found for '{definition_id or key}'")
+        authz.require_suspend_definition(user_id, definitions)
         definitions.update(suspended=suspended)
         if include_instances:
             instance_ids = list(

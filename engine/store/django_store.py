@@ -186,10 +186,16 @@ class DjangoStore:
         name: str,
         business_key: str | None = None,
         correlation_keys: Mapping[str, Any] | None = None,
+        process_instance_id: str | None = None,
+        local_variables: Mapping[str, Any] | None = None,
     ) -> list[Subscription]:
         rows = EventSubscription.objects.filter(
             event_type="message", event_name=name, process_instance_id__isnull=False
         )
+        if process_instance_id is not None:
+            rows = rows.filter(process_instance_id=process_instance_id)
+        for key, value in (local_variables or {}).items():
+            rows = rows.filter(Exists(_variable_matching(key, value, "execution_id")))
         if business_key is not None:
             rows = rows.filter(
                 process_instance_id__in=InstanceRow.objects.filter(
@@ -198,14 +204,7 @@ class DjangoStore:
             )
         for key, value in (correlation_keys or {}).items():
             # Correlation keys match process variables: those of the root execution.
-            columns = query_columns(infer_type(value))
-            matching = VariableInstance.objects.filter(
-                process_instance_id=OuterRef("process_instance_id"),
-                execution_id=OuterRef("process_instance_id"),
-                name=key,
-                **{k: v for k, v in columns.items() if v is not None},
-            )
-            rows = rows.filter(Exists(matching))
+            rows = rows.filter(Exists(_variable_matching(key, value, "process_instance_id")))
         return [_subscription(row) for row in rows.order_by("created", "id")]
 
     def find_signal_subscriptions(self, name: str) -> list[Subscription]:
@@ -288,6 +287,16 @@ def _definition_facts(definition_id: str) -> DefinitionFacts:
         )
         _facts_cache[definition_id] = cached
     return cached
+
+
+def _variable_matching(name: str, value: Any, scope_column: str) -> Any:
+    """Variables `name` == `value` on the subscription's execution or its process instance."""
+    columns = query_columns(infer_type(value))
+    return VariableInstance.objects.filter(
+        execution_id=OuterRef(scope_column),
+        name=name,
+        **{k: v for k, v in columns.items() if v is not None},
+    )
 
 
 def _executions_of(state: InstanceState) -> dict[str, tuple[Any, ...]]:

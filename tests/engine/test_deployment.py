@@ -22,7 +22,7 @@ from engine.queries import (
 from engine.services import ResourceInput, delete_deployment, deploy
 from tests.factories import bpmn_document, one_task_bpmn, straight_process
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("engine_users")]
 
 
 def test_first_deployment_of_a_key_is_version_1_with_a_camunda_style_id():

@@ -11,7 +11,7 @@ from engine.queries import (
 from engine.services import runtime as rt
 from tests.engine.test_runtime_service import FORK_JOIN, deploy_xml
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("engine_users")]
 
 CANDIDATES = """<bpmn:process id="offer" isExecutable="true">
   <bpmn:startEvent id="s" /><bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="t" />

@@ -1,0 +1,129 @@
+"""The authorization checks of the engine's service API (Camunda's command checks).
+
+Every state-changing service function calls one of these with the acting user before it
+changes anything, so cockpit, tasklist, REST and anything else obey the same rules. A user
+of None is the engine itself (job executor, timers, migrations) and is never checked.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from engine.models import ProcessDefinition, ProcessInstance, Task, TaskCandidate
+from identity.authorization import (
+    Check,
+    TaskInvolvement,
+    identity_of,
+    is_task_authorized,
+    require,
+    require_any,
+)
+from identity.resources import ANY, Permission, Resource
+
+P = Permission
+
+
+def require_deploy(user: str | None) -> None:
+    require(user, P.CREATE, Resource.DEPLOYMENT, ANY)
+
+
+def require_delete_deployment(user: str | None, deployment_id: str) -> None:
+    require(user, P.DELETE, Resource.DEPLOYMENT, deployment_id)
+
+
+def require_delete_definition(user: str | None, key: str) -> None:
+    require(user, P.DELETE, Resource.PROCESS_DEFINITION, key)
+
+
+def require_start(user: str | None, key: str) -> None:
+    """Camunda: CREATE on process instances and CREATE_INSTANCE on the definition."""
+    identity = identity_of(user)  # resolved once for both checks
+    require(identity, P.CREATE, Resource.PROCESS_INSTANCE, ANY)
+    require(identity, P.CREATE_INSTANCE, Resource.PROCESS_DEFINITION, key)
+
+
+def require_instance(
+    user: str | None, instance_id: str, instance_permission: str, definition_permission: str
+) -> None:
+    """A permission on the instance itself, or its counterpart on the instance's definition."""
+    if user is None:
+        return
+    require_any(
+        user,
+        [
+            Check(instance_permission, Resource.PROCESS_INSTANCE, instance_id),
+            Check(
+                definition_permission, Resource.PROCESS_DEFINITION, _key_of_instance(instance_id)
+            ),
+        ],
+    )
+
+
+def require_update_instance(user: str | None, instance_id: str) -> None:
+    require_instance(user, instance_id, P.UPDATE, P.UPDATE_INSTANCE)
+
+
+def require_delete_instance(user: str | None, instance_id: str) -> None:
+    require_instance(user, instance_id, P.DELETE, P.DELETE_INSTANCE)
+
+
+def require_update_any_instance(user: str | None) -> None:
+    """Correlating a message or broadcasting a signal may touch any instance."""
+    require_any(
+        user,
+        [
+            Check(P.UPDATE, Resource.PROCESS_INSTANCE, ANY),
+            Check(P.UPDATE_INSTANCE, Resource.PROCESS_DEFINITION, ANY),
+        ],
+    )
+
+
+def require_suspend_definition(user: str | None, keys: QuerySet[ProcessDefinition]) -> None:
+    if user is None:
+        return
+    for key in set(keys.values_list("key", flat=True)):
+        require_any(
+            user,
+            [
+                Check(P.SUSPEND, Resource.PROCESS_DEFINITION, key),
+                Check(P.UPDATE, Resource.PROCESS_DEFINITION, key),
+            ],
+        )
+
+
+def require_task(user: str | None, task: Task, *permissions: str) -> None:
+    """Any one of `permissions` on the task: by rule, by the defaults Camunda grants the
+    assignee, owner and candidates, or through the task permissions of its definition."""
+    if user is None:
+        return
+    involvement = _involvement(task)
+    key = task.process_definition_id.split(":", 1)[0]
+    if any(is_task_authorized(user, p, task.id, involvement, key) for p in permissions):
+        return
+    require_any(user, [Check(p, Resource.TASK, task.id) for p in permissions])
+
+
+def _involvement(task: Task) -> TaskInvolvement:
+    users, groups = set(), set()
+    for user_id, group_id in TaskCandidate.objects.filter(task_id=task.id).values_list(
+        "user_id", "group_id"
+    ):
+        if user_id:
+            users.add(user_id)
+        if group_id:
+            groups.add(group_id)
+    return TaskInvolvement(
+        assignee=task.assignee,
+        owner=task.owner,
+        candidate_users=frozenset(users),
+        candidate_groups=frozenset(groups),
+    )
+
+
+def _key_of_instance(instance_id: str) -> str:
+    key = (
+        ProcessInstance.objects.filter(pk=instance_id)
+        .values_list("process_definition__key", flat=True)
+        .first()
+    )
+    return key or ANY
