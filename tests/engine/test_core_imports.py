@@ -39,7 +39,9 @@ def _imported_names(path):
     "path", list(_core_modules()), ids=lambda p: str(p.relative_to(ENGINE_ROOT))
 )
 def test_core_module_imports_no_framework(path):
-    offending = [name for name in _imported_names(path) if name.split(".")[0] in FORBIDDEN]
+    offending = [
+        name for name in _imported_names(path) if name.split(".")[0] in FORBIDDEN
+    ]
     assert offending == []
 
 

@@ -169,18 +169,8 @@ def test_a_number_is_not_a_boolean():
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [
-        (None, True),
-        ("", True),
-        ([], True),
-        ({}, True),
-        ((), True),
-        ("x", False),
-        ([0], False),
-        ({"k": None}, False),
-        (0, False),
-        (False, False),
-    ],
+    [(None, True), ("", True), ([], True), ({}, True), ((), True),
+     ("x", False), ([0], False), ({"k": None}, False), (0, False), (False, False)],
 )
 def test_empty_is_true_for_null_and_empty_strings_and_collections(value, expected):
     assert evaluate("${empty v}", v=value) is expected
