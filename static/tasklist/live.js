@@ -29,7 +29,9 @@
     // Several events of one command arrive together: fetch once for the burst.
     if (timer === null) { timer = setTimeout(refresh, 100); }
     const page = document.getElementById("task-page");
-    if (page && event.taskId === page.dataset.taskId && type !== "task.created") {
+    // The user's own claim echoes back as task.assigned to them: that is no news to her.
+    const own = type === "task.assigned" && event.assignee === (page && page.dataset.user);
+    if (page && event.taskId === page.dataset.taskId && type !== "task.created" && !own) {
       const note = document.getElementById("task-changed");
       if (note) { note.hidden = false; }
     }
