@@ -1,0 +1,45 @@
+"""The live socket carries task events of the user's own groups to the tasklist, no others."""
+
+import pytest
+from asgiref.sync import sync_to_async
+from channels.layers import get_channel_layer
+from channels.testing import WebsocketCommunicator
+from django.conf import settings as django_settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+
+from config.asgi import application
+from tests.tasklist.conftest import make_user
+
+pytestmark = pytest.mark.django_db(transaction=True)
+ORIGIN = (b"origin", b"http://127.0.0.1")
+
+
+@sync_to_async
+def cookie_of(username: str, *groups: str) -> bytes:
+    user = make_user(username, *groups)
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return f"{django_settings.SESSION_COOKIE_NAME}={session.session_key}".encode()
+
+
+async def test_task_events_of_the_users_groups_and_name_reach_the_socket(settings):
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    cookie = await cookie_of("alice", "compliance", "bad name with spaces")
+    socket = WebsocketCommunicator(application, "/ws/live/", headers=[ORIGIN, (b"cookie", cookie)])
+    connected, _ = await socket.connect()
+    assert connected
+    assert (await socket.receive_json_from(timeout=5))["type"] == "hello"
+    layer = get_channel_layer()
+    for group, seq in (("tasks.group.compliance", 1), ("tasks.user.alice", 2)):
+        event = {"type": "task.created", "taskId": f"t-{seq}", "seq": seq}
+        await layer.group_send(group, {"type": "live.event", "event": event})
+        assert await socket.receive_json_from(timeout=5) == event
+    await layer.group_send(
+        "tasks.group.sales", {"type": "live.event", "event": {"type": "task.created"}}
+    )
+    assert await socket.receive_nothing(timeout=0.3)
+    await socket.disconnect()
