@@ -1,0 +1,140 @@
+"""The operator's day in a real browser, with a real Celery worker running the jobs.
+
+A job fails and its incident badge appears on the open diagram without reload; the operator
+opens the incident, reads the error, fixes the variable, retries; the instance completes and
+the badge disappears live; a bulk retry of 200 incidents shows its progress up to 100%.
+"""
+
+import importlib.util
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from engine.models import ExternalTask, Incident
+from engine.services import ResourceInput, deploy
+from engine.services.external_tasks import set_retries
+from engine.services.runtime import start_process_instance
+from tests import live
+from tests.browser.test_login import log_in
+from tests.cockpit.samples import failing_process
+from tests.factories import bpmn_document
+
+pytestmark = pytest.mark.django_db(transaction=True)
+NARROW = {"width": 375, "height": 800}
+SLOW = 30_000  # a Celery round trip on a shared machine
+
+
+@pytest.fixture
+def worker(live_server_url, channel_prefix):
+    """A real worker on the default queue, where the web server and this test send jobs."""
+    with live.celery_worker(channel_prefix, "celery"):
+        yield
+
+
+def badge(page, kind: str):
+    return page.locator(f'.activity-counts[data-activity-id="calc"] .{kind}')
+
+
+def test_an_operator_fixes_a_failed_job_and_sees_it_live(
+    page, browser, live_server_url, demo_user, worker, screenshot
+):
+    (definition,) = deploy(
+        [ResourceInput("payment.bpmn", failing_process())], name="payment"
+    ).process_definitions
+    log_in(page, live_server_url, "demo", "demo")
+    # A second screen keeps the definition's diagram open the whole time.
+    watcher = page.context.new_page()
+    watcher.goto(f"{live_server_url}/cockpit/processes/{definition.id}/")
+    expect(watcher.locator('[data-element-id="calc"]')).to_be_visible()
+    expect(watcher.locator("#live-status")).to_have_text("live")
+    expect(badge(watcher, "incidents")).to_have_count(0)
+
+    instance = start_process_instance("payment", business_key="order-7")
+    # The worker runs the job, it fails once (R1), the incident is raised and published.
+    expect(badge(watcher, "incidents")).to_have_text("1", timeout=SLOW)
+    watcher.bring_to_front()
+    screenshot("cockpit-definition-incident-1280")
+
+    page.goto(live_server_url + "/cockpit/")
+    expect(page.get_by_test_id("open-incidents")).to_have_text("1")
+    screenshot("cockpit-dashboard-live-1280")
+    page.get_by_role("navigation", name="Cockpit").get_by_role("link", name="Incidents").click()
+    row = page.get_by_test_id("incident-table").get_by_role("row", name=re.compile("amount"))
+    expect(row).to_contain_text("failedJob")
+    screenshot("cockpit-incidents-1280")
+    row.get_by_role("link", name=re.compile("amount")).click()
+
+    expect(page).to_have_url(re.compile(f"/cockpit/instances/{instance.id}/"))
+    message = page.get_by_test_id("incident-message")
+    expect(message).to_contain_text("Cannot resolve identifier 'amount'")
+    expect(page.locator(".djs-element.legato-incident")).to_have_count(1)
+    page.get_by_text("Stack trace").click()
+    expect(page.locator(".stacktrace")).to_contain_text("Traceback")
+    screenshot("cockpit-instance-incident-1280")
+
+    page.get_by_label("Name").fill("amount")
+    page.get_by_label("Type", exact=True).select_option("Integer")
+    page.get_by_label("Value", exact=True).fill("twenty")
+    page.get_by_role("button", name="Add variable").click()
+    expect(page.get_by_role("status")).to_contain_text("is not a whole number")
+    page.get_by_text("Add a variable").click()
+    page.get_by_label("Name").fill("amount")
+    page.get_by_label("Type", exact=True).select_option("Integer")
+    page.get_by_label("Value", exact=True).fill("21")
+    page.get_by_role("button", name="Add variable").click()
+    expect(page.get_by_test_id("variables")).to_contain_text("amount")
+
+    if importlib.util.find_spec("engine.services.jobs") is None:
+        # Everything up to here ran; retrying a failed *job* needs the engine's job service
+        # (set_job_retries), which is written separately. Until it lands the page says so.
+        page.get_by_role("button", name="Retry").click()
+        expect(page.get_by_role("status")).to_contain_text("cannot set job retries yet")
+        pytest.skip("engine.services.jobs.set_job_retries has not landed: retry not run")
+    page.get_by_role("button", name="Retry").click()
+    # The job runs again in the worker and the instance ends: the page follows by itself.
+    expect(page.get_by_test_id("instance-state")).to_have_text("Completed", timeout=SLOW)
+    expect(page.get_by_test_id("timeline")).to_contain_text("by demo")
+    screenshot("cockpit-instance-finished-1280")
+    expect(badge(watcher, "incidents")).to_have_count(0, timeout=SLOW)
+    expect(badge(watcher, "running")).to_have_count(0, timeout=SLOW)
+
+    page.set_viewport_size(NARROW)
+    page.reload()
+    expect(page.get_by_test_id("instance-state")).to_have_text("Completed")
+    screenshot("cockpit-instance-finished-375")
+
+
+WORKER = """<bpmn:process id="worker" isExecutable="true">
+  <bpmn:startEvent id="s" /><bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="work" />
+  <bpmn:serviceTask id="work" camunda:type="external" camunda:topic="work" />
+  <bpmn:sequenceFlow id="f2" sourceRef="work" targetRef="e" /><bpmn:endEvent id="e" />
+</bpmn:process>"""
+
+
+def external_task_incidents(count: int) -> None:
+    deploy([ResourceInput("worker.bpmn", bpmn_document(WORKER))], name="worker")
+    for _ in range(count):
+        instance = start_process_instance("worker")
+        task = ExternalTask.objects.get(process_instance_id=instance.id)
+        set_retries(task.id, 0, user_id="demo")
+
+
+def test_a_bulk_retry_of_200_incidents_reports_progress_to_100_percent(
+    page, live_server_url, demo_user, worker, screenshot
+):
+    external_task_incidents(200)
+    log_in(page, live_server_url, "demo", "demo")
+    page.goto(live_server_url + "/cockpit/incidents/?type=failedExternalTask")
+    expect(page.get_by_test_id("incident-count")).to_contain_text("200 open incidents")
+    page.get_by_role("button", name="Retry all 200 matching").click()
+    expect(page).to_have_url(re.compile(r"/cockpit/batches/[0-9a-f-]+/$"))
+    expect(page.get_by_test_id("batch-percent")).to_have_text("100%", timeout=60_000)
+    expect(page.get_by_test_id("batch-done")).to_have_text("200 retried", timeout=SLOW)
+    expect(page.get_by_test_id("batch-state")).to_have_text("Finished", timeout=SLOW)
+    screenshot("cockpit-batch-1280")
+    assert not Incident.objects.exists()
+    page.set_viewport_size(NARROW)
+    page.goto(live_server_url + "/cockpit/incidents/")
+    expect(page.get_by_text("No open incidents.")).to_be_visible()
+    screenshot("cockpit-incidents-empty-375")
