@@ -149,6 +149,8 @@ REST_FRAMEWORK = {
 
 PORT = envint("PORT", 8000)
 LEGATO_DEMO = envbool("LEGATO_DEMO", True)
+# Built-in demo workers and a few instances a minute, in the embedded default only.
+LEGATO_DEMO_TRAFFIC = envbool("LEGATO_DEMO_TRAFFIC", True)
 LEGATO_HISTORY_LEVEL = os.environ.get("LEGATO_HISTORY_LEVEL", "full")
 # Java class names (`camunda:class`) and bean names (`${bean}`, delegateExpression) mapped to
 # dotted paths of Python callables, as JSON objects: a migrated model runs by configuration.
@@ -162,6 +164,8 @@ LEGATO_JOB_EXECUTOR_IN_PROCESS = envbool("LEGATO_JOB_EXECUTOR_IN_PROCESS", not R
 # Seconds a job claimed by an executor stays locked to it; a worker that dies holding a job
 # delays it by this much, never loses it (Camunda's lockTimeInMillis, 5 minutes).
 LEGATO_JOB_LOCK_SECONDS = envint("LEGATO_JOB_LOCK_SECONDS", 300)
+# The Celery queue that carries job ids to workers (`celery -A config worker -Q <queue>`).
+LEGATO_JOB_QUEUE = os.environ.get("LEGATO_JOB_QUEUE", "celery")
 # Seconds a verified Basic username:password stays verified for the external-task endpoints
 # (workers call them many times a second; a password check costs ~PBKDF2).
 LEGATO_REST_AUTH_CACHE_SECONDS = envint("LEGATO_REST_AUTH_CACHE_SECONDS", 60)

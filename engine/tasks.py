@@ -25,10 +25,10 @@ def execute_job(job_id: str, owner: str | None = None) -> str:
     from django.utils import timezone
 
     from engine.jobs.acquisition import acquire_job
-    from engine.jobs.executor import JobOutcome, default_owner, run_job
+    from engine.jobs.executor import JobOutcome, default_owner, lock_time_setting, run_job
 
     if owner is None:
         owner = default_owner()
-        if not acquire_job(job_id, owner, timezone.now()):
+        if not acquire_job(job_id, owner, timezone.now(), lock_time=lock_time_setting()):
             return JobOutcome.SKIPPED.value
     return run_job(job_id, owner).value

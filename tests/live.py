@@ -55,7 +55,7 @@ def server_env(channel_prefix: str) -> dict[str, str]:
 @contextmanager
 def running(
     cmd: list[str], env: dict[str, str], ready: Callable[[], bool], what: str
-) -> Iterator[None]:
+) -> Iterator[subprocess.Popen[bytes]]:
     log = (ROOT / "test-artifacts").joinpath(f"{what}-{os.getpid()}.log")
     log.parent.mkdir(exist_ok=True)
     with log.open("w") as out:
@@ -66,7 +66,7 @@ def running(
                 if proc.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(f"{what} did not start: {log.read_text()[-3000:]}")
                 time.sleep(0.1)
-            yield
+            yield proc
         finally:
             proc.terminate()
             try:
@@ -100,31 +100,112 @@ def daphne_server(channel_prefix: str) -> Iterator[str]:
 
 
 @contextmanager
-def celery_worker(channel_prefix: str, queue: str, concurrency: int = 1) -> Iterator[None]:
-    """A real Celery worker process on Redis, consuming its own queue."""
+def celery_worker(
+    channel_prefix: str,
+    queue: str,
+    concurrency: int = 1,
+    *,
+    pool: str = "prefork",
+    env: dict[str, str] | None = None,
+    name: str | None = None,
+) -> Iterator[subprocess.Popen[bytes]]:
+    """A real Celery worker process on Redis, consuming its own queue. `env` adds to or
+    overrides the environment (REDIS_URL of a private Redis, LEGATO_* settings); the process
+    is yielded so that a test can kill it."""
+    node = name or queue
     cmd = [
         str(BIN / "celery"),
         "-A",
         "config",
         "worker",
         "--loglevel=INFO",
-        "--pool=prefork",
+        f"--pool={pool}",
         f"--concurrency={concurrency}",
         "-Q",
         queue,
         "--without-gossip",
         "--without-mingle",
         "-n",
-        f"{queue}@%h",
+        f"{node}@%h",
     ]
-    marker = {"up": False}
+    full_env = {**server_env(channel_prefix), **(env or {})}
 
     def ready() -> bool:
-        from config.celery import app
+        if env and "REDIS_URL" in env:
+            # A worker on a broker of its own answers a ping sent through that broker.
+            from celery import Celery
 
-        replies = app.control.ping(destination=[f"{queue}@{socket.gethostname()}"], timeout=0.5)
-        marker["up"] = bool(replies)
-        return marker["up"]
+            app = Celery(broker=env["REDIS_URL"])
+        else:
+            from config.celery import app
+        try:
+            replies = app.control.ping(destination=[f"{node}@{socket.gethostname()}"], timeout=0.5)
+        finally:
+            if env and "REDIS_URL" in env:
+                app.close()
+        return bool(replies)
 
-    with running(cmd, server_env(channel_prefix), ready, f"celery-{queue}"):
-        yield
+    with running(cmd, full_env, ready, f"celery-{node}") as proc:
+        yield proc
+
+
+@contextmanager
+def job_acquisition(
+    channel_prefix: str, env: dict[str, str] | None = None, *args: str
+) -> Iterator[subprocess.Popen[bytes]]:
+    """`manage.py run_job_acquisition` as its own process."""
+    cmd = [sys.executable, str(ROOT / "manage.py"), "run_job_acquisition", *args]
+    full_env = {**server_env(channel_prefix), **(env or {})}
+    with running(cmd, full_env, lambda: True, "job-acquisition") as proc:
+        yield proc
+
+
+class PrivateRedis:
+    """A redis-server of the test's own on a free port: stopping it never touches the shared
+    one other tests and engineers use."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.proc = subprocess.Popen(
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                    return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError(f"redis-server on port {self.port} did not start")
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=10)
+        self.proc = None
+
+
+@contextmanager
+def private_redis() -> Iterator[PrivateRedis]:
+    redis = PrivateRedis()
+    redis.start()
+    try:
+        yield redis
+    finally:
+        redis.stop()

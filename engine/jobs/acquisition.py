@@ -30,11 +30,24 @@ def acquirable(now: datetime) -> QuerySet[Job]:
 
 
 def acquire_due_jobs(
-    owner: str, now: datetime, *, limit: int = 10, lock_time: timedelta = DEFAULT_LOCK_TIME
+    owner: str,
+    now: datetime,
+    *,
+    limit: int = 10,
+    lock_time: timedelta = DEFAULT_LOCK_TIME,
+    dispatch_grace: timedelta | None = None,
 ) -> list[str]:
-    """Lock up to `limit` due jobs for `owner`, highest priority and oldest due first."""
+    """Lock up to `limit` due jobs for `owner`, highest priority and oldest due first.
+
+    `dispatch_grace`: leave new async continuations (no due date) alone for this long; the
+    post-commit dispatch already carries them, and claiming them too would send each twice.
+    Only those whose message was lost (or is stuck behind a long queue) are claimed.
+    """
     with transaction.atomic():
-        due = acquirable(now).order_by("-priority", "due_date")
+        due = acquirable(now)
+        if dispatch_grace is not None:
+            due = due.filter(Q(due_date__isnull=False) | Q(created__lte=now - dispatch_grace))
+        due = due.order_by("-priority", "due_date")
         if connection.features.has_select_for_update_skip_locked:
             due = due.select_for_update(skip_locked=True)
         ids = list(due.values_list("id", flat=True)[:limit])
@@ -65,3 +78,9 @@ def next_due_time(now: datetime) -> datetime | None:
         .values_list("due_date", flat=True)
         .first()
     )
+
+
+def outstanding_claims(prefix: str, now: datetime) -> int:
+    """Jobs claimed by owners starting with `prefix` whose claim has not expired: sent to the
+    queue and not finished yet (a finished job's row is gone)."""
+    return Job.objects.filter(lock_owner__startswith=prefix, lock_expiration_time__gt=now).count()

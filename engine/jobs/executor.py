@@ -32,6 +32,15 @@ class JobLockLost(Exception):  # noqa: N818 - a condition, not a failure of the 
     """The job no longer exists or belongs to another owner; nothing was done."""
 
 
+def lock_time_setting() -> timedelta:
+    """How long a claimed job stays locked: a worker that dies holding a job delays it by
+    this much (settings.LEGATO_JOB_LOCK_SECONDS, Camunda's lockTimeInMillis)."""
+    from django.conf import settings
+
+    seconds = getattr(settings, "LEGATO_JOB_LOCK_SECONDS", None)
+    return timedelta(seconds=seconds) if seconds else DEFAULT_LOCK_TIME
+
+
 def default_owner() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
 
@@ -63,13 +72,13 @@ class JobExecutorThread(threading.Thread):
         *,
         batch_size: int = 10,
         idle_wait: float = 1.0,
-        lock_time: timedelta = DEFAULT_LOCK_TIME,
+        lock_time: timedelta | None = None,
     ) -> None:
         super().__init__(name="legato-job-executor", daemon=True)
         self.owner = default_owner()
         self.batch_size = batch_size
         self.idle_wait = idle_wait
-        self.lock_time = lock_time
+        self.lock_time = lock_time or lock_time_setting()
         self._wake = threading.Event()
         self._stop = threading.Event()
 

@@ -32,12 +32,14 @@ class PostCommit:
         self.events: list[tuple[list[str], LiveEvent]] = []
         # topic -> external tasks created: waiting long-polling workers are woken for them
         self.external_topics: Counter[str] = Counter()
+        self.timers_scheduled = False  # a job due later: the embedded executor re-plans its sleep
         self._scheduled = False
 
     def collect(self, effects: Sequence[fx.Effect]) -> None:
         for effect in effects:
             self._collect_one(effect)
-        if not self._scheduled and (self.job_ids or self.events or self.external_topics):
+        pending = self.job_ids or self.events or self.external_topics or self.timers_scheduled
+        if not self._scheduled and pending:
             self._scheduled = True
             transaction.on_commit(self.hand_over)
 
@@ -45,6 +47,8 @@ class PostCommit:
         match effect:
             case fx.JobCreated(job) if job.due is None:
                 self.job_ids.append(job.id)
+            case fx.JobCreated():
+                self.timers_scheduled = True
             case fx.ExternalTaskCreated(external_task):
                 self.external_topics[external_task.topic] += 1
             case fx.ProcessInstanceStarted():
@@ -79,10 +83,12 @@ class PostCommit:
         self.events.append(([COCKPIT_GROUP], payload))
 
     def hand_over(self) -> None:
-        from engine.jobs.dispatch import dispatch_jobs
+        from engine.jobs.dispatch import dispatch_jobs, timers_scheduled
         from engine.jobs.long_polling import notify_external_tasks_created
 
         dispatch_jobs(self.job_ids)
+        if self.timers_scheduled:
+            timers_scheduled()
         if self.external_topics:
             notify_external_tasks_created(self.external_topics)
         for groups, payload in self.events:

@@ -104,17 +104,18 @@ def test_a_thousand_async_jobs_on_two_workers_each_run_exactly_once(faulty, chan
     use, env, queue = faulty
     env = {**env, "LEGATO_JOB_LOCK_SECONDS": "30"}
     start = use("NoopDelegate")
+    # Started before the workers are up (creating is what costs here: ~20 ms an instance);
+    # the dispatched messages wait in Redis.
+    ids = [start() for _ in range(1000)]
+    began = time.monotonic()
     with (
         live.celery_worker(channel_prefix, queue, env=env, name="one"),
         live.celery_worker(channel_prefix, queue, env=env, name="two"),
         # Acquisition races the post-commit dispatch for the same jobs.
-        live.job_acquisition(channel_prefix, env, "--idle-wait", "0.2"),
+        live.job_acquisition(channel_prefix, env, "--idle-wait", "0.2", "--dispatch-grace", "1"),
     ):
-        began = time.monotonic()
-        ids = [start() for _ in range(1000)]
-        print(f"1,000 instances started in {time.monotonic() - began:.1f} s")
         wait_until(lambda: completed(ids) == 1000, 60, "1,000 instances to end")
-        print(f"... and all ended {time.monotonic() - began:.1f} s after the first start")
+        print(f"1,000 jobs ran {time.monotonic() - began:.1f} s after the workers were started")
     assert work_runs(ids) == 1000
     assert not Job.objects.exists()
 
