@@ -20,6 +20,10 @@ if settings.LEGATO_JOB_EXECUTOR_IN_PROCESS:
     from engine.jobs.executor import start_embedded_executor
 
     start_embedded_executor()
+    if settings.LEGATO_DEMO and settings.LEGATO_DEMO_TRAFFIC:
+        from demo.traffic import start_demo_traffic
+
+        start_demo_traffic("demo")
 
 application = ProtocolTypeRouter(
     {
