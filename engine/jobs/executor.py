@@ -13,7 +13,7 @@ import threading
 from datetime import timedelta
 from enum import StrEnum
 
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django.utils import timezone
 
 from engine.jobs.acquisition import DEFAULT_LOCK_TIME, acquire_due_jobs, next_due_time
@@ -80,27 +80,30 @@ class JobExecutorThread(threading.Thread):
         self.idle_wait = idle_wait
         self.lock_time = lock_time or lock_time_setting()
         self._wake = threading.Event()
-        self._stop = threading.Event()
+        # Not `_stop`: that name is threading.Thread's own method, and join() calls it.
+        self._stopping = threading.Event()
 
     def wake(self) -> None:
         self._wake.set()
 
     def stop(self) -> None:
-        self._stop.set()
+        self._stopping.set()
         self._wake.set()
 
     def run(self) -> None:
-        while not self._stop.is_set():
+        while not self._stopping.is_set():
+            sleep = self.idle_wait
             try:
-                worked = self.run_once()
+                # Worked: look again at once; idle: sleep until the next timer is due.
+                sleep = 0.0 if self.run_once() else self._sleep_seconds()
             except Exception:  # the loop must survive a broken database connection
                 log.exception("job acquisition failed")
-                worked = False
             finally:
                 close_old_connections()
-            if not worked:
-                self._wake.wait(self._sleep_seconds())
+            if sleep > 0:
+                self._wake.wait(sleep)
                 self._wake.clear()
+        connection.close()
 
     def run_once(self) -> bool:
         ids = acquire_due_jobs(
