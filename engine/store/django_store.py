@@ -126,6 +126,8 @@ class DjangoStore:
         self._sync_executions(state)
 
     def record(self, instance_id: str | None, effects: Sequence[fx.Effect]) -> None:
+        # Before the rows change: a removed task's people are read from its rows.
+        self.post_commit.collect(effects)
         state = self._states.get(instance_id) if instance_id else None
         ended = {instance_id} if state is not None and state.is_ended else set()
         if state is not None and state.is_ended and instance_id in self._stored_executions:
@@ -136,7 +138,6 @@ class DjangoStore:
             self.history_level,
             _new_id,
         ).write(effects, ended)
-        self.post_commit.collect(effects)
 
     # -- finding the instance a command is about ------------------------------------------
 

@@ -24,6 +24,21 @@ def task_groups(
     return groups
 
 
+def _groups_of_stored_task(task_id: str) -> list[str]:
+    from engine.models import Task, TaskCandidate
+
+    assignee = Task.objects.filter(pk=task_id).values_list("assignee", flat=True).first()
+    users, groups = [], []
+    for user_id, group_id in TaskCandidate.objects.filter(task_id=task_id).values_list(
+        "user_id", "group_id"
+    ):
+        if user_id:
+            users.append(user_id)
+        if group_id:
+            groups.append(group_id)
+    return task_groups(users, groups, assignee)
+
+
 class PostCommit:
     """Collects effects during a command; schedules their hand-over with `on_commit` once."""
 
@@ -75,7 +90,10 @@ class PostCommit:
                 groups = task_groups(task.candidate_users, task.candidate_groups, task.assignee)
                 self.events.append((groups + [COCKPIT_GROUP], payload))
             case fx.TaskRemoved():
-                self._cockpit(event("task.completed", taskId=effect.task_id))
+                # Everyone who may have the task on screen must see it go.
+                payload = event("task.completed", taskId=effect.task_id)
+                groups = _groups_of_stored_task(effect.task_id)
+                self.events.append(([*groups, COCKPIT_GROUP], payload))
             case _:
                 pass
 

@@ -60,3 +60,21 @@ def test_nothing_is_published_for_a_rolled_back_command(redis_layer):
     with transaction.atomic():
         publish_on_commit(["user.7"], event("task.created", taskId="kept"))
     assert async_to_sync(receive)(redis_layer, channel)["taskId"] == "kept"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_completed_task_leaves_the_screens_of_its_candidate_group(redis_layer, engine_users):
+    from engine.models import Task
+    from engine.services import ResourceInput, deploy
+    from engine.services import runtime as rt
+    from tests.engine.test_queries import CANDIDATES
+    from tests.factories import bpmn_document
+
+    channel = async_to_sync(listen)(redis_layer, "tasks.group.management")
+    deploy([ResourceInput("offer.bpmn", bpmn_document(CANDIDATES))])
+    rt.start_process_instance("offer")
+    created = async_to_sync(receive)(redis_layer, channel)
+    assert created["type"] == "task.created"
+    rt.complete_task(Task.objects.get().id, user_id="demo")
+    completed = async_to_sync(receive)(redis_layer, channel)
+    assert (completed["type"], completed["taskId"]) == ("task.completed", created["taskId"])
