@@ -14,7 +14,17 @@
     return !event.processDefinitionId || event.processDefinitionId === definitionId;
   }
 
+  // The instance list (with the filters of the current URL) is re-read too, as htmx would.
+  function refreshList() {
+    const list = document.getElementById("instance-results");
+    if (!list) { return Promise.resolve(); }
+    return fetch(location.href, { credentials: "same-origin", headers: { "HX-Request": "true" } })
+      .then(function (response) { return response.ok ? response.text() : null; })
+      .then(function (html) { if (html !== null) { list.innerHTML = html; } });
+  }
+
   function refresh() {
+    refreshList();
     return fetch(container.dataset.countsUrl, { credentials: "same-origin" })
       .then(function (response) {
         if (!response.ok) { throw new Error(String(response.status)); }

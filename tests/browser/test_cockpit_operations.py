@@ -16,6 +16,7 @@ from engine.services import ResourceInput, deploy
 from engine.services.external_tasks import set_retries
 from engine.services.runtime import start_process_instance
 from tests import live
+from tests.browser.conftest import ARTIFACTS
 from tests.browser.test_login import log_in
 from tests.cockpit.samples import failing_process
 from tests.factories import bpmn_document
@@ -53,8 +54,9 @@ def test_an_operator_fixes_a_failed_job_and_sees_it_live(
     instance = start_process_instance("payment", business_key="order-7")
     # The worker runs the job, it fails once (R1), the incident is raised and published.
     expect(badge(watcher, "incidents")).to_have_text("1", timeout=SLOW)
-    watcher.bring_to_front()
-    screenshot("cockpit-definition-incident-1280")
+    expect(watcher.get_by_test_id("instance-table")).to_contain_text("order-7")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    watcher.screenshot(path=str(ARTIFACTS / "cockpit-definition-incident-1280.png"), full_page=True)
 
     page.goto(live_server_url + "/cockpit/")
     expect(page.get_by_test_id("open-incidents")).to_have_text("1")
@@ -98,6 +100,7 @@ def test_an_operator_fixes_a_failed_job_and_sees_it_live(
     screenshot("cockpit-instance-finished-1280")
     expect(badge(watcher, "incidents")).to_have_count(0, timeout=SLOW)
     expect(badge(watcher, "running")).to_have_count(0, timeout=SLOW)
+    watcher.screenshot(path=str(ARTIFACTS / "cockpit-definition-cleared-1280.png"), full_page=True)
 
     page.set_viewport_size(NARROW)
     page.reload()
