@@ -36,6 +36,13 @@ def envint(name: str, default: int) -> int:
         raise SettingError(f"{name}={raw!r} is not an integer") from None
 
 
+def envchoice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = os.environ.get(name, default).strip().lower()
+    if value not in choices:
+        raise SettingError(f"{name}={value!r} is not one of {', '.join(choices)}")
+    return value
+
+
 def envlist(name: str, default: str) -> list[str]:
     raw = os.environ.get(name, default)
     return [item.strip() for item in raw.split(",") if item.strip()]

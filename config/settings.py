@@ -8,7 +8,7 @@ import secrets
 import warnings
 from pathlib import Path
 
-from config.env import database_config, envbool, envint, envlist
+from config.env import database_config, envbool, envchoice, envint, envlist
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -151,7 +151,9 @@ PORT = envint("PORT", 8000)
 LEGATO_DEMO = envbool("LEGATO_DEMO", True)
 # Built-in demo workers and a few instances a minute, in the embedded default only.
 LEGATO_DEMO_TRAFFIC = envbool("LEGATO_DEMO_TRAFFIC", True)
-LEGATO_HISTORY_LEVEL = os.environ.get("LEGATO_HISTORY_LEVEL", "full")
+LEGATO_HISTORY_LEVEL = envchoice(
+    "LEGATO_HISTORY_LEVEL", "full", ("none", "activity", "audit", "full")
+)
 # Java class names (`camunda:class`) and bean names (`${bean}`, delegateExpression) mapped to
 # dotted paths of Python callables, as JSON objects: a migrated model runs by configuration.
 LEGATO_DELEGATES: dict[str, str] = json.loads(os.environ.get("LEGATO_DELEGATES", "{}"))

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from config.env import SettingError, database_config, envbool, envint
+from config.env import SettingError, database_config, envbool, envchoice, envint
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -88,3 +88,11 @@ def test_settings_module_reads_the_environment_of_the_process():
         production
         == "django.db.backends.postgresql prod channels_redis.core.RedisChannelLayer 9000"
     )
+
+
+def test_history_level_must_be_one_of_camundas(monkeypatch):
+    monkeypatch.setenv("LEGATO_HISTORY_LEVEL", "verbose")
+    with pytest.raises(SettingError, match="none, activity, audit, full"):
+        envchoice("LEGATO_HISTORY_LEVEL", "full", ("none", "activity", "audit", "full"))
+    monkeypatch.setenv("LEGATO_HISTORY_LEVEL", "Audit")
+    assert envchoice("LEGATO_HISTORY_LEVEL", "full", ("none", "activity", "audit", "full")) == "audit"
