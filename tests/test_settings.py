@@ -90,9 +90,12 @@ def test_settings_module_reads_the_environment_of_the_process():
     )
 
 
+LEVELS = ("none", "activity", "audit", "full")
+
+
 def test_history_level_must_be_one_of_camundas(monkeypatch):
     monkeypatch.setenv("LEGATO_HISTORY_LEVEL", "verbose")
     with pytest.raises(SettingError, match="none, activity, audit, full"):
-        envchoice("LEGATO_HISTORY_LEVEL", "full", ("none", "activity", "audit", "full"))
+        envchoice("LEGATO_HISTORY_LEVEL", "full", LEVELS)
     monkeypatch.setenv("LEGATO_HISTORY_LEVEL", "Audit")
-    assert envchoice("LEGATO_HISTORY_LEVEL", "full", ("none", "activity", "audit", "full")) == "audit"
+    assert envchoice("LEGATO_HISTORY_LEVEL", "full", LEVELS) == "audit"
