@@ -7,10 +7,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from engine.runtime.timers import RepeatingInterval, TimerSpecError, parse_cycle, parse_duration
+from engine.runtime.timers import TimerSpecError, parse_duration
 
 DEFAULT_RETRIES = 3
 
@@ -35,10 +36,15 @@ def after_failure(
         # The k-th retry waits the k-th interval: with n intervals, `left` counts down n..1.
         index = min(max(len(intervals) - left, 0), len(intervals) - 1)
         return RetryDecision(left, intervals[index].add_to(now) if left else None)
-    spec = parse_cycle(cycle)
-    if not isinstance(spec, RepeatingInterval):
+    match = _RETRY_CYCLE.match(cycle.strip())
+    if match is None:
         raise TimerSpecError(cycle, "a retry cycle must be R<n>/<duration> or a list of durations")
+    # Parsed here, not as a timer: a retry may wait no time at all (R3/PT0S).
+    interval = parse_duration(match.group(2))
     if first_failure:
-        retries_before = spec.repetitions if spec.repetitions is not None else DEFAULT_RETRIES
+        retries_before = int(match.group(1)) if match.group(1) else DEFAULT_RETRIES
     left = max(retries_before - 1, 0)
-    return RetryDecision(left, spec.interval.add_to(now) if left else None)
+    return RetryDecision(left, interval.add_to(now) if left else None)
+
+
+_RETRY_CYCLE = re.compile(r"^R(\d*)/(P\S+)$")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet
@@ -11,8 +10,20 @@ from django.db.models import Exists, OuterRef, QuerySet
 from engine import definitions
 from engine.errors import NotFoundError
 from engine.models import Incident, ProcessInstance, VariableInstance
-from engine.runtime.state import Execution, InstanceState, Wait
+from engine.runtime.queries import ActivityInstance, TransitionInstance
+from engine.runtime.queries import activity_instance_tree as runtime_tree
+from engine.runtime.state import Execution, InstanceState
 from engine.runtime.values import TypedValue
+
+__all__ = [
+    "ActivityInstance",
+    "TransitionInstance",
+    "activity_instance_tree",
+    "get_process_instance",
+    "get_variables",
+    "list_process_instances",
+    "variable_equals",
+]
 
 
 def list_process_instances(
@@ -122,109 +133,27 @@ def _scope_chain(state: InstanceState, execution_id: str) -> list[Execution]:
     return chain
 
 
-@dataclass
-class ActivityInstance:
-    """One node of Camunda's activity instance tree (`runtimeService.getActivityInstance`)."""
-
-    id: str
-    activity_id: str
-    activity_type: str
-    activity_name: str | None
-    parent_activity_instance_id: str | None
-    process_instance_id: str
-    process_definition_id: str
-    execution_ids: list[str] = field(default_factory=list)
-    incident_ids: list[str] = field(default_factory=list)
-    children: list[ActivityInstance] = field(default_factory=list)
-    transitions: list[TransitionInstance] = field(default_factory=list)
-
-
-@dataclass
-class TransitionInstance:
-    """A token between activities: waiting for its async-before/after job."""
-
-    id: str
-    activity_id: str
-    activity_type: str
-    activity_name: str | None
-    parent_activity_instance_id: str
-    execution_id: str
-    incident_ids: list[str] = field(default_factory=list)
-
-
 def activity_instance_tree(instance_id: str) -> ActivityInstance:
-    """The active activities of a running instance as a tree of scopes (the cockpit's view)."""
+    """The active activities of a running instance as a tree of scopes, with the incidents
+    of each activity (the cockpit's and REST's `activity-instances`)."""
     row = ProcessInstance.objects.filter(pk=instance_id).values_list("state", flat=True).first()
     if row is None:
         raise NotFoundError(f"Process instance with id {instance_id} does not exist")
     state = InstanceState.from_json(row)
-    process = definitions.process_model(state.process_definition_id)
+    tree = runtime_tree(definitions.runtime_definition(state.process_definition_id), state)
     incidents: dict[str, list[str]] = {}
     for incident_id, execution_id in Incident.objects.filter(
         process_instance_id=instance_id
     ).values_list("id", "execution_id"):
         incidents.setdefault(execution_id or "", []).append(incident_id)
-    root = ActivityInstance(
-        id=state.id,
-        activity_id=state.process_definition_id,
-        activity_type="processDefinition",
-        activity_name=process.name,
-        parent_activity_instance_id=None,
-        process_instance_id=state.id,
-        process_definition_id=state.process_definition_id,
-        execution_ids=[state.id],
-    )
-    children: dict[str | None, list[Execution]] = {}
-    for execution in state.executions.values():
-        children.setdefault(execution.parent_id, []).append(execution)
+    _attach_incidents(tree, incidents)
+    return tree
 
-    def node_info(activity_id: str, mi_body: bool) -> tuple[str, str, str | None]:
-        node = process.find_node(activity_id)
-        name = node.name if node is not None else None
-        if mi_body:
-            return f"{activity_id}#multiInstanceBody", "multiInstanceBody", name
-        kind = node.kind.value if node is not None else "activity"
-        head, *rest = kind.split("_")
-        return activity_id, head + "".join(part.title() for part in rest), name
 
-    def attach(execution: Execution, parent: ActivityInstance) -> None:
-        if execution.activity_id is None or execution.activity_instance_id is None:
-            for child in children.get(execution.id, []):
-                attach(child, parent)
-            return
-        activity_id, activity_type, name = node_info(execution.activity_id, execution.mi_body)
-        if execution.wait == Wait.JOB:
-            parent.transitions.append(
-                TransitionInstance(
-                    id=execution.activity_instance_id,
-                    activity_id=activity_id,
-                    activity_type=activity_type,
-                    activity_name=name,
-                    parent_activity_instance_id=parent.id,
-                    execution_id=execution.id,
-                    incident_ids=incidents.get(execution.id, []),
-                )
-            )
-            return
-        instance = ActivityInstance(
-            id=execution.activity_instance_id,
-            activity_id=activity_id,
-            activity_type=activity_type,
-            activity_name=name,
-            parent_activity_instance_id=parent.id,
-            process_instance_id=state.id,
-            process_definition_id=state.process_definition_id,
-            execution_ids=[execution.id],
-            incident_ids=incidents.get(execution.id, []),
-        )
-        parent.children.append(instance)
-        for child in children.get(execution.id, []):
-            attach(child, instance)
-
-    top = state.executions[state.id]
-    if top.activity_id is not None and top.activity_instance_id is not None:
-        attach(top, root)
-    else:
-        for child in children.get(state.id, []):
-            attach(child, root)
-    return root
+def _attach_incidents(node: ActivityInstance, incidents: dict[str, list[str]]) -> None:
+    for execution_id in node.execution_ids:
+        node.incident_ids.extend(incidents.get(execution_id, []))
+    for transition in node.transitions:
+        transition.incident_ids.extend(incidents.get(transition.execution_id, []))
+    for child in node.children:
+        _attach_incidents(child, incidents)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from engine.bpmn.model import SubProcess
 from engine.runtime.definition import ProcessDefinition
-from engine.runtime.state import Execution, InstanceState
+from engine.runtime.state import Execution, InstanceState, Wait
 
 
 def _is_scope(definition: ProcessDefinition, execution: Execution) -> bool:
@@ -49,10 +49,33 @@ def execution_count(definition: ProcessDefinition, state: InstanceState) -> int:
 
 
 @dataclass
-class ActivityInstance:
+class TransitionInstance:
+    """A token between activities, waiting for its async-before or async-after job."""
+
     id: str
     activity_id: str
+    activity_type: str
+    activity_name: str | None
+    parent_activity_instance_id: str
+    execution_id: str
+    incident_ids: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ActivityInstance:
+    """One node of `runtimeService.getActivityInstance`: the process instance at the root."""
+
+    id: str
+    activity_id: str
+    activity_type: str = "processDefinition"
+    activity_name: str | None = None
+    parent_activity_instance_id: str | None = None
+    process_instance_id: str = ""
+    process_definition_id: str = ""
+    execution_ids: list[str] = field(default_factory=list)
+    incident_ids: list[str] = field(default_factory=list)
     children: list[ActivityInstance] = field(default_factory=list)
+    transitions: list[TransitionInstance] = field(default_factory=list)
 
     def activity_ids(self) -> list[str]:
         """Every activity id in the tree below (not including) this node, sorted."""
@@ -63,14 +86,36 @@ class ActivityInstance:
         return sorted(found)
 
 
+def _camel(kind: str) -> str:
+    head, *rest = kind.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
 def activity_instance_tree(definition: ProcessDefinition, state: InstanceState) -> ActivityInstance:
     """The process instance at the root, active scopes and activities below it; a
-    multi-instance activity X appears as `X#multiInstanceBody` with the instances under it."""
-    root = ActivityInstance(state.id, definition.key)
+    multi-instance activity X appears as `X#multiInstanceBody` with the instances under it,
+    and a token waiting for an async continuation as a transition instance."""
+    root = ActivityInstance(
+        id=state.id,
+        activity_id=definition.id,
+        activity_name=definition.process.name,
+        process_instance_id=state.id,
+        process_definition_id=definition.id,
+        execution_ids=[state.id],
+    )
     children: dict[str, list[Execution]] = {}
     for execution in state.executions.values():
         if execution.parent_id is not None:
             children.setdefault(execution.parent_id, []).append(execution)
+
+    def describe(execution: Execution) -> tuple[str, str, str | None]:
+        assert execution.activity_id is not None
+        node = definition.process.find_node(execution.activity_id)
+        name = node.name if node is not None else None
+        if execution.mi_body:
+            return f"{execution.activity_id}#multiInstanceBody", "multiInstanceBody", name
+        kind = _camel(node.kind.value) if node is not None else "activity"
+        return execution.activity_id, kind, name
 
     def build(parent: ActivityInstance, execution: Execution) -> None:
         for kid in children.get(execution.id, []):
@@ -78,8 +123,24 @@ def activity_instance_tree(definition: ProcessDefinition, state: InstanceState) 
                 continue
             if kid.wait is None and not children.get(kid.id):
                 continue  # a token in transit (never seen between commands)
-            activity_id = kid.activity_id + ("#multiInstanceBody" if kid.mi_body else "")
-            node = ActivityInstance(kid.activity_instance_id, activity_id)
+            activity_id, kind, name = describe(kid)
+            if kid.wait == Wait.JOB and not children.get(kid.id):
+                parent.transitions.append(
+                    TransitionInstance(
+                        kid.activity_instance_id, activity_id, kind, name, parent.id, kid.id
+                    )
+                )
+                continue
+            node = ActivityInstance(
+                id=kid.activity_instance_id,
+                activity_id=activity_id,
+                activity_type=kind,
+                activity_name=name,
+                parent_activity_instance_id=parent.id,
+                process_instance_id=state.id,
+                process_definition_id=definition.id,
+                execution_ids=[kid.id],
+            )
             parent.children.append(node)
             build(node, kid)
 

@@ -15,9 +15,17 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef
+from django.utils import timezone
 
 from engine import definitions
-from engine.models import EventSubscription, ExternalTask, Task, VariableInstance
+from engine.models import (
+    EventSubscription,
+    ExternalTask,
+    HistoricIncident,
+    Incident,
+    Task,
+    VariableInstance,
+)
 from engine.models import Execution as ExecutionRow
 from engine.models import Job as JobRow
 from engine.models import ProcessDefinition as DefinitionRow
@@ -308,9 +316,17 @@ def _executions_of(state: InstanceState) -> dict[str, tuple[Any, ...]]:
 
 
 def _delete_runtime_rows(instance_id: str) -> None:
-    """An instance that ended leaves no runtime rows behind, whatever effects said."""
+    """An instance that ended leaves no runtime rows behind, whatever effects said; its open
+    incidents end as deleted in history (Camunda's incidentState DELETED)."""
     for model in (Task, EventSubscription, JobRow, ExternalTask, VariableInstance, ExecutionRow):
         model.objects.filter(process_instance_id=instance_id).delete()
+    open_incidents = Incident.objects.filter(process_instance_id=instance_id)
+    ids = list(open_incidents.values_list("id", flat=True))
+    if ids:
+        open_incidents.delete()
+        HistoricIncident.objects.filter(pk__in=ids).update(
+            state="deleted", end_time=timezone.now()
+        )
 
 
 def _subscription(row: EventSubscription) -> Subscription:

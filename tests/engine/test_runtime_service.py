@@ -251,3 +251,22 @@ def test_due_date_and_priority_changes_are_saved_and_logged():
     assert set(changes.values_list("property", flat=True)) == {"dueDate", "priority"}
     with pytest.raises(EngineError):
         rt.update_task(task.id, assignee="x")
+
+
+def test_cancelling_an_instance_closes_its_open_incidents_in_history():
+    from engine.jobs.executor import JobExecutorThread
+    from engine.models import HistoricIncident, Incident
+
+    failing = """<bpmn:process id="failing" isExecutable="true">
+      <bpmn:startEvent id="s" /><bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="t" />
+      <bpmn:serviceTask id="t" camunda:asyncBefore="true" camunda:expression="${missing}" />
+      <bpmn:sequenceFlow id="f2" sourceRef="t" targetRef="e" /><bpmn:endEvent id="e" />
+    </bpmn:process>"""
+    deploy_xml(failing)
+    started = rt.start_process_instance("failing")
+    while JobExecutorThread().run_once():
+        pass
+    (incident,) = Incident.objects.filter(process_instance_id=started.id)
+    rt.delete_process_instance(started.id, "operator gave up", user_id="demo")
+    assert not Incident.objects.exists()
+    assert HistoricIncident.objects.get(pk=incident.id).state == "deleted"

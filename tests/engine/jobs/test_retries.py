@@ -40,3 +40,8 @@ def test_interval_list_waits_each_interval_in_turn():
 def test_a_cron_retry_cycle_is_refused_with_a_reason():
     with pytest.raises(TimerSpecError, match="retry cycle"):
         after_failure("0 0 * * * ?", 3, True, NOW)
+
+
+def test_a_retry_cycle_may_wait_no_time():
+    decision = after_failure("R2/PT0S", 3, True, NOW)
+    assert (decision.retries, decision.due) == (1, NOW)
