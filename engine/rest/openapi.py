@@ -17,9 +17,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from engine.rest import openapi_runtime
 from engine.rest.deployments import DEPLOYMENT_QUERY
 from engine.rest.params import PAGING, Kind, ListQuery, Param
 from engine.rest.process_definitions import PROCESS_DEFINITION_QUERY
+from engine.rest.views import CAMUNDA_API_VERSION
 
 Schema = dict[str, Any]
 
@@ -30,6 +32,7 @@ PATH_PARAMETER_NAMES = {
     "resource_id": "resourceId",
     "key": "key",
     "tenant_id": "tenant-id",
+    **openapi_runtime.RUNTIME_PATH_PARAMETER_NAMES,
 }
 _ROUTE_PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
 
@@ -139,6 +142,8 @@ SCHEMAS: dict[str, Schema] = {
         },
     },
 }
+
+SCHEMAS.update(openapi_runtime.RUNTIME_SCHEMAS)
 
 _KIND_SCHEMAS: dict[Kind, Schema] = {
     Kind.STRING: {"type": "string"},
@@ -406,15 +411,19 @@ OPERATIONS: tuple[Operation, ...] = (
 )
 
 
+def all_operations() -> tuple[Operation, ...]:
+    return OPERATIONS + tuple(openapi_runtime.operations())
+
+
 def document(server_url: str = "/engine-rest") -> Schema:
     paths: dict[str, dict[str, Schema]] = {}
-    for operation in OPERATIONS:
+    for operation in all_operations():
         paths.setdefault(openapi_path(operation.route), {})[operation.method] = operation.document()
     return {
         "openapi": "3.0.2",
         "info": {
             "title": "Legato REST API (Camunda 7 compatible)",
-            "version": "7.24.0",
+            "version": CAMUNDA_API_VERSION,
             "description": "The Camunda 7 `/engine-rest` resources Legato serves; "
             "see docs/rest.md for where Legato differs.",
         },

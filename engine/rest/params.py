@@ -210,3 +210,42 @@ def tenant_filter(
         absent = Q(tenant_id__isnull=True)
         condition = absent if condition is None else condition & absent
     return condition
+
+
+def _body_text(value: Any) -> str:
+    # The POST form sends JSON values; the GET form's converter reads their text.
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ",".join(str(item) for item in value)
+    return str(value)
+
+
+def parse_body_query(
+    query: ListQuery, body: Mapping[str, Any], params: QueryDict
+) -> ParsedQuery:
+    """Camunda's POST query form: the same filters in a JSON body, sorting as
+    `sorting: [{sortBy, sortOrder}]`, and firstResult/maxResults still in the query string.
+
+    Values go through the GET converters so both forms accept and refuse the same things.
+    """
+    filters = {
+        param.name: convert(param, _body_text(body[param.name]))
+        for param in query.filters
+        if body.get(param.name) is not None
+    }
+    order: list[str] = []
+    sorting = body.get("sorting") or []
+    if not isinstance(sorting, list):
+        raise invalid_request("'sorting' must be a list of {sortBy, sortOrder}")
+    for entry in sorting:
+        if not isinstance(entry, Mapping):
+            raise invalid_request("'sorting' must be a list of {sortBy, sortOrder}")
+        sort_by, sort_order = entry.get("sortBy"), entry.get("sortOrder")
+        if sort_by not in query.sort_fields:
+            raise invalid_parameter("sortBy", str(sort_by))
+        if sort_order not in SORT_ORDERS:
+            raise invalid_parameter("sortOrder", str(sort_order))
+        order.append(SORT_ORDERS[sort_order] + query.sort_fields[sort_by])
+    order_by = (*order, "pk") if order else query.default_order
+    return ParsedQuery(filters, order_by, parse_page(params))

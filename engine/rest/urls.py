@@ -7,7 +7,7 @@ Order matters where a literal segment and an id share a position: `deployment/co
 
 from django.urls import path, re_path
 
-from engine.rest import deployments, openapi, process_definitions, views
+from engine.rest import deployments, openapi, process_definitions, runtime_urls, views
 
 urlpatterns = [
     path("engine", views.EngineList.as_view(), name="rest-engine-list"),
@@ -49,6 +49,7 @@ urlpatterns = [
         process_definitions.ProcessDefinitionCount.as_view(),
         name="rest-process-definition-count",
     ),
+    *runtime_urls.DEFINITION_LITERALS,
     path(
         "process-definition/key/<str:key>",
         process_definitions.ProcessDefinitionByKey.as_view(),
@@ -79,6 +80,8 @@ urlpatterns = [
         process_definitions.ProcessDefinitionXml.as_view(),
         name="rest-process-definition-xml",
     ),
+    *runtime_urls.DEFINITION_ACTIONS,
+    *runtime_urls.RUNTIME,
     # Last: anything else is a Camunda-shaped 404, never Django's HTML page.
     re_path(r"^.*$", views.UnknownResource.as_view(), name="rest-unknown"),
 ]

@@ -23,3 +23,14 @@ class UnknownResource(APIView):
         raise CamundaError(404, "RestException", f"No resource at {request.path}")
 
     get = post = put = delete = patch = dispatch_unknown
+
+
+# The Camunda 7 release whose REST API Legato follows (paths, shapes, errors).
+CAMUNDA_API_VERSION = "7.22.0"
+
+
+class Version(APIView):
+    """GET /version: the Camunda version whose API this server speaks."""
+
+    def get(self, request: Request) -> Response:
+        return Response({"version": CAMUNDA_API_VERSION})

@@ -1,0 +1,338 @@
+"""`/process-definition/...` actions: start, start form and its variables, statistics,
+suspension. Reads and deletes of definitions are in process_definitions.py."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from django.db.models import Count
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from engine.definitions import process_model
+from engine.models import Execution, HistoricVariableInstance, Incident, Job, ProcessDefinition
+from engine.models import ProcessInstance as InstanceRow
+from engine.queries import get_variables
+from engine.rest import serializers
+from engine.rest.base import EngineView, definition_key, deserialize_values, json_body, user_id
+from engine.rest.forms import field_values, form_dto, form_variables
+from engine.rest.params import first_value, flag, invalid_request
+from engine.rest.process_definitions import definition_by_id, definition_by_key
+from engine.rest.process_instances import read_suspended
+from engine.rest.variables import read_variables, write_variables
+from engine.runtime.values import TypedValue
+from engine.services import runtime, suspension
+from identity.authorization import (
+    ANY,
+    Check,
+    Permission,
+    Resource,
+    readable_ids,
+    require,
+    require_any,
+)
+
+
+def _definition(definition_id: str | None, key: str | None, tenant_id: str | None = None) -> Any:
+    if definition_id:
+        return definition_by_id(definition_id)
+    return definition_by_key(key or "", tenant_id)
+
+
+# -- start ---------------------------------------------------------------------------------
+
+
+def _start_activity(body: dict[str, Any]) -> str | None:
+    """One `startBeforeActivity` instruction is a start at that activity; other instructions
+    need process instance modification, which the engine does not have yet."""
+    instructions = body.get("startInstructions")
+    if not instructions:
+        return None
+    if (
+        isinstance(instructions, list)
+        and len(instructions) == 1
+        and isinstance(instructions[0], dict)
+        and instructions[0].get("type") == "startBeforeActivity"
+        and not instructions[0].get("variables")
+    ):
+        return str(instructions[0].get("activityId"))
+    raise invalid_request(
+        "startInstructions are supported only as one startBeforeActivity without variables; "
+        "other instructions need process instance modification, not supported yet"
+    )
+
+
+def _variables_of(instance_id: str, ended: bool) -> dict[str, TypedValue]:
+    if not ended:
+        return get_variables(instance_id)
+    # An instance that ran to its end has only history left.
+    rows = HistoricVariableInstance.objects.filter(
+        process_instance_id=instance_id, execution_id=instance_id
+    )
+    return {row.name: TypedValue.from_json({"type": row.type, "value": row.value}) for row in rows}
+
+
+class StartInstance(EngineView):
+    """POST /process-definition/{id}/start and /key/{key}[/tenant-id/{tenant-id}]/start."""
+
+    def post(
+        self,
+        request: Request,
+        definition_id: str | None = None,
+        key: str | None = None,
+        tenant_id: str | None = None,
+    ) -> Response:
+        definition = _definition(definition_id, key, tenant_id)
+        body = json_body(request)
+        variables = read_variables(body.get("variables"))
+        start_activity = _start_activity(body)
+        # Camunda: CREATE on process instances and CREATE_INSTANCE on the definition.
+        require(request.user, Permission.CREATE, Resource.PROCESS_INSTANCE, ANY)
+        require(request.user, Permission.CREATE_INSTANCE, Resource.PROCESS_DEFINITION,
+                definition.key)
+        started = runtime.start_process_instance(
+            definition_id=definition.id,
+            variables=variables,
+            business_key=body.get("businessKey"),
+            start_activity_id=start_activity,
+            user_id=user_id(request),
+        )
+        dto: serializers.Dto = {
+            "links": [
+                serializers.self_link(request, "rest-process-instance", instance_id=started.id)
+            ],
+            "id": started.id,
+            "definitionId": definition.id,
+            "businessKey": started.business_key,
+            "caseInstanceId": None,
+            "ended": started.ended,
+            "suspended": False,
+            "tenantId": definition.tenant_id,
+        }
+        if body.get("withVariablesInReturn"):
+            dto["variables"] = write_variables(_variables_of(started.id, started.ended))
+        return Response(dto)
+
+
+# -- start form ----------------------------------------------------------------------------
+
+
+def _require_read(request: Request, definition: ProcessDefinition) -> None:
+    require(request.user, Permission.READ, Resource.PROCESS_DEFINITION, definition.key)
+
+
+class StartForm(EngineView):
+    """GET /process-definition/{id}/startForm and /key/{key}/startForm: FormDto."""
+
+    def get(self, request: Request, definition_id: str | None = None,
+            key: str | None = None) -> Response:
+        definition = _definition(definition_id, key)
+        _require_read(request, definition)
+        start = process_model(definition.id).initial_start_event
+        if start is None:
+            return Response(form_dto(None, None))
+        return Response(form_dto(start.form_key, start.form_ref))
+
+
+class StartFormVariables(EngineView):
+    """GET /process-definition/{id}/form-variables and /key/{key}/form-variables."""
+
+    def get(self, request: Request, definition_id: str | None = None,
+            key: str | None = None) -> Response:
+        definition = _definition(definition_id, key)
+        _require_read(request, definition)
+        start = process_model(definition.id).initial_start_event
+        if start is None:
+            return Response({})
+        raw_names = first_value(request.query_params, "variableNames")
+        names = raw_names.split(",") if raw_names else None
+        values = field_values(definition.id, start.id, {})
+        return Response(
+            form_variables(
+                start.form_fields, values, names, deserialize=deserialize_values(request)
+            )
+        )
+
+
+# -- statistics ----------------------------------------------------------------------------
+
+
+def _incident_counts(rows: Any, group: str) -> dict[str, list[dict[str, Any]]]:
+    counts: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows.values(group, "incident_type").annotate(n=Count("id")).order_by(
+        group, "incident_type"
+    ):
+        counts[row[group]].append({"incidentType": row["incident_type"], "incidentCount": row["n"]})
+    return counts
+
+
+def _incident_rows(request: Request) -> Any:
+    rows = Incident.objects.all()
+    incident_type = first_value(request.query_params, "incidentsForType")
+    if incident_type:
+        rows = rows.filter(incident_type=incident_type)
+    if flag(request.query_params, "rootIncidents"):
+        rows = rows.filter(cause_incident_id__isnull=True)
+    return rows
+
+
+def _wants_incidents(request: Request) -> bool:
+    params = request.query_params
+    asked = [flag(params, "incidents"), flag(params, "rootIncidents")]
+    if first_value(params, "incidentsForType"):
+        asked.append(True)
+    if sum(asked) > 1:
+        # Camunda's wording (ProcessDefinitionRestServiceImpl.getStatistics).
+        raise invalid_request(
+            "Only one of the query parameter includeIncidents, includeRootIncidents or "
+            "includeIncidentsForType can be set."
+        )
+    return any(asked)
+
+
+class DefinitionStatistics(EngineView):
+    """GET /process-definition/statistics: running instances, failed jobs, incidents per
+    definition, for every definition the caller may read."""
+
+    def get(self, request: Request) -> Response:
+        failed_jobs = flag(request.query_params, "failedJobs")
+        incidents = _wants_incidents(request)
+        readable = readable_ids(request.user, Resource.PROCESS_DEFINITION)
+        definitions = list(
+            ProcessDefinition.objects.filter(readable.q("key")).order_by("key", "version", "id")
+        )
+        instances = dict(
+            InstanceRow.objects.values_list("process_definition_id")
+            .annotate(n=Count("id"))
+            .values_list("process_definition_id", "n")
+        )
+        jobs = dict(
+            Job.objects.filter(retries__lte=0).values_list("process_definition_id")
+            .annotate(n=Count("id")).values_list("process_definition_id", "n")
+        ) if failed_jobs else {}
+        by_incident = (
+            _incident_counts(_incident_rows(request), "process_definition_id") if incidents else {}
+        )
+        return Response(
+            [
+                {
+                    "id": row.id,
+                    "instances": instances.get(row.id, 0),
+                    "failedJobs": jobs.get(row.id, 0),
+                    "incidents": by_incident.get(row.id, []),
+                    "definition": serializers.process_definition_dto(row),
+                    "tenantId": row.tenant_id,
+                }
+                for row in definitions
+            ]
+        )
+
+
+class ActivityStatistics(EngineView):
+    """GET /process-definition/{id}/statistics: tokens per activity (Execution rows)."""
+
+    def get(self, request: Request, definition_id: str) -> Response:
+        definition = definition_by_id(definition_id)
+        _require_read(request, definition)
+        require_any(
+            request.user,
+            [
+                Check(Permission.READ, Resource.PROCESS_INSTANCE, ANY),
+                Check(Permission.READ_INSTANCE, Resource.PROCESS_DEFINITION, definition.key),
+            ],
+        )
+        failed_jobs = flag(request.query_params, "failedJobs")
+        incidents = _wants_incidents(request)
+        instance_ids = InstanceRow.objects.filter(process_definition_id=definition.id).values("id")
+        tokens = dict(
+            Execution.objects.filter(
+                process_instance_id__in=instance_ids, activity_id__isnull=False
+            )
+            .values_list("activity_id")
+            .annotate(n=Count("id"))
+            .values_list("activity_id", "n")
+        )
+        jobs = dict(
+            Job.objects.filter(process_definition_id=definition.id, retries__lte=0)
+            .values_list("activity_id").annotate(n=Count("id")).values_list("activity_id", "n")
+        ) if failed_jobs else {}
+        by_incident = (
+            _incident_counts(
+                _incident_rows(request).filter(process_definition_id=definition.id),
+                "activity_id",
+            )
+            if incidents
+            else {}
+        )
+        activities = sorted(set(tokens) | set(jobs) | set(by_incident))
+        return Response(
+            [
+                {
+                    "id": activity,
+                    "instances": tokens.get(activity, 0),
+                    "failedJobs": jobs.get(activity, 0),
+                    "incidents": by_incident.get(activity, []),
+                }
+                for activity in activities
+            ]
+        )
+
+
+# -- suspension ----------------------------------------------------------------------------
+
+
+def _suspend(request: Request, body: dict[str, Any], definition_id: str | None,
+             key: str | None) -> None:
+    suspended = read_suspended(body)
+    if body.get("executionDate"):
+        raise invalid_request("A delayed suspension (executionDate) is not supported yet")
+    include = bool(body.get("includeProcessInstances"))
+    if definition_id is not None:
+        key = definition_key(definition_by_id(definition_id).id)
+    elif not ProcessDefinition.objects.filter(key=key).exists():
+        raise invalid_request(f"No process definition found for key '{key}'", 404)
+    require_any(
+        request.user,
+        [Check(p, Resource.PROCESS_DEFINITION, key or "") for p in
+         (Permission.SUSPEND, Permission.UPDATE)],
+    )
+    if include:
+        require_any(
+            request.user,
+            [
+                Check(Permission.SUSPEND_INSTANCE, Resource.PROCESS_DEFINITION, key or ""),
+                Check(Permission.UPDATE_INSTANCE, Resource.PROCESS_DEFINITION, key or ""),
+                Check(Permission.SUSPEND, Resource.PROCESS_INSTANCE, ANY),
+                Check(Permission.UPDATE, Resource.PROCESS_INSTANCE, ANY),
+            ],
+        )
+    change = (
+        suspension.suspend_process_definition
+        if suspended
+        else suspension.activate_process_definition
+    )
+    if definition_id is not None:
+        change(definition_id, include_process_instances=include, user_id=user_id(request))
+    else:
+        change(key=key, include_process_instances=include, user_id=user_id(request))
+
+
+class DefinitionSuspended(EngineView):
+    """PUT /process-definition/{id}/suspended."""
+
+    def put(self, request: Request, definition_id: str) -> Response:
+        _suspend(request, json_body(request), definition_id, None)
+        return Response(status=204)
+
+
+class DefinitionsSuspendedByKey(EngineView):
+    """PUT /process-definition/suspended `{processDefinitionKey, suspended, ...}`."""
+
+    def put(self, request: Request) -> Response:
+        body = json_body(request)
+        key = body.get("processDefinitionKey")
+        if not isinstance(key, str) or not key:
+            raise invalid_request("Only a processDefinitionKey can be given here")
+        _suspend(request, body, None, key)
+        return Response(status=204)

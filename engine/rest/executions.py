@@ -1,0 +1,293 @@
+"""`/execution`: list and count (GET and POST), get, message subscriptions, signal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Exists, OuterRef, QuerySet
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from engine.errors import NotFoundError
+from engine.models import EventSubscription, Execution, Incident, ProcessInstance
+from engine.rest import serializers
+from engine.rest.base import EngineView, json_body, readable_instances, require_read_instance
+from engine.rest.base import user_id as caller
+from engine.rest.dates import format_date
+from engine.rest.params import (
+    Kind,
+    ListQuery,
+    Param,
+    ParsedQuery,
+    first_value,
+    like,
+    parse_body_query,
+)
+from engine.rest.variable_filters import (
+    VariableCondition,
+    parse_variable_body,
+    parse_variable_param,
+    process_variables_q,
+    variables_q,
+)
+from engine.rest.variables import read_variables
+from engine.services import runtime
+
+EXECUTION_QUERY = ListQuery(
+    filters=(
+        Param("businessKey", description="Executions of instances with this business key."),
+        Param("processDefinitionId", description="Executions of this definition."),
+        Param("processDefinitionKey", description="Executions of definitions with this key."),
+        Param("processInstanceId", description="Executions of this instance."),
+        Param("activityId", description="Executions at this activity."),
+        Param("signalEventSubscriptionName", description="Executions waiting for this signal."),
+        Param("messageEventSubscriptionName", description="Executions waiting for this message."),
+        Param("active", Kind.BOOLEAN, "Only executions of active instances."),
+        Param("suspended", Kind.BOOLEAN, "Only executions of suspended instances."),
+        Param("incidentId", description="Executions with this incident."),
+        Param("incidentType", description="Executions with an incident of this type."),
+        Param("incidentMessage", description="Executions with an incident with this message."),
+        Param("incidentMessageLike", description="Incident message with SQL LIKE."),
+        Param("tenantIdIn", Kind.STRING_LIST, "Comma-separated tenant ids."),
+        Param("variables", description="`name_op_value,...` on the execution's local variables."),
+        Param("processVariables", description="`name_op_value,...` on process variables."),
+    ),
+    sort_fields={
+        "instanceId": "process_instance_id",
+        "definitionKey": "instance__process_definition__key",
+        "definitionId": "instance__process_definition_id",
+        "tenantId": "instance__process_definition__tenant_id",
+    },
+)
+
+
+def _instances(**lookup: Any) -> QuerySet[ProcessInstance]:
+    return ProcessInstance.objects.filter(**lookup).values("id")
+
+
+def filter_executions(
+    request: Request,
+    filters: dict[str, Any],
+    local: list[VariableCondition],
+    process: list[VariableCondition],
+) -> QuerySet[Execution]:
+    rows = Execution.objects.annotate(
+        instance_key=ProcessInstance.objects.filter(pk=OuterRef("process_instance_id")).values(
+            "process_definition__key"
+        )[:1]
+    )
+    rows = rows.filter(readable_instances(request, "process_instance_id", "instance_key"))
+    if "processInstanceId" in filters:
+        rows = rows.filter(process_instance_id=filters["processInstanceId"])
+    if "activityId" in filters:
+        rows = rows.filter(activity_id=filters["activityId"])
+    lookups = {
+        "businessKey": "business_key",
+        "processDefinitionId": "process_definition_id",
+        "processDefinitionKey": "process_definition__key",
+        "tenantIdIn": "process_definition__tenant_id__in",
+    }
+    for param, lookup in lookups.items():
+        if param in filters:
+            rows = rows.filter(process_instance_id__in=_instances(**{lookup: filters[param]}))
+    if filters.get("active"):
+        rows = rows.filter(process_instance_id__in=_instances(suspended=False))
+    if filters.get("suspended"):
+        rows = rows.filter(process_instance_id__in=_instances(suspended=True))
+    for param, kind in (("signalEventSubscriptionName", "signal"),
+                        ("messageEventSubscriptionName", "message")):
+        if param in filters:
+            waiting = EventSubscription.objects.filter(
+                execution_id=OuterRef("pk"), event_type=kind, event_name=filters[param]
+            )
+            rows = rows.filter(Exists(waiting))
+    incident_lookup = {
+        field: filters[param]
+        for param, field in (("incidentId", "id"), ("incidentType", "incident_type"),
+                             ("incidentMessage", "incident_message"))
+        if param in filters
+    }
+    incidents = Incident.objects.filter(execution_id=OuterRef("pk"), **incident_lookup)
+    if "incidentMessageLike" in filters:
+        incidents = incidents.filter(like("incident_message", filters["incidentMessageLike"]))
+    if incident_lookup or "incidentMessageLike" in filters:
+        rows = rows.filter(Exists(incidents))
+    if local:
+        rows = rows.filter(variables_q(local, outer_field="pk", match_field="execution_id"))
+    if process:
+        rows = rows.filter(process_variables_q(process, "process_instance_id"))
+    return rows
+
+
+def execution_dto(row: Execution, tenants: dict[str, str | None]) -> serializers.Dto:
+    """ExecutionDto. `ended` is false: ended executions are gone."""
+    return {
+        "id": row.id,
+        "processInstanceId": row.process_instance_id,
+        "ended": False,
+        "tenantId": tenants.get(row.process_instance_id),
+    }
+
+
+def _tenants(instance_ids: list[str]) -> dict[str, str | None]:
+    return dict(
+        ProcessInstance.objects.filter(id__in=set(instance_ids)).values_list(
+            "id", "process_definition__tenant_id"
+        )
+    )
+
+
+def _parse(
+    request: Request, body: dict[str, Any] | None
+) -> tuple[ParsedQuery, list[Any], list[Any]]:
+    if body is None:
+        query = EXECUTION_QUERY.parse(request.query_params)
+        local_raw = first_value(request.query_params, "variables")
+        process_raw = first_value(request.query_params, "processVariables")
+        local = parse_variable_param("variables", local_raw) if local_raw else []
+        process = parse_variable_param("processVariables", process_raw) if process_raw else []
+        return query, local, process
+    plain = {k: v for k, v in body.items() if k not in ("variables", "processVariables")}
+    query = parse_body_query(EXECUTION_QUERY, plain, request.query_params)
+    return (
+        query,
+        parse_variable_body("variables", body.get("variables")),
+        parse_variable_body("processVariables", body.get("processVariables")),
+    )
+
+
+class ExecutionList(EngineView):
+    """GET and POST /execution."""
+
+    def get(self, request: Request) -> Response:
+        return self._list(request, None)
+
+    def post(self, request: Request) -> Response:
+        return self._list(request, json_body(request))
+
+    def _list(self, request: Request, body: dict[str, Any] | None) -> Response:
+        query, local, process = _parse(request, body)
+        rows = _ordered(filter_executions(request, query.filters, local, process), query.order_by)
+        page = list(query.page.apply(rows))
+        tenants = _tenants([row.process_instance_id for row in page])
+        return Response([execution_dto(row, tenants) for row in page])
+
+
+def _ordered(rows: QuerySet[Execution], order_by: tuple[str, ...]) -> QuerySet[Execution]:
+    # Executions have no relation to their instance row: sort keys of the instance are
+    # annotated as subqueries.
+    annotations = {
+        "instance__process_definition__key": "process_definition__key",
+        "instance__process_definition_id": "process_definition_id",
+        "instance__process_definition__tenant_id": "process_definition__tenant_id",
+    }
+    fields = []
+    for position, field in enumerate(order_by):
+        bare = field.lstrip("-")
+        if bare in annotations:
+            alias = f"sort_{position}"
+            rows = rows.annotate(
+                **{
+                    alias: ProcessInstance.objects.filter(
+                        pk=OuterRef("process_instance_id")
+                    ).values(annotations[bare])[:1]
+                }
+            )
+            field = field.replace(bare, alias)
+        fields.append(field)
+    return rows.order_by(*fields)
+
+
+class ExecutionCount(EngineView):
+    """GET and POST /execution/count."""
+
+    def get(self, request: Request) -> Response:
+        query, local, process = _parse(request, None)
+        return Response(
+            serializers.count_dto(filter_executions(request, query.filters, local, process).count())
+        )
+
+    def post(self, request: Request) -> Response:
+        query, local, process = _parse(request, json_body(request))
+        return Response(
+            serializers.count_dto(filter_executions(request, query.filters, local, process).count())
+        )
+
+
+def readable_execution(request: Request, execution_id: str) -> Execution:
+    row = Execution.objects.filter(pk=execution_id).first()
+    if row is None:
+        # Camunda's wording (ExecutionResourceImpl.getExecution).
+        raise NotFoundError(f"Execution with id {execution_id} does not exist")
+    instance = ProcessInstance.objects.filter(pk=row.process_instance_id).first()
+    require_read_instance(
+        request, row.process_instance_id, instance.process_definition_id if instance else None
+    )
+    return row
+
+
+class ExecutionDetail(EngineView):
+    """GET /execution/{id}."""
+
+    def get(self, request: Request, execution_id: str) -> Response:
+        row = readable_execution(request, execution_id)
+        return Response(execution_dto(row, _tenants([row.process_instance_id])))
+
+
+class ExecutionSignal(EngineView):
+    """POST /execution/{id}/signal `{variables}`: resume a waiting execution."""
+
+    def post(self, request: Request, execution_id: str) -> Response:
+        readable_execution(request, execution_id)
+        variables = read_variables(json_body(request).get("variables"))
+        runtime.trigger(execution_id, variables, user_id=caller(request))
+        return Response(status=204)
+
+
+def subscription_dto(row: EventSubscription, tenant_id: str | None) -> serializers.Dto:
+    """EventSubscriptionDto."""
+    return {
+        "id": row.id,
+        "eventType": row.event_type,
+        "eventName": row.event_name,
+        "executionId": row.execution_id,
+        "processInstanceId": row.process_instance_id,
+        "activityId": row.activity_id,
+        "createdDate": format_date(row.created),
+        "tenantId": tenant_id,
+    }
+
+
+def _subscription(request: Request, execution_id: str, message_name: str) -> EventSubscription:
+    readable_execution(request, execution_id)
+    row = EventSubscription.objects.filter(
+        execution_id=execution_id, event_type="message", event_name=message_name
+    ).first()
+    if row is None:
+        # Camunda's wording (MessageEventSubscriptionResource).
+        raise NotFoundError(
+            f"Message event subscription for execution {execution_id} named {message_name} "
+            "does not exist"
+        )
+    return row
+
+
+class MessageSubscription(EngineView):
+    """GET /execution/{id}/messageSubscriptions/{messageName}."""
+
+    def get(self, request: Request, execution_id: str, message_name: str) -> Response:
+        row = _subscription(request, execution_id, message_name)
+        tenant = _tenants([row.process_instance_id or ""]).get(row.process_instance_id or "")
+        return Response(subscription_dto(row, tenant))
+
+
+class MessageSubscriptionTrigger(EngineView):
+    """POST /execution/{id}/messageSubscriptions/{messageName}/trigger `{variables}`."""
+
+    def post(self, request: Request, execution_id: str, message_name: str) -> Response:
+        _subscription(request, execution_id, message_name)
+        variables = read_variables(json_body(request).get("variables"))
+        runtime.message_event_received(
+            message_name, execution_id, variables, user_id=caller(request)
+        )
+        return Response(status=204)

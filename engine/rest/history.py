@@ -1,0 +1,459 @@
+"""`/history/process-instance`, `/history/activity-instance`, `/history/task`: list, count
+(GET and POST), get by id. Rows are shown where the caller holds READ_HISTORY on the process
+definition (Camunda), or READ on the historic instance / historic task."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from engine.errors import NotFoundError
+from engine.models import (
+    HistoricActivityInstance,
+    HistoricProcessInstance,
+    HistoricTaskInstance,
+    ProcessDefinition,
+)
+from engine.rest import serializers
+from engine.rest.base import EngineView, definition_key, readable_history
+from engine.rest.dates import format_date
+from engine.rest.listing import list_views
+from engine.rest.params import Kind, ListQuery, Param, like
+from identity.authorization import Check as AuthCheck
+from identity.authorization import Permission, Resource, readable_ids, require_any
+
+S, B, N, D, L = Kind.STRING, Kind.BOOLEAN, Kind.INTEGER, Kind.DATE, Kind.STRING_LIST
+
+
+def tenants_of(definition_ids: list[str | None]) -> dict[str, str | None]:
+    ids = {i for i in definition_ids if i}
+    return dict(ProcessDefinition.objects.filter(id__in=ids).values_list("id", "tenant_id"))
+
+
+def apply(rows: QuerySet[Any], filters: dict[str, Any], exact: dict[str, str],
+          likes: dict[str, str] | None = None, when_true: dict[str, Q] | None = None
+          ) -> QuerySet[Any]:
+    rows = rows.filter(**{f: filters[p] for p, f in exact.items() if p in filters})
+    for param, field_name in (likes or {}).items():
+        if param in filters:
+            rows = rows.filter(like(field_name, filters[param]))
+    for param, condition in (when_true or {}).items():
+        if filters.get(param):
+            rows = rows.filter(condition)
+    return rows
+
+
+def require_history(request: Request, key: str, resource: Resource, resource_id: str) -> None:
+    require_any(
+        request.user,
+        [
+            AuthCheck(Permission.READ_HISTORY, Resource.PROCESS_DEFINITION, key),
+            AuthCheck(Permission.READ, resource, resource_id),
+        ],
+    )
+
+
+# -- process instances ---------------------------------------------------------------------
+
+HISTORIC_PROCESS_INSTANCE_QUERY = ListQuery(
+    filters=(
+        Param("processInstanceId", S, "Filter by instance id."),
+        Param("processInstanceIds", L, "Comma-separated instance ids."),
+        Param("processDefinitionId", S, "Instances of this definition."),
+        Param("processDefinitionKey", S, "Instances of definitions with this key."),
+        Param("processDefinitionKeyIn", L, "Comma-separated definition keys."),
+        Param("processDefinitionName", S, "Instances of definitions with this name."),
+        Param("processDefinitionNameLike", S, "Definition name with SQL LIKE."),
+        Param("processInstanceBusinessKey", S, "Filter by business key."),
+        Param("processInstanceBusinessKeyLike", S, "Business key with SQL LIKE."),
+        Param("finished", B, "Only finished instances."),
+        Param("unfinished", B, "Only running instances."),
+        Param("startedBy", S, "Instances started by this user."),
+        Param("superProcessInstanceId", S, "Instances called by this instance."),
+        Param("startedBefore", D, "Started before this date."),
+        Param("startedAfter", D, "Started after this date."),
+        Param("finishedBefore", D, "Finished before this date."),
+        Param("finishedAfter", D, "Finished after this date."),
+        Param("active", B, "Only active instances."),
+        Param("suspended", B, "Only suspended instances."),
+        Param("completed", B, "Only completed instances."),
+        Param("externallyTerminated", B, "Only instances deleted from outside."),
+        Param("internallyTerminated", B, "Only instances ended by a terminate event."),
+    ),
+    sort_fields={
+        "instanceId": "id",
+        "definitionId": "process_definition_id",
+        "definitionKey": "process_definition_key",
+        "definitionName": "process_definition_name",
+        "definitionVersion": "process_definition_version",
+        "businessKey": "business_key",
+        "startTime": "start_time",
+        "endTime": "end_time",
+        "duration": "duration_ms",
+    },
+)
+
+
+def filter_historic_instances(request: Request, filters: dict[str, Any]) -> QuerySet[Any]:
+    readable = readable_ids(request.user, Resource.HISTORIC_PROCESS_INSTANCE).q("id")
+    rows = HistoricProcessInstance.objects.filter(
+        readable_history(request, "process_definition_key", readable)
+    )
+    return apply(
+        rows,
+        filters,
+        {
+            "processInstanceId": "id",
+            "processInstanceIds": "id__in",
+            "processDefinitionId": "process_definition_id",
+            "processDefinitionKey": "process_definition_key",
+            "processDefinitionKeyIn": "process_definition_key__in",
+            "processDefinitionName": "process_definition_name",
+            "processInstanceBusinessKey": "business_key",
+            "startedBy": "start_user_id",
+            "superProcessInstanceId": "super_process_instance_id",
+            "startedBefore": "start_time__lt",
+            "startedAfter": "start_time__gt",
+            "finishedBefore": "end_time__lt",
+            "finishedAfter": "end_time__gt",
+        },
+        {
+            "processDefinitionNameLike": "process_definition_name",
+            "processInstanceBusinessKeyLike": "business_key",
+        },
+        {
+            "finished": Q(end_time__isnull=False),
+            "unfinished": Q(end_time__isnull=True),
+            "active": Q(state="ACTIVE"),
+            "suspended": Q(state="SUSPENDED"),
+            "completed": Q(state="COMPLETED"),
+            "externallyTerminated": Q(state="EXTERNALLY_TERMINATED"),
+            "internallyTerminated": Q(state="INTERNALLY_TERMINATED"),
+        },
+    )
+
+
+def historic_instance_dto(row: HistoricProcessInstance, tenants: dict[str, Any]) -> serializers.Dto:
+    """HistoricProcessInstanceDto. The root is the instance itself unless it was called
+    (call hierarchies keep only their direct parent)."""
+    return {
+        "id": row.id,
+        "rootProcessInstanceId": row.id if row.super_process_instance_id is None else None,
+        "superProcessInstanceId": row.super_process_instance_id,
+        "superCaseInstanceId": None,
+        "caseInstanceId": None,
+        "processDefinitionName": row.process_definition_name,
+        "processDefinitionKey": row.process_definition_key,
+        "processDefinitionVersion": row.process_definition_version,
+        "processDefinitionId": row.process_definition_id,
+        "businessKey": row.business_key,
+        "startTime": format_date(row.start_time),
+        "endTime": format_date(row.end_time),
+        "removalTime": format_date(row.removal_time),
+        "durationInMillis": row.duration_ms,
+        "startUserId": row.start_user_id,
+        "startActivityId": row.start_activity_id,
+        "deleteReason": row.delete_reason,
+        "tenantId": tenants.get(row.process_definition_id),
+        "state": row.state,
+        "restartedProcessInstanceId": None,
+    }
+
+
+def historic_instance_dtos(rows: list[HistoricProcessInstance]) -> list[serializers.Dto]:
+    tenants = tenants_of([r.process_definition_id for r in rows])
+    return [historic_instance_dto(row, tenants) for row in rows]
+
+
+HistoricProcessInstanceList, HistoricProcessInstanceCount = list_views(
+    HISTORIC_PROCESS_INSTANCE_QUERY, filter_historic_instances, historic_instance_dtos
+)
+
+
+class HistoricProcessInstanceDetail(EngineView):
+    """GET /history/process-instance/{id}."""
+
+    def get(self, request: Request, instance_id: str) -> Response:
+        row = HistoricProcessInstance.objects.filter(pk=instance_id).first()
+        if row is None:
+            # Camunda's wording (HistoricProcessInstanceResourceImpl).
+            raise NotFoundError(f"Historic process instance with id {instance_id} does not exist")
+        require_history(
+            request, row.process_definition_key, Resource.HISTORIC_PROCESS_INSTANCE, row.id
+        )
+        return Response(historic_instance_dtos([row])[0])
+
+
+# -- activity instances --------------------------------------------------------------------
+
+HISTORIC_ACTIVITY_INSTANCE_QUERY = ListQuery(
+    filters=(
+        Param("activityInstanceId", S, "Filter by activity instance id."),
+        Param("processInstanceId", S, "Activities of this instance."),
+        Param("processDefinitionId", S, "Activities of this definition."),
+        Param("executionId", S, "Activities of this execution."),
+        Param("activityId", S, "Filter by the activity's id in the model."),
+        Param("activityName", S, "Filter by activity name."),
+        Param("activityType", S, "Filter by activity type (userTask, ...)."),
+        Param("taskAssignee", S, "Activities of user tasks assigned to this user."),
+        Param("finished", B, "Only finished activities."),
+        Param("unfinished", B, "Only running activities."),
+        Param("canceled", B, "Only canceled activities."),
+        Param("completeScope", B, "Only activities that completed their scope."),
+        Param("startedBefore", D, "Started before this date."),
+        Param("startedAfter", D, "Started after this date."),
+        Param("finishedBefore", D, "Finished before this date."),
+        Param("finishedAfter", D, "Finished after this date."),
+    ),
+    sort_fields={
+        "activityInstanceId": "id",
+        "instanceId": "process_instance_id",
+        "executionId": "execution_id",
+        "activityId": "activity_id",
+        "activityName": "activity_name",
+        "activityType": "activity_type",
+        "startTime": "start_time",
+        "endTime": "end_time",
+        "duration": "duration_ms",
+        "definitionId": "process_definition_id",
+        "occurrence": "sequence_counter",
+    },
+)
+
+
+def filter_historic_activities(request: Request, filters: dict[str, Any]) -> QuerySet[Any]:
+    rows = HistoricActivityInstance.objects.filter(readable_history(request, None))
+    return apply(
+        rows,
+        filters,
+        {
+            "activityInstanceId": "id",
+            "processInstanceId": "process_instance_id",
+            "processDefinitionId": "process_definition_id",
+            "executionId": "execution_id",
+            "activityId": "activity_id",
+            "activityName": "activity_name",
+            "activityType": "activity_type",
+            "taskAssignee": "assignee",
+            "startedBefore": "start_time__lt",
+            "startedAfter": "start_time__gt",
+            "finishedBefore": "end_time__lt",
+            "finishedAfter": "end_time__gt",
+        },
+        when_true={
+            "finished": Q(end_time__isnull=False),
+            "unfinished": Q(end_time__isnull=True),
+            "canceled": Q(canceled=True),
+            "completeScope": Q(complete_scope=True),
+        },
+    )
+
+
+def historic_activity_dtos(rows: list[HistoricActivityInstance]) -> list[serializers.Dto]:
+    """HistoricActivityInstanceDto each."""
+    tenants = tenants_of([r.process_definition_id for r in rows])
+    return [
+        {
+            "id": row.id,
+            "parentActivityInstanceId": row.parent_activity_instance_id,
+            "activityId": row.activity_id,
+            "activityName": row.activity_name,
+            "activityType": row.activity_type,
+            "processDefinitionKey": definition_key(row.process_definition_id),
+            "processDefinitionId": row.process_definition_id,
+            "processInstanceId": row.process_instance_id,
+            "executionId": row.execution_id,
+            "taskId": row.task_id,
+            "calledProcessInstanceId": row.called_process_instance_id,
+            "calledCaseInstanceId": None,
+            "assignee": row.assignee,
+            "startTime": format_date(row.start_time),
+            "endTime": format_date(row.end_time),
+            "durationInMillis": row.duration_ms,
+            "canceled": row.canceled,
+            "completeScope": row.complete_scope,
+            "tenantId": tenants.get(row.process_definition_id),
+            "removalTime": None,
+            "rootProcessInstanceId": row.process_instance_id,
+        }
+        for row in rows
+    ]
+
+
+HistoricActivityInstanceList, HistoricActivityInstanceCount = list_views(
+    HISTORIC_ACTIVITY_INSTANCE_QUERY, filter_historic_activities, historic_activity_dtos
+)
+
+
+class HistoricActivityInstanceDetail(EngineView):
+    """GET /history/activity-instance/{id}."""
+
+    def get(self, request: Request, activity_instance_id: str) -> Response:
+        row = HistoricActivityInstance.objects.filter(pk=activity_instance_id).first()
+        if row is None:
+            raise NotFoundError(
+                f"Historic activity instance with id {activity_instance_id} does not exist"
+            )
+        require_history(
+            request,
+            definition_key(row.process_definition_id),
+            Resource.HISTORIC_PROCESS_INSTANCE,
+            row.process_instance_id,
+        )
+        return Response(historic_activity_dtos([row])[0])
+
+
+# -- tasks ---------------------------------------------------------------------------------
+
+HISTORIC_TASK_QUERY = ListQuery(
+    filters=(
+        Param("taskId", S, "Filter by task id."),
+        Param("processInstanceId", S, "Tasks of this instance."),
+        Param("processInstanceBusinessKey", S, "Tasks of instances with this business key."),
+        Param("processDefinitionId", S, "Tasks of this definition."),
+        Param("processDefinitionKey", S, "Tasks of definitions with this key."),
+        Param("executionId", S, "Tasks of this execution."),
+        Param("activityInstanceIdIn", L, "Tasks of these activity instances."),
+        Param("taskName", S, "Filter by name."),
+        Param("taskNameLike", S, "Name with SQL LIKE."),
+        Param("taskDescription", S, "Filter by description."),
+        Param("taskDescriptionLike", S, "Description with SQL LIKE."),
+        Param("taskDefinitionKey", S, "Filter by task definition key."),
+        Param("taskDefinitionKeyIn", L, "Comma-separated task definition keys."),
+        Param("taskDeleteReason", S, "Filter by delete reason."),
+        Param("taskAssignee", S, "Filter by assignee."),
+        Param("taskAssigneeLike", S, "Assignee with SQL LIKE."),
+        Param("taskOwner", S, "Filter by owner."),
+        Param("taskPriority", N, "Filter by priority."),
+        Param("assigned", B, "Only tasks that were assigned."),
+        Param("unassigned", B, "Only tasks never assigned."),
+        Param("finished", B, "Only finished tasks."),
+        Param("unfinished", B, "Only open tasks."),
+        Param("taskDueDate", D, "Due at this date."),
+        Param("taskDueDateBefore", D, "Due before this date."),
+        Param("taskDueDateAfter", D, "Due after this date."),
+        Param("taskFollowUpDate", D, "Follow-up at this date."),
+        Param("taskFollowUpDateBefore", D, "Follow-up before this date."),
+        Param("taskFollowUpDateAfter", D, "Follow-up after this date."),
+        Param("startedBefore", D, "Started before this date."),
+        Param("startedAfter", D, "Started after this date."),
+        Param("finishedBefore", D, "Finished before this date."),
+        Param("finishedAfter", D, "Finished after this date."),
+    ),
+    sort_fields={
+        "taskId": "id",
+        "activityInstanceId": "activity_instance_id",
+        "processDefinitionId": "process_definition_id",
+        "processInstanceId": "process_instance_id",
+        "executionId": "execution_id",
+        "duration": "duration_ms",
+        "endTime": "end_time",
+        "startTime": "start_time",
+        "taskName": "name",
+        "taskDescription": "description",
+        "assignee": "assignee",
+        "owner": "owner",
+        "dueDate": "due_date",
+        "followUpDate": "follow_up_date",
+        "deleteReason": "delete_reason",
+        "taskDefinitionKey": "task_definition_key",
+        "priority": "priority",
+    },
+)
+
+
+def filter_historic_tasks(request: Request, filters: dict[str, Any]) -> QuerySet[Any]:
+    readable = readable_ids(request.user, Resource.HISTORIC_TASK).q("id")
+    rows = HistoricTaskInstance.objects.filter(readable_history(request, None, readable))
+    rows = apply(
+        rows,
+        filters,
+        {
+            "taskId": "id",
+            "processInstanceId": "process_instance_id",
+            "processDefinitionId": "process_definition_id",
+            "executionId": "execution_id",
+            "activityInstanceIdIn": "activity_instance_id__in",
+            "taskName": "name",
+            "taskDescription": "description",
+            "taskDefinitionKey": "task_definition_key",
+            "taskDefinitionKeyIn": "task_definition_key__in",
+            "taskDeleteReason": "delete_reason",
+            "taskAssignee": "assignee",
+            "taskOwner": "owner",
+            "taskPriority": "priority",
+            "taskDueDate": "due_date",
+            "taskDueDateBefore": "due_date__lt",
+            "taskDueDateAfter": "due_date__gt",
+            "taskFollowUpDate": "follow_up_date",
+            "taskFollowUpDateBefore": "follow_up_date__lt",
+            "taskFollowUpDateAfter": "follow_up_date__gt",
+            "startedBefore": "start_time__lt",
+            "startedAfter": "start_time__gt",
+            "finishedBefore": "end_time__lt",
+            "finishedAfter": "end_time__gt",
+        },
+        {
+            "taskNameLike": "name",
+            "taskDescriptionLike": "description",
+            "taskAssigneeLike": "assignee",
+        },
+        {
+            "assigned": Q(assignee__isnull=False),
+            "unassigned": Q(assignee__isnull=True),
+            "finished": Q(end_time__isnull=False),
+            "unfinished": Q(end_time__isnull=True),
+        },
+    )
+    if "processDefinitionKey" in filters:
+        rows = rows.filter(process_definition_id__startswith=f"{filters['processDefinitionKey']}:")
+    if "processInstanceBusinessKey" in filters:
+        instances = HistoricProcessInstance.objects.filter(
+            business_key=filters["processInstanceBusinessKey"]
+        ).values("id")
+        rows = rows.filter(process_instance_id__in=instances)
+    return rows
+
+
+def historic_task_dtos(rows: list[HistoricTaskInstance]) -> list[serializers.Dto]:
+    """HistoricTaskInstanceDto each."""
+    tenants = tenants_of([r.process_definition_id for r in rows])
+    return [
+        {
+            "id": row.id,
+            "processDefinitionKey": definition_key(row.process_definition_id),
+            "processDefinitionId": row.process_definition_id,
+            "processInstanceId": row.process_instance_id,
+            "executionId": row.execution_id,
+            "caseDefinitionKey": None,
+            "caseDefinitionId": None,
+            "caseInstanceId": None,
+            "caseExecutionId": None,
+            "activityInstanceId": row.activity_instance_id,
+            "name": row.name,
+            "description": row.description,
+            "deleteReason": row.delete_reason,
+            "owner": row.owner,
+            "assignee": row.assignee,
+            "startTime": format_date(row.start_time),
+            "endTime": format_date(row.end_time),
+            "duration": row.duration_ms,
+            "taskDefinitionKey": row.task_definition_key,
+            "priority": row.priority,
+            "due": format_date(row.due_date),
+            "parentTaskId": None,
+            "followUp": format_date(row.follow_up_date),
+            "tenantId": tenants.get(row.process_definition_id),
+            "removalTime": None,
+            "rootProcessInstanceId": row.process_instance_id,
+        }
+        for row in rows
+    ]
+
+
+HistoricTaskList, HistoricTaskCount = list_views(
+    HISTORIC_TASK_QUERY, filter_historic_tasks, historic_task_dtos
+)

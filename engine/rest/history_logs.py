@@ -1,0 +1,496 @@
+"""`/history/variable-instance`, `/history/detail`, `/history/incident`,
+`/history/user-operation`, `/history/job-log`, `/history/external-task-log`.
+
+Legato keeps no job log and no external task log rows yet: those two answer empty lists and
+zero counts of Camunda's shape, with their parameters validated (docs/rest.md).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from engine.errors import NotFoundError
+from engine.models import (
+    HistoricDetail,
+    HistoricIncident,
+    HistoricVariableInstance,
+    UserOperationLog,
+)
+from engine.rest import serializers
+from engine.rest.base import EngineView, definition_key, deserialize_values, readable_history
+from engine.rest.dates import format_date
+from engine.rest.history import apply, require_history, tenants_of
+from engine.rest.listing import list_views
+from engine.rest.params import Kind, ListQuery, Param
+from engine.rest.variables import write_value
+from engine.runtime.values import TypedValue
+from identity.authorization import Resource, readable_ids
+
+S, B, N, D, L = Kind.STRING, Kind.BOOLEAN, Kind.INTEGER, Kind.DATE, Kind.STRING_LIST
+
+
+def _typed(type_name: str, stored: Any, deserialize: bool) -> dict[str, Any]:
+    try:
+        value = TypedValue.from_json({"type": type_name, "value": stored})
+    except (KeyError, ValueError, TypeError):
+        return {"type": type_name, "value": None, "valueInfo": {}}
+    return write_value(value, deserialize=deserialize)
+
+
+# -- variables -----------------------------------------------------------------------------
+
+HISTORIC_VARIABLE_QUERY = ListQuery(
+    filters=(
+        Param("variableName", S, "Filter by name."),
+        Param("variableNameLike", S, "Name with SQL LIKE."),
+        Param("processInstanceId", S, "Variables of this instance."),
+        Param("processInstanceIdIn", L, "Variables of these instances."),
+        Param("executionIdIn", L, "Variables of these executions."),
+        Param("taskIdIn", L, "Variables of these tasks."),
+        Param("activityInstanceIdIn", L, "Variables of these activity instances."),
+        Param("includeDeleted", B, "Also deleted variables."),
+    ),
+    sort_fields={"instanceId": "process_instance_id", "variableName": "name"},
+)
+
+
+def filter_historic_variables(request: Request, filters: dict[str, Any]) -> QuerySet[Any]:
+    readable = readable_ids(request.user, Resource.HISTORIC_PROCESS_INSTANCE).q(
+        "process_instance_id"
+    )
+    rows = HistoricVariableInstance.objects.all()
+    if not filters.get("includeDeleted"):
+        rows = rows.exclude(state="DELETED")
+    rows = rows.filter(
+        Q(process_instance_id__in=_readable_instance_ids(request)) | readable
+    )
+    return apply(
+        rows,
+        filters,
+        {
+            "variableName": "name",
+            "processInstanceId": "process_instance_id",
+            "processInstanceIdIn": "process_instance_id__in",
+            "executionIdIn": "execution_id__in",
+            "taskIdIn": "task_id__in",
+            "activityInstanceIdIn": "activity_instance_id__in",
+        },
+        {"variableNameLike": "name"},
+    )
+
+
+def _readable_instance_ids(request: Request) -> Any:
+    from engine.models import HistoricProcessInstance
+
+    return HistoricProcessInstance.objects.filter(
+        readable_history(request, "process_definition_key")
+    ).values("id")
+
+
+def _definition_of(instance_ids: list[str]) -> dict[str, str]:
+    from engine.models import HistoricProcessInstance
+
+    return dict(
+        HistoricProcessInstance.objects.filter(id__in=set(instance_ids)).values_list(
+            "id", "process_definition_id"
+        )
+    )
+
+
+def historic_variable_dtos(
+    rows: list[HistoricVariableInstance], deserialize: bool = True
+) -> list[serializers.Dto]:
+    """HistoricVariableInstanceDto each."""
+    definitions = _definition_of([r.process_instance_id for r in rows])
+    tenants = tenants_of(list(definitions.values()))
+    dtos = []
+    for row in rows:
+        definition_id = definitions.get(row.process_instance_id)
+        typed = _typed(row.type, row.value, deserialize)
+        dtos.append(
+            {
+                "id": row.id,
+                "name": row.name,
+                "type": typed["type"],
+                "value": typed["value"],
+                "valueInfo": typed["valueInfo"],
+                "processDefinitionKey": definition_key(definition_id) or None,
+                "processDefinitionId": definition_id,
+                "processInstanceId": row.process_instance_id,
+                "executionId": row.execution_id,
+                "activityInstanceId": row.activity_instance_id,
+                "caseDefinitionKey": None,
+                "caseDefinitionId": None,
+                "caseInstanceId": None,
+                "caseExecutionId": None,
+                "taskId": row.task_id,
+                "tenantId": tenants.get(definition_id or ""),
+                "errorMessage": None,
+                "state": row.state,
+                "createTime": format_date(row.create_time),
+                "removalTime": None,
+                "rootProcessInstanceId": row.process_instance_id,
+            }
+        )
+    return dtos
+
+
+HistoricVariableList, HistoricVariableCount = list_views(
+    HISTORIC_VARIABLE_QUERY, filter_historic_variables, historic_variable_dtos
+)
+
+
+class HistoricVariableDetail(EngineView):
+    """GET /history/variable-instance/{id}."""
+
+    def get(self, request: Request, variable_id: str) -> Response:
+        row = HistoricVariableInstance.objects.filter(pk=variable_id).first()
+        if row is None:
+            raise NotFoundError(
+                f"Historic variable instance with Id '{variable_id}' does not exist"
+            )
+        definition_id = _definition_of([row.process_instance_id]).get(row.process_instance_id)
+        require_history(
+            request,
+            definition_key(definition_id),
+            Resource.HISTORIC_PROCESS_INSTANCE,
+            row.process_instance_id,
+        )
+        return Response(historic_variable_dtos([row], deserialize_values(request))[0])
+
+
+# -- details -------------------------------------------------------------------------------
+
+HISTORIC_DETAIL_QUERY = ListQuery(
+    filters=(
+        Param("processInstanceId", S, "Details of this instance."),
+        Param("processInstanceIdIn", L, "Details of these instances."),
+        Param("executionId", S, "Details of this execution."),
+        Param("taskId", S, "Details of this task."),
+        Param("activityInstanceId", S, "Details of this activity instance."),
+        Param("variableInstanceId", S, "Details of this variable."),
+        Param("variableTypeIn", L, "Details of variables of these types."),
+        Param("userOperationId", S, "Details written by this user operation."),
+        Param("variableUpdates", B, "Only variable updates (all details are)."),
+        Param("occurredBefore", D, "Before this date."),
+        Param("occurredAfter", D, "After this date."),
+    ),
+    sort_fields={
+        "processInstanceId": "process_instance_id",
+        "variableName": "name",
+        "variableType": "type",
+        "variableRevision": "revision",
+        "formPropertyId": "name",
+        "time": "time",
+    },
+)
+
+
+def filter_historic_details(request: Request, filters: dict[str, Any]) -> QuerySet[Any]:
+    readable = readable_ids(request.user, Resource.HISTORIC_PROCESS_INSTANCE).q(
+        "process_instance_id"
+    )
+    rows = HistoricDetail.objects.filter(
+        Q(process_instance_id__in=_readable_instance_ids(request)) | readable
+    )
+    return apply(
+        rows,
+        filters,
+        {
+            "processInstanceId": "process_instance_id",
+            "processInstanceIdIn": "process_instance_id__in",
+            "executionId": "execution_id",
+            "taskId": "task_id",
+            "activityInstanceId": "activity_instance_id",
+            "variableInstanceId": "variable_instance_id",
+            "variableTypeIn": "type__in",
+            "userOperationId": "user_operation_id",
+            "occurredBefore": "time__lt",
+            "occurredAfter": "time__gt",
+        },
+    )
+
+
+def historic_detail_dtos(rows: list[HistoricDetail]) -> list[serializers.Dto]:
+    """HistoricVariableUpdateDto each (Legato writes variable updates only, no form fields)."""
+    definitions = _definition_of([r.process_instance_id for r in rows])
+    tenants = tenants_of(list(definitions.values()))
+    dtos = []
+    for row in rows:
+        definition_id = definitions.get(row.process_instance_id)
+        typed = _typed(row.type, row.value, True)
+        dtos.append(
+            {
+                "id": str(row.id),
+                "type": "variableUpdate",
+                "processDefinitionKey": definition_key(definition_id) or None,
+                "processDefinitionId": definition_id,
+                "processInstanceId": row.process_instance_id,
+                "activityInstanceId": row.activity_instance_id,
+                "executionId": row.execution_id,
+                "caseDefinitionKey": None,
+                "caseDefinitionId": None,
+                "caseInstanceId": None,
+                "caseExecutionId": None,
+                "taskId": row.task_id,
+                "tenantId": tenants.get(definition_id or ""),
+                "userOperationId": row.user_operation_id,
+                "time": format_date(row.time),
+                "removalTime": None,
+                "rootProcessInstanceId": row.process_instance_id,
+                "variableName": row.name,
+                "variableInstanceId": row.variable_instance_id,
+                "variableType": typed["type"],
+                "value": typed["value"],
+                "valueInfo": typed["valueInfo"],
+                "initial": row.revision == 0,
+                "revision": row.revision,
+                "errorMessage": None,
+            }
+        )
+    return dtos
+
+
+HistoricDetailList, HistoricDetailCount = list_views(
+    HISTORIC_DETAIL_QUERY, filter_historic_details, historic_detail_dtos
+)
+
+
+# -- incidents -----------------------------------------------------------------------------
+
+HISTORIC_INCIDENT_QUERY = ListQuery(
+    filters=(
+        Param("incidentId", S, "Filter by incident id."),
+        Param("incidentType", S, "Filter by type."),
+        Param("incidentMessage", S, "Filter by message."),
+        Param("processDefinitionId", S, "Incidents of this definition."),
+        Param("processInstanceId", S, "Incidents of this instance."),
+        Param("executionId", S, "Incidents of this execution."),
+        Param("activityId", S, "Incidents at this activity."),
+        Param("causeIncidentId", S, "Incidents caused by this one."),
+        Param("rootCauseIncidentId", S, "Incidents with this root cause."),
+        Param("configuration", S, "The job or external task id."),
+        Param("open", B, "Only open incidents."),
+        Param("resolved", B, "Only resolved incidents."),
+        Param("deleted", B, "Only deleted incidents."),
+    ),
+    sort_fields={
+        "incidentId": "id",
+        "incidentMessage": "incident_message",
+        "createTime": "create_time",
+        "endTime": "end_time",
+        "incidentType": "incident_type",
+        "executionId": "execution_id",
+        "activityId": "activity_id",
+        "processInstanceId": "process_instance_id",
+        "processDefinitionId": "process_definition_id",
+        "causeIncidentId": "cause_incident_id",
+        "rootCauseIncidentId": "root_cause_incident_id",
+        "configuration": "configuration",
+        "incidentState": "state",
+    },
+)
+
+
+def filter_historic_incidents(request: Request, filters: dict[str, Any]) -> QuerySet[Any]:
+    rows = HistoricIncident.objects.filter(readable_history(request, None))
+    return apply(
+        rows,
+        filters,
+        {
+            "incidentId": "id",
+            "incidentType": "incident_type",
+            "incidentMessage": "incident_message",
+            "processDefinitionId": "process_definition_id",
+            "processInstanceId": "process_instance_id",
+            "executionId": "execution_id",
+            "activityId": "activity_id",
+            "causeIncidentId": "cause_incident_id",
+            "rootCauseIncidentId": "root_cause_incident_id",
+            "configuration": "configuration",
+        },
+        when_true={
+            "open": Q(state="open"),
+            "resolved": Q(state="resolved"),
+            "deleted": Q(state="deleted"),
+        },
+    )
+
+
+def historic_incident_dtos(rows: list[HistoricIncident]) -> list[serializers.Dto]:
+    """HistoricIncidentDto each."""
+    tenants = tenants_of([r.process_definition_id for r in rows])
+    return [
+        {
+            "id": row.id,
+            "processDefinitionKey": definition_key(row.process_definition_id) or None,
+            "processDefinitionId": row.process_definition_id,
+            "processInstanceId": row.process_instance_id,
+            "executionId": row.execution_id,
+            "rootProcessInstanceId": row.process_instance_id,
+            "createTime": format_date(row.create_time),
+            "endTime": format_date(row.end_time),
+            "removalTime": None,
+            "incidentType": row.incident_type,
+            "activityId": row.activity_id,
+            "failedActivityId": row.activity_id,
+            "causeIncidentId": row.cause_incident_id,
+            "rootCauseIncidentId": row.root_cause_incident_id,
+            "configuration": row.configuration,
+            "historyConfiguration": None,
+            "incidentMessage": row.incident_message,
+            "tenantId": tenants.get(row.process_definition_id or ""),
+            "jobDefinitionId": None,
+            "open": row.state == "open",
+            "deleted": row.state == "deleted",
+            "resolved": row.state == "resolved",
+            "annotation": None,
+        }
+        for row in rows
+    ]
+
+
+HistoricIncidentList, HistoricIncidentCount = list_views(
+    HISTORIC_INCIDENT_QUERY, filter_historic_incidents, historic_incident_dtos, post=False
+)
+
+
+# -- user operations -----------------------------------------------------------------------
+
+USER_OPERATION_QUERY = ListQuery(
+    filters=(
+        Param("deploymentId", S, "Operations on this deployment."),
+        Param("processDefinitionId", S, "Operations on this definition."),
+        Param("processDefinitionKey", S, "Operations on definitions with this key."),
+        Param("processInstanceId", S, "Operations on this instance."),
+        Param("taskId", S, "Operations on this task."),
+        Param("jobId", S, "Operations on this job."),
+        Param("userId", S, "Operations by this user."),
+        Param("operationId", S, "Entries of this operation."),
+        Param("operationType", S, "Filter by operation type (Claim, Complete, ...)."),
+        Param("entityType", S, "Filter by entity type (Task, ProcessInstance, ...)."),
+        Param("entityTypeIn", L, "Comma-separated entity types."),
+        Param("category", S, "Filter by category (Operator, Admin, TaskWorker)."),
+        Param("categoryIn", L, "Comma-separated categories."),
+        Param("property", S, "Filter by changed property."),
+        Param("afterTimestamp", D, "After this date."),
+        Param("beforeTimestamp", D, "Before this date."),
+    ),
+    sort_fields={"timestamp": "timestamp"},
+)
+
+
+def filter_user_operations(request: Request, filters: dict[str, Any]) -> QuerySet[Any]:
+    by_category = readable_ids(request.user, Resource.OPERATION_LOG_CATEGORY).q("category")
+    rows = UserOperationLog.objects.filter(
+        readable_history(request, "process_definition_key", by_category)
+    )
+    return apply(
+        rows,
+        filters,
+        {
+            "deploymentId": "deployment_id",
+            "processDefinitionId": "process_definition_id",
+            "processDefinitionKey": "process_definition_key",
+            "processInstanceId": "process_instance_id",
+            "taskId": "task_id",
+            "jobId": "job_id",
+            "userId": "user_id",
+            "operationId": "operation_id",
+            "operationType": "operation_type",
+            "entityType": "entity_type",
+            "entityTypeIn": "entity_type__in",
+            "category": "category",
+            "categoryIn": "category__in",
+            "property": "property",
+            "afterTimestamp": "timestamp__gt",
+            "beforeTimestamp": "timestamp__lt",
+        },
+    )
+
+
+def user_operation_dtos(rows: list[UserOperationLog]) -> list[serializers.Dto]:
+    """UserOperationLogEntryDto each."""
+    return [
+        {
+            "id": str(row.id),
+            "deploymentId": row.deployment_id,
+            "processDefinitionId": row.process_definition_id,
+            "processDefinitionKey": row.process_definition_key,
+            "processInstanceId": row.process_instance_id,
+            "executionId": None,
+            "caseDefinitionId": None,
+            "caseInstanceId": None,
+            "caseExecutionId": None,
+            "taskId": row.task_id,
+            "externalTaskId": None,
+            "batchId": None,
+            "jobId": row.job_id,
+            "jobDefinitionId": None,
+            "userId": row.user_id,
+            "timestamp": format_date(row.timestamp),
+            "operationId": row.operation_id,
+            "operationType": row.operation_type,
+            "entityType": row.entity_type,
+            "property": row.property,
+            "orgValue": row.org_value,
+            "newValue": row.new_value,
+            "removalTime": None,
+            "rootProcessInstanceId": row.process_instance_id,
+            "category": row.category,
+            "annotation": row.annotation,
+        }
+        for row in rows
+    ]
+
+
+UserOperationList, UserOperationCount = list_views(
+    USER_OPERATION_QUERY, filter_user_operations, user_operation_dtos, post=False
+)
+
+
+# -- logs Legato does not keep -------------------------------------------------------------
+
+JOB_LOG_QUERY = ListQuery(
+    filters=(
+        Param("jobId", S, "Log entries of this job."),
+        Param("processInstanceId", S, "Log entries of this instance."),
+        Param("processDefinitionKey", S, "Log entries of definitions with this key."),
+        Param("creationLog", B, "Only creation entries."),
+        Param("failureLog", B, "Only failure entries."),
+        Param("successLog", B, "Only success entries."),
+        Param("deletionLog", B, "Only deletion entries."),
+    ),
+    sort_fields={"timestamp": "pk", "jobId": "pk", "processInstanceId": "pk"},
+)
+EXTERNAL_TASK_LOG_QUERY = ListQuery(
+    filters=(
+        Param("externalTaskId", S, "Log entries of this external task."),
+        Param("topicName", S, "Log entries of this topic."),
+        Param("workerId", S, "Log entries of this worker."),
+        Param("processInstanceId", S, "Log entries of this instance."),
+        Param("creationLog", B, "Only creation entries."),
+        Param("failureLog", B, "Only failure entries."),
+        Param("successLog", B, "Only success entries."),
+        Param("deletionLog", B, "Only deletion entries."),
+    ),
+    sort_fields={"timestamp": "pk", "externalTaskId": "pk", "topicName": "pk"},
+)
+
+
+def _nothing(request: Request, filters: dict[str, Any]) -> QuerySet[Any]:
+    return UserOperationLog.objects.none()
+
+
+def _no_dtos(rows: list[Any]) -> list[serializers.Dto]:
+    return []
+
+
+HistoricJobLogList, HistoricJobLogCount = list_views(JOB_LOG_QUERY, _nothing, _no_dtos)
+HistoricExternalTaskLogList, HistoricExternalTaskLogCount = list_views(
+    EXTERNAL_TASK_LOG_QUERY, _nothing, _no_dtos
+)

@@ -1,0 +1,380 @@
+"""`/incident` (list, count, get, annotation) and `/job` (list, count, get, retries, execute,
+due date, suspension, stacktrace). Both show only rows of instances the caller may read."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import HttpResponse
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from engine.errors import NotFoundError
+from engine.models import Incident, Job, ProcessDefinition
+from engine.rest import serializers
+from engine.rest.base import (
+    AnyAcceptMixin,
+    EngineView,
+    json_body,
+    readable_instances,
+    require_read_instance,
+    require_update_instance,
+    user_id,
+)
+from engine.rest.dates import format_date, parse_date
+from engine.rest.params import Kind, ListQuery, Param, invalid_request, like
+from engine.rest.process_instances import read_suspended
+from engine.services import rest_support, runtime
+
+S, B, N, D, L = Kind.STRING, Kind.BOOLEAN, Kind.INTEGER, Kind.DATE, Kind.STRING_LIST
+
+INCIDENT_QUERY = ListQuery(
+    filters=(
+        Param("incidentId", S, "Filter by incident id."),
+        Param("incidentType", S, "failedJob, failedExternalTask, ..."),
+        Param("incidentMessage", S, "Filter by message."),
+        Param("incidentMessageLike", S, "Message with SQL LIKE."),
+        Param("processDefinitionId", S, "Incidents of this definition."),
+        Param("processDefinitionKeyIn", L, "Incidents of definitions with these keys."),
+        Param("processInstanceId", S, "Incidents of this instance."),
+        Param("executionId", S, "Incidents of this execution."),
+        Param("incidentTimestampBefore", D, "Created before this date."),
+        Param("incidentTimestampAfter", D, "Created after this date."),
+        Param("activityId", S, "Incidents at this activity."),
+        Param("failedActivityId", S, "Incidents whose failure happened at this activity."),
+        Param("causeIncidentId", S, "Incidents caused by this incident."),
+        Param("rootCauseIncidentId", S, "Incidents with this root cause."),
+        Param("configuration", S, "The job or external task id of the incident."),
+        Param("tenantIdIn", L, "Comma-separated tenant ids."),
+    ),
+    sort_fields={
+        "incidentId": "id",
+        "incidentMessage": "incident_message",
+        "incidentTimestamp": "timestamp",
+        "incidentType": "incident_type",
+        "executionId": "execution_id",
+        "activityId": "activity_id",
+        "processInstanceId": "process_instance_id",
+        "processDefinitionId": "process_definition_id",
+        "causeIncidentId": "cause_incident_id",
+        "rootCauseIncidentId": "root_cause_incident_id",
+        "configuration": "configuration",
+    },
+)
+_INCIDENT_EXACT = {
+    "incidentId": "id",
+    "incidentType": "incident_type",
+    "incidentMessage": "incident_message",
+    "processDefinitionId": "process_definition_id",
+    "processInstanceId": "process_instance_id",
+    "executionId": "execution_id",
+    "incidentTimestampBefore": "timestamp__lt",
+    "incidentTimestampAfter": "timestamp__gt",
+    "activityId": "activity_id",
+    "failedActivityId": "failed_activity_id",
+    "causeIncidentId": "cause_incident_id",
+    "rootCauseIncidentId": "root_cause_incident_id",
+    "configuration": "configuration",
+}
+
+
+def _definition_ids(**lookup: Any) -> QuerySet[ProcessDefinition]:
+    return ProcessDefinition.objects.filter(**lookup).values("id")
+
+
+def filter_incidents(request: Request, filters: dict[str, Any]) -> QuerySet[Incident]:
+    rows = Incident.objects.filter(readable_instances(request, "process_instance_id", None))
+    rows = rows.filter(**{f: filters[p] for p, f in _INCIDENT_EXACT.items() if p in filters})
+    if "incidentMessageLike" in filters:
+        rows = rows.filter(like("incident_message", filters["incidentMessageLike"]))
+    if "processDefinitionKeyIn" in filters:
+        keys = filters["processDefinitionKeyIn"]
+        rows = rows.filter(process_definition_id__in=_definition_ids(key__in=keys))
+    if "tenantIdIn" in filters:
+        tenants = filters["tenantIdIn"]
+        rows = rows.filter(process_definition_id__in=_definition_ids(tenant_id__in=tenants))
+    return rows
+
+
+def _tenants(definition_ids: list[str | None]) -> dict[str, str | None]:
+    ids = {i for i in definition_ids if i}
+    return dict(ProcessDefinition.objects.filter(id__in=ids).values_list("id", "tenant_id"))
+
+
+def incident_dto(row: Incident, tenants: dict[str, str | None]) -> serializers.Dto:
+    """IncidentDto. `jobDefinitionId` is null: jobs have no job definitions here."""
+    return {
+        "id": row.id,
+        "processDefinitionId": row.process_definition_id,
+        "processInstanceId": row.process_instance_id,
+        "executionId": row.execution_id,
+        "incidentTimestamp": format_date(row.timestamp),
+        "incidentType": row.incident_type,
+        "activityId": row.activity_id,
+        "failedActivityId": row.failed_activity_id,
+        "causeIncidentId": row.cause_incident_id,
+        "rootCauseIncidentId": row.root_cause_incident_id,
+        "configuration": row.configuration,
+        "tenantId": tenants.get(row.process_definition_id or ""),
+        "incidentMessage": row.incident_message,
+        "jobDefinitionId": None,
+        "annotation": row.annotation,
+    }
+
+
+class IncidentList(EngineView):
+    """GET /incident."""
+
+    def get(self, request: Request) -> Response:
+        query = INCIDENT_QUERY.parse(request.query_params)
+        rows = list(query.page.apply(filter_incidents(request, query.filters).order_by(
+            *query.order_by)))
+        tenants = _tenants([row.process_definition_id for row in rows])
+        return Response([incident_dto(row, tenants) for row in rows])
+
+
+class IncidentCount(EngineView):
+    """GET /incident/count."""
+
+    def get(self, request: Request) -> Response:
+        filters = INCIDENT_QUERY.parse_filters(request.query_params)
+        return Response(serializers.count_dto(filter_incidents(request, filters).count()))
+
+
+def _incident(request: Request, incident_id: str) -> Incident:
+    row = Incident.objects.filter(pk=incident_id).first()
+    if row is None:
+        raise NotFoundError(f"No matching incident with id {incident_id}")
+    require_read_instance(request, row.process_instance_id or "", row.process_definition_id)
+    return row
+
+
+class IncidentDetail(EngineView):
+    """GET /incident/{id}."""
+
+    def get(self, request: Request, incident_id: str) -> Response:
+        row = _incident(request, incident_id)
+        return Response(incident_dto(row, _tenants([row.process_definition_id])))
+
+
+class IncidentAnnotation(EngineView):
+    """PUT /incident/{id}/annotation `{annotation}` and DELETE (clear)."""
+
+    def put(self, request: Request, incident_id: str) -> Response:
+        annotation = json_body(request).get("annotation")
+        if annotation is not None and not isinstance(annotation, str):
+            raise invalid_request("'annotation' must be a text")
+        _incident(request, incident_id)
+        rest_support.set_incident_annotation(incident_id, annotation, user_id=user_id(request))
+        return Response(status=204)
+
+    def delete(self, request: Request, incident_id: str) -> Response:
+        _incident(request, incident_id)
+        rest_support.set_incident_annotation(incident_id, None, user_id=user_id(request))
+        return Response(status=204)
+
+
+# -- jobs ----------------------------------------------------------------------------------
+
+JOB_QUERY = ListQuery(
+    filters=(
+        Param("jobId", S, "Filter by job id."),
+        Param("jobIds", L, "Comma-separated job ids."),
+        Param("processInstanceId", S, "Jobs of this instance."),
+        Param("processInstanceIds", L, "Jobs of these instances."),
+        Param("executionId", S, "Jobs of this execution."),
+        Param("processDefinitionId", S, "Jobs of this definition."),
+        Param("processDefinitionKey", S, "Jobs of definitions with this key."),
+        Param("activityId", S, "Jobs of this activity."),
+        Param("withRetriesLeft", B, "Only jobs with retries left."),
+        Param("noRetriesLeft", B, "Only jobs without retries left."),
+        Param("executable", B, "Only jobs with retries left that are due."),
+        Param("timers", B, "Only timer jobs."),
+        Param("messages", B, "Only asynchronous continuations."),
+        Param("withException", B, "Only jobs that failed."),
+        Param("exceptionMessage", S, "Jobs that failed with this message."),
+        Param("failedActivityId", S, "Jobs that failed at this activity."),
+        Param("active", B, "Only active jobs."),
+        Param("suspended", B, "Only suspended jobs."),
+        Param("priorityLowerThanOrEquals", N, "Priority at most."),
+        Param("priorityHigherThanOrEquals", N, "Priority at least."),
+        Param("tenantIdIn", L, "Comma-separated tenant ids."),
+        Param("withoutTenantId", B, "Only jobs of no tenant."),
+    ),
+    sort_fields={
+        "jobId": "id",
+        "executionId": "execution_id",
+        "processInstanceId": "process_instance_id",
+        "processDefinitionId": "process_definition_id",
+        "processDefinitionKey": "process_definition_key",
+        "jobPriority": "priority",
+        "jobRetries": "retries",
+        "jobDueDate": "due_date",
+    },
+)
+_JOB_EXACT = {
+    "jobId": "id",
+    "jobIds": "id__in",
+    "processInstanceId": "process_instance_id",
+    "processInstanceIds": "process_instance_id__in",
+    "executionId": "execution_id",
+    "processDefinitionId": "process_definition_id",
+    "processDefinitionKey": "process_definition_key",
+    "activityId": "activity_id",
+    "exceptionMessage": "exception_message",
+    "failedActivityId": "activity_id",
+    "priorityLowerThanOrEquals": "priority__lte",
+    "priorityHigherThanOrEquals": "priority__gte",
+}
+TIMER_TYPES = ("timer", "timer-start", "timer-intermediate", "timer-boundary")
+
+
+def filter_jobs(request: Request, filters: dict[str, Any]) -> QuerySet[Job]:
+    from django.db.models import Q
+    from django.utils import timezone
+
+    rows = Job.objects.filter(
+        readable_instances(request, "process_instance_id", "process_definition_key")
+    )
+    rows = rows.filter(**{f: filters[p] for p, f in _JOB_EXACT.items() if p in filters})
+    when_true = {
+        "withRetriesLeft": Q(retries__gt=0),
+        "noRetriesLeft": Q(retries__lte=0),
+        "executable": Q(retries__gt=0)
+        & (Q(due_date__isnull=True) | Q(due_date__lte=timezone.now())),
+        "timers": Q(type__startswith="timer"),
+        "messages": ~Q(type__startswith="timer"),
+        "withException": Q(exception_message__isnull=False),
+        "active": Q(suspended=False),
+        "suspended": Q(suspended=True),
+    }
+    for param, condition in when_true.items():
+        if filters.get(param):
+            rows = rows.filter(condition)
+    if filters.get("timers") and filters.get("messages"):
+        raise invalid_request("Parameter timers cannot be used together with parameter messages.")
+    if "tenantIdIn" in filters:
+        tenants = filters["tenantIdIn"]
+        rows = rows.filter(process_definition_id__in=_definition_ids(tenant_id__in=tenants))
+    if filters.get("withoutTenantId"):
+        rows = rows.filter(process_definition_id__in=_definition_ids(tenant_id__isnull=True))
+    return rows
+
+
+def job_dto(row: Job, tenants: dict[str, str | None]) -> serializers.Dto:
+    """JobDto. Jobs have no job definitions or batches here (`jobDefinitionId`, `batchId`)."""
+    return {
+        "id": row.id,
+        "jobDefinitionId": None,
+        "processInstanceId": row.process_instance_id,
+        "processDefinitionId": row.process_definition_id,
+        "processDefinitionKey": row.process_definition_key,
+        "executionId": row.execution_id,
+        "exceptionMessage": row.exception_message,
+        "failedActivityId": row.activity_id if row.exception_message else None,
+        "retries": row.retries,
+        "dueDate": format_date(row.due_date),
+        "suspended": row.suspended,
+        "priority": row.priority,
+        "tenantId": tenants.get(row.process_definition_id),
+        "createTime": format_date(row.created),
+        "batchId": None,
+    }
+
+
+class JobList(EngineView):
+    """GET /job."""
+
+    def get(self, request: Request) -> Response:
+        query = JOB_QUERY.parse(request.query_params)
+        rows = list(query.page.apply(filter_jobs(request, query.filters).order_by(
+            *query.order_by)))
+        tenants = _tenants([row.process_definition_id for row in rows])
+        return Response([job_dto(row, tenants) for row in rows])
+
+
+class JobCount(EngineView):
+    """GET /job/count."""
+
+    def get(self, request: Request) -> Response:
+        filters = JOB_QUERY.parse_filters(request.query_params)
+        return Response(serializers.count_dto(filter_jobs(request, filters).count()))
+
+
+def _job(request: Request, job_id: str) -> Job:
+    row = Job.objects.filter(pk=job_id).first()
+    if row is None:
+        # Camunda's wording (JobResourceImpl.getJob).
+        raise NotFoundError(f"Job with id {job_id} does not exist")
+    require_read_instance(request, row.process_instance_id or "", row.process_definition_id)
+    return row
+
+
+class JobDetail(EngineView):
+    """GET /job/{id}."""
+
+    def get(self, request: Request, job_id: str) -> Response:
+        row = _job(request, job_id)
+        return Response(job_dto(row, _tenants([row.process_definition_id])))
+
+
+class JobRetries(EngineView):
+    """PUT /job/{id}/retries `{retries}`."""
+
+    def put(self, request: Request, job_id: str) -> Response:
+        retries = json_body(request).get("retries")
+        if not isinstance(retries, int) or isinstance(retries, bool):
+            raise invalid_request("'retries' must be an integer")
+        _job(request, job_id)
+        rest_support.set_job_retries(job_id, retries, user_id=user_id(request))
+        return Response(status=204)
+
+
+class JobExecute(EngineView):
+    """POST /job/{id}/execute: run it now, in this request. A failing job answers 500 with
+    the failure, as Camunda's executeJob does; its retries are not counted down here."""
+
+    def post(self, request: Request, job_id: str) -> Response:
+        row = _job(request, job_id)
+        require_update_instance(request, row.process_instance_id or "", row.process_definition_id)
+        runtime.execute_job(job_id)
+        return Response(status=204)
+
+
+class JobDueDate(EngineView):
+    """PUT /job/{id}/duedate `{duedate, cascade}` (null: due now)."""
+
+    def put(self, request: Request, job_id: str) -> Response:
+        body = json_body(request)
+        raw = body.get("duedate")
+        if body.get("cascade"):
+            raise invalid_request("'cascade' (moving later timer cycles) is not supported yet")
+        try:
+            due = parse_date(raw) if raw is not None else None
+        except (ValueError, TypeError):
+            raise invalid_request(f"Cannot read 'duedate': {raw}") from None
+        _job(request, job_id)
+        rest_support.set_job_due_date(job_id, due, user_id=user_id(request))
+        return Response(status=204)
+
+
+class JobSuspended(EngineView):
+    """PUT /job/{id}/suspended `{suspended}`."""
+
+    def put(self, request: Request, job_id: str) -> Response:
+        suspended = read_suspended(json_body(request))
+        _job(request, job_id)
+        rest_support.set_job_suspended(job_id, suspended, user_id=user_id(request))
+        return Response(status=204)
+
+
+class JobStacktrace(AnyAcceptMixin, EngineView):
+    """GET /job/{id}/stacktrace: text/plain."""
+
+    def get(self, request: Request, job_id: str) -> HttpResponse:
+        row = _job(request, job_id)
+        if row.exception_stacktrace is None:
+            # Camunda's wording (JobResourceImpl.getStacktrace).
+            raise NotFoundError(f"Job with id {job_id} has no stacktrace")
+        return HttpResponse(row.exception_stacktrace, content_type="text/plain")

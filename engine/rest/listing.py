@@ -1,0 +1,51 @@
+"""List and count views for resources whose GET and POST query forms differ only in where the
+filters come from (query string or JSON body)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db.models import QuerySet
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from engine.rest import serializers
+from engine.rest.base import EngineView, json_body
+from engine.rest.params import ListQuery, ParsedQuery, parse_body_query
+
+Filter = Callable[[Request, dict[str, Any]], QuerySet[Any]]
+Dtos = Callable[[list[Any]], list[serializers.Dto]]
+
+
+def list_views(
+    query: ListQuery, filter_rows: Filter, dtos: Dtos, *, post: bool = True
+) -> tuple[type[EngineView], type[EngineView]]:
+    """(list view, count view); both answer GET, and POST when Camunda has the POST form."""
+
+    def parsed(request: Request, body: dict[str, Any] | None) -> ParsedQuery:
+        if body is None:
+            return query.parse(request.query_params)
+        return parse_body_query(query, body, request.query_params)
+
+    class ListView(EngineView):
+        def get(self, request: Request) -> Response:
+            return self.answer(request, None)
+
+        def answer(self, request: Request, body: dict[str, Any] | None) -> Response:
+            found = parsed(request, body)
+            rows = filter_rows(request, found.filters).order_by(*found.order_by)
+            return Response(dtos(list(found.page.apply(rows))))
+
+    class CountView(EngineView):
+        def get(self, request: Request) -> Response:
+            return self.answer(request, None)
+
+        def answer(self, request: Request, body: dict[str, Any] | None) -> Response:
+            found = parsed(request, body)
+            return Response(serializers.count_dto(filter_rows(request, found.filters).count()))
+
+    if post:
+        for view in (ListView, CountView):
+            view.post = lambda self, request: self.answer(request, json_body(request))  # type: ignore[attr-defined]
+    return ListView, CountView

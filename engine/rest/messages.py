@@ -1,0 +1,123 @@
+"""`POST /message` (correlate) and `POST /signal` (broadcast).
+
+A message that matches nothing, or more than one target without `all`, is Camunda's
+MismatchingMessageCorrelationException, answered 400 RestException (MessageRestServiceImpl);
+EngineView maps it. The service checks the caller's permission (UPDATE on instances).
+"""
+
+from __future__ import annotations
+
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from engine.models import EventSubscription, HistoricProcessInstance, ProcessInstance
+from engine.rest import serializers
+from engine.rest.base import EngineView, json_body, user_id
+from engine.rest.definition_actions import _variables_of
+from engine.rest.params import invalid_request
+from engine.rest.process_instances import instance_dto
+from engine.rest.variables import read_variables, write_variables
+from engine.services import runtime
+
+
+def _result(
+    request: Request,
+    instance_id: str,
+    waiting: dict[str, str],
+    with_variables: bool,
+) -> serializers.Dto:
+    """MessageCorrelationResultWithVariableDto: `Execution` when the message reached a waiting
+    execution, `ProcessDefinition` when it started an instance."""
+    running = ProcessInstance.objects.select_related("process_definition").filter(
+        pk=instance_id
+    ).first()
+    tenant = running.process_definition.tenant_id if running else None
+    result: serializers.Dto
+    if instance_id in waiting:
+        result = {
+            "resultType": "Execution",
+            "execution": {
+                "id": waiting[instance_id],
+                "processInstanceId": instance_id,
+                "ended": running is None,
+                "tenantId": tenant,
+            },
+            "processInstance": None,
+        }
+    else:
+        if running is not None:
+            started = instance_dto(request, running)
+        else:
+            history = HistoricProcessInstance.objects.get(pk=instance_id)
+            started = {
+                "links": [],
+                "id": instance_id,
+                "definitionId": history.process_definition_id,
+                "businessKey": history.business_key,
+                "caseInstanceId": None,
+                "ended": True,
+                "suspended": False,
+                "tenantId": None,
+            }
+        started["ended"] = running is None
+        result = {"resultType": "ProcessDefinition", "execution": None, "processInstance": started}
+    if with_variables:
+        result["variables"] = write_variables(_variables_of(instance_id, running is None))
+    return result
+
+
+class CorrelateMessage(EngineView):
+    """POST /message."""
+
+    def post(self, request: Request) -> Response:
+        body = json_body(request)
+        name = body.get("messageName")
+        if not isinstance(name, str) or not name:
+            # Camunda's wording (MessageRestServiceImpl.createMessageCorrelationBuilder).
+            raise invalid_request("No message name supplied")
+        if body.get("tenantId") or body.get("withoutTenantId"):
+            raise invalid_request("Tenant options of message correlation are not supported yet")
+        if body.get("processVariablesLocal"):
+            raise invalid_request("processVariablesLocal is not supported yet")
+        instance_id = body.get("processInstanceId")
+        # Which instances wait for the message now: a result naming them is an Execution.
+        waiting = dict(
+            EventSubscription.objects.filter(event_type="message", event_name=name)
+            .exclude(process_instance_id__isnull=True)
+            .values_list("process_instance_id", "execution_id")
+        )
+        ids = runtime.correlate_message(
+            name,
+            business_key=body.get("businessKey"),
+            correlation_keys=read_variables(body.get("correlationKeys"), "correlationKeys"),
+            variables=read_variables(body.get("processVariables"), "processVariables"),
+            all=bool(body.get("all")),
+            process_instance_id=instance_id,
+            local_variables=read_variables(
+                body.get("localCorrelationKeys"), "localCorrelationKeys"
+            ) or None,
+            user_id=user_id(request),
+        )
+        with_variables = bool(body.get("variablesInResultEnabled"))
+        if not body.get("resultEnabled") and not with_variables:
+            return Response(status=204)
+        return Response([_result(request, i, waiting, with_variables) for i in ids])
+
+
+class ThrowSignal(EngineView):
+    """POST /signal `{name, variables}`: 204."""
+
+    def post(self, request: Request) -> Response:
+        body = json_body(request)
+        name = body.get("name")
+        if not isinstance(name, str) or not name:
+            # Camunda's wording (SignalRestServiceImpl.throwSignal).
+            raise invalid_request("No signal name given")
+        if body.get("executionId"):
+            raise invalid_request("Delivering a signal to one execution is not supported yet")
+        if body.get("tenantId") or body.get("withoutTenantId"):
+            raise invalid_request("Tenant options of signals are not supported yet")
+        variables = read_variables(body.get("variables"))
+        runtime.broadcast_signal(name, variables, user_id=user_id(request))
+        return Response(status=204)
+

@@ -1,0 +1,396 @@
+"""OpenAPI operations and DTO schemas of the runtime and history resources (runtime_urls.py).
+
+Field lists are written compactly: `s` nullable string, `S` string, `i` nullable integer,
+`I` integer, `b` boolean, `d` nullable date, `o` nullable object, `a` array, `v` variables
+map. Names follow Camunda's OpenAPI document.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine.rest import (
+    executions,
+    history,
+    history_logs,
+    incidents_jobs,
+    process_instances,
+    tasks,
+)
+from engine.rest.params import Kind, ListQuery, Param
+
+Schema = dict[str, Any]
+
+_CODES: dict[str, Schema] = {
+    "s": {"type": "string", "nullable": True},
+    "S": {"type": "string"},
+    "i": {"type": "integer", "nullable": True},
+    "I": {"type": "integer"},
+    "b": {"type": "boolean"},
+    "d": {"type": "string", "format": "date-time", "nullable": True},
+    "o": {"type": "object", "nullable": True},
+    "a": {"type": "array", "items": {}},
+    "v": {"type": "object", "additionalProperties": {"$ref": "#/components/schemas/VariableValueDto"}},
+}
+
+
+def dto(spec: str) -> Schema:
+    """`"id:S name:s"` -> an object schema with those properties in that order."""
+    properties = {}
+    for item in spec.split():
+        name, code = item.split(":")
+        properties[name] = _CODES[code] if not code.startswith("#") else {
+            "$ref": f"#/components/schemas/{code[1:]}"
+        }
+    return {"type": "object", "properties": properties}
+
+
+def _ref(name: str) -> Schema:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _array_of(name: str) -> Schema:
+    return {"type": "array", "items": _ref(name)}
+
+
+RUNTIME_SCHEMAS: dict[str, Schema] = {
+    "VariableValueDto": {
+        "type": "object",
+        "properties": {"value": {"nullable": True}, "type": _CODES["s"],
+                       "valueInfo": {"type": "object"}},
+    },
+    "ProcessInstanceDto": dto(
+        "links:a id:S definitionId:S businessKey:s caseInstanceId:s ended:b suspended:b tenantId:s"
+    ),
+    "ProcessInstanceWithVariablesDto": dto(
+        "links:a id:S definitionId:S businessKey:s caseInstanceId:s ended:b suspended:b "
+        "tenantId:s variables:v"
+    ),
+    "ActivityInstanceDto": dto(
+        "id:S parentActivityInstanceId:s activityId:S activityType:S processInstanceId:S "
+        "processDefinitionId:S childActivityInstances:a childTransitionInstances:a "
+        "executionIds:a activityName:s incidentIds:a incidents:a name:s"
+    ),
+    "ExecutionDto": dto("id:S processInstanceId:S ended:b tenantId:s"),
+    "EventSubscriptionDto": dto(
+        "id:S eventType:S eventName:s executionId:s processInstanceId:s activityId:s "
+        "createdDate:d tenantId:s"
+    ),
+    "TaskDto": dto(
+        "id:S name:s assignee:s owner:s created:d lastUpdated:d due:d followUp:d "
+        "delegationState:s description:s executionId:s parentTaskId:s priority:I "
+        "processDefinitionId:s processInstanceId:s caseExecutionId:s caseDefinitionId:s "
+        "caseInstanceId:s taskDefinitionKey:s suspended:b formKey:s camundaFormRef:o tenantId:s"
+    ),
+    "FormDto": dto("key:s contextPath:s camundaFormRef:o"),
+    "IdentityLinkDto": dto("userId:s groupId:s type:S"),
+    "CommentDto": dto(
+        "links:a id:S userId:s taskId:S processInstanceId:s time:d message:S removalTime:d "
+        "rootProcessInstanceId:s"
+    ),
+    "MessageCorrelationResultWithVariableDto": dto(
+        "resultType:S execution:o processInstance:o variables:v"
+    ),
+    "ProcessDefinitionStatisticsResultDto": dto(
+        "id:S instances:I failedJobs:I incidents:a definition:#ProcessDefinitionDto tenantId:s"
+    ),
+    "ActivityStatisticsResultDto": dto("id:S instances:I failedJobs:I incidents:a"),
+    "IncidentDto": dto(
+        "id:S processDefinitionId:s processInstanceId:s executionId:s incidentTimestamp:d "
+        "incidentType:S activityId:s failedActivityId:s causeIncidentId:s "
+        "rootCauseIncidentId:s configuration:s tenantId:s incidentMessage:s "
+        "jobDefinitionId:s annotation:s"
+    ),
+    "JobDto": dto(
+        "id:S jobDefinitionId:s processInstanceId:s processDefinitionId:s "
+        "processDefinitionKey:s executionId:s exceptionMessage:s failedActivityId:s "
+        "retries:I dueDate:d suspended:b priority:I tenantId:s createTime:d batchId:s"
+    ),
+    "HistoricProcessInstanceDto": dto(
+        "id:S rootProcessInstanceId:s superProcessInstanceId:s superCaseInstanceId:s "
+        "caseInstanceId:s processDefinitionName:s processDefinitionKey:s "
+        "processDefinitionVersion:i processDefinitionId:s businessKey:s startTime:d endTime:d "
+        "removalTime:d durationInMillis:i startUserId:s startActivityId:s deleteReason:s "
+        "tenantId:s state:s restartedProcessInstanceId:s"
+    ),
+    "HistoricActivityInstanceDto": dto(
+        "id:S parentActivityInstanceId:s activityId:s activityName:s activityType:s "
+        "processDefinitionKey:s processDefinitionId:s processInstanceId:s executionId:s "
+        "taskId:s calledProcessInstanceId:s calledCaseInstanceId:s assignee:s startTime:d "
+        "endTime:d durationInMillis:i canceled:b completeScope:b tenantId:s removalTime:d "
+        "rootProcessInstanceId:s"
+    ),
+    "HistoricTaskInstanceDto": dto(
+        "id:S processDefinitionKey:s processDefinitionId:s processInstanceId:s executionId:s "
+        "caseDefinitionKey:s caseDefinitionId:s caseInstanceId:s caseExecutionId:s "
+        "activityInstanceId:s name:s description:s deleteReason:s owner:s assignee:s "
+        "startTime:d endTime:d duration:i taskDefinitionKey:s priority:I due:d parentTaskId:s "
+        "followUp:d tenantId:s removalTime:d rootProcessInstanceId:s"
+    ),
+    "HistoricVariableInstanceDto": {
+        "type": "object",
+        "properties": {
+            **dto("id:S name:S type:s")["properties"],
+            "value": {"nullable": True},
+            **dto(
+                "valueInfo:o processDefinitionKey:s processDefinitionId:s processInstanceId:s "
+                "executionId:s activityInstanceId:s caseDefinitionKey:s caseDefinitionId:s "
+                "caseInstanceId:s caseExecutionId:s taskId:s tenantId:s errorMessage:s state:s "
+                "createTime:d removalTime:d rootProcessInstanceId:s"
+            )["properties"],
+        },
+    },
+    "HistoricDetailDto": {
+        "type": "object",
+        "properties": {
+            **dto(
+                "id:S type:S processDefinitionKey:s processDefinitionId:s processInstanceId:s "
+                "activityInstanceId:s executionId:s caseDefinitionKey:s caseDefinitionId:s "
+                "caseInstanceId:s caseExecutionId:s taskId:s tenantId:s userOperationId:s "
+                "time:d removalTime:d rootProcessInstanceId:s variableName:s "
+                "variableInstanceId:s variableType:s"
+            )["properties"],
+            "value": {"nullable": True},
+            **dto("valueInfo:o initial:b revision:i errorMessage:s")["properties"],
+        },
+    },
+    "HistoricIncidentDto": dto(
+        "id:S processDefinitionKey:s processDefinitionId:s processInstanceId:s executionId:s "
+        "rootProcessInstanceId:s createTime:d endTime:d removalTime:d incidentType:S "
+        "activityId:s failedActivityId:s causeIncidentId:s rootCauseIncidentId:s "
+        "configuration:s historyConfiguration:s incidentMessage:s tenantId:s "
+        "jobDefinitionId:s open:b deleted:b resolved:b annotation:s"
+    ),
+    "UserOperationLogEntryDto": dto(
+        "id:S deploymentId:s processDefinitionId:s processDefinitionKey:s processInstanceId:s "
+        "executionId:s caseDefinitionId:s caseInstanceId:s caseExecutionId:s taskId:s "
+        "externalTaskId:s batchId:s jobId:s jobDefinitionId:s userId:s timestamp:d "
+        "operationId:s operationType:s entityType:s property:s orgValue:s newValue:s "
+        "removalTime:d rootProcessInstanceId:s category:s annotation:s"
+    ),
+    "HistoricJobLogDto": dto("id:S timestamp:d jobId:s"),
+    "HistoricExternalTaskLogDto": dto("id:S timestamp:d externalTaskId:s"),
+    "VersionDto": dto("version:S"),
+}
+
+
+def _json(schema: Schema) -> Schema:
+    return {"description": "Request successful.",
+            "content": {"application/json": {"schema": schema}}}
+
+
+_ERROR = {"description": "Camunda error body.",
+          "content": {"application/json": {"schema": _ref("ExceptionDto")}}}
+_NO_CONTENT = {"204": {"description": "Request successful, no content."}}
+_VARIABLES = {"type": "object", "additionalProperties": _ref("VariableValueDto")}
+
+
+def _body(schema: Schema | None = None) -> Schema:
+    return {"content": {"application/json": {"schema": schema or {"type": "object"}}}}
+
+
+def operations() -> list[Any]:
+    from engine.rest.openapi import Operation
+
+    ops: list[Operation] = []
+
+    def add(route: str, method: str, op_id: str, summary: str, responses: dict[str, Schema],
+            **kwargs: Any) -> None:
+        errors = {"400": _ERROR, "403": _ERROR, "404": _ERROR}
+        ops.append(Operation(route, method, op_id, summary, {**responses, **errors}, **kwargs))
+
+    def listing(route: str, name: str, dto_name: str, query: ListQuery, *, post: bool) -> None:
+        add(route, "get", f"get{name}", f"List {name}", {"200": _json(_array_of(dto_name))},
+            query=query, paged=True)
+        add(f"{route}/count", "get", f"get{name}Count", f"Count {name}",
+            {"200": _json(_ref("CountResultDto"))}, query=query)
+        if post:
+            add(route, "post", f"query{name}", f"List {name} (POST form)",
+                {"200": _json(_array_of(dto_name))}, request_body=_body(), paged=False)
+            add(f"{route}/count", "post", f"query{name}Count", f"Count {name} (POST form)",
+                {"200": _json(_ref("CountResultDto"))}, request_body=_body())
+
+    def variables(prefix: str, name: str) -> None:
+        add(prefix, "get", f"get{name}", f"Get {name}", {"200": _json(_VARIABLES)},
+            parameters=(Param("deserializeValues", Kind.BOOLEAN, "Objects deserialized."),))
+        add(prefix, "post", f"modify{name}", f"Modify {name}", _NO_CONTENT,
+            request_body=_body())
+        one = f"{prefix}/<str:var_name>"
+        add(one, "get", f"get{name}Variable", f"Get one of {name}",
+            {"200": _json(_ref("VariableValueDto"))},
+            parameters=(Param("deserializeValues", Kind.BOOLEAN, "Objects deserialized."),))
+        add(one, "put", f"put{name}Variable", f"Set one of {name}", _NO_CONTENT,
+            request_body=_body(_ref("VariableValueDto")))
+        add(one, "delete", f"delete{name}Variable", f"Delete one of {name}", _NO_CONTENT)
+
+    pd = "process-definition"
+    started = {"200": _json(_ref("ProcessInstanceWithVariablesDto"))}
+    add(f"{pd}/statistics", "get", "getProcessDefinitionStatistics", "Statistics per definition",
+        {"200": _json(_array_of("ProcessDefinitionStatisticsResultDto"))},
+        parameters=_STATISTICS)
+    add(f"{pd}/suspended", "put", "updateSuspensionStateByKey", "Suspend or activate by key",
+        _NO_CONTENT, request_body=_body())
+    for route, suffix in ((f"{pd}/key/<str:key>", "ByKey"),
+                          (f"{pd}/key/<str:key>/tenant-id/<str:tenant_id>", "ByKeyAndTenantId"),
+                          (f"{pd}/<str:definition_id>", "")):
+        add(f"{route}/start", "post", f"startProcessInstance{suffix}", "Start an instance",
+            started, request_body=_body())
+    for route, suffix in ((f"{pd}/key/<str:key>", "ByKey"), (f"{pd}/<str:definition_id>", "")):
+        add(f"{route}/startForm", "get", f"getStartForm{suffix}", "The start form",
+            {"200": _json(_ref("FormDto"))})
+        add(f"{route}/form-variables", "get", f"getStartFormVariables{suffix}",
+            "The start form's variables", {"200": _json(_VARIABLES)},
+            parameters=_FORM_VARIABLES)
+    add(f"{pd}/<str:definition_id>/statistics", "get", "getActivityStatistics",
+        "Statistics per activity", {"200": _json(_array_of("ActivityStatisticsResultDto"))},
+        parameters=_STATISTICS)
+    add(f"{pd}/<str:definition_id>/suspended", "put", "updateSuspensionStateById",
+        "Suspend or activate a definition", _NO_CONTENT, request_body=_body())
+
+    add("version", "get", "getRestAPIVersion", "The Camunda API version followed",
+        {"200": _json(_ref("VersionDto"))})
+
+    pi = "process-instance/<str:instance_id>"
+    listing("process-instance", "ProcessInstances", "ProcessInstanceDto",
+            process_instances.PROCESS_INSTANCE_QUERY, post=True)
+    add(pi, "get", "getProcessInstance", "Get an instance",
+        {"200": _json(_ref("ProcessInstanceDto"))})
+    add(pi, "delete", "deleteProcessInstance", "Delete an instance", _NO_CONTENT,
+        parameters=(Param("skipCustomListeners", Kind.BOOLEAN, "Accepted; no effect."),
+                    Param("skipIoMappings", Kind.BOOLEAN, "Accepted; no effect."),
+                    Param("skipSubprocesses", Kind.BOOLEAN, "Accepted; no effect."),
+                    Param("failIfNotExists", Kind.BOOLEAN, "404 when missing (default)."),
+                    Param("deleteReason", Kind.STRING, "Why it was deleted.")))
+    variables(f"{pi}/variables", "ProcessInstanceVariables")
+    add(f"{pi}/activity-instances", "get", "getActivityInstanceTree", "The activity tree",
+        {"200": _json(_ref("ActivityInstanceDto"))})
+    add(f"{pi}/suspended", "put", "updateSuspensionStateByIdOfInstance",
+        "Suspend or activate an instance", _NO_CONTENT, request_body=_body())
+    add(f"{pi}/modification", "post", "modifyProcessInstance",
+        "Not supported yet: always 400", {}, request_body=_body())
+
+    ex = "execution/<str:execution_id>"
+    listing("execution", "Executions", "ExecutionDto", executions.EXECUTION_QUERY, post=True)
+    add(ex, "get", "getExecution", "Get an execution", {"200": _json(_ref("ExecutionDto"))})
+    add(f"{ex}/signal", "post", "signalExecution", "Resume a waiting execution", _NO_CONTENT,
+        request_body=_body())
+    variables(f"{ex}/localVariables", "LocalExecutionVariables")
+    sub = f"{ex}/messageSubscriptions/<str:message_name>"
+    add(sub, "get", "getMessageEventSubscription", "A message subscription",
+        {"200": _json(_ref("EventSubscriptionDto"))})
+    add(f"{sub}/trigger", "post", "triggerEvent", "Deliver the message", _NO_CONTENT,
+        request_body=_body())
+
+    tk = "task/<str:task_id>"
+    listing("task", "Tasks", "TaskDto", tasks.TASK_QUERY, post=True)
+    add(tk, "get", "getTask", "Get a task", {"200": _json(_ref("TaskDto"))})
+    add(tk, "put", "updateTask", "Update a task", _NO_CONTENT, request_body=_body())
+    for action, op_id in (("claim", "claim"), ("unclaim", "unclaim"), ("assignee", "setAssignee"),
+                          ("delegate", "delegateTask"), ("resolve", "resolve")):
+        add(f"{tk}/{action}", "post", op_id, f"{action} a task", _NO_CONTENT,
+            request_body=_body())
+    for action, op_id in (("complete", "complete"), ("submit-form", "submit")):
+        add(f"{tk}/{action}", "post", op_id, f"{action} a task",
+            {**_NO_CONTENT, "200": _json(_VARIABLES)}, request_body=_body())
+    add(f"{tk}/form", "get", "getForm", "The task's form", {"200": _json(_ref("FormDto"))})
+    add(f"{tk}/form-variables", "get", "getFormVariables", "The form's variables",
+        {"200": _json(_VARIABLES)}, parameters=_FORM_VARIABLES)
+    add(f"{tk}/rendered-form", "get", "getRenderedForm", "The generated HTML form",
+        {"200": {"description": "HTML", "content": {"application/xhtml+xml": {
+            "schema": {"type": "string"}}}}})
+    variables(f"{tk}/variables", "TaskVariables")
+    variables(f"{tk}/localVariables", "TaskLocalVariables")
+    add(f"{tk}/identity-links", "get", "getIdentityLinks", "Assignee, owner, candidates",
+        {"200": _json(_array_of("IdentityLinkDto"))},
+        parameters=(Param("type", Kind.STRING, "assignee, owner or candidate"),))
+    add(f"{tk}/identity-links", "post", "addIdentityLink", "Not supported yet: 400", {},
+        request_body=_body())
+    add(f"{tk}/identity-links/delete", "post", "deleteIdentityLink", "Not supported yet: 400",
+        {}, request_body=_body())
+    add(f"{tk}/comment", "get", "getComments", "The task's comments",
+        {"200": _json(_array_of("CommentDto"))})
+    add(f"{tk}/comment/create", "post", "createComment", "Comment on a task",
+        {"200": _json(_ref("CommentDto"))}, request_body=_body())
+    add(f"{tk}/comment/<str:comment_id>", "get", "getComment", "One comment",
+        {"200": _json(_ref("CommentDto"))})
+
+    add("message", "post", "deliverMessage", "Correlate a message",
+        {**_NO_CONTENT, "200": _json(_array_of("MessageCorrelationResultWithVariableDto"))},
+        request_body=_body())
+    add("signal", "post", "throwSignal", "Broadcast a signal", _NO_CONTENT, request_body=_body())
+
+    listing("incident", "Incidents", "IncidentDto", incidents_jobs.INCIDENT_QUERY, post=False)
+    add("incident/<str:incident_id>", "get", "getIncident", "Get an incident",
+        {"200": _json(_ref("IncidentDto"))})
+    add("incident/<str:incident_id>/annotation", "put", "setIncidentAnnotation",
+        "Annotate an incident", _NO_CONTENT, request_body=_body())
+    add("incident/<str:incident_id>/annotation", "delete", "clearIncidentAnnotation",
+        "Clear an incident's annotation", _NO_CONTENT)
+
+    jb = "job/<str:job_id>"
+    listing("job", "Jobs", "JobDto", incidents_jobs.JOB_QUERY, post=False)
+    add(jb, "get", "getJob", "Get a job", {"200": _json(_ref("JobDto"))})
+    add(f"{jb}/retries", "put", "setJobRetries", "Set retries", _NO_CONTENT,
+        request_body=_body())
+    add(f"{jb}/execute", "post", "executeJob", "Run the job now", _NO_CONTENT)
+    add(f"{jb}/duedate", "put", "setJobDuedate", "Set the due date", _NO_CONTENT,
+        request_body=_body())
+    add(f"{jb}/suspended", "put", "updateJobSuspensionState", "Suspend or activate",
+        _NO_CONTENT, request_body=_body())
+    add(f"{jb}/stacktrace", "get", "getStacktrace", "The failure's stacktrace",
+        {"200": {"description": "text", "content": {"text/plain": {
+            "schema": {"type": "string"}}}}})
+
+    h = "history"
+    listing(f"{h}/process-instance", "HistoricProcessInstances", "HistoricProcessInstanceDto",
+            history.HISTORIC_PROCESS_INSTANCE_QUERY, post=True)
+    add(f"{h}/process-instance/<str:instance_id>", "get", "getHistoricProcessInstance",
+        "Get a historic instance", {"200": _json(_ref("HistoricProcessInstanceDto"))})
+    listing(f"{h}/activity-instance", "HistoricActivityInstances",
+            "HistoricActivityInstanceDto", history.HISTORIC_ACTIVITY_INSTANCE_QUERY, post=True)
+    add(f"{h}/activity-instance/<str:activity_instance_id>", "get",
+        "getHistoricActivityInstance", "Get a historic activity instance",
+        {"200": _json(_ref("HistoricActivityInstanceDto"))})
+    listing(f"{h}/task", "HistoricTaskInstances", "HistoricTaskInstanceDto",
+            history.HISTORIC_TASK_QUERY, post=True)
+    listing(f"{h}/variable-instance", "HistoricVariableInstances",
+            "HistoricVariableInstanceDto", history_logs.HISTORIC_VARIABLE_QUERY, post=True)
+    add(f"{h}/variable-instance/<str:variable_id>", "get", "getHistoricVariableInstance",
+        "Get a historic variable", {"200": _json(_ref("HistoricVariableInstanceDto"))},
+        parameters=(Param("deserializeValues", Kind.BOOLEAN, "Objects deserialized."),))
+    listing(f"{h}/detail", "HistoricDetails", "HistoricDetailDto",
+            history_logs.HISTORIC_DETAIL_QUERY, post=True)
+    listing(f"{h}/incident", "HistoricIncidents", "HistoricIncidentDto",
+            history_logs.HISTORIC_INCIDENT_QUERY, post=False)
+    listing(f"{h}/user-operation", "UserOperationLogEntries", "UserOperationLogEntryDto",
+            history_logs.USER_OPERATION_QUERY, post=False)
+    listing(f"{h}/job-log", "HistoricJobLogs", "HistoricJobLogDto",
+            history_logs.JOB_LOG_QUERY, post=True)
+    listing(f"{h}/external-task-log", "HistoricExternalTaskLogs", "HistoricExternalTaskLogDto",
+            history_logs.EXTERNAL_TASK_LOG_QUERY, post=True)
+    return ops
+
+
+_STATISTICS = (
+    Param("failedJobs", Kind.BOOLEAN, "Count jobs without retries."),
+    Param("incidents", Kind.BOOLEAN, "Count incidents by type."),
+    Param("rootIncidents", Kind.BOOLEAN, "Count root incidents by type."),
+    Param("incidentsForType", Kind.STRING, "Count incidents of this type only."),
+)
+_FORM_VARIABLES = (
+    Param("variableNames", Kind.STRING_LIST, "Only these fields."),
+    Param("deserializeValues", Kind.BOOLEAN, "Objects deserialized."),
+)
+
+RUNTIME_PATH_PARAMETER_NAMES = {
+    "instance_id": "id",
+    "execution_id": "id",
+    "task_id": "id",
+    "var_name": "varName",
+    "message_name": "messageName",
+    "comment_id": "commentId",
+    "incident_id": "id",
+    "job_id": "id",
+    "activity_instance_id": "id",
+    "variable_id": "id",
+}

@@ -1,0 +1,324 @@
+"""`/process-instance`: list and count (GET and POST), get, delete, suspension, the activity
+instance tree; variables live in variable_resources.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Exists, OuterRef, QuerySet
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from engine import queries
+from engine.models import Execution, Incident, ProcessInstance
+from engine.rest import serializers
+from engine.rest.base import (
+    EngineView,
+    json_body,
+    readable_instances,
+    require_on_instance,
+    require_read_instance,
+    user_id,
+)
+from engine.rest.params import (
+    Kind,
+    ListQuery,
+    Param,
+    ParsedQuery,
+    first_value,
+    flag,
+    invalid_request,
+    like,
+    parse_body_query,
+)
+from engine.rest.variable_filters import (
+    VariableCondition,
+    parse_variable_body,
+    parse_variable_param,
+    process_variables_q,
+)
+from engine.runtime.queries import ActivityInstance, TransitionInstance
+from engine.services import runtime, suspension
+from identity.authorization import Permission
+
+PROCESS_INSTANCE_QUERY = ListQuery(
+    filters=(
+        Param("processInstanceIds", Kind.STRING_LIST, "Comma-separated instance ids."),
+        Param("businessKey", description="Filter by business key."),
+        Param("businessKeyLike", description="Filter by business key with SQL LIKE."),
+        Param("processDefinitionId", description="Filter by process definition id."),
+        Param("processDefinitionKey", description="Filter by process definition key."),
+        Param("processDefinitionKeyIn", Kind.STRING_LIST, "Comma-separated definition keys."),
+        Param("processDefinitionKeyNotIn", Kind.STRING_LIST, "Keys to leave out."),
+        Param("deploymentId", description="Instances of definitions of this deployment."),
+        Param("superProcessInstance", description="Instances called by this instance."),
+        Param("subProcessInstance", description="The instance that called this one."),
+        Param("active", Kind.BOOLEAN, "Only active instances."),
+        Param("suspended", Kind.BOOLEAN, "Only suspended instances."),
+        Param("withIncident", Kind.BOOLEAN, "Only instances with an incident."),
+        Param("incidentId", description="Instances with this incident."),
+        Param("incidentType", description="Instances with an incident of this type."),
+        Param("incidentMessage", description="Instances with an incident with this message."),
+        Param("incidentMessageLike", description="Incident message with SQL LIKE."),
+        Param("tenantIdIn", Kind.STRING_LIST, "Comma-separated tenant ids."),
+        Param("withoutTenantId", Kind.BOOLEAN, "Only instances of no tenant."),
+        Param("activityIdIn", Kind.STRING_LIST, "Instances with a token in these activities."),
+        Param("rootProcessInstances", Kind.BOOLEAN, "Only instances not called by another."),
+        Param("leafProcessInstances", Kind.BOOLEAN, "Only instances calling no other."),
+        Param("variables", description="`name_op_value,...`; op: eq neq gt gteq lt lteq like."),
+    ),
+    sort_fields={
+        "instanceId": "id",
+        "definitionKey": "process_definition__key",
+        "definitionId": "process_definition_id",
+        "tenantId": "process_definition__tenant_id",
+        "businessKey": "business_key",
+    },
+)
+
+_EXACT = {
+    "processInstanceIds": "id__in",
+    "businessKey": "business_key",
+    "processDefinitionId": "process_definition_id",
+    "processDefinitionKey": "process_definition__key",
+    "processDefinitionKeyIn": "process_definition__key__in",
+    "deploymentId": "process_definition__deployment_id",
+    "superProcessInstance": "super_process_instance_id",
+}
+_INCIDENT = {
+    "incidentId": "id",
+    "incidentType": "incident_type",
+    "incidentMessage": "incident_message",
+}
+
+
+def filter_process_instances(
+    request: Request, filters: dict[str, Any], conditions: list[VariableCondition]
+) -> QuerySet[ProcessInstance]:
+    rows = ProcessInstance.objects.select_related("process_definition").defer("state")
+    rows = rows.filter(readable_instances(request, "id", "process_definition__key"))
+    rows = rows.filter(**{f: filters[p] for p, f in _EXACT.items() if p in filters})
+    if "processDefinitionKeyNotIn" in filters:
+        rows = rows.exclude(process_definition__key__in=filters["processDefinitionKeyNotIn"])
+    if "businessKeyLike" in filters:
+        rows = rows.filter(like("business_key", filters["businessKeyLike"]))
+    if "subProcessInstance" in filters:
+        called = ProcessInstance.objects.filter(pk=filters["subProcessInstance"])
+        rows = rows.filter(id__in=called.values("super_process_instance_id"))
+    # Camunda applies these flags only when true.
+    if filters.get("active"):
+        rows = rows.filter(suspended=False)
+    if filters.get("suspended"):
+        rows = rows.filter(suspended=True)
+    if filters.get("rootProcessInstances"):
+        rows = rows.filter(super_process_instance_id__isnull=True)
+    if filters.get("leafProcessInstances"):
+        rows = rows.exclude(
+            Exists(ProcessInstance.objects.filter(super_process_instance_id=OuterRef("pk")))
+        )
+    incident = {f: filters[p] for p, f in _INCIDENT.items() if p in filters}
+    incidents = Incident.objects.filter(process_instance_id=OuterRef("pk"), **incident)
+    if "incidentMessageLike" in filters:
+        incidents = incidents.filter(like("incident_message", filters["incidentMessageLike"]))
+    if incident or filters.get("withIncident") or "incidentMessageLike" in filters:
+        rows = rows.filter(Exists(incidents))
+    if "activityIdIn" in filters:
+        rows = rows.filter(
+            Exists(
+                Execution.objects.filter(
+                    process_instance_id=OuterRef("pk"), activity_id__in=filters["activityIdIn"]
+                )
+            )
+        )
+    if "tenantIdIn" in filters:
+        rows = rows.filter(process_definition__tenant_id__in=filters["tenantIdIn"])
+    if filters.get("withoutTenantId"):
+        rows = rows.filter(process_definition__tenant_id__isnull=True)
+    return rows.filter(process_variables_q(conditions, "id")) if conditions else rows
+
+
+def instance_dto(request: Request, row: ProcessInstance) -> serializers.Dto:
+    """ProcessInstanceDto. `ended` is always false, as Camunda documents it."""
+    return {
+        "links": [serializers.self_link(request, "rest-process-instance", instance_id=row.id)],
+        "id": row.id,
+        "definitionId": row.process_definition_id,
+        "businessKey": row.business_key,
+        "caseInstanceId": None,
+        "ended": False,
+        "suspended": row.suspended,
+        "tenantId": row.process_definition.tenant_id,
+    }
+
+
+def _variable_conditions(request: Request, body: dict[str, Any] | None) -> list[VariableCondition]:
+    if body is not None:
+        return parse_variable_body("variables", body.get("variables"))
+    raw = first_value(request.query_params, "variables")
+    return [] if raw is None else parse_variable_param("variables", raw)
+
+
+def _query(request: Request, body: dict[str, Any] | None) -> ParsedQuery:
+    if body is None:
+        return PROCESS_INSTANCE_QUERY.parse(request.query_params)
+    without_variables = {k: v for k, v in body.items() if k != "variables"}
+    return parse_body_query(PROCESS_INSTANCE_QUERY, without_variables, request.query_params)
+
+
+class ProcessInstanceList(EngineView):
+    """GET and POST /process-instance."""
+
+    def get(self, request: Request) -> Response:
+        return self._list(request, None)
+
+    def post(self, request: Request) -> Response:
+        return self._list(request, json_body(request))
+
+    def _list(self, request: Request, body: dict[str, Any] | None) -> Response:
+        query = _query(request, body)
+        rows = filter_process_instances(
+            request, query.filters, _variable_conditions(request, body)
+        ).order_by(*query.order_by)
+        return Response([instance_dto(request, row) for row in query.page.apply(rows)])
+
+
+class ProcessInstanceCount(EngineView):
+    """GET and POST /process-instance/count."""
+
+    def get(self, request: Request) -> Response:
+        return self._count(request, None)
+
+    def post(self, request: Request) -> Response:
+        return self._count(request, json_body(request))
+
+    def _count(self, request: Request, body: dict[str, Any] | None) -> Response:
+        query = _query(request, body)
+        rows = filter_process_instances(request, query.filters, _variable_conditions(request, body))
+        return Response(serializers.count_dto(rows.count()))
+
+
+class ProcessInstanceDetail(EngineView):
+    """GET and DELETE /process-instance/{id}."""
+
+    def get(self, request: Request, instance_id: str) -> Response:
+        row = queries.get_process_instance(instance_id)
+        require_read_instance(request, row.id, row.process_definition_id)
+        return Response(instance_dto(request, row))
+
+    def delete(self, request: Request, instance_id: str) -> Response:
+        # skipCustomListeners, skipIoMappings and skipSubprocesses are validated and change
+        # nothing: the engine runs no custom listeners on deletion (docs/rest.md).
+        for name in ("skipCustomListeners", "skipIoMappings", "skipSubprocesses"):
+            flag(request.query_params, name)
+        fail_if_missing = first_value(request.query_params, "failIfNotExists") != "false"
+        row = ProcessInstance.objects.filter(pk=instance_id).first()
+        if row is None:
+            if not fail_if_missing:
+                return Response(status=204)
+            raise invalid_request(f"Process instance with id {instance_id} does not exist", 404)
+        require_on_instance(
+            request, row.id, row.process_definition_id, [Permission.DELETE],
+            [Permission.DELETE_INSTANCE],
+        )
+        reason = first_value(request.query_params, "deleteReason")
+        runtime.delete_process_instance(instance_id, reason, user_id=user_id(request))
+        return Response(status=204)
+
+
+class ProcessInstanceSuspended(EngineView):
+    """PUT /process-instance/{id}/suspended `{"suspended": true|false}`."""
+
+    def put(self, request: Request, instance_id: str) -> Response:
+        suspended = read_suspended(json_body(request))
+        row = queries.get_process_instance(instance_id)
+        require_on_instance(
+            request,
+            row.id,
+            row.process_definition_id,
+            [Permission.SUSPEND, Permission.UPDATE],
+            [Permission.SUSPEND_INSTANCE, Permission.UPDATE_INSTANCE],
+        )
+        change = (
+            suspension.suspend_process_instance
+            if suspended
+            else suspension.activate_process_instance
+        )
+        change(instance_id, user_id=user_id(request))
+        return Response(status=204)
+
+
+def read_suspended(body: dict[str, Any]) -> bool:
+    value = body.get("suspended")
+    if not isinstance(value, bool):
+        raise invalid_request("'suspended' must be true or false")
+    return value
+
+
+class ProcessInstanceModification(EngineView):
+    """POST /process-instance/{id}/modification: not supported yet (no engine operation)."""
+
+    def post(self, request: Request, instance_id: str) -> Response:
+        row = queries.get_process_instance(instance_id)
+        require_update_instance_or_403(request, row)
+        raise invalid_request(
+            "Process instance modification (startBeforeActivity, startAfterActivity, "
+            "startTransition, cancel) is not supported yet by Legato"
+        )
+
+
+def require_update_instance_or_403(request: Request, row: ProcessInstance) -> None:
+    require_on_instance(
+        request, row.id, row.process_definition_id, [Permission.UPDATE],
+        [Permission.UPDATE_INSTANCE],
+    )
+
+
+class ActivityInstances(EngineView):
+    """GET /process-instance/{id}/activity-instances: the tree of active activities."""
+
+    def get(self, request: Request, instance_id: str) -> Response:
+        row = queries.get_process_instance(instance_id)
+        require_read_instance(request, row.id, row.process_definition_id)
+        return Response(activity_instance_dto(queries.activity_instance_tree(instance_id)))
+
+
+def _incidents(ids: list[str], activity_id: str) -> list[dict[str, str]]:
+    return [{"id": incident_id, "activityId": activity_id} for incident_id in ids]
+
+
+def activity_instance_dto(node: ActivityInstance) -> serializers.Dto:
+    """ActivityInstanceDto; `name` repeats `activityName` as Camunda still writes it."""
+    return {
+        "id": node.id,
+        "parentActivityInstanceId": node.parent_activity_instance_id,
+        "activityId": node.activity_id,
+        "activityType": node.activity_type,
+        "processInstanceId": node.process_instance_id,
+        "processDefinitionId": node.process_definition_id,
+        "childActivityInstances": [activity_instance_dto(child) for child in node.children],
+        "childTransitionInstances": [
+            transition_instance_dto(t, node) for t in node.transitions
+        ],
+        "executionIds": list(node.execution_ids),
+        "activityName": node.activity_name,
+        "incidentIds": list(node.incident_ids),
+        "incidents": _incidents(node.incident_ids, node.activity_id),
+        "name": node.activity_name,
+    }
+
+
+def transition_instance_dto(node: TransitionInstance, parent: ActivityInstance) -> serializers.Dto:
+    """TransitionInstanceDto (a token waiting for its asynchronous continuation)."""
+    return {
+        "id": node.id,
+        "parentActivityInstanceId": node.parent_activity_instance_id,
+        "activityId": node.activity_id,
+        "activityName": node.activity_name,
+        "activityType": node.activity_type,
+        "processInstanceId": parent.process_instance_id,
+        "processDefinitionId": parent.process_definition_id,
+        "executionId": node.execution_id,
+        "incidentIds": list(node.incident_ids),
+        "incidents": _incidents(node.incident_ids, node.activity_id),
+        "targetActivityId": node.activity_id,
+    }

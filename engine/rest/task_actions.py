@@ -1,0 +1,260 @@
+"""`/task/{id}/...` actions: claim, unclaim, assignee, delegate, resolve, complete,
+submit-form, forms, identity links and comments.
+
+The services check the caller's task permissions themselves (engine.services.authz); reads
+are checked here. Comments are the tasklist's rows (tasklist.models.TaskComment), written as
+the tasklist page writes them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpResponse
+from django.utils import timezone
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from engine import queries
+from engine.bpmn.model import UserTask
+from engine.definitions import process_model
+from engine.errors import NotFoundError
+from engine.models import ProcessInstance, Task, TaskCandidate
+from engine.rest import serializers
+from engine.rest.base import AnyAcceptMixin, EngineView, deserialize_values, json_body, user_id
+from engine.rest.dates import format_date
+from engine.rest.definition_actions import _variables_of
+from engine.rest.forms import field_values, form_dto, form_variables, rendered_form
+from engine.rest.params import first_value, invalid_request
+from engine.rest.task_access import require_task_permission
+from engine.rest.tasks import readable_task
+from engine.rest.variables import read_variables, write_variables
+from engine.services import runtime
+from identity.authorization import Permission
+from tasklist.access import involvement
+from tasklist.models import TaskComment
+
+MAX_COMMENT = 4000  # Camunda's ACT_HI_COMMENT.MESSAGE_ is varchar(4000)
+
+
+def _user_in(body: dict[str, Any], required: bool = True) -> str | None:
+    value = body.get("userId")
+    if value is None and not required:
+        return None
+    if not isinstance(value, str) or not value:
+        raise invalid_request("'userId' must name a user")
+    return value
+
+
+class Claim(EngineView):
+    """POST /task/{id}/claim `{userId}`."""
+
+    def post(self, request: Request, task_id: str) -> Response:
+        assignee = _user_in(json_body(request))
+        runtime.claim_task(task_id, str(assignee), user_id=user_id(request))
+        return Response(status=204)
+
+
+class Unclaim(EngineView):
+    """POST /task/{id}/unclaim."""
+
+    def post(self, request: Request, task_id: str) -> Response:
+        runtime.unclaim_task(task_id, user_id=user_id(request))
+        return Response(status=204)
+
+
+class Assignee(EngineView):
+    """POST /task/{id}/assignee `{userId}` (null unassigns)."""
+
+    def post(self, request: Request, task_id: str) -> Response:
+        assignee = _user_in(json_body(request), required=False)
+        runtime.set_assignee(task_id, assignee, user_id=user_id(request))
+        return Response(status=204)
+
+
+class Delegate(EngineView):
+    """POST /task/{id}/delegate `{userId}`."""
+
+    def post(self, request: Request, task_id: str) -> Response:
+        delegate = _user_in(json_body(request))
+        runtime.delegate_task(task_id, str(delegate), user_id=user_id(request))
+        return Response(status=204)
+
+
+class Resolve(EngineView):
+    """POST /task/{id}/resolve `{variables}`."""
+
+    def post(self, request: Request, task_id: str) -> Response:
+        variables = read_variables(json_body(request).get("variables"))
+        runtime.resolve_task(task_id, variables, user_id=user_id(request))
+        return Response(status=204)
+
+
+def _complete(request: Request, task_id: str) -> Response:
+    body = json_body(request)
+    variables = read_variables(body.get("variables"))
+    task = queries.get_task(task_id)
+    runtime.complete_task(task_id, variables, user_id=user_id(request))
+    if not body.get("withVariablesInReturn"):
+        return Response(status=204)
+    # Camunda answers the process variables after the completion.
+    still_running = ProcessInstance.objects.filter(pk=task.process_instance_id).exists()
+    values = _variables_of(task.process_instance_id, ended=not still_running)
+    return Response(write_variables(values, deserialize=deserialize_values(request)))
+
+
+class Complete(EngineView):
+    """POST /task/{id}/complete `{variables, withVariablesInReturn}`: 204, or 200 with the
+    process variables."""
+
+    def post(self, request: Request, task_id: str) -> Response:
+        return _complete(request, task_id)
+
+
+class SubmitForm(EngineView):
+    """POST /task/{id}/submit-form: as complete (the form's variables are the body's)."""
+
+    def post(self, request: Request, task_id: str) -> Response:
+        return _complete(request, task_id)
+
+
+def _user_task(task: Task) -> UserTask | None:
+    node = process_model(task.process_definition_id).find_node(task.task_definition_key)
+    return node if isinstance(node, UserTask) else None
+
+
+class TaskForm(EngineView):
+    """GET /task/{id}/form: FormDto."""
+
+    def get(self, request: Request, task_id: str) -> Response:
+        task = readable_task(request, task_id)
+        node = _user_task(task)
+        return Response(form_dto(task.form_key, node.form_ref if node else None))
+
+
+class TaskFormVariables(EngineView):
+    """GET /task/{id}/form-variables: the form fields with their values."""
+
+    def get(self, request: Request, task_id: str) -> Response:
+        task = readable_task(request, task_id)
+        node = _user_task(task)
+        if node is None:
+            return Response({})
+        raw_names = first_value(request.query_params, "variableNames")
+        names = raw_names.split(",") if raw_names else None
+        variables = {k: v.value for k, v in queries.get_variables(task.execution_id).items()}
+        values = field_values(task.process_definition_id, node.id, variables)
+        return Response(
+            form_variables(node.form_fields, values, names, deserialize=deserialize_values(request))
+        )
+
+
+class RenderedForm(AnyAcceptMixin, EngineView):
+    """GET /task/{id}/rendered-form: the generated HTML form; 404 without form fields."""
+
+    def get(self, request: Request, task_id: str) -> HttpResponse:
+        task = readable_task(request, task_id)
+        node = _user_task(task)
+        if node is None or not node.form_fields:
+            # Camunda's wording (TaskResourceImpl.getRenderedForm).
+            raise NotFoundError(f"No matching rendered form for task with the id {task_id} found.")
+        return HttpResponse(rendered_form(node.form_fields), content_type="application/xhtml+xml")
+
+
+class IdentityLinks(EngineView):
+    """GET /task/{id}/identity-links[?type=]; adding and deleting links is refused (400):
+    the engine has no operation that changes a task's candidates yet."""
+
+    def get(self, request: Request, task_id: str) -> Response:
+        task = readable_task(request, task_id)
+        links: list[dict[str, Any]] = []
+        if task.assignee:
+            links.append({"userId": task.assignee, "groupId": None, "type": "assignee"})
+        if task.owner:
+            links.append({"userId": task.owner, "groupId": None, "type": "owner"})
+        for user, group in TaskCandidate.objects.filter(task_id=task.id).values_list(
+            "user_id", "group_id"
+        ).order_by("id"):
+            links.append({"userId": user or None, "groupId": group or None, "type": "candidate"})
+        wanted = first_value(request.query_params, "type")
+        return Response([link for link in links if wanted is None or link["type"] == wanted])
+
+    def post(self, request: Request, task_id: str) -> Response:
+        readable_task(request, task_id)
+        raise invalid_request("Adding identity links to a task is not supported yet")
+
+
+class IdentityLinksDelete(EngineView):
+    """POST /task/{id}/identity-links/delete: refused (400), as adding."""
+
+    def post(self, request: Request, task_id: str) -> Response:
+        readable_task(request, task_id)
+        raise invalid_request("Deleting identity links of a task is not supported yet")
+
+
+def comment_dto(request: Request, row: TaskComment) -> serializers.Dto:
+    """CommentDto. The root instance is the comment's instance (no call hierarchy kept)."""
+    return {
+        "links": [
+            serializers.self_link(
+                request, "rest-task-comment", task_id=row.task_id, comment_id=str(row.pk)
+            )
+        ],
+        "id": str(row.pk),
+        "userId": row.user_id,
+        "taskId": row.task_id,
+        "processInstanceId": row.process_instance_id,
+        "time": format_date(row.time),
+        "message": row.message,
+        "removalTime": None,
+        "rootProcessInstanceId": row.process_instance_id,
+    }
+
+
+class Comments(EngineView):
+    """GET /task/{id}/comment."""
+
+    def get(self, request: Request, task_id: str) -> Response:
+        readable_task(request, task_id)
+        rows = TaskComment.objects.filter(task_id=task_id)
+        return Response([comment_dto(request, row) for row in rows])
+
+
+class CommentCreate(EngineView):
+    """POST /task/{id}/comment/create `{message}`: CommentDto."""
+
+    def post(self, request: Request, task_id: str) -> Response:
+        task = queries.get_task(task_id)
+        message = json_body(request).get("message")
+        if not isinstance(message, str) or not message.strip():
+            raise invalid_request("'message' must be a non-empty text")
+        if len(message) > MAX_COMMENT:
+            raise invalid_request(f"A comment can be at most {MAX_COMMENT} characters long")
+        require_task_permission(
+            request, task, (Permission.TASK_WORK, Permission.UPDATE), involvement(task)
+        )
+        row = TaskComment.objects.create(
+            task_id=task.id,
+            process_instance_id=task.process_instance_id,
+            user_id=user_id(request),
+            time=timezone.now(),
+            message=message,
+        )
+        return Response(comment_dto(request, row))
+
+
+class CommentDetail(EngineView):
+    """GET /task/{id}/comment/{commentId}."""
+
+    def get(self, request: Request, task_id: str, comment_id: str) -> Response:
+        readable_task(request, task_id)
+        row = TaskComment.objects.filter(task_id=task_id, pk__in=[_int_or_none(comment_id)])
+        found = row.first()
+        if found is None:
+            raise NotFoundError(f"No comment found for task id {task_id} and comment id "
+                                f"{comment_id}")
+        return Response(comment_dto(request, found))
+
+
+def _int_or_none(text: str) -> int | None:
+    return int(text) if text.isdigit() else None

@@ -1,0 +1,428 @@
+"""`/task`: list and count (GET and POST), get, update. Actions are in task_actions.py."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from django.contrib.auth.models import Group
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from engine import queries
+from engine.bpmn.model import UserTask
+from engine.definitions import process_model
+from engine.models import ProcessDefinition, ProcessInstance, Task, TaskCandidate
+from engine.rest import serializers
+from engine.rest.base import EngineView, json_body, user_id
+from engine.rest.dates import format_date, parse_date
+from engine.rest.forms import form_dto
+from engine.rest.params import (
+    Kind,
+    ListQuery,
+    Param,
+    ParsedQuery,
+    first_value,
+    invalid_request,
+    like,
+    parse_body_query,
+)
+from engine.rest.task_access import require_task_permission
+from engine.rest.variable_filters import (
+    VariableCondition,
+    parse_variable_body,
+    parse_variable_param,
+    process_variables_q,
+    variables_q,
+)
+from engine.services import runtime
+from identity.authorization import Permission
+from tasklist.access import involvement, visible
+
+S, B, N, D, L = Kind.STRING, Kind.BOOLEAN, Kind.INTEGER, Kind.DATE, Kind.STRING_LIST
+TASK_QUERY = ListQuery(
+    filters=(
+        Param("taskId", S, "Filter by task id."),
+        Param("taskIdIn", L, "Comma-separated task ids."),
+        Param("processInstanceId", S, "Tasks of this instance."),
+        Param("processInstanceIdIn", L, "Tasks of these instances."),
+        Param("processInstanceBusinessKey", S, "Tasks of instances with this business key."),
+        Param("processInstanceBusinessKeyIn", L, "Comma-separated business keys."),
+        Param("processInstanceBusinessKeyLike", S, "Business key with SQL LIKE."),
+        Param("processDefinitionId", S, "Tasks of this definition."),
+        Param("processDefinitionKey", S, "Tasks of definitions with this key."),
+        Param("processDefinitionKeyIn", L, "Comma-separated definition keys."),
+        Param("processDefinitionName", S, "Tasks of definitions with this name."),
+        Param("processDefinitionNameLike", S, "Definition name with SQL LIKE."),
+        Param("executionId", S, "Tasks of this execution."),
+        Param("activityInstanceIdIn", L, "Tasks of these activity instances."),
+        Param("assignee", S, "Tasks assigned to this user."),
+        Param("assigneeLike", S, "Assignee with SQL LIKE."),
+        Param("assigneeIn", L, "Tasks assigned to one of these users."),
+        Param("assigneeNotIn", L, "Tasks not assigned to these users."),
+        Param("owner", S, "Tasks owned by this user."),
+        Param("candidateGroup", S, "Tasks offered to this group."),
+        Param("candidateGroups", L, "Tasks offered to one of these groups."),
+        Param("candidateUser", S, "Tasks offered to this user or one of their groups."),
+        Param("includeAssignedTasks", B, "With candidate filters: also assigned tasks."),
+        Param("involvedUser", S, "Tasks the user is assignee, owner or candidate of."),
+        Param("assigned", B, "Only assigned tasks."),
+        Param("unassigned", B, "Only unassigned tasks."),
+        Param("taskDefinitionKey", S, "Filter by the user task's id in the model."),
+        Param("taskDefinitionKeyIn", L, "Comma-separated task definition keys."),
+        Param("taskDefinitionKeyLike", S, "Task definition key with SQL LIKE."),
+        Param("name", S, "Filter by name."),
+        Param("nameNotEqual", S, "Tasks with another name."),
+        Param("nameLike", S, "Name with SQL LIKE."),
+        Param("nameNotLike", S, "Name not matching SQL LIKE."),
+        Param("description", S, "Filter by description."),
+        Param("descriptionLike", S, "Description with SQL LIKE."),
+        Param("priority", N, "Filter by priority."),
+        Param("maxPriority", N, "Priority at most."),
+        Param("minPriority", N, "Priority at least."),
+        Param("dueDate", D, "Due at this date."),
+        Param("dueAfter", D, "Due after this date."),
+        Param("dueBefore", D, "Due before this date."),
+        Param("withoutDueDate", B, "Only tasks without due date."),
+        Param("followUpDate", D, "Follow-up at this date."),
+        Param("followUpAfter", D, "Follow-up after this date."),
+        Param("followUpBefore", D, "Follow-up before this date."),
+        Param("followUpBeforeOrNotExistent", D, "Follow-up before this date or none."),
+        Param("createdOn", D, "Created at this date."),
+        Param("createdAfter", D, "Created after this date."),
+        Param("createdBefore", D, "Created before this date."),
+        Param("delegationState", S, "PENDING or RESOLVED."),
+        Param("tenantIdIn", L, "Comma-separated tenant ids."),
+        Param("withoutTenantId", B, "Only tasks of no tenant."),
+        Param("active", B, "Only active tasks."),
+        Param("suspended", B, "Only suspended tasks."),
+        Param("withCandidateGroups", B, "Only tasks with a candidate group."),
+        Param("withoutCandidateGroups", B, "Only tasks without candidate group."),
+        Param("withCandidateUsers", B, "Only tasks with a candidate user."),
+        Param("withoutCandidateUsers", B, "Only tasks without candidate user."),
+        Param("processVariables", S, "`name_op_value,...` on process variables."),
+        Param("taskVariables", S, "`name_op_value,...` on the task's local variables."),
+    ),
+    sort_fields={
+        "instanceId": "process_instance_id",
+        "dueDate": "due_date",
+        "executionId": "execution_id",
+        "assignee": "assignee",
+        "created": "created",
+        "followUpDate": "follow_up_date",
+        "description": "description",
+        "id": "id",
+        "name": "name",
+        "priority": "priority",
+    },
+)
+
+_EXACT = {
+    "taskId": "id",
+    "taskIdIn": "id__in",
+    "processInstanceId": "process_instance_id",
+    "processInstanceIdIn": "process_instance_id__in",
+    "processDefinitionId": "process_definition_id",
+    "executionId": "execution_id",
+    "activityInstanceIdIn": "activity_instance_id__in",
+    "assignee": "assignee",
+    "assigneeIn": "assignee__in",
+    "owner": "owner",
+    "taskDefinitionKey": "task_definition_key",
+    "taskDefinitionKeyIn": "task_definition_key__in",
+    "name": "name",
+    "description": "description",
+    "priority": "priority",
+    "maxPriority": "priority__lte",
+    "minPriority": "priority__gte",
+    "dueDate": "due_date",
+    "dueAfter": "due_date__gt",
+    "dueBefore": "due_date__lt",
+    "followUpDate": "follow_up_date",
+    "followUpAfter": "follow_up_date__gt",
+    "followUpBefore": "follow_up_date__lt",
+    "createdOn": "created",
+    "createdAfter": "created__gt",
+    "createdBefore": "created__lt",
+    "delegationState": "delegation_state",
+}
+_LIKE = {
+    "assigneeLike": "assignee",
+    "taskDefinitionKeyLike": "task_definition_key",
+    "nameLike": "name",
+    "descriptionLike": "description",
+}
+_WHEN_TRUE = {
+    "assigned": Q(assignee__isnull=False),
+    "unassigned": Q(assignee__isnull=True),
+    "withoutDueDate": Q(due_date__isnull=True),
+    "active": Q(suspended=False),
+    "suspended": Q(suspended=True),
+}
+
+
+def _definitions(**lookup: Any) -> QuerySet[ProcessDefinition]:
+    return ProcessDefinition.objects.filter(**lookup).values("id")
+
+
+def _instances(**lookup: Any) -> QuerySet[ProcessInstance]:
+    return ProcessInstance.objects.filter(**lookup).values("id")
+
+
+def _candidates(condition: Q) -> Q:
+    return Q(Exists(TaskCandidate.objects.filter(condition, task=OuterRef("pk"))))
+
+
+def filter_tasks(  # noqa: C901 - one branch per Camunda filter reads best flat
+    request: Request,
+    filters: dict[str, Any],
+    process_conditions: list[VariableCondition],
+    task_conditions: list[VariableCondition],
+) -> QuerySet[Task]:
+    tasks = Task.objects.filter(visible(request.user))
+    tasks = tasks.filter(**{f: filters[p] for p, f in _EXACT.items() if p in filters})
+    for param, field_name in _LIKE.items():
+        if param in filters:
+            tasks = tasks.filter(like(field_name, filters[param]))
+    for param, condition in _WHEN_TRUE.items():
+        if filters.get(param):
+            tasks = tasks.filter(condition)
+    if "assigneeNotIn" in filters:
+        tasks = tasks.exclude(assignee__in=filters["assigneeNotIn"])
+    if "nameNotEqual" in filters:
+        tasks = tasks.exclude(name=filters["nameNotEqual"])
+    if "nameNotLike" in filters:
+        tasks = tasks.exclude(like("name", filters["nameNotLike"]))
+    if "followUpBeforeOrNotExistent" in filters:
+        tasks = tasks.filter(
+            Q(follow_up_date__lt=filters["followUpBeforeOrNotExistent"])
+            | Q(follow_up_date__isnull=True)
+        )
+    if "processInstanceBusinessKey" in filters:
+        tasks = tasks.filter(
+            process_instance_id__in=_instances(business_key=filters["processInstanceBusinessKey"])
+        )
+    if "processInstanceBusinessKeyIn" in filters:
+        keys = filters["processInstanceBusinessKeyIn"]
+        tasks = tasks.filter(process_instance_id__in=_instances(business_key__in=keys))
+    if "processInstanceBusinessKeyLike" in filters:
+        matching = ProcessInstance.objects.filter(
+            like("business_key", filters["processInstanceBusinessKeyLike"])
+        )
+        tasks = tasks.filter(process_instance_id__in=matching.values("id"))
+    if "processDefinitionKey" in filters:
+        tasks = tasks.filter(
+            process_definition_id__in=_definitions(key=filters["processDefinitionKey"])
+        )
+    if "processDefinitionKeyIn" in filters:
+        keys = filters["processDefinitionKeyIn"]
+        tasks = tasks.filter(process_definition_id__in=_definitions(key__in=keys))
+    if "processDefinitionName" in filters:
+        name = filters["processDefinitionName"]
+        tasks = tasks.filter(process_definition_id__in=_definitions(name=name))
+    if "processDefinitionNameLike" in filters:
+        matching_definitions = ProcessDefinition.objects.filter(
+            like("name", filters["processDefinitionNameLike"])
+        )
+        tasks = tasks.filter(process_definition_id__in=matching_definitions.values("id"))
+    if "tenantIdIn" in filters:
+        tasks = tasks.filter(
+            process_definition_id__in=_definitions(tenant_id__in=filters["tenantIdIn"])
+        )
+    if filters.get("withoutTenantId"):
+        tasks = tasks.filter(process_definition_id__in=_definitions(tenant_id__isnull=True))
+    tasks = _candidate_filters(tasks, filters)
+    if process_conditions:
+        tasks = tasks.filter(process_variables_q(process_conditions, "process_instance_id"))
+    if task_conditions:
+        tasks = tasks.filter(
+            variables_q(task_conditions, outer_field="execution_id", match_field="execution_id")
+        )
+    return tasks
+
+
+def _candidate_filters(tasks: QuerySet[Task], filters: dict[str, Any]) -> QuerySet[Task]:
+    """Camunda's candidate semantics: a candidate filter shows unassigned tasks only,
+    unless includeAssignedTasks; candidateUser includes the user's groups."""
+    offered: Q | None = None
+    if "candidateUser" in filters:
+        user = filters["candidateUser"]
+        groups = list(Group.objects.filter(user__username=user).values_list("name", flat=True))
+        offered = Q(user_id=user) | Q(group_id__in=groups) if groups else Q(user_id=user)
+    if "candidateGroup" in filters:
+        offered = Q(group_id=filters["candidateGroup"])
+    if "candidateGroups" in filters:
+        offered = Q(group_id__in=filters["candidateGroups"])
+    if offered is not None:
+        tasks = tasks.filter(_candidates(offered))
+        if not filters.get("includeAssignedTasks"):
+            tasks = tasks.filter(assignee__isnull=True)
+    if "involvedUser" in filters:
+        user = filters["involvedUser"]
+        tasks = tasks.filter(Q(assignee=user) | Q(owner=user) | _candidates(Q(user_id=user)))
+    has_group = _candidates(Q(group_id__isnull=False))
+    has_user = _candidates(Q(user_id__isnull=False))
+    if filters.get("withCandidateGroups"):
+        tasks = tasks.filter(has_group)
+    if filters.get("withoutCandidateGroups"):
+        tasks = tasks.exclude(has_group)
+    if filters.get("withCandidateUsers"):
+        tasks = tasks.filter(has_user)
+    if filters.get("withoutCandidateUsers"):
+        tasks = tasks.exclude(has_user)
+    return tasks
+
+
+@cache
+def _form_ref(definition_id: str, task_definition_key: str) -> dict[str, Any] | None:
+    # Definitions never change once deployed, so the answer can be kept per process.
+    node = process_model(definition_id).find_node(task_definition_key)
+    if isinstance(node, UserTask) and node.form_ref is not None:
+        reference: dict[str, Any] | None = form_dto(None, node.form_ref)["camundaFormRef"]
+        return reference
+    return None
+
+
+def task_dto(task: Task, tenants: dict[str, str | None] | None = None) -> serializers.Dto:
+    """TaskDto, in Camunda's key order. Case fields are null (no CMMN); `lastUpdated` is
+    null because task rows keep no update time; subtasks do not exist (`parentTaskId`)."""
+    if tenants is None:
+        tenants = _tenants([task.process_definition_id])
+    return {
+        "id": task.id,
+        "name": task.name,
+        "assignee": task.assignee,
+        "owner": task.owner,
+        "created": format_date(task.created),
+        "lastUpdated": None,
+        "due": format_date(task.due_date),
+        "followUp": format_date(task.follow_up_date),
+        "delegationState": task.delegation_state,
+        "description": task.description,
+        "executionId": task.execution_id,
+        "parentTaskId": None,
+        "priority": task.priority,
+        "processDefinitionId": task.process_definition_id,
+        "processInstanceId": task.process_instance_id,
+        "caseExecutionId": None,
+        "caseDefinitionId": None,
+        "caseInstanceId": None,
+        "taskDefinitionKey": task.task_definition_key,
+        "suspended": task.suspended,
+        "formKey": task.form_key,
+        "camundaFormRef": _form_ref(task.process_definition_id, task.task_definition_key),
+        "tenantId": tenants.get(task.process_definition_id),
+    }
+
+
+def _tenants(definition_ids: list[str]) -> dict[str, str | None]:
+    return dict(
+        ProcessDefinition.objects.filter(id__in=set(definition_ids)).values_list("id", "tenant_id")
+    )
+
+
+def task_dtos(tasks: list[Task]) -> list[serializers.Dto]:
+    tenants = _tenants([t.process_definition_id for t in tasks])
+    return [task_dto(task, tenants) for task in tasks]
+
+
+def _conditions(
+    request: Request, body: dict[str, Any] | None, name: str
+) -> list[VariableCondition]:
+    if body is not None:
+        return parse_variable_body(name, body.get(name))
+    raw = first_value(request.query_params, name)
+    return [] if raw is None else parse_variable_param(name, raw)
+
+
+def _query(request: Request, body: dict[str, Any] | None) -> ParsedQuery:
+    if body is None:
+        return TASK_QUERY.parse(request.query_params)
+    plain = {k: v for k, v in body.items() if k not in ("processVariables", "taskVariables")}
+    return parse_body_query(TASK_QUERY, plain, request.query_params)
+
+
+def _filtered(request: Request, body: dict[str, Any] | None) -> tuple[QuerySet[Task], ParsedQuery]:
+    query = _query(request, body)
+    tasks = filter_tasks(
+        request,
+        query.filters,
+        _conditions(request, body, "processVariables"),
+        _conditions(request, body, "taskVariables"),
+    )
+    return tasks, query
+
+
+class TaskList(EngineView):
+    """GET and POST /task."""
+
+    def get(self, request: Request) -> Response:
+        return self._list(request, None)
+
+    def post(self, request: Request) -> Response:
+        return self._list(request, json_body(request))
+
+    def _list(self, request: Request, body: dict[str, Any] | None) -> Response:
+        tasks, query = _filtered(request, body)
+        page = list(query.page.apply(tasks.order_by(*query.order_by)))
+        return Response(task_dtos(page))
+
+
+class TaskCount(EngineView):
+    """GET and POST /task/count."""
+
+    def get(self, request: Request) -> Response:
+        return Response(serializers.count_dto(_filtered(request, None)[0].count()))
+
+    def post(self, request: Request) -> Response:
+        tasks = _filtered(request, json_body(request))[0]
+        return Response(serializers.count_dto(tasks.count()))
+
+
+def readable_task(request: Request, task_id: str) -> Task:
+    """The task, or 404; 403 when the caller may not read it."""
+    task = queries.get_task(task_id)
+    require_task_permission(request, task, (Permission.READ,), involvement(task))
+    return task
+
+
+_UPDATABLE = {
+    "name": "name",
+    "description": "description",
+    "priority": "priority",
+    "owner": "owner",
+    "due": "due_date",
+    "followUp": "follow_up_date",
+}
+
+
+def _task_changes(body: dict[str, Any]) -> dict[str, Any]:
+    """TaskDto fields PUT /task/{id} may change; Camunda sets every one sent (null clears)."""
+    changes: dict[str, Any] = {}
+    for key, field_name in _UPDATABLE.items():
+        if key not in body:
+            continue
+        value = body[key]
+        if key in ("due", "followUp") and value is not None:
+            try:
+                value = parse_date(str(value))
+            except ValueError:
+                raise invalid_request(f"Cannot read '{key}': {value}") from None
+        if key == "priority" and (not isinstance(value, int) or isinstance(value, bool)):
+            raise invalid_request("'priority' must be an integer")
+        changes[field_name] = value
+    return changes
+
+
+class TaskDetail(EngineView):
+    """GET and PUT /task/{id}."""
+
+    def get(self, request: Request, task_id: str) -> Response:
+        return Response(task_dto(readable_task(request, task_id)))
+
+    def put(self, request: Request, task_id: str) -> Response:
+        queries.get_task(task_id)
+        changes = _task_changes(json_body(request))
+        runtime.update_task(task_id, user_id=user_id(request), **changes)
+        return Response(status=204)
