@@ -395,7 +395,7 @@ class Run:
             return
         parent = self.parent(execution)
         parent_ai = parent.activity_instance_id if parent is not None else None
-        activity_type = "multiInstanceBody" if body else _camel(node.kind.value)
+        activity_type = "multiInstanceBody" if body else _activity_type(node)
         self.effects.append(
             fx.ActivityInstanceStarted(
                 execution.activity_instance_id,
@@ -458,6 +458,25 @@ class _ScopeVariables(Mapping[str, Any]):
 
     def __len__(self) -> int:
         return len(self._run.visible_variables(self._execution))
+
+
+# Camunda's ActivityTypes for the compensation and cancel events (history, activity tree)
+_EVENT_TYPES: dict[tuple[str, str], str] = {
+    ("intermediate_throw_event", "compensate"): "intermediateCompensationThrowEvent",
+    ("end_event", "compensate"): "compensationEndEvent",
+    ("start_event", "compensate"): "compensationStartEvent",
+    ("end_event", "cancel"): "cancelEndEvent",
+    ("boundary_event", "cancel"): "cancelBoundaryCatch",
+}
+
+
+def _activity_type(node: FlowNode) -> str:
+    trigger = getattr(node, "trigger", None)
+    if trigger is not None:
+        special = _EVENT_TYPES.get((node.kind.value, trigger.value))
+        if special is not None:
+            return special
+    return _camel(node.kind.value)
 
 
 def _camel(snake: str) -> str:

@@ -106,6 +106,9 @@ def end_activity(run: Run, execution: Execution, node: FlowNode) -> None:
         fire_execution_listeners(run, execution, node.execution_listeners, "end")
     run.drop_events(execution)
     run.activity_ended(execution, complete_scope=_completes_scope(run, execution, node))
+    from engine.runtime.behaviors import compensation
+
+    compensation.activity_completed(run, execution, node)
     if execution.parent_id is not None:
         run.clear_local_variables(execution)
 
@@ -192,12 +195,23 @@ def end_token(run: Run, execution: Execution) -> None:
     run.joins_to_check = True
     if not run.state.children(parent.id):
         complete_scope(run, parent)
+    if execution.compensation_thrower is not None:
+        # after the scope check: the throw event waiting for this handler is still a token
+        # of the scope, and may leave it (a cancel end event leaves its transaction)
+        from engine.runtime.behaviors import compensation
+
+        compensation.handler_ended(run, execution.compensation_thrower)
 
 
 def complete_scope(run: Run, scope: Execution) -> None:
     """All tokens inside `scope` ended: the process instance ends or the sub-process leaves."""
     if scope.parent_id is None:
         finish_instance(run, InstanceStatus.COMPLETED)
+        return
+    if scope.compensation_thrower is not None:
+        from engine.runtime.behaviors import compensation
+
+        compensation.scope_compensated(run, scope)
         return
     node = run.definition.node(scope.activity_id or "")
     if isinstance(node, SubProcess) and node.triggered_by_event:
@@ -270,6 +284,8 @@ def cancel_activity(run: Run, execution: Execution, reason: str = "interrupted")
     run.activity_ended(execution, canceled=True)
     execution.mi_body = False
     execution.mi_instance = False
+    # an interrupted activity never completed: what completed inside it is not compensable
+    execution.compensations = []
     run.clear_local_variables(execution)
 
 

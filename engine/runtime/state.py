@@ -14,7 +14,7 @@ from typing import Any
 
 from engine.runtime.values import TypedValue
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 
 
 def _v1_tasks_get_delegation_state(data: dict[str, Any]) -> dict[str, Any]:
@@ -24,9 +24,19 @@ def _v1_tasks_get_delegation_state(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def _v2_executions_get_compensation(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 3 remembers completed compensable activities per scope execution and marks
+    the executions that run a compensation for a waiting throw event."""
+    for execution in data["executions"]:
+        execution.setdefault("compensations", [])
+        execution.setdefault("compensation_thrower", None)
+    return data
+
+
 # from_version -> function upgrading a state dict to from_version + 1
 MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {
     1: _v1_tasks_get_delegation_state,
+    2: _v2_executions_get_compensation,
 }
 
 
@@ -41,6 +51,48 @@ class Wait:
     CALL = "call"  # call activity: the called instance runs
     SCOPE = "scope"  # sub-process, event sub-process or multi-instance body: children run
     JOIN = "join"  # parallel or inclusive gateway waiting for more tokens
+    COMPENSATION = "compensation"  # compensation throw / cancel end: its handlers run
+
+
+@dataclass(slots=True)
+class Compensable:
+    """A completed activity that can still be compensated (Camunda: a compensate event
+    subscription, with an event-scope execution for a completed sub-process).
+
+    Kept on the execution of the scope the activity completed in, in order of completion.
+    `handler` is the activity linked to its compensation boundary event (None: compensate
+    what is inside). `variables` are the activity's own local variables when it completed
+    (Camunda's "snapshot" on the event-scope execution); `inner` are the compensable
+    activities that completed inside it (a sub-process, or the instances of a
+    multi-instance body when `mi_body`).
+    """
+
+    activity_id: str
+    handler: str | None = None
+    mi_body: bool = False
+    variables: dict[str, TypedValue] = field(default_factory=dict)
+    inner: list[Compensable] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "activity_id": self.activity_id,
+            "handler": self.handler,
+            "mi_body": self.mi_body,
+            "variables": {name: value.to_json() for name, value in self.variables.items()},
+            "inner": [record.to_json() for record in self.inner],
+        }
+
+    @staticmethod
+    def from_json(data: dict[str, Any]) -> Compensable:
+        return Compensable(
+            activity_id=data["activity_id"],
+            handler=data["handler"],
+            mi_body=data["mi_body"],
+            variables={
+                name: TypedValue.from_json(value) for name, value in data["variables"].items()
+            },
+            inner=[Compensable.from_json(record) for record in data["inner"]],
+        )
 
 
 @dataclass(slots=True)
@@ -65,6 +117,11 @@ class Execution:
     external_task_id: str | None = None
     called_instance_id: str | None = None
     started: datetime | None = None
+    # completed compensable activities of the scope this execution runs (see Compensable)
+    compensations: list[Compensable] = field(default_factory=list)
+    # set on a compensation handler / compensating scope: the execution of the throw event
+    # (or cancel end event) that waits for it
+    compensation_thrower: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -83,6 +140,8 @@ class Execution:
             "external_task_id": self.external_task_id,
             "called_instance_id": self.called_instance_id,
             "started": self.started.isoformat() if self.started else None,
+            "compensations": [record.to_json() for record in self.compensations],
+            "compensation_thrower": self.compensation_thrower,
         }
         return data
 
@@ -106,6 +165,8 @@ class Execution:
             external_task_id=data["external_task_id"],
             called_instance_id=data["called_instance_id"],
             started=_date(data["started"]),
+            compensations=[Compensable.from_json(c) for c in data["compensations"]],
+            compensation_thrower=data["compensation_thrower"],
         )
 
 

@@ -30,11 +30,6 @@ XFAIL: dict[str, str] = {
     "test_script_execution_listeners": "Groovy listener scripts are not supported",
     "test_script_task_listeners": "Groovy listener scripts are not supported",
     "test_conditional_start_event": "definition-level conditional start (evaluateStartConditions)",
-    "test_compensation_throw_runs_handler": "compensation is out of scope",
-    "test_compensation_end_event": "compensation is out of scope",
-    "test_compensation_event_sub_process": "compensation is out of scope",
-    "test_transaction_cancel_and_compensation": "transaction cancel/compensation out of scope",
-    "test_transaction_with_compensation_event_sub_process": "compensation is out of scope",
     "test_loan_granting_example": "JavaScript input parameter script",
 }
 

@@ -163,37 +163,88 @@ def test_compensation_throw_runs_handler(engine):
     engine.complete("scopeTask")
     engine.trigger(engine.execution_waiting_at(instance, "beforeCompensate"))
     assert engine.only_task().task_definition_key == "undoScopeTask"
+    engine.complete("undoScopeTask")
+    assert engine.active_activity_ids(instance) == ["beforeEnd"]
+    engine.trigger(engine.execution_waiting_at(instance, "beforeEnd"))
+    assert engine.is_ended(instance)
 
 
 def test_compensation_end_event(engine):
     engine.deploy("CompensateEventTest.activityWithCompensationEndEvent.bpmn")
     instance = engine.start("compensateProcess")
-    assert "undoBookHotel" in engine.active_activity_ids(instance)
+    tree = engine.activity_tree(instance)
+    assert sorted(c.activity_id for c in tree.children) == ["end", "undoBookHotel"]
+    assert "undoBookFlight" not in engine.active_activity_ids(instance)
+    engine.complete("undoBookHotel")
+    assert engine.is_ended(instance)
 
 
 def test_compensation_event_sub_process(engine):
     engine.deploy("CompensateEventTest.testCompensationEventSubProcess.bpmn")
-    engine.start("bookingProcess")
+    instance = engine.start("bookingProcess")
     engine.complete("Book Flight")
     engine.complete("Book Hotel")
     engine.complete("Validate Booking", valid=False)
     assert engine.task_names() == ["Cancel Flight"]
+    engine.complete("Cancel Flight")
+    assert engine.task_names() == ["Cancel Hotel"]
+    engine.complete("Cancel Hotel")
+    assert engine.task_names() == ["Update Customer Record"]
+    engine.complete("Update Customer Record")
+    assert engine.is_ended(instance)
 
 
-def test_transaction_cancel_and_compensation(engine):
+def _transaction_case(engine, cancel_tx, compensate):
     engine.deploy("TransactionSubProcessTest.testCompensateSubprocess.bpmn")
     instance = engine.start("txProcess")
     engine.complete("innerTask")
-    engine.set_variables(instance.id, {"cancelTx": True, "compensate": False})
+    engine.set_variables(instance.id, {"cancelTx": cancel_tx, "compensate": compensate})
     engine.complete("beforeCancel")
+    return instance
+
+
+def test_transaction_cancel_and_compensation(engine):
+    instance = _transaction_case(engine, cancel_tx=True, compensate=False)
     assert engine.only_task().task_definition_key == "undoInnerTask"
+    engine.complete("undoInnerTask")
+    assert engine.only_task().task_definition_key == "afterCancel"
+    engine.complete("afterCancel")
+    assert engine.is_ended(instance)
+
+
+def test_transaction_completed_without_cancel_compensates_nothing(engine):
+    instance = _transaction_case(engine, cancel_tx=False, compensate=False)
+    assert engine.only_task().task_definition_key == "afterTx"
+    engine.complete("afterTx")
+    assert engine.is_ended(instance)
+
+
+def test_transaction_compensated_after_it_completed(engine):
+    instance = _transaction_case(engine, cancel_tx=False, compensate=True)
+    assert engine.only_task().task_definition_key == "afterTx"
+    engine.complete("afterTx")
+    assert engine.only_task().task_definition_key == "undoInnerTask"
+    engine.complete("undoInnerTask")
+    assert engine.is_ended(instance)
 
 
 def test_transaction_with_compensation_event_sub_process(engine):
     engine.deploy("TransactionSubProcessTest.testCompensateTransactionWithEventSubprocess.bpmn")
-    engine.start("txProcess")
+    instance = engine.start("txProcess")
     engine.complete("beforeCancelEnd")
     assert engine.only_task().task_definition_key == "blackBoxCompensationHandler"
+    (tx,) = engine.activity_tree(instance).children
+    assert tx.activity_id == "tx"
+    assert sorted(c.activity_id for c in tx.children) == ["cancelEnd", "innerSubProcess"]
+    inner = next(c for c in tx.children if c.activity_id == "innerSubProcess")
+    assert sorted(c.activity_id for c in inner.children) == [
+        "blackBoxCompensationHandler",
+        "eventSubProcess",
+    ]
+    esp = next(c for c in inner.children if c.activity_id == "eventSubProcess")
+    assert [c.activity_id for c in esp.children] == ["eventSubProcessThrowCompensation"]
+    engine.complete("blackBoxCompensationHandler")
+    assert engine.is_ended(instance)
 
 
 def test_loan_granting_example(engine):

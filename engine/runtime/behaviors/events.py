@@ -34,6 +34,11 @@ def execute_end(run: Run, execution: Execution, node: FlowNode) -> None:
     if kind is EventKind.TERMINATE:
         terminate(run, execution)
         return
+    if kind is EventKind.CANCEL:
+        from engine.runtime.behaviors import transactions
+
+        transactions.execute_cancel_end(run, execution, node)
+        return
     if kind is EventKind.ERROR:
         code, message = _error_of(run, definition)
         if throw_error(run, execution, code, message, uncaught_ok=True):
@@ -66,7 +71,8 @@ def execute_intermediate_throw(run: Run, execution: Execution, node: FlowNode) -
 
 
 def _throw(run: Run, execution: Execution, node: ThrowEvent) -> bool:
-    """Signal, message and none throws; returns False when the token must not go on."""
+    """Signal, message, compensation and none throws; returns False when the token must
+    not go on (yet)."""
     definition = node.definition
     if definition.kind is EventKind.SIGNAL:
         name = run.definition.signal_name(definition.signal_ref) or ""
@@ -76,9 +82,10 @@ def _throw(run: Run, execution: Execution, node: ThrowEvent) -> bool:
 
         return run_implementation(run, execution, node, node.implementation, node.result_variable)
     elif definition.kind is EventKind.COMPENSATE:
-        raise ProcessEngineError("Compensation is not supported", node.id)
-    elif definition.kind is EventKind.CANCEL:
-        raise ProcessEngineError("Transaction cancel events are not supported", node.id)
+        from engine.runtime.behaviors import compensation
+
+        # the throw event waits while the handlers it started run (waitForCompletion)
+        return not compensation.throw(run, execution, definition)
     return True
 
 

@@ -83,6 +83,8 @@ def can_join(run: Run, execution: Execution, node_id: str) -> bool:
     for sibling in run.state.children(execution.parent_id or ""):
         if sibling is execution or sibling.activity_id is None:
             continue
+        if sibling.compensation_thrower is not None:
+            continue  # compensating a completed activity: it never takes its flows again
         if sibling.activity_id == node_id and sibling.wait == Wait.JOIN:
             continue
         if sibling.activity_id == node_id or node_id in run.definition.reachable_from(
