@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from engine.runtime.modification import Instruction
 
 Variables = Mapping[str, Any]  # plain values or TypedValue
 
@@ -140,6 +143,15 @@ class ThrowError:
     must_catch: bool = True
 
 
+@dataclass(frozen=True, slots=True)
+class ModifyInstance:
+    """Process instance modification: `instructions` (engine.runtime.modification) in order."""
+
+    instructions: tuple[Instruction, ...]
+    skip_custom_listeners: bool = False
+    skip_io_mappings: bool = False
+
+
 Command = (
     StartInstance
     | CompleteTask
@@ -155,4 +167,5 @@ Command = (
     | DeleteInstance
     | CalledInstanceEnded
     | ThrowError
+    | ModifyInstance
 )

@@ -22,6 +22,7 @@ from engine.runtime.env import Environment
 from engine.runtime.errors import ConcurrentModification, NotFoundError, ProcessEngineError
 from engine.runtime.forms import FormFieldData, form_fields
 from engine.runtime.interpreter import run
+from engine.runtime.modification import Instruction
 from engine.runtime.starts import rearm_timer_start, timer_start_jobs
 from engine.runtime.state import (
     InstanceStatus,
@@ -319,6 +320,18 @@ class ProcessEngine:
 
     def delete_process_instance(self, instance_id: str, reason: str | None = None) -> None:
         self._execute([_Work(instance_id, cmd.DeleteInstance(reason))])
+
+    def modify_process_instance(
+        self,
+        instance_id: str,
+        instructions: Sequence[Instruction],
+        *,
+        skip_custom_listeners: bool = False,
+        skip_io_mappings: bool = False,
+    ) -> None:
+        """Camunda's process instance modification (engine.runtime.modification)."""
+        command = cmd.ModifyInstance(tuple(instructions), skip_custom_listeners, skip_io_mappings)
+        self._execute([_Work(instance_id, command)])
 
     def get_task_form_fields(self, task_id: str) -> list[FormFieldData]:
         """`formService.getTaskFormData(taskId).getFormFields()`: read-only."""

@@ -16,7 +16,7 @@ from typing import Any
 from engine.bpmn.model import BoundaryEvent, NodeKind, StartEvent
 from engine.runtime import commands as cmd
 from engine.runtime import effects as fx
-from engine.runtime import flow
+from engine.runtime import flow, modification
 from engine.runtime.behaviors import events, gateways, tasks
 from engine.runtime.behaviors.listeners import fire_execution_listeners
 from engine.runtime.context import Run
@@ -387,6 +387,11 @@ def _throw_error(current: Run, command: cmd.ThrowError) -> None:
     )
 
 
+def _modify(current: Run, command: cmd.ModifyInstance) -> None:
+    # each instruction runs to rest (conditions, joins) before the next one, as in Camunda
+    modification.apply(current, command, settle=_drain)
+
+
 _HANDLERS: dict[type[Any], Callable[[Run, Any], None]] = {
     cmd.StartInstance: _start,
     cmd.CompleteTask: _complete_task,
@@ -402,4 +407,5 @@ _HANDLERS: dict[type[Any], Callable[[Run, Any], None]] = {
     cmd.DeleteInstance: _delete,
     cmd.CalledInstanceEnded: _called_instance_ended,
     cmd.ThrowError: _throw_error,
+    cmd.ModifyInstance: _modify,
 }
