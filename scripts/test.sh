@@ -6,6 +6,9 @@ source "$(dirname "$0")/services.sh"
 ensure_python requirements.txt requirements-dev.txt
 ensure_npm
 
+step "npm: Camunda's JavaScript external-task client for tests/rest/test_clients.py"
+(cd tests/clients/js && npm ci --ignore-scripts --no-audit --no-fund)
+
 step "system packages (chromium, PostgreSQL and Redis clients)"
 apt_install chromium postgresql-client redis-tools
 test -x /usr/bin/chromium
