@@ -53,18 +53,30 @@ def cockpit_groups(user: Any) -> list[str]:
     """The cockpit's groups this user may listen to.
 
     `cockpit` carries instance and incident events of every definition, so only users who may
-    read every process instance join it; `cockpit.batches` carries batch progress, for users
-    who may read batches.
+    read every process instance join it; the others join `cockpit.definition.<key>` for each
+    definition whose instances they may read. `cockpit.batches` carries batch progress, for
+    users who may read batches.
     """
     from cockpit.batches import BATCH_GROUP
     from cockpit.permissions import may_read_all_instances
-    from engine.store.post_commit import COCKPIT_GROUP
-    from identity.authorization import is_authorized
+    from engine.events import COCKPIT_GROUP, definition_group
+    from engine.models import ProcessDefinition
+    from identity.authorization import is_authorized, readable_ids
     from identity.resources import Permission, Resource
 
     groups = []
     if may_read_all_instances(user):
         groups.append(COCKPIT_GROUP)
+    else:
+        readable = readable_ids(user, Resource.PROCESS_DEFINITION, Permission.READ_INSTANCE)
+        # Keys named by the user's rules, deployed or not yet: a process deployed after the
+        # page opened is heard too. "All but some" needs the deployed keys to list them.
+        keys = set(readable.ids)
+        if readable.all:
+            keys |= set(
+                ProcessDefinition.objects.filter(readable.q("key")).values_list("key", flat=True)
+            )
+        groups += [g for key in sorted(keys) if (g := definition_group(key))]
     if is_authorized(user, Permission.READ, Resource.BATCH):
         groups.append(BATCH_GROUP)
     return groups

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
+import re
 import threading
 from collections import defaultdict
 from collections.abc import Iterable
@@ -50,6 +51,27 @@ class LiveEvent(TypedDict, total=False):
     candidateUsers: list[str]
     incidentId: str
     incidentType: str
+
+
+COCKPIT_GROUP = "cockpit"
+_GROUP_NAME = re.compile(r"[A-Za-z0-9._-]{1,99}")
+
+
+def definition_group(key: str) -> str | None:
+    """The group for one process definition key's instance events; None when Channels cannot
+    name it (group names allow only ASCII letters, digits, `.`, `_`, `-`)."""
+    name = f"cockpit.definition.{key}"
+    return name if _GROUP_NAME.fullmatch(name) else None
+
+
+def instance_groups(definition_key: str | None) -> list[str]:
+    """Where an event about an instance goes: operators who may read every instance listen on
+    `cockpit`; those who may read only some definitions listen on their definitions' groups."""
+    groups = [COCKPIT_GROUP]
+    named = definition_group(definition_key) if definition_key else None
+    if named:
+        groups.append(named)
+    return groups
 
 
 def event(kind: EventType, **fields: Any) -> LiveEvent:

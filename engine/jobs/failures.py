@@ -9,13 +9,9 @@ from datetime import datetime
 from django.db import transaction
 
 from engine import definitions
-from engine.events import event, publish_on_commit
+from engine.events import event, instance_groups, publish_on_commit
 from engine.jobs.retries import after_failure
 from engine.models import HistoricIncident, Incident, Job
-
-# The cockpit's live group (engine.store.post_commit.COCKPIT_GROUP; not imported from there,
-# which imports the job dispatcher and so this module).
-COCKPIT_GROUP = "cockpit"
 
 FAILED_JOB = "failedJob"
 MAX_MESSAGE = 4000
@@ -82,7 +78,7 @@ def raise_incident(job: Job, now: datetime) -> Incident:
     HistoricIncident.objects.create(id=incident_id, create_time=now, **fields)
     # Open diagrams redraw their incident badges once this commits.
     publish_on_commit(
-        [COCKPIT_GROUP],
+        instance_groups(job.process_definition_key),
         event(
             "incident.raised",
             incidentId=incident_id,
@@ -107,8 +103,9 @@ def resolve_incidents_of_job(job_id: str, now: datetime) -> int:
         Incident.objects.filter(pk__in=ids).delete()
         HistoricIncident.objects.filter(pk__in=ids).update(end_time=now, state="resolved")
     for incident_id, instance_id, definition_id, activity_id in rows:
+        key = definitions.runtime_definition(definition_id).key if definition_id else None
         publish_on_commit(
-            [COCKPIT_GROUP],
+            instance_groups(key),
             event(
                 "incident.resolved",
                 incidentId=incident_id,

@@ -134,9 +134,9 @@ class DjangoStore:
         self._sync_executions(state)
 
     def record(self, instance_id: str | None, effects: Sequence[fx.Effect]) -> None:
-        # Before the rows change: a removed task's people are read from its rows.
-        self.post_commit.collect(effects)
         state = self._states.get(instance_id) if instance_id else None
+        # Before the rows change: a removed task's people are read from its rows.
+        self.post_commit.collect(effects, state.process_definition_key if state else None)
         ended = {instance_id} if state is not None and state.is_ended else set()
         if state is not None and state.is_ended and instance_id in self._stored_executions:
             _delete_runtime_rows(state.id)

@@ -7,10 +7,10 @@ from collections.abc import Sequence
 
 from django.db import transaction
 
-from engine.events import LiveEvent, event, publisher
+from engine.events import COCKPIT_GROUP, LiveEvent, event, instance_groups, publisher
 from engine.runtime import effects as fx
 
-COCKPIT_GROUP = "cockpit"
+__all__ = ["COCKPIT_GROUP", "PostCommit", "task_groups"]
 
 
 def task_groups(
@@ -45,12 +45,14 @@ class PostCommit:
     def __init__(self) -> None:
         self.job_ids: list[str] = []
         self.events: list[tuple[list[str], LiveEvent]] = []
+        self._key: str | None = None
         # topic -> external tasks created: waiting long-polling workers are woken for them
         self.external_topics: Counter[str] = Counter()
         self.timers_scheduled = False  # a job due later: the embedded executor re-plans its sleep
         self._scheduled = False
 
-    def collect(self, effects: Sequence[fx.Effect]) -> None:
+    def collect(self, effects: Sequence[fx.Effect], definition_key: str | None = None) -> None:
+        self._key = definition_key
         for effect in effects:
             self._collect_one(effect)
         pending = self.job_ids or self.events or self.external_topics or self.timers_scheduled
@@ -88,17 +90,17 @@ class PostCommit:
                     candidateUsers=list(task.candidate_users),
                 )
                 groups = task_groups(task.candidate_users, task.candidate_groups, task.assignee)
-                self.events.append((groups + [COCKPIT_GROUP], payload))
+                self.events.append((groups + instance_groups(self._key), payload))
             case fx.TaskRemoved():
                 # Everyone who may have the task on screen must see it go.
                 payload = event("task.completed", taskId=effect.task_id)
                 groups = _groups_of_stored_task(effect.task_id)
-                self.events.append(([*groups, COCKPIT_GROUP], payload))
+                self.events.append(([*groups, *instance_groups(self._key)], payload))
             case _:
                 pass
 
     def _cockpit(self, payload: LiveEvent) -> None:
-        self.events.append(([COCKPIT_GROUP], payload))
+        self.events.append((instance_groups(self._key), payload))
 
     def hand_over(self) -> None:
         from engine.jobs.dispatch import dispatch_jobs, timers_scheduled

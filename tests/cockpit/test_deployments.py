@@ -131,7 +131,7 @@ def test_deleting_a_deployment_with_running_instances_without_cascade_is_refused
     )
     response = user_client.post(url)
     assert response.status_code == 409
-    assert "delete with cascade" in response.content.decode()
+    assert "dependening process instances" in response.content.decode()
     assert Deployment.objects.filter(pk=definition.deployment_id).exists()
 
 

@@ -79,3 +79,61 @@ async def test_authenticated_socket_receives_its_users_events_through_redis(
     }
     assert type(get_channel_layer()).__name__ == "RedisChannelLayer"
     await _hello_then_group_event()
+
+
+@sync_to_async
+def limited_operator_cookie() -> bytes:
+    from django.contrib.auth.models import User
+
+    from identity.models import Authorization
+    from identity.resources import Resource
+
+    user = User.objects.create_user("limited", password="x")
+    Authorization.objects.create(
+        type=1, user_id="limited", resource_type=Resource.PROCESS_DEFINITION,
+        resource_id="alpha", permissions=["READ", "READ_INSTANCE"],
+    )
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}".encode()
+
+
+@sync_to_async
+def start_alpha_and_beta() -> None:
+    from engine.services import ResourceInput, deploy
+    from engine.services import runtime as rt
+    from tests.factories import one_task_bpmn
+
+    deploy([ResourceInput("a.bpmn", one_task_bpmn("alpha"))])
+    deploy([ResourceInput("b.bpmn", one_task_bpmn("beta"))])
+    rt.start_process_instance("beta")
+    rt.start_process_instance("alpha")
+
+
+async def test_an_operator_hears_only_the_processes_it_may_read(
+    settings, redis_url, channel_prefix
+):
+    settings.REDIS_URL = redis_url
+    settings.CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [redis_url], "prefix": f"{channel_prefix}-limited"},
+        }
+    }
+    cookie = await limited_operator_cookie()
+    communicator = WebsocketCommunicator(
+        application, "/ws/live/", headers=[ORIGIN, (b"cookie", cookie)]
+    )
+    connected, _ = await communicator.connect()
+    assert connected
+    assert (await communicator.receive_json_from(timeout=5))["type"] == "hello"
+    await start_alpha_and_beta()
+    heard = []
+    while not await communicator.receive_nothing(timeout=1.5):
+        heard.append(await communicator.receive_json_from(timeout=5))
+    started = [e for e in heard if e["type"] == "instance.started"]
+    assert [e["processDefinitionKey"] for e in started] == ["alpha"]
+    await communicator.disconnect()
