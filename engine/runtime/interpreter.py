@@ -321,11 +321,7 @@ def _complete_external_task(current: Run, command: cmd.CompleteExternalTask) -> 
     if external is None:
         raise NotFoundError(f"External task '{command.external_task_id}' does not exist")
     execution = _waiting(current, "external_task_id", external.id)
-    current.set_variables(execution, command.variables)
-    current.set_variables(execution, command.local_variables, local=True)
-    current.remove_external_task(execution)
-    execution.wait = None
-    flow.leave(current, execution)
+    tasks.complete_external_task(current, execution, command.variables, command.local_variables)
 
 
 def _external_task_error(current: Run, command: cmd.HandleExternalTaskBpmnError) -> None:

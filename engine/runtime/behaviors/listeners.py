@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
-from engine.bpmn.model import Listener, ParameterValue, Script, UserTask, ValueKind
+from engine.bpmn.model import (
+    FieldInjection,
+    Listener,
+    ParameterValue,
+    Script,
+    UserTask,
+    ValueKind,
+)
 from engine.el import compile_script
 from engine.runtime.context import Run
 from engine.runtime.errors import ProcessEngineError
@@ -12,19 +20,62 @@ from engine.runtime.facades import ExecutionFacade, TaskFacade
 from engine.runtime.state import Execution, Task
 
 
-def call_delegate(run: Run, target: Any, facade: Any, activity_id: str | None) -> Any:
-    """Call a Python delegate: a callable, or an object with execute()/notify()."""
+def field_values(
+    run: Run, fields: tuple[FieldInjection, ...], execution: Execution, activity_id: str | None
+) -> dict[str, Any]:
+    """`camunda:field` values: a string as written, an expression evaluated now against the
+    execution (Camunda injects an Expression to evaluate; Python delegates get the value)."""
+    values: dict[str, Any] = {}
+    for field in fields:
+        if field.expression is not None:
+            values[field.name] = run.evaluate(field.expression, execution, activity_id=activity_id)
+        else:
+            values[field.name] = field.string_value
+    return values
+
+
+def call_delegate(
+    run: Run,
+    target: Any,
+    facade: Any,
+    activity_id: str | None,
+    fields: dict[str, Any] | None = None,
+) -> Any:
+    """Call a Python delegate: a class (a new instance per call, as Camunda instantiates a
+    `camunda:class`), an object with execute()/notify(), or a plain callable.
+
+    `camunda:field` values are set as attributes of an object delegate before the call
+    (Camunda's field injection); a plain function receives them as keyword arguments."""
+    if isinstance(target, type):
+        target = target()
     for method in ("execute", "notify"):
         bound = getattr(target, method, None)
         if bound is not None and callable(bound):
+            for name, value in (fields or {}).items():
+                setattr(target, name, value)
             return bound(facade)
     if callable(target):
-        return target(facade)
+        return target(facade, **_accepted(target, fields or {}))
     raise ProcessEngineError(
         f"Delegate expression resolved to {type(target).__name__}, which is neither a "
         "JavaDelegate stand-in (callable or execute()) nor a listener (notify())",
         activity_id,
     )
+
+
+def _accepted(function: Any, fields: dict[str, Any]) -> dict[str, Any]:
+    """The fields a plain function takes as keyword arguments (all with **kwargs), so a
+    delegate that ignores fields keeps its one-argument signature."""
+    if not fields:
+        return {}
+    try:
+        parameters = inspect.signature(function).parameters.values()
+    except (TypeError, ValueError):
+        return {}
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters):
+        return fields
+    names = {p.name for p in parameters if p.kind is not inspect.Parameter.POSITIONAL_ONLY}
+    return {name: value for name, value in fields.items() if name in names}
 
 
 def resolve_class(run: Run, class_name: str, activity_id: str | None) -> Any:
@@ -101,10 +152,13 @@ def fire_execution_listeners(
                 context=run.context(execution, event_name=event, activity_id=activity_id),
             )
         elif listener.class_name is not None:
-            call_delegate(run, resolve_class(run, listener.class_name, where), facade, where)
+            fields = field_values(run, listener.fields, execution, where)
+            target = resolve_class(run, listener.class_name, where)
+            call_delegate(run, target, facade, where, fields)
         elif listener.delegate_expression is not None:
+            fields = field_values(run, listener.fields, execution, where)
             target = run.evaluate(listener.delegate_expression, execution, activity_id=where)
-            call_delegate(run, target, facade, where)
+            call_delegate(run, target, facade, where, fields)
         elif listener.script is not None:
             run_script(run, listener.script, execution, where, facade=facade)
 
@@ -126,10 +180,13 @@ def fire_task_listeners(
                 context=run.context(execution, event_name=event, facade=facade),
             )
         elif listener.class_name is not None:
-            call_delegate(run, resolve_class(run, listener.class_name, node.id), facade, node.id)
+            fields = field_values(run, listener.fields, execution, node.id)
+            target = resolve_class(run, listener.class_name, node.id)
+            call_delegate(run, target, facade, node.id, fields)
         elif listener.delegate_expression is not None:
+            fields = field_values(run, listener.fields, execution, node.id)
             target = run.evaluate(listener.delegate_expression, execution, activity_id=node.id)
-            call_delegate(run, target, facade, node.id)
+            call_delegate(run, target, facade, node.id, fields)
         elif listener.script is not None:
             run_script(run, listener.script, execution, node.id, task_facade=facade)
     return facade

@@ -19,6 +19,7 @@ from engine.runtime import effects as fx
 from engine.runtime import flow
 from engine.runtime.behaviors.listeners import (
     call_delegate,
+    field_values,
     fire_task_listeners,
     resolve_class,
     run_script,
@@ -174,13 +175,15 @@ def run_implementation(
             if result_variable:
                 run.set_variable(execution, result_variable, result, from_expression=True)
         elif kind is ImplementationKind.CLASS:
+            fields = field_values(run, implementation.fields, execution, node.id)
             delegate = resolve_class(run, implementation.class_name or "", node.id)
-            call_delegate(run, delegate, facade, node.id)
+            call_delegate(run, delegate, facade, node.id, fields)
         elif kind is ImplementationKind.DELEGATE_EXPRESSION:
+            fields = field_values(run, implementation.fields, execution, node.id)
             target = run.evaluate(
                 implementation.delegate_expression or "", execution, activity_id=node.id
             )
-            call_delegate(run, target, facade, node.id)
+            call_delegate(run, target, facade, node.id, fields)
         elif kind is ImplementationKind.NONE:
             pass
         elif kind is ImplementationKind.EXTERNAL:
@@ -213,6 +216,42 @@ def _create_external_task(run: Run, execution: Execution, node: ServiceTask) -> 
     )
     execution.wait = Wait.EXTERNAL
     run.add_external_task(execution, external)
+
+
+def complete_external_task(
+    run: Run, execution: Execution, variables: Any, local_variables: Any
+) -> None:
+    """A worker completed the external task. Camunda 7 first sets the variables, then tests
+    the task's `camunda:errorEventDefinition`s in order: the first whose expression holds
+    throws its BPMN error from the task instead of completing it."""
+    run.set_variables(execution, variables)
+    run.set_variables(execution, local_variables, local=True)
+    node = run.definition.node(execution.activity_id or "")
+    error = _matching_error(run, execution, node)
+    run.remove_external_task(execution)
+    execution.wait = None
+    if error is not None:
+        from engine.runtime.behaviors.events import throw_error
+
+        throw_error(run, execution, error[0], error[1])
+        return
+    flow.leave(run, execution)
+
+
+def _matching_error(
+    run: Run, execution: Execution, node: FlowNode
+) -> tuple[str, str | None] | None:
+    if not isinstance(node, ServiceTask):
+        return None
+    for mapping in node.error_mappings:
+        if mapping.expression is None:
+            continue
+        if run.condition(mapping.expression, execution, activity_id=node.id):
+            error = run.definition.definitions.errors.get(mapping.error_ref or "")
+            if error is None:
+                return mapping.error_ref or "", None
+            return error.error_code or error.id, error.error_message
+    return None
 
 
 def execute_script_task(run: Run, execution: Execution, node: FlowNode) -> None:

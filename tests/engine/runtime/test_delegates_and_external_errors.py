@@ -1,0 +1,71 @@
+"""camunda:field injection into Python delegates; camunda:errorEventDefinition on external
+tasks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from engine.runtime import commands as cmd
+from engine.runtime.env import CountingIds, Environment
+
+from .conftest import Scenario, load
+
+
+def _charged(scenario, status: str):
+    instance = scenario("external_error_mapping").start()
+    (external,) = instance.state.external_tasks.values()
+    instance.send(cmd.CompleteExternalTask(external.id, {"status": status}))
+    return instance
+
+
+def test_external_task_completes_when_no_error_expression_holds(scenario):
+    instance = _charged(scenario, "ok")
+    assert instance.task_names() == ["Paid"]
+    assert instance.variable("status") == "ok"
+
+
+def test_first_matching_error_event_definition_throws_its_bpmn_error(scenario):
+    instance = _charged(scenario, "declined")
+    assert instance.task_names() == ["Handle"]
+    assert instance.variable("code") == "DECLINED"
+    assert instance.variable("message") == "card declined"
+    assert not instance.state.external_tasks
+
+
+def test_a_later_error_event_definition_matches_too(scenario):
+    instance = _charged(scenario, "fraud")
+    assert instance.variable("code") == "FRAUD"
+
+
+class Mailer:
+    sent: list[tuple[str, str]] = []  # noqa: RUF012 - shared on purpose: instances are per call
+
+    template: str
+    recipient: str
+
+    def execute(self, execution: Any) -> None:
+        Mailer.sent.append((self.template, self.recipient))
+
+
+@pytest.fixture
+def field_env() -> Environment:
+    Mailer.sent = []
+    stamps: list[str] = []
+
+    def stamp(execution: Any, label: str) -> None:
+        stamps.append(label)
+        execution.set_variable("stamped", label)
+
+    return Environment(
+        new_id=CountingIds(), delegates={"shop.Mailer": Mailer}, beans={"stamp": stamp}
+    )
+
+
+def test_fields_are_set_on_a_new_delegate_instance_and_passed_to_functions(field_env, round_trip):
+    instance = Scenario(load("delegate_fields"), field_env, round_trip)
+    instance.start(customer="kermit@example.org")
+    assert Mailer.sent == [("welcome", "kermit@example.org")]
+    assert instance.ended
+    assert instance.variable("stamped") == "final"
