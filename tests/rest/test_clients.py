@@ -76,7 +76,8 @@ def test_pycamunda_starts_lists_claims_and_completes(engine_url):
     tasks = pycamunda.task.GetList(url=engine_url, process_instance_id=instance)
     tasks.auth = AUTH
     (review,) = tasks()
-    assert review.task_definition_key == "review" and review.created is not None
+    assert review.task_definition_key == "review"
+    assert review.created is not None
     claim = pycamunda.task.Claim(url=engine_url, id_=review.id_, user_id="demo")
     claim.auth = AUTH
     claim()

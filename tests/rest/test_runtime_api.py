@@ -128,7 +128,8 @@ def test_task_list_claim_complete_and_history(api, deployed):
 def test_message_correlation_results_and_mismatch(api, deployed):
     waiting = start(api, key="waiter", businessKey="W").json()["id"]
     execution = api.get(f"{BASE}/execution?messageEventSubscriptionName=go").json()
-    assert execution and list(execution[0]) == props("ExecutionDto")
+    assert execution
+    assert list(execution[0]) == props("ExecutionDto")
     response = api.post(f"{BASE}/message", {"messageName": "go", "businessKey": "W",
                         "resultEnabled": True}, content_type="application/json")
     assert response.status_code == 200
