@@ -43,3 +43,27 @@ def report(what: str, value: str, baseline_name: str, ratio: float, target: str 
     if target:
         line += f"   (target {target})"
     print(line, flush=True)
+
+
+class Targets:
+    """Targets checked in one bench run, printed as a summary at the end (never asserted:
+    a benchmark reports a miss, it does not fail on it)."""
+
+    def __init__(self, title: str) -> None:
+        self.title = title
+        self.rows: list[tuple[str, float, float, str]] = []
+
+    def check(self, what: str, achieved: float, minimum: float, unit: str) -> None:
+        """`achieved` and `minimum` are both "higher is better" (a speed-up, a share)."""
+        self.rows.append((what, achieved, minimum, unit))
+
+    def print_summary(self) -> None:
+        print(f"\n--- {self.title}: targets ---", flush=True)
+        met = 0
+        for what, achieved, minimum, unit in self.rows:
+            ok = achieved >= minimum
+            met += ok
+            shown = f"{achieved:.0%}" if unit == "%" else f"{achieved:.2f}x"
+            goal = f">= {minimum:.0%}" if unit == "%" else f">= {minimum:g}x"
+            print(f"  {what:<56} {shown:>8}  (target {goal:>7})  {'met' if ok else 'MISSED'}")
+        print(f"  {met} of {len(self.rows)} targets met", flush=True)

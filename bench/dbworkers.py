@@ -1,0 +1,358 @@
+"""What the worker processes of bench_persistence.py run (imported in each spawned process).
+
+A worker is configured for one database (`init`), then runs jobs: `prepare` (migrate, deploy,
+capture what Legato writes per instance) once, and `measure` many times. `measure` runs
+instances of one system back to back until `stop_at` and counts those that ended inside the
+window [start_at, stop_at], so the workers started together are all warm inside it.
+
+The three systems:
+- `legato`: the Django service API (start_process_instance, complete_task) with full history.
+- `floor`: the raw floor: the very INSERT/UPDATE/DELETE statements Legato issued for one
+  instance of the graph (captured with their parameters and row counts, statements that
+  changed no row dropped), replayed with fresh ids through the bare driver (psycopg or
+  sqlite3) in ONE transaction per instance, into a copy of the bench database.
+- `spiff`: SpiffWorkflow with naive persistence: its serialized workflow in one row, inserted
+  at the first wait state and, per later command, read, deserialized, advanced, serialized
+  and written back, one transaction per command.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from flows import COMPLETE_WITH, MODELS, BenchModel, Spiff, camunda_resources
+
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+QMARK = re.compile(r"(?<!%)%s")  # Django's own conversion of %s to SQLite's ?
+BY_NAME = {model.name: model for model in MODELS}
+
+
+@dataclass(frozen=True)
+class Statement:
+    sql: str
+    params: Any  # a list, a list of lists when `many`, or None
+    many: bool
+
+
+@dataclass(frozen=True)
+class Footprint:
+    """What Legato sent to the database for one instance of a graph."""
+
+    statements: int  # everything, reads and savepoints included
+    reads: int
+    transactions: int
+    writes: tuple[Statement, ...]  # the ones that changed rows, in order
+    rows: int  # rows inserted, updated or deleted
+
+
+class _Jsonb:
+    """A picklable stand-in for psycopg's Jsonb parameter wrapper."""
+
+    def __init__(self, obj: Any) -> None:
+        self.obj = obj
+
+
+_vendor = ""
+
+
+def init(database_url: str) -> None:
+    global _vendor
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("LEGATO_HISTORY_LEVEL", "full")
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    _vendor = connection.vendor
+
+
+# -- prepare -----------------------------------------------------------------------------------
+
+
+def prepare() -> dict[str, Footprint]:
+    """Migrate the bench database, deploy the graphs, create Spiff's table, and capture the
+    footprint of one (warm) instance of each graph. Leaves no connection open."""
+    from django.core.management import call_command
+    from django.db import connection, connections
+
+    from engine.services import ResourceInput, deploy
+
+    call_command("migrate", verbosity=0)
+    deploy([ResourceInput(name, data) for name, data in camunda_resources().items()])
+    with connection.cursor() as cursor:
+        text = "jsonb" if _vendor == "postgresql" else "text"
+        cursor.execute(
+            f"CREATE TABLE spiff_workflow (id varchar(36) PRIMARY KEY, state {text} NOT NULL, "
+            "completed boolean NOT NULL, updated varchar(40) NOT NULL)"
+        )
+    footprints = {}
+    for model in MODELS:
+        legato_instance(model)  # warm the definition cache
+        footprints[model.name] = _capture(model)
+    connections.close_all()
+    return footprints
+
+
+def _capture(model: BenchModel) -> Footprint:
+    from django.db import connection
+
+    seen: list[tuple[str, Any, bool, int]] = []
+
+    def record(execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any) -> Any:
+        result = execute(sql, params, many, context)
+        seen.append((sql, params, many, context["cursor"].rowcount))
+        return result
+
+    with connection.execute_wrapper(record):
+        legato_instance(model)
+    writes, rows, reads = [], 0, 0
+    for sql, params, many, rowcount in seen:
+        verb = sql.lstrip().split(None, 1)[0].upper()
+        if verb == "SELECT":
+            reads += 1
+        if verb in {"INSERT", "UPDATE", "DELETE"} and rowcount != 0:
+            writes.append(Statement(sql, _portable(params), many))
+            rows += max(rowcount, 1)
+    transactions = 1 + model.user_tasks  # one per command: the start, each completion
+    return Footprint(len(seen), reads, transactions, tuple(writes), rows)
+
+
+def _portable(params: Any) -> Any:
+    """Parameters the parent process can unpickle without Django (enums become str)."""
+    if isinstance(params, str):
+        return str.__str__(params)
+    if isinstance(params, list | tuple):
+        return [_portable(value) for value in params]
+    if type(params).__name__ == "Jsonb":
+        return _Jsonb(params.obj)
+    return params
+
+
+def warm() -> None:
+    """Import and cache everything once in this worker (the pool runs one per worker: the
+    pause keeps a worker from taking two)."""
+    from django.db import connections
+
+    for model in MODELS:
+        legato_instance(model)
+    Spiff()
+    connections.close_all()
+    time.sleep(0.5)
+
+
+# -- Legato ------------------------------------------------------------------------------------
+
+
+def legato_instance(model: BenchModel) -> None:
+    from engine.models import Task
+    from engine.services import runtime as rt
+
+    started = rt.start_process_instance(model.key, variables=model.variables)
+    if model.user_tasks:
+        for task_id in list(
+            Task.objects.filter(process_instance_id=started.id).values_list("id", flat=True)
+        ):
+            rt.complete_task(task_id, COMPLETE_WITH)
+
+
+# -- the raw floor -----------------------------------------------------------------------------
+
+
+def _fresh_ids(params: Any, ids: dict[str, str]) -> Any:
+    def swap(match: re.Match[str]) -> str:
+        old = match.group(0)
+        new = ids.get(old)
+        if new is None:
+            new = ids[old] = str(uuid.uuid4())
+        return new
+
+    def walk(value: Any) -> Any:
+        if isinstance(value, str):
+            return UUID.sub(swap, value) if "-" in value else value
+        if isinstance(value, list):
+            return [walk(item) for item in value]
+        if isinstance(value, _Jsonb):
+            from psycopg.types.json import Jsonb
+
+            return Jsonb(value.obj)
+        return value
+
+    return walk(params)
+
+
+def _floor_instance(footprint: Footprint, keep: frozenset[str]) -> Callable[[Any], None]:
+    postgres = _vendor == "postgresql"
+    statements = [
+        (s.sql if postgres or s.params is None else QMARK.sub("?", s.sql).replace("%%", "%"), s)
+        for s in footprint.writes
+    ]
+
+    def run(db: Any) -> None:
+        ids = {old: old for old in keep}  # deployment and definition ids stay as they are
+        with _transaction(db):
+            cursor = db.cursor()
+            for sql, statement in statements:
+                params = _fresh_ids(statement.params, ids)
+                if statement.many:
+                    cursor.executemany(sql, params)
+                else:
+                    cursor.execute(sql, params)
+
+    return run
+
+
+@contextmanager
+def _transaction(db: Any) -> Iterator[None]:
+    if isinstance(db, sqlite3.Connection):
+        # As Django's SQLite settings here: an IMMEDIATE transaction, wait for the lock.
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+    else:
+        with db.transaction():
+            yield
+
+
+def _connect(floor: bool) -> Any:
+    """A bare driver connection to the bench database (or its floor copy)."""
+    from django.db import connection
+
+    settings = connection.settings_dict
+    name = settings["NAME"] + ("_floor" if floor else "")
+    if _vendor == "postgresql":
+        import psycopg
+
+        return psycopg.connect(
+            dbname=name,
+            user=settings["USER"],
+            password=settings["PASSWORD"] or None,
+            host=settings["HOST"] or None,
+            port=settings["PORT"] or None,
+            autocommit=True,  # transactions are explicit (db.transaction())
+            cursor_factory=psycopg.ClientCursor,  # the binding Django uses
+        )
+    db = sqlite3.connect(name, timeout=20, isolation_level=None)
+    db.execute("PRAGMA foreign_keys = ON")  # as Django does on every connection
+    return db
+
+
+def _definition_ids() -> frozenset[str]:
+    from engine.models import ProcessDefinition
+
+    found: set[str] = set()
+    for definition_id, deployment_id in ProcessDefinition.objects.values_list(
+        "id", "deployment_id"
+    ):
+        found.update(UUID.findall(f"{definition_id} {deployment_id}"))
+    return frozenset(found)
+
+
+# -- Spiff with naive persistence --------------------------------------------------------------
+
+
+def _spiff_instance(spiff: Spiff, model: BenchModel) -> Callable[[Any], None]:
+    postgres = _vendor == "postgresql"
+    mark = "%s" if postgres else "?"
+    state = "%s::jsonb" if postgres else "?"
+    insert = (
+        f"INSERT INTO spiff_workflow (id, state, completed, updated) "
+        f"VALUES ({mark}, {state}, {mark}, {mark})"
+    )
+    select = f"SELECT state{'::text' if postgres else ''} FROM spiff_workflow WHERE id = {mark}" + (
+        " FOR UPDATE" if postgres else ""
+    )
+    update = (
+        f"UPDATE spiff_workflow SET state = {state}, completed = {mark}, updated = {mark} "
+        f"WHERE id = {mark}"
+    )
+    serializer = spiff.serializer
+
+    def run(db: Any) -> None:
+        instance_id = str(uuid.uuid4())
+        with _transaction(db):
+            workflow = spiff.start(model)
+            db.execute(
+                insert,
+                (instance_id, serializer.serialize_json(workflow), workflow.is_completed(), _now()),
+            )
+        completed = workflow.is_completed()
+        while not completed:
+            with _transaction(db):
+                (stored,) = db.execute(select, (instance_id,)).fetchone()
+                workflow = serializer.deserialize_json(stored)
+                spiff.complete(workflow, spiff.ready_tasks(workflow)[0])
+                completed = workflow.is_completed()
+                db.execute(
+                    update, (serializer.serialize_json(workflow), completed, _now(), instance_id)
+                )
+
+    return run
+
+
+def _now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S")
+
+
+# -- measure -----------------------------------------------------------------------------------
+
+
+def measure(
+    system: str,
+    model_name: str,
+    start_at: float,
+    stop_at: float,
+    footprint: Footprint | None = None,
+) -> int:
+    """Instances of `model_name` run by `system` that ended inside [start_at, stop_at]."""
+    model = BY_NAME[model_name]
+    db = None
+    if system == "legato":
+
+        def one() -> None:
+            legato_instance(model)
+
+    elif system == "floor":
+        assert footprint is not None
+        db = _connect(floor=True)
+        replay = _floor_instance(footprint, _definition_ids())
+
+        def one() -> None:
+            replay(db)
+
+    else:
+        db = _connect(floor=False)
+        spiff_run = _spiff_instance(Spiff(), model)
+
+        def one() -> None:
+            spiff_run(db)
+
+    done = 0
+    try:
+        while True:
+            one()
+            now = time.time()
+            if now >= stop_at:
+                break
+            if now >= start_at:
+                done += 1
+    finally:
+        if db is not None:
+            db.close()
+        from django.db import connections
+
+        connections.close_all()
+    return done
