@@ -267,7 +267,8 @@ def operations() -> list[Any]:
     add(f"{pi}/suspended", "put", "updateSuspensionStateByIdOfInstance",
         "Suspend or activate an instance", _NO_CONTENT, request_body=_body())
     add(f"{pi}/modification", "post", "modifyProcessInstance",
-        "Not supported yet: always 400", {}, request_body=_body())
+        "Start before/after activities or on a flow, cancel activity instances", _NO_CONTENT,
+        request_body=_body(_ref("ProcessInstanceModificationDto")))
 
     ex = "execution/<str:execution_id>"
     listing("execution", "Executions", "ExecutionDto", executions.EXECUTION_QUERY, post=True)

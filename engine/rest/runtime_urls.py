@@ -10,6 +10,7 @@ from engine.rest import (
     history_logs,
     incidents_jobs,
     messages,
+    modification,
     process_instances,
     task_actions,
     tasks,
@@ -99,7 +100,7 @@ RUNTIME = [
          name="rest-process-instance-activity-instances"),
     path(f"{PI}/suspended", process_instances.ProcessInstanceSuspended.as_view(),
          name="rest-process-instance-suspended"),
-    path(f"{PI}/modification", process_instances.ProcessInstanceModification.as_view(),
+    path(f"{PI}/modification", modification.ProcessInstanceModification.as_view(),
          name="rest-process-instance-modification"),
     # Executions
     path("execution", executions.ExecutionList.as_view(), name="rest-execution-list"),
