@@ -8,6 +8,9 @@ import pytest
 
 from engine.runtime import commands as cmd
 from engine.runtime import effects as fx
+from engine.runtime.engine import ProcessEngine
+from engine.runtime.env import CountingIds, Environment
+from engine.runtime.memory import InMemoryStore
 from engine.runtime.modification import (
     CancelActivity,
     CancelActivityInstance,
@@ -19,7 +22,7 @@ from engine.runtime.modification import (
     preview,
 )
 from engine.runtime.state import Execution, InstanceStatus, Wait
-from tests.engine.runtime.conftest import Scenario
+from tests.engine.runtime.conftest import FIXTURES, Scenario
 
 
 def modify(instance: Scenario, *instructions: Any, **flags: bool) -> list[fx.Effect]:
@@ -276,3 +279,32 @@ def test_preview_sees_the_instance_end_and_earlier_starts(scenario):
     assert moved.instance_ends is True
     with pytest.raises(InvalidModification):
         preview(instance.definition, instance.state, [StartBefore("x")], instance.now)
+
+
+WAITING_CALLEE = b"""<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" targetNamespace="t">
+  <process id="callee" isExecutable="true">
+    <startEvent id="start" />
+    <userTask id="child" name="Child" />
+    <sequenceFlow id="f1" sourceRef="start" targetRef="child" />
+  </process>
+</definitions>
+"""
+
+
+def test_the_runner_deletes_the_called_instance_of_a_cancelled_call_activity():
+    store = InMemoryStore()
+    engine = ProcessEngine(store, Environment(new_id=CountingIds()))
+    engine.deploy(
+        {
+            "call_activity.bpmn": (FIXTURES / "call_activity.bpmn").read_bytes(),
+            "callee.bpmn": WAITING_CALLEE,
+        }
+    )
+    caller = engine.start_process_instance("caller", variables={"x": 1})
+    engine.modify_process_instance(
+        caller.id, [StartBefore("after"), CancelActivity("call")], skip_custom_listeners=True
+    )
+    assert [t.name for t in store.list_tasks()] == ["After"]
+    (child,) = [s for s in store.list_instances(active=False) if s.super_instance_id]
+    assert child.status == InstanceStatus.EXTERNALLY_TERMINATED
