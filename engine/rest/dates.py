@@ -40,7 +40,11 @@ def parse_date(text: str) -> datetime:
     base = datetime.fromisoformat(f"{match['date']}T{match['time']}").replace(
         microsecond=int(fraction)
     )
-    return base.replace(tzinfo=_zone(match["zone"]))
+    # Kept in UTC: databases take only moderate offsets (PostgreSQL: up to 15:59).
+    try:
+        return base.replace(tzinfo=_zone(match["zone"])).astimezone(UTC)
+    except OverflowError:
+        raise ValueError(f"date out of range: {text!r}") from None
 
 
 def _zone(text: str | None) -> timezone:
@@ -49,6 +53,6 @@ def _zone(text: str | None) -> timezone:
     sign = -1 if text[0] == "-" else 1
     digits = text[1:].replace(":", "")
     hours, minutes = int(digits[:2]), int(digits[2:])
-    if hours > 23 or minutes > 59:
+    if hours > 18 or minutes > 59:  # Java's ZoneOffset range
         raise ValueError(f"not a time zone offset: {text!r}")
     return timezone(sign * timedelta(hours=hours, minutes=minutes))

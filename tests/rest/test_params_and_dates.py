@@ -143,3 +143,15 @@ def test_a_flag_is_false_unless_given_and_refuses_other_words():
 )
 def test_like_patterns_become_anchored_regular_expressions(pattern, regex):
     assert like("name", pattern).children == [("name__regex", regex)]
+
+
+def test_dates_are_read_into_utc_and_offsets_beyond_java_range_are_refused():
+    from datetime import UTC, datetime
+
+    from engine.rest.dates import parse_date
+
+    assert parse_date("2026-01-01T10:00:00.000+0200") == datetime(2026, 1, 1, 8, tzinfo=UTC)
+    with pytest.raises(ValueError, match="offset"):
+        parse_date("2026-01-01T10:00:00.000-2100")
+    with pytest.raises(ValueError, match="out of range"):
+        parse_date("9999-12-31T23:59:59.999-1800")

@@ -16,11 +16,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 AUTH = {"Authorization": "Basic " + base64.b64encode(b"demo:demo").decode()}
 
 
-@pytest.mark.xfail(
-    reason="schemathesis found a 500 in the date parameters of /deployment (e.g. "
-    "before=2502-09-01T01:03:15.349911-21:00); engine/rest/dates.py needs a fix",
-    strict=False,
-)
 def test_read_endpoints_never_fail_and_match_the_schema(live_server_url, demo_user):
     # The operations are driven with Hypothesis directly: schemathesis' pytest plugin does
     # not run under pytest 9 (it reads a private `_nodeid`).
