@@ -30,7 +30,10 @@ _CODES: dict[str, Schema] = {
     "d": {"type": "string", "format": "date-time", "nullable": True},
     "o": {"type": "object", "nullable": True},
     "a": {"type": "array", "items": {}},
-    "v": {"type": "object", "additionalProperties": {"$ref": "#/components/schemas/VariableValueDto"}},
+    "v": {
+        "type": "object",
+        "additionalProperties": {"$ref": "#/components/schemas/VariableValueDto"},
+    },
 }
 
 
