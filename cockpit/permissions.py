@@ -42,6 +42,7 @@ ACTIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "delete": ((P.DELETE,), (P.DELETE_INSTANCE,)),
     "suspend": ((P.UPDATE, P.SUSPEND), (P.UPDATE_INSTANCE, P.SUSPEND_INSTANCE)),
     "retry": ((P.UPDATE, P.RETRY_JOB), (P.UPDATE_INSTANCE, P.RETRY_JOB)),
+    "modify": ((P.UPDATE,), (P.UPDATE_INSTANCE,)),
 }
 
 

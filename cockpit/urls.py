@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cockpit.views import dashboard, deployments, incidents, instances, processes
+from cockpit.views import dashboard, deployments, incidents, instances, modification, processes
 
 app_name = "cockpit"
 urlpatterns = [
@@ -45,6 +45,11 @@ urlpatterns = [
         name="task-assignee",
     ),
     path("instances/<str:instance_id>/cancel/", instances.instance_cancel, name="instance-cancel"),
+    path(
+        "instances/<str:instance_id>/modify/",
+        modification.instance_modify,
+        name="instance-modify",
+    ),
     path(
         "instances/<str:instance_id>/suspension/",
         instances.instance_suspension,

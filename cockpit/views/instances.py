@@ -41,7 +41,7 @@ def instance_detail(request: HttpRequest, instance_id: str) -> HttpResponse:
         "view": view,
         "can": {
             action: view.running and may(user, action, instance_id, view.key)
-            for action in ("update_variables", "delete", "suspend", "retry")
+            for action in ("update_variables", "delete", "suspend", "retry", "modify")
         },
         "variable_types": EDITABLE_TYPES,
         "add_form": VariableForm(initial={"type": "String", "scope": instance_id}),

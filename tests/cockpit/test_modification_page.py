@@ -1,0 +1,76 @@
+"""Modify a running instance from the cockpit: preview first, then apply; nothing without
+confirmation or permission."""
+
+import pytest
+from django.contrib.auth.models import User
+from django.urls import reverse
+
+from engine.models import HistoricActivityInstance, Task, UserOperationLog
+from engine.services import ResourceInput, deploy
+from engine.services import runtime as rt
+from tests.factories import bpmn_document
+
+pytestmark = pytest.mark.django_db
+
+TWO_STEPS = """<bpmn:process id="twoSteps" isExecutable="true">
+  <bpmn:startEvent id="s" /><bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="stuck" />
+  <bpmn:userTask id="stuck" name="Stuck step" />
+  <bpmn:sequenceFlow id="f2" sourceRef="stuck" targetRef="next" />
+  <bpmn:userTask id="next" name="Next step" />
+  <bpmn:sequenceFlow id="f3" sourceRef="next" targetRef="e" /><bpmn:endEvent id="e" />
+</bpmn:process>"""
+
+
+@pytest.fixture
+def stuck_instance() -> str:
+    deploy([ResourceInput("two.bpmn", bpmn_document(TWO_STEPS))])
+    return rt.start_process_instance("twoSteps").id
+
+
+def modify_form(instance_id: str, **extra: object) -> dict[str, object]:
+    stuck = Task.objects.get(process_instance_id=instance_id)
+    return {"cancel": [stuck.activity_instance_id], "start_before": "next", **extra}
+
+
+def test_the_preview_lists_the_changes_and_changes_nothing(user_client, stuck_instance):
+    url = reverse("cockpit:instance-modify", args=[stuck_instance])
+    page = user_client.get(url).content.decode()
+    assert "Stuck step (stuck)" in page
+    assert "Next step (next)" in page
+    response = user_client.post(url, modify_form(stuck_instance, action="preview"))
+    text = response.content.decode()
+    assert "Cancel Stuck step" in text
+    assert "Start Next step" in text
+    assert list(Task.objects.values_list("name", flat=True)) == ["Stuck step"]
+
+
+def test_applying_skips_the_stuck_step_and_is_logged(user_client, stuck_instance):
+    url = reverse("cockpit:instance-modify", args=[stuck_instance])
+    form = modify_form(stuck_instance, action="apply", confirm="yes", annotation="ticket 42")
+    response = user_client.post(url, form)
+    assert response.status_code == 302
+    assert list(Task.objects.values_list("name", flat=True)) == ["Next step"]
+    stuck = HistoricActivityInstance.objects.get(activity_id="stuck")
+    assert stuck.canceled
+    log = UserOperationLog.objects.filter(operation_type="ModifyProcessInstance")
+    assert log.filter(user_id="demo", annotation="ticket 42").exists()
+
+
+def test_applying_without_confirmation_only_previews(user_client, stuck_instance):
+    url = reverse("cockpit:instance-modify", args=[stuck_instance])
+    user_client.post(url, modify_form(stuck_instance, action="apply"))
+    assert list(Task.objects.values_list("name", flat=True)) == ["Stuck step"]
+
+
+def test_no_instruction_is_an_error_in_words(user_client, stuck_instance):
+    url = reverse("cockpit:instance-modify", args=[stuck_instance])
+    response = user_client.post(url, {"action": "preview"})
+    assert "Choose an activity" in response.content.decode()
+
+
+def test_a_user_without_update_permission_cannot_modify(client, stuck_instance):
+    client.force_login(User.objects.create_user("reader"))
+    url = reverse("cockpit:instance-modify", args=[stuck_instance])
+    response = client.post(url, modify_form(stuck_instance, action="apply", confirm="yes"))
+    assert response.status_code == 403
+    assert list(Task.objects.values_list("name", flat=True)) == ["Stuck step"]
