@@ -24,6 +24,7 @@ import os
 import re
 import statistics
 import time
+import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -34,6 +35,8 @@ import common  # noqa: F401 - puts the project root on sys.path
 POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
 ADMIN = "admin"
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-([0-9a-f]{12})")
+UUID_AT_START = re.compile("^" + UUID.pattern)
+UUID_AT_END = re.compile(UUID.pattern + "$")
 
 # Columns holding ids of the instance's own things (remapped per clone); everything else
 # (definition ids, names, values) is copied as it is.
@@ -149,7 +152,25 @@ def create_users() -> None:
 
 
 def seed_templates(*, line_provisioning: bool = True, finished: bool = True) -> Templates:
-    """Deploy the demo models and start/work a handful of instances through the service API."""
+    """Deploy the demo models and start/work a handful of instances through the service API.
+
+    The engine's id factory (`Environment.new_id`) is set to uuid4 meanwhile: bench_remap
+    knows that shape, whatever shape the engine's default ids have.
+    """
+    from engine.services.runtime import environment
+
+    env = environment()
+    default_ids = env.new_id
+    env.new_id = lambda: str(uuid.uuid4())
+    try:
+        templates = _work_templates(line_provisioning, finished)
+    finally:
+        env.new_id = default_ids
+    _check_id_shapes(templates.running + templates.finished)
+    return templates
+
+
+def _work_templates(line_provisioning: bool, finished: bool) -> Templates:
     from demo.setup import demo_resources
     from engine.models import Task
     from engine.services import deploy
@@ -210,6 +231,33 @@ def seed_templates(*, line_provisioning: bool = True, finished: bool = True) -> 
             )
             done.append(instance_id)
     return Templates(ids["kycReview"], ids.get("lineProvisioning", ""), running, done)
+
+
+LENIENT = {"operation_id", "user_operation_id"}
+
+
+def _check_id_shapes(instance_ids: list[str]) -> None:
+    """Every id a clone remaps must start or end with a UUID (see bench_remap), or clones
+    would collide."""
+    for model in _clone_models():
+        names = [f.attname for f in model._meta.concrete_fields if f.column in ID_COLUMNS]
+        if model._meta.model_name == "taskcandidate":
+            rows = model.objects.filter(task__process_instance_id__in=instance_ids)
+        elif model._meta.model_name in ("processinstance", "historicprocessinstance"):
+            rows = model.objects.filter(pk__in=instance_ids)
+        else:
+            rows = model.objects.filter(process_instance_id__in=instance_ids)
+        for row in rows.values(*names):
+            for name, value in row.items():
+                # Serial ids are fresh per clone; operation ids may repeat harmlessly.
+                if value is None or isinstance(value, int) or name in LENIENT:
+                    continue
+                text = str(value)
+                if not (UUID_AT_START.match(text) or UUID_AT_END.search(text)):
+                    raise RuntimeError(
+                        f"bench/seed.py cannot clone {model.__name__}.{name} = {text!r}: it"
+                        " remaps ids that start or end with a UUID"
+                    )
 
 
 # -- cloning ----------------------------------------------------------------------------------
