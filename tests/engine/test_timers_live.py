@@ -7,9 +7,10 @@ from datetime import timedelta
 
 import pytest
 
+from engine.errors import BadRequestError
 from engine.jobs import executor as job_executor
-from engine.models import HistoricActivityInstance, HistoricProcessInstance, Job
-from engine.services import ResourceInput, deploy
+from engine.models import HistoricActivityInstance, HistoricProcessInstance, Incident, Job
+from engine.services import ResourceInput, deploy, jobs
 from engine.services import runtime as rt
 from tests.factories import bpmn_document
 
@@ -64,3 +65,38 @@ def test_timers_of_many_instances_all_fire_once(executor_thread):
         time.sleep(0.1)
     fired = HistoricActivityInstance.objects.filter(process_instance_id__in=ids, activity_id="wait")
     assert fired.filter(end_time__isnull=False).count() == 20
+
+
+LONG_TIMER = SHORT_TIMER.replace("PT1S", "PT1H").replace('id="nap"', 'id="sleepy"')
+FAILING = """<bpmn:process id="failing" isExecutable="true">
+  <bpmn:startEvent id="start" />
+  <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="work" />
+  <bpmn:serviceTask id="work" camunda:asyncBefore="true" camunda:expression="${nope}" />
+  <bpmn:sequenceFlow id="f2" sourceRef="work" targetRef="end" />
+  <bpmn:endEvent id="end" />
+</bpmn:process>"""
+
+
+def test_moving_a_timers_due_date_to_now_makes_it_fire(executor_thread):
+    deploy([ResourceInput("sleepy.bpmn", bpmn_document(LONG_TIMER))])
+    started = rt.start_process_instance("sleepy")
+    job = Job.objects.get(process_instance_id=started.id)
+    jobs.set_job_due_date(job.id, None, user_id="demo")
+    deadline = time.monotonic() + 5
+    while not HistoricProcessInstance.objects.filter(pk=started.id, state="COMPLETED").exists():
+        assert time.monotonic() < deadline, "the timer did not fire"
+        time.sleep(0.05)
+
+
+def test_execute_now_fails_until_no_retries_are_left_and_set_retries_resolves_the_incident():
+    deploy([ResourceInput("failing.bpmn", bpmn_document(FAILING))])
+    started = rt.start_process_instance("failing")
+    job = Job.objects.get(process_instance_id=started.id)
+    for _ in range(3):
+        with pytest.raises(BadRequestError, match="nope"):
+            jobs.execute_job_now(job.id, user_id="demo")
+    assert Job.objects.get(pk=job.id).retries == 0
+    assert Incident.objects.get().incident_type == "failedJob"
+    jobs.set_job_retries(job.id, 1, user_id="demo")
+    assert not Incident.objects.exists()
+    assert Job.objects.get(pk=job.id).retries == 1

@@ -1,0 +1,102 @@
+"""Operator commands on jobs (Camunda's managementService): retries, execute now, due date,
+suspension. Each is one transaction with its user operation log entry."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from engine.errors import BadRequestError, NotFoundError
+from engine.jobs.failures import resolve_incidents_of_job
+from engine.models import EntityType, Job
+from engine.services.oplog import OperationLog
+
+
+def _job_for_update(job_id: str) -> Job:
+    job = Job.objects.select_for_update().filter(pk=job_id).first()
+    if job is None:
+        raise NotFoundError(f"No job found with id '{job_id}'")
+    return job
+
+
+def _log(
+    user_id: str | None, operation: str, job: Job, prop: str, before: object, after: object
+) -> None:
+    OperationLog(user_id, operation, EntityType.JOB).add(
+        prop,
+        org_value=before,
+        new_value=after,
+        job_id=job.id,
+        process_instance_id=job.process_instance_id,
+        process_definition_id=job.process_definition_id,
+        process_definition_key=job.process_definition_key,
+    ).save()
+
+
+def _dispatch_on_commit(job_id: str) -> None:
+    from engine.jobs.dispatch import dispatch_jobs
+
+    transaction.on_commit(lambda: dispatch_jobs([job_id]))
+
+
+def set_job_retries(job_id: str, retries: int, *, user_id: str | None = None) -> None:
+    """Set the retries; > 0 resolves the `failedJob` incident and the job runs again."""
+    if retries < 0:
+        raise BadRequestError("The number of job retries must be a non-negative Integer")
+    with transaction.atomic():
+        job = _job_for_update(job_id)
+        before = job.retries
+        Job.objects.filter(pk=job_id).update(retries=retries)
+        if retries > 0:
+            resolve_incidents_of_job(job_id, timezone.now())
+            _dispatch_on_commit(job_id)
+        _log(user_id, "SetJobRetries", job, "retries", before, retries)
+
+
+def execute_job_now(job_id: str, *, user_id: str | None = None) -> None:
+    """Run the job at once in this call (Camunda's managementService.executeJob): a failure
+    is recorded as any failure of the executor would be, and raised to the caller."""
+    from engine.jobs.executor import JobOutcome, default_owner, lock_time_setting, run_job
+
+    owner = f"execute-now:{default_owner()}"
+    with transaction.atomic():
+        job = _job_for_update(job_id)
+        if job.suspended:
+            raise BadRequestError(f"Job {job_id} is suspended")
+        # Locked like any claim: if this process dies mid-job, the lock expires.
+        Job.objects.filter(pk=job_id).update(
+            lock_owner=owner, lock_expiration_time=timezone.now() + lock_time_setting()
+        )
+        _log(user_id, "Execute", job, "executeJob", None, None)
+    if run_job(job_id, owner) is JobOutcome.FAILED:
+        message = Job.objects.filter(pk=job_id).values_list("exception_message", flat=True).first()
+        raise BadRequestError(f"Job {job_id} failed: {message}")
+
+
+def set_job_due_date(job_id: str, due: datetime | None, *, user_id: str | None = None) -> None:
+    """Move a job's due date (None: due now)."""
+    with transaction.atomic():
+        job = _job_for_update(job_id)
+        before = job.due_date
+        Job.objects.filter(pk=job_id).update(due_date=due or timezone.now())
+        _log(user_id, "SetDueDate", job, "duedate", before, due)
+        _dispatch_on_commit(job_id)
+
+
+def set_job_suspended(job_id: str, suspended: bool, *, user_id: str | None = None) -> None:
+    """A suspended job is never acquired until it is activated again."""
+    with transaction.atomic():
+        job = _job_for_update(job_id)
+        Job.objects.filter(pk=job_id).update(suspended=suspended)
+        _log(
+            user_id,
+            "Suspend" if suspended else "Activate",
+            job,
+            "suspensionState",
+            None,
+            "suspended" if suspended else "active",
+        )
+        if not suspended:
+            _dispatch_on_commit(job_id)
