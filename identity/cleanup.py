@@ -140,7 +140,7 @@ def _remove_batch(
     removed_by_key.update(keys)
     # The engine removes history, not a person: logged without a user, as Camunda's cleanup job.
     log = OperationLog(None, OperationType.DELETE_HISTORY, EntityType.PROCESS_INSTANCE,
-                       category=Category.OPERATOR)
+                       category=Category.OPERATOR, even_without_user=True)
     log.add("nrOfInstances", new_value=len(ids))
     for key, count in sorted(keys.items()):
         log.add("processDefinitionKey", new_value=f"{key}: {count}", process_definition_key=key)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
+import os
+import threading
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -12,15 +15,36 @@ Delegate = Callable[[Any], Any]
 (or the DelegateTask facade for task listeners). It may raise `BpmnError`."""
 
 
-def _uuid() -> str:
-    return str(uuid.uuid4())
+class _Ids:
+    """Unique ids without a system call each: a random 96-bit prefix per process and a
+    counter (like Camunda's id blocks). uuid4 per id cost an `os.urandom` call, about a tenth
+    of a straight-through instance."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._reset()
+
+    def _reset(self) -> None:
+        self._pid = os.getpid()
+        self._prefix = uuid.uuid4().hex[:24]
+        self._counter = itertools.count(1)
+
+    def __call__(self) -> str:
+        if os.getpid() != self._pid:  # a forked worker must not repeat its parent's ids
+            with self._lock:
+                if os.getpid() != self._pid:
+                    self._reset()
+        return f"{self._prefix}-{next(self._counter):x}"
+
+
+_uuid = _Ids()
 
 
 @dataclass
 class Environment:
     """Host services for `run`.
 
-    - `new_id`: id factory (uuid4 by default; tests pass a counter for stable ids).
+    - `new_id`: id factory (process prefix + counter by default; tests pass a counter).
     - `delegates`: Java class name (`camunda:class`) -> Python callable.
     - `beans`: names resolvable in expressions (`${myBean.call(execution)}`,
       `camunda:delegateExpression="${myDelegate}"`). A bean used as a delegate is a callable

@@ -29,7 +29,9 @@ class OperationLog:
         *,
         category: str = "Operator",
         now: datetime | None = None,
+        even_without_user: bool = False,
     ) -> None:
+        self.even_without_user = even_without_user
         self.operation_id = str(uuid.uuid4())
         self.user_id = user_id
         self.operation_type = operation_type
@@ -63,7 +65,10 @@ class OperationLog:
         return self
 
     def save(self) -> None:
-        if not self.rows:
+        # As Camunda (restrictUserOperationLogToAuthenticatedUsers): operations of the engine
+        # itself (jobs, timers, internal calls without a user) are not user operations, unless
+        # the caller says the record matters anyway (history cleanup: what was removed, when).
+        if not self.rows or (self.user_id is None and not self.even_without_user):
             return
         # Three statements: lock the head, insert the rows, move the head. No savepoint when
         # the caller's transaction is open: a failure here fails the caller's command anyway.

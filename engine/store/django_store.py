@@ -316,10 +316,11 @@ def _executions_of(state: InstanceState) -> dict[str, tuple[Any, ...]]:
 
 
 def _delete_runtime_rows(instance_id: str) -> None:
-    """An instance that ended leaves no runtime rows behind, whatever effects said; its open
-    incidents end as deleted in history (Camunda's incidentState DELETED)."""
-    for model in (Task, EventSubscription, JobRow, ExternalTask, VariableInstance, ExecutionRow):
-        model.objects.filter(process_instance_id=instance_id).delete()
+    """What an ended instance leaves that no effect removes: its variables (effects only say
+    what changed) and its open incidents, which end as deleted in history (Camunda's
+    incidentState DELETED). Tasks, jobs, subscriptions and external tasks go by their removal
+    effects, executions by the execution sync."""
+    VariableInstance.objects.filter(process_instance_id=instance_id).delete()
     open_incidents = Incident.objects.filter(process_instance_id=instance_id)
     ids = list(open_incidents.values_list("id", flat=True))
     if ids:

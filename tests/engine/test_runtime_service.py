@@ -97,11 +97,14 @@ def test_a_straight_through_instance_costs_at_most_twelve_statements():
     # Counted as the database sees them: BEGIN and COMMIT, the acting user's groups for the
     # authorization check, the definition, the history rows and the chained operation log.
     deploy_xml(service_chain(8))
-    rt.start_process_instance("chain", variables={"x": 0})  # warm the definition cache
+    # Warm the definition cache and the audit chain's head (the migration makes it; a flushed
+    # test database has lost it).
+    rt.start_process_instance("chain", variables={"x": 0}, user_id="demo")
     with CaptureQueriesContext(connection) as queries:
         started = rt.start_process_instance("chain", variables={"x": 0}, user_id="demo")
     assert started.ended
-    assert len(queries.captured_queries) <= 12, [q["sql"][:80] for q in queries.captured_queries]
+    statements = [q["sql"][:60] for q in queries.captured_queries]
+    assert len(statements) <= 12, "\n".join(statements)
     history = HistoricProcessInstance.objects.get(pk=started.id)
     assert history.state == "COMPLETED"
     assert HistoricActivityInstance.objects.filter(process_instance_id=started.id).count() == 10
@@ -270,3 +273,29 @@ def test_cancelling_an_instance_closes_its_open_incidents_in_history():
     rt.delete_process_instance(started.id, "operator gave up", user_id="demo")
     assert not Incident.objects.exists()
     assert HistoricIncident.objects.get(pk=incident.id).state == "deleted"
+
+
+def test_a_deleted_instance_leaves_no_runtime_rows():
+    from engine.models import EventSubscription, Job
+
+    waiting = """<bpmn:process id="waiting" isExecutable="true">
+      <bpmn:startEvent id="s" /><bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="fork" />
+      <bpmn:parallelGateway id="fork" />
+      <bpmn:sequenceFlow id="f2" sourceRef="fork" targetRef="t" />
+      <bpmn:sequenceFlow id="f3" sourceRef="fork" targetRef="r" />
+      <bpmn:userTask id="t" name="Task" />
+      <bpmn:boundaryEvent id="deadline" attachedToRef="t">
+        <bpmn:timerEventDefinition><bpmn:timeDuration>PT1H</bpmn:timeDuration></bpmn:timerEventDefinition>
+      </bpmn:boundaryEvent>
+      <bpmn:receiveTask id="r" messageRef="m" />
+      <bpmn:serviceTask id="x" camunda:type="external" camunda:topic="work" />
+      <bpmn:sequenceFlow id="f4" sourceRef="deadline" targetRef="x" />
+    </bpmn:process>"""
+    deploy_xml(waiting, extra='<bpmn:message id="m" name="go" />')
+    started = rt.start_process_instance("waiting", variables={"a": 1})
+    assert Task.objects.exists()
+    assert Job.objects.filter(process_instance_id=started.id).exists()
+    assert EventSubscription.objects.filter(process_instance_id=started.id).exists()
+    rt.delete_process_instance(started.id, "done", user_id="demo")
+    for model in (Task, Job, EventSubscription, VariableInstance, Execution):
+        assert not model.objects.filter(process_instance_id=started.id).exists(), model
