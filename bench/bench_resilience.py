@@ -394,9 +394,9 @@ def long_poll_once(port: int, result: dict[str, float]) -> None:
 
 
 async def hold_waiters(port: int, pid: int) -> tuple[tuple[int, int], int]:
-    """Open WAITERS long polls (10 s timeout) on a topic nobody serves; measure the server
+    """Open WAITERS long polls (20 s timeout) on a topic nobody serves; measure the server
     while they all wait; count the answers after the timeout."""
-    body = json.dumps(fetch_body("nobody-serves-this", timeout=10_000)).encode()
+    body = json.dumps(fetch_body("nobody-serves-this", timeout=20_000)).encode()
     head = (
         f"POST /engine-rest/external-task/fetchAndLock HTTP/1.1\r\nHost: 127.0.0.1\r\n"
         f"Authorization: {AUTH}\r\nContent-Type: application/json\r\n"
@@ -411,8 +411,12 @@ async def hold_waiters(port: int, pid: int) -> tuple[tuple[int, int], int]:
         writer.close()
         return data.startswith(b"HTTP/1.1 200")
 
-    tasks = [asyncio.create_task(one()) for _ in range(WAITERS)]
-    await asyncio.sleep(5)  # all connected and waiting by now
+    tasks = []
+    for _ in range(WAITERS):
+        # A few at a time: daphne's listen backlog (50) would reset a burst of 500 connects.
+        tasks.append(asyncio.create_task(one()))
+        await asyncio.sleep(0.01)
+    await asyncio.sleep(3)  # all connected and waiting by now
     held = process_status(pid)
     answers = await asyncio.gather(*tasks, return_exceptions=True)
     return held, sum(1 for a in answers if a is True)
