@@ -40,15 +40,15 @@ class DemoTraffic(threading.Thread):
         self.poll = poll
         self.random = random.Random()
         self._next = itertools.cycle(("lineProvisioning", "kycReview", "orderFulfilment"))
-        self._started = 0
-        self._stop = threading.Event()
+        self._starts = 0
+        self._stopping = threading.Event()
 
     def stop(self) -> None:
-        self._stop.set()
+        self._stopping.set()
 
     def run(self) -> None:
         waited = self.start_every  # start one at once
-        while not self._stop.wait(self.poll):
+        while not self._stopping.wait(self.poll):
             waited += self.poll
             try:
                 if waited >= self.start_every:
@@ -62,7 +62,7 @@ class DemoTraffic(threading.Thread):
 
     def start_one(self) -> None:
         choice = next(self._next)
-        self._started += 1
+        self._starts += 1
         order = uuid.uuid4().hex[:6].upper()
         variables: dict[str, object]
         if choice == "orderFulfilment":
@@ -77,7 +77,7 @@ class DemoTraffic(threading.Thread):
             variables = {"lineId": f"L-{order}"}
             # The first line and a quarter of the rest lack a tariff: billing fails and an
             # incident appears in the cockpit within the first minute.
-            if self._started > 1 and self.random.random() > 0.25:
+            if self._starts > 1 and self.random.random() > 0.25:
                 variables["tariff"] = self.random.choice(("basic", "fibre", "business"))
         try:
             rt.start_process_instance(

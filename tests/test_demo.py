@@ -36,3 +36,18 @@ def test_demo_traffic_starts_instances_works_them_and_raises_an_incident():
     (incident,) = Incident.objects.filter(activity_id="ActivateBilling")
     assert incident.incident_type == "failedJob"
     assert "tariff" in incident.incident_message
+
+
+def test_the_traffic_thread_starts_instances_until_stopped():
+    import time
+
+    call_command("setup_demo")
+    traffic = DemoTraffic("demo", start_every=0.2, poll=0.05)
+    traffic.start()
+    deadline = time.monotonic() + 20
+    while not HistoricProcessInstance.objects.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    traffic.stop()
+    traffic.join(timeout=10)
+    assert not traffic.is_alive()
+    assert HistoricProcessInstance.objects.exists()
