@@ -25,9 +25,13 @@ if settings.LEGATO_JOB_EXECUTOR_IN_PROCESS:
 
         start_demo_traffic("demo")
 
+from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler  # noqa: E402
+
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        # Requests under STATIC_URL are answered from the static finders (bpmn-js, form-js and
+        # our own files); everything else goes to Django.
+        "http": ASGIStaticFilesHandler(django_asgi_app),
         "websocket": AllowedHostsOriginValidator(
             AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
         ),

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import warnings
 from pathlib import Path
 
 from config.env import database_config, envbool, envchoice, envint, envlist
@@ -48,7 +47,6 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -101,11 +99,9 @@ STATICFILES_DIRS = [
     ("vendor/bpmn-js", BASE_DIR / "node_modules" / "bpmn-js" / "dist"),
     ("vendor/form-js", BASE_DIR / "node_modules" / "@bpmn-io" / "form-js" / "dist"),
 ]
-# Serve straight from the finders, so `make run` needs no collectstatic step.
-WHITENOISE_USE_FINDERS = True
-WHITENOISE_AUTOREFRESH = DEBUG
-# Without collectstatic there is no STATIC_ROOT; the finders serve everything, so say nothing.
-warnings.filterwarnings("ignore", message="No directory at")
+# Static files are served by the ASGI app itself, from the finders (config/asgi.py): no
+# collectstatic step for `make run`, and no synchronous middleware in the request chain (one
+# would pin a thread to every long-polling worker).
 
 # Redis is optional: without REDIS_URL the channel layer lives in memory and jobs run in-process.
 REDIS_URL = os.environ.get("REDIS_URL", "")
