@@ -25,7 +25,7 @@ from engine.rest.base import (
 from engine.rest.dates import format_date, parse_date
 from engine.rest.params import Kind, ListQuery, Param, invalid_request, like
 from engine.rest.process_instances import read_suspended
-from engine.services import rest_support, runtime
+from engine.services import incidents, jobs, runtime
 
 S, B, N, D, L = Kind.STRING, Kind.BOOLEAN, Kind.INTEGER, Kind.DATE, Kind.STRING_LIST
 
@@ -166,12 +166,12 @@ class IncidentAnnotation(EngineView):
         if annotation is not None and not isinstance(annotation, str):
             raise invalid_request("'annotation' must be a text")
         _incident(request, incident_id)
-        rest_support.set_incident_annotation(incident_id, annotation, user_id=user_id(request))
+        incidents.set_incident_annotation(incident_id, annotation, user_id=user_id(request))
         return Response(status=204)
 
     def delete(self, request: Request, incident_id: str) -> Response:
         _incident(request, incident_id)
-        rest_support.set_incident_annotation(incident_id, None, user_id=user_id(request))
+        incidents.set_incident_annotation(incident_id, None, user_id=user_id(request))
         return Response(status=204)
 
 
@@ -327,7 +327,7 @@ class JobRetries(EngineView):
         if not isinstance(retries, int) or isinstance(retries, bool):
             raise invalid_request("'retries' must be an integer")
         _job(request, job_id)
-        rest_support.set_job_retries(job_id, retries, user_id=user_id(request))
+        jobs.set_job_retries(job_id, retries, user_id=user_id(request))
         return Response(status=204)
 
 
@@ -355,7 +355,7 @@ class JobDueDate(EngineView):
         except (ValueError, TypeError):
             raise invalid_request(f"Cannot read 'duedate': {raw}") from None
         _job(request, job_id)
-        rest_support.set_job_due_date(job_id, due, user_id=user_id(request))
+        jobs.set_job_due_date(job_id, due, user_id=user_id(request))
         return Response(status=204)
 
 
@@ -365,7 +365,7 @@ class JobSuspended(EngineView):
     def put(self, request: Request, job_id: str) -> Response:
         suspended = read_suspended(json_body(request))
         _job(request, job_id)
-        rest_support.set_job_suspended(job_id, suspended, user_id=user_id(request))
+        jobs.set_job_suspended(job_id, suspended, user_id=user_id(request))
         return Response(status=204)
 
 

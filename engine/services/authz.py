@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from engine.models import ProcessDefinition, ProcessInstance, Task, TaskCandidate
+from engine.models import Job, ProcessDefinition, ProcessInstance, Task, TaskCandidate
 from identity.authorization import (
     Check,
     TaskInvolvement,
@@ -89,6 +89,36 @@ def require_suspend_definition(user: str | None, keys: QuerySet[ProcessDefinitio
                 Check(P.UPDATE, Resource.PROCESS_DEFINITION, key),
             ],
         )
+
+
+def require_job(user: str | None, job: Job, on_instance: str, on_definition: str) -> None:
+    """A job command: the given permission (or UPDATE) on the job's instance, or its
+    definition counterpart (or UPDATE_INSTANCE) on the definition."""
+    if user is None:
+        return
+    instance = job.process_instance_id or ANY
+    key = job.process_definition_key
+    require_any(
+        user,
+        [
+            Check(on_instance, Resource.PROCESS_INSTANCE, instance),
+            Check(P.UPDATE, Resource.PROCESS_INSTANCE, instance),
+            Check(on_definition, Resource.PROCESS_DEFINITION, key),
+            Check(P.UPDATE_INSTANCE, Resource.PROCESS_DEFINITION, key),
+        ],
+    )
+
+
+def require_incident_update(user: str | None, instance_id: str | None, key: str) -> None:
+    if user is None:
+        return
+    require_any(
+        user,
+        [
+            Check(P.UPDATE, Resource.PROCESS_INSTANCE, instance_id or ANY),
+            Check(P.UPDATE_INSTANCE, Resource.PROCESS_DEFINITION, key),
+        ],
+    )
 
 
 def require_task(user: str | None, task: Task, *permissions: str) -> None:

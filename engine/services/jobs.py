@@ -1,5 +1,7 @@
 """Operator commands on jobs (Camunda's managementService): retries, execute now, due date,
-suspension. Each is one transaction with its user operation log entry."""
+suspension. Each is one transaction with its authorization check and user operation log entry
+(RETRY_JOB / UPDATE / SUSPEND on the instance, or their *_INSTANCE counterparts on the
+definition, as Camunda's command checks)."""
 
 from __future__ import annotations
 
@@ -11,6 +13,8 @@ from django.utils import timezone
 from engine.errors import BadRequestError, NotFoundError
 from engine.jobs.failures import resolve_incidents_of_job
 from engine.models import EntityType, Job
+from engine.services import authz
+from engine.services.authz import P
 from engine.services.oplog import OperationLog
 
 
@@ -47,6 +51,7 @@ def set_job_retries(job_id: str, retries: int, *, user_id: str | None = None) ->
         raise BadRequestError("The number of job retries must be a non-negative Integer")
     with transaction.atomic():
         job = _job_for_update(job_id)
+        authz.require_job(user_id, job, P.RETRY_JOB, P.RETRY_JOB)
         before = job.retries
         Job.objects.filter(pk=job_id).update(retries=retries)
         if retries > 0:
@@ -63,6 +68,7 @@ def execute_job_now(job_id: str, *, user_id: str | None = None) -> None:
     owner = f"execute-now:{default_owner()}"
     with transaction.atomic():
         job = _job_for_update(job_id)
+        authz.require_job(user_id, job, P.UPDATE, P.UPDATE_INSTANCE)
         if job.suspended:
             raise BadRequestError(f"Job {job_id} is suspended")
         # Locked like any claim: if this process dies mid-job, the lock expires.
@@ -79,6 +85,7 @@ def set_job_due_date(job_id: str, due: datetime | None, *, user_id: str | None =
     """Move a job's due date (None: due now)."""
     with transaction.atomic():
         job = _job_for_update(job_id)
+        authz.require_job(user_id, job, P.UPDATE, P.UPDATE_INSTANCE)
         before = job.due_date
         Job.objects.filter(pk=job_id).update(due_date=due or timezone.now())
         _log(user_id, "SetDueDate", job, "duedate", before, due)
@@ -89,6 +96,9 @@ def set_job_suspended(job_id: str, suspended: bool, *, user_id: str | None = Non
     """A suspended job is never acquired until it is activated again."""
     with transaction.atomic():
         job = _job_for_update(job_id)
+        authz.require_job(user_id, job, P.SUSPEND, P.SUSPEND_INSTANCE)
+        if job.suspended == suspended:
+            return
         Job.objects.filter(pk=job_id).update(suspended=suspended)
         _log(
             user_id,

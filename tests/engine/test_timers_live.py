@@ -14,7 +14,7 @@ from engine.services import ResourceInput, deploy, jobs
 from engine.services import runtime as rt
 from tests.factories import bpmn_document
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("engine_users")]
 
 SHORT_TIMER = """<bpmn:process id="nap" isExecutable="true">
   <bpmn:startEvent id="start" />
