@@ -111,7 +111,11 @@ def load_instance(instance_id: str) -> InstanceView:
     taken = HistoricActivityInstance.objects.filter(process_instance_id=instance_id)
     view.taken = list(taken.filter(end_time__isnull=False).values_list("activity_id", flat=True))
     if running is not None:
-        _runtime(view)
+        try:
+            _runtime(view)
+        except NotFoundError:
+            # It ended between our reads (a worker finished it): show it from history.
+            return load_instance(instance_id)
     else:
         _finished(view)
     view.timeline = timeline(instance_id)

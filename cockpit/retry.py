@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from cockpit.permissions import require_instance
-from engine.errors import BadRequestError, EngineError, NotFoundError
+from engine.errors import BadRequestError, NotFoundError
 from engine.models import Incident
+from engine.services.jobs import set_job_retries
 from identity.authorization import Actor, identity_of
 
 FAILED_JOB = "failedJob"
@@ -66,7 +67,6 @@ def retry(target: RetryTarget, actor: Actor) -> None:
     if not target.configuration:
         raise BadRequestError(f"Incident {target.incident_id} names no job to retry.")
     if target.incident_type == FAILED_JOB:
-        set_job_retries = _job_service()
         set_job_retries(target.configuration, RETRIES, user_id=user_id)
     elif target.incident_type == FAILED_EXTERNAL_TASK:
         from engine.services.external_tasks import set_retries
@@ -76,14 +76,6 @@ def retry(target: RetryTarget, actor: Actor) -> None:
         raise BadRequestError(
             f"Incidents of type '{target.incident_type}' are not resolved by a retry."
         )
-
-
-def _job_service() -> Any:
-    try:
-        from engine.services.jobs import set_job_retries
-    except ImportError as missing:  # the engine's job service lands separately
-        raise EngineError("This engine version cannot set job retries yet.") from missing
-    return set_job_retries
 
 
 def retry_incident(incident_id: str, actor: Actor) -> None:

@@ -111,7 +111,10 @@ if REDIS_URL:
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [REDIS_URL],
+                # redis-py 8 reads with a 5 s socket timeout by default, exactly the 5 s that
+                # channels_redis blocks in BZPOPMIN: idle consumers would die every few
+                # seconds ("Timeout reading from ..."). Reads must outlast the blocking pop.
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 30}],
                 "prefix": CHANNEL_LAYER_PREFIX,
                 # channels_redis drops group messages past capacity (default 100) silently.
                 "capacity": 1000,

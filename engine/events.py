@@ -40,6 +40,7 @@ EventType = Literal[
 
 class LiveEvent(TypedDict, total=False):
     type: EventType
+    group: str  # the channel group it came through; `seq` counts per group
     seq: int
     processDefinitionId: str
     processDefinitionKey: str
@@ -136,7 +137,7 @@ class Publisher:
 
         async def send() -> None:
             for group in targets:
-                message = dict(payload, seq=await self._sequences.next(group))
+                message = dict(payload, group=group, seq=await self._sequences.next(group))
                 await layer.group_send(group, {"type": "live.event", "event": message})
 
         loop = self._target_loop()

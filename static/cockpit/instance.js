@@ -25,6 +25,13 @@
       })
       .then(function (html) {
         sections.innerHTML = html;
+        // The instance ended while this page was not listening (before its socket connected,
+        // or while it reconnected): the header changes too, so read the whole page.
+        const marker = sections.querySelector("[data-instance-running]");
+        if (marker && live.dataset.running === "true" && marker.dataset.instanceRunning === "false") {
+          location.reload();
+          return;
+        }
         if (window.LegatoDiagram && marks()) { window.LegatoDiagram.markActivities(marks()); }
       });
   }

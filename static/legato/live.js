@@ -3,7 +3,8 @@
   "use strict";
   const status = document.getElementById("live-status");
   let delay = 500;
-  let lastSeq = null;
+  // Sequence numbers count per channel group: the last one seen of each group.
+  const lastSeq = {};
 
   function connect() {
     const scheme = location.protocol === "https:" ? "wss" : "ws";
@@ -14,9 +15,14 @@
     });
     socket.addEventListener("message", function (e) {
       const event = JSON.parse(e.data);
-      // A gap in the sequence means the channel layer dropped messages: the page must re-read.
-      const gap = lastSeq !== null && event.seq !== undefined && event.seq > lastSeq + 1;
-      if (event.seq !== undefined) { lastSeq = event.seq; }
+      // A gap in a group's sequence means the channel layer dropped messages, and "hello"
+      // means the socket (re)connected after the page was drawn: either way the page re-reads.
+      let gap = event.type === "hello";
+      if (event.group !== undefined && event.seq !== undefined) {
+        const last = lastSeq[event.group];
+        gap = gap || (last !== undefined && event.seq > last + 1);
+        lastSeq[event.group] = event.seq;
+      }
       document.dispatchEvent(new CustomEvent("legato:live", { detail: { event: event, gap: gap } }));
     });
     socket.addEventListener("close", function () {

@@ -5,7 +5,6 @@ opens the incident, reads the error, fixes the variable, retries; the instance c
 the badge disappears live; a bulk retry of 200 incidents shows its progress up to 100%.
 """
 
-import importlib.util
 import re
 
 import pytest
@@ -87,12 +86,6 @@ def test_an_operator_fixes_a_failed_job_and_sees_it_live(
     page.get_by_role("button", name="Add variable").click()
     expect(page.get_by_test_id("variables")).to_contain_text("amount")
 
-    if importlib.util.find_spec("engine.services.jobs") is None:
-        # Everything up to here ran; retrying a failed *job* needs the engine's job service
-        # (set_job_retries), which is written separately. Until it lands the page says so.
-        page.get_by_role("button", name="Retry").click()
-        expect(page.get_by_role("status")).to_contain_text("cannot set job retries yet")
-        pytest.skip("engine.services.jobs.set_job_retries has not landed: retry not run")
     page.get_by_role("button", name="Retry").click()
     # The job runs again in the worker and the instance ends: the page follows by itself.
     expect(page.get_by_test_id("instance-state")).to_have_text("Completed", timeout=SLOW)
