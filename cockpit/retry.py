@@ -11,12 +11,11 @@ from typing import Any
 
 from cockpit.permissions import require_instance
 from engine.errors import BadRequestError, NotFoundError
+from engine.incidents import FAILED_EXTERNAL_TASK, FAILED_JOB
 from engine.models import Incident
 from engine.services.jobs import set_job_retries
 from identity.authorization import Actor, identity_of
 
-FAILED_JOB = "failedJob"
-FAILED_EXTERNAL_TASK = "failedExternalTask"
 RETRIES = 1
 
 

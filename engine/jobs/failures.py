@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import traceback
-import uuid
 from datetime import datetime
 
 from django.db import transaction
 
-from engine import definitions
-from engine.events import event, instance_groups, publish_on_commit
+from engine import definitions, incidents
+from engine.incidents import FAILED_JOB
 from engine.jobs.retries import after_failure
-from engine.models import HistoricIncident, Incident, Job
+from engine.models import Incident, Job
 
-FAILED_JOB = "failedJob"
 MAX_MESSAGE = 4000
 
 
@@ -60,59 +58,18 @@ def record_failure(job_id: str, owner: str, error: BaseException, now: datetime)
 
 def raise_incident(job: Job, now: datetime) -> Incident:
     """A `failedJob` incident on the job's activity (Camunda: when retries reach 0)."""
-    incident_id = str(uuid.uuid4())
-    fields = dict(
-        incident_type=FAILED_JOB,
-        incident_message=job.exception_message,
+    return incidents.raise_incident(
+        FAILED_JOB,
+        job.exception_message,
+        configuration=job.id,
         process_instance_id=job.process_instance_id,
         execution_id=job.execution_id,
         activity_id=job.activity_id,
         process_definition_id=job.process_definition_id,
-        cause_incident_id=incident_id,
-        root_cause_incident_id=incident_id,
-        configuration=job.id,
+        now=now,
     )
-    incident = Incident.objects.create(
-        id=incident_id, timestamp=now, failed_activity_id=job.activity_id, **fields
-    )
-    HistoricIncident.objects.create(id=incident_id, create_time=now, **fields)
-    # Open diagrams redraw their incident badges once this commits.
-    publish_on_commit(
-        instance_groups(job.process_definition_key),
-        event(
-            "incident.raised",
-            incidentId=incident_id,
-            incidentType=FAILED_JOB,
-            processInstanceId=job.process_instance_id or "",
-            processDefinitionId=job.process_definition_id,
-            activityId=job.activity_id,
-        ),
-    )
-    return incident
 
 
 def resolve_incidents_of_job(job_id: str, now: datetime) -> int:
     """Setting retries > 0 resolves the job's incident (it stays in history as resolved)."""
-    rows = list(
-        Incident.objects.filter(configuration=job_id, incident_type=FAILED_JOB).values_list(
-            "id", "process_instance_id", "process_definition_id", "activity_id"
-        )
-    )
-    ids = [row[0] for row in rows]
-    if ids:
-        Incident.objects.filter(pk__in=ids).delete()
-        HistoricIncident.objects.filter(pk__in=ids).update(end_time=now, state="resolved")
-    for incident_id, instance_id, definition_id, activity_id in rows:
-        key = definitions.runtime_definition(definition_id).key if definition_id else None
-        publish_on_commit(
-            instance_groups(key),
-            event(
-                "incident.resolved",
-                incidentId=incident_id,
-                incidentType=FAILED_JOB,
-                processInstanceId=instance_id or "",
-                processDefinitionId=definition_id or "",
-                activityId=activity_id or "",
-            ),
-        )
-    return len(ids)
+    return incidents.resolve_incidents(job_id, FAILED_JOB, now)

@@ -18,7 +18,6 @@ Camunda's rules followed here (ExternalTaskEntity, FetchExternalTasksCmd):
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -28,14 +27,12 @@ from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from engine import definitions
+from engine import definitions, incidents
 from engine.errors import BadRequestError, EngineError, NotFoundError
-from engine.events import event, publish_on_commit
+from engine.incidents import FAILED_EXTERNAL_TASK
 from engine.models import (
     EntityType,
     ExternalTask,
-    HistoricIncident,
-    Incident,
     ProcessDefinition,
     ProcessInstance,
     VariableInstance,
@@ -46,10 +43,8 @@ from engine.runtime.values import TypedValue, infer_type
 from engine.services.oplog import OperationLog
 from engine.services.runtime import _command
 from engine.store.django_store import DjangoStore
-from engine.store.post_commit import COCKPIT_GROUP
 from engine.store.projection import query_columns
 
-FAILED_EXTERNAL_TASK = "failedExternalTask"
 MAX_ERROR_MESSAGE = 4000  # Camunda trims ERROR_MSG_ to its column size (4000)
 
 
@@ -489,44 +484,20 @@ def _set_retries(row: ExternalTask, retries: int, now: datetime) -> None:
 
 
 def _raise_incident(row: ExternalTask, now: datetime) -> None:
-    incident_id = str(uuid.uuid4())
-    fields = dict(
-        incident_type=FAILED_EXTERNAL_TASK,
-        incident_message=row.error_message,
+    incidents.raise_incident(
+        FAILED_EXTERNAL_TASK,
+        row.error_message,
+        configuration=row.id,
         process_instance_id=row.process_instance_id,
         execution_id=row.execution_id,
         activity_id=row.activity_id,
         process_definition_id=row.process_definition_id,
-        cause_incident_id=incident_id,
-        root_cause_incident_id=incident_id,
-        configuration=row.id,
-    )
-    Incident.objects.create(
-        id=incident_id, timestamp=now, failed_activity_id=row.activity_id, **fields
-    )
-    HistoricIncident.objects.create(id=incident_id, create_time=now, **fields)
-    publish_on_commit(
-        [COCKPIT_GROUP],
-        event(
-            "incident.raised",
-            incidentId=incident_id,
-            incidentType=FAILED_EXTERNAL_TASK,
-            processInstanceId=row.process_instance_id,
-            activityId=row.activity_id,
-        ),
+        now=now,
     )
 
 
 def _resolve_incidents(external_task_id: str, now: datetime) -> int:
-    ids = list(
-        Incident.objects.filter(
-            configuration=external_task_id, incident_type=FAILED_EXTERNAL_TASK
-        ).values_list("id", flat=True)
-    )
-    if ids:
-        Incident.objects.filter(pk__in=ids).delete()
-        HistoricIncident.objects.filter(pk__in=ids).update(end_time=now, state="resolved")
-    return len(ids)
+    return incidents.resolve_incidents(external_task_id, FAILED_EXTERNAL_TASK, now)
 
 
 # -- read side --------------------------------------------------------------------------------

@@ -1,0 +1,87 @@
+"""Incidents: raised when a job or an external task runs out of retries, resolved when an
+operator gives it retries again. Runtime row, history row and live event, in the caller's
+transaction; the event goes out after commit."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from engine import definitions
+from engine.events import event, instance_groups, publish_on_commit
+from engine.models import HistoricIncident, Incident
+
+FAILED_JOB = "failedJob"
+FAILED_EXTERNAL_TASK = "failedExternalTask"
+
+
+def raise_incident(
+    incident_type: str,
+    message: str | None,
+    *,
+    configuration: str,
+    process_instance_id: str | None,
+    execution_id: str | None,
+    activity_id: str,
+    process_definition_id: str,
+    now: datetime,
+) -> Incident:
+    """An incident on an activity; `configuration` names the job or external task behind it."""
+    incident_id = str(uuid.uuid4())
+    fields = dict(
+        incident_type=incident_type,
+        incident_message=message,
+        process_instance_id=process_instance_id,
+        execution_id=execution_id,
+        activity_id=activity_id,
+        process_definition_id=process_definition_id,
+        cause_incident_id=incident_id,
+        root_cause_incident_id=incident_id,
+        configuration=configuration,
+    )
+    incident = Incident.objects.create(
+        id=incident_id, timestamp=now, failed_activity_id=activity_id, **fields
+    )
+    HistoricIncident.objects.create(id=incident_id, create_time=now, **fields)
+    # Open diagrams redraw their incident badges once this commits.
+    _publish("incident.raised", incident_id, incident_type, process_instance_id,
+             process_definition_id, activity_id)
+    return incident
+
+
+def resolve_incidents(configuration: str, incident_type: str, now: datetime) -> int:
+    """Close the open incidents of one job or external task; history keeps them as resolved."""
+    rows = list(
+        Incident.objects.filter(configuration=configuration, incident_type=incident_type)
+        .values_list("id", "process_instance_id", "process_definition_id", "activity_id")
+    )
+    ids = [row[0] for row in rows]
+    if ids:
+        Incident.objects.filter(pk__in=ids).delete()
+        HistoricIncident.objects.filter(pk__in=ids).update(end_time=now, state="resolved")
+    for incident_id, instance_id, definition_id, activity_id in rows:
+        _publish("incident.resolved", incident_id, incident_type, instance_id, definition_id,
+                 activity_id)
+    return len(ids)
+
+
+def _publish(
+    kind: str,
+    incident_id: str,
+    incident_type: str,
+    instance_id: str | None,
+    definition_id: str | None,
+    activity_id: str | None,
+) -> None:
+    key = definitions.runtime_definition(definition_id).key if definition_id else None
+    publish_on_commit(
+        instance_groups(key),
+        event(
+            kind,  # type: ignore[arg-type]
+            incidentId=incident_id,
+            incidentType=incident_type,
+            processInstanceId=instance_id or "",
+            processDefinitionId=definition_id or "",
+            activityId=activity_id or "",
+        ),
+    )
