@@ -137,7 +137,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Basic first, so a 401 carries `WWW-Authenticate: Basic` as Camunda's auth filter does.
-        "rest_framework.authentication.BasicAuthentication",
+        "engine.rest.basic_auth.CachedBasicAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

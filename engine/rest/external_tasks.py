@@ -13,16 +13,11 @@ from __future__ import annotations
 import base64
 import binascii
 import functools
-import hashlib
 import json
-import threading
-import time
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from asgiref.sync import sync_to_async
-from django.conf import settings
-from django.contrib.auth import authenticate
 from django.db import close_old_connections
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
@@ -30,6 +25,7 @@ from django.views.decorators.csrf import csrf_exempt
 from engine.errors import EngineError
 from engine.jobs.long_polling import long_poll
 from engine.models import ExternalTask
+from engine.rest.basic_auth import verify_credentials
 from engine.rest.dates import format_date
 from engine.rest.errors import CamundaError, engine_error_response, error_body
 from engine.rest.params import Kind, ListQuery, Param, invalid_request
@@ -55,15 +51,6 @@ async def db(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     return await sync_to_async(call, thread_sensitive=False)()
 
 
-# Checking a password costs Django's PBKDF2 (~1M iterations, a few hundred ms of CPU), and a
-# worker polls and completes many times a second. A verified username:password pair is kept
-# (as a SHA-256, never the password) for a short while; a changed password or a deactivated
-# user takes effect when the entry ends.
-_auth_cache: dict[str, tuple[Any, float]] = {}
-_auth_lock = threading.Lock()
-AUTH_CACHE_LIMIT = 1024
-
-
 async def authenticate_basic(request: HttpRequest) -> Any:
     """The active user named by the request's `Authorization: Basic` header, or None."""
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
@@ -76,20 +63,8 @@ async def authenticate_basic(request: HttpRequest) -> Any:
     username, colon, password = decoded.partition(":")
     if not colon:
         return None
-    key = hashlib.sha256(decoded.encode()).hexdigest()
-    now = time.monotonic()
-    with _auth_lock:
-        cached = _auth_cache.get(key)
-    if cached is not None and cached[1] > now:
-        return cached[0]
-    user = await db(authenticate, request, username=username, password=password)
-    if user is None or not user.is_active:
-        return None
-    with _auth_lock:
-        if len(_auth_cache) >= AUTH_CACHE_LIMIT:
-            _auth_cache.clear()
-        _auth_cache[key] = (user, now + settings.LEGATO_REST_AUTH_CACHE_SECONDS)
-    return user
+    # Verified credentials are remembered briefly (engine/rest/basic_auth.py).
+    return await db(verify_credentials, request, username, password)
 
 
 def _error(status: int, error_type: str, message: str) -> JsonResponse:

@@ -40,3 +40,22 @@ def test_unknown_rest_path_is_a_camunda_shaped_404(client, demo_user):
         "type": "RestException",
         "message": "No resource at /engine-rest/no-such-thing",
     }
+
+
+def test_verified_basic_credentials_are_remembered_but_a_wrong_password_never(
+    client, demo_user, settings
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.LEGATO_REST_AUTH_CACHE_SECONDS = 60
+    assert (
+        client.get("/engine-rest/engine", HTTP_AUTHORIZATION=basic("demo", "demo")).status_code
+        == 200
+    )
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get("/engine-rest/engine", HTTP_AUTHORIZATION=basic("demo", "demo"))
+    assert again.status_code == 200
+    assert not any("auth_user" in q["sql"] for q in queries.captured_queries)
+    wrong = client.get("/engine-rest/engine", HTTP_AUTHORIZATION=basic("demo", "nope"))
+    assert wrong.status_code == 401
