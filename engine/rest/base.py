@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from engine.errors import AuthorizationError
-from engine.rest.errors import CamundaError, error_body
+from engine.rest.errors import CamundaError, engine_error_response
 from engine.rest.params import first_value, invalid_request
 from engine.runtime.errors import NotFoundError as RuntimeNotFound
 from engine.runtime.errors import ProcessEngineError
@@ -33,12 +33,7 @@ class EngineView(APIView):
 
     def handle_exception(self, exc: Exception) -> Response:
         if isinstance(exc, AuthorizationError):
-            body: dict[str, Any] = {
-                **error_body("AuthorizationException", str(exc)),
-                "userId": exc.user_id,
-                "missingAuthorizations": exc.missing,
-            }
-            return Response(body, status=403)
+            return engine_error_response(exc)
         if isinstance(exc, MismatchingMessageCorrelation):
             exc = CamundaError(400, "RestException", str(exc))
         elif isinstance(exc, RuntimeNotFound):

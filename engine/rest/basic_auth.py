@@ -3,8 +3,8 @@
 External-task workers and REST clients send the password with every request; hashing it
 each time (PBKDF2, hundreds of milliseconds) would cap a worker at a few requests a second.
 A verified username/password pair is remembered, as a SHA-256 and never in clear, for
-`LEGATO_REST_AUTH_CACHE_SECONDS`; a changed password or a deactivated user takes effect
-when the entry ends.
+`LEGATO_REST_AUTH_CACHE_SECONDS`; a changed password takes effect when the entry ends, a
+deactivated or deleted user at once (the user row is read on every request).
 """
 
 from __future__ import annotations
@@ -15,11 +15,13 @@ import time
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, get_user_model
 from rest_framework.authentication import BasicAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
-_cache: dict[str, tuple[Any, float]] = {}
+# credentials hash -> (user pk, expiry); the user row is read per request, so a deactivated or
+# deleted user is refused at once, and group changes apply at once.
+_cache: dict[str, tuple[int, float]] = {}
 _lock = threading.Lock()
 CACHE_LIMIT = 1024
 
@@ -31,14 +33,18 @@ def verify_credentials(request: Any, username: str, password: str) -> Any:
     with _lock:
         cached = _cache.get(key)
     if cached is not None and cached[1] > now:
-        return cached[0]
+        user = get_user_model().objects.filter(
+            pk=cached[0], username=username, is_active=True
+        ).first()
+        if user is not None:
+            return user
     user = authenticate(request, username=username, password=password)
     if user is None or not user.is_active:
         return None
     with _lock:
         if len(_cache) >= CACHE_LIMIT:
             _cache.clear()
-        _cache[key] = (user, now + settings.LEGATO_REST_AUTH_CACHE_SECONDS)
+        _cache[key] = (user.pk, now + settings.LEGATO_REST_AUTH_CACHE_SECONDS)
     return user
 
 

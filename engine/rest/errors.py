@@ -9,7 +9,13 @@ from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
-from engine.errors import BadRequestError, DeploymentError, EngineError, NotFoundError
+from engine.errors import (
+    AuthorizationError,
+    BadRequestError,
+    DeploymentError,
+    EngineError,
+    NotFoundError,
+)
 
 # Camunda's REST layer names the Java exception class in `type`.
 _TYPES: dict[type[exceptions.APIException], str] = {
@@ -78,6 +84,13 @@ def engine_error_response(exc: EngineError) -> Response:
     (0: Camunda's generic built-in code); the REST layer's own InvalidRequestExceptions do not.
     """
     message = str(exc)
+    if isinstance(exc, AuthorizationError):
+        body403: dict[str, Any] = {
+            **error_body("AuthorizationException", message),
+            "userId": exc.user_id,
+            "missingAuthorizations": exc.missing,
+        }
+        return Response(body403, status=403)
     if isinstance(exc, NotFoundError):
         return Response(error_body("InvalidRequestException", message), status=404)
     if isinstance(exc, BadRequestError):

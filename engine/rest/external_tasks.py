@@ -237,6 +237,7 @@ async def fetch_and_lock(request: HttpRequest) -> HttpResponse:
     worker_id = str(body.get("workerId") or "")
     max_tasks = _int(body, "maxTasks", 1) or 0
     use_priority = bool(body.get("usePriority", False))
+    user_id = _user_id(request)
 
     async def fetch() -> list[dict[str, Any]]:
         locked = await db(
@@ -246,6 +247,7 @@ async def fetch_and_lock(request: HttpRequest) -> HttpResponse:
             topics,
             use_priority=use_priority,
             sorting=sorting,
+            user_id=user_id,
         )
         return [locked_dto(task) for task in locked]
 
@@ -405,6 +407,7 @@ async def failure(request: HttpRequest, external_task_id: str) -> HttpResponse:
     if retries is None:
         raise invalid_request("retries is null")
     retry_timeout = _int(body, "retryTimeout", 0) or 0
+    user_id = _user_id(request)
     await db(
         _not_found_as_rest,
         external_task_id,
@@ -415,6 +418,7 @@ async def failure(request: HttpRequest, external_task_id: str) -> HttpResponse:
             error_details=body.get("errorDetails"),
             retries=retries,
             retry_timeout=retry_timeout,
+            user_id=user_id,
         ),
     )
     return _no_content()
@@ -446,10 +450,11 @@ async def extend_lock(request: HttpRequest, external_task_id: str) -> HttpRespon
     body = _body(request)
     worker_id = str(body.get("workerId") or "")
     duration = _int(body, "newDuration")
+    user_id = _user_id(request)
     await db(
         _not_found_as_rest,
         external_task_id,
-        lambda: service.extend_lock(external_task_id, worker_id, duration or 0),
+        lambda: service.extend_lock(external_task_id, worker_id, duration or 0, user_id=user_id),
     )
     return _no_content()
 

@@ -40,6 +40,7 @@ from engine.models import (
 from engine.runtime.engine import ProcessEngine
 from engine.runtime.state import InstanceState
 from engine.runtime.values import TypedValue, infer_type
+from engine.services import authz
 from engine.services.oplog import OperationLog
 from engine.services.runtime import _command
 from engine.store.django_store import DjangoStore
@@ -154,6 +155,7 @@ def fetch_and_lock(
     use_priority: bool = False,
     sorting: Sequence[tuple[str, str]] = (),
     now: datetime | None = None,
+    user_id: str | None = None,
 ) -> list[LockedExternalTask]:
     """Lock up to `max_tasks` available tasks of the given topics for `worker_id`.
 
@@ -180,6 +182,9 @@ def fetch_and_lock(
             raise BadRequestError(f"Cannot sort external tasks by '{sort_by}'")
         order.append("-created" if sort_order == "desc" else "created")
     order += ["created", "id"]
+    if user_id is not None:
+        # Only tasks of instances the worker may update (Camunda's fetch permission).
+        condition &= _updatable_by(user_id)
     with transaction.atomic():
         rows = available(now).filter(condition).order_by(*order)
         if connection.features.has_select_for_update_skip_locked:
@@ -199,6 +204,16 @@ def fetch_and_lock(
                 worker_id=worker_id, lock_expiration_time=now + timedelta(milliseconds=duration)
             )
     return _locked_dtos(locked, by_topic)
+
+
+def _updatable_by(user_id: str) -> Q:
+    from identity.authorization import identity_of, readable_ids
+    from identity.resources import Permission, Resource
+
+    identity = identity_of(user_id)
+    on_definitions = readable_ids(identity, Resource.PROCESS_DEFINITION, Permission.UPDATE_INSTANCE)
+    on_instances = readable_ids(identity, Resource.PROCESS_INSTANCE, Permission.UPDATE)
+    return on_definitions.q("process_definition_key") | on_instances.q("process_instance_id")
 
 
 def _locked_dtos(
@@ -284,12 +299,14 @@ def extension_properties(row: ExternalTask) -> dict[str, str]:
 # -- worker commands --------------------------------------------------------------------------
 
 
-def _locked_row(external_task_id: str) -> ExternalTask:
+def _locked_row(external_task_id: str, user_id: str | None) -> ExternalTask:
     row = ExternalTask.objects.select_for_update().filter(pk=external_task_id).first()
     if row is None:
         raise NotFoundError(
             f"Cannot find external task with id {external_task_id}: externalTask is null"
         )
+    # Camunda: UPDATE on the instance, or UPDATE_INSTANCE on its definition.
+    authz.require_update_instance(user_id, row.process_instance_id)
     if row.suspended:
         raise ExternalTaskSuspended(f"ExternalTask with id '{external_task_id}' is suspended")
     return row
@@ -315,7 +332,7 @@ def complete(
     """Complete a task the worker holds; the token moves on in the same transaction."""
 
     def work(engine: ProcessEngine, store: DjangoStore) -> None:
-        row = _locked_row(external_task_id)
+        row = _locked_row(external_task_id, user_id)
         _require_worker(row, worker_id, f"External Task {external_task_id} cannot be completed")
         _resolve_incidents(external_task_id, timezone.now())
         engine.complete_external_task(external_task_id, variables, local_variables)
@@ -338,7 +355,7 @@ def handle_bpmn_error(
         raise BadRequestError("errorCode is null")
 
     def work(engine: ProcessEngine, store: DjangoStore) -> None:
-        row = _locked_row(external_task_id)
+        row = _locked_row(external_task_id, user_id)
         _require_worker(
             row, worker_id, f"Bpmn error of External Task {external_task_id} cannot be reported"
         )
@@ -357,6 +374,7 @@ def handle_failure(
     retries: int,
     retry_timeout: int = 0,
     now: datetime | None = None,
+    user_id: str | None = None,
 ) -> None:
     """Report a failed attempt: `retries` left (0 raises an incident), unavailable for
     `retry_timeout` milliseconds."""
@@ -368,7 +386,7 @@ def handle_failure(
         raise BadRequestError("retryDuration is not greater than or equal to 0")
     now = now or timezone.now()
     with transaction.atomic():
-        row = _locked_row(external_task_id)
+        row = _locked_row(external_task_id, user_id)
         _require_worker(
             row, worker_id, f"Failure of External Task {external_task_id} cannot be reported"
         )
@@ -383,14 +401,19 @@ def handle_failure(
 
 
 def extend_lock(
-    external_task_id: str, worker_id: str, new_duration: int, *, now: datetime | None = None
+    external_task_id: str,
+    worker_id: str,
+    new_duration: int,
+    *,
+    now: datetime | None = None,
+    user_id: str | None = None,
 ) -> None:
     """Move the lock expiry to now + `new_duration` ms; only the holder, only while held."""
     if new_duration is None or new_duration <= 0:
         raise BadRequestError("lockDuration is not greater than 0")
     now = now or timezone.now()
     with transaction.atomic():
-        row = _locked_row(external_task_id)
+        row = _locked_row(external_task_id, user_id)
         _require_worker(
             row, worker_id, f"The lock of the External Task {external_task_id} cannot be extended"
         )
@@ -406,7 +429,7 @@ def extend_lock(
 def unlock(external_task_id: str, *, user_id: str | None = None) -> None:
     """Release the lock so any worker may fetch the task at once."""
     with transaction.atomic():
-        row = _row_for_update(external_task_id)
+        row = _row_for_update(external_task_id, user_id)
         ExternalTask.objects.filter(pk=row.pk).update(worker_id=None, lock_expiration_time=None)
         _log(user_id, "Unlock", row)
         _notify_on_commit(row)
@@ -419,7 +442,7 @@ def set_retries(external_task_id: str, retries: int, *, user_id: str | None = No
             "The number of retries cannot be negative: retries is not greater than or equal to 0"
         )
     with transaction.atomic():
-        row = _row_for_update(external_task_id)
+        row = _row_for_update(external_task_id, user_id)
         before = row.retries
         _set_retries(row, retries, timezone.now())
         _log(user_id, "SetExternalTaskRetries", row, "retries", before, retries)
@@ -429,7 +452,7 @@ def set_retries(external_task_id: str, retries: int, *, user_id: str | None = No
 
 def set_priority(external_task_id: str, priority: int, *, user_id: str | None = None) -> None:
     with transaction.atomic():
-        row = _row_for_update(external_task_id)
+        row = _row_for_update(external_task_id, user_id)
         before = row.priority
         ExternalTask.objects.filter(pk=row.pk).update(priority=priority)
         _log(user_id, "SetPriority", row, "priority", before, priority)
@@ -443,10 +466,11 @@ def _notify_on_commit(row: ExternalTask) -> None:
     transaction.on_commit(lambda: notify_external_tasks_created({topic: 1}))
 
 
-def _row_for_update(external_task_id: str) -> ExternalTask:
+def _row_for_update(external_task_id: str, user_id: str | None) -> ExternalTask:
     row = ExternalTask.objects.select_for_update().filter(pk=external_task_id).first()
     if row is None:
         raise NotFoundError(f"External task with id {external_task_id} does not exist")
+    authz.require_update_instance(user_id, row.process_instance_id)
     return row
 
 

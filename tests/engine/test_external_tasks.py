@@ -23,7 +23,7 @@ from engine.services import external_tasks as et
 from engine.services import runtime as rt
 from tests.factories import bpmn_document
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("engine_users")]
 
 PAYMENT = """<bpmn:process id="payment" isExecutable="true">
   <bpmn:startEvent id="start" />

@@ -213,3 +213,36 @@ async def test_a_waiting_worker_wakes_as_soon_as_a_matching_task_is_created(work
     assert time.monotonic() - created < 2
     [task] = response.json()
     assert task["topicName"] == "mail"
+
+
+def test_a_worker_without_permission_fetches_nothing_and_cannot_complete(client, db):
+    import base64
+
+    from django.contrib.auth.models import User
+
+    from engine.models import ExternalTask
+    from engine.services import ResourceInput, deploy
+    from engine.services.runtime import start_process_instance
+    from tests.factories import bpmn_document
+
+    User.objects.create_user("stranger", password="stranger-pass-1")
+    auth = "Basic " + base64.b64encode(b"stranger:stranger-pass-1").decode()
+    process = """<bpmn:process id="work" isExecutable="true">
+      <bpmn:startEvent id="s" /><bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="w" />
+      <bpmn:serviceTask id="w" camunda:type="external" camunda:topic="secret" />
+      <bpmn:sequenceFlow id="f2" sourceRef="w" targetRef="e" /><bpmn:endEvent id="e" />
+    </bpmn:process>"""
+    deploy([ResourceInput("w.bpmn", bpmn_document(process))])
+    start_process_instance("work")
+    body = {"workerId": "w1", "maxTasks": 5,
+            "topics": [{"topicName": "secret", "lockDuration": 1000}]}
+    fetched = client.post("/engine-rest/external-task/fetchAndLock", body,
+                          content_type="application/json", HTTP_AUTHORIZATION=auth)
+    assert (fetched.status_code, fetched.json()) == (200, [])
+    task = ExternalTask.objects.get()
+    completed = client.post(f"/engine-rest/external-task/{task.id}/complete",
+                            {"workerId": "w1"}, content_type="application/json",
+                            HTTP_AUTHORIZATION=auth)
+    assert completed.status_code == 403
+    assert completed.json()["type"] == "AuthorizationException"
+    assert ExternalTask.objects.filter(pk=task.id).exists()
