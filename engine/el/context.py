@@ -70,7 +70,7 @@ class EvaluationContext:
     evaluation never reads the system clock. ``functions`` adds to (or overrides) the defaults.
     """
 
-    __slots__ = ("beans", "functions", "lookup_variable", "now", "variables")
+    __slots__ = ("_extra_functions", "_functions", "beans", "lookup_variable", "now", "variables")
 
     def __init__(
         self,
@@ -84,9 +84,18 @@ class EvaluationContext:
         self.beans: Mapping[str, object] = beans if beans is not None else {}
         self.now = now
         self.lookup_variable = _lookup_from(variables)
-        self.functions: Mapping[str, Callable[..., Any]] = _default_functions(self)
-        if functions:
-            self.functions = {**self.functions, **functions}
+        self._extra_functions = functions
+        self._functions: Mapping[str, Callable[..., Any]] | None = None
+
+    @property
+    def functions(self) -> Mapping[str, Callable[..., Any]]:
+        # Built on first use: most expressions call no function, and a context is made for
+        # each evaluation.
+        if self._functions is None:
+            defaults = _default_functions(self)
+            extra = self._extra_functions
+            self._functions = {**defaults, **extra} if extra else defaults
+        return self._functions
 
 
 def _default_functions(context: EvaluationContext) -> dict[str, Callable[..., Any]]:
