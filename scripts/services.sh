@@ -20,7 +20,7 @@ pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
 
 private_dir() {
   if [[ -z "$PRIVATE_DIR" ]]; then
-    PRIVATE_DIR="$(mktemp -d /tmp/legato-services.XXXXXX)"
+    PRIVATE_DIR="$(mktemp -d -t legato-services.XXXXXX)"
     chmod 755 "$PRIVATE_DIR"
     trap stop_private_services EXIT
   fi

@@ -25,6 +25,7 @@ from django.views.decorators.csrf import csrf_exempt
 from engine.errors import EngineError
 from engine.jobs.long_polling import long_poll
 from engine.models import ExternalTask
+from engine.queries import external_tasks as reads
 from engine.rest.basic_auth import verify_credentials
 from engine.rest.dates import format_date
 from engine.rest.errors import CamundaError, engine_error_response, error_body
@@ -280,7 +281,7 @@ EXTERNAL_TASK_QUERY = ListQuery(
         Param("priorityHigherThanOrEquals", Kind.INTEGER),
         Param("priorityLowerThanOrEquals", Kind.INTEGER),
     ),
-    sort_fields=service.SORT_FIELDS,
+    sort_fields=reads.SORT_FIELDS,
     default_order=("pk",),
 )
 
@@ -310,7 +311,7 @@ _FILTER_ARGS = {
 
 def _query(request: HttpRequest) -> tuple[Any, Any]:
     parsed = EXTERNAL_TASK_QUERY.parse(request.GET)
-    rows = service.list_external_tasks(
+    rows = reads.list_external_tasks(
         **{_FILTER_ARGS[name]: value for name, value in parsed.filters.items()}
     )
     return rows.order_by(*parsed.order_by), parsed.page
@@ -319,7 +320,7 @@ def _query(request: HttpRequest) -> tuple[Any, Any]:
 def _list(request: HttpRequest) -> list[dict[str, Any]]:
     rows, page = _query(request)
     found = list(page.apply(rows))
-    facts = service.definition_facts(found)
+    facts = reads.definition_facts(found)
     return [task_dto(row, facts.get(row.process_definition_id, (None, None))) for row in found]
 
 
@@ -335,8 +336,8 @@ async def external_task_count(request: HttpRequest) -> HttpResponse:
 
 
 def _one(external_task_id: str) -> dict[str, Any]:
-    row = service.get_external_task(external_task_id)
-    facts = service.definition_facts([row])
+    row = reads.get_external_task(external_task_id)
+    facts = reads.definition_facts([row])
     return task_dto(row, facts.get(row.process_definition_id, (None, None)))
 
 
@@ -347,7 +348,7 @@ async def external_task_detail(request: HttpRequest, external_task_id: str) -> H
 
 @endpoint("GET")
 async def error_details(request: HttpRequest, external_task_id: str) -> HttpResponse:
-    details = await db(service.get_error_details, external_task_id)
+    details = await db(reads.get_error_details, external_task_id)
     return HttpResponse(details or "", content_type="text/plain; charset=utf-8")
 
 
@@ -362,7 +363,7 @@ async def topic_names(request: HttpRequest) -> HttpResponse:
         sort_fields={},
     ).parse_filters(request.GET)
     names = await db(
-        service.topic_names,
+        reads.topic_names,
         with_locked_tasks=flags.get("withLockedTasks", False),
         with_unlocked_tasks=flags.get("withUnlockedTasks", False),
         with_retries_left=flags.get("withRetriesLeft", False),

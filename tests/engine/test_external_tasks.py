@@ -17,6 +17,7 @@ from engine.models import (
     Task,
     UserOperationLog,
 )
+from engine.queries import external_tasks as xt_reads
 from engine.runtime.values import TypedValue
 from engine.services import ResourceInput, deploy
 from engine.services import external_tasks as et
@@ -227,12 +228,12 @@ def test_queries_filter_by_topic_worker_lock_and_retries(payment):
     payment()
     payment()
     et.fetch_and_lock("w1", 1, [topic()])
-    assert et.list_external_tasks(topic_name="charge-card").count() == 2
-    assert et.list_external_tasks(worker_id="w1").count() == 1
-    assert et.list_external_tasks(locked=True).count() == 1
-    assert et.list_external_tasks(not_locked=True).count() == 1
-    assert et.list_external_tasks(with_retries_left=True).count() == 2
-    assert et.topic_names() == ["charge-card"]
+    assert xt_reads.list_external_tasks(topic_name="charge-card").count() == 2
+    assert xt_reads.list_external_tasks(worker_id="w1").count() == 1
+    assert xt_reads.list_external_tasks(locked=True).count() == 1
+    assert xt_reads.list_external_tasks(not_locked=True).count() == 1
+    assert xt_reads.list_external_tasks(with_retries_left=True).count() == 2
+    assert xt_reads.topic_names() == ["charge-card"]
 
 
 def test_an_ended_instance_leaves_no_external_task_behind(payment):
