@@ -254,25 +254,6 @@ def read_suspended(body: dict[str, Any]) -> bool:
     return value
 
 
-class ProcessInstanceModification(EngineView):
-    """POST /process-instance/{id}/modification: not supported yet (no engine operation)."""
-
-    def post(self, request: Request, instance_id: str) -> Response:
-        row = queries.get_process_instance(instance_id)
-        require_update_instance_or_403(request, row)
-        raise invalid_request(
-            "Process instance modification (startBeforeActivity, startAfterActivity, "
-            "startTransition, cancel) is not supported yet by Legato"
-        )
-
-
-def require_update_instance_or_403(request: Request, row: ProcessInstance) -> None:
-    require_on_instance(
-        request, row.id, row.process_definition_id, [Permission.UPDATE],
-        [Permission.UPDATE_INSTANCE],
-    )
-
-
 class ActivityInstances(EngineView):
     """GET /process-instance/{id}/activity-instances: the tree of active activities."""
 
