@@ -18,7 +18,12 @@ from engine.bpmn.model import GATEWAY_KINDS, NodeKind
 from engine.errors import EngineError, NotFoundError
 from engine.models import ProcessInstance
 from engine.queries import activity_instance_tree
-from engine.runtime.modification import CancelActivityInstance, Instruction, StartBefore
+from engine.runtime.modification import (
+    CancelActivityInstance,
+    Instruction,
+    StartAfter,
+    StartBefore,
+)
 from engine.runtime.queries import ActivityInstance
 from engine.services.modification import modify_process_instance, preview_modification
 
@@ -50,8 +55,13 @@ def _start_choices(definition_id: str) -> list[Choice]:
 
 def _instructions(request: HttpRequest) -> list[Instruction]:
     cancel = request.POST.getlist("cancel")
-    start = [s for s in request.POST.getlist("start_before") if s]
-    return [CancelActivityInstance(c) for c in cancel] + [StartBefore(s) for s in start]
+    before = [s for s in request.POST.getlist("start_before") if s]
+    after = [s for s in request.POST.getlist("start_after") if s]
+    return (
+        [CancelActivityInstance(c) for c in cancel]
+        + [StartBefore(s) for s in before]
+        + [StartAfter(s) for s in after]
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -68,6 +78,7 @@ def instance_modify(request: HttpRequest, instance_id: str) -> HttpResponse:
         "startable": _start_choices(instance.process_definition_id),
         "chosen_cancel": request.POST.getlist("cancel"),
         "chosen_start": request.POST.getlist("start_before"),
+        "chosen_after": request.POST.getlist("start_after"),
         "annotation": request.POST.get("annotation", ""),
     }
     if request.method == "POST":

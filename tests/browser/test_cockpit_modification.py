@@ -23,7 +23,7 @@ def test_an_operator_modifies_an_instance_to_skip_a_stuck_activity(
     page.get_by_role("link", name="Modify instance…").click()
 
     page.get_by_label("Stuck step (stuck)").check()
-    page.get_by_label("Activity").select_option("next")
+    page.get_by_label("Activity", exact=True).select_option("next")
     page.get_by_label("Annotation").fill("customer called: step done by phone")
     page.get_by_role("button", name="Preview").click()
     preview = page.get_by_test_id("modify-preview")

@@ -74,3 +74,12 @@ def test_a_user_without_update_permission_cannot_modify(client, stuck_instance):
     response = client.post(url, modify_form(stuck_instance, action="apply", confirm="yes"))
     assert response.status_code == 403
     assert list(Task.objects.values_list("name", flat=True)) == ["Stuck step"]
+
+
+def test_starting_after_an_activity_takes_its_outgoing_flow(user_client, stuck_instance):
+    url = reverse("cockpit:instance-modify", args=[stuck_instance])
+    stuck = Task.objects.get(process_instance_id=stuck_instance)
+    form = {"cancel": [stuck.activity_instance_id], "start_after": "stuck",
+            "action": "apply", "confirm": "yes"}
+    assert user_client.post(url, form).status_code == 302
+    assert list(Task.objects.values_list("name", flat=True)) == ["Next step"]
