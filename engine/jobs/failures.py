@@ -10,7 +10,8 @@ from django.db import transaction
 from engine import definitions, incidents
 from engine.incidents import FAILED_JOB
 from engine.jobs.retries import after_failure
-from engine.models import Incident, Job
+from engine.models import Incident, Job, LogState
+from engine.store.logs import job_log
 
 MAX_MESSAGE = 4000
 
@@ -51,6 +52,7 @@ def record_failure(job_id: str, owner: str, error: BaseException, now: datetime)
                 "exception_stacktrace",
             ]
         )
+        job_log(job, LogState.FAILED, now).save()
         if job.retries == 0:
             raise_incident(job, now)
     return job

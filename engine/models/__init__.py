@@ -3,11 +3,14 @@
 from engine.models.history import (
     HistoricActivityInstance,
     HistoricDetail,
+    HistoricExternalTaskLog,
     HistoricIncident,
+    HistoricJobLog,
     HistoricProcessInstance,
     HistoricTaskInstance,
     HistoricVariableInstance,
     InstanceStatus,
+    LogState,
 )
 from engine.models.oplog import EntityType, OperationType, UserOperationLog
 from engine.models.repository import (
@@ -37,6 +40,9 @@ __all__ = [
     "Execution",
     "ExternalTask",
     "HistoricActivityInstance",
+    "HistoricExternalTaskLog",
+    "HistoricJobLog",
+    "LogState",
     "HistoricDetail",
     "HistoricIncident",
     "HistoricProcessInstance",

@@ -180,3 +180,73 @@ class HistoricIncident(models.Model):
 
     def __str__(self) -> str:
         return f"{self.incident_type} {self.id}"
+
+
+class LogState(models.TextChoices):
+    """What happened to a job or external task (Camunda's creation/failure/success/deletion
+    log flags: exactly one is set per entry)."""
+
+    CREATED = "created"
+    FAILED = "failed"
+    SUCCESSFUL = "successful"
+    DELETED = "deleted"
+
+
+class HistoricJobLog(models.Model):
+    """One event in a job's life (Camunda ACT_HI_JOB_LOG)."""
+
+    id = models.BigAutoField(primary_key=True)
+    timestamp = models.DateTimeField()
+    state = models.CharField(max_length=16, choices=LogState.choices)
+    job_id = models.CharField(max_length=64)
+    job_type = models.CharField(max_length=32)
+    job_due_date = models.DateTimeField(null=True, blank=True)
+    job_retries = models.IntegerField(null=True, blank=True)
+    job_priority = models.BigIntegerField(default=0)
+    job_exception_message = models.TextField(null=True, blank=True)
+    job_exception_stacktrace = models.TextField(null=True, blank=True)
+    activity_id = models.CharField(max_length=255, null=True, blank=True)
+    execution_id = models.CharField(max_length=64, null=True, blank=True)
+    process_instance_id = models.CharField(max_length=64, null=True, blank=True)
+    process_definition_id = models.CharField(max_length=255)
+    process_definition_key = models.CharField(max_length=255)
+    hostname = models.CharField(max_length=255, blank=True, default="")
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["job_id"], name="hi_job_log_job"),
+            models.Index(fields=["process_instance_id"], name="hi_job_log_instance"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.job_id} {self.state}"
+
+
+class HistoricExternalTaskLog(models.Model):
+    """One event in an external task's life (Camunda ACT_HI_EXT_TASK_LOG)."""
+
+    id = models.BigAutoField(primary_key=True)
+    timestamp = models.DateTimeField()
+    state = models.CharField(max_length=16, choices=LogState.choices)
+    external_task_id = models.CharField(max_length=64)
+    topic_name = models.CharField(max_length=255)
+    worker_id = models.CharField(max_length=255, null=True, blank=True)
+    priority = models.BigIntegerField(default=0)
+    retries = models.IntegerField(null=True, blank=True)
+    error_message = models.TextField(null=True, blank=True)
+    error_details = models.TextField(null=True, blank=True)
+    activity_id = models.CharField(max_length=255)
+    activity_instance_id = models.CharField(max_length=255, null=True, blank=True)
+    execution_id = models.CharField(max_length=64, null=True, blank=True)
+    process_instance_id = models.CharField(max_length=64, null=True, blank=True)
+    process_definition_id = models.CharField(max_length=255)
+    process_definition_key = models.CharField(max_length=255)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["external_task_id"], name="hi_ext_log_task"),
+            models.Index(fields=["process_instance_id"], name="hi_ext_log_instance"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.external_task_id} {self.state}"

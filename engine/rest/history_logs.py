@@ -16,8 +16,11 @@ from rest_framework.response import Response
 from engine.errors import NotFoundError
 from engine.models import (
     HistoricDetail,
+    HistoricExternalTaskLog,
     HistoricIncident,
+    HistoricJobLog,
     HistoricVariableInstance,
+    LogState,
     UserOperationLog,
 )
 from engine.rest import serializers
@@ -453,44 +456,178 @@ UserOperationList, UserOperationCount = list_views(
 )
 
 
-# -- logs Legato does not keep -------------------------------------------------------------
+# -- job and external-task logs (history level full) ------------------------------------
 
 JOB_LOG_QUERY = ListQuery(
     filters=(
+        Param("logId", S, "This log entry."),
         Param("jobId", S, "Log entries of this job."),
+        Param("jobExceptionMessage", S, "Entries with this exception message."),
+        Param("activityIdIn", L, "Comma-separated activity ids."),
+        Param("executionIdIn", L, "Comma-separated execution ids."),
         Param("processInstanceId", S, "Log entries of this instance."),
+        Param("processDefinitionId", S, "Log entries of this definition."),
         Param("processDefinitionKey", S, "Log entries of definitions with this key."),
         Param("creationLog", B, "Only creation entries."),
         Param("failureLog", B, "Only failure entries."),
         Param("successLog", B, "Only success entries."),
         Param("deletionLog", B, "Only deletion entries."),
     ),
-    sort_fields={"timestamp": "pk", "jobId": "pk", "processInstanceId": "pk"},
+    sort_fields={
+        "timestamp": "timestamp",
+        "jobId": "job_id",
+        "jobDueDate": "job_due_date",
+        "jobRetries": "job_retries",
+        "jobPriority": "job_priority",
+        "activityId": "activity_id",
+        "executionId": "execution_id",
+        "processInstanceId": "process_instance_id",
+        "processDefinitionId": "process_definition_id",
+        "processDefinitionKey": "process_definition_key",
+        "occurrence": "id",
+    },
 )
 EXTERNAL_TASK_LOG_QUERY = ListQuery(
     filters=(
+        Param("logId", S, "This log entry."),
         Param("externalTaskId", S, "Log entries of this external task."),
         Param("topicName", S, "Log entries of this topic."),
         Param("workerId", S, "Log entries of this worker."),
+        Param("errorMessage", S, "Entries with this error message."),
+        Param("activityIdIn", L, "Comma-separated activity ids."),
+        Param("executionIdIn", L, "Comma-separated execution ids."),
         Param("processInstanceId", S, "Log entries of this instance."),
+        Param("processDefinitionId", S, "Log entries of this definition."),
+        Param("processDefinitionKey", S, "Log entries of definitions with this key."),
         Param("creationLog", B, "Only creation entries."),
         Param("failureLog", B, "Only failure entries."),
         Param("successLog", B, "Only success entries."),
         Param("deletionLog", B, "Only deletion entries."),
     ),
-    sort_fields={"timestamp": "pk", "externalTaskId": "pk", "topicName": "pk"},
+    sort_fields={
+        "timestamp": "timestamp",
+        "externalTaskId": "external_task_id",
+        "topicName": "topic_name",
+        "workerId": "worker_id",
+        "retries": "retries",
+        "priority": "priority",
+        "activityId": "activity_id",
+        "executionId": "execution_id",
+        "processInstanceId": "process_instance_id",
+        "processDefinitionId": "process_definition_id",
+        "processDefinitionKey": "process_definition_key",
+    },
 )
+_STATE_FLAGS = {
+    "creationLog": LogState.CREATED,
+    "failureLog": LogState.FAILED,
+    "successLog": LogState.SUCCESSFUL,
+    "deletionLog": LogState.DELETED,
+}
 
 
-def _nothing(request: Request, filters: dict[str, Any]) -> QuerySet[Any]:
-    return UserOperationLog.objects.none()
+def _log_filters(rows: QuerySet[Any], filters: dict[str, Any], fields: dict[str, str]) -> Any:
+    states = [state for flag, state in _STATE_FLAGS.items() if filters.pop(flag, None)]
+    if states:
+        rows = rows.filter(state__in=states)
+    return apply(rows, filters, fields)
 
 
-def _no_dtos(rows: list[Any]) -> list[serializers.Dto]:
-    return []
+def _log_common(row: Any) -> dict[str, Any]:
+    return {
+        "activityId": row.activity_id,
+        "executionId": row.execution_id,
+        "processInstanceId": row.process_instance_id,
+        "processDefinitionId": row.process_definition_id,
+        "processDefinitionKey": row.process_definition_key,
+        "tenantId": None,
+        "rootProcessInstanceId": row.process_instance_id,
+        "creationLog": row.state == LogState.CREATED,
+        "failureLog": row.state == LogState.FAILED,
+        "successLog": row.state == LogState.SUCCESSFUL,
+        "deletionLog": row.state == LogState.DELETED,
+    }
 
 
-HistoricJobLogList, HistoricJobLogCount = list_views(JOB_LOG_QUERY, _nothing, _no_dtos)
+_COMMON_FIELDS = {
+    "activityIdIn": "activity_id__in",
+    "executionIdIn": "execution_id__in",
+    "processInstanceId": "process_instance_id",
+    "processDefinitionId": "process_definition_id",
+    "processDefinitionKey": "process_definition_key",
+    "logId": "pk",
+}
+
+
+def filter_job_logs(request: Request, filters: dict[str, Any]) -> QuerySet[Any]:
+    rows = HistoricJobLog.objects.filter(readable_history(request, "process_definition_key"))
+    return _log_filters(
+        rows,
+        filters,
+        {**_COMMON_FIELDS, "jobId": "job_id", "jobExceptionMessage": "job_exception_message"},
+    )
+
+
+def job_log_dtos(rows: list[Any]) -> list[serializers.Dto]:
+    return [
+        {
+            "id": str(row.id),
+            "timestamp": format_date(row.timestamp),
+            "removalTime": None,
+            "jobId": row.job_id,
+            "jobDueDate": format_date(row.job_due_date),
+            "jobRetries": row.job_retries,
+            "jobPriority": row.job_priority,
+            "jobExceptionMessage": row.job_exception_message,
+            "failedActivityId": row.activity_id if row.state == LogState.FAILED else None,
+            "jobDefinitionId": None,
+            "jobDefinitionType": row.job_type,
+            "jobDefinitionConfiguration": None,
+            "deploymentId": None,
+            "hostname": row.hostname,
+            **_log_common(row),
+        }
+        for row in rows
+    ]
+
+
+def filter_external_task_logs(request: Request, filters: dict[str, Any]) -> QuerySet[Any]:
+    rows = HistoricExternalTaskLog.objects.filter(
+        readable_history(request, "process_definition_key")
+    )
+    return _log_filters(
+        rows,
+        filters,
+        {
+            **_COMMON_FIELDS,
+            "externalTaskId": "external_task_id",
+            "topicName": "topic_name",
+            "workerId": "worker_id",
+            "errorMessage": "error_message",
+        },
+    )
+
+
+def external_task_log_dtos(rows: list[Any]) -> list[serializers.Dto]:
+    return [
+        {
+            "id": str(row.id),
+            "timestamp": format_date(row.timestamp),
+            "removalTime": None,
+            "externalTaskId": row.external_task_id,
+            "topicName": row.topic_name,
+            "workerId": row.worker_id,
+            "priority": row.priority,
+            "retries": row.retries,
+            "errorMessage": row.error_message,
+            "activityInstanceId": row.activity_instance_id,
+            **_log_common(row),
+        }
+        for row in rows
+    ]
+
+
+HistoricJobLogList, HistoricJobLogCount = list_views(JOB_LOG_QUERY, filter_job_logs, job_log_dtos)
 HistoricExternalTaskLogList, HistoricExternalTaskLogCount = list_views(
-    EXTERNAL_TASK_LOG_QUERY, _nothing, _no_dtos
+    EXTERNAL_TASK_LOG_QUERY, filter_external_task_logs, external_task_log_dtos
 )

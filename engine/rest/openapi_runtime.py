@@ -171,8 +171,19 @@ RUNTIME_SCHEMAS: dict[str, Schema] = {
         "operationId:s operationType:s entityType:s property:s orgValue:s newValue:s "
         "removalTime:d rootProcessInstanceId:s category:s annotation:s"
     ),
-    "HistoricJobLogDto": dto("id:S timestamp:d jobId:s"),
-    "HistoricExternalTaskLogDto": dto("id:S timestamp:d externalTaskId:s"),
+    "HistoricJobLogDto": dto(
+        "id:S timestamp:d removalTime:d jobId:s jobDueDate:d jobRetries:i jobPriority:I "
+        "jobExceptionMessage:s failedActivityId:s jobDefinitionId:s jobDefinitionType:s "
+        "jobDefinitionConfiguration:s deploymentId:s hostname:s activityId:s executionId:s "
+        "processInstanceId:s processDefinitionId:s processDefinitionKey:s tenantId:s "
+        "rootProcessInstanceId:s creationLog:b failureLog:b successLog:b deletionLog:b"
+    ),
+    "HistoricExternalTaskLogDto": dto(
+        "id:S timestamp:d removalTime:d externalTaskId:s topicName:s workerId:s priority:I "
+        "retries:i errorMessage:s activityInstanceId:s activityId:s executionId:s "
+        "processInstanceId:s processDefinitionId:s processDefinitionKey:s tenantId:s "
+        "rootProcessInstanceId:s creationLog:b failureLog:b successLog:b deletionLog:b"
+    ),
     "VersionDto": dto("version:S"),
 }
 

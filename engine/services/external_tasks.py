@@ -33,6 +33,7 @@ from engine.incidents import FAILED_EXTERNAL_TASK
 from engine.models import (
     EntityType,
     ExternalTask,
+    LogState,
     ProcessDefinition,
     ProcessInstance,
     VariableInstance,
@@ -44,6 +45,7 @@ from engine.services import authz
 from engine.services.oplog import OperationLog
 from engine.services.runtime import _command
 from engine.store.django_store import DjangoStore
+from engine.store.logs import external_task_log
 from engine.store.projection import query_columns
 
 MAX_ERROR_MESSAGE = 4000  # Camunda trims ERROR_MSG_ to its column size (4000)
@@ -335,6 +337,7 @@ def complete(
         row = _locked_row(external_task_id, user_id)
         _require_worker(row, worker_id, f"External Task {external_task_id} cannot be completed")
         _resolve_incidents(external_task_id, timezone.now())
+        store.succeeded = frozenset({external_task_id})
         engine.complete_external_task(external_task_id, variables, local_variables)
 
     _command(user_id, work)
@@ -396,6 +399,7 @@ def handle_failure(
         row.lock_expiration_time = now + timedelta(milliseconds=retry_timeout or 0)
         _set_retries(row, retries, now)
         row.save(update_fields=["error_message", "error_details", "lock_expiration_time"])
+        external_task_log(row, LogState.FAILED, now).save()
         if retries > 0 and not retry_timeout:
             _notify_on_commit(row)
 

@@ -494,6 +494,7 @@ def execute_job(job_id: str, *, lock_owner: str | None = None) -> None:
         if job.process_instance_id and job.exclusive:
             # Exclusive jobs of one instance run one after the other, never side by side.
             list(ProcessInstance.objects.select_for_update().filter(pk=job.process_instance_id))
+        store.succeeded = frozenset({job_id})
         try:
             engine.execute_job(job_id)
         except RuntimeNotFound as missing:

@@ -48,6 +48,8 @@ class DjangoStore:
         self._states: dict[str, InstanceState] = {}
         self._facts: dict[str, InstanceFacts] = {}
         self.post_commit = PostCommit()
+        # The job or external task a command carries out (for the job/external-task logs).
+        self.succeeded: frozenset[str] = frozenset()
 
     @contextmanager
     def atomic(self) -> Iterator[None]:
@@ -145,6 +147,7 @@ class DjangoStore:
             self._facts,
             self.history_level,
             _new_id,
+            self.succeeded,
         ).write(effects, ended)
 
     # -- finding the instance a command is about ------------------------------------------

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import Q
+from django.utils import timezone
 
 from engine.models import (
     EventSubscription,
@@ -29,6 +30,7 @@ from engine.models import (
 )
 from engine.runtime import effects as fx
 from engine.runtime.values import TypedValue
+from engine.store.logs import log_external_tasks, log_jobs
 
 HISTORY_LEVELS = ("none", "activity", "audit", "full")
 
@@ -151,11 +153,15 @@ class Projection:
         instances: dict[str, InstanceFacts],
         history_level: str,
         new_id: Any,
+        succeeded: frozenset[str] = frozenset(),
     ) -> None:
         self.definitions = definitions
         self.instances = instances
         self.level = HISTORY_LEVELS.index(history_level)
         self.new_id = new_id
+        # The job or external task this command carried out: its removal is a success.
+        self.succeeded = succeeded
+        self.logs = self.level >= HISTORY_LEVELS.index("full")
 
     def write(self, effects: Sequence[object], ended_instances: set[str]) -> None:
         batch = _group(effects)
@@ -259,26 +265,30 @@ class Projection:
             for job_id, e in batch.jobs_created.items()
             if job_id not in batch.jobs_removed and e.job.process_instance_id not in ended
         ]
-        if created:
-            Job.objects.bulk_create(
-                Job(
-                    id=j.id,
-                    type=j.kind,
-                    process_instance_id=j.process_instance_id,
-                    execution_id=j.execution_id,
-                    process_definition_id=j.process_definition_id,
-                    process_definition_key=self.definitions[j.process_definition_id].key,
-                    activity_id=j.activity_id,
-                    due_date=j.due,
-                    priority=j.priority,
-                    retries=j.retries,
-                    exclusive=j.exclusive,
-                    repeat=j.repeat,
-                    created=j.due or _now_of(batch),
-                )
-                for j in created
+        rows = [
+            Job(
+                id=j.id,
+                type=j.kind,
+                process_instance_id=j.process_instance_id,
+                execution_id=j.execution_id,
+                process_definition_id=j.process_definition_id,
+                process_definition_key=self.definitions[j.process_definition_id].key,
+                activity_id=j.activity_id,
+                due_date=j.due,
+                priority=j.priority,
+                retries=j.retries,
+                exclusive=j.exclusive,
+                repeat=j.repeat,
+                created=j.due or timezone.now(),
             )
+            for j in created
+        ]
+        if rows:
+            Job.objects.bulk_create(rows)
         gone = batch.jobs_removed - set(batch.jobs_created)
+        removed = list(Job.objects.filter(pk__in=gone)) if gone and self.logs else []
+        if self.logs:
+            log_jobs(rows, removed, self.succeeded)
         if gone:
             Job.objects.filter(pk__in=gone).delete()
 
@@ -289,25 +299,29 @@ class Projection:
             if xid not in batch.external_removed
             and e.external_task.process_instance_id not in ended
         ]
-        if created:
-            ExternalTask.objects.bulk_create(
-                ExternalTask(
-                    id=x.id,
-                    topic_name=x.topic,
-                    priority=x.priority,
-                    retries=x.retries,
-                    activity_id=x.activity_id,
-                    activity_instance_id=x.activity_instance_id,
-                    execution_id=x.execution_id,
-                    process_instance_id=x.process_instance_id,
-                    process_definition_id=x.process_definition_id,
-                    process_definition_key=self.definitions[x.process_definition_id].key,
-                    business_key=self.instances[x.process_instance_id].business_key,
-                    created=_now_of(batch),
-                )
-                for x in created
+        rows = [
+            ExternalTask(
+                id=x.id,
+                topic_name=x.topic,
+                priority=x.priority,
+                retries=x.retries,
+                activity_id=x.activity_id,
+                activity_instance_id=x.activity_instance_id,
+                execution_id=x.execution_id,
+                process_instance_id=x.process_instance_id,
+                process_definition_id=x.process_definition_id,
+                process_definition_key=self.definitions[x.process_definition_id].key,
+                business_key=self.instances[x.process_instance_id].business_key,
+                created=_now_of(batch),
             )
+            for x in created
+        ]
+        if rows:
+            ExternalTask.objects.bulk_create(rows)
         gone = batch.external_removed - set(batch.external_created)
+        removed = list(ExternalTask.objects.filter(pk__in=gone)) if gone and self.logs else []
+        if self.logs:
+            log_external_tasks(rows, removed, self.succeeded)
         if gone:
             ExternalTask.objects.filter(pk__in=gone).delete()
 
