@@ -460,7 +460,7 @@ UserOperationList, UserOperationCount = list_views(
 
 JOB_LOG_QUERY = ListQuery(
     filters=(
-        Param("logId", S, "This log entry."),
+        Param("logId", N, "This log entry (a number)."),
         Param("jobId", S, "Log entries of this job."),
         Param("jobExceptionMessage", S, "Entries with this exception message."),
         Param("activityIdIn", L, "Comma-separated activity ids."),
@@ -489,7 +489,7 @@ JOB_LOG_QUERY = ListQuery(
 )
 EXTERNAL_TASK_LOG_QUERY = ListQuery(
     filters=(
-        Param("logId", S, "This log entry."),
+        Param("logId", N, "This log entry (a number)."),
         Param("externalTaskId", S, "Log entries of this external task."),
         Param("topicName", S, "Log entries of this topic."),
         Param("workerId", S, "Log entries of this worker."),

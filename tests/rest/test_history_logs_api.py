@@ -81,3 +81,9 @@ def test_an_external_task_logs_creation_failure_and_success(client, demo_user):
     assert states == ["creationLog", "failureLog", "successLog"]
     assert logs[1]["errorMessage"] == "network down"
     assert logs[2]["workerId"] == "w2"
+
+
+def test_a_log_id_that_is_not_a_number_is_a_400(client, demo_user):
+    response = client.get("/engine-rest/history/job-log?logId=abc", HTTP_AUTHORIZATION=AUTH)
+    assert response.status_code == 400
+    assert response.json()["type"] == "InvalidRequestException"
