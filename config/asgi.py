@@ -27,11 +27,14 @@ if settings.LEGATO_JOB_EXECUTOR_IN_PROCESS:
 
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler  # noqa: E402
 
+from engine.rest.long_poll_asgi import with_long_poll  # noqa: E402
+
 application = ProtocolTypeRouter(
     {
         # Requests under STATIC_URL are answered from the static finders (bpmn-js, form-js and
         # our own files); everything else goes to Django.
-        "http": ASGIStaticFilesHandler(django_asgi_app),
+        # fetchAndLock long-polls outside Django's handler (engine/rest/long_poll_asgi.py).
+        "http": with_long_poll(ASGIStaticFilesHandler(django_asgi_app)),
         "websocket": AllowedHostsOriginValidator(
             AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
         ),

@@ -234,15 +234,82 @@ def test_a_worker_without_permission_fetches_nothing_and_cannot_complete(client,
     </bpmn:process>"""
     deploy([ResourceInput("w.bpmn", bpmn_document(process))])
     start_process_instance("work")
-    body = {"workerId": "w1", "maxTasks": 5,
-            "topics": [{"topicName": "secret", "lockDuration": 1000}]}
-    fetched = client.post("/engine-rest/external-task/fetchAndLock", body,
-                          content_type="application/json", HTTP_AUTHORIZATION=auth)
+    body = {
+        "workerId": "w1",
+        "maxTasks": 5,
+        "topics": [{"topicName": "secret", "lockDuration": 1000}],
+    }
+    fetched = client.post(
+        "/engine-rest/external-task/fetchAndLock",
+        body,
+        content_type="application/json",
+        HTTP_AUTHORIZATION=auth,
+    )
     assert (fetched.status_code, fetched.json()) == (200, [])
     task = ExternalTask.objects.get()
-    completed = client.post(f"/engine-rest/external-task/{task.id}/complete",
-                            {"workerId": "w1"}, content_type="application/json",
-                            HTTP_AUTHORIZATION=auth)
+    completed = client.post(
+        f"/engine-rest/external-task/{task.id}/complete",
+        {"workerId": "w1"},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=auth,
+    )
     assert completed.status_code == 403
     assert completed.json()["type"] == "AuthorizationException"
     assert ExternalTask.objects.filter(pk=task.id).exists()
+
+
+def _server_threads(port: int) -> int:
+    from pathlib import Path
+
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if any(part.endswith(b"daphne") for part in cmdline) and str(port).encode() in cmdline:
+            status = (entry / "status").read_text()
+            return int(status.split("Threads:")[1].split()[0])
+    raise AssertionError("daphne not found")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_waiting_workers_hold_no_thread_each(live_server_url, demo_user):
+    import asyncio
+    import base64
+    import json
+
+    port = int(live_server_url.rsplit(":", 1)[1])
+    auth = base64.b64encode(b"demo:demo").decode()
+    body = json.dumps(
+        {
+            "workerId": "w",
+            "maxTasks": 1,
+            "asyncResponseTimeout": 3000,
+            "topics": [{"topicName": "nothing-here", "lockDuration": 1000}],
+        }
+    )
+    request = (
+        "POST /engine-rest/external-task/fetchAndLock HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        f"Authorization: Basic {auth}\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n{body}"
+    ).encode()
+
+    async def one() -> bytes:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(request)
+        await writer.drain()
+        answer = await reader.read(64)
+        writer.close()
+        return answer[:12]
+
+    async def many() -> tuple[int, set[bytes]]:
+        waiters = [asyncio.create_task(one()) for _ in range(60)]
+        await asyncio.sleep(1.5)  # all are waiting now
+        threads = _server_threads(port)
+        return threads, set(await asyncio.gather(*waiters))
+
+    threads, answers = asyncio.run(many())
+    assert answers == {b"HTTP/1.1 200"}
+    assert threads < 30  # a shared pool and the server's own, not one per waiting worker
