@@ -185,9 +185,16 @@ async def wait_for_external_tasks(topics: Sequence[str], timeout: float) -> bool
 
 
 async def long_poll(
-    fetch: Callable[[], Awaitable[list[T]]], topics: Sequence[str], timeout: float
+    fetch: Callable[[], Awaitable[list[T]]],
+    topics: Sequence[str],
+    timeout: float,
+    soonest: Callable[[], Awaitable[float | None]] | None = None,
 ) -> list[T]:
     """Fetch now; if nothing, wait for a notice (or the timeout) and fetch again.
+
+    `soonest` tells in how many seconds a task of these topics becomes available again by
+    itself (a lock or a retry timeout expires): no notice is sent for that, so the waiter
+    fetches again then.
 
     The waiter registers (and joins its groups) before the second fetch, so a task committed
     between the first fetch and the registration is found by that fetch, and one committed
@@ -207,9 +214,16 @@ async def long_poll(
             remaining = deadline - center.loop.time()
             if remaining <= 0:
                 break
+            wait = remaining
+            expiring = await soonest() if soonest is not None else None
+            if expiring is not None:
+                wait = min(remaining, max(expiring, 0.01))
             try:
-                topic, hops = await asyncio.wait_for(asyncio.shield(waiter.future), remaining)
+                topic, hops = await asyncio.wait_for(asyncio.shield(waiter.future), wait)
             except TimeoutError:
+                if wait < remaining:
+                    found = await fetch()  # a lock or retry timeout ran out
+                    continue
                 break
             center.requeue(waiter)
             found = await fetch()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from django.db.models import Q, QuerySet
@@ -131,3 +131,19 @@ def definition_facts(rows: Iterable[ExternalTask]) -> dict[str, tuple[str | None
             "id", "version_tag", "tenant_id"
         )
     }
+
+
+def seconds_until_available(topic_names: Sequence[str]) -> float | None:
+    """When the first locked (or retry-delayed) task of these topics becomes fetchable by
+    itself; None when none waits for that."""
+    now = timezone.now()
+    soonest = (
+        ExternalTask.objects.filter(
+            topic_name__in=list(topic_names), lock_expiration_time__gt=now, suspended=False
+        )
+        .exclude(retries=0)
+        .order_by("lock_expiration_time")
+        .values_list("lock_expiration_time", flat=True)
+        .first()
+    )
+    return (soonest - now).total_seconds() if soonest is not None else None

@@ -252,7 +252,12 @@ async def fetch_and_lock(request: HttpRequest) -> HttpResponse:
         )
         return [locked_dto(task) for task in locked]
 
-    found = await long_poll(fetch, [t.topic_name for t in topics], timeout / 1000)
+    names = [t.topic_name for t in topics]
+
+    async def soonest() -> float | None:
+        return await db(reads.seconds_until_available, names)
+
+    found = await long_poll(fetch, names, timeout / 1000, soonest)
     return JsonResponse(found, safe=False)
 
 

@@ -313,3 +313,49 @@ def test_waiting_workers_hold_no_thread_each(live_server_url, demo_user):
     threads, answers = asyncio.run(many())
     assert answers == {b"HTTP/1.1 200"}
     assert threads < 30  # a shared pool and the server's own, not one per waiting worker
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_waiting_worker_gets_a_task_whose_lock_ran_out(live_server_url, demo_user):
+    import base64
+    import json
+    import time
+    import urllib.request
+
+    from engine.services import ResourceInput, deploy
+    from engine.services import external_tasks as xt
+    from engine.services.runtime import start_process_instance
+    from tests.factories import bpmn_document
+
+    process = """<bpmn:process id="lock" isExecutable="true">
+      <bpmn:startEvent id="s" /><bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="w" />
+      <bpmn:serviceTask id="w" camunda:type="external" camunda:topic="short-lock" />
+      <bpmn:sequenceFlow id="f2" sourceRef="w" targetRef="e" /><bpmn:endEvent id="e" />
+    </bpmn:process>"""
+    deploy([ResourceInput("lock.bpmn", bpmn_document(process))])
+    start_process_instance("lock")
+    topic = xt.TopicRequest(topic_name="short-lock", lock_duration=700)
+    assert len(xt.fetch_and_lock("slow-worker", 1, [topic])) == 1
+    body = json.dumps(
+        {
+            "workerId": "second",
+            "maxTasks": 1,
+            "asyncResponseTimeout": 10_000,
+            "topics": [{"topicName": "short-lock", "lockDuration": 10_000}],
+        }
+    ).encode()
+    request = urllib.request.Request(
+        live_server_url + "/engine-rest/external-task/fetchAndLock",
+        data=body,
+        method="POST",
+        headers={
+            "Content-Type": "application/json",
+            "Authorization": "Basic " + base64.b64encode(b"demo:demo").decode(),
+        },
+    )
+    began = time.monotonic()
+    with urllib.request.urlopen(request, timeout=30) as response:
+        tasks = json.loads(response.read())
+    waited = time.monotonic() - began
+    assert [t["workerId"] for t in tasks] == ["second"]
+    assert waited < 5  # answered when the first lock ran out, not at the 10 s timeout
