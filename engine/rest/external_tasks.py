@@ -425,6 +425,8 @@ async def failure(request: HttpRequest, external_task_id: str) -> HttpResponse:
             retries=retries,
             retry_timeout=retry_timeout,
             user_id=user_id,
+            variables=read_variables(body.get("variables")),
+            local_variables=read_variables(body.get("localVariables")),
         ),
     )
     return _no_content()

@@ -378,9 +378,12 @@ def handle_failure(
     retry_timeout: int = 0,
     now: datetime | None = None,
     user_id: str | None = None,
+    variables: Mapping[str, Any] | None = None,
+    local_variables: Mapping[str, Any] | None = None,
 ) -> None:
     """Report a failed attempt: `retries` left (0 raises an incident), unavailable for
-    `retry_timeout` milliseconds."""
+    `retry_timeout` milliseconds; `variables` (process scope rules) and `local_variables`
+    (the task's execution) are set with it, as Camunda 7.19+ does."""
     if retries is None or retries < 0:
         raise BadRequestError(
             "The number of retries cannot be negative: retries is not greater than or equal to 0"
@@ -400,8 +403,25 @@ def handle_failure(
         _set_retries(row, retries, now)
         row.save(update_fields=["error_message", "error_details", "lock_expiration_time"])
         external_task_log(row, LogState.FAILED, now).save()
+        _set_failure_variables(row.execution_id, variables, local_variables, user_id)
         if retries > 0 and not retry_timeout:
             _notify_on_commit(row)
+
+
+def _set_failure_variables(
+    execution_id: str,
+    variables: Mapping[str, Any] | None,
+    local_variables: Mapping[str, Any] | None,
+    user_id: str | None,
+) -> None:
+    def work(engine: ProcessEngine, store: DjangoStore) -> None:
+        if variables:
+            engine.set_variables(execution_id, variables)
+        if local_variables:
+            engine.set_variables(execution_id, local_variables, local=True)
+
+    if variables or local_variables:
+        _command(user_id, work)
 
 
 def extend_lock(

@@ -289,3 +289,16 @@ def test_an_object_variable_keeps_its_java_type_name():
         },
     }
     assert write_value(read_value("order", dto))["valueInfo"]["objectTypeName"] == "com.acme.Order"
+
+
+def test_a_failure_can_carry_variables(payment):
+    from engine.models import VariableInstance
+
+    instance = payment()
+    (locked,) = et.fetch_and_lock("w1", 1, [topic()])
+    et.handle_failure(
+        locked.row.id, "w1", error_message="down", retries=2,
+        variables={"attempts": 1}, local_variables={"lastError": "down"},
+    )
+    assert VariableInstance.objects.get(name="attempts").process_instance_id == instance.id
+    assert VariableInstance.objects.get(name="lastError").execution_id == locked.row.execution_id
