@@ -9,7 +9,7 @@ from datetime import datetime
 
 from engine import definitions
 from engine.events import event, instance_groups, publish_on_commit
-from engine.models import HistoricIncident, Incident
+from engine.models import Execution, HistoricIncident, Incident, ProcessInstance
 
 FAILED_JOB = "failedJob"
 FAILED_EXTERNAL_TASK = "failedExternalTask"
@@ -26,7 +26,11 @@ def raise_incident(
     process_definition_id: str,
     now: datetime,
 ) -> Incident:
-    """An incident on an activity; `configuration` names the job or external task behind it."""
+    """An incident on an activity; `configuration` names the job or external task behind it.
+
+    As in Camunda, every calling instance up the call chain gets an incident of its own on its
+    call activity, caused by the one below and with this one as root cause.
+    """
     incident_id = str(uuid.uuid4())
     fields = dict(
         incident_type=incident_type,
@@ -46,13 +50,56 @@ def raise_incident(
     # Open diagrams redraw their incident badges once this commits.
     _publish("incident.raised", incident_id, incident_type, process_instance_id,
              process_definition_id, activity_id)
+    _raise_in_callers(incident, now)
     return incident
+
+
+def _raise_in_callers(cause: Incident, now: datetime) -> None:
+    child = ProcessInstance.objects.filter(pk=cause.process_instance_id).values_list(
+        "super_process_instance_id", "super_execution_id"
+    ).first()
+    while child is not None and child[0]:
+        parent_id, call_execution = child
+        parent = ProcessInstance.objects.filter(pk=parent_id).values_list(
+            "process_definition_id", "super_process_instance_id", "super_execution_id"
+        ).first()
+        if parent is None:
+            return
+        call_activity = (
+            Execution.objects.filter(pk=call_execution).values_list("activity_id", flat=True)
+        ).first()
+        incident_id = str(uuid.uuid4())
+        fields = dict(
+            incident_type=cause.incident_type,
+            incident_message=cause.incident_message,
+            process_instance_id=parent_id,
+            execution_id=call_execution,
+            activity_id=call_activity,
+            process_definition_id=parent[0],
+            cause_incident_id=cause.id,
+            root_cause_incident_id=cause.root_cause_incident_id,
+            configuration=None,
+        )
+        cause = Incident.objects.create(
+            id=incident_id, timestamp=now, failed_activity_id=call_activity, **fields
+        )
+        HistoricIncident.objects.create(id=incident_id, create_time=now, **fields)
+        _publish("incident.raised", incident_id, cause.incident_type, parent_id, parent[0],
+                 call_activity)
+        child = parent[1:]
 
 
 def resolve_incidents(configuration: str, incident_type: str, now: datetime) -> int:
     """Close the open incidents of one job or external task; history keeps them as resolved."""
     rows = list(
         Incident.objects.filter(configuration=configuration, incident_type=incident_type)
+        .values_list("id", "process_instance_id", "process_definition_id", "activity_id")
+    )
+    ids = [row[0] for row in rows]
+    # Incidents the callers got for these go with them (their root cause is one of these).
+    rows += list(
+        Incident.objects.filter(root_cause_incident_id__in=ids)
+        .exclude(pk__in=ids)
         .values_list("id", "process_instance_id", "process_definition_id", "activity_id")
     )
     ids = [row[0] for row in rows]

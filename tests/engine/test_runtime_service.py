@@ -299,3 +299,33 @@ def test_a_deleted_instance_leaves_no_runtime_rows():
     rt.delete_process_instance(started.id, "done", user_id="demo")
     for model in (Task, Job, EventSubscription, VariableInstance, Execution):
         assert not model.objects.filter(process_instance_id=started.id).exists(), model
+
+
+def test_an_incident_in_a_called_instance_raises_one_in_its_caller_and_both_resolve():
+    from engine.jobs.executor import JobExecutorThread
+    from engine.models import Incident, Job
+    from engine.services.jobs import set_job_retries
+
+    child = """<bpmn:process id="child" isExecutable="true">
+      <bpmn:startEvent id="cs" /><bpmn:sequenceFlow id="c1" sourceRef="cs" targetRef="calc" />
+      <bpmn:serviceTask id="calc" camunda:asyncBefore="true" camunda:expression="${missing}">
+        <bpmn:extensionElements>
+          <camunda:failedJobRetryTimeCycle>R1/PT0S</camunda:failedJobRetryTimeCycle>
+        </bpmn:extensionElements>
+      </bpmn:serviceTask>
+      <bpmn:sequenceFlow id="c2" sourceRef="calc" targetRef="ce" /><bpmn:endEvent id="ce" />
+    </bpmn:process>"""
+    parent = """<bpmn:process id="parent" isExecutable="true">
+      <bpmn:startEvent id="ps" /><bpmn:sequenceFlow id="p1" sourceRef="ps" targetRef="call" />
+      <bpmn:callActivity id="call" calledElement="child" />
+      <bpmn:sequenceFlow id="p2" sourceRef="call" targetRef="pe" /><bpmn:endEvent id="pe" />
+    </bpmn:process>"""
+    deploy_xml(child, parent)
+    caller = rt.start_process_instance("parent")
+    JobExecutorThread().run_once()
+    root = Incident.objects.get(activity_id="calc")
+    (upper,) = Incident.objects.filter(process_instance_id=caller.id)
+    assert (upper.activity_id, upper.cause_incident_id) == ("call", root.id)
+    assert upper.root_cause_incident_id == root.id
+    set_job_retries(Job.objects.get().id, 1, user_id="demo")
+    assert not Incident.objects.exists()
