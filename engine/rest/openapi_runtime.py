@@ -12,6 +12,7 @@ from typing import Any
 from engine.rest import (
     executions,
     history,
+    history_job_logs,
     history_logs,
     incidents_jobs,
     process_instances,
@@ -380,9 +381,9 @@ def operations() -> list[Any]:
     listing(f"{h}/user-operation", "UserOperationLogEntries", "UserOperationLogEntryDto",
             history_logs.USER_OPERATION_QUERY, post=False)
     listing(f"{h}/job-log", "HistoricJobLogs", "HistoricJobLogDto",
-            history_logs.JOB_LOG_QUERY, post=True)
+            history_job_logs.JOB_LOG_QUERY, post=True)
     listing(f"{h}/external-task-log", "HistoricExternalTaskLogs", "HistoricExternalTaskLogDto",
-            history_logs.EXTERNAL_TASK_LOG_QUERY, post=True)
+            history_job_logs.EXTERNAL_TASK_LOG_QUERY, post=True)
     return ops
 
 
