@@ -251,7 +251,7 @@ class Run:
         task = self.state.tasks.pop(execution.task_id, None)
         execution.task_id = None
         if task is not None:
-            self.effects.append(fx.TaskRemoved(task.id, reason, self.now))
+            self.effects.append(fx.TaskRemoved(task.id, reason, self.now, task))
         return task
 
     def add_job(
@@ -426,6 +426,7 @@ class Run:
                     self.now,
                     canceled=canceled,
                     complete_scope=complete_scope,
+                    start_time=execution.started,
                 )
             )
         execution.activity_instance_id = None

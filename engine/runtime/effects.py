@@ -31,6 +31,9 @@ class TaskRemoved:
     task_id: str
     reason: str  # "completed" or "deleted"
     time: datetime
+    # The task as it was: its creation time (history's duration) and its people (who must
+    # see it go), so a store never reads them back.
+    task: Task | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +97,7 @@ class ProcessInstanceFinished:
     end_activity_id: str | None
     delete_reason: str | None
     time: datetime
+    start_time: datetime | None = None  # for the duration, without reading history back
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +120,7 @@ class ActivityInstanceEnded:
     time: datetime
     canceled: bool = False
     complete_scope: bool = False
+    start_time: datetime | None = None  # for the duration, without reading history back
 
 
 @dataclass(frozen=True, slots=True)

@@ -242,7 +242,9 @@ def finish_instance(run: Run, status: str, reason: str | None = None) -> None:
     state.status = status
     state.end_time = run.now
     run.effects.append(
-        fx.ProcessInstanceFinished(state.id, status, state.end_activity_id, reason, run.now)
+        fx.ProcessInstanceFinished(
+            state.id, status, state.end_activity_id, reason, run.now, state.start_time
+        )
     )
     run.effects.append(
         fx.InstanceEnded(
