@@ -31,6 +31,7 @@ from engine.runtime.timers import TimerSpecError, parse_timer
 from engine.runtime.values import TypedValue, infer_type
 
 _REPEAT = re.compile(r"^R(\d+)/")
+_NO_CONTEXT = EvaluationContext()
 
 
 class Run:
@@ -47,6 +48,7 @@ class Run:
         self.state = state
         self.now = now
         self.env = env
+        self.new_id: Callable[[], str] = env.new_id  # the host's id factory, called directly
         self.effects: list[fx.Effect] = []
         self.agenda: deque[Callable[[], None]] = deque()
         # names of variables written in this round; conditional events look at them
@@ -59,9 +61,6 @@ class Run:
         self._history_details = env.history == "full"
 
     # -- ids, executions -----------------------------------------------------------------
-
-    def new_id(self) -> str:
-        return self.env.new_id()
 
     def new_execution(self, parent: Execution, activity_id: str | None) -> Execution:
         execution = Execution(
@@ -222,6 +221,8 @@ class Run:
         where = activity_id or execution.activity_id
         try:
             expression = compile_expression(text)
+            if expression.is_literal:  # plain text reads nothing: no context to build
+                return expression.evaluate(_NO_CONTEXT)
             return expression.evaluate(context or self.context(execution))
         except ExpressionError as error:
             raise ProcessEngineError(
@@ -395,7 +396,7 @@ class Run:
             return
         parent = self.parent(execution)
         parent_ai = parent.activity_instance_id if parent is not None else None
-        activity_type = "multiInstanceBody" if body else _activity_type(node)
+        activity_type = "multiInstanceBody" if body else self.definition.activity_type(node)
         self.effects.append(
             fx.ActivityInstanceStarted(
                 execution.activity_instance_id,
@@ -459,27 +460,3 @@ class _ScopeVariables(Mapping[str, Any]):
 
     def __len__(self) -> int:
         return len(self._run.visible_variables(self._execution))
-
-
-# Camunda's ActivityTypes for the compensation and cancel events (history, activity tree)
-_EVENT_TYPES: dict[tuple[str, str], str] = {
-    ("intermediate_throw_event", "compensate"): "intermediateCompensationThrowEvent",
-    ("end_event", "compensate"): "compensationEndEvent",
-    ("start_event", "compensate"): "compensationStartEvent",
-    ("end_event", "cancel"): "cancelEndEvent",
-    ("boundary_event", "cancel"): "cancelBoundaryCatch",
-}
-
-
-def _activity_type(node: FlowNode) -> str:
-    trigger = getattr(node, "trigger", None)
-    if trigger is not None:
-        special = _EVENT_TYPES.get((node.kind.value, trigger.value))
-        if special is not None:
-            return special
-    return _camel(node.kind.value)
-
-
-def _camel(snake: str) -> str:
-    head, *rest = snake.split("_")
-    return head + "".join(part.title() for part in rest)

@@ -118,7 +118,7 @@ class ProcessEngine:
             variables=dict(variables or {}),
             business_key=business_key,
             start_activity_id=start_activity_id,
-            instance_id=None,
+            instance_id=self.env.new_id(),
         )
         return self._start(definition, command)
 
@@ -140,17 +140,14 @@ class ProcessEngine:
             variables=dict(variables or {}),
             business_key=business_key,
             start_activity_id=activity_id,
+            instance_id=self.env.new_id(),
         )
         return self._start(definition, command)
 
     def _start(self, definition: ProcessDefinition, command: cmd.StartInstance) -> ProcessInstance:
-        instance_id = self.env.new_id()
-        command = cmd.StartInstance(
-            variables=command.variables,
-            business_key=command.business_key,
-            start_activity_id=command.start_activity_id,
-            instance_id=instance_id,
-        )
+        """Run `command` (its instance id allocated) as a new instance of `definition`."""
+        instance_id = command.instance_id
+        assert instance_id is not None
         self._execute([_Work(None, command, definition)])
         state = self.store.load(instance_id)
         ended = state is None or state.is_ended
@@ -408,7 +405,9 @@ class ProcessEngine:
                 continue
             item = queue.popleft()
             for effect in self._run_one(item):
-                self._route(effect, queue, signals)
+                # most effects concern only their own instance: skip the routing for them
+                if type(effect) in _CROSS_INSTANCE:
+                    self._route(effect, queue, signals)
 
     def _run_one(self, item: _Work) -> list[fx.Effect]:
         now = self.clock()
@@ -534,6 +533,18 @@ class ProcessEngine:
             ]
 
         self._execute_planned(plan)
+
+
+# The effects `_route` acts on: each starts, continues or ends work on another instance.
+_CROSS_INSTANCE = frozenset(
+    {
+        fx.StartCalledInstance,
+        fx.InstanceEnded,
+        fx.ErrorPropagated,
+        fx.DeleteCalledInstance,
+        fx.SignalThrown,
+    }
+)
 
 
 def _instance_of(work: _Work) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import os
-import threading
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -21,23 +20,21 @@ class _Ids:
     of a straight-through instance."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
         self._reset()
 
     def _reset(self) -> None:
-        self._pid = os.getpid()
         self._prefix = uuid.uuid4().hex[:24]
         self._counter = itertools.count(1)
 
     def __call__(self) -> str:
-        if os.getpid() != self._pid:  # a forked worker must not repeat its parent's ids
-            with self._lock:
-                if os.getpid() != self._pid:
-                    self._reset()
         return f"{self._prefix}-{next(self._counter):x}"
 
 
 _uuid = _Ids()
+# A forked worker must not repeat its parent's ids: it draws a new prefix at the fork (not by
+# comparing os.getpid() on every id, a system call each).
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_uuid._reset)
 
 
 @dataclass

@@ -6,6 +6,9 @@ of a thousand iterations through gateways) runs in constant stack depth.
 
 from __future__ import annotations
 
+from functools import partial
+from typing import TYPE_CHECKING
+
 from engine.bpmn.model import (
     Event,
     EventKind,
@@ -28,6 +31,9 @@ from engine.runtime.context import Run
 from engine.runtime.errors import ProcessEngineError
 from engine.runtime.state import Execution, InstanceStatus, JobKind, SubscriptionKind, Wait
 
+if TYPE_CHECKING:
+    from engine.runtime.behaviors.registry import Behavior
+
 # Camunda records no activity instance for link events (LinkEventTest#testValidEventLink).
 _UNRECORDED = frozenset({EventKind.LINK})
 
@@ -35,15 +41,14 @@ _UNRECORDED = frozenset({EventKind.LINK})
 def enter(run: Run, execution: Execution, node_id: str) -> None:
     """Queue: the token arrives at `node_id`."""
     execution.activity_id = node_id
-    run.agenda.append(lambda: _enter(run, execution, node_id))
+    # a partial, not a lambda: the agenda calls `_enter` directly, without a frame in between
+    run.agenda.append(partial(_enter, run, execution, node_id))
 
 
 def _enter(run: Run, execution: Execution, node_id: str) -> None:
     if not run.alive(execution):
         return
-    from engine.runtime.behaviors import multi_instance
-
-    node = run.definition.node(node_id)
+    node = run.definition.nodes[node_id]
     if node.multi_instance is not None and not execution.mi_instance and not execution.mi_body:
         multi_instance.start_body(run, execution, node)
         return
@@ -65,32 +70,45 @@ def start_activity(run: Run, execution: Execution, node: FlowNode) -> None:
     """History, start listeners, input mappings: what happens before the behaviour runs."""
     if not _is_link(node):
         run.activity_started(execution, node)
-    fire_execution_listeners(run, execution, node.execution_listeners, "start")
-    apply_inputs(run, execution, node.id)
+    if node.execution_listeners:
+        fire_execution_listeners(run, execution, node.execution_listeners, "start")
+    if node.input_output is not None:
+        apply_inputs(run, execution, node.id)
 
 
 def _is_link(node: FlowNode) -> bool:
     return isinstance(node, Event) and node.trigger in _UNRECORDED
 
 
-def behavior(node: FlowNode):  # type: ignore[no-untyped-def]
-    from engine.runtime.behaviors.registry import BEHAVIORS
-
+def behavior(node: FlowNode) -> Behavior:
+    behaviors = _behaviors or _load_behaviors()
     try:
-        return BEHAVIORS[node.kind]
+        return behaviors[node.kind]
     except KeyError:
         raise ProcessEngineError(f"Element kind '{node.kind}' is not supported", node.id) from None
 
 
+# The registry imports the behaviour modules, which import this one: it is loaded on the
+# first use, once, instead of by an import statement inside `behavior` on every call.
+_behaviors: dict[NodeKind, Behavior] = {}
+
+
+def _load_behaviors() -> dict[NodeKind, Behavior]:
+    from engine.runtime.behaviors.registry import BEHAVIORS
+
+    _behaviors.update(BEHAVIORS)
+    return _behaviors
+
+
 def leave(run: Run, execution: Execution) -> None:
     """Queue: the activity of `execution` completed normally; continue after it."""
-    run.agenda.append(lambda: _leave(run, execution))
+    run.agenda.append(partial(_leave, run, execution))
 
 
 def _leave(run: Run, execution: Execution) -> None:
     if not run.alive(execution) or execution.activity_id is None:
         return
-    node = run.definition.node(execution.activity_id)
+    node = run.definition.nodes[execution.activity_id]
     end_activity(run, execution, node)
     if node.async_after and not execution.mi_body:
         execution.wait = Wait.JOB
@@ -102,13 +120,15 @@ def _leave(run: Run, execution: Execution) -> None:
 def end_activity(run: Run, execution: Execution, node: FlowNode) -> None:
     execution.wait = None
     if not execution.mi_body:
-        apply_outputs(run, execution, node.id)
-        fire_execution_listeners(run, execution, node.execution_listeners, "end")
+        if node.input_output is not None:
+            apply_outputs(run, execution, node.id)
+        if node.execution_listeners:
+            fire_execution_listeners(run, execution, node.execution_listeners, "end")
     run.drop_events(execution)
     run.activity_ended(execution, complete_scope=_completes_scope(run, execution, node))
-    from engine.runtime.behaviors import compensation
-
-    compensation.activity_completed(run, execution, node)
+    # without compensation events in the process, no activity is ever compensable
+    if run.definition.has_compensation:
+        compensation.activity_completed(run, execution, node)
     if execution.parent_id is not None:
         run.clear_local_variables(execution)
 
@@ -123,8 +143,6 @@ def _completes_scope(run: Run, execution: Execution, node: FlowNode) -> bool:
 def continue_after(run: Run, execution: Execution, node: FlowNode) -> None:
     execution.wait = None
     if execution.mi_instance:
-        from engine.runtime.behaviors import multi_instance
-
         multi_instance.instance_completed(run, execution)
         return
     execution.mi_body = False
@@ -134,8 +152,7 @@ def continue_after(run: Run, execution: Execution, node: FlowNode) -> None:
 def take_outgoing(run: Run, execution: Execution, node: FlowNode) -> None:
     """Leave an activity: every flow without condition or whose condition holds, else the
     default flow; no outgoing flow ends the token (implicit end)."""
-    scope = run.definition.scope_of(node.id)
-    outgoing = scope.outgoing(node.id)
+    outgoing = run.definition.outgoing_flows[node.id]
     if not outgoing:
         end_token(run, execution)
         return
@@ -167,7 +184,7 @@ def flow_condition(run: Run, flow: SequenceFlow, execution: Execution) -> bool:
 
 def take(run: Run, execution: Execution, flows: list[SequenceFlow]) -> None:
     """Take the flows: the token follows the first, new sibling tokens the others."""
-    parent = run.parent(execution)
+    parent = run.parent(execution) if len(flows) > 1 else None
     for index, flow in enumerate(flows):
         if index == 0 or parent is None:
             token = execution
@@ -198,8 +215,6 @@ def end_token(run: Run, execution: Execution) -> None:
     if execution.compensation_thrower is not None:
         # after the scope check: the throw event waiting for this handler is still a token
         # of the scope, and may leave it (a cancel end event leaves its transaction)
-        from engine.runtime.behaviors import compensation
-
         compensation.handler_ended(run, execution.compensation_thrower)
 
 
@@ -209,8 +224,6 @@ def complete_scope(run: Run, scope: Execution) -> None:
         finish_instance(run, InstanceStatus.COMPLETED)
         return
     if scope.compensation_thrower is not None:
-        from engine.runtime.behaviors import compensation
-
         compensation.scope_compensated(run, scope)
         return
     node = run.definition.node(scope.activity_id or "")
@@ -336,6 +349,10 @@ def arm_event(run: Run, owner: Execution, event: FlowNode) -> None:
 
 
 def subscribe_boundaries(run: Run, execution: Execution, node: FlowNode) -> None:
-    scope = run.definition.scope_of(node.id)
-    for boundary in scope.boundary_events(node.id):
+    for boundary in run.definition.boundary_events[node.id]:
         arm_event(run, execution, boundary)
+
+
+# Imported last, not inside the functions that use them (an import statement costs a lookup
+# on every call): both modules import this one, and use it only when their functions run.
+from engine.runtime.behaviors import compensation, multi_instance  # noqa: E402

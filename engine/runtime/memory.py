@@ -8,8 +8,9 @@ database store would, so a failed command can never leave a half-changed state b
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager
+from types import TracebackType
 from typing import Any
 
 from engine.bpmn.model import EventKind
@@ -34,37 +35,24 @@ class InMemoryStore:
         self.external_tasks: dict[str, ExternalTask] = {}
         self.executions: dict[str, str] = {}  # execution id -> instance id
         self.history: list[fx.Effect] = []
-        self._undo: list[Callable[[], None]] | None = None
+        # (table, key, old value) per write of the current atomic() block, newest last
+        self._undo: list[tuple[dict[str, Any], str, Any]] | None = None
 
     # -- unit of work ------------------------------------------------------------------------
 
-    @contextmanager
-    def atomic(self) -> Iterator[None]:
-        if self._undo is not None:  # nested: the outer block decides
-            yield
-            return
-        self._undo = []
-        history_length = len(self.history)
-        try:
-            yield
-        except BaseException:
-            for undo in reversed(self._undo):
-                undo()
-            del self.history[history_length:]
-            raise
-        finally:
-            self._undo = None
+    def atomic(self) -> AbstractContextManager[None]:
+        return _UnitOfWork(self)
 
     def _put(self, table: dict[str, Any], key: str, value: Any) -> None:
         old = table.get(key, _MISSING)
         table[key] = value
         if self._undo is not None:
-            self._undo.append(lambda: _restore(table, key, old))
+            self._undo.append((table, key, old))
 
     def _pop(self, table: dict[str, Any], key: str) -> None:
         old = table.pop(key, _MISSING)
         if self._undo is not None and old is not _MISSING:
-            self._undo.append(lambda: _restore(table, key, old))
+            self._undo.append((table, key, old))
 
     # -- definitions --------------------------------------------------------------------------
 
@@ -127,34 +115,39 @@ class InMemoryStore:
                 self._put(self.executions, execution_id, state.id)
 
     def record(self, instance_id: str | None, effects: Sequence[fx.Effect]) -> None:
+        # by the effect's type (a set and a dict lookup) rather than a chain of class patterns
         for effect in effects:
-            match effect:
-                case fx.TaskCreated(task) | fx.TaskUpdated(task):
-                    self._put(self.tasks, task.id, task)
-                case fx.TaskRemoved(task_id=task_id):
-                    self._pop(self.tasks, task_id)
-                case fx.JobCreated(job):
-                    self._put(self.jobs, job.id, job)
-                case fx.JobRemoved(job_id):
-                    self._pop(self.jobs, job_id)
-                case fx.SubscriptionCreated(subscription):
-                    self._put(self.subscriptions, subscription.id, subscription)
-                case fx.SubscriptionRemoved(subscription_id):
-                    self._pop(self.subscriptions, subscription_id)
-                case fx.ExternalTaskCreated(external):
-                    self._put(self.external_tasks, external.id, external)
-                case fx.ExternalTaskRemoved(external_id):
-                    self._pop(self.external_tasks, external_id)
-                case (
-                    fx.ProcessInstanceStarted()
-                    | fx.ProcessInstanceFinished()
-                    | fx.ActivityInstanceStarted()
-                    | fx.ActivityInstanceEnded()
-                    | fx.VariableUpdated()
-                ):
-                    self.history.append(effect)
-                case _:
-                    pass
+            kind = type(effect)
+            if kind in _HISTORY:
+                self.history.append(effect)
+                continue
+            projection = _PROJECTIONS.get(kind)
+            if projection is not None:
+                projection(self, effect)
+
+    def _put_task(self, effect: fx.TaskCreated | fx.TaskUpdated) -> None:
+        self._put(self.tasks, effect.task.id, effect.task)
+
+    def _pop_task(self, effect: fx.TaskRemoved) -> None:
+        self._pop(self.tasks, effect.task_id)
+
+    def _put_job(self, effect: fx.JobCreated) -> None:
+        self._put(self.jobs, effect.job.id, effect.job)
+
+    def _pop_job(self, effect: fx.JobRemoved) -> None:
+        self._pop(self.jobs, effect.job_id)
+
+    def _put_subscription(self, effect: fx.SubscriptionCreated) -> None:
+        self._put(self.subscriptions, effect.subscription.id, effect.subscription)
+
+    def _pop_subscription(self, effect: fx.SubscriptionRemoved) -> None:
+        self._pop(self.subscriptions, effect.subscription_id)
+
+    def _put_external_task(self, effect: fx.ExternalTaskCreated) -> None:
+        self._put(self.external_tasks, effect.external_task.id, effect.external_task)
+
+    def _pop_external_task(self, effect: fx.ExternalTaskRemoved) -> None:
+        self._pop(self.external_tasks, effect.external_task_id)
 
     # -- lookups ---------------------------------------------------------------------------
 
@@ -290,6 +283,65 @@ class InMemoryStore:
     def list_instances(self, *, active: bool = True) -> list[InstanceState]:
         states = [self.load(instance_id) for instance_id in self.states]
         return [s for s in states if s is not None and (not active or not s.is_ended)]
+
+
+class _UnitOfWork:
+    """One `atomic()` block: when it raises, every write made inside it is undone. A nested
+    block leaves that to the outermost one. (A class, not @contextmanager: a generator-based
+    context manager costs several calls per block, and every command opens one.)"""
+
+    __slots__ = ("_history_length", "_outermost", "_store")
+
+    def __init__(self, store: InMemoryStore) -> None:
+        self._store = store
+        self._outermost = False
+        self._history_length = 0
+
+    def __enter__(self) -> None:
+        store = self._store
+        if store._undo is None:
+            self._outermost = True
+            store._undo = []
+            self._history_length = len(store.history)
+
+    def __exit__(
+        self,
+        error_type: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if not self._outermost:
+            return
+        store = self._store
+        undo, store._undo = store._undo or [], None
+        if error_type is not None:
+            for table, key, old in reversed(undo):
+                _restore(table, key, old)
+            del store.history[self._history_length :]
+
+
+# effect type -> how the store projects it to a row (other effects leave none)
+_PROJECTIONS: dict[type[Any], Callable[[InMemoryStore, Any], None]] = {
+    fx.TaskCreated: InMemoryStore._put_task,
+    fx.TaskUpdated: InMemoryStore._put_task,
+    fx.TaskRemoved: InMemoryStore._pop_task,
+    fx.JobCreated: InMemoryStore._put_job,
+    fx.JobRemoved: InMemoryStore._pop_job,
+    fx.SubscriptionCreated: InMemoryStore._put_subscription,
+    fx.SubscriptionRemoved: InMemoryStore._pop_subscription,
+    fx.ExternalTaskCreated: InMemoryStore._put_external_task,
+    fx.ExternalTaskRemoved: InMemoryStore._pop_external_task,
+}
+# the history records, kept in order in `history`
+_HISTORY = frozenset(
+    {
+        fx.ProcessInstanceStarted,
+        fx.ProcessInstanceFinished,
+        fx.ActivityInstanceStarted,
+        fx.ActivityInstanceEnded,
+        fx.VariableUpdated,
+    }
+)
 
 
 def _restore(table: dict[str, Any], key: str, old: Any) -> None:

@@ -43,19 +43,32 @@ def execute_pass_through(run: Run, execution: Execution, node: FlowNode) -> None
 
 def execute_user_task(run: Run, execution: Execution, node: FlowNode) -> None:
     assert isinstance(node, UserTask)
-    ev = _evaluator(run, execution, node.id)
+    name, description, assignee, users, groups, due, follow_up, priority, form_key = _evaluated(
+        run,
+        execution,
+        node.id,
+        node.name,
+        node.documentation,
+        node.assignee,
+        node.candidate_users,
+        node.candidate_groups,
+        node.due_date,
+        node.follow_up_date,
+        node.priority,
+        node.form_key,
+    )
     task = Task(
         id=run.new_id(),
-        name=_text(ev(node.name)),
-        description=_text(ev(node.documentation)),
-        assignee=_text(ev(node.assignee)),
+        name=_text(name),
+        description=_text(description),
+        assignee=_text(assignee),
         owner=None,
-        candidate_users=_names(ev(node.candidate_users)),
-        candidate_groups=_names(ev(node.candidate_groups)),
-        due_date=_date(run, ev(node.due_date), node.id),
-        follow_up_date=_date(run, ev(node.follow_up_date), node.id),
-        priority=_priority(ev(node.priority), node.id),
-        form_key=_text(ev(node.form_key)),
+        candidate_users=_names(users),
+        candidate_groups=_names(groups),
+        due_date=_date(run, due, node.id),
+        follow_up_date=_date(run, follow_up, node.id),
+        priority=_priority(priority, node.id),
+        form_key=_text(form_key),
         task_definition_key=node.id,
         execution_id=run.public_id(execution),
         activity_instance_id=execution.activity_instance_id or "",
@@ -66,9 +79,10 @@ def execute_user_task(run: Run, execution: Execution, node: FlowNode) -> None:
     execution.wait = Wait.TASK
     run.state.tasks[task.id] = task
     execution.task_id = task.id
-    fire_task_listeners(run, execution, task, node, "create")
-    if not run.alive(execution) or execution.task_id != task.id:
-        return
+    if node.task_listeners:
+        fire_task_listeners(run, execution, task, node, "create")
+        if not run.alive(execution) or execution.task_id != task.id:
+            return
     run.effects.append(fx.TaskCreated(task))
     if task.assignee is not None:
         fire_task_listeners(run, execution, task, node, "assignment")
@@ -91,13 +105,14 @@ def set_assignee(run: Run, execution: Execution, task: Task, assignee: str | Non
     run.effects.append(fx.TaskUpdated(task))
 
 
-def _evaluator(run: Run, execution: Execution, activity_id: str) -> Any:
-    def evaluate(text: str | None) -> Any:
-        if text is None:
-            return None
-        return run.evaluate(text, execution, activity_id=activity_id)
-
-    return evaluate
+def _evaluated(
+    run: Run, execution: Execution, activity_id: str, *texts: str | None
+) -> list[Any]:
+    """Each attribute's expression evaluated, in order (an attribute not set stays None)."""
+    return [
+        None if text is None else run.evaluate(text, execution, activity_id=activity_id)
+        for text in texts
+    ]
 
 
 def _text(value: Any) -> str | None:
