@@ -67,7 +67,8 @@ def bench_backend(
             fp = footprints[model.name]
             print(
                 f"  ({model.name}) {fp.transactions} transaction(s), {fp.statements} statements"
-                f" ({fp.reads} SELECT), {len(fp.writes)} of them change {fp.rows} rows",
+                f" ({fp.reads} SELECT) changing {fp.rows} rows, sent in {fp.round_trips}"
+                f" round trips ({len(fp.writes)} of them writes)",
                 flush=True,
             )
         for model in MODELS:

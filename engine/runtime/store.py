@@ -26,7 +26,8 @@ class Store(Protocol):
     the state with version expected_version + 1 (it sets `state.version`). Ended instances
     are saved too (status != ACTIVE): the store drops their runtime rows.
     `record(instance_id, effects)` projects effects to rows (instance_id None for
-    definition-level effects such as timer-start jobs).
+    definition-level effects such as timer-start jobs). The runner calls `record` after each
+    `save`, so a store may hold what `save` writes and send it with the effects' rows.
     """
 
     def atomic(self) -> AbstractContextManager[Any]: ...

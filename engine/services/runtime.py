@@ -226,12 +226,14 @@ class TaskAlreadyClaimed(EngineError):
     camunda_type = "TaskAlreadyClaimedException"
 
 
-def _task(task_id: str) -> Task:
+def _task(task_id: str, store: DjangoStore | None = None) -> Task:
     task = Task.objects.filter(pk=task_id).first()
     if task is None:
         raise NotFoundError(f"Cannot find task with id {task_id}: task is null")
     if task.suspended:
         raise EngineError(f"Task {task_id} is suspended")
+    if store is not None:
+        store.task_read(task_id, task.process_instance_id)  # the engine need not read it again
     return task
 
 
@@ -243,7 +245,7 @@ def complete_task(
     user_id: str | None = None,
 ) -> None:
     def work(engine: ProcessEngine, store: DjangoStore) -> None:
-        task = _task(task_id)
+        task = _task(task_id, store)
         authz.require_task(user_id, task, P.TASK_WORK, P.UPDATE)
         if task.delegation_state == PENDING:
             raise EngineError(
@@ -273,7 +275,7 @@ def _assign(
     refuse_if_claimed: bool = False,
 ) -> None:
     def work(engine: ProcessEngine, store: DjangoStore) -> None:
-        task = _task(task_id)
+        task = _task(task_id, store)
         needed = (P.TASK_WORK, P.UPDATE) if operation == "Claim" else (P.TASK_ASSIGN, P.UPDATE)
         authz.require_task(user_id, task, *needed)
         if refuse_if_claimed and task.assignee and task.assignee != assignee:
@@ -318,7 +320,7 @@ def update_task(task_id: str, *, user_id: str | None = None, **changes: Any) -> 
         raise BadRequestError(f"Task fields that cannot be changed: {', '.join(sorted(unknown))}")
 
     def work(engine: ProcessEngine, store: DjangoStore) -> None:
-        task = _task(task_id)
+        task = _task(task_id, store)
         authz.require_task(user_id, task, P.UPDATE)
         changed = {k: v for k, v in changes.items() if getattr(task, k) != v}
         if not changed:
@@ -342,7 +344,7 @@ def delegate_task(task_id: str, assignee: str, *, user_id: str | None = None) ->
     """Hand the task to `assignee` until they resolve it; the current assignee becomes owner."""
 
     def work(engine: ProcessEngine, store: DjangoStore) -> None:
-        task = _task(task_id)
+        task = _task(task_id, store)
         authz.require_task(user_id, task, P.TASK_ASSIGN, P.UPDATE)
         engine.update_task(
             task_id, {"owner": task.owner or task.assignee, "delegation_state": PENDING}
@@ -367,7 +369,7 @@ def resolve_task(
     """The delegate is done: the task goes back to its owner, marked resolved."""
 
     def work(engine: ProcessEngine, store: DjangoStore) -> None:
-        task = _task(task_id)
+        task = _task(task_id, store)
         authz.require_task(user_id, task, P.TASK_WORK, P.UPDATE)
         if task.delegation_state != PENDING:
             raise EngineError(f"Task '{task_id}' is not delegated and cannot be resolved")

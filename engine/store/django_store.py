@@ -9,7 +9,7 @@ never gets a runtime row, only history.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -21,8 +21,6 @@ from engine import definitions
 from engine.models import (
     EventSubscription,
     ExternalTask,
-    HistoricIncident,
-    Incident,
     Task,
     VariableInstance,
 )
@@ -37,6 +35,14 @@ from engine.runtime.state import InstanceState, Job, Subscription
 from engine.runtime.values import infer_type
 from engine.store.post_commit import PostCommit
 from engine.store.projection import DefinitionFacts, InstanceFacts, Projection, query_columns
+from engine.store.rows import batched_writes, write
+from engine.store.tables import (
+    EXECUTIONS,
+    HISTORIC_INCIDENTS,
+    INCIDENTS,
+    INSTANCES,
+    VARIABLES,
+)
 
 
 class DjangoStore:
@@ -47,6 +53,9 @@ class DjangoStore:
         self._stored_executions: dict[str, dict[str, tuple[Any, ...]]] = {}
         self._states: dict[str, InstanceState] = {}
         self._facts: dict[str, InstanceFacts] = {}
+        # what `save` writes that needs no answer: sent with the effects' rows by `record`
+        self._pending: list[Callable[[], None]] = []
+        self._task_instances: dict[str, str] = {}  # task id -> instance id, read by the caller
         self.post_commit = PostCommit()
         # The job or external task a command carries out (for the job/external-task logs).
         self.succeeded: frozenset[str] = frozenset()
@@ -95,7 +104,7 @@ class DjangoStore:
         if known is not None:
             # Saved or loaded earlier in this call: it is what the database now holds for us.
             return known
-        row = InstanceRow.objects.filter(pk=instance_id).values_list("state", "revision").first()
+        row = INSTANCES.get(instance_id, ("state", "revision"))
         if row is None:
             return None
         state = InstanceState.from_json(row[0])
@@ -112,47 +121,75 @@ class DjangoStore:
         if expected_version is None:
             state.version = 1
             if not state.is_ended:
-                InstanceRow.objects.create(
-                    id=state.id,
-                    process_definition_id=state.process_definition_id,
-                    business_key=state.business_key,
-                    super_process_instance_id=state.super_instance_id,
-                    super_execution_id=state.super_execution_id,
-                    state=state.to_json(),
-                    revision=1,
-                    start_time=state.start_time,
-                    start_user_id=facts.start_user_id,
-                )
-                self._sync_executions(state)
+                # Nobody else can hold this id: the row goes out with the command's writes.
+                self._pending.append(lambda: self._insert_instance(state, facts))
+                self._pending.append(lambda: self._sync_executions(state))
             return
-        rows = InstanceRow.objects.filter(pk=state.id, revision=expected_version)
+        where = {"id": state.id, "revision": expected_version}
+
+        def saved(changed: int) -> None:
+            if not changed:  # another command saved this instance since we loaded it
+                raise ConcurrentModification(state.id, expected_version)
+
+        # Sent first with the command's other writes; its row count is checked when it ran.
         if state.is_ended:
-            changed = rows.delete()[0]
+            self._pending.append(lambda: INSTANCES.delete_where(where, saved))
         else:
             state.version = expected_version + 1
-            changed = rows.update(state=state.to_json(), revision=state.version)
-        if not changed:
-            raise ConcurrentModification(state.id, expected_version)
-        self._sync_executions(state)
+            values = {"state": state.to_json(), "revision": state.version}
+            self._pending.append(lambda: INSTANCES.update_where(values, where, saved))
+        self._pending.append(lambda: self._sync_executions(state))
+
+    def _insert_instance(self, state: InstanceState, facts: InstanceFacts) -> None:
+        INSTANCES.insert(
+            [
+                [
+                    state.id,
+                    state.process_definition_id,
+                    state.business_key,
+                    state.super_instance_id,
+                    state.super_execution_id,
+                    state.to_json(),
+                    1,
+                    state.start_time,
+                    facts.start_user_id,
+                    False,
+                ]
+            ]
+        )
 
     def record(self, instance_id: str | None, effects: Sequence[fx.Effect]) -> None:
         state = self._states.get(instance_id) if instance_id else None
         # Before the rows change: a removed task's people are read from its rows.
         self.post_commit.collect(effects, state.process_definition_key if state else None)
         ended = {instance_id} if state is not None and state.is_ended else set()
-        if state is not None and state.is_ended and instance_id in self._stored_executions:
-            _delete_runtime_rows(state.id)
-        Projection(
+        projection = Projection(
             self._definition_facts(effects, state),
             self._facts,
             self.history_level,
             _new_id,
             self.succeeded,
-        ).write(effects, ended)
+        )
+        # The instance row is saved (its version checked) by now; the rest of the command's
+        # writes go out together.
+        with batched_writes():
+            for write in self._pending:
+                write()
+            self._pending.clear()
+            if state is not None and state.is_ended and instance_id in self._stored_executions:
+                _delete_runtime_rows(state.id)
+            projection.write(effects, ended)
 
     # -- finding the instance a command is about ------------------------------------------
 
+    def task_read(self, task_id: str, instance_id: str) -> None:
+        """The caller read this task's row in this transaction: no need to look it up again."""
+        self._task_instances[task_id] = instance_id
+
     def instance_of_task(self, task_id: str) -> str | None:
+        known = self._task_instances.get(task_id)
+        if known is not None:
+            return known
         return Task.objects.filter(pk=task_id).values_list("process_instance_id", flat=True).first()
 
     def instance_of_external_task(self, external_task_id: str) -> str | None:
@@ -254,24 +291,8 @@ class DjangoStore:
         after = {} if state.is_ended else _executions_of(state)
         gone = [eid for eid in before if eid not in after]
         changed = [eid for eid, row in after.items() if before.get(eid) != row]
-        if gone:
-            ExecutionRow.objects.filter(pk__in=gone).delete()
-        if changed:
-            ExecutionRow.objects.bulk_create(
-                [
-                    ExecutionRow(
-                        id=eid,
-                        process_instance_id=state.id,
-                        parent_id=after[eid][0],
-                        activity_id=after[eid][1],
-                        activity_instance_id=after[eid][2],
-                    )
-                    for eid in changed
-                ],
-                update_conflicts=True,
-                unique_fields=["id"],
-                update_fields=["parent_id", "activity_id", "activity_instance_id"],
-            )
+        EXECUTIONS.delete(gone)
+        EXECUTIONS.insert([eid, state.id, *after[eid]] for eid in changed)
         self._stored_executions[state.id] = after
 
     def _definition_facts(
@@ -323,14 +344,14 @@ def _delete_runtime_rows(instance_id: str) -> None:
     what changed) and its open incidents, which end as deleted in history (Camunda's
     incidentState DELETED). Tasks, jobs, subscriptions and external tasks go by their removal
     effects, executions by the execution sync."""
-    VariableInstance.objects.filter(process_instance_id=instance_id).delete()
-    open_incidents = Incident.objects.filter(process_instance_id=instance_id)
-    ids = list(open_incidents.values_list("id", flat=True))
-    if ids:
-        open_incidents.delete()
-        HistoricIncident.objects.filter(pk__in=ids).update(
-            state="deleted", end_time=timezone.now()
-        )
+    VARIABLES.delete([instance_id], column="process_instance_id")
+    open_incidents = f"SELECT id FROM {INCIDENTS.name} WHERE process_instance_id = %s"
+    write(
+        f"UPDATE {HISTORIC_INCIDENTS.name} SET state = %s, end_time = %s "
+        f"WHERE id IN ({open_incidents})",
+        ["deleted", HISTORIC_INCIDENTS.adapt("end_time", timezone.now()), instance_id],
+    )
+    INCIDENTS.delete([instance_id], column="process_instance_id")
 
 
 def _subscription(row: EventSubscription) -> Subscription:

@@ -94,7 +94,12 @@ class PostCommit:
             case fx.TaskRemoved():
                 # Everyone who may have the task on screen must see it go.
                 payload = event("task.completed", taskId=effect.task_id)
-                groups = _groups_of_stored_task(effect.task_id)
+                task = effect.task
+                groups = (
+                    task_groups(task.candidate_users, task.candidate_groups, task.assignee)
+                    if task is not None
+                    else _groups_of_stored_task(effect.task_id)
+                )
                 self.events.append(([*groups, *instance_groups(self._key)], payload))
             case _:
                 pass

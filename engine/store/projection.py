@@ -19,18 +19,25 @@ from engine.models import (
     EventSubscription,
     ExternalTask,
     HistoricActivityInstance,
-    HistoricDetail,
     HistoricProcessInstance,
     HistoricTaskInstance,
-    HistoricVariableInstance,
     Job,
-    Task,
-    TaskCandidate,
     VariableInstance,
 )
 from engine.runtime import effects as fx
 from engine.runtime.values import TypedValue
 from engine.store.logs import log_external_tasks, log_jobs
+from engine.store.tables import (
+    CANDIDATES,
+    HISTORIC_ACTIVITIES,
+    HISTORIC_DETAILS,
+    HISTORIC_INSTANCES,
+    HISTORIC_TASKS,
+    HISTORIC_VARIABLES,
+    TASK_MUTABLE,
+    TASKS,
+    VARIABLES,
+)
 
 HISTORY_LEVELS = ("none", "activity", "audit", "full")
 
@@ -185,54 +192,28 @@ class Projection:
             for task_id, e in batch.tasks_created.items()
             if task_id not in batch.tasks_removed and e.task.process_instance_id not in ended
         ]
-        if created:
-            Task.objects.bulk_create(self._task_row(task) for task in created)
-            TaskCandidate.objects.bulk_create(self._candidates(created))
+        TASKS.insert(_task_row(task) for task in created)
+        CANDIDATES.insert(_candidates(created))
         updated = [
             e.task
             for task_id, e in batch.tasks_updated.items()
             if task_id not in batch.tasks_removed and task_id not in batch.tasks_created
         ]
-        for task in updated:
-            row = self._task_row(task)
-            Task.objects.filter(pk=task.id).update(
-                delegation_state=row.delegation_state,
-                **{f: getattr(row, f) for f in _TASK_MUTABLE},
+        if updated:
+            TASKS.update(
+                TASK_MUTABLE,
+                [[*_mutable(task), task.delegation_state, task.id] for task in updated],
             )
-            TaskCandidate.objects.filter(task_id=task.id).delete()
-            TaskCandidate.objects.bulk_create(self._candidates([task]))
-        gone = set(batch.tasks_removed) - set(batch.tasks_created)
-        if gone:
-            TaskCandidate.objects.filter(task_id__in=gone).delete()
-            Task.objects.filter(pk__in=gone).delete()
-
-    def _task_row(self, task: Any) -> Task:
-        return Task(
-            id=task.id,
-            name=task.name,
-            description=task.description,
-            assignee=task.assignee,
-            owner=task.owner,
-            delegation_state=task.delegation_state,
-            priority=task.priority,
-            due_date=task.due_date,
-            follow_up_date=task.follow_up_date,
-            created=task.created,
-            form_key=task.form_key,
-            task_definition_key=task.task_definition_key,
-            process_instance_id=task.process_instance_id,
-            execution_id=task.execution_id,
-            activity_instance_id=task.activity_instance_id,
-            process_definition_id=task.process_definition_id,
+            CANDIDATES.delete([task.id for task in updated], column="task_id")
+            CANDIDATES.insert(_candidates(updated))
+        gone = [r for tid, r in batch.tasks_removed.items() if tid not in batch.tasks_created]
+        # Only tasks that had candidates have candidate rows (a removal without its task
+        # predates that field: delete to be sure).
+        CANDIDATES.delete(
+            [r.task_id for r in gone if r.task is None or _has_candidates(r.task)],
+            column="task_id",
         )
-
-    @staticmethod
-    def _candidates(tasks: Iterable[Any]) -> list[TaskCandidate]:
-        rows = []
-        for task in tasks:
-            rows += [TaskCandidate(task_id=task.id, user_id=u) for u in task.candidate_users]
-            rows += [TaskCandidate(task_id=task.id, group_id=g) for g in task.candidate_groups]
-        return rows
+        TASKS.delete(r.task_id for r in gone)
 
     def _subscriptions(self, batch: _Batch, ended: set[str]) -> None:
         created = [
@@ -334,26 +315,19 @@ class Projection:
             for _, execution_id, name in removed:
                 condition |= Q(execution_id=execution_id, name=name)
             VariableInstance.objects.filter(condition).delete()
-        rows = [
-            VariableInstance(
-                id=self.new_id(),
-                name=name,
-                type=value.type,
-                value=value.to_json()["value"],
-                process_instance_id=instance_id,
-                execution_id=execution_id,
-                **query_columns(value),
-            )
+        VARIABLES.insert(
+            [
+                self.new_id(),
+                name,
+                value.type,
+                value.to_json()["value"],
+                *query_columns(value).values(),
+                instance_id,
+                execution_id,
+            ]
             for (instance_id, execution_id, name), value in live.items()
             if value is not None
-        ]
-        if rows:
-            VariableInstance.objects.bulk_create(
-                rows,
-                update_conflicts=True,
-                unique_fields=["execution_id", "name"],
-                update_fields=["type", "value", "text_value", "long_value", "double_value"],
-            )
+        )
 
     # -- history ---------------------------------------------------------------------------
 
@@ -364,41 +338,43 @@ class Projection:
             definition = self.definitions[started.process_definition_id]
             end = finished.get(instance_id)
             rows.append(
-                HistoricProcessInstance(
-                    id=instance_id,
-                    business_key=started.business_key,
-                    process_definition_id=definition.id,
-                    process_definition_key=definition.key,
-                    process_definition_name=definition.name,
-                    process_definition_version=definition.version,
-                    start_time=started.time,
-                    end_time=end.time if end else None,
-                    duration_ms=_duration_ms(started.time, end.time) if end else None,
-                    start_user_id=self.instances[instance_id].start_user_id,
-                    start_activity_id=started.start_activity_id,
-                    end_activity_id=end.end_activity_id if end else None,
-                    super_process_instance_id=started.super_process_instance_id,
-                    delete_reason=end.delete_reason if end else None,
-                    state=end.state if end else "ACTIVE",
-                )
+                [
+                    instance_id,
+                    started.business_key,
+                    definition.id,
+                    definition.key,
+                    definition.name,
+                    definition.version,
+                    started.time,
+                    end.time if end else None,
+                    _duration_ms(started.time, end.time) if end else None,
+                    self.instances[instance_id].start_user_id,
+                    started.start_activity_id,
+                    end.end_activity_id if end else None,
+                    started.super_process_instance_id,
+                    end.delete_reason if end else None,
+                    end.state if end else "ACTIVE",
+                ]
             )
-        if rows:
-            HistoricProcessInstance.objects.bulk_create(rows)
-        for instance_id, end in finished.items():
-            if instance_id in batch.instance_started:
-                continue
-            start = (
-                HistoricProcessInstance.objects.filter(pk=instance_id)
-                .values_list("start_time", flat=True)
-                .first()
-            )
-            HistoricProcessInstance.objects.filter(pk=instance_id).update(
-                end_time=end.time,
-                duration_ms=_duration_ms(start, end.time),
-                end_activity_id=end.end_activity_id,
-                delete_reason=end.delete_reason,
-                state=end.state,
-            )
+        HISTORIC_INSTANCES.insert(rows)
+        later = [end for pid, end in finished.items() if pid not in batch.instance_started]
+        starts = _start_times(
+            HistoricProcessInstance, [e.process_instance_id for e in later if e.start_time is None]
+        )
+        HISTORIC_INSTANCES.update(
+            ("end_time", "duration_ms", "end_activity_id", "delete_reason", "state"),
+            [
+                [
+                    e.time,
+                    _duration_ms(e.start_time or starts.get(e.process_instance_id), e.time),
+                    e.end_activity_id,
+                    e.delete_reason,
+                    e.state,
+                    e.process_instance_id,
+                ]
+                for e in later
+            ],
+        )
 
     def _activity_history(self, batch: _Batch) -> None:
         ended = batch.activities_ended
@@ -408,100 +384,89 @@ class Projection:
             end = ended.get(aid)
             task = task_of.get(aid)
             rows.append(
-                HistoricActivityInstance(
-                    id=aid,
-                    parent_activity_instance_id=started.parent_activity_instance_id,
-                    activity_id=started.activity_id,
-                    activity_name=started.activity_name,
-                    activity_type=started.activity_type,
-                    process_instance_id=started.process_instance_id,
-                    execution_id=started.execution_id,
-                    process_definition_id=started.process_definition_id,
-                    task_id=task.id if task else None,
-                    assignee=task.assignee if task else None,
-                    start_time=started.time,
-                    end_time=end.time if end else None,
-                    duration_ms=_duration_ms(started.time, end.time) if end else None,
-                    canceled=end.canceled if end else False,
-                    complete_scope=end.complete_scope if end else False,
-                    sequence_counter=counter,
-                )
+                [
+                    aid,
+                    started.parent_activity_instance_id,
+                    started.activity_id,
+                    started.activity_name,
+                    started.activity_type,
+                    started.process_instance_id,
+                    started.execution_id,
+                    started.process_definition_id,
+                    task.id if task else None,
+                    task.assignee if task else None,
+                    started.time,
+                    end.time if end else None,
+                    _duration_ms(started.time, end.time) if end else None,
+                    end.canceled if end else False,
+                    end.complete_scope if end else False,
+                    counter,
+                ]
             )
-        if rows:
-            HistoricActivityInstance.objects.bulk_create(rows)
+        HISTORIC_ACTIVITIES.insert(rows)
         later = [end for aid, end in ended.items() if aid not in batch.activities_started]
-        if later:
-            starts = dict(
-                HistoricActivityInstance.objects.filter(
-                    pk__in=[end.activity_instance_id for end in later]
-                ).values_list("id", "start_time")
-            )
-            updates = [
-                HistoricActivityInstance(
-                    id=end.activity_instance_id,
-                    end_time=end.time,
-                    duration_ms=_duration_ms(starts.get(end.activity_instance_id), end.time),
-                    canceled=end.canceled,
-                    complete_scope=end.complete_scope,
-                )
-                for end in later
-            ]
-            HistoricActivityInstance.objects.bulk_update(
-                updates, ["end_time", "duration_ms", "canceled", "complete_scope"]
-            )
+        starts = _start_times(
+            HistoricActivityInstance,
+            [e.activity_instance_id for e in later if e.start_time is None],
+        )
+        HISTORIC_ACTIVITIES.update(
+            ("end_time", "duration_ms", "canceled", "complete_scope"),
+            [
+                [
+                    e.time,
+                    _duration_ms(e.start_time or starts.get(e.activity_instance_id), e.time),
+                    e.canceled,
+                    e.complete_scope,
+                    e.activity_instance_id,
+                ]
+                for e in later
+            ],
+        )
 
     def _task_history(self, batch: _Batch) -> None:
         created = [e.task for e in batch.tasks_created.values()]
         removed = batch.tasks_removed
-        if created:
-            HistoricTaskInstance.objects.bulk_create(
-                HistoricTaskInstance(
-                    id=t.id,
-                    name=t.name,
-                    description=t.description,
-                    assignee=t.assignee,
-                    owner=t.owner,
-                    priority=t.priority,
-                    due_date=t.due_date,
-                    follow_up_date=t.follow_up_date,
-                    start_time=t.created,
-                    end_time=removed[t.id].time if t.id in removed else None,
-                    duration_ms=(
-                        _duration_ms(t.created, removed[t.id].time) if t.id in removed else None
-                    ),
-                    delete_reason=removed[t.id].reason if t.id in removed else None,
-                    task_definition_key=t.task_definition_key,
-                    process_instance_id=t.process_instance_id,
-                    execution_id=t.execution_id,
-                    activity_instance_id=t.activity_instance_id,
-                    process_definition_id=t.process_definition_id,
-                )
-                for t in created
-            )
-        for e in batch.tasks_updated.values():
-            if e.task.id not in batch.tasks_created:
-                HistoricTaskInstance.objects.filter(pk=e.task.id).update(
-                    **{f: getattr(e.task, f) for f in _TASK_MUTABLE}
-                )
-        later = [r for task_id, r in removed.items() if task_id not in batch.tasks_created]
-        if later:
-            starts = dict(
-                HistoricTaskInstance.objects.filter(pk__in=[r.task_id for r in later]).values_list(
-                    "id", "start_time"
-                )
-            )
-            HistoricTaskInstance.objects.bulk_update(
+        rows = []
+        for t in created:
+            gone = removed.get(t.id)
+            rows.append(
                 [
-                    HistoricTaskInstance(
-                        id=r.task_id,
-                        end_time=r.time,
-                        duration_ms=_duration_ms(starts.get(r.task_id), r.time),
-                        delete_reason=r.reason,
-                    )
-                    for r in later
-                ],
-                ["end_time", "duration_ms", "delete_reason"],
+                    t.id,
+                    *_mutable(t),
+                    t.created,
+                    gone.time if gone else None,
+                    _duration_ms(t.created, gone.time) if gone else None,
+                    gone.reason if gone else None,
+                    t.task_definition_key,
+                    t.process_instance_id,
+                    t.execution_id,
+                    t.activity_instance_id,
+                    t.process_definition_id,
+                ]
             )
+        HISTORIC_TASKS.insert(rows)
+        HISTORIC_TASKS.update(
+            TASK_MUTABLE[:-1],
+            [
+                [*_mutable(e.task), e.task.id]
+                for e in batch.tasks_updated.values()
+                if e.task.id not in batch.tasks_created
+            ],
+        )
+        later = [r for task_id, r in removed.items() if task_id not in batch.tasks_created]
+        starts = _start_times(HistoricTaskInstance, [r.task_id for r in later if r.task is None])
+        HISTORIC_TASKS.update(
+            ("end_time", "duration_ms", "delete_reason"),
+            [
+                [
+                    r.time,
+                    _duration_ms(r.task.created if r.task else starts.get(r.task_id), r.time),
+                    r.reason,
+                    r.task_id,
+                ]
+                for r in later
+            ],
+        )
 
     def _variable_history(self, batch: _Batch) -> None:
         updates = batch.variable_updates
@@ -510,53 +475,77 @@ class Projection:
         latest: dict[tuple[str, str], fx.VariableUpdated] = {}
         for update in updates:
             latest[(update.execution_id, update.name)] = update
-        HistoricVariableInstance.objects.bulk_create(
+        HISTORIC_VARIABLES.insert(
             [
-                HistoricVariableInstance(
-                    id=self.new_id(),
-                    name=u.name,
-                    type=u.value.type,
-                    value=u.value.to_json()["value"],
-                    process_instance_id=u.process_instance_id,
-                    execution_id=u.execution_id,
-                    activity_instance_id=u.activity_instance_id,
-                    state="DELETED" if u.deleted else "CREATED",
-                    create_time=u.time,
-                    revision=u.revision,
-                )
-                for u in latest.values()
-            ],
-            update_conflicts=True,
-            unique_fields=["execution_id", "name"],
-            update_fields=["type", "value", "state", "revision"],
+                self.new_id(),
+                u.name,
+                u.value.type,
+                u.value.to_json()["value"],
+                u.process_instance_id,
+                u.execution_id,
+                u.activity_instance_id,
+                "DELETED" if u.deleted else "CREATED",
+                u.time,
+                u.revision,
+            ]
+            for u in latest.values()
         )
         if self.level >= HISTORY_LEVELS.index("full"):
-            HistoricDetail.objects.bulk_create(
-                HistoricDetail(
-                    variable_instance_id=f"{u.execution_id}/{u.name}",
-                    name=u.name,
-                    type=u.value.type,
-                    value=u.value.to_json()["value"],
-                    revision=u.revision,
-                    time=u.time,
-                    process_instance_id=u.process_instance_id,
-                    execution_id=u.execution_id,
-                    activity_instance_id=u.activity_instance_id,
-                    deleted=u.deleted,
-                )
+            HISTORIC_DETAILS.insert(
+                [
+                    f"{u.execution_id}/{u.name}",
+                    u.name,
+                    u.value.type,
+                    u.value.to_json()["value"],
+                    u.revision,
+                    u.time,
+                    u.process_instance_id,
+                    u.execution_id,
+                    u.activity_instance_id,
+                    u.deleted,
+                ]
                 for u in updates
             )
 
 
-_TASK_MUTABLE = (
-    "name",
-    "description",
-    "assignee",
-    "owner",
-    "priority",
-    "due_date",
-    "follow_up_date",
-)
+def _start_times(model: Any, ids: list[str]) -> dict[str, datetime]:
+    """Start times of history rows whose end effect did not carry one (states saved before
+    effects carried them): read back, as a fallback only."""
+    if not ids:
+        return {}
+    return dict(model.objects.filter(pk__in=ids).values_list("id", "start_time"))
+
+
+def _mutable(task: Any) -> list[Any]:
+    return [getattr(task, name) for name in TASK_MUTABLE[:-1]]
+
+
+def _task_row(task: Any) -> list[Any]:
+    return [
+        task.id,
+        *_mutable(task),
+        task.delegation_state,
+        task.created,
+        task.form_key,
+        task.task_definition_key,
+        task.process_instance_id,
+        task.execution_id,
+        task.activity_instance_id,
+        task.process_definition_id,
+        False,
+    ]
+
+
+def _has_candidates(task: Any) -> bool:
+    return bool(task.candidate_users or task.candidate_groups)
+
+
+def _candidates(tasks: Iterable[Any]) -> list[list[Any]]:
+    rows = []
+    for task in tasks:
+        rows += [[task.id, user, None] for user in task.candidate_users]
+        rows += [[task.id, None, group] for group in task.candidate_groups]
+    return rows
 
 
 def _now_of(batch: _Batch) -> datetime:

@@ -1,0 +1,178 @@
+"""The engine tables the store writes with plain SQL (engine.store.rows), and their columns."""
+
+from __future__ import annotations
+
+from engine.models import (
+    Execution,
+    HistoricActivityInstance,
+    HistoricDetail,
+    HistoricIncident,
+    HistoricProcessInstance,
+    HistoricTaskInstance,
+    HistoricVariableInstance,
+    Incident,
+    ProcessInstance,
+    Task,
+    TaskCandidate,
+    VariableInstance,
+)
+from engine.store.rows import Table
+
+# What a task update may change (the history row has all but the delegation state).
+TASK_MUTABLE = (
+    "name",
+    "description",
+    "assignee",
+    "owner",
+    "priority",
+    "due_date",
+    "follow_up_date",
+    "delegation_state",
+)
+
+TASKS = Table(
+    Task,
+    (
+        "id",
+        *TASK_MUTABLE,
+        "created",
+        "form_key",
+        "task_definition_key",
+        "process_instance_id",
+        "execution_id",
+        "activity_instance_id",
+        "process_definition_id",
+        "suspended",
+    ),
+)
+CANDIDATES = Table(TaskCandidate, ("task", "user_id", "group_id"))
+VARIABLES = Table(
+    VariableInstance,
+    (
+        "id",
+        "name",
+        "type",
+        "value",
+        "text_value",
+        "long_value",
+        "double_value",
+        "process_instance_id",
+        "execution_id",
+    ),
+    upsert_on=("execution_id", "name"),
+    upsert_columns=("type", "value", "text_value", "long_value", "double_value"),
+)
+HISTORIC_INSTANCES = Table(
+    HistoricProcessInstance,
+    (
+        "id",
+        "business_key",
+        "process_definition_id",
+        "process_definition_key",
+        "process_definition_name",
+        "process_definition_version",
+        "start_time",
+        "end_time",
+        "duration_ms",
+        "start_user_id",
+        "start_activity_id",
+        "end_activity_id",
+        "super_process_instance_id",
+        "delete_reason",
+        "state",
+    ),
+)
+HISTORIC_ACTIVITIES = Table(
+    HistoricActivityInstance,
+    (
+        "id",
+        "parent_activity_instance_id",
+        "activity_id",
+        "activity_name",
+        "activity_type",
+        "process_instance_id",
+        "execution_id",
+        "process_definition_id",
+        "task_id",
+        "assignee",
+        "start_time",
+        "end_time",
+        "duration_ms",
+        "canceled",
+        "complete_scope",
+        "sequence_counter",
+    ),
+)
+HISTORIC_TASKS = Table(
+    HistoricTaskInstance,
+    (
+        "id",
+        *TASK_MUTABLE[:-1],
+        "start_time",
+        "end_time",
+        "duration_ms",
+        "delete_reason",
+        "task_definition_key",
+        "process_instance_id",
+        "execution_id",
+        "activity_instance_id",
+        "process_definition_id",
+    ),
+)
+HISTORIC_VARIABLES = Table(
+    HistoricVariableInstance,
+    (
+        "id",
+        "name",
+        "type",
+        "value",
+        "process_instance_id",
+        "execution_id",
+        "activity_instance_id",
+        "state",
+        "create_time",
+        "revision",
+    ),
+    upsert_on=("execution_id", "name"),
+    upsert_columns=("type", "value", "state", "revision"),
+)
+HISTORIC_DETAILS = Table(
+    HistoricDetail,
+    (
+        "variable_instance_id",
+        "name",
+        "type",
+        "value",
+        "revision",
+        "time",
+        "process_instance_id",
+        "execution_id",
+        "activity_instance_id",
+        "deleted",
+    ),
+)
+
+# Instance rows and executions are the store's own (engine.store.django_store).
+INSTANCES = Table(
+    ProcessInstance,
+    (
+        "id",
+        "process_definition",
+        "business_key",
+        "super_process_instance_id",
+        "super_execution_id",
+        "state",
+        "revision",
+        "start_time",
+        "start_user_id",
+        "suspended",
+    ),
+)
+EXECUTIONS = Table(
+    Execution,
+    ("id", "process_instance_id", "parent_id", "activity_id", "activity_instance_id"),
+    upsert_on=("id",),
+    upsert_columns=("parent_id", "activity_id", "activity_instance_id"),
+)
+INCIDENTS = Table(Incident, ("id",))
+HISTORIC_INCIDENTS = Table(HistoricIncident, ("id", "state", "end_time"))
