@@ -289,6 +289,7 @@ def _connect(floor: bool) -> Any:
         )
     db = sqlite3.connect(name, timeout=20, isolation_level=None)
     db.execute("PRAGMA foreign_keys = ON")  # as Django does on every connection
+    db.executescript(settings["OPTIONS"].get("init_command", ""))  # the embedded default's
     return db
 
 

@@ -83,6 +83,9 @@ def database_config(url: str | None, base_dir: Path) -> dict[str, object]:
     )
 
 
+SQLITE_PRAGMAS = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+
+
 def _sqlite(path: str) -> dict[str, object]:
     return {
         "ENGINE": "django.db.backends.sqlite3",
@@ -90,5 +93,12 @@ def _sqlite(path: str) -> dict[str, object]:
         # A file (not :memory:) so that a live server in another process sees the test data.
         "TEST": {"NAME": path + ".test" if path != ":memory:" else ":memory:"},
         # The in-process job executor writes from a second thread: wait for the lock, don't fail.
-        "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
+        # WAL: pages read by the web requests don't block the executor's writes, and a commit
+        # appends to the log instead of rewriting a rollback journal (synchronous=NORMAL: no
+        # fsync per commit; a power cut may lose the last commits, never corrupt the file).
+        "OPTIONS": {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": SQLITE_PRAGMAS,
+        },
     }

@@ -22,6 +22,12 @@ step "lint (ruff)"
 step "pytest: engine, REST, channels, Celery (PostgreSQL, Redis)"
 "$VENV/bin/pytest" -m "not browser" "$@"
 
+step "pytest: engine and conformance on SQLite (the embedded default's store)"
+SQLITE_DIR="$(mktemp -d -t legato-sqlite.XXXXXX)"
+DATABASE_URL="sqlite:///$SQLITE_DIR/legato.sqlite3" "$VENV/bin/pytest" -m "not browser" \
+  tests/engine tests/conformance "$@"
+rm -rf "$SQLITE_DIR"
+
 step "pytest: browser tests (Playwright driving /usr/bin/chromium)"
 "$VENV/bin/pytest" -m browser "$@"
 

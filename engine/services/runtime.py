@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from engine.errors import BadRequestError, EngineError, NotFoundError
-from engine.models import EntityType, Job, ProcessDefinition, ProcessInstance, Task
+from engine.models import EntityType, Job, ProcessInstance, Task
 from engine.runtime.engine import ProcessEngine
 from engine.runtime.engine import ProcessInstance as StartedInstance
 from engine.runtime.env import Environment
@@ -28,6 +28,7 @@ from engine.services import authz
 from engine.services.authz import P
 from engine.services.oplog import OperationLog
 from engine.store.django_store import DjangoStore
+from engine.store.tables import DEFINITIONS, TASKS
 
 T = TypeVar("T")
 COMMAND_RETRIES = 5
@@ -111,12 +112,12 @@ def start_process_instance(
     user_id: str | None = None,
 ) -> StartedInstance:
     """Start the latest version of `key` (or the version `definition_id`)."""
-    row = _startable_definition(key, definition_id)
-    authz.require_start(user_id, row.key)
+    found_id, found_key = _startable_definition(key, definition_id)
+    authz.require_start(user_id, found_key)
 
     def work(engine: ProcessEngine, store: DjangoStore) -> StartedInstance:
         started = engine.start_process_instance(
-            definition_id=row.id,
+            definition_id=found_id,
             variables=variables,
             business_key=business_key,
             start_activity_id=start_activity_id,
@@ -126,29 +127,34 @@ def start_process_instance(
             "Create",
             EntityType.PROCESS_INSTANCE,
             process_instance_id=started.id,
-            process_definition_id=row.id,
-            process_definition_key=row.key,
+            process_definition_id=found_id,
+            process_definition_key=found_key,
         )
         return started
 
     return _command(user_id, work)
 
 
-def _startable_definition(key: str | None, definition_id: str | None) -> ProcessDefinition:
-    rows = ProcessDefinition.objects.all()
+def _startable_definition(key: str | None, definition_id: str | None) -> tuple[str, str]:
+    """(id, key) of the definition to start: `definition_id`, else the latest of `key`."""
+    # Plain SQL: every start asks, and building this query through the ORM cost more than
+    # the rest of a straight-through instance's Python.
     if definition_id is not None:
-        row = rows.filter(pk=definition_id).first()
+        row = DEFINITIONS.select_one(("id", "key", "suspended"), {"id": definition_id})
     elif key is not None:
-        row = rows.filter(key=key, tenant_id=None).order_by("-version").first()
+        row = DEFINITIONS.select_one(
+            ("id", "key", "suspended"), {"key": key, "tenant_id": None}, order_by="-version"
+        )
     else:
         raise BadRequestError("Give a process definition key or id")
     if row is None:
         raise NotFoundError(f"No process definition found for '{definition_id or key}'")
-    if row.suspended:
+    found_id, found_key, suspended = row
+    if suspended:
         raise EngineError(
-            f"Cannot start process instance. Process definition {row.id} is suspended"
+            f"Cannot start process instance. Process definition {found_id} is suspended"
         )
-    return row
+    return found_id, found_key
 
 
 def correlate_message(
@@ -226,14 +232,38 @@ class TaskAlreadyClaimed(EngineError):
     camunda_type = "TaskAlreadyClaimedException"
 
 
+# What commands on a task check (update_task also reads what it changes: `_full_task`).
+_CHECKED = (
+    "process_instance_id",
+    "process_definition_id",
+    "execution_id",
+    "assignee",
+    "owner",
+    "delegation_state",
+    "suspended",
+)
+
+
 def _task(task_id: str, store: DjangoStore | None = None) -> Task:
-    task = Task.objects.filter(pk=task_id).first()
+    """The task a command acts on, with the `_CHECKED` fields (plain SQL: completing a task
+    is the commonest command, and the ORM query cost more than the rest of its reads)."""
+    if store is not None:
+        row = store.read_task(task_id, _CHECKED)
+    else:
+        row = TASKS.select_one(_CHECKED, {"id": task_id})
+    task = None if row is None else Task(id=task_id, **dict(zip(_CHECKED, row, strict=True)))
+    return _usable(task_id, task)
+
+
+def _full_task(task_id: str) -> Task:
+    return _usable(task_id, Task.objects.filter(pk=task_id).first())
+
+
+def _usable(task_id: str, task: Task | None) -> Task:
     if task is None:
         raise NotFoundError(f"Cannot find task with id {task_id}: task is null")
     if task.suspended:
         raise EngineError(f"Task {task_id} is suspended")
-    if store is not None:
-        store.task_read(task_id, task.process_instance_id)  # the engine need not read it again
     return task
 
 
@@ -320,7 +350,7 @@ def update_task(task_id: str, *, user_id: str | None = None, **changes: Any) -> 
         raise BadRequestError(f"Task fields that cannot be changed: {', '.join(sorted(unknown))}")
 
     def work(engine: ProcessEngine, store: DjangoStore) -> None:
-        task = _task(task_id, store)
+        task = _full_task(task_id)
         authz.require_task(user_id, task, P.UPDATE)
         changed = {k: v for k, v in changes.items() if getattr(task, k) != v}
         if not changed:

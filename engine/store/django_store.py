@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
@@ -41,6 +41,7 @@ from engine.store.tables import (
     HISTORIC_INCIDENTS,
     INCIDENTS,
     INSTANCES,
+    TASKS,
     VARIABLES,
 )
 
@@ -104,11 +105,12 @@ class DjangoStore:
         if known is not None:
             # Saved or loaded earlier in this call: it is what the database now holds for us.
             return known
-        row = INSTANCES.get(instance_id, ("state", "revision"))
-        if row is None:
-            return None
-        state = InstanceState.from_json(row[0])
-        state.version = row[1]
+        row = INSTANCES.select_one(("state", "revision"), {"id": instance_id})
+        return None if row is None else self._loaded(*row)
+
+    def _loaded(self, stored: dict[str, Any], revision: int) -> InstanceState:
+        state = InstanceState.from_json(stored)
+        state.version = revision
         self._remember(state, stored=True)
         return state
 
@@ -182,9 +184,25 @@ class DjangoStore:
 
     # -- finding the instance a command is about ------------------------------------------
 
-    def task_read(self, task_id: str, instance_id: str) -> None:
-        """The caller read this task's row in this transaction: no need to look it up again."""
+    def read_task(self, task_id: str, columns: Sequence[str]) -> tuple[Any, ...] | None:
+        """The task's `columns`, read with its instance's state in one query: the command
+        about to act on the task then neither looks up its instance nor loads the state."""
+        selected = ", ".join(f"t.{column}" for column in columns)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {selected}, t.process_instance_id, p.state, p.revision "
+                f"FROM {TASKS.name} t LEFT JOIN {INSTANCES.name} p "
+                "ON p.id = t.process_instance_id WHERE t.id = %s",
+                [task_id],
+            )
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        *task, instance_id, state, revision = row
         self._task_instances[task_id] = instance_id
+        if state is not None and instance_id not in self._states:
+            self._loaded(INSTANCES.decode("state", state), revision)
+        return tuple(task)
 
     def instance_of_task(self, task_id: str) -> str | None:
         known = self._task_instances.get(task_id)

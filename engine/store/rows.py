@@ -2,14 +2,15 @@
 
 The store writes a handful of rows per command, and building each statement through the
 ORM (query objects, expressions, compilers) cost more Python time than the database took to
-run it. A `Table` builds its statement text once; values still go through each column's
-model field (`get_db_prep_save`), so dates, JSON and booleans are stored exactly as the ORM
-stores them, on PostgreSQL and on SQLite alike.
+run it. A `Table` builds its statement text once; values are adapted as the ORM adapts them
+(the backend's date and JSON adaptation, the field's own for the rest), so rows look the same
+whoever wrote them, on PostgreSQL and on SQLite alike.
 
-Inside `batched_writes()` on PostgreSQL, the INSERTs, UPDATEs and DELETEs by key whose answer
-nobody reads are held and sent together as one multi-statement execute (Django binds
-parameters on the client, so the server receives one simple query): a command's writes cost
-one round trip, not one each, as Camunda's flush sends its statements as one JDBC batch.
+Inside `batched_writes()`, the INSERTs, UPDATEs and DELETEs whose answer nobody reads are held
+and sent at the end of the block. On PostgreSQL they go as one multi-statement execute (Django
+binds parameters on the client, so the server receives one simple query): a command's writes
+cost one round trip, not one each, as Camunda's flush sends its statements as one JDBC batch.
+SQLite runs in process: it gets them one by one, on one cursor.
 """
 
 from __future__ import annotations
@@ -34,10 +35,10 @@ _held = threading.local()  # the open batch of this thread (Django's connections
 
 @contextmanager
 def batched_writes() -> Iterator[None]:
-    """Hold the block's `Table` writes and send them at its end in one round trip (on
-    PostgreSQL; elsewhere they run at once). Any other statement sent meanwhile, a read or
-    an ORM write, first sends what is held, so it sees every earlier write."""
-    if connection.vendor != "postgresql" or getattr(_held, "batch", None) is not None:
+    """Hold the block's writes and send them at its end (on PostgreSQL in one round trip).
+    Any other statement sent meanwhile, a read or an ORM write, first sends what is held, so
+    it sees every earlier write. Nested blocks belong to the outermost."""
+    if getattr(_held, "batch", None) is not None:
         yield
         return
     batch: list[_Held] = []
@@ -61,6 +62,12 @@ def _send(batch: list[_Held]) -> None:
     held = list(batch)
     batch.clear()  # before executing: the wrapper sees an empty batch for this statement
     with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            for statement in held:
+                cursor.execute(statement.sql, statement.params)
+                if statement.check is not None:
+                    statement.check(cursor.rowcount)
+            return
         cursor.execute("; ".join(h.sql for h in held), [v for h in held for v in h.params])
         if not any(h.check for h in held):
             return
@@ -130,22 +137,28 @@ class Table:
             chunk = rows[first : first + per_statement]
             write(self._insert_sql(len(chunk)), [v for row in chunk for v in row])
 
-    def get(self, key: Any, columns: Sequence[str]) -> tuple[Any, ...] | None:
-        """The `columns` of the row with primary key `key` (None: no such row). JSON columns
+    def select_one(
+        self, columns: Sequence[str], where: Mapping[str, Any], *, order_by: str | None = None
+    ) -> tuple[Any, ...] | None:
+        """The `columns` of the first row matching every `where` column (None matches NULL),
+        in `order_by` order ("-column": descending); None when no row matches. JSON columns
         are decoded by their field; other columns come as the driver returns them."""
-        fields = [self._fields_by_column[self._column(c)] for c in columns]
-        sql = self._statement(("get", tuple(columns)), self._get_sql, columns)
+        shape = ("select", tuple(columns), self._where_shape(where), order_by)
+        sql = self._statement(shape, self._select_sql, columns, where, order_by)
         with connection.cursor() as cursor:
-            cursor.execute(sql, [key])
+            cursor.execute(sql, [value for value in where.values() if value is not None])
             row = cursor.fetchone()
         if row is None:
             return None
-        return tuple(
-            field.from_db_value(value, None, connection)
-            if value is not None and field.get_internal_type() == "JSONField"
-            else value
-            for field, value in zip(fields, row, strict=True)
-        )
+        return tuple(self.decode(column, value) for column, value in zip(columns, row, strict=True))
+
+    def decode(self, column: str, value: Any) -> Any:
+        """A value read from `column`: JSON decoded by its field, the rest as the driver
+        returns it."""
+        field = self._fields_by_column[column]
+        if value is None or field.get_internal_type() != "JSONField":
+            return value
+        return field.from_db_value(value, None, connection)
 
     def update(self, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
         """UPDATE by primary key: each row is the new values of `columns`, then the key."""
@@ -169,22 +182,22 @@ class Table:
         check: Callable[[int], None] | None = None,
     ) -> None:
         """UPDATE the rows matching every `where` column (`check`: see `write`)."""
-        assignments = ", ".join(f"{_q(self._column(c))} = %s" for c in values)
+        assignments = ", ".join(f"{_q(c)} = %s" for c in values)
         params = [self._adapt_one(column, value) for column, value in values.items()]
         sql = f"UPDATE {_q(self.name)} SET {assignments} WHERE {self._conditions(where)}"
-        write(sql, params + list(where.values()), check)
+        write(sql, params + [v for v in where.values() if v is not None], check)
 
     def delete_where(
         self, where: Mapping[str, Any], check: Callable[[int], None] | None = None
     ) -> None:
         """DELETE the rows matching every `where` column (`check`: see `write`)."""
         sql = f"DELETE FROM {_q(self.name)} WHERE {self._conditions(where)}"
-        write(sql, list(where.values()), check)
+        write(sql, [v for v in where.values() if v is not None], check)
 
     def delete(self, keys: Iterable[Any], *, column: str | None = None) -> None:
         """DELETE the rows whose `column` (default: the primary key) is one of `keys`."""
         keys = list(keys)
-        where = _q(self._column(column) if column else self._key)
+        where = _q(column or self._key)
         for first in range(0, len(keys), _MAX_PARAMETERS):
             chunk = keys[first : first + _MAX_PARAMETERS]
             marks = ", ".join(["%s"] * len(chunk))
@@ -208,12 +221,20 @@ class Table:
 
         return self._statement(("insert", rows), build)
 
-    def _get_sql(self, columns: Sequence[str]) -> str:
-        selected = ", ".join(_q(self._column(c)) for c in columns)
-        return f"SELECT {selected} FROM {_q(self.name)} WHERE {_q(self._key)} = %s"
+    def _select_sql(
+        self, columns: Sequence[str], where: Mapping[str, Any], order_by: str | None
+    ) -> str:
+        sql = (
+            f"SELECT {', '.join(map(_q, columns))} FROM {_q(self.name)} "
+            f"WHERE {self._conditions(where)}"
+        )
+        if order_by:
+            direction = " DESC" if order_by.startswith("-") else ""
+            sql += f" ORDER BY {_q(order_by.lstrip('-'))}{direction}"
+        return sql + " LIMIT 1"
 
     def _update_sql(self, columns: Sequence[str]) -> str:
-        assignments = ", ".join(f"{_q(self._column(c))} = %s" for c in columns)
+        assignments = ", ".join(f"{_q(c)} = %s" for c in columns)
         return f"UPDATE {_q(self.name)} SET {assignments} WHERE {_q(self._key)} = %s"
 
     def _adapt(self, row: Sequence[Any]) -> list[Any]:
@@ -231,7 +252,14 @@ class Table:
         return value if adapt is None or value is None else adapt(value)
 
     def _conditions(self, where: Mapping[str, Any]) -> str:
-        return " AND ".join(f"{_q(self._column(c))} = %s" for c in where)
+        return " AND ".join(
+            f"{_q(column)} IS NULL" if value is None else f"{_q(column)} = %s"
+            for column, value in where.items()
+        )
+
+    @staticmethod
+    def _where_shape(where: Mapping[str, Any]) -> tuple[tuple[str, bool], ...]:
+        return tuple((column, value is None) for column, value in where.items())
 
     def _conflict_clause(self) -> str:
         if not self._upsert_on:
@@ -239,18 +267,19 @@ class Table:
         updates = ", ".join(f"{_q(c)} = EXCLUDED.{_q(c)}" for c in self._upsert_columns)
         return f" ON CONFLICT ({', '.join(map(_q, self._upsert_on))}) DO UPDATE SET {updates}"
 
-    def _column(self, name: str) -> str:
-        return self.columns[self.columns.index(name)] if name in self.columns else name
-
     def _column_adapter(self, name: str) -> Callable[[Any], Any] | None:
-        return self._adapters_by_column.get(self._column(name))
+        return self._adapters_by_column.get(name)
 
 
 def _adapter(field: Any) -> Callable[[Any], Any]:
-    def adapt(value: Any) -> Any:
-        return field.get_db_prep_save(value, connection)
-
-    return adapt
+    """The backend's own adaptation for the common types (what `get_db_prep_save` ends in,
+    without the layers above it), the field's full path for the rest."""
+    kind = field.get_internal_type()
+    if kind == "DateTimeField":
+        return lambda value: connection.ops.adapt_datetimefield_value(value)
+    if kind == "JSONField":
+        return lambda value: connection.ops.adapt_json_value(value, field.encoder)
+    return lambda value: field.get_db_prep_save(value, connection)
 
 
 def _q(name: str) -> str:

@@ -11,6 +11,7 @@ from engine.models import (
     HistoricTaskInstance,
     HistoricVariableInstance,
     Incident,
+    ProcessDefinition,
     ProcessInstance,
     Task,
     TaskCandidate,
@@ -176,3 +177,5 @@ EXECUTIONS = Table(
 )
 INCIDENTS = Table(Incident, ("id",))
 HISTORIC_INCIDENTS = Table(HistoricIncident, ("id", "state", "end_time"))
+# Read by every start (engine.services.runtime).
+DEFINITIONS = Table(ProcessDefinition, ("id", "key", "version", "tenant_id", "suspended"))

@@ -1,0 +1,96 @@
+"""How the store writes a command: few round trips, durations without read-backs, and a lost
+race that still changes nothing when the version check travels with the other writes."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection, transaction
+from django.db.models import F
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from engine.models import (
+    HistoricActivityInstance,
+    HistoricProcessInstance,
+    HistoricTaskInstance,
+    ProcessInstance,
+    Task,
+)
+from engine.runtime.errors import ConcurrentModification
+from engine.services import ResourceInput, deploy
+from engine.services import runtime as rt
+from tests.factories import one_task_bpmn
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("engine_users")]
+
+
+@pytest.fixture
+def invoice() -> None:
+    deploy([ResourceInput("invoice.bpmn", one_task_bpmn("invoice"))])
+
+
+@pytest.fixture
+def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> list:
+    now = [timezone.now().replace(microsecond=0)]
+    monkeypatch.setattr(rt, "clock", lambda: now[0])
+    return now
+
+
+def test_durations_come_from_the_start_times_the_state_carries(invoice, frozen_clock):
+    started = rt.start_process_instance("invoice")
+    task = Task.objects.get(process_instance_id=started.id)
+    frozen_clock[0] += timedelta(seconds=42)
+    with CaptureQueriesContext(connection) as queries:
+        rt.complete_task(task.id, {"approved": True})
+    reads = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT")]
+    assert not any("engine_historic" in sql for sql in reads), reads
+    assert HistoricTaskInstance.objects.get(pk=task.id).duration_ms == 42_000
+    review = HistoricActivityInstance.objects.get(
+        process_instance_id=started.id, task_id=task.id
+    )
+    assert review.duration_ms == 42_000
+    assert HistoricProcessInstance.objects.get(pk=started.id).duration_ms == 42_000
+
+
+def test_completing_a_task_reads_once_and_writes_in_one_batch(invoice):
+    started = rt.start_process_instance("invoice")
+    task = Task.objects.get(process_instance_id=started.id)
+    with CaptureQueriesContext(connection) as queries:
+        rt.complete_task(task.id, {"approved": True})
+    sent = _statements(queries)
+    # the task with its instance's state in one read ...
+    assert "engine_processinstance" in sent[0]
+    assert "engine_task" in sent[0]
+    assert not any(sql.startswith("SELECT") for sql in sent[1:]), sent
+    # ... the version-checked save first, then the rest: on PostgreSQL all in one execute
+    assert sent[1].startswith('DELETE FROM "engine_processinstance"')
+    if connection.vendor == "postgresql":
+        assert len(sent) == 2, sent
+        assert 'UPDATE "engine_historictaskinstance"' in sent[1]
+    assert not Task.objects.filter(pk=task.id).exists()
+    assert HistoricProcessInstance.objects.get(pk=started.id).state == "COMPLETED"
+
+
+def _statements(queries: CaptureQueriesContext) -> list[str]:
+    """What the command sent, without the savepoints of the test's own transaction."""
+    bookkeeping = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
+    return [q["sql"] for q in queries.captured_queries if not q["sql"].startswith(bookkeeping)]
+
+
+def test_a_save_that_lost_the_race_is_refused_and_leaves_nothing_behind(invoice):
+    started = rt.start_process_instance("invoice")
+    task = Task.objects.get(process_instance_id=started.id)
+    engine, store = rt.process_engine()
+
+    def complete_after_another_save() -> None:
+        with transaction.atomic():
+            store.load(started.id)  # this command's view: the current revision
+            # ... and another command saves the instance before this one does
+            ProcessInstance.objects.filter(pk=started.id).update(revision=F("revision") + 1)
+            engine.complete_task(task.id, {"approved": True})
+
+    with pytest.raises(ConcurrentModification):
+        complete_after_another_save()
+    assert Task.objects.filter(pk=task.id).exists()
+    assert HistoricTaskInstance.objects.get(pk=task.id).end_time is None
+    assert HistoricProcessInstance.objects.get(pk=started.id).state == "ACTIVE"
