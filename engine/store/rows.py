@@ -114,7 +114,7 @@ class Table:
         fields = [meta.get_field(name) for name in columns]
         self.name = meta.db_table
         self.columns = [field.column for field in fields]  # type: ignore[union-attr]
-        self._adapters: list[Callable[[Any], Any] | None] = [
+        self._adapters: list[_Adapter | None] = [
             _adapter(field) if field.get_internal_type() in _ADAPTED else None for field in fields
         ]
         self._key = meta.pk.column
@@ -129,7 +129,8 @@ class Table:
     def insert(self, rows: Iterable[Sequence[Any]]) -> None:
         """INSERT the rows (values in `columns` order), as few statements as the driver
         allows; with `upsert_on`, a row whose key exists updates `upsert_columns` instead."""
-        rows = [self._adapt(row) for row in rows]
+        ops = connection.ops  # once: each access goes through the thread's connection lookup
+        rows = [self._adapt(row, ops) for row in rows]
         if not rows:
             return
         per_statement = max(1, _MAX_PARAMETERS // len(self.columns))
@@ -163,9 +164,10 @@ class Table:
     def update(self, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
         """UPDATE by primary key: each row is the new values of `columns`, then the key."""
         adapters = [self._column_adapter(column) for column in columns]
+        ops = connection.ops
         params = [
             [
-                value if adapt is None or value is None else adapt(value)
+                value if adapt is None or value is None else adapt(ops, value)
                 for adapt, value in zip(adapters, row[:-1], strict=True)
             ]
             + [row[-1]]
@@ -197,11 +199,11 @@ class Table:
     def delete(self, keys: Iterable[Any], *, column: str | None = None) -> None:
         """DELETE the rows whose `column` (default: the primary key) is one of `keys`."""
         keys = list(keys)
-        where = _q(column or self._key)
+        column = column or self._key
         for first in range(0, len(keys), _MAX_PARAMETERS):
             chunk = keys[first : first + _MAX_PARAMETERS]
-            marks = ", ".join(["%s"] * len(chunk))
-            write(f"DELETE FROM {_q(self.name)} WHERE {where} IN ({marks})", chunk)
+            shape = ("delete", column, len(chunk))
+            write(self._statement(shape, self._delete_sql, column, len(chunk)), chunk)
 
     # -- helpers -----------------------------------------------------------------------------
 
@@ -221,6 +223,10 @@ class Table:
 
         return self._statement(("insert", rows), build)
 
+    def _delete_sql(self, column: str, keys: int) -> str:
+        marks = ", ".join(["%s"] * keys)
+        return f"DELETE FROM {_q(self.name)} WHERE {_q(column)} IN ({marks})"
+
     def _select_sql(
         self, columns: Sequence[str], where: Mapping[str, Any], order_by: str | None
     ) -> str:
@@ -237,9 +243,9 @@ class Table:
         assignments = ", ".join(f"{_q(c)} = %s" for c in columns)
         return f"UPDATE {_q(self.name)} SET {assignments} WHERE {_q(self._key)} = %s"
 
-    def _adapt(self, row: Sequence[Any]) -> list[Any]:
+    def _adapt(self, row: Sequence[Any], ops: Any) -> list[Any]:
         return [
-            value if adapt is None or value is None else adapt(value)
+            value if adapt is None or value is None else adapt(ops, value)
             for adapt, value in zip(self._adapters, row, strict=True)
         ]
 
@@ -249,7 +255,7 @@ class Table:
 
     def _adapt_one(self, column: str, value: Any) -> Any:
         adapt = self._column_adapter(column)
-        return value if adapt is None or value is None else adapt(value)
+        return value if adapt is None or value is None else adapt(connection.ops, value)
 
     def _conditions(self, where: Mapping[str, Any]) -> str:
         return " AND ".join(
@@ -267,19 +273,22 @@ class Table:
         updates = ", ".join(f"{_q(c)} = EXCLUDED.{_q(c)}" for c in self._upsert_columns)
         return f" ON CONFLICT ({', '.join(map(_q, self._upsert_on))}) DO UPDATE SET {updates}"
 
-    def _column_adapter(self, name: str) -> Callable[[Any], Any] | None:
+    def _column_adapter(self, name: str) -> _Adapter | None:
         return self._adapters_by_column.get(name)
 
 
-def _adapter(field: Any) -> Callable[[Any], Any]:
+_Adapter = Callable[[Any, Any], Any]  # (the connection's DatabaseOperations, value) -> value
+
+
+def _adapter(field: Any) -> _Adapter:
     """The backend's own adaptation for the common types (what `get_db_prep_save` ends in,
     without the layers above it), the field's full path for the rest."""
     kind = field.get_internal_type()
     if kind == "DateTimeField":
-        return lambda value: connection.ops.adapt_datetimefield_value(value)
+        return lambda ops, value: ops.adapt_datetimefield_value(value)
     if kind == "JSONField":
-        return lambda value: connection.ops.adapt_json_value(value, field.encoder)
-    return lambda value: field.get_db_prep_save(value, connection)
+        return lambda ops, value: ops.adapt_json_value(value, field.encoder)
+    return lambda ops, value: field.get_db_prep_save(value, ops.connection)
 
 
 def _q(name: str) -> str:
