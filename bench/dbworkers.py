@@ -7,10 +7,11 @@ window [start_at, stop_at], so the workers started together are all warm inside 
 
 The three systems:
 - `legato`: the Django service API (start_process_instance, complete_task) with full history.
-- `floor`: the raw floor: the very INSERT/UPDATE/DELETE statements Legato issued for one
+- `floor`: the raw floor: the very INSERT/UPDATE/DELETE executes Legato issued for one
   instance of the graph (captured with their parameters and row counts, statements that
-  changed no row dropped), replayed with fresh ids through the bare driver (psycopg or
-  sqlite3) in ONE transaction per instance, into a copy of the bench database.
+  changed no row dropped; a batch of writes, one execute of several statements, kept as
+  one), replayed with fresh ids through the bare driver (psycopg or sqlite3) in ONE
+  transaction per instance, into a copy of the bench database.
 - `spiff`: SpiffWorkflow with naive persistence: its serialized workflow in one row, inserted
   at the first wait state and, per later command, read, deserialized, advanced, serialized
   and written back, one transaction per command.

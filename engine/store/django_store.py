@@ -162,7 +162,7 @@ class DjangoStore:
 
     def record(self, instance_id: str | None, effects: Sequence[fx.Effect]) -> None:
         state = self._states.get(instance_id) if instance_id else None
-        # Before the rows change: a removed task's people are read from its rows.
+        # Before the rows change (a removal effect without its task reads the task's people).
         self.post_commit.collect(effects, state.process_definition_key if state else None)
         ended = {instance_id} if state is not None and state.is_ended else set()
         projection = Projection(
@@ -172,11 +172,11 @@ class DjangoStore:
             _new_id,
             self.succeeded,
         )
-        # The instance row is saved (its version checked) by now; the rest of the command's
-        # writes go out together.
+        # What `save` held, the version-checked instance row first, then the runtime rows and
+        # history: one batch.
         with batched_writes():
-            for write in self._pending:
-                write()
+            for held in self._pending:
+                held()
             self._pending.clear()
             if state is not None and state.is_ended and instance_id in self._stored_executions:
                 _delete_runtime_rows(state.id)
