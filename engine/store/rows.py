@@ -136,7 +136,8 @@ class Table:
         per_statement = max(1, _MAX_PARAMETERS // len(self.columns))
         for first in range(0, len(rows), per_statement):
             chunk = rows[first : first + per_statement]
-            write(self._insert_sql(len(chunk)), [v for row in chunk for v in row])
+            sql = self._statement(("insert", len(chunk)), self._insert_sql, len(chunk))
+            write(sql, [v for row in chunk for v in row])
 
     def select_one(
         self, columns: Sequence[str], where: Mapping[str, Any], *, order_by: str | None = None
@@ -185,7 +186,7 @@ class Table:
     ) -> None:
         """UPDATE the rows matching every `where` column (`check`: see `write`)."""
         assignments = ", ".join(f"{_q(c)} = %s" for c in values)
-        params = [self._adapt_one(column, value) for column, value in values.items()]
+        params = [self.adapt(column, value) for column, value in values.items()]
         sql = f"UPDATE {_q(self.name)} SET {assignments} WHERE {self._conditions(where)}"
         write(sql, params + [v for v in where.values() if v is not None], check)
 
@@ -214,14 +215,11 @@ class Table:
         return sql
 
     def _insert_sql(self, rows: int) -> str:
-        def build() -> str:
-            placeholder = "(" + ", ".join(["%s"] * len(self.columns)) + ")"
-            return (
-                f"INSERT INTO {_q(self.name)} ({', '.join(map(_q, self.columns))}) "
-                f"VALUES {', '.join([placeholder] * rows)}{self._conflict_clause()}"
-            )
-
-        return self._statement(("insert", rows), build)
+        placeholder = "(" + ", ".join(["%s"] * len(self.columns)) + ")"
+        return (
+            f"INSERT INTO {_q(self.name)} ({', '.join(map(_q, self.columns))}) "
+            f"VALUES {', '.join([placeholder] * rows)}{self._conflict_clause()}"
+        )
 
     def _delete_sql(self, column: str, keys: int) -> str:
         marks = ", ".join(["%s"] * keys)
@@ -251,9 +249,6 @@ class Table:
 
     def adapt(self, column: str, value: Any) -> Any:
         """`value` as the ORM would store it in `column`."""
-        return self._adapt_one(column, value)
-
-    def _adapt_one(self, column: str, value: Any) -> Any:
         adapt = self._column_adapter(column)
         return value if adapt is None or value is None else adapt(connection.ops, value)
 
