@@ -13,8 +13,10 @@ from engine.models import (
     HistoricActivityInstance,
     HistoricProcessInstance,
     HistoricTaskInstance,
+    HistoricVariableInstance,
     ProcessInstance,
     Task,
+    VariableInstance,
 )
 from engine.runtime.errors import ConcurrentModification
 from engine.services import ResourceInput, deploy
@@ -94,3 +96,19 @@ def test_a_save_that_lost_the_race_is_refused_and_leaves_nothing_behind(invoice)
     assert Task.objects.filter(pk=task.id).exists()
     assert HistoricTaskInstance.objects.get(pk=task.id).end_time is None
     assert HistoricProcessInstance.objects.get(pk=started.id).state == "ACTIVE"
+
+
+def test_a_command_with_more_rows_than_one_statement_takes_writes_them_all(invoice):
+    # 500 variables: more rows than one INSERT carries (the store splits at 2,000 parameters)
+    variables = {f"v{i}": i for i in range(500)}
+    started = rt.start_process_instance("invoice", variables=variables)
+    stored = dict(
+        VariableInstance.objects.filter(process_instance_id=started.id).values_list(
+            "name", "long_value"
+        )
+    )
+    assert stored == variables
+    task = Task.objects.get(process_instance_id=started.id)
+    rt.complete_task(task.id)
+    assert not VariableInstance.objects.filter(process_instance_id=started.id).exists()
+    assert HistoricVariableInstance.objects.filter(process_instance_id=started.id).count() == 500
