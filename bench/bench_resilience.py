@@ -276,13 +276,17 @@ def process_status(pid: int) -> tuple[int, int]:
 
 
 def bench_external_tasks() -> None:
-    from django.contrib.auth.models import User
+    from django.conf import settings
+    from django.contrib.auth.models import Group, User
 
     from engine.models import ExternalTask
     from engine.services import runtime as rt
     from tests import live
 
-    User.objects.create_user("bench", password="bench-password-1")
+    worker = User.objects.create_user("bench", password="bench-password-1")
+    # fetchAndLock hands out only tasks the worker may read and update (authorizations):
+    # the bench's worker is an administrator, as a deployment's service account may be.
+    worker.groups.add(Group.objects.get_or_create(name=settings.LEGATO_ADMIN_GROUP)[0])
     deploy("ext", EXTERNAL.format(topic="bench"))
     prefix = os.environ["LEGATO_CHANNEL_PREFIX"]
     with live.daphne_server(prefix) as url:
