@@ -40,6 +40,13 @@ class OperationLog:
         self.now = now or timezone.now()
         self.rows: list[UserOperationLog] = []
 
+    @property
+    def _kept(self) -> bool:
+        # As Camunda (restrictUserOperationLogToAuthenticatedUsers): operations of the engine
+        # itself (jobs, timers, internal calls without a user) are not user operations, unless
+        # the caller says the record matters anyway (history cleanup: what was removed, when).
+        return self.user_id is not None or self.even_without_user
+
     def add(
         self,
         property: str | None,
@@ -48,6 +55,8 @@ class OperationLog:
         new_value: Any = None,
         **target: Any,
     ) -> OperationLog:
+        if not self._kept:
+            return self  # not a user operation: nothing will be saved, build nothing
         self.rows.append(
             UserOperationLog(
                 operation_id=self.operation_id,
@@ -65,10 +74,7 @@ class OperationLog:
         return self
 
     def save(self) -> None:
-        # As Camunda (restrictUserOperationLogToAuthenticatedUsers): operations of the engine
-        # itself (jobs, timers, internal calls without a user) are not user operations, unless
-        # the caller says the record matters anyway (history cleanup: what was removed, when).
-        if not self.rows or (self.user_id is None and not self.even_without_user):
+        if not self.rows:  # nothing added, or not a user operation (`_kept`)
             return
         # Three statements: lock the head, insert the rows, move the head. No savepoint when
         # the caller's transaction is open: a failure here fails the caller's command anyway.
