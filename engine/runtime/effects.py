@@ -37,7 +37,7 @@ class TaskRemoved:
     time: datetime
     # The task as it was: its creation time (history's duration) and its people (who must
     # see it go), so a store never reads them back.
-    task: Task | None = None
+    task: Task
 
 
 @dataclass(slots=True)

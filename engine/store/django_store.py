@@ -162,7 +162,6 @@ class DjangoStore:
 
     def record(self, instance_id: str | None, effects: Sequence[fx.Effect]) -> None:
         state = self._states.get(instance_id) if instance_id else None
-        # Before the rows change (a removal effect without its task reads the task's people).
         self.post_commit.collect(effects, state.process_definition_key if state else None)
         ended = {instance_id} if state is not None and state.is_ended else set()
         projection = Projection(

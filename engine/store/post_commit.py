@@ -24,21 +24,6 @@ def task_groups(
     return groups
 
 
-def _groups_of_stored_task(task_id: str) -> list[str]:
-    from engine.models import Task, TaskCandidate
-
-    assignee = Task.objects.filter(pk=task_id).values_list("assignee", flat=True).first()
-    users, groups = [], []
-    for user_id, group_id in TaskCandidate.objects.filter(task_id=task_id).values_list(
-        "user_id", "group_id"
-    ):
-        if user_id:
-            users.append(user_id)
-        if group_id:
-            groups.append(group_id)
-    return task_groups(users, groups, assignee)
-
-
 class PostCommit:
     """Collects effects during a command; schedules their hand-over with `on_commit` once."""
 
@@ -95,11 +80,7 @@ class PostCommit:
                 # Everyone who may have the task on screen must see it go.
                 payload = event("task.completed", taskId=effect.task_id)
                 task = effect.task
-                groups = (
-                    task_groups(task.candidate_users, task.candidate_groups, task.assignee)
-                    if task is not None
-                    else _groups_of_stored_task(effect.task_id)
-                )
+                groups = task_groups(task.candidate_users, task.candidate_groups, task.assignee)
                 self.events.append(([*groups, *instance_groups(self._key)], payload))
             case _:
                 pass

@@ -18,9 +18,6 @@ from django.utils import timezone
 from engine.models import (
     EventSubscription,
     ExternalTask,
-    HistoricActivityInstance,
-    HistoricProcessInstance,
-    HistoricTaskInstance,
     Job,
     VariableInstance,
 )
@@ -207,12 +204,8 @@ class Projection:
             CANDIDATES.delete([task.id for task in updated], column="task_id")
             CANDIDATES.insert(_candidates(updated))
         gone = [r for tid, r in batch.tasks_removed.items() if tid not in batch.tasks_created]
-        # Only tasks that had candidates have candidate rows (a removal without its task
-        # predates that field: delete to be sure).
-        CANDIDATES.delete(
-            [r.task_id for r in gone if r.task is None or _has_candidates(r.task)],
-            column="task_id",
-        )
+        # Only tasks that had candidates have candidate rows.
+        CANDIDATES.delete([r.task_id for r in gone if _has_candidates(r.task)], column="task_id")
         TASKS.delete(r.task_id for r in gone)
 
     def _subscriptions(self, batch: _Batch, ended: set[str]) -> None:
@@ -358,15 +351,12 @@ class Projection:
             )
         HISTORIC_INSTANCES.insert(rows)
         later = [end for pid, end in finished.items() if pid not in batch.instance_started]
-        starts = _start_times(
-            HistoricProcessInstance, [e.process_instance_id for e in later if e.start_time is None]
-        )
         HISTORIC_INSTANCES.update(
             ("end_time", "duration_ms", "end_activity_id", "delete_reason", "state"),
             [
                 [
                     e.time,
-                    _duration_ms(e.start_time or starts.get(e.process_instance_id), e.time),
+                    _duration_ms(e.start_time, e.time),
                     e.end_activity_id,
                     e.delete_reason,
                     e.state,
@@ -405,16 +395,12 @@ class Projection:
             )
         HISTORIC_ACTIVITIES.insert(rows)
         later = [end for aid, end in ended.items() if aid not in batch.activities_started]
-        starts = _start_times(
-            HistoricActivityInstance,
-            [e.activity_instance_id for e in later if e.start_time is None],
-        )
         HISTORIC_ACTIVITIES.update(
             ("end_time", "duration_ms", "canceled", "complete_scope"),
             [
                 [
                     e.time,
-                    _duration_ms(e.start_time or starts.get(e.activity_instance_id), e.time),
+                    _duration_ms(e.start_time, e.time),
                     e.canceled,
                     e.complete_scope,
                     e.activity_instance_id,
@@ -454,13 +440,12 @@ class Projection:
             ],
         )
         later = [r for task_id, r in removed.items() if task_id not in batch.tasks_created]
-        starts = _start_times(HistoricTaskInstance, [r.task_id for r in later if r.task is None])
         HISTORIC_TASKS.update(
             ("end_time", "duration_ms", "delete_reason"),
             [
                 [
                     r.time,
-                    _duration_ms(r.task.created if r.task else starts.get(r.task_id), r.time),
+                    _duration_ms(r.task.created, r.time),
                     r.reason,
                     r.task_id,
                 ]
@@ -506,14 +491,6 @@ class Projection:
                 ]
                 for u in updates
             )
-
-
-def _start_times(model: Any, ids: list[str]) -> dict[str, datetime]:
-    """Start times of history rows whose end effect did not carry one (states saved before
-    effects carried them): read back, as a fallback only."""
-    if not ids:
-        return {}
-    return dict(model.objects.filter(pk__in=ids).values_list("id", "start_time"))
 
 
 def _mutable(task: Any) -> list[Any]:
