@@ -31,6 +31,7 @@ class _Ids:
 
 
 _uuid = _Ids()
+unique_id: Callable[[], str] = _uuid  # for hosts (the store's history rows, the op log)
 # A forked worker must not repeat its parent's ids: it draws a new prefix at the fork (not by
 # comparing os.getpid() on every id, a system call each).
 if hasattr(os, "register_at_fork"):

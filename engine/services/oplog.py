@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 from typing import Any
 
@@ -10,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from engine.models.oplog import OperationLogChainHead, UserOperationLog, entry_hash
+from engine.runtime.env import unique_id
 
 CHAIN_HEAD_ID = 1
 
@@ -32,7 +32,7 @@ class OperationLog:
         even_without_user: bool = False,
     ) -> None:
         self.even_without_user = even_without_user
-        self.operation_id = str(uuid.uuid4())
+        self.operation_id = unique_id()
         self.user_id = user_id
         self.operation_type = operation_type
         self.entity_type = entity_type

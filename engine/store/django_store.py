@@ -8,7 +8,6 @@ never gets a runtime row, only history.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -30,6 +29,7 @@ from engine.models import ProcessDefinition as DefinitionRow
 from engine.models import ProcessInstance as InstanceRow
 from engine.runtime import effects as fx
 from engine.runtime.definition import ProcessDefinition
+from engine.runtime.env import unique_id
 from engine.runtime.errors import ConcurrentModification
 from engine.runtime.state import InstanceState, Job, Subscription
 from engine.runtime.values import infer_type
@@ -384,5 +384,4 @@ def _subscription(row: EventSubscription) -> Subscription:
     )
 
 
-def _new_id() -> str:
-    return str(uuid.uuid4())
+_new_id = unique_id

@@ -15,10 +15,12 @@ SQLite runs in process: it gets them one by one, on one cursor.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC
 from typing import Any
 
 from django.db import connection
@@ -61,13 +63,11 @@ def _send(batch: list[_Held]) -> None:
         return
     held = list(batch)
     batch.clear()  # before executing: the wrapper sees an empty batch for this statement
-    with connection.cursor() as cursor:
-        if connection.vendor != "postgresql":
-            for statement in held:
-                cursor.execute(statement.sql, statement.params)
-                if statement.check is not None:
-                    statement.check(cursor.rowcount)
-            return
+    db = connection._connections[connection._alias]  # the wrapper itself, looked up once
+    if db.vendor != "postgresql":
+        _send_in_process(db, held)
+        return
+    with db.cursor() as cursor:
         cursor.execute("; ".join(h.sql for h in held), [v for h in held for v in h.params])
         if not any(h.check for h in held):
             return
@@ -77,6 +77,45 @@ def _send(batch: list[_Held]) -> None:
                 cursor.nextset()
             if statement.check is not None:
                 statement.check(cursor.rowcount)
+
+
+def _send_in_process(db: Any, held: list[_Held]) -> None:
+    """SQLite: one statement after the other, straight to the driver's cursor. Django's cursor
+    converts each statement's placeholders with a regular expression on the way, which cost
+    as much as SQLite took to run a short write; it is kept when someone watches the
+    statements (a debug cursor, an execute wrapper other than the batch's own)."""
+    if db.queries_logged or len(db.execute_wrappers) > 1:
+        with db.cursor() as cursor:
+            for statement in held:
+                cursor.execute(statement.sql, statement.params)
+                if statement.check is not None:
+                    statement.check(cursor.rowcount)
+        return
+    db.validate_no_broken_transaction()
+    db.ensure_connection()
+    with db.wrap_database_errors:
+        cursor = db.connection.cursor()
+        try:
+            for statement in held:
+                cursor.execute(_qmark(statement.sql), statement.params)
+                if statement.check is not None:
+                    statement.check(cursor.rowcount)
+        finally:
+            cursor.close()
+
+
+_QMARK = re.compile(r"(?<!%)%s")
+_qmark_texts: dict[str, str] = {}
+
+
+def _qmark(sql: str) -> str:
+    """`sql` with SQLite's placeholders, as Django's SQLite cursor converts it."""
+    text = _qmark_texts.get(sql)
+    if text is None:
+        if len(_qmark_texts) > 4096:  # statement texts come in a few shapes; stay bounded
+            _qmark_texts.clear()
+        text = _qmark_texts[sql] = _QMARK.sub("?", sql).replace("%%", "%")
+    return text
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,10 +319,19 @@ def _adapter(field: Any) -> _Adapter:
     without the layers above it), the field's full path for the rest."""
     kind = field.get_internal_type()
     if kind == "DateTimeField":
-        return lambda ops, value: ops.adapt_datetimefield_value(value)
+        return _adapt_datetime
     if kind == "JSONField":
         return lambda ops, value: ops.adapt_json_value(value, field.encoder)
     return lambda ops, value: field.get_db_prep_save(value, ops.connection)
+
+
+def _adapt_datetime(ops: Any, value: Any) -> Any:
+    # SQLite stores naive UTC text: the engine's clock is UTC already, so the ORM's path
+    # (awareness checks, conversion to the connection's zone) is only needed for others.
+    db = ops.connection
+    if value.tzinfo is UTC and db.vendor == "sqlite" and db.timezone_name == "UTC":
+        return str(value.replace(tzinfo=None))
+    return ops.adapt_datetimefield_value(value)
 
 
 def _q(name: str) -> str:
