@@ -4,7 +4,7 @@ race that still changes nothing when the version check travels with the other wr
 from datetime import timedelta
 
 import pytest
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -21,6 +21,7 @@ from engine.models import (
 from engine.runtime.errors import ConcurrentModification
 from engine.services import ResourceInput, deploy
 from engine.services import runtime as rt
+from engine.store.rows import batched_writes, write
 from tests.factories import one_task_bpmn
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("engine_users")]
@@ -112,3 +113,13 @@ def test_a_command_with_more_rows_than_one_statement_takes_writes_them_all(invoi
     rt.complete_task(task.id)
     assert not VariableInstance.objects.filter(process_instance_id=started.id).exists()
     assert HistoricVariableInstance.objects.filter(process_instance_id=started.id).count() == 500
+
+
+def test_a_held_write_that_fails_raises_the_orm_error_and_the_command_changes_nothing(invoice):
+    # On SQLite held writes bypass Django's cursor: its errors must still be Django's.
+    started = rt.start_process_instance("invoice")
+    table = ProcessInstance._meta.db_table
+    with pytest.raises(IntegrityError), transaction.atomic(), batched_writes():
+        write(f"UPDATE {table} SET business_key = %s WHERE id = %s", ["changed", started.id])
+        write(f"INSERT INTO {table} SELECT * FROM {table} WHERE id = %s", [started.id])
+    assert ProcessInstance.objects.get(pk=started.id).business_key is None
