@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model
 
 # Column types whose Python values need the field's adaptation (the rest pass unchanged).
@@ -49,13 +49,22 @@ def batched_writes() -> Iterator[None]:
         _send(batch)
         return execute(sql, params, many, context)
 
-    _held.batch = batch
+    db = connections[DEFAULT_DB_ALIAS]
+    _held.batch, _held.db = batch, db
     try:
-        with connection.execute_wrapper(send_held_first):
+        with db.execute_wrapper(send_held_first):
             yield
             _send(batch)
     finally:
-        _held.batch = None
+        _held.batch = _held.db = None
+
+
+def _db() -> Any:
+    """This thread's connection: the open batch's, else Django's lookup (through its
+    registry of connections per thread and context: a microsecond or so per access, and a
+    command's rows took dozens)."""
+    db = getattr(_held, "db", None)
+    return db if db is not None else connections[DEFAULT_DB_ALIAS]
 
 
 def _send(batch: list[_Held]) -> None:
@@ -63,7 +72,7 @@ def _send(batch: list[_Held]) -> None:
         return
     held = list(batch)
     batch.clear()  # before executing: the wrapper sees an empty batch for this statement
-    db = connection._connections[connection._alias]  # the wrapper itself, looked up once
+    db = _db()
     if db.vendor != "postgresql":
         _send_in_process(db, held)
         return
@@ -132,7 +141,7 @@ def write(sql: str, params: list[Any], check: Callable[[int], None] | None = Non
     if batch is not None:
         batch.append(_Held(sql, params, check))
         return
-    with connection.cursor() as cursor:
+    with _db().cursor() as cursor:
         cursor.execute(sql, params)
         if check is not None:
             check(cursor.rowcount)
@@ -168,7 +177,7 @@ class Table:
     def insert(self, rows: Iterable[Sequence[Any]]) -> None:
         """INSERT the rows (values in `columns` order), as few statements as the driver
         allows; with `upsert_on`, a row whose key exists updates `upsert_columns` instead."""
-        ops = connection.ops  # once: each access goes through the thread's connection lookup
+        ops = _db().ops
         rows = [self._adapt(row, ops) for row in rows]
         if not rows:
             return
@@ -186,7 +195,7 @@ class Table:
         are decoded by their field; other columns come as the driver returns them."""
         shape = ("select", tuple(columns), self._where_shape(where), order_by)
         sql = self._statement(shape, self._select_sql, columns, where, order_by)
-        with connection.cursor() as cursor:
+        with _db().cursor() as cursor:
             cursor.execute(sql, [value for value in where.values() if value is not None])
             row = cursor.fetchone()
         if row is None:
@@ -199,12 +208,12 @@ class Table:
         field = self._fields_by_column[column]
         if value is None or field.get_internal_type() != "JSONField":
             return value
-        return field.from_db_value(value, None, connection)
+        return field.from_db_value(value, None, _db())
 
     def update(self, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
         """UPDATE by primary key: each row is the new values of `columns`, then the key."""
         adapters = [self._column_adapter(column) for column in columns]
-        ops = connection.ops
+        ops = _db().ops
         params = [
             [
                 value if adapt is None or value is None else adapt(ops, value)
@@ -224,16 +233,22 @@ class Table:
         check: Callable[[int], None] | None = None,
     ) -> None:
         """UPDATE the rows matching every `where` column (`check`: see `write`)."""
-        assignments = ", ".join(f"{_q(c)} = %s" for c in values)
-        params = [self.adapt(column, value) for column, value in values.items()]
-        sql = f"UPDATE {_q(self.name)} SET {assignments} WHERE {self._conditions(where)}"
+        ops = _db().ops
+        params = [
+            value if (adapt := self._column_adapter(column)) is None or value is None
+            else adapt(ops, value)
+            for column, value in values.items()
+        ]
+        shape = ("update_where", tuple(values), self._where_shape(where))
+        sql = self._statement(shape, self._update_where_sql, values, where)
         write(sql, params + [v for v in where.values() if v is not None], check)
 
     def delete_where(
         self, where: Mapping[str, Any], check: Callable[[int], None] | None = None
     ) -> None:
         """DELETE the rows matching every `where` column (`check`: see `write`)."""
-        sql = f"DELETE FROM {_q(self.name)} WHERE {self._conditions(where)}"
+        shape = ("delete_where", self._where_shape(where))
+        sql = self._statement(shape, self._delete_where_sql, where)
         write(sql, [v for v in where.values() if v is not None], check)
 
     def delete(self, keys: Iterable[Any], *, column: str | None = None) -> None:
@@ -259,6 +274,13 @@ class Table:
             f"INSERT INTO {_q(self.name)} ({', '.join(map(_q, self.columns))}) "
             f"VALUES {', '.join([placeholder] * rows)}{self._conflict_clause()}"
         )
+
+    def _update_where_sql(self, values: Mapping[str, Any], where: Mapping[str, Any]) -> str:
+        assignments = ", ".join(f"{_q(c)} = %s" for c in values)
+        return f"UPDATE {_q(self.name)} SET {assignments} WHERE {self._conditions(where)}"
+
+    def _delete_where_sql(self, where: Mapping[str, Any]) -> str:
+        return f"DELETE FROM {_q(self.name)} WHERE {self._conditions(where)}"
 
     def _delete_sql(self, column: str, keys: int) -> str:
         marks = ", ".join(["%s"] * keys)
@@ -289,7 +311,7 @@ class Table:
     def adapt(self, column: str, value: Any) -> Any:
         """`value` as the ORM would store it in `column`."""
         adapt = self._column_adapter(column)
-        return value if adapt is None or value is None else adapt(connection.ops, value)
+        return value if adapt is None or value is None else adapt(_db().ops, value)
 
     def _conditions(self, where: Mapping[str, Any]) -> str:
         return " AND ".join(
@@ -328,11 +350,22 @@ def _adapter(field: Any) -> _Adapter:
 def _adapt_datetime(ops: Any, value: Any) -> Any:
     # SQLite stores naive UTC text: the engine's clock is UTC already, so the ORM's path
     # (awareness checks, conversion to the connection's zone) is only needed for others.
+    # A command's rows mostly carry its one timestamp: the last one is kept.
+    last = _last_datetime[0]
+    if value is last[0] and ops is last[1]:
+        return last[2]
     db = ops.connection
     if value.tzinfo is UTC and db.vendor == "sqlite" and db.timezone_name == "UTC":
-        return str(value.replace(tzinfo=None))
-    return ops.adapt_datetimefield_value(value)
+        adapted = str(value.replace(tzinfo=None))
+    else:
+        adapted = ops.adapt_datetimefield_value(value)
+    _last_datetime[0] = (value, ops, adapted)
+    return adapted
+
+
+_last_datetime: list[tuple[Any, Any, Any]] = [(None, None, None)]  # (value, ops, adapted)
 
 
 def _q(name: str) -> str:
-    return connection.ops.quote_name(name)
+    # PostgreSQL and SQLite quote names alike; statement texts are built once per shape.
+    return f'"{name}"'
