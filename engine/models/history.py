@@ -114,6 +114,8 @@ class HistoricVariableInstance(models.Model):
     name = models.CharField(max_length=255)
     type = models.CharField(max_length=16)
     value = models.JSONField(null=True)
+    # An Object's Java class (Camunda's valueInfo.objectTypeName), None for other types
+    object_type_name = models.CharField(max_length=255, null=True, blank=True)
     process_instance_id = models.CharField(max_length=64)
     execution_id = models.CharField(max_length=64)
     activity_instance_id = models.CharField(max_length=255, null=True, blank=True)
@@ -140,6 +142,8 @@ class HistoricDetail(models.Model):
     name = models.CharField(max_length=255)
     type = models.CharField(max_length=16)
     value = models.JSONField(null=True)
+    # An Object's Java class (Camunda's valueInfo.objectTypeName), None for other types
+    object_type_name = models.CharField(max_length=255, null=True, blank=True)
     revision = models.PositiveIntegerField()
     time = models.DateTimeField()
     process_instance_id = models.CharField(max_length=64)

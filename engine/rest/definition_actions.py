@@ -70,7 +70,12 @@ def _variables_of(instance_id: str, ended: bool) -> dict[str, TypedValue]:
     rows = HistoricVariableInstance.objects.filter(
         process_instance_id=instance_id, execution_id=instance_id
     )
-    return {row.name: TypedValue.from_json({"type": row.type, "value": row.value}) for row in rows}
+    return {
+        row.name: TypedValue.from_json(
+            {"type": row.type, "value": row.value, "objectTypeName": row.object_type_name}
+        )
+        for row in rows
+    }
 
 
 class StartInstance(EngineView):

@@ -33,9 +33,12 @@ from identity.authorization import Resource, readable_ids
 S, B, N, D, L = Kind.STRING, Kind.BOOLEAN, Kind.INTEGER, Kind.DATE, Kind.STRING_LIST
 
 
-def _typed(type_name: str, stored: Any, deserialize: bool) -> dict[str, Any]:
+def _typed(row: HistoricVariableInstance | HistoricDetail, deserialize: bool) -> dict[str, Any]:
+    type_name = row.type
     try:
-        value = TypedValue.from_json({"type": type_name, "value": stored})
+        value = TypedValue.from_json(
+            {"type": type_name, "value": row.value, "objectTypeName": row.object_type_name}
+        )
     except (KeyError, ValueError, TypeError):
         return {"type": type_name, "value": None, "valueInfo": {}}
     return write_value(value, deserialize=deserialize)
@@ -110,7 +113,7 @@ def historic_variable_dtos(
     dtos = []
     for row in rows:
         definition_id = definitions.get(row.process_instance_id)
-        typed = _typed(row.type, row.value, deserialize)
+        typed = _typed(row, deserialize)
         dtos.append(
             {
                 "id": row.id,
@@ -222,7 +225,7 @@ def historic_detail_dtos(rows: list[HistoricDetail]) -> list[serializers.Dto]:
     dtos = []
     for row in rows:
         definition_id = definitions.get(row.process_instance_id)
-        typed = _typed(row.type, row.value, True)
+        typed = _typed(row, True)
         dtos.append(
             {
                 "id": str(row.id),

@@ -78,11 +78,15 @@ def read_value(name: str, dto: Any) -> TypedValue:
     if raw is None:
         return TypedValue("Null" if kind == "Null" else kind, None)
     try:
-        return TypedValue(kind, _read(kind, raw, info))
+        value = _read(kind, raw, info)
     except (ValueError, TypeError, binascii.Error) as error:
         raise VariableError(
             f"Cannot convert value '{_short(raw)}' of type '{given}' of variable '{name}': {error}"
         ) from None
+    object_type = info.get("objectTypeName") if kind == "Object" else None
+    if object_type is not None and not isinstance(object_type, str):
+        raise VariableError(f"objectTypeName of variable '{name}' must be a string")
+    return TypedValue(kind, value, object_type or None)
 
 
 def _read(kind: str, raw: Any, info: Mapping[str, Any]) -> Any:
@@ -149,7 +153,10 @@ def write_value(value: TypedValue, *, deserialize: bool = True) -> dict[str, Any
     elif kind == "Json":
         out = json.dumps(raw, separators=(",", ":"))
     elif kind == "Object":
-        info = {"objectTypeName": _object_type_name(raw), "serializationDataFormat": JSON_FORMAT}
+        info = {
+            "objectTypeName": value.object_type or _object_type_name(raw),
+            "serializationDataFormat": JSON_FORMAT,
+        }
         out = raw if deserialize else json.dumps(raw, separators=(",", ":"))
     else:
         out = raw
@@ -163,8 +170,8 @@ def write_variables(
 
 
 def _object_type_name(raw: Any) -> str:
-    # The engine keeps Object values as JSON without the Java class they came from; name the
-    # Java type Jackson would have produced for that JSON.
+    # An Object set without a Java class (from Python, a form, an expression): name the Java
+    # type Jackson would have produced for that JSON.
     if isinstance(raw, list):
         return "java.util.ArrayList"
     if isinstance(raw, dict):

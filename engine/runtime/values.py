@@ -34,18 +34,27 @@ TYPE_NAMES = frozenset(
 
 @dataclass(frozen=True, slots=True)
 class TypedValue:
-    """A variable value with its Camunda type name (`Object` means application/json here)."""
+    """A variable value with its Camunda type name (`Object` means application/json here).
+
+    `object_type`: for an Object, the Java class its JSON stands for (Camunda's
+    `objectTypeName`): Java clients deserialize the value into that class, so it is kept
+    as given and handed back unchanged.
+    """
 
     type: str
     value: Any
+    object_type: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {"type": self.type, "value": _encode(self.type, self.value)}
+        data = {"type": self.type, "value": _encode(self.type, self.value)}
+        if self.object_type is not None:
+            data["objectTypeName"] = self.object_type
+        return data
 
     @staticmethod
     def from_json(data: dict[str, Any]) -> TypedValue:
         kind = data["type"]
-        return TypedValue(kind, _decode(kind, data["value"]))
+        return TypedValue(kind, _decode(kind, data["value"]), data.get("objectTypeName"))
 
 
 def infer_type(value: Any, *, from_expression: bool = False) -> TypedValue:

@@ -127,6 +127,7 @@ HISTORIC_VARIABLES = Table(
         "name",
         "type",
         "value",
+        "object_type_name",
         "process_instance_id",
         "execution_id",
         "activity_instance_id",
@@ -135,7 +136,7 @@ HISTORIC_VARIABLES = Table(
         "revision",
     ),
     upsert_on=("execution_id", "name"),
-    upsert_columns=("type", "value", "state", "revision"),
+    upsert_columns=("type", "value", "object_type_name", "state", "revision"),
 )
 HISTORIC_DETAILS = Table(
     HistoricDetail,
@@ -144,6 +145,7 @@ HISTORIC_DETAILS = Table(
         "name",
         "type",
         "value",
+        "object_type_name",
         "revision",
         "time",
         "process_instance_id",

@@ -272,11 +272,6 @@ def test_concurrent_workers_never_fetch_the_same_task(payment):
     assert len(everything) == len(set(everything)) == 30
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine.runtime.values.TypedValue keeps no valueInfo: the objectTypeName of an "
-    "Object variable is lost between REST calls (TypedValue belongs to engine/runtime)",
-)
 def test_an_object_variable_keeps_its_java_type_name():
     from engine.rest.variables import read_value, write_value
 

@@ -119,7 +119,12 @@ def test_a_held_write_that_fails_raises_the_orm_error_and_the_command_changes_no
     # On SQLite held writes bypass Django's cursor: its errors must still be Django's.
     started = rt.start_process_instance("invoice")
     table = ProcessInstance._meta.db_table
-    with pytest.raises(IntegrityError), transaction.atomic(), batched_writes():
-        write(f"UPDATE {table} SET business_key = %s WHERE id = %s", ["changed", started.id])
-        write(f"INSERT INTO {table} SELECT * FROM {table} WHERE id = %s", [started.id])
+
+    def change_then_duplicate() -> None:
+        with transaction.atomic(), batched_writes():
+            write(f"UPDATE {table} SET business_key = %s WHERE id = %s", ["changed", started.id])
+            write(f"INSERT INTO {table} SELECT * FROM {table} WHERE id = %s", [started.id])
+
+    with pytest.raises(IntegrityError):
+        change_then_duplicate()
     assert ProcessInstance.objects.get(pk=started.id).business_key is None

@@ -120,6 +120,55 @@ def test_java_serialized_objects_are_refused_with_400(api, work):
     assert ExternalTask.objects.exists()
 
 
+def _object(type_name, value):
+    return {
+        "value": value,
+        "type": "Object",
+        "valueInfo": {"objectTypeName": type_name, "serializationDataFormat": "application/json"},
+    }
+
+
+def test_object_variables_keep_their_java_type_name_through_runtime_and_history(api, work):
+    # Java clients deserialize an Object into the class objectTypeName names.
+    started = api.post(
+        "/engine-rest/process-definition/key/work/start",
+        {"variables": {"order": _object("com.acme.Order", '{"id": 7}')}},
+        content_type="application/json",
+    ).json()
+    [task] = api.post(
+        f"{BASE}/fetchAndLock", fetch_body(), content_type="application/json"
+    ).json()
+    assert task["variables"]["order"]["valueInfo"]["objectTypeName"] == "com.acme.Order"
+    assert task["variables"]["order"]["value"] == '{"id":7}'  # serialized, as Camunda's
+    body = {"workerId": "w1", "variables": {"invoice": _object("com.acme.Invoice", "[1, 2]")}}
+    assert api.post(
+        f"{BASE}/{task['id']}/complete", body, content_type="application/json"
+    ).status_code == 204
+
+    def type_names(dtos):
+        return {name: dto["valueInfo"]["objectTypeName"] for name, dto in dtos}
+
+    expected = {"order": "com.acme.Order", "invoice": "com.acme.Invoice"}
+    runtime = api.get(f"/engine-rest/process-instance/{started['id']}/variables").json()
+    assert type_names(runtime.items()) == expected
+    query = f"processInstanceId={started['id']}"
+    history = api.get(f"/engine-rest/history/variable-instance?{query}").json()
+    assert type_names((v["name"], v) for v in history) == expected
+    details = api.get(f"/engine-rest/history/detail?{query}").json()
+    assert type_names((d["variableName"], d) for d in details) == expected
+
+
+def test_object_type_name_must_be_a_string(api, work):
+    response = api.post(
+        "/engine-rest/process-definition/key/work/start",
+        {"variables": {"order": _object(7, "{}")}},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert "objectTypeName of variable 'order' must be a string" in response.json()["message"]
+    assert not ExternalTask.objects.exists()
+
+
 def test_complete_by_another_worker_is_a_400_and_unknown_task_a_404(api, work):
     work()
     [task] = api.post(f"{BASE}/fetchAndLock", fetch_body(), content_type="application/json").json()
