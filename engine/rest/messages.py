@@ -1,8 +1,10 @@
-"""`POST /message` (correlate) and `POST /signal` (broadcast).
+"""`POST /message` (correlate), `POST /signal` (broadcast) and `POST /condition` (evaluate
+conditional start events).
 
 A message that matches nothing, or more than one target without `all`, is Camunda's
 MismatchingMessageCorrelationException, answered 400 RestException (MessageRestServiceImpl);
-EngineView maps it. The service checks the caller's permission (UPDATE on instances).
+EngineView maps it. The service checks the caller's permission (UPDATE on instances; CREATE
+for the instances a condition starts).
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from engine.rest.definition_actions import _variables_of
 from engine.rest.params import invalid_request
 from engine.rest.process_instances import instance_dto
 from engine.rest.variables import read_variables, write_variables
+from engine.runtime.errors import NotFoundError as RuntimeNotFound
+from engine.runtime.errors import ProcessEngineError
 from engine.services import runtime
 
 
@@ -45,25 +49,30 @@ def _result(
             "processInstance": None,
         }
     else:
-        if running is not None:
-            started = instance_dto(request, running)
-        else:
-            history = HistoricProcessInstance.objects.get(pk=instance_id)
-            started = {
-                "links": [],
-                "id": instance_id,
-                "definitionId": history.process_definition_id,
-                "businessKey": history.business_key,
-                "caseInstanceId": None,
-                "ended": True,
-                "suspended": False,
-                "tenantId": None,
-            }
-        started["ended"] = running is None
+        started = _started_dto(request, instance_id, running)
         result = {"resultType": "ProcessDefinition", "execution": None, "processInstance": started}
     if with_variables:
         result["variables"] = write_variables(_variables_of(instance_id, running is None))
     return result
+
+
+def _started_dto(
+    request: Request, instance_id: str, running: ProcessInstance | None
+) -> serializers.Dto:
+    """ProcessInstanceDto of an instance just started: from history when it already ended."""
+    if running is not None:
+        return {**instance_dto(request, running), "ended": False}
+    history = HistoricProcessInstance.objects.get(pk=instance_id)
+    return {
+        "links": [],
+        "id": instance_id,
+        "definitionId": history.process_definition_id,
+        "businessKey": history.business_key,
+        "caseInstanceId": None,
+        "ended": True,
+        "suspended": False,
+        "tenantId": None,
+    }
 
 
 class CorrelateMessage(EngineView):
@@ -121,3 +130,39 @@ class ThrowSignal(EngineView):
         runtime.broadcast_signal(name, variables, user_id=user_id(request))
         return Response(status=204)
 
+
+
+class EvaluateCondition(EngineView):
+    """POST /condition `{variables, businessKey, processDefinitionId}`: the instances started
+    at conditional start events whose condition holds (an empty list when none holds). No
+    conditional start event to evaluate is a 400 (Camunda's ProcessEngineException)."""
+
+    def post(self, request: Request) -> Response:
+        body = json_body(request)
+        if body.get("tenantId") or body.get("withoutTenantId"):
+            raise invalid_request("Tenant options of condition evaluation are not supported yet")
+        business_key = body.get("businessKey")
+        definition_id = body.get("processDefinitionId")
+        for name, value in (("businessKey", business_key), ("processDefinitionId", definition_id)):
+            if value is not None and not isinstance(value, str):
+                raise invalid_request(f"{name} must be a string")
+        try:
+            started = runtime.evaluate_start_conditions(
+                read_variables(body.get("variables")),
+                business_key=business_key,
+                definition_id=definition_id,
+                user_id=user_id(request),
+            )
+        except RuntimeNotFound:
+            raise
+        except ProcessEngineError as refused:
+            raise invalid_request(str(refused)) from None
+        running = {
+            row.id: row
+            for row in ProcessInstance.objects.select_related("process_definition").filter(
+                pk__in=[instance.id for instance in started]
+            )
+        }
+        return Response(
+            [_started_dto(request, i.id, running.get(i.id)) for i in started]
+        )

@@ -334,6 +334,8 @@ def operations() -> list[Any]:
         {**_NO_CONTENT, "200": _json(_array_of("MessageCorrelationResultWithVariableDto"))},
         request_body=_body())
     add("signal", "post", "throwSignal", "Broadcast a signal", _NO_CONTENT, request_body=_body())
+    add("condition", "post", "evaluateCondition", "Start instances at conditional start events",
+        {"200": _json(_array_of("ProcessInstanceDto"))}, request_body=_body())
 
     listing("incident", "Incidents", "IncidentDto", incidents_jobs.INCIDENT_QUERY, post=False)
     add("incident/<str:incident_id>", "get", "getIncident", "Get an incident",

@@ -154,6 +154,7 @@ RUNTIME = [
     # Messages and signals
     path("message", messages.CorrelateMessage.as_view(), name="rest-message"),
     path("signal", messages.ThrowSignal.as_view(), name="rest-signal"),
+    path("condition", messages.EvaluateCondition.as_view(), name="rest-condition"),
     # Incidents and jobs
     path("incident", incidents_jobs.IncidentList.as_view(), name="rest-incident-list"),
     path("incident/count", incidents_jobs.IncidentCount.as_view(), name="rest-incident-count"),

@@ -23,7 +23,12 @@ from engine.runtime.errors import ConcurrentModification, NotFoundError, Process
 from engine.runtime.forms import FormFieldData, form_fields
 from engine.runtime.interpreter import run
 from engine.runtime.modification import Instruction
-from engine.runtime.starts import rearm_timer_start, timer_start_jobs
+from engine.runtime.starts import (
+    conditional_start_events,
+    conditional_starts,
+    rearm_timer_start,
+    timer_start_jobs,
+)
 from engine.runtime.state import (
     InstanceStatus,
     Job,
@@ -144,11 +149,50 @@ class ProcessEngine:
         )
         return self._start(definition, command)
 
+    def evaluate_start_conditions(
+        self,
+        variables: Mapping[str, Any] | None = None,
+        *,
+        business_key: str | None = None,
+        definition_id: str | None = None,
+    ) -> list[ProcessInstance]:
+        """runtimeService.createConditionEvaluation().evaluateStartConditions(): start an
+        instance at every conditional start event (newest versions, or of `definition_id`)
+        whose condition holds for `variables`, all in one transaction."""
+        if definition_id is not None:
+            definition = self._definition(None, definition_id)
+            candidates = conditional_start_events(definition)
+            if not candidates:
+                raise ProcessEngineError(
+                    f"Process definition with id '{definition_id}' does not declare "
+                    "conditional start event."
+                )
+        else:
+            candidates = self.store.find_conditional_start_events()
+            if not candidates:
+                raise ProcessEngineError(
+                    "No subscriptions were found during evaluation of the conditional start "
+                    "events."
+                )
+        starts = conditional_starts(
+            candidates, dict(variables or {}), business_key, self.clock(), self.env
+        )
+        if starts:
+            self._execute([_Work(None, command, definition) for definition, command in starts])
+        return [self._started(definition, command) for definition, command in starts]
+
     def _start(self, definition: ProcessDefinition, command: cmd.StartInstance) -> ProcessInstance:
         """Run `command` (its instance id allocated) as a new instance of `definition`."""
         instance_id = command.instance_id
         assert instance_id is not None
         self._execute([_Work(None, command, definition)])
+        return self._started(definition, command)
+
+    def _started(
+        self, definition: ProcessDefinition, command: cmd.StartInstance
+    ) -> ProcessInstance:
+        instance_id = command.instance_id
+        assert instance_id is not None
         state = self.store.load(instance_id)
         ended = state is None or state.is_ended
         return ProcessInstance(instance_id, definition.id, command.business_key, ended)

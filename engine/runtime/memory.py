@@ -214,7 +214,9 @@ class InMemoryStore:
             s for s in self.subscriptions.values() if s.kind == "signal" and s.event_name == name
         ]
 
-    def _start_events(self, kind: EventKind, name: str) -> list[tuple[ProcessDefinition, str]]:
+    def _start_events(
+        self, kind: EventKind, name: str | None
+    ) -> list[tuple[ProcessDefinition, str]]:
         found: list[tuple[ProcessDefinition, str]] = []
         for definition in self.latest_definitions():
             for start in definition.process.start_events:
@@ -223,8 +225,10 @@ class InMemoryStore:
                     continue
                 if kind is EventKind.MESSAGE:
                     event_name = definition.message_name(definition_kind.message_ref)
-                else:
+                elif kind is EventKind.SIGNAL:
                     event_name = definition.signal_name(definition_kind.signal_ref)
+                else:
+                    event_name = None  # a condition has no name
                 if event_name == name:
                     found.append((definition, start.id))
         return found
@@ -234,6 +238,9 @@ class InMemoryStore:
 
     def find_signal_start_events(self, name: str) -> list[tuple[ProcessDefinition, str]]:
         return self._start_events(EventKind.SIGNAL, name)
+
+    def find_conditional_start_events(self) -> list[tuple[ProcessDefinition, str]]:
+        return self._start_events(EventKind.CONDITIONAL, None)
 
     # -- queries for tests and tools -------------------------------------------------------------
 

@@ -1,14 +1,21 @@
-"""Definition-level timer start events: their jobs exist before any instance does."""
+"""Definition-level start events that need no message: timers (their jobs exist before any
+instance does) and conditions (evaluated against the variables a caller offers)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
+from engine.bpmn.model import EventKind
+from engine.runtime import commands as cmd
 from engine.runtime import effects as fx
 from engine.runtime.context import Run
 from engine.runtime.definition import ProcessDefinition
 from engine.runtime.env import Environment
+from engine.runtime.errors import ProcessEngineError
 from engine.runtime.state import Execution, InstanceState, Job, JobKind
+from engine.runtime.values import infer_type
 
 
 def timer_start_jobs(
@@ -36,6 +43,59 @@ def rearm_timer_start(
         due, repeat = probe.next_cycle(job.repeat, job.activity_id)
         effects.append(fx.JobCreated(_job(env, definition, job.activity_id, due, repeat)))
     return effects
+
+
+def conditional_start_events(definition: ProcessDefinition) -> list[tuple[ProcessDefinition, str]]:
+    """(definition, start event id) of each conditional start event of `definition`."""
+    return [
+        (definition, start.id)
+        for start in definition.process.start_events
+        if start.definition.kind is EventKind.CONDITIONAL
+    ]
+
+
+def conditional_starts(
+    candidates: list[tuple[ProcessDefinition, str]],
+    variables: dict[str, Any],
+    business_key: str | None,
+    now: datetime,
+    env: Environment,
+) -> list[tuple[ProcessDefinition, cmd.StartInstance]]:
+    """The instances to start for the candidates whose condition holds for `variables`."""
+    return [
+        (
+            definition,
+            cmd.StartInstance(
+                variables=dict(variables),
+                business_key=business_key,
+                start_activity_id=activity_id,
+                instance_id=env.new_id(),
+            ),
+        )
+        for definition, activity_id in candidates
+        if start_condition_holds(definition, activity_id, variables, now, env)
+    ]
+
+
+def start_condition_holds(
+    definition: ProcessDefinition,
+    activity_id: str,
+    variables: Mapping[str, Any],
+    now: datetime,
+    env: Environment,
+) -> bool:
+    """Whether the conditional start event `activity_id` fires for `variables` (Camunda's
+    evaluateStartConditions): with `camunda:variableName`, only when that variable is offered;
+    a condition over a variable not offered is false, not an error."""
+    event = definition.node(activity_id).definition  # type: ignore[attr-defined]
+    if event.variable_name is not None and event.variable_name not in variables:
+        return False
+    probe, root = _probe(definition, now, env)
+    root.variables.update({name: infer_type(value) for name, value in variables.items()})
+    try:
+        return probe.condition(event.condition or "", root, activity_id=activity_id)
+    except ProcessEngineError:
+        return False
 
 
 def _job(

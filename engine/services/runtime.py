@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from engine import definitions
 from engine.errors import BadRequestError, EngineError, NotFoundError
 from engine.models import EntityType, Job, ProcessInstance, Task
 from engine.runtime.engine import ProcessEngine
@@ -130,6 +131,37 @@ def start_process_instance(
             process_definition_id=found_id,
             process_definition_key=found_key,
         )
+        return started
+
+    return _command(user_id, work)
+
+
+def evaluate_start_conditions(
+    variables: Mapping[str, Any] | None = None,
+    *,
+    business_key: str | None = None,
+    definition_id: str | None = None,
+    user_id: str | None = None,
+) -> list[StartedInstance]:
+    """Start an instance at every conditional start event whose condition holds for
+    `variables` (Camunda's evaluateStartConditions; `POST /condition`), in one transaction.
+    No conditional start event at all is an error; none whose condition holds is not."""
+
+    def work(engine: ProcessEngine, store: DjangoStore) -> list[StartedInstance]:
+        started = engine.evaluate_start_conditions(
+            variables, business_key=business_key, definition_id=definition_id
+        )
+        for instance in started:
+            key = definitions.runtime_definition(instance.definition_id).key
+            authz.require_start(user_id, key)  # raising here undoes every start
+            _log(
+                user_id,
+                "Create",
+                EntityType.PROCESS_INSTANCE,
+                process_instance_id=instance.id,
+                process_definition_id=instance.definition_id,
+                process_definition_key=key,
+            )
         return started
 
     return _command(user_id, work)

@@ -1,4 +1,5 @@
-"""Message and signal start events: only the newest version of a key is started by them.
+"""Message, signal and conditional start events: only the newest version of a key is started
+by them.
 
 Camunda keeps them as event subscriptions without a process instance; a new version takes
 them over, and deleting the newest version gives them back to the one before.
@@ -42,6 +43,8 @@ def subscribe_start_events(
                 name = file.messages[trigger.message_ref].name
             elif trigger.kind is EventKind.SIGNAL and trigger.signal_ref:
                 name = file.signals[trigger.signal_ref].name
+            elif trigger.kind is EventKind.CONDITIONAL:
+                name = None  # found by evaluate_start_conditions, by type alone
             else:
                 continue
             subscriptions.append(

@@ -285,10 +285,17 @@ class DjangoStore:
     def find_signal_start_events(self, name: str) -> list[tuple[ProcessDefinition, str]]:
         return self._start_events("signal", name)
 
-    def _start_events(self, kind: str, name: str) -> list[tuple[ProcessDefinition, str]]:
-        rows = EventSubscription.objects.filter(
-            event_type=kind, event_name=name, process_instance_id__isnull=True
-        ).values_list("process_definition_id", "activity_id")
+    def find_conditional_start_events(self) -> list[tuple[ProcessDefinition, str]]:
+        return self._start_events("conditional", None)
+
+    def _start_events(self, kind: str, name: str | None) -> list[tuple[ProcessDefinition, str]]:
+        rows = (
+            EventSubscription.objects.filter(
+                event_type=kind, event_name=name, process_instance_id__isnull=True
+            )
+            .order_by("created", "id")
+            .values_list("process_definition_id", "activity_id")
+        )
         return [
             (definitions.runtime_definition(definition_id), activity_id)
             for definition_id, activity_id in rows

@@ -29,7 +29,6 @@ XFAIL: dict[str, str] = {
     "test_groovy_script_task": "Groovy scripts are not supported (juel and python only)",
     "test_script_execution_listeners": "Groovy listener scripts are not supported",
     "test_script_task_listeners": "Groovy listener scripts are not supported",
-    "test_conditional_start_event": "definition-level conditional start (evaluateStartConditions)",
     "test_loan_granting_example": "JavaScript input parameter script",
 }
 
@@ -73,6 +72,9 @@ class EngineHarness:
     def start(self, key: str, **variables: Any) -> ProcessInstance:
         return self.engine.start_process_instance(key, variables=variables)
 
+    def evaluate_start_conditions(self, **variables: Any) -> list[ProcessInstance]:
+        return self.engine.evaluate_start_conditions(variables)
+
     # -- queries
     def list_tasks(self, **filters: Any) -> list[Task]:
         return self.store.list_tasks(**filters)
@@ -97,6 +99,10 @@ class EngineHarness:
 
     def list_external_tasks(self, **filters: Any) -> list[ExternalTask]:
         return self.store.list_external_tasks(**filters)
+
+    def conditional_start_events(self) -> list[tuple[str, str]]:
+        """(definition id, start event id) of the definition-level conditional subscriptions."""
+        return [(d.id, a) for d, a in self.store.find_conditional_start_events()]
 
     def get_variable(self, instance: ProcessInstance | str, name: str) -> Any:
         state = self.store.get_state(_id(instance))

@@ -76,6 +76,9 @@ class DjangoHarness:
     def start(self, key: str, **variables: Any) -> Started:
         return rt.start_process_instance(key, variables=variables)
 
+    def evaluate_start_conditions(self, **variables: Any) -> list[Started]:
+        return rt.evaluate_start_conditions(variables)
+
     # -- queries (read from the tables) -----------------------------------------------------
 
     def list_tasks(self, **filters: Any) -> list[Task]:
@@ -118,6 +121,12 @@ class DjangoHarness:
             rows = rows.filter(event_type=kind)
         store = DjangoStore()
         return [s for row in rows if (s := store.get_subscription(row.id)) is not None]
+
+    def conditional_start_events(self) -> list[tuple[str, str]]:
+        rows = EventSubscription.objects.filter(
+            process_instance_id__isnull=True, execution_id__isnull=True, event_type="conditional"
+        )
+        return list(rows.values_list("process_definition_id", "activity_id"))
 
     def list_external_tasks(self, *, topic: str | None = None) -> list[ExternalTask]:
         rows = ExternalTaskRow.objects.order_by("created", "id")

@@ -8,6 +8,8 @@ from datetime import timedelta
 import pytest
 
 from engine.runtime.engine import MismatchingMessageCorrelation
+from engine.runtime.errors import ProcessEngineError
+from engine.runtime.values import TypedValue
 
 
 def test_receive_task_correlate_message(engine):
@@ -357,7 +359,22 @@ def test_conditional_event_sub_process_interrupts(engine):
 
 def test_conditional_start_event(engine):
     engine.deploy("ConditionalStartEventTest.testSingleConditionalStartEvent.bpmn")
-    assert len(engine.list_subscriptions(kind="conditional")) == 1
+    # one definition-level subscription, no execution
+    [(_definition_id, activity_id)] = engine.conditional_start_events()
+    assert activity_id == "StartEvent_1"
+    assert engine.evaluate_start_conditions(foo=2) == []  # the condition does not hold
+    assert engine.evaluate_start_conditions(bar=1) == []  # a variable it does not know
+    [instance] = engine.evaluate_start_conditions(foo=1)
+    assert engine.get_typed_variable(instance, "foo") == TypedValue("Integer", 1)
+    assert engine.active_activity_ids(instance) == ["Task_1k67omn"]
+    [task] = engine.list_tasks(process_instance_id=instance.id)
+    assert task.name == "User task"
+
+
+def test_evaluating_start_conditions_without_any_conditional_start_is_an_error(engine):
+    engine.deploy("LinkEventTest.testValidEventLink.bpmn")
+    with pytest.raises(ProcessEngineError, match="No subscriptions were found during evaluation"):
+        engine.evaluate_start_conditions(foo=1)
 
 
 def test_link_events(engine):

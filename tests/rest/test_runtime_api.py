@@ -173,3 +173,45 @@ def test_a_user_without_permissions_sees_nothing_and_gets_403(api, deployed, cli
     assert refused.status_code == 403
     assert refused.json()["type"] == "AuthorizationException"
     assert start(client).status_code == 403
+
+
+CONDITIONAL_BPMN = bpmn_document(
+    """<bpmn:process id="onFoo" isExecutable="true">
+  <bpmn:startEvent id="s"><bpmn:conditionalEventDefinition>
+    <bpmn:condition>${foo == 1}</bpmn:condition>
+  </bpmn:conditionalEventDefinition></bpmn:startEvent>
+  <bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="review" />
+  <bpmn:userTask id="review" />
+  <bpmn:sequenceFlow id="f2" sourceRef="review" targetRef="e" />
+  <bpmn:endEvent id="e" />
+</bpmn:process>"""
+)
+
+
+def evaluate(api, **body):
+    return api.post(f"{BASE}/condition", body, content_type="application/json")
+
+
+def test_condition_starts_the_instances_whose_start_condition_holds(api, deployed, modeler_deploy):
+    from engine.models import ProcessInstance, Task, UserOperationLog
+
+    nothing = evaluate(api, variables={"foo": {"value": 1, "type": "Integer"}})
+    assert nothing.status_code == 400
+    assert "No subscriptions were found" in nothing.json()["message"]
+    assert modeler_deploy({"cond.bpmn": CONDITIONAL_BPMN}).status_code == 200
+    assert evaluate(api, variables={"foo": {"value": 2, "type": "Integer"}}).json() == []
+    assert not ProcessInstance.objects.filter(process_definition__key="onFoo").exists()
+    response = evaluate(api, businessKey="B-7", variables={"foo": {"value": 1, "type": "Integer"}})
+    assert response.status_code == 200
+    [started] = response.json()
+    assert list(started) == props("ProcessInstanceDto")
+    assert (started["businessKey"], started["ended"]) == ("B-7", False)
+    assert Task.objects.get(process_instance_id=started["id"]).task_definition_key == "review"
+    assert UserOperationLog.objects.filter(
+        process_instance_id=started["id"], operation_type="Create"
+    ).exists()
+    invoice = api.get(f"{BASE}/process-definition/key/invoice").json()["id"]
+    refused = evaluate(api, processDefinitionId=invoice)
+    assert refused.status_code == 400
+    assert "does not declare conditional start event" in refused.json()["message"]
+    assert evaluate(api, processDefinitionId="nope").status_code == 404
