@@ -131,7 +131,6 @@ class ThrowSignal(EngineView):
         return Response(status=204)
 
 
-
 class EvaluateCondition(EngineView):
     """POST /condition `{variables, businessKey, processDefinitionId}`: the instances started
     at conditional start events whose condition holds (an empty list when none holds). No
@@ -163,6 +162,4 @@ class EvaluateCondition(EngineView):
                 pk__in=[instance.id for instance in started]
             )
         }
-        return Response(
-            [_started_dto(request, i.id, running.get(i.id)) for i in started]
-        )
+        return Response([_started_dto(request, i.id, running.get(i.id)) for i in started])

@@ -19,7 +19,14 @@ from django.utils.module_loading import import_string
 
 from engine import definitions
 from engine.errors import BadRequestError, EngineError, NotFoundError
-from engine.models import EntityType, Job, ProcessInstance, Task
+from engine.models import (
+    EntityType,
+    EventSubscription,
+    Job,
+    ProcessDefinition,
+    ProcessInstance,
+    Task,
+)
 from engine.runtime.engine import ProcessEngine
 from engine.runtime.engine import ProcessInstance as StartedInstance
 from engine.runtime.env import Environment
@@ -145,7 +152,14 @@ def evaluate_start_conditions(
 ) -> list[StartedInstance]:
     """Start an instance at every conditional start event whose condition holds for
     `variables` (Camunda's evaluateStartConditions; `POST /condition`), in one transaction.
-    No conditional start event at all is an error; none whose condition holds is not."""
+    No conditional start event at all is an error; none whose condition holds is not, and a
+    suspended definition starts nothing (as Camunda)."""
+    if definition_id is not None:
+        row = DEFINITIONS.select_one(("suspended",), {"id": definition_id})
+        if row is not None and row[0]:
+            return []
+    elif _only_suspended_conditional_starts():
+        return []
 
     def work(engine: ProcessEngine, store: DjangoStore) -> list[StartedInstance]:
         started = engine.evaluate_start_conditions(
@@ -165,6 +179,16 @@ def evaluate_start_conditions(
         return started
 
     return _command(user_id, work)
+
+
+def _only_suspended_conditional_starts() -> bool:
+    subscribed = EventSubscription.objects.filter(
+        event_type="conditional", process_instance_id__isnull=True
+    ).values("process_definition_id")
+    suspended = ProcessDefinition.objects.filter(pk__in=subscribed, suspended=True)
+    return suspended.exists() and not ProcessDefinition.objects.filter(
+        pk__in=subscribed, suspended=False
+    ).exists()
 
 
 def _startable_definition(key: str | None, definition_id: str | None) -> tuple[str, str]:

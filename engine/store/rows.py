@@ -95,22 +95,23 @@ def _send_in_process(db: Any, held: list[_Held]) -> None:
     statements (a debug cursor, an execute wrapper other than the batch's own)."""
     if db.queries_logged or len(db.execute_wrappers) > 1:
         with db.cursor() as cursor:
-            for statement in held:
-                cursor.execute(statement.sql, statement.params)
-                if statement.check is not None:
-                    statement.check(cursor.rowcount)
+            _run_each(cursor, held, qmark=False)
         return
     db.validate_no_broken_transaction()
     db.ensure_connection()
     with db.wrap_database_errors:
         cursor = db.connection.cursor()
         try:
-            for statement in held:
-                cursor.execute(_qmark(statement.sql), statement.params)
-                if statement.check is not None:
-                    statement.check(cursor.rowcount)
+            _run_each(cursor, held, qmark=True)
         finally:
             cursor.close()
+
+
+def _run_each(cursor: Any, held: list[_Held], *, qmark: bool) -> None:
+    for statement in held:
+        cursor.execute(_qmark(statement.sql) if qmark else statement.sql, statement.params)
+        if statement.check is not None:
+            statement.check(cursor.rowcount)
 
 
 _QMARK = re.compile(r"(?<!%)%s")

@@ -215,3 +215,11 @@ def test_condition_starts_the_instances_whose_start_condition_holds(api, deploye
     assert refused.status_code == 400
     assert "does not declare conditional start event" in refused.json()["message"]
     assert evaluate(api, processDefinitionId="nope").status_code == 404
+    on_foo = started["definitionId"]
+    suspend = api.put(f"{BASE}/process-definition/{on_foo}/suspended", {"suspended": True},
+                      content_type="application/json")
+    assert suspend.status_code == 204
+    foo = {"foo": {"value": 1, "type": "Integer"}}
+    assert evaluate(api, processDefinitionId=on_foo, variables=foo).json() == []
+    assert evaluate(api, variables=foo).json() == []  # suspended: no longer subscribed
+    assert ProcessInstance.objects.filter(process_definition__key="onFoo").count() == 1
