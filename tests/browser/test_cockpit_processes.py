@@ -102,7 +102,8 @@ def test_a_deployment_is_deleted_with_the_keyboard_after_confirming(
     screenshot("cockpit-delete-confirm-375")
     page.get_by_role("button", name="Delete deployment").focus()
     page.keyboard.press("Enter")
-    expect(page.get_by_role("status", name="Messages")).to_contain_text("Deployment 'billing' was deleted.")
+    messages = page.get_by_role("status", name="Messages")
+    expect(messages).to_contain_text("Deployment 'billing' was deleted.")
     expect(page.get_by_text("No deployments yet.")).to_be_visible()
 
 
