@@ -154,18 +154,20 @@ def create_users() -> None:
 def seed_templates(*, line_provisioning: bool = True, finished: bool = True) -> Templates:
     """Deploy the demo models and start/work a handful of instances through the service API.
 
-    The engine's id factory (`Environment.new_id`) is set to uuid4 meanwhile: bench_remap
-    knows that shape, whatever shape the engine's default ids have.
+    The engine's id factories (`Environment.new_id`, and the store's for history and
+    variable rows) are set to uuid4 meanwhile: bench_remap knows that shape, whatever shape
+    the engine's default ids have.
     """
     from engine.services.runtime import environment
+    from engine.store import django_store
 
     env = environment()
-    default_ids = env.new_id
-    env.new_id = lambda: str(uuid.uuid4())
+    default_ids, default_row_ids = env.new_id, django_store._new_id
+    env.new_id = django_store._new_id = lambda: str(uuid.uuid4())
     try:
         templates = _work_templates(line_provisioning, finished)
     finally:
-        env.new_id = default_ids
+        env.new_id, django_store._new_id = default_ids, default_row_ids
     _check_id_shapes(templates.running + templates.finished)
     return templates
 
