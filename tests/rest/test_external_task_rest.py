@@ -14,7 +14,8 @@ from engine.services import runtime as rt
 from tests.factories import bpmn_document
 
 pytestmark = pytest.mark.django_db(transaction=True)
-BASE = "/engine-rest/external-task"
+REST = "/engine-rest"
+BASE = f"{REST}/external-task"
 AUTH = {"Authorization": "Basic " + base64.b64encode(b"demo:demo").decode()}
 
 WORK = """<bpmn:process id="work" isExecutable="true">
@@ -131,7 +132,7 @@ def _object(type_name, value):
 def test_object_variables_keep_their_java_type_name_through_runtime_and_history(api, work):
     # Java clients deserialize an Object into the class objectTypeName names.
     started = api.post(
-        "/engine-rest/process-definition/key/work/start",
+        f"{REST}/process-definition/key/work/start",
         {"variables": {"order": _object("com.acme.Order", '{"id": 7}')}},
         content_type="application/json",
     ).json()
@@ -149,18 +150,18 @@ def test_object_variables_keep_their_java_type_name_through_runtime_and_history(
         return {name: dto["valueInfo"]["objectTypeName"] for name, dto in dtos}
 
     expected = {"order": "com.acme.Order", "invoice": "com.acme.Invoice"}
-    runtime = api.get(f"/engine-rest/process-instance/{started['id']}/variables").json()
+    runtime = api.get(f"{REST}/process-instance/{started['id']}/variables").json()
     assert type_names(runtime.items()) == expected
     query = f"processInstanceId={started['id']}"
-    history = api.get(f"/engine-rest/history/variable-instance?{query}").json()
+    history = api.get(f"{REST}/history/variable-instance?{query}").json()
     assert type_names((v["name"], v) for v in history) == expected
-    details = api.get(f"/engine-rest/history/detail?{query}").json()
+    details = api.get(f"{REST}/history/detail?{query}").json()
     assert type_names((d["variableName"], d) for d in details) == expected
 
 
 def test_object_type_name_must_be_a_string(api, work):
     response = api.post(
-        "/engine-rest/process-definition/key/work/start",
+        f"{REST}/process-definition/key/work/start",
         {"variables": {"order": _object(7, "{}")}},
         content_type="application/json",
     )
