@@ -288,9 +288,12 @@ def _connect(floor: bool) -> Any:
             autocommit=True,  # transactions are explicit (db.transaction())
             cursor_factory=psycopg.ClientCursor,  # the binding Django uses
         )
+    from engine.store.sqlite_wal import checkpoint_beside_commits
+
     db = sqlite3.connect(name, timeout=20, isolation_level=None)
     db.execute("PRAGMA foreign_keys = ON")  # as Django does on every connection
     db.executescript(settings["OPTIONS"].get("init_command", ""))  # the embedded default's
+    checkpoint_beside_commits(db, name)  # and its checkpoints, as on Legato's connections
     return db
 
 
