@@ -83,9 +83,14 @@ class InstanceFilterForm(forms.Form):
             raise forms.ValidationError('Write the variable as name=value, e.g. amount=21.')
         return name.strip(), parse_filter_value(value)
 
+    def filters(self) -> dict[str, Any]:
+        """The valid filters given (empty: every running instance)."""
+        data = self.cleaned_data if self.is_valid() else self._valid_part()
+        return {name: value for name, value in data.items() if value not in (None, "")}
+
     def instances(self, definition_id: str) -> QuerySet[ProcessInstance]:
         """The definition's running instances matching every valid filter, newest first."""
-        data = self.cleaned_data if self.is_valid() else self._valid_part()
+        data = self.filters()
         variable = data.get("variable")
         state = data.get("state")
         rows = list_process_instances(

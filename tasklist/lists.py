@@ -178,9 +178,16 @@ def base_tasks(user: User, params: ListParams) -> QuerySet[Task] | None:
 def sorted_tasks(tasks: QuerySet[Task], params: ListParams) -> QuerySet[Task]:
     if params.q:
         tasks = search(tasks, params.q)
-    column = F(SORTS[params.sort][0])
+    name = SORTS[params.sort][0]
+    column = F(name)
     # Tasks without a due or follow-up date come last in either direction (Camunda's lists).
-    ordered = column.asc(nulls_last=True) if params.order == "asc" else column.desc(nulls_last=True)
+    # A column that is never empty is sorted plainly, so that its index serves the order.
+    nulls_last = True if Task._meta.get_field(name).null else None
+    ordered = (
+        column.asc(nulls_last=nulls_last)
+        if params.order == "asc"
+        else column.desc(nulls_last=nulls_last)
+    )
     return tasks.order_by(ordered, "-created", "id")
 
 
@@ -207,6 +214,7 @@ class TaskPage:
     has_more: bool
     now: datetime
     more_query: str = ""
+    list_key: str | None = None  # the side bar list whose whole count `total` is (no search)
 
 
 def page_of(user: User, params: ListParams) -> TaskPage | None:
@@ -222,6 +230,7 @@ def page_of(user: User, params: ListParams) -> TaskPage | None:
         has_more=len(rows) > end,
         now=timezone.now(),
         more_query=params.query_string(page=params.page + 1),
+        list_key=params.list if params.filter_id is None and not params.q else None,
     )
 
 
@@ -233,11 +242,15 @@ class ListEntry:
     shared: bool = False
 
 
-def list_entries(user: User) -> list[ListEntry]:
-    """The lists in the side bar with their counts (one count statement each)."""
+def list_entries(user: User, counted: TaskPage | None = None) -> list[ListEntry]:
+    """The lists in the side bar with their counts (one count statement each, but none for
+    the list of `counted`, a page of a whole list already counted)."""
     entries = []
     for key, label in LISTS.items():
         if key == "all" and not can_see_all(user):
+            continue
+        if counted is not None and counted.list_key == key:
+            entries.append(ListEntry(key, label, counted.total))
             continue
         tasks = base_tasks(user, ListParams(list=key))
         assert tasks is not None

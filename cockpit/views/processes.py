@@ -62,16 +62,20 @@ def process_definition(request: HttpRequest, definition_id: str) -> HttpResponse
     can_read_instances = may_definition(request.user, Permission.READ_INSTANCE, definition.key)
     form = InstanceFilterForm(request.GET or None)
     page = None
+    running = running_instances_of([definition.id]) if can_read_instances else 0
     if can_read_instances:
         rows = form.instances(definition.id)  # unbound: every running instance
-        page = Paginator(rows, INSTANCES_PER_PAGE).get_page(request.GET.get("page"))
+        paginator = Paginator(rows, INSTANCES_PER_PAGE)
+        if not form.filters():
+            paginator.count = running  # the same rows: counted once
+        page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "definition": definition,
         "versions": list(versions_of(definition)),
         "activity_counts": activity_counts(definition.id) if can_read_instances else {},
-        "running": running_instances_of([definition.id]) if can_read_instances else 0,
+        "running": running,
         "form": form,
         "page": page,
         "query": query.urlencode(),

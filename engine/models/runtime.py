@@ -20,7 +20,10 @@ class ProcessInstance(models.Model):
 
     id = models.CharField(primary_key=True, max_length=64)
     process_definition = models.ForeignKey(
-        ProcessDefinition, related_name="instances", on_delete=models.PROTECT
+        ProcessDefinition,
+        related_name="instances",
+        on_delete=models.PROTECT,
+        db_index=False,  # instance_definition_start leads with it
     )
     business_key = models.CharField(max_length=255, null=True, blank=True)
     super_process_instance_id = models.CharField(max_length=64, null=True, blank=True)
@@ -35,6 +38,11 @@ class ProcessInstance(models.Model):
         indexes = [
             models.Index(fields=["business_key"], name="instance_business_key"),
             models.Index(fields=["super_process_instance_id"], name="instance_super"),
+            # a definition's instances newest first (the cockpit's list, REST's default order)
+            models.Index(
+                fields=["process_definition", "-start_time", "id"],
+                name="instance_definition_start",
+            ),
         ]
 
     def __str__(self) -> str:

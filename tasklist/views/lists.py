@@ -38,7 +38,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
     if htmx and not htmx.history_restore_request:
         response = render(request, "tasklist/partials/task_list.html", context)
     else:
-        context["entries"] = list_entries(request.user)
+        context["entries"] = list_entries(request.user, counted=page)
         response = render(
             request, "tasklist/tasks.html", context, status=200 if page is not None else 403
         )

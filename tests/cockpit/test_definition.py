@@ -45,3 +45,32 @@ def test_incidents_are_rendered_as_per_activity_counts_for_the_badges(user_clien
     data = page.split('<script id="activity-counts" type="application/json">')[1]
     counts = json.loads(data.split("</script>")[0])
     assert counts == {"Task_1": {"running": 0, "incidents": 2}}
+
+
+def _instance_counts(queries) -> int:
+    return sum(
+        1
+        for q in queries.captured_queries
+        if q["sql"].startswith("SELECT COUNT(*)") and 'FROM "engine_processinstance"' in q["sql"]
+    )
+
+
+def test_the_instances_are_counted_once_unless_a_filter_narrows_the_list(
+    user_client, django_assert_max_num_queries
+):
+    from engine.services import runtime
+
+    definition = deploy_key("invoice")
+    runtime.start_process_instance("invoice", business_key="INV-1")
+    runtime.start_process_instance("invoice", business_key="INV-2")
+    url = reverse("cockpit:definition", args=[definition.id])
+    with django_assert_max_num_queries(40) as whole:
+        page = user_client.get(url).content.decode()
+    assert _instance_counts(whole) == 1
+    assert "2 matching instances" in page
+    with django_assert_max_num_queries(40) as narrowed:
+        page = user_client.get(url, {"business_key": "INV-2"}).content.decode()
+    assert _instance_counts(narrowed) == 2  # the running total and the filtered list
+    assert "1 matching instance<" in page
+    assert "INV-2" in page
+    assert "INV-1" not in page

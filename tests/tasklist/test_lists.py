@@ -101,3 +101,26 @@ def test_group_list_query_count_does_not_grow_with_the_number_of_tasks(
         response = client.get("/tasklist/?list=group", HTTP_HX_REQUEST="true")
     assert response.content.decode().count("data-task-id=") == 13
     assert Task.objects.count() == 13
+
+
+def _count_statements(queries) -> int:
+    return sum(1 for q in queries.captured_queries if "COUNT(*)" in q["sql"])
+
+
+def test_the_page_counts_each_list_once_and_the_side_bar_keeps_whole_list_counts(
+    demo, alice, django_assert_max_num_queries
+):
+    start_kyc(business_key="KYC-1")
+    start_kyc(business_key="KYC-2")
+    client = login(alice)
+    with django_assert_max_num_queries(30) as whole:
+        body = client.get("/tasklist/?list=group").content.decode()
+    # "mine" and "group" in the side bar; the page's total is the group list's count
+    assert _count_statements(whole) == 2
+    assert 'data-testid="count-group" aria-label="2 tasks">2<' in body
+    with django_assert_max_num_queries(30) as searched:
+        body = client.get("/tasklist/?list=group&q=KYC-1").content.decode()
+    # a search narrows the page, not the side bar: the group list is counted on its own
+    assert _count_statements(searched) == 3
+    assert 'data-testid="count-group" aria-label="2 tasks">2<' in body
+    assert body.count("data-task-id=") == 1
