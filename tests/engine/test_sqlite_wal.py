@@ -32,9 +32,14 @@ def _rows_in_database_file_alone(path: Path, tmp_path: Path) -> int:
     checkpointed."""
     alone = tmp_path / "alone.sqlite3"
     shutil.copyfile(path, alone)
-    with sqlite3.connect(alone) as db:
-        found = db.execute("SELECT name FROM sqlite_master WHERE name = 'page'").fetchone()
-        return db.execute("SELECT count(*) FROM page").fetchone()[0] if found else 0
+    try:
+        with sqlite3.connect(alone) as db:
+            found = db.execute("SELECT name FROM sqlite_master WHERE name = 'page'").fetchone()
+            return db.execute("SELECT count(*) FROM page").fetchone()[0] if found else 0
+    except sqlite3.DatabaseError:
+        return -1  # copied in the middle of a checkpoint: look again
+    finally:
+        alone.unlink()
 
 
 def _eventually(check, seconds: float = 10.0) -> bool:
@@ -100,7 +105,7 @@ def test_a_django_connection_to_a_wal_file_starts_the_checkpointer_and_bounds_th
     assert running.checkpoints > 0
     # the log started over soon after it passed 100 pages (a commit's checkpoint waits while
     # the thread's runs): it never held the 3,200, nor SQLite's default 1,000
-    assert largest < 400 * WAL_FRAME, largest
+    assert largest < 600 * WAL_FRAME, largest
 
 
 def test_databases_in_memory_have_no_log_to_checkpoint(django_db_blocker):
