@@ -12,19 +12,34 @@
     return script ? JSON.parse(script.textContent) : null;
   }
 
+  function typing() {
+    return sections.contains(document.activeElement) &&
+      /^(INPUT|TEXTAREA|SELECT)$/.test(document.activeElement.tagName);
+  }
+
+  // A <details> the user opened (an edit form) is known by its summary in its section.
+  function detailsKey(details) {
+    const summary = details.querySelector("summary");
+    const holder = details.parentElement.closest("[id]");
+    const name = summary ? summary.getAttribute("aria-label") || summary.textContent.trim() : "";
+    return (holder ? holder.id : "") + "|" + name;
+  }
+
   function refresh() {
-    // Keep open <details> (an edit form being filled) open: skip while the user is typing.
-    if (sections.contains(document.activeElement) &&
-        /^(INPUT|TEXTAREA|SELECT)$/.test(document.activeElement.tagName)) {
-      return Promise.resolve();
-    }
+    // Skip while the user is typing in a form: the next event reads the sections again.
+    if (typing()) { return Promise.resolve(); }
     return fetch(live.dataset.sectionsUrl, { credentials: "same-origin" })
       .then(function (response) {
         if (!response.ok) { throw new Error(String(response.status)); }
         return response.text();
       })
       .then(function (html) {
+        if (typing()) { return; }  // began while the sections were being read
+        const open = new Set(Array.from(sections.querySelectorAll("details[open]"), detailsKey));
         sections.innerHTML = html;
+        sections.querySelectorAll("details").forEach(function (details) {
+          if (open.has(detailsKey(details))) { details.open = true; }
+        });
         // The instance ended while this page was not listening (before its socket connected,
         // or while it reconnected): the header changes too, so read the whole page.
         const marker = sections.querySelector("[data-instance-running]");

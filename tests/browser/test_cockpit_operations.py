@@ -10,15 +10,15 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from engine.models import ExternalTask, Incident
+from engine.models import ExternalTask, Incident, Task
 from engine.services import ResourceInput, deploy
 from engine.services.external_tasks import set_retries
-from engine.services.runtime import start_process_instance
+from engine.services.runtime import claim_task, start_process_instance
 from tests import live
 from tests.browser.conftest import ARTIFACTS
 from tests.browser.test_login import log_in
 from tests.cockpit.samples import failing_process
-from tests.factories import bpmn_document
+from tests.factories import bpmn_document, one_task_bpmn
 
 pytestmark = pytest.mark.django_db(transaction=True)
 NARROW = {"width": 375, "height": 800}
@@ -134,3 +134,23 @@ def test_a_bulk_retry_of_200_incidents_reports_progress_to_100_percent(
     page.goto(live_server_url + "/cockpit/incidents/")
     expect(page.get_by_text("No open incidents.")).to_be_visible()
     screenshot("cockpit-incidents-empty-375")
+
+
+def test_a_form_opened_on_the_instance_page_stays_open_through_a_live_refresh(
+    page, live_server_url, demo_user
+):
+    deploy([ResourceInput("review.bpmn", one_task_bpmn("review"))], name="review")
+    instance = start_process_instance("review", variables={"amount": 1})
+    task = Task.objects.get(process_instance_id=instance.id)
+    log_in(page, live_server_url, "demo", "demo")
+    page.goto(live_server_url + f"/cockpit/instances/{instance.id}/")
+    expect(page.locator("#live-status")).to_have_text("live")
+    name = page.get_by_label("Name")
+    expect(name).to_be_hidden()  # the instance has variables: the form starts folded
+    page.get_by_text("Add a variable").click()
+    expect(name).to_be_visible()
+
+    claim_task(task.id, "demo")  # elsewhere: the page re-reads its sections
+    expect(page.locator(f"#assignee-{task.id}")).to_have_value("demo", timeout=SLOW)
+    expect(name).to_be_visible()
+    name.fill("note")  # still the form the operator opened
