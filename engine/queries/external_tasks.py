@@ -133,13 +133,18 @@ def definition_facts(rows: Iterable[ExternalTask]) -> dict[str, tuple[str | None
     }
 
 
-def seconds_until_available(topic_names: Sequence[str]) -> float | None:
+def seconds_until_available(
+    topic_names: Sequence[str], since: datetime | None = None
+) -> float | None:
     """When the first locked (or retry-delayed) task of these topics becomes fetchable by
-    itself; None when none waits for that."""
+    itself; None when none waits for that. A lock that ran out after `since` (the last fetch)
+    counts too, with no time left: that fetch could not see it, the next one can."""
     now = timezone.now()
     soonest = (
         ExternalTask.objects.filter(
-            topic_name__in=list(topic_names), lock_expiration_time__gt=now, suspended=False
+            topic_name__in=list(topic_names),
+            lock_expiration_time__gt=min(now, since) if since is not None else now,
+            suspended=False,
         )
         .exclude(retries=0)
         .order_by("lock_expiration_time")

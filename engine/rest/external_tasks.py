@@ -15,11 +15,13 @@ import binascii
 import functools
 import json
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Any, TypeVar
 
 from asgiref.sync import sync_to_async
 from django.db import close_old_connections
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from engine.errors import EngineError
@@ -240,7 +242,10 @@ async def fetch_and_lock(request: HttpRequest) -> HttpResponse:
     use_priority = bool(body.get("usePriority", False))
     user_id = _user_id(request)
 
+    fetched_at: list[datetime] = []  # when the last fetch began
+
     async def fetch() -> list[dict[str, Any]]:
+        fetched_at[:] = [timezone.now()]
         locked = await db(
             service.fetch_and_lock,
             worker_id,
@@ -255,7 +260,8 @@ async def fetch_and_lock(request: HttpRequest) -> HttpResponse:
     names = [t.topic_name for t in topics]
 
     async def soonest() -> float | None:
-        return await db(reads.seconds_until_available, names)
+        # a lock that ran out between the last fetch and now is due at once
+        return await db(reads.seconds_until_available, names, fetched_at[0])
 
     found = await long_poll(fetch, names, timeout / 1000, soonest)
     return JsonResponse(found, safe=False)

@@ -297,3 +297,18 @@ def test_a_failure_can_carry_variables(payment):
     )
     assert VariableInstance.objects.get(name="attempts").process_instance_id == instance.id
     assert VariableInstance.objects.get(name="lastError").execution_id == locked.row.execution_id
+
+
+def test_a_lock_that_ran_out_after_the_last_fetch_is_due_at_once(payment):
+    payment()
+    et.fetch_and_lock("w1", 1, [topic()])
+    now = timezone.now()
+    ExternalTask.objects.update(lock_expiration_time=now + timedelta(seconds=30))
+    assert 29 < xt_reads.seconds_until_available(["charge-card"]) <= 30
+    # the lock runs out between a waiting worker's fetch (a second ago) and its next look
+    ExternalTask.objects.update(lock_expiration_time=now - timedelta(milliseconds=500))
+    fetched = now - timedelta(seconds=1)
+    assert xt_reads.seconds_until_available(["charge-card"], since=fetched) <= 0
+    # ran out before the fetch: that fetch saw it (or chose to leave it), nothing to wait for
+    assert xt_reads.seconds_until_available(["charge-card"], since=now) is None
+    assert xt_reads.seconds_until_available(["charge-card"]) is None
