@@ -16,6 +16,7 @@ from tests.factories import bpmn_document
 pytestmark = pytest.mark.django_db(transaction=True)
 REST = "/engine-rest"
 BASE = f"{REST}/external-task"
+START_WORK = REST + "/process-definition" + "/key/work/start"
 AUTH = {"Authorization": "Basic " + base64.b64encode(b"demo:demo").decode()}
 
 WORK = """<bpmn:process id="work" isExecutable="true">
@@ -132,7 +133,7 @@ def _object(type_name, value):
 def test_object_variables_keep_their_java_type_name_through_runtime_and_history(api, work):
     # Java clients deserialize an Object into the class objectTypeName names.
     started = api.post(
-        f"{REST}/process-definition/key/work/start",
+        START_WORK,
         {"variables": {"order": _object("com.acme.Order", '{"id": 7}')}},
         content_type="application/json",
     ).json()
@@ -161,7 +162,7 @@ def test_object_variables_keep_their_java_type_name_through_runtime_and_history(
 
 def test_object_type_name_must_be_a_string(api, work):
     response = api.post(
-        f"{REST}/process-definition/key/work/start",
+        START_WORK,
         {"variables": {"order": _object(7, "{}")}},
         content_type="application/json",
     )
