@@ -16,7 +16,7 @@ from tests.factories import bpmn_document
 pytestmark = pytest.mark.django_db(transaction=True)
 REST = "/engine-rest"
 BASE = f"{REST}/external-task"
-START_WORK = REST + "/process-definition" + "/key/work/start"
+START_WORK = "/".join((REST, "process-definition", "key", "work", "start"))
 AUTH = {"Authorization": "Basic " + base64.b64encode(b"demo:demo").decode()}
 
 WORK = """<bpmn:process id="work" isExecutable="true">
