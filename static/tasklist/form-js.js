@@ -15,7 +15,11 @@
   const csrf = container.querySelector("input[name=csrfmiddlewaretoken]").value;
   const host = document.createElement("div");
   container.appendChild(host);
-  const form = new window.FormViewer.Form({ container: host });
+  // form-js holds what is typed outside its state for 300 ms (debounce) and re-renders every
+  // field from its state: a re-render in that window (any state change of the form) puts the
+  // field back and the text is lost, and submit() reads the state. Without the debounce every
+  // keystroke is in the state at once.
+  const form = new window.FormViewer.Form({ container: host, debounce: false });
   const disabled = container.dataset.disabled === "true";
 
   form.importSchema(schema, data).then(function () {

@@ -9,6 +9,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from engine.models import HistoricVariableInstance, Task
+from engine.services import runtime
 from tests.browser.conftest import ARTIFACTS
 from tests.browser.test_login import log_in
 from tests.tasklist.conftest import deploy_demo, make_user, start_kyc
@@ -147,6 +149,28 @@ def test_a_user_outside_the_group_sees_no_task_and_cannot_open_it(
     expect(page.get_by_text("Nothing to pick up.")).to_be_visible()
     page.goto(live_server_url + f"/tasklist/tasks/{task.id}/")
     expect(page.get_by_role("alert")).to_contain_text("may not see the task")
+
+
+def test_text_typed_after_a_number_field_survives_a_pause_and_is_submitted(
+    page, live_server_url, db
+):
+    # form-js's number field sends its value again 300 ms after it re-renders; with the
+    # debounce, text typed into the next field within that time was wiped by the re-render.
+    deploy_demo()
+    make_user("alice", "compliance")
+    started = runtime.start_process_instance("credit_limit", variables={"customer": "ACME"})
+    task = Task.objects.get(process_instance_id=started.id)
+    runtime.claim_task(task.id, "alice")
+    log_in(page, live_server_url, "alice", "pw")
+    page.goto(live_server_url + f"/tasklist/tasks/{task.id}/")
+    page.get_by_label("Approved limit").fill("4000")
+    page.get_by_label("Reason").fill("Good payment history")
+    page.wait_for_timeout(700)  # a user reading the form: longer than the debounce
+    expect(page.get_by_label("Reason")).to_have_value("Good payment history")
+    page.get_by_role("button", name="Complete").click()
+    expect(page.get_by_text("“Approve credit limit” completed.")).to_be_visible()
+    reason = HistoricVariableInstance.objects.get(process_instance_id=started.id, name="reason")
+    assert reason.value == "Good payment history"
 
 
 def test_a_gap_in_the_live_sequence_re_fetches_the_list_and_counts(page, live_server_url, db):
