@@ -47,6 +47,12 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         """Forward a `{"type": "live.event", "event": {...}}` group message to the browser."""
         await self.send_json(message["event"])
 
+    async def live_events(self, message: dict[str, Any]) -> None:
+        """Forward the events of a `{"type": "live.events", "events": [...]}` group message
+        (what the publisher had waiting for this group), one frame each, in order."""
+        for event in message["events"]:
+            await self.send_json(event)
+
 
 @database_sync_to_async
 def cockpit_groups(user: Any) -> list[str]:

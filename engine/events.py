@@ -3,17 +3,19 @@
 Payloads are built here only. Every message carries the sequence number of its group, so a
 browser that sees a gap (channel layers drop messages when a consumer lags) re-reads what it
 shows. Publishing runs on one long-lived event loop in a helper thread: `async_to_sync` per
-message would open a loop and a Redis connection each time (a few hundred per second).
+message would open a loop and a Redis connection each time (a few hundred per second); and
+what waits is sent together, one message per group (see `Publisher`).
 """
 
 from __future__ import annotations
 
 import asyncio
-import itertools
+import concurrent.futures
 import logging
 import re
 import threading
-from collections import defaultdict
+import time
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from typing import Any, Literal, TypedDict
 
@@ -84,27 +86,48 @@ class _Sequences:
     """Per-group sequence numbers: in Redis when it is there (shared by all nodes), else here."""
 
     def __init__(self) -> None:
-        self._local: defaultdict[str, itertools.count[int]] = defaultdict(
-            lambda: itertools.count(1)
-        )
+        self._local: defaultdict[str, int] = defaultdict(int)
         self._redis: Any = None
 
-    async def next(self, group: str) -> int:
-        if settings.REDIS_URL:
-            if self._redis is None:
-                from redis.asyncio import Redis
+    async def take(self, wanted: dict[str, int]) -> dict[str, int]:
+        """Reserve `wanted[group]` numbers for each group; returns the last one of each."""
+        if not settings.REDIS_URL:
+            for group, count in wanted.items():
+                self._local[group] += count
+            return {group: self._local[group] for group in wanted}
+        if self._redis is None:
+            from redis.asyncio import Redis
 
-                self._redis = Redis.from_url(settings.REDIS_URL)
-            return int(await self._redis.incr(f"{settings.CHANNEL_LAYER_PREFIX}:seq:{group}"))
-        return next(self._local[group])
+            self._redis = Redis.from_url(settings.REDIS_URL)
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for group, count in wanted.items():
+                pipe.incrby(f"{settings.CHANNEL_LAYER_PREFIX}:seq:{group}", count)
+            lasts = await pipe.execute()
+        return {group: int(last) for group, last in zip(wanted, lasts, strict=True)}
+
+
+Delivery = tuple[list[str], LiveEvent]  # the groups an event goes to, and the event
+MAX_WAITING = 10_000  # events queued for sending; beyond, the oldest are dropped
+# A drain first waits this long for more: under load each sends the events of many commands.
+GATHER_SECONDS = 0.02
 
 
 class Publisher:
-    """Sends group messages from one event loop.
+    """Sends group messages from one event loop, one batch at a time.
 
     With channels_redis that is a loop of its own in a helper thread. The in-memory layer's
     queues belong to the server's loop, so there the consumers attach that loop and messages
     are sent on it; with no consumer attached yet nobody listens, and nothing is sent.
+
+    Events wait in an outbox; one drain at a time, GATHER_SECONDS after the first event,
+    sends everything waiting as one message per group that someone listens to (consumers
+    forward its events one by one), after one round trip that numbers them all. A message per
+    event and group cost several Redis round trips each, and the Python of the publisher's
+    thread held the GIL while the command's thread waited for it after each SQLite call:
+    publishing took longer than the command. Sent concurrently, they also ran out of
+    connections under load.
+    When more than MAX_WAITING events wait (Redis slower than the commands, or away), the
+    oldest are dropped, and their numbers stay unused: the browsers see the gap and re-read.
     """
 
     def __init__(self) -> None:
@@ -112,6 +135,9 @@ class Publisher:
         self._server_loop: asyncio.AbstractEventLoop | None = None
         self._lock = threading.Lock()
         self._sequences = _Sequences()
+        self._outbox: list[Delivery] = []
+        self._dropped: Counter[str] = Counter()  # per group, numbers to leave unused
+        self._draining: concurrent.futures.Future[None] | None = None
 
     def attach_server_loop(self, loop: asyncio.AbstractEventLoop) -> None:
         self._server_loop = loop
@@ -130,27 +156,94 @@ class Publisher:
             return self._loop
 
     def publish(self, groups: Iterable[str], payload: LiveEvent) -> Any:
-        """Queue one event for each group; returns a future the caller may wait on (or None
-        when nobody can be listening)."""
-        layer = get_channel_layer()
-        targets = list(groups)
+        """Queue one event for each group (see `publish_all`)."""
+        return self.publish_all([(list(groups), payload)])
 
-        async def send() -> None:
-            for group in targets:
-                message = dict(payload, group=group, seq=await self._sequences.next(group))
-                await layer.group_send(group, {"type": "live.event", "event": message})
-
+    def publish_all(self, deliveries: Iterable[Delivery]) -> Any:
+        """Queue events, in order; returns a future done once they have been sent (None when
+        nobody can be listening)."""
         loop = self._target_loop()
         if loop is None or loop.is_closed():
             return None
-        future = asyncio.run_coroutine_threadsafe(send(), loop)
-        future.add_done_callback(_log_failure)
-        return future
+        with self._lock:
+            self._outbox.extend(deliveries)
+            overflow = len(self._outbox) - MAX_WAITING
+            if overflow > 0:
+                self._drop(self._outbox[:overflow])
+                del self._outbox[:overflow]
+            if self._draining is None:
+                self._draining = asyncio.run_coroutine_threadsafe(self._drain(), loop)
+                self._draining.add_done_callback(_log_failure)
+            return self._draining
+
+    def _drop(self, deliveries: list[Delivery]) -> None:
+        for groups, _ in deliveries:
+            self._dropped.update(groups)
+
+    async def _drain(self) -> None:
+        layer = get_channel_layer()
+        while True:
+            await asyncio.sleep(GATHER_SECONDS)
+            with self._lock:
+                waiting, self._outbox = self._outbox, []
+                dropped, self._dropped = self._dropped, Counter()
+                if not waiting:
+                    self._draining = None
+                    return
+            try:
+                await self._send(layer, waiting, dropped)
+            except BaseException:
+                with self._lock:
+                    self._drop(waiting)
+                    self._dropped.update(dropped)
+                    self._draining = None  # the next publish starts a new drain
+                raise
+
+    async def _send(self, layer: Any, waiting: list[Delivery], dropped: Counter[str]) -> None:
+        by_group: dict[str, list[LiveEvent]] = defaultdict(list)
+        for groups, payload in waiting:
+            for group in groups:
+                by_group[group].append(payload)
+        # A group whose only events were dropped still gets their numbers taken: the gap.
+        named = [*by_group, *(group for group in dropped if group not in by_group)]
+        listened = await _listened(layer, named)
+        if not listened:
+            return
+        lasts = await self._sequences.take(
+            {group: len(by_group.get(group, ())) + dropped[group] for group in listened}
+        )
+        for group in listened:
+            events = by_group.get(group)
+            if not events:
+                continue
+            first = lasts[group] - len(events) + 1
+            messages = [
+                dict(payload, group=group, seq=first + n) for n, payload in enumerate(events)
+            ]
+            await layer.group_send(group, {"type": "live.events", "events": messages})
+
+
+async def _listened(layer: Any, groups: list[str]) -> list[str]:
+    """The groups someone listens to, asked of channels_redis's group sets in one round trip:
+    `group_send` spends two on a group nobody listens to, and most groups have nobody (a
+    definition's, a candidate group's when its people are away). Nobody numbers a group's
+    events before joining it (the socket's hello starts the count), so unheard ones are not
+    numbered either. The in-memory layer, and Redis spread over several hosts, send to all."""
+    group_key = getattr(layer, "_group_key", None)
+    if group_key is None or len(getattr(layer, "hosts", ())) != 1:
+        return groups
+    expired = int(time.time()) - layer.group_expiry
+    async with layer.connection(0).pipeline(transaction=False) as pipe:
+        for group in groups:
+            pipe.zremrangebyscore(group_key(group), min=0, max=expired)
+            pipe.zcard(group_key(group))
+        answers = await pipe.execute()
+    return [group for group, members in zip(groups, answers[1::2], strict=True) if members]
 
 
 def _log_failure(future: Any) -> None:
     if future.exception() is not None:
-        log.warning("live event not delivered: %s", future.exception())
+        log.warning("live events not delivered: %s", future.exception())
 
 
 publisher = Publisher()

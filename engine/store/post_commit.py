@@ -97,5 +97,5 @@ class PostCommit:
             timers_scheduled()
         if self.external_topics:
             notify_external_tasks_created(self.external_topics)
-        for groups, payload in self.events:
-            publisher.publish(groups, payload)
+        if self.events:
+            publisher.publish_all(self.events)
