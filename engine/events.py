@@ -138,6 +138,7 @@ class Publisher:
         self._outbox: list[Delivery] = []
         self._dropped: Counter[str] = Counter()  # per group, numbers to leave unused
         self._draining: concurrent.futures.Future[None] | None = None
+        self._draining_on: asyncio.AbstractEventLoop | None = None
 
     def attach_server_loop(self, loop: asyncio.AbstractEventLoop) -> None:
         self._server_loop = loop
@@ -171,10 +172,16 @@ class Publisher:
             if overflow > 0:
                 self._drop(self._outbox[:overflow])
                 del self._outbox[:overflow]
-            if self._draining is None:
+            # A drain left on another loop (the in-memory layer's server loop, replaced) is
+            # not waited for: it may never run.
+            if self._draining is None or self._draining_on is not loop:
                 self._draining = asyncio.run_coroutine_threadsafe(self._drain(), loop)
                 self._draining.add_done_callback(_log_failure)
+                self._draining_on = loop
             return self._draining
+
+    def _current(self, loop: asyncio.AbstractEventLoop) -> bool:
+        return self._draining is not None and self._draining_on is loop
 
     def _drop(self, deliveries: list[Delivery]) -> None:
         for groups, _ in deliveries:
@@ -182,9 +189,12 @@ class Publisher:
 
     async def _drain(self) -> None:
         layer = get_channel_layer()
+        loop = asyncio.get_running_loop()
         while True:
             await asyncio.sleep(GATHER_SECONDS)
             with self._lock:
+                if not self._current(loop):
+                    return  # superseded by a drain on another loop
                 waiting, self._outbox = self._outbox, []
                 dropped, self._dropped = self._dropped, Counter()
                 if not waiting:
@@ -196,7 +206,8 @@ class Publisher:
                 with self._lock:
                     self._drop(waiting)
                     self._dropped.update(dropped)
-                    self._draining = None  # the next publish starts a new drain
+                    if self._current(loop):
+                        self._draining = None  # the next publish starts a new drain
                 raise
 
     async def _send(self, layer: Any, waiting: list[Delivery], dropped: Counter[str]) -> None:
