@@ -137,3 +137,26 @@ async def test_an_operator_hears_only_the_processes_it_may_read(
     started = [e for e in heard if e["type"] == "instance.started"]
     assert [e["processDefinitionKey"] for e in started] == ["alpha"]
     await communicator.disconnect()
+
+
+async def test_the_engine_s_events_reach_the_socket_on_the_embedded_default(settings):
+    # No Redis: the publisher sends on the loop of the server the socket lives on.
+    settings.REDIS_URL = ""
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    _, cookie = await session_cookie_for_demo()
+    communicator = WebsocketCommunicator(
+        application, "/ws/live/", headers=[ORIGIN, (b"cookie", cookie)]
+    )
+    connected, _ = await communicator.connect()
+    assert connected
+    assert (await communicator.receive_json_from(timeout=5))["type"] == "hello"
+    await start_alpha_and_beta()
+    heard = []
+    while not await communicator.receive_nothing(timeout=1.5):
+        heard.append(await communicator.receive_json_from(timeout=5))
+    started = [e for e in heard if e["type"] == "instance.started"]
+    assert [e["processDefinitionKey"] for e in started] == ["beta", "alpha"]
+    # The demo administrator listens on `cockpit`: its events are numbered one after another.
+    cockpit = [e["seq"] for e in heard if e["group"] == "cockpit"]
+    assert cockpit == list(range(cockpit[0], cockpit[0] + len(cockpit)))
+    await communicator.disconnect()
