@@ -16,9 +16,10 @@
   const host = document.createElement("div");
   container.appendChild(host);
   // form-js holds what is typed outside its state for 300 ms (debounce) and re-renders every
-  // field from its state: a re-render in that window (any state change of the form) puts the
-  // field back and the text is lost, and submit() reads the state. Without the debounce every
-  // keystroke is in the state at once.
+  // field from its state: a re-render in that window (any state change of the form; its
+  // number field sends its value again 300 ms after each render) puts the field back and the
+  // text is lost, and submit() reads the state. Without the debounce every keystroke is in
+  // the state at once.
   const form = new window.FormViewer.Form({ container: host, debounce: false });
   const disabled = container.dataset.disabled === "true";
 
