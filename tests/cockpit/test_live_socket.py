@@ -113,6 +113,23 @@ def start_alpha_and_beta() -> None:
     rt.start_process_instance("alpha")
 
 
+async def heard_while_starting_alpha_and_beta(cookie: bytes) -> list[dict]:
+    """What a socket with this session cookie receives after its hello while `alpha` and
+    `beta` are deployed and started, until it has been quiet for 1.5 s."""
+    communicator = WebsocketCommunicator(
+        application, "/ws/live/", headers=[ORIGIN, (b"cookie", cookie)]
+    )
+    connected, _ = await communicator.connect()
+    assert connected
+    assert (await communicator.receive_json_from(timeout=5))["type"] == "hello"
+    await start_alpha_and_beta()
+    heard = []
+    while not await communicator.receive_nothing(timeout=1.5):
+        heard.append(await communicator.receive_json_from(timeout=5))
+    await communicator.disconnect()
+    return heard
+
+
 async def test_an_operator_hears_only_the_processes_it_may_read(
     settings, redis_url, channel_prefix
 ):
@@ -124,19 +141,9 @@ async def test_an_operator_hears_only_the_processes_it_may_read(
         }
     }
     cookie = await limited_operator_cookie()
-    communicator = WebsocketCommunicator(
-        application, "/ws/live/", headers=[ORIGIN, (b"cookie", cookie)]
-    )
-    connected, _ = await communicator.connect()
-    assert connected
-    assert (await communicator.receive_json_from(timeout=5))["type"] == "hello"
-    await start_alpha_and_beta()
-    heard = []
-    while not await communicator.receive_nothing(timeout=1.5):
-        heard.append(await communicator.receive_json_from(timeout=5))
+    heard = await heard_while_starting_alpha_and_beta(cookie)
     started = [e for e in heard if e["type"] == "instance.started"]
     assert [e["processDefinitionKey"] for e in started] == ["alpha"]
-    await communicator.disconnect()
 
 
 async def test_the_engine_s_events_reach_the_socket_on_the_embedded_default(settings):
@@ -144,19 +151,9 @@ async def test_the_engine_s_events_reach_the_socket_on_the_embedded_default(sett
     settings.REDIS_URL = ""
     settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     _, cookie = await session_cookie_for_demo()
-    communicator = WebsocketCommunicator(
-        application, "/ws/live/", headers=[ORIGIN, (b"cookie", cookie)]
-    )
-    connected, _ = await communicator.connect()
-    assert connected
-    assert (await communicator.receive_json_from(timeout=5))["type"] == "hello"
-    await start_alpha_and_beta()
-    heard = []
-    while not await communicator.receive_nothing(timeout=1.5):
-        heard.append(await communicator.receive_json_from(timeout=5))
+    heard = await heard_while_starting_alpha_and_beta(cookie)
     started = [e for e in heard if e["type"] == "instance.started"]
     assert [e["processDefinitionKey"] for e in started] == ["beta", "alpha"]
     # The demo administrator listens on `cockpit`: its events are numbered one after another.
     cockpit = [e["seq"] for e in heard if e["group"] == "cockpit"]
     assert cockpit == list(range(cockpit[0], cockpit[0] + len(cockpit)))
-    await communicator.disconnect()
