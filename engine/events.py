@@ -156,11 +156,15 @@ class Publisher:
                 self._loop = loop
             return self._loop
 
-    def publish(self, groups: Iterable[str], payload: LiveEvent) -> Any:
+    def publish(
+        self, groups: Iterable[str], payload: LiveEvent
+    ) -> concurrent.futures.Future[None] | None:
         """Queue one event for each group (see `publish_all`)."""
         return self.publish_all([(list(groups), payload)])
 
-    def publish_all(self, deliveries: Iterable[Delivery]) -> Any:
+    def publish_all(
+        self, deliveries: Iterable[Delivery]
+    ) -> concurrent.futures.Future[None] | None:
         """Queue events, in order; returns a future done once they have been sent (None when
         nobody can be listening)."""
         loop = self._target_loop()

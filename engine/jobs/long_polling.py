@@ -20,6 +20,7 @@ notice loses nothing: the task stays in the database for the next fetch.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import hashlib
 import logging
@@ -254,7 +255,7 @@ class _Sender:
         self._layer: Any = None
         self._lock = threading.Lock()
         self._waiting: Counter[str] = Counter()
-        self._draining: Any = None
+        self._draining: concurrent.futures.Future[None] | None = None
 
     def _target(self) -> asyncio.AbstractEventLoop:
         # Called with the lock held.
@@ -270,7 +271,7 @@ class _Sender:
             self._draining = None  # a drain on the closed loop never runs
         return self._loop
 
-    def send(self, counts: Mapping[str, int]) -> Any:
+    def send(self, counts: Mapping[str, int]) -> concurrent.futures.Future[None]:
         """Queue the counts; returns a future done once they have been sent."""
         with self._lock:
             loop = self._target()
