@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import shutil
+import sqlite3
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from typing import Any
 
 import dbworkers
@@ -136,7 +136,12 @@ def main() -> None:
         path = os.path.join(directory, "bench.sqlite3")
 
         def copy_sqlite() -> None:
-            shutil.copyfile(path, path + "_floor")
+            # SQLite's backup, not a file copy: a worker's checkpoint thread keeps the log
+            # open, and the main file alone may hold a half-copied checkpoint.
+            with closing(sqlite3.connect(path)) as source, closing(
+                sqlite3.connect(path + "_floor")
+            ) as copy:
+                source.backup(copy)
 
         bench_backend("SQLite", f"sqlite:///{path}", copy_sqlite, "sqlite3", targets)
     targets.print_summary()
