@@ -77,6 +77,7 @@ class InstanceView:
     waiting_tokens: list[str] = field(default_factory=list)
     active: list[str] = field(default_factory=list)
     taken: list[str] = field(default_factory=list)
+    canceled: list[str] = field(default_factory=list)
     variables: list[VariableRow] = field(default_factory=list)
     incidents: list[IncidentRow] = field(default_factory=list)
     tasks: list[Any] = field(default_factory=list)
@@ -89,6 +90,7 @@ class InstanceView:
         return {
             "active": sorted(set(self.active)),
             "taken": sorted(set(self.taken)),
+            "canceled": sorted(set(self.canceled)),
             "incidents": sorted(
                 {i.activity_id for i in self.incidents if i.open and i.activity_id}
             ),
@@ -108,8 +110,12 @@ def load_instance(instance_id: str) -> InstanceView:
             "start_time"
         )
     )
-    taken = HistoricActivityInstance.objects.filter(process_instance_id=instance_id)
-    view.taken = list(taken.filter(end_time__isnull=False).values_list("activity_id", flat=True))
+    ended = HistoricActivityInstance.objects.filter(
+        process_instance_id=instance_id, end_time__isnull=False
+    ).values_list("activity_id", "canceled")
+    # A canceled activity (the instance deleted, an interrupting event) was not done.
+    for activity_id, canceled in ended:
+        (view.canceled if canceled else view.taken).append(activity_id)
     if running is not None:
         try:
             _runtime(view)

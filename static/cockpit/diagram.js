@@ -17,7 +17,9 @@
   let pendingMarks = null;
   let marked = [];
   // Marker classes per kind of `markActivities` state (styled in cockpit.css).
-  const MARKERS = { taken: "legato-taken", active: "legato-active", incidents: "legato-incident" };
+  const MARKERS = {
+    taken: "legato-taken", canceled: "legato-canceled", active: "legato-active", incidents: "legato-incident",
+  };
 
   function say(text, isError) {
     status.textContent = text;
@@ -58,7 +60,7 @@
   }
 
   /**
-   * Mark activities of one instance: `{active: [ids], taken: [ids], incidents: [ids]}`.
+   * Mark activities of one instance: `{active: [ids], taken: [ids], canceled: [ids], incidents: [ids]}`.
    * Earlier marks are removed first, so it can be called again with fresh state.
    */
   function markActivities(state) {

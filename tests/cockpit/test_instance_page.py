@@ -125,6 +125,19 @@ def test_cancel_needs_a_reason_and_confirmation_and_is_kept_in_history(user_clie
     assert page(user_client, instance.id).status_code == 200
 
 
+def test_a_canceled_instance_shows_its_open_task_as_canceled_not_done(user_client):
+    instance = started()
+    url = reverse("cockpit:instance-cancel", args=[instance.id])
+    user_client.post(url, {"reason": "duplicate order", "confirm": "yes"})
+    response = page(user_client, instance.id)
+    marks = response.context["view"].diagram_state()
+    assert "Task_1" in marks["canceled"]
+    assert "Task_1" not in marks["taken"]
+    assert "invoice_start" in marks["taken"]
+    task_end = response.content.decode().split('data-testid="task-end">')[1]
+    assert task_end.startswith("canceled ")
+
+
 def test_suspend_and_resume(user_client):
     instance = started()
     url = reverse("cockpit:instance-suspension", args=[instance.id])
