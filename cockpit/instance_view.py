@@ -74,7 +74,6 @@ class InstanceView:
     super_instance_id: str
     called: list[HistoricProcessInstance] = field(default_factory=list)
     tree: ActivityInstance | None = None
-    waiting_tokens: list[str] = field(default_factory=list)
     active: list[str] = field(default_factory=list)
     taken: list[str] = field(default_factory=list)
     canceled: list[str] = field(default_factory=list)
@@ -164,11 +163,8 @@ def _header(
 def _runtime(view: InstanceView) -> None:
     instance_id = view.id
     view.tree = activity_instance_tree(instance_id)
-    in_tree = _activity_ids(view.tree)
     tokens = Execution.objects.filter(process_instance_id=instance_id, activity_id__isnull=False)
     view.active = list(tokens.values_list("activity_id", flat=True))
-    # Tokens the tree does not show (waiting before an async continuation) are listed apart.
-    view.waiting_tokens = sorted(set(view.active) - in_tree)
     view.variables = [
         VariableRow(v.name, v.type, v.value, as_text(v.type, v.value), v.execution_id,
                     v.execution_id != instance_id)
@@ -211,11 +207,3 @@ def _finished(view: InstanceView) -> None:
         HistoricTaskInstance.objects.filter(process_instance_id=instance_id).order_by("start_time")
     )
 
-
-def _activity_ids(node: ActivityInstance) -> set[str]:
-    ids = {node.activity_id}
-    for transition in node.transitions:
-        ids.add(transition.activity_id)
-    for child in node.children:
-        ids |= _activity_ids(child)
-    return ids

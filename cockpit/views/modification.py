@@ -20,6 +20,7 @@ from engine.models import ProcessInstance
 from engine.queries import activity_instance_tree
 from engine.runtime.modification import (
     CancelActivityInstance,
+    CancelTransitionInstance,
     Instruction,
     StartAfter,
     StartBefore,
@@ -38,13 +39,27 @@ class Choice:
     label: str
 
 
+# A cancel choice naming a transition instance (a token waiting for its async continuation,
+# typically the stuck step of an incident) rather than an activity instance.
+_TRANSITION = "transition:"
+
+
 def _active_choices(node: ActivityInstance) -> list[Choice]:
     found = []
     for child in node.children:
         label = f"{child.activity_name or child.activity_id} ({child.activity_id})"
         found.append(Choice(child.id, label))
         found.extend(_active_choices(child))
+    for waiting in node.transitions:
+        label = f"{waiting.activity_name or waiting.activity_id} ({waiting.activity_id}, waiting)"
+        found.append(Choice(_TRANSITION + waiting.id, label))
     return found
+
+
+def _cancel(choice: str) -> Instruction:
+    if choice.startswith(_TRANSITION):
+        return CancelTransitionInstance(choice.removeprefix(_TRANSITION))
+    return CancelActivityInstance(choice)
 
 
 def _start_choices(definition_id: str) -> list[Choice]:
@@ -58,7 +73,7 @@ def _instructions(request: HttpRequest) -> list[Instruction]:
     before = [s for s in request.POST.getlist("start_before") if s]
     after = [s for s in request.POST.getlist("start_after") if s]
     return (
-        [CancelActivityInstance(c) for c in cancel]
+        [_cancel(c) for c in cancel]
         + [StartBefore(s) for s in before]
         + [StartAfter(s) for s in after]
     )

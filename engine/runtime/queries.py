@@ -119,17 +119,26 @@ def activity_instance_tree(definition: ProcessDefinition, state: InstanceState) 
 
     def build(parent: ActivityInstance, execution: Execution) -> None:
         for kid in children.get(execution.id, []):
-            if kid.activity_id is None or kid.activity_instance_id is None:
+            if kid.activity_id is None:
                 continue
             if kid.wait is None and not children.get(kid.id):
                 continue  # a token in transit (never seen between commands)
             activity_id, kind, name = describe(kid)
             if kid.wait == Wait.JOB and not children.get(kid.id):
+                # Before an async-before activity starts, its token has no activity
+                # instance yet: the transition instance is named by the execution.
                 parent.transitions.append(
                     TransitionInstance(
-                        kid.activity_instance_id, activity_id, kind, name, parent.id, kid.id
+                        kid.activity_instance_id or kid.id,
+                        activity_id,
+                        kind,
+                        name,
+                        parent.id,
+                        kid.id,
                     )
                 )
+                continue
+            if kid.activity_instance_id is None:
                 continue
             node = ActivityInstance(
                 id=kid.activity_instance_id,

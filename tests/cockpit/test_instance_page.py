@@ -106,7 +106,8 @@ def test_the_incident_shows_message_and_stack_trace_and_the_failing_activity(use
     assert "amount" in incident.message
     assert "Traceback" in incident.stacktrace
     assert view.diagram_state()["incidents"] == ["calc"]
-    assert view.waiting_tokens == ["calc"]
+    (waiting,) = view.tree.transitions  # the token waits before the async step
+    assert (waiting.activity_id, waiting.incident_ids) == ("calc", [incident.id])
     body = response.content.decode()
     assert 'data-focus-activity="calc"' in body
     assert reverse("cockpit:incident-retry", args=[instance.id, incident.id]) in body

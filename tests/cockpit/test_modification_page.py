@@ -5,9 +5,18 @@ import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
 
-from engine.models import HistoricActivityInstance, Task, UserOperationLog
+from engine.models import (
+    HistoricActivityInstance,
+    HistoricProcessInstance,
+    Incident,
+    Job,
+    Task,
+    UserOperationLog,
+)
 from engine.services import ResourceInput, deploy
 from engine.services import runtime as rt
+from tests.cockpit.conftest import deploy_xml, fail_job_of
+from tests.cockpit.samples import failing_process
 from tests.factories import bpmn_document
 
 pytestmark = pytest.mark.django_db
@@ -83,3 +92,20 @@ def test_starting_after_an_activity_takes_its_outgoing_flow(user_client, stuck_i
             "action": "apply", "confirm": "yes"}
     assert user_client.post(url, form).status_code == 302
     assert list(Task.objects.values_list("name", flat=True)) == ["Next step"]
+
+
+def test_the_stuck_async_step_of_an_incident_is_offered_and_canceled(user_client):
+    deploy_xml("payment", failing_process())
+    instance_id = rt.start_process_instance("payment").id
+    fail_job_of(instance_id)
+    url = reverse("cockpit:instance-modify", args=[instance_id])
+    page = user_client.get(url).content.decode()
+    assert "Compute total (calc, waiting)" in page
+    waiting = page.split('name="cancel" value="')[1].split('"')[0]
+    form = {"cancel": [waiting], "start_before": "End_1", "action": "apply", "confirm": "yes"}
+    assert user_client.post(url, form).status_code == 302
+    assert not Job.objects.filter(process_instance_id=instance_id).exists()
+    assert not Incident.objects.filter(process_instance_id=instance_id).exists()
+    history = HistoricProcessInstance.objects.get(pk=instance_id)
+    assert history.state == "COMPLETED"
+    assert history.end_activity_id == "End_1"
