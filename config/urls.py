@@ -1,8 +1,11 @@
+from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="cockpit:dashboard", permanent=False)),
+    # Browsers ask for /favicon.ico on pages that name no icon (JSON, downloads).
+    path("favicon.ico", RedirectView.as_view(url=static("legato/favicon.svg"), permanent=True)),
     path("", include("identity.urls")),
     path("cockpit/", include("cockpit.urls")),
     path("tasklist/", include("tasklist.urls")),
