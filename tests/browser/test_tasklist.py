@@ -188,3 +188,23 @@ def test_a_gap_in_the_live_sequence_re_fetches_the_list_and_counts(page, live_se
     )
     expect(page.locator(".task-card", has_text="KYC-GAP")).to_be_visible(timeout=LIVE)
     expect(group_count(page)).to_have_text("1")
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 800}, NARROW])
+def test_a_filter_with_a_long_unbroken_name_stays_inside_the_page(
+    browser, live_server_url, db, viewport
+):
+    make_user("alice", "compliance")
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    try:
+        log_in(page, live_server_url, "alice", "pw")
+        page.goto(live_server_url + "/tasklist/")
+        page.get_by_text("Save this view as a filter").click()
+        page.get_by_label("Name").fill("Q" * 300)  # the field keeps 255
+        page.get_by_role("button", name="Save filter").click()
+        expect(page.locator(".list-name", has_text="Q" * 255)).to_be_visible()
+        widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        assert widths[0] <= widths[1]
+    finally:
+        context.close()
