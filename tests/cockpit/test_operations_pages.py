@@ -76,6 +76,21 @@ def test_htmx_filtering_returns_only_the_list(user_client):
     assert "No running instance" in response.content.decode()
 
 
+def test_filters_left_out_are_named_in_the_list_htmx_swaps_in(user_client):
+    definition = deploy_key("invoice")
+    start_process_instance("invoice")
+    response = user_client.get(
+        reverse("cockpit:definition", args=[definition.id]),
+        {"started_after": "garbage", "state": "bogus", "variable": "amount"},
+        headers={"HX-Request": "true"},
+    )
+    notice = response.content.decode().split('data-testid="filters-left-out">')[1]
+    notice = notice.split("</div>")[0]
+    assert "Started after: Enter a valid date/time." in notice
+    assert "State: Select a valid choice." in notice
+    assert "Variable: Write the variable as name=value" in notice
+
+
 def test_suspending_a_definition_with_its_instances_needs_confirmation(user_client):
     definition = deploy_key("invoice")
     instance = start_process_instance("invoice")
