@@ -116,6 +116,11 @@ class HistoricVariableInstance(models.Model):
     value = models.JSONField(null=True)
     # An Object's Java class (Camunda's valueInfo.objectTypeName), None for other types
     object_type_name = models.CharField(max_length=255, null=True, blank=True)
+    # The typed columns the history queries' variable filters compare (ACT_HI_VARINST's
+    # TEXT_, LONG_, DOUBLE_), as VariableInstance has them.
+    text_value = models.TextField(null=True, blank=True)
+    long_value = models.BigIntegerField(null=True, blank=True)
+    double_value = models.FloatField(null=True, blank=True)
     process_instance_id = models.CharField(max_length=64)
     execution_id = models.CharField(max_length=64)
     activity_instance_id = models.CharField(max_length=255, null=True, blank=True)

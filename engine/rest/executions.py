@@ -14,19 +14,10 @@ from engine.rest import serializers
 from engine.rest.base import EngineView, json_body, readable_instances, require_read_instance
 from engine.rest.base import user_id as caller
 from engine.rest.dates import format_date
-from engine.rest.params import (
-    Kind,
-    ListQuery,
-    Param,
-    ParsedQuery,
-    first_value,
-    like,
-    parse_body_query,
-)
+from engine.rest.params import Kind, ListQuery, Param, like
 from engine.rest.variable_filters import (
-    VariableCondition,
-    parse_variable_body,
-    parse_variable_param,
+    IGNORE_CASE_PARAMS,
+    IgnoreCase,
     process_variables_q,
     variables_q,
 )
@@ -49,8 +40,10 @@ EXECUTION_QUERY = ListQuery(
         Param("incidentMessage", description="Executions with an incident with this message."),
         Param("incidentMessageLike", description="Incident message with SQL LIKE."),
         Param("tenantIdIn", Kind.STRING_LIST, "Comma-separated tenant ids."),
-        Param("variables", description="`name_op_value,...` on the execution's local variables."),
-        Param("processVariables", description="`name_op_value,...` on process variables."),
+        Param("variables", Kind.VARIABLES, "`name_op_value,...` on the execution's local "
+              "variables."),
+        Param("processVariables", Kind.VARIABLES, "`name_op_value,...` on process variables."),
+        *IGNORE_CASE_PARAMS,
     ),
     sort_fields={
         "instanceId": "process_instance_id",
@@ -65,12 +58,7 @@ def _instances(**lookup: Any) -> QuerySet[ProcessInstance]:
     return ProcessInstance.objects.filter(**lookup).values("id")
 
 
-def filter_executions(
-    request: Request,
-    filters: dict[str, Any],
-    local: list[VariableCondition],
-    process: list[VariableCondition],
-) -> QuerySet[Execution]:
+def filter_executions(request: Request, filters: dict[str, Any]) -> QuerySet[Execution]:
     rows = Execution.objects.annotate(
         instance_key=ProcessInstance.objects.filter(pk=OuterRef("process_instance_id")).values(
             "process_definition__key"
@@ -112,10 +100,20 @@ def filter_executions(
         incidents = incidents.filter(like("incident_message", filters["incidentMessageLike"]))
     if incident_lookup or "incidentMessageLike" in filters:
         rows = rows.filter(Exists(incidents))
-    if local:
-        rows = rows.filter(variables_q(local, outer_field="pk", match_field="execution_id"))
-    if process:
-        rows = rows.filter(process_variables_q(process, "process_instance_id"))
+    ignore_case = IgnoreCase.of(filters)
+    if "variables" in filters:
+        rows = rows.filter(
+            variables_q(
+                filters["variables"],
+                outer_field="pk",
+                match_field="execution_id",
+                ignore_case=ignore_case,
+            )
+        )
+    if "processVariables" in filters:
+        rows = rows.filter(
+            process_variables_q(filters["processVariables"], "process_instance_id", ignore_case)
+        )
     return rows
 
 
@@ -137,25 +135,6 @@ def _tenants(instance_ids: list[str]) -> dict[str, str | None]:
     )
 
 
-def _parse(
-    request: Request, body: dict[str, Any] | None
-) -> tuple[ParsedQuery, list[Any], list[Any]]:
-    if body is None:
-        query = EXECUTION_QUERY.parse(request.query_params)
-        local_raw = first_value(request.query_params, "variables")
-        process_raw = first_value(request.query_params, "processVariables")
-        local = parse_variable_param("variables", local_raw) if local_raw else []
-        process = parse_variable_param("processVariables", process_raw) if process_raw else []
-        return query, local, process
-    plain = {k: v for k, v in body.items() if k not in ("variables", "processVariables")}
-    query = parse_body_query(EXECUTION_QUERY, plain, request.query_params)
-    return (
-        query,
-        parse_variable_body("variables", body.get("variables")),
-        parse_variable_body("processVariables", body.get("processVariables")),
-    )
-
-
 class ExecutionList(EngineView):
     """GET and POST /execution."""
 
@@ -166,8 +145,8 @@ class ExecutionList(EngineView):
         return self._list(request, json_body(request))
 
     def _list(self, request: Request, body: dict[str, Any] | None) -> Response:
-        query, local, process = _parse(request, body)
-        rows = _ordered(filter_executions(request, query.filters, local, process), query.order_by)
+        query = EXECUTION_QUERY.parse(request.query_params, body)
+        rows = _ordered(filter_executions(request, query.filters), query.order_by)
         page = list(query.page.apply(rows))
         tenants = _tenants([row.process_instance_id for row in page])
         return Response([execution_dto(row, tenants) for row in page])
@@ -202,16 +181,14 @@ class ExecutionCount(EngineView):
     """GET and POST /execution/count."""
 
     def get(self, request: Request) -> Response:
-        query, local, process = _parse(request, None)
-        return Response(
-            serializers.count_dto(filter_executions(request, query.filters, local, process).count())
-        )
+        return self._count(request, None)
 
     def post(self, request: Request) -> Response:
-        query, local, process = _parse(request, json_body(request))
-        return Response(
-            serializers.count_dto(filter_executions(request, query.filters, local, process).count())
-        )
+        return self._count(request, json_body(request))
+
+    def _count(self, request: Request, body: dict[str, Any] | None) -> Response:
+        query = EXECUTION_QUERY.parse(request.query_params, body)
+        return Response(serializers.count_dto(filter_executions(request, query.filters).count()))
 
 
 def readable_execution(request: Request, execution_id: str) -> Execution:

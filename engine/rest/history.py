@@ -15,6 +15,7 @@ from engine.models import (
     HistoricActivityInstance,
     HistoricProcessInstance,
     HistoricTaskInstance,
+    HistoricVariableInstance,
     ProcessDefinition,
 )
 from engine.rest import serializers
@@ -22,10 +23,12 @@ from engine.rest.base import EngineView, definition_key, readable_history
 from engine.rest.dates import format_date
 from engine.rest.listing import list_views
 from engine.rest.params import Kind, ListQuery, Param, like
+from engine.rest.variable_filters import IGNORE_CASE_PARAMS, IgnoreCase, variables_q
 from identity.authorization import Check as AuthCheck
 from identity.authorization import Permission, Resource, readable_ids, require_any
 
 S, B, N, D, L = Kind.STRING, Kind.BOOLEAN, Kind.INTEGER, Kind.DATE, Kind.STRING_LIST
+V = Kind.VARIABLES
 
 
 def tenants_of(definition_ids: list[str | None]) -> dict[str, str | None]:
@@ -44,6 +47,20 @@ def apply(rows: QuerySet[Any], filters: dict[str, Any], exact: dict[str, str],
         if filters.get(param):
             rows = rows.filter(condition)
     return rows
+
+
+def historic_variables_q(
+    filters: dict[str, Any], param: str, *, outer_field: str, match_field: str
+) -> Q:
+    """The rows having historic variables (of any state, as Camunda's ACT_HI_VARINST join)
+    that meet every condition of the variable filter `param`."""
+    return variables_q(
+        filters.get(param, []),
+        outer_field=outer_field,
+        match_field=match_field,
+        rows=HistoricVariableInstance.objects.all(),
+        ignore_case=IgnoreCase.of(filters),
+    )
 
 
 def require_history(request: Request, key: str, resource: Resource, resource_id: str) -> None:
@@ -82,6 +99,9 @@ HISTORIC_PROCESS_INSTANCE_QUERY = ListQuery(
         Param("completed", B, "Only completed instances."),
         Param("externallyTerminated", B, "Only instances deleted from outside."),
         Param("internallyTerminated", B, "Only instances ended by a terminate event."),
+        Param("variables", V, "`name_op_value,...`: instances having a variable (any scope) "
+              "that matches; op: eq neq gt gteq lt lteq like."),
+        *IGNORE_CASE_PARAMS,
     ),
     sort_fields={
         "instanceId": "id",
@@ -100,7 +120,10 @@ HISTORIC_PROCESS_INSTANCE_QUERY = ListQuery(
 def filter_historic_instances(request: Request, filters: dict[str, Any]) -> QuerySet[Any]:
     readable = readable_ids(request.user, Resource.HISTORIC_PROCESS_INSTANCE).q("id")
     rows = HistoricProcessInstance.objects.filter(
-        readable_history(request, "process_definition_key", readable)
+        readable_history(request, "process_definition_key", readable),
+        historic_variables_q(
+            filters, "variables", outer_field="id", match_field="process_instance_id"
+        ),
     )
     return apply(
         rows,
@@ -342,6 +365,11 @@ HISTORIC_TASK_QUERY = ListQuery(
         Param("startedAfter", D, "Started after this date."),
         Param("finishedBefore", D, "Finished before this date."),
         Param("finishedAfter", D, "Finished after this date."),
+        Param("taskVariables", V, "`name_op_value,...` on the task's local variables (in "
+              "Legato: of its execution); op: eq neq gt gteq lt lteq like."),
+        Param("processVariables", V, "`name_op_value,...` on any variable of the task's "
+              "process instance; op: eq neq gt gteq lt lteq like."),
+        *IGNORE_CASE_PARAMS,
     ),
     sort_fields={
         "taskId": "id",
@@ -367,7 +395,18 @@ HISTORIC_TASK_QUERY = ListQuery(
 
 def filter_historic_tasks(request: Request, filters: dict[str, Any]) -> QuerySet[Any]:
     readable = readable_ids(request.user, Resource.HISTORIC_TASK).q("id")
-    rows = HistoricTaskInstance.objects.filter(readable_history(request, None, readable))
+    rows = HistoricTaskInstance.objects.filter(
+        readable_history(request, None, readable),
+        historic_variables_q(
+            filters, "taskVariables", outer_field="execution_id", match_field="execution_id"
+        ),
+        historic_variables_q(
+            filters,
+            "processVariables",
+            outer_field="process_instance_id",
+            match_field="process_instance_id",
+        ),
+    )
     rows = apply(
         rows,
         filters,

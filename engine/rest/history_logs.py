@@ -25,7 +25,15 @@ from engine.rest.base import EngineView, definition_key, deserialize_values, rea
 from engine.rest.dates import format_date
 from engine.rest.history import apply, require_history, tenants_of
 from engine.rest.listing import list_views
-from engine.rest.params import Kind, ListQuery, Param
+from engine.rest.params import Kind, ListQuery, Param, invalid_request
+from engine.rest.variable_filters import (
+    IGNORE_CASE_PARAMS,
+    IgnoreCase,
+    VariableCondition,
+    condition_q,
+    name_q,
+    read_text,
+)
 from engine.rest.variables import write_value
 from engine.runtime.values import TypedValue
 from identity.authorization import Resource, readable_ids
@@ -56,6 +64,9 @@ HISTORIC_VARIABLE_QUERY = ListQuery(
         Param("taskIdIn", L, "Variables of these tasks."),
         Param("activityInstanceIdIn", L, "Variables of these activity instances."),
         Param("includeDeleted", B, "Also deleted variables."),
+        Param("variableValue", S, "Variables of `variableName` equal to this value (a number, "
+              "boolean or string)."),
+        *IGNORE_CASE_PARAMS,
     ),
     sort_fields={"instanceId": "process_instance_id", "variableName": "name"},
 )
@@ -71,11 +82,11 @@ def filter_historic_variables(request: Request, filters: dict[str, Any]) -> Quer
     rows = rows.filter(
         Q(process_instance_id__in=_readable_instance_ids(request)) | readable
     )
+    rows = rows.filter(_name_and_value(filters))
     return apply(
         rows,
         filters,
         {
-            "variableName": "name",
             "processInstanceId": "process_instance_id",
             "processInstanceIdIn": "process_instance_id__in",
             "executionIdIn": "execution_id__in",
@@ -84,6 +95,21 @@ def filter_historic_variables(request: Request, filters: dict[str, Any]) -> Quer
         },
         {"variableNameLike": "name"},
     )
+
+
+def _name_and_value(filters: dict[str, Any]) -> Q:
+    ignore_case = IgnoreCase.of(filters)
+    name = filters.get("variableName")
+    if "variableValue" not in filters:
+        return Q() if name is None else name_q(name, ignore_case)
+    if name is None:
+        # Camunda's wording (HistoricVariableInstanceQueryDto.applyFilters).
+        raise invalid_request(
+            "Only a single variable value parameter specified: variable name and value are "
+            "required to be able to query after a specific variable value."
+        )
+    value = read_text(filters["variableValue"])
+    return condition_q(VariableCondition(name, "eq", value), ignore_case)
 
 
 def _readable_instance_ids(request: Request) -> Any:

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from engine.rest import serializers
 from engine.rest.base import EngineView, json_body
-from engine.rest.params import ListQuery, ParsedQuery, parse_body_query
+from engine.rest.params import ListQuery
 
 Filter = Callable[[Request, dict[str, Any]], QuerySet[Any]]
 Dtos = Callable[[list[Any]], list[serializers.Dto]]
@@ -23,17 +23,12 @@ def list_views(
 ) -> tuple[type[EngineView], type[EngineView]]:
     """(list view, count view); both answer GET, and POST when Camunda has the POST form."""
 
-    def parsed(request: Request, body: dict[str, Any] | None) -> ParsedQuery:
-        if body is None:
-            return query.parse(request.query_params)
-        return parse_body_query(query, body, request.query_params)
-
     class ListView(EngineView):
         def get(self, request: Request) -> Response:
             return self.answer(request, None)
 
         def answer(self, request: Request, body: dict[str, Any] | None) -> Response:
-            found = parsed(request, body)
+            found = query.parse(request.query_params, body)
             rows = filter_rows(request, found.filters).order_by(*found.order_by)
             return Response(dtos(list(found.page.apply(rows))))
 
@@ -42,7 +37,7 @@ def list_views(
             return self.answer(request, None)
 
         def answer(self, request: Request, body: dict[str, Any] | None) -> Response:
-            found = parsed(request, body)
+            found = query.parse(request.query_params, body)
             return Response(serializers.count_dto(filter_rows(request, found.filters).count()))
 
     if post:

@@ -152,6 +152,7 @@ _KIND_SCHEMAS: dict[Kind, Schema] = {
     Kind.BOOLEAN: {"type": "boolean"},
     Kind.INTEGER: {"type": "integer"},
     Kind.DATE: {"type": "string", "format": "date-time"},
+    Kind.VARIABLES: {"type": "string", "description": "name_op_value, comma-separated"},
 }
 
 

@@ -18,7 +18,7 @@ from engine.rest import (
     process_instances,
     tasks,
 )
-from engine.rest.params import Kind, ListQuery, Param
+from engine.rest.params import PAGING, Kind, ListQuery, Param
 
 Schema = dict[str, Any]
 
@@ -58,6 +58,15 @@ def _array_of(name: str) -> Schema:
 
 
 RUNTIME_SCHEMAS: dict[str, Schema] = {
+    "VariableQueryParameterDto": {
+        "type": "object",
+        "properties": {
+            "name": _CODES["S"],
+            "operator": {"type": "string",
+                         "enum": ["eq", "neq", "gt", "gteq", "lt", "lteq", "like"]},
+            "value": {"description": "A string, number or boolean."},
+        },
+    },
     "VariableValueDto": {
         "type": "object",
         "properties": {"value": {"nullable": True}, "type": _CODES["s"],
@@ -204,6 +213,30 @@ def _body(schema: Schema | None = None) -> Schema:
     return {"content": {"application/json": {"schema": schema or {"type": "object"}}}}
 
 
+_BODY_KINDS: dict[Kind, Schema] = {
+    Kind.STRING: {"type": "string"},
+    Kind.STRING_LIST: {"type": "array", "items": {"type": "string"}},
+    Kind.BOOLEAN: {"type": "boolean"},
+    Kind.INTEGER: {"type": "integer"},
+    Kind.DATE: {"type": "string", "format": "date-time"},
+    Kind.VARIABLES: _array_of("VariableQueryParameterDto"),
+}
+
+
+def query_body(query: ListQuery) -> Schema:
+    """The JSON body of a POST query: the GET filters with JSON types, and `sorting`."""
+    properties = {
+        param.name: {**_BODY_KINDS[param.kind], "description": param.description}
+        for param in query.filters
+    }
+    sort_entry = {"type": "object", "properties": {
+        "sortBy": {"type": "string", "enum": list(query.sort_by_values)},
+        "sortOrder": {"type": "string", "enum": ["asc", "desc"]},
+    }}
+    properties["sorting"] = {"type": "array", "items": sort_entry}
+    return {"type": "object", "properties": properties}
+
+
 def operations() -> list[Any]:
     from engine.rest.openapi import Operation
 
@@ -220,10 +253,12 @@ def operations() -> list[Any]:
         add(f"{route}/count", "get", f"get{name}Count", f"Count {name}",
             {"200": _json(_ref("CountResultDto"))}, query=query)
         if post:
+            body = _body(query_body(query))
             add(route, "post", f"query{name}", f"List {name} (POST form)",
-                {"200": _json(_array_of(dto_name))}, request_body=_body(), paged=False)
+                {"200": _json(_array_of(dto_name))}, request_body=body,
+                parameters=PAGING)
             add(f"{route}/count", "post", f"query{name}Count", f"Count {name} (POST form)",
-                {"200": _json(_ref("CountResultDto"))}, request_body=_body())
+                {"200": _json(_ref("CountResultDto"))}, request_body=body)
 
     def variables(prefix: str, name: str) -> None:
         add(prefix, "get", f"get{name}", f"Get {name}", {"200": _json(_VARIABLES)},

@@ -9,6 +9,7 @@ parameter ("Cannot set query parameter 'x' to value 'y'"), and lists are comma-s
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -33,6 +34,8 @@ class Kind(StrEnum):
     INTEGER = "integer"
     DATE = "date"
     STRING_LIST = "string-list"
+    # Camunda's variable filter: `name_op_value,...` in GET, [{name, operator, value}] in POST
+    VARIABLES = "variables"
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,11 @@ def convert(param: Param, raw: str) -> Any:
         return raw
     if param.kind is Kind.STRING_LIST:
         return raw.split(",")
+    if param.kind is Kind.VARIABLES:
+        # Imported here: variable_filters words its errors with this module's helpers.
+        from engine.rest.variable_filters import parse_variable_param
+
+        return parse_variable_param(param.name, raw)
     if param.kind is Kind.BOOLEAN:
         lowered = raw.lower()
         if lowered not in ("true", "false"):
@@ -127,7 +135,10 @@ class ListQuery:
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_name", {param.name: param for param in self.filters})
 
-    def parse(self, params: QueryDict) -> ParsedQuery:
+    def parse(self, params: QueryDict, body: Mapping[str, Any] | None = None) -> ParsedQuery:
+        """The GET form from the query string, or the POST form when there is a `body`."""
+        if body is not None:
+            return parse_body_query(self, body, params)
         return ParsedQuery(
             self.parse_filters(params), self.parse_sorting(params), parse_page(params)
         )
@@ -173,7 +184,7 @@ def parse_page(params: QueryDict) -> Page:
     return Page(first or 0, most)
 
 
-def like(field_name: str, pattern: str) -> Q:
+def like(field_name: str, pattern: str, *, ignore_case: bool = False) -> Q:
     """SQL LIKE as Camunda's `*Like` parameters mean it: `%` any run, `_` one character.
 
     Camunda passes the value to `LIKE ... ESCAPE '\\'` unchanged, so callers write the
@@ -194,7 +205,8 @@ def like(field_name: str, pattern: str) -> Q:
         else:
             regex.append(re.escape(char))
     regex.append("$")
-    return Q(**{f"{field_name}__regex": "".join(regex)})
+    lookup = "iregex" if ignore_case else "regex"
+    return Q(**{f"{field_name}__{lookup}": "".join(regex)})
 
 
 def tenant_filter(
@@ -213,24 +225,45 @@ def tenant_filter(
 
 
 def _body_text(value: Any) -> str:
-    # The POST form sends JSON values; the GET form's converter reads their text.
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return ",".join(str(item) for item in value)
-    return str(value)
+    # A JSON value as the GET converters read it (`true`, `5`), and as a 400 names it.
+    if isinstance(value, str):
+        return value
+    return json.dumps(value)
+
+
+def convert_body(param: Param, value: Any) -> Any:
+    """The typed value of one field of a POST query body, or a 400 naming it as the GET form
+    does. Lists must be JSON lists (a string is not a list of one), scalars must be scalars;
+    booleans, numbers and dates are read by the GET converters, so both forms refuse the same
+    text (Camunda's Jackson refuses these shapes as well)."""
+    if param.kind is Kind.VARIABLES:
+        from engine.rest.variable_filters import parse_variable_body
+
+        return parse_variable_body(param.name, value)
+    if param.kind is Kind.STRING_LIST:
+        if not isinstance(value, list) or not all(_is_scalar(item) for item in value):
+            raise invalid_parameter(param.name, _body_text(value))
+        return [item if isinstance(item, str) else json.dumps(item) for item in value]
+    if not _is_scalar(value) or (isinstance(value, bool) and param.kind is Kind.INTEGER):
+        raise invalid_parameter(param.name, _body_text(value))
+    return convert(param, _body_text(value))
+
+
+def _is_scalar(value: Any) -> bool:
+    return isinstance(value, str | int | float | bool)
 
 
 def parse_body_query(
     query: ListQuery, body: Mapping[str, Any], params: QueryDict
 ) -> ParsedQuery:
     """Camunda's POST query form: the same filters in a JSON body, sorting as
-    `sorting: [{sortBy, sortOrder}]`, and firstResult/maxResults still in the query string.
+    `sorting: [{sortBy, sortOrder}]`, and firstResult/maxResults in the query string.
 
-    Values go through the GET converters so both forms accept and refuse the same things.
+    `firstResult`/`maxResults` in the body (where Camunda ignores them) are read when the query
+    string has none, so that a malformed one is refused rather than silently dropped.
     """
     filters = {
-        param.name: convert(param, _body_text(body[param.name]))
+        param.name: convert_body(param, body[param.name])
         for param in query.filters
         if body.get(param.name) is not None
     }
@@ -248,4 +281,12 @@ def parse_body_query(
             raise invalid_parameter("sortOrder", str(sort_order))
         order.append(SORT_ORDERS[sort_order] + query.sort_fields[sort_by])
     order_by = (*order, "pk") if order else query.default_order
-    return ParsedQuery(filters, order_by, parse_page(params))
+    return ParsedQuery(filters, order_by, _body_page(body, params))
+
+
+def _body_page(body: Mapping[str, Any], params: QueryDict) -> Page:
+    merged = params.copy()
+    for param in PAGING:
+        if body.get(param.name) is not None and first_value(params, param.name) is None:
+            merged.setlist(param.name, [str(convert_body(param, body[param.name]))])
+    return parse_page(merged)

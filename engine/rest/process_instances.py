@@ -24,19 +24,12 @@ from engine.rest.params import (
     Kind,
     ListQuery,
     Param,
-    ParsedQuery,
     first_value,
     flag,
     invalid_request,
     like,
-    parse_body_query,
 )
-from engine.rest.variable_filters import (
-    VariableCondition,
-    parse_variable_body,
-    parse_variable_param,
-    process_variables_q,
-)
+from engine.rest.variable_filters import IGNORE_CASE_PARAMS, IgnoreCase, process_variables_q
 from engine.runtime.queries import ActivityInstance, TransitionInstance
 from engine.services import runtime, suspension
 from identity.authorization import Permission
@@ -65,7 +58,9 @@ PROCESS_INSTANCE_QUERY = ListQuery(
         Param("activityIdIn", Kind.STRING_LIST, "Instances with a token in these activities."),
         Param("rootProcessInstances", Kind.BOOLEAN, "Only instances not called by another."),
         Param("leafProcessInstances", Kind.BOOLEAN, "Only instances calling no other."),
-        Param("variables", description="`name_op_value,...`; op: eq neq gt gteq lt lteq like."),
+        Param("variables", Kind.VARIABLES, "`name_op_value,...` on the instance's process "
+              "variables; op: eq neq gt gteq lt lteq like."),
+        *IGNORE_CASE_PARAMS,
     ),
     sort_fields={
         "instanceId": "id",
@@ -93,7 +88,7 @@ _INCIDENT = {
 
 
 def filter_process_instances(
-    request: Request, filters: dict[str, Any], conditions: list[VariableCondition]
+    request: Request, filters: dict[str, Any]
 ) -> QuerySet[ProcessInstance]:
     rows = ProcessInstance.objects.select_related("process_definition").defer("state")
     rows = rows.filter(readable_instances(request, "id", "process_definition__key"))
@@ -134,7 +129,9 @@ def filter_process_instances(
         rows = rows.filter(process_definition__tenant_id__in=filters["tenantIdIn"])
     if filters.get("withoutTenantId"):
         rows = rows.filter(process_definition__tenant_id__isnull=True)
-    return rows.filter(process_variables_q(conditions, "id")) if conditions else rows
+    if "variables" in filters:
+        rows = rows.filter(process_variables_q(filters["variables"], "id", IgnoreCase.of(filters)))
+    return rows
 
 
 def instance_dto(request: Request, row: ProcessInstance) -> serializers.Dto:
@@ -151,20 +148,6 @@ def instance_dto(request: Request, row: ProcessInstance) -> serializers.Dto:
     }
 
 
-def _variable_conditions(request: Request, body: dict[str, Any] | None) -> list[VariableCondition]:
-    if body is not None:
-        return parse_variable_body("variables", body.get("variables"))
-    raw = first_value(request.query_params, "variables")
-    return [] if raw is None else parse_variable_param("variables", raw)
-
-
-def _query(request: Request, body: dict[str, Any] | None) -> ParsedQuery:
-    if body is None:
-        return PROCESS_INSTANCE_QUERY.parse(request.query_params)
-    without_variables = {k: v for k, v in body.items() if k != "variables"}
-    return parse_body_query(PROCESS_INSTANCE_QUERY, without_variables, request.query_params)
-
-
 class ProcessInstanceList(EngineView):
     """GET and POST /process-instance."""
 
@@ -175,10 +158,8 @@ class ProcessInstanceList(EngineView):
         return self._list(request, json_body(request))
 
     def _list(self, request: Request, body: dict[str, Any] | None) -> Response:
-        query = _query(request, body)
-        rows = filter_process_instances(
-            request, query.filters, _variable_conditions(request, body)
-        ).order_by(*query.order_by)
+        query = PROCESS_INSTANCE_QUERY.parse(request.query_params, body)
+        rows = filter_process_instances(request, query.filters).order_by(*query.order_by)
         return Response([instance_dto(request, row) for row in query.page.apply(rows)])
 
 
@@ -192,8 +173,8 @@ class ProcessInstanceCount(EngineView):
         return self._count(request, json_body(request))
 
     def _count(self, request: Request, body: dict[str, Any] | None) -> Response:
-        query = _query(request, body)
-        rows = filter_process_instances(request, query.filters, _variable_conditions(request, body))
+        query = PROCESS_INSTANCE_QUERY.parse(request.query_params, body)
+        rows = filter_process_instances(request, query.filters)
         return Response(serializers.count_dto(rows.count()))
 
 

@@ -23,16 +23,13 @@ from engine.rest.params import (
     ListQuery,
     Param,
     ParsedQuery,
-    first_value,
     invalid_request,
     like,
-    parse_body_query,
 )
 from engine.rest.task_access import require_task_permission
 from engine.rest.variable_filters import (
-    VariableCondition,
-    parse_variable_body,
-    parse_variable_param,
+    IGNORE_CASE_PARAMS,
+    IgnoreCase,
     process_variables_q,
     variables_q,
 )
@@ -41,6 +38,7 @@ from identity.authorization import Permission
 from tasklist.access import involvement, visible
 
 S, B, N, D, L = Kind.STRING, Kind.BOOLEAN, Kind.INTEGER, Kind.DATE, Kind.STRING_LIST
+V = Kind.VARIABLES
 TASK_QUERY = ListQuery(
     filters=(
         Param("taskId", S, "Filter by task id."),
@@ -101,8 +99,9 @@ TASK_QUERY = ListQuery(
         Param("withoutCandidateGroups", B, "Only tasks without candidate group."),
         Param("withCandidateUsers", B, "Only tasks with a candidate user."),
         Param("withoutCandidateUsers", B, "Only tasks without candidate user."),
-        Param("processVariables", S, "`name_op_value,...` on process variables."),
-        Param("taskVariables", S, "`name_op_value,...` on the task's local variables."),
+        Param("processVariables", V, "`name_op_value,...` on process variables."),
+        Param("taskVariables", V, "`name_op_value,...` on the task's local variables."),
+        *IGNORE_CASE_PARAMS,
     ),
     sort_fields={
         "instanceId": "process_instance_id",
@@ -175,10 +174,7 @@ def _candidates(condition: Q) -> Q:
 
 
 def filter_tasks(  # noqa: C901 - one branch per Camunda filter reads best flat
-    request: Request,
-    filters: dict[str, Any],
-    process_conditions: list[VariableCondition],
-    task_conditions: list[VariableCondition],
+    request: Request, filters: dict[str, Any]
 ) -> QuerySet[Task]:
     tasks = Task.objects.filter(visible(request.user))
     tasks = tasks.filter(**{f: filters[p] for p, f in _EXACT.items() if p in filters})
@@ -233,11 +229,19 @@ def filter_tasks(  # noqa: C901 - one branch per Camunda filter reads best flat
     if filters.get("withoutTenantId"):
         tasks = tasks.filter(process_definition_id__in=_definitions(tenant_id__isnull=True))
     tasks = _candidate_filters(tasks, filters)
-    if process_conditions:
-        tasks = tasks.filter(process_variables_q(process_conditions, "process_instance_id"))
-    if task_conditions:
+    ignore_case = IgnoreCase.of(filters)
+    if "processVariables" in filters:
         tasks = tasks.filter(
-            variables_q(task_conditions, outer_field="execution_id", match_field="execution_id")
+            process_variables_q(filters["processVariables"], "process_instance_id", ignore_case)
+        )
+    if "taskVariables" in filters:
+        tasks = tasks.filter(
+            variables_q(
+                filters["taskVariables"],
+                outer_field="execution_id",
+                match_field="execution_id",
+                ignore_case=ignore_case,
+            )
         )
     return tasks
 
@@ -327,31 +331,9 @@ def task_dtos(tasks: list[Task]) -> list[serializers.Dto]:
     return [task_dto(task, tenants) for task in tasks]
 
 
-def _conditions(
-    request: Request, body: dict[str, Any] | None, name: str
-) -> list[VariableCondition]:
-    if body is not None:
-        return parse_variable_body(name, body.get(name))
-    raw = first_value(request.query_params, name)
-    return [] if raw is None else parse_variable_param(name, raw)
-
-
-def _query(request: Request, body: dict[str, Any] | None) -> ParsedQuery:
-    if body is None:
-        return TASK_QUERY.parse(request.query_params)
-    plain = {k: v for k, v in body.items() if k not in ("processVariables", "taskVariables")}
-    return parse_body_query(TASK_QUERY, plain, request.query_params)
-
-
 def _filtered(request: Request, body: dict[str, Any] | None) -> tuple[QuerySet[Task], ParsedQuery]:
-    query = _query(request, body)
-    tasks = filter_tasks(
-        request,
-        query.filters,
-        _conditions(request, body, "processVariables"),
-        _conditions(request, body, "taskVariables"),
-    )
-    return tasks, query
+    query = TASK_QUERY.parse(request.query_params, body)
+    return filter_tasks(request, query.filters), query
 
 
 class TaskList(EngineView):

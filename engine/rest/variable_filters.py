@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from engine.models import VariableInstance
-from engine.rest.params import invalid_parameter, invalid_request
+from engine.rest.params import Kind, Param, invalid_parameter, invalid_request, like
 from engine.runtime.values import TypedValue, infer_type
 
 OPERATORS = ("eq", "neq", "gt", "gteq", "lt", "lteq", "like")
@@ -41,7 +42,7 @@ def parse_variable_param(param: str, raw: str) -> list[VariableCondition]:
         if match is None:
             raise invalid_parameter(param, raw)
         conditions.append(
-            VariableCondition(match["name"], match["op"], _read_text(match["value"]))
+            VariableCondition(match["name"], match["op"], read_text(match["value"]))
         )
     return conditions
 
@@ -62,7 +63,8 @@ def parse_variable_body(param: str, data: Any) -> list[VariableCondition]:
     return conditions
 
 
-def _read_text(text: str) -> Any:
+def read_text(text: str) -> Any:
+    """A value given as text, as Camunda's ObjectMapper reads it: number, boolean or string."""
     try:
         value = json.loads(text)
     except ValueError:
@@ -82,18 +84,45 @@ def _columns(value: Any) -> dict[str, Any]:
     return found or {"text_value": None if value is None else str(value)}
 
 
-def condition_q(condition: VariableCondition) -> Q:
-    """The condition on one VariableInstance row (name and typed value)."""
+@dataclass(frozen=True)
+class IgnoreCase:
+    """Camunda's `variableNamesIgnoreCase` / `variableValuesIgnoreCase` (string values only)."""
+
+    names: bool = False
+    values: bool = False
+
+    @classmethod
+    def of(cls, filters: Mapping[str, Any]) -> IgnoreCase:
+        return cls(
+            bool(filters.get("variableNamesIgnoreCase")),
+            bool(filters.get("variableValuesIgnoreCase")),
+        )
+
+
+IGNORE_CASE_PARAMS = (
+    Param("variableNamesIgnoreCase", Kind.BOOLEAN, "Match variable names case-insensitively."),
+    Param("variableValuesIgnoreCase", Kind.BOOLEAN, "Match string values case-insensitively."),
+)
+
+
+def name_q(name: str, ignore_case: IgnoreCase = IgnoreCase()) -> Q:
+    return Q(name__iexact=name) if ignore_case.names else Q(name=name)
+
+
+def condition_q(condition: VariableCondition, ignore_case: IgnoreCase = IgnoreCase()) -> Q:
+    """The condition on one variable row (VariableInstance or HistoricVariableInstance: both
+    have the name and the typed columns)."""
     columns = _columns(condition.value)
     column, value = next(iter(columns.items()))
-    named = Q(name=condition.name)
+    named = name_q(condition.name, ignore_case)
+    text_ignoring_case = ignore_case.values and isinstance(condition.value, str)
     if condition.operator == "like":
         if not isinstance(condition.value, str):
             raise invalid_request(f"Only string values can be used with 'like': {condition.name}")
-        return named & Q(text_value__like=condition.value)
+        return named & like("text_value", condition.value, ignore_case=text_ignoring_case)
     lookup = {
-        "eq": column,
-        "neq": column,
+        "eq": f"{column}__iexact" if text_ignoring_case else column,
+        "neq": f"{column}__iexact" if text_ignoring_case else column,
         "gt": f"{column}__gt",
         "gteq": f"{column}__gte",
         "lt": f"{column}__lt",
@@ -107,28 +136,38 @@ def condition_q(condition: VariableCondition) -> Q:
 
 
 def variables_q(
-    conditions: list[VariableCondition], *, outer_field: str, match_field: str
+    conditions: list[VariableCondition],
+    *,
+    outer_field: str,
+    match_field: str,
+    rows: QuerySet[Any] | None = None,
+    ignore_case: IgnoreCase = IgnoreCase(),
 ) -> Q:
     """Rows of the outer query having, for every condition, a matching variable whose
-    `match_field` equals the outer row's `outer_field` (e.g. process_instance_id -> pk)."""
+    `match_field` equals the outer row's `outer_field` (e.g. process_instance_id -> pk).
+    `rows` are the variable rows to look in (running variables unless told)."""
+    variables = VariableInstance.objects.all() if rows is None else rows
     result = Q()
     for condition in conditions:
-        rows = VariableInstance.objects.filter(
-            condition_q(condition), **{match_field: OuterRef(outer_field)}
+        matching = variables.filter(
+            condition_q(condition, ignore_case), **{match_field: OuterRef(outer_field)}
         )
-        result &= Q(Exists(rows))
+        result &= Q(Exists(matching))
     return result
 
 
-def process_variables_q(conditions: list[VariableCondition], instance_field: str) -> Q:
+def process_variables_q(
+    conditions: list[VariableCondition],
+    instance_field: str,
+    ignore_case: IgnoreCase = IgnoreCase(),
+) -> Q:
     """Conditions on process variables (the root scope of the instance), as Camunda's
     `variables` of the instance query and `processVariables` of the task query."""
-    result = Q()
-    for condition in conditions:
-        rows = VariableInstance.objects.filter(
-            condition_q(condition),
-            process_instance_id=OuterRef(instance_field),
-            execution_id=OuterRef(instance_field),
-        )
-        result &= Q(Exists(rows))
-    return result
+    root_scope = VariableInstance.objects.filter(execution_id=OuterRef(instance_field))
+    return variables_q(
+        conditions,
+        outer_field=instance_field,
+        match_field="process_instance_id",
+        rows=root_scope,
+        ignore_case=ignore_case,
+    )

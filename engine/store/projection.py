@@ -467,6 +467,7 @@ class Projection:
                 u.value.type,
                 u.value.to_json()["value"],
                 u.value.object_type,
+                *query_columns(u.value).values(),
                 u.process_instance_id,
                 u.execution_id,
                 u.activity_instance_id,

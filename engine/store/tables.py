@@ -128,6 +128,9 @@ HISTORIC_VARIABLES = Table(
         "type",
         "value",
         "object_type_name",
+        "text_value",
+        "long_value",
+        "double_value",
         "process_instance_id",
         "execution_id",
         "activity_instance_id",
@@ -136,7 +139,16 @@ HISTORIC_VARIABLES = Table(
         "revision",
     ),
     upsert_on=("execution_id", "name"),
-    upsert_columns=("type", "value", "object_type_name", "state", "revision"),
+    upsert_columns=(
+        "type",
+        "value",
+        "object_type_name",
+        "text_value",
+        "long_value",
+        "double_value",
+        "state",
+        "revision",
+    ),
 )
 HISTORIC_DETAILS = Table(
     HistoricDetail,

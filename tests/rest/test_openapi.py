@@ -47,6 +47,18 @@ def test_list_operations_document_their_filters_sorting_and_paging():
     assert "deployTime" in sort_by["schema"]["enum"]
 
 
+def test_post_query_bodies_document_their_filters_with_json_types():
+    paths = openapi.document()["paths"]
+    body = paths["/history/task/count"]["post"]["requestBody"]["content"]["application/json"]
+    properties = body["schema"]["properties"]
+    assert properties["taskVariables"]["items"] == {
+        "$ref": "#/components/schemas/VariableQueryParameterDto"}
+    assert properties["activityInstanceIdIn"]["type"] == "array"
+    assert properties["taskPriority"]["type"] == "integer"
+    history_get = {p["name"] for p in paths["/history/process-instance"]["get"]["parameters"]}
+    assert {"variables", "variableNamesIgnoreCase", "variableValuesIgnoreCase"} <= history_get
+
+
 def test_every_multipart_option_of_deployment_create_is_documented():
     properties = openapi.SCHEMAS["MultiFormDeploymentDto"]["properties"]
     assert set(RESERVED_PARTS) <= set(properties)
