@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from engine import definitions
 from engine.errors import NotFoundError
 from engine.models import Incident, ProcessInstance, VariableInstance
+from engine.queries.like import like
 from engine.runtime.queries import ActivityInstance, TransitionInstance
 from engine.runtime.queries import activity_instance_tree as runtime_tree
 from engine.runtime.state import Execution, InstanceState
@@ -49,7 +50,7 @@ def list_process_instances(
     if business_key is not None:
         rows = rows.filter(business_key=business_key)
     if business_key_like is not None:
-        rows = rows.filter(business_key__like=business_key_like)
+        rows = rows.filter(like("business_key", business_key_like))
     if suspended is not None:
         rows = rows.filter(suspended=suspended)
     if super_process_instance_id is not None:

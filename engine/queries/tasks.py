@@ -11,6 +11,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from engine.errors import NotFoundError
 from engine.models import ProcessInstance, Task, TaskCandidate
 from engine.queries.instances import variable_equals
+from engine.queries.like import like
 
 
 def list_tasks(
@@ -85,7 +86,7 @@ def list_tasks(
     if name is not None:
         tasks = tasks.filter(name=name)
     if name_like is not None:
-        tasks = tasks.filter(name__like=name_like)
+        tasks = tasks.filter(like("name", name_like))
     if due_before is not None:
         tasks = tasks.filter(due_date__lt=due_before)
     if due_after is not None:

@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 from django.db.models import Model, Q, QuerySet
 from django.http import QueryDict
 
+from engine.queries.like import like as like  # the REST filters' `*Like` parameters
 from engine.rest.dates import parse_date
 from engine.rest.errors import CamundaError
 
@@ -182,31 +183,6 @@ def parse_page(params: QueryDict) -> Page:
     if most is not None and most < 0:
         raise invalid_parameter("maxResults", str(most))
     return Page(first or 0, most)
-
-
-def like(field_name: str, pattern: str, *, ignore_case: bool = False) -> Q:
-    """SQL LIKE as Camunda's `*Like` parameters mean it: `%` any run, `_` one character.
-
-    Camunda passes the value to `LIKE ... ESCAPE '\\'` unchanged, so callers write the
-    wildcards themselves (`nameLike=%25invoice%25`); a backslash escapes the next character.
-    """
-    regex: list[str] = ["^"]
-    escaped = False
-    for char in pattern:
-        if escaped:
-            regex.append(re.escape(char))
-            escaped = False
-        elif char == "\\":
-            escaped = True
-        elif char == "%":
-            regex.append(".*")
-        elif char == "_":
-            regex.append(".")
-        else:
-            regex.append(re.escape(char))
-    regex.append("$")
-    lookup = "iregex" if ignore_case else "regex"
-    return Q(**{f"{field_name}__{lookup}": "".join(regex)})
 
 
 def tenant_filter(

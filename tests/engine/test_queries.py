@@ -62,6 +62,16 @@ def test_instances_and_tasks_filter_by_process_variable_and_business_key():
     assert list_tasks(process_variables={"amount": 10}).count() == 1
 
 
+def test_like_filters_take_camundas_wildcards():
+    deploy_xml(CANDIDATES)
+    order = rt.start_process_instance("offer", business_key="ORDER-17")
+    rt.start_process_instance("offer", business_key="REFUND-17")
+    assert [i.id for i in list_process_instances(business_key_like="ORDER-%")] == [order.id]
+    assert list_process_instances(business_key_like="%-1_").count() == 2
+    assert list_tasks(name_like="make%").count() == 2
+    assert list_tasks(name_like="profit%").count() == 0
+
+
 def test_variables_of_an_execution_include_its_scopes_nearest_first():
     deploy_xml(NESTED)
     started = rt.start_process_instance("nested", variables={"x": 1, "y": "outer"})
