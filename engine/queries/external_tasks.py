@@ -22,10 +22,6 @@ def get_external_task(external_task_id: str) -> ExternalTask:
     return row
 
 
-def get_error_details(external_task_id: str) -> str | None:
-    return get_external_task(external_task_id).error_details
-
-
 SORT_FIELDS = {
     "id": "id",
     "lockExpirationTime": "lock_expiration_time",
@@ -111,14 +107,18 @@ def topic_names(
     with_unlocked_tasks: bool = False,
     with_retries_left: bool = False,
     now: datetime | None = None,
+    readable: Q | None = None,
 ) -> list[str]:
-    """Distinct topic names of open tasks (GET /external-task/topic-names)."""
+    """Distinct topic names of open tasks (GET /external-task/topic-names); `readable`
+    narrows them to the tasks a caller may read."""
     rows = list_external_tasks(
         now=now,
         locked=with_locked_tasks,
         not_locked=with_unlocked_tasks,
         with_retries_left=with_retries_left,
     )
+    if readable is not None:
+        rows = rows.filter(readable)
     return sorted(set(rows.values_list("topic_name", flat=True)))
 
 

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import Q
+from django.http import HttpRequest
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -76,9 +77,12 @@ def definition_key(process_definition_id: str | None) -> str:
 
 # -- authorization -------------------------------------------------------------------------
 
+# The checks read only `.user`; the async external-task views hold Django's own HttpRequest.
+Caller = Request | HttpRequest
+
 
 def require_on_instance(
-    request: Request,
+    request: Caller,
     instance_id: str,
     definition_id: str | None,
     on_instance: Sequence[str],
@@ -91,7 +95,7 @@ def require_on_instance(
     require_any(request.user, checks)
 
 
-def require_read_instance(request: Request, instance_id: str, definition_id: str | None) -> None:
+def require_read_instance(request: Caller, instance_id: str, definition_id: str | None) -> None:
     require_on_instance(
         request, instance_id, definition_id, [Permission.READ], [Permission.READ_INSTANCE]
     )
@@ -105,7 +109,7 @@ def require_update_instance(
     )
 
 
-def readable_instances(request: Request, instance_field: str, key_field: str | None) -> Q:
+def readable_instances(request: Caller, instance_field: str, key_field: str | None) -> Q:
     """Rows whose instance the caller may read: READ on the instance, or READ_INSTANCE on the
     definition key (`key_field`: an ORM path to the key, or None to match by id prefix)."""
     by_instance = readable_ids(request.user, Resource.PROCESS_INSTANCE)

@@ -18,7 +18,11 @@ from engine.rest import serializers
 from engine.rest.base import EngineView, definition_key, deserialize_values, json_body, user_id
 from engine.rest.forms import field_values, form_dto, form_variables
 from engine.rest.params import first_value, flag, invalid_request
-from engine.rest.process_definitions import definition_by_id, definition_by_key
+from engine.rest.process_definitions import (
+    definition_by_id,
+    definition_by_key,
+    require_read_definition,
+)
 from engine.rest.process_instances import read_suspended
 from engine.rest.variables import read_variables, write_variables
 from engine.runtime.values import TypedValue
@@ -123,17 +127,13 @@ class StartInstance(EngineView):
 # -- start form ----------------------------------------------------------------------------
 
 
-def _require_read(request: Request, definition: ProcessDefinition) -> None:
-    require(request.user, Permission.READ, Resource.PROCESS_DEFINITION, definition.key)
-
-
 class StartForm(EngineView):
     """GET /process-definition/{id}/startForm and /key/{key}/startForm: FormDto."""
 
     def get(self, request: Request, definition_id: str | None = None,
             key: str | None = None) -> Response:
         definition = _definition(definition_id, key)
-        _require_read(request, definition)
+        require_read_definition(request, definition)
         start = process_model(definition.id).initial_start_event
         if start is None:
             return Response(form_dto(None, None))
@@ -146,7 +146,7 @@ class StartFormVariables(EngineView):
     def get(self, request: Request, definition_id: str | None = None,
             key: str | None = None) -> Response:
         definition = _definition(definition_id, key)
-        _require_read(request, definition)
+        require_read_definition(request, definition)
         start = process_model(definition.id).initial_start_event
         if start is None:
             return Response({})
@@ -239,7 +239,7 @@ class ActivityStatistics(EngineView):
 
     def get(self, request: Request, definition_id: str) -> Response:
         definition = definition_by_id(definition_id)
-        _require_read(request, definition)
+        require_read_definition(request, definition)
         require_any(
             request.user,
             [

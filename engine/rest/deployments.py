@@ -1,4 +1,8 @@
-"""`/deployment`: create (the Camunda Modeler's deploy button), list, read, delete."""
+"""`/deployment`: create (the Camunda Modeler's deploy button), list, read, delete.
+
+Reads need READ on the deployment (Camunda's `checkReadDeployment`); lists and counts only
+hold the deployments the caller may read, as Camunda adds that check to the query.
+"""
 
 from __future__ import annotations
 
@@ -26,6 +30,7 @@ from engine.rest.params import (
     tenant_filter,
 )
 from engine.services import ResourceInput, delete_deployment, deploy
+from identity.authorization import Permission, Resource, readable_ids, require
 
 DEPLOYMENT_QUERY = ListQuery(
     filters=(
@@ -96,8 +101,10 @@ MEDIA_TYPES = {
 }
 
 
-def filter_deployments(filters: dict[str, Any]) -> QuerySet[Deployment]:
-    deployments = queries.list_deployments()
+def filter_deployments(request: Request, filters: dict[str, Any]) -> QuerySet[Deployment]:
+    deployments = queries.list_deployments().filter(
+        readable_ids(request.user, Resource.DEPLOYMENT).q("id")
+    )
     exact = {"id": "id", "name": "name", "source": "source"}
     deployments = deployments.filter(
         **{field: filters[param] for param, field in exact.items() if param in filters}
@@ -123,7 +130,7 @@ class DeploymentList(APIView):
 
     def get(self, request: Request) -> Response:
         query = DEPLOYMENT_QUERY.parse(request.query_params)
-        rows = filter_deployments(query.filters).order_by(*query.order_by)
+        rows = filter_deployments(request, query.filters).order_by(*query.order_by)
         return Response([serializers.deployment_dto(row) for row in query.page.apply(rows)])
 
 
@@ -132,7 +139,7 @@ class DeploymentCount(APIView):
 
     def get(self, request: Request) -> Response:
         filters = DEPLOYMENT_QUERY.parse_filters(request.query_params)
-        return Response(serializers.count_dto(filter_deployments(filters).count()))
+        return Response(serializers.count_dto(filter_deployments(request, filters).count()))
 
 
 class DeploymentCreate(APIView):
@@ -199,11 +206,17 @@ def _refuse_future_activation(text: str | None) -> None:
         )
 
 
+def require_read_deployment(request: Request, deployment_id: str) -> None:
+    require(request.user, Permission.READ, Resource.DEPLOYMENT, deployment_id)
+
+
 class DeploymentDetail(APIView):
     """GET and DELETE /deployment/{id}."""
 
     def get(self, request: Request, deployment_id: str) -> Response:
-        return Response(serializers.deployment_dto(queries.get_deployment(deployment_id)))
+        deployment = queries.get_deployment(deployment_id)
+        require_read_deployment(request, deployment_id)
+        return Response(serializers.deployment_dto(deployment))
 
     def delete(self, request: Request, deployment_id: str) -> Response:
         # skipCustomListeners and skipIoMappings are validated; no instance is deleted yet,
@@ -229,6 +242,7 @@ class DeploymentResourceList(APIView):
             raise NotFoundError(
                 f"Deployment resources for deployment id '{deployment_id}' do not exist."
             ) from None
+        require_read_deployment(request, deployment_id)
         return Response([serializers.resource_dto(row) for row in resources])
 
 
@@ -237,6 +251,7 @@ class DeploymentResourceDetail(APIView):
 
     def get(self, request: Request, deployment_id: str, resource_id: str) -> Response:
         resource = queries.get_resource(deployment_id, resource_id)
+        require_read_deployment(request, deployment_id)
         return Response(serializers.resource_dto(resource))
 
 
@@ -251,6 +266,7 @@ class DeploymentResourceData(APIView):
                 f"Deployment resource '{resource_id}' for deployment id '{deployment_id}' "
                 "does not exist."
             ) from None
+        require_read_deployment(request, deployment_id)
         filename = resource.name.replace("\\", "/").rsplit("/", 1)[-1].replace('"', "") or "data"
         extension = resource.name.rsplit(".", 1)[-1].lower() if "." in resource.name else ""
         response = HttpResponse(

@@ -6,6 +6,9 @@ database connection. DRF has no async views, so every view here authenticates HT
 hand through Django's `authenticate()`, and maps engine errors to Camunda's bodies itself.
 The database work runs in a small shared thread pool (`sync_to_async(thread_sensitive=
 False)`), never in a thread of its own per request.
+
+Reads show a task only to who may READ its process instance or READ_INSTANCE its process
+definition (Camunda's ExternalTaskQuery check); the services check the writes.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from engine.errors import EngineError
 from engine.jobs.long_polling import long_poll
 from engine.models import ExternalTask
 from engine.queries import external_tasks as reads
+from engine.rest.base import readable_instances, require_read_instance
 from engine.rest.basic_auth import verify_credentials
 from engine.rest.dates import format_date
 from engine.rest.errors import CamundaError, engine_error_response, error_body
@@ -320,11 +324,17 @@ _FILTER_ARGS = {
 }
 
 
+def _readable(request: HttpRequest) -> Any:
+    """Camunda's external task query shows a task when the caller may READ its process
+    instance or READ_INSTANCE its process definition."""
+    return readable_instances(request, "process_instance_id", "process_definition_key")
+
+
 def _query(request: HttpRequest) -> tuple[Any, Any]:
     parsed = EXTERNAL_TASK_QUERY.parse(request.GET)
     rows = reads.list_external_tasks(
         **{_FILTER_ARGS[name]: value for name, value in parsed.filters.items()}
-    )
+    ).filter(_readable(request))
     return rows.order_by(*parsed.order_by), parsed.page
 
 
@@ -346,21 +356,28 @@ async def external_task_count(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"count": count})
 
 
-def _one(external_task_id: str) -> dict[str, Any]:
+def _readable_task(request: HttpRequest, external_task_id: str) -> ExternalTask:
+    """The task, or 404; 403 when the caller may not read its process instance."""
     row = reads.get_external_task(external_task_id)
+    require_read_instance(request, row.process_instance_id, row.process_definition_id)
+    return row
+
+
+def _one(request: HttpRequest, external_task_id: str) -> dict[str, Any]:
+    row = _readable_task(request, external_task_id)
     facts = reads.definition_facts([row])
     return task_dto(row, facts.get(row.process_definition_id, (None, None)))
 
 
 @endpoint("GET")
 async def external_task_detail(request: HttpRequest, external_task_id: str) -> HttpResponse:
-    return JsonResponse(await db(_one, external_task_id))
+    return JsonResponse(await db(_one, request, external_task_id))
 
 
 @endpoint("GET")
 async def error_details(request: HttpRequest, external_task_id: str) -> HttpResponse:
-    details = await db(reads.get_error_details, external_task_id)
-    return HttpResponse(details or "", content_type="text/plain; charset=utf-8")
+    row = await db(_readable_task, request, external_task_id)
+    return HttpResponse(row.error_details or "", content_type="text/plain; charset=utf-8")
 
 
 @endpoint("GET")
@@ -374,10 +391,12 @@ async def topic_names(request: HttpRequest) -> HttpResponse:
         sort_fields={},
     ).parse_filters(request.GET)
     names = await db(
-        reads.topic_names,
-        with_locked_tasks=flags.get("withLockedTasks", False),
-        with_unlocked_tasks=flags.get("withUnlockedTasks", False),
-        with_retries_left=flags.get("withRetriesLeft", False),
+        lambda: reads.topic_names(
+            with_locked_tasks=flags.get("withLockedTasks", False),
+            with_unlocked_tasks=flags.get("withUnlockedTasks", False),
+            with_retries_left=flags.get("withRetriesLeft", False),
+            readable=_readable(request),
+        )
     )
     return JsonResponse(names, safe=False)
 

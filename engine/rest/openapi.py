@@ -228,7 +228,8 @@ class Operation:
 
 
 _LIST = {"400": _ERROR}
-_ONE = {"404": _ERROR}
+# Reading one deployment or definition needs READ on it (403 AuthorizationException).
+_ONE = {"403": _ERROR, "404": _ERROR}
 _DELETED = {"204": {"description": "Deleted."}, "404": _ERROR, "500": _ERROR}
 
 

@@ -1,4 +1,8 @@
-"""`/process-definition`: list, count, read by id or by key (latest version), XML, delete."""
+"""`/process-definition`: list, count, read by id or by key (latest version), XML, delete.
+
+Reads need READ on the definition's key (Camunda's `checkReadProcessDefinition`); lists and
+counts only hold the keys the caller may read, as Camunda adds that check to the query.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +23,7 @@ from engine.services.process_definitions import (
     delete_process_definition,
     delete_process_definitions_by_key,
 )
+from identity.authorization import Permission, Resource, readable_ids, require
 
 PROCESS_DEFINITION_QUERY = ListQuery(
     filters=(
@@ -103,10 +108,12 @@ _WHEN_TRUE = {
 }
 
 
-def filter_process_definitions(filters: dict[str, Any]) -> QuerySet[ProcessDefinition]:
+def filter_process_definitions(
+    request: Request, filters: dict[str, Any]
+) -> QuerySet[ProcessDefinition]:
     definitions = queries.list_process_definitions(
         latest_version=bool(filters.get("latestVersion"))
-    )
+    ).filter(readable_ids(request.user, Resource.PROCESS_DEFINITION).q("key"))
     definitions = definitions.filter(
         **{field: filters[param] for param, field in _EXACT.items() if param in filters}
     )
@@ -144,6 +151,25 @@ def definition_by_id(definition_id: str) -> ProcessDefinition:
         raise NotFoundError(f"No matching definition with id {definition_id}") from None
 
 
+def require_read_definition(request: Request, definition: ProcessDefinition) -> None:
+    require(request.user, Permission.READ, Resource.PROCESS_DEFINITION, definition.key)
+
+
+def readable_definition_by_id(request: Request, definition_id: str) -> ProcessDefinition:
+    """The definition, or 404; 403 when the caller may not read its key."""
+    definition = definition_by_id(definition_id)
+    require_read_definition(request, definition)
+    return definition
+
+
+def readable_definition_by_key(
+    request: Request, key: str, tenant_id: str | None
+) -> ProcessDefinition:
+    definition = definition_by_key(key, tenant_id)
+    require_read_definition(request, definition)
+    return definition
+
+
 def xml_dto(definition: ProcessDefinition) -> serializers.Dto:
     """ProcessDefinitionDiagramDto: the BPMN file of the definition, as it was deployed."""
     xml = queries.get_process_definition_xml(definition.id)
@@ -163,7 +189,7 @@ class ProcessDefinitionList(APIView):
 
     def get(self, request: Request) -> Response:
         query = PROCESS_DEFINITION_QUERY.parse(request.query_params)
-        rows = filter_process_definitions(query.filters).order_by(*query.order_by)
+        rows = filter_process_definitions(request, query.filters).order_by(*query.order_by)
         return Response([serializers.process_definition_dto(r) for r in query.page.apply(rows)])
 
 
@@ -172,14 +198,16 @@ class ProcessDefinitionCount(APIView):
 
     def get(self, request: Request) -> Response:
         filters = PROCESS_DEFINITION_QUERY.parse_filters(request.query_params)
-        return Response(serializers.count_dto(filter_process_definitions(filters).count()))
+        return Response(serializers.count_dto(filter_process_definitions(request, filters).count()))
 
 
 class ProcessDefinitionDetail(APIView):
     """GET and DELETE /process-definition/{id}."""
 
     def get(self, request: Request, definition_id: str) -> Response:
-        return Response(serializers.process_definition_dto(definition_by_id(definition_id)))
+        return Response(serializers.process_definition_dto(
+            readable_definition_by_id(request, definition_id)
+        ))
 
     def delete(self, request: Request, definition_id: str) -> Response:
         delete_process_definition(
@@ -192,7 +220,7 @@ class ProcessDefinitionXml(APIView):
     """GET /process-definition/{id}/xml."""
 
     def get(self, request: Request, definition_id: str) -> Response:
-        return Response(xml_dto(definition_by_id(definition_id)))
+        return Response(xml_dto(readable_definition_by_id(request, definition_id)))
 
 
 class ProcessDefinitionByKey(APIView):
@@ -202,7 +230,9 @@ class ProcessDefinitionByKey(APIView):
     """
 
     def get(self, request: Request, key: str, tenant_id: str | None = None) -> Response:
-        return Response(serializers.process_definition_dto(definition_by_key(key, tenant_id)))
+        return Response(serializers.process_definition_dto(
+            readable_definition_by_key(request, key, tenant_id)
+        ))
 
     def delete(self, request: Request, key: str, tenant_id: str | None = None) -> Response:
         delete_process_definitions_by_key(
@@ -218,4 +248,4 @@ class ProcessDefinitionXmlByKey(APIView):
     """GET /process-definition/key/{key}[/tenant-id/{tenantId}]/xml of the latest version."""
 
     def get(self, request: Request, key: str, tenant_id: str | None = None) -> Response:
-        return Response(xml_dto(definition_by_key(key, tenant_id)))
+        return Response(xml_dto(readable_definition_by_key(request, key, tenant_id)))
