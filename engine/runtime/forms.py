@@ -310,5 +310,5 @@ def _typed_default(form_field: FormField, default: Any, zone: tzinfo | None) -> 
 
 
 def _quoted(value: Any, limit: int = 50) -> str:
-    text = str(value)
+    text = ("true" if value else "false") if isinstance(value, bool) else str(value)
     return f"'{text[:limit]}…'" if len(text) > limit else f"'{text}'"
