@@ -8,9 +8,8 @@ from typing import Any
 
 from django import forms
 
-from engine.runtime.values import INT_MAX, INT_MIN, TypedValue
+from engine.runtime.values import INT_MAX, INT_MIN, LONG_MAX, LONG_MIN, TypedValue
 
-LONG_MIN, LONG_MAX = -(2**63), 2**63 - 1
 EDITABLE_TYPES = ("String", "Integer", "Long", "Double", "Boolean", "Date", "Json")
 
 

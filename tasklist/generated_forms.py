@@ -1,9 +1,10 @@
-"""Generated forms (`camunda:formData`): what the page renders and the server-side validator.
+"""Generated forms (`camunda:formData`): what the page renders, and what it posts.
 
 Camunda's built-in field types are string, long, boolean, date and enum; its built-in
 constraints are required, minlength, maxlength, min, max and readonly. The browser gets the same
-constraints as HTML attributes, but only this module decides: every submission is validated
-here again, and nothing is completed while a field has an error.
+constraints as HTML attributes, but only the server decides: every submission goes through the
+engine's form submission (engine.services.forms), which REST's submit-form uses too, and
+nothing is completed while a field has an error.
 """
 
 from __future__ import annotations
@@ -13,16 +14,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.utils import timezone
-
 from engine.bpmn.model import FormField
-from engine.runtime.forms import DEFAULT_DATE_PATTERN
+from engine.runtime.forms import DEFAULT_DATE_PATTERN, constraints, python_date_pattern
 from engine.runtime.values import TypedValue
-
-# Java SimpleDateFormat letters Camunda's date pattern uses -> strftime directives.
-_JAVA_DATE = (("yyyy", "%Y"), ("MM", "%m"), ("dd", "%d"), ("HH", "%H"), ("mm", "%M"), ("ss", "%S"))
-# A submitted value longer than this is refused before any parsing (no field needs more).
-MAX_VALUE_LENGTH = 10_000
 
 
 @dataclass
@@ -46,10 +40,6 @@ class FieldView:
     error: str | None = None
 
 
-def _constraints(form_field: FormField) -> dict[str, str | None]:
-    return {c.name.lower(): c.config for c in form_field.constraints}
-
-
 def _int(config: str | None) -> int | None:
     try:
         return int(config) if config is not None else None
@@ -59,13 +49,6 @@ def _int(config: str | None) -> int | None:
 
 def _kind(form_field: FormField) -> str:
     return (form_field.type or "string").lower()
-
-
-def python_date_pattern(java: str | None) -> str:
-    pattern = java or DEFAULT_DATE_PATTERN
-    for token, directive in _JAVA_DATE:
-        pattern = pattern.replace(token, directive)
-    return pattern
 
 
 def as_text(kind: str, value: Any, date_pattern: str | None = None) -> str:
@@ -93,7 +76,7 @@ def field_views(
     views = []
     for form_field in fields:
         kind = _kind(form_field)
-        rules = _constraints(form_field)
+        rules = constraints(form_field)
         view = FieldView(
             id=form_field.id,
             label=form_field.label or form_field.id,
@@ -123,91 +106,18 @@ def field_views(
     return views
 
 
-class _Invalid(ValueError):
-    pass
-
-
-def _parse(form_field: FormField, raw: str) -> Any:
-    kind = _kind(form_field)
-    if kind == "long":
-        try:
-            return int(raw.strip())
-        except ValueError:
-            raise _Invalid("Enter a whole number, like 42.") from None
-    if kind == "date":
-        pattern = form_field.date_pattern or DEFAULT_DATE_PATTERN
-        try:
-            parsed = datetime.strptime(raw.strip(), python_date_pattern(pattern))
-        except ValueError:
-            raise _Invalid(f"Enter a date as {pattern}.") from None
-        return timezone.make_aware(parsed)
-    if kind == "enum":
-        allowed = [v.id for v in form_field.values]
-        if raw not in allowed:
-            raise _Invalid("Choose one of the listed options.")
-    return raw
-
-
-def _check(form_field: FormField, value: Any, rules: Mapping[str, str | None]) -> None:
-    """Camunda's built-in validators; min/max compare numbers, min/maxlength count characters."""
-    if isinstance(value, str):
-        minlength, maxlength = _int(rules.get("minlength")), _int(rules.get("maxlength"))
-        if minlength is not None and len(value) < minlength:
-            raise _Invalid(f"Enter at least {minlength} characters.")
-        if maxlength is not None and len(value) > maxlength:
-            raise _Invalid(f"Enter at most {maxlength} characters.")
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        low, high = _number(rules.get("min")), _number(rules.get("max"))
-        if low is not None and value < low:
-            raise _Invalid(f"Enter {rules['min']} or more.")
-        if high is not None and value > high:
-            raise _Invalid(f"Enter {rules['max']} or less.")
-
-
-def _number(config: str | None) -> float | None:
-    try:
-        return float(config) if config is not None else None
-    except ValueError:
-        return None
-
-
-_VARIABLE_TYPES = {"long": "Long", "boolean": "Boolean", "date": "Date"}
-
-
-def validate(
-    fields: Sequence[FormField], data: Mapping[str, Any]
-) -> tuple[dict[str, TypedValue], dict[str, str]]:
-    """Submitted text -> typed variables, or the errors by field id (then no variables count).
-
-    Read-only fields are not submitted (Camunda leaves their variables unchanged); an empty
-    optional field becomes null; an unchecked box is false.
-    """
-    variables: dict[str, TypedValue] = {}
-    errors: dict[str, str] = {}
+def posted_values(fields: Sequence[FormField], data: Mapping[str, Any]) -> dict[str, TypedValue]:
+    """What the HTML form posted, as the values the engine's form submission takes
+    (engine.services.forms, which validates and types them): each field's text; a checkbox is
+    true when ticked, false when not (HTML posts nothing for it). Read-only fields are left
+    out: the browser posts their inputs, but they only show the variable."""
+    values: dict[str, TypedValue] = {}
     for form_field in fields:
-        rules = _constraints(form_field)
-        if "readonly" in rules:
+        if "readonly" in constraints(form_field):
             continue
-        kind = _kind(form_field)
         raw = data.get(form_field.id)
-        raw = "" if raw is None else str(raw)
-        if kind == "boolean":
-            variables[form_field.id] = TypedValue("Boolean", raw in ("on", "true"))
-            continue
-        if len(raw) > MAX_VALUE_LENGTH:
-            errors[form_field.id] = f"Enter at most {MAX_VALUE_LENGTH} characters."
-            continue
-        if raw.strip() == "":
-            if "required" in rules:
-                errors[form_field.id] = "This field is required."
-            else:
-                variables[form_field.id] = TypedValue("Null", None)
-            continue
-        try:
-            value = _parse(form_field, raw)
-            _check(form_field, value, rules)
-        except _Invalid as error:
-            errors[form_field.id] = str(error)
-            continue
-        variables[form_field.id] = TypedValue(_VARIABLE_TYPES.get(kind, "String"), value)
-    return ({} if errors else variables), errors
+        if _kind(form_field) == "boolean":
+            values[form_field.id] = TypedValue("Boolean", raw in ("on", "true"))
+        else:
+            values[form_field.id] = TypedValue("String", "" if raw is None else str(raw))
+    return values

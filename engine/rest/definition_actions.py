@@ -1,5 +1,5 @@
-"""`/process-definition/...` actions: start, start form and its variables, statistics,
-suspension. Reads and deletes of definitions are in process_definitions.py."""
+"""`/process-definition/...` actions: start, start form (its variables, its submission),
+statistics, suspension. Reads and deletes of definitions are in process_definitions.py."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from engine.models import ProcessInstance as InstanceRow
 from engine.queries import get_variables
 from engine.rest import serializers
 from engine.rest.base import EngineView, definition_key, deserialize_values, json_body, user_id
+from engine.rest.errors import CamundaError
 from engine.rest.forms import field_values, form_dto, form_variables
 from engine.rest.params import first_value, flag, invalid_request
 from engine.rest.process_definitions import (
@@ -25,8 +26,10 @@ from engine.rest.process_definitions import (
 )
 from engine.rest.process_instances import read_suspended
 from engine.rest.variables import read_variables, write_variables
+from engine.runtime.engine import ProcessInstance as StartedInstance
+from engine.runtime.forms import FormFieldValidationError
 from engine.runtime.values import TypedValue
-from engine.services import runtime, suspension
+from engine.services import forms, runtime, suspension
 from identity.authorization import (
     ANY,
     Check,
@@ -96,32 +99,79 @@ class StartInstance(EngineView):
         body = json_body(request)
         variables = read_variables(body.get("variables"))
         start_activity = _start_activity(body)
-        # Camunda: CREATE on process instances and CREATE_INSTANCE on the definition.
-        require(request.user, Permission.CREATE, Resource.PROCESS_INSTANCE, ANY)
-        require(request.user, Permission.CREATE_INSTANCE, Resource.PROCESS_DEFINITION,
-                definition.key)
+        _require_start(request, definition)
         started = runtime.start_process_instance(
             definition_id=definition.id,
             variables=variables,
-            business_key=body.get("businessKey"),
+            business_key=_business_key(body),
             start_activity_id=start_activity,
             user_id=user_id(request),
         )
-        dto: serializers.Dto = {
-            "links": [
-                serializers.self_link(request, "rest-process-instance", instance_id=started.id)
-            ],
-            "id": started.id,
-            "definitionId": definition.id,
-            "businessKey": started.business_key,
-            "caseInstanceId": None,
-            "ended": started.ended,
-            "suspended": False,
-            "tenantId": definition.tenant_id,
-        }
+        dto = _instance_dto(request, definition, started)
         if body.get("withVariablesInReturn"):
             dto["variables"] = write_variables(_variables_of(started.id, started.ended))
         return Response(dto)
+
+
+def _business_key(body: dict[str, Any]) -> str | None:
+    value = body.get("businessKey")
+    if value is not None and not isinstance(value, str):
+        raise invalid_request("'businessKey' must be a string")
+    return value
+
+
+def _require_start(request: Request, definition: ProcessDefinition) -> None:
+    # Camunda: CREATE on process instances and CREATE_INSTANCE on the definition.
+    require(request.user, Permission.CREATE, Resource.PROCESS_INSTANCE, ANY)
+    require(request.user, Permission.CREATE_INSTANCE, Resource.PROCESS_DEFINITION, definition.key)
+
+
+def _instance_dto(
+    request: Request, definition: ProcessDefinition, started: StartedInstance
+) -> serializers.Dto:
+    """ProcessInstanceDto of an instance just started."""
+    return {
+        "links": [serializers.self_link(request, "rest-process-instance", instance_id=started.id)],
+        "id": started.id,
+        "definitionId": definition.id,
+        "businessKey": started.business_key,
+        "caseInstanceId": None,
+        "ended": started.ended,
+        "suspended": False,
+        "tenantId": definition.tenant_id,
+    }
+
+
+class SubmitStartForm(EngineView):
+    """POST /process-definition/{id}/submit-form and /key/{key}[/tenant-id/{tenant-id}]/
+    submit-form `{variables, businessKey}`: ProcessInstanceDto. The start event's generated
+    form fields are validated and typed first; a refused field is a 400 and starts nothing."""
+
+    def post(
+        self,
+        request: Request,
+        definition_id: str | None = None,
+        key: str | None = None,
+        tenant_id: str | None = None,
+    ) -> Response:
+        definition = _definition(definition_id, key, tenant_id)
+        body = json_body(request)
+        variables = read_variables(body.get("variables"))
+        _require_start(request, definition)
+        try:
+            started = forms.submit_start_form(
+                definition.id,
+                variables,
+                business_key=_business_key(body),
+                user_id=user_id(request),
+            )
+        except FormFieldValidationError as error:
+            # Camunda's ProcessDefinitionResourceImpl.submitForm: a 400 RestException.
+            raise CamundaError(
+                400, "RestException", f"Cannot instantiate process definition {definition.id}: "
+                f"{error}"
+            ) from error
+        return Response(_instance_dto(request, definition, started))
 
 
 # -- start form ----------------------------------------------------------------------------

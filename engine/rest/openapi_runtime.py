@@ -285,6 +285,9 @@ def operations() -> list[Any]:
                           (f"{pd}/<str:definition_id>", "")):
         add(f"{route}/start", "post", f"startProcessInstance{suffix}", "Start an instance",
             started, request_body=_body())
+        add(f"{route}/submit-form", "post", f"submitForm{suffix}",
+            "Start an instance with its start form (generated form fields validated: 400)",
+            {"200": _json(_ref("ProcessInstanceDto"))}, request_body=_body())
     for route, suffix in ((f"{pd}/key/<str:key>", "ByKey"), (f"{pd}/<str:definition_id>", "")):
         add(f"{route}/startForm", "get", f"getStartForm{suffix}", "The start form",
             {"200": _json(_ref("FormDto"))})
@@ -340,9 +343,11 @@ def operations() -> list[Any]:
                           ("delegate", "delegateTask"), ("resolve", "resolve")):
         add(f"{tk}/{action}", "post", op_id, f"{action} a task", _NO_CONTENT,
             request_body=_body())
-    for action, op_id in (("complete", "complete"), ("submit-form", "submit")):
-        add(f"{tk}/{action}", "post", op_id, f"{action} a task",
-            {**_NO_CONTENT, "200": _json(_VARIABLES)}, request_body=_body())
+    add(f"{tk}/complete", "post", "complete", "complete a task",
+        {**_NO_CONTENT, "200": _json(_VARIABLES)}, request_body=_body())
+    add(f"{tk}/submit-form", "post", "submit",
+        "Submit the task's form (generated form fields validated: 400); complete or resolve",
+        {**_NO_CONTENT, "200": _json(_VARIABLES)}, request_body=_body())
     add(f"{tk}/form", "get", "getForm", "The task's form", {"200": _json(_ref("FormDto"))})
     add(f"{tk}/form-variables", "get", "getFormVariables", "The form's variables",
         {"200": _json(_VARIABLES)}, parameters=_FORM_VARIABLES)

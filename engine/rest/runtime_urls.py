@@ -42,6 +42,16 @@ DEFINITION_LITERALS = [
         name="rest-process-definition-start-by-key-and-tenant",
     ),
     path(
+        "process-definition/key/<str:key>/submit-form",
+        definition_actions.SubmitStartForm.as_view(),
+        name="rest-process-definition-submit-form-by-key",
+    ),
+    path(
+        "process-definition/key/<str:key>/tenant-id/<str:tenant_id>/submit-form",
+        definition_actions.SubmitStartForm.as_view(),
+        name="rest-process-definition-submit-form-by-key-and-tenant",
+    ),
+    path(
         "process-definition/key/<str:key>/startForm",
         definition_actions.StartForm.as_view(),
         name="rest-process-definition-start-form-by-key",
@@ -58,6 +68,11 @@ DEFINITION_ACTIONS = [
         "process-definition/<str:definition_id>/start",
         definition_actions.StartInstance.as_view(),
         name="rest-process-definition-start",
+    ),
+    path(
+        "process-definition/<str:definition_id>/submit-form",
+        definition_actions.SubmitStartForm.as_view(),
+        name="rest-process-definition-submit-form",
     ),
     path(
         "process-definition/<str:definition_id>/startForm",

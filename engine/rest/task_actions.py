@@ -24,12 +24,14 @@ from engine.rest import serializers
 from engine.rest.base import AnyAcceptMixin, EngineView, deserialize_values, json_body, user_id
 from engine.rest.dates import format_date
 from engine.rest.definition_actions import _variables_of
+from engine.rest.errors import CamundaError
 from engine.rest.forms import field_values, form_dto, form_variables, rendered_form
 from engine.rest.params import first_value, invalid_request
 from engine.rest.task_access import require_task_permission
 from engine.rest.tasks import readable_task
 from engine.rest.variables import read_variables, write_variables
-from engine.services import runtime
+from engine.runtime.forms import FormFieldValidationError
+from engine.services import forms, runtime
 from identity.authorization import Permission
 from tasklist.access import involvement
 from tasklist.models import TaskComment
@@ -90,11 +92,20 @@ class Resolve(EngineView):
         return Response(status=204)
 
 
-def _complete(request: Request, task_id: str) -> Response:
+def _complete(request: Request, task_id: str, *, submit_form: bool = False) -> Response:
     body = json_body(request)
     variables = read_variables(body.get("variables"))
     task = queries.get_task(task_id)
-    runtime.complete_task(task_id, variables, user_id=user_id(request))
+    if submit_form:
+        try:
+            forms.submit_task_form(task_id, variables, user_id=user_id(request))
+        except FormFieldValidationError as error:
+            # Camunda's TaskResourceImpl.submit: a 400 RestException with this prefix.
+            raise CamundaError(
+                400, "RestException", f"Cannot submit task form {task_id}: {error}"
+            ) from error
+    else:
+        runtime.complete_task(task_id, variables, user_id=user_id(request))
     if not body.get("withVariablesInReturn"):
         return Response(status=204)
     # Camunda answers the process variables after the completion.
@@ -112,10 +123,12 @@ class Complete(EngineView):
 
 
 class SubmitForm(EngineView):
-    """POST /task/{id}/submit-form: as complete (the form's variables are the body's)."""
+    """POST /task/{id}/submit-form `{variables, withVariablesInReturn}`: as complete, but a
+    generated form's fields are validated and typed first (a refused field: 400), and a
+    delegated task is resolved rather than completed."""
 
     def post(self, request: Request, task_id: str) -> Response:
-        return _complete(request, task_id)
+        return _complete(request, task_id, submit_form=True)
 
 
 def _user_task(task: Task) -> UserTask | None:

@@ -22,11 +22,10 @@ from typing import Any
 
 from engine.errors import BadRequestError
 from engine.rest.dates import format_date, parse_date
-from engine.runtime.values import INT_MAX, INT_MIN, TypedValue, infer_type
+from engine.runtime.values import INT_MAX, INT_MIN, LONG_MAX, LONG_MIN, TypedValue, infer_type
 
 JSON_FORMAT = "application/json"
 JAVA_FORMAT = "application/x-java-serialized-object"
-LONG_MIN, LONG_MAX = -(2**63), 2**63 - 1
 SHORT_MIN, SHORT_MAX = -(2**15), 2**15 - 1
 
 _TYPES = {

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1
+LONG_MIN, LONG_MAX = -(2**63), 2**63 - 1
 
 TYPE_NAMES = frozenset(
     {

@@ -8,6 +8,7 @@ gets the errors back as JSON, keyed both by variable key and by form-js componen
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from django.contrib import messages
@@ -18,11 +19,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from engine.errors import EngineError, NotFoundError
-from engine.services import runtime
+from engine.runtime.errors import ProcessEngineError
+from engine.runtime.forms import FormFieldValidationError
+from engine.services import forms
 from tasklist import camunda_forms, generated_forms
 from tasklist.access import refuse
 from tasklist.task_forms import task_form
-from tasklist.views.task import gone, load, optional_service, task_context
+from tasklist.views.task import gone, load, task_context
 
 MAX_JSON_BODY = 1_000_000
 
@@ -31,16 +34,13 @@ def _json_error(message: str, status: int) -> JsonResponse:
     return JsonResponse({"message": message}, status=status)
 
 
-def _finish(request: HttpRequest, task_id: str, variables: dict[str, Any]) -> str:
-    """Complete, or resolve a delegated task (Camunda: the delegate resolves, the owner then
-    gets it back). Returns the sentence to show."""
-    me = request.user.get_username()
+def _finish(request: HttpRequest, task_id: str, variables: Mapping[str, Any]) -> str:
+    """Submit the form: the engine completes the task, or resolves a delegated one (Camunda:
+    the delegate resolves, the owner then gets it back). Returns the sentence to show."""
     task = load(request, task_id)[0]
-    resolve = optional_service("resolve_task")
-    if task is not None and task.delegation_state == "PENDING" and resolve is not None:
-        resolve(task_id, variables, user_id=me)
+    forms.submit_task_form(task_id, variables, user_id=request.user.get_username())
+    if task is not None and task.delegation_state == "PENDING":
         return f"“{task.name or task_id}” resolved; it is back with {task.owner}."
-    runtime.complete_task(task_id, variables, user_id=me)
     return f"“{(task.name if task else None) or task_id}” completed."
 
 
@@ -70,17 +70,17 @@ def complete(request: HttpRequest, task_id: str) -> HttpResponse:
     if spec.kind in ("unsupported", "missing", "camunda"):
         messages.error(request, spec.message or "This task's form is completed on its page.")
         return redirect("tasklist:task", task_id=task_id)
-    variables, errors = generated_forms.validate(spec.fields, request.POST)
-    if errors:
+    values = generated_forms.posted_values(spec.fields, request.POST)
+    try:
+        messages.success(request, _finish(request, task_id, values))
+    except FormFieldValidationError as refused:
         context = task_context(
-            request, task, rights, spec=spec, submitted=request.POST, errors=errors
+            request, task, rights, spec=spec, submitted=request.POST, errors=refused.hints()
         )
         return render(request, "tasklist/task.html", context, status=422)
-    try:
-        messages.success(request, _finish(request, task_id, dict(variables)))
     except NotFoundError:
         return gone(request, task_id)
-    except EngineError as error:
+    except (EngineError, ProcessEngineError) as error:
         messages.error(request, f"Could not complete the task: {error}")
         return redirect("tasklist:task", task_id=task_id)
     return redirect("tasklist:tasks")
@@ -116,6 +116,6 @@ def _complete_camunda_form(
         messages.success(request, _finish(request, task_id, variables))
     except NotFoundError:
         return _json_error("This task no longer exists: it was completed or cancelled.", 404)
-    except EngineError as error:
+    except (EngineError, ProcessEngineError) as error:
         return _json_error(f"Could not complete the task: {error}", 409)
     return JsonResponse({"redirect": reverse("tasklist:tasks")})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.contrib import messages
@@ -13,7 +14,9 @@ from django.urls import reverse
 
 from engine.errors import EngineError
 from engine.models import ProcessDefinition
-from engine.services import runtime
+from engine.runtime.errors import ProcessEngineError
+from engine.runtime.forms import FormFieldValidationError
+from engine.services import forms
 from tasklist import camunda_forms, generated_forms
 from tasklist.access import may_start
 from tasklist.task_forms import start_form
@@ -66,11 +69,11 @@ def _page(
 
 
 def _start(
-    request: HttpRequest, definition: ProcessDefinition, variables: dict[str, Any], key: str
+    request: HttpRequest, definition: ProcessDefinition, variables: Mapping[str, Any], key: str
 ) -> str:
-    started = runtime.start_process_instance(
-        definition_id=definition.id,
-        variables=variables,
+    started = forms.submit_start_form(
+        definition.id,
+        variables,
         business_key=key or None,
         user_id=request.user.get_username(),
     )
@@ -96,20 +99,22 @@ def start_process(request: HttpRequest, definition_id: str) -> HttpResponse:
         return _start_with_camunda_form(request, definition)
     key = request.POST.get("business_key", "").strip()[:MAX_BUSINESS_KEY]
     spec = start_form(definition)
-    variables: dict[str, Any] = {}
-    if spec.kind == "generated":
-        typed, errors = generated_forms.validate(spec.fields, request.POST)
-        if errors:
-            return _page(
-                request, definition, 422, submitted=request.POST, errors=errors, business_key=key
-            )
-        variables = dict(typed)
-    elif spec.kind != "none":
+    if spec.kind not in ("generated", "none"):
         messages.error(request, spec.message or "This start form is filled on its page.")
         return redirect("tasklist:start-process", definition_id=definition.id)
+    values = generated_forms.posted_values(spec.fields, request.POST)
     try:
-        messages.success(request, _start(request, definition, variables, key))
-    except EngineError as error:
+        messages.success(request, _start(request, definition, values, key))
+    except FormFieldValidationError as refused:
+        return _page(
+            request,
+            definition,
+            422,
+            submitted=request.POST,
+            errors=refused.hints(),
+            business_key=key,
+        )
+    except (EngineError, ProcessEngineError) as error:
         messages.error(request, f"Could not start the process: {error}")
         return redirect("tasklist:start-process", definition_id=definition.id)
     return redirect("tasklist:tasks")
@@ -134,6 +139,6 @@ def _start_with_camunda_form(request: HttpRequest, definition: ProcessDefinition
         )
     try:
         messages.success(request, _start(request, definition, variables, key))
-    except EngineError as error:
+    except (EngineError, ProcessEngineError) as error:
         return JsonResponse({"message": f"Could not start the process: {error}"}, status=409)
     return JsonResponse({"redirect": reverse("tasklist:tasks")})
