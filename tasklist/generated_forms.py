@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from engine.bpmn.model import FormField
 from engine.runtime.forms import DEFAULT_DATE_PATTERN
-from engine.runtime.values import TypedValue
+from engine.runtime.values import LONG_MAX, LONG_MIN, TypedValue
 
 # Java SimpleDateFormat letters Camunda's date pattern uses -> strftime directives.
 _JAVA_DATE = (("yyyy", "%Y"), ("MM", "%m"), ("dd", "%d"), ("HH", "%H"), ("mm", "%M"), ("ss", "%S"))
@@ -131,9 +131,12 @@ def _parse(form_field: FormField, raw: str) -> Any:
     kind = _kind(form_field)
     if kind == "long":
         try:
-            return int(raw.strip())
+            number = int(raw.strip())
         except ValueError:
             raise _Invalid("Enter a whole number, like 42.") from None
+        if not LONG_MIN <= number <= LONG_MAX:  # a long field's variable is a Java Long
+            raise _Invalid(f"Enter a whole number from {LONG_MIN} to {LONG_MAX}.")
+        return number
     if kind == "date":
         pattern = form_field.date_pattern or DEFAULT_DATE_PATTERN
         try:
