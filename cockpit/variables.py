@@ -8,26 +8,34 @@ from typing import Any
 
 from django import forms
 
-from engine.runtime.values import INT_MAX, INT_MIN, LONG_MAX, LONG_MIN, TypedValue
+from engine.runtime.values import TypedValue, check_value, parse_json
 
 EDITABLE_TYPES = ("String", "Integer", "Long", "Double", "Boolean", "Date", "Json")
 
 
 def parse_typed(kind: str, text: str) -> TypedValue:
     """`text` as a value of Camunda type `kind`; ValueError says why it is not one."""
+    typed = _parse(kind, text)
+    try:
+        check_value(typed)
+    except ValueError as reason:
+        raise ValueError(f"{text.strip()} is {reason}.") from None
+    return typed
+
+
+def _sentence(text: str) -> str:
+    return f"{text[:1].upper()}{text[1:]}."
+
+
+def _parse(kind: str, text: str) -> TypedValue:
     if kind == "String":
         return TypedValue("String", text)
     stripped = text.strip()
     if kind in ("Integer", "Long"):
         try:
-            number = int(stripped)
+            return TypedValue(kind, int(stripped))
         except ValueError:
             raise ValueError(f"'{text}' is not a whole number.") from None
-        low, high = (INT_MIN, INT_MAX) if kind == "Integer" else (LONG_MIN, LONG_MAX)
-        if not low <= number <= high:
-            raise ValueError(f"{number} does not fit in a{'n' if kind == 'Integer' else ''} "
-                             f"{kind} ({low} to {high}).")
-        return TypedValue(kind, number)
     if kind == "Double":
         try:
             return TypedValue("Double", float(stripped))
@@ -47,10 +55,9 @@ def parse_typed(kind: str, text: str) -> TypedValue:
         return TypedValue("Date", moment if moment.tzinfo else moment.replace(tzinfo=UTC))
     if kind == "Json":
         try:
-            return TypedValue("Json", json.loads(stripped))
-        except json.JSONDecodeError as error:
-            raise ValueError(f"Not valid JSON: {error.msg} at line {error.lineno}, "
-                             f"column {error.colno}.") from None
+            return TypedValue("Json", parse_json(stripped))
+        except ValueError as error:
+            raise ValueError(_sentence(str(error))) from None
     raise ValueError(f"Variables of type {kind} cannot be edited here.")
 
 

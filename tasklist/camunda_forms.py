@@ -8,12 +8,14 @@ a browser can send anything. Values keep the JSON types form-js submits.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 from engine.bpmn.model import FormRef
 from engine.models import ProcessDefinition, Resource, ResourceType
+from engine.runtime.values import LONG_MAX, LONG_MIN
 
 FORM_KEY_PREFIX = "camunda-forms:deployment:"
 # Components that show something but hold no value (form-js' non-input types).
@@ -117,8 +119,13 @@ def _convert(component: dict[str, Any], value: Any) -> Any:
             except ValueError:
                 raise ValueError("Enter a number.") from None
             value = int(number) if number.is_integer() else number
-        if not isinstance(value, int | float):
+        if not isinstance(value, int | float) or (
+            isinstance(value, float) and not math.isfinite(value)
+        ):
             raise ValueError("Enter a number.")
+        if isinstance(value, int) and not LONG_MIN <= value <= LONG_MAX:
+            # A whole number becomes an Integer or Long variable; no Long holds this one.
+            raise ValueError(f"Enter a number from {LONG_MIN} to {LONG_MAX}.")
         return value
     if kind == "checkbox":
         if not isinstance(value, bool):

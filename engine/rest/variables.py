@@ -22,11 +22,10 @@ from typing import Any
 
 from engine.errors import BadRequestError
 from engine.rest.dates import format_date, parse_date
-from engine.runtime.values import INT_MAX, INT_MIN, LONG_MAX, LONG_MIN, TypedValue, infer_type
+from engine.runtime.values import TypedValue, check_value, infer_type, parse_json
 
 JSON_FORMAT = "application/json"
 JAVA_FORMAT = "application/x-java-serialized-object"
-SHORT_MIN, SHORT_MAX = -(2**15), 2**15 - 1
 
 _TYPES = {
     name.lower(): name
@@ -70,7 +69,9 @@ def read_value(name: str, dto: Any) -> TypedValue:
     if given is None:
         if isinstance(raw, dict | list):
             raise VariableError(f"Variable '{name}' has a structured value but no type")
-        return infer_type(raw)
+        # Camunda types an untyped value by itself (a number by its size): check that type.
+        typed = infer_type(raw)
+        return _checked(name, raw, typed.type, typed)
     kind = _TYPES.get(str(given).lower())
     if kind is None:
         raise VariableError(f"Unsupported value type '{given}' of variable '{name}'")
@@ -79,13 +80,25 @@ def read_value(name: str, dto: Any) -> TypedValue:
     try:
         value = _read(kind, raw, info)
     except (ValueError, TypeError, binascii.Error) as error:
-        raise VariableError(
-            f"Cannot convert value '{_short(raw)}' of type '{given}' of variable '{name}': {error}"
-        ) from None
+        raise _unconvertible(name, raw, given, error) from None
     object_type = info.get("objectTypeName") if kind == "Object" else None
     if object_type is not None and not isinstance(object_type, str):
         raise VariableError(f"objectTypeName of variable '{name}' must be a string")
-    return TypedValue(kind, value, object_type or None)
+    return _checked(name, raw, given, TypedValue(kind, value, object_type or None))
+
+
+def _checked(name: str, raw: Any, given: str, typed: TypedValue) -> TypedValue:
+    try:
+        check_value(typed)
+    except ValueError as error:
+        raise _unconvertible(name, raw, given, error) from None
+    return typed
+
+
+def _unconvertible(name: str, raw: Any, given: str, error: Exception) -> VariableError:
+    return VariableError(
+        f"Cannot convert value '{_short(raw)}' of type '{given}' of variable '{name}': {error}"
+    )
 
 
 def _read(kind: str, raw: Any, info: Mapping[str, Any]) -> Any:
@@ -94,22 +107,14 @@ def _read(kind: str, raw: Any, info: Mapping[str, Any]) -> Any:
     if kind in ("Integer", "Long", "Short"):
         if isinstance(raw, bool) or (isinstance(raw, float) and not raw.is_integer()):
             raise ValueError("not an integer")
-        value = int(raw)
-        low, high = {
-            "Integer": (INT_MIN, INT_MAX),
-            "Long": (LONG_MIN, LONG_MAX),
-            "Short": (SHORT_MIN, SHORT_MAX),
-        }[kind]
-        if not low <= value <= high:
-            raise ValueError(f"out of range for {kind}")
-        return value
+        return int(raw)  # its range: check_value
     if kind == "Double":
         if isinstance(raw, bool):
             raise ValueError("not a number")
-        value = float(raw)
-        if value != value or value in (float("inf"), float("-inf")):
-            raise ValueError("not a finite number")
-        return value
+        try:
+            return float(raw)  # NaN and infinities: check_value
+        except OverflowError:  # an int of hundreds of digits
+            raise ValueError("out of range for Double") from None
     if kind == "Boolean":
         if isinstance(raw, bool):
             return raw
@@ -125,7 +130,7 @@ def _read(kind: str, raw: Any, info: Mapping[str, Any]) -> Any:
             raise ValueError("bytes are a base64 string")
         return base64.b64decode(raw, validate=True)
     if kind == "Json":
-        return json.loads(raw) if isinstance(raw, str) else raw
+        return parse_json(raw) if isinstance(raw, str) else raw
     if kind == "Object":
         data_format = info.get("serializationDataFormat") or JSON_FORMAT
         if data_format == JAVA_FORMAT:
@@ -134,7 +139,7 @@ def _read(kind: str, raw: Any, info: Mapping[str, Any]) -> Any:
             )
         if data_format != JSON_FORMAT:
             raise ValueError(f"serialization format '{data_format}' is not supported")
-        return json.loads(raw) if isinstance(raw, str) else raw
+        return parse_json(raw) if isinstance(raw, str) else raw
     return raw  # Null with a value: Camunda ignores the value
 
 

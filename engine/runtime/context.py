@@ -17,7 +17,7 @@ from engine.el import EvaluationContext, ExpressionError, compile_expression
 from engine.runtime import effects as fx
 from engine.runtime.definition import ProcessDefinition
 from engine.runtime.env import Environment
-from engine.runtime.errors import ProcessEngineError
+from engine.runtime.errors import ProcessEngineError, VariableValueError
 from engine.runtime.facades import ExecutionFacade, TaskFacade
 from engine.runtime.state import (
     Execution,
@@ -28,7 +28,7 @@ from engine.runtime.state import (
     Task,
 )
 from engine.runtime.timers import TimerSpecError, parse_timer
-from engine.runtime.values import TypedValue, infer_type
+from engine.runtime.values import TypedValue, check_value, infer_type
 
 _REPEAT = re.compile(r"^R(\d+)/")
 _NO_CONTEXT = EvaluationContext()
@@ -151,6 +151,13 @@ class Run:
         self.set_local(owner, name, typed)
 
     def set_local(self, owner: Execution, name: str, typed: TypedValue) -> None:
+        # Every variable the state keeps passes here, from callers and expressions alike.
+        try:
+            check_value(typed)
+        except ValueError as reason:
+            raise VariableValueError(
+                f"Cannot set variable '{name}' of type '{typed.type}': {reason}"
+            ) from None
         owner.variables[name] = typed
         self.changed_variables.add(name)
         self.effects.append(fx.VariablesChanged(self.state.id, owner.id, set={name: typed}))

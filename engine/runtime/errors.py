@@ -20,6 +20,11 @@ class ProcessEngineError(Exception):
         return self.message
 
 
+class VariableValueError(ProcessEngineError):
+    """A variable's value cannot be kept as its type (a number beyond a Long, a NaN Double,
+    JSON with Infinity); the caller gave it, so the services report it as a bad request."""
+
+
 class BpmnError(Exception):
     """A business error a delegate raises on purpose; boundary/event sub-process errors catch it.
 

@@ -231,8 +231,11 @@ def _converted(form_field: FormField, given: TypedValue, zone: tzinfo | None) ->
             number = value
         else:
             raise _Refused(f"value {shown} is not of type Long", hint)
-        if not LONG_MIN <= number <= LONG_MAX:
-            raise _Refused(f"value {shown} is out of range for Long", hint)
+        if not LONG_MIN <= number <= LONG_MAX:  # a long field's variable is a Java Long
+            raise _Refused(
+                f"value {shown} is out of range for Long",
+                f"Enter a whole number from {LONG_MIN} to {LONG_MAX}.",
+            )
         return TypedValue("Long", number)
     if kind == "boolean":
         if isinstance(value, str) and value.strip().lower() in ("true", "false"):

@@ -8,6 +8,8 @@ when the caller passes a `TypedValue`.
 from __future__ import annotations
 
 import base64
+import json
+import math
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -15,6 +17,13 @@ from typing import Any
 
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1
 LONG_MIN, LONG_MAX = -(2**63), 2**63 - 1
+SHORT_MIN, SHORT_MAX = -(2**15), 2**15 - 1
+# Java's ranges of Camunda's whole-number types: a variable of one of them holds no more.
+WHOLE_NUMBER_RANGES = {
+    "Short": (SHORT_MIN, SHORT_MAX),
+    "Integer": (INT_MIN, INT_MAX),
+    "Long": (LONG_MIN, LONG_MAX),
+}
 
 TYPE_NAMES = frozenset(
     {
@@ -87,6 +96,62 @@ def infer_type(value: Any, *, from_expression: bool = False) -> TypedValue:
     if isinstance(value, dict | list | tuple):
         return TypedValue("Json", _plain(value))
     return TypedValue("Object", value)
+
+
+def check_value(typed: TypedValue) -> None:
+    """Refuse, with a ValueError saying why, a value its Camunda type cannot hold.
+
+    A whole number must fit its type's Java range (an untyped int beyond a Long has no Camunda
+    type at all), a Double must be finite, and a Json or Object value must be standard JSON,
+    which has no NaN or Infinity: the state and the variable rows are stored as JSON.
+    """
+    kind, value = typed.type, typed.value
+    if kind in WHOLE_NUMBER_RANGES and isinstance(value, int):
+        low, high = WHOLE_NUMBER_RANGES[kind]
+        if not low <= value <= high:
+            raise ValueError(f"out of range for {kind} ({low} to {high})")
+    elif kind == "Double" and isinstance(value, float) and not math.isfinite(value):
+        raise ValueError("not a finite number")
+    elif kind in ("Json", "Object") and not _finite_json(value):
+        raise ValueError(f"not valid JSON: {_NOT_JSON_NUMBERS}")
+
+
+def parse_json(text: str) -> Any:
+    """Standard JSON text as a value, or a ValueError saying why it is not JSON.
+
+    Python's reader also takes NaN and Infinity, and reads a number beyond a double (1e999) as
+    infinity; JSON has neither, and a Json variable is stored as JSON again.
+    """
+    try:
+        return json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float)
+    except json.JSONDecodeError as error:
+        raise ValueError(
+            f"not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}"
+        ) from None
+
+
+_NOT_JSON_NUMBERS = "NaN and Infinity are not JSON numbers"
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"not valid JSON: {_NOT_JSON_NUMBERS} ({name})")
+
+
+def _finite_float(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):
+        raise ValueError(f"not valid JSON: {text} is too large for a number")
+    return number
+
+
+def _finite_json(value: Any) -> bool:
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, dict):
+        return all(_finite_json(item) for item in value.values())
+    if isinstance(value, list | tuple):
+        return all(_finite_json(item) for item in value)
+    return True
 
 
 def _plain(value: Any) -> Any:

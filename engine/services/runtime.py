@@ -30,7 +30,7 @@ from engine.models import (
 from engine.runtime.engine import ProcessEngine
 from engine.runtime.engine import ProcessInstance as StartedInstance
 from engine.runtime.env import Environment
-from engine.runtime.errors import ConcurrentModification
+from engine.runtime.errors import ConcurrentModification, VariableValueError
 from engine.runtime.errors import NotFoundError as RuntimeNotFound
 from engine.services import authz
 from engine.services.authz import P
@@ -80,6 +80,9 @@ def _command(user_id: str | None, work: Callable[[ProcessEngine, DjangoStore], T
         except ConcurrentModification:
             if attempt == COMMAND_RETRIES - 1:
                 raise
+        except VariableValueError as refused:
+            # A value no variable can hold is the caller's mistake (REST: 400), not a failure.
+            raise BadRequestError(str(refused)) from None
     raise AssertionError("unreachable")
 
 

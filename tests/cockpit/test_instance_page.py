@@ -78,6 +78,25 @@ def test_variables_are_added_typed_and_bad_values_refused_in_words(user_client):
     assert "j" not in variables
 
 
+@pytest.mark.parametrize(
+    ("kind", "text", "words"),
+    [
+        ("Double", "inf", "inf is not a finite number."),
+        ("Double", "1e400", "1e400 is not a finite number."),
+        ("Double", "-Infinity", "-Infinity is not a finite number."),
+        ("Json", '{"a": 1e999}', "Not valid JSON: 1e999 is too large for a number."),
+        ("Json", '{"n": NaN}', "Not valid JSON: NaN and Infinity are not JSON numbers"),
+    ],
+)
+def test_numbers_no_variable_can_hold_are_refused_in_words(user_client, kind, text, words):
+    instance = started()
+    url = reverse("cockpit:variable-set", args=[instance.id])
+    response = user_client.post(url, {"name": "x", "type": kind, "value": text}, follow=True)
+    assert response.status_code == 200
+    assert words in response.content.decode()
+    assert page(user_client, instance.id).context["view"].variables == []
+
+
 def test_editing_and_deleting_a_variable_is_logged_with_the_user(user_client):
     instance = started(amount=1)
     user_client.post(

@@ -39,6 +39,11 @@ def field(kind="string", *rules, **extra) -> FormField:
         (field("long", ("min", "10")), "9", "Enter 10 or more."),
         (field("long", ("max", "10")), "11", "Enter 10 or less."),
         (field("long"), "4.5", "Enter a whole number, like 42."),
+        (
+            field("long"),
+            "99999999999999999999999",
+            "Enter a whole number from -9223372036854775808 to 9223372036854775807.",
+        ),
         (field("date"), "2024-01-31", "Enter a date as dd/MM/yyyy."),
         (field("date", date_pattern="yyyy-MM-dd"), "31/01/2024", "Enter a date as yyyy-MM-dd."),
         (

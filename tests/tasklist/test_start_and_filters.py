@@ -67,6 +67,20 @@ def test_a_generated_start_form_is_validated_and_starts_with_typed_variables(dem
     assert Task.objects.get().name == "Review customer"
 
 
+def test_a_number_beyond_a_long_is_refused_at_its_field_and_starts_nothing(demo, alice):
+    grant_start("compliance", "kyc_review")
+    url = f"/tasklist/start/{demo['kyc_review'].id}/"
+    refused = login(alice).post(
+        url, {"customerName": "Ada", "requestedLimit": "99999999999999999999"}
+    )
+    assert refused.status_code == 422
+    assert (
+        'id="error-requestedLimit">Enter a whole number from -9223372036854775808 to '
+        "9223372036854775807." in refused.content.decode()
+    )
+    assert not ProcessInstance.objects.exists()
+
+
 def test_a_camunda_start_form_is_validated_on_the_server(demo):
     client = login(ensure_demo_user())
     url = f"/tasklist/start/{demo['credit_limit'].id}/"
@@ -85,6 +99,21 @@ def test_a_camunda_start_form_is_validated_on_the_server(demo):
     assert done.status_code == 200
     assert ProcessInstance.objects.get().business_key == "CL-1"
     assert HistoricVariableInstance.objects.filter(name="customer", value="ACME").exists()
+
+
+def test_a_camunda_form_number_no_variable_can_hold_is_refused_at_its_field(demo):
+    client = login(ensure_demo_user())
+    url = f"/tasklist/start/{demo['credit_limit'].id}/"
+    for number, message in (
+        (99999999999999999999999, "Enter a number from -9223372036854775808 to "
+                                  "9223372036854775807."),
+        ("1e999", "Enter a number."),
+    ):
+        data = {"customer": "ACME", "requested": number}
+        refused = client.post(url, {"data": data}, content_type="application/json")
+        assert refused.status_code == 422
+        assert refused.json()["errors"] == {"requested": message}
+    assert not ProcessInstance.objects.exists()
 
 
 def test_a_filter_shared_with_a_group_is_listed_with_its_count_for_its_members(demo, alice, bob):
