@@ -13,8 +13,8 @@ from typing import Any
 from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from engine.models import Incident, ProcessDefinition, ProcessInstance
-from engine.queries import list_process_instances
+from engine.models import Incident, ProcessDefinition
+from engine.queries import list_historic_process_instances, list_process_instances
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
 
@@ -41,6 +41,7 @@ class InstanceState:
     RUNNING = "running"
     SUSPENDED = "suspended"
     INCIDENTS = "incidents"
+    FINISHED = "finished"
 
 
 class InstanceFilterForm(forms.Form):
@@ -59,6 +60,7 @@ class InstanceFilterForm(forms.Form):
             (InstanceState.RUNNING, "Running (not suspended)"),
             (InstanceState.SUSPENDED, "Suspended"),
             (InstanceState.INCIDENTS, "With incidents"),
+            (InstanceState.FINISHED, "Finished (from history)"),
         ],
     )
     started_after = forms.DateTimeField(
@@ -88,11 +90,25 @@ class InstanceFilterForm(forms.Form):
         data = self.cleaned_data if self.is_valid() else self._valid_part()
         return {name: value for name, value in data.items() if value not in (None, "")}
 
-    def instances(self, definition_id: str) -> QuerySet[ProcessInstance]:
-        """The definition's running instances matching every valid filter, newest first."""
+    def finished(self) -> bool:
+        return self.filters().get("state") == InstanceState.FINISHED
+
+    def instances(self, definition_id: str) -> QuerySet[Any]:
+        """The definition's running instances matching every valid filter, newest first; with
+        the state `finished`, its ended instances from history, last ended first."""
         data = self.filters()
         variable = data.get("variable")
         state = data.get("state")
+        if state == InstanceState.FINISHED:
+            after, before = data.get("started_after"), data.get("started_before")
+            return list_historic_process_instances(
+                process_definition_id=definition_id,
+                business_key=data.get("business_key") or None,
+                variables=dict([variable]) if variable else None,
+                finished=True,
+                started_after=after and _aware(after),
+                started_before=before and _aware(before),
+            ).order_by("-end_time", "id")
         rows = list_process_instances(
             process_definition_id=definition_id,
             business_key=data.get("business_key") or None,

@@ -63,7 +63,14 @@ def process_definition(request: HttpRequest, definition_id: str) -> HttpResponse
     form = InstanceFilterForm(request.GET or None)
     page = None
     running = running_instances_of([definition.id]) if can_read_instances else 0
-    if can_read_instances:
+    # Finished instances are history: Camunda asks READ_HISTORY on the definition for them.
+    can_read_history = may_definition(request.user, Permission.READ_HISTORY, definition.key)
+    missing = None
+    if form.finished() and not can_read_history:
+        missing = "READ_HISTORY"
+    elif not form.finished() and not can_read_instances:
+        missing = "READ_INSTANCE"
+    if missing is None:
         rows = form.instances(definition.id)  # unbound: every running instance
         paginator = Paginator(rows, INSTANCES_PER_PAGE)
         if not form.filters():
@@ -80,6 +87,8 @@ def process_definition(request: HttpRequest, definition_id: str) -> HttpResponse
         "page": page,
         "query": query.urlencode(),
         "can_read_instances": can_read_instances,
+        "can_list": can_read_instances or can_read_history,
+        "missing": missing,
         "can_suspend": may_definition(request.user, Permission.SUSPEND, definition.key)
         or may_definition(request.user, Permission.UPDATE, definition.key),
     }

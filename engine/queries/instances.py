@@ -63,15 +63,19 @@ def list_process_instances(
     return rows.order_by("-start_time", "id")
 
 
-def variable_equals(name: str, value: Any, instance_id: Any) -> QuerySet[VariableInstance]:
-    """Rows of process variable `name` equal to `value` (compared in its typed column)."""
+def variable_equals(
+    name: str, value: Any, instance_id: Any, rows: QuerySet[Any] | None = None
+) -> QuerySet[Any]:
+    """Rows of process variable `name` equal to `value` (compared in its typed column), among
+    `rows`: the running variables unless told (historic variables have the same columns)."""
     from engine.runtime.values import infer_type
     from engine.store.projection import query_columns
 
     columns = {k: v for k, v in query_columns(infer_type(value)).items() if v is not None}
     if not columns:
         columns = {"value": value}
-    return VariableInstance.objects.filter(
+    variables = VariableInstance.objects.all() if rows is None else rows
+    return variables.filter(
         process_instance_id=instance_id, execution_id=instance_id, name=name, **columns
     )
 

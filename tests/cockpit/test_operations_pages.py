@@ -1,10 +1,11 @@
 """Definition page instances and counts, incidents list, dashboard numbers, permissions."""
 
 import pytest
+from django.contrib.auth.models import User
 from django.urls import reverse
 
-from engine.models import ProcessDefinition
-from engine.services.runtime import start_process_instance
+from engine.models import ProcessDefinition, Task
+from engine.services.runtime import complete_task, delete_process_instance, start_process_instance
 from engine.services.suspension import suspend_process_instance
 from identity.resources import Permission, Resource
 from tests.cockpit.conftest import add_incident, deploy_key, deploy_xml, fail_job_of, grant
@@ -45,6 +46,50 @@ def test_the_instance_list_filters_by_business_key_variable_state_and_start(user
     assert ids(state="incidents") == set()
     assert ids(started_after="2000-01-01T00:00") == {a.id, b.id}
     assert ids(started_before="2000-01-01T00:00") == set()
+
+
+def test_finished_instances_are_listed_from_history_with_the_same_filters(user_client):
+    definition = deploy_key("invoice")
+    done = start_process_instance("invoice", business_key="A", variables={"amount": 21})
+    complete_task(Task.objects.get(process_instance_id=done.id).id, user_id="demo")
+    dropped = start_process_instance("invoice", business_key="B", variables={"amount": 5})
+    delete_process_instance(dropped.id, "duplicate", user_id="demo")
+    running = start_process_instance("invoice", business_key="C", variables={"amount": 21})
+
+    def listed(**params):
+        response = definition_page(user_client, definition, state="finished", **params)
+        return response, [i.id for i in response.context["page"].object_list]
+
+    response, ids = listed()
+    assert ids == [dropped.id, done.id]  # last ended first; the running one is not there
+    assert "completed" in response.content.decode()
+    assert "externally_terminated" in response.content.decode()
+    assert listed(variable="amount=21")[1] == [done.id]
+    assert listed(business_key="B")[1] == [dropped.id]
+    assert listed(started_before="2000-01-01T00:00")[1] == []
+    assert running.id not in ids
+
+
+def test_finished_instances_need_read_history_and_running_ones_read_instance(client, operator):
+    definition = deploy_key("invoice")
+    instance = start_process_instance("invoice")
+    delete_process_instance(instance.id, "duplicate")
+    grant(operator, Resource.PROCESS_DEFINITION, "invoice", Permission.READ,
+          Permission.READ_INSTANCE)
+    client.force_login(operator)
+    response = definition_page(client, definition, state="finished")
+    assert "permission READ_HISTORY" in response.content.decode()
+    assert response.context["page"] is None
+
+    auditor = User.objects.create_user("auditor")
+    grant(auditor, Resource.PROCESS_DEFINITION, "invoice", Permission.READ,
+          Permission.READ_HISTORY)
+    client.force_login(auditor)
+    finished = definition_page(client, definition, state="finished").context["page"]
+    assert [i.id for i in finished.object_list] == [instance.id]
+    response = definition_page(client, definition)
+    assert "permission READ_INSTANCE" in response.content.decode()
+    assert response.context["page"] is None
 
 
 def test_a_bad_variable_filter_is_explained_and_the_other_filters_still_apply(user_client):
