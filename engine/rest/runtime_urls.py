@@ -15,6 +15,7 @@ from engine.rest import (
     process_instances,
     task_actions,
     tasks,
+    variable_instances,
     variable_resources,
     views,
 )
@@ -118,6 +119,15 @@ RUNTIME = [
          name="rest-process-instance-suspended"),
     path(f"{PI}/modification", modification.ProcessInstanceModification.as_view(),
          name="rest-process-instance-modification"),
+    # Variable instances
+    path("variable-instance", variable_instances.VariableInstanceList.as_view(),
+         name="rest-variable-instance-list"),
+    path("variable-instance/count", variable_instances.VariableInstanceCount.as_view(),
+         name="rest-variable-instance-count"),
+    path("variable-instance/<str:variable_id>",
+         variable_instances.VariableInstanceDetail.as_view(), name="rest-variable-instance"),
+    path("variable-instance/<str:variable_id>/data",
+         variable_instances.VariableInstanceData.as_view(), name="rest-variable-instance-data"),
     # Executions
     path("execution", executions.ExecutionList.as_view(), name="rest-execution-list"),
     path("execution/count", executions.ExecutionCount.as_view(), name="rest-execution-count"),
