@@ -309,6 +309,9 @@ def operations() -> list[Any]:
     for route, suffix in ((f"{pd}/key/<str:key>", "ByKey"), (f"{pd}/<str:definition_id>", "")):
         add(f"{route}/startForm", "get", f"getStartForm{suffix}", "The start form",
             {"200": _json(_ref("FormDto"))})
+        add(f"{route}/deployed-start-form", "get", f"getDeployedStartForm{suffix}",
+            "The deployed start form file (a key `[embedded:|camunda-forms:]deployment:...` "
+            "or a formRef)", _DEPLOYED_FORM)
         add(f"{route}/form-variables", "get", f"getStartFormVariables{suffix}",
             "The start form's variables", {"200": _json(_VARIABLES)},
             parameters=_FORM_VARIABLES)
@@ -379,6 +382,9 @@ def operations() -> list[Any]:
     add(f"{tk}/form", "get", "getForm", "The task's form", {"200": _json(_ref("FormDto"))})
     add(f"{tk}/form-variables", "get", "getFormVariables", "The form's variables",
         {"200": _json(_VARIABLES)}, parameters=_FORM_VARIABLES)
+    add(f"{tk}/deployed-form", "get", "getDeployedForm",
+        "The deployed form file (a key `[embedded:|camunda-forms:]deployment:...` or a "
+        "formRef)", _DEPLOYED_FORM)
     add(f"{tk}/rendered-form", "get", "getRenderedForm", "The generated HTML form",
         {"200": {"description": "HTML", "content": {"application/xhtml+xml": {
             "schema": {"type": "string"}}}}})
@@ -458,6 +464,9 @@ def operations() -> list[Any]:
     return ops
 
 
+_DEPLOYED_FORM = {"200": {"description": "The form file: JSON for a Camunda Form, else XHTML",
+                           "content": {"application/json": {"schema": {"type": "object"}},
+                                       "application/xhtml+xml": {"schema": {"type": "string"}}}}}
 _DESERIALIZE = Param("deserializeValues", Kind.BOOLEAN, "Objects deserialized.")
 _STATISTICS = (
     Param("failedJobs", Kind.BOOLEAN, "Count jobs without retries."),

@@ -58,6 +58,11 @@ DEFINITION_LITERALS = [
         name="rest-process-definition-start-form-by-key",
     ),
     path(
+        "process-definition/key/<str:key>/deployed-start-form",
+        definition_actions.DeployedStartForm.as_view(),
+        name="rest-process-definition-deployed-start-form-by-key",
+    ),
+    path(
         "process-definition/key/<str:key>/form-variables",
         definition_actions.StartFormVariables.as_view(),
         name="rest-process-definition-form-variables-by-key",
@@ -79,6 +84,11 @@ DEFINITION_ACTIONS = [
         "process-definition/<str:definition_id>/startForm",
         definition_actions.StartForm.as_view(),
         name="rest-process-definition-start-form",
+    ),
+    path(
+        "process-definition/<str:definition_id>/deployed-start-form",
+        definition_actions.DeployedStartForm.as_view(),
+        name="rest-process-definition-deployed-start-form",
     ),
     path(
         "process-definition/<str:definition_id>/form-variables",
@@ -157,6 +167,8 @@ RUNTIME = [
     path(f"{TK}/form", task_actions.TaskForm.as_view(), name="rest-task-form"),
     path(f"{TK}/form-variables", task_actions.TaskFormVariables.as_view(),
          name="rest-task-form-variables"),
+    path(f"{TK}/deployed-form", task_actions.TaskDeployedForm.as_view(),
+         name="rest-task-deployed-form"),
     path(f"{TK}/rendered-form", task_actions.RenderedForm.as_view(),
          name="rest-task-rendered-form"),
     path(f"{TK}/variables", variable_resources.TaskVariables.as_view(),
