@@ -57,8 +57,8 @@ def _forms(rows: Any) -> Iterator[tuple[Resource, dict[str, Any]]]:
             continue
 
 
-def schema_by_ref(definition: ProcessDefinition, ref: FormRef) -> dict[str, Any]:
-    """The schema `camunda:formRef` names, by its binding (Camunda 7.16+).
+def resource_by_ref(definition: ProcessDefinition, ref: FormRef) -> Resource:
+    """The deployed `.form` file `camunda:formRef` names, by its binding (Camunda 7.16+).
 
     latest: the newest deployment holding a form with that id; deployment: the definition's
     own deployment; version: the n-th deployment (oldest first) holding that form id.
@@ -67,7 +67,7 @@ def schema_by_ref(definition: ProcessDefinition, ref: FormRef) -> dict[str, Any]
     if ref.binding == "deployment":
         forms = forms.filter(deployment_id=definition.deployment_id)
     matches = [
-        (resource, schema)
+        resource
         for resource, schema in _forms(forms.order_by("deployment__deployment_time", "id"))
         if schema.get("id") == ref.form_id
     ]
@@ -75,19 +75,30 @@ def schema_by_ref(definition: ProcessDefinition, ref: FormRef) -> dict[str, Any]
         raise FormNotFound(f"No deployed form has the id '{ref.form_id}' ({ref.binding}).")
     if ref.binding == "version":
         try:
-            return matches[int(ref.version or "") - 1][1]
+            return matches[int(ref.version or "") - 1]
         except (ValueError, IndexError):
             raise FormNotFound(f"The form '{ref.form_id}' has no version {ref.version}.") from None
-    return matches[-1][1]
+    return matches[-1]
+
+
+def schema_by_ref(definition: ProcessDefinition, ref: FormRef) -> dict[str, Any]:
+    resource = resource_by_ref(definition, ref)
+    return _schema(resource.content, resource.name)
+
+
+def deployment_resource(definition: ProcessDefinition, name: str) -> Resource:
+    """The file `name` of the definition's own deployment (what `...:deployment:<name>` keys
+    reference)."""
+    resource = Resource.objects.filter(deployment_id=definition.deployment_id, name=name).first()
+    if resource is None:
+        raise FormNotFound(f"The deployment has no form file named '{name}'.")
+    return resource
 
 
 def schema_by_key(definition: ProcessDefinition, form_key: str) -> dict[str, Any]:
     """`camunda:formKey="camunda-forms:deployment:<file>.form"`: a file of the same deployment."""
     name = form_key.removeprefix(FORM_KEY_PREFIX)
-    resource = Resource.objects.filter(deployment_id=definition.deployment_id, name=name).first()
-    if resource is None:
-        raise FormNotFound(f"The deployment has no form file named '{name}'.")
-    return _schema(resource.content, name)
+    return _schema(deployment_resource(definition, name).content, name)
 
 
 def input_components(components: list[Any]) -> Iterator[dict[str, Any]]:

@@ -7,6 +7,7 @@ from collections import defaultdict
 from typing import Any
 
 from django.db.models import Count
+from django.http import HttpResponse
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -15,9 +16,16 @@ from engine.models import Execution, HistoricVariableInstance, Incident, Job, Pr
 from engine.models import ProcessInstance as InstanceRow
 from engine.queries import get_variables
 from engine.rest import serializers
-from engine.rest.base import EngineView, definition_key, deserialize_values, json_body, user_id
+from engine.rest.base import (
+    AnyAcceptMixin,
+    EngineView,
+    definition_key,
+    deserialize_values,
+    json_body,
+    user_id,
+)
 from engine.rest.errors import CamundaError
-from engine.rest.forms import field_values, form_dto, form_variables
+from engine.rest.forms import deployed_form, field_values, form_dto, form_variables
 from engine.rest.params import first_value, flag, invalid_request
 from engine.rest.process_definitions import (
     definition_by_id,
@@ -188,6 +196,19 @@ class StartForm(EngineView):
         if start is None:
             return Response(form_dto(None, None))
         return Response(form_dto(start.form_key, start.form_ref))
+
+
+class DeployedStartForm(AnyAcceptMixin, EngineView):
+    """GET /process-definition/{id}/deployed-start-form and /key/{key}/deployed-start-form."""
+
+    def get(self, request: Request, definition_id: str | None = None,
+            key: str | None = None) -> HttpResponse:
+        definition = _definition(definition_id, key)
+        require_read_definition(request, definition)
+        start = process_model(definition.id).initial_start_event
+        if start is None:
+            return deployed_form(definition, None, None)
+        return deployed_form(definition, start.form_key, start.form_ref)
 
 
 class StartFormVariables(EngineView):

@@ -3,6 +3,11 @@ Camunda's generated HTML form for `camunda:formData` fields.
 
 Camunda's form variables are the form fields with their type and value (the variable's value
 where it exists, else the field's default); `variableNames` narrows them.
+
+A deployed form (`deployed-form`, `deployed-start-form`) is the file a form key of the form
+`[embedded:|camunda-forms:]deployment:<name>` or a `camunda:formRef` names, found as the
+tasklist finds Camunda Forms (tasklist/camunda_forms.py); Camunda's AbstractGetDeployedFormCmd
+gives the order (the key first) and the messages, ContentTypeUtil the content type.
 """
 
 from __future__ import annotations
@@ -11,9 +16,15 @@ from collections.abc import Mapping, Sequence
 from html import escape
 from typing import Any
 
+from django.http import HttpResponse
+
 from engine.bpmn.model import FormField, FormRef
+from engine.errors import NotFoundError
+from engine.models import ProcessDefinition
+from engine.rest.params import invalid_request
 from engine.rest.variables import write_value
 from engine.runtime.values import TypedValue
+from tasklist.camunda_forms import FormNotFound, deployment_resource, resource_by_ref
 
 # camunda:formField type -> Camunda variable type of its value.
 _FIELD_TYPES = {
@@ -107,3 +118,45 @@ def field_values(
         found = []
     defaults = {f.id: f.default_value for f in found}
     return {**defaults, **{k: v for k, v in variables.items() if v is not None}}
+
+
+_FORM_KEY_KINDS = ("embedded:", "camunda-forms:")
+_DEPLOYMENT = "deployment:"
+
+
+def deployed_form(
+    definition: ProcessDefinition, form_key: str | None, form_ref: FormRef | None
+) -> HttpResponse:
+    """The deployed form's content: 400 when the form is not a deployed one, 404 when the file
+    it names is not there."""
+    if form_key:
+        name = form_key
+        for kind in _FORM_KEY_KINDS:
+            name = name.removeprefix(kind)
+        if not name.startswith(_DEPLOYMENT):
+            raise invalid_request(f"The form key '{form_key}' does not reference a deployed form.")
+        name = name.removeprefix(_DEPLOYMENT)
+        try:
+            resource = deployment_resource(definition, name)
+        except FormNotFound:
+            raise NotFoundError(
+                f"The form with the resource name '{name}' cannot be found in deployment with "
+                f"id {definition.deployment_id}"
+            ) from None
+        # Camunda answers XHTML for every key but a `.form` file.
+        json_form = form_key.endswith(".form")
+    elif form_ref is not None:
+        try:
+            resource = resource_by_ref(definition, form_ref)
+        except FormNotFound as error:
+            raise NotFoundError(
+                f"No Camunda Form Definition was found for Camunda Form Ref: {error}"
+            ) from None
+        json_form = True
+    else:
+        raise invalid_request(
+            "One of the attributes 'formKey' and 'camunda:formRef' must be supplied but none "
+            "were set."
+        )
+    content_type = "application/json" if json_form else "application/xhtml+xml"
+    return HttpResponse(bytes(resource.content), content_type=content_type)

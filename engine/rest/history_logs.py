@@ -34,22 +34,10 @@ from engine.rest.variable_filters import (
     name_q,
     read_text,
 )
-from engine.rest.variables import write_value
-from engine.runtime.values import TypedValue
+from engine.rest.variables import write_stored
 from identity.authorization import Resource, readable_ids
 
 S, B, N, D, L = Kind.STRING, Kind.BOOLEAN, Kind.INTEGER, Kind.DATE, Kind.STRING_LIST
-
-
-def _typed(row: HistoricVariableInstance | HistoricDetail, deserialize: bool) -> dict[str, Any]:
-    type_name = row.type
-    try:
-        value = TypedValue.from_json(
-            {"type": type_name, "value": row.value, "objectTypeName": row.object_type_name}
-        )
-    except (KeyError, ValueError, TypeError):
-        return {"type": type_name, "value": None, "valueInfo": {}}
-    return write_value(value, deserialize=deserialize)
 
 
 # -- variables -----------------------------------------------------------------------------
@@ -139,7 +127,9 @@ def historic_variable_dtos(
     dtos = []
     for row in rows:
         definition_id = definitions.get(row.process_instance_id)
-        typed = _typed(row, deserialize)
+        typed = write_stored(
+            row.type, row.value, row.object_type_name, deserialize=deserialize
+        )
         dtos.append(
             {
                 "id": row.id,
@@ -169,7 +159,7 @@ def historic_variable_dtos(
 
 
 HistoricVariableList, HistoricVariableCount = list_views(
-    HISTORIC_VARIABLE_QUERY, filter_historic_variables, historic_variable_dtos
+    HISTORIC_VARIABLE_QUERY, filter_historic_variables, historic_variable_dtos, values=True
 )
 
 
@@ -251,7 +241,7 @@ def historic_detail_dtos(rows: list[HistoricDetail]) -> list[serializers.Dto]:
     dtos = []
     for row in rows:
         definition_id = definitions.get(row.process_instance_id)
-        typed = _typed(row, True)
+        typed = write_stored(row.type, row.value, row.object_type_name)
         dtos.append(
             {
                 "id": str(row.id),

@@ -11,17 +11,24 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from engine.rest import serializers
-from engine.rest.base import EngineView, json_body
+from engine.rest.base import EngineView, deserialize_values, json_body
 from engine.rest.params import ListQuery
 
 Filter = Callable[[Request, dict[str, Any]], QuerySet[Any]]
-Dtos = Callable[[list[Any]], list[serializers.Dto]]
+# (rows) -> dtos, or (rows, deserialize) -> dtos for variable lists
+Dtos = Callable[..., list[serializers.Dto]]
 
 
 def list_views(
-    query: ListQuery, filter_rows: Filter, dtos: Dtos, *, post: bool = True
+    query: ListQuery,
+    filter_rows: Filter,
+    dtos: Dtos,
+    *,
+    post: bool = True,
+    values: bool = False,
 ) -> tuple[type[EngineView], type[EngineView]]:
-    """(list view, count view); both answer GET, and POST when Camunda has the POST form."""
+    """(list view, count view); both answer GET, and POST when Camunda has the POST form.
+    `values`: the rows are variables, and `dtos` takes `deserializeValues` as well."""
 
     class ListView(EngineView):
         def get(self, request: Request) -> Response:
@@ -30,7 +37,10 @@ def list_views(
         def answer(self, request: Request, body: dict[str, Any] | None) -> Response:
             found = query.parse(request.query_params, body)
             rows = filter_rows(request, found.filters).order_by(*found.order_by)
-            return Response(dtos(list(found.page.apply(rows))))
+            page = list(found.page.apply(rows))
+            if values:
+                return Response(dtos(page, deserialize_values(request)))
+            return Response(dtos(page))
 
     class CountView(EngineView):
         def get(self, request: Request) -> Response:

@@ -17,6 +17,7 @@ from engine.rest import (
     incidents_jobs,
     process_instances,
     tasks,
+    variable_instances,
 )
 from engine.rest.params import PAGING, Kind, ListQuery, Param
 
@@ -156,6 +157,18 @@ RUNTIME_SCHEMAS: dict[str, Schema] = {
             )["properties"],
         },
     },
+    "VariableInstanceDto": {
+        "type": "object",
+        "properties": {
+            **dto("id:S name:S type:s")["properties"],
+            "value": {"nullable": True},
+            **dto(
+                "valueInfo:o processDefinitionId:s processInstanceId:s executionId:s "
+                "caseInstanceId:s caseExecutionId:s taskId:s batchId:s activityInstanceId:s "
+                "tenantId:s errorMessage:s"
+            )["properties"],
+        },
+    },
     "HistoricDetailDto": {
         "type": "object",
         "properties": {
@@ -250,16 +263,18 @@ def operations() -> list[Any]:
         errors = {"400": _ERROR, "403": _ERROR, "404": _ERROR}
         ops.append(Operation(route, method, op_id, summary, {**responses, **errors}, **kwargs))
 
-    def listing(route: str, name: str, dto_name: str, query: ListQuery, *, post: bool) -> None:
+    def listing(route: str, name: str, dto_name: str, query: ListQuery, *, post: bool,
+                values: bool = False) -> None:
+        extra = (_DESERIALIZE,) if values else ()
         add(route, "get", f"get{name}", f"List {name}", {"200": _json(_array_of(dto_name))},
-            query=query, paged=True)
+            query=query, paged=True, parameters=extra)
         add(f"{route}/count", "get", f"get{name}Count", f"Count {name}",
             {"200": _json(_ref("CountResultDto"))}, query=query)
         if post:
             body = _body(query_body(query))
             add(route, "post", f"query{name}", f"List {name} (POST form)",
                 {"200": _json(_array_of(dto_name))}, request_body=body,
-                parameters=PAGING)
+                parameters=(*PAGING, *extra))
             add(f"{route}/count", "post", f"query{name}Count", f"Count {name} (POST form)",
                 {"200": _json(_ref("CountResultDto"))}, request_body=body)
 
@@ -294,6 +309,9 @@ def operations() -> list[Any]:
     for route, suffix in ((f"{pd}/key/<str:key>", "ByKey"), (f"{pd}/<str:definition_id>", "")):
         add(f"{route}/startForm", "get", f"getStartForm{suffix}", "The start form",
             {"200": _json(_ref("FormDto"))})
+        add(f"{route}/deployed-start-form", "get", f"getDeployedStartForm{suffix}",
+            "The deployed start form file (a key `[embedded:|camunda-forms:]deployment:...` "
+            "or a formRef)", _DEPLOYED_FORM)
         add(f"{route}/form-variables", "get", f"getStartFormVariables{suffix}",
             "The start form's variables", {"200": _json(_VARIABLES)},
             parameters=_FORM_VARIABLES)
@@ -326,6 +344,16 @@ def operations() -> list[Any]:
         "Start before/after activities or on a flow, cancel activity instances", _NO_CONTENT,
         request_body=_body(_ref("ProcessInstanceModificationDto")))
 
+    vi = "variable-instance/<str:variable_id>"
+    listing("variable-instance", "VariableInstances", "VariableInstanceDto",
+            variable_instances.VARIABLE_INSTANCE_QUERY, post=True, values=True)
+    add(vi, "get", "getVariableInstance", "Get a variable of a running instance",
+        {"200": _json(_ref("VariableInstanceDto"))}, parameters=(_DESERIALIZE,))
+    add(f"{vi}/data", "get", "getVariableInstanceBinary",
+        "The bytes of a Bytes variable (any other type: 400)",
+        {"200": {"description": "The bytes", "content": {"application/octet-stream": {
+            "schema": {"type": "string", "format": "binary"}}}}})
+
     ex = "execution/<str:execution_id>"
     listing("execution", "Executions", "ExecutionDto", executions.EXECUTION_QUERY, post=True)
     add(ex, "get", "getExecution", "Get an execution", {"200": _json(_ref("ExecutionDto"))})
@@ -354,6 +382,9 @@ def operations() -> list[Any]:
     add(f"{tk}/form", "get", "getForm", "The task's form", {"200": _json(_ref("FormDto"))})
     add(f"{tk}/form-variables", "get", "getFormVariables", "The form's variables",
         {"200": _json(_VARIABLES)}, parameters=_FORM_VARIABLES)
+    add(f"{tk}/deployed-form", "get", "getDeployedForm",
+        "The deployed form file (a key `[embedded:|camunda-forms:]deployment:...` or a "
+        "formRef)", _DEPLOYED_FORM)
     add(f"{tk}/rendered-form", "get", "getRenderedForm", "The generated HTML form",
         {"200": {"description": "HTML", "content": {"application/xhtml+xml": {
             "schema": {"type": "string"}}}}})
@@ -415,7 +446,8 @@ def operations() -> list[Any]:
     listing(f"{h}/task", "HistoricTaskInstances", "HistoricTaskInstanceDto",
             history.HISTORIC_TASK_QUERY, post=True)
     listing(f"{h}/variable-instance", "HistoricVariableInstances",
-            "HistoricVariableInstanceDto", history_logs.HISTORIC_VARIABLE_QUERY, post=True)
+            "HistoricVariableInstanceDto", history_logs.HISTORIC_VARIABLE_QUERY, post=True,
+            values=True)
     add(f"{h}/variable-instance/<str:variable_id>", "get", "getHistoricVariableInstance",
         "Get a historic variable", {"200": _json(_ref("HistoricVariableInstanceDto"))},
         parameters=(Param("deserializeValues", Kind.BOOLEAN, "Objects deserialized."),))
@@ -432,6 +464,10 @@ def operations() -> list[Any]:
     return ops
 
 
+_DEPLOYED_FORM = {"200": {"description": "The form file: JSON for a Camunda Form, else XHTML",
+                           "content": {"application/json": {"schema": {"type": "object"}},
+                                       "application/xhtml+xml": {"schema": {"type": "string"}}}}}
+_DESERIALIZE = Param("deserializeValues", Kind.BOOLEAN, "Objects deserialized.")
 _STATISTICS = (
     Param("failedJobs", Kind.BOOLEAN, "Count jobs without retries."),
     Param("incidents", Kind.BOOLEAN, "Count incidents by type."),

@@ -15,6 +15,7 @@ from engine.rest import (
     process_instances,
     task_actions,
     tasks,
+    variable_instances,
     variable_resources,
     views,
 )
@@ -57,6 +58,11 @@ DEFINITION_LITERALS = [
         name="rest-process-definition-start-form-by-key",
     ),
     path(
+        "process-definition/key/<str:key>/deployed-start-form",
+        definition_actions.DeployedStartForm.as_view(),
+        name="rest-process-definition-deployed-start-form-by-key",
+    ),
+    path(
         "process-definition/key/<str:key>/form-variables",
         definition_actions.StartFormVariables.as_view(),
         name="rest-process-definition-form-variables-by-key",
@@ -78,6 +84,11 @@ DEFINITION_ACTIONS = [
         "process-definition/<str:definition_id>/startForm",
         definition_actions.StartForm.as_view(),
         name="rest-process-definition-start-form",
+    ),
+    path(
+        "process-definition/<str:definition_id>/deployed-start-form",
+        definition_actions.DeployedStartForm.as_view(),
+        name="rest-process-definition-deployed-start-form",
     ),
     path(
         "process-definition/<str:definition_id>/form-variables",
@@ -118,6 +129,15 @@ RUNTIME = [
          name="rest-process-instance-suspended"),
     path(f"{PI}/modification", modification.ProcessInstanceModification.as_view(),
          name="rest-process-instance-modification"),
+    # Variable instances
+    path("variable-instance", variable_instances.VariableInstanceList.as_view(),
+         name="rest-variable-instance-list"),
+    path("variable-instance/count", variable_instances.VariableInstanceCount.as_view(),
+         name="rest-variable-instance-count"),
+    path("variable-instance/<str:variable_id>",
+         variable_instances.VariableInstanceDetail.as_view(), name="rest-variable-instance"),
+    path("variable-instance/<str:variable_id>/data",
+         variable_instances.VariableInstanceData.as_view(), name="rest-variable-instance-data"),
     # Executions
     path("execution", executions.ExecutionList.as_view(), name="rest-execution-list"),
     path("execution/count", executions.ExecutionCount.as_view(), name="rest-execution-count"),
@@ -147,6 +167,8 @@ RUNTIME = [
     path(f"{TK}/form", task_actions.TaskForm.as_view(), name="rest-task-form"),
     path(f"{TK}/form-variables", task_actions.TaskFormVariables.as_view(),
          name="rest-task-form-variables"),
+    path(f"{TK}/deployed-form", task_actions.TaskDeployedForm.as_view(),
+         name="rest-task-deployed-form"),
     path(f"{TK}/rendered-form", task_actions.RenderedForm.as_view(),
          name="rest-task-rendered-form"),
     path(f"{TK}/variables", variable_resources.TaskVariables.as_view(),

@@ -19,13 +19,19 @@ from engine import queries
 from engine.bpmn.model import UserTask
 from engine.definitions import process_model
 from engine.errors import NotFoundError
-from engine.models import ProcessInstance, Task, TaskCandidate
+from engine.models import ProcessDefinition, ProcessInstance, Task, TaskCandidate
 from engine.rest import serializers
 from engine.rest.base import AnyAcceptMixin, EngineView, deserialize_values, json_body, user_id
 from engine.rest.dates import format_date
 from engine.rest.definition_actions import _variables_of
 from engine.rest.errors import CamundaError
-from engine.rest.forms import field_values, form_dto, form_variables, rendered_form
+from engine.rest.forms import (
+    deployed_form,
+    field_values,
+    form_dto,
+    form_variables,
+    rendered_form,
+)
 from engine.rest.params import first_value, invalid_request
 from engine.rest.task_access import require_task_permission
 from engine.rest.tasks import readable_task
@@ -143,6 +149,16 @@ class TaskForm(EngineView):
         task = readable_task(request, task_id)
         node = _user_task(task)
         return Response(form_dto(task.form_key, node.form_ref if node else None))
+
+
+class TaskDeployedForm(AnyAcceptMixin, EngineView):
+    """GET /task/{id}/deployed-form: the deployed form file the task references."""
+
+    def get(self, request: Request, task_id: str) -> HttpResponse:
+        task = readable_task(request, task_id)
+        node = _user_task(task)
+        definition = ProcessDefinition.objects.get(pk=task.process_definition_id)
+        return deployed_form(definition, task.form_key, node.form_ref if node else None)
 
 
 class TaskFormVariables(EngineView):

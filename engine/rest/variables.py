@@ -167,6 +167,20 @@ def write_value(value: TypedValue, *, deserialize: bool = True) -> dict[str, Any
     return {"type": kind, "value": out, "valueInfo": info}
 
 
+def write_stored(
+    type_name: str, stored: Any, object_type: str | None = None, *, deserialize: bool = True
+) -> dict[str, Any]:
+    """A value as a variable row keeps it (its type and JSON column) in Camunda's shape; a row
+    that no longer reads as its type answers a null value rather than failing the list."""
+    try:
+        value = TypedValue.from_json(
+            {"type": type_name, "value": stored, "objectTypeName": object_type}
+        )
+    except (KeyError, ValueError, TypeError):
+        return {"type": type_name, "value": None, "valueInfo": {}}
+    return write_value(value, deserialize=deserialize)
+
+
 def write_variables(
     variables: Mapping[str, TypedValue], *, deserialize: bool = True
 ) -> dict[str, dict[str, Any]]:

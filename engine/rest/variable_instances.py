@@ -1,0 +1,203 @@
+"""`/variable-instance`: the variables of running instances, queried across instances
+(Camunda's VariableInstanceRestService), with `/{id}` and `/{id}/data`.
+
+The rows are Legato's VariableInstance projection. Legato keeps task-local variables on the
+task's execution, so no row names a task: `taskIdIn` matches nothing, as `caseInstanceIdIn`,
+`caseExecutionIdIn` and `batchIdIn` do (no cases, no batch variables). Lists leave out the
+variables of instances the caller may not read; `/{id}` of one answers 403, as Legato's other
+single resources do (Camunda's authorized query would answer 404, docs/rest.md).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.http import HttpResponse
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from engine import queries
+from engine.errors import NotFoundError
+from engine.models import Execution, ProcessInstance, VariableInstance
+from engine.rest import serializers
+from engine.rest.base import (
+    AnyAcceptMixin,
+    EngineView,
+    deserialize_values,
+    readable_instances,
+    require_read_instance,
+)
+from engine.rest.history import apply
+from engine.rest.listing import list_views
+from engine.rest.params import Kind, ListQuery, Param, invalid_request
+from engine.rest.variable_filters import (
+    IGNORE_CASE_PARAMS,
+    IgnoreCase,
+    condition_q,
+    name_q,
+)
+from engine.rest.variables import write_stored
+from engine.runtime.values import TypedValue
+
+S, B, L, V = Kind.STRING, Kind.BOOLEAN, Kind.STRING_LIST, Kind.VARIABLES
+
+VARIABLE_INSTANCE_QUERY = ListQuery(
+    filters=(
+        Param("variableName", S, "Filter by name."),
+        Param("variableNameLike", S, "Name with SQL LIKE (`%` any text, `_` one character)."),
+        Param("processInstanceIdIn", L, "Variables of these instances."),
+        Param("executionIdIn", L, "Variables of these executions (their own, not inherited)."),
+        Param("activityInstanceIdIn", L, "Variables of the scopes of these activity instances."),
+        Param("variableScopeIdIn", L, "Variables of these scopes (execution ids)."),
+        Param("taskIdIn", L, "Task-local variables of these tasks (Legato keeps none)."),
+        Param("caseInstanceIdIn", L, "Case variables (Legato runs no cases: nothing matches)."),
+        Param("caseExecutionIdIn", L, "Case variables (Legato runs no cases: nothing matches)."),
+        Param("batchIdIn", L, "Batch variables (Legato keeps none: nothing matches)."),
+        Param("variableValues", V, "Value conditions `name_op_value,...` (eq, neq, gt, gteq, "
+              "lt, lteq, like); the variable must have the name and meet the condition."),
+        *IGNORE_CASE_PARAMS,
+        Param("tenantIdIn", L, "Variables of instances of these tenants."),
+        Param("withoutTenantId", B, "Only variables of instances of no tenant."),
+    ),
+    sort_fields={
+        "variableName": "name",
+        "variableType": "type",
+        "activityInstanceId": "activity_instance_id",
+        "tenantId": "tenant_id",
+    },
+)
+
+_NONE_HERE = ("taskIdIn", "caseInstanceIdIn", "caseExecutionIdIn", "batchIdIn")
+
+
+def filter_variable_instances(request: Request, filters: dict[str, Any]) -> QuerySet[Any]:
+    instances = ProcessInstance.objects.filter(
+        readable_instances(request, "id", "process_definition__key")
+    )
+    if "tenantIdIn" in filters:
+        instances = instances.filter(process_definition__tenant_id__in=filters["tenantIdIn"])
+    if filters.get("withoutTenantId"):
+        instances = instances.filter(process_definition__tenant_id__isnull=True)
+    rows = VariableInstance.objects.filter(process_instance_id__in=instances.values("id"))
+    if any(filters.get(name) for name in _NONE_HERE):
+        rows = rows.none()
+    ignore_case = IgnoreCase.of(filters)
+    if "variableName" in filters:
+        rows = rows.filter(name_q(filters["variableName"], ignore_case))
+    for condition in filters.get("variableValues", []):
+        rows = rows.filter(condition_q(condition, ignore_case))
+    if "activityInstanceIdIn" in filters:
+        scopes = Execution.objects.filter(activity_instance_id__in=filters["activityInstanceIdIn"])
+        rows = rows.filter(execution_id__in=scopes.values("id"))
+    rows = apply(
+        rows,
+        filters,
+        {
+            "processInstanceIdIn": "process_instance_id__in",
+            "executionIdIn": "execution_id__in",
+            "variableScopeIdIn": "execution_id__in",
+        },
+        {"variableNameLike": "name"},
+    )
+    # The two sort keys that live on other rows.
+    return rows.annotate(
+        activity_instance_id=Subquery(
+            Execution.objects.filter(pk=OuterRef("execution_id")).values("activity_instance_id")
+        ),
+        tenant_id=Subquery(
+            ProcessInstance.objects.filter(pk=OuterRef("process_instance_id")).values(
+                "process_definition__tenant_id"
+            )
+        ),
+    )
+
+
+def variable_instance_dtos(
+    rows: list[VariableInstance], deserialize: bool = True
+) -> list[serializers.Dto]:
+    """VariableInstanceDto each."""
+    instances = {
+        instance_id: (definition_id, tenant_id)
+        for instance_id, definition_id, tenant_id in ProcessInstance.objects.filter(
+            id__in={row.process_instance_id for row in rows}
+        ).values_list("id", "process_definition_id", "process_definition__tenant_id")
+    }
+    scopes = dict(
+        Execution.objects.filter(id__in={row.execution_id for row in rows}).values_list(
+            "id", "activity_instance_id"
+        )
+    )
+    dtos = []
+    for row in rows:
+        definition_id, tenant_id = instances.get(row.process_instance_id, (None, None))
+        typed = write_stored(row.type, row.value, _object_type(row), deserialize=deserialize)
+        dtos.append(
+            {
+                "id": row.id,
+                "name": row.name,
+                "type": typed["type"],
+                "value": typed["value"],
+                "valueInfo": typed["valueInfo"],
+                "processDefinitionId": definition_id,
+                "processInstanceId": row.process_instance_id,
+                "executionId": row.execution_id,
+                "caseInstanceId": None,
+                "caseExecutionId": None,
+                "taskId": row.task_id,
+                "batchId": None,
+                "activityInstanceId": scopes.get(row.execution_id),
+                "tenantId": tenant_id,
+                "errorMessage": None,
+            }
+        )
+    return dtos
+
+
+def _object_type(row: VariableInstance) -> str | None:
+    # The projection keeps no Java class name; the instance state does (Object values only).
+    if row.type != "Object":
+        return None
+    found = queries.get_variables(row.execution_id, local=True).get(row.name)
+    return found.object_type if found is not None else None
+
+
+VariableInstanceList, VariableInstanceCount = list_views(
+    VARIABLE_INSTANCE_QUERY, filter_variable_instances, variable_instance_dtos, values=True
+)
+
+
+def _readable_variable(request: Request, variable_id: str) -> VariableInstance:
+    row = VariableInstance.objects.filter(pk=variable_id).first()
+    if row is None:
+        # Camunda's wording (AbstractResourceProvider.getResource).
+        raise NotFoundError(f"Variable instance with Id '{variable_id}' does not exist.")
+    definition_id = (
+        ProcessInstance.objects.filter(pk=row.process_instance_id)
+        .values_list("process_definition_id", flat=True)
+        .first()
+    )
+    require_read_instance(request, row.process_instance_id, definition_id)
+    return row
+
+
+class VariableInstanceDetail(EngineView):
+    """GET /variable-instance/{id}."""
+
+    def get(self, request: Request, variable_id: str) -> Response:
+        row = _readable_variable(request, variable_id)
+        return Response(variable_instance_dtos([row], deserialize_values(request))[0])
+
+
+class VariableInstanceData(AnyAcceptMixin, EngineView):
+    """GET /variable-instance/{id}/data: the bytes of a Bytes variable."""
+
+    def get(self, request: Request, variable_id: str) -> HttpResponse:
+        row = _readable_variable(request, variable_id)
+        if row.type != "Bytes":
+            # Camunda's wording (VariableResponseProvider).
+            raise invalid_request(
+                f"Value of variable with id {variable_id} is not a binary value."
+            )
+        content = TypedValue.from_json({"type": row.type, "value": row.value}).value
+        return HttpResponse(content or b"", content_type="application/octet-stream")
