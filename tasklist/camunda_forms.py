@@ -1,4 +1,5 @@
-"""Camunda Forms (form-js JSON): finding the deployed schema and validating submissions.
+"""Camunda Forms (form-js JSON): validating submissions (engine/queries/forms.py finds the
+deployed schema).
 
 The form-js viewer validates in the browser; the server does it again from the schema's
 `validate` blocks (required, min, max, minLength, maxLength, pattern, validationType), because
@@ -7,17 +8,13 @@ a browser can send anything. Values keep the JSON types form-js submits.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from engine.bpmn.model import FormRef
-from engine.models import ProcessDefinition, Resource, ResourceType
 from engine.runtime.values import LONG_MAX, LONG_MIN
 
-FORM_KEY_PREFIX = "camunda-forms:deployment:"
 # Components that show something but hold no value (form-js' non-input types).
 _NO_VALUE = {
     "text",
@@ -33,72 +30,6 @@ _NO_VALUE = {
 _EMAIL = re.compile(r"^[^\s@]+@[^\s@]+\.[^\s@]+$")
 _PHONE = re.compile(r"^\+?[0-9 ()\-./]{5,}$")
 MAX_TEXT = 10_000
-
-
-class FormNotFound(LookupError):
-    """The model names a form that is not deployed (the page says so in words)."""
-
-
-def _schema(content: bytes, name: str) -> dict[str, Any]:
-    try:
-        schema = json.loads(bytes(content))
-    except ValueError as error:
-        raise FormNotFound(f"The form {name} is not valid JSON: {error}") from error
-    if not isinstance(schema, dict):
-        raise FormNotFound(f"The form {name} is not a form-js schema.")
-    return schema
-
-
-def _forms(rows: Any) -> Iterator[tuple[Resource, dict[str, Any]]]:
-    for resource in rows:
-        try:
-            yield resource, _schema(resource.content, resource.name)
-        except FormNotFound:
-            continue
-
-
-def resource_by_ref(definition: ProcessDefinition, ref: FormRef) -> Resource:
-    """The deployed `.form` file `camunda:formRef` names, by its binding (Camunda 7.16+).
-
-    latest: the newest deployment holding a form with that id; deployment: the definition's
-    own deployment; version: the n-th deployment (oldest first) holding that form id.
-    """
-    forms = Resource.objects.filter(type=ResourceType.FORM)
-    if ref.binding == "deployment":
-        forms = forms.filter(deployment_id=definition.deployment_id)
-    matches = [
-        resource
-        for resource, schema in _forms(forms.order_by("deployment__deployment_time", "id"))
-        if schema.get("id") == ref.form_id
-    ]
-    if not matches:
-        raise FormNotFound(f"No deployed form has the id '{ref.form_id}' ({ref.binding}).")
-    if ref.binding == "version":
-        try:
-            return matches[int(ref.version or "") - 1]
-        except (ValueError, IndexError):
-            raise FormNotFound(f"The form '{ref.form_id}' has no version {ref.version}.") from None
-    return matches[-1]
-
-
-def schema_by_ref(definition: ProcessDefinition, ref: FormRef) -> dict[str, Any]:
-    resource = resource_by_ref(definition, ref)
-    return _schema(resource.content, resource.name)
-
-
-def deployment_resource(definition: ProcessDefinition, name: str) -> Resource:
-    """The file `name` of the definition's own deployment (what `...:deployment:<name>` keys
-    reference)."""
-    resource = Resource.objects.filter(deployment_id=definition.deployment_id, name=name).first()
-    if resource is None:
-        raise FormNotFound(f"The deployment has no form file named '{name}'.")
-    return resource
-
-
-def schema_by_key(definition: ProcessDefinition, form_key: str) -> dict[str, Any]:
-    """`camunda:formKey="camunda-forms:deployment:<file>.form"`: a file of the same deployment."""
-    name = form_key.removeprefix(FORM_KEY_PREFIX)
-    return _schema(deployment_resource(definition, name).content, name)
 
 
 def input_components(components: list[Any]) -> Iterator[dict[str, Any]]:

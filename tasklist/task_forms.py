@@ -18,9 +18,9 @@ from engine.bpmn.model import FormField, StartEvent, UserTask
 from engine.definitions import process_model, runtime_definition
 from engine.models import ProcessDefinition, Task
 from engine.queries import get_variables
+from engine.queries.forms import FORM_KEY_PREFIX, FormNotFound, schema_by_key, schema_by_ref
 from engine.runtime.errors import ProcessEngineError
 from engine.runtime.forms import form_fields
-from tasklist.camunda_forms import FORM_KEY_PREFIX, FormNotFound, schema_by_key, schema_by_ref
 
 log = logging.getLogger("legato.tasklist")
 

@@ -6,7 +6,7 @@ where it exists, else the field's default); `variableNames` narrows them.
 
 A deployed form (`deployed-form`, `deployed-start-form`) is the file a form key of the form
 `[embedded:|camunda-forms:]deployment:<name>` or a `camunda:formRef` names, found as the
-tasklist finds Camunda Forms (tasklist/camunda_forms.py); Camunda's AbstractGetDeployedFormCmd
+tasklist finds Camunda Forms (engine/queries/forms.py); Camunda's AbstractGetDeployedFormCmd
 gives the order (the key first) and the messages, ContentTypeUtil the content type.
 """
 
@@ -21,10 +21,10 @@ from django.http import HttpResponse
 from engine.bpmn.model import FormField, FormRef
 from engine.errors import NotFoundError
 from engine.models import ProcessDefinition
+from engine.queries.forms import FormNotFound, deployment_resource, resource_by_ref
 from engine.rest.params import invalid_request
 from engine.rest.variables import write_value
 from engine.runtime.values import TypedValue
-from tasklist.camunda_forms import FormNotFound, deployment_resource, resource_by_ref
 
 # camunda:formField type -> Camunda variable type of its value.
 _FIELD_TYPES = {
