@@ -145,10 +145,18 @@ def create_users() -> None:
     """`admin` (superuser) and `clara`, a compliance officer (business user, no admin)."""
     from django.contrib.auth.models import Group, User
 
+    from identity.models import Authorization, AuthorizationType
+    from identity.resources import Permission, Resource
+
     User.objects.create_superuser(ADMIN, "admin@example.com", "admin")
     clara = User.objects.create_user("clara", "clara@example.com", "clara")
     for group in ("compliance", "provisioning"):
         clara.groups.add(Group.objects.get_or_create(name=group)[0])
+    # Without Application ACCESS the tasklist answers her with its 403 page.
+    Authorization.objects.create(
+        type=AuthorizationType.GRANT, user_id="clara", resource_type=Resource.APPLICATION,
+        resource_id="tasklist", permissions=[Permission.ACCESS],
+    )
 
 
 def seed_templates(*, line_provisioning: bool = True, finished: bool = True) -> Templates:

@@ -10,8 +10,10 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from engine.events import publisher
 
-# Close code for "not authenticated" (4000-4999 are free for applications).
+# Close codes for "not authenticated" and "no access to the cockpit or the tasklist"
+# (4000-4999 are free for applications).
 CLOSE_UNAUTHENTICATED = 4401
+CLOSE_NO_APPLICATION_ACCESS = 4403
 
 
 def user_group(user_id: int) -> str:
@@ -29,11 +31,18 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         if user is None or not user.is_authenticated:
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
+        # The socket carries cockpit and tasklist events: each only for users of that application.
+        apps = await application_ids(user)
+        if not apps & {"cockpit", "tasklist"}:
+            await self.close(code=CLOSE_NO_APPLICATION_ACCESS)
+            return
         # The in-memory layer lives on this loop: events from other threads are sent on it.
         publisher.attach_server_loop(asyncio.get_running_loop())
         self.joined = [user_group(user.pk)]
-        self.joined += await cockpit_groups(user)
-        self.joined += await tasklist_groups(user)
+        if "cockpit" in apps:
+            self.joined += await cockpit_groups(user)
+        if "tasklist" in apps:
+            self.joined += await tasklist_groups(user)
         for group in self.joined:
             await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
@@ -52,6 +61,13 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         (what the publisher had waiting for this group), one frame each, in order."""
         for event in message["events"]:
             await self.send_json(event)
+
+
+@database_sync_to_async
+def application_ids(user: Any) -> frozenset[str]:
+    from identity.applications import accessible_applications
+
+    return frozenset(app.id for app in accessible_applications(user))
 
 
 @database_sync_to_async

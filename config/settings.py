@@ -54,6 +54,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Camunda's Application ACCESS: who may open the cockpit, tasklist and admin pages.
+    "identity.applications.ApplicationAccessMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -70,6 +72,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "identity.applications.applications",
             ],
         },
     },

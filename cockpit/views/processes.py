@@ -24,7 +24,11 @@ from cockpit.queries import (
 )
 from cockpit.views.errors import cockpit_page
 from engine.errors import EngineError, NotFoundError
-from engine.queries import get_process_definition, get_process_definition_xml
+from engine.queries import (
+    get_process_definition,
+    get_process_definition_xml,
+    list_process_definitions,
+)
 from engine.services.suspension import activate_process_definition, suspend_process_definition
 from identity.resources import Permission
 
@@ -44,6 +48,9 @@ def process_list(request: HttpRequest) -> HttpResponse:
     search = request.GET.get("q", "").strip()[:MAX_SEARCH]
     rows = process_statistics(search).filter(readable_definitions(request.user, "key"))
     context = {"processes": list(rows), "q": search}
+    if not context["processes"] and not search:
+        # "Nothing deployed" and "nothing you may read" need different advice.
+        context["hidden_by_permissions"] = list_process_definitions().exists()
     # The live filter swaps only the table; a history restore needs the whole page again.
     if _is_htmx(request):
         response = render(request, "cockpit/partials/process_table.html", context)

@@ -62,8 +62,13 @@ def fail_job_of(instance_id: str) -> Incident:
 
 @pytest.fixture
 def operator(db: None) -> User:
-    """A user outside the admin group: it may do only what authorizations grant."""
-    return User.objects.create_user("operator", password="operator-pass-1")
+    """A user outside the admin group who may open the cockpit (Application ACCESS, as Camunda
+    requires) and do there only what further authorizations grant."""
+    from identity.resources import Permission, Resource
+
+    user = User.objects.create_user("operator", password="operator-pass-1")
+    grant(user, Resource.APPLICATION, "cockpit", Permission.ACCESS)
+    return user
 
 
 def grant(user: User, resource: int, resource_id: str, *permissions: str) -> None:

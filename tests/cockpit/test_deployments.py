@@ -97,12 +97,13 @@ def test_the_number_of_queries_does_not_grow_with_the_number_of_deployments(
     user_client, django_assert_max_num_queries
 ):
     deploy_key("k0")
-    # Session, user, count, deployments, their resources, their definitions.
-    with django_assert_max_num_queries(6):
+    # Session, user, its groups (application access), count, deployments, their resources,
+    # their definitions.
+    with django_assert_max_num_queries(7):
         user_client.get(URL)
     for number in range(1, 12):
         deploy_key(f"k{number}")
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         response = user_client.get(URL)
     assert len(response.context["page"].object_list) == 12
 

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 
-from cockpit.consumers import CLOSE_UNAUTHENTICATED, user_group
+from cockpit.consumers import CLOSE_NO_APPLICATION_ACCESS, CLOSE_UNAUTHENTICATED, user_group
 from config.asgi import application
 from identity.demo import ensure_demo_user
 
@@ -16,15 +16,30 @@ pytestmark = pytest.mark.django_db(transaction=True)
 ORIGIN = (b"origin", b"http://127.0.0.1")
 
 
-@sync_to_async
-def session_cookie_for_demo() -> tuple[int, bytes]:
-    user = ensure_demo_user()
+def session_cookie(user) -> bytes:
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
-    return user.pk, f"{settings.SESSION_COOKIE_NAME}={session.session_key}".encode()
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}".encode()
+
+
+@sync_to_async
+def session_cookie_for_demo() -> tuple[int, bytes]:
+    user = ensure_demo_user()
+    return user.pk, session_cookie(user)
+
+
+@sync_to_async
+def cookie_of_user_with(*applications: str) -> bytes:
+    from django.contrib.auth.models import User
+
+    from tests.identity.factories import grant_applications
+
+    user = User.objects.create_user("someone", password="x")
+    grant_applications("someone", *applications)
+    return session_cookie(user)
 
 
 async def test_socket_without_a_session_is_refused():
@@ -32,6 +47,28 @@ async def test_socket_without_a_session_is_refused():
     connected, code = await communicator.connect()
     assert not connected
     assert code == CLOSE_UNAUTHENTICATED
+
+
+async def test_socket_of_a_user_without_cockpit_or_tasklist_access_is_refused():
+    cookie = await cookie_of_user_with("admin")
+    communicator = WebsocketCommunicator(
+        application, "/ws/live/", headers=[ORIGIN, (b"cookie", cookie)]
+    )
+    connected, code = await communicator.connect()
+    assert not connected
+    assert code == CLOSE_NO_APPLICATION_ACCESS
+
+
+async def test_socket_of_a_tasklist_user_is_accepted(settings):
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    cookie = await cookie_of_user_with("tasklist")
+    communicator = WebsocketCommunicator(
+        application, "/ws/live/", headers=[ORIGIN, (b"cookie", cookie)]
+    )
+    connected, _ = await communicator.connect()
+    assert connected
+    assert (await communicator.receive_json_from(timeout=5))["type"] == "hello"
+    await communicator.disconnect()
 
 
 async def test_socket_from_another_origin_is_refused():
@@ -90,15 +127,14 @@ def limited_operator_cookie() -> bytes:
 
     user = User.objects.create_user("limited", password="x")
     Authorization.objects.create(
+        type=1, user_id="limited", resource_type=Resource.APPLICATION,
+        resource_id="cockpit", permissions=["ACCESS"],
+    )
+    Authorization.objects.create(
         type=1, user_id="limited", resource_type=Resource.PROCESS_DEFINITION,
         resource_id="alpha", permissions=["READ", "READ_INSTANCE"],
     )
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.create()
-    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}".encode()
+    return session_cookie(user)
 
 
 @sync_to_async

@@ -2,7 +2,6 @@
 confirmation or permission."""
 
 import pytest
-from django.contrib.auth.models import User
 from django.urls import reverse
 
 from engine.models import (
@@ -77,8 +76,8 @@ def test_no_instruction_is_an_error_in_words(user_client, stuck_instance):
     assert "Choose an activity" in response.content.decode()
 
 
-def test_a_user_without_update_permission_cannot_modify(client, stuck_instance):
-    client.force_login(User.objects.create_user("reader"))
+def test_a_user_without_update_permission_cannot_modify(client, stuck_instance, operator):
+    client.force_login(operator)
     url = reverse("cockpit:instance-modify", args=[stuck_instance])
     response = client.post(url, modify_form(stuck_instance, action="apply", confirm="yes"))
     assert response.status_code == 403

@@ -71,3 +71,11 @@ def test_the_number_of_queries_does_not_grow_with_the_number_of_definitions(
     with django_assert_max_num_queries(4):
         response = user_client.get(URL)
     assert len(response.context["processes"]) == 12
+
+
+def test_a_user_who_may_read_no_definition_is_not_told_nothing_is_deployed(client, operator):
+    deploy_key("invoice")
+    client.force_login(operator)
+    content = client.get(URL).content.decode()
+    assert "No process definitions you may read" in content
+    assert "No processes are deployed yet" not in content

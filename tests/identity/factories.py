@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import Group, User
 
 from identity.models import Authorization, AuthorizationType
+from identity.resources import Permission, Resource
 
 GLOBAL, GRANT, REVOKE = AuthorizationType.GLOBAL, AuthorizationType.GRANT, AuthorizationType.REVOKE
 
@@ -30,3 +31,9 @@ def rule(
         type=type, user_id=user, group_id=group, resource_type=resource_type,
         resource_id=resource_id, permissions=list(permissions),
     )
+
+
+def grant_applications(username: str, *applications: str) -> None:
+    """ACCESS on these applications, which Camunda requires before any of their pages open."""
+    for application in applications:
+        rule(GRANT, Resource.APPLICATION, application, Permission.ACCESS, user=username)

@@ -4,11 +4,17 @@ from django.contrib.auth.models import Group, User
 from engine.models import UserOperationLog
 from identity.models import Authorization
 from identity.resources import Permission, Resource
-from tests.identity.factories import GRANT, make_user, rule
+from tests.identity.factories import GRANT, grant_applications, make_user, rule
 
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "s3cret-pass-9"
+
+
+def app_user(username):
+    """A user who may open Admin and the audit pages, with no permission inside them yet."""
+    grant_applications(username, "admin", "cockpit")
+    return make_user(username)
 
 
 @pytest.fixture
@@ -19,7 +25,7 @@ def admin_client(client, settings):
 
 @pytest.fixture
 def plain_client(client):
-    client.force_login(make_user("mary"))
+    client.force_login(app_user("mary"))
     return client
 
 
@@ -52,7 +58,7 @@ def test_a_user_with_read_on_users_sees_only_the_users_granted(client):
     rule(GRANT, Resource.USER, "john", Permission.READ, user="mary")
     make_user("john")
     make_user("eve")
-    client.force_login(make_user("mary"))
+    client.force_login(app_user("mary"))
     page = client.get("/admin/users/").content.decode()
     assert "john" in page
     assert "eve" not in page
@@ -142,7 +148,7 @@ def test_admin_deletes_a_user_after_confirming(admin_client):
 def test_a_user_without_delete_permission_cannot_delete(client):
     make_user("john")
     rule(GRANT, Resource.USER, "john", Permission.READ, user="mary")
-    client.force_login(make_user("mary"))
+    client.force_login(app_user("mary"))
     assert client.post("/admin/users/john/delete/").status_code == 403
     assert User.objects.filter(username="john").exists()
 
@@ -183,7 +189,7 @@ def test_adding_to_an_unknown_group_says_so(admin_client):
 def test_membership_needs_create_permission_on_group_membership(client):
     make_user("john")
     Group.objects.create(name="sales")
-    client.force_login(make_user("mary"))
+    client.force_login(app_user("mary"))
     assert client.post("/admin/groups/sales/members/", {"member": "john"}).status_code == 403
     rule(GRANT, Resource.GROUP_MEMBERSHIP, "sales", Permission.CREATE, user="mary")
     client.post("/admin/groups/sales/members/", {"member": "john"})

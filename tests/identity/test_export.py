@@ -9,7 +9,7 @@ from engine.models import HistoricDetail, HistoricTaskInstance, UserOperationLog
 from engine.services.oplog import OperationLog
 from identity.export import KINDS, columns, header
 from identity.resources import Permission, Resource
-from tests.identity.factories import GRANT, make_user, rule
+from tests.identity.factories import GRANT, grant_applications, make_user, rule
 from tests.identity.history_rows import T0, instance
 
 pytestmark = pytest.mark.django_db
@@ -117,11 +117,13 @@ def test_a_user_sees_only_history_of_definitions_with_read_history(client):
     instance("pi-1", "invoice")
     instance("pi-2", "payroll")
     rule(GRANT, Resource.PROCESS_DEFINITION, "payroll", Permission.READ_HISTORY, user="mary")
+    grant_applications("mary", "cockpit")  # the audit pages belong to the cockpit
     client.force_login(make_user("mary"))
     text = download(client, kind="process-instance", format="jsonl")
     assert [json.loads(line)["id"] for line in text.splitlines()] == ["pi-2"]
 
 
 def test_without_history_permissions_export_is_refused(client):
+    grant_applications("mary", "cockpit")  # the audit pages belong to the cockpit
     client.force_login(make_user("mary"))
     assert client.get("/audit/export/", {"kind": "task"}).status_code == 403

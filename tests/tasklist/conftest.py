@@ -10,12 +10,19 @@ from django.test import Client
 
 from engine.models import ProcessDefinition, Task
 from engine.services import ResourceInput, deploy, runtime
+from identity.models import Authorization, AuthorizationType
+from identity.resources import Permission, Resource
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "bpmn"
 
 
 def make_user(username: str, *groups: str) -> User:
+    """A tasklist user: Camunda lets only holders of Application `tasklist` ACCESS in."""
     user = User.objects.create_user(username, password="pw")
+    Authorization.objects.create(
+        type=AuthorizationType.GRANT, user_id=username, resource_type=Resource.APPLICATION,
+        resource_id="tasklist", permissions=[Permission.ACCESS],
+    )
     for name in groups:
         user.groups.add(Group.objects.get_or_create(name=name)[0])
     return user
