@@ -86,7 +86,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "cockpit:dashboard"
+LOGIN_REDIRECT_URL = "home"  # the first application the user may open
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-us"

@@ -2,8 +2,10 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from identity import applications
+
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="cockpit:dashboard", permanent=False)),
+    path("", applications.home, name="home"),
     # Browsers ask for /favicon.ico on pages that name no icon (JSON, downloads).
     path("favicon.ico", RedirectView.as_view(url=static("legato/favicon.svg"), permanent=True)),
     path("", include("identity.urls")),

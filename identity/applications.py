@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from identity.authorization import Actor, readable_ids
 from identity.resources import Permission, Resource
@@ -69,6 +69,17 @@ def no_access(request: HttpRequest, app: Application | None) -> HttpResponse:
     """The 403 page: which application is closed and which ones the user may open instead."""
     context = {"application": app, "applications": applications_of_request(request)}
     return render(request, "identity/no_access.html", context, status=403)
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """`/` and where a login without `next` lands: the first application the user may open
+    (a tasklist-only user goes to the tasklist, not to a closed cockpit)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    apps = applications_of_request(request)
+    if not apps:
+        return no_access(request, APPLICATIONS[0])
+    return redirect(apps[0].url_name)
 
 
 class ApplicationAccessMiddleware:

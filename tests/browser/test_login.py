@@ -15,7 +15,7 @@ def test_demo_user_logs_in_and_sees_the_cockpit_with_live_updates_on(
     page, live_server_url, demo_user, screenshot
 ):
     page.goto(live_server_url + "/")
-    expect(page).to_have_url(live_server_url + "/login/?next=/cockpit/")
+    expect(page).to_have_url(live_server_url + "/login/?next=/")
     screenshot("login")
 
     log_in(page, live_server_url, "demo", "demo")

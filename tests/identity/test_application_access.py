@@ -49,6 +49,21 @@ def test_after_logging_in_a_user_without_grants_is_told_there_is_no_access(clien
     assert client.post("/logout/").status_code == 302
 
 
+def test_logging_in_lands_on_the_first_application_the_user_may_open(client):
+    grant_applications("tess", "tasklist")
+    make_user("tess", password="s3cret-pass-9")
+    assert client.get("/")["Location"] == "/login/?next=/"
+    response = client.post(
+        "/login/?next=/", {"username": "tess", "password": "s3cret-pass-9"}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == "/tasklist/"
+    assert response.status_code == 200
+    client.post("/logout/")
+    make_user("nobody", password="s3cret-pass-9")
+    response = client.post("/login/", {"username": "nobody", "password": "s3cret-pass-9"})
+    assert client.get(response["Location"]).status_code == 403
+
+
 def test_anonymous_users_are_sent_to_the_login_page(client):
     response = client.get("/cockpit/deployments/")
     assert response.status_code == 302
