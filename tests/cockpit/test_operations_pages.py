@@ -82,6 +82,7 @@ def test_finished_instances_need_read_history_and_running_ones_read_instance(cli
     assert response.context["page"] is None
 
     auditor = User.objects.create_user("auditor")
+    grant(auditor, Resource.APPLICATION, "cockpit", Permission.ACCESS)
     grant(auditor, Resource.PROCESS_DEFINITION, "invoice", Permission.READ,
           Permission.READ_HISTORY)
     client.force_login(auditor)

@@ -114,7 +114,9 @@ def test_a_thousand_async_jobs_on_two_workers_each_run_exactly_once(faulty, chan
         # Acquisition races the post-commit dispatch for the same jobs.
         live.job_acquisition(channel_prefix, env, "--idle-wait", "0.2", "--dispatch-grace", "1"),
     ):
-        wait_until(lambda: completed(ids) == 1000, 60, "1,000 instances to end")
+        # A bound against hanging, not a speed target (about 25 s here when the host is calm;
+        # bench/bench_resilience.py measures the speed).
+        wait_until(lambda: completed(ids) == 1000, 180, "1,000 instances to end")
         print(f"1,000 jobs ran {time.monotonic() - began:.1f} s after the workers were started")
     assert work_runs(ids) == 1000
     assert not Job.objects.exists()
