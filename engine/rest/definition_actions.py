@@ -103,11 +103,8 @@ class StartInstance(EngineView):
         key: str | None = None,
         tenant_id: str | None = None,
     ) -> Response:
-        definition = _definition(definition_id, key, tenant_id)
-        body = json_body(request)
-        variables = read_variables(body.get("variables"))
+        definition, body, variables = _start_request(request, definition_id, key, tenant_id)
         start_activity = _start_activity(body)
-        _require_start(request, definition)
         started = runtime.start_process_instance(
             definition_id=definition.id,
             variables=variables,
@@ -119,6 +116,18 @@ class StartInstance(EngineView):
         if body.get("withVariablesInReturn"):
             dto["variables"] = write_variables(_variables_of(started.id, started.ended))
         return Response(dto)
+
+
+def _start_request(
+    request: Request, definition_id: str | None, key: str | None, tenant_id: str | None
+) -> tuple[ProcessDefinition, dict[str, Any], dict[str, TypedValue]]:
+    """What both ways of starting read first: the definition (the caller may start it), the
+    body and its variables."""
+    definition = _definition(definition_id, key, tenant_id)
+    body = json_body(request)
+    variables = read_variables(body.get("variables"))
+    _require_start(request, definition)
+    return definition, body, variables
 
 
 def _business_key(body: dict[str, Any]) -> str | None:
@@ -162,10 +171,7 @@ class SubmitStartForm(EngineView):
         key: str | None = None,
         tenant_id: str | None = None,
     ) -> Response:
-        definition = _definition(definition_id, key, tenant_id)
-        body = json_body(request)
-        variables = read_variables(body.get("variables"))
-        _require_start(request, definition)
+        definition, body, variables = _start_request(request, definition_id, key, tenant_id)
         try:
             started = forms.submit_start_form(
                 definition.id,
