@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
@@ -35,7 +35,7 @@ from engine.runtime.state import InstanceState, Job, Subscription
 from engine.runtime.values import infer_type
 from engine.store.post_commit import PostCommit
 from engine.store.projection import DefinitionFacts, InstanceFacts, Projection, query_columns
-from engine.store.rows import batched_writes, write
+from engine.store.rows import batched_writes, fetch_one, write
 from engine.store.tables import (
     EXECUTIONS,
     HISTORIC_INCIDENTS,
@@ -187,14 +187,12 @@ class DjangoStore:
         """The task's `columns`, read with its instance's state in one query: the command
         about to act on the task then neither looks up its instance nor loads the state."""
         selected = ", ".join(f"t.{column}" for column in columns)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT {selected}, t.process_instance_id, p.state, p.revision "
-                f"FROM {TASKS.name} t LEFT JOIN {INSTANCES.name} p "
-                "ON p.id = t.process_instance_id WHERE t.id = %s",
-                [task_id],
-            )
-            row = cursor.fetchone()
+        row = fetch_one(
+            f"SELECT {selected}, t.process_instance_id, p.state, p.revision "
+            f"FROM {TASKS.name} t LEFT JOIN {INSTANCES.name} p "
+            "ON p.id = t.process_instance_id WHERE t.id = %s",
+            [task_id],
+        )
         if row is None:
             return None
         *task, instance_id, state, revision = row

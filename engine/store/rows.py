@@ -93,7 +93,7 @@ def _send_in_process(db: Any, held: list[_Held]) -> None:
     converts each statement's placeholders with a regular expression on the way, which cost
     as much as SQLite took to run a short write; it is kept when someone watches the
     statements (a debug cursor, an execute wrapper other than the batch's own)."""
-    if db.queries_logged or len(db.execute_wrappers) > 1:
+    if _watched(db):
         with db.cursor() as cursor:
             _run_each(cursor, held, qmark=False)
         return
@@ -103,6 +103,34 @@ def _send_in_process(db: Any, held: list[_Held]) -> None:
         cursor = db.connection.cursor()
         try:
             _run_each(cursor, held, qmark=True)
+        finally:
+            cursor.close()
+
+
+def _watched(db: Any) -> bool:
+    """Whether someone watches this connection's statements (see `_send_in_process`)."""
+    own = 1 if getattr(_held, "batch", None) is not None else 0
+    return db.queries_logged or len(db.execute_wrappers) > own
+
+
+def fetch_one(sql: str, params: list[Any]) -> tuple[Any, ...] | None:
+    """The first row `sql` answers. Held writes are sent first, so the read sees them. On
+    SQLite, unwatched, the read goes straight to the driver as the held writes do: the
+    command's few reads are as short as its writes."""
+    db = _db()
+    batch = getattr(_held, "batch", None)
+    if db.vendor == "postgresql" or _watched(db):
+        with db.cursor() as cursor:  # the batch's execute wrapper sends held writes first
+            cursor.execute(sql, params)
+            return cursor.fetchone()
+    if batch:
+        _send(batch)
+    db.validate_no_broken_transaction()
+    db.ensure_connection()
+    with db.wrap_database_errors:
+        cursor = db.connection.cursor()
+        try:
+            return cursor.execute(_qmark(sql), params).fetchone()
         finally:
             cursor.close()
 
@@ -196,9 +224,7 @@ class Table:
         are decoded by their field; other columns come as the driver returns them."""
         shape = ("select", tuple(columns), self._where_shape(where), order_by)
         sql = self._statement(shape, self._select_sql, columns, where, order_by)
-        with _db().cursor() as cursor:
-            cursor.execute(sql, [value for value in where.values() if value is not None])
-            row = cursor.fetchone()
+        row = fetch_one(sql, [value for value in where.values() if value is not None])
         if row is None:
             return None
         return tuple(self.decode(column, value) for column, value in zip(columns, row, strict=True))

@@ -1,6 +1,7 @@
 """How the store writes a command: few round trips, durations without read-backs, and a lost
 race that still changes nothing when the version check travels with the other writes."""
 
+from contextlib import nullcontext
 from datetime import timedelta
 
 import pytest
@@ -21,7 +22,7 @@ from engine.models import (
 from engine.runtime.errors import ConcurrentModification
 from engine.services import ResourceInput, deploy
 from engine.services import runtime as rt
-from engine.store.rows import batched_writes, write
+from engine.store.rows import batched_writes, fetch_one, write
 from tests.factories import one_task_bpmn
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("engine_users")]
@@ -128,3 +129,17 @@ def test_a_held_write_that_fails_raises_the_orm_error_and_the_command_changes_no
     with pytest.raises(IntegrityError):
         change_then_duplicate()
     assert ProcessInstance.objects.get(pk=started.id).business_key is None
+
+
+@pytest.mark.parametrize("watched", [False, True], ids=["straight-to-driver", "django-cursor"])
+def test_a_read_in_a_command_sees_the_writes_held_before_it(invoice, watched):
+    # On SQLite an unwatched read bypasses Django's cursor, and with it the batch's wrapper
+    # that sends held writes first: the read must send them itself.
+    started = rt.start_process_instance("invoice")
+    table = ProcessInstance._meta.db_table
+    watching = CaptureQueriesContext(connection) if watched else nullcontext()
+    with watching, transaction.atomic(), batched_writes():
+        write(f"UPDATE {table} SET business_key = %s WHERE id = %s", ["changed", started.id])
+        row = fetch_one(f"SELECT business_key FROM {table} WHERE id = %s", [started.id])
+    assert row == ("changed",)
+    assert fetch_one(f"SELECT business_key FROM {table} WHERE id = %s", ["nobody"]) is None
