@@ -162,6 +162,10 @@ def may_export(actor: Actor) -> bool:
     return keys.all or bool(keys.ids) or categories.all or bool(categories.ids)
 
 
+# What a spreadsheet opening the CSV reads as the start of a formula (OWASP, "CSV Injection").
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return ""
@@ -169,9 +173,17 @@ def _cell(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, dict | list):
-        return json.dumps(value, separators=(",", ":"), sort_keys=True)
-    return str(value)
+    if isinstance(value, int | float):
+        return str(value)  # a negative number is a number, not a formula
+    text = (
+        json.dumps(value, separators=(",", ":"), sort_keys=True)
+        if isinstance(value, dict | list)
+        else str(value)
+    )
+    # Texts come from users (business keys, names, variable values, annotations): one that a
+    # spreadsheet would run as a formula gets a leading apostrophe, which the spreadsheet
+    # shows as text. The jsonl export carries every value unchanged.
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
 def _json(value: Any) -> Any:

@@ -127,3 +127,23 @@ def test_without_history_permissions_export_is_refused(client):
     grant_applications("mary", "cockpit")  # the audit pages belong to the cockpit
     client.force_login(make_user("mary"))
     assert client.get("/audit/export/", {"kind": "task"}).status_code == 403
+
+
+def test_csv_cells_a_spreadsheet_would_run_as_formulas_are_written_as_text(auditor):
+    made = instance("pi-1")
+    made.business_key = '=HYPERLINK("http://example.invalid","open")'
+    made.save()
+    HistoricDetail.objects.update(value="@SUM(1+1)")
+    HistoricTaskInstance.objects.update(name="-2+3", priority=-5)
+
+    def first_csv_row(kind):
+        return next(csv.DictReader(io.StringIO(download(auditor, kind=kind, format="csv"))))
+
+    assert first_csv_row("process-instance")["businessKey"] == "'" + made.business_key
+    assert first_csv_row("variable-update")["value"] == "'@SUM(1+1)"
+    tasks = [first_csv_row("task")]
+    assert tasks[0]["name"] == "'-2+3"
+    assert tasks[0]["priority"] == "-5"  # numbers stay numbers
+    # jsonl is the exact record
+    record = json.loads(download(auditor, kind="process-instance", format="jsonl").splitlines()[0])
+    assert record["businessKey"] == made.business_key
