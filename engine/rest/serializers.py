@@ -12,7 +12,7 @@ from typing import Any
 from django.urls import reverse
 from rest_framework.request import Request
 
-from engine.models import Deployment, ProcessDefinition, Resource
+from engine.models import Deployment, EventSubscription, ProcessDefinition, Resource
 from engine.rest.dates import format_date
 
 Dto = dict[str, Any]
@@ -87,3 +87,17 @@ def process_definition_dto(definition: ProcessDefinition) -> Dto:
 def count_dto(count: int) -> Dto:
     """CountResultDto."""
     return {"count": count}
+
+
+def event_subscription_dto(row: EventSubscription, tenant_id: str | None) -> Dto:
+    """EventSubscriptionDto; `tenant_id` is the tenant of the subscription's definition."""
+    return {
+        "id": row.id,
+        "eventType": row.event_type,
+        "eventName": row.event_name,
+        "executionId": row.execution_id,
+        "processInstanceId": row.process_instance_id,
+        "activityId": row.activity_id,
+        "createdDate": format_date(row.created),
+        "tenantId": tenant_id,
+    }
