@@ -13,6 +13,7 @@ from engine.queries.definitions import (
     list_process_definitions,
     list_resources,
 )
+from engine.queries.event_subscriptions import list_event_subscriptions
 from engine.queries.history import (
     get_historic_process_instance,
     list_historic_activity_instances,
@@ -43,6 +44,7 @@ __all__ = [
     "get_task",
     "get_variables",
     "list_deployments",
+    "list_event_subscriptions",
     "list_historic_activity_instances",
     "list_historic_details",
     "list_historic_incidents",
