@@ -4,9 +4,11 @@ Only reads: state changes go through engine.services.
 """
 
 from engine.queries.definitions import (
+    diagram_resource_names,
     get_deployment,
     get_latest_process_definition,
     get_process_definition,
+    get_process_definition_diagram,
     get_process_definition_xml,
     get_resource,
     list_deployments,
@@ -34,10 +36,12 @@ from engine.queries.tasks import get_task, list_tasks, task_candidates
 
 __all__ = [
     "activity_instance_tree",
+    "diagram_resource_names",
     "get_deployment",
     "get_historic_process_instance",
     "get_latest_process_definition",
     "get_process_definition",
+    "get_process_definition_diagram",
     "get_process_definition_xml",
     "get_process_instance",
     "get_resource",
