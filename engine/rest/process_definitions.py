@@ -193,7 +193,7 @@ class ProcessDefinitionList(APIView):
     def get(self, request: Request) -> Response:
         query = PROCESS_DEFINITION_QUERY.parse(request.query_params)
         rows = filter_process_definitions(request, query.filters).order_by(*query.order_by)
-        return Response([serializers.process_definition_dto(r) for r in query.page.apply(rows)])
+        return Response(serializers.process_definition_dtos(query.page.apply(rows)))
 
 
 class ProcessDefinitionCount(APIView):
@@ -208,9 +208,8 @@ class ProcessDefinitionDetail(APIView):
     """GET and DELETE /process-definition/{id}."""
 
     def get(self, request: Request, definition_id: str) -> Response:
-        return Response(serializers.process_definition_dto(
-            readable_definition_by_id(request, definition_id)
-        ))
+        definition = readable_definition_by_id(request, definition_id)
+        return Response(serializers.process_definition_dtos([definition])[0])
 
     def delete(self, request: Request, definition_id: str) -> Response:
         delete_process_definition(
@@ -233,9 +232,8 @@ class ProcessDefinitionByKey(APIView):
     """
 
     def get(self, request: Request, key: str, tenant_id: str | None = None) -> Response:
-        return Response(serializers.process_definition_dto(
-            readable_definition_by_key(request, key, tenant_id)
-        ))
+        definition = readable_definition_by_key(request, key, tenant_id)
+        return Response(serializers.process_definition_dtos([definition])[0])
 
     def delete(self, request: Request, key: str, tenant_id: str | None = None) -> Response:
         delete_process_definitions_by_key(

@@ -37,6 +37,22 @@ def test_the_png_beside_the_bpmn_file_is_the_diagram_before_an_svg(api, modeler_
         assert_image(response, PNG, "image/png", "invoice.png")
 
 
+def test_the_definition_dto_names_its_diagram_as_camundas_diagram_field(api, modeler_deploy):
+    files = {"invoice.bpmn": one_task_bpmn("invoice"), "invoice.png": PNG}
+    created = modeler_deploy(files)
+    [deployed] = created.json()["deployedProcessDefinitions"].values()
+    modeler_deploy({"payroll.bpmn": one_task_bpmn("payroll")}, name="payroll")
+    assert deployed["diagram"] == "invoice.png"
+    assert api.get(f"{BASE}/process-definition/{deployed['id']}").json()["diagram"] == "invoice.png"
+    assert api.get(f"{BASE}/process-definition/key/invoice").json()["diagram"] == "invoice.png"
+    listed = api.get(f"{BASE}/process-definition?sortBy=key&sortOrder=asc").json()
+    assert [(d["key"], d["diagram"]) for d in listed] == [("invoice", "invoice.png"),
+                                                           ("payroll", None)]
+    statistics = api.get(f"{BASE}/process-definition/statistics").json()
+    assert {s["definition"]["key"]: s["definition"]["diagram"] for s in statistics} == {
+        "invoice": "invoice.png", "payroll": None}
+
+
 def test_an_svg_named_for_the_key_answers_as_svg(api, modeler_deploy):
     files = {"payroll.bpmn20.xml": one_task_bpmn("payroll"), "payroll.payroll.svg": SVG}
     payroll = definitions(modeler_deploy(files, name="payroll"))["payroll"]
