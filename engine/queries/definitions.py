@@ -103,7 +103,7 @@ def diagram_resource_names(definitions: Iterable[ProcessDefinition]) -> dict[str
             name__in={name for _, names in candidates.values() for name in names},
         ).values_list("deployment_id", "name")
     )
-    found = {}
+    found: dict[str, str] = {}
     for definition_id, (row, names) in candidates.items():
         name = next((n for n in names if (row.deployment_id, n) in deployed), None)
         if name is not None:
