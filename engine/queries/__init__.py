@@ -4,15 +4,18 @@ Only reads: state changes go through engine.services.
 """
 
 from engine.queries.definitions import (
+    diagram_resource_names,
     get_deployment,
     get_latest_process_definition,
     get_process_definition,
+    get_process_definition_diagram,
     get_process_definition_xml,
     get_resource,
     list_deployments,
     list_process_definitions,
     list_resources,
 )
+from engine.queries.event_subscriptions import list_event_subscriptions
 from engine.queries.history import (
     get_historic_process_instance,
     list_historic_activity_instances,
@@ -33,16 +36,19 @@ from engine.queries.tasks import get_task, list_tasks, task_candidates
 
 __all__ = [
     "activity_instance_tree",
+    "diagram_resource_names",
     "get_deployment",
     "get_historic_process_instance",
     "get_latest_process_definition",
     "get_process_definition",
+    "get_process_definition_diagram",
     "get_process_definition_xml",
     "get_process_instance",
     "get_resource",
     "get_task",
     "get_variables",
     "list_deployments",
+    "list_event_subscriptions",
     "list_historic_activity_instances",
     "list_historic_details",
     "list_historic_incidents",

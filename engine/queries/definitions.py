@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import Max, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
@@ -66,6 +68,55 @@ def get_process_definition_xml(definition_id: str) -> bytes:
         deployment_id=definition.deployment_id, name=definition.resource_name
     )
     return bytes(content)
+
+
+# Camunda's BpmnDeployer.BPMN_RESOURCE_SUFFIXES and AbstractDefinitionDeployer.DIAGRAM_SUFFIXES,
+# in Camunda's order.
+BPMN_SUFFIXES = ("bpmn20.xml", "bpmn")
+DIAGRAM_SUFFIXES = ("png", "jpg", "gif", "svg")
+
+
+def diagram_candidates(resource_name: str, key: str) -> list[str]:
+    """The image names Camunda tries for a definition's diagram, in its order: per suffix,
+    `<file>.<key>.<suffix>` before `<file>.<suffix>`, where `<file>.` is the BPMN resource
+    name without `bpmn20.xml` or `bpmn` (`invoice.bpmn` -> `invoice.invoice.png`,
+    `invoice.png`, `invoice.invoice.jpg`, ...)."""
+    # Legato reads `.BPMN` as BPMN too (deployment.resource_type), so strip without case.
+    base = next(
+        (resource_name[: -len(s)] for s in BPMN_SUFFIXES if resource_name.lower().endswith(s)),
+        resource_name,
+    )
+    return [name for suffix in DIAGRAM_SUFFIXES for name in (f"{base}{key}.{suffix}",
+                                                              f"{base}{suffix}")]
+
+
+def diagram_resource_names(definitions: Iterable[ProcessDefinition]) -> dict[str, str]:
+    """Definition id -> the name of its diagram image, for those whose deployment has one.
+
+    Camunda records this name (`diagramResourceName`) when it deploys; Legato finds it among
+    the deployment's resources when asked, by Camunda's rule (diagram_candidates)."""
+    candidates = {row.id: (row, diagram_candidates(row.resource_name, row.key))
+                  for row in definitions}
+    deployed = set(
+        Resource.objects.filter(
+            deployment_id__in={row.deployment_id for row, _ in candidates.values()},
+            name__in={name for _, names in candidates.values() for name in names},
+        ).values_list("deployment_id", "name")
+    )
+    found: dict[str, str] = {}
+    for definition_id, (row, names) in candidates.items():
+        name = next((n for n in names if (row.deployment_id, n) in deployed), None)
+        if name is not None:
+            found[definition_id] = name
+    return found
+
+
+def get_process_definition_diagram(definition: ProcessDefinition) -> Resource | None:
+    """The deployed diagram image of a definition, or None when its deployment has none."""
+    name = diagram_resource_names([definition]).get(definition.id)
+    if name is None:
+        return None
+    return Resource.objects.get(deployment_id=definition.deployment_id, name=name)
 
 
 def list_deployments(*, name: str | None = None) -> QuerySet[Deployment]:

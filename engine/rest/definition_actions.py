@@ -303,10 +303,12 @@ class DefinitionStatistics(EngineView):
                     "instances": instances.get(row.id, 0),
                     "failedJobs": jobs.get(row.id, 0),
                     "incidents": by_incident.get(row.id, []),
-                    "definition": serializers.process_definition_dto(row),
+                    "definition": dto,
                     "tenantId": row.tenant_id,
                 }
-                for row in definitions
+                for row, dto in zip(
+                    definitions, serializers.process_definition_dtos(definitions), strict=True
+                )
             ]
         )
 

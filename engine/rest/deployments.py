@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 from engine import queries
 from engine.errors import NotFoundError
 from engine.models import Deployment
+from engine.models import Resource as DeploymentResource
 from engine.rest import serializers
 from engine.rest.dates import parse_date
 from engine.rest.params import (
@@ -267,11 +268,16 @@ class DeploymentResourceData(APIView):
                 "does not exist."
             ) from None
         require_read_deployment(request, deployment_id)
-        filename = resource.name.replace("\\", "/").rsplit("/", 1)[-1].replace('"', "") or "data"
-        extension = resource.name.rsplit(".", 1)[-1].lower() if "." in resource.name else ""
-        response = HttpResponse(
-            bytes(resource.content),
-            content_type=MEDIA_TYPES.get(extension, "application/octet-stream"),
-        )
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        return file_response(resource)
+
+
+def file_response(resource: DeploymentResource) -> HttpResponse:
+    """A deployed file as an attachment, its content type by its extension."""
+    filename = resource.name.replace("\\", "/").rsplit("/", 1)[-1].replace('"', "") or "data"
+    extension = resource.name.rsplit(".", 1)[-1].lower() if "." in resource.name else ""
+    response = HttpResponse(
+        bytes(resource.content),
+        content_type=MEDIA_TYPES.get(extension, "application/octet-stream"),
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

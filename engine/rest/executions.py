@@ -13,7 +13,6 @@ from engine.models import EventSubscription, Execution, Incident, ProcessInstanc
 from engine.rest import serializers
 from engine.rest.base import EngineView, json_body, readable_instances, require_read_instance
 from engine.rest.base import user_id as caller
-from engine.rest.dates import format_date
 from engine.rest.params import Kind, ListQuery, Param, like
 from engine.rest.variable_filters import (
     IGNORE_CASE_PARAMS,
@@ -221,20 +220,6 @@ class ExecutionSignal(EngineView):
         return Response(status=204)
 
 
-def subscription_dto(row: EventSubscription, tenant_id: str | None) -> serializers.Dto:
-    """EventSubscriptionDto."""
-    return {
-        "id": row.id,
-        "eventType": row.event_type,
-        "eventName": row.event_name,
-        "executionId": row.execution_id,
-        "processInstanceId": row.process_instance_id,
-        "activityId": row.activity_id,
-        "createdDate": format_date(row.created),
-        "tenantId": tenant_id,
-    }
-
-
 def _subscription(request: Request, execution_id: str, message_name: str) -> EventSubscription:
     readable_execution(request, execution_id)
     row = EventSubscription.objects.filter(
@@ -255,7 +240,7 @@ class MessageSubscription(EngineView):
     def get(self, request: Request, execution_id: str, message_name: str) -> Response:
         row = _subscription(request, execution_id, message_name)
         tenant = _tenants([row.process_instance_id or ""]).get(row.process_instance_id or "")
-        return Response(subscription_dto(row, tenant))
+        return Response(serializers.event_subscription_dto(row, tenant))
 
 
 class MessageSubscriptionTrigger(EngineView):

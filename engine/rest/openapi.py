@@ -244,6 +244,19 @@ def _one(schema: str) -> dict[str, Schema]:
 _KEY_GET = "Get the latest version of a key"
 _KEY_XML = "Get the BPMN XML of the latest version of a key"
 _KEY_DELETE = "Delete every version of a key"
+_KEY_DIAGRAM = "Get the diagram image of the latest version of a key"
+# Camunda's getProcessDefinitionDiagram: the image deployed beside the BPMN file.
+_DIAGRAM = {
+    "200": {
+        "description": "The image; its content type follows its extension.",
+        "content": {
+            media: {"schema": {"type": "string", "format": "binary"}}
+            for media in ("image/png", "image/jpeg", "image/gif", "image/svg+xml")
+        },
+    },
+    "204": {"description": "The definition's deployment has no diagram image."},
+    **_ONE,
+}
 
 OPERATIONS: tuple[Operation, ...] = (
     Operation(
@@ -368,6 +381,13 @@ OPERATIONS: tuple[Operation, ...] = (
         _one("ProcessDefinitionDiagramDto"),
     ),
     Operation(
+        "process-definition/key/<str:key>/diagram",
+        "get",
+        "getProcessDefinitionDiagramByKey",
+        _KEY_DIAGRAM,
+        _DIAGRAM,
+    ),
+    Operation(
         "process-definition/key/<str:key>/tenant-id/<str:tenant_id>",
         "get",
         "getLatestProcessDefinitionByTenantId",
@@ -390,6 +410,13 @@ OPERATIONS: tuple[Operation, ...] = (
         _one("ProcessDefinitionDiagramDto"),
     ),
     Operation(
+        "process-definition/key/<str:key>/tenant-id/<str:tenant_id>/diagram",
+        "get",
+        "getProcessDefinitionDiagramByKeyAndTenantId",
+        _KEY_DIAGRAM + " of a tenant",
+        _DIAGRAM,
+    ),
+    Operation(
         "process-definition/<str:definition_id>",
         "get",
         "getProcessDefinition",
@@ -410,6 +437,13 @@ OPERATIONS: tuple[Operation, ...] = (
         "getProcessDefinitionBpmn20Xml",
         "Get the BPMN XML of a process definition",
         _one("ProcessDefinitionDiagramDto"),
+    ),
+    Operation(
+        "process-definition/<str:definition_id>/diagram",
+        "get",
+        "getProcessDefinitionDiagram",
+        "Get the diagram image of a process definition",
+        _DIAGRAM,
     ),
 )
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from engine.rest import (
+    event_subscriptions,
     executions,
     history,
     history_job_logs,
@@ -365,6 +366,9 @@ def operations() -> list[Any]:
         {"200": _json(_ref("EventSubscriptionDto"))})
     add(f"{sub}/trigger", "post", "triggerEvent", "Deliver the message", _NO_CONTENT,
         request_body=_body())
+
+    listing("event-subscription", "EventSubscriptions", "EventSubscriptionDto",
+            event_subscriptions.EVENT_SUBSCRIPTION_QUERY, post=False)
 
     tk = "task/<str:task_id>"
     listing("task", "Tasks", "TaskDto", tasks.TASK_QUERY, post=True)

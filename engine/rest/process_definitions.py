@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import HttpResponse
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -17,6 +18,8 @@ from engine import queries
 from engine.errors import NotFoundError
 from engine.models import ProcessDefinition
 from engine.rest import serializers
+from engine.rest.base import AnyAcceptMixin
+from engine.rest.deployments import file_response
 from engine.rest.errors import CamundaError
 from engine.rest.params import Kind, ListQuery, Param, flag, like, tenant_filter
 from engine.services.process_definitions import (
@@ -190,7 +193,7 @@ class ProcessDefinitionList(APIView):
     def get(self, request: Request) -> Response:
         query = PROCESS_DEFINITION_QUERY.parse(request.query_params)
         rows = filter_process_definitions(request, query.filters).order_by(*query.order_by)
-        return Response([serializers.process_definition_dto(r) for r in query.page.apply(rows)])
+        return Response(serializers.process_definition_dtos(query.page.apply(rows)))
 
 
 class ProcessDefinitionCount(APIView):
@@ -205,9 +208,8 @@ class ProcessDefinitionDetail(APIView):
     """GET and DELETE /process-definition/{id}."""
 
     def get(self, request: Request, definition_id: str) -> Response:
-        return Response(serializers.process_definition_dto(
-            readable_definition_by_id(request, definition_id)
-        ))
+        definition = readable_definition_by_id(request, definition_id)
+        return Response(serializers.process_definition_dtos([definition])[0])
 
     def delete(self, request: Request, definition_id: str) -> Response:
         delete_process_definition(
@@ -230,9 +232,8 @@ class ProcessDefinitionByKey(APIView):
     """
 
     def get(self, request: Request, key: str, tenant_id: str | None = None) -> Response:
-        return Response(serializers.process_definition_dto(
-            readable_definition_by_key(request, key, tenant_id)
-        ))
+        definition = readable_definition_by_key(request, key, tenant_id)
+        return Response(serializers.process_definition_dtos([definition])[0])
 
     def delete(self, request: Request, key: str, tenant_id: str | None = None) -> Response:
         delete_process_definitions_by_key(
@@ -249,3 +250,33 @@ class ProcessDefinitionXmlByKey(APIView):
 
     def get(self, request: Request, key: str, tenant_id: str | None = None) -> Response:
         return Response(xml_dto(readable_definition_by_key(request, key, tenant_id)))
+
+
+def diagram_response(definition: ProcessDefinition) -> HttpResponse:
+    """The deployed diagram image, or 204 when the deployment has none (Camunda's
+    ProcessDefinitionResourceImpl.getProcessDefinitionDiagram)."""
+    resource = queries.get_process_definition_diagram(definition)
+    return HttpResponse(status=204) if resource is None else file_response(resource)
+
+
+class ProcessDefinitionDiagram(AnyAcceptMixin, APIView):
+    """GET /process-definition/{id}/diagram."""
+
+    def get(self, request: Request, definition_id: str) -> HttpResponse:
+        try:
+            definition = queries.get_process_definition(definition_id)
+        except NotFoundError:
+            # Camunda's resource passes the engine's NotFoundException on (its wording).
+            raise NotFoundError(
+                f"no deployed process definition found with id '{definition_id}': "
+                "processDefinition is null"
+            ) from None
+        require_read_definition(request, definition)
+        return diagram_response(definition)
+
+
+class ProcessDefinitionDiagramByKey(AnyAcceptMixin, APIView):
+    """GET /process-definition/key/{key}[/tenant-id/{tenantId}]/diagram of the latest version."""
+
+    def get(self, request: Request, key: str, tenant_id: str | None = None) -> HttpResponse:
+        return diagram_response(readable_definition_by_key(request, key, tenant_id))

@@ -5,6 +5,7 @@ from django.urls import path
 
 from engine.rest import (
     definition_actions,
+    event_subscriptions,
     executions,
     history,
     history_job_logs,
@@ -153,6 +154,11 @@ RUNTIME = [
     path(f"{EX}/messageSubscriptions/<str:message_name>/trigger",
          executions.MessageSubscriptionTrigger.as_view(),
          name="rest-execution-message-subscription-trigger"),
+    # Event subscriptions
+    path("event-subscription", event_subscriptions.EventSubscriptionList.as_view(),
+         name="rest-event-subscription-list"),
+    path("event-subscription/count", event_subscriptions.EventSubscriptionCount.as_view(),
+         name="rest-event-subscription-count"),
     # Tasks
     path("task", tasks.TaskList.as_view(), name="rest-task-list"),
     path("task/count", tasks.TaskCount.as_view(), name="rest-task-count"),

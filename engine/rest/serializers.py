@@ -12,7 +12,8 @@ from typing import Any
 from django.urls import reverse
 from rest_framework.request import Request
 
-from engine.models import Deployment, ProcessDefinition, Resource
+from engine import queries
+from engine.models import Deployment, EventSubscription, ProcessDefinition, Resource
 from engine.rest.dates import format_date
 
 Dto = dict[str, Any]
@@ -49,7 +50,7 @@ def deployment_with_definitions_dto(
     Camunda fills a map only when the deployment created definitions of that kind, so a
     duplicate-filtered deployment answers `deployedProcessDefinitions: null`.
     """
-    process_definitions = {row.id: process_definition_dto(row) for row in definitions}
+    process_definitions = {dto["id"]: dto for dto in process_definition_dtos(definitions)}
     return {
         **deployment_dto(deployment, links),
         "deployedProcessDefinitions": process_definitions or None,
@@ -64,8 +65,15 @@ def resource_dto(resource: Resource) -> Dto:
     return {"id": resource.id, "name": resource.name, "deploymentId": resource.deployment_id}
 
 
-def process_definition_dto(definition: ProcessDefinition) -> Dto:
-    """ProcessDefinitionDto. `diagram` is the name of a deployed diagram image: we keep none."""
+def process_definition_dtos(definitions: Iterable[ProcessDefinition]) -> list[Dto]:
+    """ProcessDefinitionDto each, with the name of its deployed diagram image (one query)."""
+    rows = list(definitions)
+    diagrams = queries.diagram_resource_names(rows)
+    return [process_definition_dto(row, diagrams.get(row.id)) for row in rows]
+
+
+def process_definition_dto(definition: ProcessDefinition, diagram: str | None = None) -> Dto:
+    """ProcessDefinitionDto; `diagram` is the name of its deployed diagram image, if any."""
     return {
         "id": definition.id,
         "key": definition.key,
@@ -75,7 +83,7 @@ def process_definition_dto(definition: ProcessDefinition) -> Dto:
         "version": definition.version,
         "resource": definition.resource_name,
         "deploymentId": definition.deployment_id,
-        "diagram": None,
+        "diagram": diagram,
         "suspended": definition.suspended,
         "tenantId": definition.tenant_id,
         "versionTag": definition.version_tag,
@@ -87,3 +95,17 @@ def process_definition_dto(definition: ProcessDefinition) -> Dto:
 def count_dto(count: int) -> Dto:
     """CountResultDto."""
     return {"count": count}
+
+
+def event_subscription_dto(row: EventSubscription, tenant_id: str | None) -> Dto:
+    """EventSubscriptionDto; `tenant_id` is the tenant of the subscription's definition."""
+    return {
+        "id": row.id,
+        "eventType": row.event_type,
+        "eventName": row.event_name,
+        "executionId": row.execution_id,
+        "processInstanceId": row.process_instance_id,
+        "activityId": row.activity_id,
+        "createdDate": format_date(row.created),
+        "tenantId": tenant_id,
+    }

@@ -61,6 +61,11 @@ urlpatterns = [
         name="rest-process-definition-xml-by-key",
     ),
     path(
+        "process-definition/key/<str:key>/diagram",
+        process_definitions.ProcessDefinitionDiagramByKey.as_view(),
+        name="rest-process-definition-diagram-by-key",
+    ),
+    path(
         "process-definition/key/<str:key>/tenant-id/<str:tenant_id>",
         process_definitions.ProcessDefinitionByKey.as_view(),
         name="rest-process-definition-by-key-and-tenant",
@@ -71,6 +76,11 @@ urlpatterns = [
         name="rest-process-definition-xml-by-key-and-tenant",
     ),
     path(
+        "process-definition/key/<str:key>/tenant-id/<str:tenant_id>/diagram",
+        process_definitions.ProcessDefinitionDiagramByKey.as_view(),
+        name="rest-process-definition-diagram-by-key-and-tenant",
+    ),
+    path(
         "process-definition/<str:definition_id>",
         process_definitions.ProcessDefinitionDetail.as_view(),
         name="rest-process-definition",
@@ -79,6 +89,11 @@ urlpatterns = [
         "process-definition/<str:definition_id>/xml",
         process_definitions.ProcessDefinitionXml.as_view(),
         name="rest-process-definition-xml",
+    ),
+    path(
+        "process-definition/<str:definition_id>/diagram",
+        process_definitions.ProcessDefinitionDiagram.as_view(),
+        name="rest-process-definition-diagram",
     ),
     *runtime_urls.DEFINITION_ACTIONS,
     *runtime_urls.RUNTIME,
