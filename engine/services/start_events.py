@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from engine import definitions
@@ -23,14 +24,12 @@ def subscribe_start_events(
     now: datetime | None = None,
     parsed: dict[str, Definitions] | None = None,
 ) -> None:
-    """The given versions take over the start events of their keys from every other version.
+    """The given versions take over the start events of their keys from every other version
+    of the same tenant.
 
     `parsed` (by resource name) spares re-reading files a deployment has just parsed."""
     EventSubscription.objects.filter(
-        process_instance_id__isnull=True,
-        process_definition_id__in=ProcessDefinition.objects.filter(
-            key__in=[row.key for row in rows]
-        ).values("id"),
+        process_instance_id__isnull=True, process_definition_id__in=_versions_of(rows)
     ).delete()
     subscriptions = []
     for row in rows:
@@ -60,6 +59,15 @@ def subscribe_start_events(
     EventSubscription.objects.bulk_create(subscriptions)
 
 
+def _versions_of(rows: Sequence[ProcessDefinition]) -> QuerySet[ProcessDefinition, str]:
+    """The ids of every version of the rows' keys, each key within its row's tenant: a key
+    deployed for two tenants is two processes (Camunda keeps their start events apart)."""
+    same = Q(pk__in=[])
+    for row in rows:
+        same |= Q(key=row.key, tenant_id=row.tenant_id)
+    return ProcessDefinition.objects.filter(same).values_list("id", flat=True)
+
+
 def schedule_timer_starts(rows: Sequence[ProcessDefinition]) -> None:
     """Timer start events of the new versions get their jobs; older versions' timer-start
     jobs are removed (Camunda reschedules timer starts when a new version is deployed)."""
@@ -67,11 +75,10 @@ def schedule_timer_starts(rows: Sequence[ProcessDefinition]) -> None:
     from engine.services.runtime import clock, environment
     from engine.store.django_store import DjangoStore
 
-    keys = [row.key for row in rows]
     Job.objects.filter(
         process_instance_id__isnull=True,
         type="timer-start-event",
-        process_definition_key__in=keys,
+        process_definition_id__in=_versions_of(rows),
     ).delete()
     store = DjangoStore()
     for row in rows:

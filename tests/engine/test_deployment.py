@@ -243,3 +243,39 @@ def test_a_deployment_with_running_instances_is_deleted_only_with_cascade():
     delete_deployment(result.deployment.id, cascade=True, user_id="demo")
     assert not ProcessInstance.objects.exists()
     assert HistoricProcessInstance.objects.get(pk=started.id).state == "EXTERNALLY_TERMINATED"
+
+
+TIMER_AND_MESSAGE_STARTS = """<bpmn:process id="orders" isExecutable="true">
+  <bpmn:startEvent id="OrderReceived">
+    <bpmn:messageEventDefinition messageRef="Msg" />
+  </bpmn:startEvent>
+  <bpmn:startEvent id="Nightly">
+    <bpmn:timerEventDefinition><bpmn:timeCycle>R/PT24H</bpmn:timeCycle></bpmn:timerEventDefinition>
+  </bpmn:startEvent>
+  <bpmn:sequenceFlow id="f1" sourceRef="OrderReceived" targetRef="End" />
+  <bpmn:sequenceFlow id="f2" sourceRef="Nightly" targetRef="End" />
+  <bpmn:endEvent id="End" />
+</bpmn:process>"""
+
+
+def test_each_tenant_keeps_the_start_events_of_its_own_newest_version():
+    from engine.models import Job
+
+    model = bpmn_document(
+        TIMER_AND_MESSAGE_STARTS, extra='<bpmn:message id="Msg" name="order-received" />'
+    )
+
+    def deploy_for(tenant_id):
+        result = deploy([ResourceInput("o.bpmn", model)], tenant_id=tenant_id)
+        return result.process_definitions[0].id
+
+    deploy_for("north")
+    south = deploy_for("south")
+    shared = deploy_for(None)
+    north = deploy_for("north")  # a new version for one tenant takes over only its own
+    newest = {north, south, shared}
+    subscribed = EventSubscription.objects.filter(process_instance_id__isnull=True)
+    assert set(subscribed.values_list("process_definition_id", flat=True)) == newest
+    timers = Job.objects.filter(process_instance_id__isnull=True, type="timer-start-event")
+    assert set(timers.values_list("process_definition_id", flat=True)) == newest
+    assert subscribed.count() == timers.count() == 3
