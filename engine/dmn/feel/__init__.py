@@ -1,0 +1,82 @@
+"""A small FEEL (DMN 1.3 Friendly Enough Expression Language) for decision tables.
+
+Our own tokenizer and recursive-descent parser (never Python `eval`); texts are compiled once,
+when the DMN file is parsed, so a model with a bad entry is refused at deployment.
+
+Supported in simple expressions (input expressions, output entries):
+literals (strings with `\\"`, `\\\\`, `\\n`, `\\t`, `\\r`, `\\uXXXX` escapes; integers and decimals;
+true, false, null), variable names and dotted paths into dicts (`customer.age`; a missing key
+is null) and into dates (`d.year`, `.month`, `.day`, `.hour`, `.minute`, `.second`,
+`.weekday`), arithmetic `+ - * / **` on numbers, `+` on strings, date/time +- duration,
+comparisons `= != < <= > >=`, `and`/`or` (three-valued), `not(x)`, parentheses, lists
+`[1, 2]`, `if c then a else b`, and the built-ins `date(s)`, `date and time(s)`,
+`duration(s)` (days and time only: `P1DT2H`), `now()`, `today()`, `string length(s)`,
+`upper case(s)`, `lower case(s)`, `contains(s, t)`, `starts with(s, t)`, `ends with(s, t)`,
+`abs(n)`, `floor(n)`, `ceiling(n)`.
+
+Supported in unary tests (input entries): `-`, comma-separated tests (any may match),
+`not(tests)`, `< e`, `<= e`, `> e`, `>= e`, intervals `[a..b]`, `]a..b[`, `(a..b)` and mixed
+ends, a value the input must equal (a list value: the input must equal a member), and any
+expression using `?` for the input (true when it returns true).
+
+Refused with a parse error: names with spaces (other than the built-ins above), contexts
+`{...}`, `for`/`some`/`every`, `in`, `between`, `instance of`, function definitions, ranges
+outside tests, unknown functions, years-and-months durations and times of day.
+Numbers are Python ints and floats (an exact integer division stays an int), not decimals.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine.dmn.feel.errors import FeelError
+from engine.dmn.feel.parser import Node, Test, parse_expression, parse_unary_tests
+from engine.dmn.feel.values import Scope
+
+__all__ = ["FeelError", "FeelExpression", "FeelUnaryTests", "Scope"]
+
+
+class FeelExpression:
+    """A compiled simple expression; immutable and shareable between threads."""
+
+    __slots__ = ("_run", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._run: Node = _compile(text, parse_expression)
+
+    def evaluate(self, scope: Scope) -> Any:
+        return _run(self.text, self._run, scope)
+
+
+class FeelUnaryTests:
+    """Compiled unary tests: `matches(scope)` tests `scope.input`."""
+
+    __slots__ = ("_run", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._run: Test = _compile(text, parse_unary_tests)
+
+    def matches(self, scope: Scope) -> bool:
+        return bool(_run(self.text, self._run, scope))
+
+
+def _compile(text: str, parse: Any) -> Any:
+    try:
+        return parse(text)
+    except FeelError as error:
+        error.text = error.text or text
+        raise
+    except RecursionError:
+        raise FeelError("expression is nested too deeply", text) from None
+
+
+def _run(text: str, run: Any, scope: Scope) -> Any:
+    try:
+        return run(scope)
+    except FeelError as error:
+        error.text = error.text or text
+        raise
+    except (ArithmeticError, ValueError, TypeError) as error:
+        raise FeelError(f"evaluation failed: {error}", text) from None

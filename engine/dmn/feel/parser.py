@@ -1,0 +1,377 @@
+"""FEEL text -> a tree of closures. Recursive descent over the tokens; no Python `eval`.
+
+Grammar (a subset of DMN 1.3 FEEL, see `engine.dmn.feel` for what is refused):
+
+    expression  := "if" expression "then" expression "else" expression | disjunction
+    disjunction := conjunction ("or" conjunction)*
+    conjunction := comparison ("and" comparison)*
+    comparison  := additive (("=" | "!=" | "<" | "<=" | ">" | ">=") additive)?
+    additive    := product (("+" | "-") product)*
+    product     := power (("*" | "/") power)*
+    power       := unary ("**" unary)*
+    unary       := "-" unary | postfix
+    postfix     := primary ("." name)*
+    primary     := number | string | true | false | null | "?" | name | call
+                 | "(" expression ")" | "[" (expression ("," expression)*)? "]"
+    unary tests := "-" | "not" "(" tests ")" | tests
+    tests       := test ("," test)*
+    test        := ("<" | "<=" | ">" | ">=") endpoint | interval | expression
+    interval    := ("[" | "]" | "(") endpoint ".." endpoint ("]" | "[" | ")")
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from engine.dmn.feel.errors import FeelError
+from engine.dmn.feel.tokenizer import Token, tokenize
+from engine.dmn.feel.values import (
+    BUILTINS,
+    NULL_TOLERANT,
+    Scope,
+    arithmetic,
+    feel_compare,
+    feel_equal,
+    negate,
+    path_get,
+)
+
+Node = Callable[[Scope], Any]
+Test = Callable[[Scope], bool]
+
+MAX_DEPTH = 64
+_COMPARISON_OPS = frozenset({"=", "!=", "<", "<=", ">", ">="})
+_CONSTANTS = {"true": True, "false": False, "null": None}
+# Words of FEEL this subset does not implement: refused by name so an author knows why.
+_REFUSED_WORDS = {
+    "for": "'for' loops",
+    "some": "'some' quantifiers",
+    "every": "'every' quantifiers",
+    "function": "function definitions",
+    "in": "'in' tests",
+    "between": "'between'",
+    "instance": "'instance of'",
+    "satisfies": "quantifiers",
+    "return": "'for' loops",
+}
+# Multi-word built-in names, longest first ("date and time" before "date").
+_MULTI_WORD = sorted((name.split() for name in BUILTINS if " " in name), key=len, reverse=True)
+
+
+class _Parser:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.tokens = tokenize(text)
+        self.index = 0
+        self.depth = 0
+        self.uses_input = False
+
+    # -- token helpers
+    @property
+    def token(self) -> Token:
+        return self.tokens[self.index]
+
+    def at(self, value: str, offset: int = 0) -> bool:
+        token = self.tokens[min(self.index + offset, len(self.tokens) - 1)]
+        return token.kind in {"symbol", "name"} and token.value == value
+
+    def take(self) -> Token:
+        token = self.token
+        if token.kind != "end":
+            self.index += 1
+        return token
+
+    def expect(self, value: str) -> Token:
+        if not self.at(value):
+            raise self.error(f"expected '{value}'")
+        return self.take()
+
+    def error(self, reason: str, token: Token | None = None) -> FeelError:
+        token = token or self.token
+        found = "the end" if token.kind == "end" else f"'{token.value}'"
+        return FeelError(f"{reason}, found {found}", self.text, token.position)
+
+    def finish(self) -> None:
+        if self.token.kind != "end":
+            raise self.error("unexpected text after the expression")
+
+    # -- expressions
+    def expression(self) -> Node:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise FeelError("expression is nested too deeply", self.text, self.token.position)
+        try:
+            if self.at("if"):
+                self.take()
+                condition = self.expression()
+                self.expect("then")
+                then = self.expression()
+                self.expect("else")
+                otherwise = self.expression()
+                # FEEL: a condition that is not true (false or null) takes the else branch.
+                return lambda s: then(s) if condition(s) is True else otherwise(s)
+            return self.disjunction()
+        finally:
+            self.depth -= 1
+
+    def disjunction(self) -> Node:
+        node = self.conjunction()
+        while self.at("or"):
+            self.take()
+            node = _logical(node, self.conjunction(), stop=True)
+        return node
+
+    def conjunction(self) -> Node:
+        node = self.comparison()
+        while self.at("and"):
+            self.take()
+            node = _logical(node, self.comparison(), stop=False)
+        return node
+
+    def comparison(self) -> Node:
+        left = self.additive()
+        if self.token.kind == "symbol" and self.token.value in _COMPARISON_OPS:
+            op = self.take().value
+            right = self.additive()
+            return lambda s: feel_compare(op, left(s), right(s))
+        return left
+
+    def additive(self) -> Node:
+        node = self.product()
+        while self.at("+") or self.at("-"):
+            node = _binary(self.take().value, node, self.product())
+        return node
+
+    def product(self) -> Node:
+        node = self.power()
+        while self.at("*") or self.at("/"):
+            node = _binary(self.take().value, node, self.power())
+        return node
+
+    def power(self) -> Node:
+        node = self.unary()
+        while self.at("**"):
+            node = _binary(self.take().value, node, self.unary())
+        return node
+
+    def unary(self) -> Node:
+        if self.at("-"):
+            self.take()
+            operand = self.unary()
+            return lambda s: negate(operand(s))
+        return self.postfix()
+
+    def postfix(self) -> Node:
+        node = self.primary()
+        while self.at("."):
+            self.take()
+            if self.token.kind != "name":
+                raise self.error("expected a name after '.'")
+            node = _path(node, self.take().value)
+        return node
+
+    def primary(self) -> Node:
+        token = self.token
+        if token.kind == "number":
+            self.take()
+            number = float(token.value) if "." in token.value else int(token.value)
+            return lambda s: number
+        if token.kind == "string":
+            self.take()
+            return lambda s: token.value
+        if self.at("?"):
+            self.take()
+            self.uses_input = True
+            return lambda s: s.input
+        if self.at("("):
+            self.take()
+            node = self.expression()
+            self.expect(")")
+            return node
+        if self.at("["):
+            return self.list_literal()
+        if token.kind == "name":
+            return self.name()
+        raise self.error("expected a value")
+
+    def list_literal(self) -> Node:
+        self.expect("[")
+        items: list[Node] = []
+        if not self.at("]"):
+            items.append(self.expression())
+            while self.at(","):
+                self.take()
+                items.append(self.expression())
+        if self.at(".."):
+            raise self.error("ranges are only supported as input entries (unary tests)")
+        self.expect("]")
+        return lambda s: [item(s) for item in items]
+
+    def name(self) -> Node:
+        token = self.token
+        if token.value in _CONSTANTS:
+            self.take()
+            constant = _CONSTANTS[token.value]
+            return lambda s: constant
+        if token.value in _REFUSED_WORDS:
+            raise self.error(f"{_REFUSED_WORDS[token.value]} are not supported", token)
+        function = self.function_name()
+        if function is not None:
+            return self.call(function, token)
+        if self.at("(", 1):
+            raise self.error(f"unknown function '{token.value}'", token)
+        if self.at("then") or self.at("else") or self.at("and") or self.at("or"):
+            raise self.error("expected a value")
+        self.take()
+        name = token.value
+        return lambda s: _variable(s, name)
+
+    def function_name(self) -> str | None:
+        """A built-in's name when the next words spell one followed by '('."""
+        for words in _MULTI_WORD:
+            if all(self.at(word, i) and self.tokens[self.index + i].kind == "name"
+                   for i, word in enumerate(words)) and self.at("(", len(words)):
+                self.index += len(words)
+                return " ".join(words)
+        if self.token.value in BUILTINS and self.at("(", 1):
+            return self.take().value
+        return None
+
+    def call(self, function: str, token: Token) -> Node:
+        self.expect("(")
+        args: list[Node] = []
+        if not self.at(")"):
+            args.append(self.expression())
+            while self.at(","):
+                self.take()
+                args.append(self.expression())
+        self.expect(")")
+        count, implementation = BUILTINS[function]
+        if len(args) != count:
+            raise FeelError(
+                f"function '{function}' takes {count} argument(s), got {len(args)}",
+                self.text, token.position,
+            )
+        tolerant = function in NULL_TOLERANT
+
+        def run(s: Scope) -> Any:
+            values = [arg(s) for arg in args]
+            if not tolerant and any(value is None for value in values):
+                return None
+            return implementation(s, *values)
+
+        return run
+
+    # -- unary tests
+    def unary_tests(self) -> Test:
+        if self.at("-") and self.tokens[self.index + 1].kind == "end":
+            self.take()
+            return lambda s: True
+        if self.at("not") and self.at("(", 1):
+            self.take()
+            self.take()
+            inner = self.positive_tests()
+            self.expect(")")
+            return lambda s: not inner(s)
+        return self.positive_tests()
+
+    def positive_tests(self) -> Test:
+        tests = [self.test()]
+        while self.at(","):
+            self.take()
+            tests.append(self.test())
+        return lambda s: any(test(s) for test in tests)
+
+    def test(self) -> Test:
+        if self.token.kind == "symbol" and self.token.value in {"<", "<=", ">", ">="}:
+            op = self.take().value
+            endpoint = self.additive()
+            return lambda s: feel_compare(op, s.input, endpoint(s)) is True
+        if self.at("[") or self.at("]") or self.at("("):
+            interval = self.interval()
+            if interval is not None:
+                return interval
+        self.uses_input = False
+        node = self.expression()
+        if self.uses_input:
+            # An expression with `?` is a condition on the input, e.g. `? > 5 and ? < 10`.
+            return lambda s: node(s) is True
+        return lambda s: _matches_value(s.input, node(s))
+
+    def interval(self) -> Test | None:
+        start = self.index
+        opening = self.take().value
+        low = self.additive()
+        if not self.at(".."):
+            self.index = start  # a list or a parenthesised expression, not an interval
+            return None
+        self.take()
+        high = self.additive()
+        if not (self.at("]") or self.at("[") or self.at(")")):
+            raise self.error("expected ']', '[' or ')' to close the interval")
+        closing = self.take().value
+        low_op = ">=" if opening == "[" else ">"
+        high_op = "<=" if closing == "]" else "<"
+
+        def inside(s: Scope) -> bool:
+            value = s.input
+            return (feel_compare(low_op, value, low(s)) is True
+                    and feel_compare(high_op, value, high(s)) is True)
+
+        return inside
+
+
+def _logical(left: Node, right: Node, *, stop: bool) -> Node:
+    """FEEL three-valued `and`/`or`; `stop` is the value that decides (True for `or`)."""
+
+    def run(s: Scope) -> Any:
+        a = left(s)
+        if a is stop:
+            return stop
+        b = right(s)
+        if b is stop:
+            return stop
+        if a is (not stop) and b is (not stop):
+            return not stop
+        return None
+
+    return run
+
+
+def _binary(op: str, left: Node, right: Node) -> Node:
+    return lambda s: arithmetic(op, left(s), right(s))
+
+
+def _path(node: Node, name: str) -> Node:
+    return lambda s: path_get(node(s), name)
+
+
+def _variable(scope: Scope, name: str) -> Any:
+    try:
+        return scope.lookup(name)
+    except KeyError:
+        raise FeelError(f"no variable found for name '{name}'") from None
+
+
+def _matches_value(value: Any, expected: Any) -> bool:
+    # A list endpoint (`[1, 2]` as a test) matches a member; otherwise equality.
+    if isinstance(expected, list) and not isinstance(value, list):
+        return any(feel_equal(value, item) for item in expected)
+    return feel_equal(value, expected)
+
+
+def parse_expression(text: str) -> Node:
+    parser = _Parser(text)
+    if parser.token.kind == "end":
+        raise FeelError("expression is empty", text)
+    node = parser.expression()
+    parser.finish()
+    return node
+
+
+def parse_unary_tests(text: str) -> Test:
+    parser = _Parser(text)
+    tests = parser.unary_tests()
+    parser.finish()
+    return tests

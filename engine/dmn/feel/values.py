@@ -1,0 +1,232 @@
+"""FEEL semantics on Python values: null propagation, typed comparison, arithmetic, built-ins.
+
+Values are None, bool, int, float, str, list, dict, date, datetime and timedelta. FEEL compares
+only values of one kind: `1 = "1"` is false and `1 < "1"` is an error, and a boolean is never a
+number (Python's `True == 1` must not leak through).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from engine.dmn.feel.errors import FeelError
+
+
+@dataclass(slots=True)
+class Scope:
+    """What one evaluation sees: variables (a lookup raising KeyError), `?` and the clock."""
+
+    lookup: Callable[[str], Any]
+    input: Any = None
+    now: datetime | None = None
+
+
+def kind_of(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, datetime):  # before date: a datetime is a date subclass
+        return "date and time"
+    if isinstance(value, date):
+        return "date"
+    if isinstance(value, timedelta):
+        return "duration"
+    if isinstance(value, list | tuple):
+        return "list"
+    if isinstance(value, dict):
+        return "context"
+    return type(value).__name__
+
+
+def feel_equal(left: Any, right: Any) -> bool:
+    kind = kind_of(left)
+    if kind != kind_of(right):
+        return False
+    if kind == "list":
+        return len(left) == len(right) and all(map(feel_equal, left, right))
+    if kind == "date and time" and (left.tzinfo is None) != (right.tzinfo is None):
+        return False
+    return bool(left == right)
+
+
+_ORDERED = frozenset({"number", "string", "date", "date and time", "duration"})
+_COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {
+    "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b,
+    ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b,
+}
+
+
+def feel_compare(op: str, left: Any, right: Any) -> bool | None:
+    """`=`/`!=` always answer; an ordering with null is null; unlike kinds are an error."""
+    if op == "=":
+        return feel_equal(left, right)
+    if op == "!=":
+        return not feel_equal(left, right)
+    if left is None or right is None:
+        return None
+    kind = kind_of(left)
+    if kind != kind_of(right) or kind not in _ORDERED:
+        raise FeelError(f"cannot compare {kind_of(left)} '{left}' with {kind_of(right)} '{right}'")
+    if kind == "date and time" and (left.tzinfo is None) != (right.tzinfo is None):
+        raise FeelError(f"cannot compare '{left}' with '{right}': only one has a time zone")
+    return _COMPARISONS[op](left, right)
+
+
+def arithmetic(op: str, left: Any, right: Any) -> Any:
+    if left is None or right is None:
+        return None
+    kinds = (kind_of(left), kind_of(right))
+    if kinds == ("number", "number"):
+        return _number_op(op, left, right)
+    if kinds == ("string", "string") and op == "+":
+        return left + right
+    temporal = {"date", "date and time"}
+    if kinds[0] in temporal and kinds[1] == "duration" and op in "+-":
+        return left + right if op == "+" else left - right
+    if kinds == ("duration", "duration") and op in "+-":
+        return left + right if op == "+" else left - right
+    if kinds[0] == kinds[1] and kinds[0] in temporal and op == "-":
+        return left - right
+    raise FeelError(f"cannot apply '{op}' to {kinds[0]} '{left}' and {kinds[1]} '{right}'")
+
+
+def _number_op(op: str, left: int | float, right: int | float) -> Any:
+    if op == "+":
+        return left + right
+    if op == "-":
+        return left - right
+    if op == "*":
+        return left * right
+    if op == "/":
+        if right == 0:
+            return None  # FEEL: division by zero is null
+        quotient = left / right
+        # Integers stay integers when the division is exact (10 / 2 = 5, not 5.0).
+        if isinstance(left, int) and isinstance(right, int) and left % right == 0:
+            return left // right
+        return quotient
+    # "**": bounded so that a model cannot make the engine build a gigantic integer.
+    if abs(right) > 1000 or (isinstance(left, int) and abs(left) > 10**6 and abs(right) > 50):
+        raise FeelError(f"exponent '{right}' is too large")
+    try:
+        result = left**right
+    except (OverflowError, ZeroDivisionError):
+        return None
+    return None if isinstance(result, complex) else result  # (-8) ** 0.5 has no real value
+
+
+def negate(value: Any) -> Any:
+    if value is None:
+        return None
+    if kind_of(value) in {"number", "duration"}:
+        return -value
+    raise FeelError(f"cannot negate {kind_of(value)} '{value}'")
+
+
+_DURATION = re.compile(
+    r"(-)?P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?"
+)
+
+
+def parse_duration(text: str) -> timedelta:
+    """Days-and-time durations (`P1DT2H30M`); years and months have no fixed length."""
+    match = _DURATION.fullmatch(text)
+    if not match or text in {"P", "-P"} or text.endswith("T"):
+        raise FeelError(f"'{text}' is not a days-and-time duration like 'P1DT2H'")
+    sign, days, hours, minutes, seconds = match.groups()
+    value = timedelta(
+        days=int(days or 0), hours=int(hours or 0), minutes=int(minutes or 0),
+        seconds=float(seconds or 0),
+    )
+    return -value if sign else value
+
+
+def parse_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise FeelError(f"'{text}' is not a date like '2026-01-31'") from None
+
+
+def parse_date_time(text: str) -> datetime:
+    try:
+        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise FeelError(f"'{text}' is not a date and time like '2026-01-31T10:00:00'") from None
+    if len(text) <= 10:  # a bare date is not a date and time in FEEL
+        raise FeelError(f"'{text}' is not a date and time like '2026-01-31T10:00:00'")
+    return value
+
+
+def _string_arg(function: str, value: Any) -> str:
+    if not isinstance(value, str):
+        raise FeelError(f"function '{function}' expects a string, got {kind_of(value)}")
+    return value
+
+
+def _number_arg(function: str, value: Any) -> int | float:
+    if kind_of(value) != "number":
+        raise FeelError(f"function '{function}' expects a number, got {kind_of(value)}")
+    return value  # type: ignore[no-any-return]
+
+
+def _now(scope: Scope) -> datetime:
+    if scope.now is None:
+        raise FeelError("now() and today() need the evaluation time; none was given")
+    return scope.now if scope.now.tzinfo is not None else scope.now.replace(tzinfo=UTC)
+
+
+def _not(value: Any) -> Any:
+    return (not value) if isinstance(value, bool) else None
+
+
+# name -> (argument count, function of (scope, *args)); null arguments give null, except to not().
+BUILTINS: dict[str, tuple[int, Callable[..., Any]]] = {
+    "not": (1, lambda scope, v: _not(v)),
+    "date": (1, lambda scope, v: parse_date(_string_arg("date", v))),
+    "date and time": (1, lambda scope, v: parse_date_time(_string_arg("date and time", v))),
+    "duration": (1, lambda scope, v: parse_duration(_string_arg("duration", v))),
+    "now": (0, lambda scope: _now(scope)),
+    "today": (0, lambda scope: _now(scope).date()),
+    "string length": (1, lambda scope, v: len(_string_arg("string length", v))),
+    "upper case": (1, lambda scope, v: _string_arg("upper case", v).upper()),
+    "lower case": (1, lambda scope, v: _string_arg("lower case", v).lower()),
+    "contains": (2, lambda scope, s, m: _string_arg("contains", m) in _string_arg("contains", s)),
+    "starts with": (
+        2, lambda scope, s, m: _string_arg("starts with", s).startswith(_string_arg("", m))
+    ),
+    "ends with": (2, lambda scope, s, m: _string_arg("ends with", s).endswith(_string_arg("", m))),
+    "abs": (1, lambda scope, v: abs(_number_arg("abs", v))),
+    "floor": (1, lambda scope, v: math.floor(_number_arg("floor", v))),
+    "ceiling": (1, lambda scope, v: math.ceil(_number_arg("ceiling", v))),
+}
+NULL_TOLERANT = frozenset({"not", "now", "today"})
+
+# Properties readable on temporal values with a path (`birthday.year`).
+TEMPORAL_PROPERTIES = frozenset(
+    {"year", "month", "day", "hour", "minute", "second", "weekday"}
+)
+
+
+def path_get(value: Any, name: str) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, dict):
+        return value.get(name)  # FEEL: a missing context entry is null
+    if kind_of(value) in {"date", "date and time"} and name in TEMPORAL_PROPERTIES:
+        if name == "weekday":
+            return value.isoweekday()
+        return getattr(value, name, None)
+    raise FeelError(f"cannot read '{name}' of {kind_of(value)} '{value}'")
