@@ -1,4 +1,4 @@
-"""The pure core (bpmn, el, runtime) must import nothing from Django, Celery or Channels."""
+"""The pure core (bpmn, dmn, el, runtime) must import nothing from Django, Celery or Channels."""
 
 import ast
 import importlib
@@ -8,7 +8,7 @@ import pytest
 
 import engine
 
-CORE_PACKAGES = ("bpmn", "el", "runtime")
+CORE_PACKAGES = ("bpmn", "dmn", "el", "runtime")
 FORBIDDEN = ("django", "celery", "channels", "rest_framework", "channels_redis")
 ENGINE_ROOT = Path(engine.__file__).parent
 

@@ -1,0 +1,36 @@
+"""DMN 1.1-1.3 decision tables, parsed into immutable data and evaluated in pure Python.
+
+`parse_dmn` reads a file (refusing it with every problem at once), `evaluate_decision` runs one
+decision against variables, and `map_decision_result` shapes the result as Camunda's
+`camunda:mapDecisionResult` does. Expressions are FEEL (see `engine.dmn.feel`) or JUEL.
+"""
+
+from engine.dmn.errors import DecisionError
+from engine.dmn.evaluate import evaluate_decision
+from engine.dmn.model import (
+    Aggregation,
+    Decision,
+    DecisionTable,
+    DmnDefinitions,
+    HitPolicy,
+    Input,
+    Output,
+    Rule,
+)
+from engine.dmn.parser import parse_dmn
+from engine.dmn.results import map_decision_result
+
+__all__ = [
+    "Aggregation",
+    "Decision",
+    "DecisionError",
+    "DecisionTable",
+    "DmnDefinitions",
+    "HitPolicy",
+    "Input",
+    "Output",
+    "Rule",
+    "evaluate_decision",
+    "map_decision_result",
+    "parse_dmn",
+]

@@ -1,0 +1,196 @@
+"""Evaluate a decision table against variables: inputs, matching rules, hit policy, outputs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from engine.dmn.errors import DecisionError
+from engine.dmn.expressions import EVALUATION_ERRORS, InputTest, ValueExpression
+from engine.dmn.feel.values import feel_equal, kind_of
+from engine.dmn.model import Aggregation, Decision, HitPolicy, Input, Output, Rule
+from engine.dmn.types import TypeConversionError, convert
+
+Lookup = Callable[[str], Any]
+Result = dict[str, Any]
+
+
+def evaluate_decision(
+    decision: Decision, variables: Lookup, *, now: datetime | None = None
+) -> list[Result]:
+    """The matched rules' outputs after the hit policy, one dict (output name -> value) each.
+
+    `variables(name)` returns a variable's value or raises KeyError. With COLLECT and an
+    aggregation the result is one dict {output name: aggregate} (none for SUM/MIN/MAX when no
+    rule matched, as Camunda). Raises DecisionError naming the decision and what failed.
+    """
+    table = decision.table
+    run = _Run(decision, variables, now)
+    values = [run.input_value(clause) for clause in table.inputs]
+    matched = [rule for rule in table.rules if run.rule_matches(rule, values)]
+    results = [(rule, run.outputs(rule)) for rule in matched]
+    return _HIT_POLICIES[table.hit_policy](run, results)
+
+
+class _Run:
+    """One evaluation: the decision, the variables and the clock, and error wording."""
+
+    def __init__(self, decision: Decision, variables: Lookup, now: datetime | None) -> None:
+        self.decision = decision
+        self.variables = variables
+        self.now = now
+
+    def fail(self, message: str) -> DecisionError:
+        return DecisionError(f"Decision '{self.decision.id}': {message}")
+
+    def input_value(self, clause: Input) -> Any:
+        what = f"input '{clause.id}'"
+        value = self._evaluate(clause.expression, self.variables, what)
+        return self._convert(value, clause.type_ref, what)
+
+    def rule_matches(self, rule: Rule, values: list[Any]) -> bool:
+        for clause, entry, value in zip(self.decision.table.inputs, rule.input_entries, values,
+                                        strict=False):
+            if entry is not None and not self._test(entry, clause, value, rule):
+                return False
+        return True
+
+    def _test(self, entry: InputTest, clause: Input, value: Any, rule: Rule) -> bool:
+        lookup = _with_input(clause.input_variable, value, self.variables)
+        try:
+            return entry.matches(value, lookup, self.now)
+        except EVALUATION_ERRORS as error:
+            raise self.fail(
+                f"input entry of rule '{rule.id}' for input '{clause.id}' failed: {error}"
+            ) from None
+
+    def outputs(self, rule: Rule) -> Result:
+        result: Result = {}
+        for clause, entry in zip(self.decision.table.outputs, rule.output_entries,
+                                 strict=False):
+            what = f"output '{clause.id}' of rule '{rule.id}'"
+            value = self._evaluate(entry, self.variables, what)
+            result[clause.key] = self._convert(value, clause.type_ref, what)
+        return result
+
+    def _evaluate(self, expression: ValueExpression | None, lookup: Lookup, what: str) -> Any:
+        if expression is None:
+            return None
+        try:
+            return expression.evaluate(lookup, self.now)
+        except EVALUATION_ERRORS as error:
+            raise self.fail(f"{what} failed: {error}") from None
+
+    def _convert(self, value: Any, type_ref: str | None, what: str) -> Any:
+        try:
+            return convert(value, type_ref)
+        except TypeConversionError as error:
+            raise self.fail(f"{what}: {error}") from None
+
+
+def _with_input(name: str, value: Any, variables: Lookup) -> Lookup:
+    # Camunda puts the input value into the entry's variable context as camunda:inputVariable.
+    def lookup(variable: str) -> Any:
+        return value if variable == name else variables(variable)
+
+    return lookup
+
+
+Matches = list[tuple[Rule, Result]]
+
+
+def _rule_ids(matches: Matches) -> str:
+    return ", ".join(f"'{rule.id}'" for rule, _ in matches)
+
+
+def _unique(run: _Run, matches: Matches) -> list[Result]:
+    if len(matches) > 1:
+        raise run.fail(f"hit policy 'UNIQUE' only allows a single rule to match, but rules "
+                       f"{_rule_ids(matches)} matched")
+    return [result for _, result in matches]
+
+
+def _first(run: _Run, matches: Matches) -> list[Result]:
+    return [result for _, result in matches[:1]]
+
+
+def _any(run: _Run, matches: Matches) -> list[Result]:
+    if not matches:
+        return []
+    first = matches[0][1]
+    for _, result in matches[1:]:
+        if result.keys() != first.keys() or not all(
+            feel_equal(result[key], first[key]) for key in result
+        ):
+            raise run.fail(f"hit policy 'ANY' only allows multiple matching rules with equal "
+                           f"output, but rules {_rule_ids(matches)} matched")
+    return [first]
+
+
+def _all(run: _Run, matches: Matches) -> list[Result]:
+    return [result for _, result in matches]
+
+
+def _by_output_values(run: _Run, matches: Matches) -> Matches:
+    """Matches sorted by outputValues order, output by output; ties keep the rule order."""
+    outputs: tuple[Output, ...] = run.decision.table.outputs
+
+    def rank(match: tuple[Rule, Result]) -> tuple[int, ...]:
+        ranks = []
+        for output in outputs:
+            if output.output_values:
+                value = match[1].get(output.key)
+                # A value not listed in outputValues ranks after every listed one.
+                ranks.append(next((i for i, listed in enumerate(output.output_values)
+                                   if feel_equal(value, listed)), len(output.output_values)))
+        return tuple(ranks)
+
+    return sorted(matches, key=rank)
+
+
+def _priority(run: _Run, matches: Matches) -> list[Result]:
+    return [result for _, result in _by_output_values(run, matches)[:1]]
+
+
+def _output_order(run: _Run, matches: Matches) -> list[Result]:
+    return [result for _, result in _by_output_values(run, matches)]
+
+
+def _collect(run: _Run, matches: Matches) -> list[Result]:
+    aggregation = run.decision.table.aggregation
+    if aggregation is None:
+        return _all(run, matches)
+    outputs = run.decision.table.outputs
+    if len(outputs) != 1:
+        raise run.fail(f"unable to execute aggregation '{aggregation}' on a compound decision "
+                       f"output; only one output is allowed, the table has {len(outputs)}")
+    key = outputs[0].key
+    values = [result[key] for _, result in matches if result.get(key) is not None]
+    if aggregation == Aggregation.COUNT:
+        return [{key: len(values)}]
+    for value in values:
+        if kind_of(value) != "number":
+            raise run.fail(f"unable to convert value '{value}' of output '{outputs[0].id}' to "
+                           f"a number for aggregation '{aggregation}'")
+    if not values:
+        return []  # Camunda: SUM/MIN/MAX of nothing is no result at all
+    return [{key: _AGGREGATES[aggregation](values)}]
+
+
+_AGGREGATES: dict[Aggregation, Callable[[list[Any]], Any]] = {
+    Aggregation.SUM: sum,
+    Aggregation.MIN: min,
+    Aggregation.MAX: max,
+}
+
+_HIT_POLICIES: dict[HitPolicy, Callable[[_Run, Matches], list[Result]]] = {
+    HitPolicy.UNIQUE: _unique,
+    HitPolicy.FIRST: _first,
+    HitPolicy.ANY: _any,
+    HitPolicy.RULE_ORDER: _all,
+    HitPolicy.COLLECT: _collect,
+    HitPolicy.PRIORITY: _priority,
+    HitPolicy.OUTPUT_ORDER: _output_order,
+}
+
