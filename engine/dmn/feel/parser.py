@@ -93,6 +93,8 @@ class _Parser:
         return FeelError(f"{reason}, found {found}", self.text, token.position)
 
     def finish(self) -> None:
+        if self.token.kind == "name" and self.token.value in _REFUSED_WORDS:
+            raise self.error(f"{_REFUSED_WORDS[self.token.value]} are not supported")
         if self.token.kind != "end":
             raise self.error("unexpected text after the expression")
 
