@@ -16,8 +16,9 @@ comparisons `= != < <= > >=`, `and`/`or` (three-valued), `not(x)`, parentheses, 
 
 Supported in unary tests (input entries): `-`, comma-separated tests (any may match),
 `not(tests)`, `< e`, `<= e`, `> e`, `>= e`, intervals `[a..b]`, `]a..b[`, `(a..b)` and mixed
-ends, a value the input must equal (a list value: the input must equal a member), and any
-expression using `?` for the input (true when it returns true).
+ends, a value the input must equal (a list value: the input must equal a member; a boolean
+value tests a non-boolean input by itself, so `cellInput > limit` works), and any expression
+using `?` for the input (true when it returns true).
 
 Refused with a parse error: names with spaces (other than the built-ins above), contexts
 `{...}`, `for`/`some`/`every`, `in`, `between`, `instance of`, function definitions, ranges

@@ -357,7 +357,10 @@ def _variable(scope: Scope, name: str) -> Any:
 
 
 def _matches_value(value: Any, expected: Any) -> bool:
-    # A list endpoint (`[1, 2]` as a test) matches a member; otherwise equality.
+    # As the FEEL engine Camunda 7 embeds: a boolean result tests a non-boolean input by
+    # itself (`cellInput > limit`); a list result matches a member; otherwise equality.
+    if isinstance(expected, bool) and not isinstance(value, bool):
+        return expected
     if isinstance(expected, list) and not isinstance(value, list):
         return any(feel_equal(value, item) for item in expected)
     return feel_equal(value, expected)
