@@ -281,13 +281,13 @@ def _parse_rule(
                     f"but the table has {len(outputs)} outputs")
     input_entries = tuple(
         None if ctx.text(e) == "-" else ctx.compile(
-            e, f"input entry '{e.get('id')}' of rule '{rule_id}'", InputTest
+            e, f"{_entry_name('input', e, n)} of rule '{rule_id}'", InputTest
         )
-        for e in input_elements
+        for n, e in enumerate(input_elements, start=1)
     )
     output_entries = tuple(
-        ctx.compile(e, f"output entry '{e.get('id')}' of rule '{rule_id}'", ValueExpression)
-        for e in output_elements
+        ctx.compile(e, f"{_entry_name('output', e, n)} of rule '{rule_id}'", ValueExpression)
+        for n, e in enumerate(output_elements, start=1)
     )
     return Rule(
         id=rule_id,
@@ -296,3 +296,8 @@ def _parse_rule(
         description=text_of(ctx.child(element, "description")),
         line=element.sourceline,
     )
+
+
+def _entry_name(kind: str, element: Element, number: int) -> str:
+    entry_id = element.get("id")
+    return f"{kind} entry '{entry_id}'" if entry_id else f"{kind} entry {number}"
