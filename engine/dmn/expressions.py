@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
 from engine.dmn.feel import FeelError, FeelExpression, FeelUnaryTests, Scope
 from engine.el import EvaluationContext, ExpressionError, compile_expression
 
 Lookup = Callable[[str], Any]
-T = TypeVar("T")
 
 FEEL = "feel"
 JUEL = "juel"
@@ -44,54 +43,52 @@ def language_of(name: str | None) -> str:
     return language
 
 
-class ValueExpression:
-    """An input expression or output entry: a value computed from the variables."""
+class _Compiled:
+    """Text compiled at parse time in its language: FEEL as `_feel_kind`, or JUEL."""
 
     __slots__ = ("_feel", "_juel", "language", "text")
+    _feel_kind: type[FeelExpression] | type[FeelUnaryTests]
 
     def __init__(self, text: str, language: str) -> None:
         self.text = text
         self.language = language
-        self._feel: FeelExpression | None = (
-            _compile_feel(FeelExpression, text) if language == FEEL else None
-        )
+        self._feel = _compile_feel(self._feel_kind, text) if language == FEEL else None
         self._juel = _compile_juel(text) if language == JUEL else None
 
     def __repr__(self) -> str:
-        return f"ValueExpression({self.language}, {self.text!r})"
+        return f"{type(self).__name__}({self.language}, {self.text!r})"
 
-    def evaluate(self, lookup: Lookup, now: datetime | None) -> Any:
-        if self._feel is not None:
-            return self._feel.evaluate(Scope(lookup, now=now))
+    def _evaluate_juel(self, lookup: Lookup, now: datetime | None) -> Any:
         assert self._juel is not None
         return self._juel.evaluate(EvaluationContext(variables=lookup, now=now))
 
 
-class InputTest:
+class ValueExpression(_Compiled):
+    """An input expression or output entry: a value computed from the variables."""
+
+    __slots__ = ()
+    _feel_kind = FeelExpression
+
+    def evaluate(self, lookup: Lookup, now: datetime | None) -> Any:
+        if isinstance(self._feel, FeelExpression):
+            return self._feel.evaluate(Scope(lookup, now=now))
+        return self._evaluate_juel(lookup, now)
+
+
+class InputTest(_Compiled):
     """An input entry; `lookup` already shows the input value as the input variable."""
 
-    __slots__ = ("_feel", "_juel", "language", "text")
-
-    def __init__(self, text: str, language: str) -> None:
-        self.text = text
-        self.language = language
-        self._feel: FeelUnaryTests | None = (
-            _compile_feel(FeelUnaryTests, text) if language == FEEL else None
-        )
-        self._juel = _compile_juel(text) if language == JUEL else None
-
-    def __repr__(self) -> str:
-        return f"InputTest({self.language}, {self.text!r})"
+    __slots__ = ()
+    _feel_kind = FeelUnaryTests
 
     def matches(self, value: Any, lookup: Lookup, now: datetime | None) -> bool:
-        if self._feel is not None:
+        if isinstance(self._feel, FeelUnaryTests):
             return self._feel.matches(Scope(lookup, input=value, now=now))
-        assert self._juel is not None
         # Camunda: a JUEL input entry applies when it returns Boolean.TRUE, nothing else.
-        return self._juel.evaluate(EvaluationContext(variables=lookup, now=now)) is True
+        return self._evaluate_juel(lookup, now) is True
 
 
-def _compile_feel(kind: Callable[[str], T], text: str) -> T:
+def _compile_feel(kind: Callable[[str], Any], text: str) -> Any:
     try:
         return kind(text)
     except FeelError as error:
@@ -108,4 +105,5 @@ def _compile_juel(text: str) -> Any:
         raise ExpressionCompileError(f"JUEL: {error}") from None
 
 
-EVALUATION_ERRORS = (FeelError, ExpressionError)
+# FeelError is an ExpressionError: one type covers evaluation failures of both languages.
+EVALUATION_ERRORS = (ExpressionError,)

@@ -28,46 +28,55 @@ Numbers are Python ints and floats (an exact integer division stays an int), not
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from engine.dmn.feel.errors import FeelError
-from engine.dmn.feel.parser import Node, Test, parse_expression, parse_unary_tests
+from engine.dmn.feel.parser import parse_expression, parse_unary_tests
 from engine.dmn.feel.values import Scope
 
 __all__ = ["FeelError", "FeelExpression", "FeelUnaryTests", "Scope"]
 
 
-class FeelExpression:
-    """A compiled simple expression; immutable and shareable between threads."""
+class _Compiled:
+    """Text compiled once by `_parse`; immutable and shareable between threads."""
 
     __slots__ = ("_run", "text")
+    _parse: Callable[[str], Callable[[Scope], Any]]
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self._run: Node = _compile(text, parse_expression)
+        self._run = _compile(text, type(self)._parse)
 
-    def evaluate(self, scope: Scope) -> Any:
+    def _evaluate(self, scope: Scope) -> Any:
         return _run(self.text, self._run, scope)
 
 
-class FeelUnaryTests:
-    """Compiled unary tests: `matches(scope)` tests `scope.input`."""
+class FeelExpression(_Compiled):
+    """A compiled simple expression (input expression, output entry)."""
 
-    __slots__ = ("_run", "text")
+    __slots__ = ()
+    _parse = staticmethod(parse_expression)
 
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self._run: Test = _compile(text, parse_unary_tests)
+    def evaluate(self, scope: Scope) -> Any:
+        return self._evaluate(scope)
+
+
+class FeelUnaryTests(_Compiled):
+    """Compiled unary tests (an input entry): `matches(scope)` tests `scope.input`."""
+
+    __slots__ = ()
+    _parse = staticmethod(parse_unary_tests)
 
     def matches(self, scope: Scope) -> bool:
-        return bool(_run(self.text, self._run, scope))
+        return bool(self._evaluate(scope))
 
 
 def _compile(text: str, parse: Any) -> Any:
     try:
         return parse(text)
     except FeelError as error:
-        error.text = error.text or text
+        error.expression = error.expression or text
         raise
     except RecursionError:
         raise FeelError("expression is nested too deeply", text) from None
@@ -77,7 +86,7 @@ def _run(text: str, run: Any, scope: Scope) -> Any:
     try:
         return run(scope)
     except FeelError as error:
-        error.text = error.text or text
+        error.expression = error.expression or text
         raise
     except (ArithmeticError, ValueError, TypeError) as error:
         raise FeelError(f"evaluation failed: {error}", text) from None

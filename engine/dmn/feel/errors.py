@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
+from engine.el.errors import ExpressionError
 
-class FeelError(Exception):
-    """A FEEL text could not be parsed or evaluated; `position` is 1-based in `text`."""
 
-    def __init__(self, reason: str, text: str = "", position: int | None = None) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.text = text
-        self.position = position
+class FeelError(ExpressionError):
+    """A FEEL text could not be parsed or evaluated (the expression language's error type).
 
-    def __str__(self) -> str:
-        message = self.reason
-        if self.text:
-            message += f" in FEEL '{self.text}'"
-        if self.position is not None:
-            message += f" at position {self.position}"
-        return message
+    `expression` is the FEEL text and `position` the 1-based offset in it, as for JUEL, so the
+    runtime reports both languages alike.
+    """

@@ -140,21 +140,18 @@ class _Parser:
         return left
 
     def additive(self) -> Node:
-        node = self.product()
-        while self.at("+") or self.at("-"):
-            node = _binary(self.take().value, node, self.product())
-        return node
+        return self.left_associative(("+", "-"), self.product)
 
     def product(self) -> Node:
-        node = self.power()
-        while self.at("*") or self.at("/"):
-            node = _binary(self.take().value, node, self.power())
-        return node
+        return self.left_associative(("*", "/"), self.power)
 
     def power(self) -> Node:
-        node = self.unary()
-        while self.at("**"):
-            node = _binary(self.take().value, node, self.unary())
+        return self.left_associative(("**",), self.unary)
+
+    def left_associative(self, ops: tuple[str, ...], operand: Callable[[], Node]) -> Node:
+        node = operand()
+        while self.token.kind == "symbol" and self.token.value in ops:
+            node = _binary(self.take().value, node, operand())
         return node
 
     def unary(self) -> Node:

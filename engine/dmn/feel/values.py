@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from engine.dmn.feel.errors import FeelError
@@ -26,26 +27,24 @@ class Scope:
     now: datetime | None = None
 
 
+# Checked in order: bool before number (a bool is an int), datetime before date (a subclass).
+_KINDS: tuple[tuple[type | tuple[type, ...], str], ...] = (
+    (bool, "boolean"),
+    ((int, float, Decimal), "number"),
+    (str, "string"),
+    (datetime, "date and time"),
+    (date, "date"),
+    (timedelta, "duration"),
+    ((list, tuple), "list"),
+    (dict, "context"),
+)
+
+
 def kind_of(value: Any) -> str:
     if value is None:
         return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, datetime):  # before date: a datetime is a date subclass
-        return "date and time"
-    if isinstance(value, date):
-        return "date"
-    if isinstance(value, timedelta):
-        return "duration"
-    if isinstance(value, list | tuple):
-        return "list"
-    if isinstance(value, dict):
-        return "context"
-    return type(value).__name__
+    return next((name for types, name in _KINDS if isinstance(value, types)),
+                type(value).__name__)
 
 
 def feel_equal(left: Any, right: Any) -> bool:

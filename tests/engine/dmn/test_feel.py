@@ -166,7 +166,7 @@ def test_unsupported_or_broken_expressions_are_refused_when_compiled(text, messa
 def test_evaluation_errors_name_the_reason_and_the_text(text, message):
     with pytest.raises(FeelError, match=message) as caught:
         feel(text)
-    assert f"in FEEL '{text}'" in str(caught.value)
+    assert f"in expression '{text}'" in str(caught.value)
 
 
 def test_huge_exponents_are_refused():

@@ -110,7 +110,7 @@ def test_every_entry_that_does_not_parse_is_reported_with_its_line_in_order():
     first, second = _problems(table_xml(rules))
     assert first.line == 9
     assert first.message.startswith("input entry 1 of rule 'r1': expected ']', '[' or ')'")
-    assert "in FEEL '[1..2'" in first.message
+    assert "in expression '[1..2'" in first.message
     assert second.line == 14
     assert "output entry 1 of rule 'r2': expected a value" in second.message
     assert str(first).startswith("bad.dmn line 9: ")

@@ -91,7 +91,7 @@ def test_failing_input_expression_names_the_decision_input_and_text():
         decide(one_column("-"), y=1)
     message = str(caught.value)
     assert message.startswith("Decision 'd': input 'i1' failed:")
-    assert "no variable found for name 'x' in FEEL 'x'" in message
+    assert "no variable found for name 'x' in expression 'x'" in message
 
 
 def test_failing_input_entry_names_the_rule_and_the_entry_text():
@@ -99,7 +99,7 @@ def test_failing_input_entry_names_the_rule_and_the_entry_text():
         decide(one_column('< "a"'), x=1)
     message = str(caught.value)
     assert "input entry of rule 'r1' for input 'i1' failed" in message
-    assert "FEEL '< \"a\"'" in message
+    assert "expression '< \"a\"'" in message
 
 
 def test_input_entries_see_the_input_variable_and_other_variables():
