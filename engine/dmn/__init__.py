@@ -7,29 +7,16 @@ decision against variables, and `map_decision_result` shapes the result as Camun
 
 from engine.dmn.errors import DecisionError
 from engine.dmn.evaluate import evaluate_decision
-from engine.dmn.model import (
-    Aggregation,
-    Decision,
-    DecisionTable,
-    DmnDefinitions,
-    HitPolicy,
-    Input,
-    Output,
-    Rule,
-)
+from engine.dmn.model import Decision, DecisionTable, DmnDefinitions, HitPolicy
 from engine.dmn.parser import parse_dmn
 from engine.dmn.results import map_decision_result
 
 __all__ = [
-    "Aggregation",
     "Decision",
     "DecisionError",
     "DecisionTable",
     "DmnDefinitions",
     "HitPolicy",
-    "Input",
-    "Output",
-    "Rule",
     "evaluate_decision",
     "map_decision_result",
     "parse_dmn",

@@ -118,17 +118,16 @@ class _Parser:
             self.depth -= 1
 
     def disjunction(self) -> Node:
-        node = self.conjunction()
-        while self.at("or"):
-            self.take()
-            node = _logical(node, self.conjunction(), stop=True)
-        return node
+        return self.logical_chain("or", self.conjunction, stop=True)
 
     def conjunction(self) -> Node:
-        node = self.comparison()
-        while self.at("and"):
+        return self.logical_chain("and", self.comparison, stop=False)
+
+    def logical_chain(self, word: str, operand: Callable[[], Node], *, stop: bool) -> Node:
+        node = operand()
+        while self.at(word):
             self.take()
-            node = _logical(node, self.comparison(), stop=False)
+            node = _logical(node, operand(), stop=stop)
         return node
 
     def comparison(self) -> Node:
