@@ -195,16 +195,21 @@ class _Parser:
 
     def list_literal(self) -> Node:
         self.expect("[")
-        items: list[Node] = []
-        if not self.at("]"):
-            items.append(self.expression())
-            while self.at(","):
-                self.take()
-                items.append(self.expression())
+        items = self.comma_separated("]")
         if self.at(".."):
             raise self.error("ranges are only supported as input entries (unary tests)")
         self.expect("]")
         return lambda s: [item(s) for item in items]
+
+    def comma_separated(self, closing: str) -> list[Node]:
+        """Expressions up to (not including) `closing`: list items or call arguments."""
+        items: list[Node] = []
+        if not self.at(closing):
+            items.append(self.expression())
+            while self.at(","):
+                self.take()
+                items.append(self.expression())
+        return items
 
     def name(self) -> Node:
         token = self.token
@@ -238,12 +243,7 @@ class _Parser:
 
     def call(self, function: str, token: Token) -> Node:
         self.expect("(")
-        args: list[Node] = []
-        if not self.at(")"):
-            args.append(self.expression())
-            while self.at(","):
-                self.take()
-                args.append(self.expression())
+        args = self.comma_separated(")")
         self.expect(")")
         count, implementation = BUILTINS[function]
         if len(args) != count:
