@@ -90,3 +90,5 @@ def _run(text: str, run: Any, scope: Scope) -> Any:
         raise
     except (ArithmeticError, ValueError, TypeError) as error:
         raise FeelError(f"evaluation failed: {error}", text) from None
+    except RecursionError:
+        raise FeelError("expression is nested too deeply to evaluate", text) from None

@@ -156,7 +156,11 @@ class _Parser:
     def unary(self) -> Node:
         if self.at("-"):
             self.take()
+            self.depth += 1  # `- - - x` nests as deep as parentheses do
+            if self.depth > MAX_DEPTH:
+                raise FeelError("expression is nested too deeply", self.text, self.token.position)
             operand = self.unary()
+            self.depth -= 1
             return lambda s: negate(operand(s))
         return self.postfix()
 

@@ -101,29 +101,39 @@ def arithmetic(op: str, left: Any, right: Any) -> Any:
     raise FeelError(f"cannot apply '{op}' to {kinds[0]} '{left}' and {kinds[1]} '{right}'")
 
 
-def _number_op(op: str, left: int | float, right: int | float) -> Any:
-    if op == "+":
-        return left + right
-    if op == "-":
-        return left - right
-    if op == "*":
-        return left * right
+MAX_INTEGER_BITS = 100_000
+
+
+def _number_op(op: str, left: Any, right: Any) -> Any:
     if op == "/":
         if right == 0:
             return None  # FEEL: division by zero is null
-        quotient = left / right
         # Integers stay integers when the division is exact (10 / 2 = 5, not 5.0).
         if isinstance(left, int) and isinstance(right, int) and left % right == 0:
             return left // right
-        return quotient
-    # "**": bounded so that a model cannot make the engine build a gigantic integer.
-    if abs(right) > 1000 or (isinstance(left, int) and abs(left) > 10**6 and abs(right) > 50):
-        raise FeelError(f"exponent '{right}' is too large")
+        return left / right
+    if op == "**":
+        return _power(left, right)
+    result = left + right if op == "+" else left - right if op == "-" else left * right
+    _check_size(result)
+    return result
+
+
+def _power(base: Any, exponent: Any) -> Any:
+    # Bounded before computing: `(10 ** 1000) ** 1000` would take the engine's memory.
+    if (isinstance(base, int) and isinstance(exponent, int) and exponent > 0
+            and base.bit_length() * exponent > MAX_INTEGER_BITS):
+        raise FeelError(f"the result of '**' with exponent {exponent} is too large")
     try:
-        result = left**right
+        result = base**exponent
     except (OverflowError, ZeroDivisionError):
         return None
     return None if isinstance(result, complex) else result  # (-8) ** 0.5 has no real value
+
+
+def _check_size(value: Any) -> None:
+    if isinstance(value, int) and value.bit_length() > MAX_INTEGER_BITS:
+        raise FeelError("number is too large")
 
 
 def negate(value: Any) -> Any:

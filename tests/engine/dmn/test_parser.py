@@ -151,3 +151,8 @@ def test_output_values_that_are_not_literals_are_refused():
     xml = table_xml([], hit_policy="PRIORITY", output_values='"a", unknown')
     messages = [p.message for p in _problems(xml)]
     assert any("outputValues of output 'o1'" in m and "'unknown'" in m for m in messages)
+
+
+def test_a_single_output_without_a_name_is_keyed_by_its_id():
+    xml = table_xml([("r1", ["-"], ['"a"'])], outputs=[("", None)])
+    assert decide(xml, x=1) == [{"o1": "a"}]
