@@ -59,8 +59,12 @@ def load_xml(
     *,
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_depth: int = DEFAULT_MAX_DEPTH,
+    file_kind: str = "BPMN",
 ) -> Element:
-    """Parse untrusted XML bytes into the root element, or raise BpmnParseError."""
+    """Parse untrusted XML bytes into the root element, or raise BpmnParseError.
+
+    `file_kind` names the format in messages ("DMN" for decision files).
+    """
     if not isinstance(data, bytes | bytearray | memoryview):
         raise _refuse(resource, "the file content must be bytes")
     data = bytes(data)
@@ -74,7 +78,8 @@ def load_xml(
             line = data.count(b"\n", 0, index) + 1
             raise _refuse(
                 resource,
-                "document type declarations (DOCTYPE/ENTITY) are not allowed in BPMN files",
+                "document type declarations (DOCTYPE/ENTITY) are not allowed in "
+                f"{file_kind} files",
                 line,
             )
     try:
@@ -88,7 +93,9 @@ def load_xml(
         raise _refuse(resource, "file contains no XML element")
     docinfo = root.getroottree().docinfo
     if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
-        raise _refuse(resource, "document type declarations are not allowed in BPMN files")
+        raise _refuse(
+            resource, f"document type declarations are not allowed in {file_kind} files"
+        )
     _check_depth(root, resource, max_depth)
     return root
 

@@ -101,7 +101,9 @@ def parse_dmn(
     max_depth: int = DEFAULT_MAX_DEPTH,
 ) -> DmnDefinitions:
     """Parse a DMN file; raise BpmnParseError listing every problem in document order."""
-    root = load_xml(data, resource_name, max_bytes=max_bytes, max_depth=max_depth)
+    root = load_xml(
+        data, resource_name, max_bytes=max_bytes, max_depth=max_depth, file_kind="DMN"
+    )
     ns = namespace_of(root)
     if ns not in DMN_NAMESPACES or local_name(root) != "definitions":
         message = (
