@@ -10,6 +10,8 @@ from __future__ import annotations
 from engine.bpmn.errors import BpmnProblem
 from engine.bpmn.expressions import ExpressionChecker
 from engine.bpmn.model import (
+    DECISION_BINDINGS,
+    DECISION_RESULT_MAPPINGS,
     GATEWAY_KINDS,
     UNSUPPORTED_KINDS,
     BoundaryEvent,
@@ -19,6 +21,7 @@ from engine.bpmn.model import (
     EventDefinition,
     EventKind,
     FlowNode,
+    Implementation,
     ImplementationKind,
     IntermediateCatchEvent,
     Listener,
@@ -400,6 +403,31 @@ class _Validator:
         for field in impl.fields:
             if field.expression is not None:
                 check(element_id, line, field.expression, "field")
+        if impl.kind is ImplementationKind.DECISION:
+            self.decision_reference(element_id, line, impl)
+
+    def decision_reference(self, element_id: str, line: int | None, impl: Implementation) -> None:
+        binding = impl.decision_ref_binding
+        if binding not in DECISION_BINDINGS:
+            self.report(
+                element_id,
+                f"camunda:decisionRefBinding '{binding}' is not one of "
+                + ", ".join(DECISION_BINDINGS),
+                line,
+            )
+        needed = {"version": impl.decision_ref_version, "versionTag": impl.decision_ref_version_tag}
+        if binding in needed and not needed[binding]:
+            self.report(
+                element_id, f"camunda:decisionRefBinding '{binding}' needs camunda:decisionRef"
+                + ("Version" if binding == "version" else "VersionTag"), line
+            )
+        if impl.map_decision_result not in DECISION_RESULT_MAPPINGS:
+            self.report(
+                element_id,
+                f"camunda:mapDecisionResult '{impl.map_decision_result}' is not one of "
+                + ", ".join(DECISION_RESULT_MAPPINGS),
+                line,
+            )
 
     def call_activity(self, node: CallActivity) -> None:
         check = self.expressions.expression

@@ -14,6 +14,7 @@ from engine.models.history import (
 )
 from engine.models.oplog import EntityType, OperationType, UserOperationLog
 from engine.models.repository import (
+    DecisionDefinition,
     Deployment,
     EngineProperty,
     ProcessDefinition,
@@ -33,6 +34,7 @@ from engine.models.runtime import (
 )
 
 __all__ = [
+    "DecisionDefinition",
     "Deployment",
     "EngineProperty",
     "EntityType",

@@ -87,6 +87,42 @@ class ProcessDefinition(models.Model):
         return self.id
 
 
+class DecisionDefinition(models.Model):
+    """One version of one DMN decision (Camunda: ACT_RE_DECISION_DEF); id is `key:version:uuid`.
+    A business rule task finds it by key (`camunda:decisionRef`) and binding."""
+
+    id = models.CharField(primary_key=True, max_length=255)
+    key = models.CharField(max_length=255)
+    name = models.CharField(max_length=255, null=True, blank=True)
+    version = models.PositiveIntegerField()
+    version_tag = models.CharField(max_length=255, null=True, blank=True)
+    category = models.CharField(max_length=255, null=True, blank=True)
+    deployment = models.ForeignKey(
+        Deployment, related_name="decision_definitions", on_delete=models.CASCADE
+    )
+    resource_name = models.CharField(max_length=255)
+    tenant_id = models.CharField(max_length=64, null=True, blank=True)
+    history_time_to_live = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key", "version"],
+                condition=models.Q(tenant_id__isnull=True),
+                name="decisiondef_unique_key_version",
+            ),
+            models.UniqueConstraint(
+                fields=["key", "version", "tenant_id"],
+                condition=models.Q(tenant_id__isnull=False),
+                name="decisiondef_unique_tenant_key",
+            ),
+        ]
+        indexes = [models.Index(fields=["key", "-version"], name="decisiondef_key_version")]
+
+    def __str__(self) -> str:
+        return self.id
+
+
 class EngineProperty(models.Model):
     """Named engine-wide values; the `deployment.lock` row serialises deployments (as Camunda)."""
 

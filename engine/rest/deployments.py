@@ -169,7 +169,10 @@ class DeploymentCreate(APIView):
         link = serializers.self_link(request, "rest-deployment", deployment_id=result.deployment.id)
         return Response(
             serializers.deployment_with_definitions_dto(
-                result.deployment, result.process_definitions, [link]
+                result.deployment,
+                result.process_definitions,
+                [link],
+                result.decision_definitions,
             )
         )
 

@@ -116,8 +116,26 @@ SCHEMAS: dict[str, Schema] = {
             "additionalProperties": _ref("ProcessDefinitionDto"),
         },
         deployedCaseDefinitions={"type": "object", "nullable": True},
-        deployedDecisionDefinitions={"type": "object", "nullable": True},
+        deployedDecisionDefinitions={
+            "type": "object",
+            "nullable": True,
+            "additionalProperties": _ref("DecisionDefinitionDto"),
+        },
         deployedDecisionRequirementsDefinitions={"type": "object", "nullable": True},
+    ),
+    "DecisionDefinitionDto": _object(
+        id=_string(False),
+        key=_string(False),
+        category=_string(),
+        name=_string(),
+        version={"type": "integer"},
+        resource=_string(False),
+        deploymentId=_string(False),
+        decisionRequirementsDefinitionId=_string(),
+        decisionRequirementsDefinitionKey=_string(),
+        tenantId=_string(),
+        versionTag=_string(),
+        historyTimeToLive={"type": "integer", "nullable": True},
     ),
     "DeploymentResourceDto": _object(
         id=_string(False), name=_string(False), deploymentId=_string(False)

@@ -13,7 +13,13 @@ from django.urls import reverse
 from rest_framework.request import Request
 
 from engine import queries
-from engine.models import Deployment, EventSubscription, ProcessDefinition, Resource
+from engine.models import (
+    DecisionDefinition,
+    Deployment,
+    EventSubscription,
+    ProcessDefinition,
+    Resource,
+)
 from engine.rest.dates import format_date
 
 Dto = dict[str, Any]
@@ -43,7 +49,10 @@ def deployment_dto(deployment: Deployment, links: Iterable[Dto] = ()) -> Dto:
 
 
 def deployment_with_definitions_dto(
-    deployment: Deployment, definitions: Iterable[ProcessDefinition], links: Iterable[Dto]
+    deployment: Deployment,
+    definitions: Iterable[ProcessDefinition],
+    links: Iterable[Dto],
+    decisions: Iterable[DecisionDefinition] = (),
 ) -> Dto:
     """DeploymentWithDefinitionsDto: definition maps are null when the deployment made none.
 
@@ -51,12 +60,31 @@ def deployment_with_definitions_dto(
     duplicate-filtered deployment answers `deployedProcessDefinitions: null`.
     """
     process_definitions = {dto["id"]: dto for dto in process_definition_dtos(definitions)}
+    decision_definitions = {row.id: decision_definition_dto(row) for row in decisions}
     return {
         **deployment_dto(deployment, links),
         "deployedProcessDefinitions": process_definitions or None,
         "deployedCaseDefinitions": None,
-        "deployedDecisionDefinitions": None,
+        "deployedDecisionDefinitions": decision_definitions or None,
         "deployedDecisionRequirementsDefinitions": None,
+    }
+
+
+def decision_definition_dto(row: DecisionDefinition) -> Dto:
+    """DecisionDefinitionDto (Legato has no decision requirements diagrams: those are null)."""
+    return {
+        "id": row.id,
+        "key": row.key,
+        "category": row.category,
+        "name": row.name,
+        "version": row.version,
+        "resource": row.resource_name,
+        "deploymentId": row.deployment_id,
+        "decisionRequirementsDefinitionId": None,
+        "decisionRequirementsDefinitionKey": None,
+        "tenantId": row.tenant_id,
+        "versionTag": row.version_tag,
+        "historyTimeToLive": row.history_time_to_live,
     }
 
 

@@ -27,7 +27,6 @@ from engine.runtime.starts import (
     conditional_start_events,
     conditional_starts,
     rearm_timer_start,
-    timer_start_jobs,
 )
 from engine.runtime.state import (
     InstanceStatus,
@@ -78,34 +77,11 @@ class ProcessEngine:
     def deploy(
         self, resources: Mapping[str, bytes], deployment_id: str | None = None
     ) -> list[ProcessDefinition]:
-        """Parse every BPMN resource first (nothing is deployed if one fails), then register
-        the executable processes with a new version each, and arm their timer starts."""
-        from engine.bpmn.parser import parse_bpmn
+        """Parse every BPMN and DMN resource first (nothing is deployed if one fails), then
+        register the executable processes and the decisions with a new version each."""
+        from engine.runtime.deployment import deploy_resources
 
-        parsed = [
-            parse_bpmn(data, name)
-            for name, data in resources.items()
-            if name.endswith((".bpmn", ".bpmn20.xml"))
-        ]
-        deployment_id = deployment_id or self.env.new_id()
-        deployed: list[ProcessDefinition] = []
-        with self.store.atomic():
-            for definitions in parsed:
-                for process in definitions.executable_processes:
-                    version = self.store.next_version(process.id)
-                    definition = ProcessDefinition(
-                        id=f"{process.id}:{version}:{deployment_id}",
-                        key=process.id,
-                        version=version,
-                        process=process,
-                        definitions=definitions,
-                        version_tag=process.version_tag,
-                        deployment_id=deployment_id,
-                    )
-                    self.store.add_definition(definition)
-                    self.store.record(None, timer_start_jobs(definition, self.clock(), self.env))
-                    deployed.append(definition)
-        return deployed
+        return deploy_resources(self, resources, deployment_id or self.env.new_id())
 
     # -- operations ------------------------------------------------------------------------
 

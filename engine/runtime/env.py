@@ -7,7 +7,10 @@ import os
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from engine.runtime.decisions import DecisionLookup
 
 Delegate = Callable[[Any], Any]
 """A Python stand-in for a JavaDelegate / listener: called with a DelegateExecution facade
@@ -50,6 +53,8 @@ class Environment:
     - `scripts_enabled`: allow `scriptFormat="python"` (never on by default).
     - `history`: "none", "activity", "audit" or "full" (history effects below the level are
       not produced).
+    - `decisions`: the deployed DMN decisions business rule tasks evaluate, looked up by
+      `engine.runtime.decisions.DecisionRef` (None: no decisions are deployed).
     """
 
     new_id: Callable[[], str] = _uuid
@@ -57,6 +62,7 @@ class Environment:
     beans: Mapping[str, object] = field(default_factory=dict)
     scripts_enabled: bool = False
     history: str = "full"
+    decisions: DecisionLookup | None = None
 
 
 class CountingIds:

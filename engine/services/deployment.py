@@ -12,12 +12,14 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from engine import definitions
+from engine import decisions, definitions
 from engine.bpmn.errors import BpmnParseError, BpmnProblem
 from engine.bpmn.model import Definitions, Process
 from engine.bpmn.parser import parse_bpmn
+from engine.dmn import DmnDefinitions
 from engine.errors import BadRequestError, DeploymentError, NotFoundError
 from engine.models import (
+    DecisionDefinition,
     Deployment,
     EngineProperty,
     EntityType,
@@ -58,6 +60,7 @@ class DeploymentResult:
     process_definitions: tuple[ProcessDefinition, ...]
     # True when duplicate filtering found nothing new and returned the latest same-named deployment.
     is_duplicate: bool = False
+    decision_definitions: tuple[DecisionDefinition, ...] = ()
 
 
 def resource_type(name: str) -> ResourceType:
@@ -84,7 +87,7 @@ def deploy(
     now = now or timezone.now()
     authz.require_deploy(user_id)
     _check_names(resources)
-    parsed = _parse_all(resources)
+    parsed, parsed_decisions = _parse_all(resources)
     enable_duplicate_filtering = enable_duplicate_filtering or deploy_changed_only
 
     with transaction.atomic():
@@ -122,6 +125,12 @@ def deploy(
             for resource in to_deploy
         )
         new_definitions = _create_definitions(deployment, to_deploy, parsed, tenant_id)
+        deployed_names = {resource.name for resource in to_deploy}
+        new_decisions = decisions.create_definitions(
+            deployment,
+            {n: file for n, file in parsed_decisions.items() if n in deployed_names},
+            tenant_id,
+        )
         subscribe_start_events(new_definitions, now, parsed)
         # Cached before commit: timer starts below need the models; ids are fresh uuids, so
         # an entry left by a rolled-back deployment is never looked up.
@@ -129,7 +138,9 @@ def deploy(
         schedule_timer_starts(new_definitions)
         _log_deployment(deployment, user_id, enable_duplicate_filtering, deploy_changed_only, now)
 
-    return DeploymentResult(deployment, tuple(new_definitions))
+    return DeploymentResult(
+        deployment, tuple(new_definitions), decision_definitions=tuple(new_decisions)
+    )
 
 
 def delete_deployment(
@@ -162,7 +173,10 @@ def _check_names(resources: Sequence[ResourceInput]) -> None:
         seen.add(resource.name)
 
 
-def _parse_all(resources: Sequence[ResourceInput]) -> dict[str, Definitions]:
+def _parse_all(
+    resources: Sequence[ResourceInput],
+) -> tuple[dict[str, Definitions], dict[str, DmnDefinitions]]:
+    """Every BPMN and DMN file parsed (by name), or one DeploymentError with every problem."""
     parsed: dict[str, Definitions] = {}
     problems: list[BpmnProblem] = []
     keys: dict[str, str] = {}
@@ -187,9 +201,10 @@ def _parse_all(resources: Sequence[ResourceInput]) -> dict[str, Definitions]:
                     )
                 )
             keys[process.id] = resource.name
+    parsed_decisions = decisions.parse_files(resources, problems)
     if problems:
         raise DeploymentError(problems)
-    return parsed
+    return parsed, parsed_decisions
 
 
 def _hash(content: bytes) -> str:

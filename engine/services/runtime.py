@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from engine import definitions
+from engine.decisions import find_decision
 from engine.errors import BadRequestError, EngineError, NotFoundError
 from engine.models import (
     EntityType,
@@ -53,6 +54,7 @@ def environment() -> Environment:
         beans=beans,
         scripts_enabled=settings.LEGATO_PYTHON_SCRIPTS,
         history=settings.LEGATO_HISTORY_LEVEL,
+        decisions=find_decision,
     )
 
 

@@ -25,7 +25,6 @@ MODELS = CORPUS / "models"
 
 # What is not supported yet: test name -> reason. This table only shrinks.
 XFAIL: dict[str, str] = {
-    "test_business_rule_task_evaluates_decision": "DMN decisions are not implemented",
     "test_groovy_script_task": "Groovy scripts are not supported (juel and python only)",
     "test_script_execution_listeners": "Groovy listener scripts are not supported",
     "test_script_task_listeners": "Groovy listener scripts are not supported",

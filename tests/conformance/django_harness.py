@@ -8,10 +8,12 @@ what Cockpit, Tasklist and REST will show.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from engine import definitions
+from engine.decisions import find_decision
 from engine.models import (
     EventSubscription,
     Execution,
@@ -52,6 +54,8 @@ class DjangoHarness:
         self.clock = clock
         self.models = models
         monkeypatch.setattr(rt, "clock", clock)
+        # The test's environment, with decisions found as production finds them.
+        env = replace(env, decisions=find_decision)
         monkeypatch.setattr(rt, "environment", lambda: env)
         self.store = _StateReader()
         self.engine = _Deployer()

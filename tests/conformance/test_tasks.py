@@ -182,6 +182,13 @@ def test_bpmn_error_from_delegate_expression_is_caught(engine):
 
 
 def test_business_rule_task_evaluates_decision(engine):
-    engine.deploy("DmnBusinessRuleTaskTest.testDecisionRef.bpmn")
+    engine.deploy(
+        "DmnBusinessRuleTaskTest.testDecisionRef.bpmn",
+        "DmnBusinessRuleTaskTest.testDecisionOkay.dmn",
+    )
     instance = engine.start("testProcess")
     assert engine.get_variable(instance, "result") == "okay"
+    # ... and the instance waits at the asyncBefore job of the end event
+    (job,) = engine.list_jobs(process_instance_id=instance.id)
+    assert job.activity_id == "end"
+    assert not engine.is_ended(instance)

@@ -8,6 +8,7 @@ import pytest
 
 from engine.models import Deployment, ProcessDefinition, ProcessInstance
 from engine.services import ResourceInput, deploy
+from tests.conformance.conftest import MODELS
 from tests.factories import bpmn_document, one_task_bpmn
 from tests.rest.conftest import BASE
 
@@ -56,6 +57,28 @@ def test_a_modeler_deployment_answers_the_deployment_with_its_definitions(modele
     assert definition["deploymentId"] == body["id"]
     assert body["deployedCaseDefinitions"] is None
     assert body["deployedDecisionDefinitions"] is None
+
+
+def test_a_decision_file_answers_its_decision_definitions(modeler_deploy):
+    dish = (MODELS / "dish-decision.dmn").read_bytes()
+    body = modeler_deploy({"dish.dmn": dish}, name="dinner").json()
+    assert body["deployedProcessDefinitions"] is None
+    (decision,) = body["deployedDecisionDefinitions"].values()
+    assert decision == {
+        "id": decision["id"],
+        "key": "decision",
+        "category": None,
+        "name": "Dish",
+        "version": 1,
+        "resource": "dish.dmn",
+        "deploymentId": body["id"],
+        "decisionRequirementsDefinitionId": None,
+        "decisionRequirementsDefinitionKey": None,
+        "tenantId": None,
+        "versionTag": None,
+        "historyTimeToLive": 180,
+    }
+    assert decision["id"].startswith("decision:1:")
 
 
 def test_the_resource_name_is_the_file_parts_filename(modeler_deploy, api):

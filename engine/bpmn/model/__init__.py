@@ -49,6 +49,8 @@ from engine.bpmn.model.root import (
 )
 from engine.bpmn.model.scopes import Definitions, Process, Scope
 from engine.bpmn.model.values import (
+    DECISION_BINDINGS,
+    DECISION_RESULT_MAPPINGS,
     NONE_EVENT,
     CallMapping,
     ErrorMapping,
@@ -70,6 +72,8 @@ from engine.bpmn.model.values import (
 )
 
 __all__ = [
+    "DECISION_BINDINGS",
+    "DECISION_RESULT_MAPPINGS",
     "Activity",
     "BoundaryEvent",
     "Bounds",

@@ -138,6 +138,11 @@ class MultiInstance:
     line: int | None = None
 
 
+# Camunda's camunda:decisionRefBinding and camunda:mapDecisionResult values.
+DECISION_BINDINGS = ("latest", "deployment", "version", "versionTag")
+DECISION_RESULT_MAPPINGS = ("singleEntry", "singleResult", "collectEntries", "resultList")
+
+
 @dataclass(frozen=True, slots=True)
 class Implementation:
     """What a service, send or business-rule task (or a message throw event) runs."""

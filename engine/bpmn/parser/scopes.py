@@ -191,16 +191,23 @@ def build_scope(scope_id: str, nodes: dict[str, FlowNode], flows: dict[str, Sequ
     )
 
 
+def history_days(value: str | None) -> int | None:
+    """camunda:historyTimeToLive in days: a number or a period like `P30D` (None otherwise)."""
+    value = (value or "").strip()
+    if value.isdigit():
+        return int(value)
+    match = _TTL_PERIOD.match(value)
+    return int(match.group(1)) if match is not None else None
+
+
 def _history_time_to_live(element: Element, ctx: ParseContext) -> int | None:
     value = camunda_attr(element, "historyTimeToLive")
     if value is None or not value.strip():
         return None
+    days = history_days(value)
+    if days is not None:
+        return days
     value = value.strip()
-    if value.isdigit():
-        return int(value)
-    match = _TTL_PERIOD.match(value)
-    if match is not None:
-        return int(match.group(1))
     ctx.unsupported(
         element,
         f"camunda:historyTimeToLive '{value}' is neither a number of days nor a period like P30D",

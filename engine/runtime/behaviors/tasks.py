@@ -25,6 +25,7 @@ from engine.runtime.behaviors.listeners import (
     run_script,
 )
 from engine.runtime.context import Run
+from engine.runtime.decisions import evaluate_business_rule
 from engine.runtime.errors import BpmnError, ProcessEngineError
 from engine.runtime.facades import ExecutionFacade
 from engine.runtime.state import Execution, ExternalTask, SubscriptionKind, Task, Wait
@@ -199,6 +200,8 @@ def run_implementation(
                 implementation.delegate_expression or "", execution, activity_id=node.id
             )
             call_delegate(run, target, facade, node.id, fields)
+        elif kind is ImplementationKind.DECISION:
+            evaluate_business_rule(run, execution, node, implementation, result_variable)
         elif kind is ImplementationKind.NONE:
             pass
         elif kind is ImplementationKind.EXTERNAL:

@@ -1,0 +1,137 @@
+"""Deployed DMN decisions: parsed at deployment, versioned per key, cached per version in this
+process (a cold worker re-reads the stored file), and found by business rule tasks through
+`Environment.decisions` (`find_decision`)."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Sequence
+from typing import Protocol
+
+from django.db.models import Max
+
+from engine.bpmn.errors import BpmnParseError, BpmnProblem
+from engine.bpmn.parser.scopes import history_days
+from engine.dmn import Decision, DmnDefinitions, parse_dmn
+from engine.models import DecisionDefinition, Deployment, Resource, ResourceType
+from engine.runtime.decisions import DecisionRef
+
+# Camunda keeps definition ids within 64 characters (as for process definitions).
+MAX_DEFINITION_ID = 64
+
+_lock = threading.Lock()
+_files: dict[tuple[str, str], DmnDefinitions] = {}
+
+
+class _Named(Protocol):
+    name: str
+    content: bytes
+
+
+def parse_files(
+    resources: Sequence[_Named], problems: list[BpmnProblem]
+) -> dict[str, DmnDefinitions]:
+    """Parse every DMN resource (by name); adds what is wrong to `problems`, among it a
+    decision key defined twice in one deployment."""
+    from engine.services.deployment import resource_type
+
+    parsed: dict[str, DmnDefinitions] = {}
+    keys: dict[str, str] = {}
+    for resource in resources:
+        if resource_type(resource.name) is not ResourceType.DMN:
+            continue
+        try:
+            parsed[resource.name] = file = parse_dmn(resource.content, resource.name)
+        except BpmnParseError as error:
+            problems.extend(error.problems)
+            continue
+        for decision in file.decisions:
+            if decision.id in keys:
+                problems.append(
+                    BpmnProblem(
+                        decision.id,
+                        f"decision key '{decision.id}' is also defined in "
+                        f"'{keys[decision.id]}'; one deployment may hold each key once",
+                        decision.line,
+                        resource.name,
+                    )
+                )
+            keys[decision.id] = resource.name
+    return parsed
+
+
+def create_definitions(
+    deployment: Deployment, parsed: dict[str, DmnDefinitions], tenant_id: str | None
+) -> list[DecisionDefinition]:
+    """Each decision of the deployed files becomes its key's next version."""
+    decisions = [(name, d) for name, file in parsed.items() for d in file.decisions]
+    latest = dict(
+        DecisionDefinition.objects.filter(
+            key__in=[d.id for _, d in decisions], tenant_id=tenant_id
+        )
+        .values("key")
+        .annotate(latest=Max("version"))
+        .values_list("key", "latest")
+    )
+    rows = []
+    for resource_name, decision in decisions:
+        version = latest.get(decision.id, 0) + 1
+        definition_id = f"{decision.id}:{version}:{uuid.uuid4()}"
+        if len(definition_id) > MAX_DEFINITION_ID:
+            definition_id = str(uuid.uuid4())
+        rows.append(
+            DecisionDefinition(
+                id=definition_id,
+                key=decision.id,
+                name=decision.name,
+                version=version,
+                version_tag=decision.version_tag,
+                deployment=deployment,
+                resource_name=resource_name,
+                tenant_id=tenant_id,
+                history_time_to_live=history_days(decision.history_time_to_live),
+            )
+        )
+    with _lock:
+        for name, file in parsed.items():
+            _files[(deployment.id, name)] = file
+    return DecisionDefinition.objects.bulk_create(rows)
+
+
+def find_decision(ref: DecisionRef) -> Decision | None:
+    """The decision version `ref` binds to (definitions without a tenant, as call
+    activities find theirs; binding `deployment`: the calling process's deployment)."""
+    rows = DecisionDefinition.objects.filter(key=ref.key)
+    if ref.binding == "deployment":
+        rows = rows.filter(deployment_id=ref.deployment_id)
+    else:
+        rows = rows.filter(tenant_id=None)
+        if ref.binding == "version":
+            rows = rows.filter(version=ref.version)
+        elif ref.binding == "versionTag":
+            rows = rows.filter(version_tag=ref.version_tag)
+    found = rows.order_by("-version").values_list("deployment_id", "resource_name").first()
+    if found is None:
+        return None
+    file = _file(*found)
+    return next(d for d in file.decisions if d.id == ref.key)
+
+
+def _file(deployment_id: str, resource_name: str) -> DmnDefinitions:
+    cached = _files.get((deployment_id, resource_name))
+    if cached is not None:
+        return cached
+    content = Resource.objects.values_list("content", flat=True).get(
+        deployment_id=deployment_id, name=resource_name
+    )
+    parsed = parse_dmn(bytes(content), resource_name)
+    with _lock:
+        _files[(deployment_id, resource_name)] = parsed
+    return parsed
+
+
+def clear() -> None:
+    """Empty the cache (tests prove a cold node rebuilds from the database)."""
+    with _lock:
+        _files.clear()

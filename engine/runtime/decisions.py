@@ -1,0 +1,147 @@
+"""Business rule tasks: find the decision a task references and evaluate it (Camunda's
+`camunda:decisionRef` with its binding, `camunda:mapDecisionResult`, `camunda:resultVariable`).
+
+The host says which decisions are deployed through `Environment.decisions`, a lookup from a
+`DecisionRef` to the parsed decision: the Django store reads its decision definitions, the
+in-memory store keeps a `DeployedDecisions` registry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from engine.bpmn.model import DECISION_BINDINGS, FlowNode, Implementation
+from engine.dmn import Decision, DecisionError, evaluate_decision, map_decision_result
+from engine.runtime.errors import ProcessEngineError
+from engine.runtime.state import Execution
+
+if TYPE_CHECKING:
+    from engine.runtime.context import Run
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionRef:
+    """Which version of decision `key` a task asks for: the latest, the one deployed with the
+    calling process (`deployment_id`), a version number, or the latest with a version tag."""
+
+    key: str
+    binding: str = "latest"
+    version: int | None = None
+    version_tag: str | None = None
+    deployment_id: str | None = None
+
+    def describe(self) -> str:
+        if self.binding == "version":
+            return f"key '{self.key}' and version {self.version}"
+        if self.binding == "versionTag":
+            return f"key '{self.key}' and version tag '{self.version_tag}'"
+        if self.binding == "deployment":
+            return f"key '{self.key}' in deployment '{self.deployment_id}'"
+        return f"key '{self.key}'"
+
+
+DecisionLookup = Callable[[DecisionRef], Decision | None]
+
+
+@dataclass(frozen=True, slots=True)
+class DeployedDecision:
+    key: str
+    version: int
+    deployment_id: str
+    version_tag: str | None
+    decision: Decision
+
+
+def select_version(
+    versions: Sequence[DeployedDecision], ref: DecisionRef
+) -> DeployedDecision | None:
+    """The version `ref` binds to among `versions` (any order) of its key."""
+    if ref.binding == "deployment":
+        candidates = [d for d in versions if d.deployment_id == ref.deployment_id]
+    elif ref.binding == "version":
+        candidates = [d for d in versions if d.version == ref.version]
+    elif ref.binding == "versionTag":
+        candidates = [d for d in versions if d.version_tag == ref.version_tag]
+    else:
+        candidates = list(versions)
+    return max(candidates, key=lambda d: d.version, default=None)
+
+
+class DeployedDecisions:
+    """Decisions deployed into an in-memory engine, every version of every key."""
+
+    def __init__(self) -> None:
+        self.by_key: dict[str, list[DeployedDecision]] = {}
+
+    def add(self, decision: Decision, deployment_id: str) -> DeployedDecision:
+        versions = self.by_key.setdefault(decision.id, [])
+        deployed = DeployedDecision(
+            decision.id, len(versions) + 1, deployment_id, decision.version_tag, decision
+        )
+        versions.append(deployed)
+        return deployed
+
+    def find(self, ref: DecisionRef) -> Decision | None:
+        found = select_version(self.by_key.get(ref.key, ()), ref)
+        return found.decision if found is not None else None
+
+
+def evaluate_business_rule(
+    run: Run,
+    execution: Execution,
+    node: FlowNode,
+    implementation: Implementation,
+    result_variable: str | None,
+) -> None:
+    """Evaluate the referenced decision with the variables visible from `execution` and store
+    the mapped result. Any failure fails the command, naming the activity."""
+    ref = _reference(run, execution, node, implementation)
+    lookup = run.env.decisions
+    decision = lookup(ref) if lookup is not None else None
+    if decision is None:
+        raise ProcessEngineError(f"no decision definition deployed with {ref.describe()}", node.id)
+
+    def variable(name: str) -> Any:
+        typed = run.get_typed(execution, name)
+        if typed is None:
+            raise KeyError(name)
+        return typed.value
+
+    try:
+        results = evaluate_decision(decision, variable, now=run.now)
+        value = map_decision_result(results, implementation.map_decision_result)
+    except DecisionError as error:
+        raise ProcessEngineError(str(error), node.id) from None
+    if result_variable:
+        run.set_variable(execution, result_variable, value)
+
+
+def _reference(
+    run: Run, execution: Execution, node: FlowNode, implementation: Implementation
+) -> DecisionRef:
+    binding = implementation.decision_ref_binding
+    if binding not in DECISION_BINDINGS:  # the validator refuses it at deployment
+        raise ProcessEngineError(f"camunda:decisionRefBinding '{binding}' is unknown", node.id)
+    # decisionRef, decisionRefVersion and decisionRefVersionTag may be expressions.
+    key = str(run.evaluate(implementation.decision_ref or "", execution, activity_id=node.id))
+    version = None
+    if binding == "version":
+        text = run.evaluate(
+            implementation.decision_ref_version or "", execution, activity_id=node.id
+        )
+        try:
+            version = int(text)
+        except (TypeError, ValueError):
+            raise ProcessEngineError(
+                f"camunda:decisionRefVersion '{text}' is not a version number", node.id
+            ) from None
+    tag = None
+    if binding == "versionTag":
+        tag = str(
+            run.evaluate(
+                implementation.decision_ref_version_tag or "", execution, activity_id=node.id
+            )
+        )
+    return DecisionRef(key, binding, version, tag, run.definition.deployment_id)
