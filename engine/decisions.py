@@ -5,20 +5,16 @@ process (a cold worker re-reads the stored file), and found by business rule tas
 from __future__ import annotations
 
 import threading
-import uuid
 from collections.abc import Sequence
 from typing import Protocol
 
-from django.db.models import Max
-
 from engine.bpmn.errors import BpmnParseError, BpmnProblem
 from engine.bpmn.parser.scopes import history_days
+from engine.definitions import stored_content
 from engine.dmn import Decision, DmnDefinitions, parse_dmn
-from engine.models import DecisionDefinition, Deployment, Resource, ResourceType
+from engine.models import DecisionDefinition, Deployment, ResourceType
 from engine.runtime.decisions import DecisionRef
-
-# Camunda keeps definition ids within 64 characters (as for process definitions).
-MAX_DEFINITION_ID = 64
+from engine.versions import next_versions
 
 _lock = threading.Lock()
 _files: dict[tuple[str, str], DmnDefinitions] = {}
@@ -66,20 +62,10 @@ def create_definitions(
 ) -> list[DecisionDefinition]:
     """Each decision of the deployed files becomes its key's next version."""
     decisions = [(name, d) for name, file in parsed.items() for d in file.decisions]
-    latest = dict(
-        DecisionDefinition.objects.filter(
-            key__in=[d.id for _, d in decisions], tenant_id=tenant_id
-        )
-        .values("key")
-        .annotate(latest=Max("version"))
-        .values_list("key", "latest")
-    )
+    versions = next_versions(DecisionDefinition, [d.id for _, d in decisions], tenant_id)
     rows = []
     for resource_name, decision in decisions:
-        version = latest.get(decision.id, 0) + 1
-        definition_id = f"{decision.id}:{version}:{uuid.uuid4()}"
-        if len(definition_id) > MAX_DEFINITION_ID:
-            definition_id = str(uuid.uuid4())
+        version, definition_id = versions.of(decision.id)
         rows.append(
             DecisionDefinition(
                 id=definition_id,
@@ -122,10 +108,7 @@ def _file(deployment_id: str, resource_name: str) -> DmnDefinitions:
     cached = _files.get((deployment_id, resource_name))
     if cached is not None:
         return cached
-    content = Resource.objects.values_list("content", flat=True).get(
-        deployment_id=deployment_id, name=resource_name
-    )
-    parsed = parse_dmn(bytes(content), resource_name)
+    parsed = parse_dmn(stored_content(deployment_id, resource_name), resource_name)
     with _lock:
         _files[(deployment_id, resource_name)] = parsed
     return parsed

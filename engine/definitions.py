@@ -61,13 +61,18 @@ def definitions_of_resource(deployment_id: str, resource_name: str) -> Definitio
     cached = _files.get(cache_key)
     if cached is not None:
         return cached
-    content = Resource.objects.values_list("content", flat=True).get(
-        deployment_id=deployment_id, name=resource_name
-    )
-    parsed = parse_bpmn(bytes(content), resource_name)
+    parsed = parse_bpmn(stored_content(deployment_id, resource_name), resource_name)
     with _lock:
         _files[cache_key] = parsed
     return parsed
+
+
+def stored_content(deployment_id: str, resource_name: str) -> bytes:
+    """The bytes of a deployed file, as deployed (a cold process re-parses them)."""
+    content = Resource.objects.values_list("content", flat=True).get(
+        deployment_id=deployment_id, name=resource_name
+    )
+    return bytes(content)
 
 
 def clear() -> None:

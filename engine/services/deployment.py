@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from engine import decisions, definitions
@@ -32,10 +31,8 @@ from engine.services import authz
 from engine.services.oplog import OperationLog
 from engine.services.process_definitions import delete_definitions
 from engine.services.start_events import schedule_timer_starts, subscribe_start_events
+from engine.versions import next_versions
 
-# Camunda keeps ids of definitions within 64 characters; longer `key:version:uuid` ids
-# fall back to the bare uuid (ProcessDefinitionEntity id generation).
-MAX_DEFINITION_ID = 64
 _SUFFIXES = (
     (".bpmn20.xml", ResourceType.BPMN),
     (".bpmn", ResourceType.BPMN),
@@ -250,20 +247,10 @@ def _create_definitions(
         if resource.name in parsed
         for process in parsed[resource.name].executable_processes
     ]
-    latest = dict(
-        ProcessDefinition.objects.filter(
-            key__in=[process.id for _, _, process in processes], tenant_id=tenant_id
-        )
-        .values("key")
-        .annotate(latest=Max("version"))
-        .values_list("key", "latest")
-    )
+    versions = next_versions(ProcessDefinition, [p.id for _, _, p in processes], tenant_id)
     rows = []
     for resource_name, parsed_file, process in processes:
-        version = latest.get(process.id, 0) + 1
-        definition_id = f"{process.id}:{version}:{uuid.uuid4()}"
-        if len(definition_id) > MAX_DEFINITION_ID:
-            definition_id = str(uuid.uuid4())
+        version, definition_id = versions.of(process.id)
         start = process.initial_start_event
         rows.append(
             ProcessDefinition(
