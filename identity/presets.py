@@ -47,7 +47,7 @@ PRESETS: dict[str, tuple[Grant, ...]] = {
         (Resource.APPLICATION, "tasklist", (P.ACCESS,)),
         (Resource.PROCESS_DEFINITION, ANY, (P.READ, P.CREATE_INSTANCE)),
         (Resource.PROCESS_INSTANCE, ANY, (P.CREATE,)),
-        (Resource.FILTER, ANY, (P.READ,)),
+        (Resource.FILTER, ANY, (P.READ, P.CREATE)),
     ),
     # Reads and exports history and the audit trail; changes nothing.
     "auditor": (

@@ -22,8 +22,10 @@ from django.utils.http import urlencode
 
 from engine.models import ProcessDefinition, ProcessInstance, Task, VariableInstance
 from engine.queries import list_tasks
+from identity.authorization import Identity, identity_of
 from tasklist.access import can_see_all, visible, who
-from tasklist.models import TaskFilter, TaskFilterShare
+from tasklist.filters import readable_filters
+from tasklist.models import TaskFilter
 
 LISTS = {"mine": "My tasks", "group": "My groups' tasks", "all": "All tasks"}
 SORTS = {
@@ -34,7 +36,8 @@ SORTS = {
 }
 PAGE_SIZE = 50
 MAX_SEARCH = 255
-# list_tasks filters a saved filter may hold; `${currentUser()}` stands for the viewer.
+# list_tasks filters a saved filter may hold; `${currentUser()}` stands for the viewer. Also
+# `candidate_groups`, whose one value `${currentUserGroups()}` stands for the viewer's groups.
 FILTER_KEYS = (
     "assignee",
     "candidate_group",
@@ -50,6 +53,7 @@ FILTER_KEYS = (
     "follow_up_after",
 )
 CURRENT_USER = "${currentUser()}"
+CURRENT_USER_GROUPS = "${currentUserGroups()}"  # the value `candidate_groups` may hold
 _DATES = {"due_before", "due_after", "follow_up_before", "follow_up_after"}
 
 
@@ -97,24 +101,18 @@ class ListParams:
 
 
 def visible_filters(user: User) -> QuerySet[TaskFilter]:
-    """Filters the user owns or that are shared with the user or one of the user's groups."""
-    me = who(user)
-    shares = TaskFilterShare.objects.filter(user_id=me.user_id)
-    if me.group_ids:
-        shares = TaskFilterShare.objects.filter(
-            Q(user_id=me.user_id) | Q(group_id__in=me.group_ids)
-        )
-    return TaskFilter.objects.filter(Q(owner=me.user_id) | Q(pk__in=shares.values("filter_id")))
+    """Filters the user may read: owned, shared, or granted (`tasklist.filters`)."""
+    return readable_filters(user)
 
 
-def _filter_kwargs(query: Mapping[str, Any], user_id: str) -> dict[str, Any]:
+def _filter_kwargs(query: Mapping[str, Any], me: Identity) -> dict[str, Any]:
     kwargs: dict[str, Any] = {}
     for key in FILTER_KEYS:
         value = query.get(key)
         if value in (None, ""):
             continue
         if value == CURRENT_USER:
-            value = user_id
+            value = me.user_id
         if key in _DATES:
             value = parse_datetime(str(value))
             if value is None:
@@ -125,6 +123,13 @@ def _filter_kwargs(query: Mapping[str, Any], user_id: str) -> dict[str, Any]:
             except (TypeError, ValueError):
                 continue
         kwargs[key] = value
+    if query.get("candidate_groups") == CURRENT_USER_GROUPS:
+        kwargs["candidate_groups"] = sorted(me.group_ids)
+    if "candidate_user" in kwargs:
+        # Camunda's candidateUser also finds tasks offered to the user's groups.
+        user = kwargs["candidate_user"]
+        candidate = me if user == me.user_id else identity_of(user)
+        kwargs["candidate_user_groups"] = sorted(candidate.group_ids) if candidate else []
     return kwargs
 
 
@@ -160,7 +165,7 @@ def base_tasks(user: User, params: ListParams) -> QuerySet[Task] | None:
         tasks = base_tasks(user, inner) if inner.filter_id is None else None
         if tasks is None:
             tasks = Task.objects.filter(visible(user))
-        kwargs = _filter_kwargs(query, me.user_id)
+        kwargs = _filter_kwargs(query, me)
         if kwargs:
             tasks = tasks.filter(pk__in=list_tasks(**kwargs).values("pk"))
         if query.get("search"):

@@ -21,6 +21,7 @@ def list_tasks(
     candidate_user: str | None = None,
     candidate_user_groups: Iterable[str] = (),
     candidate_group: str | None = None,
+    candidate_groups: Iterable[str] | None = None,
     include_assigned: bool = False,
     involved_user: str | None = None,
     process_instance_id: str | None = None,
@@ -60,6 +61,13 @@ def list_tasks(
     if candidate_group is not None:
         tasks = tasks.filter(
             Exists(TaskCandidate.objects.filter(task=OuterRef("pk"), group_id=candidate_group))
+        )
+        if not include_assigned:
+            tasks = tasks.filter(assignee__isnull=True)
+    if candidate_groups is not None:
+        groups = list(candidate_groups)
+        tasks = tasks.filter(
+            Exists(TaskCandidate.objects.filter(task=OuterRef("pk"), group_id__in=groups))
         )
         if not include_assigned:
             tasks = tasks.filter(assignee__isnull=True)
