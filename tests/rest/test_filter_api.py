@@ -312,3 +312,12 @@ def test_an_unknown_filter_is_a_404(api, people):
     put = api.put(f"{BASE}/filter/999999", body, content_type="application/json")
     assert put.status_code == 404
     assert api.delete(f"{BASE}/filter/999999").status_code == 404
+
+
+def test_the_openapi_filter_dto_declares_the_fields_written(api, people):
+    from engine.rest import openapi
+
+    dto = create(api).json()
+    assert list(openapi.SCHEMAS["FilterDto"]["properties"]) == list(dto)
+    paths = openapi.document()["paths"]
+    assert {"get", "post"} <= set(paths["/filter/{id}/singleResult"])
