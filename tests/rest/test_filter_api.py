@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import Group, User
 
 from engine.models import ProcessInstance, Task, UserOperationLog
+from engine.rest import openapi
 from engine.services import runtime
+from identity.presets import apply_preset
 from identity.resources import Permission, Resource
 from tasklist import filters
 from tasklist.lists import list_entries
@@ -128,6 +131,12 @@ def test_item_count_is_the_number_of_tasks_the_filter_finds_for_the_caller(api, 
     assert mallory.get(f"{BASE}/filter", {"itemCount": "true"}).json()[0]["itemCount"] == 0
 
 
+def make_tasklist_user(username: str):
+    """The Django user, allowed into the Tasklist (Application ACCESS)."""
+    grant(username, Resource.APPLICATION, "tasklist", Permission.ACCESS)
+    return User.objects.get(username=username)
+
+
 def test_a_filter_saved_in_the_tasklist_shows_over_rest_with_its_camunda_query(people):
     saving = {"name": "KYC A", "list": "group", "q": "KYC-A", "shared_groups": "compliance"}
     login(make_tasklist_user("alice")).post("/tasklist/filters/", saving)
@@ -137,14 +146,6 @@ def test_a_filter_saved_in_the_tasklist_shows_over_rest_with_its_camunda_query(p
     ]
     tasks = basic_client("bob").get(f"{BASE}/filter/{listed[0]['id']}/list").json()
     assert [t["id"] for t in tasks] == [task_of("KYC-A").id]
-
-
-def make_tasklist_user(username: str):
-    """The Django user, allowed into the Tasklist (Application ACCESS)."""
-    from django.contrib.auth.models import User
-
-    grant(username, Resource.APPLICATION, "tasklist", Permission.ACCESS)
-    return User.objects.get(username=username)
 
 
 def test_a_filter_created_over_rest_applies_in_the_tasklist(people):
@@ -315,9 +316,20 @@ def test_an_unknown_filter_is_a_404(api, people):
 
 
 def test_the_openapi_filter_dto_declares_the_fields_written(api, people):
-    from engine.rest import openapi
-
     dto = create(api).json()
     assert list(openapi.SCHEMAS["FilterDto"]["properties"]) == list(dto)
     paths = openapi.document()["paths"]
     assert {"get", "post"} <= set(paths["/filter/{id}/singleResult"])
+
+
+def test_business_users_save_filters_and_see_only_their_own_and_shared_ones(people):
+    Group.objects.create(name="clerks")
+    apply_preset(None, "business-user", "clerks")
+    make_user("colin", "clerks")
+    make_user("dora", "clerks")
+    colin, dora = basic_client("colin"), basic_client("dora")
+    assert create(colin, name="Colin's").status_code == 200
+    assert dora.get(f"{BASE}/filter").json() == []
+    shared = create(colin, name="For clerks").json()
+    filters.readable_filters("colin").get(pk=shared["id"]).shares.create(group_id="clerks")
+    assert [f["name"] for f in dora.get(f"{BASE}/filter").json()] == ["For clerks"]
