@@ -24,8 +24,9 @@ from identity.authorization import Actor, Identity, identity_of, readable_ids, r
 from identity.resources import ANY, Permission, Resource
 from tasklist.models import TaskFilter, TaskFilterShare
 
-# What a stored query may hold: `list_tasks` filters (`tasklist.lists.FILTER_KEYS`), plus the
-# Tasklist's own `list` (the side bar list a filter narrows) and `search` (its search box).
+# What a stored query may hold: `list_tasks` filters (FILTER_KEYS; `${currentUser()}` in one
+# stands for the viewer), `candidate_groups` (only `${currentUserGroups()}`, the viewer's
+# groups), and the Tasklist's own `list` (the side bar list a filter narrows) and `search`.
 STRING_KEYS = (
     "assignee",
     "candidate_group",
@@ -33,9 +34,9 @@ STRING_KEYS = (
     "process_definition_key",
     "business_key",
     "name_like",
-    "search",
 )
 DATE_KEYS = ("due_before", "due_after", "follow_up_before", "follow_up_after")
+FILTER_KEYS = (*STRING_KEYS, "priority", "unassigned", *DATE_KEYS)
 LISTS = ("mine", "group", "all")
 CURRENT_USER = "${currentUser()}"
 CURRENT_USER_GROUPS = "${currentUserGroups()}"
@@ -104,7 +105,7 @@ def check_query(query: Any) -> dict[str, Any]:
     if not isinstance(query, Mapping):
         raise BadRequestError("A filter's query must be a JSON object")
     for key, value in query.items():
-        if key in STRING_KEYS:
+        if key in STRING_KEYS or key == "search":
             ok = isinstance(value, str) and value != ""
         elif key in DATE_KEYS:
             ok = isinstance(value, str) and parse_datetime(value) is not None

@@ -24,7 +24,13 @@ from engine.models import ProcessDefinition, ProcessInstance, Task, VariableInst
 from engine.queries import list_tasks
 from identity.authorization import Identity, identity_of
 from tasklist.access import can_see_all, visible, who
-from tasklist.filters import readable_filters
+from tasklist.filters import (
+    CURRENT_USER,
+    CURRENT_USER_GROUPS,
+    DATE_KEYS,
+    FILTER_KEYS,
+    readable_filters,
+)
 from tasklist.models import TaskFilter
 
 LISTS = {"mine": "My tasks", "group": "My groups' tasks", "all": "All tasks"}
@@ -36,25 +42,6 @@ SORTS = {
 }
 PAGE_SIZE = 50
 MAX_SEARCH = 255
-# list_tasks filters a saved filter may hold; `${currentUser()}` stands for the viewer. Also
-# `candidate_groups`, whose one value `${currentUserGroups()}` stands for the viewer's groups.
-FILTER_KEYS = (
-    "assignee",
-    "candidate_group",
-    "candidate_user",
-    "process_definition_key",
-    "business_key",
-    "name_like",
-    "priority",
-    "unassigned",
-    "due_before",
-    "due_after",
-    "follow_up_before",
-    "follow_up_after",
-)
-CURRENT_USER = "${currentUser()}"
-CURRENT_USER_GROUPS = "${currentUserGroups()}"  # the value `candidate_groups` may hold
-_DATES = {"due_before", "due_after", "follow_up_before", "follow_up_after"}
 
 
 @dataclass(frozen=True)
@@ -113,7 +100,7 @@ def _filter_kwargs(query: Mapping[str, Any], me: Identity) -> dict[str, Any]:
             continue
         if value == CURRENT_USER:
             value = me.user_id
-        if key in _DATES:
+        if key in DATE_KEYS:
             value = parse_datetime(str(value))
             if value is None:
                 continue
