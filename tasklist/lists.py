@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -104,6 +104,8 @@ def _filter_kwargs(query: Mapping[str, Any], me: Identity) -> dict[str, Any]:
             value = parse_datetime(str(value))
             if value is None:
                 continue
+            if timezone.is_naive(value):  # read as UTC, as the REST layer reads such dates
+                value = value.replace(tzinfo=UTC)
         if key == "priority":
             try:
                 value = int(value)

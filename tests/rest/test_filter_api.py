@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from django.contrib.auth.models import Group, User
 
@@ -11,7 +13,7 @@ from engine.services import runtime
 from identity.presets import apply_preset
 from identity.resources import Permission, Resource
 from tasklist import filters
-from tasklist.lists import list_entries
+from tasklist.lists import ListParams, base_tasks, list_entries
 from tests.identity.factories import GRANT, make_user, rule
 from tests.rest.conftest import BASE
 from tests.rest.test_read_authorization import assert_forbidden, basic_client, grant
@@ -333,3 +335,31 @@ def test_business_users_save_filters_and_see_only_their_own_and_shared_ones(peop
     shared = create(colin, name="For clerks").json()
     filters.readable_filters("colin").get(pk=shared["id"]).shares.create(group_id="clerks")
     assert [f["name"] for f in dora.get(f"{BASE}/filter").json()] == ["For clerks"]
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ({"assignee": "${currentUser()}"}, 1),
+        ({"candidate_group": "compliance"}, 1),
+        ({"candidate_user": "${currentUser()}"}, 1),
+        ({"candidate_user": "bob"}, 1),
+        ({"candidate_groups": "${currentUserGroups()}"}, 1),
+        ({"process_definition_key": "kyc_review", "business_key": "KYC-A"}, 1),
+        ({"name_like": "Review%", "priority": 50}, 2),
+        ({"unassigned": True}, 1),
+        ({"due_before": "2999-01-01T00:00:00+00:00", "follow_up_after": "2000-01-01T00:00"}, 1),
+        ({"list": "mine"}, 1),
+        ({"list": "group", "search": "Grace"}, 1),
+    ],
+)
+def test_a_filter_finds_the_same_tasks_in_the_tasklist_and_over_rest(people, query, found):
+    runtime.claim_task(task_of("KYC-A").id, "alice")
+    due = datetime(2030, 1, 1, tzinfo=UTC)
+    runtime.update_task(task_of("KYC-B").id, user_id="demo", due_date=due, follow_up_date=due)
+    saved = filters.create_filter("alice", name="Same", query=query)
+    alice = User.objects.get(username="alice")
+    in_tasklist = base_tasks(alice, ListParams(list=f"filter-{saved.pk}", filter_id=saved.pk))
+    over_rest = basic_client("alice").get(f"{BASE}/filter/{saved.pk}/list").json()
+    assert {t["id"] for t in over_rest} == set(in_tasklist.values_list("id", flat=True))
+    assert len(over_rest) == found
