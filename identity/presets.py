@@ -42,12 +42,13 @@ PRESETS: dict[str, tuple[Grant, ...]] = {
         (Resource.OPERATION_LOG_CATEGORY, "Operator", (P.READ,)),
     ),
     # Sees tasks meant for them or their groups (Camunda's default task grants do that),
-    # starts processes.
+    # starts processes, saves filters. No READ on every filter: that would show everybody's
+    # private filters; people read their own and those shared with them.
     "business-user": (
         (Resource.APPLICATION, "tasklist", (P.ACCESS,)),
         (Resource.PROCESS_DEFINITION, ANY, (P.READ, P.CREATE_INSTANCE)),
         (Resource.PROCESS_INSTANCE, ANY, (P.CREATE,)),
-        (Resource.FILTER, ANY, (P.READ,)),
+        (Resource.FILTER, ANY, (P.CREATE,)),
     ),
     # Reads and exports history and the audit trail; changes nothing.
     "auditor": (

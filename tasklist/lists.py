@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -22,8 +22,16 @@ from django.utils.http import urlencode
 
 from engine.models import ProcessDefinition, ProcessInstance, Task, VariableInstance
 from engine.queries import list_tasks
+from identity.authorization import Identity, identity_of
 from tasklist.access import can_see_all, visible, who
-from tasklist.models import TaskFilter, TaskFilterShare
+from tasklist.filters import (
+    CURRENT_USER,
+    CURRENT_USER_GROUPS,
+    DATE_KEYS,
+    FILTER_KEYS,
+    readable_filters,
+)
+from tasklist.models import TaskFilter
 
 LISTS = {"mine": "My tasks", "group": "My groups' tasks", "all": "All tasks"}
 SORTS = {
@@ -34,23 +42,6 @@ SORTS = {
 }
 PAGE_SIZE = 50
 MAX_SEARCH = 255
-# list_tasks filters a saved filter may hold; `${currentUser()}` stands for the viewer.
-FILTER_KEYS = (
-    "assignee",
-    "candidate_group",
-    "candidate_user",
-    "process_definition_key",
-    "business_key",
-    "name_like",
-    "priority",
-    "unassigned",
-    "due_before",
-    "due_after",
-    "follow_up_before",
-    "follow_up_after",
-)
-CURRENT_USER = "${currentUser()}"
-_DATES = {"due_before", "due_after", "follow_up_before", "follow_up_after"}
 
 
 @dataclass(frozen=True)
@@ -97,34 +88,37 @@ class ListParams:
 
 
 def visible_filters(user: User) -> QuerySet[TaskFilter]:
-    """Filters the user owns or that are shared with the user or one of the user's groups."""
-    me = who(user)
-    shares = TaskFilterShare.objects.filter(user_id=me.user_id)
-    if me.group_ids:
-        shares = TaskFilterShare.objects.filter(
-            Q(user_id=me.user_id) | Q(group_id__in=me.group_ids)
-        )
-    return TaskFilter.objects.filter(Q(owner=me.user_id) | Q(pk__in=shares.values("filter_id")))
+    """Filters the user may read: owned, shared, or granted (`tasklist.filters`)."""
+    return readable_filters(user)
 
 
-def _filter_kwargs(query: Mapping[str, Any], user_id: str) -> dict[str, Any]:
+def _filter_kwargs(query: Mapping[str, Any], me: Identity) -> dict[str, Any]:
     kwargs: dict[str, Any] = {}
     for key in FILTER_KEYS:
         value = query.get(key)
         if value in (None, ""):
             continue
         if value == CURRENT_USER:
-            value = user_id
-        if key in _DATES:
+            value = me.user_id
+        if key in DATE_KEYS:
             value = parse_datetime(str(value))
             if value is None:
                 continue
+            if timezone.is_naive(value):  # read as UTC, as the REST layer reads such dates
+                value = value.replace(tzinfo=UTC)
         if key == "priority":
             try:
                 value = int(value)
             except (TypeError, ValueError):
                 continue
         kwargs[key] = value
+    if query.get("candidate_groups") == CURRENT_USER_GROUPS:
+        kwargs["candidate_groups"] = sorted(me.group_ids)
+    if "candidate_user" in kwargs:
+        # Camunda's candidateUser also finds tasks offered to the user's groups.
+        user = kwargs["candidate_user"]
+        candidate = me if user == me.user_id else identity_of(user)
+        kwargs["candidate_user_groups"] = sorted(candidate.group_ids) if candidate else []
     return kwargs
 
 
@@ -160,7 +154,7 @@ def base_tasks(user: User, params: ListParams) -> QuerySet[Task] | None:
         tasks = base_tasks(user, inner) if inner.filter_id is None else None
         if tasks is None:
             tasks = Task.objects.filter(visible(user))
-        kwargs = _filter_kwargs(query, me.user_id)
+        kwargs = _filter_kwargs(query, me)
         if kwargs:
             tasks = tasks.filter(pk__in=list_tasks(**kwargs).values("pk"))
         if query.get("search"):

@@ -28,10 +28,13 @@ class TaskComment(models.Model):
 class TaskFilter(models.Model):
     """A saved task query (Camunda's filter of resource type Task).
 
-    `query` holds the tasklist's list filters as JSON (the names of `tasklist.lists.FILTER_KEYS`);
-    the owner always sees a filter, other users when a share names them or one of their groups
-    (Camunda grants READ on the filter to them). Shares are rows, not a JSON list: SQLite, the
-    embedded default, cannot query inside JSON arrays.
+    `query` holds the tasklist's list filters as JSON (`tasklist.filters.check_query` says
+    which); `properties` keeps what Camunda's filter properties hold besides description and
+    priority (color, refresh, variables, ...), so that they round-trip over REST. The owner
+    always sees a filter, other users when a share names them or one of their groups (a READ
+    on the filter, as Camunda's Tasklist grants it) or an authorization does
+    (`tasklist.filters`). Shares are rows, not a JSON list: SQLite, the embedded default,
+    cannot query inside JSON arrays.
     """
 
     name = models.CharField(max_length=255)
@@ -39,6 +42,7 @@ class TaskFilter(models.Model):
     owner = models.CharField(max_length=150)
     query = models.JSONField(default=dict)
     priority = models.IntegerField(default=0)
+    properties = models.JSONField(default=dict, blank=True)
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:

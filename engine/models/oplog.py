@@ -36,6 +36,7 @@ class EntityType(models.TextChoices):
     GROUP_MEMBERSHIP = "GroupMembership"
     AUTHORIZATION = "Authorization"
     HISTORY = "History"
+    FILTER = "Filter"
 
 
 class Category(models.TextChoices):

@@ -21,6 +21,7 @@ def list_tasks(
     candidate_user: str | None = None,
     candidate_user_groups: Iterable[str] = (),
     candidate_group: str | None = None,
+    candidate_groups: Iterable[str] | None = None,
     include_assigned: bool = False,
     involved_user: str | None = None,
     process_instance_id: str | None = None,
@@ -57,12 +58,15 @@ def list_tasks(
         tasks = tasks.filter(Exists(TaskCandidate.objects.filter(offered, task=OuterRef("pk"))))
         if not include_assigned:
             tasks = tasks.filter(assignee__isnull=True)
+    offered_to: list[Q] = []
     if candidate_group is not None:
-        tasks = tasks.filter(
-            Exists(TaskCandidate.objects.filter(task=OuterRef("pk"), group_id=candidate_group))
-        )
-        if not include_assigned:
-            tasks = tasks.filter(assignee__isnull=True)
+        offered_to.append(Q(group_id=candidate_group))
+    if candidate_groups is not None:
+        offered_to.append(Q(group_id__in=list(candidate_groups)))
+    for offered in offered_to:
+        tasks = tasks.filter(Exists(TaskCandidate.objects.filter(offered, task=OuterRef("pk"))))
+    if offered_to and not include_assigned:
+        tasks = tasks.filter(assignee__isnull=True)
     if involved_user is not None:
         tasks = tasks.filter(
             Q(assignee=involved_user)

@@ -12,6 +12,7 @@ from typing import Any
 from engine.rest import (
     event_subscriptions,
     executions,
+    filters,
     history,
     history_job_logs,
     history_logs,
@@ -212,6 +213,16 @@ RUNTIME_SCHEMAS: dict[str, Schema] = {
         "rootProcessInstanceId:s creationLog:b failureLog:b successLog:b deletionLog:b"
     ),
     "VersionDto": dto("version:S"),
+    "FilterDto": {
+        "type": "object",
+        "description": "`query` takes only the task query keys the Tasklist applies (see "
+        "docs/rest.md); any other is a 400.",
+        "properties": {
+            "id": _CODES["S"], "resourceType": {"type": "string", "enum": ["Task"]},
+            "name": _CODES["S"], "owner": _CODES["s"], "query": {"type": "object"},
+            "properties": {"type": "object"}, "itemCount": _CODES["i"],
+        },
+    },
 }
 
 
@@ -370,6 +381,31 @@ def operations() -> list[Any]:
     listing("event-subscription", "EventSubscriptions", "EventSubscriptionDto",
             event_subscriptions.EVENT_SUBSCRIPTION_QUERY, post=False)
 
+    add("filter", "get", "getFilterList", "List the filters the caller may read",
+        {"200": _json(_array_of("FilterDto"))}, query=filters.FILTER_QUERY, paged=True,
+        parameters=(filters.ITEM_COUNT,))
+    add("filter/count", "get", "getFilterCount", "Count the filters the caller may read",
+        {"200": _json(_ref("CountResultDto"))}, query=filters.FILTER_QUERY)
+    add("filter/create", "post", "createFilter", "Create a filter (CREATE on Filter)",
+        {"200": _json(_ref("FilterDto"))}, request_body=_body(_ref("FilterDto")))
+    fi = "filter/<str:filter_id>"
+    add(fi, "get", "getSingleFilter", "Get a filter", {"200": _json(_ref("FilterDto"))},
+        parameters=(filters.ITEM_COUNT,))
+    add(fi, "put", "updateFilter", "Update a filter", _NO_CONTENT,
+        request_body=_body(_ref("FilterDto")))
+    add(fi, "delete", "deleteFilter", "Delete a filter", _NO_CONTENT)
+    extending = _body({"type": "object", "description": "A task query that extends the "
+                       "filter's (same keys as a filter query), and `sorting`."})
+    for method, verb in (("get", "execute"), ("post", "query")):
+        body = extending if method == "post" else None
+        add(f"{fi}/list", method, f"{verb}FilterList", "The tasks of a filter",
+            {"200": _json(_array_of("TaskDto"))}, request_body=body, parameters=PAGING)
+        add(f"{fi}/count", method, f"{verb}FilterCount", "Count the tasks of a filter",
+            {"200": _json(_ref("CountResultDto"))}, request_body=body)
+        add(f"{fi}/singleResult", method, f"{verb}FilterSingleResult",
+            "The one task of a filter (204: none; 400: several)",
+            {"200": _json(_ref("TaskDto")), **_NO_CONTENT}, request_body=body)
+
     tk = "task/<str:task_id>"
     listing("task", "Tasks", "TaskDto", tasks.TASK_QUERY, post=True)
     add(tk, "get", "getTask", "Get a task", {"200": _json(_ref("TaskDto"))})
@@ -494,4 +530,5 @@ RUNTIME_PATH_PARAMETER_NAMES = {
     "job_id": "id",
     "activity_instance_id": "id",
     "variable_id": "id",
+    "filter_id": "id",
 }

@@ -7,7 +7,7 @@ Order matters where a literal segment and an id share a position: `deployment/co
 
 from django.urls import path, re_path
 
-from engine.rest import deployments, openapi, process_definitions, runtime_urls, views
+from engine.rest import deployments, filters, openapi, process_definitions, runtime_urls, views
 
 urlpatterns = [
     path("engine", views.EngineList.as_view(), name="rest-engine-list"),
@@ -97,6 +97,22 @@ urlpatterns = [
     ),
     *runtime_urls.DEFINITION_ACTIONS,
     *runtime_urls.RUNTIME,
+    # Filters (saved task queries of the Tasklist)
+    path("filter", filters.FilterList.as_view(), name="rest-filter-list"),
+    path("filter/count", filters.FilterCount.as_view(), name="rest-filter-count"),
+    path("filter/create", filters.FilterCreate.as_view(), name="rest-filter-create"),
+    path("filter/<str:filter_id>", filters.FilterDetail.as_view(), name="rest-filter"),
+    path("filter/<str:filter_id>/list", filters.FilterTaskList.as_view(), name="rest-filter-tasks"),
+    path(
+        "filter/<str:filter_id>/count",
+        filters.FilterTaskCount.as_view(),
+        name="rest-filter-task-count",
+    ),
+    path(
+        "filter/<str:filter_id>/singleResult",
+        filters.FilterSingleResult.as_view(),
+        name="rest-filter-single-result",
+    ),
     # Last: anything else is a Camunda-shaped 404, never Django's HTML page.
     re_path(r"^.*$", views.UnknownResource.as_view(), name="rest-unknown"),
 ]

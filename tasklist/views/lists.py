@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_POST
 
-from tasklist.access import who
+from engine.errors import EngineError
+from tasklist import filters
 from tasklist.lists import LISTS, SORTS, ListParams, list_entries, page_of, visible_filters
-from tasklist.models import TaskFilter, TaskFilterShare
 
 
 def _title(request: HttpRequest, params: ListParams) -> str:
@@ -78,22 +77,18 @@ def filter_create(request: HttpRequest) -> HttpResponse:
         value = request.POST.get(key, "").strip()
         if value:
             query[key] = value
-    with transaction.atomic():
-        saved = TaskFilter.objects.create(
+    try:
+        saved = filters.create_filter(
+            request.user,
             name=name,
             description=request.POST.get("description", "").strip(),
-            owner=who(request.user).user_id,
             query=query,
+            shared_users=_names(request.POST.get("shared_users", "")),
+            shared_groups=_names(request.POST.get("shared_groups", "")),
         )
-        shares = [
-            TaskFilterShare(filter=saved, user_id=u)
-            for u in _names(request.POST.get("shared_users", ""))
-        ]
-        shares += [
-            TaskFilterShare(filter=saved, group_id=g)
-            for g in _names(request.POST.get("shared_groups", ""))
-        ]
-        TaskFilterShare.objects.bulk_create(shares)
+    except EngineError as error:  # no CREATE on Filter, or a value the query cannot hold
+        messages.error(request, str(error))
+        return redirect(reverse("tasklist:tasks") + "?" + params.query_string())
     messages.success(request, f"Filter “{name}” saved.")
     return redirect(reverse("tasklist:tasks") + f"?list=filter-{saved.pk}")
 
@@ -101,10 +96,10 @@ def filter_create(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def filter_delete(request: HttpRequest, filter_id: int) -> HttpResponse:
-    saved = TaskFilter.objects.filter(pk=filter_id, owner=who(request.user).user_id).first()
-    if saved is None:
-        messages.error(request, "Only the owner of a filter can delete it.")
+    try:
+        saved = filters.delete_filter(request.user, filter_id)
+    except EngineError:
+        messages.error(request, "This filter is gone, or you may not delete it.")
     else:
-        saved.delete()
         messages.success(request, f"Filter “{saved.name}” deleted.")
     return redirect("tasklist:tasks")

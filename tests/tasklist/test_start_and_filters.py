@@ -1,5 +1,7 @@
 """Starting processes from the tasklist, and saved filters shared with a group."""
 
+import html
+
 import pytest
 from django.contrib.auth.models import Group
 
@@ -116,8 +118,23 @@ def test_a_camunda_form_number_no_variable_can_hold_is_refused_at_its_field(demo
     assert not ProcessInstance.objects.exists()
 
 
+def grant_filter_create(user: str) -> None:
+    Authorization.objects.create(
+        type=AuthorizationType.GRANT, user_id=user, resource_type=Resource.FILTER,
+        resource_id="*", permissions=[Permission.CREATE],
+    )
+
+
+def test_saving_a_filter_needs_create_on_filters(demo, alice):
+    saving = {"name": "KYC", "list": "group"}
+    response = login(alice).post("/tasklist/filters/", saving, follow=True)
+    assert not TaskFilter.objects.exists()
+    assert "does not have 'CREATE' permission" in html.unescape(response.content.decode())
+
+
 def test_a_filter_shared_with_a_group_is_listed_with_its_count_for_its_members(demo, alice, bob):
     make_user("carol", "sales")
+    grant_filter_create("alice")
     start_kyc(business_key="KYC-A")
     start_kyc(business_key="KYC-B")
     response = login(alice).post(
