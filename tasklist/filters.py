@@ -20,7 +20,14 @@ from django.utils.dateparse import parse_datetime
 from engine.errors import BadRequestError, NotFoundError
 from engine.models.oplog import Category, EntityType, OperationType
 from engine.services.oplog import OperationLog
-from identity.authorization import Actor, Identity, identity_of, readable_ids, require
+from identity.authorization import (
+    Actor,
+    Identity,
+    identity_of,
+    is_authorized,
+    readable_ids,
+    require,
+)
 from identity.resources import ANY, Permission, Resource
 from tasklist.models import TaskFilter, TaskFilterShare
 
@@ -137,6 +144,11 @@ def _check_fields(name: str, priority: int, properties: Mapping[str, Any]) -> No
 
 def _log(me: Identity, operation: str) -> OperationLog:
     return OperationLog(me.user_id, operation, EntityType.FILTER, category=Category.TASK_WORKER)
+
+
+def may_create_filters(actor: Actor) -> bool:
+    """Whether the actor holds CREATE on Filter (the tasklist offers saving a view only then)."""
+    return is_authorized(actor, Permission.CREATE, Resource.FILTER, ANY)
 
 
 @transaction.atomic

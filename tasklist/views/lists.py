@@ -38,6 +38,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
         response = render(request, "tasklist/partials/task_list.html", context)
     else:
         context["entries"] = list_entries(request.user, counted=page)
+        context["may_save_filters"] = filters.may_create_filters(request.user)
         response = render(
             request, "tasklist/tasks.html", context, status=200 if page is not None else 403
         )

@@ -14,6 +14,7 @@ from engine.services import runtime
 from tests.browser.conftest import ARTIFACTS
 from tests.browser.test_login import log_in
 from tests.tasklist.conftest import deploy_demo, make_user, start_kyc
+from tests.tasklist.test_start_and_filters import grant_filter_create
 
 pytestmark = pytest.mark.django_db(transaction=True)
 NARROW = {"width": 375, "height": 800}
@@ -195,6 +196,7 @@ def test_a_filter_with_a_long_unbroken_name_stays_inside_the_page(
     browser, live_server_url, db, viewport
 ):
     make_user("alice", "compliance")
+    grant_filter_create("alice")
     context = browser.new_context(viewport=viewport)
     page = context.new_page()
     try:
