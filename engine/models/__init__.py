@@ -16,6 +16,7 @@ from engine.models.oplog import EntityType, OperationType, UserOperationLog
 from engine.models.repository import (
     Deployment,
     EngineProperty,
+    JobDefinition,
     ProcessDefinition,
     Resource,
     ResourceType,
@@ -51,6 +52,7 @@ __all__ = [
     "Incident",
     "InstanceStatus",
     "Job",
+    "JobDefinition",
     "OperationType",
     "ProcessDefinition",
     "ProcessInstance",
