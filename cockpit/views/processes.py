@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from cockpit.filters import InstanceFilterForm
 from cockpit.permissions import (
     may_definition,
+    may_suspend_definition,
     readable_definitions,
     require_definition,
 )
@@ -23,6 +24,7 @@ from cockpit.queries import (
     versions_of,
 )
 from cockpit.views.errors import cockpit_page
+from cockpit.views.job_definitions import job_definition_rows
 from engine.errors import EngineError, NotFoundError
 from engine.queries import (
     get_process_definition,
@@ -96,12 +98,12 @@ def process_definition(request: HttpRequest, definition_id: str) -> HttpResponse
         "can_read_instances": can_read_instances,
         "can_list": can_read_instances or can_read_history,
         "missing": missing,
-        "can_suspend": may_definition(request.user, Permission.SUSPEND, definition.key)
-        or may_definition(request.user, Permission.UPDATE, definition.key),
+        "can_suspend": may_suspend_definition(request.user, definition.key),
     }
     if _is_htmx(request):
         response = render(request, "cockpit/partials/instance_list.html", context)
     else:
+        context["job_definitions"] = job_definition_rows(definition)
         response = render(request, "cockpit/process_definition.html", context)
     patch_vary_headers(response, ["HX-Request"])
     return response
