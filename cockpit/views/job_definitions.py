@@ -5,15 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from cockpit.views.errors import cockpit_page
+from cockpit.views.errors import apply_change, cockpit_page
 from engine import definitions
-from engine.errors import AuthorizationError, EngineError, NotFoundError
+from engine.errors import NotFoundError
 from engine.models import JobDefinition, ProcessDefinition
 from engine.queries import get_process_definition
 from engine.services.job_definitions import set_job_definition_suspended
@@ -46,19 +45,16 @@ def job_definition_suspension(
         raise NotFoundError(f"Job definition {job_definition_id} does not exist")
     suspend = request.POST.get("action") == "suspend"
     include_jobs = request.POST.get("include_jobs") == "yes"
-    try:
-        set_job_definition_suspended(
+    what = "suspended" if suspend else "activated"
+    extra = " with its jobs" if include_jobs else ""
+    apply_change(
+        request,
+        lambda: set_job_definition_suspended(
             job_definition_id,
             suspend,
             include_jobs=include_jobs,
             user_id=request.user.get_username(),
-        )
-    except AuthorizationError:
-        raise  # the cockpit's 403 page names what is missing
-    except EngineError as error:
-        messages.error(request, f"Nothing changed: {error}")
-    else:
-        what = "suspended" if suspend else "activated"
-        extra = " with its jobs" if include_jobs else ""
-        messages.success(request, f"Job definition {what}{extra}.")
+        ),
+        f"Job definition {what}{extra}.",
+    )
     return redirect(reverse("cockpit:definition", args=[definition.id]) + "#job-definitions")

@@ -23,9 +23,9 @@ from cockpit.queries import (
     running_instances_of,
     versions_of,
 )
-from cockpit.views.errors import cockpit_page
+from cockpit.views.errors import apply_change, cockpit_page
 from cockpit.views.job_definitions import job_definition_rows
-from engine.errors import EngineError, NotFoundError
+from engine.errors import NotFoundError
 from engine.queries import (
     get_process_definition,
     get_process_definition_xml,
@@ -140,15 +140,17 @@ def definition_suspension(request: HttpRequest, definition_id: str) -> HttpRespo
         messages.error(request, "Nothing changed: confirm the change first.")
         return redirect("cockpit:definition", definition.id)
     change = suspend_process_definition if suspend else activate_process_definition
-    try:
-        change(definition.id, include_process_instances=with_instances,
-               user_id=request.user.get_username())
-    except EngineError as error:
-        messages.error(request, f"Nothing changed: {error}")
-    else:
-        what = "suspended" if suspend else "activated"
-        extra = " with its instances" if with_instances else ""
-        messages.success(request, f"Version {definition.version} {what}{extra}.")
+    what = "suspended" if suspend else "activated"
+    extra = " with its instances" if with_instances else ""
+    apply_change(
+        request,
+        lambda: change(
+            definition.id,
+            include_process_instances=with_instances,
+            user_id=request.user.get_username(),
+        ),
+        f"Version {definition.version} {what}{extra}.",
+    )
     return redirect("cockpit:definition", definition.id)
 
 

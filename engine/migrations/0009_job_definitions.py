@@ -9,7 +9,8 @@ def backfill(apps, schema_editor):
     # deployments use; then the jobs and incidents of those definitions get their id.
     from engine.bpmn.errors import BpmnParseError
     from engine.bpmn.parser import parse_bpmn
-    from engine.runtime.job_definitions import job_definition_id, job_definitions
+    from engine.runtime.job_definitions import job_definition_id
+    from engine.services.job_definitions import new_job_definitions
 
     ProcessDefinition = apps.get_model("engine", "ProcessDefinition")
     Resource = apps.get_model("engine", "Resource")
@@ -25,23 +26,10 @@ def backfill(apps, schema_editor):
         if resource is None:
             continue
         try:
-            process = parse_bpmn(bytes(resource.content), resource.name).process(definition.key)
+            parsed = parse_bpmn(bytes(resource.content), resource.name)
+            rows += new_job_definitions(JobDefinition, definition, parsed)
         except (BpmnParseError, KeyError, ValueError):
             continue
-        rows += [
-            JobDefinition(
-                id=spec.id,
-                process_definition_id=definition.id,
-                process_definition_key=definition.key,
-                activity_id=spec.activity_id,
-                job_type=spec.job_type,
-                job_configuration=spec.job_configuration,
-                suspended=False,
-                tenant_id=definition.tenant_id,
-                deployment_id=definition.deployment_id,
-            )
-            for spec in job_definitions(process, definition.id)
-        ]
     JobDefinition.objects.bulk_create(rows, ignore_conflicts=True)
     for job in Job.objects.iterator():
         kind = job.type

@@ -9,6 +9,7 @@ its user operation log entry (entity type JobDefinition), as Camunda's commands 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -28,20 +29,30 @@ def create_job_definitions(
 ) -> list[JobDefinition]:
     """The job definitions of newly deployed definitions (`parsed`: by resource name)."""
     created = [
-        JobDefinition(
+        job
+        for row in rows
+        for job in new_job_definitions(JobDefinition, row, parsed[row.resource_name])
+    ]
+    return JobDefinition.objects.bulk_create(created)
+
+
+def new_job_definitions(model: type[Any], definition: Any, parsed: Definitions) -> list[Any]:
+    """Unsaved rows of `model` (JobDefinition, or the migration's historical model) for the
+    job definitions of one process definition row."""
+    process = parsed.process(definition.key)
+    return [
+        model(
             id=spec.id,
-            process_definition_id=row.id,
-            process_definition_key=row.key,
+            process_definition_id=definition.id,
+            process_definition_key=definition.key,
             activity_id=spec.activity_id,
             job_type=spec.job_type,
             job_configuration=spec.job_configuration,
-            tenant_id=row.tenant_id,
-            deployment_id=row.deployment_id,
+            tenant_id=definition.tenant_id,
+            deployment_id=definition.deployment_id,
         )
-        for row in rows
-        for spec in job_definitions(parsed[row.resource_name].process(row.key), row.id)
+        for spec in job_definitions(process, definition.id)
     ]
-    return JobDefinition.objects.bulk_create(created)
 
 
 def _locked(job_definition_id: str) -> JobDefinition:

@@ -143,3 +143,21 @@ def test_job_definition_commands_check_authorization_and_missing_ids(definition_
     with pytest.raises(NotFoundError):
         jd.set_job_definition_priority("missing", 1, user_id="demo")
     assert not JobDefinition.objects.get(pk=before.id).suspended
+
+
+def test_the_migration_backfills_definitions_jobs_and_incidents_deployed_before(definition_id):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    instance = start_process_instance("jobs")
+    JobExecutorThread().run_once()  # fails: a failedJob incident
+    expected = {row.id: row.job_type for row in JobDefinition.objects.all()}
+    JobDefinition.objects.all().delete()
+    Job.objects.update(job_definition_id=None)
+    Incident.objects.update(job_definition_id=None)
+    import_module("engine.migrations.0009_job_definitions").backfill(apps, None)
+    assert {row.id: row.job_type for row in JobDefinition.objects.all()} == expected
+    job = Job.objects.get(process_instance_id=instance.id)
+    assert job.job_definition_id == _definition("calc", "async-before").id
+    assert Incident.objects.get(configuration=job.id).job_definition_id == job.job_definition_id
