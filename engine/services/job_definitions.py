@@ -22,6 +22,7 @@ from engine.services import authz
 from engine.services.authz import P
 from engine.services.jobs import check_retries, dispatch_on_commit, give_retries
 from engine.services.oplog import OperationLog
+from engine.services.rows import locked_row
 
 
 def create_job_definitions(
@@ -56,11 +57,9 @@ def new_job_definitions(model: type[Any], definition: Any, parsed: Definitions) 
 
 
 def _locked(job_definition_id: str) -> JobDefinition:
-    row = JobDefinition.objects.select_for_update().filter(pk=job_definition_id).first()
-    if row is None:
-        # Camunda's wording (JobDefinitionResourceImpl.getJobDefinition).
-        raise NotFoundError(f"Job Definition with id {job_definition_id} does not exist")
-    return row
+    # Camunda's wording (JobDefinitionResourceImpl.getJobDefinition).
+    message = f"Job Definition with id {job_definition_id} does not exist"
+    return locked_row(JobDefinition, job_definition_id, message)
 
 
 def _log(

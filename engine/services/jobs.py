@@ -11,19 +11,17 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from engine.errors import BadRequestError, NotFoundError
+from engine.errors import BadRequestError
 from engine.jobs.failures import resolve_incidents_of_job
 from engine.models import EntityType, Job
 from engine.services import authz
 from engine.services.authz import P
 from engine.services.oplog import OperationLog
+from engine.services.rows import locked_row
 
 
 def _job_for_update(job_id: str) -> Job:
-    job = Job.objects.select_for_update().filter(pk=job_id).first()
-    if job is None:
-        raise NotFoundError(f"No job found with id '{job_id}'")
-    return job
+    return locked_row(Job, job_id, f"No job found with id '{job_id}'")
 
 
 def _log(

@@ -161,3 +161,12 @@ def test_the_migration_backfills_definitions_jobs_and_incidents_deployed_before(
     job = Job.objects.get(process_instance_id=instance.id)
     assert job.job_definition_id == _definition("calc", "async-before").id
     assert Incident.objects.get(configuration=job.id).job_definition_id == job.job_definition_id
+
+
+def test_suspending_the_process_definition_suspends_its_job_definitions(definition_id):
+    from engine.services.suspension import activate_process_definition, suspend_process_definition
+
+    suspend_process_definition(definition_id, user_id="demo")
+    assert JobDefinition.objects.filter(suspended=True).count() == 5
+    activate_process_definition(definition_id, user_id="demo")
+    assert not JobDefinition.objects.filter(suspended=True).exists()
