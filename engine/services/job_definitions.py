@@ -87,10 +87,9 @@ def set_job_definition_suspended(
     """Suspend or activate one job definition: new jobs of it are created in that state;
     `include_jobs` also suspends or activates its existing jobs."""
     with transaction.atomic():
-        _locked(job_definition_id)
-        _set_suspended(
-            JobDefinition.objects.filter(pk=job_definition_id), suspended, include_jobs, user_id
-        )
+        row = _locked(job_definition_id)
+        rows = JobDefinition.objects.filter(pk=row.id)
+        _set_suspended({row.process_definition_key}, rows, suspended, include_jobs, user_id)
 
 
 def set_job_definitions_suspended(
@@ -109,26 +108,32 @@ def set_job_definitions_suspended(
         )
     with transaction.atomic():
         if process_definition_id is not None:
-            if not ProcessDefinition.objects.filter(pk=process_definition_id).exists():
-                raise NotFoundError(
-                    f"No process definition found with id '{process_definition_id}'"
-                )
+            definitions = ProcessDefinition.objects.filter(pk=process_definition_id)
             rows = JobDefinition.objects.filter(process_definition_id=process_definition_id)
         else:
+            definitions = ProcessDefinition.objects.filter(key=process_definition_key)
             rows = JobDefinition.objects.filter(process_definition_key=process_definition_key)
-        _set_suspended(rows.select_for_update(), suspended, include_jobs, user_id)
+        keys = set(definitions.values_list("key", flat=True))
+        if not keys:
+            which = process_definition_id or process_definition_key
+            raise NotFoundError(f"No process definition found for '{which}'")
+        _set_suspended(keys, rows.select_for_update(), suspended, include_jobs, user_id)
 
 
 def _set_suspended(
-    rows: QuerySet[JobDefinition], suspended: bool, include_jobs: bool, user_id: str | None
+    keys: set[str],
+    rows: QuerySet[JobDefinition],
+    suspended: bool,
+    include_jobs: bool,
+    user_id: str | None,
 ) -> None:
-    found = list(rows.order_by("pk"))
-    for key in sorted({row.process_definition_key for row in found}):
+    for key in sorted(keys):
         # Camunda: SUSPEND (or UPDATE) on the definition; with the jobs, SUSPEND_INSTANCE (or
         # UPDATE_INSTANCE) as well.
         authz.require_on_definition(user_id, key, P.SUSPEND, P.UPDATE)
         if include_jobs:
             authz.require_on_definition(user_id, key, P.SUSPEND_INSTANCE, P.UPDATE_INSTANCE)
+    found = list(rows.order_by("pk"))
     ids = [row.id for row in found]
     JobDefinition.objects.filter(pk__in=ids).update(suspended=suspended)
     if include_jobs:

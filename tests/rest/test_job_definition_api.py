@@ -78,6 +78,7 @@ def test_bad_parameters_are_refused_with_400(api, definition_id):
     assert put(api, "/suspended", suspended=True, processDefinitionId=definition_id,
                processDefinitionKey="jobs").status_code == 400
     assert put(api, "/nope/suspended", suspended=True).status_code == 404
+    assert put(api, "/suspended", suspended=True, processDefinitionKey="nope").status_code == 404
     assert put(api, "/nope/retries", retries=1).status_code == 404
     assert not JobDefinition.objects.filter(suspended=True).exists()
 
@@ -154,6 +155,9 @@ def test_without_authorization_the_list_is_empty_and_changes_get_403(api, defini
                        ("jobPriority", {"priority": 1})):
         response = client.put(f"{URL}/{row['id']}/{path}", body, content_type="application/json")
         assert response.status_code == 403, path
+    by_key = client.put(f"{URL}/suspended", {"suspended": True, "processDefinitionKey": "jobs"},
+                        content_type="application/json")
+    assert by_key.status_code == 403
     Authorization.objects.create(type=1, user_id="mallory", resource_type=6,
                                  resource_id="jobs", permissions=["READ", "UPDATE"])
     assert client.get(f"{URL}/count").json() == {"count": 5}
