@@ -80,6 +80,7 @@ def test_bad_parameters_are_refused_with_400(api, definition_id):
     assert put(api, "/nope/suspended", suspended=True).status_code == 404
     assert put(api, "/suspended", suspended=True, processDefinitionKey="nope").status_code == 404
     assert put(api, "/nope/retries", retries=1).status_code == 404
+    assert put(api, "/nope/jobPriority", priority=1).status_code == 404
     assert not JobDefinition.objects.filter(suspended=True).exists()
 
 
