@@ -76,6 +76,11 @@ def may_definition(actor: Actor, permission: str, key: str) -> bool:
     return is_authorized_any(actor, [Check(permission, R.PROCESS_DEFINITION, key)])
 
 
+def may_suspend_definition(actor: Actor, key: str) -> bool:
+    """Camunda: SUSPEND or UPDATE on the process definition (also for its job definitions)."""
+    return any(may_definition(actor, p, key) for p in (P.SUSPEND, P.UPDATE))
+
+
 def may_read_all_instances(actor: Actor) -> bool:
     """Whether the actor may read every process instance: then it may join the `cockpit`
     live group, whose events name instances of every definition."""

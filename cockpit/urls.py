@@ -1,6 +1,14 @@
 from django.urls import path
 
-from cockpit.views import dashboard, deployments, incidents, instances, modification, processes
+from cockpit.views import (
+    dashboard,
+    deployments,
+    incidents,
+    instances,
+    job_definitions,
+    modification,
+    processes,
+)
 
 app_name = "cockpit"
 urlpatterns = [
@@ -22,6 +30,11 @@ urlpatterns = [
         "processes/<str:definition_id>/suspension/",
         processes.definition_suspension,
         name="definition-suspension",
+    ),
+    path(
+        "processes/<str:definition_id>/job-definitions/<str:job_definition_id>/suspension/",
+        job_definitions.job_definition_suspension,
+        name="job-definition-suspension",
     ),
     path("instances/<str:instance_id>/", instances.instance_detail, name="instance"),
     path(

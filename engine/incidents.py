@@ -25,6 +25,7 @@ def raise_incident(
     activity_id: str,
     process_definition_id: str,
     now: datetime,
+    job_definition_id: str | None = None,
 ) -> Incident:
     """An incident on an activity; `configuration` names the job or external task behind it.
 
@@ -42,6 +43,7 @@ def raise_incident(
         cause_incident_id=incident_id,
         root_cause_incident_id=incident_id,
         configuration=configuration,
+        job_definition_id=job_definition_id,
     )
     incident = Incident.objects.create(
         id=incident_id, timestamp=now, failed_activity_id=activity_id, **fields

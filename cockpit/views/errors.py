@@ -6,11 +6,12 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from engine.errors import AuthorizationError, NotFoundError
+from engine.errors import AuthorizationError, EngineError, NotFoundError
 
 View = Callable[..., HttpResponse]
 
@@ -37,3 +38,16 @@ def cockpit_page(view: View) -> View:
             return not_found(request, str(error))
 
     return wrapped
+
+
+def apply_change(request: HttpRequest, change: Callable[[], object], done: str) -> None:
+    """Run an engine command for a form post and say how it went: `done`, or why nothing
+    changed. A missing permission still ends on the 403 page (`cockpit_page`)."""
+    try:
+        change()
+    except AuthorizationError:
+        raise
+    except EngineError as error:
+        messages.error(request, f"Nothing changed: {error}")
+    else:
+        messages.success(request, done)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from cockpit.filters import InstanceFilterForm
 from cockpit.permissions import (
     may_definition,
+    may_suspend_definition,
     readable_definitions,
     require_definition,
 )
@@ -22,8 +23,9 @@ from cockpit.queries import (
     running_instances_of,
     versions_of,
 )
-from cockpit.views.errors import cockpit_page
-from engine.errors import EngineError, NotFoundError
+from cockpit.views.errors import apply_change, cockpit_page
+from cockpit.views.job_definitions import job_definition_rows
+from engine.errors import NotFoundError
 from engine.queries import (
     get_process_definition,
     get_process_definition_xml,
@@ -96,12 +98,12 @@ def process_definition(request: HttpRequest, definition_id: str) -> HttpResponse
         "can_read_instances": can_read_instances,
         "can_list": can_read_instances or can_read_history,
         "missing": missing,
-        "can_suspend": may_definition(request.user, Permission.SUSPEND, definition.key)
-        or may_definition(request.user, Permission.UPDATE, definition.key),
+        "can_suspend": may_suspend_definition(request.user, definition.key),
     }
     if _is_htmx(request):
         response = render(request, "cockpit/partials/instance_list.html", context)
     else:
+        context["job_definitions"] = job_definition_rows(definition)
         response = render(request, "cockpit/process_definition.html", context)
     patch_vary_headers(response, ["HX-Request"])
     return response
@@ -138,15 +140,17 @@ def definition_suspension(request: HttpRequest, definition_id: str) -> HttpRespo
         messages.error(request, "Nothing changed: confirm the change first.")
         return redirect("cockpit:definition", definition.id)
     change = suspend_process_definition if suspend else activate_process_definition
-    try:
-        change(definition.id, include_process_instances=with_instances,
-               user_id=request.user.get_username())
-    except EngineError as error:
-        messages.error(request, f"Nothing changed: {error}")
-    else:
-        what = "suspended" if suspend else "activated"
-        extra = " with its instances" if with_instances else ""
-        messages.success(request, f"Version {definition.version} {what}{extra}.")
+    what = "suspended" if suspend else "activated"
+    extra = " with its instances" if with_instances else ""
+    apply_change(
+        request,
+        lambda: change(
+            definition.id,
+            include_process_instances=with_instances,
+            user_id=request.user.get_username(),
+        ),
+        f"Version {definition.version} {what}{extra}.",
+    )
     return redirect("cockpit:definition", definition.id)
 
 

@@ -68,6 +68,7 @@ def raise_incident(job: Job, now: datetime) -> Incident:
         execution_id=job.execution_id,
         activity_id=job.activity_id,
         process_definition_id=job.process_definition_id,
+        job_definition_id=job.job_definition_id,
         now=now,
     )
 

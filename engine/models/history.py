@@ -181,6 +181,7 @@ class HistoricIncident(models.Model):
     cause_incident_id = models.CharField(max_length=64, null=True, blank=True)
     root_cause_incident_id = models.CharField(max_length=64, null=True, blank=True)
     configuration = models.CharField(max_length=255, null=True, blank=True)
+    job_definition_id = models.CharField(max_length=64, null=True, blank=True)
     # open, resolved or deleted, as Camunda's incidentState
     state = models.CharField(max_length=16, default="open")
 
@@ -220,6 +221,7 @@ class HistoricJobLog(models.Model):
     process_definition_id = models.CharField(max_length=255)
     process_definition_key = models.CharField(max_length=255)
     hostname = models.CharField(max_length=255, blank=True, default="")
+    job_definition_id = models.CharField(max_length=64, null=True, blank=True)
 
     class Meta:
         indexes = [

@@ -29,6 +29,7 @@ class EntityType(models.TextChoices):
     TASK = "Task"
     VARIABLE = "Variable"
     JOB = "Job"
+    JOB_DEFINITION = "JobDefinition"
     EXTERNAL_TASK = "ExternalTask"
     INCIDENT = "Incident"
     USER = "User"

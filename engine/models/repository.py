@@ -131,3 +131,33 @@ class EngineProperty(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class JobDefinition(models.Model):
+    """How jobs of one activity of one definition are run (Camunda: ACT_RU_JOBDEF).
+
+    Written at deployment; the id is derived from (definition, activity, job kind) by
+    engine.runtime.job_definitions, so new jobs carry it without a read. Suspension and the
+    overriding priority apply to jobs created from then on (and to existing ones on request).
+    """
+
+    id = models.CharField(primary_key=True, max_length=64)
+    process_definition = models.ForeignKey(
+        ProcessDefinition, related_name="job_definitions", on_delete=models.CASCADE
+    )
+    process_definition_key = models.CharField(max_length=255)
+    activity_id = models.CharField(max_length=255)
+    job_type = models.CharField(max_length=64)
+    job_configuration = models.CharField(max_length=255, null=True, blank=True)
+    suspended = models.BooleanField(default=False)
+    overriding_job_priority = models.BigIntegerField(null=True, blank=True)
+    tenant_id = models.CharField(max_length=64, null=True, blank=True)
+    deployment_id = models.CharField(max_length=64, null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["process_definition_key"], name="jobdef_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.job_type} {self.activity_id}"

@@ -165,10 +165,12 @@ class Job(models.Model):
     exception_stacktrace = models.TextField(null=True, blank=True)
     repeat = models.CharField(max_length=255, null=True, blank=True)
     created = models.DateTimeField()
+    job_definition_id = models.CharField(max_length=64, null=True, blank=True)
 
     class Meta:
         indexes = [
             models.Index(fields=["due_date"], name="job_due"),
+            models.Index(fields=["job_definition_id"], name="job_definition"),
             models.Index(fields=["process_instance_id"], name="job_instance"),
         ]
 
@@ -254,6 +256,7 @@ class Incident(models.Model):
     root_cause_incident_id = models.CharField(max_length=64, null=True, blank=True)
     configuration = models.CharField(max_length=255, null=True, blank=True)
     annotation = models.TextField(null=True, blank=True)
+    job_definition_id = models.CharField(max_length=64, null=True, blank=True)
 
     class Meta:
         indexes = [

@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import QuerySet
 from rest_framework.request import Request
 
-from engine.models import HistoricExternalTaskLog, HistoricJobLog, LogState
+from engine.models import HistoricExternalTaskLog, HistoricJobLog, JobDefinition, LogState
 from engine.rest import serializers
 from engine.rest.base import readable_history
 from engine.rest.dates import format_date
@@ -129,26 +129,30 @@ def filter_job_logs(request: Request, filters: dict[str, Any]) -> QuerySet[Any]:
 
 
 def job_log_dtos(rows: list[Any]) -> list[serializers.Dto]:
-    return [
-        {
-            "id": str(row.id),
-            "timestamp": format_date(row.timestamp),
-            "removalTime": None,
-            "jobId": row.job_id,
-            "jobDueDate": format_date(row.job_due_date),
-            "jobRetries": row.job_retries,
-            "jobPriority": row.job_priority,
-            "jobExceptionMessage": row.job_exception_message,
-            "failedActivityId": row.activity_id if row.state == LogState.FAILED else None,
-            "jobDefinitionId": None,
-            "jobDefinitionType": row.job_type,
-            "jobDefinitionConfiguration": None,
-            "deploymentId": None,
-            "hostname": row.hostname,
-            **_log_common(row),
-        }
-        for row in rows
-    ]
+    # Camunda's job type and configuration live on the job definition: one read per page.
+    ids = {row.job_definition_id for row in rows if row.job_definition_id}
+    definitions = {d.id: d for d in JobDefinition.objects.filter(pk__in=ids)}
+    return [_job_log_dto(row, definitions.get(row.job_definition_id)) for row in rows]
+
+
+def _job_log_dto(row: HistoricJobLog, definition: JobDefinition | None) -> serializers.Dto:
+    return {
+        "id": str(row.id),
+        "timestamp": format_date(row.timestamp),
+        "removalTime": None,
+        "jobId": row.job_id,
+        "jobDueDate": format_date(row.job_due_date),
+        "jobRetries": row.job_retries,
+        "jobPriority": row.job_priority,
+        "jobExceptionMessage": row.job_exception_message,
+        "failedActivityId": row.activity_id if row.state == LogState.FAILED else None,
+        "jobDefinitionId": row.job_definition_id,
+        "jobDefinitionType": definition.job_type if definition else row.job_type,
+        "jobDefinitionConfiguration": definition.job_configuration if definition else None,
+        "deploymentId": definition.deployment_id if definition else None,
+        "hostname": row.hostname,
+        **_log_common(row),
+    }
 
 
 def filter_external_task_logs(request: Request, filters: dict[str, Any]) -> QuerySet[Any]:

@@ -363,7 +363,7 @@ def historic_incident_dtos(rows: list[HistoricIncident]) -> list[serializers.Dto
             "historyConfiguration": None,
             "incidentMessage": row.incident_message,
             "tenantId": tenants.get(row.process_definition_id or ""),
-            "jobDefinitionId": None,
+            "jobDefinitionId": row.job_definition_id,
             "open": row.state == "open",
             "deleted": row.state == "deleted",
             "resolved": row.state == "resolved",

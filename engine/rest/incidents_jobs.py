@@ -46,6 +46,7 @@ INCIDENT_QUERY = ListQuery(
         Param("causeIncidentId", S, "Incidents caused by this incident."),
         Param("rootCauseIncidentId", S, "Incidents with this root cause."),
         Param("configuration", S, "The job or external task id of the incident."),
+        Param("jobDefinitionIdIn", L, "Incidents of jobs of these job definitions."),
         Param("tenantIdIn", L, "Comma-separated tenant ids."),
     ),
     sort_fields={
@@ -76,6 +77,7 @@ _INCIDENT_EXACT = {
     "causeIncidentId": "cause_incident_id",
     "rootCauseIncidentId": "root_cause_incident_id",
     "configuration": "configuration",
+    "jobDefinitionIdIn": "job_definition_id__in",
 }
 
 
@@ -103,7 +105,7 @@ def _tenants(definition_ids: list[str | None]) -> dict[str, str | None]:
 
 
 def incident_dto(row: Incident, tenants: dict[str, str | None]) -> serializers.Dto:
-    """IncidentDto. `jobDefinitionId` is null: jobs have no job definitions here."""
+    """IncidentDto."""
     return {
         "id": row.id,
         "processDefinitionId": row.process_definition_id,
@@ -118,7 +120,7 @@ def incident_dto(row: Incident, tenants: dict[str, str | None]) -> serializers.D
         "configuration": row.configuration,
         "tenantId": tenants.get(row.process_definition_id or ""),
         "incidentMessage": row.incident_message,
-        "jobDefinitionId": None,
+        "jobDefinitionId": row.job_definition_id,
         "annotation": row.annotation,
     }
 
@@ -184,6 +186,7 @@ JOB_QUERY = ListQuery(
         Param("processInstanceId", S, "Jobs of this instance."),
         Param("processInstanceIds", L, "Jobs of these instances."),
         Param("executionId", S, "Jobs of this execution."),
+        Param("jobDefinitionId", S, "Jobs of this job definition."),
         Param("processDefinitionId", S, "Jobs of this definition."),
         Param("processDefinitionKey", S, "Jobs of definitions with this key."),
         Param("activityId", S, "Jobs of this activity."),
@@ -219,6 +222,7 @@ _JOB_EXACT = {
     "processInstanceId": "process_instance_id",
     "processInstanceIds": "process_instance_id__in",
     "executionId": "execution_id",
+    "jobDefinitionId": "job_definition_id",
     "processDefinitionId": "process_definition_id",
     "processDefinitionKey": "process_definition_key",
     "activityId": "activity_id",
@@ -263,10 +267,10 @@ def filter_jobs(request: Request, filters: dict[str, Any]) -> QuerySet[Job]:
 
 
 def job_dto(row: Job, tenants: dict[str, str | None]) -> serializers.Dto:
-    """JobDto. Jobs have no job definitions or batches here (`jobDefinitionId`, `batchId`)."""
+    """JobDto. Jobs belong to no batches here (`batchId`)."""
     return {
         "id": row.id,
-        "jobDefinitionId": None,
+        "jobDefinitionId": row.job_definition_id,
         "processInstanceId": row.process_instance_id,
         "processDefinitionId": row.process_definition_id,
         "processDefinitionKey": row.process_definition_key,

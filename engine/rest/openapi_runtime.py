@@ -17,6 +17,7 @@ from engine.rest import (
     history_job_logs,
     history_logs,
     incidents_jobs,
+    job_definitions,
     process_instances,
     tasks,
     variable_instances,
@@ -124,6 +125,10 @@ RUNTIME_SCHEMAS: dict[str, Schema] = {
         "id:S jobDefinitionId:s processInstanceId:s processDefinitionId:s "
         "processDefinitionKey:s executionId:s exceptionMessage:s failedActivityId:s "
         "retries:I dueDate:d suspended:b priority:I tenantId:s createTime:d batchId:s"
+    ),
+    "JobDefinitionDto": dto(
+        "id:S processDefinitionId:s processDefinitionKey:s activityId:s jobType:s "
+        "jobConfiguration:s overridingJobPriority:i suspended:b tenantId:s deploymentId:s"
     ),
     "HistoricProcessInstanceDto": dto(
         "id:S rootProcessInstanceId:s superProcessInstanceId:s superCaseInstanceId:s "
@@ -473,6 +478,23 @@ def operations() -> list[Any]:
         {"200": {"description": "text", "content": {"text/plain": {
             "schema": {"type": "string"}}}}})
 
+    jd = "job-definition/<str:job_definition_id>"
+    listing("job-definition", "JobDefinitions", "JobDefinitionDto",
+            job_definitions.JOB_DEFINITION_QUERY, post=True)
+    add("job-definition/suspended", "put", "updateSuspensionStateJobDefinitions",
+        "Suspend or activate the job definitions of a process definition (id or key); "
+        "executionDate is refused", _NO_CONTENT, request_body=_body())
+    add(jd, "get", "getJobDefinition", "Get a job definition",
+        {"200": _json(_ref("JobDefinitionDto"))})
+    add(f"{jd}/suspended", "put", "updateSuspensionStateJobDefinition",
+        "Suspend or activate a job definition (includeJobs: its jobs too)", _NO_CONTENT,
+        request_body=_body())
+    add(f"{jd}/retries", "put", "setJobRetriesJobDefinition",
+        "Give retries to every failed job of the job definition", _NO_CONTENT,
+        request_body=_body())
+    add(f"{jd}/jobPriority", "put", "setJobPriorityJobDefinition",
+        "Set or clear (null) the overriding job priority", _NO_CONTENT, request_body=_body())
+
     h = "history"
     listing(f"{h}/process-instance", "HistoricProcessInstances", "HistoricProcessInstanceDto",
             history.HISTORIC_PROCESS_INSTANCE_QUERY, post=True)
@@ -528,6 +550,7 @@ RUNTIME_PATH_PARAMETER_NAMES = {
     "comment_id": "commentId",
     "incident_id": "id",
     "job_id": "id",
+    "job_definition_id": "id",
     "activity_instance_id": "id",
     "variable_id": "id",
     "filter_id": "id",

@@ -11,6 +11,7 @@ from engine.rest import (
     history_job_logs,
     history_logs,
     incidents_jobs,
+    job_definitions,
     messages,
     modification,
     process_instances,
@@ -111,6 +112,7 @@ DEFINITION_ACTIONS = [
 PI = "process-instance/<str:instance_id>"
 EX = "execution/<str:execution_id>"
 TK = "task/<str:task_id>"
+JD = "job-definition/<str:job_definition_id>"
 
 RUNTIME = [
     path("version", views.Version.as_view(), name="rest-version"),
@@ -218,6 +220,20 @@ RUNTIME = [
          name="rest-job-suspended"),
     path("job/<str:job_id>/stacktrace", incidents_jobs.JobStacktrace.as_view(),
          name="rest-job-stacktrace"),
+    # Job definitions
+    path("job-definition", job_definitions.JobDefinitionList.as_view(),
+         name="rest-job-definition-list"),
+    path("job-definition/count", job_definitions.JobDefinitionCount.as_view(),
+         name="rest-job-definition-count"),
+    path("job-definition/suspended", job_definitions.JobDefinitionsSuspended.as_view(),
+         name="rest-job-definition-suspended-by-definition"),
+    path(JD, job_definitions.JobDefinitionDetail.as_view(), name="rest-job-definition"),
+    path(f"{JD}/suspended", job_definitions.JobDefinitionSuspended.as_view(),
+         name="rest-job-definition-suspended"),
+    path(f"{JD}/retries", job_definitions.JobDefinitionRetries.as_view(),
+         name="rest-job-definition-retries"),
+    path(f"{JD}/jobPriority", job_definitions.JobDefinitionPriority.as_view(),
+         name="rest-job-definition-job-priority"),
     # History
     path("history/process-instance", history.HistoricProcessInstanceList.as_view(),
          name="rest-history-process-instance-list"),

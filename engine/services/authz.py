@@ -91,6 +91,13 @@ def require_suspend_definition(user: str | None, keys: QuerySet[ProcessDefinitio
         )
 
 
+def require_on_definition(user: str | None, key: str, *permissions: str) -> None:
+    """Any one of `permissions` on the process definition `key`."""
+    if user is None:
+        return
+    require_any(user, [Check(p, Resource.PROCESS_DEFINITION, key) for p in permissions])
+
+
 def require_job(user: str | None, job: Job, on_instance: str, on_definition: str) -> None:
     """A job command: the given permission (or UPDATE) on the job's instance, or its
     definition counterpart (or UPDATE_INSTANCE) on the definition."""

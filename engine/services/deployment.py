@@ -28,6 +28,7 @@ from engine.models import (
     ResourceType,
 )
 from engine.services import authz
+from engine.services.job_definitions import create_job_definitions
 from engine.services.oplog import OperationLog
 from engine.services.process_definitions import delete_definitions
 from engine.services.start_events import schedule_timer_starts, subscribe_start_events
@@ -122,6 +123,7 @@ def deploy(
             for resource in to_deploy
         )
         new_definitions = _create_definitions(deployment, to_deploy, parsed, tenant_id)
+        create_job_definitions(new_definitions, parsed)
         deployed_names = {resource.name for resource in to_deploy}
         new_decisions = decisions.create_definitions(
             deployment,

@@ -5,24 +5,23 @@ definition, as Camunda's command checks)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
 
-from engine.errors import BadRequestError, NotFoundError
+from engine.errors import BadRequestError
 from engine.jobs.failures import resolve_incidents_of_job
 from engine.models import EntityType, Job
 from engine.services import authz
 from engine.services.authz import P
 from engine.services.oplog import OperationLog
+from engine.services.rows import locked_row
 
 
 def _job_for_update(job_id: str) -> Job:
-    job = Job.objects.select_for_update().filter(pk=job_id).first()
-    if job is None:
-        raise NotFoundError(f"No job found with id '{job_id}'")
-    return job
+    return locked_row(Job, job_id, f"No job found with id '{job_id}'")
 
 
 def _log(
@@ -39,24 +38,42 @@ def _log(
     ).save()
 
 
-def _dispatch_on_commit(job_id: str) -> None:
+def dispatch_on_commit(job_ids: Sequence[str]) -> None:
+    """Hand the jobs to the executor once the caller's transaction commits."""
     from engine.jobs.dispatch import dispatch_jobs
 
-    transaction.on_commit(lambda: dispatch_jobs([job_id]))
+    ids = list(job_ids)
+    transaction.on_commit(lambda: dispatch_jobs(ids))
+
+
+def _dispatch_on_commit(job_id: str) -> None:
+    dispatch_on_commit([job_id])
+
+
+def check_retries(retries: int) -> None:
+    if retries < 0:
+        raise BadRequestError("The number of job retries must be a non-negative Integer")
+
+
+def give_retries(job_ids: Sequence[str], retries: int) -> None:
+    """Set the jobs' retries (locked by the caller); > 0 resolves their `failedJob`
+    incidents and they run again."""
+    Job.objects.filter(pk__in=job_ids).update(retries=retries)
+    if retries > 0:
+        now = timezone.now()
+        for job_id in job_ids:
+            resolve_incidents_of_job(job_id, now)
+        dispatch_on_commit(job_ids)
 
 
 def set_job_retries(job_id: str, retries: int, *, user_id: str | None = None) -> None:
     """Set the retries; > 0 resolves the `failedJob` incident and the job runs again."""
-    if retries < 0:
-        raise BadRequestError("The number of job retries must be a non-negative Integer")
+    check_retries(retries)
     with transaction.atomic():
         job = _job_for_update(job_id)
         authz.require_job(user_id, job, P.RETRY_JOB, P.RETRY_JOB)
         before = job.retries
-        Job.objects.filter(pk=job_id).update(retries=retries)
-        if retries > 0:
-            resolve_incidents_of_job(job_id, timezone.now())
-            _dispatch_on_commit(job_id)
+        give_retries([job_id], retries)
         _log(user_id, "SetJobRetries", job, "retries", before, retries)
 
 

@@ -15,6 +15,7 @@ from engine.models import (
     EntityType,
     ExternalTask,
     Job,
+    JobDefinition,
     ProcessDefinition,
     ProcessInstance,
     Task,
@@ -92,6 +93,9 @@ def _set_definition_state(
             raise NotFoundError(f"No process definition found for '{definition_id or key}'")
         authz.require_suspend_definition(user_id, definitions)
         definitions.update(suspended=suspended)
+        # Camunda suspends and activates a definition's job definitions with it (its jobs
+        # only with the instances, below).
+        JobDefinition.objects.filter(process_definition_id__in=ids).update(suspended=suspended)
         if include_instances:
             instance_ids = list(
                 ProcessInstance.objects.filter(process_definition_id__in=ids).values_list(

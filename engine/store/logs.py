@@ -33,6 +33,7 @@ def job_log(job: Job, state: str, now: datetime | None = None) -> HistoricJobLog
         process_definition_id=job.process_definition_id,
         process_definition_key=job.process_definition_key,
         hostname=HOSTNAME,
+        job_definition_id=job.job_definition_id,
     )
 
 

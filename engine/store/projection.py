@@ -22,7 +22,9 @@ from engine.models import (
     VariableInstance,
 )
 from engine.runtime import effects as fx
+from engine.runtime.job_definitions import job_definition_id
 from engine.runtime.values import TypedValue
+from engine.store.job_overrides import apply_job_definitions
 from engine.store.logs import log_external_tasks, log_jobs
 from engine.store.tables import (
     CANDIDATES,
@@ -254,11 +256,15 @@ class Projection:
                 exclusive=j.exclusive,
                 repeat=j.repeat,
                 created=j.due or timezone.now(),
+                job_definition_id=job_definition_id(
+                    j.process_definition_id, j.activity_id, j.kind
+                ),
             )
             for j in created
         ]
         if rows:
             Job.objects.bulk_create(rows)
+            apply_job_definitions([row.id for row in rows])
         gone = batch.jobs_removed - set(batch.jobs_created)
         removed = list(Job.objects.filter(pk__in=gone)) if gone and self.logs else []
         if self.logs:
