@@ -42,6 +42,10 @@ EXPRESSIONS: dict[str, tuple[str, str, str]] = {
     "candidateUserExpression": ("candidate_user", CURRENT_USER, "candidateUser"),
     "candidateGroupsExpression": ("candidate_groups", CURRENT_USER_GROUPS, "candidateGroups"),
 }
+# List criteria the Tasklist cannot apply, which Camunda's Tasklist webapp sends empty with
+# every query: empty, they ask for nothing (any content is a 400 like other unknown keys).
+EMPTY_LISTS_ALLOWED = frozenset({"processVariables", "taskVariables", "caseInstanceVariables",
+                                 "orQueries"})
 _STORED = {stored: camunda for camunda, (stored, _) in KEYS.items()}
 _STORED_EXPRESSIONS = {
     stored: (camunda, text) for camunda, (stored, text, _) in EXPRESSIONS.items()
@@ -74,7 +78,7 @@ def stored_query(query: Any) -> dict[str, Any]:
         raise invalid_request("A filter's query must be a JSON object")
     stored: dict[str, Any] = {}
     for key, value in query.items():
-        if value is None:
+        if value is None or (value == [] and key in EMPTY_LISTS_ALLOWED):
             continue
         if key in KEYS:
             name, kind = KEYS[key]

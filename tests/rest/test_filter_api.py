@@ -234,6 +234,17 @@ def test_unsupported_query_keys_and_bad_values_are_refused_with_their_name(api, 
         assert "'processInstanceId'" in response.json()["message"]
 
 
+def test_the_empty_lists_camundas_tasklist_sends_ask_for_nothing(api, people):
+    webapp = {"processVariables": [], "taskVariables": [], "caseInstanceVariables": [],
+              "orQueries": [], "candidateGroup": "compliance"}
+    created = create(api, webapp)
+    assert created.status_code == 200, created.json()
+    assert created.json()["query"] == {"candidateGroup": "compliance"}
+    url = f"{BASE}/filter/{created.json()['id']}/count"
+    extension = {"processVariables": [], "orQueries": []}
+    assert api.post(url, extension, content_type="application/json").json() == {"count": 2}
+
+
 def test_bad_resource_types_and_malformed_parameters_are_400(api, people):
     assert create(api, resourceType="Case").status_code == 400
     assert create(api, resourceType=None).status_code == 400
