@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Any
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
 
 from engine.events import publisher
 
@@ -14,6 +16,7 @@ from engine.events import publisher
 # (4000-4999 are free for applications).
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_NO_APPLICATION_ACCESS = 4403
+log = logging.getLogger("legato.events")
 
 
 def user_group(user_id: int) -> str:
@@ -46,9 +49,34 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         for group in self.joined:
             await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
-        await self.send_json({"type": "hello", "user": user.get_username(), "seq": 0})
+        heads = await publisher.heads(self.channel_layer, self.joined)
+        await self.send_json(
+            {"type": "hello", "user": user.get_username(), "seq": 0, "heads": heads}
+        )
+        if settings.LEGATO_LIVE_HEARTBEAT_SECONDS > 0:
+            self.heartbeat = asyncio.create_task(self.beat())
+
+    async def beat(self) -> None:
+        """Tell the browser, now and then, how far each of its groups has been numbered.
+
+        A gap in the numbers shows a lost message only once a later one arrives; a channel
+        layer can drop the last one (channels_redis past capacity or expiry, a message lost in
+        a reconnect), and the page would show it stale until the next event. The heartbeat
+        lets the browser see it within LEGATO_LIVE_HEARTBEAT_SECONDS.
+        """
+        while True:
+            await asyncio.sleep(settings.LEGATO_LIVE_HEARTBEAT_SECONDS)
+            try:
+                heads = await publisher.heads(self.channel_layer, self.joined)
+            except Exception as error:  # Redis away: the next beat tries again
+                log.warning("live heartbeat: sequence numbers not read: %s", error)
+                continue
+            await self.send_json({"type": "heartbeat", "heads": heads})
 
     async def disconnect(self, code: int) -> None:
+        heartbeat = getattr(self, "heartbeat", None)
+        if heartbeat is not None:
+            heartbeat.cancel()
         for group in getattr(self, "joined", []):
             await self.channel_layer.group_discard(group, self.channel_name)
 

@@ -182,6 +182,9 @@ LEGATO_HISTORY_CLEANUP_WINDOW = os.environ.get("LEGATO_HISTORY_CLEANUP_WINDOW", 
 LEGATO_HISTORY_CLEANUP_BATCH_SIZE = envint("LEGATO_HISTORY_CLEANUP_BATCH_SIZE", 500)
 # Rows fetched and encoded per chunk by the auditor export.
 LEGATO_EXPORT_CHUNK_SIZE = envint("LEGATO_EXPORT_CHUNK_SIZE", 2000)
+# How often a live socket tells its browser how far each of its event groups has been
+# numbered, so that a page sees a lost last message (docs/configuration.md).
+LEGATO_LIVE_HEARTBEAT_SECONDS = envint("LEGATO_LIVE_HEARTBEAT_SECONDS", 10)
 
 LOGGING = {
     "version": 1,

@@ -105,6 +105,25 @@ class _Sequences:
             lasts = await pipe.execute()
         return {group: int(last) for group, last in zip(wanted, lasts, strict=True)}
 
+    async def heads(self, layer: Any, groups: list[str]) -> dict[str, int]:
+        """The last number taken in each group (0 for none), read on the caller's loop: a
+        socket tells its browser, which sees a gap when it has not heard that far."""
+        if not settings.REDIS_URL:
+            return {group: self._local[group] for group in groups}
+        if not groups:
+            return {}
+        keys = [f"{settings.CHANNEL_LAYER_PREFIX}:seq:{group}" for group in groups]
+        if hasattr(layer, "connection"):
+            # channels_redis keeps a connection per event loop, on the same server (settings
+            # point both at REDIS_URL).
+            values = await layer.connection(0).mget(keys)
+        else:
+            from redis.asyncio import Redis
+
+            async with Redis.from_url(settings.REDIS_URL) as redis:
+                values = await redis.mget(keys)
+        return {group: int(value or 0) for group, value in zip(groups, values, strict=True)}
+
 
 Delivery = tuple[list[str], LiveEvent]  # the groups an event goes to, and the event
 MAX_WAITING = 10_000  # events queued for sending; beyond, the oldest are dropped
@@ -142,6 +161,10 @@ class Publisher:
 
     def attach_server_loop(self, loop: asyncio.AbstractEventLoop) -> None:
         self._server_loop = loop
+
+    async def heads(self, layer: Any, groups: list[str]) -> dict[str, int]:
+        """The last sequence number sent, or about to be, in each group."""
+        return await self._sequences.heads(layer, groups)
 
     def _target_loop(self) -> asyncio.AbstractEventLoop | None:
         if not settings.REDIS_URL:

@@ -95,7 +95,9 @@ def daphne_server(channel_prefix: str) -> Iterator[str]:
     port = free_port()
     cmd = [str(BIN / "daphne"), "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"]
     url = f"http://127.0.0.1:{port}"
-    with running(cmd, server_env(channel_prefix), http_ready(url + "/login/"), "daphne"):
+    # Pages hear of a lost message at the socket's next heartbeat: soon, in tests.
+    env = dict(server_env(channel_prefix), LEGATO_LIVE_HEARTBEAT_SECONDS="2")
+    with running(cmd, env, http_ready(url + "/login/"), "daphne"):
         yield url
 
 

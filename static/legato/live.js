@@ -18,10 +18,21 @@
       // A gap in a group's sequence means the channel layer dropped messages, and "hello"
       // means the socket (re)connected after the page was drawn: either way the page re-reads.
       let gap = event.type === "hello";
-      if (event.group !== undefined && event.seq !== undefined) {
+      if (event.type === "hello") {
+        Object.keys(lastSeq).forEach(function (group) { delete lastSeq[group]; });
+        Object.assign(lastSeq, event.heads || {});
+      } else if (event.type === "heartbeat") {
+        // How far each group has been numbered: beyond what arrived, a message was lost
+        // (or is on its way: one refresh too many does no harm).
+        Object.keys(event.heads || {}).forEach(function (group) {
+          const head = event.heads[group];
+          if (head > (lastSeq[group] || 0)) { gap = true; lastSeq[group] = head; }
+        });
+        if (!gap) { return; }
+      } else if (event.group !== undefined && event.seq !== undefined) {
         const last = lastSeq[event.group];
         gap = gap || (last !== undefined && event.seq > last + 1);
-        lastSeq[event.group] = event.seq;
+        lastSeq[event.group] = Math.max(event.seq, last || 0);
       }
       document.dispatchEvent(new CustomEvent("legato:live", { detail: { event: event, gap: gap } }));
     });
