@@ -5,6 +5,7 @@ Nothing here imports Django at module level: the pure-core tests run without it.
 
 from __future__ import annotations
 
+import copy
 import os
 from collections.abc import Iterator
 from typing import Any
@@ -33,9 +34,21 @@ def live_server_url(
     django_db_setup: None, django_db_blocker: object, redis_url: str, channel_prefix: str
 ) -> Iterator[str]:
     """Legato served by daphne in its own process, on the test database and the real Redis."""
+    from django.conf import settings
+    from django.test.utils import override_settings
+
     from tests import live
 
-    with live.daphne_server(channel_prefix) as url:
+    # What this process publishes (a test claiming a task) must reach the server's sockets:
+    # the same channel-layer prefix, and the same keys for the groups' sequence numbers.
+    layers = copy.deepcopy(settings.CHANNEL_LAYERS)
+    config = layers["default"].get("CONFIG")
+    if config is not None:
+        config["prefix"] = channel_prefix
+    with (
+        live.daphne_server(channel_prefix) as url,
+        override_settings(CHANNEL_LAYER_PREFIX=channel_prefix, CHANNEL_LAYERS=layers),
+    ):
         yield url
 
 

@@ -12,15 +12,21 @@
     let timer = null;
     let running = false;
     let again = false;
+    let failures = 0;
 
     function run() {
       timer = null;
       if (running) { again = true; return; }
       running = true;
-      Promise.resolve(refresh()).catch(function () { /* the next event tries again */ })
+      let failed = false;
+      Promise.resolve(refresh()).catch(function () { failed = true; })
         .then(function () {
           running = false;
+          // A refresh that failed (the server busy or restarting) tries again a few times,
+          // later each time: no further event may come to trigger it.
+          failures = failed ? failures + 1 : 0;
           if (again) { again = false; schedule(); }
+          else if (failed && failures <= 5) { setTimeout(schedule, 1000 * failures); }
         });
     }
     function schedule() { if (timer === null) { timer = setTimeout(run, delay || 150); } }

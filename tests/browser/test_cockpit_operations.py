@@ -178,3 +178,27 @@ def test_a_lost_live_message_is_made_up_for_at_the_next_heartbeat(
     Task.objects.filter(pk=task.id).update(assignee="mary")
     redis.Redis.from_url(redis_url).incr(f"{channel_prefix}:seq:cockpit")
     expect(assignee).to_have_value("mary", timeout=SLOW)
+
+
+def test_a_live_refresh_that_fails_is_tried_again(page, live_server_url, demo_user):
+    deploy([ResourceInput("review.bpmn", one_task_bpmn("review"))], name="review")
+    instance = start_process_instance("review")
+    task = Task.objects.get(process_instance_id=instance.id)
+    log_in(page, live_server_url, "demo", "demo")
+    page.goto(live_server_url + f"/cockpit/instances/{instance.id}/")
+    expect(page.locator("#live-status")).to_have_text("live")
+    page.wait_for_timeout(1000)  # the socket's hello re-reads once: let it be done
+
+    failed = []
+
+    def fail_once(route):
+        if failed:
+            route.continue_()
+        else:
+            failed.append(route.request.url)
+            route.abort()  # the server did not answer
+
+    page.route("**/*part=sections*", fail_once)
+    claim_task(task.id, "demo")
+    expect(page.locator(f"#assignee-{task.id}")).to_have_value("demo", timeout=SLOW)
+    assert failed
