@@ -20,6 +20,22 @@
     }
   }
 
+  // A re-read that failed (the server busy or restarting) is tried again a few times, later
+  // each time: no further event may come to trigger it.
+  let failures = 0;
+  function retry(e) {
+    const target = e.detail && e.detail.target;
+    if (!target || (target.id !== "task-list" && target.id !== "task-lists")) { return; }
+    failures += 1;
+    if (failures <= 5 && timer === null) { timer = setTimeout(refresh, 1000 * failures); }
+  }
+  document.body.addEventListener("htmx:sendError", retry);
+  document.body.addEventListener("htmx:responseError", retry);
+  document.body.addEventListener("htmx:afterSwap", function (e) {
+    const target = e.detail && e.detail.target;
+    if (target && (target.id === "task-list" || target.id === "task-lists")) { failures = 0; }
+  });
+
   document.addEventListener("legato:live", function (e) {
     const detail = e.detail || {};
     const event = detail.event || {};

@@ -68,3 +68,25 @@ def screenshot(page: object):
         return path
 
     return take
+
+
+@pytest.fixture
+def events_lost(settings, channel_prefix):
+    """Within it, what this process publishes goes where the live server does not listen: as
+    if the channel layer had dropped the messages."""
+    import copy
+    from contextlib import contextmanager
+
+    @contextmanager
+    def lost() -> Iterator[None]:
+        saved = settings.CHANNEL_LAYERS, settings.CHANNEL_LAYER_PREFIX
+        layers = copy.deepcopy(saved[0])
+        layers["default"]["CONFIG"]["prefix"] = f"{channel_prefix}-nobody"
+        settings.CHANNEL_LAYERS = layers
+        settings.CHANNEL_LAYER_PREFIX = f"{channel_prefix}-nobody"
+        try:
+            yield
+        finally:
+            settings.CHANNEL_LAYERS, settings.CHANNEL_LAYER_PREFIX = saved
+
+    return lost
