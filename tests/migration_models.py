@@ -73,3 +73,17 @@ REVIEW = '<bpmn:userTask id="review" name="Review" />'
 
 def _id_of(element: str) -> str:
     return element.split('id="', 1)[1].split('"', 1)[0]
+
+
+def with_deadline(duration: str, *, boundary: str = "deadline", review: bool = False) -> bytes:
+    """The user task `work` with a timer boundary event that leads to `late`."""
+    extra = f"""  <bpmn:boundaryEvent id="{boundary}" attachedToRef="work">
+    <bpmn:timerEventDefinition><bpmn:timeDuration>{duration}</bpmn:timeDuration>
+    </bpmn:timerEventDefinition>
+  </bpmn:boundaryEvent>
+  <bpmn:userTask id="late" name="Late" />
+  <bpmn:sequenceFlow id="fl1" sourceRef="{boundary}" targetRef="late" />
+  <bpmn:endEvent id="late_end" />
+  <bpmn:sequenceFlow id="fl2" sourceRef="late" targetRef="late_end" />"""
+    elements = (USER_TASK, REVIEW) if review else (USER_TASK,)
+    return chain(*elements, extra=extra)

@@ -11,8 +11,10 @@ from engine.models import (
     Execution,
     ExternalTask,
     HistoricActivityInstance,
+    HistoricIncident,
     HistoricProcessInstance,
     HistoricTaskInstance,
+    Incident,
     Job,
     ProcessInstance,
     Task,
@@ -84,6 +86,24 @@ def test_a_migrated_external_task_keeps_its_topic_and_continues_on_v2():
     [locked] = et.fetch_and_lock("w", 1, [et.TopicRequest(topic_name="old", lock_duration=1000)])
     et.complete(locked.row.id, "w", user_id="demo")
     assert Task.objects.get(process_instance_id=instance_id).task_definition_key == "review"
+
+
+def test_an_incident_of_a_migrated_external_task_follows_it():
+    task = m.EXTERNAL_TASK.format(topic="t").replace("/>", ' name="Charge" />')
+    v1, v2 = versions(m.chain(task), m.chain(task.replace('"work"', '"charge"')))
+    instance_id = start(v1)
+    [locked] = et.fetch_and_lock("w", 1, [et.TopicRequest(topic_name="t", lock_duration=1000)])
+    et.handle_failure(locked.row.id, "w", error_message="card declined", retries=0)
+    migrate_process_instances(
+        MigrationPlan(v1, v2, (MigrationInstruction("work", "charge"),)),
+        [instance_id],
+        user_id="demo",
+    )
+    incident = Incident.objects.get(process_instance_id=instance_id)
+    assert (incident.process_definition_id, incident.activity_id) == (v2, "charge")
+    historic = HistoricIncident.objects.get(pk=incident.pk)
+    assert (historic.process_definition_id, historic.activity_id) == (v2, "charge")
+    assert ExternalTask.objects.get(pk=locked.row.id).activity_id == "charge"
 
 
 def test_a_migrated_message_catch_correlates_by_the_updated_name():

@@ -165,3 +165,49 @@ def test_a_message_trigger_cannot_be_updated_on_a_user_task():
         "Cannot update event trigger because the activity does not define a persistent "
         "event trigger",
     )
+
+
+def test_a_mapped_boundary_timer_stays_and_an_unmapped_one_is_replaced_by_the_targets():
+    v = Versions(m.with_deadline("PT1H"), m.with_deadline("PT3H", boundary="late_alarm"))
+    mapped, unmapped = v.start(), v.start()
+    v.now = NOW + timedelta(minutes=30)
+    # the boundary maps to a differently named one: the job stays, with its due date
+    v.migrate(v.plan(("work", "work"), ("deadline", "late_alarm")), mapped)
+    v.migrate(v.plan(("work", "work")), unmapped)
+    jobs = {j.process_instance_id: (j.activity_id, j.due) for j in v.store.list_jobs()}
+    assert jobs == {
+        mapped: ("late_alarm", NOW + timedelta(hours=1)),
+        unmapped: ("late_alarm", v.now + timedelta(hours=3)),
+    }
+    (job,) = [j for j in v.store.list_jobs() if j.process_instance_id == mapped]
+    v.engine.execute_job(job.id)
+    assert v.tasks(mapped) == [("late", v.v2.id)]
+
+
+def test_a_boundary_event_must_stay_on_the_activity_its_activity_maps_to():
+    v = Versions(m.with_deadline("PT1H"), m.with_deadline("PT1H", review=True))
+    (report,) = validate_plan(v.v1, v.v2, v.plan(("work", "review"), ("deadline", "deadline")))
+    assert report.failures == (
+        "The boundary event's activity 'work' is not mapped to 'work', the activity the "
+        "target boundary event is attached to",
+    )
+    assert {i.source_activity_id for i in generate_plan(v.v1, v.v2).instructions} == {
+        "work",
+        "deadline",
+        "late",
+    }
+
+
+def test_multi_instance_activities_are_refused_in_plans_and_in_instances():
+    mi = m.USER_TASK.replace(
+        "/>",
+        '><bpmn:multiInstanceLoopCharacteristics isSequential="true">'
+        "<bpmn:loopCardinality>2</bpmn:loopCardinality>"
+        "</bpmn:multiInstanceLoopCharacteristics></bpmn:userTask>",
+    )
+    v = Versions(m.chain(mi), m.chain(mi))
+    instance_id = v.start()
+    (report,) = validate_plan(v.v1, v.v2, v.plan(("work", "work")))
+    assert report.failures[0] == "Multi-instance activity 'work' cannot be migrated (not supported)"
+    with pytest.raises(MigratingInstancesInvalid, match="multi-instance activities cannot be"):
+        v.migrate(MigrationPlan(v.v1.id, v.v2.id, ()), instance_id)
