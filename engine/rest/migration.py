@@ -176,36 +176,36 @@ def _schema(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
+def _pair(source: str, target: str, schema: dict[str, Any], **more: Any) -> dict[str, Any]:
+    """An object with a required source and target of `schema`, and optional `more`."""
+    return {
+        "type": "object",
+        "required": [source, target],
+        "properties": {source: schema, target: schema, **more},
+    }
+
+
 OPENAPI_SCHEMAS: dict[str, Any] = {
-    "MigrationInstructionDto": {
-        "type": "object",
-        "required": ["sourceActivityIds", "targetActivityIds"],
-        "properties": {
-            "sourceActivityIds": _IDS,
-            "targetActivityIds": _IDS,
-            "updateEventTrigger": {"type": "boolean", "default": False},
-        },
-    },
-    "MigrationPlanDto": {
-        "type": "object",
-        "required": ["sourceProcessDefinitionId", "targetProcessDefinitionId"],
-        "properties": {
-            "sourceProcessDefinitionId": _ID,
-            "targetProcessDefinitionId": _ID,
-            "instructions": {"type": "array", "items": _schema("MigrationInstructionDto")},
-            "variables": _VARIABLES,
-        },
-    },
-    "MigrationPlanGenerationDto": {
-        "type": "object",
-        "required": ["sourceProcessDefinitionId", "targetProcessDefinitionId"],
-        "properties": {
-            "sourceProcessDefinitionId": _ID,
-            "targetProcessDefinitionId": _ID,
-            "updateEventTriggers": {"type": "boolean", "default": False},
-            "variables": _VARIABLES,
-        },
-    },
+    "MigrationInstructionDto": _pair(
+        "sourceActivityIds",
+        "targetActivityIds",
+        _IDS,
+        updateEventTrigger={"type": "boolean", "default": False},
+    ),
+    "MigrationPlanDto": _pair(
+        "sourceProcessDefinitionId",
+        "targetProcessDefinitionId",
+        _ID,
+        instructions={"type": "array", "items": _schema("MigrationInstructionDto")},
+        variables=_VARIABLES,
+    ),
+    "MigrationPlanGenerationDto": _pair(
+        "sourceProcessDefinitionId",
+        "targetProcessDefinitionId",
+        _ID,
+        updateEventTriggers={"type": "boolean", "default": False},
+        variables=_VARIABLES,
+    ),
     "MigrationPlanReportDto": {
         "type": "object",
         "properties": {
