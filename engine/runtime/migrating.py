@@ -184,13 +184,13 @@ class _Migrator:
         for trigger_id, renew in self._owned_triggers(execution):
             own = trigger_id == source_id
             node = self.source.node(trigger_id)
-            boundary = isinstance(node, BoundaryEvent) and node.attached_to == source_id
+            on_activity = isinstance(node, BoundaryEvent) and node.attached_to == source_id
             if own and instruction is not None:
-                self._keep(execution, trigger_id, instruction, renew)
-            elif boundary and trigger_id in self.mapped:
+                self._keep(execution, instruction, renew)
+            elif on_activity and trigger_id in self.mapped:
                 boundary_instruction = self.mapped[trigger_id]
                 kept_boundaries.add(boundary_instruction.target_activity_id)
-                self._keep(execution, trigger_id, boundary_instruction, renew)
+                self._keep(execution, boundary_instruction, renew)
             else:
                 # an unmapped boundary, or an event sub-process start: re-armed below
                 self._drop(renew)
@@ -215,11 +215,7 @@ class _Migrator:
             yield self.state.jobs[job_id].activity_id, ("job", job_id)
 
     def _keep(
-        self,
-        execution: Execution,
-        source_trigger: str,
-        instruction: MigrationInstruction,
-        item: tuple[str, str],
+        self, execution: Execution, instruction: MigrationInstruction, item: tuple[str, str]
     ) -> None:
         target_node = self.target.node(instruction.target_activity_id)
         kind, item_id = item
