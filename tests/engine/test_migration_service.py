@@ -206,3 +206,11 @@ def test_migrating_needs_migrate_instance_on_both_definitions():
     )
     migrate_process_instances(plan(v1, v2, "work"), [instance_id], user_id="outsider")
     assert ProcessInstance.objects.get(pk=instance_id).process_definition_id == v2
+
+
+def test_generating_and_validating_need_read_on_both_definitions():
+    v1, v2 = versions(m.chain(m.USER_TASK), m.chain(m.USER_TASK))
+    with pytest.raises(AuthorizationError, match="READ"):
+        generate_migration_plan(v1, v2, user_id="outsider")
+    with pytest.raises(AuthorizationError, match="READ"):
+        validate_migration_plan(plan(v1, v2, "work"), user_id="outsider")

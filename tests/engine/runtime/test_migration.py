@@ -211,3 +211,13 @@ def test_multi_instance_activities_are_refused_in_plans_and_in_instances():
     assert report.failures[0] == "Multi-instance activity 'work' cannot be migrated (not supported)"
     with pytest.raises(MigratingInstancesInvalid, match="multi-instance activities cannot be"):
         v.migrate(MigrationPlan(v.v1.id, v.v2.id, ()), instance_id)
+
+
+def test_a_receive_task_takes_the_targets_message_when_its_trigger_is_updated():
+    v = Versions(m.chain(m.RECEIVE_TASK), m.chain(m.RECEIVE_TASK, m.REVIEW, message="paid"))
+    instance_id = v.start()
+    v.migrate(v.plan(("work", "work"), update=True), instance_id)
+    (subscription,) = v.store.list_subscriptions(process_instance_id=instance_id)
+    assert (subscription.event_name, subscription.activity_id) == ("paid", "work")
+    v.engine.correlate_message("paid")
+    assert v.tasks(instance_id) == [("review", v.v2.id)]
