@@ -7,6 +7,10 @@
   skipCustomListeners, skipIoMappings} -> 204, all instances or none.
 
 `/migration/executeAsync` (a batch) is not served: Legato has no migration batches yet.
+A plan that does not fit answers 400 MigrationPlanValidationException with Camunda's
+`validationReport` ({instructionReports, variableReports}); an instance that cannot be
+migrated answers 400 MigratingProcessInstanceValidationException with the reasons in
+`message` only (Camunda adds a structured per-activity-instance report).
 Where Legato differs: an instruction names exactly one source and one target activity
 (Camunda's arrays have one element in practice; more is a 400 here), and variable reports are
 always empty (a variable that cannot be read is a 400 before validation).
@@ -22,12 +26,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from engine.rest.base import EngineView, json_body, user_id
+from engine.rest.errors import error_body
 from engine.rest.modification import read_flag
 from engine.rest.params import invalid_request
 from engine.rest.process_instances import PROCESS_INSTANCE_QUERY, filter_process_instances
 from engine.rest.variables import read_variables, write_variables
 from engine.runtime.migration import InstructionReport, MigrationInstruction, MigrationPlan
 from engine.services.migration import (
+    MigrationPlanInvalid,
     generate_migration_plan,
     migrate_process_instances,
     validate_migration_plan,
@@ -69,13 +75,21 @@ class ExecuteMigrationPlan(EngineView):
         if not isinstance(plan_data, Mapping):
             raise invalid_request("'migrationPlan' must be an object")
         plan = read_plan(plan_data)
-        migrate_process_instances(
-            plan,
-            _instance_ids(request, body),
-            skip_custom_listeners=read_flag(body, "skipCustomListeners"),
-            skip_io_mappings=read_flag(body, "skipIoMappings"),
-            user_id=user_id(request),
-        )
+        try:
+            migrate_process_instances(
+                plan,
+                _instance_ids(request, body),
+                skip_custom_listeners=read_flag(body, "skipCustomListeners"),
+                skip_io_mappings=read_flag(body, "skipIoMappings"),
+                user_id=user_id(request),
+            )
+        except MigrationPlanInvalid as error:
+            # Camunda's body carries the plan's report beside the message
+            report = {"instructionReports": [report_dto(r) for r in error.reports]}
+            body = error_body(error.camunda_type, str(error))
+            return Response(
+                {**body, "validationReport": {**report, "variableReports": {}}}, status=400
+            )
         return Response(status=204)
 
 

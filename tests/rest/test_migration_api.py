@@ -132,6 +132,15 @@ def test_execute_with_an_unmapped_activity_is_a_400_and_changes_nothing(api, ver
     assert response.status_code == 400
     assert response.json()["type"] == "MigrationPlanValidationException"
     assert "Target activity 'nope' does not exist" in response.json()["message"]
+    assert response.json()["validationReport"] == {
+        "instructionReports": [
+            {
+                "instruction": instruction("work", "nope"),
+                "failures": ["Target activity 'nope' does not exist"],
+            }
+        ],
+        "variableReports": {},
+    }
 
 
 @pytest.mark.parametrize(
