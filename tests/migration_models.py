@@ -87,3 +87,12 @@ def with_deadline(duration: str, *, boundary: str = "deadline", review: bool = F
   <bpmn:sequenceFlow id="fl2" sourceRef="late" targetRef="late_end" />"""
     elements = (USER_TASK, REVIEW) if review else (USER_TASK,)
     return chain(*elements, extra=extra)
+
+EVENT_SUB_PROCESS = """<bpmn:subProcess id="on_stop" triggeredByEvent="true">
+    <bpmn:startEvent id="stop_start"><bpmn:messageEventDefinition messageRef="msg" />
+    </bpmn:startEvent>
+    <bpmn:userTask id="cleanup" name="Clean up" />
+    <bpmn:endEvent id="stop_end" />
+    <bpmn:sequenceFlow id="es1" sourceRef="stop_start" targetRef="cleanup" />
+    <bpmn:sequenceFlow id="es2" sourceRef="cleanup" targetRef="stop_end" />
+  </bpmn:subProcess>"""

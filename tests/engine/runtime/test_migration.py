@@ -221,3 +221,19 @@ def test_a_receive_task_takes_the_targets_message_when_its_trigger_is_updated():
     assert (subscription.event_name, subscription.activity_id) == ("paid", "work")
     v.engine.correlate_message("paid")
     assert v.tasks(instance_id) == [("review", v.v2.id)]
+
+
+def test_event_sub_process_triggers_are_re_armed_from_the_target():
+    v = Versions(
+        m.chain(m.USER_TASK, message="stop", extra=m.EVENT_SUB_PROCESS),
+        m.chain(m.USER_TASK, message="halt", extra=m.EVENT_SUB_PROCESS),
+    )
+    instance_id = v.start()
+    plan = generate_plan(v.v1, v.v2)
+    # an event sub-process is not migratable, so nothing inside it is mapped either
+    assert [i.source_activity_id for i in plan.instructions] == ["work"]
+    v.migrate(plan, instance_id)
+    (subscription,) = v.store.list_subscriptions(process_instance_id=instance_id)
+    assert (subscription.event_name, subscription.process_definition_id) == ("halt", v.v2.id)
+    v.engine.correlate_message("halt")
+    assert v.tasks(instance_id) == [("cleanup", v.v2.id)]
