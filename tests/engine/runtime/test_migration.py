@@ -20,6 +20,7 @@ from engine.runtime.migration import (
     validate_plan,
 )
 from tests import migration_models as m
+from tests.factories import straight_process
 
 NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 
@@ -33,8 +34,9 @@ class Versions:
         self.engine = ProcessEngine(
             self.store, Environment(new_id=CountingIds()), clock=lambda: self.now
         )
-        (self.v1,) = self.engine.deploy({"v1.bpmn": v1})
-        (self.v2,) = self.engine.deploy({"v2.bpmn": v2})
+        # the first process of each document is the one that migrates
+        self.v1 = self.engine.deploy({"v1.bpmn": v1})[0]
+        self.v2 = self.engine.deploy({"v2.bpmn": v2})[0]
 
     def start(self) -> str:
         return self.engine.start_process_instance(definition_id=self.v1.id).id
@@ -237,3 +239,16 @@ def test_event_sub_process_triggers_are_re_armed_from_the_target():
     assert (subscription.event_name, subscription.process_definition_id) == ("halt", v.v2.id)
     v.engine.correlate_message("halt")
     assert v.tasks(instance_id) == [("cleanup", v.v2.id)]
+
+
+def test_a_call_activity_waiting_on_its_child_is_refused():
+    call = '<bpmn:callActivity id="work" calledElement="child" />'
+    document = m.chain(call).decode().replace(
+        "</bpmn:definitions>", straight_process("child") + "\n</bpmn:definitions>"
+    )
+    v = Versions(document.encode(), document.encode())
+    instance_id = v.start()
+    (report,) = validate_plan(v.v1, v.v2, v.plan(("work", "work")))
+    assert "of type callActivity cannot be migrated" in report.failures[0]
+    with pytest.raises(MigratingInstancesInvalid, match="waiting for its called instance"):
+        v.migrate(MigrationPlan(v.v1.id, v.v2.id, ()), instance_id)
