@@ -94,7 +94,8 @@ def engine_error_response(exc: EngineError) -> Response:
     if isinstance(exc, NotFoundError):
         return Response(error_body("InvalidRequestException", message), status=404)
     if isinstance(exc, BadRequestError):
-        return Response(error_body("InvalidRequestException", message), status=400)
+        # InvalidRequestException, or the Camunda exception a subclass names
+        return Response(error_body(exc.camunda_type, message), status=400)
     if isinstance(exc, DeploymentError):
         body: dict[str, Any] = {"type": "ParseException", "message": message, "code": 0}
         body["details"] = parse_details(exc)

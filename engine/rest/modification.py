@@ -51,15 +51,15 @@ class ProcessInstanceModification(EngineView):
         modify_process_instance(
             instance_id,
             instructions,
-            skip_custom_listeners=_flag(body, "skipCustomListeners"),
-            skip_io_mappings=_flag(body, "skipIoMappings"),
+            skip_custom_listeners=read_flag(body, "skipCustomListeners"),
+            skip_io_mappings=read_flag(body, "skipIoMappings"),
             annotation=annotation,
             user_id=user_id(request),
         )
         return Response(status=204)
 
 
-def _flag(body: Mapping[str, Any], name: str) -> bool:
+def read_flag(body: Mapping[str, Any], name: str) -> bool:
     value = body.get(name)
     if value is None:
         return False

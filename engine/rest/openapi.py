@@ -17,7 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from engine.rest import modification, openapi_runtime
+from engine.rest import migration, modification, openapi_runtime
 from engine.rest.deployments import DEPLOYMENT_QUERY
 from engine.rest.params import PAGING, Kind, ListQuery, Param
 from engine.rest.process_definitions import PROCESS_DEFINITION_QUERY
@@ -163,6 +163,7 @@ SCHEMAS: dict[str, Schema] = {
 
 SCHEMAS.update(openapi_runtime.RUNTIME_SCHEMAS)
 SCHEMAS.update(modification.OPENAPI_SCHEMAS)
+SCHEMAS.update(migration.OPENAPI_SCHEMAS)
 
 _KIND_SCHEMAS: dict[Kind, Schema] = {
     Kind.STRING: {"type": "string"},

@@ -360,6 +360,17 @@ def operations() -> list[Any]:
     add(f"{pi}/modification", "post", "modifyProcessInstance",
         "Start before/after activities or on a flow, cancel activity instances", _NO_CONTENT,
         request_body=_body(_ref("ProcessInstanceModificationDto")))
+    add("migration/generate", "post", "generateMigrationPlan",
+        "A migration plan mapping the activities with equal ids",
+        {"200": _json(_ref("MigrationPlanDto"))},
+        request_body=_body(_ref("MigrationPlanGenerationDto")))
+    add("migration/validate", "post", "validateMigrationPlan",
+        "Validate a migration plan against its definitions",
+        {"200": _json(_ref("MigrationPlanReportDto"))},
+        request_body=_body(_ref("MigrationPlanDto")))
+    add("migration/execute", "post", "executeMigrationPlan",
+        "Migrate process instances, all or none", _NO_CONTENT,
+        request_body=_body(_ref("MigrationExecutionDto")))
 
     vi = "variable-instance/<str:variable_id>"
     listing("variable-instance", "VariableInstances", "VariableInstanceDto",

@@ -13,6 +13,7 @@ from engine.rest import (
     incidents_jobs,
     job_definitions,
     messages,
+    migration,
     modification,
     process_instances,
     task_actions,
@@ -132,6 +133,13 @@ RUNTIME = [
          name="rest-process-instance-suspended"),
     path(f"{PI}/modification", modification.ProcessInstanceModification.as_view(),
          name="rest-process-instance-modification"),
+    # Migration (no executeAsync: Legato has no migration batches)
+    path("migration/generate", migration.GenerateMigrationPlan.as_view(),
+         name="rest-migration-generate"),
+    path("migration/validate", migration.ValidateMigrationPlan.as_view(),
+         name="rest-migration-validate"),
+    path("migration/execute", migration.ExecuteMigrationPlan.as_view(),
+         name="rest-migration-execute"),
     # Variable instances
     path("variable-instance", variable_instances.VariableInstanceList.as_view(),
          name="rest-variable-instance-list"),

@@ -141,6 +141,28 @@ class VariableUpdated:
     deleted: bool = False
 
 
+@dataclass(slots=True)
+class InstanceMigrated:
+    """The instance now runs on `target_definition_id` (process instance migration).
+
+    The open work listed kept its id and now points at the target (the store rewrites those
+    rows); work that migration replaced comes as its own removal and creation effects.
+    `activity_instances` maps each migrated activity instance to its new activity id,
+    `activity_map` the plan's source activity ids to target ids (incidents, history).
+    """
+
+    process_instance_id: str
+    source_definition_id: str
+    target_definition_id: str
+    activity_map: dict[str, str]
+    activity_instances: dict[str, str]
+    tasks: tuple[Task, ...]
+    jobs: tuple[Job, ...]
+    subscriptions: tuple[Subscription, ...]
+    external_tasks: tuple[ExternalTask, ...]
+    time: datetime
+
+
 # -- cross-instance requests --------------------------------------------------------------
 
 
@@ -220,6 +242,7 @@ Effect = (
     | ActivityInstanceStarted
     | ActivityInstanceEnded
     | VariableUpdated
+    | InstanceMigrated
     | StartCalledInstance
     | DeleteCalledInstance
     | ErrorPropagated

@@ -22,6 +22,8 @@ from engine.runtime.env import Environment
 from engine.runtime.errors import ConcurrentModification, NotFoundError, ProcessEngineError
 from engine.runtime.forms import FormFieldData, form_fields
 from engine.runtime.interpreter import run
+from engine.runtime.migrating import migrate_all
+from engine.runtime.migration import MigrationPlan, require_valid
 from engine.runtime.modification import Instruction
 from engine.runtime.starts import (
     conditional_start_events,
@@ -349,6 +351,18 @@ class ProcessEngine:
         """Camunda's process instance modification (engine.runtime.modification)."""
         command = cmd.ModifyInstance(tuple(instructions), skip_custom_listeners, skip_io_mappings)
         self._execute([_Work(instance_id, command)])
+
+    def migrate_process_instances(self, plan: MigrationPlan, instance_ids: Sequence[str]) -> None:
+        """Camunda's process instance migration: all instances or none (runtime.migrating)."""
+        source = self._definition(None, plan.source_definition_id)
+        target = self._definition(None, plan.target_definition_id)
+        require_valid(source, target, plan)
+
+        def plan_work() -> list[_Work]:
+            migrate_all(self.store, source, target, plan, instance_ids, self.clock(), self.env)
+            return []  # nothing to route: migration runs no element
+
+        self._execute_planned(plan_work)
 
     def get_task_form_fields(self, task_id: str) -> list[FormFieldData]:
         """`formService.getTaskFormData(taskId).getFormFields()`: read-only."""

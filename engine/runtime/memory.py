@@ -149,6 +149,18 @@ class InMemoryStore:
     def _pop_external_task(self, effect: fx.ExternalTaskRemoved) -> None:
         self._pop(self.external_tasks, effect.external_task_id)
 
+    def _migrated(self, effect: fx.InstanceMigrated) -> None:
+        # the kept open work changed in place: store the target's version of each
+        for table, items in (
+            (self.tasks, effect.tasks),
+            (self.jobs, effect.jobs),
+            (self.subscriptions, effect.subscriptions),
+            (self.external_tasks, effect.external_tasks),
+        ):
+            for item in items:
+                self._put(table, item.id, item)
+        self.history.append(effect)
+
     # -- lookups ---------------------------------------------------------------------------
 
     def instance_of_task(self, task_id: str) -> str | None:
@@ -338,6 +350,7 @@ _PROJECTIONS: dict[type[Any], Callable[[InMemoryStore, Any], None]] = {
     fx.SubscriptionRemoved: InMemoryStore._pop_subscription,
     fx.ExternalTaskCreated: InMemoryStore._put_external_task,
     fx.ExternalTaskRemoved: InMemoryStore._pop_external_task,
+    fx.InstanceMigrated: InMemoryStore._migrated,
 }
 # the history records, kept in order in `history`
 _HISTORY = frozenset(

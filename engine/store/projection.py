@@ -26,6 +26,7 @@ from engine.runtime.job_definitions import job_definition_id
 from engine.runtime.values import TypedValue
 from engine.store.job_overrides import apply_job_definitions
 from engine.store.logs import log_external_tasks, log_jobs
+from engine.store.migration_rows import write_migrated
 from engine.store.tables import (
     CANDIDATES,
     HISTORIC_ACTIVITIES,
@@ -106,6 +107,7 @@ class _Batch:
     # (instance id, execution id, name) -> value, or None when removed
     variables: dict[tuple[str, str, str], TypedValue | None] = field(default_factory=dict)
     variable_updates: list[fx.VariableUpdated] = field(default_factory=list)
+    migrations: list[fx.InstanceMigrated] = field(default_factory=list)
 
 
 def _group(effects: Iterable[object]) -> _Batch:
@@ -145,6 +147,8 @@ def _group(effects: Iterable[object]) -> _Batch:
                     batch.variables[(effect.process_instance_id, effect.execution_id, name)] = None
             case fx.VariableUpdated():
                 batch.variable_updates.append(effect)
+            case fx.InstanceMigrated():
+                batch.migrations.append(effect)
             case _:
                 pass  # cross-instance effects are the runner's, not rows
     return batch
@@ -176,6 +180,8 @@ class Projection:
         self._jobs(batch, ended_instances)
         self._external_tasks(batch, ended_instances)
         self._variables(batch, ended_instances)
+        for migrated in batch.migrations:
+            write_migrated(migrated, history=self.level >= HISTORY_LEVELS.index("activity"))
         if self.level >= HISTORY_LEVELS.index("activity"):
             self._instance_history(batch)
             self._activity_history(batch)

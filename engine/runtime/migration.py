@@ -1,0 +1,290 @@
+"""Migration plans: which activity of a source process definition becomes which activity of a
+target definition (Camunda's `RuntimeService.createMigrationPlan`), generated and validated.
+
+A plan is checked against both definitions before any instance is touched, as Camunda's
+creation-time validation does; what is refused here is refused for every instance. Applying a
+plan to one instance is engine.runtime.migrating.
+
+What Legato migrates (one instruction maps one source activity to one target activity):
+user tasks, receive tasks, external tasks (`camunda:type="external"`), intermediate
+message/signal/timer catch events, message/signal/timer boundary events, and embedded
+sub-processes. Everything else (multi-instance activities, call activities, gateways, event
+sub-processes, transactions, script or Python service tasks, ...) is refused with a failure
+naming it. Sub-processes can be neither added nor removed: an activity inside a sub-process
+maps into the sub-process its sub-process maps to, an activity at process level stays there.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine.bpmn.model import BoundaryEvent, EventKind, FlowNode, SubProcess
+from engine.bpmn.model.kinds import ImplementationKind, NodeKind
+from engine.runtime.definition import ProcessDefinition
+from engine.runtime.errors import ProcessEngineError
+
+SUPPORTED = (
+    "user tasks, receive tasks, external tasks, intermediate message/signal/timer catch "
+    "events, message/signal/timer boundary events and embedded sub-processes"
+)
+# Triggers that live as a subscription or a job, and so can be migrated or updated.
+_EVENT_TRIGGERS = frozenset({EventKind.MESSAGE, EventKind.SIGNAL, EventKind.TIMER})
+
+
+@dataclass(frozen=True, slots=True)
+class MigrationInstruction:
+    """Instances of `source_activity_id` become instances of `target_activity_id`;
+    `update_event_trigger` makes a migrated event use the target's message, signal or timer."""
+
+    source_activity_id: str
+    target_activity_id: str
+    update_event_trigger: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class MigrationPlan:
+    """A plan between two definitions; `variables` are set on every migrated instance."""
+
+    source_definition_id: str
+    target_definition_id: str
+    instructions: tuple[MigrationInstruction, ...]
+    variables: Mapping[str, Any] = field(default_factory=dict)
+
+    def by_source(self) -> dict[str, MigrationInstruction]:
+        return {i.source_activity_id: i for i in self.instructions}
+
+
+@dataclass(frozen=True, slots=True)
+class InstructionReport:
+    """The failures of one instruction (Camunda's MigrationInstructionValidationReport)."""
+
+    instruction: MigrationInstruction
+    failures: tuple[str, ...]
+
+
+class InvalidMigrationPlan(ProcessEngineError):
+    """The plan does not fit its definitions; `reports` holds every failing instruction."""
+
+    def __init__(self, definition_ids: tuple[str, str], reports: list[InstructionReport]):
+        lines = [
+            f"\tMigration instruction {_describe(r.instruction)} is invalid:\n"
+            + "\n".join(f"\t\t{failure}" for failure in r.failures)
+            for r in reports
+        ]
+        super().__init__(
+            f"Migration plan for process definition '{definition_ids[0]}' to "
+            f"'{definition_ids[1]}' is not valid:\n" + "\n".join(lines)
+        )
+        self.reports = reports
+
+
+def _describe(instruction: MigrationInstruction) -> str:
+    return (
+        f"{{sourceActivityId='{instruction.source_activity_id}', "
+        f"targetActivityId='{instruction.target_activity_id}', "
+        f"updateEventTrigger={str(instruction.update_event_trigger).lower()}}}"
+    )
+
+
+# -- what can be migrated into what -----------------------------------------------------------
+
+
+def migration_kind(node: FlowNode) -> str | None:
+    """A label equal for nodes that can migrate into each other; None: not migratable.
+
+    Camunda compares activity behaviours; the labels stand for them (an external send task
+    and an external service task share ExternalTaskActivityBehavior, so they match).
+    """
+    if node.multi_instance is not None:
+        return None
+    implementation = getattr(node, "implementation", None)
+    if implementation is not None and implementation.kind is ImplementationKind.EXTERNAL:
+        return "externalTask"
+    if node.kind is NodeKind.USER_TASK:
+        return "userTask"
+    if node.kind is NodeKind.RECEIVE_TASK:
+        return "receiveTask"
+    if node.kind is NodeKind.SUB_PROCESS and isinstance(node, SubProcess):
+        return None if node.triggered_by_event else "subProcess"
+    trigger = getattr(node, "trigger", None)
+    if trigger in _EVENT_TRIGGERS:
+        if node.kind is NodeKind.INTERMEDIATE_CATCH_EVENT:
+            return f"intermediateCatch/{trigger}"
+        if node.kind is NodeKind.BOUNDARY_EVENT:
+            return f"boundary/{trigger}"
+    return None
+
+
+def has_event_trigger(node: FlowNode) -> bool:
+    """Whether the node waits on a persistent trigger (subscription or job) it owns."""
+    if node.kind is NodeKind.RECEIVE_TASK:
+        return getattr(node, "message_ref", None) is not None
+    return getattr(node, "trigger", None) in _EVENT_TRIGGERS and node.kind in (
+        NodeKind.INTERMEDIATE_CATCH_EVENT,
+        NodeKind.BOUNDARY_EVENT,
+    )
+
+
+def flow_scope_id(definition: ProcessDefinition, activity_id: str) -> str | None:
+    """The sub-process directly around `activity_id` (None: the process itself)."""
+    scope = definition.scope_of(activity_id)
+    return None if scope.id == definition.process.id else scope.id
+
+
+# -- generating ---------------------------------------------------------------------------------
+
+
+def generate_plan(
+    source: ProcessDefinition,
+    target: ProcessDefinition,
+    *,
+    update_event_triggers: bool = False,
+    variables: Mapping[str, Any] | None = None,
+) -> MigrationPlan:
+    """Map every migratable activity to the target activity with the same id and kind, when
+    their flow scopes (and, for boundary events, their activities) are mapped as well —
+    Camunda's generator matches equal ids the same way."""
+    candidates: dict[str, str] = {}
+    for node in source.nodes.values():
+        other = target.process.find_node(node.id)
+        kind = migration_kind(node)
+        if other is not None and kind is not None and kind == migration_kind(other):
+            candidates[node.id] = other.id
+    # Drop candidates whose scope does not map, until nothing changes: dropping a
+    # sub-process makes its contents unmappable too.
+    changed = True
+    while changed:
+        changed = False
+        for source_id in list(candidates):
+            if _scope_failure(source, target, source_id, candidates[source_id], candidates):
+                del candidates[source_id]
+                changed = True
+    instructions = tuple(
+        MigrationInstruction(
+            source_id,
+            target_id,
+            update_event_triggers and has_event_trigger(source.node(source_id)),
+        )
+        for source_id, target_id in candidates.items()
+    )
+    return MigrationPlan(source.id, target.id, instructions, dict(variables or {}))
+
+
+# -- validating ---------------------------------------------------------------------------------
+
+
+def validate_plan(
+    source: ProcessDefinition, target: ProcessDefinition, plan: MigrationPlan
+) -> list[InstructionReport]:
+    """The failing instructions of `plan`, each with every reason (empty: the plan is valid)."""
+    mapping = {i.source_activity_id: i.target_activity_id for i in plan.instructions}
+    sources = Counter(i.source_activity_id for i in plan.instructions)
+    targets = Counter(i.target_activity_id for i in plan.instructions)
+    reports = []
+    for instruction in plan.instructions:
+        failures = _instruction_failures(source, target, instruction, mapping)
+        if sources[instruction.source_activity_id] > 1:
+            failures.append(
+                f"There are multiple mappings for source activity id "
+                f"'{instruction.source_activity_id}'"
+            )
+        if targets[instruction.target_activity_id] > 1:
+            failures.append(
+                f"There are multiple mappings for target activity id "
+                f"'{instruction.target_activity_id}'"
+            )
+        if failures:
+            reports.append(InstructionReport(instruction, tuple(failures)))
+    return reports
+
+
+def require_valid(
+    source: ProcessDefinition, target: ProcessDefinition, plan: MigrationPlan
+) -> None:
+    """Raise InvalidMigrationPlan when `validate_plan` finds anything."""
+    reports = validate_plan(source, target, plan)
+    if reports:
+        raise InvalidMigrationPlan((source.id, target.id), reports)
+
+
+def _instruction_failures(
+    source: ProcessDefinition,
+    target: ProcessDefinition,
+    instruction: MigrationInstruction,
+    mapping: Mapping[str, str],
+) -> list[str]:
+    source_node = source.process.find_node(instruction.source_activity_id)
+    target_node = target.process.find_node(instruction.target_activity_id)
+    failures = []
+    if source_node is None:
+        failures.append(f"Source activity '{instruction.source_activity_id}' does not exist")
+    if target_node is None:
+        failures.append(f"Target activity '{instruction.target_activity_id}' does not exist")
+    if source_node is None or target_node is None:
+        return failures
+    for node, definition in ((source_node, source), (target_node, target)):
+        if node.multi_instance is not None:
+            failures.append(
+                f"Multi-instance activity '{node.id}' cannot be migrated (not supported)"
+            )
+        elif migration_kind(node) is None:
+            failures.append(
+                f"Activity '{node.id}' of type {definition.activity_type(node)} cannot be "
+                f"migrated; supported are {SUPPORTED}"
+            )
+    source_kind, target_kind = migration_kind(source_node), migration_kind(target_node)
+    if source_kind and target_kind and source_kind != target_kind:
+        failures.append(
+            f"Activities have incompatible types ({source.activity_type(source_node)} "
+            f"is not compatible with {target.activity_type(target_node)})"
+        )
+    if instruction.update_event_trigger and not has_event_trigger(source_node):
+        failures.append(
+            "Cannot update event trigger because the activity does not define a persistent "
+            "event trigger"
+        )
+    scope = _scope_failure(
+        source, target, instruction.source_activity_id, instruction.target_activity_id, mapping
+    )
+    if scope:
+        failures.append(scope)
+    return failures
+
+
+def _scope_failure(
+    source: ProcessDefinition,
+    target: ProcessDefinition,
+    source_id: str,
+    target_id: str,
+    mapping: Mapping[str, str],
+) -> str | None:
+    """Why the activity cannot sit where the target is (None: it can). A boundary event must
+    stay on the activity its source's activity maps to; anything else must stay in the
+    (mapped) sub-process of its source, since scopes are neither added nor removed."""
+    source_node, target_node = source.node(source_id), target.node(target_id)
+    if isinstance(source_node, BoundaryEvent) or isinstance(target_node, BoundaryEvent):
+        attached = getattr(source_node, "attached_to", None)
+        wanted = getattr(target_node, "attached_to", None)
+        if attached is None or wanted is None or mapping.get(attached) != wanted:
+            return (
+                f"The boundary event's activity '{attached}' is not mapped to '{wanted}', the "
+                "activity the target boundary event is attached to"
+            )
+        return None
+    source_scope = flow_scope_id(source, source_id)
+    target_scope = flow_scope_id(target, target_id)
+    mapped_scope = mapping.get(source_scope) if source_scope is not None else None
+    if mapped_scope == target_scope and (source_scope is None) == (target_scope is None):
+        return None
+
+    def where(scope: str | None) -> str:
+        return "the process" if scope is None else f"sub-process '{scope}'"
+
+    return (
+        f"The source activity lies in {where(source_scope)}, which is not mapped to "
+        f"{where(target_scope)}, where the target activity lies (migration cannot add or "
+        "remove sub-processes)"
+    )

@@ -1,0 +1,254 @@
+"""Process instance migration in the core, on the in-memory store: plans, checks, and what a
+migrated instance does afterwards."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from engine.runtime import effects as fx
+from engine.runtime.engine import ProcessEngine
+from engine.runtime.env import CountingIds, Environment
+from engine.runtime.memory import InMemoryStore
+from engine.runtime.migrating import MigratingInstancesInvalid
+from engine.runtime.migration import (
+    InvalidMigrationPlan,
+    MigrationInstruction,
+    MigrationPlan,
+    generate_plan,
+    validate_plan,
+)
+from tests import migration_models as m
+from tests.factories import straight_process
+
+NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+
+
+class Versions:
+    """An engine with two versions of one process deployed."""
+
+    def __init__(self, v1: bytes, v2: bytes) -> None:
+        self.now = NOW
+        self.store = InMemoryStore()
+        self.engine = ProcessEngine(
+            self.store, Environment(new_id=CountingIds()), clock=lambda: self.now
+        )
+        # the first process of each document is the one that migrates
+        self.v1 = self.engine.deploy({"v1.bpmn": v1})[0]
+        self.v2 = self.engine.deploy({"v2.bpmn": v2})[0]
+
+    def start(self) -> str:
+        return self.engine.start_process_instance(definition_id=self.v1.id).id
+
+    def plan(self, *pairs: tuple[str, str], update: bool = False) -> MigrationPlan:
+        return MigrationPlan(
+            self.v1.id,
+            self.v2.id,
+            tuple(MigrationInstruction(s, t, update) for s, t in pairs),
+        )
+
+    def migrate(self, plan: MigrationPlan, *instance_ids: str) -> None:
+        self.engine.migrate_process_instances(plan, instance_ids)
+
+    def tasks(self, instance_id: str) -> list[tuple[str, str]]:
+        return sorted(
+            (t.task_definition_key, t.process_definition_id)
+            for t in self.store.list_tasks(process_instance_id=instance_id)
+        )
+
+
+def test_a_migrated_user_task_keeps_its_assignee_and_continues_on_the_new_flow():
+    v = Versions(m.chain(m.USER_TASK), m.chain(m.USER_TASK, m.REVIEW))
+    instance_id = v.start()
+    v.migrate(v.plan(("work", "work")), instance_id)
+    (task,) = v.store.list_tasks(process_instance_id=instance_id)
+    assert (task.task_definition_key, task.process_definition_id) == ("work", v.v2.id)
+    assert task.assignee == "demo"
+    assert v.store.get_state(instance_id).process_definition_id == v.v2.id
+    v.engine.complete_task(task.id)
+    assert v.tasks(instance_id) == [("review", v.v2.id)]
+
+
+def test_an_activity_can_map_to_another_id_of_the_same_kind():
+    v = Versions(m.chain(m.USER_TASK), m.chain(m.USER_TASK.replace('"work"', '"labour"')))
+    instance_id = v.start()
+    v.migrate(v.plan(("work", "labour")), instance_id)
+    assert v.tasks(instance_id) == [("labour", v.v2.id)]
+    migrated = [e for e in v.store.history if isinstance(e, fx.InstanceMigrated)]
+    assert list(migrated[0].activity_instances.values()) == ["labour"]
+
+
+def test_a_message_catch_keeps_its_message_unless_the_trigger_is_updated():
+    v = Versions(m.chain(m.MESSAGE_CATCH), m.chain(m.MESSAGE_CATCH, m.REVIEW, message="go2"))
+    kept, updated = v.start(), v.start()
+    v.migrate(v.plan(("work", "work")), kept)
+    v.migrate(v.plan(("work", "work"), update=True), updated)
+    names = {s.process_instance_id: s.event_name for s in v.store.list_subscriptions()}
+    assert names == {kept: "go", updated: "go2"}
+    v.engine.correlate_message("go2")
+    assert v.tasks(updated) == [("review", v.v2.id)]
+
+
+def test_a_timer_keeps_its_due_date_unless_the_trigger_is_updated():
+    v1 = m.chain(m.TIMER_CATCH.format(duration="PT1H"))
+    v = Versions(v1, m.chain(m.TIMER_CATCH.format(duration="PT5M"), m.REVIEW))
+    kept, updated = v.start(), v.start()
+    v.now = NOW + timedelta(minutes=10)
+    v.migrate(v.plan(("work", "work")), kept)
+    v.migrate(v.plan(("work", "work"), update=True), updated)
+    due = {j.process_instance_id: j.due for j in v.store.list_jobs()}
+    assert due == {kept: NOW + timedelta(hours=1), updated: v.now + timedelta(minutes=5)}
+    assert {j.process_definition_id for j in v.store.list_jobs()} == {v.v2.id}
+    for job in v.store.list_jobs():
+        v.engine.execute_job(job.id)
+    assert v.tasks(kept) == [("review", v.v2.id)]
+
+
+def test_parallel_tokens_and_a_sub_process_migrate_together():
+    v = Versions(m.parallel(), m.parallel(review=True))
+    instance_id = v.start()
+    v.migrate(v.plan(("a", "a"), ("b", "b")), instance_id)
+    for task in v.store.list_tasks(process_instance_id=instance_id):
+        v.engine.complete_task(task.id)
+    assert v.tasks(instance_id) == [("review", v.v2.id)]
+
+    s = Versions(m.chain(m.SUB_PROCESS), m.chain(m.SUB_PROCESS, m.REVIEW))
+    instance_id = s.start()
+    s.migrate(s.plan(("sub", "sub"), ("inner", "inner")), instance_id)
+    (task,) = s.store.list_tasks(process_instance_id=instance_id)
+    s.engine.complete_task(task.id)
+    assert s.tasks(instance_id) == [("review", s.v2.id)]
+
+
+def test_an_unmapped_active_activity_refuses_every_instance_and_changes_nothing():
+    v = Versions(m.parallel(), m.parallel(review=True))
+    first, second = v.start(), v.start()
+    with pytest.raises(MigratingInstancesInvalid) as refused:
+        v.migrate(v.plan(("a", "a")), first, second)
+    assert f"Cannot migrate process instance '{first}'" in str(refused.value)
+    assert "(activity 'b'): There is no migration instruction" in str(refused.value)
+    assert {t.process_definition_id for t in v.store.list_tasks()} == {v.v1.id}
+    assert v.store.get_state(first).process_definition_id == v.v1.id
+
+
+def test_generate_maps_equal_ids_of_equal_kinds_within_mapped_scopes():
+    v1 = m.chain(m.SUB_PROCESS, m.USER_TASK)
+    v2 = m.chain(m.SUB_PROCESS.replace('id="sub"', 'id="other"'), m.RECEIVE_TASK)
+    v = Versions(v1, v2)
+    # 'inner' sits in an unmapped sub-process and 'work' changed kind: nothing maps
+    assert generate_plan(v.v1, v.v2).instructions == ()
+    same = Versions(m.chain(m.MESSAGE_CATCH), m.chain(m.MESSAGE_CATCH))
+    plan = generate_plan(same.v1, same.v2, update_event_triggers=True)
+    assert plan.instructions == (MigrationInstruction("work", "work", True),)
+
+
+def test_validate_reports_each_failing_instruction_with_its_reasons():
+    v = Versions(m.chain(m.SUB_PROCESS, m.USER_TASK), m.chain(m.SUB_PROCESS, m.RECEIVE_TASK))
+    plan = v.plan(("work", "work"), ("inner", "nope"), ("start", "start"), ("inner", "sub"))
+    reports = {(r.instruction.source_activity_id, r.instruction.target_activity_id): r.failures
+               for r in validate_plan(v.v1, v.v2, plan)}
+    assert reports[("work", "work")] == (
+        "Activities have incompatible types (userTask is not compatible with receiveTask)",
+    )
+    assert "Target activity 'nope' does not exist" in reports[("inner", "nope")]
+    assert any("startEvent cannot be migrated" in f for f in reports[("start", "start")])
+    assert "There are multiple mappings for source activity id 'inner'" in reports[
+        ("inner", "sub")
+    ]
+    with pytest.raises(InvalidMigrationPlan, match="is not valid"):
+        v.migrate(plan)
+
+
+def test_a_message_trigger_cannot_be_updated_on_a_user_task():
+    v = Versions(m.chain(m.USER_TASK), m.chain(m.USER_TASK))
+    (report,) = validate_plan(v.v1, v.v2, v.plan(("work", "work"), update=True))
+    assert report.failures == (
+        "Cannot update event trigger because the activity does not define a persistent "
+        "event trigger",
+    )
+
+
+def test_a_mapped_boundary_timer_stays_and_an_unmapped_one_is_replaced_by_the_targets():
+    v = Versions(m.with_deadline("PT1H"), m.with_deadline("PT3H", boundary="late_alarm"))
+    mapped, unmapped = v.start(), v.start()
+    v.now = NOW + timedelta(minutes=30)
+    # the boundary maps to a differently named one: the job stays, with its due date
+    v.migrate(v.plan(("work", "work"), ("deadline", "late_alarm")), mapped)
+    v.migrate(v.plan(("work", "work")), unmapped)
+    jobs = {j.process_instance_id: (j.activity_id, j.due) for j in v.store.list_jobs()}
+    assert jobs == {
+        mapped: ("late_alarm", NOW + timedelta(hours=1)),
+        unmapped: ("late_alarm", v.now + timedelta(hours=3)),
+    }
+    (job,) = [j for j in v.store.list_jobs() if j.process_instance_id == mapped]
+    v.engine.execute_job(job.id)
+    assert v.tasks(mapped) == [("late", v.v2.id)]
+
+
+def test_a_boundary_event_must_stay_on_the_activity_its_activity_maps_to():
+    v = Versions(m.with_deadline("PT1H"), m.with_deadline("PT1H", review=True))
+    (report,) = validate_plan(v.v1, v.v2, v.plan(("work", "review"), ("deadline", "deadline")))
+    assert report.failures == (
+        "The boundary event's activity 'work' is not mapped to 'work', the activity the "
+        "target boundary event is attached to",
+    )
+    assert {i.source_activity_id for i in generate_plan(v.v1, v.v2).instructions} == {
+        "work",
+        "deadline",
+        "late",
+    }
+
+
+def test_multi_instance_activities_are_refused_in_plans_and_in_instances():
+    mi = m.USER_TASK.replace(
+        "/>",
+        '><bpmn:multiInstanceLoopCharacteristics isSequential="true">'
+        "<bpmn:loopCardinality>2</bpmn:loopCardinality>"
+        "</bpmn:multiInstanceLoopCharacteristics></bpmn:userTask>",
+    )
+    v = Versions(m.chain(mi), m.chain(mi))
+    instance_id = v.start()
+    (report,) = validate_plan(v.v1, v.v2, v.plan(("work", "work")))
+    assert report.failures[0] == "Multi-instance activity 'work' cannot be migrated (not supported)"
+    with pytest.raises(MigratingInstancesInvalid, match="multi-instance activities cannot be"):
+        v.migrate(MigrationPlan(v.v1.id, v.v2.id, ()), instance_id)
+
+
+def test_a_receive_task_takes_the_targets_message_when_its_trigger_is_updated():
+    v = Versions(m.chain(m.RECEIVE_TASK), m.chain(m.RECEIVE_TASK, m.REVIEW, message="paid"))
+    instance_id = v.start()
+    v.migrate(v.plan(("work", "work"), update=True), instance_id)
+    (subscription,) = v.store.list_subscriptions(process_instance_id=instance_id)
+    assert (subscription.event_name, subscription.activity_id) == ("paid", "work")
+    v.engine.correlate_message("paid")
+    assert v.tasks(instance_id) == [("review", v.v2.id)]
+
+
+def test_event_sub_process_triggers_are_re_armed_from_the_target():
+    v = Versions(
+        m.chain(m.USER_TASK, message="stop", extra=m.EVENT_SUB_PROCESS),
+        m.chain(m.USER_TASK, message="halt", extra=m.EVENT_SUB_PROCESS),
+    )
+    instance_id = v.start()
+    plan = generate_plan(v.v1, v.v2)
+    # an event sub-process is not migratable, so nothing inside it is mapped either
+    assert [i.source_activity_id for i in plan.instructions] == ["work"]
+    v.migrate(plan, instance_id)
+    (subscription,) = v.store.list_subscriptions(process_instance_id=instance_id)
+    assert (subscription.event_name, subscription.process_definition_id) == ("halt", v.v2.id)
+    v.engine.correlate_message("halt")
+    assert v.tasks(instance_id) == [("cleanup", v.v2.id)]
+
+
+def test_a_call_activity_waiting_on_its_child_is_refused():
+    call = '<bpmn:callActivity id="work" calledElement="child" />'
+    document = m.chain(call).decode().replace(
+        "</bpmn:definitions>", straight_process("child") + "\n</bpmn:definitions>"
+    )
+    v = Versions(document.encode(), document.encode())
+    instance_id = v.start()
+    (report,) = validate_plan(v.v1, v.v2, v.plan(("work", "work")))
+    assert "of type callActivity cannot be migrated" in report.failures[0]
+    with pytest.raises(MigratingInstancesInvalid, match="waiting for its called instance"):
+        v.migrate(MigrationPlan(v.v1.id, v.v2.id, ()), instance_id)
