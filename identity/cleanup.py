@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from engine.models import (
     HistoricActivityInstance,
+    HistoricDecisionInstance,
     HistoricDetail,
     HistoricIncident,
     HistoricProcessInstance,
@@ -35,6 +36,9 @@ DEPENDENT = {
     "variables": HistoricVariableInstance,
     "details": HistoricDetail,
     "incidents": HistoricIncident,
+    # Camunda removes a process instance's decision instances with it (inputs and outputs
+    # go by cascade and count as rows removed too).
+    "decisions": HistoricDecisionInstance,
 }
 
 

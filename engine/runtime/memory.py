@@ -347,6 +347,7 @@ _HISTORY = frozenset(
         fx.ActivityInstanceStarted,
         fx.ActivityInstanceEnded,
         fx.VariableUpdated,
+        fx.DecisionEvaluated,
     }
 )
 

@@ -24,6 +24,7 @@ from engine.models import (
 from engine.runtime import effects as fx
 from engine.runtime.job_definitions import job_definition_id
 from engine.runtime.values import TypedValue
+from engine.store.decision_history import write_decision_instances
 from engine.store.job_overrides import apply_job_definitions
 from engine.store.logs import log_external_tasks, log_jobs
 from engine.store.tables import (
@@ -106,6 +107,7 @@ class _Batch:
     # (instance id, execution id, name) -> value, or None when removed
     variables: dict[tuple[str, str, str], TypedValue | None] = field(default_factory=dict)
     variable_updates: list[fx.VariableUpdated] = field(default_factory=list)
+    decisions: list[fx.DecisionEvaluated] = field(default_factory=list)
 
 
 def _group(effects: Iterable[object]) -> _Batch:
@@ -145,6 +147,8 @@ def _group(effects: Iterable[object]) -> _Batch:
                     batch.variables[(effect.process_instance_id, effect.execution_id, name)] = None
             case fx.VariableUpdated():
                 batch.variable_updates.append(effect)
+            case fx.DecisionEvaluated():
+                batch.decisions.append(effect)
             case _:
                 pass  # cross-instance effects are the runner's, not rows
     return batch
@@ -182,6 +186,8 @@ class Projection:
             self._task_history(batch)
         if self.level >= HISTORY_LEVELS.index("audit"):
             self._variable_history(batch)
+        if self.logs:  # level full, as Camunda records decision instances
+            write_decision_instances(batch.decisions, self.new_id)
 
     # -- runtime ---------------------------------------------------------------------------
 
