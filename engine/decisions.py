@@ -61,10 +61,10 @@ def create_definitions(
     deployment: Deployment, parsed: dict[str, DmnDefinitions], tenant_id: str | None
 ) -> list[DecisionDefinition]:
     """Each decision of the deployed files becomes its key's next version."""
-    decisions = [(name, d) for name, file in parsed.items() for d in file.decisions]
-    versions = next_versions(DecisionDefinition, [d.id for _, d in decisions], tenant_id)
+    decisions = [(name, file, d) for name, file in parsed.items() for d in file.decisions]
+    versions = next_versions(DecisionDefinition, [d.id for _, _, d in decisions], tenant_id)
     rows = []
-    for resource_name, decision in decisions:
+    for resource_name, file, decision in decisions:
         version, definition_id = versions.of(decision.id)
         rows.append(
             DecisionDefinition(
@@ -73,6 +73,7 @@ def create_definitions(
                 name=decision.name,
                 version=version,
                 version_tag=decision.version_tag,
+                category=file.namespace,
                 deployment=deployment,
                 resource_name=resource_name,
                 tenant_id=tenant_id,
