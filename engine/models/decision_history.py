@@ -43,14 +43,11 @@ class HistoricDecisionInstance(models.Model):
         return self.id
 
 
-class HistoricDecisionInput(models.Model):
-    """The value of one input clause in one evaluation."""
+class _DecisionValue(models.Model):
+    """What an input and an output row share: the clause, the typed value, its place."""
 
     id = models.CharField(primary_key=True, max_length=64)
-    decision_instance = models.ForeignKey(
-        HistoricDecisionInstance, related_name="inputs", on_delete=models.CASCADE
-    )
-    position = models.PositiveIntegerField()  # the clause's place in the table
+    position = models.PositiveIntegerField()  # the row's place within its instance
     clause_id = models.CharField(max_length=255, null=True, blank=True)
     clause_name = models.CharField(max_length=255, null=True, blank=True)
     type = models.CharField(max_length=16)
@@ -58,31 +55,30 @@ class HistoricDecisionInput(models.Model):
     create_time = models.DateTimeField()
 
     class Meta:
+        abstract = True
         ordering = ["position"]
+
+
+class HistoricDecisionInput(_DecisionValue):
+    """The value of one input clause in one evaluation."""
+
+    decision_instance = models.ForeignKey(
+        HistoricDecisionInstance, related_name="inputs", on_delete=models.CASCADE
+    )
 
     def __str__(self) -> str:
         return self.clause_id or self.id
 
 
-class HistoricDecisionOutput(models.Model):
+class HistoricDecisionOutput(_DecisionValue):
     """One output value of one rule the hit policy kept (`rule_order` counts those from 1)."""
 
-    id = models.CharField(primary_key=True, max_length=64)
     decision_instance = models.ForeignKey(
         HistoricDecisionInstance, related_name="outputs", on_delete=models.CASCADE
     )
-    position = models.PositiveIntegerField()
-    clause_id = models.CharField(max_length=255, null=True, blank=True)
-    clause_name = models.CharField(max_length=255, null=True, blank=True)
     rule_id = models.CharField(max_length=255, null=True, blank=True)
     rule_order = models.PositiveIntegerField()
     variable_name = models.CharField(max_length=255)
-    type = models.CharField(max_length=16)
-    value = models.JSONField(null=True)
-    create_time = models.DateTimeField()
-
-    class Meta:
-        ordering = ["position"]
 
     def __str__(self) -> str:
         return self.variable_name

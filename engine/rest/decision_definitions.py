@@ -22,6 +22,7 @@ from engine.rest.errors import CamundaError
 from engine.rest.history import apply
 from engine.rest.listing import list_views
 from engine.rest.params import Kind, ListQuery, Param, tenant_filter
+from engine.rest.process_definitions import DEFINITION_LIKE
 from engine.rest.variables import read_variables, write_value
 from engine.runtime.values import infer_type
 from engine.services.decisions import evaluate_decision_definition
@@ -76,13 +77,6 @@ _EXACT = {
     "resourceName": "resource_name",
     "versionTag": "version_tag",
 }
-_LIKE = {
-    "nameLike": "name",
-    "keyLike": "key",
-    "categoryLike": "category",
-    "resourceNameLike": "resource_name",
-    "versionTagLike": "version_tag",
-}
 
 
 def readable_decision_definitions(user: Any, *, latest: bool = False) -> QuerySet[Any]:
@@ -93,7 +87,7 @@ def readable_decision_definitions(user: Any, *, latest: bool = False) -> QuerySe
 
 def filter_decision_definitions(request: Request, filters: dict[str, Any]) -> QuerySet[Any]:
     rows = readable_decision_definitions(request.user, latest=bool(filters.get("latestVersion")))
-    rows = apply(rows, filters, _EXACT, _LIKE)
+    rows = apply(rows, filters, _EXACT, DEFINITION_LIKE)
     tenants = tenant_filter(
         filters,
         without_tenant="withoutTenantId",
