@@ -10,8 +10,10 @@ import pytest
 from django.utils import timezone
 
 from engine.models import HistoricDecisionInstance, HistoricProcessInstance
+from engine.runtime.values import TypedValue
 from engine.services import ResourceInput, deploy
 from engine.services import runtime as rt
+from engine.services.decisions import evaluate_decision_definition
 from identity.cleanup import cleanup_history
 from tests.engine.dmn.support import table_xml
 from tests.engine.test_decisions import DISH, SINGLE_DISH, deploy_dinner, dinner
@@ -101,3 +103,18 @@ def test_history_cleanup_removes_the_decision_instances_of_a_removed_process_ins
     assert run is not None
     assert not HistoricDecisionInstance.objects.exists()
     assert run.rows_removed["decisions"] == 4  # the instance, two inputs, one output
+
+
+def test_history_cleanup_removes_rest_evaluations_past_their_definitions_time_to_live(
+    settings,
+):
+    settings.LEGATO_HISTORY_CLEANUP_WINDOW = ""
+    (definition,) = deploy([ResourceInput("dish.dmn", DISH)]).decision_definitions
+    variables = {"season": TypedValue("String", "Fall"), "guestCount": TypedValue("Integer", 2)}
+    evaluate_decision_definition(definition, variables, user_id=None)
+    assert HistoricDecisionInstance.objects.get().user_id is None
+    # The dish table keeps history for 180 days (camunda:historyTimeToLive="P180D").
+    assert cleanup_history(timezone.now() + timedelta(days=179)).instances_removed == 0
+    run = cleanup_history(timezone.now() + timedelta(days=181))
+    assert run.instances_removed == 1
+    assert not HistoricDecisionInstance.objects.exists()
