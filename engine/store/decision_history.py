@@ -83,7 +83,12 @@ def _instance(
 def _typed(value: Any) -> dict[str, Any]:
     # Camunda records input and output values untyped: their type is what the value is.
     typed = infer_type(value)
-    return {"type": typed.type, "value": typed.to_json()["value"]}
+    try:
+        return {"type": typed.type, "value": typed.to_json()["value"]}
+    except TypeError:
+        # A FEEL date or duration has no variable type: history keeps its text rather than
+        # failing the command that evaluated it.
+        return {"type": "String", "value": str(value)}
 
 
 def _roots(evaluations: Sequence[fx.DecisionEvaluated]) -> dict[str, str]:

@@ -118,3 +118,13 @@ def test_history_cleanup_removes_rest_evaluations_past_their_definitions_time_to
     run = cleanup_history(timezone.now() + timedelta(days=181))
     assert run.instances_removed == 1
     assert not HistoricDecisionInstance.objects.exists()
+
+
+def test_a_feel_duration_input_is_recorded_as_its_text():
+    table = table_xml([("r", ["-"], ['"ok"'])], inputs=(('duration("P2D")', None),))
+    process = dinner(resultVariable="answer", mapDecisionResult="singleEntry")
+    process = process.replace(b'decisionRef="decision"', b'decisionRef="d"')
+    deploy([ResourceInput("p.bpmn", process), ResourceInput("d.dmn", table)])
+    rt.start_process_instance("dinner")
+    (value,) = HistoricDecisionInstance.objects.get().inputs.all()
+    assert (value.type, value.value) == ("String", "2 days, 0:00:00")
