@@ -60,6 +60,9 @@ DECISION_INSTANCE_QUERY = ListQuery(
               "Accepted; no instance has one (Legato has no DRDs)."),
         Param("decisionRequirementsDefinitionKey", S,
               "Accepted; no instance has one (Legato has no DRDs)."),
+        Param("caseDefinitionId", S, "Accepted; matches nothing (Legato has no CMMN)."),
+        Param("caseDefinitionKey", S, "Accepted; matches nothing (Legato has no CMMN)."),
+        Param("caseInstanceId", S, "Accepted; matches nothing (Legato has no CMMN)."),
         Param("tenantIdIn", L, "Comma-separated tenant ids."),
         Param("withoutTenantId", B, "Only instances of no tenant."),
         *INCLUDE,
@@ -86,10 +89,11 @@ _EXACT = {
     "rootDecisionInstanceId": "id",
 }
 _LIKE = {"decisionDefinitionNameLike": "decision_definition_name"}
-# A DRD id or key matches nothing here: no instance belongs to a DRD.
+# A DRD or case matches nothing here: no instance belongs to a DRD or a case.
 _WHEN_GIVEN = {
-    "decisionRequirementsDefinitionId": Q(pk__in=[]),
-    "decisionRequirementsDefinitionKey": Q(pk__in=[]),
+    name: Q(pk__in=[])
+    for name in ("decisionRequirementsDefinitionId", "decisionRequirementsDefinitionKey",
+                 "caseDefinitionId", "caseDefinitionKey", "caseInstanceId")
 }
 
 
@@ -106,6 +110,7 @@ def filter_decision_instances(
     for param, condition in _WHEN_GIVEN.items():
         if param in filters:
             rows = rows.filter(condition)
+    # Only tenantIdIn and withoutTenantId are declared: the include flag is never present.
     tenants = tenant_filter(filters, without_tenant="withoutTenantId",
                             include_without_tenant="includeDecisionInstancesWithoutTenantId")
     return rows if tenants is None else rows.filter(tenants)

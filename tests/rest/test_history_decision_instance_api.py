@@ -108,6 +108,8 @@ def test_the_list_filters_as_camunda(api, evaluated):
         ({"tenantIdIn": "acme"}, set()),
         ({"withoutTenantId": "true"}, {fall_id, spring_id, rest_id}),
         ({"rootDecisionInstanceId": fall_id}, {fall_id}),
+        ({"caseInstanceId": "c1"}, set()),
+        ({"decisionRequirementsDefinitionKey": "drd"}, set()),
         ({"rootDecisionInstancesOnly": "true", "disableBinaryFetching": "true",
           "disableCustomObjectDeserialization": "true"}, {fall_id, spring_id, rest_id}),
     ]
