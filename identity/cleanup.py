@@ -70,14 +70,21 @@ def in_window(now: datetime, window: tuple[time, time] | None) -> bool:
     return current >= start or current < end  # the window spans midnight
 
 
+def _ids_by_time_to_live(
+    model: type[ProcessDefinition | DecisionDefinition],
+) -> dict[int, list[str]]:
+    """historyTimeToLive (days) -> the ids of the definitions that have it."""
+    by_ttl: dict[int, list[str]] = {}
+    definitions = model.objects.filter(history_time_to_live__isnull=False)
+    for definition_id, ttl in definitions.values_list("id", "history_time_to_live"):
+        by_ttl.setdefault(ttl, []).append(definition_id)
+    return by_ttl
+
+
 def expired_instances_q(now: datetime) -> Q:
     """Ended instances whose removal time has passed: stored removal time, or end + TTL."""
     condition = Q(end_time__isnull=False, removal_time__lte=now)
-    by_ttl: dict[int, list[str]] = {}
-    definitions = ProcessDefinition.objects.filter(history_time_to_live__isnull=False)
-    for definition_id, ttl in definitions.values_list("id", "history_time_to_live"):
-        by_ttl.setdefault(ttl, []).append(definition_id)
-    for ttl, ids in by_ttl.items():
+    for ttl, ids in _ids_by_time_to_live(ProcessDefinition).items():
         condition |= Q(
             end_time__isnull=False,
             removal_time__isnull=True,
@@ -159,11 +166,7 @@ def expired_decisions_q(now: datetime) -> Q:
     """Decision instances without a process instance whose decision definition's time to
     live has passed since the evaluation (Camunda: evaluation time + historyTimeToLive)."""
     condition = Q(pk__in=[])
-    by_ttl: dict[int, list[str]] = {}
-    definitions = DecisionDefinition.objects.filter(history_time_to_live__isnull=False)
-    for definition_id, ttl in definitions.values_list("id", "history_time_to_live"):
-        by_ttl.setdefault(ttl, []).append(definition_id)
-    for ttl, ids in by_ttl.items():
+    for ttl, ids in _ids_by_time_to_live(DecisionDefinition).items():
         condition |= Q(
             process_instance_id__isnull=True,
             evaluation_time__lte=now - timedelta(days=ttl),
