@@ -6,6 +6,8 @@ evaluations."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -35,6 +37,17 @@ RECENT_INSTANCES = 25
 def _may_read_history(request: HttpRequest, key: str) -> bool:
     return is_authorized_any(
         request.user, [Check(Permission.READ_HISTORY, Resource.DECISION_DEFINITION, key)]
+    )
+
+
+def evaluated_decisions(user: Any, process_instance_id: str) -> list[HistoricDecisionInstance]:
+    """The decisions a process instance evaluated, oldest first, where `user` may read their
+    history (Cockpit's "Called decision instances")."""
+    history = readable_ids(user, Resource.DECISION_DEFINITION, Permission.READ_HISTORY)
+    return list(
+        HistoricDecisionInstance.objects.filter(process_instance_id=process_instance_id)
+        .filter(history.q("decision_definition_key"))
+        .order_by("evaluation_time", "id")
     )
 
 

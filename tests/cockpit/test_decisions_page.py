@@ -103,3 +103,11 @@ def test_permissions_decide_what_an_operator_sees(client, operator, dinner):
     assert 'data-testid="no-history-permission"' in content
     evaluation = HistoricDecisionInstance.objects.get()
     page(client, reverse("cockpit:decision-instance", args=[evaluation.id]), 403)
+
+
+def test_the_process_instance_page_links_the_decisions_it_evaluated(user_client, dinner):
+    _, started = dinner
+    evaluation = HistoricDecisionInstance.objects.get()
+    content = page(user_client, reverse("cockpit:instance", args=[started.id]))
+    assert 'data-testid="evaluated-decision"' in content
+    assert reverse("cockpit:decision-instance", args=[evaluation.id]) in content
