@@ -2,6 +2,7 @@ from django.urls import path
 
 from cockpit.views import (
     dashboard,
+    decisions,
     deployments,
     incidents,
     instances,
@@ -71,6 +72,13 @@ urlpatterns = [
     path("incidents/", incidents.incident_list, name="incidents"),
     path("batches/<uuid:batch_id>/", incidents.batch_detail, name="batch"),
     path("batches/<uuid:batch_id>/resume/", incidents.batch_resume, name="batch-resume"),
+    path("decisions/", decisions.decision_list, name="decisions"),
+    path("decisions/<str:definition_id>/", decisions.decision_definition, name="decision"),
+    path(
+        "decision-instances/<str:instance_id>/",
+        decisions.decision_instance,
+        name="decision-instance",
+    ),
     path("deployments/", deployments.deployment_list, name="deployments"),
     path(
         "deployments/<str:deployment_id>/delete/",

@@ -11,9 +11,9 @@ from typing import Protocol
 from engine.bpmn.errors import BpmnParseError, BpmnProblem
 from engine.bpmn.parser.scopes import history_days
 from engine.definitions import stored_content
-from engine.dmn import Decision, DmnDefinitions, parse_dmn
+from engine.dmn import DmnDefinitions, parse_dmn
 from engine.models import DecisionDefinition, Deployment, ResourceType
-from engine.runtime.decisions import DecisionRef
+from engine.runtime.decisions import DecisionRef, DeployedDecision
 from engine.versions import next_versions
 
 _lock = threading.Lock()
@@ -61,10 +61,10 @@ def create_definitions(
     deployment: Deployment, parsed: dict[str, DmnDefinitions], tenant_id: str | None
 ) -> list[DecisionDefinition]:
     """Each decision of the deployed files becomes its key's next version."""
-    decisions = [(name, d) for name, file in parsed.items() for d in file.decisions]
-    versions = next_versions(DecisionDefinition, [d.id for _, d in decisions], tenant_id)
+    decisions = [(name, file, d) for name, file in parsed.items() for d in file.decisions]
+    versions = next_versions(DecisionDefinition, [d.id for _, _, d in decisions], tenant_id)
     rows = []
-    for resource_name, decision in decisions:
+    for resource_name, file, decision in decisions:
         version, definition_id = versions.of(decision.id)
         rows.append(
             DecisionDefinition(
@@ -73,6 +73,7 @@ def create_definitions(
                 name=decision.name,
                 version=version,
                 version_tag=decision.version_tag,
+                category=file.namespace,
                 deployment=deployment,
                 resource_name=resource_name,
                 tenant_id=tenant_id,
@@ -85,7 +86,7 @@ def create_definitions(
     return DecisionDefinition.objects.bulk_create(rows)
 
 
-def find_decision(ref: DecisionRef) -> Decision | None:
+def find_decision(ref: DecisionRef) -> DeployedDecision | None:
     """The decision version `ref` binds to (definitions without a tenant, as call
     activities find theirs; binding `deployment`: the calling process's deployment)."""
     rows = DecisionDefinition.objects.filter(key=ref.key)
@@ -97,11 +98,17 @@ def find_decision(ref: DecisionRef) -> Decision | None:
             rows = rows.filter(version=ref.version)
         elif ref.binding == "versionTag":
             rows = rows.filter(version_tag=ref.version_tag)
-    found = rows.order_by("-version").values_list("deployment_id", "resource_name").first()
-    if found is None:
-        return None
-    file = _file(*found)
-    return next(d for d in file.decisions if d.id == ref.key)
+    row = rows.order_by("-version").first()
+    return deployed_decision(row) if row is not None else None
+
+
+def deployed_decision(row: DecisionDefinition) -> DeployedDecision:
+    """The parsed decision of a definition row (cached per deployed file)."""
+    decision = _file(row.deployment_id, row.resource_name).decision(row.key)
+    assert decision is not None  # the row was made from this file
+    return DeployedDecision(
+        row.key, row.version, row.deployment_id, row.version_tag, decision, row.id, row.tenant_id
+    )
 
 
 def _file(deployment_id: str, resource_name: str) -> DmnDefinitions:

@@ -31,6 +31,13 @@ class DeletionFailedError(EngineError):
     camunda_type = "DeletionFailedException"
 
 
+class DecisionEvaluationError(EngineError):
+    """A decision could not be evaluated (hit policy, types, expressions); Camunda's
+    DmnEngineException. Nothing is recorded."""
+
+    camunda_type = "DmnEngineException"
+
+
 class DeploymentError(EngineError):
     """A deployment was refused; `problems` lists every reason in every resource."""
 

@@ -17,7 +17,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from engine.models import (
+    DecisionDefinition,
     HistoricActivityInstance,
+    HistoricDecisionInstance,
     HistoricDetail,
     HistoricIncident,
     HistoricProcessInstance,
@@ -35,6 +37,9 @@ DEPENDENT = {
     "variables": HistoricVariableInstance,
     "details": HistoricDetail,
     "incidents": HistoricIncident,
+    # Camunda removes a process instance's decision instances with it (inputs and outputs
+    # go by cascade and count as rows removed too).
+    "decisions": HistoricDecisionInstance,
 }
 
 
@@ -65,14 +70,21 @@ def in_window(now: datetime, window: tuple[time, time] | None) -> bool:
     return current >= start or current < end  # the window spans midnight
 
 
+def _ids_by_time_to_live(
+    model: type[ProcessDefinition | DecisionDefinition],
+) -> dict[int, list[str]]:
+    """historyTimeToLive (days) -> the ids of the definitions that have it."""
+    by_ttl: dict[int, list[str]] = {}
+    definitions = model.objects.filter(history_time_to_live__isnull=False)
+    for definition_id, ttl in definitions.values_list("id", "history_time_to_live"):
+        by_ttl.setdefault(ttl, []).append(definition_id)
+    return by_ttl
+
+
 def expired_instances_q(now: datetime) -> Q:
     """Ended instances whose removal time has passed: stored removal time, or end + TTL."""
     condition = Q(end_time__isnull=False, removal_time__lte=now)
-    by_ttl: dict[int, list[str]] = {}
-    definitions = ProcessDefinition.objects.filter(history_time_to_live__isnull=False)
-    for definition_id, ttl in definitions.values_list("id", "history_time_to_live"):
-        by_ttl.setdefault(ttl, []).append(definition_id)
-    for ttl, ids in by_ttl.items():
+    for ttl, ids in _ids_by_time_to_live(ProcessDefinition).items():
         condition |= Q(
             end_time__isnull=False,
             removal_time__isnull=True,
@@ -108,6 +120,8 @@ def cleanup_history(
             outcome = "the cleanup window closed"
             break
         count = _remove_batch(expired, size, removed_rows, removed_by_key)
+        # Then decisions evaluated over REST: they have no process instance to go with.
+        count = count or _remove_standalone_decisions(now, size, removed_rows)
         if not count:
             break
         run.batches += 1
@@ -145,4 +159,31 @@ def _remove_batch(
     for key, count in sorted(keys.items()):
         log.add("processDefinitionKey", new_value=f"{key}: {count}", process_definition_key=key)
     log.save()
+    return len(ids)
+
+
+def expired_decisions_q(now: datetime) -> Q:
+    """Decision instances without a process instance whose decision definition's time to
+    live has passed since the evaluation (Camunda: evaluation time + historyTimeToLive)."""
+    condition = Q(pk__in=[])
+    for ttl, ids in _ids_by_time_to_live(DecisionDefinition).items():
+        condition |= Q(
+            process_instance_id__isnull=True,
+            evaluation_time__lte=now - timedelta(days=ttl),
+            decision_definition_id__in=ids,
+        )
+    return condition
+
+
+@transaction.atomic
+def _remove_standalone_decisions(now: datetime, size: int, removed_rows: Counter[str]) -> int:
+    expired = HistoricDecisionInstance.objects.filter(expired_decisions_q(now))
+    ids = list(expired.order_by("evaluation_time", "id").values_list("id", flat=True)[:size])
+    if not ids:
+        return 0
+    deleted, _ = HistoricDecisionInstance.objects.filter(id__in=ids).delete()
+    removed_rows["decisions"] += deleted
+    log = OperationLog(None, OperationType.DELETE_HISTORY, EntityType.DECISION_INSTANCE,
+                       category=Category.OPERATOR, even_without_user=True)
+    log.add("nrOfInstances", new_value=len(ids)).save()
     return len(ids)

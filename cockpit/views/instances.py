@@ -14,6 +14,7 @@ from cockpit.instance_view import InstanceView, load_instance
 from cockpit.permissions import may, require_history, require_instance
 from cockpit.retry import retry_incident
 from cockpit.variables import EDITABLE_TYPES, DeleteVariableForm, VariableForm
+from cockpit.views.decisions import evaluated_decisions
 from cockpit.views.errors import cockpit_page
 from engine.errors import AuthorizationError, EngineError, NotFoundError
 from engine.models import ProcessInstance, Task
@@ -45,6 +46,7 @@ def instance_detail(request: HttpRequest, instance_id: str) -> HttpResponse:
         },
         "variable_types": EDITABLE_TYPES,
         "add_form": VariableForm(initial={"type": "String", "scope": instance_id}),
+        "decisions": evaluated_decisions(user, instance_id),
     }
     # Live updates re-read only the sections; the diagram stays as it is.
     template = "cockpit/partials/instance_sections.html" if request.GET.get("part") == "sections" \

@@ -6,7 +6,7 @@ decision against variables, and `map_decision_result` shapes the result as Camun
 """
 
 from engine.dmn.errors import DecisionError
-from engine.dmn.evaluate import evaluate_decision
+from engine.dmn.evaluate import Evaluation, MatchedRule, evaluate_decision, evaluate_table
 from engine.dmn.model import Decision, DecisionTable, DmnDefinitions, HitPolicy
 from engine.dmn.parser import parse_dmn
 from engine.dmn.results import map_decision_result
@@ -16,8 +16,11 @@ __all__ = [
     "DecisionError",
     "DecisionTable",
     "DmnDefinitions",
+    "Evaluation",
     "HitPolicy",
+    "MatchedRule",
     "evaluate_decision",
+    "evaluate_table",
     "map_decision_result",
     "parse_dmn",
 ]

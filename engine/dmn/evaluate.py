@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -16,6 +17,30 @@ Lookup = Callable[[str], Any]
 Result = dict[str, Any]
 
 
+@dataclass(frozen=True)
+class MatchedRule:
+    """A rule the hit policy kept, with its output values (output name -> value)."""
+
+    rule: Rule
+    outputs: Result
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """One evaluation as history records it (Camunda's DmnDecisionTableEvaluationEvent).
+
+    `inputs`: each input clause with its value; `outputs`: the output clauses; `matched`: the
+    rules the hit policy kept (all matching rules for COLLECT with an aggregation); `results`:
+    what the decision answers; `collect_result`: the aggregate of COLLECT with an aggregation.
+    """
+
+    inputs: tuple[tuple[Input, Any], ...]
+    outputs: tuple[Output, ...]
+    matched: tuple[MatchedRule, ...]
+    results: list[Result]
+    collect_result: Any = None
+
+
 def evaluate_decision(
     decision: Decision, variables: Lookup, *, now: datetime | None = None
 ) -> list[Result]:
@@ -25,12 +50,25 @@ def evaluate_decision(
     aggregation the result is one dict {output name: aggregate} (none for SUM/MIN/MAX when no
     rule matched, as Camunda). Raises DecisionError naming the decision and what failed.
     """
+    return evaluate_table(decision, variables, now=now).results
+
+
+def evaluate_table(
+    decision: Decision, variables: Lookup, *, now: datetime | None = None
+) -> Evaluation:
+    """`evaluate_decision` with what history records: input values and the kept rules."""
     table = decision.table
     run = _Run(decision, variables, now)
     values = [run.input_value(clause) for clause in table.inputs]
     matched = [rule for rule in table.rules if run.rule_matches(rule, values)]
-    results = [(rule, run.outputs(rule)) for rule in matched]
-    return _HIT_POLICIES[table.hit_policy](run, results)
+    kept = _HIT_POLICIES[table.hit_policy](run, [(rule, run.outputs(rule)) for rule in matched])
+    inputs = tuple(zip(table.inputs, values, strict=True))
+    rules = tuple(MatchedRule(rule, outputs) for rule, outputs in kept)
+    if table.hit_policy is HitPolicy.COLLECT and table.aggregation is not None:
+        aggregated = _aggregate(run, kept, table.aggregation)
+        collected = next(iter(aggregated[0].values())) if aggregated else None
+        return Evaluation(inputs, table.outputs, rules, aggregated, collected)
+    return Evaluation(inputs, table.outputs, rules, [outputs for _, outputs in kept])
 
 
 class _Run:
@@ -104,18 +142,18 @@ def _rule_ids(matches: Matches) -> str:
     return ", ".join(f"'{rule.id}'" for rule, _ in matches)
 
 
-def _unique(run: _Run, matches: Matches) -> list[Result]:
+def _unique(run: _Run, matches: Matches) -> Matches:
     if len(matches) > 1:
         raise run.fail(f"hit policy 'UNIQUE' only allows a single rule to match, but rules "
                        f"{_rule_ids(matches)} matched")
-    return [result for _, result in matches]
+    return matches
 
 
-def _first(run: _Run, matches: Matches) -> list[Result]:
-    return [result for _, result in matches[:1]]
+def _first(run: _Run, matches: Matches) -> Matches:
+    return matches[:1]
 
 
-def _any(run: _Run, matches: Matches) -> list[Result]:
+def _any(run: _Run, matches: Matches) -> Matches:
     if not matches:
         return []
     first = matches[0][1]
@@ -125,11 +163,11 @@ def _any(run: _Run, matches: Matches) -> list[Result]:
         ):
             raise run.fail(f"hit policy 'ANY' only allows multiple matching rules with equal "
                            f"output, but rules {_rule_ids(matches)} matched")
-    return [first]
+    return matches[:1]
 
 
-def _all(run: _Run, matches: Matches) -> list[Result]:
-    return [result for _, result in matches]
+def _all(run: _Run, matches: Matches) -> Matches:
+    return matches
 
 
 def _by_output_values(run: _Run, matches: Matches) -> Matches:
@@ -149,18 +187,16 @@ def _by_output_values(run: _Run, matches: Matches) -> Matches:
     return sorted(matches, key=rank)
 
 
-def _priority(run: _Run, matches: Matches) -> list[Result]:
-    return [result for _, result in _by_output_values(run, matches)[:1]]
+def _priority(run: _Run, matches: Matches) -> Matches:
+    return _by_output_values(run, matches)[:1]
 
 
-def _output_order(run: _Run, matches: Matches) -> list[Result]:
-    return [result for _, result in _by_output_values(run, matches)]
+def _output_order(run: _Run, matches: Matches) -> Matches:
+    return _by_output_values(run, matches)
 
 
-def _collect(run: _Run, matches: Matches) -> list[Result]:
-    aggregation = run.decision.table.aggregation
-    if aggregation is None:
-        return _all(run, matches)
+def _aggregate(run: _Run, matches: Matches, aggregation: Aggregation) -> list[Result]:
+    """COLLECT with an aggregation: one result {output name: aggregate}, or none."""
     outputs = run.decision.table.outputs
     if len(outputs) != 1:
         raise run.fail(f"unable to execute aggregation '{aggregation}' on a compound decision "
@@ -184,12 +220,13 @@ _AGGREGATES: dict[Aggregation, Callable[[list[Any]], Any]] = {
     Aggregation.MAX: max,
 }
 
-_HIT_POLICIES: dict[HitPolicy, Callable[[_Run, Matches], list[Result]]] = {
+# Each hit policy keeps some of the matches; COLLECT keeps all (an aggregation comes after).
+_HIT_POLICIES: dict[HitPolicy, Callable[[_Run, Matches], Matches]] = {
     HitPolicy.UNIQUE: _unique,
     HitPolicy.FIRST: _first,
     HitPolicy.ANY: _any,
     HitPolicy.RULE_ORDER: _all,
-    HitPolicy.COLLECT: _collect,
+    HitPolicy.COLLECT: _all,
     HitPolicy.PRIORITY: _priority,
     HitPolicy.OUTPUT_ORDER: _output_order,
 }

@@ -91,6 +91,8 @@ class Decision:
 @dataclass(frozen=True)
 class DmnDefinitions:
     decisions: tuple[Decision, ...] = field(default_factory=tuple)
+    # The definitions' namespace: Camunda's decision definition category.
+    namespace: str | None = None
 
     def decision(self, key: str) -> Decision | None:
         return next((d for d in self.decisions if d.id == key), None)

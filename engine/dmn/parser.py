@@ -130,7 +130,7 @@ def parse_dmn(
     if ctx.problems:
         ctx.problems.sort(key=lambda p: (p.line is None, p.line or 0))
         raise BpmnParseError(ctx.problems)
-    return DmnDefinitions(tuple(decisions))
+    return DmnDefinitions(tuple(decisions), root.get("namespace"))
 
 
 def _parse_decision(element: Element, ctx: _Context) -> Decision | None:

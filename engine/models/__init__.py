@@ -1,5 +1,10 @@
 """ORM rows of the engine. Only the engine's store and services write them."""
 
+from engine.models.decision_history import (
+    HistoricDecisionInput,
+    HistoricDecisionInstance,
+    HistoricDecisionOutput,
+)
 from engine.models.history import (
     HistoricActivityInstance,
     HistoricDetail,
@@ -43,6 +48,9 @@ __all__ = [
     "Execution",
     "ExternalTask",
     "HistoricActivityInstance",
+    "HistoricDecisionInput",
+    "HistoricDecisionInstance",
+    "HistoricDecisionOutput",
     "HistoricExternalTaskLog",
     "HistoricJobLog",
     "LogState",

@@ -32,6 +32,7 @@ class EntityType(models.TextChoices):
     JOB_DEFINITION = "JobDefinition"
     EXTERNAL_TASK = "ExternalTask"
     INCIDENT = "Incident"
+    DECISION_INSTANCE = "DecisionInstance"
     USER = "User"
     GROUP = "Group"
     GROUP_MEMBERSHIP = "GroupMembership"

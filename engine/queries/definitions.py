@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TypeVar
 
 from django.db.models import Max, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from engine.errors import NotFoundError
-from engine.models import Deployment, ProcessDefinition, Resource
+from engine.models import DecisionDefinition, Deployment, ProcessDefinition, Resource
+
+D = TypeVar("D", ProcessDefinition, DecisionDefinition)
 
 
 def list_process_definitions(
@@ -29,16 +32,21 @@ def list_process_definitions(
     if tenant_id is not None:
         definitions = definitions.filter(tenant_id=tenant_id)
     if latest_version:
-        # Versions count per key and tenant; NULL (no tenant) must match NULL, hence Coalesce.
-        newest = (
-            ProcessDefinition.objects.annotate(tenant=Coalesce("tenant_id", Value("")))
-            .filter(key=OuterRef("key"), tenant=Coalesce(OuterRef("tenant_id"), Value("")))
-            .values("key")
-            .annotate(newest=Max("version"))
-            .values("newest")
-        )
-        definitions = definitions.filter(version=Subquery(newest))
+        definitions = latest_versions(definitions)
     return definitions.order_by("key", "version")
+
+
+def latest_versions(definitions: QuerySet[D]) -> QuerySet[D]:
+    """Only the newest version of each key and tenant (process or decision definitions)."""
+    # Versions count per key and tenant; NULL (no tenant) must match NULL, hence Coalesce.
+    newest = (
+        definitions.model.objects.annotate(tenant=Coalesce("tenant_id", Value("")))
+        .filter(key=OuterRef("key"), tenant=Coalesce(OuterRef("tenant_id"), Value("")))
+        .values("key")
+        .annotate(newest=Max("version"))
+        .values("newest")
+    )
+    return definitions.filter(version=Subquery(newest))
 
 
 def get_process_definition(definition_id: str) -> ProcessDefinition:

@@ -94,7 +94,8 @@ _EXACT = {
     "resourceName": "resource_name",
     "versionTag": "version_tag",
 }
-_LIKE = {
+# The `*Like` filters process and decision definitions share (Camunda's queries have both).
+DEFINITION_LIKE = {
     "nameLike": "name",
     "keyLike": "key",
     "categoryLike": "category",
@@ -120,7 +121,7 @@ def filter_process_definitions(
     definitions = definitions.filter(
         **{field: filters[param] for param, field in _EXACT.items() if param in filters}
     )
-    for param, field in _LIKE.items():
+    for param, field in DEFINITION_LIKE.items():
         if param in filters:
             definitions = definitions.filter(like(field, filters[param]))
     for param, condition in _WHEN_TRUE.items():

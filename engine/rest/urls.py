@@ -7,7 +7,15 @@ Order matters where a literal segment and an id share a position: `deployment/co
 
 from django.urls import path, re_path
 
-from engine.rest import deployments, filters, openapi, process_definitions, runtime_urls, views
+from engine.rest import (
+    decision_urls,
+    deployments,
+    filters,
+    openapi,
+    process_definitions,
+    runtime_urls,
+    views,
+)
 
 urlpatterns = [
     path("engine", views.EngineList.as_view(), name="rest-engine-list"),
@@ -97,6 +105,7 @@ urlpatterns = [
     ),
     *runtime_urls.DEFINITION_ACTIONS,
     *runtime_urls.RUNTIME,
+    *decision_urls.DECISIONS,
     # Filters (saved task queries of the Tasklist)
     path("filter", filters.FilterList.as_view(), name="rest-filter-list"),
     path("filter/count", filters.FilterCount.as_view(), name="rest-filter-count"),

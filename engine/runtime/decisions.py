@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from engine.bpmn.model import DECISION_BINDINGS, FlowNode, Implementation
-from engine.dmn import Decision, DecisionError, evaluate_decision, map_decision_result
+from engine.dmn import Decision, DecisionError, Evaluation, evaluate_table, map_decision_result
+from engine.runtime import effects as fx
 from engine.runtime.errors import ProcessEngineError
 from engine.runtime.state import Execution
 
@@ -42,16 +43,20 @@ class DecisionRef:
         return f"key '{self.key}'"
 
 
-DecisionLookup = Callable[[DecisionRef], Decision | None]
-
-
 @dataclass(frozen=True, slots=True)
 class DeployedDecision:
+    """One version of a decision: its definition id and tenant go into history."""
+
     key: str
     version: int
     deployment_id: str
     version_tag: str | None
     decision: Decision
+    definition_id: str
+    tenant_id: str | None = None
+
+
+DecisionLookup = Callable[[DecisionRef], DeployedDecision | None]
 
 
 def select_version(
@@ -77,15 +82,16 @@ class DeployedDecisions:
 
     def add(self, decision: Decision, deployment_id: str) -> DeployedDecision:
         versions = self.by_key.setdefault(decision.id, [])
+        version = len(versions) + 1
         deployed = DeployedDecision(
-            decision.id, len(versions) + 1, deployment_id, decision.version_tag, decision
+            decision.id, version, deployment_id, decision.version_tag, decision,
+            f"{decision.id}:{version}:{deployment_id}",
         )
         versions.append(deployed)
         return deployed
 
-    def find(self, ref: DecisionRef) -> Decision | None:
-        found = select_version(self.by_key.get(ref.key, ()), ref)
-        return found.decision if found is not None else None
+    def find(self, ref: DecisionRef) -> DeployedDecision | None:
+        return select_version(self.by_key.get(ref.key, ()), ref)
 
 
 def evaluate_business_rule(
@@ -99,8 +105,8 @@ def evaluate_business_rule(
     the mapped result. Any failure fails the command, naming the activity."""
     ref = _reference(run, execution, node, implementation)
     lookup = run.env.decisions
-    decision = lookup(ref) if lookup is not None else None
-    if decision is None:
+    deployed = lookup(ref) if lookup is not None else None
+    if deployed is None:
         raise ProcessEngineError(f"no decision definition deployed with {ref.describe()}", node.id)
 
     def variable(name: str) -> Any:
@@ -110,12 +116,35 @@ def evaluate_business_rule(
         return typed.value
 
     try:
-        results = evaluate_decision(decision, variable, now=run.now)
-        value = map_decision_result(results, implementation.map_decision_result)
+        evaluation = evaluate_table(deployed.decision, variable, now=run.now)
+        value = map_decision_result(evaluation.results, implementation.map_decision_result)
     except DecisionError as error:
         raise ProcessEngineError(str(error), node.id) from None
+    if run.env.history == "full":  # Camunda records decision instances at level full only
+        run.effects.append(_evaluated(run, execution, node, deployed, evaluation))
     if result_variable:
         run.set_variable(execution, result_variable, value)
+
+
+def _evaluated(
+    run: Run, execution: Execution, node: FlowNode, deployed: DeployedDecision,
+    evaluation: Evaluation,
+) -> fx.DecisionEvaluated:
+    return fx.DecisionEvaluated(
+        decision_definition_id=deployed.definition_id,
+        decision_definition_key=deployed.key,
+        decision_definition_name=deployed.decision.name,
+        tenant_id=deployed.tenant_id,
+        process_instance_id=run.state.id,
+        super_process_instance_id=run.state.super_instance_id,
+        process_definition_id=run.definition.id,
+        process_definition_key=run.definition.key,
+        execution_id=run.public_id(execution),
+        activity_id=node.id,
+        activity_instance_id=execution.activity_instance_id,
+        evaluation=evaluation,
+        time=run.now,
+    )
 
 
 def _reference(

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from engine.dmn import Evaluation
 from engine.runtime.state import ExternalTask, Job, Subscription, Task
 from engine.runtime.values import TypedValue
 
@@ -163,6 +164,27 @@ class InstanceMigrated:
     time: datetime
 
 
+@dataclass(slots=True)
+class DecisionEvaluated:
+    """History (level full, as Camunda): a decision table was evaluated, by a business rule
+    task or (process fields None) over REST. The store derives the root process instance
+    from `super_process_instance_id`."""
+
+    decision_definition_id: str
+    decision_definition_key: str
+    decision_definition_name: str | None
+    tenant_id: str | None
+    evaluation: Evaluation
+    time: datetime
+    process_instance_id: str | None = None
+    super_process_instance_id: str | None = None
+    process_definition_id: str | None = None
+    process_definition_key: str | None = None
+    execution_id: str | None = None
+    activity_id: str | None = None
+    activity_instance_id: str | None = None
+
+
 # -- cross-instance requests --------------------------------------------------------------
 
 
@@ -243,6 +265,7 @@ Effect = (
     | ActivityInstanceEnded
     | VariableUpdated
     | InstanceMigrated
+    | DecisionEvaluated
     | StartCalledInstance
     | DeleteCalledInstance
     | ErrorPropagated

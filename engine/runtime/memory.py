@@ -360,6 +360,7 @@ _HISTORY = frozenset(
         fx.ActivityInstanceStarted,
         fx.ActivityInstanceEnded,
         fx.VariableUpdated,
+        fx.DecisionEvaluated,
     }
 )
 

@@ -24,6 +24,7 @@ from engine.models import (
 from engine.runtime import effects as fx
 from engine.runtime.job_definitions import job_definition_id
 from engine.runtime.values import TypedValue
+from engine.store.decision_history import write_decision_instances
 from engine.store.job_overrides import apply_job_definitions
 from engine.store.logs import log_external_tasks, log_jobs
 from engine.store.migration_rows import write_migrated
@@ -108,6 +109,7 @@ class _Batch:
     variables: dict[tuple[str, str, str], TypedValue | None] = field(default_factory=dict)
     variable_updates: list[fx.VariableUpdated] = field(default_factory=list)
     migrations: list[fx.InstanceMigrated] = field(default_factory=list)
+    decisions: list[fx.DecisionEvaluated] = field(default_factory=list)
 
 
 def _group(effects: Iterable[object]) -> _Batch:
@@ -149,6 +151,8 @@ def _group(effects: Iterable[object]) -> _Batch:
                 batch.variable_updates.append(effect)
             case fx.InstanceMigrated():
                 batch.migrations.append(effect)
+            case fx.DecisionEvaluated():
+                batch.decisions.append(effect)
             case _:
                 pass  # cross-instance effects are the runner's, not rows
     return batch
@@ -188,6 +192,8 @@ class Projection:
             self._task_history(batch)
         if self.level >= HISTORY_LEVELS.index("audit"):
             self._variable_history(batch)
+        if self.logs:  # level full, as Camunda records decision instances
+            write_decision_instances(batch.decisions, self.new_id)
 
     # -- runtime ---------------------------------------------------------------------------
 

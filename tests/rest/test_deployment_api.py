@@ -67,7 +67,7 @@ def test_a_decision_file_answers_its_decision_definitions(modeler_deploy):
     assert decision == {
         "id": decision["id"],
         "key": "decision",
-        "category": None,
+        "category": "http://camunda.org/schema/1.0/dmn",  # the definitions' namespace
         "name": "Dish",
         "version": 1,
         "resource": "dish.dmn",

@@ -1,0 +1,53 @@
+"""Read-side queries of decision definitions and historic decision instances."""
+
+from __future__ import annotations
+
+from django.db.models import Count, QuerySet
+
+from engine.definitions import stored_content
+from engine.errors import NotFoundError
+from engine.models import DecisionDefinition, HistoricDecisionInstance
+from engine.queries.definitions import latest_versions
+
+
+def list_decision_definitions(*, latest_version: bool = False) -> QuerySet[DecisionDefinition]:
+    definitions = DecisionDefinition.objects.all()
+    if latest_version:
+        definitions = latest_versions(definitions)
+    return definitions.order_by("key", "version")
+
+
+def get_decision_definition(definition_id: str) -> DecisionDefinition:
+    found = DecisionDefinition.objects.filter(pk=definition_id).first()
+    if found is None:
+        # Camunda's wording (DecisionDefinitionManager via getDecisionDefinition).
+        raise NotFoundError(
+            f"no deployed decision definition found with id '{definition_id}'"
+        )
+    return found
+
+
+def get_latest_decision_definition(
+    key: str, tenant_id: str | None = None
+) -> DecisionDefinition | None:
+    """The newest version of a key, of one tenant or of no tenant."""
+    return (
+        DecisionDefinition.objects.filter(key=key, tenant_id=tenant_id)
+        .order_by("-version")
+        .first()
+    )
+
+
+def get_decision_definition_xml(definition: DecisionDefinition) -> bytes:
+    """The DMN file the definition was deployed in, as deployed."""
+    return stored_content(definition.deployment_id, definition.resource_name)
+
+
+def count_decision_instances(definition_ids: list[str]) -> dict[str, int]:
+    """Decision definition id -> how many evaluations history holds (one query)."""
+    rows = (
+        HistoricDecisionInstance.objects.filter(decision_definition_id__in=definition_ids)
+        .values("decision_definition_id")
+        .annotate(n=Count("id"))
+    )
+    return {row["decision_definition_id"]: row["n"] for row in rows}

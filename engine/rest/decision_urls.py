@@ -1,0 +1,40 @@
+"""Routes of `/decision-definition` and `/history/decision-instance`; engine/rest/urls.py
+lists them before its catch-all 404. Literal segments (`count`, `key`) come before `<id>`."""
+
+from django.urls import path
+
+from engine.rest import decision_definitions as dd
+from engine.rest import history_decisions as hd
+
+DD = "decision-definition"
+BY_KEY = f"{DD}/key/<str:key>"
+BY_TENANT = f"{BY_KEY}/tenant-id/<str:tenant_id>"
+BY_ID = f"{DD}/<str:definition_id>"
+
+DECISIONS = [
+    path(DD, dd.DecisionDefinitionList.as_view(), name="rest-decision-definition-list"),
+    path(f"{DD}/count", dd.DecisionDefinitionCount.as_view(),
+         name="rest-decision-definition-count"),
+    path(BY_KEY, dd.DecisionDefinitionDetail.as_view(), name="rest-decision-definition-by-key"),
+    path(f"{BY_KEY}/xml", dd.DecisionDefinitionXml.as_view(),
+         name="rest-decision-definition-xml-by-key"),
+    path(f"{BY_KEY}/evaluate", dd.DecisionDefinitionEvaluate.as_view(),
+         name="rest-decision-definition-evaluate-by-key"),
+    path(BY_TENANT, dd.DecisionDefinitionDetail.as_view(),
+         name="rest-decision-definition-by-key-and-tenant"),
+    path(f"{BY_TENANT}/xml", dd.DecisionDefinitionXml.as_view(),
+         name="rest-decision-definition-xml-by-key-and-tenant"),
+    path(f"{BY_TENANT}/evaluate", dd.DecisionDefinitionEvaluate.as_view(),
+         name="rest-decision-definition-evaluate-by-key-and-tenant"),
+    path(BY_ID, dd.DecisionDefinitionDetail.as_view(), name="rest-decision-definition"),
+    path(f"{BY_ID}/xml", dd.DecisionDefinitionXml.as_view(),
+         name="rest-decision-definition-xml"),
+    path(f"{BY_ID}/evaluate", dd.DecisionDefinitionEvaluate.as_view(),
+         name="rest-decision-definition-evaluate"),
+    path("history/decision-instance", hd.HistoricDecisionInstanceList.as_view(),
+         name="rest-history-decision-instance-list"),
+    path("history/decision-instance/count", hd.HistoricDecisionInstanceCount.as_view(),
+         name="rest-history-decision-instance-count"),
+    path("history/decision-instance/<str:decision_instance_id>",
+         hd.HistoricDecisionInstanceDetail.as_view(), name="rest-history-decision-instance"),
+]

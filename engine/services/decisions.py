@@ -1,0 +1,58 @@
+"""Evaluating a decision definition directly, outside any process (Camunda's
+DecisionService, behind REST `/decision-definition/.../evaluate`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from engine.decisions import deployed_decision
+from engine.dmn import DecisionError, evaluate_table
+from engine.errors import DecisionEvaluationError
+from engine.models import DecisionDefinition
+from engine.runtime import effects as fx
+from engine.runtime.env import unique_id
+from engine.runtime.values import TypedValue
+from engine.store.decision_history import write_decision_instances
+from identity.authorization import Permission, Resource, require
+
+
+def evaluate_decision_definition(
+    definition: DecisionDefinition,
+    variables: Mapping[str, TypedValue],
+    *,
+    user_id: str | None,
+) -> list[dict[str, Any]]:
+    """The decision's result (one dict of output name -> value per kept rule) for `variables`;
+    records a historic decision instance with the evaluating user at history level full.
+
+    Needs CREATE_INSTANCE on the decision definition (key), as Camunda's evaluate command.
+    Raises DecisionEvaluationError when the table cannot decide; nothing is recorded then.
+    """
+    require(user_id, Permission.CREATE_INSTANCE, Resource.DECISION_DEFINITION, definition.key)
+    deployed = deployed_decision(definition)
+
+    def variable(name: str) -> Any:
+        return variables[name].value  # a KeyError is the table's "unknown variable"
+
+    now = timezone.now()
+    try:
+        evaluation = evaluate_table(deployed.decision, variable, now=now)
+    except DecisionError as error:
+        raise DecisionEvaluationError(str(error)) from None
+    if settings.LEGATO_HISTORY_LEVEL == "full":
+        evaluated = fx.DecisionEvaluated(
+            decision_definition_id=definition.id,
+            decision_definition_key=definition.key,
+            decision_definition_name=definition.name,
+            tenant_id=definition.tenant_id,
+            evaluation=evaluation,
+            time=now,
+        )
+        with transaction.atomic():
+            write_decision_instances([evaluated], unique_id, user_id=user_id)
+    return evaluation.results
