@@ -17,6 +17,14 @@ pytestmark = pytest.mark.django_db(transaction=True)
 ORIGIN = (b"origin", b"http://127.0.0.1")
 
 
+@pytest.fixture(autouse=True)
+def in_memory_layer(settings):
+    # Tests of who may connect need no Redis; those about Redis set its layer themselves. A
+    # refused socket's consumer still waits on its layer when the test's loop closes, and
+    # channels_redis's receive, cancelled then, once held up the loop's teardown for good.
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+
 def session_cookie(user) -> bytes:
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
@@ -46,6 +54,7 @@ def cookie_of_user_with(*applications: str) -> bytes:
 async def test_socket_without_a_session_is_refused():
     communicator = WebsocketCommunicator(application, "/ws/live/", headers=[ORIGIN])
     connected, code = await communicator.connect()
+    await communicator.disconnect()
     assert not connected
     assert code == CLOSE_UNAUTHENTICATED
 
@@ -56,12 +65,12 @@ async def test_socket_of_a_user_without_cockpit_or_tasklist_access_is_refused():
         application, "/ws/live/", headers=[ORIGIN, (b"cookie", cookie)]
     )
     connected, code = await communicator.connect()
+    await communicator.disconnect()
     assert not connected
     assert code == CLOSE_NO_APPLICATION_ACCESS
 
 
-async def test_socket_of_a_tasklist_user_is_accepted(settings):
-    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+async def test_socket_of_a_tasklist_user_is_accepted():
     cookie = await cookie_of_user_with("tasklist")
     communicator = WebsocketCommunicator(
         application, "/ws/live/", headers=[ORIGIN, (b"cookie", cookie)]
@@ -103,8 +112,7 @@ async def _hello_then_group_event() -> None:
     await communicator.disconnect()
 
 
-async def test_authenticated_socket_receives_its_users_events_on_the_in_memory_layer(settings):
-    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+async def test_authenticated_socket_receives_its_users_events_on_the_in_memory_layer():
     await _hello_then_group_event()
 
 
