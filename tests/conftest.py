@@ -29,26 +29,37 @@ def channel_prefix() -> str:
     return f"legato-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-{os.getpid()}"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def one_channel_prefix(channel_prefix: str) -> Iterator[None]:
+    """This process publishes and listens under the prefix its live servers and workers get:
+    a test's claim reaches the server's sockets, a worker's notice this process's long polls.
+    Set before any test, so that no channel layer was made with another."""
+    try:
+        from django.conf import settings
+    except ImportError:  # the pure-core tests run without Django
+        yield
+        return
+    if not settings.configured:
+        yield
+        return
+    from django.test.utils import override_settings
+
+    layers = copy.deepcopy(settings.CHANNEL_LAYERS)
+    config = layers["default"].get("CONFIG")
+    if config is not None:
+        config["prefix"] = channel_prefix
+    with override_settings(CHANNEL_LAYER_PREFIX=channel_prefix, CHANNEL_LAYERS=layers):
+        yield
+
+
 @pytest.fixture(scope="session")
 def live_server_url(
     django_db_setup: None, django_db_blocker: object, redis_url: str, channel_prefix: str
 ) -> Iterator[str]:
     """Legato served by daphne in its own process, on the test database and the real Redis."""
-    from django.conf import settings
-    from django.test.utils import override_settings
-
     from tests import live
 
-    # What this process publishes (a test claiming a task) must reach the server's sockets:
-    # the same channel-layer prefix, and the same keys for the groups' sequence numbers.
-    layers = copy.deepcopy(settings.CHANNEL_LAYERS)
-    config = layers["default"].get("CONFIG")
-    if config is not None:
-        config["prefix"] = channel_prefix
-    with (
-        live.daphne_server(channel_prefix) as url,
-        override_settings(CHANNEL_LAYER_PREFIX=channel_prefix, CHANNEL_LAYERS=layers),
-    ):
+    with live.daphne_server(channel_prefix) as url:
         yield url
 
 
