@@ -10,10 +10,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cockpit.batches import create_retry_batch, is_stalled, start_batch
+from batches.models import Batch
+from batches.runner import is_stalled, progress_event, start_batch
 from cockpit.filters import IncidentFilterForm
-from cockpit.models import Batch
 from cockpit.permissions import readable_definitions
+from cockpit.retry import create_retry_batch
 from cockpit.views.errors import cockpit_page
 from engine.errors import AuthorizationError, BadRequestError, NotFoundError
 from engine.models import Incident
@@ -82,8 +83,6 @@ def _batch(request: HttpRequest, batch_id: str) -> Batch:
 def batch_detail(request: HttpRequest, batch_id: str) -> HttpResponse:
     batch = _batch(request, batch_id)
     if request.GET.get("format") == "json":
-        from cockpit.batches import progress_event
-
         return JsonResponse(progress_event(batch))
     context = {"batch": batch, "stalled": is_stalled(batch)}
     if request.GET.get("part") == "progress":
