@@ -17,7 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from engine.rest import modification, openapi_runtime
+from engine.rest import modification, openapi_batches, openapi_runtime
 from engine.rest.deployments import DEPLOYMENT_QUERY
 from engine.rest.params import PAGING, Kind, ListQuery, Param
 from engine.rest.process_definitions import PROCESS_DEFINITION_QUERY
@@ -33,6 +33,7 @@ PATH_PARAMETER_NAMES = {
     "key": "key",
     "tenant_id": "tenant-id",
     **openapi_runtime.RUNTIME_PATH_PARAMETER_NAMES,
+    **openapi_batches.BATCH_PATH_PARAMETER_NAMES,
 }
 _ROUTE_PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
 
@@ -163,6 +164,7 @@ SCHEMAS: dict[str, Schema] = {
 
 SCHEMAS.update(openapi_runtime.RUNTIME_SCHEMAS)
 SCHEMAS.update(modification.OPENAPI_SCHEMAS)
+SCHEMAS.update(openapi_batches.BATCH_SCHEMAS)
 
 _KIND_SCHEMAS: dict[Kind, Schema] = {
     Kind.STRING: {"type": "string"},
@@ -467,7 +469,9 @@ OPERATIONS: tuple[Operation, ...] = (
 
 
 def all_operations() -> tuple[Operation, ...]:
-    return OPERATIONS + tuple(openapi_runtime.operations())
+    return (
+        OPERATIONS + tuple(openapi_runtime.operations()) + tuple(openapi_batches.operations())
+    )
 
 
 def document(server_url: str = "/engine-rest") -> Schema:
