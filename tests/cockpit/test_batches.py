@@ -137,3 +137,48 @@ def test_batch_progress_is_published_to_the_batch_group(demo_user, monkeypatch):
     assert batches.BATCH_GROUP in groups
     assert f"user.{demo_user.pk}" in groups
     assert (event["type"], event["percent"], event["state"]) == ("batch.progress", 100, "completed")
+
+
+def deletion_batch(demo_user, count: int) -> Batch:
+    instances = [start_process_instance("invoice").id for _ in range(count)]
+    return batches.create_batch(
+        "instance-deletion", [*instances, "gone"], demo_user,
+        description=f"Delete {count + 1} process instances", options={"deleteReason": "x"},
+    )
+
+
+def test_the_batch_page_shows_an_instance_deletion_with_its_counts(user_client, demo_user):
+    deploy_key("invoice")
+    batch = deletion_batch(demo_user, 3)
+    batches.run_batch(batch.id)
+    page = user_client.get(reverse("cockpit:batch", args=[batch.id])).content.decode()
+    assert "Delete process instances" in page
+    assert "4 of 4 handled" in page
+    assert "3 deleted" in page
+    assert "1 failed" in page
+    assert "Process instance <code>gone</code>" in page
+    assert "Finished" in page
+
+
+def test_the_batch_list_shows_every_type_with_its_state_and_progress(user_client, demo_user):
+    deploy_key("invoice")
+    running = deletion_batch(demo_user, 1)
+    Batch.objects.filter(pk=running.id).update(suspended=True)
+    incidents = [add_incident(deploy_key("payroll"))]
+    retry.create_retry_batch(incidents, demo_user, "retry all")
+    page = user_client.get(reverse("cockpit:batches")).content.decode()
+    assert "Delete process instances" in page
+    assert "Retry incidents" in page
+    assert "Suspended" in page
+    assert "0 of 2" in page
+
+
+def test_a_suspended_batch_is_not_offered_for_resuming(user_client, demo_user):
+    deploy_key("invoice")
+    batch = deletion_batch(demo_user, 1)
+    Batch.objects.filter(pk=batch.id).update(suspended=True)
+    page = user_client.get(reverse("cockpit:batch", args=[batch.id]), {"part": "progress"})
+    assert "is suspended" in page.content.decode()
+    assert "Resume from" not in page.content.decode()
+    assert batches.run_batch(batch.id) is None
+    assert Batch.objects.get(pk=batch.id).handled == 0
