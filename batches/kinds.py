@@ -47,7 +47,10 @@ def _delete_instance(instance_id: Any, options: Mapping[str, Any], actor: Actor)
 
     try:
         delete_process_instance(
-            instance_id, options.get("deleteReason"), user_id=_user_id(actor)
+            instance_id,
+            options.get("deleteReason"),
+            user_id=_user_id(actor),
+            skip_custom_listeners=bool(options.get("skipCustomListeners")),
         )
     except NotFoundError:
         # failIfNotExists=false: an instance that ended meanwhile is no failure (Camunda).

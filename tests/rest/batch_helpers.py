@@ -32,3 +32,12 @@ def run_to_end(batch_id: str) -> Batch:
     """What the runner (Celery task or thread) does after commit, run here in the test."""
     run_batch(batch_id)
     return Batch.objects.get(pk=batch_id)
+
+# The process's end listener leaves a variable behind: history shows whether it ran.
+LISTENING = bpmn_document("""<bpmn:process id="listening" isExecutable="true">
+  <bpmn:extensionElements><camunda:executionListener event="end"
+    expression="${execution.setVariable('cleanedUp', true)}" /></bpmn:extensionElements>
+  <bpmn:startEvent id="s" /><bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="task" />
+  <bpmn:userTask id="task" />
+  <bpmn:sequenceFlow id="f2" sourceRef="task" targetRef="e" /><bpmn:endEvent id="e" />
+</bpmn:process>""")

@@ -6,10 +6,10 @@ import pytest
 
 from batches.models import Batch
 from batches.runner import _claim_chunk, _handle, _record, run_batch
-from engine.models import ProcessInstance
+from engine.models import HistoricVariableInstance, ProcessInstance
 from identity.resources import Permission, Resource
 from tests.identity.factories import GRANT, make_user, rule
-from tests.rest.batch_helpers import run_to_end, start_instances
+from tests.rest.batch_helpers import LISTENING, run_to_end, start_instances
 from tests.rest.conftest import BASE
 from tests.rest.test_read_authorization import basic_client, grant
 
@@ -213,3 +213,21 @@ def test_other_users_see_only_batches_they_may_read(api, demo_user):
     assert mary.get(f"{BASE}/batch/{dto['id']}").status_code == 403
     grant("mary", Resource.BATCH, dto["id"], Permission.READ)
     assert [b["id"] for b in mary.get(f"{BASE}/batch").json()] == [dto["id"]]
+
+
+def test_skip_custom_listeners_keeps_the_end_listeners_from_running(api):
+    skipped, heard = start_instances(2, "listening", LISTENING)
+    for instance_id, skip in ((skipped, True), (heard, False)):
+        dto = delete_async(api, processInstanceIds=[instance_id], skipCustomListeners=skip)
+        assert run_to_end(dto.json()["id"]).done == 1
+    ran = HistoricVariableInstance.objects.filter(name="cleanedUp")
+    assert list(ran.values_list("process_instance_id", flat=True)) == [heard]
+
+
+def test_the_single_delete_honours_skip_custom_listeners_too(api):
+    skipped, heard = start_instances(2, "listening", LISTENING)
+    url = f"{BASE}/process-instance/{skipped}"
+    assert api.delete(url, QUERY_STRING="skipCustomListeners=true").status_code == 204
+    assert api.delete(f"{BASE}/process-instance/{heard}").status_code == 204
+    ran = HistoricVariableInstance.objects.filter(name="cleanedUp")
+    assert list(ran.values_list("process_instance_id", flat=True)) == [heard]
