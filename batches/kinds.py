@@ -73,6 +73,17 @@ def _set_external_task_retries(task_id: Any, options: Mapping[str, Any], actor: 
     set_retries(task_id, int(options["retries"]), user_id=_user_id(actor))
 
 
+def _set_suspension_state(instance_id: Any, options: Mapping[str, Any], actor: Actor) -> None:
+    from engine.services import suspension
+
+    change = (
+        suspension.suspend_process_instance
+        if options["suspended"]
+        else suspension.activate_process_instance
+    )
+    change(instance_id, user_id=_user_id(actor))
+
+
 KINDS: dict[str, Kind] = {
     BatchType.RETRY_INCIDENTS: Kind(
         _retry_incident, "Incident", "retried", target_id=lambda data: data["incident"]
@@ -81,5 +92,8 @@ KINDS: dict[str, Kind] = {
     BatchType.SET_JOB_RETRIES: Kind(_set_job_retries, "Job", "updated"),
     BatchType.SET_EXTERNAL_TASK_RETRIES: Kind(
         _set_external_task_retries, "External task", "updated"
+    ),
+    BatchType.INSTANCE_UPDATE_SUSPENSION_STATE: Kind(
+        _set_suspension_state, "Process instance", "updated"
     ),
 }

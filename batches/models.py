@@ -25,6 +25,10 @@ class BatchType(models.TextChoices):
     INSTANCE_DELETION = "instance-deletion", "Delete process instances"
     SET_JOB_RETRIES = "set-job-retries", "Set job retries"
     SET_EXTERNAL_TASK_RETRIES = "set-external-task-retries", "Set external task retries"
+    INSTANCE_UPDATE_SUSPENSION_STATE = (
+        "instance-update-suspension-state",
+        "Suspend or activate process instances",
+    )
 
 
 class Batch(models.Model):

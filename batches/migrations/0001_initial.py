@@ -13,6 +13,7 @@ TYPES = [
     ("instance-deletion", "Delete process instances"),
     ("set-job-retries", "Set job retries"),
     ("set-external-task-retries", "Set external task retries"),
+    ("instance-update-suspension-state", "Suspend or activate process instances"),
 ]
 STATES = [("running", "Running"), ("completed", "Completed"), ("deleted", "Deleted")]
 

@@ -1,6 +1,6 @@
 """Camunda's bulk operations that answer a BatchDto: `POST /process-instance/delete`,
-`POST /job/retries`, `POST /external-task/retries-async`, and the synchronous
-`PUT /external-task/retries`.
+`POST /process-instance/suspended-async`, `POST /job/retries`,
+`POST /external-task/retries-async`; and the synchronous `PUT /external-task/retries`.
 
 The targets are collected when the request arrives (ids given, plus what the embedded queries
 find, read by the same code as the list resources, so only what the caller may read) and
@@ -27,7 +27,11 @@ from engine.rest.external_tasks import EXTERNAL_TASK_QUERY, filter_external_task
 from engine.rest.history import HISTORIC_PROCESS_INSTANCE_QUERY, filter_historic_instances
 from engine.rest.incidents_jobs import JOB_QUERY, filter_jobs
 from engine.rest.params import ListQuery, invalid_request
-from engine.rest.process_instances import PROCESS_INSTANCE_QUERY, filter_process_instances
+from engine.rest.process_instances import (
+    PROCESS_INSTANCE_QUERY,
+    filter_process_instances,
+    read_suspended,
+)
 from engine.services import external_tasks, jobs
 
 Filter = Callable[[Request, dict[str, Any]], Any]
@@ -118,6 +122,22 @@ class ProcessInstanceDeleteAsync(EngineView):
         batch = create_batch(
             BatchType.INSTANCE_DELETION, ids, request.user,
             description=f"Delete {_plural(len(ids), 'process instance')}", options=options,
+        )
+        return Response(batch_dto(batch))
+
+
+class ProcessInstanceSuspendedAsync(EngineView):
+    """POST /process-instance/suspended-async: suspend or activate many instances."""
+
+    def post(self, request: Request) -> Response:
+        body = json_body(request)
+        suspended = read_suspended(body)
+        ids = _targets(_instances(request, body, "processInstanceIds"), "processInstanceIds")
+        verb = "Suspend" if suspended else "Activate"
+        batch = create_batch(
+            BatchType.INSTANCE_UPDATE_SUSPENSION_STATE, ids, request.user,
+            description=f"{verb} {_plural(len(ids), 'process instance')}",
+            options={"suspended": suspended},
         )
         return Response(batch_dto(batch))
 

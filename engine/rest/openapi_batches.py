@@ -37,6 +37,9 @@ BATCH_SCHEMAS: dict[str, Schema] = {
         "deleteReason:s skipCustomListeners:b skipSubprocesses:b skipIoMappings:b "
         "failIfNotExists:b"
     ),
+    "ProcessInstanceSuspensionStateAsyncDto": dto(
+        "processInstanceIds:a processInstanceQuery:o historicProcessInstanceQuery:o suspended:b"
+    ),
     "SetJobRetriesDto": dto("jobIds:a jobQuery:o processInstances:a retries:I dueDate:d"),
 }
 
@@ -76,6 +79,9 @@ def operations() -> list[Any]:
     add("process-instance/delete", "post", "deleteProcessInstancesAsync",
         "Delete process instances in a batch", created,
         request_body=_body(_ref("DeleteProcessInstancesDto")))
+    add("process-instance/suspended-async", "post", "updateSuspensionStateAsyncOperation",
+        "Suspend or activate process instances in a batch", created,
+        request_body=_body(_ref("ProcessInstanceSuspensionStateAsyncDto")))
     add("job/retries", "post", "setJobRetriesAsyncOperation",
         "Set the retries of jobs in a batch", created,
         request_body=_body(_ref("SetJobRetriesDto")))

@@ -231,3 +231,31 @@ def test_the_single_delete_honours_skip_custom_listeners_too(api):
     assert api.delete(f"{BASE}/process-instance/{heard}").status_code == 204
     ran = HistoricVariableInstance.objects.filter(name="cleanedUp")
     assert list(ran.values_list("process_instance_id", flat=True)) == [heard]
+
+
+def test_a_batch_suspends_and_activates_the_instances_a_query_finds(api):
+    start_instances(3)
+    url = f"{BASE}/process-instance/suspended-async"
+    query = {"processDefinitionKey": "invoice"}
+    suspend = api.post(url, {"processInstanceQuery": query, "suspended": True},
+                       content_type="application/json")
+    assert suspend.json()["type"] == "instance-update-suspension-state"
+    assert run_to_end(suspend.json()["id"]).done == 3
+    assert api.get(f"{BASE}/process-instance/count", {"suspended": "true"}).json()["count"] == 3
+    activate = api.post(url, {"processInstanceQuery": query, "suspended": False},
+                        content_type="application/json")
+    assert run_to_end(activate.json()["id"]).done == 3
+    assert api.get(f"{BASE}/process-instance/count", {"active": "true"}).json()["count"] == 3
+
+
+def test_suspension_batches_need_a_boolean_and_targets(api):
+    ids = start_instances(1)
+    url = f"{BASE}/process-instance/suspended-async"
+    for body, message in (
+        ({"processInstanceIds": ids}, "'suspended' must be true or false"),
+        ({"suspended": True}, "processInstanceIds is empty"),
+    ):
+        response = api.post(url, body, content_type="application/json")
+        assert response.status_code == 400
+        assert response.json() == {"type": "InvalidRequestException", "message": message}
+    assert not Batch.objects.exists()
