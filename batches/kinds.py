@@ -84,6 +84,15 @@ def _set_suspension_state(instance_id: Any, options: Mapping[str, Any], actor: A
     change(instance_id, user_id=_user_id(actor))
 
 
+def _set_variables(instance_id: Any, options: Mapping[str, Any], actor: Actor) -> None:
+    # Kept in Camunda's JSON form (checked when the batch was made), read by the same reader
+    # as `POST /process-instance/{id}/variables`.
+    from engine.rest.variables import read_variables
+    from engine.services.runtime import set_variables
+
+    set_variables(instance_id, read_variables(options["variables"]), user_id=_user_id(actor))
+
+
 KINDS: dict[str, Kind] = {
     BatchType.RETRY_INCIDENTS: Kind(
         _retry_incident, "Incident", "retried", target_id=lambda data: data["incident"]
@@ -96,4 +105,5 @@ KINDS: dict[str, Kind] = {
     BatchType.INSTANCE_UPDATE_SUSPENSION_STATE: Kind(
         _set_suspension_state, "Process instance", "updated"
     ),
+    BatchType.VARIABLES: Kind(_set_variables, "Process instance", "updated"),
 }

@@ -29,6 +29,7 @@ class BatchType(models.TextChoices):
         "instance-update-suspension-state",
         "Suspend or activate process instances",
     )
+    VARIABLES = "variables", "Set variables"
 
 
 class Batch(models.Model):

@@ -14,6 +14,7 @@ TYPES = [
     ("set-job-retries", "Set job retries"),
     ("set-external-task-retries", "Set external task retries"),
     ("instance-update-suspension-state", "Suspend or activate process instances"),
+    ("variables", "Set variables"),
 ]
 STATES = [("running", "Running"), ("completed", "Completed"), ("deleted", "Deleted")]
 

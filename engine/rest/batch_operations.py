@@ -1,5 +1,5 @@
 """Camunda's bulk operations that answer a BatchDto: `POST /process-instance/delete`,
-`POST /process-instance/suspended-async`, `POST /job/retries`,
+`POST /process-instance/suspended-async`, `/process-instance/variables-async`, `/job/retries`,
 `POST /external-task/retries-async`; and the synchronous `PUT /external-task/retries`.
 
 The targets are collected when the request arrives (ids given, plus what the embedded queries
@@ -32,6 +32,7 @@ from engine.rest.process_instances import (
     filter_process_instances,
     read_suspended,
 )
+from engine.rest.variables import read_variables
 from engine.services import external_tasks, jobs
 
 Filter = Callable[[Request, dict[str, Any]], Any]
@@ -138,6 +139,22 @@ class ProcessInstanceSuspendedAsync(EngineView):
             BatchType.INSTANCE_UPDATE_SUSPENSION_STATE, ids, request.user,
             description=f"{verb} {_plural(len(ids), 'process instance')}",
             options={"suspended": suspended},
+        )
+        return Response(batch_dto(batch))
+
+
+class ProcessInstanceVariablesAsync(EngineView):
+    """POST /process-instance/variables-async: set the same variables on many instances."""
+
+    def post(self, request: Request) -> Response:
+        body = json_body(request)
+        if not read_variables(body.get("variables")):
+            raise invalid_request("variables is empty")
+        ids = _targets(_instances(request, body, "processInstanceIds"), "processInstanceIds")
+        batch = create_batch(
+            BatchType.VARIABLES, ids, request.user,
+            description=f"Set variables of {_plural(len(ids), 'process instance')}",
+            options={"variables": body["variables"]},
         )
         return Response(batch_dto(batch))
 

@@ -40,6 +40,9 @@ BATCH_SCHEMAS: dict[str, Schema] = {
     "ProcessInstanceSuspensionStateAsyncDto": dto(
         "processInstanceIds:a processInstanceQuery:o historicProcessInstanceQuery:o suspended:b"
     ),
+    "SetVariablesAsyncDto": dto(
+        "processInstanceIds:a processInstanceQuery:o historicProcessInstanceQuery:o variables:v"
+    ),
     "SetJobRetriesDto": dto("jobIds:a jobQuery:o processInstances:a retries:I dueDate:d"),
 }
 
@@ -82,6 +85,9 @@ def operations() -> list[Any]:
     add("process-instance/suspended-async", "post", "updateSuspensionStateAsyncOperation",
         "Suspend or activate process instances in a batch", created,
         request_body=_body(_ref("ProcessInstanceSuspensionStateAsyncDto")))
+    add("process-instance/variables-async", "post", "setVariablesAsyncOperation",
+        "Set variables on process instances in a batch", created,
+        request_body=_body(_ref("SetVariablesAsyncDto")))
     add("job/retries", "post", "setJobRetriesAsyncOperation",
         "Set the retries of jobs in a batch", created,
         request_body=_body(_ref("SetJobRetriesDto")))

@@ -259,3 +259,28 @@ def test_suspension_batches_need_a_boolean_and_targets(api):
         assert response.status_code == 400
         assert response.json() == {"type": "InvalidRequestException", "message": message}
     assert not Batch.objects.exists()
+
+
+def test_a_batch_sets_variables_on_many_instances(api):
+    ids = start_instances(3)
+    body = {"processInstanceIds": ids, "variables": {"checked": {"value": 7, "type": "Long"}}}
+    dto = api.post(f"{BASE}/process-instance/variables-async", body,
+                   content_type="application/json").json()
+    assert dto["type"] == "variables"
+    assert run_to_end(dto["id"]).done == 3
+    for instance_id in ids:
+        value = api.get(f"{BASE}/process-instance/{instance_id}/variables/checked").json()
+        assert (value["value"], value["type"]) == (7, "Long")
+
+
+@pytest.mark.parametrize(
+    "variables", [None, {}, {"x": {"value": "abc", "type": "Integer"}}, {"x": "plain"}]
+)
+def test_a_variables_batch_needs_readable_variables(api, variables):
+    ids = start_instances(1)
+    response = api.post(f"{BASE}/process-instance/variables-async",
+                        {"processInstanceIds": ids, "variables": variables},
+                        content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["type"] == "InvalidRequestException"
+    assert not Batch.objects.exists()
