@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from batches.models import Batch
@@ -284,3 +286,16 @@ def test_a_variables_batch_needs_readable_variables(api, variables):
     assert response.status_code == 400
     assert response.json()["type"] == "InvalidRequestException"
     assert not Batch.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_embedded_runner_thread_works_the_batch_off_after_the_request(api, settings):
+    """No runner called by the test: the request's commit starts the thread, as `make run`."""
+    settings.LEGATO_JOB_EXECUTOR_IN_PROCESS = True
+    start_instances(5)
+    dto = delete_async(api, processInstanceQuery={}, deleteReason="embedded").json()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and not Batch.objects.get(pk=dto["id"]).finished:
+        time.sleep(0.1)
+    assert Batch.objects.get(pk=dto["id"]).done == 5
+    assert api.get(f"{BASE}/process-instance/count").json() == {"count": 0}
