@@ -1,8 +1,8 @@
 """Managing batches (Camunda's managementService batch methods): read, suspend, delete.
 
-Camunda checks READ / UPDATE / DELETE on the Batch resource. The creator of a batch may also
-read, suspend and delete it without an authorization row, as the cockpit's batch page has
-always let its creator follow and resume it.
+Camunda checks READ / UPDATE / DELETE on the Batch resource, and READ_HISTORY for history.
+The creator of a batch may also read, suspend and delete it without an authorization row, as
+the cockpit's batch page has always let its creator follow and resume it.
 """
 
 from __future__ import annotations
@@ -24,9 +24,11 @@ def _user_id(actor: Actor) -> str:
     return identity.user_id if identity is not None else ""
 
 
-def readable_batches(actor: Actor) -> Q:
-    """Batches the actor may read: READ on the Batch resource, or its own."""
-    return readable_ids(actor, Resource.BATCH).q("id") | Q(created_by=_user_id(actor))
+def readable_batches(actor: Actor, permission: str = Permission.READ) -> Q:
+    """Batches the actor may read (READ; READ_HISTORY for history), or its own."""
+    by_permission = readable_ids(actor, Resource.BATCH, permission).q("id")
+    user_id = _user_id(actor)
+    return by_permission | Q(created_by=user_id) if user_id else by_permission
 
 
 def require_on_batch(actor: Actor, permission: str, batch: Batch) -> None:
@@ -46,10 +48,10 @@ def _find(batch_id: str, *, for_update: bool = False) -> Batch:
     return batch
 
 
-def get_batch(batch_id: str, actor: Actor) -> Batch:
-    """Any batch, running or finished; 404 for an unknown id, 403 without READ."""
+def get_batch(batch_id: str, actor: Actor, permission: str = Permission.READ) -> Batch:
+    """Any batch, running or finished; 404 for an unknown id, 403 without `permission`."""
     batch = _find(batch_id)
-    require_on_batch(actor, Permission.READ, batch)
+    require_on_batch(actor, permission, batch)
     return batch
 
 

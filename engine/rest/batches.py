@@ -26,6 +26,7 @@ from engine.rest.dates import format_date
 from engine.rest.listing import list_views
 from engine.rest.params import Kind, ListQuery, Param, flag
 from engine.rest.process_instances import read_suspended
+from identity.resources import Permission
 
 _COMMON = (
     Param("batchId", description="Only the batch with this id."),
@@ -63,8 +64,10 @@ HISTORIC_BATCH_QUERY = ListQuery(
 )
 
 
-def _filter(request: Request, filters: dict[str, Any], rows: QuerySet[Batch]) -> QuerySet[Batch]:
-    rows = rows.filter(services.readable_batches(request.user))
+def _filter(
+    request: Request, filters: dict[str, Any], rows: QuerySet[Batch], permission: str
+) -> QuerySet[Batch]:
+    rows = rows.filter(services.readable_batches(request.user, permission))
     if "batchId" in filters:
         rows = rows.filter(id__in=_uuids([filters["batchId"]]))
     if "type" in filters:
@@ -100,11 +103,12 @@ def _uuids(values: list[str]) -> list[str]:
 
 
 def filter_batches(request: Request, filters: dict[str, Any]) -> QuerySet[Batch]:
-    return _filter(request, filters, Batch.objects.filter(state=BatchState.RUNNING))
+    running = Batch.objects.filter(state=BatchState.RUNNING)
+    return _filter(request, filters, running, Permission.READ)
 
 
 def filter_historic_batches(request: Request, filters: dict[str, Any]) -> QuerySet[Batch]:
-    return _filter(request, filters, Batch.objects.all())
+    return _filter(request, filters, Batch.objects.all(), Permission.READ_HISTORY)
 
 
 def batch_dto(batch: Batch) -> serializers.Dto:
@@ -198,5 +202,6 @@ class HistoricBatchDetail(EngineView):
     """GET /history/batch/{id}: a running or finished batch."""
 
     def get(self, request: Request, batch_id: str) -> Response:
-        return Response(historic_batch_dto(services.get_batch(batch_id, request.user)))
+        batch = services.get_batch(batch_id, request.user, Permission.READ_HISTORY)
+        return Response(historic_batch_dto(batch))
 

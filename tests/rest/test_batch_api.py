@@ -299,3 +299,14 @@ def test_the_embedded_runner_thread_works_the_batch_off_after_the_request(api, s
         time.sleep(0.1)
     assert Batch.objects.get(pk=dto["id"]).done == 5
     assert api.get(f"{BASE}/process-instance/count").json() == {"count": 0}
+
+
+def test_batch_history_needs_read_history_on_the_batch(api, demo_user):
+    dto = delete_async(api, processInstanceIds=start_instances(1)).json()
+    make_user("mary")
+    grant("mary", Resource.BATCH, "*", Permission.READ)
+    mary = basic_client("mary")
+    assert mary.get(f"{BASE}/history/batch/count").json() == {"count": 0}
+    assert mary.get(f"{BASE}/history/batch/{dto['id']}").status_code == 403
+    grant("mary", Resource.BATCH, dto["id"], Permission.READ_HISTORY)
+    assert mary.get(f"{BASE}/history/batch/count").json() == {"count": 1}
