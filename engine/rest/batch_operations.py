@@ -102,11 +102,23 @@ def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
+def _instance_targets(request: Request, body: dict[str, Any]) -> list[str]:
+    return _targets(_instances(request, body, "processInstanceIds"), "processInstanceIds")
+
+
+def _created(
+    request: Request, batch_type: str, ids: list[str], what: str, options: dict[str, Any]
+) -> Response:
+    """Freeze the targets into a batch (Batch CREATE checked) and answer its BatchDto."""
+    batch = create_batch(batch_type, ids, request.user, description=what, options=options)
+    return Response(batch_dto(batch))
+
+
 class ProcessInstanceDeleteAsync(EngineView):
     """POST /process-instance/delete: delete many instances in a batch.
 
-    `skipCustomListeners`, `skipIoMappings` and `skipSubprocesses` are read and checked like
-    the DELETE of one instance, and change nothing (docs/rest.md)."""
+    `skipIoMappings` and `skipSubprocesses` are read and checked like the DELETE of one
+    instance, and change nothing (docs/rest.md)."""
 
     def post(self, request: Request) -> Response:
         body = json_body(request)
@@ -119,12 +131,9 @@ class ProcessInstanceDeleteAsync(EngineView):
             **{n: _flag(body, n) for n in ("skipCustomListeners", "skipIoMappings",
                                             "skipSubprocesses")},
         }
-        ids = _targets(_instances(request, body, "processInstanceIds"), "processInstanceIds")
-        batch = create_batch(
-            BatchType.INSTANCE_DELETION, ids, request.user,
-            description=f"Delete {_plural(len(ids), 'process instance')}", options=options,
-        )
-        return Response(batch_dto(batch))
+        ids = _instance_targets(request, body)
+        what = f"Delete {_plural(len(ids), 'process instance')}"
+        return _created(request, BatchType.INSTANCE_DELETION, ids, what, options)
 
 
 class ProcessInstanceSuspendedAsync(EngineView):
@@ -133,14 +142,10 @@ class ProcessInstanceSuspendedAsync(EngineView):
     def post(self, request: Request) -> Response:
         body = json_body(request)
         suspended = read_suspended(body)
-        ids = _targets(_instances(request, body, "processInstanceIds"), "processInstanceIds")
-        verb = "Suspend" if suspended else "Activate"
-        batch = create_batch(
-            BatchType.INSTANCE_UPDATE_SUSPENSION_STATE, ids, request.user,
-            description=f"{verb} {_plural(len(ids), 'process instance')}",
-            options={"suspended": suspended},
-        )
-        return Response(batch_dto(batch))
+        ids = _instance_targets(request, body)
+        what = f"{'Suspend' if suspended else 'Activate'} {_plural(len(ids), 'process instance')}"
+        options = {"suspended": suspended}
+        return _created(request, BatchType.INSTANCE_UPDATE_SUSPENSION_STATE, ids, what, options)
 
 
 class ProcessInstanceVariablesAsync(EngineView):
@@ -150,13 +155,9 @@ class ProcessInstanceVariablesAsync(EngineView):
         body = json_body(request)
         if not read_variables(body.get("variables")):
             raise invalid_request("variables is empty")
-        ids = _targets(_instances(request, body, "processInstanceIds"), "processInstanceIds")
-        batch = create_batch(
-            BatchType.VARIABLES, ids, request.user,
-            description=f"Set variables of {_plural(len(ids), 'process instance')}",
-            options={"variables": body["variables"]},
-        )
-        return Response(batch_dto(batch))
+        ids = _instance_targets(request, body)
+        what = f"Set variables of {_plural(len(ids), 'process instance')}"
+        return _created(request, BatchType.VARIABLES, ids, what, {"variables": body["variables"]})
 
 
 class JobRetriesAsync(EngineView):
@@ -181,12 +182,8 @@ class JobRetriesAsync(EngineView):
             ],
             "jobIds",
         )
-        batch = create_batch(
-            BatchType.SET_JOB_RETRIES, ids, request.user,
-            description=f"Set retries of {_plural(len(ids), 'job')} to {retries}",
-            options=options,
-        )
-        return Response(batch_dto(batch))
+        what = f"Set retries of {_plural(len(ids), 'job')} to {retries}"
+        return _created(request, BatchType.SET_JOB_RETRIES, ids, what, options)
 
 
 def external_task_targets(request: Request) -> tuple[list[str], int]:
@@ -212,12 +209,10 @@ class ExternalTaskRetriesAsync(EngineView):
 
     def post(self, request: Request) -> Response:
         ids, retries = external_task_targets(request)
-        batch = create_batch(
-            BatchType.SET_EXTERNAL_TASK_RETRIES, ids, request.user,
-            description=f"Set retries of {_plural(len(ids), 'external task')} to {retries}",
-            options={"retries": retries},
+        what = f"Set retries of {_plural(len(ids), 'external task')} to {retries}"
+        return _created(
+            request, BatchType.SET_EXTERNAL_TASK_RETRIES, ids, what, {"retries": retries}
         )
-        return Response(batch_dto(batch))
 
 
 class ExternalTaskRetries(EngineView):

@@ -78,17 +78,18 @@ def operations() -> list[Any]:
             batches.HISTORIC_BATCH_QUERY)
     add("history/batch/<str:batch_id>", "get", "getHistoricBatch",
         "Get a running or finished batch", {"200": _json(_ref("HistoricBatchDto"))})
-    created = {"200": _json(_ref("BatchDto"))}
-    add("process-instance/delete", "post", "deleteProcessInstancesAsync",
-        "Delete process instances in a batch", created,
-        request_body=_body(_ref("DeleteProcessInstancesDto")))
-    add("process-instance/suspended-async", "post", "updateSuspensionStateAsyncOperation",
-        "Suspend or activate process instances in a batch", created,
-        request_body=_body(_ref("ProcessInstanceSuspensionStateAsyncDto")))
-    add("process-instance/variables-async", "post", "setVariablesAsyncOperation",
-        "Set variables on process instances in a batch", created,
-        request_body=_body(_ref("SetVariablesAsyncDto")))
-    add("job/retries", "post", "setJobRetriesAsyncOperation",
-        "Set the retries of jobs in a batch", created,
-        request_body=_body(_ref("SetJobRetriesDto")))
+    # The bulk operations: each answers the BatchDto of the batch it made.
+    for route, op_id, summary, body in (
+        ("process-instance/delete", "deleteProcessInstancesAsync",
+         "Delete process instances in a batch", "DeleteProcessInstancesDto"),
+        ("process-instance/suspended-async", "updateSuspensionStateAsyncOperation",
+         "Suspend or activate process instances in a batch",
+         "ProcessInstanceSuspensionStateAsyncDto"),
+        ("process-instance/variables-async", "setVariablesAsyncOperation",
+         "Set variables on process instances in a batch", "SetVariablesAsyncDto"),
+        ("job/retries", "setJobRetriesAsyncOperation", "Set the retries of jobs in a batch",
+         "SetJobRetriesDto"),
+    ):
+        add(route, "post", op_id, summary, {"200": _json(_ref("BatchDto"))},
+            request_body=_body(_ref(body)))
     return ops
