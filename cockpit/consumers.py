@@ -107,7 +107,7 @@ def cockpit_groups(user: Any) -> list[str]:
     definition whose instances they may read. `cockpit.batches` carries batch progress, for
     users who may read batches.
     """
-    from cockpit.batches import BATCH_GROUP
+    from batches.runner import BATCH_GROUP
     from cockpit.permissions import may_read_all_instances
     from engine.events import COCKPIT_GROUP, definition_group
     from engine.models import ProcessDefinition

@@ -99,7 +99,3 @@ def readable_definitions(actor: Actor, field: str = "process_definition__key") -
     if may_read_all_instances(actor):
         return Q()
     return readable_ids(actor, R.PROCESS_DEFINITION, P.READ_INSTANCE).q(field)
-
-
-def require_batch_create(actor: Actor) -> None:
-    require_any(actor, [Check(P.CREATE, R.BATCH, ANY)])

@@ -6,9 +6,12 @@ the engine services resolve the incident, write the operation log and hand the j
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from batches.models import Batch, BatchType
+from batches.runner import create_batch, require_batch_create
 from cockpit.permissions import require_instance
 from engine.errors import BadRequestError, NotFoundError
 from engine.incidents import FAILED_EXTERNAL_TASK, FAILED_JOB
@@ -84,3 +87,12 @@ def retry_incident(incident_id: str, actor: Actor) -> None:
             f"Incident {incident_id} is not open any more: it was resolved or its instance ended."
         )
     retry(RetryTarget.of(incident), actor)
+
+
+def create_retry_batch(incidents: Iterable[Incident], actor: Actor, description: str) -> Batch:
+    """Freeze the incidents as targets of a retry batch; it starts after commit."""
+    require_batch_create(actor)
+    targets = [RetryTarget.of(incident).to_json() for incident in incidents]
+    if not targets:
+        raise BadRequestError("No open incident matches: there is nothing to retry.")
+    return create_batch(BatchType.RETRY_INCIDENTS, targets, actor, description=description)

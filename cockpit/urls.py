@@ -1,6 +1,7 @@
 from django.urls import path
 
 from cockpit.views import (
+    batches,
     dashboard,
     decisions,
     deployments,
@@ -70,8 +71,9 @@ urlpatterns = [
         name="instance-suspension",
     ),
     path("incidents/", incidents.incident_list, name="incidents"),
-    path("batches/<uuid:batch_id>/", incidents.batch_detail, name="batch"),
-    path("batches/<uuid:batch_id>/resume/", incidents.batch_resume, name="batch-resume"),
+    path("batches/", batches.batch_list, name="batches"),
+    path("batches/<uuid:batch_id>/", batches.batch_detail, name="batch"),
+    path("batches/<uuid:batch_id>/resume/", batches.batch_resume, name="batch-resume"),
     path("decisions/", decisions.decision_list, name="decisions"),
     path("decisions/<str:definition_id>/", decisions.decision_definition, name="decision"),
     path(

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "channels",
     "identity",
     "engine",
+    "batches",
     "cockpit",
     "tasklist",
 ]

@@ -5,20 +5,18 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
-from cockpit.batches import create_retry_batch, is_stalled, start_batch
+from batches.models import Batch
 from cockpit.filters import IncidentFilterForm
-from cockpit.models import Batch
 from cockpit.permissions import readable_definitions
+from cockpit.retry import create_retry_batch
 from cockpit.views.errors import cockpit_page
-from engine.errors import AuthorizationError, BadRequestError, NotFoundError
+from engine.errors import AuthorizationError, BadRequestError
 from engine.models import Incident
-from identity.authorization import require
-from identity.resources import Permission, Resource
 
 PAGE_SIZE = 50
 MAX_SELECTION = 10_000
@@ -67,40 +65,3 @@ def _retry(
         return redirect(back)
     return redirect("cockpit:batch", batch.id)
 
-
-def _batch(request: HttpRequest, batch_id: str) -> Batch:
-    batch = Batch.objects.filter(pk=batch_id).first()
-    if batch is None:
-        raise NotFoundError(f"Batch {batch_id} does not exist.")
-    if batch.created_by != request.user.get_username():
-        require(request.user, Permission.READ, Resource.BATCH, str(batch.id))
-    return batch
-
-
-@require_GET
-@cockpit_page
-def batch_detail(request: HttpRequest, batch_id: str) -> HttpResponse:
-    batch = _batch(request, batch_id)
-    if request.GET.get("format") == "json":
-        from cockpit.batches import progress_event
-
-        return JsonResponse(progress_event(batch))
-    context = {"batch": batch, "stalled": is_stalled(batch)}
-    if request.GET.get("part") == "progress":
-        return render(request, "cockpit/partials/batch_progress.html", context)
-    return render(request, "cockpit/batch.html", context)
-
-
-@require_POST
-@cockpit_page
-def batch_resume(request: HttpRequest, batch_id: str) -> HttpResponse:
-    """Continue a batch whose runner stopped (its lease expired): from where it stopped."""
-    batch = _batch(request, batch_id)
-    if batch.created_by != request.user.get_username():
-        require(request.user, Permission.UPDATE, Resource.BATCH, str(batch.id))
-    if is_stalled(batch):
-        start_batch(batch.id)
-        messages.success(request, f"Resumed at {batch.handled} of {batch.total}.")
-    else:
-        messages.info(request, "The batch is running or finished; nothing to resume.")
-    return redirect("cockpit:batch", batch.id)

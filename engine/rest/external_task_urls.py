@@ -1,11 +1,12 @@
 """`/engine-rest/external-task/...` routes (async views); included before `engine.rest.urls`,
 whose last route answers every unknown path with a 404.
 
-Literal segments (`fetchAndLock`, `count`, `topic-names`) come before `<id>`.
+Literal segments (`fetchAndLock`, `count`, `topic-names`, `retries`) come before `<id>`.
 """
 
 from django.urls import path
 
+from engine.rest import batch_operations
 from engine.rest import external_tasks as views
 
 urlpatterns = [
@@ -17,6 +18,16 @@ urlpatterns = [
         name="rest-external-task-fetch-and-lock",
     ),
     path("external-task/topic-names", views.topic_names, name="rest-external-task-topic-names"),
+    path(
+        "external-task/retries",
+        batch_operations.ExternalTaskRetries.as_view(),
+        name="rest-external-task-retries-sync",
+    ),
+    path(
+        "external-task/retries-async",
+        batch_operations.ExternalTaskRetriesAsync.as_view(),
+        name="rest-external-task-retries-async",
+    ),
     path(
         "external-task/<str:external_task_id>",
         views.external_task_detail,

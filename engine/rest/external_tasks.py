@@ -330,11 +330,16 @@ def _readable(request: HttpRequest) -> Any:
     return readable_instances(request, "process_instance_id", "process_definition_key")
 
 
+def filter_external_tasks(request: HttpRequest | Any, filters: dict[str, Any]) -> Any:
+    """The readable external tasks matching parsed EXTERNAL_TASK_QUERY filters."""
+    return reads.list_external_tasks(
+        **{_FILTER_ARGS[name]: value for name, value in filters.items()}
+    ).filter(_readable(request))
+
+
 def _query(request: HttpRequest) -> tuple[Any, Any]:
     parsed = EXTERNAL_TASK_QUERY.parse(request.GET)
-    rows = reads.list_external_tasks(
-        **{_FILTER_ARGS[name]: value for name, value in parsed.filters.items()}
-    ).filter(_readable(request))
+    rows = filter_external_tasks(request, parsed.filters)
     return rows.order_by(*parsed.order_by), parsed.page
 
 

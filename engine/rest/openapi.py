@@ -17,7 +17,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from engine.rest import migration, modification, openapi_decisions, openapi_runtime
+from engine.rest import (
+    migration,
+    modification,
+    openapi_batches,
+    openapi_decisions,
+    openapi_runtime,
+)
 from engine.rest.deployments import DEPLOYMENT_QUERY
 from engine.rest.params import PAGING, Kind, ListQuery, Param
 from engine.rest.process_definitions import PROCESS_DEFINITION_QUERY
@@ -34,6 +40,7 @@ PATH_PARAMETER_NAMES = {
     "tenant_id": "tenant-id",
     **openapi_runtime.RUNTIME_PATH_PARAMETER_NAMES,
     "decision_instance_id": "id",
+    **openapi_batches.BATCH_PATH_PARAMETER_NAMES,
 }
 _ROUTE_PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
 
@@ -166,6 +173,7 @@ SCHEMAS.update(openapi_runtime.RUNTIME_SCHEMAS)
 SCHEMAS.update(modification.OPENAPI_SCHEMAS)
 SCHEMAS.update(migration.OPENAPI_SCHEMAS)
 SCHEMAS.update(openapi_decisions.DECISION_SCHEMAS)
+SCHEMAS.update(openapi_batches.BATCH_SCHEMAS)
 
 _KIND_SCHEMAS: dict[Kind, Schema] = {
     Kind.STRING: {"type": "string"},
@@ -474,6 +482,7 @@ def all_operations() -> tuple[Operation, ...]:
         OPERATIONS
         + tuple(openapi_runtime.operations())
         + tuple(openapi_decisions.operations())
+        + tuple(openapi_batches.operations())
     )
 
 

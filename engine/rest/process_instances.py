@@ -187,10 +187,10 @@ class ProcessInstanceDetail(EngineView):
         return Response(instance_dto(request, row))
 
     def delete(self, request: Request, instance_id: str) -> Response:
-        # skipCustomListeners, skipIoMappings and skipSubprocesses are validated and change
-        # nothing: the engine runs no custom listeners on deletion (docs/rest.md).
-        for name in ("skipCustomListeners", "skipIoMappings", "skipSubprocesses"):
+        # skipIoMappings and skipSubprocesses are validated and change nothing (docs/rest.md).
+        for name in ("skipIoMappings", "skipSubprocesses"):
             flag(request.query_params, name)
+        skip_listeners = flag(request.query_params, "skipCustomListeners")
         fail_if_missing = first_value(request.query_params, "failIfNotExists") != "false"
         row = ProcessInstance.objects.filter(pk=instance_id).first()
         if row is None:
@@ -202,7 +202,9 @@ class ProcessInstanceDetail(EngineView):
             [Permission.DELETE_INSTANCE],
         )
         reason = first_value(request.query_params, "deleteReason")
-        runtime.delete_process_instance(instance_id, reason, user_id=user_id(request))
+        runtime.delete_process_instance(
+            instance_id, reason, user_id=user_id(request), skip_custom_listeners=skip_listeners
+        )
         return Response(status=204)
 
 

@@ -4,6 +4,8 @@ catch-all 404. Literal segments (`count`, `statistics`) come before `<id>`."""
 from django.urls import path
 
 from engine.rest import (
+    batch_operations,
+    batches,
     definition_actions,
     event_subscriptions,
     executions,
@@ -122,6 +124,14 @@ RUNTIME = [
          name="rest-process-instance-list"),
     path("process-instance/count", process_instances.ProcessInstanceCount.as_view(),
          name="rest-process-instance-count"),
+    path("process-instance/delete", batch_operations.ProcessInstanceDeleteAsync.as_view(),
+         name="rest-process-instance-delete-async"),
+    path("process-instance/suspended-async",
+         batch_operations.ProcessInstanceSuspendedAsync.as_view(),
+         name="rest-process-instance-suspended-async"),
+    path("process-instance/variables-async",
+         batch_operations.ProcessInstanceVariablesAsync.as_view(),
+         name="rest-process-instance-variables-async"),
     path(PI, process_instances.ProcessInstanceDetail.as_view(), name="rest-process-instance"),
     path(f"{PI}/variables", variable_resources.ProcessInstanceVariables.as_view(),
          name="rest-process-instance-variables"),
@@ -217,6 +227,7 @@ RUNTIME = [
          name="rest-incident-annotation"),
     path("job", incidents_jobs.JobList.as_view(), name="rest-job-list"),
     path("job/count", incidents_jobs.JobCount.as_view(), name="rest-job-count"),
+    path("job/retries", batch_operations.JobRetriesAsync.as_view(), name="rest-job-retries-async"),
     path("job/<str:job_id>", incidents_jobs.JobDetail.as_view(), name="rest-job"),
     path("job/<str:job_id>/retries", incidents_jobs.JobRetries.as_view(),
          name="rest-job-retries"),
@@ -243,6 +254,11 @@ RUNTIME = [
     path(f"{JD}/jobPriority", job_definitions.JobDefinitionPriority.as_view(),
          name="rest-job-definition-job-priority"),
     # History
+    path("history/batch", batches.HistoricBatchList.as_view(), name="rest-history-batch-list"),
+    path("history/batch/count", batches.HistoricBatchCount.as_view(),
+         name="rest-history-batch-count"),
+    path("history/batch/<str:batch_id>", batches.HistoricBatchDetail.as_view(),
+         name="rest-history-batch"),
     path("history/process-instance", history.HistoricProcessInstanceList.as_view(),
          name="rest-history-process-instance-list"),
     path("history/process-instance/count", history.HistoricProcessInstanceCount.as_view(),
@@ -288,4 +304,14 @@ RUNTIME = [
     path("history/external-task-log/count",
          history_job_logs.HistoricExternalTaskLogCount.as_view(),
          name="rest-history-external-task-log-count"),
+    # Batches (statistics and count before `<id>`)
+    path("batch", batches.BatchList.as_view(), name="rest-batch-list"),
+    path("batch/count", batches.BatchCount.as_view(), name="rest-batch-count"),
+    path("batch/statistics", batches.BatchStatisticsList.as_view(),
+         name="rest-batch-statistics"),
+    path("batch/statistics/count", batches.BatchStatisticsCount.as_view(),
+         name="rest-batch-statistics-count"),
+    path("batch/<str:batch_id>", batches.BatchDetail.as_view(), name="rest-batch"),
+    path("batch/<str:batch_id>/suspended", batches.BatchSuspended.as_view(),
+         name="rest-batch-suspended"),
 ]

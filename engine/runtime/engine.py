@@ -337,8 +337,10 @@ class ProcessEngine:
         command = cmd.SetVariables(dict(variables), execution_id, local, tuple(removed))
         self._execute([_Work(instance_id, command)])
 
-    def delete_process_instance(self, instance_id: str, reason: str | None = None) -> None:
-        self._execute([_Work(instance_id, cmd.DeleteInstance(reason))])
+    def delete_process_instance(
+        self, instance_id: str, reason: str | None = None, *, skip_custom_listeners: bool = False
+    ) -> None:
+        self._execute([_Work(instance_id, cmd.DeleteInstance(reason, skip_custom_listeners))])
 
     def modify_process_instance(
         self,

@@ -459,12 +459,16 @@ def unlock(external_task_id: str, *, user_id: str | None = None) -> None:
         _notify_on_commit(row)
 
 
-def set_retries(external_task_id: str, retries: int, *, user_id: str | None = None) -> None:
-    """Set the retries; > 0 resolves a `failedExternalTask` incident, 0 raises one."""
+def check_retries(retries: int | None) -> None:
     if retries is None or retries < 0:
         raise BadRequestError(
             "The number of retries cannot be negative: retries is not greater than or equal to 0"
         )
+
+
+def set_retries(external_task_id: str, retries: int, *, user_id: str | None = None) -> None:
+    """Set the retries; > 0 resolves a `failedExternalTask` incident, 0 raises one."""
+    check_retries(retries)
     with transaction.atomic():
         row = _row_for_update(external_task_id, user_id)
         before = row.retries

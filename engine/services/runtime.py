@@ -538,14 +538,17 @@ def set_task_variables(
 
 
 def delete_process_instance(
-    instance_id: str, reason: str | None = None, *, user_id: str | None = None
+    instance_id: str, reason: str | None = None, *, user_id: str | None = None,
+    skip_custom_listeners: bool = False,
 ) -> None:
     def work(engine: ProcessEngine, store: DjangoStore) -> None:
         instance = ProcessInstance.objects.filter(pk=instance_id).first()
         if instance is None:
             raise NotFoundError(f"No process instance found for id '{instance_id}'")
         authz.require_delete_instance(user_id, instance_id)
-        engine.delete_process_instance(instance_id, reason)
+        engine.delete_process_instance(
+            instance_id, reason, skip_custom_listeners=skip_custom_listeners
+        )
         _log(
             user_id,
             "Delete",

@@ -3,8 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from cockpit import batches
-from cockpit.models import Batch, BatchState
+from batches import runner as batches
+from batches.models import Batch, BatchState
+from cockpit import retry
 from engine.errors import EngineError
 from engine.models import ExternalTask, Incident
 from engine.services.external_tasks import set_retries
@@ -30,7 +31,7 @@ def external_task_incidents(n: int) -> list[Incident]:
 
 def test_a_batch_retries_real_external_task_incidents_and_resolves_them(demo_user):
     incidents = external_task_incidents(3)
-    batch = batches.create_retry_batch(incidents, demo_user, "retry all")
+    batch = retry.create_retry_batch(incidents, demo_user, "retry all")
     finished = batches.run_batch(batch.id)
     assert finished.state == BatchState.COMPLETED
     assert (finished.done, finished.failed, finished.percent) == (3, 0, 100)
@@ -46,8 +47,8 @@ def test_failures_are_counted_and_reported_in_words(demo_user, monkeypatch):
         if target.incident_id == incidents[1].id:
             raise EngineError("the job is gone")
 
-    monkeypatch.setattr(batches, "retry", flaky)
-    batch = batches.run_batch(batches.create_retry_batch(incidents, demo_user, "x").id)
+    monkeypatch.setattr(retry, "retry", flaky)
+    batch = batches.run_batch(retry.create_retry_batch(incidents, demo_user, "x").id)
     assert (batch.done, batch.failed) == (4, 1)
     assert batch.failures == [{"target": incidents[1].id, "message": "the job is gone"}]
 
@@ -56,11 +57,11 @@ def test_a_stopped_batch_resumes_where_it_stopped(demo_user, monkeypatch):
     definition = deploy_key("invoice")
     incidents = [add_incident(definition) for _ in range(45)]
     seen: list[str] = []
-    monkeypatch.setattr(batches, "retry", lambda target, actor: seen.append(target.incident_id))
-    batch = batches.create_retry_batch(incidents, demo_user, "x")
+    monkeypatch.setattr(retry, "retry", lambda target, actor: seen.append(target.incident_id))
+    batch = retry.create_retry_batch(incidents, demo_user, "x")
     # A runner handles one chunk, then dies: its lease is left behind.
     claimed = batches._claim_chunk(batch.id, "dead-runner")
-    done, failures = batches._handle(claimed[1], None)
+    done, failures = batches._handle(claimed[0], claimed[1], None)
     batches._record(batch.id, "dead-runner", len(claimed[1]), done, failures)
     assert batches.run_batch(batch.id, "other") is None  # the lease still holds
     Batch.objects.filter(pk=batch.id).update(lease_until=None)
@@ -75,8 +76,8 @@ def test_a_stopped_batch_resumes_where_it_stopped(demo_user, monkeypatch):
 def test_a_runner_that_lost_its_lease_does_not_count_its_chunk(demo_user, monkeypatch):
     definition = deploy_key("invoice")
     incidents = [add_incident(definition) for _ in range(3)]
-    monkeypatch.setattr(batches, "retry", lambda target, actor: None)
-    batch = batches.create_retry_batch(incidents, demo_user, "x")
+    monkeypatch.setattr(retry, "retry", lambda target, actor: None)
+    batch = retry.create_retry_batch(incidents, demo_user, "x")
     batches._claim_chunk(batch.id, "slow")
     Batch.objects.filter(pk=batch.id).update(lease_owner="fast")
     assert batches._record(batch.id, "slow", 3, 3, []) is None
@@ -127,12 +128,57 @@ def test_batch_progress_is_published_to_the_batch_group(demo_user, monkeypatch):
     definition = deploy_key("invoice")
     incidents = [add_incident(definition) for _ in range(2)]
     sent = []
-    monkeypatch.setattr(batches, "retry", lambda target, actor: None)
+    monkeypatch.setattr(retry, "retry", lambda target, actor: None)
     monkeypatch.setattr(
         batches.publisher, "publish", lambda groups, event: sent.append((groups, event))
     )
-    batches.run_batch(batches.create_retry_batch(incidents, demo_user, "x").id)
+    batches.run_batch(retry.create_retry_batch(incidents, demo_user, "x").id)
     groups, event = sent[-1]
     assert batches.BATCH_GROUP in groups
     assert f"user.{demo_user.pk}" in groups
     assert (event["type"], event["percent"], event["state"]) == ("batch.progress", 100, "completed")
+
+
+def deletion_batch(demo_user, count: int) -> Batch:
+    instances = [start_process_instance("invoice").id for _ in range(count)]
+    return batches.create_batch(
+        "instance-deletion", [*instances, "gone"], demo_user,
+        description=f"Delete {count + 1} process instances", options={"deleteReason": "x"},
+    )
+
+
+def test_the_batch_page_shows_an_instance_deletion_with_its_counts(user_client, demo_user):
+    deploy_key("invoice")
+    batch = deletion_batch(demo_user, 3)
+    batches.run_batch(batch.id)
+    page = user_client.get(reverse("cockpit:batch", args=[batch.id])).content.decode()
+    assert "Delete process instances" in page
+    assert "4 of 4 handled" in page
+    assert "3 deleted" in page
+    assert "1 failed" in page
+    assert "Process instance <code>gone</code>" in page
+    assert "Finished" in page
+
+
+def test_the_batch_list_shows_every_type_with_its_state_and_progress(user_client, demo_user):
+    deploy_key("invoice")
+    running = deletion_batch(demo_user, 1)
+    Batch.objects.filter(pk=running.id).update(suspended=True)
+    incidents = [add_incident(deploy_key("payroll"))]
+    retry.create_retry_batch(incidents, demo_user, "retry all")
+    page = user_client.get(reverse("cockpit:batches")).content.decode()
+    assert "Delete process instances" in page
+    assert "Retry incidents" in page
+    assert "Suspended" in page
+    assert "0 of 2" in page
+
+
+def test_a_suspended_batch_is_not_offered_for_resuming(user_client, demo_user):
+    deploy_key("invoice")
+    batch = deletion_batch(demo_user, 1)
+    Batch.objects.filter(pk=batch.id).update(suspended=True)
+    page = user_client.get(reverse("cockpit:batch", args=[batch.id]), {"part": "progress"})
+    assert "is suspended" in page.content.decode()
+    assert "Resume from" not in page.content.decode()
+    assert batches.run_batch(batch.id) is None
+    assert Batch.objects.get(pk=batch.id).handled == 0

@@ -1,4 +1,4 @@
-"""The cockpit's own rows: batches of operator actions (Camunda's Batch, for incident retries)."""
+"""Batch rows: a bulk operation over a fixed list of targets (Camunda's Batch)."""
 
 from __future__ import annotations
 
@@ -10,30 +10,50 @@ from django.db import models
 class BatchState(models.TextChoices):
     RUNNING = "running"
     COMPLETED = "completed"
+    # Deleted through `DELETE /batch/{id}` without cascade: gone from the runtime list, kept in
+    # history (Camunda keeps the historic batch, with an end time, until cascade or cleanup).
+    DELETED = "deleted"
 
 
-TERMINAL_STATES = frozenset({BatchState.COMPLETED})
+TERMINAL_STATES = frozenset({BatchState.COMPLETED, BatchState.DELETED})
 
 
 class BatchType(models.TextChoices):
+    """Camunda's batch type names, plus the cockpit's own incident retry."""
+
     RETRY_INCIDENTS = "retry-incidents", "Retry incidents"
+    INSTANCE_DELETION = "instance-deletion", "Delete process instances"
+    SET_JOB_RETRIES = "set-job-retries", "Set job retries"
+    SET_EXTERNAL_TASK_RETRIES = "set-external-task-retries", "Set external task retries"
+    INSTANCE_UPDATE_SUSPENSION_STATE = (
+        "instance-update-suspension-state",
+        "Suspend or activate process instances",
+    )
+    VARIABLES = "variables", "Set variables"
 
 
 class Batch(models.Model):
     """A bulk action over a fixed list of targets, worked through in chunks.
 
-    `targets` is frozen when the batch is created (the incidents matching the filter then), and
-    `position` counts how many of them were handled: a runner that stops, dies or is restarted
-    resumes at `position`. `lease_until` keeps two runners off one batch at the same time.
+    `targets` is frozen when the batch is created, and `position` counts how many of them were
+    handled: a runner that stops, dies or is restarted resumes at `position`. `lease_until`
+    keeps two runners off one batch at the same time. `options` holds what every target gets
+    (a delete reason, the retries to set). The table keeps its first name, `cockpit_batch`:
+    the model moved here from the cockpit without copying rows.
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     type = models.CharField(max_length=32, choices=BatchType.choices)
     state = models.CharField(max_length=16, choices=BatchState.choices, default=BatchState.RUNNING)
+    suspended = models.BooleanField(default=False)
+    tenant_id = models.CharField(max_length=64, null=True, blank=True)
     created_by = models.CharField(max_length=150)
     created = models.DateTimeField(auto_now_add=True)
+    # When a runner first claimed a chunk (Camunda's executionStartTime).
+    execution_started = models.DateTimeField(null=True, blank=True)
     ended = models.DateTimeField(null=True, blank=True)
     description = models.CharField(max_length=500, blank=True)
+    options = models.JSONField(default=dict)
     targets = models.JSONField(default=list)
     total = models.PositiveIntegerField(default=0)
     position = models.PositiveIntegerField(default=0)
@@ -45,6 +65,7 @@ class Batch(models.Model):
     lease_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        db_table = "cockpit_batch"
         ordering = ["-created"]
 
     def __str__(self) -> str:
@@ -53,6 +74,10 @@ class Batch(models.Model):
     @property
     def handled(self) -> int:
         return self.done + self.failed
+
+    @property
+    def remaining(self) -> int:
+        return self.total - self.handled
 
     @property
     def percent(self) -> int:

@@ -1,0 +1,109 @@
+"""What each batch type does with one target, through the engine's service API.
+
+Every handler acts as the batch's creator: the service checks the creator's authorization on
+that target as the synchronous endpoint does, and a refusal (or a target that went away) is one
+recorded failure, never the end of the batch. Camunda would leave a failed batch job with an
+incident instead; Legato records the target and the message on the batch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from batches.models import BatchType
+from engine.errors import NotFoundError
+from identity.authorization import Actor, identity_of
+
+Handler = Callable[[Any, Mapping[str, Any], Actor], None]
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A batch type: how one target is handled, named on the page, and counted."""
+
+    handle: Handler
+    noun: str  # what a target is, for the list of failures
+    done_word: str  # "3 deleted"
+    target_id: Callable[[Any], str] = str
+
+
+def _user_id(actor: Actor) -> str | None:
+    identity = identity_of(actor)
+    return identity.user_id if identity is not None else None
+
+
+def _retry_incident(target: Any, options: Mapping[str, Any], actor: Actor) -> None:
+    # The cockpit's own batch type: its retry (and its permission check) stay in the cockpit.
+    from cockpit import retry
+
+    retry.retry(retry.RetryTarget.from_json(target), actor)
+
+
+def _delete_instance(instance_id: Any, options: Mapping[str, Any], actor: Actor) -> None:
+    from engine.services.runtime import delete_process_instance
+
+    try:
+        delete_process_instance(
+            instance_id,
+            options.get("deleteReason"),
+            user_id=_user_id(actor),
+            skip_custom_listeners=bool(options.get("skipCustomListeners")),
+        )
+    except NotFoundError:
+        # failIfNotExists=false: an instance that ended meanwhile is no failure (Camunda).
+        if options.get("failIfNotExists", True):
+            raise
+
+
+def _set_job_retries(job_id: Any, options: Mapping[str, Any], actor: Actor) -> None:
+    from engine.services.jobs import set_job_due_date, set_job_retries
+
+    user_id = _user_id(actor)
+    set_job_retries(job_id, int(options["retries"]), user_id=user_id)
+    if options.get("dueDate"):  # stored in ISO form by whoever created the batch
+        set_job_due_date(job_id, datetime.fromisoformat(options["dueDate"]), user_id=user_id)
+
+
+def _set_external_task_retries(task_id: Any, options: Mapping[str, Any], actor: Actor) -> None:
+    from engine.services.external_tasks import set_retries
+
+    set_retries(task_id, int(options["retries"]), user_id=_user_id(actor))
+
+
+def _set_suspension_state(instance_id: Any, options: Mapping[str, Any], actor: Actor) -> None:
+    from engine.services import suspension
+
+    change = (
+        suspension.suspend_process_instance
+        if options["suspended"]
+        else suspension.activate_process_instance
+    )
+    change(instance_id, user_id=_user_id(actor))
+
+
+def _set_variables(instance_id: Any, options: Mapping[str, Any], actor: Actor) -> None:
+    # Kept in Camunda's JSON form (checked when the batch was made), read by the same reader
+    # as `POST /process-instance/{id}/variables`.
+    from engine.rest.variables import read_variables
+    from engine.services.runtime import set_variables
+
+    set_variables(instance_id, read_variables(options["variables"]), user_id=_user_id(actor))
+
+
+KINDS: dict[str, Kind] = {
+    BatchType.RETRY_INCIDENTS: Kind(
+        _retry_incident, "Incident", "retried", target_id=lambda data: data["incident"]
+    ),
+    BatchType.INSTANCE_DELETION: Kind(_delete_instance, "Process instance", "deleted"),
+    BatchType.SET_JOB_RETRIES: Kind(_set_job_retries, "Job", "updated"),
+    BatchType.SET_EXTERNAL_TASK_RETRIES: Kind(
+        _set_external_task_retries, "External task", "updated"
+    ),
+    BatchType.INSTANCE_UPDATE_SUSPENSION_STATE: Kind(
+        _set_suspension_state, "Process instance", "updated"
+    ),
+    BatchType.VARIABLES: Kind(_set_variables, "Process instance", "updated"),
+}

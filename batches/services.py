@@ -1,0 +1,99 @@
+"""Managing batches (Camunda's managementService batch methods): read, suspend, delete.
+
+Camunda checks READ / UPDATE / DELETE on the Batch resource, and READ_HISTORY for history.
+The creator of a batch may also read, suspend and delete it without an authorization row, as
+the cockpit's batch page has always let its creator follow and resume it.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from batches.models import Batch, BatchState
+from batches.runner import publish_progress, start_batch
+from engine.errors import NotFoundError
+from identity.authorization import Actor, identity_of, readable_ids, require
+from identity.resources import Permission, Resource
+
+
+def _user_id(actor: Actor) -> str:
+    identity = identity_of(actor)
+    return identity.user_id if identity is not None else ""
+
+
+def readable_batches(actor: Actor, permission: str = Permission.READ) -> Q:
+    """Batches the actor may read (READ; READ_HISTORY for history), or its own."""
+    by_permission = readable_ids(actor, Resource.BATCH, permission).q("id")
+    user_id = _user_id(actor)
+    return by_permission | Q(created_by=user_id) if user_id else by_permission
+
+
+def require_on_batch(actor: Actor, permission: str, batch: Batch) -> None:
+    if batch.created_by and batch.created_by == _user_id(actor):
+        return
+    require(actor, permission, Resource.BATCH, str(batch.id))
+
+
+def _find(batch_id: str, *, for_update: bool = False) -> Batch:
+    rows = Batch.objects.select_for_update() if for_update else Batch.objects.all()
+    try:
+        batch = rows.filter(pk=batch_id).first()
+    except ValidationError:  # not a UUID: no batch has that id
+        batch = None
+    if batch is None:
+        raise NotFoundError(f"Batch for id '{batch_id}' cannot be found")
+    return batch
+
+
+def get_batch(batch_id: str, actor: Actor, permission: str = Permission.READ) -> Batch:
+    """Any batch, running or finished; 404 for an unknown id, 403 without `permission`."""
+    batch = _find(batch_id)
+    require_on_batch(actor, permission, batch)
+    return batch
+
+
+def get_running_batch(batch_id: str, actor: Actor) -> Batch:
+    """A batch of the runtime: Camunda removes a batch from it once it completed."""
+    batch = get_batch(batch_id, actor)
+    if batch.finished:
+        raise NotFoundError(f"Batch for id '{batch_id}' cannot be found")
+    return batch
+
+
+def set_batch_suspended(batch_id: str, suspended: bool, actor: Actor) -> Batch:
+    """Suspend: the runner stops claiming chunks (the chunk in hand still finishes).
+    Activate: a runner starts again after commit, from where the batch stopped."""
+    with transaction.atomic():
+        batch = _find(batch_id, for_update=True)
+        if batch.finished:
+            raise NotFoundError(f"Batch for id '{batch_id}' cannot be found")
+        require_on_batch(actor, Permission.UPDATE, batch)
+        if batch.suspended != suspended:
+            batch.suspended = suspended
+            batch.save(update_fields=["suspended"])
+            if not suspended:
+                transaction.on_commit(lambda: start_batch(batch.id))
+        transaction.on_commit(lambda: publish_progress(batch))
+    return batch
+
+
+def delete_batch(batch_id: str, cascade: bool, actor: Actor) -> None:
+    """Stop a batch for good. Without `cascade` it stays in history with its end time (as
+    Camunda keeps the historic batch); with `cascade` the row goes. Targets already handled
+    stay handled; a runner in the middle of a chunk finds the batch gone and counts nothing."""
+    with transaction.atomic():
+        batch = _find(batch_id, for_update=True)
+        require_on_batch(actor, Permission.DELETE, batch)
+        if cascade:
+            batch.delete()
+            return
+        if batch.finished:
+            raise NotFoundError(f"Batch for id '{batch_id}' cannot be found")
+        batch.state, batch.ended = BatchState.DELETED, timezone.now()
+        batch.lease_owner, batch.lease_until = "", None
+        batch.save()
+        transaction.on_commit(lambda: publish_progress(batch))
+

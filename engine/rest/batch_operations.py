@@ -1,0 +1,226 @@
+"""Camunda's bulk operations that answer a BatchDto: `POST /process-instance/delete`,
+`POST /process-instance/suspended-async`, `/process-instance/variables-async`, `/job/retries`,
+`POST /external-task/retries-async`; and the synchronous `PUT /external-task/retries`.
+
+The targets are collected when the request arrives (ids given, plus what the embedded queries
+find, read by the same code as the list resources, so only what the caller may read) and
+frozen into a batch; the runner handles each one as the caller would one by one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.db import transaction
+from django.http import QueryDict
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from batches.models import BatchType
+from batches.runner import create_batch
+from engine.models import ExternalTask, Job
+from engine.rest.base import EngineView, json_body, user_id
+from engine.rest.batches import batch_dto
+from engine.rest.dates import parse_date
+from engine.rest.external_tasks import EXTERNAL_TASK_QUERY, filter_external_tasks
+from engine.rest.history import HISTORIC_PROCESS_INSTANCE_QUERY, filter_historic_instances
+from engine.rest.incidents_jobs import JOB_QUERY, filter_jobs
+from engine.rest.params import ListQuery, invalid_request
+from engine.rest.process_instances import (
+    PROCESS_INSTANCE_QUERY,
+    filter_process_instances,
+    read_suspended,
+)
+from engine.rest.variables import read_variables
+from engine.services import external_tasks, jobs
+
+Filter = Callable[[Request, dict[str, Any]], Any]
+
+
+def _ids(body: dict[str, Any], name: str) -> list[str]:
+    value = body.get(name)
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise invalid_request(f"'{name}' must be a list of ids")
+    return value
+
+
+def _found(
+    request: Request, body: dict[str, Any], name: str, query: ListQuery, rows: Filter
+) -> list[str]:
+    """The ids an embedded query (`processInstanceQuery`, ...) finds, as its list resource
+    would find them for the caller; an absent query finds nothing."""
+    value = body.get(name)
+    if value is None:
+        return []
+    if not isinstance(value, dict):
+        raise invalid_request(f"'{name}' must be a JSON object")
+    filters = query.parse(QueryDict(), value).filters
+    return [str(pk) for pk in rows(request, filters).values_list("id", flat=True)]
+
+
+def _instances(request: Request, body: dict[str, Any], ids_field: str) -> list[str]:
+    return [
+        *_ids(body, ids_field),
+        *_found(request, body, "processInstanceQuery", PROCESS_INSTANCE_QUERY,
+                filter_process_instances),
+        *_found(request, body, "historicProcessInstanceQuery",
+                HISTORIC_PROCESS_INSTANCE_QUERY, filter_historic_instances),
+    ]
+
+
+def _flag(body: dict[str, Any], name: str, default: bool = False) -> bool:
+    value = body.get(name, default)
+    if value is None:
+        return default
+    if not isinstance(value, bool):
+        raise invalid_request(f"'{name}' must be true or false")
+    return value
+
+
+def _retries(body: dict[str, Any], check: Callable[[int], None]) -> int:
+    value = body.get("retries")
+    if value is None:
+        raise invalid_request("retries is null")
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise invalid_request("'retries' must be an integer")
+    check(value)
+    return value
+
+
+def _targets(ids: Iterable[str], name: str) -> list[str]:
+    """Each target once, in the order given; none is Camunda's `<name> is empty`."""
+    unique = list(dict.fromkeys(ids))
+    if not unique:
+        raise invalid_request(f"{name} is empty")
+    return unique
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def _instance_targets(request: Request, body: dict[str, Any]) -> list[str]:
+    return _targets(_instances(request, body, "processInstanceIds"), "processInstanceIds")
+
+
+def _created(
+    request: Request, batch_type: str, ids: list[str], what: str, options: dict[str, Any]
+) -> Response:
+    """Freeze the targets into a batch (Batch CREATE checked) and answer its BatchDto."""
+    batch = create_batch(batch_type, ids, request.user, description=what, options=options)
+    return Response(batch_dto(batch))
+
+
+class ProcessInstanceDeleteAsync(EngineView):
+    """POST /process-instance/delete: delete many instances in a batch.
+
+    `skipIoMappings` and `skipSubprocesses` are read and checked like the DELETE of one
+    instance, and change nothing (docs/rest.md)."""
+
+    def post(self, request: Request) -> Response:
+        body = json_body(request)
+        reason = body.get("deleteReason")
+        if reason is not None and not isinstance(reason, str):
+            raise invalid_request("'deleteReason' must be a string")
+        options = {
+            "deleteReason": reason,
+            "failIfNotExists": _flag(body, "failIfNotExists", True),
+            **{n: _flag(body, n) for n in ("skipCustomListeners", "skipIoMappings",
+                                            "skipSubprocesses")},
+        }
+        ids = _instance_targets(request, body)
+        what = f"Delete {_plural(len(ids), 'process instance')}"
+        return _created(request, BatchType.INSTANCE_DELETION, ids, what, options)
+
+
+class ProcessInstanceSuspendedAsync(EngineView):
+    """POST /process-instance/suspended-async: suspend or activate many instances."""
+
+    def post(self, request: Request) -> Response:
+        body = json_body(request)
+        suspended = read_suspended(body)
+        ids = _instance_targets(request, body)
+        what = f"{'Suspend' if suspended else 'Activate'} {_plural(len(ids), 'process instance')}"
+        options = {"suspended": suspended}
+        return _created(request, BatchType.INSTANCE_UPDATE_SUSPENSION_STATE, ids, what, options)
+
+
+class ProcessInstanceVariablesAsync(EngineView):
+    """POST /process-instance/variables-async: set the same variables on many instances."""
+
+    def post(self, request: Request) -> Response:
+        body = json_body(request)
+        if not read_variables(body.get("variables")):
+            raise invalid_request("variables is empty")
+        ids = _instance_targets(request, body)
+        what = f"Set variables of {_plural(len(ids), 'process instance')}"
+        return _created(request, BatchType.VARIABLES, ids, what, {"variables": body["variables"]})
+
+
+class JobRetriesAsync(EngineView):
+    """POST /job/retries: set the retries (and optionally the due date) of many jobs."""
+
+    def post(self, request: Request) -> Response:
+        body = json_body(request)
+        retries = _retries(body, jobs.check_retries)
+        options: dict[str, Any] = {"retries": retries}
+        if body.get("dueDate") is not None:
+            try:
+                options["dueDate"] = parse_date(str(body["dueDate"])).isoformat()
+            except ValueError as error:
+                raise invalid_request(f"'dueDate': {error}") from None
+        instances = _ids(body, "processInstances")
+        of_instances = Job.objects.filter(process_instance_id__in=instances)
+        ids = _targets(
+            [
+                *_ids(body, "jobIds"),
+                *_found(request, body, "jobQuery", JOB_QUERY, filter_jobs),
+                *of_instances.values_list("id", flat=True),
+            ],
+            "jobIds",
+        )
+        what = f"Set retries of {_plural(len(ids), 'job')} to {retries}"
+        return _created(request, BatchType.SET_JOB_RETRIES, ids, what, options)
+
+
+def external_task_targets(request: Request) -> tuple[list[str], int]:
+    """The external tasks and retries of `/external-task/retries(-async)`."""
+    body = json_body(request)
+    retries = _retries(body, external_tasks.check_retries)
+    instances = _instances(request, body, "processInstanceIds")
+    of_instances = ExternalTask.objects.filter(process_instance_id__in=instances)
+    ids = _targets(
+        [
+            *_ids(body, "externalTaskIds"),
+            *_found(request, body, "externalTaskQuery", EXTERNAL_TASK_QUERY,
+                    filter_external_tasks),
+            *of_instances.values_list("id", flat=True),
+        ],
+        "externalTaskIds",
+    )
+    return ids, retries
+
+
+class ExternalTaskRetriesAsync(EngineView):
+    """POST /external-task/retries-async."""
+
+    def post(self, request: Request) -> Response:
+        ids, retries = external_task_targets(request)
+        what = f"Set retries of {_plural(len(ids), 'external task')} to {retries}"
+        return _created(
+            request, BatchType.SET_EXTERNAL_TASK_RETRIES, ids, what, {"retries": retries}
+        )
+
+
+class ExternalTaskRetries(EngineView):
+    """PUT /external-task/retries: all at once, in one transaction (one refusal: none set)."""
+
+    def put(self, request: Request) -> Response:
+        ids, retries = external_task_targets(request)
+        with transaction.atomic():
+            for task_id in ids:
+                external_tasks.set_retries(task_id, retries, user_id=user_id(request))
+        return Response(status=204)

@@ -1,0 +1,95 @@
+"""OpenAPI operations and DTO schemas of `/batch`, `/history/batch` and the bulk operations
+that answer a BatchDto (engine/rest/batches.py, batch_operations.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine.rest import batches
+from engine.rest.openapi_runtime import (
+    _ERROR,
+    _NO_CONTENT,
+    _array_of,
+    _body,
+    _json,
+    _ref,
+    dto,
+)
+from engine.rest.params import Kind, ListQuery, Param
+
+Schema = dict[str, Any]
+
+_BATCH = (
+    "id:S type:S totalJobs:I jobsCreated:I batchJobsPerSeed:I invocationsPerBatchJob:I "
+    "seedJobDefinitionId:s monitorJobDefinitionId:s batchJobDefinitionId:s suspended:b "
+    "tenantId:s createUserId:s startTime:d executionStartTime:d"
+)
+BATCH_SCHEMAS: dict[str, Schema] = {
+    "BatchDto": dto(_BATCH),
+    "BatchStatisticsDto": dto(f"{_BATCH} remainingJobs:I completedJobs:I failedJobs:I"),
+    "HistoricBatchDto": dto(
+        "id:S type:S totalJobs:I batchJobsPerSeed:I invocationsPerBatchJob:I "
+        "seedJobDefinitionId:s monitorJobDefinitionId:s batchJobDefinitionId:s tenantId:s "
+        "createUserId:s startTime:d endTime:d removalTime:d executionStartTime:d"
+    ),
+    "DeleteProcessInstancesDto": dto(
+        "processInstanceIds:a processInstanceQuery:o historicProcessInstanceQuery:o "
+        "deleteReason:s skipCustomListeners:b skipSubprocesses:b skipIoMappings:b "
+        "failIfNotExists:b"
+    ),
+    "ProcessInstanceSuspensionStateAsyncDto": dto(
+        "processInstanceIds:a processInstanceQuery:o historicProcessInstanceQuery:o suspended:b"
+    ),
+    "SetVariablesAsyncDto": dto(
+        "processInstanceIds:a processInstanceQuery:o historicProcessInstanceQuery:o variables:v"
+    ),
+    "SetJobRetriesDto": dto("jobIds:a jobQuery:o processInstances:a retries:I dueDate:d"),
+}
+
+BATCH_PATH_PARAMETER_NAMES = {"batch_id": "id"}
+
+
+def operations() -> list[Any]:
+    from engine.rest.openapi import Operation
+
+    ops: list[Operation] = []
+    errors = {"400": _ERROR, "403": _ERROR, "404": _ERROR}
+
+    def add(route: str, method: str, op_id: str, summary: str, responses: dict[str, Schema],
+            **kwargs: Any) -> None:
+        ops.append(Operation(route, method, op_id, summary, {**responses, **errors}, **kwargs))
+
+    def listing(route: str, name: str, dto_name: str, query: ListQuery) -> None:
+        add(route, "get", f"get{name}", f"List {name}", {"200": _json(_array_of(dto_name))},
+            query=query, paged=True)
+        add(f"{route}/count", "get", f"get{name}Count", f"Count {name}",
+            {"200": _json(_ref("CountResultDto"))}, query=query)
+
+    one = "batch/<str:batch_id>"
+    listing("batch", "Batches", "BatchDto", batches.BATCH_QUERY)
+    listing("batch/statistics", "BatchStatistics", "BatchStatisticsDto",
+            batches.BATCH_STATISTICS_QUERY)
+    add(one, "get", "getBatch", "Get a running batch", {"200": _json(_ref("BatchDto"))})
+    add(one, "delete", "deleteBatch", "Stop and delete a batch (cascade: its history too)",
+        _NO_CONTENT, parameters=(Param("cascade", Kind.BOOLEAN, "Delete its history too."),))
+    add(f"{one}/suspended", "put", "updateBatchSuspensionState",
+        "Suspend or activate a batch", _NO_CONTENT, request_body=_body())
+    listing("history/batch", "HistoricBatches", "HistoricBatchDto",
+            batches.HISTORIC_BATCH_QUERY)
+    add("history/batch/<str:batch_id>", "get", "getHistoricBatch",
+        "Get a running or finished batch", {"200": _json(_ref("HistoricBatchDto"))})
+    # The bulk operations: each answers the BatchDto of the batch it made.
+    for route, op_id, summary, body in (
+        ("process-instance/delete", "deleteProcessInstancesAsync",
+         "Delete process instances in a batch", "DeleteProcessInstancesDto"),
+        ("process-instance/suspended-async", "updateSuspensionStateAsyncOperation",
+         "Suspend or activate process instances in a batch",
+         "ProcessInstanceSuspensionStateAsyncDto"),
+        ("process-instance/variables-async", "setVariablesAsyncOperation",
+         "Set variables on process instances in a batch", "SetVariablesAsyncDto"),
+        ("job/retries", "setJobRetriesAsyncOperation", "Set the retries of jobs in a batch",
+         "SetJobRetriesDto"),
+    ):
+        add(route, "post", op_id, summary, {"200": _json(_ref("BatchDto"))},
+            request_body=_body(_ref(body)))
+    return ops
