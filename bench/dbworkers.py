@@ -15,6 +15,9 @@ The three systems:
 - `spiff`: SpiffWorkflow with naive persistence: its serialized workflow in one row, inserted
   at the first wait state and, per later command, read, deserialized, advanced, serialized
   and written back, one transaction per command.
+- `commits`: no engine and no history, only one durable transaction per command writing one
+  small row (inserted by the start, updated by each completion): what any engine that
+  commits each command pays at the least, the ceiling of a persisted engine's rate.
 """
 
 from __future__ import annotations
@@ -100,6 +103,9 @@ def prepare() -> dict[str, Footprint]:
         cursor.execute(
             f"CREATE TABLE spiff_workflow (id varchar(36) PRIMARY KEY, state {text} NOT NULL, "
             "completed boolean NOT NULL, updated varchar(40) NOT NULL)"
+        )
+        cursor.execute(
+            "CREATE TABLE bench_commit (id varchar(36) PRIMARY KEY, commands integer NOT NULL)"
         )
     footprints = {}
     for model in MODELS:
@@ -350,6 +356,25 @@ def _spiff_instance(spiff: Spiff, model: BenchModel) -> Callable[[Any], None]:
     return run
 
 
+# -- one small row per command -----------------------------------------------------------------
+
+
+def _commits_instance(model: BenchModel) -> Callable[[Any], None]:
+    mark = "%s" if _vendor == "postgresql" else "?"
+    insert = f"INSERT INTO bench_commit (id, commands) VALUES ({mark}, 1)"
+    update = f"UPDATE bench_commit SET commands = commands + 1 WHERE id = {mark}"
+
+    def run(db: Any) -> None:
+        instance_id = str(uuid.uuid4())
+        with _transaction(db):
+            db.execute(insert, (instance_id,))
+        for _ in range(model.user_tasks):
+            with _transaction(db):
+                db.execute(update, (instance_id,))
+
+    return run
+
+
 def _now() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S")
 
@@ -379,6 +404,13 @@ def measure(
 
         def one() -> None:
             replay(db)
+
+    elif system == "commits":
+        db = _connect(floor=False)
+        commit_run = _commits_instance(model)
+
+        def one() -> None:
+            commit_run(db)
 
     else:
         db = _connect(floor=False)
