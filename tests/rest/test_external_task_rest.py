@@ -244,7 +244,8 @@ async def test_a_long_poll_times_out_with_an_empty_list(work):
     )
     assert response.status_code == 200
     assert response.json() == []
-    assert 0.25 < time.monotonic() - started < 3
+    # waited for its timeout, and not for anything longer (generous: CI machines are busy)
+    assert 0.25 < time.monotonic() - started < 10
 
 
 async def test_a_waiting_worker_wakes_as_soon_as_a_matching_task_is_created(work):
@@ -261,7 +262,7 @@ async def test_a_waiting_worker_wakes_as_soon_as_a_matching_task_is_created(work
     created = time.monotonic()
     await sync_to_async(work, thread_sensitive=False)()
     response = await asyncio.wait_for(poll, 5)
-    assert time.monotonic() - created < 2
+    assert time.monotonic() - created < 10  # woken, long before the 20 s timeout
     [task] = response.json()
     assert task["topicName"] == "mail"
 
@@ -391,7 +392,7 @@ def test_a_waiting_worker_gets_a_task_whose_lock_ran_out(live_server_url, demo_u
         {
             "workerId": "second",
             "maxTasks": 1,
-            "asyncResponseTimeout": 10_000,
+            "asyncResponseTimeout": 30_000,
             "topics": [{"topicName": "short-lock", "lockDuration": 10_000}],
         }
     ).encode()
@@ -405,8 +406,8 @@ def test_a_waiting_worker_gets_a_task_whose_lock_ran_out(live_server_url, demo_u
         },
     )
     began = time.monotonic()
-    with urllib.request.urlopen(request, timeout=30) as response:
+    with urllib.request.urlopen(request, timeout=60) as response:
         tasks = json.loads(response.read())
     waited = time.monotonic() - began
     assert [t["workerId"] for t in tasks] == ["second"]
-    assert waited < 5  # answered when the first lock ran out, not at the 10 s timeout
+    assert waited < 15  # answered when the first lock ran out, not at the 30 s timeout
