@@ -181,6 +181,9 @@ LEGATO_DEFAULT_TASK_PERMISSION = os.environ.get("LEGATO_DEFAULT_TASK_PERMISSION"
 # History cleanup: local-time window ("22:00-06:00"; empty = any time) and instances per batch.
 LEGATO_HISTORY_CLEANUP_WINDOW = os.environ.get("LEGATO_HISTORY_CLEANUP_WINDOW", "22:00-06:00")
 LEGATO_HISTORY_CLEANUP_BATCH_SIZE = envint("LEGATO_HISTORY_CLEANUP_BATCH_SIZE", 500)
+# Whether job executors schedule the cleanup in the window by themselves (Camunda's history
+# cleanup job); off, it runs only when asked (`POST /history/cleanup`, `manage.py history_cleanup`).
+LEGATO_HISTORY_CLEANUP_AUTO = envbool("LEGATO_HISTORY_CLEANUP_AUTO", True)
 # Rows fetched and encoded per chunk by the auditor export.
 LEGATO_EXPORT_CHUNK_SIZE = envint("LEGATO_EXPORT_CHUNK_SIZE", 2000)
 # How often a live socket tells its browser how far each of its event groups has been

@@ -46,6 +46,7 @@ def server_env(channel_prefix: str) -> dict[str, str]:
         DJANGO_SETTINGS_MODULE="config.settings",
         LEGATO_CHANNEL_PREFIX=channel_prefix,
         LEGATO_DEMO="0",
+        LEGATO_HISTORY_CLEANUP_AUTO="0",  # no job of its own in the tests' job lists
         PYTHONUNBUFFERED="1",
     )
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)

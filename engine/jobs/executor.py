@@ -20,6 +20,7 @@ from engine.jobs.acquisition import DEFAULT_LOCK_TIME, acquire_due_jobs, next_du
 from engine.jobs.failures import record_failure
 
 log = logging.getLogger("legato.jobs")
+HISTORY_CLEANUP_JOB_ID = "history-cleanup"  # identity.cleanup_job's one job
 
 
 class JobOutcome(StrEnum):
@@ -49,6 +50,13 @@ def run_job(job_id: str, owner: str) -> JobOutcome:
     """Execute one job that `owner` has locked."""
     from engine.services.runtime import execute_job
 
+    if job_id == HISTORY_CLEANUP_JOB_ID:  # not a process's job: no engine command
+        from identity.cleanup_job import run_history_cleanup
+
+        ran = run_history_cleanup(owner)
+        if ran is None:
+            return JobOutcome.SKIPPED
+        return JobOutcome.DONE if ran else JobOutcome.FAILED
     try:
         execute_job(job_id, lock_owner=owner)
     except JobLockLost:
@@ -91,6 +99,7 @@ class JobExecutorThread(threading.Thread):
         self._wake.set()
 
     def run(self) -> None:
+        ensure_history_cleanup_job()
         while not self._stopping.is_set():
             sleep = self.idle_wait
             try:
@@ -118,6 +127,16 @@ class JobExecutorThread(threading.Thread):
         if due is None:
             return self.idle_wait
         return max(0.0, min(self.idle_wait, (due - timezone.now()).total_seconds()))
+
+
+def ensure_history_cleanup_job() -> None:
+    """Schedule the history cleanup job if it is not (every job executor, when it starts)."""
+    from identity import cleanup_job
+
+    try:
+        cleanup_job.ensure_history_cleanup_job()
+    except Exception:  # a database not migrated yet must not stop the executor
+        log.exception("the history cleanup job could not be scheduled")
 
 
 _embedded: JobExecutorThread | None = None

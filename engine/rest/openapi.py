@@ -21,6 +21,7 @@ from engine.rest import (
     migration,
     modification,
     openapi_batches,
+    openapi_cleanup,
     openapi_decisions,
     openapi_runtime,
 )
@@ -174,6 +175,7 @@ SCHEMAS.update(modification.OPENAPI_SCHEMAS)
 SCHEMAS.update(migration.OPENAPI_SCHEMAS)
 SCHEMAS.update(openapi_decisions.DECISION_SCHEMAS)
 SCHEMAS.update(openapi_batches.BATCH_SCHEMAS)
+SCHEMAS.update(openapi_cleanup.CLEANUP_SCHEMAS)
 
 _KIND_SCHEMAS: dict[Kind, Schema] = {
     Kind.STRING: {"type": "string"},
@@ -483,6 +485,7 @@ def all_operations() -> tuple[Operation, ...]:
         + tuple(openapi_runtime.operations())
         + tuple(openapi_decisions.operations())
         + tuple(openapi_batches.operations())
+        + tuple(openapi_cleanup.operations())
     )
 
 

@@ -11,6 +11,7 @@ from engine.rest import (
     decision_urls,
     deployments,
     filters,
+    history_cleanup,
     openapi,
     process_definitions,
     runtime_urls,
@@ -121,6 +122,23 @@ urlpatterns = [
         "filter/<str:filter_id>/singleResult",
         filters.FilterSingleResult.as_view(),
         name="rest-filter-single-result",
+    ),
+    # The history cleanup job
+    path("history/cleanup", history_cleanup.HistoryCleanup.as_view(), name="rest-cleanup"),
+    path(
+        "history/cleanup/job",
+        history_cleanup.HistoryCleanupJob.as_view(),
+        name="rest-cleanup-job",
+    ),
+    path(
+        "history/cleanup/jobs",
+        history_cleanup.HistoryCleanupJobs.as_view(),
+        name="rest-cleanup-jobs",
+    ),
+    path(
+        "history/cleanup/configuration",
+        history_cleanup.HistoryCleanupConfiguration.as_view(),
+        name="rest-cleanup-configuration",
     ),
     # Last: anything else is a Camunda-shaped 404, never Django's HTML page.
     re_path(r"^.*$", views.UnknownResource.as_view(), name="rest-unknown"),

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from engine.jobs.acquisition import acquire_due_jobs, next_due_time, outstanding_claims
 from engine.jobs.dispatch import send_job
+from engine.jobs.executor import ensure_history_cleanup_job
 from engine.models import Job
 
 log = logging.getLogger("legato.jobs")
@@ -62,6 +63,7 @@ class Command(BaseCommand):
         idle = float(options["idle_wait"])  # type: ignore[arg-type]
         self.max_outstanding = int(options["max_outstanding"] or 4 * batch)  # type: ignore[call-overload]
         self.grace = timedelta(seconds=float(options["dispatch_grace"]))  # type: ignore[arg-type]
+        ensure_history_cleanup_job()
         backoff = 0.0
         while True:
             try:
