@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from engine.errors import NotFoundError
+from engine.jobs.executor import HISTORY_CLEANUP_JOB_ID
 from engine.models import Incident, Job, ProcessDefinition
 from engine.rest import serializers
 from engine.rest.base import (
@@ -343,7 +344,10 @@ class JobExecute(EngineView):
     def post(self, request: Request, job_id: str) -> Response:
         row = _job(request, job_id)
         require_update_instance(request, row.process_instance_id or "", row.process_definition_id)
-        runtime.execute_job(job_id)
+        if job_id == HISTORY_CLEANUP_JOB_ID:  # no process's job: the executor's own path
+            jobs.execute_job_now(job_id, user_id=user_id(request))
+        else:
+            runtime.execute_job(job_id)
         return Response(status=204)
 
 

@@ -216,3 +216,14 @@ def test_the_command_still_runs_the_cleanup_by_hand(settings, capsys):
     expired(1)
     call_command("history_cleanup")
     assert not HistoricProcessInstance.objects.exists()
+
+
+def test_executing_the_cleanup_job_over_rest_runs_the_cleanup(api, settings):
+    settings.LEGATO_HISTORY_CLEANUP_AUTO = True
+    settings.LEGATO_HISTORY_CLEANUP_WINDOW = ""
+    expired(1)
+    ensure_history_cleanup_job()
+    response = api.post("/engine-rest/job/history-cleanup/execute")
+    assert response.status_code == 204, response.content
+    assert not HistoricProcessInstance.objects.exists()
+    assert Job.objects.get().lock_owner is None
