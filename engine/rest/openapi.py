@@ -22,6 +22,7 @@ from engine.rest import (
     modification,
     openapi_batches,
     openapi_decisions,
+    openapi_metrics,
     openapi_runtime,
 )
 from engine.rest.deployments import DEPLOYMENT_QUERY
@@ -41,6 +42,7 @@ PATH_PARAMETER_NAMES = {
     **openapi_runtime.RUNTIME_PATH_PARAMETER_NAMES,
     "decision_instance_id": "id",
     **openapi_batches.BATCH_PATH_PARAMETER_NAMES,
+    **openapi_metrics.METRICS_PATH_PARAMETER_NAMES,
 }
 _ROUTE_PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
 
@@ -174,6 +176,7 @@ SCHEMAS.update(modification.OPENAPI_SCHEMAS)
 SCHEMAS.update(migration.OPENAPI_SCHEMAS)
 SCHEMAS.update(openapi_decisions.DECISION_SCHEMAS)
 SCHEMAS.update(openapi_batches.BATCH_SCHEMAS)
+SCHEMAS.update(openapi_metrics.METRICS_SCHEMAS)
 
 _KIND_SCHEMAS: dict[Kind, Schema] = {
     Kind.STRING: {"type": "string"},
@@ -483,6 +486,7 @@ def all_operations() -> tuple[Operation, ...]:
         + tuple(openapi_runtime.operations())
         + tuple(openapi_decisions.operations())
         + tuple(openapi_batches.operations())
+        + tuple(openapi_metrics.operations())
     )
 
 

@@ -11,6 +11,7 @@ from engine.rest import (
     decision_urls,
     deployments,
     filters,
+    metrics,
     openapi,
     process_definitions,
     runtime_urls,
@@ -122,6 +123,14 @@ urlpatterns = [
         filters.FilterSingleResult.as_view(),
         name="rest-filter-single-result",
     ),
+    # Execution metrics (literal `task-worker` before `<name>/sum`: they cannot clash anyway)
+    path("metrics", metrics.MetricIntervals.as_view(), name="rest-metrics"),
+    path(
+        "metrics/task-worker",
+        metrics.TaskWorkerMetrics.as_view(),
+        name="rest-metrics-task-worker",
+    ),
+    path("metrics/<str:metrics_name>/sum", metrics.MetricSum.as_view(), name="rest-metrics-sum"),
     # Last: anything else is a Camunda-shaped 404, never Django's HTML page.
     re_path(r"^.*$", views.UnknownResource.as_view(), name="rest-unknown"),
 ]
