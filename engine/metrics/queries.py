@@ -133,15 +133,25 @@ def delete_task_metrics(before: datetime | None = None) -> int:
     return deleted
 
 
+@dataclass(frozen=True)
+class MonthlyUsage:
+    month: datetime  # the first moment of the month, UTC
+    flow_node_instances: int
+    decision_instances: int
+    decision_elements: int
+    process_instances: int
+    task_users: int
+
+
 USAGE = {
     "flow_node_instances": names.ACTIVITY_INSTANCE_START,
-    "decision_elements": names.EXECUTED_DECISION_ELEMENTS,
     "decision_instances": names.EXECUTED_DECISION_INSTANCES,
+    "decision_elements": names.EXECUTED_DECISION_ELEMENTS,
     "process_instances": names.ROOT_PROCESS_INSTANCE_START,
 }
 
 
-def monthly_usage(months: int = 12, now: datetime | None = None) -> list[dict[str, object]]:
+def monthly_usage(months: int = 12, now: datetime | None = None) -> list[MonthlyUsage]:
     """Per calendar month (UTC), newest first: flow node instances, decision instances and
     elements, root process instance starts and task users, as Camunda Admin's execution
     metrics page shows them. The current month includes this process's unflushed counts."""
@@ -165,11 +175,15 @@ def monthly_usage(months: int = 12, now: datetime | None = None) -> list[dict[st
         .annotate(users=Count("assignee_hash", distinct=True))
     )
     users_by_month = {row["month"]: row["users"] for row in users}
-    result: list[dict[str, object]] = []
-    for start in starts:
-        row: dict[str, object] = {"month": start, "task_users": users_by_month.get(start, 0)}
-        for key, name in USAGE.items():
-            pending = meters.pending(name) if start == current else 0
-            row[key] = by_month.get((start, name), 0) + pending
-        result.append(row)
-    return result
+    return [
+        MonthlyUsage(
+            month=start,
+            task_users=users_by_month.get(start, 0),
+            **{
+                key: by_month.get((start, name), 0)
+                + (meters.pending(name) if start == current else 0)
+                for key, name in USAGE.items()
+            },
+        )
+        for start in starts
+    ]
