@@ -18,6 +18,7 @@ from engine.models import MeterLog, TaskMeterLog
 
 DEFAULT_INTERVAL = 15 * 60  # seconds (Camunda's MetricsQueryImpl.DEFAULT_SELECT_INTERVAL)
 MAX_RESULTS = 200  # Camunda's DEFAULT_LIMIT_SELECT_INTERVAL: also the most one may ask for
+MAX_INTERVAL = (2**63 - 1) // 1000  # seconds whose milliseconds still fit a bigint
 
 
 @dataclass(frozen=True)

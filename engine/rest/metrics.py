@@ -99,7 +99,8 @@ class MetricIntervals(EngineView):
                 "Metrics interval query row limit can't be set larger than "
                 f"{queries.MAX_RESULTS}.",
             )
-        if interval is not None and interval <= 0:
+        # Buckets are counted in milliseconds on a 64-bit column: keep interval * 1000 in it.
+        if interval is not None and not 0 < interval <= queries.MAX_INTERVAL:
             raise invalid_request(f"Cannot set query parameter 'interval' to value '{interval}'")
         if (first is not None and first < 0) or (most is not None and most < 0):
             raise invalid_request("firstResult and maxResults must not be negative")
