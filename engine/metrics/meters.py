@@ -8,6 +8,7 @@ last flush is lost if it crashes, as in Camunda.
 from __future__ import annotations
 
 import hashlib
+import os
 import threading
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -73,3 +74,5 @@ class Meters:
 
 
 meters = Meters()
+# A forked child (a Celery prefork worker) starts with none: its parent reports its own.
+os.register_at_fork(after_in_child=meters.reset)

@@ -189,7 +189,10 @@ class DecisionEvaluated:
 class ExecutionCounted:
     """What the execution metrics count but the history level kept out of the effects above:
     activity instances started and ended below level activity, decisions evaluated (and
-    their decision elements) below level full. Camunda counts its metrics at every level."""
+    their decision elements) below level full. Camunda counts its metrics at every level.
+
+    The one exception to "never changed once made": `Run.counted` appends it at the first
+    count and adds to it until the run returns; only then does anyone read it."""
 
     activities_started: int = 0
     activities_ended: int = 0
