@@ -72,7 +72,13 @@ class Meters:
             self._counts.clear()
             self._assignments.clear()
 
+    def forget_after_fork(self) -> None:
+        # A new lock too: the parent's may have been held by another thread at the fork.
+        self._lock = threading.Lock()
+        self._counts = Counter()
+        self._assignments = {}
+
 
 meters = Meters()
 # A forked child (a Celery prefork worker) starts with none: its parent reports its own.
-os.register_at_fork(after_in_child=meters.reset)
+os.register_at_fork(after_in_child=meters.forget_after_fork)
