@@ -202,3 +202,18 @@ def test_the_history_cleanup_removes_meter_rows_past_their_time_to_live(settings
     run = cleanup_history(now, ignore_window=True)
     assert run.rows_removed == {"meter_log": 1, "task_meter_log": 1}
     assert MeterLog.objects.count() == TaskMeterLog.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_reporter_thread_flushes_every_interval(settings):
+    settings.LEGATO_METRICS_FLUSH_SECONDS = 1
+    thread = reporter.start_metrics_reporter()
+    assert thread is not None
+    try:
+        meters.mark(names.JOB_SUCCESSFUL, 2)
+        thread.join(timeout=2.5)  # the thread runs on; this only waits past one interval
+        assert MeterLog.objects.get(name=names.JOB_SUCCESSFUL).value == 2
+        assert reporter.start_metrics_reporter() is thread  # once per process
+    finally:
+        thread.stop()
+        thread.join(timeout=5)
