@@ -138,3 +138,29 @@ def test_reading_needs_read_on_system_and_deleting_delete(db):
     assert client.get(f"{BASE}/metrics").json() == []
     assert_forbidden(client.delete(f"{BASE}/metrics/task-worker"), "outsider")
     assert MeterLog.objects.count() == 0
+
+
+def test_a_business_rule_task_and_a_job_read_through_rest(
+    api, settings, django_capture_on_commit_callbacks
+):
+    from engine.jobs.executor import JobExecutorThread
+    from tests.engine.test_metrics import ASYNC, DINNER, DISH, DISH_ELEMENTS
+
+    settings.LEGATO_JOB_EXECUTOR_IN_PROCESS = True
+    deploy([ResourceInput("dinner.bpmn", DINNER), ResourceInput("dish.dmn", DISH),
+            ResourceInput("later.bpmn", ASYNC)])
+    with django_capture_on_commit_callbacks(execute=True):
+        rt.start_process_instance("dinner", variables={"season": "Fall", "guestCount": 2})
+        rt.start_process_instance("later", variables={"ok": 1})
+    with django_capture_on_commit_callbacks(execute=True):
+        JobExecutorThread().run_once()
+    reporter.flush()
+
+    def total(name: str) -> int:
+        return api.get(f"{BASE}/metrics/{name}/sum").json()["result"]
+
+    assert total("decision-instances") == 1
+    assert total("executed-decision-elements") == DISH_ELEMENTS
+    assert total("job-successful") == 1
+    assert total("root-process-instance-start") == 2
+    assert total("flow-node-instances") == 3 + 3  # start, rule task, end; start, task, end
