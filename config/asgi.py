@@ -14,6 +14,10 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 from django.conf import settings  # noqa: E402
 
 from cockpit.routing import websocket_urlpatterns  # noqa: E402
+from engine.metrics.reporter import start_metrics_reporter  # noqa: E402
+
+# This process counts execution metrics from the commands it runs; a thread flushes them.
+start_metrics_reporter()
 
 if settings.LEGATO_JOB_EXECUTOR_IN_PROCESS:
     # Embedded default: this process runs jobs and timers itself (no Redis, no Celery).

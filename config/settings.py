@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import socket
 from pathlib import Path
 
 from config.env import database_config, envbool, envchoice, envint, envlist
@@ -184,6 +185,15 @@ LEGATO_HISTORY_CLEANUP_BATCH_SIZE = envint("LEGATO_HISTORY_CLEANUP_BATCH_SIZE", 
 # Whether job executors schedule the cleanup in the window by themselves (Camunda's history
 # cleanup job); off, it runs only when asked (`POST /history/cleanup`, `manage.py history_cleanup`).
 LEGATO_HISTORY_CLEANUP_AUTO = envbool("LEGATO_HISTORY_CLEANUP_AUTO", True)
+# Execution metrics (docs/configuration.md, "Execution metrics"): counted in memory per
+# process and written to the meter log every LEGATO_METRICS_FLUSH_SECONDS (Camunda: 15 min).
+LEGATO_METRICS_ENABLED = envbool("LEGATO_METRICS_ENABLED", True)
+LEGATO_METRICS_FLUSH_SECONDS = envint("LEGATO_METRICS_FLUSH_SECONDS", 300)
+LEGATO_METRICS_REPORTER = (
+    os.environ.get("LEGATO_METRICS_REPORTER", "") or f"{socket.gethostname()}$default"
+)
+# Meter-log and task-meter rows older than this many days go with the history cleanup (0: kept).
+LEGATO_METRICS_TIME_TO_LIVE_DAYS = envint("LEGATO_METRICS_TIME_TO_LIVE_DAYS", 540)
 # Rows fetched and encoded per chunk by the auditor export.
 LEGATO_EXPORT_CHUNK_SIZE = envint("LEGATO_EXPORT_CHUNK_SIZE", 2000)
 # How often a live socket tells its browser how far each of its event groups has been

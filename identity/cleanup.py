@@ -25,7 +25,9 @@ from engine.models import (
     HistoricProcessInstance,
     HistoricTaskInstance,
     HistoricVariableInstance,
+    MeterLog,
     ProcessDefinition,
+    TaskMeterLog,
 )
 from engine.models.oplog import Category, EntityType, OperationType
 from engine.services.oplog import OperationLog
@@ -126,6 +128,7 @@ def cleanup_history(
             break
         run.batches += 1
         run.instances_removed += count
+    _remove_metrics(now, removed_rows)
     run.finished = timezone.now()
     run.rows_removed = dict(removed_rows)
     run.removed_by_key = dict(removed_by_key)
@@ -187,3 +190,18 @@ def _remove_standalone_decisions(now: datetime, size: int, removed_rows: Counter
                        category=Category.OPERATOR, even_without_user=True)
     log.add("nrOfInstances", new_value=len(ids)).save()
     return len(ids)
+
+
+def _remove_metrics(now: datetime, removed_rows: Counter[str]) -> None:
+    """Meter-log and task-meter rows older than LEGATO_METRICS_TIME_TO_LIVE_DAYS (0: kept).
+
+    Camunda asks to keep the license-relevant metrics for at least 18 months, hence the
+    default of 540 days. A few rows per metric and flush: one statement per table suffices."""
+    days = settings.LEGATO_METRICS_TIME_TO_LIVE_DAYS
+    if days <= 0:
+        return
+    cutoff = now - timedelta(days=days)
+    for name, model in (("meter_log", MeterLog), ("task_meter_log", TaskMeterLog)):
+        deleted, _ = model.objects.filter(timestamp__lt=cutoff).delete()
+        if deleted:
+            removed_rows[name] += deleted

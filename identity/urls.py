@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from identity.views import accounts, audit, authorizations
+from identity.views import accounts, audit, authorizations, system
 
 urlpatterns = [
     path("login/", accounts.LegatoLoginView.as_view(), name="login"),
@@ -30,6 +30,8 @@ urlpatterns = [
          name="authorization-edit"),
     path("admin/authorizations/<str:authorization_id>/delete/",
          authorizations.authorization_delete, name="authorization-delete"),
+    path("admin/system/execution-metrics/", system.execution_metrics,
+         name="execution-metrics"),
     path("audit/", audit.audit, name="audit"),
     path("audit/export/", audit.audit_export, name="audit-export"),
     path("audit/verify/", audit.audit_verify, name="audit-verify"),

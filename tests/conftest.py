@@ -52,6 +52,28 @@ def one_channel_prefix(channel_prefix: str) -> Iterator[None]:
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def no_metrics_reporter_in_tests() -> Iterator[None]:
+    """No reporter thread in the test process (importing config.asgi would start one): a
+    flush on its own connection would commit rows under other tests, and one at exit would
+    write to the development database. Metric tests flush by hand (tests/engine/test_metrics)."""
+    try:
+        from django.conf import settings
+    except ImportError:
+        yield
+        return
+    if not settings.configured:
+        yield
+        return
+    from django.test.utils import override_settings
+
+    with override_settings(LEGATO_METRICS_FLUSH_SECONDS=0):
+        yield
+    from engine.metrics.meters import meters
+
+    meters.reset()  # nothing left for an exit flush
+
+
 @pytest.fixture(scope="session")
 def live_server_url(
     django_db_setup: None, django_db_blocker: object, redis_url: str, channel_prefix: str

@@ -39,6 +39,12 @@ class Evaluation:
     matched: tuple[MatchedRule, ...]
     results: list[Result]
     collect_result: Any = None
+    rule_count: int = 0  # rules in the table, matched or not (the metrics count them)
+
+    @property
+    def executed_elements(self) -> int:
+        """Camunda's executed-decision-elements: (inputs + outputs) x rules of the table."""
+        return (len(self.inputs) + len(self.outputs)) * self.rule_count
 
 
 def evaluate_decision(
@@ -67,8 +73,13 @@ def evaluate_table(
     if table.hit_policy is HitPolicy.COLLECT and table.aggregation is not None:
         aggregated = _aggregate(run, kept, table.aggregation)
         collected = next(iter(aggregated[0].values())) if aggregated else None
-        return Evaluation(inputs, table.outputs, rules, aggregated, collected)
-    return Evaluation(inputs, table.outputs, rules, [outputs for _, outputs in kept])
+        return Evaluation(
+            inputs, table.outputs, rules, aggregated, collected, rule_count=len(table.rules)
+        )
+    return Evaluation(
+        inputs, table.outputs, rules, [outputs for _, outputs in kept],
+        rule_count=len(table.rules),
+    )
 
 
 class _Run:

@@ -15,6 +15,8 @@ from datetime import datetime, timedelta
 from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 
+from engine.metrics import names
+from engine.metrics.collect import count
 from engine.models import Job
 
 DEFAULT_LOCK_TIME = timedelta(minutes=5)
@@ -55,6 +57,8 @@ def acquire_due_jobs(
             Job.objects.filter(pk__in=ids).update(
                 lock_owner=owner, lock_expiration_time=now + lock_time
             )
+    count(names.JOB_ACQUISITION_ATTEMPT)
+    count(names.JOB_ACQUIRED_SUCCESS, len(ids))
     return ids
 
 
@@ -67,6 +71,8 @@ def acquire_job(
         .filter(pk=job_id)
         .update(lock_owner=owner, lock_expiration_time=now + lock_time)
     )
+    # Camunda's job-acquired-failure: a job another executor locked first.
+    count(names.JOB_ACQUIRED_SUCCESS if claimed == 1 else names.JOB_ACQUIRED_FAILURE)
     return claimed == 1
 
 

@@ -18,6 +18,8 @@ from django.utils import timezone
 
 from engine.jobs.acquisition import DEFAULT_LOCK_TIME, acquire_due_jobs, next_due_time
 from engine.jobs.failures import record_failure
+from engine.metrics import names
+from engine.metrics.collect import count
 
 log = logging.getLogger("legato.jobs")
 HISTORY_CLEANUP_JOB_ID = "history-cleanup"  # identity.cleanup_job's one job
@@ -56,6 +58,7 @@ def run_job(job_id: str, owner: str) -> JobOutcome:
         ran = run_history_cleanup(owner)
         if ran is None:
             return JobOutcome.SKIPPED
+        count(names.JOB_SUCCESSFUL if ran else names.JOB_FAILED)
         return JobOutcome.DONE if ran else JobOutcome.FAILED
     try:
         execute_job(job_id, lock_owner=owner)
@@ -64,7 +67,11 @@ def run_job(job_id: str, owner: str) -> JobOutcome:
     except Exception as error:  # every failure of a job is recorded, none escapes the executor
         log.info("job %s failed: %s", job_id, error)
         recorded = record_failure(job_id, owner, error, timezone.now())
-        return JobOutcome.FAILED if recorded is not None else JobOutcome.SKIPPED
+        if recorded is None:
+            return JobOutcome.SKIPPED
+        count(names.JOB_FAILED)  # "Every failed attempt to execute a job is counted."
+        return JobOutcome.FAILED
+    count(names.JOB_SUCCESSFUL)
     return JobOutcome.DONE
 
 

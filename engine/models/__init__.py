@@ -17,6 +17,7 @@ from engine.models.history import (
     InstanceStatus,
     LogState,
 )
+from engine.models.metrics import MeterLog, TaskMeterLog
 from engine.models.oplog import EntityType, OperationType, UserOperationLog
 from engine.models.repository import (
     DecisionDefinition,
@@ -54,6 +55,8 @@ __all__ = [
     "HistoricExternalTaskLog",
     "HistoricJobLog",
     "LogState",
+    "MeterLog",
+    "TaskMeterLog",
     "HistoricDetail",
     "HistoricIncident",
     "HistoricProcessInstance",

@@ -23,6 +23,7 @@ from engine.rest import (
     openapi_batches,
     openapi_cleanup,
     openapi_decisions,
+    openapi_metrics,
     openapi_runtime,
 )
 from engine.rest.deployments import DEPLOYMENT_QUERY
@@ -42,6 +43,7 @@ PATH_PARAMETER_NAMES = {
     **openapi_runtime.RUNTIME_PATH_PARAMETER_NAMES,
     "decision_instance_id": "id",
     **openapi_batches.BATCH_PATH_PARAMETER_NAMES,
+    **openapi_metrics.METRICS_PATH_PARAMETER_NAMES,
 }
 _ROUTE_PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
 
@@ -176,6 +178,7 @@ SCHEMAS.update(migration.OPENAPI_SCHEMAS)
 SCHEMAS.update(openapi_decisions.DECISION_SCHEMAS)
 SCHEMAS.update(openapi_batches.BATCH_SCHEMAS)
 SCHEMAS.update(openapi_cleanup.CLEANUP_SCHEMAS)
+SCHEMAS.update(openapi_metrics.METRICS_SCHEMAS)
 
 _KIND_SCHEMAS: dict[Kind, Schema] = {
     Kind.STRING: {"type": "string"},
@@ -486,6 +489,7 @@ def all_operations() -> tuple[Operation, ...]:
         + tuple(openapi_decisions.operations())
         + tuple(openapi_batches.operations())
         + tuple(openapi_cleanup.operations())
+        + tuple(openapi_metrics.operations())
     )
 
 

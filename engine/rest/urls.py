@@ -12,6 +12,7 @@ from engine.rest import (
     deployments,
     filters,
     history_cleanup,
+    metrics,
     openapi,
     process_definitions,
     runtime_urls,
@@ -140,6 +141,14 @@ urlpatterns = [
         history_cleanup.HistoryCleanupConfiguration.as_view(),
         name="rest-cleanup-configuration",
     ),
+    # Execution metrics (literal `task-worker` before `<name>/sum`: they cannot clash anyway)
+    path("metrics", metrics.MetricIntervals.as_view(), name="rest-metrics"),
+    path(
+        "metrics/task-worker",
+        metrics.TaskWorkerMetrics.as_view(),
+        name="rest-metrics-task-worker",
+    ),
+    path("metrics/<str:metrics_name>/sum", metrics.MetricSum.as_view(), name="rest-metrics-sum"),
     # Last: anything else is a Camunda-shaped 404, never Django's HTML page.
     re_path(r"^.*$", views.UnknownResource.as_view(), name="rest-unknown"),
 ]

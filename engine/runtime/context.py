@@ -59,6 +59,9 @@ class Run:
         self.skip_listeners = False
         self._history_activity = env.history != "none"
         self._history_details = env.history == "full"
+        # Counted for the metrics only where the history level leaves out the effects that
+        # would carry them (`counted`): at level full this costs nothing.
+        self.uncounted: fx.ExecutionCounted | None = None
 
     # -- ids, executions -----------------------------------------------------------------
 
@@ -396,10 +399,18 @@ class Run:
 
     # -- history -----------------------------------------------------------------------------
 
+    def counted(self) -> fx.ExecutionCounted:
+        """The one ExecutionCounted effect of this run, made and appended when first needed."""
+        if self.uncounted is None:
+            self.uncounted = fx.ExecutionCounted()
+            self.effects.append(self.uncounted)
+        return self.uncounted
+
     def activity_started(self, execution: Execution, node: FlowNode, *, body: bool = False) -> None:
         execution.activity_instance_id = f"{node.id}:{self.new_id()}"
         execution.started = self.now
         if not self._history_activity:
+            self.counted().activities_started += 1
             return
         parent = self.parent(execution)
         parent_ai = parent.activity_instance_id if parent is not None else None
@@ -437,6 +448,8 @@ class Run:
                     start_time=execution.started,
                 )
             )
+        else:
+            self.counted().activities_ended += 1
         execution.activity_instance_id = None
 
 

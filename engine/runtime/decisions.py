@@ -122,6 +122,10 @@ def evaluate_business_rule(
         raise ProcessEngineError(str(error), node.id) from None
     if run.env.history == "full":  # Camunda records decision instances at level full only
         run.effects.append(_evaluated(run, execution, node, deployed, evaluation))
+    else:
+        counted = run.counted()
+        counted.decisions += 1
+        counted.decision_elements += evaluation.executed_elements
     if result_variable:
         run.set_variable(execution, result_variable, value)
 

@@ -185,6 +185,21 @@ class DecisionEvaluated:
     activity_instance_id: str | None = None
 
 
+@dataclass(slots=True)
+class ExecutionCounted:
+    """What the execution metrics count but the history level kept out of the effects above:
+    activity instances started and ended below level activity, decisions evaluated (and
+    their decision elements) below level full. Camunda counts its metrics at every level.
+
+    The one exception to "never changed once made": `Run.counted` appends it at the first
+    count and adds to it until the run returns; only then does anyone read it."""
+
+    activities_started: int = 0
+    activities_ended: int = 0
+    decisions: int = 0
+    decision_elements: int = 0
+
+
 # -- cross-instance requests --------------------------------------------------------------
 
 
@@ -266,6 +281,7 @@ Effect = (
     | VariableUpdated
     | InstanceMigrated
     | DecisionEvaluated
+    | ExecutionCounted
     | StartCalledInstance
     | DeleteCalledInstance
     | ErrorPropagated

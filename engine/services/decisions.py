@@ -13,6 +13,8 @@ from django.utils import timezone
 from engine.decisions import deployed_decision
 from engine.dmn import DecisionError, evaluate_table
 from engine.errors import DecisionEvaluationError
+from engine.metrics import names
+from engine.metrics.collect import count
 from engine.models import DecisionDefinition
 from engine.runtime import effects as fx
 from engine.runtime.env import unique_id
@@ -55,4 +57,7 @@ def evaluate_decision_definition(
         )
         with transaction.atomic():
             write_decision_instances([evaluated], unique_id, user_id=user_id)
+    # Counted in memory at every history level, as Camunda's decision evaluation listener.
+    count(names.EXECUTED_DECISION_INSTANCES)
+    count(names.EXECUTED_DECISION_ELEMENTS, evaluation.executed_elements)
     return evaluation.results

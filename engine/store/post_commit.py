@@ -1,4 +1,5 @@
-"""What a command hands on once it has committed: due jobs to the executor, events to browsers."""
+"""What a command hands on once it has committed: due jobs to the executor, events to browsers,
+counts to this process's execution metrics (memory only: engine/metrics)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections.abc import Sequence
 from django.db import transaction
 
 from engine.events import COCKPIT_GROUP, LiveEvent, event, instance_groups, publisher
+from engine.metrics.collect import EffectCounts
 from engine.runtime import effects as fx
 
 __all__ = ["COCKPIT_GROUP", "PostCommit", "task_groups"]
@@ -34,13 +36,22 @@ class PostCommit:
         # topic -> external tasks created: waiting long-polling workers are woken for them
         self.external_topics: Counter[str] = Counter()
         self.timers_scheduled = False  # a job due later: the embedded executor re-plans its sleep
+        # Counted only once committed: a command re-run after a lost race counts once.
+        self.metrics = EffectCounts()
         self._scheduled = False
 
     def collect(self, effects: Sequence[fx.Effect], definition_key: str | None = None) -> None:
         self._key = definition_key
         for effect in effects:
             self._collect_one(effect)
-        pending = self.job_ids or self.events or self.external_topics or self.timers_scheduled
+        self.metrics.add(effects)
+        pending = (
+            self.job_ids
+            or self.events
+            or self.external_topics
+            or self.timers_scheduled
+            or self.metrics
+        )
         if not self._scheduled and pending:
             self._scheduled = True
             transaction.on_commit(self.hand_over)
@@ -92,6 +103,7 @@ class PostCommit:
         from engine.jobs.dispatch import dispatch_jobs, timers_scheduled
         from engine.jobs.long_polling import notify_external_tasks_created
 
+        self.metrics.report()
         dispatch_jobs(self.job_ids)
         if self.timers_scheduled:
             timers_scheduled()

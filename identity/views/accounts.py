@@ -44,10 +44,11 @@ def admin_home(request: HttpRequest) -> HttpResponse:
         "authorizations": readable_ids(request.user, Resource.AUTHORIZATION),
     }
     visible = {name: ids.all or bool(ids.ids) for name, ids in sections.items()}
+    visible["system"] = _can(request, Permission.READ, Resource.SYSTEM)
     if not any(visible.values()):
         raise AuthorizationError(
-            "You may not see users, groups or authorizations. Ask an administrator for READ "
-            "permission on one of them."
+            "You may not see users, groups, authorizations or the system. Ask an "
+            "administrator for READ permission on one of them."
         )
     return render(request, "identity/admin_home.html", {"visible": visible})
 

@@ -39,6 +39,7 @@ def last_ops(entity_type):
 @pytest.mark.parametrize("url", [
     "/admin/", "/admin/users/", "/admin/users/new/", "/admin/groups/", "/admin/groups/new/",
     "/admin/authorizations/", "/admin/authorizations/new/", "/audit/",
+    "/admin/system/execution-metrics/",
 ])
 def test_a_user_without_permissions_is_refused_every_admin_page_in_words(plain_client, url):
     response = plain_client.get(url)
@@ -49,6 +50,7 @@ def test_a_user_without_permissions_is_refused_every_admin_page_in_words(plain_c
 @pytest.mark.parametrize("url", [
     "/admin/", "/admin/users/", "/admin/users/new/", "/admin/groups/", "/admin/groups/new/",
     "/admin/authorizations/", "/admin/authorizations/new/", "/audit/", "/account/password/",
+    "/admin/system/execution-metrics/",
 ])
 def test_an_admin_sees_every_admin_page(admin_client, url):
     assert admin_client.get(url).status_code == 200

@@ -21,6 +21,7 @@ from django.utils import timezone
 from engine.jobs.acquisition import acquire_due_jobs, next_due_time, outstanding_claims
 from engine.jobs.dispatch import send_job
 from engine.jobs.executor import ensure_history_cleanup_job
+from engine.metrics.reporter import start_metrics_reporter
 from engine.models import Job
 
 log = logging.getLogger("legato.jobs")
@@ -65,6 +66,8 @@ class Command(BaseCommand):
         self.grace = timedelta(seconds=float(options["dispatch_grace"]))  # type: ignore[arg-type]
         ensure_history_cleanup_job()
         backoff = 0.0
+        # Acquisition attempts and claims are execution metrics of this process.
+        start_metrics_reporter()
         while True:
             try:
                 claimed = self.pass_once(batch, lock_time)
