@@ -15,6 +15,11 @@ from tests.rest.conftest import BASE
 
 @pytest.fixture
 def versions(api, modeler_deploy) -> tuple[str, str]:
+    return deploy_versions(modeler_deploy)
+
+
+def deploy_versions(modeler_deploy) -> tuple[str, str]:
+    """Version 1 waits at 'work'; version 2 at 'work', then at 'review'."""
     ids = []
     models = {"v1.bpmn": m.chain(m.USER_TASK), "v2.bpmn": m.chain(m.USER_TASK, m.REVIEW)}
     for name, xml in models.items():

@@ -10,10 +10,15 @@ from identity.resources import Permission, Resource
 from tests.identity.factories import make_user
 from tests.rest.batch_helpers import run_to_end
 from tests.rest.conftest import BASE
-from tests.rest.test_migration_api import instruction, start, versions  # noqa: F401
+from tests.rest.test_migration_api import deploy_versions, instruction, start
 from tests.rest.test_read_authorization import basic_client, grant
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def versions(api, modeler_deploy) -> tuple[str, str]:
+    return deploy_versions(modeler_deploy)
 
 
 def execute_async(client, body):
