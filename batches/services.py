@@ -18,7 +18,7 @@ from batches.runner import publish_progress, start_batch
 from engine.errors import BadRequestError, NotFoundError
 from engine.models import EntityType, OperationType
 from engine.services.oplog import OperationLog
-from identity.authorization import Actor, identity_of, readable_ids, require
+from identity.authorization import Actor, identity_of, is_authorized, readable_ids, require
 from identity.resources import Permission, Resource
 
 
@@ -44,6 +44,13 @@ def require_on_batch(actor: Actor, permission: str, batch: Batch) -> None:
     if batch.created_by and batch.created_by == _user_id(actor):
         return
     require(actor, permission, Resource.BATCH, str(batch.id))
+
+
+def may_on_batch(actor: Actor, permission: str, batch: Batch) -> bool:
+    """`require_on_batch` as a question, for pages that offer only what the user may do."""
+    if batch.created_by and batch.created_by == _user_id(actor):
+        return True
+    return is_authorized(actor, permission, Resource.BATCH, str(batch.id))
 
 
 def _find(batch_id: str, *, for_update: bool = False) -> Batch:
