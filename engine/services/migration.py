@@ -213,9 +213,10 @@ def migrate_process_instances_async(
             options=options,
         )
         # The runner passes only the options to each target: they carry the batch id for the
-        # log rows of each migration.
+        # log rows of each migration. Camunda's batch takes the source definition's tenant.
         batch.options["batchId"] = str(batch.id)
-        batch.save(update_fields=["options"])
+        batch.tenant_id = source_row.tenant_id
+        batch.save(update_fields=["options", "tenant_id"])
         # Camunda's entry for the batch (AbstractMigrationCmd.writeUserOperationLog, async).
         log = OperationLog(user_id, OPERATION_TYPE, EntityType.PROCESS_INSTANCE)
         source_target = {

@@ -48,6 +48,7 @@ def test_a_batch_migrates_each_instance_alone_and_records_the_one_it_cannot(api,
     assert response.status_code == 200, response.content
     dto = response.json()
     assert (dto["type"], dto["totalJobs"], dto["createUserId"]) == ("instance-migration", 2, "demo")
+    assert api.get(f"{BASE}/batch/{dto['id']}").json() == dto
     batch = run_to_end(dto["id"])
     assert (batch.done, batch.failed) == (1, 1)
     assert batch.failures[0]["target"] == stuck
