@@ -30,6 +30,7 @@ class BatchType(models.TextChoices):
         "Suspend or activate process instances",
     )
     VARIABLES = "variables", "Set variables"
+    INSTANCE_MIGRATION = "instance-migration", "Migrate process instances"
 
 
 class Batch(models.Model):

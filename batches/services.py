@@ -1,6 +1,7 @@
 """Managing batches (Camunda's managementService batch methods): read, suspend, delete.
 
-Camunda checks READ / UPDATE / DELETE on the Batch resource, and READ_HISTORY for history.
+Camunda checks READ / UPDATE / DELETE on the Batch resource, and READ_HISTORY / DELETE_HISTORY
+for history. Each change writes Camunda's user operation log entry on the Batch entity.
 The creator of a batch may also read, suspend and delete it without an authorization row, as
 the cockpit's batch page has always let its creator follow and resume it.
 """
@@ -14,14 +15,22 @@ from django.utils import timezone
 
 from batches.models import Batch, BatchState
 from batches.runner import publish_progress, start_batch
-from engine.errors import NotFoundError
-from identity.authorization import Actor, identity_of, readable_ids, require
+from engine.errors import BadRequestError, NotFoundError
+from engine.models import EntityType, OperationType
+from engine.services.oplog import OperationLog
+from identity.authorization import Actor, identity_of, is_authorized, readable_ids, require
 from identity.resources import Permission, Resource
 
 
 def _user_id(actor: Actor) -> str:
     identity = identity_of(actor)
     return identity.user_id if identity is not None else ""
+
+
+def _log(actor: Actor, operation: str, batch: Batch, prop: str | None, value: object) -> None:
+    """Camunda's logBatchOperation: one entry on the Batch entity, with the batch id."""
+    log = OperationLog(_user_id(actor) or None, operation, EntityType.BATCH)
+    log.add(prop, new_value=value, batch_id=str(batch.id)).save()
 
 
 def readable_batches(actor: Actor, permission: str = Permission.READ) -> Q:
@@ -35,6 +44,13 @@ def require_on_batch(actor: Actor, permission: str, batch: Batch) -> None:
     if batch.created_by and batch.created_by == _user_id(actor):
         return
     require(actor, permission, Resource.BATCH, str(batch.id))
+
+
+def may_on_batch(actor: Actor, permission: str, batch: Batch) -> bool:
+    """`require_on_batch` as a question, for pages that offer only what the user may do."""
+    if batch.created_by and batch.created_by == _user_id(actor):
+        return True
+    return is_authorized(actor, permission, Resource.BATCH, str(batch.id))
 
 
 def _find(batch_id: str, *, for_update: bool = False) -> Batch:
@@ -76,6 +92,9 @@ def set_batch_suspended(batch_id: str, suspended: bool, actor: Actor) -> Batch:
             batch.save(update_fields=["suspended"])
             if not suspended:
                 transaction.on_commit(lambda: start_batch(batch.id))
+        # Camunda logs the call even when the batch already was in that state.
+        operation = OperationType.SUSPEND_BATCH if suspended else OperationType.ACTIVATE_BATCH
+        _log(actor, operation, batch, "suspensionState", "suspended" if suspended else "active")
         transaction.on_commit(lambda: publish_progress(batch))
     return batch
 
@@ -87,13 +106,32 @@ def delete_batch(batch_id: str, cascade: bool, actor: Actor) -> None:
     with transaction.atomic():
         batch = _find(batch_id, for_update=True)
         require_on_batch(actor, Permission.DELETE, batch)
+        if batch.finished and not cascade:
+            raise NotFoundError(f"Batch for id '{batch_id}' cannot be found")
+        _log(actor, OperationType.DELETE, batch, "cascadeDelete", "true" if cascade else "false")
         if cascade:
             batch.delete()
             return
-        if batch.finished:
-            raise NotFoundError(f"Batch for id '{batch_id}' cannot be found")
         batch.state, batch.ended = BatchState.DELETED, timezone.now()
         batch.lease_owner, batch.lease_until = "", None
         batch.save()
         transaction.on_commit(lambda: publish_progress(batch))
 
+
+
+def delete_historic_batch(batch_id: str, actor: Actor) -> None:
+    """Remove a finished batch from history (Camunda's deleteHistoricBatch, DELETE_HISTORY on
+    the batch). A running batch is refused: here its history and its runtime are one row, so
+    removing the history would stop it; `delete_batch` with cascade does that on purpose."""
+    with transaction.atomic():
+        try:
+            batch = _find(batch_id, for_update=True)
+        except NotFoundError:
+            raise NotFoundError(f"Historic batch for id '{batch_id}' cannot be found") from None
+        require_on_batch(actor, Permission.DELETE_HISTORY, batch)
+        if not batch.finished:
+            raise BadRequestError(
+                f"Historic batch for id '{batch_id}' is still running: delete the batch itself"
+            )
+        _log(actor, OperationType.DELETE_HISTORY, batch, None, None)
+        batch.delete()

@@ -74,6 +74,10 @@ urlpatterns = [
     path("batches/", batches.batch_list, name="batches"),
     path("batches/<uuid:batch_id>/", batches.batch_detail, name="batch"),
     path("batches/<uuid:batch_id>/resume/", batches.batch_resume, name="batch-resume"),
+    path(
+        "batches/<uuid:batch_id>/suspension/", batches.batch_suspension, name="batch-suspension"
+    ),
+    path("batches/<uuid:batch_id>/delete/", batches.batch_delete, name="batch-delete"),
     path("decisions/", decisions.decision_list, name="decisions"),
     path("decisions/<str:definition_id>/", decisions.decision_definition, name="decision"),
     path(

@@ -11,7 +11,8 @@ def chain_existing_entries(apps, schema_editor):
     head_model = apps.get_model("engine", "OperationLogChainHead")
     previous, last_id, length = GENESIS_HASH, None, 0
     for row in log.objects.order_by("id").iterator(chunk_size=2000):
-        values = {name: getattr(row, name) for name in HASHED_FIELDS}
+        # Fields added later (batch_id) are not on this historical model: null, not hashed.
+        values = {name: getattr(row, name, None) for name in HASHED_FIELDS}
         current = entry_hash(values, previous)
         log.objects.filter(pk=row.pk).update(previous_hash=previous, hash=current)
         previous, last_id, length = current, row.pk, length + 1

@@ -18,6 +18,9 @@ class OperationType(models.TextChoices):
     UPDATE = "Update"
     DELETE = "Delete"
     DELETE_HISTORY = "DeleteHistory"
+    MIGRATE = "Migrate"
+    SUSPEND_BATCH = "SuspendBatch"
+    ACTIVATE_BATCH = "ActivateBatch"
     LOGIN = "Login"
     EXPORT = "Export"
 
@@ -39,6 +42,7 @@ class EntityType(models.TextChoices):
     AUTHORIZATION = "Authorization"
     HISTORY = "History"
     FILTER = "Filter"
+    BATCH = "Batch"
 
 
 class Category(models.TextChoices):
@@ -67,17 +71,26 @@ HASHED_FIELDS: tuple[str, ...] = (
     "process_instance_id",
     "task_id",
     "job_id",
+    "batch_id",
 )
+# Columns added after the chain began: hashed only when set, so that the rows written before
+# a column existed (all null there) keep the hashes they were stored with.
+LATER_FIELDS = frozenset({"batch_id"})
 GENESIS_HASH = "0" * 64
 
 
 def entry_hash(values: dict[str, Any], previous_hash: str) -> str:
     """sha256 over the canonical JSON of the hashed fields and the previous entry's hash.
 
-    Canonical: a JSON array in HASHED_FIELDS order, timestamps as UTC ISO 8601 with
-    microseconds, so the same row read back from any database hashes the same.
+    Canonical: a JSON array in HASHED_FIELDS order (LATER_FIELDS only when set), timestamps
+    as UTC ISO 8601 with microseconds, so the same row read back from any database hashes the
+    same.
     """
-    payload = [_canonical(values.get(name)) for name in HASHED_FIELDS]
+    payload = [
+        _canonical(values.get(name))
+        for name in HASHED_FIELDS
+        if name not in LATER_FIELDS or values.get(name) is not None
+    ]
     payload.append(previous_hash)
     encoded = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(encoded.encode()).hexdigest()
@@ -111,6 +124,8 @@ class UserOperationLog(models.Model):
     process_instance_id = models.CharField(max_length=64, null=True, blank=True, db_index=True)
     task_id = models.CharField(max_length=64, null=True, blank=True)
     job_id = models.CharField(max_length=64, null=True, blank=True)
+    # The batch an operation created or acted on (Camunda's batchId).
+    batch_id = models.CharField(max_length=64, null=True, blank=True)
     annotation = models.TextField(null=True, blank=True)
     previous_hash = models.CharField(max_length=64, default="", editable=False)
     hash = models.CharField(max_length=64, default="", editable=False)

@@ -1,6 +1,7 @@
 """Camunda's bulk operations that answer a BatchDto: `POST /process-instance/delete`,
-`POST /process-instance/suspended-async`, `/process-instance/variables-async`, `/job/retries`,
-`POST /external-task/retries-async`; and the synchronous `PUT /external-task/retries`.
+`POST /process-instance/suspended-async`, `/process-instance/variables-async`,
+`/process-instance/job-retries`, `/job/retries`, `POST /external-task/retries-async`; and the
+synchronous `PUT /external-task/retries`.
 
 The targets are collected when the request arrives (ids given, plus what the embedded queries
 find, read by the same code as the list resources, so only what the caller may read) and
@@ -160,18 +161,28 @@ class ProcessInstanceVariablesAsync(EngineView):
         return _created(request, BatchType.VARIABLES, ids, what, {"variables": body["variables"]})
 
 
+def _job_retry_options(body: dict[str, Any]) -> dict[str, Any]:
+    """`retries` and the optional `dueDate` (kept in ISO form) of a job retries batch."""
+    options: dict[str, Any] = {"retries": _retries(body, jobs.check_retries)}
+    if body.get("dueDate") is not None:
+        try:
+            options["dueDate"] = parse_date(str(body["dueDate"])).isoformat()
+        except ValueError as error:
+            raise invalid_request(f"'dueDate': {error}") from None
+    return options
+
+
+def _job_retries_batch(request: Request, ids: list[str], options: dict[str, Any]) -> Response:
+    what = f"Set retries of {_plural(len(ids), 'job')} to {options['retries']}"
+    return _created(request, BatchType.SET_JOB_RETRIES, ids, what, options)
+
+
 class JobRetriesAsync(EngineView):
     """POST /job/retries: set the retries (and optionally the due date) of many jobs."""
 
     def post(self, request: Request) -> Response:
         body = json_body(request)
-        retries = _retries(body, jobs.check_retries)
-        options: dict[str, Any] = {"retries": retries}
-        if body.get("dueDate") is not None:
-            try:
-                options["dueDate"] = parse_date(str(body["dueDate"])).isoformat()
-            except ValueError as error:
-                raise invalid_request(f"'dueDate': {error}") from None
+        options = _job_retry_options(body)
         instances = _ids(body, "processInstances")
         of_instances = Job.objects.filter(process_instance_id__in=instances)
         ids = _targets(
@@ -182,8 +193,23 @@ class JobRetriesAsync(EngineView):
             ],
             "jobIds",
         )
-        what = f"Set retries of {_plural(len(ids), 'job')} to {retries}"
-        return _created(request, BatchType.SET_JOB_RETRIES, ids, what, options)
+        return _job_retries_batch(request, ids, options)
+
+
+class ProcessInstanceJobRetriesAsync(EngineView):
+    """POST /process-instance/job-retries: the retries (and due date) of every job of the
+    instances given and found, failed or not (Camunda's SetJobsRetriesByProcessBatchCmd takes
+    all jobs of those instances)."""
+
+    def post(self, request: Request) -> Response:
+        body = json_body(request)
+        options = _job_retry_options(body)
+        instances = _instances(request, body, "processInstances")
+        of_instances = Job.objects.filter(process_instance_id__in=instances).order_by(
+            "process_instance_id", "id"
+        )
+        ids = _targets(of_instances.values_list("id", flat=True), "jobIds")
+        return _job_retries_batch(request, ids, options)
 
 
 def external_task_targets(request: Request) -> tuple[list[str], int]:

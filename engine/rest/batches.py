@@ -202,9 +202,13 @@ class BatchSuspended(EngineView):
 
 
 class HistoricBatchDetail(EngineView):
-    """GET /history/batch/{id}: a running or finished batch."""
+    """GET /history/batch/{id}: a running or finished batch. DELETE: a finished one."""
 
     def get(self, request: Request, batch_id: str) -> Response:
         batch = services.get_batch(batch_id, request.user, Permission.READ_HISTORY)
         return Response(historic_batch_dto(batch))
+
+    def delete(self, request: Request, batch_id: str) -> Response:
+        services.delete_historic_batch(batch_id, request.user)
+        return Response(status=204)
 

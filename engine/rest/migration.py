@@ -6,7 +6,10 @@
 - `POST /migration/execute` {migrationPlan, processInstanceIds, processInstanceQuery,
   skipCustomListeners, skipIoMappings} -> 204, all instances or none.
 
-`/migration/executeAsync` (a batch) is not served: Legato has no migration batches yet.
+- `POST /migration/executeAsync` the same body -> BatchDto of an `instance-migration` batch;
+  the plan and the instance list are checked first (400, no batch), each instance is then
+  migrated on its own (one that cannot be is a failure recorded on the batch).
+
 A plan that does not fit answers 400 MigrationPlanValidationException with Camunda's
 `validationReport` ({instructionReports, variableReports}); an instance that cannot be
 migrated answers 400 MigratingProcessInstanceValidationException with the reasons in
@@ -26,6 +29,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from engine.rest.base import EngineView, json_body, user_id
+from engine.rest.batches import batch_dto
 from engine.rest.errors import error_body
 from engine.rest.modification import read_flag
 from engine.rest.params import invalid_request
@@ -36,6 +40,7 @@ from engine.services.migration import (
     MigrationPlanInvalid,
     generate_migration_plan,
     migrate_process_instances,
+    migrate_process_instances_async,
     validate_migration_plan,
 )
 
@@ -71,26 +76,49 @@ class ExecuteMigrationPlan(EngineView):
 
     def post(self, request: Request) -> Response:
         body = json_body(request)
-        plan_data = body.get("migrationPlan")
-        if not isinstance(plan_data, Mapping):
-            raise invalid_request("'migrationPlan' must be an object")
-        plan = read_plan(plan_data)
         try:
             migrate_process_instances(
-                plan,
+                _execution_plan(body),
                 _instance_ids(request, body),
                 skip_custom_listeners=read_flag(body, "skipCustomListeners"),
                 skip_io_mappings=read_flag(body, "skipIoMappings"),
                 user_id=user_id(request),
             )
         except MigrationPlanInvalid as error:
-            # Camunda's body carries the plan's report beside the message
-            report = {"instructionReports": [report_dto(r) for r in error.reports]}
-            body = error_body(error.camunda_type, str(error))
-            return Response(
-                {**body, "validationReport": {**report, "variableReports": {}}}, status=400
-            )
+            return plan_invalid_response(error)
         return Response(status=204)
+
+
+class ExecuteMigrationPlanAsync(EngineView):
+    """POST /migration/executeAsync."""
+
+    def post(self, request: Request) -> Response:
+        body = json_body(request)
+        try:
+            batch = migrate_process_instances_async(
+                _execution_plan(body),
+                _instance_ids(request, body),
+                skip_custom_listeners=read_flag(body, "skipCustomListeners"),
+                skip_io_mappings=read_flag(body, "skipIoMappings"),
+                user_id=user_id(request),
+            )
+        except MigrationPlanInvalid as error:
+            return plan_invalid_response(error)
+        return Response(batch_dto(batch))
+
+
+def plan_invalid_response(error: MigrationPlanInvalid) -> Response:
+    """Camunda's body carries the plan's report beside the message."""
+    report = {"instructionReports": [report_dto(r) for r in error.reports]}
+    body = error_body(error.camunda_type, str(error))
+    return Response({**body, "validationReport": {**report, "variableReports": {}}}, status=400)
+
+
+def _execution_plan(body: Mapping[str, Any]) -> MigrationPlan:
+    plan_data = body.get("migrationPlan")
+    if not isinstance(plan_data, Mapping):
+        raise invalid_request("'migrationPlan' must be an object")
+    return read_plan(plan_data)
 
 
 def _instance_ids(request: Request, body: Mapping[str, Any]) -> list[str]:

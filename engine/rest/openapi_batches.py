@@ -44,6 +44,10 @@ BATCH_SCHEMAS: dict[str, Schema] = {
         "processInstanceIds:a processInstanceQuery:o historicProcessInstanceQuery:o variables:v"
     ),
     "SetJobRetriesDto": dto("jobIds:a jobQuery:o processInstances:a retries:I dueDate:d"),
+    "SetJobRetriesByProcessDto": dto(
+        "processInstances:a processInstanceQuery:o historicProcessInstanceQuery:o retries:I "
+        "dueDate:d"
+    ),
 }
 
 BATCH_PATH_PARAMETER_NAMES = {"batch_id": "id"}
@@ -78,6 +82,8 @@ def operations() -> list[Any]:
             batches.HISTORIC_BATCH_QUERY)
     add("history/batch/<str:batch_id>", "get", "getHistoricBatch",
         "Get a running or finished batch", {"200": _json(_ref("HistoricBatchDto"))})
+    add("history/batch/<str:batch_id>", "delete", "deleteHistoricBatch",
+        "Remove a finished batch from history", _NO_CONTENT)
     # The bulk operations: each answers the BatchDto of the batch it made.
     for route, op_id, summary, body in (
         ("process-instance/delete", "deleteProcessInstancesAsync",
@@ -89,6 +95,9 @@ def operations() -> list[Any]:
          "Set variables on process instances in a batch", "SetVariablesAsyncDto"),
         ("job/retries", "setJobRetriesAsyncOperation", "Set the retries of jobs in a batch",
          "SetJobRetriesDto"),
+        ("process-instance/job-retries", "setRetriesByProcess",
+         "Set the retries of the jobs of process instances in a batch",
+         "SetJobRetriesByProcessDto"),
     ):
         add(route, "post", op_id, summary, {"200": _json(_ref("BatchDto"))},
             request_body=_body(_ref(body)))

@@ -371,6 +371,10 @@ def operations() -> list[Any]:
     add("migration/execute", "post", "executeMigrationPlan",
         "Migrate process instances, all or none", _NO_CONTENT,
         request_body=_body(_ref("MigrationExecutionDto")))
+    add("migration/executeAsync", "post", "executeMigrationPlanAsync",
+        "Migrate process instances in a batch, each on its own",
+        {"200": _json(_ref("BatchDto"))},
+        request_body=_body(_ref("MigrationExecutionDto")))
 
     vi = "variable-instance/<str:variable_id>"
     listing("variable-instance", "VariableInstances", "VariableInstanceDto",

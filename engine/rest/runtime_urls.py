@@ -132,6 +132,9 @@ RUNTIME = [
     path("process-instance/variables-async",
          batch_operations.ProcessInstanceVariablesAsync.as_view(),
          name="rest-process-instance-variables-async"),
+    path("process-instance/job-retries",
+         batch_operations.ProcessInstanceJobRetriesAsync.as_view(),
+         name="rest-process-instance-job-retries"),
     path(PI, process_instances.ProcessInstanceDetail.as_view(), name="rest-process-instance"),
     path(f"{PI}/variables", variable_resources.ProcessInstanceVariables.as_view(),
          name="rest-process-instance-variables"),
@@ -143,13 +146,15 @@ RUNTIME = [
          name="rest-process-instance-suspended"),
     path(f"{PI}/modification", modification.ProcessInstanceModification.as_view(),
          name="rest-process-instance-modification"),
-    # Migration (no executeAsync: Legato has no migration batches)
+    # Migration
     path("migration/generate", migration.GenerateMigrationPlan.as_view(),
          name="rest-migration-generate"),
     path("migration/validate", migration.ValidateMigrationPlan.as_view(),
          name="rest-migration-validate"),
     path("migration/execute", migration.ExecuteMigrationPlan.as_view(),
          name="rest-migration-execute"),
+    path("migration/executeAsync", migration.ExecuteMigrationPlanAsync.as_view(),
+         name="rest-migration-execute-async"),
     # Variable instances
     path("variable-instance", variable_instances.VariableInstanceList.as_view(),
          name="rest-variable-instance-list"),

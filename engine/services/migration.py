@@ -2,8 +2,10 @@
 of one process definition onto another, e.g. after deploying version 2.
 
 Plans are the core's dataclasses (engine.runtime.migration); what is migrated and what is
-refused is described there and in docs/runtime.md. Only the synchronous execution exists:
-Camunda's executeAsync runs as a batch, which Legato does not offer for migration yet.
+refused is described there and in docs/runtime.md. `migrate_process_instances` moves the
+instances all at once; `migrate_process_instances_async` (Camunda's executeAsync) checks the
+plan and freezes the instances into an `instance-migration` batch, whose runner migrates each
+instance on its own through `migrate_process_instances` (batches/kinds.py).
 """
 
 from __future__ import annotations
@@ -11,6 +13,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from django.db import transaction
+
+from batches.models import Batch, BatchType
+from batches.runner import create_batch
 from engine.errors import BadRequestError
 from engine.models import EntityType, ProcessDefinition
 from engine.runtime import migration
@@ -35,6 +41,7 @@ __all__ = [
     "ProcessInstancesNotMigratable",
     "generate_migration_plan",
     "migrate_process_instances",
+    "migrate_process_instances_async",
     "validate_migration_plan",
 ]
 
@@ -107,6 +114,7 @@ def migrate_process_instances(
     skip_custom_listeners: bool = False,
     skip_io_mappings: bool = False,
     user_id: str | None = None,
+    batch_id: str | None = None,
 ) -> None:
     """Migrate every given instance by `plan` in one transaction: all of them or none.
 
@@ -116,6 +124,8 @@ def migrate_process_instances(
     ProcessInstancesNotMigratable naming each instance and activity; nothing changes then.
     `skip_custom_listeners` and `skip_io_mappings` are accepted for Camunda's API; Legato
     never enters or leaves a scope while migrating, so no listener or mapping would run.
+    `batch_id`: the batch this call works for; its log rows name it, and the batch's own
+    entry (written when it was created) already holds the count and `async`.
     """
     del skip_custom_listeners, skip_io_mappings  # see the docstring: nothing would run
     ids = list(dict.fromkeys(process_instance_ids))
@@ -137,8 +147,9 @@ def migrate_process_instances(
             "process_definition_id": source_row.id,
             "process_definition_key": source_row.key,
         }
-        log.add("nrOfInstances", new_value=len(ids), **source)
-        log.add("async", new_value="false", **source)
+        if batch_id is None:
+            log.add("nrOfInstances", new_value=len(ids), **source)
+            log.add("async", new_value="false", **source)
         for instance_id in ids:
             # one row per instance, so each instance's audit trail shows its move
             log.add(
@@ -146,11 +157,85 @@ def migrate_process_instances(
                 org_value=source_row.id,
                 new_value=target_row.id,
                 process_instance_id=instance_id,
+                batch_id=batch_id,
                 **source,
             )
         log.save()
 
     _command(user_id, work)
+
+
+def migrate_process_instances_async(
+    plan: MigrationPlan,
+    process_instance_ids: Sequence[str],
+    *,
+    skip_custom_listeners: bool = False,
+    skip_io_mappings: bool = False,
+    user_id: str | None = None,
+) -> Batch:
+    """Camunda's executeAsync: a batch that migrates each instance by `plan` on its own.
+
+    Checked before anything is made, as Camunda does: the instance list (not empty), CREATE on
+    the Batch resource, MIGRATE_INSTANCE on both definitions, and the plan itself
+    (MigrationPlanInvalid). The instances are not checked here: one the plan cannot migrate,
+    or that ended meanwhile, is a failure recorded on the batch, and the others go on.
+    """
+    # Camunda's check and message (MigrateProcessInstanceBatchCmd, EnsureUtil.ensureNotEmpty).
+    ids = list(dict.fromkeys(process_instance_ids))
+    if not ids:
+        raise BadRequestError("Process instance ids cannot empty: process instance ids is empty")
+    source_row, target_row = _definitions(
+        plan.source_definition_id, plan.target_definition_id, user_id, P.MIGRATE_INSTANCE
+    )
+    _, store = process_engine(user_id)
+    source, target = _runtime(store, plan.source_definition_id, plan.target_definition_id)
+    try:
+        migration.require_valid(source, target, plan)
+    except InvalidMigrationPlan as error:
+        raise MigrationPlanInvalid(str(error), error.reports) from error
+    # Kept in Camunda's JSON form, read back by the reader of /migration/execute, as the
+    # variables batch keeps its variables.
+    from engine.rest.migration import plan_dto
+
+    options = {
+        "migrationPlan": plan_dto(plan),
+        "skipCustomListeners": skip_custom_listeners,
+        "skipIoMappings": skip_io_mappings,
+    }
+    with transaction.atomic():
+        batch = create_batch(
+            BatchType.INSTANCE_MIGRATION,
+            ids,
+            user_id,
+            description=f"Migrate {len(ids)} process instance{'' if len(ids) == 1 else 's'} "
+            f"from {source_row.key}:{source_row.version} to {target_row.key}:"
+            f"{target_row.version}",
+            options=options,
+        )
+        # The runner passes only the options to each target: they carry the batch id for the
+        # log rows of each migration. Camunda's batch takes the source definition's tenant.
+        batch.options["batchId"] = str(batch.id)
+        batch.tenant_id = source_row.tenant_id
+        batch.save(update_fields=["options", "tenant_id"])
+        # Camunda's entry for the batch (AbstractMigrationCmd.writeUserOperationLog, async).
+        log = OperationLog(user_id, OPERATION_TYPE, EntityType.PROCESS_INSTANCE)
+        source_target = {
+            "process_definition_id": source_row.id,
+            "process_definition_key": source_row.key,
+            "batch_id": str(batch.id),
+        }
+        log.add(
+            "processDefinitionId",
+            org_value=source_row.id,
+            new_value=target_row.id,
+            **source_target,
+        )
+        log.add("nrOfInstances", new_value=len(ids), **source_target)
+        if plan.variables:
+            log.add("nrOfSetVariables", new_value=len(plan.variables), **source_target)
+        log.add("async", new_value="true", **source_target)
+        log.save()
+    return batch
 
 
 def _runtime(

@@ -131,3 +131,57 @@ def test_an_async_retry_batch_needs_create_on_batch(demo_user):
                     externalTaskIds=ids, retries=1)
     assert response.status_code == 403
     assert not Batch.objects.exists()
+
+
+def test_a_batch_sets_the_retries_of_every_job_of_the_instances_given_and_found(api):
+    ids = start_instances(3, "waiter", TIMER)
+    start_instances(1)  # a user task: an instance without jobs adds no target
+    response = post(api, "process-instance/job-retries", processInstances=ids[:1],
+                    processInstanceQuery={"processInstanceIds": ids[1:2]},
+                    historicProcessInstanceQuery={"processInstanceIds": ids[1:2]},
+                    retries=7, dueDate="2031-05-01T08:00:00.000+0000")
+    assert response.status_code == 200, response.content
+    dto = response.json()
+    assert (dto["type"], dto["totalJobs"], dto["createUserId"]) == ("set-job-retries", 2, "demo")
+    assert run_to_end(dto["id"]).done == 2
+    changed = Job.objects.filter(process_instance_id__in=ids[:2])
+    assert {(job.retries, job.due_date.year) for job in changed} == {(7, 2031)}
+    assert Job.objects.get(process_instance_id=ids[2]).retries != 7
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ({"processInstances": ["ID"]}, "retries is null"),
+        ({"processInstances": ["ID"], "retries": -1},
+         "The number of job retries must be a non-negative Integer"),
+        ({"retries": 1}, "jobIds is empty"),
+        ({"processInstances": ["unknown"], "retries": 1}, "jobIds is empty"),
+        ({"processInstanceQuery": {"processDefinitionKey": "invoice"}, "retries": 1},
+         "jobIds is empty"),
+        ({"processInstances": "ID", "retries": 1}, "'processInstances' must be a list of ids"),
+        ({"processInstances": ["ID"], "retries": 1, "dueDate": "tomorrow"}, None),
+    ],
+)
+def test_bad_job_retries_by_instance_requests_are_400_and_change_nothing(api, body, message):
+    (instance_id,) = start_instances(1, "waiter", TIMER)
+    start_instances(1)
+    body = {k: ([instance_id] if v == ["ID"] else instance_id if v == "ID" else v)
+            for k, v in body.items()}
+    before = Job.objects.get(process_instance_id=instance_id).retries
+    response = post(api, "process-instance/job-retries", **body)
+    assert response.status_code == 400
+    assert response.json()["type"] == "InvalidRequestException"
+    if message is not None:
+        assert response.json()["message"] == message
+    assert not Batch.objects.exists()
+    assert Job.objects.get(process_instance_id=instance_id).retries == before
+
+
+def test_job_retries_by_instance_needs_create_on_batch(demo_user):
+    (instance_id,) = start_instances(1, "waiter", TIMER)
+    make_user("mary")
+    response = post(basic_client("mary"), "process-instance/job-retries",
+                    processInstances=[instance_id], retries=1)
+    assert response.status_code == 403
+    assert not Batch.objects.exists()
