@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('engine', '0011_historic_decision_instances'),
+        ('engine', '0012_meter_logs'),
     ]
 
     operations = [
