@@ -23,6 +23,7 @@ from engine.rest import (
     openapi_batches,
     openapi_decisions,
     openapi_runtime,
+    openapi_tenants,
 )
 from engine.rest.deployments import DEPLOYMENT_QUERY
 from engine.rest.params import PAGING, Kind, ListQuery, Param
@@ -41,6 +42,7 @@ PATH_PARAMETER_NAMES = {
     **openapi_runtime.RUNTIME_PATH_PARAMETER_NAMES,
     "decision_instance_id": "id",
     **openapi_batches.BATCH_PATH_PARAMETER_NAMES,
+    **openapi_tenants.TENANT_PATH_PARAMETER_NAMES,
 }
 _ROUTE_PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
 
@@ -174,6 +176,7 @@ SCHEMAS.update(modification.OPENAPI_SCHEMAS)
 SCHEMAS.update(migration.OPENAPI_SCHEMAS)
 SCHEMAS.update(openapi_decisions.DECISION_SCHEMAS)
 SCHEMAS.update(openapi_batches.BATCH_SCHEMAS)
+SCHEMAS.update(openapi_tenants.TENANT_SCHEMAS)
 
 _KIND_SCHEMAS: dict[Kind, Schema] = {
     Kind.STRING: {"type": "string"},
@@ -483,6 +486,7 @@ def all_operations() -> tuple[Operation, ...]:
         + tuple(openapi_runtime.operations())
         + tuple(openapi_decisions.operations())
         + tuple(openapi_batches.operations())
+        + tuple(openapi_tenants.operations())
     )
 
 

@@ -100,28 +100,28 @@ class TenantCreate(CamundaView):
 
 
 class TenantDetail(CamundaView):
-    def get(self, request: Request, tenant_id: str) -> Response:
-        require(request.user, Permission.READ, Resource.TENANT, tenant_id)
-        return Response(tenant_dto(tenants.get_tenant(tenant_id)))
+    def get(self, request: Request, tenant: str) -> Response:
+        require(request.user, Permission.READ, Resource.TENANT, tenant)
+        return Response(tenant_dto(tenants.get_tenant(tenant)))
 
-    def put(self, request: Request, tenant_id: str) -> Response:
+    def put(self, request: Request, tenant: str) -> Response:
         data = body(request)
-        if data.get("id") not in (None, tenant_id):
+        if data.get("id") not in (None, tenant):
             raise BadRequestError("The id of a tenant cannot be changed")
-        tenants.update_tenant(request.user, tenant_id, name=str(data.get("name") or ""))
+        tenants.update_tenant(request.user, tenant, name=str(data.get("name") or ""))
         return NO_CONTENT
 
-    def delete(self, request: Request, tenant_id: str) -> Response:
-        tenants.delete_tenant(request.user, tenant_id)
+    def delete(self, request: Request, tenant: str) -> Response:
+        tenants.delete_tenant(request.user, tenant)
         return NO_CONTENT
 
-    def options(self, request: Request, tenant_id: str) -> Response:
+    def options(self, request: Request, tenant: str) -> Response:
         """Camunda's TenantResourceImpl.availableOperations."""
-        path = f"tenant/{tenant_id}"
+        path = f"tenant/{tenant}"
         links = [_link(request, path, "GET", "self")]
-        if is_authorized(request.user, Permission.DELETE, Resource.TENANT, tenant_id):
+        if is_authorized(request.user, Permission.DELETE, Resource.TENANT, tenant):
             links.append(_link(request, path, "DELETE", "delete"))
-        if is_authorized(request.user, Permission.UPDATE, Resource.TENANT, tenant_id):
+        if is_authorized(request.user, Permission.UPDATE, Resource.TENANT, tenant):
             links.append(_link(request, path, "PUT", "update"))
         return Response({"links": links})
 
@@ -138,36 +138,30 @@ def _membership_options(request: Request, tenant_id: str, kind: str) -> Response
 
 
 class TenantUserMembers(CamundaView):
-    def options(self, request: Request, tenant_id: str) -> Response:
-        return _membership_options(request, tenant_id, "user-members")
+    def options(self, request: Request, tenant: str) -> Response:
+        return _membership_options(request, tenant, "user-members")
 
 
 class TenantUserMember(CamundaView):
-    def options(self, request: Request, tenant_id: str, user_id: str) -> Response:
-        return _membership_options(request, tenant_id, "user-members")
-
-    def put(self, request: Request, tenant_id: str, user_id: str) -> Response:
-        tenants.add_user_member(request.user, tenant_id, user_id)
+    def put(self, request: Request, tenant: str, user_id: str) -> Response:
+        tenants.add_user_member(request.user, tenant, user_id)
         return NO_CONTENT
 
-    def delete(self, request: Request, tenant_id: str, user_id: str) -> Response:
-        tenants.remove_user_member(request.user, tenant_id, user_id)
+    def delete(self, request: Request, tenant: str, user_id: str) -> Response:
+        tenants.remove_user_member(request.user, tenant, user_id)
         return NO_CONTENT
 
 
 class TenantGroupMembers(CamundaView):
-    def options(self, request: Request, tenant_id: str) -> Response:
-        return _membership_options(request, tenant_id, "group-members")
+    def options(self, request: Request, tenant: str) -> Response:
+        return _membership_options(request, tenant, "group-members")
 
 
 class TenantGroupMember(CamundaView):
-    def options(self, request: Request, tenant_id: str, group_id: str) -> Response:
-        return _membership_options(request, tenant_id, "group-members")
-
-    def put(self, request: Request, tenant_id: str, group_id: str) -> Response:
-        tenants.add_group_member(request.user, tenant_id, group_id)
+    def put(self, request: Request, tenant: str, group_id: str) -> Response:
+        tenants.add_group_member(request.user, tenant, group_id)
         return NO_CONTENT
 
-    def delete(self, request: Request, tenant_id: str, group_id: str) -> Response:
-        tenants.remove_group_member(request.user, tenant_id, group_id)
+    def delete(self, request: Request, tenant: str, group_id: str) -> Response:
+        tenants.remove_group_member(request.user, tenant, group_id)
         return NO_CONTENT
