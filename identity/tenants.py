@@ -80,51 +80,44 @@ def delete_tenant(actor: Actor, tenant_id: str) -> None:
     ).save()
 
 
-def _member(user: User | None, group: Group | None) -> Q:
-    return Q(user=user) if user is not None else Q(group=group)
-
-
-def _grant_read(tenant_id: str, user: User | None, group: Group | None) -> None:
-    """Camunda's DefaultAuthorizationProvider.tenantMembershipCreated: READ on the tenant."""
-    who = {"user_id": user.username} if user is not None else {"group_id": group.name}
-    rule, created = Authorization.objects.get_or_create(
-        type=AuthorizationType.GRANT, resource_type=Resource.TENANT, resource_id=tenant_id,
-        **who, defaults={"permissions": [Permission.READ]},
-    )
-    if not created and not rule.grants(Permission.READ):
-        rule.permissions = [*rule.permissions, Permission.READ]
-        rule.save(update_fields=["permissions"])
+def _member(user: User | None, group: Group | None) -> tuple[Q, dict[str, str], str, str]:
+    """The membership filter, the rule columns and the log property and id of one member."""
+    if user is not None:
+        return Q(user=user), {"user_id": user.username}, "userId", user.username
+    assert group is not None
+    return Q(group=group), {"group_id": group.name}, "groupId", group.name
 
 
 def _add(actor: Actor, tenant: Tenant, user: User | None, group: Group | None) -> None:
-    tenant_id = tenant.id
-    if tenant.memberships.filter(_member(user, group)).exists():
+    membership, who, prop, member_id = _member(user, group)
+    if tenant.memberships.filter(membership).exists():
         return  # an existing membership answers 204, as group memberships do
     TenantMembership.objects.create(tenant=tenant, user=user, group=group)
-    _grant_read(tenant_id, user, group)
-    log = _log(actor, OperationType.CREATE, EntityType.TENANT_MEMBERSHIP)
-    if user is not None:
-        log.add("userId", new_value=user.username)
-    else:
-        log.add("groupId", new_value=group.name)
-    log.add("tenantId", new_value=tenant_id).save()
+    # Camunda's DefaultAuthorizationProvider.tenantMembershipCreated: READ on the tenant.
+    rule, created = Authorization.objects.get_or_create(
+        type=AuthorizationType.GRANT, resource_type=Resource.TENANT, resource_id=tenant.id,
+        **who, defaults={"permissions": [Permission.READ]},
+    )
+    if not created and not rule.grants(Permission.READ):
+        rule.permissions = [p for p in rule.permissions if p != Permission.NONE]
+        rule.permissions.append(Permission.READ)
+        rule.save(update_fields=["permissions"])
+    _log(actor, OperationType.CREATE, EntityType.TENANT_MEMBERSHIP).add(
+        prop, new_value=member_id
+    ).add("tenantId", new_value=tenant.id).save()
 
 
 def _remove(actor: Actor, tenant: Tenant, user: User | None, group: Group | None) -> None:
-    tenant_id = tenant.id
-    if not tenant.memberships.filter(_member(user, group)).delete()[0]:
+    membership, who, prop, member_id = _member(user, group)
+    if not tenant.memberships.filter(membership).delete()[0]:
         return
     # As Camunda's deleteTenant*Membership: the member's own rules on the tenant go too.
-    who = {"user_id": user.username} if user is not None else {"group_id": group.name}
     Authorization.objects.filter(
-        resource_type=Resource.TENANT, resource_id=tenant_id, **who
+        resource_type=Resource.TENANT, resource_id=tenant.id, **who
     ).delete()
-    log = _log(actor, OperationType.DELETE, EntityType.TENANT_MEMBERSHIP)
-    if user is not None:
-        log.add("userId", org_value=user.username)
-    else:
-        log.add("groupId", org_value=group.name)
-    log.add("tenantId", org_value=tenant_id).save()
+    _log(actor, OperationType.DELETE, EntityType.TENANT_MEMBERSHIP).add(
+        prop, org_value=member_id
+    ).add("tenantId", org_value=tenant.id).save()
 
 
 @transaction.atomic

@@ -298,3 +298,12 @@ def test_options_list_the_links_the_caller_may_follow(client, root, mary):
     rule(GRANT, Resource.TENANT, "acme", Permission.UPDATE, user="mary")
     assert [link["rel"] for link in client.options(f"{BASE}/acme", **mary).json()["links"]] == [
         "self", "update"]
+
+
+def test_joining_adds_read_to_a_rule_the_member_already_has_on_the_tenant(client, root):
+    tenants(("acme", ""))
+    make_user("john")
+    rule(GRANT, Resource.TENANT, "acme", Permission.UPDATE, user="john")
+    client.put(f"{BASE}/acme/user-members/john", **root)
+    granted = Authorization.objects.get(user_id="john", resource_type=Resource.TENANT)
+    assert granted.permissions == [Permission.UPDATE, Permission.READ]
