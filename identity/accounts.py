@@ -45,7 +45,7 @@ def get_group(group_id: str) -> Group:
     return group
 
 
-def _check_id(kind: str, value: str) -> None:
+def check_id(kind: str, value: str) -> None:
     # Camunda's default resourceWhitelistPattern: letters, digits, _ and - (plus @ . for users).
     allowed = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-@.")
     if not value or value == ANY or not set(value) <= allowed or len(value) > 150:
@@ -72,7 +72,7 @@ def create_user(
     email: str = "",
 ) -> User:
     require(actor, Permission.CREATE, Resource.USER)
-    _check_id("User", user_id)
+    check_id("User", user_id)
     if User.objects.filter(username=user_id).exists():
         raise BadRequestError(f"A user with id '{user_id}' already exists")
     user = User(username=user_id, first_name=first_name, last_name=last_name, email=email)
@@ -153,7 +153,7 @@ def delete_user(actor: Actor, user_id: str) -> None:
 @transaction.atomic
 def create_group(actor: Actor, group_id: str, name: str = "", group_type: str = "") -> Group:
     require(actor, Permission.CREATE, Resource.GROUP)
-    _check_id("Group", group_id)
+    check_id("Group", group_id)
     if Group.objects.filter(name=group_id).exists():
         raise BadRequestError(f"A group with id '{group_id}' already exists")
     group = Group.objects.create(name=group_id)

@@ -98,3 +98,8 @@ class AuditFilterForm(forms.Form):
     process_definition_key = forms.CharField(label="Process definition key", required=False)
     process_instance_id = forms.CharField(label="Process instance id", required=False)
     user_id = forms.CharField(label="User", required=False)
+
+
+class TenantForm(forms.Form):
+    tenant_id = forms.CharField(label="Tenant id", max_length=150)
+    name = forms.CharField(label="Name", max_length=255, required=False)

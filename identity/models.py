@@ -106,3 +106,56 @@ class GroupProfile(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Tenant(models.Model):
+    """Camunda's tenant (ACT_ID_TENANT): an id and a name that users and groups belong to.
+
+    Identity data only for now: queries of definitions, instances and tasks do not yet
+    restrict a user to their tenants (Camunda's "tenant check"; docs/authorization.md).
+    """
+
+    id = models.CharField(primary_key=True, max_length=150)
+    name = models.CharField(max_length=255, blank=True, default="")
+
+    def __str__(self) -> str:
+        return self.id
+
+
+class TenantMembership(models.Model):
+    """A user or a group in a tenant (Camunda's ACT_ID_TENANT_MEMBER); exactly one of them.
+
+    The foreign keys cascade, so deleting a user, group or tenant removes its memberships,
+    as Camunda's DbIdentityServiceProvider does for each of the three.
+    """
+
+    tenant = models.ForeignKey(Tenant, related_name="memberships", on_delete=models.CASCADE)
+    user = models.ForeignKey(
+        "auth.User", related_name="tenant_memberships", on_delete=models.CASCADE,
+        null=True, blank=True,
+    )
+    group = models.ForeignKey(
+        "auth.Group", related_name="tenant_memberships", on_delete=models.CASCADE,
+        null=True, blank=True,
+    )
+
+    class Meta:
+        constraints = [
+            # Camunda's ACT_UNIQ_TENANT_MEMB_USER / ACT_UNIQ_TENANT_MEMB_GROUP.
+            models.UniqueConstraint(
+                fields=["tenant", "user"], condition=models.Q(user__isnull=False),
+                name="tenant_membership_unique_user",
+            ),
+            models.UniqueConstraint(
+                fields=["tenant", "group"], condition=models.Q(group__isnull=False),
+                name="tenant_membership_unique_group",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(user__isnull=True) ^ models.Q(group__isnull=True),
+                name="tenant_membership_user_xor_group",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        member = self.user_id if self.user_id is not None else f"group {self.group_id}"
+        return f"{member} in {self.tenant_id}"

@@ -3,7 +3,7 @@
 from django.urls import path
 
 from identity.rest import authorizations as auth
-from identity.rest import users
+from identity.rest import tenants, users
 
 urlpatterns = [
     path("user", users.UserList.as_view()),
@@ -17,6 +17,17 @@ urlpatterns = [
     path("group/create", users.GroupCreate.as_view()),
     path("group/<str:group_id>/members/<str:user_id>", users.GroupMember.as_view()),
     path("group/<str:group_id>", users.GroupDetail.as_view()),
+    # `<tenant>`, not `<tenant_id>`: the OpenAPI names map that to the `{tenant-id}` of
+    # /process-definition/key/{key}/tenant-id/{tenant-id}; here Camunda calls it `{id}`.
+    path("tenant", tenants.TenantList.as_view()),
+    path("tenant/count", tenants.TenantCount.as_view()),
+    path("tenant/create", tenants.TenantCreate.as_view()),
+    path("tenant/<str:tenant>/user-members", tenants.TenantUserMembers.as_view()),
+    path("tenant/<str:tenant>/user-members/<str:user_id>", tenants.TenantUserMember.as_view()),
+    path("tenant/<str:tenant>/group-members", tenants.TenantGroupMembers.as_view()),
+    path("tenant/<str:tenant>/group-members/<str:group_id>",
+         tenants.TenantGroupMember.as_view()),
+    path("tenant/<str:tenant>", tenants.TenantDetail.as_view()),
     path("identity/groups", users.IdentityGroups.as_view()),
     path("identity/verify", users.IdentityVerify.as_view()),
     path("authorization", auth.AuthorizationList.as_view()),

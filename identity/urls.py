@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from identity.views import accounts, audit, authorizations, system
+from identity.views import accounts, audit, authorizations, system, tenants
 
 urlpatterns = [
     path("login/", accounts.LegatoLoginView.as_view(), name="login"),
@@ -22,6 +22,22 @@ urlpatterns = [
          name="group-member-add"),
     path("admin/groups/<str:group_id>/members/<str:user_id>/remove/",
          accounts.membership_remove, name="membership-remove"),
+    path("admin/users/<str:member>/tenants/", tenants.tenant_member_add,
+         {"kind": "users"}, name="user-tenant-add"),
+    path("admin/groups/<str:member>/tenants/", tenants.tenant_member_add,
+         {"kind": "groups"}, name="group-tenant-add"),
+    path("admin/tenants/", tenants.tenant_list, name="tenant-list"),
+    path("admin/tenants/new/", tenants.tenant_create, name="tenant-create"),
+    path("admin/tenants/<str:tenant_id>/", tenants.tenant_edit, name="tenant-edit"),
+    path("admin/tenants/<str:tenant_id>/delete/", tenants.tenant_delete, name="tenant-delete"),
+    path("admin/tenants/<str:tenant_id>/users/", tenants.tenant_member_add, {"kind": "users"},
+         name="tenant-user-add"),
+    path("admin/tenants/<str:tenant_id>/groups/", tenants.tenant_member_add,
+         {"kind": "groups"}, name="tenant-group-add"),
+    path("admin/tenants/<str:tenant_id>/users/<str:member>/remove/",
+         tenants.tenant_member_remove, {"kind": "users"}, name="tenant-user-remove"),
+    path("admin/tenants/<str:tenant_id>/groups/<str:member>/remove/",
+         tenants.tenant_member_remove, {"kind": "groups"}, name="tenant-group-remove"),
     path("admin/authorizations/", authorizations.authorization_list,
          name="authorization-list"),
     path("admin/authorizations/new/", authorizations.authorization_create,

@@ -39,6 +39,8 @@ class EntityType(models.TextChoices):
     USER = "User"
     GROUP = "Group"
     GROUP_MEMBERSHIP = "GroupMembership"
+    TENANT = "Tenant"
+    TENANT_MEMBERSHIP = "TenantMembership"
     AUTHORIZATION = "Authorization"
     HISTORY = "History"
     FILTER = "Filter"

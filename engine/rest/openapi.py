@@ -25,6 +25,7 @@ from engine.rest import (
     openapi_decisions,
     openapi_metrics,
     openapi_runtime,
+    openapi_tenants,
 )
 from engine.rest.deployments import DEPLOYMENT_QUERY
 from engine.rest.params import PAGING, Kind, ListQuery, Param
@@ -44,6 +45,7 @@ PATH_PARAMETER_NAMES = {
     "decision_instance_id": "id",
     **openapi_batches.BATCH_PATH_PARAMETER_NAMES,
     **openapi_metrics.METRICS_PATH_PARAMETER_NAMES,
+    **openapi_tenants.TENANT_PATH_PARAMETER_NAMES,
 }
 _ROUTE_PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
 
@@ -179,6 +181,7 @@ SCHEMAS.update(openapi_decisions.DECISION_SCHEMAS)
 SCHEMAS.update(openapi_batches.BATCH_SCHEMAS)
 SCHEMAS.update(openapi_cleanup.CLEANUP_SCHEMAS)
 SCHEMAS.update(openapi_metrics.METRICS_SCHEMAS)
+SCHEMAS.update(openapi_tenants.TENANT_SCHEMAS)
 
 _KIND_SCHEMAS: dict[Kind, Schema] = {
     Kind.STRING: {"type": "string"},
@@ -490,6 +493,7 @@ def all_operations() -> tuple[Operation, ...]:
         + tuple(openapi_batches.operations())
         + tuple(openapi_cleanup.operations())
         + tuple(openapi_metrics.operations())
+        + tuple(openapi_tenants.operations())
     )
 
 

@@ -37,6 +37,7 @@ def _users(request: Request):  # -> QuerySet[User]
         "id": "username", "firstName": "first_name", "lastName": "last_name", "email": "email",
         "firstNameLike": "first_name__icontains", "lastNameLike": "last_name__icontains",
         "emailLike": "email__icontains", "memberOfGroup": "groups__name",
+        "memberOfTenant": "tenant_memberships__tenant_id",
     }
     for param, lookup in filters.items():
         if params.get(param):
@@ -117,6 +118,8 @@ def _groups(request: Request):  # -> QuerySet[Group]
         query = query.filter(profile__type=params["type"])
     if params.get("member"):
         query = query.filter(user__username=params["member"])
+    if params.get("memberOfTenant"):
+        query = query.filter(tenant_memberships__tenant_id=params["memberOfTenant"])
     return query.order_by("name")
 
 

@@ -15,7 +15,7 @@ from engine.errors import AuthorizationError, BadRequestError, NotFoundError
 from identity import accounts
 from identity.authorization import is_authorized, readable_ids, require
 from identity.forms import GroupForm, MemberForm, PasswordForm, ProfileForm, UserCreateForm
-from identity.models import GroupProfile
+from identity.models import GroupProfile, Tenant
 from identity.resources import Permission, Resource
 from identity.views.common import page
 
@@ -41,13 +41,14 @@ def admin_home(request: HttpRequest) -> HttpResponse:
     sections = {
         "users": readable_ids(request.user, Resource.USER),
         "groups": readable_ids(request.user, Resource.GROUP),
+        "tenants": readable_ids(request.user, Resource.TENANT),
         "authorizations": readable_ids(request.user, Resource.AUTHORIZATION),
     }
     visible = {name: ids.all or bool(ids.ids) for name, ids in sections.items()}
     visible["system"] = _can(request, Permission.READ, Resource.SYSTEM)
     if not any(visible.values()):
         raise AuthorizationError(
-            "You may not see users, groups, authorizations or the system. Ask an "
+            "You may not see users, groups, tenants, authorizations or the system. Ask an "
             "administrator for READ permission on one of them."
         )
     return render(request, "identity/admin_home.html", {"visible": visible})
@@ -105,6 +106,7 @@ def user_edit(request: HttpRequest, user_id: str) -> HttpResponse:
         "subject": user, "form": form, "password_form": PasswordForm(),
         "member_form": MemberForm(),
         "groups": user.groups.order_by("name"),
+        "tenants": Tenant.objects.filter(memberships__user=user).order_by("id"),
         "can_update": _can(request, Permission.UPDATE, Resource.USER, user_id),
         "can_delete": _can(request, Permission.DELETE, Resource.USER, user_id),
         "is_me": user.pk == request.user.pk,
@@ -241,6 +243,7 @@ def group_edit(request: HttpRequest, group_id: str) -> HttpResponse:
     return render(request, "identity/group_edit.html", {
         "group": group, "form": form, "member_form": MemberForm(),
         "members": group.user_set.order_by("username"),
+        "tenants": Tenant.objects.filter(memberships__group=group).order_by("id"),
         "can_update": _can(request, Permission.UPDATE, Resource.GROUP, group_id),
         "can_delete": _can(request, Permission.DELETE, Resource.GROUP, group_id),
         "can_add": _can(request, Permission.CREATE, Resource.GROUP_MEMBERSHIP, group_id),

@@ -1,14 +1,19 @@
-"""/engine-rest/openapi.json describes exactly the routes of engine/rest/urls.py."""
+"""/engine-rest/openapi.json describes exactly the routes of engine/rest/urls.py and the
+/tenant routes of identity/rest_urls.py."""
 
 from __future__ import annotations
 
 import pytest
 from django.urls import URLPattern
+from rest_framework.views import APIView
 
 from engine.models import Deployment
 from engine.rest import openapi, serializers, urls
 from engine.rest.deployments import RESERVED_PARTS
 from engine.services import ResourceInput, deploy
+from identity import rest_urls
+from identity.models import Tenant
+from identity.rest.tenants import tenant_dto
 from tests.factories import one_task_bpmn
 from tests.rest.conftest import BASE
 
@@ -18,12 +23,15 @@ HTTP_METHODS = {"get", "post", "put", "delete", "patch"}
 def served() -> dict[str, set[str]]:
     """OpenAPI path -> methods its view answers, for every route but the catch-all 404."""
     routes: dict[str, set[str]] = {}
-    for pattern in urls.urlpatterns:
+    tenant_routes = [p for p in rest_urls.urlpatterns if str(p.pattern).startswith("tenant")]
+    for pattern in [*urls.urlpatterns, *tenant_routes]:
         assert isinstance(pattern, URLPattern)
         if pattern.name == "rest-unknown":
             continue
         view = pattern.callback.view_class
         methods = {m for m in HTTP_METHODS if hasattr(view, m)}
+        if view.options is not APIView.options:  # Camunda's resource options, not DRF's
+            methods.add("options")
         routes.setdefault(openapi.openapi_path(str(pattern.pattern)), set()).update(methods)
     return routes
 
@@ -37,6 +45,15 @@ def test_paths_use_camundas_parameter_names():
     paths = openapi.document()["paths"]
     assert "/deployment/{id}/resources/{resourceId}/data" in paths
     assert "/process-definition/key/{key}/tenant-id/{tenant-id}/xml" in paths
+
+
+def test_tenant_operations_carry_camundas_names_and_options():
+    paths = openapi.document()["paths"]
+    assert paths["/tenant/{id}/user-members/{userId}"]["put"]["operationId"] == (
+        "createUserMembership")
+    assert paths["/tenant"]["options"]["operationId"] == "availableTenantResourceOperations"
+    names = {p["name"] for p in paths["/tenant"]["get"]["parameters"]}
+    assert {"userMember", "groupMember", "includingGroupsOfUser", "nameLike"} <= names
 
 
 def test_list_operations_document_their_filters_sorting_and_paging():
@@ -76,6 +93,7 @@ def test_documented_dto_fields_are_the_fields_the_views_write():
         ),
         "DeploymentResourceDto": serializers.resource_dto(deployment.resources.get()),
         "CountResultDto": serializers.count_dto(1),
+        "TenantDto": tenant_dto(Tenant(id="acme", name="Acme")),
     }
     for name, dto in written.items():
         assert list(openapi.SCHEMAS[name]["properties"]) == list(dto), name
