@@ -67,10 +67,19 @@ def no_metrics_reporter_in_tests() -> Iterator[None]:
         return
     from django.test.utils import override_settings
 
-    with override_settings(LEGATO_METRICS_FLUSH_SECONDS=0):
-        yield
+    from engine.metrics import reporter
     from engine.metrics.meters import meters
 
+    # A test module importing config.asgi while being collected started one already.
+    started = reporter._started
+    if started is not None:
+        started[1].stop()
+        started[1].join(timeout=5)
+    meters.reset()
+    # Nor the history cleanup job that job executors schedule when they start: tests that
+    # run an executor thread count the jobs they made (tests of the cleanup job turn it on).
+    with override_settings(LEGATO_METRICS_FLUSH_SECONDS=0, LEGATO_HISTORY_CLEANUP_AUTO=False):
+        yield
     meters.reset()  # nothing left for an exit flush
 
 

@@ -198,6 +198,7 @@ def test_the_jobs_are_found_and_missing_ones_are_404(api, settings):
 
 
 def test_the_configuration_names_the_window(api, settings):
+    settings.LEGATO_HISTORY_CLEANUP_AUTO = True
     settings.LEGATO_HISTORY_CLEANUP_WINDOW = "22:00-06:00"
     body = api.get(f"{BASE}/configuration").json()
     start, end = cleanup_job.window()
@@ -207,8 +208,10 @@ def test_the_configuration_names_the_window(api, settings):
     assert body["enabled"] is True
     assert (end - start) == timedelta(hours=8)
     settings.LEGATO_HISTORY_CLEANUP_WINDOW = ""
+    settings.LEGATO_HISTORY_CLEANUP_AUTO = False
     body = api.get(f"{BASE}/configuration").json()
     assert (body["batchWindowStartTime"], body["batchWindowEndTime"]) == (None, None)
+    assert body["enabled"] is False
 
 
 def test_the_command_still_runs_the_cleanup_by_hand(settings, capsys):
