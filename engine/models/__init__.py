@@ -20,6 +20,7 @@ from engine.models.history import (
 from engine.models.oplog import EntityType, OperationType, UserOperationLog
 from engine.models.repository import (
     DecisionDefinition,
+    DecisionRequirementsDefinition,
     Deployment,
     EngineProperty,
     JobDefinition,
@@ -41,6 +42,7 @@ from engine.models.runtime import (
 
 __all__ = [
     "DecisionDefinition",
+    "DecisionRequirementsDefinition",
     "Deployment",
     "EngineProperty",
     "EntityType",
