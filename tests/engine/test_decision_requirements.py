@@ -5,9 +5,11 @@ historic decision instance for each, pointing at the root's."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from engine import decisions
 from engine.errors import DeploymentError
@@ -19,8 +21,11 @@ from engine.models import (
     ProcessInstance,
 )
 from engine.runtime.errors import ProcessEngineError
+from engine.runtime.values import TypedValue
 from engine.services import ResourceInput, deploy
 from engine.services import runtime as rt
+from engine.services.decisions import evaluate_decision_definition
+from identity.cleanup import cleanup_history
 from tests.engine.test_decisions import DISH, variable
 from tests.factories import bpmn_document
 
@@ -120,10 +125,10 @@ def test_a_required_decision_that_cannot_decide_fails_the_task_and_records_nothi
 
 
 def test_a_cycle_of_required_decisions_refuses_the_deployment_with_its_line():
-    cyclic = DINNER_DRD.replace(b'<decision id="season" name="Season">',
-                                b'<decision id="season" name="Season">'
+    cyclic = DINNER_DRD.replace(b'<decisionTable id="seasonTable"',
                                 b'<informationRequirement id="loop">'
-                                b'<requiredDecision href="#menu" /></informationRequirement>')
+                                b'<requiredDecision href="#menu" /></informationRequirement>'
+                                b'<decisionTable id="seasonTable"')
     line = DINNER_DRD[: DINNER_DRD.index(b'<decision id="season"')].count(b"\n") + 1
     with pytest.raises(DeploymentError) as refused:
         deploy([ResourceInput("dinner.dmn", cyclic)])
@@ -142,3 +147,19 @@ def test_one_deployment_may_hold_a_drd_key_once():
     with pytest.raises(DeploymentError, match="decision requirements definition key "
                        "'dinnerDecisions'"):
         deploy([ResourceInput("a.dmn", DINNER_DRD), ResourceInput("b.dmn", renamed)])
+
+
+def test_history_cleanup_removes_required_decisions_with_their_root(settings):
+    settings.LEGATO_HISTORY_CLEANUP_WINDOW = ""
+    deployed = deploy([ResourceInput("dinner.dmn", DINNER_DRD)])
+    menu = next(row for row in deployed.decision_definitions if row.key == "menu")
+    variables = {name: TypedValue("Integer" if name == "temperature" else "String", value)
+                 for name, value in WINTER_WEEKEND.items() if name != "guestsWithChildren"}
+    variables["guestsWithChildren"] = TypedValue("Boolean", False)
+    evaluate_decision_definition(menu, variables, user_id=None)
+    assert HistoricDecisionInstance.objects.count() == 5
+    # `season` keeps history one day, `menu` (the root) thirty: the root's time decides.
+    assert cleanup_history(timezone.now() + timedelta(days=2)).instances_removed == 0
+    assert HistoricDecisionInstance.objects.count() == 5
+    assert cleanup_history(timezone.now() + timedelta(days=31)).instances_removed == 1
+    assert not HistoricDecisionInstance.objects.exists()
