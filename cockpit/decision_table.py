@@ -39,8 +39,11 @@ class DecisionTableView:
 
 
 def table_view(decision: Decision) -> DecisionTableView:
-    """Inputs then outputs as columns, one row per rule in table order."""
+    """Inputs then outputs as columns, one row per rule in table order; a literal expression
+    is one output column (its variable) and one row (its text)."""
     table = decision.table
+    if table is None:
+        return _literal_view(decision)
     inputs = tuple(
         Column("input", clause.label or clause.id or f"Input {n}",
                clause.expression.text if clause.expression else "", clause.type_ref)
@@ -62,3 +65,12 @@ def table_view(decision: Decision) -> DecisionTableView:
     if table.aggregation is not None:
         policy = f"{policy} {table.aggregation.value}"
     return DecisionTableView(policy, inputs + outputs, tuple(rows))
+
+
+def _literal_view(decision: Decision) -> DecisionTableView:
+    literal = decision.literal
+    assert literal is not None  # a decision is a table or a literal expression
+    column = Column("output", literal.variable_name, literal.variable_name, literal.type_ref)
+    text = literal.expression.text if literal.expression else ""
+    return DecisionTableView("LITERAL EXPRESSION", (column,),
+                             (Row(1, None, (Cell(column, text),), None),))

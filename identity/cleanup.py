@@ -166,12 +166,14 @@ def _remove_batch(
 
 
 def expired_decisions_q(now: datetime) -> Q:
-    """Decision instances without a process instance whose decision definition's time to
-    live has passed since the evaluation (Camunda: evaluation time + historyTimeToLive)."""
+    """Root decision instances without a process instance whose decision definition's time
+    to live has passed since the evaluation (Camunda: evaluation time + historyTimeToLive).
+    The decisions a root required go with it: their own definitions' TTL does not count."""
     condition = Q(pk__in=[])
     for ttl, ids in _ids_by_time_to_live(DecisionDefinition).items():
         condition |= Q(
             process_instance_id__isnull=True,
+            root_decision_instance_id__isnull=True,
             evaluation_time__lte=now - timedelta(days=ttl),
             decision_definition_id__in=ids,
         )
@@ -184,7 +186,9 @@ def _remove_standalone_decisions(now: datetime, size: int, removed_rows: Counter
     ids = list(expired.order_by("evaluation_time", "id").values_list("id", flat=True)[:size])
     if not ids:
         return 0
-    deleted, _ = HistoricDecisionInstance.objects.filter(id__in=ids).delete()
+    deleted, _ = HistoricDecisionInstance.objects.filter(
+        Q(id__in=ids) | Q(root_decision_instance_id__in=ids)
+    ).delete()
     removed_rows["decisions"] += deleted
     log = OperationLog(None, OperationType.DELETE_HISTORY, EntityType.DECISION_INSTANCE,
                        category=Category.OPERATOR, even_without_user=True)

@@ -1,4 +1,5 @@
-"""Evaluate a decision table against variables: inputs, matching rules, hit policy, outputs."""
+"""Evaluate one decision's logic against variables: a decision table (inputs, matching rules,
+hit policy, outputs) or a literal expression. engine.dmn.requirements evaluates a DRD."""
 
 from __future__ import annotations
 
@@ -10,7 +11,16 @@ from typing import Any
 from engine.dmn.errors import DecisionError
 from engine.dmn.expressions import EVALUATION_ERRORS, InputTest, ValueExpression
 from engine.dmn.feel.values import feel_equal, kind_of
-from engine.dmn.model import Aggregation, Decision, HitPolicy, Input, Output, Rule
+from engine.dmn.model import (
+    Aggregation,
+    Decision,
+    DecisionTable,
+    HitPolicy,
+    Input,
+    LiteralExpression,
+    Output,
+    Rule,
+)
 from engine.dmn.types import TypeConversionError, convert
 
 Lookup = Callable[[str], Any]
@@ -19,9 +29,10 @@ Result = dict[str, Any]
 
 @dataclass(frozen=True)
 class MatchedRule:
-    """A rule the hit policy kept, with its output values (output name -> value)."""
+    """A rule the hit policy kept, with its output values (output name -> value); a literal
+    expression has no rule (None) and its one value."""
 
-    rule: Rule
+    rule: Rule | None
     outputs: Result
 
 
@@ -47,23 +58,41 @@ class Evaluation:
         return (len(self.inputs) + len(self.outputs)) * self.rule_count
 
 
-def evaluate_decision(
+def evaluate_logic(
     decision: Decision, variables: Lookup, *, now: datetime | None = None
-) -> list[Result]:
-    """The matched rules' outputs after the hit policy, one dict (output name -> value) each.
+) -> Evaluation:
+    """The decision's own logic, its required decisions left aside (they are variables here).
 
-    `variables(name)` returns a variable's value or raises KeyError. With COLLECT and an
-    aggregation the result is one dict {output name: aggregate} (none for SUM/MIN/MAX when no
-    rule matched, as Camunda). Raises DecisionError naming the decision and what failed.
+    `variables(name)` returns a variable's value or raises KeyError. A table answers the
+    matched rules' outputs after the hit policy, one dict (output name -> value) each; with
+    COLLECT and an aggregation one dict {output name: aggregate} (none for SUM/MIN/MAX when
+    no rule matched, as Camunda). A literal expression answers one dict {variable name:
+    value}. Raises DecisionError naming the decision and what failed.
     """
-    return evaluate_table(decision, variables, now=now).results
+    if decision.literal is not None:
+        return _evaluate_literal(decision, decision.literal, variables, now)
+    return evaluate_table(decision, variables, now=now)
+
+
+def _evaluate_literal(
+    decision: Decision, literal: LiteralExpression, variables: Lookup, now: datetime | None
+) -> Evaluation:
+    run = _Run(decision, variables, now)
+    what = "literal expression"
+    value = run.convert(run.evaluate(literal.expression, variables, what), literal.type_ref,
+                        what)
+    output = Output(None, literal.variable_name, None, literal.type_ref, line=literal.line)
+    result = {literal.variable_name: value}
+    # Camunda's history of a literal expression: no inputs, one output without clause or rule.
+    return Evaluation((), (output,), (MatchedRule(None, result),), [result])
 
 
 def evaluate_table(
     decision: Decision, variables: Lookup, *, now: datetime | None = None
 ) -> Evaluation:
-    """`evaluate_decision` with what history records: input values and the kept rules."""
+    """A decision table's evaluation with what history records: input values, kept rules."""
     table = decision.table
+    assert table is not None, "evaluate_logic chooses the table or the literal expression"
     run = _Run(decision, variables, now)
     values = [run.input_value(clause) for clause in table.inputs]
     matched = [rule for rule in table.rules if run.rule_matches(rule, values)]
@@ -90,16 +119,21 @@ class _Run:
         self.variables = variables
         self.now = now
 
+    @property
+    def table(self) -> DecisionTable:
+        assert self.decision.table is not None
+        return self.decision.table
+
     def fail(self, message: str) -> DecisionError:
         return DecisionError(f"Decision '{self.decision.id}': {message}")
 
     def input_value(self, clause: Input) -> Any:
         what = f"input '{clause.id}'"
-        value = self._evaluate(clause.expression, self.variables, what)
-        return self._convert(value, clause.type_ref, what)
+        value = self.evaluate(clause.expression, self.variables, what)
+        return self.convert(value, clause.type_ref, what)
 
     def rule_matches(self, rule: Rule, values: list[Any]) -> bool:
-        for clause, entry, value in zip(self.decision.table.inputs, rule.input_entries, values,
+        for clause, entry, value in zip(self.table.inputs, rule.input_entries, values,
                                         strict=False):
             if entry is not None and not self._test(entry, clause, value, rule):
                 return False
@@ -116,14 +150,14 @@ class _Run:
 
     def outputs(self, rule: Rule) -> Result:
         result: Result = {}
-        for clause, entry in zip(self.decision.table.outputs, rule.output_entries,
+        for clause, entry in zip(self.table.outputs, rule.output_entries,
                                  strict=False):
             what = f"output '{clause.id}' of rule '{rule.id}'"
-            value = self._evaluate(entry, self.variables, what)
-            result[clause.key] = self._convert(value, clause.type_ref, what)
+            value = self.evaluate(entry, self.variables, what)
+            result[clause.key] = self.convert(value, clause.type_ref, what)
         return result
 
-    def _evaluate(self, expression: ValueExpression | None, lookup: Lookup, what: str) -> Any:
+    def evaluate(self, expression: ValueExpression | None, lookup: Lookup, what: str) -> Any:
         if expression is None:
             return None
         try:
@@ -131,7 +165,7 @@ class _Run:
         except EVALUATION_ERRORS as error:
             raise self.fail(f"{what} failed: {error}") from None
 
-    def _convert(self, value: Any, type_ref: str | None, what: str) -> Any:
+    def convert(self, value: Any, type_ref: str | None, what: str) -> Any:
         try:
             return convert(value, type_ref)
         except TypeConversionError as error:
@@ -183,7 +217,7 @@ def _all(run: _Run, matches: Matches) -> Matches:
 
 def _by_output_values(run: _Run, matches: Matches) -> Matches:
     """Matches sorted by outputValues order, output by output; ties keep the rule order."""
-    outputs: tuple[Output, ...] = run.decision.table.outputs
+    outputs: tuple[Output, ...] = run.table.outputs
 
     def rank(match: tuple[Rule, Result]) -> tuple[int, ...]:
         ranks = []
@@ -208,7 +242,7 @@ def _output_order(run: _Run, matches: Matches) -> Matches:
 
 def _aggregate(run: _Run, matches: Matches, aggregation: Aggregation) -> list[Result]:
     """COLLECT with an aggregation: one result {output name: aggregate}, or none."""
-    outputs = run.decision.table.outputs
+    outputs = run.table.outputs
     if len(outputs) != 1:
         raise run.fail(f"unable to execute aggregation '{aggregation}' on a compound decision "
                        f"output; only one output is allowed, the table has {len(outputs)}")

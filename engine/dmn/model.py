@@ -77,15 +77,34 @@ class DecisionTable:
 
 
 @dataclass(frozen=True)
+class LiteralExpression:
+    """A decision literal expression: one value, named by the decision's `<variable>`."""
+
+    variable_name: str
+    # The variable's typeRef: the value is converted to it, as a table output is.
+    type_ref: str | None
+    # None: an empty `<text>`, whose value is null.
+    expression: ValueExpression | None
+    line: int | None = None
+
+
+@dataclass(frozen=True)
 class Decision:
-    """One decision of a DMN file; `id` is the decision key `camunda:decisionRef` names."""
+    """One decision of a DMN file; `id` is the decision key `camunda:decisionRef` names.
+
+    Its logic is a decision table or a literal expression (exactly one is set). `required`
+    holds the decisions its `informationRequirement`s name, resolved and in document order:
+    evaluating this decision evaluates them first (a DRD).
+    """
 
     id: str
     name: str | None
     version_tag: str | None
     history_time_to_live: str | None
-    table: DecisionTable
+    table: DecisionTable | None
     line: int | None = None
+    literal: LiteralExpression | None = None
+    required: tuple[Decision, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -93,6 +112,16 @@ class DmnDefinitions:
     decisions: tuple[Decision, ...] = field(default_factory=tuple)
     # The definitions' namespace: Camunda's decision definition category.
     namespace: str | None = None
+    # The definitions' id and name: key and name of the decision requirements definition.
+    id: str | None = None
+    name: str | None = None
 
     def decision(self, key: str) -> Decision | None:
         return next((d for d in self.decisions if d.id == key), None)
+
+    @property
+    def is_drd(self) -> bool:
+        """Camunda keeps a decision requirements definition for a file of more than one
+        decision (DecisionRequirementsDefinitionDeployer: "persist no decision requirements
+        definition for a single decision"), whether or not they require each other."""
+        return len(self.decisions) > 1

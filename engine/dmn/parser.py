@@ -1,8 +1,10 @@
 """DMN XML -> DmnDefinitions. Every problem is collected, then all are raised at once.
 
-Reads DMN 1.1, 1.2 and 1.3 files with Camunda's extension attributes. Only decisions whose
-logic is a decision table are supported; literal expressions and decision requirement graphs
-(`informationRequirement`) are refused by name, so a deployment fails rather than an instance.
+Reads DMN 1.1, 1.2 and 1.3 files with Camunda's extension attributes. A decision's logic is a
+decision table or a literal expression; other boxed expressions are refused by name, so a
+deployment fails rather than an instance. Decisions may require decisions of the same file
+(`informationRequirement`/`requiredDecision`, a DRD); as Camunda's DefaultDmnTransform, input
+data (`requiredInput`), knowledge and authority requirements are read by nobody and ignored.
 """
 
 from __future__ import annotations
@@ -35,9 +37,11 @@ from engine.dmn.model import (
     DmnDefinitions,
     HitPolicy,
     Input,
+    LiteralExpression,
     Output,
     Rule,
 )
+from engine.dmn.requirements import Requirement, resolve_requirements
 
 DMN11_NS = "http://www.omg.org/spec/DMN/20151101/dmn.xsd"
 DMN12_NS = "http://www.omg.org/spec/DMN/20180521/MODEL/"
@@ -45,11 +49,8 @@ DMN13_NS = "https://www.omg.org/spec/DMN/20191111/MODEL/"
 DMN_NAMESPACES = (DMN11_NS, DMN12_NS, DMN13_NS)
 CAMUNDA_DMN_NS = "http://camunda.org/schema/1.0/dmn"
 
-# Decision logic other than a decision table, refused with its own name.
-_OTHER_LOGIC = ("literalExpression", "context", "invocation", "relation", "list",
-                "functionDefinition")
-# Requirements that make a decision depend on other elements of a DRD.
-_REQUIREMENTS = ("informationRequirement", "knowledgeRequirement")
+# Decision logic other than a decision table or a literal expression, refused by name.
+_OTHER_LOGIC = ("context", "invocation", "relation", "list", "functionDefinition")
 _HIT_POLICIES = ", ".join(policy.value for policy in HitPolicy)
 _AGGREGATIONS = ", ".join(aggregation.value for aggregation in Aggregation)
 _NEEDS_OUTPUT_VALUES = (HitPolicy.PRIORITY, HitPolicy.OUTPUT_ORDER)
@@ -65,9 +66,10 @@ class _Context:
     problems: list[BpmnProblem] = field(default_factory=list)
 
     def problem(self, element: Element, message: str) -> None:
-        self.problems.append(
-            BpmnProblem(element.get("id"), message, element.sourceline, self.resource)
-        )
+        self.problem_at(element.get("id"), element.sourceline, message)
+
+    def problem_at(self, element_id: str | None, line: int | None, message: str) -> None:
+        self.problems.append(BpmnProblem(element_id, message, line, self.resource))
 
     def children(self, element: Element, name: str) -> list[Element]:
         return list(element.iterchildren(f"{{{self.ns}}}{name}"))
@@ -113,51 +115,63 @@ def parse_dmn(
         raise BpmnParseError((BpmnProblem(None, message, root.sourceline, resource_name),))
     ctx = _Context(resource_name, ns, root.get("expressionLanguage"))
     decisions: list[Decision] = []
+    requirements: dict[str, list[Requirement]] = {}
     seen: set[str] = set()
     try:
         for element in ctx.children(root, "decision"):
-            decision = _parse_decision(element, ctx)
+            decision = _parse_decision(element, ctx, requirements)
             if decision is None:
                 continue
             if decision.id in seen:
                 ctx.problem(element, f"decision id '{decision.id}' is used more than once")
             seen.add(decision.id)
             decisions.append(decision)
+        # Every decision id the file declares, also of decisions refused above: a requirement
+        # on one of those is not a second problem.
+        declared = {(e.get("id") or "").strip() for e in ctx.children(root, "decision")}
+        resolved = resolve_requirements(decisions, requirements, declared, ctx.problem_at)
     except (RecursionError, MemoryError):
         raise BpmnParseError(
             (BpmnProblem(None, "the file is too complex to parse", None, resource_name),)
         ) from None
+    definitions_id = (root.get("id") or "").strip() or None
+    if len(decisions) > 1 and definitions_id is None:
+        # Camunda refuses a DRD without id (drdIdIsMissing): the id is the DRD's key.
+        ctx.problem(root, "the <definitions> needs an id: it is the key of the decision "
+                    "requirements definition its decisions make")
     if ctx.problems:
         ctx.problems.sort(key=lambda p: (p.line is None, p.line or 0))
         raise BpmnParseError(ctx.problems)
-    return DmnDefinitions(tuple(decisions), root.get("namespace"))
+    return DmnDefinitions(resolved, root.get("namespace"), definitions_id, root.get("name"))
 
 
-def _parse_decision(element: Element, ctx: _Context) -> Decision | None:
+def _parse_decision(
+    element: Element, ctx: _Context, requirements: dict[str, list[Requirement]]
+) -> Decision | None:
     decision_id = (element.get("id") or "").strip()
     if not decision_id:
         ctx.problem(element, "a decision needs an id (its key)")
-    for name in _REQUIREMENTS:
-        for requirement in ctx.children(element, name):
-            ctx.problem(
-                requirement,
-                f"decision '{decision_id}' has an <{name}>: decisions that require other "
-                "decisions or knowledge models (DRDs) are not supported yet",
-            )
+    requirements[decision_id] = _required_decisions(element, decision_id, ctx)
     table_element = ctx.child(element, "decisionTable")
-    if table_element is None:
+    literal_element = ctx.child(element, "literalExpression")
+    table = literal = None
+    if table_element is not None:
+        table = _parse_table(table_element, ctx)
+    elif literal_element is not None:
+        literal = _parse_literal(element, literal_element, decision_id, ctx)
+    else:
         other = next((n for n in _OTHER_LOGIC if ctx.child(element, n) is not None), None)
         if other is not None:
             ctx.problem(
                 ctx.child(element, other),
-                f"decision '{decision_id}' is a <{other}>: only decision tables are "
-                "supported yet",
+                f"decision '{decision_id}' is a <{other}>: only decision tables and "
+                "literal expressions are supported",
             )
         else:
-            ctx.problem(element, f"decision '{decision_id}' has no <decisionTable>")
+            ctx.problem(element, f"decision '{decision_id}' has no <decisionTable> or "
+                        "<literalExpression>")
         return None
-    table = _parse_table(table_element, ctx)
-    if table is None or not decision_id:
+    if (table is None and literal is None) or not decision_id:
         return None
     return Decision(
         id=decision_id,
@@ -165,6 +179,54 @@ def _parse_decision(element: Element, ctx: _Context) -> Decision | None:
         version_tag=element.get(f"{{{CAMUNDA_DMN_NS}}}versionTag"),
         history_time_to_live=element.get(f"{{{CAMUNDA_DMN_NS}}}historyTimeToLive"),
         table=table,
+        line=element.sourceline,
+        literal=literal,
+    )
+
+
+def _required_decisions(element: Element, decision_id: str, ctx: _Context) -> list[Requirement]:
+    """The `requiredDecision` hrefs of the decision's information requirements, in order.
+
+    Camunda follows only these; a `requiredInput` (input data) is documentation, and so are
+    knowledge and authority requirements, which its transform never reads.
+    """
+    found = []
+    for requirement in ctx.children(element, "informationRequirement"):
+        for required in ctx.children(requirement, "requiredDecision"):
+            href = (required.get("href") or "").strip()
+            line = required.sourceline
+            if not href.startswith("#") or len(href) < 2:
+                ctx.problem_at(
+                    requirement.get("id"), line,
+                    f"decision '{decision_id}' has a <requiredDecision> with href '{href}': "
+                    "only decisions of the same file can be required, as '#decisionId'",
+                )
+                continue
+            found.append(Requirement(href[1:], requirement.get("id"), line))
+    return found
+
+
+def _parse_literal(
+    decision: Element, element: Element, decision_id: str, ctx: _Context
+) -> LiteralExpression | None:
+    """A literal expression; its result is named by the decision's `<variable>` (Camunda
+    refuses one without: "decision must have a variable if it contains a literal expression").
+    """
+    variable = ctx.child(decision, "variable")
+    name = (variable.get("name") or "").strip() if variable is not None else ""
+    if not name:
+        ctx.problem(variable if variable is not None else element,
+                    f"decision '{decision_id}' has a <literalExpression> but no <variable> "
+                    "with a name to name its result")
+    expression = ctx.compile(
+        element, f"literal expression of decision '{decision_id}'", ValueExpression
+    )
+    if not name:
+        return None
+    return LiteralExpression(
+        variable_name=name,
+        type_ref=variable.get("typeRef") if variable is not None else None,
+        expression=expression,
         line=element.sourceline,
     )
 

@@ -38,8 +38,11 @@ class EffectCounts:
                 if effect.super_process_instance_id is None:  # type: ignore[union-attr]
                     counts[names.ROOT_PROCESS_INSTANCE_START] += 1
             elif kind is fx.DecisionEvaluated:
-                counts[names.EXECUTED_DECISION_INSTANCES] += 1
+                # The decision and each one it required (a DRD), as Camunda counts them.
+                required = effect.required  # type: ignore[union-attr]
+                counts[names.EXECUTED_DECISION_INSTANCES] += 1 + len(required)
                 elements = effect.evaluation.executed_elements  # type: ignore[union-attr]
+                elements += sum(r.evaluation.executed_elements for r in required)
                 counts[names.EXECUTED_DECISION_ELEMENTS] += elements
             elif kind is fx.ExecutionCounted:
                 add_uncounted(counts, effect)  # type: ignore[arg-type]

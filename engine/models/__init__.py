@@ -21,6 +21,7 @@ from engine.models.metrics import MeterLog, TaskMeterLog
 from engine.models.oplog import EntityType, OperationType, UserOperationLog
 from engine.models.repository import (
     DecisionDefinition,
+    DecisionRequirementsDefinition,
     Deployment,
     EngineProperty,
     JobDefinition,
@@ -42,6 +43,7 @@ from engine.models.runtime import (
 
 __all__ = [
     "DecisionDefinition",
+    "DecisionRequirementsDefinition",
     "Deployment",
     "EngineProperty",
     "EntityType",

@@ -1,8 +1,10 @@
 """Historic decision instances (Camunda ACT_HI_DECINST, ACT_HI_DEC_IN, ACT_HI_DEC_OUT).
 
-One row per evaluation of a decision table, by a business rule task or over REST, written at
-history level full in the evaluating command's transaction. They name their decision
-definition by id and key rather than by foreign key: history outlives a deleted deployment.
+One row per evaluated decision, by a business rule task or over REST, written at history level
+full in the evaluating command's transaction; evaluating a decision of a DRD also records each
+decision it required, pointing at the root's row (`root_decision_instance_id`). Rows name
+their decision definition by id and key rather than by foreign key: history outlives a
+deleted deployment.
 """
 
 from __future__ import annotations
@@ -30,9 +32,16 @@ class HistoricDecisionInstance(models.Model):
     # Who evaluated it over REST; None when a process did (as Camunda).
     user_id = models.CharField(max_length=150, null=True, blank=True)
     tenant_id = models.CharField(max_length=64, null=True, blank=True)
+    # Set on the decisions a root decision required; None on the root itself (as Camunda).
+    root_decision_instance_id = models.CharField(max_length=64, null=True, blank=True)
+    decision_requirements_definition_id = models.CharField(max_length=255, null=True,
+                                                           blank=True)
+    decision_requirements_definition_key = models.CharField(max_length=255, null=True,
+                                                            blank=True)
 
     class Meta:
         indexes = [
+            models.Index(fields=["root_decision_instance_id"], name="hi_dec_root"),
             models.Index(fields=["decision_definition_id"], name="hi_dec_definition"),
             models.Index(fields=["decision_definition_key"], name="hi_dec_key"),
             models.Index(fields=["process_instance_id"], name="hi_dec_instance"),
@@ -71,13 +80,14 @@ class HistoricDecisionInput(_DecisionValue):
 
 
 class HistoricDecisionOutput(_DecisionValue):
-    """One output value of one rule the hit policy kept (`rule_order` counts those from 1)."""
+    """One output value of one rule the hit policy kept (`rule_order` counts those from 1);
+    a literal expression's one value has no clause and no rule (None, as Camunda)."""
 
     decision_instance = models.ForeignKey(
         HistoricDecisionInstance, related_name="outputs", on_delete=models.CASCADE
     )
     rule_id = models.CharField(max_length=255, null=True, blank=True)
-    rule_order = models.PositiveIntegerField()
+    rule_order = models.PositiveIntegerField(null=True, blank=True)
     variable_name = models.CharField(max_length=255)
 
     def __str__(self) -> str:

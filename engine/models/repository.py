@@ -87,6 +87,41 @@ class ProcessDefinition(models.Model):
         return self.id
 
 
+class DecisionRequirementsDefinition(models.Model):
+    """One version of a DMN file's decision requirements graph (Camunda: ACT_RE_DECISION_REQ_DEF);
+    key = the `definitions` id, id `key:version:uuid`. Camunda keeps one for every DMN file
+    with more than one decision; its decisions point to it."""
+
+    id = models.CharField(primary_key=True, max_length=255)
+    key = models.CharField(max_length=255)
+    name = models.CharField(max_length=255, null=True, blank=True)
+    version = models.PositiveIntegerField()
+    category = models.CharField(max_length=255, null=True, blank=True)
+    deployment = models.ForeignKey(
+        Deployment, related_name="decision_requirements_definitions", on_delete=models.CASCADE
+    )
+    resource_name = models.CharField(max_length=255)
+    tenant_id = models.CharField(max_length=64, null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key", "version"],
+                condition=models.Q(tenant_id__isnull=True),
+                name="drd_unique_key_version",
+            ),
+            models.UniqueConstraint(
+                fields=["key", "version", "tenant_id"],
+                condition=models.Q(tenant_id__isnull=False),
+                name="drd_unique_tenant_key",
+            ),
+        ]
+        indexes = [models.Index(fields=["key", "-version"], name="drd_key_version")]
+
+    def __str__(self) -> str:
+        return self.id
+
+
 class DecisionDefinition(models.Model):
     """One version of one DMN decision (Camunda: ACT_RE_DECISION_DEF); id is `key:version:uuid`.
     A business rule task finds it by key (`camunda:decisionRef`) and binding."""
@@ -103,6 +138,13 @@ class DecisionDefinition(models.Model):
     resource_name = models.CharField(max_length=255)
     tenant_id = models.CharField(max_length=64, null=True, blank=True)
     history_time_to_live = models.PositiveIntegerField(null=True, blank=True)
+    # The DRD of its file, when the file holds more than one decision (as Camunda).
+    decision_requirements_definition = models.ForeignKey(
+        DecisionRequirementsDefinition, related_name="decisions", null=True, blank=True,
+        on_delete=models.CASCADE,
+    )
+    decision_requirements_definition_key = models.CharField(max_length=255, null=True,
+                                                            blank=True)
 
     class Meta:
         constraints = [

@@ -1,4 +1,5 @@
-"""Read-side queries of decision definitions and historic decision instances."""
+"""Read-side queries of decision definitions, decision requirements definitions and
+historic decision instances."""
 
 from __future__ import annotations
 
@@ -6,7 +7,11 @@ from django.db.models import Count, QuerySet
 
 from engine.definitions import stored_content
 from engine.errors import NotFoundError
-from engine.models import DecisionDefinition, HistoricDecisionInstance
+from engine.models import (
+    DecisionDefinition,
+    DecisionRequirementsDefinition,
+    HistoricDecisionInstance,
+)
 from engine.queries.definitions import latest_versions
 
 
@@ -51,3 +56,40 @@ def count_decision_instances(definition_ids: list[str]) -> dict[str, int]:
         .annotate(n=Count("id"))
     )
     return {row["decision_definition_id"]: row["n"] for row in rows}
+
+
+def list_decision_requirements_definitions(
+    *, latest_version: bool = False
+) -> QuerySet[DecisionRequirementsDefinition]:
+    definitions = DecisionRequirementsDefinition.objects.all()
+    if latest_version:
+        definitions = latest_versions(definitions)
+    return definitions.order_by("key", "version")
+
+
+def get_decision_requirements_definition(definition_id: str) -> DecisionRequirementsDefinition:
+    found = DecisionRequirementsDefinition.objects.filter(pk=definition_id).first()
+    if found is None:
+        # Camunda's wording (GetDeploymentDecisionRequirementsDefinitionCmd).
+        raise NotFoundError(
+            f"no deployed decision requirements definition found with id '{definition_id}'"
+        )
+    return found
+
+
+def get_latest_decision_requirements_definition(
+    key: str, tenant_id: str | None = None
+) -> DecisionRequirementsDefinition | None:
+    """The newest version of a key, of one tenant or of no tenant."""
+    return (
+        DecisionRequirementsDefinition.objects.filter(key=key, tenant_id=tenant_id)
+        .order_by("-version")
+        .first()
+    )
+
+
+def get_decision_requirements_definition_xml(
+    definition: DecisionRequirementsDefinition,
+) -> bytes:
+    """The DMN file the DRD was deployed from, as deployed."""
+    return stored_content(definition.deployment_id, definition.resource_name)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -47,6 +47,12 @@ DECISION_DEFINITION_QUERY = ListQuery(
         Param("resourceNameLike", S, "Filter by resource name with SQL LIKE."),
         Param("versionTag", S, "Filter by camunda:versionTag. Exact match."),
         Param("versionTagLike", S, "Filter by camunda:versionTag with SQL LIKE."),
+        Param("decisionRequirementsDefinitionId", S,
+              "Only decisions of this decision requirements definition."),
+        Param("decisionRequirementsDefinitionKey", S,
+              "Only decisions of decision requirements definitions with this key."),
+        Param("withoutDecisionRequirementsDefinition", B,
+              "Only decisions of no decision requirements definition (a one-decision file)."),
         Param("tenantIdIn", L, "Comma-separated tenant ids."),
         Param("withoutTenantId", B, "Only definitions of no tenant."),
         Param("includeDecisionDefinitionsWithoutTenantId", B,
@@ -54,9 +60,7 @@ DECISION_DEFINITION_QUERY = ListQuery(
     ),
     sort_fields={
         "category": "category",
-        # Legato has no decision requirements diagrams: the key is null on every row, so the
-        # id (Camunda's tie-breaker too) decides the order.
-        "decisionRequirementsDefinitionKey": "id",
+        "decisionRequirementsDefinitionKey": "decision_requirements_definition_key",
         "key": "key",
         "id": "id",
         "name": "name",
@@ -76,6 +80,12 @@ _EXACT = {
     "version": "version",
     "resourceName": "resource_name",
     "versionTag": "version_tag",
+    "decisionRequirementsDefinitionId": "decision_requirements_definition_id",
+    "decisionRequirementsDefinitionKey": "decision_requirements_definition_key",
+}
+# Camunda applies the flag only when true.
+_WHEN_TRUE = {
+    "withoutDecisionRequirementsDefinition": Q(decision_requirements_definition__isnull=True),
 }
 
 
@@ -87,7 +97,7 @@ def readable_decision_definitions(user: Any, *, latest: bool = False) -> QuerySe
 
 def filter_decision_definitions(request: Request, filters: dict[str, Any]) -> QuerySet[Any]:
     rows = readable_decision_definitions(request.user, latest=bool(filters.get("latestVersion")))
-    rows = apply(rows, filters, _EXACT, DEFINITION_LIKE)
+    rows = apply(rows, filters, _EXACT, DEFINITION_LIKE, _WHEN_TRUE)
     tenants = tenant_filter(
         filters,
         without_tenant="withoutTenantId",

@@ -1,15 +1,21 @@
-"""Routes of `/decision-definition` and `/history/decision-instance`; engine/rest/urls.py
-lists them before its catch-all 404. Literal segments (`count`, `key`) come before `<id>`."""
+"""Routes of `/decision-definition`, `/decision-requirements-definition` and
+`/history/decision-instance`; engine/rest/urls.py lists them before its catch-all 404.
+Literal segments (`count`, `key`) come before `<id>`."""
 
 from django.urls import path
 
 from engine.rest import decision_definitions as dd
+from engine.rest import decision_requirements as drd
 from engine.rest import history_decisions as hd
 
 DD = "decision-definition"
 BY_KEY = f"{DD}/key/<str:key>"
 BY_TENANT = f"{BY_KEY}/tenant-id/<str:tenant_id>"
 BY_ID = f"{DD}/<str:definition_id>"
+DRD = "decision-requirements-definition"
+DRD_BY_KEY = f"{DRD}/key/<str:key>"
+DRD_BY_TENANT = f"{DRD_BY_KEY}/tenant-id/<str:tenant_id>"
+DRD_BY_ID = f"{DRD}/<str:definition_id>"
 
 DECISIONS = [
     path(DD, dd.DecisionDefinitionList.as_view(), name="rest-decision-definition-list"),
@@ -31,6 +37,22 @@ DECISIONS = [
          name="rest-decision-definition-xml"),
     path(f"{BY_ID}/evaluate", dd.DecisionDefinitionEvaluate.as_view(),
          name="rest-decision-definition-evaluate"),
+    path(DRD, drd.DecisionRequirementsDefinitionList.as_view(),
+         name="rest-decision-requirements-definition-list"),
+    path(f"{DRD}/count", drd.DecisionRequirementsDefinitionCount.as_view(),
+         name="rest-decision-requirements-definition-count"),
+    path(DRD_BY_KEY, drd.DecisionRequirementsDefinitionDetail.as_view(),
+         name="rest-decision-requirements-definition-by-key"),
+    path(f"{DRD_BY_KEY}/xml", drd.DecisionRequirementsDefinitionXml.as_view(),
+         name="rest-decision-requirements-definition-xml-by-key"),
+    path(DRD_BY_TENANT, drd.DecisionRequirementsDefinitionDetail.as_view(),
+         name="rest-decision-requirements-definition-by-key-and-tenant"),
+    path(f"{DRD_BY_TENANT}/xml", drd.DecisionRequirementsDefinitionXml.as_view(),
+         name="rest-decision-requirements-definition-xml-by-key-and-tenant"),
+    path(DRD_BY_ID, drd.DecisionRequirementsDefinitionDetail.as_view(),
+         name="rest-decision-requirements-definition"),
+    path(f"{DRD_BY_ID}/xml", drd.DecisionRequirementsDefinitionXml.as_view(),
+         name="rest-decision-requirements-definition-xml"),
     path("history/decision-instance", hd.HistoricDecisionInstanceList.as_view(),
          name="rest-history-decision-instance-list"),
     path("history/decision-instance/count", hd.HistoricDecisionInstanceCount.as_view(),

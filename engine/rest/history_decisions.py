@@ -53,13 +53,13 @@ DECISION_INSTANCE_QUERY = ListQuery(
         Param("evaluatedAfter", D, "Evaluated after this date."),
         Param("userId", S, "Evaluated over REST by this user."),
         Param("rootDecisionInstanceId", S,
-              "Instances of this root decision (Legato has no DRDs: the instance itself)."),
+              "This root decision instance and the instances of the decisions it required."),
         Param("rootDecisionInstancesOnly", B,
-              "Only root decision instances (all of them here: Legato has no DRDs)."),
+              "Only root decision instances (not those of required decisions)."),
         Param("decisionRequirementsDefinitionId", S,
-              "Accepted; no instance has one (Legato has no DRDs)."),
+              "Instances of decisions of this decision requirements definition."),
         Param("decisionRequirementsDefinitionKey", S,
-              "Accepted; no instance has one (Legato has no DRDs)."),
+              "Instances of decisions of decision requirements definitions with this key."),
         Param("caseDefinitionId", S, "Accepted; matches nothing (Legato has no CMMN)."),
         Param("caseDefinitionKey", S, "Accepted; matches nothing (Legato has no CMMN)."),
         Param("caseInstanceId", S, "Accepted; matches nothing (Legato has no CMMN)."),
@@ -85,15 +85,14 @@ _EXACT = {
     "evaluatedBefore": "evaluation_time__lte",
     "evaluatedAfter": "evaluation_time__gte",
     "userId": "user_id",
-    # Every instance is its own root: there are no required decisions without DRDs.
-    "rootDecisionInstanceId": "id",
+    "decisionRequirementsDefinitionId": "decision_requirements_definition_id",
+    "decisionRequirementsDefinitionKey": "decision_requirements_definition_key",
 }
 _LIKE = {"decisionDefinitionNameLike": "decision_definition_name"}
-# A DRD or case matches nothing here: no instance belongs to a DRD or a case.
+_WHEN_TRUE = {"rootDecisionInstancesOnly": Q(root_decision_instance_id__isnull=True)}
+# A case matches nothing here: no instance belongs to a case.
 _WHEN_GIVEN = {
-    name: Q(pk__in=[])
-    for name in ("decisionRequirementsDefinitionId", "decisionRequirementsDefinitionKey",
-                 "caseDefinitionId", "caseDefinitionKey", "caseInstanceId")
+    name: Q(pk__in=[]) for name in ("caseDefinitionId", "caseDefinitionKey", "caseInstanceId")
 }
 
 
@@ -106,7 +105,11 @@ def readable_decision_instances(user: Any) -> QuerySet[HistoricDecisionInstance]
 def filter_decision_instances(
     request: Request, filters: dict[str, Any]
 ) -> QuerySet[HistoricDecisionInstance]:
-    rows = apply(readable_decision_instances(request.user), filters, _EXACT, _LIKE)
+    rows = apply(readable_decision_instances(request.user), filters, _EXACT, _LIKE, _WHEN_TRUE)
+    if "rootDecisionInstanceId" in filters:
+        # Camunda: the root instance itself and the instances of the decisions it required.
+        root = filters["rootDecisionInstanceId"]
+        rows = rows.filter(Q(id=root) | Q(root_decision_instance_id=root))
     for param, condition in _WHEN_GIVEN.items():
         if param in filters:
             rows = rows.filter(condition)
@@ -166,9 +169,9 @@ def _instance_dto(row: HistoricDecisionInstance, inputs: Any, outputs: Any) -> s
         "inputs": inputs,
         "outputs": outputs,
         "collectResultValue": row.collect_result_value,
-        "rootDecisionInstanceId": None,
-        "decisionRequirementsDefinitionId": None,
-        "decisionRequirementsDefinitionKey": None,
+        "rootDecisionInstanceId": row.root_decision_instance_id,
+        "decisionRequirementsDefinitionId": row.decision_requirements_definition_id,
+        "decisionRequirementsDefinitionKey": row.decision_requirements_definition_key,
         "tenantId": row.tenant_id,
     }
 

@@ -134,7 +134,11 @@ SCHEMAS: dict[str, Schema] = {
             "nullable": True,
             "additionalProperties": _ref("DecisionDefinitionDto"),
         },
-        deployedDecisionRequirementsDefinitions={"type": "object", "nullable": True},
+        deployedDecisionRequirementsDefinitions={
+            "type": "object",
+            "nullable": True,
+            "additionalProperties": _ref("DecisionRequirementsDefinitionDto"),
+        },
     ),
     "DecisionDefinitionDto": _object(
         id=_string(False),

@@ -1,11 +1,13 @@
-"""OpenAPI operations and DTO schemas of `/decision-definition` and
-`/history/decision-instance` (decision_urls.py). Field codes as in openapi_runtime."""
+"""OpenAPI operations and DTO schemas of `/decision-definition`,
+`/decision-requirements-definition` and `/history/decision-instance` (decision_urls.py).
+Field codes as in openapi_runtime."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from engine.rest.decision_definitions import DECISION_DEFINITION_QUERY
+from engine.rest.decision_requirements import DECISION_REQUIREMENTS_DEFINITION_QUERY
 from engine.rest.history_decisions import DECISION_INSTANCE_QUERY, INCLUDE
 from engine.rest.openapi_runtime import dto
 
@@ -24,6 +26,9 @@ def _with_value(spec: str) -> Schema:
 
 DECISION_SCHEMAS: dict[str, Schema] = {
     "DecisionDefinitionDiagramDto": dto("id:S dmnXml:S"),
+    "DecisionRequirementsDefinitionDto": dto(
+        "id:S key:S name:s category:s version:i resource:S deploymentId:S tenantId:s"),
+    "DecisionRequirementsDefinitionXmlDto": dto("id:S dmnXml:S"),
     "DecisionResultDto": {
         "type": "array",
         "description": "One entry per rule the hit policy kept: output name -> typed value.",
@@ -95,6 +100,25 @@ def operations() -> list[Any]:
                              "decision instance; a table that cannot decide is a 500",
                              {"200": json("DecisionResultDto"), "500": error, **errors},
                              request_body=evaluate_body))
+    drd = "decision-requirements-definition"
+    ops.append(Operation(drd, "get", "getDecisionRequirementsDefinitions",
+                         "List decision requirements definitions",
+                         {"200": json("DecisionRequirementsDefinitionDto", True), **errors},
+                         query=DECISION_REQUIREMENTS_DEFINITION_QUERY, paged=True))
+    ops.append(Operation(f"{drd}/count", "get", "getDecisionRequirementsDefinitionsCount",
+                         "Count decision requirements definitions", count,
+                         query=DECISION_REQUIREMENTS_DEFINITION_QUERY))
+    for route, suffix in ((f"{drd}/<str:definition_id>", "ById"),
+                          (f"{drd}/key/<str:key>", "ByKey"),
+                          (f"{drd}/key/<str:key>/tenant-id/<str:tenant_id>", "ByKeyAndTenantId")):
+        ops.append(Operation(route, "get", f"getDecisionRequirementsDefinition{suffix}",
+                             "Get a decision requirements definition (by key: its latest "
+                             "version)",
+                             {"200": json("DecisionRequirementsDefinitionDto"), **errors}))
+        ops.append(Operation(f"{route}/xml", "get",
+                             f"getDecisionRequirementsDefinitionDmnXml{suffix}",
+                             "The DMN file of a decision requirements definition",
+                             {"200": json("DecisionRequirementsDefinitionXmlDto"), **errors}))
     hi = "history/decision-instance"
     ops.append(Operation(hi, "get", "getHistoricDecisionInstances",
                          "List historic decision instances",

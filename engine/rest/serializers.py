@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from engine import queries
 from engine.models import (
     DecisionDefinition,
+    DecisionRequirementsDefinition,
     Deployment,
     EventSubscription,
     ProcessDefinition,
@@ -60,18 +61,39 @@ def deployment_with_definitions_dto(
     duplicate-filtered deployment answers `deployedProcessDefinitions: null`.
     """
     process_definitions = {dto["id"]: dto for dto in process_definition_dtos(definitions)}
+    decisions = list(decisions)
     decision_definitions = {row.id: decision_definition_dto(row) for row in decisions}
+    # The DRDs of the deployed decisions: the rows carry them, no query is needed.
+    requirements = {
+        row.decision_requirements_definition.id: decision_requirements_definition_dto(
+            row.decision_requirements_definition)
+        for row in decisions if row.decision_requirements_definition is not None
+    }
     return {
         **deployment_dto(deployment, links),
         "deployedProcessDefinitions": process_definitions or None,
         "deployedCaseDefinitions": None,
         "deployedDecisionDefinitions": decision_definitions or None,
-        "deployedDecisionRequirementsDefinitions": None,
+        "deployedDecisionRequirementsDefinitions": requirements or None,
+    }
+
+
+def decision_requirements_definition_dto(row: DecisionRequirementsDefinition) -> Dto:
+    """DecisionRequirementsDefinitionDto."""
+    return {
+        "id": row.id,
+        "key": row.key,
+        "name": row.name,
+        "category": row.category,
+        "version": row.version,
+        "resource": row.resource_name,
+        "deploymentId": row.deployment_id,
+        "tenantId": row.tenant_id,
     }
 
 
 def decision_definition_dto(row: DecisionDefinition) -> Dto:
-    """DecisionDefinitionDto (Legato has no decision requirements diagrams: those are null)."""
+    """DecisionDefinitionDto; the DRD fields are null for a file of a single decision."""
     return {
         "id": row.id,
         "key": row.key,
@@ -80,8 +102,8 @@ def decision_definition_dto(row: DecisionDefinition) -> Dto:
         "version": row.version,
         "resource": row.resource_name,
         "deploymentId": row.deployment_id,
-        "decisionRequirementsDefinitionId": None,
-        "decisionRequirementsDefinitionKey": None,
+        "decisionRequirementsDefinitionId": row.decision_requirements_definition_id,
+        "decisionRequirementsDefinitionKey": row.decision_requirements_definition_key,
         "tenantId": row.tenant_id,
         "versionTag": row.version_tag,
         "historyTimeToLive": row.history_time_to_live,

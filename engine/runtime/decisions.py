@@ -8,12 +8,20 @@ in-memory store keeps a `DeployedDecisions` registry.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from engine.bpmn.model import DECISION_BINDINGS, FlowNode, Implementation
-from engine.dmn import Decision, DecisionError, Evaluation, evaluate_table, map_decision_result
+from engine.dmn import (
+    Decision,
+    DecisionError,
+    DmnDefinitions,
+    GraphEvaluation,
+    evaluate_graph,
+    map_decision_result,
+)
 from engine.runtime import effects as fx
 from engine.runtime.errors import ProcessEngineError
 from engine.runtime.state import Execution
@@ -45,7 +53,9 @@ class DecisionRef:
 
 @dataclass(frozen=True, slots=True)
 class DeployedDecision:
-    """One version of a decision: its definition id and tenant go into history."""
+    """One version of a decision: its definition id and tenant go into history, and so do
+    its DRD and the definition ids of the decisions of its file (`definition_ids`, by key),
+    which it may require."""
 
     key: str
     version: int
@@ -54,6 +64,34 @@ class DeployedDecision:
     decision: Decision
     definition_id: str
     tenant_id: str | None = None
+    requirements_definition_id: str | None = None
+    requirements_definition_key: str | None = None
+    definition_ids: Mapping[str, str] = field(default_factory=dict)
+
+    def evaluated(
+        self, graph: GraphEvaluation, time: datetime, **process: Any
+    ) -> fx.DecisionEvaluated:
+        """The history effect of evaluating this decision; `process` names the process
+        fields of DecisionEvaluated (none over REST)."""
+        required = tuple(
+            fx.RequiredDecisionEvaluated(
+                self.definition_ids.get(decision.id, decision.id), decision.id, decision.name,
+                evaluation,
+            )
+            for decision, evaluation in graph.required
+        )
+        return fx.DecisionEvaluated(
+            decision_definition_id=self.definition_id,
+            decision_definition_key=self.key,
+            decision_definition_name=self.decision.name,
+            tenant_id=self.tenant_id,
+            evaluation=graph.root,
+            time=time,
+            required=required,
+            decision_requirements_definition_id=self.requirements_definition_id,
+            decision_requirements_definition_key=self.requirements_definition_key,
+            **process,
+        )
 
 
 DecisionLookup = Callable[[DecisionRef], DeployedDecision | None]
@@ -80,15 +118,24 @@ class DeployedDecisions:
     def __init__(self) -> None:
         self.by_key: dict[str, list[DeployedDecision]] = {}
 
-    def add(self, decision: Decision, deployment_id: str) -> DeployedDecision:
-        versions = self.by_key.setdefault(decision.id, [])
-        version = len(versions) + 1
-        deployed = DeployedDecision(
-            decision.id, version, deployment_id, decision.version_tag, decision,
-            f"{decision.id}:{version}:{deployment_id}",
-        )
-        versions.append(deployed)
-        return deployed
+    def add(self, file: DmnDefinitions, deployment_id: str) -> list[DeployedDecision]:
+        """Each decision of a deployed file as its key's next version."""
+        ids = {
+            d.id: f"{d.id}:{len(self.by_key.get(d.id, ())) + 1}:{deployment_id}"
+            for d in file.decisions
+        }
+        drd_id = f"{file.id}:{deployment_id}" if file.is_drd else None
+        added = []
+        for decision in file.decisions:
+            versions = self.by_key.setdefault(decision.id, [])
+            deployed = DeployedDecision(
+                decision.id, len(versions) + 1, deployment_id, decision.version_tag, decision,
+                ids[decision.id], requirements_definition_id=drd_id,
+                requirements_definition_key=file.id if drd_id else None, definition_ids=ids,
+            )
+            versions.append(deployed)
+            added.append(deployed)
+        return added
 
     def find(self, ref: DecisionRef) -> DeployedDecision | None:
         return select_version(self.by_key.get(ref.key, ()), ref)
@@ -116,39 +163,29 @@ def evaluate_business_rule(
         return typed.value
 
     try:
-        evaluation = evaluate_table(deployed.decision, variable, now=run.now)
-        value = map_decision_result(evaluation.results, implementation.map_decision_result)
+        # A decision of a DRD evaluates the decisions it requires first (Camunda).
+        graph = evaluate_graph(deployed.decision, variable, now=run.now)
+        value = map_decision_result(graph.results, implementation.map_decision_result)
     except DecisionError as error:
         raise ProcessEngineError(str(error), node.id) from None
     if run.env.history == "full":  # Camunda records decision instances at level full only
-        run.effects.append(_evaluated(run, execution, node, deployed, evaluation))
+        run.effects.append(deployed.evaluated(
+            graph, run.now,
+            process_instance_id=run.state.id,
+            super_process_instance_id=run.state.super_instance_id,
+            process_definition_id=run.definition.id,
+            process_definition_key=run.definition.key,
+            execution_id=run.public_id(execution),
+            activity_id=node.id,
+            activity_instance_id=execution.activity_instance_id,
+        ))
     else:
-        counted = run.counted()
-        counted.decisions += 1
-        counted.decision_elements += evaluation.executed_elements
+        counted = run.counted()  # each decision of the graph, as Camunda's metrics listener
+        for _, step in graph.steps:
+            counted.decisions += 1
+            counted.decision_elements += step.executed_elements
     if result_variable:
         run.set_variable(execution, result_variable, value)
-
-
-def _evaluated(
-    run: Run, execution: Execution, node: FlowNode, deployed: DeployedDecision,
-    evaluation: Evaluation,
-) -> fx.DecisionEvaluated:
-    return fx.DecisionEvaluated(
-        decision_definition_id=deployed.definition_id,
-        decision_definition_key=deployed.key,
-        decision_definition_name=deployed.decision.name,
-        tenant_id=deployed.tenant_id,
-        process_instance_id=run.state.id,
-        super_process_instance_id=run.state.super_instance_id,
-        process_definition_id=run.definition.id,
-        process_definition_key=run.definition.key,
-        execution_id=run.public_id(execution),
-        activity_id=node.id,
-        activity_instance_id=execution.activity_instance_id,
-        evaluation=evaluation,
-        time=run.now,
-    )
 
 
 def _reference(

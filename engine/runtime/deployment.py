@@ -53,8 +53,7 @@ def deploy_resources(
         if decisions:
             registry = _registry(engine)
             for file in decisions:
-                for decision in file.decisions:
-                    registry.add(decision, deployment_id)
+                registry.add(file, deployment_id)
     return deployed
 
 

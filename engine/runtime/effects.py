@@ -164,11 +164,21 @@ class InstanceMigrated:
     time: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class RequiredDecisionEvaluated:
+    """A decision the evaluated one required (a DRD): recorded beside it, same process."""
+
+    decision_definition_id: str
+    decision_definition_key: str
+    decision_definition_name: str | None
+    evaluation: Evaluation
+
+
 @dataclass(slots=True)
 class DecisionEvaluated:
-    """History (level full, as Camunda): a decision table was evaluated, by a business rule
-    task or (process fields None) over REST. The store derives the root process instance
-    from `super_process_instance_id`."""
+    """History (level full, as Camunda): a decision was evaluated, by a business rule task or
+    (process fields None) over REST, with the decisions it required (`required`, in evaluation
+    order). The store derives the root process instance from `super_process_instance_id`."""
 
     decision_definition_id: str
     decision_definition_key: str
@@ -183,6 +193,9 @@ class DecisionEvaluated:
     execution_id: str | None = None
     activity_id: str | None = None
     activity_instance_id: str | None = None
+    required: tuple[RequiredDecisionEvaluated, ...] = ()
+    decision_requirements_definition_id: str | None = None
+    decision_requirements_definition_key: str | None = None
 
 
 @dataclass(slots=True)

@@ -11,12 +11,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from engine.decisions import deployed_decision
-from engine.dmn import DecisionError, evaluate_table
+from engine.dmn import DecisionError, evaluate_graph
 from engine.errors import DecisionEvaluationError
 from engine.metrics import names
 from engine.metrics.collect import count
 from engine.models import DecisionDefinition
-from engine.runtime import effects as fx
 from engine.runtime.env import unique_id
 from engine.runtime.values import TypedValue
 from engine.store.decision_history import write_decision_instances
@@ -29,8 +28,9 @@ def evaluate_decision_definition(
     *,
     user_id: str | None,
 ) -> list[dict[str, Any]]:
-    """The decision's result (one dict of output name -> value per kept rule) for `variables`;
-    records a historic decision instance with the evaluating user at history level full.
+    """The decision's result (one dict of output name -> value per kept rule) for `variables`,
+    the decisions it requires (a DRD) evaluated first; records a historic decision instance
+    for each with the evaluating user at history level full.
 
     Needs CREATE_INSTANCE on the decision definition (key), as Camunda's evaluate command.
     Raises DecisionEvaluationError when the table cannot decide; nothing is recorded then.
@@ -43,21 +43,15 @@ def evaluate_decision_definition(
 
     now = timezone.now()
     try:
-        evaluation = evaluate_table(deployed.decision, variable, now=now)
+        graph = evaluate_graph(deployed.decision, variable, now=now)
     except DecisionError as error:
         raise DecisionEvaluationError(str(error)) from None
     if settings.LEGATO_HISTORY_LEVEL == "full":
-        evaluated = fx.DecisionEvaluated(
-            decision_definition_id=definition.id,
-            decision_definition_key=definition.key,
-            decision_definition_name=definition.name,
-            tenant_id=definition.tenant_id,
-            evaluation=evaluation,
-            time=now,
-        )
         with transaction.atomic():
-            write_decision_instances([evaluated], unique_id, user_id=user_id)
-    # Counted in memory at every history level, as Camunda's decision evaluation listener.
-    count(names.EXECUTED_DECISION_INSTANCES)
-    count(names.EXECUTED_DECISION_ELEMENTS, evaluation.executed_elements)
-    return evaluation.results
+            write_decision_instances([deployed.evaluated(graph, now)], unique_id,
+                                     user_id=user_id)
+    # Counted in memory at every history level, as Camunda's decision evaluation listener:
+    # every decision of the graph.
+    count(names.EXECUTED_DECISION_INSTANCES, len(graph.steps))
+    count(names.EXECUTED_DECISION_ELEMENTS, sum(e.executed_elements for _, e in graph.steps))
+    return graph.results

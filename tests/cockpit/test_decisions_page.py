@@ -12,6 +12,7 @@ from engine.services import ResourceInput, deploy
 from engine.services import runtime as rt
 from identity.resources import Permission, Resource
 from tests.cockpit.conftest import grant
+from tests.engine.test_decision_requirements import DINNER_DRD
 from tests.engine.test_decisions import DISH, SINGLE_DISH, deploy_dinner
 
 pytestmark = pytest.mark.django_db
@@ -111,3 +112,11 @@ def test_the_process_instance_page_links_the_decisions_it_evaluated(user_client,
     content = page(user_client, reverse("cockpit:instance", args=[started.id]))
     assert 'data-testid="evaluated-decision"' in content
     assert reverse("cockpit:decision-instance", args=[evaluation.id]) in content
+
+
+def test_a_literal_expression_decision_shows_its_variable_and_text(user_client, demo_user):
+    deployed = deploy([ResourceInput("dinner.dmn", DINNER_DRD)])
+    menu = next(row for row in deployed.decision_definitions if row.key == "menu")
+    content = page(user_client, reverse("cockpit:decision", args=[menu.id]))
+    assert "LITERAL EXPRESSION" in content
+    assert "&quot;Serve &quot; + desiredDish" in content

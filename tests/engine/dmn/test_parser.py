@@ -70,24 +70,25 @@ def test_a_doctype_is_refused_before_parsing():
     assert problem.line == 2
 
 
-def test_a_literal_expression_decision_is_not_supported_yet():
+def test_a_literal_expression_decision_needs_a_named_variable():
     xml = (HEADER + '<decision id="lit">\n<literalExpression id="le"><text>1</text>'
            "</literalExpression></decision></definitions>").encode()
     (problem,) = _problems(xml)
     assert problem.message == (
-        "decision 'lit' is a <literalExpression>: only decision tables are supported yet"
+        "decision 'lit' has a <literalExpression> but no <variable> with a name to name "
+        "its result"
     )
     assert (problem.element_id, problem.line) == ("le", 3)
 
 
-def test_a_decision_requiring_another_decision_is_not_supported_yet():
-    xml = (HEADER + '<decision id="a">\n<informationRequirement id="req">'
-           '<requiredDecision href="#b"/></informationRequirement><decisionTable>'
-           '<output id="o" name="out"/></decisionTable></decision></definitions>').encode()
+def test_other_boxed_expressions_are_refused_by_name():
+    xml = (HEADER + '<decision id="ctx">\n<context id="c"/></decision></definitions>').encode()
     (problem,) = _problems(xml)
-    assert "has an <informationRequirement>" in problem.message
-    assert "not supported yet" in problem.message
-    assert (problem.element_id, problem.line) == ("req", 3)
+    assert problem.message == (
+        "decision 'ctx' is a <context>: only decision tables and literal expressions are "
+        "supported"
+    )
+    assert (problem.element_id, problem.line) == ("c", 3)
 
 
 def test_a_decision_without_logic_or_id_is_refused():
@@ -95,7 +96,8 @@ def test_a_decision_without_logic_or_id_is_refused():
            '</decision>\n<decision id="empty"/></definitions>').encode()
     first, second = _problems(xml)
     assert (first.line, first.message) == (2, "a decision needs an id (its key)")
-    assert (second.line, second.message) == (4, "decision 'empty' has no <decisionTable>")
+    assert (second.line, second.message) == (
+        4, "decision 'empty' has no <decisionTable> or <literalExpression>")
 
 
 def test_entry_counts_that_do_not_match_the_columns_are_refused():
