@@ -221,3 +221,28 @@ def test_the_reporter_thread_flushes_every_interval(settings):
     finally:
         thread.stop()
         thread.join(timeout=5)
+
+
+@pytest.mark.parametrize("level", ["full", "none"])
+def test_a_decision_graph_counts_every_decision_it_evaluated(committed, settings, level):
+    from engine.dmn import parse_dmn
+    from tests.engine.test_decision_requirements import (
+        DECISIONS,
+        DINNER_DRD,
+        WINTER_WEEKEND,
+        planner,
+    )
+
+    settings.LEGATO_HISTORY_LEVEL = level
+    rt.environment.cache_clear()
+    try:
+        deploy([ResourceInput("planner.bpmn", planner("menu")),
+                ResourceInput("dinner.dmn", DINNER_DRD)])
+        committed(rt.start_process_instance, "planner", variables=WINTER_WEEKEND)
+    finally:
+        rt.environment.cache_clear()
+    tables = [d.table for d in parse_dmn(DINNER_DRD).decisions if d.table is not None]
+    elements = sum((len(t.inputs) + len(t.outputs)) * len(t.rules) for t in tables)
+    # `menu` and what it requires, `dish` (required twice) once; the literal has no elements
+    assert queries.sum_metric(names.EXECUTED_DECISION_INSTANCES) == len(DECISIONS)
+    assert queries.sum_metric(names.EXECUTED_DECISION_ELEMENTS) == elements > 0
