@@ -3,6 +3,8 @@ historic decision instances."""
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from django.db.models import Count, QuerySet
 
 from engine.definitions import stored_content
@@ -14,12 +16,12 @@ from engine.models import (
 )
 from engine.queries.definitions import latest_versions
 
+# The two versioned kinds of decision resources, queried alike.
+D = TypeVar("D", DecisionDefinition, DecisionRequirementsDefinition)
+
 
 def list_decision_definitions(*, latest_version: bool = False) -> QuerySet[DecisionDefinition]:
-    definitions = DecisionDefinition.objects.all()
-    if latest_version:
-        definitions = latest_versions(definitions)
-    return definitions.order_by("key", "version")
+    return _versions(DecisionDefinition, latest_version)
 
 
 def get_decision_definition(definition_id: str) -> DecisionDefinition:
@@ -36,11 +38,7 @@ def get_latest_decision_definition(
     key: str, tenant_id: str | None = None
 ) -> DecisionDefinition | None:
     """The newest version of a key, of one tenant or of no tenant."""
-    return (
-        DecisionDefinition.objects.filter(key=key, tenant_id=tenant_id)
-        .order_by("-version")
-        .first()
-    )
+    return _latest(DecisionDefinition, key, tenant_id)
 
 
 def get_decision_definition_xml(definition: DecisionDefinition) -> bytes:
@@ -61,10 +59,7 @@ def count_decision_instances(definition_ids: list[str]) -> dict[str, int]:
 def list_decision_requirements_definitions(
     *, latest_version: bool = False
 ) -> QuerySet[DecisionRequirementsDefinition]:
-    definitions = DecisionRequirementsDefinition.objects.all()
-    if latest_version:
-        definitions = latest_versions(definitions)
-    return definitions.order_by("key", "version")
+    return _versions(DecisionRequirementsDefinition, latest_version)
 
 
 def get_decision_requirements_definition(definition_id: str) -> DecisionRequirementsDefinition:
@@ -81,11 +76,18 @@ def get_latest_decision_requirements_definition(
     key: str, tenant_id: str | None = None
 ) -> DecisionRequirementsDefinition | None:
     """The newest version of a key, of one tenant or of no tenant."""
-    return (
-        DecisionRequirementsDefinition.objects.filter(key=key, tenant_id=tenant_id)
-        .order_by("-version")
-        .first()
-    )
+    return _latest(DecisionRequirementsDefinition, key, tenant_id)
+
+
+def _versions(model: type[D], latest_version: bool) -> QuerySet[D]:
+    definitions = model.objects.all()
+    if latest_version:
+        definitions = latest_versions(definitions)
+    return definitions.order_by("key", "version")
+
+
+def _latest(model: type[D], key: str, tenant_id: str | None) -> D | None:
+    return model.objects.filter(key=key, tenant_id=tenant_id).order_by("-version").first()
 
 
 def get_decision_requirements_definition_xml(
