@@ -31,6 +31,7 @@ class BatchType(models.TextChoices):
     )
     VARIABLES = "variables", "Set variables"
     INSTANCE_MIGRATION = "instance-migration", "Migrate process instances"
+    INSTANCE_MODIFICATION = "instance-modification", "Modify process instances"
 
 
 class Batch(models.Model):

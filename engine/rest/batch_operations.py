@@ -1,7 +1,8 @@
 """Camunda's bulk operations that answer a BatchDto: `POST /process-instance/delete`,
 `POST /process-instance/suspended-async`, `/process-instance/variables-async`,
-`/process-instance/job-retries`, `/job/retries`, `POST /external-task/retries-async`; and the
-synchronous `PUT /external-task/retries`.
+`/process-instance/job-retries`, `/job/retries`, `POST /external-task/retries-async`,
+`POST /modification/executeAsync`; and the synchronous `PUT /external-task/retries` and
+`POST /modification/execute`.
 
 The targets are collected when the request arrives (ids given, plus what the embedded queries
 find, read by the same code as the list resources, so only what the caller may read) and
@@ -20,13 +21,14 @@ from rest_framework.response import Response
 
 from batches.models import BatchType
 from batches.runner import create_batch
-from engine.models import ExternalTask, Job
+from engine.models import ExternalTask, Job, ProcessDefinition
 from engine.rest.base import EngineView, json_body, user_id
 from engine.rest.batches import batch_dto
 from engine.rest.dates import parse_date
 from engine.rest.external_tasks import EXTERNAL_TASK_QUERY, filter_external_tasks
 from engine.rest.history import HISTORIC_PROCESS_INSTANCE_QUERY, filter_historic_instances
 from engine.rest.incidents_jobs import JOB_QUERY, filter_jobs
+from engine.rest.modification import read_instructions
 from engine.rest.params import ListQuery, invalid_request
 from engine.rest.process_instances import (
     PROCESS_INSTANCE_QUERY,
@@ -34,7 +36,9 @@ from engine.rest.process_instances import (
     read_suspended,
 )
 from engine.rest.variables import read_variables
+from engine.runtime.modification import CancelActivity, StartAfter, StartBefore, StartTransition
 from engine.services import external_tasks, jobs
+from engine.services.modification import modify_process_instance
 
 Filter = Callable[[Request, dict[str, Any]], Any]
 
@@ -250,3 +254,72 @@ class ExternalTaskRetries(EngineView):
             for task_id in ids:
                 external_tasks.set_retries(task_id, retries, user_id=user_id(request))
         return Response(status=204)
+
+
+_BY_ELEMENT = (CancelActivity, StartBefore, StartAfter, StartTransition)
+
+
+def _modification(request: Request) -> tuple[list[str], dict[str, Any]]:
+    """Camunda's ModificationDto: the instances of `processDefinitionId` given and found,
+    and the options each one is modified with (the instructions kept in their JSON form)."""
+    body = json_body(request)
+    definition_id = body.get("processDefinitionId")
+    if not isinstance(definition_id, str) or not definition_id:
+        raise invalid_request("processDefinitionId is null")
+    if not ProcessDefinition.objects.filter(pk=definition_id).exists():
+        raise invalid_request(f"Process definition with id '{definition_id}' does not exist")
+    raw = body.get("instructions")
+    for number, instruction in enumerate(read_instructions(raw), 1):
+        # A set of instances shares no activity instance: only what names an activity or a
+        # flow of the definition applies to each of them.
+        by_element = isinstance(instruction, _BY_ELEMENT)
+        if not by_element or getattr(instruction, "ancestor_activity_instance_id", None):
+            raise invalid_request(
+                f"Instruction {number}: a modification of a set of process instances names "
+                "activities and flows only (no activity, transition or ancestor instance ids)"
+            )
+        if raw[number - 1].get("cancelCurrentActiveActivityInstances"):
+            raise invalid_request(
+                f"Instruction {number}: 'cancelCurrentActiveActivityInstances' is not supported"
+            )
+    annotation = body.get("annotation")
+    if annotation is not None and not isinstance(annotation, str):
+        raise invalid_request("'annotation' must be a string")
+    ids = _instance_targets(request, body)
+    options = {
+        "processDefinitionId": definition_id,
+        "instructions": raw,
+        "annotation": annotation,
+        **{n: _flag(body, n) for n in ("skipCustomListeners", "skipIoMappings")},
+    }
+    return ids, options
+
+
+class ModificationExecute(EngineView):
+    """POST /modification/execute: the same instructions on every instance, in one
+    transaction (one refused: none modified)."""
+
+    def post(self, request: Request) -> Response:
+        ids, options = _modification(request)
+        instructions = read_instructions(options["instructions"])
+        with transaction.atomic():
+            for instance_id in ids:
+                modify_process_instance(
+                    instance_id,
+                    instructions,
+                    skip_custom_listeners=options["skipCustomListeners"],
+                    skip_io_mappings=options["skipIoMappings"],
+                    annotation=options["annotation"],
+                    user_id=user_id(request),
+                    process_definition_id=options["processDefinitionId"],
+                )
+        return Response(status=204)
+
+
+class ModificationExecuteAsync(EngineView):
+    """POST /modification/executeAsync: a batch modifying each instance on its own."""
+
+    def post(self, request: Request) -> Response:
+        ids, options = _modification(request)
+        what = f"Modify {_plural(len(ids), 'process instance')}"
+        return _created(request, BatchType.INSTANCE_MODIFICATION, ids, what, options)

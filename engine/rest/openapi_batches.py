@@ -43,6 +43,23 @@ BATCH_SCHEMAS: dict[str, Schema] = {
     "SetVariablesAsyncDto": dto(
         "processInstanceIds:a processInstanceQuery:o historicProcessInstanceQuery:o variables:v"
     ),
+    # Camunda's ModificationDto: the instructions as a single instance's, by activity or flow.
+    "ModificationDto": {
+        "type": "object",
+        "properties": {
+            "processDefinitionId": {"type": "string"},
+            "processInstanceIds": {"type": "array", "items": {"type": "string"}},
+            "processInstanceQuery": {"type": "object", "nullable": True},
+            "historicProcessInstanceQuery": {"type": "object", "nullable": True},
+            "skipCustomListeners": {"type": "boolean"},
+            "skipIoMappings": {"type": "boolean"},
+            "annotation": {"type": "string", "nullable": True},
+            "instructions": {
+                "type": "array",
+                "items": {"$ref": "#/components/schemas/ProcessInstanceModificationInstructionDto"},
+            },
+        },
+    },
     "SetJobRetriesDto": dto("jobIds:a jobQuery:o processInstances:a retries:I dueDate:d"),
     "SetJobRetriesByProcessDto": dto(
         "processInstances:a processInstanceQuery:o historicProcessInstanceQuery:o retries:I "
@@ -84,6 +101,12 @@ def operations() -> list[Any]:
         "Get a running or finished batch", {"200": _json(_ref("HistoricBatchDto"))})
     add("history/batch/<str:batch_id>", "delete", "deleteHistoricBatch",
         "Remove a finished batch from history", _NO_CONTENT)
+    add("modification/execute", "post", "executeModification",
+        "Modify a set of instances of one definition, all or none", _NO_CONTENT,
+        request_body=_body(_ref("ModificationDto")))
+    add("modification/executeAsync", "post", "executeModificationAsync",
+        "Modify a set of instances of one definition in a batch",
+        {"200": _json(_ref("BatchDto"))}, request_body=_body(_ref("ModificationDto")))
     # The bulk operations: each answers the BatchDto of the batch it made.
     for route, op_id, summary, body in (
         ("process-instance/delete", "deleteProcessInstancesAsync",

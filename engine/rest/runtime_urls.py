@@ -155,6 +155,10 @@ RUNTIME = [
          name="rest-migration-execute"),
     path("migration/executeAsync", migration.ExecuteMigrationPlanAsync.as_view(),
          name="rest-migration-execute-async"),
+    path("modification/execute", batch_operations.ModificationExecute.as_view(),
+         name="rest-modification-execute"),
+    path("modification/executeAsync", batch_operations.ModificationExecuteAsync.as_view(),
+         name="rest-modification-execute-async"),
     # Variable instances
     path("variable-instance", variable_instances.VariableInstanceList.as_view(),
          name="rest-variable-instance-list"),

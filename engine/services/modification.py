@@ -55,8 +55,12 @@ def modify_process_instance(
     skip_io_mappings: bool = False,
     annotation: str | None = None,
     user_id: str | None = None,
+    process_definition_id: str | None = None,
 ) -> None:
     """Apply `instructions` in order, in one transaction: all of them or none.
+
+    `process_definition_id`: the definition the caller modifies instances of (Camunda's
+    modification of a set of instances); an instance of another is refused.
 
     A refused instruction (unknown activity or flow, ambiguous scope, missing instance)
     raises BadRequestError naming it; the instance is unchanged then. When the instructions
@@ -66,6 +70,11 @@ def modify_process_instance(
 
     def work(engine: ProcessEngine, store: DjangoStore) -> None:
         row = _instance(instance_id)
+        if process_definition_id is not None and row.process_definition_id != process_definition_id:
+            raise BadRequestError(
+                f"Process instance '{instance_id}' cannot be modified. The process instance "
+                f"does not belong to the process definition '{process_definition_id}'."
+            )
         authz.require_update_instance(user_id, instance_id)
         try:
             engine.modify_process_instance(
