@@ -13,11 +13,11 @@ from django.views.decorators.http import require_POST
 
 from engine.errors import AuthorizationError, BadRequestError, NotFoundError
 from identity import accounts
-from identity.authorization import is_authorized, readable_ids, require
+from identity.authorization import readable_ids, require
 from identity.forms import GroupForm, MemberForm, PasswordForm, ProfileForm, UserCreateForm
 from identity.models import GroupProfile, Tenant
 from identity.resources import Permission, Resource
-from identity.views.common import page
+from identity.views.common import can, page
 
 
 class LegatoLoginView(LoginView):
@@ -32,9 +32,6 @@ class LegatoLoginView(LoginView):
         return response
 
 
-def _can(request: HttpRequest, permission: str, resource: Resource, rid: str = "*") -> bool:
-    return is_authorized(request.user, permission, resource, rid)
-
 
 @page
 def admin_home(request: HttpRequest) -> HttpResponse:
@@ -45,7 +42,7 @@ def admin_home(request: HttpRequest) -> HttpResponse:
         "authorizations": readable_ids(request.user, Resource.AUTHORIZATION),
     }
     visible = {name: ids.all or bool(ids.ids) for name, ids in sections.items()}
-    visible["system"] = _can(request, Permission.READ, Resource.SYSTEM)
+    visible["system"] = can(request, Permission.READ, Resource.SYSTEM)
     if not any(visible.values()):
         raise AuthorizationError(
             "You may not see users, groups, tenants, authorizations or the system. Ask an "
@@ -68,7 +65,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
         )
     return render(request, "identity/user_list.html", {
         "users": users.prefetch_related("groups"), "search": search,
-        "can_create": _can(request, Permission.CREATE, Resource.USER),
+        "can_create": can(request, Permission.CREATE, Resource.USER),
     })
 
 
@@ -107,8 +104,8 @@ def user_edit(request: HttpRequest, user_id: str) -> HttpResponse:
         "member_form": MemberForm(),
         "groups": user.groups.order_by("name"),
         "tenants": Tenant.objects.filter(memberships__user=user).order_by("id"),
-        "can_update": _can(request, Permission.UPDATE, Resource.USER, user_id),
-        "can_delete": _can(request, Permission.DELETE, Resource.USER, user_id),
+        "can_update": can(request, Permission.UPDATE, Resource.USER, user_id),
+        "can_delete": can(request, Permission.DELETE, Resource.USER, user_id),
         "is_me": user.pk == request.user.pk,
     })
 
@@ -205,7 +202,7 @@ def group_list(request: HttpRequest) -> HttpResponse:
     groups = Group.objects.filter(readable.q("name")).order_by("name")
     return render(request, "identity/group_list.html", {
         "groups": groups.select_related("profile").prefetch_related("user_set"),
-        "can_create": _can(request, Permission.CREATE, Resource.GROUP),
+        "can_create": can(request, Permission.CREATE, Resource.GROUP),
     })
 
 
@@ -244,10 +241,10 @@ def group_edit(request: HttpRequest, group_id: str) -> HttpResponse:
         "group": group, "form": form, "member_form": MemberForm(),
         "members": group.user_set.order_by("username"),
         "tenants": Tenant.objects.filter(memberships__group=group).order_by("id"),
-        "can_update": _can(request, Permission.UPDATE, Resource.GROUP, group_id),
-        "can_delete": _can(request, Permission.DELETE, Resource.GROUP, group_id),
-        "can_add": _can(request, Permission.CREATE, Resource.GROUP_MEMBERSHIP, group_id),
-        "can_remove": _can(request, Permission.DELETE, Resource.GROUP_MEMBERSHIP, group_id),
+        "can_update": can(request, Permission.UPDATE, Resource.GROUP, group_id),
+        "can_delete": can(request, Permission.DELETE, Resource.GROUP, group_id),
+        "can_add": can(request, Permission.CREATE, Resource.GROUP_MEMBERSHIP, group_id),
+        "can_remove": can(request, Permission.DELETE, Resource.GROUP_MEMBERSHIP, group_id),
     })
 
 

@@ -11,6 +11,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from engine.errors import AuthorizationError, NotFoundError
+from identity.authorization import is_authorized
+from identity.resources import Resource
 
 View = Callable[..., HttpResponse]
 
@@ -29,3 +31,8 @@ def page(view: View) -> View:
             return render(request, "identity/not_found.html", {"message": str(error)}, status=404)
 
     return wrapped
+
+
+def can(request: HttpRequest, permission: str, resource: Resource, rid: str = "*") -> bool:
+    """Whether the page may offer an action (the action itself checks again)."""
+    return is_authorized(request.user, permission, resource, rid)

@@ -10,15 +10,11 @@ from django.views.decorators.http import require_POST
 
 from engine.errors import BadRequestError, NotFoundError
 from identity import tenants
-from identity.authorization import is_authorized, readable_ids, require
+from identity.authorization import readable_ids, require
 from identity.forms import TenantForm
 from identity.models import Tenant
 from identity.resources import Permission, Resource
-from identity.views.common import page
-
-
-def _can(request: HttpRequest, permission: str, resource: Resource, rid: str = "*") -> bool:
-    return is_authorized(request.user, permission, resource, rid)
+from identity.views.common import can, page
 
 
 @page
@@ -29,7 +25,7 @@ def tenant_list(request: HttpRequest) -> HttpResponse:
     rows = Tenant.objects.filter(readable.q("id")).order_by("id")
     return render(request, "identity/tenant_list.html", {
         "tenants": rows.prefetch_related("memberships"),
-        "can_create": _can(request, Permission.CREATE, Resource.TENANT),
+        "can_create": can(request, Permission.CREATE, Resource.TENANT),
     })
 
 
@@ -63,10 +59,10 @@ def tenant_edit(request: HttpRequest, tenant_id: str) -> HttpResponse:
         "tenant": tenant, "form": form,
         "users": User.objects.filter(tenant_memberships__tenant=tenant).order_by("username"),
         "groups": Group.objects.filter(tenant_memberships__tenant=tenant).order_by("name"),
-        "can_update": _can(request, Permission.UPDATE, Resource.TENANT, tenant_id),
-        "can_delete": _can(request, Permission.DELETE, Resource.TENANT, tenant_id),
-        "can_add": _can(request, Permission.CREATE, Resource.TENANT_MEMBERSHIP, tenant_id),
-        "can_remove": _can(request, Permission.DELETE, Resource.TENANT_MEMBERSHIP, tenant_id),
+        "can_update": can(request, Permission.UPDATE, Resource.TENANT, tenant_id),
+        "can_delete": can(request, Permission.DELETE, Resource.TENANT, tenant_id),
+        "can_add": can(request, Permission.CREATE, Resource.TENANT_MEMBERSHIP, tenant_id),
+        "can_remove": can(request, Permission.DELETE, Resource.TENANT_MEMBERSHIP, tenant_id),
     })
 
 
