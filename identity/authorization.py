@@ -288,8 +288,8 @@ def is_task_authorized(
     if _decide(rules, identity, permission, task_id):
         return True
     definition_permission = _ON_DEFINITION.get(permission)
-    if process_definition_key is None or definition_permission is None:
-        return False
+    if not process_definition_key or definition_permission is None:
+        return False  # no key: a standalone task, which no definition's permissions cover
     return _check(
         identity, Check(definition_permission, Resource.PROCESS_DEFINITION, process_definition_key)
     )

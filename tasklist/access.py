@@ -33,9 +33,10 @@ def who(user: User) -> Identity:
     return identity
 
 
-def definition_key(process_definition_id: str) -> str:
-    # Definition ids are `key:version:uuid`, and a BPMN id (the key) holds no colon.
-    return process_definition_id.split(":", 1)[0]
+def definition_key(process_definition_id: str | None) -> str:
+    # Definition ids are `key:version:uuid`, and a BPMN id (the key) holds no colon. A
+    # standalone task has none: no definition's task permissions apply to it.
+    return (process_definition_id or "").split(":", 1)[0]
 
 
 def involvement(task: Task, candidates: dict[str, list[str]] | None = None) -> TaskInvolvement:

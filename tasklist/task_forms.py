@@ -69,6 +69,8 @@ def _defaults(definition_id: str, activity_id: str, variables: dict[str, Any]) -
 
 
 def task_form(task: Task) -> FormSpec:
+    if task.process_definition_id is None:  # a standalone task: completed without a form
+        return FormSpec("none")
     node = process_model(task.process_definition_id).node(task.task_definition_key)
     definition = ProcessDefinition.objects.get(pk=task.process_definition_id)
     if not isinstance(node, UserTask):

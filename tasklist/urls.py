@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tasklist.views import complete, lists, start, task
+from tasklist.views import complete, create, lists, start, task
 
 app_name = "tasklist"
 urlpatterns = [
@@ -8,6 +8,7 @@ urlpatterns = [
     path("lists/", lists.list_counts, name="lists"),
     path("filters/", lists.filter_create, name="filter-create"),
     path("filters/<int:filter_id>/delete/", lists.filter_delete, name="filter-delete"),
+    path("tasks/create/", create.create, name="create"),
     path("tasks/<str:task_id>/", task.task_detail, name="task"),
     path("tasks/<str:task_id>/claim/", task.claim, name="claim"),
     path("tasks/<str:task_id>/unclaim/", task.unclaim, name="unclaim"),

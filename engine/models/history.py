@@ -91,11 +91,12 @@ class HistoricTaskInstance(models.Model):
     end_time = models.DateTimeField(null=True, blank=True)
     duration_ms = models.BigIntegerField(null=True, blank=True)
     delete_reason = models.TextField(null=True, blank=True)
-    task_definition_key = models.CharField(max_length=255)
-    process_instance_id = models.CharField(max_length=64)
-    execution_id = models.CharField(max_length=64)
-    activity_instance_id = models.CharField(max_length=255)
-    process_definition_id = models.CharField(max_length=255)
+    # Null for a standalone task, as on Task.
+    task_definition_key = models.CharField(max_length=255, null=True, blank=True)
+    process_instance_id = models.CharField(max_length=64, null=True, blank=True)
+    execution_id = models.CharField(max_length=64, null=True, blank=True)
+    activity_instance_id = models.CharField(max_length=255, null=True, blank=True)
+    process_definition_id = models.CharField(max_length=255, null=True, blank=True)
 
     class Meta:
         indexes = [

@@ -83,11 +83,12 @@ class Task(models.Model):
     follow_up_date = models.DateTimeField(null=True, blank=True)
     created = models.DateTimeField()
     form_key = models.CharField(max_length=255, null=True, blank=True)
-    task_definition_key = models.CharField(max_length=255)
-    process_instance_id = models.CharField(max_length=64)
-    execution_id = models.CharField(max_length=64)
-    activity_instance_id = models.CharField(max_length=255)
-    process_definition_id = models.CharField(max_length=255)
+    # Null for a standalone task (TaskService.newTask): it belongs to no process.
+    task_definition_key = models.CharField(max_length=255, null=True, blank=True)
+    process_instance_id = models.CharField(max_length=64, null=True, blank=True)
+    execution_id = models.CharField(max_length=64, null=True, blank=True)
+    activity_instance_id = models.CharField(max_length=255, null=True, blank=True)
+    process_definition_id = models.CharField(max_length=255, null=True, blank=True)
     suspended = models.BooleanField(default=False)
 
     class Meta:

@@ -463,7 +463,7 @@ def historic_task_dtos(rows: list[HistoricTaskInstance]) -> list[serializers.Dto
     return [
         {
             "id": row.id,
-            "processDefinitionKey": definition_key(row.process_definition_id),
+            "processDefinitionKey": definition_key(row.process_definition_id) or None,
             "processDefinitionId": row.process_definition_id,
             "processInstanceId": row.process_instance_id,
             "executionId": row.execution_id,

@@ -430,6 +430,12 @@ def operations() -> list[Any]:
     listing("task", "Tasks", "TaskDto", tasks.TASK_QUERY, post=True)
     add(tk, "get", "getTask", "Get a task", {"200": _json(_ref("TaskDto"))})
     add(tk, "put", "updateTask", "Update a task", _NO_CONTENT, request_body=_body())
+    add(tk, "delete", "deleteTask",
+        "Delete a standalone task (400: no such task; 500: the task belongs to a process)",
+        {**_NO_CONTENT, "500": _ERROR})
+    add("task/create", "post", "createTask",
+        "Create a standalone task from a TaskDto (parentTaskId, caseInstanceId, tenantId: 400)",
+        _NO_CONTENT, request_body=_body(_ref("TaskDto")))
     for action, op_id in (("claim", "claim"), ("unclaim", "unclaim"), ("assignee", "setAssignee"),
                           ("delegate", "delegateTask"), ("resolve", "resolve")):
         add(f"{tk}/{action}", "post", op_id, f"{action} a task", _NO_CONTENT,

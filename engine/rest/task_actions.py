@@ -138,6 +138,8 @@ class SubmitForm(EngineView):
 
 
 def _user_task(task: Task) -> UserTask | None:
+    if task.process_definition_id is None:
+        return None  # a standalone task: no model, no form
     node = process_model(task.process_definition_id).find_node(task.task_definition_key)
     return node if isinstance(node, UserTask) else None
 
@@ -157,7 +159,9 @@ class TaskDeployedForm(AnyAcceptMixin, EngineView):
     def get(self, request: Request, task_id: str) -> HttpResponse:
         task = readable_task(request, task_id)
         node = _user_task(task)
-        definition = ProcessDefinition.objects.get(pk=task.process_definition_id)
+        definition = ProcessDefinition.objects.filter(pk=task.process_definition_id).first()
+        if definition is None:  # a standalone task
+            raise invalid_request(f"Task {task_id} belongs to no process and has no form")
         return deployed_form(definition, task.form_key, node.form_ref if node else None)
 
 

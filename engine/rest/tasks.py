@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from engine import queries
 from engine.bpmn.model import UserTask
 from engine.definitions import process_model
+from engine.errors import NotFoundError
 from engine.models import ProcessDefinition, ProcessInstance, Task, TaskCandidate
 from engine.rest import serializers
 from engine.rest.base import EngineView, json_body, user_id
@@ -33,7 +34,7 @@ from engine.rest.variable_filters import (
     process_variables_q,
     variables_q,
 )
-from engine.services import runtime
+from engine.services import runtime, standalone_tasks
 from identity.authorization import Permission
 from tasklist.access import involvement, visible
 
@@ -279,8 +280,10 @@ def _candidate_filters(tasks: QuerySet[Task], filters: dict[str, Any]) -> QueryS
 
 
 @cache
-def _form_ref(definition_id: str, task_definition_key: str) -> dict[str, Any] | None:
+def _form_ref(definition_id: str | None, task_definition_key: str | None) -> dict[str, Any] | None:
     # Definitions never change once deployed, so the answer can be kept per process.
+    if definition_id is None or task_definition_key is None:
+        return None  # a standalone task
     node = process_model(definition_id).find_node(task_definition_key)
     if isinstance(node, UserTask) and node.form_ref is not None:
         reference: dict[str, Any] | None = form_dto(None, node.form_ref)["camundaFormRef"]
@@ -290,7 +293,8 @@ def _form_ref(definition_id: str, task_definition_key: str) -> dict[str, Any] | 
 
 def task_dto(task: Task, tenants: dict[str, str | None] | None = None) -> serializers.Dto:
     """TaskDto, in Camunda's key order. Case fields are null (no CMMN); `lastUpdated` is
-    null because task rows keep no update time; subtasks do not exist (`parentTaskId`)."""
+    null because task rows keep no update time; subtasks do not exist (`parentTaskId`).
+    A standalone task has no process, execution or definition key (all null)."""
     if tenants is None:
         tenants = _tenants([task.process_definition_id])
     return {
@@ -398,7 +402,7 @@ def _task_changes(body: dict[str, Any]) -> dict[str, Any]:
 
 
 class TaskDetail(EngineView):
-    """GET and PUT /task/{id}."""
+    """GET, PUT and DELETE /task/{id}."""
 
     def get(self, request: Request, task_id: str) -> Response:
         return Response(task_dto(readable_task(request, task_id)))
@@ -407,4 +411,52 @@ class TaskDetail(EngineView):
         queries.get_task(task_id)
         changes = _task_changes(json_body(request))
         runtime.update_task(task_id, user_id=user_id(request), **changes)
+        return Response(status=204)
+
+    def delete(self, request: Request, task_id: str) -> Response:
+        """Only a standalone task can be deleted (a 500 for a task of a process, as Camunda);
+        an unknown id is a 400 there."""
+        try:
+            standalone_tasks.delete_task(task_id, user_id=user_id(request))
+        except NotFoundError as missing:
+            raise invalid_request(f"Could not delete task: {missing}") from None
+        return Response(status=204)
+
+
+# TaskDto fields Camunda's createTask reads that need what Legato does not keep.
+_NOT_KEPT = {
+    "parentTaskId": "subtasks",
+    "caseInstanceId": "case instances (CMMN)",
+    "tenantId": "tenants of standalone tasks",
+}
+
+
+class TaskCreate(EngineView):
+    """POST /task/create: a standalone task from a TaskDto (Camunda: newTask + saveTask)."""
+
+    def post(self, request: Request) -> Response:
+        body = json_body(request)
+        for key, what in _NOT_KEPT.items():
+            if body.get(key) is not None:
+                raise invalid_request(f"Could not save task: '{key}' is not supported ({what})")
+        task_id = body.get("id")
+        if task_id is not None and (not isinstance(task_id, str) or not task_id):
+            raise invalid_request("'id' must be a non-empty string")
+        for key in ("name", "description", "assignee", "owner"):
+            if body.get(key) is not None and not isinstance(body[key], str):
+                raise invalid_request(f"'{key}' must be a string")
+        delegation = body.get("delegationState")
+        if delegation is not None and delegation not in ("PENDING", "RESOLVED"):
+            raise invalid_request(
+                f"Valid values for property 'delegationState' are 'PENDING' or 'RESOLVED', "
+                f"but was '{delegation}'"
+            )
+        changes = _task_changes(body)
+        standalone_tasks.create_task(
+            task_id=task_id,
+            assignee=body.get("assignee"),
+            delegation_state=delegation,
+            user_id=user_id(request),
+            **changes,
+        )
         return Response(status=204)

@@ -106,7 +106,10 @@ def task_scope(request: Request, task_id: str, *, local: bool) -> VariableScope:
     task: Task = queries.get_task(task_id)
     return VariableScope(
         label="task",
-        read=lambda: queries.get_variables(task.execution_id, local=local),
+        # A standalone task (no execution) holds no variables.
+        read=lambda: queries.get_variables(task.execution_id, local=local)
+        if task.execution_id
+        else {},
         write=lambda values, removed: runtime.set_task_variables(
             task_id, values, local=local, removed=removed, user_id=user_id(request)
         ),

@@ -134,7 +134,7 @@ def require_task(user: str | None, task: Task, *permissions: str) -> None:
     if user is None:
         return
     involvement = _involvement(task)
-    key = task.process_definition_id.split(":", 1)[0]
+    key = (task.process_definition_id or "").split(":", 1)[0]  # none: a standalone task
     if any(is_task_authorized(user, p, task.id, involvement, key) for p in permissions):
         return
     require_any(user, [Check(p, Resource.TASK, task.id) for p in permissions])

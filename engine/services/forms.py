@@ -26,11 +26,13 @@ from engine.services.authz import P
 
 
 def _form_variables(
-    definition_id: str,
-    activity_id: str,
+    definition_id: str | None,
+    activity_id: str | None,
     values: Mapping[str, Any],
     execution_id: str | None,
 ) -> dict[str, Any]:
+    if definition_id is None:  # a standalone task: no form fields
+        return dict(values)
     node = process_model(definition_id).find_node(activity_id)
     fields = node.form_fields if isinstance(node, UserTask | StartEvent) else ()
     if not fields:

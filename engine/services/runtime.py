@@ -7,7 +7,6 @@ written in the same transaction, and jobs and live events are handed on after co
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
@@ -15,10 +14,8 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
 from engine import definitions
-from engine.decisions import find_decision
 from engine.errors import BadRequestError, EngineError, NotFoundError
 from engine.models import (
     EntityType,
@@ -30,32 +27,18 @@ from engine.models import (
 )
 from engine.runtime.engine import ProcessEngine
 from engine.runtime.engine import ProcessInstance as StartedInstance
-from engine.runtime.env import Environment
 from engine.runtime.errors import ConcurrentModification, VariableValueError
 from engine.runtime.errors import NotFoundError as RuntimeNotFound
 from engine.services import authz
 from engine.services.authz import P
+from engine.services.environment import environment
 from engine.services.oplog import OperationLog
+from engine.services.standalone_tasks import NO_VARIABLES, engine_for, is_standalone
 from engine.store.django_store import DjangoStore
 from engine.store.tables import DEFINITIONS, TASKS
 
 T = TypeVar("T")
 COMMAND_RETRIES = 5
-
-
-@functools.cache
-def environment() -> Environment:
-    """Delegates and beans from settings: Java class names and bean names map to Python code,
-    so a migrated model runs by configuration, not by editing it."""
-    delegates = {name: import_string(path) for name, path in settings.LEGATO_DELEGATES.items()}
-    beans = {name: import_string(path) for name, path in settings.LEGATO_BEANS.items()}
-    return Environment(
-        delegates=delegates,
-        beans=beans,
-        scripts_enabled=settings.LEGATO_PYTHON_SCRIPTS,
-        history=settings.LEGATO_HISTORY_LEVEL,
-        decisions=find_decision,
-    )
 
 
 def clock() -> datetime:
@@ -337,6 +320,7 @@ def complete_task(
 ) -> None:
     def work(engine: ProcessEngine, store: DjangoStore) -> None:
         task = _task(task_id, store)
+        engine = engine_for(task, engine, store)
         authz.require_task(user_id, task, P.TASK_WORK, P.UPDATE)
         if task.delegation_state == PENDING:
             raise EngineError(
@@ -367,6 +351,7 @@ def _assign(
 ) -> None:
     def work(engine: ProcessEngine, store: DjangoStore) -> None:
         task = _task(task_id, store)
+        engine = engine_for(task, engine, store)
         needed = (P.TASK_WORK, P.UPDATE) if operation == "Claim" else (P.TASK_ASSIGN, P.UPDATE)
         authz.require_task(user_id, task, *needed)
         if refuse_if_claimed and task.assignee and task.assignee != assignee:
@@ -412,6 +397,7 @@ def update_task(task_id: str, *, user_id: str | None = None, **changes: Any) -> 
 
     def work(engine: ProcessEngine, store: DjangoStore) -> None:
         task = _full_task(task_id)
+        engine = engine_for(task, engine, store)
         authz.require_task(user_id, task, P.UPDATE)
         changed = {k: v for k, v in changes.items() if getattr(task, k) != v}
         if not changed:
@@ -436,6 +422,7 @@ def delegate_task(task_id: str, assignee: str, *, user_id: str | None = None) ->
 
     def work(engine: ProcessEngine, store: DjangoStore) -> None:
         task = _task(task_id, store)
+        engine = engine_for(task, engine, store)
         authz.require_task(user_id, task, P.TASK_ASSIGN, P.UPDATE)
         engine.update_task(
             task_id, {"owner": task.owner or task.assignee, "delegation_state": PENDING}
@@ -461,6 +448,7 @@ def resolve_task(
 
     def work(engine: ProcessEngine, store: DjangoStore) -> None:
         task = _task(task_id, store)
+        engine = engine_for(task, engine, store)
         authz.require_task(user_id, task, P.TASK_WORK, P.UPDATE)
         if task.delegation_state != PENDING:
             raise EngineError(f"Task '{task_id}' is not delegated and cannot be resolved")
@@ -528,6 +516,8 @@ def set_task_variables(
     """Variables through a task: on its execution (local) or by the scope rules from there."""
     task = _task(task_id)
     authz.require_task(user_id, task, P.UPDATE_VARIABLE, P.UPDATE)
+    if is_standalone(task):
+        raise BadRequestError(NO_VARIABLES.format(id=task_id))
     # The task's permission decides; the instance-level check below is the engine's own.
     set_variables(
         task.execution_id, variables, local=local, removed=removed, user_id=None, logged_as=user_id

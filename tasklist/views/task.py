@@ -62,7 +62,7 @@ def task_context(
     definition = ProcessDefinition.objects.filter(pk=task.process_definition_id).first()
     instance = ProcessInstance.objects.filter(pk=task.process_instance_id).first()
     history = HistoricActivityInstance.objects.filter(
-        process_instance_id=task.process_instance_id
+        process_instance_id=task.process_instance_id or ""  # none for a standalone task
     ).order_by("start_time", "sequence_counter", "id")
     me = request.user.get_username()
     return {
@@ -181,7 +181,7 @@ def delegate(request: HttpRequest, task_id: str) -> HttpResponse:
     return _act(request, task_id, "assign", "delegate", run)
 
 
-def _date(text: str) -> datetime | None:
+def form_date(text: str) -> datetime | None:
     """An HTML date or datetime-local input value, in the server's time zone."""
     text = text.strip()
     if not text:
@@ -201,8 +201,8 @@ def set_dates(request: HttpRequest, task_id: str) -> HttpResponse:
     me = request.user.get_username()
     service = optional_service("update_task")
     try:
-        due = _date(request.POST.get("due_date", ""))
-        follow_up = _date(request.POST.get("follow_up_date", ""))
+        due = form_date(request.POST.get("due_date", ""))
+        follow_up = form_date(request.POST.get("follow_up_date", ""))
     except ValueError as error:
         messages.error(request, f"“{error}” is not a date; use the date picker (YYYY-MM-DD).")
         return redirect("tasklist:task", task_id=task_id)
@@ -246,7 +246,7 @@ def add_comment(request: HttpRequest, task_id: str) -> HttpResponse:
 def diagram_xml(request: HttpRequest, task_id: str) -> HttpResponse:
     """The BPMN XML of the task's process, for its bpmn-js diagram (read right on the task)."""
     task, rights = load(request, task_id)
-    if task is None or rights is None or not rights.read:
+    if task is None or rights is None or not rights.read or task.process_definition_id is None:
         return HttpResponse("No such task.", status=404, content_type="text/plain; charset=utf-8")
     xml = get_process_definition_xml(task.process_definition_id)
     response = HttpResponse(xml, content_type="application/xml")

@@ -1,0 +1,26 @@
+"""The runtime's environment from settings (delegates, beans, scripts, history level)."""
+
+from __future__ import annotations
+
+import functools
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+from engine.decisions import find_decision
+from engine.runtime.env import Environment
+
+
+@functools.cache
+def environment() -> Environment:
+    """Delegates and beans from settings: Java class names and bean names map to Python code,
+    so a migrated model runs by configuration, not by editing it."""
+    delegates = {name: import_string(path) for name, path in settings.LEGATO_DELEGATES.items()}
+    beans = {name: import_string(path) for name, path in settings.LEGATO_BEANS.items()}
+    return Environment(
+        delegates=delegates,
+        beans=beans,
+        scripts_enabled=settings.LEGATO_PYTHON_SCRIPTS,
+        history=settings.LEGATO_HISTORY_LEVEL,
+        decisions=find_decision,
+    )

@@ -1,0 +1,72 @@
+"""Creating a standalone task from the tasklist (Camunda Tasklist's "Create task")."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from engine.errors import EngineError
+from engine.services.standalone_tasks import create_task
+from identity.authorization import ANY, Permission, is_authorized
+from identity.resources import Resource
+from tasklist.views.task import forbidden, form_date
+
+MAX_NAME = 255
+
+
+def may_create_tasks(user: object) -> bool:
+    return is_authorized(user, Permission.CREATE, Resource.TASK, ANY)
+
+
+@login_required
+def create(request: HttpRequest) -> HttpResponse:
+    """GET: the form; POST: create the task and open it. Its creator owns it (and so keeps
+    it in sight when it goes to someone else) and is its assignee unless they name another."""
+    if request.method not in ("GET", "POST"):
+        return HttpResponse(status=405)
+    if not may_create_tasks(request.user):
+        return forbidden(request, "You may not create tasks: that needs CREATE on tasks.")
+    me = request.user.get_username()
+    values = {"name": "", "description": "", "assignee": me, "due_date": "", "priority": "50"}
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        values = {key: request.POST.get(key, "").strip() for key in values}
+        task_fields = _read(values, errors)
+        if not errors:
+            try:
+                task_id = create_task(owner=me, user_id=me, **task_fields)
+            except EngineError as error:
+                messages.error(request, f"Could not create the task: {error}")
+            else:
+                messages.success(request, f"Task “{values['name']}” created.")
+                return redirect("tasklist:task", task_id=task_id)
+    status = 422 if errors else 200
+    context = {"values": values, "errors": errors}
+    return render(request, "tasklist/create_task.html", context, status=status)
+
+
+def _read(values: dict[str, str], errors: dict[str, str]) -> dict[str, object]:
+    """The task's fields from the posted form; what is wrong goes into `errors`."""
+    if not values["name"]:
+        errors["name"] = "Give the task a name."
+    elif len(values["name"]) > MAX_NAME:
+        errors["name"] = f"A name can be at most {MAX_NAME} characters long."
+    try:
+        due = form_date(values["due_date"])
+    except ValueError:
+        errors["due_date"] = "Not a date; use the date picker."
+        due = None
+    try:
+        priority = int(values["priority"] or 50)
+    except ValueError:
+        errors["priority"] = "The priority is a whole number (50 is normal)."
+        priority = 50
+    return {
+        "name": values["name"],
+        "description": values["description"] or None,
+        "assignee": values["assignee"][:150] or None,
+        "due_date": due,
+        "priority": priority,
+    }

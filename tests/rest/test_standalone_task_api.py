@@ -1,0 +1,205 @@
+"""Standalone tasks over REST: POST /task/create, the task resource on a task of no process,
+DELETE /task/{id}, their history and operation log (Camunda's TaskService.newTask)."""
+
+from __future__ import annotations
+
+import pytest
+
+from engine.models import HistoricTaskInstance, Task, UserOperationLog
+from engine.services import ResourceInput, deploy
+from engine.services import runtime as rt
+from identity.resources import Permission, Resource
+from tests.factories import one_task_bpmn
+from tests.identity.factories import make_user
+from tests.rest.conftest import BASE
+from tests.rest.test_read_authorization import assert_forbidden, basic_client, grant
+
+pytestmark = pytest.mark.django_db
+
+
+def create(api, **fields):
+    return api.post(f"{BASE}/task/create", fields, content_type="application/json")
+
+
+def test_a_created_task_is_listed_with_no_process_and_kept_in_history(api):
+    response = create(
+        api,
+        id="call-back-anna",
+        name="Call back Anna",
+        description="About the late delivery",
+        assignee="demo",
+        priority=70,
+        due="2026-12-01T10:00:00.000+0000",
+    )
+    assert response.status_code == 204, response.content
+
+    task = api.get(f"{BASE}/task/call-back-anna").json()
+    assert task["name"] == "Call back Anna"
+    assert task["description"] == "About the late delivery"
+    assert (task["assignee"], task["priority"]) == ("demo", 70)
+    assert task["due"] == "2026-12-01T10:00:00.000+0000"
+    for no_process in (
+        "processInstanceId",
+        "processDefinitionId",
+        "executionId",
+        "taskDefinitionKey",
+        "camundaFormRef",
+        "tenantId",
+    ):
+        assert task[no_process] is None
+    listed = api.get(f"{BASE}/task", {"assignee": "demo"}).json()
+    assert [t["id"] for t in listed] == ["call-back-anna"]
+
+    history = api.get(f"{BASE}/history/task", {"taskId": "call-back-anna"}).json()
+    assert len(history) == 1
+    assert history[0]["processInstanceId"] is None
+    assert history[0]["processDefinitionKey"] is None
+    assert history[0]["endTime"] is None
+    created = UserOperationLog.objects.get(task_id="call-back-anna")
+    assert (created.operation_type, created.entity_type, created.user_id) == (
+        "Create",
+        "Task",
+        "demo",
+    )
+
+
+def test_a_task_without_id_gets_one_and_the_defaults(api):
+    assert create(api, name="Water the plants").status_code == 204
+    task = Task.objects.get(name="Water the plants")
+    assert task.id
+    assert (task.priority, task.assignee, task.process_instance_id) == (50, None, None)
+
+
+def test_claim_update_delegate_resolve_and_complete_a_standalone_task(api):
+    create(api, id="t1", name="Order toner", owner="demo")
+    assert api.post(f"{BASE}/task/t1/claim", {"userId": "demo"},
+                    content_type="application/json").status_code == 204
+    assert Task.objects.get(pk="t1").assignee == "demo"
+    assert api.put(f"{BASE}/task/t1", {"name": "Order toner (black)", "priority": 80},
+                   content_type="application/json").status_code == 204
+    assert api.post(f"{BASE}/task/t1/delegate", {"userId": "john"},
+                    content_type="application/json").status_code == 204
+    task = Task.objects.get(pk="t1")
+    assert (task.name, task.priority) == ("Order toner (black)", 80)
+    assert (task.assignee, task.owner, task.delegation_state) == ("john", "demo", "PENDING")
+    resolved = api.post(f"{BASE}/task/t1/resolve", {}, content_type="application/json")
+    assert resolved.status_code == 204
+    task = Task.objects.get(pk="t1")
+    assert (task.assignee, task.delegation_state) == ("demo", "RESOLVED")
+
+    done = api.post(f"{BASE}/task/t1/complete", {}, content_type="application/json")
+    assert done.status_code == 204
+    assert not Task.objects.filter(pk="t1").exists()
+    ended = HistoricTaskInstance.objects.get(pk="t1")
+    assert ended.end_time is not None
+    assert (ended.delete_reason, ended.name, ended.assignee) == (
+        "completed",
+        "Order toner (black)",
+        "demo",
+    )
+    operations = list(
+        UserOperationLog.objects.filter(task_id="t1").values_list("operation_type", flat=True)
+    )
+    for expected in ("Create", "Claim", "Update", "Delegate", "Resolve", "Complete"):
+        assert expected in operations
+
+
+def test_variables_on_a_standalone_task_are_refused_and_nothing_changes(api):
+    create(api, id="t2", name="Plan the offsite", assignee="demo")
+    assert api.get(f"{BASE}/task/t2/variables").json() == {}
+    refused = api.post(
+        f"{BASE}/task/t2/complete",
+        {"variables": {"approved": {"value": True}}},
+        content_type="application/json",
+    )
+    assert refused.status_code == 400
+    assert "standalone tasks hold no variables" in refused.json()["message"]
+    assert Task.objects.filter(pk="t2").exists()
+    put = api.put(f"{BASE}/task/t2/variables/x", {"value": 1}, content_type="application/json")
+    assert put.status_code == 400
+    assert HistoricTaskInstance.objects.get(pk="t2").end_time is None
+
+
+def test_the_form_resources_of_a_standalone_task_say_it_has_no_form(api):
+    create(api, id="t4", name="Renew the lease", assignee="demo")
+    form = api.get(f"{BASE}/task/t4/form").json()
+    assert (form["key"], form["camundaFormRef"]) == (None, None)
+    assert api.get(f"{BASE}/task/t4/form-variables").json() == {}
+    assert api.get(f"{BASE}/task/t4/rendered-form").status_code == 404
+    deployed = api.get(f"{BASE}/task/t4/deployed-form")
+    assert deployed.status_code == 400
+    assert "no form" in deployed.json()["message"]
+    links = api.get(f"{BASE}/task/t4/identity-links").json()
+    assert {"userId": "demo", "groupId": None, "type": "assignee"} in links
+    comment = api.post(f"{BASE}/task/t4/comment/create", {"message": "Call the landlord"},
+                       content_type="application/json")
+    assert comment.status_code == 200, comment.content
+    assert api.get(f"{BASE}/task/t4/comment").json()[0]["message"] == "Call the landlord"
+    assert api.post(f"{BASE}/task/t4/submit-form", {}, content_type="application/json"
+                    ).status_code == 204
+    assert not Task.objects.filter(pk="t4").exists()
+
+
+def test_delete_removes_a_standalone_task_but_keeps_its_history(api):
+    create(api, id="t3", name="Book a room")
+    assert api.delete(f"{BASE}/task/t3").status_code == 204
+    assert not Task.objects.filter(pk="t3").exists()
+    assert HistoricTaskInstance.objects.get(pk="t3").delete_reason == "deleted"
+    assert UserOperationLog.objects.filter(task_id="t3", operation_type="Delete").exists()
+    # Camunda answers 400 for a task that does not exist.
+    missing = api.delete(f"{BASE}/task/t3")
+    assert missing.status_code == 400
+    assert missing.json()["type"] == "InvalidRequestException"
+
+
+def test_a_task_of_a_process_cannot_be_deleted(api):
+    deploy([ResourceInput("invoice.bpmn", one_task_bpmn("invoice"))])
+    started = rt.start_process_instance("invoice")
+    task = Task.objects.get(process_instance_id=started.id)
+    response = api.delete(f"{BASE}/task/{task.id}")
+    assert response.status_code == 500
+    assert "part of a running process" in response.json()["message"]
+    assert Task.objects.filter(pk=task.id).exists()
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ({"id": "x", "parentTaskId": "p"}, "'parentTaskId' is not supported"),
+        ({"id": "x", "tenantId": "t"}, "'tenantId' is not supported"),
+        ({"id": "x", "priority": "high"}, "'priority' must be an integer"),
+        ({"id": "x", "due": "tomorrow"}, "Cannot read 'due'"),
+        ({"id": "x", "delegationState": "DONE"}, "'delegationState'"),
+        ({"id": 7}, "'id' must be a non-empty string"),
+    ],
+)
+def test_bad_task_bodies_are_400_and_create_nothing(api, body, message):
+    response = create(api, **body)
+    assert response.status_code == 400
+    assert message in response.json()["message"]
+    assert not Task.objects.exists()
+
+
+def test_an_id_that_is_taken_is_refused(api):
+    assert create(api, id="same").status_code == 204
+    again = create(api, id="same", name="other")
+    assert again.status_code == 400
+    assert "the id is taken" in again.json()["message"]
+    assert Task.objects.get(pk="same").name is None
+
+
+def test_creating_needs_the_create_permission_on_tasks(demo_user):
+    make_user("mallory")
+    mallory = basic_client("mallory")
+    refused = mallory.post(f"{BASE}/task/create", {"id": "m1"}, content_type="application/json")
+    assert_forbidden(refused, "mallory")
+    assert not Task.objects.exists()
+    grant("mallory", Resource.TASK, "*", Permission.CREATE)
+    allowed = mallory.post(
+        f"{BASE}/task/create", {"id": "m1", "assignee": "mallory"}, content_type="application/json"
+    )
+    assert allowed.status_code == 204
+    # The assignee works on the task by Camunda's default task permissions.
+    assert mallory.get(f"{BASE}/task/m1").status_code == 200
+    done = mallory.post(f"{BASE}/task/m1/complete", {}, content_type="application/json")
+    assert done.status_code == 204
