@@ -14,6 +14,7 @@ urlpatterns = [
     path("tasks/<str:task_id>/unclaim/", task.unclaim, name="unclaim"),
     path("tasks/<str:task_id>/assign/", task.assign, name="assign"),
     path("tasks/<str:task_id>/delegate/", task.delegate, name="delegate"),
+    path("tasks/<str:task_id>/candidates/", task.candidates, name="candidates"),
     path("tasks/<str:task_id>/dates/", task.set_dates, name="dates"),
     path("tasks/<str:task_id>/comments/", task.add_comment, name="comments"),
     path("tasks/<str:task_id>/complete/", complete.complete, name="complete"),

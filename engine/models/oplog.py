@@ -30,6 +30,7 @@ class EntityType(models.TextChoices):
     PROCESS_DEFINITION = "ProcessDefinition"
     PROCESS_INSTANCE = "ProcessInstance"
     TASK = "Task"
+    IDENTITY_LINK = "IdentityLink"
     VARIABLE = "Variable"
     JOB = "Job"
     JOB_DEFINITION = "JobDefinition"

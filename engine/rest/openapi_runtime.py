@@ -459,10 +459,12 @@ def operations() -> list[Any]:
     add(f"{tk}/identity-links", "get", "getIdentityLinks", "Assignee, owner, candidates",
         {"200": _json(_array_of("IdentityLinkDto"))},
         parameters=(Param("type", Kind.STRING, "assignee, owner or candidate"),))
-    add(f"{tk}/identity-links", "post", "addIdentityLink", "Not supported yet: 400", {},
-        request_body=_body())
-    add(f"{tk}/identity-links/delete", "post", "deleteIdentityLink", "Not supported yet: 400",
-        {}, request_body=_body())
+    add(f"{tk}/identity-links", "post", "addIdentityLink",
+        "Add a candidate (userId or groupId, type candidate), or set assignee/owner",
+        _NO_CONTENT, request_body=_body(_ref("IdentityLinkDto")))
+    add(f"{tk}/identity-links/delete", "post", "deleteIdentityLink",
+        "Take a candidate off the task, or clear its assignee/owner", _NO_CONTENT,
+        request_body=_body(_ref("IdentityLinkDto")))
     add(f"{tk}/comment", "get", "getComments", "The task's comments",
         {"200": _json(_array_of("CommentDto"))})
     add(f"{tk}/comment/create", "post", "createComment", "Comment on a task",

@@ -37,7 +37,7 @@ from engine.rest.task_access import require_task_permission
 from engine.rest.tasks import readable_task
 from engine.rest.variables import read_variables, write_variables
 from engine.runtime.forms import FormFieldValidationError
-from engine.services import forms, runtime
+from engine.services import forms, identity_links, runtime
 from identity.authorization import Permission
 from tasklist.access import involvement
 from tasklist.models import TaskComment
@@ -195,8 +195,7 @@ class RenderedForm(AnyAcceptMixin, EngineView):
 
 
 class IdentityLinks(EngineView):
-    """GET /task/{id}/identity-links[?type=]; adding and deleting links is refused (400):
-    the engine has no operation that changes a task's candidates yet."""
+    """GET /task/{id}/identity-links[?type=] and POST (add a link)."""
 
     def get(self, request: Request, task_id: str) -> Response:
         task = readable_task(request, task_id)
@@ -213,16 +212,36 @@ class IdentityLinks(EngineView):
         return Response([link for link in links if wanted is None or link["type"] == wanted])
 
     def post(self, request: Request, task_id: str) -> Response:
-        readable_task(request, task_id)
-        raise invalid_request("Adding identity links to a task is not supported yet")
+        """IdentityLinkDto `{userId | groupId, type}`: add a candidate, or set the assignee or
+        owner; 204."""
+        queries.get_task(task_id)
+        identity_links.add_identity_link(
+            task_id, _identity_link(json_body(request)), user_id=user_id(request)
+        )
+        return Response(status=204)
 
 
 class IdentityLinksDelete(EngineView):
-    """POST /task/{id}/identity-links/delete: refused (400), as adding."""
+    """POST /task/{id}/identity-links/delete: the IdentityLinkDto to remove; 204."""
 
     def post(self, request: Request, task_id: str) -> Response:
-        readable_task(request, task_id)
-        raise invalid_request("Deleting identity links of a task is not supported yet")
+        queries.get_task(task_id)
+        identity_links.delete_identity_link(
+            task_id, _identity_link(json_body(request)), user_id=user_id(request)
+        )
+        return Response(status=204)
+
+
+def _identity_link(body: dict[str, Any]) -> identity_links.IdentityLink:
+    values = {key: body.get(key) for key in ("userId", "groupId", "type")}
+    for key, value in values.items():
+        if value is not None and (not isinstance(value, str) or not value):
+            raise invalid_request(f"'{key}' must be a non-empty string")
+    if values["type"] is None:
+        raise invalid_request("'type' is required: candidate, assignee or owner")
+    return identity_links.IdentityLink(
+        type=values["type"], user_id=values["userId"], group_id=values["groupId"]
+    )
 
 
 def comment_dto(request: Request, row: TaskComment) -> serializers.Dto:

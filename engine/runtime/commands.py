@@ -49,7 +49,7 @@ class UpdateTask:
     """Change task fields other than the assignee (TaskService.saveTask, delegate/resolve).
 
     `changes` may hold: name, description, owner, due_date, follow_up_date, priority,
-    delegation_state.
+    delegation_state, candidate_users, candidate_groups (the whole new list).
     """
 
     task_id: str

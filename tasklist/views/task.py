@@ -15,9 +15,16 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.http import require_GET, require_POST
 
 from engine.errors import EngineError, NotFoundError
-from engine.models import HistoricActivityInstance, ProcessDefinition, ProcessInstance, Task
+from engine.models import (
+    HistoricActivityInstance,
+    ProcessDefinition,
+    ProcessInstance,
+    Task,
+    TaskCandidate,
+)
 from engine.queries import get_process_definition_xml
 from engine.services import runtime
+from engine.services.identity_links import IdentityLink, add_identity_link, delete_identity_link
 from tasklist import generated_forms
 from tasklist.access import TaskRights, refuse
 from tasklist.models import TaskComment
@@ -76,6 +83,11 @@ def task_context(
         "fields": fields,
         "form_errors": errors or {},
         "comments": TaskComment.objects.filter(task_id=task.id),
+        "candidates": list(
+            TaskCandidate.objects.filter(task_id=task.id)
+            .order_by("id")
+            .values_list("user_id", "group_id")
+        ),
         "history": list(history[:200]),
         "now": timezone.now(),
         "can_delegate": optional_service("delegate_task") is not None,
@@ -179,6 +191,29 @@ def delegate(request: HttpRequest, task_id: str) -> HttpResponse:
         return f"Delegated to {assignee}; it comes back to the owner when resolved."
 
     return _act(request, task_id, "assign", "delegate", run)
+
+
+@require_POST
+@login_required
+def candidates(request: HttpRequest, task_id: str) -> HttpResponse:
+    """Offer the task to a user or group, or take the offer back (`remove`)."""
+    me = request.user.get_username()
+    kind = request.POST.get("kind", "group")
+    name = request.POST.get("name", "").strip()[:150]
+    if kind not in ("user", "group") or not name:
+        messages.error(request, "Name the user or group to offer the task to.")
+        return redirect("tasklist:task", task_id=task_id)
+    removing = "remove" in request.POST
+    link = IdentityLink("candidate", **{f"{kind}_id": name})
+
+    def run(task: Task) -> str:
+        if removing:
+            delete_identity_link(task.id, link, user_id=me)
+            return f"The {kind} {name} is no longer a candidate."
+        add_identity_link(task.id, link, user_id=me)
+        return f"Offered to the {kind} {name}."
+
+    return _act(request, task_id, "assign", "change the candidates of", run)
 
 
 def form_date(text: str) -> datetime | None:

@@ -5,7 +5,7 @@ from datetime import datetime
 import pytest
 from django.utils import timezone
 
-from engine.models import Task
+from engine.models import Task, TaskCandidate
 from engine.services import runtime
 from tasklist.models import TaskComment
 from tests.tasklist.conftest import login, start_kyc
@@ -119,3 +119,31 @@ def test_a_completed_task_page_says_it_is_gone(demo, alice):
     response = login(alice).get(f"/tasklist/tasks/{task.id}/")
     assert response.status_code == 404
     assert "no longer exists" in response.content.decode()
+
+
+def test_an_assigner_offers_the_task_to_a_group_and_takes_the_offer_back(demo, alice, mallory):
+    task = start_kyc()
+    runtime.claim_task(task.id, "alice")
+    client = login(alice)
+    added = client.post(
+        f"/tasklist/tasks/{task.id}/candidates/", {"kind": "group", "name": "sales"}, follow=True
+    )
+    assert "Offered to the group sales." in notices(added)
+    assert "group sales" in added.content.decode()
+    assert login(mallory).get(f"/tasklist/tasks/{task.id}/").status_code == 200  # sales member
+    removed = client.post(
+        f"/tasklist/tasks/{task.id}/candidates/",
+        {"kind": "group", "name": "sales", "remove": "1"},
+        follow=True,
+    )
+    assert "The group sales is no longer a candidate." in notices(removed)
+    assert login(mallory).get(f"/tasklist/tasks/{task.id}/").status_code == 403
+
+
+def test_changing_candidates_needs_the_assign_right(demo, mallory):
+    task = start_kyc()
+    response = login(mallory).post(
+        f"/tasklist/tasks/{task.id}/candidates/", {"kind": "group", "name": "sales"}, follow=True
+    )
+    assert "may not change the candidates of" in notices(response)
+    assert not TaskCandidate.objects.filter(task_id=task.id, group_id="sales").exists()
