@@ -235,3 +235,38 @@ def test_a_filter_with_a_long_unbroken_name_stays_inside_the_page(
         assert widths[0] <= widths[1]
     finally:
         context.close()
+
+
+def test_a_task_created_in_the_tasklist_reaches_its_assignee_live_and_is_completed(
+    browser, page, live_server_url, demo_user, screenshot
+):
+    make_user("alice", "compliance")
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    alice = context.new_page()
+    alice.set_default_timeout(10_000)
+    try:
+        log_in(alice, live_server_url, "alice", "pw")
+        alice.goto(live_server_url + "/tasklist/?list=mine")
+        expect(alice.locator("#live-status")).to_have_text("live")
+
+        log_in(page, live_server_url, "demo", "demo")
+        page.goto(live_server_url + "/tasklist/")
+        page.get_by_role("link", name="Create task").click()
+        page.get_by_label("Name").fill("Call the auditor")
+        page.get_by_label("Description").fill("Ask about the Q3 findings")
+        page.get_by_label("Assignee").fill("alice")
+        page.get_by_role("button", name="Create task").click()
+        expect(page.get_by_text("Task “Call the auditor” created.")).to_be_visible()
+        expect(page.get_by_test_id("standalone")).to_be_visible()
+        screenshot("tasklist-standalone-task-1280")
+
+        card = alice.locator(".task-card", has_text="Call the auditor")
+        expect(card).to_be_visible(timeout=LIVE)
+        expect(card).to_contain_text("Standalone task")
+        card.get_by_role("link", name="Call the auditor").click()
+        expect(alice.get_by_text("Ask about the Q3 findings")).to_be_visible()
+        alice.get_by_role("button", name="Complete").click()
+        expect(alice.get_by_text("“Call the auditor” completed.")).to_be_visible()
+        assert not Task.objects.filter(name="Call the auditor").exists()
+    finally:
+        context.close()
