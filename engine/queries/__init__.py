@@ -32,7 +32,12 @@ from engine.queries.instances import (
     get_variables,
     list_process_instances,
 )
-from engine.queries.tasks import get_task, list_tasks, task_candidates
+from engine.queries.tasks import (
+    get_task,
+    list_tasks,
+    task_candidates,
+    task_count_by_candidate_group,
+)
 
 __all__ = [
     "activity_instance_tree",
@@ -61,4 +66,5 @@ __all__ = [
     "list_tasks",
     "list_user_operations",
     "task_candidates",
+    "task_count_by_candidate_group",
 ]

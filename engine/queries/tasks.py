@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from engine.errors import NotFoundError
 from engine.models import ProcessInstance, Task, TaskCandidate
@@ -137,3 +137,19 @@ def task_candidates(task_ids: Iterable[str]) -> dict[str, dict[str, list[str]]]:
         if group_id:
             entry["groups"].append(group_id)
     return found
+
+
+def task_count_by_candidate_group() -> list[tuple[str | None, int]]:
+    """Unassigned tasks per candidate group, `None` for those offered to no group, the `None`
+    row first and then by group name (Camunda's TaskReport.taskCountByCandidateGroup)."""
+    unassigned = Task.objects.filter(assignee__isnull=True)
+    counts = dict(
+        TaskCandidate.objects.filter(task__in=unassigned, group_id__isnull=False)
+        .values_list("group_id")
+        .annotate(tasks=Count("task_id", distinct=True))
+    )
+    without_group = unassigned.exclude(
+        Exists(TaskCandidate.objects.filter(task=OuterRef("pk"), group_id__isnull=False))
+    ).count()
+    rows: list[tuple[str | None, int]] = [(None, without_group)] if without_group else []
+    return rows + sorted(counts.items())

@@ -433,6 +433,12 @@ def operations() -> list[Any]:
     add(tk, "delete", "deleteTask",
         "Delete a standalone task (400: no such task; 500: the task belongs to a process)",
         {**_NO_CONTENT, "500": _ERROR})
+    add("task/report/candidate-group-count", "get", "getCandidateGroupCount",
+        "Unassigned tasks per candidate group (also as CSV for Accept text/csv or "
+        "application/csv); READ on all tasks needed",
+        {"200": _json({"type": "array", "items": {"type": "object", "properties": {
+            "groupName": {"type": "string", "nullable": True},
+            "taskCount": {"type": "integer"}}}})})
     add("task/create", "post", "createTask",
         "Create a standalone task from a TaskDto (parentTaskId, caseInstanceId, tenantId: 400)",
         _NO_CONTENT, request_body=_body(_ref("TaskDto")))

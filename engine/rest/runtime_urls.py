@@ -192,6 +192,8 @@ RUNTIME = [
     path("task", tasks.TaskList.as_view(), name="rest-task-list"),
     path("task/count", tasks.TaskCount.as_view(), name="rest-task-count"),
     path("task/create", tasks.TaskCreate.as_view(), name="rest-task-create"),
+    path("task/report/candidate-group-count", tasks.TaskCandidateGroupReport.as_view(),
+         name="rest-task-report-candidate-group-count"),
     path(TK, tasks.TaskDetail.as_view(), name="rest-task"),
     path(f"{TK}/claim", task_actions.Claim.as_view(), name="rest-task-claim"),
     path(f"{TK}/unclaim", task_actions.Unclaim.as_view(), name="rest-task-unclaim"),

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib.auth.models import Group
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import HttpResponse
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -16,7 +17,7 @@ from engine.definitions import process_model
 from engine.errors import NotFoundError
 from engine.models import ProcessDefinition, ProcessInstance, Task, TaskCandidate
 from engine.rest import serializers
-from engine.rest.base import EngineView, json_body, user_id
+from engine.rest.base import AnyAcceptMixin, EngineView, json_body, user_id
 from engine.rest.dates import format_date, parse_date
 from engine.rest.forms import form_dto
 from engine.rest.params import (
@@ -35,7 +36,8 @@ from engine.rest.variable_filters import (
     variables_q,
 )
 from engine.services import runtime, standalone_tasks
-from identity.authorization import Permission
+from identity.authorization import ANY, Permission, require
+from identity.resources import Resource
 from tasklist.access import involvement, visible
 
 S, B, N, D, L = Kind.STRING, Kind.BOOLEAN, Kind.INTEGER, Kind.DATE, Kind.STRING_LIST
@@ -460,3 +462,24 @@ class TaskCreate(EngineView):
             **changes,
         )
         return Response(status=204)
+
+
+class TaskCandidateGroupReport(AnyAcceptMixin, EngineView):
+    """GET /task/report/candidate-group-count: unassigned tasks per candidate group, as JSON
+    or, for `Accept: text/csv` or `application/csv`, as Camunda's CSV. Needs READ on all
+    tasks (Camunda's TaskReportManager)."""
+
+    def get(self, request: Request) -> HttpResponse:
+        require(request.user, Permission.READ, Resource.TASK, ANY)
+        rows = queries.task_count_by_candidate_group()
+        accept = request.headers.get("Accept", "")
+        csv_type = next((t for t in ("text/csv", "application/csv") if t in accept), None)
+        if csv_type is None:
+            return Response([{"groupName": group, "taskCount": count} for group, count in rows])
+        # Camunda writes a group-less row's name as Java prints null.
+        lines = ["CANDIDATE_GROUP_NAME,TASK_COUNT"]
+        lines += [f"{'null' if group is None else group},{count}" for group, count in rows]
+        response = HttpResponse("\n".join(lines), content_type=csv_type)
+        response["Content-Disposition"] = 'attachment; filename="task-count-by-candidate-group.csv"'
+        return response
+

@@ -59,3 +59,22 @@ def test_an_unknown_definition_or_deployment_says_so_in_words(user_client):
     response = user_client.get(reverse("cockpit:deployment-delete", args=["nope"]))
     assert response.status_code == 404
     assert "Deployment with id &#x27;nope&#x27; does not exist" in response.content.decode()
+
+
+def test_the_dashboard_shows_unassigned_tasks_by_candidate_group_to_who_may_read_all(
+    user_client, operator, client
+):
+    from engine.services.identity_links import IdentityLink, add_identity_link
+    from engine.services.standalone_tasks import create_task
+
+    for number, group in enumerate(("sales", "sales", None)):
+        task_id = create_task(task_id=f"t{number}", name=f"Call {number}")
+        if group:
+            add_identity_link(task_id, IdentityLink("candidate", group_id=group))
+    content = user_client.get(reverse("cockpit:dashboard")).content.decode()
+    assert "2 unassigned for <code>sales</code>" in content
+    assert "1 unassigned offered to no group" in content
+
+    client.force_login(operator)  # may open the cockpit, may not read all tasks
+    content = client.get(reverse("cockpit:dashboard")).content.decode()
+    assert 'data-testid="tasks-by-group"' not in content
