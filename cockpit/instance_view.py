@@ -184,7 +184,11 @@ def _runtime(view: InstanceView) -> None:
         for i in Incident.objects.filter(process_instance_id=instance_id).order_by("timestamp")
     ]
     view.jobs, view.external_tasks = jobs, external
-    view.tasks = list(Task.objects.filter(process_instance_id=instance_id).order_by("created"))
+    view.tasks = list(
+        Task.objects.filter(process_instance_id=instance_id)
+        .order_by("created")
+        .prefetch_related("candidates")
+    )
 
 
 def _finished(view: InstanceView) -> None:

@@ -59,6 +59,11 @@ urlpatterns = [
         instances.task_assignee,
         name="task-assignee",
     ),
+    path(
+        "instances/<str:instance_id>/tasks/<str:task_id>/candidate-groups/",
+        instances.task_candidate_groups,
+        name="task-candidate-groups",
+    ),
     path("instances/<str:instance_id>/cancel/", instances.instance_cancel, name="instance-cancel"),
     path(
         "instances/<str:instance_id>/modify/",

@@ -18,6 +18,7 @@ from cockpit.views.decisions import evaluated_decisions
 from cockpit.views.errors import cockpit_page
 from engine.errors import AuthorizationError, EngineError, NotFoundError
 from engine.models import ProcessInstance, Task
+from engine.services.identity_links import IdentityLink, add_identity_link, delete_identity_link
 from engine.services.runtime import delete_process_instance, set_assignee, set_variables
 from engine.services.suspension import activate_process_instance, suspend_process_instance
 from identity.authorization import require_task
@@ -149,6 +150,35 @@ def task_assignee(request: HttpRequest, instance_id: str, task_id: str) -> HttpR
     else:
         name = task.name or task.task_definition_key
         messages.success(request, f"Task {name} assigned to {assignee or 'nobody'}.")
+    return _back(instance_id, "tasks")
+
+
+@require_POST
+@cockpit_page
+def task_candidate_groups(request: HttpRequest, instance_id: str, task_id: str) -> HttpResponse:
+    """Offer an open task to a group, or take the offer back (`remove`); the service checks
+    TASK_ASSIGN on the task."""
+    task = Task.objects.filter(pk=task_id, process_instance_id=instance_id).first()
+    if task is None:
+        raise NotFoundError(f"Task {task_id} is not open any more.")
+    group = request.POST.get("group", "").strip()[:150]
+    if not group:
+        messages.error(request, "Name the candidate group.")
+        return _back(instance_id, "tasks")
+    link = IdentityLink("candidate", group_id=group)
+    me = request.user.get_username()
+    removing = "remove" in request.POST
+    try:
+        if removing:
+            delete_identity_link(task_id, link, user_id=me)
+        else:
+            add_identity_link(task_id, link, user_id=me)
+    except EngineError as error:
+        messages.error(request, f"The candidate groups were not changed: {error}")
+    else:
+        name = task.name or task.task_definition_key
+        done = f"no longer offered to {group}" if removing else f"offered to {group}"
+        messages.success(request, f"Task {name} {done}.")
     return _back(instance_id, "tasks")
 
 

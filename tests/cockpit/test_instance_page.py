@@ -3,7 +3,13 @@
 import pytest
 from django.urls import reverse
 
-from engine.models import HistoricProcessInstance, ProcessInstance, Task, UserOperationLog
+from engine.models import (
+    HistoricProcessInstance,
+    ProcessInstance,
+    Task,
+    TaskCandidate,
+    UserOperationLog,
+)
 from engine.services.runtime import start_process_instance
 from tests.cockpit.conftest import deploy_key, deploy_xml, fail_job_of, grant
 from tests.cockpit.samples import failing_process
@@ -175,6 +181,26 @@ def test_the_assignee_of_a_user_task_is_changed(user_client):
     response = user_client.post(url, {"assignee": "mary"}, follow=True)
     assert "assigned to mary" in response.content.decode()
     assert Task.objects.get(pk=task.id).assignee == "mary"
+
+
+def test_candidate_groups_of_a_user_task_are_added_and_removed(user_client, client, operator):
+    instance = started()
+    task = Task.objects.get(process_instance_id=instance.id)
+    url = reverse("cockpit:task-candidate-groups", args=[instance.id, task.id])
+    added = user_client.post(url, {"group": "accounting"}, follow=True)
+    content = added.content.decode()
+    assert "offered to accounting." in content
+    assert "<code>accounting</code>" in content
+    assert list(TaskCandidate.objects.filter(task_id=task.id).values_list("group_id", flat=True)) \
+        == ["accounting"]
+    removed = user_client.post(url, {"group": "accounting", "remove": "1"}, follow=True)
+    assert "no longer offered to accounting." in removed.content.decode()
+    assert not TaskCandidate.objects.filter(task_id=task.id).exists()
+
+    client.force_login(operator)  # may open the cockpit, may not assign this task
+    refused = client.post(url, {"group": "sales"}, follow=True)
+    assert "The candidate groups were not changed" in refused.content.decode()
+    assert not TaskCandidate.objects.filter(task_id=task.id).exists()
 
 
 def test_a_user_without_permissions_reads_nothing_and_changes_nothing(client, operator):
