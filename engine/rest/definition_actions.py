@@ -26,6 +26,7 @@ from engine.rest.base import (
 )
 from engine.rest.errors import CamundaError
 from engine.rest.forms import deployed_form, field_values, form_dto, form_variables
+from engine.rest.modification import START_TYPES, read_flag, read_instruction
 from engine.rest.params import first_value, flag, invalid_request
 from engine.rest.process_definitions import (
     definition_by_id,
@@ -36,6 +37,7 @@ from engine.rest.process_instances import read_suspended
 from engine.rest.variables import read_variables, write_variables
 from engine.runtime.engine import ProcessInstance as StartedInstance
 from engine.runtime.forms import FormFieldValidationError
+from engine.runtime.modification import Instruction, InvalidModification
 from engine.runtime.values import TypedValue
 from engine.services import forms, runtime, suspension
 from identity.authorization import (
@@ -58,24 +60,20 @@ def _definition(definition_id: str | None, key: str | None, tenant_id: str | Non
 # -- start ---------------------------------------------------------------------------------
 
 
-def _start_activity(body: dict[str, Any]) -> str | None:
-    """One `startBeforeActivity` instruction is a start at that activity; other instructions
-    need process instance modification, which the engine does not have yet."""
-    instructions = body.get("startInstructions")
-    if not instructions:
-        return None
-    if (
-        isinstance(instructions, list)
-        and len(instructions) == 1
-        and isinstance(instructions[0], dict)
-        and instructions[0].get("type") == "startBeforeActivity"
-        and not instructions[0].get("variables")
-    ):
-        return str(instructions[0].get("activityId"))
-    raise invalid_request(
-        "startInstructions are supported only as one startBeforeActivity without variables; "
-        "other instructions need process instance modification, not supported yet"
-    )
+def _start_instructions(body: dict[str, Any]) -> list[Instruction]:
+    """`startInstructions`: where the instance starts instead of its start event (Camunda's
+    ProcessInstantiationBuilder); start types only, each with its variables."""
+    data = body.get("startInstructions")
+    if data is None or data == []:
+        return []
+    if not isinstance(data, list):
+        raise invalid_request("'startInstructions' must be an array of instructions")
+    for number, item in enumerate(data, 1):
+        if isinstance(item, dict) and item.get("type") not in START_TYPES:
+            raise invalid_request(
+                f"Instruction {number}: 'type' must be one of {', '.join(START_TYPES)}"
+            )
+    return [read_instruction(number, item) for number, item in enumerate(data, 1)]
 
 
 def _variables_of(instance_id: str, ended: bool) -> dict[str, TypedValue]:
@@ -104,14 +102,22 @@ class StartInstance(EngineView):
         tenant_id: str | None = None,
     ) -> Response:
         definition, body, variables = _start_request(request, definition_id, key, tenant_id)
-        start_activity = _start_activity(body)
-        started = runtime.start_process_instance(
-            definition_id=definition.id,
-            variables=variables,
-            business_key=_business_key(body),
-            start_activity_id=start_activity,
-            user_id=user_id(request),
-        )
+        instructions = _start_instructions(body)
+        try:
+            started = runtime.start_process_instance(
+                definition_id=definition.id,
+                variables=variables,
+                business_key=_business_key(body),
+                user_id=user_id(request),
+                instructions=instructions,
+                skip_custom_listeners=bool(instructions) and read_flag(body, "skipCustomListeners"),
+                skip_io_mappings=bool(instructions) and read_flag(body, "skipIoMappings"),
+            )
+        except InvalidModification as refused:
+            # Camunda's ProcessDefinitionResourceImpl: a NotValidException is a 400.
+            raise invalid_request(
+                f"Cannot instantiate process definition {definition.id}: {refused}"
+            ) from None
         dto = _instance_dto(request, definition, started)
         if body.get("withVariablesInReturn"):
             dto["variables"] = write_variables(_variables_of(started.id, started.ended))

@@ -18,6 +18,9 @@ class StartInstance:
 
     `start_activity_id` picks a message/signal/timer start event (or an event that is not the
     initial one); None uses the none start event (else the only start event).
+    `instructions` (start before/after an activity, start a transition) start the instance
+    there instead of at a start event (Camunda's createProcessInstanceById(..)
+    .startBeforeActivity(..)), skipping listeners and input/output mappings as asked.
     `instance_id` may be given (a call activity allocates its child's id).
     """
 
@@ -27,6 +30,9 @@ class StartInstance:
     instance_id: str | None = None
     super_execution_id: str | None = None
     super_instance_id: str | None = None
+    instructions: tuple[Instruction, ...] = ()
+    skip_custom_listeners: bool = False
+    skip_io_mappings: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -95,6 +95,9 @@ class ProcessEngine:
         variables: Mapping[str, Any] | None = None,
         business_key: str | None = None,
         start_activity_id: str | None = None,
+        instructions: Sequence[Instruction] = (),
+        skip_custom_listeners: bool = False,
+        skip_io_mappings: bool = False,
     ) -> ProcessInstance:
         definition = self._definition(key, definition_id)
         command = cmd.StartInstance(
@@ -102,6 +105,9 @@ class ProcessEngine:
             business_key=business_key,
             start_activity_id=start_activity_id,
             instance_id=self.env.new_id(),
+            instructions=tuple(instructions),
+            skip_custom_listeners=skip_custom_listeners,
+            skip_io_mappings=skip_io_mappings,
         )
         return self._start(definition, command)
 

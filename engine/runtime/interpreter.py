@@ -138,6 +138,9 @@ def _new_state(
 
 
 def _start(current: Run, command: cmd.StartInstance) -> None:
+    if command.instructions:
+        _start_at(current, command)
+        return
     process = current.definition.process
     if command.start_activity_id is not None:
         start = process.find_node(command.start_activity_id)
@@ -151,6 +154,12 @@ def _start(current: Run, command: cmd.StartInstance) -> None:
             raise ProcessEngineError(
                 f"Process '{process.id}' has no none start event to start by key"
             )
+    _begin(current, command, start.id)
+    flow.start_scope(current, current.state.root, process.scope, start)
+
+
+def _begin(current: Run, command: cmd.StartInstance, start_activity_id: str) -> None:
+    """What every start does first: record it, set the variables, run the start listeners."""
     state = current.state
     current.effects.append(
         fx.ProcessInstanceStarted(
@@ -159,15 +168,38 @@ def _start(current: Run, command: cmd.StartInstance) -> None:
             current.definition.key,
             state.business_key,
             state.super_instance_id,
-            start.id,
+            start_activity_id,
             current.now,
         )
     )
     root = state.root
     for name, value in dict(command.variables).items():
         current.set_local(root, name, infer_type(value))
-    fire_execution_listeners(current, root, process.execution_listeners, "start", start.id)
-    flow.start_scope(current, root, process.scope, start)
+    if not command.skip_custom_listeners:
+        listeners = current.definition.process.execution_listeners
+        fire_execution_listeners(current, root, listeners, "start", start_activity_id)
+
+
+def _start_at(current: Run, command: cmd.StartInstance) -> None:
+    """Start at the instructions' elements instead of a start event: Camunda's
+    ProcessInstantiationBuilder, which runs them as a modification of the new instance."""
+    for instruction in command.instructions:
+        if not isinstance(instruction, modification.StartInstruction):
+            raise ProcessEngineError(
+                f"{modification.describe(instruction)}: a new instance can only be started"
+            )
+    first = command.instructions[0]
+    if isinstance(first, modification.StartTransition):
+        # history names the element the token enters first (a wrong id fails below)
+        taken = current.definition.process.all_flows.get(first.flow_id)
+        start_id = taken.target if taken is not None else first.flow_id
+    else:
+        start_id = first.activity_id
+    _begin(current, command, start_id)
+    modify = cmd.ModifyInstance(
+        command.instructions, command.skip_custom_listeners, command.skip_io_mappings
+    )
+    modification.apply(current, modify, settle=_drain)
 
 
 def _execution(current: Run, execution_id: str) -> Execution:

@@ -29,6 +29,7 @@ from engine.runtime.engine import ProcessEngine
 from engine.runtime.engine import ProcessInstance as StartedInstance
 from engine.runtime.errors import ConcurrentModification, VariableValueError
 from engine.runtime.errors import NotFoundError as RuntimeNotFound
+from engine.runtime.modification import Instruction
 from engine.services import authz
 from engine.services.authz import P
 from engine.services.environment import environment
@@ -106,8 +107,12 @@ def start_process_instance(
     business_key: str | None = None,
     start_activity_id: str | None = None,
     user_id: str | None = None,
+    instructions: Sequence[Instruction] = (),
+    skip_custom_listeners: bool = False,
+    skip_io_mappings: bool = False,
 ) -> StartedInstance:
-    """Start the latest version of `key` (or the version `definition_id`)."""
+    """Start the latest version of `key` (or the version `definition_id`), at its start event
+    or at the elements `instructions` name (then listeners and mappings may be skipped)."""
     found_id, found_key = _startable_definition(key, definition_id)
     authz.require_start(user_id, found_key)
 
@@ -117,6 +122,9 @@ def start_process_instance(
             variables=variables,
             business_key=business_key,
             start_activity_id=start_activity_id,
+            instructions=instructions,
+            skip_custom_listeners=skip_custom_listeners,
+            skip_io_mappings=skip_io_mappings,
         )
         _log(
             user_id,
