@@ -32,6 +32,7 @@ class BatchType(models.TextChoices):
     VARIABLES = "variables", "Set variables"
     INSTANCE_MIGRATION = "instance-migration", "Migrate process instances"
     INSTANCE_MODIFICATION = "instance-modification", "Modify process instances"
+    INSTANCE_RESTART = "instance-restart", "Restart process instances"
 
 
 class Batch(models.Model):

@@ -134,10 +134,11 @@ def _claim_chunk(batch_id: uuid.UUID | str, owner: str) -> tuple[Batch, list[Any
 def _handle(batch: Batch, targets: list[Any], actor: Actor) -> tuple[int, list[dict[str, str]]]:
     kind = KINDS[batch.type]
     done, failures = 0, []
+    options = {**batch.options, "batchId": str(batch.id)}  # for the operation log
     for target in targets:
         target_id = kind.target_id(target)
         try:
-            kind.handle(target, batch.options, actor)
+            kind.handle(target, options, actor)
         except EngineError as error:
             failures.append({"target": target_id, "message": str(error)})
         except Exception as error:  # one broken target must not stop the batch

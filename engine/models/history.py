@@ -33,6 +33,8 @@ class HistoricProcessInstance(models.Model):
     delete_reason = models.TextField(null=True, blank=True)
     state = models.CharField(max_length=32, choices=InstanceStatus.choices)
     removal_time = models.DateTimeField(null=True, blank=True)
+    # The finished instance this one restarted (RuntimeService.restartProcessInstances).
+    restarted_process_instance_id = models.CharField(max_length=64, null=True, blank=True)
 
     class Meta:
         indexes = [

@@ -19,6 +19,7 @@ from engine.models import (
     UserOperationLog,
 )
 from engine.queries.instances import variable_equals
+from engine.runtime.values import TypedValue
 
 FINISHED_STATES = ("COMPLETED", "EXTERNALLY_TERMINATED", "INTERNALLY_TERMINATED")
 
@@ -170,3 +171,27 @@ def list_user_operations(
     }
     rows = rows.filter(**{k: v for k, v in exact.items() if v is not None})
     return rows.order_by("timestamp", "id")
+
+
+def last_variables(instance_id: str) -> dict[str, TypedValue]:
+    """The latest value of each variable of the instance's own scope, as history kept it
+    (what a finished instance leaves; deleted variables are left out)."""
+    rows = HistoricVariableInstance.objects.filter(
+        process_instance_id=instance_id, execution_id=instance_id
+    ).exclude(state="DELETED")
+    return {row.name: _typed(row) for row in rows}
+
+
+def initial_variables(instance_id: str, start_time: datetime) -> dict[str, TypedValue]:
+    """The variables the instance was started with: the first value of each variable of its
+    own scope written when it started (history level full keeps those writes)."""
+    rows = HistoricDetail.objects.filter(
+        process_instance_id=instance_id, execution_id=instance_id, time=start_time, deleted=False
+    ).order_by("-revision", "-id")
+    return {row.name: _typed(row) for row in rows}  # the lowest revision is written last
+
+
+def _typed(row: HistoricVariableInstance | HistoricDetail) -> TypedValue:
+    return TypedValue.from_json(
+        {"type": row.type, "value": row.value, "objectTypeName": row.object_type_name}
+    )

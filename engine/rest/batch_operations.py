@@ -1,8 +1,9 @@
 """Camunda's bulk operations that answer a BatchDto: `POST /process-instance/delete`,
 `POST /process-instance/suspended-async`, `/process-instance/variables-async`,
 `/process-instance/job-retries`, `/job/retries`, `POST /external-task/retries-async`,
-`POST /modification/executeAsync`; and the synchronous `PUT /external-task/retries` and
-`POST /modification/execute`.
+`POST /modification/executeAsync`, `POST /process-definition/{id}/restart-async`; and the
+synchronous `PUT /external-task/retries`, `POST /modification/execute` and
+`POST /process-definition/{id}/restart`.
 
 The targets are collected when the request arrives (ids given, plus what the embedded queries
 find, read by the same code as the list resources, so only what the caller may read) and
@@ -28,7 +29,7 @@ from engine.rest.dates import parse_date
 from engine.rest.external_tasks import EXTERNAL_TASK_QUERY, filter_external_tasks
 from engine.rest.history import HISTORIC_PROCESS_INSTANCE_QUERY, filter_historic_instances
 from engine.rest.incidents_jobs import JOB_QUERY, filter_jobs
-from engine.rest.modification import read_instructions
+from engine.rest.modification import START_TYPES, read_instructions
 from engine.rest.params import ListQuery, invalid_request
 from engine.rest.process_instances import (
     PROCESS_INSTANCE_QUERY,
@@ -39,6 +40,7 @@ from engine.rest.variables import read_variables
 from engine.runtime.modification import CancelActivity, StartAfter, StartBefore, StartTransition
 from engine.services import external_tasks, jobs
 from engine.services.modification import modify_process_instance
+from engine.services.restart import restart_process_instances
 
 Filter = Callable[[Request, dict[str, Any]], Any]
 
@@ -323,3 +325,68 @@ class ModificationExecuteAsync(EngineView):
         ids, options = _modification(request)
         what = f"Modify {_plural(len(ids), 'process instance')}"
         return _created(request, BatchType.INSTANCE_MODIFICATION, ids, what, options)
+
+
+def _restart(request: Request, definition_id: str) -> tuple[list[str], dict[str, Any]]:
+    """Camunda's RestartProcessInstanceDto: the finished instances given and found, and how
+    each is restarted (the instructions kept in their JSON form)."""
+    body = json_body(request)
+    if not ProcessDefinition.objects.filter(pk=definition_id).exists():
+        raise invalid_request(f"Process definition with id '{definition_id}' does not exist")
+    raw = body.get("instructions")
+    if not raw:
+        raise invalid_request("Restart instructions cannot be empty")
+    if not isinstance(raw, list) or any(
+        not isinstance(item, dict) or item.get("type") not in START_TYPES for item in raw
+    ):
+        raise invalid_request(f"Restart instructions are of type {', '.join(START_TYPES)}")
+    read_instructions(raw)
+    ids = list(dict.fromkeys([
+        *_ids(body, "processInstanceIds"),
+        *_found(request, body, "historicProcessInstanceQuery", HISTORIC_PROCESS_INSTANCE_QUERY,
+                filter_historic_instances),
+    ]))
+    if not ids:
+        raise invalid_request("Process instance ids cannot be empty")
+    options = {
+        "processDefinitionId": definition_id,
+        "instructions": raw,
+        **{n: _flag(body, n) for n in ("initialVariables", "withoutBusinessKey",
+                                        "skipCustomListeners", "skipIoMappings")},
+    }
+    return ids, options
+
+
+def restart_with(options: dict[str, Any], ids: list[str], actor: str | None) -> None:
+    """Restart `ids` as the options of a restart request say (the batch runs this per id)."""
+    restart_process_instances(
+        options["processDefinitionId"],
+        ids,
+        read_instructions(options["instructions"]),
+        initial=options["initialVariables"],
+        without_business_key=options["withoutBusinessKey"],
+        skip_custom_listeners=options["skipCustomListeners"],
+        skip_io_mappings=options["skipIoMappings"],
+        user_id=actor,
+        batch_id=options.get("batchId"),
+    )
+
+
+class RestartProcessInstances(EngineView):
+    """POST /process-definition/{id}/restart: every instance restarted, in one transaction
+    (one refused: none restarted)."""
+
+    def post(self, request: Request, definition_id: str) -> Response:
+        ids, options = _restart(request, definition_id)
+        restart_with(options, ids, user_id(request))
+        return Response(status=204)
+
+
+class RestartProcessInstancesAsync(EngineView):
+    """POST /process-definition/{id}/restart-async: an instance-restart batch."""
+
+    def post(self, request: Request, definition_id: str) -> Response:
+        ids, options = _restart(request, definition_id)
+        what = f"Restart {_plural(len(ids), 'process instance')}"
+        return _created(request, BatchType.INSTANCE_RESTART, ids, what, options)
+

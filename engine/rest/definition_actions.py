@@ -12,9 +12,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from engine.definitions import process_model
-from engine.models import Execution, HistoricVariableInstance, Incident, Job, ProcessDefinition
+from engine.models import Execution, Incident, Job, ProcessDefinition
 from engine.models import ProcessInstance as InstanceRow
 from engine.queries import get_variables
+from engine.queries.history import last_variables
 from engine.rest import serializers
 from engine.rest.base import (
     AnyAcceptMixin,
@@ -79,16 +80,7 @@ def _start_instructions(body: dict[str, Any]) -> list[Instruction]:
 def _variables_of(instance_id: str, ended: bool) -> dict[str, TypedValue]:
     if not ended:
         return get_variables(instance_id)
-    # An instance that ran to its end has only history left.
-    rows = HistoricVariableInstance.objects.filter(
-        process_instance_id=instance_id, execution_id=instance_id
-    )
-    return {
-        row.name: TypedValue.from_json(
-            {"type": row.type, "value": row.value, "objectTypeName": row.object_type_name}
-        )
-        for row in rows
-    }
+    return last_variables(instance_id)  # an instance that ran to its end left only history
 
 
 class StartInstance(EngineView):

@@ -182,7 +182,7 @@ def historic_instance_dto(row: HistoricProcessInstance, tenants: dict[str, Any])
         "deleteReason": row.delete_reason,
         "tenantId": tenants.get(row.process_definition_id),
         "state": row.state,
-        "restartedProcessInstanceId": None,
+        "restartedProcessInstanceId": row.restarted_process_instance_id,
     }
 
 

@@ -60,6 +60,22 @@ BATCH_SCHEMAS: dict[str, Schema] = {
             },
         },
     },
+    # Camunda's RestartProcessInstanceDto (its instructions carry no variables).
+    "RestartProcessInstanceDto": {
+        "type": "object",
+        "properties": {
+            "processInstanceIds": {"type": "array", "items": {"type": "string"}},
+            "historicProcessInstanceQuery": {"type": "object", "nullable": True},
+            "skipCustomListeners": {"type": "boolean"},
+            "skipIoMappings": {"type": "boolean"},
+            "initialVariables": {"type": "boolean"},
+            "withoutBusinessKey": {"type": "boolean"},
+            "instructions": {
+                "type": "array",
+                "items": {"$ref": "#/components/schemas/ProcessInstanceModificationInstructionDto"},
+            },
+        },
+    },
     "SetJobRetriesDto": dto("jobIds:a jobQuery:o processInstances:a retries:I dueDate:d"),
     "SetJobRetriesByProcessDto": dto(
         "processInstances:a processInstanceQuery:o historicProcessInstanceQuery:o retries:I "
@@ -107,6 +123,13 @@ def operations() -> list[Any]:
     add("modification/executeAsync", "post", "executeModificationAsync",
         "Modify a set of instances of one definition in a batch",
         {"200": _json(_ref("BatchDto"))}, request_body=_body(_ref("ModificationDto")))
+    restart = "process-definition/<str:definition_id>/restart"
+    add(restart, "post", "restartProcessInstance",
+        "Restart finished instances of the definition at the given elements, all or none",
+        _NO_CONTENT, request_body=_body(_ref("RestartProcessInstanceDto")))
+    add(f"{restart}-async", "post", "restartProcessInstanceAsyncOperation",
+        "Restart finished instances of the definition in a batch",
+        {"200": _json(_ref("BatchDto"))}, request_body=_body(_ref("RestartProcessInstanceDto")))
     # The bulk operations: each answers the BatchDto of the batch it made.
     for route, op_id, summary, body in (
         ("process-instance/delete", "deleteProcessInstancesAsync",

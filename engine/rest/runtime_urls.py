@@ -110,6 +110,16 @@ DEFINITION_ACTIONS = [
         definition_actions.DefinitionSuspended.as_view(),
         name="rest-process-definition-suspended",
     ),
+    path(
+        "process-definition/<str:definition_id>/restart",
+        batch_operations.RestartProcessInstances.as_view(),
+        name="rest-process-definition-restart",
+    ),
+    path(
+        "process-definition/<str:definition_id>/restart-async",
+        batch_operations.RestartProcessInstancesAsync.as_view(),
+        name="rest-process-definition-restart-async",
+    ),
 ]
 
 PI = "process-instance/<str:instance_id>"
