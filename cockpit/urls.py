@@ -34,6 +34,11 @@ urlpatterns = [
         name="definition-suspension",
     ),
     path(
+        "processes/<str:definition_id>/history-ttl/",
+        processes.definition_history_ttl,
+        name="definition-history-ttl",
+    ),
+    path(
         "processes/<str:definition_id>/job-definitions/<str:job_definition_id>/suspension/",
         job_definitions.job_definition_suspension,
         name="job-definition-suspension",

@@ -28,6 +28,7 @@ class OperationType(models.TextChoices):
 class EntityType(models.TextChoices):
     DEPLOYMENT = "Deployment"
     PROCESS_DEFINITION = "ProcessDefinition"
+    DECISION_DEFINITION = "DecisionDefinition"
     PROCESS_INSTANCE = "ProcessInstance"
     TASK = "Task"
     IDENTITY_LINK = "IdentityLink"

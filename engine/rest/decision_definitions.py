@@ -26,6 +26,7 @@ from engine.rest.process_definitions import DEFINITION_LIKE
 from engine.rest.variables import read_variables, write_value
 from engine.runtime.values import infer_type
 from engine.services.decisions import evaluate_decision_definition
+from engine.services.history_ttl import set_history_time_to_live
 from identity.authorization import Permission, Resource, readable_ids, require
 
 S, B, N, L = Kind.STRING, Kind.BOOLEAN, Kind.INTEGER, Kind.STRING_LIST
@@ -193,3 +194,20 @@ class DecisionDefinitionEvaluate(EngineView):
             {name: write_value(infer_type(value)) for name, value in result.items()}
             for result in results
         ])
+
+class DecisionDefinitionHistoryTimeToLive(EngineView):
+    """PUT /decision-definition/{id}/history-time-to-live (also by key): `{historyTimeToLive}`
+    days (null: keep for ever); 204."""
+
+    def put(
+        self,
+        request: Request,
+        definition_id: str | None = None,
+        key: str | None = None,
+        tenant_id: str | None = None,
+    ) -> Response:
+        definition = _definition(definition_id, key, tenant_id)
+        days = json_body(request).get("historyTimeToLive")
+        set_history_time_to_live(definition, days, user_id=user_id(request))
+        return Response(status=204)
+

@@ -41,6 +41,7 @@ from engine.runtime.forms import FormFieldValidationError
 from engine.runtime.modification import Instruction, InvalidModification
 from engine.runtime.values import TypedValue
 from engine.services import forms, runtime, suspension
+from engine.services.history_ttl import set_history_time_to_live
 from identity.authorization import (
     ANY,
     Check,
@@ -418,3 +419,20 @@ class DefinitionsSuspendedByKey(EngineView):
             raise invalid_request("Only a processDefinitionKey can be given here")
         _suspend(request, body, None, key)
         return Response(status=204)
+
+class DefinitionHistoryTimeToLive(EngineView):
+    """PUT /process-definition/{id}/history-time-to-live (also by key): `{historyTimeToLive}`
+    days (null: keep for ever); 204."""
+
+    def put(
+        self,
+        request: Request,
+        definition_id: str | None = None,
+        key: str | None = None,
+        tenant_id: str | None = None,
+    ) -> Response:
+        definition = _definition(definition_id, key, tenant_id)
+        days = json_body(request).get("historyTimeToLive")
+        set_history_time_to_live(definition, days, user_id=user_id(request))
+        return Response(status=204)
+

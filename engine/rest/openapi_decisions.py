@@ -86,6 +86,8 @@ def operations() -> list[Any]:
                          "Count decision definitions", count, query=DECISION_DEFINITION_QUERY))
     evaluate_body = {"content": {"application/json": {"schema": {
         "$ref": "#/components/schemas/EvaluateDecisionDto"}}}}
+    ttl_body = {"content": {"application/json": {"schema": {
+        "$ref": "#/components/schemas/HistoryTimeToLiveDto"}}}}
     for route, suffix in ((f"{dd}/<str:definition_id>", "ById"),
                           (f"{dd}/key/<str:key>", "ByKey"),
                           (f"{dd}/key/<str:key>/tenant-id/<str:tenant_id>", "ByKeyAndTenant")):
@@ -100,6 +102,11 @@ def operations() -> list[Any]:
                              "decision instance; a table that cannot decide is a 500",
                              {"200": json("DecisionResultDto"), "500": error, **errors},
                              request_body=evaluate_body))
+        ops.append(Operation(f"{route}/history-time-to-live", "put",
+                             f"updateHistoryTimeToLiveByDecisionDefinition{suffix}",
+                             "Keep history `historyTimeToLive` days (null: for ever)",
+                             {"204": {"description": "Request successful, no content."},
+                              **errors}, request_body=ttl_body))
     drd = "decision-requirements-definition"
     ops.append(Operation(drd, "get", "getDecisionRequirementsDefinitions",
                          "List decision requirements definitions",

@@ -218,6 +218,7 @@ RUNTIME_SCHEMAS: dict[str, Schema] = {
         "rootProcessInstanceId:s creationLog:b failureLog:b successLog:b deletionLog:b"
     ),
     "VersionDto": dto("version:S"),
+    "HistoryTimeToLiveDto": dto("historyTimeToLive:i"),
     "FilterDto": {
         "type": "object",
         "description": "`query` takes only the task query keys the Tasklist applies (see "
@@ -337,6 +338,13 @@ def operations() -> list[Any]:
         parameters=_STATISTICS)
     add(f"{pd}/<str:definition_id>/suspended", "put", "updateSuspensionStateById",
         "Suspend or activate a definition", _NO_CONTENT, request_body=_body())
+    for route, suffix in ((f"{pd}/<str:definition_id>", "ById"),
+                          (f"{pd}/key/<str:key>", "ByKey"),
+                          (f"{pd}/key/<str:key>/tenant-id/<str:tenant_id>", "ByKeyAndTenantId")):
+        add(f"{route}/history-time-to-live", "put",
+            f"updateHistoryTimeToLiveByProcessDefinition{suffix}",
+            "Keep history `historyTimeToLive` days (null: for ever)", _NO_CONTENT,
+            request_body=_body(_ref("HistoryTimeToLiveDto")))
 
     add("version", "get", "getRestAPIVersion", "The Camunda API version followed",
         {"200": _json(_ref("VersionDto"))})

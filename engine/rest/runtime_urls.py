@@ -76,6 +76,21 @@ DEFINITION_LITERALS = [
 
 DEFINITION_ACTIONS = [
     path(
+        "process-definition/key/<str:key>/history-time-to-live",
+        definition_actions.DefinitionHistoryTimeToLive.as_view(),
+        name="rest-process-definition-ttl-by-key",
+    ),
+    path(
+        "process-definition/key/<str:key>/tenant-id/<str:tenant_id>/history-time-to-live",
+        definition_actions.DefinitionHistoryTimeToLive.as_view(),
+        name="rest-process-definition-ttl-by-key-and-tenant",
+    ),
+    path(
+        "process-definition/<str:definition_id>/history-time-to-live",
+        definition_actions.DefinitionHistoryTimeToLive.as_view(),
+        name="rest-process-definition-ttl",
+    ),
+    path(
         "process-definition/<str:definition_id>/start",
         definition_actions.StartInstance.as_view(),
         name="rest-process-definition-start",

@@ -74,3 +74,23 @@ def test_the_instances_are_counted_once_unless_a_filter_narrows_the_list(
     assert "1 matching instance<" in page
     assert "INV-2" in page
     assert "INV-1" not in page
+
+
+def test_the_history_time_to_live_is_shown_and_changed(user_client, client, operator):
+    from engine.models import ProcessDefinition
+
+    definition = deploy_key("invoice")
+    page = reverse("cockpit:definition", args=[definition.id])
+    url = reverse("cockpit:definition-history-ttl", args=[definition.id])
+    assert ">for ever</dd>" in user_client.get(page).content.decode()
+    saved = user_client.post(url, {"days": "30"}, follow=True).content.decode()
+    assert "History of version 1 is kept 30 days." in saved
+    assert ">30 days</dd>" in saved
+    refused = user_client.post(url, {"days": "soon"}, follow=True).content.decode()
+    assert "“soon” is not a whole number of days" in refused
+    user_client.post(url, {"days": ""})
+    assert ProcessDefinition.objects.get(pk=definition.id).history_time_to_live is None
+
+    client.force_login(operator)  # may open the cockpit, may not update the definition
+    assert client.post(url, {"days": "1"}).status_code == 403
+    assert ProcessDefinition.objects.get(pk=definition.id).history_time_to_live is None
