@@ -31,6 +31,7 @@ from engine.rest.params import (
     tenant_filter,
 )
 from engine.services import ResourceInput, delete_deployment, deploy
+from engine.services.deployment import DeploymentResult, redeploy
 from identity.authorization import Permission, Resource, readable_ids, require
 
 DEPLOYMENT_QUERY = ListQuery(
@@ -166,15 +167,39 @@ class DeploymentCreate(APIView):
             deploy_changed_only=_part_flag(request, DEPLOY_CHANGED_ONLY),
             user_id=request.user.get_username(),
         )
-        link = serializers.self_link(request, "rest-deployment", deployment_id=result.deployment.id)
-        return Response(
-            serializers.deployment_with_definitions_dto(
-                result.deployment,
-                result.process_definitions,
-                [link],
-                result.decision_definitions,
-            )
+        return Response(_result_dto(request, result))
+
+
+def _result_dto(request: Request, result: DeploymentResult) -> serializers.Dto:
+    link = serializers.self_link(request, "rest-deployment", deployment_id=result.deployment.id)
+    return serializers.deployment_with_definitions_dto(
+        result.deployment, result.process_definitions, [link], result.decision_definitions
+    )
+
+
+class DeploymentRedeploy(APIView):
+    """POST /deployment/{id}/redeploy `{resourceIds, resourceNames, source}`: a new
+    deployment of the same name with those resources of it (none named: all)."""
+
+    def post(self, request: Request, deployment_id: str) -> Response:
+        body = request.data if isinstance(request.data, dict) else {}
+        lists = {}
+        for key in ("resourceIds", "resourceNames"):
+            value = body.get(key) or []
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise invalid_request(f"'{key}' must be a list of strings")
+            lists[key] = value
+        source = body.get("source")
+        if source is not None and not isinstance(source, str):
+            raise invalid_request("'source' must be a string")
+        result = redeploy(
+            deployment_id,
+            resource_ids=lists["resourceIds"],
+            resource_names=lists["resourceNames"],
+            source=source,
+            user_id=request.user.get_username(),
         )
+        return Response(_result_dto(request, result))
 
 
 def _text_part(request: Request, name: str) -> str | None:

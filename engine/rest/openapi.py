@@ -356,6 +356,21 @@ OPERATIONS: tuple[Operation, ...] = (
         parameters=_CASCADE,
     ),
     Operation(
+        "deployment/<str:deployment_id>/redeploy",
+        "post",
+        "redeploy",
+        "Deploy again the resources of a deployment (those named by id or name, else all)",
+        _one("DeploymentWithDefinitionsDto"),
+        request_body={"content": {"application/json": {"schema": {
+            "type": "object",
+            "properties": {
+                "resourceIds": {"type": "array", "items": {"type": "string"}},
+                "resourceNames": {"type": "array", "items": {"type": "string"}},
+                "source": {"type": "string", "nullable": True},
+            },
+        }}}},
+    ),
+    Operation(
         "deployment/<str:deployment_id>/resources",
         "get",
         "getDeploymentResources",

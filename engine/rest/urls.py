@@ -34,6 +34,11 @@ urlpatterns = [
         name="rest-deployment",
     ),
     path(
+        "deployment/<str:deployment_id>/redeploy",
+        deployments.DeploymentRedeploy.as_view(),
+        name="rest-deployment-redeploy",
+    ),
+    path(
         "deployment/<str:deployment_id>/resources",
         deployments.DeploymentResourceList.as_view(),
         name="rest-deployment-resources",

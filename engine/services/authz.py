@@ -27,6 +27,10 @@ def require_deploy(user: str | None) -> None:
     require(user, P.CREATE, Resource.DEPLOYMENT, ANY)
 
 
+def require_read_deployment(user: str | None, deployment_id: str) -> None:
+    require(user, P.READ, Resource.DEPLOYMENT, deployment_id)
+
+
 def require_delete_deployment(user: str | None, deployment_id: str) -> None:
     require(user, P.DELETE, Resource.DEPLOYMENT, deployment_id)
 
