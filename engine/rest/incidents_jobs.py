@@ -368,6 +368,22 @@ class JobDueDate(EngineView):
         return Response(status=204)
 
 
+class JobPriority(EngineView):
+    """PUT /job/{id}/priority `{priority}` (a whole number; null is refused, as Camunda)."""
+
+    def put(self, request: Request, job_id: str) -> Response:
+        priority = json_body(request).get("priority")
+        if priority is None:
+            raise invalid_request(f"Priority for job '{job_id}' cannot be null.")
+        if isinstance(priority, bool) or not isinstance(priority, int) or not (
+            -(2**63) <= priority < 2**63
+        ):
+            raise invalid_request("'priority' must be a whole number (a Java long)")
+        _job(request, job_id)
+        jobs.set_job_priority(job_id, priority, user_id=user_id(request))
+        return Response(status=204)
+
+
 class JobSuspended(EngineView):
     """PUT /job/{id}/suspended `{suspended}`."""
 

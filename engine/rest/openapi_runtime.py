@@ -509,6 +509,8 @@ def operations() -> list[Any]:
     add(f"{jb}/execute", "post", "executeJob", "Run the job now", _NO_CONTENT)
     add(f"{jb}/duedate", "put", "setJobDuedate", "Set the due date", _NO_CONTENT,
         request_body=_body())
+    add(f"{jb}/priority", "put", "setJobPriority", "Set the priority (acquired first: highest)",
+        _NO_CONTENT, request_body=_body(dto("priority:I")))
     add(f"{jb}/suspended", "put", "updateJobSuspensionState", "Suspend or activate",
         _NO_CONTENT, request_body=_body())
     add(f"{jb}/stacktrace", "get", "getStacktrace", "The failure's stacktrace",

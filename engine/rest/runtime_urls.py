@@ -272,6 +272,8 @@ RUNTIME = [
          name="rest-job-execute"),
     path("job/<str:job_id>/duedate", incidents_jobs.JobDueDate.as_view(),
          name="rest-job-duedate"),
+    path("job/<str:job_id>/priority", incidents_jobs.JobPriority.as_view(),
+         name="rest-job-priority"),
     path("job/<str:job_id>/suspended", incidents_jobs.JobSuspended.as_view(),
          name="rest-job-suspended"),
     path("job/<str:job_id>/stacktrace", incidents_jobs.JobStacktrace.as_view(),

@@ -109,6 +109,17 @@ def set_job_due_date(job_id: str, due: datetime | None, *, user_id: str | None =
         _dispatch_on_commit(job_id)
 
 
+def set_job_priority(job_id: str, priority: int, *, user_id: str | None = None) -> None:
+    """A job of higher priority is acquired first (Camunda's managementService
+    .setJobPriority)."""
+    with transaction.atomic():
+        job = _job_for_update(job_id)
+        authz.require_job(user_id, job, P.UPDATE, P.UPDATE_INSTANCE)
+        before = job.priority
+        Job.objects.filter(pk=job_id).update(priority=priority)
+        _log(user_id, "SetPriority", job, "priority", before, priority)
+
+
 def set_job_suspended(job_id: str, suspended: bool, *, user_id: str | None = None) -> None:
     """A suspended job is never acquired until it is activated again."""
     with transaction.atomic():
