@@ -30,6 +30,7 @@ from engine.queries import (
     get_process_definition,
     get_process_definition_xml,
     list_process_definitions,
+    static_called_definitions,
 )
 from engine.services.history_ttl import set_history_time_to_live
 from engine.services.suspension import activate_process_definition, suspend_process_definition
@@ -106,6 +107,11 @@ def process_definition(request: HttpRequest, definition_id: str) -> HttpResponse
         response = render(request, "cockpit/partials/instance_list.html", context)
     else:
         context["job_definitions"] = job_definition_rows(definition)
+        context["called"] = [
+            (row, activities)
+            for row, activities in static_called_definitions(definition)
+            if may_definition(request.user, Permission.READ, row.key)
+        ]
         response = render(request, "cockpit/process_definition.html", context)
     patch_vary_headers(response, ["HX-Request"])
     return response

@@ -14,6 +14,7 @@ from engine.queries.definitions import (
     list_deployments,
     list_process_definitions,
     list_resources,
+    static_called_definitions,
 )
 from engine.queries.event_subscriptions import list_event_subscriptions
 from engine.queries.history import (
@@ -63,6 +64,7 @@ __all__ = [
     "list_process_definitions",
     "list_process_instances",
     "list_resources",
+    "static_called_definitions",
     "list_tasks",
     "list_user_operations",
     "task_candidates",

@@ -8,6 +8,7 @@ from typing import TypeVar
 from django.db.models import Max, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
+from engine.bpmn.model import CallActivity
 from engine.errors import NotFoundError
 from engine.models import DecisionDefinition, Deployment, ProcessDefinition, Resource
 
@@ -154,3 +155,38 @@ def get_resource(deployment_id: str, resource_id: str) -> Resource:
             f"'{deployment_id}' does not exist."
         )
     return found
+
+
+def static_called_definitions(
+    definition: ProcessDefinition,
+) -> list[tuple[ProcessDefinition, list[str]]]:
+    """The definitions the call activities of `definition` name without an expression, each
+    with the ids of the call activities that call it, resolved by their binding as a call
+    would resolve them now (Camunda's getStaticCalledProcessDefinitions)."""
+    from engine.definitions import process_model
+
+    callers: dict[str, list[str]] = {}
+    found: dict[str, ProcessDefinition] = {}
+    for node in process_model(definition.id).all_nodes.values():
+        called = node.called_element if isinstance(node, CallActivity) else None
+        if not called or "${" in called or "#{" in called:
+            continue
+        target = _bound(node, called, definition)
+        if target is not None:
+            found[target.id] = target
+            callers.setdefault(target.id, []).append(node.id)
+    order = sorted(found, key=lambda i: (found[i].key, found[i].version))
+    return [(found[i], sorted(callers[i])) for i in order]
+
+
+def _bound(node: CallActivity, key: str, caller: ProcessDefinition) -> ProcessDefinition | None:
+    rows = ProcessDefinition.objects.filter(key=key, tenant_id=node.tenant_id or caller.tenant_id)
+    if node.binding == "deployment":
+        rows = rows.filter(deployment_id=caller.deployment_id)
+    elif node.binding == "version":
+        if node.version is None or not node.version.isdigit():
+            return None  # an expression: resolved only when the call happens
+        rows = rows.filter(version=int(node.version))
+    elif node.binding == "versionTag":
+        rows = rows.filter(version_tag=node.version_tag)
+    return rows.order_by("-version").first()

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from engine.definitions import process_model
 from engine.models import Execution, Incident, Job, ProcessDefinition
 from engine.models import ProcessInstance as InstanceRow
-from engine.queries import get_variables
+from engine.queries import get_variables, static_called_definitions
 from engine.queries.history import last_variables
 from engine.rest import serializers
 from engine.rest.base import (
@@ -435,4 +435,25 @@ class DefinitionHistoryTimeToLive(EngineView):
         days = json_body(request).get("historyTimeToLive")
         set_history_time_to_live(definition, days, user_id=user_id(request))
         return Response(status=204)
+
+
+class StaticCalledDefinitions(EngineView):
+    """GET /process-definition/{id}/static-called-process-definitions: the definitions its call
+    activities name without an expression (CalledProcessDefinitionDto each), those the caller
+    may read."""
+
+    def get(self, request: Request, definition_id: str) -> Response:
+        definition = definition_by_id(definition_id)
+        require_read_definition(request, definition)
+        readable = readable_ids(request.user, Resource.PROCESS_DEFINITION)
+        called = [
+            (row, activities)
+            for row, activities in static_called_definitions(definition)
+            if readable.allows(row.key)
+        ]
+        dtos = serializers.process_definition_dtos(row for row, _ in called)
+        for dto, (_, activities) in zip(dtos, called, strict=True):
+            dto["calledFromActivityIds"] = activities
+            dto["callingProcessDefinitionId"] = definition.id
+        return Response(dtos)
 

@@ -336,6 +336,13 @@ def operations() -> list[Any]:
     add(f"{pd}/<str:definition_id>/statistics", "get", "getActivityStatistics",
         "Statistics per activity", {"200": _json(_array_of("ActivityStatisticsResultDto"))},
         parameters=_STATISTICS)
+    add(f"{pd}/<str:definition_id>/static-called-process-definitions", "get",
+        "getStaticCalledProcessDefinitions",
+        "The definitions its call activities name without an expression (those readable)",
+        {"200": _json({"type": "array", "items": {"allOf": [_ref("ProcessDefinitionDto"), {
+            "type": "object", "properties": {
+                "callingProcessDefinitionId": {"type": "string"},
+                "calledFromActivityIds": {"type": "array", "items": {"type": "string"}}}}]}})})
     add(f"{pd}/<str:definition_id>/suspended", "put", "updateSuspensionStateById",
         "Suspend or activate a definition", _NO_CONTENT, request_body=_body())
     for route, suffix in ((f"{pd}/<str:definition_id>", "ById"),

@@ -126,6 +126,11 @@ DEFINITION_ACTIONS = [
         name="rest-process-definition-suspended",
     ),
     path(
+        "process-definition/<str:definition_id>/static-called-process-definitions",
+        definition_actions.StaticCalledDefinitions.as_view(),
+        name="rest-process-definition-static-called",
+    ),
+    path(
         "process-definition/<str:definition_id>/restart",
         batch_operations.RestartProcessInstances.as_view(),
         name="rest-process-definition-restart",
