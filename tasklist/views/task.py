@@ -83,6 +83,7 @@ def task_context(
         "fields": fields,
         "form_errors": errors or {},
         "comments": TaskComment.objects.filter(task_id=task.id),
+        "task_log": task_log(request, task.id),
         "candidates": list(
             TaskCandidate.objects.filter(task_id=task.id)
             .order_by("id")
@@ -94,6 +95,23 @@ def task_context(
         "can_resolve": optional_service("resolve_task") is not None,
         "can_update": optional_service("update_task") is not None,
     }
+
+
+def task_log(request: HttpRequest, task_id: str) -> list[dict[str, Any]]:
+    """Camunda Tasklist's History tab: the operations on the task, newest first, each with
+    the properties it changed; what the user may read of the operation log only."""
+    from engine.rest.history_logs import filter_user_operations
+
+    rows = filter_user_operations(request, {"taskId": task_id}).order_by("-timestamp", "-id")
+    operations: dict[str, dict[str, Any]] = {}
+    for row in rows[:200]:
+        entry = operations.setdefault(
+            row.operation_id,
+            {"type": row.operation_type, "user": row.user_id, "time": row.timestamp, "changes": []},
+        )
+        if row.property:
+            entry["changes"].append((row.property, row.org_value, row.new_value))
+    return list(operations.values())
 
 
 def load(request: HttpRequest, task_id: str) -> tuple[Task | None, TaskRights | None]:

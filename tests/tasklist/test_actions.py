@@ -147,3 +147,18 @@ def test_changing_candidates_needs_the_assign_right(demo, mallory):
     )
     assert "may not change the candidates of" in notices(response)
     assert not TaskCandidate.objects.filter(task_id=task.id, group_id="sales").exists()
+
+
+def test_the_task_page_shows_the_task_history_to_who_may_read_the_log(demo, demo_user, alice):
+    task = start_kyc()
+    runtime.claim_task(task.id, "alice", user_id="alice")
+    runtime.update_task(task.id, priority=80, user_id="alice")
+    admin = login(demo_user)
+    page = admin.get(f"/tasklist/tasks/{task.id}/").content.decode()
+    log = page[page.index('data-testid="task-log"'):]
+    assert log.index("Update") < log.index("Claim")  # newest first
+    assert "assignee: — → alice" in log
+    assert "priority: 50 → 80" in log
+    # alice works on the task but may not read the operation log (Camunda: READ_HISTORY)
+    mine = login(alice).get(f"/tasklist/tasks/{task.id}/").content.decode()
+    assert "Nothing recorded that you may read." in mine
