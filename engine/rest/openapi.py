@@ -23,6 +23,7 @@ from engine.rest import (
     openapi_batches,
     openapi_cleanup,
     openapi_decisions,
+    openapi_definitions,
     openapi_metrics,
     openapi_runtime,
     openapi_tenants,
@@ -184,6 +185,7 @@ SCHEMAS.update(migration.OPENAPI_SCHEMAS)
 SCHEMAS.update(openapi_decisions.DECISION_SCHEMAS)
 SCHEMAS.update(openapi_batches.BATCH_SCHEMAS)
 SCHEMAS.update(openapi_cleanup.CLEANUP_SCHEMAS)
+SCHEMAS.update(openapi_definitions.DEFINITION_SCHEMAS)
 SCHEMAS.update(openapi_metrics.METRICS_SCHEMAS)
 SCHEMAS.update(openapi_tenants.TENANT_SCHEMAS)
 
@@ -511,6 +513,7 @@ def all_operations() -> tuple[Operation, ...]:
         + tuple(openapi_decisions.operations())
         + tuple(openapi_batches.operations())
         + tuple(openapi_cleanup.operations())
+        + tuple(openapi_definitions.operations())
         + tuple(openapi_metrics.operations())
         + tuple(openapi_tenants.operations())
     )

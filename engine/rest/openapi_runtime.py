@@ -218,7 +218,6 @@ RUNTIME_SCHEMAS: dict[str, Schema] = {
         "rootProcessInstanceId:s creationLog:b failureLog:b successLog:b deletionLog:b"
     ),
     "VersionDto": dto("version:S"),
-    "HistoryTimeToLiveDto": dto("historyTimeToLive:i"),
     "FilterDto": {
         "type": "object",
         "description": "`query` takes only the task query keys the Tasklist applies (see "
@@ -336,22 +335,8 @@ def operations() -> list[Any]:
     add(f"{pd}/<str:definition_id>/statistics", "get", "getActivityStatistics",
         "Statistics per activity", {"200": _json(_array_of("ActivityStatisticsResultDto"))},
         parameters=_STATISTICS)
-    add(f"{pd}/<str:definition_id>/static-called-process-definitions", "get",
-        "getStaticCalledProcessDefinitions",
-        "The definitions its call activities name without an expression (those readable)",
-        {"200": _json({"type": "array", "items": {"allOf": [_ref("ProcessDefinitionDto"), {
-            "type": "object", "properties": {
-                "callingProcessDefinitionId": {"type": "string"},
-                "calledFromActivityIds": {"type": "array", "items": {"type": "string"}}}}]}})})
     add(f"{pd}/<str:definition_id>/suspended", "put", "updateSuspensionStateById",
         "Suspend or activate a definition", _NO_CONTENT, request_body=_body())
-    for route, suffix in ((f"{pd}/<str:definition_id>", "ById"),
-                          (f"{pd}/key/<str:key>", "ByKey"),
-                          (f"{pd}/key/<str:key>/tenant-id/<str:tenant_id>", "ByKeyAndTenantId")):
-        add(f"{route}/history-time-to-live", "put",
-            f"updateHistoryTimeToLiveByProcessDefinition{suffix}",
-            "Keep history `historyTimeToLive` days (null: for ever)", _NO_CONTENT,
-            request_body=_body(_ref("HistoryTimeToLiveDto")))
 
     add("version", "get", "getRestAPIVersion", "The Camunda API version followed",
         {"200": _json(_ref("VersionDto"))})
