@@ -71,6 +71,9 @@ urlpatterns = [
     ),
     path("instances/<str:instance_id>/cancel/", instances.instance_cancel, name="instance-cancel"),
     path(
+        "instances/<str:instance_id>/restart/", instances.instance_restart, name="instance-restart"
+    ),
+    path(
         "instances/<str:instance_id>/modify/",
         modification.instance_modify,
         name="instance-modify",

@@ -16,13 +16,17 @@ from cockpit.retry import retry_incident
 from cockpit.variables import EDITABLE_TYPES, DeleteVariableForm, VariableForm
 from cockpit.views.decisions import evaluated_decisions
 from cockpit.views.errors import cockpit_page
+from engine.definitions import process_model
 from engine.errors import AuthorizationError, EngineError, NotFoundError
 from engine.models import ProcessInstance, Task
+from engine.runtime.modification import StartBefore
 from engine.services.identity_links import IdentityLink, add_identity_link, delete_identity_link
+from engine.services.restart import restart_process_instances
 from engine.services.runtime import delete_process_instance, set_assignee, set_variables
 from engine.services.suspension import activate_process_instance, suspend_process_instance
 from identity.authorization import require_task
 from identity.resources import Permission
+from tasklist.access import may_start
 
 
 def _load_readable(request: HttpRequest, instance_id: str) -> InstanceView:
@@ -45,6 +49,7 @@ def instance_detail(request: HttpRequest, instance_id: str) -> HttpResponse:
             action: view.running and may(user, action, instance_id, view.key)
             for action in ("update_variables", "delete", "suspend", "retry", "modify")
         },
+        "restart_at": _restartable(user, view),
         "variable_types": EDITABLE_TYPES,
         "add_form": VariableForm(initial={"type": "String", "scope": instance_id}),
         "decisions": evaluated_decisions(user, instance_id),
@@ -53,6 +58,51 @@ def instance_detail(request: HttpRequest, instance_id: str) -> HttpResponse:
     template = "cockpit/partials/instance_sections.html" if request.GET.get("part") == "sections" \
         else "cockpit/process_instance.html"
     return render(request, template, context)
+
+
+def _restartable(user: object, view: InstanceView) -> list[tuple[str, str]]:
+    """(id, label) of the elements a finished instance can be restarted before, if the user
+    may start its definition and it still exists; else nothing (the form is left out)."""
+    if view.running or view.definition is None or not may_start(user, view.key):
+        return []
+    nodes = process_model(view.definition_id).all_nodes.values()
+    start = process_model(view.definition_id).initial_start_event
+    first = [start] if start is not None else []
+    rest = sorted((n for n in nodes if n is not start), key=lambda n: (n.name or n.id).lower())
+    return [(n.id, f"{n.name} ({n.id})" if n.name else n.id) for n in first + rest]
+
+
+@require_POST
+@cockpit_page
+def instance_restart(request: HttpRequest, instance_id: str) -> HttpResponse:
+    """Start a finished instance again before the chosen element (Camunda Cockpit EE's
+    restart), with the variables it ended with or, on request, those it started with."""
+    view = _load_readable(request, instance_id)
+    if view.running:
+        messages.error(request, "Nothing changed: the instance is still running.")
+        return _back(instance_id)
+    activity = request.POST.get("activity", "")
+    if activity not in {node_id for node_id, _ in _restartable(request.user, view)}:
+        messages.error(request, "Nothing changed: choose where the new instance starts.")
+        return _back(instance_id)
+    try:
+        [started] = restart_process_instances(
+            view.definition_id,
+            [instance_id],
+            [StartBefore(activity)],
+            initial=request.POST.get("initial") == "yes",
+            without_business_key=request.POST.get("without_business_key") == "yes",
+            skip_custom_listeners=request.POST.get("skip_listeners") == "yes",
+            skip_io_mappings=request.POST.get("skip_io_mappings") == "yes",
+            user_id=request.user.get_username(),
+        )
+    except AuthorizationError:
+        raise
+    except EngineError as error:
+        messages.error(request, f"Nothing changed: {error}")
+        return _back(instance_id)
+    messages.success(request, f"Restarted as a new instance before {activity}.")
+    return _back(started.id)
 
 
 def _back(instance_id: str, anchor: str = "") -> HttpResponseRedirect:

@@ -11,6 +11,7 @@ from engine.models import (
     UserOperationLog,
 )
 from engine.services.runtime import start_process_instance
+from identity.resources import Permission
 from tests.cockpit.conftest import deploy_key, deploy_xml, fail_job_of, grant
 from tests.cockpit.samples import failing_process
 
@@ -255,3 +256,44 @@ def test_called_and_calling_instances_are_linked(user_client):
     assert reverse("cockpit:instance", args=[child.id]) in parent_page
     child_page = page(user_client, child.id).content.decode()
     assert reverse("cockpit:instance", args=[parent.id]) in child_page
+
+
+def test_a_finished_instance_is_restarted_from_its_page(user_client, client, operator):
+    from engine.services.runtime import delete_process_instance
+
+    instance = started(amount=21)
+    delete_process_instance(instance.id, "by mistake")
+    content = page(user_client, instance.id).content.decode()
+    assert "Restart as a new instance" in content
+    assert '<option value="Task_1">' in content
+    response = user_client.post(
+        reverse("cockpit:instance-restart", args=[instance.id]), {"activity": "Task_1"},
+        follow=True,
+    )
+    restarted = HistoricProcessInstance.objects.get(restarted_process_instance_id=instance.id)
+    assert response.redirect_chain[-1][0] == reverse("cockpit:instance", args=[restarted.id])
+    assert "Restarted as a new instance before Task_1." in response.content.decode()
+    assert restarted.business_key == "B-1"
+    assert Task.objects.filter(process_instance_id=restarted.id).count() == 1
+
+    nowhere = user_client.post(
+        reverse("cockpit:instance-restart", args=[instance.id]), {"activity": "nope"},
+        follow=True,
+    )
+    assert "choose where the new instance starts" in nowhere.content.decode()
+    assert HistoricProcessInstance.objects.filter(restarted_process_instance_id=instance.id)\
+        .count() == 1
+
+
+def test_who_may_not_start_the_process_sees_no_restart(client, operator):
+    from engine.services.runtime import delete_process_instance
+    from identity.resources import Resource
+    from tests.cockpit.conftest import grant
+
+    instance = started()
+    delete_process_instance(instance.id, "done")
+    grant(operator, Resource.PROCESS_DEFINITION, "invoice", Permission.READ_HISTORY)
+    client.force_login(operator)
+    content = page(client, instance.id).content.decode()
+    assert "Audit timeline" in content
+    assert "Restart as a new instance" not in content
