@@ -223,7 +223,8 @@ class VariableInstance(models.Model):
     text_value = models.TextField(null=True, blank=True)
     long_value = models.BigIntegerField(null=True, blank=True)
     double_value = models.FloatField(null=True, blank=True)
-    process_instance_id = models.CharField(max_length=64)
+    # A standalone task's variables: no instance, the task's id as their execution.
+    process_instance_id = models.CharField(max_length=64, null=True, blank=True)
     execution_id = models.CharField(max_length=64)
     task_id = models.CharField(max_length=64, null=True, blank=True)
 

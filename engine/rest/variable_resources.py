@@ -28,7 +28,7 @@ from engine.rest.base import (
 from engine.rest.params import invalid_request
 from engine.rest.variables import read_value, read_variables, write_value, write_variables
 from engine.runtime.values import TypedValue
-from engine.services import runtime
+from engine.services import runtime, standalone_tasks
 from identity.authorization import Permission
 from tasklist.access import involvement
 
@@ -106,10 +106,10 @@ def task_scope(request: Request, task_id: str, *, local: bool) -> VariableScope:
     task: Task = queries.get_task(task_id)
     return VariableScope(
         label="task",
-        # A standalone task (no execution) holds no variables.
+        # A standalone task (no execution) holds its variables itself.
         read=lambda: queries.get_variables(task.execution_id, local=local)
         if task.execution_id
-        else {},
+        else standalone_tasks.variables_of(task_id),
         write=lambda values, removed: runtime.set_task_variables(
             task_id, values, local=local, removed=removed, user_id=user_id(request)
         ),

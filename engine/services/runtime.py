@@ -34,7 +34,8 @@ from engine.services import authz
 from engine.services.authz import P
 from engine.services.environment import environment
 from engine.services.oplog import OperationLog
-from engine.services.standalone_tasks import NO_VARIABLES, engine_for, is_standalone
+from engine.services.standalone_tasks import engine_for, is_standalone
+from engine.services.standalone_tasks import set_task_variables as set_standalone_variables
 from engine.store.django_store import DjangoStore
 from engine.store.tables import DEFINITIONS, TASKS
 
@@ -525,7 +526,7 @@ def set_task_variables(
     task = _task(task_id)
     authz.require_task(user_id, task, P.UPDATE_VARIABLE, P.UPDATE)
     if is_standalone(task):
-        raise BadRequestError(NO_VARIABLES.format(id=task_id))
+        return set_standalone_variables(task, variables, removed=removed, user_id=user_id)
     # The task's permission decides; the instance-level check below is the engine's own.
     set_variables(
         task.execution_id, variables, local=local, removed=removed, user_id=None, logged_as=user_id

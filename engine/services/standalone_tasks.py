@@ -3,14 +3,14 @@ saveTask, REST `POST /task/create`, the tasklist's "Create task").
 
 The task commands in runtime.py (claim, assign, delegate, resolve, update, complete) act on
 a standalone task through `StandaloneTasks`, which stands in for the process engine there: it
-produces the effects the engine would (TaskUpdated, TaskRemoved), and the store projects them
-as for any task: the task row, its history, live events. Such a task has no variables here:
-a command that would set some is refused, and changes nothing.
+produces the effects the engine would (TaskUpdated, TaskRemoved, VariablesChanged), and the
+store projects them as for any task: the task row, its history, live events. Its variables
+are its own (no execution holds them): variable rows under the task's id, with no instance.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -19,19 +19,24 @@ from django.db import transaction
 from django.utils import timezone
 
 from engine.errors import BadRequestError, EngineError, NotFoundError
-from engine.models import EntityType, HistoricTaskInstance, TaskCandidate
+from engine.models import (
+    EntityType,
+    HistoricTaskInstance,
+    HistoricVariableInstance,
+    TaskCandidate,
+    VariableInstance,
+)
 from engine.models import Task as TaskRow
 from engine.runtime import effects as fx
 from engine.runtime.env import unique_id
 from engine.runtime.state import Task
+from engine.runtime.values import TypedValue, check_value, infer_type
 from engine.services import authz
 from engine.services.authz import P
 from engine.services.oplog import OperationLog
 from engine.store.django_store import DjangoStore
 from identity.authorization import ANY, require
 from identity.resources import Resource
-
-NO_VARIABLES = "Task {id} belongs to no process: standalone tasks hold no variables here"
 
 
 def create_task(
@@ -95,8 +100,7 @@ def delete_task(task_id: str, *, user_id: str | None = None) -> None:
                 "The task cannot be deleted because is part of a running process"
             )
         authz.require_task(user_id, row, P.DELETE)
-        tasks = StandaloneTasks(_store(user_id))
-        tasks.remove(task_id, "deleted")
+        StandaloneTasks(_store(user_id), task_id).remove(task_id, "deleted")
         OperationLog(user_id, "Delete", EntityType.TASK, category="TaskWorker").add(
             None, task_id=task_id
         ).save()
@@ -107,10 +111,11 @@ def is_standalone(task: TaskRow) -> bool:
 
 
 class StandaloneTasks:
-    """What the task commands ask of the process engine, for tasks of no process."""
+    """What the task commands ask of the process engine, for one task of no process."""
 
-    def __init__(self, store: DjangoStore) -> None:
+    def __init__(self, store: DjangoStore, task_id: str) -> None:
         self.store = store
+        self.task_id = task_id
         self._tasks: dict[str, Task] = {}
 
     def set_assignee(self, task_id: str, assignee: str | None) -> None:
@@ -122,17 +127,51 @@ class StandaloneTasks:
     def complete_task(
         self, task_id: str, variables: Mapping[str, Any] | None = None, *, local: bool = False
     ) -> None:
-        if variables:
-            raise BadRequestError(NO_VARIABLES.format(id=task_id))
+        self.set_variables(task_id, variables or {})
         self.remove(task_id, "completed")
 
-    def set_variables(self, task_id: str | None, variables: Mapping[str, Any], **_: Any) -> None:
-        if variables:
-            raise BadRequestError(NO_VARIABLES.format(id=task_id))
+    def set_variables(
+        self,
+        execution_id: str | None,
+        variables: Mapping[str, Any],
+        *,
+        removed: Sequence[str] = (),
+        **_: Any,
+    ) -> None:
+        """The task's own variables (Camunda: with no execution, every variable of a task is
+        local to it), kept in the variable rows under the task's id, and in history."""
+        typed = {name: _checked(name, value) for name, value in variables.items()}
+        gone = tuple(name for name in removed if name not in typed)
+        if not typed and not gone:
+            return
+        revisions = dict(
+            HistoricVariableInstance.objects.filter(
+                execution_id=self.task_id, name__in=list(typed)
+            ).values_list("name", "revision")
+        )
+        now = timezone.now()
+        # No instance: the projection writes the rows with a null instance id.
+        changed = fx.VariablesChanged(None, self.task_id, typed, gone)  # type: ignore[arg-type]
+        effects: list[fx.Effect] = [changed]
+        effects += [
+            fx.VariableUpdated(
+                None,  # type: ignore[arg-type]
+                self.task_id,
+                None,
+                name,
+                value,
+                revisions[name] + 1 if name in revisions else 0,
+                now,
+            )
+            for name, value in typed.items()
+        ]
+        self.store.record(None, effects)
 
     def remove(self, task_id: str, reason: str) -> None:
+        """The task ends; its variables leave the runtime (history keeps them)."""
         task = self._task(task_id)
         self.store.record(None, [fx.TaskRemoved(task_id, reason, timezone.now(), task)])
+        VariableInstance.objects.filter(execution_id=task_id, process_instance_id=None).delete()
 
     def _change(self, task_id: str, changes: Mapping[str, Any]) -> None:
         task = self._task(task_id)
@@ -173,7 +212,44 @@ class StandaloneTasks:
 
 def engine_for(task: TaskRow, engine: Any, store: DjangoStore) -> Any:
     """The process engine, or for a standalone task what stands in for it."""
-    return StandaloneTasks(store) if is_standalone(task) else engine
+    return StandaloneTasks(store, task.id) if is_standalone(task) else engine
+
+
+def variables_of(task_id: str) -> dict[str, TypedValue]:
+    """The variables of a standalone task."""
+    rows = VariableInstance.objects.filter(execution_id=task_id, process_instance_id=None)
+    return {
+        row.name: TypedValue.from_json({"type": row.type, "value": row.value})
+        for row in rows.order_by("name")
+    }
+
+
+def set_task_variables(
+    task: TaskRow,
+    variables: Mapping[str, Any],
+    *,
+    removed: Sequence[str] = (),
+    user_id: str | None = None,
+) -> None:
+    """Set and remove variables of a standalone task (the caller checked the permission)."""
+    with transaction.atomic():
+        StandaloneTasks(_store(user_id), task.id).set_variables(None, variables, removed=removed)
+        operation = "SetVariable" if variables else "RemoveVariable"
+        log = OperationLog(user_id, operation, EntityType.VARIABLE)
+        for name in [*variables, *removed]:
+            log.add("name", new_value=name, task_id=task.id)
+        log.save()
+
+
+def _checked(name: str, value: Any) -> TypedValue:
+    typed = infer_type(value)
+    try:
+        check_value(typed)
+    except ValueError as reason:
+        raise BadRequestError(
+            f"Cannot set variable '{name}' of type '{typed.type}': {reason}"
+        ) from None
+    return typed
 
 
 def _store(user_id: str | None) -> DjangoStore:

@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from engine.models import HistoricTaskInstance, Task, UserOperationLog
+from engine.models import (
+    HistoricTaskInstance,
+    HistoricVariableInstance,
+    Task,
+    UserOperationLog,
+    VariableInstance,
+)
 from engine.services import ResourceInput, deploy
 from engine.services import runtime as rt
 from identity.resources import Permission, Resource
@@ -104,20 +110,36 @@ def test_claim_update_delegate_resolve_and_complete_a_standalone_task(api):
         assert expected in operations
 
 
-def test_variables_on_a_standalone_task_are_refused_and_nothing_changes(api):
+def test_a_standalone_task_keeps_its_own_variables_until_it_is_completed(api):
     create(api, id="t2", name="Plan the offsite", assignee="demo")
     assert api.get(f"{BASE}/task/t2/variables").json() == {}
-    refused = api.post(
-        f"{BASE}/task/t2/complete",
-        {"variables": {"approved": {"value": True}}},
-        content_type="application/json",
+    put = api.put(f"{BASE}/task/t2/variables/guests", {"value": 12, "type": "Integer"},
+                  content_type="application/json")
+    assert put.status_code == 204, put.content
+    assert api.get(f"{BASE}/task/t2/localVariables").json() == {
+        "guests": {"value": 12, "type": "Integer", "valueInfo": {}}
+    }
+    changed = api.post(f"{BASE}/task/t2/variables", {
+        "modifications": {"venue": {"value": "Lakeside", "type": "String"}},
+        "deletions": ["guests"],
+    }, content_type="application/json")
+    assert changed.status_code == 204
+    assert set(api.get(f"{BASE}/task/t2/variables").json()) == {"venue"}
+    too_big = api.put(f"{BASE}/task/t2/variables/n", {"value": 2**40, "type": "Integer"},
+                      content_type="application/json")
+    assert too_big.status_code == 400
+    assert set(api.get(f"{BASE}/task/t2/variables").json()) == {"venue"}
+
+    done = api.post(f"{BASE}/task/t2/complete",
+                    {"variables": {"approved": {"value": True, "type": "Boolean"}}},
+                    content_type="application/json")
+    assert done.status_code == 204
+    assert not VariableInstance.objects.filter(execution_id="t2").exists()
+    kept = dict(
+        HistoricVariableInstance.objects.filter(execution_id="t2").values_list("name", "value")
     )
-    assert refused.status_code == 400
-    assert "standalone tasks hold no variables" in refused.json()["message"]
-    assert Task.objects.filter(pk="t2").exists()
-    put = api.put(f"{BASE}/task/t2/variables/x", {"value": 1}, content_type="application/json")
-    assert put.status_code == 400
-    assert HistoricTaskInstance.objects.get(pk="t2").end_time is None
+    assert kept == {"guests": 12, "venue": "Lakeside", "approved": True}
+    assert HistoricTaskInstance.objects.get(pk="t2").delete_reason == "completed"
 
 
 def test_the_form_resources_of_a_standalone_task_say_it_has_no_form(api):
