@@ -67,10 +67,19 @@ def filter_historic_variables(request: Request, filters: dict[str, Any]) -> Quer
     rows = HistoricVariableInstance.objects.all()
     if not filters.get("includeDeleted"):
         rows = rows.exclude(state="DELETED")
+    # A standalone task's variables have no instance; the task's id names their scope.
+    standalone = Q(process_instance_id__isnull=True) & readable_ids(
+        request.user, Resource.HISTORIC_TASK
+    ).q("execution_id")
     rows = rows.filter(
-        Q(process_instance_id__in=_readable_instance_ids(request)) | readable
+        Q(process_instance_id__in=_readable_instance_ids(request)) | readable | standalone
     )
     rows = rows.filter(_name_and_value(filters))
+    if "taskIdIn" in filters:
+        ids = filters["taskIdIn"]
+        rows = rows.filter(
+            Q(task_id__in=ids) | Q(process_instance_id__isnull=True, execution_id__in=ids)
+        )
     return apply(
         rows,
         filters,
@@ -78,7 +87,6 @@ def filter_historic_variables(request: Request, filters: dict[str, Any]) -> Quer
             "processInstanceId": "process_instance_id",
             "processInstanceIdIn": "process_instance_id__in",
             "executionIdIn": "execution_id__in",
-            "taskIdIn": "task_id__in",
             "activityInstanceIdIn": "activity_instance_id__in",
         },
         {"variableNameLike": "name"},
@@ -140,13 +148,13 @@ def historic_variable_dtos(
                 "processDefinitionKey": definition_key(definition_id) or None,
                 "processDefinitionId": definition_id,
                 "processInstanceId": row.process_instance_id,
-                "executionId": row.execution_id,
+                "executionId": row.execution_id if row.process_instance_id else None,
                 "activityInstanceId": row.activity_instance_id,
                 "caseDefinitionKey": None,
                 "caseDefinitionId": None,
                 "caseInstanceId": None,
                 "caseExecutionId": None,
-                "taskId": row.task_id,
+                "taskId": row.task_id or (None if row.process_instance_id else row.execution_id),
                 "tenantId": tenants.get(definition_id or ""),
                 "errorMessage": None,
                 "state": row.state,

@@ -1,9 +1,10 @@
 """`/variable-instance`: the variables of running instances, queried across instances
 (Camunda's VariableInstanceRestService), with `/{id}` and `/{id}/data`.
 
-The rows are Legato's VariableInstance projection. Legato keeps task-local variables on the
-task's execution, so no row names a task: `taskIdIn` matches nothing, as `caseInstanceIdIn`,
-`caseExecutionIdIn` and `batchIdIn` do (no cases, no batch variables). Lists leave out the
+The rows are Legato's VariableInstance projection. Legato keeps the task-local variables of a
+process task on the task's execution: `taskIdIn` finds only those of standalone tasks, which
+are the task's own. `caseInstanceIdIn`, `caseExecutionIdIn` and `batchIdIn` match nothing
+(no cases, no batch variables). Lists leave out the
 variables of instances the caller may not read; `/{id}` of one answers 403, as Legato's other
 single resources do (Camunda's authorized query would answer 404, docs/rest.md).
 """
@@ -12,14 +13,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import HttpResponse
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from engine import queries
 from engine.errors import NotFoundError
-from engine.models import Execution, ProcessInstance, VariableInstance
+from engine.models import Execution, ProcessInstance, Task, VariableInstance
 from engine.rest import serializers
 from engine.rest.base import (
     AnyAcceptMixin,
@@ -39,6 +40,7 @@ from engine.rest.variable_filters import (
 )
 from engine.rest.variables import write_stored
 from engine.runtime.values import TypedValue
+from tasklist.access import visible
 
 S, B, L, V = Kind.STRING, Kind.BOOLEAN, Kind.STRING_LIST, Kind.VARIABLES
 
@@ -50,7 +52,7 @@ VARIABLE_INSTANCE_QUERY = ListQuery(
         Param("executionIdIn", L, "Variables of these executions (their own, not inherited)."),
         Param("activityInstanceIdIn", L, "Variables of the scopes of these activity instances."),
         Param("variableScopeIdIn", L, "Variables of these scopes (execution ids)."),
-        Param("taskIdIn", L, "Task-local variables of these tasks (Legato keeps none)."),
+        Param("taskIdIn", L, "Variables of these standalone tasks."),
         Param("caseInstanceIdIn", L, "Case variables (Legato runs no cases: nothing matches)."),
         Param("caseExecutionIdIn", L, "Case variables (Legato runs no cases: nothing matches)."),
         Param("batchIdIn", L, "Batch variables (Legato keeps none: nothing matches)."),
@@ -68,7 +70,7 @@ VARIABLE_INSTANCE_QUERY = ListQuery(
     },
 )
 
-_NONE_HERE = ("taskIdIn", "caseInstanceIdIn", "caseExecutionIdIn", "batchIdIn")
+_NONE_HERE = ("caseInstanceIdIn", "caseExecutionIdIn", "batchIdIn")
 
 
 def filter_variable_instances(request: Request, filters: dict[str, Any]) -> QuerySet[Any]:
@@ -79,9 +81,18 @@ def filter_variable_instances(request: Request, filters: dict[str, Any]) -> Quer
         instances = instances.filter(process_definition__tenant_id__in=filters["tenantIdIn"])
     if filters.get("withoutTenantId"):
         instances = instances.filter(process_definition__tenant_id__isnull=True)
-    rows = VariableInstance.objects.filter(process_instance_id__in=instances.values("id"))
+    # A standalone task's variables have no instance: the task's id names their scope.
+    tasks = Task.objects.filter(visible(request.user), process_instance_id__isnull=True)
+    rows = VariableInstance.objects.filter(
+        Q(process_instance_id__in=instances.values("id"))
+        | Q(process_instance_id__isnull=True, execution_id__in=tasks.values("id"))
+    )
     if any(filters.get(name) for name in _NONE_HERE):
         rows = rows.none()
+    if "taskIdIn" in filters:
+        # Legato keeps a process task's variables on its execution (docs/rest.md): only a
+        # standalone task's are the task's own.
+        rows = rows.filter(process_instance_id__isnull=True, execution_id__in=filters["taskIdIn"])
     ignore_case = IgnoreCase.of(filters)
     if "variableName" in filters:
         rows = rows.filter(name_q(filters["variableName"], ignore_case))
@@ -141,10 +152,10 @@ def variable_instance_dtos(
                 "valueInfo": typed["valueInfo"],
                 "processDefinitionId": definition_id,
                 "processInstanceId": row.process_instance_id,
-                "executionId": row.execution_id,
+                "executionId": row.execution_id if row.process_instance_id else None,
                 "caseInstanceId": None,
                 "caseExecutionId": None,
-                "taskId": row.task_id,
+                "taskId": row.task_id or (None if row.process_instance_id else row.execution_id),
                 "batchId": None,
                 "activityInstanceId": scopes.get(row.execution_id),
                 "tenantId": tenant_id,

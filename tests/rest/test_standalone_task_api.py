@@ -225,3 +225,23 @@ def test_creating_needs_the_create_permission_on_tasks(demo_user):
     assert mallory.get(f"{BASE}/task/m1").status_code == 200
     done = mallory.post(f"{BASE}/task/m1/complete", {}, content_type="application/json")
     assert done.status_code == 204
+
+
+def test_the_variable_lists_show_a_standalone_tasks_variables(api):
+    create(api, id="t5", name="Order lunch", assignee="demo")
+    api.put(f"{BASE}/task/t5/variables/dish", {"value": "soup", "type": "String"},
+            content_type="application/json")
+    listed = api.get(f"{BASE}/variable-instance", {"variableName": "dish"})
+    assert listed.status_code == 200, listed.content
+    assert [(v["value"], v["processInstanceId"]) for v in listed.json()] == [("soup", None)]
+    history = api.get(f"{BASE}/history/variable-instance", {"variableName": "dish"})
+    assert history.status_code == 200, history.content
+    assert [(v["value"], v["taskId"], v["executionId"]) for v in history.json()] == [
+        ("soup", "t5", None)
+    ]
+    by_task = api.get(f"{BASE}/history/variable-instance", {"taskIdIn": "t5"}).json()
+    assert [v["name"] for v in by_task] == ["dish"]
+    assert [v["taskId"] for v in api.get(f"{BASE}/variable-instance", {"taskIdIn": "t5"}).json()]\
+        == ["t5"]
+    details = api.get(f"{BASE}/history/detail", {"variableUpdates": "true"})
+    assert details.status_code == 200, details.content
