@@ -20,13 +20,13 @@ from engine.rest import serializers
 from engine.rest.base import EngineView, json_body, user_id
 from engine.rest.errors import CamundaError
 from engine.rest.history import apply
+from engine.rest.history_ttl import history_ttl_view
 from engine.rest.listing import list_views
 from engine.rest.params import Kind, ListQuery, Param, tenant_filter
 from engine.rest.process_definitions import DEFINITION_LIKE
 from engine.rest.variables import read_variables, write_value
 from engine.runtime.values import infer_type
 from engine.services.decisions import evaluate_decision_definition
-from engine.services.history_ttl import set_history_time_to_live
 from identity.authorization import Permission, Resource, readable_ids, require
 
 S, B, N, L = Kind.STRING, Kind.BOOLEAN, Kind.INTEGER, Kind.STRING_LIST
@@ -195,19 +195,7 @@ class DecisionDefinitionEvaluate(EngineView):
             for result in results
         ])
 
-class DecisionDefinitionHistoryTimeToLive(EngineView):
-    """PUT /decision-definition/{id}/history-time-to-live (also by key): `{historyTimeToLive}`
-    days (null: keep for ever); 204."""
 
-    def put(
-        self,
-        request: Request,
-        definition_id: str | None = None,
-        key: str | None = None,
-        tenant_id: str | None = None,
-    ) -> Response:
-        definition = _definition(definition_id, key, tenant_id)
-        days = json_body(request).get("historyTimeToLive")
-        set_history_time_to_live(definition, days, user_id=user_id(request))
-        return Response(status=204)
+# PUT .../history-time-to-live (by id, by key, by key and tenant).
+DecisionDefinitionHistoryTimeToLive = history_ttl_view(_definition)
 

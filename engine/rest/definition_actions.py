@@ -27,6 +27,7 @@ from engine.rest.base import (
 )
 from engine.rest.errors import CamundaError
 from engine.rest.forms import deployed_form, field_values, form_dto, form_variables
+from engine.rest.history_ttl import history_ttl_view
 from engine.rest.modification import START_TYPES, read_flag, read_instruction
 from engine.rest.params import first_value, flag, invalid_request
 from engine.rest.process_definitions import (
@@ -41,7 +42,6 @@ from engine.runtime.forms import FormFieldValidationError
 from engine.runtime.modification import Instruction, InvalidModification
 from engine.runtime.values import TypedValue
 from engine.services import forms, runtime, suspension
-from engine.services.history_ttl import set_history_time_to_live
 from identity.authorization import (
     ANY,
     Check,
@@ -420,21 +420,9 @@ class DefinitionsSuspendedByKey(EngineView):
         _suspend(request, body, None, key)
         return Response(status=204)
 
-class DefinitionHistoryTimeToLive(EngineView):
-    """PUT /process-definition/{id}/history-time-to-live (also by key): `{historyTimeToLive}`
-    days (null: keep for ever); 204."""
 
-    def put(
-        self,
-        request: Request,
-        definition_id: str | None = None,
-        key: str | None = None,
-        tenant_id: str | None = None,
-    ) -> Response:
-        definition = _definition(definition_id, key, tenant_id)
-        days = json_body(request).get("historyTimeToLive")
-        set_history_time_to_live(definition, days, user_id=user_id(request))
-        return Response(status=204)
+# PUT .../history-time-to-live (by id, by key, by key and tenant).
+DefinitionHistoryTimeToLive = history_ttl_view(_definition)
 
 
 class StaticCalledDefinitions(EngineView):
