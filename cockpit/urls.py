@@ -34,6 +34,11 @@ urlpatterns = [
         name="definition-suspension",
     ),
     path(
+        "processes/<str:definition_id>/restart/",
+        processes.definition_restart,
+        name="definition-restart",
+    ),
+    path(
         "processes/<str:definition_id>/history-ttl/",
         processes.definition_history_ttl,
         name="definition-history-ttl",

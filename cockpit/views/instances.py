@@ -61,14 +61,22 @@ def instance_detail(request: HttpRequest, instance_id: str) -> HttpResponse:
 
 
 def _restartable(user: object, view: InstanceView) -> list[tuple[str, str]]:
-    """(id, label) of the elements a finished instance can be restarted before, if the user
-    may start its definition and it still exists; else nothing (the form is left out)."""
-    if view.running or view.definition is None or not may_start(user, view.key):
+    """Where a finished instance can be restarted (nothing: the form is left out)."""
+    if view.running or view.definition is None:
         return []
-    nodes = process_model(view.definition_id).all_nodes.values()
-    start = process_model(view.definition_id).initial_start_event
+    return restart_targets(user, view.definition_id, view.key)
+
+
+def restart_targets(user: object, definition_id: str, key: str) -> list[tuple[str, str]]:
+    """(id, label) of the elements instances of a definition can be restarted before, the
+    none start event first; nothing when the user may not start the definition."""
+    if not may_start(user, key):
+        return []
+    model = process_model(definition_id)
+    start = model.initial_start_event
     first = [start] if start is not None else []
-    rest = sorted((n for n in nodes if n is not start), key=lambda n: (n.name or n.id).lower())
+    others = (n for n in model.all_nodes.values() if n is not start)
+    rest = sorted(others, key=lambda n: (n.name or n.id).lower())
     return [(n.id, f"{n.name} ({n.id})" if n.name else n.id) for n in first + rest]
 
 

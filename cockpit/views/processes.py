@@ -10,6 +10,8 @@ from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_POST
 
+from batches.models import BatchType
+from batches.runner import create_batch
 from cockpit.filters import InstanceFilterForm
 from cockpit.permissions import (
     may_definition,
@@ -24,6 +26,7 @@ from cockpit.queries import (
     versions_of,
 )
 from cockpit.views.errors import apply_change, cockpit_page
+from cockpit.views.instances import restart_targets
 from cockpit.views.job_definitions import job_definition_rows
 from engine.errors import NotFoundError
 from engine.queries import (
@@ -102,6 +105,9 @@ def process_definition(request: HttpRequest, definition_id: str) -> HttpResponse
         "missing": missing,
         "can_suspend": may_suspend_definition(request.user, definition.key),
         "can_update": may_definition(request.user, Permission.UPDATE, definition.key),
+        "restart_at": restart_targets(request.user, definition.id, definition.key)
+        if form.finished() and can_read_history
+        else [],
     }
     if _is_htmx(request):
         response = render(request, "cockpit/partials/instance_list.html", context)
@@ -181,6 +187,44 @@ def definition_history_ttl(request: HttpRequest, definition_id: str) -> HttpResp
         f"History of version {definition.version} is kept {shown}.",
     )
     return redirect("cockpit:definition", definition.id)
+
+
+@require_POST
+@cockpit_page
+def definition_restart(request: HttpRequest, definition_id: str) -> HttpResponse:
+    """Restart every finished instance the list's filters (the query string) find, in an
+    instance-restart batch; then show the batch."""
+    definition = get_process_definition(definition_id)
+    require_definition(request.user, Permission.READ_HISTORY, definition.key)
+    form = InstanceFilterForm(request.GET)
+    activity = request.POST.get("activity", "")
+    targets = restart_targets(request.user, definition.id, definition.key)
+    if not form.finished() or activity not in {node_id for node_id, _ in targets}:
+        messages.error(request, "Nothing changed: filter the finished instances and choose "
+                       "where they start.")
+        return redirect("cockpit:definition", definition.id)
+    ids = [str(pk) for pk in form.instances(definition.id).values_list("id", flat=True)]
+    if not ids:
+        messages.error(request, "Nothing changed: no finished instance matches the filters.")
+        return redirect("cockpit:definition", definition.id)
+    options = {
+        "processDefinitionId": definition.id,
+        "instructions": [{"type": "startBeforeActivity", "activityId": activity}],
+        "initialVariables": request.POST.get("initial") == "yes",
+        "withoutBusinessKey": request.POST.get("without_business_key") == "yes",
+        "skipCustomListeners": False,
+        "skipIoMappings": False,
+    }
+    batch = create_batch(
+        BatchType.INSTANCE_RESTART,
+        ids,
+        request.user,
+        description=f"Restart {len(ids)} instance{'' if len(ids) == 1 else 's'} of "
+        f"{definition.name or definition.key} before {activity}",
+        options=options,
+    )
+    messages.success(request, f"Restarting {len(ids)} instance{'' if len(ids) == 1 else 's'}.")
+    return redirect("cockpit:batch", batch.id)
 
 
 def _require_one(request: HttpRequest, key: str, *permissions: str) -> None:

@@ -94,3 +94,32 @@ def test_the_history_time_to_live_is_shown_and_changed(user_client, client, oper
     client.force_login(operator)  # may open the cockpit, may not update the definition
     assert client.post(url, {"days": "1"}).status_code == 403
     assert ProcessDefinition.objects.get(pk=definition.id).history_time_to_live is None
+
+
+def test_finished_instances_found_by_the_filters_are_restarted_in_a_batch(user_client):
+    from batches.models import Batch
+    from engine.models import HistoricProcessInstance
+    from engine.services.runtime import delete_process_instance, start_process_instance
+    from tests.rest.batch_helpers import run_to_end
+
+    definition = deploy_key("invoice")
+    old = [start_process_instance("invoice", business_key=f"K-{n}").id for n in range(3)]
+    for instance_id in old[:2]:
+        delete_process_instance(instance_id, "by mistake")
+    page = reverse("cockpit:definition", args=[definition.id])
+    listed = user_client.get(page, {"state": "finished"}).content.decode()
+    assert "Restart these 2 finished instances" in listed
+    assert "Restart these" not in user_client.get(page).content.decode()  # running list
+
+    url = reverse("cockpit:definition-restart", args=[definition.id]) + "?state=finished"
+    response = user_client.post(url, {"activity": "Task_1"}, follow=True)
+    batch = Batch.objects.get()
+    assert response.redirect_chain[-1][0] == reverse("cockpit:batch", args=[batch.id])
+    assert (batch.type, batch.total) == ("instance-restart", 2)
+    run_to_end(str(batch.id))
+    restarted = HistoricProcessInstance.objects.filter(restarted_process_instance_id__in=old)
+    assert sorted(restarted.values_list("business_key", flat=True)) == ["K-0", "K-1"]
+
+    refused = user_client.post(url, {"activity": "nope"}, follow=True).content.decode()
+    assert "choose where they start" in refused
+    assert Batch.objects.count() == 1
