@@ -31,6 +31,7 @@ from engine.models import (
 )
 from engine.queries import activity_instance_tree
 from engine.queries.instances import ActivityInstance
+from engine.services.incidents import ENGINE_TYPES
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,17 @@ class IncidentRow:
     stacktrace: str
     open: bool
     configuration: str
+    caused_here: bool = True  # not one a called instance's incident caused
+
+    @property
+    def retried(self) -> bool:
+        """The engine's own: a retry of its job or external task resolves it."""
+        return self.type in ENGINE_TYPES
+
+    @property
+    def resolvable(self) -> bool:
+        """A custom incident, resolved by hand where it was raised."""
+        return not self.retried and self.caused_here
 
 
 @dataclass
@@ -180,7 +192,8 @@ def _runtime(view: InstanceView) -> None:
     traces.update({t.id: t.error_details or "" for t in external})
     view.incidents = [
         IncidentRow(i.id, i.incident_type, i.incident_message or "", i.activity_id or "",
-                    i.timestamp, traces.get(i.configuration or "", ""), True, i.configuration or "")
+                    i.timestamp, traces.get(i.configuration or "", ""), True, i.configuration or "",
+                    i.cause_incident_id == i.id)
         for i in Incident.objects.filter(process_instance_id=instance_id).order_by("timestamp")
     ]
     view.jobs, view.external_tasks = jobs, external

@@ -65,6 +65,11 @@ urlpatterns = [
         name="incident-retry",
     ),
     path(
+        "instances/<str:instance_id>/incidents/<str:incident_id>/resolve/",
+        instances.incident_resolve,
+        name="incident-resolve",
+    ),
+    path(
         "instances/<str:instance_id>/tasks/<str:task_id>/assignee/",
         instances.task_assignee,
         name="task-assignee",

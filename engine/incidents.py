@@ -1,11 +1,14 @@
 """Incidents: raised when a job or an external task runs out of retries, resolved when an
-operator gives it retries again. Runtime row, history row and live event, in the caller's
-transaction; the event goes out after commit."""
+operator gives it retries again; custom ones raised and resolved by an operator. Runtime
+row, history row and live event, in the caller's transaction; the event goes out after
+commit."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
+
+from django.db.models import Q
 
 from engine import definitions
 from engine.events import event, instance_groups, publish_on_commit
@@ -19,7 +22,7 @@ def raise_incident(
     incident_type: str,
     message: str | None,
     *,
-    configuration: str,
+    configuration: str | None,
     process_instance_id: str | None,
     execution_id: str | None,
     activity_id: str,
@@ -27,7 +30,8 @@ def raise_incident(
     now: datetime,
     job_definition_id: str | None = None,
 ) -> Incident:
-    """An incident on an activity; `configuration` names the job or external task behind it.
+    """An incident on an activity; `configuration` names the job or external task behind it
+    (for a custom incident, whatever its creator put there).
 
     As in Camunda, every calling instance up the call chain gets an incident of its own on its
     call activity, caused by the one below and with this one as root cause.
@@ -93,25 +97,33 @@ def _raise_in_callers(cause: Incident, now: datetime) -> None:
 
 def resolve_incidents(configuration: str, incident_type: str, now: datetime) -> int:
     """Close the open incidents of one job or external task; history keeps them as resolved."""
-    rows = list(
+    ids = list(
         Incident.objects.filter(configuration=configuration, incident_type=incident_type)
-        .values_list("id", "process_instance_id", "process_definition_id", "activity_id")
+        .values_list("id", flat=True)
     )
-    ids = [row[0] for row in rows]
+    return _close(ids, now)
+
+
+def resolve_incident(incident: Incident, now: datetime) -> int:
+    """Close one incident (a custom one, resolved by hand) and those it caused in callers."""
+    return _close([incident.id], now)
+
+
+def _close(ids: list[str], now: datetime) -> int:
     # Incidents the callers got for these go with them (their root cause is one of these).
-    rows += list(
-        Incident.objects.filter(root_cause_incident_id__in=ids)
-        .exclude(pk__in=ids)
-        .values_list("id", "process_instance_id", "process_definition_id", "activity_id")
+    rows = list(
+        Incident.objects.filter(Q(pk__in=ids) | Q(root_cause_incident_id__in=ids)).values_list(
+            "id", "incident_type", "process_instance_id", "process_definition_id", "activity_id"
+        )
     )
-    ids = [row[0] for row in rows]
-    if ids:
-        Incident.objects.filter(pk__in=ids).delete()
-        HistoricIncident.objects.filter(pk__in=ids).update(end_time=now, state="resolved")
-    for incident_id, instance_id, definition_id, activity_id in rows:
+    closed = [row[0] for row in rows]
+    if closed:
+        Incident.objects.filter(pk__in=closed).delete()
+        HistoricIncident.objects.filter(pk__in=closed).update(end_time=now, state="resolved")
+    for incident_id, incident_type, instance_id, definition_id, activity_id in rows:
         _publish("incident.resolved", incident_id, incident_type, instance_id, definition_id,
                  activity_id)
-    return len(ids)
+    return len(closed)
 
 
 def _publish(

@@ -21,6 +21,7 @@ from engine.errors import AuthorizationError, EngineError, NotFoundError
 from engine.models import ProcessInstance, Task
 from engine.runtime.modification import StartBefore
 from engine.services.identity_links import IdentityLink, add_identity_link, delete_identity_link
+from engine.services.incidents import resolve_incident
 from engine.services.restart import restart_process_instances
 from engine.services.runtime import delete_process_instance, set_assignee, set_variables
 from engine.services.suspension import activate_process_instance, suspend_process_instance
@@ -186,6 +187,24 @@ def incident_retry(request: HttpRequest, instance_id: str, incident_id: str) -> 
         messages.error(request, f"The retry failed: {error}")
     else:
         messages.success(request, "Retries set to 1: the job runs again now.")
+    return _back(instance_id, "incidents")
+
+
+@require_POST
+@cockpit_page
+def incident_resolve(request: HttpRequest, instance_id: str, incident_id: str) -> HttpResponse:
+    """Resolve a custom incident (one raised through /execution/{id}/create-incident); the
+    service checks UPDATE on the instance."""
+    try:
+        resolve_incident(incident_id, user_id=request.user.get_username())
+    except AuthorizationError:
+        raise
+    except NotFoundError as error:
+        messages.info(request, str(error))
+    except EngineError as error:
+        messages.error(request, f"The incident was not resolved: {error}")
+    else:
+        messages.success(request, "Incident resolved.")
     return _back(instance_id, "incidents")
 
 

@@ -1,4 +1,5 @@
-"""`/execution`: list and count (GET and POST), get, message subscriptions, signal."""
+"""`/execution`: list and count (GET and POST), get, message subscriptions, signal, custom
+incidents."""
 
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ from engine.models import EventSubscription, Execution, Incident, ProcessInstanc
 from engine.rest import serializers
 from engine.rest.base import EngineView, json_body, readable_instances, require_read_instance
 from engine.rest.base import user_id as caller
-from engine.rest.params import Kind, ListQuery, Param, like
+from engine.rest.history import tenants_of
+from engine.rest.incidents_jobs import incident_dto
+from engine.rest.params import Kind, ListQuery, Param, invalid_request, like
 from engine.rest.variable_filters import (
     IGNORE_CASE_PARAMS,
     IgnoreCase,
@@ -21,7 +24,7 @@ from engine.rest.variable_filters import (
     variables_q,
 )
 from engine.rest.variables import read_variables
-from engine.services import runtime
+from engine.services import incidents, runtime
 
 EXECUTION_QUERY = ListQuery(
     filters=(
@@ -218,6 +221,25 @@ class ExecutionSignal(EngineView):
         variables = read_variables(json_body(request).get("variables"))
         runtime.trigger(execution_id, variables, user_id=caller(request))
         return Response(status=204)
+
+
+class ExecutionCreateIncident(EngineView):
+    """POST /execution/{id}/create-incident `{incidentType, configuration, message}`."""
+
+    def post(self, request: Request, execution_id: str) -> Response:
+        body = json_body(request)
+        fields = {name: body.get(name) for name in ("incidentType", "configuration", "message")}
+        for name, value in fields.items():
+            if value is not None and not isinstance(value, str):
+                raise invalid_request(f"'{name}' must be a text")
+        row = incidents.create_incident(
+            execution_id,
+            fields["incidentType"] or "",
+            message=fields["message"],
+            configuration=fields["configuration"],
+            user_id=caller(request),
+        )
+        return Response(incident_dto(row, tenants_of([row.process_definition_id])))
 
 
 def _subscription(request: Request, execution_id: str, message_name: str) -> EventSubscription:

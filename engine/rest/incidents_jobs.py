@@ -24,6 +24,7 @@ from engine.rest.base import (
     user_id,
 )
 from engine.rest.dates import format_date, parse_date
+from engine.rest.history import tenants_of
 from engine.rest.params import Kind, ListQuery, Param, invalid_request, like
 from engine.rest.process_instances import read_suspended
 from engine.services import incidents, jobs, runtime
@@ -100,11 +101,6 @@ def filter_incidents(request: Request, filters: dict[str, Any]) -> QuerySet[Inci
     return rows
 
 
-def _tenants(definition_ids: list[str | None]) -> dict[str, str | None]:
-    ids = {i for i in definition_ids if i}
-    return dict(ProcessDefinition.objects.filter(id__in=ids).values_list("id", "tenant_id"))
-
-
 def incident_dto(row: Incident, tenants: dict[str, str | None]) -> serializers.Dto:
     """IncidentDto."""
     return {
@@ -133,7 +129,7 @@ class IncidentList(EngineView):
         query = INCIDENT_QUERY.parse(request.query_params)
         rows = list(query.page.apply(filter_incidents(request, query.filters).order_by(
             *query.order_by)))
-        tenants = _tenants([row.process_definition_id for row in rows])
+        tenants = tenants_of([row.process_definition_id for row in rows])
         return Response([incident_dto(row, tenants) for row in rows])
 
 
@@ -154,11 +150,16 @@ def _incident(request: Request, incident_id: str) -> Incident:
 
 
 class IncidentDetail(EngineView):
-    """GET /incident/{id}."""
+    """GET /incident/{id}; DELETE resolves a custom incident."""
 
     def get(self, request: Request, incident_id: str) -> Response:
         row = _incident(request, incident_id)
-        return Response(incident_dto(row, _tenants([row.process_definition_id])))
+        return Response(incident_dto(row, tenants_of([row.process_definition_id])))
+
+    def delete(self, request: Request, incident_id: str) -> Response:
+        _incident(request, incident_id)
+        incidents.resolve_incident(incident_id, user_id=user_id(request))
+        return Response(status=204)
 
 
 class IncidentAnnotation(EngineView):
@@ -296,7 +297,7 @@ class JobList(EngineView):
         query = JOB_QUERY.parse(request.query_params)
         rows = list(query.page.apply(filter_jobs(request, query.filters).order_by(
             *query.order_by)))
-        tenants = _tenants([row.process_definition_id for row in rows])
+        tenants = tenants_of([row.process_definition_id for row in rows])
         return Response([job_dto(row, tenants) for row in rows])
 
 
@@ -322,7 +323,7 @@ class JobDetail(EngineView):
 
     def get(self, request: Request, job_id: str) -> Response:
         row = _job(request, job_id)
-        return Response(job_dto(row, _tenants([row.process_definition_id])))
+        return Response(job_dto(row, tenants_of([row.process_definition_id])))
 
 
 class JobRetries(EngineView):

@@ -391,6 +391,8 @@ def operations() -> list[Any]:
     add(ex, "get", "getExecution", "Get an execution", {"200": _json(_ref("ExecutionDto"))})
     add(f"{ex}/signal", "post", "signalExecution", "Resume a waiting execution", _NO_CONTENT,
         request_body=_body())
+    add(f"{ex}/create-incident", "post", "createIncident", "Raise a custom incident at the "
+        "execution's activity", {"200": _json(_ref("IncidentDto"))}, request_body=_body())
     variables(f"{ex}/localVariables", "LocalExecutionVariables")
     sub = f"{ex}/messageSubscriptions/<str:message_name>"
     add(sub, "get", "getMessageEventSubscription", "A message subscription",
@@ -488,6 +490,8 @@ def operations() -> list[Any]:
     listing("incident", "Incidents", "IncidentDto", incidents_jobs.INCIDENT_QUERY, post=False)
     add("incident/<str:incident_id>", "get", "getIncident", "Get an incident",
         {"200": _json(_ref("IncidentDto"))})
+    add("incident/<str:incident_id>", "delete", "resolveIncident", "Resolve a custom incident",
+        _NO_CONTENT)
     add("incident/<str:incident_id>/annotation", "put", "setIncidentAnnotation",
         "Annotate an incident", _NO_CONTENT, request_body=_body())
     add("incident/<str:incident_id>/annotation", "delete", "clearIncidentAnnotation",

@@ -204,6 +204,8 @@ RUNTIME = [
     path("execution/count", executions.ExecutionCount.as_view(), name="rest-execution-count"),
     path(EX, executions.ExecutionDetail.as_view(), name="rest-execution"),
     path(f"{EX}/signal", executions.ExecutionSignal.as_view(), name="rest-execution-signal"),
+    path(f"{EX}/create-incident", executions.ExecutionCreateIncident.as_view(),
+         name="rest-execution-create-incident"),
     path(f"{EX}/localVariables", variable_resources.ExecutionLocalVariables.as_view(),
          name="rest-execution-local-variables"),
     path(f"{EX}/localVariables/<str:var_name>",

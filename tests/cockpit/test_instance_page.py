@@ -4,12 +4,14 @@ import pytest
 from django.urls import reverse
 
 from engine.models import (
+    HistoricIncident,
     HistoricProcessInstance,
     ProcessInstance,
     Task,
     TaskCandidate,
     UserOperationLog,
 )
+from engine.services.incidents import create_incident
 from engine.services.runtime import start_process_instance
 from identity.resources import Permission
 from tests.cockpit.conftest import deploy_key, deploy_xml, fail_job_of, grant
@@ -137,6 +139,31 @@ def test_the_incident_shows_message_and_stack_trace_and_the_failing_activity(use
     body = response.content.decode()
     assert 'data-focus-activity="calc"' in body
     assert reverse("cockpit:incident-retry", args=[instance.id, incident.id]) in body
+    assert reverse("cockpit:incident-resolve", args=[instance.id, incident.id]) not in body
+
+
+def test_a_custom_incident_is_resolved_from_the_page_by_who_may_update(client, operator,
+                                                                       demo_user):
+    from identity.resources import Resource
+
+    instance = started()
+    incident = create_incident(instance.id, "addressCheck", message="street unknown")
+    resolve = reverse("cockpit:incident-resolve", args=[instance.id, incident.id])
+    grant(operator, Resource.PROCESS_DEFINITION, "invoice", Permission.READ_INSTANCE)
+    client.force_login(operator)
+    body = page(client, instance.id).content.decode()
+    assert "street unknown" in body
+    assert resolve not in body  # reading is not updating
+    assert client.post(resolve).status_code == 403
+    client.force_login(demo_user)
+    body = page(client, instance.id).content.decode()
+    assert resolve in body
+    assert reverse("cockpit:incident-retry", args=[instance.id, incident.id]) not in body
+    response = client.post(resolve, follow=True)
+    assert "Incident resolved." in response.content.decode()
+    assert response.context["view"].incidents == []
+    assert HistoricIncident.objects.get(pk=incident.id).state == "resolved"
+    assert UserOperationLog.objects.get(operation_type="Resolve").user_id == "demo"
 
 
 def test_cancel_needs_a_reason_and_confirmation_and_is_kept_in_history(user_client):
