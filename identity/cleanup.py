@@ -21,7 +21,10 @@ from engine.models import (
     HistoricActivityInstance,
     HistoricDecisionInstance,
     HistoricDetail,
+    HistoricExternalTaskLog,
+    HistoricIdentityLinkLog,
     HistoricIncident,
+    HistoricJobLog,
     HistoricProcessInstance,
     HistoricTaskInstance,
     HistoricVariableInstance,
@@ -39,6 +42,9 @@ DEPENDENT = {
     "variables": HistoricVariableInstance,
     "details": HistoricDetail,
     "incidents": HistoricIncident,
+    "job_log": HistoricJobLog,
+    "external_task_log": HistoricExternalTaskLog,
+    "identity_links": HistoricIdentityLinkLog,
     # Camunda removes a process instance's decision instances with it (inputs and outputs
     # go by cascade and count as rows removed too).
     "decisions": HistoricDecisionInstance,

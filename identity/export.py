@@ -30,6 +30,7 @@ from engine.errors import BadRequestError
 from engine.models import (
     HistoricActivityInstance,
     HistoricDetail,
+    HistoricIdentityLinkLog,
     HistoricIncident,
     HistoricProcessInstance,
     HistoricTaskInstance,
@@ -62,6 +63,9 @@ KINDS: dict[str, Kind] = {
     "task": Kind(HistoricTaskInstance, "start_time", "assignee", "process_instance_id", "id"),
     "variable-update": Kind(HistoricDetail, "time", None, "process_instance_id", ""),
     "incident": Kind(HistoricIncident, "create_time", None, "process_instance_id", "id"),
+    "identity-link": Kind(
+        HistoricIdentityLinkLog, "timestamp", "assigner_id", "process_instance_id", "key"
+    ),
     "user-operation": Kind(UserOperationLog, "timestamp", "user_id", "process_instance_id", "key"),
 }
 

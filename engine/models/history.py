@@ -264,3 +264,31 @@ class HistoricExternalTaskLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.external_task_id} {self.state}"
+
+
+class HistoricIdentityLinkLog(models.Model):
+    """One change of who a task is for (Camunda ACT_HI_IDENTITYLINK): a candidate user or
+    group, the assignee or the owner added or deleted, and by whom. History level full."""
+
+    id = models.BigAutoField(primary_key=True)
+    timestamp = models.DateTimeField()
+    type = models.CharField(max_length=16)  # candidate, assignee, owner
+    user_id = models.CharField(max_length=150, null=True, blank=True)
+    group_id = models.CharField(max_length=150, null=True, blank=True)
+    task_id = models.CharField(max_length=64)
+    operation_type = models.CharField(max_length=8)  # add, delete
+    assigner_id = models.CharField(max_length=150, null=True, blank=True)
+    # Null for a standalone task.
+    process_instance_id = models.CharField(max_length=64, null=True, blank=True)
+    process_definition_id = models.CharField(max_length=255, null=True, blank=True)
+    process_definition_key = models.CharField(max_length=255, null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["task_id"], name="hi_idlink_task"),
+            models.Index(fields=["process_instance_id"], name="hi_idlink_instance"),
+            models.Index(fields=["timestamp"], name="hi_idlink_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.operation_type} {self.type} {self.user_id or self.group_id} {self.task_id}"

@@ -14,7 +14,6 @@ from engine.rest import (
     executions,
     filters,
     history,
-    history_job_logs,
     history_logs,
     incidents_jobs,
     job_definitions,
@@ -204,19 +203,6 @@ RUNTIME_SCHEMAS: dict[str, Schema] = {
         "operationId:s operationType:s entityType:s property:s orgValue:s newValue:s "
         "removalTime:d rootProcessInstanceId:s category:s annotation:s"
     ),
-    "HistoricJobLogDto": dto(
-        "id:S timestamp:d removalTime:d jobId:s jobDueDate:d jobRetries:i jobPriority:I "
-        "jobExceptionMessage:s failedActivityId:s jobDefinitionId:s jobDefinitionType:s "
-        "jobDefinitionConfiguration:s deploymentId:s hostname:s activityId:s executionId:s "
-        "processInstanceId:s processDefinitionId:s processDefinitionKey:s tenantId:s "
-        "rootProcessInstanceId:s creationLog:b failureLog:b successLog:b deletionLog:b"
-    ),
-    "HistoricExternalTaskLogDto": dto(
-        "id:S timestamp:d removalTime:d externalTaskId:s topicName:s workerId:s priority:I "
-        "retries:i errorMessage:s activityInstanceId:s activityId:s executionId:s "
-        "processInstanceId:s processDefinitionId:s processDefinitionKey:s tenantId:s "
-        "rootProcessInstanceId:s creationLog:b failureLog:b successLog:b deletionLog:b"
-    ),
     "VersionDto": dto("version:S"),
     "FilterDto": {
         "type": "object",
@@ -270,6 +256,30 @@ def query_body(query: ListQuery) -> Schema:
     return {"type": "object", "properties": properties}
 
 
+def listing_operations(route: str, name: str, dto_name: str, query: ListQuery, *,
+                       post: bool, values: bool = False) -> list[Any]:
+    """A list and its count, GET and, when Camunda has them, the POST forms."""
+    from engine.rest.openapi import Operation
+
+    errors = {"400": _ERROR, "403": _ERROR, "404": _ERROR}
+    extra = (_DESERIALIZE,) if values else ()
+    page = {"200": _json(_array_of(dto_name)), **errors}
+    count = {"200": _json(_ref("CountResultDto")), **errors}
+    ops = [
+        Operation(route, "get", f"get{name}", f"List {name}", page, query=query, paged=True,
+                  parameters=extra),
+        Operation(f"{route}/count", "get", f"get{name}Count", f"Count {name}", count,
+                  query=query),
+    ]
+    if post:
+        body = _body(query_body(query))
+        ops.append(Operation(route, "post", f"query{name}", f"List {name} (POST form)", page,
+                             request_body=body, parameters=(*PAGING, *extra)))
+        ops.append(Operation(f"{route}/count", "post", f"query{name}Count",
+                             f"Count {name} (POST form)", count, request_body=body))
+    return ops
+
+
 def operations() -> list[Any]:
     from engine.rest.openapi import Operation
 
@@ -282,18 +292,7 @@ def operations() -> list[Any]:
 
     def listing(route: str, name: str, dto_name: str, query: ListQuery, *, post: bool,
                 values: bool = False) -> None:
-        extra = (_DESERIALIZE,) if values else ()
-        add(route, "get", f"get{name}", f"List {name}", {"200": _json(_array_of(dto_name))},
-            query=query, paged=True, parameters=extra)
-        add(f"{route}/count", "get", f"get{name}Count", f"Count {name}",
-            {"200": _json(_ref("CountResultDto"))}, query=query)
-        if post:
-            body = _body(query_body(query))
-            add(route, "post", f"query{name}", f"List {name} (POST form)",
-                {"200": _json(_array_of(dto_name))}, request_body=body,
-                parameters=(*PAGING, *extra))
-            add(f"{route}/count", "post", f"query{name}Count", f"Count {name} (POST form)",
-                {"200": _json(_ref("CountResultDto"))}, request_body=body)
+        ops.extend(listing_operations(route, name, dto_name, query, post=post, values=values))
 
     def variables(prefix: str, name: str) -> None:
         add(prefix, "get", f"get{name}", f"Get {name}", {"200": _json(_VARIABLES)},
@@ -554,10 +553,6 @@ def operations() -> list[Any]:
             history_logs.HISTORIC_INCIDENT_QUERY, post=False)
     listing(f"{h}/user-operation", "UserOperationLogEntries", "UserOperationLogEntryDto",
             history_logs.USER_OPERATION_QUERY, post=False)
-    listing(f"{h}/job-log", "HistoricJobLogs", "HistoricJobLogDto",
-            history_job_logs.JOB_LOG_QUERY, post=True)
-    listing(f"{h}/external-task-log", "HistoricExternalTaskLogs", "HistoricExternalTaskLogDto",
-            history_job_logs.EXTERNAL_TASK_LOG_QUERY, post=True)
     return ops
 
 

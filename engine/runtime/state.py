@@ -192,6 +192,15 @@ class Task:
     process_definition_id: str
     created: datetime
     delegation_state: str | None = None  # PENDING while delegated, RESOLVED after
+    # Who the task was for when its identity link log was last written (not persisted: set
+    # when the task is read back); None for a task not yet stored.
+    logged_people: People | None = field(default=None, compare=False, repr=False)
+
+    def people(self) -> People:
+        """Assignee, owner, candidate users and groups: what the identity link log follows."""
+        return (
+            self.assignee, self.owner, tuple(self.candidate_users), tuple(self.candidate_groups)
+        )
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -205,7 +214,7 @@ class Task:
 
     @staticmethod
     def from_json(data: dict[str, Any]) -> Task:
-        return Task(
+        task = Task(
             **{name: data[name] for name in _TASK_PLAIN},
             candidate_users=list(data["candidate_users"]),
             candidate_groups=list(data["candidate_groups"]),
@@ -213,6 +222,11 @@ class Task:
             follow_up_date=_date(data["follow_up_date"]),
             created=datetime.fromisoformat(data["created"]),
         )
+        task.logged_people = task.people()
+        return task
+
+
+People = tuple[str | None, str | None, tuple[str, ...], tuple[str, ...]]
 
 
 _TASK_PLAIN = (

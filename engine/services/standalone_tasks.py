@@ -207,6 +207,7 @@ class StandaloneTasks:
             created=row.created,
             delegation_state=row.delegation_state,
         )
+        task.logged_people = task.people()
         return task
 
 

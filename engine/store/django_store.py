@@ -170,6 +170,7 @@ class DjangoStore:
             self.history_level,
             _new_id,
             self.succeeded,
+            self.start_user_id,
         )
         # What `save` held, the version-checked instance row first, then the runtime rows and
         # history: one batch.

@@ -25,6 +25,7 @@ from engine.runtime import effects as fx
 from engine.runtime.job_definitions import job_definition_id
 from engine.runtime.values import TypedValue
 from engine.store.decision_history import write_decision_instances
+from engine.store.identity_links import log_identity_links
 from engine.store.job_overrides import apply_job_definitions
 from engine.store.logs import log_external_tasks, log_jobs
 from engine.store.migration_rows import write_migrated
@@ -168,8 +169,10 @@ class Projection:
         history_level: str,
         new_id: Any,
         succeeded: frozenset[str] = frozenset(),
+        user_id: str | None = None,
     ) -> None:
         self.definitions = definitions
+        self.user_id = user_id  # who acts: the assigner in the identity link log
         self.instances = instances
         self.level = HISTORY_LEVELS.index(history_level)
         self.new_id = new_id
@@ -192,8 +195,11 @@ class Projection:
             self._task_history(batch)
         if self.level >= HISTORY_LEVELS.index("audit"):
             self._variable_history(batch)
-        if self.logs:  # level full, as Camunda records decision instances
+        if self.logs:  # level full, as Camunda records decision instances and identity links
             write_decision_instances(batch.decisions, self.new_id)
+            changed = {e.task.id: e.task for e in batch.tasks_created.values()}
+            changed.update((e.task.id, e.task) for e in batch.tasks_updated.values())
+            log_identity_links(changed.values(), self.definitions, self.user_id, timezone.now())
 
     # -- runtime ---------------------------------------------------------------------------
 

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from engine.models import (
     HistoricActivityInstance,
     HistoricDetail,
+    HistoricIdentityLinkLog,
     HistoricIncident,
     HistoricProcessInstance,
     HistoricTaskInstance,
@@ -33,6 +34,11 @@ def instance(pid: str, key: str = "invoice", *, start: datetime = T0, end: datet
         id=f"{pid}-t1", name="Approve", assignee=user, start_time=start + timedelta(minutes=1),
         task_definition_key="approve", process_instance_id=pid, execution_id=pid,
         activity_instance_id=f"{pid}-a2", process_definition_id=definition_id,
+    )
+    HistoricIdentityLinkLog.objects.create(
+        timestamp=start + timedelta(minutes=1), type="assignee", user_id=user,
+        task_id=f"{pid}-t1", operation_type="add", assigner_id=user, process_instance_id=pid,
+        process_definition_id=definition_id, process_definition_key=key,
     )
     HistoricVariableInstance.objects.create(
         id=f"{pid}-v1", name="amount", type="Integer", value=100, process_instance_id=pid,

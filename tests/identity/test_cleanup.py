@@ -6,6 +6,8 @@ from django.core.management import call_command
 from engine.models import (
     Deployment,
     HistoricActivityInstance,
+    HistoricIdentityLinkLog,
+    HistoricJobLog,
     HistoricProcessInstance,
     HistoricTaskInstance,
     ProcessDefinition,
@@ -36,6 +38,12 @@ def test_expired_history_is_removed_and_the_rest_is_kept(settings):
     instance("running", "short", definition_id=short)
     instance("long", "long", end=T0, definition_id=long)
     instance("forever", "keep", end=T0, definition_id=forever)
+    for instance_id in ("old", "fresh"):
+        HistoricJobLog.objects.create(
+            timestamp=T0, state="created", job_id=f"j-{instance_id}", job_type="timer",
+            process_instance_id=instance_id, process_definition_id=short,
+            process_definition_key="short",
+        )
     run = cleanup_history(NOW, batch_size=10)
     assert sorted(HistoricProcessInstance.objects.values_list("id", flat=True)) == [
         "forever", "fresh", "long", "running"
@@ -44,6 +52,9 @@ def test_expired_history_is_removed_and_the_rest_is_kept(settings):
     assert not HistoricTaskInstance.objects.filter(process_instance_id="old").exists()
     assert run.instances_removed == 1
     assert run.rows_removed["activities"] == 1
+    assert (run.rows_removed["identity_links"], run.rows_removed["job_log"]) == (1, 1)
+    assert not HistoricIdentityLinkLog.objects.filter(process_instance_id="old").exists()
+    assert list(HistoricJobLog.objects.values_list("job_id", flat=True)) == ["j-fresh"]
     assert run.removed_by_key == {"short": 1}
     op = UserOperationLog.objects.get(operation_type="DeleteHistory", property="nrOfInstances")
     assert op.new_value == "1"
