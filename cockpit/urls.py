@@ -10,6 +10,7 @@ from cockpit.views import (
     job_definitions,
     modification,
     processes,
+    reports,
 )
 
 app_name = "cockpit"
@@ -18,6 +19,7 @@ urlpatterns = [
     path("processes/", processes.process_list, name="processes"),
     # Definition ids are `key:version:uuid`; BPMN ids are NCNames, so they never hold a slash.
     path("processes/<str:definition_id>/", processes.process_definition, name="definition"),
+    path("reports/<str:key>/durations/", reports.duration_report, name="duration-report"),
     path(
         "processes/<str:definition_id>/xml/",
         processes.process_definition_xml,

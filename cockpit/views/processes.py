@@ -102,6 +102,7 @@ def process_definition(request: HttpRequest, definition_id: str) -> HttpResponse
         "query": query.urlencode(),
         "can_read_instances": can_read_instances,
         "can_list": can_read_instances or can_read_history,
+        "can_read_history": can_read_history,
         "missing": missing,
         "can_suspend": may_suspend_definition(request.user, definition.key),
         "can_update": may_definition(request.user, Permission.UPDATE, definition.key),

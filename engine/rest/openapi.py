@@ -24,7 +24,7 @@ from engine.rest import (
     openapi_cleanup,
     openapi_decisions,
     openapi_definitions,
-    openapi_history_logs,
+    openapi_history,
     openapi_metrics,
     openapi_runtime,
     openapi_tenants,
@@ -187,7 +187,7 @@ SCHEMAS.update(openapi_decisions.DECISION_SCHEMAS)
 SCHEMAS.update(openapi_batches.BATCH_SCHEMAS)
 SCHEMAS.update(openapi_cleanup.CLEANUP_SCHEMAS)
 SCHEMAS.update(openapi_definitions.DEFINITION_SCHEMAS)
-SCHEMAS.update(openapi_history_logs.HISTORY_LOG_SCHEMAS)
+SCHEMAS.update(openapi_history.HISTORY_SCHEMAS)
 SCHEMAS.update(openapi_metrics.METRICS_SCHEMAS)
 SCHEMAS.update(openapi_tenants.TENANT_SCHEMAS)
 
@@ -516,7 +516,7 @@ def all_operations() -> tuple[Operation, ...]:
         + tuple(openapi_batches.operations())
         + tuple(openapi_cleanup.operations())
         + tuple(openapi_definitions.operations())
-        + tuple(openapi_history_logs.operations())
+        + tuple(openapi_history.operations())
         + tuple(openapi_metrics.operations())
         + tuple(openapi_tenants.operations())
     )

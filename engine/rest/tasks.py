@@ -20,6 +20,7 @@ from engine.rest import serializers
 from engine.rest.base import AnyAcceptMixin, EngineView, json_body, user_id
 from engine.rest.dates import format_date, parse_date
 from engine.rest.forms import form_dto
+from engine.rest.history_reports import csv_response
 from engine.rest.params import (
     Kind,
     ListQuery,
@@ -472,14 +473,9 @@ class TaskCandidateGroupReport(AnyAcceptMixin, EngineView):
     def get(self, request: Request) -> HttpResponse:
         require(request.user, Permission.READ, Resource.TASK, ANY)
         rows = queries.task_count_by_candidate_group()
-        accept = request.headers.get("Accept", "")
-        csv_type = next((t for t in ("text/csv", "application/csv") if t in accept), None)
-        if csv_type is None:
-            return Response([{"groupName": group, "taskCount": count} for group, count in rows])
         # Camunda writes a group-less row's name as Java prints null.
-        lines = ["CANDIDATE_GROUP_NAME,TASK_COUNT"]
-        lines += [f"{'null' if group is None else group},{count}" for group, count in rows]
-        response = HttpResponse("\n".join(lines), content_type=csv_type)
-        response["Content-Disposition"] = 'attachment; filename="task-count-by-candidate-group.csv"'
-        return response
+        lines = [f"{'null' if group is None else group},{count}" for group, count in rows]
+        return csv_response(
+            request, "CANDIDATE_GROUP_NAME,TASK_COUNT", lines, "task-count-by-candidate-group.csv"
+        ) or Response([{"groupName": group, "taskCount": count} for group, count in rows])
 

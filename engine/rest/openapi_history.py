@@ -1,15 +1,23 @@
-"""OpenAPI of the history logs kept at level full: jobs, external tasks, identity links."""
+"""OpenAPI of the history logs kept at level full (jobs, external tasks, identity links) and
+of the history reports."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from engine.rest import history_identity_links, history_job_logs
-from engine.rest.openapi_runtime import dto, listing_operations
+from engine.rest import history_identity_links, history_job_logs, history_reports
+from engine.rest.openapi_runtime import (
+    _ERROR,
+    _array_of,
+    _json,
+    _ref,
+    dto,
+    listing_operations,
+)
 
 Schema = dict[str, Any]
 
-HISTORY_LOG_SCHEMAS: dict[str, Schema] = {
+HISTORY_SCHEMAS: dict[str, Schema] = {
     "HistoricJobLogDto": dto(
         "id:S timestamp:d removalTime:d jobId:s jobDueDate:d jobRetries:i jobPriority:I "
         "jobExceptionMessage:s failedActivityId:s jobDefinitionId:s jobDefinitionType:s "
@@ -28,12 +36,33 @@ HISTORY_LOG_SCHEMAS: dict[str, Schema] = {
         "processDefinitionKey:s operationType:S assignerId:s tenantId:s removalTime:d "
         "rootProcessInstanceId:s"
     ),
+    "DurationReportResultDto": dto("period:I periodUnit:S minimum:I maximum:I average:I"),
+    "HistoricTaskInstanceReportResultDto": dto(
+        "count:I taskName:s processDefinitionId:s processDefinitionKey:s "
+        "processDefinitionName:s tenantId:s"
+    ),
 }
 
 
 def operations() -> list[Any]:
+    from engine.rest.openapi import Operation
+
     h = "history"
+    errors = {"400": _ERROR, "403": _ERROR}
+    durations = {"200": {"description": "Request successful.", "content": {
+        "application/json": {"schema": _array_of("DurationReportResultDto")},
+        "text/csv": {"schema": {"type": "string"}},
+        "application/csv": {"schema": {"type": "string"}}}}}
     return [
+        Operation(f"{h}/process-instance/report", "get", "getHistoricProcessInstanceDurationReport",
+                  "Durations of completed instances per month or quarter they started in",
+                  {**durations, **errors}, query=history_reports.INSTANCE_REPORT_QUERY),
+        Operation(f"{h}/task/report", "get", "getHistoricTaskInstanceReport",
+                  "Completed tasks counted by name or definition, or their durations per period",
+                  {"200": _json({"type": "array", "items": {"oneOf": [
+                      _ref("HistoricTaskInstanceReportResultDto"),
+                      _ref("DurationReportResultDto")]}}), **errors},
+                  query=history_reports.TASK_REPORT_QUERY),
         *listing_operations(f"{h}/job-log", "HistoricJobLogs", "HistoricJobLogDto",
                             history_job_logs.JOB_LOG_QUERY, post=True),
         *listing_operations(f"{h}/external-task-log", "HistoricExternalTaskLogs",
