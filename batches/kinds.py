@@ -134,6 +134,17 @@ def _restart_instance(instance_id: Any, options: Mapping[str, Any], actor: Actor
     restart_with(dict(options), [instance_id], _user_id(actor))
 
 
+def _set_removal_time(instance_id: Any, options: Mapping[str, Any], actor: Actor) -> None:
+    from engine.services.removal_time import RemovalTime, set_removal_time
+
+    set_removal_time(
+        instance_id,
+        RemovalTime.from_json(options["removalTime"]),
+        hierarchical=bool(options.get("hierarchical")),
+        user_id=_user_id(actor),
+    )
+
+
 KINDS: dict[str, Kind] = {
     BatchType.RETRY_INCIDENTS: Kind(
         _retry_incident, "Incident", "retried", target_id=lambda data: data["incident"]
@@ -150,4 +161,7 @@ KINDS: dict[str, Kind] = {
     BatchType.INSTANCE_MIGRATION: Kind(_migrate_instance, "Process instance", "migrated"),
     BatchType.INSTANCE_MODIFICATION: Kind(_modify_instance, "Process instance", "modified"),
     BatchType.INSTANCE_RESTART: Kind(_restart_instance, "Process instance", "restarted"),
+    BatchType.PROCESS_SET_REMOVAL_TIME: Kind(
+        _set_removal_time, "Historic process instance", "updated"
+    ),
 }

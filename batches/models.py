@@ -33,6 +33,7 @@ class BatchType(models.TextChoices):
     INSTANCE_MIGRATION = "instance-migration", "Migrate process instances"
     INSTANCE_MODIFICATION = "instance-modification", "Modify process instances"
     INSTANCE_RESTART = "instance-restart", "Restart process instances"
+    PROCESS_SET_REMOVAL_TIME = "process-set-removal-time", "Set removal time"
 
 
 class Batch(models.Model):

@@ -21,6 +21,11 @@ urlpatterns = [
     path("processes/<str:definition_id>/", processes.process_definition, name="definition"),
     path("reports/<str:key>/durations/", reports.duration_report, name="duration-report"),
     path(
+        "processes/<str:definition_id>/removal-time/",
+        processes.definition_removal_time,
+        name="definition-removal-time",
+    ),
+    path(
         "processes/<str:definition_id>/xml/",
         processes.process_definition_xml,
         name="definition-xml",

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, time
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
+from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_GET, require_POST
 
 from batches.models import BatchType
@@ -225,6 +228,40 @@ def definition_restart(request: HttpRequest, definition_id: str) -> HttpResponse
         options=options,
     )
     messages.success(request, f"Restarting {len(ids)} instance{'' if len(ids) == 1 else 's'}.")
+    return redirect("cockpit:batch", batch.id)
+
+
+@require_POST
+@cockpit_page
+def definition_removal_time(request: HttpRequest, definition_id: str) -> HttpResponse:
+    """Set when the history of every finished instance the filters find is removed, in a
+    process-set-removal-time batch; then show the batch."""
+    from engine.services.removal_time import ABSOLUTE, CALCULATED, CLEARED, RemovalTime
+
+    definition = get_process_definition(definition_id)
+    require_definition(request.user, Permission.READ_HISTORY, definition.key)
+    form = InstanceFilterForm(request.GET)
+    mode = request.POST.get("mode", "")
+    removal = None
+    if mode in (CALCULATED, CLEARED):
+        removal = RemovalTime(mode)
+    elif mode == ABSOLUTE and (day := parse_date(request.POST.get("date", ""))) is not None:
+        removal = RemovalTime(ABSOLUTE, datetime.combine(day, time.min, tzinfo=UTC))
+    ids = [str(pk) for pk in form.instances(definition.id).values_list("id", flat=True)]
+    if not form.finished() or removal is None or not ids:
+        messages.error(request, "Nothing changed: filter the finished instances and choose "
+                       "when their history is removed (a date, or a way to work it out).")
+        return redirect("cockpit:definition", definition.id)
+    batch = create_batch(
+        BatchType.PROCESS_SET_REMOVAL_TIME,
+        ids,
+        request.user,
+        description=f"Set the removal time of {len(ids)} instance{'' if len(ids) == 1 else 's'} "
+        f"of {definition.name or definition.key}",
+        options={"removalTime": removal.to_json(), "hierarchical": False},
+    )
+    messages.success(request, f"Setting the removal time of {len(ids)} "
+                     f"instance{'' if len(ids) == 1 else 's'}.")
     return redirect("cockpit:batch", batch.id)
 
 

@@ -1,7 +1,8 @@
 """Camunda's bulk operations that answer a BatchDto: `POST /process-instance/delete`,
 `POST /process-instance/suspended-async`, `/process-instance/variables-async`,
 `/process-instance/job-retries`, `/job/retries`, `POST /external-task/retries-async`,
-`POST /modification/executeAsync`, `POST /process-definition/{id}/restart-async`; and the
+`POST /modification/executeAsync`, `POST /process-definition/{id}/restart-async`,
+`POST /history/process-instance/set-removal-time`; and the
 synchronous `PUT /external-task/retries`, `POST /modification/execute` and
 `POST /process-definition/{id}/restart`.
 
@@ -22,7 +23,7 @@ from rest_framework.response import Response
 
 from batches.models import BatchType
 from batches.runner import create_batch
-from engine.models import ExternalTask, Job, ProcessDefinition
+from engine.models import EntityType, ExternalTask, Job, ProcessDefinition
 from engine.rest.base import EngineView, json_body, user_id
 from engine.rest.batches import batch_dto
 from engine.rest.dates import parse_date
@@ -40,6 +41,8 @@ from engine.rest.variables import read_variables
 from engine.runtime.modification import CancelActivity, StartAfter, StartBefore, StartTransition
 from engine.services import external_tasks, jobs
 from engine.services.modification import modify_process_instance
+from engine.services.oplog import OperationLog
+from engine.services.removal_time import ABSOLUTE, CALCULATED, CLEARED, RemovalTime
 from engine.services.restart import restart_process_instances
 
 Filter = Callable[[Request, dict[str, Any]], Any]
@@ -390,3 +393,53 @@ class RestartProcessInstancesAsync(EngineView):
         what = f"Restart {_plural(len(ids), 'process instance')}"
         return _created(request, BatchType.INSTANCE_RESTART, ids, what, options)
 
+
+MODES = {"absoluteRemovalTime": ABSOLUTE, "clearedRemovalTime": CLEARED,
+         "calculatedRemovalTime": CALCULATED}
+
+
+def read_removal_time(body: dict[str, Any]) -> RemovalTime:
+    """Exactly one of the three ways, as Camunda's builder insists."""
+    absolute = body.get("absoluteRemovalTime")
+    given = [name for name in MODES if name != "absoluteRemovalTime" and _flag(body, name)]
+    if absolute is not None:
+        given.append("absoluteRemovalTime")
+    if len(given) != 1:
+        raise invalid_request(
+            "Exactly one of absoluteRemovalTime, clearedRemovalTime (true) and "
+            f"calculatedRemovalTime (true) must be given, not {len(given)}"
+        )
+    if absolute is None:
+        return RemovalTime(MODES[given[0]])
+    if not isinstance(absolute, str):
+        raise invalid_request("'absoluteRemovalTime' must be a date")
+    try:
+        return RemovalTime(ABSOLUTE, parse_date(absolute))
+    except ValueError as error:
+        raise invalid_request(f"'absoluteRemovalTime': {error}") from None
+
+
+class SetRemovalTimeAsync(EngineView):
+    """POST /history/process-instance/set-removal-time."""
+
+    def post(self, request: Request) -> Response:
+        body = json_body(request)
+        removal = read_removal_time(body)
+        hierarchical = _flag(body, "hierarchical")
+        ids = _targets([
+            *_ids(body, "historicProcessInstanceIds"),
+            *_found(request, body, "historicProcessInstanceQuery",
+                    HISTORIC_PROCESS_INSTANCE_QUERY, filter_historic_instances),
+        ], "historicProcessInstanceIds")
+        options = {"removalTime": removal.to_json(), "hierarchical": hierarchical}
+        what = f"Set the removal time of {_plural(len(ids), 'historic process instance')}"
+        with transaction.atomic():
+            response = _created(request, BatchType.PROCESS_SET_REMOVAL_TIME, ids, what, options)
+            # Camunda logs the request once, with what it asks for.
+            log = OperationLog(user_id(request), "SetRemovalTime", EntityType.PROCESS_INSTANCE)
+            log.add("mode", new_value=removal.mode.upper())
+            log.add("removalTime", new_value=removal.time.isoformat() if removal.time else None)
+            log.add("hierarchical", new_value=str(hierarchical).lower())
+            log.add("nrOfInstances", new_value=len(ids))
+            log.add("async", new_value="true").save()
+        return response

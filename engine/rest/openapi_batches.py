@@ -40,6 +40,10 @@ BATCH_SCHEMAS: dict[str, Schema] = {
     "ProcessInstanceSuspensionStateAsyncDto": dto(
         "processInstanceIds:a processInstanceQuery:o historicProcessInstanceQuery:o suspended:b"
     ),
+    "SetRemovalTimeToHistoricProcessInstancesDto": dto(
+        "historicProcessInstanceIds:a historicProcessInstanceQuery:o absoluteRemovalTime:d "
+        "clearedRemovalTime:b calculatedRemovalTime:b hierarchical:b"
+    ),
     "SetVariablesAsyncDto": dto(
         "processInstanceIds:a processInstanceQuery:o historicProcessInstanceQuery:o variables:v"
     ),
@@ -144,6 +148,9 @@ def operations() -> list[Any]:
         ("process-instance/job-retries", "setRetriesByProcess",
          "Set the retries of the jobs of process instances in a batch",
          "SetJobRetriesByProcessDto"),
+        ("history/process-instance/set-removal-time", "setRemovalTimeAsync",
+         "Set when the history of finished instances is removed, in a batch",
+         "SetRemovalTimeToHistoricProcessInstancesDto"),
     ):
         add(route, "post", op_id, summary, {"200": _json(_ref("BatchDto"))},
             request_body=_body(_ref(body)))

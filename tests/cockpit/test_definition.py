@@ -123,3 +123,31 @@ def test_finished_instances_found_by_the_filters_are_restarted_in_a_batch(user_c
     refused = user_client.post(url, {"activity": "nope"}, follow=True).content.decode()
     assert "choose where they start" in refused
     assert Batch.objects.count() == 1
+
+
+def test_the_removal_time_of_filtered_finished_instances_is_set_in_a_batch(user_client):
+    from datetime import UTC, datetime
+
+    from batches.models import Batch
+    from engine.models import HistoricProcessInstance
+    from engine.services.runtime import delete_process_instance, start_process_instance
+    from tests.rest.batch_helpers import run_to_end
+
+    definition = deploy_key("invoice")
+    ids = [start_process_instance("invoice").id for _ in range(3)]
+    for instance_id in ids[:2]:
+        delete_process_instance(instance_id, "done")
+    page = reverse("cockpit:definition", args=[definition.id])
+    assert "Set when the history of these 2 instances" in user_client.get(
+        page, {"state": "finished"}).content.decode()
+    url = reverse("cockpit:definition-removal-time", args=[definition.id]) + "?state=finished"
+    refused = user_client.post(url, {"mode": "absolute", "date": "not a day"}, follow=True)
+    assert "Nothing changed" in refused.content.decode()
+    assert not Batch.objects.exists()
+    user_client.post(url, {"mode": "absolute", "date": "2027-02-03"})
+    batch = Batch.objects.get()
+    assert (batch.type, batch.total) == ("process-set-removal-time", 2)
+    run_to_end(str(batch.id))
+    times = dict(HistoricProcessInstance.objects.values_list("id", "removal_time"))
+    when = datetime(2027, 2, 3, tzinfo=UTC)
+    assert [times[i] for i in ids] == [when, when, None]
