@@ -55,6 +55,7 @@ class IncidentRow:
     open: bool
     configuration: str
     caused_here: bool = True  # not one a called instance's incident caused
+    annotation: str = ""
 
     @property
     def retried(self) -> bool:
@@ -193,7 +194,7 @@ def _runtime(view: InstanceView) -> None:
     view.incidents = [
         IncidentRow(i.id, i.incident_type, i.incident_message or "", i.activity_id or "",
                     i.timestamp, traces.get(i.configuration or "", ""), True, i.configuration or "",
-                    i.cause_incident_id == i.id)
+                    i.cause_incident_id == i.id, i.annotation or "")
         for i in Incident.objects.filter(process_instance_id=instance_id).order_by("timestamp")
     ]
     view.jobs, view.external_tasks = jobs, external

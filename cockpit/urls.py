@@ -6,6 +6,7 @@ from cockpit.views import (
     decisions,
     deployments,
     incidents,
+    instance_jobs,
     instances,
     job_definitions,
     modification,
@@ -51,6 +52,11 @@ urlpatterns = [
         name="definition-history-ttl",
     ),
     path(
+        "processes/<str:definition_id>/job-definitions/<str:job_definition_id>/priority/",
+        job_definitions.job_definition_priority,
+        name="job-definition-priority",
+    ),
+    path(
         "processes/<str:definition_id>/job-definitions/<str:job_definition_id>/suspension/",
         job_definitions.job_definition_suspension,
         name="job-definition-suspension",
@@ -70,6 +76,21 @@ urlpatterns = [
         "instances/<str:instance_id>/incidents/<str:incident_id>/retry/",
         instances.incident_retry,
         name="incident-retry",
+    ),
+    path(
+        "instances/<str:instance_id>/incidents/<str:incident_id>/annotation/",
+        instance_jobs.incident_annotation,
+        name="incident-annotation",
+    ),
+    path(
+        "instances/<str:instance_id>/jobs/<str:job_id>/due-date/",
+        instance_jobs.job_due_date,
+        name="job-due-date",
+    ),
+    path(
+        "instances/<str:instance_id>/jobs/<str:job_id>/suspension/",
+        instance_jobs.job_suspension,
+        name="job-suspension",
     ),
     path(
         "instances/<str:instance_id>/incidents/<str:incident_id>/resolve/",

@@ -89,11 +89,11 @@ def instance_restart(request: HttpRequest, instance_id: str) -> HttpResponse:
     view = _load_readable(request, instance_id)
     if view.running:
         messages.error(request, "Nothing changed: the instance is still running.")
-        return _back(instance_id)
+        return back_to_instance(instance_id)
     activity = request.POST.get("activity", "")
     if activity not in {node_id for node_id, _ in _restartable(request.user, view)}:
         messages.error(request, "Nothing changed: choose where the new instance starts.")
-        return _back(instance_id)
+        return back_to_instance(instance_id)
     try:
         [started] = restart_process_instances(
             view.definition_id,
@@ -109,12 +109,12 @@ def instance_restart(request: HttpRequest, instance_id: str) -> HttpResponse:
         raise
     except EngineError as error:
         messages.error(request, f"Nothing changed: {error}")
-        return _back(instance_id)
+        return back_to_instance(instance_id)
     messages.success(request, f"Restarted as a new instance before {activity}.")
-    return _back(started.id)
+    return back_to_instance(started.id)
 
 
-def _back(instance_id: str, anchor: str = "") -> HttpResponseRedirect:
+def back_to_instance(instance_id: str, anchor: str = "") -> HttpResponseRedirect:
     url = reverse("cockpit:instance", args=[instance_id])
     return redirect(f"{url}#{anchor}" if anchor else url)
 
@@ -142,7 +142,7 @@ def variable_set(request: HttpRequest, instance_id: str) -> HttpResponse:
         problems = "; ".join(f"{field}: {' '.join(errors)}" if field != "__all__" else
                              " ".join(errors) for field, errors in form.errors.items())
         messages.error(request, f"The variable was not saved. {problems}")
-        return _back(instance_id, "variables")
+        return back_to_instance(instance_id, "variables")
     name, scope = form.cleaned_data["name"].strip(), form.cleaned_data["scope"] or instance_id
     try:
         set_variables(scope, {name: form.cleaned_data["typed"]}, local=scope != instance_id,
@@ -151,7 +151,7 @@ def variable_set(request: HttpRequest, instance_id: str) -> HttpResponse:
         messages.error(request, f"The variable {name} was not saved: {error}")
     else:
         messages.success(request, f"Variable {name} saved ({form.cleaned_data['type']}).")
-    return _back(instance_id, "variables")
+    return back_to_instance(instance_id, "variables")
 
 
 @require_POST
@@ -162,7 +162,7 @@ def variable_delete(request: HttpRequest, instance_id: str) -> HttpResponse:
     form = DeleteVariableForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Name the variable to delete.")
-        return _back(instance_id, "variables")
+        return back_to_instance(instance_id, "variables")
     name, scope = form.cleaned_data["name"], form.cleaned_data["scope"] or instance_id
     try:
         set_variables(scope, {}, removed=[name], local=scope != instance_id,
@@ -171,7 +171,7 @@ def variable_delete(request: HttpRequest, instance_id: str) -> HttpResponse:
         messages.error(request, f"The variable {name} was not deleted: {error}")
     else:
         messages.success(request, f"Variable {name} deleted.")
-    return _back(instance_id, "variables")
+    return back_to_instance(instance_id, "variables")
 
 
 @require_POST
@@ -187,7 +187,7 @@ def incident_retry(request: HttpRequest, instance_id: str, incident_id: str) -> 
         messages.error(request, f"The retry failed: {error}")
     else:
         messages.success(request, "Retries set to 1: the job runs again now.")
-    return _back(instance_id, "incidents")
+    return back_to_instance(instance_id, "incidents")
 
 
 @require_POST
@@ -205,7 +205,7 @@ def incident_resolve(request: HttpRequest, instance_id: str, incident_id: str) -
         messages.error(request, f"The incident was not resolved: {error}")
     else:
         messages.success(request, "Incident resolved.")
-    return _back(instance_id, "incidents")
+    return back_to_instance(instance_id, "incidents")
 
 
 @require_POST
@@ -227,7 +227,7 @@ def task_assignee(request: HttpRequest, instance_id: str, task_id: str) -> HttpR
     else:
         name = task.name or task.task_definition_key
         messages.success(request, f"Task {name} assigned to {assignee or 'nobody'}.")
-    return _back(instance_id, "tasks")
+    return back_to_instance(instance_id, "tasks")
 
 
 @require_POST
@@ -241,7 +241,7 @@ def task_candidate_groups(request: HttpRequest, instance_id: str, task_id: str) 
     group = request.POST.get("group", "").strip()[:150]
     if not group:
         messages.error(request, "Name the candidate group.")
-        return _back(instance_id, "tasks")
+        return back_to_instance(instance_id, "tasks")
     link = IdentityLink("candidate", group_id=group)
     me = request.user.get_username()
     removing = "remove" in request.POST
@@ -256,7 +256,7 @@ def task_candidate_groups(request: HttpRequest, instance_id: str, task_id: str) 
         name = task.name or task.task_definition_key
         done = f"no longer offered to {group}" if removing else f"offered to {group}"
         messages.success(request, f"Task {name} {done}.")
-    return _back(instance_id, "tasks")
+    return back_to_instance(instance_id, "tasks")
 
 
 @require_POST
@@ -267,14 +267,17 @@ def instance_cancel(request: HttpRequest, instance_id: str) -> HttpResponse:
     reason = request.POST.get("reason", "").strip()[:4000]
     if not reason or request.POST.get("confirm") != "yes":
         messages.error(request, "Nothing was canceled: give a reason and confirm.")
-        return _back(instance_id, "cancel")
+        return back_to_instance(instance_id, "cancel")
     try:
-        delete_process_instance(instance_id, reason, user_id=request.user.get_username())
+        delete_process_instance(
+            instance_id, reason, user_id=request.user.get_username(),
+            skip_custom_listeners=request.POST.get("skip_listeners") == "yes",
+        )
     except EngineError as error:
         messages.error(request, f"The instance was not canceled: {error}")
     else:
         messages.success(request, f"Instance canceled: {reason}")
-    return _back(instance_id)
+    return back_to_instance(instance_id)
 
 
 @require_POST
@@ -290,4 +293,4 @@ def instance_suspension(request: HttpRequest, instance_id: str) -> HttpResponse:
         messages.error(request, f"Nothing changed: {error}")
     else:
         messages.success(request, "Instance suspended." if suspend else "Instance resumed.")
-    return _back(instance_id)
+    return back_to_instance(instance_id)

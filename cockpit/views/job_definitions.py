@@ -1,10 +1,12 @@
 """The Job definitions section of a process definition's page: what jobs its activities make,
-and suspending or activating them (with their existing jobs, on request)."""
+suspending or activating them and overriding their jobs' priority (with their existing jobs,
+on request)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -15,7 +17,10 @@ from engine import definitions
 from engine.errors import NotFoundError
 from engine.models import JobDefinition, ProcessDefinition
 from engine.queries import get_process_definition
-from engine.services.job_definitions import set_job_definition_suspended
+from engine.services.job_definitions import (
+    set_job_definition_priority,
+    set_job_definition_suspended,
+)
 
 
 @dataclass(frozen=True)
@@ -34,15 +39,50 @@ def job_definition_rows(definition: ProcessDefinition) -> list[JobDefinitionRow]
     ]
 
 
+def _job_definition(definition_id: str, job_definition_id: str) -> ProcessDefinition:
+    definition = get_process_definition(definition_id)
+    row = JobDefinition.objects.filter(pk=job_definition_id, process_definition_id=definition.id)
+    if not row.exists():
+        raise NotFoundError(f"Job definition {job_definition_id} does not exist")
+    return definition
+
+
+def _section(definition: ProcessDefinition) -> HttpResponse:
+    return redirect(reverse("cockpit:definition", args=[definition.id]) + "#job-definitions")
+
+
+@require_POST
+@cockpit_page
+def job_definition_priority(
+    request: HttpRequest, definition_id: str, job_definition_id: str
+) -> HttpResponse:
+    """Override the priority of the jobs it creates (empty: their activity's again)."""
+    definition = _job_definition(definition_id, job_definition_id)
+    text = request.POST.get("priority", "").strip()
+    try:
+        priority = int(text) if text else None
+    except ValueError:
+        messages.error(request, f"Nothing changed: '{text}' is not a whole number.")
+        return _section(definition)
+    include_jobs = request.POST.get("include_jobs") == "yes"
+    apply_change(
+        request,
+        lambda: set_job_definition_priority(
+            job_definition_id, priority, include_jobs=include_jobs,
+            user_id=request.user.get_username(),
+        ),
+        f"Jobs of this definition now get priority {priority}."
+        if priority is not None else "The overriding priority is cleared.",
+    )
+    return _section(definition)
+
+
 @require_POST
 @cockpit_page
 def job_definition_suspension(
     request: HttpRequest, definition_id: str, job_definition_id: str
 ) -> HttpResponse:
-    definition = get_process_definition(definition_id)
-    row = JobDefinition.objects.filter(pk=job_definition_id, process_definition_id=definition.id)
-    if not row.exists():
-        raise NotFoundError(f"Job definition {job_definition_id} does not exist")
+    definition = _job_definition(definition_id, job_definition_id)
     suspend = request.POST.get("action") == "suspend"
     include_jobs = request.POST.get("include_jobs") == "yes"
     what = "suspended" if suspend else "activated"
@@ -57,4 +97,4 @@ def job_definition_suspension(
         ),
         f"Job definition {what}{extra}.",
     )
-    return redirect(reverse("cockpit:definition", args=[definition.id]) + "#job-definitions")
+    return _section(definition)

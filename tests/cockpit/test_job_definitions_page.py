@@ -1,4 +1,5 @@
-"""The Job definitions section of a process definition's page and its Suspend/Activate buttons."""
+"""The Job definitions section of a process definition's page: its Suspend/Activate buttons
+and its overriding priority."""
 
 import pytest
 from django.test import Client
@@ -63,12 +64,32 @@ def test_suspending_with_the_jobs_and_activating_again(user_client, jobs):
     ).exists()
 
 
+def test_an_overriding_priority_is_set_for_new_and_existing_jobs_and_cleared(user_client, jobs):
+    instance = start_process_instance("jobs", variables={"amount": 1})
+    row = JobDefinition.objects.get(activity_id="calc", job_configuration="async-before")
+    url = reverse("cockpit:job-definition-priority", args=[jobs.id, row.id])
+    assert url in _page(user_client, jobs)
+    user_client.post(url, {"priority": "80", "include_jobs": "yes"})
+    assert JobDefinition.objects.get(pk=row.pk).overriding_job_priority == 80
+    assert Job.objects.get(process_instance_id=instance.id).priority == 80
+    refused = user_client.post(url, {"priority": "high"}, follow=True).content.decode()
+    assert "is not a whole number" in refused
+    body = user_client.post(url, {"priority": ""}, follow=True).content.decode()
+    assert "The overriding priority is cleared." in body
+    assert JobDefinition.objects.get(pk=row.pk).overriding_job_priority is None
+    assert Job.objects.get(process_instance_id=instance.id).priority == 80  # jobs keep theirs
+    logged = UserOperationLog.objects.filter(operation_type="SetPriority",
+                                             property="overridingPriority")
+    assert [e.new_value for e in logged.order_by("timestamp")] == ["80", None]
+
+
 def test_a_reader_sees_no_buttons_and_a_post_is_refused(client, operator, jobs):
     grant(operator, Resource.PROCESS_DEFINITION, "jobs", Permission.READ)
     client.force_login(operator)
     page = _page(client, jobs)
     assert 'data-testid="job-definition"' in page
     assert "also suspend its existing jobs" not in page
+    assert "Overriding priority (empty" not in page
     response = client.post(_suspension_url(jobs, "calc", "async-before"), {"action": "suspend"})
     assert response.status_code == 403
     assert not JobDefinition.objects.filter(suspended=True).exists()
