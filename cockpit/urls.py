@@ -138,6 +138,11 @@ urlpatterns = [
     ),
     path("deployments/", deployments.deployment_list, name="deployments"),
     path(
+        "deployments/<str:deployment_id>/resources/<str:resource_id>/",
+        deployments.deployment_resource,
+        name="deployment-resource",
+    ),
+    path(
         "deployments/<str:deployment_id>/delete/",
         deployments.deployment_delete,
         name="deployment-delete",

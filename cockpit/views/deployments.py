@@ -1,4 +1,5 @@
-"""Deployments: list, upload BPMN files, delete with a confirmation step."""
+"""Deployments: list (those the user may read), download a resource, upload BPMN files,
+delete with a confirmation step."""
 
 from __future__ import annotations
 
@@ -10,15 +11,18 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from cockpit.forms import DeleteDeploymentForm, DeployForm
 from cockpit.queries import deployments_with_contents, running_instances_of
-from cockpit.views.errors import not_found
+from cockpit.views.errors import cockpit_page, not_found
 from engine.errors import DeploymentError, EngineError, NotFoundError
 from engine.models import Deployment
-from engine.queries import get_deployment, list_process_definitions
+from engine.queries import get_deployment, get_resource, list_process_definitions
+from engine.rest.deployments import file_response
 from engine.services.deployment import delete_deployment, deploy
+from identity.authorization import Permission, readable_ids, require
+from identity.resources import Resource
 
 PAGE_SIZE = 20
 # Written into Deployment.source, as the Modeler writes "Camunda Modeler".
@@ -60,7 +64,11 @@ def deployment_list(request: HttpRequest) -> HttpResponse:
 def _context(
     request: HttpRequest, form: DeployForm, problems: tuple[Any, ...], error: str
 ) -> dict[str, Any]:
-    page = Paginator(deployments_with_contents(), PAGE_SIZE).get_page(request.GET.get("page"))
+    # As Camunda's GET /deployment: only deployments with READ for the user.
+    readable = readable_ids(request.user, Resource.DEPLOYMENT).q("id")
+    page = Paginator(deployments_with_contents().filter(readable), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     deployed_id = request.GET.get("deployed", "")
     deployed: Deployment | None = None
     if deployed_id and request.method == "GET":
@@ -114,3 +122,12 @@ def deployment_delete(request: HttpRequest, deployment_id: str) -> HttpResponse:
         "error": error,
     }
     return render(request, "cockpit/deployment_delete.html", context, status=status)
+
+
+@require_GET
+@cockpit_page
+def deployment_resource(request: HttpRequest, deployment_id: str, resource_id: str) -> HttpResponse:
+    """A deployed file, byte for byte, as a download (READ on the deployment)."""
+    resource = get_resource(deployment_id, resource_id)
+    require(request.user, Permission.READ, Resource.DEPLOYMENT, deployment_id)
+    return file_response(resource)

@@ -93,6 +93,37 @@ def test_the_list_shows_each_deployment_with_resources_and_definitions(user_clie
     assert reverse("cockpit:deployment-delete", args=[definition.deployment_id]) in page
 
 
+def test_a_resource_is_downloaded_as_deployed(user_client):
+    from engine.models import Resource
+
+    definition = deploy_key("invoice", name="Invoice")
+    resource = Resource.objects.get(deployment_id=definition.deployment_id)
+    url = reverse("cockpit:deployment-resource", args=[definition.deployment_id, resource.id])
+    assert url in user_client.get(URL).content.decode()
+    response = user_client.get(url)
+    assert response["Content-Disposition"] == 'attachment; filename="invoice.bpmn"'
+    assert response.content == bytes(resource.content)
+    gone = reverse("cockpit:deployment-resource", args=[definition.deployment_id, "nope"])
+    assert user_client.get(gone).status_code == 404
+
+
+def test_only_deployments_the_user_may_read_are_listed_and_downloaded(client, operator):
+    from engine.models import Resource
+    from identity.resources import Permission
+    from identity.resources import Resource as R
+    from tests.cockpit.conftest import grant
+
+    shown, hidden = deploy_key("shown"), deploy_key("hidden")
+    grant(operator, R.DEPLOYMENT, shown.deployment_id, Permission.READ)
+    client.force_login(operator)
+    page = client.get(URL).content.decode()
+    assert "shown.bpmn" in page
+    assert "hidden.bpmn" not in page
+    resource = Resource.objects.get(deployment_id=hidden.deployment_id)
+    url = reverse("cockpit:deployment-resource", args=[hidden.deployment_id, resource.id])
+    assert client.get(url).status_code == 403
+
+
 def test_the_number_of_queries_does_not_grow_with_the_number_of_deployments(
     user_client, django_assert_max_num_queries
 ):
