@@ -63,6 +63,11 @@ class IncidentRow:
         return self.type in ENGINE_TYPES
 
     @property
+    def retryable(self) -> bool:
+        """Open, and its job or external task is named: a retry gives that one more try."""
+        return self.open and self.retried and bool(self.configuration)
+
+    @property
     def resolvable(self) -> bool:
         """A custom incident, resolved by hand where it was raised."""
         return not self.retried and self.caused_here
@@ -96,6 +101,10 @@ class InstanceView:
     jobs: list[Job] = field(default_factory=list)
     external_tasks: list[ExternalTask] = field(default_factory=list)
     timeline: list[TimelineEntry] = field(default_factory=list)
+
+    @property
+    def retryable_count(self) -> int:
+        return sum(1 for incident in self.incidents if incident.retryable)
 
     def diagram_state(self) -> dict[str, list[str]]:
         """For static/cockpit/diagram.js: which activities to mark how."""

@@ -78,6 +78,11 @@ urlpatterns = [
         name="incident-retry",
     ),
     path(
+        "instances/<str:instance_id>/incidents/retry/",
+        instance_jobs.retry_all,
+        name="incidents-retry-all",
+    ),
+    path(
         "instances/<str:instance_id>/incidents/<str:incident_id>/annotation/",
         instance_jobs.incident_annotation,
         name="incident-annotation",

@@ -1,6 +1,7 @@
-"""What Camunda's Cockpit offers on an instance's jobs and incidents beside a retry: move a
-job's due date, suspend or activate it, annotate an incident. The engine services check the
-permissions (UPDATE or SUSPEND on the instance, or their *_INSTANCE on its definition)."""
+"""What Camunda's Cockpit offers on an instance's jobs and incidents beside a single retry:
+retry all its failed jobs, move a job's due date, suspend or activate it, annotate an
+incident. The engine services check the permissions (UPDATE, SUSPEND or RETRY_JOB on the
+instance, or their *_INSTANCE on its definition)."""
 
 from __future__ import annotations
 
@@ -12,10 +13,12 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_POST
 
+from cockpit.retry import RetryTarget, retry
 from cockpit.views.errors import cockpit_page
 from cockpit.views.instances import back_to_instance
 from engine.errors import AuthorizationError, EngineError
-from engine.services.incidents import set_incident_annotation
+from engine.models import Incident
+from engine.services.incidents import ENGINE_TYPES, set_incident_annotation
 from engine.services.jobs import set_job_due_date, set_job_suspended
 
 
@@ -28,6 +31,34 @@ def _apply(request: HttpRequest, change: Callable[[], None], done: str, failed: 
         messages.error(request, f"{failed}: {error}")
     else:
         messages.success(request, done)
+
+
+@require_POST
+@cockpit_page
+def retry_all(request: HttpRequest, instance_id: str) -> HttpResponse:
+    """Retry every failed job and external task of the instance, each on its own: one that
+    cannot be retried is reported and the others go on."""
+    targets = Incident.objects.filter(
+        process_instance_id=instance_id, incident_type__in=ENGINE_TYPES
+    ).exclude(configuration=None).order_by("timestamp")
+    retried, failures = 0, []
+    for incident in targets:
+        try:
+            retry(RetryTarget.of(incident), request.user)
+        except AuthorizationError:
+            raise
+        except EngineError as error:
+            failures.append(str(error))
+        else:
+            retried += 1
+    if retried:
+        messages.success(request, f"Retries set to 1 on {retried} failed "
+                         f"job{'' if retried == 1 else 's'}: they run again now.")
+    for failure in failures:
+        messages.error(request, f"Not retried: {failure}")
+    if not retried and not failures:
+        messages.info(request, "No failed job is left to retry.")
+    return back_to_instance(instance_id, "incidents")
 
 
 @require_POST

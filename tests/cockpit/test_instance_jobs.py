@@ -11,6 +11,7 @@ from engine.services.runtime import start_process_instance
 from identity.resources import Permission, Resource
 from tests.cockpit.conftest import deploy_xml, fail_job_of, grant
 from tests.cockpit.samples import failing_process
+from tests.factories import bpmn_document
 from tests.rest.batch_helpers import LISTENING, TIMER
 
 pytestmark = pytest.mark.django_db
@@ -88,3 +89,37 @@ def test_canceling_may_skip_the_custom_listeners(user_client):
     cleaned = set(HistoricVariableInstance.objects.filter(name="cleanedUp")
                   .values_list("process_instance_id", flat=True))
     assert cleaned == {kept}
+
+
+TWO_FAILING = bpmn_document("""<bpmn:process id="twice" isExecutable="true">
+  <bpmn:startEvent id="s" /><bpmn:sequenceFlow id="f0" sourceRef="s" targetRef="split" />
+  <bpmn:parallelGateway id="split" />
+  <bpmn:sequenceFlow id="f1" sourceRef="split" targetRef="a" />
+  <bpmn:sequenceFlow id="f2" sourceRef="split" targetRef="b" />
+  <bpmn:serviceTask id="a" camunda:asyncBefore="true" camunda:expression="${amount * 2}">
+    <bpmn:extensionElements><camunda:failedJobRetryTimeCycle>R1/PT1S</camunda:failedJobRetryTimeCycle>
+    </bpmn:extensionElements></bpmn:serviceTask>
+  <bpmn:serviceTask id="b" camunda:asyncBefore="true" camunda:expression="${amount * 3}">
+    <bpmn:extensionElements><camunda:failedJobRetryTimeCycle>R1/PT1S</camunda:failedJobRetryTimeCycle>
+    </bpmn:extensionElements></bpmn:serviceTask>
+</bpmn:process>""")
+
+
+def test_all_failed_jobs_of_an_instance_are_retried_at_once(user_client):
+    from engine.jobs.executor import run_job
+
+    deploy_xml("twice", TWO_FAILING)
+    instance_id = start_process_instance("twice").id
+    for job in Job.objects.filter(process_instance_id=instance_id):
+        Job.objects.filter(pk=job.pk).update(lock_owner="test")
+        run_job(job.id, "test")
+    assert Incident.objects.filter(process_instance_id=instance_id).count() == 2
+    url = reverse("cockpit:incidents-retry-all", args=[instance_id])
+    assert "Retry all 2 failed jobs" in page(user_client, instance_id).content.decode()
+    body = user_client.post(url, follow=True).content.decode()
+    assert "Retries set to 1 on 2 failed jobs" in body
+    assert not Incident.objects.filter(process_instance_id=instance_id).exists()
+    assert set(Job.objects.filter(process_instance_id=instance_id)
+               .values_list("retries", flat=True)) == {1}
+    assert "No failed job is left to retry." in user_client.post(url, follow=True) \
+        .content.decode()
