@@ -179,7 +179,8 @@ class ProcessEngine:
         assert instance_id is not None
         state = self.store.load(instance_id)
         ended = state is None or state.is_ended
-        return ProcessInstance(instance_id, definition.id, command.business_key, ended)
+        tasks = () if state is None or ended else tuple(state.tasks)
+        return ProcessInstance(instance_id, definition.id, command.business_key, ended, tasks)
 
     def complete_task(
         self, task_id: str, variables: Mapping[str, Any] | None = None, *, local: bool = False

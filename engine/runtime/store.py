@@ -74,7 +74,12 @@ class Store(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class ProcessInstance:
+    """A started instance, as the start left it."""
+
     id: str
     definition_id: str
     business_key: str | None
     ended: bool
+    # The user tasks open in it when the start returned, in the order they were created: the
+    # caller that goes on to work on them needs no task query (called instances' not included).
+    task_ids: tuple[str, ...] = ()

@@ -92,6 +92,17 @@ def test_a_user_task_waits_then_completing_it_ends_the_instance_with_full_histor
     assert UserOperationLog.objects.filter(task_id=task.id, operation_type="Complete").exists()
 
 
+def test_a_start_names_the_user_tasks_it_left_open_in_the_order_they_were_made():
+    deploy_xml(FORK_JOIN)
+    started = rt.start_process_instance("forkJoin")
+    tasks = Task.objects.filter(process_instance_id=started.id)
+    names = dict(tasks.values_list("id", "task_definition_key"))
+    assert [names[task_id] for task_id in started.task_ids] == ["a", "b"]
+    assert not started.ended
+    deploy_xml(service_chain(1))
+    assert rt.start_process_instance("chain", variables={"x": 0}).task_ids == ()  # ended
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_straight_through_instance_costs_at_most_twelve_statements():
     # Counted as the database sees them: BEGIN and COMMIT, the acting user's groups for the
