@@ -35,6 +35,7 @@ from engine.models import (
 from engine.models.oplog import Category, EntityType, OperationType
 from engine.services.oplog import OperationLog
 from identity.models import HistoryCleanupRun
+from tasklist.models import TaskAttachment, TaskComment
 
 DEPENDENT = {
     "activities": HistoricActivityInstance,
@@ -45,6 +46,10 @@ DEPENDENT = {
     "job_log": HistoricJobLog,
     "external_task_log": HistoricExternalTaskLog,
     "identity_links": HistoricIdentityLinkLog,
+    # The tasklist's comments and attachments on the instance's tasks (Camunda's
+    # ACT_HI_COMMENT and ACT_HI_ATTACHMENT go with the instance too).
+    "comments": TaskComment,
+    "attachments": TaskAttachment,
     # Camunda removes a process instance's decision instances with it (inputs and outputs
     # go by cascade and count as rows removed too).
     "decisions": HistoricDecisionInstance,

@@ -1,7 +1,8 @@
-"""Tasklist rows: task comments and saved task filters (Camunda's comment and filter resources).
+"""Tasklist rows: task comments and attachments, and saved task filters (Camunda's comment,
+attachment and filter resources).
 
-Both refer to engine rows by id only: a comment outlives its task (Camunda keeps comments in
-history), and a filter is a query, not a relation.
+They refer to engine rows by id only: a comment or an attachment outlives its task (Camunda
+keeps them in history), and a filter is a query, not a relation.
 """
 
 from __future__ import annotations
@@ -23,6 +24,27 @@ class TaskComment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} on {self.task_id}"
+
+
+class TaskAttachment(models.Model):
+    """A file or a link attached to a task (ACT_HI_ATTACHMENT): its bytes are kept here, a
+    link only by its URL."""
+
+    task_id = models.CharField(max_length=64, db_index=True)
+    process_instance_id = models.CharField(max_length=64, null=True, blank=True)
+    user_id = models.CharField(max_length=150, null=True, blank=True)
+    time = models.DateTimeField()
+    name = models.CharField(max_length=255, blank=True, default="")
+    description = models.TextField(blank=True, default="")
+    type = models.CharField(max_length=255, blank=True, default="")  # a media type, as sent
+    url = models.TextField(null=True, blank=True)
+    content = models.BinaryField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["time", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.name or self.pk} on {self.task_id}"
 
 
 class TaskFilter(models.Model):

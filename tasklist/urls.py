@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tasklist.views import complete, create, lists, start, task
+from tasklist.views import attachments, complete, create, lists, start, task
 
 app_name = "tasklist"
 urlpatterns = [
@@ -17,6 +17,11 @@ urlpatterns = [
     path("tasks/<str:task_id>/candidates/", task.candidates, name="candidates"),
     path("tasks/<str:task_id>/dates/", task.set_dates, name="dates"),
     path("tasks/<str:task_id>/comments/", task.add_comment, name="comments"),
+    path("tasks/<str:task_id>/attachments/", attachments.attach, name="attach"),
+    path("tasks/<str:task_id>/attachments/<str:attachment_id>/", attachments.download,
+         name="attachment"),
+    path("tasks/<str:task_id>/attachments/<str:attachment_id>/remove/", attachments.remove,
+         name="attachment-remove"),
     path("tasks/<str:task_id>/complete/", complete.complete, name="complete"),
     path("tasks/<str:task_id>/diagram.xml", task.diagram_xml, name="diagram-xml"),
     path("start/", start.start_list, name="start"),

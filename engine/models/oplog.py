@@ -31,6 +31,7 @@ class EntityType(models.TextChoices):
     DECISION_DEFINITION = "DecisionDefinition"
     PROCESS_INSTANCE = "ProcessInstance"
     TASK = "Task"
+    ATTACHMENT = "Attachment"
     IDENTITY_LINK = "IdentityLink"
     VARIABLE = "Variable"
     JOB = "Job"

@@ -157,12 +157,12 @@ class DeploymentCreate(APIView):
         if not resources:
             # Camunda's wording (DeploymentRestServiceImpl.createDeployment).
             raise invalid_request("No deployment resources contained in the form upload.")
-        _refuse_future_activation(_text_part(request, DEPLOYMENT_ACTIVATION_TIME))
+        _refuse_future_activation(text_part(request, DEPLOYMENT_ACTIVATION_TIME))
         result = deploy(
             resources,
-            name=_text_part(request, DEPLOYMENT_NAME) or "",
-            source=_text_part(request, DEPLOYMENT_SOURCE) or "",
-            tenant_id=_text_part(request, TENANT_ID) or None,
+            name=text_part(request, DEPLOYMENT_NAME) or "",
+            source=text_part(request, DEPLOYMENT_SOURCE) or "",
+            tenant_id=text_part(request, TENANT_ID) or None,
             enable_duplicate_filtering=_part_flag(request, ENABLE_DUPLICATE_FILTERING),
             deploy_changed_only=_part_flag(request, DEPLOY_CHANGED_ONLY),
             user_id=request.user.get_username(),
@@ -202,7 +202,7 @@ class DeploymentRedeploy(APIView):
         return Response(_result_dto(request, result))
 
 
-def _text_part(request: Request, name: str) -> str | None:
+def text_part(request: Request, name: str) -> str | None:
     # Some clients send every part with a filename; Camunda reads any part's text content.
     if name in request.FILES:
         return bytes(request.FILES[name].read()).decode("utf-8")
@@ -212,7 +212,7 @@ def _text_part(request: Request, name: str) -> str | None:
 
 def _part_flag(request: Request, name: str) -> bool:
     # Camunda reads these parts with Boolean.parseBoolean: "true" in any case, else false.
-    return (_text_part(request, name) or "").strip().lower() == "true"
+    return (text_part(request, name) or "").strip().lower() == "true"
 
 
 def _refuse_future_activation(text: str | None) -> None:

@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 from engine.rest import (
     migration,
     modification,
+    openapi_attachments,
     openapi_batches,
     openapi_cleanup,
     openapi_decisions,
@@ -48,6 +49,7 @@ PATH_PARAMETER_NAMES = {
     **openapi_batches.BATCH_PATH_PARAMETER_NAMES,
     **openapi_metrics.METRICS_PATH_PARAMETER_NAMES,
     **openapi_tenants.TENANT_PATH_PARAMETER_NAMES,
+    **openapi_attachments.ATTACHMENT_PATH_PARAMETER_NAMES,
 }
 _ROUTE_PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
 
@@ -188,6 +190,7 @@ SCHEMAS.update(openapi_batches.BATCH_SCHEMAS)
 SCHEMAS.update(openapi_cleanup.CLEANUP_SCHEMAS)
 SCHEMAS.update(openapi_definitions.DEFINITION_SCHEMAS)
 SCHEMAS.update(openapi_history.HISTORY_SCHEMAS)
+SCHEMAS.update(openapi_attachments.ATTACHMENT_SCHEMAS)
 SCHEMAS.update(openapi_metrics.METRICS_SCHEMAS)
 SCHEMAS.update(openapi_tenants.TENANT_SCHEMAS)
 
@@ -517,6 +520,7 @@ def all_operations() -> tuple[Operation, ...]:
         + tuple(openapi_cleanup.operations())
         + tuple(openapi_definitions.operations())
         + tuple(openapi_history.operations())
+        + tuple(openapi_attachments.operations())
         + tuple(openapi_metrics.operations())
         + tuple(openapi_tenants.operations())
     )

@@ -27,7 +27,7 @@ from engine.services import runtime
 from engine.services.identity_links import IdentityLink, add_identity_link, delete_identity_link
 from tasklist import generated_forms
 from tasklist.access import TaskRights, refuse
-from tasklist.models import TaskComment
+from tasklist.models import TaskAttachment, TaskComment
 from tasklist.task_forms import FormSpec, task_form
 
 MAX_COMMENT = 4000
@@ -83,6 +83,7 @@ def task_context(
         "fields": fields,
         "form_errors": errors or {},
         "comments": TaskComment.objects.filter(task_id=task.id),
+        "attachments": TaskAttachment.objects.filter(task_id=task.id).defer("content"),
         "task_log": task_log(request, task.id),
         "candidates": list(
             TaskCandidate.objects.filter(task_id=task.id)
@@ -132,7 +133,7 @@ def task_detail(request: HttpRequest, task_id: str) -> HttpResponse:
     return render(request, "tasklist/task.html", task_context(request, task, rights))
 
 
-def _act(
+def act_on_task(
     request: HttpRequest,
     task_id: str,
     needs: str,
@@ -166,7 +167,7 @@ def claim(request: HttpRequest, task_id: str) -> HttpResponse:
         runtime.claim_task(task.id, me, user_id=me)
         return f"You claimed “{task.name or task.id}”."
 
-    return _act(request, task_id, "work", "claim", run)
+    return act_on_task(request, task_id, "work", "claim", run)
 
 
 @require_POST
@@ -178,7 +179,7 @@ def unclaim(request: HttpRequest, task_id: str) -> HttpResponse:
         runtime.unclaim_task(task.id, user_id=me)
         return f"“{task.name or task.id}” is unclaimed and back in the group list."
 
-    return _act(request, task_id, "work", "unclaim", run)
+    return act_on_task(request, task_id, "work", "unclaim", run)
 
 
 @require_POST
@@ -191,7 +192,7 @@ def assign(request: HttpRequest, task_id: str) -> HttpResponse:
         runtime.set_assignee(task.id, assignee, user_id=me)
         return f"Assigned to {assignee}." if assignee else "The task has no assignee now."
 
-    return _act(request, task_id, "assign", "assign", run)
+    return act_on_task(request, task_id, "assign", "assign", run)
 
 
 @require_POST
@@ -208,7 +209,7 @@ def delegate(request: HttpRequest, task_id: str) -> HttpResponse:
         service(task.id, assignee, user_id=me)
         return f"Delegated to {assignee}; it comes back to the owner when resolved."
 
-    return _act(request, task_id, "assign", "delegate", run)
+    return act_on_task(request, task_id, "assign", "delegate", run)
 
 
 @require_POST
@@ -231,7 +232,7 @@ def candidates(request: HttpRequest, task_id: str) -> HttpResponse:
         add_identity_link(task.id, link, user_id=me)
         return f"Offered to the {kind} {name}."
 
-    return _act(request, task_id, "assign", "change the candidates of", run)
+    return act_on_task(request, task_id, "assign", "change the candidates of", run)
 
 
 def form_date(text: str) -> datetime | None:
@@ -267,7 +268,7 @@ def set_dates(request: HttpRequest, task_id: str) -> HttpResponse:
         service(task.id, due_date=due, follow_up_date=follow_up, user_id=me)
         return "Due and follow-up dates saved."
 
-    return _act(request, task_id, "work", "change the dates of", run)
+    return act_on_task(request, task_id, "work", "change the dates of", run)
 
 
 @require_POST
@@ -291,7 +292,7 @@ def add_comment(request: HttpRequest, task_id: str) -> HttpResponse:
         )
         return "Comment added."
 
-    return _act(request, task_id, "work", "comment on", run)
+    return act_on_task(request, task_id, "work", "comment on", run)
 
 
 @require_GET
