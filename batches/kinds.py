@@ -145,6 +145,17 @@ def _set_removal_time(instance_id: Any, options: Mapping[str, Any], actor: Actor
     )
 
 
+def _delete_history(instance_id: Any, options: Mapping[str, Any], actor: Actor) -> None:
+    from engine.services.history_deletion import delete_historic_process_instance
+
+    delete_historic_process_instance(
+        instance_id,
+        user_id=_user_id(actor),
+        fail_if_not_exists=options.get("failIfNotExists", True),
+        log=False,  # logged once, when the batch was made
+    )
+
+
 KINDS: dict[str, Kind] = {
     BatchType.RETRY_INCIDENTS: Kind(
         _retry_incident, "Incident", "retried", target_id=lambda data: data["incident"]
@@ -163,5 +174,8 @@ KINDS: dict[str, Kind] = {
     BatchType.INSTANCE_RESTART: Kind(_restart_instance, "Process instance", "restarted"),
     BatchType.PROCESS_SET_REMOVAL_TIME: Kind(
         _set_removal_time, "Historic process instance", "updated"
+    ),
+    BatchType.HISTORIC_INSTANCE_DELETION: Kind(
+        _delete_history, "Historic process instance", "deleted"
     ),
 }

@@ -34,6 +34,10 @@ class BatchType(models.TextChoices):
     INSTANCE_MODIFICATION = "instance-modification", "Modify process instances"
     INSTANCE_RESTART = "instance-restart", "Restart process instances"
     PROCESS_SET_REMOVAL_TIME = "process-set-removal-time", "Set removal time"
+    HISTORIC_INSTANCE_DELETION = (
+        "historic-process-instance-deletion",
+        "Delete historic process instances",
+    )
 
 
 class Batch(models.Model):
@@ -47,7 +51,7 @@ class Batch(models.Model):
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    type = models.CharField(max_length=32, choices=BatchType.choices)
+    type = models.CharField(max_length=64, choices=BatchType.choices)
     state = models.CharField(max_length=16, choices=BatchState.choices, default=BatchState.RUNNING)
     suspended = models.BooleanField(default=False)
     tenant_id = models.CharField(max_length=64, null=True, blank=True)

@@ -78,6 +78,11 @@ urlpatterns = [
         name="incident-retry",
     ),
     path(
+        "instances/<str:instance_id>/history/delete/",
+        instances.instance_history_delete,
+        name="instance-history-delete",
+    ),
+    path(
         "instances/<str:instance_id>/incidents/retry/",
         instance_jobs.retry_all,
         name="incidents-retry-all",

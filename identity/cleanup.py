@@ -148,6 +148,17 @@ def cleanup_history(
     return run
 
 
+def remove_instance_history(ids: list[str]) -> Counter[str]:
+    """Delete the history of these finished instances, every table of it; rows removed by
+    table. The caller owns the transaction and the operation log."""
+    removed: Counter[str] = Counter()
+    for name, model in DEPENDENT.items():
+        deleted, _ = model.objects.filter(process_instance_id__in=ids).delete()
+        removed[name] += deleted
+    HistoricProcessInstance.objects.filter(id__in=ids).delete()
+    return removed
+
+
 @transaction.atomic
 def _remove_batch(
     expired: Q, size: int, removed_rows: Counter[str], removed_by_key: Counter[str]
@@ -160,10 +171,7 @@ def _remove_batch(
     if not batch:
         return 0
     ids = [instance_id for instance_id, _ in batch]
-    for name, model in DEPENDENT.items():
-        deleted, _ = model.objects.filter(process_instance_id__in=ids).delete()
-        removed_rows[name] += deleted
-    HistoricProcessInstance.objects.filter(id__in=ids).delete()
+    removed_rows.update(remove_instance_history(ids))
     keys = Counter(key for _, key in batch)
     removed_by_key.update(keys)
     # The engine removes history, not a person: logged without a user, as Camunda's cleanup job.

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from cockpit.instance_view import InstanceView, load_instance
-from cockpit.permissions import may, require_history, require_instance
+from cockpit.permissions import may, may_definition, require_history, require_instance
 from cockpit.retry import retry_incident
 from cockpit.variables import EDITABLE_TYPES, DeleteVariableForm, VariableForm
 from cockpit.views.decisions import evaluated_decisions
@@ -20,6 +20,7 @@ from engine.definitions import process_model
 from engine.errors import AuthorizationError, EngineError, NotFoundError
 from engine.models import ProcessInstance, Task
 from engine.runtime.modification import StartBefore
+from engine.services.history_deletion import delete_historic_process_instance
 from engine.services.identity_links import IdentityLink, add_identity_link, delete_identity_link
 from engine.services.incidents import resolve_incident
 from engine.services.restart import restart_process_instances
@@ -51,6 +52,8 @@ def instance_detail(request: HttpRequest, instance_id: str) -> HttpResponse:
             for action in ("update_variables", "delete", "suspend", "retry", "modify")
         },
         "restart_at": _restartable(user, view),
+        "can_delete_history": not view.running
+        and may_definition(user, Permission.DELETE_HISTORY, view.key),
         "variable_types": EDITABLE_TYPES,
         "add_form": VariableForm(initial={"type": "String", "scope": instance_id}),
         "decisions": evaluated_decisions(user, instance_id),
@@ -294,3 +297,22 @@ def instance_suspension(request: HttpRequest, instance_id: str) -> HttpResponse:
     else:
         messages.success(request, "Instance suspended." if suspend else "Instance resumed.")
     return back_to_instance(instance_id)
+
+
+@require_POST
+@cockpit_page
+def instance_history_delete(request: HttpRequest, instance_id: str) -> HttpResponse:
+    """Delete a finished instance's history (DELETE_HISTORY on its definition, checked by
+    the service); then back to the processes."""
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, "Nothing was deleted: confirm first.")
+        return back_to_instance(instance_id, "delete-history")
+    try:
+        delete_historic_process_instance(instance_id, user_id=request.user.get_username())
+    except AuthorizationError:
+        raise
+    except EngineError as error:
+        messages.error(request, f"The history was not deleted: {error}")
+        return back_to_instance(instance_id, "delete-history")
+    messages.success(request, f"The history of instance {instance_id} was deleted.")
+    return redirect("cockpit:processes")

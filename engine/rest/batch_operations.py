@@ -2,7 +2,8 @@
 `POST /process-instance/suspended-async`, `/process-instance/variables-async`,
 `/process-instance/job-retries`, `/job/retries`, `POST /external-task/retries-async`,
 `POST /modification/executeAsync`, `POST /process-definition/{id}/restart-async`,
-`POST /history/process-instance/set-removal-time`; and the
+`POST /history/process-instance/set-removal-time`, `POST /history/process-instance/delete`;
+and the
 synchronous `PUT /external-task/retries`, `POST /modification/execute` and
 `POST /process-definition/{id}/restart`.
 
@@ -40,6 +41,7 @@ from engine.rest.process_instances import (
 from engine.rest.variables import read_variables
 from engine.runtime.modification import CancelActivity, StartAfter, StartBefore, StartTransition
 from engine.services import external_tasks, jobs
+from engine.services.history_deletion import log_history_deletion
 from engine.services.modification import modify_process_instance
 from engine.services.oplog import OperationLog
 from engine.services.removal_time import ABSOLUTE, CALCULATED, CLEARED, RemovalTime
@@ -442,4 +444,29 @@ class SetRemovalTimeAsync(EngineView):
             log.add("hierarchical", new_value=str(hierarchical).lower())
             log.add("nrOfInstances", new_value=len(ids))
             log.add("async", new_value="true").save()
+        return response
+
+
+class HistoricInstancesDeleteAsync(EngineView):
+    """POST /history/process-instance/delete: delete the history of many finished instances
+    in a batch (`historicProcessInstanceIds`, `historicProcessInstanceQuery`, `deleteReason`,
+    `failIfNotExists`)."""
+
+    def post(self, request: Request) -> Response:
+        body = json_body(request)
+        reason = body.get("deleteReason")
+        if reason is not None and not isinstance(reason, str):
+            raise invalid_request("'deleteReason' must be a string")
+        ids = _targets([
+            *_ids(body, "historicProcessInstanceIds"),
+            *_found(request, body, "historicProcessInstanceQuery",
+                    HISTORIC_PROCESS_INSTANCE_QUERY, filter_historic_instances),
+        ], "historicProcessInstanceIds")
+        options = {"deleteReason": reason, "failIfNotExists": _flag(body, "failIfNotExists", True)}
+        what = f"Delete the history of {_plural(len(ids), 'process instance')}"
+        with transaction.atomic():
+            response = _created(
+                request, BatchType.HISTORIC_INSTANCE_DELETION, ids, what, options
+            )
+            log_history_deletion(user_id(request), len(ids), asynchronous=True)
         return response

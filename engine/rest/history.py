@@ -19,11 +19,12 @@ from engine.models import (
     ProcessDefinition,
 )
 from engine.rest import serializers
-from engine.rest.base import EngineView, definition_key, readable_history
+from engine.rest.base import EngineView, definition_key, readable_history, user_id
 from engine.rest.dates import format_date
 from engine.rest.listing import list_views
-from engine.rest.params import Kind, ListQuery, Param, like
+from engine.rest.params import Kind, ListQuery, Param, first_value, like
 from engine.rest.variable_filters import IGNORE_CASE_PARAMS, IgnoreCase, variables_q
+from engine.services.history_deletion import delete_historic_process_instance
 from identity.authorization import Check as AuthCheck
 from identity.authorization import Permission, Resource, readable_ids, require_any
 
@@ -197,7 +198,14 @@ HistoricProcessInstanceList, HistoricProcessInstanceCount = list_views(
 
 
 class HistoricProcessInstanceDetail(EngineView):
-    """GET /history/process-instance/{id}."""
+    """GET and DELETE /history/process-instance/{id}."""
+
+    def delete(self, request: Request, instance_id: str) -> Response:
+        fail = first_value(request.query_params, "failIfNotExists") != "false"
+        delete_historic_process_instance(
+            instance_id, user_id=user_id(request), fail_if_not_exists=fail
+        )
+        return Response(status=204)
 
     def get(self, request: Request, instance_id: str) -> Response:
         row = HistoricProcessInstance.objects.filter(pk=instance_id).first()

@@ -40,6 +40,10 @@ BATCH_SCHEMAS: dict[str, Schema] = {
     "ProcessInstanceSuspensionStateAsyncDto": dto(
         "processInstanceIds:a processInstanceQuery:o historicProcessInstanceQuery:o suspended:b"
     ),
+    "DeleteHistoricProcessInstancesDto": dto(
+        "historicProcessInstanceIds:a historicProcessInstanceQuery:o deleteReason:s "
+        "failIfNotExists:b"
+    ),
     "SetRemovalTimeToHistoricProcessInstancesDto": dto(
         "historicProcessInstanceIds:a historicProcessInstanceQuery:o absoluteRemovalTime:d "
         "clearedRemovalTime:b calculatedRemovalTime:b hierarchical:b"
@@ -148,6 +152,9 @@ def operations() -> list[Any]:
         ("process-instance/job-retries", "setRetriesByProcess",
          "Set the retries of the jobs of process instances in a batch",
          "SetJobRetriesByProcessDto"),
+        ("history/process-instance/delete", "deleteHistoricProcessInstancesAsync",
+         "Delete the history of finished instances in a batch",
+         "DeleteHistoricProcessInstancesDto"),
         ("history/process-instance/set-removal-time", "setRemovalTimeAsync",
          "Set when the history of finished instances is removed, in a batch",
          "SetRemovalTimeToHistoricProcessInstancesDto"),

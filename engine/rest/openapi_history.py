@@ -14,6 +14,7 @@ from engine.rest.openapi_runtime import (
     dto,
     listing_operations,
 )
+from engine.rest.params import Kind, Param
 
 Schema = dict[str, Any]
 
@@ -54,6 +55,13 @@ def operations() -> list[Any]:
         "text/csv": {"schema": {"type": "string"}},
         "application/csv": {"schema": {"type": "string"}}}}}
     return [
+        Operation(f"{h}/process-instance/<str:instance_id>", "delete",
+                  "deleteHistoricProcessInstance",
+                  "Delete a finished instance's history (failIfNotExists=false: none is fine)",
+                  {"204": {"description": "Request successful, no content."}, **errors,
+                   "404": _ERROR},
+                  parameters=(Param("failIfNotExists", Kind.BOOLEAN,
+                                    "false: an unknown id is no error."),)),
         Operation(f"{h}/process-instance/report", "get", "getHistoricProcessInstanceDurationReport",
                   "Durations of completed instances per month or quarter they started in",
                   {**durations, **errors}, query=history_reports.INSTANCE_REPORT_QUERY),

@@ -324,3 +324,24 @@ def test_who_may_not_start_the_process_sees_no_restart(client, operator):
     content = page(client, instance.id).content.decode()
     assert "Audit timeline" in content
     assert "Restart as a new instance" not in content
+
+
+def test_a_finished_instances_history_is_deleted_from_its_page(client, operator, demo_user):
+    from engine.services.runtime import delete_process_instance
+    from identity.resources import Resource
+
+    instance = started()
+    delete_process_instance(instance.id, "done")
+    url = reverse("cockpit:instance-history-delete", args=[instance.id])
+    grant(operator, Resource.PROCESS_DEFINITION, "invoice", Permission.READ_HISTORY)
+    client.force_login(operator)
+    assert url not in page(client, instance.id).content.decode()  # reading is not deleting
+    assert client.post(url, {"confirm": "yes"}).status_code == 403
+    client.force_login(demo_user)
+    assert url in page(client, instance.id).content.decode()
+    unconfirmed = client.post(url, follow=True).content.decode()
+    assert "confirm first" in unconfirmed
+    response = client.post(url, {"confirm": "yes"}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("cockpit:processes")
+    assert not HistoricProcessInstance.objects.filter(pk=instance.id).exists()
+    assert page(client, instance.id).status_code == 404
