@@ -21,7 +21,13 @@ from engine.models import (
     UserOperationLog,
 )
 from engine.rest import serializers
-from engine.rest.base import EngineView, definition_key, deserialize_values, readable_history
+from engine.rest.base import (
+    EngineView,
+    definition_key,
+    deserialize_values,
+    readable_history,
+    user_id,
+)
 from engine.rest.dates import format_date
 from engine.rest.history import apply, require_history, tenants_of
 from engine.rest.listing import list_views
@@ -35,6 +41,10 @@ from engine.rest.variable_filters import (
     read_text,
 )
 from engine.rest.variables import write_stored
+from engine.services.history_deletion import (
+    delete_historic_variable,
+    delete_historic_variables_of_instance,
+)
 from identity.authorization import Resource, readable_ids
 
 S, B, N, D, L = Kind.STRING, Kind.BOOLEAN, Kind.INTEGER, Kind.DATE, Kind.STRING_LIST
@@ -172,7 +182,11 @@ HistoricVariableList, HistoricVariableCount = list_views(
 
 
 class HistoricVariableDetail(EngineView):
-    """GET /history/variable-instance/{id}."""
+    """GET and DELETE /history/variable-instance/{id}."""
+
+    def delete(self, request: Request, variable_id: str) -> Response:
+        delete_historic_variable(variable_id, user_id=user_id(request))
+        return Response(status=204)
 
     def get(self, request: Request, variable_id: str) -> Response:
         row = HistoricVariableInstance.objects.filter(pk=variable_id).first()
@@ -188,6 +202,15 @@ class HistoricVariableDetail(EngineView):
             row.process_instance_id,
         )
         return Response(historic_variable_dtos([row], deserialize_values(request))[0])
+
+
+class HistoricInstanceVariables(EngineView):
+    """DELETE /history/process-instance/{id}/variable-instances: every historic variable of
+    the instance, with their updates."""
+
+    def delete(self, request: Request, instance_id: str) -> Response:
+        delete_historic_variables_of_instance(instance_id, user_id=user_id(request))
+        return Response(status=204)
 
 
 # -- details -------------------------------------------------------------------------------

@@ -1,16 +1,25 @@
-"""Deleting the history of finished process instances on request (Camunda's
-`historyService.deleteHistoricProcessInstance(s)`): every history table of the instance, as
-the history cleanup removes it, at once. A running instance's history is refused."""
+"""Deleting history on request: the history of finished process instances (Camunda's
+`historyService.deleteHistoricProcessInstance(s)`), every table of it as the history cleanup
+removes it, a running instance's refused; and historic variables with their updates
+(`deleteHistoricVariableInstance`, `deleteHistoricVariableInstancesByProcessInstanceId`),
+for data that must go while the rest stays."""
 
 from __future__ import annotations
 
 from django.db import transaction
 
 from engine.errors import BadRequestError, NotFoundError
-from engine.models import EntityType, HistoricProcessInstance, OperationType, ProcessInstance
+from engine.models import (
+    EntityType,
+    HistoricDetail,
+    HistoricProcessInstance,
+    HistoricVariableInstance,
+    OperationType,
+    ProcessInstance,
+)
 from engine.services.oplog import OperationLog
 from identity.authorization import Permission, require
-from identity.resources import Resource
+from identity.resources import ANY, Resource
 
 
 def delete_historic_process_instance(
@@ -55,3 +64,58 @@ def log_history_deletion(
     OperationLog(user_id, OperationType.DELETE_HISTORY, EntityType.PROCESS_INSTANCE).add(
         "nrOfInstances", new_value=count, **target
     ).add("async", new_value=str(asynchronous).lower(), **target).save()
+
+
+def delete_historic_variable(variable_id: str, *, user_id: str | None = None) -> None:
+    """One historic variable and every recorded update of it. DELETE_HISTORY on the
+    definition of its instance (a standalone task's: on every definition)."""
+    with transaction.atomic():
+        row = HistoricVariableInstance.objects.filter(pk=variable_id).first()
+        if row is None:
+            # Camunda's wording (HistoricVariableInstanceResourceImpl).
+            raise NotFoundError(
+                f"Historic variable instance with Id '{variable_id}' does not exist"
+            )
+        key = _require_delete_history(user_id, row.process_instance_id)
+        _delete_variables([row])
+        OperationLog(user_id, OperationType.DELETE_HISTORY, EntityType.VARIABLE).add(
+            "name", new_value=row.name, process_instance_id=row.process_instance_id,
+            process_definition_key=key,
+        ).save()
+
+
+def delete_historic_variables_of_instance(
+    instance_id: str, *, user_id: str | None = None
+) -> int:
+    """Every historic variable of an instance, running or finished, with their updates."""
+    with transaction.atomic():
+        if not HistoricProcessInstance.objects.filter(pk=instance_id).exists():
+            raise NotFoundError(f"Historic process instance with id {instance_id} does not exist")
+        key = _require_delete_history(user_id, instance_id)
+        rows = list(HistoricVariableInstance.objects.filter(process_instance_id=instance_id))
+        _delete_variables(rows)
+        OperationLog(user_id, OperationType.DELETE_HISTORY, EntityType.VARIABLE).add(
+            "nrOfVariableInstances", new_value=len(rows), process_instance_id=instance_id,
+            process_definition_key=key,
+        ).save()
+        return len(rows)
+
+
+def _require_delete_history(user_id: str | None, instance_id: str | None) -> str | None:
+    key = (
+        HistoricProcessInstance.objects.filter(pk=instance_id)
+        .values_list("process_definition_key", flat=True)
+        .first()
+        if instance_id
+        else None
+    )
+    if user_id is not None:
+        require(user_id, Permission.DELETE_HISTORY, Resource.PROCESS_DEFINITION, key or ANY)
+    return key
+
+
+def _delete_variables(rows: list[HistoricVariableInstance]) -> None:
+    for row in rows:
+        # Details name their variable by execution and name (engine/store/projection.py).
+        HistoricDetail.objects.filter(execution_id=row.execution_id, name=row.name).delete()
+    HistoricVariableInstance.objects.filter(pk__in=[row.pk for row in rows]).delete()

@@ -87,3 +87,47 @@ def test_many_are_deleted_in_a_batch_and_a_running_one_fails_alone(api, instance
                      content_type="application/json")
     assert empty.status_code == 400
     assert "historicProcessInstanceIds is empty" in empty.json()["message"]
+
+
+def test_a_historic_variable_goes_with_its_updates_and_the_rest_stays(api, demo_user):
+    from engine.models import HistoricDetail, HistoricVariableInstance
+    from engine.services.runtime import set_variables, start_process_instance
+
+    start_instances(0)
+    instance_id = start_process_instance(
+        "invoice", variables={"iban": "DE02120300000000202051", "amount": 5}
+    ).id
+    set_variables(instance_id, {"iban": "DE02500105170137075030"})
+    iban = HistoricVariableInstance.objects.get(name="iban")
+    url = f"{BASE}/history/variable-instance/{iban.id}"
+    assert api.delete(url).status_code == 204
+    assert not HistoricVariableInstance.objects.filter(name="iban").exists()
+    assert not HistoricDetail.objects.filter(name="iban").exists()
+    assert HistoricDetail.objects.filter(name="amount").exists()
+    assert api.delete(url).status_code == 404
+    entry = UserOperationLog.objects.get(operation_type="DeleteHistory", entity_type="Variable")
+    assert (entry.property, entry.new_value, entry.process_instance_id) == (
+        "name", "iban", instance_id
+    )
+    every = f"{BASE}/history/process-instance/{instance_id}/variable-instances"
+    assert api.delete(every).status_code == 204
+    assert not HistoricVariableInstance.objects.filter(process_instance_id=instance_id).exists()
+    assert not HistoricDetail.objects.filter(process_instance_id=instance_id).exists()
+    assert api.delete(f"{BASE}/history/process-instance/nope/variable-instances") \
+        .status_code == 404
+
+
+def test_deleting_a_historic_variable_needs_delete_history(instances):
+    from engine.models import HistoricVariableInstance
+    from engine.services.runtime import set_variables
+
+    set_variables(instances[2], {"secret": "x"})
+    make_user("mallory")
+    grant("mallory", Resource.PROCESS_DEFINITION, "invoice", Permission.READ_HISTORY)
+    mallory = basic_client("mallory")
+    secret = HistoricVariableInstance.objects.get(name="secret")
+    assert mallory.delete(f"{BASE}/history/variable-instance/{secret.id}").status_code == 403
+    assert mallory.delete(
+        f"{BASE}/history/process-instance/{instances[2]}/variable-instances"
+    ).status_code == 403
+    assert HistoricVariableInstance.objects.filter(name="secret").exists()
