@@ -48,6 +48,7 @@ class EntityType(models.TextChoices):
     HISTORY = "History"
     FILTER = "Filter"
     BATCH = "Batch"
+    OPERATION_LOG = "OperationLog"
 
 
 class Category(models.TextChoices):

@@ -25,6 +25,7 @@ from engine.rest.base import (
     EngineView,
     definition_key,
     deserialize_values,
+    json_body,
     readable_history,
     user_id,
 )
@@ -45,6 +46,7 @@ from engine.services.history_deletion import (
     delete_historic_variable,
     delete_historic_variables_of_instance,
 )
+from engine.services.oplog import set_operation_annotation
 from identity.authorization import Resource, readable_ids
 
 S, B, N, D, L = Kind.STRING, Kind.BOOLEAN, Kind.INTEGER, Kind.DATE, Kind.STRING_LIST
@@ -503,3 +505,17 @@ def user_operation_dtos(rows: list[UserOperationLog]) -> list[serializers.Dto]:
 UserOperationList, UserOperationCount = list_views(
     USER_OPERATION_QUERY, filter_user_operations, user_operation_dtos, post=False
 )
+
+
+class UserOperationAnnotation(EngineView):
+    """PUT /history/user-operation/{operationId}/set-annotation `{annotation}` and
+    /clear-annotation."""
+
+    def put(self, request: Request, operation_id: str, action: str) -> Response:
+        annotation = None
+        if action == "set-annotation":
+            annotation = json_body(request).get("annotation")
+            if not isinstance(annotation, str):
+                raise invalid_request("'annotation' must be a text")
+        set_operation_annotation(operation_id, annotation, user_id=user_id(request))
+        return Response(status=204)

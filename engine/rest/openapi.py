@@ -50,6 +50,7 @@ PATH_PARAMETER_NAMES = {
     **openapi_metrics.METRICS_PATH_PARAMETER_NAMES,
     **openapi_tenants.TENANT_PATH_PARAMETER_NAMES,
     **openapi_attachments.ATTACHMENT_PATH_PARAMETER_NAMES,
+    **openapi_history.HISTORY_PATH_PARAMETER_NAMES,
 }
 _ROUTE_PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
 

@@ -18,6 +18,8 @@ from engine.rest.params import Kind, Param
 
 Schema = dict[str, Any]
 
+HISTORY_PATH_PARAMETER_NAMES = {"operation_id": "operationId"}
+
 HISTORY_SCHEMAS: dict[str, Schema] = {
     "HistoricJobLogDto": dto(
         "id:S timestamp:d removalTime:d jobId:s jobDueDate:d jobRetries:i jobPriority:I "
@@ -72,6 +74,15 @@ def operations() -> list[Any]:
                   "Delete a historic variable with its updates",
                   {"204": {"description": "Request successful, no content."}, **errors,
                    "404": _ERROR}),
+        Operation(f"{h}/user-operation/<str:operation_id>/set-annotation", "put",
+                  "setAnnotationUserOperationLog",
+                  "Annotate every entry of an operation (why it was done)",
+                  {"204": {"description": "Request successful, no content."}, **errors},
+                  request_body={"content": {"application/json": {"schema": {
+                      "type": "object", "properties": {"annotation": {"type": "string"}}}}}}),
+        Operation(f"{h}/user-operation/<str:operation_id>/clear-annotation", "put",
+                  "clearAnnotationUserOperationLog", "Clear an operation's annotation",
+                  {"204": {"description": "Request successful, no content."}, **errors}),
         Operation(f"{h}/process-instance/report", "get", "getHistoricProcessInstanceDurationReport",
                   "Durations of completed instances per month or quarter they started in",
                   {**durations, **errors}, query=history_reports.INSTANCE_REPORT_QUERY),

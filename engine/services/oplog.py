@@ -8,8 +8,11 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from engine.models.oplog import OperationLogChainHead, UserOperationLog, entry_hash
+from engine.errors import BadRequestError
+from engine.models.oplog import EntityType, OperationLogChainHead, UserOperationLog, entry_hash
 from engine.runtime.env import unique_id
+from identity.authorization import Permission, require
+from identity.resources import Resource
 
 CHAIN_HEAD_ID = 1
 
@@ -103,3 +106,30 @@ def _locked_head() -> OperationLogChainHead:
     except IntegrityError:
         pass
     return OperationLogChainHead.objects.select_for_update().get(pk=CHAIN_HEAD_ID)
+
+
+def set_operation_annotation(
+    operation_id: str, annotation: str | None, *, user_id: str | None = None
+) -> None:
+    """Annotate every entry of one operation (None clears it): why an operator did it.
+    UPDATE_HISTORY on the process definition, or UPDATE on the operation's category for
+    entries of no process. The annotation is outside the hash chain (engine/models/oplog.py),
+    so the chain stays intact."""
+    with transaction.atomic():
+        entries = UserOperationLog.objects.filter(operation_id=operation_id)
+        first = entries.first()
+        if first is None:
+            raise BadRequestError(f"There is no operation with id '{operation_id}'")
+        # Entries name their definition by key or by id (`key:version:...`).
+        key = first.process_definition_key or (first.process_definition_id or "").split(":")[0]
+        if user_id is not None:
+            if key:
+                require(user_id, Permission.UPDATE_HISTORY, Resource.PROCESS_DEFINITION, key)
+            else:
+                require(user_id, Permission.UPDATE, Resource.OPERATION_LOG_CATEGORY,
+                        first.category)
+        entries.update(annotation=annotation)
+        operation = "SetAnnotation" if annotation is not None else "ClearAnnotation"
+        OperationLog(user_id, operation, EntityType.OPERATION_LOG).add(
+            "operationId", new_value=operation_id
+        ).save()
