@@ -5,7 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.rest import history_identity_links, history_job_logs, history_reports
+from engine.rest import (
+    cleanable_reports,
+    history_identity_links,
+    history_job_logs,
+    history_reports,
+)
 from engine.rest.openapi_runtime import (
     _ERROR,
     _array_of,
@@ -38,6 +43,16 @@ HISTORY_SCHEMAS: dict[str, Schema] = {
         "id:S time:d type:S userId:s groupId:s taskId:S processDefinitionId:s "
         "processDefinitionKey:s operationType:S assignerId:s tenantId:s removalTime:d "
         "rootProcessInstanceId:s"
+    ),
+    "CleanableHistoricProcessInstanceReportResultDto": dto(
+        "processDefinitionId:S processDefinitionKey:S processDefinitionName:s "
+        "processDefinitionVersion:I historyTimeToLive:i finishedProcessInstanceCount:I "
+        "cleanableProcessInstanceCount:I tenantId:s"
+    ),
+    "CleanableHistoricDecisionInstanceReportResultDto": dto(
+        "decisionDefinitionId:S decisionDefinitionKey:S decisionDefinitionName:s "
+        "decisionDefinitionVersion:I historyTimeToLive:i finishedDecisionInstanceCount:I "
+        "cleanableDecisionInstanceCount:I tenantId:s"
     ),
     "DurationReportResultDto": dto("period:I periodUnit:S minimum:I maximum:I average:I"),
     "HistoricTaskInstanceReportResultDto": dto(
@@ -92,6 +107,16 @@ def operations() -> list[Any]:
                       _ref("HistoricTaskInstanceReportResultDto"),
                       _ref("DurationReportResultDto")]}}), **errors},
                   query=history_reports.TASK_REPORT_QUERY),
+        *listing_operations(
+            f"{h}/process-definition/cleanable-process-instance-report",
+            "CleanableHistoricProcessInstanceReport",
+            "CleanableHistoricProcessInstanceReportResultDto",
+            cleanable_reports.PROCESS_REPORT_QUERY, post=False),
+        *listing_operations(
+            f"{h}/decision-definition/cleanable-decision-instance-report",
+            "CleanableHistoricDecisionInstanceReport",
+            "CleanableHistoricDecisionInstanceReportResultDto",
+            cleanable_reports.DECISION_REPORT_QUERY, post=False),
         *listing_operations(f"{h}/job-log", "HistoricJobLogs", "HistoricJobLogDto",
                             history_job_logs.JOB_LOG_QUERY, post=True),
         *listing_operations(f"{h}/external-task-log", "HistoricExternalTaskLogs",
