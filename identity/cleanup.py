@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import datetime, time, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from engine.models import (
@@ -228,3 +230,32 @@ def _remove_metrics(now: datetime, removed_rows: Counter[str]) -> None:
         deleted, _ = model.objects.filter(timestamp__lt=cutoff).delete()
         if deleted:
             removed_rows[name] += deleted
+
+
+def cleanable_process_definitions(now: datetime) -> QuerySet[ProcessDefinition]:
+    """Every process definition version with `finished` (ended instances in history) and
+    `cleanable` (those the cleanup would remove at `now`)."""
+    finished = HistoricProcessInstance.objects.filter(end_time__isnull=False)
+    return ProcessDefinition.objects.annotate(
+        finished=_count(finished, "process_definition_id"),
+        cleanable=_count(finished.filter(expired_instances_q(now)), "process_definition_id"),
+    )
+
+
+def cleanable_decision_definitions(now: datetime) -> QuerySet[DecisionDefinition]:
+    """The same per decision definition: its evaluations, and those evaluated over REST past
+    their time to live (a process's go with their process instance)."""
+    evaluated = HistoricDecisionInstance.objects.all()
+    return DecisionDefinition.objects.annotate(
+        finished=_count(evaluated, "decision_definition_id"),
+        cleanable=_count(evaluated.filter(expired_decisions_q(now)), "decision_definition_id"),
+    )
+
+
+def _count(rows: QuerySet[Any], field: str) -> Any:
+    """The number of `rows` per definition, as a subquery on the definition row."""
+    counted = (
+        rows.filter(**{field: OuterRef("id")}).order_by().values(field)
+        .annotate(n=Count("*")).values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))

@@ -8,22 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet
 from django.utils import timezone
 from rest_framework.request import Request
 
-from engine.models import (
-    DecisionDefinition,
-    HistoricDecisionInstance,
-    HistoricProcessInstance,
-    ProcessDefinition,
-)
 from engine.rest import serializers
 from engine.rest.listing import list_views
 from engine.rest.params import Kind, ListQuery, Param, tenant_filter
 from identity.authorization import Permission, Resource, readable_ids
-from identity.cleanup import expired_decisions_q, expired_instances_q
+from identity.cleanup import cleanable_decision_definitions, cleanable_process_definitions
 
 B, L = Kind.BOOLEAN, Kind.STRING_LIST
 
@@ -46,15 +39,6 @@ PROCESS_REPORT_QUERY = _query("process")
 DECISION_REPORT_QUERY = _query("decision")
 
 
-def _count(rows: QuerySet[Any], field: str) -> Any:
-    """The number of `rows` per definition, as a subquery on the definition row."""
-    counted = (
-        rows.filter(**{field: OuterRef("id")}).order_by().values(field)
-        .annotate(n=Count("*")).values("n")
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
-
-
 def _report(
     request: Request, rows: QuerySet[Any], resource: int, kind: str, filters: dict[str, Any]
 ) -> QuerySet[Any]:
@@ -74,24 +58,12 @@ def _report(
 
 
 def filter_process_report(request: Request, filters: dict[str, Any]) -> QuerySet[Any]:
-    finished = HistoricProcessInstance.objects.filter(end_time__isnull=False)
-    rows = ProcessDefinition.objects.annotate(
-        finished=_count(finished, "process_definition_id"),
-        cleanable=_count(finished.filter(expired_instances_q(timezone.now())),
-                         "process_definition_id"),
-    )
+    rows = cleanable_process_definitions(timezone.now())
     return _report(request, rows, Resource.PROCESS_DEFINITION, "process", filters)
 
 
 def filter_decision_report(request: Request, filters: dict[str, Any]) -> QuerySet[Any]:
-    # Decision instances of a process go with their process instance; the cleanup removes
-    # by the decision's own time to live only the roots evaluated over REST.
-    evaluated = HistoricDecisionInstance.objects.all()
-    rows = DecisionDefinition.objects.annotate(
-        finished=_count(evaluated, "decision_definition_id"),
-        cleanable=_count(evaluated.filter(expired_decisions_q(timezone.now())),
-                         "decision_definition_id"),
-    )
+    rows = cleanable_decision_definitions(timezone.now())
     return _report(request, rows, Resource.DECISION_DEFINITION, "decision", filters)
 
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from engine.errors import AuthorizationError, BadRequestError
 from identity.audit import verify_chain
+from identity.authorization import Permission, readable_ids
+from identity.cleanup import cleanable_process_definitions
 from identity.export import (
     FORMATS,
     KINDS,
@@ -17,6 +20,7 @@ from identity.export import (
 )
 from identity.forms import AuditFilterForm
 from identity.models import HistoryCleanupRun
+from identity.resources import Resource
 from identity.views.common import page
 
 TRAIL_LIMIT = 200
@@ -55,6 +59,13 @@ def audit(request: HttpRequest) -> HttpResponse:
     if request.htmx and request.htmx.target == "audit-trail":
         return render(request, "identity/partials/audit_trail.html", context)
     context["cleanup_runs"] = HistoryCleanupRun.objects.all()[:20]
+    # What the next run would remove, of what this auditor may read.
+    readable = readable_ids(request.user, Resource.PROCESS_DEFINITION, Permission.READ_HISTORY)
+    context["cleanable"] = list(
+        cleanable_process_definitions(timezone.now())
+        .filter(readable.q("key"), finished__gt=0)
+        .order_by("-cleanable", "key", "version")[:50]
+    )
     return render(request, "identity/audit.html", context)
 
 

@@ -116,3 +116,18 @@ def test_auditors_see_cleanup_runs_on_their_page(client, settings):
     page = client.get("/audit/").content.decode()
     assert "short 1" in page
     assert "nothing left to remove" in page
+
+
+def test_auditors_see_what_the_next_run_would_remove(client, settings):
+    from tests.identity.factories import make_user
+
+    short, keep = definition("short", 1), definition("keep", None)
+    instance("old", "short", end=T0, definition_id=short)
+    instance("recent", "short", end=datetime.now(T0.tzinfo), definition_id=short)
+    instance("kept", "keep", end=T0, definition_id=keep)
+    instance("running", "short", definition_id=short)
+    client.force_login(make_user("root", settings.LEGATO_ADMIN_GROUP))
+    rows = client.get("/audit/").context["cleanable"]
+    assert [(d.key, d.history_time_to_live, d.finished, d.cleanable) for d in rows] == [
+        ("short", 1, 2, 1), ("keep", None, 1, 0)
+    ]
