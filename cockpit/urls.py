@@ -3,6 +3,7 @@ from django.urls import path
 from cockpit.views import (
     batches,
     dashboard,
+    decision_requirements,
     decisions,
     deployments,
     incidents,
@@ -140,6 +141,10 @@ urlpatterns = [
     ),
     path("batches/<uuid:batch_id>/delete/", batches.batch_delete, name="batch-delete"),
     path("decisions/", decisions.decision_list, name="decisions"),
+    path("decision-requirements/<str:drd_id>/", decision_requirements.decision_requirements,
+         name="decision-requirements"),
+    path("decision-requirements/<str:drd_id>/xml/", decision_requirements.decision_requirements_xml,
+         name="decision-requirements-xml"),
     path("decisions/<str:definition_id>/", decisions.decision_definition, name="decision"),
     path(
         "decision-instances/<str:instance_id>/",

@@ -103,6 +103,7 @@ STATICFILES_DIRS = [
     # Front-end packages come from npm (package.json) and are served from node_modules.
     ("vendor/bpmn-js", BASE_DIR / "node_modules" / "bpmn-js" / "dist"),
     ("vendor/form-js", BASE_DIR / "node_modules" / "@bpmn-io" / "form-js" / "dist"),
+    ("vendor/dmn-js", BASE_DIR / "node_modules" / "dmn-js" / "dist"),
 ]
 # Static files are served by the ASGI app itself, from the finders (config/asgi.py): no
 # collectstatic step for `make run`, and no synchronous middleware in the request chain (one

@@ -21,6 +21,7 @@ from engine.queries.decisions import (
     count_decision_instances,
     get_decision_definition,
     list_decision_definitions,
+    list_decision_requirements_definitions,
 )
 from identity.authorization import (
     Check,
@@ -65,8 +66,10 @@ def decision_list(request: HttpRequest) -> HttpResponse:
         {"row": row, "evaluations": counts.get(row.id, 0) if history.allows(row.key) else None}
         for row in rows
     ]
+    drds = readable_ids(request.user, Resource.DECISION_REQUIREMENTS_DEFINITION).q("key")
     context = {
         "decisions": decisions,
+        "drds": list(list_decision_requirements_definitions(latest_version=True).filter(drds)),
         "hidden_by_permissions": not rows and DecisionDefinition.objects.exists(),
     }
     return render(request, "cockpit/decisions.html", context)

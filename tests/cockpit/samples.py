@@ -104,3 +104,54 @@ def failing_process(key: str = "payment", name: str = "Payment") -> bytes:
   </bpmndi:BPMNDiagram>
 </bpmn:definitions>
 """.encode()
+
+
+# Where each element of tests/fixtures/dmn/dinner_decisions.dmn is drawn: x, y, width, height.
+_DINNER_SHAPES = {
+    "menu": (300, 40, 180, 80), "beverages": (560, 190, 180, 80), "dish": (300, 340, 180, 80),
+    "season": (140, 520, 180, 80), "guestCount": (460, 520, 180, 80),
+    "dayType": (487, 680, 125, 45), "cookbook": (40, 348, 100, 63),
+}
+# Requirement id -> (the element required, the element requiring it).
+_DINNER_EDGES = {
+    "guestCountNeedsDayType": ("dayType", "guestCount"), "dishNeedsSeason": ("season", "dish"),
+    "dishNeedsGuestCount": ("guestCount", "dish"), "dishFollowsCookbook": ("cookbook", "dish"),
+    "beveragesNeedDish": ("dish", "beverages"), "menuNeedsDish": ("dish", "menu"),
+    "menuNeedsBeverages": ("beverages", "menu"),
+}
+
+
+def drawn_dinner_drd() -> bytes:
+    """The dinner DRD fixture with DMNDI, as the Camunda Modeler saves it: dmn-js draws only
+    what DMNDI places."""
+    from pathlib import Path
+
+    source = (Path(__file__).parents[1] / "fixtures" / "dmn" / "dinner_decisions.dmn").read_text()
+
+    def middle(element: str, bottom: bool) -> tuple[int, int]:
+        x, y, width, height = _DINNER_SHAPES[element]
+        return x + width // 2, y + (height if bottom else 0)
+
+    shapes = "".join(
+        f'<dmndi:DMNShape id="{element}_di" dmnElementRef="{element}">'
+        f'<dc:Bounds x="{x}" y="{y}" width="{w}" height="{h}" /></dmndi:DMNShape>'
+        for element, (x, y, w, h) in _DINNER_SHAPES.items()
+    )
+    edges = "".join(
+        f'<dmndi:DMNEdge id="{requirement}_di" dmnElementRef="{requirement}">'
+        f'<di:waypoint x="{middle(source_id, False)[0]}" y="{middle(source_id, False)[1]}" />'
+        f'<di:waypoint x="{middle(target, True)[0]}" y="{middle(target, True)[1]}" />'
+        "</dmndi:DMNEdge>"
+        for requirement, (source_id, target) in _DINNER_EDGES.items()
+    )
+    di = (
+        '<dmndi:DMNDI><dmndi:DMNDiagram id="dinner_diagram">'
+        f"{shapes}{edges}</dmndi:DMNDiagram></dmndi:DMNDI>"
+    )
+    namespaces = (
+        'xmlns:dmndi="https://www.omg.org/spec/DMN/20191111/DMNDI/" '
+        'xmlns:dc="http://www.omg.org/spec/DMN/20180521/DC/" '
+        'xmlns:di="http://www.omg.org/spec/DMN/20180521/DI/" '
+    )
+    drawn = source.replace("<definitions ", f"<definitions {namespaces}", 1)
+    return drawn.replace("</definitions>", f"{di}</definitions>").encode()

@@ -1,0 +1,65 @@
+"""The cockpit's decision requirements diagram page: the DRD of a DMN file with its decisions,
+their evaluations and links; READ on the decision requirements definition decides."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from engine.models import DecisionRequirementsDefinition
+from engine.runtime.values import TypedValue
+from engine.services import ResourceInput, deploy
+from engine.services.decisions import evaluate_decision_definition
+from identity.resources import Permission, Resource
+from tests.cockpit.conftest import grant
+from tests.cockpit.samples import drawn_dinner_drd
+
+pytestmark = pytest.mark.django_db
+
+WINTER_WEEKEND = {
+    "temperature": TypedValue("Integer", 5),
+    "dayType": TypedValue("String", "Weekend"),
+    "guestsWithChildren": TypedValue("Boolean", True),
+}
+
+
+@pytest.fixture
+def drd(demo_user) -> DecisionRequirementsDefinition:
+    deployed = deploy([ResourceInput("dinner.dmn", drawn_dinner_drd())])
+    menu = next(row for row in deployed.decision_definitions if row.key == "menu")
+    evaluate_decision_definition(menu, WINTER_WEEKEND, user_id=None)
+    return DecisionRequirementsDefinition.objects.get()
+
+
+def test_the_page_lists_the_decisions_with_their_evaluations_and_serves_the_file(
+    user_client, drd
+):
+    page = user_client.get(reverse("cockpit:decision-requirements", args=[drd.id]))
+    assert page.status_code == 200
+    nodes = page.context["nodes"]
+    assert sorted(nodes) == ["beverages", "dish", "guestCount", "menu", "season"]
+    assert {key: node["evaluations"] for key, node in nodes.items()} == {
+        "beverages": 1, "dish": 1, "guestCount": 1, "menu": 1, "season": 1
+    }
+    assert nodes["dish"]["url"].startswith("/cockpit/decisions/dish:")
+    xml = user_client.get(reverse("cockpit:decision-requirements-xml", args=[drd.id]))
+    assert xml["Content-Type"] == "application/xml"
+    assert b"dmndi:DMNShape" in xml.content
+    listed = user_client.get(reverse("cockpit:decisions")).content.decode()
+    assert reverse("cockpit:decision-requirements", args=[drd.id]) in listed
+    decision = user_client.get(nodes["dish"]["url"]).content.decode()
+    assert 'data-testid="drd-link"' in decision
+
+
+def test_read_on_the_drd_is_needed_and_history_only_where_granted(client, operator, drd):
+    url = reverse("cockpit:decision-requirements", args=[drd.id])
+    client.force_login(operator)
+    assert client.get(url).status_code == 403
+    assert client.get(reverse("cockpit:decision-requirements-xml", args=[drd.id])) \
+        .status_code == 403
+    grant(operator, Resource.DECISION_REQUIREMENTS_DEFINITION, drd.key, Permission.READ)
+    grant(operator, Resource.DECISION_DEFINITION, "dish", Permission.READ_HISTORY)
+    nodes = client.get(url).context["nodes"]
+    assert nodes["dish"]["evaluations"] == 1
+    assert nodes["menu"]["evaluations"] is None
+    assert client.get(reverse("cockpit:decision-requirements", args=["nope"])).status_code == 404
