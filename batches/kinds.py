@@ -156,6 +156,25 @@ def _delete_history(instance_id: Any, options: Mapping[str, Any], actor: Actor) 
     )
 
 
+def _delete_decision_history(instance_id: Any, options: Mapping[str, Any], actor: Actor) -> None:
+    from engine.services.history_deletion import delete_historic_decision_instance
+
+    delete_historic_decision_instance(instance_id, user_id=_user_id(actor))
+
+
+def _set_decision_removal_time(
+    instance_id: Any, options: Mapping[str, Any], actor: Actor
+) -> None:
+    from engine.services.removal_time import RemovalTime, set_decision_removal_time
+
+    set_decision_removal_time(
+        instance_id,
+        RemovalTime.from_json(options["removalTime"]),
+        hierarchical=bool(options.get("hierarchical")),
+        user_id=_user_id(actor),
+    )
+
+
 KINDS: dict[str, Kind] = {
     BatchType.RETRY_INCIDENTS: Kind(
         _retry_incident, "Incident", "retried", target_id=lambda data: data["incident"]
@@ -177,5 +196,11 @@ KINDS: dict[str, Kind] = {
     ),
     BatchType.HISTORIC_INSTANCE_DELETION: Kind(
         _delete_history, "Historic process instance", "deleted"
+    ),
+    BatchType.HISTORIC_DECISION_DELETION: Kind(
+        _delete_decision_history, "Historic decision instance", "deleted"
+    ),
+    BatchType.DECISION_SET_REMOVAL_TIME: Kind(
+        _set_decision_removal_time, "Historic decision instance", "updated"
     ),
 }

@@ -38,6 +38,11 @@ class BatchType(models.TextChoices):
         "historic-process-instance-deletion",
         "Delete historic process instances",
     )
+    HISTORIC_DECISION_DELETION = (
+        "historic-decision-instance-deletion",
+        "Delete historic decision instances",
+    )
+    DECISION_SET_REMOVAL_TIME = "decision-set-removal-time", "Set decision removal time"
 
 
 class Batch(models.Model):

@@ -187,14 +187,15 @@ def _remove_batch(
 
 
 def expired_decisions_q(now: datetime) -> Q:
-    """Root decision instances without a process instance whose decision definition's time
-    to live has passed since the evaluation (Camunda: evaluation time + historyTimeToLive).
-    The decisions a root required go with it: their own definitions' TTL does not count."""
-    condition = Q(pk__in=[])
+    """Root decision instances without a process instance whose removal time has passed: the
+    one set on them (set-removal-time), else their decision definition's time to live since
+    the evaluation (Camunda: evaluation time + historyTimeToLive). The decisions a root
+    required go with it: their own definitions' TTL does not count."""
+    root = Q(process_instance_id__isnull=True, root_decision_instance_id__isnull=True)
+    condition = root & Q(removal_time__lte=now)
     for ttl, ids in _ids_by_time_to_live(DecisionDefinition).items():
-        condition |= Q(
-            process_instance_id__isnull=True,
-            root_decision_instance_id__isnull=True,
+        condition |= root & Q(
+            removal_time__isnull=True,
             evaluation_time__lte=now - timedelta(days=ttl),
             decision_definition_id__in=ids,
         )

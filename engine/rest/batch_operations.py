@@ -2,8 +2,8 @@
 `POST /process-instance/suspended-async`, `/process-instance/variables-async`,
 `/process-instance/job-retries`, `/job/retries`, `POST /external-task/retries-async`,
 `POST /modification/executeAsync`, `POST /process-definition/{id}/restart-async`,
-`POST /history/process-instance/set-removal-time`, `POST /history/process-instance/delete`;
-and the
+`POST /history/process-instance/set-removal-time` and `/delete`, the same two for
+`/history/decision-instance`; and the
 synchronous `PUT /external-task/retries`, `POST /modification/execute` and
 `POST /process-definition/{id}/restart`.
 
@@ -15,6 +15,7 @@ frozen into a batch; the runner handles each one as the caller would one by one.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -30,6 +31,7 @@ from engine.rest.batches import batch_dto
 from engine.rest.dates import parse_date
 from engine.rest.external_tasks import EXTERNAL_TASK_QUERY, filter_external_tasks
 from engine.rest.history import HISTORIC_PROCESS_INSTANCE_QUERY, filter_historic_instances
+from engine.rest.history_decisions import DECISION_INSTANCE_QUERY, filter_decision_instances
 from engine.rest.incidents_jobs import JOB_QUERY, filter_jobs
 from engine.rest.modification import START_TYPES, read_instructions
 from engine.rest.params import ListQuery, invalid_request
@@ -421,52 +423,93 @@ def read_removal_time(body: dict[str, Any]) -> RemovalTime:
         raise invalid_request(f"'absoluteRemovalTime': {error}") from None
 
 
-class SetRemovalTimeAsync(EngineView):
-    """POST /history/process-instance/set-removal-time."""
+@dataclass(frozen=True)
+class _History:
+    """Historic rows a history batch acts on: ids given and what the embedded query finds."""
 
-    def post(self, request: Request) -> Response:
-        body = json_body(request)
-        removal = read_removal_time(body)
-        hierarchical = _flag(body, "hierarchical")
-        ids = _targets([
-            *_ids(body, "historicProcessInstanceIds"),
-            *_found(request, body, "historicProcessInstanceQuery",
-                    HISTORIC_PROCESS_INSTANCE_QUERY, filter_historic_instances),
-        ], "historicProcessInstanceIds")
-        options = {"removalTime": removal.to_json(), "hierarchical": hierarchical}
-        what = f"Set the removal time of {_plural(len(ids), 'historic process instance')}"
-        with transaction.atomic():
-            response = _created(request, BatchType.PROCESS_SET_REMOVAL_TIME, ids, what, options)
-            # Camunda logs the request once, with what it asks for.
-            log = OperationLog(user_id(request), "SetRemovalTime", EntityType.PROCESS_INSTANCE)
-            log.add("mode", new_value=removal.mode.upper())
-            log.add("removalTime", new_value=removal.time.isoformat() if removal.time else None)
-            log.add("hierarchical", new_value=str(hierarchical).lower())
-            log.add("nrOfInstances", new_value=len(ids))
-            log.add("async", new_value="true").save()
-        return response
+    ids_field: str
+    query_field: str
+    query: ListQuery
+    rows: Filter
+    noun: str
+    entity: str
+
+    def targets(self, request: Request, body: dict[str, Any]) -> list[str]:
+        return _targets([
+            *_ids(body, self.ids_field),
+            *_found(request, body, self.query_field, self.query, self.rows),
+        ], self.ids_field)
 
 
-class HistoricInstancesDeleteAsync(EngineView):
-    """POST /history/process-instance/delete: delete the history of many finished instances
-    in a batch (`historicProcessInstanceIds`, `historicProcessInstanceQuery`, `deleteReason`,
-    `failIfNotExists`)."""
+PROCESS_HISTORY = _History(
+    "historicProcessInstanceIds", "historicProcessInstanceQuery",
+    HISTORIC_PROCESS_INSTANCE_QUERY, filter_historic_instances, "historic process instance",
+    EntityType.PROCESS_INSTANCE,
+)
+DECISION_HISTORY = _History(
+    "historicDecisionInstanceIds", "historicDecisionInstanceQuery", DECISION_INSTANCE_QUERY,
+    filter_decision_instances, "historic decision instance", EntityType.DECISION_INSTANCE,
+)
 
-    def post(self, request: Request) -> Response:
-        body = json_body(request)
-        reason = body.get("deleteReason")
-        if reason is not None and not isinstance(reason, str):
-            raise invalid_request("'deleteReason' must be a string")
-        ids = _targets([
-            *_ids(body, "historicProcessInstanceIds"),
-            *_found(request, body, "historicProcessInstanceQuery",
-                    HISTORIC_PROCESS_INSTANCE_QUERY, filter_historic_instances),
-        ], "historicProcessInstanceIds")
-        options = {"deleteReason": reason, "failIfNotExists": _flag(body, "failIfNotExists", True)}
-        what = f"Delete the history of {_plural(len(ids), 'process instance')}"
-        with transaction.atomic():
-            response = _created(
-                request, BatchType.HISTORIC_INSTANCE_DELETION, ids, what, options
-            )
-            log_history_deletion(user_id(request), len(ids), asynchronous=True)
-        return response
+
+def _set_removal_time_view(history: _History, batch_type: str) -> type[EngineView]:
+    class SetRemovalTime(EngineView):
+        """POST /history/{process,decision}-instance/set-removal-time."""
+
+        def post(self, request: Request) -> Response:
+            body = json_body(request)
+            removal = read_removal_time(body)
+            hierarchical = _flag(body, "hierarchical")
+            ids = history.targets(request, body)
+            options = {"removalTime": removal.to_json(), "hierarchical": hierarchical}
+            what = f"Set the removal time of {_plural(len(ids), history.noun)}"
+            with transaction.atomic():
+                response = _created(request, batch_type, ids, what, options)
+                # Camunda logs the request once, with what it asks for.
+                log = OperationLog(user_id(request), "SetRemovalTime", history.entity)
+                log.add("mode", new_value=removal.mode.upper())
+                log.add("removalTime",
+                        new_value=removal.time.isoformat() if removal.time else None)
+                log.add("hierarchical", new_value=str(hierarchical).lower())
+                log.add("nrOfInstances", new_value=len(ids))
+                log.add("async", new_value="true").save()
+            return response
+
+    return SetRemovalTime
+
+
+SetRemovalTimeAsync = _set_removal_time_view(PROCESS_HISTORY, BatchType.PROCESS_SET_REMOVAL_TIME)
+DecisionSetRemovalTimeAsync = _set_removal_time_view(
+    DECISION_HISTORY, BatchType.DECISION_SET_REMOVAL_TIME
+)
+
+
+def _history_deletion_view(history: _History, batch_type: str) -> type[EngineView]:
+    class HistoryDeletion(EngineView):
+        """POST /history/{process,decision}-instance/delete: delete the history of many in a
+        batch (ids, embedded query, `deleteReason`, `failIfNotExists`)."""
+
+        def post(self, request: Request) -> Response:
+            body = json_body(request)
+            reason = body.get("deleteReason")
+            if reason is not None and not isinstance(reason, str):
+                raise invalid_request("'deleteReason' must be a string")
+            ids = history.targets(request, body)
+            options = {"deleteReason": reason,
+                       "failIfNotExists": _flag(body, "failIfNotExists", True)}
+            what = f"Delete the history of {_plural(len(ids), history.noun)}"
+            with transaction.atomic():
+                response = _created(request, batch_type, ids, what, options)
+                log_history_deletion(user_id(request), len(ids), asynchronous=True,
+                                     entity=history.entity)
+            return response
+
+    return HistoryDeletion
+
+
+HistoricInstancesDeleteAsync = _history_deletion_view(
+    PROCESS_HISTORY, BatchType.HISTORIC_INSTANCE_DELETION
+)
+HistoricDecisionsDeleteAsync = _history_deletion_view(
+    DECISION_HISTORY, BatchType.HISTORIC_DECISION_DELETION
+)

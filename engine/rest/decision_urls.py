@@ -4,6 +4,7 @@ Literal segments (`count`, `key`) come before `<id>`."""
 
 from django.urls import path
 
+from engine.rest import batch_operations
 from engine.rest import decision_definitions as dd
 from engine.rest import decision_requirements as drd
 from engine.rest import history_decisions as hd
@@ -63,6 +64,12 @@ DECISIONS = [
          name="rest-history-decision-instance-list"),
     path("history/decision-instance/count", hd.HistoricDecisionInstanceCount.as_view(),
          name="rest-history-decision-instance-count"),
+    path("history/decision-instance/delete",
+         batch_operations.HistoricDecisionsDeleteAsync.as_view(),
+         name="rest-history-decision-instance-delete"),
+    path("history/decision-instance/set-removal-time",
+         batch_operations.DecisionSetRemovalTimeAsync.as_view(),
+         name="rest-history-decision-instance-set-removal-time"),
     path("history/decision-instance/<str:decision_instance_id>",
          hd.HistoricDecisionInstanceDetail.as_view(), name="rest-history-decision-instance"),
 ]

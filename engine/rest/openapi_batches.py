@@ -44,6 +44,13 @@ BATCH_SCHEMAS: dict[str, Schema] = {
         "historicProcessInstanceIds:a historicProcessInstanceQuery:o deleteReason:s "
         "failIfNotExists:b"
     ),
+    "DeleteHistoricDecisionInstancesDto": dto(
+        "historicDecisionInstanceIds:a historicDecisionInstanceQuery:o deleteReason:s"
+    ),
+    "SetRemovalTimeToHistoricDecisionInstancesDto": dto(
+        "historicDecisionInstanceIds:a historicDecisionInstanceQuery:o absoluteRemovalTime:d "
+        "clearedRemovalTime:b calculatedRemovalTime:b hierarchical:b"
+    ),
     "SetRemovalTimeToHistoricProcessInstancesDto": dto(
         "historicProcessInstanceIds:a historicProcessInstanceQuery:o absoluteRemovalTime:d "
         "clearedRemovalTime:b calculatedRemovalTime:b hierarchical:b"
@@ -155,6 +162,12 @@ def operations() -> list[Any]:
         ("history/process-instance/delete", "deleteHistoricProcessInstancesAsync",
          "Delete the history of finished instances in a batch",
          "DeleteHistoricProcessInstancesDto"),
+        ("history/decision-instance/delete", "deleteHistoricDecisionInstancesAsync",
+         "Delete historic decision instances (with the decisions they required) in a batch",
+         "DeleteHistoricDecisionInstancesDto"),
+        ("history/decision-instance/set-removal-time", "setDecisionRemovalTimeAsync",
+         "Set when historic decision instances are removed, in a batch",
+         "SetRemovalTimeToHistoricDecisionInstancesDto"),
         ("history/process-instance/set-removal-time", "setRemovalTimeAsync",
          "Set when the history of finished instances is removed, in a batch",
          "SetRemovalTimeToHistoricProcessInstancesDto"),

@@ -7,10 +7,12 @@ for data that must go while the rest stays."""
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import Q
 
 from engine.errors import BadRequestError, NotFoundError
 from engine.models import (
     EntityType,
+    HistoricDecisionInstance,
     HistoricDetail,
     HistoricProcessInstance,
     HistoricVariableInstance,
@@ -59,9 +61,14 @@ def delete_historic_process_instance(
 
 
 def log_history_deletion(
-    user_id: str | None, count: int, *, asynchronous: bool, **target: str | None
+    user_id: str | None,
+    count: int,
+    *,
+    asynchronous: bool,
+    entity: str = EntityType.PROCESS_INSTANCE,
+    **target: str | None,
 ) -> None:
-    OperationLog(user_id, OperationType.DELETE_HISTORY, EntityType.PROCESS_INSTANCE).add(
+    OperationLog(user_id, OperationType.DELETE_HISTORY, entity).add(
         "nrOfInstances", new_value=count, **target
     ).add("async", new_value=str(asynchronous).lower(), **target).save()
 
@@ -119,3 +126,22 @@ def _delete_variables(rows: list[HistoricVariableInstance]) -> None:
         # Details name their variable by execution and name (engine/store/projection.py).
         HistoricDetail.objects.filter(execution_id=row.execution_id, name=row.name).delete()
     HistoricVariableInstance.objects.filter(pk__in=[row.pk for row in rows]).delete()
+
+
+def delete_historic_decision_instance(
+    decision_instance_id: str, *, user_id: str | None = None
+) -> None:
+    """One historic decision instance with its inputs and outputs, and the instances of the
+    decisions it required (for a root). DELETE_HISTORY on the decision definition."""
+    with transaction.atomic():
+        instance = HistoricDecisionInstance.objects.filter(pk=decision_instance_id).first()
+        if instance is None:
+            raise NotFoundError(
+                f"Historic decision instance with id '{decision_instance_id}' does not exist"
+            )
+        if user_id is not None:
+            require(user_id, Permission.DELETE_HISTORY, Resource.DECISION_DEFINITION,
+                    instance.decision_definition_key)
+        HistoricDecisionInstance.objects.filter(
+            Q(pk=instance.pk) | Q(root_decision_instance_id=instance.pk)
+        ).delete()

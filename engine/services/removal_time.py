@@ -13,10 +13,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 
 from engine.errors import NotFoundError
-from engine.models import HistoricDecisionInstance, HistoricProcessInstance, ProcessDefinition
+from engine.models import (
+    DecisionDefinition,
+    HistoricDecisionInstance,
+    HistoricProcessInstance,
+    ProcessDefinition,
+)
 from identity.authorization import Permission, require
 from identity.resources import Resource
 
@@ -105,3 +110,50 @@ def _hierarchy(root_id: str) -> list[str]:
         )
         ids += level
     return ids
+
+
+def set_decision_removal_time(
+    decision_instance_id: str,
+    removal: RemovalTime,
+    *,
+    hierarchical: bool = False,
+    user_id: str | None = None,
+) -> datetime | None:
+    """The same for a historic decision instance (and, `hierarchical`, for its root and every
+    decision the root required); calculated is evaluation + the decision definition's time to
+    live. Needs READ_HISTORY on the decision definition."""
+    with transaction.atomic():
+        instance = HistoricDecisionInstance.objects.filter(pk=decision_instance_id).first()
+        if instance is None:
+            raise NotFoundError(
+                f"Historic decision instance with id '{decision_instance_id}' does not exist"
+            )
+        if user_id is not None:
+            require(user_id, Permission.READ_HISTORY, Resource.DECISION_DEFINITION,
+                    instance.decision_definition_key)
+        rows = HistoricDecisionInstance.objects.filter(pk=instance.pk)
+        if hierarchical:
+            root_id = instance.root_decision_instance_id or instance.id
+            root = HistoricDecisionInstance.objects.filter(pk=root_id).first() or instance
+            instance = root
+            rows = HistoricDecisionInstance.objects.filter(
+                models.Q(pk=root_id) | models.Q(root_decision_instance_id=root_id)
+            )
+        when = _decision_removal_time(removal, instance)
+        rows.update(removal_time=when)
+        return when
+
+
+def _decision_removal_time(
+    removal: RemovalTime, instance: HistoricDecisionInstance
+) -> datetime | None:
+    if removal.mode == ABSOLUTE:
+        return removal.time
+    if removal.mode == CLEARED:
+        return None
+    ttl = (
+        DecisionDefinition.objects.filter(pk=instance.decision_definition_id)
+        .values_list("history_time_to_live", flat=True)
+        .first()
+    )
+    return None if ttl is None else instance.evaluation_time + timedelta(days=ttl)
