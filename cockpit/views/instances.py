@@ -15,7 +15,7 @@ from cockpit.permissions import may, may_definition, require_history, require_in
 from cockpit.retry import retry_incident
 from cockpit.variables import EDITABLE_TYPES, DeleteVariableForm, VariableForm
 from cockpit.views.decisions import evaluated_decisions
-from cockpit.views.errors import cockpit_page
+from cockpit.views.errors import apply_change, cockpit_page
 from engine.definitions import process_model
 from engine.errors import AuthorizationError, EngineError, NotFoundError
 from engine.models import ProcessInstance, Task
@@ -198,16 +198,9 @@ def incident_retry(request: HttpRequest, instance_id: str, incident_id: str) -> 
 def incident_resolve(request: HttpRequest, instance_id: str, incident_id: str) -> HttpResponse:
     """Resolve a custom incident (one raised through /execution/{id}/create-incident); the
     service checks UPDATE on the instance."""
-    try:
-        resolve_incident(incident_id, user_id=request.user.get_username())
-    except AuthorizationError:
-        raise
-    except NotFoundError as error:
-        messages.info(request, str(error))
-    except EngineError as error:
-        messages.error(request, f"The incident was not resolved: {error}")
-    else:
-        messages.success(request, "Incident resolved.")
+    user = request.user.get_username()
+    apply_change(request, lambda: resolve_incident(incident_id, user_id=user),
+                 "Incident resolved.")
     return back_to_instance(instance_id, "incidents")
 
 

@@ -134,14 +134,21 @@ def delete_historic_decision_instance(
     """One historic decision instance with its inputs and outputs, and the instances of the
     decisions it required (for a root). DELETE_HISTORY on the decision definition."""
     with transaction.atomic():
-        instance = HistoricDecisionInstance.objects.filter(pk=decision_instance_id).first()
-        if instance is None:
-            raise NotFoundError(
-                f"Historic decision instance with id '{decision_instance_id}' does not exist"
-            )
-        if user_id is not None:
-            require(user_id, Permission.DELETE_HISTORY, Resource.DECISION_DEFINITION,
-                    instance.decision_definition_key)
+        instance = historic_decision(decision_instance_id, user_id, Permission.DELETE_HISTORY)
         HistoricDecisionInstance.objects.filter(
             Q(pk=instance.pk) | Q(root_decision_instance_id=instance.pk)
         ).delete()
+
+
+def historic_decision(
+    decision_instance_id: str, user_id: str | None, permission: str
+) -> HistoricDecisionInstance:
+    """The historic decision instance, if `user_id` holds `permission` on its definition."""
+    instance = HistoricDecisionInstance.objects.filter(pk=decision_instance_id).first()
+    if instance is None:
+        raise NotFoundError(
+            f"Historic decision instance with id '{decision_instance_id}' does not exist"
+        )
+    if user_id is not None:
+        require(user_id, permission, Resource.DECISION_DEFINITION, instance.decision_definition_key)
+    return instance

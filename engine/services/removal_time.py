@@ -122,15 +122,10 @@ def set_decision_removal_time(
     """The same for a historic decision instance (and, `hierarchical`, for its root and every
     decision the root required); calculated is evaluation + the decision definition's time to
     live. Needs READ_HISTORY on the decision definition."""
+    from engine.services.history_deletion import historic_decision
+
     with transaction.atomic():
-        instance = HistoricDecisionInstance.objects.filter(pk=decision_instance_id).first()
-        if instance is None:
-            raise NotFoundError(
-                f"Historic decision instance with id '{decision_instance_id}' does not exist"
-            )
-        if user_id is not None:
-            require(user_id, Permission.READ_HISTORY, Resource.DECISION_DEFINITION,
-                    instance.decision_definition_key)
+        instance = historic_decision(decision_instance_id, user_id, Permission.READ_HISTORY)
         rows = HistoricDecisionInstance.objects.filter(pk=instance.pk)
         if hierarchical:
             root_id = instance.root_decision_instance_id or instance.id
