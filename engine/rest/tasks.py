@@ -30,6 +30,7 @@ from engine.rest.params import (
     like,
 )
 from engine.rest.task_access import require_task_permission
+from engine.rest.task_query_expressions import EXPRESSION_PARAMS, resolve_expressions
 from engine.rest.variable_filters import (
     IGNORE_CASE_PARAMS,
     IgnoreCase,
@@ -43,6 +44,14 @@ from tasklist.access import involvement, visible
 
 S, B, N, D, L = Kind.STRING, Kind.BOOLEAN, Kind.INTEGER, Kind.DATE, Kind.STRING_LIST
 V = Kind.VARIABLES
+# Filters on what Legato does not have (subtasks, CMMN): no task matches them.
+NOTHING_MATCHES = tuple(
+    Param(name, S, "No task matches: Legato has no subtasks and no CMMN cases.")
+    for name in ("parentTaskId", "caseInstanceId", "caseInstanceBusinessKey",
+                 "caseInstanceBusinessKeyLike", "caseDefinitionId", "caseDefinitionKey",
+                 "caseDefinitionName", "caseDefinitionNameLike", "caseExecutionId")
+)
+
 TASK_QUERY = ListQuery(
     filters=(
         Param("taskId", S, "Filter by task id."),
@@ -105,6 +114,9 @@ TASK_QUERY = ListQuery(
         Param("withoutCandidateUsers", B, "Only tasks without candidate user."),
         Param("processVariables", V, "`name_op_value,...` on process variables."),
         Param("taskVariables", V, "`name_op_value,...` on the task's local variables."),
+        Param("candidateGroupLike", S, "Tasks offered to a group matching this LIKE."),
+        *NOTHING_MATCHES,
+        *EXPRESSION_PARAMS,
         *IGNORE_CASE_PARAMS,
     ),
     sort_fields={
@@ -180,7 +192,10 @@ def _candidates(condition: Q) -> Q:
 def filter_tasks(  # noqa: C901 - one branch per Camunda filter reads best flat
     request: Request, filters: dict[str, Any]
 ) -> QuerySet[Task]:
+    resolve_expressions(filters, user_id(request))
     tasks = Task.objects.filter(visible(request.user))
+    if any(param.name in filters for param in NOTHING_MATCHES):
+        return tasks.none()
     tasks = tasks.filter(**{f: filters[p] for p, f in _EXACT.items() if p in filters})
     for param, field_name in _LIKE.items():
         if param in filters:
@@ -262,6 +277,8 @@ def _candidate_filters(tasks: QuerySet[Task], filters: dict[str, Any]) -> QueryS
         offered = Q(group_id=filters["candidateGroup"])
     if "candidateGroups" in filters:
         offered = Q(group_id__in=filters["candidateGroups"])
+    if "candidateGroupLike" in filters:
+        offered = like("group_id", filters["candidateGroupLike"])
     if offered is not None:
         tasks = tasks.filter(_candidates(offered))
         if not filters.get("includeAssignedTasks"):
