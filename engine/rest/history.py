@@ -21,6 +21,7 @@ from engine.models import (
 from engine.rest import serializers
 from engine.rest.base import EngineView, definition_key, readable_history, user_id
 from engine.rest.dates import format_date
+from engine.rest.historic_instance_filters import HISTORIC_INSTANCE_PARAMS, historic_instance_q
 from engine.rest.listing import list_views
 from engine.rest.params import Kind, ListQuery, Param, first_value, like
 from engine.rest.variable_filters import IGNORE_CASE_PARAMS, IgnoreCase, variables_q
@@ -102,6 +103,7 @@ HISTORIC_PROCESS_INSTANCE_QUERY = ListQuery(
         Param("internallyTerminated", B, "Only instances ended by a terminate event."),
         Param("variables", V, "`name_op_value,...`: instances having a variable (any scope) "
               "that matches; op: eq neq gt gteq lt lteq like."),
+        *HISTORIC_INSTANCE_PARAMS,
         *IGNORE_CASE_PARAMS,
     ),
     sort_fields={
@@ -125,6 +127,7 @@ def filter_historic_instances(request: Request, filters: dict[str, Any]) -> Quer
         historic_variables_q(
             filters, "variables", outer_field="id", match_field="process_instance_id"
         ),
+        historic_instance_q(filters),
     )
     return apply(
         rows,
