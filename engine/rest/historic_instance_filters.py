@@ -1,6 +1,8 @@
-"""The filters of `/history/process-instance` that look beyond the instance row: its
-incidents, the activities and jobs it executed, its calls, its definition's tenant; and those
-on CMMN cases, which Legato does not have, so they match nothing rather than being ignored."""
+"""The filters of `/history/process-instance`, `/history/task` and
+`/history/activity-instance` that look beyond the row: an instance's incidents, the
+activities and jobs it executed, its calls; a task's people over time (the identity link
+log) and its instance's state; the definition's tenant. Those on subtasks and CMMN cases,
+which Legato does not have, match nothing rather than being ignored."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from django.db.models import Exists, F, OuterRef, Q
 
 from engine.models import (
     HistoricActivityInstance,
+    HistoricIdentityLinkLog,
     HistoricIncident,
     HistoricJobLog,
     HistoricProcessInstance,
@@ -21,6 +24,10 @@ from engine.rest.params import Kind, Param
 S, B, D, L = Kind.STRING, Kind.BOOLEAN, Kind.DATE, Kind.STRING_LIST
 
 NO_CASES = ("caseInstanceId", "superCaseInstanceId", "subCaseInstanceId")
+TENANT_PARAMS = (
+    Param("tenantIdIn", L, "Of definitions of these tenants."),
+    Param("withoutTenantId", B, "Only of definitions of no tenant."),
+)
 
 HISTORIC_INSTANCE_PARAMS = (
     Param("processDefinitionKeyNotIn", L, "Not of definitions with these keys."),
@@ -39,8 +46,7 @@ HISTORIC_INSTANCE_PARAMS = (
     Param("executedJobBefore", D, "Instances that executed a job before this date."),
     Param("executedActivityIdIn", L, "Instances that finished one of these activities."),
     Param("activeActivityIdIn", L, "Instances active in one of these activities."),
-    Param("tenantIdIn", L, "Instances of definitions of these tenants."),
-    Param("withoutTenantId", B, "Only instances of definitions of no tenant."),
+    *TENANT_PARAMS,
     *(Param(name, S, "No instance matches: Legato has no CMMN cases.") for name in NO_CASES),
 )
 
@@ -59,13 +65,77 @@ def historic_instance_q(filters: dict[str, Any]) -> Q:
     if "subProcessInstanceId" in filters:
         caller = HistoricProcessInstance.objects.filter(pk=filters["subProcessInstanceId"])
         condition &= Q(id__in=caller.values("super_process_instance_id"))
-    condition &= _incidents(filters) & _executed(filters)
+    return condition & _incidents(filters) & _executed(filters) & tenant_q(filters)
+
+
+def tenant_q(filters: dict[str, Any]) -> Q:
+    """`tenantIdIn` and `withoutTenantId`, by the tenant of the row's process definition."""
+    condition = Q()
     tenants = ProcessDefinition.objects.values("id")
     if "tenantIdIn" in filters:
         chosen = tenants.filter(tenant_id__in=filters["tenantIdIn"])
         condition &= Q(process_definition_id__in=chosen)
     if filters.get("withoutTenantId"):
         condition &= Q(process_definition_id__in=tenants.filter(tenant_id__isnull=True))
+    return condition
+
+
+NO_SUBTASKS_OR_CASES = ("taskParentTaskId", "caseDefinitionId", "caseDefinitionKey",
+                        "caseDefinitionName", "caseInstanceId", "caseExecutionId")
+
+HISTORIC_TASK_PARAMS = (
+    Param("processDefinitionName", S, "Tasks of definitions with this name."),
+    Param("processFinished", B, "Only tasks whose instance has ended."),
+    Param("processUnfinished", B, "Only tasks whose instance runs."),
+    Param("taskDeleteReasonLike", S, "Delete reason with SQL LIKE."),
+    Param("taskOwnerLike", S, "Owner with SQL LIKE."),
+    Param("taskInvolvedUser", S, "Tasks this user was assignee, owner or candidate of."),
+    Param("taskInvolvedGroup", S, "Tasks this group was a candidate of."),
+    Param("taskHadCandidateUser", S, "Tasks this user was ever a candidate of."),
+    Param("taskHadCandidateGroup", S, "Tasks this group was ever a candidate of."),
+    Param("withCandidateGroups", B, "Only tasks ever offered to a group."),
+    Param("withoutCandidateGroups", B, "Only tasks never offered to a group."),
+    *TENANT_PARAMS,
+    *(Param(name, S, "No task matches: Legato has no subtasks and no CMMN cases.")
+      for name in NO_SUBTASKS_OR_CASES),
+)
+
+
+def historic_task_q(filters: dict[str, Any]) -> Q:
+    """The condition for the task filters above present in `filters`. Candidates are read
+    from the identity link log (history level full), as Camunda reads ACT_HI_IDENTITYLINK."""
+    if any(name in filters for name in NO_SUBTASKS_OR_CASES):
+        return Q(pk__in=[])
+    condition = tenant_q(filters)
+    if "processDefinitionName" in filters:
+        named = ProcessDefinition.objects.filter(name=filters["processDefinitionName"])
+        condition &= Q(process_definition_id__in=named.values("id"))
+    ended = HistoricProcessInstance.objects.filter(end_time__isnull=False).values("id")
+    if filters.get("processFinished"):
+        condition &= Q(process_instance_id__in=ended)
+    if filters.get("processUnfinished"):
+        condition &= ~Q(process_instance_id__in=ended) & Q(process_instance_id__isnull=False)
+    if "taskDeleteReasonLike" in filters:
+        condition &= like("delete_reason", filters["taskDeleteReasonLike"])
+    if "taskOwnerLike" in filters:
+        condition &= like("owner", filters["taskOwnerLike"])
+    candidates = HistoricIdentityLinkLog.objects.filter(
+        task_id=OuterRef("id"), type="candidate", operation_type="add"
+    )
+    if "taskInvolvedUser" in filters:
+        user = filters["taskInvolvedUser"]
+        condition &= Q(assignee=user) | Q(owner=user) | Q(Exists(
+            HistoricIdentityLinkLog.objects.filter(task_id=OuterRef("id"), user_id=user)
+        ))
+    for param, field in (("taskInvolvedGroup", "group_id"), ("taskHadCandidateGroup", "group_id"),
+                         ("taskHadCandidateUser", "user_id")):
+        if param in filters:
+            condition &= Q(Exists(candidates.filter(**{field: filters[param]})))
+    offered = Q(Exists(candidates.filter(group_id__isnull=False)))
+    if filters.get("withCandidateGroups"):
+        condition &= offered
+    if filters.get("withoutCandidateGroups"):
+        condition &= ~offered
     return condition
 
 

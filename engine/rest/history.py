@@ -21,7 +21,14 @@ from engine.models import (
 from engine.rest import serializers
 from engine.rest.base import EngineView, definition_key, readable_history, user_id
 from engine.rest.dates import format_date
-from engine.rest.historic_instance_filters import HISTORIC_INSTANCE_PARAMS, historic_instance_q
+from engine.rest.historic_instance_filters import (
+    HISTORIC_INSTANCE_PARAMS,
+    HISTORIC_TASK_PARAMS,
+    TENANT_PARAMS,
+    historic_instance_q,
+    historic_task_q,
+    tenant_q,
+)
 from engine.rest.listing import list_views
 from engine.rest.params import Kind, ListQuery, Param, first_value, like
 from engine.rest.variable_filters import IGNORE_CASE_PARAMS, IgnoreCase, variables_q
@@ -241,6 +248,7 @@ HISTORIC_ACTIVITY_INSTANCE_QUERY = ListQuery(
         Param("startedAfter", D, "Started after this date."),
         Param("finishedBefore", D, "Finished before this date."),
         Param("finishedAfter", D, "Finished after this date."),
+        *TENANT_PARAMS,
     ),
     sort_fields={
         "activityInstanceId": "id",
@@ -259,7 +267,8 @@ HISTORIC_ACTIVITY_INSTANCE_QUERY = ListQuery(
 
 
 def filter_historic_activities(request: Request, filters: dict[str, Any]) -> QuerySet[Any]:
-    rows = HistoricActivityInstance.objects.filter(readable_history(request, None))
+    rows = HistoricActivityInstance.objects.filter(readable_history(request, None),
+                                                   tenant_q(filters))
     return apply(
         rows,
         filters,
@@ -380,6 +389,7 @@ HISTORIC_TASK_QUERY = ListQuery(
               "Legato: of its execution); op: eq neq gt gteq lt lteq like."),
         Param("processVariables", V, "`name_op_value,...` on any variable of the task's "
               "process instance; op: eq neq gt gteq lt lteq like."),
+        *HISTORIC_TASK_PARAMS,
         *IGNORE_CASE_PARAMS,
     ),
     sort_fields={
@@ -417,6 +427,7 @@ def filter_historic_tasks(request: Request, filters: dict[str, Any]) -> QuerySet
             outer_field="process_instance_id",
             match_field="process_instance_id",
         ),
+        historic_task_q(filters),
     )
     rows = apply(
         rows,

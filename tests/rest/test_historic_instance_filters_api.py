@@ -71,3 +71,40 @@ def test_tenants_and_cases(api, instances):
     assert instances["parent"] not in found(api, withoutTenantId="true")
     assert found(api, caseInstanceId="c-1") == []
     assert api.get(f"{URL}/count", {"withIncidents": "true"}).json() == {"count": 2}
+
+
+def test_historic_tasks_by_who_was_ever_involved(api, demo_user):
+    from engine.models import Task
+    from engine.services import runtime as rt
+    from engine.services.identity_links import IdentityLink, add_identity_link
+    from tests.rest.test_identity_link_log_api import OFFERED
+
+    deploy([ResourceInput("offered.bpmn", OFFERED)])
+    offered = rt.start_process_instance("offered", user_id="demo").id
+    task = Task.objects.get(process_instance_id=offered).id
+    add_identity_link(task, IdentityLink("candidate", group_id="audit"), user_id="demo")
+    rt.claim_task(task, "kermit")
+    rt.complete_task(task)
+    [plain] = start_instances(1)
+    plain_task = Task.objects.get(process_instance_id=plain).id
+    url = f"{BASE}/history/task"
+
+    def tasks(**params):
+        response = api.get(url, params)
+        assert response.status_code == 200, response.content
+        return sorted(t["id"] for t in response.json())
+
+    assert tasks(taskHadCandidateGroup="audit") == [task]
+    assert tasks(taskHadCandidateUser="kermit") == [task]  # offered to kermit by the model
+    assert tasks(taskHadCandidateUser="piggy") == []
+    assert tasks(taskInvolvedUser="kermit") == [task]
+    assert tasks(taskInvolvedGroup="sales") == [task]
+    assert tasks(withCandidateGroups="true") == [task]
+    assert tasks(withoutCandidateGroups="true") == [plain_task]
+    assert tasks(processFinished="true") == [task]
+    assert tasks(processUnfinished="true") == [plain_task]
+    assert tasks(taskParentTaskId=task) == []
+    ProcessDefinition.objects.filter(key="offered").update(tenant_id="acme")
+    assert tasks(tenantIdIn="acme") == [task]
+    activities = api.get(f"{BASE}/history/activity-instance", {"tenantIdIn": "acme"}).json()
+    assert {a["processInstanceId"] for a in activities} == {offered}
