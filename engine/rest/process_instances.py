@@ -34,6 +34,8 @@ from engine.runtime.queries import ActivityInstance, TransitionInstance
 from engine.services import runtime, suspension
 from identity.authorization import Permission
 
+NO_CASES = ("caseInstanceId", "superCaseInstance", "subCaseInstance")
+
 PROCESS_INSTANCE_QUERY = ListQuery(
     filters=(
         Param("processInstanceIds", Kind.STRING_LIST, "Comma-separated instance ids."),
@@ -60,6 +62,11 @@ PROCESS_INSTANCE_QUERY = ListQuery(
         Param("leafProcessInstances", Kind.BOOLEAN, "Only instances calling no other."),
         Param("variables", Kind.VARIABLES, "`name_op_value,...` on the instance's process "
               "variables; op: eq neq gt gteq lt lteq like."),
+        Param("processDefinitionWithoutTenantId", Kind.BOOLEAN,
+              "Only instances of definitions of no tenant."),
+        Param("businessKeyIn", Kind.STRING_LIST, "Comma-separated business keys."),
+        *(Param(name, description="No instance matches: Legato has no CMMN cases.")
+          for name in NO_CASES),
         *IGNORE_CASE_PARAMS,
     ),
     sort_fields={
@@ -127,8 +134,12 @@ def filter_process_instances(
         )
     if "tenantIdIn" in filters:
         rows = rows.filter(process_definition__tenant_id__in=filters["tenantIdIn"])
-    if filters.get("withoutTenantId"):
+    if filters.get("withoutTenantId") or filters.get("processDefinitionWithoutTenantId"):
         rows = rows.filter(process_definition__tenant_id__isnull=True)
+    if "businessKeyIn" in filters:
+        rows = rows.filter(business_key__in=filters["businessKeyIn"])
+    if any(name in filters for name in NO_CASES):
+        return rows.none()
     if "variables" in filters:
         rows = rows.filter(process_variables_q(filters["variables"], "id", IgnoreCase.of(filters)))
     return rows

@@ -108,3 +108,15 @@ def test_historic_tasks_by_who_was_ever_involved(api, demo_user):
     assert tasks(tenantIdIn="acme") == [task]
     activities = api.get(f"{BASE}/history/activity-instance", {"tenantIdIn": "acme"}).json()
     assert {a["processInstanceId"] for a in activities} == {offered}
+
+
+def test_running_instances_by_business_keys_tenant_and_cases(api, instances):
+    url = f"{BASE}/process-instance"
+    rows = api.get(url, {"businessKeyIn": "P-1,nope"}).json()
+    assert [r["id"] for r in rows] == [instances["parent"]]
+    assert api.get(url, {"caseInstanceId": "c-1"}).json() == []
+    ProcessDefinition.objects.filter(key="parent").update(tenant_id="acme")
+    untenanted = {r["id"] for r in api.get(url, {"processDefinitionWithoutTenantId": "true"})
+                  .json()}
+    assert instances["parent"] not in untenanted
+    assert instances["open"] in untenanted
