@@ -17,6 +17,8 @@ urlpatterns = [
     path("tasks/<str:task_id>/candidates/", task.candidates, name="candidates"),
     path("tasks/<str:task_id>/dates/", task.set_dates, name="dates"),
     path("tasks/<str:task_id>/comments/", task.add_comment, name="comments"),
+    path("tasks/<str:task_id>/comments/<str:comment_id>/delete/", task.remove_comment,
+         name="comment-delete"),
     path("tasks/<str:task_id>/attachments/", attachments.attach, name="attach"),
     path("tasks/<str:task_id>/attachments/<str:attachment_id>/", attachments.download,
          name="attachment"),

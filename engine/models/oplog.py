@@ -32,6 +32,7 @@ class EntityType(models.TextChoices):
     PROCESS_INSTANCE = "ProcessInstance"
     TASK = "Task"
     ATTACHMENT = "Attachment"
+    COMMENT = "Comment"
     IDENTITY_LINK = "IdentityLink"
     VARIABLE = "Variable"
     JOB = "Job"

@@ -1,4 +1,4 @@
-"""OpenAPI of a task's attachments (`/task/{id}/attachment`)."""
+"""OpenAPI of a task's attachments (`/task/{id}/attachment`) and of changing its comments."""
 
 from __future__ import annotations
 
@@ -44,6 +44,16 @@ def operations() -> list[Any]:
                   {"200": _json(_ref("AttachmentDto")), **errors}),
         Operation(one, "delete", "deleteAttachment", "Remove an attachment",
                   {**_NO_CONTENT, **errors}),
+        Operation("task/comment", "put", "updateTaskComment",
+                  "Change a comment of a task `{id, taskId, message}`",
+                  {**_NO_CONTENT, **errors}, request_body={"content": {"application/json": {
+                      "schema": {"type": "object", "properties": {
+                          "id": {"type": "string"}, "taskId": {"type": "string"},
+                          "message": {"type": "string"}}}}}}),
+        Operation("task/<str:task_id>/comment", "delete", "deleteTaskComments",
+                  "Delete every comment of a task", {**_NO_CONTENT, **errors}),
+        Operation("task/<str:task_id>/comment/<str:comment_id>", "delete", "deleteTaskComment",
+                  "Delete one comment of a task", {**_NO_CONTENT, **errors}),
         Operation(f"{one}/data", "get", "getAttachmentData", "An attached file's bytes",
                   {"200": {"description": "The bytes", "content": {"application/octet-stream": {
                       "schema": {"type": "string", "format": "binary"}}}}, **errors}),

@@ -229,6 +229,7 @@ RUNTIME = [
     path("task", tasks.TaskList.as_view(), name="rest-task-list"),
     path("task/count", tasks.TaskCount.as_view(), name="rest-task-count"),
     path("task/create", tasks.TaskCreate.as_view(), name="rest-task-create"),
+    path("task/comment", task_actions.CommentUpdate.as_view(), name="rest-task-comment-update"),
     path("task/report/candidate-group-count", tasks.TaskCandidateGroupReport.as_view(),
          name="rest-task-report-candidate-group-count"),
     path(TK, tasks.TaskDetail.as_view(), name="rest-task"),

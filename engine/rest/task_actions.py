@@ -39,10 +39,9 @@ from engine.rest.variables import read_variables, write_variables
 from engine.runtime.forms import FormFieldValidationError
 from engine.services import forms, identity_links, runtime
 from identity.authorization import Permission
+from tasklist import comments
 from tasklist.access import involvement
 from tasklist.models import TaskComment
-
-MAX_COMMENT = 4000  # Camunda's ACT_HI_COMMENT.MESSAGE_ is varchar(4000)
 
 
 def _user_in(body: dict[str, Any], required: bool = True) -> str | None:
@@ -263,28 +262,46 @@ def comment_dto(request: Request, row: TaskComment) -> serializers.Dto:
     }
 
 
+def _workable(request: Request, task_id: str) -> Task:
+    task = queries.get_task(task_id)
+    require_task_permission(
+        request, task, (Permission.TASK_WORK, Permission.UPDATE), involvement(task)
+    )
+    return task
+
+
 class Comments(EngineView):
-    """GET /task/{id}/comment."""
+    """GET /task/{id}/comment; DELETE removes them all."""
 
     def get(self, request: Request, task_id: str) -> Response:
         readable_task(request, task_id)
         rows = TaskComment.objects.filter(task_id=task_id)
         return Response([comment_dto(request, row) for row in rows])
 
+    def delete(self, request: Request, task_id: str) -> Response:
+        comments.delete_comments(_workable(request, task_id), user_id=user_id(request))
+        return Response(status=204)
+
+
+class CommentUpdate(EngineView):
+    """PUT /task/comment `{id, taskId, message}` (Camunda 7.21)."""
+
+    def put(self, request: Request) -> Response:
+        body = json_body(request)
+        task_id, comment_id = body.get("taskId"), body.get("id")
+        if not isinstance(task_id, str) or not isinstance(comment_id, str):
+            raise invalid_request("'taskId' and 'id' must name the task and its comment")
+        comments.update_comment(_workable(request, task_id), comment_id, body.get("message"),
+                                user_id=user_id(request))
+        return Response(status=204)
+
 
 class CommentCreate(EngineView):
     """POST /task/{id}/comment/create `{message}`: CommentDto."""
 
     def post(self, request: Request, task_id: str) -> Response:
-        task = queries.get_task(task_id)
-        message = json_body(request).get("message")
-        if not isinstance(message, str) or not message.strip():
-            raise invalid_request("'message' must be a non-empty text")
-        if len(message) > MAX_COMMENT:
-            raise invalid_request(f"A comment can be at most {MAX_COMMENT} characters long")
-        require_task_permission(
-            request, task, (Permission.TASK_WORK, Permission.UPDATE), involvement(task)
-        )
+        message = comments.checked_message(json_body(request).get("message"))
+        task = _workable(request, task_id)
         row = TaskComment.objects.create(
             task_id=task.id,
             process_instance_id=task.process_instance_id,
@@ -296,17 +313,13 @@ class CommentCreate(EngineView):
 
 
 class CommentDetail(EngineView):
-    """GET /task/{id}/comment/{commentId}."""
+    """GET and DELETE /task/{id}/comment/{commentId}."""
 
     def get(self, request: Request, task_id: str, comment_id: str) -> Response:
         readable_task(request, task_id)
-        row = TaskComment.objects.filter(task_id=task_id, pk__in=[_int_or_none(comment_id)])
-        found = row.first()
-        if found is None:
-            raise NotFoundError(f"No comment found for task id {task_id} and comment id "
-                                f"{comment_id}")
-        return Response(comment_dto(request, found))
+        return Response(comment_dto(request, comments.comment_of(task_id, comment_id)))
 
-
-def _int_or_none(text: str) -> int | None:
-    return int(text) if text.isdigit() else None
+    def delete(self, request: Request, task_id: str, comment_id: str) -> Response:
+        comments.delete_comment(_workable(request, task_id), comment_id,
+                                user_id=user_id(request))
+        return Response(status=204)

@@ -27,10 +27,9 @@ from engine.services import runtime
 from engine.services.identity_links import IdentityLink, add_identity_link, delete_identity_link
 from tasklist import generated_forms
 from tasklist.access import TaskRights, refuse
+from tasklist.comments import MAX_COMMENT, delete_comment
 from tasklist.models import TaskAttachment, TaskComment
 from tasklist.task_forms import FormSpec, task_form
-
-MAX_COMMENT = 4000
 
 
 def optional_service(name: str) -> Callable[..., Any] | None:
@@ -293,6 +292,16 @@ def add_comment(request: HttpRequest, task_id: str) -> HttpResponse:
         return "Comment added."
 
     return act_on_task(request, task_id, "work", "comment on", run)
+
+
+@require_POST
+@login_required
+def remove_comment(request: HttpRequest, task_id: str, comment_id: str) -> HttpResponse:
+    def run(task: Task) -> str:
+        delete_comment(task, comment_id, user_id=request.user.get_username())
+        return "Comment deleted."
+
+    return act_on_task(request, task_id, "work", "delete a comment on", run)
 
 
 @require_GET
