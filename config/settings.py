@@ -176,6 +176,14 @@ LEGATO_JOB_QUEUE = os.environ.get("LEGATO_JOB_QUEUE", "celery")
 # Seconds a verified Basic username:password stays verified for the external-task endpoints
 # (workers call them many times a second; a password check costs ~PBKDF2).
 LEGATO_REST_AUTH_CACHE_SECONDS = envint("LEGATO_REST_AUTH_CACHE_SECONDS", 60)
+# Failed logins (Camunda's loginDelayBase/Factor/MaxTime and loginMaxAttempts): after the n-th
+# failure in a row a user waits min(base * factor^(n-1), max) seconds; after the last
+# attempt only an administrator unlocks the account (identity/lockout.py).
+LEGATO_LOGIN_DELAY_BASE_SECONDS = envint("LEGATO_LOGIN_DELAY_BASE_SECONDS", 3)
+LEGATO_LOGIN_DELAY_FACTOR = envint("LEGATO_LOGIN_DELAY_FACTOR", 2)
+LEGATO_LOGIN_DELAY_MAX_SECONDS = envint("LEGATO_LOGIN_DELAY_MAX_SECONDS", 60)
+LEGATO_LOGIN_MAX_ATTEMPTS = envint("LEGATO_LOGIN_MAX_ATTEMPTS", 10)
+AUTHENTICATION_BACKENDS = ["identity.lockout.LockoutBackend"]
 # The group whose members may do everything (Camunda's `camunda-admin`).
 LEGATO_ADMIN_GROUP = "camunda-admin"
 # Task permission Camunda grants assignees and candidates besides READ: UPDATE or TASK_WORK.

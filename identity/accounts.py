@@ -151,6 +151,22 @@ def delete_user(actor: Actor, user_id: str) -> None:
 
 
 @transaction.atomic
+def unlock_user(actor: Actor, user_id: str) -> None:
+    """Let a user locked by failed logins try again (identity/lockout.py); only members of
+    the administrators' group may, as in Camunda."""
+    from identity.authorization import is_admin
+    from identity.lockout import unlock
+
+    if not is_admin(actor):
+        raise AuthorizationError(
+            f"Only administrators may unlock users: {actor_id(actor)} is not one",
+            user_id=actor_id(actor) or "",
+        )
+    unlock(get_user(user_id))
+    _log(actor, "Unlock", EntityType.USER).add("userId", new_value=user_id).save()
+
+
+@transaction.atomic
 def create_group(actor: Actor, group_id: str, name: str = "", group_type: str = "") -> Group:
     require(actor, Permission.CREATE, Resource.GROUP)
     check_id("Group", group_id)

@@ -95,6 +95,20 @@ class HistoryCleanupRun(models.Model):
         return f"cleanup {self.started:%Y-%m-%d %H:%M}: {self.instances_removed} instances"
 
 
+class LoginAttempts(models.Model):
+    """Failed logins in a row and until when the next one waits (Camunda's ATTEMPTS_ and
+    LOCK_EXP_TIME_ on ACT_ID_USER): identity/lockout.py."""
+
+    user = models.OneToOneField(
+        "auth.User", related_name="login_attempts", on_delete=models.CASCADE, primary_key=True
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.attempts}"
+
+
 class GroupProfile(models.Model):
     """Camunda's group name and type; the group id is Django's `Group.name`."""
 

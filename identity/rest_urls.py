@@ -11,6 +11,7 @@ urlpatterns = [
     path("user/create", users.UserCreate.as_view()),
     path("user/<str:user_id>/profile", users.UserProfile.as_view()),
     path("user/<str:user_id>/credentials", users.UserCredentials.as_view()),
+    path("user/<str:user_id>/unlock", users.UserUnlock.as_view()),
     path("user/<str:user_id>", users.UserDetail.as_view()),
     path("group", users.GroupList.as_view()),
     path("group/count", users.GroupCount.as_view()),

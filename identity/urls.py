@@ -12,6 +12,7 @@ urlpatterns = [
     path("admin/users/new/", accounts.user_create, name="user-create"),
     path("admin/users/<str:user_id>/", accounts.user_edit, name="user-edit"),
     path("admin/users/<str:user_id>/password/", accounts.user_password, name="user-password"),
+    path("admin/users/<str:user_id>/unlock/", accounts.user_unlock, name="user-unlock"),
     path("admin/users/<str:user_id>/delete/", accounts.user_delete, name="user-delete"),
     path("admin/users/<str:user_id>/groups/", accounts.membership_add, name="user-group-add"),
     path("admin/groups/", accounts.group_list, name="group-list"),

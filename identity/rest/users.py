@@ -97,6 +97,14 @@ class UserCredentials(CamundaView):
         return NO_CONTENT
 
 
+class UserUnlock(CamundaView):
+    """POST /user/{id}/unlock: administrators only."""
+
+    def post(self, request: Request, user_id: str) -> Response:
+        accounts.unlock_user(request.user, user_id)
+        return NO_CONTENT
+
+
 class UserDetail(CamundaView):
     def delete(self, request: Request, user_id: str) -> Response:
         accounts.delete_user(request.user, user_id)

@@ -13,8 +13,9 @@ from django.views.decorators.http import require_POST
 
 from engine.errors import AuthorizationError, BadRequestError, NotFoundError
 from identity import accounts
-from identity.authorization import readable_ids, require
+from identity.authorization import is_admin, readable_ids, require
 from identity.forms import GroupForm, MemberForm, PasswordForm, ProfileForm, UserCreateForm
+from identity.lockout import permanently_locked
 from identity.models import GroupProfile, Tenant
 from identity.resources import Permission, Resource
 from identity.views.common import can, page
@@ -107,7 +108,18 @@ def user_edit(request: HttpRequest, user_id: str) -> HttpResponse:
         "can_update": can(request, Permission.UPDATE, Resource.USER, user_id),
         "can_delete": can(request, Permission.DELETE, Resource.USER, user_id),
         "is_me": user.pk == request.user.pk,
+        "failed_logins": getattr(getattr(user, "login_attempts", None), "attempts", 0),
+        "locked": permanently_locked(user),
+        "can_unlock": is_admin(request.user),
     })
+
+
+@page
+@require_POST
+def user_unlock(request: HttpRequest, user_id: str) -> HttpResponse:
+    accounts.unlock_user(request.user, user_id)
+    messages.success(request, f"{user_id} may log in again.")
+    return redirect("user-edit", user_id=user_id)
 
 
 @page
