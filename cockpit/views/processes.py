@@ -32,6 +32,7 @@ from cockpit.views.errors import apply_change, cockpit_page
 from cockpit.views.instances import restart_targets
 from cockpit.views.job_definitions import job_definition_rows
 from engine.errors import NotFoundError
+from engine.models import Incident
 from engine.queries import (
     get_process_definition,
     get_process_definition_xml,
@@ -45,6 +46,7 @@ from identity.resources import Permission
 # Search terms longer than this cannot name a key or a name column value anyway.
 MAX_SEARCH = 255
 INSTANCES_PER_PAGE = 25
+INCIDENTS_SHOWN = 50
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -117,6 +119,12 @@ def process_definition(request: HttpRequest, definition_id: str) -> HttpResponse
         response = render(request, "cockpit/partials/instance_list.html", context)
     else:
         context["job_definitions"] = job_definition_rows(definition)
+        # Camunda Cockpit's Incidents tab: the open incidents of this version.
+        context["incidents"] = (
+            list(Incident.objects.filter(process_definition_id=definition.id)
+                 .order_by("-timestamp", "id")[:INCIDENTS_SHOWN])
+            if can_read_instances else []
+        )
         context["called"] = [
             (row, activities)
             for row, activities in static_called_definitions(definition)

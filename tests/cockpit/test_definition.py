@@ -151,3 +151,18 @@ def test_the_removal_time_of_filtered_finished_instances_is_set_in_a_batch(user_
     times = dict(HistoricProcessInstance.objects.values_list("id", "removal_time"))
     when = datetime(2027, 2, 3, tzinfo=UTC)
     assert [times[i] for i in ids] == [when, when, None]
+
+
+def test_the_open_incidents_of_a_version_are_listed_on_its_page(user_client):
+    from engine.services.runtime import start_process_instance
+    from tests.cockpit.conftest import deploy_xml, fail_job_of
+    from tests.cockpit.samples import failing_process
+
+    definition = deploy_xml("payment", failing_process())
+    instance = start_process_instance("payment")
+    incident = fail_job_of(instance.id)
+    page = user_client.get(reverse("cockpit:definition", args=[definition.id]))
+    assert [i.id for i in page.context["incidents"]] == [incident.id]
+    body = page.content.decode()
+    assert reverse("cockpit:instance", args=[instance.id]) + f"#incident-{incident.id}" in body
+    assert "?process=payment" in body

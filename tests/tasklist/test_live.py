@@ -20,7 +20,7 @@ def cookie_of(username: str, *groups: str) -> bytes:
     user = make_user(username, *groups)
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[BACKEND_SESSION_KEY] = django_settings.AUTHENTICATION_BACKENDS[0]
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
     return f"{django_settings.SESSION_COOKIE_NAME}={session.session_key}".encode()
