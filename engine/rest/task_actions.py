@@ -262,7 +262,8 @@ def comment_dto(request: Request, row: TaskComment) -> serializers.Dto:
     }
 
 
-def _workable(request: Request, task_id: str) -> Task:
+def workable_task(request: Request, task_id: str) -> Task:
+    """The task, or 404; 403 unless the caller may work on it (TASK_WORK or UPDATE)."""
     task = queries.get_task(task_id)
     require_task_permission(
         request, task, (Permission.TASK_WORK, Permission.UPDATE), involvement(task)
@@ -279,7 +280,7 @@ class Comments(EngineView):
         return Response([comment_dto(request, row) for row in rows])
 
     def delete(self, request: Request, task_id: str) -> Response:
-        comments.delete_comments(_workable(request, task_id), user_id=user_id(request))
+        comments.delete_comments(workable_task(request, task_id), user_id=user_id(request))
         return Response(status=204)
 
 
@@ -291,7 +292,7 @@ class CommentUpdate(EngineView):
         task_id, comment_id = body.get("taskId"), body.get("id")
         if not isinstance(task_id, str) or not isinstance(comment_id, str):
             raise invalid_request("'taskId' and 'id' must name the task and its comment")
-        comments.update_comment(_workable(request, task_id), comment_id, body.get("message"),
+        comments.update_comment(workable_task(request, task_id), comment_id, body.get("message"),
                                 user_id=user_id(request))
         return Response(status=204)
 
@@ -301,7 +302,7 @@ class CommentCreate(EngineView):
 
     def post(self, request: Request, task_id: str) -> Response:
         message = comments.checked_message(json_body(request).get("message"))
-        task = _workable(request, task_id)
+        task = workable_task(request, task_id)
         row = TaskComment.objects.create(
             task_id=task.id,
             process_instance_id=task.process_instance_id,
@@ -320,6 +321,6 @@ class CommentDetail(EngineView):
         return Response(comment_dto(request, comments.comment_of(task_id, comment_id)))
 
     def delete(self, request: Request, task_id: str, comment_id: str) -> Response:
-        comments.delete_comment(_workable(request, task_id), comment_id,
+        comments.delete_comment(workable_task(request, task_id), comment_id,
                                 user_id=user_id(request))
         return Response(status=204)

@@ -9,16 +9,12 @@ from django.http import HttpResponse
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from engine import queries
-from engine.models import Task
 from engine.rest import serializers
 from engine.rest.base import AnyAcceptMixin, EngineView, user_id
 from engine.rest.dates import format_date
 from engine.rest.deployments import text_part
-from engine.rest.task_access import require_task_permission
+from engine.rest.task_actions import workable_task
 from engine.rest.tasks import readable_task
-from identity.authorization import Permission
-from tasklist.access import involvement
 from tasklist.attachments import (
     add_attachment,
     attachment_of,
@@ -48,14 +44,6 @@ def attachment_dto(request: Request, row: TaskAttachment) -> serializers.Dto:
     }
 
 
-def _workable_task(request: Request, task_id: str) -> Task:
-    task = queries.get_task(task_id)
-    require_task_permission(
-        request, task, (Permission.TASK_WORK, Permission.UPDATE), involvement(task)
-    )
-    return task
-
-
 class Attachments(EngineView):
     """GET /task/{id}/attachment."""
 
@@ -69,7 +57,7 @@ class AttachmentCreate(EngineView):
     """POST /task/{id}/attachment/create (multipart/form-data): AttachmentDto."""
 
     def post(self, request: Request, task_id: str) -> Response:
-        task = _workable_task(request, task_id)
+        task = workable_task(request, task_id)
         upload = request.FILES.get("content")
         row = add_attachment(
             task,
@@ -91,7 +79,7 @@ class AttachmentDetail(EngineView):
         return Response(attachment_dto(request, attachment_of(task_id, attachment_id)))
 
     def delete(self, request: Request, task_id: str, attachment_id: str) -> Response:
-        task = _workable_task(request, task_id)
+        task = workable_task(request, task_id)
         delete_attachment(task, attachment_id, user_id=user_id(request))
         return Response(status=204)
 
