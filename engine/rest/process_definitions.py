@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpResponse
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 
 from engine import queries
 from engine.errors import NotFoundError
-from engine.models import ProcessDefinition
+from engine.models import Incident, ProcessDefinition
 from engine.rest import serializers
 from engine.rest.base import AnyAcceptMixin
 from engine.rest.deployments import file_response
@@ -65,6 +65,10 @@ PROCESS_DEFINITION_QUERY = ListQuery(
             Kind.BOOLEAN,
             "With tenantIdIn: also definitions of no tenant.",
         ),
+        Param("incidentId", description="Definitions with this open incident."),
+        Param("incidentType", description="Definitions with an open incident of this type."),
+        Param("incidentMessage", description="Definitions with an incident with this message."),
+        Param("incidentMessageLike", description="Incident message with SQL LIKE."),
     ),
     sort_fields={
         "category": "category",
@@ -127,12 +131,23 @@ def filter_process_definitions(
     for param, condition in _WHEN_TRUE.items():
         if filters.get(param):
             definitions = definitions.filter(**condition)
+    incidents = Incident.objects.filter(process_definition_id=OuterRef("id"), **{
+        field: filters[param] for param, field in _INCIDENT.items() if param in filters
+    })
+    if "incidentMessageLike" in filters:
+        incidents = incidents.filter(like("incident_message", filters["incidentMessageLike"]))
+    if any(param in filters for param in (*_INCIDENT, "incidentMessageLike")):
+        definitions = definitions.filter(Exists(incidents))
     tenants = tenant_filter(
         filters,
         without_tenant="withoutTenantId",
         include_without_tenant="includeProcessDefinitionsWithoutTenantId",
     )
     return definitions if tenants is None else definitions.filter(tenants)
+
+
+_INCIDENT = {"incidentId": "id", "incidentType": "incident_type",
+             "incidentMessage": "incident_message"}
 
 
 def definition_by_key(key: str, tenant_id: str | None) -> ProcessDefinition:

@@ -120,3 +120,12 @@ def test_running_instances_by_business_keys_tenant_and_cases(api, instances):
                   .json()}
     assert instances["parent"] not in untenanted
     assert instances["open"] in untenanted
+
+
+def test_definitions_with_incidents(api, instances):
+    url = f"{BASE}/process-definition"
+    keys = {d["key"] for d in api.get(url, {"incidentType": "addressCheck"}).json()}
+    assert keys == {"invoice"}
+    assert api.get(url, {"incidentType": "failedJob"}).json() == []
+    liked = api.get(url, {"incidentMessageLike": "street%", "key": "invoice"}).json()
+    assert [d["key"] for d in liked] == ["invoice"]
