@@ -50,6 +50,9 @@ def operations() -> list[Any]:
                       "schema": {"type": "object", "properties": {
                           "id": {"type": "string"}, "taskId": {"type": "string"},
                           "message": {"type": "string"}}}}}}),
+        Operation("process-instance/<str:instance_id>/comment", "get",
+                  "getProcessInstanceComments", "The comments on the instance's tasks",
+                  {"200": _json(_array_of("CommentDto")), **errors}),
         Operation("task/<str:task_id>/comment", "delete", "deleteTaskComments",
                   "Delete every comment of a task", {**_NO_CONTENT, **errors}),
         Operation("task/<str:task_id>/comment/<str:comment_id>", "delete", "deleteTaskComment",

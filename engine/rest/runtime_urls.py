@@ -175,6 +175,8 @@ RUNTIME = [
          name="rest-process-instance-variables"),
     path(f"{PI}/variables/<str:var_name>", variable_resources.ProcessInstanceVariable.as_view(),
          name="rest-process-instance-variable"),
+    path(f"{PI}/comment", task_actions.InstanceComments.as_view(),
+         name="rest-process-instance-comments"),
     path(f"{PI}/activity-instances", process_instances.ActivityInstances.as_view(),
          name="rest-process-instance-activity-instances"),
     path(f"{PI}/suspended", process_instances.ProcessInstanceSuspended.as_view(),

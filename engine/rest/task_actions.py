@@ -19,9 +19,22 @@ from engine import queries
 from engine.bpmn.model import UserTask
 from engine.definitions import process_model
 from engine.errors import NotFoundError
-from engine.models import ProcessDefinition, ProcessInstance, Task, TaskCandidate
+from engine.models import (
+    HistoricProcessInstance,
+    ProcessDefinition,
+    ProcessInstance,
+    Task,
+    TaskCandidate,
+)
 from engine.rest import serializers
-from engine.rest.base import AnyAcceptMixin, EngineView, deserialize_values, json_body, user_id
+from engine.rest.base import (
+    AnyAcceptMixin,
+    EngineView,
+    deserialize_values,
+    json_body,
+    require_read_instance,
+    user_id,
+)
 from engine.rest.dates import format_date
 from engine.rest.definition_actions import _variables_of
 from engine.rest.errors import CamundaError
@@ -282,6 +295,24 @@ class Comments(EngineView):
     def delete(self, request: Request, task_id: str) -> Response:
         comments.delete_comments(workable_task(request, task_id), user_id=user_id(request))
         return Response(status=204)
+
+
+class InstanceComments(EngineView):
+    """GET /process-instance/{id}/comment: the comments on the instance's tasks (Camunda
+    7.21), for those who may read the instance, running or finished."""
+
+    def get(self, request: Request, instance_id: str) -> Response:
+        definition_id = (
+            ProcessInstance.objects.filter(pk=instance_id)
+            .values_list("process_definition_id", flat=True).first()
+            or HistoricProcessInstance.objects.filter(pk=instance_id)
+            .values_list("process_definition_id", flat=True).first()
+        )
+        if definition_id is None:
+            raise NotFoundError(f"Process instance with id {instance_id} does not exist")
+        require_read_instance(request, instance_id, definition_id)
+        rows = TaskComment.objects.filter(process_instance_id=instance_id)
+        return Response([comment_dto(request, row) for row in rows])
 
 
 class CommentUpdate(EngineView):

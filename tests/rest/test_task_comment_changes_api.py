@@ -76,3 +76,16 @@ def test_the_tasklist_deletes_ones_own_comment(client, task, demo_user):
     body = client.post(delete, follow=True).content.decode()
     assert "Comment deleted." in body
     assert not TaskComment.objects.exists()
+
+
+def test_an_instances_comments_are_listed_also_once_it_ended(api, task):
+    from engine.services.runtime import complete_task
+
+    comment(api, task, "Approved by phone")
+    url = f"{BASE}/process-instance/{task.process_instance_id}/comment"
+    assert [c["message"] for c in api.get(url).json()] == ["Approved by phone"]
+    complete_task(task.id)
+    assert [c["taskId"] for c in api.get(url).json()] == [task.id]
+    assert api.get(f"{BASE}/process-instance/nope/comment").status_code == 404
+    make_user("mallory")
+    assert basic_client("mallory").get(url).status_code == 403
