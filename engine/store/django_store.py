@@ -35,7 +35,7 @@ from engine.runtime.state import InstanceState, Job, Subscription
 from engine.runtime.values import infer_type
 from engine.store.post_commit import PostCommit
 from engine.store.projection import DefinitionFacts, InstanceFacts, Projection, query_columns
-from engine.store.rows import batched_writes, fetch_one, write
+from engine.store.rows import batched_writes, fetch_one
 from engine.store.tables import (
     EXECUTIONS,
     HISTORIC_INCIDENTS,
@@ -52,6 +52,8 @@ class DjangoStore:
         self.start_user_id = start_user_id
         # instance id -> {execution id: (parent, activity, activity instance)} as last stored
         self._stored_executions: dict[str, dict[str, tuple[Any, ...]]] = {}
+        # instance id -> whether its stored state holds variables (rows to purge when it ends)
+        self._stored_variables: dict[str, bool] = {}
         self._states: dict[str, InstanceState] = {}
         self._facts: dict[str, InstanceFacts] = {}
         # what `save` writes that needs no answer: sent with the effects' rows by `record`
@@ -172,14 +174,17 @@ class DjangoStore:
             self.succeeded,
             self.start_user_id,
         )
+        # Read before the held execution sync forgets what was stored.
+        purge = state is not None and state.is_ended and state.id in self._stored_executions
+        stored_variables = purge and self._stored_variables.get(state.id, True)
         # What `save` held, the version-checked instance row first, then the runtime rows and
         # history: one batch.
         with batched_writes():
             for held in self._pending:
                 held()
             self._pending.clear()
-            if state is not None and state.is_ended and instance_id in self._stored_executions:
-                _delete_runtime_rows(state.id)
+            if purge:
+                _delete_runtime_rows(state.id, variables=stored_variables)
             projection.write(effects, ended)
 
     # -- finding the instance a command is about ------------------------------------------
@@ -308,6 +313,7 @@ class DjangoStore:
         self._facts[state.id] = InstanceFacts(state.business_key, self.start_user_id)
         if stored:
             self._stored_executions[state.id] = _executions_of(state)
+            self._stored_variables[state.id] = _holds_variables(state)
 
     def _sync_executions(self, state: InstanceState) -> None:
         before = self._stored_executions.get(state.id, {})
@@ -317,6 +323,7 @@ class DjangoStore:
         EXECUTIONS.delete(gone)
         EXECUTIONS.insert([eid, state.id, *after[eid]] for eid in changed)
         self._stored_executions[state.id] = after
+        self._stored_variables[state.id] = _holds_variables(state)
 
     def _definition_facts(
         self, effects: Sequence[fx.Effect], state: InstanceState | None
@@ -362,19 +369,30 @@ def _executions_of(state: InstanceState) -> dict[str, tuple[Any, ...]]:
     }
 
 
-def _delete_runtime_rows(instance_id: str) -> None:
+def _holds_variables(state: InstanceState) -> bool:
+    """Whether the instance has variables: its variable rows mirror its executions' (every
+    change to them is a command on the instance, under its version)."""
+    return not state.is_ended and any(e.variables for e in state.executions.values())
+
+
+def _delete_runtime_rows(instance_id: str, *, variables: bool) -> None:
     """What an ended instance leaves that no effect removes: its variables (effects only say
-    what changed) and its open incidents, which end as deleted in history (Camunda's
-    incidentState DELETED). Tasks, jobs, subscriptions and external tasks go by their removal
-    effects, executions by the execution sync."""
-    VARIABLES.delete([instance_id], column="process_instance_id")
-    open_incidents = f"SELECT id FROM {INCIDENTS.name} WHERE process_instance_id = %s"
-    write(
-        f"UPDATE {HISTORIC_INCIDENTS.name} SET state = %s, end_time = %s "
-        f"WHERE id IN ({open_incidents})",
-        ["deleted", HISTORIC_INCIDENTS.adapt("end_time", timezone.now()), instance_id],
-    )
-    INCIDENTS.delete([instance_id], column="process_instance_id")
+    what changed; none to purge when its stored state held none) and its open incidents,
+    which end as deleted in history (Camunda's incidentState DELETED). Tasks, jobs,
+    subscriptions and external tasks go by their removal effects, executions by the
+    execution sync."""
+    if variables:
+        VARIABLES.delete([instance_id], column="process_instance_id")
+
+    def close_in_history(deleted: int) -> None:
+        # Most instances end without an open incident: then this statement is not sent.
+        if deleted:
+            HISTORIC_INCIDENTS.update_where(
+                {"state": "deleted", "end_time": timezone.now()},
+                {"process_instance_id": instance_id, "state": "open"},
+            )
+
+    INCIDENTS.delete_where({"process_instance_id": instance_id}, close_in_history)
 
 
 def _subscription(row: EventSubscription) -> Subscription:

@@ -68,10 +68,14 @@ def _db() -> Any:
 
 
 def _send(batch: list[_Held]) -> None:
-    if not batch:
-        return
-    held = list(batch)
-    batch.clear()  # before executing: the wrapper sees an empty batch for this statement
+    # A statement's check may hold follow-up writes: they go next, in a batch of their own.
+    while batch:
+        held = list(batch)
+        batch.clear()  # before executing: the wrapper sees an empty batch for this statement
+        _send_now(held)
+
+
+def _send_now(held: list[_Held]) -> None:
     db = _db()
     if db.vendor != "postgresql":
         _send_in_process(db, held)
@@ -165,7 +169,7 @@ class _Held:
 
 def write(sql: str, params: list[Any], check: Callable[[int], None] | None = None) -> None:
     """A write whose answer nobody waits for: held in the open batch, else run now. `check`
-    gets the number of rows it changed once it has run (and may raise)."""
+    gets the number of rows it changed once it has run (and may raise, or write more)."""
     batch = getattr(_held, "batch", None)
     if batch is not None:
         batch.append(_Held(sql, params, check))

@@ -116,6 +116,29 @@ def test_a_command_with_more_rows_than_one_statement_takes_writes_them_all(invoi
     assert HistoricVariableInstance.objects.filter(process_instance_id=started.id).count() == 500
 
 
+def test_an_instance_that_ends_bare_sends_no_purge_of_variables_or_incident_history(invoice):
+    # No variable in its stored state, no open incident: nothing of either to clean up.
+    started = rt.start_process_instance("invoice")
+    task = Task.objects.get(process_instance_id=started.id)
+    with CaptureQueriesContext(connection) as queries:
+        rt.complete_task(task.id, {"approved": True})
+    sent = " ".join(_statements(queries))
+    assert "engine_variableinstance" not in sent
+    assert "engine_historicincident" not in sent
+    assert 'DELETE FROM "engine_incident"' in sent  # whether one is open is what it answers
+    assert HistoricVariableInstance.objects.get(process_instance_id=started.id).name == "approved"
+    assert not VariableInstance.objects.filter(process_instance_id=started.id).exists()
+
+
+def test_an_instance_that_ends_with_variables_set_by_an_earlier_command_purges_them(invoice):
+    started = rt.start_process_instance("invoice")
+    task = Task.objects.get(process_instance_id=started.id)
+    rt.set_variables(started.id, {"amount": 7})
+    rt.complete_task(task.id)
+    assert not VariableInstance.objects.filter(process_instance_id=started.id).exists()
+    assert HistoricVariableInstance.objects.get(process_instance_id=started.id).name == "amount"
+
+
 def test_a_held_write_that_fails_raises_the_orm_error_and_the_command_changes_nothing(invoice):
     # On SQLite held writes bypass Django's cursor: its errors must still be Django's.
     started = rt.start_process_instance("invoice")
