@@ -27,6 +27,7 @@ from engine.models.repository import (
     EngineProperty,
     JobDefinition,
     ProcessDefinition,
+    ProcessDefinitionStarter,
     Resource,
     ResourceType,
 )
@@ -72,6 +73,7 @@ __all__ = [
     "JobDefinition",
     "OperationType",
     "ProcessDefinition",
+    "ProcessDefinitionStarter",
     "ProcessInstance",
     "Resource",
     "ResourceType",

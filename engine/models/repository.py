@@ -87,6 +87,25 @@ class ProcessDefinition(models.Model):
         return self.id
 
 
+class ProcessDefinitionStarter(models.Model):
+    """A candidate starter of a definition: a user or a group its process names in
+    `camunda:candidateStarterUsers`/`candidateStarterGroups` (Camunda keeps them as identity
+    links of type candidate on the definition). They do not restrict who may start it (the
+    CREATE_INSTANCE permission does); the `startableBy` query asks for them."""
+
+    process_definition = models.ForeignKey(
+        ProcessDefinition, related_name="candidate_starters", on_delete=models.CASCADE
+    )
+    user_id = models.CharField(max_length=255, null=True, blank=True)
+    group_id = models.CharField(max_length=255, null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]  # as the process names them: users, then groups
+
+    def __str__(self) -> str:
+        return f"{self.user_id or self.group_id} may start {self.process_definition_id}"
+
+
 class DecisionRequirementsDefinition(models.Model):
     """One version of a DMN file's decision requirements graph (Camunda: ACT_RE_DECISION_REQ_DEF);
     key = the `definitions` id, id `key:version:uuid`. Camunda keeps one for every DMN file

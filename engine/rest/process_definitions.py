@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.contrib.auth.models import Group
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpResponse
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -16,7 +17,7 @@ from rest_framework.views import APIView
 
 from engine import queries
 from engine.errors import NotFoundError
-from engine.models import Incident, ProcessDefinition
+from engine.models import Incident, ProcessDefinition, ProcessDefinitionStarter
 from engine.rest import serializers
 from engine.rest.base import AnyAcceptMixin
 from engine.rest.deployments import file_response
@@ -26,7 +27,15 @@ from engine.services.process_definitions import (
     delete_process_definition,
     delete_process_definitions_by_key,
 )
-from identity.authorization import Permission, Resource, readable_ids, require
+from identity.authorization import (
+    ANY,
+    IdFilter,
+    Permission,
+    Resource,
+    is_authorized,
+    readable_ids,
+    require,
+)
 
 PROCESS_DEFINITION_QUERY = ListQuery(
     filters=(
@@ -56,7 +65,13 @@ PROCESS_DEFINITION_QUERY = ListQuery(
         Param(
             "startablePermissionCheck",
             Kind.BOOLEAN,
-            "Accepted; every authenticated user may start every definition for now.",
+            "Only definitions the caller may start (CREATE on process instances and "
+            "CREATE_INSTANCE on the definition).",
+        ),
+        Param(
+            "startableBy",
+            description="Only definitions that name this user, or a group of theirs, as a "
+            "candidate starter (camunda:candidateStarterUsers/Groups).",
         ),
         Param("tenantIdIn", Kind.STRING_LIST, "Comma-separated tenant ids."),
         Param("withoutTenantId", Kind.BOOLEAN, "Only definitions of no tenant."),
@@ -131,6 +146,10 @@ def filter_process_definitions(
     for param, condition in _WHEN_TRUE.items():
         if filters.get(param):
             definitions = definitions.filter(**condition)
+    if filters.get("startablePermissionCheck"):
+        definitions = definitions.filter(startable_ids(request.user).q("key"))
+    if "startableBy" in filters:
+        definitions = definitions.filter(_startable_by(filters["startableBy"]))
     incidents = Incident.objects.filter(process_definition_id=OuterRef("id"), **{
         field: filters[param] for param, field in _INCIDENT.items() if param in filters
     })
@@ -144,6 +163,23 @@ def filter_process_definitions(
         include_without_tenant="includeProcessDefinitionsWithoutTenantId",
     )
     return definitions if tenants is None else definitions.filter(tenants)
+
+
+def startable_ids(user: Any) -> IdFilter:
+    """The keys `user` may start instances of (Camunda's startablePermissionCheck)."""
+    if not is_authorized(user, Permission.CREATE, Resource.PROCESS_INSTANCE, ANY):
+        return IdFilter(False)
+    return readable_ids(user, Resource.PROCESS_DEFINITION, Permission.CREATE_INSTANCE)
+
+
+def _startable_by(user_id: str) -> Exists:
+    """Definitions naming the user, or a group the user belongs to, as a candidate starter."""
+    groups = Group.objects.filter(user__username=user_id).values("name")
+    return Exists(
+        ProcessDefinitionStarter.objects.filter(process_definition_id=OuterRef("id")).filter(
+            Q(user_id=user_id) | Q(group_id__in=groups)
+        )
+    )
 
 
 _INCIDENT = {"incidentId": "id", "incidentType": "incident_type",

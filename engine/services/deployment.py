@@ -24,6 +24,7 @@ from engine.models import (
     EntityType,
     OperationType,
     ProcessDefinition,
+    ProcessDefinitionStarter,
     Resource,
     ResourceType,
 )
@@ -307,7 +308,17 @@ def _create_definitions(
                 ),
             )
         )
-    return ProcessDefinition.objects.bulk_create(rows)
+    created = ProcessDefinition.objects.bulk_create(rows)
+    ProcessDefinitionStarter.objects.bulk_create(
+        ProcessDefinitionStarter(process_definition=row, **{column: name})
+        for row, (_, _, process) in zip(created, processes, strict=True)
+        for column, names in (
+            ("user_id", process.candidate_starter_users),
+            ("group_id", process.candidate_starter_groups),
+        )
+        for name in names
+    )
+    return created
 
 
 def _log_deployment(

@@ -28,6 +28,20 @@ def test_the_page_points_the_viewer_at_the_xml_and_shows_the_facts(user_client):
         assert fact in page
 
 
+def test_the_page_names_the_candidate_starters_of_the_process(user_client):
+    from engine.services import ResourceInput, deploy
+    from tests.rest.test_process_definition_api import starters_process
+
+    xml = starters_process("refund", users="mona", groups="sales")
+    (definition,) = deploy([ResourceInput("refund.bpmn", xml)]).process_definitions
+    page = user_client.get(reverse("cockpit:definition", args=[definition.id])).content.decode()
+    assert "Candidate starters" in page
+    assert "mona, group sales" in page
+    plain = deploy_key("invoice")
+    page = user_client.get(reverse("cockpit:definition", args=[plain.id])).content.decode()
+    assert "Candidate starters" not in page
+
+
 def test_the_version_switcher_lists_every_version_newest_first(user_client):
     first = deploy_key("invoice")
     second = deploy_key("invoice", task="Task_2")

@@ -6,8 +6,11 @@ import pytest
 
 from engine.models import EventSubscription, ProcessDefinition, ProcessInstance, UserOperationLog
 from engine.services import ResourceInput, deploy
+from identity.resources import Permission, Resource
 from tests.factories import bpmn_document, one_task_bpmn
+from tests.identity.factories import GRANT, make_user, rule
 from tests.rest.conftest import BASE
+from tests.rest.test_read_authorization import basic_client, grant
 
 pytestmark = pytest.mark.django_db
 
@@ -327,3 +330,48 @@ def test_deleting_the_latest_version_gives_message_start_back_to_the_version_bef
         first.id,
         "OrderPlaced",
     )
+
+
+def starters_process(key: str, *, users: str = "", groups: str = "") -> bytes:
+    return bpmn_document(
+        f"""<bpmn:process id="{key}" isExecutable="true"
+    camunda:candidateStarterUsers="{users}" camunda:candidateStarterGroups="{groups}">
+  <bpmn:startEvent id="start" />
+  <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="end" />
+  <bpmn:endEvent id="end" />
+</bpmn:process>"""
+    )
+
+
+def test_startable_by_names_the_candidate_starters_directly_or_through_a_group(api):
+    make_user("mona", "sales")
+    make_user("kurt", "accounting")
+    by_mona = put("refund", starters_process("refund", users="mona, kurt"))
+    by_sales = put("quote", starters_process("quote", groups="sales,management"))
+    put("audit", starters_process("audit"))  # names nobody
+    query = f"{BASE}/process-definition?sortBy=key&sortOrder=asc&startableBy="
+    assert ids(api.get(query + "mona")) == [by_sales.id, by_mona.id]
+    assert ids(api.get(query + "kurt")) == [by_mona.id]
+    assert ids(api.get(query + "nobody")) == []
+    assert api.get(f"{BASE}/process-definition/count?startableBy=mona").json() == {"count": 2}
+    # The next version names its own starters.
+    put("refund", starters_process("refund", groups="accounting"))
+    assert ids(api.get(query + "kurt&latestVersion=true")) == [
+        ProcessDefinition.objects.get(key="refund", version=2).id
+    ]
+
+
+def test_startable_permission_check_keeps_what_the_caller_may_start(api, catalogue):
+    make_user("mona")
+    client = basic_client("mona")
+    grant("mona", Resource.PROCESS_DEFINITION, "invoice", Permission.READ)
+    rule(GRANT, Resource.PROCESS_DEFINITION, "order", Permission.READ, Permission.CREATE_INSTANCE,
+         user="mona")
+    query = f"{BASE}/process-definition?latestVersion=true&startablePermissionCheck=true"
+    # CREATE_INSTANCE on the definition is not enough without CREATE on process instances.
+    assert ids(client.get(query)) == []
+    grant("mona", Resource.PROCESS_INSTANCE, "*", Permission.CREATE)
+    assert ids(client.get(query)) == [catalogue["order"].id]
+    readable = ids(client.get(f"{BASE}/process-definition?latestVersion=true"))
+    assert set(readable) == {catalogue["invoice2"].id, catalogue["acme"].id, catalogue["order"].id}
+    assert len(ids(api.get(query))) == 3  # demo administers: everything
