@@ -12,9 +12,19 @@ from collections.abc import Sequence
 
 from rest_framework.request import Request
 
-from engine.models import Task
+from engine.models import HistoricTaskInstance, Task
 from engine.rest.base import definition_key
-from identity.authorization import TaskInvolvement, is_task_authorized, require_task
+from engine.rest.errors import CamundaError
+from identity.authorization import Check as AuthCheck
+from identity.authorization import (
+    Permission,
+    Resource,
+    TaskInvolvement,
+    is_task_authorized,
+    require_any,
+    require_task,
+)
+from tasklist.access import involvement
 
 
 def require_task_permission(
@@ -26,3 +36,23 @@ def require_task_permission(
     if any(is_task_authorized(request.user, p, task.id, found, key) for p in permissions):
         return
     require_task(request.user, permissions[0], task.id, found, key)
+
+
+def require_read_task_or_history(request: Request, task_id: str) -> None:
+    """What a task's comments and attachments need (Camunda's TaskCommentResource and
+    TaskAttachmentResource look the task up in history): READ on the open task; a finished
+    task is read as history, READ_HISTORY on its definition or READ on the historic task."""
+    task = Task.objects.filter(pk=task_id).first()
+    if task is not None:
+        require_task_permission(request, task, (Permission.READ,), involvement(task))
+        return
+    finished = HistoricTaskInstance.objects.filter(pk=task_id).values_list(
+        "process_definition_id", flat=True
+    )
+    if not finished:
+        raise CamundaError(404, "InvalidRequestException", f"No task found for task id {task_id}")
+    checks = [AuthCheck(Permission.READ, Resource.HISTORIC_TASK, task_id)]
+    if finished[0] is not None:
+        key = definition_key(finished[0])
+        checks.insert(0, AuthCheck(Permission.READ_HISTORY, Resource.PROCESS_DEFINITION, key))
+    require_any(request.user, checks)

@@ -46,7 +46,7 @@ from engine.rest.forms import (
     rendered_form,
 )
 from engine.rest.params import first_value, invalid_request
-from engine.rest.task_access import require_task_permission
+from engine.rest.task_access import require_read_task_or_history, require_task_permission
 from engine.rest.tasks import readable_task
 from engine.rest.variables import read_variables, write_variables
 from engine.runtime.forms import FormFieldValidationError
@@ -288,7 +288,7 @@ class Comments(EngineView):
     """GET /task/{id}/comment; DELETE removes them all."""
 
     def get(self, request: Request, task_id: str) -> Response:
-        readable_task(request, task_id)
+        require_read_task_or_history(request, task_id)
         rows = TaskComment.objects.filter(task_id=task_id)
         return Response([comment_dto(request, row) for row in rows])
 
@@ -348,7 +348,7 @@ class CommentDetail(EngineView):
     """GET and DELETE /task/{id}/comment/{commentId}."""
 
     def get(self, request: Request, task_id: str, comment_id: str) -> Response:
-        readable_task(request, task_id)
+        require_read_task_or_history(request, task_id)
         return Response(comment_dto(request, comments.comment_of(task_id, comment_id)))
 
     def delete(self, request: Request, task_id: str, comment_id: str) -> Response:

@@ -13,8 +13,8 @@ from engine.rest import serializers
 from engine.rest.base import AnyAcceptMixin, EngineView, user_id
 from engine.rest.dates import format_date
 from engine.rest.deployments import text_part
+from engine.rest.task_access import require_read_task_or_history
 from engine.rest.task_actions import workable_task
-from engine.rest.tasks import readable_task
 from tasklist.attachments import (
     add_attachment,
     attachment_of,
@@ -48,7 +48,7 @@ class Attachments(EngineView):
     """GET /task/{id}/attachment."""
 
     def get(self, request: Request, task_id: str) -> Response:
-        readable_task(request, task_id)
+        require_read_task_or_history(request, task_id)
         rows = TaskAttachment.objects.filter(task_id=task_id).defer("content")
         return Response([attachment_dto(request, row) for row in rows])
 
@@ -75,7 +75,7 @@ class AttachmentDetail(EngineView):
     """GET and DELETE /task/{id}/attachment/{attachmentId}."""
 
     def get(self, request: Request, task_id: str, attachment_id: str) -> Response:
-        readable_task(request, task_id)
+        require_read_task_or_history(request, task_id)
         return Response(attachment_dto(request, attachment_of(task_id, attachment_id)))
 
     def delete(self, request: Request, task_id: str, attachment_id: str) -> Response:
@@ -88,5 +88,5 @@ class AttachmentData(AnyAcceptMixin, EngineView):
     """GET /task/{id}/attachment/{attachmentId}/data: the bytes (a link has none: 404)."""
 
     def get(self, request: Request, task_id: str, attachment_id: str) -> HttpResponse:
-        readable_task(request, task_id)
+        require_read_task_or_history(request, task_id)
         return attachment_response(attachment_of(task_id, attachment_id))

@@ -10,11 +10,12 @@ from django.urls import reverse
 from engine.models import Task, UserOperationLog
 from engine.services import ResourceInput, deploy
 from engine.services import runtime as rt
+from identity.resources import Permission, Resource
 from tasklist.models import TaskAttachment
 from tests.factories import one_task_bpmn
 from tests.identity.factories import make_user
 from tests.rest.conftest import BASE
-from tests.rest.test_read_authorization import basic_client
+from tests.rest.test_read_authorization import basic_client, grant
 
 pytestmark = pytest.mark.django_db
 
@@ -87,6 +88,31 @@ def test_attaching_needs_work_on_the_task_and_reading_needs_read(api, task):
     assert mallory.get(f"{BASE}/task/{task.id}/attachment").status_code == 403
     assert mallory.delete(f"{BASE}/task/{task.id}/attachment/{dto['id']}").status_code == 403
     assert TaskAttachment.objects.count() == 1
+
+
+def test_a_finished_tasks_attachments_and_comments_are_read_from_history(api, task):
+    dto = attach(api, task.id, **{
+        "content": SimpleUploadedFile("invoice.pdf", PDF, content_type="application/pdf"),
+    }).json()
+    note = api.post(f"{BASE}/task/{task.id}/comment/create", {"message": "paid"},
+                    content_type="application/json").json()
+    rt.complete_task(task.id)
+    listed = api.get(f"{BASE}/task/{task.id}/attachment")
+    assert [a["id"] for a in listed.json()] == [dto["id"]]
+    assert api.get(f"{BASE}/task/{task.id}/attachment/{dto['id']}/data").content == PDF
+    assert api.get(f"{BASE}/task/{task.id}/comment").json()[0]["message"] == "paid"
+    assert api.get(f"{BASE}/task/{task.id}/comment/{note['id']}").status_code == 200
+    # Finished: nothing more is attached, and readers need the history permission.
+    assert attach(api, task.id, url="https://example.org").status_code == 404
+    make_user("mallory")
+    mallory = basic_client("mallory")
+    assert mallory.get(f"{BASE}/task/{task.id}/attachment").status_code == 403
+    grant("mallory", Resource.PROCESS_DEFINITION, "invoice", Permission.READ_HISTORY)
+    assert mallory.get(f"{BASE}/task/{task.id}/attachment").status_code == 200
+    unknown = api.get(f"{BASE}/task/nope/comment")
+    assert (unknown.status_code, unknown.json()["message"]) == (
+        404, "No task found for task id nope"
+    )
 
 
 def test_the_tasklist_attaches_downloads_and_removes(client, task, demo_user):
