@@ -17,7 +17,7 @@ from django.utils import timezone
 from engine.bpmn.model import FormField, StartEvent, UserTask
 from engine.definitions import process_model, runtime_definition
 from engine.models import ProcessDefinition, Task
-from engine.queries import get_variables
+from engine.queries import get_task_variables
 from engine.queries.forms import FORM_KEY_PREFIX, FormNotFound, schema_by_key, schema_by_ref
 from engine.runtime.errors import ProcessEngineError
 from engine.runtime.forms import form_fields
@@ -76,7 +76,7 @@ def task_form(task: Task) -> FormSpec:
     if not isinstance(node, UserTask):
         return FormSpec("none")
     spec = _spec(definition, node)
-    variables = {name: typed.value for name, typed in get_variables(task.execution_id).items()}
+    variables = {name: typed.value for name, typed in get_task_variables(task).items()}
     if spec.kind == "generated":
         # Camunda's FormFieldHandler: the variable's value when it exists, else the default.
         spec.values = _defaults(definition.id, node.id, variables) | {

@@ -30,8 +30,10 @@ from engine.queries.history import (
 from engine.queries.instances import (
     activity_instance_tree,
     get_process_instance,
+    get_task_variables,
     get_variables,
     list_process_instances,
+    task_execution_id,
 )
 from engine.queries.tasks import (
     get_task,
@@ -52,7 +54,9 @@ __all__ = [
     "get_process_instance",
     "get_resource",
     "get_task",
+    "get_task_variables",
     "get_variables",
+    "task_execution_id",
     "list_deployments",
     "list_event_subscriptions",
     "list_historic_activity_instances",

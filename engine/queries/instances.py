@@ -9,7 +9,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 
 from engine import definitions
 from engine.errors import NotFoundError
-from engine.models import Incident, ProcessInstance, VariableInstance
+from engine.models import Incident, ProcessInstance, Task, VariableInstance
 from engine.queries.like import like
 from engine.runtime.queries import ActivityInstance, TransitionInstance
 from engine.runtime.queries import activity_instance_tree as runtime_tree
@@ -100,6 +100,44 @@ def get_variables(
     state = _state_of_execution(execution_id, instance_id)
     if state is None:
         raise NotFoundError(f"execution {execution_id} doesn't exist")
+    return _visible(state, execution_id, local, names)
+
+
+def get_task_variables(
+    task: Task, *, local: bool = False, names: list[str] | None = None
+) -> dict[str, TypedValue]:
+    """Variables a task of a process sees: from the token it waits at outwards, so its own
+    (input mappings, task-local values) first; `local`, only those (Camunda's task-local
+    variables). Its `execution_id` may name the instance instead (a lone token)."""
+    state = _state_of_task(task)
+    if state is None:
+        raise NotFoundError(f"Cannot find task with id {task.id}: task is null")
+    return _visible(state, _token_of(state, task), local, names)
+
+
+def task_execution_id(task: Task) -> str:
+    """The id of the execution (token) a task of a process waits at: where its local
+    variables live."""
+    state = _state_of_task(task)
+    return task.execution_id if state is None else _token_of(state, task)
+
+
+def _state_of_task(task: Task) -> InstanceState | None:
+    found = ProcessInstance.objects.filter(pk=task.process_instance_id)
+    row = found.values_list("state", flat=True).first()
+    return None if row is None else InstanceState.from_json(row)
+
+
+def _token_of(state: InstanceState, task: Task) -> str:
+    for execution in state.executions.values():
+        if execution.task_id == task.id:
+            return execution.id
+    return task.execution_id
+
+
+def _visible(
+    state: InstanceState, execution_id: str, local: bool, names: list[str] | None
+) -> dict[str, TypedValue]:
     chain = _scope_chain(state, execution_id)
     if local:
         chain = chain[:1]

@@ -14,11 +14,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from engine.models import Task
-from engine.rest import serializers
+from engine.rest import serializers, task_hal
 from engine.rest.base import EngineView, json_body
 from engine.rest.filter_query import camunda_query, extended, stored_query, task_filters
 from engine.rest.params import Kind, ListQuery, Param, ParsedQuery, flag, invalid_request, like
-from engine.rest.tasks import TASK_QUERY, filter_tasks, task_dtos
+from engine.rest.tasks import TASK_QUERY, filter_tasks, task_dtos, task_list_response
 from identity.authorization import identity_of
 from tasklist import filters
 from tasklist.lists import search
@@ -170,13 +170,18 @@ def _extension(request: Request) -> tuple[dict[str, Any] | None, ParsedQuery]:
 
 
 class FilterTaskList(EngineView):
-    """GET and POST /filter/{id}/list: TaskDtos, paged by firstResult/maxResults."""
+    """GET and POST /filter/{id}/list: TaskDtos, paged by firstResult/maxResults; as HAL
+    (`application/hal+json`), with the values of the filter's `properties.variables`."""
+
+    renderer_classes = task_hal.RENDERERS
 
     def get(self, request: Request, filter_id: str) -> Response:
         saved = filters.get_filter(request.user, filter_id)
         extension, paging = _extension(request)
         tasks = filter_tasks_of(request, saved, extension).order_by(*paging.order_by)
-        return Response(task_dtos(list(paging.page.apply(tasks))))
+        page = list(paging.page.apply(tasks))
+        names = task_hal.filter_variable_names(saved.properties)
+        return task_list_response(request, page, tasks, names)
 
     post = get
 

@@ -385,8 +385,8 @@ HISTORIC_TASK_QUERY = ListQuery(
         Param("startedAfter", D, "Started after this date."),
         Param("finishedBefore", D, "Finished before this date."),
         Param("finishedAfter", D, "Finished after this date."),
-        Param("taskVariables", V, "`name_op_value,...` on the task's local variables (in "
-              "Legato: of its execution); op: eq neq gt gteq lt lteq like."),
+        Param("taskVariables", V, "`name_op_value,...` on the task's local variables; "
+              "op: eq neq gt gteq lt lteq like."),
         Param("processVariables", V, "`name_op_value,...` on any variable of the task's "
               "process instance; op: eq neq gt gteq lt lteq like."),
         *HISTORIC_TASK_PARAMS,
@@ -418,8 +418,12 @@ def filter_historic_tasks(request: Request, filters: dict[str, Any]) -> QuerySet
     readable = readable_ids(request.user, Resource.HISTORIC_TASK).q("id")
     rows = HistoricTaskInstance.objects.filter(
         readable_history(request, None, readable),
+        # A task's local variables are those of its activity instance (its token's).
         historic_variables_q(
-            filters, "taskVariables", outer_field="execution_id", match_field="execution_id"
+            filters,
+            "taskVariables",
+            outer_field="activity_instance_id",
+            match_field="activity_instance_id",
         ),
         historic_variables_q(
             filters,

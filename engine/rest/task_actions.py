@@ -187,7 +187,7 @@ class TaskFormVariables(EngineView):
             return Response({})
         raw_names = first_value(request.query_params, "variableNames")
         names = raw_names.split(",") if raw_names else None
-        variables = {k: v.value for k, v in queries.get_variables(task.execution_id).items()}
+        variables = {k: v.value for k, v in queries.get_task_variables(task).items()}
         values = field_values(task.process_definition_id, node.id, variables)
         return Response(
             form_variables(node.form_fields, values, names, deserialize=deserialize_values(request))

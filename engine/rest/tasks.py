@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
 from django.contrib.auth.models import Group
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -15,8 +17,9 @@ from engine import queries
 from engine.bpmn.model import UserTask
 from engine.definitions import process_model
 from engine.errors import NotFoundError
+from engine.models import Execution as ExecutionRow
 from engine.models import ProcessDefinition, ProcessInstance, Task, TaskCandidate
-from engine.rest import serializers
+from engine.rest import serializers, task_hal
 from engine.rest.base import AnyAcceptMixin, EngineView, json_body, user_id
 from engine.rest.dates import format_date, parse_date
 from engine.rest.forms import form_dto
@@ -254,15 +257,25 @@ def filter_tasks(  # noqa: C901 - one branch per Camunda filter reads best flat
             process_variables_q(filters["processVariables"], "process_instance_id", ignore_case)
         )
     if "taskVariables" in filters:
-        tasks = tasks.filter(
+        tasks = tasks.annotate(variable_scope=_task_scope()).filter(
             variables_q(
                 filters["taskVariables"],
-                outer_field="execution_id",
+                outer_field="variable_scope",
                 match_field="execution_id",
                 ignore_case=ignore_case,
             )
         )
     return tasks
+
+
+def _task_scope() -> Coalesce:
+    """Where a task's local variables live: the token it waits at (its `execution_id` may
+    name the instance, for a lone token), or the task itself when it is standalone."""
+    token = ExecutionRow.objects.filter(
+        process_instance_id=OuterRef("process_instance_id"),
+        activity_instance_id=OuterRef("activity_instance_id"),
+    ).values("id")[:1]
+    return Coalesce(Subquery(token), F("id"))
 
 
 def _candidate_filters(tasks: QuerySet[Task], filters: dict[str, Any]) -> QuerySet[Task]:
@@ -361,7 +374,9 @@ def _filtered(request: Request, body: dict[str, Any] | None) -> tuple[QuerySet[T
 
 
 class TaskList(EngineView):
-    """GET and POST /task."""
+    """GET and POST /task: TaskDtos, or a HAL task list when asked for (task_hal)."""
+
+    renderer_classes = task_hal.RENDERERS
 
     def get(self, request: Request) -> Response:
         return self._list(request, None)
@@ -372,7 +387,17 @@ class TaskList(EngineView):
     def _list(self, request: Request, body: dict[str, Any] | None) -> Response:
         tasks, query = _filtered(request, body)
         page = list(query.page.apply(tasks.order_by(*query.order_by)))
-        return Response(task_dtos(page))
+        return task_list_response(request, page, tasks)
+
+
+def task_list_response(
+    request: Request, page: list[Task], found: QuerySet[Task], variable_names: Sequence[str] = ()
+) -> Response:
+    """The page as TaskDtos, or as a HAL task list counting everything `found` holds."""
+    dtos = task_dtos(page)
+    if not task_hal.wants_hal(request):
+        return Response(dtos)
+    return Response(task_hal.hal_task_list(page, dtos, found.count(), variable_names))
 
 
 class TaskCount(EngineView):

@@ -107,7 +107,7 @@ def task_scope(request: Request, task_id: str, *, local: bool) -> VariableScope:
     return VariableScope(
         label="task",
         # A standalone task (no execution) holds its variables itself.
-        read=lambda: queries.get_variables(task.execution_id, local=local)
+        read=lambda: queries.get_task_variables(task, local=local)
         if task.execution_id
         else standalone_tasks.variables_of(task_id),
         write=lambda values, removed: runtime.set_task_variables(

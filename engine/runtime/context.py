@@ -19,6 +19,7 @@ from engine.runtime.definition import ProcessDefinition
 from engine.runtime.env import Environment
 from engine.runtime.errors import ProcessEngineError, VariableValueError
 from engine.runtime.facades import ExecutionFacade, TaskFacade
+from engine.runtime.queries import is_scope
 from engine.runtime.state import (
     Execution,
     ExternalTask,
@@ -77,8 +78,13 @@ class Run:
 
     def public_id(self, execution: Execution) -> str:
         """The execution id Camunda would show: a lone token directly under the process
-        instance *is* the process instance execution there (no concurrency, no scope)."""
-        if execution.parent_id == self.state.id and execution.wait != "scope":
+        instance *is* the process instance execution there, unless its activity is a scope
+        (boundary events, input/output mappings: Camunda gives it a scope execution)."""
+        if (
+            execution.parent_id == self.state.id
+            and execution.wait != "scope"
+            and not is_scope(self.definition, execution)
+        ):
             siblings = 0
             for other in self.state.executions.values():
                 if other.parent_id == self.state.id:

@@ -15,7 +15,7 @@ from engine.runtime.definition import ProcessDefinition
 from engine.runtime.state import Execution, InstanceState, Wait
 
 
-def _is_scope(definition: ProcessDefinition, execution: Execution) -> bool:
+def is_scope(definition: ProcessDefinition, execution: Execution) -> bool:
     """Camunda makes an activity a scope when it has boundary events, input/output mappings,
     is a sub-process, or is a multi-instance body."""
     if execution.activity_id is None:
@@ -41,7 +41,7 @@ def execution_count(definition: ProcessDefinition, state: InstanceState) -> int:
         kids = children.get(execution.id, [])
         total = 1
         for kid in kids:
-            inner = count(kid) if _is_scope(definition, kid) else count(kid) - 1
+            inner = count(kid) if is_scope(definition, kid) else count(kid) - 1
             total += inner + (1 if len(kids) > 1 else 0)
         return total
 

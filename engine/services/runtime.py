@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from engine import definitions
+from engine import definitions, queries
 from engine.errors import BadRequestError, EngineError, NotFoundError
 from engine.models import (
     EntityType,
@@ -528,8 +528,11 @@ def set_task_variables(
     if is_standalone(task):
         return set_standalone_variables(task, variables, removed=removed, user_id=user_id)
     # The task's permission decides; the instance-level check below is the engine's own.
+    # From the token the task waits at: local values are the task's own (Camunda's
+    # task-local variables), the others go up the scopes from there.
     set_variables(
-        task.execution_id, variables, local=local, removed=removed, user_id=None, logged_as=user_id
+        queries.task_execution_id(task), variables, local=local, removed=removed, user_id=None,
+        logged_as=user_id,
     )
 
 

@@ -91,9 +91,8 @@ def test_attaching_needs_work_on_the_task_and_reading_needs_read(api, task):
 
 
 def test_a_finished_tasks_attachments_and_comments_are_read_from_history(api, task):
-    dto = attach(api, task.id, **{
-        "content": SimpleUploadedFile("invoice.pdf", PDF, content_type="application/pdf"),
-    }).json()
+    upload = SimpleUploadedFile("invoice.pdf", PDF, content_type="application/pdf")
+    dto = attach(api, task.id, content=upload).json()
     note = api.post(f"{BASE}/task/{task.id}/comment/create", {"message": "paid"},
                     content_type="application/json").json()
     rt.complete_task(task.id)

@@ -1,0 +1,204 @@
+"""HAL answers (`Accept: application/hal+json`) of the task lists, in the shape of Camunda's
+HalTaskList: GET|POST /task and GET|POST /filter/{id}/list.
+
+A HAL task list is `{_links: {self}, _embedded: {assignee, owner, processDefinition, task},
+count}`: the tasks of the page, the total count, and the users and definitions they link to,
+each once (a link to a user who does not exist embeds nothing, as Camunda's resolver). A
+filter's list also embeds into each task the values of the variables its
+`properties.variables` name, looked up from the task outwards (task, execution, process
+instance): what Camunda's Tasklist shows on its task cards. Links are relative to
+`/engine-rest`, as Camunda writes them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.contrib.auth.models import User
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+
+from engine.models import Execution, ProcessDefinition, Task, VariableInstance
+from engine.rest.variables import write_stored
+
+HAL = "application/hal+json"
+
+
+class HalJSONRenderer(JSONRenderer):
+    media_type = HAL
+    format = "hal"
+
+
+# JSON first: a client that accepts anything gets the plain list, as from Camunda.
+RENDERERS = [JSONRenderer, HalJSONRenderer]
+
+# HalTask's fields, in its order (a TaskDto without lastUpdated and camundaFormRef).
+_TASK_FIELDS = (
+    "id", "name", "assignee", "created", "due", "followUp", "delegationState", "description",
+    "executionId", "owner", "parentTaskId", "priority", "processDefinitionId",
+    "processInstanceId", "taskDefinitionKey", "caseExecutionId", "caseInstanceId",
+    "caseDefinitionId", "suspended", "formKey", "tenantId",
+)
+
+
+def wants_hal(request: Request) -> bool:
+    return getattr(request.accepted_renderer, "media_type", None) == HAL
+
+
+def hal_task_list(
+    tasks: Sequence[Task], dtos: Sequence[dict[str, Any]], count: int,
+    variable_names: Sequence[str] = (),
+) -> dict[str, Any]:
+    """HalTaskList of a page of tasks and their TaskDtos; `count` is the query's total."""
+    if not tasks:
+        return {"_links": {}, "_embedded": {}, "count": count}
+    hal_tasks = [_hal_task(dto) for dto in dtos]
+    if variable_names:
+        values = _variable_values(tasks, variable_names)
+        for hal_task, task in zip(hal_tasks, tasks, strict=True):
+            hal_task["_embedded"] = {"variable": values.get(task.id, [])}
+    users = _users({t.assignee for t in tasks} | {t.owner for t in tasks})
+    embedded: dict[str, Any] = {
+        "assignee": _present(users, (t.assignee for t in tasks)),
+        "owner": _present(users, (t.owner for t in tasks)),
+        "processDefinition": _definitions({t.process_definition_id for t in tasks}),
+        "task": hal_tasks,
+    }
+    return {
+        "_links": {"self": _link("/task")},
+        "_embedded": {rel: found for rel, found in embedded.items() if found},
+        "count": count,
+    }
+
+
+def filter_variable_names(properties: dict[str, Any]) -> list[str]:
+    """The names a filter's `properties.variables` ([{name, label}]) list."""
+    variables = properties.get("variables")
+    if not isinstance(variables, list):
+        return []
+    return [v["name"] for v in variables if isinstance(v, dict) and isinstance(v.get("name"), str)]
+
+
+def _hal_task(dto: dict[str, Any]) -> dict[str, Any]:
+    task_id = dto["id"]
+    targets = {
+        "assignee": ("/user", dto["assignee"]),
+        "execution": ("/execution", dto["executionId"]),
+        "identityLink": ("/task", f"{task_id}/identity-links"),
+        "owner": ("/user", dto["owner"]),
+        "processDefinition": ("/process-definition", dto["processDefinitionId"]),
+        "processInstance": ("/process-instance", dto["processInstanceId"]),
+        "self": ("/task", task_id),
+    }
+    links = {rel: _link(f"{base}/{ident}") for rel, (base, ident) in targets.items() if ident}
+    return {"_links": links, "_embedded": None, **{name: dto[name] for name in _TASK_FIELDS}}
+
+
+def _link(href: str) -> dict[str, str]:
+    return {"href": href}
+
+
+def _users(ids: set[str | None]) -> dict[str, dict[str, Any]]:
+    found = User.objects.filter(username__in=[i for i in ids if i]).order_by("username")
+    return {
+        user.username: {
+            "_links": {"self": _link(f"/user/{user.username}")},
+            "_embedded": None,
+            "id": user.username,
+            "firstName": user.first_name,
+            "lastName": user.last_name,
+            "email": user.email,
+        }
+        for user in found
+    }
+
+
+def _present(users: dict[str, dict[str, Any]], ids: Iterable[str | None]) -> list[Any]:
+    return [users[i] for i in sorted({i for i in ids if i}) if i in users]
+
+
+def _definitions(ids: set[str | None]) -> list[dict[str, Any]]:
+    rows = ProcessDefinition.objects.filter(id__in=[i for i in ids if i]).order_by("id")
+    return [
+        {
+            "_links": {
+                "deployment": _link(f"/deployment/{row.deployment_id}"),
+                "resource": _link(f"/deployment/{row.deployment_id}/resources/{row.resource_name}"),
+                "self": _link(f"/process-definition/{row.id}"),
+            },
+            "_embedded": None,
+            "id": row.id,
+            "key": row.key,
+            "category": row.category,
+            "description": row.description,
+            "name": row.name,
+            "versionTag": row.version_tag,
+            "version": row.version,
+            "resource": row.resource_name,
+            "deploymentId": row.deployment_id,
+            "diagram": None,
+            "suspended": row.suspended,
+            "contextPath": None,  # no process applications
+        }
+        for row in rows
+    ]
+
+
+def _variable_values(
+    tasks: Sequence[Task], names: Sequence[str]
+) -> dict[str, list[dict[str, Any]]]:
+    """Per task, the named variables it sees: its own first, then its execution's, then its
+    process instance's (a name found nearer hides the same name further out)."""
+    # The token a task waits at (its executionId may name the instance: a lone token).
+    activity_instances = [t.activity_instance_id for t in tasks if t.process_instance_id]
+    tokens = dict(
+        Execution.objects.filter(activity_instance_id__in=activity_instances).values_list(
+            "activity_instance_id", "id"
+        )
+    )
+    scopes = {
+        task.id: list(dict.fromkeys(
+            scope_id
+            for scope_id in (
+                task.id, tokens.get(task.activity_instance_id), task.execution_id,
+                task.process_instance_id,
+            )
+            if scope_id
+        ))
+        for task in tasks
+    }
+    wanted = {scope_id for ids in scopes.values() for scope_id in ids}
+    by_scope: dict[str, list[VariableInstance]] = {}
+    for row in VariableInstance.objects.filter(name__in=names, execution_id__in=wanted).order_by(
+        "name"
+    ):
+        by_scope.setdefault(row.execution_id, []).append(row)
+    values: dict[str, list[dict[str, Any]]] = {}
+    for task in tasks:
+        seen: set[str] = set()
+        found = values[task.id] = []
+        for scope_id in scopes[task.id]:
+            for row in by_scope.get(scope_id, []):
+                if row.name not in seen:
+                    seen.add(row.name)
+                    found.append(_hal_variable(row, task, scope_id))
+    return values
+
+
+def _hal_variable(row: VariableInstance, task: Task, scope_id: str) -> dict[str, Any]:
+    if scope_id == task.id:
+        path = f"/task/{scope_id}/localVariables"
+    elif scope_id == task.process_instance_id:
+        path = f"/process-instance/{scope_id}/variables"
+    else:
+        path = f"/execution/{scope_id}/localVariables"
+    typed = write_stored(row.type, row.value)
+    return {
+        "_links": {"self": _link(f"{path}/{row.name}")},
+        "_embedded": None,
+        "name": row.name,
+        "value": typed["value"],
+        "type": typed["type"],
+        "valueInfo": typed["valueInfo"],
+    }
