@@ -31,6 +31,7 @@ from engine.rest import (
     openapi_tenants,
 )
 from engine.rest.deployments import DEPLOYMENT_QUERY
+from engine.rest.openapi_hal import HAL_SCHEMAS, with_hal
 from engine.rest.params import PAGING, Kind, ListQuery, Param
 from engine.rest.process_definitions import PROCESS_DEFINITION_QUERY
 from engine.rest.views import CAMUNDA_API_VERSION
@@ -192,6 +193,7 @@ SCHEMAS.update(openapi_cleanup.CLEANUP_SCHEMAS)
 SCHEMAS.update(openapi_definitions.DEFINITION_SCHEMAS)
 SCHEMAS.update(openapi_history.HISTORY_SCHEMAS)
 SCHEMAS.update(openapi_attachments.ATTACHMENT_SCHEMAS)
+SCHEMAS.update(HAL_SCHEMAS)
 SCHEMAS.update(openapi_metrics.METRICS_SCHEMAS)
 SCHEMAS.update(openapi_tenants.TENANT_SCHEMAS)
 
@@ -269,7 +271,7 @@ class Operation:
             "operationId": self.operation_id,
             "summary": self.summary,
             "parameters": parameters,
-            "responses": {**self.responses, "401": _ERROR},
+            "responses": {**with_hal(self.operation_id, self.responses), "401": _ERROR},
         }
         if self.request_body is not None:
             operation["requestBody"] = self.request_body

@@ -108,3 +108,13 @@ def test_a_filters_hal_list_embeds_the_variables_it_names_nearest_scope_first(ap
                       HTTP_ACCEPT=HAL).json()
     assert [t["id"] for t in posted["_embedded"]["task"]] == [first.id]
     assert isinstance(api.get(url).json(), list)
+
+
+def test_the_openapi_document_names_the_hal_answers():
+    from engine.rest.openapi import document
+
+    paths = document()["paths"]
+    for path, method in (("/task", "get"), ("/filter/{id}/list", "post")):
+        content = paths[path][method]["responses"]["200"]["content"]
+        assert content["application/hal+json"]["schema"]["$ref"].endswith("/HalTaskList")
+    assert "application/hal+json" not in paths["/task/count"]["get"]["responses"]["200"]["content"]
