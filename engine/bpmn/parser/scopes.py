@@ -19,9 +19,10 @@ from engine.bpmn.model import (
     StartEvent,
     SubProcess,
 )
+from engine.bpmn.parser.assignments import candidate_starters
 from engine.bpmn.parser.camunda import parse_execution_listeners, parse_properties
 from engine.bpmn.parser.common import common_fields, documentation_of
-from engine.bpmn.parser.context import ParseContext, parse_bool, split_list
+from engine.bpmn.parser.context import ParseContext, parse_bool
 from engine.bpmn.parser.events import EVENT_PARSERS
 from engine.bpmn.parser.tasks import TASK_PARSERS
 from engine.bpmn.xml import Element, bpmn_child, camunda_attr, is_bpmn, local_name, ref, text_of
@@ -100,6 +101,7 @@ _IGNORED = frozenset(
         "performer",
         "humanPerformer",
         "potentialOwner",
+        "potentialStarter",  # a process's: read with its candidate starters
         "dataInputAssociation",
         "dataOutputAssociation",
         "correlationSubscription",
@@ -271,6 +273,7 @@ def parse_process(element: Element, ctx: ParseContext) -> Process:
     flows: dict[str, SequenceFlow] = {}
     parents: dict[str, Scope] = {}
     _index(scope, nodes, flows, parents)
+    starter_users, starter_groups = candidate_starters(element)
     return Process(
         id=process_id,
         scope=scope,
@@ -279,8 +282,8 @@ def parse_process(element: Element, ctx: ParseContext) -> Process:
         version_tag=camunda_attr(element, "versionTag"),
         history_time_to_live=ttl,
         is_startable_in_tasklist=parse_bool(camunda_attr(element, "isStartableInTasklist"), True),
-        candidate_starter_users=split_list(camunda_attr(element, "candidateStarterUsers")),
-        candidate_starter_groups=split_list(camunda_attr(element, "candidateStarterGroups")),
+        candidate_starter_users=starter_users,
+        candidate_starter_groups=starter_groups,
         properties=parse_properties(element),
         execution_listeners=parse_execution_listeners(element, ctx),
         documentation=documentation_of(element),

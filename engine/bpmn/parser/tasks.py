@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from engine.bpmn.model import (
     Activity,
     CallActivity,
@@ -16,6 +14,7 @@ from engine.bpmn.model import (
     ServiceTask,
     UserTask,
 )
+from engine.bpmn.parser.assignments import resource_expression, split_assignment
 from engine.bpmn.parser.camunda import (
     parse_call_mappings,
     parse_error_mappings,
@@ -28,44 +27,19 @@ from engine.bpmn.parser.common import common_fields
 from engine.bpmn.parser.context import ParseContext, parse_bool
 from engine.bpmn.xml import Element, bpmn_child, camunda_attr, ref, text_of
 
-# BPMN resource assignment as Camunda reads it: "user(kermit), group(management), sales".
-_ASSIGNMENT = re.compile(r"^(user|group)\((.*)\)$")
-
-
-def _resource_expression(element: Element, tag: str) -> str | None:
-    found = bpmn_child(element, tag)
-    if found is None:
-        return None
-    assignment = bpmn_child(found, "resourceAssignmentExpression")
-    if assignment is None:
-        return None
-    return text_of(bpmn_child(assignment, "formalExpression"))
-
 
 def _potential_owners(element: Element) -> tuple[str | None, str | None]:
     """Candidate users and groups from `potentialOwner` (a plain name means a group)."""
-    text = _resource_expression(element, "potentialOwner")
+    text = resource_expression(element, "potentialOwner")
     if text is None:
         return None, None
-    users: list[str] = []
-    groups: list[str] = []
-    for part in text.split(","):
-        part = part.strip()
-        if not part:
-            continue
-        match = _ASSIGNMENT.match(part)
-        if match is None:
-            groups.append(part)
-        elif match.group(1) == "user":
-            users.append(match.group(2).strip())
-        else:
-            groups.append(match.group(2).strip())
+    users, groups = split_assignment(text)
     return (", ".join(users) or None, ", ".join(groups) or None)
 
 
 def parse_user_task(element: Element, ctx: ParseContext) -> FlowNode:
     owner_users, owner_groups = _potential_owners(element)
-    assignee = camunda_attr(element, "assignee") or _resource_expression(element, "humanPerformer")
+    assignee = camunda_attr(element, "assignee") or resource_expression(element, "humanPerformer")
     candidate_users = camunda_attr(element, "candidateUsers")
     candidate_groups = camunda_attr(element, "candidateGroups")
     return UserTask(

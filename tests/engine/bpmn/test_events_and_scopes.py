@@ -259,6 +259,27 @@ def test_process_attributes_are_read():
     assert process.candidate_starter_groups == ("sales",)
 
 
+def test_potential_starters_add_to_the_candidate_starters_as_camunda_reads_them():
+    def starter(text: str) -> str:
+        return (
+            "<resourceAssignmentExpression><formalExpression>"
+            f"{text}</formalExpression></resourceAssignmentExpression>"
+        )
+
+    body = (
+        "<extensionElements><camunda:potentialStarter>"
+        f"{starter('group(management), user(kermit)')}</camunda:potentialStarter>"
+        f"</extensionElements><potentialStarter>{starter('user(gonzo), sales')}"
+        '</potentialStarter><startEvent id="s"/>'
+    )
+    data = bpmn(body).replace(
+        b'isExecutable="true"', b'isExecutable="true" camunda:candidateStarterUsers="kermit"'
+    )
+    process = parse_bpmn(data).processes[0]
+    assert process.candidate_starter_users == ("kermit", "gonzo")
+    assert process.candidate_starter_groups == ("sales", "management")
+
+
 def test_history_time_to_live_in_plain_days_is_read():
     data = bpmn('<startEvent id="s"/>').replace(
         b'isExecutable="true"', b'isExecutable="true" camunda:historyTimeToLive="180"'
