@@ -7,6 +7,7 @@ BPMN never needs one, and refusing is simpler to get right than neutralising it.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from lxml import etree  # type: ignore[import-untyped]  # lxml ships no stubs
@@ -18,9 +19,11 @@ BPMNDI_NS = "http://www.omg.org/spec/BPMN/20100524/DI"
 DC_NS = "http://www.omg.org/spec/DD/20100524/DC"
 DI_NS = "http://www.omg.org/spec/DD/20100524/DI"
 CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
-# Camunda 7 still reads the Activiti namespace as its own extension namespace.
+# Camunda 7 still reads the Activiti namespace as its own extension namespace; Operaton (the
+# community fork of Camunda 7) writes its own and reads Camunda's: we read all three alike.
 ACTIVITI_NS = "http://activiti.org/bpmn"
-EXTENSION_NAMESPACES = (CAMUNDA_NS, ACTIVITI_NS)
+OPERATON_NS = "http://operaton.org/schema/1.0/bpmn"
+EXTENSION_NAMESPACES = (CAMUNDA_NS, ACTIVITI_NS, OPERATON_NS)
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
@@ -156,21 +159,28 @@ def bpmn_child(element: Element, name: str) -> Element | None:
     return element.find(f"{{{BPMN_NS}}}{name}")
 
 
+@cache
+def _qualified(name: str) -> tuple[str, ...]:
+    """`name` in each extension namespace, as lxml spells qualified names."""
+    return tuple(f"{{{namespace}}}{name}" for namespace in EXTENSION_NAMESPACES)
+
+
 def camunda_children(element: Element, name: str) -> list[Element]:
-    return list(element.iterchildren(f"{{{CAMUNDA_NS}}}{name}", f"{{{ACTIVITI_NS}}}{name}"))
+    return list(element.iterchildren(*_qualified(name)))
 
 
 def camunda_child(element: Element, name: str) -> Element | None:
-    for child in element.iterchildren(f"{{{CAMUNDA_NS}}}{name}", f"{{{ACTIVITI_NS}}}{name}"):
+    for child in element.iterchildren(*_qualified(name)):
         return child
     return None
 
 
 def camunda_attr(element: Element, name: str) -> str | None:
-    value = element.get(f"{{{CAMUNDA_NS}}}{name}")
-    if value is None:
-        value = element.get(f"{{{ACTIVITI_NS}}}{name}")
-    return None if value is None else str(value)
+    for qualified in _qualified(name):
+        value = element.get(qualified)
+        if value is not None:
+            return str(value)
+    return None
 
 
 def text_of(element: Element | None) -> str | None:

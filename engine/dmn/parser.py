@@ -48,6 +48,12 @@ DMN12_NS = "http://www.omg.org/spec/DMN/20180521/MODEL/"
 DMN13_NS = "https://www.omg.org/spec/DMN/20191111/MODEL/"
 DMN_NAMESPACES = (DMN11_NS, DMN12_NS, DMN13_NS)
 CAMUNDA_DMN_NS = "http://camunda.org/schema/1.0/dmn"
+OPERATON_DMN_NS = "http://operaton.org/schema/1.0/dmn"  # the fork's, read alike
+
+
+def _extension_attr(element: Element, name: str) -> str | None:
+    value = element.get(f"{{{CAMUNDA_DMN_NS}}}{name}")
+    return element.get(f"{{{OPERATON_DMN_NS}}}{name}") if value is None else value
 
 # Decision logic other than a decision table or a literal expression, refused by name.
 _OTHER_LOGIC = ("context", "invocation", "relation", "list", "functionDefinition")
@@ -176,8 +182,8 @@ def _parse_decision(
     return Decision(
         id=decision_id,
         name=element.get("name"),
-        version_tag=element.get(f"{{{CAMUNDA_DMN_NS}}}versionTag"),
-        history_time_to_live=element.get(f"{{{CAMUNDA_DMN_NS}}}historyTimeToLive"),
+        version_tag=_extension_attr(element, "versionTag"),
+        history_time_to_live=_extension_attr(element, "historyTimeToLive"),
         table=table,
         line=element.sourceline,
         literal=literal,
@@ -276,7 +282,7 @@ def _parse_input(element: Element, ctx: _Context) -> Input:
             expression_element, f"input expression of input '{element.get('id')}'",
             ValueExpression,
         )
-    variable = element.get(f"{{{CAMUNDA_DMN_NS}}}inputVariable") or "cellInput"
+    variable = _extension_attr(element, "inputVariable") or "cellInput"
     return Input(
         id=element.get("id"),
         label=element.get("label"),

@@ -293,6 +293,24 @@ def test_activiti_namespace_bound_to_the_camunda_prefix_is_read_as_camunda():
     assert (task.assignee, task.async_before) == ("kermit", True)
 
 
+def test_operatons_namespace_is_read_as_camunda():
+    # Operaton, the community fork of Camunda 7, writes its own extension namespace.
+    data = (
+        b'<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"'
+        b' xmlns:operaton="http://operaton.org/schema/1.0/bpmn">'
+        b'<process id="p" isExecutable="true" operaton:historyTimeToLive="7">'
+        b'<startEvent id="s"/><sequenceFlow id="f" sourceRef="s" targetRef="t"/>'
+        b'<userTask id="t" operaton:assignee="kermit" operaton:asyncBefore="true">'
+        b"<extensionElements><operaton:inputOutput><operaton:inputParameter name=\"limit\">"
+        b"${amount}</operaton:inputParameter></operaton:inputOutput></extensionElements>"
+        b"</userTask></process></definitions>"
+    )
+    process = parse_bpmn(data).processes[0]
+    task = process.node("t")
+    assert (task.assignee, task.async_before, process.history_time_to_live) == ("kermit", True, 7)
+    assert [p.name for p in task.input_output.inputs] == ["limit"]
+
+
 def test_multi_instance_reads_cardinality_collection_element_variable_and_body_async():
     process = parse_process(
         START_TO.format("a")

@@ -160,3 +160,10 @@ def test_output_values_that_are_not_literals_are_refused():
 def test_a_single_output_without_a_name_is_keyed_by_its_id():
     xml = table_xml([("r1", ["-"], ['"a"'])], outputs=[("", None)])
     assert decide(xml, x=1) == [{"o1": "a"}]
+
+
+def test_operatons_dmn_namespace_is_read_as_camundas():
+    data = table_xml([("r1", ["v > 1"], ['"big"'])], input_variable="v").replace(
+        b"http://camunda.org/schema/1.0/dmn", b"http://operaton.org/schema/1.0/dmn"
+    )
+    assert decide(data, x=5) == [{"result": "big"}]
