@@ -17,7 +17,7 @@ from engine.bpmn.model import BoundaryEvent, NodeKind, StartEvent
 from engine.runtime import commands as cmd
 from engine.runtime import effects as fx
 from engine.runtime import flow, modification
-from engine.runtime.behaviors import events, gateways, tasks
+from engine.runtime.behaviors import events, gateways, task_timeouts, tasks
 from engine.runtime.behaviors.listeners import fire_execution_listeners
 from engine.runtime.context import Run
 from engine.runtime.definition import ProcessDefinition
@@ -333,6 +333,8 @@ def _execute_job(current: Run, command: cmd.ExecuteJob) -> None:
             flow.take_outgoing(current, execution, node)
         else:
             flow.continue_after(current, execution, node)
+    elif job.kind == JobKind.TASK_TIMEOUT:
+        task_timeouts.fire_timeout_listener(current, execution, job)
     else:
         if job.repeat and _repeats(node):
             due, repeat = current.next_cycle(job.repeat, node.id)

@@ -25,6 +25,7 @@ TIMER_START_EVENT = "timer-start-event"
 TIMER_START_EVENT_SUBPROCESS = "timer-start-event-subprocess"
 TIMER_INTERMEDIATE = "timer-intermediate-transition"
 TIMER_BOUNDARY = "timer-transition"
+TIMER_TASK_LISTENER = "timer-task-listener"
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +62,11 @@ def job_definitions(process: Process, process_definition_id: str) -> list[JobDef
             add(node, JobKind.ASYNC_BEFORE, ASYNC_CONTINUATION, "async-before")
         if node.async_after or (mi is not None and mi.async_after):
             add(node, JobKind.ASYNC_AFTER, ASYNC_CONTINUATION, "async-after")
+        for listener in getattr(node, "task_listeners", ()):
+            if listener.event == "timeout" and listener.timer is not None:
+                timeout = listener.timer
+                configuration = f"{timeout.kind.value.upper()}: {timeout.text}"
+                add(node, JobKind.TASK_TIMEOUT, TIMER_TASK_LISTENER, configuration)
         if not isinstance(node, Event) or node.trigger is not EventKind.TIMER:
             continue
         timer = node.definition.timer

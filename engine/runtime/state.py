@@ -251,6 +251,7 @@ class JobKind:
     ASYNC_AFTER = "async-after"
     TIMER = "timer"
     TIMER_START = "timer-start-event"  # definition-level job (no instance)
+    TASK_TIMEOUT = "timer-task-listener"  # a user task's timeout listener is due
 
 
 @dataclass(slots=True)
@@ -258,7 +259,8 @@ class Job:
     """An async continuation or a timer, due at `due` (None: now).
 
     `activity_id` is the activity the job continues or the timer event it fires;
-    `timer` is the timer definition text for a cycle that re-arms (`repeat`).
+    `timer` is the timer definition text for a cycle that re-arms (`repeat`);
+    `listener_id` names the timeout task listener a TASK_TIMEOUT job calls.
     """
 
     id: str
@@ -272,9 +274,10 @@ class Job:
     retries: int = 3
     exclusive: bool = True
     repeat: str | None = None
+    listener_id: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data = {
             "id": self.id,
             "kind": self.kind,
             "execution_id": self.execution_id,
@@ -287,6 +290,9 @@ class Job:
             "exclusive": self.exclusive,
             "repeat": self.repeat,
         }
+        if self.listener_id is not None:
+            data["listener_id"] = self.listener_id
+        return data
 
     @staticmethod
     def from_json(data: dict[str, Any]) -> Job:

@@ -170,26 +170,40 @@ def fire_task_listeners(
     if run.skip_listeners:
         return facade
     for listener in node.task_listeners:
-        if listener.event != event:
-            continue
-        if listener.expression is not None:
-            run.evaluate(
-                listener.expression,
-                execution,
-                activity_id=node.id,
-                context=run.context(execution, event_name=event, facade=facade),
-            )
-        elif listener.class_name is not None:
-            fields = field_values(run, listener.fields, execution, node.id)
-            target = resolve_class(run, listener.class_name, node.id)
-            call_delegate(run, target, facade, node.id, fields)
-        elif listener.delegate_expression is not None:
-            fields = field_values(run, listener.fields, execution, node.id)
-            target = run.evaluate(listener.delegate_expression, execution, activity_id=node.id)
-            call_delegate(run, target, facade, node.id, fields)
-        elif listener.script is not None:
-            run_script(run, listener.script, execution, node.id, task_facade=facade)
+        if listener.event == event:
+            _call_task_listener(run, listener, execution, node, facade)
     return facade
+
+
+def fire_task_listener(
+    run: Run, execution: Execution, task: Task, node: UserTask, listener: Listener
+) -> None:
+    """One listener of the task, for its own event (a timeout listener whose timer is due)."""
+    if not run.skip_listeners:
+        facade = TaskFacade(run, task, execution, listener.event)
+        _call_task_listener(run, listener, execution, node, facade)
+
+
+def _call_task_listener(
+    run: Run, listener: Listener, execution: Execution, node: UserTask, facade: TaskFacade
+) -> None:
+    if listener.expression is not None:
+        run.evaluate(
+            listener.expression,
+            execution,
+            activity_id=node.id,
+            context=run.context(execution, event_name=listener.event, facade=facade),
+        )
+    elif listener.class_name is not None:
+        fields = field_values(run, listener.fields, execution, node.id)
+        target = resolve_class(run, listener.class_name, node.id)
+        call_delegate(run, target, facade, node.id, fields)
+    elif listener.delegate_expression is not None:
+        fields = field_values(run, listener.fields, execution, node.id)
+        target = run.evaluate(listener.delegate_expression, execution, activity_id=node.id)
+        call_delegate(run, target, facade, node.id, fields)
+    elif listener.script is not None:
+        run_script(run, listener.script, execution, node.id, task_facade=facade)
 
 
 def parameter_value(run: Run, value: ParameterValue, execution: Execution, activity_id: str) -> Any:

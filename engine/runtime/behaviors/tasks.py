@@ -17,6 +17,7 @@ from engine.bpmn.model import (
 )
 from engine.runtime import effects as fx
 from engine.runtime import flow
+from engine.runtime.behaviors import task_timeouts
 from engine.runtime.behaviors.listeners import (
     call_delegate,
     field_values,
@@ -85,6 +86,8 @@ def execute_user_task(run: Run, execution: Execution, node: FlowNode) -> None:
         if not run.alive(execution) or execution.task_id != task.id:
             return
     run.effects.append(fx.TaskCreated(task))
+    if node.task_listeners:
+        task_timeouts.arm_timeout_listeners(run, execution, node)
     if task.assignee is not None:
         fire_task_listeners(run, execution, task, node, "assignment")
 

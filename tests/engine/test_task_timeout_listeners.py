@@ -1,0 +1,73 @@
+"""Timeout task listeners: a reminder on an open task, due by its timer, the task left open;
+gone with the task."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from engine import queries
+from engine.models import Job, JobDefinition, Task
+from engine.services import ResourceInput, deploy
+from engine.services import runtime as rt
+from tests.factories import bpmn_document
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("engine_users")]
+
+
+def reminder_process(timer: str) -> bytes:
+    return bpmn_document(
+        f"""<bpmn:process id="review" isExecutable="true">
+  <bpmn:startEvent id="start" />
+  <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="check" />
+  <bpmn:userTask id="check" name="Check" camunda:assignee="demo">
+    <bpmn:extensionElements>
+      <camunda:taskListener id="remind" event="timeout"
+          expression="${{execution.setVariable('reminders', reminders + 1)}}">
+        <bpmn:timerEventDefinition>{timer}</bpmn:timerEventDefinition>
+      </camunda:taskListener>
+    </bpmn:extensionElements>
+  </bpmn:userTask>
+  <bpmn:sequenceFlow id="f2" sourceRef="check" targetRef="end" />
+  <bpmn:endEvent id="end" />
+</bpmn:process>"""
+    )
+
+
+def start(timer: str):
+    deploy([ResourceInput("review.bpmn", reminder_process(timer))])
+    started = rt.start_process_instance("review", variables={"reminders": 0})
+    return started, Task.objects.get(process_instance_id=started.id)
+
+
+def reminders(instance_id: str) -> int:
+    return queries.get_variables(instance_id)["reminders"].value
+
+
+def test_a_timeout_listener_runs_when_its_timer_is_due_and_the_task_stays(engine_users):
+    started, task = start("<bpmn:timeDuration>PT1H</bpmn:timeDuration>")
+    (job,) = Job.objects.filter(process_instance_id=started.id)
+    assert job.type == "timer-task-listener"
+    in_an_hour = timezone.now() + timedelta(hours=1)
+    assert abs((job.due_date - in_an_hour).total_seconds()) < 60
+    definition = JobDefinition.objects.get(pk=job.job_definition_id)
+    assert (definition.job_type, definition.activity_id) == ("timer-task-listener", "check")
+    rt.execute_job(job.id)
+    assert reminders(started.id) == 1
+    assert Task.objects.filter(pk=task.id).exists()  # still open, still demo's
+    assert not Job.objects.filter(process_instance_id=started.id).exists()
+
+
+def test_a_cycle_reminds_until_it_runs_out_and_completing_the_task_drops_the_timer():
+    started, task = start("<bpmn:timeCycle>R2/PT1H</bpmn:timeCycle>")
+    rt.execute_job(Job.objects.get(process_instance_id=started.id).id)
+    rt.execute_job(Job.objects.get(process_instance_id=started.id).id)
+    assert reminders(started.id) == 2
+    assert not Job.objects.filter(process_instance_id=started.id).exists()
+
+    again, other = start("<bpmn:timeCycle>R3/PT1H</bpmn:timeCycle>")
+    assert Job.objects.filter(process_instance_id=again.id).count() == 1
+    rt.complete_task(other.id)
+    assert not Job.objects.filter(process_instance_id=again.id).exists()
