@@ -258,9 +258,7 @@ def _update_task(current: Run, command: cmd.UpdateTask) -> None:
     unknown = set(command.changes) - _UPDATABLE_TASK_FIELDS
     if unknown:
         raise ProcessEngineError(f"Task fields cannot be changed this way: {sorted(unknown)}")
-    for name, value in command.changes.items():
-        setattr(task, name, value)
-    current.effects.append(fx.TaskUpdated(task))
+    tasks.update_task(current, _waiting(current, "task_id", task.id), task, command.changes)
 
 
 def _trigger(current: Run, command: cmd.Trigger) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -104,8 +105,24 @@ def complete_user_task(run: Run, execution: Execution, task: Task) -> None:
 def set_assignee(run: Run, execution: Execution, task: Task, assignee: str | None) -> None:
     node = run.definition.node(task.task_definition_key)
     assert isinstance(node, UserTask)
+    changed = task.assignee != assignee
     task.assignee = assignee
+    if changed:  # Camunda: `update` for the changed property, then `assignment`
+        fire_task_listeners(run, execution, task, node, "update")
     fire_task_listeners(run, execution, task, node, "assignment")
+    run.effects.append(fx.TaskUpdated(task))
+
+
+def update_task(run: Run, execution: Execution, task: Task, changes: Mapping[str, Any]) -> None:
+    """Change fields of an open task; its `update` listeners hear of a real change."""
+    changed = False
+    for name, value in changes.items():
+        changed = changed or getattr(task, name) != value
+        setattr(task, name, value)
+    if changed:
+        node = run.definition.node(task.task_definition_key)
+        assert isinstance(node, UserTask)
+        fire_task_listeners(run, execution, task, node, "update")
     run.effects.append(fx.TaskUpdated(task))
 
 

@@ -1,5 +1,5 @@
-"""Timeout task listeners: a reminder on an open task, due by its timer, the task left open;
-gone with the task."""
+"""Task listener events beyond create and complete: timeout (a reminder on an open task, due
+by its timer, the task left open, gone with the task) and update (a changed property)."""
 
 from __future__ import annotations
 
@@ -71,3 +71,27 @@ def test_a_cycle_reminds_until_it_runs_out_and_completing_the_task_drops_the_tim
     assert Job.objects.filter(process_instance_id=again.id).count() == 1
     rt.complete_task(other.id)
     assert not Job.objects.filter(process_instance_id=again.id).exists()
+
+
+def test_update_listeners_hear_of_changed_properties_only():
+    note = "${execution.setVariable('heard', heard.concat(task.eventName).concat(' '))}"
+    deploy([ResourceInput("watched.bpmn", bpmn_document(
+        f"""<bpmn:process id="watched" isExecutable="true">
+  <bpmn:startEvent id="start" />
+  <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="check" />
+  <bpmn:userTask id="check" name="Check">
+    <bpmn:extensionElements>
+      <camunda:taskListener event="update" expression="{note}" />
+      <camunda:taskListener event="assignment" expression="{note}" />
+    </bpmn:extensionElements>
+  </bpmn:userTask>
+  <bpmn:sequenceFlow id="f2" sourceRef="check" targetRef="end" />
+  <bpmn:endEvent id="end" />
+</bpmn:process>"""))])
+    started = rt.start_process_instance("watched", variables={"heard": ""})
+    task = Task.objects.get(process_instance_id=started.id)
+    rt.update_task(task.id, priority=80)
+    rt.update_task(task.id, priority=80)  # no change: nothing to hear
+    rt.claim_task(task.id, "demo")
+    heard = queries.get_variables(started.id)["heard"].value
+    assert heard.split() == ["update", "update", "assignment"]
