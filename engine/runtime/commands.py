@@ -94,8 +94,32 @@ class ExecuteJob:
 
 
 @dataclass(frozen=True, slots=True)
+class ExternalTaskReport:
+    """What the worker reported on an external task: what an error event definition's
+    expression reads as `externalTask` (Camunda's ExternalTaskEntity)."""
+
+    worker_id: str | None = None
+    error_message: str | None = None
+    error_details: str | None = None
+    retries: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class CompleteExternalTask:
     external_task_id: str
+    variables: Variables = field(default_factory=dict)
+    local_variables: Variables = field(default_factory=dict)
+    report: ExternalTaskReport = field(default_factory=ExternalTaskReport)
+
+
+@dataclass(frozen=True, slots=True)
+class FailExternalTask:
+    """A worker reports a failure: its variables are set, then the task's
+    `camunda:errorEventDefinition`s are tested; the first that holds throws its BPMN error.
+    Otherwise nothing more happens here: the caller counts the retries down."""
+
+    external_task_id: str
+    report: ExternalTaskReport
     variables: Variables = field(default_factory=dict)
     local_variables: Variables = field(default_factory=dict)
 
@@ -158,6 +182,7 @@ class ModifyInstance:
     skip_io_mappings: bool = False
 
 
+ExternalTaskCommand = CompleteExternalTask | FailExternalTask | HandleExternalTaskBpmnError
 Command = (
     StartInstance
     | CompleteTask
@@ -168,6 +193,7 @@ Command = (
     | DeliverSignal
     | ExecuteJob
     | CompleteExternalTask
+    | FailExternalTask
     | HandleExternalTaskBpmnError
     | SetVariables
     | DeleteInstance

@@ -18,7 +18,7 @@ from engine.runtime import effects as fx
 from engine.runtime.definition import ProcessDefinition
 from engine.runtime.env import Environment
 from engine.runtime.errors import ProcessEngineError, VariableValueError
-from engine.runtime.facades import ExecutionFacade, TaskFacade
+from engine.runtime.facades import ExecutionFacade, ExternalTaskFacade, TaskFacade
 from engine.runtime.queries import is_scope
 from engine.runtime.state import (
     Execution,
@@ -215,10 +215,13 @@ class Run:
         event_name: str | None = None,
         activity_id: str | None = None,
         facade: TaskFacade | None = None,
+        external_task: ExternalTaskFacade | None = None,
     ) -> EvaluationContext:
         facade_ex = ExecutionFacade(self, execution, event_name, activity_id)
         beans: dict[str, object] = dict(self.env.beans)
         beans["execution"] = facade_ex
+        if external_task is not None:
+            beans["externalTask"] = external_task
         if facade is not None:
             beans["task"] = facade
         elif task is not None:

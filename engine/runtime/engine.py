@@ -25,15 +25,8 @@ from engine.runtime.interpreter import run
 from engine.runtime.migrating import migrate_all
 from engine.runtime.migration import MigrationPlan, require_valid
 from engine.runtime.modification import Instruction
-from engine.runtime.starts import (
-    conditional_start_events,
-    conditional_starts,
-    rearm_timer_start,
-)
-from engine.runtime.state import (
-    InstanceStatus,
-    Job,
-)
+from engine.runtime.starts import conditional_start_events, conditional_starts, rearm_timer_start
+from engine.runtime.state import InstanceStatus, Job
 from engine.runtime.store import MismatchingMessageCorrelation, ProcessInstance, Store
 
 __all__ = [
@@ -301,16 +294,23 @@ class ProcessEngine:
         external_task_id: str,
         variables: Mapping[str, Any] | None = None,
         local_variables: Mapping[str, Any] | None = None,
+        report: cmd.ExternalTaskReport | None = None,
     ) -> None:
-        instance_id = self._require(
-            self.store.instance_of_external_task(external_task_id),
-            "External task",
-            external_task_id,
-        )
-        command = cmd.CompleteExternalTask(
-            external_task_id, dict(variables or {}), dict(local_variables or {})
-        )
-        self._execute([_Work(instance_id, command)])
+        self._on_external_task(cmd.CompleteExternalTask(
+            external_task_id, dict(variables or {}), dict(local_variables or {}),
+            report or cmd.ExternalTaskReport(),
+        ))
+
+    def fail_external_task(
+        self,
+        external_task_id: str,
+        report: cmd.ExternalTaskReport,
+        variables: Mapping[str, Any] | None = None,
+        local_variables: Mapping[str, Any] | None = None,
+    ) -> None:
+        self._on_external_task(cmd.FailExternalTask(
+            external_task_id, report, dict(variables or {}), dict(local_variables or {})
+        ))
 
     def handle_bpmn_error(
         self,
@@ -319,15 +319,14 @@ class ProcessEngine:
         error_message: str | None = None,
         variables: Mapping[str, Any] | None = None,
     ) -> None:
-        instance_id = self._require(
-            self.store.instance_of_external_task(external_task_id),
-            "External task",
-            external_task_id,
-        )
-        command = cmd.HandleExternalTaskBpmnError(
+        self._on_external_task(cmd.HandleExternalTaskBpmnError(
             external_task_id, error_code, error_message, dict(variables or {})
-        )
-        self._execute([_Work(instance_id, command)])
+        ))
+
+    def _on_external_task(self, command: cmd.ExternalTaskCommand) -> None:
+        task = command.external_task_id
+        found = self._require(self.store.instance_of_external_task(task), "External task", task)
+        self._execute([_Work(found, command)])
 
     def set_variables(
         self,

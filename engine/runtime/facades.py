@@ -1,4 +1,4 @@
-"""`execution` and `task` as expressions and Python delegates see them.
+"""`execution`, `task` and `externalTask` as expressions and Python delegates see them.
 
 The same objects serve both: expressions reach only the camelCase names listed in
 EL_METHODS / EL_PROPERTIES (Camunda's DelegateExecution / DelegateTask); Python delegates
@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from engine.el import ElObject
 
 if TYPE_CHECKING:
+    from engine.runtime.commands import ExternalTaskReport
     from engine.runtime.context import Run
-    from engine.runtime.state import Execution, Task
+    from engine.runtime.state import Execution, ExternalTask, Task
 
 
 class ExecutionFacade(ElObject):
@@ -220,3 +221,57 @@ class TaskFacade(ElObject):
     def add_candidate_group(self, group: str) -> None:
         if group not in self.task.candidate_groups:
             self.task.candidate_groups.append(group)
+
+
+class ExternalTaskFacade(ElObject):
+    """Camunda's ExternalTaskEntity as `externalTask` in the expression of an external task's
+    `camunda:errorEventDefinition`: the task with what its worker reported."""
+
+    EL_METHODS: ClassVar[dict[str, str]] = {
+        "getId": "get_id",
+        "getTopicName": "get_topic_name",
+        "getWorkerId": "get_worker_id",
+        "getErrorMessage": "get_error_message",
+        "getErrorDetails": "get_error_details",
+        "getRetries": "get_retries",
+        "getActivityId": "get_activity_id",
+        "getProcessInstanceId": "get_process_instance_id",
+    }
+    EL_PROPERTIES: ClassVar[dict[str, str]] = {
+        "id": "get_id",
+        "topicName": "get_topic_name",
+        "workerId": "get_worker_id",
+        "errorMessage": "get_error_message",
+        "errorDetails": "get_error_details",
+        "retries": "get_retries",
+        "activityId": "get_activity_id",
+        "processInstanceId": "get_process_instance_id",
+    }
+
+    def __init__(self, external: ExternalTask, report: ExternalTaskReport) -> None:
+        self.external = external
+        self.report = report
+
+    def get_id(self) -> str:
+        return self.external.id
+
+    def get_topic_name(self) -> str:
+        return self.external.topic
+
+    def get_worker_id(self) -> str | None:
+        return self.report.worker_id
+
+    def get_error_message(self) -> str | None:
+        return self.report.error_message
+
+    def get_error_details(self) -> str | None:
+        return self.report.error_details
+
+    def get_retries(self) -> int | None:
+        return self.report.retries
+
+    def get_activity_id(self) -> str:
+        return self.external.activity_id
+
+    def get_process_instance_id(self) -> str:
+        return self.external.process_instance_id

@@ -354,7 +354,19 @@ def _complete_external_task(current: Run, command: cmd.CompleteExternalTask) -> 
     if external is None:
         raise NotFoundError(f"External task '{command.external_task_id}' does not exist")
     execution = _waiting(current, "external_task_id", external.id)
-    tasks.complete_external_task(current, execution, command.variables, command.local_variables)
+    tasks.complete_external_task(
+        current, execution, command.variables, command.local_variables, command.report
+    )
+
+
+def _fail_external_task(current: Run, command: cmd.FailExternalTask) -> None:
+    external = current.state.external_tasks.get(command.external_task_id)
+    if external is None:
+        raise NotFoundError(f"External task '{command.external_task_id}' does not exist")
+    execution = _waiting(current, "external_task_id", external.id)
+    tasks.fail_external_task(
+        current, execution, command.report, command.variables, command.local_variables
+    )
 
 
 def _external_task_error(current: Run, command: cmd.HandleExternalTaskBpmnError) -> None:
@@ -431,6 +443,7 @@ _HANDLERS: dict[type[Any], Callable[[Run, Any], None]] = {
     cmd.DeliverSignal: _deliver_signal,
     cmd.ExecuteJob: _execute_job,
     cmd.CompleteExternalTask: _complete_external_task,
+    cmd.FailExternalTask: _fail_external_task,
     cmd.HandleExternalTaskBpmnError: _external_task_error,
     cmd.SetVariables: _set_variables,
     cmd.DeleteInstance: _delete,

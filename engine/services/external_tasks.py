@@ -38,6 +38,7 @@ from engine.models import (
     ProcessInstance,
     VariableInstance,
 )
+from engine.runtime.commands import ExternalTaskReport
 from engine.runtime.engine import ProcessEngine
 from engine.runtime.state import InstanceState
 from engine.runtime.values import TypedValue, infer_type
@@ -338,7 +339,7 @@ def complete(
         _require_worker(row, worker_id, f"External Task {external_task_id} cannot be completed")
         _resolve_incidents(external_task_id, timezone.now())
         store.succeeded = frozenset({external_task_id})
-        engine.complete_external_task(external_task_id, variables, local_variables)
+        engine.complete_external_task(external_task_id, variables, local_variables, _report(row))
 
     _command(user_id, work)
 
@@ -399,13 +400,36 @@ def handle_failure(
         row.error_message = error_message[:MAX_ERROR_MESSAGE] if error_message else None
         if error_details is not None:
             row.error_details = error_details
+        if _maps_errors(row):
+            # The variables are set and the error event definitions tested in one command;
+            # one that holds ends the task with its BPMN error instead of this failure.
+            def work(engine: ProcessEngine, store: DjangoStore) -> None:
+                engine.fail_external_task(
+                    external_task_id, _report(row), variables, local_variables
+                )
+
+            _command(user_id, work)
+            if not ExternalTask.objects.filter(pk=external_task_id).exists():
+                return
+        else:
+            _set_failure_variables(row.execution_id, variables, local_variables, user_id)
         row.lock_expiration_time = now + timedelta(milliseconds=retry_timeout or 0)
         _set_retries(row, retries, now)
         row.save(update_fields=["error_message", "error_details", "lock_expiration_time"])
         external_task_log(row, LogState.FAILED, now).save()
-        _set_failure_variables(row.execution_id, variables, local_variables, user_id)
         if retries > 0 and not retry_timeout:
             _notify_on_commit(row)
+
+
+def _report(row: ExternalTask) -> ExternalTaskReport:
+    return ExternalTaskReport(row.worker_id, row.error_message, row.error_details, row.retries)
+
+
+def _maps_errors(row: ExternalTask) -> bool:
+    """Whether the task's activity has error event definitions with expressions."""
+    node = definitions.process_model(row.process_definition_id).find_node(row.activity_id)
+    mappings = getattr(node, "error_mappings", ())
+    return any(mapping.expression is not None for mapping in mappings)
 
 
 def _set_failure_variables(

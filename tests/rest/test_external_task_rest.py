@@ -211,6 +211,43 @@ def test_failure_error_details_retries_and_queries(api, work):
     assert api.get(f"{BASE}/topic-names").json() == ["mail"]
 
 
+CHARGE = """<bpmn:process id="charge" isExecutable="true">
+  <bpmn:startEvent id="start" />
+  <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="ext" />
+  <bpmn:serviceTask id="ext" camunda:type="external" camunda:topic="mail">
+    <bpmn:extensionElements>
+      <camunda:errorEventDefinition id="refused" errorRef="refused"
+          expression="${externalTask.errorDetails == '402' and externalTask.workerId == 'w1'}" />
+    </bpmn:extensionElements>
+  </bpmn:serviceTask>
+  <bpmn:boundaryEvent id="caught" attachedToRef="ext">
+    <bpmn:errorEventDefinition camunda:errorMessageVariable="why" />
+  </bpmn:boundaryEvent>
+  <bpmn:sequenceFlow id="f2" sourceRef="caught" targetRef="handle" />
+  <bpmn:userTask id="handle" />
+  <bpmn:sequenceFlow id="f3" sourceRef="ext" targetRef="end" />
+  <bpmn:endEvent id="end" />
+</bpmn:process>"""
+
+
+def test_a_failure_that_an_error_event_definition_matches_throws_its_bpmn_error(api, demo_user):
+    refused = '<bpmn:error id="refused" errorCode="REFUSED" />'
+    deploy([ResourceInput("charge.bpmn", bpmn_document(CHARGE, extra=refused))])
+    started = rt.start_process_instance("charge")
+    [task] = api.post(f"{BASE}/fetchAndLock", fetch_body(), content_type="application/json").json()
+    failure = {"workerId": "w1", "errorMessage": "no funds", "errorDetails": "500", "retries": 2}
+    assert api.post(f"{BASE}/{task['id']}/failure", failure,
+                    content_type="application/json").status_code == 204
+    assert ExternalTask.objects.get(pk=task["id"]).retries == 2  # an ordinary failure
+    failure |= {"errorDetails": "402", "retries": 1}
+    assert api.post(f"{BASE}/{task['id']}/failure", failure,
+                    content_type="application/json").status_code == 204
+    assert not ExternalTask.objects.filter(pk=task["id"]).exists()
+    why = api.get(f"{REST}/process-instance/{started.id}/variables/why").json()
+    assert why["value"] == "no funds"
+    assert [t["taskDefinitionKey"] for t in api.get(f"{REST}/task").json()] == ["handle"]
+
+
 def test_extend_lock_unlock_and_priority(api, work):
     work()
     [task] = api.post(f"{BASE}/fetchAndLock", fetch_body(), content_type="application/json").json()

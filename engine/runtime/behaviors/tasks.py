@@ -26,10 +26,11 @@ from engine.runtime.behaviors.listeners import (
     resolve_class,
     run_script,
 )
+from engine.runtime.commands import ExternalTaskReport
 from engine.runtime.context import Run
 from engine.runtime.decisions import evaluate_business_rule
 from engine.runtime.errors import BpmnError, ProcessEngineError
-from engine.runtime.facades import ExecutionFacade
+from engine.runtime.facades import ExecutionFacade, ExternalTaskFacade
 from engine.runtime.state import Execution, ExternalTask, SubscriptionKind, Task, Wait
 from engine.runtime.timers import TimerSpecError, parse_duration
 from engine.runtime.values import TypedValue, infer_type
@@ -257,38 +258,74 @@ def _create_external_task(run: Run, execution: Execution, node: ServiceTask) -> 
 
 
 def complete_external_task(
-    run: Run, execution: Execution, variables: Any, local_variables: Any
+    run: Run,
+    execution: Execution,
+    variables: Any,
+    local_variables: Any,
+    report: ExternalTaskReport,
 ) -> None:
     """A worker completed the external task. Camunda 7 first sets the variables, then tests
     the task's `camunda:errorEventDefinition`s in order: the first whose expression holds
     throws its BPMN error from the task instead of completing it."""
     run.set_variables(execution, variables)
     run.set_variables(execution, local_variables, local=True)
-    node = run.definition.node(execution.activity_id or "")
-    error = _matching_error(run, execution, node)
+    error_code = _matching_error(run, execution, report, tolerant=False)
     run.remove_external_task(execution)
     execution.wait = None
-    if error is not None:
+    if error_code is not None:
         from engine.runtime.behaviors.events import throw_error
 
-        throw_error(run, execution, error[0], error[1])
+        throw_error(run, execution, error_code, report.error_message)
         return
     flow.leave(run, execution)
 
 
+def fail_external_task(
+    run: Run,
+    execution: Execution,
+    report: ExternalTaskReport,
+    variables: Any,
+    local_variables: Any,
+) -> None:
+    """A worker reported a failure: as on completion, a matching error event definition turns
+    it into its BPMN error (an expression that fails to evaluate counts as no match, as in
+    Camunda); else the task stays and waits for its retries."""
+    run.set_variables(execution, variables)
+    run.set_variables(execution, local_variables, local=True)
+    error_code = _matching_error(run, execution, report, tolerant=True)
+    if error_code is None:
+        return
+    from engine.runtime.behaviors.events import throw_error
+
+    run.remove_external_task(execution)
+    execution.wait = None
+    throw_error(run, execution, error_code, report.error_message)
+
+
 def _matching_error(
-    run: Run, execution: Execution, node: FlowNode
-) -> tuple[str, str | None] | None:
-    if not isinstance(node, ServiceTask):
+    run: Run, execution: Execution, report: ExternalTaskReport, *, tolerant: bool
+) -> str | None:
+    """The error code of the first error event definition whose expression is true, with
+    the task as `externalTask` (Camunda's BPMN error then carries the reported message)."""
+    node = run.definition.node(execution.activity_id or "")
+    if not isinstance(node, ServiceTask) or not node.error_mappings:
         return None
+    external = run.state.external_tasks[execution.external_task_id or ""]
+    context = run.context(execution, external_task=ExternalTaskFacade(external, report))
     for mapping in node.error_mappings:
         if mapping.expression is None:
             continue
-        if run.condition(mapping.expression, execution, activity_id=node.id):
+        try:
+            holds = run.evaluate(
+                mapping.expression, execution, activity_id=node.id, context=context
+            )
+        except ProcessEngineError:
+            if tolerant:
+                continue
+            raise
+        if holds is True:
             error = run.definition.definitions.errors.get(mapping.error_ref or "")
-            if error is None:
-                return mapping.error_ref or "", None
-            return error.error_code or error.id, error.error_message
+            return mapping.error_ref or "" if error is None else error.error_code or error.id
     return None
 
 

@@ -30,8 +30,30 @@ def test_first_matching_error_event_definition_throws_its_bpmn_error(scenario):
     instance = _charged(scenario, "declined")
     assert instance.task_names() == ["Handle"]
     assert instance.variable("code") == "DECLINED"
-    assert instance.variable("message") == "card declined"
+    # Camunda's BPMN error carries the task's reported error message: none reported yet.
+    assert instance.variable("message") is None
     assert not instance.state.external_tasks
+
+
+def test_a_reported_failure_is_tested_against_the_error_event_definitions_too(scenario):
+    instance = scenario("external_error_mapping").start()
+    (external,) = instance.state.external_tasks.values()
+    report = cmd.ExternalTaskReport("w1", "card refused", "402", 3)
+    instance.send(cmd.FailExternalTask(external.id, report, {"status": "retry later"}))
+    assert instance.state.external_tasks  # no definition holds: the task waits for retries
+    instance.send(cmd.FailExternalTask(external.id, report, {"status": "declined"}))
+    assert instance.task_names() == ["Handle"]
+    assert (instance.variable("code"), instance.variable("message")) == (
+        "DECLINED", "card refused"
+    )
+
+
+def test_an_error_expression_that_fails_counts_as_no_match_on_a_failure_only(scenario):
+    instance = scenario("external_error_mapping").start()
+    (external,) = instance.state.external_tasks.values()
+    # `status` is unknown: evaluating fails; on a failure that is no match (Camunda).
+    instance.send(cmd.FailExternalTask(external.id, cmd.ExternalTaskReport()))
+    assert instance.state.external_tasks
 
 
 def test_a_later_error_event_definition_matches_too(scenario):
