@@ -349,31 +349,29 @@ def _repeats(node: Any) -> bool:
     return False
 
 
-def _complete_external_task(current: Run, command: cmd.CompleteExternalTask) -> None:
+def _external_task_execution(current: Run, command: cmd.ExternalTaskCommand) -> Execution:
     external = current.state.external_tasks.get(command.external_task_id)
     if external is None:
         raise NotFoundError(f"External task '{command.external_task_id}' does not exist")
-    execution = _waiting(current, "external_task_id", external.id)
+    return _waiting(current, "external_task_id", external.id)
+
+
+def _complete_external_task(current: Run, command: cmd.CompleteExternalTask) -> None:
+    execution = _external_task_execution(current, command)
     tasks.complete_external_task(
         current, execution, command.variables, command.local_variables, command.report
     )
 
 
 def _fail_external_task(current: Run, command: cmd.FailExternalTask) -> None:
-    external = current.state.external_tasks.get(command.external_task_id)
-    if external is None:
-        raise NotFoundError(f"External task '{command.external_task_id}' does not exist")
-    execution = _waiting(current, "external_task_id", external.id)
+    execution = _external_task_execution(current, command)
     tasks.fail_external_task(
         current, execution, command.report, command.variables, command.local_variables
     )
 
 
 def _external_task_error(current: Run, command: cmd.HandleExternalTaskBpmnError) -> None:
-    external = current.state.external_tasks.get(command.external_task_id)
-    if external is None:
-        raise NotFoundError(f"External task '{command.external_task_id}' does not exist")
-    execution = _waiting(current, "external_task_id", external.id)
+    execution = _external_task_execution(current, command)
     current.set_variables(execution, command.variables)
     current.remove_external_task(execution)
     execution.wait = None
