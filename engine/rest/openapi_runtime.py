@@ -18,6 +18,7 @@ from engine.rest import (
     incidents_jobs,
     job_definitions,
     process_instances,
+    task_extras,
     tasks,
     variable_instances,
 )
@@ -429,7 +430,8 @@ def operations() -> list[Any]:
 
     tk = "task/<str:task_id>"
     listing("task", "Tasks", "TaskDto", tasks.TASK_QUERY, post=True)
-    add(tk, "get", "getTask", "Get a task", {"200": _json(_ref("TaskDto"))})
+    add(tk, "get", "getTask", "Get a task", {"200": _json(_ref("TaskDto"))},
+        parameters=task_extras.PARAMS)
     add(tk, "put", "updateTask", "Update a task", _NO_CONTENT, request_body=_body())
     add(tk, "delete", "deleteTask",
         "Delete a standalone task (400: no such task; 500: the task belongs to a process)",

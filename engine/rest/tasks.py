@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import Any
 
@@ -19,7 +19,7 @@ from engine.definitions import process_model
 from engine.errors import NotFoundError
 from engine.models import Execution as ExecutionRow
 from engine.models import ProcessDefinition, ProcessInstance, Task, TaskCandidate
-from engine.rest import serializers, task_hal
+from engine.rest import serializers, task_extras, task_hal
 from engine.rest.base import AnyAcceptMixin, EngineView, json_body, user_id
 from engine.rest.dates import format_date, parse_date
 from engine.rest.forms import form_dto
@@ -29,6 +29,7 @@ from engine.rest.params import (
     ListQuery,
     Param,
     ParsedQuery,
+    flag,
     invalid_request,
     like,
 )
@@ -119,6 +120,7 @@ TASK_QUERY = ListQuery(
         Param("taskVariables", V, "`name_op_value,...` on the task's local variables."),
         Param("candidateGroupLike", S, "Tasks offered to a group matching this LIKE."),
         *NOTHING_MATCHES,
+        *task_extras.PARAMS,
         *EXPRESSION_PARAMS,
         *IGNORE_CASE_PARAMS,
     ),
@@ -387,15 +389,21 @@ class TaskList(EngineView):
     def _list(self, request: Request, body: dict[str, Any] | None) -> Response:
         tasks, query = _filtered(request, body)
         page = list(query.page.apply(tasks.order_by(*query.order_by)))
-        return task_list_response(request, page, tasks)
+        return task_list_response(request, page, tasks, asked=query.filters)
 
 
 def task_list_response(
-    request: Request, page: list[Task], found: QuerySet[Task], variable_names: Sequence[str] = ()
+    request: Request,
+    page: list[Task],
+    found: QuerySet[Task],
+    variable_names: Sequence[str] = (),
+    asked: Mapping[str, Any] | None = None,
 ) -> Response:
-    """The page as TaskDtos, or as a HAL task list counting everything `found` holds."""
+    """The page as TaskDtos (with what `asked` adds, task_extras), or as a HAL task list
+    counting everything `found` holds."""
     dtos = task_dtos(page)
     if not task_hal.wants_hal(request):
+        task_extras.extend(page, dtos, asked or {})
         return Response(dtos)
     return Response(task_hal.hal_task_list(page, dtos, found.count(), variable_names))
 
@@ -450,7 +458,11 @@ class TaskDetail(EngineView):
     """GET, PUT and DELETE /task/{id}."""
 
     def get(self, request: Request, task_id: str) -> Response:
-        return Response(task_dto(readable_task(request, task_id)))
+        task = readable_task(request, task_id)
+        dto = task_dto(task)
+        asked = {p.name: flag(request.query_params, p.name) for p in task_extras.PARAMS}
+        task_extras.extend([task], [dto], asked)
+        return Response(dto)
 
     def put(self, request: Request, task_id: str) -> Response:
         queries.get_task(task_id)

@@ -85,3 +85,25 @@ def test_a_task_at_a_scope_activity_names_its_own_execution_as_camunda_does(api,
     rt.complete_task(task.id)
     after = api.get(f"{BASE}/task?processInstanceId={task.process_instance_id}").json()[0]
     assert after["executionId"] == task.process_instance_id
+
+
+def test_a_task_dto_adds_its_variables_comments_and_attachments_when_asked(api, task):
+    url = f"{BASE}/task/{task.id}"
+    assert "variables" not in api.get(url).json()
+    local = api.get(f"{url}?withTaskLocalVariablesInReturn=true").json()["variables"]
+    assert {name: dto["value"] for name, dto in local.items()} == {"limit": 42}
+    every = api.get(f"{url}?withTaskVariablesInReturn=true&withTaskLocalVariablesInReturn=true")
+    assert {name: dto["value"] for name, dto in every.json()["variables"].items()} == {
+        "amount": 21, "limit": 42
+    }
+    info = api.get(f"{url}?withCommentAttachmentInfo=true").json()
+    assert (info["attachment"], info["comment"]) == (False, False)
+    api.post(f"{url}/comment/create", {"message": "seen"}, content_type="application/json")
+    listed = api.get(f"{BASE}/task?withCommentAttachmentInfo=true&withTaskVariablesInReturn=true")
+    (dto,) = listed.json()
+    assert (dto["attachment"], dto["comment"], sorted(dto["variables"])) == (
+        False, True, ["amount", "limit"]
+    )
+    posted = api.post(f"{BASE}/task", {"withCommentAttachmentInfo": True},
+                      content_type="application/json").json()
+    assert posted[0]["comment"] is True
