@@ -139,6 +139,21 @@ def task_candidates(task_ids: Iterable[str]) -> dict[str, dict[str, list[str]]]:
     return found
 
 
+def task_identity_links(task: Task) -> list[dict[str, Any]]:
+    """A task's identity links as Camunda lists them: assignee, owner, then its candidates
+    in the order they were added (IdentityLinkDto `{userId, groupId, type}`)."""
+    links: list[dict[str, Any]] = []
+    if task.assignee:
+        links.append({"userId": task.assignee, "groupId": None, "type": "assignee"})
+    if task.owner:
+        links.append({"userId": task.owner, "groupId": None, "type": "owner"})
+    for user, group in TaskCandidate.objects.filter(task_id=task.id).values_list(
+        "user_id", "group_id"
+    ).order_by("id"):
+        links.append({"userId": user or None, "groupId": group or None, "type": "candidate"})
+    return links
+
+
 def task_count_by_candidate_group() -> list[tuple[str | None, int]]:
     """Unassigned tasks per candidate group, `None` for those offered to no group, the `None`
     row first and then by group name (Camunda's TaskReport.taskCountByCandidateGroup)."""

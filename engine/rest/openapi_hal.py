@@ -33,18 +33,31 @@ HAL_SCHEMAS: dict[str, Schema] = {
             "count": {"type": "integer", "description": "Every task the query finds."},
         },
     },
+    "HalTask": {
+        "type": "object",
+        "description": "A TaskDto's fields with `_links`, and `_embedded` its process "
+        "definition, identity links and the users and groups they name.",
+        "properties": {"_links": _LINKS, "_embedded": {"type": "object"}},
+    },
 }
 
-# The operations that answer HAL when the request accepts only application/hal+json.
-_HAL_LISTS = frozenset({"getTasks", "queryTasks", "executeFilterList", "queryFilterList"})
+# The operations that answer HAL when the request asks for application/hal+json.
+_HAL = {
+    "getTasks": "HalTaskList",
+    "queryTasks": "HalTaskList",
+    "executeFilterList": "HalTaskList",
+    "queryFilterList": "HalTaskList",
+    "getTask": "HalTask",
+}
 
 
 def with_hal(operation_id: str, responses: dict[str, Schema]) -> dict[str, Schema]:
-    """`responses`, with the HAL form of the 200 answer for the task lists."""
-    if operation_id not in _HAL_LISTS:
+    """`responses`, with the HAL form of the 200 answer for the task resources."""
+    schema = _HAL.get(operation_id)
+    if schema is None:
         return responses
     answered = copy.deepcopy(responses)
     answered["200"]["content"]["application/hal+json"] = {
-        "schema": {"$ref": "#/components/schemas/HalTaskList"}
+        "schema": {"$ref": f"#/components/schemas/{schema}"}
     }
     return answered

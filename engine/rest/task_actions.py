@@ -24,8 +24,8 @@ from engine.models import (
     ProcessDefinition,
     ProcessInstance,
     Task,
-    TaskCandidate,
 )
+from engine.queries.tasks import task_identity_links
 from engine.rest import serializers
 from engine.rest.base import (
     AnyAcceptMixin,
@@ -210,16 +210,7 @@ class IdentityLinks(EngineView):
     """GET /task/{id}/identity-links[?type=] and POST (add a link)."""
 
     def get(self, request: Request, task_id: str) -> Response:
-        task = readable_task(request, task_id)
-        links: list[dict[str, Any]] = []
-        if task.assignee:
-            links.append({"userId": task.assignee, "groupId": None, "type": "assignee"})
-        if task.owner:
-            links.append({"userId": task.owner, "groupId": None, "type": "owner"})
-        for user, group in TaskCandidate.objects.filter(task_id=task.id).values_list(
-            "user_id", "group_id"
-        ).order_by("id"):
-            links.append({"userId": user or None, "groupId": group or None, "type": "candidate"})
+        links = task_identity_links(readable_task(request, task_id))
         wanted = first_value(request.query_params, "type")
         return Response([link for link in links if wanted is None or link["type"] == wanted])
 

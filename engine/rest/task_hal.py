@@ -15,12 +15,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 
 from engine.models import Execution, ProcessDefinition, Task, VariableInstance
+from engine.queries.tasks import task_identity_links
 from engine.rest.variables import write_stored
+from identity.models import GroupProfile
 
 HAL = "application/hal+json"
 
@@ -72,6 +74,23 @@ def hal_task_list(
     }
 
 
+def hal_task(task: Task, dto: dict[str, Any]) -> dict[str, Any]:
+    """One task as Camunda's HalTask (GET /task/{id}): with its process definition, its
+    identity links and the users and groups they name embedded."""
+    links = task_identity_links(task)
+    users = _users({link["userId"] for link in links})
+    groups = sorted({link["groupId"] for link in links if link["groupId"]})
+    embedded = {
+        "group": _groups(groups),
+        "identityLink": [_hal_identity_link(task.id, link) for link in links],
+        "processDefinition": _definitions({task.process_definition_id}),
+        "user": _present(users, (link["userId"] for link in links)),
+    }
+    found = _hal_task(dto)
+    found["_embedded"] = {rel: items for rel, items in embedded.items() if items}
+    return found
+
+
 def filter_variable_names(properties: dict[str, Any]) -> list[str]:
     """The names a filter's `properties.variables` ([{name, label}]) list."""
     variables = properties.get("variables")
@@ -112,6 +131,37 @@ def _users(ids: set[str | None]) -> dict[str, dict[str, Any]]:
         }
         for user in found
     }
+
+
+def _hal_identity_link(task_id: str, link: dict[str, Any]) -> dict[str, Any]:
+    targets = {"group": ("/group", link["groupId"]), "task": ("/task", task_id),
+               "user": ("/user", link["userId"])}
+    return {
+        "_links": {rel: _link(f"{base}/{ident}") for rel, (base, ident) in targets.items()
+                   if ident},
+        "_embedded": None,
+        "type": link["type"],
+        "userId": link["userId"],
+        "groupId": link["groupId"],
+        "taskId": task_id,
+    }
+
+
+def _groups(ids: list[str]) -> list[dict[str, Any]]:
+    """HalGroup of each group that exists, as GET /group/{id} describes it."""
+    profiles = {
+        group: (name, kind)
+        for group, name, kind in GroupProfile.objects.filter(group__name__in=ids).values_list(
+            "group__name", "name", "type"
+        )
+    }
+    existing = Group.objects.filter(name__in=ids).order_by("name").values_list("name", flat=True)
+    return [
+        {"_links": {"self": _link(f"/group/{group}")}, "_embedded": None, "id": group,
+         "name": profiles.get(group, (group, ""))[0] or group,
+         "type": profiles.get(group, (group, ""))[1]}
+        for group in existing
+    ]
 
 
 def _present(users: dict[str, dict[str, Any]], ids: Iterable[str | None]) -> list[Any]:

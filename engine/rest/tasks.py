@@ -455,11 +455,15 @@ def _task_changes(body: dict[str, Any]) -> dict[str, Any]:
 
 
 class TaskDetail(EngineView):
-    """GET, PUT and DELETE /task/{id}."""
+    """GET (a TaskDto, or a HalTask when asked for), PUT and DELETE /task/{id}."""
+
+    renderer_classes = task_hal.RENDERERS
 
     def get(self, request: Request, task_id: str) -> Response:
         task = readable_task(request, task_id)
         dto = task_dto(task)
+        if task_hal.wants_hal(request):
+            return Response(task_hal.hal_task(task, dto))
         asked = {p.name: flag(request.query_params, p.name) for p in task_extras.PARAMS}
         task_extras.extend([task], [dto], asked)
         return Response(dto)

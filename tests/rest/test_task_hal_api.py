@@ -118,3 +118,28 @@ def test_the_openapi_document_names_the_hal_answers():
         content = paths[path][method]["responses"]["200"]["content"]
         assert content["application/hal+json"]["schema"]["$ref"].endswith("/HalTaskList")
     assert "application/hal+json" not in paths["/task/count"]["get"]["responses"]["200"]["content"]
+
+
+def test_one_task_as_hal_embeds_its_definition_identity_links_users_and_groups(api, tasks):
+    from django.contrib.auth.models import Group
+
+    from engine.services.identity_links import IdentityLink, add_identity_link
+
+    Group.objects.get_or_create(name="accounting")
+    task = tasks[0]
+    add_identity_link(task.id, IdentityLink("candidate", group_id="accounting"))
+    add_identity_link(task.id, IdentityLink("candidate", group_id="nobody-has-it"))
+    body = api.get(f"{BASE}/task/{task.id}", HTTP_ACCEPT=HAL).json()
+    assert body["id"] == task.id
+    assert body["_links"]["self"] == {"href": f"/task/{task.id}"}
+    embedded = body["_embedded"]
+    assert [d["id"] for d in embedded["processDefinition"]] == [task.process_definition_id]
+    links = {(link["type"], link["userId"], link["groupId"]) for link in embedded["identityLink"]}
+    assert links == {
+        ("assignee", "demo", None), ("candidate", None, "accounting"),
+        ("candidate", None, "nobody-has-it"),
+    }
+    assert [user["id"] for user in embedded["user"]] == ["demo"]
+    assert [group["id"] for group in embedded["group"]] == ["accounting"]  # existing ones
+    plain = api.get(f"{BASE}/task/{task.id}").json()
+    assert "_links" not in plain
