@@ -1,5 +1,6 @@
-"""HAL answers (`Accept: application/hal+json`) of the task lists, in the shape of Camunda's
-HalTaskList: GET|POST /task and GET|POST /filter/{id}/list.
+"""HAL answers (`Accept: application/hal+json`) of the task resources, in the shape of
+Camunda's HalTaskList (GET|POST /task, GET|POST /filter/{id}/list) and HalTask
+(GET /task/{id}).
 
 A HAL task list is `{_links: {self}, _embedded: {assignee, owner, processDefinition, task},
 count}`: the tasks of the page, the total count, and the users and definitions they link to,
@@ -58,8 +59,8 @@ def hal_task_list(
     hal_tasks = [_hal_task(dto) for dto in dtos]
     if variable_names:
         values = _variable_values(tasks, variable_names)
-        for hal_task, task in zip(hal_tasks, tasks, strict=True):
-            hal_task["_embedded"] = {"variable": values.get(task.id, [])}
+        for entry, task in zip(hal_tasks, tasks, strict=True):
+            entry["_embedded"] = {"variable": values.get(task.id, [])}
     users = _users({t.assignee for t in tasks} | {t.owner for t in tasks})
     embedded: dict[str, Any] = {
         "assignee": _present(users, (t.assignee for t in tasks)),
