@@ -203,6 +203,13 @@ LEGATO_METRICS_REPORTER = (
 )
 # Meter-log and task-meter rows older than this many days go with the history cleanup (0: kept).
 LEGATO_METRICS_TIME_TO_LIVE_DAYS = envint("LEGATO_METRICS_TIME_TO_LIVE_DAYS", 540)
+# Days a finished batch stays in history (0: for ever), and per-type overrides
+# ("instance-deletion=1,set-job-retries=7"): Camunda's batchOperationHistoryTimeToLive and
+# batchOperationsForHistoryCleanup.
+LEGATO_BATCH_HISTORY_TIME_TO_LIVE_DAYS = envint("LEGATO_BATCH_HISTORY_TIME_TO_LIVE_DAYS", 0)
+LEGATO_BATCH_HISTORY_TIME_TO_LIVE_BY_TYPE = os.environ.get(
+    "LEGATO_BATCH_HISTORY_TIME_TO_LIVE_BY_TYPE", ""
+)
 # Rows fetched and encoded per chunk by the auditor export.
 LEGATO_EXPORT_CHUNK_SIZE = envint("LEGATO_EXPORT_CHUNK_SIZE", 2000)
 # How often a live socket tells its browser how far each of its event groups has been

@@ -18,6 +18,7 @@ from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquer
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from batches.history import expired_batches
 from engine.models import (
     DecisionDefinition,
     HistoricActivityInstance,
@@ -142,6 +143,7 @@ def cleanup_history(
         run.batches += 1
         run.instances_removed += count
     _remove_metrics(now, removed_rows)
+    _remove_batches(now, removed_rows)
     run.finished = timezone.now()
     run.rows_removed = dict(removed_rows)
     run.removed_by_key = dict(removed_by_key)
@@ -231,6 +233,13 @@ def _remove_metrics(now: datetime, removed_rows: Counter[str]) -> None:
         deleted, _ = model.objects.filter(timestamp__lt=cutoff).delete()
         if deleted:
             removed_rows[name] += deleted
+
+
+def _remove_batches(now: datetime, removed_rows: Counter[str]) -> None:
+    """Finished batches past their history time to live (batches/history.py)."""
+    deleted, _ = expired_batches(now).delete()
+    if deleted:
+        removed_rows["batch"] += deleted
 
 
 def cleanable_process_definitions(now: datetime) -> QuerySet[ProcessDefinition]:

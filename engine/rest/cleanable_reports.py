@@ -2,7 +2,8 @@
 `/history/decision-definition/cleanable-decision-instance-report` (with `/count`): per
 definition, how many finished instances history holds and how many of them the history
 cleanup would remove now (identity/cleanup.py decides which). Only definitions the caller
-may READ and READ_HISTORY, as Camunda's reports."""
+may READ and READ_HISTORY, as Camunda's reports. And `/history/batch/cleanable-batch-report`
+(with `/count`): the same per batch type, over the batches the caller may read in history."""
 
 from __future__ import annotations
 
@@ -11,8 +12,13 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 from rest_framework.request import Request
+from rest_framework.response import Response
 
+from batches.history import CleanableBatches, cleanable_report
+from batches.models import Batch
+from batches.services import readable_batches
 from engine.rest import serializers
+from engine.rest.base import EngineView
 from engine.rest.listing import list_views
 from engine.rest.params import Kind, ListQuery, Param, tenant_filter
 from identity.authorization import Permission, Resource, readable_ids
@@ -92,3 +98,39 @@ ProcessReportList, ProcessReportCount = list_views(
 DecisionReportList, DecisionReportCount = list_views(
     DECISION_REPORT_QUERY, filter_decision_report, _dtos("decision", "Decision"), post=False
 )
+
+
+BATCH_REPORT_QUERY = ListQuery(filters=(), sort_fields={"finished": "finished"})
+
+
+def _batch_report(request: Request) -> tuple[list[CleanableBatches], Any]:
+    """The report's lines for the batches the caller may read in history, and the query."""
+    query = BATCH_REPORT_QUERY.parse(request.query_params, None)
+    finished = Batch.objects.filter(readable_batches(request.user, Permission.READ_HISTORY))
+    return cleanable_report(finished, timezone.now()), query
+
+
+class BatchReportList(EngineView):
+    """GET /history/batch/cleanable-batch-report: per batch type, the finished batches in
+    history and those the history cleanup would remove now (batches/history.py)."""
+
+    def get(self, request: Request) -> Response:
+        lines, query = _batch_report(request)
+        if query.order_by:  # sortBy=finished, with sortOrder
+            lines.sort(key=lambda line: line.finished, reverse=query.order_by[0].startswith("-"))
+        return Response([
+            {
+                "batchType": line.batch_type,
+                "historyTimeToLive": line.history_time_to_live,
+                "finishedBatchesCount": line.finished,
+                "cleanableBatchesCount": line.cleanable,
+            }
+            for line in query.page.apply(lines)  # type: ignore[arg-type]
+        ])
+
+
+class BatchReportCount(EngineView):
+    """GET /history/batch/cleanable-batch-report/count."""
+
+    def get(self, request: Request) -> Response:
+        return Response(serializers.count_dto(len(_batch_report(request)[0])))

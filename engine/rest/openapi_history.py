@@ -26,6 +26,9 @@ Schema = dict[str, Any]
 HISTORY_PATH_PARAMETER_NAMES = {"operation_id": "operationId"}
 
 HISTORY_SCHEMAS: dict[str, Schema] = {
+    "CleanableHistoricBatchReportResultDto": dto(
+        "batchType:S historyTimeToLive:i finishedBatchesCount:I cleanableBatchesCount:I"
+    ),
     "HistoricJobLogDto": dto(
         "id:S timestamp:d removalTime:d jobId:s jobDueDate:d jobRetries:i jobPriority:I "
         "jobExceptionMessage:s failedActivityId:s jobDefinitionId:s jobDefinitionType:s "
@@ -117,6 +120,10 @@ def operations() -> list[Any]:
             "CleanableHistoricDecisionInstanceReport",
             "CleanableHistoricDecisionInstanceReportResultDto",
             cleanable_reports.DECISION_REPORT_QUERY, post=False),
+        *listing_operations(
+            f"{h}/batch/cleanable-batch-report", "CleanableHistoricBatchReport",
+            "CleanableHistoricBatchReportResultDto", cleanable_reports.BATCH_REPORT_QUERY,
+            post=False),
         *listing_operations(f"{h}/job-log", "HistoricJobLogs", "HistoricJobLogDto",
                             history_job_logs.JOB_LOG_QUERY, post=True),
         *listing_operations(f"{h}/external-task-log", "HistoricExternalTaskLogs",

@@ -82,3 +82,39 @@ def test_decision_definitions_count_their_evaluations(api, demo_user):
         .json()
     assert [(r["decisionDefinitionKey"], r["finishedDecisionInstanceCount"],
              r["cleanableDecisionInstanceCount"]) for r in rows] == [("dish", 2, 1)]
+
+
+def test_finished_batches_outlive_their_time_to_live_in_the_report_and_the_cleanup(
+    api, demo_user, settings
+):
+    from batches.models import Batch, BatchState
+    from identity.cleanup import cleanup_history
+
+    settings.LEGATO_BATCH_HISTORY_TIME_TO_LIVE_DAYS = 5
+    settings.LEGATO_BATCH_HISTORY_TIME_TO_LIVE_BY_TYPE = "set-job-retries=1"
+    now = timezone.now()
+
+    def batch(kind: str, days_ago: int | None) -> Batch:
+        ended = None if days_ago is None else now - timedelta(days=days_ago)
+        state = BatchState.RUNNING if ended is None else BatchState.COMPLETED
+        return Batch.objects.create(type=kind, state=state, created_by="demo", ended=ended)
+
+    old_deletion = batch("instance-deletion", 10)
+    batch("instance-deletion", 2)
+    batch("instance-deletion", None)  # still running: not in the report
+    batch("set-job-retries", 2)
+    url = f"{BASE}/history/batch/cleanable-batch-report"
+    report = api.get(f"{url}?sortBy=finished&sortOrder=desc").json()
+    assert report == [
+        {"batchType": "instance-deletion", "historyTimeToLive": 5,
+         "finishedBatchesCount": 2, "cleanableBatchesCount": 1},
+        {"batchType": "set-job-retries", "historyTimeToLive": 1,
+         "finishedBatchesCount": 1, "cleanableBatchesCount": 1},
+    ]
+    assert api.get(f"{url}/count").json() == {"count": 2}
+    run = cleanup_history(ignore_window=True)
+    assert run.rows_removed["batch"] == 2
+    assert not Batch.objects.filter(pk=old_deletion.pk).exists()
+    assert Batch.objects.count() == 2
+    settings.LEGATO_BATCH_HISTORY_TIME_TO_LIVE_DAYS = 0  # kept for ever
+    assert api.get(url).json()[0]["historyTimeToLive"] is None
