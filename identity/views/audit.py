@@ -6,6 +6,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from batches.history import cleanable_report
+from batches.models import Batch
+from batches.services import readable_batches
 from engine.errors import AuthorizationError, BadRequestError
 from identity.audit import verify_chain
 from identity.authorization import Permission, readable_ids
@@ -66,6 +69,8 @@ def audit(request: HttpRequest) -> HttpResponse:
         .filter(readable.q("key"), finished__gt=0)
         .order_by("-cleanable", "key", "version")[:50]
     )
+    finished_batches = Batch.objects.filter(readable_batches(request.user, Permission.READ_HISTORY))
+    context["cleanable_batches"] = cleanable_report(finished_batches, timezone.now())
     return render(request, "identity/audit.html", context)
 
 

@@ -131,3 +131,19 @@ def test_auditors_see_what_the_next_run_would_remove(client, settings):
     assert [(d.key, d.history_time_to_live, d.finished, d.cleanable) for d in rows] == [
         ("short", 1, 2, 1), ("keep", None, 1, 0)
     ]
+
+
+def test_auditors_see_the_finished_batches_the_next_run_would_remove(client, settings):
+    from batches.models import Batch, BatchState
+    from tests.identity.factories import make_user
+
+    settings.LEGATO_BATCH_HISTORY_TIME_TO_LIVE_DAYS = 3
+    Batch.objects.create(type="instance-deletion", state=BatchState.COMPLETED,
+                         created_by="root", ended=T0)
+    client.force_login(make_user("root", settings.LEGATO_ADMIN_GROUP))
+    page = client.get("/audit/")
+    (line,) = page.context["cleanable_batches"]
+    assert (line.batch_type, line.history_time_to_live, line.finished, line.cleanable) == (
+        "instance-deletion", 3, 1, 1
+    )
+    assert 'data-testid="cleanable-batches"' in page.content.decode()
