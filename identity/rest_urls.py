@@ -5,21 +5,23 @@ from django.urls import path
 from identity.rest import authorizations as auth
 from identity.rest import tenants, users
 
+# The OpenAPI document names path parameters by their kwarg (engine/rest/openapi.py): `user_id`
+# and `group_id` are the `{userId}` and `{groupId}` of the memberships, `tenant_id` the
+# `{tenant-id}` of /process-definition/key/{key}/tenant-id/{tenant-id}. So a resource's own id
+# is `<user>`, `<group>`, `<tenant>` or `<authorization_id>`, each Camunda's `{id}`.
 urlpatterns = [
     path("user", users.UserList.as_view()),
     path("user/count", users.UserCount.as_view()),
     path("user/create", users.UserCreate.as_view()),
-    path("user/<str:user_id>/profile", users.UserProfile.as_view()),
-    path("user/<str:user_id>/credentials", users.UserCredentials.as_view()),
-    path("user/<str:user_id>/unlock", users.UserUnlock.as_view()),
-    path("user/<str:user_id>", users.UserDetail.as_view()),
+    path("user/<str:user>/profile", users.UserProfile.as_view()),
+    path("user/<str:user>/credentials", users.UserCredentials.as_view()),
+    path("user/<str:user>/unlock", users.UserUnlock.as_view()),
+    path("user/<str:user>", users.UserDetail.as_view()),
     path("group", users.GroupList.as_view()),
     path("group/count", users.GroupCount.as_view()),
     path("group/create", users.GroupCreate.as_view()),
-    path("group/<str:group_id>/members/<str:user_id>", users.GroupMember.as_view()),
-    path("group/<str:group_id>", users.GroupDetail.as_view()),
-    # `<tenant>`, not `<tenant_id>`: the OpenAPI names map that to the `{tenant-id}` of
-    # /process-definition/key/{key}/tenant-id/{tenant-id}; here Camunda calls it `{id}`.
+    path("group/<str:group>/members/<str:user_id>", users.GroupMember.as_view()),
+    path("group/<str:group>", users.GroupDetail.as_view()),
     path("tenant", tenants.TenantList.as_view()),
     path("tenant/count", tenants.TenantCount.as_view()),
     path("tenant/create", tenants.TenantCreate.as_view()),

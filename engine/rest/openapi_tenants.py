@@ -1,7 +1,8 @@
 """OpenAPI operations and DTO schemas of `/tenant` (identity/rest/tenants.py), with the
 operation ids of Camunda's own OpenAPI document.
 
-The other identity resources (`/user`, `/group`, `/authorization`) are not described yet.
+The other identity resources (`/user`, `/group`, `/identity`, `/authorization`) and
+`/history/export` are in openapi_identity.py.
 """
 
 from __future__ import annotations

@@ -1,21 +1,27 @@
-"""`/authorization` as Camunda 7's REST API shapes it, and the Legato history export."""
+"""`/authorization` as Camunda 7's REST API shapes it, and the Legato history export.
+
+The list and count parse their query parameters with AUTHORIZATION_QUERY, which the OpenAPI
+document (engine/rest/openapi_identity.py) lists as well; an empty parameter counts as absent.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.utils.dateparse import parse_datetime
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from engine.errors import AuthorizationError, BadRequestError
+from engine.rest.params import Kind, ListQuery, Param
 from identity import authorization_admin as admin
 from identity.authorization import identity_of, is_authorized
 from identity.export import ExportFilter, export_response, may_export
 from identity.models import Authorization
 from identity.resources import Resource, resource_label
-from identity.rest.base import CamundaView, body, paged
+from identity.rest.base import CamundaView, body, present
 
 
 def authorization_dto(rule: Authorization) -> dict[str, Any]:
@@ -37,18 +43,33 @@ def _int_param(request: Request, name: str) -> int | None:
         raise BadRequestError(f"Cannot set query parameter '{name}' to value '{raw}'") from None
 
 
-def _rules(request: Request):  # -> QuerySet[Authorization]
-    params = request.query_params
+AUTHORIZATION_QUERY = ListQuery(
+    filters=(
+        Param("id", Kind.STRING, "Filter by the id of the authorization."),
+        Param("type", Kind.INTEGER, "Filter by the authorization type: 0 global, 1 grant, "
+              "2 revoke."),
+        Param("userIdIn", Kind.STRING_LIST, "Filter by a comma-separated list of user ids."),
+        Param("groupIdIn", Kind.STRING_LIST, "Filter by a comma-separated list of group ids."),
+        Param("resourceType", Kind.INTEGER, "Filter by the resource type (its integer, e.g. "
+              "6 process definition)."),
+        Param("resourceId", Kind.STRING, "Filter by the resource id."),
+    ),
+    sort_fields={"resourceType": "resource_type", "resourceId": "resource_id"},
+    default_order=("resource_type", "resource_id", "user_id", "group_id"),
+)
+
+
+def _rules(request: Request, filters: dict[str, Any]) -> QuerySet[Authorization]:
     query = admin.list_authorizations(
         request.user,
-        user_ids=[u for u in params.get("userIdIn", "").split(",") if u],
-        group_ids=[g for g in params.get("groupIdIn", "").split(",") if g],
-        resource_type=_int_param(request, "resourceType"),
-        resource_id=params.get("resourceId"),
-        type=_int_param(request, "type"),
+        user_ids=[u for u in filters.get("userIdIn", ()) if u],
+        group_ids=[g for g in filters.get("groupIdIn", ()) if g],
+        resource_type=filters.get("resourceType"),
+        resource_id=filters.get("resourceId"),
+        type=filters.get("type"),
     )
-    if params.get("id"):
-        query = query.filter(pk=params["id"])
+    if "id" in filters:
+        query = query.filter(pk=filters["id"])
     return query
 
 
@@ -70,12 +91,15 @@ def _spec(data: dict[str, Any], type_: int | None = None) -> admin.Authorization
 
 class AuthorizationList(CamundaView):
     def get(self, request: Request) -> Response:
-        return Response([authorization_dto(r) for r in paged(request, _rules(request))])
+        parsed = AUTHORIZATION_QUERY.parse(present(request.query_params))
+        rows = parsed.page.apply(_rules(request, parsed.filters).order_by(*parsed.order_by))
+        return Response([authorization_dto(r) for r in rows])
 
 
 class AuthorizationCount(CamundaView):
     def get(self, request: Request) -> Response:
-        return Response({"count": _rules(request).count()})
+        filters = AUTHORIZATION_QUERY.parse_filters(present(request.query_params))
+        return Response({"count": _rules(request, filters).count()})
 
 
 class AuthorizationCreate(CamundaView):

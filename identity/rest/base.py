@@ -1,10 +1,10 @@
-"""Shared REST plumbing: engine errors as Camunda bodies, paging, booleans."""
+"""Shared REST plumbing: engine errors as Camunda bodies, query parameters, bodies."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.http import QueryDict
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -25,24 +25,14 @@ class CamundaView(APIView):
         return super().handle_exception(exc)
 
 
-def paged(request: Request, query: QuerySet) -> QuerySet:
-    """Camunda's firstResult/maxResults."""
-    first = _int(request, "firstResult", 0)
-    count = _int(request, "maxResults", None)
-    return query[first:first + count] if count is not None else query[first:]
-
-
-def _int(request: Request, name: str, default: int | None) -> Any:
-    raw = request.query_params.get(name)
-    if raw in (None, ""):
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise BadRequestError(f"Cannot set query parameter '{name}' to value '{raw}'") from None
-    if value < 0:
-        raise BadRequestError(f"Query parameter '{name}' must not be negative")
-    return value
+def present(params: QueryDict) -> QueryDict:
+    """The query parameters without their empty values: the identity lists and counts read
+    `?id=` as no filter at all (the engine's lists would filter by the empty string)."""
+    kept = QueryDict(mutable=True)
+    for name, values in params.lists():
+        if non_empty := [value for value in values if value != ""]:
+            kept.setlist(name, non_empty)
+    return kept
 
 
 def body(request: Request) -> dict[str, Any]:

@@ -1,4 +1,9 @@
-"""`/user`, `/group` and `/identity` as Camunda 7's REST API shapes them."""
+"""`/user`, `/group` and `/identity` as Camunda 7's REST API shapes them.
+
+The lists and counts parse their query parameters with USER_QUERY and GROUP_QUERY, which the
+OpenAPI document (engine/rest/openapi_identity.py) lists as well. An empty parameter counts as
+absent, and `*Like` filters match a substring in any case (their `%` wildcards are dropped).
+"""
 
 from __future__ import annotations
 
@@ -6,15 +11,17 @@ from typing import Any
 
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import Group, User
+from django.db.models import QuerySet
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from engine.errors import BadRequestError
+from engine.rest.params import Kind, ListQuery, Param
 from identity import accounts
 from identity.authorization import readable_ids, require
 from identity.models import GroupProfile
 from identity.resources import Permission, Resource
-from identity.rest.base import CamundaView, body, paged
+from identity.rest.base import CamundaView, body, present
 
 NO_CONTENT = Response(status=204)
 
@@ -30,33 +37,58 @@ def group_dto(group: Group) -> dict[str, Any]:
             "type": profile.type if profile else ""}
 
 
-def _users(request: Request):  # -> QuerySet[User]
+def _like(what: str) -> str:
+    return f"Filter by a substring of the {what}, in any case (`%` wildcards are ignored)."
+
+
+USER_QUERY = ListQuery(
+    filters=(
+        Param("id", Kind.STRING, "Filter by the id of the user."),
+        Param("idIn", Kind.STRING_LIST, "Filter by a comma-separated list of user ids."),
+        Param("firstName", Kind.STRING, "Filter by the first name of the user."),
+        Param("firstNameLike", Kind.STRING, _like("first name")),
+        Param("lastName", Kind.STRING, "Filter by the last name of the user."),
+        Param("lastNameLike", Kind.STRING, _like("last name")),
+        Param("email", Kind.STRING, "Filter by the email of the user."),
+        Param("emailLike", Kind.STRING, _like("email")),
+        Param("memberOfGroup", Kind.STRING, "Only the members of the group with this id."),
+        Param("memberOfTenant", Kind.STRING, "Only the direct members of the tenant."),
+    ),
+    sort_fields={"userId": "username", "firstName": "first_name", "lastName": "last_name",
+                 "email": "email"},
+    default_order=("username",),
+)
+# USER_QUERY's filters (but idIn) -> the lookup each one applies.
+_USER_LOOKUPS = {
+    "id": "username", "firstName": "first_name", "lastName": "last_name", "email": "email",
+    "firstNameLike": "first_name__icontains", "lastNameLike": "last_name__icontains",
+    "emailLike": "email__icontains", "memberOfGroup": "groups__name",
+    "memberOfTenant": "tenant_memberships__tenant_id",
+}
+
+
+def _users(request: Request, filters: dict[str, Any]) -> QuerySet[User]:
     query = User.objects.filter(readable_ids(request.user, Resource.USER).q("username"))
-    params = request.query_params
-    filters = {
-        "id": "username", "firstName": "first_name", "lastName": "last_name", "email": "email",
-        "firstNameLike": "first_name__icontains", "lastNameLike": "last_name__icontains",
-        "emailLike": "email__icontains", "memberOfGroup": "groups__name",
-        "memberOfTenant": "tenant_memberships__tenant_id",
-    }
-    for param, lookup in filters.items():
-        if params.get(param):
-            value = params[param].replace("%", "") if param.endswith("Like") else params[param]
-            query = query.filter(**{lookup: value})
-    if params.get("idIn"):
-        query = query.filter(username__in=params["idIn"].split(","))
-    order = "-username" if params.get("sortOrder") == "desc" else "username"
-    return query.order_by(order)
+    for param, lookup in _USER_LOOKUPS.items():
+        if param in filters:
+            value = filters[param]
+            query = query.filter(**{lookup: value.replace("%", "") if "Like" in param else value})
+    if "idIn" in filters:
+        query = query.filter(username__in=filters["idIn"])
+    return query
 
 
 class UserList(CamundaView):
     def get(self, request: Request) -> Response:
-        return Response([user_dto(u) for u in paged(request, _users(request))])
+        parsed = USER_QUERY.parse(present(request.query_params))
+        rows = parsed.page.apply(_users(request, parsed.filters).order_by(*parsed.order_by))
+        return Response([user_dto(u) for u in rows])
 
 
 class UserCount(CamundaView):
     def get(self, request: Request) -> Response:
-        return Response({"count": _users(request).count()})
+        filters = USER_QUERY.parse_filters(present(request.query_params))
+        return Response({"count": _users(request, filters).count()})
 
 
 class UserCreate(CamundaView):
@@ -74,25 +106,25 @@ class UserCreate(CamundaView):
 
 
 class UserProfile(CamundaView):
-    def get(self, request: Request, user_id: str) -> Response:
-        require(request.user, Permission.READ, Resource.USER, user_id)
-        return Response(user_dto(accounts.get_user(user_id)))
+    def get(self, request: Request, user: str) -> Response:
+        require(request.user, Permission.READ, Resource.USER, user)
+        return Response(user_dto(accounts.get_user(user)))
 
-    def put(self, request: Request, user_id: str) -> Response:
+    def put(self, request: Request, user: str) -> Response:
         data = body(request)
         accounts.update_profile(
-            request.user, user_id, first_name=data.get("firstName") or "",
+            request.user, user, first_name=data.get("firstName") or "",
             last_name=data.get("lastName") or "", email=data.get("email") or "",
         )
         return NO_CONTENT
 
 
 class UserCredentials(CamundaView):
-    def put(self, request: Request, user_id: str) -> Response:
+    def put(self, request: Request, user: str) -> Response:
         data = body(request)
         if not data.get("password"):
             raise BadRequestError("The new password is missing")
-        accounts.set_password(request.user, user_id, data["password"],
+        accounts.set_password(request.user, user, data["password"],
                               data.get("authenticatedUserPassword"))
         return NO_CONTENT
 
@@ -100,45 +132,61 @@ class UserCredentials(CamundaView):
 class UserUnlock(CamundaView):
     """POST /user/{id}/unlock: administrators only."""
 
-    def post(self, request: Request, user_id: str) -> Response:
-        accounts.unlock_user(request.user, user_id)
+    def post(self, request: Request, user: str) -> Response:
+        accounts.unlock_user(request.user, user)
         return NO_CONTENT
 
 
 class UserDetail(CamundaView):
-    def delete(self, request: Request, user_id: str) -> Response:
-        accounts.delete_user(request.user, user_id)
+    def delete(self, request: Request, user: str) -> Response:
+        accounts.delete_user(request.user, user)
         return NO_CONTENT
 
 
-def _groups(request: Request):  # -> QuerySet[Group]
+GROUP_QUERY = ListQuery(
+    filters=(
+        Param("id", Kind.STRING, "Filter by the id of the group."),
+        Param("idIn", Kind.STRING_LIST, "Filter by a comma-separated list of group ids."),
+        Param("name", Kind.STRING, "Filter by the name of the group."),
+        Param("nameLike", Kind.STRING, _like("name")),
+        Param("type", Kind.STRING, "Filter by the type of the group."),
+        Param("member", Kind.STRING, "Only the groups the user with this id is a member of."),
+        Param("memberOfTenant", Kind.STRING, "Only the groups that are direct members of the "
+              "tenant."),
+    ),
+    sort_fields={"id": "name", "name": "profile__name", "type": "profile__type"},
+    default_order=("name",),
+)
+# GROUP_QUERY's filters (but idIn) -> the lookup each one applies.
+_GROUP_LOOKUPS = {
+    "id": "name", "name": "profile__name", "nameLike": "profile__name__icontains",
+    "type": "profile__type", "member": "user__username",
+    "memberOfTenant": "tenant_memberships__tenant_id",
+}
+
+
+def _groups(request: Request, filters: dict[str, Any]) -> QuerySet[Group]:
     query = Group.objects.filter(readable_ids(request.user, Resource.GROUP).q("name"))
-    params = request.query_params
-    if params.get("id"):
-        query = query.filter(name=params["id"])
-    if params.get("idIn"):
-        query = query.filter(name__in=params["idIn"].split(","))
-    if params.get("name"):
-        query = query.filter(profile__name=params["name"])
-    if params.get("nameLike"):
-        query = query.filter(profile__name__icontains=params["nameLike"].replace("%", ""))
-    if params.get("type"):
-        query = query.filter(profile__type=params["type"])
-    if params.get("member"):
-        query = query.filter(user__username=params["member"])
-    if params.get("memberOfTenant"):
-        query = query.filter(tenant_memberships__tenant_id=params["memberOfTenant"])
-    return query.order_by("name")
+    for param, lookup in _GROUP_LOOKUPS.items():
+        if param in filters:
+            value = filters[param]
+            query = query.filter(**{lookup: value.replace("%", "") if "Like" in param else value})
+    if "idIn" in filters:
+        query = query.filter(name__in=filters["idIn"])
+    return query
 
 
 class GroupList(CamundaView):
     def get(self, request: Request) -> Response:
-        return Response([group_dto(g) for g in paged(request, _groups(request))])
+        parsed = GROUP_QUERY.parse(present(request.query_params))
+        rows = parsed.page.apply(_groups(request, parsed.filters).order_by(*parsed.order_by))
+        return Response([group_dto(g) for g in rows])
 
 
 class GroupCount(CamundaView):
     def get(self, request: Request) -> Response:
-        return Response({"count": _groups(request).count()})
+        filters = GROUP_QUERY.parse_filters(present(request.query_params))
+        return Response({"count": _groups(request, filters).count()})
 
 
 class GroupCreate(CamundaView):
@@ -152,28 +200,28 @@ class GroupCreate(CamundaView):
 
 
 class GroupDetail(CamundaView):
-    def get(self, request: Request, group_id: str) -> Response:
-        require(request.user, Permission.READ, Resource.GROUP, group_id)
-        return Response(group_dto(accounts.get_group(group_id)))
+    def get(self, request: Request, group: str) -> Response:
+        require(request.user, Permission.READ, Resource.GROUP, group)
+        return Response(group_dto(accounts.get_group(group)))
 
-    def put(self, request: Request, group_id: str) -> Response:
+    def put(self, request: Request, group: str) -> Response:
         data = body(request)
-        accounts.update_group(request.user, group_id, name=data.get("name") or "",
+        accounts.update_group(request.user, group, name=data.get("name") or "",
                               group_type=data.get("type"))
         return NO_CONTENT
 
-    def delete(self, request: Request, group_id: str) -> Response:
-        accounts.delete_group(request.user, group_id)
+    def delete(self, request: Request, group: str) -> Response:
+        accounts.delete_group(request.user, group)
         return NO_CONTENT
 
 
 class GroupMember(CamundaView):
-    def put(self, request: Request, group_id: str, user_id: str) -> Response:
-        accounts.add_member(request.user, group_id, user_id)
+    def put(self, request: Request, group: str, user_id: str) -> Response:
+        accounts.add_member(request.user, group, user_id)
         return NO_CONTENT
 
-    def delete(self, request: Request, group_id: str, user_id: str) -> Response:
-        accounts.remove_member(request.user, group_id, user_id)
+    def delete(self, request: Request, group: str, user_id: str) -> Response:
+        accounts.remove_member(request.user, group, user_id)
         return NO_CONTENT
 
 

@@ -170,3 +170,30 @@ def test_history_export_rejects_a_date_without_zone(client, root):
     response = client.get("/engine-rest/history/export?kind=task&after=2026-01-01T00:00:00",
                           **root)
     assert response.status_code == 400
+
+
+def test_user_group_and_authorization_lists_sort_as_camunda(client, root):
+    for name, last in (("anna", "Zeta"), ("bert", "Alpha")):
+        make_user(name)
+        User.objects.filter(username=name).update(last_name=last)
+    users = client.get("/engine-rest/user?sortBy=lastName&sortOrder=asc&idIn=anna,bert", **root)
+    assert [u["id"] for u in users.json()] == ["bert", "anna"]
+    users = client.get("/engine-rest/user?sortBy=userId&sortOrder=desc&maxResults=1", **root)
+    assert [u["id"] for u in users.json()] == ["root"]
+    for group_id, kind in (("g1", "b"), ("g2", "a")):
+        client.post("/engine-rest/group/create", {"id": group_id, "type": kind},
+                    content_type="application/json", **root)
+    groups = client.get("/engine-rest/group?idIn=g1,g2&sortBy=type&sortOrder=asc", **root)
+    assert [g["id"] for g in groups.json()] == ["g2", "g1"]
+    rule(GRANT, Resource.PROCESS_DEFINITION, "b", Permission.READ, user="anna")
+    rule(GRANT, Resource.PROCESS_DEFINITION, "a", Permission.READ, user="anna")
+    rules = client.get("/engine-rest/authorization?userIdIn=anna&resourceType=6"
+                       "&sortBy=resourceId&sortOrder=desc", **root)
+    assert [r["resourceId"] for r in rules.json()] == ["b", "a"]
+    alone = client.get("/engine-rest/user?sortOrder=desc", **root)
+    assert alone.status_code == 400
+    assert alone.json()["message"] == (
+        "Only a single sorting parameter specified. sortBy and sortOrder required")
+    # An empty parameter is no filter.
+    assert client.get("/engine-rest/group?id=&type=", **root).json() == client.get(
+        "/engine-rest/group", **root).json()

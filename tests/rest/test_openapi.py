@@ -1,10 +1,14 @@
-"""/engine-rest/openapi.json describes exactly the routes of engine/rest/urls.py and the
-/tenant routes of identity/rest_urls.py."""
+"""/engine-rest/openapi.json describes exactly the routes of engine/rest/urls.py and
+identity/rest_urls.py, and what the views answer validates against it."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from django.contrib.auth.models import Group, User
 from django.urls import URLPattern
+from jsonschema import Draft202012Validator
 from rest_framework.views import APIView
 
 from engine.models import Deployment
@@ -12,8 +16,10 @@ from engine.rest import openapi, serializers, urls
 from engine.rest.deployments import RESERVED_PARTS
 from engine.services import ResourceInput, deploy
 from identity import rest_urls
-from identity.models import Tenant
+from identity.models import Authorization, GroupProfile, Tenant
+from identity.rest.authorizations import authorization_dto
 from identity.rest.tenants import tenant_dto
+from identity.rest.users import group_dto, user_dto
 from tests.factories import one_task_bpmn
 from tests.rest.conftest import BASE
 
@@ -23,8 +29,7 @@ HTTP_METHODS = {"get", "post", "put", "delete", "patch"}
 def served() -> dict[str, set[str]]:
     """OpenAPI path -> methods its view answers, for every route but the catch-all 404."""
     routes: dict[str, set[str]] = {}
-    tenant_routes = [p for p in rest_urls.urlpatterns if str(p.pattern).startswith("tenant")]
-    for pattern in [*urls.urlpatterns, *tenant_routes]:
+    for pattern in [*urls.urlpatterns, *rest_urls.urlpatterns]:
         assert isinstance(pattern, URLPattern)
         if pattern.name == "rest-unknown":
             continue
@@ -45,6 +50,8 @@ def test_paths_use_camundas_parameter_names():
     paths = openapi.document()["paths"]
     assert "/deployment/{id}/resources/{resourceId}/data" in paths
     assert "/process-definition/key/{key}/tenant-id/{tenant-id}/xml" in paths
+    assert {"/user/{id}/profile", "/group/{id}/members/{userId}", "/authorization/{id}",
+            "/tenant/{id}/group-members/{groupId}"} <= set(paths)
 
 
 def test_tenant_operations_carry_camundas_names_and_options():
@@ -94,6 +101,12 @@ def test_documented_dto_fields_are_the_fields_the_views_write():
         "DeploymentResourceDto": serializers.resource_dto(deployment.resources.get()),
         "CountResultDto": serializers.count_dto(1),
         "TenantDto": tenant_dto(Tenant(id="acme", name="Acme")),
+        "UserProfileDto": user_dto(User(username="john", first_name="John")),
+        "GroupDto": group_dto(GroupProfile.objects.create(
+            group=Group.objects.create(name="sales"), name="Sales").group),
+        "AuthorizationDto": authorization_dto(Authorization(
+            type=1, user_id="john", resource_type=6, resource_id="invoice",
+            permissions=["READ"])),
     }
     for name, dto in written.items():
         assert list(openapi.SCHEMAS[name]["properties"]) == list(dto), name
@@ -109,3 +122,178 @@ def test_the_document_is_served_to_an_authenticated_client(api):
 
 def test_the_document_needs_credentials(client, db):
     assert client.get(f"{BASE}/openapi.json").status_code == 401
+
+
+def test_identity_operations_carry_camundas_ids_and_the_views_parameters():
+    paths = openapi.document()["paths"]
+    assert {method: op["operationId"] for method, op in paths["/group/{id}"].items()} == {
+        "get": "getGroup", "put": "updateGroup", "delete": "deleteGroup"}
+    assert paths["/user/{id}/credentials"]["put"]["operationId"] == "updateCredentials"
+    assert paths["/identity/groups"]["get"]["operationId"] == "getGroupInfo"
+    users = paths["/user"]["get"]
+    assert users["operationId"] == "getUsers"
+    assert {p["name"] for p in users["parameters"]} == {
+        "id", "idIn", "firstName", "firstNameLike", "lastName", "lastNameLike", "email",
+        "emailLike", "memberOfGroup", "memberOfTenant", "sortBy", "sortOrder", "firstResult",
+        "maxResults"}
+    sort_by = next(p for p in users["parameters"] if p["name"] == "sortBy")
+    assert sort_by["schema"]["enum"] == ["userId", "firstName", "lastName", "email"]
+    check = paths["/authorization/check"]["get"]
+    assert check["operationId"] == "isUserAuthorized"
+    assert [p["name"] for p in check["parameters"]] == [
+        "permissionName", "resourceName", "resourceType", "resourceId", "userId"]
+    resource_type = next(p for p in check["parameters"] if p["name"] == "resourceType")
+    assert resource_type["schema"]["type"] == "integer"
+    create = paths["/user/create"]["post"]
+    assert create["requestBody"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/UserDto"}
+    assert set(create["responses"]) == {"204", "400", "401", "403"}
+    assert set(openapi.SCHEMAS["UserDto"]["properties"]) == {"profile", "credentials"}
+    export = paths["/history/export"]["get"]
+    assert set(export["responses"]["200"]["content"]) == {"text/csv", "application/x-ndjson"}
+
+
+# What a REST client relies on: every body the views answer validates against the schema the
+# document declares for that operation and status, and the documented request bodies are
+# accepted. OpenAPI 3.0 schemas become JSON Schema here; objects are closed (a field the view
+# answers but the document does not declare fails) and, in 2xx answers, every declared field
+# must be answered.
+
+
+def _json_schema(schema: dict[str, Any], answered: bool) -> dict[str, Any]:
+    converted = dict(schema)
+    if "properties" in schema:
+        converted["properties"] = {
+            name: _json_schema(field, answered) for name, field in schema["properties"].items()
+        }
+        converted.setdefault("additionalProperties", False)
+        if answered:
+            converted["required"] = list(schema["properties"])
+    for key in ("items", "additionalProperties"):
+        if isinstance(schema.get(key), dict):
+            converted[key] = _json_schema(schema[key], answered)
+    if converted.pop("nullable", False) and "type" in converted:
+        converted["type"] = [converted["type"], "null"]
+    return converted
+
+
+def _validate(instance: Any, schema: Any, answered: bool) -> None:
+    components = openapi.document()["components"]["schemas"]
+    root = {
+        **_json_schema(schema, answered),
+        "components": {"schemas": {
+            name: _json_schema(s, answered) for name, s in components.items()}},
+    }
+    Draft202012Validator(root).validate(instance)
+
+
+def _call(api, method: str, template: str, status: int, body: Any = None, query: str = "",
+          **ids: str) -> Any:
+    """Send one documented operation (`template` as in the document, `ids` its path
+    parameters); its body must match the operation's requestBody, the answer the operation's
+    response for `status`."""
+    operation = openapi.document()["paths"][template][method]
+    if body is not None:
+        _validate(body, operation["requestBody"]["content"]["application/json"]["schema"],
+                  answered=False)
+    kwargs = {"content_type": "application/json"} if body is not None else {}
+    path = template.format(**ids) + (f"?{query}" if query else "")
+    response = getattr(api, method)(f"{BASE}{path}", body, **kwargs)
+    assert response.status_code == status, (path, response.content)
+    documented = operation["responses"][str(status)]
+    if "content" not in documented:
+        assert not response.content
+        return None
+    if response.streaming:
+        assert response["Content-Type"].split(";")[0] in documented["content"]
+        return b"".join(response.streaming_content)
+    _validate(response.json(), documented["content"]["application/json"]["schema"],
+              answered=status < 400)
+    return response.json()
+
+
+@pytest.mark.django_db
+def test_identity_answers_validate_against_the_document(api):
+    john, sales = {"id": "john"}, {"id": "sales"}
+    _call(api, "post", "/user/create", 204, {
+        "profile": {"id": "john", "firstName": "John", "lastName": "Doe",
+                    "email": "john@example.org"},
+        "credentials": {"password": "john-pass-123"},
+    })
+    users = _call(api, "get", "/user", 200, query="firstNameLike=%25oh%25&sortBy=email"
+                  "&sortOrder=desc")
+    assert [u["id"] for u in users] == ["john"]
+    assert _call(api, "get", "/user/count", 200, query="idIn=john,demo") == {"count": 2}
+    _call(api, "put", "/user/{id}/profile", 204,
+          {"id": "john", "firstName": "Jo", "lastName": None, "email": "jo@example.org"}, **john)
+    assert _call(api, "get", "/user/{id}/profile", 200, **john)["firstName"] == "Jo"
+    _call(api, "put", "/user/{id}/credentials", 204,
+          {"password": "new-pass-4567", "authenticatedUserPassword": "demo"}, **john)
+    _call(api, "post", "/group/create", 204, {"id": "sales", "name": "Sales", "type": "WF"})
+    _call(api, "put", "/group/{id}", 204, {"id": "sales", "name": "Sales team", "type": None},
+          **sales)
+    _call(api, "put", "/group/{id}/members/{userId}", 204, id="sales", userId="john")
+    assert _call(api, "get", "/group/{id}", 200, **sales)["name"] == "Sales team"
+    groups = _call(api, "get", "/group", 200, query="member=john&sortBy=name&sortOrder=asc")
+    assert [g["id"] for g in groups] == ["sales"]
+    assert _call(api, "get", "/group/count", 200, query="type=WF") == {"count": 1}
+    info = _call(api, "get", "/identity/groups", 200, query="userId=john")
+    assert info["groupUsers"][0]["displayName"] == "Jo"
+    verified = _call(api, "post", "/identity/verify", 200,
+                     {"username": "john", "password": "new-pass-4567"})
+    assert verified["authenticated"] is True
+
+    rule = _call(api, "post", "/authorization/create", 200, {
+        "type": 1, "permissions": ["READ"], "userId": "john", "groupId": None,
+        "resourceType": 6, "resourceId": "invoice",
+    })
+    one = {"id": rule["id"]}
+    assert _call(api, "get", "/authorization/{id}", 200, **one) == rule
+    assert rule in _call(api, "get", "/authorization", 200,
+                         query="userIdIn=john&type=1&sortBy=resourceId&sortOrder=asc")
+    _call(api, "put", "/authorization/{id}", 204, {
+        "permissions": ["READ", "UPDATE"], "userId": "john", "groupId": None,
+        "resourceType": 6, "resourceId": "invoice",
+    }, **one)
+    count = _call(api, "get", "/authorization/count", 200,
+                  query="resourceType=6&resourceId=invoice")
+    assert count == {"count": 1}
+    check = _call(api, "get", "/authorization/check", 200, query="permissionName=UPDATE"
+                  "&resourceType=6&resourceId=invoice&userId=john")
+    assert check["authorized"] is True
+
+    _call(api, "get", "/user/{id}/profile", 404, id="nobody")
+    _call(api, "get", "/group", 400, query="sortBy=member&sortOrder=asc")
+    _call(api, "get", "/authorization", 400, query="type=grant")
+    _call(api, "get", "/authorization/check", 400, query="permissionName=READ")
+    _call(api, "post", "/authorization/create", 400, {"type": 1, "permissions": ["READ"]})
+    _call(api, "get", "/history/export", 400, query="kind=nothing")
+    assert _call(api, "get", "/history/export", 200, query="kind=task").startswith(b"id,")
+
+    _call(api, "delete", "/authorization/{id}", 204, **one)
+    _call(api, "delete", "/group/{id}/members/{userId}", 204, id="sales", userId="john")
+    _call(api, "delete", "/group/{id}", 204, **sales)
+    _call(api, "post", "/user/{id}/unlock", 204, **john)
+    _call(api, "delete", "/user/{id}", 204, **john)
+
+
+_SAMPLES = {"integer": "1", "boolean": "true", "date-time": "2026-01-01T00:00:00.000+0000"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/user", "/user/count", "/group", "/group/count",
+                                  "/authorization", "/authorization/count"])
+def test_every_documented_parameter_of_the_identity_lists_is_parsed(api, path):
+    for parameter in openapi.document()["paths"][path]["get"]["parameters"]:
+        name, schema = parameter["name"], parameter["schema"]
+        if name in ("sortBy", "sortOrder"):
+            continue
+        value = _SAMPLES.get(schema.get("format") or schema["type"], "a,b")
+        assert api.get(f"{BASE}{path}", {name: value}).status_code == 200, name
+        if schema["type"] == "integer":
+            assert api.get(f"{BASE}{path}", {name: "x"}).status_code == 400, name
+    sort_by = next((p for p in openapi.document()["paths"][path]["get"]["parameters"]
+                    if p["name"] == "sortBy"), None)
+    for value in sort_by["schema"]["enum"] if sort_by else ():
+        query = {"sortBy": value, "sortOrder": "desc"}
+        assert api.get(f"{BASE}{path}", query).status_code == 200, value
