@@ -165,6 +165,11 @@ LEGATO_DELEGATES: dict[str, str] = json.loads(os.environ.get("LEGATO_DELEGATES",
 LEGATO_BEANS: dict[str, str] = json.loads(os.environ.get("LEGATO_BEANS", "{}"))
 # scriptFormat="python" runs only when switched on (DESIGN: safety).
 LEGATO_PYTHON_SCRIPTS = envbool("LEGATO_PYTHON_SCRIPTS", False)
+# scriptFormat="javascript" runs in a V8 isolate with no host access (engine/runtime/
+# javascript.py), bounded in time and heap per script; off: such models are refused.
+LEGATO_JAVASCRIPT = envbool("LEGATO_JAVASCRIPT", True)
+LEGATO_JAVASCRIPT_TIMEOUT_MS = envint("LEGATO_JAVASCRIPT_TIMEOUT_MS", 5000)
+LEGATO_JAVASCRIPT_MEMORY_MB = envint("LEGATO_JAVASCRIPT_MEMORY_MB", 64)
 # Without Redis the web process runs the job executor itself (embedded default); with Redis,
 # Celery workers and `manage.py run_job_acquisition` do.
 LEGATO_JOB_EXECUTOR_IN_PROCESS = envbool("LEGATO_JOB_EXECUTOR_IN_PROCESS", not REDIS_URL)

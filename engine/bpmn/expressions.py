@@ -11,6 +11,8 @@ from collections.abc import Callable
 
 from engine.bpmn.model import Parameter, ParameterValue, Script, TimerDefinition, ValueKind
 from engine.el import ExpressionError, compile_expression, compile_script
+from engine.runtime.javascript import JAVASCRIPT_FORMATS
+from engine.runtime.javascript import syntax_error as javascript_syntax_error
 from engine.runtime.timers import TimerSpecError, parse_timer
 
 Report = Callable[[str | None, str, int | None], None]
@@ -25,9 +27,10 @@ def has_expression(text: str) -> bool:
 
 
 class ExpressionChecker:
-    def __init__(self, report: Report, scripts_enabled: bool) -> None:
+    def __init__(self, report: Report, scripts_enabled: bool, javascript_enabled: bool) -> None:
         self.report = report
         self.scripts_enabled = scripts_enabled
+        self.javascript_enabled = javascript_enabled
 
     def expression(self, element_id: str, line: int | None, text: str, what: str) -> None:
         try:
@@ -77,12 +80,31 @@ class ExpressionChecker:
             elif script.text is not None:
                 self._python_syntax(element_id, line, script.text, what)
             return
+        if language in JAVASCRIPT_FORMATS:
+            self._javascript(element_id, line, script, what)
+            return
         self.report(
             element_id,
-            f"scriptFormat '{script.format}' is not supported ({what}); use juel, or python "
-            "where scripts are enabled",
+            f"scriptFormat '{script.format}' is not supported ({what}); use juel, javascript, "
+            "or python where scripts are enabled",
             line,
         )
+
+    def _javascript(self, element_id: str, line: int | None, script: Script, what: str) -> None:
+        if not self.javascript_enabled:
+            self.report(
+                element_id,
+                f"{what} uses scriptFormat '{script.format}', but JavaScript is switched off "
+                "(LEGATO_JAVASCRIPT)",
+                line,
+            )
+            return
+        if script.text is None:
+            return
+        # Compiled in the sandbox, not run.
+        problem = javascript_syntax_error(script.text)
+        if problem is not None:
+            self.report(element_id, f"{what} is not valid JavaScript: {problem}", line)
 
     def _python_syntax(self, element_id: str, line: int | None, text: str, what: str) -> None:
         # compile() only parses; nothing runs. The dedent copes with XML indentation.

@@ -68,12 +68,16 @@ _SERVICE_LIKE = {
 
 class _Validator:
     def __init__(
-        self, definitions: Definitions, scripts_enabled: bool, require_executable: bool
+        self,
+        definitions: Definitions,
+        scripts_enabled: bool,
+        require_executable: bool,
+        javascript_enabled: bool,
     ) -> None:
         self.definitions = definitions
         self.require_executable = require_executable
         self.problems: list[BpmnProblem] = []
-        self.expressions = ExpressionChecker(self.report, scripts_enabled)
+        self.expressions = ExpressionChecker(self.report, scripts_enabled, javascript_enabled)
 
     def report(self, element_id: str | None, message: str, line: int | None) -> None:
         self.problems.append(BpmnProblem(element_id, message, line, self.definitions.resource))
@@ -541,7 +545,13 @@ class _Validator:
 
 
 def validate(
-    definitions: Definitions, *, scripts_enabled: bool = False, require_executable: bool = False
+    definitions: Definitions,
+    *,
+    scripts_enabled: bool = False,
+    require_executable: bool = False,
+    javascript_enabled: bool = True,
 ) -> list[BpmnProblem]:
     """Every problem of a parsed file, in model order; empty when it can be deployed."""
-    return _Validator(definitions, scripts_enabled, require_executable).run()
+    return _Validator(
+        definitions, scripts_enabled, require_executable, javascript_enabled
+    ).run()

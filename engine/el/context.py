@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
 
 from engine.el.datetime_value import DateTimeValue, require_now
+from engine.el.spin import spin_json
 
 
 class _Missing:
@@ -67,7 +68,8 @@ class EvaluationContext:
     Identifiers resolve in this order: ``beans`` (``execution``, ``task``, registered beans),
     then variables; an identifier found in neither is an error, as in Camunda.
     ``now`` is the engine's clock for this command; ``now()`` and ``dateTime()`` return it,
-    evaluation never reads the system clock. ``functions`` adds to (or overrides) the defaults.
+    evaluation never reads the system clock. ``S()`` and ``JSON()`` are Camunda Spin's
+    (engine/el/spin.py). ``functions`` adds to (or overrides) the defaults.
     """
 
     __slots__ = ("_extra_functions", "_functions", "beans", "lookup_variable", "now", "variables")
@@ -105,4 +107,4 @@ def _default_functions(context: EvaluationContext) -> dict[str, Callable[..., An
     def date_time() -> DateTimeValue:
         return DateTimeValue(require_now(context.now, "dateTime"))
 
-    return {"now": now, "dateTime": date_time}
+    return {"now": now, "dateTime": date_time, "S": spin_json, "JSON": spin_json}

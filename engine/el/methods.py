@@ -22,10 +22,26 @@ from engine.el.datetime_value import epoch_millis
 from engine.el.errors import ExpressionError
 from engine.el.host import ElObject
 from engine.el.signatures import check_arguments
+from engine.el.spin import SpinJson
 
 Method = Callable[..., Any]
 # name -> (fewest arguments, most arguments, implementation taking the target first)
 MethodTable = Mapping[str, tuple[int, int, Method]]
+
+# A Json variable is a dict or a list: Spin's node methods on it answer Spin nodes
+# (engine/el/spin.py), as `${customer.prop("name").stringValue()}` expects.
+SPIN_OBJECT_METHODS: MethodTable = {
+    "prop": (1, 1, lambda m, name: SpinJson(m).prop(_text_arg(name, "prop"))),
+    "hasProp": (1, 1, lambda m, name: SpinJson(m).has_prop(_text_arg(name, "hasProp"))),
+    "fieldNames": (0, 0, lambda m: SpinJson(m).field_names()),
+    "isObject": (0, 0, lambda m: True),
+    "isArray": (0, 0, lambda m: False),
+}
+SPIN_ARRAY_METHODS: MethodTable = {
+    "elements": (0, 0, lambda items: SpinJson(list(items)).elements()),
+    "isObject": (0, 0, lambda items: False),
+    "isArray": (0, 0, lambda items: True),
+}
 
 _REGEX_META = frozenset(".$|()[]{}^?*+\\")
 
@@ -126,6 +142,7 @@ LIST_METHODS: MethodTable = {
     "get": (1, 1, _list_get),
     "indexOf": (1, 1, _list_index_of),
     "toString": (0, 0, to_string),
+    **SPIN_ARRAY_METHODS,
 }
 
 
@@ -153,6 +170,7 @@ MAP_METHODS: MethodTable = {
     "keySet": (0, 0, lambda entries: list(entries.keys())),
     "values": (0, 0, lambda entries: list(entries.values())),
     "toString": (0, 0, to_string),
+    **SPIN_OBJECT_METHODS,
 }
 
 

@@ -9,6 +9,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from engine.runtime.javascript import JavaScriptLimits
+
 if TYPE_CHECKING:
     from engine.runtime.decisions import DecisionLookup
 
@@ -51,6 +53,8 @@ class Environment:
       `camunda:delegateExpression="${myDelegate}"`). A bean used as a delegate is a callable
       or an object with an `execute(execution)` / `notify(execution_or_task)` method.
     - `scripts_enabled`: allow `scriptFormat="python"` (never on by default).
+    - `javascript`: the limits of `scriptFormat="javascript"` scripts, run in a V8 sandbox
+      (`engine.runtime.javascript`); None refuses them.
     - `history`: "none", "activity", "audit" or "full" (history effects below the level are
       not produced).
     - `decisions`: the deployed DMN decisions business rule tasks evaluate, looked up by
@@ -61,6 +65,7 @@ class Environment:
     delegates: Mapping[str, Delegate] = field(default_factory=dict)
     beans: Mapping[str, object] = field(default_factory=dict)
     scripts_enabled: bool = False
+    javascript: JavaScriptLimits | None = field(default_factory=JavaScriptLimits)
     history: str = "full"
     decisions: DecisionLookup | None = None
 

@@ -24,6 +24,7 @@ from engine.runtime import effects as fx
 from engine.runtime.behaviors.listeners import (
     apply_inputs,
     apply_outputs,
+    condition_holds,
     fire_execution_listeners,
     fire_task_listeners,
 )
@@ -175,11 +176,9 @@ def take_outgoing(run: Run, execution: Execution, node: FlowNode) -> None:
 
 
 def flow_condition(run: Run, flow: SequenceFlow, execution: Execution) -> bool:
-    if flow.condition_language not in (None, "juel", "JUEL"):
-        raise ProcessEngineError(
-            f"Condition language '{flow.condition_language}' is not supported", flow.id
-        )
-    return run.condition(flow.condition or "", execution, activity_id=flow.source)
+    return condition_holds(
+        run, flow.condition or "", flow.condition_language, execution, flow.source
+    )
 
 
 def take(run: Run, execution: Execution, flows: list[SequenceFlow]) -> None:

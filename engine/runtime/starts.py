@@ -10,6 +10,7 @@ from typing import Any
 from engine.bpmn.model import EventKind
 from engine.runtime import commands as cmd
 from engine.runtime import effects as fx
+from engine.runtime.behaviors.listeners import condition_holds
 from engine.runtime.context import Run
 from engine.runtime.definition import ProcessDefinition
 from engine.runtime.env import Environment
@@ -93,7 +94,9 @@ def start_condition_holds(
     probe, root = _probe(definition, now, env)
     root.variables.update({name: infer_type(value) for name, value in variables.items()})
     try:
-        return probe.condition(event.condition or "", root, activity_id=activity_id)
+        return condition_holds(
+            probe, event.condition or "", event.condition_language, root, activity_id
+        )
     except ProcessEngineError:
         return False
 

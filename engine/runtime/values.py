@@ -15,6 +15,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from engine.el.spin import SpinJson
+
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1
 LONG_MIN, LONG_MAX = -(2**63), 2**63 - 1
 SHORT_MIN, SHORT_MAX = -(2**15), 2**15 - 1
@@ -75,6 +77,8 @@ def infer_type(value: Any, *, from_expression: bool = False) -> TypedValue:
     """
     if isinstance(value, TypedValue):
         return value
+    if isinstance(value, SpinJson):  # a Spin node stored is its JSON, as in Camunda
+        return TypedValue("Json", _plain(value.value))
     if value is None:
         return TypedValue("Null", None)
     if isinstance(value, bool):

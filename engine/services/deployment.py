@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -218,7 +219,9 @@ def _parse_all(
         if resource_type(resource.name) is not ResourceType.BPMN:
             continue
         try:
-            result = parse_bpmn(resource.content, resource.name)
+            result = parse_bpmn(
+                resource.content, resource.name, javascript_enabled=settings.LEGATO_JAVASCRIPT
+            )
         except BpmnParseError as error:
             problems.extend(error.problems)
             continue

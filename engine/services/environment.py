@@ -9,6 +9,17 @@ from django.utils.module_loading import import_string
 
 from engine.decisions import find_decision
 from engine.runtime.env import Environment
+from engine.runtime.javascript import JavaScriptLimits
+
+
+def javascript_limits() -> JavaScriptLimits | None:
+    """What a JavaScript script may use; None where JavaScript is switched off."""
+    if not settings.LEGATO_JAVASCRIPT:
+        return None
+    return JavaScriptLimits(
+        timeout_ms=settings.LEGATO_JAVASCRIPT_TIMEOUT_MS,
+        memory_mb=settings.LEGATO_JAVASCRIPT_MEMORY_MB,
+    )
 
 
 @functools.cache
@@ -21,6 +32,7 @@ def environment() -> Environment:
         delegates=delegates,
         beans=beans,
         scripts_enabled=settings.LEGATO_PYTHON_SCRIPTS,
+        javascript=javascript_limits(),
         history=settings.LEGATO_HISTORY_LEVEL,
         decisions=find_decision,
     )

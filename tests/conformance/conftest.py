@@ -25,10 +25,9 @@ MODELS = CORPUS / "models"
 
 # What is not supported yet: test name -> reason. This table only shrinks.
 XFAIL: dict[str, str] = {
-    "test_groovy_script_task": "Groovy scripts are not supported (juel and python only)",
+    "test_groovy_script_task": "Groovy scripts are not supported",
     "test_script_execution_listeners": "Groovy listener scripts are not supported",
     "test_script_task_listeners": "Groovy listener scripts are not supported",
-    "test_loan_granting_example": "JavaScript input parameter script",
 }
 
 

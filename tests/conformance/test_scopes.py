@@ -251,7 +251,11 @@ def test_loan_granting_example(engine):
     engine.deploy("loan-granting.bpmn")
     engine.run_all_jobs()
     (external,) = engine.list_external_tasks(topic="creditScoreChecker")
-    engine.complete_external_task(external.id, {"creditScores": [5, 9, 1, 4, 10]})
+    # The JavaScript input parameter set it (execution.setVariable("defaultScore", 5)).
+    default_score = engine.get_typed_variable(external.process_instance_id, "defaultScore")
+    assert (default_score.type, default_score.value) == ("Integer", 5)
+    scores = [default_score.value, 9, 1, 4, 10]
+    engine.complete_external_task(external.id, {"creditScores": scores})
     assert len(engine.list_external_tasks(topic="loanGranter")) == 2
     assert len(engine.list_external_tasks(topic="requestRejecter")) == 3
 

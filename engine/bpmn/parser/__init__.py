@@ -18,13 +18,16 @@ def parse_bpmn(
     resource_name: str = "process.bpmn",
     *,
     scripts_enabled: bool = False,
+    javascript_enabled: bool = True,
     require_executable: bool = False,
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_depth: int = DEFAULT_MAX_DEPTH,
 ) -> Definitions:
     """Parse and validate a BPMN file; raise BpmnParseError listing every problem.
 
-    `scripts_enabled` allows scriptFormat="python" (juel is always allowed).
+    `scripts_enabled` allows scriptFormat="python" (juel is always allowed);
+    `javascript_enabled` allows scriptFormat="javascript" (run in a sandbox), checking its
+    syntax.
     `require_executable` refuses a file without an executable process; by default such a
     file parses (Camunda 7 deploys it and registers no process definition).
     """
@@ -45,7 +48,10 @@ def parse_bpmn(
     try:
         definitions = parse_definitions(root, ctx)
         problems = ctx.problems + validate(
-            definitions, scripts_enabled=scripts_enabled, require_executable=require_executable
+            definitions,
+            scripts_enabled=scripts_enabled,
+            require_executable=require_executable,
+            javascript_enabled=javascript_enabled,
         )
     except (RecursionError, MemoryError):
         raise BpmnParseError(

@@ -16,7 +16,7 @@ from engine.bpmn.model import (
 )
 from engine.runtime import effects as fx
 from engine.runtime import flow
-from engine.runtime.behaviors.listeners import fire_execution_listeners
+from engine.runtime.behaviors.listeners import condition_holds, fire_execution_listeners
 from engine.runtime.context import Run
 from engine.runtime.errors import BpmnError, ProcessEngineError
 from engine.runtime.state import Execution, InstanceStatus, Wait
@@ -110,7 +110,9 @@ def _condition_holds(run: Run, execution: Execution, node: FlowNode) -> bool:
     (BoundaryConditionalEventTest#testNonInterruptingVariableCondition)."""
     definition: EventDefinition = node.definition  # type: ignore[attr-defined]
     try:
-        return run.condition(definition.condition or "", execution, activity_id=node.id)
+        return condition_holds(
+            run, definition.condition or "", definition.condition_language, execution, node.id
+        )
     except ProcessEngineError:
         return False
 

@@ -8,15 +8,17 @@ from typing import Any
 from engine.bpmn.model import (
     FieldInjection,
     Listener,
+    Parameter,
     ParameterValue,
     Script,
     UserTask,
     ValueKind,
 )
-from engine.el import compile_script
+from engine.el import ElObject, compile_script
 from engine.runtime.context import Run
 from engine.runtime.errors import ProcessEngineError
 from engine.runtime.facades import ExecutionFacade, TaskFacade
+from engine.runtime.javascript import JAVASCRIPT_FORMATS, JavaScriptError, run_javascript
 from engine.runtime.state import Execution, Task
 
 
@@ -116,6 +118,19 @@ def run_script(
                     f"Error while evaluating script: {error}", activity_id
                 ) from error
             raise
+    if is_javascript(script) and run.env.javascript is not None:
+        objects: dict[str, ElObject] = {
+            "execution": facade or ExecutionFacade(run, execution, activity_id=activity_id)
+        }
+        if task_facade is not None:
+            objects["task"] = task_facade
+        variables = {k: v.value for k, v in run.visible_variables(execution).items()}
+        local = {k: v.value for k, v in execution.variables.items()}
+        try:
+            return run_javascript(text, objects, variables, local, run.env.javascript)
+        except JavaScriptError as error:
+            # Camunda's ScriptEvaluationException; the command fails and changes nothing.
+            raise ProcessEngineError(f"Unable to evaluate script: {error}", activity_id) from None
     if language == "python" and run.env.scripts_enabled:
         scope: dict[str, Any] = {
             "execution": facade or ExecutionFacade(run, execution, activity_id=activity_id),
@@ -125,9 +140,24 @@ def run_script(
         return scope.get("result")
     raise ProcessEngineError(
         f"Script language '{script.format}' is not supported"
-        + (" (python scripts are disabled)" if language == "python" else ""),
+        + (" (python scripts are disabled)" if language == "python" else "")
+        + (" (JavaScript is switched off)" if language in JAVASCRIPT_FORMATS else ""),
         activity_id,
     )
+
+
+def condition_holds(
+    run: Run, text: str, language: str | None, execution: Execution, activity_id: str | None
+) -> bool:
+    """A condition: an expression, or a script (`language`) that answers a boolean."""
+    if language is None or language.lower() == "juel":
+        return run.condition(text, execution, activity_id=activity_id)
+    value = run_script(run, Script(format=language, text=text), execution, activity_id)
+    if not isinstance(value, bool):
+        raise ProcessEngineError(
+            f"Condition script did not return a boolean value but {value!r}", activity_id
+        )
+    return value
 
 
 def fire_execution_listeners(
@@ -234,9 +264,11 @@ def apply_inputs(run: Run, execution: Execution, node_id: str) -> None:
     if io is None or not io.inputs:
         return
     parent = run.parent(execution) or execution
-    values = [(p.name, parameter_value(run, p.value, parent, node_id)) for p in io.inputs]
-    for name, value in values:
-        run.set_variable(execution, name, value, local=True, from_expression=True)
+    values = [(p, parameter_value(run, p.value, parent, node_id)) for p in io.inputs]
+    for parameter, value in values:
+        run.set_variable(
+            execution, parameter.name, value, local=True, from_expression=_el_typed(parameter)
+        )
 
 
 def apply_outputs(run: Run, execution: Execution, node_id: str) -> bool:
@@ -245,8 +277,23 @@ def apply_outputs(run: Run, execution: Execution, node_id: str) -> bool:
     io = run.definition.node(node_id).input_output
     if io is None or not io.outputs:
         return False
-    values = [(p.name, parameter_value(run, p.value, execution, node_id)) for p in io.outputs]
+    values = [(p, parameter_value(run, p.value, execution, node_id)) for p in io.outputs]
     outer = run.parent(execution) or execution
-    for name, value in values:
-        run.set_variable(outer, name, value, from_expression=True)
+    for parameter, value in values:
+        run.set_variable(outer, parameter.name, value, from_expression=_el_typed(parameter))
     return True
+
+
+def _el_typed(parameter: Parameter) -> bool:
+    """Whether the value's whole numbers are Longs, as EL arithmetic makes them; a JavaScript
+    number that fits is an Integer (Nashorn's and GraalJS's int)."""
+    script = parameter.value.script
+    return not (
+        parameter.value.kind is ValueKind.SCRIPT
+        and script is not None
+        and is_javascript(script)
+    )
+
+
+def is_javascript(script: Script) -> bool:
+    return script.format.lower() in JAVASCRIPT_FORMATS

@@ -23,6 +23,7 @@ from engine.runtime.behaviors.listeners import (
     call_delegate,
     field_values,
     fire_task_listeners,
+    is_javascript,
     resolve_class,
     run_script,
 )
@@ -341,7 +342,12 @@ def execute_script_task(run: Run, execution: Execution, node: FlowNode) -> None:
         raise_bpmn_error(run, execution, error)
         return
     if node.result_variable:
-        run.set_variable(execution, node.result_variable, result, from_expression=True)
+        run.set_variable(
+            execution,
+            node.result_variable,
+            result,
+            from_expression=not is_javascript(node.script),
+        )
     flow.leave(run, execution)
 
 

@@ -20,7 +20,6 @@ EXPECTED_REFUSALS = {
     "ScriptTaskTest.testGroovyScriptExecution.bpmn": "scriptFormat 'groovy' is not supported",
     "TaskListenerTest.testScriptListener.bpmn": "scriptFormat 'groovy' is not supported",
     "ExecutionListenerTest.testScriptListener.bpmn": "scriptFormat 'groovy' is not supported",
-    "loan-granting.bpmn": "scriptFormat 'javascript' is not supported",
 }
 
 # Counts from CASES.md section 15: flow nodes, sequence flows, message flows, shapes, edges.

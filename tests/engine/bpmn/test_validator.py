@@ -124,7 +124,7 @@ def test_unparseable_timer_is_refused_but_timer_expressions_are_checked_as_expre
     parse_bpmn(bpmn(good))
 
 
-@pytest.mark.parametrize("language", ["groovy", "javascript", "ruby"])
+@pytest.mark.parametrize("language", ["groovy", "ruby", "python2"])
 def test_scripts_in_other_languages_are_refused_naming_element_and_language(language):
     error = refusal(
         bpmn(
@@ -135,6 +135,21 @@ def test_scripts_in_other_languages_are_refused_naming_element_and_language(lang
     (problem,) = error.problems
     assert problem.element_id == "t"
     assert f"scriptFormat '{language}' is not supported" in problem.message
+
+
+def test_javascript_is_compiled_at_deploy_and_refused_where_switched_off():
+    script = START_TO.format("t") + '<scriptTask id="t" scriptFormat="{fmt}"><script>{text}'
+    script += "</script></scriptTask>"
+    for fmt in ("javascript", "JavaScript", "js", "ecmascript", "nashorn", "graal.js"):
+        parse_bpmn(bpmn(script.format(fmt=fmt, text="var x = 1; x &lt; 2")))
+    (problem,) = refusal(bpmn(script.format(fmt="js", text="if (x {}"))).problems
+    assert problem.message == (
+        "script task is not valid JavaScript: SyntaxError: Unexpected token '{'"
+    )
+    (problem,) = refusal(
+        bpmn(script.format(fmt="javascript", text="1")), javascript_enabled=False
+    ).problems
+    assert "uses scriptFormat 'javascript', but JavaScript is switched off" in problem.message
 
 
 def test_python_scripts_need_scripts_to_be_enabled():

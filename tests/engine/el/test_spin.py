@@ -1,0 +1,62 @@
+"""Camunda Spin's JSON API in expressions: S(), JSON() and the node methods, also on Json
+variables (plain dicts and lists here)."""
+
+import pytest
+
+from engine.el import ExpressionError
+from engine.el.spin import SpinJson
+from engine.runtime.values import infer_type
+from tests.engine.el.support import evaluate
+
+ORDER = {"id": "A-7", "total": 120.5, "express": True, "lines": [{"sku": "x"}, {"sku": "y"}]}
+TEXT = '{"customer": {"name": "Ada", "tags": ["vip"]}, "note": null}'
+
+
+def test_a_json_variable_answers_spin_node_methods():
+    assert evaluate('${order.prop("id").stringValue()}', order=ORDER) == "A-7"
+    assert evaluate('${order.prop("total").numberValue() > 100}', order=ORDER) is True
+    assert evaluate('${order.prop("express").boolValue()}', order=ORDER) is True
+    assert evaluate('${order.hasProp("id") and not order.hasProp("x")}', order=ORDER) is True
+    assert evaluate("${order.fieldNames()}", order=ORDER) == ["id", "total", "express", "lines"]
+    assert evaluate('${order.prop("lines").elements()[1].prop("sku").stringValue()}',
+                    order=ORDER) == "y"
+    assert evaluate("${order.lines.elements().size()}", order=ORDER) == 2
+    # Plain map access keeps working beside it.
+    assert evaluate("${order.lines[0].sku}", order=ORDER) == "x"
+
+
+def test_s_and_json_parse_text_and_wrap_values():
+    assert evaluate('${S(text).prop("customer").prop("name").stringValue()}', text=TEXT) == "Ada"
+    assert evaluate('${JSON(text).prop("customer").prop("tags").isArray()}', text=TEXT) is True
+    assert evaluate('${S(text).prop("note").isNull()}', text=TEXT) is True
+    assert evaluate('${S(order).prop("id").isString()}', order=ORDER) is True
+    assert evaluate('${S(text).prop("customer").toString()}', text=TEXT) == (
+        '{"name":"Ada","tags":["vip"]}'
+    )
+    assert evaluate('x: ${S(text).prop("customer").prop("tags")}', text=TEXT) == (
+        'x: ["vip"]'
+    )
+
+
+def test_a_spin_node_stored_in_a_variable_is_json():
+    node = evaluate('${S(text).prop("customer")}', text=TEXT)
+    assert isinstance(node, SpinJson)
+    typed = infer_type(node)
+    assert (typed.type, typed.value) == ("Json", {"name": "Ada", "tags": ["vip"]})
+
+
+@pytest.mark.parametrize(
+    ("expression", "message"),
+    [
+        ('${order.prop("missing")}', "Unable to find property 'missing'"),
+        ('${order.prop("id").numberValue()}', 'The node "A-7" is not a number'),
+        ('${order.prop("express").stringValue()}', "The node true is not a string"),
+        ('${order.prop("total").boolValue()}', "The node 120.5 is not a boolean"),
+        ('${order.prop("id").prop("x")}', "the node is not an object"),
+        ('${order.prop("id").elements()}', "the node is not an array"),
+        ('${S("not json")}', "Unable to read the JSON text"),
+    ],
+)
+def test_spin_mistakes_are_expression_errors(expression, message):
+    with pytest.raises(ExpressionError, match=message):
+        evaluate(expression, order=ORDER)
