@@ -7,10 +7,11 @@ weeks later; compiling them at deploy time turns that into a refusal with the li
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from engine.bpmn.model import Parameter, ParameterValue, Script, TimerDefinition, ValueKind
-from engine.el import ExpressionError, compile_expression, compile_script
+from engine.bpmn.script_resources import ScriptResourceError, deployment_resource_name
+from engine.el import ExpressionError, compile_expression, compile_script, has_expression
 from engine.runtime.javascript import JAVASCRIPT_FORMATS
 from engine.runtime.javascript import syntax_error as javascript_syntax_error
 from engine.runtime.timers import TimerSpecError, parse_timer
@@ -22,15 +23,19 @@ EL_SCRIPT_FORMATS = frozenset({"juel"})
 PYTHON_SCRIPT_FORMATS = frozenset({"python"})
 
 
-def has_expression(text: str) -> bool:
-    return "${" in text or "#{" in text
-
-
 class ExpressionChecker:
-    def __init__(self, report: Report, scripts_enabled: bool, javascript_enabled: bool) -> None:
+    def __init__(
+        self,
+        report: Report,
+        scripts_enabled: bool,
+        javascript_enabled: bool,
+        resources: Mapping[str, bytes] | None = None,
+    ) -> None:
         self.report = report
         self.scripts_enabled = scripts_enabled
         self.javascript_enabled = javascript_enabled
+        # The deployment's files, for `camunda:resource="deployment://..."` (None: unknown).
+        self.resources = resources
 
     def expression(self, element_id: str, line: int | None, text: str, what: str) -> None:
         try:
@@ -45,12 +50,14 @@ class ExpressionChecker:
         text: str | None,
         language: str | None,
         what: str,
+        resource: str | None = None,
     ) -> None:
-        if language is None or language.strip().lower() in EL_SCRIPT_FORMATS:
+        if resource is None and (language is None or language.strip().lower() in EL_SCRIPT_FORMATS):
             if text is not None:
                 self.expression(element_id, line, text, what)
             return
-        self.script(element_id, line, Script(format=language.strip(), text=text), what)
+        script = Script(format=(language or "").strip(), text=text, resource=resource)
+        self.script(element_id, line, script, what)
 
     def script(self, element_id: str, line: int | None, script: Script | None, what: str) -> None:
         if script is None:
@@ -60,6 +67,10 @@ class ExpressionChecker:
         if not language:
             self.report(element_id, f"{what} has no scriptFormat", line)
             return
+        if script.resource is not None:
+            script = self._resolved(element_id, line, script, what)
+            if script is None:
+                return
         if language in EL_SCRIPT_FORMATS:
             if script.text is None and script.resource is None:
                 self.report(element_id, f"{what} has no script", line)
@@ -89,6 +100,35 @@ class ExpressionChecker:
             "or python where scripts are enabled",
             line,
         )
+
+    def _resolved(
+        self, element_id: str, line: int | None, script: Script, what: str
+    ) -> Script | None:
+        """The script with the text of its `camunda:resource`, to check like an inline one;
+        None when there is nothing (more) to check now."""
+        reference = script.resource or ""
+        if has_expression(reference):
+            self.expression(element_id, line, reference, f"{what} resource")
+            return None  # which file is only known when it runs
+        try:
+            name = deployment_resource_name(reference)
+        except ScriptResourceError as error:
+            self.report(element_id, f"{what}: {error}", line)
+            return None
+        if self.resources is None:
+            return None
+        content = self.resources.get(name)
+        if content is None:
+            self.report(
+                element_id, f"{what}: script resource '{name}' is not in this deployment", line
+            )
+            return None
+        try:
+            text = content.decode("utf-8")
+        except UnicodeDecodeError:
+            self.report(element_id, f"{what}: script resource '{name}' is not UTF-8 text", line)
+            return None
+        return Script(format=script.format, text=text, line=script.line)
 
     def _javascript(self, element_id: str, line: int | None, script: Script, what: str) -> None:
         if not self.javascript_enabled:

@@ -7,6 +7,8 @@ is only checked in executable processes: Camunda 7 never deploys the others.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from engine.bpmn.errors import BpmnProblem
 from engine.bpmn.expressions import ExpressionChecker
 from engine.bpmn.model import (
@@ -73,11 +75,14 @@ class _Validator:
         scripts_enabled: bool,
         require_executable: bool,
         javascript_enabled: bool,
+        resources: Mapping[str, bytes] | None,
     ) -> None:
         self.definitions = definitions
         self.require_executable = require_executable
         self.problems: list[BpmnProblem] = []
-        self.expressions = ExpressionChecker(self.report, scripts_enabled, javascript_enabled)
+        self.expressions = ExpressionChecker(
+            self.report, scripts_enabled, javascript_enabled, resources
+        )
 
     def report(self, element_id: str | None, message: str, line: int | None) -> None:
         self.problems.append(BpmnProblem(element_id, message, line, self.definitions.resource))
@@ -119,7 +124,12 @@ class _Validator:
             self.listeners(flow.id, flow.line, flow.execution_listeners, execution=True)
             if flow.condition is not None or flow.condition_resource is not None:
                 self.expressions.condition(
-                    flow.id, flow.line, flow.condition, flow.condition_language, "condition"
+                    flow.id,
+                    flow.line,
+                    flow.condition,
+                    flow.condition_language,
+                    "condition",
+                    flow.condition_resource,
                 )
 
     def scope_structure(self, process: Process, scope: Scope, strict: bool) -> None:
@@ -550,8 +560,10 @@ def validate(
     scripts_enabled: bool = False,
     require_executable: bool = False,
     javascript_enabled: bool = True,
+    resources: Mapping[str, bytes] | None = None,
 ) -> list[BpmnProblem]:
-    """Every problem of a parsed file, in model order; empty when it can be deployed."""
+    """Every problem of a parsed file, in model order; empty when it can be deployed.
+    `resources`: the deployment's files, to find `deployment://` script resources in."""
     return _Validator(
-        definitions, scripts_enabled, require_executable, javascript_enabled
+        definitions, scripts_enabled, require_executable, javascript_enabled, resources
     ).run()

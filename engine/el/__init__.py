@@ -27,7 +27,7 @@ are ``ExpressionError``.
 from engine.el.context import EvaluationContext, VariableScope
 from engine.el.datetime_value import DateTimeValue
 from engine.el.errors import ExpressionError
-from engine.el.expression import Expression, compile_expression, compile_script
+from engine.el.expression import Expression, compile_expression, compile_script, has_expression
 from engine.el.host import ElObject
 
 __all__ = [
@@ -38,5 +38,6 @@ __all__ = [
     "ExpressionError",
     "VariableScope",
     "compile_expression",
+    "has_expression",
     "compile_script",
 ]

@@ -39,6 +39,11 @@ class Expression:
         return f"Expression({self.text!r})"
 
 
+def has_expression(text: str) -> bool:
+    """Whether `text` holds an expression (`${...}` or `#{...}`) rather than a plain value."""
+    return "${" in text or "#{" in text
+
+
 def compile_expression(text: str) -> Expression:
     """Parse ``text`` (plain text, ``${...}``/``#{...}``, or both mixed); cached by text."""
     if not isinstance(text, str):

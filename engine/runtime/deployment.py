@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
+from functools import partial
 from typing import TYPE_CHECKING
 
 from engine.bpmn.parser import parse_bpmn
@@ -27,7 +28,9 @@ def deploy_resources(
     """Register the executable processes with a new version each (arming their timer starts)
     and the decisions with a new version each."""
     processes = [
-        parse_bpmn(data, name) for name, data in resources.items() if name.endswith(BPMN_SUFFIXES)
+        parse_bpmn(data, name, resources=resources)
+        for name, data in resources.items()
+        if name.endswith(BPMN_SUFFIXES)
     ]
     decisions = [
         parse_dmn(data, name) for name, data in resources.items() if name.endswith(DMN_SUFFIXES)
@@ -54,7 +57,28 @@ def deploy_resources(
             registry = _registry(engine)
             for file in decisions:
                 registry.add(file, deployment_id)
+        _keep_files(engine, resources, deployment_id)
     return deployed
+
+
+def _keep_files(engine: ProcessEngine, resources: Mapping[str, bytes], deployment_id: str) -> None:
+    """The deployment's other files, for scripts in `camunda:resource="deployment://..."`."""
+    files: dict[tuple[str | None, str], bytes] | None = getattr(engine.store, "files", None)
+    if files is None:
+        files = {}
+        engine.store.files = files  # type: ignore[attr-defined]
+    if engine.env.script_resource is None:
+        engine.env = replace(engine.env, script_resource=partial(_file_text, files))
+    for name, data in resources.items():
+        if not name.endswith(BPMN_SUFFIXES + DMN_SUFFIXES):
+            files[(deployment_id, name)] = data
+
+
+def _file_text(
+    files: Mapping[tuple[str | None, str], bytes], deployment_id: str | None, name: str
+) -> str | None:
+    data = files.get((deployment_id, name))
+    return data.decode("utf-8", errors="replace") if data is not None else None
 
 
 def _registry(engine: ProcessEngine) -> DeployedDecisions:

@@ -53,6 +53,8 @@ class Environment:
       `camunda:delegateExpression="${myDelegate}"`). A bean used as a delegate is a callable
       or an object with an `execute(execution)` / `notify(execution_or_task)` method.
     - `scripts_enabled`: allow `scriptFormat="python"` (never on by default).
+    - `script_resource`: the text of a deployment's file (deployment id, name), for scripts
+      in `camunda:resource="deployment://..."`; None where there is none.
     - `javascript`: the limits of `scriptFormat="javascript"` scripts, run in a V8 sandbox
       (`engine.runtime.javascript`); None refuses them.
     - `history`: "none", "activity", "audit" or "full" (history effects below the level are
@@ -66,6 +68,7 @@ class Environment:
     beans: Mapping[str, object] = field(default_factory=dict)
     scripts_enabled: bool = False
     javascript: JavaScriptLimits | None = field(default_factory=JavaScriptLimits)
+    script_resource: Callable[[str | None, str], str | None] | None = None
     history: str = "full"
     decisions: DecisionLookup | None = None
 

@@ -177,7 +177,12 @@ def take_outgoing(run: Run, execution: Execution, node: FlowNode) -> None:
 
 def flow_condition(run: Run, flow: SequenceFlow, execution: Execution) -> bool:
     return condition_holds(
-        run, flow.condition or "", flow.condition_language, execution, flow.source
+        run,
+        flow.condition or "",
+        flow.condition_language,
+        execution,
+        flow.source,
+        flow.condition_resource,
     )
 
 

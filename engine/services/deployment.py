@@ -215,12 +215,16 @@ def _parse_all(
     parsed: dict[str, Definitions] = {}
     problems: list[BpmnProblem] = []
     keys: dict[str, str] = {}
+    files = {resource.name: bytes(resource.content) for resource in resources}
     for resource in resources:
         if resource_type(resource.name) is not ResourceType.BPMN:
             continue
         try:
             result = parse_bpmn(
-                resource.content, resource.name, javascript_enabled=settings.LEGATO_JAVASCRIPT
+                resource.content,
+                resource.name,
+                javascript_enabled=settings.LEGATO_JAVASCRIPT,
+                resources=files,
             )
         except BpmnParseError as error:
             problems.extend(error.problems)

@@ -8,8 +8,26 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 
 from engine.decisions import find_decision
+from engine.definitions import stored_content
+from engine.models import Resource
 from engine.runtime.env import Environment
 from engine.runtime.javascript import JavaScriptLimits
+
+
+@functools.lru_cache(maxsize=256)
+def script_resource(deployment_id: str | None, name: str) -> str | None:
+    """A deployed file's text, for `camunda:resource="deployment://name"` scripts (a
+    deployment's files never change, so they are kept once read)."""
+    if deployment_id is None:
+        return None
+    try:
+        content = stored_content(deployment_id, name)
+    except Resource.DoesNotExist:
+        return None
+    try:
+        return content.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
 
 
 def javascript_limits() -> JavaScriptLimits | None:
@@ -33,6 +51,7 @@ def environment() -> Environment:
         beans=beans,
         scripts_enabled=settings.LEGATO_PYTHON_SCRIPTS,
         javascript=javascript_limits(),
+        script_resource=script_resource,
         history=settings.LEGATO_HISTORY_LEVEL,
         decisions=find_decision,
     )

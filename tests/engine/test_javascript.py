@@ -278,3 +278,88 @@ def test_groovy_stays_refused():
             + script_task("1", fmt="groovy")
             + flows("start>script")
         )
+
+
+SCORE_JS = b"""
+var score = 0;
+for (var i = 0; i < answers.length; i++) { if (answers[i]) score += weight; }
+execution.setVariable("score", score);
+score
+"""
+
+
+def deploy_with_files(body: str, **files: bytes) -> None:
+    process = f'<bpmn:process id="js" isExecutable="true">{body}</bpmn:process>'
+    resources = [ResourceInput("js.bpmn", bpmn_document(process))]
+    resources += [
+        ResourceInput(name.replace("__", "/") + ".js", data) for name, data in files.items()
+    ]
+    deploy(resources)
+
+
+def test_scripts_and_conditions_read_from_deployment_resources():
+    deploy_with_files(
+        '<bpmn:startEvent id="start" />'
+        '<bpmn:scriptTask id="script" scriptFormat="javascript" camunda:resultVariable="result"'
+        ' camunda:resource="deployment://scripts/score.js" />'
+        '<bpmn:exclusiveGateway id="g" default="low" />'
+        '<bpmn:sequenceFlow id="high" sourceRef="g" targetRef="highTask">'
+        '<bpmn:conditionExpression language="javascript"'
+        ' camunda:resource="${conditionScript}" /></bpmn:sequenceFlow>'
+        '<bpmn:sequenceFlow id="low" sourceRef="g" targetRef="lowTask" />'
+        '<bpmn:userTask id="highTask" /><bpmn:userTask id="lowTask" />'
+        + flows("start>script", "script>g"),
+        scripts__score=SCORE_JS,
+        scripts__high=b"score >= 20",
+    )
+    started = rt.start_process_instance(
+        "js",
+        variables={
+            "answers": [True, True, False],
+            "weight": 10,
+            "conditionScript": "deployment://scripts/high.js",
+        },
+    )
+    variables = {k: v.value for k, v in get_variables(started.id).items()}
+    assert (variables["score"], variables["result"]) == (20, 20)
+    assert Task.objects.get(process_instance_id=started.id).task_definition_key == "highTask"
+
+
+def test_a_script_resource_the_deployment_lacks_is_refused_with_the_line():
+    body = (
+        '<bpmn:startEvent id="start" />\n'
+        '<bpmn:scriptTask id="missing" scriptFormat="javascript"'
+        ' camunda:resource="deployment://nowhere.js" />\n'
+        '<bpmn:scriptTask id="classpath" scriptFormat="javascript"'
+        ' camunda:resource="classpath://org/acme/score.js" />\n'
+        '<bpmn:scriptTask id="broken" scriptFormat="javascript"'
+        ' camunda:resource="deployment://broken.js" />'
+    )
+    with pytest.raises(DeploymentError) as raised:
+        deploy_with_files(body, broken=b"var = 1")
+    problems = {(p.element_id, p.line): p.message for p in raised.value.problems}
+    assert problems == {
+        ("missing", 4): "script task: script resource 'nowhere.js' is not in this deployment",
+        ("classpath", 5): (
+            "script task: script resource 'classpath://org/acme/score.js' is not in the "
+            "deployment: deploy the script with the model and refer to it as "
+            "deployment://<name> (there is no classpath)"
+        ),
+        ("broken", 6): (
+            "script task is not valid JavaScript: SyntaxError: Unexpected token '='"
+        ),
+    }
+
+
+def test_a_script_resource_named_by_an_expression_must_exist_when_it_runs():
+    deploy_with_files(
+        '<bpmn:startEvent id="start" />'
+        '<bpmn:scriptTask id="script" scriptFormat="javascript"'
+        ' camunda:resource="deployment://${name}.js" />'
+        '<bpmn:userTask id="wait" />' + flows("start>script", "script>wait"),
+        present=b'execution.setVariable("ran", true)',
+    )
+    started = rt.start_process_instance("js", variables={"name": "present"})
+    assert get_variables(started.id)["ran"].value is True
+    with pytest.raises(ProcessEngineError, match="resource 'absent.js' is not in deployment"):
+        rt.start_process_instance("js", variables={"name": "absent"})

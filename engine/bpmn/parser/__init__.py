@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from engine.bpmn.errors import BpmnParseError, BpmnProblem
 from engine.bpmn.model import Definitions
 from engine.bpmn.parser.context import ParseContext
@@ -19,6 +21,7 @@ def parse_bpmn(
     *,
     scripts_enabled: bool = False,
     javascript_enabled: bool = True,
+    resources: Mapping[str, bytes] | None = None,
     require_executable: bool = False,
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_depth: int = DEFAULT_MAX_DEPTH,
@@ -27,7 +30,8 @@ def parse_bpmn(
 
     `scripts_enabled` allows scriptFormat="python" (juel is always allowed);
     `javascript_enabled` allows scriptFormat="javascript" (run in a sandbox), checking its
-    syntax.
+    syntax. `resources` are the deployment's files: a `deployment://` script resource must be
+    one of them (None: not checked, as when a deployed file is read again).
     `require_executable` refuses a file without an executable process; by default such a
     file parses (Camunda 7 deploys it and registers no process definition).
     """
@@ -52,6 +56,7 @@ def parse_bpmn(
             scripts_enabled=scripts_enabled,
             require_executable=require_executable,
             javascript_enabled=javascript_enabled,
+            resources=resources,
         )
     except (RecursionError, MemoryError):
         raise BpmnParseError(

@@ -34,6 +34,7 @@ from engine.bpmn.xml import (
     ref,
     text_of,
 )
+from engine.el import has_expression
 
 _EMPTY: list[Element] = []
 
@@ -56,10 +57,6 @@ def extensions_named(element: Element, name: str) -> list[Element]:
 def extension_named(element: Element, name: str) -> Element | None:
     found = extensions_named(element, name)
     return found[0] if found else None
-
-
-def is_expression(text: str) -> bool:
-    return "${" in text or "#{" in text
 
 
 def parse_script(element: Element) -> Script:
@@ -186,7 +183,7 @@ def parse_value(element: Element) -> ParameterValue:
     text = "".join(element.itertext())
     if not text.strip():
         return ParameterValue(kind=ValueKind.NULL)
-    if is_expression(text):
+    if has_expression(text):
         return ParameterValue(kind=ValueKind.EXPRESSION, text=text.strip())
     return ParameterValue(kind=ValueKind.TEXT, text=text)
 

@@ -14,7 +14,8 @@ from engine.bpmn.model import (
     UserTask,
     ValueKind,
 )
-from engine.el import ElObject, compile_script
+from engine.bpmn.script_resources import ScriptResourceError, deployment_resource_name
+from engine.el import ElObject, compile_script, has_expression
 from engine.runtime.context import Run
 from engine.runtime.errors import ProcessEngineError
 from engine.runtime.facades import ExecutionFacade, TaskFacade
@@ -103,9 +104,7 @@ def run_script(
     language = script.format.lower()
     text = script.text or ""
     if script.resource is not None:
-        raise ProcessEngineError(
-            f"Script resources are not supported ('{script.resource}')", activity_id
-        )
+        text = _resource_text(run, script.resource, execution, activity_id)
     if language == "juel":
         context = run.context(execution, activity_id=activity_id, facade=task_facade)
         try:
@@ -146,13 +145,41 @@ def run_script(
     )
 
 
+def _resource_text(
+    run: Run, reference: str, execution: Execution, activity_id: str | None
+) -> str:
+    """The text of a `camunda:resource` script (`deployment://name` in the model's own
+    deployment; an expression naming it is evaluated first)."""
+    if has_expression(reference):
+        reference = str(run.evaluate(reference, execution, activity_id=activity_id))
+    try:
+        name = deployment_resource_name(reference)
+    except ScriptResourceError as error:
+        raise ProcessEngineError(str(error), activity_id) from None
+    load = run.env.script_resource
+    text = load(run.definition.deployment_id, name) if load is not None else None
+    if text is None:
+        raise ProcessEngineError(
+            f"Script resource '{name}' is not in deployment '{run.definition.deployment_id}'",
+            activity_id,
+        )
+    return text
+
+
 def condition_holds(
-    run: Run, text: str, language: str | None, execution: Execution, activity_id: str | None
+    run: Run,
+    text: str,
+    language: str | None,
+    execution: Execution,
+    activity_id: str | None,
+    resource: str | None = None,
 ) -> bool:
-    """A condition: an expression, or a script (`language`) that answers a boolean."""
-    if language is None or language.lower() == "juel":
+    """A condition: an expression, or a script (`language`, inline or a `resource`) that
+    answers a boolean."""
+    if resource is None and (language is None or language.lower() == "juel"):
         return run.condition(text, execution, activity_id=activity_id)
-    value = run_script(run, Script(format=language, text=text), execution, activity_id)
+    script = Script(format=language or "", text=text, resource=resource)
+    value = run_script(run, script, execution, activity_id)
     if not isinstance(value, bool):
         raise ProcessEngineError(
             f"Condition script did not return a boolean value but {value!r}", activity_id
