@@ -170,6 +170,10 @@ LEGATO_PYTHON_SCRIPTS = envbool("LEGATO_PYTHON_SCRIPTS", False)
 LEGATO_JAVASCRIPT = envbool("LEGATO_JAVASCRIPT", True)
 LEGATO_JAVASCRIPT_TIMEOUT_MS = envint("LEGATO_JAVASCRIPT_TIMEOUT_MS", 5000)
 LEGATO_JAVASCRIPT_MEMORY_MB = envint("LEGATO_JAVASCRIPT_MEMORY_MB", 64)
+# camunda:connector service tasks (http-connector, soap-http-connector) call out over HTTP
+# from inside the command; off: such a task fails saying so.
+LEGATO_HTTP_CONNECTOR = envbool("LEGATO_HTTP_CONNECTOR", True)
+LEGATO_HTTP_CONNECTOR_TIMEOUT_SECONDS = envint("LEGATO_HTTP_CONNECTOR_TIMEOUT_SECONDS", 30)
 # Without Redis the web process runs the job executor itself (embedded default); with Redis,
 # Celery workers and `manage.py run_job_acquisition` do.
 LEGATO_JOB_EXECUTOR_IN_PROCESS = envbool("LEGATO_JOB_EXECUTOR_IN_PROCESS", not REDIS_URL)

@@ -38,6 +38,7 @@ from engine.bpmn.model import (
     ThrowEvent,
     UserTask,
 )
+from engine.runtime.connectors import CONNECTORS
 
 _EXECUTION_LISTENER_EVENTS = frozenset({"start", "end", "take"})
 _TASK_LISTENER_EVENTS = frozenset(
@@ -419,6 +420,21 @@ class _Validator:
                 check(element_id, line, field.expression, "field")
         if impl.kind is ImplementationKind.DECISION:
             self.decision_reference(element_id, line, impl)
+        if impl.kind is ImplementationKind.CONNECTOR:
+            self.connector(element_id, line, impl)
+
+    def connector(self, element_id: str, line: int | None, impl: Implementation) -> None:
+        if impl.connector_id not in CONNECTORS:
+            self.report(
+                element_id,
+                f"camunda:connector '{impl.connector_id or ''}' is not available (Legato has "
+                + ", ".join(sorted(CONNECTORS))
+                + ")",
+                line,
+            )
+        io = impl.connector_io
+        for parameter in (io.inputs + io.outputs) if io is not None else ():
+            self.expressions.parameter(element_id, parameter)
 
     def decision_reference(self, element_id: str, line: int | None, impl: Implementation) -> None:
         binding = impl.decision_ref_binding

@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from engine.runtime.connectors import Connector, http_connectors
 from engine.runtime.javascript import JavaScriptLimits
 
 if TYPE_CHECKING:
@@ -55,6 +56,8 @@ class Environment:
     - `scripts_enabled`: allow `scriptFormat="python"` (never on by default).
     - `script_resource`: the text of a deployment's file (deployment id, name), for scripts
       in `camunda:resource="deployment://..."`; None where there is none.
+    - `connectors`: `camunda:connector` ids -> what sends the request (Camunda Connect's
+      `http-connector` and `soap-http-connector` by default, 30 s per request).
     - `javascript`: the limits of `scriptFormat="javascript"` scripts, run in a V8 sandbox
       (`engine.runtime.javascript`); None refuses them.
     - `history`: "none", "activity", "audit" or "full" (history effects below the level are
@@ -69,6 +72,7 @@ class Environment:
     scripts_enabled: bool = False
     javascript: JavaScriptLimits | None = field(default_factory=JavaScriptLimits)
     script_resource: Callable[[str | None, str], str | None] | None = None
+    connectors: Mapping[str, Connector] = field(default_factory=lambda: http_connectors(30))
     history: str = "full"
     decisions: DecisionLookup | None = None
 

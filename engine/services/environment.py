@@ -10,6 +10,7 @@ from django.utils.module_loading import import_string
 from engine.decisions import find_decision
 from engine.definitions import stored_content
 from engine.models import Resource
+from engine.runtime.connectors import http_connectors
 from engine.runtime.env import Environment
 from engine.runtime.javascript import JavaScriptLimits
 
@@ -52,6 +53,11 @@ def environment() -> Environment:
         scripts_enabled=settings.LEGATO_PYTHON_SCRIPTS,
         javascript=javascript_limits(),
         script_resource=script_resource,
+        connectors=(
+            http_connectors(settings.LEGATO_HTTP_CONNECTOR_TIMEOUT_SECONDS)
+            if settings.LEGATO_HTTP_CONNECTOR
+            else {}
+        ),
         history=settings.LEGATO_HISTORY_LEVEL,
         decisions=find_decision,
     )

@@ -1,6 +1,7 @@
 """The runtime service API on the real database: commands, rows, history, races."""
 
 import threading
+from datetime import UTC, datetime
 
 import pytest
 from django.db import connection
@@ -18,6 +19,7 @@ from engine.models import (
     UserOperationLog,
     VariableInstance,
 )
+from engine.queries import get_variables
 from engine.runtime.errors import ProcessEngineError
 from engine.services import ResourceInput, deploy
 from engine.services import runtime as rt
@@ -340,3 +342,26 @@ def test_an_incident_in_a_called_instance_raises_one_in_its_caller_and_both_reso
     assert upper.root_cause_incident_id == root.id
     set_job_retries(Job.objects.get().id, 1, user_id="demo")
     assert not Incident.objects.exists()
+
+
+def test_a_bare_variable_in_a_mapping_keeps_its_type_and_arithmetic_makes_a_long():
+    mapped = """<bpmn:process id="mapped" isExecutable="true">
+      <bpmn:startEvent id="s" /><bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="t" />
+      <bpmn:userTask id="t"><bpmn:extensionElements><camunda:inputOutput>
+        <camunda:inputParameter name="copy">${amount}</camunda:inputParameter>
+        <camunda:inputParameter name="when">${ due }</camunda:inputParameter>
+        <camunda:outputParameter name="doubled">${copy * 2}</camunda:outputParameter>
+        <camunda:outputParameter name="kept">${copy}</camunda:outputParameter>
+      </camunda:inputOutput></bpmn:extensionElements></bpmn:userTask>
+      <bpmn:sequenceFlow id="f2" sourceRef="t" targetRef="w" /><bpmn:userTask id="w" />
+    </bpmn:process>"""
+    deploy_xml(mapped)
+    due = datetime(2026, 5, 1, tzinfo=UTC)
+    started = rt.start_process_instance("mapped", variables={"amount": 21, "due": due})
+    task = Task.objects.get(process_instance_id=started.id)
+    local = get_variables(task.execution_id, local=True)
+    assert (local["copy"].type, local["when"].type) == ("Integer", "Date")
+    rt.complete_task(task.id, {})
+    variables = get_variables(started.id)
+    assert (variables["kept"].type, variables["kept"].value) == ("Integer", 21)
+    assert (variables["doubled"].type, variables["doubled"].value) == ("Long", 42)

@@ -159,6 +159,7 @@ class Implementation:
     decision_ref_version_tag: str | None = None
     map_decision_result: str = "resultList"
     connector_id: str | None = None
+    connector_io: InputOutput | None = None  # the connector's own request/response mapping
     fields: tuple[FieldInjection, ...] = ()
 
 

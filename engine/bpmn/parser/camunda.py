@@ -149,7 +149,10 @@ def parse_timer_definition(element: Element, ctx: ParseContext) -> TimerDefiniti
 
 
 def parse_input_output(element: Element, ctx: ParseContext) -> InputOutput | None:
-    container = extension_named(element, "inputOutput")
+    return _input_output(extension_named(element, "inputOutput"))
+
+
+def _input_output(container: Element | None) -> InputOutput | None:
     if container is None:
         return None
     inputs = tuple(_parameter(p) for p in camunda_children(container, "inputParameter"))
@@ -273,10 +276,10 @@ def parse_implementation(
         )
     if task_type is not None and task_type != "external":
         ctx.unsupported(element, f"camunda:type '{task_type}' is not supported")
-    connector_id = None
+    connector_id = connector_io = None
     if connector is not None:
-        connector_id = text_of(camunda_child(connector, "connectorId"))
-        ctx.unsupported(element, "camunda:connector is not supported")
+        connector_id = (text_of(camunda_child(connector, "connectorId")) or "").strip()
+        connector_io = _input_output(camunda_child(connector, "inputOutput"))
     return Implementation(
         kind=chosen[0] if chosen else ImplementationKind.NONE,
         class_name=class_name,
@@ -290,6 +293,7 @@ def parse_implementation(
         decision_ref_version_tag=camunda_attr(element, "decisionRefVersionTag"),
         map_decision_result=camunda_attr(element, "mapDecisionResult") or "resultList",
         connector_id=connector_id,
+        connector_io=connector_io,
         fields=fields,
     )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import re
 from typing import Any
 
 from engine.bpmn.model import (
@@ -284,6 +285,26 @@ def parameter_value(run: Run, value: ParameterValue, execution: Execution, activ
     raise ProcessEngineError(f"Unsupported parameter value {value.kind}", activity_id)
 
 
+_BARE_VARIABLE = re.compile(r"\s*[$#]\{\s*([A-Za-z_]\w*)\s*\}\s*")
+
+
+def parameter_typed(run: Run, parameter: Parameter, execution: Execution, node_id: str) -> Any:
+    """A parameter's value to store: a bare `${name}` of a variable is that variable's typed
+    value (Camunda passes the value object through: an Integer stays an Integer, where EL
+    arithmetic would make a Long); anything else is evaluated."""
+    value = parameter.value
+    if value.kind is ValueKind.EXPRESSION and value.text is not None:
+        match = _BARE_VARIABLE.fullmatch(value.text)
+        if match is not None and match[1] not in run.env.beans and match[1] not in _BOUND:
+            typed = run.visible_variables(execution).get(match[1])
+            if typed is not None:
+                return typed
+    return parameter_value(run, value, execution, node_id)
+
+
+_BOUND = frozenset({"execution", "task", "externalTask"})  # beans every evaluation has
+
+
 def apply_inputs(run: Run, execution: Execution, node_id: str) -> None:
     """Input parameters become local variables of the activity (Camunda: the activity's
     own scope); they are evaluated against the variables outside it."""
@@ -291,10 +312,10 @@ def apply_inputs(run: Run, execution: Execution, node_id: str) -> None:
     if io is None or not io.inputs:
         return
     parent = run.parent(execution) or execution
-    values = [(p, parameter_value(run, p.value, parent, node_id)) for p in io.inputs]
+    values = [(p, parameter_typed(run, p, parent, node_id)) for p in io.inputs]
     for parameter, value in values:
         run.set_variable(
-            execution, parameter.name, value, local=True, from_expression=_el_typed(parameter)
+            execution, parameter.name, value, local=True, from_expression=el_typed(parameter)
         )
 
 
@@ -304,14 +325,14 @@ def apply_outputs(run: Run, execution: Execution, node_id: str) -> bool:
     io = run.definition.node(node_id).input_output
     if io is None or not io.outputs:
         return False
-    values = [(p, parameter_value(run, p.value, execution, node_id)) for p in io.outputs]
+    values = [(p, parameter_typed(run, p, execution, node_id)) for p in io.outputs]
     outer = run.parent(execution) or execution
     for parameter, value in values:
-        run.set_variable(outer, parameter.name, value, from_expression=_el_typed(parameter))
+        run.set_variable(outer, parameter.name, value, from_expression=el_typed(parameter))
     return True
 
 
-def _el_typed(parameter: Parameter) -> bool:
+def el_typed(parameter: Parameter) -> bool:
     """Whether the value's whole numbers are Longs, as EL arithmetic makes them; a JavaScript
     number that fits is an Integer (Nashorn's and GraalJS's int)."""
     script = parameter.value.script

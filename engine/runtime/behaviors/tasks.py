@@ -19,6 +19,7 @@ from engine.bpmn.model import (
 from engine.runtime import effects as fx
 from engine.runtime import flow
 from engine.runtime.behaviors import task_timeouts
+from engine.runtime.behaviors.connectors import call_connector
 from engine.runtime.behaviors.listeners import (
     call_delegate,
     field_values,
@@ -224,6 +225,8 @@ def run_implementation(
             call_delegate(run, target, facade, node.id, fields)
         elif kind is ImplementationKind.DECISION:
             evaluate_business_rule(run, execution, node, implementation, result_variable)
+        elif kind is ImplementationKind.CONNECTOR:
+            call_connector(run, execution, node, implementation)
         elif kind is ImplementationKind.NONE:
             pass
         elif kind is ImplementationKind.EXTERNAL:
