@@ -58,6 +58,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # Camunda's Application ACCESS: who may open the cockpit, tasklist and admin pages.
     "identity.applications.ApplicationAccessMiddleware",
+    # Camunda's tenant check: a user reads the engine data of their tenants only.
+    "identity.tenancy.TenantScopeMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

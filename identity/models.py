@@ -125,8 +125,8 @@ class GroupProfile(models.Model):
 class Tenant(models.Model):
     """Camunda's tenant (ACT_ID_TENANT): an id and a name that users and groups belong to.
 
-    Identity data only for now: queries of definitions, instances and tasks do not yet
-    restrict a user to their tenants (Camunda's "tenant check"; docs/authorization.md).
+    A user sees the engine data of their tenants and of no tenant (Camunda's tenant check:
+    identity/tenancy.py, docs/authorization.md).
     """
 
     id = models.CharField(primary_key=True, max_length=150)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from engine.models.tenancy import TenantScopedManager
+
 
 class HistoricDecisionInstance(models.Model):
     id = models.CharField(primary_key=True, max_length=64)
@@ -38,6 +40,8 @@ class HistoricDecisionInstance(models.Model):
                                                            blank=True)
     decision_requirements_definition_key = models.CharField(max_length=255, null=True,
                                                             blank=True)
+
+    objects = TenantScopedManager(tenant="tenant_id")
 
     class Meta:
         indexes = [

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from engine.models.tenancy import TenantScopedManager
+
 
 class InstanceStatus(models.TextChoices):
     ACTIVE = "ACTIVE"
@@ -35,6 +37,8 @@ class HistoricProcessInstance(models.Model):
     removal_time = models.DateTimeField(null=True, blank=True)
     # The finished instance this one restarted (RuntimeService.restartProcessInstances).
     restarted_process_instance_id = models.CharField(max_length=64, null=True, blank=True)
+
+    objects = TenantScopedManager(definition="process_definition_id")
 
     class Meta:
         indexes = [
@@ -68,6 +72,8 @@ class HistoricActivityInstance(models.Model):
     # Order of creation within the instance: start times tie within one command.
     sequence_counter = models.PositiveIntegerField(default=0)
 
+    objects = TenantScopedManager(definition="process_definition_id")
+
     class Meta:
         indexes = [
             models.Index(
@@ -99,6 +105,8 @@ class HistoricTaskInstance(models.Model):
     execution_id = models.CharField(max_length=64, null=True, blank=True)
     activity_instance_id = models.CharField(max_length=255, null=True, blank=True)
     process_definition_id = models.CharField(max_length=255, null=True, blank=True)
+
+    objects = TenantScopedManager(definition="process_definition_id")
 
     class Meta:
         indexes = [
@@ -132,6 +140,8 @@ class HistoricVariableInstance(models.Model):
     create_time = models.DateTimeField()
     revision = models.PositiveIntegerField(default=0)
 
+    objects = TenantScopedManager(historic_instance="process_instance_id")
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["execution_id", "name"], name="hi_variable_unique_name")
@@ -161,6 +171,8 @@ class HistoricDetail(models.Model):
     user_operation_id = models.CharField(max_length=64, null=True, blank=True)
     deleted = models.BooleanField(default=False)
 
+    objects = TenantScopedManager(historic_instance="process_instance_id")
+
     class Meta:
         indexes = [
             models.Index(fields=["process_instance_id", "time"], name="hi_detail_instance"),
@@ -187,6 +199,8 @@ class HistoricIncident(models.Model):
     job_definition_id = models.CharField(max_length=64, null=True, blank=True)
     # open, resolved or deleted, as Camunda's incidentState
     state = models.CharField(max_length=16, default="open")
+
+    objects = TenantScopedManager(definition="process_definition_id")
 
     class Meta:
         indexes = [models.Index(fields=["process_instance_id"], name="hi_incident_instance")]
@@ -226,6 +240,8 @@ class HistoricJobLog(models.Model):
     hostname = models.CharField(max_length=255, blank=True, default="")
     job_definition_id = models.CharField(max_length=64, null=True, blank=True)
 
+    objects = TenantScopedManager(definition="process_definition_id")
+
     class Meta:
         indexes = [
             models.Index(fields=["job_id"], name="hi_job_log_job"),
@@ -256,6 +272,8 @@ class HistoricExternalTaskLog(models.Model):
     process_definition_id = models.CharField(max_length=255)
     process_definition_key = models.CharField(max_length=255)
 
+    objects = TenantScopedManager(definition="process_definition_id")
+
     class Meta:
         indexes = [
             models.Index(fields=["external_task_id"], name="hi_ext_log_task"),
@@ -282,6 +300,8 @@ class HistoricIdentityLinkLog(models.Model):
     process_instance_id = models.CharField(max_length=64, null=True, blank=True)
     process_definition_id = models.CharField(max_length=255, null=True, blank=True)
     process_definition_key = models.CharField(max_length=255, null=True, blank=True)
+
+    objects = TenantScopedManager(definition="process_definition_id")
 
     class Meta:
         indexes = [

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from engine.models.tenancy import TenantScopedManager
+
 
 class ResourceType(models.TextChoices):
     BPMN = "bpmn"
@@ -21,6 +23,8 @@ class Deployment(models.Model):
     tenant_id = models.CharField(max_length=64, null=True, blank=True)
     deployment_time = models.DateTimeField()
     deployed_by = models.CharField(max_length=150, blank=True, default="")
+
+    objects = TenantScopedManager(tenant="tenant_id")
 
     class Meta:
         indexes = [models.Index(fields=["name", "-deployment_time"], name="deployment_name_time")]
@@ -67,6 +71,8 @@ class ProcessDefinition(models.Model):
     history_time_to_live = models.PositiveIntegerField(null=True, blank=True)
     startable_in_tasklist = models.BooleanField(default=True)
     has_start_form = models.BooleanField(default=False)
+
+    objects = TenantScopedManager(tenant="tenant_id")
 
     class Meta:
         constraints = [
@@ -122,6 +128,8 @@ class DecisionRequirementsDefinition(models.Model):
     resource_name = models.CharField(max_length=255)
     tenant_id = models.CharField(max_length=64, null=True, blank=True)
 
+    objects = TenantScopedManager(tenant="tenant_id")
+
     class Meta:
         constraints = [
             models.UniqueConstraint(
@@ -164,6 +172,8 @@ class DecisionDefinition(models.Model):
     )
     decision_requirements_definition_key = models.CharField(max_length=255, null=True,
                                                             blank=True)
+
+    objects = TenantScopedManager(tenant="tenant_id")
 
     class Meta:
         constraints = [
@@ -214,6 +224,8 @@ class JobDefinition(models.Model):
     overriding_job_priority = models.BigIntegerField(null=True, blank=True)
     tenant_id = models.CharField(max_length=64, null=True, blank=True)
     deployment_id = models.CharField(max_length=64, null=True, blank=True)
+
+    objects = TenantScopedManager(tenant="tenant_id")
 
     class Meta:
         indexes = [

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.db import models
 
 from engine.models.repository import ProcessDefinition
+from engine.models.tenancy import TenantScopedManager
 
 
 class ProcessInstance(models.Model):
@@ -33,6 +34,8 @@ class ProcessInstance(models.Model):
     start_time = models.DateTimeField()
     start_user_id = models.CharField(max_length=150, null=True, blank=True)
     suspended = models.BooleanField(default=False)
+
+    objects = TenantScopedManager(definition="process_definition_id")
 
     class Meta:
         indexes = [
@@ -62,6 +65,8 @@ class Execution(models.Model):
     activity_id = models.CharField(max_length=255, null=True, blank=True)
     activity_instance_id = models.CharField(max_length=255, null=True, blank=True)
 
+    objects = TenantScopedManager(instance="process_instance_id")
+
     class Meta:
         indexes = [models.Index(fields=["process_instance_id"], name="execution_instance")]
 
@@ -90,6 +95,8 @@ class Task(models.Model):
     activity_instance_id = models.CharField(max_length=255, null=True, blank=True)
     process_definition_id = models.CharField(max_length=255, null=True, blank=True)
     suspended = models.BooleanField(default=False)
+
+    objects = TenantScopedManager(definition="process_definition_id")
 
     class Meta:
         indexes = [
@@ -135,6 +142,8 @@ class EventSubscription(models.Model):
     process_definition_id = models.CharField(max_length=255)
     created = models.DateTimeField()
 
+    objects = TenantScopedManager(definition="process_definition_id")
+
     class Meta:
         indexes = [
             models.Index(fields=["event_type", "event_name"], name="subscription_event"),
@@ -168,6 +177,8 @@ class Job(models.Model):
     created = models.DateTimeField()
     job_definition_id = models.CharField(max_length=64, null=True, blank=True)
 
+    objects = TenantScopedManager(definition="process_definition_id")
+
     class Meta:
         indexes = [
             models.Index(fields=["due_date"], name="job_due"),
@@ -200,6 +211,8 @@ class ExternalTask(models.Model):
     suspended = models.BooleanField(default=False)
     created = models.DateTimeField()
 
+    objects = TenantScopedManager(definition="process_definition_id")
+
     class Meta:
         indexes = [
             models.Index(fields=["topic_name", "-priority", "created"], name="external_task_topic"),
@@ -227,6 +240,8 @@ class VariableInstance(models.Model):
     process_instance_id = models.CharField(max_length=64, null=True, blank=True)
     execution_id = models.CharField(max_length=64)
     task_id = models.CharField(max_length=64, null=True, blank=True)
+
+    objects = TenantScopedManager(instance="process_instance_id")
 
     class Meta:
         constraints = [
@@ -259,6 +274,8 @@ class Incident(models.Model):
     configuration = models.CharField(max_length=255, null=True, blank=True)
     annotation = models.TextField(null=True, blank=True)
     job_definition_id = models.CharField(max_length=64, null=True, blank=True)
+
+    objects = TenantScopedManager(definition="process_definition_id")
 
     class Meta:
         indexes = [

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from engine.models import Job, ProcessDefinition, ProcessInstance, Task, TaskCandidate
+from engine.models.tenancy import unscoped
 from identity.authorization import (
     Check,
     TaskInvolvement,
@@ -19,12 +20,14 @@ from identity.authorization import (
     require_any,
 )
 from identity.resources import ANY, Permission, Resource
+from identity.tenancy import require_tenant, require_tenant_of_definition
 
 P = Permission
 
 
-def require_deploy(user: str | None) -> None:
+def require_deploy(user: str | None, tenant_id: str | None = None) -> None:
     require(user, P.CREATE, Resource.DEPLOYMENT, ANY)
+    require_tenant(user, tenant_id, f"deploy for the tenant '{tenant_id}'")
 
 
 def require_read_deployment(user: str | None, deployment_id: str) -> None:
@@ -39,28 +42,40 @@ def require_delete_definition(user: str | None, key: str) -> None:
     require(user, P.DELETE, Resource.PROCESS_DEFINITION, key)
 
 
-def require_start(user: str | None, key: str) -> None:
-    """Camunda: CREATE on process instances and CREATE_INSTANCE on the definition."""
-    identity = identity_of(user)  # resolved once for both checks
+def require_start(user: str | None, key: str, definition_id: str | None = None) -> None:
+    """Camunda: CREATE on process instances and CREATE_INSTANCE on the definition (and the
+    definition in one of the user's tenants)."""
+    identity = identity_of(user)  # resolved once for all checks
     require(identity, P.CREATE, Resource.PROCESS_INSTANCE, ANY)
     require(identity, P.CREATE_INSTANCE, Resource.PROCESS_DEFINITION, key)
+    require_tenant_of_definition(
+        identity, definition_id, f"create an instance of the process definition '{definition_id}'"
+    )
 
 
 def require_instance(
     user: str | None, instance_id: str, instance_permission: str, definition_permission: str
 ) -> None:
-    """A permission on the instance itself, or its counterpart on the instance's definition."""
+    """A permission on the instance itself, or its counterpart on the instance's definition
+    (and the instance in one of the user's tenants)."""
     if user is None:
         return
+    identity = identity_of(user)
+    definition_id, key = _definition_of_instance(instance_id)
     require_any(
-        user,
+        identity,
         [
             Check(instance_permission, Resource.PROCESS_INSTANCE, instance_id),
-            Check(
-                definition_permission, Resource.PROCESS_DEFINITION, _key_of_instance(instance_id)
-            ),
+            Check(definition_permission, Resource.PROCESS_DEFINITION, key),
         ],
     )
+    verb = _VERBS.get(instance_permission, "update")
+    require_tenant_of_definition(
+        identity, definition_id, f"{verb} the process instance '{instance_id}'"
+    )
+
+
+_VERBS = {P.READ: "read", P.DELETE: "delete"}
 
 
 def require_update_instance(user: str | None, instance_id: str) -> None:
@@ -109,14 +124,18 @@ def require_job(user: str | None, job: Job, on_instance: str, on_definition: str
         return
     instance = job.process_instance_id or ANY
     key = job.process_definition_key
+    identity = identity_of(user)
     require_any(
-        user,
+        identity,
         [
             Check(on_instance, Resource.PROCESS_INSTANCE, instance),
             Check(P.UPDATE, Resource.PROCESS_INSTANCE, instance),
             Check(on_definition, Resource.PROCESS_DEFINITION, key),
             Check(P.UPDATE_INSTANCE, Resource.PROCESS_DEFINITION, key),
         ],
+    )
+    require_tenant_of_definition(
+        identity, job.process_definition_id, f"update the job '{job.id}'"
     )
 
 
@@ -139,9 +158,9 @@ def require_task(user: str | None, task: Task, *permissions: str) -> None:
         return
     involvement = _involvement(task)
     key = (task.process_definition_id or "").split(":", 1)[0]  # none: a standalone task
-    if any(is_task_authorized(user, p, task.id, involvement, key) for p in permissions):
-        return
-    require_any(user, [Check(p, Resource.TASK, task.id) for p in permissions])
+    if not any(is_task_authorized(user, p, task.id, involvement, key) for p in permissions):
+        require_any(user, [Check(p, Resource.TASK, task.id) for p in permissions])
+    require_tenant_of_definition(user, task.process_definition_id, f"work on task '{task.id}'")
 
 
 def _involvement(task: Task) -> TaskInvolvement:
@@ -161,10 +180,12 @@ def _involvement(task: Task) -> TaskInvolvement:
     )
 
 
-def _key_of_instance(instance_id: str) -> str:
-    key = (
-        ProcessInstance.objects.filter(pk=instance_id)
-        .values_list("process_definition__key", flat=True)
-        .first()
-    )
-    return key or ANY
+def _definition_of_instance(instance_id: str) -> tuple[str | None, str]:
+    """The definition id and key of a running instance (ANY for the key when it is gone)."""
+    with unscoped():  # the tenant check below decides, not the read
+        row = (
+            ProcessInstance.objects.filter(pk=instance_id)
+            .values_list("process_definition_id", "process_definition__key")
+            .first()
+        )
+    return (row[0], row[1]) if row is not None else (None, ANY)

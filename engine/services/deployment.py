@@ -119,7 +119,7 @@ def deploy(
     all resources are reported together in one DeploymentError.
     """
     now = now or timezone.now()
-    authz.require_deploy(user_id)
+    authz.require_deploy(user_id, tenant_id)
     _check_names(resources)
     parsed, parsed_decisions = _parse_all(resources)
     enable_duplicate_filtering = enable_duplicate_filtering or deploy_changed_only

@@ -78,7 +78,7 @@ def submit_start_form(
     SubmitStartFormCmd). Raises FormFieldValidationError, before anything starts, when a
     generated form's field is refused; the permission to start is checked first."""
     definition = get_process_definition(definition_id)
-    authz.require_start(user_id, definition.key)
+    authz.require_start(user_id, definition.key, definition.id)
     start = process_model(definition.id).initial_start_event
     variables = (
         dict(values) if start is None else _form_variables(definition.id, start.id, values, None)

@@ -25,6 +25,7 @@ from engine.models import (
     ProcessInstance,
     Task,
 )
+from engine.models.tenancy import unscoped
 from engine.runtime.engine import ProcessEngine
 from engine.runtime.engine import ProcessInstance as StartedInstance
 from engine.runtime.errors import ConcurrentModification, VariableValueError
@@ -57,12 +58,13 @@ def process_engine(user_id: str | None = None) -> tuple[ProcessEngine, DjangoSto
 
 
 def _command(user_id: str | None, work: Callable[[ProcessEngine, DjangoStore], T]) -> T:
-    """Run `work` in one transaction; re-run it from fresh state when another command saved
-    the same instance first (Camunda's OptimisticLockingException, handled here)."""
+    """Run `work` in one transaction, reading all data (authz's tenant checks decide for the
+    caller); re-run it from fresh state when another command saved the same instance first
+    (Camunda's OptimisticLockingException, handled here)."""
     for attempt in range(COMMAND_RETRIES):
         engine, store = process_engine(user_id)
         try:
-            with transaction.atomic():
+            with unscoped(), transaction.atomic():
                 return work(engine, store)
         except ConcurrentModification:
             if attempt == COMMAND_RETRIES - 1:
@@ -74,14 +76,8 @@ def _command(user_id: str | None, work: Callable[[ProcessEngine, DjangoStore], T
 
 
 def _log(
-    user_id: str | None,
-    operation: str,
-    entity: str,
-    *,
-    property: str | None = None,
-    new_value: Any = None,
-    org_value: Any = None,
-    **target: Any,
+    user_id: str | None, operation: str, entity: str, *, property: str | None = None,
+    new_value: Any = None, org_value: Any = None, **target: Any,
 ) -> None:
     OperationLog(user_id, operation, entity).add(
         property, org_value=org_value, new_value=new_value, **target
@@ -115,7 +111,7 @@ def start_process_instance(
     """Start the latest version of `key` (or the version `definition_id`), at its start event
     or at the elements `instructions` name (then listeners and mappings may be skipped)."""
     found_id, found_key = _startable_definition(key, definition_id)
-    authz.require_start(user_id, found_key)
+    authz.require_start(user_id, found_key, found_id)
 
     def work(engine: ProcessEngine, store: DjangoStore) -> StartedInstance:
         started = engine.start_process_instance(
@@ -164,7 +160,7 @@ def evaluate_start_conditions(
         )
         for instance in started:
             key = definitions.runtime_definition(instance.definition_id).key
-            authz.require_start(user_id, key)  # raising here undoes every start
+            authz.require_start(user_id, key, instance.definition_id)  # undoes every start
             _log(
                 user_id,
                 "Create",

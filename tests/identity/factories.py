@@ -33,6 +33,15 @@ def rule(
     )
 
 
+def join_tenant(username: str, tenant_id: str) -> None:
+    """Make the user a member of the tenant (created when missing): the tenant check then
+    shows them its data."""
+    from identity.models import Tenant, TenantMembership
+
+    tenant, _ = Tenant.objects.get_or_create(id=tenant_id)
+    TenantMembership.objects.create(tenant=tenant, user=User.objects.get(username=username))
+
+
 def grant_applications(username: str, *applications: str) -> None:
     """ACCESS on these applications, which Camunda requires before any of their pages open."""
     for application in applications:

@@ -11,7 +11,7 @@ import pytest
 from engine.models import EventSubscription
 from engine.services import ResourceInput, deploy
 from identity.resources import Permission, Resource
-from tests.identity.factories import make_user
+from tests.identity.factories import join_tenant, make_user
 from tests.rest.conftest import BASE
 from tests.rest.test_read_authorization import basic_client, grant
 
@@ -191,6 +191,8 @@ def test_a_user_without_grants_sees_no_subscription(waiting):
 
 def test_grants_on_one_instance_or_one_definition_show_only_those(waiting):
     make_user("mary")
+    for tenant in ("acme", "beta"):  # the tenant check would hide their instances
+        join_tenant("mary", tenant)
     mary = basic_client("mary")
     grant("mary", Resource.PROCESS_INSTANCE, waiting["first"], Permission.READ)
     assert {row["processInstanceId"] for row in mary.get(URL).json()} == {waiting["first"]}

@@ -8,7 +8,7 @@ from engine.models import EventSubscription, ProcessDefinition, ProcessInstance,
 from engine.services import ResourceInput, deploy
 from identity.resources import Permission, Resource
 from tests.factories import bpmn_document, one_task_bpmn
-from tests.identity.factories import GRANT, make_user, rule
+from tests.identity.factories import GRANT, join_tenant, make_user, rule
 from tests.rest.conftest import BASE
 from tests.rest.test_read_authorization import basic_client, grant
 
@@ -372,6 +372,9 @@ def test_startable_permission_check_keeps_what_the_caller_may_start(api, catalog
     assert ids(client.get(query)) == []
     grant("mona", Resource.PROCESS_INSTANCE, "*", Permission.CREATE)
     assert ids(client.get(query)) == [catalogue["order"].id]
+    readable = ids(client.get(f"{BASE}/process-definition?latestVersion=true"))
+    assert set(readable) == {catalogue["invoice2"].id, catalogue["order"].id}
+    join_tenant("mona", "acme")  # the tenant check hid acme's invoice from her until now
     readable = ids(client.get(f"{BASE}/process-definition?latestVersion=true"))
     assert set(readable) == {catalogue["invoice2"].id, catalogue["acme"].id, catalogue["order"].id}
     assert len(ids(api.get(query))) == 3  # demo administers: everything

@@ -1,0 +1,90 @@
+"""Camunda's tenant check on reads: a user sees the engine data of their tenants and the data of
+no tenant, nothing of other tenants.
+
+A request sets where the tenants it may see come from (`tenant_scope`, identity/tenancy.py:
+the user's tenant memberships, none for administrators); the default manager of every model
+that holds tenant data then leaves out the rows of other tenants, in the same query. So lists,
+counts and lookups by id of cockpit, tasklist and REST all obey it, and a row of another
+tenant is simply not found. Outside a request (job executor, Celery, commands: `unscoped`)
+nothing is filtered: the engine itself sees everything. A row belongs to a tenant through its
+own `tenant_id` (deployments, definitions, decisions) or its process definition's (runtime
+and history rows), or through its process instance's where it names no definition.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
+
+from django.apps import apps
+from django.db import models
+from django.db.models import Q
+
+TenantSource = Callable[[], frozenset[str] | None]  # the visible tenants; None: all
+
+_source: ContextVar[TenantSource | None] = ContextVar("legato_tenant_source", default=None)
+
+
+def visible_tenants() -> frozenset[str] | None:
+    """The tenants this request may see, or None when nothing is hidden."""
+    source = _source.get()
+    return None if source is None else source()
+
+
+@contextmanager
+def tenant_scope(source: TenantSource | None) -> Iterator[None]:
+    token = _source.set(source)
+    try:
+        yield
+    finally:
+        _source.reset(token)
+
+
+def unscoped() -> Any:
+    """Everything visible, whatever the request: the engine's own reads inside a command."""
+    return tenant_scope(None)
+
+
+def hidden_definition_ids(tenants: frozenset[str]) -> models.QuerySet[Any]:
+    definitions = apps.get_model("engine", "ProcessDefinition")._base_manager
+    return definitions.filter(tenant_id__isnull=False).exclude(tenant_id__in=tenants).values("id")
+
+
+class TenantScopedManager(models.Manager):  # type: ignore[type-arg]
+    """The default manager of a model with tenant data: see the module docstring. Exactly one
+    of the keyword arguments names the field the tenant is found through."""
+
+    def __init__(
+        self,
+        *,
+        tenant: str | None = None,
+        definition: str | None = None,
+        instance: str | None = None,
+        historic_instance: str | None = None,
+    ) -> None:
+        super().__init__()
+        self._tenant = tenant
+        self._definition = definition
+        self._instance = instance
+        self._historic_instance = historic_instance
+
+    def get_queryset(self) -> models.QuerySet[Any]:
+        queryset = super().get_queryset()
+        tenants = visible_tenants()
+        return queryset if tenants is None else queryset.filter(self.visible(tenants))
+
+    def visible(self, tenants: frozenset[str]) -> Q:
+        if self._tenant is not None:
+            return Q(**{f"{self._tenant}__isnull": True}) | Q(**{f"{self._tenant}__in": tenants})
+        hidden = hidden_definition_ids(tenants)
+        if self._definition is not None:
+            return ~Q(**{f"{self._definition}__in": hidden})
+        if self._instance is not None:
+            instances = apps.get_model("engine", "ProcessInstance")._base_manager
+            ids = instances.filter(process_definition_id__in=hidden).values("id")
+            return ~Q(**{f"{self._instance}__in": ids})
+        historic = apps.get_model("engine", "HistoricProcessInstance")._base_manager
+        ids = historic.filter(process_definition_id__in=hidden).values("id")
+        return ~Q(**{f"{self._historic_instance}__in": ids})
