@@ -33,6 +33,11 @@ def visible_tenants() -> frozenset[str] | None:
     return None if source is None else source()
 
 
+def current_source() -> TenantSource | None:
+    """Where this request's visible tenants come from (None: everything is visible)."""
+    return _source.get()
+
+
 @contextmanager
 def tenant_scope(source: TenantSource | None) -> Iterator[None]:
     token = _source.set(source)

@@ -27,6 +27,7 @@ from engine.models import Execution as ExecutionRow
 from engine.models import Job as JobRow
 from engine.models import ProcessDefinition as DefinitionRow
 from engine.models import ProcessInstance as InstanceRow
+from engine.models.tenancy import current_source, tenant_scope
 from engine.runtime import effects as fx
 from engine.runtime.definition import ProcessDefinition
 from engine.runtime.env import unique_id
@@ -50,6 +51,9 @@ class DjangoStore:
     def __init__(self, *, history_level: str = "full", start_user_id: str | None = None) -> None:
         self.history_level = history_level
         self.start_user_id = start_user_id
+        # The caller's tenants (engine/models/tenancy.py), taken before the command reads
+        # everything: a message or signal reaches only subscriptions the caller may see.
+        self._tenants = current_source()
         # instance id -> {execution id: (parent, activity, activity instance)} as last stored
         self._stored_executions: dict[str, dict[str, tuple[Any, ...]]] = {}
         # instance id -> whether its stored state holds variables (rows to purge when it ends)
@@ -259,9 +263,10 @@ class DjangoStore:
         process_instance_id: str | None = None,
         local_variables: Mapping[str, Any] | None = None,
     ) -> list[Subscription]:
-        rows = EventSubscription.objects.filter(
-            event_type="message", event_name=name, process_instance_id__isnull=False
-        )
+        with tenant_scope(self._tenants):
+            rows = EventSubscription.objects.filter(
+                event_type="message", event_name=name, process_instance_id__isnull=False
+            )
         if process_instance_id is not None:
             rows = rows.filter(process_instance_id=process_instance_id)
         for key, value in (local_variables or {}).items():
@@ -278,9 +283,10 @@ class DjangoStore:
         return [_subscription(row) for row in rows.order_by("created", "id")]
 
     def find_signal_subscriptions(self, name: str) -> list[Subscription]:
-        rows = EventSubscription.objects.filter(
-            event_type="signal", event_name=name, process_instance_id__isnull=False
-        )
+        with tenant_scope(self._tenants):
+            rows = EventSubscription.objects.filter(
+                event_type="signal", event_name=name, process_instance_id__isnull=False
+            )
         return [_subscription(row) for row in rows.order_by("created", "id")]
 
     def find_message_start_events(self, name: str) -> list[tuple[ProcessDefinition, str]]:
@@ -293,13 +299,14 @@ class DjangoStore:
         return self._start_events("conditional", None)
 
     def _start_events(self, kind: str, name: str | None) -> list[tuple[ProcessDefinition, str]]:
-        rows = (
-            EventSubscription.objects.filter(
-                event_type=kind, event_name=name, process_instance_id__isnull=True
+        with tenant_scope(self._tenants):
+            rows = (
+                EventSubscription.objects.filter(
+                    event_type=kind, event_name=name, process_instance_id__isnull=True
+                )
+                .order_by("created", "id")
+                .values_list("process_definition_id", "activity_id")
             )
-            .order_by("created", "id")
-            .values_list("process_definition_id", "activity_id")
-        )
         return [
             (definitions.runtime_definition(definition_id), activity_id)
             for definition_id, activity_id in rows

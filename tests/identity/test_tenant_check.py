@@ -6,12 +6,20 @@ and the engine itself see everything."""
 from __future__ import annotations
 
 import base64
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
 
-from engine.models import HistoricProcessInstance, ProcessDefinition, ProcessInstance, Task
+from engine.models import (
+    EventSubscription,
+    HistoricActivityInstance,
+    HistoricProcessInstance,
+    ProcessDefinition,
+    ProcessInstance,
+    Task,
+)
 from engine.services import ResourceInput, deploy
 from engine.services import runtime as rt
 from identity.models import Tenant, TenantMembership
@@ -130,3 +138,31 @@ def test_administrators_see_every_tenant(tenants, demo_user):
     client.force_login(demo_user)
     response = client.get("/engine-rest/process-instance")
     assert ids(response) == set(tenants.values())
+
+
+WAITING = (Path(__file__).parents[1] / "fixtures" / "bpmn" / "event_catches.bpmn").read_bytes()
+
+
+def test_messages_and_signals_reach_the_senders_tenants_only(tenants):
+    waiting = {}
+    for tenant in ("acme", "globex", None):
+        deploy([ResourceInput("waiting.bpmn", WAITING)], tenant_id=tenant)
+        definition = ProcessDefinition.objects.get(key="waiting", tenant_id=tenant)
+        waiting[tenant] = rt.start_process_instance(definition_id=definition.id).id
+    client = basic("mary")
+    response = client.post(
+        "/engine-rest/message",
+        {"messageName": "PaymentReceived", "all": True, "resultEnabled": True},
+        "application/json",
+    )
+    assert response.status_code == 200, response.content
+    reached = {row["execution"]["processInstanceId"] for row in response.json()}
+    assert reached == {waiting["acme"], waiting[None]}
+    response = client.post("/engine-rest/signal", {"name": "Alarm"}, "application/json")
+    assert response.status_code == 204, response.content
+    caught = HistoricActivityInstance.objects.filter(activity_id="endAlarm")
+    assert set(caught.values_list("process_instance_id", flat=True)) == {
+        waiting["acme"], waiting[None]
+    }
+    # globex's instance still waits at both.
+    assert EventSubscription.objects.filter(process_instance_id=waiting["globex"]).count() == 3
