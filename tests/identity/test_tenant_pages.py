@@ -36,7 +36,7 @@ def test_the_tenant_list_shows_tenants_with_their_member_counts(admin_client):
     assert "Acme Inc" in page
     assert "<td>1</td>" in page
     assert 'href="/admin/tenants/new/"' in page
-    assert "does not yet limit what a user sees" in page
+    assert "A user sees and acts on the engine data of the tenants they belong to" in page
 
 
 def test_the_admin_home_and_navigation_link_the_tenants(admin_client):
