@@ -57,6 +57,18 @@ def hidden_definition_ids(tenants: frozenset[str]) -> models.QuerySet[Any]:
     return definitions.filter(tenant_id__isnull=False).exclude(tenant_id__in=tenants).values("id")
 
 
+def visible_definitions(field: str, instance_field: str) -> Q:
+    """For a model read without the scoped manager (the operation log, whose hash chain is
+    verified whole): its rows whose process definition and instance this request may see."""
+    tenants = visible_tenants()
+    if tenants is None:
+        return Q()
+    hidden = hidden_definition_ids(tenants)
+    historic = apps.get_model("engine", "HistoricProcessInstance")._base_manager
+    instances = historic.filter(process_definition_id__in=hidden).values("id")
+    return ~Q(**{f"{field}__in": hidden}) & ~Q(**{f"{instance_field}__in": instances})
+
+
 class TenantScopedManager(models.Manager):  # type: ignore[type-arg]
     """The default manager of a model with tenant data: see the module docstring. Exactly one
     of the keyword arguments names the field the tenant is found through."""

@@ -20,6 +20,7 @@ from engine.models import (
     HistoricVariableInstance,
     UserOperationLog,
 )
+from engine.models.tenancy import visible_definitions
 from engine.rest import serializers
 from engine.rest.base import (
     EngineView,
@@ -440,7 +441,8 @@ USER_OPERATION_QUERY = ListQuery(
 def filter_user_operations(request: Request, filters: dict[str, Any]) -> QuerySet[Any]:
     by_category = readable_ids(request.user, Resource.OPERATION_LOG_CATEGORY).q("category")
     rows = UserOperationLog.objects.filter(
-        readable_history(request, "process_definition_key", by_category)
+        readable_history(request, "process_definition_key", by_category),
+        visible_definitions("process_definition_id", "process_instance_id"),  # tenant check
     )
     return apply(
         rows,

@@ -371,6 +371,7 @@ def _assign(
             new_value=assignee,
             task_id=task_id,
             process_instance_id=task.process_instance_id,
+            process_definition_id=task.process_definition_id,
         )
 
     _command(user_id, work)

@@ -166,3 +166,13 @@ def test_messages_and_signals_reach_the_senders_tenants_only(tenants):
     }
     # globex's instance still waits at both.
     assert EventSubscription.objects.filter(process_instance_id=waiting["globex"]).count() == 3
+
+
+def test_the_operation_log_leaves_out_other_tenants(tenants):
+    for tenant in ("acme", "globex"):
+        task = Task.objects.get(process_instance_id=tenants[tenant])
+        rt.set_assignee(task.id, "kermit", user_id="demo")
+    rows = basic("mary").get("/engine-rest/history/user-operation?operationType=Assign").json()
+    assert {row["processInstanceId"] for row in rows} == {tenants["acme"]}
+    everything = basic("demo").get("/engine-rest/history/user-operation?operationType=Assign")
+    assert len(everything.json()) == 2
