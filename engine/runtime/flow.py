@@ -24,10 +24,10 @@ from engine.runtime import effects as fx
 from engine.runtime.behaviors.listeners import (
     apply_inputs,
     apply_outputs,
-    condition_holds,
     fire_execution_listeners,
     fire_task_listeners,
 )
+from engine.runtime.behaviors.scripts import condition_holds
 from engine.runtime.context import Run
 from engine.runtime.errors import ProcessEngineError
 from engine.runtime.state import Execution, InstanceStatus, JobKind, SubscriptionKind, Wait

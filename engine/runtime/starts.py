@@ -10,7 +10,7 @@ from typing import Any
 from engine.bpmn.model import EventKind
 from engine.runtime import commands as cmd
 from engine.runtime import effects as fx
-from engine.runtime.behaviors.listeners import condition_holds
+from engine.runtime.behaviors.scripts import condition_holds
 from engine.runtime.context import Run
 from engine.runtime.definition import ProcessDefinition
 from engine.runtime.env import Environment

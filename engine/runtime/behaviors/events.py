@@ -16,7 +16,8 @@ from engine.bpmn.model import (
 )
 from engine.runtime import effects as fx
 from engine.runtime import flow
-from engine.runtime.behaviors.listeners import condition_holds, fire_execution_listeners
+from engine.runtime.behaviors.listeners import fire_execution_listeners
+from engine.runtime.behaviors.scripts import condition_holds
 from engine.runtime.context import Run
 from engine.runtime.errors import BpmnError, ProcessEngineError
 from engine.runtime.state import Execution, InstanceStatus, Wait

@@ -11,16 +11,13 @@ from engine.bpmn.model import (
     Listener,
     Parameter,
     ParameterValue,
-    Script,
     UserTask,
     ValueKind,
 )
-from engine.bpmn.script_resources import ScriptResourceError, deployment_resource_name
-from engine.el import ElObject, compile_script, has_expression
+from engine.runtime.behaviors.scripts import is_javascript, run_script
 from engine.runtime.context import Run
 from engine.runtime.errors import ProcessEngineError
 from engine.runtime.facades import ExecutionFacade, TaskFacade
-from engine.runtime.javascript import JAVASCRIPT_FORMATS, JavaScriptError, run_javascript
 from engine.runtime.state import Execution, Task
 
 
@@ -92,100 +89,6 @@ def resolve_class(run: Run, class_name: str, activity_id: str | None) -> Any:
             activity_id,
         )
     return delegate
-
-
-def run_script(
-    run: Run,
-    script: Script,
-    execution: Execution,
-    activity_id: str | None,
-    facade: Any = None,
-    task_facade: TaskFacade | None = None,
-) -> Any:
-    language = script.format.lower()
-    text = script.text or ""
-    if script.resource is not None:
-        text = _resource_text(run, script.resource, execution, activity_id)
-    if language == "juel":
-        context = run.context(execution, activity_id=activity_id, facade=task_facade)
-        try:
-            return compile_script(text).evaluate(context)
-        except Exception as error:
-            from engine.el import ExpressionError
-
-            if isinstance(error, ExpressionError):
-                raise ProcessEngineError(
-                    f"Error while evaluating script: {error}", activity_id
-                ) from error
-            raise
-    if is_javascript(script) and run.env.javascript is not None:
-        objects: dict[str, ElObject] = {
-            "execution": facade or ExecutionFacade(run, execution, activity_id=activity_id)
-        }
-        if task_facade is not None:
-            objects["task"] = task_facade
-        variables = {k: v.value for k, v in run.visible_variables(execution).items()}
-        local = {k: v.value for k, v in execution.variables.items()}
-        try:
-            return run_javascript(text, objects, variables, local, run.env.javascript)
-        except JavaScriptError as error:
-            # Camunda's ScriptEvaluationException; the command fails and changes nothing.
-            raise ProcessEngineError(f"Unable to evaluate script: {error}", activity_id) from None
-    if language == "python" and run.env.scripts_enabled:
-        scope: dict[str, Any] = {
-            "execution": facade or ExecutionFacade(run, execution, activity_id=activity_id),
-            "task": task_facade,
-        }
-        exec(compile(text, f"<script {activity_id}>", "exec"), scope)  # noqa: S102
-        return scope.get("result")
-    raise ProcessEngineError(
-        f"Script language '{script.format}' is not supported"
-        + (" (python scripts are disabled)" if language == "python" else "")
-        + (" (JavaScript is switched off)" if language in JAVASCRIPT_FORMATS else ""),
-        activity_id,
-    )
-
-
-def _resource_text(
-    run: Run, reference: str, execution: Execution, activity_id: str | None
-) -> str:
-    """The text of a `camunda:resource` script (`deployment://name` in the model's own
-    deployment; an expression naming it is evaluated first)."""
-    if has_expression(reference):
-        reference = str(run.evaluate(reference, execution, activity_id=activity_id))
-    try:
-        name = deployment_resource_name(reference)
-    except ScriptResourceError as error:
-        raise ProcessEngineError(str(error), activity_id) from None
-    load = run.env.script_resource
-    text = load(run.definition.deployment_id, name) if load is not None else None
-    if text is None:
-        raise ProcessEngineError(
-            f"Script resource '{name}' is not in deployment '{run.definition.deployment_id}'",
-            activity_id,
-        )
-    return text
-
-
-def condition_holds(
-    run: Run,
-    text: str,
-    language: str | None,
-    execution: Execution,
-    activity_id: str | None,
-    resource: str | None = None,
-) -> bool:
-    """A condition: an expression, or a script (`language`, inline or a `resource`) that
-    answers a boolean."""
-    if resource is None and (language is None or language.lower() == "juel"):
-        return run.condition(text, execution, activity_id=activity_id)
-    script = Script(format=language or "", text=text, resource=resource)
-    value = run_script(run, script, execution, activity_id)
-    if not isinstance(value, bool):
-        raise ProcessEngineError(
-            f"Condition script did not return a boolean value but {value!r}", activity_id
-        )
-    return value
 
 
 def fire_execution_listeners(
@@ -341,7 +244,3 @@ def el_typed(parameter: Parameter) -> bool:
         and script is not None
         and is_javascript(script)
     )
-
-
-def is_javascript(script: Script) -> bool:
-    return script.format.lower() in JAVASCRIPT_FORMATS

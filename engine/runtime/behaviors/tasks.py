@@ -24,10 +24,9 @@ from engine.runtime.behaviors.listeners import (
     call_delegate,
     field_values,
     fire_task_listeners,
-    is_javascript,
     resolve_class,
-    run_script,
 )
+from engine.runtime.behaviors.scripts import is_javascript, run_script
 from engine.runtime.commands import ExternalTaskReport
 from engine.runtime.context import Run
 from engine.runtime.decisions import evaluate_business_rule
