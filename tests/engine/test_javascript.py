@@ -236,7 +236,7 @@ def test_a_script_reaches_nothing_of_the_host_and_leaves_nothing_for_the_next_on
         try { Object.prototype.polluted = true; } catch (e) {}
         Array.prototype.sneaky = 1;
         execution.setVariable("host", [typeof require, typeof process, typeof fetch,
-                                       typeof XMLHttpRequest, typeof Java, typeof load].join());
+                                       typeof XMLHttpRequest, typeof Packages, typeof load].join());
         """,
         {},
     )

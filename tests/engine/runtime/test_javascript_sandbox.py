@@ -100,3 +100,25 @@ def test_results_cross_as_json_values():
     assert run("(function () {})") is None
     with pytest.raises(JavaScriptError, match="circular"):
         run("var o = {}; o.self = o; o")
+
+
+def test_the_java_collections_camunda_scripts_build_are_json():
+    result = run(
+        """
+        var ArrayList = Java.type("java.util.ArrayList");
+        var items = new ArrayList();
+        items.add("a"); items.add("b");
+        var totals = new java.util.HashMap();
+        totals.put("count", items.size());
+        totals.put("first", items.get(0));
+        ({items: items, totals: totals, has: totals.containsKey("count"), keys: totals.keySet()})
+        """
+    )
+    assert result == {
+        "items": ["a", "b"],
+        "totals": {"count": 2, "first": "a"},
+        "has": True,
+        "keys": ["count", "first"],
+    }
+    with pytest.raises(JavaScriptError, match="Java class java.io.File is not available"):
+        run('Java.type("java.io.File")')
