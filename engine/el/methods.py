@@ -22,7 +22,7 @@ from engine.el.datetime_value import epoch_millis
 from engine.el.errors import ExpressionError
 from engine.el.host import ElObject
 from engine.el.signatures import check_arguments
-from engine.el.spin import SpinJson
+from engine.el.spin import SpinJson, json_path
 
 Method = Callable[..., Any]
 # name -> (fewest arguments, most arguments, implementation taking the target first)
@@ -36,11 +36,13 @@ SPIN_OBJECT_METHODS: MethodTable = {
     "fieldNames": (0, 0, lambda m: SpinJson(m).field_names()),
     "isObject": (0, 0, lambda m: True),
     "isArray": (0, 0, lambda m: False),
+    "jsonPath": (1, 1, lambda m, path: json_path(m, _text_arg(path, "jsonPath"))),
 }
 SPIN_ARRAY_METHODS: MethodTable = {
     "elements": (0, 0, lambda items: SpinJson(list(items)).elements()),
     "isObject": (0, 0, lambda items: False),
     "isArray": (0, 0, lambda items: True),
+    "jsonPath": (1, 1, lambda items, path: json_path(list(items), _text_arg(path, "jsonPath"))),
 }
 
 _REGEX_META = frozenset(".$|()[]{}^?*+\\")

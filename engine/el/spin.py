@@ -10,6 +10,7 @@ methods Camunda models call on Json variables (`prop`, `hasProp`, `elements`, `f
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 from typing import Any, ClassVar
 
@@ -39,6 +40,7 @@ class SpinJson(ElObject):
         "isValue": "is_value",
         "value": "raw_value",
         "toString": "to_json",
+        "jsonPath": "json_path",
     }
 
     __slots__ = ("value",)
@@ -103,6 +105,9 @@ class SpinJson(ElObject):
     def raw_value(self) -> Any:
         return self.value
 
+    def json_path(self, path: str) -> SpinJsonPath:
+        return json_path(self.value, path)
+
     def to_json(self) -> str:
         return json.dumps(self.value, separators=(",", ":"), default=str)
 
@@ -128,3 +133,94 @@ def spin_json(value: Any) -> SpinJson:
     if value is None or isinstance(value, dict | list | str | bool | int | float | Decimal):
         return SpinJson(value)
     raise ExpressionError(f"S() takes JSON text or a JSON value, not {type(value).__name__}")
+
+
+class SpinJsonPath(ElObject):
+    """The result of `node.jsonPath("$.a.b[0]")` (Spin's SpinJsonPathQuery over Jayway's
+    syntax, the common part: `$`, `.name`, `['name']`, `[index]` (negative from the end),
+    `[*]`, `.*` and `..name`; no filters)."""
+
+    EL_METHODS: ClassVar[dict[str, str]] = {
+        "element": "element",
+        "elementList": "element_list",
+        "stringValue": "string_value",
+        "numberValue": "number_value",
+        "boolValue": "bool_value",
+    }
+
+    __slots__ = ("found", "path")
+
+    def __init__(self, path: str, found: list[Any]) -> None:
+        self.path = path
+        self.found = found
+
+    def element(self) -> SpinJson:
+        if len(self.found) != 1:
+            raise ExpressionError(
+                f"JSON path '{self.path}' found {len(self.found)} elements, not one"
+            )
+        return SpinJson(self.found[0])
+
+    def element_list(self) -> list[SpinJson]:
+        return [SpinJson(value) for value in self.found]
+
+    def string_value(self) -> str:
+        return self.element().string_value()
+
+    def number_value(self) -> Any:
+        return self.element().number_value()
+
+    def bool_value(self) -> bool:
+        return self.element().bool_value()
+
+
+_STEP = re.compile(
+    r"\.\.(?P<deep>[A-Za-z_$][\w$-]*)"
+    r"|\.(?P<name>[A-Za-z_$][\w$-]*)"
+    r"|\.(?P<star>\*)"
+    r"|\[\s*(?:'(?P<quoted>[^']*)'|\"(?P<dquoted>[^\"]*)\"|(?P<index>-?\d+)|(?P<all>\*))\s*\]"
+)
+
+
+def json_path(value: Any, path: str) -> SpinJsonPath:
+    """Evaluate `path` against `value`; a path outside the supported syntax is an error."""
+    text = path.strip()
+    if not text.startswith("$"):
+        raise ExpressionError(f"Invalid JSON path '{path}': it must start with $")
+    found, position = [value], 1
+    while position < len(text):
+        step = _STEP.match(text, position)
+        if step is None:
+            raise ExpressionError(f"Invalid JSON path '{path}' at position {position + 1}")
+        found = [item for current in found for item in _apply(step, current)]
+        position = step.end()
+    return SpinJsonPath(path, found)
+
+
+def _apply(step: re.Match[str], value: Any) -> list[Any]:
+    name = step["name"] or step["quoted"] or step["dquoted"]
+    if name is not None:
+        return [value[name]] if isinstance(value, dict) and name in value else []
+    if step["index"] is not None:
+        index = int(step["index"])
+        if isinstance(value, list) and -len(value) <= index < len(value):
+            return [value[index]]
+        return []
+    if step["star"] or step["all"]:
+        if isinstance(value, dict):
+            return list(value.values())
+        return list(value) if isinstance(value, list) else []
+    return list(_descendants(value, step["deep"]))
+
+
+def _descendants(value: Any, name: str) -> Any:
+    if isinstance(value, dict):
+        if name in value:
+            yield value[name]
+        children: Any = value.values()
+    elif isinstance(value, list):
+        children = value
+    else:
+        return
+    for child in children:
+        yield from _descendants(child, name)

@@ -115,8 +115,60 @@ _PRELUDE = r"""
     value() { return this.json; },
     toString() { return JSON.stringify(this.json); },
     toJSON() { return this.json; },
+    jsonPath(path) { return jsonPath(this.json, path); },
   };
   Object.freeze(Spin.prototype);
+  // Spin's jsonPath, the part engine/el/spin.py reads too: $, .name, ['name'], [index], [*],
+  // .* and ..name.
+  const STEP = new RegExp("^(?:" + [
+    "\\.\\.([A-Za-z_$][\\w$-]*)", "\\.([A-Za-z_$][\\w$-]*)", "\\.(\\*)",
+    "\\[\\s*(?:'([^']*)'|\"([^\"]*)\"|(-?\\d+)|(\\*))\\s*\\]",
+  ].join("|") + ")");
+  function descendants(value, name, out) {
+    if (value === null || typeof value !== "object") return out;
+    if (!Array.isArray(value) && own(value, name)) out.push(value[name]);
+    for (const child of Object.values(value)) descendants(child, name, out);
+    return out;
+  }
+  function step(match, value) {
+    const [, deep, dotted, star, quoted, dquoted, index, all] = match;
+    const name = dotted ?? quoted ?? dquoted;
+    if (name !== undefined) return isObject(value) && own(value, name) ? [value[name]] : [];
+    if (index !== undefined) {
+      if (!Array.isArray(value)) return [];
+      const at = Number(index) < 0 ? value.length + Number(index) : Number(index);
+      return at >= 0 && at < value.length ? [value[at]] : [];
+    }
+    if (star !== undefined || all !== undefined) {
+      return value !== null && typeof value === "object" ? Object.values(value) : [];
+    }
+    return descendants(value, deep, []);
+  }
+  function jsonPath(json, path) {
+    const text = String(path).trim();
+    if (!text.startsWith("$")) throw new TypeError("Invalid JSON path '" + path + "'");
+    let found = [json];
+    for (let rest = text.slice(1); rest.length > 0;) {
+      const match = STEP.exec(rest);
+      if (match === null) throw new TypeError("Invalid JSON path '" + path + "'");
+      found = found.flatMap((value) => step(match, value));
+      rest = rest.slice(match[0].length);
+    }
+    const one = () => {
+      if (found.length !== 1) {
+        const count = found.length;
+        throw new TypeError("JSON path '" + path + "' found " + count + " elements, not one");
+      }
+      return new Spin(found[0]);
+    };
+    return {
+      element: one,
+      elementList: () => found.map((value) => new Spin(value)),
+      stringValue: () => one().stringValue(),
+      numberValue: () => one().numberValue(),
+      boolValue: () => one().boolValue(),
+    };
+  }
   const S = (value) => {
     if (value instanceof Spin) return value;
     return new Spin(typeof value === "string" ? JSON.parse(value) : value);
@@ -180,7 +232,8 @@ _PRELUDE = r"""
   }
   function withNodeMethods(value) {
     if (value === null || typeof value !== "object" || value instanceof Date) return value;
-    for (const name of ["prop", "hasProp", "fieldNames", "elements", "isObject", "isArray"]) {
+    const names = ["prop", "hasProp", "fieldNames", "elements", "isObject", "isArray", "jsonPath"];
+    for (const name of names) {
       if (own(value, name)) continue;
       const method = Spin.prototype[name];
       Object.defineProperty(value, name, {

@@ -60,3 +60,36 @@ def test_a_spin_node_stored_in_a_variable_is_json():
 def test_spin_mistakes_are_expression_errors(expression, message):
     with pytest.raises(ExpressionError, match=message):
         evaluate(expression, order=ORDER)
+
+
+DOC = {"order": {"id": "A-7", "lines": [{"sku": "x", "qty": 2}, {"sku": "y", "qty": 3}]}}
+
+
+@pytest.mark.parametrize(
+    ("path", "found"),
+    [
+        ("$.order.id", ["A-7"]),
+        ("$['order'][\"id\"]", ["A-7"]),
+        ("$.order.lines[1].sku", ["y"]),
+        ("$.order.lines[-1].qty", [3]),
+        ("$.order.lines[*].sku", ["x", "y"]),
+        ("$..qty", [2, 3]),
+        ("$.order.*", ["A-7", DOC["order"]["lines"]]),
+        ("$.order.missing", []),
+        ("$.order.lines[5]", []),
+    ],
+)
+def test_json_path_finds_what_jayway_would(path, found):
+    query = evaluate("${doc.jsonPath(path)}", doc=DOC, path=path)
+    assert [node.value for node in query.element_list()] == found
+
+
+def test_json_path_answers_one_element_or_says_how_many_it_found():
+    assert evaluate('${S(text).jsonPath("$.customer.name").stringValue()}', text=TEXT) == "Ada"
+    assert evaluate('${doc.jsonPath("$..sku").elementList().size()}', doc=DOC) == 2
+    with pytest.raises(ExpressionError, match=r"JSON path '\$\.\.sku' found 2 elements, not one"):
+        evaluate('${doc.jsonPath("$..sku").stringValue()}', doc=DOC)
+    with pytest.raises(ExpressionError, match="Invalid JSON path 'order.id': it must start"):
+        evaluate('${doc.jsonPath("order.id")}', doc=DOC)
+    with pytest.raises(ExpressionError, match=r"Invalid JSON path '\$\.order\[\?\(@\.x\)\]'"):
+        evaluate('${doc.jsonPath("$.order[?(@.x)]")}', doc=DOC)

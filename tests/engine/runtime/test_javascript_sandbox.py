@@ -122,3 +122,19 @@ def test_the_java_collections_camunda_scripts_build_are_json():
     }
     with pytest.raises(JavaScriptError, match="Java class java.io.File is not available"):
         run('Java.type("java.io.File")')
+
+
+def test_json_path_in_scripts_reads_as_in_expressions():
+    doc = {"order": {"id": "A-7", "lines": [{"sku": "x", "qty": 2}, {"sku": "y", "qty": 3}]}}
+    result = run(
+        """
+        [doc.jsonPath("$.order.id").stringValue(),
+         S(JSON.stringify(doc)).jsonPath("$.order.lines[-1].sku").stringValue(),
+         doc.jsonPath("$..qty").elementList().map(function (n) { return n.numberValue(); }),
+         doc.jsonPath("$.order.lines[*]").elementList().length]
+        """,
+        doc=doc,
+    )
+    assert result == ["A-7", "y", [2, 3], 2]
+    with pytest.raises(JavaScriptError, match=r"JSON path '\$\.\.sku' found 2 elements, not one"):
+        run('doc.jsonPath("$..sku").stringValue()', doc=doc)
