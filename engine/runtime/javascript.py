@@ -248,6 +248,9 @@ _PRELUDE = r"""
   function facade(name, spec, shared, ops) {
     const locals = spec.locals;
     const object = Object.assign({}, spec.properties);
+    for (const property of spec.variableProperties) {
+      Object.defineProperty(object, property, { get: () => Object.assign({}, shared) });
+    }
     const record = (method, args) => ops.push([name, method, args]);
     const kinds = {
       value: (method) => () => spec.values[method],
@@ -360,12 +363,11 @@ _open_lock = threading.Lock()
 
 
 def _context(limits: JavaScriptLimits) -> Any:
-    # A context made before a fork belongs to the parent's V8 threads: make a new one.
-    if (
-        _contexts.context is None
-        or _contexts.pid != os.getpid()
-        or _contexts.memory_mb != limits.memory_mb
-    ):
+    if _contexts.context is not None and _contexts.memory_mb != limits.memory_mb:
+        _discard()  # the limit changed (settings in tests): a context with the new one
+    # A context made before a fork belongs to the parent's V8 threads: make a new one (never
+    # close that one here, its threads are not in this process).
+    if _contexts.context is None or _contexts.pid != os.getpid():
         from py_mini_racer import MiniRacer
 
         context = MiniRacer()
@@ -483,7 +485,15 @@ def describe_error(text: str) -> str:
 def _spec(obj: ElObject, local_variables: Mapping[str, Any]) -> dict[str, Any]:
     """What the script's copy of `obj` answers: its properties, its getters' values, and
     what each method does on the copy."""
-    properties = {name: getattr(obj, method)() for name, method in obj.EL_PROPERTIES.items()}
+    # `execution.variables` reads the script's copy of the variables, sent once.
+    properties = {
+        name: getattr(obj, method)()
+        for name, method in obj.EL_PROPERTIES.items()
+        if method != "get_variables"
+    }
+    variable_properties = [
+        name for name, method in obj.EL_PROPERTIES.items() if method == "get_variables"
+    ]
     values: dict[str, Any] = {}
     methods: dict[str, str] = {}
     for name, method in obj.EL_METHODS.items():
@@ -494,6 +504,7 @@ def _spec(obj: ElObject, local_variables: Mapping[str, Any]) -> dict[str, Any]:
         methods[name] = kind or "call"
     return {
         "properties": properties,
+        "variableProperties": variable_properties,
         "values": values,
         "methods": methods,
         "locals": dict(local_variables),

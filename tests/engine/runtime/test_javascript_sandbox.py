@@ -138,3 +138,23 @@ def test_json_path_in_scripts_reads_as_in_expressions():
     assert result == ["A-7", "y", [2, 3], 2]
     with pytest.raises(JavaScriptError, match=r"JSON path '\$\.\.sku' found 2 elements, not one"):
         run('doc.jsonPath("$..sku").stringValue()', doc=doc)
+
+
+class Scope(Recorder):
+    """An execution stand-in with the `variables` property expressions know."""
+
+    EL_PROPERTIES: ClassVar[dict[str, str]] = {"variables": "get_variables"}
+
+    def get_variables(self) -> dict[str, Any]:
+        raise AssertionError("the script reads its own copy of the variables")
+
+
+def test_the_variables_property_reads_the_scripts_copy_with_its_writes():
+    result = run_javascript(
+        'execution.setVariable("b", 2); [execution.variables.a, execution.variables.b]',
+        {"execution": Scope()},
+        {"a": 1},
+        {},
+        LIMITS,
+    )
+    assert result == [1, 2]
