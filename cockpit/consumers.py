@@ -41,11 +41,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             return
         # The in-memory layer lives on this loop: events from other threads are sent on it.
         publisher.attach_server_loop(asyncio.get_running_loop())
-        self.joined = [user_group(user.pk)]
-        if "cockpit" in apps:
-            self.joined += await cockpit_groups(user)
-        if "tasklist" in apps:
-            self.joined += await tasklist_groups(user)
+        self.joined = await live_groups(user, apps)
         for group in self.joined:
             await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
@@ -99,40 +95,60 @@ def application_ids(user: Any) -> frozenset[str]:
 
 
 @database_sync_to_async
-def cockpit_groups(user: Any) -> list[str]:
-    """The cockpit's groups this user may listen to.
+def live_groups(user: Any, apps: frozenset[str]) -> list[str]:
+    """Every group this user's socket joins.
 
-    `cockpit` carries instance and incident events of every definition, so only users who may
-    read every process instance join it; the others join `cockpit.definition.<key>` for each
-    definition whose instances they may read. `cockpit.batches` carries batch progress, for
-    users who may read batches.
+    The groups of engine data are joined as named by users who see every tenant; everyone
+    else joins them within no tenant and within each of their tenants (engine.events.audiences),
+    so the tenant check that hides other tenants' pages hides their live events too.
     """
     from batches.runner import BATCH_GROUP
-    from cockpit.permissions import may_read_all_instances
-    from engine.events import COCKPIT_GROUP, definition_group
-    from engine.models import ProcessDefinition
-    from identity.authorization import is_authorized, readable_ids
+    from engine.events import within_tenant
+    from identity.authorization import is_authorized
     from identity.resources import Permission, Resource
+    from identity.tenancy import tenants_of
 
-    groups = []
-    if may_read_all_instances(user):
-        groups.append(COCKPIT_GROUP)
-    else:
-        readable = readable_ids(user, Resource.PROCESS_DEFINITION, Permission.READ_INSTANCE)
-        # Keys named by the user's rules, deployed or not yet: a process deployed after the
-        # page opened is heard too. "All but some" needs the deployed keys to list them.
-        keys = set(readable.ids)
-        if readable.all:
-            keys |= set(
-                ProcessDefinition.objects.filter(readable.q("key")).values_list("key", flat=True)
-            )
-        groups += [g for key in sorted(keys) if (g := definition_group(key))]
-    if is_authorized(user, Permission.READ, Resource.BATCH):
-        groups.append(BATCH_GROUP)
+    data = []
+    if "cockpit" in apps:
+        data += cockpit_groups(user)
+    if "tasklist" in apps:
+        data += tasklist_groups(user)
+    tenants = tenants_of(user)
+    if tenants is not None:
+        scopes = [None, *sorted(tenants)]
+        data = [g for group in data for tenant in scopes if (g := within_tenant(group, tenant))]
+    groups = [user_group(user.pk), *data]
+    if "cockpit" in apps and is_authorized(user, Permission.READ, Resource.BATCH):
+        groups.append(BATCH_GROUP)  # batches belong to no tenant
     return groups
 
 
-@database_sync_to_async
+def cockpit_groups(user: Any) -> list[str]:
+    """The cockpit's groups of instance events this user may listen to.
+
+    `cockpit` carries instance and incident events of every definition, so only users who may
+    read every process instance join it; the others join `cockpit.definition.<key>` for each
+    definition whose instances they may read.
+    """
+    from cockpit.permissions import may_read_all_instances
+    from engine.events import COCKPIT_GROUP, definition_group
+    from engine.models import ProcessDefinition
+    from identity.authorization import readable_ids
+    from identity.resources import Permission, Resource
+
+    if may_read_all_instances(user):
+        return [COCKPIT_GROUP]
+    readable = readable_ids(user, Resource.PROCESS_DEFINITION, Permission.READ_INSTANCE)
+    # Keys named by the user's rules, deployed or not yet: a process deployed after the page
+    # opened is heard too. "All but some" needs the deployed keys to list them.
+    keys = set(readable.ids)
+    if readable.all:
+        keys |= set(
+            ProcessDefinition.objects.filter(readable.q("key")).values_list("key", flat=True)
+        )
+    return [g for key in sorted(keys) if (g := definition_group(key))]
+
+
 def tasklist_groups(user: Any) -> list[str]:
     """The task groups post-commit publishes to: the user's own and one per Django group.
 

@@ -131,13 +131,13 @@ def _create_requirements_definitions(
 
 
 def find_decision(ref: DecisionRef) -> DeployedDecision | None:
-    """The decision version `ref` binds to (definitions without a tenant, as call
-    activities find theirs; binding `deployment`: the calling process's deployment)."""
+    """The decision version `ref` binds to (in its tenant, as call activities find theirs;
+    binding `deployment`: the calling process's deployment)."""
     rows = DecisionDefinition.objects.filter(key=ref.key)
     if ref.binding == "deployment":
         rows = rows.filter(deployment_id=ref.deployment_id)
     else:
-        rows = rows.filter(tenant_id=None)
+        rows = rows.filter(tenant_id=ref.tenant_id)
         if ref.binding == "version":
             rows = rows.filter(version=ref.version)
         elif ref.binding == "versionTag":

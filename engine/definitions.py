@@ -91,4 +91,5 @@ def _build(row: DefinitionRow, file: Definitions) -> ProcessDefinition:
         definitions=file,
         version_tag=row.version_tag,
         deployment_id=row.deployment_id,
+        tenant_id=row.tenant_id,
     )

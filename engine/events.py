@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import hashlib
 import logging
 import re
 import threading
@@ -67,14 +68,37 @@ def definition_group(key: str) -> str | None:
     return name if _GROUP_NAME.fullmatch(name) else None
 
 
-def instance_groups(definition_key: str | None) -> list[str]:
+def instance_groups(definition_key: str | None, tenant_id: str | None = None) -> list[str]:
     """Where an event about an instance goes: operators who may read every instance listen on
-    `cockpit`; those who may read only some definitions listen on their definitions' groups."""
+    `cockpit`; those who may read only some definitions listen on their definitions' groups;
+    both also within the instance's tenant (`audiences`)."""
     groups = [COCKPIT_GROUP]
     named = definition_group(definition_key) if definition_key else None
     if named:
         groups.append(named)
-    return groups
+    return audiences(groups, tenant_id)
+
+
+def within_tenant(group: str, tenant_id: str | None) -> str | None:
+    """The group as heard by users the tenant check applies to, for data of `tenant_id`:
+    `cockpit.definition.k` becomes `cockpit.shared.definition.k` for data of no tenant and
+    `cockpit.tenant.<digest>.definition.k` for a tenant's. A digest of fixed length, since a
+    tenant id may hold characters a group name cannot, and no tenant id can then reach into
+    the rest of another group's name. None when the name would be too long."""
+    scope = "shared"
+    if tenant_id is not None:
+        scope = "tenant." + hashlib.sha256(tenant_id.encode()).hexdigest()[:16]
+    application, _, rest = group.partition(".")
+    name = f"{application}.{scope}.{rest}" if rest else f"{application}.{scope}"
+    return name if _GROUP_NAME.fullmatch(name) else None
+
+
+def audiences(groups: Iterable[str], tenant_id: str | None) -> list[str]:
+    """Each group for users who see every tenant (administrators: they join it as named), and
+    the same within the data's tenant for everyone else (cockpit/consumers.py joins those for
+    no tenant and for each of the user's tenants): a user never hears another tenant's data."""
+    named = list(groups)
+    return named + [g for group in named if (g := within_tenant(group, tenant_id))]
 
 
 def event(kind: EventType, **fields: Any) -> LiveEvent:

@@ -11,7 +11,7 @@ from datetime import datetime
 from django.db.models import Q
 
 from engine import definitions
-from engine.events import event, instance_groups, publish_on_commit
+from engine.events import COCKPIT_GROUP, event, instance_groups, publish_on_commit
 from engine.models import Execution, HistoricIncident, Incident, ProcessInstance
 
 FAILED_JOB = "failedJob"
@@ -134,9 +134,9 @@ def _publish(
     definition_id: str | None,
     activity_id: str | None,
 ) -> None:
-    key = definitions.runtime_definition(definition_id).key if definition_id else None
+    definition = definitions.runtime_definition(definition_id) if definition_id else None
     publish_on_commit(
-        instance_groups(key),
+        instance_groups(definition.key, definition.tenant_id) if definition else [COCKPIT_GROUP],
         event(
             kind,  # type: ignore[arg-type]
             incidentId=incident_id,

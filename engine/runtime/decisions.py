@@ -33,22 +33,25 @@ if TYPE_CHECKING:
 @dataclass(frozen=True, slots=True)
 class DecisionRef:
     """Which version of decision `key` a task asks for: the latest, the one deployed with the
-    calling process (`deployment_id`), a version number, or the latest with a version tag."""
+    calling process (`deployment_id`), a version number, or the latest with a version tag;
+    but for `deployment`, among the decisions of `tenant_id` (None: of no tenant)."""
 
     key: str
     binding: str = "latest"
     version: int | None = None
     version_tag: str | None = None
     deployment_id: str | None = None
+    tenant_id: str | None = None
 
     def describe(self) -> str:
-        if self.binding == "version":
-            return f"key '{self.key}' and version {self.version}"
-        if self.binding == "versionTag":
-            return f"key '{self.key}' and version tag '{self.version_tag}'"
         if self.binding == "deployment":
             return f"key '{self.key}' in deployment '{self.deployment_id}'"
-        return f"key '{self.key}'"
+        tenant = f" and tenant '{self.tenant_id}'" if self.tenant_id else ""
+        if self.binding == "version":
+            return f"key '{self.key}', version {self.version}{tenant}"
+        if self.binding == "versionTag":
+            return f"key '{self.key}', version tag '{self.version_tag}'{tenant}"
+        return f"key '{self.key}'{tenant}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,12 +106,12 @@ def select_version(
     """The version `ref` binds to among `versions` (any order) of its key."""
     if ref.binding == "deployment":
         candidates = [d for d in versions if d.deployment_id == ref.deployment_id]
-    elif ref.binding == "version":
-        candidates = [d for d in versions if d.version == ref.version]
-    elif ref.binding == "versionTag":
-        candidates = [d for d in versions if d.version_tag == ref.version_tag]
     else:
-        candidates = list(versions)
+        candidates = [d for d in versions if d.tenant_id == ref.tenant_id]
+    if ref.binding == "version":
+        candidates = [d for d in candidates if d.version == ref.version]
+    elif ref.binding == "versionTag":
+        candidates = [d for d in candidates if d.version_tag == ref.version_tag]
     return max(candidates, key=lambda d: d.version, default=None)
 
 
@@ -214,4 +217,9 @@ def _reference(
                 implementation.decision_ref_version_tag or "", execution, activity_id=node.id
             )
         )
-    return DecisionRef(key, binding, version, tag, run.definition.deployment_id)
+    # As Camunda: the caller's tenant unless decisionRefTenantId (text or expression) says.
+    tenant = run.definition.tenant_id
+    if implementation.decision_ref_tenant_id is not None:
+        named = run.evaluate(implementation.decision_ref_tenant_id, execution, activity_id=node.id)
+        tenant = None if named is None else str(named)
+    return DecisionRef(key, binding, version, tag, run.definition.deployment_id, tenant)

@@ -30,6 +30,7 @@ class ProcessDefinition:
     definitions: Definitions
     version_tag: str | None = None
     deployment_id: str | None = None
+    tenant_id: str | None = None
     _reach: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
     _activity_types: dict[str, str] = field(default_factory=dict, repr=False)
 

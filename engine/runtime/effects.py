@@ -225,7 +225,8 @@ class StartCalledInstance:
     binding: str
     version: str | None
     version_tag: str | None
-    tenant_id: str | None
+    tenant_id: str | None  # the called definition's: None is a definition of no tenant
+    deployment_id: str | None  # binding `deployment`: the caller's deployment
     business_key: str | None
     variables: dict[str, TypedValue]
     super_execution_id: str

@@ -27,7 +27,12 @@ from engine.runtime.migration import MigrationPlan, require_valid
 from engine.runtime.modification import Instruction
 from engine.runtime.starts import conditional_start_events, conditional_starts, rearm_timer_start
 from engine.runtime.state import InstanceStatus, Job
-from engine.runtime.store import MismatchingMessageCorrelation, ProcessInstance, Store
+from engine.runtime.store import (
+    MismatchingMessageCorrelation,
+    ProcessInstance,
+    Store,
+    called_definition,
+)
 
 __all__ = [
     "MismatchingMessageCorrelation",
@@ -481,16 +486,7 @@ class ProcessEngine:
         self, effect: fx.Effect, queue: deque[_Work], signals: list[fx.SignalThrown]
     ) -> None:
         if isinstance(effect, fx.StartCalledInstance):
-            definition = self.store.find_definition(
-                effect.called_element,
-                binding=effect.binding,
-                version=effect.version,
-                version_tag=effect.version_tag,
-            )
-            if definition is None:
-                raise NotFoundError(
-                    f"No process definition with key '{effect.called_element}' to call"
-                )
+            definition = called_definition(self.store, effect)
             queue.append(
                 _Work(
                     None,

@@ -38,6 +38,7 @@ class ExecutionFacade(ElObject):
         "getId": "get_id",
         "getEventName": "get_event_name",
         "getActivityInstanceId": "get_activity_instance_id",
+        "getTenantId": "get_tenant_id",
     }
     EL_PROPERTIES: ClassVar[dict[str, str]] = {
         "businessKey": "get_business_key",
@@ -51,6 +52,7 @@ class ExecutionFacade(ElObject):
         "processDefinitionId": "get_process_definition_id",
         "activityInstanceId": "get_activity_instance_id",
         "variables": "get_variables",
+        "tenantId": "get_tenant_id",
     }
 
     def __init__(
@@ -116,6 +118,10 @@ class ExecutionFacade(ElObject):
     def get_activity_instance_id(self) -> str | None:
         return self._execution.activity_instance_id
 
+    def get_tenant_id(self) -> str | None:
+        """The tenant of the instance: its definition's (Camunda's default tenant id)."""
+        return self._run.definition.tenant_id
+
 
 class TaskFacade(ElObject):
     """Camunda's DelegateTask (task listeners, assignment expressions)."""
@@ -139,6 +145,7 @@ class TaskFacade(ElObject):
         "setPriority": "set_priority",
         "addCandidateUser": "add_candidate_user",
         "addCandidateGroup": "add_candidate_group",
+        "getTenantId": "get_tenant_id",
     }
     EL_PROPERTIES: ClassVar[dict[str, str]] = {
         "name": "get_name",
@@ -152,6 +159,7 @@ class TaskFacade(ElObject):
         "priority": "get_priority",
         "dueDate": "get_due_date",
         "description": "get_description",
+        "tenantId": "get_tenant_id",
     }
 
     def __init__(self, run: Run, task: Task, execution: Execution, event_name: str) -> None:
@@ -169,6 +177,9 @@ class TaskFacade(ElObject):
 
     def set_variable(self, name: str, value: Any) -> None:
         self._run.set_variable(self._execution, name, value)
+
+    def get_tenant_id(self) -> str | None:
+        return self._run.definition.tenant_id
 
     def get_assignee(self) -> str | None:
         return self.task.assignee

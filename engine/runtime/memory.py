@@ -75,8 +75,14 @@ class InMemoryStore:
         binding: str = "latest",
         version: str | None = None,
         version_tag: str | None = None,
+        tenant_id: str | None = None,
+        deployment_id: str | None = None,
     ) -> ProcessDefinition | None:
         versions = self.by_key.get(key, [])
+        if binding == "deployment":
+            deployed = [d for d in versions if d.deployment_id == deployment_id]
+            return deployed[-1] if deployed else None
+        versions = [d for d in versions if d.tenant_id == tenant_id]
         if not versions:
             return None
         if binding == "version" and version is not None:

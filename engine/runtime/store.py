@@ -9,7 +9,7 @@ from typing import Any, Protocol
 
 from engine.runtime import effects as fx
 from engine.runtime.definition import ProcessDefinition
-from engine.runtime.errors import ProcessEngineError
+from engine.runtime.errors import NotFoundError, ProcessEngineError
 from engine.runtime.state import InstanceState, Job, Subscription
 
 
@@ -43,7 +43,12 @@ class Store(Protocol):
         binding: str = "latest",
         version: str | None = None,
         version_tag: str | None = None,
-    ) -> ProcessDefinition | None: ...
+        tenant_id: str | None = None,
+        deployment_id: str | None = None,
+    ) -> ProcessDefinition | None:
+        """The version of `key` a binding names: `latest`, `version`, `versionTag` among the
+        definitions of `tenant_id` (None: of no tenant), `deployment` in `deployment_id`."""
+        ...
 
     # instance state
     def load(self, instance_id: str) -> InstanceState | None: ...
@@ -70,6 +75,24 @@ class Store(Protocol):
     def find_message_start_events(self, name: str) -> list[tuple[ProcessDefinition, str]]: ...
     def find_signal_start_events(self, name: str) -> list[tuple[ProcessDefinition, str]]: ...
     def find_conditional_start_events(self) -> list[tuple[ProcessDefinition, str]]: ...
+
+
+def called_definition(store: Store, call: fx.StartCalledInstance) -> ProcessDefinition:
+    """The definition a call activity starts (its binding, in its tenant)."""
+    definition = store.find_definition(
+        call.called_element,
+        binding=call.binding,
+        version=call.version,
+        version_tag=call.version_tag,
+        tenant_id=call.tenant_id,
+        deployment_id=call.deployment_id,
+    )
+    if definition is None:
+        tenant = f" and tenant '{call.tenant_id}'" if call.tenant_id else ""
+        raise NotFoundError(
+            f"No process definition with key '{call.called_element}'{tenant} to call"
+        )
+    return definition
 
 
 @dataclass(frozen=True, slots=True)

@@ -95,8 +95,14 @@ class DjangoStore:
         binding: str = "latest",
         version: str | None = None,
         version_tag: str | None = None,
+        tenant_id: str | None = None,
+        deployment_id: str | None = None,
     ) -> ProcessDefinition | None:
-        rows = DefinitionRow.objects.filter(key=key, tenant_id=None)
+        rows = DefinitionRow.objects.filter(key=key)
+        if binding == "deployment":
+            rows = rows.filter(deployment_id=deployment_id)
+        else:
+            rows = rows.filter(tenant_id=tenant_id)
         if binding == "version" and version is not None:
             rows = rows.filter(version=int(version))
         elif binding == "versionTag" and version_tag is not None:
@@ -168,10 +174,15 @@ class DjangoStore:
 
     def record(self, instance_id: str | None, effects: Sequence[fx.Effect]) -> None:
         state = self._states.get(instance_id) if instance_id else None
-        self.post_commit.collect(effects, state.process_definition_key if state else None)
+        definitions_facts = self._definition_facts(effects, state)
+        if state is None:
+            self.post_commit.collect(effects)
+        else:
+            owner = definitions_facts[state.process_definition_id]
+            self.post_commit.collect(effects, owner.key, owner.tenant_id)
         ended = {instance_id} if state is not None and state.is_ended else set()
         projection = Projection(
-            self._definition_facts(effects, state),
+            definitions_facts,
             self._facts,
             self.history_level,
             _new_id,
@@ -353,7 +364,11 @@ def _definition_facts(definition_id: str) -> DefinitionFacts:
     if cached is None:
         definition = definitions.runtime_definition(definition_id)
         cached = DefinitionFacts(
-            definition.id, definition.key, definition.process.name, definition.version
+            definition.id,
+            definition.key,
+            definition.process.name,
+            definition.version,
+            definition.tenant_id,
         )
         _facts_cache[definition_id] = cached
     return cached

@@ -8,22 +8,27 @@ from collections.abc import Sequence
 
 from django.db import transaction
 
-from engine.events import COCKPIT_GROUP, LiveEvent, event, instance_groups, publisher
+from engine.events import COCKPIT_GROUP, LiveEvent, audiences, event, instance_groups, publisher
 from engine.metrics.collect import EffectCounts
 from engine.runtime import effects as fx
+from engine.runtime.state import Task
 
 __all__ = ["COCKPIT_GROUP", "PostCommit", "task_groups"]
 
 
 def task_groups(
-    candidate_users: Sequence[str], candidate_groups: Sequence[str], assignee: str | None
+    candidate_users: Sequence[str],
+    candidate_groups: Sequence[str],
+    assignee: str | None,
+    tenant_id: str | None = None,
 ) -> list[str]:
-    """Channel groups of the people who may see a task: assignee, candidates, their groups."""
+    """Channel groups of the people who may see a task: assignee, candidates, their groups
+    (and the same within the task's tenant: `audiences`)."""
     groups = [f"tasks.group.{g}" for g in candidate_groups]
     groups += [f"tasks.user.{u}" for u in candidate_users]
     if assignee:
         groups.append(f"tasks.user.{assignee}")
-    return groups
+    return audiences(groups, tenant_id)
 
 
 class PostCommit:
@@ -33,6 +38,7 @@ class PostCommit:
         self.job_ids: list[str] = []
         self.events: list[tuple[list[str], LiveEvent]] = []
         self._key: str | None = None
+        self._tenant: str | None = None
         # topic -> external tasks created: waiting long-polling workers are woken for them
         self.external_topics: Counter[str] = Counter()
         self.timers_scheduled = False  # a job due later: the embedded executor re-plans its sleep
@@ -40,8 +46,15 @@ class PostCommit:
         self.metrics = EffectCounts()
         self._scheduled = False
 
-    def collect(self, effects: Sequence[fx.Effect], definition_key: str | None = None) -> None:
+    def collect(
+        self,
+        effects: Sequence[fx.Effect],
+        definition_key: str | None = None,
+        tenant_id: str | None = None,
+    ) -> None:
+        """`definition_key` and `tenant_id`: those of the instance the effects come from."""
         self._key = definition_key
+        self._tenant = tenant_id
         for effect in effects:
             self._collect_one(effect)
         self.metrics.add(effects)
@@ -85,19 +98,22 @@ class PostCommit:
                     candidateGroups=list(task.candidate_groups),
                     candidateUsers=list(task.candidate_users),
                 )
-                groups = task_groups(task.candidate_users, task.candidate_groups, task.assignee)
-                self.events.append((groups + instance_groups(self._key), payload))
+                self.events.append((self._task_groups(task), payload))
             case fx.TaskRemoved():
                 # Everyone who may have the task on screen must see it go.
                 payload = event("task.completed", taskId=effect.task_id)
-                task = effect.task
-                groups = task_groups(task.candidate_users, task.candidate_groups, task.assignee)
-                self.events.append(([*groups, *instance_groups(self._key)], payload))
+                self.events.append((self._task_groups(effect.task), payload))
             case _:
                 pass
 
     def _cockpit(self, payload: LiveEvent) -> None:
-        self.events.append((instance_groups(self._key), payload))
+        self.events.append((instance_groups(self._key, self._tenant), payload))
+
+    def _task_groups(self, task: Task) -> list[str]:
+        people = task_groups(
+            task.candidate_users, task.candidate_groups, task.assignee, self._tenant
+        )
+        return people + instance_groups(self._key, self._tenant)
 
     def hand_over(self) -> None:
         from engine.jobs.dispatch import dispatch_jobs, timers_scheduled

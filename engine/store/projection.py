@@ -52,6 +52,7 @@ class DefinitionFacts:
     key: str
     name: str | None
     version: int
+    tenant_id: str | None = None  # not in history rows: live events go to the tenant's groups
 
 
 @dataclass

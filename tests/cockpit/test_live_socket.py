@@ -237,3 +237,68 @@ async def test_the_heartbeat_tells_how_far_each_group_was_numbered(
     await communicator.disconnect()
     assert beat["type"] == "heartbeat"
     assert beat["heads"][group] == before + 2
+
+
+@sync_to_async
+def tenant_operator_cookie() -> bytes:
+    """An operator who may read every instance, member of tenant `one` only."""
+    from django.contrib.auth.models import User
+
+    from identity.models import Authorization
+    from identity.resources import Resource
+    from tests.identity.factories import grant_applications, join_tenant
+
+    user = User.objects.create_user("tenanted", password="x")
+    grant_applications("tenanted", "cockpit")
+    Authorization.objects.create(
+        type=1, user_id="tenanted", resource_type=Resource.PROCESS_DEFINITION,
+        resource_id="*", permissions=["READ", "READ_INSTANCE"],
+    )
+    join_tenant("tenanted", "one")
+    return session_cookie(user)
+
+
+@sync_to_async
+def start_in_three_tenants() -> None:
+    """`alpha` in tenant one, `beta` in tenant two, `gamma` in none; one instance of each, with
+    an incident in beta's and gamma's."""
+    from engine.models import Task
+    from engine.services import ResourceInput, deploy
+    from engine.services import runtime as rt
+    from engine.services.incidents import create_incident
+    from tests.factories import one_task_bpmn
+
+    for key, tenant in (("alpha", "one"), ("beta", "two"), ("gamma", None)):
+        deployed = deploy([ResourceInput(f"{key}.bpmn", one_task_bpmn(key))], tenant_id=tenant)
+        started = rt.start_process_instance(definition_id=deployed.process_definitions[0].id)
+        if key != "alpha":
+            task = Task.objects.get(process_instance_id=started.id)
+            create_incident(task.execution_id, "custom")
+
+
+async def test_an_operator_hears_no_instance_of_a_tenant_it_is_not_a_member_of(
+    settings, redis_url, channel_prefix
+):
+    settings.REDIS_URL = redis_url
+    settings.CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [redis_url], "prefix": f"{channel_prefix}-tenants"},
+        }
+    }
+    cookie = await tenant_operator_cookie()
+    communicator = WebsocketCommunicator(
+        application, "/ws/live/", headers=[ORIGIN, (b"cookie", cookie)]
+    )
+    connected, _ = await communicator.connect()
+    assert connected
+    assert (await communicator.receive_json_from(timeout=5))["type"] == "hello"
+    await start_in_three_tenants()
+    heard = []
+    while not await communicator.receive_nothing(timeout=1.5):
+        heard.append(await communicator.receive_json_from(timeout=5))
+    await communicator.disconnect()
+    started = sorted(e["processDefinitionKey"] for e in heard if e["type"] == "instance.started")
+    assert started == ["alpha", "gamma"]
+    incidents = [e["processDefinitionId"] for e in heard if e["type"] == "incident.raised"]
+    assert [definition.split(":")[0] for definition in incidents] == ["gamma"]

@@ -157,6 +157,7 @@ class Implementation:
     decision_ref_binding: str = "latest"
     decision_ref_version: str | None = None
     decision_ref_version_tag: str | None = None
+    decision_ref_tenant_id: str | None = None  # default: the calling definition's tenant
     map_decision_result: str = "resultList"
     connector_id: str | None = None
     connector_io: InputOutput | None = None  # the connector's own request/response mapping

@@ -291,6 +291,7 @@ def parse_implementation(
         decision_ref_binding=camunda_attr(element, "decisionRefBinding") or "latest",
         decision_ref_version=camunda_attr(element, "decisionRefVersion"),
         decision_ref_version_tag=camunda_attr(element, "decisionRefVersionTag"),
+        decision_ref_tenant_id=camunda_attr(element, "decisionRefTenantId"),
         map_decision_result=camunda_attr(element, "mapDecisionResult") or "resultList",
         connector_id=connector_id,
         connector_io=connector_io,

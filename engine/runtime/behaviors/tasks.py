@@ -382,6 +382,11 @@ def execute_call_activity(run: Run, execution: Execution, node: FlowNode) -> Non
     version = node.version
     if version is not None:
         version = str(run.evaluate(version, execution, activity_id=node.id))
+    # As Camunda: the caller's tenant unless calledElementTenantId (text or expression) says.
+    tenant = run.definition.tenant_id
+    if node.tenant_id is not None:
+        named = run.evaluate(node.tenant_id, execution, activity_id=node.id)
+        tenant = None if named is None else str(named)
     child_id = run.new_id()
     execution.wait = Wait.CALL
     execution.called_instance_id = child_id
@@ -392,7 +397,8 @@ def execute_call_activity(run: Run, execution: Execution, node: FlowNode) -> Non
             binding=node.binding,
             version=version,
             version_tag=node.version_tag,
-            tenant_id=node.tenant_id,
+            tenant_id=tenant,
+            deployment_id=run.definition.deployment_id,
             business_key=business_key,
             variables=variables,
             super_execution_id=execution.id,
