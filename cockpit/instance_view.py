@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.urls import reverse
+
 from cockpit.timeline import TimelineEntry, timeline
 from cockpit.variables import as_text
 from engine.errors import NotFoundError
@@ -42,6 +44,7 @@ class VariableRow:
     text: str
     scope: str  # execution id; the instance id for process variables
     local: bool
+    data_url: str = ""  # where a Bytes or File variable's content downloads
 
 
 @dataclass(frozen=True)
@@ -182,6 +185,13 @@ def _header(
     )
 
 
+def _data_url(resource: str, row: Any) -> str:
+    """The REST download of a Bytes or File variable's content (the page's session signs in)."""
+    if row.type not in ("Bytes", "File") or row.value is None:
+        return ""
+    return reverse(f"rest-{resource}-data", args=[row.id])
+
+
 def _runtime(view: InstanceView) -> None:
     instance_id = view.id
     view.tree = activity_instance_tree(instance_id)
@@ -189,7 +199,7 @@ def _runtime(view: InstanceView) -> None:
     view.active = list(tokens.values_list("activity_id", flat=True))
     view.variables = [
         VariableRow(v.name, v.type, v.value, as_text(v.type, v.value), v.execution_id,
-                    v.execution_id != instance_id)
+                    v.execution_id != instance_id, _data_url("variable-instance", v))
         for v in VariableInstance.objects.filter(process_instance_id=instance_id).order_by(
             "name", "execution_id"
         )
@@ -218,7 +228,7 @@ def _finished(view: InstanceView) -> None:
     instance_id = view.id
     view.variables = [
         VariableRow(v.name, v.type, v.value, as_text(v.type, v.value), v.execution_id,
-                    v.execution_id != instance_id)
+                    v.execution_id != instance_id, _data_url("history-variable-instance", v))
         for v in HistoricVariableInstance.objects.filter(process_instance_id=instance_id)
         .exclude(state="DELETED")
         .order_by("name")

@@ -69,6 +69,11 @@ def as_text(kind: str, value: Any) -> str:
         return json.dumps(value, ensure_ascii=False, indent=2)
     if kind == "Boolean":
         return "true" if value else "false"
+    if kind in ("Bytes", "File"):  # the content downloads (`data_url`), it is not shown
+        typed = TypedValue.from_json({"type": kind, "value": value}).value
+        if kind == "Bytes":
+            return f"{len(typed)} bytes"
+        return f"{typed.filename} ({typed.mime_type or 'no MIME type'}, {len(typed.content)} bytes)"
     return str(value)
 
 

@@ -21,6 +21,7 @@ from engine.queries import get_task_variables
 from engine.queries.forms import FORM_KEY_PREFIX, FormNotFound, schema_by_key, schema_by_ref
 from engine.runtime.errors import ProcessEngineError
 from engine.runtime.forms import form_fields
+from engine.runtime.values import FileValue
 
 log = logging.getLogger("legato.tasklist")
 
@@ -105,6 +106,6 @@ def _json_value(value: Any) -> Any:
     """form-js data is JSON: dates as ISO text, everything else as it is."""
     if hasattr(value, "isoformat"):
         return value.isoformat()
-    if isinstance(value, bytes):
+    if isinstance(value, bytes | FileValue):
         return None
     return value

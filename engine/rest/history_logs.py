@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.http import HttpResponse
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -23,6 +24,7 @@ from engine.models import (
 from engine.models.tenancy import visible_definitions
 from engine.rest import serializers
 from engine.rest.base import (
+    AnyAcceptMixin,
     EngineView,
     definition_key,
     deserialize_values,
@@ -34,6 +36,7 @@ from engine.rest.dates import format_date
 from engine.rest.history import apply, require_history, tenants_of
 from engine.rest.listing import list_views
 from engine.rest.params import Kind, ListQuery, Param, invalid_request
+from engine.rest.variable_data import binary_response
 from engine.rest.variable_filters import (
     IGNORE_CASE_PARAMS,
     IgnoreCase,
@@ -43,6 +46,7 @@ from engine.rest.variable_filters import (
     read_text,
 )
 from engine.rest.variables import write_stored
+from engine.runtime.values import TypedValue
 from engine.services.history_deletion import (
     delete_historic_variable,
     delete_historic_variables_of_instance,
@@ -192,19 +196,32 @@ class HistoricVariableDetail(EngineView):
         return Response(status=204)
 
     def get(self, request: Request, variable_id: str) -> Response:
-        row = HistoricVariableInstance.objects.filter(pk=variable_id).first()
-        if row is None:
-            raise NotFoundError(
-                f"Historic variable instance with Id '{variable_id}' does not exist"
-            )
-        definition_id = _definition_of([row.process_instance_id]).get(row.process_instance_id)
-        require_history(
-            request,
-            definition_key(definition_id),
-            Resource.HISTORIC_PROCESS_INSTANCE,
-            row.process_instance_id,
-        )
+        row = _readable_historic_variable(request, variable_id)
         return Response(historic_variable_dtos([row], deserialize_values(request))[0])
+
+
+class HistoricVariableData(AnyAcceptMixin, EngineView):
+    """GET /history/variable-instance/{id}/data: the content of a Bytes or File variable."""
+
+    def get(self, request: Request, variable_id: str) -> HttpResponse:
+        row = _readable_historic_variable(request, variable_id)
+        return binary_response(
+            TypedValue.from_json({"type": row.type, "value": row.value}), variable_id
+        )
+
+
+def _readable_historic_variable(request: Request, variable_id: str) -> HistoricVariableInstance:
+    row = HistoricVariableInstance.objects.filter(pk=variable_id).first()
+    if row is None:
+        raise NotFoundError(f"Historic variable instance with Id '{variable_id}' does not exist")
+    definition_id = _definition_of([row.process_instance_id]).get(row.process_instance_id)
+    require_history(
+        request,
+        definition_key(definition_id),
+        Resource.HISTORIC_PROCESS_INSTANCE,
+        row.process_instance_id,
+    )
+    return row
 
 
 class HistoricInstanceVariables(EngineView):

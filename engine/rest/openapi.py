@@ -31,6 +31,7 @@ from engine.rest import (
     openapi_metrics,
     openapi_runtime,
     openapi_tenants,
+    openapi_variable_data,
 )
 from engine.rest.deployments import DEPLOYMENT_QUERY
 from engine.rest.openapi_hal import HAL_SCHEMAS, with_hal
@@ -531,6 +532,7 @@ def all_operations() -> tuple[Operation, ...]:
         + tuple(openapi_metrics.operations())
         + tuple(openapi_tenants.operations())
         + tuple(openapi_identity.operations())
+        + tuple(openapi_variable_data.operations())
     )
 
 

@@ -381,10 +381,6 @@ def operations() -> list[Any]:
             variable_instances.VARIABLE_INSTANCE_QUERY, post=True, values=True)
     add(vi, "get", "getVariableInstance", "Get a variable of a running instance",
         {"200": _json(_ref("VariableInstanceDto"))}, parameters=(_DESERIALIZE,))
-    add(f"{vi}/data", "get", "getVariableInstanceBinary",
-        "The bytes of a Bytes variable (any other type: 400)",
-        {"200": {"description": "The bytes", "content": {"application/octet-stream": {
-            "schema": {"type": "string", "format": "binary"}}}}})
 
     ex = "execution/<str:execution_id>"
     listing("execution", "Executions", "ExecutionDto", executions.EXECUTION_QUERY, post=True)

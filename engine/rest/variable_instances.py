@@ -31,7 +31,8 @@ from engine.rest.base import (
 )
 from engine.rest.history import apply
 from engine.rest.listing import list_views
-from engine.rest.params import Kind, ListQuery, Param, invalid_request
+from engine.rest.params import Kind, ListQuery, Param
+from engine.rest.variable_data import binary_response
 from engine.rest.variable_filters import (
     IGNORE_CASE_PARAMS,
     IgnoreCase,
@@ -201,14 +202,10 @@ class VariableInstanceDetail(EngineView):
 
 
 class VariableInstanceData(AnyAcceptMixin, EngineView):
-    """GET /variable-instance/{id}/data: the bytes of a Bytes variable."""
+    """GET /variable-instance/{id}/data: the content of a Bytes or File variable."""
 
     def get(self, request: Request, variable_id: str) -> HttpResponse:
         row = _readable_variable(request, variable_id)
-        if row.type != "Bytes":
-            # Camunda's wording (VariableResponseProvider).
-            raise invalid_request(
-                f"Value of variable with id {variable_id} is not a binary value."
-            )
-        content = TypedValue.from_json({"type": row.type, "value": row.value}).value
-        return HttpResponse(content or b"", content_type="application/octet-stream")
+        return binary_response(
+            TypedValue.from_json({"type": row.type, "value": row.value}), variable_id
+        )

@@ -1,8 +1,10 @@
 """The variables sub-resource Camunda repeats on instances, executions and tasks.
 
 `GET .../variables` (all visible), `POST .../variables` (`{modifications, deletions}`),
-`GET/PUT/DELETE .../variables/{varName}`. One set of views serves every owner through a
-small `VariableScope`: how to find the owner, check the caller's rights, read and write.
+`GET/PUT/DELETE .../variables/{varName}`, `GET/POST .../variables/{varName}/data` (the
+content of a Bytes or File variable: engine/rest/variable_data.py). One set of views serves
+every owner through a small `VariableScope`: how to find the owner, check the caller's rights,
+read and write.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.http import HttpResponse
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -18,6 +21,7 @@ from engine import queries
 from engine.errors import NotFoundError
 from engine.models import Execution, Task
 from engine.rest.base import (
+    AnyAcceptMixin,
     EngineView,
     deserialize_values,
     json_body,
@@ -26,6 +30,7 @@ from engine.rest.base import (
     user_id,
 )
 from engine.rest.params import invalid_request
+from engine.rest.variable_data import binary_response, read_upload
 from engine.rest.variables import read_value, read_variables, write_value, write_variables
 from engine.runtime.values import TypedValue
 from engine.services import runtime, standalone_tasks
@@ -107,9 +112,11 @@ def task_scope(request: Request, task_id: str, *, local: bool) -> VariableScope:
     return VariableScope(
         label="task",
         # A standalone task (no execution) holds its variables itself.
-        read=lambda: queries.get_task_variables(task, local=local)
-        if task.execution_id
-        else standalone_tasks.variables_of(task_id),
+        read=lambda: (
+            queries.get_task_variables(task, local=local)
+            if task.execution_id
+            else standalone_tasks.variables_of(task_id)
+        ),
         write=lambda values, removed: runtime.set_task_variables(
             task_id, values, local=local, removed=removed, user_id=user_id(request)
         ),
@@ -136,16 +143,17 @@ def read_modifications(body: Mapping[str, Any]) -> tuple[dict[str, TypedValue], 
     return modifications, deletions
 
 
-def variable_views(scope_of: ScopeOf, id_kwarg: str) -> tuple[type[EngineView], type[EngineView]]:
-    """The collection view and the single-variable view for one owner kind."""
+def variable_views(
+    scope_of: ScopeOf, id_kwarg: str
+) -> tuple[type[EngineView], type[EngineView], type[EngineView]]:
+    """The collection view, the single-variable view and its `/data` view for one owner
+    kind."""
 
     class VariableList(EngineView):
         def get(self, request: Request, **kwargs: str) -> Response:
             scope = scope_of(request, kwargs[id_kwarg])
             scope.check_read()
-            return Response(
-                write_variables(scope.read(), deserialize=deserialize_values(request))
-            )
+            return Response(write_variables(scope.read(), deserialize=deserialize_values(request)))
 
         def post(self, request: Request, **kwargs: str) -> Response:
             scope = scope_of(request, kwargs[id_kwarg])
@@ -157,11 +165,7 @@ def variable_views(scope_of: ScopeOf, id_kwarg: str) -> tuple[type[EngineView], 
     class VariableDetail(EngineView):
         def get(self, request: Request, var_name: str, **kwargs: str) -> Response:
             scope = scope_of(request, kwargs[id_kwarg])
-            scope.check_read()
-            found = scope.read().get(var_name)
-            if found is None:
-                # Camunda's wording (AbstractVariablesResource.getVariable).
-                raise NotFoundError(f"{scope.label} variable with name {var_name} does not exist")
+            found = _readable(scope, var_name)
             return Response(write_value(found, deserialize=deserialize_values(request)))
 
         def put(self, request: Request, var_name: str, **kwargs: str) -> Response:
@@ -177,14 +181,39 @@ def variable_views(scope_of: ScopeOf, id_kwarg: str) -> tuple[type[EngineView], 
             scope.write({}, [var_name])
             return Response(status=204)
 
-    return VariableList, VariableDetail
+    class VariableData(AnyAcceptMixin, EngineView):
+        def get(self, request: Request, var_name: str, **kwargs: str) -> HttpResponse:
+            scope = scope_of(request, kwargs[id_kwarg])
+            return binary_response(_readable(scope, var_name), var_name)
+
+        def post(self, request: Request, var_name: str, **kwargs: str) -> Response:
+            scope = scope_of(request, kwargs[id_kwarg])
+            value = read_upload(request)
+            scope.check_update()
+            scope.write({var_name: value}, ())
+            return Response(status=204)
+
+    return VariableList, VariableDetail, VariableData
 
 
-ProcessInstanceVariables, ProcessInstanceVariable = variable_views(instance_scope, "instance_id")
-ExecutionLocalVariables, ExecutionLocalVariable = variable_views(execution_scope, "execution_id")
-TaskVariables, TaskVariable = variable_views(
+def _readable(scope: VariableScope, name: str) -> TypedValue:
+    scope.check_read()
+    found = scope.read().get(name)
+    if found is None:
+        # Camunda's wording (AbstractVariablesResource.getVariable).
+        raise NotFoundError(f"{scope.label} variable with name {name} does not exist")
+    return found
+
+
+ProcessInstanceVariables, ProcessInstanceVariable, ProcessInstanceVariableData = variable_views(
+    instance_scope, "instance_id"
+)
+ExecutionLocalVariables, ExecutionLocalVariable, ExecutionLocalVariableData = variable_views(
+    execution_scope, "execution_id"
+)
+TaskVariables, TaskVariable, TaskVariableData = variable_views(
     lambda request, task_id: task_scope(request, task_id, local=False), "task_id"
 )
-TaskLocalVariables, TaskLocalVariable = variable_views(
+TaskLocalVariables, TaskLocalVariable, TaskLocalVariableData = variable_views(
     lambda request, task_id: task_scope(request, task_id, local=True), "task_id"
 )

@@ -5,6 +5,9 @@ Camunda's REST reference ("Variables" in each resource) sends and returns every 
 - `type` is read case-insensitively (Camunda resolves it through its type registry); without
   a type the JSON value's own kind decides (string, number, boolean, null).
 - `Date` travels as `yyyy-MM-dd'T'HH:mm:ss.SSSZ`; `Bytes` as base64.
+- `File` is sent as base64 with `valueInfo.filename` (required), `mimeType` (or the REST
+  reference's spelling `mimetype`) and `encoding`; it is returned without its content (value
+  null, as Camunda does not send megabytes unasked): `.../data` serves the bytes.
 - `Json` travels as a JSON *string*; `Object` too, with `valueInfo.serializationDataFormat`.
   Only `application/json` objects are read. Java serialization is refused (DESIGN: "Variables
   never deserialize pickled or Java-serialized objects"), as Camunda does by default
@@ -22,7 +25,7 @@ from typing import Any
 
 from engine.errors import BadRequestError
 from engine.rest.dates import format_date, parse_date
-from engine.runtime.values import TypedValue, check_value, infer_type, parse_json
+from engine.runtime.values import FileValue, TypedValue, check_value, infer_type, parse_json
 
 JSON_FORMAT = "application/json"
 JAVA_FORMAT = "application/x-java-serialized-object"
@@ -38,6 +41,7 @@ _TYPES = {
         "Boolean",
         "Date",
         "Bytes",
+        "File",
         "Null",
         "Json",
         "Object",
@@ -129,6 +133,8 @@ def _read(kind: str, raw: Any, info: Mapping[str, Any]) -> Any:
         if not isinstance(raw, str):
             raise ValueError("bytes are a base64 string")
         return base64.b64decode(raw, validate=True)
+    if kind == "File":
+        return _file(raw, info)
     if kind == "Json":
         return parse_json(raw) if isinstance(raw, str) else raw
     if kind == "Object":
@@ -143,6 +149,26 @@ def _read(kind: str, raw: Any, info: Mapping[str, Any]) -> Any:
     return raw  # Null with a value: Camunda ignores the value
 
 
+def _file(raw: Any, info: Mapping[str, Any]) -> FileValue:
+    filename = info.get("filename")
+    if not isinstance(filename, str) or not filename:
+        # Camunda's wording (FileValueTypeImpl).
+        raise ValueError(
+            "Cannot create file without filename! Please set a name into ValueInfo with key "
+            "filename"
+        )
+    if not isinstance(raw, str):
+        raise ValueError("a file's content is a base64 string")
+    mime_type = info.get("mimeType", info.get("mimetype"))
+    encoding = info.get("encoding")
+    return FileValue(
+        base64.b64decode(raw, validate=True),
+        filename,
+        None if mime_type is None else str(mime_type),
+        None if encoding is None else str(encoding),
+    )
+
+
 def write_value(value: TypedValue, *, deserialize: bool = True) -> dict[str, Any]:
     """A typed value as Camunda's REST returns it. `deserialize` False returns Object values in
     their serialized form (a JSON string), as `deserializeValues=false` asks."""
@@ -154,6 +180,8 @@ def write_value(value: TypedValue, *, deserialize: bool = True) -> dict[str, Any
         out: Any = format_date(raw)
     elif kind == "Bytes":
         out = base64.b64encode(raw).decode("ascii")
+    elif kind == "File":
+        return {"type": kind, "value": None, "valueInfo": file_info(raw)}
     elif kind == "Json":
         out = json.dumps(raw, separators=(",", ":"))
     elif kind == "Object":
@@ -165,6 +193,16 @@ def write_value(value: TypedValue, *, deserialize: bool = True) -> dict[str, Any
     else:
         out = raw
     return {"type": kind, "value": out, "valueInfo": info}
+
+
+def file_info(file: FileValue) -> dict[str, str]:
+    """Camunda's valueInfo of a File: filename, and mimeType and encoding when known."""
+    info = {"filename": file.filename}
+    if file.mime_type is not None:
+        info["mimeType"] = file.mime_type
+    if file.encoding is not None:
+        info["encoding"] = file.encoding
+    return info
 
 
 def write_stored(

@@ -31,6 +31,7 @@ from datetime import datetime
 from typing import Any
 
 from engine.el import ElObject
+from engine.runtime.values import FileValue
 
 logger = logging.getLogger("legato.scripts")
 
@@ -514,8 +515,8 @@ def _spec(obj: ElObject, local_variables: Mapping[str, Any]) -> dict[str, Any]:
 def _to_json(value: Any) -> Any:
     if isinstance(value, datetime):
         return {_DATE: value.isoformat()}
-    if isinstance(value, bytes | bytearray):
-        return None  # Bytes variables are not given to scripts
+    if isinstance(value, bytes | bytearray | FileValue):
+        return None  # Bytes and File variables are not given to scripts
     if isinstance(value, tuple | set | frozenset):
         return list(value)
     return str(value)

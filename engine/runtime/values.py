@@ -37,11 +37,38 @@ TYPE_NAMES = frozenset(
         "Boolean",
         "Date",
         "Bytes",
+        "File",
         "Null",
         "Json",
         "Object",
     }
 )
+
+
+@dataclass(frozen=True, slots=True)
+class FileValue:
+    """Camunda's File variable: content with the name it is downloaded under, and optionally
+    its MIME type and its text encoding (Camunda's FileValue)."""
+
+    content: bytes
+    filename: str
+    mime_type: str | None = None
+    encoding: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "filename": self.filename,
+            "mimeType": self.mime_type,
+            "encoding": self.encoding,
+            "data": base64.b64encode(self.content).decode("ascii"),
+        }
+
+    @staticmethod
+    def from_json(data: dict[str, Any]) -> FileValue:
+        return FileValue(
+            base64.b64decode(data["data"]), data["filename"], data.get("mimeType"),
+            data.get("encoding"),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +124,8 @@ def infer_type(value: Any, *, from_expression: bool = False) -> TypedValue:
         return TypedValue("Date", value)
     if isinstance(value, bytes | bytearray):
         return TypedValue("Bytes", bytes(value))
+    if isinstance(value, FileValue):
+        return TypedValue("File", value)
     if isinstance(value, dict | list | tuple):
         return TypedValue("Json", _plain(value))
     return TypedValue("Object", value)
@@ -118,6 +147,8 @@ def check_value(typed: TypedValue) -> None:
         raise ValueError("not a finite number")
     elif kind in ("Json", "Object") and not _finite_json(value):
         raise ValueError(f"not valid JSON: {_NOT_JSON_NUMBERS}")
+    elif kind == "File" and value is not None and not isinstance(value, FileValue):
+        raise ValueError("a File value is content with a filename")
 
 
 def parse_json(text: str) -> Any:
@@ -177,6 +208,8 @@ def _encode(kind: str, value: Any) -> Any:
         return value.isoformat()
     if kind == "Bytes":
         return base64.b64encode(value).decode("ascii")
+    if kind == "File":
+        return value.to_json()
     if kind in ("Json", "Object"):
         return _copy_json(value)
     return value
@@ -189,6 +222,8 @@ def _decode(kind: str, value: Any) -> Any:
         return datetime.fromisoformat(value)
     if kind == "Bytes":
         return base64.b64decode(value)
+    if kind == "File":
+        return FileValue.from_json(value)
     if kind in ("Json", "Object"):
         return _copy_json(value)
     return value

@@ -11,6 +11,7 @@ from engine.models import (
     TaskCandidate,
     UserOperationLog,
 )
+from engine.runtime.values import FileValue
 from engine.services.incidents import create_incident
 from engine.services.runtime import start_process_instance
 from identity.resources import Permission
@@ -345,3 +346,17 @@ def test_a_finished_instances_history_is_deleted_from_its_page(client, operator,
     assert response.redirect_chain[-1][0] == reverse("cockpit:processes")
     assert not HistoricProcessInstance.objects.filter(pk=instance.id).exists()
     assert page(client, instance.id).status_code == 404
+
+
+def test_a_file_variable_shows_its_name_and_size_and_downloads(user_client):
+    contract = FileValue(b"%PDF-1.4", "contract.pdf", "application/pdf")
+    instance = started(contract=contract, blob=b"\x00\x01\x02")
+    response = page(user_client, instance.id)
+    html = response.content.decode()
+    assert "contract.pdf (application/pdf, 8 bytes)" in html
+    assert "3 bytes" in html
+    rows = {v.name: v for v in response.context["view"].variables}
+    download = user_client.get(rows["contract"].data_url)
+    assert (download.status_code, download.content) == (200, b"%PDF-1.4")
+    assert f'href="{rows["contract"].data_url}" download' in html
+    assert user_client.get(rows["blob"].data_url).content == b"\x00\x01\x02"

@@ -8,9 +8,14 @@ import math
 import pytest
 
 from engine.errors import BadRequestError
-from engine.models import HistoricProcessInstance, Task, VariableInstance
+from engine.models import (
+    HistoricProcessInstance,
+    HistoricVariableInstance,
+    Task,
+    VariableInstance,
+)
 from engine.queries import get_variables
-from engine.runtime.values import TypedValue
+from engine.runtime.values import FileValue, TypedValue
 from engine.services import ResourceInput, deploy
 from engine.services import runtime as rt
 from tests.factories import one_task_bpmn
@@ -61,3 +66,20 @@ def test_json_holding_nan_or_infinity_is_refused_as_not_json(invoice):
     assert "data" not in get_variables(started.id)
     rt.set_variables(started.id, {"data": {"big": BEYOND_LONG}})  # JSON numbers have no range
     assert get_variables(started.id)["data"].value == {"big": BEYOND_LONG}
+
+
+def test_a_file_variable_keeps_its_content_name_type_and_encoding_through_history(invoice):
+    contract = FileValue("Vertrag €".encode(), "contract.txt", "text/plain", "UTF-8")
+    started = rt.start_process_instance("invoice", variables={"contract": contract})
+    assert get_variables(started.id)["contract"] == TypedValue("File", contract)
+    task = Task.objects.get(process_instance_id=started.id)
+    rt.complete_task(task.id, {"contract": FileValue(b"v2", "contract-v2.pdf")})
+    history = HistoricVariableInstance.objects.get(name="contract")
+    stored = TypedValue.from_json({"type": history.type, "value": history.value})
+    assert stored == TypedValue("File", FileValue(b"v2", "contract-v2.pdf"))
+
+
+def test_a_file_value_that_is_not_a_file_is_refused(invoice):
+    with pytest.raises(BadRequestError, match="'doc' of type 'File'"):
+        rt.start_process_instance("invoice", variables={"doc": TypedValue("File", b"raw")})
+    assert not HistoricProcessInstance.objects.exists()

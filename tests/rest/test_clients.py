@@ -16,7 +16,10 @@ from camunda.external_task.external_task_worker import ExternalTaskWorker
 from requests.auth import HTTPBasicAuth
 
 from engine.models import Incident, Task
+from engine.queries.instances import get_variables
+from engine.runtime.values import FileValue
 from engine.services import ResourceInput, deploy
+from engine.services import runtime as rt
 from tests.factories import bpmn_document
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -116,9 +119,19 @@ def test_python_external_task_client_completes_throws_and_fails(engine_url):
 def test_javascript_external_task_client_completes_throws_and_fails(engine_url):
     ids = {mode: start_with_pycamunda(engine_url, mode, f"JS-{mode}")
            for mode in ("complete", "error", "fail")}
-    run = subprocess.run(["node", "worker.mjs", engine_url, "3"], cwd=JS_DIR,
+    contract = FileValue("Vertrag €".encode(), "contract.txt", "text/plain", "UTF-8")
+    ids["file"] = rt.start_process_instance(
+        "payment", variables={"mode": "file", "contract": contract}
+    ).id
+    run = subprocess.run(["node", "worker.mjs", engine_url, "4"], cwd=JS_DIR,
                          capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stdout + run.stderr
     assert activities(ids["complete"]) == {"review"}
     assert activities(ids["error"]) == {"call"}
     assert Incident.objects.filter(process_instance_id=ids["fail"]).exists()
+    # The client downloaded the File and sent one back.
+    assert activities(ids["file"]) == {"review"}
+    receipt = get_variables(ids["file"])["receipt"]
+    assert receipt.type == "File"
+    assert (receipt.value.filename, receipt.value.mime_type) == ("receipt.txt", "text/plain")
+    assert receipt.value.content == f"received contract.txt: {len(contract.content)} bytes".encode()
