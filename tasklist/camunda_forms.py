@@ -4,6 +4,9 @@ deployed schema).
 The form-js viewer validates in the browser; the server does it again from the schema's
 `validate` blocks (required, min, max, minLength, maxLength, pattern, validationType), because
 a browser can send anything. Values keep the JSON types form-js submits.
+
+A file picker's value is the key form-js gives its files; the browser sends them as parts of
+that name beside the data (static/tasklist/form-js.js), and each becomes a File variable.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from engine.runtime.values import LONG_MAX, LONG_MIN
+from engine.runtime.values import LONG_MAX, LONG_MIN, FileValue
 
 # Components that show something but hold no value (form-js' non-input types).
 _NO_VALUE = {
@@ -30,6 +33,7 @@ _NO_VALUE = {
 _EMAIL = re.compile(r"^[^\s@]+@[^\s@]+\.[^\s@]+$")
 _PHONE = re.compile(r"^\+?[0-9 ()\-./]{5,}$")
 MAX_TEXT = 10_000
+MAX_FILE_MB = 10
 
 
 def input_components(components: list[Any]) -> Iterator[dict[str, Any]]:
@@ -50,8 +54,23 @@ def _empty(value: Any) -> bool:
     return value is None or value == "" or value == []
 
 
+def _picked_file(value: Any, files: Any) -> FileValue | None:
+    """The file a file picker sent (None: none picked); `value` is its files key."""
+    uploads = files.getlist(value) if isinstance(value, str) and files is not None else []
+    if not uploads:
+        return None
+    if len(uploads) > 1:
+        raise ValueError("Choose one file: a File variable holds one.")
+    upload = uploads[0]
+    if upload.size > MAX_FILE_MB * 1024 * 1024:
+        raise ValueError(f"Choose a file of at most {MAX_FILE_MB} MB.")
+    return FileValue.from_upload(upload)
+
+
 def _convert(component: dict[str, Any], value: Any) -> Any:
     kind = component.get("type")
+    if kind == "filepicker":
+        return value  # a FileValue (_picked_file)
     if kind == "number":
         if isinstance(value, bool):
             raise ValueError("Enter a number.")
@@ -108,9 +127,10 @@ def _check(rules: Mapping[str, Any], value: Any) -> str | None:
 
 
 def validate(
-    schema: Mapping[str, Any], data: Mapping[str, Any]
+    schema: Mapping[str, Any], data: Mapping[str, Any], files: Any = None
 ) -> tuple[dict[str, Any], dict[str, str]]:
-    """Submitted form-js data -> variables by key, or errors by key (then no variables)."""
+    """Submitted form-js data -> variables by key, or errors by key (then no variables).
+    `files`: the request's uploaded files (Django's `request.FILES`), by files key."""
     variables: dict[str, Any] = {}
     errors: dict[str, str] = {}
     for component in input_components(list(schema.get("components") or [])):
@@ -119,6 +139,12 @@ def validate(
         key = str(component["key"])
         rules = component.get("validate") or {}
         value = data.get(key)
+        if component.get("type") == "filepicker":
+            try:
+                value = _picked_file(value, files)
+            except ValueError as error:
+                errors[key] = str(error)
+                continue
         if _empty(value):
             if rules.get("required"):
                 errors[key] = "This field is required."

@@ -50,15 +50,12 @@ def read_upload(request: Request) -> TypedValue:
         if value_type.lower() == "bytes" and isinstance(text, str):
             return TypedValue("Bytes", text.encode())
         raise invalid_request("No 'data' part: upload the content as a file part named data")
-    content = upload.read()
     if value_type.lower() == "bytes":
-        return TypedValue("Bytes", content)
+        return TypedValue("Bytes", upload.read())
     if value_type.lower() == "file":
         if not upload.name:
             raise invalid_request("The 'data' part of a File has no file name")
-        return TypedValue(
-            "File", FileValue(content, upload.name, upload.content_type or None, upload.charset)
-        )
+        return TypedValue("File", FileValue.from_upload(upload))
     raise invalid_request(
         f"Unsupported value type '{value_type}': a binary variable is Bytes or File"
     )

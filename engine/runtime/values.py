@@ -70,6 +70,15 @@ class FileValue:
             data.get("encoding"),
         )
 
+    @staticmethod
+    def from_upload(upload: Any) -> FileValue:
+        """An uploaded file (`read()`, `name`, `content_type`, `charset`, as Django hands
+        one over; its charset may come as bytes)."""
+        charset = upload.charset
+        if isinstance(charset, bytes):
+            charset = charset.decode("ascii", "replace")
+        return FileValue(upload.read(), upload.name, upload.content_type or None, charset or None)
+
 
 @dataclass(frozen=True, slots=True)
 class TypedValue:

@@ -1,5 +1,7 @@
 // A Camunda Form (form-js schema) rendered with the form-js viewer. The browser validates as
 // form-js does; the server validates again and its errors are shown on the same fields.
+// Files picked in the form go as multipart parts named by their files key (the value form-js
+// gives the picker), the data as the `payload` part; without files the data is the JSON body.
 (function () {
   "use strict";
   const container = document.getElementById("form-js");
@@ -39,11 +41,23 @@
       ? { data: result.data, businessKey: keyInput ? keyInput.value : "" }
       : result.data;
     button.disabled = true;
+    const headers = { "X-CSRFToken": csrf };
+    let payload = JSON.stringify(body);
+    if (result.files && result.files.size) {
+      const parts = new FormData();
+      parts.append("payload", payload);
+      result.files.forEach(function (files, key) {
+        files.forEach(function (file) { parts.append(key, file, file.name); });
+      });
+      payload = parts;
+    } else {
+      headers["Content-Type"] = "application/json";
+    }
     fetch(container.dataset.submitUrl, {
       method: "POST",
       credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
-      body: JSON.stringify(body),
+      headers: headers,
+      body: payload,
     }).then(function (response) {
       return response.json().then(function (answer) { return { ok: response.ok, answer: answer }; });
     }).then(function (reply) {

@@ -47,7 +47,7 @@ def _finish(request: HttpRequest, task_id: str, variables: Mapping[str, Any]) ->
 @require_POST
 @login_required
 def complete(request: HttpRequest, task_id: str) -> HttpResponse:
-    wants_json = request.content_type == "application/json"
+    wants_json = posted_by_form_js(request)
     task, rights = load(request, task_id)
     if task is None or rights is None:
         if wants_json:
@@ -86,11 +86,25 @@ def complete(request: HttpRequest, task_id: str) -> HttpResponse:
     return redirect("tasklist:tasks")
 
 
+def posted_by_form_js(request: HttpRequest) -> bool:
+    """form-js posts JSON, or multipart with a `payload` part when files were picked."""
+    return request.content_type == "application/json" or (
+        request.content_type == "multipart/form-data" and "payload" in request.POST
+    )
+
+
 def read_json(request: HttpRequest) -> dict[str, Any] | None:
-    if len(request.body) > MAX_JSON_BODY:
+    """The JSON object a form posts: the body, or with files (multipart) its `payload` part."""
+    if request.content_type == "multipart/form-data":
+        text = request.POST.get("payload", "")
+    elif len(request.body) > MAX_JSON_BODY:
+        return None
+    else:
+        text = request.body or b"{}"
+    if len(text) > MAX_JSON_BODY:
         return None
     try:
-        data = json.loads(request.body or b"{}")
+        data = json.loads(text)
     except ValueError:
         return None
     return data if isinstance(data, dict) else None
@@ -102,7 +116,7 @@ def _complete_camunda_form(
     data = read_json(request)
     if data is None:
         return _json_error("The form data is not a JSON object.", 400)
-    variables, errors = camunda_forms.validate(schema, data)
+    variables, errors = camunda_forms.validate(schema, data, request.FILES)
     if errors:
         return JsonResponse(
             {

@@ -20,7 +20,7 @@ from engine.services import forms
 from tasklist import camunda_forms, generated_forms
 from tasklist.access import may_start
 from tasklist.task_forms import start_form
-from tasklist.views.complete import read_json
+from tasklist.views.complete import posted_by_form_js, read_json
 
 MAX_BUSINESS_KEY = 255
 
@@ -95,7 +95,7 @@ def start_process(request: HttpRequest, definition_id: str) -> HttpResponse:
         return _page(request, definition)
     if request.method != "POST":
         return HttpResponse(status=405)
-    if request.content_type == "application/json":
+    if posted_by_form_js(request):
         return _start_with_camunda_form(request, definition)
     key = request.POST.get("business_key", "").strip()[:MAX_BUSINESS_KEY]
     spec = start_form(definition)
@@ -127,7 +127,7 @@ def _start_with_camunda_form(request: HttpRequest, definition: ProcessDefinition
         return JsonResponse({"message": "This process has no Camunda start form."}, status=400)
     data = body.get("data") if isinstance(body.get("data"), dict) else {}
     key = str(body.get("businessKey") or "").strip()[:MAX_BUSINESS_KEY]
-    variables, errors = camunda_forms.validate(spec.schema or {}, data)
+    variables, errors = camunda_forms.validate(spec.schema or {}, data, request.FILES)
     if errors:
         return JsonResponse(
             {

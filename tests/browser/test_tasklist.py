@@ -1,6 +1,7 @@
 """A business user's day in the tasklist, in Chromium: two compliance officers see a KYC review
 arrive live, one claims it (it leaves the other's list live), completes the generated form
-after an error, then a Camunda Form task; processes are started from the tasklist."""
+after an error, then a Camunda Form task; processes are started from the tasklist (a Camunda
+start form with a file picked)."""
 
 from __future__ import annotations
 
@@ -101,8 +102,16 @@ def test_a_kyc_review_arrives_live_is_claimed_and_completed_and_forms_are_valida
         expect(page.locator("#form-js .fjs-form")).to_be_visible()
         page.get_by_label("Customer").fill("ACME")
         page.get_by_label("Requested limit").fill("5000")
+        # A file picked in the form becomes a File variable of the instance.
+        page.locator("#form-js input[type=file]").set_input_files(
+            files=[{"name": "statement.txt", "mimeType": "text/plain", "buffer": b"balance 100"}]
+        )
+        expect(page.locator("#form-js")).to_contain_text("statement.txt")
         page.get_by_role("button", name="Start").click()
         expect(page.get_by_text("“Credit limit” started")).to_be_visible()
+        statement = HistoricVariableInstance.objects.get(name="statement")
+        assert statement.type == "File"
+        assert statement.value["filename"] == "statement.txt"
 
         card = alice.locator(".task-card", has_text="Approve credit limit")
         expect(card).to_be_visible(timeout=LIVE)

@@ -132,10 +132,14 @@ def test_task_execution_and_variable_instance_resources_serve_the_file(api):
     assert listed[0]["valueInfo"]["filename"] == "contract.txt"
     assert listed[0]["value"] is None
 
-    local = SimpleUploadedFile("note.txt", b"checked", "text/plain")
+    local = SimpleUploadedFile("note.txt", b"checked", "text/plain; charset=utf-8")
     url = f"{BASE}/task/{task_id}/localVariables/note/data"
     assert api.post(url, {"data": local, "valueType": "File"}).status_code == 204
-    assert api.get(url).content == b"checked"
+    note = api.get(url)
+    assert (note.content, note["Content-Type"]) == (b"checked", "text/plain; charset=utf-8")
+    assert api.get(f"{BASE}/task/{task_id}/localVariables/note").json()["valueInfo"] == {
+        "filename": "note.txt", "mimeType": "text/plain", "encoding": "utf-8"
+    }
 
     completed = api.post(f"{BASE}/task/{task_id}/complete", {}, content_type="application/json")
     assert completed.status_code == 204

@@ -3,11 +3,17 @@
 import json
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils.datastructures import MultiValueDict
 
-from engine.models import HistoricVariableInstance, Task
+from engine.models import HistoricVariableInstance, ProcessInstance, Task
+from engine.queries import get_variables
+from engine.runtime.values import FileValue
 from engine.services import ResourceInput, deploy, runtime
+from tasklist import camunda_forms
 from tasklist.camunda_forms import errors_by_field_id, validate
 from tests.tasklist.conftest import FIXTURES, login
+from tests.tasklist.test_start_and_filters import grant_start
 
 SCHEMA = json.loads((FIXTURES / "limit_decision.form").read_text())
 
@@ -103,3 +109,55 @@ def test_a_missing_form_is_reported_in_words(db, alice):
     task = Task.objects.get(process_instance_id=started.id)
     page = login(alice).get(f"/tasklist/tasks/{task.id}/").content.decode()
     assert "No deployed form has the id &#x27;nowhere&#x27; (deployment)." in page
+
+
+REQUEST = json.loads((FIXTURES / "limit_request.form").read_text())
+
+
+def picked(*uploads: SimpleUploadedFile) -> MultiValueDict:
+    return MultiValueDict({"files::1": list(uploads)})
+
+
+def test_a_picked_file_becomes_a_file_variable():
+    statement = SimpleUploadedFile("march.pdf", b"%PDF-1.4", "application/pdf")
+    variables, errors = validate(
+        REQUEST, {"customer": "ACME", "statement": "files::1"}, picked(statement)
+    )
+    assert errors == {}
+    assert variables["statement"] == FileValue(b"%PDF-1.4", "march.pdf", "application/pdf")
+
+
+def test_file_pickers_refuse_two_files_a_too_large_one_and_none_when_required(monkeypatch):
+    two = picked(SimpleUploadedFile("a.txt", b"a"), SimpleUploadedFile("b.txt", b"b"))
+    data = {"customer": "ACME", "statement": "files::1"}
+    assert validate(REQUEST, data, two) == (
+        {}, {"statement": "Choose one file: a File variable holds one."}
+    )
+    monkeypatch.setattr(camunda_forms, "MAX_FILE_MB", 0)
+    assert validate(REQUEST, data, picked(SimpleUploadedFile("a.txt", b"a"))) == (
+        {}, {"statement": "Choose a file of at most 0 MB."}
+    )
+    required = json.loads(json.dumps(REQUEST))
+    required["components"][2]["validate"] = {"required": True}
+    # a files key the request does not carry is no file
+    assert validate(required, data, MultiValueDict()) == (
+        {}, {"statement": "This field is required."}
+    )
+
+
+@pytest.mark.django_db
+def test_a_start_form_with_a_file_posts_it_as_a_part_beside_the_data(demo, alice):
+    grant_start("compliance", "credit_limit")
+    payload = json.dumps({"data": {"customer": "ACME", "statement": "files::x"},
+                          "businessKey": "CL-1"})
+    statement = SimpleUploadedFile("march.txt", b"balance: 100", "text/plain; charset=utf-8")
+    response = login(alice).post(
+        f"/tasklist/start/{demo['credit_limit'].id}/",
+        {"payload": payload, "files::x": statement},
+    )
+    assert response.status_code == 200, response.content
+    instance = ProcessInstance.objects.get(business_key="CL-1")
+    file = get_variables(instance.id)["statement"].value
+    assert (file.filename, file.mime_type, file.encoding, file.content) == (
+        "march.txt", "text/plain", "utf-8", b"balance: 100"
+    )
