@@ -1,5 +1,7 @@
 """The live-update WebSocket: only authenticated browsers connect, and group events reach them."""
 
+from collections.abc import Awaitable, Callable
+
 import pytest
 from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
@@ -163,13 +165,19 @@ def start_alpha_and_beta() -> None:
 async def heard_while_starting_alpha_and_beta(cookie: bytes) -> list[dict]:
     """What a socket with this session cookie receives after its hello while `alpha` and
     `beta` are deployed and started, until it has been quiet for 1.5 s."""
+    return await heard_while(cookie, start_alpha_and_beta)
+
+
+async def heard_while(cookie: bytes, act: Callable[[], Awaitable[None]]) -> list[dict]:
+    """What a socket with this session cookie receives after its hello while `act` runs,
+    until it has been quiet for 1.5 s."""
     communicator = WebsocketCommunicator(
         application, "/ws/live/", headers=[ORIGIN, (b"cookie", cookie)]
     )
     connected, _ = await communicator.connect()
     assert connected
     assert (await communicator.receive_json_from(timeout=5))["type"] == "hello"
-    await start_alpha_and_beta()
+    await act()
     heard = []
     while not await communicator.receive_nothing(timeout=1.5):
         heard.append(await communicator.receive_json_from(timeout=5))
@@ -286,18 +294,7 @@ async def test_an_operator_hears_no_instance_of_a_tenant_it_is_not_a_member_of(
             "CONFIG": {"hosts": [redis_url], "prefix": f"{channel_prefix}-tenants"},
         }
     }
-    cookie = await tenant_operator_cookie()
-    communicator = WebsocketCommunicator(
-        application, "/ws/live/", headers=[ORIGIN, (b"cookie", cookie)]
-    )
-    connected, _ = await communicator.connect()
-    assert connected
-    assert (await communicator.receive_json_from(timeout=5))["type"] == "hello"
-    await start_in_three_tenants()
-    heard = []
-    while not await communicator.receive_nothing(timeout=1.5):
-        heard.append(await communicator.receive_json_from(timeout=5))
-    await communicator.disconnect()
+    heard = await heard_while(await tenant_operator_cookie(), start_in_three_tenants)
     started = sorted(e["processDefinitionKey"] for e in heard if e["type"] == "instance.started")
     assert started == ["alpha", "gamma"]
     incidents = [e["processDefinitionId"] for e in heard if e["type"] == "incident.raised"]
