@@ -330,6 +330,34 @@ HistoricDetailList, HistoricDetailCount = list_views(
 )
 
 
+def _readable_detail(request: Request, detail_id: str) -> HistoricDetail:
+    row = None
+    if detail_id.isdigit() and len(detail_id) < 19:  # ids are bigints
+        row = filter_historic_details(request, {}).filter(pk=int(detail_id)).first()
+    if row is None:
+        # Camunda's wording (HistoricDetailResourceImpl).
+        raise NotFoundError(f"Historic detail with Id '{detail_id}' does not exist")
+    return row
+
+
+class HistoricDetailDetail(EngineView):
+    """GET /history/detail/{id}: one variable update (also one of an instance the caller may
+    not read: not found)."""
+
+    def get(self, request: Request, detail_id: str) -> Response:
+        return Response(historic_detail_dtos([_readable_detail(request, detail_id)])[0])
+
+
+class HistoricDetailData(AnyAcceptMixin, EngineView):
+    """GET /history/detail/{id}/data: the content a Bytes or File variable was set to."""
+
+    def get(self, request: Request, detail_id: str) -> HttpResponse:
+        row = _readable_detail(request, detail_id)
+        return binary_response(
+            TypedValue.from_json({"type": row.type, "value": row.value}), detail_id
+        )
+
+
 # -- incidents -----------------------------------------------------------------------------
 
 HISTORIC_INCIDENT_QUERY = ListQuery(

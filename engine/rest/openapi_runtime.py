@@ -581,5 +581,6 @@ RUNTIME_PATH_PARAMETER_NAMES = {
     "job_definition_id": "id",
     "activity_instance_id": "id",
     "variable_id": "id",
+    "detail_id": "id",
     "filter_id": "id",
 }

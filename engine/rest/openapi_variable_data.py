@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.rest.openapi_runtime import _ERROR, _NO_CONTENT
+from engine.rest.openapi_runtime import _ERROR, _NO_CONTENT, _json, _ref
 
 _DOWNLOAD = {
     "200": {
@@ -51,9 +51,14 @@ def operations() -> list[Any]:
         ops.append(Operation(route, "post", f"set{name}Binary",
                              "Set a Bytes (default) or File variable from an uploaded part",
                              {**_NO_CONTENT, **errors}, request_body=_UPLOAD))
-    for prefix, name in (("variable-instance", "VariableInstance"),
-                         ("history/variable-instance", "HistoricVariableInstance")):
-        ops.append(Operation(f"{prefix}/<str:variable_id>/data", "get", f"get{name}Binary",
+    for route, name in (("variable-instance/<str:variable_id>", "VariableInstance"),
+                        ("history/variable-instance/<str:variable_id>",
+                         "HistoricVariableInstance"),
+                        ("history/detail/<str:detail_id>", "HistoricDetail")):
+        ops.append(Operation(f"{route}/data", "get", f"get{name}Binary",
                              "The content of a Bytes or File variable (other types: 400)",
                              {**_DOWNLOAD, **errors}))
+    ops.append(Operation("history/detail/<str:detail_id>", "get", "getHistoricDetail",
+                         "One variable update", {"200": _json(_ref("HistoricDetailDto")),
+                                                 **errors}))
     return ops

@@ -150,3 +150,20 @@ def test_task_execution_and_variable_instance_resources_serve_the_file(api):
     history = api.get(f"{BASE}/history/variable-instance?variableName=contract").json()
     assert history[0]["type"] == "File"
     assert history[0]["valueInfo"]["mimeType"] == "text/plain"
+
+
+def test_each_update_of_a_file_variable_downloads_from_history_detail(api):
+    instance_id = start(api, contract=file_variable())
+    url = f"{BASE}/process-instance/{instance_id}/variables/contract/data"
+    revised = SimpleUploadedFile("contract-v2.txt", b"v2", "text/plain")
+    assert api.post(url, {"data": revised, "valueType": "File"}).status_code == 204
+    details = api.get(f"{BASE}/history/detail?processInstanceId={instance_id}").json()
+    details = sorted(
+        (d for d in details if d["variableName"] == "contract"), key=lambda d: d["revision"]
+    )
+    assert [d["valueInfo"]["filename"] for d in details] == ["contract.txt", "contract-v2.txt"]
+    first, second = (api.get(f"{BASE}/history/detail/{d['id']}/data") for d in details)
+    assert (first.content, second.content) == (CONTRACT, b"v2")
+    assert api.get(f"{BASE}/history/detail/{details[1]['id']}").json()["revision"] == 1
+    for unknown in ("999999", "9" * 30, "x"):
+        assert api.get(f"{BASE}/history/detail/{unknown}/data").status_code == 404
