@@ -27,6 +27,16 @@ def in_memory_layer(settings):
     settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 
+def redis_layer(redis_url: str, prefix: str) -> dict:
+    """CHANNEL_LAYERS for channels_redis on the test's Redis, under its own prefix."""
+    return {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [redis_url], "prefix": prefix},
+        }
+    }
+
+
 def session_cookie(user) -> bytes:
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
@@ -121,12 +131,7 @@ async def test_authenticated_socket_receives_its_users_events_on_the_in_memory_l
 async def test_authenticated_socket_receives_its_users_events_through_redis(
     settings, redis_url, channel_prefix
 ):
-    settings.CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [redis_url], "prefix": channel_prefix},
-        }
-    }
+    settings.CHANNEL_LAYERS = redis_layer(redis_url, channel_prefix)
     assert type(get_channel_layer()).__name__ == "RedisChannelLayer"
     await _hello_then_group_event()
 
@@ -189,12 +194,7 @@ async def test_an_operator_hears_only_the_processes_it_may_read(
     settings, redis_url, channel_prefix
 ):
     settings.REDIS_URL = redis_url
-    settings.CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [redis_url], "prefix": f"{channel_prefix}-limited"},
-        }
-    }
+    settings.CHANNEL_LAYERS = redis_layer(redis_url, f"{channel_prefix}-limited")
     cookie = await limited_operator_cookie()
     heard = await heard_while_starting_alpha_and_beta(cookie)
     started = [e for e in heard if e["type"] == "instance.started"]
@@ -222,12 +222,7 @@ async def test_the_heartbeat_tells_how_far_each_group_was_numbered(
     settings.REDIS_URL = redis_url
     settings.CHANNEL_LAYER_PREFIX = prefix
     settings.LEGATO_LIVE_HEARTBEAT_SECONDS = 1
-    settings.CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [redis_url], "prefix": prefix},
-        }
-    }
+    settings.CHANNEL_LAYERS = redis_layer(redis_url, prefix)
     user_id, cookie = await session_cookie_for_demo()
     communicator = WebsocketCommunicator(
         application, "/ws/live/", headers=[ORIGIN, (b"cookie", cookie)]
@@ -288,12 +283,7 @@ async def test_an_operator_hears_no_instance_of_a_tenant_it_is_not_a_member_of(
     settings, redis_url, channel_prefix
 ):
     settings.REDIS_URL = redis_url
-    settings.CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [redis_url], "prefix": f"{channel_prefix}-tenants"},
-        }
-    }
+    settings.CHANNEL_LAYERS = redis_layer(redis_url, f"{channel_prefix}-tenants")
     heard = await heard_while(await tenant_operator_cookie(), start_in_three_tenants)
     started = sorted(e["processDefinitionKey"] for e in heard if e["type"] == "instance.started")
     assert started == ["alpha", "gamma"]
