@@ -8,9 +8,12 @@ from typing import Any
 
 from django import forms
 
+from engine.el.spin_xml import parse_xml
 from engine.runtime.values import TypedValue, check_value, parse_json
 
-EDITABLE_TYPES = ("String", "Integer", "Long", "Double", "Boolean", "Date", "Json")
+EDITABLE_TYPES = ("String", "Integer", "Long", "Double", "Boolean", "Date", "Json", "Xml")
+
+_TEXT_PARSERS = {"Json": parse_json, "Xml": parse_xml}
 
 
 def parse_typed(kind: str, text: str) -> TypedValue:
@@ -53,9 +56,9 @@ def _parse(kind: str, text: str) -> TypedValue:
                 f"'{text}' is not a date; write it as 2024-05-31T14:30:00 (ISO 8601)."
             ) from None
         return TypedValue("Date", moment if moment.tzinfo else moment.replace(tzinfo=UTC))
-    if kind == "Json":
+    if kind in _TEXT_PARSERS:
         try:
-            return TypedValue("Json", parse_json(stripped))
+            return TypedValue(kind, _TEXT_PARSERS[kind](stripped))
         except ValueError as error:
             raise ValueError(_sentence(str(error))) from None
     raise ValueError(f"Variables of type {kind} cannot be edited here.")

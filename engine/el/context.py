@@ -8,6 +8,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from engine.el.datetime_value import DateTimeValue, require_now
 from engine.el.spin import spin_json
+from engine.el.spin_xml import SpinXml, looks_like_xml, spin_xml
 
 
 class _Missing:
@@ -68,8 +69,9 @@ class EvaluationContext:
     Identifiers resolve in this order: ``beans`` (``execution``, ``task``, registered beans),
     then variables; an identifier found in neither is an error, as in Camunda.
     ``now`` is the engine's clock for this command; ``now()`` and ``dateTime()`` return it,
-    evaluation never reads the system clock. ``S()`` and ``JSON()`` are Camunda Spin's
-    (engine/el/spin.py). ``functions`` adds to (or overrides) the defaults.
+    evaluation never reads the system clock. ``S()``, ``JSON()`` and ``XML()`` are Camunda
+    Spin's (engine/el/spin.py, engine/el/spin_xml.py). ``functions`` adds to (or overrides)
+    the defaults.
     """
 
     __slots__ = ("_extra_functions", "_functions", "beans", "lookup_variable", "now", "variables")
@@ -107,4 +109,12 @@ def _default_functions(context: EvaluationContext) -> dict[str, Callable[..., An
     def date_time() -> DateTimeValue:
         return DateTimeValue(require_now(context.now, "dateTime"))
 
-    return {"now": now, "dateTime": date_time, "S": spin_json, "JSON": spin_json}
+    return {"now": now, "dateTime": date_time, "S": spin, "JSON": spin_json, "XML": spin_xml}
+
+
+def spin(value: Any) -> Any:
+    """Spin's `S(...)`: XML text (starting with `<`) or an XML element as XML, anything else
+    as JSON."""
+    if isinstance(value, SpinXml) or isinstance(value, str) and looks_like_xml(value):
+        return spin_xml(value)
+    return spin_json(value)

@@ -73,9 +73,11 @@ RUNTIME_SCHEMAS: dict[str, Schema] = {
     },
     "VariableValueDto": {
         "type": "object",
-        "description": "A value its type cannot hold is a 400: a whole number beyond the "
-        "type's Java range (untyped: beyond a Long), a NaN or infinite Double, Json or Object "
-        "text with NaN, Infinity or a number beyond a double.",
+        "description": "Types: String, Integer, Long, Short, Double, Boolean, Date, Bytes, "
+        "File, Null, Json, Xml, Object (application/json). A value its type cannot hold is a "
+        "400: a whole number beyond the type's Java range (untyped: beyond a Long), a NaN or "
+        "infinite Double, Json or Object text with NaN, Infinity or a number beyond a double, "
+        "Xml text that is not well-formed or declares a DOCTYPE.",
         "properties": {"value": {"nullable": True}, "type": _CODES["s"],
                        "valueInfo": {"type": "object"}},
     },

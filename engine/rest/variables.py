@@ -8,7 +8,8 @@ Camunda's REST reference ("Variables" in each resource) sends and returns every 
 - `File` is sent as base64 with `valueInfo.filename` (required), `mimeType` (or the REST
   reference's spelling `mimetype`) and `encoding`; it is returned without its content (value
   null, as Camunda does not send megabytes unasked): `.../data` serves the bytes.
-- `Json` travels as a JSON *string*; `Object` too, with `valueInfo.serializationDataFormat`.
+- `Json` travels as a JSON *string*, `Xml` as XML text (Spin's types); `Object` as a JSON
+  string too, with `valueInfo.serializationDataFormat`.
   Only `application/json` objects are read. Java serialization is refused (DESIGN: "Variables
   never deserialize pickled or Java-serialized objects"), as Camunda does by default
   (`javaSerializationFormatEnabled=false`).
@@ -23,6 +24,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from engine.el.spin_xml import parse_xml
 from engine.errors import BadRequestError
 from engine.rest.dates import format_date, parse_date
 from engine.runtime.values import FileValue, TypedValue, check_value, infer_type, parse_json
@@ -44,6 +46,7 @@ _TYPES = {
         "File",
         "Null",
         "Json",
+        "Xml",
         "Object",
     )
 }
@@ -137,6 +140,10 @@ def _read(kind: str, raw: Any, info: Mapping[str, Any]) -> Any:
         return _file(raw, info)
     if kind == "Json":
         return parse_json(raw) if isinstance(raw, str) else raw
+    if kind == "Xml":
+        if not isinstance(raw, str):
+            raise ValueError("XML is a string")
+        return parse_xml(raw)
     if kind == "Object":
         data_format = info.get("serializationDataFormat") or JSON_FORMAT
         if data_format == JAVA_FORMAT:
@@ -184,6 +191,8 @@ def write_value(value: TypedValue, *, deserialize: bool = True) -> dict[str, Any
         return {"type": kind, "value": None, "valueInfo": file_info(raw)}
     elif kind == "Json":
         out = json.dumps(raw, separators=(",", ":"))
+    elif kind == "Xml":
+        out = raw.to_xml()
     elif kind == "Object":
         info = {
             "objectTypeName": value.object_type or _object_type_name(raw),

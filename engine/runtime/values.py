@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from engine.el.spin import SpinJson
+from engine.el.spin_xml import SpinXml, parse_xml
 
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1
 LONG_MIN, LONG_MAX = -(2**63), 2**63 - 1
@@ -40,6 +41,7 @@ TYPE_NAMES = frozenset(
         "File",
         "Null",
         "Json",
+        "Xml",
         "Object",
     }
 )
@@ -115,6 +117,8 @@ def infer_type(value: Any, *, from_expression: bool = False) -> TypedValue:
         return value
     if isinstance(value, SpinJson):  # a Spin node stored is its JSON, as in Camunda
         return TypedValue("Json", _plain(value.value))
+    if isinstance(value, SpinXml):  # and an XML element its XML text (Camunda's Xml type)
+        return TypedValue("Xml", value)
     if value is None:
         return TypedValue("Null", None)
     if isinstance(value, bool):
@@ -158,6 +162,8 @@ def check_value(typed: TypedValue) -> None:
         raise ValueError(f"not valid JSON: {_NOT_JSON_NUMBERS}")
     elif kind == "File" and value is not None and not isinstance(value, FileValue):
         raise ValueError("a File value is content with a filename")
+    elif kind == "Xml" and value is not None and not isinstance(value, SpinXml):
+        raise ValueError("an Xml value is an XML element")
 
 
 def parse_json(text: str) -> Any:
@@ -219,6 +225,8 @@ def _encode(kind: str, value: Any) -> Any:
         return base64.b64encode(value).decode("ascii")
     if kind == "File":
         return value.to_json()
+    if kind == "Xml":
+        return value.to_xml()
     if kind in ("Json", "Object"):
         return _copy_json(value)
     return value
@@ -233,6 +241,8 @@ def _decode(kind: str, value: Any) -> Any:
         return base64.b64decode(value)
     if kind == "File":
         return FileValue.from_json(value)
+    if kind == "Xml":
+        return parse_xml(value)
     if kind in ("Json", "Object"):
         return _copy_json(value)
     return value

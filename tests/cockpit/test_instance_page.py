@@ -75,17 +75,22 @@ def test_variables_are_added_typed_and_bad_values_refused_in_words(user_client):
     user_client.post(url, {"name": "limit", "type": "Long", "value": "5000000000"})
     user_client.post(url, {"name": "when", "type": "Date", "value": "2024-05-31T14:30:00"})
     user_client.post(url, {"name": "data", "type": "Json", "value": '{"a": [1, 2]}'})
+    user_client.post(url, {"name": "doc", "type": "Xml", "value": "<a n='1'>x</a>"})
     response = user_client.post(url, {"name": "n", "type": "Integer", "value": "12x"}, follow=True)
     assert "is not a whole number" in response.content.decode()
     response = user_client.post(url, {"name": "j", "type": "Json", "value": "{oops"}, follow=True)
     assert "Not valid JSON" in response.content.decode()
+    response = user_client.post(url, {"name": "x", "type": "Xml", "value": "<a>"}, follow=True)
+    assert "Not well-formed XML" in response.content.decode()
     variables = {v.name: v for v in page(user_client, instance.id).context["view"].variables}
     assert variables["limit"].type == "Long"
     assert variables["limit"].value == 5000000000
     assert variables["when"].type == "Date"
     assert variables["data"].value == {"a": [1, 2]}
+    assert (variables["doc"].type, variables["doc"].text) == ("Xml", '<a n="1">x</a>')
     assert "n" not in variables
     assert "j" not in variables
+    assert "x" not in variables
 
 
 @pytest.mark.parametrize(
