@@ -10,12 +10,12 @@ methods Camunda models call on Json variables (`prop`, `hasProp`, `elements`, `f
 from __future__ import annotations
 
 import json
-import re
 from decimal import Decimal
 from typing import Any, ClassVar
 
 from engine.el.errors import ExpressionError
 from engine.el.host import ElObject
+from engine.el.json_path import find
 
 _NUMBER = (int, float, Decimal)
 
@@ -137,8 +137,7 @@ def spin_json(value: Any) -> SpinJson:
 
 class SpinJsonPath(ElObject):
     """The result of `node.jsonPath("$.a.b[0]")` (Spin's SpinJsonPathQuery over Jayway's
-    syntax, the common part: `$`, `.name`, `['name']`, `[index]` (negative from the end),
-    `[*]`, `.*` and `..name`; no filters)."""
+    syntax, engine/el/json_path.py)."""
 
     EL_METHODS: ClassVar[dict[str, str]] = {
         "element": "element",
@@ -174,53 +173,7 @@ class SpinJsonPath(ElObject):
         return self.element().bool_value()
 
 
-_STEP = re.compile(
-    r"\.\.(?P<deep>[A-Za-z_$][\w$-]*)"
-    r"|\.(?P<name>[A-Za-z_$][\w$-]*)"
-    r"|\.(?P<star>\*)"
-    r"|\[\s*(?:'(?P<quoted>[^']*)'|\"(?P<dquoted>[^\"]*)\"|(?P<index>-?\d+)|(?P<all>\*))\s*\]"
-)
-
-
 def json_path(value: Any, path: str) -> SpinJsonPath:
-    """Evaluate `path` against `value`; a path outside the supported syntax is an error."""
-    text = path.strip()
-    if not text.startswith("$"):
-        raise ExpressionError(f"Invalid JSON path '{path}': it must start with $")
-    found, position = [value], 1
-    while position < len(text):
-        step = _STEP.match(text, position)
-        if step is None:
-            raise ExpressionError(f"Invalid JSON path '{path}' at position {position + 1}")
-        found = [item for current in found for item in _apply(step, current)]
-        position = step.end()
-    return SpinJsonPath(path, found)
-
-
-def _apply(step: re.Match[str], value: Any) -> list[Any]:
-    name = step["name"] or step["quoted"] or step["dquoted"]
-    if name is not None:
-        return [value[name]] if isinstance(value, dict) and name in value else []
-    if step["index"] is not None:
-        index = int(step["index"])
-        if isinstance(value, list) and -len(value) <= index < len(value):
-            return [value[index]]
-        return []
-    if step["star"] or step["all"]:
-        if isinstance(value, dict):
-            return list(value.values())
-        return list(value) if isinstance(value, list) else []
-    return list(_descendants(value, step["deep"]))
-
-
-def _descendants(value: Any, name: str) -> Any:
-    if isinstance(value, dict):
-        if name in value:
-            yield value[name]
-        children: Any = value.values()
-    elif isinstance(value, list):
-        children = value
-    else:
-        return
-    for child in children:
-        yield from _descendants(child, name)
+    """Evaluate `path` against `value` (engine/el/json_path.py); a path outside its syntax is
+    an error."""
+    return SpinJsonPath(path, find(value, path))

@@ -91,5 +91,70 @@ def test_json_path_answers_one_element_or_says_how_many_it_found():
         evaluate('${doc.jsonPath("$..sku").stringValue()}', doc=DOC)
     with pytest.raises(ExpressionError, match="Invalid JSON path 'order.id': it must start"):
         evaluate('${doc.jsonPath("order.id")}', doc=DOC)
-    with pytest.raises(ExpressionError, match=r"Invalid JSON path '\$\.order\[\?\(@\.x\)\]'"):
-        evaluate('${doc.jsonPath("$.order[?(@.x)]")}', doc=DOC)
+    with pytest.raises(ExpressionError, match=r"Invalid JSON path '\$\.order\[\?\(@\.x'"):
+        evaluate('${doc.jsonPath("$.order[?(@.x")}', doc=DOC)
+
+
+STORE = {
+    "limit": 10,
+    "book": [
+        {"title": "Sayings", "price": 8.95, "category": "reference", "tags": []},
+        {"title": "Sword", "price": 12.99, "category": "fiction", "isbn": "0-553"},
+        {"title": "Moby Dick", "price": 8.99, "category": "fiction", "isbn": "0-395",
+         "tags": ["sea"]},
+        {"title": "Rings", "price": 22.99, "category": "fiction", "isbn": "0-395-19"},
+    ],
+    "bicycle": {"color": "red", "price": 19.95},
+}
+
+
+@pytest.mark.parametrize(
+    ("path", "titles"),
+    [
+        ("$.book[?(@.price < 10)].title", ["Sayings", "Moby Dick"]),
+        ("$.book[?(@.price < $.limit)].title", ["Sayings", "Moby Dick"]),
+        ("$.book[?(@.isbn)].title", ["Sword", "Moby Dick", "Rings"]),
+        ("$.book[?(!@.isbn)].title", ["Sayings"]),
+        ("$.book[?(@.category == 'fiction' && @.price > 20)].title", ["Rings"]),
+        ("$.book[?(@.category == 'reference' || @.price >= 22.99)].title", ["Sayings", "Rings"]),
+        ('$.book[?(@.category != "fiction")].title', ["Sayings"]),
+        ("$.book[?(@.title =~ /^s.*/i)].title", ["Sayings", "Sword"]),
+        ("$.book[?(@.isbn in ['0-553', '0-395'])].title", ["Sword", "Moby Dick"]),
+        ("$.book[?(@.category nin ['fiction'])].title", ["Sayings"]),
+        ("$.book[?(@.tags size 1)].title", ["Moby Dick"]),
+        ("$.book[?(@.tags empty true)].title", ["Sayings"]),
+        ("$.book[?((@.price < 9 || @.price > 20) && @.isbn)].title", ["Moby Dick", "Rings"]),
+        ("$.book[?(@.price == 8.95)].title", ["Sayings"]),
+        ("$.book[?(@.missing == null)].title", []),
+        ("$..book[?(@.price > 20)].title", ["Rings"]),
+        ("$.book[1:3].title", ["Sword", "Moby Dick"]),
+        ("$.book[-2:].title", ["Moby Dick", "Rings"]),
+        ("$.book[:1].title", ["Sayings"]),
+        ("$.book[0,3].title", ["Sayings", "Rings"]),
+        ("$.book[*]['title']", ["Sayings", "Sword", "Moby Dick", "Rings"]),
+    ],
+)
+def test_json_path_filters_slices_and_unions(path, titles):
+    query = evaluate("${store.jsonPath(path)}", store=STORE, path=path)
+    assert [node.value for node in query.element_list()] == titles
+
+
+def test_json_path_filter_on_an_object_and_several_names():
+    assert evaluate(
+        '${store.jsonPath("$.bicycle[?(@.color == \'red\')].price").numberValue()}',
+        store=STORE,
+    ) == 19.95
+    found = evaluate('${store.jsonPath("$.bicycle[\'color\',\'price\']").element()}',
+                     store=STORE)
+    assert found.value == {"color": "red", "price": 19.95}
+    assert evaluate('${store.jsonPath("$..price").elementList().size()}', store=STORE) == 5
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["$.book[?(@.price <)]", "$.book[?(@.title =~ 'x')]", "$.book[1:2:3]", "$.book[?@.x]",
+     "$.book.", "$.book[?(@.x == /[/)]"],
+)
+def test_json_path_syntax_mistakes_name_the_position(path):
+    with pytest.raises(ExpressionError, match=r"Invalid JSON path '.*' at position \d+"):
+        evaluate("${store.jsonPath(path)}", store=STORE, path=path)
