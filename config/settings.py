@@ -172,6 +172,11 @@ LEGATO_PYTHON_SCRIPTS = envbool("LEGATO_PYTHON_SCRIPTS", False)
 LEGATO_JAVASCRIPT = envbool("LEGATO_JAVASCRIPT", True)
 LEGATO_JAVASCRIPT_TIMEOUT_MS = envint("LEGATO_JAVASCRIPT_TIMEOUT_MS", 5000)
 LEGATO_JAVASCRIPT_MEMORY_MB = envint("LEGATO_JAVASCRIPT_MEMORY_MB", 64)
+# scriptFormat="groovy" runs in Legato's interpreter of the Groovy that models use
+# (engine/groovy), bounded in steps per script; Camunda's autoStoreScriptVariables: a Groovy
+# script's assignment to an undeclared name also sets the process variable.
+LEGATO_GROOVY_MAX_STEPS = envint("LEGATO_GROOVY_MAX_STEPS", 1_000_000)
+LEGATO_AUTO_STORE_SCRIPT_VARIABLES = envbool("LEGATO_AUTO_STORE_SCRIPT_VARIABLES", False)
 # camunda:connector service tasks (http-connector, soap-http-connector) call out over HTTP
 # from inside the command; off: such a task fails saying so.
 LEGATO_HTTP_CONNECTOR = envbool("LEGATO_HTTP_CONNECTOR", True)

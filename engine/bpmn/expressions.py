@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from engine.bpmn.model import Parameter, ParameterValue, Script, TimerDefinition, ValueKind
 from engine.bpmn.script_resources import ScriptResourceError, deployment_resource_name
 from engine.el import ExpressionError, compile_expression, compile_script, has_expression
+from engine.groovy import GROOVY_FORMATS, GroovySyntaxError, parse_groovy
 from engine.runtime.javascript import JAVASCRIPT_FORMATS
 from engine.runtime.javascript import syntax_error as javascript_syntax_error
 from engine.runtime.timers import TimerSpecError, parse_timer
@@ -94,10 +95,13 @@ class ExpressionChecker:
         if language in JAVASCRIPT_FORMATS:
             self._javascript(element_id, line, script, what)
             return
+        if language in GROOVY_FORMATS:
+            self._groovy(element_id, line, script, what)
+            return
         self.report(
             element_id,
-            f"scriptFormat '{script.format}' is not supported ({what}); use juel, javascript, "
-            "or python where scripts are enabled",
+            f"scriptFormat '{script.format}' is not supported ({what}); use juel, groovy, "
+            "javascript, or python where scripts are enabled",
             line,
         )
 
@@ -145,6 +149,15 @@ class ExpressionChecker:
         problem = javascript_syntax_error(script.text)
         if problem is not None:
             self.report(element_id, f"{what} is not valid JavaScript: {problem}", line)
+
+    def _groovy(self, element_id: str, line: int | None, script: Script, what: str) -> None:
+        if script.text is None:
+            return
+        try:
+            parse_groovy(script.text)
+        except GroovySyntaxError as error:
+            at = line + error.line - 1 if line is not None and error.line else line
+            self.report(element_id, f"{what} is not Groovy Legato runs: {error.message}", at)
 
     def _python_syntax(self, element_id: str, line: int | None, text: str, what: str) -> None:
         # compile() only parses; nothing runs. The dedent copes with XML indentation.

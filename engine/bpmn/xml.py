@@ -13,6 +13,7 @@ from typing import Any
 from lxml import etree  # type: ignore[import-untyped]  # lxml ships no stubs
 
 from engine.bpmn.errors import BpmnParseError, BpmnProblem
+from engine.safe_xml import hardened_parser
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 BPMNDI_NS = "http://www.omg.org/spec/BPMN/20100524/DI"
@@ -41,15 +42,7 @@ Element = Any  # lxml ships no type stubs; elements are etree._Element
 
 
 def _parser() -> Any:
-    return etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
-    )
+    return hardened_parser(remove_comments=True, remove_pis=True)
 
 
 def _refuse(resource: str, message: str, line: int | None = None) -> BpmnParseError:
@@ -190,6 +183,15 @@ def text_of(element: Element | None) -> str | None:
     text = "".join(element.itertext())
     text = text.strip()
     return text or None
+
+
+def text_line(element: Element) -> int | None:
+    """The line where `text_of(element)` begins (the element's own line plus the line breaks
+    stripped before it), so that a script's line 3 can be told as a line of the file."""
+    if element.sourceline is None:
+        return None
+    text = "".join(element.itertext())
+    return element.sourceline + text[: len(text) - len(text.lstrip())].count("\n")
 
 
 def ref(element: Element, name: str) -> str | None:

@@ -109,7 +109,7 @@ def _default_functions(context: EvaluationContext) -> dict[str, Callable[..., An
     def date_time() -> DateTimeValue:
         return DateTimeValue(require_now(context.now, "dateTime"))
 
-    return {"now": now, "dateTime": date_time, "S": spin, "JSON": spin_json, "XML": spin_xml}
+    return {"now": now, "dateTime": date_time, **SPIN_FUNCTIONS}
 
 
 def spin(value: Any) -> Any:
@@ -118,3 +118,6 @@ def spin(value: Any) -> Any:
     if isinstance(value, SpinXml) or isinstance(value, str) and looks_like_xml(value):
         return spin_xml(value)
     return spin_json(value)
+
+
+SPIN_FUNCTIONS: dict[str, Callable[[Any], Any]] = {"S": spin, "JSON": spin_json, "XML": spin_xml}

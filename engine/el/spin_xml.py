@@ -9,7 +9,7 @@ element is its XML text. Spin's writing methods (`attr(name, value)`, `append`, 
 behind the engine's back.
 
 The text comes from users (REST, forms, service responses), so it is parsed as the BPMN files
-are (engine/bpmn/xml.py): no document type declarations, no entities, no network.
+are (engine/safe_xml.py): no document type declarations, no entities, no network.
 """
 
 from __future__ import annotations
@@ -20,19 +20,9 @@ from lxml import etree  # type: ignore[import-untyped]  # lxml ships no stubs
 
 from engine.el.errors import ExpressionError
 from engine.el.host import ElObject
+from engine.safe_xml import hardened_parser
 
 MAX_XML_CHARS = 10 * 1024 * 1024
-
-
-def _parser() -> Any:
-    return etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=False,
-        strip_cdata=True,
-    )
 
 
 def parse_xml(text: str) -> SpinXml:
@@ -43,7 +33,7 @@ def parse_xml(text: str) -> SpinXml:
         raise ValueError("document type declarations (DOCTYPE/ENTITY) are not allowed")
     try:
         # Parsed as UTF-8 bytes: lxml refuses a str that declares its own encoding.
-        root = etree.fromstring(text.encode("utf-8"), parser=_parser())
+        root = etree.fromstring(text.encode("utf-8"), parser=hardened_parser(strip_cdata=True))
     except etree.XMLSyntaxError as error:
         raise ValueError(f"not well-formed XML: {error.msg}") from None
     if root is None:
@@ -73,15 +63,38 @@ def _namespace_of(node: Any) -> str | None:
     return etree.QName(node).namespace
 
 
-class SpinXml(ElObject):
+_NAMING_METHODS = {
+    "name": "name",
+    "namespace": "namespace",
+    "prefix": "prefix",
+    "hasPrefix": "has_prefix",
+    "hasNamespace": "has_namespace",
+}
+
+
+class _Named(ElObject):
+    """What elements and attributes answer alike about their name."""
+
+    __slots__ = ()
+
+    def prefix(self) -> str | None:
+        raise NotImplementedError
+
+    def namespace(self) -> str | None:
+        raise NotImplementedError
+
+    def has_prefix(self, prefix: str | None) -> bool:
+        return self.prefix() == prefix
+
+    def has_namespace(self, namespace: str | None) -> bool:
+        return self.namespace() == namespace
+
+
+class SpinXml(_Named):
     """One element of an XML document (Camunda's SpinXmlElement, its reading part)."""
 
     EL_METHODS: ClassVar[dict[str, str]] = {
-        "name": "name",
-        "namespace": "namespace",
-        "prefix": "prefix",
-        "hasPrefix": "has_prefix",
-        "hasNamespace": "has_namespace",
+        **_NAMING_METHODS,
         "attr": "attr",
         "attrNs": "attr_ns",
         "hasAttr": "has_attr",
@@ -108,12 +121,6 @@ class SpinXml(ElObject):
 
     def prefix(self) -> str | None:
         return self._element.prefix
-
-    def has_prefix(self, prefix: str | None) -> bool:
-        return self.prefix() == prefix
-
-    def has_namespace(self, namespace: str | None) -> bool:
-        return self.namespace() == namespace
 
     def attr(self, name: str) -> SpinXmlAttribute:
         return self.attr_ns(None, name)
@@ -204,15 +211,11 @@ def _clark(namespace: str | None, name: str) -> str:
     return f"{{{namespace}}}{name}" if namespace else name
 
 
-class SpinXmlAttribute(ElObject):
+class SpinXmlAttribute(_Named):
     """One attribute of an element (Camunda's SpinXmlAttribute, its reading part)."""
 
     EL_METHODS: ClassVar[dict[str, str]] = {
-        "name": "name",
-        "namespace": "namespace",
-        "prefix": "prefix",
-        "hasPrefix": "has_prefix",
-        "hasNamespace": "has_namespace",
+        **_NAMING_METHODS,
         "value": "value",
         "toString": "value",
     }
@@ -237,12 +240,6 @@ class SpinXmlAttribute(ElObject):
             (prefix for prefix, uri in self._element.nsmap.items() if uri == namespace and prefix),
             None,
         )
-
-    def has_prefix(self, prefix: str | None) -> bool:
-        return self.prefix() == prefix
-
-    def has_namespace(self, namespace: str | None) -> bool:
-        return self.namespace() == namespace
 
     def value(self) -> str:
         return self._element.attrib[self._key]

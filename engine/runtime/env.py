@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from engine.groovy import MAX_STEPS
 from engine.runtime.connectors import Connector, http_connectors
 from engine.runtime.javascript import JavaScriptLimits
 
@@ -60,6 +61,10 @@ class Environment:
       `http-connector` and `soap-http-connector` by default, 30 s per request).
     - `javascript`: the limits of `scriptFormat="javascript"` scripts, run in a V8 sandbox
       (`engine.runtime.javascript`); None refuses them.
+    - `groovy_max_steps`: the statements, loop turns and closure calls one
+      `scriptFormat="groovy"` script may run (engine/groovy).
+    - `auto_store_script_variables`: a Groovy script's assignment to an undeclared name also
+      sets that process variable (Camunda's autoStoreScriptVariables; off by default).
     - `history`: "none", "activity", "audit" or "full" (history effects below the level are
       not produced).
     - `decisions`: the deployed DMN decisions business rule tasks evaluate, looked up by
@@ -72,6 +77,8 @@ class Environment:
     scripts_enabled: bool = False
     javascript: JavaScriptLimits | None = field(default_factory=JavaScriptLimits)
     script_resource: Callable[[str | None, str], str | None] | None = None
+    groovy_max_steps: int = MAX_STEPS
+    auto_store_script_variables: bool = False
     connectors: Mapping[str, Connector] = field(default_factory=lambda: http_connectors(30))
     history: str = "full"
     decisions: DecisionLookup | None = None

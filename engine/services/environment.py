@@ -53,6 +53,8 @@ def environment() -> Environment:
         scripts_enabled=settings.LEGATO_PYTHON_SCRIPTS,
         javascript=javascript_limits(),
         script_resource=script_resource,
+        groovy_max_steps=settings.LEGATO_GROOVY_MAX_STEPS,
+        auto_store_script_variables=settings.LEGATO_AUTO_STORE_SCRIPT_VARIABLES,
         connectors=(
             http_connectors(settings.LEGATO_HTTP_CONNECTOR_TIMEOUT_SECONDS)
             if settings.LEGATO_HTTP_CONNECTOR

@@ -24,11 +24,7 @@ CORPUS = Path(os.environ.get("LEGATO_CONFORMANCE_DIR", REPO.parent / "shared" / 
 MODELS = CORPUS / "models"
 
 # What is not supported yet: test name -> reason. This table only shrinks.
-XFAIL: dict[str, str] = {
-    "test_groovy_script_task": "Groovy scripts are not supported",
-    "test_script_execution_listeners": "Groovy listener scripts are not supported",
-    "test_script_task_listeners": "Groovy listener scripts are not supported",
-}
+XFAIL: dict[str, str] = {}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -184,6 +180,16 @@ class EngineHarness:
             if isinstance(e, fx.ActivityInstanceStarted) and e.process_instance_id == _id(instance)
         )
 
+    def historic_variables(self, instance: ProcessInstance | str) -> dict[str, Any]:
+        """Each variable the instance ever had, by name, with the value it last had."""
+        from engine.runtime import effects as fx
+
+        return {
+            e.name: e.value.value
+            for e in self.store.history
+            if isinstance(e, fx.VariableUpdated) and e.process_instance_id == _id(instance)
+        }
+
 
 def _id(instance: ProcessInstance | str) -> str:
     return instance if isinstance(instance, str) else instance.id
@@ -210,11 +216,13 @@ def engine(
     API, database rows)."""
     if not MODELS.is_dir():
         pytest.fail(f"conformance corpus not found at {CORPUS}")
+    marker = request.node.get_closest_marker("environment")
+    options = marker.kwargs if marker is not None else {}
     if request.param == "memory":
-        env = Environment(new_id=CountingIds(), delegates=delegates, beans=beans)
+        env = Environment(new_id=CountingIds(), delegates=delegates, beans=beans, **options)
         yield EngineHarness(env)
         return
     from tests.conformance.django_harness import DjangoHarness
 
-    env = Environment(delegates=delegates, beans=beans)
+    env = Environment(delegates=delegates, beans=beans, **options)
     yield DjangoHarness(env, Clock(), monkeypatch, MODELS)

@@ -18,6 +18,7 @@ from engine.models import (
     EventSubscription,
     Execution,
     HistoricActivityInstance,
+    HistoricVariableInstance,
     ProcessInstance,
     TaskCandidate,
     VariableInstance,
@@ -222,6 +223,13 @@ class DjangoHarness:
                 "activity_id", flat=True
             )
         )
+
+    def historic_variables(self, instance: Started | str) -> dict[str, Any]:
+        rows = HistoricVariableInstance.objects.filter(process_instance_id=_id(instance))
+        return {
+            row.name: TypedValue.from_json({"type": row.type, "value": row.value}).value
+            for row in rows
+        }
 
 
 class _StateReader:

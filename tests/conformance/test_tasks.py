@@ -8,6 +8,7 @@ import pytest
 
 from engine.el import ElObject
 from engine.runtime.errors import BpmnError
+from engine.runtime.values import TypedValue
 
 
 def test_user_task_properties(engine):
@@ -74,12 +75,27 @@ def test_script_task_listeners(engine):
     engine.deploy("TaskListenerTest.testScriptListener.bpmn")
     instance = engine.start("process")
     assert engine.get_variable(instance, "create") is True
+    task = engine.only_task()
+    engine.set_assignee(task.id, "test")
+    assert engine.get_variable(instance, "assignment") is True
+    engine.complete_task(task.id)
+    assert engine.get_variable(instance, "complete") is True
+    assert engine.only_task().task_definition_key == "task2"
+    engine.delete_process_instance(instance.id)
+    assert engine.historic_variables(instance)["delete"] is True
 
 
 def test_script_execution_listeners(engine):
     engine.deploy("ExecutionListenerTest.testScriptListener.bpmn")
     instance = engine.start("process")
     assert engine.is_ended(instance)
+    assert engine.historic_variables(instance) == {
+        "start-start": True,
+        "start-end": True,
+        "start-take": True,
+        "end-start": True,
+        "end-end": True,
+    }
 
 
 def test_async_before_and_after_service_task(engine):
@@ -125,10 +141,12 @@ def test_juel_script_result_variable(engine):
     assert engine.task_names() == ["keep-alive task"]
 
 
+@pytest.mark.environment(auto_store_script_variables=True)
 def test_groovy_script_task(engine):
     engine.deploy("ScriptTaskTest.testGroovyScriptExecution.bpmn")
     instance = engine.start("scriptExecution", inputArray=[1, 2, 3, 4, 5])
-    assert engine.get_variable(instance, "sum") == 15
+    assert engine.get_typed_variable(instance, "sum") == TypedValue("Integer", 15)
+    assert engine.active_activity_ids(instance) == ["theTask"]
 
 
 def test_external_task_bpmn_error_is_caught_by_boundary(engine):

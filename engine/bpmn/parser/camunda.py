@@ -32,6 +32,7 @@ from engine.bpmn.xml import (
     is_bpmn,
     is_camunda,
     ref,
+    text_line,
     text_of,
 )
 from engine.el import has_expression
@@ -65,7 +66,7 @@ def parse_script(element: Element) -> Script:
         format=(element.get("scriptFormat") or "").strip(),
         text=text_of(element),
         resource=element.get("resource"),
-        line=element.sourceline,
+        line=text_line(element),
     )
 
 

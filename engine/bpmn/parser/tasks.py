@@ -25,7 +25,7 @@ from engine.bpmn.parser.camunda import (
 )
 from engine.bpmn.parser.common import common_fields
 from engine.bpmn.parser.context import ParseContext, parse_bool
-from engine.bpmn.xml import Element, bpmn_child, camunda_attr, ref, text_of
+from engine.bpmn.xml import Element, bpmn_child, camunda_attr, ref, text_line, text_of
 
 
 def _potential_owners(element: Element) -> tuple[str | None, str | None]:
@@ -90,7 +90,7 @@ def parse_script_task(element: Element, ctx: ParseContext) -> FlowNode:
         format=(element.get("scriptFormat") or "").strip(),
         text=text_of(script_element),
         resource=camunda_attr(element, "resource"),
-        line=element.sourceline,
+        line=element.sourceline if script_element is None else text_line(script_element),
     )
     return ScriptTask(
         **common_fields(element, NodeKind.SCRIPT_TASK, ctx),

@@ -14,6 +14,7 @@ from engine.bpmn.model import (
     UserTask,
     ValueKind,
 )
+from engine.groovy import GROOVY_FORMATS
 from engine.runtime.behaviors.scripts import is_javascript, run_script
 from engine.runtime.context import Run
 from engine.runtime.errors import ProcessEngineError
@@ -237,10 +238,10 @@ def apply_outputs(run: Run, execution: Execution, node_id: str) -> bool:
 
 def el_typed(parameter: Parameter) -> bool:
     """Whether the value's whole numbers are Longs, as EL arithmetic makes them; a JavaScript
-    number that fits is an Integer (Nashorn's and GraalJS's int)."""
+    or Groovy number that fits is an Integer (Nashorn's and GraalJS's int, Groovy's)."""
     script = parameter.value.script
     return not (
         parameter.value.kind is ValueKind.SCRIPT
         and script is not None
-        and is_javascript(script)
+        and (is_javascript(script) or script.format.lower() in GROOVY_FORMATS)
     )

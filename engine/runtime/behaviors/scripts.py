@@ -1,6 +1,7 @@
 """Scripts wherever Camunda takes one (script tasks, listeners, parameters, conditions): JUEL,
-JavaScript in its sandbox (engine/runtime/javascript.py), Python where enabled; inline or from
-a file of the deployment (`camunda:resource`)."""
+Groovy in its interpreter (engine/groovy), JavaScript in its sandbox
+(engine/runtime/javascript.py), Python where enabled; inline or from a file of the deployment
+(`camunda:resource`)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,18 @@ from typing import Any
 from engine.bpmn.model import Script
 from engine.bpmn.script_resources import ScriptResourceError, deployment_resource_name
 from engine.el import ElObject, compile_script, has_expression
+from engine.el.context import SPIN_FUNCTIONS
+from engine.groovy import (
+    GROOVY_FORMATS,
+    MISSING,
+    Bindings,
+    GroovyError,
+    ScriptThrow,
+    parse_groovy,
+    run_groovy,
+)
 from engine.runtime.context import Run
-from engine.runtime.errors import ProcessEngineError
+from engine.runtime.errors import BpmnError, ProcessEngineError
 from engine.runtime.facades import ExecutionFacade, TaskFacade
 from engine.runtime.javascript import JAVASCRIPT_FORMATS, JavaScriptError, run_javascript
 from engine.runtime.state import Execution
@@ -40,6 +51,8 @@ def run_script(
                     f"Error while evaluating script: {error}", activity_id
                 ) from error
             raise
+    if language in GROOVY_FORMATS:
+        return _run_groovy(run, text, execution, activity_id, facade, task_facade)
     if is_javascript(script) and run.env.javascript is not None:
         objects: dict[str, ElObject] = {
             "execution": facade or ExecutionFacade(run, execution, activity_id=activity_id)
@@ -66,6 +79,51 @@ def run_script(
         + (" (JavaScript is switched off)" if language in JAVASCRIPT_FORMATS else ""),
         activity_id,
     )
+
+
+def _run_groovy(
+    run: Run,
+    text: str,
+    execution: Execution,
+    activity_id: str | None,
+    facade: Any,
+    task_facade: TaskFacade | None,
+) -> Any:
+    objects: dict[str, ElObject] = {
+        "execution": facade or ExecutionFacade(run, execution, activity_id=activity_id)
+    }
+    if task_facade is not None:
+        objects["task"] = task_facade
+
+    def variable(name: str) -> Any:
+        typed = run.get_typed(execution, name)
+        return MISSING if typed is None else typed.value
+
+    def store(name: str, value: Any) -> None:
+        run.set_variable(execution, name, value)
+
+    bindings = Bindings(
+        objects,
+        variable,
+        SPIN_FUNCTIONS,
+        store if run.env.auto_store_script_variables else None,
+        run.now,
+        run.env.groovy_max_steps,
+    )
+    try:
+        return run_groovy(parse_groovy(text), bindings)
+    except ScriptThrow as thrown:
+        if thrown.thrown.type_name == "BpmnError":
+            raise BpmnError(thrown.thrown.code or "", thrown.thrown.message) from None
+        raise _evaluation_error(thrown, activity_id) from None
+    except GroovyError as error:
+        raise _evaluation_error(error, activity_id) from None
+
+
+def _evaluation_error(error: GroovyError, activity_id: str | None) -> ProcessEngineError:
+    """Camunda's ScriptEvaluationException: the command fails and changes nothing."""
+    where = f" at line {error.line} of the script" if error.line else ""
+    return ProcessEngineError(f"Unable to evaluate script: {error.message}{where}", activity_id)
 
 
 def _resource_text(

@@ -26,7 +26,7 @@ from engine.runtime.behaviors.listeners import (
     fire_task_listeners,
     resolve_class,
 )
-from engine.runtime.behaviors.scripts import is_javascript, run_script
+from engine.runtime.behaviors.scripts import run_script
 from engine.runtime.commands import ExternalTaskReport
 from engine.runtime.context import Run
 from engine.runtime.decisions import evaluate_business_rule
@@ -348,7 +348,9 @@ def execute_script_task(run: Run, execution: Execution, node: FlowNode) -> None:
             execution,
             node.result_variable,
             result,
-            from_expression=not is_javascript(node.script),
+            # JUEL integer arithmetic yields Longs; Groovy, JavaScript and Python integers
+            # are Integers where they fit.
+            from_expression=node.script.format.lower() == "juel",
         )
     flow.leave(run, execution)
 

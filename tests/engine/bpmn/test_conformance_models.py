@@ -16,11 +16,7 @@ MODELS = sorted((CONFORMANCE / "models").rglob("*.bpmn")) if CONFORMANCE else []
 pytestmark = pytest.mark.skipif(CONFORMANCE is None, reason="conformance models not found")
 
 # Models we refuse on purpose, with the reason each (the table only shrinks).
-EXPECTED_REFUSALS = {
-    "ScriptTaskTest.testGroovyScriptExecution.bpmn": "scriptFormat 'groovy' is not supported",
-    "TaskListenerTest.testScriptListener.bpmn": "scriptFormat 'groovy' is not supported",
-    "ExecutionListenerTest.testScriptListener.bpmn": "scriptFormat 'groovy' is not supported",
-}
+EXPECTED_REFUSALS: dict[str, str] = {}
 
 # Counts from CASES.md section 15: flow nodes, sequence flows, message flows, shapes, edges.
 MIWG_COUNTS = {

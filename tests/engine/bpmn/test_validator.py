@@ -28,7 +28,7 @@ def test_all_problems_of_a_file_are_reported_together_in_line_order():
         bpmn(
             '<startEvent id="s"/>\n<sequenceFlow id="a" sourceRef="s" targetRef="nowhere"/>\n'
             '<sequenceFlow id="b" sourceRef="ghost" targetRef="s"/>\n'
-            '<scriptTask id="g" scriptFormat="groovy"><script>1</script></scriptTask>'
+            '<scriptTask id="g" scriptFormat="ruby"><script>1</script></scriptTask>'
         )
     )
     assert len(error.problems) == 3
@@ -124,7 +124,7 @@ def test_unparseable_timer_is_refused_but_timer_expressions_are_checked_as_expre
     parse_bpmn(bpmn(good))
 
 
-@pytest.mark.parametrize("language", ["groovy", "ruby", "python2"])
+@pytest.mark.parametrize("language", ["ruby", "python2", "jruby"])
 def test_scripts_in_other_languages_are_refused_naming_element_and_language(language):
     error = refusal(
         bpmn(
@@ -150,6 +150,20 @@ def test_javascript_is_compiled_at_deploy_and_refused_where_switched_off():
         bpmn(script.format(fmt="javascript", text="1")), javascript_enabled=False
     ).problems
     assert "uses scriptFormat 'javascript', but JavaScript is switched off" in problem.message
+
+
+def test_groovy_is_parsed_at_deploy_and_refused_with_the_line_beyond_the_subset():
+    script = START_TO.format("t") + '<scriptTask id="t" scriptFormat="groovy"><script>{text}'
+    script += "</script></scriptTask>"
+    parse_bpmn(bpmn(script.format(text="def x = [a: 1]\nx.each { k, v -&gt; println k }")))
+    (problem,) = refusal(bpmn(script.format(text="\ndef ok = 1\nswitch (ok) {}"))).problems
+    assert problem.message == "script task is not Groovy Legato runs: 'switch' is not supported"
+    lines = bpmn(script.format(text="\ndef ok = 1\nswitch (ok) {}")).decode().splitlines()
+    assert lines[problem.line - 1] == "switch (ok) {}</script></scriptTask>"
+    (problem,) = refusal(
+        bpmn(script.format(text="import java.io.File\nnew File('x').delete()"))
+    ).problems
+    assert "import of java.io.File is not supported" in problem.message
 
 
 def test_python_scripts_need_scripts_to_be_enabled():

@@ -1,0 +1,127 @@
+"""Groovy in a running process on the real stack: a script task with a result variable, a
+condition, a task listener, an input parameter, a BPMN error caught by a boundary event, and
+a failing script that rolls the command back."""
+
+from __future__ import annotations
+
+import pytest
+
+from engine.errors import DeploymentError
+from engine.models import HistoricVariableInstance, ProcessInstance, Task
+from engine.queries import get_variables
+from engine.queries.instances import get_task_variables
+from engine.runtime.errors import ProcessEngineError
+from engine.runtime.values import TypedValue
+from engine.services import ResourceInput, deploy
+from engine.services import runtime as rt
+from tests.factories import bpmn_document
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("engine_users")]
+
+ORDER = """<bpmn:process id="order" isExecutable="true">
+  <bpmn:startEvent id="start" />
+  <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="price" />
+  <bpmn:scriptTask id="price" scriptFormat="groovy" camunda:resultVariable="total">
+    <bpmn:script><![CDATA[
+      import groovy.json.JsonSlurper
+
+      def order = new JsonSlurper().parseText(payload)
+      def total = 0
+      order.lines.each { line -> total += line.qty * line.price }
+      execution.setVariable("skus", order.lines.collect { it.sku.toUpperCase() })
+      items << "never stored"
+      total
+    ]]></bpmn:script>
+  </bpmn:scriptTask>
+  <bpmn:sequenceFlow id="f2" sourceRef="price" targetRef="gate" />
+  <bpmn:exclusiveGateway id="gate" default="small" />
+  <bpmn:sequenceFlow id="big" sourceRef="gate" targetRef="review">
+    <bpmn:conditionExpression language="groovy">
+      total &gt; 100 &amp;&amp; skus.size() == 2
+    </bpmn:conditionExpression>
+  </bpmn:sequenceFlow>
+  <bpmn:sequenceFlow id="small" sourceRef="gate" targetRef="done" />
+  <bpmn:userTask id="review">
+    <bpmn:extensionElements>
+      <camunda:taskListener event="create">
+        <camunda:script scriptFormat="groovy">task.assignee = "demo"</camunda:script>
+      </camunda:taskListener>
+      <camunda:inputOutput>
+        <camunda:inputParameter name="label">
+          <camunda:script scriptFormat="groovy">
+            "Review ${skus.join(', ')} (${total})"
+          </camunda:script>
+        </camunda:inputParameter>
+      </camunda:inputOutput>
+    </bpmn:extensionElements>
+  </bpmn:userTask>
+  <bpmn:userTask id="done" />
+</bpmn:process>"""
+
+PAYLOAD = (
+    '{"lines": [{"sku": "a-1", "qty": 2, "price": 40}, {"sku": "b-2", "qty": 1, "price": 25}]}'
+)
+
+REFUSING = """<bpmn:process id="refusing" isExecutable="true">
+  <bpmn:startEvent id="start" />
+  <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="check" />
+  <bpmn:scriptTask id="check" scriptFormat="groovy">
+    <bpmn:script><![CDATA[
+      if (!customer) {
+        throw new org.camunda.bpm.engine.delegate.BpmnError("NO_CUSTOMER", "who?")
+      }
+      customer.size() / 0
+    ]]></bpmn:script>
+  </bpmn:scriptTask>
+  <bpmn:boundaryEvent id="caught" attachedToRef="check">
+    <bpmn:errorEventDefinition errorRef="noCustomer" />
+  </bpmn:boundaryEvent>
+  <bpmn:sequenceFlow id="f2" sourceRef="caught" targetRef="ask" />
+  <bpmn:userTask id="ask" />
+  <bpmn:sequenceFlow id="f3" sourceRef="check" targetRef="end" />
+  <bpmn:endEvent id="end" />
+</bpmn:process>
+<bpmn:error id="noCustomer" errorCode="NO_CUSTOMER" />"""
+
+
+def test_groovy_runs_wherever_camunda_takes_a_script():
+    deploy([ResourceInput("order.bpmn", bpmn_document(ORDER))])
+    started = rt.start_process_instance("order", variables={"payload": PAYLOAD, "items": [1]})
+    variables = get_variables(started.id)
+    assert variables["total"] == TypedValue("Integer", 105)
+    assert variables["skus"] == TypedValue("Json", ["A-1", "B-2"])
+    assert variables["items"] == TypedValue("Json", [1])  # the script changed its copy only
+    task = Task.objects.get(process_instance_id=started.id)
+    assert (task.task_definition_key, task.assignee) == ("review", "demo")
+    assert get_task_variables(task, local=True)["label"] == TypedValue(
+        "String", "Review A-1, B-2 (105)"
+    )
+
+
+def test_a_bpmn_error_thrown_by_groovy_reaches_the_boundary_event():
+    deploy([ResourceInput("refusing.bpmn", bpmn_document(REFUSING))])
+    started = rt.start_process_instance("refusing", variables={"customer": ""})
+    assert Task.objects.get(process_instance_id=started.id).task_definition_key == "ask"
+
+
+def test_a_failing_groovy_script_fails_the_command_and_changes_nothing():
+    deploy([ResourceInput("refusing.bpmn", bpmn_document(REFUSING))])
+    with pytest.raises(ProcessEngineError) as raised:
+        rt.start_process_instance("refusing", variables={"customer": "Ada"})
+    assert "Unable to evaluate script: Division by zero at line 4 of the script" in str(
+        raised.value
+    )
+    assert raised.value.activity_id == "check"
+    assert not ProcessInstance.objects.exists()
+    assert not HistoricVariableInstance.objects.exists()
+
+
+def test_groovy_outside_the_subset_is_refused_at_deploy_with_its_line():
+    process = ORDER.replace("def total = 0", "def total = 0\n      switch (total) { }")
+    with pytest.raises(DeploymentError) as raised:
+        deploy([ResourceInput("order.bpmn", bpmn_document(process))])
+    (problem,) = raised.value.problems
+    assert problem.element_id == "price"
+    assert "'switch' is not supported" in problem.message
+    line = bpmn_document(process).decode().splitlines()[problem.line - 1]
+    assert line.strip() == "switch (total) { }"
