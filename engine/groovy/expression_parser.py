@@ -17,17 +17,16 @@ PRIMITIVES = frozenset(
 ANGLES = {"<": 1, ">": -1, ">>": -2}
 _LITERALS = {"true": True, "false": False, "null": None}
 UNSUPPORTED_STATEMENTS = frozenset(
-    {"class", "switch", "do", "interface", "enum", "trait", "static", "synchronized",
-     "package", "goto", "case", "default", "abstract"}
+    {"class", "do", "interface", "enum", "trait", "static", "synchronized", "package",
+     "goto", "abstract"}
 )
 RESERVED = frozenset(
     {"def", "if", "else", "for", "while", "return", "break", "continue", "new", "throw", "try",
-     "catch", "finally", "import", "final", "assert", "in", "instanceof", "as"}
+     "catch", "finally", "import", "final", "assert", "in", "instanceof", "as", "switch",
+     "case", "default"}
 ) | UNSUPPORTED_STATEMENTS | frozenset(_LITERALS)
 _ASSIGNMENTS = frozenset({"=", "+=", "-=", "*=", "/=", "%=", "**=", "<<="})
 _UNSUPPORTED_OPERATORS = {
-    "=~": "regular expression operators", "==~": "regular expression operators",
-    "~": "regular expression operators", "*.": "the spread operator",
     ">>": "bit shifts", "&": "bitwise operators", "|": "bitwise operators",
     "^": "bitwise operators", "@": "annotations",
 }
@@ -184,7 +183,7 @@ class ExpressionParser:
 
     def unary(self) -> n.Node:
         token = self.peek()
-        if token.kind == "op" and token.value in ("!", "-", "+"):
+        if token.kind == "op" and token.value in ("!", "-", "+", "~"):
             self.advance()
             return n.Unary(token.line, str(token.value), self.unary())
         if token.kind == "op" and token.value in ("++", "--"):
@@ -223,13 +222,12 @@ class ExpressionParser:
             token = self.peek()
             if token.kind != "op":
                 return value
-            if token.value in (".", "?."):
+            if token.value in (".", "?.", "*."):
                 self.advance()
                 name_token = self.advance()
                 if name_token.kind not in ("name", "string"):
                     raise GroovySyntaxError("expected a name after '.'", name_token.line)
-                value = self.member(value, str(name_token.value), token.value == "?.",
-                                    token.line)
+                value = self.member(value, str(name_token.value), str(token.value), token.line)
             elif token.value == "[" and not token.spaced:
                 self.advance()
                 index = self.expression()
@@ -241,10 +239,12 @@ class ExpressionParser:
             else:
                 return value
 
-    def member(self, target: n.Node, name: str, safe: bool, line: int) -> n.Node:
+    def member(self, target: n.Node, name: str, operator: str, line: int) -> n.Node:
+        """`.name`, `?.name` (null-safe) or `*.name` (spread over a list's items)."""
+        safe, spread = operator == "?.", operator == "*."
         if self.is_op("(") or self.is_op("{"):
-            return n.MethodCall(line, target, name, self.arguments(), safe)
-        return n.Property(line, target, name, safe)
+            return n.MethodCall(line, target, name, self.arguments(), safe, spread)
+        return n.Property(line, target, name, safe, spread)
 
     def arguments(self) -> tuple[n.Node, ...]:
         """`(a, b)` and trailing closures `{ ... }` on the same line; named arguments
@@ -419,7 +419,7 @@ class ExpressionParser:
 _LEVELS: tuple[frozenset[str], ...] = (
     frozenset({"||"}),
     frozenset({"&&"}),
-    frozenset({"==", "!=", "<=>"}),
+    frozenset({"==", "!=", "<=>", "=~", "==~"}),
     frozenset({"<", "<=", ">", ">=", "in", "instanceof", "as"}),
     frozenset({"..", "..<"}),
     frozenset({"<<"}),

@@ -21,7 +21,7 @@ from engine.el.errors import ExpressionError
 from engine.el.host import ElObject
 from engine.el.methods import call_method as call_host_method
 from engine.el.methods import get_property as get_host_property
-from engine.groovy import gdk, values
+from engine.groovy import gdk, regex, values
 from engine.groovy import nodes as n
 from engine.groovy.builtins import ScriptThrow, Thrown, new_instance, static_classes
 from engine.groovy.casts import can_cast
@@ -223,6 +223,36 @@ class _Interpreter:
             if self.loop_body(node.body, _Scope(scope)):
                 break
 
+    def switch(self, node: n.Switch, scope: _Scope) -> None:
+        subject = self.evaluate(node.subject, scope)
+        start = next(
+            (
+                index
+                for index, case in enumerate(node.cases)
+                if any(self.is_case(self.evaluate(value, scope), subject) for value in case.values)
+            ),
+            next((index for index, case in enumerate(node.cases) if not case.values), None),
+        )
+        if start is None:
+            return
+        inner = _Scope(scope)
+        try:
+            for case in node.cases[start:]:  # falls through until a break, as Java's does
+                self.block(case.body, inner)
+        except _Break:
+            pass
+
+    def is_case(self, candidate: Any, subject: Any) -> bool:
+        """Groovy's isCase: a list (or range) holds the subject, a pattern matches it whole,
+        a closure answers true for it; anything else equals it."""
+        if isinstance(candidate, list):
+            return any(values.equals(item, subject) for item in candidate)
+        if isinstance(candidate, regex.Pattern):
+            return subject is not None and regex.match(subject, candidate)
+        if isinstance(candidate, GroovyClosure):
+            return values.truth(candidate(subject))
+        return values.equals(candidate, subject)
+
     def return_(self, node: n.Return, scope: _Scope) -> None:
         raise _Return(None if node.value is None else self.evaluate(node.value, scope))
 
@@ -299,6 +329,17 @@ class _Interpreter:
 
     def property_(self, node: n.Property, scope: _Scope) -> Any:
         target = self.evaluate(node.target, scope)
+        if node.spread:
+            return self.spread(target, lambda item: self.read_property(item, node))
+        return self.read_property(target, node)
+
+    def spread(self, target: Any, each: Callable[[Any], Any]) -> Any:
+        """`items*.name`: the property (or method result) of each item; null items give null."""
+        if target is None:
+            return None
+        return [None if item is None else each(item) for item in self.iterable(target)]
+
+    def read_property(self, target: Any, node: n.Property) -> Any:
         if target is None:
             if node.safe:
                 return None
@@ -311,13 +352,21 @@ class _Interpreter:
         target = self.evaluate(node.target, scope)
         if target is None:
             raise GroovyRuntimeError("Cannot get an index of a null object")
-        return gdk.get_index(target, self.evaluate(node.index, scope))
+        index = self.evaluate(node.index, scope)
+        if isinstance(target, regex.Matcher) and isinstance(index, int):
+            return target.get_at(index)
+        return gdk.get_index(target, index)
 
     def call(self, node: n.MethodCall, scope: _Scope) -> Any:
         if node.target is None:
             return self.call_name(node, scope)
         target = self.evaluate(node.target, scope)
         arguments = [self.evaluate(argument, scope) for argument in node.arguments]
+        if node.spread:
+            return self.spread(target, lambda item: self.invoke(item, node, arguments))
+        return self.invoke(target, node, arguments)
+
+    def invoke(self, target: Any, node: n.MethodCall, arguments: list[Any]) -> Any:
         if target is None:
             if node.safe:
                 return None
@@ -391,6 +440,8 @@ class _Interpreter:
         value = self.evaluate(node.operand, scope)
         if node.operator == "!":
             return not values.truth(value)
+        if node.operator == "~":
+            return regex.Pattern(values.to_string(value))
         return values.negate(value) if node.operator == "-" else value
 
     def binary(self, node: n.Binary, scope: _Scope) -> Any:
@@ -405,6 +456,10 @@ class _Interpreter:
             return not values.equals(left, right)
         if operator in _COMPARISONS:
             return _COMPARISONS[operator](values.compare(left, right))
+        if operator == "=~":
+            return regex.find(left, right)
+        if operator == "==~":
+            return regex.match(left, right)
         return values.binary(operator, left, right)
 
     def logical(self, node: n.Logical, scope: _Scope) -> bool:
@@ -497,6 +552,7 @@ _STATEMENTS: dict[type, Callable[[_Interpreter, Any, _Scope], None]] = {
     n.Jump: _Interpreter.jump,
     n.Throw: _Interpreter.throw,
     n.Try: _Interpreter.try_,
+    n.Switch: _Interpreter.switch,
 }
 _EXPRESSIONS: dict[type, Callable[[_Interpreter, Any, _Scope], Any]] = {
     n.Literal: _Interpreter.literal,

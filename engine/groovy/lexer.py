@@ -109,7 +109,7 @@ class _Lexer:
             assert match is not None
             self.at = match.end()
             self.add("name", match.group(), spaced)
-        elif char in "'\"":
+        elif char in "'\"" or char == "/" and self.operand_expected():
             self.string(char, spaced)
         elif char == "$" and self.text.startswith("$/", self.at):
             raise self.fail("dollar-slashy strings ($/.../$) are not supported")
@@ -121,6 +121,16 @@ class _Lexer:
                     self.add("op", operator, spaced, line)
                     return
             raise self.fail(f"unexpected character {char!r}")
+
+    def operand_expected(self) -> bool:
+        """Whether a `/` here starts a slashy string (`~/\\d+/`, `s ==~ /[a-z]+/`): where an
+        operand is due, not after one (then it divides)."""
+        if not self.tokens or self.tokens[-1].kind == "newline":
+            return True
+        last = self.tokens[-1]
+        if last.kind == "name":
+            return last.value in ("return", "case", "in", "assert")
+        return last.kind == "op" and last.value not in (")", "]", "}", "++", "--")
 
     def bracket(self, operator: str) -> None:
         if operator in "([{":
@@ -138,7 +148,10 @@ class _Lexer:
         self.add("number", _number(match.group(), self), spaced)
 
     def string(self, quote: str, spaced: bool) -> None:
-        triple = self.text.startswith(quote * 3, self.at)
+        """'...', "..." (a GString), their triple-quoted forms, and /.../ (slashy: a
+        backslash escapes only the slash, for regular expressions)."""
+        slashy = quote == "/"
+        triple = not slashy and self.text.startswith(quote * 3, self.at)
         delimiter = quote * 3 if triple else quote
         self.at += len(delimiter)
         start_line = self.line
@@ -151,11 +164,15 @@ class _Lexer:
                 self.at += len(delimiter)
                 break
             char = self.text[self.at]
-            if char == "\n" and not triple:
+            if char == "\n" and not (triple or slashy):
                 raise GroovySyntaxError("a string is not closed on its line", start_line)
-            if char == "\\":
+            if char == "\\" and slashy:
+                escaped = self.text.startswith("/", self.at + 1)
+                text.append("/" if escaped else "\\")
+                self.at += 2 if escaped else 1
+            elif char == "\\":
                 text.append(self.escape())
-            elif char == "$" and quote == '"':
+            elif char == "$" and (quote == '"' or slashy and self.interpolates()):
                 if text:
                     parts.append("".join(text))
                     text = []
@@ -171,6 +188,11 @@ class _Lexer:
             self.add("string", "".join(parts), spaced, start_line)
         else:
             self.add("gstring", tuple(parts), spaced, start_line)
+
+    def interpolates(self) -> bool:
+        # In a slashy string `$` is text unless an expression follows (`$/` ends a regex).
+        following = self.text[self.at + 1: self.at + 2]
+        return following == "{" or bool(following) and (following.isalpha() or following == "_")
 
     def escape(self) -> str:
         following = self.text[self.at + 1: self.at + 2]

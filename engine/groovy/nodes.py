@@ -44,6 +44,7 @@ class Property(Node):
     target: Node
     name: str
     safe: bool  # `?.`: null when the target is null
+    spread: bool = False  # `*.`: the property of each item of a list
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +59,7 @@ class MethodCall(Node):
     name: str
     arguments: tuple[Node, ...]
     safe: bool
+    spread: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +71,7 @@ class Closure(Node):
 
 @dataclass(frozen=True, slots=True)
 class Unary(Node):
-    operator: str  # "-", "+", "!"
+    operator: str  # "-", "+", "!", "~" (a regular expression pattern)
     operand: Node
 
 
@@ -164,6 +166,18 @@ class For(Node):
 class While(Node):
     condition: Node
     body: tuple[Node, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Case(Node):
+    values: tuple[Node, ...]  # none: `default`
+    body: tuple[Node, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Switch(Node):
+    subject: Node
+    cases: tuple[Case, ...]
 
 
 @dataclass(frozen=True, slots=True)

@@ -205,6 +205,36 @@ class _Parser(ExpressionParser):
             return self.declaration(type_name=self.type_name())
         return self.expression()
 
+    def switch_statement(self) -> n.Node:
+        """`switch (x) { case a: case b: ...; break; default: ... }`, falling through as
+        Java's does until a `break`."""
+        line = self.advance().line
+        subject = self.parenthesized()
+        self.skip_newlines_in_header()
+        self.expect_op("{")
+        cases: list[n.Case] = []
+        self.skip_newlines()
+        while not self.take_op("}"):
+            case_line = self.peek().line
+            values: list[n.Node] = []
+            if self.take_word("case"):
+                values.append(self.expression())
+            elif not self.take_word("default"):
+                raise self.unexpected("'case' or 'default'")
+            self.expect_op(":")
+            body: list[n.Node] = []
+            while True:
+                self.skip_newlines()
+                if self.is_word("case") or self.is_word("default") or self.is_op("}"):
+                    break
+                statement = self.statement()
+                if statement is not None:
+                    body.append(statement)
+            cases.append(n.Case(case_line, tuple(values), tuple(body)))
+        if sum(1 for case in cases if not case.values) > 1:
+            raise GroovySyntaxError("a switch has more than one default", line)
+        return n.Switch(line, subject, tuple(cases))
+
     def while_statement(self) -> n.Node:
         line = self.advance().line
         condition = self.parenthesized()
@@ -307,6 +337,7 @@ _STATEMENTS = {
     "if": _Parser.if_statement,
     "for": _Parser.for_statement,
     "while": _Parser.while_statement,
+    "switch": _Parser.switch_statement,
     "return": _Parser.return_statement,
     "break": _Parser.jump_statement,
     "continue": _Parser.jump_statement,

@@ -70,7 +70,7 @@ def truth(value: Any) -> bool:
         return bool(value != 0)
     if isinstance(value, str | list | dict):
         return len(value) > 0
-    return True
+    return bool(value)  # a Matcher is true when its pattern was found
 
 
 def type_name(value: Any) -> str:

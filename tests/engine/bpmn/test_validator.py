@@ -156,10 +156,10 @@ def test_groovy_is_parsed_at_deploy_and_refused_with_the_line_beyond_the_subset(
     script = START_TO.format("t") + '<scriptTask id="t" scriptFormat="groovy"><script>{text}'
     script += "</script></scriptTask>"
     parse_bpmn(bpmn(script.format(text="def x = [a: 1]\nx.each { k, v -&gt; println k }")))
-    (problem,) = refusal(bpmn(script.format(text="\ndef ok = 1\nswitch (ok) {}"))).problems
-    assert problem.message == "script task is not Groovy Legato runs: 'switch' is not supported"
-    lines = bpmn(script.format(text="\ndef ok = 1\nswitch (ok) {}")).decode().splitlines()
-    assert lines[problem.line - 1] == "switch (ok) {}</script></scriptTask>"
+    (problem,) = refusal(bpmn(script.format(text="\ndef ok = 1\nclass Ok {}"))).problems
+    assert problem.message == "script task is not Groovy Legato runs: 'class' is not supported"
+    lines = bpmn(script.format(text="\ndef ok = 1\nclass Ok {}")).decode().splitlines()
+    assert lines[problem.line - 1] == "class Ok {}</script></scriptTask>"
     (problem,) = refusal(
         bpmn(script.format(text="import java.io.File\nnew File('x').delete()"))
     ).problems

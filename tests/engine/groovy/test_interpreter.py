@@ -108,6 +108,17 @@ def test_the_conformance_scripts():
         ("def s = 'a,b,,c'\ns.split(',').size()", 4),
         ("def nested = [[1, 2], [3]]\nnested.flatten().max()", 3),
         ("execution.getVariable('items').size()", 2),
+        ("def m = 'order-42-7' =~ /(\\d+)-(\\d+)/\n[m ? 1 : 0, m[0][2], m.size()]", [1, "7", 1]),
+        ("['a1', 'b', 'c2'].findAll { it ==~ /[a-z]\\d/ }", ["a1", "c2"]),
+        ("def p = ~/x+/\n'axxb'.replaceAll(p.pattern(), '-')", "a-b"),
+        ("def out = []\nswitch ('b') {\n case 'a': out << 1\n case 'b': out << 2\n"
+         " case 'c': out << 3; break\n default: out << 4\n}\nout", [2, 3]),
+        ("def g(n) {\n switch (n) {\n  case 90..100: return 'A'\n  case [80, 81]: return 'B'\n"
+         "  case { it instanceof Integer && it < 0 }: return 'neg'\n  case ~/\\d+/: return 'text'\n"
+         "  default: return 'other'\n }\n}\n[g(95), g(81), g(-1), g('7'), g(null)]",
+         ["A", "B", "neg", "text", "other"]),
+        ("[[name: 'a'], null, [name: 'b']]*.name", ["a", None, "b"]),
+        ("['x', 'y']*.toUpperCase()", ["X", "Y"]),
         ("items.each { it.qty = 0 }\nexecution.getVariable('items')[0].qty", 1),
     ],
 )
