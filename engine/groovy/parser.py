@@ -1,13 +1,12 @@
 """Groovy tokens as a syntax tree, for the subset Legato runs.
 
 What Camunda models' Groovy scripts say is read: statements (`def` and typed declarations,
-assignments, `if`/`else`, `for (x in ...)`, `for (;;)`, `while`, `return`, `break`,
-`continue`, `throw`, `try`/`catch`/`finally`, `assert`, script functions), expressions (
-literals, GStrings, lists, maps, closures, ranges, property and method access with `?.`,
-indexes, `new`, `as`, `instanceof`, the arithmetic, comparison, logical, ternary and Elvis
-operators) and command calls such as `println "text"`. Anything else (classes, `switch`,
-regular expression operators, imports of classes the sandbox does not have, `new` of them)
-is refused with the line, when the model is deployed.
+assignments, `if`/`else`, `for (x in ...)`, `for (;;)`, `while`, `switch`, `return`,
+`break`, `continue`, `throw`, `try`/`catch`/`finally`, `assert`, script functions),
+expressions (engine/groovy/expression_parser.py) and command calls such as
+`println "text"`. Anything else (classes, `do` loops, bitwise operators, imports of classes
+the sandbox does not have, `new` of them) is refused with the line when the model is
+deployed.
 """
 
 from __future__ import annotations
