@@ -19,6 +19,12 @@ from engine.el.host import ElObject
 from engine.groovy import values
 from engine.groovy.errors import GroovyRuntimeError
 
+
+class ScriptObject(ElObject):
+    """An object of the script's own (a StringBuilder, an exception, a static class): its
+    methods run inside the sandbox, so values reach them without being copied."""
+
+
 # Exception classes by their superclass; `catch (RuntimeException e)` catches the ones below.
 _PARENTS = {
     "Exception": "Throwable",
@@ -34,7 +40,7 @@ _PARENTS = {
 }
 
 
-class Thrown(ElObject):
+class Thrown(ScriptObject):
     """An exception a script created (`new RuntimeException("...")`, `new BpmnError("code")`)
     or one the sandbox raised (a null dereference is a NullPointerException)."""
 
@@ -142,10 +148,56 @@ _FACTORIES: dict[str, Callable[[list[Any], datetime | None], Any]] = {
     "String": lambda arguments, now: values.to_string(arguments[0]) if arguments else "",
     "BpmnError": _new_bpmn_error,
     "JsonSlurper": lambda arguments, now: JsonSlurper(),
+    "StringBuilder": lambda arguments, now: StringBuilder(*arguments[:1]),
+    "StringBuffer": lambda arguments, now: StringBuilder(*arguments[:1]),
 }
 
 
-class JsonSlurper(ElObject):
+class StringBuilder(ScriptObject):
+    """java.lang.StringBuilder: text built by `append` (or `<<`); it crosses to the process
+    as its text."""
+
+    EL_METHODS: ClassVar[dict[str, str]] = {
+        "append": "append",
+        "toString": "to_string",
+        "length": "length",
+        "reverse": "reverse",
+        "insert": "insert",
+        "setLength": "set_length",
+    }
+
+    def __init__(self, initial: Any = "") -> None:
+        # new StringBuilder(16) is a capacity, not text
+        self.text = "" if isinstance(initial, int) else values.to_string(initial)
+
+    def append(self, value: Any) -> StringBuilder:
+        self.text = values.concat(self.text, values.to_string(value))
+        return self
+
+    def insert(self, offset: int, value: Any) -> StringBuilder:
+        if not 0 <= offset <= len(self.text):
+            raise GroovyRuntimeError(f"offset {offset}, length {len(self.text)}")
+        self.text = values.concat(self.text[:offset] + values.to_string(value), self.text[offset:])
+        return self
+
+    def reverse(self) -> StringBuilder:
+        self.text = self.text[::-1]
+        return self
+
+    def set_length(self, length: int) -> None:
+        self.text = self.text[:length].ljust(length, "\x00")
+
+    def length(self) -> int:
+        return len(self.text)
+
+    def to_string(self) -> str:
+        return self.text
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class JsonSlurper(ScriptObject):
     """groovy.json.JsonSlurper: JSON text as maps and lists (decimals as BigDecimal)."""
 
     EL_METHODS: ClassVar[dict[str, str]] = {"parseText": "parse_text"}
@@ -174,7 +226,7 @@ def _number_text(parse: Callable[[str], Any], what: str) -> Callable[[Any, Any],
     return convert
 
 
-class _Static(ElObject):
+class _Static(ScriptObject):
     """A class whose static members scripts call (`Math.max(a, b)`)."""
 
 

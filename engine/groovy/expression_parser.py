@@ -33,8 +33,9 @@ _UNSUPPORTED_OPERATORS = {
 # Classes a script may create with `new` (the sandbox implements them; engine/groovy/builtins.py).
 NEW_TYPES = frozenset(
     {"Date", "ArrayList", "LinkedList", "HashMap", "LinkedHashMap", "TreeMap", "HashSet",
-     "LinkedHashSet", "BigDecimal", "String", "Object", "Exception", "RuntimeException",
-     "IllegalArgumentException", "IllegalStateException", "BpmnError", "JsonSlurper"}
+     "LinkedHashSet", "BigDecimal", "String", "StringBuilder", "StringBuffer", "Exception",
+     "RuntimeException", "IllegalArgumentException", "IllegalStateException", "BpmnError",
+     "JsonSlurper"}
 )
 # Packages whose classes may be imported (an import changes nothing else here).
 

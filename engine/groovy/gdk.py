@@ -209,7 +209,8 @@ def _no_property(target: Any, name: str) -> GroovyRuntimeError:
 
 def get_property(target: Any, name: str) -> Any:
     """`target.name`: a map's entry, a map entry's key or value, a list's elements' property
-    (Groovy spreads it: `people.name`), and a few bean properties (`empty`, `time`)."""
+    (Groovy spreads it: `people.name`), and a few bean properties (`empty`, `time`, an
+    array's `length`)."""
     if target is None:
         raise GroovyRuntimeError(f"Cannot get property '{name}' on null object")
     if isinstance(target, dict):
@@ -219,6 +220,8 @@ def get_property(target: Any, name: str) -> Any:
     if isinstance(target, list):
         if name == "empty":
             return not target
+        if name == "length":  # arrays (`"a;b".split(";").length`) are lists here
+            return len(target)
         return [None if item is None else get_property(item, name) for item in target]
     if isinstance(target, str) and name == "empty":
         return target == ""

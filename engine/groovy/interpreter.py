@@ -23,7 +23,14 @@ from engine.el.methods import call_method as call_host_method
 from engine.el.methods import get_property as get_host_property
 from engine.groovy import gdk, regex, values
 from engine.groovy import nodes as n
-from engine.groovy.builtins import ScriptThrow, Thrown, new_instance, static_classes
+from engine.groovy.builtins import (
+    ScriptObject,
+    ScriptThrow,
+    StringBuilder,
+    Thrown,
+    new_instance,
+    static_classes,
+)
 from engine.groovy.casts import can_cast
 from engine.groovy.errors import GroovyError, GroovyLimitError, GroovyRuntimeError, check_size
 
@@ -104,7 +111,10 @@ class GroovyClosure:
 
 
 def _isolated(value: Any) -> Any:
-    """Lists and maps cross between a script and its host as copies."""
+    """Lists and maps cross between a script and its host as copies, a StringBuilder as
+    its text."""
+    if isinstance(value, StringBuilder):
+        return value.to_string()
     return copy.deepcopy(value) if isinstance(value, list | dict) else value
 
 
@@ -373,6 +383,8 @@ class _Interpreter:
             raise GroovyRuntimeError(f"Cannot invoke method {node.name}() on null object")
         if isinstance(target, GroovyClosure) and node.name == "call":
             return target(*arguments)
+        if isinstance(target, ScriptObject):
+            return self.host(lambda: call_host_method(target, node.name, arguments), node)
         if isinstance(target, ElObject):
             host_arguments = [_isolated(argument) for argument in arguments]
             result = self.host(lambda: call_host_method(target, node.name, host_arguments), node)
@@ -460,6 +472,8 @@ class _Interpreter:
             return regex.find(left, right)
         if operator == "==~":
             return regex.match(left, right)
+        if operator == "<<" and isinstance(left, StringBuilder):
+            return left.append(right)
         return values.binary(operator, left, right)
 
     def logical(self, node: n.Logical, scope: _Scope) -> bool:

@@ -7,13 +7,13 @@ from __future__ import annotations
 import re
 from typing import Any, ClassVar
 
-from engine.el.host import ElObject
 from engine.groovy import values
+from engine.groovy.builtins import ScriptObject
 from engine.groovy.errors import GroovyRuntimeError
 from engine.groovy.gdk_strings import java_pattern
 
 
-class Pattern(ElObject):
+class Pattern(ScriptObject):
     """java.util.regex.Pattern, what `~/.../` makes."""
 
     EL_METHODS: ClassVar[dict[str, str]] = {
@@ -36,7 +36,7 @@ class Pattern(ElObject):
         return self.text
 
 
-class Matcher(ElObject):
+class Matcher(ScriptObject):
     """java.util.regex.Matcher as Groovy uses it: true when the pattern occurs, indexed by
     match (a match is its text, or [text, group 1, ...] when the pattern has groups)."""
 

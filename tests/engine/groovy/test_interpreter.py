@@ -119,11 +119,24 @@ def test_the_conformance_scripts():
          ["A", "B", "neg", "text", "other"]),
         ("[[name: 'a'], null, [name: 'b']]*.name", ["a", None, "b"]),
         ("['x', 'y']*.toUpperCase()", ["X", "Y"]),
+        ("def sb = new StringBuilder('<')\nsb.append('a').append(1) << '>'\n\"$sb\" + sb.length()",
+         "<a1>4"),
+        ("String[] parts = 'a;b'.split(';')\nparts.length", 2),
         ("items.each { it.qty = 0 }\nexecution.getVariable('items')[0].qty", 1),
     ],
 )
 def test_scripts(source, result):
     assert run(source, items=[{"qty": 1}, {"qty": 2}]) == result
+
+
+def test_a_string_builder_reaches_the_process_as_its_text():
+    variables: dict[str, Any] = {}
+    run_groovy(
+        parse_groovy("def sb = new StringBuilder()\nsb << 'a' << 'b'\n"
+                     "execution.setVariable('s', sb)"),
+        Bindings({"execution": Execution(variables)}),
+    )
+    assert variables == {"s": "ab"}
 
 
 def test_a_list_read_from_a_variable_is_a_copy():
