@@ -10,7 +10,6 @@ nest only so deep, and strings and collections only grow so large (errors.check_
 
 from __future__ import annotations
 
-import copy
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -111,11 +110,23 @@ class GroovyClosure:
 
 
 def _isolated(value: Any) -> Any:
-    """Lists and maps cross between a script and its host as copies, a StringBuilder as
-    its text."""
+    """What crosses between a script and its host: lists and maps as copies, a StringBuilder
+    as its text; the script's closures and other objects of its own do not cross."""
+    if isinstance(value, list):
+        return [_isolated(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _isolated(item) for key, item in value.items()}
     if isinstance(value, StringBuilder):
         return value.to_string()
-    return copy.deepcopy(value) if isinstance(value, list | dict) else value
+    if isinstance(value, GroovyClosure | ScriptObject):
+        kind = "closure" if isinstance(value, GroovyClosure) else (
+            value.type_name if isinstance(value, Thrown) else type(value).__name__
+        )
+        raise GroovyRuntimeError(
+            f"a {kind} cannot leave the script: pass strings, numbers, booleans, dates, "
+            "lists or maps"
+        )
+    return value
 
 
 class _Interpreter:

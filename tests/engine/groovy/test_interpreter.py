@@ -161,6 +161,10 @@ def test_bpmn_errors_are_thrown_with_their_code():
         ("execution.delete()", "Method 'delete' is not allowed on Execution", 1),
         ("[1].each { a, b -> a }", "the closure takes 2 argument(s), not 1", 1),
         ("nothing()", "No signature of method: Script.nothing()", 1),
+        ("def ok = 1\nexecution.setVariable('c', [{ -> ok }])",
+         "a closure cannot leave the script", 2),
+        ("try { throw new RuntimeException('x') } catch (e) { execution.setVariable('e', e) }",
+         "a RuntimeException cannot leave the script", 1),
     ],
 )
 def test_runtime_errors_name_the_line(source, message, line):
