@@ -125,14 +125,25 @@ def _tokenize(text: str, delimiters: Any = _TOKEN_DELIMITERS) -> list[str]:
 
 
 def _split(text: str, separator: Any = None) -> list[str]:
+    """String.split: by whitespace without an argument, else by a Java regular expression;
+    trailing empty strings are dropped, as Java does."""
     if separator is None:
         return _tokenize(text)
-    pieces: list[str] = _EL_SPLIT(text, separator)
-    check_size(pieces)
+    pattern = java_pattern(text_arg(separator))
+    pieces: list[str] = []
+    start = 0
+    for match in pattern.finditer(text):
+        if match.end() == 0:
+            continue  # a zero-width match at the start splits nothing off (Java 8)
+        pieces.append(text[start:match.start()])
+        start = match.end()
+        values.check_items(len(pieces))
+    if not pieces:
+        return [text]
+    pieces.append(text[start:])
+    while pieces and pieces[-1] == "":
+        pieces.pop()
     return pieces
-
-
-_EL_SPLIT = from_el(el_methods.STRING_METHODS)["split"][2]
 
 
 def _count(text: str, part: Any) -> int:

@@ -183,8 +183,23 @@ def test_unknown_methods_and_wrong_arguments_fail_as_in_groovy(target, name, arg
 def test_el_errors_become_groovy_errors():
     with pytest.raises(GroovyRuntimeError, match="String index out of range"):
         call("abc", "substring", 5)
-    with pytest.raises(GroovyRuntimeError, match="split\\(\\) supports only a literal"):
-        call("abc", "split", "[a-z]")
+    with pytest.raises(GroovyRuntimeError, match="Invalid regular expression"):
+        call("abc", "split", "[a-z")
+
+
+@pytest.mark.parametrize(
+    ("text", "regex", "pieces"),
+    [
+        ("a b  c", "\\s+", ["a", "b", "c"]),
+        ("a,b,,c,,", ",", ["a", "b", "", "c"]),  # trailing empty strings dropped, as Java
+        ("", ",", [""]),
+        ("abc", "", ["a", "b", "c"]),
+        (", a", ",\\s*", ["", "a"]),
+        ("a1b22c", "\\d+", ["a", "b", "c"]),
+    ],
+)
+def test_split_takes_a_java_regular_expression(text, regex, pieces):
+    assert call(text, "split", regex) == pieces
 
 
 @pytest.mark.parametrize(
