@@ -17,6 +17,8 @@ from typing import Any, ClassVar
 
 from engine.el.host import ElObject
 from engine.groovy import values
+from engine.groovy.date_parsing import parse_date
+from engine.groovy.dates import format_date
 from engine.groovy.errors import GroovyRuntimeError
 
 
@@ -149,6 +151,7 @@ _FACTORIES: dict[str, Callable[[list[Any], datetime | None], Any]] = {
     "BpmnError": _new_bpmn_error,
     "JsonSlurper": lambda arguments, now: JsonSlurper(),
     "StringBuilder": lambda arguments, now: StringBuilder(*arguments[:1]),
+    "SimpleDateFormat": lambda arguments, now: SimpleDateFormat(*arguments[:1]),
     "StringBuffer": lambda arguments, now: StringBuilder(*arguments[:1]),
 }
 
@@ -195,6 +198,29 @@ class StringBuilder(ScriptObject):
 
     def __str__(self) -> str:
         return self.text
+
+
+class SimpleDateFormat(ScriptObject):
+    """java.text.SimpleDateFormat: dates as text and back, by a pattern (UTC unless the
+    text has a zone)."""
+
+    EL_METHODS: ClassVar[dict[str, str]] = {
+        "format": "format", "parse": "parse", "toPattern": "to_pattern",
+    }
+
+    def __init__(self, pattern: Any = "yyyy-MM-dd'T'HH:mm:ss") -> None:
+        self.pattern = values.to_string(pattern)
+
+    def format(self, moment: Any) -> str:
+        if not isinstance(moment, datetime):
+            raise GroovyRuntimeError("Cannot format given Object as a Date")
+        return format_date(moment, self.pattern)
+
+    def parse(self, text: Any) -> datetime:
+        return parse_date(self.pattern, values.to_string(text))
+
+    def to_pattern(self) -> str:
+        return self.pattern
 
 
 class JsonSlurper(ScriptObject):
@@ -380,6 +406,14 @@ class _System(_Static):
         return int(now.timestamp() * 1000)
 
 
+class _Date(_Static):
+    EL_METHODS: ClassVar[dict[str, str]] = {"parse": "parse"}
+
+    def parse(self, pattern: Any, text: Any) -> datetime:
+        """Groovy's Date.parse(pattern, text)."""
+        return parse_date(values.to_string(pattern), values.to_string(text))
+
+
 class _Uuid(_Static):
     EL_METHODS: ClassVar[dict[str, str]] = {"randomUUID": "random"}
 
@@ -400,4 +434,5 @@ def static_classes(now: datetime | None) -> dict[str, ElObject]:
         "JsonOutput": _JsonOutput(),
         "System": _System(now),
         "UUID": _Uuid(),
+        "Date": _Date(),
     }

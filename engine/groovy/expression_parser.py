@@ -35,7 +35,7 @@ NEW_TYPES = frozenset(
     {"Date", "ArrayList", "LinkedList", "HashMap", "LinkedHashMap", "TreeMap", "HashSet",
      "LinkedHashSet", "BigDecimal", "String", "StringBuilder", "StringBuffer", "Exception",
      "RuntimeException", "IllegalArgumentException", "IllegalStateException", "BpmnError",
-     "JsonSlurper"}
+     "JsonSlurper", "SimpleDateFormat"}
 )
 # Packages whose classes may be imported (an import changes nothing else here).
 

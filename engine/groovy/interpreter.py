@@ -179,6 +179,9 @@ class _Interpreter:
             if error.line is None:
                 error.line = node.line
             raise
+        except (TypeError, ValueError, LookupError, AttributeError, ArithmeticError) as error:
+            # A value the sandbox did not foresee: the script fails, never the engine.
+            raise GroovyRuntimeError(f"{type(error).__name__}: {error}", node.line) from None
 
     def declare(self, node: n.Declare, scope: _Scope) -> None:
         value = None if node.value is None else self.evaluate(node.value, scope)

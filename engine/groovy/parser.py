@@ -25,7 +25,8 @@ from engine.groovy.expression_parser import (
 from engine.groovy.lexer import tokenize
 
 _IMPORTABLE = ("java.util.", "java.lang.", "java.math.", "groovy.json.",
-               "org.camunda.bpm.engine.delegate.BpmnError", "org.camunda.spin.")
+               "java.text.SimpleDateFormat", "org.camunda.bpm.engine.delegate.BpmnError",
+               "org.camunda.spin.")
 
 
 @lru_cache(maxsize=512)
@@ -303,7 +304,8 @@ class _Parser(ExpressionParser):
         if not path.startswith(_IMPORTABLE):
             raise GroovySyntaxError(
                 f"import of {path} is not supported: scripts run in a sandbox that has "
-                "java.util, java.lang, java.math, groovy.json, BpmnError and Spin only",
+                "java.util, java.lang, java.math, groovy.json, SimpleDateFormat, BpmnError and "
+                "Spin only",
                 line,
             )
         return None

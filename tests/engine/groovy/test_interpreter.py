@@ -122,6 +122,11 @@ def test_the_conformance_scripts():
         ("def sb = new StringBuilder('<')\nsb.append('a').append(1) << '>'\n\"$sb\" + sb.length()",
          "<a1>4"),
         ("String[] parts = 'a;b'.split(';')\nparts.length", 2),
+        ("import java.text.SimpleDateFormat\ndef f = new SimpleDateFormat('dd.MM.yyyy HH:mm')\n"
+         "f.format(f.parse('14.03.2026 09:26') + 1)", "15.03.2026 09:26"),
+        ("Date.parse(\"yyyy-MM-dd'T'HH:mm:ss.SSSXXX\", '2026-03-14T09:26:53.120+02:00')",
+         datetime(2026, 3, 14, 7, 26, 53, 120000, tzinfo=UTC)),
+        ("Date.parse('d MMMM yyyy', '5 November 2026').format('yyyy-MM-dd')", "2026-11-05"),
         ("items.each { it.qty = 0 }\nexecution.getVariable('items')[0].qty", 1),
     ],
 )
@@ -161,6 +166,9 @@ def test_bpmn_errors_are_thrown_with_their_code():
         ("execution.delete()", "Method 'delete' is not allowed on Execution", 1),
         ("[1].each { a, b -> a }", "the closure takes 2 argument(s), not 1", 1),
         ("nothing()", "No signature of method: Script.nothing()", 1),
+        ("Date.parse('yyyy-MM-dd', '2026-13-01')", 'Unparseable date: "2026-13-01"', 1),
+        ("Date.parse('d MMM yyyy', '5 Foo 2026')", 'Unparseable date: "5 Foo 2026"', 1),
+        ("Date.parse('yyyy-QQ', '2026-01')", "Date pattern letter 'Q' cannot be parsed", 1),
         ("def ok = 1\nexecution.setVariable('c', [{ -> ok }])",
          "a closure cannot leave the script", 2),
         ("try { throw new RuntimeException('x') } catch (e) { execution.setVariable('e', e) }",
