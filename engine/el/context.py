@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
 
 from engine.el.datetime_value import DateTimeValue, require_now
+from engine.el.errors import ExpressionError
 from engine.el.spin import spin_json
 from engine.el.spin_xml import SpinXml, looks_like_xml, spin_xml
 
@@ -112,12 +113,20 @@ def _default_functions(context: EvaluationContext) -> dict[str, Callable[..., An
     return {"now": now, "dateTime": date_time, **SPIN_FUNCTIONS}
 
 
-def spin(value: Any) -> Any:
+def spin(value: Any, data_format: str | None = None) -> Any:
     """Spin's `S(...)`: XML text (starting with `<`) or an XML element as XML, anything else
-    as JSON."""
+    as JSON; `S(value, "application/json")` / `"application/xml"` names the format."""
+    if data_format is not None:
+        readers = {"application/json": spin_json, "application/xml": spin_xml}
+        if data_format not in readers:
+            raise ExpressionError(
+                f"S() knows the data formats application/json and application/xml, not "
+                f"'{data_format}'"
+            )
+        return readers[data_format](value)
     if isinstance(value, SpinXml) or isinstance(value, str) and looks_like_xml(value):
         return spin_xml(value)
     return spin_json(value)
 
 
-SPIN_FUNCTIONS: dict[str, Callable[[Any], Any]] = {"S": spin, "JSON": spin_json, "XML": spin_xml}
+SPIN_FUNCTIONS: dict[str, Callable[..., Any]] = {"S": spin, "JSON": spin_json, "XML": spin_xml}

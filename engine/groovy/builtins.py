@@ -8,6 +8,7 @@ Each is a host object (`ElObject`): a script reaches only the methods listed her
 from __future__ import annotations
 
 import json
+import logging
 import math
 import uuid
 from collections.abc import Callable
@@ -26,6 +27,8 @@ class ScriptObject(ElObject):
     """An object of the script's own (a StringBuilder, an exception, a static class): its
     methods run inside the sandbox, so values reach them without being copied."""
 
+
+logger = logging.getLogger("legato.scripts")
 
 # Exception classes by their superclass; `catch (RuntimeException e)` catches the ones below.
 _PARENTS = {
@@ -395,11 +398,24 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"{values.type_name(value)} is not JSON")
 
 
+class _Output(ScriptObject):
+    """System.out and System.err: what a script prints goes to the `legato.scripts` log."""
+
+    EL_METHODS: ClassVar[dict[str, str]] = {"println": "print", "print": "print"}
+
+    def print(self, *values_: Any) -> None:
+        logger.debug("script output: %s", " ".join(map(values.to_string, values_)))
+
+
 class _System(_Static):
     EL_METHODS: ClassVar[dict[str, str]] = {"currentTimeMillis": "millis"}
+    EL_PROPERTIES: ClassVar[dict[str, str]] = {"out": "output", "err": "output"}
 
     def __init__(self, now: datetime | None) -> None:
         self._now = now
+
+    def output(self) -> _Output:
+        return _Output()
 
     def millis(self) -> int:
         now = self._now or datetime.now(UTC)

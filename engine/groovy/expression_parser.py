@@ -17,13 +17,12 @@ PRIMITIVES = frozenset(
 ANGLES = {"<": 1, ">": -1, ">>": -2}
 _LITERALS = {"true": True, "false": False, "null": None}
 UNSUPPORTED_STATEMENTS = frozenset(
-    {"class", "do", "interface", "enum", "trait", "static", "synchronized", "package",
-     "goto", "abstract"}
+    {"class", "do", "interface", "enum", "trait", "static", "synchronized", "goto", "abstract"}
 )
 RESERVED = frozenset(
     {"def", "if", "else", "for", "while", "return", "break", "continue", "new", "throw", "try",
      "catch", "finally", "import", "final", "assert", "in", "instanceof", "as", "switch",
-     "case", "default"}
+     "case", "default", "package"}
 ) | UNSUPPORTED_STATEMENTS | frozenset(_LITERALS)
 _ASSIGNMENTS = frozenset({"=", "+=", "-=", "*=", "/=", "%=", "**=", "<<="})
 _UNSUPPORTED_OPERATORS = {

@@ -368,6 +368,8 @@ class _Interpreter:
             if node.safe:
                 return None
             raise GroovyRuntimeError(f"Cannot get property '{node.name}' on null object")
+        if isinstance(target, ScriptObject):
+            return self.host(lambda: get_host_property(target, node.name), node)
         if isinstance(target, ElObject):
             return _isolated(self.host(lambda: get_host_property(target, node.name), node))
         return gdk.get_property(target, node.name)

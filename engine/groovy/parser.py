@@ -292,6 +292,13 @@ class _Parser(ExpressionParser):
             raise self.unexpected("'catch' or 'finally'")
         return n.Try(line, body, tuple(catches), final)
 
+    def package_statement(self) -> None:
+        """`package a.b` at the top of a script file names nothing the script uses."""
+        self.advance()
+        self.name("a package")
+        while self.take_op("."):
+            self.name("a package")
+
     def import_statement(self) -> None:
         line = self.advance().line
         self.take_word("static")
@@ -346,4 +353,5 @@ _STATEMENTS = {
     "assert": _Parser.assert_statement,
     "try": _Parser.try_statement,
     "import": _Parser.import_statement,
+    "package": _Parser.package_statement,
 }

@@ -48,6 +48,11 @@ def test_s_reads_xml_text_as_xml_and_other_text_as_json():
     )
     assert evaluate('${S(text).prop("a").numberValue()}', text='{"a": 1}') == 1
     assert evaluate("${S(XML(invoice)).name()}", invoice=PLAIN) == "invoice"
+    assert evaluate('${S(invoice, "application/xml").name()}', invoice=PLAIN) == "invoice"
+    assert evaluate('${S(text, "application/json").prop("a").numberValue()}',
+                    text='{"a": 2}') == 2
+    with pytest.raises(ExpressionError, match="not 'text/csv'"):
+        evaluate('${S(text, "text/csv")}', text="a,b")
 
 
 def test_xpath_queries():

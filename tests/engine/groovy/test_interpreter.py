@@ -101,6 +101,7 @@ def test_the_conformance_scripts():
         ("new Date().getTime()", int(NOW.timestamp() * 1000)),
         ("def list = [1, 2]\nreturn list.size()\n99", 2),
         ("println 'logged'\n'after'", "after"),
+        ("System.out.println('logged')\nSystem.err.print('too')\n'after'", "after"),
         ("try {\n throw new IllegalStateException('bad')\n} catch (RuntimeException e) {\n"
          " e.message\n}", "bad"),
         ("try { null.size() } catch (Exception e) { 'caught' }", "caught"),
