@@ -22,7 +22,7 @@ from engine.el.datetime_value import epoch_millis
 from engine.el.errors import ExpressionError
 from engine.el.host import ElObject
 from engine.el.signatures import check_arguments
-from engine.el.spin import SpinJson, json_path
+from engine.el.spin import SpinJson
 
 Method = Callable[..., Any]
 # name -> (fewest arguments, most arguments, implementation taking the target first)
@@ -30,20 +30,25 @@ MethodTable = Mapping[str, tuple[int, int, Method]]
 
 # A Json variable is a dict or a list: Spin's node methods on it answer Spin nodes
 # (engine/el/spin.py), as `${customer.prop("name").stringValue()}` expects.
+# The nodes read the variable's own value: they are read-only (SpinJson.read_only).
 SPIN_OBJECT_METHODS: MethodTable = {
-    "prop": (1, 1, lambda m, name: SpinJson(m).prop(_text_arg(name, "prop"))),
-    "hasProp": (1, 1, lambda m, name: SpinJson(m).has_prop(_text_arg(name, "hasProp"))),
-    "fieldNames": (0, 0, lambda m: SpinJson(m).field_names()),
+    "prop": (1, 1, lambda m, name: _node(m).prop(_text_arg(name, "prop"))),
+    "hasProp": (1, 1, lambda m, name: _node(m).has_prop(_text_arg(name, "hasProp"))),
+    "fieldNames": (0, 0, lambda m: _node(m).field_names()),
     "isObject": (0, 0, lambda m: True),
     "isArray": (0, 0, lambda m: False),
-    "jsonPath": (1, 1, lambda m, path: json_path(m, _text_arg(path, "jsonPath"))),
+    "jsonPath": (1, 1, lambda m, path: _node(m).json_path(_text_arg(path, "jsonPath"))),
 }
 SPIN_ARRAY_METHODS: MethodTable = {
-    "elements": (0, 0, lambda items: SpinJson(list(items)).elements()),
+    "elements": (0, 0, lambda items: _node(items).elements()),
     "isObject": (0, 0, lambda items: False),
     "isArray": (0, 0, lambda items: True),
-    "jsonPath": (1, 1, lambda items, path: json_path(list(items), _text_arg(path, "jsonPath"))),
+    "jsonPath": (1, 1, lambda items, path: _node(items).json_path(_text_arg(path, "jsonPath"))),
 }
+
+
+def _node(value: Any) -> SpinJson:
+    return SpinJson(value if isinstance(value, dict | list) else list(value), read_only=True)
 
 _REGEX_META = frozenset(".$|()[]{}^?*+\\")
 

@@ -158,3 +158,37 @@ def test_json_path_filter_on_an_object_and_several_names():
 def test_json_path_syntax_mistakes_name_the_position(path):
     with pytest.raises(ExpressionError, match=r"Invalid JSON path '.*' at position \d+"):
         evaluate("${store.jsonPath(path)}", store=STORE, path=path)
+
+
+def test_spin_writing_methods_change_a_copy_made_by_s():
+    node = evaluate(
+        '${S(order).prop("status", "paid").prop("lines").append(S("{\\"sku\\": \\"z\\"}"))'
+        '.insertAt(0, "first").removeAt(1)}',
+        order=ORDER,
+    )
+    assert node.value == ["first", {"sku": "y"}, {"sku": "z"}]
+    assert ORDER["lines"] == [{"sku": "x"}, {"sku": "y"}]  # the variable is unchanged
+    root = evaluate("${S(order)}", order=ORDER)
+    root.prop("lines").remove({"sku": "x"}).append(2.5)
+    root.delete_prop(["express", "total"])
+    assert root.value == {"id": "A-7", "lines": [{"sku": "y"}, 2.5]}
+    numbers = evaluate('${S("[1, 2, 1]").insertBefore(2, 0).insertAfter(2, 3).removeLast(1)}')
+    assert numbers.value == [1, 0, 2, 3]
+    assert evaluate('${S("[1, 2, 1]").lastIndexOf(1)}') == 2
+    assert evaluate('${S("[1, 2]").contains(3)}') is False
+
+
+@pytest.mark.parametrize(
+    ("expression", "message"),
+    [
+        ('${order.prop("lines").append(1)}', "this node reads a variable"),
+        ('${order.jsonPath("$.lines").element().append(1)}', "this node reads a variable"),
+        ('${S(order).prop("id").append(1)}', "the node is not an array"),
+        ('${S(order).prop("lines").removeAt(5)}', "Index 5 is out of bounds for 2 elements"),
+        ('${S(order).prop("lines").remove(7)}', "Unable to find 7 in the array"),
+        ('${S(order).deleteProp("nope")}', "Unable to find property 'nope'"),
+    ],
+)
+def test_spin_writing_mistakes_are_expression_errors(expression, message):
+    with pytest.raises(ExpressionError, match=message):
+        evaluate(expression, order=ORDER)

@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 
 import pytest
 
+from engine.el.context import SPIN_FUNCTIONS
 from engine.el.host import ElObject
 from engine.groovy import (
     MISSING,
@@ -143,6 +144,24 @@ def test_a_string_builder_reaches_the_process_as_its_text():
         Bindings({"execution": Execution(variables)}),
     )
     assert variables == {"s": "ab"}
+
+
+def test_spin_nodes_are_built_and_stored_as_json():
+    variables: dict[str, Any] = {"order": {"lines": [{"sku": "x"}]}}
+    source = (
+        "def order = S(execution.getVariable('order'))\n"
+        "order.prop('status', 'paid').prop('total', 12.5)\n"
+        "order.prop('lines').append([sku: 'y'])\n"
+        "execution.setVariable('order', order)"
+    )
+    run_groovy(
+        parse_groovy(source),
+        Bindings({"execution": Execution(variables)}, functions=SPIN_FUNCTIONS),
+    )
+    stored = variables["order"]
+    assert stored.value == {
+        "lines": [{"sku": "x"}, {"sku": "y"}], "status": "paid", "total": 12.5,
+    }
 
 
 def test_a_list_read_from_a_variable_is_a_copy():
