@@ -91,12 +91,70 @@ _PRELUDE = r"""
     if (!test(node.json)) throw new TypeError("The node " + node + " is not " + what);
     return node.json;
   };
+  // A value as a node holds it (a node's own value), and where an array holds it.
+  const plain = (value) => (value instanceof Spin ? value.json : value);
+  const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+  const array = (node, method) => {
+    if (Array.isArray(node.json)) return node.json;
+    throw new TypeError("Unable to " + method + ": the node is not an array");
+  };
+  const missing = (value) => new TypeError(
+    "Unable to find " + JSON.stringify(plain(value)) + " in the array");
+  const position = (node, search) => {
+    const at = array(node, "find").findIndex((item) => same(item, plain(search)));
+    if (at < 0) throw missing(search);
+    return at;
+  };
+  const within = (items, index, extra) => {
+    const at = index < 0 ? items.length + index : index;
+    if (at < 0 || at >= items.length + extra) {
+      throw new TypeError("Index " + index + " is out of bounds for " + items.length + " elements");
+    }
+    return at;
+  };
   Spin.prototype = {
-    prop(name) {
+    prop(name, ...value) {
       if (!isObject(this.json)) throw new TypeError("The node is not an object");
+      if (value.length) {
+        this.json[name] = plain(value[0]);
+        return this;
+      }
       if (!own(this.json, name)) throw new TypeError("Unable to find property '" + name + "'");
       return new Spin(this.json[name]);
     },
+    deleteProp(names) {
+      if (!isObject(this.json)) throw new TypeError("The node is not an object");
+      for (const name of Array.isArray(names) ? names : [names]) {
+        if (!own(this.json, name)) throw new TypeError("Unable to find property '" + name + "'");
+        delete this.json[name];
+      }
+      return this;
+    },
+    append(value) { array(this, "append").push(plain(value)); return this; },
+    insertAt(index, value) {
+      const items = array(this, "insertAt");
+      items.splice(within(items, index, 1), 0, plain(value));
+      return this;
+    },
+    insertBefore(search, value) { return this.insertAt(position(this, search), value); },
+    insertAfter(search, value) { return this.insertAt(position(this, search) + 1, value); },
+    remove(value) { return this.removeAt(position(this, value)); },
+    removeLast(value) {
+      const items = array(this, "removeLast");
+      const at = items.map((item) => same(item, plain(value))).lastIndexOf(true);
+      if (at < 0) throw missing(value);
+      return this.removeAt(at);
+    },
+    removeAt(index) {
+      const items = array(this, "removeAt");
+      items.splice(within(items, index, 0), 1);
+      return this;
+    },
+    indexOf(value) { return array(this, "indexOf").findIndex((item) => same(item, plain(value))); },
+    lastIndexOf(value) {
+      return array(this, "lastIndexOf").map((item) => same(item, plain(value))).lastIndexOf(true);
+    },
+    contains(value) { return this.indexOf(value) >= 0; },
     hasProp(name) { return isObject(this.json) && own(this.json, name); },
     fieldNames() { return isObject(this.json) ? Object.keys(this.json) : []; },
     elements() {

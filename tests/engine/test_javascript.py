@@ -13,6 +13,7 @@ from engine.errors import DeploymentError
 from engine.models import HistoricVariableInstance, ProcessInstance, Task
 from engine.queries import get_variables
 from engine.runtime.errors import ProcessEngineError
+from engine.runtime.values import TypedValue
 from engine.services import ResourceInput, deploy
 from engine.services import runtime as rt
 from engine.services.environment import environment
@@ -354,3 +355,21 @@ def test_a_script_resource_named_by_an_expression_must_exist_when_it_runs():
     assert get_variables(started.id)["ran"].value is True
     with pytest.raises(ProcessEngineError, match="resource 'absent.js' is not in deployment"):
         rt.start_process_instance("js", variables={"name": "absent"})
+
+
+def test_spin_writing_methods_build_json_a_script_stores():
+    variables = run_script_task(
+        """
+        var order = S(execution.getVariable("order"));
+        order.prop("status", "paid").prop("lines").append({sku: "z"}).insertAt(0, "first")
+          .remove({sku: "x"});
+        order.deleteProp("draft");
+        var numbers = S("[1, 2, 1]").insertBefore(2, 0).removeLast(1);
+        execution.setVariable("order", order);
+        [numbers.indexOf(2), numbers.contains(7), numbers.toString()].join("|")
+        """,
+        {"order": TypedValue("Json", {"lines": [{"sku": "x"}], "draft": True})},
+        result="checks",
+    )
+    assert variables["order"] == ("Json", {"lines": ["first", {"sku": "z"}], "status": "paid"})
+    assert variables["checks"] == ("String", "2|false|[1,0,2]")
