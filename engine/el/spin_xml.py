@@ -20,13 +20,19 @@ from lxml import etree  # type: ignore[import-untyped]  # lxml ships no stubs
 
 from engine.el.errors import ExpressionError
 from engine.el.host import ElObject
+from engine.el.spin_xml_writing import WRITING_METHODS, Budget, XmlWriting
 from engine.safe_xml import hardened_parser
 
 MAX_XML_CHARS = 10 * 1024 * 1024
 
 
 def parse_xml(text: str) -> SpinXml:
-    """XML text as its root element, or a ValueError saying why it is not XML Spin reads."""
+    """XML text as the value of an Xml variable: its root element, read-only; or a ValueError
+    saying why it is not XML Spin reads."""
+    return SpinXml(_root(text), read_only=True)
+
+
+def _root(text: str) -> Any:
     if len(text) > MAX_XML_CHARS:
         raise ValueError(f"the XML text is too large ({len(text)} characters)")
     if "<!DOCTYPE" in text or "<!ENTITY" in text:
@@ -38,16 +44,17 @@ def parse_xml(text: str) -> SpinXml:
         raise ValueError(f"not well-formed XML: {error.msg}") from None
     if root is None:
         raise ValueError("the text holds no XML element")
-    return SpinXml(root)
+    return root
 
 
 def spin_xml(value: Any) -> SpinXml:
-    """`XML(...)`: XML text parsed; an element is answered as it is."""
+    """`XML(...)`: XML text parsed; an element answered as it is, or a copy to change when it
+    reads a variable."""
     if isinstance(value, SpinXml):
-        return value
+        return value.copy() if value.read_only else value
     if isinstance(value, str):
         try:
-            return parse_xml(value)
+            return SpinXml(_root(value))
         except ValueError as error:
             # Spin's wording (DomXmlLogger 009), with the reason.
             raise ExpressionError(f"Unable to parse input into DOM document: {error}") from None
@@ -90,11 +97,13 @@ class _Named(ElObject):
         return self.namespace() == namespace
 
 
-class SpinXml(_Named):
-    """One element of an XML document (Camunda's SpinXmlElement, its reading part)."""
+class SpinXml(_Named, XmlWriting):
+    """One element of an XML document (Camunda's SpinXmlElement; its writing methods in
+    engine/el/spin_xml_writing.py)."""
 
     EL_METHODS: ClassVar[dict[str, str]] = {
         **_NAMING_METHODS,
+        **WRITING_METHODS,
         "attr": "attr",
         "attrNs": "attr_ns",
         "hasAttr": "has_attr",
@@ -108,10 +117,30 @@ class SpinXml(_Named):
         "toString": "to_xml",
     }
 
-    __slots__ = ("_element",)
+    __slots__ = ("_element", "budget", "read_only")
 
-    def __init__(self, element: Any) -> None:
+    def __init__(
+        self, element: Any, *, read_only: bool = False, budget: Budget | None = None
+    ) -> None:
         self._element = element
+        self.read_only = read_only
+        self.budget = None if read_only else budget or Budget(element.getroottree().getroot())
+
+    def _wrap(self, element: Any) -> SpinXml:
+        """An element of this one's document."""
+        if self.read_only:
+            return SpinXml(element, read_only=True)
+        return SpinXml(element, budget=self.budget)
+
+    def copy(self, *, read_only: bool = False) -> SpinXml:
+        """A copy of this element (with what is below it), in a document of its own. Made
+        from its text, which declares every namespace in scope: a prefix used only in an
+        attribute's value (`xsi:type="p:Money"`) stays declared."""
+        return SpinXml(_root(self.to_xml()), read_only=read_only)
+
+    def frozen(self) -> SpinXml:
+        """This element as a variable keeps it: read-only, so no script changes it later."""
+        return self if self.read_only else self.copy(read_only=True)
 
     def name(self) -> str:
         return etree.QName(self._element).localname
@@ -122,11 +151,14 @@ class SpinXml(_Named):
     def prefix(self) -> str | None:
         return self._element.prefix
 
-    def attr(self, name: str) -> SpinXmlAttribute:
-        return self.attr_ns(None, name)
+    def attr(self, name: str, *value: Any) -> Any:
+        """`attr(name)`: the attribute; `attr(name, value)`: sets it, answers this element."""
+        return self.attr_ns(None, name, *value)
 
-    def attr_ns(self, namespace: str | None, name: str) -> SpinXmlAttribute:
+    def attr_ns(self, namespace: str | None, name: str, *value: Any) -> Any:
         key = _clark(namespace, name)
+        if value:
+            return self._set_attribute(key, value[0])
         if key not in self._element.attrib:
             raise ExpressionError(
                 f"Unable to find attribute with namespace '{namespace}' and name '{name}'"
@@ -149,8 +181,11 @@ class SpinXml(_Named):
     def attr_names(self, *namespace: str | None) -> list[str]:
         return [attribute.name() for attribute in self.attrs(*namespace)]
 
-    def text_content(self) -> str:
-        # DOM's textContent: every text below the element, comments and instructions left out.
+    def text_content(self, *text: Any) -> Any:
+        """DOM's textContent: every text below the element, comments and instructions left
+        out; `textContent(text)` replaces what the element holds with that text."""
+        if text:
+            return self._set_text(text[0])
         return "".join(self._element.itertext())
 
     def child_element(self, *name: str | None) -> SpinXml:
@@ -170,10 +205,10 @@ class SpinXml(_Named):
         matches none is an error, as in Spin."""
         children = [child for child in self._element if isinstance(child.tag, str)]
         if not name:
-            return [SpinXml(child) for child in children]
+            return [self._wrap(child) for child in children]
         namespace, local_name = self._name_arguments(name)
         found = [
-            SpinXml(child)
+            self._wrap(child)
             for child in children
             if etree.QName(child).localname == local_name and _namespace_of(child) == namespace
         ]
@@ -320,7 +355,7 @@ class SpinXPathQuery(ElObject):
             raise ExpressionError(
                 f"XPath expression '{self._expression}' found something other than an element"
             )
-        return SpinXml(node)
+        return self._context._wrap(node)
 
     def _as_attribute(self, node: Any) -> SpinXmlAttribute:
         if not getattr(node, "is_attribute", False):

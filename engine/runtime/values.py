@@ -118,7 +118,7 @@ def infer_type(value: Any, *, from_expression: bool = False) -> TypedValue:
     if isinstance(value, SpinJson):  # a Spin node stored is its JSON, as in Camunda
         return TypedValue("Json", _plain(value.value))
     if isinstance(value, SpinXml):  # and an XML element its XML text (Camunda's Xml type)
-        return TypedValue("Xml", value)
+        return TypedValue("Xml", value.frozen())
     if value is None:
         return TypedValue("Null", None)
     if isinstance(value, bool):

@@ -125,3 +125,33 @@ def test_groovy_outside_the_subset_is_refused_at_deploy_with_its_line():
     assert "'do' is not supported" in problem.message
     line = bpmn_document(process).decode().splitlines()[problem.line - 1]
     assert line.strip() == "do { total++ } while (total)"
+
+
+XML_PROCESS = """<bpmn:process id="xml" isExecutable="true">
+  <bpmn:startEvent id="start" />
+  <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="build" />
+  <bpmn:scriptTask id="build" scriptFormat="groovy">
+    <bpmn:script><![CDATA[
+      def doc = XML(order)
+      doc.attr("status", "checked").append(XML("<line sku='b'/>"))
+      execution.setVariable("checked", doc)
+      doc.attr("status", "changed after it was stored")
+      execution.setVariable("count", doc.xPath("count(line)").number() as Integer)
+    ]]></bpmn:script>
+  </bpmn:scriptTask>
+  <bpmn:sequenceFlow id="f2" sourceRef="build" targetRef="wait" />
+  <bpmn:userTask id="wait" />
+</bpmn:process>"""
+
+
+def test_groovy_builds_xml_from_an_xml_variable_and_stores_it():
+    deploy([ResourceInput("xml.bpmn", bpmn_document(XML_PROCESS))])
+    order = TypedValue.from_json({"type": "Xml", "value": "<order><line sku='a'/></order>"})
+    started = rt.start_process_instance("xml", variables={"order": order})
+    variables = get_variables(started.id)
+    assert variables["order"].value.to_xml() == '<order><line sku="a"/></order>'
+    assert variables["checked"].type == "Xml"
+    assert variables["checked"].value.to_xml() == (
+        '<order status="checked"><line sku="a"/><line sku="b"/></order>'
+    )
+    assert variables["count"] == TypedValue("Integer", 2)

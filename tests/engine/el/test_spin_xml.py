@@ -98,7 +98,7 @@ def test_xpath_queries():
         ('${XML(invoice).xPath("line[").element()}', "Unable to evaluate XPath expression"),
         ('${XML("<a><b></a>")}', "Unable to parse input into DOM document: not well-formed"),
         ("${XML(42)}", "XML\\(\\) takes XML text, not int"),
-        ('${XML(invoice).append(XML(invoice))}', "Method 'append' is not allowed"),
+        ('${XML(invoice).mapTo("java.util.Map")}', "Method 'mapTo' is not allowed"),
     ],
 )
 def test_spin_xml_mistakes_are_expression_errors(expression, message):
@@ -134,3 +134,58 @@ def test_hostile_xml_is_refused():
         parse_xml("<d>&undefined;</d>")
     with pytest.raises(ValueError, match="no XML element|not well-formed"):
         parse_xml("just text")
+
+
+def test_spin_writing_methods_change_a_copy():
+    doc = evaluate('${XML("<order/>").attr("id", "7").textContent("draft")}')
+    line = evaluate('${XML("<line sku=\'x\'/>")}')
+    doc.append(line, line.copy().attr("sku", "y"))
+    assert line.to_xml() == '<line sku="x"/>'  # appended as a copy
+    first, second = doc.child_elements("line")
+    doc.append_before(evaluate('${XML("<note/>")}'), first)
+    doc.append_after(evaluate('${XML("<total>9</total>")}'), second)
+    doc.remove(first).remove_attr("id").remove_attr("missing")
+    doc.attr_ns("urn:x", "flag", "1")
+    assert doc.to_xml() == (
+        '<order xmlns:ns0="urn:x" ns0:flag="1">draft<note/><line sku="y"/><total>9</total></order>'
+    )
+    total = doc.child_element("total").replace(evaluate('${XML("<sum>9</sum>")}'))
+    assert total.name() == "sum"
+    doc.replace_child(doc.child_element("note"), evaluate('${XML("<memo/>")}'))
+    assert [child.name() for child in doc.child_elements()] == ["memo", "line", "sum"]
+
+
+def test_an_xml_variable_is_read_only_and_xml_of_it_a_copy_to_change():
+    stored = parse_xml(PLAIN)
+    with pytest.raises(ExpressionError, match="this element reads a variable"):
+        evaluate('${invoice.attr("number", "10")}', invoice=stored)
+    with pytest.raises(ExpressionError, match="this element reads a variable"):
+        evaluate('${invoice.childElement("due").textContent("x")}', invoice=stored)
+    changed = evaluate('${XML(invoice).attr("number", "10")}', invoice=stored)
+    assert changed.attr("number").value() == "10"
+    assert stored.attr("number").value() == "9"
+    kept = infer_type(changed).value
+    changed.attr("number", "11")  # what was stored does not follow
+    assert kept.attr("number").value() == "10"
+
+
+@pytest.mark.parametrize(
+    ("expression", "message"),
+    [
+        ('${XML(invoice).append("text")}', "Only XML elements can be added, not str"),
+        ('${XML(invoice).remove(XML("<line/>"))}', "among this one's children"),
+        ('${XML(invoice).replace(XML("<x/>"))}', "it has no parent"),
+        ('${XML(invoice).attr("a", null)}', "Unable to set an attribute to null"),
+    ],
+)
+def test_spin_xml_writing_mistakes_are_expression_errors(expression, message):
+    with pytest.raises(ExpressionError, match=message):
+        evaluate(expression, invoice=PLAIN)
+
+
+def test_a_document_cannot_double_itself_without_end():
+    doc = evaluate('${XML("<a><b/></a>")}')
+    for _ in range(15):
+        doc.append(doc)  # 2 ** 16 elements
+    with pytest.raises(ExpressionError, match="more than 100000 elements"):
+        doc.append(doc)
