@@ -192,7 +192,9 @@ class _Interpreter:
         self.last = value
 
     def define(self, node: n.Function, scope: _Scope) -> None:
-        pass  # defined before the script runs (functions may be called before their text)
+        # Top-level functions are defined before the script runs (they may be called before
+        # their text); one written inside a block, from where it stands.
+        self.functions.setdefault(node.name, GroovyClosure(node, scope, self))
 
     def if_(self, node: n.If, scope: _Scope) -> None:
         chosen = node.then if values.truth(self.evaluate(node.condition, scope)) else (
