@@ -130,7 +130,7 @@ def test_a_bad_input_expression_and_a_bad_juel_entry_are_refused():
 
 def test_an_unknown_expression_language_is_refused():
     (problem,) = _problems(one_column("cellInput > 1", entry_language="javascript"))
-    assert "expression language 'javascript' is not supported (FEEL and JUEL are)" in (
+    assert "expression language 'javascript' is not supported (FEEL, JUEL and Groovy are)" in (
         problem.message
     )
 

@@ -6,7 +6,8 @@ from datetime import datetime
 
 import pytest
 
-from engine.dmn import DecisionError
+from engine.bpmn.errors import BpmnParseError
+from engine.dmn import DecisionError, parse_dmn
 from engine.dmn.types import TypeConversionError, convert
 from tests.engine.dmn.support import NOW, decide, one_column, table_xml
 
@@ -139,3 +140,29 @@ def test_juel_errors_name_the_rule():
     xml = one_column("cellInput > missing", entry_language="juel")
     with pytest.raises(DecisionError, match="input entry of rule 'r1'"):
         decide(xml, x=1)
+
+
+def test_groovy_input_entries_and_outputs():
+    rules = [
+        ("r1", ["cellInput.startsWith('S')"], ["x.toUpperCase() + '!'"]),
+        ("r2", ["cellInput in ['Fall', 'Winter']"], ["[season: x, cold: true].size()"]),
+    ]
+    xml = table_xml(rules, language="groovy")
+    assert decide(xml, x="Spring") == [{"result": "SPRING!"}]
+    assert decide(xml, x="Winter") == [{"result": 2}]
+    assert decide(xml, x="x") == []
+
+
+def test_groovy_numbers_are_doubles_to_the_table_and_errors_name_the_rule():
+    rules = [("r1", ["-"], ["amount * 1.5"])]
+    result = decide(table_xml(rules, language="groovy"), x=1, amount=2)
+    assert result == [{"result": 3.0}]
+    assert type(result[0]["result"]) is float
+    xml = one_column("cellInput / 0 > 1", entry_language="groovy")
+    with pytest.raises(DecisionError, match="input entry of rule 'r1' .* Division by zero"):
+        decide(xml, x=1)
+
+
+def test_groovy_outside_the_subset_is_refused_when_the_table_is_read():
+    with pytest.raises(BpmnParseError, match="Groovy: 'class' is not supported"):
+        parse_dmn(one_column("class X {}", entry_language="groovy"))
