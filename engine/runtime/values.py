@@ -115,10 +115,6 @@ def infer_type(value: Any, *, from_expression: bool = False) -> TypedValue:
     """
     if isinstance(value, TypedValue):
         return value
-    if isinstance(value, SpinJson):  # a Spin node stored is its JSON, as in Camunda
-        return TypedValue("Json", _plain(value.value))
-    if isinstance(value, SpinXml):  # and an XML element its XML text (Camunda's Xml type)
-        return TypedValue("Xml", value.frozen())
     if value is None:
         return TypedValue("Null", None)
     if isinstance(value, bool):
@@ -141,6 +137,10 @@ def infer_type(value: Any, *, from_expression: bool = False) -> TypedValue:
         return TypedValue("File", value)
     if isinstance(value, dict | list | tuple):
         return TypedValue("Json", _plain(value))
+    if isinstance(value, SpinJson):  # a Spin node stored is its JSON, as in Camunda
+        return TypedValue("Json", _plain(value.value))
+    if isinstance(value, SpinXml):  # and an XML element its XML text (Camunda's Xml type)
+        return TypedValue("Xml", value.frozen())
     return TypedValue("Object", value)
 
 
