@@ -11,8 +11,8 @@ as are the event sub-process triggers of every migrated scope. No listener and n
 output mapping runs: no scope is entered or left.
 
 An instance is checked in full before anything changes: every activity instance must have an
-instruction, and a token in a state Legato cannot migrate (multi-instance, a call activity
-waiting on its child, an async continuation, a join, compensation) refuses the instance.
+instruction, and a token in a state Legato cannot migrate (multi-instance, an async
+continuation, a join, compensation) refuses the instance.
 """
 
 from __future__ import annotations
@@ -37,7 +37,6 @@ NO_INSTRUCTION = "There is no migration instruction for this instance's activity
 
 # Waits Legato does not migrate, with the reason the failure gives.
 _REFUSED_WAITS = {
-    Wait.CALL: "a call activity waiting for its called instance cannot be migrated",
     Wait.JOB: "a token waiting for an asynchronous continuation cannot be migrated",
     Wait.JOIN: "a token waiting at a joining gateway cannot be migrated",
     Wait.COMPENSATION: "an activity waiting for compensation cannot be migrated",

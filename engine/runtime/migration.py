@@ -27,8 +27,9 @@ from engine.runtime.definition import ProcessDefinition
 from engine.runtime.errors import ProcessEngineError
 
 SUPPORTED = (
-    "user tasks, receive tasks, external tasks, intermediate message/signal/timer catch "
-    "events, message/signal/timer boundary events and embedded sub-processes"
+    "user tasks, receive tasks, external tasks, call activities, intermediate "
+    "message/signal/timer catch events, message/signal/timer boundary events and embedded "
+    "sub-processes"
 )
 # Triggers that live as a subscription or a job, and so can be migrated or updated.
 _EVENT_TRIGGERS = frozenset({EventKind.MESSAGE, EventKind.SIGNAL, EventKind.TIMER})
@@ -107,6 +108,10 @@ def migration_kind(node: FlowNode) -> str | None:
         return "userTask"
     if node.kind is NodeKind.RECEIVE_TASK:
         return "receiveTask"
+    if node.kind is NodeKind.CALL_ACTIVITY:
+        # The called instance stays as it is; it returns to the target call activity, whose
+        # output mappings then apply (Camunda's CallableElementActivityBehavior).
+        return "callActivity"
     if node.kind is NodeKind.SUB_PROCESS and isinstance(node, SubProcess):
         return None if node.triggered_by_event else "subProcess"
     trigger = getattr(node, "trigger", None)

@@ -241,14 +241,24 @@ def test_event_sub_process_triggers_are_re_armed_from_the_target():
     assert v.tasks(instance_id) == [("cleanup", v.v2.id)]
 
 
-def test_a_call_activity_waiting_on_its_child_is_refused():
-    call = '<bpmn:callActivity id="work" calledElement="child" />'
-    document = m.chain(call).decode().replace(
-        "</bpmn:definitions>", straight_process("child") + "\n</bpmn:definitions>"
-    )
-    v = Versions(document.encode(), document.encode())
+def test_a_call_activity_waiting_on_its_child_migrates_and_the_child_returns_to_the_target():
+    def with_child(document: bytes) -> bytes:
+        child = straight_process("child") + "\n</bpmn:definitions>"
+        return document.decode().replace("</bpmn:definitions>", child).encode()
+
+    v1 = with_child(m.chain('<bpmn:callActivity id="work" calledElement="child" />'))
+    v2 = with_child(m.chain(
+        '<bpmn:callActivity id="work" calledElement="child"><bpmn:extensionElements>'
+        '<camunda:out source="answer" target="fromChild" /></bpmn:extensionElements>'
+        "</bpmn:callActivity>",
+        m.REVIEW,
+    ))
+    v = Versions(v1, v2)
     instance_id = v.start()
-    (report,) = validate_plan(v.v1, v.v2, v.plan(("work", "work")))
-    assert "of type callActivity cannot be migrated" in report.failures[0]
-    with pytest.raises(MigratingInstancesInvalid, match="waiting for its called instance"):
-        v.migrate(MigrationPlan(v.v1.id, v.v2.id, ()), instance_id)
+    assert validate_plan(v.v1, v.v2, v.plan(("work", "work"))) == []
+    v.migrate(v.plan(("work", "work")), instance_id)
+    (child_task,) = [t for t in v.store.list_tasks() if t.process_instance_id != instance_id]
+    v.engine.complete_task(child_task.id, {"answer": 42})
+    assert v.tasks(instance_id) == [("review", v.v2.id)]
+    state = v.store.get_state(instance_id)
+    assert state.root.variables["fromChild"].value == 42  # the target's output mapping
