@@ -11,8 +11,10 @@ as are the event sub-process triggers of every migrated scope. No listener and n
 output mapping runs: no scope is entered or left.
 
 An instance is checked in full before anything changes: every activity instance must have an
-instruction, and a token in a state Legato cannot migrate (multi-instance, an async
-continuation, a join, compensation) refuses the instance.
+instruction, and a token in a state Legato cannot migrate (multi-instance, a join,
+compensation) refuses the instance. A token waiting for its asynchronous continuation (a job
+before or after its activity) moves with its job, to a target activity asynchronous the same
+way.
 """
 
 from __future__ import annotations
@@ -37,7 +39,6 @@ NO_INSTRUCTION = "There is no migration instruction for this instance's activity
 
 # Waits Legato does not migrate, with the reason the failure gives.
 _REFUSED_WAITS = {
-    Wait.JOB: "a token waiting for an asynchronous continuation cannot be migrated",
     Wait.JOIN: "a token waiting at a joining gateway cannot be migrated",
     Wait.COMPENSATION: "an activity waiting for compensation cannot be migrated",
 }
@@ -49,7 +50,10 @@ class MigratingInstancesInvalid(ProcessEngineError):
 
 
 def instance_failures(
-    source: ProcessDefinition, plan: MigrationPlan, state: InstanceState
+    source: ProcessDefinition,
+    target: ProcessDefinition,
+    plan: MigrationPlan,
+    state: InstanceState,
 ) -> list[str]:
     """Why `plan` cannot migrate this instance (empty: it can)."""
     if state.process_definition_id != source.id:
@@ -61,7 +65,9 @@ def instance_failures(
     mapped = plan.by_source()
     failures = []
     for execution in state.executions.values():
-        reason = _refusal(source, execution, mapped)
+        reason = _refusal(source, execution, mapped) or _async_refusal(
+            target, state, execution, mapped
+        )
         if reason is not None:
             failures.append(
                 f"Cannot migrate activity instance '{execution.activity_instance_id}' "
@@ -95,6 +101,26 @@ def _refusal(
     return None
 
 
+def _async_refusal(
+    target: ProcessDefinition,
+    state: InstanceState,
+    execution: Execution,
+    mapped: dict[str, MigrationInstruction],
+) -> str | None:
+    """A token waiting for its asynchronous continuation goes where it can wait the same
+    way (Camunda's AsyncMigrationValidator and AsyncAfterMigrationValidator)."""
+    if execution.wait != Wait.JOB or execution.activity_id not in mapped:
+        return None
+    node = target.node(mapped[execution.activity_id].target_activity_id)
+    for job_id in execution.job_ids:
+        kind = state.jobs[job_id].kind
+        if kind == JobKind.ASYNC_BEFORE and not node.async_before:
+            return f"the target activity '{node.id}' is not asyncBefore"
+        if kind == JobKind.ASYNC_AFTER and not node.async_after:
+            return f"the target activity '{node.id}' is not asyncAfter"
+    return None
+
+
 def migrate(
     source: ProcessDefinition,
     target: ProcessDefinition,
@@ -105,7 +131,7 @@ def migrate(
 ) -> list[fx.Effect]:
     """Move `state` (changed in place) onto `target`; the caller checked the plan and
     `instance_failures`. Returns the effects for the store."""
-    failures = instance_failures(source, plan, state)
+    failures = instance_failures(source, target, plan, state)
     if failures:
         raise MigratingInstancesInvalid("\n".join(failures))
     run = Run(target, state, now, env)
@@ -317,7 +343,7 @@ def migrate_all(
                 f"Process instance '{instance_id}' cannot be migrated: it does not exist"
             )
             continue
-        failures += instance_failures(source, plan, state)
+        failures += instance_failures(source, target, plan, state)
         states.append(state)
     if failures:
         raise MigratingInstancesInvalid("\n".join(failures))

@@ -28,8 +28,24 @@ from engine.runtime.errors import ProcessEngineError
 
 SUPPORTED = (
     "user tasks, receive tasks, external tasks, call activities, intermediate "
-    "message/signal/timer catch events, message/signal/timer boundary events and embedded "
-    "sub-processes"
+    "message/signal/timer catch events, message/signal/timer boundary events, embedded "
+    "sub-processes, and asynchronous tasks and throw or end events (a token waiting for "
+    "the continuation)"
+)
+# Activities that never wait themselves: a token is only ever found at one waiting for its
+# asynchronous continuation (Camunda's transition instance), which migrates when the
+# activity is asynchronous.
+_PASSING_KINDS = frozenset(
+    {
+        NodeKind.SERVICE_TASK,
+        NodeKind.SEND_TASK,
+        NodeKind.SCRIPT_TASK,
+        NodeKind.BUSINESS_RULE_TASK,
+        NodeKind.MANUAL_TASK,
+        NodeKind.TASK,
+        NodeKind.INTERMEDIATE_THROW_EVENT,
+        NodeKind.END_EVENT,
+    }
 )
 # Triggers that live as a subscription or a job, and so can be migrated or updated.
 _EVENT_TRIGGERS = frozenset({EventKind.MESSAGE, EventKind.SIGNAL, EventKind.TIMER})
@@ -114,6 +130,12 @@ def migration_kind(node: FlowNode) -> str | None:
         return "callActivity"
     if node.kind is NodeKind.SUB_PROCESS and isinstance(node, SubProcess):
         return None if node.triggered_by_event else "subProcess"
+    if node.kind in _PASSING_KINDS:
+        if not (node.async_before or node.async_after):
+            return None  # no token ever waits there (Camunda's SupportedActivityValidator)
+        # Camunda compares behaviours: a class delegate task with a class delegate task, ...
+        kind = implementation.kind.value if implementation is not None else ""
+        return f"{node.kind.value}/{kind}/{getattr(node, 'trigger', '')}"
     trigger = getattr(node, "trigger", None)
     if trigger in _EVENT_TRIGGERS:
         if node.kind is NodeKind.INTERMEDIATE_CATCH_EVENT:

@@ -20,12 +20,13 @@ from engine.models import (
     Task,
     UserOperationLog,
 )
+from engine.queries import get_variables
 from engine.runtime.job_definitions import job_definition_id
 from engine.runtime.migration import MigrationInstruction, MigrationPlan
 from engine.services import ResourceInput, deploy
 from engine.services import external_tasks as et
 from engine.services import runtime as rt
-from engine.services.jobs import execute_job_now
+from engine.services.jobs import execute_job_now, set_job_retries
 from engine.services.migration import (
     MigrationPlanInvalid,
     ProcessInstancesNotMigratable,
@@ -214,3 +215,48 @@ def test_generating_and_validating_need_read_on_both_definitions():
         generate_migration_plan(v1, v2, user_id="outsider")
     with pytest.raises(AuthorizationError, match="READ"):
         validate_migration_plan(plan(v1, v2, "work"), user_id="outsider")
+
+
+ASYNC_TASK = (
+    '<bpmn:serviceTask id="work" camunda:asyncBefore="true" camunda:expression="{expression}" '
+    'camunda:resultVariable="result" />'
+)
+
+
+def test_an_instance_stuck_in_a_failed_async_job_is_fixed_by_migrating_it():
+    """The operations routine: v1's task fails in its job until an incident; v2 fixes it; the
+    instance moves to v2 with its job and incident, and a retry runs v2's task."""
+    v1, v2 = versions(
+        m.chain(ASYNC_TASK.format(expression="${notThere}")),
+        m.chain(ASYNC_TASK.format(expression="${'fixed'}"), m.REVIEW),
+    )
+    instance_id = start(v1)
+    job = Job.objects.get(process_instance_id=instance_id)
+    for _ in range(3):
+        with pytest.raises(Exception, match="notThere"):
+            execute_job_now(job.id, user_id="demo")
+    assert Incident.objects.filter(process_instance_id=instance_id).count() == 1
+    assert validate_migration_plan(plan(v1, v2, "work"), user_id="demo") == []
+    migrate_process_instances(plan(v1, v2, "work"), [instance_id], user_id="demo")
+    job = Job.objects.get(process_instance_id=instance_id)
+    assert (job.process_definition_id, job.activity_id) == (v2, "work")
+    assert job.job_definition_id == job_definition_id(v2, "work", job.type)
+    incident = Incident.objects.get(process_instance_id=instance_id)
+    assert (incident.process_definition_id, incident.job_definition_id) == (
+        v2, job.job_definition_id
+    )
+    set_job_retries(job.id, 1, user_id="demo")
+    execute_job_now(job.id, user_id="demo")
+    assert get_variables(instance_id)["result"].value == "fixed"
+    assert Task.objects.get(process_instance_id=instance_id).task_definition_key == "review"
+
+
+def test_an_async_token_goes_only_where_it_can_wait_the_same_way():
+    v1, v2 = versions(
+        m.chain(ASYNC_TASK.format(expression="${1}")),
+        m.chain(ASYNC_TASK.format(expression="${1}").replace("asyncBefore", "asyncAfter")),
+    )
+    instance_id = start(v1)
+    with pytest.raises(ProcessInstancesNotMigratable, match="'work' is not asyncBefore"):
+        migrate_process_instances(plan(v1, v2, "work"), [instance_id], user_id="demo")
+    assert Job.objects.get(process_instance_id=instance_id).process_definition_id == v1

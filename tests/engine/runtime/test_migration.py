@@ -262,3 +262,22 @@ def test_a_call_activity_waiting_on_its_child_migrates_and_the_child_returns_to_
     assert v.tasks(instance_id) == [("review", v.v2.id)]
     state = v.store.get_state(instance_id)
     assert state.root.variables["fromChild"].value == 42  # the target's output mapping
+
+
+def test_a_token_waiting_after_its_activity_continues_on_the_targets_flow():
+    task = '<bpmn:serviceTask id="work" camunda:asyncAfter="true" camunda:expression="${1}" />'
+    v = Versions(m.chain(task), m.chain(task, m.REVIEW))
+    instance_id = v.start()
+    (job,) = v.store.list_jobs(process_instance_id=instance_id)
+    v.migrate(v.plan(("work", "work")), instance_id)
+    (job,) = v.store.list_jobs(process_instance_id=instance_id)
+    assert (job.activity_id, job.process_definition_id) == ("work", v.v2.id)
+    v.engine.execute_job(job.id)
+    assert v.tasks(instance_id) == [("review", v.v2.id)]
+
+
+def test_a_task_that_never_waits_is_no_migration_target_unless_asynchronous():
+    task = '<bpmn:serviceTask id="work" camunda:expression="${1}" />'
+    v = Versions(m.chain(task, m.USER_TASK.replace('"work"', '"w2"')), m.chain(task))
+    (report,) = validate_plan(v.v1, v.v2, v.plan(("work", "work")))
+    assert "of type serviceTask cannot be migrated" in report.failures[0]
