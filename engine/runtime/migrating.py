@@ -11,8 +11,8 @@ as are the event sub-process triggers of every migrated scope. No listener and n
 output mapping runs: no scope is entered or left.
 
 An instance is checked in full before anything changes: every activity instance must have an
-instruction, and a token in a state Legato cannot migrate (multi-instance, a join,
-compensation) refuses the instance. A token waiting for its asynchronous continuation (a job
+instruction, and a token in a state Legato cannot migrate (multi-instance, compensation)
+refuses the instance. A token waiting for its asynchronous continuation (a job
 before or after its activity) moves with its job, to a target activity asynchronous the same
 way.
 """
@@ -39,7 +39,6 @@ NO_INSTRUCTION = "There is no migration instruction for this instance's activity
 
 # Waits Legato does not migrate, with the reason the failure gives.
 _REFUSED_WAITS = {
-    Wait.JOIN: "a token waiting at a joining gateway cannot be migrated",
     Wait.COMPENSATION: "an activity waiting for compensation cannot be migrated",
 }
 

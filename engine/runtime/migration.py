@@ -27,11 +27,12 @@ from engine.runtime.definition import ProcessDefinition
 from engine.runtime.errors import ProcessEngineError
 
 SUPPORTED = (
-    "user tasks, receive tasks, external tasks, call activities, intermediate "
-    "message/signal/timer catch events, message/signal/timer boundary events, embedded "
-    "sub-processes, and asynchronous tasks and throw or end events (a token waiting for "
-    "the continuation)"
+    "user tasks, receive tasks, external tasks, call activities, parallel and inclusive "
+    "gateways, intermediate message/signal/timer catch events, message/signal/timer boundary "
+    "events, embedded sub-processes, and asynchronous tasks and throw or end events (a token "
+    "waiting for the continuation)"
 )
+_JOINS = (NodeKind.PARALLEL_GATEWAY, NodeKind.INCLUSIVE_GATEWAY)
 # Activities that never wait themselves: a token is only ever found at one waiting for its
 # asynchronous continuation (Camunda's transition instance), which migrates when the
 # activity is asynchronous.
@@ -124,6 +125,8 @@ def migration_kind(node: FlowNode) -> str | None:
         return "userTask"
     if node.kind is NodeKind.RECEIVE_TASK:
         return "receiveTask"
+    if node.kind in _JOINS:
+        return node.kind.value  # tokens wait there for the join
     if node.kind is NodeKind.CALL_ACTIVITY:
         # The called instance stays as it is; it returns to the target call activity, whose
         # output mappings then apply (Camunda's CallableElementActivityBehavior).
@@ -267,6 +270,13 @@ def _instruction_failures(
         failures.append(
             f"Activities have incompatible types ({source.activity_type(source_node)} "
             f"is not compatible with {target.activity_type(target_node)})"
+        )
+    joins = source_node.kind in _JOINS and source_kind == target_kind
+    if joins and len(target_node.incoming) < len(source_node.incoming):
+        # Camunda's GatewayMappingValidator: the tokens waiting there must still be enough
+        failures.append(
+            "The target gateway must have at least the same number of incoming sequence "
+            "flows that the source gateway has"
         )
     if instruction.update_event_trigger and not has_event_trigger(source_node):
         failures.append(

@@ -154,6 +154,16 @@ def test_parallel_tokens_migrate_and_join_on_v2():
     assert Task.objects.get(process_instance_id=instance_id).task_definition_key == "review"
 
 
+def test_a_token_waiting_at_the_join_migrates_with_its_execution_row():
+    v1, v2 = versions(m.parallel(), m.parallel(review=True))
+    instance_id = start(v1)
+    rt.complete_task(Task.objects.get(task_definition_key="a").id, user_id="demo")
+    migrate_process_instances(plan(v1, v2, "b", "join"), [instance_id], user_id="demo")
+    assert Execution.objects.filter(process_instance_id=instance_id, activity_id="join").exists()
+    rt.complete_task(Task.objects.get(task_definition_key="b").id, user_id="demo")
+    assert Task.objects.get(process_instance_id=instance_id).task_definition_key == "review"
+
+
 def test_an_unmapped_active_activity_refuses_all_instances_and_changes_nothing():
     v1, v2 = versions(m.parallel(), m.parallel(review=True))
     first, second = start(v1), start(v1)

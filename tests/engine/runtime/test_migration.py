@@ -281,3 +281,25 @@ def test_a_task_that_never_waits_is_no_migration_target_unless_asynchronous():
     v = Versions(m.chain(task, m.USER_TASK.replace('"work"', '"w2"')), m.chain(task))
     (report,) = validate_plan(v.v1, v.v2, v.plan(("work", "work")))
     assert "of type serviceTask cannot be migrated" in report.failures[0]
+
+
+def test_a_token_waiting_at_a_join_migrates_and_the_join_fires_on_v2():
+    v = Versions(m.parallel(), m.parallel(review=True))
+    instance_id = v.start()
+    task_a = next(t for t in v.store.list_tasks(process_instance_id=instance_id)
+                  if t.task_definition_key == "a")
+    v.engine.complete_task(task_a.id)  # a's token now waits at the join
+    v.migrate(v.plan(("b", "b"), ("join", "join")), instance_id)
+    (task_b,) = v.store.list_tasks(process_instance_id=instance_id)
+    v.engine.complete_task(task_b.id)
+    assert v.tasks(instance_id) == [("review", v.v2.id)]
+
+
+def test_a_join_maps_only_to_one_with_as_many_incoming_flows():
+    single = m.chain('<bpmn:parallelGateway id="join" />')
+    v = Versions(m.parallel(), single)
+    (report,) = validate_plan(v.v1, v.v2, v.plan(("join", "join")))
+    assert report.failures == (
+        "The target gateway must have at least the same number of incoming sequence flows "
+        "that the source gateway has",
+    )
