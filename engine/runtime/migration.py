@@ -29,8 +29,8 @@ from engine.runtime.errors import ProcessEngineError
 SUPPORTED = (
     "user tasks, receive tasks, external tasks, call activities, parallel and inclusive "
     "gateways, intermediate message/signal/timer catch events, message/signal/timer boundary "
-    "events, embedded sub-processes, and asynchronous tasks and throw or end events (a token "
-    "waiting for the continuation)"
+    "events, embedded and event sub-processes, and asynchronous tasks and throw or end events "
+    "(a token waiting for the continuation)"
 )
 _JOINS = (NodeKind.PARALLEL_GATEWAY, NodeKind.INCLUSIVE_GATEWAY)
 # Activities that never wait themselves: a token is only ever found at one waiting for its
@@ -132,7 +132,7 @@ def migration_kind(node: FlowNode) -> str | None:
         # output mappings then apply (Camunda's CallableElementActivityBehavior).
         return "callActivity"
     if node.kind is NodeKind.SUB_PROCESS and isinstance(node, SubProcess):
-        return None if node.triggered_by_event else "subProcess"
+        return "eventSubProcess" if node.triggered_by_event else "subProcess"
     if node.kind in _PASSING_KINDS:
         if not (node.async_before or node.async_after):
             return None  # no token ever waits there (Camunda's SupportedActivityValidator)

@@ -232,8 +232,8 @@ def test_event_sub_process_triggers_are_re_armed_from_the_target():
     )
     instance_id = v.start()
     plan = generate_plan(v.v1, v.v2)
-    # an event sub-process is not migratable, so nothing inside it is mapped either
-    assert [i.source_activity_id for i in plan.instructions] == ["work"]
+    # the event sub-process and its task map too, for instances where it runs
+    assert [i.source_activity_id for i in plan.instructions] == ["work", "on_stop", "cleanup"]
     v.migrate(plan, instance_id)
     (subscription,) = v.store.list_subscriptions(process_instance_id=instance_id)
     assert (subscription.event_name, subscription.process_definition_id) == ("halt", v.v2.id)
@@ -303,3 +303,22 @@ def test_a_join_maps_only_to_one_with_as_many_incoming_flows():
         "The target gateway must have at least the same number of incoming sequence flows "
         "that the source gateway has",
     )
+
+
+def test_a_running_event_sub_process_migrates_with_its_tokens():
+    non_interrupting = m.EVENT_SUB_PROCESS.replace(
+        '<bpmn:startEvent id="stop_start">',
+        '<bpmn:startEvent id="stop_start" isInterrupting="false">',
+    )
+    v = Versions(
+        m.chain(m.USER_TASK, message="stop", extra=non_interrupting),
+        m.chain(m.USER_TASK, m.REVIEW, message="stop", extra=non_interrupting),
+    )
+    instance_id = v.start()
+    v.engine.correlate_message("stop")
+    assert v.tasks(instance_id) == [("cleanup", v.v1.id), ("work", v.v1.id)]
+    v.migrate(v.plan(("work", "work"), ("on_stop", "on_stop"), ("cleanup", "cleanup")), instance_id)
+    assert v.tasks(instance_id) == [("cleanup", v.v2.id), ("work", v.v2.id)]
+    for task in v.store.list_tasks(process_instance_id=instance_id):
+        v.engine.complete_task(task.id)
+    assert v.tasks(instance_id) == [("review", v.v2.id)]
