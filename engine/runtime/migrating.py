@@ -11,8 +11,8 @@ as are the event sub-process triggers of every migrated scope. No listener and n
 output mapping runs: no scope is entered or left.
 
 An instance is checked in full before anything changes: every activity instance must have an
-instruction, and a token in a state Legato cannot migrate (multi-instance, compensation)
-refuses the instance. A token waiting for its asynchronous continuation (a job
+instruction, and a token in a state Legato cannot migrate (compensation) refuses the
+instance. A token waiting for its asynchronous continuation (a job
 before or after its activity) moves with its job, to a target activity asynchronous the same
 way.
 """
@@ -87,8 +87,6 @@ def _refusal(
 ) -> str | None:
     if execution.parent_id is None or execution.activity_id is None:
         return None  # the process instance itself always migrates
-    if execution.mi_body or execution.mi_instance:
-        return "multi-instance activities cannot be migrated"
     if execution.compensation_thrower is not None:
         return _REFUSED_WAITS[Wait.COMPENSATION]
     if execution.wait in _REFUSED_WAITS:
@@ -218,11 +216,14 @@ class _Migrator:
             else:
                 # an unmapped boundary, or an event sub-process start: re-armed below
                 self._drop(renew)
-        if execution.activity_id is not None and execution.parent_id is not None:
+        # A multi-instance activity's boundary events belong to its body, not its instances;
+        # a body runs no scope of its own (its instances do).
+        owns_boundaries = execution.parent_id is not None and not execution.mi_instance
+        if execution.activity_id is not None and owns_boundaries:
             for boundary in self.target.boundary_events[execution.activity_id]:
                 if boundary.id not in kept_boundaries:
                     flow.arm_event(self.run, execution, boundary)
-        if execution.parent_id is None or execution.wait == Wait.SCOPE:
+        if execution.parent_id is None or execution.wait == Wait.SCOPE and not execution.mi_body:
             scope = self.target.inner_scope(
                 execution.activity_id if execution.parent_id is not None else None
             )

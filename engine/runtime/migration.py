@@ -29,8 +29,8 @@ from engine.runtime.errors import ProcessEngineError
 SUPPORTED = (
     "user tasks, receive tasks, external tasks, call activities, parallel and inclusive "
     "gateways, intermediate message/signal/timer catch events, message/signal/timer boundary "
-    "events, embedded and event sub-processes, and asynchronous tasks and throw or end events "
-    "(a token waiting for the continuation)"
+    "events, embedded and event sub-processes, multi-instance tasks of these kinds, and "
+    "asynchronous tasks and throw or end events (a token waiting for the continuation)"
 )
 _JOINS = (NodeKind.PARALLEL_GATEWAY, NodeKind.INCLUSIVE_GATEWAY)
 # Activities that never wait themselves: a token is only ever found at one waiting for its
@@ -114,10 +114,21 @@ def migration_kind(node: FlowNode) -> str | None:
     """A label equal for nodes that can migrate into each other; None: not migratable.
 
     Camunda compares activity behaviours; the labels stand for them (an external send task
-    and an external service task share ExternalTaskActivityBehavior, so they match).
+    and an external service task share ExternalTaskActivityBehavior, so they match). A
+    multi-instance task is its body and its instances: it matches a multi-instance task of
+    the same kind, sequential or parallel alike (multi-instance sub-processes do not
+    migrate).
     """
     if node.multi_instance is not None:
-        return None
+        if node.kind is NodeKind.SUB_PROCESS:
+            return None
+        inner = _single_kind(node)
+        mode = "sequential" if node.multi_instance.is_sequential else "parallel"
+        return None if inner is None else f"{mode} multi-instance {inner}"
+    return _single_kind(node)
+
+
+def _single_kind(node: FlowNode) -> str | None:
     implementation = getattr(node, "implementation", None)
     if implementation is not None and implementation.kind is ImplementationKind.EXTERNAL:
         return "externalTask"
@@ -256,17 +267,19 @@ def _instruction_failures(
     if source_node is None or target_node is None:
         return failures
     for node, definition in ((source_node, source), (target_node, target)):
-        if node.multi_instance is not None:
-            failures.append(
-                f"Multi-instance activity '{node.id}' cannot be migrated (not supported)"
-            )
-        elif migration_kind(node) is None:
+        if migration_kind(node) is None:
             failures.append(
                 f"Activity '{node.id}' of type {definition.activity_type(node)} cannot be "
                 f"migrated; supported are {SUPPORTED}"
             )
     source_kind, target_kind = migration_kind(source_node), migration_kind(target_node)
-    if source_kind and target_kind and source_kind != target_kind:
+    multi = (source_node.multi_instance is not None, target_node.multi_instance is not None)
+    if source_kind and target_kind and multi[0] != multi[1]:
+        failures.append(
+            "A multi-instance activity maps only to a multi-instance activity, and a single "
+            "one only to a single one"
+        )
+    elif source_kind and target_kind and source_kind != target_kind:
         failures.append(
             f"Activities have incompatible types ({source.activity_type(source_node)} "
             f"is not compatible with {target.activity_type(target_node)})"

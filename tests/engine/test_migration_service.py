@@ -270,3 +270,24 @@ def test_an_async_token_goes_only_where_it_can_wait_the_same_way():
     with pytest.raises(ProcessInstancesNotMigratable, match="'work' is not asyncBefore"):
         migrate_process_instances(plan(v1, v2, "work"), [instance_id], user_id="demo")
     assert Job.objects.get(process_instance_id=instance_id).process_definition_id == v1
+
+
+def test_a_parallel_multi_instance_task_migrates_on_the_database():
+    mi = m.USER_TASK.replace(
+        "/>",
+        '><bpmn:multiInstanceLoopCharacteristics isSequential="false">'
+        "<bpmn:loopCardinality>2</bpmn:loopCardinality>"
+        "</bpmn:multiInstanceLoopCharacteristics></bpmn:userTask>",
+    )
+    v1, v2 = versions(m.chain(mi), m.chain(mi, m.REVIEW))
+    instance_id = start(v1)
+    first, second = Task.objects.filter(process_instance_id=instance_id)
+    rt.complete_task(first.id, user_id="demo")
+    migrate_process_instances(plan(v1, v2, "work"), [instance_id], user_id="demo")
+    assert Task.objects.get(pk=second.id).process_definition_id == v2
+    rt.complete_task(second.id, user_id="demo")
+    assert Task.objects.get(process_instance_id=instance_id).task_definition_key == "review"
+    running = HistoricActivityInstance.objects.filter(
+        process_instance_id=instance_id, end_time__isnull=True
+    )
+    assert {row.activity_id for row in running} == {"review"}

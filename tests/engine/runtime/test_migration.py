@@ -200,18 +200,49 @@ def test_a_boundary_event_must_stay_on_the_activity_its_activity_maps_to():
     }
 
 
-def test_multi_instance_activities_are_refused_in_plans_and_in_instances():
-    mi = m.USER_TASK.replace(
+def multi_instance(sequential: bool, element: str = m.USER_TASK) -> str:
+    flag = "true" if sequential else "false"
+    return element.replace(
         "/>",
-        '><bpmn:multiInstanceLoopCharacteristics isSequential="true">'
-        "<bpmn:loopCardinality>2</bpmn:loopCardinality>"
+        f'><bpmn:multiInstanceLoopCharacteristics isSequential="{flag}">'
+        "<bpmn:loopCardinality>3</bpmn:loopCardinality>"
         "</bpmn:multiInstanceLoopCharacteristics></bpmn:userTask>",
     )
-    v = Versions(m.chain(mi), m.chain(mi))
+
+
+@pytest.mark.parametrize("sequential", [True, False])
+def test_a_multi_instance_task_migrates_with_its_body_and_instances(sequential):
+    v = Versions(
+        m.chain(multi_instance(sequential)), m.chain(multi_instance(sequential), m.REVIEW)
+    )
     instance_id = v.start()
+    first = v.store.list_tasks(process_instance_id=instance_id)[0]
+    v.engine.complete_task(first.id)
+    v.migrate(v.plan(("work", "work")), instance_id)
+    remaining = 1 if sequential else 2
+    assert v.tasks(instance_id) == [("work", v.v2.id)] * remaining
+    state = v.store.get_state(instance_id)
+    body = next(e for e in state.executions.values() if e.mi_body)
+    assert body.variables["nrOfCompletedInstances"].value == 1
+    while tasks := v.store.list_tasks(process_instance_id=instance_id):
+        if tasks[0].task_definition_key == "review":
+            break
+        v.engine.complete_task(tasks[0].id)
+    assert v.tasks(instance_id) == [("review", v.v2.id)]
+
+
+def test_multi_instance_maps_only_to_multi_instance_of_the_same_mode():
+    v = Versions(m.chain(multi_instance(True)), m.chain(multi_instance(False)))
     (report,) = validate_plan(v.v1, v.v2, v.plan(("work", "work")))
-    assert report.failures[0] == "Multi-instance activity 'work' cannot be migrated (not supported)"
-    with pytest.raises(MigratingInstancesInvalid, match="multi-instance activities cannot be"):
+    assert "incompatible types" in report.failures[0]
+    v = Versions(m.chain(multi_instance(True)), m.chain(m.USER_TASK))
+    (report,) = validate_plan(v.v1, v.v2, v.plan(("work", "work")))
+    assert report.failures == (
+        "A multi-instance activity maps only to a multi-instance activity, and a single one "
+        "only to a single one",
+    )
+    instance_id = v.start()
+    with pytest.raises(MigratingInstancesInvalid, match="There is no migration instruction"):
         v.migrate(MigrationPlan(v.v1.id, v.v2.id, ()), instance_id)
 
 
@@ -322,3 +353,20 @@ def test_a_running_event_sub_process_migrates_with_its_tokens():
     for task in v.store.list_tasks(process_instance_id=instance_id):
         v.engine.complete_task(task.id)
     assert v.tasks(instance_id) == [("review", v.v2.id)]
+
+
+def test_a_boundary_timer_of_a_multi_instance_task_stays_one_on_its_body():
+    def document(duration: str) -> bytes:
+        return m.with_deadline(duration).replace(
+            m.USER_TASK.encode(), multi_instance(False).encode()
+        )
+
+    v = Versions(document("PT1H"), document("PT2H"))
+    instance_id = v.start()
+    (timer,) = v.store.list_jobs(process_instance_id=instance_id)
+    v.migrate(v.plan(("work", "work"), ("deadline", "deadline")), instance_id)
+    (kept,) = v.store.list_jobs(process_instance_id=instance_id)
+    assert (kept.id, kept.due, kept.process_definition_id) == (timer.id, timer.due, v.v2.id)
+    v.now += timedelta(hours=1)
+    v.engine.execute_job(kept.id)
+    assert v.tasks(instance_id) == [("late", v.v2.id)]
