@@ -23,7 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from engine.bpmn.model import BoundaryEvent, FlowNode
+from engine.bpmn.model import BoundaryEvent, FlowNode, NodeKind
 from engine.runtime import effects as fx
 from engine.runtime import flow
 from engine.runtime.context import Run
@@ -91,8 +91,6 @@ def _refusal(
         return _REFUSED_WAITS[Wait.COMPENSATION]
     if execution.wait in _REFUSED_WAITS:
         return _REFUSED_WAITS[execution.wait]
-    if source.node(execution.activity_id).kind.value == "event_based_gateway":
-        return "a token waiting at an event-based gateway cannot be migrated"
     if execution.activity_id not in mapped:
         return NO_INSTRUCTION
     return None
@@ -116,6 +114,10 @@ def _async_refusal(
         if kind == JobKind.ASYNC_AFTER and not node.async_after:
             return f"the target activity '{node.id}' is not asyncAfter"
     return None
+
+
+def _is_event_gateway(node: FlowNode) -> bool:
+    return node.kind is NodeKind.EVENT_BASED_GATEWAY
 
 
 def migrate(
@@ -203,19 +205,26 @@ class _Migrator:
         a receive task), the boundary events of its activity, and the event sub-process
         starts of the scope it runs."""
         kept_boundaries: set[str] = set()
+        gateway = source_id is not None and _is_event_gateway(self.source.node(source_id))
         for trigger_id, renew in self._owned_triggers(execution):
             own = trigger_id == source_id
             node = self.source.node(trigger_id)
             on_activity = isinstance(node, BoundaryEvent) and node.attached_to == source_id
             if own and instruction is not None:
                 self._keep(execution, instruction, renew)
-            elif on_activity and trigger_id in self.mapped:
+            elif (on_activity or gateway) and trigger_id in self.mapped:
+                # a mapped boundary event, or a mapped event after the event-based gateway
                 boundary_instruction = self.mapped[trigger_id]
                 kept_boundaries.add(boundary_instruction.target_activity_id)
                 self._keep(execution, boundary_instruction, renew)
             else:
-                # an unmapped boundary, or an event sub-process start: re-armed below
+                # an unmapped boundary or event, or an event sub-process start: re-armed below
                 self._drop(renew)
+        if gateway and execution.activity_id is not None:
+            scope = self.target.scope_of(execution.activity_id)
+            for outgoing in scope.outgoing(execution.activity_id):
+                if outgoing.target not in kept_boundaries:
+                    flow.arm_event(self.run, execution, self.target.node(outgoing.target))
         # A multi-instance activity's boundary events belong to its body, not its instances;
         # a body runs no scope of its own (its instances do).
         owns_boundaries = execution.parent_id is not None and not execution.mi_instance

@@ -27,10 +27,11 @@ from engine.runtime.definition import ProcessDefinition
 from engine.runtime.errors import ProcessEngineError
 
 SUPPORTED = (
-    "user tasks, receive tasks, external tasks, call activities, parallel and inclusive "
-    "gateways, intermediate message/signal/timer catch events, message/signal/timer boundary "
-    "events, embedded and event sub-processes, multi-instance tasks of these kinds, and "
-    "asynchronous tasks and throw or end events (a token waiting for the continuation)"
+    "user tasks, receive tasks, external tasks, call activities, parallel, inclusive and "
+    "event-based gateways, intermediate message/signal/timer catch events, "
+    "message/signal/timer boundary events, embedded and event sub-processes, multi-instance "
+    "tasks of these kinds, and asynchronous tasks and throw or end events (a token waiting "
+    "for the continuation)"
 )
 _JOINS = (NodeKind.PARALLEL_GATEWAY, NodeKind.INCLUSIVE_GATEWAY)
 # Activities that never wait themselves: a token is only ever found at one waiting for its
@@ -138,6 +139,8 @@ def _single_kind(node: FlowNode) -> str | None:
         return "receiveTask"
     if node.kind in _JOINS:
         return node.kind.value  # tokens wait there for the join
+    if node.kind is NodeKind.EVENT_BASED_GATEWAY:
+        return "eventBasedGateway"  # its token waits for the events after it
     if node.kind is NodeKind.CALL_ACTIVITY:
         # The called instance stays as it is; it returns to the target call activity, whose
         # output mappings then apply (Camunda's CallableElementActivityBehavior).

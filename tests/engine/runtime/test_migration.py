@@ -20,7 +20,7 @@ from engine.runtime.migration import (
     validate_plan,
 )
 from tests import migration_models as m
-from tests.factories import straight_process
+from tests.factories import bpmn_document, straight_process
 
 NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 
@@ -370,3 +370,36 @@ def test_a_boundary_timer_of_a_multi_instance_task_stays_one_on_its_body():
     v.now += timedelta(hours=1)
     v.engine.execute_job(kept.id)
     assert v.tasks(instance_id) == [("late", v.v2.id)]
+
+
+def event_gateway(message: str, duration: str) -> bytes:
+    process = f"""<bpmn:process id="{m.KEY}" isExecutable="true">
+  <bpmn:startEvent id="start" />
+  <bpmn:eventBasedGateway id="choice" />
+  <bpmn:intermediateCatchEvent id="paid">
+    <bpmn:messageEventDefinition messageRef="msg" /></bpmn:intermediateCatchEvent>
+  <bpmn:intermediateCatchEvent id="overdue"><bpmn:timerEventDefinition>
+    <bpmn:timeDuration>{duration}</bpmn:timeDuration></bpmn:timerEventDefinition>
+  </bpmn:intermediateCatchEvent>
+  <bpmn:userTask id="ship" /><bpmn:userTask id="remind" />
+  <bpmn:sequenceFlow id="f0" sourceRef="start" targetRef="choice" />
+  <bpmn:sequenceFlow id="f1" sourceRef="choice" targetRef="paid" />
+  <bpmn:sequenceFlow id="f2" sourceRef="choice" targetRef="overdue" />
+  <bpmn:sequenceFlow id="f3" sourceRef="paid" targetRef="ship" />
+  <bpmn:sequenceFlow id="f4" sourceRef="overdue" targetRef="remind" />
+</bpmn:process>"""
+    return bpmn_document(process, extra=f'<bpmn:message id="msg" name="{message}" />')
+
+
+def test_an_event_based_gateway_keeps_its_mapped_events_and_arms_the_targets_others():
+    v = Versions(event_gateway("pay", "PT1H"), event_gateway("settle", "PT2H"))
+    instance_id = v.start()
+    (timer,) = v.store.list_jobs(process_instance_id=instance_id)
+    v.migrate(v.plan(("choice", "choice"), ("overdue", "overdue")), instance_id)
+    (kept,) = v.store.list_jobs(process_instance_id=instance_id)
+    assert (kept.id, kept.due) == (timer.id, timer.due)  # mapped: the same timer
+    (subscription,) = v.store.list_subscriptions(process_instance_id=instance_id)
+    assert (subscription.event_name, subscription.activity_id) == ("settle", "paid")  # re-armed
+    v.engine.correlate_message("settle")
+    assert v.tasks(instance_id) == [("ship", v.v2.id)]
+    assert v.store.list_jobs(process_instance_id=instance_id) == []
