@@ -29,9 +29,9 @@ from engine.runtime.errors import ProcessEngineError
 SUPPORTED = (
     "user tasks, receive tasks, external tasks, call activities, parallel, inclusive and "
     "event-based gateways, intermediate message/signal/timer catch events, "
-    "message/signal/timer boundary events, embedded and event sub-processes, multi-instance "
-    "tasks of these kinds, and asynchronous tasks and throw or end events (a token waiting "
-    "for the continuation)"
+    "message/signal/timer boundary events, embedded and event sub-processes, transactions, "
+    "multi-instance tasks of these kinds, and asynchronous tasks and throw or end events (a "
+    "token waiting for the continuation)"
 )
 _JOINS = (NodeKind.PARALLEL_GATEWAY, NodeKind.INCLUSIVE_GATEWAY)
 # Activities that never wait themselves: a token is only ever found at one waiting for its
@@ -147,6 +147,9 @@ def _single_kind(node: FlowNode) -> str | None:
         return "callActivity"
     if node.kind is NodeKind.SUB_PROCESS and isinstance(node, SubProcess):
         return "eventSubProcess" if node.triggered_by_event else "subProcess"
+    if node.kind is NodeKind.TRANSACTION:
+        # what it completed and keeps for compensation refuses the instance (migrating.py)
+        return "transaction"
     if node.kind in _PASSING_KINDS:
         if not (node.async_before or node.async_after):
             return None  # no token ever waits there (Camunda's SupportedActivityValidator)

@@ -403,3 +403,14 @@ def test_an_event_based_gateway_keeps_its_mapped_events_and_arms_the_targets_oth
     v.engine.correlate_message("settle")
     assert v.tasks(instance_id) == [("ship", v.v2.id)]
     assert v.store.list_jobs(process_instance_id=instance_id) == []
+
+
+def test_a_transaction_migrates_with_its_tokens_until_it_keeps_work_to_compensate():
+    transaction = m.SUB_PROCESS.replace("bpmn:subProcess", "bpmn:transaction")
+    v = Versions(m.chain(transaction), m.chain(transaction, m.REVIEW))
+    instance_id = v.start()
+    v.migrate(v.plan(("sub", "sub"), ("inner", "inner")), instance_id)
+    (task,) = v.store.list_tasks(process_instance_id=instance_id)
+    assert (task.task_definition_key, task.process_definition_id) == ("inner", v.v2.id)
+    v.engine.complete_task(task.id)
+    assert v.tasks(instance_id) == [("review", v.v2.id)]
