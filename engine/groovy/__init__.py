@@ -6,6 +6,7 @@ language: a script reaches plain values and the host objects it is given, nothin
 line); `run_groovy` runs it over `Bindings`.
 """
 
+from engine.groovy.bindings import MAX_STEPS, MISSING, Bindings
 from engine.groovy.builtins import ScriptThrow, Thrown
 from engine.groovy.errors import (
     GroovyError,
@@ -13,7 +14,7 @@ from engine.groovy.errors import (
     GroovyRuntimeError,
     GroovySyntaxError,
 )
-from engine.groovy.interpreter import MAX_STEPS, MISSING, Bindings, run_groovy
+from engine.groovy.interpreter import run_groovy
 from engine.groovy.parser import parse_groovy
 
 GROOVY_FORMATS = frozenset({"groovy"})

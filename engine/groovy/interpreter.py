@@ -11,9 +11,7 @@ nest only so deep, and strings and collections only grow so large (errors.check_
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from datetime import datetime
+from collections.abc import Callable
 from typing import Any
 
 from engine.el.errors import ExpressionError
@@ -22,6 +20,7 @@ from engine.el.methods import call_method as call_host_method
 from engine.el.methods import get_property as get_host_property
 from engine.groovy import gdk, regex, values
 from engine.groovy import nodes as n
+from engine.groovy.bindings import MISSING, Bindings, isolated
 from engine.groovy.builtins import (
     ScriptObject,
     ScriptThrow,
@@ -35,30 +34,7 @@ from engine.groovy.errors import GroovyError, GroovyLimitError, GroovyRuntimeErr
 
 logger = logging.getLogger("legato.scripts")
 
-MAX_STEPS = 1_000_000
 MAX_DEPTH = 64  # closure calls within closure calls; each costs Python about ten frames
-MISSING: Any = object()
-
-
-@dataclass
-class Bindings:
-    """What the caller gives a script.
-
-    - `objects`: host objects by name (`execution`, `task`).
-    - `variables`: the process variables visible to the script (a name -> value lookup that
-      answers MISSING for none).
-    - `functions`: callables by name (`S`, `JSON`, `XML`).
-    - `store`: where an assignment to an undeclared name goes besides the script's own
-      binding (Camunda's autoStoreScriptVariables); None keeps it in the script.
-    - `now`: the command's clock, for `new Date()`.
-    """
-
-    objects: Mapping[str, Any] = field(default_factory=dict)
-    variables: Callable[[str], Any] = lambda name: MISSING
-    functions: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
-    store: Callable[[str, Any], None] | None = None
-    now: datetime | None = None
-    max_steps: int = MAX_STEPS
 
 
 def run_groovy(script: n.Script, bindings: Bindings) -> Any:
@@ -107,26 +83,6 @@ class GroovyClosure:
 
     def __call__(self, *arguments: Any) -> Any:
         return self.run.call_closure(self, list(arguments))
-
-
-def _isolated(value: Any) -> Any:
-    """What crosses between a script and its host: lists and maps as copies, a StringBuilder
-    as its text; the script's closures and other objects of its own do not cross."""
-    if isinstance(value, list):
-        return [_isolated(item) for item in value]
-    if isinstance(value, dict):
-        return {key: _isolated(item) for key, item in value.items()}
-    if isinstance(value, StringBuilder):
-        return value.to_string()
-    if isinstance(value, GroovyClosure | ScriptObject):
-        kind = "closure" if isinstance(value, GroovyClosure) else (
-            value.type_name if isinstance(value, Thrown) else type(value).__name__
-        )
-        raise GroovyRuntimeError(
-            f"a {kind} cannot leave the script: pass strings, numbers, booleans, dates, "
-            "lists or maps"
-        )
-    return value
 
 
 class _Interpreter:
@@ -346,7 +302,7 @@ class _Interpreter:
             return self.bindings.objects[node.name]
         value = self.bindings.variables(node.name)
         if value is not MISSING:
-            return _isolated(value)
+            return isolated(value)
         if node.name in self.functions:
             return self.functions[node.name]
         if node.name in self.statics:
@@ -373,7 +329,7 @@ class _Interpreter:
         if isinstance(target, ScriptObject):
             return self.host(lambda: get_host_property(target, node.name), node)
         if isinstance(target, ElObject):
-            return _isolated(self.host(lambda: get_host_property(target, node.name), node))
+            return isolated(self.host(lambda: get_host_property(target, node.name), node))
         return gdk.get_property(target, node.name)
 
     def index(self, node: n.Index, scope: _Scope) -> Any:
@@ -404,9 +360,9 @@ class _Interpreter:
         if isinstance(target, ScriptObject):
             return self.host(lambda: call_host_method(target, node.name, arguments), node)
         if isinstance(target, ElObject):
-            host_arguments = [_isolated(argument) for argument in arguments]
+            host_arguments = [isolated(argument) for argument in arguments]
             result = self.host(lambda: call_host_method(target, node.name, host_arguments), node)
-            return _isolated(result)
+            return isolated(result)
         return gdk.call_method(target, node.name, arguments)
 
     def call_name(self, node: n.MethodCall, scope: _Scope) -> Any:
@@ -422,7 +378,7 @@ class _Interpreter:
             return None
         function = self.bindings.functions.get(node.name)
         if function is not None:
-            return self.host(lambda: function(*[_isolated(a) for a in arguments]), node)
+            return self.host(lambda: function(*[isolated(a) for a in arguments]), node)
         raise GroovyRuntimeError(
             f"No signature of method: Script.{node.name}() is applicable", node.line
         )
@@ -528,14 +484,14 @@ class _Interpreter:
                 return
             self.binding[target.name] = value
             if self.bindings.store is not None:
-                self.bindings.store(target.name, _isolated(value))
+                self.bindings.store(target.name, isolated(value))
             return
         holder = self.evaluate(target.target, scope)  # type: ignore[attr-defined]
         if isinstance(target, n.Index):
             gdk.set_index(holder, self.evaluate(target.index, scope), value)
         elif isinstance(holder, ElObject):
             setter = "set" + target.name[:1].upper() + target.name[1:]  # type: ignore[attr-defined]
-            self.host(lambda: call_host_method(holder, setter, [_isolated(value)]), target)
+            self.host(lambda: call_host_method(holder, setter, [isolated(value)]), target)
         elif holder is None:
             raise GroovyRuntimeError(
                 f"Cannot set property '{target.name}' on null object"  # type: ignore[attr-defined]
