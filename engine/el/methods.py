@@ -50,6 +50,7 @@ SPIN_ARRAY_METHODS: MethodTable = {
 def _node(value: Any) -> SpinJson:
     return SpinJson(value if isinstance(value, dict | list) else list(value), read_only=True)
 
+
 _REGEX_META = frozenset(".$|()[]{}^?*+\\")
 
 
