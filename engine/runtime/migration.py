@@ -30,8 +30,8 @@ SUPPORTED = (
     "user tasks, receive tasks, external tasks, call activities, parallel, inclusive and "
     "event-based gateways, intermediate message/signal/timer catch events, "
     "message/signal/timer boundary events, embedded and event sub-processes, transactions, "
-    "multi-instance tasks of these kinds, and asynchronous tasks and throw or end events (a "
-    "token waiting for the continuation)"
+    "multi-instance activities of these kinds, and asynchronous tasks and throw or end events "
+    "(a token waiting for the continuation)"
 )
 _JOINS = (NodeKind.PARALLEL_GATEWAY, NodeKind.INCLUSIVE_GATEWAY)
 # Activities that never wait themselves: a token is only ever found at one waiting for its
@@ -116,13 +116,10 @@ def migration_kind(node: FlowNode) -> str | None:
 
     Camunda compares activity behaviours; the labels stand for them (an external send task
     and an external service task share ExternalTaskActivityBehavior, so they match). A
-    multi-instance task is its body and its instances: it matches a multi-instance task of
-    the same kind, sequential or parallel alike (multi-instance sub-processes do not
-    migrate).
+    multi-instance activity is its body and its instances: it matches a multi-instance
+    activity of the same kind and mode (sequential or parallel).
     """
     if node.multi_instance is not None:
-        if node.kind is NodeKind.SUB_PROCESS:
-            return None
         inner = _single_kind(node)
         mode = "sequential" if node.multi_instance.is_sequential else "parallel"
         return None if inner is None else f"{mode} multi-instance {inner}"

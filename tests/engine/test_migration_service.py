@@ -291,3 +291,19 @@ def test_a_parallel_multi_instance_task_migrates_on_the_database():
         process_instance_id=instance_id, end_time__isnull=True
     )
     assert {row.activity_id for row in running} == {"review"}
+
+
+def test_a_multi_instance_sub_process_migrates_on_the_database():
+    sub = m.SUB_PROCESS.replace(
+        '<bpmn:subProcess id="sub">',
+        '<bpmn:subProcess id="sub"><bpmn:multiInstanceLoopCharacteristics isSequential="true">'
+        "<bpmn:loopCardinality>2</bpmn:loopCardinality></bpmn:multiInstanceLoopCharacteristics>",
+    )
+    v1, v2 = versions(m.chain(sub), m.chain(sub, m.REVIEW))
+    instance_id = start(v1)
+    rt.complete_task(Task.objects.get(process_instance_id=instance_id).id, user_id="demo")
+    migrate_process_instances(plan(v1, v2, "sub", "inner"), [instance_id], user_id="demo")
+    second = Task.objects.get(process_instance_id=instance_id)
+    assert (second.task_definition_key, second.process_definition_id) == ("inner", v2)
+    rt.complete_task(second.id, user_id="demo")
+    assert Task.objects.get(process_instance_id=instance_id).task_definition_key == "review"

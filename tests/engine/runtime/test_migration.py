@@ -414,3 +414,20 @@ def test_a_transaction_migrates_with_its_tokens_until_it_keeps_work_to_compensat
     assert (task.task_definition_key, task.process_definition_id) == ("inner", v.v2.id)
     v.engine.complete_task(task.id)
     assert v.tasks(instance_id) == [("review", v.v2.id)]
+
+
+def test_a_multi_instance_sub_process_migrates_with_the_tokens_of_each_instance():
+    sub = m.SUB_PROCESS.replace(
+        '<bpmn:subProcess id="sub">',
+        '<bpmn:subProcess id="sub"><bpmn:multiInstanceLoopCharacteristics isSequential="false">'
+        "<bpmn:loopCardinality>2</bpmn:loopCardinality></bpmn:multiInstanceLoopCharacteristics>",
+    )
+    v = Versions(m.chain(sub), m.chain(sub, m.REVIEW))
+    instance_id = v.start()
+    first = v.store.list_tasks(process_instance_id=instance_id)[0]
+    v.engine.complete_task(first.id)
+    v.migrate(v.plan(("sub", "sub"), ("inner", "inner")), instance_id)
+    assert v.tasks(instance_id) == [("inner", v.v2.id)]
+    (last,) = v.store.list_tasks(process_instance_id=instance_id)
+    v.engine.complete_task(last.id)
+    assert v.tasks(instance_id) == [("review", v.v2.id)]
