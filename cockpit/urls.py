@@ -10,6 +10,7 @@ from cockpit.views import (
     instance_jobs,
     instances,
     job_definitions,
+    migration,
     modification,
     processes,
     reports,
@@ -46,6 +47,11 @@ urlpatterns = [
         "processes/<str:definition_id>/restart/",
         processes.definition_restart,
         name="definition-restart",
+    ),
+    path(
+        "processes/<str:definition_id>/migrate/",
+        migration.definition_migrate,
+        name="definition-migrate",
     ),
     path(
         "processes/<str:definition_id>/history-ttl/",

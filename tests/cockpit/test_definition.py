@@ -180,3 +180,50 @@ def test_the_open_incidents_of_a_version_are_listed_on_its_page(user_client):
     body = page.content.decode()
     assert reverse("cockpit:instance", args=[instance.id]) + f"#incident-{incident.id}" in body
     assert "?process=payment" in body
+
+
+def test_running_instances_with_incidents_are_migrated_to_a_version_in_a_batch(user_client):
+    from batches.models import Batch
+    from engine.models import Incident, Job, Task
+    from engine.services import ResourceInput, deploy
+    from engine.services.jobs import execute_job_now, set_job_retries
+    from engine.services.runtime import start_process_instance
+    from tests import migration_models as m
+    from tests.rest.batch_helpers import run_to_end
+
+    task = (
+        '<bpmn:serviceTask id="work" camunda:asyncBefore="true" camunda:expression="{e}" '
+        'camunda:resultVariable="result" />'
+    )
+    v1 = deploy([ResourceInput("v1.bpmn", m.chain(task.format(e="${notThere}")))])
+    v2 = deploy([ResourceInput("v2.bpmn", m.chain(task.format(e="${'ok'}"), m.REVIEW))])
+    source = v1.process_definitions[0]
+    target = v2.process_definitions[0]
+    stuck = start_process_instance(definition_id=source.id).id
+    fine = start_process_instance(definition_id=source.id).id
+    job = Job.objects.get(process_instance_id=stuck)
+    for _ in range(3):
+        with pytest.raises(Exception, match="notThere"):
+            execute_job_now(job.id)
+    page = reverse("cockpit:definition", args=[source.id])
+    listed = user_client.get(page, {"state": "incidents"}).content.decode()
+    assert "Migrate these 1 running instance to another version" in listed
+    assert "Migrate these 2 running instances" in user_client.get(page).content.decode()
+
+    url = reverse("cockpit:definition-migrate", args=[source.id]) + "?state=incidents"
+    response = user_client.post(url, {"target": target.id}, follow=True)
+    batch = Batch.objects.get()
+    assert response.redirect_chain[-1][0] == reverse("cockpit:batch", args=[batch.id])
+    assert (batch.type, batch.total) == ("instance-migration", 1)
+    run_to_end(str(batch.id))
+    job.refresh_from_db()
+    assert job.process_definition_id == target.id
+    assert Incident.objects.get(process_instance_id=stuck).process_definition_id == target.id
+    assert Job.objects.get(process_instance_id=fine).process_definition_id == source.id
+    set_job_retries(job.id, 1)
+    execute_job_now(job.id)
+    assert Task.objects.get(process_instance_id=stuck).task_definition_key == "review"
+
+    refused = user_client.post(url, {"target": source.id}, follow=True).content.decode()
+    assert "choose the version they move to" in refused
+    assert Batch.objects.count() == 1
