@@ -11,8 +11,8 @@ as are the event sub-process triggers of every migrated scope. No listener and n
 output mapping runs: no scope is entered or left.
 
 An instance is checked in full before anything changes: every activity instance must have an
-instruction, and a token in a state Legato cannot migrate (compensation) refuses the
-instance. A token waiting for its asynchronous continuation (a job
+instruction, and a token waiting for compensation, or a scope keeping completed work to
+compensate, refuses the instance. A token waiting for its asynchronous continuation (a job
 before or after its activity) moves with its job, to a target activity asynchronous the same
 way.
 """
@@ -64,7 +64,7 @@ def instance_failures(
     mapped = plan.by_source()
     failures = []
     for execution in state.executions.values():
-        reason = _refusal(source, execution, mapped) or _async_refusal(
+        reason = _refusal(execution, mapped) or _async_refusal(
             target, state, execution, mapped
         )
         if reason is not None:
@@ -82,9 +82,7 @@ def instance_failures(
     return [f"Cannot migrate process instance '{state.id}':", *(f"\t{f}" for f in failures)]
 
 
-def _refusal(
-    source: ProcessDefinition, execution: Execution, mapped: dict[str, MigrationInstruction]
-) -> str | None:
+def _refusal(execution: Execution, mapped: dict[str, MigrationInstruction]) -> str | None:
     if execution.parent_id is None or execution.activity_id is None:
         return None  # the process instance itself always migrates
     if execution.compensation_thrower is not None:
