@@ -17,6 +17,7 @@ from engine.groovy import values
 from engine.groovy.arithmetic import is_int
 from engine.groovy.errors import GroovyRuntimeError, check_size
 from engine.groovy.gdk_support import (
+    SEQUENCE_METHODS,
     ArgumentMismatch,
     Table,
     call,
@@ -407,10 +408,7 @@ LIST_METHODS: Table = {
     "unique": (0, 1, _unique),
     "flatten": (0, 0, _flatten),
     "inject": (1, 2, _inject),
-    "take": (1, 1, lambda items, n: items[: max(int_arg(n), 0)]),
-    "drop": (1, 1, lambda items, n: items[max(int_arg(n), 0) :]),
-    "plus": (1, 1, lambda items, other: values.binary("+", items, other)),
-    "minus": (1, 1, lambda items, other: values.binary("-", items, other)),
+    **SEQUENCE_METHODS,
     "subList": (2, 2, _sub_list),
     "lastIndexOf": (1, 1, _last_index_of),
     "toList": (0, 0, list),

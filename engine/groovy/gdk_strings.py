@@ -19,6 +19,7 @@ from engine.groovy import arithmetic, dates, values
 from engine.groovy.arithmetic import java_trim
 from engine.groovy.errors import MAX_CHARS, GroovyLimitError, GroovyRuntimeError, check_size
 from engine.groovy.gdk_support import (
+    SEQUENCE_METHODS,
     Table,
     call,
     closure_arg,
@@ -374,10 +375,7 @@ STRING_METHODS: Table = {
     "toList": (0, 0, _characters),
     "tokenize": (0, 1, _tokenize),
     "count": (1, 1, _count),
-    "take": (1, 1, lambda text, n: text[: max(int_arg(n), 0)]),
-    "drop": (1, 1, lambda text, n: text[max(int_arg(n), 0) :]),
-    "plus": (1, 1, lambda text, other: values.binary("+", text, other)),
-    "minus": (1, 1, lambda text, other: values.binary("-", text, other)),
+    **SEQUENCE_METHODS,
     "multiply": (1, 1, lambda text, n: values.binary("*", text, n)),
     "replaceAll": (2, 2, lambda text, regex, by: _replace(text, regex, by, 0)),
     "replaceFirst": (2, 2, lambda text, regex, by: _replace(text, regex, by, 1)),

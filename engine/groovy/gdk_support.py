@@ -107,3 +107,12 @@ def put(entries: dict[Any, Any], key: Any, value: Any) -> None:
         raise GroovyRuntimeError(
             f"Cannot use {values.type_name(key)} '{values.brief(key)}' as a map key"
         ) from None
+
+
+# What strings and lists answer alike: slices by count, and the operators as methods.
+SEQUENCE_METHODS: Table = {
+    "take": (1, 1, lambda sequence, n: sequence[: max(int_arg(n), 0)]),
+    "drop": (1, 1, lambda sequence, n: sequence[max(int_arg(n), 0) :]),
+    "plus": (1, 1, lambda sequence, other: values.binary("+", sequence, other)),
+    "minus": (1, 1, lambda sequence, other: values.binary("-", sequence, other)),
+}
