@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -40,6 +42,56 @@ def envchoice(name: str, default: str, choices: tuple[str, ...]) -> str:
     value = os.environ.get(name, default).strip().lower()
     if value not in choices:
         raise SettingError(f"{name}={value!r} is not one of {', '.join(choices)}")
+    return value
+
+
+def envname(name: str, default: str, choices: tuple[str, ...]) -> str:
+    """A name as written (permission names are upper case), one of `choices`."""
+    value = os.environ.get(name, default).strip()
+    if value not in choices:
+        raise SettingError(f"{name}={value!r} is not one of {', '.join(choices)}")
+    return value
+
+
+def envmapping(name: str) -> dict[str, str]:
+    """A JSON object of strings to strings, e.g. LEGATO_DELEGATES; absent or empty: {}."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return {}
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError as error:
+        raise SettingError(f"{name} is not JSON: {error}") from None
+    if not isinstance(value, dict) or not all(
+        isinstance(key, str) and isinstance(item, str) for key, item in value.items()
+    ):
+        raise SettingError(
+            f'{name} must be a JSON object of names to dotted paths, e.g. {{"a": "b.c"}}'
+        )
+    return value
+
+
+_CLOCK = r"(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d)?"
+_WINDOW = re.compile(rf"\s*{_CLOCK}\s*-\s*{_CLOCK}\s*")
+
+
+def envwindow(name: str, default: str) -> str:
+    """A daily time window 'HH:MM-HH:MM' (it may span midnight); empty means any time."""
+    value = os.environ.get(name, default)
+    if value.strip() and not _WINDOW.fullmatch(value):
+        raise SettingError(f"{name}={value!r} is not a window like '22:00-06:00' (or empty)")
+    return value
+
+
+_DAYS_BY_NAME = re.compile(r"\s*[\w-]+\s*=\s*\d+\s*")
+
+
+def envdays_by_name(name: str) -> str:
+    """'type=days,type=days' (e.g. 'instance-deletion=1,set-job-retries=7'); empty: none."""
+    value = os.environ.get(name, "")
+    bad = [part for part in value.split(",") if part.strip() and not _DAYS_BY_NAME.fullmatch(part)]
+    if bad:
+        raise SettingError(f"{name}: {bad[0].strip()!r} is not like 'instance-deletion=7'")
     return value
 
 

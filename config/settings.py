@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
-import json
 import os
 import secrets
 import socket
 from pathlib import Path
 
-from config.env import database_config, envbool, envchoice, envint, envlist
+from config.env import (
+    database_config,
+    envbool,
+    envchoice,
+    envdays_by_name,
+    envint,
+    envlist,
+    envmapping,
+    envname,
+    envwindow,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -163,8 +172,8 @@ LEGATO_HISTORY_LEVEL = envchoice(
 )
 # Java class names (`camunda:class`) and bean names (`${bean}`, delegateExpression) mapped to
 # dotted paths of Python callables, as JSON objects: a migrated model runs by configuration.
-LEGATO_DELEGATES: dict[str, str] = json.loads(os.environ.get("LEGATO_DELEGATES", "{}"))
-LEGATO_BEANS: dict[str, str] = json.loads(os.environ.get("LEGATO_BEANS", "{}"))
+LEGATO_DELEGATES: dict[str, str] = envmapping("LEGATO_DELEGATES")
+LEGATO_BEANS: dict[str, str] = envmapping("LEGATO_BEANS")
 # scriptFormat="python" runs only when switched on (DESIGN: safety).
 LEGATO_PYTHON_SCRIPTS = envbool("LEGATO_PYTHON_SCRIPTS", False)
 # scriptFormat="javascript" runs in a V8 isolate with no host access (engine/runtime/
@@ -189,8 +198,8 @@ LEGATO_JOB_EXECUTOR_IN_PROCESS = envbool("LEGATO_JOB_EXECUTOR_IN_PROCESS", not R
 LEGATO_JOB_LOCK_SECONDS = envint("LEGATO_JOB_LOCK_SECONDS", 300)
 # The Celery queue that carries job ids to workers (`celery -A config worker -Q <queue>`).
 LEGATO_JOB_QUEUE = os.environ.get("LEGATO_JOB_QUEUE", "celery")
-# Seconds a verified Basic username:password stays verified for the external-task endpoints
-# (workers call them many times a second; a password check costs ~PBKDF2).
+# Seconds a verified Basic username:password stays verified for /engine-rest (external-task
+# workers call it many times a second; a password check costs ~PBKDF2).
 LEGATO_REST_AUTH_CACHE_SECONDS = envint("LEGATO_REST_AUTH_CACHE_SECONDS", 60)
 # Failed logins (Camunda's loginDelayBase/Factor/MaxTime and loginMaxAttempts): after the n-th
 # failure in a row a user waits min(base * factor^(n-1), max) seconds; after the last
@@ -203,9 +212,11 @@ AUTHENTICATION_BACKENDS = ["identity.lockout.LockoutBackend"]
 # The group whose members may do everything (Camunda's `camunda-admin`).
 LEGATO_ADMIN_GROUP = "camunda-admin"
 # Task permission Camunda grants assignees and candidates besides READ: UPDATE or TASK_WORK.
-LEGATO_DEFAULT_TASK_PERMISSION = os.environ.get("LEGATO_DEFAULT_TASK_PERMISSION", "UPDATE")
+LEGATO_DEFAULT_TASK_PERMISSION = envname(
+    "LEGATO_DEFAULT_TASK_PERMISSION", "UPDATE", ("UPDATE", "TASK_WORK")
+)
 # History cleanup: local-time window ("22:00-06:00"; empty = any time) and instances per batch.
-LEGATO_HISTORY_CLEANUP_WINDOW = os.environ.get("LEGATO_HISTORY_CLEANUP_WINDOW", "22:00-06:00")
+LEGATO_HISTORY_CLEANUP_WINDOW = envwindow("LEGATO_HISTORY_CLEANUP_WINDOW", "22:00-06:00")
 LEGATO_HISTORY_CLEANUP_BATCH_SIZE = envint("LEGATO_HISTORY_CLEANUP_BATCH_SIZE", 500)
 # Whether job executors schedule the cleanup in the window by themselves (Camunda's history
 # cleanup job); off, it runs only when asked (`POST /history/cleanup`, `manage.py history_cleanup`).
@@ -223,8 +234,8 @@ LEGATO_METRICS_TIME_TO_LIVE_DAYS = envint("LEGATO_METRICS_TIME_TO_LIVE_DAYS", 54
 # ("instance-deletion=1,set-job-retries=7"): Camunda's batchOperationHistoryTimeToLive and
 # batchOperationsForHistoryCleanup.
 LEGATO_BATCH_HISTORY_TIME_TO_LIVE_DAYS = envint("LEGATO_BATCH_HISTORY_TIME_TO_LIVE_DAYS", 0)
-LEGATO_BATCH_HISTORY_TIME_TO_LIVE_BY_TYPE = os.environ.get(
-    "LEGATO_BATCH_HISTORY_TIME_TO_LIVE_BY_TYPE", ""
+LEGATO_BATCH_HISTORY_TIME_TO_LIVE_BY_TYPE = envdays_by_name(
+    "LEGATO_BATCH_HISTORY_TIME_TO_LIVE_BY_TYPE"
 )
 # Rows fetched and encoded per chunk by the auditor export.
 LEGATO_EXPORT_CHUNK_SIZE = envint("LEGATO_EXPORT_CHUNK_SIZE", 2000)

@@ -4,7 +4,17 @@ from pathlib import Path
 
 import pytest
 
-from config.env import SettingError, database_config, envbool, envchoice, envint
+from config.env import (
+    SettingError,
+    database_config,
+    envbool,
+    envchoice,
+    envdays_by_name,
+    envint,
+    envmapping,
+    envname,
+    envwindow,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -99,3 +109,55 @@ def test_history_level_must_be_one_of_camundas(monkeypatch):
         envchoice("LEGATO_HISTORY_LEVEL", "full", LEVELS)
     monkeypatch.setenv("LEGATO_HISTORY_LEVEL", "Audit")
     assert envchoice("LEGATO_HISTORY_LEVEL", "full", LEVELS) == "audit"
+
+
+def test_a_mapping_setting_names_itself_when_it_is_not_a_json_object_of_strings(monkeypatch):
+    monkeypatch.setenv("LEGATO_DELEGATES", '{"com.acme.Mail": "shop.mail"')
+    with pytest.raises(SettingError, match="LEGATO_DELEGATES is not JSON"):
+        envmapping("LEGATO_DELEGATES")
+    for not_a_mapping in ('["shop.mail"]', '{"com.acme.Mail": 3}'):
+        monkeypatch.setenv("LEGATO_BEANS", not_a_mapping)
+        with pytest.raises(SettingError, match="LEGATO_BEANS must be a JSON object"):
+            envmapping("LEGATO_BEANS")
+    monkeypatch.setenv("LEGATO_BEANS", '{"mailer": "shop.mail.Mailer"}')
+    assert envmapping("LEGATO_BEANS") == {"mailer": "shop.mail.Mailer"}
+    monkeypatch.delenv("LEGATO_BEANS")
+    assert envmapping("LEGATO_BEANS") == {}
+
+
+def test_the_default_task_permission_is_update_or_task_work_as_written(monkeypatch):
+    monkeypatch.setenv("LEGATO_DEFAULT_TASK_PERMISSION", "TASK-WORK")
+    with pytest.raises(SettingError, match="'TASK-WORK' is not one of UPDATE, TASK_WORK"):
+        envname("LEGATO_DEFAULT_TASK_PERMISSION", "UPDATE", ("UPDATE", "TASK_WORK"))
+    monkeypatch.setenv("LEGATO_DEFAULT_TASK_PERMISSION", "TASK_WORK")
+    assert envname("LEGATO_DEFAULT_TASK_PERMISSION", "UPDATE", ("UPDATE", "TASK_WORK")) == (
+        "TASK_WORK"
+    )
+
+
+@pytest.mark.parametrize("window", ["22:00-06:00", "", "08:30 - 17:00", "22:00:00-06:00:00"])
+def test_a_cleanup_window_is_two_clock_times_or_empty(monkeypatch, window):
+    monkeypatch.setenv("LEGATO_HISTORY_CLEANUP_WINDOW", window)
+    assert envwindow("LEGATO_HISTORY_CLEANUP_WINDOW", "22:00-06:00") == window
+
+
+@pytest.mark.parametrize("window", ["22-6", "22:00", "25:00-06:00", "nightly"])
+def test_a_cleanup_window_that_is_not_one_stops_the_start(monkeypatch, window):
+    monkeypatch.setenv("LEGATO_HISTORY_CLEANUP_WINDOW", window)
+    with pytest.raises(SettingError, match="LEGATO_HISTORY_CLEANUP_WINDOW=.* is not a window"):
+        envwindow("LEGATO_HISTORY_CLEANUP_WINDOW", "22:00-06:00")
+
+
+def test_batch_time_to_live_by_type_refuses_a_part_it_cannot_read(monkeypatch):
+    name = "LEGATO_BATCH_HISTORY_TIME_TO_LIVE_BY_TYPE"
+    monkeypatch.setenv(name, "instance-deletion=1, set-job-retries=7")
+    assert envdays_by_name(name) == "instance-deletion=1, set-job-retries=7"
+    monkeypatch.setenv(name, "instance-deletion=1,set-job-retries=seven")
+    with pytest.raises(SettingError, match="'set-job-retries=seven' is not like"):
+        envdays_by_name(name)
+
+
+def test_a_bad_setting_stops_the_process_saying_which(monkeypatch):
+    with pytest.raises(subprocess.CalledProcessError) as failed:
+        _settings_in_fresh_process({"LEGATO_DELEGATES": "{not json"})
+    assert "LEGATO_DELEGATES is not JSON" in failed.value.stderr

@@ -8,7 +8,7 @@ import pytest
 
 import engine
 
-CORE_PACKAGES = ("bpmn", "dmn", "el", "runtime")
+CORE_PACKAGES = ("bpmn", "dmn", "el", "groovy", "runtime")
 FORBIDDEN = ("django", "celery", "channels", "rest_framework", "channels_redis")
 ENGINE_ROOT = Path(engine.__file__).parent
 
