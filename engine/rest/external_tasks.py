@@ -105,6 +105,7 @@ def endpoint(*methods: str) -> Callable[[View], View]:
                 mapped = engine_error_response(error)
                 return JsonResponse(mapped.data, status=mapped.status_code)
 
+        wrapper.http_methods = methods  # type: ignore[attr-defined]  # read by the OpenAPI test
         # Workers send Basic credentials, never a session cookie: no CSRF token to check.
         return csrf_exempt(wrapper)
 

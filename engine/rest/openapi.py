@@ -26,6 +26,7 @@ from engine.rest import (
     openapi_cleanup,
     openapi_decisions,
     openapi_definitions,
+    openapi_external_tasks,
     openapi_history,
     openapi_identity,
     openapi_metrics,
@@ -52,6 +53,7 @@ PATH_PARAMETER_NAMES = {
     "decision_instance_id": "id",
     **openapi_batches.BATCH_PATH_PARAMETER_NAMES,
     **openapi_metrics.METRICS_PATH_PARAMETER_NAMES,
+    **openapi_external_tasks.EXTERNAL_TASK_PATH_PARAMETER_NAMES,
     **openapi_tenants.TENANT_PATH_PARAMETER_NAMES,
     **openapi_identity.IDENTITY_PATH_PARAMETER_NAMES,
     **openapi_attachments.ATTACHMENT_PATH_PARAMETER_NAMES,
@@ -199,6 +201,7 @@ SCHEMAS.update(openapi_history.HISTORY_SCHEMAS)
 SCHEMAS.update(openapi_attachments.ATTACHMENT_SCHEMAS)
 SCHEMAS.update(HAL_SCHEMAS)
 SCHEMAS.update(openapi_metrics.METRICS_SCHEMAS)
+SCHEMAS.update(openapi_external_tasks.EXTERNAL_TASK_SCHEMAS)
 SCHEMAS.update(openapi_tenants.TENANT_SCHEMAS)
 SCHEMAS.update(openapi_identity.IDENTITY_SCHEMAS)
 
@@ -530,6 +533,7 @@ def all_operations() -> tuple[Operation, ...]:
         + tuple(openapi_history.operations())
         + tuple(openapi_attachments.operations())
         + tuple(openapi_metrics.operations())
+        + tuple(openapi_external_tasks.operations())
         + tuple(openapi_tenants.operations())
         + tuple(openapi_identity.operations())
         + tuple(openapi_variable_data.operations())

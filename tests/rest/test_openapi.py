@@ -1,5 +1,6 @@
-"""/engine-rest/openapi.json describes exactly the routes of engine/rest/urls.py and
-identity/rest_urls.py, and what the views answer validates against it."""
+"""/engine-rest/openapi.json describes exactly the routes of engine/rest/urls.py,
+engine/rest/external_task_urls.py and identity/rest_urls.py, and what the views answer
+validates against it."""
 
 from __future__ import annotations
 
@@ -12,15 +13,16 @@ from jsonschema import Draft202012Validator
 from rest_framework.views import APIView
 
 from engine.models import Deployment
-from engine.rest import openapi, serializers, urls
+from engine.rest import external_task_urls, openapi, serializers, urls
 from engine.rest.deployments import RESERVED_PARTS
 from engine.services import ResourceInput, deploy
+from engine.services.runtime import start_process_instance
 from identity import rest_urls
 from identity.models import Authorization, GroupProfile, Tenant
 from identity.rest.authorizations import authorization_dto
 from identity.rest.tenants import tenant_dto
 from identity.rest.users import group_dto, user_dto
-from tests.factories import one_task_bpmn
+from tests.factories import bpmn_document, one_task_bpmn
 from tests.rest.conftest import BASE
 
 HTTP_METHODS = {"get", "post", "put", "delete", "patch"}
@@ -29,14 +31,18 @@ HTTP_METHODS = {"get", "post", "put", "delete", "patch"}
 def served() -> dict[str, set[str]]:
     """OpenAPI path -> methods its view answers, for every route but the catch-all 404."""
     routes: dict[str, set[str]] = {}
-    for pattern in [*urls.urlpatterns, *rest_urls.urlpatterns]:
+    patterns = [*external_task_urls.urlpatterns, *urls.urlpatterns, *rest_urls.urlpatterns]
+    for pattern in patterns:
         assert isinstance(pattern, URLPattern)
         if pattern.name == "rest-unknown":
             continue
-        view = pattern.callback.view_class
-        methods = {m for m in HTTP_METHODS if hasattr(view, m)}
-        if view.options is not APIView.options:  # Camunda's resource options, not DRF's
-            methods.add("options")
+        view = getattr(pattern.callback, "view_class", None)
+        if view is None:  # an async worker endpoint: its decorator names its methods
+            methods = {m.lower() for m in pattern.callback.http_methods}
+        else:
+            methods = {m for m in HTTP_METHODS if hasattr(view, m)}
+            if view.options is not APIView.options:  # Camunda's resource options, not DRF's
+                methods.add("options")
         routes.setdefault(openapi.openapi_path(str(pattern.pattern)), set()).update(methods)
     return routes
 
@@ -297,3 +303,52 @@ def test_every_documented_parameter_of_the_identity_lists_is_parsed(api, path):
     for value in sort_by["schema"]["enum"] if sort_by else ():
         query = {"sortBy": value, "sortOrder": "desc"}
         assert api.get(f"{BASE}{path}", query).status_code == 200, value
+
+
+_EXTERNAL = """<bpmn:process id="mailing" isExecutable="true">
+  <bpmn:startEvent id="start" />
+  <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="send" />
+  <bpmn:serviceTask id="send" camunda:type="external" camunda:topic="mail" />
+  <bpmn:sequenceFlow id="f2" sourceRef="send" targetRef="end" />
+  <bpmn:endEvent id="end" />
+</bpmn:process>"""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_external_task_answers_validate_against_the_document(api):
+    deploy([ResourceInput("mailing.bpmn", bpmn_document(_EXTERNAL))])
+    start_process_instance("mailing", variables={"to": "ann@example.org"})
+    fetch = {"workerId": "w1", "maxTasks": 5, "asyncResponseTimeout": 0,
+             "topics": [{"topicName": "mail", "lockDuration": 60_000, "variables": ["to"]}]}
+    [locked] = _call(api, "post", "/external-task/fetchAndLock", 200, fetch)
+    assert locked["variables"]["to"]["value"] == "ann@example.org"
+    task = {"id": locked["id"]}
+    assert _call(api, "get", "/external-task/{id}", 200, **task)["workerId"] == "w1"
+    assert [t["id"] for t in _call(api, "get", "/external-task", 200,
+                                   query="topicName=mail&locked=true")] == [locked["id"]]
+    assert _call(api, "get", "/external-task/count", 200, query="workerId=w1") == {"count": 1}
+    assert _call(api, "get", "/external-task/topic-names", 200) == ["mail"]
+    _call(api, "post", "/external-task/{id}/extendLock", 204,
+          {"workerId": "w1", "newDuration": 120_000}, **task)
+    _call(api, "post", "/external-task/{id}/failure", 204,
+          {"workerId": "w1", "errorMessage": "SMTP down", "errorDetails": "421 try later",
+           "retries": 2, "retryTimeout": 0}, **task)
+    details = api.get(f"{BASE}/external-task/{locked['id']}/errorDetails")
+    documented = openapi.document()["paths"]["/external-task/{id}/errorDetails"]["get"]
+    assert details["Content-Type"].split(";")[0] in documented["responses"]["200"]["content"]
+    assert details.content == b"421 try later"
+    _call(api, "put", "/external-task/{id}/priority", 204, {"priority": 7}, **task)
+    _call(api, "put", "/external-task/{id}/retries", 204, {"retries": 3}, **task)
+    _call(api, "put", "/external-task/retries", 204,
+          {"retries": 4, "externalTaskIds": [locked["id"]]})
+    batch = _call(api, "post", "/external-task/retries-async", 200,
+                  {"retries": 5, "externalTaskIds": [locked["id"]]})
+    assert batch["type"] == "set-external-task-retries"
+    [again] = _call(api, "post", "/external-task/fetchAndLock", 200, fetch)
+    _call(api, "post", "/external-task/{id}/unlock", 204, **task)
+    [again] = _call(api, "post", "/external-task/fetchAndLock", 200, fetch)
+    _call(api, "post", "/external-task/{id}/complete", 204, {"workerId": "w1"}, **task)
+    _call(api, "get", "/external-task/{id}", 404, **task)
+    _call(api, "post", "/external-task/{id}/bpmnError", 404,
+          {"workerId": "w1", "errorCode": "bounced"}, **task)
+    _call(api, "get", "/external-task", 400, query="priorityHigherThanOrEquals=high")
