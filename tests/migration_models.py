@@ -71,6 +71,21 @@ def parallel(*, review: bool = False) -> bytes:
 REVIEW = '<bpmn:userTask id="review" name="Review" />'
 
 
+def wrap(*elements: str, sub: str = "sub", inside: str = "") -> str:
+    """A sub-process `sub` running the elements in a chain (start -> elements -> end);
+    `inside`: more of its content (extension elements, loop characteristics, ...)."""
+    ids = [f"{sub}_start", *(_id_of(e) for e in elements), f"{sub}_end"]
+    flows = "\n".join(
+        f'<bpmn:sequenceFlow id="{sub}_f{n}" sourceRef="{a}" targetRef="{b}" />'
+        for n, (a, b) in enumerate(zip(ids, ids[1:], strict=False))
+    )
+    return (
+        f'<bpmn:subProcess id="{sub}">{inside}'
+        f'<bpmn:startEvent id="{sub}_start" />{"".join(elements)}'
+        f'<bpmn:endEvent id="{sub}_end" />{flows}</bpmn:subProcess>'
+    )
+
+
 def _id_of(element: str) -> str:
     return element.split('id="', 1)[1].split('"', 1)[0]
 
@@ -87,6 +102,7 @@ def with_deadline(duration: str, *, boundary: str = "deadline", review: bool = F
   <bpmn:sequenceFlow id="fl2" sourceRef="late" targetRef="late_end" />"""
     elements = (USER_TASK, REVIEW) if review else (USER_TASK,)
     return chain(*elements, extra=extra)
+
 
 EVENT_SUB_PROCESS = """<bpmn:subProcess id="on_stop" triggeredByEvent="true">
     <bpmn:startEvent id="stop_start"><bpmn:messageEventDefinition messageRef="msg" />

@@ -149,7 +149,9 @@ class InstanceMigrated:
     The open work listed kept its id and now points at the target (the store rewrites those
     rows); work that migration replaced comes as its own removal and creation effects.
     `activity_instances` maps each migrated activity instance to its new activity id,
-    `activity_map` the plan's source activity ids to target ids (incidents, history).
+    `activity_map` the plan's source activity ids to target ids (incidents, history),
+    `parent_activity_instances` the new parent of each activity instance that moved into an
+    added sub-process or out of a removed one.
     """
 
     process_instance_id: str
@@ -162,6 +164,7 @@ class InstanceMigrated:
     subscriptions: tuple[Subscription, ...]
     external_tasks: tuple[ExternalTask, ...]
     time: datetime
+    parent_activity_instances: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

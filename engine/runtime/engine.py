@@ -365,14 +365,18 @@ class ProcessEngine:
         command = cmd.ModifyInstance(tuple(instructions), skip_custom_listeners, skip_io_mappings)
         self._execute([_Work(instance_id, command)])
 
-    def migrate_process_instances(self, plan: MigrationPlan, instance_ids: Sequence[str]) -> None:
-        """Camunda's process instance migration: all instances or none (runtime.migrating)."""
+    def migrate_process_instances(
+        self, plan: MigrationPlan, instance_ids: Sequence[str], **skip: bool
+    ) -> None:
+        """Camunda's process instance migration: all instances or none (runtime.migrating);
+        `skip`: skip_custom_listeners, skip_io_mappings (of the sub-processes it adds)."""
         source = self._definition(None, plan.source_definition_id)
         target = self._definition(None, plan.target_definition_id)
         require_valid(source, target, plan)
 
         def plan_work() -> list[_Work]:
-            migrate_all(self.store, source, target, plan, instance_ids, self.clock(), self.env)
+            now = self.clock()
+            migrate_all(self.store, source, target, plan, instance_ids, now, self.env, **skip)
             return []  # nothing to route: migration runs no element
 
         self._execute_planned(plan_work)

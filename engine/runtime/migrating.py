@@ -8,11 +8,14 @@ the same timer job with its due date) unless the instruction asks to update them
 target's message, signal or timer. Boundary events of a migrated activity that the plan does
 not map are removed; target boundary events that no source boundary maps to are armed anew,
 as are the event sub-process triggers of every migrated scope. No listener and no input or
-output mapping runs: no scope is entered or left.
+output mapping of a migrated activity runs. Sub-process instances the plan does not map are
+removed and target sub-processes no instance migrates to are added
+(engine.runtime.migrating_scopes).
 
 An instance is checked in full before anything changes: every activity instance must have an
-instruction, and a token waiting for compensation, or a scope keeping completed work to
-compensate, refuses the instance. A token waiting for its asynchronous continuation (a job
+instruction (but a sub-process instance holding tokens, which is removed), and a token
+waiting for compensation, or a scope keeping completed work to compensate, refuses the
+instance. A token waiting for its asynchronous continuation (a job
 before or after its activity) moves with its job, to a target activity asynchronous the same
 way.
 """
@@ -30,6 +33,7 @@ from engine.runtime.context import Run
 from engine.runtime.definition import ProcessDefinition
 from engine.runtime.env import Environment
 from engine.runtime.errors import ProcessEngineError
+from engine.runtime.migrating_scopes import ScopeChanges, is_removable
 from engine.runtime.migration import MigrationInstruction, MigrationPlan
 from engine.runtime.state import Execution, InstanceState, JobKind, Wait
 from engine.runtime.store import Store
@@ -64,7 +68,7 @@ def instance_failures(
     mapped = plan.by_source()
     failures = []
     for execution in state.executions.values():
-        reason = _refusal(execution, mapped) or _async_refusal(
+        reason = _refusal(state, execution, mapped) or _async_refusal(
             target, state, execution, mapped
         )
         if reason is not None:
@@ -82,14 +86,16 @@ def instance_failures(
     return [f"Cannot migrate process instance '{state.id}':", *(f"\t{f}" for f in failures)]
 
 
-def _refusal(execution: Execution, mapped: dict[str, MigrationInstruction]) -> str | None:
+def _refusal(
+    state: InstanceState, execution: Execution, mapped: dict[str, MigrationInstruction]
+) -> str | None:
     if execution.parent_id is None or execution.activity_id is None:
         return None  # the process instance itself always migrates
     if execution.compensation_thrower is not None:
         return _REFUSED_WAITS[Wait.COMPENSATION]
     if execution.wait in _REFUSED_WAITS:
         return _REFUSED_WAITS[execution.wait]
-    if execution.activity_id not in mapped:
+    if execution.activity_id not in mapped and not is_removable(state, execution, mapped):
         return NO_INSTRUCTION
     return None
 
@@ -125,17 +131,33 @@ def migrate(
     plan: MigrationPlan,
     now: datetime,
     env: Environment,
+    *,
+    skip_custom_listeners: bool = False,
+    skip_io_mappings: bool = False,
 ) -> list[fx.Effect]:
     """Move `state` (changed in place) onto `target`; the caller checked the plan and
-    `instance_failures`. Returns the effects for the store."""
+    `instance_failures`. Returns the effects for the store. The skip flags concern the
+    sub-processes migration adds (their start listeners and input mappings)."""
     failures = instance_failures(source, target, plan, state)
     if failures:
         raise MigratingInstancesInvalid("\n".join(failures))
     run = Run(target, state, now, env)
     run.skip_listeners = True
     migrator = _Migrator(run, source, plan)
+    original_parents = {e.id: e.parent_id for e in state.executions.values()}
+    removed = {e.id for e in state.executions.values() if is_removable(state, e, migrator.mapped)}
     for execution in list(state.executions.values()):
-        migrator.migrate_execution(execution)
+        if execution.id not in removed:
+            migrator.migrate_execution(execution)
+    scopes = ScopeChanges(
+        run,
+        removed,
+        skip_custom_listeners=skip_custom_listeners,
+        skip_io_mappings=skip_io_mappings,
+    )
+    scopes.apply(original_parents)
+    migrator.new_parents = scopes.new_parents
+    migrator.renew_execution_ids()
     state.process_definition_id = target.id
     state.process_definition_key = target.key
     for name, value in dict(plan.variables).items():
@@ -162,6 +184,7 @@ class _Migrator:
         self.mapped = plan.by_source()
         self.kept = _Kept([], [], [], [])
         self.activity_instances: dict[str, str] = {}
+        self.new_parents: dict[str, str] = {}
 
     @property
     def state(self) -> InstanceState:
@@ -296,6 +319,18 @@ class _Migrator:
 
     # -- result -----------------------------------------------------------------------------
 
+    def renew_execution_ids(self) -> None:
+        """A task or external task names its execution as Camunda shows it, which depends on
+        the tree (a lone token under the process instance is the instance): after scopes
+        were added or removed, it may be another one."""
+        for execution in self.state.executions.values():
+            if execution.task_id is not None:
+                task = self.state.tasks[execution.task_id]
+                task.execution_id = self.run.public_id(execution)
+            if execution.external_task_id is not None:
+                external = self.state.external_tasks[execution.external_task_id]
+                external.execution_id = self.run.public_id(execution)
+
     def check_nothing_left(self) -> None:
         """Every open item must now belong to the target: a leftover is a bug, and failing
         the command is safer than leaving rows pointing at the source."""
@@ -322,6 +357,7 @@ class _Migrator:
             target_definition_id=self.target.id,
             activity_map={i.source_activity_id: i.target_activity_id for i in self.mapped.values()},
             activity_instances=dict(self.activity_instances),
+            parent_activity_instances=dict(self.new_parents),
             tasks=tuple(self.state.tasks[t] for t in self.kept.tasks),
             jobs=tuple(self.state.jobs[j] for j in self.kept.jobs),
             subscriptions=tuple(self.state.subscriptions[s] for s in self.kept.subscriptions),
@@ -338,6 +374,9 @@ def migrate_all(
     instance_ids: Sequence[str],
     now: datetime,
     env: Environment,
+    *,
+    skip_custom_listeners: bool = False,
+    skip_io_mappings: bool = False,
 ) -> None:
     """Check every instance first, then migrate them all (inside the caller's transaction):
     one instance that cannot be migrated refuses the whole call, as in Camunda."""
@@ -356,6 +395,15 @@ def migrate_all(
         raise MigratingInstancesInvalid("\n".join(failures))
     for state in states:
         expected = state.version
-        effects = migrate(source, target, state, plan, now, env)
+        effects = migrate(
+            source,
+            target,
+            state,
+            plan,
+            now,
+            env,
+            skip_custom_listeners=skip_custom_listeners,
+            skip_io_mappings=skip_io_mappings,
+        )
         store.save(state, expected)
         store.record(state.id, effects)

@@ -10,8 +10,11 @@ user tasks, receive tasks, external tasks (`camunda:type="external"`), intermedi
 message/signal/timer catch events, message/signal/timer boundary events, and embedded
 sub-processes. Everything else (multi-instance activities, call activities, gateways, event
 sub-processes, transactions, script or Python service tasks, ...) is refused with a failure
-naming it. Sub-processes can be neither added nor removed: an activity inside a sub-process
-maps into the sub-process its sub-process maps to, an activity at process level stays there.
+naming it. An activity may change its scope hierarchy (Camunda's hierarchy preservation): it
+must stay below the target of its closest mapped ancestor sub-process, if it has one; the
+sub-processes around it that are not mapped are removed, the target's sub-processes no
+instruction maps to are added (engine.runtime.migrating_scopes). Neither may be
+multi-instance, and an event sub-process is never added (only its start event starts it).
 """
 
 from __future__ import annotations
@@ -190,7 +193,8 @@ def generate_plan(
 ) -> MigrationPlan:
     """Map every migratable activity to the target activity with the same id and kind, when
     their flow scopes (and, for boundary events, their activities) are mapped as well —
-    Camunda's generator matches equal ids the same way."""
+    Camunda's generator matches equal ids the same way, so it never adds or removes a
+    sub-process: such instructions are written by hand."""
     candidates: dict[str, str] = {}
     for node in source.nodes.values():
         other = target.process.find_node(node.id)
@@ -203,7 +207,7 @@ def generate_plan(
     while changed:
         changed = False
         for source_id in list(candidates):
-            if _scope_failure(source, target, source_id, candidates[source_id], candidates):
+            if not _same_scope(source, target, source_id, candidates[source_id], candidates):
                 del candidates[source_id]
                 changed = True
     instructions = tuple(
@@ -294,50 +298,112 @@ def _instruction_failures(
             "The target gateway must have at least the same number of incoming sequence "
             "flows that the source gateway has"
         )
+    source_scope = flow_scope_id(source, source_node.id)
+    if joins and source_scope is not None and source_scope not in mapping:
+        # Camunda's GatewayMappingValidator: the tokens waiting there stay together
+        failures.append(f"The gateway's flow scope '{source_scope}' must be mapped")
     if instruction.update_event_trigger and not has_event_trigger(source_node):
         failures.append(
             "Cannot update event trigger because the activity does not define a persistent "
             "event trigger"
         )
-    scope = _scope_failure(
+    failures += _scope_failures(
         source, target, instruction.source_activity_id, instruction.target_activity_id, mapping
     )
-    if scope:
-        failures.append(scope)
     return failures
 
 
-def _scope_failure(
+def _boundary_failure(
+    source_node: FlowNode, target_node: FlowNode, mapping: Mapping[str, str]
+) -> str | None:
+    """A boundary event must stay on the activity its source's activity maps to."""
+    attached = getattr(source_node, "attached_to", None)
+    wanted = getattr(target_node, "attached_to", None)
+    if attached is None or wanted is None or mapping.get(attached) != wanted:
+        return (
+            f"The boundary event's activity '{attached}' is not mapped to '{wanted}', the "
+            "activity the target boundary event is attached to"
+        )
+    return None
+
+
+def _same_scope(
     source: ProcessDefinition,
     target: ProcessDefinition,
     source_id: str,
     target_id: str,
     mapping: Mapping[str, str],
-) -> str | None:
-    """Why the activity cannot sit where the target is (None: it can). A boundary event must
-    stay on the activity its source's activity maps to; anything else must stay in the
-    (mapped) sub-process of its source, since scopes are neither added nor removed."""
+) -> bool:
+    """The generator's rule: both lie in the process, or in sub-processes mapped to each
+    other (boundary events: on activities mapped to each other)."""
     source_node, target_node = source.node(source_id), target.node(target_id)
     if isinstance(source_node, BoundaryEvent) or isinstance(target_node, BoundaryEvent):
-        attached = getattr(source_node, "attached_to", None)
-        wanted = getattr(target_node, "attached_to", None)
-        if attached is None or wanted is None or mapping.get(attached) != wanted:
-            return (
-                f"The boundary event's activity '{attached}' is not mapped to '{wanted}', the "
-                "activity the target boundary event is attached to"
-            )
-        return None
+        return _boundary_failure(source_node, target_node, mapping) is None
     source_scope = flow_scope_id(source, source_id)
     target_scope = flow_scope_id(target, target_id)
-    mapped_scope = mapping.get(source_scope) if source_scope is not None else None
-    if mapped_scope == target_scope and (source_scope is None) == (target_scope is None):
-        return None
+    if source_scope is None or target_scope is None:
+        return source_scope is None and target_scope is None
+    return mapping.get(source_scope) == target_scope
 
-    def where(scope: str | None) -> str:
-        return "the process" if scope is None else f"sub-process '{scope}'"
 
-    return (
-        f"The source activity lies in {where(source_scope)}, which is not mapped to "
-        f"{where(target_scope)}, where the target activity lies (migration cannot add or "
-        "remove sub-processes)"
-    )
+def ancestor_scopes(definition: ProcessDefinition, activity_id: str) -> list[str]:
+    """The sub-processes around `activity_id`, innermost first (the process not included)."""
+    scopes = []
+    scope = flow_scope_id(definition, activity_id)
+    while scope is not None:
+        scopes.append(scope)
+        scope = flow_scope_id(definition, scope)
+    return scopes
+
+
+def _scope_failures(
+    source: ProcessDefinition,
+    target: ProcessDefinition,
+    source_id: str,
+    target_id: str,
+    mapping: Mapping[str, str],
+) -> list[str]:
+    """Why the activity cannot sit where the target is (Camunda's hierarchy preservation and
+    multi-instance rules); empty: it can, adding and removing sub-processes as needed."""
+    source_node, target_node = source.node(source_id), target.node(target_id)
+    if isinstance(source_node, BoundaryEvent) or isinstance(target_node, BoundaryEvent):
+        failure = _boundary_failure(source_node, target_node, mapping)
+        return [failure] if failure else []
+    failures = []
+    source_chain = ancestor_scopes(source, source_id)
+    target_chain = ancestor_scopes(target, target_id)
+    closest = next((scope for scope in source_chain if scope in mapping), None)
+    if closest is not None and mapping[closest] not in target_chain:
+        failures.append(
+            f"The closest mapped ancestor '{closest}' is mapped to scope '{mapping[closest]}' "
+            f"which is not an ancestor of target scope '{target_id}'"
+        )
+    removed = source_chain[: source_chain.index(closest)] if closest else source_chain
+    for scope in removed:
+        if source.node(scope).multi_instance is not None:
+            failures.append(
+                f"The source activity lies in multi-instance sub-process '{scope}', which is "
+                "not mapped: migration cannot remove a multi-instance body"
+            )
+            break
+    # Camunda walks up from the target until a scope some instruction maps to: those
+    # below it are added by migration.
+    mapped_targets = set(mapping.values())
+    for scope in target_chain:
+        if scope in mapped_targets:
+            break
+        node = target.node(scope)
+        if node.multi_instance is not None:
+            failures.append(
+                f"Target activity '{target_id}' is a descendant of multi-instance body "
+                f"'{scope}#multiInstanceBody' that is not mapped from the source process "
+                "definition."
+            )
+            break
+        if isinstance(node, SubProcess) and node.triggered_by_event:
+            failures.append(
+                f"Target activity '{target_id}' lies in event sub-process '{scope}', which no "
+                "source activity is mapped to: migration cannot start an event sub-process"
+            )
+            break
+    return failures

@@ -122,12 +122,11 @@ def migrate_process_instances(
     invalid plan raises MigrationPlanInvalid, an instance the plan cannot migrate (an active
     activity without instruction, an unsupported state, another definition, gone)
     ProcessInstancesNotMigratable naming each instance and activity; nothing changes then.
-    `skip_custom_listeners` and `skip_io_mappings` are accepted for Camunda's API; Legato
-    never enters or leaves a scope while migrating, so no listener or mapping would run.
+    `skip_custom_listeners` and `skip_io_mappings` skip the start listeners and input
+    mappings of the sub-processes migration adds (Camunda's options).
     `batch_id`: the batch this call works for; its log rows name it, and the batch's own
     entry (written when it was created) already holds the count and `async`.
     """
-    del skip_custom_listeners, skip_io_mappings  # see the docstring: nothing would run
     ids = list(dict.fromkeys(process_instance_ids))
     if not ids:
         raise BadRequestError("Process instance ids is empty")
@@ -137,7 +136,12 @@ def migrate_process_instances(
 
     def work(engine: ProcessEngine, store: DjangoStore) -> None:
         try:
-            engine.migrate_process_instances(plan, ids)
+            engine.migrate_process_instances(
+                plan,
+                ids,
+                skip_custom_listeners=skip_custom_listeners,
+                skip_io_mappings=skip_io_mappings,
+            )
         except InvalidMigrationPlan as error:
             raise MigrationPlanInvalid(str(error), error.reports) from error
         except MigratingInstancesInvalid as error:

@@ -32,7 +32,9 @@ def write_migrated(effect: fx.InstanceMigrated, *, history: bool) -> None:
     ProcessInstance.objects.filter(pk=instance_id).update(process_definition_id=target.id)
     for task in effect.tasks:
         Task.objects.filter(pk=task.id).update(
-            process_definition_id=target.id, task_definition_key=task.task_definition_key
+            process_definition_id=target.id,
+            task_definition_key=task.task_definition_key,
+            execution_id=task.execution_id,  # another one when scopes were added or removed
         )
     for job in effect.jobs:
         new_definition = job_definition_id(target.id, job.activity_id, job.kind)
@@ -58,6 +60,7 @@ def write_migrated(effect: fx.InstanceMigrated, *, history: bool) -> None:
             process_definition_id=target.id,
             process_definition_key=target.key,
             activity_id=external.activity_id,
+            execution_id=external.execution_id,
         )
     # row by row: a plan may swap two ids, which one UPDATE per activity would mix up
     renamed = effect.activity_map
@@ -91,9 +94,16 @@ def _write_history(effect: fx.InstanceMigrated, target_id: str) -> None:
         HistoricActivityInstance.objects.filter(pk__in=activity_instance_ids).update(
             activity_id=activity_id, process_definition_id=target.id
         )
+    for activity_instance_id, parent_id in effect.parent_activity_instances.items():
+        # moved into an added sub-process or out of a removed one
+        HistoricActivityInstance.objects.filter(pk=activity_instance_id).update(
+            parent_activity_instance_id=parent_id
+        )
     for task in effect.tasks:
         HistoricTaskInstance.objects.filter(pk=task.id).update(
-            process_definition_id=target.id, task_definition_key=task.task_definition_key
+            process_definition_id=target.id,
+            task_definition_key=task.task_definition_key,
+            execution_id=task.execution_id,
         )
     open_incidents = HistoricIncident.objects.filter(
         process_instance_id=instance_id, end_time__isnull=True

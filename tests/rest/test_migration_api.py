@@ -121,6 +121,44 @@ def test_execute_migrates_by_ids_and_by_query_and_sets_the_plans_variables(api, 
     assert Task.objects.get(process_instance_id=by_query).task_definition_key == "review"
 
 
+def test_execute_adds_and_removes_sub_processes_the_activity_instance_tree_shows(
+    api, modeler_deploy
+):
+    ids = []
+    for name, xml in (
+        ("v1.bpmn", m.chain(m.wrap(m.USER_TASK, sub="old"))),
+        ("v2.bpmn", m.chain(m.wrap(m.USER_TASK, sub="new"), m.REVIEW)),
+    ):
+        (definition,) = (
+            modeler_deploy({name: xml}, name=name).json()["deployedProcessDefinitions"].values()
+        )
+        ids.append(definition["id"])
+    instance_id = start(api, ids[0])
+    plan = {
+        "sourceProcessDefinitionId": ids[0],
+        "targetProcessDefinitionId": ids[1],
+        "instructions": [instruction("work")],
+    }
+    response = post(api, "execute", {"migrationPlan": plan, "processInstanceIds": [instance_id]})
+    assert response.status_code == 204
+    tree = api.get(f"{BASE}/process-instance/{instance_id}/activity-instances").json()
+    (sub,) = tree["childActivityInstances"]
+    assert (sub["activityId"], sub["activityType"]) == ("new", "subProcess")
+    assert [child["activityId"] for child in sub["childActivityInstances"]] == ["work"]
+    # a mapped sub-process keeps what is inside it: the task cannot leave it
+    plan["instructions"] = [instruction("old", "new"), instruction("work", "review")]
+    response = post(api, "validate", plan)
+    (report,) = response.json()["instructionReports"]
+    assert report["failures"] == [
+        "The closest mapped ancestor 'old' is mapped to scope 'new' which is not an ancestor "
+        "of target scope 'review'"
+    ]
+    task = api.get(f"{BASE}/task", {"processInstanceId": instance_id}).json()[0]
+    completed = api.post(f"{BASE}/task/{task['id']}/complete", {}, content_type="application/json")
+    assert completed.status_code == 204
+    assert Task.objects.get(process_instance_id=instance_id).task_definition_key == "review"
+
+
 def test_execute_with_an_unmapped_activity_is_a_400_and_changes_nothing(api, versions):
     v1, v2 = versions
     instance_id = start(api, v1)
