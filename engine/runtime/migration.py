@@ -5,16 +5,15 @@ A plan is checked against both definitions before any instance is touched, as Ca
 creation-time validation does; what is refused here is refused for every instance. Applying a
 plan to one instance is engine.runtime.migrating.
 
-What Legato migrates (one instruction maps one source activity to one target activity):
-user tasks, receive tasks, external tasks (`camunda:type="external"`), intermediate
-message/signal/timer catch events, message/signal/timer boundary events, and embedded
-sub-processes. Everything else (multi-instance activities, call activities, gateways, event
-sub-processes, transactions, script or Python service tasks, ...) is refused with a failure
-naming it. An activity may change its scope hierarchy (Camunda's hierarchy preservation): it
-must stay below the target of its closest mapped ancestor sub-process, if it has one; the
-sub-processes around it that are not mapped are removed, the target's sub-processes no
-instruction maps to are added (engine.runtime.migrating_scopes). Neither may be
-multi-instance, and an event sub-process is never added (only its start event starts it).
+What Legato migrates (one instruction maps one source activity to one target activity) is
+`SUPPORTED` below: waiting activities, joins, event sub-processes, transactions, multi-instance
+activities of those kinds, and tokens waiting for an asynchronous continuation; anything else
+is refused with a failure naming it. An activity may change its scope hierarchy (Camunda's
+hierarchy preservation): it must stay below the target of its closest mapped ancestor
+sub-process, if it has one; the sub-processes around it that are not mapped are removed, the
+target's sub-processes no instruction maps to are added (engine.runtime.migrating_scopes).
+Neither may be multi-instance, and an event sub-process is never added (only its start event
+starts it).
 """
 
 from __future__ import annotations
