@@ -12,6 +12,7 @@ from typing import Any
 from engine.groovy.builtins import ScriptObject, StringBuilder, Thrown
 from engine.groovy.errors import GroovyRuntimeError
 from engine.groovy.gdk_support import is_closure
+from engine.groovy.java_time import TimeValue, to_process_value
 
 MAX_STEPS = 1_000_000
 MISSING: Any = object()
@@ -40,13 +41,16 @@ class Bindings:
 
 def isolated(value: Any) -> Any:
     """What crosses between a script and its host: lists and maps as copies, a StringBuilder
-    as its text; the script's closures and other objects of its own do not cross."""
+    as its text, an Instant or a zoned date-time as a Date (java_time.to_process_value);
+    the script's closures and other objects of its own do not cross."""
     if isinstance(value, list):
         return [isolated(item) for item in value]
     if isinstance(value, dict):
         return {key: isolated(item) for key, item in value.items()}
     if isinstance(value, StringBuilder):
         return value.to_string()
+    if isinstance(value, TimeValue):
+        return to_process_value(value)
     if is_closure(value) or isinstance(value, ScriptObject):
         kind = "closure" if is_closure(value) else (
             value.type_name if isinstance(value, Thrown) else type(value).__name__

@@ -423,11 +423,19 @@ class _System(_Static):
 
 
 class _Date(_Static):
-    EL_METHODS: ClassVar[dict[str, str]] = {"parse": "parse"}
+    EL_METHODS: ClassVar[dict[str, str]] = {"parse": "parse", "from": "from_instant"}
 
     def parse(self, pattern: Any, text: Any) -> datetime:
         """Groovy's Date.parse(pattern, text)."""
         return parse_date(values.to_string(pattern), values.to_string(text))
+
+    def from_instant(self, instant: Any) -> datetime:
+        """Date.from(instant): java.time back to a Date."""
+        from engine.groovy.java_time.zoned import Instant  # java.time builds on this module
+
+        if not isinstance(instant, Instant):
+            raise GroovyRuntimeError("Date.from takes an Instant")
+        return instant.value
 
 
 class _Uuid(_Static):

@@ -9,6 +9,7 @@ import dataclasses
 
 from engine.groovy import nodes as n
 from engine.groovy.errors import GroovySyntaxError
+from engine.groovy.java_time import JAVA_TIME_PACKAGES
 from engine.groovy.lexer import Token, tokenize
 
 PRIMITIVES = frozenset(
@@ -36,7 +37,15 @@ NEW_TYPES = frozenset(
      "RuntimeException", "IllegalArgumentException", "IllegalStateException", "BpmnError",
      "JsonSlurper", "SimpleDateFormat"}
 )
-# Packages whose classes may be imported (an import changes nothing else here).
+_PACKAGE_ROOTS = frozenset({"java", "javax", "groovy", "org"})
+# The classes an expression may name fully qualified (`java.time.LocalDate.now()`).
+QUALIFIED_CLASSES: dict[str, tuple[str, ...]] = {
+    "java.lang": ("Math", "Integer", "Long", "Double", "Boolean", "String", "System"),
+    "java.math": ("BigDecimal",),
+    "java.util": ("UUID", "Date"),
+    "groovy.json": ("JsonOutput",),
+    **JAVA_TIME_PACKAGES,
+}
 
 
 class ExpressionParser:
@@ -228,6 +237,8 @@ class ExpressionParser:
                 if name_token.kind not in ("name", "string"):
                     raise GroovySyntaxError("expected a name after '.'", name_token.line)
                 value = self.member(value, str(name_token.value), str(token.value), token.line)
+            elif token.value == ".&":
+                value = self.method_pointer(value)
             elif token.value == "[" and not token.spaced:
                 self.advance()
                 index = self.expression()
@@ -238,6 +249,15 @@ class ExpressionParser:
                 value = n.Step(token.line, value, 1 if token.value == "++" else -1, False)
             else:
                 return value
+
+    def method_pointer(self, target: n.Node) -> n.Node:
+        """`obj.&name`: a closure calling the method; `this.&name`, a function of the script."""
+        line = self.advance().line
+        name = self.advance()
+        if name.kind != "name":
+            raise GroovySyntaxError("expected a method name after '.&'", name.line)
+        is_this = isinstance(target, n.Name) and target.name == "this"
+        return n.MethodPointer(line, None if is_this else target, str(name.value))
 
     def member(self, target: n.Node, name: str, operator: str, line: int) -> n.Node:
         """`.name`, `?.name` (null-safe) or `*.name` (spread over a list's items)."""
@@ -302,10 +322,36 @@ class ExpressionParser:
             return self.new(token.line)
         if word in UNSUPPORTED_STATEMENTS:
             raise GroovySyntaxError(f"'{word}' is not supported", token.line)
+        if word in _PACKAGE_ROOTS and self.is_op(".", 1):
+            qualified = self.qualified_class(token)
+            if qualified is not None:
+                return qualified
         name = self.name("a value")
         if self.is_op("(") or self.is_op("{"):
             return n.MethodCall(token.line, None, name, self.arguments(), False)
         return n.Name(token.line, name)
+
+    def qualified_class(self, token: Token) -> n.Node | None:
+        """`java.time.LocalDate` in an expression is the class the sandbox has by that name;
+        another class of java, javax or groovy is refused (`org...` may be a variable)."""
+        parts = [str(token.value)]
+        ahead = 0
+        while self.is_op(".", ahead + 1) and self.peek(ahead + 2).kind == "name":
+            ahead += 2
+            parts.append(str(self.peek(ahead).value))
+            if parts[-1][:1].isupper():
+                break
+        if len(parts) < 3 or not parts[-1][:1].isupper():
+            return None
+        package, simple = ".".join(parts[:-1]), parts[-1]
+        if simple in QUALIFIED_CLASSES.get(package, ()):
+            self.at += ahead + 1
+            return n.Name(token.line, simple)
+        if parts[0] == "org":
+            return None
+        raise GroovySyntaxError(
+            f"{'.'.join(parts)} is not supported: the sandbox has no such class", token.line
+        )
 
     def new(self, line: int) -> n.Node:
         type_name = self.type_name()

@@ -28,6 +28,7 @@ from engine.groovy.gdk_support import (
     is_closure,
     text_arg,
 )
+from engine.groovy.java_time.zoned import Instant
 
 MAX_PATTERN = 1000
 _TOKEN_DELIMITERS = " \t\n\r\f"  # java.util.StringTokenizer's default
@@ -398,4 +399,5 @@ DATE_METHODS: Table = {
     "minus": (1, 1, lambda moment, other: values.binary("-", moment, other)),
     "compareTo": (1, 1, values.compare),
     "equals": (1, 1, values.equals),
+    "toInstant": (0, 0, Instant),
 }

@@ -28,6 +28,18 @@ def is_closure(value: Any) -> bool:
     return callable(value) and hasattr(value, "parameter_count")
 
 
+class MethodPointer:
+    """`obj.&name`: a closure that calls the method on the object (one argument for `each`)."""
+
+    parameter_count = 1
+
+    def __init__(self, call: Callable[[list[Any]], Any]) -> None:
+        self.call = call
+
+    def __call__(self, *arguments: Any) -> Any:
+        return self.call(list(arguments))
+
+
 def closure_arg(value: Any) -> Closure:
     if not is_closure(value):
         raise ArgumentMismatch

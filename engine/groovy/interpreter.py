@@ -31,6 +31,8 @@ from engine.groovy.builtins import (
 )
 from engine.groovy.casts import can_cast
 from engine.groovy.errors import GroovyError, GroovyLimitError, GroovyRuntimeError, check_size
+from engine.groovy.gdk_support import MethodPointer
+from engine.groovy.java_time import java_time_classes
 
 logger = logging.getLogger("legato.scripts")
 
@@ -90,7 +92,7 @@ class _Interpreter:
         self.bindings = bindings
         self.binding: dict[str, Any] = {}  # undeclared names the script assigned
         self.functions: dict[str, GroovyClosure] = {}
-        self.statics = static_classes(bindings.now)
+        self.statics = {**static_classes(bindings.now), **java_time_classes(bindings.now)}
         self.steps = 0
         self.depth = 0
         self.last: Any = None
@@ -355,7 +357,7 @@ class _Interpreter:
             if node.safe:
                 return None
             raise GroovyRuntimeError(f"Cannot invoke method {node.name}() on null object")
-        if isinstance(target, GroovyClosure) and node.name == "call":
+        if isinstance(target, GroovyClosure | MethodPointer) and node.name == "call":
             return target(*arguments)
         if isinstance(target, ScriptObject):
             return self.host(lambda: call_host_method(target, node.name, arguments), node)
@@ -371,7 +373,7 @@ class _Interpreter:
         callee = owner.names[node.name] if owner is not None else self.binding.get(
             node.name, self.functions.get(node.name)
         )
-        if isinstance(callee, GroovyClosure):
+        if isinstance(callee, GroovyClosure | MethodPointer):
             return callee(*arguments)
         if node.name in ("println", "print"):
             logger.debug("script output: %s", " ".join(map(values.to_string, arguments)))
@@ -388,6 +390,22 @@ class _Interpreter:
             return action()
         except ExpressionError as error:
             raise GroovyRuntimeError(str(error), node.line) from None
+
+    def method_pointer(self, node: n.MethodPointer, scope: _Scope) -> Any:
+        if node.target is None:  # this.&name
+            if node.name not in self.functions:
+                raise GroovyRuntimeError(f"No such method: {node.name} for class: Script")
+            return self.functions[node.name]
+        target = self.evaluate(node.target, scope)
+        if target is None:
+            raise GroovyRuntimeError(f"Cannot get a pointer to method {node.name}() of null")
+        call = n.MethodCall(node.line, None, node.name, (), False)
+
+        def run(arguments: list[Any]) -> Any:
+            self.step(node.line)  # each call counts against the budget, as a closure's does
+            return self.invoke(target, call, arguments)
+
+        return MethodPointer(run)
 
     def closure(self, node: n.Closure, scope: _Scope) -> GroovyClosure:
         return GroovyClosure(node, scope, self)
@@ -552,6 +570,7 @@ _EXPRESSIONS: dict[type, Callable[[_Interpreter, Any, _Scope], Any]] = {
     n.Index: _Interpreter.index,
     n.MethodCall: _Interpreter.call,
     n.Closure: _Interpreter.closure,
+    n.MethodPointer: _Interpreter.method_pointer,
     n.Unary: _Interpreter.unary,
     n.Binary: _Interpreter.binary,
     n.Logical: _Interpreter.logical,

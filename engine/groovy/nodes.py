@@ -63,6 +63,12 @@ class MethodCall(Node):
 
 
 @dataclass(frozen=True, slots=True)
+class MethodPointer(Node):
+    target: Node | None  # None: `this.&name`, a function of the script
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
 class Closure(Node):
     parameters: tuple[str, ...]
     body: tuple[Node, ...]

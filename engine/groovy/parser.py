@@ -22,9 +22,10 @@ from engine.groovy.expression_parser import (
     UNSUPPORTED_STATEMENTS,
     ExpressionParser,
 )
+from engine.groovy.java_time import JAVA_TIME_PACKAGES
 from engine.groovy.lexer import tokenize
 
-_IMPORTABLE = ("java.util.", "java.lang.", "java.math.", "groovy.json.",
+_IMPORTABLE = ("java.util.", "java.lang.", "java.math.", "java.time.", "groovy.json.",
                "java.text.SimpleDateFormat", "org.camunda.bpm.engine.delegate.BpmnError",
                "org.camunda.spin.")
 
@@ -308,11 +309,20 @@ class _Parser(ExpressionParser):
         path = ".".join(parts)
         if self.take_word("as"):
             raise GroovySyntaxError("import aliases (as) are not supported", line)
+        package, _, simple = path.rpartition(".")
+        known = JAVA_TIME_PACKAGES.get(package, ())
+        if path.startswith("java.time.") and not (simple == "*" and known or simple in known):
+            raise GroovySyntaxError(
+                f"import of {path} is not supported: the sandbox's java.time has "
+                + ", ".join(sorted(name for names in JAVA_TIME_PACKAGES.values()
+                                   for name in names)),
+                line,
+            )
         if not path.startswith(_IMPORTABLE):
             raise GroovySyntaxError(
                 f"import of {path} is not supported: scripts run in a sandbox that has "
-                "java.util, java.lang, java.math, groovy.json, SimpleDateFormat, BpmnError and "
-                "Spin only",
+                "java.util, java.lang, java.math, java.time, groovy.json, SimpleDateFormat, "
+                "BpmnError and Spin only",
                 line,
             )
         return None

@@ -258,12 +258,21 @@ def _equals(a: Any, b: Any) -> bool:
 _PLAIN = (str, list, dict, MapEntry, datetime, int, float, Decimal)
 
 
+class Ordered:
+    """A value of the script's own that Java orders (its class is Comparable): java.time's."""
+
+    def compare_to(self, other: Any) -> int:
+        raise NotImplementedError
+
+
 def compare(a: Any, b: Any) -> int:
     """Groovy `<=>` (and < <= > >=): -1, 0 or 1. null sorts before everything."""
     if a is None or b is None:
         return (a is not None) - (b is not None)
     if is_number(a) and is_number(b):
         return arithmetic.compare_numbers(a, b)
+    if isinstance(a, Ordered):
+        return a.compare_to(b)
     if isinstance(a, datetime) and isinstance(b, datetime):
         a, b = dates.as_instant(a), dates.as_instant(b)
     elif not (

@@ -4,6 +4,8 @@ a failing script that rolls the command back."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from engine.errors import DeploymentError
@@ -155,3 +157,59 @@ def test_groovy_builds_xml_from_an_xml_variable_and_stores_it():
         '<order status="checked"><line sku="a"/><line sku="b"/></order>'
     )
     assert variables["count"] == TypedValue("Integer", 2)
+
+
+DUE_DATE = """<bpmn:process id="due" isExecutable="true">
+  <bpmn:startEvent id="start" />
+  <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="plan" />
+  <bpmn:scriptTask id="plan" scriptFormat="groovy" camunda:resultVariable="reminder">
+    <bpmn:script><![CDATA[
+      import java.time.*
+      import java.time.format.DateTimeFormatter
+
+      def zone = ZoneId.of("Europe/Berlin")
+      def received = orderedAt.toInstant().atZone(zone)
+      def due = received.toLocalDate().plusMonths(1).atTime(17, 0).atZone(zone)
+      if (due.dayOfWeek in [DayOfWeek.SATURDAY, DayOfWeek.SUNDAY]) {
+        due = due.with(java.time.temporal.TemporalAdjusters.next(DayOfWeek.MONDAY))
+      }
+      execution.setVariable("dueDate", Date.from(due.toInstant()))
+      def label = DateTimeFormatter.ofPattern("EEE dd.MM.yyyy HH:mm")
+      execution.setVariable("dueLabel", due.format(label))
+      execution.setVariable("window", Duration.between(received, due).toString())
+      due.minusDays(2)
+    ]]></bpmn:script>
+  </bpmn:scriptTask>
+  <bpmn:sequenceFlow id="f2" sourceRef="plan" targetRef="wait" />
+  <bpmn:userTask id="wait" />
+</bpmn:process>"""
+
+
+def test_groovy_computes_a_due_date_with_java_time_and_stores_it_as_a_date():
+    deploy([ResourceInput("due.bpmn", bpmn_document(DUE_DATE))])
+    ordered = datetime(2024, 2, 2, 9, 30, tzinfo=UTC)  # a month later is a Saturday
+    started = rt.start_process_instance("due", variables={"orderedAt": ordered})
+    variables = get_variables(started.id)
+    assert variables["dueDate"] == TypedValue("Date", datetime(2024, 3, 4, 16, tzinfo=UTC))
+    assert variables["dueLabel"] == TypedValue("String", "Mon 04.03.2024 17:00")
+    assert variables["window"] == TypedValue("String", "PT750H30M")
+    assert variables["reminder"] == TypedValue("Date", datetime(2024, 3, 2, 16, tzinfo=UTC))
+
+
+def test_a_local_date_stored_from_groovy_fails_the_command_saying_how_to_store_it():
+    process = DUE_DATE.replace("due.minusDays(2)", "due.toLocalDate()")
+    deploy([ResourceInput("due.bpmn", bpmn_document(process))])
+    with pytest.raises(ProcessEngineError) as raised:
+        rt.start_process_instance("due", variables={"orderedAt": datetime(2024, 2, 2, tzinfo=UTC)})
+    assert "a java.time.LocalDate cannot be stored as a process variable" in str(raised.value)
+    assert not ProcessInstance.objects.exists()
+
+
+def test_java_time_the_sandbox_lacks_is_refused_at_deploy_with_its_line():
+    process = DUE_DATE.replace("import java.time.*", "import java.time.YearMonth")
+    with pytest.raises(DeploymentError) as raised:
+        deploy([ResourceInput("due.bpmn", bpmn_document(process))])
+    (problem,) = raised.value.problems
+    assert "import of java.time.YearMonth is not supported" in problem.message
+    line = bpmn_document(process).decode().splitlines()[problem.line - 1]
+    assert line.strip() == "import java.time.YearMonth"

@@ -122,7 +122,7 @@ def fire_execution_listeners(
             target = run.evaluate(listener.delegate_expression, execution, activity_id=where)
             call_delegate(run, target, facade, where, fields)
         elif listener.script is not None:
-            run_script(run, listener.script, execution, where, facade=facade)
+            run_script(run, listener.script, execution, where, facade=facade, result_used=False)
 
 
 def fire_task_listeners(
@@ -165,7 +165,9 @@ def _call_task_listener(
         target = run.evaluate(listener.delegate_expression, execution, activity_id=node.id)
         call_delegate(run, target, facade, node.id, fields)
     elif listener.script is not None:
-        run_script(run, listener.script, execution, node.id, task_facade=facade)
+        run_script(
+            run, listener.script, execution, node.id, task_facade=facade, result_used=False
+        )
 
 
 def parameter_value(run: Run, value: ParameterValue, execution: Execution, activity_id: str) -> Any:

@@ -20,6 +20,7 @@ from engine.groovy import (
     parse_groovy,
     run_groovy,
 )
+from engine.groovy.bindings import isolated
 from engine.runtime.context import Run
 from engine.runtime.errors import BpmnError, ProcessEngineError
 from engine.runtime.facades import ExecutionFacade, TaskFacade
@@ -34,7 +35,11 @@ def run_script(
     activity_id: str | None,
     facade: Any = None,
     task_facade: TaskFacade | None = None,
+    *,
+    result_used: bool = True,
 ) -> Any:
+    """The script's value; `result_used` False (a listener, a script task without a result
+    variable) lets a Groovy script end on a value that could not be stored."""
     language = script.format.lower()
     text = script.text or ""
     if script.resource is not None:
@@ -52,7 +57,7 @@ def run_script(
                 ) from error
             raise
     if language in GROOVY_FORMATS:
-        return _run_groovy(run, text, execution, activity_id, facade, task_facade)
+        return _run_groovy(run, text, execution, activity_id, facade, task_facade, result_used)
     if is_javascript(script) and run.env.javascript is not None:
         objects: dict[str, ElObject] = {
             "execution": facade or ExecutionFacade(run, execution, activity_id=activity_id)
@@ -88,6 +93,7 @@ def _run_groovy(
     activity_id: str | None,
     facade: Any,
     task_facade: TaskFacade | None,
+    result_used: bool,
 ) -> Any:
     objects: dict[str, ElObject] = {
         "execution": facade or ExecutionFacade(run, execution, activity_id=activity_id)
@@ -111,7 +117,9 @@ def _run_groovy(
         run.env.groovy_max_steps,
     )
     try:
-        return run_groovy(parse_groovy(text), bindings)
+        result = run_groovy(parse_groovy(text), bindings)
+        # What the script answers crosses to the process as a variable's value does.
+        return isolated(result) if result_used else None
     except ScriptThrow as thrown:
         if thrown.thrown.type_name == "BpmnError":
             raise BpmnError(thrown.thrown.code or "", thrown.thrown.message) from None

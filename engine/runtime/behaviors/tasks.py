@@ -337,7 +337,9 @@ def execute_script_task(run: Run, execution: Execution, node: FlowNode) -> None:
     if node.script is None:
         raise ProcessEngineError("Script task without a script", node.id)
     try:
-        result = run_script(run, node.script, execution, node.id)
+        result = run_script(
+            run, node.script, execution, node.id, result_used=node.result_variable is not None
+        )
     except BpmnError as error:
         from engine.runtime.behaviors.events import raise_bpmn_error
 
