@@ -84,6 +84,12 @@ def main() -> None:
                 True,
             ),
             (
+                # Read only when the user picks History or Heatmap on the definition page.
+                "cockpit definition history counts (KYC review, extra)",
+                f"/cockpit/processes/{templates.kyc_definition_id}/history-counts/",
+                False,
+            ),
+            (
                 "cockpit instance page (running KYC review)",
                 f"/cockpit/instances/{clone_id(edited, 5_000)}/",
                 True,

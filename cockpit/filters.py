@@ -165,3 +165,43 @@ class IncidentFilterForm(forms.Form):
 
 def describe_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+class StartedRangeForm(forms.Form):
+    """The diagram's History and Heatmap range: activity instances started in it (after
+    inclusive, before exclusive, as the instance list's filters); both optional."""
+
+    started_after = forms.DateTimeField(
+        required=False,
+        label="Started after",
+        input_formats=DATETIME_FORMATS,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    started_before = forms.DateTimeField(
+        required=False,
+        label="Started before",
+        input_formats=DATETIME_FORMATS,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        after, before = data.get("started_after"), data.get("started_before")
+        if after and before and _aware(after) >= _aware(before):
+            raise forms.ValidationError("“Started after” must be earlier than “Started before”.")
+        return data
+
+    def bounds(self) -> dict[str, Any]:
+        """`started_after`/`started_before` as aware datetimes (None when not given); call
+        after is_valid()."""
+        return {
+            name: _aware(value) if value else None for name, value in self.cleaned_data.items()
+        }
+
+    def error_text(self) -> str:
+        """Every error in one sentence per field, for a JSON error body."""
+        parts = []
+        for name, errors in self.errors.items():
+            label = self.fields[name].label if name in self.fields else None
+            parts += [f"{label}: {e}" if label else str(e) for e in errors]
+        return " ".join(parts)

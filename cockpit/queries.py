@@ -9,6 +9,7 @@ Move these into engine.queries once the runtime store owns instance statistics.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.db.models import (
@@ -29,6 +30,7 @@ from django.utils import timezone
 from engine.models import (
     Deployment,
     Execution,
+    HistoricActivityInstance,
     Incident,
     Job,
     ProcessDefinition,
@@ -37,6 +39,7 @@ from engine.models import (
     Task,
 )
 from engine.queries import list_deployments, list_process_definitions
+from engine.runtime.modification import MI_BODY_SUFFIX
 
 
 def _count_of(rows: QuerySet[Any]) -> Coalesce:
@@ -153,6 +156,47 @@ def activity_counts(definition_id: str) -> ActivityCounts:
     )
     for activity_id, number in incidents:
         counts.setdefault(activity_id, {"running": 0, "incidents": 0})["incidents"] = number
+    return counts
+
+
+def historic_activity_counts(
+    definition_id: str,
+    *,
+    started_after: datetime | None = None,
+    started_before: datetime | None = None,
+) -> ActivityCounts:
+    """`{activity_id: {"finished": n, "canceled": m}}`: the ended activity instances of one
+    version in history, for the diagram's History and Heatmap views.
+
+    `finished` counts the ones that completed, `canceled` the ones cut off (a deleted instance,
+    an interrupting boundary event); still-running ones are the Running view's. A multi-instance
+    activity counts its instances, not its body (`X#multiInstanceBody`): the count says how
+    often X ran. `started_after` is inclusive, `started_before` exclusive.
+
+    One grouped query on the rows' own definition id: twice as fast as going through the
+    historic process instances (engine.queries.history.historic_activity_statistics, the REST
+    resource) when the definition owns most of the history, and unindexed either way
+    (docs/performance.md).
+    """
+    rows = HistoricActivityInstance.objects.filter(
+        process_definition_id=definition_id, end_time__isnull=False
+    ).exclude(activity_id__endswith=MI_BODY_SUFFIX)
+    if started_after is not None:
+        rows = rows.filter(start_time__gte=started_after)
+    if started_before is not None:
+        rows = rows.filter(start_time__lt=started_before)
+    grouped = (
+        rows.order_by()
+        .values("activity_id")
+        .annotate(
+            finished=Count("id", filter=Q(canceled=False)),
+            canceled=Count("id", filter=Q(canceled=True)),
+        )
+        .values_list("activity_id", "finished", "canceled")
+    )
+    counts: ActivityCounts = {}
+    for activity_id, finished, canceled in grouped:
+        counts[activity_id] = {"finished": finished, "canceled": canceled}
     return counts
 
 

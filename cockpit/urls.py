@@ -39,6 +39,11 @@ urlpatterns = [
         name="definition-counts",
     ),
     path(
+        "processes/<str:definition_id>/history-counts/",
+        processes.historic_activity_counts_json,
+        name="definition-history-counts",
+    ),
+    path(
         "processes/<str:definition_id>/suspension/",
         processes.definition_suspension,
         name="definition-suspension",

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from batches.models import BatchType
 from batches.runner import create_batch
-from cockpit.filters import InstanceFilterForm
+from cockpit.filters import InstanceFilterForm, StartedRangeForm
 from cockpit.permissions import (
     may_definition,
     may_suspend_definition,
@@ -24,6 +24,7 @@ from cockpit.permissions import (
 )
 from cockpit.queries import (
     activity_counts,
+    historic_activity_counts,
     process_statistics,
     running_instances_of,
     versions_of,
@@ -108,6 +109,7 @@ def process_definition(request: HttpRequest, definition_id: str) -> HttpResponse
         "can_read_instances": can_read_instances,
         "can_list": can_read_instances or can_read_history,
         "can_read_history": can_read_history,
+        "history_range": StartedRangeForm(auto_id="history_%s"),
         "missing": missing,
         "can_suspend": may_suspend_definition(request.user, definition.key),
         "can_update": may_definition(request.user, Permission.UPDATE, definition.key),
@@ -147,6 +149,27 @@ def activity_counts_json(request: HttpRequest, definition_id: str) -> JsonRespon
             "running": running_instances_of([definition.id]),
         }
     )
+
+
+@require_GET
+@cockpit_page
+def historic_activity_counts_json(request: HttpRequest, definition_id: str) -> JsonResponse:
+    """The History and Heatmap views' counts, read only when the user picks one of them.
+
+    Refused as the page is (READ on the definition, its tenant visible), and the counts are
+    history: READ_HISTORY too, as Camunda's `history/process-definition/{id}/statistics`.
+    """
+    definition = get_process_definition(definition_id)
+    require_definition(request.user, Permission.READ, definition.key)
+    require_definition(request.user, Permission.READ_HISTORY, definition.key)
+    form = StartedRangeForm(request.GET)
+    if not form.is_valid():
+        return JsonResponse(
+            {"type": "InvalidRequestException", "message": form.error_text()}, status=400
+        )
+    counts = historic_activity_counts(definition.id, **form.bounds())
+    most = max((c["finished"] + c["canceled"] for c in counts.values()), default=0)
+    return JsonResponse({"counts": counts, "max": most})
 
 
 @require_POST

@@ -16,6 +16,9 @@
   let pending = null;
   let pendingMarks = null;
   let marked = [];
+  // The running badges hide while the History or Heatmap view is on; live counts still arrive.
+  let lastCounts = {};
+  let countsVisible = true;
   // Marker classes per kind of `markActivities` state (styled in cockpit.css).
   const MARKERS = {
     taken: "legato-taken", canceled: "legato-canceled", active: "legato-active", incidents: "legato-incident",
@@ -43,7 +46,9 @@
     if (!ready) { pending = counts; return; }
     const overlays = viewer.get("overlays");
     const registry = viewer.get("elementRegistry");
+    lastCounts = counts || {};
     overlays.remove({ type: BADGES });
+    if (!countsVisible) { return; }
     Object.keys(counts || {}).forEach(function (activityId) {
       const count = counts[activityId] || {};
       const running = count.running || 0;
@@ -57,6 +62,12 @@
       if (incidents) { html.appendChild(badge("incidents", incidents, "open incidents")); }
       overlays.add(activityId, BADGES, { position: { bottom: 10, left: -6 }, html: html });
     });
+  }
+
+  /** Show or hide the running badges (the last counts are kept and redrawn on show). */
+  function setActivityCountsVisible(visible) {
+    countsVisible = Boolean(visible);
+    if (ready) { showActivityCounts(lastCounts); }
   }
 
   /**
@@ -147,6 +158,7 @@
   window.LegatoDiagram = {
     viewer: viewer,
     showActivityCounts: showActivityCounts,
+    setActivityCountsVisible: setActivityCountsVisible,
     markActivities: markActivities,
     focusActivity: focusActivity,
     isReady: function () { return ready; },
