@@ -107,6 +107,11 @@ def visible(user: User) -> Q:
     return rule
 
 
+def may_create_tasks(user: object) -> bool:
+    """Creating a task of no process, or a subtask: Camunda's CREATE on tasks."""
+    return is_authorized(user, Permission.CREATE, Resource.TASK, ANY)
+
+
 def may_start(user: User, key: str) -> bool:
     """Camunda: CREATE on process instances and CREATE_INSTANCE on the definition (key)."""
     return is_authorized(user, Permission.CREATE, Resource.PROCESS_INSTANCE, ANY) and (

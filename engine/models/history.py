@@ -105,6 +105,7 @@ class HistoricTaskInstance(models.Model):
     execution_id = models.CharField(max_length=64, null=True, blank=True)
     activity_instance_id = models.CharField(max_length=255, null=True, blank=True)
     process_definition_id = models.CharField(max_length=255, null=True, blank=True)
+    parent_task_id = models.CharField(max_length=64, null=True, blank=True)  # of a subtask
 
     objects = TenantScopedManager(definition="process_definition_id")
 

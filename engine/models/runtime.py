@@ -95,6 +95,8 @@ class Task(models.Model):
     activity_instance_id = models.CharField(max_length=255, null=True, blank=True)
     process_definition_id = models.CharField(max_length=255, null=True, blank=True)
     suspended = models.BooleanField(default=False)
+    # A subtask's parent (Camunda's PARENT_TASK_ID_): the subtask ends when its parent does.
+    parent_task_id = models.CharField(max_length=64, null=True, blank=True)
 
     objects = TenantScopedManager(definition="process_definition_id")
 
@@ -103,6 +105,7 @@ class Task(models.Model):
             models.Index(fields=["assignee", "created"], name="task_assignee"),
             models.Index(fields=["process_instance_id"], name="task_instance"),
             models.Index(fields=["created"], name="task_created"),
+            models.Index(fields=["parent_task_id"], name="task_parent"),
         ]
 
     def __str__(self) -> str:

@@ -80,8 +80,8 @@ def tenant_q(filters: dict[str, Any]) -> Q:
     return condition
 
 
-NO_SUBTASKS_OR_CASES = ("taskParentTaskId", "caseDefinitionId", "caseDefinitionKey",
-                        "caseDefinitionName", "caseInstanceId", "caseExecutionId")
+NO_CASES = ("caseDefinitionId", "caseDefinitionKey", "caseDefinitionName", "caseInstanceId",
+            "caseExecutionId")
 
 HISTORIC_TASK_PARAMS = (
     Param("processDefinitionName", S, "Tasks of definitions with this name."),
@@ -95,16 +95,16 @@ HISTORIC_TASK_PARAMS = (
     Param("taskHadCandidateGroup", S, "Tasks this group was ever a candidate of."),
     Param("withCandidateGroups", B, "Only tasks ever offered to a group."),
     Param("withoutCandidateGroups", B, "Only tasks never offered to a group."),
+    Param("taskParentTaskId", S, "Subtasks of this task."),
     *TENANT_PARAMS,
-    *(Param(name, S, "No task matches: Legato has no subtasks and no CMMN cases.")
-      for name in NO_SUBTASKS_OR_CASES),
+    *(Param(name, S, "No task matches: Legato has no CMMN cases.") for name in NO_CASES),
 )
 
 
 def historic_task_q(filters: dict[str, Any]) -> Q:
     """The condition for the task filters above present in `filters`. Candidates are read
     from the identity link log (history level full), as Camunda reads ACT_HI_IDENTITYLINK."""
-    if any(name in filters for name in NO_SUBTASKS_OR_CASES):
+    if any(name in filters for name in NO_CASES):
         return Q(pk__in=[])
     condition = tenant_q(filters)
     if "processDefinitionName" in filters:

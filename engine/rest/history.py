@@ -438,6 +438,7 @@ def filter_historic_tasks(request: Request, filters: dict[str, Any]) -> QuerySet
         filters,
         {
             "taskId": "id",
+            "taskParentTaskId": "parent_task_id",
             "processInstanceId": "process_instance_id",
             "processDefinitionId": "process_definition_id",
             "executionId": "execution_id",
@@ -509,7 +510,7 @@ def historic_task_dtos(rows: list[HistoricTaskInstance]) -> list[serializers.Dto
             "taskDefinitionKey": row.task_definition_key,
             "priority": row.priority,
             "due": format_date(row.due_date),
-            "parentTaskId": None,
+            "parentTaskId": row.parent_task_id,
             "followUp": format_date(row.follow_up_date),
             "tenantId": tenants.get(row.process_definition_id),
             "removalTime": None,

@@ -430,7 +430,9 @@ def operations() -> list[Any]:
     listing("task", "Tasks", "TaskDto", tasks.TASK_QUERY, post=True)
     add(tk, "get", "getTask", "Get a task", {"200": _json(_ref("TaskDto"))},
         parameters=task_extras.PARAMS)
-    add(tk, "put", "updateTask", "Update a task", _NO_CONTENT, request_body=_body())
+    add(tk, "put", "updateTask",
+        "Update a task: the TaskDto fields sent (parentTaskId only on a task of no process; "
+        "an unknown parent or a loop of parents: 400)", _NO_CONTENT, request_body=_body())
     add(tk, "delete", "deleteTask",
         "Delete a standalone task (400: no such task; 500: the task belongs to a process)",
         {**_NO_CONTENT, "500": _ERROR})
@@ -441,7 +443,8 @@ def operations() -> list[Any]:
             "groupName": {"type": "string", "nullable": True},
             "taskCount": {"type": "integer"}}}})})
     add("task/create", "post", "createTask",
-        "Create a standalone task from a TaskDto (parentTaskId, caseInstanceId, tenantId: 400)",
+        "Create a standalone task from a TaskDto; with parentTaskId a subtask of that task "
+        "(unknown parent: 400; caseInstanceId, tenantId: 400)",
         _NO_CONTENT, request_body=_body(_ref("TaskDto")))
     for action, op_id in (("claim", "claim"), ("unclaim", "unclaim"), ("assignee", "setAssignee"),
                           ("delegate", "delegateTask"), ("resolve", "resolve")):

@@ -107,6 +107,7 @@ def _hal_task(dto: dict[str, Any]) -> dict[str, Any]:
         "execution": ("/execution", dto["executionId"]),
         "identityLink": ("/task", f"{task_id}/identity-links"),
         "owner": ("/user", dto["owner"]),
+        "parentTask": ("/task", dto["parentTaskId"]),
         "processDefinition": ("/process-definition", dto["processDefinitionId"]),
         "processInstance": ("/process-instance", dto["processInstanceId"]),
         "self": ("/task", task_id),

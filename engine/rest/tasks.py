@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from engine import queries
 from engine.bpmn.model import UserTask
 from engine.definitions import process_model
-from engine.errors import NotFoundError
+from engine.errors import BadRequestError, NotFoundError
 from engine.models import Execution as ExecutionRow
 from engine.models import ProcessDefinition, ProcessInstance, Task, TaskCandidate
 from engine.rest import serializers, task_extras, task_hal
@@ -48,10 +48,10 @@ from tasklist.access import involvement, visible
 
 S, B, N, D, L = Kind.STRING, Kind.BOOLEAN, Kind.INTEGER, Kind.DATE, Kind.STRING_LIST
 V = Kind.VARIABLES
-# Filters on what Legato does not have (subtasks, CMMN): no task matches them.
+# Filters on what Legato does not have (CMMN): no task matches them.
 NOTHING_MATCHES = tuple(
-    Param(name, S, "No task matches: Legato has no subtasks and no CMMN cases.")
-    for name in ("parentTaskId", "caseInstanceId", "caseInstanceBusinessKey",
+    Param(name, S, "No task matches: Legato has no CMMN cases.")
+    for name in ("caseInstanceId", "caseInstanceBusinessKey",
                  "caseInstanceBusinessKeyLike", "caseDefinitionId", "caseDefinitionKey",
                  "caseDefinitionName", "caseDefinitionNameLike", "caseExecutionId")
 )
@@ -71,6 +71,7 @@ TASK_QUERY = ListQuery(
         Param("processDefinitionName", S, "Tasks of definitions with this name."),
         Param("processDefinitionNameLike", S, "Definition name with SQL LIKE."),
         Param("executionId", S, "Tasks of this execution."),
+        Param("parentTaskId", S, "Subtasks of this task."),
         Param("activityInstanceIdIn", L, "Tasks of these activity instances."),
         Param("assignee", S, "Tasks assigned to this user."),
         Param("assigneeLike", S, "Assignee with SQL LIKE."),
@@ -145,6 +146,7 @@ _EXACT = {
     "processInstanceIdIn": "process_instance_id__in",
     "processDefinitionId": "process_definition_id",
     "executionId": "execution_id",
+    "parentTaskId": "parent_task_id",
     "activityInstanceIdIn": "activity_instance_id__in",
     "assignee": "assignee",
     "assigneeIn": "assignee__in",
@@ -328,8 +330,8 @@ def _form_ref(definition_id: str | None, task_definition_key: str | None) -> dic
 
 def task_dto(task: Task, tenants: dict[str, str | None] | None = None) -> serializers.Dto:
     """TaskDto, in Camunda's key order. Case fields are null (no CMMN); `lastUpdated` is
-    null because task rows keep no update time; subtasks do not exist (`parentTaskId`).
-    A standalone task has no process, execution or definition key (all null)."""
+    null because task rows keep no update time. A standalone task has no process, execution
+    or definition key (all null); a subtask (always standalone) names its `parentTaskId`."""
     if tenants is None:
         tenants = _tenants([task.process_definition_id])
     return {
@@ -344,7 +346,7 @@ def task_dto(task: Task, tenants: dict[str, str | None] | None = None) -> serial
         "delegationState": task.delegation_state,
         "description": task.description,
         "executionId": task.execution_id,
-        "parentTaskId": None,
+        "parentTaskId": task.parent_task_id,
         "priority": task.priority,
         "processDefinitionId": task.process_definition_id,
         "processInstanceId": task.process_instance_id,
@@ -433,6 +435,7 @@ _UPDATABLE = {
     "owner": "owner",
     "due": "due_date",
     "followUp": "follow_up_date",
+    "parentTaskId": "parent_task_id",
 }
 
 
@@ -450,6 +453,8 @@ def _task_changes(body: dict[str, Any]) -> dict[str, Any]:
                 raise invalid_request(f"Cannot read '{key}': {value}") from None
         if key == "priority" and (not isinstance(value, int) or isinstance(value, bool)):
             raise invalid_request("'priority' must be an integer")
+        if key == "parentTaskId" and not (value is None or (isinstance(value, str) and value)):
+            raise invalid_request("'parentTaskId' must be a task id")
         changes[field_name] = value
     return changes
 
@@ -486,14 +491,14 @@ class TaskDetail(EngineView):
 
 # TaskDto fields Camunda's createTask reads that need what Legato does not keep.
 _NOT_KEPT = {
-    "parentTaskId": "subtasks",
     "caseInstanceId": "case instances (CMMN)",
     "tenantId": "tenants of standalone tasks",
 }
 
 
 class TaskCreate(EngineView):
-    """POST /task/create: a standalone task from a TaskDto (Camunda: newTask + saveTask)."""
+    """POST /task/create: a standalone task from a TaskDto (Camunda: newTask + saveTask); with
+    `parentTaskId`, a subtask of that task."""
 
     def post(self, request: Request) -> Response:
         body = json_body(request)
@@ -513,13 +518,16 @@ class TaskCreate(EngineView):
                 f"but was '{delegation}'"
             )
         changes = _task_changes(body)
-        standalone_tasks.create_task(
-            task_id=task_id,
-            assignee=body.get("assignee"),
-            delegation_state=delegation,
-            user_id=user_id(request),
-            **changes,
-        )
+        try:
+            standalone_tasks.create_task(
+                task_id=task_id,
+                assignee=body.get("assignee"),
+                delegation_state=delegation,
+                user_id=user_id(request),
+                **changes,
+            )
+        except BadRequestError as refused:  # Camunda's NotValidException, as its REST words it
+            raise invalid_request(f"Could not save task: {refused}") from None
         return Response(status=204)
 
 

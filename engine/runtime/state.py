@@ -192,6 +192,9 @@ class Task:
     process_definition_id: str
     created: datetime
     delegation_state: str | None = None  # PENDING while delegated, RESOLVED after
+    # A subtask's parent task (Camunda's TaskService.newTask with a parent): only tasks of no
+    # process have one, so the instance state never carries it.
+    parent_task_id: str | None = None
     # Who the task was for when its identity link log was last written (not persisted: set
     # when the task is read back); None for a task not yet stored.
     logged_people: People | None = field(default=None, compare=False, repr=False)

@@ -35,7 +35,7 @@ from engine.services import authz
 from engine.services.authz import P
 from engine.services.environment import environment
 from engine.services.oplog import OperationLog
-from engine.services.standalone_tasks import engine_for, is_standalone
+from engine.services.standalone_tasks import LOGGED_AS, check_new_parent, engine_for, is_standalone
 from engine.services.standalone_tasks import set_task_variables as set_standalone_variables
 from engine.store.django_store import DjangoStore
 from engine.store.tables import DEFINITIONS, TASKS
@@ -391,12 +391,13 @@ def unclaim_task(task_id: str, *, user_id: str | None = None) -> None:
 
 
 PENDING, RESOLVED = "PENDING", "RESOLVED"
-_TASK_FIELDS = ("name", "description", "due_date", "follow_up_date", "priority", "owner")
+_TASK_FIELDS = ("name", "description", "due_date", "follow_up_date", "priority", "owner",
+                "parent_task_id")
 
 
 def update_task(task_id: str, *, user_id: str | None = None, **changes: Any) -> None:
-    """Change name, description, due/follow-up date, priority or owner (TaskService.saveTask);
-    each changed property is logged with its old and new value."""
+    """Change name, description, due/follow-up date, priority, owner or (of a task of no
+    process) parent task (TaskService.saveTask); each change is logged, old and new value."""
     unknown = set(changes) - set(_TASK_FIELDS)
     if unknown:
         raise BadRequestError(f"Task fields that cannot be changed: {', '.join(sorted(unknown))}")
@@ -406,13 +407,15 @@ def update_task(task_id: str, *, user_id: str | None = None, **changes: Any) -> 
         engine = engine_for(task, engine, store)
         authz.require_task(user_id, task, P.UPDATE)
         changed = {k: v for k, v in changes.items() if getattr(task, k) != v}
+        if "parent_task_id" in changed:
+            check_new_parent(task, changed["parent_task_id"])
         if not changed:
             return
         engine.update_task(task_id, changed)
         log = OperationLog(user_id, "Update", EntityType.TASK)
         for name, value in changed.items():
             log.add(
-                _camel(name),
+                LOGGED_AS.get(name) or _camel(name),
                 org_value=getattr(task, name),
                 new_value=value,
                 task_id=task_id,

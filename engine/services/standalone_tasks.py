@@ -1,5 +1,7 @@
 """Standalone tasks: tasks that belong to no process (Camunda's TaskService.newTask and
-saveTask, REST `POST /task/create`, the tasklist's "Create task").
+saveTask, REST `POST /task/create`, the tasklist's "Create task"), and subtasks: a standalone
+task with a parent task (of a process or not), which ends when its parent ends (the store's
+engine/store/subtasks.py).
 
 The task commands in runtime.py (claim, assign, delegate, resolve, update, complete) act on
 a standalone task through `StandaloneTasks`, which stands in for the process engine there: it
@@ -23,7 +25,6 @@ from engine.models import (
     EntityType,
     HistoricTaskInstance,
     HistoricVariableInstance,
-    TaskCandidate,
     VariableInstance,
 )
 from engine.models import Task as TaskRow
@@ -35,6 +36,7 @@ from engine.services import authz
 from engine.services.authz import P
 from engine.services.oplog import OperationLog
 from engine.store.django_store import DjangoStore
+from engine.store.subtasks import stored_task
 from identity.authorization import ANY, require
 from identity.resources import Resource
 
@@ -50,9 +52,11 @@ def create_task(
     due_date: datetime | None = None,
     follow_up_date: datetime | None = None,
     delegation_state: str | None = None,
+    parent_task_id: str | None = None,
     user_id: str | None = None,
 ) -> str:
-    """Create a task outside any process; returns its id. Camunda: CREATE on tasks."""
+    """Create a task outside any process, a subtask of `parent_task_id` when given; returns
+    its id. Camunda: CREATE on tasks; the parent must exist and be active."""
     if user_id is not None:
         require(user_id, P.CREATE, Resource.TASK, ANY)
     if task_id is not None and (
@@ -79,13 +83,66 @@ def create_task(
         process_definition_id=None,  # type: ignore[arg-type]
         created=timezone.now(),
         delegation_state=delegation_state,
+        parent_task_id=parent_task_id,
     )
     with transaction.atomic():
+        if parent_task_id is not None and _parent(parent_task_id).suspended:
+            raise EngineError(f"Cannot create a subtask of task {parent_task_id}: it is suspended")
         _store(user_id).record(None, [fx.TaskCreated(task)])
-        OperationLog(user_id, "Create", EntityType.TASK, category="TaskWorker").add(
-            None, task_id=task.id
-        ).save()
+        log = OperationLog(user_id, "Create", EntityType.TASK, category="TaskWorker")
+        if parent_task_id is None:
+            log.add(None, task_id=task.id)
+        else:  # Camunda logs the parent as the property "parentTask" the new task set
+            log.add(LOGGED_AS["parent_task_id"], new_value=parent_task_id, task_id=task.id)
+        log.save()
     return task.id
+
+
+# Task fields the operation log names otherwise than by their camel-cased name (Camunda's
+# TaskEntity property names).
+LOGGED_AS = {"parent_task_id": "parentTask"}
+
+
+def sub_tasks(parent_task_id: str) -> list[TaskRow]:
+    """The open subtasks of a task, oldest first (TaskService.getSubTasks: none for a task
+    that does not exist)."""
+    return list(TaskRow.objects.filter(parent_task_id=parent_task_id).order_by("created", "id"))
+
+
+def check_new_parent(task: TaskRow, parent_task_id: str | None) -> None:
+    """Refuse making `task` a subtask of `parent_task_id` where that cannot work: a task of a
+    process (its process ends it, not a parent), an unknown parent, or a loop of parents
+    (Camunda's update stores any id; a loop would leave tasks that no parent ever ends)."""
+    if parent_task_id is None:
+        return
+    if not is_standalone(task):
+        raise BadRequestError(
+            f"Task {task.id} belongs to a process: only a task of no process can be a subtask"
+        )
+    parent: TaskRow | None = _parent(parent_task_id)
+    seen: set[str] = set()
+    while parent is not None and parent.id not in seen:
+        if parent.id == task.id:
+            raise BadRequestError(
+                f"Task {task.id} cannot become a subtask of {parent_task_id}: "
+                f"{parent_task_id} is {task.id} itself or one of its subtasks"
+            )
+        seen.add(parent.id)
+        above = parent.parent_task_id
+        parent = TaskRow.objects.filter(pk=above).first() if above else None
+
+
+def _parent(parent_task_id: str) -> TaskRow:
+    """The parent-to-be, locked until the caller's transaction ends: a command ending it
+    meanwhile waits, and then finds the new subtask to end with it."""
+    parent: TaskRow | None = (
+        TaskRow.objects.select_for_update().filter(pk=parent_task_id).first()
+    )
+    if parent is None:  # Camunda's words (TaskEntity.ensureParentTaskActive)
+        raise BadRequestError(
+            f"Parent task with id '{parent_task_id}' does not exist: parentTask is null"
+        )
+    return parent
 
 
 def delete_task(task_id: str, *, user_id: str | None = None) -> None:
@@ -168,10 +225,10 @@ class StandaloneTasks:
         self.store.record(None, effects)
 
     def remove(self, task_id: str, reason: str) -> None:
-        """The task ends; its variables leave the runtime (history keeps them)."""
+        """The task ends, and its subtasks with it; the store removes their variables from the
+        runtime (history keeps them)."""
         task = self._task(task_id)
         self.store.record(None, [fx.TaskRemoved(task_id, reason, timezone.now(), task)])
-        VariableInstance.objects.filter(execution_id=task_id, process_instance_id=None).delete()
 
     def _change(self, task_id: str, changes: Mapping[str, Any]) -> None:
         task = self._task(task_id)
@@ -181,34 +238,9 @@ class StandaloneTasks:
 
     def _task(self, task_id: str) -> Task:
         known = self._tasks.get(task_id)
-        if known is not None:
-            return known
-        row = TaskRow.objects.get(pk=task_id)
-        candidates = list(
-            TaskCandidate.objects.filter(task_id=task_id).values_list("user_id", "group_id")
-        )
-        task = self._tasks[task_id] = Task(
-            id=row.id,
-            name=row.name,
-            description=row.description,
-            assignee=row.assignee,
-            owner=row.owner,
-            candidate_users=[user for user, _ in candidates if user],
-            candidate_groups=[group for _, group in candidates if group],
-            due_date=row.due_date,
-            follow_up_date=row.follow_up_date,
-            priority=row.priority,
-            form_key=row.form_key,
-            task_definition_key=row.task_definition_key,  # type: ignore[arg-type]
-            execution_id=row.execution_id,  # type: ignore[arg-type]
-            activity_instance_id=row.activity_instance_id,  # type: ignore[arg-type]
-            process_instance_id=row.process_instance_id,  # type: ignore[arg-type]
-            process_definition_id=row.process_definition_id,  # type: ignore[arg-type]
-            created=row.created,
-            delegation_state=row.delegation_state,
-        )
-        task.logged_people = task.people()
-        return task
+        if known is None:
+            known = self._tasks[task_id] = stored_task(task_id)
+        return known
 
 
 def engine_for(task: TaskRow, engine: Any, store: DjangoStore) -> Any:

@@ -37,6 +37,7 @@ from engine.runtime.values import infer_type
 from engine.store.post_commit import PostCommit
 from engine.store.projection import DefinitionFacts, InstanceFacts, Projection, query_columns
 from engine.store.rows import batched_writes, fetch_one
+from engine.store.subtasks import subtask_removals
 from engine.store.tables import (
     EXECUTIONS,
     HISTORIC_INCIDENTS,
@@ -201,6 +202,9 @@ class DjangoStore:
             if purge:
                 _delete_runtime_rows(state.id, variables=stored_variables)
             projection.write(effects, ended)
+        if projection.ended_parents:
+            # Their subtasks end with them, and theirs with them in turn (Camunda's cascade).
+            self.record(None, subtask_removals(projection.ended_parents))
 
     # -- finding the instance a command is about ------------------------------------------
 

@@ -29,6 +29,7 @@ from engine.store.identity_links import log_identity_links
 from engine.store.job_overrides import apply_job_definitions
 from engine.store.logs import log_external_tasks, log_jobs
 from engine.store.migration_rows import write_migrated
+from engine.store.subtasks import probe_subtasks
 from engine.store.tables import (
     CANDIDATES,
     HISTORIC_ACTIVITIES,
@@ -180,6 +181,8 @@ class Projection:
         # The job or external task this command carried out: its removal is a success.
         self.succeeded = succeeded
         self.logs = self.level >= HISTORY_LEVELS.index("full")
+        # Ended tasks that have subtasks, known once the writes have run (engine/store/subtasks).
+        self.ended_parents: list[fx.TaskRemoved] = []
 
     def write(self, effects: Sequence[object], ended_instances: set[str]) -> None:
         batch = _group(effects)
@@ -228,6 +231,10 @@ class Projection:
         # Only tasks that had candidates have candidate rows.
         CANDIDATES.delete([r.task_id for r in gone if _has_candidates(r.task)], column="task_id")
         TASKS.delete(r.task_id for r in gone)
+        # A task of no process holds its variables itself: they leave with it.
+        standalone = [r.task_id for r in gone if r.task.process_instance_id is None]
+        VARIABLES.delete(standalone, column="execution_id")
+        probe_subtasks(gone, self.ended_parents)
 
     def _subscriptions(self, batch: _Batch, ended: set[str]) -> None:
         created = [

@@ -28,6 +28,7 @@ TASK_MUTABLE = (
     "priority",
     "due_date",
     "follow_up_date",
+    "parent_task_id",
     "delegation_state",
 )
 

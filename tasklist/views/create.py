@@ -1,4 +1,5 @@
-"""Creating a standalone task from the tasklist (Camunda Tasklist's "Create task")."""
+"""Creating a standalone task from the tasklist (Camunda Tasklist's "Create task"), and a
+subtask from its parent's page."""
 
 from __future__ import annotations
 
@@ -6,18 +7,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from engine.errors import EngineError
 from engine.services.standalone_tasks import create_task
-from identity.authorization import ANY, Permission, is_authorized
-from identity.resources import Resource
-from tasklist.views.task import forbidden, form_date
+from tasklist.access import may_create_tasks, refuse
+from tasklist.views.task import forbidden, form_date, gone, load
 
 MAX_NAME = 255
-
-
-def may_create_tasks(user: object) -> bool:
-    return is_authorized(user, Permission.CREATE, Resource.TASK, ANY)
 
 
 @login_required
@@ -45,6 +42,33 @@ def create(request: HttpRequest) -> HttpResponse:
     status = 422 if errors else 200
     context = {"values": values, "errors": errors}
     return render(request, "tasklist/create_task.html", context, status=status)
+
+
+@require_POST
+@login_required
+def create_subtask(request: HttpRequest, task_id: str) -> HttpResponse:
+    """A subtask of the task whose page this is (Camunda: a new task with a parent task),
+    owned by its creator and assigned as they say; back to the parent's page."""
+    parent, rights = load(request, task_id)
+    if parent is None or rights is None:
+        return gone(request, task_id)
+    if not rights.read:
+        return forbidden(request, str(refuse(request.user, "see", parent)))
+    if not may_create_tasks(request.user):
+        return forbidden(request, "You may not create subtasks: that needs CREATE on tasks.")
+    me = request.user.get_username()
+    name = request.POST.get("name", "").strip()
+    assignee = request.POST.get("assignee", "").strip()[:150] or None
+    if not name or len(name) > MAX_NAME:
+        messages.error(request, f"Give the subtask a name of at most {MAX_NAME} characters.")
+        return redirect("tasklist:task", task_id=task_id)
+    try:
+        create_task(name=name, assignee=assignee, owner=me, parent_task_id=task_id, user_id=me)
+    except EngineError as error:
+        messages.error(request, f"Could not create the subtask: {error}")
+    else:
+        messages.success(request, f"Subtask “{name}” created.")
+    return redirect("tasklist:task", task_id=task_id)
 
 
 def _read(values: dict[str, str], errors: dict[str, str]) -> dict[str, object]:

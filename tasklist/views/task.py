@@ -25,8 +25,9 @@ from engine.models import (
 from engine.queries import get_process_definition_xml
 from engine.services import runtime
 from engine.services.identity_links import IdentityLink, add_identity_link, delete_identity_link
+from engine.services.standalone_tasks import sub_tasks
 from tasklist import generated_forms
-from tasklist.access import TaskRights, refuse
+from tasklist.access import TaskRights, may_create_tasks, refuse, visible
 from tasklist.comments import MAX_COMMENT, delete_comment
 from tasklist.models import TaskAttachment, TaskComment
 from tasklist.task_forms import FormSpec, task_form
@@ -94,6 +95,23 @@ def task_context(
         "can_delegate": optional_service("delegate_task") is not None,
         "can_resolve": optional_service("resolve_task") is not None,
         "can_update": optional_service("update_task") is not None,
+        **family(request, task),
+    }
+
+
+def family(request: HttpRequest, task: Task) -> dict[str, Any]:
+    """The task's parent and its subtasks, as far as the user may see them, and whether they
+    may add a subtask (CREATE on tasks, as for any task of no process)."""
+    subtasks = sub_tasks(task.id)
+    ids = [t.id for t in subtasks] + ([task.parent_task_id] if task.parent_task_id else [])
+    seen = set(Task.objects.filter(visible(request.user), pk__in=ids).values_list("id", flat=True))
+    parent = Task.objects.filter(pk=task.parent_task_id).first() if task.parent_task_id else None
+    return {
+        "parent": parent,
+        "parent_visible": parent is not None and parent.id in seen,
+        "subtasks": [t for t in subtasks if t.id in seen],
+        "hidden_subtasks": sum(1 for t in subtasks if t.id not in seen),
+        "can_add_subtask": may_create_tasks(request.user),
     }
 
 
