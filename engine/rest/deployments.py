@@ -248,14 +248,13 @@ class DeploymentDetail(APIView):
         return Response(serializers.deployment_dto(deployment))
 
     def delete(self, request: Request, deployment_id: str) -> Response:
-        # skipCustomListeners and skipIoMappings are validated; no instance is deleted yet,
-        # so they change nothing (see docs/rest.md).
-        flag(request.query_params, "skipCustomListeners")
+        # skipIoMappings is validated: a deleted instance runs no output mappings anyway.
         flag(request.query_params, "skipIoMappings")
         delete_deployment(
             deployment_id,
             cascade=flag(request.query_params, "cascade"),
             user_id=request.user.get_username(),
+            skip_custom_listeners=flag(request.query_params, "skipCustomListeners"),
         )
         return Response(status=204)
 

@@ -248,8 +248,9 @@ def _json(schema: Schema, description: str = "Request successful.") -> Schema:
 _ERROR = _json(_ref("ExceptionDto"), "Camunda error body.")
 _CASCADE = (
     Param("cascade", Kind.BOOLEAN, "Also delete the instances of the definitions."),
-    Param("skipCustomListeners", Kind.BOOLEAN, "Accepted; no effect yet."),
-    Param("skipIoMappings", Kind.BOOLEAN, "Accepted; no effect yet."),
+    Param("skipCustomListeners", Kind.BOOLEAN,
+          "Deleted instances run no execution or task listeners."),
+    Param("skipIoMappings", Kind.BOOLEAN, "Accepted; deleted instances run no mappings anyway."),
 )
 
 

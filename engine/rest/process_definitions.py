@@ -231,12 +231,13 @@ def xml_dto(definition: ProcessDefinition) -> serializers.Dto:
     return {"id": definition.id, "bpmn20Xml": xml.decode("utf-8", errors="replace")}
 
 
-def _delete_options(request: Request) -> bool:
-    # skipCustomListeners and skipIoMappings are validated; they change nothing until
-    # instances can be deleted (docs/rest.md).
-    flag(request.query_params, "skipCustomListeners")
+def _delete_options(request: Request) -> dict[str, bool]:
+    # skipIoMappings is validated: a deleted instance runs no output mappings anyway.
     flag(request.query_params, "skipIoMappings")
-    return flag(request.query_params, "cascade")
+    return {
+        "cascade": flag(request.query_params, "cascade"),
+        "skip_custom_listeners": flag(request.query_params, "skipCustomListeners"),
+    }
 
 
 class ProcessDefinitionList(APIView):
@@ -265,7 +266,7 @@ class ProcessDefinitionDetail(APIView):
 
     def delete(self, request: Request, definition_id: str) -> Response:
         delete_process_definition(
-            definition_id, cascade=_delete_options(request), user_id=request.user.get_username()
+            definition_id, user_id=request.user.get_username(), **_delete_options(request)
         )
         return Response(status=204)
 
@@ -291,8 +292,8 @@ class ProcessDefinitionByKey(APIView):
         delete_process_definitions_by_key(
             key,
             tenant_id=tenant_id,
-            cascade=_delete_options(request),
             user_id=request.user.get_username(),
+            **_delete_options(request),
         )
         return Response(status=204)
 

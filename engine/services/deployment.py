@@ -179,9 +179,14 @@ def deploy(
 
 
 def delete_deployment(
-    deployment_id: str, *, cascade: bool = False, user_id: str | None = None
+    deployment_id: str,
+    *,
+    cascade: bool = False,
+    user_id: str | None = None,
+    skip_custom_listeners: bool = False,
 ) -> None:
-    """Delete a deployment; refused while instances of its definitions run, unless cascade."""
+    """Delete a deployment; refused while instances of its definitions run, unless cascade
+    deletes them (running their end listeners unless `skip_custom_listeners`)."""
     with transaction.atomic():
         deployment = Deployment.objects.select_for_update().filter(pk=deployment_id).first()
         if deployment is None:
@@ -189,7 +194,9 @@ def delete_deployment(
         authz.require_delete_deployment(user_id, deployment_id)
         rows = list(deployment.process_definitions.select_for_update().order_by("version"))
         if rows:
-            delete_definitions(rows, cascade=cascade, user_id=user_id)
+            delete_definitions(
+                rows, cascade=cascade, user_id=user_id, skip_custom_listeners=skip_custom_listeners
+            )
         OperationLog(user_id, OperationType.DELETE, EntityType.DEPLOYMENT).add(
             "cascade", new_value=str(cascade).lower(), deployment_id=deployment_id
         ).save()

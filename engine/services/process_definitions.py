@@ -21,14 +21,20 @@ from engine.services.start_events import restore_start_events
 
 
 def delete_process_definition(
-    definition_id: str, *, cascade: bool = False, user_id: str | None = None
+    definition_id: str,
+    *,
+    cascade: bool = False,
+    user_id: str | None = None,
+    skip_custom_listeners: bool = False,
 ) -> None:
     """Delete one version; refused while its instances run, unless cascade deletes them."""
     with transaction.atomic():
         rows = list(ProcessDefinition.objects.select_for_update().filter(pk=definition_id))
         if not rows:
             raise NotFoundError(f"No process definition found with id '{definition_id}'")
-        delete_definitions(rows, cascade=cascade, user_id=user_id)
+        delete_definitions(
+            rows, cascade=cascade, user_id=user_id, skip_custom_listeners=skip_custom_listeners
+        )
 
 
 def delete_process_definitions_by_key(
@@ -37,6 +43,7 @@ def delete_process_definitions_by_key(
     tenant_id: str | None = None,
     cascade: bool = False,
     user_id: str | None = None,
+    skip_custom_listeners: bool = False,
 ) -> None:
     """Delete every version of a key (of one tenant, or of no tenant when tenant_id is None)."""
     with transaction.atomic():
@@ -47,14 +54,20 @@ def delete_process_definitions_by_key(
         )
         if not rows:
             raise NotFoundError(f"No process definition found with key '{key}'")
-        delete_definitions(rows, cascade=cascade, user_id=user_id)
+        delete_definitions(
+            rows, cascade=cascade, user_id=user_id, skip_custom_listeners=skip_custom_listeners
+        )
 
 
 def delete_definitions(
-    rows: Sequence[ProcessDefinition], *, cascade: bool, user_id: str | None
+    rows: Sequence[ProcessDefinition],
+    *,
+    cascade: bool,
+    user_id: str | None,
+    skip_custom_listeners: bool = False,
 ) -> None:
     """Delete these versions (locked by the caller), their start events and, with cascade,
-    their running instances."""
+    their running instances (their end listeners run unless `skip_custom_listeners`)."""
     for key in {row.key for row in rows}:
         authz.require_delete_definition(user_id, key)
     ids = [row.id for row in rows]
@@ -67,7 +80,12 @@ def delete_definitions(
             "process instances."
         )
     if running:
-        delete_instances_of_definitions(ids, reason="Process definition deleted", user_id=user_id)
+        delete_instances_of_definitions(
+            ids,
+            reason="Process definition deleted",
+            user_id=user_id,
+            skip_custom_listeners=skip_custom_listeners,
+        )
     log = OperationLog(user_id, OperationType.DELETE, EntityType.PROCESS_DEFINITION)
     for row in rows:
         log.add(

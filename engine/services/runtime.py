@@ -563,18 +563,6 @@ def delete_process_instance(
     _command(user_id, work)
 
 
-def delete_instances_of_definitions(
-    definition_ids: Sequence[str], *, reason: str, user_id: str | None
-) -> None:
-    """Cascade of a deleted deployment or definition: every running instance goes."""
-    ids = ProcessInstance.objects.filter(
-        process_definition_id__in=definition_ids, super_process_instance_id__isnull=True
-    ).values_list("id", flat=True)
-    for instance_id in list(ids):
-        if ProcessInstance.objects.filter(pk=instance_id).exists():
-            delete_process_instance(instance_id, reason, user_id=user_id)
-
-
 # -- jobs ----------------------------------------------------------------------------------
 
 

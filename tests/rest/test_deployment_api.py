@@ -375,3 +375,42 @@ def test_a_malformed_cascade_is_a_400(api, three_deployments):
     response = api.delete(f"{BASE}/deployment/{three_deployments[0].id}?cascade=sure")
     assert response.status_code == 400
     assert Deployment.objects.filter(pk=three_deployments[0].id).exists()
+
+
+_LISTENED = """<bpmn:process id="listened" isExecutable="true">
+  <bpmn:extensionElements>
+    <camunda:executionListener event="end" expression="${execution.setVariable('ended', true)}" />
+  </bpmn:extensionElements>
+  <bpmn:startEvent id="start" />
+  <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="wait" />
+  <bpmn:userTask id="wait" />
+  <bpmn:sequenceFlow id="f2" sourceRef="wait" targetRef="end" />
+  <bpmn:endEvent id="end" />
+</bpmn:process>"""
+
+
+@pytest.mark.parametrize(
+    ("route", "skip", "listener_ran"),
+    [
+        ("deployment/{deployment}", "false", True),
+        ("deployment/{deployment}", "true", False),
+        ("process-definition/{definition}", "true", False),
+        ("process-definition/key/listened", "true", False),
+        ("process-definition/key/listened", "false", True),
+    ],
+)
+def test_a_cascading_delete_runs_the_instances_end_listeners_unless_skipped(
+    api, route, skip, listener_ran
+):
+    from engine.models import HistoricVariableInstance
+    from engine.services.runtime import start_process_instance
+
+    result = deploy([ResourceInput("listened.bpmn", bpmn_document(_LISTENED))])
+    definition = result.process_definitions[0]
+    instance = start_process_instance("listened").id
+    path = route.format(deployment=result.deployment.id, definition=definition.id)
+    response = api.delete(f"{BASE}/{path}?cascade=true&skipCustomListeners={skip}")
+    assert response.status_code == 204
+    assert not ProcessInstance.objects.filter(pk=instance).exists()
+    ran = HistoricVariableInstance.objects.filter(process_instance_id=instance, name="ended")
+    assert ran.exists() is listener_ran
