@@ -3,11 +3,13 @@
 Camunda 7 runs them in Nashorn or GraalJS with Java at hand; here a script sees only data: the
 process variables visible from its execution (as global names, as Camunda binds them),
 `execution` and, in a task listener, `task`, with the methods expressions know
-(`engine.runtime.facades`), and Camunda Spin's `S(...)` for JSON (Json variables also answer
-`prop`, `elements`, ...). The call into V8 is synchronous and carries JSON only, so the
-objects are copies: a script's reads answer from the copy (updated by its own writes) and
-its writes (`setVariable`, `setAssignee`, ...) are replayed on the real objects, in order,
-when it returns. Nothing else crosses: no files, network, processes or Python objects.
+(`engine.runtime.facades`), and Camunda Spin's `S(...)`, `XML(...)` and node methods
+(js/spin_json.js, js/json_path.js, js/spin_xml.js). The call into V8 is synchronous and
+carries JSON only, so the objects are copies: a script's reads answer from the copy (updated
+by its own writes) and its writes (`setVariable`, `setAssignee`, ...) are replayed on the real
+objects, in order, when it returns. Nothing else crosses: no files, network, processes or
+Python objects. Where Spin XML needs lxml, the script is run again with the answer
+(engine/runtime/javascript_xml.py), within the same limits.
 
 Each thread keeps one V8 context (creating one costs tens of milliseconds). So that one
 script cannot change what the next one sees, the built-in objects are frozen when the context
@@ -24,13 +26,17 @@ import logging
 import os
 import re
 import threading
+import time
 import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from engine.el import ElObject
+from engine.el.spin_xml import SpinXml, parse_xml
+from engine.runtime.javascript_xml import MAX_QUESTIONS, XML_KEY, XmlDocuments
 from engine.runtime.values import FileValue
 
 logger = logging.getLogger("legato.scripts")
@@ -51,349 +57,14 @@ _VARIABLE_METHODS = {
     "remove_variable": "removeVariable",
 }
 
-_PRELUDE = r"""
-(function () {
-  "use strict";
-  const g = globalThis;
-  const DATE = "__legato_date__";
-  for (const name of Object.getOwnPropertyNames(g)) {
-    const value = g[name];
-    if (value === g || value === null) continue;
-    if (typeof value !== "object" && typeof value !== "function") continue;
-    Object.freeze(value);
-    if (typeof value === "function" && value.prototype) Object.freeze(value.prototype);
-  }
-  const builtins = new Set(Object.getOwnPropertyNames(g));
-  builtins.add("__legato_run");
-  builtins.add("__legato_check");
-  builtins.add("__legato_cleanup");
-  const prototype = Object.getPrototypeOf(g);
-  let dirty = false;
-  const own = (object, name) => Object.prototype.hasOwnProperty.call(object, name);
-
-  function revive(key, value) {
-    if (value && typeof value === "object" && typeof value[DATE] === "string") {
-      return new Date(value[DATE]);
-    }
-    return value;
-  }
-  function replace(key, value) {
-    const original = this[key];
-    return original instanceof Date ? { [DATE]: original.toISOString() } : value;
-  }
-
-  // Camunda Spin's JSON nodes: S(text or value), and the node methods on Json variables.
-  function Spin(json) {
-    Object.defineProperty(this, "json", { value: json });
-  }
-  const isObject = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
-  const scalar = (node, test, what) => {
-    if (!test(node.json)) throw new TypeError("The node " + node + " is not " + what);
-    return node.json;
-  };
-  // A value as a node holds it (a node's own value), and where an array holds it.
-  const plain = (value) => (value instanceof Spin ? value.json : value);
-  const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
-  const array = (node, method) => {
-    if (Array.isArray(node.json)) return node.json;
-    throw new TypeError("Unable to " + method + ": the node is not an array");
-  };
-  const missing = (value) => new TypeError(
-    "Unable to find " + JSON.stringify(plain(value)) + " in the array");
-  const position = (node, search) => {
-    const at = array(node, "find").findIndex((item) => same(item, plain(search)));
-    if (at < 0) throw missing(search);
-    return at;
-  };
-  const within = (items, index, extra) => {
-    const at = index < 0 ? items.length + index : index;
-    if (at < 0 || at >= items.length + extra) {
-      throw new TypeError("Index " + index + " is out of bounds for " + items.length + " elements");
-    }
-    return at;
-  };
-  Spin.prototype = {
-    prop(name, ...value) {
-      if (!isObject(this.json)) throw new TypeError("The node is not an object");
-      if (value.length) {
-        this.json[name] = plain(value[0]);
-        return this;
-      }
-      if (!own(this.json, name)) throw new TypeError("Unable to find property '" + name + "'");
-      return new Spin(this.json[name]);
-    },
-    deleteProp(names) {
-      if (!isObject(this.json)) throw new TypeError("The node is not an object");
-      for (const name of Array.isArray(names) ? names : [names]) {
-        if (!own(this.json, name)) throw new TypeError("Unable to find property '" + name + "'");
-        delete this.json[name];
-      }
-      return this;
-    },
-    append(value) { array(this, "append").push(plain(value)); return this; },
-    insertAt(index, value) {
-      const items = array(this, "insertAt");
-      items.splice(within(items, index, 1), 0, plain(value));
-      return this;
-    },
-    insertBefore(search, value) { return this.insertAt(position(this, search), value); },
-    insertAfter(search, value) { return this.insertAt(position(this, search) + 1, value); },
-    remove(value) { return this.removeAt(position(this, value)); },
-    removeLast(value) {
-      const items = array(this, "removeLast");
-      const at = items.map((item) => same(item, plain(value))).lastIndexOf(true);
-      if (at < 0) throw missing(value);
-      return this.removeAt(at);
-    },
-    removeAt(index) {
-      const items = array(this, "removeAt");
-      items.splice(within(items, index, 0), 1);
-      return this;
-    },
-    indexOf(value) { return array(this, "indexOf").findIndex((item) => same(item, plain(value))); },
-    lastIndexOf(value) {
-      return array(this, "lastIndexOf").map((item) => same(item, plain(value))).lastIndexOf(true);
-    },
-    contains(value) { return this.indexOf(value) >= 0; },
-    hasProp(name) { return isObject(this.json) && own(this.json, name); },
-    fieldNames() { return isObject(this.json) ? Object.keys(this.json) : []; },
-    elements() {
-      if (!Array.isArray(this.json)) throw new TypeError("The node is not an array");
-      return this.json.map((item) => new Spin(item));
-    },
-    stringValue() { return scalar(this, (v) => typeof v === "string", "a string"); },
-    numberValue() { return scalar(this, (v) => typeof v === "number", "a number"); },
-    boolValue() { return scalar(this, (v) => typeof v === "boolean", "a boolean"); },
-    isObject() { return isObject(this.json); },
-    isArray() { return Array.isArray(this.json); },
-    isString() { return typeof this.json === "string"; },
-    isNumber() { return typeof this.json === "number"; },
-    isBoolean() { return typeof this.json === "boolean"; },
-    isNull() { return this.json === null; },
-    isValue() { return this.json === null || typeof this.json !== "object"; },
-    value() { return this.json; },
-    toString() { return JSON.stringify(this.json); },
-    toJSON() { return this.json; },
-    jsonPath(path) { return jsonPath(this.json, path); },
-  };
-  Object.freeze(Spin.prototype);
-  // Spin's jsonPath, the part engine/el/spin.py reads too: $, .name, ['name'], [index], [*],
-  // .* and ..name.
-  const STEP = new RegExp("^(?:" + [
-    "\\.\\.([A-Za-z_$][\\w$-]*)", "\\.([A-Za-z_$][\\w$-]*)", "\\.(\\*)",
-    "\\[\\s*(?:'([^']*)'|\"([^\"]*)\"|(-?\\d+)|(\\*))\\s*\\]",
-  ].join("|") + ")");
-  function descendants(value, name, out) {
-    if (value === null || typeof value !== "object") return out;
-    if (!Array.isArray(value) && own(value, name)) out.push(value[name]);
-    for (const child of Object.values(value)) descendants(child, name, out);
-    return out;
-  }
-  function step(match, value) {
-    const [, deep, dotted, star, quoted, dquoted, index, all] = match;
-    const name = dotted ?? quoted ?? dquoted;
-    if (name !== undefined) return isObject(value) && own(value, name) ? [value[name]] : [];
-    if (index !== undefined) {
-      if (!Array.isArray(value)) return [];
-      const at = Number(index) < 0 ? value.length + Number(index) : Number(index);
-      return at >= 0 && at < value.length ? [value[at]] : [];
-    }
-    if (star !== undefined || all !== undefined) {
-      return value !== null && typeof value === "object" ? Object.values(value) : [];
-    }
-    return descendants(value, deep, []);
-  }
-  function jsonPath(json, path) {
-    const text = String(path).trim();
-    if (!text.startsWith("$")) throw new TypeError("Invalid JSON path '" + path + "'");
-    let found = [json];
-    for (let rest = text.slice(1); rest.length > 0;) {
-      const match = STEP.exec(rest);
-      if (match === null) throw new TypeError("Invalid JSON path '" + path + "'");
-      found = found.flatMap((value) => step(match, value));
-      rest = rest.slice(match[0].length);
-    }
-    const one = () => {
-      if (found.length !== 1) {
-        const count = found.length;
-        throw new TypeError("JSON path '" + path + "' found " + count + " elements, not one");
-      }
-      return new Spin(found[0]);
-    };
-    return {
-      element: one,
-      elementList: () => found.map((value) => new Spin(value)),
-      stringValue: () => one().stringValue(),
-      numberValue: () => one().numberValue(),
-      boolValue: () => one().boolValue(),
-    };
-  }
-  const S = (value) => {
-    if (value instanceof Spin) return value;
-    return new Spin(typeof value === "string" ? JSON.parse(value) : value);
-  };
-  Object.defineProperty(g, "S", { value: S });
-  builtins.add("S");
-
-  // The Java collections Camunda scripts build (`new java.util.ArrayList()`,
-  // `Java.type("java.util.HashMap")`): a JS array or object with the Java methods, stored as
-  // Json like any array or object. No other Java class exists here.
-  const hidden = (target, methods) => {
-    for (const [name, method] of Object.entries(methods)) {
-      Object.defineProperty(target, name, { value: method, configurable: true, writable: true });
-    }
-    return target;
-  };
-  function JavaList(items) {
-    return hidden(Array.from(items || []), {
-      add(item) { this.push(item); return true; },
-      get(index) { return this[index]; },
-      size() { return this.length; },
-      isEmpty() { return this.length === 0; },
-      contains(item) { return this.includes(item); },
-      remove(index) { return this.splice(index, 1)[0]; },
-      addAll(items) { for (const item of items) this.push(item); return true; },
-    });
-  }
-  function JavaMap() {
-    return hidden({}, {
-      put(key, value) {
-        const old = this.get(key);
-        this[key] = value;
-        return old;
-      },
-      get(key) { return own(this, key) ? this[key] : null; },
-      containsKey(key) { return own(this, key); },
-      remove(key) { const old = this.get(key); delete this[key]; return old; },
-      size() { return Object.keys(this).length; },
-      isEmpty() { return Object.keys(this).length === 0; },
-      keySet() { return JavaList(Object.keys(this)); },
-      values() { return JavaList(Object.values(this)); },
-    });
-  }
-  const javaClasses = {
-    "java.util.ArrayList": JavaList, "java.util.LinkedList": JavaList, "java.util.List": JavaList,
-    "java.util.HashMap": JavaMap, "java.util.LinkedHashMap": JavaMap, "java.util.Map": JavaMap,
-  };
-  const Java = Object.freeze({
-    type(name) {
-      const found = javaClasses[name];
-      if (found === undefined) throw new TypeError("Java class " + name + " is not available");
-      return found;
-    },
-  });
-  const java = Object.freeze({ util: Object.freeze({
-    ArrayList: JavaList, LinkedList: JavaList, HashMap: JavaMap, LinkedHashMap: JavaMap,
-  }) });
-  for (const [name, value] of Object.entries({ Java, java })) {
-    Object.defineProperty(g, name, { value: value });
-    builtins.add(name);
-  }
-  function withNodeMethods(value) {
-    if (value === null || typeof value !== "object" || value instanceof Date) return value;
-    const names = ["prop", "hasProp", "fieldNames", "elements", "isObject", "isArray", "jsonPath"];
-    for (const name of names) {
-      if (own(value, name)) continue;
-      const method = Spin.prototype[name];
-      Object.defineProperty(value, name, {
-        value: function (...args) { return method.apply(new Spin(this), args); },
-        configurable: true,
-        writable: true,
-      });
-    }
-    return value;
-  }
-
-  function facade(name, spec, shared, ops) {
-    const locals = spec.locals;
-    const object = Object.assign({}, spec.properties);
-    for (const property of spec.variableProperties) {
-      Object.defineProperty(object, property, { get: () => Object.assign({}, shared) });
-    }
-    const record = (method, args) => ops.push([name, method, args]);
-    const kinds = {
-      value: (method) => () => spec.values[method],
-      getVariable: () => (n) => (own(shared, n) ? shared[n] : null),
-      getVariableLocal: () => (n) => (own(locals, n) ? locals[n] : null),
-      hasVariable: () => (n) => own(shared, n),
-      getVariables: () => () => Object.assign({}, shared),
-      setVariable: (method) => (n, v) => { shared[n] = v; record(method, [n, v]); },
-      setVariableLocal: (method) => (n, v) => {
-        shared[n] = v; locals[n] = v; record(method, [n, v]);
-      },
-      removeVariable: (method) => (n) => {
-        delete shared[n]; delete locals[n]; record(method, [n]);
-      },
-      call: (method) => (...args) => {
-        record(method, args);
-        // A setter changes what its getter and property answer from now on.
-        if (method.startsWith("set") && args.length === 1) {
-          const rest = method.slice(3);
-          const property = rest.charAt(0).toLowerCase() + rest.slice(1);
-          if (own(object, property)) object[property] = args[0];
-          if (own(spec.values, "get" + rest)) spec.values["get" + rest] = args[0];
-        }
-      },
-    };
-    for (const [method, kind] of Object.entries(spec.methods)) {
-      object[method] = kinds[kind](method);
-    }
-    return object;
-  }
-
-  const printer = (ops) => (...args) => { ops.push(["", "print", [args.map(String).join(" ")]]); };
-
-  function run(input, source) {
-    const data = JSON.parse(input, revive);
-    const shared = data.variables;
-    for (const name of Object.keys(shared)) withNodeMethods(shared[name]);
-    const ops = [];
-    const bind = (name, value) => {
-      if (!builtins.has(name)) g[name] = value;
-    };
-    for (const name of Object.keys(shared)) bind(name, shared[name]);
-    for (const [name, spec] of Object.entries(data.objects)) {
-      bind(name, facade(name, spec, shared, ops));
-    }
-    bind("print", printer(ops));
-    bind("console", { log: printer(ops), info: printer(ops), warn: printer(ops) });
-    let result;
-    try {
-      result = (0, eval)(source);
-    } finally {
-      cleanup();
-    }
-    if (result === undefined || typeof result === "function" || typeof result === "symbol") {
-      result = null;
-    }
-    return JSON.stringify({ result: result, ops: ops, dirty: dirty }, replace);
-  }
-  // Delete what the last script added; true when the global object is as it was.
-  function cleanup() {
-    for (const name of Object.getOwnPropertyNames(g)) {
-      if (builtins.has(name)) continue;
-      try {
-        delete g[name];
-      } catch (error) {
-        dirty = true;  // the script made it non-configurable
-      }
-    }
-    if (Object.getPrototypeOf(g) !== prototype) dirty = true;
-    return !dirty;
-  }
-  function check(source) {
-    try {
-      new Function(source);
-      return null;
-    } catch (error) {
-      return String(error);
-    }
-  }
-  Object.defineProperty(g, "__legato_run", { value: run });
-  Object.defineProperty(g, "__legato_cleanup", { value: cleanup });
-  Object.defineProperty(g, "__legato_check", { value: check });
-})();
-"""
+# The prelude: the sandbox and the objects Camunda scripts expect, from the files of js/,
+# run once in every new context, in one function so that they share its names.
+_PRELUDE_FILES = ("sandbox.js", "spin_json.js", "json_path.js", "spin_xml.js", "java.js")
+_PRELUDE = (
+    '(function () {\n"use strict";\n'
+    + "".join((Path(__file__).parent / "js" / name).read_text() for name in _PRELUDE_FILES)
+    + "})();\n"
+)
 
 
 @dataclass(frozen=True)
@@ -486,10 +157,9 @@ def run_javascript(
             for name, obj in objects.items()
         },
     }
-    answer = _call("__legato_run", json.dumps(data, default=_to_json), source, limits=limits)
-    outcome = json.loads(answer, object_hook=_from_json)
-    if outcome["dirty"]:
-        _discard()  # a global it left cannot be deleted: the next script gets a new context
+    documents = XmlDocuments()
+    given = json.dumps(data, default=lambda value: _to_json(value, documents))
+    outcome = _run_to_the_end(source, given, documents, limits)
     for name, method, args in outcome["ops"]:
         if method == "print":
             logger.info("script: %s", args[0])
@@ -499,12 +169,44 @@ def run_javascript(
     return outcome["result"]
 
 
-def _call(function: str, *args: str, limits: JavaScriptLimits) -> Any:
+def _run_to_the_end(
+    source: str, given: str, documents: XmlDocuments, limits: JavaScriptLimits
+) -> dict[str, Any]:
+    """Run the script until a run of it needs no answer it lacks (javascript_xml.py); all its
+    runs and the answers between them share its time limit."""
+    answers: list[str] = []  # the answers' JSON members, each encoded once
+    deadline = time.monotonic() + limits.timeout_ms / 1000
+    for _ in range(MAX_QUESTIONS + 1):
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise JavaScriptError(f"the script ran longer than {limits.timeout_ms} ms")
+        answer = _call(
+            "__legato_run", given, source, "{" + ",".join(answers) + "}", limits=limits,
+            timeout=remaining,
+        )
+        outcome = json.loads(answer)
+        if outcome["dirty"]:
+            _discard()  # a global it left cannot be deleted: the next script gets a new context
+        if "question" not in outcome:
+            return json.loads(outcome["payload"], object_hook=_from_json)
+        key, request = outcome["question"]
+        answers.append(f"{json.dumps(key)}:{json.dumps(documents.answer(request))}")
+    raise JavaScriptError(
+        f"the script needed more than {MAX_QUESTIONS} XML parses and XPath queries"
+    )
+
+
+def _call(
+    function: str, *args: str, limits: JavaScriptLimits, timeout: float | None = None
+) -> Any:
+    """Call a prelude function; `timeout` (seconds) is what is left of the script's time."""
     from py_mini_racer import JSEvalException, JSOOMException, JSTimeoutException
 
     context = _context(limits)
     try:
-        return context.call(function, *args, timeout_sec=limits.timeout_ms / 1000)
+        return context.call(
+            function, *args, timeout_sec=limits.timeout_ms / 1000 if timeout is None else timeout
+        )
     except JSTimeoutException:
         reason = f"the script ran longer than {limits.timeout_ms} ms"
     except JSOOMException:
@@ -570,7 +272,9 @@ def _spec(obj: ElObject, local_variables: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _to_json(value: Any) -> Any:
+def _to_json(value: Any, documents: XmlDocuments) -> Any:
+    if isinstance(value, SpinXml):
+        return documents.variable(value)
     if isinstance(value, datetime):
         return {_DATE: value.isoformat()}
     if isinstance(value, bytes | bytearray | FileValue):
@@ -583,4 +287,9 @@ def _to_json(value: Any) -> Any:
 def _from_json(data: dict[str, Any]) -> Any:
     if len(data) == 1 and isinstance(data.get(_DATE), str):
         return datetime.fromisoformat(data[_DATE].replace("Z", "+00:00"))
+    if len(data) == 1 and isinstance(data.get(XML_KEY), str):
+        try:
+            return parse_xml(data[XML_KEY])  # an XML element the script stores
+        except ValueError as error:
+            raise JavaScriptError(f"the script gave XML the engine cannot read: {error}") from None
     return data

@@ -373,3 +373,87 @@ def test_spin_writing_methods_build_json_a_script_stores():
     )
     assert variables["order"] == ("Json", {"lines": ["first", {"sku": "z"}], "status": "paid"})
     assert variables["checks"] == ("String", "2|false|[1,0,2]")
+
+
+def test_a_json_path_filter_reads_a_json_variable():
+    order = {
+        "customer": {"tier": "gold"},
+        "lines": [
+            {"sku": "apple", "price": 4.5, "qty": 2},
+            {"sku": "Avocado", "price": 12, "qty": 1},
+            {"sku": "banana", "price": 1.25, "qty": 6},
+        ],
+    }
+    variables = run_script_task(
+        """
+        var cheap = order.jsonPath("$.lines[?(@.price < 10 && @.sku =~ /^a/i)].sku")
+          .elementList().map(function (node) { return node.stringValue(); });
+        var bulk = S(order).jsonPath("$.lines[?(@.qty in [6, 12])].sku").stringValue();
+        var gold = order.jsonPath("$[?(@.customer.tier == 'gold')].lines[-1:]").elementList();
+        execution.setVariable("cheap", cheap);
+        execution.setVariable("bulk", bulk);
+        gold.length
+        """,
+        {"order": TypedValue("Json", order)},
+        result="goldLines",
+    )
+    assert variables["cheap"] == ("Json", ["apple"])
+    assert variables["bulk"] == ("String", "banana")
+    assert variables["goldLines"] == ("Integer", 1)
+
+
+def test_an_xml_variable_is_read_with_xpath_and_attributes_and_an_element_stored_as_xml():
+    order = TypedValue.from_json({
+        "type": "Xml",
+        "value": '<o:order xmlns:o="urn:shop" id="A-7"><o:line sku="a" qty="2"/>'
+                 '<o:line sku="b" qty="5"/><o:note>rush</o:note></o:order>',
+    })
+    variables = run_script_task(
+        """
+        var doc = S(order);
+        var lines = doc.xPath("/s:order/s:line[@qty > 1]").ns("s", "urn:shop").elementList();
+        var skus = lines.map(function (line) { return line.attr("sku").value(); });
+        execution.setVariable("skus", skus.join());
+        var total = doc.xPath("sum(//s:line/@qty)").ns("s", "urn:shop").number();
+        execution.setVariable("total", total);
+        execution.setVariable("note", doc.childElement("note").textContent());
+        execution.setVariable("firstLine", lines[0]);
+        doc.hasAttr("id") && doc.attr("id").value() === "A-7"
+        """,
+        {"order": order},
+        result="checked",
+    )
+    assert variables["skus"] == ("String", "a,b")
+    assert variables["total"] == ("Integer", 7)
+    assert variables["note"] == ("String", "rush")
+    assert variables["checked"] == ("Boolean", True)
+    kind, line = variables["firstLine"]
+    assert kind == "Xml"
+    assert line.to_xml() == '<o:line xmlns:o="urn:shop" sku="a" qty="2"/>'
+    # The variable the script read is as it was.
+    assert variables["order"][1].to_xml().startswith('<o:order xmlns:o="urn:shop" id="A-7">')
+
+
+@pytest.mark.parametrize(
+    ("script", "message"),
+    [
+        ('order.jsonPath("$.lines[?(@.price <)]")',
+         "Unable to evaluate script: TypeError: Invalid JSON path '$.lines[?(@.price <)]' at "
+         "position 21 (activity 'script')"),
+        ('XML("<order><line></order>")',
+         "Unable to evaluate script: TypeError: Unable to parse input into DOM document: not "
+         "well-formed XML: Opening and ending tag mismatch: line line 1 and order, line 1, "
+         "column 22 (activity 'script')"),
+        ('S("<order/>").xPath("//line[").element()',
+         "Unable to evaluate script: TypeError: Unable to evaluate XPath expression '//line[' on "
+         "element 'None:order': Invalid expression (activity 'script')"),
+    ],
+)
+def test_a_bad_json_path_or_bad_xml_fails_the_script_with_its_activity(script, message):
+    with pytest.raises(ProcessEngineError) as raised:
+        run_script_task(
+            'execution.setVariable("half", 1);\n' + script,
+            {"order": TypedValue("Json", {"lines": []})},
+        )
+    assert str(raised.value) == message
+    assert not ProcessInstance.objects.exists()
