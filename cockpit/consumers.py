@@ -11,6 +11,9 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 
 from engine.events import publisher
+from identity.live_access import EVERYONE_GROUP, user_group
+
+__all__ = ["CLOSE_NO_APPLICATION_ACCESS", "CLOSE_UNAUTHENTICATED", "LiveConsumer", "user_group"]
 
 # Close codes for "not authenticated" and "no access to the cockpit or the tasklist"
 # (4000-4999 are free for applications).
@@ -19,13 +22,13 @@ CLOSE_NO_APPLICATION_ACCESS = 4403
 log = logging.getLogger("legato.events")
 
 
-def user_group(user_id: int) -> str:
-    """The channel group that carries events meant for one user."""
-    return f"user.{user_id}"
-
-
 class LiveConsumer(AsyncJsonWebsocketConsumer):
-    """Authenticates the browser, joins its groups and forwards typed live messages."""
+    """Authenticates the browser, joins its groups and forwards typed live messages.
+
+    Its groups follow its user's access while it is open: a change to the user's memberships,
+    authorizations or account sends `access.changed` (identity/live_access.py), and the socket
+    re-reads them (`access_changed`).
+    """
 
     groups: list[str] = []
 
@@ -34,23 +37,61 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         if user is None or not user.is_authenticated:
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
+        # Listen for access changes before reading the access: one that commits meanwhile is
+        # heard, and re-read, once connected.
+        self.joined: list[str] = []
+        self.listening = [user_group(user.pk), EVERYONE_GROUP]
+        for group in self.listening:
+            await self.channel_layer.group_add(group, self.channel_name)
         # The socket carries cockpit and tasklist events: each only for users of that application.
         apps = await application_ids(user)
         if not apps & {"cockpit", "tasklist"}:
-            await self.close(code=CLOSE_NO_APPLICATION_ACCESS)
+            await self.refuse(CLOSE_NO_APPLICATION_ACCESS)
             return
         # The in-memory layer lives on this loop: events from other threads are sent on it.
         publisher.attach_server_loop(asyncio.get_running_loop())
-        self.joined = await live_groups(user, apps)
-        for group in self.joined:
-            await self.channel_layer.group_add(group, self.channel_name)
+        await self.join(await live_groups(user, apps))
         await self.accept()
+        await self.hello(user)
+        if settings.LEGATO_LIVE_HEARTBEAT_SECONDS > 0:
+            self.heartbeat = asyncio.create_task(self.beat())
+
+    async def join(self, groups: list[str]) -> None:
+        """Listen to exactly `groups` from now on."""
+        for group in groups:
+            if group not in self.joined:
+                await self.channel_layer.group_add(group, self.channel_name)
+        for group in self.joined:
+            if group not in groups:
+                await self.channel_layer.group_discard(group, self.channel_name)
+        self.joined = groups
+
+    async def hello(self, user: Any) -> None:
+        """Where each group's numbering stands now: the browser counts from here, and re-reads
+        what it shows (after a reconnect, or when its groups changed)."""
         heads = await publisher.heads(self.channel_layer, self.joined)
         await self.send_json(
             {"type": "hello", "user": user.get_username(), "seq": 0, "heads": heads}
         )
-        if settings.LEGATO_LIVE_HEARTBEAT_SECONDS > 0:
-            self.heartbeat = asyncio.create_task(self.beat())
+
+    async def access_changed(self, message: dict[str, Any]) -> None:
+        """The user's memberships, authorizations or account changed: re-read them as connect
+        does. A user signed out (deleted, made inactive, password changed, session ended)
+        closes with 4401, one without cockpit and tasklist ACCESS with 4403; otherwise the
+        socket leaves the groups it may no longer hear, joins the new ones, and sends a fresh
+        hello, so the page re-reads and counts the new groups from their current numbers."""
+        user = await signed_in_user(self.scope)
+        if user is None:
+            await self.refuse(CLOSE_UNAUTHENTICATED)
+            return
+        apps = await application_ids(user)
+        if not apps & {"cockpit", "tasklist"}:
+            await self.refuse(CLOSE_NO_APPLICATION_ACCESS)
+            return
+        groups = await live_groups(user, apps)
+        if groups != self.joined:
+            await self.join(groups)
+            await self.hello(user)
 
     async def beat(self) -> None:
         """Tell the browser, now and then, how far each of its groups has been numbered.
@@ -69,22 +110,69 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
                 continue
             await self.send_json({"type": "heartbeat", "heads": heads})
 
+    async def refuse(self, code: int) -> None:
+        """Close with `code`, hearing nothing more from now on."""
+        await self.leave()
+        await self.close(code=code)
+
     async def disconnect(self, code: int) -> None:
+        await self.leave()
+
+    async def leave(self) -> None:
         heartbeat = getattr(self, "heartbeat", None)
         if heartbeat is not None:
             heartbeat.cancel()
-        for group in getattr(self, "joined", []):
+        for group in [*getattr(self, "listening", []), *getattr(self, "joined", [])]:
             await self.channel_layer.group_discard(group, self.channel_name)
+        self.listening, self.joined = [], []
 
     async def live_event(self, message: dict[str, Any]) -> None:
         """Forward a `{"type": "live.event", "event": {...}}` group message to the browser."""
-        await self.send_json(message["event"])
+        if self.joined:
+            await self.send_json(message["event"])
 
     async def live_events(self, message: dict[str, Any]) -> None:
         """Forward the events of a `{"type": "live.events", "events": [...]}` group message
-        (what the publisher had waiting for this group), one frame each, in order."""
+        (what the publisher had waiting for this group), one frame each, in order; not those
+        of a group the socket left since they were sent (its user's access changed)."""
         for event in message["events"]:
-            await self.send_json(event)
+            if event.get("group") in self.joined:
+                await self.send_json(event)
+
+
+@database_sync_to_async
+def signed_in_user(scope: dict[str, Any]) -> Any:
+    """The socket's session user as a page request would find it now (Django's
+    `auth.get_user`, but reading only): None once the session ended or was flushed, the user
+    was deleted or made inactive, or the password changed (the session's hash no longer
+    matches: Django signs out the other sessions then, and gives the changing one a new key).
+    A login lock (identity/lockout.py) refuses new logins only, as on the pages."""
+    from importlib import import_module
+
+    from django.contrib.auth import (
+        BACKEND_SESSION_KEY,
+        HASH_SESSION_KEY,
+        SESSION_KEY,
+        load_backend,
+    )
+    from django.contrib.auth.models import User
+    from django.utils.crypto import constant_time_compare
+
+    key = getattr(scope.get("session"), "session_key", None)
+    if key is None:
+        return None
+    session = import_module(settings.SESSION_ENGINE).SessionStore(key)
+    backend_path = session.get(BACKEND_SESSION_KEY)
+    if SESSION_KEY not in session or backend_path not in settings.AUTHENTICATION_BACKENDS:
+        return None
+    user = load_backend(backend_path).get_user(User._meta.pk.to_python(session[SESSION_KEY]))
+    if user is None:
+        return None
+    stored = session.get(HASH_SESSION_KEY) or ""
+    hashes = [user.get_session_auth_hash(), *user.get_session_auth_fallback_hash()]
+    if not any(constant_time_compare(stored, expected) for expected in hashes):
+        return None
+    return user
 
 
 @database_sync_to_async

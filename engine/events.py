@@ -180,6 +180,7 @@ class Publisher:
         self._sequences = _Sequences()
         self._outbox: list[Delivery] = []
         self._dropped: Counter[str] = Counter()  # per group, numbers to leave unused
+        self._notices: set[tuple[str, str]] = set()  # (group, message type), see `notify`
         self._draining: concurrent.futures.Future[None] | None = None
         self._draining_on: asyncio.AbstractEventLoop | None = None
 
@@ -214,11 +215,26 @@ class Publisher:
     ) -> concurrent.futures.Future[None] | None:
         """Queue events, in order; returns a future done once they have been sent (None when
         nobody can be listening)."""
+        return self._queue(deliveries, ())
+
+    def notify(
+        self, groups: Iterable[str], message_type: str
+    ) -> concurrent.futures.Future[None] | None:
+        """Queue a `{"type": message_type}` message for the consumers in each group: a word to
+        the sockets themselves (identity/live_access.py), not an event for the browser, so it
+        takes no sequence number. The same word to one group, repeated while a batch gathers,
+        is sent once."""
+        return self._queue((), [(group, message_type) for group in groups])
+
+    def _queue(
+        self, deliveries: Iterable[Delivery], notices: Iterable[tuple[str, str]]
+    ) -> concurrent.futures.Future[None] | None:
         loop = self._target_loop()
         if loop is None or loop.is_closed():
             return None
         with self._lock:
             self._outbox.extend(deliveries)
+            self._notices.update(notices)
             overflow = len(self._outbox) - MAX_WAITING
             if overflow > 0:
                 self._drop(self._outbox[:overflow])
@@ -248,15 +264,22 @@ class Publisher:
                     return  # superseded by a drain on another loop
                 waiting, self._outbox = self._outbox, []
                 dropped, self._dropped = self._dropped, Counter()
-                if not waiting:
+                notices, self._notices = self._notices, set()
+                if not waiting and not notices:
                     self._draining = None
                     return
             try:
-                await self._send(layer, waiting, dropped)
+                if waiting or dropped:
+                    await self._send(layer, waiting, dropped)
+                    waiting, dropped = [], Counter()  # sent: a failure below drops none
+                if notices:
+                    await _send_notices(layer, notices)
             except BaseException:
                 with self._lock:
                     self._drop(waiting)
                     self._dropped.update(dropped)
+                    # An access change must not be lost: the next batch sends it again.
+                    self._notices.update(notices)
                     if self._current(loop):
                         self._draining = None  # the next publish starts a new drain
                 raise
@@ -301,6 +324,13 @@ async def _listened(layer: Any, groups: list[str]) -> list[str]:
             pipe.zcard(group_key(group))
         answers = await pipe.execute()
     return [group for group, members in zip(groups, answers[1::2], strict=True) if members]
+
+
+async def _send_notices(layer: Any, notices: set[tuple[str, str]]) -> None:
+    listened = set(await _listened(layer, sorted({group for group, _ in notices})))
+    for group, message_type in sorted(notices):
+        if group in listened:
+            await layer.group_send(group, {"type": message_type})
 
 
 def _log_failure(future: Any) -> None:

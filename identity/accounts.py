@@ -16,6 +16,7 @@ from engine.errors import AuthorizationError, BadRequestError, NotFoundError
 from engine.models.oplog import Category, EntityType, OperationType
 from engine.services.oplog import OperationLog
 from identity.authorization import Actor, identity_of, require
+from identity.live_access import access_changed
 from identity.models import Authorization, AuthorizationType, GroupProfile
 from identity.resources import ANY, Permission, Resource
 
@@ -122,6 +123,7 @@ def set_password(actor: Actor, user_id: str, password: str, actor_password: str 
     _validate_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
+    access_changed(users=[user_id])  # the user's other sessions end, as in Django
     _log(actor, OperationType.UPDATE, EntityType.USER).add(
         "password", new_value="changed"
     ).add("userId", new_value=user_id).save()
@@ -134,6 +136,7 @@ def set_own_password(user_id: str, password: str) -> None:
     _validate_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
+    access_changed(users=[user_id])
     _log(user_id, OperationType.UPDATE, EntityType.USER).add(
         "password", new_value="changed"
     ).add("userId", new_value=user_id).save()
@@ -143,6 +146,7 @@ def set_own_password(user_id: str, password: str) -> None:
 def delete_user(actor: Actor, user_id: str) -> None:
     require(actor, Permission.DELETE, Resource.USER, user_id)
     user = get_user(user_id)
+    access_changed(users=[user_id])  # named while the user still exists
     # As Camunda's DeleteUserCmd: the user's own rules and the rules about the user go too.
     Authorization.objects.filter(user_id=user_id).delete()
     Authorization.objects.filter(resource_type=Resource.USER, resource_id=user_id).delete()
@@ -203,6 +207,7 @@ def update_group(actor: Actor, group_id: str, *, name: str, group_type: str | No
 def delete_group(actor: Actor, group_id: str) -> None:
     require(actor, Permission.DELETE, Resource.GROUP, group_id)
     group = get_group(group_id)
+    access_changed(groups=[group_id])  # its members, named before they leave it
     Authorization.objects.filter(group_id=group_id).delete()
     Authorization.objects.filter(resource_type=Resource.GROUP, resource_id=group_id).delete()
     group.delete()
@@ -216,6 +221,7 @@ def add_member(actor: Actor, group_id: str, user_id: str) -> None:
     if user.groups.filter(pk=group.pk).exists():
         return  # Camunda answers 204 for an existing membership as well
     user.groups.add(group)
+    access_changed(users=[user_id])
     _log(actor, OperationType.CREATE, EntityType.GROUP_MEMBERSHIP).add(
         "userId", new_value=user_id
     ).add("groupId", new_value=group_id).save()
@@ -228,6 +234,7 @@ def remove_member(actor: Actor, group_id: str, user_id: str) -> None:
     if not user.groups.filter(pk=group.pk).exists():
         return
     user.groups.remove(group)
+    access_changed(users=[user_id])
     _log(actor, OperationType.DELETE, EntityType.GROUP_MEMBERSHIP).add(
         "userId", org_value=user_id
     ).add("groupId", org_value=group_id).save()

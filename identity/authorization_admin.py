@@ -12,6 +12,7 @@ from engine.models.oplog import Category, EntityType, OperationType
 from engine.services.oplog import OperationLog
 from identity.accounts import actor_id
 from identity.authorization import Actor, readable_ids, require
+from identity.live_access import rule_changed
 from identity.models import Authorization, AuthorizationType
 from identity.resources import ANY, Permission, Resource, permissions_of
 
@@ -117,6 +118,7 @@ def create_authorization(actor: Actor, spec: AuthorizationSpec) -> Authorization
         permissions=list(spec.permissions),
     )
     _save(authorization)
+    rule_changed(authorization.user_id, authorization.group_id)
     log = _log(actor, OperationType.CREATE)
     for field in _LOGGED:
         log.add(_PROPERTY[field], new_value=_value(authorization, field))
@@ -135,10 +137,15 @@ def update_authorization(
     # Camunda keeps the type of an existing authorization; only the rest can change.
     spec = AuthorizationSpec(authorization.type, *_rest(spec)).validated()
     before = {field: _value(authorization, field) for field in _LOGGED}
+    named_before = (authorization.user_id, authorization.group_id)
     authorization.user_id, authorization.group_id = spec.user_id, spec.group_id
     authorization.resource_type, authorization.resource_id = spec.resource_type, spec.resource_id
     authorization.permissions = list(spec.permissions)
     _save(authorization)
+    # Both whom it named and whom it names now may hear other groups.
+    rule_changed(authorization.user_id, authorization.group_id)
+    if named_before != (authorization.user_id, authorization.group_id):
+        rule_changed(*named_before)
     log = _log(actor, OperationType.UPDATE)
     for field in _LOGGED:
         after = _value(authorization, field)
@@ -173,4 +180,5 @@ def delete_authorization(actor: Actor, authorization_id: str) -> None:
     for field in _LOGGED:
         log.add(_PROPERTY[field], org_value=_value(authorization, field))
     authorization.delete()
+    rule_changed(authorization.user_id, authorization.group_id)
     log.add("authorizationId", org_value=authorization_id).save()

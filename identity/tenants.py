@@ -16,6 +16,7 @@ from engine.models.oplog import Category, EntityType, OperationType
 from engine.services.oplog import OperationLog
 from identity.accounts import actor_id, check_id, get_group, get_user
 from identity.authorization import Actor, require
+from identity.live_access import access_changed
 from identity.models import Authorization, AuthorizationType, Tenant, TenantMembership
 from identity.resources import Permission, Resource
 
@@ -72,6 +73,8 @@ def update_tenant(actor: Actor, tenant_id: str, *, name: str) -> Tenant:
 def delete_tenant(actor: Actor, tenant_id: str) -> None:
     require(actor, Permission.DELETE, Resource.TENANT, tenant_id)
     tenant = get_tenant(tenant_id)
+    members = list(tenant.memberships.values_list("user__username", "group__name"))
+    access_changed(users=[u for u, _ in members if u], groups=[g for _, g in members if g])
     # As Camunda's deleteTenant: its memberships (cascade) and the rules about it go too.
     Authorization.objects.filter(resource_type=Resource.TENANT, resource_id=tenant_id).delete()
     tenant.delete()
@@ -88,11 +91,16 @@ def _member(user: User | None, group: Group | None) -> tuple[Q, dict[str, str], 
     return Q(group=group), {"group_id": group.name}, "groupId", group.name
 
 
+def _member_changed(user: User | None, group: Group | None) -> None:
+    access_changed(users=[user.username] if user else [], groups=[group.name] if group else [])
+
+
 def _add(actor: Actor, tenant: Tenant, user: User | None, group: Group | None) -> None:
     membership, who, prop, member_id = _member(user, group)
     if tenant.memberships.filter(membership).exists():
         return  # an existing membership answers 204, as group memberships do
     TenantMembership.objects.create(tenant=tenant, user=user, group=group)
+    _member_changed(user, group)
     # Camunda's DefaultAuthorizationProvider.tenantMembershipCreated: READ on the tenant.
     rule, created = Authorization.objects.get_or_create(
         type=AuthorizationType.GRANT, resource_type=Resource.TENANT, resource_id=tenant.id,
@@ -111,6 +119,7 @@ def _remove(actor: Actor, tenant: Tenant, user: User | None, group: Group | None
     membership, who, prop, member_id = _member(user, group)
     if not tenant.memberships.filter(membership).delete()[0]:
         return
+    _member_changed(user, group)
     # As Camunda's deleteTenant*Membership: the member's own rules on the tenant go too.
     Authorization.objects.filter(
         resource_type=Resource.TENANT, resource_id=tenant.id, **who

@@ -16,7 +16,8 @@
     socket.addEventListener("message", function (e) {
       const event = JSON.parse(e.data);
       // A gap in a group's sequence means the channel layer dropped messages, and "hello"
-      // means the socket (re)connected after the page was drawn: either way the page re-reads.
+      // means the socket (re)connected after the page was drawn, or its groups changed with
+      // its user's access (it names them all, with their numbers now): the page re-reads.
       let gap = event.type === "hello";
       if (event.type === "hello") {
         Object.keys(lastSeq).forEach(function (group) { delete lastSeq[group]; });
@@ -25,6 +26,8 @@
         // How far each group has been numbered: beyond what arrived, a message was lost
         // (or is on its way: one refresh too many does no harm).
         Object.keys(event.heads || {}).forEach(function (group) {
+          // A beat read before the last hello may name a group the socket has left since.
+          if (!(group in lastSeq)) { return; }
           const head = event.heads[group];
           if (head > (lastSeq[group] || 0)) { gap = true; lastSeq[group] = head; }
         });
