@@ -50,6 +50,7 @@ class LiveEvent(TypedDict, total=False):
     processInstanceId: str
     activityId: str
     taskId: str
+    parentTaskId: str  # of a subtask only
     assignee: str | None
     candidateGroups: list[str]
     candidateUsers: list[str]

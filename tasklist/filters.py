@@ -41,6 +41,7 @@ STRING_KEYS = (
     "process_definition_key",
     "business_key",
     "name_like",
+    "parent_task_id",
 )
 DATE_KEYS = ("due_before", "due_after", "follow_up_before", "follow_up_after")
 FILTER_KEYS = (*STRING_KEYS, "priority", "unassigned", *DATE_KEYS)

@@ -26,6 +26,7 @@ urlpatterns = [
          name="attachment-remove"),
     path("tasks/<str:task_id>/complete/", complete.complete, name="complete"),
     path("tasks/<str:task_id>/subtasks/", create.create_subtask, name="subtask-create"),
+    path("tasks/<str:task_id>/subtasks/list/", task.subtasks, name="subtasks"),
     path("tasks/<str:task_id>/diagram.xml", task.diagram_xml, name="diagram-xml"),
     path("start/", start.start_list, name="start"),
     path("start/<str:definition_id>/", start.start_process, name="start-process"),

@@ -38,6 +38,7 @@ def list_tasks(
     priority: int | None = None,
     process_variables: Mapping[str, Any] | None = None,
     search: str | None = None,
+    parent_task_id: str | None = None,
 ) -> QuerySet[Task]:
     """Open tasks by Camunda's task query filters.
 
@@ -87,6 +88,8 @@ def list_tasks(
         )
     if task_definition_key is not None:
         tasks = tasks.filter(task_definition_key=task_definition_key)
+    if parent_task_id is not None:
+        tasks = tasks.filter(parent_task_id=parent_task_id)
     if name is not None:
         tasks = tasks.filter(name=name)
     if name_like is not None:

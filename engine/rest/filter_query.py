@@ -28,6 +28,7 @@ KEYS: dict[str, tuple[str, Kind]] = {
     "processDefinitionKey": ("process_definition_key", Kind.STRING),
     "processInstanceBusinessKey": ("business_key", Kind.STRING),
     "nameLike": ("name_like", Kind.STRING),
+    "parentTaskId": ("parent_task_id", Kind.STRING),
     "priority": ("priority", Kind.INTEGER),
     "unassigned": ("unassigned", Kind.BOOLEAN),
     "dueBefore": ("due_before", Kind.DATE),

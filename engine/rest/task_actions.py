@@ -50,7 +50,7 @@ from engine.rest.task_access import require_read_task_or_history, require_task_p
 from engine.rest.tasks import readable_task
 from engine.rest.variables import read_variables, write_variables
 from engine.runtime.forms import FormFieldValidationError
-from engine.services import forms, identity_links, runtime
+from engine.services import forms, identity_links, runtime, task_scopes
 from identity.authorization import Permission
 from tasklist import comments
 from tasklist.access import involvement
@@ -114,6 +114,10 @@ def _complete(request: Request, task_id: str, *, submit_form: bool = False) -> R
     body = json_body(request)
     variables = read_variables(body.get("variables"))
     task = queries.get_task(task_id)
+    standalone = task.process_instance_id is None
+    # A task of no process answers the variables it saw (Camunda: getVariablesTyped): its
+    # own, read now, as they go with it, over what its parents hold once it completed.
+    own = task_scopes.visible_variables(task, local=True) if standalone else {}
     if submit_form:
         try:
             forms.submit_task_form(task_id, variables, user_id=user_id(request))
@@ -126,6 +130,10 @@ def _complete(request: Request, task_id: str, *, submit_form: bool = False) -> R
         runtime.complete_task(task_id, variables, user_id=user_id(request))
     if not body.get("withVariablesInReturn"):
         return Response(status=204)
+    if standalone:
+        kept = {} if task.parent_task_id else variables  # a task with no parent keeps them
+        values = {**task_scopes.inherited_variables(task), **own, **kept}
+        return Response(write_variables(values, deserialize=deserialize_values(request)))
     # Camunda answers the process variables after the completion.
     still_running = ProcessInstance.objects.filter(pk=task.process_instance_id).exists()
     values = _variables_of(task.process_instance_id, ended=not still_running)

@@ -13,7 +13,7 @@ from engine import queries
 from engine.models import Task
 from engine.rest.params import Kind, Param
 from engine.rest.variables import write_variables
-from engine.services import standalone_tasks
+from engine.services import task_scopes
 from tasklist.models import TaskAttachment, TaskComment
 
 PARAMS = (
@@ -45,7 +45,7 @@ def extend(tasks: Sequence[Task], dtos: list[dict[str, Any]], asked: Mapping[str
 
 def _variables(task: Task, *, local: bool) -> Mapping[str, Any]:
     if task.process_instance_id is None:
-        return standalone_tasks.variables_of(task.id)
+        return task_scopes.visible_variables(task, local=local)
     return queries.get_task_variables(task, local=local)
 
 

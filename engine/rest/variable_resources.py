@@ -33,7 +33,7 @@ from engine.rest.params import invalid_request
 from engine.rest.variable_data import binary_response, read_upload
 from engine.rest.variables import read_value, read_variables, write_value, write_variables
 from engine.runtime.values import TypedValue
-from engine.services import runtime, standalone_tasks
+from engine.services import runtime, task_scopes
 from identity.authorization import Permission
 from tasklist.access import involvement
 
@@ -111,11 +111,11 @@ def task_scope(request: Request, task_id: str, *, local: bool) -> VariableScope:
     task: Task = queries.get_task(task_id)
     return VariableScope(
         label="task",
-        # A standalone task (no execution) holds its variables itself.
+        # A task of no process holds its own variables, and sees its parent tasks'.
         read=lambda: (
             queries.get_task_variables(task, local=local)
             if task.execution_id
-            else standalone_tasks.variables_of(task_id)
+            else task_scopes.visible_variables(task, local=local)
         ),
         write=lambda values, removed: runtime.set_task_variables(
             task_id, values, local=local, removed=removed, user_id=user_id(request)

@@ -522,12 +522,16 @@ def set_task_variables(
     removed: Sequence[str] = (),
     user_id: str | None = None,
 ) -> None:
-    """Variables through a task, from the token it waits at: local ones are the task's own
-    (Camunda's task-local variables), the others follow the scope rules from there."""
+    """Variables through a task, from the token it waits at (a task of no process: from
+    itself, up its parent tasks): local ones are the task's own (Camunda's task-local
+    variables), the others follow the scope rules from there."""
     task = _task(task_id)
     authz.require_task(user_id, task, P.UPDATE_VARIABLE, P.UPDATE)
     if is_standalone(task):
-        return set_standalone_variables(task, variables, removed=removed, user_id=user_id)
+        return _command(user_id, lambda engine, store: set_standalone_variables(
+            task, variables, local=local, removed=removed, user_id=user_id,
+            engine=engine, store=store,
+        ))
     # The task's permission decides; the instance-level check below is the engine's own.
     set_variables(
         queries.task_execution_id(task), variables, local=local, removed=removed, user_id=None,

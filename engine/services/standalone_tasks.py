@@ -6,8 +6,9 @@ engine/store/subtasks.py).
 The task commands in runtime.py (claim, assign, delegate, resolve, update, complete) act on
 a standalone task through `StandaloneTasks`, which stands in for the process engine there: it
 produces the effects the engine would (TaskUpdated, TaskRemoved, VariablesChanged), and the
-store projects them as for any task: the task row, its history, live events. Its variables
-are its own (no execution holds them): variable rows under the task's id, with no instance.
+store projects them as for any task: the task row, its history, live events. Its own
+variables (no execution holds them) are variable rows under the task's id, with no instance;
+a subtask also sees its parents' (engine/services/task_scopes.py).
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ from engine.models import (
     EntityType,
     HistoricTaskInstance,
     HistoricVariableInstance,
-    VariableInstance,
 )
 from engine.models import Task as TaskRow
 from engine.runtime import effects as fx
@@ -35,6 +35,13 @@ from engine.runtime.values import TypedValue, check_value, infer_type
 from engine.services import authz
 from engine.services.authz import P
 from engine.services.oplog import OperationLog
+from engine.services.task_scopes import (
+    PROCESS,
+    TaskScopes,
+    process_execution,
+    scopes_of,
+    variable_names,
+)
 from engine.store.django_store import DjangoStore
 from engine.store.subtasks import stored_task
 from identity.authorization import ANY, require
@@ -168,11 +175,13 @@ def is_standalone(task: TaskRow) -> bool:
 
 
 class StandaloneTasks:
-    """What the task commands ask of the process engine, for one task of no process."""
+    """What the task commands ask of the process engine, for one task of no process;
+    `engine`, the process engine, takes what reaches a process (a subtask of its task)."""
 
-    def __init__(self, store: DjangoStore, task_id: str) -> None:
+    def __init__(self, store: DjangoStore, task_id: str, engine: Any = None) -> None:
         self.store = store
         self.task_id = task_id
+        self.engine = engine
         self._tasks: dict[str, Task] = {}
 
     def set_assignee(self, task_id: str, assignee: str | None) -> None:
@@ -184,7 +193,10 @@ class StandaloneTasks:
     def complete_task(
         self, task_id: str, variables: Mapping[str, Any] | None = None, *, local: bool = False
     ) -> None:
-        self.set_variables(task_id, variables or {})
+        if local:
+            self.set_own_variables(task_id, variables or {})
+        else:
+            self.set_variables(None, variables or {})
         self.remove(task_id, "completed")
 
     def set_variables(
@@ -195,25 +207,75 @@ class StandaloneTasks:
         removed: Sequence[str] = (),
         **_: Any,
     ) -> None:
-        """The task's own variables (Camunda: with no execution, every variable of a task is
-        local to it), kept in the variable rows under the task's id, and in history."""
+        """What complete and resolve set: Camunda's setExecutionVariables, which sets them
+        on the task's parent scope (a subtask's parent task, and up from there); a task with
+        no parent keeps them itself (Camunda would drop them; Legato keeps them in history)."""
+        row = TaskRow.objects.get(pk=self.task_id)
+        if row.parent_task_id is None:
+            self.set_own_variables(self.task_id, variables, removed=removed)
+        else:
+            self.set_scoped(scopes_of(row, from_parent=True), variables, removed)
+
+    def set_task_variables(
+        self, variables: Mapping[str, Any], removed: Sequence[str], *, local: bool
+    ) -> None:
+        """Variables set and removed through the task: `local`, its own; otherwise the
+        nearest scope up its parents that has each, else the topmost (task_scopes)."""
+        if local:
+            self.set_own_variables(self.task_id, variables, removed=removed)
+        else:
+            self.set_scoped(scopes_of(TaskRow.objects.get(pk=self.task_id)), variables, removed)
+
+    def set_scoped(
+        self, scopes: TaskScopes, variables: Mapping[str, Any], removed: Sequence[str]
+    ) -> None:
+        """Each variable to the scope that takes it, one write per scope."""
+        for name, value in variables.items():
+            _checked(name, value)  # refused before anything is written
+        holders = variable_names(scopes.tasks)
+        sets: dict[str | None, dict[str, Any]] = {}
+        removes: dict[str | None, list[str]] = {}
+        for name, value in variables.items():
+            sets.setdefault(scopes.owner_of(name, holders), {})[name] = value
+        for name in removed:
+            if name in variables:
+                continue
+            # A removal goes only where the variable is (Camunda's removeVariable): the
+            # nearest task holding it, else the process, which looks for it itself.
+            holder = scopes.holder_of(name, holders)
+            if holder is not None or scopes.process_task is not None:
+                removes.setdefault(holder if holder is not None else PROCESS, []).append(name)
+        for owner in {**sets, **removes}:
+            values, gone = sets.get(owner, {}), removes.get(owner, [])
+            if owner is PROCESS:
+                self.engine.set_variables(
+                    process_execution(scopes), values, local=False, removed=gone
+                )
+            else:
+                self.set_own_variables(owner, values, removed=gone)
+
+    def set_own_variables(
+        self, task_id: str, variables: Mapping[str, Any], *, removed: Sequence[str] = ()
+    ) -> None:
+        """Variables of one task of no process itself, kept in the variable rows under the
+        task's id, and in history."""
         typed = {name: _checked(name, value) for name, value in variables.items()}
         gone = tuple(name for name in removed if name not in typed)
         if not typed and not gone:
             return
         revisions = dict(
             HistoricVariableInstance.objects.filter(
-                execution_id=self.task_id, name__in=list(typed)
+                execution_id=task_id, name__in=list(typed)
             ).values_list("name", "revision")
         )
         now = timezone.now()
         # No instance: the projection writes the rows with a null instance id.
-        changed = fx.VariablesChanged(None, self.task_id, typed, gone)  # type: ignore[arg-type]
+        changed = fx.VariablesChanged(None, task_id, typed, gone)  # type: ignore[arg-type]
         effects: list[fx.Effect] = [changed]
         effects += [
             fx.VariableUpdated(
                 None,  # type: ignore[arg-type]
-                self.task_id,
+                task_id,
                 None,
                 name,
                 value,
@@ -245,33 +307,28 @@ class StandaloneTasks:
 
 def engine_for(task: TaskRow, engine: Any, store: DjangoStore) -> Any:
     """The process engine, or for a standalone task what stands in for it."""
-    return StandaloneTasks(store, task.id) if is_standalone(task) else engine
-
-
-def variables_of(task_id: str) -> dict[str, TypedValue]:
-    """The variables of a standalone task."""
-    rows = VariableInstance.objects.filter(execution_id=task_id, process_instance_id=None)
-    return {
-        row.name: TypedValue.from_json({"type": row.type, "value": row.value})
-        for row in rows.order_by("name")
-    }
+    return StandaloneTasks(store, task.id, engine) if is_standalone(task) else engine
 
 
 def set_task_variables(
     task: TaskRow,
     variables: Mapping[str, Any],
     *,
+    local: bool = False,
     removed: Sequence[str] = (),
     user_id: str | None = None,
+    engine: Any,
+    store: DjangoStore,
 ) -> None:
-    """Set and remove variables of a standalone task (the caller checked the permission)."""
-    with transaction.atomic():
-        StandaloneTasks(_store(user_id), task.id).set_variables(None, variables, removed=removed)
-        operation = "SetVariable" if variables else "RemoveVariable"
-        log = OperationLog(user_id, operation, EntityType.VARIABLE)
-        for name in [*variables, *removed]:
-            log.add("name", new_value=name, task_id=task.id)
-        log.save()
+    """Set and remove variables through a standalone task, in the caller's command (which
+    checked the permission): `local`, the task's own; else by the scope rules of
+    engine/services/task_scopes.py, which may reach its parents and their process."""
+    StandaloneTasks(store, task.id, engine).set_task_variables(variables, removed, local=local)
+    operation = "SetVariable" if variables else "RemoveVariable"
+    log = OperationLog(user_id, operation, EntityType.VARIABLE)
+    for name in [*variables, *removed]:
+        log.add("name", new_value=name, task_id=task.id)
+    log.save()
 
 
 def _checked(name: str, value: Any) -> TypedValue:

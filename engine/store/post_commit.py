@@ -31,6 +31,11 @@ def task_groups(
     return audiences(groups, tenant_id)
 
 
+def _parent(task: Task) -> dict[str, str]:
+    """A subtask's events name its parent: the parent's page shows its subtasks."""
+    return {"parentTaskId": task.parent_task_id} if task.parent_task_id else {}
+
+
 class PostCommit:
     """Collects effects during a command; schedules their hand-over with `on_commit` once."""
 
@@ -97,11 +102,12 @@ class PostCommit:
                     assignee=task.assignee,
                     candidateGroups=list(task.candidate_groups),
                     candidateUsers=list(task.candidate_users),
+                    **_parent(task),
                 )
                 self.events.append((self._task_groups(task), payload))
             case fx.TaskRemoved():
                 # Everyone who may have the task on screen must see it go.
-                payload = event("task.completed", taskId=effect.task_id)
+                payload = event("task.completed", taskId=effect.task_id, **_parent(effect.task))
                 self.events.append((self._task_groups(effect.task), payload))
             case _:
                 pass

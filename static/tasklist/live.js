@@ -3,10 +3,17 @@
 (function () {
   "use strict";
   let timer = null;
+  let subtasksStale = false;
+  const PARTS = ["task-list", "task-lists", "task-subtasks"];
 
   function refresh() {
     timer = null;
     if (typeof window.htmx === "undefined") { return; }
+    const subtasks = document.getElementById("task-subtasks");
+    if (subtasks && subtasksStale) {
+      subtasksStale = false;
+      window.htmx.ajax("GET", subtasks.dataset.liveUrl, { target: subtasks, swap: "outerHTML" });
+    }
     const list = document.getElementById("task-list");
     if (list) {
       // The page URL is the list's URL (filters live in the query string).
@@ -25,7 +32,13 @@
   let failures = 0;
   function retry(e) {
     const target = e.detail && e.detail.target;
-    if (!target || (target.id !== "task-list" && target.id !== "task-lists")) { return; }
+    if (!target || PARTS.indexOf(target.id) < 0) { return; }
+    if (target.id === "task-subtasks") {
+      // The task itself is gone or hidden now: the page's own notice tells; no retry.
+      const status = e.detail.xhr ? e.detail.xhr.status : 0;
+      if (status >= 400 && status < 500) { return; }
+      subtasksStale = true;
+    }
     failures += 1;
     if (failures <= 5 && timer === null) { timer = setTimeout(refresh, 1000 * failures); }
   }
@@ -33,7 +46,7 @@
   document.body.addEventListener("htmx:responseError", retry);
   document.body.addEventListener("htmx:afterSwap", function (e) {
     const target = e.detail && e.detail.target;
-    if (target && (target.id === "task-list" || target.id === "task-lists")) { failures = 0; }
+    if (target && PARTS.indexOf(target.id) >= 0) { failures = 0; }
   });
 
   document.addEventListener("legato:live", function (e) {
@@ -42,9 +55,16 @@
     const type = String(event.type || "");
     // A gap means messages were dropped: everything shown may be stale.
     if (!detail.gap && type.indexOf("task.") !== 0) { return; }
+    const page = document.getElementById("task-page");
+    // The task page's subtasks: one was added, changed or ended (a subtask's events name
+    // its parent), or one listed there was moved away.
+    const subtasks = document.getElementById("task-subtasks");
+    if (subtasks && (detail.gap || (page && event.parentTaskId === page.dataset.taskId) ||
+        (subtasks.dataset.subtaskIds || "").split(" ").indexOf(String(event.taskId)) >= 0)) {
+      subtasksStale = true;
+    }
     // Several events of one command arrive together: fetch once for the burst.
     if (timer === null) { timer = setTimeout(refresh, 100); }
-    const page = document.getElementById("task-page");
     // The user's own claim echoes back as task.assigned to them: that is no news to her.
     const own = type === "task.assigned" && event.assignee === (page && page.dataset.user);
     if (page && event.taskId === page.dataset.taskId && type !== "task.created" && !own) {

@@ -115,6 +115,19 @@ def family(request: HttpRequest, task: Task) -> dict[str, Any]:
     }
 
 
+@require_GET
+@login_required
+def subtasks(request: HttpRequest, task_id: str) -> HttpResponse:
+    """The task page's list of subtasks alone (live updates re-fetch it)."""
+    task, rights = load(request, task_id)
+    if task is None or rights is None:
+        return HttpResponse(status=404)  # the page's own notice says the task is gone
+    if not rights.read:
+        return HttpResponse(status=403)
+    context = {"task": task, **family(request, task)}
+    return render(request, "tasklist/partials/subtasks.html", context)
+
+
 def task_log(request: HttpRequest, task_id: str) -> list[dict[str, Any]]:
     """Camunda Tasklist's History tab: the operations on the task, newest first, each with
     the properties it changed; what the user may read of the operation log only."""

@@ -279,3 +279,27 @@ def test_a_task_created_in_the_tasklist_reaches_its_assignee_live_and_is_complet
         assert not Task.objects.filter(name="Call the auditor").exists()
     finally:
         context.close()
+
+
+def test_subtasks_added_and_completed_elsewhere_show_live_on_the_parents_page(
+    page, live_server_url, db
+):
+    from engine.services.standalone_tasks import create_task
+
+    deploy_demo()
+    make_user("alice", "compliance")
+    review = start_kyc()
+    log_in(page, live_server_url, "alice", "pw")
+    page.goto(live_server_url + f"/tasklist/tasks/{review.id}/")
+    expect(page.locator("#live-status")).to_have_text("live")
+    subtasks = page.locator("#task-subtasks")
+    expect(subtasks).to_contain_text("No open subtasks.")
+
+    create_task(task_id="call", name="Call the bank", assignee="alice", parent_task_id=review.id)
+    expect(subtasks.get_by_role("link", name="Call the bank")).to_be_visible(timeout=LIVE)
+    runtime.update_task("call", name="Call the bank today", user_id="alice")
+    expect(subtasks.get_by_role("link", name="Call the bank today")).to_be_visible(timeout=LIVE)
+    runtime.complete_task("call", user_id="alice")
+    expect(subtasks).to_contain_text("No open subtasks.", timeout=LIVE)
+    # Its subtasks changed, not the task itself: no "someone changed this task" notice.
+    expect(page.locator("#task-changed")).to_be_hidden()

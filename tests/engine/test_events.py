@@ -131,3 +131,20 @@ def test_a_completed_task_leaves_the_screens_of_its_candidate_group(redis_layer,
     rt.complete_task(Task.objects.get().id, user_id="demo")
     completed = async_to_sync(channel.next)()
     assert (completed["type"], completed["taskId"]) == ("task.completed", created["taskId"])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_subtasks_events_name_its_parent(redis_layer, engine_users):
+    from engine.services import runtime as rt
+    from engine.services.standalone_tasks import create_task
+
+    channel = async_to_sync(listen)(redis_layer, "tasks.user.anna")
+    create_task(task_id="plan", assignee="anna", user_id="demo")
+    create_task(task_id="boxes", assignee="anna", parent_task_id="plan", user_id="demo")
+    rt.complete_task("boxes", user_id="demo")
+    received = [async_to_sync(channel.next)() for _ in range(3)]
+    assert [(e["type"], e["taskId"], e.get("parentTaskId")) for e in received] == [
+        ("task.created", "plan", None),
+        ("task.created", "boxes", "plan"),
+        ("task.completed", "boxes", "plan"),
+    ]
