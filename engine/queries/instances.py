@@ -15,6 +15,7 @@ from engine.runtime.queries import ActivityInstance, TransitionInstance
 from engine.runtime.queries import activity_instance_tree as runtime_tree
 from engine.runtime.state import Execution, InstanceState
 from engine.runtime.values import TypedValue
+from engine.store.contents import load_state
 
 __all__ = [
     "ActivityInstance",
@@ -125,7 +126,7 @@ def task_execution_id(task: Task) -> str:
 def _state_of_task(task: Task) -> InstanceState | None:
     found = ProcessInstance.objects.filter(pk=task.process_instance_id)
     row = found.values_list("state", flat=True).first()
-    return None if row is None else InstanceState.from_json(row)
+    return None if row is None else load_state(row)
 
 
 def _token_of(state: InstanceState, task: Task) -> str:
@@ -163,7 +164,7 @@ def _state_of_execution(execution_id: str, instance_id: str | None) -> InstanceS
     row = ProcessInstance.objects.filter(pk=instance_id).values_list("state", flat=True).first()
     if row is None:
         return None
-    state = InstanceState.from_json(row)
+    state = load_state(row)
     return state if execution_id in state.executions else None
 
 
@@ -182,7 +183,7 @@ def activity_instance_tree(instance_id: str) -> ActivityInstance:
     row = ProcessInstance.objects.filter(pk=instance_id).values_list("state", flat=True).first()
     if row is None:
         raise NotFoundError(f"Process instance with id {instance_id} does not exist")
-    state = InstanceState.from_json(row)
+    state = load_state(row)
     tree = runtime_tree(definitions.runtime_definition(state.process_definition_id), state)
     incidents: dict[str, list[str]] = {}
     for incident_id, execution_id in Incident.objects.filter(

@@ -15,6 +15,7 @@ from typing import Any
 from engine.bpmn.model import FlowNode, TimerDefinition
 from engine.el import EvaluationContext, ExpressionError, compile_expression
 from engine.runtime import effects as fx
+from engine.runtime.contents import BINARY_TYPES, keep_under
 from engine.runtime.definition import ProcessDefinition
 from engine.runtime.env import Environment
 from engine.runtime.errors import ProcessEngineError, VariableValueError
@@ -167,6 +168,8 @@ class Run:
             raise VariableValueError(
                 f"Cannot set variable '{name}' of type '{typed.type}': {reason}"
             ) from None
+        if typed.type in BINARY_TYPES:
+            keep_under(typed, owner.id, name)  # a content is kept with its own variable
         owner.variables[name] = typed
         self.changed_variables.add(name)
         self.effects.append(fx.VariablesChanged(self.state.id, owner.id, set={name: typed}))

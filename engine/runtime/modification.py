@@ -180,7 +180,7 @@ def preview(
     InvalidModification for an instruction that the real modification would refuse."""
     if state.is_ended:
         raise InvalidModification(f"Process instance '{state.id}' has already ended")
-    copy = InstanceState.from_json(state.to_json())
+    copy = state.copy()
     current = Run(definition, copy, now, env or Environment())
     current.skip_listeners = True
     modifier = _Modifier(current, skip_io_mappings=True, dry_run=True)

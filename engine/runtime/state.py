@@ -3,6 +3,10 @@
 The store saves `InstanceState.to_json()` (plain dicts, lists, strings, numbers) and gives it
 back through `InstanceState.from_json`. `FORMAT_VERSION` is bumped with a migration in
 `MIGRATIONS` whenever the shape changes, so stored instances keep loading.
+
+The store saves with `inline_contents=False`: large File and Bytes contents are then left out
+and read back lazily through a `ContentSource` (engine.runtime.contents). Either form loads,
+so states saved before contents moved out (inline base64) need no migration.
 """
 
 from __future__ import annotations
@@ -12,6 +16,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from engine.runtime.contents import BINARY_TYPES, ContentSource, from_state_json, state_json
+from engine.runtime.contents import content_of as _content_of
 from engine.runtime.values import TypedValue
 
 FORMAT_VERSION = 3
@@ -123,7 +129,7 @@ class Execution:
     # (or cancel end event) that waits for it
     compensation_thrower: str | None = None
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, inline_contents: bool = True) -> dict[str, Any]:
         data: dict[str, Any] = {
             "id": self.id,
             "parent_id": self.parent_id,
@@ -133,7 +139,7 @@ class Execution:
             "mi_body": self.mi_body,
             "mi_instance": self.mi_instance,
             "async_done": self.async_done,
-            "variables": {name: value.to_json() for name, value in self.variables.items()},
+            "variables": _variables_json(self.variables, inline_contents),
             "task_id": self.task_id,
             "job_ids": list(self.job_ids),
             "subscription_ids": list(self.subscription_ids),
@@ -146,7 +152,7 @@ class Execution:
         return data
 
     @staticmethod
-    def from_json(data: dict[str, Any]) -> Execution:
+    def from_json(data: dict[str, Any], source: ContentSource | None = None) -> Execution:
         return Execution(
             id=data["id"],
             parent_id=data["parent_id"],
@@ -156,9 +162,7 @@ class Execution:
             mi_body=data["mi_body"],
             mi_instance=data["mi_instance"],
             async_done=data["async_done"],
-            variables={
-                name: TypedValue.from_json(value) for name, value in data["variables"].items()
-            },
+            variables=_variables(data["variables"], data["id"], source),
             task_id=data["task_id"],
             job_ids=list(data["job_ids"]),
             subscription_ids=list(data["subscription_ids"]),
@@ -409,7 +413,9 @@ class InstanceState:
             yield from self.descendants(child.id)
             yield child
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, inline_contents: bool = True) -> dict[str, Any]:
+        """The state as JSON; `inline_contents` False leaves large File and Bytes contents
+        out (the store keeps them: see engine.runtime.contents)."""
         return {
             "format_version": FORMAT_VERSION,
             "id": self.id,
@@ -420,7 +426,7 @@ class InstanceState:
             "super_instance_id": self.super_instance_id,
             "status": self.status,
             "version": self.version,
-            "executions": [e.to_json() for e in self.executions.values()],
+            "executions": [e.to_json(inline_contents) for e in self.executions.values()],
             "tasks": [t.to_json() for t in self.tasks.values()],
             "jobs": [j.to_json() for j in self.jobs.values()],
             "subscriptions": [s.to_json() for s in self.subscriptions.values()],
@@ -432,7 +438,8 @@ class InstanceState:
         }
 
     @staticmethod
-    def from_json(data: dict[str, Any]) -> InstanceState:
+    def from_json(data: dict[str, Any], source: ContentSource | None = None) -> InstanceState:
+        """The state `to_json` saved; `source` reads the contents it left out, when asked."""
         version = data.get("format_version", 1)
         while version < FORMAT_VERSION:
             data = MIGRATIONS[version](data)
@@ -446,7 +453,7 @@ class InstanceState:
             super_instance_id=data["super_instance_id"],
             status=data["status"],
             version=data["version"],
-            executions={e["id"]: Execution.from_json(e) for e in data["executions"]},
+            executions={e["id"]: Execution.from_json(e, source) for e in data["executions"]},
             tasks={t["id"]: Task.from_json(t) for t in data["tasks"]},
             jobs={j["id"]: Job.from_json(j) for j in data["jobs"]},
             subscriptions={s["id"]: Subscription.from_json(s) for s in data["subscriptions"]},
@@ -456,6 +463,39 @@ class InstanceState:
             start_time=_date(data["start_time"]),
             end_time=_date(data["end_time"]),
         )
+
+    def copy(self) -> InstanceState:
+        """A deep copy that shares the contents kept outside the state rather than reading
+        them (they are read from this state's values if the copy asks for them)."""
+
+        def read(execution_id: str, name: str) -> bytes:
+            return _content_of(self.executions[execution_id].variables[name])
+
+        return InstanceState.from_json(self.to_json(inline_contents=False), ContentSource(read))
+
+
+def _variables_json(variables: dict[str, TypedValue], inline_contents: bool) -> dict[str, Any]:
+    if inline_contents:
+        return {name: value.to_json() for name, value in variables.items()}
+    return {
+        name: state_json(value) if value.type in BINARY_TYPES else value.to_json()
+        for name, value in variables.items()
+    }
+
+
+def _variables(
+    data: dict[str, Any], execution_id: str, source: ContentSource | None
+) -> dict[str, TypedValue]:
+    if source is None:
+        return {name: TypedValue.from_json(value) for name, value in data.items()}
+    return {
+        name: (
+            from_state_json(value, source, execution_id, name)
+            if value["type"] in BINARY_TYPES
+            else TypedValue.from_json(value)
+        )
+        for name, value in data.items()
+    }
 
 
 def _iso(value: datetime | None) -> str | None:

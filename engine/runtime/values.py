@@ -57,6 +57,14 @@ class FileValue:
     mime_type: str | None = None
     encoding: str | None = None
 
+    @property
+    def size(self) -> int:
+        return len(self.content)
+
+    def __hash__(self) -> int:
+        # Without the content: a file whose content is read lazily hashes alike unread.
+        return hash((self.filename, self.mime_type, self.encoding, self.size))
+
     def to_json(self) -> dict[str, Any]:
         return {
             "filename": self.filename,
@@ -67,6 +75,8 @@ class FileValue:
 
     @staticmethod
     def from_json(data: dict[str, Any]) -> FileValue:
+        if "data" not in data:
+            raise ValueError(_OUTSIDE)
         return FileValue(
             base64.b64decode(data["data"]), data["filename"], data.get("mimeType"),
             data.get("encoding"),
@@ -238,6 +248,8 @@ def _decode(kind: str, value: Any) -> Any:
     if kind == "Date":
         return datetime.fromisoformat(value)
     if kind == "Bytes":
+        if not isinstance(value, str):
+            raise ValueError(_OUTSIDE)
         return base64.b64decode(value)
     if kind == "File":
         return FileValue.from_json(value)
@@ -257,3 +269,6 @@ def _copy_json(value: Any) -> Any:
     if isinstance(value, str | int | float | bool) or value is None:
         return value
     raise TypeError(f"Variable value of type {type(value).__name__} cannot be stored as JSON")
+
+
+_OUTSIDE = "the content is kept outside the state: read the state with a ContentSource"

@@ -39,12 +39,14 @@ from engine.models import (
     VariableInstance,
 )
 from engine.runtime.commands import ExternalTaskReport
+from engine.runtime.contents import read_contents
 from engine.runtime.engine import ProcessEngine
 from engine.runtime.state import InstanceState
 from engine.runtime.values import TypedValue, infer_type
 from engine.services import authz
 from engine.services.oplog import OperationLog
 from engine.services.runtime import _command
+from engine.store.contents import load_state
 from engine.store.django_store import DjangoStore
 from engine.store.logs import external_task_log
 from engine.store.projection import query_columns
@@ -237,7 +239,7 @@ def _locked_dtos(
         if by_topic[row.topic_name].variables is None or by_topic[row.topic_name].variables
     }
     states = {
-        pk: InstanceState.from_json(state)
+        pk: load_state(state)
         for pk, state in ProcessInstance.objects.filter(pk__in=wanted).values_list("id", "state")
     }
     result = []
@@ -249,6 +251,9 @@ def _locked_dtos(
             if state is not None
             else {}
         )
+        # Bytes travel in the answer, which is written away from this database thread: read
+        # them here. A File's content does not (it downloads from `.../data`).
+        read_contents({k: v for k, v in variables.items() if v.type == "Bytes"})
         tag, tenant = facts.get(row.process_definition_id, (None, None))
         result.append(
             LockedExternalTask(

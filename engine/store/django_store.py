@@ -34,6 +34,7 @@ from engine.runtime.env import unique_id
 from engine.runtime.errors import ConcurrentModification
 from engine.runtime.state import InstanceState, Job, Subscription
 from engine.runtime.values import infer_type
+from engine.store.contents import content_source
 from engine.store.post_commit import PostCommit
 from engine.store.projection import DefinitionFacts, InstanceFacts, Projection, query_columns
 from engine.store.rows import batched_writes, fetch_one
@@ -59,6 +60,11 @@ class DjangoStore:
         self._stored_executions: dict[str, dict[str, tuple[Any, ...]]] = {}
         # instance id -> whether its stored state holds variables (rows to purge when it ends)
         self._stored_variables: dict[str, bool] = {}
+        # Instances whose loaded state refers to contents kept in their variable rows, and
+        # the called ones of them that ended: their rows go when the call's commands are done
+        # (`_purge_later`; engine.store.contents).
+        self._stored_contents: set[str] = set()
+        self._content_purges: list[str] | None = None
         self._states: dict[str, InstanceState] = {}
         self._facts: dict[str, InstanceFacts] = {}
         # what `save` writes that needs no answer: sent with the effects' rows by `record`
@@ -73,7 +79,13 @@ class DjangoStore:
         # The service function around the engine owns the transaction and re-runs the whole
         # call on a lost race (engine.services.runtime): no savepoint here.
         with transaction.atomic(savepoint=False):
-            yield
+            self._content_purges = []
+            try:
+                yield
+                if self._content_purges:
+                    VARIABLES.delete(self._content_purges, column="process_instance_id")
+            finally:
+                self._content_purges = None
 
     # -- definitions (deployment goes through engine.services.deploy) -----------------------
 
@@ -122,9 +134,12 @@ class DjangoStore:
         return None if row is None else self._loaded(*row)
 
     def _loaded(self, stored: dict[str, Any], revision: int) -> InstanceState:
-        state = InstanceState.from_json(stored)
+        source = content_source()
+        state = InstanceState.from_json(stored, source)
         state.version = revision
         self._remember(state, stored=True)
+        if source.referred:
+            self._stored_contents.add(state.id)
         return state
 
     def save(self, state: InstanceState, expected_version: int | None) -> None:
@@ -151,7 +166,7 @@ class DjangoStore:
             self._pending.append(lambda: INSTANCES.delete_where(where, saved))
         else:
             state.version = expected_version + 1
-            values = {"state": state.to_json(), "revision": state.version}
+            values = {"state": state.to_json(inline_contents=False), "revision": state.version}
             self._pending.append(lambda: INSTANCES.update_where(values, where, saved))
         self._pending.append(lambda: self._sync_executions(state))
 
@@ -164,7 +179,7 @@ class DjangoStore:
                     state.business_key,
                     state.super_instance_id,
                     state.super_execution_id,
-                    state.to_json(),
+                    state.to_json(inline_contents=False),
                     1,
                     state.start_time,
                     facts.start_user_id,
@@ -200,11 +215,25 @@ class DjangoStore:
                 held()
             self._pending.clear()
             if purge:
-                _delete_runtime_rows(state.id, variables=stored_variables)
+                later = stored_variables and self._purge_later(state)
+                _delete_runtime_rows(state.id, variables=stored_variables and not later)
             projection.write(effects, ended)
         if projection.ended_parents:
             # Their subtasks end with them, and theirs with them in turn (Camunda's cascade).
             self.record(None, subtask_removals(projection.ended_parents))
+
+    def _purge_later(self, state: InstanceState) -> bool:
+        """Whether the variable rows of `state`, which ended, wait for the end of the call: a
+        called instance whose variables still refer to contents in them hands those variables
+        to its call activity, which reads what its output mappings take (only then)."""
+        if (
+            state.super_instance_id is None
+            or state.id not in self._stored_contents
+            or self._content_purges is None
+        ):
+            return False
+        self._content_purges.append(state.id)
+        return True
 
     # -- finding the instance a command is about ------------------------------------------
 

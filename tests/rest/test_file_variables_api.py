@@ -5,13 +5,18 @@ from `.../data` with its type and name; `.../data` also takes a multipart upload
 from __future__ import annotations
 
 import base64
+import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from engine.models import HistoricVariableInstance, ProcessInstance, VariableInstance
+from engine.models import HistoricVariableInstance, ProcessInstance, Task, VariableInstance
+from engine.runtime.values import FileValue
 from engine.services import ResourceInput, deploy
-from tests.factories import one_task_bpmn
+from engine.services import runtime as rt
+from tests.factories import bpmn_document, one_task_bpmn
 from tests.rest.conftest import BASE
 
 pytestmark = pytest.mark.django_db
@@ -167,3 +172,91 @@ def test_each_update_of_a_file_variable_downloads_from_history_detail(api):
     assert api.get(f"{BASE}/history/detail/{details[1]['id']}").json()["revision"] == 1
     for unknown in ("999999", "9" * 30, "x"):
         assert api.get(f"{BASE}/history/detail/{unknown}/data").status_code == 404
+
+
+LARGE = bytes(range(256)) * (5 * 1024 * 4)  # 5 MB: kept out of the instance state
+LARGE_BYTES = b"\x00\xffscan" * 100_000
+TWO_TASKS = bpmn_document(
+    """<bpmn:process id="kyc" isExecutable="true">
+  <bpmn:startEvent id="start" />
+  <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="review" />
+  <bpmn:userTask id="review" />
+  <bpmn:sequenceFlow id="f2" sourceRef="review" targetRef="identify" />
+  <bpmn:serviceTask id="identify" camunda:type="external" camunda:topic="identify" />
+  <bpmn:sequenceFlow id="f3" sourceRef="identify" targetRef="archive" />
+  <bpmn:userTask id="archive" />
+  <bpmn:sequenceFlow id="f4" sourceRef="archive" targetRef="end" />
+  <bpmn:endEvent id="end" />
+</bpmn:process>"""
+)
+
+
+def test_a_large_upload_is_not_sent_by_later_commands_and_downloads_unchanged(api):
+    deploy([ResourceInput("kyc.bpmn", TWO_TASKS)])
+    instance_id = rt.start_process_instance("kyc").id
+    url = f"{BASE}/process-instance/{instance_id}/variables"
+    upload = SimpleUploadedFile("passport.pdf", LARGE, "application/pdf")
+    uploaded = api.post(f"{url}/passport/data", {"data": upload, "valueType": "File"})
+    assert uploaded.status_code == 204
+    raw = SimpleUploadedFile("scan.bin", LARGE_BYTES, "application/octet-stream")
+    assert api.post(f"{url}/scan/data", {"data": raw}).status_code == 204
+    task_id = Task.objects.get(process_instance_id=instance_id).id
+
+    with CaptureQueriesContext(connection) as queries:
+        completed = api.post(f"{BASE}/task/{task_id}/complete", {}, content_type="application/json")
+    assert completed.status_code == 204
+    trace = base64.b64encode(LARGE[:3000]).decode()[:2000]
+    assert not [q["sql"][:100] for q in queries.captured_queries if trace in q["sql"]]
+    assert max(len(q["sql"]) for q in queries.captured_queries) < 50_000
+    assert len(json.dumps(ProcessInstance.objects.get(pk=instance_id).state)) < 5_000
+
+    download = api.get(f"{url}/passport/data")
+    assert (download.content, download["Content-Type"]) == (LARGE, "application/pdf")
+    listed = api.get(f"{url}?deserializeValues=false").json()
+    assert listed["passport"]["value"] is None
+    assert listed["passport"]["valueInfo"] == {
+        "filename": "passport.pdf", "mimeType": "application/pdf"
+    }
+    assert base64.b64decode(listed["scan"]["value"]) == LARGE_BYTES
+    row = VariableInstance.objects.get(name="passport")
+    assert api.get(f"{BASE}/variable-instance/{row.id}/data").content == LARGE
+
+
+@pytest.mark.django_db(transaction=True)  # fetchAndLock reads on a connection of its own
+def test_an_external_task_worker_gets_large_variables_of_a_stored_instance(api):
+    deploy([ResourceInput("kyc.bpmn", TWO_TASKS)])
+    passport = FileValue(LARGE, "passport.pdf", "application/pdf")
+    instance_id = rt.start_process_instance(
+        "kyc", variables={"passport": passport, "scan": LARGE_BYTES}
+    ).id
+    rt.complete_task(Task.objects.get(process_instance_id=instance_id).id)
+    topic = {"topicName": "identify", "lockDuration": 10_000, "variables": ["passport", "scan"]}
+    fetched = api.post(
+        f"{BASE}/external-task/fetchAndLock",
+        {"workerId": "worker", "maxTasks": 1, "asyncResponseTimeout": 0, "topics": [topic]},
+        content_type="application/json",
+    ).json()
+    variables = fetched[0]["variables"]
+    assert variables["passport"]["valueInfo"]["filename"] == "passport.pdf"
+    assert base64.b64decode(variables["scan"]["value"]) == LARGE_BYTES
+    # What Camunda's clients ask for a File's content.
+    path = f"execution/{instance_id}/localVariables/passport/data"
+    assert api.get(f"{BASE}/{path}").content == LARGE
+
+    done = api.post(
+        f"{BASE}/external-task/{fetched[0]['id']}/complete",
+        {"workerId": "worker"},
+        content_type="application/json",
+    )
+    assert done.status_code == 204
+    archive = Task.objects.get(process_instance_id=instance_id).id
+    answered = api.post(
+        f"{BASE}/task/{archive}/complete",
+        {"withVariablesInReturn": True},
+        content_type="application/json",
+    ).json()
+    assert base64.b64decode(answered["scan"]["value"]) == LARGE_BYTES
+    assert not VariableInstance.objects.filter(process_instance_id=instance_id).exists()
+    historic = HistoricVariableInstance.objects.get(name="passport")
+    download = api.get(f"{BASE}/history/variable-instance/{historic.id}/data")
+    assert download.content == LARGE

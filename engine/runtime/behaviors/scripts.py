@@ -21,11 +21,13 @@ from engine.groovy import (
     run_groovy,
 )
 from engine.groovy.bindings import isolated
+from engine.runtime.contents import BINARY_TYPES
 from engine.runtime.context import Run
 from engine.runtime.errors import BpmnError, ProcessEngineError
 from engine.runtime.facades import ExecutionFacade, TaskFacade
 from engine.runtime.javascript import JAVASCRIPT_FORMATS, JavaScriptError, run_javascript
 from engine.runtime.state import Execution
+from engine.runtime.values import TypedValue
 
 
 def run_script(
@@ -64,8 +66,8 @@ def run_script(
         }
         if task_facade is not None:
             objects["task"] = task_facade
-        variables = {k: v.value for k, v in run.visible_variables(execution).items()}
-        local = {k: v.value for k, v in execution.variables.items()}
+        variables = {k: _to_script(v) for k, v in run.visible_variables(execution).items()}
+        local = {k: _to_script(v) for k, v in execution.variables.items()}
         try:
             return run_javascript(text, objects, variables, local, run.env.javascript)
         except JavaScriptError as error:
@@ -178,3 +180,8 @@ def condition_holds(
 
 def is_javascript(script: Script) -> bool:
     return script.format.lower() in JAVASCRIPT_FORMATS
+
+
+def _to_script(typed: TypedValue) -> Any:
+    # JavaScript gets no Bytes or File content: a stored one is not read for nothing.
+    return None if typed.type in BINARY_TYPES else typed.value

@@ -28,6 +28,7 @@ from engine.runtime.behaviors.listeners import (
 )
 from engine.runtime.behaviors.scripts import run_script
 from engine.runtime.commands import ExternalTaskReport
+from engine.runtime.contents import read_contents
 from engine.runtime.context import Run
 from engine.runtime.decisions import evaluate_business_rule
 from engine.runtime.errors import BpmnError, ProcessEngineError
@@ -383,6 +384,7 @@ def execute_call_activity(run: Run, execution: Execution, node: FlowNode) -> Non
             variables.update(run.visible_variables(execution))
         elif mapping.target:
             variables[mapping.target] = _mapped(run, mapping, execution, node.id)
+    read_contents(variables)  # they leave this instance: see engine.runtime.contents
     version = node.version
     if version is not None:
         version = str(run.evaluate(version, execution, activity_id=node.id))
