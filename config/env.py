@@ -95,6 +95,17 @@ def envdays_by_name(name: str) -> str:
     return value
 
 
+def envurl(name: str) -> str:
+    """An absolute http(s) URL, e.g. a web application's base address; absent or empty: ''."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return ""
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise SettingError(f"{name}={raw!r} is not an http:// or https:// address")
+    return raw
+
+
 def envlist(name: str, default: str) -> list[str]:
     raw = os.environ.get(name, default)
     return [item.strip() for item in raw.split(",") if item.strip()]

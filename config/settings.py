@@ -16,6 +16,7 @@ from config.env import (
     envlist,
     envmapping,
     envname,
+    envurl,
     envwindow,
 )
 
@@ -190,6 +191,9 @@ LEGATO_AUTO_STORE_SCRIPT_VARIABLES = envbool("LEGATO_AUTO_STORE_SCRIPT_VARIABLES
 # from inside the command; off: such a task fails saying so.
 LEGATO_HTTP_CONNECTOR = envbool("LEGATO_HTTP_CONNECTOR", True)
 LEGATO_HTTP_CONNECTOR_TIMEOUT_SECONDS = envint("LEGATO_HTTP_CONNECTOR_TIMEOUT_SECONDS", 30)
+# Camunda's process application context path, which `app:` form keys are relative to: the
+# tasklist links external forms there (Legato has no process applications of its own).
+LEGATO_FORMS_APP_BASE_URL = envurl("LEGATO_FORMS_APP_BASE_URL")
 # Without Redis the web process runs the job executor itself (embedded default); with Redis,
 # Celery workers and `manage.py run_job_acquisition` do.
 LEGATO_JOB_EXECUTOR_IN_PROCESS = envbool("LEGATO_JOB_EXECUTOR_IN_PROCESS", not REDIS_URL)

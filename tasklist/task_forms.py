@@ -1,9 +1,10 @@
 """Which form a task or a start event has, and the values it opens with.
 
 Camunda's order: `camunda:formRef` (Camunda Forms), a `camunda:formKey` (for
-`camunda-forms:deployment:<file>.form` a Camunda Form, other keys are embedded or external
-forms Legato does not render), else generated fields from `camunda:formData`, else no form
-(the task is completed with a button, the process started with a business key only).
+`camunda-forms:deployment:<file>.form` a Camunda Form; `embedded:deployment:` and
+`embedded:app:` keys an embedded HTML form, shown sanitized; `app:` keys and addresses an
+external form, linked to), else generated fields from `camunda:formData`, else no form (the
+task is completed with a button, the process started with a business key only).
 """
 
 from __future__ import annotations
@@ -21,20 +22,30 @@ from engine.queries import get_task_variables
 from engine.queries.forms import FORM_KEY_PREFIX, FormNotFound, schema_by_key, schema_by_ref
 from engine.runtime.errors import ProcessEngineError
 from engine.runtime.forms import form_fields
-from engine.runtime.values import FileValue
+from engine.runtime.values import FileValue, TypedValue
+from tasklist.embedded_forms import EmbeddedForm, read_form
+from tasklist.form_keys import FormKey, embedded_html, external_address, read_form_key
 
 log = logging.getLogger("legato.tasklist")
 
-FormKind = Literal["generated", "camunda", "none", "unsupported", "missing"]
+FormKind = Literal[
+    "generated", "camunda", "embedded", "external", "none", "unsupported", "missing"
+]
 
 
 @dataclass
 class FormSpec:
+    """`values`: plain values (generated forms, Camunda Forms); `typed`: the variables with
+    their types (embedded forms: a field's type may come from its variable)."""
+
     kind: FormKind
     fields: tuple[FormField, ...] = ()
     schema: dict[str, Any] | None = None
     message: str = ""
     values: dict[str, Any] = field(default_factory=dict)
+    embedded: EmbeddedForm | None = None
+    address: str = ""
+    typed: dict[str, TypedValue] = field(default_factory=dict)
 
 
 def _spec(definition: ProcessDefinition, node: UserTask | StartEvent) -> FormSpec:
@@ -46,14 +57,26 @@ def _spec(definition: ProcessDefinition, node: UserTask | StartEvent) -> FormSpe
     except FormNotFound as error:
         return FormSpec("missing", message=str(error))
     if node.form_key:
-        return FormSpec(
-            "unsupported",
-            message=f"This form ({node.form_key}) is an embedded or external form, which the "
-            "Legato tasklist does not show. Complete the task where the form lives.",
-        )
+        return _keyed(definition, read_form_key(node.form_key))
     if node.form_fields:
         return FormSpec("generated", fields=node.form_fields)
     return FormSpec("none")
+
+
+def _keyed(definition: ProcessDefinition, key: FormKey) -> FormSpec:
+    try:
+        if key.kind == "embedded":
+            return FormSpec("embedded", embedded=read_form(embedded_html(definition, key)))
+        if key.kind == "external":
+            return FormSpec("external", address=external_address(key))
+    except FormNotFound as error:
+        return FormSpec("missing", message=str(error))
+    return FormSpec(
+        "unsupported",
+        message=f"This form key ({key.key}) names no form the Legato tasklist can show or link "
+        "to (embedded:deployment:, embedded:app:, app:, an http(s) address or a path). "
+        "Complete the task where the form lives.",
+    )
 
 
 def _defaults(definition_id: str, activity_id: str, variables: dict[str, Any]) -> dict[str, Any]:
@@ -77,7 +100,8 @@ def task_form(task: Task) -> FormSpec:
     if not isinstance(node, UserTask):
         return FormSpec("none")
     spec = _spec(definition, node)
-    variables = {name: typed.value for name, typed in get_task_variables(task).items()}
+    typed = get_task_variables(task)
+    variables = {name: value.value for name, value in typed.items()}
     if spec.kind == "generated":
         # Camunda's FormFieldHandler: the variable's value when it exists, else the default.
         spec.values = _defaults(definition.id, node.id, variables) | {
@@ -85,6 +109,8 @@ def task_form(task: Task) -> FormSpec:
         }
     elif spec.kind == "camunda":
         spec.values = {k: _json_value(v) for k, v in variables.items()}
+    elif spec.kind == "embedded":
+        spec.typed = typed
     return spec
 
 

@@ -77,3 +77,22 @@ def schema_by_key(definition: ProcessDefinition, form_key: str) -> dict[str, Any
     """`camunda:formKey="camunda-forms:deployment:<file>.form"`: a file of the same deployment."""
     name = form_key.removeprefix(FORM_KEY_PREFIX)
     return _schema(deployment_resource(definition, name).content, name)
+
+
+def application_resource(definition: ProcessDefinition, path: str) -> Resource:
+    """The file an `embedded:app:<path>` key names. In Camunda it lives in the process
+    application's web app; Legato has none, so it is looked up in the definition's own
+    deployment: by its path first, then by its file name alone."""
+    rows = Resource.objects.filter(deployment_id=definition.deployment_id)
+    found = rows.filter(name=path).first()
+    if found is not None:
+        return found
+    file_name = path.rsplit("/", 1)[-1]
+    for resource in rows.order_by("name"):
+        if resource.name.rsplit("/", 1)[-1] == file_name:
+            return resource
+    raise FormNotFound(
+        f"The form {path} belongs to the process application, which Legato does not have: "
+        f"its deployment has no file named '{path}' or '{file_name}'. Deploy the HTML file "
+        "together with the process."
+    )

@@ -1,8 +1,9 @@
 """Completing a task with its form: validated on the server, typed, then one engine command.
 
-A generated form posts as HTML; on errors the task page comes back with the messages next to
-the fields (422) and nothing is completed. A Camunda Form posts its form-js data as JSON and
-gets the errors back as JSON, keyed both by variable key and by form-js component id.
+A generated or an embedded HTML form posts as HTML; on errors the task page comes back with
+the messages next to the fields (422) and nothing is completed. A Camunda Form posts its
+form-js data as JSON and gets the errors back as JSON, keyed both by variable key and by
+form-js component id.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from engine.errors import EngineError, NotFoundError
 from engine.runtime.errors import ProcessEngineError
 from engine.runtime.forms import FormFieldValidationError
 from engine.services import forms
-from tasklist import camunda_forms, generated_forms
+from tasklist import camunda_forms, embedded_forms, generated_forms
 from tasklist.access import refuse
 from tasklist.task_forms import task_form
 from tasklist.views.task import gone, load, task_context
@@ -67,10 +68,21 @@ def complete(request: HttpRequest, task_id: str) -> HttpResponse:
     if problem:
         messages.error(request, problem)
         return redirect("tasklist:task", task_id=task_id)
+    if spec.kind == "external":
+        messages.error(request, "This task's form is external: open it with “Open the form”.")
+        return redirect("tasklist:task", task_id=task_id)
     if spec.kind in ("unsupported", "missing", "camunda"):
         messages.error(request, spec.message or "This task's form is completed on its page.")
         return redirect("tasklist:task", task_id=task_id)
-    values = generated_forms.posted_values(spec.fields, request.POST)
+    if spec.embedded is not None:
+        values, errors = embedded_forms.read_submission(spec.embedded, request.POST, spec.typed)
+        if errors:
+            context = task_context(
+                request, task, rights, spec=spec, submitted=request.POST, errors=errors
+            )
+            return render(request, "tasklist/task.html", context, status=422)
+    else:
+        values = generated_forms.posted_values(spec.fields, request.POST)
     try:
         messages.success(request, _finish(request, task_id, values))
     except FormFieldValidationError as refused:

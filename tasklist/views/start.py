@@ -17,8 +17,9 @@ from engine.models import ProcessDefinition
 from engine.runtime.errors import ProcessEngineError
 from engine.runtime.forms import FormFieldValidationError
 from engine.services import forms
-from tasklist import camunda_forms, generated_forms
+from tasklist import camunda_forms, embedded_forms, generated_forms
 from tasklist.access import may_start
+from tasklist.form_keys import external_link
 from tasklist.task_forms import start_form
 from tasklist.views.complete import posted_by_form_js, read_json
 
@@ -58,12 +59,30 @@ def _page(
         fields = generated_forms.field_views(
             spec.fields, spec.values, submitted=extra.get("submitted"), errors=extra.get("errors")
         )
+    embedded_markup = ""
+    if spec.embedded is not None:
+        embedded_markup = embedded_forms.render(
+            spec.embedded,
+            {},
+            submitted=extra.get("submitted"),
+            errors=extra.get("errors"),
+            start=True,
+            business_key=extra.get("business_key", ""),
+        )
+    external = ""
+    if spec.kind == "external":
+        back = request.build_absolute_uri(reverse("tasklist:tasks"))
+        external = external_link(
+            spec.address, processDefinitionKey=definition.key, callbackUrl=back
+        )
     context = {
         "definition": definition,
         "form": spec,
         "fields": fields,
         "business_key": extra.get("business_key", ""),
         "form_errors": extra.get("errors") or {},
+        "embedded_markup": embedded_markup,
+        "external_link": external,
     }
     return render(request, "tasklist/start_form.html", context, status=status)
 
@@ -99,10 +118,18 @@ def start_process(request: HttpRequest, definition_id: str) -> HttpResponse:
         return _start_with_camunda_form(request, definition)
     key = request.POST.get("business_key", "").strip()[:MAX_BUSINESS_KEY]
     spec = start_form(definition)
-    if spec.kind not in ("generated", "none"):
+    if spec.kind not in ("generated", "none", "embedded"):
         messages.error(request, spec.message or "This start form is filled on its page.")
         return redirect("tasklist:start-process", definition_id=definition.id)
-    values = generated_forms.posted_values(spec.fields, request.POST)
+    if spec.embedded is not None:
+        # A start form opens with no variables: its fields' own values are what it opened with.
+        values, errors = embedded_forms.read_submission(spec.embedded, request.POST, {})
+        if errors:
+            return _page(
+                request, definition, 422, submitted=request.POST, errors=errors, business_key=key
+            )
+    else:
+        values = generated_forms.posted_values(spec.fields, request.POST)
     try:
         messages.success(request, _start(request, definition, values, key))
     except FormFieldValidationError as refused:

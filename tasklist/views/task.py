@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.http import require_GET, require_POST
@@ -26,9 +27,10 @@ from engine.queries import get_process_definition_xml
 from engine.services import runtime
 from engine.services.identity_links import IdentityLink, add_identity_link, delete_identity_link
 from engine.services.standalone_tasks import sub_tasks
-from tasklist import generated_forms
+from tasklist import embedded_forms, generated_forms
 from tasklist.access import TaskRights, may_create_tasks, refuse, visible
 from tasklist.comments import MAX_COMMENT, delete_comment
+from tasklist.form_keys import external_link
 from tasklist.models import TaskAttachment, TaskComment
 from tasklist.task_forms import FormSpec, task_form
 
@@ -66,12 +68,25 @@ def task_context(
         fields = generated_forms.field_views(
             spec.fields, spec.values, submitted=submitted, errors=errors
         )
+    me = request.user.get_username()
+    embedded_markup = ""
+    if spec.embedded is not None:
+        embedded_markup = embedded_forms.render(
+            spec.embedded,
+            spec.typed,
+            submitted=submitted,
+            errors=errors,
+            disabled=task.assignee != me,
+        )
+    external = ""
+    if spec.kind == "external":
+        back = request.build_absolute_uri(reverse("tasklist:task", args=[task.id]))
+        external = external_link(spec.address, taskId=task.id, callbackUrl=back)
     definition = ProcessDefinition.objects.filter(pk=task.process_definition_id).first()
     instance = ProcessInstance.objects.filter(pk=task.process_instance_id).first()
     history = HistoricActivityInstance.objects.filter(
         process_instance_id=task.process_instance_id or ""  # none for a standalone task
     ).order_by("start_time", "sequence_counter", "id")
-    me = request.user.get_username()
     return {
         "task": task,
         "rights": rights,
@@ -82,6 +97,8 @@ def task_context(
         "form": spec,
         "fields": fields,
         "form_errors": errors or {},
+        "embedded_markup": embedded_markup,
+        "external_link": external,
         "comments": TaskComment.objects.filter(task_id=task.id),
         "attachments": TaskAttachment.objects.filter(task_id=task.id).defer("content"),
         "task_log": task_log(request, task.id),
