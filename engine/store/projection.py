@@ -74,6 +74,8 @@ def query_columns(value: TypedValue) -> dict[str, Any]:
     """The typed columns a variable query compares against (Camunda's text/long/double)."""
     raw = value.value
     columns: dict[str, Any] = {"text_value": None, "long_value": None, "double_value": None}
+    if raw is None:  # a typed null (`{"value": null, "type": "Long"}`) compares as nothing
+        return columns
     if value.type in ("Integer", "Long", "Short"):
         columns["long_value"] = raw
         columns["double_value"] = float(raw)

@@ -75,3 +75,14 @@ def test_modifications_with_json_holding_nan_are_a_400_and_change_nothing(api, i
     )
     refused(response, "'j'", "not valid JSON")
     assert api.get(f"{BASE}{url}").json() == {}
+
+
+@pytest.mark.parametrize("kind", ["Long", "Integer", "Short", "Double", "Boolean", "Date", "String"])
+def test_a_typed_null_is_kept_with_its_type(api, invoice, kind):
+    instance = running(api)
+    path = f"{BASE}/process-instance/{instance}/variables/maybe"
+    body = {"value": None, "type": kind}
+    assert api.put(path, body, content_type="application/json").status_code == 204
+    assert api.get(path).json() == {"value": None, "type": kind, "valueInfo": {}}
+    [historic] = api.get(f"{BASE}/history/variable-instance?variableName=maybe").json()
+    assert (historic["type"], historic["value"]) == (kind, None)
