@@ -49,6 +49,8 @@ LISTS = ("mine", "group", "all")
 CURRENT_USER = "${currentUser()}"
 CURRENT_USER_GROUPS = "${currentUserGroups()}"
 MAX_NAME = 255
+MAX_VARIABLES = 20  # columns on a task card; Camunda's Tasklist sets no limit
+SORT_ORDERS = ("asc", "desc")
 
 
 def _me(actor: Actor) -> Identity:
@@ -125,11 +127,65 @@ def check_query(query: Any) -> dict[str, Any]:
             ok = value in LISTS
         elif key == "candidate_groups":
             ok = value == CURRENT_USER_GROUPS  # the one list a stored query can name
+        elif key == "sorting":  # Camunda's shape; the REST layer checks the sortBy values
+            ok = isinstance(value, list) and all(_is_sorting(entry) for entry in value)
         else:
             raise BadRequestError(f"The filter query key '{key}' is not supported")
         if not ok:
             raise BadRequestError(f"Cannot use the value {value!r} of filter query key '{key}'")
     return dict(query)
+
+
+def _is_sorting(entry: Any) -> bool:
+    return (
+        isinstance(entry, Mapping)
+        and isinstance(entry.get("sortBy"), str)
+        and entry.get("sortOrder") in SORT_ORDERS
+        and isinstance(entry.get("parameters", {}), Mapping)
+    )
+
+
+def check_variables(variables: Any) -> list[dict[str, Any]]:
+    """A filter's `properties.variables` (Camunda's [{name, label}]: the variables its task
+    cards show; a missing label shows the name), or BadRequestError naming the first entry
+    that is not one."""
+    if not isinstance(variables, list):
+        raise BadRequestError("A filter's properties.variables must be a list of {name, label}")
+    if len(variables) > MAX_VARIABLES:
+        raise BadRequestError(f"A filter shows at most {MAX_VARIABLES} variables")
+    seen: set[str] = set()
+    for index, entry in enumerate(variables):
+        where = f"properties.variables[{index}]"
+        if not isinstance(entry, Mapping):
+            raise BadRequestError(f"{where} must be an object {{name, label}}")
+        name, label = entry.get("name"), entry.get("label")
+        if not isinstance(name, str) or not name.strip() or len(name) > MAX_NAME:
+            raise BadRequestError(f"{where} needs a 'name': a variable's name")
+        if label is not None and (not isinstance(label, str) or len(label) > MAX_NAME):
+            raise BadRequestError(f"{where} has a 'label' that is not a text of at most "
+                                  f"{MAX_NAME} characters")
+        if name in seen:
+            raise BadRequestError(f"{where} names the variable '{name}' a second time")
+        seen.add(name)
+    return [dict(entry) for entry in variables]
+
+
+def variable_columns(properties: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(name, label) of each variable a saved filter's task cards show; a label left empty
+    shows the name."""
+    variables = properties.get("variables") if isinstance(properties, Mapping) else None
+    if not isinstance(variables, list):
+        return []
+    return [
+        (v["name"], v.get("label") or v["name"])
+        for v in variables
+        if isinstance(v, Mapping) and isinstance(v.get("name"), str) and v["name"]
+    ]
+
+
+def variable_names(properties: Mapping[str, Any]) -> list[str]:
+    """The names a filter's `properties.variables` lists."""
+    return [name for name, _ in variable_columns(properties)]
 
 
 def _check_fields(name: str, priority: int, properties: Mapping[str, Any]) -> None:
@@ -141,10 +197,22 @@ def _check_fields(name: str, priority: int, properties: Mapping[str, Any]) -> No
         raise BadRequestError("A filter's priority must be an integer")
     if not isinstance(properties, Mapping):
         raise BadRequestError("A filter's properties must be a JSON object")
+    if properties.get("variables") is not None:
+        check_variables(properties["variables"])
 
 
 def _log(me: Identity, operation: str) -> OperationLog:
     return OperationLog(me.user_id, operation, EntityType.FILTER, category=Category.TASK_WORKER)
+
+
+def may_update_filter(actor: Actor, saved: TaskFilter) -> bool:
+    """Whether the actor may change the filter (the tasklist offers its variable columns)."""
+    me = identity_of(actor)
+    if me is None or not me.user_id:
+        return False
+    return saved.owner == me.user_id or is_authorized(
+        me, Permission.UPDATE, Resource.FILTER, str(saved.pk)
+    )
 
 
 def may_create_filters(actor: Actor) -> bool:

@@ -2,14 +2,16 @@
 
 A list is a set of `engine.queries.list_tasks` filters plus search, sort and page, all read from
 the query string so that every view of the tasklist is a shareable URL. Rows are annotated
-with their process name and business key in the same query: the number of statements a list
-costs does not depend on its length.
+with their process name and business key in the same query, and a saved filter's variable
+columns are read for the whole page at once (tasklist/card_variables.py): the number of
+statements a list costs does not depend on its length. A filter's list also sorts by one of
+its variables (`sort=var:<name>`): the value the task sees nearest, missing values last.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,14 +24,18 @@ from django.utils.http import urlencode
 
 from engine.models import ProcessDefinition, ProcessInstance, Task, VariableInstance
 from engine.queries import list_tasks
+from engine.queries.variable_order import VariableScope, order_by_variable
 from identity.authorization import Identity, identity_of
 from tasklist.access import can_see_all, visible, who
+from tasklist.card_variables import card_variables
 from tasklist.filters import (
     CURRENT_USER,
     CURRENT_USER_GROUPS,
     DATE_KEYS,
     FILTER_KEYS,
+    MAX_NAME,
     readable_filters,
+    variable_columns,
 )
 from tasklist.models import TaskFilter
 
@@ -40,6 +46,7 @@ SORTS = {
     "followUp": ("follow_up_date", "Follow-up date"),
     "priority": ("priority", "Priority"),
 }
+VARIABLE_SORT = "var:"  # `sort=var:amount`: by the filter's variable column `amount`
 PAGE_SIZE = 50
 MAX_SEARCH = 255
 
@@ -69,11 +76,12 @@ class ListParams:
             page = max(1, min(int(query.get("page") or 1), 10_000))
         except ValueError:
             page = 1
+        by_variable = sort.startswith(VARIABLE_SORT) and 0 < len(sort) - 4 <= MAX_NAME
         return ListParams(
             list=name,
             filter_id=filter_id,
             q=(query.get("q") or "").strip()[:MAX_SEARCH],
-            sort=sort if sort in SORTS else "created",
+            sort=sort if sort in SORTS or by_variable else "created",
             order=order if order in ("asc", "desc") else "desc",
             page=page,
         )
@@ -85,6 +93,11 @@ class ListParams:
         if changed.page > 1:
             pairs["page"] = str(changed.page)
         return urlencode({k: v for k, v in pairs.items() if v})
+
+    @property
+    def sort_variable(self) -> str | None:
+        """The variable a filter's list is sorted by, if any."""
+        return self.sort[len(VARIABLE_SORT) :] if self.sort.startswith(VARIABLE_SORT) else None
 
 
 def visible_filters(user: User) -> QuerySet[TaskFilter]:
@@ -142,11 +155,22 @@ def search(tasks: QuerySet[Task], text: str) -> QuerySet[Task]:
     )
 
 
-def base_tasks(user: User, params: ListParams) -> QuerySet[Task] | None:
-    """The tasks of a list before search and sort; None when the user may not see that list."""
+def saved_filter(user: User, params: ListParams) -> TaskFilter | None:
+    """The filter a list shows, when it shows one the user may read."""
+    if params.filter_id is None:
+        return None
+    return visible_filters(user).filter(pk=params.filter_id).first()
+
+
+def base_tasks(
+    user: User, params: ListParams, saved: TaskFilter | None = None
+) -> QuerySet[Task] | None:
+    """The tasks of a list before search and sort; None when the user may not see that list.
+    `saved`: the list's filter, when the caller has read it already."""
     me = who(user)
     if params.filter_id is not None:
-        saved = visible_filters(user).filter(pk=params.filter_id).first()
+        if saved is None or saved.pk != params.filter_id:
+            saved = saved_filter(user, params)
         if saved is None:
             return None
         query = saved.query or {}
@@ -169,10 +193,21 @@ def base_tasks(user: User, params: ListParams) -> QuerySet[Task] | None:
     return None
 
 
-def sorted_tasks(tasks: QuerySet[Task], params: ListParams) -> QuerySet[Task]:
+def sorted_tasks(
+    tasks: QuerySet[Task], params: ListParams, variables: list[str] | None = None
+) -> QuerySet[Task]:
+    """Searched and sorted; a sort by a variable applies when it is one of `variables` (the
+    filter's columns), else the list sorts by creation."""
     if params.q:
         tasks = search(tasks, params.q)
-    name = SORTS[params.sort][0]
+    variable = params.sort_variable
+    if variable is not None and variable in (variables or ()):
+        # Numbers compare as numbers, dates as dates; tasks without it come last.
+        by_value = order_by_variable(
+            variable, None, VariableScope.NEAREST, descending=params.order == "desc"
+        )
+        return tasks.order_by(*by_value, "-created", "id")
+    name = SORTS[params.sort if params.sort in SORTS else "created"][0]
     column = F(name)
     # Tasks without a due or follow-up date come last in either direction (Camunda's lists).
     # A column that is never empty is sorted plainly, so that its index serves the order.
@@ -203,28 +238,40 @@ def with_process(tasks: QuerySet[Task]) -> QuerySet[Task]:
 
 @dataclass
 class TaskPage:
+    """A page of a list; each row carries `card_variables` (CardVariable per column)."""
+
     rows: list[Task]
     total: int
     has_more: bool
     now: datetime
     more_query: str = ""
     list_key: str | None = None  # the side bar list whose whole count `total` is (no search)
+    saved: TaskFilter | None = None  # the filter the list shows
+    columns: list[tuple[str, str]] = field(default_factory=list)  # its variables: name, label
 
 
 def page_of(user: User, params: ListParams) -> TaskPage | None:
-    tasks = base_tasks(user, params)
+    saved = saved_filter(user, params)
+    tasks = base_tasks(user, params, saved)
     if tasks is None:
         return None
-    tasks = sorted_tasks(tasks, params)
+    columns = variable_columns(saved.properties) if saved is not None else []
+    tasks = sorted_tasks(tasks, params, [name for name, _ in columns])
     end = params.page * PAGE_SIZE
-    rows = list(with_process(tasks)[: end + 1])
+    found = list(with_process(tasks)[: end + 1])
+    rows = found[:end]
+    values = card_variables(rows, columns) if columns else {}
+    for row in rows:
+        row.card_variables = values.get(row.id, [])  # type: ignore[attr-defined]
     return TaskPage(
-        rows=rows[:end],
+        rows=rows,
         total=tasks.count(),
-        has_more=len(rows) > end,
+        has_more=len(found) > end,
         now=timezone.now(),
         more_query=params.query_string(page=params.page + 1),
         list_key=params.list if params.filter_id is None and not params.q else None,
+        saved=saved,
+        columns=columns,
     )
 
 

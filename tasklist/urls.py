@@ -8,6 +8,7 @@ urlpatterns = [
     path("lists/", lists.list_counts, name="lists"),
     path("filters/", lists.filter_create, name="filter-create"),
     path("filters/<int:filter_id>/delete/", lists.filter_delete, name="filter-delete"),
+    path("filters/<int:filter_id>/variables/", lists.filter_variables, name="filter-variables"),
     path("tasks/create/", create.create, name="create"),
     path("tasks/<str:task_id>/", task.task_detail, name="task"),
     path("tasks/<str:task_id>/claim/", task.claim, name="claim"),

@@ -4,7 +4,9 @@ Only the keys the Tasklist can apply are accepted; any other key is a 400 naming
 silently dropped, so a filter means the same on both sides. The `...Expression` keys take only
 the expressions the Tasklist evaluates per viewer: `${currentUser()}` (assignee, candidate
 user) and `${currentUserGroups()}` (candidate groups). `search` is Legato's own key: the
-Tasklist's search box, saved with a filter made there.
+Tasklist's search box, saved with a filter made there. `sorting` is kept in Camunda's shape
+([{sortBy, sortOrder, parameters}], checked as POST /task checks it) and orders the filter's
+list before what a request's own sorting adds (Camunda's `mergeOrdering`).
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from typing import Any
 from django.utils.dateparse import parse_datetime
 
 from engine.rest.dates import format_date, parse_date
-from engine.rest.params import Kind, invalid_request
+from engine.rest.params import Kind, invalid_request, parse_body_sorting
+from engine.rest.tasks import TASK_QUERY
 from identity.authorization import Identity
 from tasklist.filters import CURRENT_USER, CURRENT_USER_GROUPS
 
@@ -45,8 +48,9 @@ EXPRESSIONS: dict[str, tuple[str, str, str]] = {
 }
 # List criteria the Tasklist cannot apply, which Camunda's Tasklist webapp sends empty with
 # every query: empty, they ask for nothing (any content is a 400 like other unknown keys).
-EMPTY_LISTS_ALLOWED = frozenset({"processVariables", "taskVariables", "caseInstanceVariables",
-                                 "orQueries"})
+EMPTY_LISTS_ALLOWED = (
+    "processVariables", "taskVariables", "caseInstanceVariables", "orQueries", "sorting"
+)
 _STORED = {stored: camunda for camunda, (stored, _) in KEYS.items()}
 _STORED_EXPRESSIONS = {
     stored: (camunda, text) for camunda, (stored, text, _) in EXPRESSIONS.items()
@@ -81,7 +85,9 @@ def stored_query(query: Any) -> dict[str, Any]:
     for key, value in query.items():
         if value is None or (value == [] and key in EMPTY_LISTS_ALLOWED):
             continue
-        if key in KEYS:
+        if key == "sorting":
+            name, value = "sorting", stored_sorting(value)
+        elif key in KEYS:
             name, kind = KEYS[key]
             value = _value(key, kind, value)
         elif key in EXPRESSIONS:
@@ -98,11 +104,28 @@ def stored_query(query: Any) -> dict[str, Any]:
     return stored
 
 
+def stored_sorting(sorting: Any) -> list[dict[str, Any]]:
+    """A task query's `sorting` as a filter keeps it; a 400 as from POST /task when an entry
+    cannot apply."""
+    if not isinstance(sorting, list):
+        raise invalid_request("'sorting' must be a list of {sortBy, sortOrder}")
+    parse_body_sorting(TASK_QUERY, sorting)
+    keys = ("sortBy", "sortOrder", "parameters")
+    return [{key: entry[key] for key in keys if key in entry} for entry in sorting]
+
+
+def stored_order(stored: Mapping[str, Any]) -> list[Any]:
+    """The ORDER BY terms of a stored query's `sorting` (none when it has none)."""
+    return parse_body_sorting(TASK_QUERY, stored.get("sorting"))
+
+
 def camunda_query(stored: Mapping[str, Any]) -> dict[str, Any]:
     """The Camunda task query JSON of a stored query (a filter saved in the Tasklist, too)."""
     query: dict[str, Any] = {}
     for name, value in stored.items():
-        if name == "list":
+        if name == "sorting":
+            query["sorting"] = value
+        elif name == "list":
             implied = _LISTS.get(value)
             if implied is not None and implied not in stored:
                 key, expression = _STORED_EXPRESSIONS[implied]
@@ -135,6 +158,6 @@ def task_filters(query: Mapping[str, Any], viewer: Identity) -> tuple[dict[str, 
             filters[parameter] = (
                 viewer.user_id if value == CURRENT_USER else sorted(viewer.group_ids)
             )
-        elif key != "search":
+        elif key not in ("search", "sorting"):
             filters[key] = parse_date(value) if KEYS[key][1] is Kind.DATE else value
     return filters, query.get("search")

@@ -16,7 +16,13 @@ from rest_framework.response import Response
 from engine.models import Task
 from engine.rest import serializers, task_hal
 from engine.rest.base import EngineView, json_body
-from engine.rest.filter_query import camunda_query, extended, stored_query, task_filters
+from engine.rest.filter_query import (
+    camunda_query,
+    extended,
+    stored_order,
+    stored_query,
+    task_filters,
+)
 from engine.rest.params import Kind, ListQuery, Param, ParsedQuery, flag, invalid_request, like
 from engine.rest.tasks import TASK_QUERY, filter_tasks, task_dtos, task_list_response
 from identity.authorization import identity_of
@@ -178,9 +184,11 @@ class FilterTaskList(EngineView):
     def get(self, request: Request, filter_id: str) -> Response:
         saved = filters.get_filter(request.user, filter_id)
         extension, paging = _extension(request)
-        tasks = filter_tasks_of(request, saved, extension).order_by(*paging.order_by)
-        page = list(paging.page.apply(tasks))
-        names = task_hal.filter_variable_names(saved.properties)
+        tasks = filter_tasks_of(request, saved, extension)
+        # The filter's own sorting first, then the request's (Camunda's mergeOrdering).
+        page = list(paging.page.apply(tasks.order_by(*stored_order(saved.query),
+                                                     *paging.order_by)))
+        names = filters.variable_names(saved.properties)
         return task_list_response(request, page, tasks, names)
 
     post = get

@@ -210,7 +210,8 @@ RUNTIME_SCHEMAS: dict[str, Schema] = {
     "FilterDto": {
         "type": "object",
         "description": "`query` takes only the task query keys the Tasklist applies (see "
-        "docs/rest.md); any other is a 400.",
+        "docs/rest.md), and `sorting`; any other is a 400. `properties.variables` is a list "
+        "of `{name, label}`: the variables the filter's task cards and HAL list show.",
         "properties": {
             "id": _CODES["S"], "resourceType": {"type": "string", "enum": ["Task"]},
             "name": _CODES["S"], "owner": _CODES["s"], "query": {"type": "object"},
@@ -251,10 +252,19 @@ def query_body(query: ListQuery) -> Schema:
         param.name: {**_BODY_KINDS[param.kind], "description": param.description}
         for param in query.filters
     }
-    sort_entry = {"type": "object", "properties": {
-        "sortBy": {"type": "string", "enum": list(query.sort_by_values)},
+    sort_entry: Schema = {"type": "object", "properties": {
+        "sortBy": {"type": "string",
+                   "enum": [*query.sort_by_values, *query.parameter_sorts]},
         "sortOrder": {"type": "string", "enum": ["asc", "desc"]},
     }}
+    if query.parameter_sorts:
+        sort_entry["properties"]["parameters"] = {
+            "type": "object",
+            "description": f"For sortBy {', '.join(query.parameter_sorts)}: `variable`, the "
+                           "variable's name, and `type`, its value type (Integer, Long, Short, "
+                           "Double, String, Boolean or Date).",
+            "properties": {"variable": {"type": "string"}, "type": {"type": "string"}},
+        }
     properties["sorting"] = {"type": "array", "items": sort_entry}
     return {"type": "object", "properties": properties}
 

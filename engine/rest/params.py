@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Model, OrderBy, Q, QuerySet
 from django.http import QueryDict
 
 from engine.queries.like import like as like  # the REST filters' `*Like` parameters
@@ -24,6 +24,9 @@ from engine.rest.dates import parse_date
 from engine.rest.errors import CamundaError
 
 M = TypeVar("M", bound=Model)
+# A `sortBy` value that takes `parameters` (POST only): (parameters, descending) -> the
+# ORDER BY terms, or a 400 naming what is wrong with the parameters.
+ParameterSort = Callable[[Any, bool], list[OrderBy]]
 
 _INTEGER = re.compile(r"^[+-]?\d{1,10}$")
 _INT_RANGE = range(-(2**31), 2**31)
@@ -116,7 +119,7 @@ class Page:
 @dataclass(frozen=True)
 class ParsedQuery:
     filters: dict[str, Any]
-    order_by: tuple[str, ...]
+    order_by: tuple[str | OrderBy, ...]
     page: Page
 
 
@@ -125,12 +128,14 @@ class ListQuery:
     """The parameters of one Camunda list resource (`GET /x` and `GET /x/count`).
 
     `sort_fields` maps each allowed `sortBy` value to the model field it orders by;
-    `default_order` applies when the request names none (Camunda orders by id then).
+    `default_order` applies when the request names none (Camunda orders by id then);
+    `parameter_sorts` are the `sortBy` values that take `parameters` (a POST body's sorting).
     """
 
     filters: tuple[Param, ...]
     sort_fields: Mapping[str, str]
     default_order: tuple[str, ...] = ("pk",)
+    parameter_sorts: Mapping[str, ParameterSort] = field(default_factory=dict)
     _by_name: dict[str, Param] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -156,6 +161,10 @@ class ListQuery:
         sort_by, sort_order = first_value(params, "sortBy"), first_value(params, "sortOrder")
         if sort_by is None and sort_order is None:
             return self.default_order
+        if sort_by in self.parameter_sorts:
+            raise invalid_request(
+                f"Sorting by '{sort_by}' needs parameters: send it in a POST body's 'sorting'"
+            )
         if sort_by is not None and sort_by not in self.sort_fields:
             raise invalid_parameter("sortBy", sort_by)
         if sort_order is not None and sort_order not in SORT_ORDERS:
@@ -243,21 +252,33 @@ def parse_body_query(
         for param in query.filters
         if body.get(param.name) is not None
     }
-    order: list[str] = []
-    sorting = body.get("sorting") or []
+    order = parse_body_sorting(query, body.get("sorting"))
+    order_by = (*order, "pk") if order else query.default_order
+    return ParsedQuery(filters, order_by, _body_page(body, params))
+
+
+def parse_body_sorting(query: ListQuery, sorting: Any) -> list[str | OrderBy]:
+    """The ORDER BY terms of a POST body's `sorting: [{sortBy, sortOrder, parameters}]`
+    (null, absent or empty: none); a 400 naming the first entry that cannot apply."""
+    order: list[str | OrderBy] = []
+    if not sorting:
+        return order
     if not isinstance(sorting, list):
         raise invalid_request("'sorting' must be a list of {sortBy, sortOrder}")
     for entry in sorting:
         if not isinstance(entry, Mapping):
             raise invalid_request("'sorting' must be a list of {sortBy, sortOrder}")
         sort_by, sort_order = entry.get("sortBy"), entry.get("sortOrder")
-        if sort_by not in query.sort_fields:
+        if sort_by not in query.sort_fields and sort_by not in query.parameter_sorts:
             raise invalid_parameter("sortBy", str(sort_by))
         if sort_order not in SORT_ORDERS:
             raise invalid_parameter("sortOrder", str(sort_order))
-        order.append(SORT_ORDERS[sort_order] + query.sort_fields[sort_by])
-    order_by = (*order, "pk") if order else query.default_order
-    return ParsedQuery(filters, order_by, _body_page(body, params))
+        if sort_by in query.parameter_sorts:
+            descending = sort_order == "desc"
+            order.extend(query.parameter_sorts[sort_by](entry.get("parameters"), descending))
+        else:
+            order.append(SORT_ORDERS[sort_order] + query.sort_fields[sort_by])
+    return order
 
 
 def _body_page(body: Mapping[str, Any], params: QueryDict) -> Page:

@@ -7,8 +7,8 @@ count}`: the tasks of the page, the total count, and the users and definitions t
 each once (a link to a user who does not exist embeds nothing, as Camunda's resolver). A
 filter's list also embeds into each task the values of the variables its
 `properties.variables` name, looked up from the task outwards (task, execution, process
-instance): what Camunda's Tasklist shows on its task cards. Links are relative to
-`/engine-rest`, as Camunda writes them.
+instance; engine/queries/task_variables.py): what Camunda's Tasklist shows on its task
+cards. Links are relative to `/engine-rest`, as Camunda writes them.
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ from django.contrib.auth.models import Group, User
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 
-from engine.models import Execution, ProcessDefinition, Task, VariableInstance
+from engine.models import ProcessDefinition, Task
+from engine.queries.task_variables import ScopedVariable, ScopeKind, visible_task_variables
 from engine.queries.tasks import task_identity_links
 from engine.rest.variables import write_stored
 from identity.models import GroupProfile
@@ -90,14 +91,6 @@ def hal_task(task: Task, dto: dict[str, Any]) -> dict[str, Any]:
     found = _hal_task(dto)
     found["_embedded"] = {rel: items for rel, items in embedded.items() if items}
     return found
-
-
-def filter_variable_names(properties: dict[str, Any]) -> list[str]:
-    """The names a filter's `properties.variables` ([{name, label}]) list."""
-    variables = properties.get("variables")
-    if not isinstance(variables, list):
-        return []
-    return [v["name"] for v in variables if isinstance(v, dict) and isinstance(v.get("name"), str)]
 
 
 def _hal_task(dto: dict[str, Any]) -> dict[str, Any]:
@@ -200,48 +193,20 @@ def _definitions(ids: set[str | None]) -> list[dict[str, Any]]:
 def _variable_values(
     tasks: Sequence[Task], names: Sequence[str]
 ) -> dict[str, list[dict[str, Any]]]:
-    """Per task, the named variables it sees: its own first, then its execution's, then its
-    process instance's (a name found nearer hides the same name further out)."""
-    # The token a task waits at (its executionId may name the instance: a lone token).
-    activity_instances = [t.activity_instance_id for t in tasks if t.process_instance_id]
-    tokens = dict(
-        Execution.objects.filter(activity_instance_id__in=activity_instances).values_list(
-            "activity_instance_id", "id"
-        )
-    )
-    scopes = {
-        task.id: list(dict.fromkeys(
-            scope_id
-            for scope_id in (
-                task.id, tokens.get(task.activity_instance_id), task.execution_id,
-                task.process_instance_id,
-            )
-            if scope_id
-        ))
-        for task in tasks
+    """Per task, the named variables it sees, nearest scope first (a name found nearer hides
+    the same name further out), in a fixed number of statements for the page."""
+    found = visible_task_variables(tasks, names)
+    return {
+        task_id: [_hal_variable(scoped) for scoped in variables.values()]
+        for task_id, variables in found.items()
     }
-    wanted = {scope_id for ids in scopes.values() for scope_id in ids}
-    by_scope: dict[str, list[VariableInstance]] = {}
-    for row in VariableInstance.objects.filter(name__in=names, execution_id__in=wanted).order_by(
-        "name"
-    ):
-        by_scope.setdefault(row.execution_id, []).append(row)
-    values: dict[str, list[dict[str, Any]]] = {}
-    for task in tasks:
-        seen: set[str] = set()
-        found = values[task.id] = []
-        for scope_id in scopes[task.id]:
-            for row in by_scope.get(scope_id, []):
-                if row.name not in seen:
-                    seen.add(row.name)
-                    found.append(_hal_variable(row, task, scope_id))
-    return values
 
 
-def _hal_variable(row: VariableInstance, task: Task, scope_id: str) -> dict[str, Any]:
-    if scope_id == task.id:
+def _hal_variable(scoped: ScopedVariable) -> dict[str, Any]:
+    row, scope_id = scoped.row, scoped.scope_id
+    if scoped.scope is ScopeKind.TASK:
         path = f"/task/{scope_id}/localVariables"
-    elif scope_id == task.process_instance_id:
+    elif scoped.scope is ScopeKind.PROCESS_INSTANCE:
         path = f"/process-instance/{scope_id}/variables"
     else:
         path = f"/execution/{scope_id}/localVariables"

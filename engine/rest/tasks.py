@@ -35,6 +35,7 @@ from engine.rest.params import (
 )
 from engine.rest.task_access import require_task_permission
 from engine.rest.task_query_expressions import EXPRESSION_PARAMS, resolve_expressions
+from engine.rest.task_variable_sorting import PARAMETER_SORTS
 from engine.rest.variable_filters import (
     IGNORE_CASE_PARAMS,
     IgnoreCase,
@@ -137,6 +138,7 @@ TASK_QUERY = ListQuery(
         "name": "name",
         "priority": "priority",
     },
+    parameter_sorts=PARAMETER_SORTS,
 )
 
 _EXACT = {

@@ -1,4 +1,5 @@
-"""The task lists page, its htmx partials (the list, the counts) and saved filters."""
+"""The task lists page, its htmx partials (the list, the counts) and saved filters (saving a
+view, the variables a filter's task cards show, deleting)."""
 
 from __future__ import annotations
 
@@ -12,14 +13,28 @@ from django.views.decorators.http import require_GET, require_POST
 
 from engine.errors import EngineError
 from tasklist import filters
-from tasklist.lists import LISTS, SORTS, ListParams, list_entries, page_of, visible_filters
+from tasklist.lists import (
+    LISTS,
+    SORTS,
+    VARIABLE_SORT,
+    ListParams,
+    TaskPage,
+    list_entries,
+    page_of,
+)
 
 
-def _title(request: HttpRequest, params: ListParams) -> str:
+def _title(params: ListParams, page: TaskPage | None) -> str:
     if params.filter_id is not None:
-        saved = visible_filters(request.user).filter(pk=params.filter_id).first()
-        return saved.name if saved else "Filter"
+        return page.saved.name if page is not None and page.saved is not None else "Filter"
     return LISTS[params.list]
+
+
+def _sorts(page: TaskPage | None) -> list[tuple[str, str]]:
+    """The sort control's choices: the fixed ones, then the filter's variable columns."""
+    sorts = [(key, label) for key, (_, label) in SORTS.items()]
+    columns = page.columns if page is not None else []
+    return sorts + [(VARIABLE_SORT + name, label) for name, label in columns]
 
 
 @require_GET
@@ -27,11 +42,14 @@ def _title(request: HttpRequest, params: ListParams) -> str:
 def task_list(request: HttpRequest) -> HttpResponse:
     params = ListParams.from_query(request.GET)
     page = page_of(request.user, params)
+    saved = page.saved if page is not None else None
     context = {
         "params": params,
         "page": page,
-        "title": _title(request, params),
-        "sorts": [(key, label) for key, (_, label) in SORTS.items()],
+        "title": _title(params, page),
+        "sorts": _sorts(page),
+        "saved": saved,
+        "may_edit_filter": saved is not None and filters.may_update_filter(request.user, saved),
     }
     htmx = getattr(request, "htmx", None)
     if htmx and not htmx.history_restore_request:
@@ -62,6 +80,20 @@ def _names(text: str) -> list[str]:
     return sorted({part.strip() for part in text.replace(";", ",").split(",") if part.strip()})
 
 
+def _variable_columns(request: HttpRequest) -> list[dict[str, str]]:
+    """The form's variable rows as Camunda's `properties.variables`: rows whose name is left
+    empty are dropped (that is how a row is removed without script); an empty label shows
+    the name."""
+    names = request.POST.getlist("variable_name")
+    labels = request.POST.getlist("variable_label")
+    columns = []
+    for index, name in enumerate(names):
+        label = labels[index].strip() if index < len(labels) else ""
+        if name.strip():
+            columns.append({"name": name.strip(), "label": label or name.strip()})
+    return columns
+
+
 @require_POST
 @login_required
 def filter_create(request: HttpRequest) -> HttpResponse:
@@ -78,12 +110,14 @@ def filter_create(request: HttpRequest) -> HttpResponse:
         value = request.POST.get(key, "").strip()
         if value:
             query[key] = value
+    columns = _variable_columns(request)
     try:
         saved = filters.create_filter(
             request.user,
             name=name,
             description=request.POST.get("description", "").strip(),
             query=query,
+            properties={"variables": columns} if columns else {},
             shared_users=_names(request.POST.get("shared_users", "")),
             shared_groups=_names(request.POST.get("shared_groups", "")),
         )
@@ -92,6 +126,31 @@ def filter_create(request: HttpRequest) -> HttpResponse:
         return redirect(reverse("tasklist:tasks") + "?" + params.query_string())
     messages.success(request, f"Filter “{name}” saved.")
     return redirect(reverse("tasklist:tasks") + f"?list=filter-{saved.pk}")
+
+
+@require_POST
+@login_required
+def filter_variables(request: HttpRequest, filter_id: int) -> HttpResponse:
+    """Replace the variables a filter's task cards show (its `properties.variables`)."""
+    back = reverse("tasklist:tasks") + f"?list=filter-{filter_id}"
+    try:
+        saved = filters.get_filter(request.user, filter_id)
+        properties = {**saved.properties, "variables": _variable_columns(request)}
+        filters.update_filter(
+            request.user,
+            filter_id,
+            name=saved.name,
+            query=saved.query,
+            owner=saved.owner,
+            description=saved.description,
+            priority=saved.priority,
+            properties=properties,
+        )
+    except EngineError as error:  # gone, no UPDATE on it, or a column it cannot hold
+        messages.error(request, str(error))
+        return redirect(back)
+    messages.success(request, f"Variables of “{saved.name}” saved.")
+    return redirect(back)
 
 
 @require_POST

@@ -1,0 +1,55 @@
+"""A saved filter's variable columns in Chromium: added in the save form, shown on the task
+cards with a tooltip for a long value, and offered by the sort control."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from engine.models import Task
+from engine.services import runtime
+from tests.browser.test_login import log_in
+from tests.tasklist.conftest import deploy_demo, make_user
+from tests.tasklist.test_start_and_filters import grant_filter_create
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_a_filter_with_variable_columns_shows_them_on_its_task_cards(page, live_server_url):
+    deploy_demo()
+    make_user("alice", "compliance")
+    grant_filter_create("alice")
+    note = "A long remark that does not fit on a card " * 3
+    for key, amount in (("KYC-1", 1200), ("KYC-2", 900)):
+        runtime.start_process_instance(
+            "kyc_review", variables={"customerName": "Ada", "amount": amount, "note": note},
+            business_key=key,
+        )
+    assert Task.objects.count() == 2
+    log_in(page, live_server_url, "alice", "pw")
+    page.goto(live_server_url + "/tasklist/?list=group")
+    page.get_by_text("Save this view as a filter").click()
+    page.get_by_label("Name", exact=True).fill("Amounts")
+    form = page.locator("form", has=page.get_by_role("button", name="Save filter"))
+    form.get_by_label("Variable", exact=True).fill("amount")
+    form.get_by_label("Label", exact=True).fill("Amount")
+    form.get_by_role("button", name="Add variable").click()
+    form.get_by_label("Variable", exact=True).nth(1).fill("note")
+    form.get_by_label("Label", exact=True).nth(1).fill("Note")
+    form.get_by_role("button", name="Add variable").click()
+    form.get_by_role("button", name="Remove").nth(2).click()  # the empty third row goes
+    expect(form.get_by_label("Variable", exact=True)).to_have_count(2)
+    form.get_by_role("button", name="Save filter").click()
+
+    card = page.locator(".task-card", has_text="KYC-2")
+    expect(card.locator(".card-variable", has_text="Amount")).to_contain_text("900")
+    shown = card.locator(".card-variable", has_text="Note").locator("dd")
+    expect(shown).to_have_attribute("title", note.strip())
+    assert shown.inner_text().endswith("…")
+    keys = page.locator(".task-card .business-key")
+    expect(keys).to_have_text(["KYC-2", "KYC-1"])  # newest first
+    # Highest amount first, as numbers (as text "900" would come before "1200").
+    page.get_by_label("Sort by").select_option(label="Amount")
+    expect(keys).to_have_text(["KYC-1", "KYC-2"])
+    page.get_by_label("Order", exact=True).select_option("asc")
+    expect(keys).to_have_text(["KYC-2", "KYC-1"])
