@@ -44,6 +44,15 @@ class InstanceState:
     FINISHED = "finished"
 
 
+def _started_field(label: str) -> forms.DateTimeField:
+    return forms.DateTimeField(
+        required=False,
+        label=label,
+        input_formats=DATETIME_FORMATS,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+
 class InstanceFilterForm(forms.Form):
     business_key = forms.CharField(required=False, max_length=255, label="Business key")
     variable = forms.CharField(
@@ -63,18 +72,8 @@ class InstanceFilterForm(forms.Form):
             (InstanceState.FINISHED, "Finished (from history)"),
         ],
     )
-    started_after = forms.DateTimeField(
-        required=False,
-        label="Started after",
-        input_formats=DATETIME_FORMATS,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-    )
-    started_before = forms.DateTimeField(
-        required=False,
-        label="Started before",
-        input_formats=DATETIME_FORMATS,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-    )
+    started_after = _started_field("Started after")
+    started_before = _started_field("Started before")
 
     def clean_variable(self) -> tuple[str, Any] | None:
         text: str = self.cleaned_data["variable"].strip()
@@ -171,18 +170,8 @@ class StartedRangeForm(forms.Form):
     """The diagram's History and Heatmap range: activity instances started in it (after
     inclusive, before exclusive, as the instance list's filters); both optional."""
 
-    started_after = forms.DateTimeField(
-        required=False,
-        label="Started after",
-        input_formats=DATETIME_FORMATS,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-    )
-    started_before = forms.DateTimeField(
-        required=False,
-        label="Started before",
-        input_formats=DATETIME_FORMATS,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-    )
+    started_after = _started_field("Started after")
+    started_before = _started_field("Started before")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

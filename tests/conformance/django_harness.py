@@ -20,7 +20,6 @@ from engine.models import (
     HistoricActivityInstance,
     HistoricVariableInstance,
     ProcessInstance,
-    TaskCandidate,
     VariableInstance,
 )
 from engine.models import ExternalTask as ExternalTaskRow
@@ -35,6 +34,7 @@ from engine.runtime.values import TypedValue
 from engine.services import ResourceInput, deploy
 from engine.services import runtime as rt
 from engine.store.django_store import DjangoStore
+from engine.store.subtasks import stored_tasks
 
 # ProcessEngine operations the tests call that have a service function of the same shape.
 SERVICES = {
@@ -95,7 +95,7 @@ class DjangoHarness:
             rows = rows.filter(candidates__user_id=filters["candidate_user"])
         if filters.get("candidate_group") is not None:
             rows = rows.filter(candidates__group_id=filters["candidate_group"])
-        return [_task(row) for row in rows.distinct()]
+        return stored_tasks(rows.distinct())
 
     def task_names(self, **filters: Any) -> list[str]:
         return sorted(t.name or "" for t in self.list_tasks(**filters))
@@ -260,31 +260,6 @@ class _Deployer:
     def deploy(self, resources: Mapping[str, bytes]) -> list[Any]:
         result = deploy([ResourceInput(name, data) for name, data in resources.items()])
         return [definitions.runtime_definition(row.id) for row in result.process_definitions]
-
-
-def _task(row: TaskRow) -> Task:
-    users = [c.user_id for c in TaskCandidate.objects.filter(task=row, user_id__isnull=False)]
-    groups = [c.group_id for c in TaskCandidate.objects.filter(task=row, group_id__isnull=False)]
-    return Task(
-        id=row.id,
-        name=row.name,
-        description=row.description,
-        assignee=row.assignee,
-        owner=row.owner,
-        candidate_users=users,
-        candidate_groups=groups,
-        due_date=row.due_date,
-        follow_up_date=row.follow_up_date,
-        priority=row.priority,
-        form_key=row.form_key,
-        task_definition_key=row.task_definition_key,
-        execution_id=row.execution_id,
-        activity_instance_id=row.activity_instance_id,
-        process_instance_id=row.process_instance_id,
-        process_definition_id=row.process_definition_id,
-        created=row.created,
-        delegation_state=row.delegation_state,
-    )
 
 
 def _id(instance: Started | str) -> str:
