@@ -238,10 +238,12 @@ class StartCalledInstance:
 
 @dataclass(slots=True)
 class DeleteCalledInstance:
-    """A call activity was cancelled: its child instance is deleted too."""
+    """A call activity was cancelled: its child instance is deleted too (its listeners
+    skipped when the cancelling command skips custom listeners)."""
 
     instance_id: str
     reason: str
+    skip_listeners: bool = False
 
 
 @dataclass(slots=True)

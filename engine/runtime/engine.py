@@ -531,9 +531,8 @@ class ProcessEngine:
                 )
             )
         elif isinstance(effect, fx.DeleteCalledInstance):
-            queue.append(
-                _Work(effect.instance_id, cmd.DeleteInstance(effect.reason), ignore_missing=True)
-            )
+            delete = cmd.DeleteInstance(effect.reason, effect.skip_listeners)
+            queue.append(_Work(effect.instance_id, delete, ignore_missing=True))
         elif isinstance(effect, fx.SignalThrown):
             signals.append(effect)
 

@@ -24,6 +24,7 @@ from engine.runtime import effects as fx
 from engine.runtime.behaviors.listeners import (
     apply_inputs,
     apply_outputs,
+    fire_cancelled_end_listeners,
     fire_execution_listeners,
     fire_task_listeners,
 )
@@ -246,8 +247,7 @@ def finish_instance(run: Run, status: str, reason: str | None = None) -> None:
     state = run.state
     root = state.root
     for child in list(state.descendants(root.id)):
-        cancel_work(run, child, reason or "deleted")
-        run.activity_ended(child, canceled=True)
+        end_cancelled(run, child, reason or "deleted")
         run.remove_execution(child)
     # Camunda runs the process end listeners on deletion too (unless skipCustomListeners);
     # `execution.activityId` is then the end event reached, if any.
@@ -272,6 +272,19 @@ def finish_instance(run: Run, status: str, reason: str | None = None) -> None:
     run.agenda.clear()
 
 
+def end_cancelled(run: Run, execution: Execution, reason: str) -> None:
+    """End the activity instance of `execution` as cancelled: its end listeners run first,
+    while its task and local variables are still there (Camunda fires them on every
+    cancellation, unless skipCustomListeners), then its work goes and history records it
+    canceled. Its children must be ended before (deepest first)."""
+    if execution.activity_instance_id is not None and not execution.mi_body:
+        node = run.definition.nodes.get(execution.activity_id or "")
+        if node is not None and node.execution_listeners:
+            fire_cancelled_end_listeners(run, execution, node)
+    cancel_work(run, execution, reason)
+    run.activity_ended(execution, canceled=True)
+
+
 def cancel_work(run: Run, execution: Execution, reason: str) -> None:
     """Remove what an execution waits for (task, job, subscriptions, external task, child)."""
     if execution.task_id is not None:
@@ -283,7 +296,9 @@ def cancel_work(run: Run, execution: Execution, reason: str) -> None:
     run.drop_events(execution)
     run.remove_external_task(execution)
     if execution.called_instance_id is not None:
-        run.effects.append(fx.DeleteCalledInstance(execution.called_instance_id, reason))
+        run.effects.append(
+            fx.DeleteCalledInstance(execution.called_instance_id, reason, run.skip_listeners)
+        )
         execution.called_instance_id = None
     execution.wait = None
 
@@ -291,16 +306,14 @@ def cancel_work(run: Run, execution: Execution, reason: str) -> None:
 def cancel_inside(run: Run, scope: Execution, reason: str = "interrupted") -> None:
     """Cancel every execution below `scope` (deepest first), keeping `scope` itself."""
     for child in list(run.state.descendants(scope.id)):
-        cancel_work(run, child, reason)
-        run.activity_ended(child, canceled=True)
+        end_cancelled(run, child, reason)
         run.remove_execution(child)
 
 
 def cancel_activity(run: Run, execution: Execution, reason: str = "interrupted") -> None:
     """Interrupt the activity of `execution`: its children, its own work and its history."""
     cancel_inside(run, execution, reason)
-    cancel_work(run, execution, reason)
-    run.activity_ended(execution, canceled=True)
+    end_cancelled(run, execution, reason)
     execution.mi_body = False
     execution.mi_instance = False
     # an interrupted activity never completed: what completed inside it is not compensable

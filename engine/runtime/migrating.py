@@ -33,7 +33,7 @@ from engine.runtime.context import Run
 from engine.runtime.definition import ProcessDefinition
 from engine.runtime.env import Environment
 from engine.runtime.errors import ProcessEngineError
-from engine.runtime.migrating_scopes import ScopeChanges, is_removable
+from engine.runtime.migrating_scopes import ScopeChanges, end_removed_scopes, is_removable
 from engine.runtime.migration import MigrationInstruction, MigrationPlan
 from engine.runtime.state import Execution, InstanceState, JobKind, Wait
 from engine.runtime.store import Store
@@ -137,7 +137,8 @@ def migrate(
 ) -> list[fx.Effect]:
     """Move `state` (changed in place) onto `target`; the caller checked the plan and
     `instance_failures`. Returns the effects for the store. The skip flags concern the
-    sub-processes migration adds (their start listeners and input mappings)."""
+    sub-processes migration adds (their start listeners and input mappings) and the end
+    listeners of those it removes."""
     failures = instance_failures(source, target, plan, state)
     if failures:
         raise MigratingInstancesInvalid("\n".join(failures))
@@ -146,6 +147,8 @@ def migrate(
     migrator = _Migrator(run, source, plan)
     original_parents = {e.id: e.parent_id for e in state.executions.values()}
     removed = {e.id for e in state.executions.values() if is_removable(state, e, migrator.mapped)}
+    if removed and not skip_custom_listeners:
+        run.effects.extend(end_removed_scopes(source, state, removed, now, env))
     for execution in list(state.executions.values()):
         if execution.id not in removed:
             migrator.migrate_execution(execution)

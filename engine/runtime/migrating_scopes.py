@@ -16,21 +16,49 @@ settled here, once every execution carries its target activity:
   whose boundary events and event sub-process start events are armed. Tokens that need the
   same added sub-process under the same ancestor share one instance of it.
 
-Like every cancellation in Legato, a removed sub-process runs no end listener and no output
-mapping.
+A removed sub-process runs its end listeners (unless skipped), before anything migrates, as
+Camunda deletes unmapped activity instances first; like every cancellation in Legato it runs
+no output mapping.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 
 from engine.bpmn.model import SubProcess
+from engine.runtime import effects as fx
 from engine.runtime import flow
-from engine.runtime.behaviors.listeners import apply_inputs, fire_execution_listeners
+from engine.runtime.behaviors.listeners import (
+    apply_inputs,
+    fire_cancelled_end_listeners,
+    fire_execution_listeners,
+)
 from engine.runtime.context import Run
+from engine.runtime.definition import ProcessDefinition
+from engine.runtime.env import Environment
 from engine.runtime.errors import ProcessEngineError
 from engine.runtime.migration import MigrationInstruction, ancestor_scopes
 from engine.runtime.state import Execution, InstanceState, Wait
+
+
+def end_removed_scopes(
+    source: ProcessDefinition,
+    state: InstanceState,
+    removed: set[str],
+    now: datetime,
+    env: Environment,
+) -> list[fx.Effect]:
+    """Run the end listeners of the sub-process instances migration removes, deepest first,
+    against the source definition they still belong to. Returns what the listeners did."""
+    run = Run(source, state, now, env)
+    for execution in list(state.descendants(state.id)):
+        if execution.id not in removed:
+            continue
+        node = source.nodes.get(execution.activity_id or "")
+        if node is not None and node.execution_listeners:
+            fire_cancelled_end_listeners(run, execution, node)
+    return run.effects
 
 
 def is_removable(

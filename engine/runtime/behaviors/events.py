@@ -194,8 +194,7 @@ def terminate(run: Run, execution: Execution) -> None:
         if child is execution:
             continue
         flow.cancel_inside(run, child, "terminated")
-        flow.cancel_work(run, child, "terminated")
-        run.activity_ended(child, canceled=True)
+        flow.end_cancelled(run, child, "terminated")
         run.remove_execution(child)
     run.remove_execution(execution)
     if scope.parent_id is None:

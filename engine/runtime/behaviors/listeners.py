@@ -8,6 +8,7 @@ from typing import Any
 
 from engine.bpmn.model import (
     FieldInjection,
+    FlowNode,
     Listener,
     Parameter,
     ParameterValue,
@@ -17,7 +18,7 @@ from engine.bpmn.model import (
 from engine.groovy import GROOVY_FORMATS
 from engine.runtime.behaviors.scripts import is_javascript, run_script
 from engine.runtime.context import Run
-from engine.runtime.errors import ProcessEngineError
+from engine.runtime.errors import BpmnError, ProcessEngineError
 from engine.runtime.facades import ExecutionFacade, TaskFacade
 from engine.runtime.state import Execution, Task
 
@@ -123,6 +124,20 @@ def fire_execution_listeners(
             call_delegate(run, target, facade, where, fields)
         elif listener.script is not None:
             run_script(run, listener.script, execution, where, facade=facade, result_used=False)
+
+
+def fire_cancelled_end_listeners(run: Run, execution: Execution, node: FlowNode) -> None:
+    """The end listeners of an activity instance being cancelled. A BPMN error thrown there
+    has no activity left to leave through: it fails the command, as in Camunda (its
+    cancellation operations do not propagate listener failures as BPMN errors)."""
+    try:
+        fire_execution_listeners(run, execution, node.execution_listeners, "end")
+    except BpmnError as error:
+        raise ProcessEngineError(
+            f"BPMN error '{error.code}' thrown by an end listener of the cancelled activity "
+            f"cannot be caught: {error.message or error.code}",
+            node.id,
+        ) from error
 
 
 def fire_task_listeners(

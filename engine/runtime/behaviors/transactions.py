@@ -31,8 +31,7 @@ def execute_cancel_end(run: Run, execution: Execution, node: FlowNode) -> None:
         if other is execution:
             continue
         flow.cancel_inside(run, other, "cancelled")
-        flow.cancel_work(run, other, "cancelled")
-        run.activity_ended(other, canceled=True)
+        flow.end_cancelled(run, other, "cancelled")
         run.remove_execution(other)
     if compensation.throw(run, execution, node.definition):
         return

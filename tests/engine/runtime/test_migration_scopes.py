@@ -207,6 +207,26 @@ def test_an_added_sub_process_runs_its_start_listener_and_input_mapping_unless_s
     assert not {"entered", "stage"} & visible(skipped)
 
 
+def test_a_removed_sub_process_runs_its_end_listener_with_its_variables_unless_skipped():
+    extensions = (
+        "<bpmn:extensionElements>"
+        '<camunda:executionListener event="end" '
+        "expression=\"${execution.setVariable('left', execution.activityId.concat(stage))}\" />"
+        "<camunda:inputOutput>"
+        '<camunda:inputParameter name="stage">-inside</camunda:inputParameter>'
+        "</camunda:inputOutput></bpmn:extensionElements>"
+    )
+    v = Versions(m.chain(m.wrap(m.USER_TASK, inside=extensions)), m.chain(m.USER_TASK))
+    ran, skipped = v.start(), v.start()
+    v.migrate(v.plan(("work", "work")), ran)
+    v.engine.migrate_process_instances(
+        v.plan(("work", "work")), [skipped], skip_custom_listeners=True
+    )
+    assert v.store.get_state(ran).root.variables["left"].value == "sub-inside"
+    assert "left" not in v.store.get_state(skipped).root.variables
+    assert [e.canceled for e in history(v, fx.ActivityInstanceEnded, "sub")] == [True, True]
+
+
 def test_a_mapped_ancestor_must_stay_an_ancestor_of_the_target():
     v = Versions(m.chain(m.wrap(m.USER_TASK)), m.chain(m.wrap(m.REVIEW), m.USER_TASK))
     (report,) = validate_plan(v.v1, v.v2, v.plan(("sub", "sub"), ("work", "work")))
