@@ -77,7 +77,9 @@ def test_modifications_with_json_holding_nan_are_a_400_and_change_nothing(api, i
     assert api.get(f"{BASE}{url}").json() == {}
 
 
-@pytest.mark.parametrize("kind", ["Long", "Integer", "Short", "Double", "Boolean", "Date", "String"])
+@pytest.mark.parametrize(
+    "kind", ["Long", "Integer", "Short", "Double", "Boolean", "Date", "String"]
+)
 def test_a_typed_null_is_kept_with_its_type(api, invoice, kind):
     instance = running(api)
     path = f"{BASE}/process-instance/{instance}/variables/maybe"
