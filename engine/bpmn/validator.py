@@ -259,6 +259,13 @@ class _Validator:
         if node.job_priority is not None:
             check(node.id, node.line, node.job_priority, "camunda:jobPriority")
         if node.input_output is not None:
+            if isinstance(node, SubProcess) and node.triggered_by_event:
+                self.report(
+                    node.id,
+                    "camunda:inputOutput mapping unsupported for element type 'subProcess' "
+                    "with attribute 'triggeredByEvent = true'",  # Camunda's wording
+                    node.line,
+                )
             for parameter in (*node.input_output.inputs, *node.input_output.outputs):
                 self.expressions.parameter(node.id, parameter)
         mi = node.multi_instance

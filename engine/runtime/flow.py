@@ -233,7 +233,10 @@ def complete_scope(run: Run, scope: Execution) -> None:
         return
     node = run.definition.node(scope.activity_id or "")
     if isinstance(node, SubProcess) and node.triggered_by_event:
-        # An event sub-process has no outgoing flow: it ends, and its parent scope may too.
+        # An event sub-process has no outgoing flow: it ends (its end listeners run as any
+        # activity's; it has no mappings: refused at deploy), and its parent scope may too.
+        if node.execution_listeners:
+            fire_execution_listeners(run, scope, node.execution_listeners, "end")
         run.activity_ended(scope)
         end_token(run, scope)
         return

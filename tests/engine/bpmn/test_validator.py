@@ -80,6 +80,23 @@ def test_event_sub_process_needs_its_own_triggered_start_event():
     assert any("exactly one start event" in m for m in problems_of(body))
 
 
+def test_an_event_sub_process_takes_no_input_output_mapping_as_in_camunda():
+    body = START_TO.format("e") + '<endEvent id="e"/>'
+    body += (
+        '<subProcess id="esp" triggeredByEvent="true"><extensionElements><camunda:inputOutput>'
+        '<camunda:inputParameter name="x">1</camunda:inputParameter></camunda:inputOutput>'
+        '</extensionElements><startEvent id="s"><messageEventDefinition messageRef="m"/>'
+        '</startEvent><sequenceFlow id="sf" sourceRef="s" targetRef="t"/><userTask id="t"/>'
+        "</subProcess>"
+    )
+    roots = '<message id="m" name="go"/>'
+    assert any(
+        "camunda:inputOutput mapping unsupported for element type 'subProcess' with attribute "
+        "'triggeredByEvent = true'" in m
+        for m in problems_of(body, roots)
+    )
+
+
 def test_embedded_sub_process_needs_a_none_start_event():
     body = START_TO.format("sub") + '<subProcess id="sub"><userTask id="t"/></subProcess>'
     assert any("sub-process has no start event" in m for m in problems_of(body))

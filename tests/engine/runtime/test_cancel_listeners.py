@@ -419,3 +419,32 @@ def test_an_activity_waiting_for_its_async_before_job_never_started_so_has_no_en
     assert run.instance.task_names() == []
     run.instance.send(cmd.DeleteInstance("gone"))
     assert run.log == [("outer", "end", None)]
+
+
+NON_INTERRUPTING = f"""
+<bpmn:startEvent id="start" />
+<bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="work" />
+<bpmn:userTask id="work" name="Work" />
+<bpmn:sequenceFlow id="f2" sourceRef="work" targetRef="done" />
+<bpmn:endEvent id="done" />
+<bpmn:subProcess id="on_stop" triggeredByEvent="true">{recording()}
+  <bpmn:startEvent id="stop_start" isInterrupting="false">
+    <bpmn:messageEventDefinition messageRef="stopMessage" />
+  </bpmn:startEvent>
+  <bpmn:sequenceFlow id="e1" sourceRef="stop_start" targetRef="handle" />
+  <bpmn:userTask id="handle" name="Handle" />
+  <bpmn:sequenceFlow id="e2" sourceRef="handle" targetRef="stop_end" />
+  <bpmn:endEvent id="stop_end" />
+</bpmn:subProcess>
+"""
+
+
+def test_an_event_sub_process_that_completes_runs_its_end_listener(recorded):
+    # Not a cancellation: the ordinary end of an event sub-process ends the activity too.
+    run = recorded(NON_INTERRUPTING)
+    run.instance.start()
+    run.message("stop")
+    assert run.log == []
+    run.instance.complete("Handle")
+    assert run.log == [("on_stop", "end", None)]
+    assert run.instance.task_names() == ["Work"]
