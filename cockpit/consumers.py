@@ -26,8 +26,9 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
     """Authenticates the browser, joins its groups and forwards typed live messages.
 
     Its groups follow its user's access while it is open: a change to the user's memberships,
-    authorizations or account sends `access.changed` (identity/live_access.py), and the socket
-    re-reads them (`access_changed`).
+    authorizations or account, or a logout of theirs, sends `access.changed`
+    (identity/live_access.py), and the socket re-reads them and re-checks its own session
+    (`access_changed`): the sockets of a session logged out close.
     """
 
     groups: list[str] = []

@@ -34,6 +34,7 @@ EventType = Literal[
     "task.assigned",
     "task.completed",
     "task.deleted",
+    "variables.changed",  # of an instance with open tasks, to the people who may see them
     "incident.raised",
     "incident.resolved",
     "job.failed",

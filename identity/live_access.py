@@ -8,6 +8,10 @@ message to each of those users' own channel group (to every socket for a global 
 sockets in every web process re-read their user's access from the database, join and leave
 groups, or close. Members of a group are resolved at the call, before a removal or a deletion
 forgets them.
+
+Logging out is told the same way (`signed_out`): every socket of the user re-checks its own
+session, so the tabs of the ended session close and those of the user's other sessions (another
+browser) stay.
 """
 
 from __future__ import annotations
@@ -49,6 +53,14 @@ def access_changed(
         if not targets:
             return
     transaction.on_commit(lambda: publisher.notify(targets, ACCESS_CHANGED))
+
+
+def signed_out(user_id: int) -> None:
+    """The user (by primary key) ended one of their sessions: after commit, their open sockets
+    re-check their sessions (LiveConsumer.access_changed), and those of the ended one close."""
+    from engine.events import publisher
+
+    transaction.on_commit(lambda: publisher.notify([user_group(user_id)], ACCESS_CHANGED))
 
 
 def rule_changed(user_id: str | None, group_id: str | None) -> None:

@@ -1,11 +1,10 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from identity.views import accounts, audit, authorizations, system, tenants
 
 urlpatterns = [
     path("login/", accounts.LegatoLoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", accounts.LegatoLogoutView.as_view(), name="logout"),
     path("account/password/", accounts.own_password, name="own-password"),
     path("admin/", accounts.admin_home, name="admin-home"),
     path("admin/users/", accounts.user_list, name="user-list"),

@@ -195,7 +195,7 @@ class DjangoStore:
             self.post_commit.collect(effects)
         else:
             owner = definitions_facts[state.process_definition_id]
-            self.post_commit.collect(effects, owner.key, owner.tenant_id)
+            self.post_commit.collect(effects, owner.key, owner.tenant_id, state.tasks.values())
         ended = {instance_id} if state is not None and state.is_ended else set()
         projection = Projection(
             definitions_facts,

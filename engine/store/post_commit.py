@@ -4,7 +4,7 @@ counts to this process's execution metrics (memory only: engine/metrics)."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from django.db import transaction
 
@@ -50,18 +50,27 @@ class PostCommit:
         # Counted only once committed: a command re-run after a lost race counts once.
         self.metrics = EffectCounts()
         self._scheduled = False
+        # Of the effects being collected: the instance whose variables changed, and the tasks
+        # that have an event of their own already.
+        self._variables_of: str | None = None
+        self._announced: set[str] = set()
 
     def collect(
         self,
         effects: Sequence[fx.Effect],
         definition_key: str | None = None,
         tenant_id: str | None = None,
+        open_tasks: Collection[Task] = (),
     ) -> None:
-        """`definition_key` and `tenant_id`: those of the instance the effects come from."""
+        """`definition_key`, `tenant_id` and `open_tasks`: those of the instance the effects
+        come from, as the command left it."""
         self._key = definition_key
         self._tenant = tenant_id
+        self._variables_of, self._announced = None, set()
         for effect in effects:
             self._collect_one(effect)
+        if self._variables_of is not None and open_tasks:
+            self._variables_changed(self._variables_of, open_tasks)
         self.metrics.add(effects)
         pending = (
             self.job_ids
@@ -105,12 +114,32 @@ class PostCommit:
                     **_parent(task),
                 )
                 self.events.append((self._task_groups(task), payload))
+                self._announced.add(task.id)
             case fx.TaskRemoved():
                 # Everyone who may have the task on screen must see it go.
                 payload = event("task.completed", taskId=effect.task_id, **_parent(effect.task))
                 self.events.append((self._task_groups(effect.task), payload))
+            case fx.VariablesChanged(process_instance_id=instance_id) if instance_id:
+                self._variables_of = instance_id
             case _:
                 pass
+
+    def _variables_changed(self, instance_id: str, open_tasks: Collection[Task]) -> None:
+        """Tell the people who may see the instance's open tasks that its variables changed:
+        a tasklist showing them re-reads (the cards show variables, filters test them). One
+        event for them all; none for tasks that have an event of their own in this command
+        (created, assigned: the list re-reads anyway). The publisher sends nothing to groups
+        nobody listens to."""
+        audience: dict[str, None] = {}
+        for task in open_tasks:
+            if task.id not in self._announced:
+                people = task_groups(
+                    task.candidate_users, task.candidate_groups, task.assignee, self._tenant
+                )
+                audience.update(dict.fromkeys(people))
+        if audience:
+            payload = event("variables.changed", processInstanceId=instance_id)
+            self.events.append((list(audience), payload))
 
     def _cockpit(self, payload: LiveEvent) -> None:
         self.events.append((instance_groups(self._key, self._tenant), payload))

@@ -5,14 +5,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.models import Group, User
-from django.contrib.auth.views import LoginView
+from django.contrib.auth.views import LoginView, LogoutView
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from engine.errors import AuthorizationError, BadRequestError, NotFoundError
-from identity import accounts
+from identity import accounts, live_access
 from identity.authorization import is_admin, readable_ids, require
 from identity.forms import GroupForm, MemberForm, PasswordForm, ProfileForm, UserCreateForm
 from identity.lockout import permanently_locked
@@ -32,6 +32,17 @@ class LegatoLoginView(LoginView):
         accounts.log_login(form.get_user())
         return response
 
+
+class LegatoLogoutView(LogoutView):
+    """Django's logout view that also closes the live sockets of the ended session (the user's
+    other tabs), in every web process; the user's other sessions keep theirs."""
+
+    def post(self, request, *args, **kwargs):  # type: ignore[no-untyped-def]
+        user = request.user
+        response = super().post(request, *args, **kwargs)
+        if user.is_authenticated:
+            live_access.signed_out(user.pk)
+        return response
 
 
 @page

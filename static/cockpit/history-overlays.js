@@ -2,8 +2,9 @@
 // activity, how many of its instances finished and were canceled) and Heatmap (each activity
 // tinted by how often it ran, relative to the most frequent one, with its number on a badge).
 // History is read from the server only when the user picks one of those views, so the page
-// itself costs nothing more; the counts are re-read when the range changes or a view is
-// picked again.
+// itself costs nothing more; the counts are re-read when the range changes, a view is picked
+// again, or live events tell that this definition's instances moved (at most every 2 s, and
+// only while History or Heatmap is shown).
 (function () {
   "use strict";
   const modes = document.querySelector("[data-overlay-modes]");
@@ -19,6 +20,10 @@
   let mode = "running";
   let heated = [];
   let request = 0;
+  // Live events that may have ended activities of this definition's instances: those that
+  // name another definition are not; `instance.ended` and task events name none.
+  const LIVE_KINDS = /^(instance|incident|task|activity|job)\./;
+  const LIVE_DELAY = 2000;
 
   function say(text, isError) {
     status.textContent = text;
@@ -122,10 +127,11 @@
     return plural(total, "activity instance") + " ended in " + plural(ids.length, "activity", "activities") + what + ".";
   }
 
-  function showHistory(chosen) {
+  /** Read and draw the counts; `quietly` (a live re-read) keeps the drawn ones meanwhile. */
+  function showHistory(chosen, quietly) {
     const mine = ++request;
-    say("Reading the history…");
-    fetch(modes.dataset.historyUrl + rangeQuery(), { credentials: "same-origin" })
+    if (!quietly) { say("Reading the history…"); }
+    return fetch(modes.dataset.historyUrl + rangeQuery(), { credentials: "same-origin" })
       .then(function (response) {
         return response.json().catch(function () { return {}; }).then(function (body) {
           if (!response.ok) {
@@ -151,6 +157,7 @@
       })
       .catch(function (error) {
         if (mine === request) { say("The history could not be read: " + error.message, true); }
+        if (quietly) { throw error; }  // the live re-read tries again later
       });
   }
 
@@ -181,5 +188,16 @@
       event.preventDefault();
       if (mode !== "running") { showHistory(mode); }
     });
+  }
+
+  if (window.LegatoLive) {
+    const definitionId = container.dataset.definitionId;
+    window.LegatoLive.onLive(function (event) {
+      if (mode === "running" || !LIVE_KINDS.test(event.type || "")) { return false; }
+      return !event.processDefinitionId || event.processDefinitionId === definitionId;
+    }, function () {
+      // A reconnect or a gap schedules too: nothing to read while Running is shown.
+      return mode === "running" ? null : showHistory(mode, true);
+    }, LIVE_DELAY);
   }
 })();

@@ -1,5 +1,7 @@
 // Live tasklist: on a task event (or a gap in the event sequence) re-fetch the parts of the
-// page that show tasks, with htmx. No polling: the WebSocket of legato/live.js drives it.
+// page that show tasks, with htmx; on a change of the variables of an instance a listed task
+// belongs to, re-fetch the list (its cards show variables, its filter may test them). No
+// polling: the WebSocket of legato/live.js drives it.
 (function () {
   "use strict";
   let timer = null;
@@ -49,10 +51,27 @@
     if (target && PARTS.indexOf(target.id) >= 0) { failures = 0; }
   });
 
+  // A script that sets variables again and again is seen at most once a second.
+  const VARIABLES_DELAY = 1000;
+
+  function listsInstance(instanceId) {
+    const list = document.getElementById("task-list");
+    return Boolean(list && instanceId) && Array.prototype.some.call(
+      list.querySelectorAll("[data-process-instance-id]"),
+      function (card) { return card.dataset.processInstanceId === instanceId; }
+    );
+  }
+
   document.addEventListener("legato:live", function (e) {
     const detail = e.detail || {};
     const event = detail.event || {};
     const type = String(event.type || "");
+    if (!detail.gap && type === "variables.changed") {
+      if (timer === null && listsInstance(String(event.processInstanceId || ""))) {
+        timer = setTimeout(refresh, VARIABLES_DELAY);
+      }
+      return;
+    }
     // A gap means messages were dropped: everything shown may be stale.
     if (!detail.gap && type.indexOf("task.") !== 0) { return; }
     const page = document.getElementById("task-page");

@@ -6,9 +6,10 @@ from playwright.sync_api import expect
 from engine.services.runtime import delete_process_instance
 from tests.browser.test_login import log_in
 from tests.cockpit.conftest import deploy_xml
-from tests.cockpit.test_definition_history import REVIEW, run_review
+from tests.cockpit.test_definition_history import REVIEW, complete_all, run_review
 
 pytestmark = pytest.mark.django_db(transaction=True)
+LIVE = 6_000  # ms: live re-reads of the counts wait up to 2 s for more events
 
 
 def test_the_heatmap_tints_activities_by_how_often_they_ran_and_running_comes_back(
@@ -57,3 +58,33 @@ def test_the_heatmap_tints_activities_by_how_often_they_ran_and_running_comes_ba
     expect(running_badge).to_have_text("1")
     expect(page.locator(".history-counts")).to_have_count(0)
     expect(legend).to_be_hidden()
+
+
+def test_the_heatmap_counts_follow_instances_that_end_while_it_is_shown(
+    page, live_server_url, demo_user
+):
+    definition = deploy_xml("review", REVIEW.read_bytes())
+    run_review(definition.id, until="end")
+    waiting = run_review(definition.id, until="Check")
+
+    log_in(page, live_server_url, "demo", "demo")
+    page.goto(f"{live_server_url}/cockpit/processes/{definition.id}/")
+    expect(page.locator("#live-status")).to_have_text("live")
+    page.wait_for_timeout(1000)  # the socket's first hello re-reads once: let it be done
+    page.get_by_role("group", name="Diagram shows").get_by_role("button", name="Heatmap").click()
+    check = page.locator('.history-counts[data-activity-id="Check"] .heat')
+    expect(check).to_have_text("1")
+
+    complete_all(waiting, "Check")  # in another process than the page's server: no reload
+    expect(check).to_have_text("2", timeout=LIVE)
+    run_review(definition.id, until="end")
+    expect(check).to_have_text("3", timeout=LIVE)
+    expect(page.get_by_role("status").filter(has_text="Heatmap:")).to_be_visible()
+
+    # Back on Running, the history is not read, however the instances move.
+    read = []
+    page.on("request", lambda r: read.append(r.url) if "history-counts" in r.url else None)
+    page.get_by_role("group", name="Diagram shows").get_by_role("button", name="Running").click()
+    run_review(definition.id, until="end")
+    page.wait_for_timeout(3000)
+    assert read == []

@@ -8,11 +8,13 @@ from playwright.sync_api import expect
 
 from engine.models import Task
 from engine.services import runtime
+from tasklist.models import TaskFilter
 from tests.browser.test_login import log_in
 from tests.tasklist.conftest import deploy_demo, make_user
 from tests.tasklist.test_start_and_filters import grant_filter_create
 
 pytestmark = pytest.mark.django_db(transaction=True)
+LIVE = 5_000  # ms
 
 
 def test_a_filter_with_variable_columns_shows_them_on_its_task_cards(page, live_server_url):
@@ -53,3 +55,29 @@ def test_a_filter_with_variable_columns_shows_them_on_its_task_cards(page, live_
     expect(keys).to_have_text(["KYC-1", "KYC-2"])
     page.get_by_label("Order", exact=True).select_option("asc")
     expect(keys).to_have_text(["KYC-2", "KYC-1"])
+
+
+def test_a_card_shows_a_variable_changed_elsewhere_without_a_reload(page, live_server_url):
+    deploy_demo()
+    make_user("alice", "compliance")
+    saved = TaskFilter.objects.create(
+        name="Amounts", owner="alice", query={"list": "group"},
+        properties={"variables": [{"name": "amount", "label": "Amount"}]},
+    )
+    started = {
+        key: runtime.start_process_instance(
+            "kyc_review", variables={"amount": 100}, business_key=key
+        ).id
+        for key in ("KYC-1", "KYC-2")
+    }
+    log_in(page, live_server_url, "alice", "pw")
+    page.goto(f"{live_server_url}/tasklist/?list=filter-{saved.pk}")
+    expect(page.locator("#live-status")).to_have_text("live")
+    card = page.locator(".task-card", has_text="KYC-2")
+    amount = card.locator(".card-variable", has_text="Amount")
+    expect(amount).to_contain_text("100")
+    page.wait_for_timeout(1000)  # the socket's first hello re-reads once: let it be done
+
+    runtime.set_variables(started["KYC-2"], {"amount": 250})  # in another process
+    expect(amount).to_contain_text("250", timeout=LIVE)
+    expect(page.locator(".task-card", has_text="KYC-1")).to_contain_text("100")

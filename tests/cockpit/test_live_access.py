@@ -50,6 +50,11 @@ def user_with_cookie(username: str, *groups: str, applications=("tasklist",)) ->
 
     user = make_user(username, *groups, password=PASSWORD)
     grant_applications(username, *applications)
+    return new_session(user)
+
+
+def new_session(user) -> bytes:
+    """The cookie of a new session signed in as `user` (as another browser's login)."""
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = django_settings.AUTHENTICATION_BACKENDS[0]
@@ -309,3 +314,29 @@ async def test_a_change_that_moves_no_group_leaves_the_socket_quiet(layer):
     # Filters name no channel group: the socket re-reads, finds the same groups, says nothing.
     assert await socket.receive_nothing(timeout=1)
     await socket.disconnect()
+
+
+@sync_to_async
+def log_out(cookie: bytes) -> int:
+    """Log the cookie's session out through the page's logout button; the status code."""
+    client = Client()
+    name, _, key = cookie.decode().partition("=")
+    client.cookies[name] = key
+    return client.post("/logout/").status_code
+
+
+async def test_logging_out_closes_the_session_s_sockets_and_no_other_session_s(layer):
+    from django.contrib.auth.models import User
+
+    first = await user_with_cookie("bob", "compliance")
+    second = await sync_to_async(new_session)(await sync_to_async(User.objects.get)(username="bob"))
+    tab, other_tab = (await open_socket(first))[0], (await open_socket(first))[0]
+    other_browser, _ = await open_socket(second)
+
+    assert await log_out(first) == 302
+    assert await next_frame(tab) == {"close": CLOSE_UNAUTHENTICATED}
+    assert await next_frame(other_tab) == {"close": CLOSE_UNAUTHENTICATED}
+    # The same user's other session re-checks its own, finds it signed in, and still hears.
+    await compliance_task_in(None)
+    assert (await next_frame(other_browser))["type"] == "task.created"
+    await other_browser.disconnect()

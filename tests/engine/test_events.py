@@ -148,3 +148,25 @@ def test_a_subtasks_events_name_its_parent(redis_layer, engine_users):
         ("task.created", "boxes", "plan"),
         ("task.completed", "boxes", "plan"),
     ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_variable_change_reaches_the_people_of_the_instance_s_open_tasks(
+    redis_layer, engine_users
+):
+    from engine.services import ResourceInput, deploy
+    from engine.services import runtime as rt
+    from tests.engine.test_queries import CANDIDATES
+    from tests.factories import bpmn_document
+
+    channel = async_to_sync(listen)(redis_layer, "tasks.group.management")
+    deploy([ResourceInput("offer.bpmn", bpmn_document(CANDIDATES))])
+    first, second = (rt.start_process_instance("offer", variables={"amount": n}) for n in (1, 2))
+    # The task's own event tells of the variables set with it: no second event for them.
+    created = [async_to_sync(channel.next)() for _ in range(2)]
+    assert [(e["type"], e["processInstanceId"]) for e in created] == [
+        ("task.created", first.id), ("task.created", second.id)
+    ]
+    rt.set_variables(first.id, {"amount": 3})
+    changed = async_to_sync(channel.next)()
+    assert (changed["type"], changed["processInstanceId"]) == ("variables.changed", first.id)
