@@ -7,6 +7,8 @@
   let timer = null;
   let subtasksStale = false;
   const PARTS = ["task-list", "task-lists", "task-subtasks"];
+  const inFlight = {};  // part id -> the request for it under way (the newest)
+  let refreshAfter = false;
 
   function refresh() {
     timer = null;
@@ -17,7 +19,12 @@
       window.htmx.ajax("GET", subtasks.dataset.liveUrl, { target: subtasks, swap: "outerHTML" });
     }
     const list = document.getElementById("task-list");
-    if (list) {
+    if (list && inFlight["task-list"]) {
+      // The user's sort or search is on its way and the page URL is not yet its own: read
+      // the list again once it has answered.
+      refreshAfter = true;
+    } else if (list) {
+      refreshAfter = false;
       // The page URL is the list's URL (filters live in the query string).
       window.htmx.ajax("GET", location.pathname + location.search, { target: list, swap: "outerHTML" });
     }
@@ -44,6 +51,27 @@
     failures += 1;
     if (failures <= 5 && timer === null) { timer = setTimeout(refresh, 1000 * failures); }
   }
+  // Only the newest request for a part may replace it: a live re-read sent just before the
+  // user changed the sort or the search must not put the old list back by answering last.
+  document.body.addEventListener("htmx:beforeRequest", function (e) {
+    const target = e.detail && e.detail.target;
+    if (target && PARTS.indexOf(target.id) >= 0) { inFlight[target.id] = e.detail.xhr; }
+  });
+  document.body.addEventListener("htmx:beforeSwap", function (e) {
+    const target = e.detail && e.detail.target;
+    if (target && inFlight[target.id] && inFlight[target.id] !== e.detail.xhr) {
+      e.detail.shouldSwap = false;
+    }
+  });
+  document.body.addEventListener("htmx:afterRequest", function (e) {
+    const target = e.detail && e.detail.target;
+    if (!target || inFlight[target.id] !== e.detail.xhr) { return; }
+    delete inFlight[target.id];
+    if (target.id === "task-list" && refreshAfter && timer === null) {
+      refreshAfter = false;
+      timer = setTimeout(refresh, 100);  // after htmx has pushed the list's new URL
+    }
+  });
   document.body.addEventListener("htmx:sendError", retry);
   document.body.addEventListener("htmx:responseError", retry);
   document.body.addEventListener("htmx:afterSwap", function (e) {
