@@ -30,6 +30,7 @@ from engine.rest import (
     openapi_history,
     openapi_identity,
     openapi_metrics,
+    openapi_migration,
     openapi_runtime,
     openapi_tenants,
     openapi_variable_data,
@@ -535,6 +536,7 @@ def all_operations() -> tuple[Operation, ...]:
         + tuple(openapi_attachments.operations())
         + tuple(openapi_metrics.operations())
         + tuple(openapi_external_tasks.operations())
+        + tuple(openapi_migration.operations())
         + tuple(openapi_tenants.operations())
         + tuple(openapi_identity.operations())
         + tuple(openapi_variable_data.operations())

@@ -359,8 +359,9 @@ def operations() -> list[Any]:
     add(pi, "get", "getProcessInstance", "Get an instance",
         {"200": _json(_ref("ProcessInstanceDto"))})
     add(pi, "delete", "deleteProcessInstance", "Delete an instance", _NO_CONTENT,
-        parameters=(Param("skipCustomListeners", Kind.BOOLEAN, "Accepted; no effect."),
-                    Param("skipIoMappings", Kind.BOOLEAN, "Accepted; no effect."),
+        parameters=(Param("skipCustomListeners", Kind.BOOLEAN,
+                          "No execution or task listener runs as it ends."),
+                    Param("skipIoMappings", Kind.BOOLEAN, "Accepted; no mapping runs anyway."),
                     Param("skipSubprocesses", Kind.BOOLEAN, "Accepted; no effect."),
                     Param("failIfNotExists", Kind.BOOLEAN, "404 when missing (default)."),
                     Param("deleteReason", Kind.STRING, "Why it was deleted.")))
@@ -372,22 +373,6 @@ def operations() -> list[Any]:
     add(f"{pi}/modification", "post", "modifyProcessInstance",
         "Start before/after activities or on a flow, cancel activity instances", _NO_CONTENT,
         request_body=_body(_ref("ProcessInstanceModificationDto")))
-    add("migration/generate", "post", "generateMigrationPlan",
-        "A migration plan mapping the activities with equal ids",
-        {"200": _json(_ref("MigrationPlanDto"))},
-        request_body=_body(_ref("MigrationPlanGenerationDto")))
-    add("migration/validate", "post", "validateMigrationPlan",
-        "Validate a migration plan against its definitions",
-        {"200": _json(_ref("MigrationPlanReportDto"))},
-        request_body=_body(_ref("MigrationPlanDto")))
-    add("migration/execute", "post", "executeMigrationPlan",
-        "Migrate process instances, all or none", _NO_CONTENT,
-        request_body=_body(_ref("MigrationExecutionDto")))
-    add("migration/executeAsync", "post", "executeMigrationPlanAsync",
-        "Migrate process instances in a batch, each on its own",
-        {"200": _json(_ref("BatchDto"))},
-        request_body=_body(_ref("MigrationExecutionDto")))
-
     vi = "variable-instance/<str:variable_id>"
     listing("variable-instance", "VariableInstances", "VariableInstanceDto",
             variable_instances.VARIABLE_INSTANCE_QUERY, post=True, values=True)
