@@ -51,6 +51,7 @@ def _delete_instance(instance_id: Any, options: Mapping[str, Any], actor: Actor)
             options.get("deleteReason"),
             user_id=_user_id(actor),
             skip_custom_listeners=bool(options.get("skipCustomListeners")),
+            skip_io_mappings=bool(options.get("skipIoMappings")),
         )
     except NotFoundError:
         # failIfNotExists=false: an instance that ended meanwhile is no failure (Camunda).

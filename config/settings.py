@@ -187,6 +187,11 @@ LEGATO_JAVASCRIPT_MEMORY_MB = envint("LEGATO_JAVASCRIPT_MEMORY_MB", 64)
 # script's assignment to an undeclared name also sets the process variable.
 LEGATO_GROOVY_MAX_STEPS = envint("LEGATO_GROOVY_MAX_STEPS", 1_000_000)
 LEGATO_AUTO_STORE_SCRIPT_VARIABLES = envbool("LEGATO_AUTO_STORE_SCRIPT_VARIABLES", False)
+# Camunda's skipOutputMappingOnCanceledActivities: a cancelled activity (interrupted, deleted,
+# cancelled by modification) runs no output mapping; off, as in Camunda: it runs them.
+LEGATO_SKIP_OUTPUT_MAPPING_ON_CANCELED_ACTIVITIES = envbool(
+    "LEGATO_SKIP_OUTPUT_MAPPING_ON_CANCELED_ACTIVITIES", False
+)
 # camunda:connector service tasks (http-connector, soap-http-connector) call out over HTTP
 # from inside the command; off: such a task fails saying so.
 LEGATO_HTTP_CONNECTOR = envbool("LEGATO_HTTP_CONNECTOR", True)

@@ -268,6 +268,7 @@ def instance_cancel(request: HttpRequest, instance_id: str) -> HttpResponse:
         delete_process_instance(
             instance_id, reason, user_id=request.user.get_username(),
             skip_custom_listeners=request.POST.get("skip_listeners") == "yes",
+            skip_io_mappings=request.POST.get("skip_io_mappings") == "yes",
         )
     except EngineError as error:
         messages.error(request, f"The instance was not canceled: {error}")

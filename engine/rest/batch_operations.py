@@ -131,8 +131,8 @@ def _created(
 class ProcessInstanceDeleteAsync(EngineView):
     """POST /process-instance/delete: delete many instances in a batch.
 
-    `skipIoMappings` and `skipSubprocesses` are read and checked like the DELETE of one
-    instance, and change nothing (docs/rest.md)."""
+    `skipCustomListeners` and `skipIoMappings` apply to each deletion as on the DELETE of one
+    instance; `skipSubprocesses` is read and checked, and changes nothing (docs/rest.md)."""
 
     def post(self, request: Request) -> Response:
         body = json_body(request)

@@ -248,13 +248,12 @@ class DeploymentDetail(APIView):
         return Response(serializers.deployment_dto(deployment))
 
     def delete(self, request: Request, deployment_id: str) -> Response:
-        # skipIoMappings is validated: a deleted instance runs no output mappings anyway.
-        flag(request.query_params, "skipIoMappings")
         delete_deployment(
             deployment_id,
             cascade=flag(request.query_params, "cascade"),
             user_id=request.user.get_username(),
             skip_custom_listeners=flag(request.query_params, "skipCustomListeners"),
+            skip_io_mappings=flag(request.query_params, "skipIoMappings"),
         )
         return Response(status=204)
 

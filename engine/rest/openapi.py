@@ -251,7 +251,8 @@ _CASCADE = (
     Param("cascade", Kind.BOOLEAN, "Also delete the instances of the definitions."),
     Param("skipCustomListeners", Kind.BOOLEAN,
           "Deleted instances run no execution or task listeners."),
-    Param("skipIoMappings", Kind.BOOLEAN, "Accepted; deleted instances run no mappings anyway."),
+    Param("skipIoMappings", Kind.BOOLEAN,
+          "Deleted instances run no output mappings of their active activities."),
 )
 
 

@@ -361,7 +361,8 @@ def operations() -> list[Any]:
     add(pi, "delete", "deleteProcessInstance", "Delete an instance", _NO_CONTENT,
         parameters=(Param("skipCustomListeners", Kind.BOOLEAN,
                           "No execution or task listener runs as it ends."),
-                    Param("skipIoMappings", Kind.BOOLEAN, "Accepted; no mapping runs anyway."),
+                    Param("skipIoMappings", Kind.BOOLEAN,
+                          "The active activities run no output mappings as they end."),
                     Param("skipSubprocesses", Kind.BOOLEAN, "Accepted; no effect."),
                     Param("failIfNotExists", Kind.BOOLEAN, "404 when missing (default)."),
                     Param("deleteReason", Kind.STRING, "Why it was deleted.")))

@@ -232,11 +232,10 @@ def xml_dto(definition: ProcessDefinition) -> serializers.Dto:
 
 
 def _delete_options(request: Request) -> dict[str, bool]:
-    # skipIoMappings is validated: a deleted instance runs no output mappings anyway.
-    flag(request.query_params, "skipIoMappings")
     return {
         "cascade": flag(request.query_params, "cascade"),
         "skip_custom_listeners": flag(request.query_params, "skipCustomListeners"),
+        "skip_io_mappings": flag(request.query_params, "skipIoMappings"),
     }
 
 

@@ -198,10 +198,10 @@ class ProcessInstanceDetail(EngineView):
         return Response(instance_dto(request, row))
 
     def delete(self, request: Request, instance_id: str) -> Response:
-        # skipIoMappings and skipSubprocesses are validated and change nothing (docs/rest.md).
-        for name in ("skipIoMappings", "skipSubprocesses"):
-            flag(request.query_params, name)
+        # skipSubprocesses is validated and changes nothing (docs/rest.md).
+        flag(request.query_params, "skipSubprocesses")
         skip_listeners = flag(request.query_params, "skipCustomListeners")
+        skip_io_mappings = flag(request.query_params, "skipIoMappings")
         fail_if_missing = first_value(request.query_params, "failIfNotExists") != "false"
         row = ProcessInstance.objects.filter(pk=instance_id).first()
         if row is None:
@@ -214,7 +214,8 @@ class ProcessInstanceDetail(EngineView):
         )
         reason = first_value(request.query_params, "deleteReason")
         runtime.delete_process_instance(
-            instance_id, reason, user_id=user_id(request), skip_custom_listeners=skip_listeners
+            instance_id, reason, user_id=user_id(request), skip_custom_listeners=skip_listeners,
+            skip_io_mappings=skip_io_mappings,
         )
         return Response(status=204)
 

@@ -149,6 +149,7 @@ class SetVariables:
 class DeleteInstance:
     reason: str | None = None
     skip_listeners: bool = False
+    skip_io_mappings: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -59,6 +59,9 @@ class Run:
         self.joins_to_check = False
         # DeleteInstance(skip_listeners=True): Camunda's skipCustomListeners
         self.skip_listeners = False
+        # DeleteInstance / a modification's cancellations with skipIoMappings: cancelled
+        # activities run no output mapping
+        self.skip_io_mappings = False
         self._history_activity = env.history != "none"
         self._history_details = env.history == "full"
         # Counted for the metrics only where the history level leaves out the effects that

@@ -239,11 +239,13 @@ class StartCalledInstance:
 @dataclass(slots=True)
 class DeleteCalledInstance:
     """A call activity was cancelled: its child instance is deleted too (its listeners
-    skipped when the cancelling command skips custom listeners)."""
+    skipped when the cancelling command skips custom listeners, its output mappings when it
+    skips IO mappings)."""
 
     instance_id: str
     reason: str
     skip_listeners: bool = False
+    skip_io_mappings: bool = False
 
 
 @dataclass(slots=True)

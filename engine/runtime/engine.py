@@ -349,9 +349,11 @@ class ProcessEngine:
         self._execute([_Work(instance_id, command)])
 
     def delete_process_instance(
-        self, instance_id: str, reason: str | None = None, *, skip_custom_listeners: bool = False
+        self, instance_id: str, reason: str | None = None, *, skip_custom_listeners: bool = False,
+        skip_io_mappings: bool = False,
     ) -> None:
-        self._execute([_Work(instance_id, cmd.DeleteInstance(reason, skip_custom_listeners))])
+        command = cmd.DeleteInstance(reason, skip_custom_listeners, skip_io_mappings)
+        self._execute([_Work(instance_id, command)])
 
     def modify_process_instance(
         self,
@@ -369,7 +371,7 @@ class ProcessEngine:
         self, plan: MigrationPlan, instance_ids: Sequence[str], **skip: bool
     ) -> None:
         """Camunda's process instance migration: all instances or none (runtime.migrating);
-        `skip`: skip_custom_listeners, skip_io_mappings (of the sub-processes it adds)."""
+        `skip`: skip_custom_listeners, skip_io_mappings (of sub-processes it adds, removes)."""
         source = self._definition(None, plan.source_definition_id)
         target = self._definition(None, plan.target_definition_id)
         require_valid(source, target, plan)
@@ -531,7 +533,8 @@ class ProcessEngine:
                 )
             )
         elif isinstance(effect, fx.DeleteCalledInstance):
-            delete = cmd.DeleteInstance(effect.reason, effect.skip_listeners)
+            skips = (effect.skip_listeners, effect.skip_io_mappings)
+            delete = cmd.DeleteInstance(effect.reason, *skips)
             queue.append(_Work(effect.instance_id, delete, ignore_missing=True))
         elif isinstance(effect, fx.SignalThrown):
             signals.append(effect)

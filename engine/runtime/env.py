@@ -65,6 +65,9 @@ class Environment:
       `scriptFormat="groovy"` script may run (engine/groovy).
     - `auto_store_script_variables`: a Groovy script's assignment to an undeclared name also
       sets that process variable (Camunda's autoStoreScriptVariables; off by default).
+    - `skip_output_mapping_on_canceled_activities`: cancelled activities run no output
+      mapping, whatever cancels them (Camunda's engine setting of that name; off by default:
+      they run theirs, see flow.end_cancelled).
     - `history`: "none", "activity", "audit" or "full" (history effects below the level are
       not produced).
     - `decisions`: the deployed DMN decisions business rule tasks evaluate, looked up by
@@ -79,6 +82,7 @@ class Environment:
     script_resource: Callable[[str | None, str], str | None] | None = None
     groovy_max_steps: int = MAX_STEPS
     auto_store_script_variables: bool = False
+    skip_output_mapping_on_canceled_activities: bool = False
     connectors: Mapping[str, Connector] = field(default_factory=lambda: http_connectors(30))
     history: str = "full"
     decisions: DecisionLookup | None = None

@@ -22,6 +22,7 @@ from engine.bpmn.model import (
 )
 from engine.runtime import effects as fx
 from engine.runtime.behaviors.listeners import (
+    apply_cancelled_outputs,
     apply_inputs,
     apply_outputs,
     fire_cancelled_end_listeners,
@@ -278,12 +279,16 @@ def finish_instance(run: Run, status: str, reason: str | None = None) -> None:
 def end_cancelled(run: Run, execution: Execution, reason: str) -> None:
     """End the activity instance of `execution` as cancelled: its end listeners run first,
     while its task and local variables are still there (Camunda fires them on every
-    cancellation, unless skipCustomListeners), then its work goes and history records it
+    cancellation, unless skipCustomListeners), then its output mappings (Camunda runs them
+    when it destroys the cancelled scope, unless skipIoMappings or the engine's
+    skipOutputMappingOnCanceledActivities), then its work goes and history records it
     canceled. Its children must be ended before (deepest first)."""
     if execution.activity_instance_id is not None and not execution.mi_body:
         node = run.definition.nodes.get(execution.activity_id or "")
         if node is not None and node.execution_listeners:
             fire_cancelled_end_listeners(run, execution, node)
+        if node is not None and node.input_output is not None:
+            apply_cancelled_outputs(run, execution, node)
     cancel_work(run, execution, reason)
     run.activity_ended(execution, canceled=True)
 
@@ -300,7 +305,9 @@ def cancel_work(run: Run, execution: Execution, reason: str) -> None:
     run.remove_external_task(execution)
     if execution.called_instance_id is not None:
         run.effects.append(
-            fx.DeleteCalledInstance(execution.called_instance_id, reason, run.skip_listeners)
+            fx.DeleteCalledInstance(
+                execution.called_instance_id, reason, run.skip_listeners, run.skip_io_mappings
+            )
         )
         execution.called_instance_id = None
     execution.wait = None

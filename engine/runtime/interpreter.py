@@ -391,6 +391,7 @@ def _set_variables(current: Run, command: cmd.SetVariables) -> None:
 
 def _delete(current: Run, command: cmd.DeleteInstance) -> None:
     current.skip_listeners = command.skip_listeners
+    current.skip_io_mappings = command.skip_io_mappings
     flow.finish_instance(current, InstanceStatus.EXTERNALLY_TERMINATED, command.reason)
 
 

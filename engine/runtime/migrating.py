@@ -138,7 +138,7 @@ def migrate(
     """Move `state` (changed in place) onto `target`; the caller checked the plan and
     `instance_failures`. Returns the effects for the store. The skip flags concern the
     sub-processes migration adds (their start listeners and input mappings) and the end
-    listeners of those it removes."""
+    listeners and output mappings of those it removes."""
     failures = instance_failures(source, target, plan, state)
     if failures:
         raise MigratingInstancesInvalid("\n".join(failures))
@@ -147,8 +147,18 @@ def migrate(
     migrator = _Migrator(run, source, plan)
     original_parents = {e.id: e.parent_id for e in state.executions.values()}
     removed = {e.id for e in state.executions.values() if is_removable(state, e, migrator.mapped)}
-    if removed and not skip_custom_listeners:
-        run.effects.extend(end_removed_scopes(source, state, removed, now, env))
+    if removed and not (skip_custom_listeners and skip_io_mappings):
+        run.effects.extend(
+            end_removed_scopes(
+                source,
+                state,
+                removed,
+                now,
+                env,
+                skip_custom_listeners=skip_custom_listeners,
+                skip_io_mappings=skip_io_mappings,
+            )
+        )
     for execution in list(state.executions.values()):
         if execution.id not in removed:
             migrator.migrate_execution(execution)

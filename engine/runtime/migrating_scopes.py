@@ -16,9 +16,9 @@ settled here, once every execution carries its target activity:
   whose boundary events and event sub-process start events are armed. Tokens that need the
   same added sub-process under the same ancestor share one instance of it.
 
-A removed sub-process runs its end listeners (unless skipped), before anything migrates, as
-Camunda deletes unmapped activity instances first; like every cancellation in Legato it runs
-no output mapping.
+A removed sub-process runs its end listeners, then its output mappings (each unless
+skipped), before anything migrates, as Camunda deletes unmapped activity instances first
+(`deleteCascade("migration", skipCustomListeners, skipIoMappings)`).
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from engine.bpmn.model import SubProcess
 from engine.runtime import effects as fx
 from engine.runtime import flow
 from engine.runtime.behaviors.listeners import (
+    apply_cancelled_outputs,
     apply_inputs,
     fire_cancelled_end_listeners,
     fire_execution_listeners,
@@ -48,16 +49,25 @@ def end_removed_scopes(
     removed: set[str],
     now: datetime,
     env: Environment,
+    *,
+    skip_custom_listeners: bool,
+    skip_io_mappings: bool,
 ) -> list[fx.Effect]:
-    """Run the end listeners of the sub-process instances migration removes, deepest first,
-    against the source definition they still belong to. Returns what the listeners did."""
+    """Run the end listeners and output mappings of the sub-process instances migration
+    removes, deepest first, against the source definition they still belong to. Returns
+    what they did."""
     run = Run(source, state, now, env)
+    run.skip_listeners = skip_custom_listeners
+    run.skip_io_mappings = skip_io_mappings
     for execution in list(state.descendants(state.id)):
         if execution.id not in removed:
             continue
         node = source.nodes.get(execution.activity_id or "")
-        if node is not None and node.execution_listeners:
+        if node is None:
+            continue
+        if node.execution_listeners:
             fire_cancelled_end_listeners(run, execution, node)
+        apply_cancelled_outputs(run, execution, node)
     return run.effects
 
 

@@ -483,7 +483,13 @@ class _Modifier:
             top = parent
         parent = self.run.parent(top)
         self._record_cancelled(top)
-        flow.cancel_activity(self.run, top, CANCEL_REASON)
+        # skipIoMappings concerns what the instructions cancel, not what the started tokens
+        # later interrupt (a boundary event, an error) in the same command
+        self.run.skip_io_mappings = self.skip_io_mappings
+        try:
+            flow.cancel_activity(self.run, top, CANCEL_REASON)
+        finally:
+            self.run.skip_io_mappings = False
         self.run.remove_execution(top)
         self.run.joins_to_check = True  # a cancelled token may release an inclusive join
         if parent is not None and parent.mi_body:

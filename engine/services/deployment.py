@@ -184,9 +184,10 @@ def delete_deployment(
     cascade: bool = False,
     user_id: str | None = None,
     skip_custom_listeners: bool = False,
+    skip_io_mappings: bool = False,
 ) -> None:
     """Delete a deployment; refused while instances of its definitions run, unless cascade
-    deletes them (running their end listeners unless `skip_custom_listeners`)."""
+    deletes them (running their end listeners and output mappings unless skipped)."""
     with transaction.atomic():
         deployment = Deployment.objects.select_for_update().filter(pk=deployment_id).first()
         if deployment is None:
@@ -195,7 +196,11 @@ def delete_deployment(
         rows = list(deployment.process_definitions.select_for_update().order_by("version"))
         if rows:
             delete_definitions(
-                rows, cascade=cascade, user_id=user_id, skip_custom_listeners=skip_custom_listeners
+                rows,
+                cascade=cascade,
+                user_id=user_id,
+                skip_custom_listeners=skip_custom_listeners,
+                skip_io_mappings=skip_io_mappings,
             )
         OperationLog(user_id, OperationType.DELETE, EntityType.DEPLOYMENT).add(
             "cascade", new_value=str(cascade).lower(), deployment_id=deployment_id

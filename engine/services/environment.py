@@ -55,6 +55,9 @@ def environment() -> Environment:
         script_resource=script_resource,
         groovy_max_steps=settings.LEGATO_GROOVY_MAX_STEPS,
         auto_store_script_variables=settings.LEGATO_AUTO_STORE_SCRIPT_VARIABLES,
+        skip_output_mapping_on_canceled_activities=(
+            settings.LEGATO_SKIP_OUTPUT_MAPPING_ON_CANCELED_ACTIVITIES
+        ),
         connectors=(
             http_connectors(settings.LEGATO_HTTP_CONNECTOR_TIMEOUT_SECONDS)
             if settings.LEGATO_HTTP_CONNECTOR

@@ -123,7 +123,8 @@ def migrate_process_instances(
     activity without instruction, an unsupported state, another definition, gone)
     ProcessInstancesNotMigratable naming each instance and activity; nothing changes then.
     `skip_custom_listeners` and `skip_io_mappings` skip the start listeners and input
-    mappings of the sub-processes migration adds (Camunda's options).
+    mappings of the sub-processes migration adds, and the end listeners and output mappings
+    of those it removes (Camunda's options).
     `batch_id`: the batch this call works for; its log rows name it, and the batch's own
     entry (written when it was created) already holds the count and `async`.
     """

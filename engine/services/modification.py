@@ -64,7 +64,9 @@ def modify_process_instance(
 
     A refused instruction (unknown activity or flow, ambiguous scope, missing instance)
     raises BadRequestError naming it; the instance is unchanged then. When the instructions
-    leave no activity running, the instance ends EXTERNALLY_TERMINATED.
+    leave no activity running, the instance ends EXTERNALLY_TERMINATED. The cancelled
+    activities run their output mappings unless `skip_io_mappings`, which also skips the
+    input mappings of what starts.
     """
     given = _instructions(instructions)
 

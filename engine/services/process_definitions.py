@@ -26,6 +26,7 @@ def delete_process_definition(
     cascade: bool = False,
     user_id: str | None = None,
     skip_custom_listeners: bool = False,
+    skip_io_mappings: bool = False,
 ) -> None:
     """Delete one version; refused while its instances run, unless cascade deletes them."""
     with transaction.atomic():
@@ -33,7 +34,11 @@ def delete_process_definition(
         if not rows:
             raise NotFoundError(f"No process definition found with id '{definition_id}'")
         delete_definitions(
-            rows, cascade=cascade, user_id=user_id, skip_custom_listeners=skip_custom_listeners
+            rows,
+            cascade=cascade,
+            user_id=user_id,
+            skip_custom_listeners=skip_custom_listeners,
+            skip_io_mappings=skip_io_mappings,
         )
 
 
@@ -44,6 +49,7 @@ def delete_process_definitions_by_key(
     cascade: bool = False,
     user_id: str | None = None,
     skip_custom_listeners: bool = False,
+    skip_io_mappings: bool = False,
 ) -> None:
     """Delete every version of a key (of one tenant, or of no tenant when tenant_id is None)."""
     with transaction.atomic():
@@ -55,7 +61,11 @@ def delete_process_definitions_by_key(
         if not rows:
             raise NotFoundError(f"No process definition found with key '{key}'")
         delete_definitions(
-            rows, cascade=cascade, user_id=user_id, skip_custom_listeners=skip_custom_listeners
+            rows,
+            cascade=cascade,
+            user_id=user_id,
+            skip_custom_listeners=skip_custom_listeners,
+            skip_io_mappings=skip_io_mappings,
         )
 
 
@@ -65,9 +75,10 @@ def delete_definitions(
     cascade: bool,
     user_id: str | None,
     skip_custom_listeners: bool = False,
+    skip_io_mappings: bool = False,
 ) -> None:
     """Delete these versions (locked by the caller), their start events and, with cascade,
-    their running instances (their end listeners run unless `skip_custom_listeners`)."""
+    their running instances (their end listeners and output mappings run unless skipped)."""
     for key in {row.key for row in rows}:
         authz.require_delete_definition(user_id, key)
     ids = [row.id for row in rows]
@@ -85,6 +96,7 @@ def delete_definitions(
             reason="Process definition deleted",
             user_id=user_id,
             skip_custom_listeners=skip_custom_listeners,
+            skip_io_mappings=skip_io_mappings,
         )
     log = OperationLog(user_id, OperationType.DELETE, EntityType.PROCESS_DEFINITION)
     for row in rows:

@@ -544,15 +544,18 @@ def set_task_variables(
 
 def delete_process_instance(
     instance_id: str, reason: str | None = None, *, user_id: str | None = None,
-    skip_custom_listeners: bool = False,
+    skip_custom_listeners: bool = False, skip_io_mappings: bool = False,
 ) -> None:
+    """Cancel a running instance: its activities' end listeners and output mappings run
+    (deepest first) unless skipped; a failing one fails the deletion, which changes nothing."""
     def work(engine: ProcessEngine, store: DjangoStore) -> None:
         instance = ProcessInstance.objects.filter(pk=instance_id).first()
         if instance is None:
             raise NotFoundError(f"No process instance found for id '{instance_id}'")
         authz.require_delete_instance(user_id, instance_id)
         engine.delete_process_instance(
-            instance_id, reason, skip_custom_listeners=skip_custom_listeners
+            instance_id, reason, skip_custom_listeners=skip_custom_listeners,
+            skip_io_mappings=skip_io_mappings,
         )
         _log(
             user_id,

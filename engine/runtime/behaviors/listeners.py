@@ -253,6 +253,26 @@ def apply_outputs(run: Run, execution: Execution, node_id: str) -> bool:
     return True
 
 
+def apply_cancelled_outputs(run: Run, execution: Execution, node: FlowNode) -> None:
+    """The output mappings of an activity instance being cancelled, as Camunda runs them when
+    it destroys the activity's scope (after its end listeners), unless the command skips IO
+    mappings or the engine skips them on every cancellation. A failure fails the command and
+    names the activity: the caller may retry skipping the mappings."""
+    if node.input_output is None or not node.input_output.outputs:
+        return
+    if run.skip_io_mappings or run.env.skip_output_mapping_on_canceled_activities:
+        return
+    try:
+        apply_outputs(run, execution, node.id)
+    except (ProcessEngineError, BpmnError) as error:
+        cause = error.message if isinstance(error, ProcessEngineError) else str(error)
+        raise ProcessEngineError(
+            f"Output mapping of the cancelled activity '{node.id}' failed: {cause}; "
+            "deleting or modifying the instance with skipIoMappings skips it",
+            node.id,
+        ) from error
+
+
 def el_typed(parameter: Parameter) -> bool:
     """Whether the value's whole numbers are Longs, as EL arithmetic makes them; a JavaScript
     or Groovy number that fits is an Integer (Nashorn's and GraalJS's int, Groovy's)."""
