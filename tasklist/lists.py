@@ -6,6 +6,8 @@ with their process name and business key in the same query, and a saved filter's
 columns are read for the whole page at once (tasklist/card_variables.py): the number of
 statements a list costs does not depend on its length. A filter's list also sorts by one of
 its variables (`sort=var:<name>`): the value the task sees nearest, missing values last.
+Without a sort in the URL a filter's list sorts as the filter's stored sorting says
+(tasklist/stored_sorting.py), else by creation, newest first.
 """
 
 from __future__ import annotations
@@ -16,12 +18,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.http import urlencode
 
+from engine.errors import BadRequestError
 from engine.models import ProcessDefinition, ProcessInstance, Task, VariableInstance
 from engine.queries import list_tasks
 from engine.queries.variable_order import VariableScope, order_by_variable
@@ -38,6 +41,16 @@ from tasklist.filters import (
     variable_columns,
 )
 from tasklist.models import TaskFilter
+from tasklist.stored_sorting import (
+    FILTER_ORDER,
+    VARIABLE_SORT,
+    as_control_sort,
+    camunda_sorting,
+    field_order,
+    order_terms,
+    stored_sorting,
+    variable_type,
+)
 
 LISTS = {"mine": "My tasks", "group": "My groups' tasks", "all": "All tasks"}
 SORTS = {
@@ -46,7 +59,6 @@ SORTS = {
     "followUp": ("follow_up_date", "Follow-up date"),
     "priority": ("priority", "Priority"),
 }
-VARIABLE_SORT = "var:"  # `sort=var:amount`: by the filter's variable column `amount`
 PAGE_SIZE = 50
 MAX_SEARCH = 255
 
@@ -58,8 +70,8 @@ class ListParams:
     list: str = "group"
     filter_id: int | None = None
     q: str = ""
-    sort: str = "created"
-    order: str = "desc"
+    sort: str = ""  # none picked: the filter's stored sorting, else "created"
+    order: str = ""  # none picked: the sort's own direction (default_order)
     page: int = 1
 
     @staticmethod
@@ -70,8 +82,8 @@ class ListParams:
             filter_id = int(name[7:])
         elif name not in LISTS:
             name = "group"
-        sort = query.get("sort") or "created"
-        order = query.get("order") or ("asc" if sort in ("due", "followUp") else "desc")
+        sort = query.get("sort") or ""
+        order = query.get("order") or ""
         try:
             page = max(1, min(int(query.get("page") or 1), 10_000))
         except ValueError:
@@ -81,8 +93,8 @@ class ListParams:
             list=name,
             filter_id=filter_id,
             q=(query.get("q") or "").strip()[:MAX_SEARCH],
-            sort=sort if sort in SORTS or by_variable else "created",
-            order=order if order in ("asc", "desc") else "desc",
+            sort=sort if sort in SORTS or sort == FILTER_ORDER or by_variable else "",
+            order=order if order in ("asc", "desc") else "",
             page=page,
         )
 
@@ -94,10 +106,45 @@ class ListParams:
             pairs["page"] = str(changed.page)
         return urlencode({k: v for k, v in pairs.items() if v})
 
+
+def default_order(sort: str) -> str:
+    """A sort's own direction: the nearest dates first, else newest or highest first."""
+    return "asc" if sort in ("due", "followUp") else "desc"
+
+
+@dataclass(frozen=True)
+class AppliedSort:
+    """The order a list is shown in, as the sort control shows it."""
+
+    sort: str  # a SORTS key, `var:<column>`, or FILTER_ORDER (the filter's stored sorting)
+    order: str  # "asc" or "desc"; "" for FILTER_ORDER, whose entries carry their own
+    savable: bool = False  # picked in the URL, and not what the filter stores
+    terms: tuple[Any, ...] = ()  # FILTER_ORDER's ORDER BY terms
+
     @property
-    def sort_variable(self) -> str | None:
-        """The variable a filter's list is sorted by, if any."""
+    def variable(self) -> str | None:
+        """The card column the list is sorted by, if any."""
         return self.sort[len(VARIABLE_SORT) :] if self.sort.startswith(VARIABLE_SORT) else None
+
+
+def applied_sort(params: ListParams, saved: TaskFilter | None, columns: list[str]) -> AppliedSort:
+    """The sort the URL picks, else the filter's stored sorting, else creation (newest
+    first). A variable sort applies to the filter's columns only (`columns`): another
+    sorts by creation."""
+    stored = stored_sorting(saved.query) if saved is not None else []
+    as_stored = as_control_sort(stored, columns)
+    if params.sort in ("", FILTER_ORDER) and stored:
+        if as_stored is not None:
+            return AppliedSort(*as_stored)
+        terms = tuple(order_terms(stored))
+        if terms:
+            return AppliedSort(FILTER_ORDER, "", terms=terms)
+    picked = params.sort not in ("", FILTER_ORDER)
+    sort = params.sort if picked else "created"
+    if sort.startswith(VARIABLE_SORT) and sort[len(VARIABLE_SORT) :] not in columns:
+        sort = "created"
+    order = params.order or default_order(sort)
+    return AppliedSort(sort, order, savable=picked and as_stored != (sort, order))
 
 
 def visible_filters(user: User) -> QuerySet[TaskFilter]:
@@ -193,31 +240,42 @@ def base_tasks(
     return None
 
 
-def sorted_tasks(
-    tasks: QuerySet[Task], params: ListParams, variables: list[str] | None = None
-) -> QuerySet[Task]:
-    """Searched and sorted; a sort by a variable applies when it is one of `variables` (the
-    filter's columns), else the list sorts by creation."""
-    if params.q:
-        tasks = search(tasks, params.q)
-    variable = params.sort_variable
-    if variable is not None and variable in (variables or ()):
-        # Numbers compare as numbers, dates as dates; tasks without it come last.
+def sorted_tasks(tasks: QuerySet[Task], q: str, applied: AppliedSort) -> QuerySet[Task]:
+    """Searched (`q`) and sorted; ties newest first."""
+    if q:
+        tasks = search(tasks, q)
+    if applied.sort == FILTER_ORDER:
+        return tasks.order_by(*applied.terms, "-created", "id")
+    descending = applied.order == "desc"
+    if applied.variable is not None:
+        # The value the card shows: numbers compare as numbers, dates as dates; tasks
+        # without it come last.
         by_value = order_by_variable(
-            variable, None, VariableScope.NEAREST, descending=params.order == "desc"
+            applied.variable, None, VariableScope.NEAREST, descending=descending
         )
         return tasks.order_by(*by_value, "-created", "id")
-    name = SORTS[params.sort if params.sort in SORTS else "created"][0]
-    column = F(name)
-    # Tasks without a due or follow-up date come last in either direction (Camunda's lists).
-    # A column that is never empty is sorted plainly, so that its index serves the order.
-    nulls_last = True if Task._meta.get_field(name).null else None
-    ordered = (
-        column.asc(nulls_last=nulls_last)
-        if params.order == "asc"
-        else column.desc(nulls_last=nulls_last)
-    )
-    return tasks.order_by(ordered, "-created", "id")
+    return tasks.order_by(field_order(SORTS[applied.sort][0], descending), "-created", "id")
+
+
+def sorting_to_save(user: User, params: ListParams, saved: TaskFilter) -> list[dict[str, Any]]:
+    """The sort `params` picks, as the filter's stored sorting (Camunda's shape); a variable
+    is saved with the type most of its values around the filter's tasks have.
+    BadRequestError when no sort is picked or a variable's type is not known."""
+    columns = variable_columns(saved.properties)
+    applied = applied_sort(params, saved, [name for name, _ in columns])
+    if params.sort in ("", FILTER_ORDER):
+        raise BadRequestError("Pick a sort to save on the filter")
+    type_name = None
+    if applied.variable is not None:
+        tasks = base_tasks(user, params, saved)
+        type_name = variable_type(tasks, applied.variable) if tasks is not None else None
+        if type_name is None:
+            label = dict(columns)[applied.variable]
+            raise BadRequestError(
+                f"No task of this filter has a value of “{label}” to sort by yet, so its "
+                "type is not known: the sort cannot be saved"
+            )
+    return camunda_sorting(applied.sort, applied.order, type_name)
 
 
 def with_process(tasks: QuerySet[Task]) -> QuerySet[Task]:
@@ -248,6 +306,9 @@ class TaskPage:
     list_key: str | None = None  # the side bar list whose whole count `total` is (no search)
     saved: TaskFilter | None = None  # the filter the list shows
     columns: list[tuple[str, str]] = field(default_factory=list)  # its variables: name, label
+    sort: AppliedSort = AppliedSort("created", "desc")
+    # The filter stores a sorting the control can only show as "Filter's order".
+    filter_order: bool = False
 
 
 def page_of(user: User, params: ListParams) -> TaskPage | None:
@@ -256,7 +317,10 @@ def page_of(user: User, params: ListParams) -> TaskPage | None:
     if tasks is None:
         return None
     columns = variable_columns(saved.properties) if saved is not None else []
-    tasks = sorted_tasks(tasks, params, [name for name, _ in columns])
+    names = [name for name, _ in columns]
+    applied = applied_sort(params, saved, names)
+    stored = stored_sorting(saved.query) if saved is not None else []
+    tasks = sorted_tasks(tasks, params.q, applied)
     end = params.page * PAGE_SIZE
     found = list(with_process(tasks)[: end + 1])
     rows = found[:end]
@@ -272,6 +336,8 @@ def page_of(user: User, params: ListParams) -> TaskPage | None:
         list_key=params.list if params.filter_id is None and not params.q else None,
         saved=saved,
         columns=columns,
+        sort=applied,
+        filter_order=bool(stored) and as_control_sort(stored, names) is None,
     )
 
 

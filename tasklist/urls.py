@@ -9,6 +9,7 @@ urlpatterns = [
     path("filters/", lists.filter_create, name="filter-create"),
     path("filters/<int:filter_id>/delete/", lists.filter_delete, name="filter-delete"),
     path("filters/<int:filter_id>/variables/", lists.filter_variables, name="filter-variables"),
+    path("filters/<int:filter_id>/sorting/", lists.filter_sorting, name="filter-sorting"),
     path("tasks/create/", create.create, name="create"),
     path("tasks/<str:task_id>/", task.task_detail, name="task"),
     path("tasks/<str:task_id>/claim/", task.claim, name="claim"),

@@ -1,5 +1,5 @@
 """The task lists page, its htmx partials (the list, the counts) and saved filters (saving a
-view, the variables a filter's task cards show, deleting)."""
+view, the variables a filter's task cards show, the sort its list keeps, deleting)."""
 
 from __future__ import annotations
 
@@ -16,12 +16,14 @@ from tasklist import filters
 from tasklist.lists import (
     LISTS,
     SORTS,
-    VARIABLE_SORT,
     ListParams,
     TaskPage,
+    applied_sort,
     list_entries,
     page_of,
+    sorting_to_save,
 )
+from tasklist.stored_sorting import FILTER_ORDER, VARIABLE_SORT
 
 
 def _title(params: ListParams, page: TaskPage | None) -> str:
@@ -31,10 +33,14 @@ def _title(params: ListParams, page: TaskPage | None) -> str:
 
 
 def _sorts(page: TaskPage | None) -> list[tuple[str, str]]:
-    """The sort control's choices: the fixed ones, then the filter's variable columns."""
+    """The sort control's choices: the fixed ones, the filter's variable columns, and the
+    filter's stored sorting when no other choice can show it."""
     sorts = [(key, label) for key, (_, label) in SORTS.items()]
     columns = page.columns if page is not None else []
-    return sorts + [(VARIABLE_SORT + name, label) for name, label in columns]
+    sorts += [(VARIABLE_SORT + name, label) for name, label in columns]
+    if page is not None and page.filter_order:
+        sorts.append((FILTER_ORDER, "Filter's order"))
+    return sorts
 
 
 @require_GET
@@ -43,11 +49,12 @@ def task_list(request: HttpRequest) -> HttpResponse:
     params = ListParams.from_query(request.GET)
     page = page_of(request.user, params)
     saved = page.saved if page is not None else None
-    context = {
+    context: dict[str, object] = {
         "params": params,
         "page": page,
         "title": _title(params, page),
         "sorts": _sorts(page),
+        "sort": page.sort if page is not None else applied_sort(params, None, []),
         "saved": saved,
         "may_edit_filter": saved is not None and filters.may_update_filter(request.user, saved),
     }
@@ -151,6 +158,38 @@ def filter_variables(request: HttpRequest, filter_id: int) -> HttpResponse:
         return redirect(back)
     messages.success(request, f"Variables of “{saved.name}” saved.")
     return redirect(back)
+
+
+@require_POST
+@login_required
+def filter_sorting(request: HttpRequest, filter_id: int) -> HttpResponse:
+    """Keep the list's sort on the filter: its query's `sorting`, in Camunda's shape."""
+    params = ListParams.from_query(
+        {
+            "list": f"filter-{filter_id}",
+            "sort": request.POST.get("sort", ""),
+            "order": request.POST.get("order", ""),
+        }
+    )
+    try:
+        saved = filters.get_filter(request.user, filter_id)
+        sorting = sorting_to_save(request.user, params, saved)
+        filters.update_filter(
+            request.user,
+            filter_id,
+            name=saved.name,
+            query={**saved.query, "sorting": sorting},
+            owner=saved.owner,
+            description=saved.description,
+            priority=saved.priority,
+            properties=saved.properties,
+        )
+    except EngineError as error:  # gone, no UPDATE on it, or a sort it cannot keep
+        messages.error(request, str(error))
+        return redirect(reverse("tasklist:tasks") + "?" + params.query_string())
+    messages.success(request, f"“{saved.name}” now keeps this sort.")
+    # Without a sort in the URL: the list shows the filter's sorting, as others will see it.
+    return redirect(reverse("tasklist:tasks") + f"?list=filter-{filter_id}")
 
 
 @require_POST

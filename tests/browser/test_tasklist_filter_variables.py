@@ -1,5 +1,6 @@
 """A saved filter's variable columns in Chromium: added in the save form, shown on the task
-cards with a tooltip for a long value, and offered by the sort control."""
+cards with a tooltip for a long value, and offered by the sort control; a filter's stored
+sorting shown by the control, and a picked sort saved on the filter."""
 
 from __future__ import annotations
 
@@ -81,3 +82,38 @@ def test_a_card_shows_a_variable_changed_elsewhere_without_a_reload(page, live_s
     runtime.set_variables(started["KYC-2"], {"amount": 250})  # in another process
     expect(amount).to_contain_text("250", timeout=LIVE)
     expect(page.locator(".task-card", has_text="KYC-1")).to_contain_text("100")
+
+
+def test_a_filters_stored_sort_is_shown_and_a_picked_sort_is_saved_on_it(page, live_server_url):
+    deploy_demo()
+    make_user("alice", "compliance")
+    by_amount = {"sortBy": "processVariable", "sortOrder": "asc",
+                 "parameters": {"variable": "amount", "type": "Integer"}}
+    saved = TaskFilter.objects.create(
+        name="Amounts", owner="alice", query={"list": "group", "sorting": [by_amount]},
+        properties={"variables": [{"name": "amount", "label": "Amount"}]},
+    )
+    for key, amount in (("KYC-1", 1200), ("KYC-2", 900), ("KYC-3", 50)):
+        runtime.start_process_instance(
+            "kyc_review", variables={"amount": amount}, business_key=key
+        )
+    log_in(page, live_server_url, "alice", "pw")
+    page.goto(f"{live_server_url}/tasklist/?list=filter-{saved.pk}")
+    expect(page.locator("#live-status")).to_have_text("live")
+    page.wait_for_timeout(1000)  # the socket's first hello re-reads once: let it be done
+
+    keys = page.locator(".task-card .business-key")
+    expect(keys).to_have_text(["KYC-3", "KYC-2", "KYC-1"])  # the filter's order
+    expect(page.get_by_label("Sort by")).to_have_value("var:amount")
+    expect(page.get_by_label("Order", exact=True)).to_have_value("asc")
+    save = page.get_by_role("button", name="Save this sort on the filter")
+    expect(save).to_have_count(0)  # it is the filter's own sort
+    page.get_by_label("Sort by").select_option(label="Created")
+    expect(keys).to_have_text(["KYC-1", "KYC-2", "KYC-3"])  # oldest first
+    save.click()
+    expect(page.get_by_text("now keeps this sort")).to_be_visible()
+    assert page.url.endswith(f"/tasklist/?list=filter-{saved.pk}")  # no sort in the URL
+    expect(keys).to_have_text(["KYC-1", "KYC-2", "KYC-3"])
+    expect(page.get_by_label("Sort by")).to_have_value("created")
+    saved.refresh_from_db()
+    assert saved.query["sorting"] == [{"sortBy": "created", "sortOrder": "asc"}]
