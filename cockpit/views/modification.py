@@ -95,6 +95,9 @@ def instance_modify(request: HttpRequest, instance_id: str) -> HttpResponse:
         "chosen_start": request.POST.getlist("start_before"),
         "chosen_after": request.POST.getlist("start_after"),
         "annotation": request.POST.get("annotation", ""),
+        # Camunda's skipCustomListeners / skipIoMappings of the activities started and ended
+        "skip_listeners": request.POST.get("skip_listeners") == "yes",
+        "skip_mappings": request.POST.get("skip_mappings") == "yes",
     }
     if request.method == "POST":
         instructions = _instructions(request)
@@ -108,6 +111,8 @@ def instance_modify(request: HttpRequest, instance_id: str) -> HttpResponse:
                     instructions,
                     annotation=request.POST.get("annotation") or None,
                     user_id=user_id,
+                    skip_custom_listeners=bool(context["skip_listeners"]),
+                    skip_io_mappings=bool(context["skip_mappings"]),
                 )
                 messages.success(request, "The instance was modified.")
                 return redirect(reverse("cockpit:instance", args=[instance_id]))

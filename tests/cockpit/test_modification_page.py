@@ -12,6 +12,7 @@ from engine.models import (
     Task,
     UserOperationLog,
 )
+from engine.queries.instances import get_variables
 from engine.services import ResourceInput, deploy
 from engine.services import runtime as rt
 from tests.cockpit.conftest import deploy_xml, fail_job_of
@@ -108,3 +109,43 @@ def test_the_stuck_async_step_of_an_incident_is_offered_and_canceled(user_client
     history = HistoricProcessInstance.objects.get(pk=instance_id)
     assert history.state == "COMPLETED"
     assert history.end_activity_id == "End_1"
+
+
+LISTENED = """<bpmn:process id="listenedSteps" isExecutable="true">
+  <bpmn:startEvent id="s" /><bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="stuck" />
+  <bpmn:userTask id="stuck" name="Stuck step">
+    <bpmn:extensionElements>
+      <camunda:executionListener event="end" expression="${execution.setVariable('ended', true)}" />
+      <camunda:inputOutput>
+        <camunda:outputParameter name="mapped">${true}</camunda:outputParameter>
+      </camunda:inputOutput>
+    </bpmn:extensionElements>
+  </bpmn:userTask>
+  <bpmn:sequenceFlow id="f2" sourceRef="stuck" targetRef="next" />
+  <bpmn:userTask id="next" name="Next step" />
+  <bpmn:sequenceFlow id="f3" sourceRef="next" targetRef="e" /><bpmn:endEvent id="e" />
+</bpmn:process>"""
+
+
+@pytest.mark.parametrize(("skip", "ran"), [({}, True), ({"skip_listeners": "yes"}, False)])
+def test_the_options_skip_the_cancelled_activity_s_listeners(user_client, skip, ran):
+    deploy([ResourceInput("listened.bpmn", bpmn_document(LISTENED))])
+    instance = rt.start_process_instance("listenedSteps").id
+    url = reverse("cockpit:instance-modify", args=[instance])
+    assert "Skip custom listeners" in user_client.get(url).content.decode()
+    form = modify_form(instance, action="apply", confirm="yes", **skip)
+    assert user_client.post(url, form).status_code == 302
+    variables = get_variables(instance)
+    assert ("ended" in variables) is ran
+    assert "mapped" in variables  # the output mapping is skipped only when asked
+
+
+def test_the_options_skip_the_cancelled_activity_s_output_mappings(user_client):
+    deploy([ResourceInput("listened.bpmn", bpmn_document(LISTENED))])
+    instance = rt.start_process_instance("listenedSteps").id
+    url = reverse("cockpit:instance-modify", args=[instance])
+    form = modify_form(instance, action="apply", confirm="yes", skip_mappings="yes")
+    assert user_client.post(url, form).status_code == 302
+    variables = get_variables(instance)
+    assert "mapped" not in variables
+    assert "ended" in variables
