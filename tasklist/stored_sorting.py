@@ -18,6 +18,7 @@ from typing import Any
 from django.db.models import Count, F, OrderBy, Q, QuerySet
 
 from engine.models import Task, VariableInstance
+from engine.queries.tasks import TASK_SORT_FIELDS
 from engine.queries.variable_order import SORTABLE_TYPES, VariableScope, order_by_variable
 
 VARIABLE_SORT = "var:"  # the control's `sort=var:amount`: by the filter's card column `amount`
@@ -30,18 +31,7 @@ CONTROL_SORT_BY = {
     "priority": "priority",
 }
 # Every field `sortBy` of Camunda's task query (GET /task's, engine/rest/tasks.py) and its column.
-FIELDS = {
-    "instanceId": "process_instance_id",
-    "dueDate": "due_date",
-    "executionId": "execution_id",
-    "assignee": "assignee",
-    "created": "created",
-    "followUpDate": "follow_up_date",
-    "description": "description",
-    "id": "id",
-    "name": "name",
-    "priority": "priority",
-}
+FIELDS = TASK_SORT_FIELDS
 VARIABLE_SORT_BY = {
     "processVariable": VariableScope.PROCESS_INSTANCE,
     "executionVariable": VariableScope.EXECUTION,

@@ -13,6 +13,20 @@ from engine.models import ProcessInstance, Task, TaskCandidate
 from engine.queries.instances import variable_equals
 from engine.queries.like import like
 
+# Camunda's task query `sortBy` fields and the task columns they order by (REST `/task`,
+# filters, the tasklist's stored sorting).
+TASK_SORT_FIELDS = {
+    "instanceId": "process_instance_id",
+    "dueDate": "due_date",
+    "executionId": "execution_id",
+    "assignee": "assignee",
+    "created": "created",
+    "followUpDate": "follow_up_date",
+    "description": "description",
+    "id": "id",
+    "name": "name",
+    "priority": "priority",
+}
 
 def list_tasks(
     *,

@@ -19,6 +19,7 @@ from engine.definitions import process_model
 from engine.errors import BadRequestError, NotFoundError
 from engine.models import Execution as ExecutionRow
 from engine.models import ProcessDefinition, ProcessInstance, Task, TaskCandidate
+from engine.queries.tasks import TASK_SORT_FIELDS
 from engine.rest import serializers, task_extras, task_hal
 from engine.rest.base import AnyAcceptMixin, EngineView, json_body, user_id
 from engine.rest.dates import format_date, parse_date
@@ -126,18 +127,7 @@ TASK_QUERY = ListQuery(
         *EXPRESSION_PARAMS,
         *IGNORE_CASE_PARAMS,
     ),
-    sort_fields={
-        "instanceId": "process_instance_id",
-        "dueDate": "due_date",
-        "executionId": "execution_id",
-        "assignee": "assignee",
-        "created": "created",
-        "followUpDate": "follow_up_date",
-        "description": "description",
-        "id": "id",
-        "name": "name",
-        "priority": "priority",
-    },
+    sort_fields=TASK_SORT_FIELDS,
     parameter_sorts=PARAMETER_SORTS,
 )
 
