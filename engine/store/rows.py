@@ -7,10 +7,11 @@ run it. A `Table` builds its statement text once; values are adapted as the ORM 
 whoever wrote them, on PostgreSQL and on SQLite alike.
 
 Inside `batched_writes()`, the INSERTs, UPDATEs and DELETEs whose answer nobody reads are held
-and sent at the end of the block. On PostgreSQL they go as one multi-statement execute (Django
-binds parameters on the client, so the server receives one simple query): a command's writes
-cost one round trip, not one each, as Camunda's flush sends its statements as one JDBC batch.
-SQLite runs in process: it gets them one by one, on one cursor.
+and sent at the end of the block. On PostgreSQL they go as one multi-statement execute, its
+values bound on the client (as Django has psycopg bind them), so the server receives one
+simple query: a command's writes cost one round trip, not one each, as Camunda's flush sends
+its statements as one JDBC batch. SQLite runs in process: it gets them one by one, on one
+cursor.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model
+from psycopg.adapt import Transformer
 
 # Column types whose Python values need the field's adaptation (the rest pass unchanged).
 _ADAPTED = frozenset({"DateTimeField", "DateField", "JSONField", "DecimalField", "BinaryField"})
@@ -77,42 +79,83 @@ def _send(batch: list[_Held]) -> None:
 
 def _send_now(held: list[_Held]) -> None:
     db = _db()
-    if db.vendor != "postgresql":
-        _send_in_process(db, held)
-        return
-    with db.cursor() as cursor:
-        cursor.execute("; ".join(h.sql for h in held), [v for h in held for v in h.params])
-        if not any(h.check for h in held):
-            return
-        # One result per statement, in order: hand each checked one its row count.
-        for position, statement in enumerate(held):
-            if position:
-                cursor.nextset()
-            if statement.check is not None:
-                statement.check(cursor.rowcount)
-
-
-def _send_in_process(db: Any, held: list[_Held]) -> None:
-    """SQLite: one statement after the other, straight to the driver's cursor. Django's cursor
-    converts each statement's placeholders with a regular expression on the way, which cost
-    as much as SQLite took to run a short write; it is kept when someone watches the
-    statements (a debug cursor, an execute wrapper other than the batch's own)."""
+    postgres = db.vendor == "postgresql"
     if _watched(db):
         with db.cursor() as cursor:
-            _run_each(cursor, held, qmark=False)
+            if postgres:
+                cursor.execute("; ".join(h.sql for h in held), [v for h in held for v in h.params])
+                _check_each_result(cursor, held)
+            else:
+                _run_each(cursor, held, qmark=False)
         return
+    with _driver_cursor(db) as cursor:
+        if postgres:
+            cursor.execute(_with_literals(db, held))
+            _check_each_result(cursor, held)
+        else:
+            _run_each(cursor, held, qmark=True)
+
+
+@contextmanager
+def _driver_cursor(db: Any) -> Iterator[Any]:
+    """A cursor of the driver itself, under Django's transaction checks and error types.
+    Django's cursor costs a command more than its statements: on SQLite it converts each
+    statement's placeholders with a regular expression (as long as SQLite took to run a short
+    write); on PostgreSQL psycopg parses the batch's text for its placeholders on every
+    execute, a batch being too long for its cache of parsed statements (about 1 ms for a
+    straight-through instance's four INSERTs, twice what the server took to run them). It is
+    kept when someone watches the statements (a debug cursor, an execute wrapper other than
+    the batch's own)."""
     db.validate_no_broken_transaction()
     db.ensure_connection()
     with db.wrap_database_errors:
         cursor = db.connection.cursor()
         try:
-            _run_each(cursor, held, qmark=True)
+            yield cursor
         finally:
             cursor.close()
 
 
+def _check_each_result(cursor: Any, held: list[_Held]) -> None:
+    """One result per statement, in order: hand each checked one its row count."""
+    if not any(h.check for h in held):
+        return
+    for position, statement in enumerate(held):
+        if position:
+            cursor.nextset()
+        if statement.check is not None:
+            statement.check(cursor.rowcount)
+
+
+_batch_templates: dict[tuple[str, ...], bytes] = {}
+
+
+def _with_literals(db: Any, held: list[_Held]) -> bytes:
+    """The batch as one text with its values bound, as psycopg binds them on the client for
+    Django (the same adaptation, the connection's own dumpers), from a template kept per
+    sequence of statement texts: a command sends batches of a few shapes."""
+    key = tuple(h.sql for h in held)
+    template = _batch_templates.get(key)
+    if template is None:
+        if len(_batch_templates) > 4096:
+            _batch_templates.clear()
+        # Django's %s placeholders and %% escapes are Python's own %-format.
+        template = _batch_templates[key] = "; ".join(key).encode()
+    literal = Transformer(db.connection).as_literal
+    return template % tuple(
+        b"NULL" if value is None else literal(value) for h in held for value in h.params
+    )
+
+
+def _run_each(cursor: Any, held: list[_Held], *, qmark: bool) -> None:
+    for statement in held:
+        cursor.execute(_qmark(statement.sql) if qmark else statement.sql, statement.params)
+        if statement.check is not None:
+            statement.check(cursor.rowcount)
+
+
 def _watched(db: Any) -> bool:
-    """Whether someone watches this connection's statements (see `_send_in_process`)."""
+    """Whether someone watches this connection's statements (see `_driver_cursor`)."""
     own = 1 if getattr(_held, "batch", None) is not None else 0
     return db.queries_logged or len(db.execute_wrappers) > own
 
@@ -129,21 +172,8 @@ def fetch_one(sql: str, params: list[Any]) -> tuple[Any, ...] | None:
             return cursor.fetchone()
     if batch:
         _send(batch)
-    db.validate_no_broken_transaction()
-    db.ensure_connection()
-    with db.wrap_database_errors:
-        cursor = db.connection.cursor()
-        try:
-            return cursor.execute(_qmark(sql), params).fetchone()
-        finally:
-            cursor.close()
-
-
-def _run_each(cursor: Any, held: list[_Held], *, qmark: bool) -> None:
-    for statement in held:
-        cursor.execute(_qmark(statement.sql) if qmark else statement.sql, statement.params)
-        if statement.check is not None:
-            statement.check(cursor.rowcount)
+    with _driver_cursor(db) as cursor:
+        return cursor.execute(_qmark(sql), params).fetchone()
 
 
 _QMARK = re.compile(r"(?<!%)%s")

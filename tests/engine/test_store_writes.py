@@ -166,3 +166,18 @@ def test_a_read_in_a_command_sees_the_writes_held_before_it(invoice, watched):
         row = fetch_one(f"SELECT business_key FROM {table} WHERE id = %s", [started.id])
     assert row == ("changed",)
     assert fetch_one(f"SELECT business_key FROM {table} WHERE id = %s", ["nobody"]) is None
+
+
+@pytest.mark.parametrize("watched", [False, True], ids=["straight-to-driver", "django-cursor"])
+def test_held_writes_store_every_value_as_given(invoice, watched):
+    # Unwatched on PostgreSQL the store binds a batch's values into its text itself: quotes,
+    # backslashes, percent signs and placeholders in a value must arrive as they were.
+    started = rt.start_process_instance("invoice")
+    table = ProcessInstance._meta.db_table
+    key = "O'Hara \\ 100% %s %(x)s ; -- ✓ \"quoted\""
+    watching = CaptureQueriesContext(connection) if watched else nullcontext()
+    with watching, transaction.atomic(), batched_writes():
+        write(f"UPDATE {table} SET business_key = %s WHERE id = %s", [key, started.id])
+        write(f"UPDATE {table} SET start_user_id = %s WHERE id = %s", [None, started.id])
+    stored = ProcessInstance.objects.get(pk=started.id)
+    assert (stored.business_key, stored.start_user_id) == (key, None)
