@@ -40,6 +40,7 @@ from engine.store.tables import (
     TASK_MUTABLE,
     TASKS,
     VARIABLES,
+    variable_instance_id,
 )
 
 HISTORY_LEVELS = ("none", "activity", "audit", "full")
@@ -344,7 +345,7 @@ class Projection:
             VariableInstance.objects.filter(condition).delete()
         VARIABLES.insert(
             [
-                self.new_id(),
+                variable_instance_id(execution_id, name),
                 name,
                 value.type,
                 value.to_json()["value"],
@@ -496,7 +497,7 @@ class Projection:
             latest[(update.execution_id, update.name)] = update
         HISTORIC_VARIABLES.insert(
             [
-                self.new_id(),
+                variable_instance_id(u.execution_id, u.name),
                 u.name,
                 u.value.type,
                 u.value.to_json()["value"],
@@ -514,7 +515,7 @@ class Projection:
         if self.level >= HISTORY_LEVELS.index("full"):
             HISTORIC_DETAILS.insert(
                 [
-                    f"{u.execution_id}/{u.name}",
+                    variable_instance_id(u.execution_id, u.name),
                     u.name,
                     u.value.type,
                     u.value.to_json()["value"],
