@@ -7,9 +7,11 @@ from __future__ import annotations
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 
 from engine.errors import BadRequestError, NotFoundError
 from engine.models import EntityType, Task
+from engine.runtime.values import FileValue, TypedValue
 from engine.services.oplog import OperationLog
 from tasklist.models import TaskAttachment
 
@@ -92,4 +94,17 @@ def attachment_response(row: TaskAttachment) -> HttpResponse:
     plain = (row.name or "").encode("ascii", "ignore").decode().replace('"', "").replace("\\", "")
     filename = plain.strip() or f"attachment-{row.pk}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def variable_file_response(name: str, typed: TypedValue) -> HttpResponse:
+    """A File variable downloads under its file name with its MIME type; Bytes as
+    `<name>.bin`, application/octet-stream."""
+    file = typed.value
+    if not isinstance(file, FileValue):
+        response = HttpResponse(bytes(file), content_type="application/octet-stream")
+        response["Content-Disposition"] = content_disposition_header(True, f"{name}.bin")
+        return response
+    response = HttpResponse(file.content, content_type=file.mime_type or "application/octet-stream")
+    response["Content-Disposition"] = content_disposition_header(True, file.filename)
     return response

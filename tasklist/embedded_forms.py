@@ -11,7 +11,10 @@ only fields whose value changed from what the form opened with are submitted ("d
 variables), a value that does not fit its type refuses the whole submission, a cleared field
 sets its variable to null, and a field of no declared type whose variable does not exist
 cannot be submitted with a value.
-`<input cam-business-key>` gives a start form's business key.
+`<input cam-business-key>` gives a start form's business key. A file input
+(`type="file"`, `cam-variable-type="File"` or `Bytes`) uploads a File variable of at most
+`cam-max-filesize` bytes (the SDK's 5,000,000 by default); `<a cam-file-download="name">`
+downloads the File variable `name`.
 
 The HTML is sanitized (tasklist.html_sanitizer) before it is read and again after the values
 are filled in, so what reaches the page is only what the allow-list keeps.
@@ -22,7 +25,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
@@ -31,10 +34,12 @@ import lxml.html
 from django.utils import timezone
 from lxml.html import HtmlElement
 
-from engine.runtime.values import WHOLE_NUMBER_RANGES, TypedValue
+from engine.runtime.values import WHOLE_NUMBER_RANGES, FileValue, TypedValue
 from tasklist.html_sanitizer import count_scripts, sanitize
 
 ENTERED_TYPES = ("String", "Boolean", "Integer", "Long", "Short", "Double", "Date")
+UPLOADED_TYPES = ("File", "Bytes")
+MAX_FILE_BYTES = 5_000_000  # the Forms SDK's soft limit without cam-max-filesize
 FIELD_PREFIX = "cam."
 ID_PREFIX = "ef-"
 BUSINESS_KEY = "business_key"
@@ -45,7 +50,7 @@ _DOUBLE = re.compile(r"^(0|(-?(((0|[1-9]\d*)\.\d+)|([1-9]\d*))))([eE][-+]?[0-9]+
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?$")
 _REFERENCES = ("aria-describedby", "aria-labelledby")
 
-Control = Literal["input", "checkbox", "textarea", "select"]
+Control = Literal["input", "checkbox", "textarea", "select", "file"]
 
 
 @dataclass(frozen=True)
@@ -57,6 +62,7 @@ class BoundField:
     control: Control
     choices_variable: str | None = None
     initial: str = ""
+    max_bytes: int = MAX_FILE_BYTES  # a file input's cam-max-filesize
 
     @property
     def name(self) -> str:
@@ -81,13 +87,16 @@ def _control(element: HtmlElement) -> Control | None:
     if element.tag == "select":
         return "select"
     if element.tag == "input":
-        return "checkbox" if (element.get("type") or "").lower() == "checkbox" else "input"
+        kind = (element.get("type") or "").lower()
+        return kind if kind in ("checkbox", "file") else "input"
     return None
 
 
 def _html_value(element: HtmlElement, control: Control) -> str:
     if control == "checkbox":
         return "true" if element.get("checked") is not None else "false"
+    if control == "file":
+        return ""
     if control == "textarea":
         return element.text or ""
     if control == "select":
@@ -116,6 +125,8 @@ def _bindings(root: HtmlElement) -> Iterator[tuple[HtmlElement, BoundField | Non
             problem = f"'{variable}' is bound twice; only its first field is used."
         elif (element.get("type") or "").lower() == "radio":
             problem = f"The radio buttons of '{variable}' are not bound: use a select."
+        elif control == "file":
+            problem = _file_problem(element, variable, declared)
         elif declared is not None and declared not in ENTERED_TYPES:
             problem = (
                 f"The field of '{variable}' declares the type {declared}, which is not entered "
@@ -137,8 +148,28 @@ def _bindings(root: HtmlElement) -> Iterator[tuple[HtmlElement, BoundField | Non
             control,
             choices_variable if control == "select" else None,
             _html_value(element, control),
+            _max_bytes(element) if control == "file" else MAX_FILE_BYTES,
         )
         yield element, field, None
+
+
+def _file_problem(element: HtmlElement, variable: str, declared: str | None) -> str | None:
+    if declared is not None and declared not in UPLOADED_TYPES:
+        return (
+            f"The file field of '{variable}' declares the type {declared}: an upload is a "
+            'File (cam-variable-type="File") or Bytes.'
+        )
+    limit = (element.get("cam-max-filesize") or "").strip()
+    if limit and not (limit.isdigit() and int(limit) > 0):
+        return (
+            f"The file field of '{variable}' has cam-max-filesize '{limit}', "
+            "not a size in bytes."
+        )
+    return None
+
+
+def _max_bytes(element: HtmlElement) -> int:
+    return int((element.get("cam-max-filesize") or "").strip() or MAX_FILE_BYTES)
 
 
 def _parse(markup: str) -> HtmlElement:
@@ -217,7 +248,9 @@ def _fill_select(element: HtmlElement, extra: list[tuple[str, str]], text: str) 
 
 
 def _fill(element: HtmlElement, field: BoundField, text: str, extra: list[tuple[str, str]]) -> None:
-    if field.control == "checkbox":
+    if field.control == "file":
+        element.attrib.pop("value", None)  # a browser picks the file anew
+    elif field.control == "checkbox":
         element.attrib.pop("checked", None)
         if text in ("true", "on"):
             element.set("checked", "checked")
@@ -247,9 +280,11 @@ def render(
     start: bool = False,
     disabled: bool = False,
     business_key: str = "",
+    file_url: Callable[[str], str] | None = None,
 ) -> str:
     """The form's HTML filled in: the variables (or, after a refused submission, what was
-    posted), the error next to each refused field, names the tasklist reads back."""
+    posted), the error next to each refused field, names the tasklist reads back, and each
+    `cam-file-download` link pointing at `file_url(variable)` when that variable holds a file."""
     root = _parse(form.markup)
     _prefix_ids(root)
     for element in root.iter("input", "textarea", "select", "button"):
@@ -281,7 +316,31 @@ def render(
         if element.get("cam-business-key") is not None and start:
             element.set("name", BUSINESS_KEY)
             element.set("value", business_key)
+    for link in root.iter("a"):
+        if link.get("cam-file-download") is not None:
+            _link_file(link, variables, file_url)
     return sanitize(lxml.html.tostring(root, encoding="unicode"))
+
+
+def _link_file(
+    link: HtmlElement,
+    variables: Mapping[str, TypedValue],
+    file_url: Callable[[str], str] | None,
+) -> None:
+    """`<a cam-file-download="name">`: a download of the File (or Bytes) variable, named by
+    its file name when the link has no text (the SDK's behaviour); inert when there is none."""
+    name = (link.get("cam-file-download") or "").strip()
+    typed = variables.get(name)
+    link.attrib.pop("href", None)
+    held = typed is not None and typed.type in UPLOADED_TYPES and typed.value is not None
+    if held and file_url is not None:
+        link.set("href", file_url(name))
+        link.set("download", "")
+    if not link.text_content().strip():
+        if held:
+            link.text = typed.value.filename if isinstance(typed.value, FileValue) else name
+        else:
+            link.text = f"{name}: no file"
 
 
 # Reading back -----------------------------------------------------------------------------
@@ -335,13 +394,26 @@ def _options(
 
 
 def read_submission(
-    form: EmbeddedForm, posted: Mapping[str, Any], variables: Mapping[str, TypedValue]
+    form: EmbeddedForm,
+    posted: Mapping[str, Any],
+    variables: Mapping[str, TypedValue],
+    files: Any = None,
 ) -> tuple[dict[str, TypedValue], dict[str, str]]:
     """The posted fields as typed variables (only those changed from what the form opened
-    with), or the errors by variable name (then no variables)."""
+    with, and the files picked), or the errors by variable name (then no variables).
+    `files`: the uploads by field name (Django's `request.FILES`)."""
     values: dict[str, TypedValue] = {}
     errors: dict[str, str] = {}
     for field in form.fields:
+        if field.control == "file":
+            try:
+                uploaded = _uploaded(field, files)
+            except FieldRefused as refused:
+                errors[field.variable] = str(refused)
+            else:
+                if uploaded is not None:  # none picked: the variable stays as it is
+                    values[field.variable] = uploaded
+            continue
         opened = opening_text(field, variables)
         if field.control == "checkbox":
             ticked = posted.get(field.name) is not None
@@ -371,3 +443,17 @@ def read_submission(
         except FieldRefused as refused:
             errors[field.variable] = str(refused)
     return ({} if errors else values), errors
+
+
+def _uploaded(field: BoundField, files: Any) -> TypedValue | None:
+    uploads = files.getlist(field.name) if files is not None else []
+    if not uploads:
+        return None
+    if len(uploads) > 1:
+        raise FieldRefused("Choose one file: the variable holds one.")
+    upload = uploads[0]
+    if upload.size > field.max_bytes:
+        raise FieldRefused(f"Choose a file of at most {field.max_bytes:,} bytes.")
+    if field.declared_type == "Bytes":
+        return TypedValue("Bytes", upload.read())
+    return TypedValue("File", FileValue.from_upload(upload))

@@ -28,11 +28,12 @@ TAGS = _TEXT | _HEADINGS | _LISTS | _TABLES | _CONTROLS
 DROPPED_WITH_CONTENT = {"script", "style", "iframe", "frame", "frameset", "object", "embed",
                         "applet", "template", "noscript", "svg", "math", "title", "head"}
 
-CAM_ATTRIBUTES = {"cam-variable-name", "cam-variable-type", "cam-choices", "cam-business-key"}
+CAM_ATTRIBUTES = {"cam-variable-name", "cam-variable-type", "cam-choices", "cam-business-key",
+                  "cam-max-filesize", "cam-file-download"}
 _ANY_TAG = {"class", "id", "title", "role", "lang", "dir", "hidden", "style"} | CAM_ATTRIBUTES
 _INPUT = {"name", "value", "placeholder", "required", "readonly", "disabled", "checked", "min",
           "max", "step", "minlength", "maxlength", "pattern", "size", "autocomplete",
-          "inputmode", "aria-invalid"}
+          "inputmode", "aria-invalid", "accept"}
 ATTRIBUTES = {
     "*": _ANY_TAG,
     "input": _INPUT,
@@ -43,17 +44,16 @@ ATTRIBUTES = {
                  "minlength", "maxlength", "wrap", "aria-invalid"},
     "label": {"for"},
     "fieldset": {"disabled"},
-    "a": {"href"},
+    "a": {"href", "download"},
     "td": {"colspan", "rowspan"},
     "th": {"colspan", "rowspan", "scope"},
     "col": {"span"},
     "ol": {"start"},
 }
-# `file` is left out: an upload needs more than a text field (the type then falls back to
-# text, and a File variable is refused by the form's binding).
+# A `file` input uploads to the tasklist with the form (tasklist.embedded_forms binds it).
 INPUT_TYPES = {"text", "number", "email", "tel", "url", "search", "password", "date",
                "datetime-local", "time", "month", "week", "checkbox", "radio", "hidden",
-               "range", "color"}
+               "range", "color", "file"}
 # Style properties that can neither load anything nor lift an element over the page.
 STYLE_PROPERTIES = {
     "color", "background-color", "width", "min-width", "max-width", "height", "min-height",

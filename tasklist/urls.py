@@ -27,6 +27,8 @@ urlpatterns = [
     path("tasks/<str:task_id>/attachments/<str:attachment_id>/remove/", attachments.remove,
          name="attachment-remove"),
     path("tasks/<str:task_id>/complete/", complete.complete, name="complete"),
+    path("tasks/<str:task_id>/files/<str:name>/", attachments.variable_file,
+         name="variable-file"),
     path("tasks/<str:task_id>/subtasks/", create.create_subtask, name="subtask-create"),
     path("tasks/<str:task_id>/subtasks/list/", task.subtasks, name="subtasks"),
     path("tasks/<str:task_id>/diagram.xml", task.diagram_xml, name="diagram-xml"),

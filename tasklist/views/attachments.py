@@ -1,5 +1,6 @@
-"""A task's attachments on its page: attach a file or a link, download, remove. Reading
-needs what reading the task needs; attaching and removing what working on it needs."""
+"""A task's attachments on its page: attach a file or a link, download, remove; and the files
+its variables hold (an embedded form's `cam-file-download` links). Reading needs what reading
+the task needs; attaching and removing what working on it needs."""
 
 from __future__ import annotations
 
@@ -10,12 +11,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from engine.errors import NotFoundError
 from engine.models import Task
+from engine.queries import get_task_variables
 from tasklist.access import refuse
 from tasklist.attachments import (
     add_attachment,
     attachment_of,
     attachment_response,
     delete_attachment,
+    variable_file_response,
 )
 from tasklist.views.task import act_on_task, forbidden, gone, load
 
@@ -64,3 +67,19 @@ def download(request: HttpRequest, task_id: str, attachment_id: str) -> HttpResp
         return attachment_response(attachment_of(task_id, attachment_id))
     except NotFoundError as error:
         return render(request, "tasklist/not_found.html", {"message": str(error)}, status=404)
+
+
+@require_GET
+@login_required
+def variable_file(request: HttpRequest, task_id: str, name: str) -> HttpResponse:
+    """The File (or Bytes) variable `name` as the task sees it."""
+    task, rights = load(request, task_id)
+    if task is None or rights is None:
+        return gone(request, task_id)
+    if not rights.read:
+        return forbidden(request, str(refuse(request.user, "see", task)))
+    typed = get_task_variables(task).get(name)
+    if typed is None or typed.type not in ("File", "Bytes") or typed.value is None:
+        message = f"The task has no file in the variable '{name}'."
+        return render(request, "tasklist/not_found.html", {"message": message}, status=404)
+    return variable_file_response(name, typed)

@@ -75,7 +75,9 @@ def complete(request: HttpRequest, task_id: str) -> HttpResponse:
         messages.error(request, spec.message or "This task's form is completed on its page.")
         return redirect("tasklist:task", task_id=task_id)
     if spec.embedded is not None:
-        values, errors = embedded_forms.read_submission(spec.embedded, request.POST, spec.typed)
+        values, errors = embedded_forms.read_submission(
+            spec.embedded, request.POST, spec.typed, request.FILES
+        )
         if errors:
             context = task_context(
                 request, task, rights, spec=spec, submitted=request.POST, errors=errors

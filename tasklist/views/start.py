@@ -123,7 +123,9 @@ def start_process(request: HttpRequest, definition_id: str) -> HttpResponse:
         return redirect("tasklist:start-process", definition_id=definition.id)
     if spec.embedded is not None:
         # A start form opens with no variables: its fields' own values are what it opened with.
-        values, errors = embedded_forms.read_submission(spec.embedded, request.POST, {})
+        values, errors = embedded_forms.read_submission(
+            spec.embedded, request.POST, {}, request.FILES
+        )
         if errors:
             return _page(
                 request, definition, 422, submitted=request.POST, errors=errors, business_key=key

@@ -77,6 +77,7 @@ def task_context(
             submitted=submitted,
             errors=errors,
             disabled=task.assignee != me,
+            file_url=lambda name: reverse("tasklist:variable-file", args=[task.id, name]),
         )
     external = ""
     if spec.kind == "external":

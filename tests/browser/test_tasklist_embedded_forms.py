@@ -1,6 +1,6 @@
 """A Camunda 7 embedded HTML form in Chromium: shown filled in, its deployed scripts not run,
-refused with the field's error when a Long is not a whole number, then completed; the engine
-receives the values typed."""
+refused with the field's error when a Long is not a whole number, then completed with a file
+picked; the engine receives the values typed and the file as a File variable."""
 
 from __future__ import annotations
 
@@ -49,6 +49,10 @@ def test_an_embedded_form_is_filled_refused_then_completed_in_the_browser(
     form = page.get_by_test_id("embedded-form")
     expect(form.get_by_label("Region")).to_have_value("south")  # what was entered stays
     form.get_by_label("Amount").fill("7000")
+    expect(form.get_by_text("contract: no file")).to_be_visible()  # nothing to download yet
+    form.get_by_label("Signed contract").set_input_files(
+        files=[{"name": "signed.pdf", "mimeType": "application/pdf", "buffer": b"%PDF signed"}]
+    )
     form.get_by_role("button", name="Complete").click()
     expect(page.get_by_text("“Approve loan” completed.")).to_be_visible()
     assert not Task.objects.filter(pk=task.id).exists()
@@ -56,4 +60,10 @@ def test_an_embedded_form_is_filled_refused_then_completed_in_the_browser(
     assert variables["amount"] == TypedValue("Long", 7000)
     assert variables["region"] == TypedValue("String", "south")
     assert variables["approved"] == TypedValue("Boolean", True)
+    signed = variables["signed"].value
+    assert (signed.filename, signed.mime_type, signed.content) == (
+        "signed.pdf",
+        "application/pdf",
+        b"%PDF signed",
+    )
     assert dialogs == []

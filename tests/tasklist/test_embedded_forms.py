@@ -8,11 +8,12 @@ import re
 from datetime import datetime
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from engine.models import ProcessDefinition, ProcessInstance, Task
 from engine.queries import get_variables
-from engine.runtime.values import TypedValue
+from engine.runtime.values import FileValue, TypedValue
 from engine.services import ResourceInput, deploy, runtime
 from tests.tasklist.conftest import FIXTURES, login
 from tests.tasklist.test_start_and_filters import grant_start
@@ -226,3 +227,71 @@ def test_an_app_form_without_the_application_address_says_what_is_missing(
     assert 'data-testid="external-form"' not in page
     client.post(f"/tasklist/tasks/{task.id}/complete/", {})
     assert Task.objects.filter(pk=task.id).exists()
+
+
+CONTRACT = "Vertrag über 100 €\n".encode()
+
+
+def test_a_start_form_uploads_a_file_and_the_task_form_downloads_it(loans, alice):
+    # Camunda's invoice example: the start form uploads the document, the approval form
+    # links it with cam-file-download.
+    grant_start("compliance", "loan_embedded")
+    client = login(alice)
+    url = f"/tasklist/start/{loans['loan_embedded'].id}/"
+    body = form_body(client.get(url).content.decode())
+    assert re.search(r'<input[^>]*type="file"[^>]*name="cam.contract"', body)
+    upload = SimpleUploadedFile("contract.txt", CONTRACT, "text/plain")
+    response = client.post(url, {"business_key": "LOAN-8", "cam.contract": upload})
+    assert response.status_code == 302
+    instance = ProcessInstance.objects.get(business_key="LOAN-8")
+    stored = get_variables(instance.id)["contract"]
+    assert stored.type == "File"
+    assert (stored.value.filename, stored.value.content) == ("contract.txt", CONTRACT)
+
+    task = Task.objects.get(process_instance_id=instance.id, task_definition_key="approve")
+    body = form_body(client.get(f"/tasklist/tasks/{task.id}/").content.decode())
+    link = re.search(r'<a[^>]*href="([^"]+)"[^>]*>contract.txt</a>', body)
+    assert link, body
+    download = client.get(link.group(1))
+    assert (download.status_code, download.content) == (200, CONTRACT)
+    assert download["Content-Type"] == "text/plain"
+    assert 'filename="contract.txt"' in download["Content-Disposition"]
+
+
+def test_a_file_above_cam_max_filesize_is_refused_and_nothing_starts(loans, alice):
+    grant_start("compliance", "loan_embedded")
+    upload = SimpleUploadedFile("big.pdf", b"x" * 1001, "application/pdf")
+    response = login(alice).post(
+        f"/tasklist/start/{loans['loan_embedded'].id}/",
+        {"business_key": "LOAN-9", "cam.contract": upload},
+    )
+    assert response.status_code == 422
+    assert "Choose a file of at most 1,000 bytes." in response.content.decode()
+    assert not ProcessInstance.objects.filter(business_key="LOAN-9").exists()
+
+
+def test_a_task_form_file_replaces_the_variable_only_when_one_is_picked(loans, alice):
+    tasks = start_loan()
+    task = tasks["approve"]
+    body = form_body(login(alice).get(f"/tasklist/tasks/{task.id}/").content.decode())
+    assert "contract: no file" in body  # the link has nothing to download yet
+    assert not re.search(r'<a[^>]*href="[^"]*files/contract', body)
+    runtime.claim_task(task.id, "alice")
+    signed = SimpleUploadedFile("signed.pdf", b"%PDF-1.4 signed", "application/pdf")
+    response = login(alice).post(f"/tasklist/tasks/{task.id}/complete/", {"cam.signed": signed})
+    assert response.status_code == 302
+    variables = get_variables(task.process_instance_id)
+    assert variables["signed"].value.content == b"%PDF-1.4 signed"
+    assert variables["signed"].value.mime_type == "application/pdf"
+    assert "contract" not in variables  # nothing picked for it in the start form
+
+
+def test_a_variable_file_downloads_only_for_those_who_may_see_the_task(
+    loans, alice, django_user_model
+):
+    task = start_loan(contract=FileValue(CONTRACT, "contract.txt", "text/plain"))["approve"]
+    url = f"/tasklist/tasks/{task.id}/files/contract/"
+    assert login(alice).get(url).status_code == 200
+    assert login(alice).get(f"/tasklist/tasks/{task.id}/files/customer/").status_code == 404
+    stranger = django_user_model.objects.create_user("stranger", password="pw")
+    assert login(stranger).get(url).status_code in (403, 404)
