@@ -57,6 +57,9 @@ class Execution(models.Model):
 
     The root's id is the process instance id. Kept for the REST `execution` resource and to
     find the instance of an execution id (`runtimeService.signal(executionId)`).
+    `public_id` is the execution Camunda would show for it (engine.runtime.queries.
+    public_execution_id): its own id, or its parent's for a token Camunda runs in its scope's
+    execution; the REST resources list and name executions by it.
     """
 
     id = models.CharField(primary_key=True, max_length=64)
@@ -64,6 +67,7 @@ class Execution(models.Model):
     parent_id = models.CharField(max_length=64, null=True, blank=True)
     activity_id = models.CharField(max_length=255, null=True, blank=True)
     activity_instance_id = models.CharField(max_length=255, null=True, blank=True)
+    public_id = models.CharField(max_length=64, default="")
 
     objects = TenantScopedManager(instance="process_instance_id")
 

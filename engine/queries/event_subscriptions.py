@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from engine.models import EventSubscription, ProcessDefinition, ProcessInstance
+from engine.queries.executions import shown_as, with_public_execution
 
 
 def list_event_subscriptions(
@@ -41,9 +42,11 @@ def list_event_subscriptions(
         "pk": event_subscription_id,
         "event_name": event_name,
         "event_type": event_type,
-        "execution_id": execution_id,
         "process_instance_id": process_instance_id,
         "activity_id": activity_id,
     }
     rows = rows.filter(**{field: value for field, value in exact.items() if value is not None})
+    if execution_id is not None:
+        rows = rows.filter(shown_as(execution_id))
+    rows = with_public_execution(rows)
     return rows if readable is None else rows.filter(readable)

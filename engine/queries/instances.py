@@ -195,9 +195,10 @@ def activity_instance_tree(instance_id: str) -> ActivityInstance:
 
 
 def _attach_incidents(node: ActivityInstance, incidents: dict[str, list[str]]) -> None:
-    for execution_id in node.execution_ids:
-        node.incident_ids.extend(incidents.get(execution_id, []))
+    # By our execution, not the one Camunda shows: a sub-process and the lone token in it
+    # show as one execution, its incidents are the token's.
+    node.incident_ids.extend(incidents.get(node.token_id, []))
     for transition in node.transitions:
-        transition.incident_ids.extend(incidents.get(transition.execution_id, []))
+        transition.incident_ids.extend(incidents.get(transition.token_id, []))
     for child in node.children:
         _attach_incidents(child, incidents)

@@ -1,16 +1,22 @@
 """`/execution`: list and count (GET and POST), get, message subscriptions, signal, custom
-incidents."""
+incidents.
+
+Listed are the executions Camunda would have (engine.queries.executions): a token Camunda
+runs in its scope's execution is not listed of its own; its activity, subscriptions and
+incidents count for the execution it shows as. GET by its own id still answers (jobs and
+history name it)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from engine.errors import NotFoundError
 from engine.models import EventSubscription, Execution, Incident, ProcessInstance
+from engine.queries.executions import shown_as, with_public_execution
 from engine.rest import serializers
 from engine.rest.base import EngineView, json_body, readable_instances, require_read_instance
 from engine.rest.base import user_id as caller
@@ -67,10 +73,11 @@ def filter_executions(request: Request, filters: dict[str, Any]) -> QuerySet[Exe
         )[:1]
     )
     rows = rows.filter(readable_instances(request, "process_instance_id", "instance_key"))
+    rows = rows.filter(public_id=F("id"))
     if "processInstanceId" in filters:
         rows = rows.filter(process_instance_id=filters["processInstanceId"])
     if "activityId" in filters:
-        rows = rows.filter(activity_id=filters["activityId"])
+        rows = rows.filter(Exists(_shown_as_outer().filter(activity_id=filters["activityId"])))
     lookups = {
         "businessKey": "business_key",
         "processDefinitionId": "process_definition_id",
@@ -87,21 +94,22 @@ def filter_executions(request: Request, filters: dict[str, Any]) -> QuerySet[Exe
     for param, kind in (("signalEventSubscriptionName", "signal"),
                         ("messageEventSubscriptionName", "message")):
         if param in filters:
-            waiting = EventSubscription.objects.filter(
-                execution_id=OuterRef("pk"), event_type=kind, event_name=filters[param]
-            )
-            rows = rows.filter(Exists(waiting))
+            waiting = EventSubscription.objects.filter(event_type=kind, event_name=filters[param])
+            shown = _shown_as_outer().filter(id__in=waiting.values("execution_id"))
+            rows = rows.filter(Exists(shown))
     incident_lookup = {
         field: filters[param]
         for param, field in (("incidentId", "id"), ("incidentType", "incident_type"),
                              ("incidentMessage", "incident_message"))
         if param in filters
     }
-    incidents = Incident.objects.filter(execution_id=OuterRef("pk"), **incident_lookup)
+    incidents = Incident.objects.filter(**incident_lookup)
     if "incidentMessageLike" in filters:
         incidents = incidents.filter(like("incident_message", filters["incidentMessageLike"]))
     if incident_lookup or "incidentMessageLike" in filters:
-        rows = rows.filter(Exists(incidents))
+        rows = rows.filter(
+            Exists(_shown_as_outer().filter(id__in=incidents.values("execution_id")))
+        )
     ignore_case = IgnoreCase.of(filters)
     if "variables" in filters:
         rows = rows.filter(
@@ -117,6 +125,13 @@ def filter_executions(request: Request, filters: dict[str, Any]) -> QuerySet[Exe
             process_variables_q(filters["processVariables"], "process_instance_id", ignore_case)
         )
     return rows
+
+
+def _shown_as_outer() -> QuerySet[Execution]:
+    """The executions the outer row stands for: itself and the tokens shown as it."""
+    return Execution.objects.filter(
+        process_instance_id=OuterRef("process_instance_id"), public_id=OuterRef("pk")
+    )
 
 
 def execution_dto(row: Execution, tenants: dict[str, str | None]) -> serializers.Dto:
@@ -244,8 +259,10 @@ class ExecutionCreateIncident(EngineView):
 
 def _subscription(request: Request, execution_id: str, message_name: str) -> EventSubscription:
     readable_execution(request, execution_id)
-    row = EventSubscription.objects.filter(
-        execution_id=execution_id, event_type="message", event_name=message_name
+    row = with_public_execution(
+        EventSubscription.objects.filter(
+            shown_as(execution_id), event_type="message", event_name=message_name
+        )
     ).first()
     if row is None:
         # Camunda's wording (MessageEventSubscriptionResource).

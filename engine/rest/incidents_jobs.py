@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from engine.errors import NotFoundError
 from engine.jobs.executor import HISTORY_CLEANUP_JOB_ID
 from engine.models import Incident, Job, ProcessDefinition
+from engine.queries.executions import public_execution, shown_as, with_public_execution
 from engine.rest import serializers
 from engine.rest.base import (
     AnyAcceptMixin,
@@ -71,7 +72,6 @@ _INCIDENT_EXACT = {
     "incidentMessage": "incident_message",
     "processDefinitionId": "process_definition_id",
     "processInstanceId": "process_instance_id",
-    "executionId": "execution_id",
     "incidentTimestampBefore": "timestamp__lt",
     "incidentTimestampAfter": "timestamp__gt",
     "activityId": "activity_id",
@@ -90,6 +90,9 @@ def _definition_ids(**lookup: Any) -> QuerySet[ProcessDefinition]:
 def filter_incidents(request: Request, filters: dict[str, Any]) -> QuerySet[Incident]:
     rows = Incident.objects.filter(readable_instances(request, "process_instance_id", None))
     rows = rows.filter(**{f: filters[p] for p, f in _INCIDENT_EXACT.items() if p in filters})
+    if "executionId" in filters:
+        rows = rows.filter(shown_as(filters["executionId"]))
+    rows = with_public_execution(rows)
     if "incidentMessageLike" in filters:
         rows = rows.filter(like("incident_message", filters["incidentMessageLike"]))
     if "processDefinitionKeyIn" in filters:
@@ -107,7 +110,7 @@ def incident_dto(row: Incident, tenants: dict[str, str | None]) -> serializers.D
         "id": row.id,
         "processDefinitionId": row.process_definition_id,
         "processInstanceId": row.process_instance_id,
-        "executionId": row.execution_id,
+        "executionId": public_execution(row),
         "incidentTimestamp": format_date(row.timestamp),
         "incidentType": row.incident_type,
         "activityId": row.activity_id,
@@ -223,7 +226,6 @@ _JOB_EXACT = {
     "jobIds": "id__in",
     "processInstanceId": "process_instance_id",
     "processInstanceIds": "process_instance_id__in",
-    "executionId": "execution_id",
     "jobDefinitionId": "job_definition_id",
     "processDefinitionId": "process_definition_id",
     "processDefinitionKey": "process_definition_key",
@@ -244,6 +246,9 @@ def filter_jobs(request: Request, filters: dict[str, Any]) -> QuerySet[Job]:
         readable_instances(request, "process_instance_id", "process_definition_key")
     )
     rows = rows.filter(**{f: filters[p] for p, f in _JOB_EXACT.items() if p in filters})
+    if "executionId" in filters:
+        rows = rows.filter(shown_as(filters["executionId"]))
+    rows = with_public_execution(rows)
     when_true = {
         "withRetriesLeft": Q(retries__gt=0),
         "noRetriesLeft": Q(retries__lte=0),
@@ -277,7 +282,7 @@ def job_dto(row: Job, tenants: dict[str, str | None]) -> serializers.Dto:
         # The history cleanup job belongs to no process: nulls, as Camunda's.
         "processDefinitionId": row.process_definition_id or None,
         "processDefinitionKey": row.process_definition_key or None,
-        "executionId": row.execution_id,
+        "executionId": public_execution(row),
         "exceptionMessage": row.exception_message,
         "failedActivityId": (row.activity_id or None) if row.exception_message else None,
         "retries": row.retries,

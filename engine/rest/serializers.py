@@ -21,6 +21,7 @@ from engine.models import (
     ProcessDefinition,
     Resource,
 )
+from engine.queries.executions import public_execution
 from engine.rest.dates import format_date
 
 Dto = dict[str, Any]
@@ -153,7 +154,7 @@ def event_subscription_dto(row: EventSubscription, tenant_id: str | None) -> Dto
         "id": row.id,
         "eventType": row.event_type,
         "eventName": row.event_name,
-        "executionId": row.execution_id,
+        "executionId": public_execution(row),
         "processInstanceId": row.process_instance_id,
         "activityId": row.activity_id,
         "createdDate": format_date(row.created),

@@ -20,7 +20,7 @@ from engine.runtime.definition import ProcessDefinition
 from engine.runtime.env import Environment
 from engine.runtime.errors import ProcessEngineError, VariableValueError
 from engine.runtime.facades import ExecutionFacade, ExternalTaskFacade, TaskFacade
-from engine.runtime.queries import is_scope
+from engine.runtime.queries import public_execution_id
 from engine.runtime.state import (
     Execution,
     ExternalTask,
@@ -81,22 +81,8 @@ class Run:
         return execution
 
     def public_id(self, execution: Execution) -> str:
-        """The execution id Camunda would show: a lone token directly under the process
-        instance *is* the process instance execution there, unless its activity is a scope
-        (boundary events, input/output mappings: Camunda gives it a scope execution)."""
-        if (
-            execution.parent_id == self.state.id
-            and execution.wait != "scope"
-            and not is_scope(self.definition, execution)
-        ):
-            siblings = 0
-            for other in self.state.executions.values():
-                if other.parent_id == self.state.id:
-                    siblings += 1
-                    if siblings > 1:
-                        return execution.id
-            return self.state.id
-        return execution.id
+        """The execution id Camunda would show (engine.runtime.queries.public_execution_id)."""
+        return public_execution_id(self.definition, self.state, execution)
 
     def alive(self, execution: Execution) -> bool:
         return self.state.executions.get(execution.id) is execution

@@ -28,6 +28,32 @@ def is_scope(definition: ProcessDefinition, execution: Execution) -> bool:
     return bool(definition.scope_of(node.id).boundary_events(node.id))
 
 
+def public_execution_id(
+    definition: ProcessDefinition, state: InstanceState, execution: Execution
+) -> str:
+    """The execution id Camunda would show for `execution`. Camunda runs a non-scope activity
+    in the execution of its scope when nothing else runs there: a lone token directly under
+    the process instance *is* the process instance execution, one alone in an embedded or
+    event sub-process is that sub-process's scope execution. A token with siblings is a
+    concurrent execution of its own, a scope activity (boundary events, input/output mappings,
+    multi-instance) gets a scope execution, and a multi-instance body's instances keep theirs."""
+    parent = state.executions.get(execution.parent_id) if execution.parent_id else None
+    if (
+        parent is None
+        or execution.wait == Wait.SCOPE
+        or parent.mi_body
+        or is_scope(definition, execution)
+    ):
+        return execution.id
+    siblings = 0
+    for other in state.executions.values():
+        if other.parent_id == parent.id:
+            siblings += 1
+            if siblings > 1:
+                return execution.id
+    return parent.id
+
+
 def execution_count(definition: ProcessDefinition, state: InstanceState) -> int:
     """How many executions Camunda would show for this instance (0 once it has ended)."""
     if state.is_ended or not state.executions:
@@ -59,6 +85,7 @@ class TransitionInstance:
     parent_activity_instance_id: str
     execution_id: str
     incident_ids: list[str] = field(default_factory=list)
+    token_id: str = ""  # our execution for it (execution_id is the one Camunda shows)
 
 
 @dataclass
@@ -76,6 +103,7 @@ class ActivityInstance:
     incident_ids: list[str] = field(default_factory=list)
     children: list[ActivityInstance] = field(default_factory=list)
     transitions: list[TransitionInstance] = field(default_factory=list)
+    token_id: str = ""  # our execution for it (execution_ids are the ones Camunda shows)
 
     def activity_ids(self) -> list[str]:
         """Every activity id in the tree below (not including) this node, sorted."""
@@ -102,6 +130,7 @@ def activity_instance_tree(definition: ProcessDefinition, state: InstanceState) 
         process_instance_id=state.id,
         process_definition_id=definition.id,
         execution_ids=[state.id],
+        token_id=state.id,
     )
     children: dict[str, list[Execution]] = {}
     for execution in state.executions.values():
@@ -134,7 +163,8 @@ def activity_instance_tree(definition: ProcessDefinition, state: InstanceState) 
                         kind,
                         name,
                         parent.id,
-                        kid.id,
+                        public_execution_id(definition, state, kid),
+                        token_id=kid.id,
                     )
                 )
                 continue
@@ -148,7 +178,8 @@ def activity_instance_tree(definition: ProcessDefinition, state: InstanceState) 
                 parent_activity_instance_id=parent.id,
                 process_instance_id=state.id,
                 process_definition_id=definition.id,
-                execution_ids=[kid.id],
+                execution_ids=[public_execution_id(definition, state, kid)],
+                token_id=kid.id,
             )
             parent.children.append(node)
             build(node, kid)

@@ -73,11 +73,20 @@ def create_incident(
 
 
 def _execution_at_activity(execution_id: str) -> Execution:
-    """The execution, or for an instance id whose instance has a single token, that token: in
-    Camunda a lone token is the instance's own execution, so clients pass the instance id."""
+    """The execution, or the token Camunda runs in it (a lone token is its scope's execution
+    there, engine.queries.executions), so clients pass the id Camunda shows."""
     execution = Execution.objects.filter(pk=execution_id).first()
     if execution is None:
         raise BadRequestError(f"Cannot find an execution with id '{execution_id}'")
+    inner = (
+        Execution.objects.filter(
+            process_instance_id=execution.process_instance_id, public_id=execution.id
+        )
+        .exclude(pk=execution.id)
+        .first()
+    )
+    if inner is not None:
+        return inner
     if execution.activity_id:
         return execution
     tokens = list(
@@ -85,7 +94,7 @@ def _execution_at_activity(execution_id: str) -> Execution:
         .exclude(activity_id=None)
         .exclude(activity_id="")[:2]
     )
-    if execution.parent_id is None and len(tokens) == 1:
+    if execution.parent_id is None and len(tokens) == 1:  # rows written before public ids
         return tokens[0]
     raise BadRequestError(
         f"Cannot create an incident on execution '{execution_id}': it is not at an activity"

@@ -32,6 +32,7 @@ from engine.runtime import effects as fx
 from engine.runtime.definition import ProcessDefinition
 from engine.runtime.env import unique_id
 from engine.runtime.errors import ConcurrentModification
+from engine.runtime.queries import public_execution_id
 from engine.runtime.state import InstanceState, Job, Subscription
 from engine.runtime.values import infer_type
 from engine.store.contents import content_source
@@ -418,8 +419,14 @@ def _variable_matching(name: str, value: Any, scope_column: str) -> Any:
 
 
 def _executions_of(state: InstanceState) -> dict[str, tuple[Any, ...]]:
+    definition = definitions.runtime_definition(state.process_definition_id)
     return {
-        e.id: (e.parent_id, e.activity_id, e.activity_instance_id)
+        e.id: (
+            e.parent_id,
+            e.activity_id,
+            e.activity_instance_id,
+            public_execution_id(definition, state, e),
+        )
         for e in state.executions.values()
     }
 

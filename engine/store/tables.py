@@ -200,9 +200,9 @@ INSTANCES = Table(
 )
 EXECUTIONS = Table(
     Execution,
-    ("id", "process_instance_id", "parent_id", "activity_id", "activity_instance_id"),
+    ("id", "process_instance_id", "parent_id", "activity_id", "activity_instance_id", "public_id"),
     upsert_on=("id",),
-    upsert_columns=("parent_id", "activity_id", "activity_instance_id"),
+    upsert_columns=("parent_id", "activity_id", "activity_instance_id", "public_id"),
 )
 INCIDENTS = Table(Incident, ("id",))
 HISTORIC_INCIDENTS = Table(HistoricIncident, ("id", "state", "end_time"))

@@ -35,7 +35,8 @@ def test_an_added_sub_process_has_its_execution_history_and_boundary_timer_rows(
     assert executions["sub"].parent_id == instance_id
     assert executions["work"].parent_id == executions["sub"].id
     task = Task.objects.get(process_instance_id=instance_id)
-    assert (task.id, task.assignee, task.execution_id) == (task_id, "demo", executions["work"].id)
+    # Alone in its sub-process, the task runs in the sub-process's scope execution (Camunda).
+    assert (task.id, task.assignee, task.execution_id) == (task_id, "demo", executions["sub"].id)
     sub = HistoricActivityInstance.objects.get(activity_id="sub")
     assert (sub.process_definition_id, sub.end_time) == (v2, None)
     work = HistoricActivityInstance.objects.get(activity_id="work")

@@ -47,8 +47,8 @@ def test_adding_a_sub_process_starts_an_instance_of_it_that_ends_when_the_task_c
     assert migrated[0].parent_activity_instances == {
         task.activity_instance_id: sub.activity_instance_id
     }
-    # the task's execution is its own token now, no longer the process instance
-    assert task.execution_id == token_of(v, instance_id, "work").id != instance_id
+    # the task runs in the added sub-process's execution now, no longer the process instance
+    assert task.execution_id == sub.id != instance_id
     v.engine.complete_task(task.id)
     (ended,) = history(v, fx.ActivityInstanceEnded, "sub")
     assert not ended.canceled
