@@ -287,10 +287,6 @@ def _modification(request: Request) -> tuple[list[str], dict[str, Any]]:
                 f"Instruction {number}: a modification of a set of process instances names "
                 "activities and flows only (no activity, transition or ancestor instance ids)"
             )
-        if raw[number - 1].get("cancelCurrentActiveActivityInstances"):
-            raise invalid_request(
-                f"Instruction {number}: 'cancelCurrentActiveActivityInstances' is not supported"
-            )
     annotation = body.get("annotation")
     if annotation is not None and not isinstance(annotation, str):
         raise invalid_request("'annotation' must be a string")

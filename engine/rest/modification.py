@@ -105,8 +105,13 @@ def read_instruction(number: int, item: Any) -> Instruction:
                 "'activityId', 'activityInstanceId' or 'transitionInstanceId' must be set"
             )
         target = text(given[0], required=True) or ""
+        current_only = item.get("cancelCurrentActiveActivityInstances")
+        if current_only is not None and not isinstance(current_only, bool):
+            raise invalid_request(
+                f"Instruction {number}: 'cancelCurrentActiveActivityInstances' must be a boolean"
+            )
         if given[0] == "activityId":
-            return CancelActivity(target)
+            return CancelActivity(target, current_only=bool(current_only))
         if given[0] == "activityInstanceId":
             return CancelActivityInstance(target)
         return CancelTransitionInstance(target)

@@ -87,9 +87,12 @@ class StartTransition:
 
 @dataclass(frozen=True, slots=True)
 class CancelActivity:
-    """Cancel every instance of `activity_id` (`X#multiInstanceBody` names the MI bodies)."""
+    """Cancel every instance of `activity_id` (`X#multiInstanceBody` names the MI bodies);
+    `current_only`: only those the instance had before the modification began, not those
+    earlier instructions started (Camunda's cancelCurrentActiveActivityInstances)."""
 
     activity_id: str
+    current_only: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,6 +207,8 @@ class _Modifier:
         self.dry_run = dry_run
         self.cancelled: list[ActivityRef] = []
         self.started: list[ActivityRef] = []
+        # What ran before the first instruction (CancelActivity.current_only).
+        self.present = {_instance_key(e) for e in run.state.executions.values()}
 
     @property
     def state(self) -> InstanceState:
@@ -249,7 +254,7 @@ class _Modifier:
                 )
             self._start_transition(sequence_flow, instruction)
         elif isinstance(instruction, CancelActivity):
-            self._cancel_all(instruction.activity_id)
+            self._cancel_all(instruction.activity_id, current_only=instruction.current_only)
         elif isinstance(instruction, CancelActivityInstance):
             self._cancel_activity_instance(instruction.activity_instance_id)
         else:
@@ -431,7 +436,7 @@ class _Modifier:
                 return execution
         return None
 
-    def _cancel_all(self, activity_id: str) -> None:
+    def _cancel_all(self, activity_id: str, *, current_only: bool) -> None:
         body = activity_id.endswith(MI_BODY_SUFFIX)
         node = self._node(activity_id.removesuffix(MI_BODY_SUFFIX))
         # Camunda cancels activity instances and transition instances (async waits) alike;
@@ -443,6 +448,7 @@ class _Modifier:
             and execution.activity_id == node.id
             and execution.wait is not None
             and execution.mi_body == body
+            and (not current_only or _instance_key(execution) in self.present)
         ]
         for execution in targets:
             if self.run.alive(execution):
@@ -513,3 +519,11 @@ class _Modifier:
                     node.name if node is not None else None,
                 )
             )
+
+
+def _instance_key(execution: Execution) -> tuple[str, str]:
+    """An activity instance, or a token waiting before one (a transition instance), as
+    a key that a later instance of the same activity does not share."""
+    if execution.activity_instance_id is not None:
+        return ("activity", execution.activity_instance_id)
+    return ("transition", f"{execution.id}/{execution.activity_id}")

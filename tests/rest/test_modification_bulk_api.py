@@ -85,9 +85,9 @@ def test_one_instance_of_another_definition_refuses_them_all(api, instances):
          "Instruction 1: a modification of a set of process instances names activities and "
          "flows only (no activity, transition or ancestor instance ids)"),
         ({"instructions": [{"type": "cancel", "activityId": "first",
-                            "cancelCurrentActiveActivityInstances": True}],
+                            "cancelCurrentActiveActivityInstances": "yes"}],
           "processInstanceIds": ["x"]},
-         "Instruction 1: 'cancelCurrentActiveActivityInstances' is not supported"),
+         "Instruction 1: 'cancelCurrentActiveActivityInstances' must be a boolean"),
     ],
 )
 def test_bad_bodies_are_refused_and_change_nothing(api, instances, body, message):
@@ -117,3 +117,21 @@ def test_execute_async_makes_a_batch_that_modifies_each_instance_on_its_own(api,
     assert [task_names(i) for i in instances] == [["Second"], ["First"], ["Second"]]
     assert batch.failed == 1
     assert Task.objects.filter(name="Second").count() == 2
+
+
+def test_cancel_current_active_instances_restarts_an_activity_in_each_instance(api, instances):
+    # Start a fresh instance of the activity, then cancel only the ones that were there.
+    first = {i: Task.objects.get(process_instance_id=i).id for i in instances}
+    response = post(api, "execute", {
+        "processDefinitionId": definition_id(),
+        "processInstanceIds": instances,
+        "instructions": [
+            {"type": "startBeforeActivity", "activityId": "first"},
+            {"type": "cancel", "activityId": "first", "cancelCurrentActiveActivityInstances": True},
+        ],
+    })
+    assert response.status_code == 204, response.content
+    assert [task_names(i) for i in instances] == [["First"]] * 3
+    for instance_id, old_task in first.items():
+        (task,) = Task.objects.filter(process_instance_id=instance_id)
+        assert task.id != old_task

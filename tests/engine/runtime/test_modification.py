@@ -308,3 +308,22 @@ def test_the_runner_deletes_the_called_instance_of_a_cancelled_call_activity():
     assert [t.name for t in store.list_tasks()] == ["After"]
     (child,) = [s for s in store.list_instances(active=False) if s.super_instance_id]
     assert child.status == InstanceStatus.EXTERNALLY_TERMINATED
+
+
+def test_cancel_current_only_spares_the_instances_earlier_instructions_started(scenario):
+    # Camunda's cancelCurrentActiveActivityInstances: restart an activity with a fresh
+    # instance by starting it before cancelling the instances it had.
+    instance = scenario("modification").start()
+    (before,) = at(instance, "first")
+    modify(instance, StartBefore("first"), CancelActivity("first", current_only=True))
+    (after,) = at(instance, "first")
+    assert after.activity_instance_id != before.activity_instance_id
+    assert instance.task_names() == ["First"]
+    assert cancelled(instance) == ["first"]
+
+
+def test_cancel_without_current_only_also_cancels_what_earlier_instructions_started(scenario):
+    instance = scenario("modification").start()
+    modify(instance, StartBefore("first"), CancelActivity("first"))
+    assert instance.ended
+    assert cancelled(instance) == ["first", "first"]
