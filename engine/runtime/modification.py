@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from engine.bpmn.model import FlowNode, SequenceFlow, SubProcess
+from engine.bpmn.model import BoundaryEvent, FlowNode, SequenceFlow, StartEvent, SubProcess
 from engine.runtime import flow
 from engine.runtime.behaviors.listeners import apply_inputs, fire_execution_listeners
 from engine.runtime.behaviors.multi_instance import NR_ACTIVE, NR_OF_INSTANCES
@@ -230,6 +230,10 @@ class _Modifier:
     def _apply(self, instruction: Instruction) -> None:
         if isinstance(instruction, StartBefore):
             node = self._node(instruction.activity_id.removesuffix(MI_BODY_SUFFIX))
+            self._interrupt_for(node, instruction.ancestor_activity_instance_id)
+            if isinstance(node, SubProcess) and node.triggered_by_event:
+                # An event sub-process runs from its start event, as if that event occurred.
+                node = node.scope.start_events[0]
             self._start(node.id, instruction, lambda token: self._enter(token, node), node)
         elif isinstance(instruction, StartAfter):
             node = self._node(instruction.activity_id)
@@ -425,6 +429,47 @@ class _Modifier:
             for start in event_sub_process.scope.start_events:
                 flow.arm_event(self.run, scope, start)
         return scope
+
+    def _interrupt_for(self, node: FlowNode, ancestor_id: str | None) -> None:
+        """Camunda keeps the interrupting semantics of what modification starts: an
+        interrupting boundary event cancels the activity it is attached to, an interrupting
+        event sub-process (or its start event) what runs in its scope, before it starts."""
+        if isinstance(node, BoundaryEvent) and node.cancel_activity:
+            scope = self._scope_execution(node.id, ancestor_id)
+            for owner in self.state.children(scope.id):
+                if owner.activity_id == node.attached_to and owner.wait is not None:
+                    self._interrupt(owner, cancel_inside=False)
+            return
+        event_sub_process = node if isinstance(node, SubProcess) else None
+        if isinstance(node, StartEvent):
+            container = self.run.definition.process.find_node(
+                self.run.definition.scope_of(node.id).id
+            )
+            event_sub_process = container if isinstance(container, SubProcess) else None
+        if event_sub_process is None or not event_sub_process.triggered_by_event:
+            return
+        starts = event_sub_process.scope.start_events
+        start = node if isinstance(node, StartEvent) else (starts[0] if starts else None)
+        if start is not None and start.is_interrupting:
+            host = self._scope_execution(event_sub_process.id, ancestor_id)
+            self._interrupt(host, cancel_inside=True)
+            self.run.drop_events(
+                host, keep=lambda a: isinstance(self.run.definition.node(a), BoundaryEvent)
+            )
+
+    def _interrupt(self, execution: Execution, *, cancel_inside: bool) -> None:
+        """Cancel `execution` (or, `cancel_inside`, all it runs) where it stands: unlike a
+        cancel instruction, the enclosing scopes stay, the started event runs in them."""
+        gone = list(self.state.children(execution.id)) if cancel_inside else [execution]
+        for top in gone:
+            self._record_cancelled(top)
+        self.run.skip_io_mappings = self.skip_io_mappings
+        try:
+            for top in gone:
+                flow.cancel_activity(self.run, top, CANCEL_REASON)
+                self.run.remove_execution(top)
+        finally:
+            self.run.skip_io_mappings = False
 
     # -- cancelling ----------------------------------------------------------------------------
 

@@ -327,3 +327,47 @@ def test_cancel_without_current_only_also_cancels_what_earlier_instructions_star
     modify(instance, StartBefore("first"), CancelActivity("first"))
     assert instance.ended
     assert cancelled(instance) == ["first", "first"]
+
+
+@pytest.mark.parametrize("started_element", ["cancelEvaluation", "cancelStart"])
+def test_starting_an_interrupting_event_sub_process_cancels_what_runs_in_its_scope(
+    scenario, started_element
+):
+    instance = scenario("modification_interrupting").start()
+    effects = modify(instance, StartBefore(started_element))
+    assert instance.task_names() == ["Notify Accountant"]
+    assert cancelled(instance) == ["assess"]
+    assert "cancelEvaluation" in started(effects)
+    # the evaluation sub-process itself stays: the event sub-process runs inside it
+    assert [e.activity_id for e in at(instance, "evaluation")] == ["evaluation"]
+
+
+def test_starting_an_activity_inside_an_event_sub_process_interrupts_nothing(scenario):
+    instance = scenario("modification_interrupting").start()
+    modify(instance, StartBefore("notifyAccountant"))
+    assert instance.task_names() == ["Assess Credit Worthiness", "Notify Accountant"]
+    assert cancelled(instance) == []
+
+
+def test_starting_an_interrupting_boundary_event_cancels_the_activity_it_is_on(scenario):
+    instance = scenario("modification_interrupting").start()
+    modify(instance, StartBefore("noticeReceived"))
+    assert instance.task_names() == ["Confirm Cancelation"]
+    assert cancelled(instance) == ["assess"]
+
+
+def test_starting_a_non_interrupting_boundary_event_keeps_the_activity(scenario):
+    instance = scenario("modification_interrupting").start()
+    modify(instance, StartBefore("auditRequested"))
+    assert instance.task_names() == ["Assess Credit Worthiness", "Audit"]
+    assert cancelled(instance) == []
+
+
+def test_the_preview_shows_what_an_interrupting_start_cancels(scenario):
+    instance = scenario("modification_interrupting").start()
+    result = preview(
+        instance.definition, instance.state, [StartBefore("noticeReceived")], instance.now
+    )
+    assert [ref.activity_id for ref in result.cancelled] == ["assess"]
+    assert [ref.activity_id for ref in result.started] == ["noticeReceived"]
+    assert instance.task_names() == ["Assess Credit Worthiness"]  # the preview changes nothing
