@@ -23,26 +23,55 @@ the instance would end — what Camunda's cockpit shows before an operator appli
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from engine.bpmn.model import BoundaryEvent, FlowNode, SequenceFlow, StartEvent, SubProcess
 from engine.runtime import flow
 from engine.runtime.behaviors.listeners import apply_inputs, fire_execution_listeners
-from engine.runtime.behaviors.multi_instance import NR_ACTIVE, NR_OF_INSTANCES
+from engine.runtime.behaviors.multi_instance import NR_ACTIVE, NR_OF_INSTANCES, new_inner_instance
 from engine.runtime.context import Run
 from engine.runtime.definition import ProcessDefinition
 from engine.runtime.env import Environment
 from engine.runtime.errors import ProcessEngineError
+from engine.runtime.modification_instructions import (
+    CancelActivity,
+    CancelActivityInstance,
+    CancelTransitionInstance,
+    Instruction,
+    StartAfter,
+    StartBefore,
+    StartInstruction,
+    StartTransition,
+    Variables,
+    describe,
+)
 from engine.runtime.state import Execution, InstanceState, InstanceStatus, Wait
 from engine.runtime.values import infer_type
 
 if TYPE_CHECKING:
     from engine.runtime.commands import ModifyInstance
 
-Variables = Mapping[str, Any]  # plain values or TypedValue
+__all__ = [  # the instructions are imported from here, with the commands that take them
+    "CancelActivity",
+    "CancelActivityInstance",
+    "CancelTransitionInstance",
+    "Instruction",
+    "StartAfter",
+    "StartBefore",
+    "StartInstruction",
+    "StartTransition",
+    "Variables",
+    "ActivityRef",
+    "InvalidModification",
+    "ModificationPreview",
+    "apply",
+    "describe",
+    "preview",
+]
+
 MI_BODY_SUFFIX = "#multiInstanceBody"
 CANCEL_REASON = "Cancellation due to process instance modification"
 
@@ -50,89 +79,6 @@ CANCEL_REASON = "Cancellation due to process instance modification"
 class InvalidModification(ProcessEngineError):
     """An instruction cannot be applied (unknown element, ambiguous scope, ...); the whole
     modification fails and nothing changes."""
-
-
-# -- instructions ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class StartBefore:
-    """Enter `activity_id` (asyncBefore and multi-instance are honoured, as in Camunda)."""
-
-    activity_id: str
-    variables: Variables = field(default_factory=dict)
-    ancestor_activity_instance_id: str | None = None
-    local_variables: Variables = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
-class StartAfter:
-    """Take the single outgoing sequence flow of `activity_id`."""
-
-    activity_id: str
-    variables: Variables = field(default_factory=dict)
-    ancestor_activity_instance_id: str | None = None
-    local_variables: Variables = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
-class StartTransition:
-    """Take the sequence flow `flow_id` (its take listeners run, then its target is entered)."""
-
-    flow_id: str
-    variables: Variables = field(default_factory=dict)
-    ancestor_activity_instance_id: str | None = None
-    local_variables: Variables = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
-class CancelActivity:
-    """Cancel every instance of `activity_id` (`X#multiInstanceBody` names the MI bodies);
-    `current_only`: only those the instance had before the modification began, not those
-    earlier instructions started (Camunda's cancelCurrentActiveActivityInstances)."""
-
-    activity_id: str
-    current_only: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class CancelActivityInstance:
-    """Cancel one activity instance (the process instance id cancels everything)."""
-
-    activity_instance_id: str
-
-
-@dataclass(frozen=True, slots=True)
-class CancelTransitionInstance:
-    """Cancel a token waiting for its async continuation (execution or activity instance id)."""
-
-    transition_instance_id: str
-
-
-Instruction = (
-    StartBefore
-    | StartAfter
-    | StartTransition
-    | CancelActivity
-    | CancelActivityInstance
-    | CancelTransitionInstance
-)
-StartInstruction = StartBefore | StartAfter | StartTransition
-
-
-def describe(instruction: Instruction) -> str:
-    """Camunda-like wording of one instruction, for error messages and the operation log."""
-    if isinstance(instruction, StartBefore):
-        return f"Start before activity '{instruction.activity_id}'"
-    if isinstance(instruction, StartAfter):
-        return f"Start after activity '{instruction.activity_id}'"
-    if isinstance(instruction, StartTransition):
-        return f"Start transition '{instruction.flow_id}'"
-    if isinstance(instruction, CancelActivity):
-        return f"Cancel all instances of activity '{instruction.activity_id}'"
-    if isinstance(instruction, CancelActivityInstance):
-        return f"Cancel activity instance '{instruction.activity_instance_id}'"
-    return f"Cancel transition instance '{instruction.transition_instance_id}'"
 
 
 # -- preview result --------------------------------------------------------------------------
@@ -234,7 +180,14 @@ class _Modifier:
             if isinstance(node, SubProcess) and node.triggered_by_event:
                 # An event sub-process runs from its start event, as if that event occurred.
                 node = node.scope.start_events[0]
-            self._start(node.id, instruction, lambda token: self._enter(token, node), node)
+            body = None
+            if node.multi_instance is not None and node.id == instruction.activity_id:
+                body = self._running_body(node, instruction.ancestor_activity_instance_id)
+            if body is not None:  # one more instance of it, not a second body
+                token = new_inner_instance(self.run, body)
+                self._go(token, instruction, lambda token: self._enter(token, node), node)
+            else:
+                self._start(node.id, instruction, lambda token: self._enter(token, node), node)
         elif isinstance(instruction, StartAfter):
             node = self._node(instruction.activity_id)
             outgoing = self.run.definition.scope_of(node.id).outgoing(node.id)
@@ -295,7 +248,15 @@ class _Modifier:
         """A token in the flow scope of `element_id` (scopes created as needed), its
         variables set, then `go` moves it (into the target, or along a flow)."""
         parent = self._scope_execution(element_id, instruction.ancestor_activity_instance_id)
-        token = self.run.new_execution(parent, element_id)
+        self._go(self.run.new_execution(parent, element_id), instruction, go, target)
+
+    def _go(
+        self,
+        token: Execution,
+        instruction: StartInstruction,
+        go: Callable[[Execution], None],
+        target: FlowNode,
+    ) -> None:
         for name, value in dict(instruction.variables).items():
             self.run.set_variable(token, name, value)
         for name, value in dict(instruction.local_variables).items():
@@ -311,6 +272,30 @@ class _Modifier:
             )
             return
         go(token)
+
+    def _running_body(self, node: FlowNode, ancestor_id: str | None) -> Execution | None:
+        """The parallel multi-instance body of `node` running in the scope it would start in
+        (Camunda adds an inner instance to it); None when there is none."""
+        scope = self._scope_execution(node.id, ancestor_id)
+        bodies = [
+            e for e in self.state.children(scope.id) if e.mi_body and e.activity_id == node.id
+        ]
+        if not bodies:
+            return None
+        if len(bodies) > 1:
+            raise InvalidModification(
+                f"Activity '{node.id}' has {len(bodies)} multi-instance bodies running; "
+                "start one more instance inside one of them with ancestorActivityInstanceId",
+                node.id,
+            )
+        assert node.multi_instance is not None
+        if node.multi_instance.is_sequential:
+            raise InvalidModification(
+                f"Multi-instance activity '{node.id}' is sequential: no instance can be added "
+                f"beside the running one; start '{node.id}{MI_BODY_SUFFIX}' for a new body",
+                node.id,
+            )
+        return bodies[0]
 
     def _enter(self, token: Execution, node: FlowNode) -> None:
         """flow.enter, but without the input mapping of the target under skipIoMappings."""

@@ -135,6 +135,19 @@ def instance_completed(run: Run, instance: Execution) -> None:
         _start_instance(run, body, node, index + 1)
 
 
+def new_inner_instance(run: Run, body: Execution) -> Execution:
+    """One more instance of a running parallel body (process instance modification), not yet
+    entered: counted in nrOfInstances and nrOfActiveInstances, its loopCounter the next
+    number; as in Camunda, a collection's element is not given to it."""
+    instance = run.new_execution(body, body.activity_id)
+    instance.mi_instance = True
+    total = _int(run, body, NR_OF_INSTANCES)
+    run.set_local(instance, LOOP_COUNTER, infer_type(total))
+    _set(run, body, NR_OF_INSTANCES, total + 1)
+    _set(run, body, NR_ACTIVE, _int(run, body, NR_ACTIVE) + 1)
+    return instance
+
+
 def _complete_body(run: Run, body: Execution, node: FlowNode) -> None:
     body.variables.pop(_COLLECTION, None)
     flow.end_activity(run, body, node)

@@ -371,3 +371,32 @@ def test_the_preview_shows_what_an_interrupting_start_cancels(scenario):
     assert [ref.activity_id for ref in result.cancelled] == ["assess"]
     assert [ref.activity_id for ref in result.started] == ["noticeReceived"]
     assert instance.task_names() == ["Assess Credit Worthiness"]  # the preview changes nothing
+
+
+def test_starting_the_inner_activity_adds_an_instance_to_the_running_body(scenario):
+    # Camunda: a fourth "Contact Customer" in the same body, its counters updated.
+    instance = scenario("modification_parallel_mi").start()
+    modify(instance, StartBefore("review", local_variables={"reviewer": "ann"}))
+    assert instance.task_names() == ["Review"] * 4
+    (body,) = [e for e in at(instance, "review") if e.mi_body]
+    assert body.variables["nrOfInstances"].value == 4
+    assert body.variables["nrOfActiveInstances"].value == 4
+    added = [e for e in at(instance, "review") if e.variables.get("reviewer")]
+    assert [e.variables["loopCounter"].value for e in added] == [3]
+    for _ in range(4):
+        instance.complete("Review")
+    assert instance.task_names() == ["After"]
+
+
+def test_starting_the_body_again_runs_a_second_body(scenario):
+    instance = scenario("modification_parallel_mi").start()
+    modify(instance, StartBefore("review#multiInstanceBody"))
+    assert instance.task_names() == ["Review"] * 6
+    assert len([e for e in at(instance, "review") if e.mi_body]) == 2
+
+
+def test_no_instance_is_added_beside_the_running_one_of_a_sequential_body(scenario):
+    instance = scenario("modification_sequential_mi").start()
+    with pytest.raises(InvalidModification, match="is sequential: no instance can be added"):
+        modify(instance, StartBefore("review"))
+    assert instance.task_names() == ["Review"]
