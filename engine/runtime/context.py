@@ -422,7 +422,7 @@ class Run:
                 f"{node.id}#multiInstanceBody" if body else node.id,
                 activity_type,
                 node.name,
-                execution.id,
+                self.public_id(execution),  # the execution Camunda records it in
                 parent_ai or self.state.id,
                 self.state.id,
                 self.definition.id,

@@ -68,6 +68,11 @@ def tree(api, instance_id: str, key: str = "executionIds") -> dict[str, list[str
     return found
 
 
+def history_executions(api, instance_id: str) -> dict[str, str]:
+    rows = api.get(f"{BASE}/history/activity-instance", {"processInstanceId": instance_id})
+    return {row["activityId"]: row["executionId"] for row in rows.json()}
+
+
 def test_a_lone_task_runs_in_the_process_instance_execution(api):
     instance_id = rt.start_process_instance("lone").id
     assert executions(api, processInstanceId=instance_id) == [instance_id]
@@ -77,6 +82,7 @@ def test_a_lone_task_runs_in_the_process_instance_execution(api):
     (task,) = api.get(f"{BASE}/task", {"processInstanceId": instance_id}).json()
     assert task["executionId"] == instance_id
     assert tree(api, instance_id) == {"approve": [instance_id]}
+    assert history_executions(api, instance_id)["approve"] == instance_id
 
 
 def test_subscriptions_jobs_and_incidents_of_a_lone_token_name_the_instance(api):
@@ -116,6 +122,8 @@ def test_a_task_alone_in_a_sub_process_runs_in_the_sub_process_execution(api):
     assert task["executionId"] == scope
     assert executions(api, activityId="check") == [scope]
     assert tree(api, instance_id) == {"sub": [scope], "check": [scope]}
+    assert history_executions(api, instance_id) == {"s3": instance_id, "sub": scope,
+                                                   "s4": scope, "check": scope}
     created = api.post(
         f"{BASE}/execution/{scope}/create-incident",
         {"incidentType": "dataQuality"},
@@ -134,3 +142,6 @@ def test_parallel_branches_are_executions_of_their_own(api):
     assert {t["executionId"] for t in tasks} == set(listed) - {instance_id}
     ids = tree(api, instance_id)
     assert {ids["a"][0], ids["b"][0]} == {t["executionId"] for t in tasks}
+    recorded = history_executions(api, instance_id)
+    assert {recorded["a"], recorded["b"]} == {t["executionId"] for t in tasks}
+    assert recorded["split"] == instance_id  # the fork ran before there were branches
