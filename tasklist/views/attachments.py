@@ -4,6 +4,8 @@ the task needs; attaching and removing what working on it needs."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -55,31 +57,39 @@ def remove(request: HttpRequest, task_id: str, attachment_id: str) -> HttpRespon
     return act_on_task(request, task_id, "work", "remove an attachment from", run)
 
 
-@require_GET
-@login_required
-def download(request: HttpRequest, task_id: str, attachment_id: str) -> HttpResponse:
+def _read_task(
+    request: HttpRequest, task_id: str, serve: Callable[[Task], HttpResponse]
+) -> HttpResponse:
+    """`serve(task)` for whoever may see the task; a missing one is gone, an unknown or
+    missing file a 404 page."""
     task, rights = load(request, task_id)
     if task is None or rights is None:
         return gone(request, task_id)
     if not rights.read:
         return forbidden(request, str(refuse(request.user, "see", task)))
     try:
-        return attachment_response(attachment_of(task_id, attachment_id))
+        return serve(task)
     except NotFoundError as error:
         return render(request, "tasklist/not_found.html", {"message": str(error)}, status=404)
 
 
 @require_GET
 @login_required
+def download(request: HttpRequest, task_id: str, attachment_id: str) -> HttpResponse:
+    return _read_task(
+        request, task_id, lambda _task: attachment_response(attachment_of(task_id, attachment_id))
+    )
+
+
+@require_GET
+@login_required
 def variable_file(request: HttpRequest, task_id: str, name: str) -> HttpResponse:
     """The File (or Bytes) variable `name` as the task sees it."""
-    task, rights = load(request, task_id)
-    if task is None or rights is None:
-        return gone(request, task_id)
-    if not rights.read:
-        return forbidden(request, str(refuse(request.user, "see", task)))
-    typed = get_task_variables(task).get(name)
-    if typed is None or typed.type not in ("File", "Bytes") or typed.value is None:
-        message = f"The task has no file in the variable '{name}'."
-        return render(request, "tasklist/not_found.html", {"message": message}, status=404)
-    return variable_file_response(name, typed)
+
+    def serve(task: Task) -> HttpResponse:
+        typed = get_task_variables(task).get(name)
+        if typed is None or typed.type not in ("File", "Bytes") or typed.value is None:
+            raise NotFoundError(f"The task has no file in the variable '{name}'.")
+        return variable_file_response(name, typed)
+
+    return _read_task(request, task_id, serve)
