@@ -38,12 +38,7 @@ def public_execution_id(
     concurrent execution of its own, a scope activity (boundary events, input/output mappings,
     multi-instance) gets a scope execution, and a multi-instance body's instances keep theirs."""
     parent = state.executions.get(execution.parent_id) if execution.parent_id else None
-    if (
-        parent is None
-        or execution.wait == Wait.SCOPE
-        or parent.mi_body
-        or is_scope(definition, execution)
-    ):
+    if parent is None or execution.wait == Wait.SCOPE or parent.mi_body:
         return execution.id
     siblings = 0
     for other in state.executions.values():
@@ -51,7 +46,8 @@ def public_execution_id(
             siblings += 1
             if siblings > 1:
                 return execution.id
-    return parent.id
+    # the definition last: the cheaper checks settle most tokens
+    return execution.id if is_scope(definition, execution) else parent.id
 
 
 def execution_count(definition: ProcessDefinition, state: InstanceState) -> int:
