@@ -13,6 +13,7 @@ from django.db.models import Q
 from engine import definitions
 from engine.events import COCKPIT_GROUP, event, instance_groups, publish_on_commit
 from engine.models import Execution, HistoricIncident, Incident, ProcessInstance
+from engine.queries.executions import shown_execution_id
 
 FAILED_JOB = "failedJob"
 FAILED_EXTERNAL_TASK = "failedExternalTask"
@@ -52,6 +53,8 @@ def raise_incident(
     incident = Incident.objects.create(
         id=incident_id, timestamp=now, failed_activity_id=activity_id, **fields
     )
+    # History names the execution Camunda shows the token as; the runtime row keeps the token.
+    fields["execution_id"] = shown_execution_id(execution_id)
     HistoricIncident.objects.create(id=incident_id, create_time=now, **fields)
     # Open diagrams redraw their incident badges once this commits.
     _publish("incident.raised", incident_id, incident_type, process_instance_id,
@@ -71,9 +74,9 @@ def _raise_in_callers(cause: Incident, now: datetime) -> None:
         ).first()
         if parent is None:
             return
-        call_activity = (
-            Execution.objects.filter(pk=call_execution).values_list("activity_id", flat=True)
-        ).first()
+        call_activity, shown_as = Execution.objects.filter(pk=call_execution).values_list(
+            "activity_id", "public_id"
+        ).first() or (None, None)
         incident_id = str(uuid.uuid4())
         fields = dict(
             incident_type=cause.incident_type,
@@ -89,6 +92,7 @@ def _raise_in_callers(cause: Incident, now: datetime) -> None:
         cause = Incident.objects.create(
             id=incident_id, timestamp=now, failed_activity_id=call_activity, **fields
         )
+        fields["execution_id"] = shown_as or call_execution
         HistoricIncident.objects.create(id=incident_id, create_time=now, **fields)
         _publish("incident.raised", incident_id, cause.incident_type, parent_id, parent[0],
                  call_activity)

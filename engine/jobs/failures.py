@@ -11,6 +11,7 @@ from engine import definitions, incidents
 from engine.incidents import FAILED_JOB
 from engine.jobs.retries import after_failure
 from engine.models import Incident, Job, LogState
+from engine.queries.executions import shown_execution_id
 from engine.store.logs import job_log
 
 MAX_MESSAGE = 4000
@@ -52,7 +53,7 @@ def record_failure(job_id: str, owner: str, error: BaseException, now: datetime)
                 "exception_stacktrace",
             ]
         )
-        job_log(job, LogState.FAILED, now).save()
+        job_log(job, LogState.FAILED, now, shown_execution_id(job.execution_id)).save()
         if job.retries == 0:
             raise_incident(job, now)
     return job

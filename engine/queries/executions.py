@@ -45,13 +45,14 @@ def with_public_execution(rows: QuerySet[Any]) -> QuerySet[Any]:
 def public_execution(row: Any) -> str | None:
     """The execution Camunda shows for `row.execution_id`: annotated by
     `with_public_execution`, else looked up; an execution no longer running is itself."""
-    execution_id = row.execution_id
+    if hasattr(row, PUBLIC_EXECUTION):
+        return getattr(row, PUBLIC_EXECUTION) or row.execution_id
+    return shown_execution_id(row.execution_id)
+
+
+def shown_execution_id(execution_id: str | None) -> str | None:
+    """The execution Camunda shows the token `execution_id` as (itself once it is gone)."""
     if not execution_id:
         return execution_id
-    if hasattr(row, PUBLIC_EXECUTION):
-        public = getattr(row, PUBLIC_EXECUTION)
-    else:
-        public = (
-            Execution.objects.filter(pk=execution_id).values_list("public_id", flat=True).first()
-        )
+    public = Execution.objects.filter(pk=execution_id).values_list("public_id", flat=True).first()
     return public or execution_id

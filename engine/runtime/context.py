@@ -290,7 +290,8 @@ class Run:
         self.state.jobs[job.id] = job
         if execution is not None:
             execution.job_ids.append(job.id)
-        self.effects.append(fx.JobCreated(job))
+        shown_as = self.public_id(execution) if execution is not None else None
+        self.effects.append(fx.JobCreated(job, shown_as))
         return job
 
     def _job_priority(self, node: FlowNode | None, execution: Execution | None) -> int:
@@ -302,11 +303,11 @@ class Run:
         job = self.state.jobs.pop(job_id, None)
         if job is None:
             return
-        if job.execution_id is not None:
-            owner = self.state.executions.get(job.execution_id)
-            if owner is not None and job_id in owner.job_ids:
-                owner.job_ids.remove(job_id)
-        self.effects.append(fx.JobRemoved(job_id))
+        owner = self.state.executions.get(job.execution_id) if job.execution_id else None
+        if owner is not None and job_id in owner.job_ids:
+            owner.job_ids.remove(job_id)
+        shown_as = self.public_id(owner) if owner is not None else job.execution_id
+        self.effects.append(fx.JobRemoved(job_id, shown_as))
 
     def subscribe(
         self, execution: Execution, kind: str, event_name: str | None, activity_id: str

@@ -53,12 +53,16 @@ class SubscriptionRemoved:
 
 @dataclass(slots=True)
 class JobCreated:
+    """`shown_as`: the execution Camunda shows the job's token as (its history logs name it)."""
+
     job: Job
+    shown_as: str | None = None
 
 
 @dataclass(slots=True)
 class JobRemoved:
     job_id: str
+    shown_as: str | None = None  # as in JobCreated
 
 
 @dataclass(slots=True)

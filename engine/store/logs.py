@@ -4,7 +4,7 @@ life of a job or an external task, written with the command that caused it."""
 from __future__ import annotations
 
 import socket
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
 from django.utils import timezone
@@ -14,7 +14,10 @@ from engine.models import ExternalTask, HistoricExternalTaskLog, HistoricJobLog,
 HOSTNAME = socket.gethostname()
 
 
-def job_log(job: Job, state: str, now: datetime | None = None) -> HistoricJobLog:
+def job_log(
+    job: Job, state: str, now: datetime | None = None, shown_as: str | None = None
+) -> HistoricJobLog:
+    """`shown_as`: the execution Camunda shows the job's token as, which the log names."""
     return HistoricJobLog(
         timestamp=now or timezone.now(),
         state=state,
@@ -28,7 +31,7 @@ def job_log(job: Job, state: str, now: datetime | None = None) -> HistoricJobLog
             job.exception_stacktrace if state == LogState.FAILED else None
         ),
         activity_id=job.activity_id,
-        execution_id=job.execution_id,
+        execution_id=shown_as or job.execution_id,
         process_instance_id=job.process_instance_id,
         process_definition_id=job.process_definition_id,
         process_definition_key=job.process_definition_key,
@@ -63,10 +66,18 @@ def _ended(row_id: str, succeeded: Iterable[str]) -> str:
     return LogState.SUCCESSFUL if row_id in succeeded else LogState.DELETED
 
 
-def log_jobs(created: Sequence[Job], removed: Sequence[Job], succeeded: frozenset[str]) -> None:
-    """Created jobs, and removed ones: successful when this command ran them, else deleted."""
-    entries = [job_log(job, LogState.CREATED) for job in created]
-    entries += [job_log(job, _ended(job.id, succeeded)) for job in removed]
+def log_jobs(
+    created: Sequence[Job],
+    removed: Sequence[Job],
+    succeeded: frozenset[str],
+    shown_as: Mapping[str, str | None],
+) -> None:
+    """Created jobs, and removed ones: successful when this command ran them, else deleted.
+    `shown_as`: by job id, the execution Camunda shows its token as."""
+    entries = [job_log(job, LogState.CREATED, shown_as=shown_as.get(job.id)) for job in created]
+    entries += [
+        job_log(job, _ended(job.id, succeeded), shown_as=shown_as.get(job.id)) for job in removed
+    ]
     if entries:
         HistoricJobLog.objects.bulk_create(entries)
 

@@ -109,6 +109,7 @@ class _Batch:
     subscriptions_removed: set[str] = field(default_factory=set)
     jobs_created: dict[str, fx.JobCreated] = field(default_factory=dict)
     jobs_removed: set[str] = field(default_factory=set)
+    jobs_shown_as: dict[str, str | None] = field(default_factory=dict)  # job id -> execution
     external_created: dict[str, fx.ExternalTaskCreated] = field(default_factory=dict)
     external_removed: set[str] = field(default_factory=set)
     # (instance id, execution id, name) -> value, or None when removed
@@ -142,8 +143,10 @@ def _group(effects: Iterable[object]) -> _Batch:
                 batch.subscriptions_removed.add(effect.subscription_id)
             case fx.JobCreated():
                 batch.jobs_created[effect.job.id] = effect
+                batch.jobs_shown_as[effect.job.id] = effect.shown_as
             case fx.JobRemoved():
                 batch.jobs_removed.add(effect.job_id)
+                batch.jobs_shown_as[effect.job_id] = effect.shown_as
             case fx.ExternalTaskCreated():
                 batch.external_created[effect.external_task.id] = effect
             case fx.ExternalTaskRemoved():
@@ -295,9 +298,9 @@ class Projection:
             Job.objects.bulk_create(rows)
             apply_job_definitions([row.id for row in rows])
         gone = batch.jobs_removed - set(batch.jobs_created)
-        removed = list(Job.objects.filter(pk__in=gone)) if gone and self.logs else []
         if self.logs:
-            log_jobs(rows, removed, self.succeeded)
+            removed = list(Job.objects.filter(pk__in=gone)) if gone else []
+            log_jobs(rows, removed, self.succeeded, batch.jobs_shown_as)
         if gone:
             Job.objects.filter(pk__in=gone).delete()
 

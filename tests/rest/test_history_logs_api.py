@@ -48,13 +48,18 @@ def test_a_failed_job_logs_creation_and_failure_and_its_successful_retry(client,
     failure = logs[1]
     assert "amount" in failure["jobExceptionMessage"]
     assert failure["failedActivityId"] == "calc"
+    # The token alone under the instance is the instance's execution, as /job names it.
+    (job_dto,) = get(client, f"/engine-rest/job?processInstanceId={instance.id}")
+    assert {e["executionId"] for e in logs} == {job_dto["executionId"]} == {instance.id}
+    (incident,) = get(client, f"/engine-rest/history/incident?processInstanceId={instance.id}")
+    assert incident["executionId"] == instance.id
 
     job = Job.objects.get()
     set_variables(instance.id, {"amount": 2})
     set_job_retries(job.id, 1)
     JobExecutorThread().run_once()
     success = get(client, f"/engine-rest/history/job-log?jobId={job.id}&successLog=true")
-    assert len(success) == 1
+    assert [e["executionId"] for e in success] == [instance.id]
     count = client.get("/engine-rest/history/job-log/count", HTTP_AUTHORIZATION=AUTH).json()
     assert count == {"count": 3}
 
