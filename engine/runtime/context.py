@@ -84,6 +84,26 @@ class Run:
         """The execution id Camunda would show (engine.runtime.queries.public_execution_id)."""
         return public_execution_id(self.definition, self.state, execution)
 
+    def follow_public_executions(self) -> None:
+        """Waiting tasks and external tasks name the execution their token is shown as, which
+        changes when a sibling appears beside a lone token or the last one leaves."""
+        tasks: dict[str, str] = {}
+        external: dict[str, str] = {}
+        for execution in self.state.executions.values():
+            work = None
+            if execution.task_id is not None:
+                work, moved = self.state.tasks.get(execution.task_id), tasks
+            elif execution.external_task_id is not None:
+                work, moved = self.state.external_tasks.get(execution.external_task_id), external
+            if work is None:
+                continue
+            shown_as = self.public_id(execution)
+            if work.execution_id != shown_as:
+                work.execution_id = shown_as
+                moved[work.id] = shown_as
+        if tasks or external:
+            self.effects.append(fx.WaitingWorkMoved(tasks, external))
+
     def alive(self, execution: Execution) -> bool:
         return self.state.executions.get(execution.id) is execution
 

@@ -27,6 +27,17 @@ class TaskCreated:
 
 
 @dataclass(slots=True)
+class WaitingWorkMoved:
+    """The execution Camunda shows for the token of a waiting task or external task changed
+    (by id: the new execution id): a sibling appeared beside a lone token, which Camunda
+    moves into a concurrent execution of its own, or the last sibling left and it moved back
+    into its scope's execution."""
+
+    tasks: dict[str, str]
+    external_tasks: dict[str, str]
+
+
+@dataclass(slots=True)
 class TaskUpdated:
     task: Task
 

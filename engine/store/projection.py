@@ -29,6 +29,7 @@ from engine.store.identity_links import log_identity_links
 from engine.store.job_overrides import apply_job_definitions
 from engine.store.logs import log_external_tasks, log_jobs
 from engine.store.migration_rows import write_migrated
+from engine.store.moved_work import write_moved_work
 from engine.store.subtasks import probe_subtasks
 from engine.store.tables import (
     CANDIDATES,
@@ -117,6 +118,7 @@ class _Batch:
     variable_updates: list[fx.VariableUpdated] = field(default_factory=list)
     migrations: list[fx.InstanceMigrated] = field(default_factory=list)
     decisions: list[fx.DecisionEvaluated] = field(default_factory=list)
+    moved: list[fx.WaitingWorkMoved] = field(default_factory=list)
 
 
 def _group(effects: Iterable[object]) -> _Batch:
@@ -135,6 +137,8 @@ def _group(effects: Iterable[object]) -> _Batch:
                 batch.tasks_created[effect.task.id] = effect
             case fx.TaskUpdated():
                 batch.tasks_updated[effect.task.id] = effect
+            case fx.WaitingWorkMoved():
+                batch.moved.append(effect)
             case fx.TaskRemoved():
                 batch.tasks_removed[effect.task_id] = effect
             case fx.SubscriptionCreated():
@@ -197,6 +201,8 @@ class Projection:
         self._jobs(batch, ended_instances)
         self._external_tasks(batch, ended_instances)
         self._variables(batch, ended_instances)
+        if batch.moved:
+            write_moved_work(batch.moved, history=self.level >= HISTORY_LEVELS.index("activity"))
         for migrated in batch.migrations:
             write_migrated(migrated, history=self.level >= HISTORY_LEVELS.index("activity"))
         if self.level >= HISTORY_LEVELS.index("activity"):

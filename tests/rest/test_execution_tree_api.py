@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from engine.queries.external_tasks import list_external_tasks
 from engine.services import ResourceInput, deploy
 from engine.services import runtime as rt
 from tests.factories import bpmn_document
@@ -42,6 +43,19 @@ MODELS = bpmn_document(
   <bpmn:sequenceFlow id="d2" sourceRef="split" targetRef="a" /><bpmn:userTask id="a" />
   <bpmn:sequenceFlow id="d3" sourceRef="split" targetRef="b" /><bpmn:userTask id="b" />
 </bpmn:process>""",
+    """<bpmn:process id="reminded" isExecutable="true">
+  <bpmn:startEvent id="s6" /><bpmn:sequenceFlow id="e1" sourceRef="s6" targetRef="review" />
+  <bpmn:userTask id="review" />
+  <bpmn:serviceTask id="call" camunda:type="external" camunda:topic="call" />
+  <bpmn:sequenceFlow id="e2" sourceRef="review" targetRef="call" />
+  <bpmn:subProcess id="reminder" triggeredByEvent="true">
+    <bpmn:startEvent id="nudged" isInterrupting="false">
+      <bpmn:messageEventDefinition messageRef="n" /></bpmn:startEvent>
+    <bpmn:sequenceFlow id="e3" sourceRef="nudged" targetRef="remind" />
+    <bpmn:userTask id="remind" />
+  </bpmn:subProcess>
+</bpmn:process>
+<bpmn:message id="n" name="Nudge" />""",
 )
 
 
@@ -145,3 +159,51 @@ def test_parallel_branches_are_executions_of_their_own(api):
     recorded = history_executions(api, instance_id)
     assert {recorded["a"], recorded["b"]} == {t["executionId"] for t in tasks}
     assert recorded["split"] == instance_id  # the fork ran before there were branches
+
+
+def test_waiting_work_moves_to_a_concurrent_execution_while_a_sibling_runs(api):
+    """Camunda moves a lone token's task into a concurrent execution when an event
+    sub-process starts beside it, and back into the instance's once that has ended."""
+    instance_id = rt.start_process_instance("reminded").id
+
+    def shown(activity_id: str) -> str:
+        rows = api.get(f"{BASE}/task", {"processInstanceId": instance_id}).json()
+        (row,) = [r for r in rows if r["taskDefinitionKey"] == activity_id]
+        return row["executionId"]
+
+    def historic(activity_id: str) -> str:
+        rows = api.get(f"{BASE}/history/task", {"processInstanceId": instance_id}).json()
+        (row,) = [r for r in rows if r["taskDefinitionKey"] == activity_id]
+        return row["executionId"]
+
+    assert shown("review") == historic("review") == instance_id
+    rt.correlate_message("Nudge", process_instance_id=instance_id)
+    review = shown("review")
+    assert review != instance_id
+    assert review in executions(api, processInstanceId=instance_id)
+    assert executions(api, activityId="review") == [review]
+    assert historic("review") == review
+    (remind,) = [
+        t for t in api.get(f"{BASE}/task", {"processInstanceId": instance_id}).json()
+        if t["taskDefinitionKey"] == "remind"
+    ]
+    completed = api.post(
+        f"{BASE}/task/{remind['id']}/complete", {}, content_type="application/json"
+    )
+    assert completed.status_code == 204
+    assert shown("review") == historic("review") == instance_id
+    assert executions(api, processInstanceId=instance_id) == [instance_id]
+
+    # An external task follows its token the same way (as /external-task lists it).
+    (review_task,) = api.get(f"{BASE}/task", {"processInstanceId": instance_id}).json()
+    api.post(f"{BASE}/task/{review_task['id']}/complete", {}, content_type="application/json")
+    assert external_execution(instance_id) == instance_id
+    rt.correlate_message("Nudge", process_instance_id=instance_id)
+    call = external_execution(instance_id)
+    assert call != instance_id
+    assert executions(api, activityId="call") == [call]
+
+
+def external_execution(instance_id: str) -> str:
+    (task,) = list_external_tasks(process_instance_id=instance_id)
+    return task.execution_id
