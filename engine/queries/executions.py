@@ -14,8 +14,8 @@ from engine.models import Execution
 PUBLIC_EXECUTION = "public_execution_id"
 
 
-def shown_as(execution_id: str, column: str = "execution_id") -> Q:
-    """Rows whose `column` is `execution_id` or a token Camunda shows as it."""
+def shown_as(execution_id: str) -> Q:
+    """Rows whose `execution_id` is `execution_id` or a token Camunda shows as it."""
     instance_id = (
         Execution.objects.filter(pk=execution_id)
         .values_list("process_instance_id", flat=True)
@@ -28,7 +28,7 @@ def shown_as(execution_id: str, column: str = "execution_id") -> Q:
                 process_instance_id=instance_id, public_id=execution_id
             ).values_list("id", flat=True)
         )
-    return Q(**{f"{column}__in": ids})
+    return Q(execution_id__in=ids)
 
 
 def with_public_execution(rows: QuerySet[Any]) -> QuerySet[Any]:
