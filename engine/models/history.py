@@ -46,6 +46,13 @@ class HistoricProcessInstance(models.Model):
             models.Index(fields=["business_key"], name="hi_instance_business_key"),
             models.Index(fields=["start_time"], name="hi_instance_start"),
             models.Index(fields=["end_time"], name="hi_instance_end"),
+            # The instances a call activity started (the cockpit's instance page): only
+            # called instances have an entry.
+            models.Index(
+                fields=["super_process_instance_id"],
+                name="hi_instance_super",
+                condition=models.Q(super_process_instance_id__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
