@@ -146,8 +146,11 @@ def test_decision_definitions_name_their_drd_and_filter_by_it(api, drds):
     assert ids(api.get(dd, {"withoutDecisionRequirementsDefinition": "true"})) == [single["id"]]
     ordered = api.get(dd, {"sortBy": "decisionRequirementsDefinitionKey", "sortOrder": "asc",
                            "withoutTenantId": "true"}).json()
-    assert {row["decisionRequirementsDefinitionKey"] for row in ordered[:10]} == {
-        "dinnerDecisions"}
+    keys = [row["decisionRequirementsDefinitionKey"] for row in ordered]
+    # Where a null sorts is the database's (as in Camunda: last on PostgreSQL, first on H2
+    # and SQLite); the keys themselves come in order.
+    assert keys.index(None) in (0, len(keys) - 1)
+    assert [k for k in keys if k is not None] == ["dinnerDecisions"] * 10
 
 
 def test_a_deployment_answers_its_decision_requirements_definitions(api, demo_user):
