@@ -1,6 +1,8 @@
 """The queries Cockpit and Tasklist run across instances are served by an index: a task list
 by assignee, candidate group or instance, instances by definition key, business key and state,
-history by instance and by time range, the instances a call activity started.
+history by instance and by time range, the instances a call activity started; and so are
+the engine's own lookups across instances: due jobs, external tasks by topic, subscriptions
+by message name, variables by name and value (correlation keys).
 
 Each query's plan is asked of the database itself (EXPLAIN), with sequential scans priced out
 on PostgreSQL so that an empty test table does not hide a missing index; the plan must name the
@@ -15,6 +17,8 @@ import pytest
 from django.db import connection
 from django.db.models import QuerySet
 
+from engine.jobs.acquisition import acquirable
+from engine.models import EventSubscription, VariableInstance
 from engine.queries.history import (
     list_historic_activity_instances,
     list_historic_details,
@@ -25,6 +29,7 @@ from engine.queries.history import (
 )
 from engine.queries.instances import list_process_instances
 from engine.queries.tasks import list_tasks
+from engine.services.external_tasks import available
 
 pytestmark = pytest.mark.django_db
 
@@ -114,6 +119,26 @@ QUERIES: list[tuple[str, Callable[[], QuerySet], str]] = [
         "operation log in a time range",
         lambda: list_user_operations(after=SINCE, before=UNTIL),
         "timestamp",
+    ),
+    ("due jobs the executor acquires", lambda: acquirable(UNTIL), "job_due"),
+    (
+        "external tasks a worker fetches",
+        lambda: available(UNTIL).filter(topic_name="mail"),
+        "external_task_topic",
+    ),
+    (
+        "waiting executions a message correlates to (as the store asks)",
+        lambda: EventSubscription.objects.filter(
+            event_type="message", event_name="Paid", process_instance_id__isnull=False
+        ),
+        "subscription_event",
+    ),
+    (
+        "variables by name and value (correlation keys, variable filters)",
+        lambda: VariableInstance.objects.filter(name="orderId", text_value="o-1"),
+        # (name, text_value) or (name, long_value): on empty tables PostgreSQL's estimates
+        # tie and it may take either; both start with the name.
+        "variable_name_",
     ),
 ]
 
