@@ -159,6 +159,25 @@ def activity_counts(definition_id: str) -> ActivityCounts:
     return counts
 
 
+def ended_activity_instances(
+    definition_id: str,
+    started_after: datetime | None = None,
+    started_before: datetime | None = None,
+) -> QuerySet[HistoricActivityInstance]:
+    """The ended activity instances of one version (multi-instance bodies left out), by the
+    rows' own definition id and its index (`hi_act_definition`): twice as fast as going
+    through the historic process instances (the REST statistics) when the definition owns
+    most of the history, and a definition with little history reads only its own."""
+    rows = HistoricActivityInstance.objects.filter(
+        process_definition_id=definition_id, end_time__isnull=False
+    ).exclude(activity_id__endswith=MI_BODY_SUFFIX)
+    if started_after is not None:
+        rows = rows.filter(start_time__gte=started_after)
+    if started_before is not None:
+        rows = rows.filter(start_time__lt=started_before)
+    return rows
+
+
 def historic_activity_counts(
     definition_id: str,
     *,
@@ -173,18 +192,9 @@ def historic_activity_counts(
     activity counts its instances, not its body (`X#multiInstanceBody`): the count says how
     often X ran. `started_after` is inclusive, `started_before` exclusive.
 
-    One grouped query on the rows' own definition id: twice as fast as going through the
-    historic process instances (engine.queries.history.historic_activity_statistics, the REST
-    resource) when the definition owns most of the history, and unindexed either way
-    (docs/performance.md).
+    One grouped query on the rows' own definition id (`ended_activity_instances`).
     """
-    rows = HistoricActivityInstance.objects.filter(
-        process_definition_id=definition_id, end_time__isnull=False
-    ).exclude(activity_id__endswith=MI_BODY_SUFFIX)
-    if started_after is not None:
-        rows = rows.filter(start_time__gte=started_after)
-    if started_before is not None:
-        rows = rows.filter(start_time__lt=started_before)
+    rows = ended_activity_instances(definition_id, started_after, started_before)
     grouped = (
         rows.order_by()
         .values("activity_id")

@@ -87,6 +87,8 @@ class HistoricActivityInstance(models.Model):
                 fields=["process_instance_id", "sequence_counter"], name="hi_act_instance"
             ),
             models.Index(fields=["start_time"], name="hi_act_start"),
+            # A definition's activities (the cockpit's History and Heatmap views).
+            models.Index(fields=["process_definition_id", "activity_id"], name="hi_act_definition"),
         ]
 
     def __str__(self) -> str:

@@ -17,6 +17,7 @@ import pytest
 from django.db import connection
 from django.db.models import QuerySet
 
+from cockpit.queries import ended_activity_instances
 from engine.jobs.acquisition import acquirable
 from engine.models import EventSubscription, VariableInstance
 from engine.queries.history import (
@@ -119,6 +120,11 @@ QUERIES: list[tuple[str, Callable[[], QuerySet], str]] = [
         "operation log in a time range",
         lambda: list_user_operations(after=SINCE, before=UNTIL),
         "timestamp",
+    ),
+    (
+        "a definition's ended activities (the cockpit's History and Heatmap views)",
+        lambda: ended_activity_instances("kyc:1:x"),
+        "hi_act_definition",
     ),
     ("due jobs the executor acquires", lambda: acquirable(UNTIL), "job_due"),
     (
