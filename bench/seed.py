@@ -47,6 +47,7 @@ ID_COLUMNS = {
     "super_execution_id",
     "execution_id",
     "parent_id",
+    "public_id",
     "activity_instance_id",
     "parent_activity_instance_id",
     "task_id",

@@ -68,11 +68,19 @@ class Execution(models.Model):
     activity_id = models.CharField(max_length=255, null=True, blank=True)
     activity_instance_id = models.CharField(max_length=255, null=True, blank=True)
     public_id = models.CharField(max_length=64, default="")
+    # The instance's definition, repeated: a definition's tokens per activity (the cockpit's
+    # diagram badges) come from one index instead of a join over all its instances.
+    process_definition_id = models.CharField(max_length=255, default="")
 
     objects = TenantScopedManager(instance="process_instance_id")
 
     class Meta:
-        indexes = [models.Index(fields=["process_instance_id"], name="execution_instance")]
+        indexes = [
+            models.Index(fields=["process_instance_id"], name="execution_instance"),
+            models.Index(
+                fields=["process_definition_id", "activity_id"], name="execution_definition"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.id

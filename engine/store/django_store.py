@@ -426,6 +426,7 @@ def _executions_of(state: InstanceState) -> dict[str, tuple[Any, ...]]:
             e.activity_id,
             e.activity_instance_id,
             public_execution_id(definition, state, e),
+            state.process_definition_id,
         )
         for e in state.executions.values()
     }

@@ -200,9 +200,20 @@ INSTANCES = Table(
 )
 EXECUTIONS = Table(
     Execution,
-    ("id", "process_instance_id", "parent_id", "activity_id", "activity_instance_id", "public_id"),
+    (
+        "id",
+        "process_instance_id",
+        "parent_id",
+        "activity_id",
+        "activity_instance_id",
+        "public_id",
+        "process_definition_id",
+    ),
     upsert_on=("id",),
-    upsert_columns=("parent_id", "activity_id", "activity_instance_id", "public_id"),
+    # the definition too: a migrated instance's executions move to the new one
+    upsert_columns=(
+        "parent_id", "activity_id", "activity_instance_id", "public_id", "process_definition_id"
+    ),
 )
 INCIDENTS = Table(Incident, ("id",))
 HISTORIC_INCIDENTS = Table(HistoricIncident, ("id", "state", "end_time"))

@@ -19,7 +19,7 @@ from django.db.models import QuerySet
 
 from cockpit.queries import ended_activity_instances
 from engine.jobs.acquisition import acquirable
-from engine.models import EventSubscription, VariableInstance
+from engine.models import EventSubscription, Execution, VariableInstance
 from engine.queries.history import (
     list_historic_activity_instances,
     list_historic_details,
@@ -125,6 +125,11 @@ QUERIES: list[tuple[str, Callable[[], QuerySet], str]] = [
         "a definition's ended activities (the cockpit's History and Heatmap views)",
         lambda: ended_activity_instances("kyc:1:x"),
         "hi_act_definition",
+    ),
+    (
+        "a definition's tokens per activity (the cockpit's diagram badges)",
+        lambda: Execution.objects.filter(process_definition_id="kyc:1:x", activity_id="review"),
+        "execution_definition",
     ),
     ("due jobs the executor acquires", lambda: acquirable(UNTIL), "job_due"),
     (

@@ -7,6 +7,7 @@ import base64
 import pytest
 from django.contrib.auth.models import User
 
+from cockpit.queries import activity_counts
 from engine.models import ProcessInstance, Task, VariableInstance
 from engine.rest import openapi
 from tests import migration_models as m
@@ -114,6 +115,9 @@ def test_execute_migrates_by_ids_and_by_query_and_sets_the_plans_variables(api, 
     assert response.status_code == 204
     assert set(ProcessInstance.objects.values_list("process_definition_id", flat=True)) == {v2}
     assert VariableInstance.objects.filter(name="moved").count() == 2
+    # The cockpit's diagram badges count the tokens under their new definition.
+    assert activity_counts(v2) == {"work": {"running": 2, "incidents": 0}}
+    assert activity_counts(v1) == {}
     task = api.get(f"{BASE}/task", {"processInstanceId": by_query}).json()[0]
     assert (task["processDefinitionId"], task["taskDefinitionKey"]) == (v2, "work")
     completed = api.post(f"{BASE}/task/{task['id']}/complete", {}, content_type="application/json")
