@@ -1,7 +1,8 @@
 """Executions as Camunda shows them: a token Camunda runs in its scope's execution (a lone
 token under the process instance or alone in a sub-process) is named by that execution
 (`Execution.public_id`, written by the store). Jobs, incidents and event subscriptions keep
-the token's own id; the REST resources name them, and filter them, by the public one."""
+the token's own id; the REST resources name them, and filter them, by the public one (history's
+job log and incidents record the public one when written)."""
 
 from __future__ import annotations
 
