@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+
+from tests.engine.schema import migrate_to_latest
 
 ADMINS = ("demo", "kermit", "gonzo")
 
@@ -20,3 +23,12 @@ def engine_users(db: None, settings: Any) -> dict[str, Any]:
         users[name].groups.add(admin_group)
     users["outsider"], _ = User.objects.get_or_create(username="outsider")
     return users
+
+
+
+@pytest.fixture
+def at_latest_afterwards() -> Iterator[None]:
+    """A migration test leaves the latest schema behind, whatever happened in it: the other
+    tests need it."""
+    yield
+    migrate_to_latest()

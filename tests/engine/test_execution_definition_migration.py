@@ -4,13 +4,12 @@ the store writes them since (the cockpit's diagram badges count a definition's t
 from __future__ import annotations
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from cockpit.queries import activity_counts
 from engine.models import Execution
 from engine.services import ResourceInput, deploy
 from engine.services import runtime as rt
+from tests.engine.schema import migrate, migrate_to_latest
 from tests.factories import bpmn_document
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -25,26 +24,13 @@ MODEL = bpmn_document(
 )
 
 
-def migrate(target: list[tuple[str, str]]) -> None:
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(target)
-
-
-@pytest.fixture
-def at_latest_afterwards():
-    """The other tests need the latest schema back, whatever happened here."""
-    yield
-    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
-
-
 def test_rows_written_before_get_their_instance_definition(at_latest_afterwards):
     (definition,) = deploy([ResourceInput("review.bpmn", MODEL)]).process_definitions
     started = [rt.start_process_instance("review").id for _ in range(2)]
     assert activity_counts(definition.id) == {"check": {"running": 2, "incidents": 0}}
 
     migrate(BEFORE)  # the column goes, and its values with it
-    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+    migrate_to_latest()
 
     rows = Execution.objects.filter(process_instance_id__in=started)
     assert {row.process_definition_id for row in rows} == {definition.id}

@@ -4,31 +4,16 @@ the id of their history row, as the store writes them since."""
 from __future__ import annotations
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from engine.models import HistoricDetail, HistoricVariableInstance, VariableInstance
 from engine.store.tables import variable_instance_id
+from tests.engine.schema import migrate
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = [("engine", "0020_task_parent")]
 AFTER = [("engine", "0021_variable_instance_ids")]
-
-
-def migrate(target: list[tuple[str, str]]) -> None:
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(target)
-
-
-@pytest.fixture
-def at_latest_afterwards():
-    """The other tests need the latest schema back, whatever happened here."""
-    yield
-    executor = MigrationExecutor(connection)
-    migrate(executor.loader.graph.leaf_nodes())
 
 
 def test_rows_written_before_get_the_ids_the_store_writes_now(at_latest_afterwards):
