@@ -25,7 +25,6 @@ def engine_users(db: None, settings: Any) -> dict[str, Any]:
     return users
 
 
-
 @pytest.fixture
 def at_latest_afterwards() -> Iterator[None]:
     """A migration test leaves the latest schema behind, whatever happened in it: the other
