@@ -84,6 +84,13 @@ class Run:
         """The execution id Camunda would show (engine.runtime.queries.public_execution_id)."""
         return public_execution_id(self.definition, self.state, execution)
 
+    def shown_execution(self, execution: Execution) -> Execution:
+        """The execution Camunda would run `execution` in: a lone token of a non-scope
+        activity is its scope's execution, so what it sets locally is the scope's (a
+        process variable for a token directly under the instance) and outlives the activity."""
+        shown = self.public_id(execution)
+        return execution if shown == execution.id else self.state.executions[shown]
+
     def follow_public_executions(self) -> None:
         """Waiting tasks and external tasks name the execution their token is shown as, which
         changes when a sibling appears beside a lone token or the last one leaves."""

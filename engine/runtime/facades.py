@@ -78,11 +78,11 @@ class ExecutionFacade(ElObject):
         self._run.set_variable(self._execution, name, value)
 
     def get_variable_local(self, name: str) -> Any:
-        typed = self._execution.variables.get(name)
+        typed = self._run.shown_execution(self._execution).variables.get(name)
         return typed.value if typed is not None else None
 
     def set_variable_local(self, name: str, value: Any) -> None:
-        self._run.set_variable(self._execution, name, value, local=True)
+        self._run.set_variable(self._run.shown_execution(self._execution), name, value, local=True)
 
     def get_variables(self) -> dict[str, Any]:
         return {k: v.value for k, v in self._run.visible_variables(self._execution).items()}
@@ -135,8 +135,8 @@ class TaskFacade(ElObject):
         "getVariable": "get_variable",
         "setVariable": "set_variable",
         "hasVariable": "has_variable",
-        "getVariableLocal": "get_variable",
-        "setVariableLocal": "set_variable",
+        "getVariableLocal": "get_variable_local",
+        "setVariableLocal": "set_variable_local",
         "getEventName": "get_event_name",
         "getProcessInstanceId": "get_process_instance_id",
         "getTaskDefinitionKey": "get_task_definition_key",
@@ -177,6 +177,14 @@ class TaskFacade(ElObject):
 
     def set_variable(self, name: str, value: Any) -> None:
         self._run.set_variable(self._execution, name, value)
+
+    # A task's local variables are kept on the token it waits at and end with the task.
+    def get_variable_local(self, name: str) -> Any:
+        typed = self._execution.variables.get(name)
+        return typed.value if typed is not None else None
+
+    def set_variable_local(self, name: str, value: Any) -> None:
+        self._run.set_variable(self._execution, name, value, local=True)
 
     def get_tenant_id(self) -> str | None:
         return self._run.definition.tenant_id

@@ -16,8 +16,10 @@ from engine.models import (
     ProcessInstance,
     Task,
     UserOperationLog,
+    VariableInstance,
 )
 from engine.queries import external_tasks as xt_reads
+from engine.queries import instances as instance_reads
 from engine.runtime.values import TypedValue
 from engine.services import ResourceInput, deploy
 from engine.services import external_tasks as et
@@ -126,6 +128,25 @@ def test_complete_by_the_lock_owner_moves_the_token_on_with_variables(payment):
     assert not ExternalTask.objects.exists()
     assert Task.objects.get(process_instance_id=started.id).task_definition_key == "done"
     assert ProcessInstance.objects.filter(pk=started.id).exists()
+
+
+def test_local_variables_of_a_lone_task_with_no_scope_stay_with_the_instance():
+    # Camunda sets them on the task's execution, which is the process instance here
+    deploy([ResourceInput("ship.bpmn", bpmn_document("""<bpmn:process id="ship" isExecutable="true">
+      <bpmn:startEvent id="start" />
+      <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="label" />
+      <bpmn:serviceTask id="label" camunda:type="external" camunda:topic="label" />
+      <bpmn:sequenceFlow id="f2" sourceRef="label" targetRef="check" />
+      <bpmn:userTask id="check" />
+      <bpmn:sequenceFlow id="f3" sourceRef="check" targetRef="end" />
+      <bpmn:endEvent id="end" />
+    </bpmn:process>"""))])
+    started = rt.start_process_instance("ship")
+    [task] = et.fetch_and_lock("w1", 1, [topic(topic_name="label")])
+    et.complete(task.row.id, "w1", local_variables={"tracking": "T-1"})
+    tracking = VariableInstance.objects.get(name="tracking")
+    assert (tracking.process_instance_id, tracking.execution_id) == (started.id, started.id)
+    assert instance_reads.get_variables(started.id)["tracking"].value == "T-1"
 
 
 def test_complete_by_another_worker_is_refused_with_camundas_message(payment):

@@ -60,6 +60,30 @@ def test_variables_go_to_the_nearest_scope_that_has_them(scenario):
     assert "inner" not in instance.state.root.variables
 
 
+def test_local_variables_stay_where_camunda_keeps_them(scenario):
+    instance = scenario("local_variables").start()
+    executions = instance.state.executions.values()
+    sub = next(e for e in executions if e.activity_id == "inner")
+    (task,) = instance.tasks
+    waiting = next(e for e in executions if e.task_id == task.id)
+    # a lone token of a non-scope activity runs in its scope's execution: the instance's
+    assert instance.variable("marked") == "root"
+    # an activity with input mappings is a scope of its own: its local variables end with it
+    assert "scopedMark" not in instance.state.root.variables
+    # inside the sub-process, the sub-process's own (`marked` is not local there)
+    assert sub.variables["innerMarked"].value is True
+    assert "innerMarked" not in instance.state.root.variables
+    # a task's local variables are the task's, not the process's
+    assert waiting.variables["seen"].value == "yes"
+    assert "seen" not in instance.state.root.variables
+    assert "seen" not in sub.variables
+    instance.complete("Inside")
+    assert instance.task_names() == ["After"]
+    assert instance.variable("seenAtEnd") == "yes"
+    assert instance.variable("marked") == "root"
+    assert {"seen", "innerMarked"}.isdisjoint(instance.state.root.variables)
+
+
 def test_execution_listeners_run_on_start_take_and_end(scenario):
     instance = scenario("listeners").start()
     assert instance.ended
