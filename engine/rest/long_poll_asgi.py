@@ -14,6 +14,8 @@ from typing import Any
 
 from django.core.handlers.asgi import ASGIRequest
 
+from config.nul_characters import refusal
+
 PATH = "/engine-rest/external-task/fetchAndLock"
 MAX_BODY = 1024 * 1024
 
@@ -38,7 +40,7 @@ def with_long_poll(django_app: App) -> App:
         from engine.rest.external_tasks import fetch_and_lock
 
         request = ASGIRequest(scope, io.BytesIO(body))
-        response = await fetch_and_lock(request)
+        response = refusal(request) or await fetch_and_lock(request)
         headers = [(k.encode(), v.encode()) for k, v in response.items()]
         await _send(send, response.status_code, response.content, headers)
 
