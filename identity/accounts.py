@@ -46,10 +46,13 @@ def get_group(group_id: str) -> Group:
     return group
 
 
-def check_id(kind: str, value: str) -> None:
+def check_id(kind: str, value: object) -> None:
     # Camunda's default resourceWhitelistPattern: letters, digits, _ and - (plus @ . for users).
     allowed = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-@.")
-    if not value or value == ANY or not set(value) <= allowed or len(value) > 150:
+    if (
+        not isinstance(value, str) or not value or value == ANY or not set(value) <= allowed
+        or len(value) > 150
+    ):
         raise BadRequestError(
             f"{kind} id '{value}' is not valid: use letters, digits, '_', '-', '@' or '.'"
         )

@@ -124,13 +124,32 @@ def _body(request: HttpRequest) -> dict[str, Any]:
     return data
 
 
-def _int(data: dict[str, Any], name: str, default: int | None = None) -> int | None:
+# Camunda reads these numbers into Java ints and longs; a duration must keep the date it
+# sets within the calendar.
+INT_BITS, LONG_BITS = 32, 64
+MAX_DURATION_MS = 1000 * 365 * 24 * 3600 * 1000
+
+
+def _int(
+    data: dict[str, Any], name: str, default: int | None = None, *, bits: int = LONG_BITS
+) -> int | None:
     value = data.get(name, default)
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float) or int(value) != value:
         raise invalid_request(f"'{name}' must be an integer")
+    if not -(2 ** (bits - 1)) <= value < 2 ** (bits - 1):
+        raise invalid_request(f"'{name}' is out of range for a {bits}-bit integer")
     return int(value)
+
+
+def _duration(data: dict[str, Any], name: str, default: int | None = None) -> int | None:
+    value = _int(data, name, default)
+    if value is not None and value > MAX_DURATION_MS:
+        raise invalid_request(
+            f"'{name}' must be at most {MAX_DURATION_MS} milliseconds (1000 years)"
+        )
+    return value
 
 
 def _user_id(request: HttpRequest) -> str:
@@ -189,7 +208,7 @@ def _topic(data: Any) -> service.TopicRequest:
     if not isinstance(data, dict) or not data.get("topicName"):
         raise invalid_request("Every topic needs a 'topicName'")
     names = data.get("variables")
-    lock = _int(data, "lockDuration")
+    lock = _duration(data, "lockDuration")
     if lock is None:
         raise invalid_request("lockDuration is null")
 
@@ -237,13 +256,15 @@ async def fetch_and_lock(request: HttpRequest) -> HttpResponse:
         raise invalid_request("'topics' must be a list")
     topics = [_topic(t) for t in topics_data]
     sorting_data = body.get("sorting") or []
+    if not isinstance(sorting_data, list):
+        raise invalid_request("'sorting' must be a list of {sortBy, sortOrder}")
     sorting = [
         (str(s.get("sortBy")), str(s.get("sortOrder", "asc")))
         for s in sorting_data
         if isinstance(s, dict)
     ]
     worker_id = str(body.get("workerId") or "")
-    max_tasks = _int(body, "maxTasks", 1) or 0
+    max_tasks = _int(body, "maxTasks", 1, bits=INT_BITS) or 0
     use_priority = bool(body.get("usePriority", False))
     user_id = _user_id(request)
 
@@ -440,10 +461,10 @@ async def complete(request: HttpRequest, external_task_id: str) -> HttpResponse:
 async def failure(request: HttpRequest, external_task_id: str) -> HttpResponse:
     body = _body(request)
     worker_id = str(body.get("workerId") or "")
-    retries = _int(body, "retries")
+    retries = _int(body, "retries", bits=INT_BITS)
     if retries is None:
         raise invalid_request("retries is null")
-    retry_timeout = _int(body, "retryTimeout", 0) or 0
+    retry_timeout = _duration(body, "retryTimeout", 0) or 0
     user_id = _user_id(request)
     await db(
         _not_found_as_rest,
@@ -488,7 +509,7 @@ async def bpmn_error(request: HttpRequest, external_task_id: str) -> HttpRespons
 async def extend_lock(request: HttpRequest, external_task_id: str) -> HttpResponse:
     body = _body(request)
     worker_id = str(body.get("workerId") or "")
-    duration = _int(body, "newDuration")
+    duration = _duration(body, "newDuration")
     user_id = _user_id(request)
     await db(
         _not_found_as_rest,
@@ -507,7 +528,7 @@ async def unlock(request: HttpRequest, external_task_id: str) -> HttpResponse:
 
 @endpoint("PUT")
 async def set_retries(request: HttpRequest, external_task_id: str) -> HttpResponse:
-    retries = _int(_body(request), "retries")
+    retries = _int(_body(request), "retries", bits=INT_BITS)
     if retries is None:
         raise invalid_request("retries is null")
     user_id = _user_id(request)

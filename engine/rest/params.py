@@ -269,9 +269,12 @@ def parse_body_sorting(query: ListQuery, sorting: Any) -> list[str | OrderBy]:
         if not isinstance(entry, Mapping):
             raise invalid_request("'sorting' must be a list of {sortBy, sortOrder}")
         sort_by, sort_order = entry.get("sortBy"), entry.get("sortOrder")
-        if sort_by not in query.sort_fields and sort_by not in query.parameter_sorts:
+        # a list or an object is no name: the lookups below would fail on it unhashed
+        if not isinstance(sort_by, str) or (
+            sort_by not in query.sort_fields and sort_by not in query.parameter_sorts
+        ):
             raise invalid_parameter("sortBy", str(sort_by))
-        if sort_order not in SORT_ORDERS:
+        if not isinstance(sort_order, str) or sort_order not in SORT_ORDERS:
             raise invalid_parameter("sortOrder", str(sort_order))
         if sort_by in query.parameter_sorts:
             descending = sort_order == "desc"

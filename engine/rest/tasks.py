@@ -431,6 +431,9 @@ _UPDATABLE = {
 }
 
 
+_TEXTS = ("name", "description", "owner")
+
+
 def _task_changes(body: dict[str, Any]) -> dict[str, Any]:
     """TaskDto fields PUT /task/{id} may change; Camunda sets every one sent (null clears)."""
     changes: dict[str, Any] = {}
@@ -443,8 +446,12 @@ def _task_changes(body: dict[str, Any]) -> dict[str, Any]:
                 value = parse_date(str(value))
             except ValueError:
                 raise invalid_request(f"Cannot read '{key}': {value}") from None
+        if key in _TEXTS and value is not None and not isinstance(value, str):
+            raise invalid_request(f"'{key}' must be a string")
         if key == "priority" and (not isinstance(value, int) or isinstance(value, bool)):
             raise invalid_request("'priority' must be an integer")
+        if key == "priority" and not -(2**31) <= value < 2**31:  # a Java int, as Camunda's
+            raise invalid_request("'priority' is out of range for a 32-bit integer")
         if key == "parentTaskId" and not (value is None or (isinstance(value, str) and value)):
             raise invalid_request("'parentTaskId' must be a task id")
         changes[field_name] = value

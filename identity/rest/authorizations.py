@@ -75,12 +75,19 @@ def _rules(request: Request, filters: dict[str, Any]) -> QuerySet[Authorization]
 
 def _spec(data: dict[str, Any], type_: int | None = None) -> admin.AuthorizationSpec:
     try:
+        permissions, user_id, group_id = (
+            data.get("permissions") or (), data.get("userId"), data.get("groupId")
+        )
+        if not isinstance(permissions, list | tuple) or not all(
+            isinstance(name, str) for name in [*permissions, *filter(None, (user_id, group_id))]
+        ):
+            raise TypeError("permissions, userId and groupId are names")
         return admin.AuthorizationSpec(
             type=int(data["type"]) if type_ is None else type_,
             resource_type=int(data["resourceType"]),
             resource_id=str(data.get("resourceId") or ""),
-            permissions=tuple(data.get("permissions") or ()),
-            user_id=data.get("userId"), group_id=data.get("groupId"),
+            permissions=tuple(permissions),
+            user_id=user_id, group_id=group_id,
         )
     except (KeyError, TypeError, ValueError):
         raise BadRequestError(

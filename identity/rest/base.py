@@ -40,3 +40,13 @@ def body(request: Request) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise BadRequestError("The request body must be a JSON object")
     return data
+
+
+def member_object(data: dict[str, Any], name: str) -> dict[str, Any]:
+    """A JSON object nested in a body (`profile`, `credentials`); absent is empty."""
+    member = data.get(name)
+    if member is None:
+        return {}
+    if not isinstance(member, dict):
+        raise BadRequestError(f"'{name}' must be a JSON object")
+    return member

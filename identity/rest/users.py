@@ -21,7 +21,7 @@ from identity import accounts
 from identity.authorization import readable_ids, require
 from identity.models import GroupProfile
 from identity.resources import Permission, Resource
-from identity.rest.base import CamundaView, body, present
+from identity.rest.base import CamundaView, body, member_object, present
 
 NO_CONTENT = Response(status=204)
 
@@ -94,7 +94,7 @@ class UserCount(CamundaView):
 class UserCreate(CamundaView):
     def post(self, request: Request) -> Response:
         data = body(request)
-        profile, credentials = data.get("profile") or {}, data.get("credentials") or {}
+        profile, credentials = member_object(data, "profile"), member_object(data, "credentials")
         if not profile.get("id") or not credentials.get("password"):
             raise BadRequestError("A user needs profile.id and credentials.password")
         accounts.create_user(

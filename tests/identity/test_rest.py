@@ -48,6 +48,29 @@ def test_user_create_list_count_profile_and_delete_have_camunda_shapes(client, r
     assert not User.objects.filter(username="john").exists()
 
 
+def test_user_create_with_a_profile_that_is_no_object_is_a_bad_request(client, root):
+    response = client.post("/engine-rest/user/create", {
+        "profile": "john", "credentials": {"password": "john-pass-123"},
+    }, content_type="application/json", **root)
+    assert response.status_code == 400
+    assert response.json() == {
+        "type": "InvalidRequestException", "message": "'profile' must be a JSON object",
+    }
+    assert not User.objects.filter(username="john").exists()
+
+
+@pytest.mark.parametrize(("path", "body", "kind"), [
+    ("user/create", {"profile": {"id": 7}, "credentials": {"password": "john-pass-123"}}, "User"),
+    ("group/create", {"id": 7}, "Group"),
+])
+def test_an_id_that_is_no_text_is_a_bad_request(client, root, path, body, kind):
+    response = client.post(f"/engine-rest/{path}", body, content_type="application/json", **root)
+    assert response.status_code == 400
+    assert response.json()["message"].startswith(f"{kind} id '7' is not valid")
+    assert not User.objects.filter(username="7").exists()
+    assert not Group.objects.filter(name="7").exists()
+
+
 def test_credentials_change_needs_the_authenticated_users_password(client, root):
     make_user("john")
     bad = client.put("/engine-rest/user/john/credentials", {
@@ -139,6 +162,17 @@ def test_an_invalid_authorization_is_a_400_in_words(client, root):
     assert response.status_code == 400
     assert response.json()["type"] == "InvalidRequestException"
     assert "global authorization" in response.json()["message"]
+
+
+@pytest.mark.parametrize("change", [{"permissions": ["READ", 1]}, {"userId": ["mary"]}])
+def test_an_authorization_with_names_that_are_no_text_is_a_400(client, root, change):
+    response = client.post("/engine-rest/authorization/create", {
+        "type": 1, "permissions": ["READ"], "userId": "mary", "resourceType": 6,
+        "resourceId": "invoice", **change,
+    }, content_type="application/json", **root)
+    assert response.status_code == 400
+    assert response.json()["message"].startswith("An authorization needs type (0, 1 or 2)")
+    assert not Authorization.objects.filter(resource_id="invoice").exists()
 
 
 def test_authorization_check_answers_for_the_authenticated_user(client, mary):

@@ -185,6 +185,35 @@ def test_complete_by_another_worker_is_a_400_and_unknown_task_a_404(api, work):
     assert missing.json()["message"] == "External task with id nope does not exist"
 
 
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"maxTasks": 10**20}, "'maxTasks' is out of range for a 32-bit integer"),
+        ({"sorting": True}, "'sorting' must be a list of {sortBy, sortOrder}"),
+        ({"topics": [{"topicName": "mail", "lockDuration": 10**18}]},
+         "'lockDuration' must be at most 31536000000000 milliseconds (1000 years)"),
+    ],
+)
+def test_a_fetch_with_numbers_or_lists_camunda_cannot_read_is_a_400(api, work, change, message):
+    work()
+    body = {**fetch_body(), **change}
+    response = api.post(f"{BASE}/fetchAndLock", body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json() == {"type": "InvalidRequestException", "message": message}
+    assert ExternalTask.objects.get().worker_id is None
+
+
+def test_a_failure_with_retries_beyond_an_int_is_a_400_and_keeps_the_lock(api, work):
+    work()
+    [task] = api.post(f"{BASE}/fetchAndLock", fetch_body(), content_type="application/json").json()
+    failure = {"workerId": "w1", "errorMessage": "down", "retries": 2**31}
+    response = api.post(f"{BASE}/{task['id']}/failure", failure, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["message"] == "'retries' is out of range for a 32-bit integer"
+    row = ExternalTask.objects.get()
+    assert (row.worker_id, row.error_message) == ("w1", None)
+
+
 def test_failure_error_details_retries_and_queries(api, work):
     work()
     [task] = api.post(f"{BASE}/fetchAndLock", fetch_body(), content_type="application/json").json()

@@ -118,6 +118,10 @@ def test_a_malformed_history_variable_filter_is_a_400(api, instances, path, quer
          "Cannot set query parameter 'businessKey' to value '{\"a\": 1}'"),
         ("history/variable-instance/count", {"processInstanceIdIn": "a,b"},
          "Cannot set query parameter 'processInstanceIdIn' to value 'a,b'"),
+        ("task", {"sorting": [{"sortBy": {"name": 1}, "sortOrder": "asc"}]},
+         "Cannot set query parameter 'sortBy' to value '{'name': 1}'"),
+        ("process-instance", {"sorting": [{"sortBy": "instanceId", "sortOrder": ["asc"]}]},
+         "Cannot set query parameter 'sortOrder' to value '['asc']'"),
     ],
 )
 def test_post_query_bodies_refuse_what_the_get_form_refuses(api, instances, path, body, message):

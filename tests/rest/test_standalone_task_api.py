@@ -203,6 +203,23 @@ def test_bad_task_bodies_are_400_and_create_nothing(api, body, message):
     assert not Task.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ({"name": ["Call", "back"]}, "'name' must be a string"),
+        ({"owner": {"id": "anna"}}, "'owner' must be a string"),
+        ({"priority": 2**40}, "'priority' is out of range for a 32-bit integer"),
+    ],
+)
+def test_a_bad_update_is_400_and_changes_nothing(api, body, message):
+    assert create(api, id="t9", name="Call back", priority=10).status_code == 204
+    response = api.put(f"{BASE}/task/t9", body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["message"] == message
+    task = Task.objects.get(pk="t9")
+    assert (task.name, task.owner, task.priority) == ("Call back", None, 10)
+
+
 def test_an_id_that_is_taken_is_refused(api):
     assert create(api, id="same").status_code == 204
     again = create(api, id="same", name="other")
