@@ -58,7 +58,9 @@ def check_id(kind: str, value: object) -> None:
         )
 
 
-def _validate_password(password: str, user: User | None = None) -> None:
+def _validate_password(password: object, user: User | None = None) -> None:
+    if not isinstance(password, str):
+        raise BadRequestError("Password is not valid: a password is text")
     try:
         password_validation.validate_password(password, user)
     except ValidationError as error:

@@ -30,5 +30,18 @@ def straight_process(key: str, *, name: str | None = None, task: str = "Task_1")
 </bpmn:process>"""
 
 
+def external_task_process(key: str, topic: str) -> str:
+    """start -> external task `ext` of `topic` -> user task `after` -> end."""
+    return f"""<bpmn:process id="{key}" isExecutable="true">
+  <bpmn:startEvent id="start" />
+  <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="ext" />
+  <bpmn:serviceTask id="ext" camunda:type="external" camunda:topic="{topic}" />
+  <bpmn:sequenceFlow id="f2" sourceRef="ext" targetRef="after" />
+  <bpmn:userTask id="after" />
+  <bpmn:sequenceFlow id="f3" sourceRef="after" targetRef="end" />
+  <bpmn:endEvent id="end" />
+</bpmn:process>"""
+
+
 def one_task_bpmn(key: str = "invoice", **kwargs: str) -> bytes:
     return bpmn_document(straight_process(key, **kwargs))

@@ -24,7 +24,7 @@ from engine.runtime.values import TypedValue
 from engine.services import ResourceInput, deploy
 from engine.services import external_tasks as et
 from engine.services import runtime as rt
-from tests.factories import bpmn_document
+from tests.factories import bpmn_document, external_task_process
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("engine_users")]
 
@@ -132,15 +132,7 @@ def test_complete_by_the_lock_owner_moves_the_token_on_with_variables(payment):
 
 def test_local_variables_of_a_lone_task_with_no_scope_stay_with_the_instance():
     # Camunda sets them on the task's execution, which is the process instance here
-    deploy([ResourceInput("ship.bpmn", bpmn_document("""<bpmn:process id="ship" isExecutable="true">
-      <bpmn:startEvent id="start" />
-      <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="label" />
-      <bpmn:serviceTask id="label" camunda:type="external" camunda:topic="label" />
-      <bpmn:sequenceFlow id="f2" sourceRef="label" targetRef="check" />
-      <bpmn:userTask id="check" />
-      <bpmn:sequenceFlow id="f3" sourceRef="check" targetRef="end" />
-      <bpmn:endEvent id="end" />
-    </bpmn:process>"""))])
+    deploy([ResourceInput("ship.bpmn", bpmn_document(external_task_process("ship", "label")))])
     started = rt.start_process_instance("ship")
     [task] = et.fetch_and_lock("w1", 1, [topic(topic_name="label")])
     et.complete(task.row.id, "w1", local_variables={"tracking": "T-1"})

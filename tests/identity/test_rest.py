@@ -59,14 +59,17 @@ def test_user_create_with_a_profile_that_is_no_object_is_a_bad_request(client, r
     assert not User.objects.filter(username="john").exists()
 
 
-@pytest.mark.parametrize(("path", "body", "kind"), [
-    ("user/create", {"profile": {"id": 7}, "credentials": {"password": "john-pass-123"}}, "User"),
-    ("group/create", {"id": 7}, "Group"),
+@pytest.mark.parametrize(("path", "body", "message"), [
+    ("user/create", {"profile": {"id": 7}, "credentials": {"password": "john-pass-123"}},
+     "User id '7' is not valid"),
+    ("user/create", {"profile": {"id": "7"}, "credentials": {"password": 12345678901}},
+     "Password is not valid: a password is text"),
+    ("group/create", {"id": 7}, "Group id '7' is not valid"),
 ])
-def test_an_id_that_is_no_text_is_a_bad_request(client, root, path, body, kind):
+def test_an_id_or_password_that_is_no_text_is_a_bad_request(client, root, path, body, message):
     response = client.post(f"/engine-rest/{path}", body, content_type="application/json", **root)
     assert response.status_code == 400
-    assert response.json()["message"].startswith(f"{kind} id '7' is not valid")
+    assert response.json()["message"].startswith(message)
     assert not User.objects.filter(username="7").exists()
     assert not Group.objects.filter(name="7").exists()
 

@@ -11,7 +11,7 @@ from django.test import AsyncClient
 from engine.models import ExternalTask, Incident
 from engine.services import ResourceInput, deploy
 from engine.services import runtime as rt
-from tests.factories import bpmn_document
+from tests.factories import bpmn_document, external_task_process
 
 pytestmark = pytest.mark.django_db(transaction=True)
 REST = "/engine-rest"
@@ -19,15 +19,7 @@ BASE = f"{REST}/external-task"
 START_WORK = "/".join((REST, "process-definition", "key", "work", "start"))
 AUTH = {"Authorization": "Basic " + base64.b64encode(b"demo:demo").decode()}
 
-WORK = """<bpmn:process id="work" isExecutable="true">
-  <bpmn:startEvent id="start" />
-  <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="ext" />
-  <bpmn:serviceTask id="ext" camunda:type="external" camunda:topic="mail" />
-  <bpmn:sequenceFlow id="f2" sourceRef="ext" targetRef="after" />
-  <bpmn:userTask id="after" />
-  <bpmn:sequenceFlow id="f3" sourceRef="after" targetRef="end" />
-  <bpmn:endEvent id="end" />
-</bpmn:process>"""
+WORK = external_task_process("work", topic="mail")
 
 
 @pytest.fixture
