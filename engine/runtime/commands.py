@@ -143,6 +143,8 @@ class SetVariables:
     execution_id: str | None = None
     local: bool = False
     removed: tuple[str, ...] = ()
+    # through a task at `execution_id`: local variables are the task's own, not the branch's
+    through_task: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,7 @@ from engine.runtime.definition import ProcessDefinition
 from engine.runtime.env import Environment
 from engine.runtime.errors import ProcessEngineError, VariableValueError
 from engine.runtime.facades import ExecutionFacade, ExternalTaskFacade, TaskFacade
-from engine.runtime.queries import public_execution_id
+from engine.runtime.queries import is_scope, public_execution_id
 from engine.runtime.state import (
     Execution,
     ExternalTask,
@@ -28,6 +28,7 @@ from engine.runtime.state import (
     Job,
     Subscription,
     Task,
+    Wait,
 )
 from engine.runtime.timers import TimerSpecError, parse_timer
 from engine.runtime.values import TypedValue, check_value, infer_type
@@ -90,6 +91,48 @@ class Run:
         process variable for a token directly under the instance) and outlives the activity."""
         shown = self.public_id(execution)
         return execution if shown == execution.id else self.state.executions[shown]
+
+    def set_execution_locals(self, execution: Execution, variables: Any) -> None:
+        """Camunda's `execution.setVariableLocal`, on the execution Camunda would run
+        `execution` in. A token beside siblings at a non-scope activity is a concurrent
+        execution there: what it sets stays with the branch until the branch joins."""
+        owner = self.shown_execution(execution)
+        branch = owner is execution and self._runs_a_branch(execution)
+        for name, value in dict(variables or {}).items():
+            if branch:
+                execution.branch_variables.add(name)
+            self.set_variable(owner, name, value, local=True)
+
+    def _runs_a_branch(self, execution: Execution) -> bool:
+        parent = self.parent(execution)
+        return (
+            parent is not None and not parent.mi_body and execution.wait != Wait.SCOPE
+            and not is_scope(self.definition, execution)
+        )
+
+    def end_branch(self, execution: Execution) -> None:
+        """A join merged `execution`'s branch with others: the branch's variables end, as
+        Camunda ends the concurrent executions it joins."""
+        if execution.branch_variables:
+            self._drop(execution, self._take_branch_names(execution))
+
+    def merge_branch(self, execution: Execution) -> None:
+        """The last token of its scope: Camunda folds its concurrent execution into the
+        scope's, the branch's variables with it."""
+        parent = self.parent(execution)
+        names = self._take_branch_names(execution)
+        if parent is None or not names:
+            return
+        moved = {name: execution.variables[name] for name in names}
+        self._drop(execution, names)
+        for name, typed in moved.items():
+            self.set_local(parent, name, typed)
+
+    @staticmethod
+    def _take_branch_names(execution: Execution) -> list[str]:
+        names = [n for n in execution.variables if n in execution.branch_variables]
+        execution.branch_variables = set()
+        return names
 
     def follow_public_executions(self) -> None:
         """Waiting tasks and external tasks name the execution their token is shown as, which
@@ -214,15 +257,26 @@ class Run:
         if owner is None:
             return
         del owner.variables[name]
+        owner.branch_variables.discard(name)
         self.changed_variables.add(name)
         self.effects.append(fx.VariablesChanged(self.state.id, owner.id, removed=(name,)))
 
     def clear_local_variables(self, execution: Execution) -> None:
+        """An activity ended: its own variables end with it; its branch's stay."""
         if execution.variables:
+            kept = execution.branch_variables
+            self._drop(execution, [n for n in execution.variables if n not in kept])
+
+    def _drop(self, execution: Execution, names: list[str]) -> None:
+        if names:
             self.effects.append(
-                fx.VariablesChanged(self.state.id, execution.id, removed=tuple(execution.variables))
+                fx.VariablesChanged(self.state.id, execution.id, removed=tuple(names))
             )
-            execution.variables = {}
+            gone = set(names)
+            # a new dict: whoever holds the old one (a snapshot) keeps what it saw
+            execution.variables = {
+                n: v for n, v in execution.variables.items() if n not in gone
+            }
 
     # -- expressions ---------------------------------------------------------------------
 

@@ -340,12 +340,16 @@ class ProcessEngine:
         *,
         local: bool = False,
         removed: Sequence[str] = (),
+        through_task: bool = False,
     ) -> None:
-        """Set variables on an execution (a process instance id names the instance)."""
+        """Set variables on an execution (a process instance id names the instance);
+        `through_task`: a task's, whose local variables are its own."""
         instance_id = self._require(
             self.store.instance_of_execution(execution_id), "Execution", execution_id
         )
-        command = cmd.SetVariables(dict(variables), execution_id, local, tuple(removed))
+        command = cmd.SetVariables(
+            dict(variables), execution_id, local, tuple(removed), through_task
+        )
         self._execute([_Work(instance_id, command)])
 
     def delete_process_instance(

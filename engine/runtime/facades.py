@@ -82,7 +82,7 @@ class ExecutionFacade(ElObject):
         return typed.value if typed is not None else None
 
     def set_variable_local(self, name: str, value: Any) -> None:
-        self._run.set_variable(self._run.shown_execution(self._execution), name, value, local=True)
+        self._run.set_execution_locals(self._execution, {name: value})
 
     def get_variables(self) -> dict[str, Any]:
         return {k: v.value for k, v in self._run.visible_variables(self._execution).items()}

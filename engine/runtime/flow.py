@@ -216,8 +216,11 @@ def end_token(run: Run, execution: Execution) -> None:
     run.drop_events(execution)
     run.remove_execution(execution)
     run.joins_to_check = True
-    if not run.state.children(parent.id):
+    remaining = run.state.children(parent.id)
+    if not remaining:
         complete_scope(run, parent)
+    elif len(remaining) == 1 and remaining[0].branch_variables:
+        run.merge_branch(remaining[0])
     if execution.compensation_thrower is not None:
         # after the scope check: the throw event waiting for this handler is still a token
         # of the scope, and may leave it (a cancel end event leaves its transaction)

@@ -386,7 +386,10 @@ def _set_variables(current: Run, command: cmd.SetVariables) -> None:
         if command.execution_id is not None
         else current.state.root
     )
-    current.set_variables(execution, command.variables, local=command.local)
+    if command.local and not command.through_task:
+        current.set_execution_locals(execution, command.variables)
+    else:
+        current.set_variables(execution, command.variables, local=command.local)
     for name in command.removed:
         current.remove_variable(execution, name)
 

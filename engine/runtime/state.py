@@ -128,6 +128,10 @@ class Execution:
     # set on a compensation handler / compensating scope: the execution of the throw event
     # (or cancel end event) that waits for it
     compensation_thrower: str | None = None
+    # names of `variables` that belong to the branch, not to the activity: set locally while
+    # this token ran a non-scope activity beside siblings (Camunda's concurrent execution
+    # holds them until the branch joins)
+    branch_variables: set[str] = field(default_factory=set)
 
     def to_json(self, inline_contents: bool = True) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -149,6 +153,8 @@ class Execution:
             "compensations": [record.to_json() for record in self.compensations],
             "compensation_thrower": self.compensation_thrower,
         }
+        if self.branch_variables:  # rare: the key is left out of the common state
+            data["branch_variables"] = sorted(self.branch_variables)
         return data
 
     @staticmethod
@@ -171,6 +177,7 @@ class Execution:
             started=_date(data["started"]),
             compensations=[Compensable.from_json(c) for c in data["compensations"]],
             compensation_thrower=data["compensation_thrower"],
+            branch_variables=set(data.get("branch_variables", ())),
         )
 
 

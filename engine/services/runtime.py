@@ -493,18 +493,30 @@ def set_variables(
     local: bool = False,
     removed: Sequence[str] = (),
     user_id: str | None = None,
-    logged_as: str | None = None,
 ) -> None:
     """Set (and remove) variables of an instance or execution; the instance id names the
     instance itself. Conditional events are evaluated afterwards."""
+    _set_variables(execution_id, variables, local, removed, user_id)
 
+
+def _set_variables(
+    execution_id: str,
+    variables: Mapping[str, Any],
+    local: bool,
+    removed: Sequence[str],
+    user_id: str | None,
+    logged_as: str | None = None,
+    through_task: bool = False,
+) -> None:
     def work(engine: ProcessEngine, store: DjangoStore) -> None:
         instance_id = store.instance_of_execution(execution_id)
         if instance_id is None:
             raise NotFoundError(f"execution {execution_id} doesn't exist")
         _running(instance_id)
         authz.require_update_instance(user_id, instance_id)
-        engine.set_variables(execution_id, variables, local=local, removed=removed)
+        engine.set_variables(
+            execution_id, variables, local=local, removed=removed, through_task=through_task
+        )
         operation = "SetVariable" if variables else "RemoveVariable"
         log = OperationLog(logged_as or user_id, operation, EntityType.VARIABLE)
         for name in [*variables, *removed]:
@@ -533,9 +545,9 @@ def set_task_variables(
             engine=engine, store=store,
         ))
     # The task's permission decides; the instance-level check below is the engine's own.
-    set_variables(
-        queries.task_execution_id(task), variables, local=local, removed=removed, user_id=None,
-        logged_as=user_id,
+    _set_variables(
+        queries.task_execution_id(task), variables, local, removed, None, logged_as=user_id,
+        through_task=True,
     )
 
 

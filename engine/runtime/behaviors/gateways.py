@@ -47,15 +47,21 @@ def execute_parallel(run: Run, execution: Execution, node: FlowNode) -> None:
         if len(arrived) + 1 < expected:
             execution.wait = Wait.JOIN
             return
-        for other in arrived[: expected - 1]:
-            run.activity_ended(other)
-            run.remove_execution(other)
+        _join(run, execution, arrived[: expected - 1])
     execution.wait = None
     outgoing = list(run.definition.scope_of(node.id).outgoing(node.id))
     if not outgoing:
         flow.leave(run, execution)
         return
     _pass(run, execution, node, outgoing)
+
+
+def _join(run: Run, execution: Execution, arrived: list[Execution]) -> None:
+    """The tokens that arrived before `execution` end with their branches; it goes on."""
+    for other in arrived:
+        run.activity_ended(other)
+        run.remove_execution(other)
+    run.end_branch(execution)
 
 
 def _waiting_at(run: Run, execution: Execution, node_id: str) -> list[Execution]:
@@ -71,9 +77,7 @@ def execute_inclusive(run: Run, execution: Execution, node: FlowNode) -> None:
         execution.wait = Wait.JOIN
         if not can_join(run, execution, node.id):
             return
-        for other in _waiting_at(run, execution, node.id):
-            run.activity_ended(other)
-            run.remove_execution(other)
+        _join(run, execution, _waiting_at(run, execution, node.id))
     execution.wait = None
     _fork_inclusive(run, execution, node)
 
@@ -101,9 +105,7 @@ def check_waiting_joins(run: Run) -> bool:
             continue
         node = run.definition.node(execution.activity_id or "")
         if node.kind is NodeKind.INCLUSIVE_GATEWAY and can_join(run, execution, node.id):
-            for other in _waiting_at(run, execution, node.id):
-                run.activity_ended(other)
-                run.remove_execution(other)
+            _join(run, execution, _waiting_at(run, execution, node.id))
             execution.wait = None
             _fork_inclusive(run, execution, node)
             return True

@@ -272,7 +272,7 @@ def complete_external_task(
     the task's `camunda:errorEventDefinition`s in order: the first whose expression holds
     throws its BPMN error from the task instead of completing it."""
     run.set_variables(execution, variables)
-    run.set_variables(run.shown_execution(execution), local_variables, local=True)
+    run.set_execution_locals(execution, local_variables)
     error_code = _matching_error(run, execution, report, tolerant=False)
     run.remove_external_task(execution)
     execution.wait = None
@@ -295,7 +295,7 @@ def fail_external_task(
     it into its BPMN error (an expression that fails to evaluate counts as no match, as in
     Camunda); else the task stays and waits for its retries."""
     run.set_variables(execution, variables)
-    run.set_variables(run.shown_execution(execution), local_variables, local=True)
+    run.set_execution_locals(execution, local_variables)
     error_code = _matching_error(run, execution, report, tolerant=True)
     if error_code is None:
         return

@@ -84,6 +84,31 @@ def test_local_variables_stay_where_camunda_keeps_them(scenario):
     assert {"seen", "innerMarked"}.isdisjoint(instance.state.root.variables)
 
 
+def test_a_branch_keeps_what_it_sets_locally_until_it_joins(scenario):
+    instance = scenario("branch_variables").start()
+
+    def token(activity_id):
+        return next(e for e in instance.state.executions.values() if e.activity_id == activity_id)
+
+    assert token("waitA").variables.keys() == {"leg", "note"}
+    assert token("waitC").variables.keys() == {"legC"}
+    assert {"leg", "legC", "note"}.isdisjoint(instance.state.root.variables)
+    instance.complete("Wait A")
+    # the branch's variable outlived its activity and the user task; the task's did not
+    assert instance.variable("seenA") == "A"
+    assert token("join").variables.keys() == {"leg"}
+    instance.complete("Wait B")
+    # the join ended the branches and what they held
+    assert instance.task_names() == ["Final", "Wait C"]
+    assert all("leg" not in e.variables for e in instance.state.executions.values())
+    instance.complete("Final")
+    # the last branch of the scope: its variables are the scope's now
+    assert instance.variable("legC") == "C"
+    assert "legC" not in token("waitC").variables
+    instance.complete("Wait C")
+    assert instance.ended
+
+
 def test_execution_listeners_run_on_start_take_and_end(scenario):
     instance = scenario("listeners").start()
     assert instance.ended
