@@ -87,7 +87,7 @@ def _cardinality(run: Run, execution: Execution, node: FlowNode, mi: MultiInstan
     value = run.evaluate(mi.loop_cardinality, execution, activity_id=node.id)
     try:
         count = int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: an infinity (1/0)
         raise ProcessEngineError(
             f"loopCardinality '{mi.loop_cardinality}' is not a number", node.id
         ) from None

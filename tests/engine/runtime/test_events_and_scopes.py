@@ -6,9 +6,11 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from engine.runtime import commands as cmd
 from engine.runtime import effects as fx
-from engine.runtime.errors import BpmnError
+from engine.runtime.errors import BpmnError, ProcessEngineError
 from engine.runtime.state import FORMAT_VERSION, InstanceState
 from engine.runtime.values import TypedValue
 
@@ -198,6 +200,14 @@ def test_bpmn_error_in_one_multi_instance_iteration_interrupts_the_whole_body(sc
     assert calls == [0, 1]
     assert instance.task_names() == ["Recover"]
     assert instance.variable("code") == "BAD"
+
+
+def test_a_loop_cardinality_that_is_no_finite_number_fails_the_start(scenario):
+    assert scenario("multi_instance_cardinality").start(boxes=6, perCheck=2).task_names() == [
+        "Check", "Check", "Check"
+    ]
+    with pytest.raises(ProcessEngineError, match="loopCardinality .* is not a number"):
+        scenario("multi_instance_cardinality").start(boxes=6, perCheck=0)  # an infinity
 
 
 def test_a_state_saved_in_format_1_loads_with_tasks_not_delegated(scenario):
