@@ -162,6 +162,11 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "config.nul_characters.JSONWithoutNulParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "EXCEPTION_HANDLER": "engine.rest.errors.camunda_exception_handler",
     "UNAUTHENTICATED_USER": None,
 }
@@ -212,6 +217,10 @@ LEGATO_JOB_QUEUE = os.environ.get("LEGATO_JOB_QUEUE", "celery")
 # Seconds a verified Basic username:password stays verified for /engine-rest (external-task
 # workers call it many times a second; a password check costs ~PBKDF2).
 LEGATO_REST_AUTH_CACHE_SECONDS = envint("LEGATO_REST_AUTH_CACHE_SECONDS", 60)
+# A request body (a JSON body, a form's fields; not uploaded files) larger than this is refused
+# with a 413: variables travel inside JSON bodies, so Django's 2.5 MB is too small for them.
+LEGATO_MAX_REQUEST_BODY_MB = envint("LEGATO_MAX_REQUEST_BODY_MB", 16)
+DATA_UPLOAD_MAX_MEMORY_SIZE = LEGATO_MAX_REQUEST_BODY_MB * 1024 * 1024
 # Failed logins (Camunda's loginDelayBase/Factor/MaxTime and loginMaxAttempts): after the n-th
 # failure in a row a user waits min(base * factor^(n-1), max) seconds; after the last
 # attempt only an administrator unlocks the account (identity/lockout.py).

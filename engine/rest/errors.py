@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -44,7 +46,18 @@ def error_body(error_type: str, message: str) -> dict[str, str]:
     return {"type": error_type, "message": message}
 
 
+def too_large() -> CamundaError:
+    """A body over `LEGATO_MAX_REQUEST_BODY_MB` (Django's RequestDataTooBig)."""
+    limit = settings.LEGATO_MAX_REQUEST_BODY_MB
+    return CamundaError(
+        413, "RestException",
+        f"The request body is larger than {limit} MB (LEGATO_MAX_REQUEST_BODY_MB)",
+    )
+
+
 def camunda_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, RequestDataTooBig):
+        exc = too_large()
     if isinstance(exc, CamundaError):
         return Response(error_body(exc.error_type, str(exc.detail)), status=exc.status_code)
     if isinstance(exc, EngineError):

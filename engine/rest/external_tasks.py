@@ -22,11 +22,13 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from asgiref.sync import sync_to_async
+from django.core.exceptions import RequestDataTooBig
 from django.db import close_old_connections
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
+from config.nul_characters import nul_in_json, nul_message
 from engine.errors import EngineError
 from engine.jobs.long_polling import long_poll
 from engine.models import ExternalTask
@@ -34,7 +36,7 @@ from engine.queries import external_tasks as reads
 from engine.rest.base import readable_instances, require_read_instance
 from engine.rest.basic_auth import verify_credentials
 from engine.rest.dates import format_date
-from engine.rest.errors import CamundaError, engine_error_response, error_body
+from engine.rest.errors import CamundaError, engine_error_response, error_body, too_large
 from engine.rest.params import Kind, ListQuery, Param, invalid_request
 from engine.rest.variables import read_variables, write_variables
 from engine.services import external_tasks as service
@@ -113,14 +115,21 @@ def endpoint(*methods: str) -> Callable[[View], View]:
 
 
 def _body(request: HttpRequest) -> dict[str, Any]:
-    if not request.body:
+    try:
+        text = request.body
+    except RequestDataTooBig:
+        raise too_large() from None
+    if not text:
         return {}
     try:
-        data = json.loads(request.body)
+        data = json.loads(text)
     except (ValueError, UnicodeDecodeError):
         raise invalid_request("The request body is not valid JSON") from None
     if not isinstance(data, dict):
         raise invalid_request("The request body must be a JSON object")
+    where = nul_in_json(data)
+    if where is not None:
+        raise invalid_request(nul_message(where))
     return data
 
 

@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from config.nul_characters import nul_in_json, nul_message
 from engine.errors import EngineError, NotFoundError
 from engine.runtime.errors import ProcessEngineError
 from engine.runtime.forms import FormFieldValidationError
@@ -124,12 +125,20 @@ def read_json(request: HttpRequest) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
+def refuse_nul(data: dict[str, Any]) -> JsonResponse | None:
+    """No stored value may hold a NUL character (config/nul_characters.py)."""
+    where = nul_in_json(data)
+    return None if where is None else _json_error(nul_message(where), 400)
+
+
 def _complete_camunda_form(
     request: HttpRequest, task_id: str, schema: dict[str, Any]
 ) -> HttpResponse:
     data = read_json(request)
     if data is None:
         return _json_error("The form data is not a JSON object.", 400)
+    if (refused := refuse_nul(data)) is not None:
+        return refused
     variables, errors = camunda_forms.validate(schema, data, request.FILES)
     if errors:
         return JsonResponse(

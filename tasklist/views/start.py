@@ -21,7 +21,7 @@ from tasklist import camunda_forms, embedded_forms, generated_forms
 from tasklist.access import may_start
 from tasklist.form_keys import external_link
 from tasklist.task_forms import start_form
-from tasklist.views.complete import posted_by_form_js, read_json
+from tasklist.views.complete import posted_by_form_js, read_json, refuse_nul
 
 MAX_BUSINESS_KEY = 255
 
@@ -154,6 +154,8 @@ def _start_with_camunda_form(request: HttpRequest, definition: ProcessDefinition
     body = read_json(request)
     if body is None or spec.kind != "camunda":
         return JsonResponse({"message": "This process has no Camunda start form."}, status=400)
+    if (refused := refuse_nul(body)) is not None:
+        return refused
     data = body.get("data") if isinstance(body.get("data"), dict) else {}
     key = str(body.get("businessKey") or "").strip()[:MAX_BUSINESS_KEY]
     variables, errors = camunda_forms.validate(spec.schema or {}, data, request.FILES)

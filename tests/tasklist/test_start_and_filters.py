@@ -103,6 +103,18 @@ def test_a_camunda_start_form_is_validated_on_the_server(demo):
     assert HistoricVariableInstance.objects.filter(name="customer", value="ACME").exists()
 
 
+def test_a_camunda_start_form_with_a_nul_character_is_refused_and_starts_nothing(demo):
+    client = login(ensure_demo_user())
+    url = f"/tasklist/start/{demo['credit_limit'].id}/"
+    body = {"data": {"customer": "ACME", "requested": 10}, "businessKey": "CL\x001"}
+    refused = client.post(url, body, content_type="application/json")
+    assert refused.status_code == 400
+    assert refused.json()["message"] == (
+        "Property 'businessKey' contains a NUL character (U+0000), which cannot be stored"
+    )
+    assert not ProcessInstance.objects.exists()
+
+
 def test_a_camunda_form_number_no_variable_can_hold_is_refused_at_its_field(demo):
     client = login(ensure_demo_user())
     url = f"/tasklist/start/{demo['credit_limit'].id}/"

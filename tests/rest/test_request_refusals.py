@@ -1,5 +1,7 @@
-"""A NUL character anywhere a value is read from is a 400 naming where it was, not a failed
-query (PostgreSQL keeps no NUL in text), and nothing is written."""
+"""Requests that cannot be stored are refused in words and write nothing: a NUL character
+anywhere a value is read from is a 400 naming where it was, not a failed query (PostgreSQL
+keeps no NUL in text); a body over LEGATO_MAX_REQUEST_BODY_MB is a 413, a smaller one is read
+whole (Django's own limit is 2.5 MB)."""
 
 from __future__ import annotations
 
@@ -85,3 +87,32 @@ def test_a_long_polling_fetch_with_a_nul_is_refused(live_server_url, demo_user):
         urllib.request.urlopen(request, timeout=10)
     assert refused.value.code == 400
     assert json.loads(refused.value.read()) == refusal("Property 'topics.0.topicName'")
+
+
+def test_a_json_body_beyond_djangos_upload_limit_is_still_read(api, invoice):
+    # the checks above read the parsed body, never `request.body` (held to 2.5 MB)
+    document = base64.b64encode(b"%PDF" + b"x" * 3_000_000).decode()
+    response = api.post(
+        f"{BASE}/process-definition/key/invoice/start",
+        {"variables": {"scan": {"value": document, "type": "Bytes"}}},
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    assert ProcessInstance.objects.count() == 1
+
+
+def test_a_body_over_the_configured_limit_is_a_413_in_camundas_shape(api, invoice, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+    settings.LEGATO_MAX_REQUEST_BODY_MB = 1
+    document = base64.b64encode(b"x" * 1_000_000).decode()
+    response = api.post(
+        f"{BASE}/process-definition/key/invoice/start",
+        {"variables": {"scan": {"value": document, "type": "Bytes"}}},
+        content_type="application/json",
+    )
+    assert response.status_code == 413
+    assert response.json() == {
+        "type": "RestException",
+        "message": "The request body is larger than 1 MB (LEGATO_MAX_REQUEST_BODY_MB)",
+    }
+    assert not ProcessInstance.objects.exists()
