@@ -212,9 +212,12 @@ def membership_remove(request: HttpRequest, user_id: str, group_id: str) -> Http
 
 
 def _back(request: HttpRequest, user_id: str, group_id: str) -> HttpResponse:
-    if request.POST.get("back") == "group":
+    """To the page the form was on; a post that lacks one of the ids to the other's page."""
+    if group_id and (request.POST.get("back") == "group" or not user_id):
         return redirect("group-edit", group_id=group_id)
-    return redirect("user-edit", user_id=user_id)
+    if user_id:
+        return redirect("user-edit", user_id=user_id)
+    return redirect("user-list")
 
 
 @page

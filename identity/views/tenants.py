@@ -109,8 +109,11 @@ def tenant_member_remove(
 
 
 def _back(request: HttpRequest, tenant_id: str, kind: str, member: str) -> HttpResponse:
-    if request.POST.get("back") == "member" and member:
+    """To the page the form was on; a post that lacks one of the ids to the other's page."""
+    if member and (request.POST.get("back") == "member" or not tenant_id):
         if kind == "users":
             return redirect("user-edit", user_id=member)
         return redirect("group-edit", group_id=member)
-    return redirect("tenant-edit", tenant_id=tenant_id)
+    if tenant_id:
+        return redirect("tenant-edit", tenant_id=tenant_id)
+    return redirect("tenant-list")

@@ -188,6 +188,15 @@ def test_adding_to_an_unknown_group_says_so(admin_client):
     assert "Group with id nope does not exist" in response.content.decode()
 
 
+def test_adding_a_member_with_no_id_says_so_on_the_page_it_was_posted_from(admin_client):
+    Group.objects.create(name="sales")
+    response = admin_client.post("/admin/groups/sales/members/", {"member": ""})
+    assert (response.status_code, response.url) == (302, "/admin/groups/sales/")
+    page = admin_client.get(response.url).content.decode()
+    assert "User with id  does not exist" in page
+    assert not Group.objects.get(name="sales").user_set.exists()
+
+
 def test_membership_needs_create_permission_on_group_membership(client):
     make_user("john")
     Group.objects.create(name="sales")

@@ -166,3 +166,10 @@ def test_a_reader_sees_only_granted_tenants_without_edit_controls(plain_client):
     assert "Delete tenant" not in page
     assert "Add user" not in page
     assert plain_client.get("/admin/").status_code == 200
+
+
+def test_adding_a_tenant_with_no_id_from_a_members_page_says_so_there(admin_client):
+    make_user("john")
+    response = admin_client.post("/admin/users/john/tenants/", {"tenant": ""})
+    assert (response.status_code, response.url) == (302, "/admin/users/john/")
+    assert not TenantMembership.objects.exists()
