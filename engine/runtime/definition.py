@@ -53,6 +53,18 @@ class ProcessDefinition:
         return {node_id: self.scope_of(node_id).boundary_events(node_id) for node_id in self.nodes}
 
     @cached_property
+    def scope_activities(self) -> frozenset[str]:
+        """The activities Camunda makes scopes of their own: sub-processes, activities with
+        input/output mappings or boundary events (read for every token's public id)."""
+        return frozenset(
+            node_id
+            for node_id, node in self.nodes.items()
+            if isinstance(node, SubProcess)
+            or node.input_output is not None
+            or self.boundary_events[node_id]
+        )
+
+    @cached_property
     def has_compensation(self) -> bool:
         """Whether any compensation boundary or start event exists: without one, no
         activity has a handler to remember and no scope is ever compensated."""

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from engine.bpmn.model import SubProcess
 from engine.runtime.definition import ProcessDefinition
 from engine.runtime.state import Execution, InstanceState, Wait
 
@@ -18,14 +17,9 @@ from engine.runtime.state import Execution, InstanceState, Wait
 def is_scope(definition: ProcessDefinition, execution: Execution) -> bool:
     """Camunda makes an activity a scope when it has boundary events, input/output mappings,
     is a sub-process, or is a multi-instance body."""
-    if execution.activity_id is None:
+    if execution.activity_id is None or execution.mi_body:
         return True
-    if execution.mi_body:
-        return True
-    node = definition.node(execution.activity_id)
-    if isinstance(node, SubProcess) or node.input_output is not None:
-        return True
-    return bool(definition.scope_of(node.id).boundary_events(node.id))
+    return execution.activity_id in definition.scope_activities
 
 
 def public_execution_id(
