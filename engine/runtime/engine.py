@@ -342,14 +342,11 @@ class ProcessEngine:
         removed: Sequence[str] = (),
         through_task: bool = False,
     ) -> None:
-        """Set variables on an execution (a process instance id names the instance);
-        `through_task`: a task's, whose local variables are its own."""
+        """Set variables on an execution (a process instance id names the instance)."""
         instance_id = self._require(
             self.store.instance_of_execution(execution_id), "Execution", execution_id
         )
-        command = cmd.SetVariables(
-            dict(variables), execution_id, local, tuple(removed), through_task
-        )
+        command = cmd.SetVariables(dict(variables), execution_id, local, (*removed,), through_task)
         self._execute([_Work(instance_id, command)])
 
     def delete_process_instance(

@@ -493,21 +493,13 @@ def set_variables(
     local: bool = False,
     removed: Sequence[str] = (),
     user_id: str | None = None,
-) -> None:
-    """Set (and remove) variables of an instance or execution; the instance id names the
-    instance itself. Conditional events are evaluated afterwards."""
-    _set_variables(execution_id, variables, local, removed, user_id)
-
-
-def _set_variables(
-    execution_id: str,
-    variables: Mapping[str, Any],
-    local: bool,
-    removed: Sequence[str],
-    user_id: str | None,
     logged_as: str | None = None,
     through_task: bool = False,
 ) -> None:
+    """Set (and remove) variables of an instance or execution; the instance id names the
+    instance itself. Conditional events are evaluated afterwards. `through_task`: a task's
+    token, whose local variables are the task's own (`set_task_variables`)."""
+
     def work(engine: ProcessEngine, store: DjangoStore) -> None:
         instance_id = store.instance_of_execution(execution_id)
         if instance_id is None:
@@ -545,9 +537,9 @@ def set_task_variables(
             engine=engine, store=store,
         ))
     # The task's permission decides; the instance-level check below is the engine's own.
-    _set_variables(
-        queries.task_execution_id(task), variables, local, removed, None, logged_as=user_id,
-        through_task=True,
+    set_variables(
+        queries.task_execution_id(task), variables, local=local, removed=removed, user_id=None,
+        logged_as=user_id, through_task=True,
     )
 
 
