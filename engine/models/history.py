@@ -6,6 +6,7 @@ They outlive the runtime rows, so a finished instance stays fully inspectable.
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import Q
 
 from engine.models.tenancy import TenantScopedManager
 
@@ -156,7 +157,12 @@ class HistoricVariableInstance(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["execution_id", "name"], name="hi_variable_unique_name")
         ]
-        indexes = [models.Index(fields=["process_instance_id"], name="hi_variable_instance")]
+        indexes = [
+            models.Index(fields=["process_instance_id"], name="hi_variable_instance"),
+            models.Index(
+                fields=["task_id"], name="hi_variable_task", condition=Q(task_id__isnull=False)
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -187,6 +193,9 @@ class HistoricDetail(models.Model):
         indexes = [
             models.Index(fields=["process_instance_id", "time"], name="hi_detail_instance"),
             models.Index(fields=["time"], name="hi_detail_time"),
+            models.Index(
+                fields=["task_id"], name="hi_detail_task", condition=Q(task_id__isnull=False)
+            ),
         ]
 
     def __str__(self) -> str:

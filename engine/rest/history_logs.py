@@ -97,13 +97,14 @@ def filter_historic_variables(request: Request, filters: dict[str, Any]) -> Quer
         rows = rows.filter(
             Q(task_id__in=ids) | Q(process_instance_id__isnull=True, execution_id__in=ids)
         )
+    if "executionIdIn" in filters:
+        rows = rows.filter(_of_executions(filters["executionIdIn"]))
     return apply(
         rows,
         filters,
         {
             "processInstanceId": "process_instance_id",
             "processInstanceIdIn": "process_instance_id__in",
-            "executionIdIn": "execution_id__in",
             "activityInstanceIdIn": "activity_instance_id__in",
         },
         {"variableNameLike": "name"},
@@ -143,11 +144,31 @@ def _definition_of(instance_ids: list[str]) -> dict[str, str]:
     )
 
 
+def _task_executions(rows: list[Any]) -> dict[str, str]:
+    """The execution of each task that set some of `rows` as its own: Legato keeps a task's
+    variables on the token it waits at, Camunda shows them on the task's execution."""
+    from engine.models import HistoricTaskInstance
+
+    ids = {r.task_id for r in rows if r.task_id and r.process_instance_id}
+    if not ids:
+        return {}
+    return dict(HistoricTaskInstance.objects.filter(id__in=ids).values_list("id", "execution_id"))
+
+
+def _of_executions(ids: list[str]) -> Q:
+    """Rows of these executions, a task's own variables by the task's execution."""
+    from engine.models import HistoricTaskInstance
+
+    tasks = HistoricTaskInstance.objects.filter(execution_id__in=ids).values("id")
+    return Q(execution_id__in=ids) | Q(task_id__in=tasks)
+
+
 def historic_variable_dtos(
     rows: list[HistoricVariableInstance], deserialize: bool = True
 ) -> list[serializers.Dto]:
     """HistoricVariableInstanceDto each."""
     definitions = _definition_of([r.process_instance_id for r in rows])
+    task_executions = _task_executions(rows)
     tenants = tenants_of(list(definitions.values()))
     dtos = []
     for row in rows:
@@ -165,7 +186,11 @@ def historic_variable_dtos(
                 "processDefinitionKey": definition_key(definition_id) or None,
                 "processDefinitionId": definition_id,
                 "processInstanceId": row.process_instance_id,
-                "executionId": row.execution_id if row.process_instance_id else None,
+                "executionId": (
+                    task_executions.get(row.task_id, row.execution_id)
+                    if row.process_instance_id
+                    else None
+                ),
                 "activityInstanceId": row.activity_instance_id,
                 "caseDefinitionKey": None,
                 "caseDefinitionId": None,
@@ -267,13 +292,14 @@ def filter_historic_details(request: Request, filters: dict[str, Any]) -> QueryS
     rows = HistoricDetail.objects.filter(
         Q(process_instance_id__in=_readable_instance_ids(request)) | readable
     )
+    if "executionId" in filters:
+        rows = rows.filter(_of_executions([filters["executionId"]]))
     return apply(
         rows,
         filters,
         {
             "processInstanceId": "process_instance_id",
             "processInstanceIdIn": "process_instance_id__in",
-            "executionId": "execution_id",
             "taskId": "task_id",
             "activityInstanceId": "activity_instance_id",
             "variableInstanceId": "variable_instance_id",
@@ -288,6 +314,7 @@ def filter_historic_details(request: Request, filters: dict[str, Any]) -> QueryS
 def historic_detail_dtos(rows: list[HistoricDetail]) -> list[serializers.Dto]:
     """HistoricVariableUpdateDto each (Legato writes variable updates only, no form fields)."""
     definitions = _definition_of([r.process_instance_id for r in rows])
+    task_executions = _task_executions(rows)
     tenants = tenants_of(list(definitions.values()))
     dtos = []
     for row in rows:
@@ -301,7 +328,7 @@ def historic_detail_dtos(rows: list[HistoricDetail]) -> list[serializers.Dto]:
                 "processDefinitionId": definition_id,
                 "processInstanceId": row.process_instance_id,
                 "activityInstanceId": row.activity_instance_id,
-                "executionId": row.execution_id,
+                "executionId": task_executions.get(row.task_id, row.execution_id),
                 "caseDefinitionKey": None,
                 "caseDefinitionId": None,
                 "caseInstanceId": None,

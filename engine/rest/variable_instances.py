@@ -2,18 +2,20 @@
 (Camunda's VariableInstanceRestService), with `/{id}` and `/{id}/data`.
 
 The rows are Legato's VariableInstance projection. Legato keeps the task-local variables of a
-process task on the task's execution: `taskIdIn` finds only those of standalone tasks, which
-are the task's own. `caseInstanceIdIn`, `caseExecutionIdIn` and `batchIdIn` match nothing
-(no cases, no batch variables). Lists leave out the
-variables of instances the caller may not read; `/{id}` of one answers 403, as Legato's other
-single resources do (Camunda's authorized query would answer 404, docs/rest.md).
+process task on the token the task waits at; those set through the task (the task service's
+local variables, `task.setVariableLocal`) name it, as Camunda's task variables do, and
+`taskIdIn` finds them (and a standalone task's, all its own). `caseInstanceIdIn`,
+`caseExecutionIdIn` and `batchIdIn` match nothing (no cases, no batch variables). Lists leave
+out the variables of instances the caller may not read; `/{id}` of one answers 403, as
+Legato's other single resources do (Camunda's authorized query would answer 404, docs/rest.md).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -52,8 +54,8 @@ VARIABLE_INSTANCE_QUERY = ListQuery(
         Param("processInstanceIdIn", L, "Variables of these instances."),
         Param("executionIdIn", L, "Variables of these executions (their own, not inherited)."),
         Param("activityInstanceIdIn", L, "Variables of the scopes of these activity instances."),
-        Param("variableScopeIdIn", L, "Variables of these scopes (execution ids)."),
-        Param("taskIdIn", L, "Variables of these standalone tasks."),
+        Param("variableScopeIdIn", L, "Variables of these scopes (execution or task ids)."),
+        Param("taskIdIn", L, "Variables of these tasks (set through the task, as its own)."),
         Param("caseInstanceIdIn", L, "Case variables (Legato runs no cases: nothing matches)."),
         Param("caseExecutionIdIn", L, "Case variables (Legato runs no cases: nothing matches)."),
         Param("batchIdIn", L, "Batch variables (Legato keeps none: nothing matches)."),
@@ -90,37 +92,57 @@ def filter_variable_instances(request: Request, filters: dict[str, Any]) -> Quer
     )
     if any(filters.get(name) for name in _NONE_HERE):
         rows = rows.none()
+    rows = _with_scopes(rows)
     if "taskIdIn" in filters:
-        # Legato keeps a process task's variables on its execution (docs/rest.md): only a
-        # standalone task's are the task's own.
-        rows = rows.filter(process_instance_id__isnull=True, execution_id__in=filters["taskIdIn"])
+        ids = filters["taskIdIn"]
+        rows = rows.filter(
+            Q(task_id__in=ids) | Q(process_instance_id__isnull=True, execution_id__in=ids)
+        )
     ignore_case = IgnoreCase.of(filters)
     if "variableName" in filters:
         rows = rows.filter(name_q(filters["variableName"], ignore_case))
     for condition in filters.get("variableValues", []):
         rows = rows.filter(condition_q(condition, ignore_case))
+    if "variableScopeIdIn" in filters:
+        # a task's variables have the task as their scope, others their execution
+        ids = filters["variableScopeIdIn"]
+        rows = rows.filter(Q(task_id__in=ids) | Q(task_id__isnull=True, execution_id__in=ids))
+    # A task's variables sit on its token: the task says where Camunda shows them.
+    if "executionIdIn" in filters:
+        ids = filters["executionIdIn"]
+        tasks = Task.objects.filter(execution_id__in=ids).values("id")
+        rows = rows.filter(Q(execution_id__in=ids) | Q(task_id__in=tasks))
     if "activityInstanceIdIn" in filters:
-        scopes = Execution.objects.filter(activity_instance_id__in=filters["activityInstanceIdIn"])
-        rows = rows.filter(execution_id__in=scopes.values("id"))
+        ids = filters["activityInstanceIdIn"]
+        scopes = Execution.objects.filter(activity_instance_id__in=ids).values("id")
+        tasks = Task.objects.filter(activity_instance_id__in=ids).values("id")
+        rows = rows.filter(Q(execution_id__in=scopes) | Q(task_id__in=tasks))
     rows = apply(
         rows,
         filters,
-        {
-            "processInstanceIdIn": "process_instance_id__in",
-            "executionIdIn": "execution_id__in",
-            "variableScopeIdIn": "execution_id__in",
-        },
+        {"processInstanceIdIn": "process_instance_id__in"},
         {"variableNameLike": "name"},
     )
-    # The two sort keys that live on other rows.
+    # The sort key that lives on another row.
     return rows.annotate(
-        activity_instance_id=Subquery(
-            Execution.objects.filter(pk=OuterRef("execution_id")).values("activity_instance_id")
-        ),
         tenant_id=Subquery(
             ProcessInstance.objects.filter(pk=OuterRef("process_instance_id")).values(
                 "process_definition__tenant_id"
             )
+        ),
+    )
+
+
+def _with_scopes(rows: QuerySet[Any]) -> QuerySet[Any]:
+    """Each row with the execution Camunda shows it on and that execution's activity instance:
+    a task's variable sits on the token the task waits at, the task names both."""
+    task = Task.objects.filter(pk=OuterRef("task_id"))
+    execution = Execution.objects.filter(pk=OuterRef("execution_id"))
+    return rows.annotate(
+        shown_execution_id=Coalesce(Subquery(task.values("execution_id")), F("execution_id")),
+        activity_instance_id=Coalesce(
+            Subquery(task.values("activity_instance_id")),
+            Subquery(execution.values("activity_instance_id")),
         ),
     )
 
@@ -135,11 +157,6 @@ def variable_instance_dtos(
             id__in={row.process_instance_id for row in rows}
         ).values_list("id", "process_definition_id", "process_definition__tenant_id")
     }
-    scopes = dict(
-        Execution.objects.filter(id__in={row.execution_id for row in rows}).values_list(
-            "id", "activity_instance_id"
-        )
-    )
     dtos = []
     for row in rows:
         definition_id, tenant_id = instances.get(row.process_instance_id, (None, None))
@@ -153,12 +170,12 @@ def variable_instance_dtos(
                 "valueInfo": typed["valueInfo"],
                 "processDefinitionId": definition_id,
                 "processInstanceId": row.process_instance_id,
-                "executionId": row.execution_id if row.process_instance_id else None,
+                "executionId": row.shown_execution_id if row.process_instance_id else None,
                 "caseInstanceId": None,
                 "caseExecutionId": None,
                 "taskId": row.task_id or (None if row.process_instance_id else row.execution_id),
                 "batchId": None,
-                "activityInstanceId": scopes.get(row.execution_id),
+                "activityInstanceId": row.activity_instance_id,
                 "tenantId": tenant_id,
                 "errorMessage": None,
             }
@@ -180,7 +197,7 @@ VariableInstanceList, VariableInstanceCount = list_views(
 
 
 def _readable_variable(request: Request, variable_id: str) -> VariableInstance:
-    row = VariableInstance.objects.filter(pk=variable_id).first()
+    row = _with_scopes(VariableInstance.objects.filter(pk=variable_id)).first()
     if row is None:
         # Camunda's wording (AbstractResourceProvider.getResource).
         raise NotFoundError(f"Variable instance with Id '{variable_id}' does not exist.")

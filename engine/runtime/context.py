@@ -219,7 +219,15 @@ class Run:
         owner = execution if local else (self._find(execution, name) or self.state.root)
         self.set_local(owner, name, typed)
 
-    def set_local(self, owner: Execution, name: str, typed: TypedValue) -> None:
+    def set_task_locals(self, execution: Execution, task_id: str, variables: Any) -> None:
+        """Camunda's `task.setVariableLocal`: the task's own variables, kept on the token it
+        waits at (they end with it) and named by the task in the rows and in history."""
+        for name, value in dict(variables or {}).items():
+            self.set_local(execution, name, infer_type(value), task_id=task_id)
+
+    def set_local(
+        self, owner: Execution, name: str, typed: TypedValue, *, task_id: str | None = None
+    ) -> None:
         # Every variable the state keeps passes here, from callers and expressions alike.
         try:
             check_value(typed)
@@ -231,7 +239,9 @@ class Run:
             keep_under(typed, owner.id, name)  # a content is kept with its own variable
         owner.variables[name] = typed
         self.changed_variables.add(name)
-        self.effects.append(fx.VariablesChanged(self.state.id, owner.id, set={name: typed}))
+        self.effects.append(
+            fx.VariablesChanged(self.state.id, owner.id, set={name: typed}, task_id=task_id)
+        )
         if self._history_details:
             key = f"{owner.id}/{name}"
             revision = self.state.variable_revisions.get(key, -1) + 1
@@ -245,6 +255,7 @@ class Run:
                     typed,
                     revision,
                     self.now,
+                    task_id=task_id,
                 )
             )
 

@@ -88,12 +88,14 @@ class ExternalTaskRemoved:
 
 @dataclass(slots=True)
 class VariablesChanged:
-    """Local variables of one execution changed (`set`: new values; `removed`: names)."""
+    """Local variables of one execution changed (`set`: new values; `removed`: names).
+    `task_id`: the values were set through that task, as its own (Camunda's task variables)."""
 
     process_instance_id: str
     execution_id: str
     set: dict[str, TypedValue] = field(default_factory=dict)
     removed: tuple[str, ...] = ()
+    task_id: str | None = None
 
 
 # -- history -----------------------------------------------------------------------------
@@ -155,6 +157,7 @@ class VariableUpdated:
     revision: int
     time: datetime
     deleted: bool = False
+    task_id: str | None = None  # set through that task, as its own
 
 
 @dataclass(slots=True)

@@ -184,7 +184,7 @@ class TaskFacade(ElObject):
         return typed.value if typed is not None else None
 
     def set_variable_local(self, name: str, value: Any) -> None:
-        self._run.set_variable(self._execution, name, value, local=True)
+        self._run.set_task_locals(self._execution, self.task.id, {name: value})
 
     def get_tenant_id(self) -> str | None:
         return self._run.definition.tenant_id

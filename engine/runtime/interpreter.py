@@ -386,7 +386,9 @@ def _set_variables(current: Run, command: cmd.SetVariables) -> None:
         if command.execution_id is not None
         else current.state.root
     )
-    if command.local and not command.through_task:
+    if command.local and command.through_task and execution.task_id is not None:
+        current.set_task_locals(execution, execution.task_id, command.variables)
+    elif command.local and not command.through_task:
         current.set_execution_locals(execution, command.variables)
     else:
         current.set_variables(execution, command.variables, local=command.local)

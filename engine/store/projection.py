@@ -115,6 +115,7 @@ class _Batch:
     external_removed: set[str] = field(default_factory=set)
     # (instance id, execution id, name) -> value, or None when removed
     variables: dict[tuple[str, str, str], TypedValue | None] = field(default_factory=dict)
+    variable_tasks: dict[tuple[str, str, str], str] = field(default_factory=dict)  # set by a task
     variable_updates: list[fx.VariableUpdated] = field(default_factory=list)
     migrations: list[fx.InstanceMigrated] = field(default_factory=list)
     decisions: list[fx.DecisionEvaluated] = field(default_factory=list)
@@ -157,7 +158,10 @@ def _group(effects: Iterable[object]) -> _Batch:
                 batch.external_removed.add(effect.external_task_id)
             case fx.VariablesChanged():
                 for name, value in effect.set.items():
-                    batch.variables[(effect.process_instance_id, effect.execution_id, name)] = value
+                    key = (effect.process_instance_id, effect.execution_id, name)
+                    batch.variables[key] = value
+                    if effect.task_id is not None:
+                        batch.variable_tasks[key] = effect.task_id
                 for name in effect.removed:
                     batch.variables[(effect.process_instance_id, effect.execution_id, name)] = None
             case fx.VariableUpdated():
@@ -361,6 +365,7 @@ class Projection:
                 *query_columns(value).values(),
                 instance_id,
                 execution_id,
+                batch.variable_tasks.get((instance_id, execution_id, name)),
             ]
             for (instance_id, execution_id, name), value in live.items()
             if value is not None
@@ -518,6 +523,7 @@ class Projection:
                 "DELETED" if u.deleted else "CREATED",
                 u.time,
                 u.revision,
+                u.task_id,
             ]
             for u in latest.values()
         )
@@ -535,6 +541,7 @@ class Projection:
                     u.execution_id,
                     u.activity_instance_id,
                     u.deleted,
+                    u.task_id,
                 ]
                 for u in updates
             )

@@ -74,6 +74,7 @@ VARIABLES = Table(
         "double_value",
         "process_instance_id",
         "execution_id",
+        "task_id",
     ),
     upsert_on=("execution_id", "name"),
     upsert_columns=("type", "value", "text_value", "long_value", "double_value"),
@@ -152,6 +153,7 @@ HISTORIC_VARIABLES = Table(
         "state",
         "create_time",
         "revision",
+        "task_id",
     ),
     upsert_on=("execution_id", "name"),
     upsert_columns=(
@@ -179,6 +181,7 @@ HISTORIC_DETAILS = Table(
         "execution_id",
         "activity_instance_id",
         "deleted",
+        "task_id",
     ),
 )
 
