@@ -448,6 +448,12 @@ def operations() -> list[Any]:
             request_body=_body())
     add(f"{tk}/complete", "post", "complete", "complete a task",
         {**_NO_CONTENT, "200": _json(_VARIABLES)}, request_body=_body())
+    add(f"{tk}/bpmnError", "post", "handleBpmnError", "Throw a BPMN error at the task's "
+        "activity `{errorCode, errorMessage, variables}` (uncaught: 500, nothing changes)",
+        _NO_CONTENT, request_body=_body())
+    add(f"{tk}/bpmnEscalation", "post", "handleEscalation", "Throw an escalation at the task's "
+        "activity `{escalationCode, variables}` (uncaught: 500, nothing changes)",
+        _NO_CONTENT, request_body=_body())
     add(f"{tk}/submit-form", "post", "submit",
         "Submit the task's form (generated form fields validated: 400); complete or resolve",
         {**_NO_CONTENT, "200": _json(_VARIABLES)}, request_body=_body())

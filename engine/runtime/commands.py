@@ -133,6 +133,25 @@ class HandleExternalTaskBpmnError:
 
 
 @dataclass(frozen=True, slots=True)
+class HandleTaskBpmnError:
+    """A user reports a business error at a user task (taskService.handleBpmnError)."""
+
+    task_id: str
+    error_code: str
+    error_message: str | None = None
+    variables: Variables = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class HandleTaskEscalation:
+    """A user escalates at a user task (taskService.handleEscalation)."""
+
+    task_id: str
+    escalation_code: str
+    variables: Variables = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
 class SetVariables:
     """Set (and remove) variables; execution None means the process instance.
 
@@ -198,6 +217,8 @@ Command = (
     | CompleteExternalTask
     | FailExternalTask
     | HandleExternalTaskBpmnError
+    | HandleTaskBpmnError
+    | HandleTaskEscalation
     | SetVariables
     | DeleteInstance
     | CalledInstanceEnded

@@ -1,17 +1,16 @@
 """The runner around the interpreter: one service call = one unit of work over a `Store`.
 
 `ProcessEngine` loads the instance a call is about, runs the command, saves the state with
-its version, records the effects, and routes cross-instance effects (a call activity's
-child, a thrown signal, an ended child, a cancelled child) by running further commands on
-other instances inside the same `store.atomic()` block. The Django store and the in-memory
-store share this code; they differ only in how they keep rows.
+its version, records the effects, and follows cross-instance effects (a call activity's
+child, a thrown signal, an ended child, a cancelled child; engine.runtime.routing) by running
+further commands on other instances inside the same `store.atomic()` block. The Django
+store and the in-memory store share this code; they differ only in how they keep rows.
 """
 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -25,13 +24,13 @@ from engine.runtime.interpreter import run
 from engine.runtime.migrating import migrate_all
 from engine.runtime.migration import MigrationPlan, require_valid
 from engine.runtime.modification import Instruction
+from engine.runtime.routing import CROSS_INSTANCE, Work, follow_up, signal_work
 from engine.runtime.starts import conditional_start_events, conditional_starts, rearm_timer_start
-from engine.runtime.state import InstanceStatus, Job
+from engine.runtime.state import Job
 from engine.runtime.store import (
     MismatchingMessageCorrelation,
     ProcessInstance,
     Store,
-    called_definition,
 )
 
 __all__ = [
@@ -42,14 +41,6 @@ __all__ = [
 ]
 
 DEFAULT_RETRIES = 3
-
-
-@dataclass(slots=True)
-class _Work:
-    instance_id: str | None  # None: a new instance
-    command: cmd.Command
-    definition: ProcessDefinition | None = None
-    ignore_missing: bool = False  # broadcast deliveries skip instances that moved on
 
 
 def _utc_now() -> datetime:
@@ -160,14 +151,14 @@ class ProcessEngine:
             candidates, dict(variables or {}), business_key, self.clock(), self.env
         )
         if starts:
-            self._execute([_Work(None, command, definition) for definition, command in starts])
+            self._execute([Work(None, command, definition) for definition, command in starts])
         return [self._started(definition, command) for definition, command in starts]
 
     def _start(self, definition: ProcessDefinition, command: cmd.StartInstance) -> ProcessInstance:
         """Run `command` (its instance id allocated) as a new instance of `definition`."""
         instance_id = command.instance_id
         assert instance_id is not None
-        self._execute([_Work(None, command, definition)])
+        self._execute([Work(None, command, definition)])
         return self._started(definition, command)
 
     def _started(
@@ -184,22 +175,42 @@ class ProcessEngine:
         self, task_id: str, variables: Mapping[str, Any] | None = None, *, local: bool = False
     ) -> None:
         instance_id = self._require(self.store.instance_of_task(task_id), "Task", task_id)
-        self._execute([_Work(instance_id, cmd.CompleteTask(task_id, dict(variables or {}), local))])
+        self._execute([Work(instance_id, cmd.CompleteTask(task_id, dict(variables or {}), local))])
 
     def set_assignee(self, task_id: str, assignee: str | None) -> None:
         instance_id = self._require(self.store.instance_of_task(task_id), "Task", task_id)
-        self._execute([_Work(instance_id, cmd.SetAssignee(task_id, assignee))])
+        self._execute([Work(instance_id, cmd.SetAssignee(task_id, assignee))])
 
     def update_task(self, task_id: str, changes: Mapping[str, Any]) -> None:
         instance_id = self._require(self.store.instance_of_task(task_id), "Task", task_id)
-        self._execute([_Work(instance_id, cmd.UpdateTask(task_id, dict(changes)))])
+        self._execute([Work(instance_id, cmd.UpdateTask(task_id, dict(changes)))])
+
+    def handle_task_bpmn_error(
+        self,
+        task_id: str,
+        error_code: str,
+        error_message: str | None = None,
+        variables: Mapping[str, Any] | None = None,
+    ) -> None:
+        """taskService.handleBpmnError: the task's activity throws the error."""
+        instance_id = self._require(self.store.instance_of_task(task_id), "Task", task_id)
+        command = cmd.HandleTaskBpmnError(task_id, error_code, error_message, dict(variables or {}))
+        self._execute([Work(instance_id, command)])
+
+    def handle_task_escalation(
+        self, task_id: str, escalation_code: str, variables: Mapping[str, Any] | None = None
+    ) -> None:
+        """taskService.handleEscalation: the task's activity throws the escalation."""
+        instance_id = self._require(self.store.instance_of_task(task_id), "Task", task_id)
+        command = cmd.HandleTaskEscalation(task_id, escalation_code, dict(variables or {}))
+        self._execute([Work(instance_id, command)])
 
     def trigger(self, execution_id: str, variables: Mapping[str, Any] | None = None) -> None:
         """runtimeService.signal(executionId)."""
         instance_id = self._require(
             self.store.instance_of_execution(execution_id), "Execution", execution_id
         )
-        self._execute([_Work(instance_id, cmd.Trigger(execution_id, dict(variables or {})))])
+        self._execute([Work(instance_id, cmd.Trigger(execution_id, dict(variables or {})))])
 
     def message_event_received(
         self, name: str, execution_id: str, variables: Mapping[str, Any] | None = None
@@ -210,7 +221,7 @@ class ProcessEngine:
         command = cmd.DeliverMessage(
             execution_id=execution_id, message_name=name, variables=dict(variables or {})
         )
-        self._execute([_Work(instance_id, command)])
+        self._execute([Work(instance_id, command)])
 
     def correlate_message(
         self,
@@ -230,7 +241,7 @@ class ProcessEngine:
         payload = dict(variables or {})
         targeted = bool(correlation_keys or process_instance_id or local_variables)
 
-        def work() -> list[_Work]:
+        def work() -> list[Work]:
             subscriptions = self.store.find_message_subscriptions(
                 name, business_key, correlation_keys, process_instance_id, local_variables
             )
@@ -241,7 +252,7 @@ class ProcessEngine:
                         f"{len(subscriptions)} executions match the correlation keys"
                     )
                 return [
-                    _Work(
+                    Work(
                         s.process_instance_id,
                         cmd.DeliverMessage(subscription_id=s.id, variables=payload),
                     )
@@ -260,7 +271,7 @@ class ProcessEngine:
                     "match the parameters"
                 )
             return [
-                _Work(
+                Work(
                     None,
                     cmd.StartInstance(
                         variables=payload,
@@ -290,7 +301,7 @@ class ProcessEngine:
         if job is None:
             raise NotFoundError(f"Job '{job_id}' does not exist")
         if job.process_instance_id is not None:
-            self._execute([_Work(job.process_instance_id, cmd.ExecuteJob(job_id))])
+            self._execute([Work(job.process_instance_id, cmd.ExecuteJob(job_id))])
             return
         self._execute_timer_start(job)
 
@@ -331,7 +342,7 @@ class ProcessEngine:
     def _on_external_task(self, command: cmd.ExternalTaskCommand) -> None:
         task = command.external_task_id
         found = self._require(self.store.instance_of_external_task(task), "External task", task)
-        self._execute([_Work(found, command)])
+        self._execute([Work(found, command)])
 
     def set_variables(
         self,
@@ -347,14 +358,14 @@ class ProcessEngine:
             self.store.instance_of_execution(execution_id), "Execution", execution_id
         )
         command = cmd.SetVariables(dict(variables), execution_id, local, (*removed,), through_task)
-        self._execute([_Work(instance_id, command)])
+        self._execute([Work(instance_id, command)])
 
     def delete_process_instance(
         self, instance_id: str, reason: str | None = None, *, skip_custom_listeners: bool = False,
         skip_io_mappings: bool = False,
     ) -> None:
         command = cmd.DeleteInstance(reason, skip_custom_listeners, skip_io_mappings)
-        self._execute([_Work(instance_id, command)])
+        self._execute([Work(instance_id, command)])
 
     def modify_process_instance(
         self,
@@ -366,7 +377,7 @@ class ProcessEngine:
     ) -> None:
         """Camunda's process instance modification (engine.runtime.modification)."""
         command = cmd.ModifyInstance(tuple(instructions), skip_custom_listeners, skip_io_mappings)
-        self._execute([_Work(instance_id, command)])
+        self._execute([Work(instance_id, command)])
 
     def migrate_process_instances(
         self, plan: MigrationPlan, instance_ids: Sequence[str], **skip: bool
@@ -377,7 +388,7 @@ class ProcessEngine:
         target = self._definition(None, plan.target_definition_id)
         require_valid(source, target, plan)
 
-        def plan_work() -> list[_Work]:
+        def plan_work() -> list[Work]:
             now = self.clock()
             migrate_all(self.store, source, target, plan, instance_ids, now, self.env, **skip)
             return []  # nothing to route: migration runs no element
@@ -414,7 +425,7 @@ class ProcessEngine:
             raise NotFoundError(f"{what} '{ident}' does not exist")
         return instance_id
 
-    def _execute_planned(self, plan: Callable[[], list[_Work]]) -> list[str]:
+    def _execute_planned(self, plan: Callable[[], list[Work]]) -> list[str]:
         for attempt in range(self.retries):
             try:
                 with self.store.atomic():
@@ -428,7 +439,7 @@ class ProcessEngine:
 
     def _execute(
         self,
-        work: list[_Work],
+        work: list[Work],
         *,
         signals: list[fx.SignalThrown] | None = None,
         signal_variables: Mapping[str, Any] | None = None,
@@ -446,7 +457,7 @@ class ProcessEngine:
 
     def _drain(
         self,
-        queue: deque[_Work],
+        queue: deque[Work],
         signals: list[fx.SignalThrown],
         signal_variables: dict[str, Any] | None = None,
     ) -> None:
@@ -455,15 +466,15 @@ class ProcessEngine:
                 signal = signals.pop(0)
                 variables = signal_variables if signal_variables else dict(signal.variables)
                 signal_variables = None
-                queue.extend(self._signal_work(signal.name, variables))
+                queue.extend(signal_work(self.store, self.env, signal.name, variables))
                 continue
             item = queue.popleft()
             for effect in self._run_one(item):
                 # most effects concern only their own instance: skip the routing for them
-                if type(effect) in _CROSS_INSTANCE:
-                    self._route(effect, queue, signals)
+                if type(effect) in CROSS_INSTANCE:
+                    queue.extend(follow_up(self.store, effect, signals))
 
-    def _run_one(self, item: _Work) -> list[fx.Effect]:
+    def _run_one(self, item: Work) -> list[fx.Effect]:
         now = self.clock()
         if item.instance_id is None:
             assert item.definition is not None
@@ -489,85 +500,16 @@ class ProcessEngine:
         self.store.record(step.state.id, step.effects)
         return step.effects
 
-    def _route(
-        self, effect: fx.Effect, queue: deque[_Work], signals: list[fx.SignalThrown]
-    ) -> None:
-        if isinstance(effect, fx.StartCalledInstance):
-            definition = called_definition(self.store, effect)
-            queue.append(
-                _Work(
-                    None,
-                    cmd.StartInstance(
-                        variables=effect.variables,
-                        business_key=effect.business_key,
-                        instance_id=effect.instance_id,
-                        super_execution_id=effect.super_execution_id,
-                        super_instance_id=effect.super_instance_id,
-                    ),
-                    definition,
-                )
-            )
-        elif isinstance(effect, fx.InstanceEnded):
-            if effect.super_instance_id and effect.state == InstanceStatus.COMPLETED:
-                queue.append(
-                    _Work(
-                        effect.super_instance_id,
-                        cmd.CalledInstanceEnded(
-                            effect.super_execution_id or "",
-                            effect.variables,
-                            effect.process_instance_id,
-                        ),
-                        ignore_missing=True,
-                    )
-                )
-        elif isinstance(effect, fx.ErrorPropagated):
-            queue.append(
-                _Work(
-                    effect.super_instance_id,
-                    cmd.ThrowError(
-                        effect.super_execution_id,
-                        effect.error_code,
-                        effect.error_message,
-                        effect.must_catch,
-                    ),
-                    ignore_missing=not effect.must_catch,
-                )
-            )
-        elif isinstance(effect, fx.DeleteCalledInstance):
-            skips = (effect.skip_listeners, effect.skip_io_mappings)
-            delete = cmd.DeleteInstance(effect.reason, *skips)
-            queue.append(_Work(effect.instance_id, delete, ignore_missing=True))
-        elif isinstance(effect, fx.SignalThrown):
-            signals.append(effect)
-
-    def _signal_work(self, name: str, variables: Mapping[str, Any]) -> Iterator[_Work]:
-        for subscription in self.store.find_signal_subscriptions(name):
-            yield _Work(
-                subscription.process_instance_id,
-                cmd.DeliverSignal(subscription.id, dict(variables)),
-                ignore_missing=True,
-            )
-        for definition, activity_id in self.store.find_signal_start_events(name):
-            yield _Work(
-                None,
-                cmd.StartInstance(
-                    variables=dict(variables),
-                    start_activity_id=activity_id,
-                    instance_id=self.env.new_id(),
-                ),
-                definition,
-            )
-
     def _execute_timer_start(self, job: Job) -> None:
         definition = self.store.get_definition(job.process_definition_id)
         if definition is None:
             raise NotFoundError(f"Definition '{job.process_definition_id}' is gone")
 
-        def plan() -> list[_Work]:
+        def plan() -> list[Work]:
             effects = rearm_timer_start(job, definition, self.clock(), self.env)
             self.store.record(None, effects)
             return [
-                _Work(
+                Work(
                     None,
                     cmd.StartInstance(
                         start_activity_id=job.activity_id,
@@ -580,19 +522,7 @@ class ProcessEngine:
         self._execute_planned(plan)
 
 
-# The effects `_route` acts on: each starts, continues or ends work on another instance.
-_CROSS_INSTANCE = frozenset(
-    {
-        fx.StartCalledInstance,
-        fx.InstanceEnded,
-        fx.ErrorPropagated,
-        fx.DeleteCalledInstance,
-        fx.SignalThrown,
-    }
-)
-
-
-def _instance_of(work: _Work) -> str:
+def _instance_of(work: Work) -> str:
     if work.instance_id is not None:
         return work.instance_id
     if isinstance(work.command, cmd.StartInstance) and work.command.instance_id:

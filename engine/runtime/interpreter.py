@@ -232,19 +232,41 @@ def _resolve(current: Run, execution_id: str) -> Execution:
 
 
 def _complete_task(current: Run, command: cmd.CompleteTask) -> None:
-    task = current.state.tasks.get(command.task_id)
-    if task is None:
-        raise NotFoundError(f"Task '{command.task_id}' does not exist")
-    execution = _waiting(current, "task_id", task.id)
+    execution = _waiting_at_task(current, command.task_id)
     current.set_variables(execution, command.variables, local=command.local)
-    tasks.complete_user_task(current, execution, task)
+    tasks.complete_user_task(current, execution, current.state.tasks[command.task_id])
+
+
+def _task_bpmn_error(current: Run, command: cmd.HandleTaskBpmnError) -> None:
+    execution = _waiting_at_task(current, command.task_id)
+    current.set_variables(execution, command.variables)
+    events.throw_error(current, execution, command.error_code, command.error_message)
+
+
+def _task_escalation(current: Run, command: cmd.HandleTaskEscalation) -> None:
+    execution = _waiting_at_task(current, command.task_id)
+    current.set_variables(execution, command.variables)
+    if not events.throw_escalation(current, execution, command.escalation_code):
+        # Camunda's wording (BpmnBehaviorLogger.missingBoundaryCatchEventEscalation)
+        raise ProcessEngineError(
+            f"Execution with id '{execution.activity_id}' throws an escalation event with "
+            f"escalationCode '{command.escalation_code}', but no escalation handler was "
+            "defined.",
+            execution.activity_id,
+        )
+
+
+def _waiting_at_task(current: Run, task_id: str) -> Execution:
+    task = current.state.tasks.get(task_id)
+    if task is None:
+        raise NotFoundError(f"Task '{task_id}' does not exist")
+    return _waiting(current, "task_id", task.id)
 
 
 def _set_assignee(current: Run, command: cmd.SetAssignee) -> None:
-    task = current.state.tasks.get(command.task_id)
-    if task is None:
-        raise NotFoundError(f"Task '{command.task_id}' does not exist")
-    tasks.set_assignee(current, _waiting(current, "task_id", task.id), task, command.assignee)
+    execution = _waiting_at_task(current, command.task_id)
+    task = current.state.tasks[command.task_id]
+    tasks.set_assignee(current, execution, task, command.assignee)
 
 
 _UPDATABLE_TASK_FIELDS = frozenset(
@@ -254,13 +276,12 @@ _UPDATABLE_TASK_FIELDS = frozenset(
 
 
 def _update_task(current: Run, command: cmd.UpdateTask) -> None:
-    task = current.state.tasks.get(command.task_id)
-    if task is None:
-        raise NotFoundError(f"Task '{command.task_id}' does not exist")
+    execution = _waiting_at_task(current, command.task_id)
     unknown = set(command.changes) - _UPDATABLE_TASK_FIELDS
     if unknown:
         raise ProcessEngineError(f"Task fields cannot be changed this way: {sorted(unknown)}")
-    tasks.update_task(current, _waiting(current, "task_id", task.id), task, command.changes)
+    task = current.state.tasks[command.task_id]
+    tasks.update_task(current, execution, task, command.changes)
 
 
 def _trigger(current: Run, command: cmd.Trigger) -> None:
@@ -451,6 +472,8 @@ _HANDLERS: dict[type[Any], Callable[[Run, Any], None]] = {
     cmd.CompleteExternalTask: _complete_external_task,
     cmd.FailExternalTask: _fail_external_task,
     cmd.HandleExternalTaskBpmnError: _external_task_error,
+    cmd.HandleTaskBpmnError: _task_bpmn_error,
+    cmd.HandleTaskEscalation: _task_escalation,
     cmd.SetVariables: _set_variables,
     cmd.DeleteInstance: _delete,
     cmd.CalledInstanceEnded: _called_instance_ended,

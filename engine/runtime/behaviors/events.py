@@ -327,18 +327,19 @@ def throw_error(
     return True
 
 
-def throw_escalation(run: Run, execution: Execution, code: str) -> None:
+def throw_escalation(run: Run, execution: Execution, code: str) -> bool:
     """Escalation: caught like an error, but a non-interrupting catch lets the thrower go on;
-    an uncaught escalation is ignored (Camunda)."""
+    an escalation event nobody catches is ignored (Camunda). Returns True when caught."""
     found = _find_catch(run, execution, EventKind.ESCALATION, code)
     if found is None:
-        return
+        return False
     owner, node = found
     if isinstance(node, BoundaryEvent):
         _fire_boundary(run, owner, node, None)
     else:
         assert isinstance(node, StartEvent)
         _fire_event_subprocess(run, owner, node, None)
+    return True
 
 
 def raise_bpmn_error(run: Run, execution: Execution, error: BpmnError) -> None:
