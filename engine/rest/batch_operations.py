@@ -4,8 +4,8 @@
 `POST /modification/executeAsync`, `POST /process-definition/{id}/restart-async`,
 `POST /history/process-instance/set-removal-time` and `/delete`, the same two for
 `/history/decision-instance`; and the
-synchronous `PUT /external-task/retries`, `POST /modification/execute` and
-`POST /process-definition/{id}/restart`.
+synchronous `PUT /external-task/retries`, `POST /modification/execute`,
+`POST /process-definition/{id}/restart` and `PUT /process-instance/suspended`.
 
 The targets are collected when the request arrives (ids given, plus what the embedded queries
 find, read by the same code as the list resources, so only what the caller may read) and
@@ -42,7 +42,7 @@ from engine.rest.process_instances import (
 )
 from engine.rest.variables import read_variables
 from engine.runtime.modification import CancelActivity, StartAfter, StartBefore, StartTransition
-from engine.services import external_tasks, jobs
+from engine.services import external_tasks, jobs, suspension
 from engine.services.history_deletion import log_history_deletion
 from engine.services.modification import modify_process_instance
 from engine.services.oplog import OperationLog
@@ -160,6 +160,51 @@ class ProcessInstanceSuspendedAsync(EngineView):
         what = f"{'Suspend' if suspended else 'Activate'} {_plural(len(ids), 'process instance')}"
         options = {"suspended": suspended}
         return _created(request, BatchType.INSTANCE_UPDATE_SUSPENSION_STATE, ids, what, options)
+
+
+class ProcessInstancesSuspended(EngineView):
+    """PUT /process-instance/suspended: suspend or activate, at once, the instances of a
+    definition (`processDefinitionId`, or `processDefinitionKey` with its tenant filters) or
+    a group (`processInstanceIds`, `processInstanceQuery`, `historicProcessInstanceQuery`)."""
+
+    def put(self, request: Request) -> Response:
+        body = json_body(request)
+        suspended = read_suspended(body)
+        by_definition = [n for n in ("processDefinitionId", "processDefinitionKey") if body.get(n)]
+        in_group = [n for n in ("processInstanceIds", "processInstanceQuery",
+                                "historicProcessInstanceQuery") if body.get(n) is not None]
+        # Camunda's wording (ProcessInstanceSuspensionStateDto.updateSuspensionState)
+        if by_definition and in_group:
+            raise invalid_request(
+                "Choose either a single processInstance with processDefinitionId or "
+                "processDefinitionKey or a group of processInstances with processInstanceIds, "
+                "procesInstanceQuery or historicProcessInstanceQuery."
+            )
+        if len(by_definition) > 1:
+            raise invalid_request("Only one of processDefinitionId or processDefinitionKey "
+                                  "should be set to update the suspension state.")
+        if not by_definition and not in_group:
+            raise invalid_request("Either processDefinitionId or processDefinitionKey should "
+                                  "be set to update the suspension state.")
+        if in_group:
+            ids = _instance_targets(request, body)
+            suspension.set_instances_suspended(ids, suspended, user_id=user_id(request))
+            return Response(status=204)
+        tenant = body.get("processDefinitionTenantId")
+        for name, value in (("processDefinitionId", body.get("processDefinitionId")),
+                            ("processDefinitionKey", body.get("processDefinitionKey")),
+                            ("processDefinitionTenantId", tenant)):
+            if value is not None and not isinstance(value, str):
+                raise invalid_request(f"'{name}' must be a string")
+        suspension.set_instances_of_definitions_suspended(
+            suspended,
+            definition_id=body.get("processDefinitionId"),
+            key=body.get("processDefinitionKey"),
+            tenant_id=tenant,
+            without_tenant=_flag(body, "processDefinitionWithoutTenantId"),
+            user_id=user_id(request),
+        )
+        return Response(status=204)
 
 
 class ProcessInstanceVariablesAsync(EngineView):

@@ -400,10 +400,17 @@ def _suspend(request: Request, body: dict[str, Any], definition_id: str | None,
 
 
 class DefinitionSuspended(EngineView):
-    """PUT /process-definition/{id}/suspended."""
+    """PUT /process-definition/{id}/suspended, and by key (the latest version; of a tenant)."""
 
-    def put(self, request: Request, definition_id: str) -> Response:
-        _suspend(request, json_body(request), definition_id, None)
+    def put(
+        self,
+        request: Request,
+        definition_id: str | None = None,
+        key: str | None = None,
+        tenant_id: str | None = None,
+    ) -> Response:
+        body = json_body(request)
+        _suspend(request, body, definition_id or _definition(None, key, tenant_id).id, None)
         return Response(status=204)
 
 

@@ -40,6 +40,11 @@ BATCH_SCHEMAS: dict[str, Schema] = {
     "ProcessInstanceSuspensionStateAsyncDto": dto(
         "processInstanceIds:a processInstanceQuery:o historicProcessInstanceQuery:o suspended:b"
     ),
+    "ProcessInstanceSuspensionStateDto": dto(
+        "suspended:b processDefinitionId:s processDefinitionKey:s processDefinitionTenantId:s "
+        "processDefinitionWithoutTenantId:b processInstanceIds:a processInstanceQuery:o "
+        "historicProcessInstanceQuery:o"
+    ),
     "DeleteHistoricProcessInstancesDto": dto(
         "historicProcessInstanceIds:a historicProcessInstanceQuery:o deleteReason:s "
         "failIfNotExists:b"
@@ -132,6 +137,16 @@ def operations() -> list[Any]:
         "Get a running or finished batch", {"200": _json(_ref("HistoricBatchDto"))})
     add("history/batch/<str:batch_id>", "delete", "deleteHistoricBatch",
         "Remove a finished batch from history", _NO_CONTENT)
+    add("process-instance/suspended", "put", "updateSuspensionState",
+        "Suspend or activate at once the instances of a definition (by id, or by key with "
+        "its tenant filters) or a group (ids and queries); all or none",
+        _NO_CONTENT, request_body=_body(_ref("ProcessInstanceSuspensionStateDto")))
+    latest = "process-definition/key/<str:key>"
+    for route, suffix in ((latest, "ByKey"), (f"{latest}/tenant-id/<str:tenant_id>",
+                                              "ByKeyAndTenantId")):
+        add(f"{route}/suspended", "put", f"updateProcessDefinitionSuspensionState{suffix}",
+            "Suspend or activate the latest version of the key (`includeProcessInstances`)",
+            _NO_CONTENT, request_body=_body())
     add("modification/execute", "post", "executeModification",
         "Modify a set of instances of one definition, all or none", _NO_CONTENT,
         request_body=_body(_ref("ModificationDto")))

@@ -82,6 +82,16 @@ DEFINITION_LITERALS = [
 
 DEFINITION_ACTIONS = [
     path(
+        "process-definition/key/<str:key>/suspended",
+        definition_actions.DefinitionSuspended.as_view(),
+        name="rest-process-definition-suspended-latest",
+    ),
+    path(
+        "process-definition/key/<str:key>/tenant-id/<str:tenant_id>/suspended",
+        definition_actions.DefinitionSuspended.as_view(),
+        name="rest-process-definition-suspended-latest-of-tenant",
+    ),
+    path(
         "process-definition/key/<str:key>/history-time-to-live",
         definition_actions.DefinitionHistoryTimeToLive.as_view(),
         name="rest-process-definition-ttl-by-key",
@@ -162,6 +172,8 @@ RUNTIME = [
          name="rest-process-instance-count"),
     path("process-instance/delete", batch_operations.ProcessInstanceDeleteAsync.as_view(),
          name="rest-process-instance-delete-async"),
+    path("process-instance/suspended", batch_operations.ProcessInstancesSuspended.as_view(),
+         name="rest-process-instances-suspended"),
     path("process-instance/suspended-async",
          batch_operations.ProcessInstanceSuspendedAsync.as_view(),
          name="rest-process-instance-suspended-async"),

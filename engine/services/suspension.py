@@ -33,6 +33,40 @@ def activate_process_instance(instance_id: str, *, user_id: str | None = None) -
     _set_instance_state([instance_id], False, user_id)
 
 
+def set_instances_suspended(
+    instance_ids: Sequence[str], suspended: bool, *, user_id: str | None = None
+) -> None:
+    """Suspend or activate these instances at once (all or none: an unknown id changes
+    nothing)."""
+    _set_instance_state(instance_ids, suspended, user_id)
+
+
+def set_instances_of_definitions_suspended(
+    suspended: bool,
+    *,
+    definition_id: str | None = None,
+    key: str | None = None,
+    tenant_id: str | None = None,
+    without_tenant: bool = False,
+    user_id: str | None = None,
+) -> None:
+    """Suspend or activate every instance of a definition, or of every version of `key`
+    (of `tenant_id`, or of no tenant); the definitions themselves stay as they are."""
+    if (definition_id is None) == (key is None):
+        raise BadRequestError("Give either a process definition id or a key")
+    definitions = ProcessDefinition.objects.filter(
+        **({"pk": definition_id} if definition_id is not None else {"key": key})
+    )
+    if tenant_id is not None:
+        definitions = definitions.filter(tenant_id=tenant_id)
+    elif without_tenant:
+        definitions = definitions.filter(tenant_id__isnull=True)
+    if not definitions.exists():
+        raise NotFoundError(f"No process definition found for '{definition_id or key}'")
+    instances = ProcessInstance.objects.filter(process_definition__in=definitions)
+    _set_instance_state(list(instances.values_list("id", flat=True)), suspended, user_id)
+
+
 def _set_instance_state(instance_ids: Sequence[str], suspended: bool, user_id: str | None) -> None:
     with transaction.atomic():
         rows = ProcessInstance.objects.filter(pk__in=instance_ids)
