@@ -176,6 +176,20 @@ def _set_decision_removal_time(
     )
 
 
+def _correlate_message(instance_id: Any, options: Mapping[str, Any], actor: Actor) -> None:
+    # The variables in Camunda's JSON form, checked when the batch was made.
+    from engine.rest.variables import read_variables
+    from engine.services.runtime import correlate_message
+
+    correlate_message(
+        options["messageName"],
+        process_instance_id=instance_id,
+        variables=read_variables(options.get("variables") or {}),
+        all=True,
+        user_id=_user_id(actor),
+    )
+
+
 KINDS: dict[str, Kind] = {
     BatchType.RETRY_INCIDENTS: Kind(
         _retry_incident, "Incident", "retried", target_id=lambda data: data["incident"]
@@ -204,4 +218,5 @@ KINDS: dict[str, Kind] = {
     BatchType.DECISION_SET_REMOVAL_TIME: Kind(
         _set_decision_removal_time, "Historic decision instance", "updated"
     ),
+    BatchType.CORRELATE_MESSAGE: Kind(_correlate_message, "Process instance", "correlated"),
 }

@@ -43,6 +43,7 @@ class BatchType(models.TextChoices):
         "Delete historic decision instances",
     )
     DECISION_SET_REMOVAL_TIME = "decision-set-removal-time", "Set decision removal time"
+    CORRELATE_MESSAGE = "correlate-message", "Correlate a message"
 
 
 class Batch(models.Model):

@@ -25,6 +25,7 @@ from rest_framework.response import Response
 
 from batches.models import BatchType
 from batches.runner import create_batch
+from engine import queries
 from engine.models import EntityType, ExternalTask, Job, ProcessDefinition
 from engine.rest.base import EngineView, json_body, user_id
 from engine.rest.batches import batch_dto
@@ -207,6 +208,36 @@ class ProcessInstancesSuspended(EngineView):
         return Response(status=204)
 
 
+class ProcessInstanceMessageAsync(EngineView):
+    """POST /process-instance/message-async: correlate a message to each instance given and
+    found, in a batch (Camunda's correlateAllAsync: waiting executions only, none waiting in
+    an instance is no failure)."""
+
+    def post(self, request: Request) -> Response:
+        body = json_body(request)
+        name = body.get("messageName")
+        if not isinstance(name, str) or not name:
+            raise invalid_request("messageName is null")
+        variables = body.get("variables") or {}
+        read_variables(variables)  # checked now, read again for each instance
+        if all(body.get(n) is None for n in ("processInstanceIds", "processInstanceQuery",
+                                             "historicProcessInstanceQuery")):
+            # Camunda's wording (CorrelateAllMessageBatchCmd)
+            raise invalid_request("No process instances found.")
+        ids = list(dict.fromkeys(_instances(request, body, "processInstanceIds")))
+        if not ids:
+            raise invalid_request("Process instance ids cannot be empty")
+        what = f"Correlate message {name} to {_plural(len(ids), 'process instance')}"
+        options = {"messageName": name, "variables": variables}
+        with transaction.atomic():
+            OperationLog(user_id(request), "CorrelateMessage", EntityType.PROCESS_INSTANCE).add(
+                "messageName", new_value=name
+            ).add("nrOfInstances", new_value=str(len(ids))).add(
+                "nrOfVariables", new_value=str(len(variables))
+            ).add("async", new_value="true").save()
+            return _created(request, BatchType.CORRELATE_MESSAGE, ids, what, options)
+
+
 class ProcessInstanceVariablesAsync(EngineView):
     """POST /process-instance/variables-async: set the same variables on many instances."""
 
@@ -364,6 +395,28 @@ class ModificationExecute(EngineView):
                     process_definition_id=options["processDefinitionId"],
                 )
         return Response(status=204)
+
+
+class ProcessInstanceModificationAsync(EngineView):
+    """POST /process-instance/{id}/modification-async: the modification of one instance in a
+    batch (any instruction of the synchronous one, activity instance ids included)."""
+
+    def post(self, request: Request, instance_id: str) -> Response:
+        body = json_body(request)
+        raw = body.get("instructions")
+        read_instructions(raw)
+        annotation = body.get("annotation")
+        if annotation is not None and not isinstance(annotation, str):
+            raise invalid_request("'annotation' must be a string")
+        instance = queries.get_process_instance(instance_id)
+        options = {
+            "processDefinitionId": instance.process_definition_id,
+            "instructions": raw,
+            "annotation": annotation,
+            **{n: _flag(body, n) for n in ("skipCustomListeners", "skipIoMappings")},
+        }
+        what = f"Modify process instance {instance_id}"
+        return _created(request, BatchType.INSTANCE_MODIFICATION, [instance_id], what, options)
 
 
 class ModificationExecuteAsync(EngineView):

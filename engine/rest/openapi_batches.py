@@ -45,6 +45,10 @@ BATCH_SCHEMAS: dict[str, Schema] = {
         "processDefinitionWithoutTenantId:b processInstanceIds:a processInstanceQuery:o "
         "historicProcessInstanceQuery:o"
     ),
+    "CorrelationMessageAsyncDto": dto(
+        "messageName:S processInstanceIds:a processInstanceQuery:o "
+        "historicProcessInstanceQuery:o variables:o"
+    ),
     "DeleteHistoricProcessInstancesDto": dto(
         "historicProcessInstanceIds:a historicProcessInstanceQuery:o deleteReason:s "
         "failIfNotExists:b"
@@ -167,6 +171,18 @@ def operations() -> list[Any]:
         ("process-instance/suspended-async", "updateSuspensionStateAsyncOperation",
          "Suspend or activate process instances in a batch",
          "ProcessInstanceSuspensionStateAsyncDto"),
+        ("process-instance/delete-historic-query-based", "deleteAsyncHistoricQueryBased",
+         "Delete the running instances a historic query finds (and those given) in a batch",
+         "DeleteProcessInstancesDto"),
+        ("process-instance/job-retries-historic-query-based",
+         "setRetriesByProcessHistoricQueryBased",
+         "Set the retries of the jobs of the instances a historic query finds, in a batch",
+         "SetJobRetriesByProcessDto"),
+        ("process-instance/message-async", "correlateMessageAsyncOperation",
+         "Correlate a message to each instance given and found (waiting executions only), "
+         "in a batch", "CorrelationMessageAsyncDto"),
+        ("process-instance/<str:instance_id>/modification-async", "modifyProcessInstanceAsync",
+         "Modify one instance in a batch", "ProcessInstanceModificationDto"),
         ("process-instance/variables-async", "setVariablesAsyncOperation",
          "Set variables on process instances in a batch", "SetVariablesAsyncDto"),
         ("job/retries", "setJobRetriesAsyncOperation", "Set the retries of jobs in a batch",

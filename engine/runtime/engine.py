@@ -260,6 +260,8 @@ class ProcessEngine:
                 ]
             # A message aimed at variables or an instance never starts a new instance.
             starts = [] if targeted else self.store.find_message_start_events(name)
+            if not starts and all:
+                return []  # Camunda's correlateAll: nothing matching is no error
             if not starts:
                 raise MismatchingMessageCorrelation(
                     f"Cannot correlate message '{name}': No process definition or execution "

@@ -138,6 +138,10 @@ def test_message_correlation_results_and_mismatch(api, deployed):
     missing = api.post(f"{BASE}/message", {"messageName": "go"}, content_type="application/json")
     assert missing.status_code == 400
     assert missing.json()["type"] == "RestException"
+    # correlateAll: nothing matching is no error (Camunda's CorrelateAllMessageCmd)
+    none = api.post(f"{BASE}/message", {"messageName": "go", "all": True, "resultEnabled": True},
+                    content_type="application/json")
+    assert (none.status_code, none.json()) == (200, [])
     assert api.post(f"{BASE}/signal", {"name": "s"},
                     content_type="application/json").status_code == 204
 
