@@ -14,21 +14,29 @@ frozen into a batch; the runner handles each one as the caller would one by one.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.http import QueryDict
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from batches.models import BatchType
-from batches.runner import create_batch
 from engine import queries
 from engine.models import EntityType, ExternalTask, Job, ProcessDefinition
 from engine.rest.base import EngineView, json_body, user_id
-from engine.rest.batches import batch_dto
+from engine.rest.batch_targets import (
+    Filter,
+    created,
+    flag,
+    found_by,
+    ids_in,
+    instance_targets,
+    instances_in,
+    plural,
+    unique_targets,
+)
 from engine.rest.dates import parse_date
 from engine.rest.external_tasks import EXTERNAL_TASK_QUERY, filter_external_tasks
 from engine.rest.history import HISTORIC_PROCESS_INSTANCE_QUERY, filter_historic_instances
@@ -37,8 +45,6 @@ from engine.rest.incidents_jobs import JOB_QUERY, filter_jobs
 from engine.rest.modification import START_TYPES, read_instructions
 from engine.rest.params import ListQuery, invalid_request
 from engine.rest.process_instances import (
-    PROCESS_INSTANCE_QUERY,
-    filter_process_instances,
     read_suspended,
 )
 from engine.rest.variables import read_variables
@@ -50,50 +56,6 @@ from engine.services.oplog import OperationLog
 from engine.services.removal_time import ABSOLUTE, CALCULATED, CLEARED, RemovalTime
 from engine.services.restart import restart_process_instances
 
-Filter = Callable[[Request, dict[str, Any]], Any]
-
-
-def _ids(body: dict[str, Any], name: str) -> list[str]:
-    value = body.get(name)
-    if value is None:
-        return []
-    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise invalid_request(f"'{name}' must be a list of ids")
-    return value
-
-
-def _found(
-    request: Request, body: dict[str, Any], name: str, query: ListQuery, rows: Filter
-) -> list[str]:
-    """The ids an embedded query (`processInstanceQuery`, ...) finds, as its list resource
-    would find them for the caller; an absent query finds nothing."""
-    value = body.get(name)
-    if value is None:
-        return []
-    if not isinstance(value, dict):
-        raise invalid_request(f"'{name}' must be a JSON object")
-    filters = query.parse(QueryDict(), value).filters
-    return [str(pk) for pk in rows(request, filters).values_list("id", flat=True)]
-
-
-def _instances(request: Request, body: dict[str, Any], ids_field: str) -> list[str]:
-    return [
-        *_ids(body, ids_field),
-        *_found(request, body, "processInstanceQuery", PROCESS_INSTANCE_QUERY,
-                filter_process_instances),
-        *_found(request, body, "historicProcessInstanceQuery",
-                HISTORIC_PROCESS_INSTANCE_QUERY, filter_historic_instances),
-    ]
-
-
-def _flag(body: dict[str, Any], name: str, default: bool = False) -> bool:
-    value = body.get(name, default)
-    if value is None:
-        return default
-    if not isinstance(value, bool):
-        raise invalid_request(f"'{name}' must be true or false")
-    return value
-
 
 def _retries(body: dict[str, Any], check: Callable[[int], None]) -> int:
     value = body.get("retries")
@@ -103,30 +65,6 @@ def _retries(body: dict[str, Any], check: Callable[[int], None]) -> int:
         raise invalid_request("'retries' must be an integer")
     check(value)
     return value
-
-
-def _targets(ids: Iterable[str], name: str) -> list[str]:
-    """Each target once, in the order given; none is Camunda's `<name> is empty`."""
-    unique = list(dict.fromkeys(ids))
-    if not unique:
-        raise invalid_request(f"{name} is empty")
-    return unique
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
-
-
-def _instance_targets(request: Request, body: dict[str, Any]) -> list[str]:
-    return _targets(_instances(request, body, "processInstanceIds"), "processInstanceIds")
-
-
-def _created(
-    request: Request, batch_type: str, ids: list[str], what: str, options: dict[str, Any]
-) -> Response:
-    """Freeze the targets into a batch (Batch CREATE checked) and answer its BatchDto."""
-    batch = create_batch(batch_type, ids, request.user, description=what, options=options)
-    return Response(batch_dto(batch))
 
 
 class ProcessInstanceDeleteAsync(EngineView):
@@ -142,13 +80,13 @@ class ProcessInstanceDeleteAsync(EngineView):
             raise invalid_request("'deleteReason' must be a string")
         options = {
             "deleteReason": reason,
-            "failIfNotExists": _flag(body, "failIfNotExists", True),
-            **{n: _flag(body, n) for n in ("skipCustomListeners", "skipIoMappings",
+            "failIfNotExists": flag(body, "failIfNotExists", True),
+            **{n: flag(body, n) for n in ("skipCustomListeners", "skipIoMappings",
                                             "skipSubprocesses")},
         }
-        ids = _instance_targets(request, body)
-        what = f"Delete {_plural(len(ids), 'process instance')}"
-        return _created(request, BatchType.INSTANCE_DELETION, ids, what, options)
+        ids = instance_targets(request, body)
+        what = f"Delete {plural(len(ids), 'process instance')}"
+        return created(request, BatchType.INSTANCE_DELETION, ids, what, options)
 
 
 class ProcessInstanceSuspendedAsync(EngineView):
@@ -157,10 +95,10 @@ class ProcessInstanceSuspendedAsync(EngineView):
     def post(self, request: Request) -> Response:
         body = json_body(request)
         suspended = read_suspended(body)
-        ids = _instance_targets(request, body)
-        what = f"{'Suspend' if suspended else 'Activate'} {_plural(len(ids), 'process instance')}"
+        ids = instance_targets(request, body)
+        what = f"{'Suspend' if suspended else 'Activate'} {plural(len(ids), 'process instance')}"
         options = {"suspended": suspended}
-        return _created(request, BatchType.INSTANCE_UPDATE_SUSPENSION_STATE, ids, what, options)
+        return created(request, BatchType.INSTANCE_UPDATE_SUSPENSION_STATE, ids, what, options)
 
 
 class ProcessInstancesSuspended(EngineView):
@@ -188,7 +126,7 @@ class ProcessInstancesSuspended(EngineView):
             raise invalid_request("Either processDefinitionId or processDefinitionKey should "
                                   "be set to update the suspension state.")
         if in_group:
-            ids = _instance_targets(request, body)
+            ids = instance_targets(request, body)
             suspension.set_instances_suspended(ids, suspended, user_id=user_id(request))
             return Response(status=204)
         tenant = body.get("processDefinitionTenantId")
@@ -202,7 +140,7 @@ class ProcessInstancesSuspended(EngineView):
             definition_id=body.get("processDefinitionId"),
             key=body.get("processDefinitionKey"),
             tenant_id=tenant,
-            without_tenant=_flag(body, "processDefinitionWithoutTenantId"),
+            without_tenant=flag(body, "processDefinitionWithoutTenantId"),
             user_id=user_id(request),
         )
         return Response(status=204)
@@ -224,10 +162,10 @@ class ProcessInstanceMessageAsync(EngineView):
                                              "historicProcessInstanceQuery")):
             # Camunda's wording (CorrelateAllMessageBatchCmd)
             raise invalid_request("No process instances found.")
-        ids = list(dict.fromkeys(_instances(request, body, "processInstanceIds")))
+        ids = list(dict.fromkeys(instances_in(request, body, "processInstanceIds")))
         if not ids:
             raise invalid_request("Process instance ids cannot be empty")
-        what = f"Correlate message {name} to {_plural(len(ids), 'process instance')}"
+        what = f"Correlate message {name} to {plural(len(ids), 'process instance')}"
         options = {"messageName": name, "variables": variables}
         with transaction.atomic():
             OperationLog(user_id(request), "CorrelateMessage", EntityType.PROCESS_INSTANCE).add(
@@ -235,7 +173,7 @@ class ProcessInstanceMessageAsync(EngineView):
             ).add("nrOfInstances", new_value=str(len(ids))).add(
                 "nrOfVariables", new_value=str(len(variables))
             ).add("async", new_value="true").save()
-            return _created(request, BatchType.CORRELATE_MESSAGE, ids, what, options)
+            return created(request, BatchType.CORRELATE_MESSAGE, ids, what, options)
 
 
 class ProcessInstanceVariablesAsync(EngineView):
@@ -245,9 +183,9 @@ class ProcessInstanceVariablesAsync(EngineView):
         body = json_body(request)
         if not read_variables(body.get("variables")):
             raise invalid_request("variables is empty")
-        ids = _instance_targets(request, body)
-        what = f"Set variables of {_plural(len(ids), 'process instance')}"
-        return _created(request, BatchType.VARIABLES, ids, what, {"variables": body["variables"]})
+        ids = instance_targets(request, body)
+        what = f"Set variables of {plural(len(ids), 'process instance')}"
+        return created(request, BatchType.VARIABLES, ids, what, {"variables": body["variables"]})
 
 
 def _job_retry_options(body: dict[str, Any]) -> dict[str, Any]:
@@ -262,8 +200,8 @@ def _job_retry_options(body: dict[str, Any]) -> dict[str, Any]:
 
 
 def _job_retries_batch(request: Request, ids: list[str], options: dict[str, Any]) -> Response:
-    what = f"Set retries of {_plural(len(ids), 'job')} to {options['retries']}"
-    return _created(request, BatchType.SET_JOB_RETRIES, ids, what, options)
+    what = f"Set retries of {plural(len(ids), 'job')} to {options['retries']}"
+    return created(request, BatchType.SET_JOB_RETRIES, ids, what, options)
 
 
 class JobRetriesAsync(EngineView):
@@ -272,12 +210,12 @@ class JobRetriesAsync(EngineView):
     def post(self, request: Request) -> Response:
         body = json_body(request)
         options = _job_retry_options(body)
-        instances = _ids(body, "processInstances")
+        instances = ids_in(body, "processInstances")
         of_instances = Job.objects.filter(process_instance_id__in=instances)
-        ids = _targets(
+        ids = unique_targets(
             [
-                *_ids(body, "jobIds"),
-                *_found(request, body, "jobQuery", JOB_QUERY, filter_jobs),
+                *ids_in(body, "jobIds"),
+                *found_by(request, body, "jobQuery", JOB_QUERY, filter_jobs),
                 *of_instances.values_list("id", flat=True),
             ],
             "jobIds",
@@ -293,11 +231,11 @@ class ProcessInstanceJobRetriesAsync(EngineView):
     def post(self, request: Request) -> Response:
         body = json_body(request)
         options = _job_retry_options(body)
-        instances = _instances(request, body, "processInstances")
+        instances = instances_in(request, body, "processInstances")
         of_instances = Job.objects.filter(process_instance_id__in=instances).order_by(
             "process_instance_id", "id"
         )
-        ids = _targets(of_instances.values_list("id", flat=True), "jobIds")
+        ids = unique_targets(of_instances.values_list("id", flat=True), "jobIds")
         return _job_retries_batch(request, ids, options)
 
 
@@ -305,12 +243,12 @@ def external_task_targets(request: Request) -> tuple[list[str], int]:
     """The external tasks and retries of `/external-task/retries(-async)`."""
     body = json_body(request)
     retries = _retries(body, external_tasks.check_retries)
-    instances = _instances(request, body, "processInstanceIds")
+    instances = instances_in(request, body, "processInstanceIds")
     of_instances = ExternalTask.objects.filter(process_instance_id__in=instances)
-    ids = _targets(
+    ids = unique_targets(
         [
-            *_ids(body, "externalTaskIds"),
-            *_found(request, body, "externalTaskQuery", EXTERNAL_TASK_QUERY,
+            *ids_in(body, "externalTaskIds"),
+            *found_by(request, body, "externalTaskQuery", EXTERNAL_TASK_QUERY,
                     filter_external_tasks),
             *of_instances.values_list("id", flat=True),
         ],
@@ -324,8 +262,8 @@ class ExternalTaskRetriesAsync(EngineView):
 
     def post(self, request: Request) -> Response:
         ids, retries = external_task_targets(request)
-        what = f"Set retries of {_plural(len(ids), 'external task')} to {retries}"
-        return _created(
+        what = f"Set retries of {plural(len(ids), 'external task')} to {retries}"
+        return created(
             request, BatchType.SET_EXTERNAL_TASK_RETRIES, ids, what, {"retries": retries}
         )
 
@@ -366,12 +304,12 @@ def _modification(request: Request) -> tuple[list[str], dict[str, Any]]:
     annotation = body.get("annotation")
     if annotation is not None and not isinstance(annotation, str):
         raise invalid_request("'annotation' must be a string")
-    ids = _instance_targets(request, body)
+    ids = instance_targets(request, body)
     options = {
         "processDefinitionId": definition_id,
         "instructions": raw,
         "annotation": annotation,
-        **{n: _flag(body, n) for n in ("skipCustomListeners", "skipIoMappings")},
+        **{n: flag(body, n) for n in ("skipCustomListeners", "skipIoMappings")},
     }
     return ids, options
 
@@ -413,10 +351,10 @@ class ProcessInstanceModificationAsync(EngineView):
             "processDefinitionId": instance.process_definition_id,
             "instructions": raw,
             "annotation": annotation,
-            **{n: _flag(body, n) for n in ("skipCustomListeners", "skipIoMappings")},
+            **{n: flag(body, n) for n in ("skipCustomListeners", "skipIoMappings")},
         }
         what = f"Modify process instance {instance_id}"
-        return _created(request, BatchType.INSTANCE_MODIFICATION, [instance_id], what, options)
+        return created(request, BatchType.INSTANCE_MODIFICATION, [instance_id], what, options)
 
 
 class ModificationExecuteAsync(EngineView):
@@ -424,8 +362,8 @@ class ModificationExecuteAsync(EngineView):
 
     def post(self, request: Request) -> Response:
         ids, options = _modification(request)
-        what = f"Modify {_plural(len(ids), 'process instance')}"
-        return _created(request, BatchType.INSTANCE_MODIFICATION, ids, what, options)
+        what = f"Modify {plural(len(ids), 'process instance')}"
+        return created(request, BatchType.INSTANCE_MODIFICATION, ids, what, options)
 
 
 def _restart(request: Request, definition_id: str) -> tuple[list[str], dict[str, Any]]:
@@ -443,8 +381,8 @@ def _restart(request: Request, definition_id: str) -> tuple[list[str], dict[str,
         raise invalid_request(f"Restart instructions are of type {', '.join(START_TYPES)}")
     read_instructions(raw)
     ids = list(dict.fromkeys([
-        *_ids(body, "processInstanceIds"),
-        *_found(request, body, "historicProcessInstanceQuery", HISTORIC_PROCESS_INSTANCE_QUERY,
+        *ids_in(body, "processInstanceIds"),
+        *found_by(request, body, "historicProcessInstanceQuery", HISTORIC_PROCESS_INSTANCE_QUERY,
                 filter_historic_instances),
     ]))
     if not ids:
@@ -452,7 +390,7 @@ def _restart(request: Request, definition_id: str) -> tuple[list[str], dict[str,
     options = {
         "processDefinitionId": definition_id,
         "instructions": raw,
-        **{n: _flag(body, n) for n in ("initialVariables", "withoutBusinessKey",
+        **{n: flag(body, n) for n in ("initialVariables", "withoutBusinessKey",
                                         "skipCustomListeners", "skipIoMappings")},
     }
     return ids, options
@@ -488,8 +426,8 @@ class RestartProcessInstancesAsync(EngineView):
 
     def post(self, request: Request, definition_id: str) -> Response:
         ids, options = _restart(request, definition_id)
-        what = f"Restart {_plural(len(ids), 'process instance')}"
-        return _created(request, BatchType.INSTANCE_RESTART, ids, what, options)
+        what = f"Restart {plural(len(ids), 'process instance')}"
+        return created(request, BatchType.INSTANCE_RESTART, ids, what, options)
 
 
 MODES = {"absoluteRemovalTime": ABSOLUTE, "clearedRemovalTime": CLEARED,
@@ -499,7 +437,7 @@ MODES = {"absoluteRemovalTime": ABSOLUTE, "clearedRemovalTime": CLEARED,
 def read_removal_time(body: dict[str, Any]) -> RemovalTime:
     """Exactly one of the three ways, as Camunda's builder insists."""
     absolute = body.get("absoluteRemovalTime")
-    given = [name for name in MODES if name != "absoluteRemovalTime" and _flag(body, name)]
+    given = [name for name in MODES if name != "absoluteRemovalTime" and flag(body, name)]
     if absolute is not None:
         given.append("absoluteRemovalTime")
     if len(given) != 1:
@@ -529,9 +467,9 @@ class _History:
     entity: str
 
     def targets(self, request: Request, body: dict[str, Any]) -> list[str]:
-        return _targets([
-            *_ids(body, self.ids_field),
-            *_found(request, body, self.query_field, self.query, self.rows),
+        return unique_targets([
+            *ids_in(body, self.ids_field),
+            *found_by(request, body, self.query_field, self.query, self.rows),
         ], self.ids_field)
 
 
@@ -553,12 +491,12 @@ def _set_removal_time_view(history: _History, batch_type: str) -> type[EngineVie
         def post(self, request: Request) -> Response:
             body = json_body(request)
             removal = read_removal_time(body)
-            hierarchical = _flag(body, "hierarchical")
+            hierarchical = flag(body, "hierarchical")
             ids = history.targets(request, body)
             options = {"removalTime": removal.to_json(), "hierarchical": hierarchical}
-            what = f"Set the removal time of {_plural(len(ids), history.noun)}"
+            what = f"Set the removal time of {plural(len(ids), history.noun)}"
             with transaction.atomic():
-                response = _created(request, batch_type, ids, what, options)
+                response = created(request, batch_type, ids, what, options)
                 # Camunda logs the request once, with what it asks for.
                 log = OperationLog(user_id(request), "SetRemovalTime", history.entity)
                 log.add("mode", new_value=removal.mode.upper())
@@ -590,10 +528,10 @@ def _history_deletion_view(history: _History, batch_type: str) -> type[EngineVie
                 raise invalid_request("'deleteReason' must be a string")
             ids = history.targets(request, body)
             options = {"deleteReason": reason,
-                       "failIfNotExists": _flag(body, "failIfNotExists", True)}
-            what = f"Delete the history of {_plural(len(ids), history.noun)}"
+                       "failIfNotExists": flag(body, "failIfNotExists", True)}
+            what = f"Delete the history of {plural(len(ids), history.noun)}"
             with transaction.atomic():
-                response = _created(request, batch_type, ids, what, options)
+                response = created(request, batch_type, ids, what, options)
                 log_history_deletion(user_id(request), len(ids), asynchronous=True,
                                      entity=history.entity)
             return response
