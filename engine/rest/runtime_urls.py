@@ -31,6 +31,8 @@ from engine.rest import (
     views,
 )
 
+KT = "process-definition/key/<str:key>/tenant-id/<str:tenant_id>"
+
 # Routes under /process-definition that must precede `process-definition/<id>`.
 DEFINITION_LITERALS = [
     path(
@@ -78,6 +80,41 @@ DEFINITION_LITERALS = [
         definition_actions.StartFormVariables.as_view(),
         name="rest-process-definition-form-variables-by-key",
     ),
+    path(
+        f"{KT}/startForm",
+        definition_actions.StartForm.as_view(),
+        name="rest-process-definition-start-form-by-key-and-tenant",
+    ),
+    path(
+        f"{KT}/deployed-start-form",
+        definition_actions.DeployedStartForm.as_view(),
+        name="rest-process-definition-deployed-start-form-by-key-and-tenant",
+    ),
+    path(
+        f"{KT}/form-variables",
+        definition_actions.StartFormVariables.as_view(),
+        name="rest-process-definition-form-variables-by-key-and-tenant",
+    ),
+    path(
+        "process-definition/key/<str:key>/rendered-form",
+        definition_actions.RenderedStartForm.as_view(),
+        name="rest-process-definition-rendered-form-by-key",
+    ),
+    path(
+        "process-definition/key/<str:key>/statistics",
+        definition_actions.ActivityStatistics.as_view(),
+        name="rest-process-definition-activity-statistics-by-key",
+    ),
+    path(
+        f"{KT}/rendered-form",
+        definition_actions.RenderedStartForm.as_view(),
+        name="rest-process-definition-rendered-form-by-key-and-tenant",
+    ),
+    path(
+        f"{KT}/statistics",
+        definition_actions.ActivityStatistics.as_view(),
+        name="rest-process-definition-activity-statistics-by-key-and-tenant",
+    ),
 ]
 
 DEFINITION_ACTIONS = [
@@ -115,6 +152,11 @@ DEFINITION_ACTIONS = [
         "process-definition/<str:definition_id>/deployed-start-form",
         definition_actions.DeployedStartForm.as_view(),
         name="rest-process-definition-deployed-start-form",
+    ),
+    path(
+        "process-definition/<str:definition_id>/rendered-form",
+        definition_actions.RenderedStartForm.as_view(),
+        name="rest-process-definition-rendered-form",
     ),
     path(
         "process-definition/<str:definition_id>/form-variables",
