@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from engine.definitions import process_model
+from engine.errors import NotFoundError
 from engine.models import Execution, Incident, Job, ProcessDefinition
 from engine.models import ProcessInstance as InstanceRow
 from engine.queries import get_variables, static_called_definitions
@@ -26,7 +27,13 @@ from engine.rest.base import (
     user_id,
 )
 from engine.rest.errors import CamundaError
-from engine.rest.forms import deployed_form, field_values, form_dto, form_variables
+from engine.rest.forms import (
+    deployed_form,
+    field_values,
+    form_dto,
+    form_variables,
+    rendered_form,
+)
 from engine.rest.history_ttl import history_ttl_view
 from engine.rest.modification import START_TYPES, read_flag, read_instruction
 from engine.rest.params import first_value, flag, invalid_request
@@ -191,11 +198,12 @@ class SubmitStartForm(EngineView):
 
 
 class StartForm(EngineView):
-    """GET /process-definition/{id}/startForm and /key/{key}/startForm: FormDto."""
+    """GET /process-definition/{id}/startForm and /key/{key}[/tenant-id/{tenant-id}]/startForm:
+    FormDto."""
 
     def get(self, request: Request, definition_id: str | None = None,
-            key: str | None = None) -> Response:
-        definition = _definition(definition_id, key)
+            key: str | None = None, tenant_id: str | None = None) -> Response:
+        definition = _definition(definition_id, key, tenant_id)
         require_read_definition(request, definition)
         start = process_model(definition.id).initial_start_event
         if start is None:
@@ -204,11 +212,12 @@ class StartForm(EngineView):
 
 
 class DeployedStartForm(AnyAcceptMixin, EngineView):
-    """GET /process-definition/{id}/deployed-start-form and /key/{key}/deployed-start-form."""
+    """GET /process-definition/{id}/deployed-start-form and
+    /key/{key}[/tenant-id/{tenant-id}]/deployed-start-form."""
 
     def get(self, request: Request, definition_id: str | None = None,
-            key: str | None = None) -> HttpResponse:
-        definition = _definition(definition_id, key)
+            key: str | None = None, tenant_id: str | None = None) -> HttpResponse:
+        definition = _definition(definition_id, key, tenant_id)
         require_read_definition(request, definition)
         start = process_model(definition.id).initial_start_event
         if start is None:
@@ -217,11 +226,12 @@ class DeployedStartForm(AnyAcceptMixin, EngineView):
 
 
 class StartFormVariables(EngineView):
-    """GET /process-definition/{id}/form-variables and /key/{key}/form-variables."""
+    """GET /process-definition/{id}/form-variables and
+    /key/{key}[/tenant-id/{tenant-id}]/form-variables."""
 
     def get(self, request: Request, definition_id: str | None = None,
-            key: str | None = None) -> Response:
-        definition = _definition(definition_id, key)
+            key: str | None = None, tenant_id: str | None = None) -> Response:
+        definition = _definition(definition_id, key, tenant_id)
         require_read_definition(request, definition)
         start = process_model(definition.id).initial_start_event
         if start is None:
@@ -234,6 +244,23 @@ class StartFormVariables(EngineView):
                 start.form_fields, values, names, deserialize=deserialize_values(request)
             )
         )
+
+
+class RenderedStartForm(AnyAcceptMixin, EngineView):
+    """GET /process-definition/{id}/rendered-form and /key/{key}[/tenant-id/{tenant-id}]/
+    rendered-form: the start event's generated HTML form (camunda:formData), as the task's."""
+
+    def get(self, request: Request, definition_id: str | None = None,
+            key: str | None = None, tenant_id: str | None = None) -> HttpResponse:
+        definition = _definition(definition_id, key, tenant_id)
+        require_read_definition(request, definition)
+        start = process_model(definition.id).initial_start_event
+        if start is None or not start.form_fields:
+            # Camunda's wording (ProcessDefinitionResourceImpl.getRenderedForm).
+            raise NotFoundError("No matching rendered start form for process definition with "
+                                f"the id {definition.id} found.")
+        return HttpResponse(rendered_form(start.form_fields),
+                            content_type="application/xhtml+xml")
 
 
 # -- statistics ----------------------------------------------------------------------------
@@ -313,10 +340,12 @@ class DefinitionStatistics(EngineView):
 
 
 class ActivityStatistics(EngineView):
-    """GET /process-definition/{id}/statistics: tokens per activity (Execution rows)."""
+    """GET /process-definition/{id}/statistics and /key/{key}[/tenant-id/{tenant-id}]/statistics
+    (the latest version): tokens per activity (Execution rows)."""
 
-    def get(self, request: Request, definition_id: str) -> Response:
-        definition = definition_by_id(definition_id)
+    def get(self, request: Request, definition_id: str | None = None,
+            key: str | None = None, tenant_id: str | None = None) -> Response:
+        definition = _definition(definition_id, key, tenant_id)
         require_read_definition(request, definition)
         require_any(
             request.user,

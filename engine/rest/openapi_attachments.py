@@ -1,4 +1,5 @@
-"""OpenAPI of a task's attachments (`/task/{id}/attachment`) and of changing its comments."""
+"""OpenAPI of a task's attachments (`/task/{id}/attachment`) and of changing the comments of a
+task or of a process instance."""
 
 from __future__ import annotations
 
@@ -27,12 +28,16 @@ _MULTIPART = {"content": {"multipart/form-data": {"schema": {
     },
 }}}}
 
+_COMMENT_CHANGE = {"content": {"application/json": {"schema": {"type": "object", "properties": {
+    "id": {"type": "string"}, "message": {"type": "string"}}}}}}
+
 
 def operations() -> list[Any]:
     from engine.rest.openapi import Operation
 
     errors = {"400": _ERROR, "403": _ERROR, "404": _ERROR}
     base = "task/<str:task_id>/attachment"
+    pi = "process-instance/<str:instance_id>/comment"
     one = f"{base}/<str:attachment_id>"
     return [
         Operation(base, "get", "getAttachments", "The task's attachments",
@@ -44,15 +49,26 @@ def operations() -> list[Any]:
                   {"200": _json(_ref("AttachmentDto")), **errors}),
         Operation(one, "delete", "deleteAttachment", "Remove an attachment",
                   {**_NO_CONTENT, **errors}),
-        Operation("task/comment", "put", "updateTaskComment",
+        Operation("task/comment", "put", "updateTaskCommentByBody",
                   "Change a comment of a task `{id, taskId, message}`",
                   {**_NO_CONTENT, **errors}, request_body={"content": {"application/json": {
                       "schema": {"type": "object", "properties": {
                           "id": {"type": "string"}, "taskId": {"type": "string"},
                           "message": {"type": "string"}}}}}}),
-        Operation("process-instance/<str:instance_id>/comment", "get",
-                  "getProcessInstanceComments", "The comments on the instance's tasks",
+        Operation("task/<str:task_id>/comment", "put", "updateTaskComment",
+                  "Change a comment of the task `{id, message}` (400: unknown comment)",
+                  {**_NO_CONTENT, **errors}, request_body=_COMMENT_CHANGE),
+        Operation(pi, "get", "getProcessInstanceComments", "The comments on the instance's tasks",
                   {"200": _json(_array_of("CommentDto")), **errors}),
+        Operation(pi, "put", "updateProcessInstanceComment",
+                  "Change a comment of a running instance `{id, message}` (400: unknown "
+                  "comment or finished instance)", {**_NO_CONTENT, **errors},
+                  request_body=_COMMENT_CHANGE),
+        Operation(pi, "delete", "deleteProcessInstanceComments",
+                  "Delete every comment of a running instance", {**_NO_CONTENT, **errors}),
+        Operation(f"{pi}/<str:comment_id>", "delete", "deleteProcessInstanceComment",
+                  "Delete one comment of a running instance (an unknown one: nothing)",
+                  {**_NO_CONTENT, **errors}),
         Operation("task/<str:task_id>/comment", "delete", "deleteTaskComments",
                   "Delete every comment of a task", {**_NO_CONTENT, **errors}),
         Operation("task/<str:task_id>/comment/<str:comment_id>", "delete", "deleteTaskComment",

@@ -10,6 +10,7 @@ from engine.rest.decision_definitions import DECISION_DEFINITION_QUERY
 from engine.rest.decision_requirements import DECISION_REQUIREMENTS_DEFINITION_QUERY
 from engine.rest.history_decisions import DECISION_INSTANCE_QUERY, INCLUDE
 from engine.rest.openapi_runtime import dto
+from engine.rest.params import Kind, Param
 
 Schema = dict[str, Any]
 
@@ -36,6 +37,7 @@ DECISION_SCHEMAS: dict[str, Schema] = {
             "$ref": "#/components/schemas/VariableValueDto"}},
     },
     "EvaluateDecisionDto": dto("variables:v"),
+    "HistoricDecisionInstanceStatisticsDto": dto("decisionDefinitionKey:S evaluations:I"),
     "HistoricDecisionInputInstanceDto": _with_value(_VALUE),
     "HistoricDecisionOutputInstanceDto": _with_value(
         f"{_VALUE} ruleId:s ruleOrder:i variableName:s"),
@@ -126,6 +128,13 @@ def operations() -> list[Any]:
                              f"getDecisionRequirementsDefinitionDmnXml{suffix}",
                              "The DMN file of a decision requirements definition",
                              {"200": json("DecisionRequirementsDefinitionXmlDto"), **errors}))
+    ops.append(Operation(f"history/{drd}/<str:definition_id>/statistics", "get",
+                         "getDecisionStatistics",
+                         "Evaluations per decision of the DRD (an unknown id: none)",
+                         {"200": json("HistoricDecisionInstanceStatisticsDto", True), **errors},
+                         parameters=(Param("decisionInstanceId", Kind.STRING,
+                                           "Only this evaluation and the decisions it "
+                                           "required."),)))
     hi = "history/decision-instance"
     ops.append(Operation(hi, "get", "getHistoricDecisionInstances",
                          "List historic decision instances",

@@ -23,7 +23,7 @@ from engine.rest.params import Kind, Param
 
 Schema = dict[str, Any]
 
-HISTORY_PATH_PARAMETER_NAMES = {"operation_id": "operationId"}
+HISTORY_PATH_PARAMETER_NAMES = {"operation_id": "operationId", "log_id": "id"}
 
 HISTORY_SCHEMAS: dict[str, Schema] = {
     "CleanableHistoricBatchReportResultDto": dto(
@@ -74,6 +74,8 @@ def operations() -> list[Any]:
         "application/json": {"schema": _array_of("DurationReportResultDto")},
         "text/csv": {"schema": {"type": "string"}},
         "application/csv": {"schema": {"type": "string"}}}}}
+    text = {"200": {"description": "The text", "content": {"text/plain": {
+        "schema": {"type": "string"}}}}, "204": {"description": "No text kept."}}
     return [
         Operation(f"{h}/process-instance/<str:instance_id>", "delete",
                   "deleteHistoricProcessInstance",
@@ -129,6 +131,18 @@ def operations() -> list[Any]:
         *listing_operations(f"{h}/external-task-log", "HistoricExternalTaskLogs",
                             "HistoricExternalTaskLogDto",
                             history_job_logs.EXTERNAL_TASK_LOG_QUERY, post=True),
+        Operation(f"{h}/job-log/<str:log_id>", "get", "getHistoricJobLog",
+                  "One job log entry (one the caller may not read: 404)",
+                  {"200": _json(_ref("HistoricJobLogDto")), **errors, "404": _ERROR}),
+        Operation(f"{h}/job-log/<str:log_id>/stacktrace", "get",
+                  "getStacktraceHistoricJobLog", "The entry's exception stacktrace",
+                  {**text, **errors, "404": _ERROR}),
+        Operation(f"{h}/external-task-log/<str:log_id>", "get", "getHistoricExternalTaskLog",
+                  "One external task log entry (one the caller may not read: 404)",
+                  {"200": _json(_ref("HistoricExternalTaskLogDto")), **errors, "404": _ERROR}),
+        Operation(f"{h}/external-task-log/<str:log_id>/error-details", "get",
+                  "getErrorDetailsHistoricExternalTaskLog", "The entry's error details",
+                  {**text, **errors, "404": _ERROR}),
         *listing_operations(f"{h}/identity-link-log", "HistoricIdentityLinkLogs",
                             "HistoricIdentityLinkLogDto",
                             history_identity_links.IDENTITY_LINK_LOG_QUERY, post=False),

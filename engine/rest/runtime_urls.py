@@ -13,10 +13,12 @@ from engine.rest import (
     history,
     history_identity_links,
     history_job_logs,
+    history_log_entries,
     history_logs,
     history_reports,
     history_statistics,
     incidents_jobs,
+    instance_comments,
     job_definitions,
     messages,
     migration,
@@ -30,6 +32,8 @@ from engine.rest import (
     variable_resources,
     views,
 )
+
+KT = "process-definition/key/<str:key>/tenant-id/<str:tenant_id>"
 
 # Routes under /process-definition that must precede `process-definition/<id>`.
 DEFINITION_LITERALS = [
@@ -78,6 +82,41 @@ DEFINITION_LITERALS = [
         definition_actions.StartFormVariables.as_view(),
         name="rest-process-definition-form-variables-by-key",
     ),
+    path(
+        f"{KT}/startForm",
+        definition_actions.StartForm.as_view(),
+        name="rest-process-definition-start-form-by-key-and-tenant",
+    ),
+    path(
+        f"{KT}/deployed-start-form",
+        definition_actions.DeployedStartForm.as_view(),
+        name="rest-process-definition-deployed-start-form-by-key-and-tenant",
+    ),
+    path(
+        f"{KT}/form-variables",
+        definition_actions.StartFormVariables.as_view(),
+        name="rest-process-definition-form-variables-by-key-and-tenant",
+    ),
+    path(
+        "process-definition/key/<str:key>/rendered-form",
+        definition_actions.RenderedStartForm.as_view(),
+        name="rest-process-definition-rendered-form-by-key",
+    ),
+    path(
+        "process-definition/key/<str:key>/statistics",
+        definition_actions.ActivityStatistics.as_view(),
+        name="rest-process-definition-activity-statistics-by-key",
+    ),
+    path(
+        f"{KT}/rendered-form",
+        definition_actions.RenderedStartForm.as_view(),
+        name="rest-process-definition-rendered-form-by-key-and-tenant",
+    ),
+    path(
+        f"{KT}/statistics",
+        definition_actions.ActivityStatistics.as_view(),
+        name="rest-process-definition-activity-statistics-by-key-and-tenant",
+    ),
 ]
 
 DEFINITION_ACTIONS = [
@@ -125,6 +164,11 @@ DEFINITION_ACTIONS = [
         "process-definition/<str:definition_id>/deployed-start-form",
         definition_actions.DeployedStartForm.as_view(),
         name="rest-process-definition-deployed-start-form",
+    ),
+    path(
+        "process-definition/<str:definition_id>/rendered-form",
+        definition_actions.RenderedStartForm.as_view(),
+        name="rest-process-definition-rendered-form",
     ),
     path(
         "process-definition/<str:definition_id>/form-variables",
@@ -201,8 +245,10 @@ RUNTIME = [
     path(f"{PI}/variables/<str:var_name>/data",
          variable_resources.ProcessInstanceVariableData.as_view(),
          name="rest-process-instance-variable-data"),
-    path(f"{PI}/comment", task_actions.InstanceComments.as_view(),
+    path(f"{PI}/comment", instance_comments.InstanceComments.as_view(),
          name="rest-process-instance-comments"),
+    path(f"{PI}/comment/<str:comment_id>", instance_comments.InstanceCommentDetail.as_view(),
+         name="rest-process-instance-comment"),
     path(f"{PI}/activity-instances", process_instances.ActivityInstances.as_view(),
          name="rest-process-instance-activity-instances"),
     path(f"{PI}/suspended", process_instances.ProcessInstanceSuspended.as_view(),
@@ -446,6 +492,11 @@ RUNTIME = [
          name="rest-history-job-log-list"),
     path("history/job-log/count", history_job_logs.HistoricJobLogCount.as_view(),
          name="rest-history-job-log-count"),
+    path("history/job-log/<str:log_id>", history_log_entries.HistoricJobLogDetail.as_view(),
+         name="rest-history-job-log"),
+    path("history/job-log/<str:log_id>/stacktrace",
+         history_log_entries.HistoricJobLogStacktrace.as_view(),
+         name="rest-history-job-log-stacktrace"),
     path("history/external-task-log", history_job_logs.HistoricExternalTaskLogList.as_view(),
          name="rest-history-external-task-log-list"),
     path("history/identity-link-log", history_identity_links.IdentityLinkLogList.as_view(),
@@ -456,6 +507,12 @@ RUNTIME = [
     path("history/external-task-log/count",
          history_job_logs.HistoricExternalTaskLogCount.as_view(),
          name="rest-history-external-task-log-count"),
+    path("history/external-task-log/<str:log_id>",
+         history_log_entries.HistoricExternalTaskLogDetail.as_view(),
+         name="rest-history-external-task-log"),
+    path("history/external-task-log/<str:log_id>/error-details",
+         history_log_entries.HistoricExternalTaskLogErrorDetails.as_view(),
+         name="rest-history-external-task-log-error-details"),
     # Batches (statistics and count before `<id>`)
     path("batch", batches.BatchList.as_view(), name="rest-batch-list"),
     path("batch/count", batches.BatchCount.as_view(), name="rest-batch-count"),

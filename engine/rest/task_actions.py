@@ -20,7 +20,6 @@ from engine.bpmn.model import UserTask
 from engine.definitions import process_model
 from engine.errors import NotFoundError
 from engine.models import (
-    HistoricProcessInstance,
     ProcessDefinition,
     ProcessInstance,
     Task,
@@ -32,7 +31,6 @@ from engine.rest.base import (
     EngineView,
     deserialize_values,
     json_body,
-    require_read_instance,
     user_id,
 )
 from engine.rest.dates import format_date
@@ -284,7 +282,7 @@ def workable_task(request: Request, task_id: str) -> Task:
 
 
 class Comments(EngineView):
-    """GET /task/{id}/comment; DELETE removes them all."""
+    """GET /task/{id}/comment; PUT `{id, message}` changes one; DELETE removes them all."""
 
     def get(self, request: Request, task_id: str) -> Response:
         require_read_task_or_history(request, task_id)
@@ -295,23 +293,19 @@ class Comments(EngineView):
         comments.delete_comments(workable_task(request, task_id), user_id=user_id(request))
         return Response(status=204)
 
+    def put(self, request: Request, task_id: str) -> Response:
+        # Camunda reads only `id` and `message` of the CommentDto sent.
+        body = json_body(request)
+        comments.update_comment(workable_task(request, task_id), comment_id_in(body),
+                                body.get("message"), user_id=user_id(request))
+        return Response(status=204)
 
-class InstanceComments(EngineView):
-    """GET /process-instance/{id}/comment: the comments on the instance's tasks (Camunda
-    7.21), for those who may read the instance, running or finished."""
 
-    def get(self, request: Request, instance_id: str) -> Response:
-        definition_id = (
-            ProcessInstance.objects.filter(pk=instance_id)
-            .values_list("process_definition_id", flat=True).first()
-            or HistoricProcessInstance.objects.filter(pk=instance_id)
-            .values_list("process_definition_id", flat=True).first()
-        )
-        if definition_id is None:
-            raise NotFoundError(f"Process instance with id {instance_id} does not exist")
-        require_read_instance(request, instance_id, definition_id)
-        rows = TaskComment.objects.filter(process_instance_id=instance_id)
-        return Response([comment_dto(request, row) for row in rows])
+def comment_id_in(body: dict[str, Any]) -> str:
+    comment_id = body.get("id")
+    if not isinstance(comment_id, str) or not comment_id:
+        raise invalid_request("'id' must name the comment")
+    return comment_id
 
 
 class CommentUpdate(EngineView):

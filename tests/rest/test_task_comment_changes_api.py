@@ -1,4 +1,5 @@
-"""Changing a task's comments afterwards (Camunda 7.21): PUT /task/comment, DELETE
+"""Changing a task's comments afterwards (Camunda 7.21): PUT /task/{id}/comment (and
+Legato's older PUT /task/comment), DELETE
 /task/{id}/comment/{commentId}, DELETE /task/{id}/comment; and deleting one's own comment
 on the tasklist's task page."""
 
@@ -56,7 +57,7 @@ def test_bad_changes_are_400_or_404_and_others_need_work_on_the_task(api, task):
     assert empty.status_code == 400
     missing = api.put(url, {"id": "999", "taskId": task.id, "message": "x"},
                       content_type="application/json")
-    assert missing.status_code == 404
+    assert missing.status_code == 400  # Camunda's NullValueException
     assert api.put(url, {"message": "x"}, content_type="application/json").status_code == 400
     make_user("mallory")
     mallory = basic_client("mallory")
@@ -89,3 +90,39 @@ def test_an_instances_comments_are_listed_also_once_it_ended(api, task):
     assert api.get(f"{BASE}/process-instance/nope/comment").status_code == 404
     make_user("mallory")
     assert basic_client("mallory").get(url).status_code == 403
+
+
+def test_put_on_the_tasks_comment_changes_message_author_and_time(api, task):
+    first = comment(api, task, "Call the supplier")
+    before = api.get(f"{BASE}/task/{task.id}/comment/{first}").json()
+    put = api.put(f"{BASE}/task/{task.id}/comment",
+                  {"id": first, "message": "Called", "userId": "ignored"},
+                  content_type="application/json")
+    assert put.status_code == 204
+    after = api.get(f"{BASE}/task/{task.id}/comment/{first}").json()
+    assert (after["message"], after["userId"]) == ("Called", "demo")
+    assert after["time"] >= before["time"]
+    entry = UserOperationLog.objects.get(operation_type="UpdateComment")
+    assert (entry.task_id, entry.org_value, entry.new_value, entry.category) == (
+        task.id, "Call the supplier", "Called", "TaskWorker")
+
+
+def test_put_on_the_tasks_comment_refuses_bad_input_and_changes_nothing(api, task):
+    first = comment(api, task, "Hello")
+    url = f"{BASE}/task/{task.id}/comment"
+    unknown = api.put(url, {"id": "999", "message": "x"}, content_type="application/json")
+    assert unknown.status_code == 400
+    assert unknown.json() == {
+        "type": "InvalidRequestException",
+        "message": f"No comment exists with commentId: 999 and taskId: {task.id}: comment is null",
+    }
+    assert api.put(url, {"message": "x"}, content_type="application/json").status_code == 400
+    assert api.put(url, {"id": first}, content_type="application/json").status_code == 400
+    assert api.put(f"{BASE}/task/nope/comment", {"id": first, "message": "x"},
+                   content_type="application/json").status_code == 404
+    make_user("mallory")
+    forbidden = basic_client("mallory").put(url, {"id": first, "message": "x"},
+                                            content_type="application/json")
+    assert forbidden.status_code == 403
+    assert TaskComment.objects.get().message == "Hello"
+    assert not UserOperationLog.objects.filter(entity_type="Comment").exists()
