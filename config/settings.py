@@ -199,6 +199,11 @@ LEGATO_AUTO_STORE_SCRIPT_VARIABLES = envbool("LEGATO_AUTO_STORE_SCRIPT_VARIABLES
 LEGATO_SKIP_OUTPUT_MAPPING_ON_CANCELED_ACTIVITIES = envbool(
     "LEGATO_SKIP_OUTPUT_MAPPING_ON_CANCELED_ACTIVITIES", False
 )
+# Camunda's enableExceptionsAfterUnhandledBpmnError: a BPMN error nobody catches fails the
+# command; off, as in Camunda, it ends the activity that threw it (docs/runtime.md).
+LEGATO_EXCEPTIONS_AFTER_UNHANDLED_BPMN_ERROR = envbool(
+    "LEGATO_EXCEPTIONS_AFTER_UNHANDLED_BPMN_ERROR", False
+)
 # camunda:connector service tasks (http-connector, soap-http-connector) call out over HTTP
 # from inside the command; off: such a task fails saying so.
 LEGATO_HTTP_CONNECTOR = envbool("LEGATO_HTTP_CONNECTOR", True)

@@ -449,7 +449,7 @@ def operations() -> list[Any]:
     add(f"{tk}/complete", "post", "complete", "complete a task",
         {**_NO_CONTENT, "200": _json(_VARIABLES)}, request_body=_body())
     add(f"{tk}/bpmnError", "post", "handleBpmnError", "Throw a BPMN error at the task's "
-        "activity `{errorCode, errorMessage, variables}` (uncaught: 500, nothing changes)",
+        "activity `{errorCode, errorMessage, variables}` (uncaught: the task and its token end)",
         _NO_CONTENT, request_body=_body())
     add(f"{tk}/bpmnEscalation", "post", "handleEscalation", "Throw an escalation at the task's "
         "activity `{escalationCode, variables}` (uncaught: 500, nothing changes)",

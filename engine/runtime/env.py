@@ -68,6 +68,9 @@ class Environment:
     - `skip_output_mapping_on_canceled_activities`: cancelled activities run no output
       mapping, whatever cancels them (Camunda's engine setting of that name; off by default:
       they run theirs, see flow.end_cancelled).
+    - `exceptions_after_unhandled_bpmn_error`: a BPMN error nobody catches fails the command
+      (Camunda's enableExceptionsAfterUnhandledBpmnError); off, as in Camunda, it ends the
+      activity that threw it and that activity's token.
     - `history`: "none", "activity", "audit" or "full" (history effects below the level are
       not produced).
     - `decisions`: the deployed DMN decisions business rule tasks evaluate, looked up by
@@ -83,6 +86,7 @@ class Environment:
     groovy_max_steps: int = MAX_STEPS
     auto_store_script_variables: bool = False
     skip_output_mapping_on_canceled_activities: bool = False
+    exceptions_after_unhandled_bpmn_error: bool = False
     connectors: Mapping[str, Connector] = field(default_factory=lambda: http_connectors(30))
     history: str = "full"
     decisions: DecisionLookup | None = None

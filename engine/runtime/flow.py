@@ -227,6 +227,19 @@ def end_token(run: Run, execution: Execution) -> None:
         compensation.handler_ended(run, execution.compensation_thrower)
 
 
+def end_unhandled(run: Run, execution: Execution) -> None:
+    """Camunda's `execution.end(true)` after a BPMN error nobody catches: the activity ends
+    (a task still open is deleted) and its token ends as at an end event, taking no flow;
+    the last token of a scope completes it."""
+    cancel_work(run, execution, "deleted")
+    node = run.definition.nodes[execution.activity_id or ""]
+    end_activity(run, execution, node)
+    if execution.mi_instance:
+        multi_instance.instance_completed(run, execution)
+    else:
+        end_token(run, execution)
+
+
 def complete_scope(run: Run, scope: Execution) -> None:
     """All tokens inside `scope` ended: the process instance ends or the sub-process leaves."""
     if scope.parent_id is None:

@@ -452,6 +452,7 @@ def _throw_error(current: Run, command: cmd.ThrowError) -> None:
         command.error_code,
         command.error_message,
         uncaught_ok=not command.must_catch,
+        strict=command.must_catch,
     )
 
 

@@ -58,6 +58,9 @@ def environment() -> Environment:
         skip_output_mapping_on_canceled_activities=(
             settings.LEGATO_SKIP_OUTPUT_MAPPING_ON_CANCELED_ACTIVITIES
         ),
+        exceptions_after_unhandled_bpmn_error=(
+            settings.LEGATO_EXCEPTIONS_AFTER_UNHANDLED_BPMN_ERROR
+        ),
         connectors=(
             http_connectors(settings.LEGATO_HTTP_CONNECTOR_TIMEOUT_SECONDS)
             if settings.LEGATO_HTTP_CONNECTOR

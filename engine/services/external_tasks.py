@@ -359,7 +359,8 @@ def handle_bpmn_error(
     user_id: str | None = None,
 ) -> None:
     """Throw a BPMN error at the task's activity (caught by an error boundary or event
-    sub-process; uncaught, the instance ends as Camunda's engine does)."""
+    sub-process; uncaught, the activity and its token end, as Camunda's engine does by
+    default)."""
     if not error_code:
         raise BadRequestError("errorCode is null")
 

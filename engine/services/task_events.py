@@ -2,8 +2,9 @@
 taskService.handleBpmnError / handleEscalation): the task's activity throws it, and an error
 boundary event, an escalation boundary event or an event sub-process takes over.
 
-One transaction each, like engine.services.runtime's commands: nothing changes when nobody
-catches the error or the escalation (Camunda's ProcessEngineException).
+One transaction each, like engine.services.runtime's commands. An error nobody catches ends
+the task's activity and token (Camunda's default, docs/runtime.md); an escalation nobody
+catches fails the command and changes nothing (Camunda's ProcessEngineException).
 """
 
 from __future__ import annotations

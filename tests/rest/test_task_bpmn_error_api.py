@@ -72,13 +72,35 @@ def test_a_bpmn_error_at_a_task_is_caught_by_its_boundary_event(api, instance):
     assert (logged.user_id, logged.new_value) == ("demo", "FRAUD")
 
 
-def test_an_error_nobody_catches_fails_and_changes_nothing(api, instance):
+def test_an_error_nobody_catches_ends_the_task_and_its_token_as_camunda(api, instance):
     check = open_tasks(instance)["check"]
     response = post(api, check, "bpmnError", {
         "errorCode": "UNKNOWN", "variables": {"flag": {"value": "red", "type": "String"}},
     })
+    assert response.status_code == 204, response.content
+    assert open_tasks(instance) == {}
+    history = api.get(f"{BASE}/history/process-instance/{instance.id}").json()
+    assert history["state"] == "COMPLETED"
+    assert HistoricTaskInstance.objects.get(pk=check).delete_reason == "deleted"
+
+
+def test_with_exceptions_after_unhandled_errors_it_fails_and_changes_nothing(
+    api, instance, settings
+):
+    settings.LEGATO_EXCEPTIONS_AFTER_UNHANDLED_BPMN_ERROR = True
+    rt.environment.cache_clear()
+    try:
+        check = open_tasks(instance)["check"]
+        response = post(api, check, "bpmnError", {
+            "errorCode": "UNKNOWN", "variables": {"flag": {"value": "red", "type": "String"}},
+        })
+    finally:
+        rt.environment.cache_clear()
     assert response.status_code == 500
-    assert "UNKNOWN" in response.json()["message"]
+    assert response.json()["message"].startswith(
+        "Execution with id 'check' throws an error event with errorCode 'UNKNOWN' and "
+        "errorMessage 'null', but no error handler was defined."
+    )
     assert open_tasks(instance) == {"check": check}
     assert variables(api, instance) == {"amount": 10}
 

@@ -279,10 +279,20 @@ def _is_sub_process(run: Run, activity_id: str | None) -> bool:
 
 
 def throw_error(
-    run: Run, execution: Execution, code: str, message: str | None, *, uncaught_ok: bool = False
+    run: Run,
+    execution: Execution,
+    code: str,
+    message: str | None,
+    *,
+    uncaught_ok: bool = False,
+    strict: bool = False,
 ) -> bool:
-    """Propagate a BPMN error; returns True when caught. An uncaught error end event ends
-    like a none end event; an uncaught error from a delegate fails the command."""
+    """Propagate a BPMN error; returns False only when nobody caught it and `uncaught_ok`
+    (an error end event, which then ends like a none end event). Anything else nobody
+    catches (a delegate's, a worker's, a user's error) ends its activity and token as
+    Camunda does by default, or fails the command with
+    `exceptions_after_unhandled_bpmn_error` or `strict` (an error a called instance passed
+    up: its own token waits for the call activity)."""
     found = _find_catch(run, execution, EventKind.ERROR, code)
     if found is None and run.state.super_execution_id and run.state.super_instance_id:
         # BPMN: an error not caught in a called process goes to the call activity.
@@ -302,10 +312,16 @@ def throw_error(
     if found is None:
         if uncaught_ok:
             return False
-        raise ProcessEngineError(
-            f"Unhandled BPMN error '{code}'" + (f": {message}" if message else ""),
-            execution.activity_id,
-        )
+        if strict or run.env.exceptions_after_unhandled_bpmn_error:
+            # Camunda's wording (BpmnBehaviorLogger.missingBoundaryCatchEventError)
+            raise ProcessEngineError(
+                f"Execution with id '{execution.activity_id}' throws an error event with "
+                f"errorCode '{code}' and errorMessage '{_java(message)}', but no error handler was "
+                "defined.",
+                execution.activity_id,
+            )
+        flow.end_unhandled(run, execution)
+        return True
     owner, node = found
     definition = node.definition  # type: ignore[attr-defined]
     variables: dict[str, Any] = {}
@@ -325,6 +341,10 @@ def throw_error(
         for name, value in variables.items():
             run.set_local(container, name, infer_type(value))
     return True
+
+
+def _java(text: str | None) -> str:
+    return "null" if text is None else text
 
 
 def throw_escalation(run: Run, execution: Execution, code: str) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
@@ -69,6 +70,32 @@ def test_bpmn_error_from_a_delegate_is_caught_by_the_catch_all_boundary(scenario
     env.beans = {"risky": risky}
     instance = scenario("delegate_error").start()
     assert instance.task_names() == ["Recover"]
+
+
+def test_a_bpmn_error_nobody_catches_ends_the_activity_and_its_token_as_camunda(scenario, env):
+    # Camunda's default (enableExceptionsAfterUnhandledBpmnError off): the throwing activity
+    # ends, no flow is taken after it, and the sub-process it was the last token of completes.
+    env.beans = {"risky": _raise_bpmn_error}
+    instance = scenario("unhandled_error").start()
+    assert instance.task_names() == ["After"]
+    ended = {e.activity_id: e for e in instance.of_type(fx.ActivityInstanceEnded)}
+    assert not ended["risky"].canceled
+    assert "never" not in ended
+
+
+def test_with_exceptions_after_unhandled_bpmn_errors_the_command_fails(scenario, env):
+    env.beans = {"risky": _raise_bpmn_error}
+    env.exceptions_after_unhandled_bpmn_error = True
+    with pytest.raises(ProcessEngineError) as failure:
+        scenario("unhandled_error").start()
+    assert str(failure.value).startswith(
+        "Execution with id 'risky' throws an error event with errorCode 'NOPE' and "
+        "errorMessage 'no such card', but no error handler was defined."
+    )
+
+
+def _raise_bpmn_error(execution: Any) -> None:
+    raise BpmnError("NOPE", "no such card")
 
 
 def test_external_task_topic_and_priority_are_evaluated(scenario):
