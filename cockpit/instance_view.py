@@ -45,6 +45,8 @@ class VariableRow:
     scope: str  # execution id; the instance id for process variables
     local: bool
     data_url: str = ""  # where a Bytes or File variable's content downloads
+    task_id: str = ""  # a task's own variable (set through the task, locally)
+    task_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -192,17 +194,31 @@ def _data_url(resource: str, row: Any) -> str:
     return reverse(f"rest-{resource}-data", args=[row.id])
 
 
+def _task_names(model: Any, rows: list[Any]) -> dict[str, str]:
+    """The name (else the activity id) of each task whose own variables are among `rows`."""
+    ids = {row.task_id for row in rows if row.task_id}
+    if not ids:
+        return {}
+    found = model.objects.filter(pk__in=ids).values_list("id", "name", "task_definition_key")
+    return {task_id: name or key or task_id for task_id, name, key in found}
+
+
 def _runtime(view: InstanceView) -> None:
     instance_id = view.id
     view.tree = activity_instance_tree(instance_id)
     tokens = Execution.objects.filter(process_instance_id=instance_id, activity_id__isnull=False)
     view.active = list(tokens.values_list("activity_id", flat=True))
-    view.variables = [
-        VariableRow(v.name, v.type, v.value, as_text(v.type, v.value), v.execution_id,
-                    v.execution_id != instance_id, _data_url("variable-instance", v))
-        for v in VariableInstance.objects.filter(process_instance_id=instance_id).order_by(
+    rows = list(
+        VariableInstance.objects.filter(process_instance_id=instance_id).order_by(
             "name", "execution_id"
         )
+    )
+    names = _task_names(Task, rows)
+    view.variables = [
+        VariableRow(v.name, v.type, v.value, as_text(v.type, v.value), v.execution_id,
+                    v.execution_id != instance_id, _data_url("variable-instance", v),
+                    v.task_id or "", names.get(v.task_id or "", ""))
+        for v in rows
     ]
     jobs = list(Job.objects.filter(process_instance_id=instance_id).order_by("due_date", "id"))
     external = list(
@@ -226,12 +242,17 @@ def _runtime(view: InstanceView) -> None:
 
 def _finished(view: InstanceView) -> None:
     instance_id = view.id
-    view.variables = [
-        VariableRow(v.name, v.type, v.value, as_text(v.type, v.value), v.execution_id,
-                    v.execution_id != instance_id, _data_url("history-variable-instance", v))
-        for v in HistoricVariableInstance.objects.filter(process_instance_id=instance_id)
+    rows = list(
+        HistoricVariableInstance.objects.filter(process_instance_id=instance_id)
         .exclude(state="DELETED")
         .order_by("name")
+    )
+    names = _task_names(HistoricTaskInstance, rows)
+    view.variables = [
+        VariableRow(v.name, v.type, v.value, as_text(v.type, v.value), v.execution_id,
+                    v.execution_id != instance_id, _data_url("history-variable-instance", v),
+                    v.task_id or "", names.get(v.task_id or "", ""))
+        for v in rows
     ]
     view.incidents = [
         IncidentRow(i.id, i.incident_type, i.incident_message or "", i.activity_id or "",

@@ -87,6 +87,7 @@ class VariableForm(forms.Form):
         required=False, label="Value", widget=forms.Textarea(attrs={"rows": 3})
     )
     scope = forms.CharField(required=False, widget=forms.HiddenInput)
+    task = forms.CharField(required=False, widget=forms.HiddenInput)  # a task's own variable
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -101,3 +102,4 @@ class VariableForm(forms.Form):
 class DeleteVariableForm(forms.Form):
     name = forms.CharField(max_length=255)
     scope = forms.CharField(required=False)
+    task = forms.CharField(required=False)

@@ -149,7 +149,8 @@ def variable_set(request: HttpRequest, instance_id: str) -> HttpResponse:
     name, scope = form.cleaned_data["name"].strip(), form.cleaned_data["scope"] or instance_id
     try:
         set_variables(scope, {name: form.cleaned_data["typed"]}, local=scope != instance_id,
-                      user_id=request.user.get_username())
+                      user_id=request.user.get_username(),
+                      through_task=bool(form.cleaned_data["task"]))
     except EngineError as error:
         messages.error(request, f"The variable {name} was not saved: {error}")
     else:
@@ -169,7 +170,8 @@ def variable_delete(request: HttpRequest, instance_id: str) -> HttpResponse:
     name, scope = form.cleaned_data["name"], form.cleaned_data["scope"] or instance_id
     try:
         set_variables(scope, {}, removed=[name], local=scope != instance_id,
-                      user_id=request.user.get_username())
+                      user_id=request.user.get_username(),
+                      through_task=bool(form.cleaned_data["task"]))
     except EngineError as error:
         messages.error(request, f"The variable {name} was not deleted: {error}")
     else:

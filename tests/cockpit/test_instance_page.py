@@ -112,6 +112,33 @@ def test_numbers_no_variable_can_hold_are_refused_in_words(user_client, kind, te
     assert page(user_client, instance.id).context["view"].variables == []
 
 
+def test_a_tasks_own_variable_shows_its_task_and_is_edited_and_deleted_as_the_tasks(
+    user_client,
+):
+    from engine.services.runtime import set_task_variables
+
+    instance = started(amount=1)
+    task = Task.objects.get(process_instance_id=instance.id)
+    set_task_variables(task.id, {"note": "check twice"}, local=True, user_id="demo")
+    response = page(user_client, instance.id)
+    [note] = [v for v in response.context["view"].variables if v.name == "note"]
+    assert (note.task_id, note.task_name) == (task.id, "Do it")
+    assert "task Do it" in response.content.decode()
+
+    user_client.post(reverse("cockpit:variable-set", args=[instance.id]), {
+        "name": "note", "type": "String", "value": "checked", "scope": note.scope,
+        "task": note.task_id,
+    })
+    variables = {v.name: v for v in page(user_client, instance.id).context["view"].variables}
+    assert (variables["note"].text, variables["note"].task_id) == ("checked", task.id)
+    assert set(variables) == {"amount", "note"}  # not also a process variable
+    user_client.post(reverse("cockpit:variable-delete", args=[instance.id]),
+                     {"name": "note", "scope": note.scope, "task": note.task_id})
+    assert {v.name for v in page(user_client, instance.id).context["view"].variables} == {
+        "amount"
+    }
+
+
 def test_editing_and_deleting_a_variable_is_logged_with_the_user(user_client):
     instance = started(amount=1)
     user_client.post(
