@@ -109,11 +109,14 @@ def decision_instance(request: HttpRequest, instance_id: str) -> HttpResponse:
         raise NotFoundError(f"Historic decision instance with id '{instance_id}' does not exist")
     require(request.user, Permission.READ_HISTORY, Resource.DECISION_DEFINITION,
             instance.decision_definition_key)
+    outputs = list(instance.outputs.all())
     context = {
         "instance": instance,
         "definition_exists": DecisionDefinition.objects.filter(
             pk=instance.decision_definition_id).exists(),
         "inputs": list(instance.inputs.all()),
-        "outputs": list(instance.outputs.all()),
+        "outputs": outputs,
+        # a literal expression has no inputs and one result, kept with no rule or clause
+        "literal": bool(outputs) and all(o.rule_id is None for o in outputs),
     }
     return render(request, "cockpit/decision_instance.html", context)

@@ -12,7 +12,7 @@ from engine.services import ResourceInput, deploy
 from engine.services import runtime as rt
 from identity.resources import Permission, Resource
 from tests.cockpit.conftest import grant
-from tests.engine.test_decision_requirements import DINNER_DRD
+from tests.engine.test_decision_requirements import DINNER_DRD, WINTER_WEEKEND, planner
 from tests.engine.test_decisions import DISH, SINGLE_DISH, deploy_dinner
 
 pytestmark = pytest.mark.django_db
@@ -85,6 +85,19 @@ def test_the_decision_instance_page_shows_inputs_and_outputs(user_client, dinner
     assert '<code class="break">Ribs</code>' in content
     assert "<code>row-950612891-1</code>" in content
     assert reverse("cockpit:instance", args=[started.id]) in content
+
+
+def test_a_literal_expressions_evaluation_shows_its_result(user_client, demo_user):
+    deploy([ResourceInput("planner.bpmn", planner("menu")),
+            ResourceInput("dinner.dmn", DINNER_DRD)])
+    rt.start_process_instance("planner", variables=WINTER_WEEKEND)
+    menu = HistoricDecisionInstance.objects.get(decision_definition_key="menu")
+    content = page(user_client, reverse("cockpit:decision-instance", args=[menu.id]))
+    assert 'data-testid="decision-result"' in content
+    assert '<td data-label="Variable"><code>menu</code></td>' in content
+    assert '<code class="break">Serve Stew</code>' in content
+    assert "None" not in content
+    assert "The table has no inputs" not in content
 
 
 def test_unknown_ids_are_404_pages(user_client, dinner):
