@@ -369,7 +369,9 @@ def filter_external_tasks(request: HttpRequest | Any, filters: dict[str, Any]) -
 
 
 def _query(request: HttpRequest) -> tuple[Any, Any]:
-    parsed = EXTERNAL_TASK_QUERY.parse(request.GET)
+    # POST is Camunda's query form: the same filters as a JSON body, `sorting` a list.
+    body = _body(request) if request.method == "POST" else None
+    parsed = EXTERNAL_TASK_QUERY.parse(request.GET, body)
     rows = filter_external_tasks(request, parsed.filters)
     return rows.order_by(*parsed.order_by), parsed.page
 
@@ -381,12 +383,12 @@ def _list(request: HttpRequest) -> list[dict[str, Any]]:
     return [task_dto(row, facts.get(row.process_definition_id, (None, None))) for row in found]
 
 
-@endpoint("GET")
+@endpoint("GET", "POST")
 async def external_task_list(request: HttpRequest) -> HttpResponse:
     return JsonResponse(await db(_list, request), safe=False)
 
 
-@endpoint("GET")
+@endpoint("GET", "POST")
 async def external_task_count(request: HttpRequest) -> HttpResponse:
     count = await db(lambda: _query(request)[0].count())
     return JsonResponse({"count": count})

@@ -296,10 +296,16 @@ def job_dto(row: Job, tenants: dict[str, str | None]) -> serializers.Dto:
 
 
 class JobList(EngineView):
-    """GET /job."""
+    """GET and POST /job (the POST form: JobQueryDto in the body, `sorting` a list)."""
 
     def get(self, request: Request) -> Response:
-        query = JOB_QUERY.parse(request.query_params)
+        return self._list(request, None)
+
+    def post(self, request: Request) -> Response:
+        return self._list(request, json_body(request))
+
+    def _list(self, request: Request, body: dict[str, Any] | None) -> Response:
+        query = JOB_QUERY.parse(request.query_params, body)
         rows = list(query.page.apply(filter_jobs(request, query.filters).order_by(
             *query.order_by)))
         tenants = tenants_of([row.process_definition_id for row in rows])
@@ -307,10 +313,16 @@ class JobList(EngineView):
 
 
 class JobCount(EngineView):
-    """GET /job/count."""
+    """GET and POST /job/count."""
 
     def get(self, request: Request) -> Response:
-        filters = JOB_QUERY.parse_filters(request.query_params)
+        return self._count(request, None)
+
+    def post(self, request: Request) -> Response:
+        return self._count(request, json_body(request))
+
+    def _count(self, request: Request, body: dict[str, Any] | None) -> Response:
+        filters = JOB_QUERY.parse(request.query_params, body).filters
         return Response(serializers.count_dto(filter_jobs(request, filters).count()))
 
 

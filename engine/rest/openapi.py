@@ -29,6 +29,7 @@ from engine.rest import (
     openapi_external_tasks,
     openapi_history,
     openapi_identity,
+    openapi_jobs,
     openapi_metrics,
     openapi_migration,
     openapi_runtime,
@@ -205,6 +206,7 @@ SCHEMAS.update(openapi_metrics.METRICS_SCHEMAS)
 SCHEMAS.update(openapi_external_tasks.EXTERNAL_TASK_SCHEMAS)
 SCHEMAS.update(openapi_tenants.TENANT_SCHEMAS)
 SCHEMAS.update(openapi_identity.IDENTITY_SCHEMAS)
+SCHEMAS.update(openapi_jobs.JOB_SCHEMAS)
 
 _KIND_SCHEMAS: dict[Kind, Schema] = {
     Kind.STRING: {"type": "string"},
@@ -529,6 +531,7 @@ def all_operations() -> tuple[Operation, ...]:
     return (
         OPERATIONS
         + tuple(openapi_runtime.operations())
+        + tuple(openapi_jobs.operations())
         + tuple(openapi_decisions.operations())
         + tuple(openapi_batches.operations())
         + tuple(openapi_cleanup.operations())

@@ -14,8 +14,9 @@ from engine.rest.openapi_runtime import (
     _json,
     _ref,
     dto,
+    query_body,
 )
-from engine.rest.params import Kind, Param
+from engine.rest.params import PAGING, Kind, Param
 
 Schema = dict[str, Any]
 
@@ -84,6 +85,14 @@ def operations() -> list[Any]:
                   query=EXTERNAL_TASK_QUERY, paged=True),
         Operation("external-task/count", "get", "getExternalTasksCount", "Count external tasks",
                   {"200": _json(_ref("CountResultDto")), **errors}, query=EXTERNAL_TASK_QUERY),
+        Operation("external-task", "post", "queryExternalTasks",
+                  "List external tasks (POST form: the filters and `sorting` in the body)",
+                  {"200": _json(_array_of("ExternalTaskDto")), **errors},
+                  request_body=_body(query_body(EXTERNAL_TASK_QUERY)), parameters=PAGING),
+        Operation("external-task/count", "post", "queryExternalTasksCount",
+                  "Count external tasks (POST form)",
+                  {"200": _json(_ref("CountResultDto")), **errors},
+                  request_body=_body(query_body(EXTERNAL_TASK_QUERY))),
         Operation("external-task/fetchAndLock", "post", "fetchAndLock",
                   "Fetch and lock external tasks of topics, waiting up to asyncResponseTimeout"
                   " ms for one to appear",

@@ -3,8 +3,7 @@
 of Camunda's own OpenAPI document, and of Legato's `GET /history/export`.
 
 `/tenant` is in openapi_tenants.py. These views answer no OPTIONS (Camunda's
-`availableOperations` links), so none is described, nor what Legato does not serve (the POST
-query forms of `/group`, `/identity/password-policy`). Lists and counts take the `ListQuery`
+`availableOperations` links), so none is described. Lists and counts take the `ListQuery`
 declarations the views parse with; the parameters of `/identity/groups`, `/authorization/check`
 and `/history/export` are declared here, as those views read them.
 """
@@ -13,8 +12,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.rest.openapi_runtime import _ERROR, _NO_CONTENT, _array_of, _body, _json, _ref, dto
-from engine.rest.params import Kind, ListQuery, Param
+from engine.rest.openapi_runtime import (
+    _ERROR,
+    _NO_CONTENT,
+    _array_of,
+    _body,
+    _json,
+    _ref,
+    dto,
+    query_body,
+)
+from engine.rest.params import PAGING, Kind, ListQuery, Param
 from identity.export import FORMATS, KINDS
 from identity.rest.authorizations import AUTHORIZATION_QUERY
 from identity.rest.users import GROUP_QUERY, USER_QUERY
@@ -156,6 +164,13 @@ def operations() -> list[Any]:
 
     group = "group/<str:group>"
     listing("group", "groups", "getQueryGroups", "getGroupCount", "GroupDto", GROUP_QUERY)
+    add("group", "post", "postQueryGroups",
+        "List groups (POST form: the filters and `sorting` in the body)",
+        {"200": _json(_array_of("GroupDto"))}, "400",
+        request_body=_body(query_body(GROUP_QUERY)), parameters=PAGING)
+    add("group/count", "post", "queryGroupCount", "Count groups (POST form)",
+        {"200": _json(_ref("CountResultDto"))}, "400",
+        request_body=_body(query_body(GROUP_QUERY)))
     add("group/create", "post", "createGroup", "Create a group (needs CREATE on Group)",
         _NO_CONTENT, "400 403", request_body=_body(_ref("GroupDto")))
     add(group, "get", "getGroup", "Get a group", {"200": _json(_ref("GroupDto"))}, "403 404")
