@@ -33,6 +33,7 @@ from engine.rest import (
     openapi_metrics,
     openapi_migration,
     openapi_runtime,
+    openapi_system,
     openapi_tenants,
     openapi_variable_data,
 )
@@ -207,6 +208,7 @@ SCHEMAS.update(openapi_external_tasks.EXTERNAL_TASK_SCHEMAS)
 SCHEMAS.update(openapi_tenants.TENANT_SCHEMAS)
 SCHEMAS.update(openapi_identity.IDENTITY_SCHEMAS)
 SCHEMAS.update(openapi_jobs.JOB_SCHEMAS)
+SCHEMAS.update(openapi_system.SYSTEM_SCHEMAS)
 
 _KIND_SCHEMAS: dict[Kind, Schema] = {
     Kind.STRING: {"type": "string"},
@@ -532,6 +534,7 @@ def all_operations() -> tuple[Operation, ...]:
         OPERATIONS
         + tuple(openapi_runtime.operations())
         + tuple(openapi_jobs.operations())
+        + tuple(openapi_system.operations())
         + tuple(openapi_decisions.operations())
         + tuple(openapi_batches.operations())
         + tuple(openapi_cleanup.operations())

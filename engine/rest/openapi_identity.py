@@ -43,6 +43,11 @@ def _rule(spec: str, description: str) -> Schema:
 
 
 IDENTITY_SCHEMAS: dict[str, Schema] = {
+    "PasswordPolicyRuleDto": dto("placeholder:S parameter:o"),
+    "PasswordPolicyDto": dto("rules:a"),
+    "CheckPasswordPolicyRuleDto": dto("placeholder:S parameter:o valid:b"),
+    "CheckPasswordPolicyResultDto": dto("rules:a valid:b"),
+    "PasswordPolicyRequestDto": dto("password:S profile:#UserProfileDto"),
     "UserProfileDto": dto("id:S firstName:s lastName:s email:s"),
     "UserCredentialsDto": {
         **dto("password:S authenticatedUserPassword:s"),
@@ -81,6 +86,11 @@ IDENTITY_SCHEMAS: dict[str, Schema] = {
     "AuthorizationCheckResultDto": dto("permissionName:S resourceName:S resourceId:S "
                                        "authorized:b"),
 }
+
+IDENTITY_SCHEMAS["PasswordPolicyDto"]["properties"]["rules"] = _array_of("PasswordPolicyRuleDto")
+IDENTITY_SCHEMAS["CheckPasswordPolicyResultDto"]["properties"]["rules"] = _array_of(
+    "CheckPasswordPolicyRuleDto"
+)
 
 # Django route kwargs -> Camunda's path parameter names (`user_id` and `group_id` are the
 # memberships' `{userId}` and `{groupId}`: openapi_tenants.py).
@@ -189,6 +199,15 @@ def operations() -> list[Any]:
     add("identity/verify", "post", "verifyUser", "Check a user name and password",
         {"200": _json(_ref("AuthenticationResult"))}, "400",
         request_body=_body(_ref("BasicUserCredentialsDto")))
+
+    policy_off = {"404": {"description": "No password policy is configured."}}
+    add("identity/password-policy", "get", "getPasswordPolicy",
+        "The rules a new password must fulfil (Django's password validators)",
+        {"200": _json(_ref("PasswordPolicyDto")), **policy_off}, "")
+    add("identity/password-policy", "post", "checkPassword",
+        "Check a password (and the user's profile) against the password policy",
+        {"200": _json(_ref("CheckPasswordPolicyResultDto")), **policy_off}, "400",
+        request_body=_body(_ref("PasswordPolicyRequestDto")))
 
     one = "authorization/<str:authorization_id>"
     listing("authorization", "authorizations", "queryAuthorizations", "getAuthorizationCount",
