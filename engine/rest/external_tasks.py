@@ -39,6 +39,7 @@ from engine.rest.dates import format_date
 from engine.rest.errors import CamundaError, engine_error_response, error_body, too_large
 from engine.rest.params import Kind, ListQuery, Param, invalid_request
 from engine.rest.variables import read_variables, write_variables
+from engine.services import external_task_lock as locking
 from engine.services import external_tasks as service
 
 T = TypeVar("T")
@@ -526,6 +527,20 @@ async def extend_lock(request: HttpRequest, external_task_id: str) -> HttpRespon
         _not_found_as_rest,
         external_task_id,
         lambda: service.extend_lock(external_task_id, worker_id, duration or 0, user_id=user_id),
+    )
+    return _no_content()
+
+
+@endpoint("POST")
+async def lock(request: HttpRequest, external_task_id: str) -> HttpResponse:
+    body = _body(request)
+    worker_id = str(body.get("workerId") or "")
+    duration = _duration(body, "lockDuration") or 0
+    user_id = _user_id(request)
+    await db(
+        _not_found_as_rest,
+        external_task_id,
+        lambda: locking.lock(external_task_id, worker_id, duration, user_id=user_id),
     )
     return _no_content()
 

@@ -49,6 +49,7 @@ EXTERNAL_TASK_SCHEMAS: dict[str, Schema] = {
     ),
     "ExternalTaskBpmnError": dto("workerId:S errorCode:S errorMessage:s variables:v"),
     "ExtendLockOnExternalTaskDto": dto("workerId:S newDuration:I"),
+    "LockExternalTaskDto": dto("workerId:S lockDuration:I"),
     "RetriesDto": dto("retries:I"),
     "SetRetriesForExternalTasksDto": dto(
         "retries:I externalTaskIds:a processInstanceIds:a externalTaskQuery:o"
@@ -115,6 +116,9 @@ def operations() -> list[Any]:
                 "Report a failure: retries left, or an incident at 0", "ExternalTaskFailureDto"),
         command(f"{one}/bpmnError", "post", "handleExternalTaskBpmnError",
                 "Throw a BPMN error from the task's activity", "ExternalTaskBpmnError"),
+        command(f"{one}/lock", "post", "lock",
+                "Lock the task for the worker (unlocked, expired, or already the worker's)",
+                "LockExternalTaskDto"),
         command(f"{one}/extendLock", "post", "extendLock",
                 "Extend the lock the worker holds", "ExtendLockOnExternalTaskDto"),
         command(f"{one}/unlock", "post", "unlock", "Release the task's lock", None),
