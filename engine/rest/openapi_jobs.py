@@ -19,7 +19,12 @@ from engine.rest.params import Kind, Param
 
 Schema = dict[str, Any]
 
-JOB_SCHEMAS: dict[str, Schema] = {}
+JOB_SCHEMAS: dict[str, Schema] = {
+    "JobSuspensionStateDto": dto(
+        "suspended:b jobDefinitionId:s processInstanceId:s processDefinitionId:s "
+        "processDefinitionKey:s processDefinitionTenantId:s processDefinitionWithoutTenantId:b"
+    ),
+}
 
 
 def operations() -> list[Any]:
@@ -34,6 +39,10 @@ def operations() -> list[Any]:
 
     jb = "job/<str:job_id>"
     ops.extend(listing_operations("job", "Jobs", "JobDto", incidents_jobs.JOB_QUERY, post=True))
+    add("job/suspended", "put", "updateSuspensionStateBy",
+        "Suspend or activate the jobs of a job definition, a process instance, a process "
+        "definition, or every version of a key (exactly one of them)", _NO_CONTENT,
+        request_body=_body(_ref("JobSuspensionStateDto")))
     add(jb, "get", "getJob", "Get a job", {"200": _json(_ref("JobDto"))})
     add(f"{jb}/retries", "put", "setJobRetries", "Set retries", _NO_CONTENT,
         request_body=_body())
