@@ -9,8 +9,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from engine.rest.base import EngineView, json_body, user_id
-from engine.rest.params import invalid_request
+from engine.rest.errors import CamundaError
+from engine.rest.incidents_jobs import readable_job
+from engine.rest.params import flag, invalid_request
 from engine.rest.process_instances import read_suspended
+from engine.runtime.errors import ProcessEngineError
+from engine.services.job_changes import recalculate_job_due_date
 from engine.services.job_suspension import JobSelection, set_jobs_suspended
 
 _SELECTORS = ("jobDefinitionId", "processInstanceId", "processDefinitionId",
@@ -52,4 +56,21 @@ class JobsSuspended(EngineView):
             process_definition_without_tenant_id=without_tenant,
         )
         set_jobs_suspended(selection, suspended, user_id=user_id(request))
+        return Response(status=204)
+
+
+class JobDueDateRecalculate(EngineView):
+    """POST /job/{id}/duedate/recalculate?creationDateBased=: a timer job's due date from its
+    timer definition again (Camunda's recalculateJobDuedate). Not a timer job, or no timer
+    definition found: 500 InvalidRequestException, as Camunda."""
+
+    def post(self, request: Request, job_id: str) -> Response:
+        creation_date_based = flag(request.query_params, "creationDateBased")
+        readable_job(request, job_id)
+        try:
+            recalculate_job_due_date(
+                job_id, creation_date_based=creation_date_based, user_id=user_id(request)
+            )
+        except ProcessEngineError as refused:
+            raise CamundaError(500, "InvalidRequestException", str(refused)) from None
         return Response(status=204)

@@ -44,11 +44,18 @@ def operations() -> list[Any]:
         "definition, or every version of a key (exactly one of them)", _NO_CONTENT,
         request_body=_body(_ref("JobSuspensionStateDto")))
     add(jb, "get", "getJob", "Get a job", {"200": _json(_ref("JobDto"))})
+    add(jb, "delete", "deleteJob",
+        "Delete a job without running it; its token keeps waiting (held by the executor: 500)",
+        {**_NO_CONTENT, "500": _ERROR})
     add(f"{jb}/retries", "put", "setJobRetries", "Set retries", _NO_CONTENT,
         request_body=_body())
     add(f"{jb}/execute", "post", "executeJob", "Run the job now", _NO_CONTENT)
     add(f"{jb}/duedate", "put", "setJobDuedate", "Set the due date", _NO_CONTENT,
         request_body=_body())
+    add(f"{jb}/duedate/recalculate", "post", "recalculateDuedate",
+        "Evaluate a timer job's timer definition again, from now or its creation time "
+        "(not a timer job: 500)", {**_NO_CONTENT, "500": _ERROR},
+        parameters=(_CREATION_DATE_BASED,))
     add(f"{jb}/priority", "put", "setJobPriority", "Set the priority (acquired first: highest)",
         _NO_CONTENT, request_body=_body(dto("priority:I")))
     add(f"{jb}/suspended", "put", "updateJobSuspensionState", "Suspend or activate",

@@ -308,6 +308,8 @@ RUNTIME = [
          name="rest-job-execute"),
     path("job/<str:job_id>/duedate", incidents_jobs.JobDueDate.as_view(),
          name="rest-job-duedate"),
+    path("job/<str:job_id>/duedate/recalculate", job_actions.JobDueDateRecalculate.as_view(),
+         name="rest-job-duedate-recalculate"),
     path("job/<str:job_id>/priority", incidents_jobs.JobPriority.as_view(),
          name="rest-job-priority"),
     path("job/<str:job_id>/suspended", incidents_jobs.JobSuspended.as_view(),

@@ -25,7 +25,12 @@ from engine.runtime.interpreter import run
 from engine.runtime.migrating import migrate_all
 from engine.runtime.migration import MigrationPlan, require_valid
 from engine.runtime.modification import Instruction
-from engine.runtime.starts import conditional_start_events, conditional_starts, rearm_timer_start
+from engine.runtime.starts import (
+    change_timer_start,
+    conditional_start_events,
+    conditional_starts,
+    rearm_timer_start,
+)
 from engine.runtime.state import InstanceStatus, Job
 from engine.runtime.store import (
     MismatchingMessageCorrelation,
@@ -34,12 +39,7 @@ from engine.runtime.store import (
     called_definition,
 )
 
-__all__ = [
-    "MismatchingMessageCorrelation",
-    "ProcessEngine",
-    "ProcessInstance",
-    "Store",
-]
+__all__ = ["MismatchingMessageCorrelation", "ProcessEngine", "ProcessInstance", "Store"]
 
 DEFAULT_RETRIES = 3
 
@@ -293,6 +293,19 @@ class ProcessEngine:
             self._execute([_Work(job.process_instance_id, cmd.ExecuteJob(job_id))])
             return
         self._execute_timer_start(job)
+
+    def change_job(self, job_id: str, command: cmd.DeleteJob | cmd.RecalculateJobDueDate) -> None:
+        """An operator's command on a job: on its instance, or on a timer start job."""
+        job = self.store.get_job(job_id)
+        if job is None:
+            raise NotFoundError(f"No job found with id '{job_id}'")
+        if job.process_instance_id is not None:
+            self._execute([_Work(job.process_instance_id, command)])
+            return
+        definition = self._definition(None, job.process_definition_id)
+        with self.store.atomic():
+            effects = change_timer_start(job, definition, command, self.clock(), self.env)
+            self.store.record(None, effects)
 
     def complete_external_task(
         self,
@@ -548,15 +561,9 @@ class ProcessEngine:
                 ignore_missing=True,
             )
         for definition, activity_id in self.store.find_signal_start_events(name):
-            yield _Work(
-                None,
-                cmd.StartInstance(
-                    variables=dict(variables),
-                    start_activity_id=activity_id,
-                    instance_id=self.env.new_id(),
-                ),
-                definition,
-            )
+            start = cmd.StartInstance(variables=dict(variables), start_activity_id=activity_id,
+                                      instance_id=self.env.new_id())
+            yield _Work(None, start, definition)
 
     def _execute_timer_start(self, job: Job) -> None:
         definition = self.store.get_definition(job.process_definition_id)
@@ -566,16 +573,9 @@ class ProcessEngine:
         def plan() -> list[_Work]:
             effects = rearm_timer_start(job, definition, self.clock(), self.env)
             self.store.record(None, effects)
-            return [
-                _Work(
-                    None,
-                    cmd.StartInstance(
-                        start_activity_id=job.activity_id,
-                        instance_id=self.env.new_id(),
-                    ),
-                    definition,
-                )
-            ]
+            start = cmd.StartInstance(start_activity_id=job.activity_id,
+                                      instance_id=self.env.new_id())
+            return [_Work(None, start, definition)]
 
         self._execute_planned(plan)
 
