@@ -13,7 +13,8 @@ from engine.rest.schema_log import SCHEMA_LOG_QUERY
 Schema = dict[str, Any]
 
 SYSTEM_SCHEMAS: dict[str, Schema] = {
-    "SchemaLogEntryDto": dto("id:S timestamp:d version:S"),
+    # Camunda's date format ("2026-11-26T22:00:00.000+0000") is no RFC 3339 date-time.
+    "SchemaLogEntryDto": dto("id:S timestamp:s version:S"),
 }
 
 
