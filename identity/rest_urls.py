@@ -3,7 +3,7 @@
 from django.urls import path
 
 from identity.rest import authorizations as auth
-from identity.rest import tenants, users
+from identity.rest import password_policy, tenants, users
 
 # The OpenAPI document names path parameters by their kwarg (engine/rest/openapi.py): `user_id`
 # and `group_id` are the `{userId}` and `{groupId}` of the memberships, `tenant_id` the
@@ -33,6 +33,7 @@ urlpatterns = [
     path("tenant/<str:tenant>", tenants.TenantDetail.as_view()),
     path("identity/groups", users.IdentityGroups.as_view()),
     path("identity/verify", users.IdentityVerify.as_view()),
+    path("identity/password-policy", password_policy.PasswordPolicy.as_view()),
     path("authorization", auth.AuthorizationList.as_view()),
     path("authorization/count", auth.AuthorizationCount.as_view()),
     path("authorization/create", auth.AuthorizationCreate.as_view()),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.db.models import Max, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -82,29 +82,35 @@ def get_process_definition_xml(definition_id: str) -> bytes:
 # Camunda's BpmnDeployer.BPMN_RESOURCE_SUFFIXES and AbstractDefinitionDeployer.DIAGRAM_SUFFIXES,
 # in Camunda's order.
 BPMN_SUFFIXES = ("bpmn20.xml", "bpmn")
+DMN_SUFFIXES = ("dmn11.xml", "dmn")
 DIAGRAM_SUFFIXES = ("png", "jpg", "gif", "svg")
 
 
-def diagram_candidates(resource_name: str, key: str) -> list[str]:
+def diagram_candidates(
+    resource_name: str, key: str, suffixes: tuple[str, ...] = BPMN_SUFFIXES
+) -> list[str]:
     """The image names Camunda tries for a definition's diagram, in its order: per suffix,
-    `<file>.<key>.<suffix>` before `<file>.<suffix>`, where `<file>.` is the BPMN resource
-    name without `bpmn20.xml` or `bpmn` (`invoice.bpmn` -> `invoice.invoice.png`,
-    `invoice.png`, `invoice.invoice.jpg`, ...)."""
+    `<file>.<key>.<suffix>` before `<file>.<suffix>`, where `<file>.` is the resource name
+    without its model suffix (`bpmn20.xml`, `bpmn`; for DMN `dmn11.xml`, `dmn`):
+    `invoice.bpmn` -> `invoice.invoice.png`, `invoice.png`, `invoice.invoice.jpg`, ..."""
     # Legato reads `.BPMN` as BPMN too (deployment.resource_type), so strip without case.
     base = next(
-        (resource_name[: -len(s)] for s in BPMN_SUFFIXES if resource_name.lower().endswith(s)),
+        (resource_name[: -len(s)] for s in suffixes if resource_name.lower().endswith(s)),
         resource_name,
     )
     return [name for suffix in DIAGRAM_SUFFIXES for name in (f"{base}{key}.{suffix}",
                                                               f"{base}{suffix}")]
 
 
-def diagram_resource_names(definitions: Iterable[ProcessDefinition]) -> dict[str, str]:
-    """Definition id -> the name of its diagram image, for those whose deployment has one.
+def diagram_resource_names(
+    definitions: Iterable[Any], suffixes: tuple[str, ...] = BPMN_SUFFIXES
+) -> dict[str, str]:
+    """Definition id -> the name of its diagram image, for those whose deployment has one
+    (process definitions; decision and DRD definitions with `suffixes=DMN_SUFFIXES`).
 
     Camunda records this name (`diagramResourceName`) when it deploys; Legato finds it among
     the deployment's resources when asked, by Camunda's rule (diagram_candidates)."""
-    candidates = {row.id: (row, diagram_candidates(row.resource_name, row.key))
+    candidates = {row.id: (row, diagram_candidates(row.resource_name, row.key, suffixes))
                   for row in definitions}
     deployed = set(
         Resource.objects.filter(
@@ -122,7 +128,14 @@ def diagram_resource_names(definitions: Iterable[ProcessDefinition]) -> dict[str
 
 def get_process_definition_diagram(definition: ProcessDefinition) -> Resource | None:
     """The deployed diagram image of a definition, or None when its deployment has none."""
-    name = diagram_resource_names([definition]).get(definition.id)
+    return get_definition_diagram(definition)
+
+
+def get_definition_diagram(
+    definition: Any, suffixes: tuple[str, ...] = BPMN_SUFFIXES
+) -> Resource | None:
+    """The deployed diagram image of any definition row (process, decision, DRD), or None."""
+    name = diagram_resource_names([definition], suffixes).get(definition.id)
     if name is None:
         return None
     return Resource.objects.get(deployment_id=definition.deployment_id, name=name)

@@ -10,14 +10,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.http import HttpResponse
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from engine.errors import DecisionEvaluationError, NotFoundError
 from engine.models import DecisionDefinition
 from engine.queries import decisions as queries
+from engine.queries.definitions import DMN_SUFFIXES, get_definition_diagram
 from engine.rest import serializers
-from engine.rest.base import EngineView, json_body, user_id
+from engine.rest.base import AnyAcceptMixin, EngineView, json_body, user_id
+from engine.rest.deployments import file_response
 from engine.rest.errors import CamundaError
 from engine.rest.history import apply
 from engine.rest.history_ttl import history_ttl_view
@@ -167,6 +170,22 @@ class DecisionDefinitionXml(EngineView):
         _readable(request, definition)
         xml = queries.get_decision_definition_xml(definition)
         return Response({"id": definition.id, "dmnXml": xml.decode("utf-8", errors="replace")})
+
+
+class DecisionDefinitionDiagram(AnyAcceptMixin, EngineView):
+    """GET /decision-definition/{id}/diagram and by key: the image deployed beside the DMN
+    file (Camunda's naming rule), or 204 when the deployment has none."""
+
+    def get(self, request: Request, definition_id: str | None = None, key: str | None = None,
+            tenant_id: str | None = None) -> HttpResponse:
+        definition = _readable(request, _definition(definition_id, key, tenant_id))
+        return definition_diagram_response(definition)
+
+
+def definition_diagram_response(definition: Any) -> HttpResponse:
+    """A decision or DRD definition's diagram image, or 204 (Camunda answers no content)."""
+    resource = get_definition_diagram(definition, DMN_SUFFIXES)
+    return HttpResponse(status=204) if resource is None else file_response(resource)
 
 
 class DecisionDefinitionEvaluate(EngineView):

@@ -10,13 +10,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import HttpResponse
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from engine.models import DecisionRequirementsDefinition
 from engine.queries import decisions as queries
 from engine.rest import serializers
-from engine.rest.base import EngineView
+from engine.rest.base import AnyAcceptMixin, EngineView
+from engine.rest.decision_definitions import definition_diagram_response
 from engine.rest.errors import CamundaError
 from engine.rest.history import apply
 from engine.rest.listing import list_views
@@ -139,3 +141,13 @@ class DecisionRequirementsDefinitionXml(EngineView):
         definition = _definition(request, definition_id, key, tenant_id)
         xml = queries.get_decision_requirements_definition_xml(definition)
         return Response({"id": definition.id, "dmnXml": xml.decode("utf-8", errors="replace")})
+
+
+class DecisionRequirementsDefinitionDiagram(AnyAcceptMixin, EngineView):
+    """GET /decision-requirements-definition/{id}/diagram and by key: the deployed image, or
+    204 when there is none."""
+
+    def get(self, request: Request, definition_id: str | None = None, key: str | None = None,
+            tenant_id: str | None = None) -> HttpResponse:
+        definition = _definition(request, definition_id, key, tenant_id)
+        return definition_diagram_response(definition)

@@ -144,6 +144,17 @@ class DeploymentCount(APIView):
         return Response(serializers.count_dto(filter_deployments(request, filters).count()))
 
 
+class DeploymentRegistered(APIView):
+    """GET /deployment/registered: the deployments registered with the job executor through a
+    process application (Camunda's managementService.getRegisteredDeployments). Legato has no
+    process applications and its executor runs every deployment's jobs: always empty. Camunda
+    asks for camunda-admin or READ on System, and so does Legato."""
+
+    def get(self, request: Request) -> Response:
+        require(request.user, Permission.READ, Resource.SYSTEM)
+        return Response([])
+
+
 class DeploymentCreate(APIView):
     """POST /deployment/create: multipart, one file part per resource, named by its filename."""
 

@@ -49,6 +49,11 @@ urlpatterns = [
         name="rest-external-task-bpmn-error",
     ),
     path(
+        "external-task/<str:external_task_id>/lock",
+        views.lock,
+        name="rest-external-task-lock",
+    ),
+    path(
         "external-task/<str:external_task_id>/extendLock",
         views.extend_lock,
         name="rest-external-task-extend-lock",

@@ -39,6 +39,7 @@ from engine.rest.dates import format_date
 from engine.rest.errors import CamundaError, engine_error_response, error_body, too_large
 from engine.rest.params import Kind, ListQuery, Param, invalid_request
 from engine.rest.variables import read_variables, write_variables
+from engine.services import external_task_lock as locking
 from engine.services import external_tasks as service
 
 T = TypeVar("T")
@@ -369,7 +370,9 @@ def filter_external_tasks(request: HttpRequest | Any, filters: dict[str, Any]) -
 
 
 def _query(request: HttpRequest) -> tuple[Any, Any]:
-    parsed = EXTERNAL_TASK_QUERY.parse(request.GET)
+    # POST is Camunda's query form: the same filters as a JSON body, `sorting` a list.
+    body = _body(request) if request.method == "POST" else None
+    parsed = EXTERNAL_TASK_QUERY.parse(request.GET, body)
     rows = filter_external_tasks(request, parsed.filters)
     return rows.order_by(*parsed.order_by), parsed.page
 
@@ -381,12 +384,12 @@ def _list(request: HttpRequest) -> list[dict[str, Any]]:
     return [task_dto(row, facts.get(row.process_definition_id, (None, None))) for row in found]
 
 
-@endpoint("GET")
+@endpoint("GET", "POST")
 async def external_task_list(request: HttpRequest) -> HttpResponse:
     return JsonResponse(await db(_list, request), safe=False)
 
 
-@endpoint("GET")
+@endpoint("GET", "POST")
 async def external_task_count(request: HttpRequest) -> HttpResponse:
     count = await db(lambda: _query(request)[0].count())
     return JsonResponse({"count": count})
@@ -524,6 +527,20 @@ async def extend_lock(request: HttpRequest, external_task_id: str) -> HttpRespon
         _not_found_as_rest,
         external_task_id,
         lambda: service.extend_lock(external_task_id, worker_id, duration or 0, user_id=user_id),
+    )
+    return _no_content()
+
+
+@endpoint("POST")
+async def lock(request: HttpRequest, external_task_id: str) -> HttpResponse:
+    body = _body(request)
+    worker_id = str(body.get("workerId") or "")
+    duration = _duration(body, "lockDuration") or 0
+    user_id = _user_id(request)
+    await db(
+        _not_found_as_rest,
+        external_task_id,
+        lambda: locking.lock(external_task_id, worker_id, duration, user_id=user_id),
     )
     return _no_content()
 

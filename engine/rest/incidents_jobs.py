@@ -1,5 +1,5 @@
-"""`/incident` (list, count, get, annotation) and `/job` (list, count, get, retries, execute,
-due date, suspension, stacktrace). Both show only rows of instances the caller may read."""
+"""`/incident` (list, count, get, annotation) and `/job` (list, count, get, delete, retries,
+execute, due date, suspension, stacktrace). Both show only rows of instances the caller may read."""
 
 from __future__ import annotations
 
@@ -25,10 +25,12 @@ from engine.rest.base import (
     user_id,
 )
 from engine.rest.dates import format_date, parse_date
+from engine.rest.errors import CamundaError
 from engine.rest.history import tenants_of
 from engine.rest.params import Kind, ListQuery, Param, invalid_request, like
 from engine.rest.process_instances import read_suspended
-from engine.services import incidents, jobs, runtime
+from engine.runtime.errors import ProcessEngineError
+from engine.services import incidents, job_changes, jobs, runtime
 
 S, B, N, D, L = Kind.STRING, Kind.BOOLEAN, Kind.INTEGER, Kind.DATE, Kind.STRING_LIST
 
@@ -296,10 +298,16 @@ def job_dto(row: Job, tenants: dict[str, str | None]) -> serializers.Dto:
 
 
 class JobList(EngineView):
-    """GET /job."""
+    """GET and POST /job (the POST form: JobQueryDto in the body, `sorting` a list)."""
 
     def get(self, request: Request) -> Response:
-        query = JOB_QUERY.parse(request.query_params)
+        return self._list(request, None)
+
+    def post(self, request: Request) -> Response:
+        return self._list(request, json_body(request))
+
+    def _list(self, request: Request, body: dict[str, Any] | None) -> Response:
+        query = JOB_QUERY.parse(request.query_params, body)
         rows = list(query.page.apply(filter_jobs(request, query.filters).order_by(
             *query.order_by)))
         tenants = tenants_of([row.process_definition_id for row in rows])
@@ -307,14 +315,21 @@ class JobList(EngineView):
 
 
 class JobCount(EngineView):
-    """GET /job/count."""
+    """GET and POST /job/count."""
 
     def get(self, request: Request) -> Response:
-        filters = JOB_QUERY.parse_filters(request.query_params)
+        return self._count(request, None)
+
+    def post(self, request: Request) -> Response:
+        return self._count(request, json_body(request))
+
+    def _count(self, request: Request, body: dict[str, Any] | None) -> Response:
+        filters = JOB_QUERY.parse(request.query_params, body).filters
         return Response(serializers.count_dto(filter_jobs(request, filters).count()))
 
 
-def _job(request: Request, job_id: str) -> Job:
+def readable_job(request: Request, job_id: str) -> Job:
+    """The job, or 404 (Camunda's wording); 403 when the caller may not read its instance."""
     row = Job.objects.filter(pk=job_id).first()
     if row is None:
         # Camunda's wording (JobResourceImpl.getJob).
@@ -324,11 +339,20 @@ def _job(request: Request, job_id: str) -> Job:
 
 
 class JobDetail(EngineView):
-    """GET /job/{id}."""
+    """GET /job/{id}; DELETE removes the job without running it (204; one the executor holds:
+    500 RestException, as Camunda's deleteJob)."""
 
     def get(self, request: Request, job_id: str) -> Response:
-        row = _job(request, job_id)
+        row = readable_job(request, job_id)
         return Response(job_dto(row, tenants_of([row.process_definition_id])))
+
+    def delete(self, request: Request, job_id: str) -> Response:
+        readable_job(request, job_id)
+        try:
+            job_changes.delete_job(job_id, user_id=user_id(request))
+        except ProcessEngineError as refused:
+            raise CamundaError(500, "RestException", str(refused)) from None
+        return Response(status=204)
 
 
 class JobRetries(EngineView):
@@ -338,7 +362,7 @@ class JobRetries(EngineView):
         retries = json_body(request).get("retries")
         if not isinstance(retries, int) or isinstance(retries, bool):
             raise invalid_request("'retries' must be an integer")
-        _job(request, job_id)
+        readable_job(request, job_id)
         jobs.set_job_retries(job_id, retries, user_id=user_id(request))
         return Response(status=204)
 
@@ -348,7 +372,7 @@ class JobExecute(EngineView):
     the failure, as Camunda's executeJob does; its retries are not counted down here."""
 
     def post(self, request: Request, job_id: str) -> Response:
-        row = _job(request, job_id)
+        row = readable_job(request, job_id)
         require_update_instance(request, row.process_instance_id or "", row.process_definition_id)
         if job_id == HISTORY_CLEANUP_JOB_ID:  # no process's job: the executor's own path
             jobs.execute_job_now(job_id, user_id=user_id(request))
@@ -369,7 +393,7 @@ class JobDueDate(EngineView):
             due = parse_date(raw) if raw is not None else None
         except (ValueError, TypeError):
             raise invalid_request(f"Cannot read 'duedate': {raw}") from None
-        _job(request, job_id)
+        readable_job(request, job_id)
         jobs.set_job_due_date(job_id, due, user_id=user_id(request))
         return Response(status=204)
 
@@ -385,7 +409,7 @@ class JobPriority(EngineView):
             -(2**63) <= priority < 2**63
         ):
             raise invalid_request("'priority' must be a whole number (a Java long)")
-        _job(request, job_id)
+        readable_job(request, job_id)
         jobs.set_job_priority(job_id, priority, user_id=user_id(request))
         return Response(status=204)
 
@@ -395,7 +419,7 @@ class JobSuspended(EngineView):
 
     def put(self, request: Request, job_id: str) -> Response:
         suspended = read_suspended(json_body(request))
-        _job(request, job_id)
+        readable_job(request, job_id)
         jobs.set_job_suspended(job_id, suspended, user_id=user_id(request))
         return Response(status=204)
 
@@ -404,7 +428,7 @@ class JobStacktrace(AnyAcceptMixin, EngineView):
     """GET /job/{id}/stacktrace: text/plain."""
 
     def get(self, request: Request, job_id: str) -> HttpResponse:
-        row = _job(request, job_id)
+        row = readable_job(request, job_id)
         if row.exception_stacktrace is None:
             # Camunda's wording (JobResourceImpl.getStacktrace).
             raise NotFoundError(f"Job with id {job_id} has no stacktrace")

@@ -29,9 +29,11 @@ from engine.rest import (
     openapi_external_tasks,
     openapi_history,
     openapi_identity,
+    openapi_jobs,
     openapi_metrics,
     openapi_migration,
     openapi_runtime,
+    openapi_system,
     openapi_tenants,
     openapi_variable_data,
 )
@@ -205,6 +207,8 @@ SCHEMAS.update(openapi_metrics.METRICS_SCHEMAS)
 SCHEMAS.update(openapi_external_tasks.EXTERNAL_TASK_SCHEMAS)
 SCHEMAS.update(openapi_tenants.TENANT_SCHEMAS)
 SCHEMAS.update(openapi_identity.IDENTITY_SCHEMAS)
+SCHEMAS.update(openapi_jobs.JOB_SCHEMAS)
+SCHEMAS.update(openapi_system.SYSTEM_SCHEMAS)
 
 _KIND_SCHEMAS: dict[Kind, Schema] = {
     Kind.STRING: {"type": "string"},
@@ -529,6 +533,8 @@ def all_operations() -> tuple[Operation, ...]:
     return (
         OPERATIONS
         + tuple(openapi_runtime.operations())
+        + tuple(openapi_jobs.operations())
+        + tuple(openapi_system.operations())
         + tuple(openapi_decisions.operations())
         + tuple(openapi_batches.operations())
         + tuple(openapi_cleanup.operations())

@@ -79,6 +79,12 @@ def operations() -> list[Any]:
         "schema": {"$ref": "#/components/schemas/ExceptionDto"}}}}
     errors = {"400": error, "403": error, "404": error}
     count = {"200": json("CountResultDto"), **errors}
+    # Camunda's getDecisionDiagram: the image whose name follows the DMN file's, else none.
+    diagram = {"200": {"description": "The image; its content type follows its extension.",
+                       "content": {media: {"schema": {"type": "string", "format": "binary"}}
+                                   for media in ("image/png", "image/jpeg", "image/gif",
+                                                 "image/svg+xml")}},
+               "204": {"description": "The deployment has no diagram image."}, **errors}
     ops = []
     dd = "decision-definition"
     ops.append(Operation(dd, "get", "getDecisionDefinitions", "List decision definitions",
@@ -99,6 +105,8 @@ def operations() -> list[Any]:
         ops.append(Operation(f"{route}/xml", "get", f"getDecisionDefinitionDmnXml{suffix}",
                              "The DMN file of a decision definition",
                              {"200": json("DecisionDefinitionDiagramDto"), **errors}))
+        ops.append(Operation(f"{route}/diagram", "get", f"getDecisionDefinitionDiagram{suffix}",
+                             "The diagram image deployed beside the DMN file", diagram))
         ops.append(Operation(f"{route}/evaluate", "post", f"evaluateDecision{suffix}",
                              "Evaluate the decision (CREATE_INSTANCE); records a historic "
                              "decision instance; a table that cannot decide is a 500",
@@ -124,6 +132,9 @@ def operations() -> list[Any]:
                              "Get a decision requirements definition (by key: its latest "
                              "version)",
                              {"200": json("DecisionRequirementsDefinitionDto"), **errors}))
+        ops.append(Operation(f"{route}/diagram", "get",
+                             f"getDecisionRequirementsDefinitionDiagram{suffix}",
+                             "The diagram image deployed beside the DMN file", diagram))
         ops.append(Operation(f"{route}/xml", "get",
                              f"getDecisionRequirementsDefinitionDmnXml{suffix}",
                              "The DMN file of a decision requirements definition",

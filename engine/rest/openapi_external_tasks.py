@@ -14,8 +14,9 @@ from engine.rest.openapi_runtime import (
     _json,
     _ref,
     dto,
+    query_body,
 )
-from engine.rest.params import Kind, Param
+from engine.rest.params import PAGING, Kind, Param
 
 Schema = dict[str, Any]
 
@@ -48,6 +49,7 @@ EXTERNAL_TASK_SCHEMAS: dict[str, Schema] = {
     ),
     "ExternalTaskBpmnError": dto("workerId:S errorCode:S errorMessage:s variables:v"),
     "ExtendLockOnExternalTaskDto": dto("workerId:S newDuration:I"),
+    "LockExternalTaskDto": dto("workerId:S lockDuration:I"),
     "RetriesDto": dto("retries:I"),
     "SetRetriesForExternalTasksDto": dto(
         "retries:I externalTaskIds:a processInstanceIds:a externalTaskQuery:o"
@@ -84,6 +86,14 @@ def operations() -> list[Any]:
                   query=EXTERNAL_TASK_QUERY, paged=True),
         Operation("external-task/count", "get", "getExternalTasksCount", "Count external tasks",
                   {"200": _json(_ref("CountResultDto")), **errors}, query=EXTERNAL_TASK_QUERY),
+        Operation("external-task", "post", "queryExternalTasks",
+                  "List external tasks (POST form: the filters and `sorting` in the body)",
+                  {"200": _json(_array_of("ExternalTaskDto")), **errors},
+                  request_body=_body(query_body(EXTERNAL_TASK_QUERY)), parameters=PAGING),
+        Operation("external-task/count", "post", "queryExternalTasksCount",
+                  "Count external tasks (POST form)",
+                  {"200": _json(_ref("CountResultDto")), **errors},
+                  request_body=_body(query_body(EXTERNAL_TASK_QUERY))),
         Operation("external-task/fetchAndLock", "post", "fetchAndLock",
                   "Fetch and lock external tasks of topics, waiting up to asyncResponseTimeout"
                   " ms for one to appear",
@@ -106,6 +116,9 @@ def operations() -> list[Any]:
                 "Report a failure: retries left, or an incident at 0", "ExternalTaskFailureDto"),
         command(f"{one}/bpmnError", "post", "handleExternalTaskBpmnError",
                 "Throw a BPMN error from the task's activity", "ExternalTaskBpmnError"),
+        command(f"{one}/lock", "post", "lock",
+                "Lock the task for the worker (unlocked, expired, or already the worker's)",
+                "LockExternalTaskDto"),
         command(f"{one}/extendLock", "post", "extendLock",
                 "Extend the lock the worker holds", "ExtendLockOnExternalTaskDto"),
         command(f"{one}/unlock", "post", "unlock", "Release the task's lock", None),

@@ -3,8 +3,7 @@
 of Camunda's own OpenAPI document, and of Legato's `GET /history/export`.
 
 `/tenant` is in openapi_tenants.py. These views answer no OPTIONS (Camunda's
-`availableOperations` links), so none is described, nor what Legato does not serve (the POST
-query forms of `/group`, `/identity/password-policy`). Lists and counts take the `ListQuery`
+`availableOperations` links), so none is described. Lists and counts take the `ListQuery`
 declarations the views parse with; the parameters of `/identity/groups`, `/authorization/check`
 and `/history/export` are declared here, as those views read them.
 """
@@ -13,8 +12,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.rest.openapi_runtime import _ERROR, _NO_CONTENT, _array_of, _body, _json, _ref, dto
-from engine.rest.params import Kind, ListQuery, Param
+from engine.rest.openapi_runtime import (
+    _ERROR,
+    _NO_CONTENT,
+    _array_of,
+    _body,
+    _json,
+    _ref,
+    dto,
+    query_body,
+)
+from engine.rest.params import PAGING, Kind, ListQuery, Param
 from identity.export import FORMATS, KINDS
 from identity.rest.authorizations import AUTHORIZATION_QUERY
 from identity.rest.users import GROUP_QUERY, USER_QUERY
@@ -35,6 +43,11 @@ def _rule(spec: str, description: str) -> Schema:
 
 
 IDENTITY_SCHEMAS: dict[str, Schema] = {
+    "PasswordPolicyRuleDto": dto("placeholder:S parameter:o"),
+    "PasswordPolicyDto": dto("rules:a"),
+    "CheckPasswordPolicyRuleDto": dto("placeholder:S parameter:o valid:b"),
+    "CheckPasswordPolicyResultDto": dto("rules:a valid:b"),
+    "PasswordPolicyRequestDto": dto("password:S profile:#UserProfileDto"),
     "UserProfileDto": dto("id:S firstName:s lastName:s email:s"),
     "UserCredentialsDto": {
         **dto("password:S authenticatedUserPassword:s"),
@@ -73,6 +86,11 @@ IDENTITY_SCHEMAS: dict[str, Schema] = {
     "AuthorizationCheckResultDto": dto("permissionName:S resourceName:S resourceId:S "
                                        "authorized:b"),
 }
+
+IDENTITY_SCHEMAS["PasswordPolicyDto"]["properties"]["rules"] = _array_of("PasswordPolicyRuleDto")
+IDENTITY_SCHEMAS["CheckPasswordPolicyResultDto"]["properties"]["rules"] = _array_of(
+    "CheckPasswordPolicyRuleDto"
+)
 
 # Django route kwargs -> Camunda's path parameter names (`user_id` and `group_id` are the
 # memberships' `{userId}` and `{groupId}`: openapi_tenants.py).
@@ -156,6 +174,13 @@ def operations() -> list[Any]:
 
     group = "group/<str:group>"
     listing("group", "groups", "getQueryGroups", "getGroupCount", "GroupDto", GROUP_QUERY)
+    add("group", "post", "postQueryGroups",
+        "List groups (POST form: the filters and `sorting` in the body)",
+        {"200": _json(_array_of("GroupDto"))}, "400",
+        request_body=_body(query_body(GROUP_QUERY)), parameters=PAGING)
+    add("group/count", "post", "queryGroupCount", "Count groups (POST form)",
+        {"200": _json(_ref("CountResultDto"))}, "400",
+        request_body=_body(query_body(GROUP_QUERY)))
     add("group/create", "post", "createGroup", "Create a group (needs CREATE on Group)",
         _NO_CONTENT, "400 403", request_body=_body(_ref("GroupDto")))
     add(group, "get", "getGroup", "Get a group", {"200": _json(_ref("GroupDto"))}, "403 404")
@@ -174,6 +199,15 @@ def operations() -> list[Any]:
     add("identity/verify", "post", "verifyUser", "Check a user name and password",
         {"200": _json(_ref("AuthenticationResult"))}, "400",
         request_body=_body(_ref("BasicUserCredentialsDto")))
+
+    policy_off = {"404": {"description": "No password policy is configured."}}
+    add("identity/password-policy", "get", "getPasswordPolicy",
+        "The rules a new password must fulfil (Django's password validators)",
+        {"200": _json(_ref("PasswordPolicyDto")), **policy_off}, "")
+    add("identity/password-policy", "post", "checkPassword",
+        "Check a password (and the user's profile) against the password policy",
+        {"200": _json(_ref("CheckPasswordPolicyResultDto")), **policy_off}, "400",
+        request_body=_body(_ref("PasswordPolicyRequestDto")))
 
     one = "authorization/<str:authorization_id>"
     listing("authorization", "authorizations", "queryAuthorizations", "getAuthorizationCount",

@@ -501,22 +501,6 @@ def operations() -> list[Any]:
     add("incident/<str:incident_id>/annotation", "delete", "clearIncidentAnnotation",
         "Clear an incident's annotation", _NO_CONTENT)
 
-    jb = "job/<str:job_id>"
-    listing("job", "Jobs", "JobDto", incidents_jobs.JOB_QUERY, post=False)
-    add(jb, "get", "getJob", "Get a job", {"200": _json(_ref("JobDto"))})
-    add(f"{jb}/retries", "put", "setJobRetries", "Set retries", _NO_CONTENT,
-        request_body=_body())
-    add(f"{jb}/execute", "post", "executeJob", "Run the job now", _NO_CONTENT)
-    add(f"{jb}/duedate", "put", "setJobDuedate", "Set the due date", _NO_CONTENT,
-        request_body=_body())
-    add(f"{jb}/priority", "put", "setJobPriority", "Set the priority (acquired first: highest)",
-        _NO_CONTENT, request_body=_body(dto("priority:I")))
-    add(f"{jb}/suspended", "put", "updateJobSuspensionState", "Suspend or activate",
-        _NO_CONTENT, request_body=_body())
-    add(f"{jb}/stacktrace", "get", "getStacktrace", "The failure's stacktrace",
-        {"200": {"description": "text", "content": {"text/plain": {
-            "schema": {"type": "string"}}}}})
-
     jd = "job-definition/<str:job_definition_id>"
     listing("job-definition", "JobDefinitions", "JobDefinitionDto",
             job_definitions.JOB_DEFINITION_QUERY, post=True)

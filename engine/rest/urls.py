@@ -16,6 +16,7 @@ from engine.rest import (
     openapi,
     process_definitions,
     runtime_urls,
+    schema_log,
     views,
 )
 
@@ -27,6 +28,11 @@ urlpatterns = [
     path("deployment/count", deployments.DeploymentCount.as_view(), name="rest-deployment-count"),
     path(
         "deployment/create", deployments.DeploymentCreate.as_view(), name="rest-deployment-create"
+    ),
+    path(
+        "deployment/registered",
+        deployments.DeploymentRegistered.as_view(),
+        name="rest-deployment-registered",
     ),
     path(
         "deployment/<str:deployment_id>",
@@ -154,6 +160,8 @@ urlpatterns = [
         name="rest-metrics-task-worker",
     ),
     path("metrics/<str:metrics_name>/sum", metrics.MetricSum.as_view(), name="rest-metrics-sum"),
+    # The schema changes the database went through (Legato's migrations)
+    path("schema/log", schema_log.SchemaLog.as_view(), name="rest-schema-log"),
     # Last: anything else is a Camunda-shaped 404, never Django's HTML page.
     re_path(r"^.*$", views.UnknownResource.as_view(), name="rest-unknown"),
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -91,6 +92,23 @@ class ExecuteJob:
     """Run an async continuation or fire a timer of this instance."""
 
     job_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class DeleteJob:
+    """Drop a job of this instance without running it (managementService.deleteJob): its
+    token stays where it waits, as in Camunda."""
+
+    job_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class RecalculateJobDueDate:
+    """Evaluate a timer job's definition again (managementService.recalculateJobDuedate),
+    from `base` (the job's creation) or, when None, from now."""
+
+    job_id: str
+    base: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,6 +232,8 @@ Command = (
     | DeliverMessage
     | DeliverSignal
     | ExecuteJob
+    | DeleteJob
+    | RecalculateJobDueDate
     | CompleteExternalTask
     | FailExternalTask
     | HandleExternalTaskBpmnError

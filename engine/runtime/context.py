@@ -456,9 +456,11 @@ class Run:
     # -- timers ----------------------------------------------------------------------------
 
     def timer_due(
-        self, timer: TimerDefinition, execution: Execution, activity_id: str
+        self, timer: TimerDefinition, execution: Execution, activity_id: str,
+        base: datetime | None = None,
     ) -> tuple[datetime | None, str | None]:
-        """Due date of a timer event, and the cycle text to re-arm with (None: no repeat)."""
+        """Due date of a timer event counted from `base` (None: now), and the cycle text to
+        re-arm with (None: no repeat)."""
         text: Any = timer.text
         if "${" in text or "#{" in text:
             text = self.evaluate(text, execution, activity_id=activity_id)
@@ -467,7 +469,7 @@ class Run:
         text = str(text).strip()
         try:
             spec = parse_timer(timer.kind.value, text)
-            due = spec.next_due(self.now)
+            due = spec.next_due(base or self.now)
         except TimerSpecError as error:
             raise ProcessEngineError(str(error), activity_id) from error
         repeat = None

@@ -77,6 +77,14 @@ class JobRemoved:
 
 
 @dataclass(slots=True)
+class JobDueDateChanged:
+    """A job's due date was evaluated again (an operator's recalculation)."""
+
+    job_id: str
+    due: datetime | None
+
+
+@dataclass(slots=True)
 class ExternalTaskCreated:
     external_task: ExternalTask
 
@@ -310,6 +318,7 @@ Effect = (
     | SubscriptionRemoved
     | JobCreated
     | JobRemoved
+    | JobDueDateChanged
     | ExternalTaskCreated
     | ExternalTaskRemoved
     | VariablesChanged

@@ -25,7 +25,12 @@ from engine.runtime.migrating import migrate_all
 from engine.runtime.migration import MigrationPlan, require_valid
 from engine.runtime.modification import Instruction
 from engine.runtime.routing import CROSS_INSTANCE, Work, follow_up, signal_work
-from engine.runtime.starts import conditional_start_events, conditional_starts, rearm_timer_start
+from engine.runtime.starts import (
+    change_timer_start,
+    conditional_start_events,
+    conditional_starts,
+    rearm_timer_start,
+)
 from engine.runtime.state import Job
 from engine.runtime.store import (
     MismatchingMessageCorrelation,
@@ -33,12 +38,7 @@ from engine.runtime.store import (
     Store,
 )
 
-__all__ = [
-    "MismatchingMessageCorrelation",
-    "ProcessEngine",
-    "ProcessInstance",
-    "Store",
-]
+__all__ = ["MismatchingMessageCorrelation", "ProcessEngine", "ProcessInstance", "Store"]
 
 DEFAULT_RETRIES = 3
 
@@ -307,6 +307,19 @@ class ProcessEngine:
             return
         self._execute_timer_start(job)
 
+    def change_job(self, job_id: str, command: cmd.DeleteJob | cmd.RecalculateJobDueDate) -> None:
+        """An operator's command on a job: on its instance, or on a timer start job."""
+        job = self.store.get_job(job_id)
+        if job is None:
+            raise NotFoundError(f"No job found with id '{job_id}'")
+        if job.process_instance_id is not None:
+            self._execute([Work(job.process_instance_id, command)])
+            return
+        definition = self._definition(None, job.process_definition_id)
+        with self.store.atomic():
+            effects = change_timer_start(job, definition, command, self.clock(), self.env)
+            self.store.record(None, effects)
+
     def complete_external_task(
         self,
         external_task_id: str,
@@ -510,16 +523,9 @@ class ProcessEngine:
         def plan() -> list[Work]:
             effects = rearm_timer_start(job, definition, self.clock(), self.env)
             self.store.record(None, effects)
-            return [
-                Work(
-                    None,
-                    cmd.StartInstance(
-                        start_activity_id=job.activity_id,
-                        instance_id=self.env.new_id(),
-                    ),
-                    definition,
-                )
-            ]
+            start = cmd.StartInstance(start_activity_id=job.activity_id,
+                                      instance_id=self.env.new_id())
+            return [Work(None, start, definition)]
 
         self._execute_planned(plan)
 

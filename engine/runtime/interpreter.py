@@ -16,7 +16,7 @@ from typing import Any
 from engine.bpmn.model import BoundaryEvent, NodeKind, StartEvent
 from engine.runtime import commands as cmd
 from engine.runtime import effects as fx
-from engine.runtime import flow, modification
+from engine.runtime import flow, job_changes, modification
 from engine.runtime.behaviors import events, gateways, task_timeouts, tasks
 from engine.runtime.behaviors.listeners import fire_execution_listeners
 from engine.runtime.context import Run
@@ -470,6 +470,8 @@ _HANDLERS: dict[type[Any], Callable[[Run, Any], None]] = {
     cmd.DeliverMessage: _deliver_message,
     cmd.DeliverSignal: _deliver_signal,
     cmd.ExecuteJob: _execute_job,
+    cmd.DeleteJob: job_changes.delete_job,
+    cmd.RecalculateJobDueDate: job_changes.recalculate_due_date,
     cmd.CompleteExternalTask: _complete_external_task,
     cmd.FailExternalTask: _fail_external_task,
     cmd.HandleExternalTaskBpmnError: _external_task_error,

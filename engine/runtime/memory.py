@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
+from dataclasses import replace
 from types import TracebackType
 from typing import Any
 
@@ -142,6 +143,11 @@ class InMemoryStore:
 
     def _pop_job(self, effect: fx.JobRemoved) -> None:
         self._pop(self.jobs, effect.job_id)
+
+    def _job_due_changed(self, effect: fx.JobDueDateChanged) -> None:
+        job = self.jobs.get(effect.job_id)
+        if job is not None:
+            self._put(self.jobs, job.id, replace(job, due=effect.due))
 
     def _put_subscription(self, effect: fx.SubscriptionCreated) -> None:
         self._put(self.subscriptions, effect.subscription.id, effect.subscription)
@@ -352,6 +358,7 @@ _PROJECTIONS: dict[type[Any], Callable[[InMemoryStore, Any], None]] = {
     fx.TaskRemoved: InMemoryStore._pop_task,
     fx.JobCreated: InMemoryStore._put_job,
     fx.JobRemoved: InMemoryStore._pop_job,
+    fx.JobDueDateChanged: InMemoryStore._job_due_changed,
     fx.SubscriptionCreated: InMemoryStore._put_subscription,
     fx.SubscriptionRemoved: InMemoryStore._pop_subscription,
     fx.ExternalTaskCreated: InMemoryStore._put_external_task,

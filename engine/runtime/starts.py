@@ -15,6 +15,7 @@ from engine.runtime.context import Run
 from engine.runtime.definition import ProcessDefinition
 from engine.runtime.env import Environment
 from engine.runtime.errors import ProcessEngineError
+from engine.runtime.job_changes import job_timer
 from engine.runtime.state import Execution, InstanceState, Job, JobKind
 from engine.runtime.values import infer_type
 
@@ -44,6 +45,20 @@ def rearm_timer_start(
         due, repeat = probe.next_cycle(job.repeat, job.activity_id)
         effects.append(fx.JobCreated(_job(env, definition, job.activity_id, due, repeat)))
     return effects
+
+
+def change_timer_start(
+    job: Job, definition: ProcessDefinition, command: cmd.Command, now: datetime,
+    env: Environment,
+) -> list[fx.Effect]:
+    """An operator's DeleteJob or RecalculateJobDueDate on a timer start job (no instance)."""
+    if isinstance(command, cmd.DeleteJob):
+        return [fx.JobRemoved(job.id)]
+    assert isinstance(command, cmd.RecalculateJobDueDate)
+    timer = job_timer(definition, job)
+    probe, root = _probe(definition, now, env)
+    due, _repeat = probe.timer_due(timer, root, job.activity_id, command.base)
+    return [fx.JobDueDateChanged(job.id, due)]
 
 
 def conditional_start_events(definition: ProcessDefinition) -> list[tuple[ProcessDefinition, str]]:

@@ -87,7 +87,7 @@ class PostCommit:
         match effect:
             case fx.JobCreated(job) if job.due is None:
                 self.job_ids.append(job.id)
-            case fx.JobCreated():
+            case fx.JobCreated() | fx.JobDueDateChanged():
                 self.timers_scheduled = True
             case fx.ExternalTaskCreated(external_task):
                 self.external_topics[external_task.topic] += 1

@@ -111,6 +111,7 @@ class _Batch:
     jobs_created: dict[str, fx.JobCreated] = field(default_factory=dict)
     jobs_removed: set[str] = field(default_factory=set)
     jobs_shown_as: dict[str, str | None] = field(default_factory=dict)  # job id -> execution
+    jobs_due: dict[str, datetime | None] = field(default_factory=dict)  # recalculated
     external_created: dict[str, fx.ExternalTaskCreated] = field(default_factory=dict)
     external_removed: set[str] = field(default_factory=set)
     # (instance id, execution id, name) -> value, or None when removed
@@ -152,6 +153,8 @@ def _group(effects: Iterable[object]) -> _Batch:
             case fx.JobRemoved():
                 batch.jobs_removed.add(effect.job_id)
                 batch.jobs_shown_as[effect.job_id] = effect.shown_as
+            case fx.JobDueDateChanged():
+                batch.jobs_due[effect.job_id] = effect.due
             case fx.ExternalTaskCreated():
                 batch.external_created[effect.external_task.id] = effect
             case fx.ExternalTaskRemoved():
@@ -297,7 +300,7 @@ class Projection:
                 retries=j.retries,
                 exclusive=j.exclusive,
                 repeat=j.repeat,
-                created=j.due or timezone.now(),
+                created=timezone.now(),
                 job_definition_id=job_definition_id(
                     j.process_definition_id, j.activity_id, j.kind
                 ),
@@ -307,6 +310,8 @@ class Projection:
         if rows:
             Job.objects.bulk_create(rows)
             apply_job_definitions([row.id for row in rows])
+        for job_id, due in batch.jobs_due.items():
+            Job.objects.filter(pk=job_id).update(due_date=due)
         gone = batch.jobs_removed - set(batch.jobs_created)
         if self.logs:
             removed = list(Job.objects.filter(pk__in=gone)) if gone else []

@@ -177,15 +177,31 @@ def _groups(request: Request, filters: dict[str, Any]) -> QuerySet[Group]:
 
 
 class GroupList(CamundaView):
+    """GET and POST /group (the POST form: GroupQueryDto in the body, `sorting` a list)."""
+
     def get(self, request: Request) -> Response:
-        parsed = GROUP_QUERY.parse(present(request.query_params))
+        return self._list(request, None)
+
+    def post(self, request: Request) -> Response:
+        return self._list(request, body(request))
+
+    def _list(self, request: Request, data: dict[str, Any] | None) -> Response:
+        parsed = GROUP_QUERY.parse(present(request.query_params), data)
         rows = parsed.page.apply(_groups(request, parsed.filters).order_by(*parsed.order_by))
         return Response([group_dto(g) for g in rows])
 
 
 class GroupCount(CamundaView):
+    """GET and POST /group/count."""
+
     def get(self, request: Request) -> Response:
-        filters = GROUP_QUERY.parse_filters(present(request.query_params))
+        return self._count(request, None)
+
+    def post(self, request: Request) -> Response:
+        return self._count(request, body(request))
+
+    def _count(self, request: Request, data: dict[str, Any] | None) -> Response:
+        filters = GROUP_QUERY.parse(present(request.query_params), data).filters
         return Response({"count": _groups(request, filters).count()})
 
 

@@ -25,7 +25,7 @@ def fire_timeout_listener(run: Run, execution: Execution, job: Job) -> None:
     node = run.definition.node(job.activity_id)
     assert isinstance(node, UserTask)
     task = run.state.tasks.get(execution.task_id or "")
-    listener = _listener(node, job.listener_id)
+    listener = timeout_listener(node, job.listener_id)
     if task is None or listener is None:
         return  # the task or the listener (after a migration) is gone: nothing to tell
     if job.repeat:
@@ -51,7 +51,8 @@ def _listener_key(listener: Listener, position: int) -> str:
     return listener.id or f"#{position}"
 
 
-def _listener(node: UserTask, key: str | None) -> Listener | None:
+def timeout_listener(node: UserTask, key: str | None) -> Listener | None:
+    """The timeout listener of `node` a job names (None: gone, e.g. after a migration)."""
     for position, listener in enumerate(node.task_listeners):
         if listener.event == "timeout" and _listener_key(listener, position) == key:
             return listener
