@@ -31,15 +31,26 @@ def _by_type() -> dict[str, int]:
 
 
 def expired_batches(now: datetime) -> QuerySet[Batch]:
-    """Finished batches whose time to live has run out at `now`."""
-    condition = Q(pk__in=[])
+    """Finished batches whose removal time has come at `now`, or, without one, whose time
+    to live has run out."""
+    by_time_to_live = Q(pk__in=[])
     for batch_type in Batch.objects.filter(ended__isnull=False).values_list(
         "type", flat=True
     ).distinct():
         days = time_to_live(batch_type)
         if days is not None:
-            condition |= Q(type=batch_type, ended__lte=now - timedelta(days=days))
+            by_time_to_live |= Q(type=batch_type, ended__lte=now - timedelta(days=days))
+    condition = Q(removal_time__lte=now) | (Q(removal_time__isnull=True) & by_time_to_live)
     return Batch.objects.filter(condition, ended__isnull=False)
+
+
+def calculated_removal_time(batch: Batch) -> datetime | None:
+    """Camunda's calculated removal time of a batch: its end plus its type's time to live
+    (none while it runs, or for a type kept for ever)."""
+    days = time_to_live(batch.type)
+    if batch.ended is None or days is None:
+        return None
+    return batch.ended + timedelta(days=days)
 
 
 @dataclass(frozen=True)

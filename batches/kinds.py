@@ -190,6 +190,15 @@ def _correlate_message(instance_id: Any, options: Mapping[str, Any], actor: Acto
     )
 
 
+def _set_batch_removal_time(batch_id: Any, options: Mapping[str, Any], actor: Actor) -> None:
+    from batches.services import set_historic_batch_removal_time
+    from engine.services.removal_time import RemovalTime
+
+    set_historic_batch_removal_time(
+        batch_id, RemovalTime.from_json(options["removalTime"]), actor
+    )
+
+
 KINDS: dict[str, Kind] = {
     BatchType.RETRY_INCIDENTS: Kind(
         _retry_incident, "Incident", "retried", target_id=lambda data: data["incident"]
@@ -219,4 +228,5 @@ KINDS: dict[str, Kind] = {
         _set_decision_removal_time, "Historic decision instance", "updated"
     ),
     BatchType.CORRELATE_MESSAGE: Kind(_correlate_message, "Process instance", "correlated"),
+    BatchType.BATCH_SET_REMOVAL_TIME: Kind(_set_batch_removal_time, "Historic batch", "updated"),
 }

@@ -44,6 +44,7 @@ class BatchType(models.TextChoices):
     )
     DECISION_SET_REMOVAL_TIME = "decision-set-removal-time", "Set decision removal time"
     CORRELATE_MESSAGE = "correlate-message", "Correlate a message"
+    BATCH_SET_REMOVAL_TIME = "batch-set-removal-time", "Set batch removal time"
 
 
 class Batch(models.Model):
@@ -66,6 +67,9 @@ class Batch(models.Model):
     # When a runner first claimed a chunk (Camunda's executionStartTime).
     execution_started = models.DateTimeField(null=True, blank=True)
     ended = models.DateTimeField(null=True, blank=True)
+    # When the history cleanup removes the finished batch (Camunda's removal time); none:
+    # its end plus its type's time to live (batches/history.py).
+    removal_time = models.DateTimeField(null=True, blank=True)
     description = models.CharField(max_length=500, blank=True)
     options = models.JSONField(default=dict)
     targets = models.JSONField(default=list)

@@ -13,11 +13,13 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from batches.history import calculated_removal_time
 from batches.models import Batch, BatchState
 from batches.runner import publish_progress, start_batch
 from engine.errors import BadRequestError, NotFoundError
 from engine.models import EntityType, OperationType
 from engine.services.oplog import OperationLog
+from engine.services.removal_time import ABSOLUTE, CLEARED, RemovalTime
 from identity.authorization import Actor, identity_of, is_authorized, readable_ids, require
 from identity.resources import Permission, Resource
 
@@ -117,6 +119,25 @@ def delete_batch(batch_id: str, cascade: bool, actor: Actor) -> None:
         batch.save()
         transaction.on_commit(lambda: publish_progress(batch))
 
+
+
+def set_historic_batch_removal_time(batch_id: str, removal: RemovalTime, actor: Actor) -> None:
+    """When the history cleanup removes a batch (Camunda's setRemovalTimeToHistoricBatches):
+    at an absolute time, cleared (its end plus its time to live then decide), or calculated
+    now from its end and its type's time to live. READ_HISTORY on the batch, as finding it."""
+    with transaction.atomic():
+        try:
+            batch = _find(batch_id, for_update=True)
+        except NotFoundError:
+            raise NotFoundError(f"Historic batch for id '{batch_id}' cannot be found") from None
+        require_on_batch(actor, Permission.READ_HISTORY, batch)
+        if removal.mode == ABSOLUTE:
+            batch.removal_time = removal.time
+        elif removal.mode == CLEARED:
+            batch.removal_time = None
+        else:
+            batch.removal_time = calculated_removal_time(batch)
+        batch.save(update_fields=["removal_time"])
 
 
 def delete_historic_batch(batch_id: str, actor: Actor) -> None:

@@ -37,6 +37,7 @@ from engine.rest.batch_targets import (
     plural,
     unique_targets,
 )
+from engine.rest.batches import HISTORIC_BATCH_QUERY, filter_historic_batches
 from engine.rest.dates import parse_date
 from engine.rest.external_tasks import EXTERNAL_TASK_QUERY, filter_external_tasks
 from engine.rest.history import HISTORIC_PROCESS_INSTANCE_QUERY, filter_historic_instances
@@ -465,6 +466,7 @@ class _History:
     rows: Filter
     noun: str
     entity: str
+    hierarchical: bool = True  # whether `hierarchical` applies (a call hierarchy)
 
     def targets(self, request: Request, body: dict[str, Any]) -> list[str]:
         return unique_targets([
@@ -482,16 +484,21 @@ DECISION_HISTORY = _History(
     "historicDecisionInstanceIds", "historicDecisionInstanceQuery", DECISION_INSTANCE_QUERY,
     filter_decision_instances, "historic decision instance", EntityType.DECISION_INSTANCE,
 )
+BATCH_HISTORY = _History(
+    "historicBatchIds", "historicBatchQuery", HISTORIC_BATCH_QUERY, filter_historic_batches,
+    "historic batch", EntityType.BATCH, hierarchical=False,
+)
 
 
 def _set_removal_time_view(history: _History, batch_type: str) -> type[EngineView]:
     class SetRemovalTime(EngineView):
-        """POST /history/{process,decision}-instance/set-removal-time."""
+        """POST /history/{process,decision}-instance/set-removal-time and
+        /history/batch/set-removal-time."""
 
         def post(self, request: Request) -> Response:
             body = json_body(request)
             removal = read_removal_time(body)
-            hierarchical = flag(body, "hierarchical")
+            hierarchical = history.hierarchical and flag(body, "hierarchical")
             ids = history.targets(request, body)
             options = {"removalTime": removal.to_json(), "hierarchical": hierarchical}
             what = f"Set the removal time of {plural(len(ids), history.noun)}"
@@ -502,7 +509,8 @@ def _set_removal_time_view(history: _History, batch_type: str) -> type[EngineVie
                 log.add("mode", new_value=removal.mode.upper())
                 log.add("removalTime",
                         new_value=removal.time.isoformat() if removal.time else None)
-                log.add("hierarchical", new_value=str(hierarchical).lower())
+                if history.hierarchical:
+                    log.add("hierarchical", new_value=str(hierarchical).lower())
                 log.add("nrOfInstances", new_value=len(ids))
                 log.add("async", new_value="true").save()
             return response
@@ -513,6 +521,9 @@ def _set_removal_time_view(history: _History, batch_type: str) -> type[EngineVie
 SetRemovalTimeAsync = _set_removal_time_view(PROCESS_HISTORY, BatchType.PROCESS_SET_REMOVAL_TIME)
 DecisionSetRemovalTimeAsync = _set_removal_time_view(
     DECISION_HISTORY, BatchType.DECISION_SET_REMOVAL_TIME
+)
+BatchSetRemovalTimeAsync = _set_removal_time_view(
+    BATCH_HISTORY, BatchType.BATCH_SET_REMOVAL_TIME
 )
 
 

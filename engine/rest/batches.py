@@ -145,7 +145,7 @@ def batch_statistics_dto(batch: Batch) -> serializers.Dto:
 
 
 def historic_batch_dto(batch: Batch) -> serializers.Dto:
-    """HistoricBatchDto; history is never removed by time here (`removalTime` null)."""
+    """HistoricBatchDto."""
     return {
         "id": str(batch.id),
         "type": batch.type,
@@ -159,7 +159,7 @@ def historic_batch_dto(batch: Batch) -> serializers.Dto:
         "createUserId": batch.created_by or None,
         "startTime": format_date(batch.created),
         "endTime": format_date(batch.ended),
-        "removalTime": None,
+        "removalTime": format_date(batch.removal_time),
         "executionStartTime": format_date(batch.execution_started),
     }
 

@@ -45,6 +45,10 @@ BATCH_SCHEMAS: dict[str, Schema] = {
         "processDefinitionWithoutTenantId:b processInstanceIds:a processInstanceQuery:o "
         "historicProcessInstanceQuery:o"
     ),
+    "SetRemovalTimeToHistoricBatchesDto": dto(
+        "historicBatchIds:a historicBatchQuery:o absoluteRemovalTime:d "
+        "calculatedRemovalTime:b clearedRemovalTime:b"
+    ),
     "CorrelationMessageAsyncDto": dto(
         "messageName:S processInstanceIds:a processInstanceQuery:o "
         "historicProcessInstanceQuery:o variables:o"
@@ -202,6 +206,9 @@ def operations() -> list[Any]:
         ("history/process-instance/set-removal-time", "setRemovalTimeAsync",
          "Set when the history of finished instances is removed, in a batch",
          "SetRemovalTimeToHistoricProcessInstancesDto"),
+        ("history/batch/set-removal-time", "setRemovalTimeAsyncHistoricBatch",
+         "Set when finished batches are removed from history, in a batch",
+         "SetRemovalTimeToHistoricBatchesDto"),
     ):
         add(route, "post", op_id, summary, {"200": _json(_ref("BatchDto"))},
             request_body=_body(_ref(body)))

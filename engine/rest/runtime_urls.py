@@ -413,6 +413,8 @@ RUNTIME = [
     path("history/batch/cleanable-batch-report/count",
          cleanable_reports.BatchReportCount.as_view(),
          name="rest-history-cleanable-batch-report-count"),
+    path("history/batch/set-removal-time", batch_operations.BatchSetRemovalTimeAsync.as_view(),
+         name="rest-history-batch-set-removal-time"),
     path("history/batch/<str:batch_id>", batches.HistoricBatchDetail.as_view(),
          name="rest-history-batch"),
     path("history/process-definition/cleanable-process-instance-report",
