@@ -39,6 +39,15 @@
   }
 
   /**
+   * Where count badges sit: inside a task's bottom-left corner; above an event or a gateway,
+   * whose name is drawn below the shape and would be covered.
+   */
+  function badgePosition(element) {
+    const small = /Event$|Gateway$/.test(element.type || "");
+    return small ? { top: -14, left: -10 } : { bottom: 10, left: -6 };
+  }
+
+  /**
    * Draw `{activityId: {running: n, incidents: m}}` as badges on the activities.
    * Earlier badges are removed first; zero counts and unknown ids draw nothing.
    */
@@ -54,13 +63,14 @@
       const running = count.running || 0;
       const incidents = count.incidents || 0;
       // The counts may name an activity this version does not have (another version's id).
-      if ((!running && !incidents) || !registry.get(activityId)) { return; }
+      const element = registry.get(activityId);
+      if ((!running && !incidents) || !element) { return; }
       const html = document.createElement("div");
       html.className = "activity-counts";
       html.dataset.activityId = activityId;
       if (running) { html.appendChild(badge("running", running, "running")); }
       if (incidents) { html.appendChild(badge("incidents", incidents, "open incidents")); }
-      overlays.add(activityId, BADGES, { position: { bottom: 10, left: -6 }, html: html });
+      overlays.add(activityId, BADGES, { position: badgePosition(element), html: html });
     });
   }
 
@@ -161,6 +171,7 @@
     setActivityCountsVisible: setActivityCountsVisible,
     markActivities: markActivities,
     focusActivity: focusActivity,
+    badgePosition: badgePosition,
     isReady: function () { return ready; },
   };
 })();

@@ -68,7 +68,8 @@
     html.className = "activity-counts history-counts";
     html.dataset.activityId = activityId;
     badges.forEach(function (one) { html.appendChild(one); });
-    viewer.get("overlays").add(element, HISTORY, { position: { bottom: 10, left: -6 }, html: html });
+    const position = window.LegatoDiagram.badgePosition(element);
+    viewer.get("overlays").add(element, HISTORY, { position: position, html: html });
   }
 
   // Light yellow for the rarest, light red for the most frequent: black labels stay readable.

@@ -47,6 +47,12 @@ def test_the_heatmap_tints_activities_by_how_often_they_ran_and_running_comes_ba
         "ended in 7 activities"
     )
     screenshot("cockpit-definition-heatmap-1280")
+    # an event's badge sits above it: its name below the shape stays readable
+    start = page.locator('.history-counts[data-activity-id="Start_1"]').bounding_box()
+    label = page.locator('[data-element-id="Start_1_label"]').bounding_box()
+    assert start is not None
+    assert label is not None
+    assert start["y"] + start["height"] <= label["y"]
 
     modes.get_by_role("button", name="History").click()
     expect(page.locator('.history-counts[data-activity-id="Check"] .finished')).to_have_text("1")
