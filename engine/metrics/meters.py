@@ -12,7 +12,7 @@ import os
 import threading
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 
 
 def assignee_hash(assignee: str) -> int:
@@ -80,5 +80,8 @@ class Meters:
 
 
 meters = Meters()
+# When this process began counting (its start: engine/metrics is imported as the server
+# starts); /telemetry/data reports it as Camunda's data-collection-start-date.
+STARTED = datetime.now(UTC)
 # A forked child (a Celery prefork worker) starts with none: its parent reports its own.
 os.register_at_fork(after_in_child=meters.forget_after_fork)

@@ -17,6 +17,7 @@ from engine.rest import (
     process_definitions,
     runtime_urls,
     schema_log,
+    telemetry,
     views,
 )
 
@@ -162,6 +163,13 @@ urlpatterns = [
     path("metrics/<str:metrics_name>/sum", metrics.MetricSum.as_view(), name="rest-metrics-sum"),
     # The schema changes the database went through (Legato's migrations)
     path("schema/log", schema_log.SchemaLog.as_view(), name="rest-schema-log"),
+    # Telemetry: Camunda 7.22's, which sends nothing (neither does Legato)
+    path(
+        "telemetry/configuration",
+        telemetry.TelemetryConfiguration.as_view(),
+        name="rest-telemetry-configuration",
+    ),
+    path("telemetry/data", telemetry.TelemetryData.as_view(), name="rest-telemetry-data"),
     # Last: anything else is a Camunda-shaped 404, never Django's HTML page.
     re_path(r"^.*$", views.UnknownResource.as_view(), name="rest-unknown"),
 ]
