@@ -120,16 +120,19 @@ def delete_batch(batch_id: str, cascade: bool, actor: Actor) -> None:
         transaction.on_commit(lambda: publish_progress(batch))
 
 
+def _find_historic(batch_id: str) -> Batch:
+    try:
+        return _find(batch_id, for_update=True)
+    except NotFoundError:
+        raise NotFoundError(f"Historic batch for id '{batch_id}' cannot be found") from None
+
 
 def set_historic_batch_removal_time(batch_id: str, removal: RemovalTime, actor: Actor) -> None:
     """When the history cleanup removes a batch (Camunda's setRemovalTimeToHistoricBatches):
     at an absolute time, cleared (its end plus its time to live then decide), or calculated
     now from its end and its type's time to live. READ_HISTORY on the batch, as finding it."""
     with transaction.atomic():
-        try:
-            batch = _find(batch_id, for_update=True)
-        except NotFoundError:
-            raise NotFoundError(f"Historic batch for id '{batch_id}' cannot be found") from None
+        batch = _find_historic(batch_id)
         require_on_batch(actor, Permission.READ_HISTORY, batch)
         if removal.mode == ABSOLUTE:
             batch.removal_time = removal.time
@@ -145,10 +148,7 @@ def delete_historic_batch(batch_id: str, actor: Actor) -> None:
     the batch). A running batch is refused: here its history and its runtime are one row, so
     removing the history would stop it; `delete_batch` with cascade does that on purpose."""
     with transaction.atomic():
-        try:
-            batch = _find(batch_id, for_update=True)
-        except NotFoundError:
-            raise NotFoundError(f"Historic batch for id '{batch_id}' cannot be found") from None
+        batch = _find_historic(batch_id)
         require_on_batch(actor, Permission.DELETE_HISTORY, batch)
         if not batch.finished:
             raise BadRequestError(

@@ -194,13 +194,20 @@ def _data_url(resource: str, row: Any) -> str:
     return reverse(f"rest-{resource}-data", args=[row.id])
 
 
-def _task_names(model: Any, rows: list[Any]) -> dict[str, str]:
-    """The name (else the activity id) of each task whose own variables are among `rows`."""
+def _variable_rows(
+    instance_id: str, rows: list[Any], tasks: Any, resource: str
+) -> list[VariableRow]:
+    """The variable table: `rows` (runtime or historic), a task's own named by its task
+    (`tasks`: the runtime or the historic task model), contents downloaded from `resource`."""
     ids = {row.task_id for row in rows if row.task_id}
-    if not ids:
-        return {}
-    found = model.objects.filter(pk__in=ids).values_list("id", "name", "task_definition_key")
-    return {task_id: name or key or task_id for task_id, name, key in found}
+    found = tasks.objects.filter(pk__in=ids).values_list("id", "name", "task_definition_key")
+    names = {task_id: name or key or task_id for task_id, name, key in found} if ids else {}
+    return [
+        VariableRow(v.name, v.type, v.value, as_text(v.type, v.value), v.execution_id,
+                    v.execution_id != instance_id, _data_url(resource, v),
+                    v.task_id or "", names.get(v.task_id or "", ""))
+        for v in rows
+    ]
 
 
 def _runtime(view: InstanceView) -> None:
@@ -213,13 +220,7 @@ def _runtime(view: InstanceView) -> None:
             "name", "execution_id"
         )
     )
-    names = _task_names(Task, rows)
-    view.variables = [
-        VariableRow(v.name, v.type, v.value, as_text(v.type, v.value), v.execution_id,
-                    v.execution_id != instance_id, _data_url("variable-instance", v),
-                    v.task_id or "", names.get(v.task_id or "", ""))
-        for v in rows
-    ]
+    view.variables = _variable_rows(instance_id, rows, Task, "variable-instance")
     jobs = list(Job.objects.filter(process_instance_id=instance_id).order_by("due_date", "id"))
     external = list(
         ExternalTask.objects.filter(process_instance_id=instance_id).order_by("created")
@@ -247,13 +248,9 @@ def _finished(view: InstanceView) -> None:
         .exclude(state="DELETED")
         .order_by("name")
     )
-    names = _task_names(HistoricTaskInstance, rows)
-    view.variables = [
-        VariableRow(v.name, v.type, v.value, as_text(v.type, v.value), v.execution_id,
-                    v.execution_id != instance_id, _data_url("history-variable-instance", v),
-                    v.task_id or "", names.get(v.task_id or "", ""))
-        for v in rows
-    ]
+    view.variables = _variable_rows(
+        instance_id, rows, HistoricTaskInstance, "history-variable-instance"
+    )
     view.incidents = [
         IncidentRow(i.id, i.incident_type, i.incident_message or "", i.activity_id or "",
                     i.create_time, "", i.state == "open", i.configuration or "")
