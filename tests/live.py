@@ -43,7 +43,7 @@ def server_env(channel_prefix: str) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         DATABASE_URL=test_database_url(),
-        DJANGO_SETTINGS_MODULE="config.settings",
+        DJANGO_SETTINGS_MODULE="tests.settings",
         LEGATO_CHANNEL_PREFIX=channel_prefix,
         LEGATO_DEMO="0",
         LEGATO_HISTORY_CLEANUP_AUTO="0",  # no job of its own in the tests' job lists
