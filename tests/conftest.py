@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import copy
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -100,3 +100,18 @@ def demo_user(db: None) -> Any:
     from identity.demo import ensure_demo_user
 
     return ensure_demo_user()
+
+
+@pytest.fixture
+def engine_settings(settings: Any) -> Iterator[Callable[..., None]]:
+    """Change settings the engine's environment is built from: the environment (cached by
+    engine.services.environment) is rebuilt with them, and again after the test."""
+    from engine.services.environment import environment
+
+    def change(**values: Any) -> None:
+        for name, value in values.items():
+            setattr(settings, name, value)
+        environment.cache_clear()
+
+    yield change
+    environment.cache_clear()

@@ -14,36 +14,15 @@ from typing import Any
 from django.db.models import Q
 from django.http import HttpRequest
 from rest_framework.request import Request
-from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from engine.errors import AuthorizationError
-from engine.rest.errors import CamundaError, engine_error_response
 from engine.rest.params import first_value, invalid_request
-from engine.runtime.errors import NotFoundError as RuntimeNotFound
-from engine.runtime.errors import ProcessEngineError
-from engine.runtime.store import MismatchingMessageCorrelation
 from identity.authorization import Check, Permission, Resource, readable_ids, require_any
 
 
 class EngineView(APIView):
-    """An APIView whose engine refusals become Camunda bodies: 403 AuthorizationException with
-    `userId` and `missingAuthorizations`, 404 for unknown things the interpreter names,
-    400 RestException for a message that matches nothing or too much (Camunda's
-    MessageRestServiceImpl), 500 ProcessEngineException for any other refusal."""
-
-    def handle_exception(self, exc: Exception) -> Response:
-        if isinstance(exc, AuthorizationError):
-            return engine_error_response(exc)
-        if isinstance(exc, MismatchingMessageCorrelation):
-            exc = CamundaError(400, "RestException", str(exc))
-        elif isinstance(exc, RuntimeNotFound):
-            exc = CamundaError(404, "InvalidRequestException", str(exc))
-        elif isinstance(exc, ProcessEngineError):
-            return Response(
-                {"type": "ProcessEngineException", "message": str(exc), "code": 0}, status=500
-            )
-        return super().handle_exception(exc)
+    """The runtime resources' APIView: engine refusals become Camunda bodies through
+    engine.rest.errors.camunda_exception_handler, as in every REST view."""
 
 
 def user_id(request: Request) -> str:

@@ -18,6 +18,9 @@ from engine.errors import (
     EngineError,
     NotFoundError,
 )
+from engine.runtime.errors import NotFoundError as RuntimeNotFound
+from engine.runtime.errors import ProcessEngineError
+from engine.runtime.store import MismatchingMessageCorrelation
 
 # Camunda's REST layer names the Java exception class in `type`.
 _TYPES: dict[type[exceptions.APIException], str] = {
@@ -56,8 +59,19 @@ def too_large() -> CamundaError:
 
 
 def camunda_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """Every REST view's errors as Camunda answers them. What the interpreter refuses:
+    404 for unknown things it names, 400 RestException for a message that matches nothing
+    or too much (Camunda's MessageRestServiceImpl), 500 ProcessEngineException otherwise."""
     if isinstance(exc, RequestDataTooBig):
         exc = too_large()
+    elif isinstance(exc, MismatchingMessageCorrelation):
+        exc = CamundaError(400, "RestException", str(exc))
+    elif isinstance(exc, RuntimeNotFound):
+        exc = CamundaError(404, "InvalidRequestException", str(exc))
+    elif isinstance(exc, ProcessEngineError):
+        return Response(
+            {"type": "ProcessEngineException", "message": str(exc), "code": 0}, status=500
+        )
     if isinstance(exc, CamundaError):
         return Response(error_body(exc.error_type, str(exc.detail)), status=exc.status_code)
     if isinstance(exc, EngineError):

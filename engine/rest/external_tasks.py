@@ -36,9 +36,10 @@ from engine.queries import external_tasks as reads
 from engine.rest.base import readable_instances, require_read_instance
 from engine.rest.basic_auth import verify_credentials
 from engine.rest.dates import format_date
-from engine.rest.errors import CamundaError, engine_error_response, error_body, too_large
+from engine.rest.errors import CamundaError, camunda_exception_handler, error_body, too_large
 from engine.rest.params import Kind, ListQuery, Param, invalid_request
 from engine.rest.variables import read_variables, write_variables
+from engine.runtime.errors import ProcessEngineError
 from engine.services import external_task_lock as locking
 from engine.services import external_tasks as service
 
@@ -102,10 +103,11 @@ def endpoint(*methods: str) -> Callable[[View], View]:
             request.user = user
             try:
                 return await view(request, *args, **kwargs)
-            except CamundaError as error:
-                return _error(error.status_code, error.error_type, str(error.detail))
-            except EngineError as error:
-                mapped = engine_error_response(error)
+            except (CamundaError, EngineError, ProcessEngineError) as error:
+                # what the command refused (a failing expression after the worker's
+                # completion, an uncaught BPMN error by setting) answers as Camunda does
+                mapped = camunda_exception_handler(error, {})
+                assert mapped is not None
                 return JsonResponse(mapped.data, status=mapped.status_code)
 
         wrapper.http_methods = methods  # type: ignore[attr-defined]  # read by the OpenAPI test

@@ -8,7 +8,9 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from engine.runtime.effects import ErrorOrigin
     from engine.runtime.modification import Instruction
+    from engine.runtime.values import TypedValue
 
 Variables = Mapping[str, Any]  # plain values or TypedValue
 
@@ -205,12 +207,22 @@ class CalledInstanceEnded:
 
 @dataclass(frozen=True, slots=True)
 class ThrowError:
-    """A BPMN error from a called instance, thrown at the waiting call activity."""
+    """A BPMN error from a called instance, thrown at the waiting call activity after its
+    `camunda:out` mappings took the called instance's `variables`."""
 
     execution_id: str
     error_code: str
     error_message: str | None = None
     must_catch: bool = True
+    variables: Mapping[str, TypedValue] = field(default_factory=dict)
+    origin: ErrorOrigin | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EndUncaughtError:
+    """The error this token threw reached no catcher in any caller: the token ends."""
+
+    execution_id: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,5 +255,6 @@ Command = (
     | DeleteInstance
     | CalledInstanceEnded
     | ThrowError
+    | EndUncaughtError
     | ModifyInstance
 )

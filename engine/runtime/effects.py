@@ -276,10 +276,14 @@ class DeleteCalledInstance:
 
 @dataclass(slots=True)
 class ErrorPropagated:
-    """A BPMN error nobody caught in a called instance goes to its call activity.
+    """A BPMN error nobody caught in a called instance goes to its call activity, with the
+    called instance's variables for the call activity's `camunda:out` (Camunda passes them
+    on the way up, caught or not).
 
-    `must_catch`: an uncaught error from a delegate fails the call if the caller does not
-    catch it either; an error end event then simply ends (its instance ended already).
+    `must_catch`: the error of a token that still waits (a delegate's, a worker's): if no
+    caller catches it either, that token (`origin`) ends as an uncaught error does, or the
+    command fails with `exceptions_after_unhandled_bpmn_error`. An error end event's token
+    has ended already.
     """
 
     process_instance_id: str
@@ -288,6 +292,24 @@ class ErrorPropagated:
     error_code: str
     error_message: str | None
     must_catch: bool
+    variables: dict[str, TypedValue]
+    origin: ErrorOrigin
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorOrigin:
+    """The token that threw a BPMN error, when the error travels to callers."""
+
+    process_instance_id: str
+    execution_id: str
+    activity_id: str | None
+
+
+@dataclass(slots=True)
+class UncaughtErrorReturned:
+    """No caller caught the error `origin` threw: its token ends there."""
+
+    origin: ErrorOrigin
 
 
 @dataclass(slots=True)
@@ -333,6 +355,7 @@ Effect = (
     | StartCalledInstance
     | DeleteCalledInstance
     | ErrorPropagated
+    | UncaughtErrorReturned
     | SignalThrown
     | InstanceEnded
 )

@@ -230,10 +230,13 @@ def end_token(run: Run, execution: Execution) -> None:
 def end_unhandled(run: Run, execution: Execution) -> None:
     """Camunda's `execution.end(true)` after a BPMN error nobody catches: the activity ends
     (a task still open is deleted) and its token ends as at an end event, taking no flow;
-    the last token of a scope completes it."""
+    the last token of a scope completes it (the instance then ended in this activity)."""
     cancel_work(run, execution, "deleted")
     node = run.definition.nodes[execution.activity_id or ""]
     end_activity(run, execution, node)
+    scope = run.parent(execution)
+    if scope is not None and scope.parent_id is None:
+        run.state.end_activity_id = node.id
     if execution.mi_instance:
         multi_instance.instance_completed(run, execution)
     else:

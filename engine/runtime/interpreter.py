@@ -446,14 +446,21 @@ def _throw_error(current: Run, command: cmd.ThrowError) -> None:
         if command.must_catch:
             raise NotFoundError(f"Call activity execution '{command.execution_id}' is gone")
         return
+    tasks.pass_output_variables(current, execution, dict(command.variables))
     events.throw_error(
         current,
         execution,
         command.error_code,
         command.error_message,
         uncaught_ok=not command.must_catch,
-        strict=command.must_catch,
+        origin=command.origin,
     )
+
+
+def _end_uncaught_error(current: Run, command: cmd.EndUncaughtError) -> None:
+    execution = current.state.executions.get(command.execution_id)
+    if execution is not None:
+        flow.end_unhandled(current, execution)
 
 
 def _modify(current: Run, command: cmd.ModifyInstance) -> None:
@@ -481,5 +488,6 @@ _HANDLERS: dict[type[Any], Callable[[Run, Any], None]] = {
     cmd.DeleteInstance: _delete,
     cmd.CalledInstanceEnded: _called_instance_ended,
     cmd.ThrowError: _throw_error,
+    cmd.EndUncaughtError: _end_uncaught_error,
     cmd.ModifyInstance: _modify,
 }

@@ -35,6 +35,7 @@ CROSS_INSTANCE = frozenset(
         fx.StartCalledInstance,
         fx.InstanceEnded,
         fx.ErrorPropagated,
+        fx.UncaughtErrorReturned,
         fx.DeleteCalledInstance,
         fx.SignalThrown,
     }
@@ -61,9 +62,18 @@ def follow_up(store: Store, effect: fx.Effect, signals: list[fx.SignalThrown]) -
             return [Work(effect.super_instance_id, ended, ignore_missing=True)]
     elif isinstance(effect, fx.ErrorPropagated):
         error = cmd.ThrowError(
-            effect.super_execution_id, effect.error_code, effect.error_message, effect.must_catch
+            effect.super_execution_id,
+            effect.error_code,
+            effect.error_message,
+            effect.must_catch,
+            effect.variables,
+            effect.origin,
         )
         return [Work(effect.super_instance_id, error, ignore_missing=not effect.must_catch)]
+    elif isinstance(effect, fx.UncaughtErrorReturned):
+        origin = effect.origin
+        end = cmd.EndUncaughtError(origin.execution_id)
+        return [Work(origin.process_instance_id, end)]
     elif isinstance(effect, fx.DeleteCalledInstance):
         skips = (effect.skip_listeners, effect.skip_io_mappings)
         delete = cmd.DeleteInstance(effect.reason, *skips)

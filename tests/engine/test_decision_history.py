@@ -74,14 +74,10 @@ def test_collect_with_sum_records_every_matched_rule_and_the_collected_value():
     ]
 
 
-def test_below_history_level_full_no_decision_instance_is_recorded(settings):
-    settings.LEGATO_HISTORY_LEVEL = "audit"
-    rt.environment.cache_clear()
-    try:
-        deploy_dinner(DISH, **SINGLE_DISH)
-        rt.start_process_instance("dinner", variables={"season": "Fall", "guestCount": 2})
-    finally:
-        rt.environment.cache_clear()
+def test_below_history_level_full_no_decision_instance_is_recorded(engine_settings):
+    engine_settings(LEGATO_HISTORY_LEVEL="audit")
+    deploy_dinner(DISH, **SINGLE_DISH)
+    rt.start_process_instance("dinner", variables={"season": "Fall", "guestCount": 2})
     assert not HistoricDecisionInstance.objects.exists()
 
 

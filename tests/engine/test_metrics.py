@@ -90,15 +90,10 @@ def test_a_command_that_rolls_back_counts_nothing(committed):
     assert reporter.flush() == 0
 
 
-def test_below_history_level_activity_the_metrics_still_count(committed, settings):
-    settings.LEGATO_HISTORY_LEVEL = "none"
-    rt.environment.cache_clear()
-    try:
-        deploy([ResourceInput("dinner.bpmn", DINNER), ResourceInput("dish.dmn", DISH)])
-        committed(rt.start_process_instance, "dinner",
-                  variables={"season": "Fall", "guestCount": 2})
-    finally:
-        rt.environment.cache_clear()
+def test_below_history_level_activity_the_metrics_still_count(committed, engine_settings):
+    engine_settings(LEGATO_HISTORY_LEVEL="none")
+    deploy([ResourceInput("dinner.bpmn", DINNER), ResourceInput("dish.dmn", DISH)])
+    committed(rt.start_process_instance, "dinner", variables={"season": "Fall", "guestCount": 2})
     assert queries.sum_metric(names.ACTIVITY_INSTANCE_START) == 3
     assert queries.sum_metric(names.ACTIVITY_INSTANCE_END) == 3
     assert queries.sum_metric(names.EXECUTED_DECISION_ELEMENTS) == DISH_ELEMENTS
@@ -224,7 +219,7 @@ def test_the_reporter_thread_flushes_every_interval(settings):
 
 
 @pytest.mark.parametrize("level", ["full", "none"])
-def test_a_decision_graph_counts_every_decision_it_evaluated(committed, settings, level):
+def test_a_decision_graph_counts_every_decision_it_evaluated(committed, engine_settings, level):
     from engine.dmn import parse_dmn
     from tests.engine.test_decision_requirements import (
         DECISIONS,
@@ -233,14 +228,10 @@ def test_a_decision_graph_counts_every_decision_it_evaluated(committed, settings
         planner,
     )
 
-    settings.LEGATO_HISTORY_LEVEL = level
-    rt.environment.cache_clear()
-    try:
-        deploy([ResourceInput("planner.bpmn", planner("menu")),
-                ResourceInput("dinner.dmn", DINNER_DRD)])
-        committed(rt.start_process_instance, "planner", variables=WINTER_WEEKEND)
-    finally:
-        rt.environment.cache_clear()
+    engine_settings(LEGATO_HISTORY_LEVEL=level)
+    deploy([ResourceInput("planner.bpmn", planner("menu")),
+            ResourceInput("dinner.dmn", DINNER_DRD)])
+    committed(rt.start_process_instance, "planner", variables=WINTER_WEEKEND)
     tables = [d.table for d in parse_dmn(DINNER_DRD).decisions if d.table is not None]
     elements = sum((len(t.inputs) + len(t.outputs)) * len(t.rules) for t in tables)
     # `menu` and what it requires, `dish` (required twice) once; the literal has no elements

@@ -19,7 +19,6 @@ from engine.queries import get_variables
 from engine.runtime.values import FileValue, TypedValue
 from engine.services import ResourceInput, deploy
 from engine.services import runtime as rt
-from engine.services.environment import environment
 from tests.factories import bpmn_document
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("engine_users")]
@@ -166,19 +165,14 @@ def test_small_contents_stay_inline_in_the_state(kyc):
     assert get_variables(started.id)["passport"] == TypedValue("File", small)
 
 
-def test_a_delegate_reads_the_contents_of_a_file_and_bytes_loaded_from_the_store(settings):
-    settings.LEGATO_DELEGATES = {
-        "com.example.Fingerprint": "tests.engine.test_stored_contents.fingerprint"
-    }
-    environment.cache_clear()
-    try:
-        deploy([ResourceInput("fingerprint.bpmn", bpmn_document(FINGERPRINT))])
-        started = rt.start_process_instance(
-            "fingerprint", variables={"passport": passport(), "blob": BLOB}
-        )
-        rt.complete_task(task_of(started.id, "review").id)
-    finally:
-        environment.cache_clear()
+def test_a_delegate_reads_the_contents_of_a_file_and_bytes_loaded_from_the_store(engine_settings):
+    fingerprint = "tests.engine.test_stored_contents.fingerprint"
+    engine_settings(LEGATO_DELEGATES={"com.example.Fingerprint": fingerprint})
+    deploy([ResourceInput("fingerprint.bpmn", bpmn_document(FINGERPRINT))])
+    started = rt.start_process_instance(
+        "fingerprint", variables={"passport": passport(), "blob": BLOB}
+    )
+    rt.complete_task(task_of(started.id, "review").id)
     expected = hashlib.sha256(DOCUMENT + BLOB).hexdigest()
     assert get_variables(started.id)["digest"].value == expected
     assert state_size(started.id) < 5_000

@@ -269,6 +269,30 @@ def test_a_failure_that_an_error_event_definition_matches_throws_its_bpmn_error(
     assert [t["taskDefinitionKey"] for t in api.get(f"{REST}/task").json()] == ["handle"]
 
 
+ROUTE = """<bpmn:process id="route" isExecutable="true">
+  <bpmn:startEvent id="start" /><bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="work" />
+  <bpmn:serviceTask id="work" camunda:type="external" camunda:topic="mail" />
+  <bpmn:sequenceFlow id="f2" sourceRef="work" targetRef="which" />
+  <bpmn:exclusiveGateway id="which" />
+  <bpmn:sequenceFlow id="f3" sourceRef="which" targetRef="end">
+    <bpmn:conditionExpression>${sent}</bpmn:conditionExpression>
+  </bpmn:sequenceFlow>
+  <bpmn:endEvent id="end" />
+</bpmn:process>"""
+
+
+def test_a_completion_the_process_cannot_continue_from_is_a_500_and_keeps_the_task(api, demo_user):
+    deploy([ResourceInput("route.bpmn", bpmn_document(ROUTE))])
+    rt.start_process_instance("route")
+    [task] = api.post(f"{BASE}/fetchAndLock", fetch_body(), content_type="application/json").json()
+    body = {"workerId": "w1", "variables": {"sent": {"value": False, "type": "Boolean"}}}
+    response = api.post(f"{BASE}/{task['id']}/complete", body, content_type="application/json")
+    assert response.status_code == 500
+    assert response.json()["type"] == "ProcessEngineException"
+    assert "which" in response.json()["message"]
+    assert ExternalTask.objects.get(pk=task["id"]).worker_id == "w1"
+
+
 def test_extend_lock_unlock_and_priority(api, work):
     work()
     [task] = api.post(f"{BASE}/fetchAndLock", fetch_body(), content_type="application/json").json()

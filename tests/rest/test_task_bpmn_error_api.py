@@ -85,17 +85,13 @@ def test_an_error_nobody_catches_ends_the_task_and_its_token_as_camunda(api, ins
 
 
 def test_with_exceptions_after_unhandled_errors_it_fails_and_changes_nothing(
-    api, instance, settings
+    api, instance, engine_settings
 ):
-    settings.LEGATO_EXCEPTIONS_AFTER_UNHANDLED_BPMN_ERROR = True
-    rt.environment.cache_clear()
-    try:
-        check = open_tasks(instance)["check"]
-        response = post(api, check, "bpmnError", {
-            "errorCode": "UNKNOWN", "variables": {"flag": {"value": "red", "type": "String"}},
-        })
-    finally:
-        rt.environment.cache_clear()
+    engine_settings(LEGATO_EXCEPTIONS_AFTER_UNHANDLED_BPMN_ERROR=True)
+    check = open_tasks(instance)["check"]
+    response = post(api, check, "bpmnError", {
+        "errorCode": "UNKNOWN", "variables": {"flag": {"value": "red", "type": "String"}},
+    })
     assert response.status_code == 500
     assert response.json()["message"].startswith(
         "Execution with id 'check' throws an error event with errorCode 'UNKNOWN' and "

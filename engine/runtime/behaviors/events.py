@@ -285,17 +285,20 @@ def throw_error(
     message: str | None,
     *,
     uncaught_ok: bool = False,
-    strict: bool = False,
+    origin: fx.ErrorOrigin | None = None,
 ) -> bool:
     """Propagate a BPMN error; returns False only when nobody caught it and `uncaught_ok`
     (an error end event, which then ends like a none end event). Anything else nobody
     catches (a delegate's, a worker's, a user's error) ends its activity and token as
-    Camunda does by default, or fails the command with
-    `exceptions_after_unhandled_bpmn_error` or `strict` (an error a called instance passed
-    up: its own token waits for the call activity)."""
+    Camunda does by default, or fails the command with `exceptions_after_unhandled_bpmn_error`.
+    `origin`: the token in a called instance that threw the error `execution` (a call
+    activity) received; if no caller catches it, that token is the one that ends."""
     found = _find_catch(run, execution, EventKind.ERROR, code)
+    if origin is None:
+        origin = fx.ErrorOrigin(run.state.id, execution.id, execution.activity_id)
     if found is None and run.state.super_execution_id and run.state.super_instance_id:
-        # BPMN: an error not caught in a called process goes to the call activity.
+        # BPMN: an error not caught in a called process goes to the call activity, and
+        # Camunda passes the call activity's output variables on the way.
         run.effects.append(
             fx.ErrorPropagated(
                 run.state.id,
@@ -304,23 +307,28 @@ def throw_error(
                 code,
                 message,
                 must_catch=not uncaught_ok,
+                variables=dict(run.state.root.variables),
+                origin=origin,
             )
         )
-        # an error end event ends its token now; a delegate's token stays until the caller
-        # interrupts the call activity (which deletes this instance)
+        # an error end event ends its token now; a delegate's token stays until a caller
+        # interrupts its call activity (which deletes this instance) or nobody catches
         return not uncaught_ok
     if found is None:
         if uncaught_ok:
             return False
-        if strict or run.env.exceptions_after_unhandled_bpmn_error:
+        if run.env.exceptions_after_unhandled_bpmn_error:
             # Camunda's wording (BpmnBehaviorLogger.missingBoundaryCatchEventError)
             raise ProcessEngineError(
-                f"Execution with id '{execution.activity_id}' throws an error event with "
+                f"Execution with id '{origin.activity_id}' throws an error event with "
                 f"errorCode '{code}' and errorMessage '{_java(message)}', but no error handler was "
                 "defined.",
-                execution.activity_id,
+                origin.activity_id,
             )
-        flow.end_unhandled(run, execution)
+        if origin.process_instance_id == run.state.id:
+            flow.end_unhandled(run, execution)
+        else:
+            run.effects.append(fx.UncaughtErrorReturned(origin))
         return True
     owner, node = found
     definition = node.definition  # type: ignore[attr-defined]

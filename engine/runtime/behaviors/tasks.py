@@ -425,10 +425,19 @@ def called_instance_ended(
     run: Run, execution: Execution, child_variables: dict[str, TypedValue]
 ) -> None:
     """camunda:out mappings are evaluated against the called instance's variables."""
-    node = run.definition.node(execution.activity_id or "")
-    assert isinstance(node, CallActivity)
     execution.called_instance_id = None
     execution.wait = None
+    pass_output_variables(run, execution, child_variables)
+    flow.leave(run, execution)
+
+
+def pass_output_variables(
+    run: Run, execution: Execution, child_variables: dict[str, TypedValue]
+) -> None:
+    """The call activity's camunda:out mappings, from the called instance's variables: when
+    it ends, and when a BPMN error leaves it (Camunda's OutputVariablesPropagator)."""
+    node = run.definition.node(execution.activity_id or "")
+    assert isinstance(node, CallActivity)
     child_view = _ChildScope(child_variables)
     for mapping in node.outputs:
         if mapping.all_variables:
@@ -446,7 +455,6 @@ def called_instance_ended(
             else:
                 typed = child_variables.get(mapping.source or "", TypedValue("Null", None))
             _write_out(run, execution, mapping.target, typed, mapping.local)
-    flow.leave(run, execution)
 
 
 def _write_out(run: Run, execution: Execution, name: str, typed: TypedValue, local: bool) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from engine.runtime import effects as fx
 from engine.runtime.engine import MismatchingMessageCorrelation, ProcessEngine
 from engine.runtime.env import CountingIds, Environment
 from engine.runtime.errors import (
@@ -139,12 +140,93 @@ def test_an_error_not_caught_in_the_called_instance_is_caught_at_the_call_activi
     assert [s.id for s in store.list_instances()] == [instance.id]
 
 
-def test_an_error_nobody_catches_from_a_called_delegate_fails_the_whole_call():
-    store = InMemoryStore()
-    engine = ProcessEngine(
-        store, Environment(new_id=CountingIds(), beans={"risky": _raise("OTHER")})
-    )
+def _call_error_engine(store: InMemoryStore, code: str, **env: object) -> ProcessEngine:
+    environment = Environment(new_id=CountingIds(), beans={"risky": _raise(code)}, **env)
+    engine = ProcessEngine(store, environment)
     engine.deploy({"call_error.bpmn": (FIXTURES / "call_error.bpmn").read_bytes()})
-    with pytest.raises(ProcessEngineError, match="OTHER"):
+    return engine
+
+
+def test_an_error_nobody_catches_from_a_called_delegate_ends_its_token_and_the_caller_goes_on():
+    # Camunda's default (enableExceptionsAfterUnhandledBpmnError false): the walk up the
+    # callers finds no handler, so the throwing execution ends and its instance completes
+    store = InMemoryStore()
+    engine = _call_error_engine(store, "OTHER")
+    instance = engine.start_process_instance("callError", variables={"callee": "delegateChild"})
+    assert [t.name for t in store.list_tasks(process_instance_id=instance.id)] == ["Fine"]
+    (child,) = [s for s in store.list_instances(active=False) if s.super_instance_id]
+    assert child.is_ended
+    assert child.status == "COMPLETED"
+    ended = [
+        (e.activity_id, e.canceled)
+        for e in store.history
+        if isinstance(e, fx.ActivityInstanceEnded)
+        and e.activity_id in {"delegateStart", "risky", "delegateEnd"}
+    ]
+    # the service task ended (not canceled) and took no flow: the child's end event is unused
+    assert ended == [("delegateStart", False), ("risky", False)]
+
+
+def test_an_error_nobody_catches_from_a_called_delegate_fails_the_call_when_configured():
+    store = InMemoryStore()
+    engine = _call_error_engine(store, "OTHER", exceptions_after_unhandled_bpmn_error=True)
+    with pytest.raises(ProcessEngineError, match="Execution with id 'risky'.*'OTHER'"):
         engine.start_process_instance("callError", variables={"callee": "delegateChild"})
     assert store.states == {}
+
+
+NESTED_CALLS = b"""<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"
+             xmlns:camunda="http://camunda.org/schema/1.0/bpmn" targetNamespace="t">
+  <error id="failed" errorCode="FAILED" />
+  <process id="top" isExecutable="true">
+    <startEvent id="topStart" />
+    <callActivity id="callMiddle" calledElement="middle">
+      <extensionElements><camunda:out source="middleSaw" target="middleSaw" /></extensionElements>
+    </callActivity>
+    <boundaryEvent id="caughtAtTop" attachedToRef="callMiddle">
+      <errorEventDefinition errorRef="failed" />
+    </boundaryEvent>
+    <userTask id="topFine" name="Top fine" />
+    <userTask id="topRecover" name="Top recover" />
+    <sequenceFlow id="t1" sourceRef="topStart" targetRef="callMiddle" />
+    <sequenceFlow id="t2" sourceRef="callMiddle" targetRef="topFine" />
+    <sequenceFlow id="t3" sourceRef="caughtAtTop" targetRef="topRecover" />
+  </process>
+  <process id="middle" isExecutable="true">
+    <startEvent id="middleStart" />
+    <callActivity id="callLeaf" calledElement="leaf">
+      <extensionElements><camunda:out source="progress" target="middleSaw" /></extensionElements>
+    </callActivity>
+    <endEvent id="middleEnd" />
+    <sequenceFlow id="m1" sourceRef="middleStart" targetRef="callLeaf" />
+    <sequenceFlow id="m2" sourceRef="callLeaf" targetRef="middleEnd" />
+  </process>
+  <process id="leaf" isExecutable="true">
+    <startEvent id="leafStart" />
+    <scriptTask id="note" scriptFormat="juel">
+      <script>${execution.setVariable("progress", "half")}</script>
+    </scriptTask>
+    <serviceTask id="risky" camunda:delegateExpression="${risky}" />
+    <endEvent id="leafEnd" />
+    <sequenceFlow id="l1" sourceRef="leafStart" targetRef="note" />
+    <sequenceFlow id="l2" sourceRef="note" targetRef="risky" />
+    <sequenceFlow id="l3" sourceRef="risky" targetRef="leafEnd" />
+  </process>
+</definitions>
+"""
+
+
+@pytest.mark.parametrize(("code", "task"), [("FAILED", "Top recover"), ("OTHER", "Top fine")])
+def test_an_error_from_two_calls_down_passes_each_callers_out_variables_on_its_way(code, task):
+    store = InMemoryStore()
+    environment = Environment(new_id=CountingIds(), beans={"risky": _raise(code)})
+    engine = ProcessEngine(store, environment)
+    engine.deploy({"nested.bpmn": NESTED_CALLS})
+    instance = engine.start_process_instance("top")
+    assert [t.name for t in store.list_tasks(process_instance_id=instance.id)] == [task]
+    # the leaf's variable reached the middle's call activity, then the top's, on the way up
+    assert store.get_state(instance.id).root.variables["middleSaw"].value == "half"
+    others = [s for s in store.list_instances(active=False) if s.id != instance.id]
+    assert len(others) == 2
+    assert all(s.is_ended for s in others)
