@@ -273,10 +273,24 @@ class Run:
         self.effects.append(fx.VariablesChanged(self.state.id, owner.id, removed=(name,)))
 
     def clear_local_variables(self, execution: Execution) -> None:
-        """An activity ended: its own variables end with it; its branch's stay."""
+        """An activity ended: its own variables end with it; its branch's stay, and come
+        back where the activity's input mappings had hidden them."""
         if execution.variables:
             kept = execution.branch_variables
             self._drop(execution, [n for n in execution.variables if n not in kept])
+        if execution.shadowed_branch_variables:
+            hidden = execution.shadowed_branch_variables
+            execution.shadowed_branch_variables = {}
+            for name, typed in hidden.items():
+                execution.branch_variables.add(name)
+                self.set_local(execution, name, typed)
+
+    def shadow_branch_variable(self, execution: Execution, name: str) -> None:
+        """An input mapping of the activity sets `name`, a variable of the token's branch:
+        the branch's value waits aside until the activity ends."""
+        if name in execution.branch_variables and name in execution.variables:
+            execution.shadowed_branch_variables[name] = execution.variables[name]
+            execution.branch_variables.discard(name)
 
     def _drop(self, execution: Execution, names: list[str]) -> None:
         if names:

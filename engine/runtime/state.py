@@ -132,6 +132,10 @@ class Execution:
     # this token ran a non-scope activity beside siblings (Camunda's concurrent execution
     # holds them until the branch joins)
     branch_variables: set[str] = field(default_factory=set)
+    # branch variables an input mapping of the current activity hides under its own of the
+    # same name (Camunda keeps them apart, in the activity's scope execution below the
+    # branch's): back when the activity ends
+    shadowed_branch_variables: dict[str, TypedValue] = field(default_factory=dict)
 
     def to_json(self, inline_contents: bool = True) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -155,6 +159,10 @@ class Execution:
         }
         if self.branch_variables:  # rare: the key is left out of the common state
             data["branch_variables"] = sorted(self.branch_variables)
+        if self.shadowed_branch_variables:  # contents inline: the mapping's own is the row's
+            data["shadowed_branch_variables"] = _variables_json(
+                self.shadowed_branch_variables, inline_contents=True
+            )
         return data
 
     @staticmethod
@@ -178,6 +186,9 @@ class Execution:
             compensations=[Compensable.from_json(c) for c in data["compensations"]],
             compensation_thrower=data["compensation_thrower"],
             branch_variables=set(data.get("branch_variables", ())),
+            shadowed_branch_variables=_variables(
+                data.get("shadowed_branch_variables", {}), data["id"], None
+            ),
         )
 
 

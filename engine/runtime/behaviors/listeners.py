@@ -228,13 +228,15 @@ _BOUND = frozenset({"execution", "task", "externalTask"})  # beans every evaluat
 
 def apply_inputs(run: Run, execution: Execution, node_id: str) -> None:
     """Input parameters become local variables of the activity (Camunda: the activity's
-    own scope); they are evaluated against the variables outside it."""
+    own scope); they are evaluated against the variables outside it: the branch the token
+    runs on (Camunda's concurrent execution, whose variables stay apart), else the scope."""
     io = run.definition.node(node_id).input_output
     if io is None or not io.inputs:
         return
-    parent = run.parent(execution) or execution
-    values = [(p, parameter_typed(run, p, parent, node_id)) for p in io.inputs]
+    outer = execution if execution.branch_variables else run.parent(execution) or execution
+    values = [(p, parameter_typed(run, p, outer, node_id)) for p in io.inputs]
     for parameter, value in values:
+        run.shadow_branch_variable(execution, parameter.name)
         run.set_variable(
             execution, parameter.name, value, local=True, from_expression=el_typed(parameter)
         )

@@ -89,3 +89,30 @@ def test_three_parallel_user_tasks_join_after_the_last_completion(scenario):
         assert not instance.ended
     instance.complete("Three")
     assert instance.ended
+
+
+def _token_variables(s, task_name: str) -> dict[str, object]:
+    """What the token waiting at the task holds, from the token outwards (nearest wins)."""
+    state = s.state
+    execution = state.executions[s.task(task_name).execution_id]
+    seen: dict[str, object] = {}
+    while execution is not None:
+        for name, typed in execution.variables.items():
+            seen.setdefault(name, typed.value)
+        execution = state.executions.get(execution.parent_id) if execution.parent_id else None
+    return seen
+
+
+def test_a_later_input_mapping_on_a_branch_reads_the_branchs_variable_and_leaves_it_alone(
+    scenario,
+):
+    # Camunda: the activity with the mapping gets a scope execution below the branch's
+    # concurrent execution; its inputs are evaluated from the branch, and its own `x`
+    # ends with it while the branch's `x` stays
+    s = scenario("branch_input_mapping").start()
+    assert _token_variables(s, "Use") == {"x": "mapped", "seen": "branch"}
+    s.complete("Use")
+    assert _token_variables(s, "After") == {"x": "branch"}
+    s.complete("After")
+    s.complete("Other")
+    assert s.ended
