@@ -38,12 +38,14 @@ SPIN_OBJECT_METHODS: MethodTable = {
     "isObject": (0, 0, lambda m: True),
     "isArray": (0, 0, lambda m: False),
     "jsonPath": (1, 1, lambda m, path: _node(m).json_path(_text_arg(path, "jsonPath"))),
+    "mapTo": (1, 1, lambda m, kind: _node(m).map_to(_text_arg(kind, "mapTo"))),
 }
 SPIN_ARRAY_METHODS: MethodTable = {
     "elements": (0, 0, lambda items: _node(items).elements()),
     "isObject": (0, 0, lambda items: False),
     "isArray": (0, 0, lambda items: True),
     "jsonPath": (1, 1, lambda items, path: _node(items).json_path(_text_arg(path, "jsonPath"))),
+    "mapTo": (1, 1, lambda items, kind: _node(items).map_to(_text_arg(kind, "mapTo"))),
 }
 
 

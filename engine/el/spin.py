@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 from engine.el.errors import ExpressionError
 from engine.el.host import ElObject
 from engine.el.json_path import find
+from engine.el.spin_mapping import map_to
 
 _NUMBER = (int, float, Decimal)
 
@@ -41,6 +42,7 @@ class SpinJson(ElObject):
         "value": "raw_value",
         "toString": "to_json",
         "jsonPath": "json_path",
+        "mapTo": "map_to",
         "indexOf": "index_of",
         "lastIndexOf": "last_index_of",
         "contains": "contains",
@@ -131,6 +133,10 @@ class SpinJson(ElObject):
 
     def json_path(self, path: str) -> SpinJsonPath:
         return json_path(self.value, path, read_only=self.read_only)
+
+    def map_to(self, type_name: str) -> Any:
+        """Spin's `mapTo`: a copy of the value as a Java collection, map or boxed scalar."""
+        return map_to(self.value, type_name)
 
     # -- arrays and writing ----------------------------------------------------------------
 

@@ -192,3 +192,44 @@ def test_spin_writing_methods_change_a_copy_made_by_s():
 def test_spin_writing_mistakes_are_expression_errors(expression, message):
     with pytest.raises(ExpressionError, match=message):
         evaluate(expression, order=ORDER)
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        ('${S(text).prop("customer").prop("tags").mapTo("java.util.ArrayList")}', ["vip"]),
+        ('${order.prop("lines").mapTo("java.util.List<java.util.Map>")}',
+         [{"sku": "x"}, {"sku": "y"}]),
+        ("${order.mapTo('java.util.HashMap<java.lang.String, java.lang.Object>').id}", "A-7"),
+        ('${order.lines.mapTo("java.util.ArrayList").size()}', 2),
+        ('${order.prop("total").mapTo("java.lang.Double")}', 120.5),
+        ('${order.prop("total").mapTo("java.lang.String")}', "120.5"),
+        ('${order.prop("express").mapTo("java.lang.Boolean")}', True),
+        ('${S("[3, 1, 3]").mapTo("java.util.LinkedHashSet<java.lang.Long>")}', [3, 1]),
+        ('${S(text).prop("note").mapTo("java.util.List")}', None),
+    ],
+)
+def test_map_to_answers_java_collections_maps_and_scalars(expression, expected):
+    assert evaluate(expression, order=ORDER, text=TEXT) == expected
+
+
+def test_what_map_to_answers_is_a_copy_a_variable_can_hold():
+    mapped = evaluate('${order.prop("lines").mapTo("java.util.ArrayList")}', order=ORDER)
+    mapped[0]["sku"] = "changed"
+    assert ORDER["lines"][0]["sku"] == "x"
+    assert infer_type(mapped).type == "Json"
+
+
+@pytest.mark.parametrize(
+    ("expression", "message"),
+    [
+        ('${order.mapTo("java.util.ArrayList")}', "'java.util.ArrayList': it is an object"),
+        ('${order.prop("id").mapTo("java.lang.Integer")}', "'java.lang.Integer': it is a string"),
+        ('${S("[4294967296]").mapTo("java.util.List<java.lang.Integer>")}', "out of its range"),
+        ('${order.mapTo("com.example.Order")}', "Legato runs no Java classes"),
+        ('${order.mapTo("java.util.List<")}', "not a Java type name"),
+    ],
+)
+def test_map_to_refuses_what_jackson_would_not_map(expression, message):
+    with pytest.raises(ExpressionError, match=message):
+        evaluate(expression, order=ORDER)

@@ -164,6 +164,20 @@ def test_spin_nodes_are_built_and_stored_as_json():
     }
 
 
+def test_a_spin_node_maps_to_a_java_list_to_iterate():
+    variables: dict[str, Any] = {"order": {"lines": [{"sku": "x"}, {"sku": "y"}]}}
+    source = (
+        "def lines = S(execution.getVariable('order')).prop('lines')\n"
+        "  .mapTo('java.util.ArrayList<java.util.Map>')\n"
+        "execution.setVariable('skus', lines.collect { it.sku }.join(','))"
+    )
+    run_groovy(
+        parse_groovy(source),
+        Bindings({"execution": Execution(variables)}, functions=SPIN_FUNCTIONS),
+    )
+    assert variables["skus"] == "x,y"
+
+
 def test_a_list_read_from_a_variable_is_a_copy():
     items = [1, 2]
     run("items << 3\nexecution.getVariable('items') << 4", items=items)
