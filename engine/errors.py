@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from engine.bpmn.errors import BpmnProblem
+from engine.runtime.errors import ProcessEngineError
 
 
 class EngineError(Exception):
@@ -67,3 +68,10 @@ class AuthorizationError(EngineError):
         super().__init__(message)
         self.user_id = user_id
         self.missing = list(missing)
+
+
+# What a service call may refuse, for callers that show the reason and go on (the cockpit's
+# and the tasklist's actions): the service layer's errors and the interpreter's, a command the
+# process cannot carry out (an expression that fails, a listener's missing bean, no condition
+# that holds at a gateway). Either way nothing changed.
+REFUSED: tuple[type[Exception], ...] = (EngineError, ProcessEngineError)

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from cockpit.forms import DeleteDeploymentForm, DeployForm
 from cockpit.queries import deployments_with_contents, running_instances_of
 from cockpit.views.errors import cockpit_page, not_found
-from engine.errors import DeploymentError, EngineError, NotFoundError
+from engine.errors import REFUSED, DeploymentError, NotFoundError
 from engine.models import Deployment
 from engine.queries import get_deployment, get_resource, list_process_definitions
 from engine.rest.deployments import file_response
@@ -48,7 +48,7 @@ def deployment_list(request: HttpRequest) -> HttpResponse:
                 )
             except DeploymentError as refused:
                 problems, status = refused.problems, 400
-            except EngineError as refused:
+            except REFUSED as refused:
                 error, status = str(refused), 400
             else:
                 # Post/redirect/get: a reload must not deploy the files a second time.
@@ -108,7 +108,7 @@ def deployment_delete(request: HttpRequest, deployment_id: str) -> HttpResponse:
             # Someone else deleted it between the confirmation and now: the goal is reached.
             messages.info(request, str(gone))
             return redirect("cockpit:deployments")
-        except EngineError as refused:
+        except REFUSED as refused:
             error, status = str(refused), 409
         else:
             messages.success(request, f"Deployment '{deployment}' was deleted.")

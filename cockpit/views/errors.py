@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from engine.errors import AuthorizationError, EngineError, NotFoundError
+from engine.errors import REFUSED, AuthorizationError, NotFoundError
 
 View = Callable[..., HttpResponse]
 
@@ -47,7 +47,7 @@ def apply_change(request: HttpRequest, change: Callable[[], object], done: str) 
         change()
     except AuthorizationError:
         raise
-    except EngineError as error:
+    except REFUSED as error:
         messages.error(request, f"Nothing changed: {error}")
     else:
         messages.success(request, done)

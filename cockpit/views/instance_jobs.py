@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from cockpit.retry import RetryTarget, retry
 from cockpit.views.errors import apply_change, cockpit_page
 from cockpit.views.instances import back_to_instance
-from engine.errors import AuthorizationError, EngineError
+from engine.errors import REFUSED, AuthorizationError
 from engine.models import Incident
 from engine.services.incidents import ENGINE_TYPES, set_incident_annotation
 from engine.services.jobs import set_job_due_date, set_job_suspended
@@ -35,7 +35,7 @@ def retry_all(request: HttpRequest, instance_id: str) -> HttpResponse:
             retry(RetryTarget.of(incident), request.user)
         except AuthorizationError:
             raise
-        except EngineError as error:
+        except REFUSED as error:
             failures.append(str(error))
         else:
             retried += 1

@@ -17,7 +17,7 @@ from cockpit.variables import EDITABLE_TYPES, DeleteVariableForm, VariableForm
 from cockpit.views.decisions import evaluated_decisions
 from cockpit.views.errors import apply_change, cockpit_page
 from engine.definitions import process_model
-from engine.errors import AuthorizationError, EngineError, NotFoundError
+from engine.errors import REFUSED, AuthorizationError, NotFoundError
 from engine.models import ProcessInstance, Task
 from engine.runtime.modification import StartBefore
 from engine.services.history_deletion import delete_historic_process_instance
@@ -110,7 +110,7 @@ def instance_restart(request: HttpRequest, instance_id: str) -> HttpResponse:
         )
     except AuthorizationError:
         raise
-    except EngineError as error:
+    except REFUSED as error:
         messages.error(request, f"Nothing changed: {error}")
         return back_to_instance(instance_id)
     messages.success(request, f"Restarted as a new instance before {activity}.")
@@ -151,7 +151,7 @@ def variable_set(request: HttpRequest, instance_id: str) -> HttpResponse:
         set_variables(scope, {name: form.cleaned_data["typed"]}, local=scope != instance_id,
                       user_id=request.user.get_username(),
                       through_task=bool(form.cleaned_data["task"]))
-    except EngineError as error:
+    except REFUSED as error:
         messages.error(request, f"The variable {name} was not saved: {error}")
     else:
         messages.success(request, f"Variable {name} saved ({form.cleaned_data['type']}).")
@@ -172,7 +172,7 @@ def variable_delete(request: HttpRequest, instance_id: str) -> HttpResponse:
         set_variables(scope, {}, removed=[name], local=scope != instance_id,
                       user_id=request.user.get_username(),
                       through_task=bool(form.cleaned_data["task"]))
-    except EngineError as error:
+    except REFUSED as error:
         messages.error(request, f"The variable {name} was not deleted: {error}")
     else:
         messages.success(request, f"Variable {name} deleted.")
@@ -188,7 +188,7 @@ def incident_retry(request: HttpRequest, instance_id: str, incident_id: str) -> 
         raise
     except NotFoundError as error:
         messages.info(request, str(error))
-    except EngineError as error:
+    except REFUSED as error:
         messages.error(request, f"The retry failed: {error}")
     else:
         messages.success(request, "Retries set to 1: the job runs again now.")
@@ -220,7 +220,7 @@ def task_assignee(request: HttpRequest, instance_id: str, task_id: str) -> HttpR
     assignee = request.POST.get("assignee", "").strip()[:150] or None
     try:
         set_assignee(task_id, assignee, user_id=request.user.get_username())
-    except EngineError as error:
+    except REFUSED as error:
         messages.error(request, f"The assignee was not changed: {error}")
     else:
         name = task.name or task.task_definition_key
@@ -248,7 +248,7 @@ def task_candidate_groups(request: HttpRequest, instance_id: str, task_id: str) 
             delete_identity_link(task_id, link, user_id=me)
         else:
             add_identity_link(task_id, link, user_id=me)
-    except EngineError as error:
+    except REFUSED as error:
         messages.error(request, f"The candidate groups were not changed: {error}")
     else:
         name = task.name or task.task_definition_key
@@ -272,7 +272,7 @@ def instance_cancel(request: HttpRequest, instance_id: str) -> HttpResponse:
             skip_custom_listeners=request.POST.get("skip_listeners") == "yes",
             skip_io_mappings=request.POST.get("skip_io_mappings") == "yes",
         )
-    except EngineError as error:
+    except REFUSED as error:
         messages.error(request, f"The instance was not canceled: {error}")
     else:
         messages.success(request, f"Instance canceled: {reason}")
@@ -288,7 +288,7 @@ def instance_suspension(request: HttpRequest, instance_id: str) -> HttpResponse:
     change = suspend_process_instance if suspend else activate_process_instance
     try:
         change(instance_id, user_id=request.user.get_username())
-    except EngineError as error:
+    except REFUSED as error:
         messages.error(request, f"Nothing changed: {error}")
     else:
         messages.success(request, "Instance suspended." if suspend else "Instance resumed.")
@@ -307,7 +307,7 @@ def instance_history_delete(request: HttpRequest, instance_id: str) -> HttpRespo
         delete_historic_process_instance(instance_id, user_id=request.user.get_username())
     except AuthorizationError:
         raise
-    except EngineError as error:
+    except REFUSED as error:
         messages.error(request, f"The history was not deleted: {error}")
         return back_to_instance(instance_id, "delete-history")
     messages.success(request, f"The history of instance {instance_id} was deleted.")

@@ -15,7 +15,7 @@ from cockpit.permissions import may, require_instance
 from cockpit.views.errors import cockpit_page
 from engine import definitions
 from engine.bpmn.model import GATEWAY_KINDS, NodeKind
-from engine.errors import EngineError, NotFoundError
+from engine.errors import REFUSED, EngineError, NotFoundError
 from engine.models import ProcessInstance
 from engine.queries import activity_instance_tree
 from engine.runtime.modification import (
@@ -117,7 +117,7 @@ def instance_modify(request: HttpRequest, instance_id: str) -> HttpResponse:
                 messages.success(request, "The instance was modified.")
                 return redirect(reverse("cockpit:instance", args=[instance_id]))
             context["preview"] = preview_modification(instance_id, instructions, user_id=user_id)
-        except EngineError as error:
+        except REFUSED as error:
             context["error"] = str(error)
     context["may_modify"] = may(request.user, "modify", instance_id, key)
     return render(request, "cockpit/modify.html", context)

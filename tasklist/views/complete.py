@@ -20,8 +20,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from config.nul_characters import nul_in_json, nul_message
-from engine.errors import EngineError, NotFoundError
-from engine.runtime.errors import ProcessEngineError
+from engine.errors import REFUSED, NotFoundError
 from engine.runtime.forms import FormFieldValidationError
 from engine.services import forms
 from tasklist import camunda_forms, embedded_forms, generated_forms
@@ -95,7 +94,7 @@ def complete(request: HttpRequest, task_id: str) -> HttpResponse:
         return render(request, "tasklist/task.html", context, status=422)
     except NotFoundError:
         return gone(request, task_id)
-    except (EngineError, ProcessEngineError) as error:
+    except REFUSED as error:
         messages.error(request, f"Could not complete the task: {error}")
         return redirect("tasklist:task", task_id=task_id)
     return redirect("tasklist:tasks")
@@ -153,6 +152,6 @@ def _complete_camunda_form(
         messages.success(request, _finish(request, task_id, variables))
     except NotFoundError:
         return _json_error("This task no longer exists: it was completed or cancelled.", 404)
-    except (EngineError, ProcessEngineError) as error:
+    except REFUSED as error:
         return _json_error(f"Could not complete the task: {error}", 409)
     return JsonResponse({"redirect": reverse("tasklist:tasks")})

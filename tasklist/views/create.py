@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from engine.errors import EngineError
+from engine.errors import REFUSED
 from engine.services.standalone_tasks import create_task
 from tasklist.access import may_create_tasks, refuse
 from tasklist.views.task import forbidden, form_date, gone, load
@@ -34,7 +34,7 @@ def create(request: HttpRequest) -> HttpResponse:
         if not errors:
             try:
                 task_id = create_task(owner=me, user_id=me, **task_fields)
-            except EngineError as error:
+            except REFUSED as error:
                 messages.error(request, f"Could not create the task: {error}")
             else:
                 messages.success(request, f"Task “{values['name']}” created.")
@@ -64,7 +64,7 @@ def create_subtask(request: HttpRequest, task_id: str) -> HttpResponse:
         return redirect("tasklist:task", task_id=task_id)
     try:
         create_task(name=name, assignee=assignee, owner=me, parent_task_id=task_id, user_id=me)
-    except EngineError as error:
+    except REFUSED as error:
         messages.error(request, f"Could not create the subtask: {error}")
     else:
         messages.success(request, f"Subtask “{name}” created.")

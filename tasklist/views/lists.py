@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_POST
 
-from engine.errors import EngineError
+from engine.errors import REFUSED
 from tasklist import filters
 from tasklist.lists import (
     LISTS,
@@ -128,7 +128,7 @@ def filter_create(request: HttpRequest) -> HttpResponse:
             shared_users=_names(request.POST.get("shared_users", "")),
             shared_groups=_names(request.POST.get("shared_groups", "")),
         )
-    except EngineError as error:  # no CREATE on Filter, or a value the query cannot hold
+    except REFUSED as error:  # no CREATE on Filter, or a value the query cannot hold
         messages.error(request, str(error))
         return redirect(reverse("tasklist:tasks") + "?" + params.query_string())
     messages.success(request, f"Filter “{name}” saved.")
@@ -153,7 +153,7 @@ def filter_variables(request: HttpRequest, filter_id: int) -> HttpResponse:
             priority=saved.priority,
             properties=properties,
         )
-    except EngineError as error:  # gone, no UPDATE on it, or a column it cannot hold
+    except REFUSED as error:  # gone, no UPDATE on it, or a column it cannot hold
         messages.error(request, str(error))
         return redirect(back)
     messages.success(request, f"Variables of “{saved.name}” saved.")
@@ -184,7 +184,7 @@ def filter_sorting(request: HttpRequest, filter_id: int) -> HttpResponse:
             priority=saved.priority,
             properties=saved.properties,
         )
-    except EngineError as error:  # gone, no UPDATE on it, or a sort it cannot keep
+    except REFUSED as error:  # gone, no UPDATE on it, or a sort it cannot keep
         messages.error(request, str(error))
         return redirect(reverse("tasklist:tasks") + "?" + params.query_string())
     messages.success(request, f"“{saved.name}” now keeps this sort.")
@@ -197,7 +197,7 @@ def filter_sorting(request: HttpRequest, filter_id: int) -> HttpResponse:
 def filter_delete(request: HttpRequest, filter_id: int) -> HttpResponse:
     try:
         saved = filters.delete_filter(request.user, filter_id)
-    except EngineError:
+    except REFUSED:
         messages.error(request, "This filter is gone, or you may not delete it.")
     else:
         messages.success(request, f"Filter “{saved.name}” deleted.")

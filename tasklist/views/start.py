@@ -12,9 +12,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from engine.errors import EngineError
+from engine.errors import REFUSED
 from engine.models import ProcessDefinition
-from engine.runtime.errors import ProcessEngineError
 from engine.runtime.forms import FormFieldValidationError
 from engine.services import forms
 from tasklist import camunda_forms, embedded_forms, generated_forms
@@ -143,7 +142,7 @@ def start_process(request: HttpRequest, definition_id: str) -> HttpResponse:
             errors=refused.hints(),
             business_key=key,
         )
-    except (EngineError, ProcessEngineError) as error:
+    except REFUSED as error:
         messages.error(request, f"Could not start the process: {error}")
         return redirect("tasklist:start-process", definition_id=definition.id)
     return redirect("tasklist:tasks")
@@ -170,6 +169,6 @@ def _start_with_camunda_form(request: HttpRequest, definition: ProcessDefinition
         )
     try:
         messages.success(request, _start(request, definition, variables, key))
-    except (EngineError, ProcessEngineError) as error:
+    except REFUSED as error:
         return JsonResponse({"message": f"Could not start the process: {error}"}, status=409)
     return JsonResponse({"redirect": reverse("tasklist:tasks")})

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.http import require_GET, require_POST
 
-from engine.errors import EngineError, NotFoundError
+from engine.errors import REFUSED, NotFoundError
 from engine.models import (
     HistoricActivityInstance,
     ProcessDefinition,
@@ -199,7 +199,7 @@ def act_on_task(
         messages.success(request, run(task))
     except NotFoundError:
         return gone(request, task_id)
-    except EngineError as error:
+    except REFUSED as error:
         messages.error(request, f"Could not {action} the task: {error}")
     if not Task.objects.filter(pk=task_id).exists():
         return redirect("tasklist:tasks")

@@ -17,6 +17,7 @@ from engine.services.runtime import start_process_instance
 from identity.resources import Permission
 from tests.cockpit.conftest import deploy_key, deploy_xml, fail_job_of, grant
 from tests.cockpit.samples import failing_process
+from tests.factories import bpmn_document
 
 pytestmark = pytest.mark.django_db
 
@@ -392,3 +393,29 @@ def test_a_file_variable_shows_its_name_and_size_and_downloads(user_client):
     assert (download.status_code, download.content) == (200, b"%PDF-1.4")
     assert f'href="{rows["contract"].data_url}" download' in html
     assert user_client.get(rows["blob"].data_url).content == b"\x00\x01\x02"
+
+
+
+AUDITED = bpmn_document("""<bpmn:process id="audited" isExecutable="true">
+  <bpmn:extensionElements>
+    <camunda:executionListener event="end" expression="${auditor.record(execution)}" />
+  </bpmn:extensionElements>
+  <bpmn:startEvent id="s" /><bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="review" />
+  <bpmn:userTask id="review" name="Review" />
+</bpmn:process>""")
+
+
+def test_a_cancellation_the_process_cannot_carry_out_is_refused_in_words(user_client):
+    # the process end listener names a bean this engine does not have: the deletion fails
+    # and changes nothing, and the page says why (skipping listeners would succeed)
+    deploy_xml("audited", AUDITED)
+    instance = start_process_instance("audited")
+    url = reverse("cockpit:instance-cancel", args=[instance.id])
+    response = user_client.post(url, {"reason": "duplicate", "confirm": "yes"}, follow=True)
+    assert response.status_code == 200
+    assert "The instance was not canceled" in response.content.decode()
+    assert "auditor" in response.content.decode()
+    assert ProcessInstance.objects.filter(pk=instance.id).exists()
+    skipped = {"reason": "duplicate", "confirm": "yes", "skip_listeners": "yes"}
+    user_client.post(url, skipped)
+    assert not ProcessInstance.objects.filter(pk=instance.id).exists()
