@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from engine.bpmn.errors import BpmnProblem
-from engine.runtime.errors import ProcessEngineError
+from engine.runtime.errors import ConcurrentModification, ProcessEngineError
 
 
 class EngineError(Exception):
@@ -73,5 +73,6 @@ class AuthorizationError(EngineError):
 # What a service call may refuse, for callers that show the reason and go on (the cockpit's
 # and the tasklist's actions): the service layer's errors and the interpreter's, a command the
 # process cannot carry out (an expression that fails, a listener's missing bean, no condition
-# that holds at a gateway). Either way nothing changed.
-REFUSED: tuple[type[Exception], ...] = (EngineError, ProcessEngineError)
+# that holds at a gateway), or a command that kept losing the race to others on the same
+# instance. Either way nothing changed.
+REFUSED: tuple[type[Exception], ...] = (EngineError, ProcessEngineError, ConcurrentModification)

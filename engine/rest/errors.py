@@ -18,8 +18,8 @@ from engine.errors import (
     EngineError,
     NotFoundError,
 )
+from engine.runtime.errors import ConcurrentModification, ProcessEngineError
 from engine.runtime.errors import NotFoundError as RuntimeNotFound
-from engine.runtime.errors import ProcessEngineError
 from engine.runtime.store import MismatchingMessageCorrelation
 
 # Camunda's REST layer names the Java exception class in `type`.
@@ -69,9 +69,12 @@ def camunda_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
     elif isinstance(exc, RuntimeNotFound):
         exc = CamundaError(404, "InvalidRequestException", str(exc))
     elif isinstance(exc, ProcessEngineError):
-        return Response(
-            {"type": "ProcessEngineException", "message": str(exc), "code": 0}, status=500
-        )
+        return _engine_exception("ProcessEngineException", exc, code=0)
+    elif isinstance(exc, ConcurrentModification):
+        # a command that kept losing the race to others on the same instance, re-run from
+        # fresh state each time (services.runtime.COMMAND_RETRIES); 1 is Camunda's built-in
+        # code for its OptimisticLockingException
+        return _engine_exception("OptimisticLockingException", exc, code=1)
     if isinstance(exc, CamundaError):
         return Response(error_body(exc.error_type, str(exc.detail)), status=exc.status_code)
     if isinstance(exc, EngineError):
@@ -87,6 +90,10 @@ def camunda_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
     if exc.status_code == status.HTTP_401_UNAUTHORIZED:
         response["WWW-Authenticate"] = 'Basic realm="default"'
     return response
+
+
+def _engine_exception(error_type: str, exc: Exception, *, code: int) -> Response:
+    return Response({"type": error_type, "message": str(exc), "code": code}, status=500)
 
 
 def _message(exc: exceptions.APIException) -> str:

@@ -29,7 +29,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from config.nul_characters import nul_in_json, nul_message
-from engine.errors import EngineError
+from engine.errors import REFUSED
 from engine.jobs.long_polling import long_poll
 from engine.models import ExternalTask
 from engine.queries import external_tasks as reads
@@ -39,7 +39,6 @@ from engine.rest.dates import format_date
 from engine.rest.errors import CamundaError, camunda_exception_handler, error_body, too_large
 from engine.rest.params import Kind, ListQuery, Param, invalid_request
 from engine.rest.variables import read_variables, write_variables
-from engine.runtime.errors import ProcessEngineError
 from engine.services import external_task_lock as locking
 from engine.services import external_tasks as service
 
@@ -103,7 +102,7 @@ def endpoint(*methods: str) -> Callable[[View], View]:
             request.user = user
             try:
                 return await view(request, *args, **kwargs)
-            except (CamundaError, EngineError, ProcessEngineError) as error:
+            except (*REFUSED, CamundaError) as error:
                 # what the command refused (a failing expression after the worker's
                 # completion, an uncaught BPMN error by setting) answers as Camunda does
                 mapped = camunda_exception_handler(error, {})
