@@ -14,6 +14,7 @@ from cockpit.views import (
     modification,
     processes,
     reports,
+    retrying,
 )
 
 app_name = "cockpit"
@@ -144,6 +145,7 @@ urlpatterns = [
         name="instance-suspension",
     ),
     path("incidents/", incidents.incident_list, name="incidents"),
+    path("retrying/", retrying.retrying_list, name="retrying"),
     path("batches/", batches.batch_list, name="batches"),
     path("batches/<uuid:batch_id>/", batches.batch_detail, name="batch"),
     path("batches/<uuid:batch_id>/resume/", batches.batch_resume, name="batch-resume"),

@@ -14,3 +14,9 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.MD5PasswordHasher",
     *global_settings.PASSWORD_HASHERS,
 ]
+
+# No metrics reporter thread in the servers and workers the tests start (the test process
+# stops its own, tests/conftest.py): a live server lives for the whole session, and its flush
+# every LEGATO_METRICS_FLUSH_SECONDS, or at its exit, would commit meter rows under tests that
+# count them. Metric tests flush by hand.
+LEGATO_METRICS_FLUSH_SECONDS = 0

@@ -4,6 +4,7 @@ from django.views.decorators.http import require_GET
 
 from cockpit.permissions import readable_definitions
 from cockpit.queries import overview
+from cockpit.retrying import retrying_count
 from cockpit.views.errors import cockpit_page
 from engine.queries import task_count_by_candidate_group
 from identity.authorization import ANY, Permission, is_authorized
@@ -26,4 +27,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         if is_authorized(request.user, Permission.READ, Resource.TASK, ANY)
         else None
     )
-    return render(request, template, {"overview": numbers, "tasks_by_group": by_group})
+    retrying = retrying_count(readable_definitions(request.user, "process_definition_key"))
+    context = {"overview": numbers, "tasks_by_group": by_group, "retrying": retrying}
+    return render(request, template, context)
