@@ -286,6 +286,7 @@ class Projection:
             for job_id, e in batch.jobs_created.items()
             if job_id not in batch.jobs_removed and e.job.process_instance_id not in ended
         ]
+        created_at = _now_of(batch, timezone.now()) if created else None
         rows = [
             Job(
                 id=j.id,
@@ -300,7 +301,7 @@ class Projection:
                 retries=j.retries,
                 exclusive=j.exclusive,
                 repeat=j.repeat,
-                created=timezone.now(),
+                created=created_at,
                 job_definition_id=job_definition_id(
                     j.process_definition_id, j.activity_id, j.kind
                 ),
@@ -584,11 +585,14 @@ def _candidates(tasks: Iterable[Any]) -> list[list[Any]]:
     return rows
 
 
-def _now_of(batch: _Batch) -> datetime:
-    """The command's time, taken from any timestamped effect of the batch."""
+def _now_of(batch: _Batch, default: datetime | None = None) -> datetime:
+    """The command's time, taken from any timestamped effect of the batch (else `default`:
+    a command that only creates a job, as a deployment arming a timer start event)."""
     for group in (batch.activities_started, batch.activities_ended, batch.tasks_removed):
         for effect in group.values():
             return effect.time
     for update in batch.variable_updates:
         return update.time
+    if default is not None:
+        return default
     raise ValueError("no timestamped effect in this batch")

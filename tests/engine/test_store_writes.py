@@ -15,6 +15,7 @@ from engine.models import (
     HistoricProcessInstance,
     HistoricTaskInstance,
     HistoricVariableInstance,
+    Job,
     ProcessInstance,
     Task,
     VariableInstance,
@@ -23,7 +24,7 @@ from engine.runtime.errors import ConcurrentModification
 from engine.services import ResourceInput, deploy
 from engine.services import runtime as rt
 from engine.store.rows import batched_writes, fetch_one, write
-from tests.factories import one_task_bpmn
+from tests.factories import bpmn_document, one_task_bpmn
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("engine_users")]
 
@@ -54,6 +55,22 @@ def test_durations_come_from_the_start_times_the_state_carries(invoice, frozen_c
     )
     assert review.duration_ms == 42_000
     assert HistoricProcessInstance.objects.get(pk=started.id).duration_ms == 42_000
+
+
+ASYNC = bpmn_document("""<bpmn:process id="later" isExecutable="true">
+  <bpmn:startEvent id="s" /><bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="work" />
+  <bpmn:userTask id="work" camunda:asyncBefore="true" />
+</bpmn:process>""")
+
+
+def test_a_jobs_create_time_is_the_commands_time(frozen_clock):
+    deploy([ResourceInput("later.bpmn", ASYNC)])
+    frozen_clock[0] -= timedelta(hours=3)  # the engine's clock, not the wall clock
+    started = rt.start_process_instance("later")
+    job = Job.objects.get(process_instance_id=started.id)
+    assert job.created == frozen_clock[0]
+    start = HistoricActivityInstance.objects.get(process_instance_id=started.id, activity_id="s")
+    assert start.start_time == job.created
 
 
 def test_completing_a_task_reads_once_and_writes_in_one_batch(invoice):
