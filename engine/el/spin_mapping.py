@@ -127,16 +127,11 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+_KINDS = ((bool, "a boolean"), (dict, "an object"), (list, "an array"), (str, "a string"))
+
+
 def _kind(value: Any) -> str:
-    if isinstance(value, dict):
-        return "an object"
-    if isinstance(value, list):
-        return "an array"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, bool):
-        return "a boolean"
-    return "a number"
+    return next((name for kind, name in _KINDS if isinstance(value, kind)), "a number")
 
 
 def _mismatch(type_name: str, value: Any) -> ExpressionError:
