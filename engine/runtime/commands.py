@@ -207,8 +207,10 @@ class CalledInstanceEnded:
 
 @dataclass(frozen=True, slots=True)
 class ThrowError:
-    """A BPMN error from a called instance, thrown at the waiting call activity after its
-    `camunda:out` mappings took the called instance's `variables`."""
+    """A BPMN error from called instance `instance_id`, thrown at the call activity waiting
+    for it, after its `camunda:out` mappings took the called instance's `variables`. A call
+    activity no longer waiting for that instance ignores it (an earlier error, from a sibling
+    of a multi-instance call, interrupted it, and the instance is being deleted)."""
 
     execution_id: str
     error_code: str
@@ -216,6 +218,7 @@ class ThrowError:
     must_catch: bool = True
     variables: Mapping[str, TypedValue] = field(default_factory=dict)
     origin: ErrorOrigin | None = None
+    instance_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -443,8 +443,8 @@ def _called_instance_ended(current: Run, command: cmd.CalledInstanceEnded) -> No
 def _throw_error(current: Run, command: cmd.ThrowError) -> None:
     execution = current.state.executions.get(command.execution_id)
     if execution is None or execution.wait != Wait.CALL:
-        if command.must_catch:
-            raise NotFoundError(f"Call activity execution '{command.execution_id}' is gone")
+        return  # interrupted meanwhile: the called instance is deleted with it
+    if command.instance_id is not None and execution.called_instance_id != command.instance_id:
         return
     tasks.pass_output_variables(current, execution, dict(command.variables))
     events.throw_error(

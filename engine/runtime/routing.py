@@ -68,6 +68,7 @@ def follow_up(store: Store, effect: fx.Effect, signals: list[fx.SignalThrown]) -
             effect.must_catch,
             effect.variables,
             effect.origin,
+            effect.process_instance_id,
         )
         return [Work(effect.super_instance_id, error, ignore_missing=not effect.must_catch)]
     elif isinstance(effect, fx.UncaughtErrorReturned):

@@ -230,3 +230,48 @@ def test_an_error_from_two_calls_down_passes_each_callers_out_variables_on_its_w
     others = [s for s in store.list_instances(active=False) if s.id != instance.id]
     assert len(others) == 2
     assert all(s.is_ended for s in others)
+
+
+MULTI_CALL = """<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"
+             xmlns:camunda="http://camunda.org/schema/1.0/bpmn" targetNamespace="t">
+  <error id="failed" errorCode="FAILED" />
+  <process id="batch" isExecutable="true">
+    <startEvent id="s" />
+    <callActivity id="each" calledElement="leaf">
+      <multiInstanceLoopCharacteristics isSequential="SEQUENTIAL">
+        <loopCardinality>3</loopCardinality>
+      </multiInstanceLoopCharacteristics>
+    </callActivity>
+    <userTask id="after" name="After" />
+    <subProcess id="onError" triggeredByEvent="true">
+      <startEvent id="caught"><errorEventDefinition errorRef="failed" /></startEvent>
+      <userTask id="handle" name="Handle" />
+      <sequenceFlow id="e1" sourceRef="caught" targetRef="handle" />
+    </subProcess>
+    <sequenceFlow id="f1" sourceRef="s" targetRef="each" />
+    <sequenceFlow id="f2" sourceRef="each" targetRef="after" />
+  </process>
+  <process id="leaf" isExecutable="true">
+    <startEvent id="ls" />
+    <serviceTask id="risky" camunda:delegateExpression="${risky}" />
+    <endEvent id="le" />
+    <sequenceFlow id="l1" sourceRef="ls" targetRef="risky" />
+    <sequenceFlow id="l2" sourceRef="risky" targetRef="le" />
+  </process>
+</definitions>
+"""
+
+
+@pytest.mark.parametrize("sequential", ["true", "false"])
+@pytest.mark.parametrize(("code", "task"), [("FAILED", "Handle"), ("OTHER", "After")])
+def test_errors_from_the_instances_of_a_multi_instance_call(sequential, code, task):
+    # parallel: all three called instances throw in the same command; the first error that
+    # is caught interrupts the call, and the errors of its siblings find it gone
+    store = InMemoryStore()
+    environment = Environment(new_id=CountingIds(), beans={"risky": _raise(code)})
+    engine = ProcessEngine(store, environment)
+    engine.deploy({"batch.bpmn": MULTI_CALL.replace("SEQUENTIAL", sequential).encode()})
+    instance = engine.start_process_instance("batch")
+    assert [t.name for t in store.list_tasks(process_instance_id=instance.id)] == [task]
+    assert [s.id for s in store.list_instances()] == [instance.id]
