@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from engine.runtime.effects import ErrorOrigin
+    from engine.runtime.effects import ThrowOrigin
     from engine.runtime.modification import Instruction
     from engine.runtime.values import TypedValue
 
@@ -217,8 +217,29 @@ class ThrowError:
     error_message: str | None = None
     must_catch: bool = True
     variables: Mapping[str, TypedValue] = field(default_factory=dict)
-    origin: ErrorOrigin | None = None
+    origin: ThrowOrigin | None = None
     instance_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ThrowEscalation:
+    """An escalation from called instance `instance_id`, thrown at the call activity waiting
+    for it after its `camunda:out` mappings took the instance's `variables` (ignored by a call
+    activity no longer waiting for it)."""
+
+    execution_id: str
+    escalation_code: str
+    must_catch: bool
+    variables: Mapping[str, TypedValue]
+    origin: ThrowOrigin
+    instance_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class ContinueAfterEscalation:
+    """The escalation this throw event sent to the callers did not interrupt: it goes on."""
+
+    execution_id: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,5 +280,7 @@ Command = (
     | CalledInstanceEnded
     | ThrowError
     | EndUncaughtError
+    | ThrowEscalation
+    | ContinueAfterEscalation
     | ModifyInstance
 )

@@ -293,12 +293,12 @@ class ErrorPropagated:
     error_message: str | None
     must_catch: bool
     variables: dict[str, TypedValue]
-    origin: ErrorOrigin
+    origin: ThrowOrigin
 
 
 @dataclass(frozen=True, slots=True)
-class ErrorOrigin:
-    """The token that threw a BPMN error, when the error travels to callers."""
+class ThrowOrigin:
+    """The token that threw a BPMN error or an escalation, when it travels to callers."""
 
     process_instance_id: str
     execution_id: str
@@ -309,7 +309,32 @@ class ErrorOrigin:
 class UncaughtErrorReturned:
     """No caller caught the error `origin` threw: its token ends there."""
 
-    origin: ErrorOrigin
+    origin: ThrowOrigin
+
+
+@dataclass(slots=True)
+class EscalationPropagated:
+    """An escalation nobody caught in a called instance goes to its call activity, with the
+    instance's variables for its `camunda:out` (as errors do). Its thrower waits for the
+    answer: an interrupting catch deletes the called instance; otherwise `origin` goes on
+    (`EscalationReturned`). `must_catch`: a user's escalation at a task, which fails the
+    command when nobody catches it."""
+
+    process_instance_id: str
+    super_instance_id: str
+    super_execution_id: str
+    escalation_code: str
+    must_catch: bool
+    variables: dict[str, TypedValue]
+    origin: ThrowOrigin
+
+
+@dataclass(slots=True)
+class EscalationReturned:
+    """The escalation `origin` threw was caught without interrupting, or by nobody: a throw
+    event goes on (a task that escalated stays)."""
+
+    origin: ThrowOrigin
 
 
 @dataclass(slots=True)
@@ -356,6 +381,8 @@ Effect = (
     | DeleteCalledInstance
     | ErrorPropagated
     | UncaughtErrorReturned
+    | EscalationPropagated
+    | EscalationReturned
     | SignalThrown
     | InstanceEnded
 )

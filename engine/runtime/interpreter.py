@@ -246,14 +246,10 @@ def _task_bpmn_error(current: Run, command: cmd.HandleTaskBpmnError) -> None:
 def _task_escalation(current: Run, command: cmd.HandleTaskEscalation) -> None:
     execution = _waiting_at_task(current, command.task_id)
     current.set_variables(execution, command.variables)
-    if not events.throw_escalation(current, execution, command.escalation_code):
-        # Camunda's wording (BpmnBehaviorLogger.missingBoundaryCatchEventEscalation)
-        raise ProcessEngineError(
-            f"Execution with id '{execution.activity_id}' throws an escalation event with "
-            f"escalationCode '{command.escalation_code}', but no escalation handler was "
-            "defined.",
-            execution.activity_id,
-        )
+    code = command.escalation_code
+    escalated = events.throw_escalation(current, execution, code, must_catch=True)
+    if escalated is events.Escalated.UNCAUGHT:
+        raise events.escalation_not_caught(execution.activity_id, code)
 
 
 def _waiting_at_task(current: Run, task_id: str) -> Execution:
@@ -457,6 +453,30 @@ def _throw_error(current: Run, command: cmd.ThrowError) -> None:
     )
 
 
+def _throw_escalation(current: Run, command: cmd.ThrowEscalation) -> None:
+    execution = current.state.executions.get(command.execution_id)
+    if execution is None or execution.wait != Wait.CALL:
+        return  # interrupted meanwhile: the called instance is deleted with it
+    if execution.called_instance_id != command.instance_id:
+        return
+    tasks.pass_output_variables(current, execution, dict(command.variables))
+    code, origin = command.escalation_code, command.origin
+    escalated = events.throw_escalation(
+        current, execution, code, must_catch=command.must_catch, origin=origin
+    )
+    if escalated is events.Escalated.UNCAUGHT and command.must_catch:
+        raise events.escalation_not_caught(origin.activity_id, code)
+    going_on = escalated in (events.Escalated.CAUGHT, events.Escalated.UNCAUGHT)
+    if going_on and not command.must_catch:  # a task that escalated stays as it is
+        current.effects.append(fx.EscalationReturned(origin))
+
+
+def _continue_after_escalation(current: Run, command: cmd.ContinueAfterEscalation) -> None:
+    execution = current.state.executions.get(command.execution_id)
+    if execution is not None:
+        flow.leave(current, execution)
+
+
 def _end_uncaught_error(current: Run, command: cmd.EndUncaughtError) -> None:
     execution = current.state.executions.get(command.execution_id)
     if execution is not None:
@@ -489,5 +509,7 @@ _HANDLERS: dict[type[Any], Callable[[Run, Any], None]] = {
     cmd.CalledInstanceEnded: _called_instance_ended,
     cmd.ThrowError: _throw_error,
     cmd.EndUncaughtError: _end_uncaught_error,
+    cmd.ThrowEscalation: _throw_escalation,
+    cmd.ContinueAfterEscalation: _continue_after_escalation,
     cmd.ModifyInstance: _modify,
 }

@@ -36,6 +36,8 @@ CROSS_INSTANCE = frozenset(
         fx.InstanceEnded,
         fx.ErrorPropagated,
         fx.UncaughtErrorReturned,
+        fx.EscalationPropagated,
+        fx.EscalationReturned,
         fx.DeleteCalledInstance,
         fx.SignalThrown,
     }
@@ -75,6 +77,20 @@ def follow_up(store: Store, effect: fx.Effect, signals: list[fx.SignalThrown]) -
         origin = effect.origin
         end = cmd.EndUncaughtError(origin.execution_id)
         return [Work(origin.process_instance_id, end)]
+    elif isinstance(effect, fx.EscalationPropagated):
+        escalation = cmd.ThrowEscalation(
+            effect.super_execution_id,
+            effect.escalation_code,
+            effect.must_catch,
+            effect.variables,
+            effect.origin,
+            effect.process_instance_id,
+        )
+        return [Work(effect.super_instance_id, escalation, ignore_missing=True)]
+    elif isinstance(effect, fx.EscalationReturned):
+        origin = effect.origin
+        go_on = cmd.ContinueAfterEscalation(origin.execution_id)
+        return [Work(origin.process_instance_id, go_on, ignore_missing=True)]
     elif isinstance(effect, fx.DeleteCalledInstance):
         skips = (effect.skip_listeners, effect.skip_io_mappings)
         delete = cmd.DeleteInstance(effect.reason, *skips)

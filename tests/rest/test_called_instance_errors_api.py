@@ -1,6 +1,7 @@
-"""A worker's BPMN error in a called instance, as Camunda handles it: it goes up to the call
-activity (whose camunda:out mappings take the called instance's variables on the way); if no
-caller catches it, the worker's task ends and both instances go on."""
+"""A worker's BPMN error and a user's escalation in a called instance, as Camunda handles
+them: they go up to the call activity (whose camunda:out mappings take the called instance's
+variables on the way); an error no caller catches ends the worker's task and both instances go
+on, an escalation nobody catches is refused."""
 
 from __future__ import annotations
 
@@ -116,3 +117,38 @@ def test_with_exceptions_after_unhandled_errors_the_report_fails_and_changes_not
     )
     assert open_tasks(order) == []
     assert ExternalTask.objects.get().worker_id == "w1"
+
+
+CLAIMS = bpmn_document(
+    """<bpmn:process id="claim" isExecutable="true">
+  <bpmn:startEvent id="start" /><bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="assess" />
+  <bpmn:callActivity id="assess" calledElement="assessment" />
+  <bpmn:boundaryEvent id="help" attachedToRef="assess" cancelActivity="false">
+    <bpmn:escalationEventDefinition escalationRef="expert" />
+  </bpmn:boundaryEvent>
+  <bpmn:sequenceFlow id="f2" sourceRef="help" targetRef="advise" /><bpmn:userTask id="advise" />
+</bpmn:process>""",
+    """<bpmn:process id="assessment" isExecutable="true">
+  <bpmn:startEvent id="a_start" />
+  <bpmn:sequenceFlow id="a1" sourceRef="a_start" targetRef="review" />
+  <bpmn:userTask id="review" />
+</bpmn:process>""",
+    extra='<bpmn:escalation id="expert" escalationCode="EXPERT" />',
+)
+
+
+def test_a_users_escalation_in_a_called_instance_is_caught_at_the_call_activity(api, demo_user):
+    deploy([ResourceInput("claim.bpmn", CLAIMS)])
+    claim = rt.start_process_instance("claim")
+    review = Task.objects.get(task_definition_key="review")
+    escalate = f"{BASE}/task/{review.id}/bpmnEscalation"
+    response = api.post(escalate, {"escalationCode": "EXPERT"}, content_type="application/json")
+    assert response.status_code == 204, response.content
+    assert open_tasks(claim) == ["advise"]
+    assert Task.objects.filter(pk=review.id).exists()  # the task that escalated stays
+    response = api.post(escalate, {"escalationCode": "UNKNOWN"}, content_type="application/json")
+    assert response.status_code == 500
+    assert response.json()["message"].startswith(
+        "Execution with id 'review' throws an escalation event with escalationCode 'UNKNOWN'"
+    )
+    assert open_tasks(claim) == ["advise"]

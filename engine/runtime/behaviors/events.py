@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import Any
 
 from engine.bpmn.model import (
@@ -45,7 +46,8 @@ def execute_end(run: Run, execution: Execution, node: FlowNode) -> None:
         if throw_error(run, execution, code, message, uncaught_ok=True):
             return
     elif kind is EventKind.ESCALATION:
-        throw_escalation(run, execution, _escalation_code(run, definition))
+        if throw_escalation(run, execution, _escalation_code(run, definition)) is Escalated.SENT_UP:
+            return  # the callers answer (ContinueAfterEscalation, or the instance is deleted)
     elif not _throw(run, execution, node):
         return
     flow.leave(run, execution)
@@ -65,7 +67,8 @@ def execute_intermediate_throw(run: Run, execution: Execution, node: FlowNode) -
         flow.enter(run, execution, target)
         return
     if definition.kind is EventKind.ESCALATION:
-        throw_escalation(run, execution, _escalation_code(run, definition))
+        if throw_escalation(run, execution, _escalation_code(run, definition)) is Escalated.SENT_UP:
+            return
     elif not _throw(run, execution, node):
         return
     flow.leave(run, execution)
@@ -285,7 +288,7 @@ def throw_error(
     message: str | None,
     *,
     uncaught_ok: bool = False,
-    origin: fx.ErrorOrigin | None = None,
+    origin: fx.ThrowOrigin | None = None,
 ) -> bool:
     """Propagate a BPMN error; returns False only when nobody caught it and `uncaught_ok`
     (an error end event, which then ends like a none end event). Anything else nobody
@@ -295,7 +298,7 @@ def throw_error(
     activity) received; if no caller catches it, that token is the one that ends."""
     found = _find_catch(run, execution, EventKind.ERROR, code)
     if origin is None:
-        origin = fx.ErrorOrigin(run.state.id, execution.id, execution.activity_id)
+        origin = fx.ThrowOrigin(run.state.id, execution.id, execution.activity_id)
     if found is None and run.state.super_execution_id and run.state.super_instance_id:
         # BPMN: an error not caught in a called process goes to the call activity, and
         # Camunda passes the call activity's output variables on the way.
@@ -355,19 +358,61 @@ def _java(text: str | None) -> str:
     return "null" if text is None else text
 
 
-def throw_escalation(run: Run, execution: Execution, code: str) -> bool:
-    """Escalation: caught like an error, but a non-interrupting catch lets the thrower go on;
-    an escalation event nobody catches is ignored (Camunda). Returns True when caught."""
+class Escalated(Enum):
+    """What became of an escalation (Camunda's EscalationHandler)."""
+
+    INTERRUPTED = "caught by an interrupting event: the thrower is cancelled"
+    CAUGHT = "caught by a non-interrupting event: the thrower goes on"
+    UNCAUGHT = "nobody catches it: ignored, the thrower goes on (a task's fails the command)"
+    SENT_UP = "sent to the call activity of this called instance: the thrower waits"
+
+
+def throw_escalation(
+    run: Run,
+    execution: Execution,
+    code: str,
+    *,
+    must_catch: bool = False,
+    origin: fx.ThrowOrigin | None = None,
+) -> Escalated:
+    """Escalation: caught like an error, from the throwing token outwards and on to the
+    callers of a called instance, passing their `camunda:out` mappings as errors do; a
+    non-interrupting catch lets the thrower go on, and so does nobody catching it (Camunda).
+    `must_catch`: a user's escalation at a task (fails the command when nobody catches it);
+    `origin`: the token in a called instance that threw the escalation `execution` (a call
+    activity) received."""
     found = _find_catch(run, execution, EventKind.ESCALATION, code)
-    if found is None:
-        return False
-    owner, node = found
-    if isinstance(node, BoundaryEvent):
-        _fire_boundary(run, owner, node, None)
-    else:
+    if found is not None:
+        owner, node = found
+        if isinstance(node, BoundaryEvent):
+            _fire_boundary(run, owner, node, None)
+            return Escalated.INTERRUPTED if node.cancel_activity else Escalated.CAUGHT
         assert isinstance(node, StartEvent)
         _fire_event_subprocess(run, owner, node, None)
-    return True
+        return Escalated.INTERRUPTED if node.is_interrupting else Escalated.CAUGHT
+    if not (run.state.super_execution_id and run.state.super_instance_id):
+        return Escalated.UNCAUGHT
+    run.effects.append(
+        fx.EscalationPropagated(
+            run.state.id,
+            run.state.super_instance_id,
+            run.state.super_execution_id,
+            code,
+            must_catch,
+            dict(run.state.root.variables),
+            origin or fx.ThrowOrigin(run.state.id, execution.id, execution.activity_id),
+        )
+    )
+    return Escalated.SENT_UP
+
+
+def escalation_not_caught(activity_id: str | None, code: str) -> ProcessEngineError:
+    # Camunda's wording (BpmnBehaviorLogger.missingBoundaryCatchEventEscalation)
+    return ProcessEngineError(
+        f"Execution with id '{activity_id}' throws an escalation event with escalationCode "
+        f"'{code}', but no escalation handler was defined.",
+        activity_id,
+    )
 
 
 def raise_bpmn_error(run: Run, execution: Execution, error: BpmnError) -> None:

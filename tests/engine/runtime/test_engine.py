@@ -275,3 +275,62 @@ def test_errors_from_the_instances_of_a_multi_instance_call(sequential, code, ta
     instance = engine.start_process_instance("batch")
     assert [t.name for t in store.list_tasks(process_instance_id=instance.id)] == [task]
     assert [s.id for s in store.list_instances()] == [instance.id]
+
+
+CALLED_ESCALATION = """<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"
+             xmlns:camunda="http://camunda.org/schema/1.0/bpmn" targetNamespace="t">
+  <escalation id="late" escalationCode="LATE" />
+  <process id="order" isExecutable="true">
+    <startEvent id="s" />
+    <callActivity id="ship" calledElement="shipping">
+      <extensionElements><camunda:out source="carrier" target="carrier" /></extensionElements>
+    </callActivity>
+    <boundaryEvent id="delayed" attachedToRef="ship" cancelActivity="INTERRUPTING">
+      <escalationEventDefinition escalationRef="late" />
+    </boundaryEvent>
+    <userTask id="notify" name="Notify" />
+    <userTask id="done" name="Done" />
+    <sequenceFlow id="f1" sourceRef="s" targetRef="ship" />
+    <sequenceFlow id="f2" sourceRef="ship" targetRef="done" />
+    <sequenceFlow id="f3" sourceRef="delayed" targetRef="notify" />
+  </process>
+  <process id="shipping" isExecutable="true">
+    <startEvent id="ss" />
+    <scriptTask id="pick" scriptFormat="juel">
+      <script>${execution.setVariable("carrier", "DHL")}</script>
+    </scriptTask>
+    <intermediateThrowEvent id="tooLate">
+      <escalationEventDefinition escalationRef="CODE" />
+    </intermediateThrowEvent>
+    <userTask id="pack" name="Pack" />
+    <sequenceFlow id="s1" sourceRef="ss" targetRef="pick" />
+    <sequenceFlow id="s2" sourceRef="pick" targetRef="tooLate" />
+    <sequenceFlow id="s3" sourceRef="tooLate" targetRef="pack" />
+  </process>
+  <escalation id="other" escalationCode="OTHER" />
+</definitions>
+"""
+
+
+@pytest.mark.parametrize(
+    ("interrupting", "escalation", "tasks", "instances"),
+    [
+        ("true", "late", ["Notify"], 1),  # the call is cancelled: its instance is deleted
+        ("false", "late", ["Notify", "Pack"], 2),  # both go on
+        ("true", "other", ["Pack"], 2),  # nobody catches it: the thrower goes on
+    ],
+)
+def test_an_escalation_from_a_called_instance_reaches_the_call_activity(
+    interrupting, escalation, tasks, instances
+):
+    # Camunda's EscalationHandler walks up to the callers, passing their camunda:out
+    store = InMemoryStore()
+    engine = ProcessEngine(store, Environment(new_id=CountingIds()))
+    model = CALLED_ESCALATION.replace("INTERRUPTING", interrupting).replace("CODE", escalation)
+    engine.deploy({"order.bpmn": model.encode()})
+    instance = engine.start_process_instance("order")
+    assert sorted(t.name for t in store.list_tasks()) == tasks
+    assert len(store.list_instances()) == instances
+    if escalation == "late":
+        assert store.get_state(instance.id).root.variables["carrier"].value == "DHL"
