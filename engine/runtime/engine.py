@@ -481,7 +481,12 @@ class ProcessEngine:
                 signal = signals.pop(0)
                 variables = signal_variables if signal_variables else dict(signal.variables)
                 signal_variables = None
-                queue.extend(signal_work(self.store, self.env, signal.name, variables))
+                # Camunda delivers a signal while it is thrown: its receivers go before the
+                # work the thrower's command left for other instances (a called instance that
+                # ended with the signal must not complete its call activity first, whose
+                # boundary event waits for that signal)
+                deliveries = list(signal_work(self.store, self.env, signal.name, variables))
+                queue.extendleft(reversed(deliveries))
                 continue
             item = queue.popleft()
             for effect in self._run_one(item):

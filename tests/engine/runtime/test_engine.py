@@ -334,3 +334,39 @@ def test_an_escalation_from_a_called_instance_reaches_the_call_activity(
     assert len(store.list_instances()) == instances
     if escalation == "late":
         assert store.get_state(instance.id).root.variables["carrier"].value == "DHL"
+
+
+SIGNALLING_CHILD = b"""<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" targetNamespace="t">
+  <signal id="alarm" name="alarm" />
+  <process id="watch" isExecutable="true">
+    <startEvent id="s" />
+    <callActivity id="check" calledElement="checker" />
+    <boundaryEvent id="heard" attachedToRef="check" cancelActivity="false">
+      <signalEventDefinition signalRef="alarm" />
+    </boundaryEvent>
+    <userTask id="react" name="React" />
+    <userTask id="after" name="After" />
+    <sequenceFlow id="f1" sourceRef="s" targetRef="check" />
+    <sequenceFlow id="f2" sourceRef="check" targetRef="after" />
+    <sequenceFlow id="f3" sourceRef="heard" targetRef="react" />
+  </process>
+  <process id="checker" isExecutable="true">
+    <startEvent id="cs" />
+    <endEvent id="raise"><signalEventDefinition signalRef="alarm" /></endEvent>
+    <sequenceFlow id="c1" sourceRef="cs" targetRef="raise" />
+  </process>
+</definitions>
+"""
+
+
+def test_a_signal_reaches_its_receivers_before_the_thrower_s_instance_ends_its_call():
+    # Camunda delivers a signal while it is thrown: the call activity's boundary event still
+    # waits when the called instance's signal end event throws
+    store = InMemoryStore()
+    engine = ProcessEngine(store, Environment(new_id=CountingIds()))
+    engine.deploy({"watch.bpmn": SIGNALLING_CHILD})
+    instance = engine.start_process_instance("watch")
+    assert sorted(t.name for t in store.list_tasks(process_instance_id=instance.id)) == [
+        "After", "React",
+    ]
