@@ -128,30 +128,33 @@ def _raise(code: str):  # type: ignore[no-untyped-def]
     return delegate
 
 
+def deployed(
+    model: bytes, risky: str | None = None, **env: object
+) -> tuple[InMemoryStore, ProcessEngine]:
+    """An engine over a new store with `model` deployed; `risky` the BPMN error code the
+    bean of that name throws."""
+    store = InMemoryStore()
+    beans = {"risky": _raise(risky)} if risky else {}
+    engine = ProcessEngine(store, Environment(new_id=CountingIds(), beans=beans, **env))
+    engine.deploy({"model.bpmn": model})
+    return store, engine
+
+
+CALL_ERROR = (FIXTURES / "call_error.bpmn").read_bytes()
+
+
 @pytest.mark.parametrize("callee", ["failingChild", "delegateChild"])
 def test_an_error_not_caught_in_the_called_instance_is_caught_at_the_call_activity(callee):
-    store = InMemoryStore()
-    engine = ProcessEngine(
-        store, Environment(new_id=CountingIds(), beans={"risky": _raise("FAILED")})
-    )
-    engine.deploy({"call_error.bpmn": (FIXTURES / "call_error.bpmn").read_bytes()})
+    store, engine = deployed(CALL_ERROR, "FAILED")
     instance = engine.start_process_instance("callError", variables={"callee": callee})
     assert [t.name for t in store.list_tasks(process_instance_id=instance.id)] == ["Recover"]
     assert [s.id for s in store.list_instances()] == [instance.id]
 
 
-def _call_error_engine(store: InMemoryStore, code: str, **env: object) -> ProcessEngine:
-    environment = Environment(new_id=CountingIds(), beans={"risky": _raise(code)}, **env)
-    engine = ProcessEngine(store, environment)
-    engine.deploy({"call_error.bpmn": (FIXTURES / "call_error.bpmn").read_bytes()})
-    return engine
-
-
 def test_an_error_nobody_catches_from_a_called_delegate_ends_its_token_and_the_caller_goes_on():
     # Camunda's default (enableExceptionsAfterUnhandledBpmnError false): the walk up the
     # callers finds no handler, so the throwing execution ends and its instance completes
-    store = InMemoryStore()
-    engine = _call_error_engine(store, "OTHER")
+    store, engine = deployed(CALL_ERROR, "OTHER")
     instance = engine.start_process_instance("callError", variables={"callee": "delegateChild"})
     assert [t.name for t in store.list_tasks(process_instance_id=instance.id)] == ["Fine"]
     (child,) = [s for s in store.list_instances(active=False) if s.super_instance_id]
@@ -168,8 +171,7 @@ def test_an_error_nobody_catches_from_a_called_delegate_ends_its_token_and_the_c
 
 
 def test_an_error_nobody_catches_from_a_called_delegate_fails_the_call_when_configured():
-    store = InMemoryStore()
-    engine = _call_error_engine(store, "OTHER", exceptions_after_unhandled_bpmn_error=True)
+    store, engine = deployed(CALL_ERROR, "OTHER", exceptions_after_unhandled_bpmn_error=True)
     with pytest.raises(ProcessEngineError, match="Execution with id 'risky'.*'OTHER'"):
         engine.start_process_instance("callError", variables={"callee": "delegateChild"})
     assert store.states == {}
@@ -219,10 +221,7 @@ NESTED_CALLS = b"""<?xml version="1.0" encoding="UTF-8"?>
 
 @pytest.mark.parametrize(("code", "task"), [("FAILED", "Top recover"), ("OTHER", "Top fine")])
 def test_an_error_from_two_calls_down_passes_each_callers_out_variables_on_its_way(code, task):
-    store = InMemoryStore()
-    environment = Environment(new_id=CountingIds(), beans={"risky": _raise(code)})
-    engine = ProcessEngine(store, environment)
-    engine.deploy({"nested.bpmn": NESTED_CALLS})
+    store, engine = deployed(NESTED_CALLS, code)
     instance = engine.start_process_instance("top")
     assert [t.name for t in store.list_tasks(process_instance_id=instance.id)] == [task]
     # the leaf's variable reached the middle's call activity, then the top's, on the way up
@@ -268,10 +267,7 @@ MULTI_CALL = """<?xml version="1.0" encoding="UTF-8"?>
 def test_errors_from_the_instances_of_a_multi_instance_call(sequential, code, task):
     # parallel: all three called instances throw in the same command; the first error that
     # is caught interrupts the call, and the errors of its siblings find it gone
-    store = InMemoryStore()
-    environment = Environment(new_id=CountingIds(), beans={"risky": _raise(code)})
-    engine = ProcessEngine(store, environment)
-    engine.deploy({"batch.bpmn": MULTI_CALL.replace("SEQUENTIAL", sequential).encode()})
+    store, engine = deployed(MULTI_CALL.replace("SEQUENTIAL", sequential).encode(), code)
     instance = engine.start_process_instance("batch")
     assert [t.name for t in store.list_tasks(process_instance_id=instance.id)] == [task]
     assert [s.id for s in store.list_instances()] == [instance.id]
@@ -325,10 +321,8 @@ def test_an_escalation_from_a_called_instance_reaches_the_call_activity(
     interrupting, escalation, tasks, instances
 ):
     # Camunda's EscalationHandler walks up to the callers, passing their camunda:out
-    store = InMemoryStore()
-    engine = ProcessEngine(store, Environment(new_id=CountingIds()))
     model = CALLED_ESCALATION.replace("INTERRUPTING", interrupting).replace("CODE", escalation)
-    engine.deploy({"order.bpmn": model.encode()})
+    store, engine = deployed(model.encode())
     instance = engine.start_process_instance("order")
     assert sorted(t.name for t in store.list_tasks()) == tasks
     assert len(store.list_instances()) == instances
@@ -363,9 +357,7 @@ SIGNALLING_CHILD = b"""<?xml version="1.0" encoding="UTF-8"?>
 def test_a_signal_reaches_its_receivers_before_the_thrower_s_instance_ends_its_call():
     # Camunda delivers a signal while it is thrown: the call activity's boundary event still
     # waits when the called instance's signal end event throws
-    store = InMemoryStore()
-    engine = ProcessEngine(store, Environment(new_id=CountingIds()))
-    engine.deploy({"watch.bpmn": SIGNALLING_CHILD})
+    store, engine = deployed(SIGNALLING_CHILD)
     instance = engine.start_process_instance("watch")
     assert sorted(t.name for t in store.list_tasks(process_instance_id=instance.id)) == [
         "After", "React",
