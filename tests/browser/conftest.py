@@ -57,6 +57,33 @@ def page(browser: object) -> Iterator[object]:
     page.set_default_timeout(10_000)
     yield page
     context.close()
+    _wait_for_the_live_server()
+
+
+def _wait_for_the_live_server(timeout: float = 5.0) -> None:
+    """Until the live server has finished what the closed page asked of it. The test's
+    teardown then empties the database with one TRUNCATE of every table, which deadlocks with
+    a request still reading some of them (seen in CI: "deadlock detected" in the flush)."""
+    import time
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND pid <> pg_backend_pid() AND state IN ('active', 'idle in transaction')"
+                )
+                (busy,) = cursor.fetchone()
+            if not busy:
+                return
+            time.sleep(0.05)
+    except RuntimeError:
+        return  # a test without database access has nothing to flush
 
 
 @pytest.fixture
