@@ -6,7 +6,6 @@ effect (a task row, a job row, a variable update, a history record) exactly once
 
 from __future__ import annotations
 
-import re
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
@@ -30,10 +29,9 @@ from engine.runtime.state import (
     Task,
     Wait,
 )
-from engine.runtime.timers import TimerSpecError, parse_timer
+from engine.runtime.timers import Cycle, RepeatingInterval, TimerSpecError, parse_timer
 from engine.runtime.values import TypedValue, check_value, infer_type
 
-_REPEAT = re.compile(r"^R(\d+)/")
 _NO_CONTEXT = EvaluationContext()
 
 
@@ -473,39 +471,41 @@ class Run:
         self, timer: TimerDefinition, execution: Execution, activity_id: str,
         base: datetime | None = None,
     ) -> tuple[datetime | None, str | None]:
-        """Due date of a timer event counted from `base` (None: now), and the cycle text to
-        re-arm with (None: no repeat)."""
+        """Due date of a timer event counted from `base` (None: now), and for a cycle the
+        text it re-arms with, anchored at that moment (None: no repeat)."""
         text: Any = timer.text
         if "${" in text or "#{" in text:
             text = self.evaluate(text, execution, activity_id=activity_id)
         if isinstance(text, datetime):
             return text, None
         text = str(text).strip()
+        moment = base or self.now
         try:
             spec = parse_timer(timer.kind.value, text)
-            due = spec.next_due(base or self.now)
+            due = spec.next_due(moment)
         except TimerSpecError as error:
             raise ProcessEngineError(str(error), activity_id) from error
-        repeat = None
-        if timer.kind.value == "cycle":
-            match = _REPEAT.match(text)
-            if match is None:
-                repeat = text
-            elif int(match.group(1)) > 1:
-                repeat = f"R{int(match.group(1)) - 1}/" + text[match.end() :]
-        return due, repeat
+        if not isinstance(spec, Cycle):
+            return due, None
+        return due, spec.fixed_at(moment).text
 
-    def next_cycle(self, repeat: str, activity_id: str) -> tuple[datetime | None, str | None]:
+    def next_cycle(
+        self, repeat: str, activity_id: str, fired: datetime | None
+    ) -> tuple[datetime, str | None] | None:
+        """When a cycle whose job was due at `fired` comes back, and the text it keeps (None:
+        this is its last firing); None: it is used up. Counted from the later of now and
+        `fired`, so a job executed ahead of time moves on to the next occurrence."""
+        after = max(self.now, fired) if fired is not None else self.now
         try:
             spec = parse_timer("cycle", repeat)
-            due = spec.next_due(self.now)
+            due = spec.next_due(after)
         except TimerSpecError as error:
             raise ProcessEngineError(str(error), activity_id) from error
-        match = _REPEAT.match(repeat)
-        if match is None:
-            return due, repeat
-        left = int(match.group(1)) - 1
-        return due, (f"R{left}/" + repeat[match.end() :]) if left > 0 else None
+        if isinstance(spec, RepeatingInterval) and spec.is_floating:
+            # stored before cycles were anchored: the text counts the firings left down
+            left = spec.counted_down()
+            return (spec.next_due(self.now), left.text if left else None) if due else None
+        return None if due is None else (due, spec.text)
 
     # -- history -----------------------------------------------------------------------------
 

@@ -353,8 +353,10 @@ def _execute_job(current: Run, command: cmd.ExecuteJob) -> None:
     elif job.kind == JobKind.TASK_TIMEOUT:
         task_timeouts.fire_timeout_listener(current, execution, job)
     else:
-        if job.repeat and _repeats(node):
-            due, repeat = current.next_cycle(job.repeat, node.id)
+        repeats = job.repeat and _repeats(node)
+        cycle = current.next_cycle(job.repeat, node.id, job.due) if repeats else None
+        if cycle is not None:
+            due, repeat = cycle
             current.add_job(execution, JobKind.TIMER, node.id, due=due, repeat=repeat)
         events.fire_event(current, execution, job.activity_id)
 

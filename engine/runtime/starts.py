@@ -42,8 +42,10 @@ def rearm_timer_start(
     effects: list[fx.Effect] = [fx.JobRemoved(job.id)]
     if job.repeat:
         probe, _root = _probe(definition, now, env)
-        due, repeat = probe.next_cycle(job.repeat, job.activity_id)
-        effects.append(fx.JobCreated(_job(env, definition, job.activity_id, due, repeat)))
+        cycle = probe.next_cycle(job.repeat, job.activity_id, job.due)
+        if cycle is not None:
+            due, repeat = cycle
+            effects.append(fx.JobCreated(_job(env, definition, job.activity_id, due, repeat)))
     return effects
 
 

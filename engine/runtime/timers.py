@@ -92,18 +92,21 @@ class Duration(TimerSpec):
 
 
 class Cycle(TimerSpec):
-    """A repeating timer. ``repetitions`` is how many firings are left (None: no end);
-    ``after_firing()`` is the cycle of the next job, or None when none is left."""
+    """A repeating timer: after each firing its job comes back at ``next_due(now)``, until
+    that is None. ``fixed_at(moment)`` is the cycle a timer created at ``moment`` keeps."""
 
     repetitions: int | None
 
-    def after_firing(self) -> Cycle | None:
-        raise NotImplementedError
+    def fixed_at(self, moment: datetime) -> Cycle:
+        return self
 
 
 @dataclass(frozen=True)
 class RepeatingInterval(Cycle):
-    """ISO 8601 ``Rn/<duration>``, ``Rn/<start>/<duration>`` or ``Rn/<duration>/<end>``."""
+    """ISO 8601 ``Rn/<duration>``, ``Rn/<start>/<duration>`` or ``Rn/<duration>/<end>``,
+    scheduled as Camunda's DurationHelper does: with a start, the occurrences are the start
+    and up to n intervals after it; with an end, the end and up to n intervals before it;
+    ``R`` alone has no limit."""
 
     text: str
     repetitions: int | None
@@ -111,38 +114,36 @@ class RepeatingInterval(Cycle):
     start: datetime | None = None
     end: datetime | None = None
 
+    @property
+    def is_floating(self) -> bool:
+        """Neither start nor end: each due date is counted from the moment asked."""
+        return self.start is None and self.end is None
+
     def next_due(self, after: datetime) -> datetime | None:
         """The first occurrence strictly after ``after``; None when the cycle is used up."""
         after = _aware(after)
         if self.repetitions == 0:
             return None
-        if self.start is None:
-            due = self.interval.add_to(after)
-            return None if self.end is not None and due > self.end else due
-        if after < self.start:
-            return self.start
-        due = self._first_after(after)
-        if self.end is not None and due > self.end:
-            return None
-        return due
+        if self.start is not None:
+            return self._first_after(self.start, after)
+        if self.end is not None:
+            return self._last_before_end_after(self.end, after)
+        return self.interval.add_to(after)
 
-    def _first_after(self, after: datetime) -> datetime:
-        assert self.start is not None
-        if not self.interval.is_calendar:
-            step = self.interval.fixed_part
-            count = (after - self.start) // step + 1
-            return self.start + step * count
-        # Calendar steps differ in length; estimate with 28-day months, then walk forward.
-        months = self.interval.years * 12 + self.interval.months
-        span = timedelta(days=28 * months) + self.interval.fixed_part
-        count = max(0, (after - self.start) // span - 1)
-        due = self.interval.add_to(self.start, count)
-        while due <= after:
-            count += 1
-            due = self.interval.add_to(self.start, count)
-        return due
+    def fixed_at(self, moment: datetime) -> RepeatingInterval:
+        """A floating cycle anchored at ``moment`` (whole seconds, UTC), as Camunda anchors a
+        repeating timer when it is created: a firing that runs late then does not push back
+        the ones after it, and the n repetitions are counted on that schedule."""
+        if not self.is_floating:
+            return self
+        start = _aware(moment).astimezone(UTC).replace(microsecond=0)
+        count = self.text.split("/", 1)[0]
+        text = f"{count}/{start.strftime('%Y-%m-%dT%H:%M:%SZ')}/{self.interval.text}"
+        return RepeatingInterval(text, self.repetitions, self.interval, start, None)
 
-    def after_firing(self) -> RepeatingInterval | None:
+    def counted_down(self) -> RepeatingInterval | None:
+        """A floating ``Rn`` with one repetition less (None: none left). Timers stored before
+        cycles were anchored count their repetitions down in their text this way."""
         if self.repetitions is None:
             return self
         if self.repetitions <= 1:
@@ -150,6 +151,42 @@ class RepeatingInterval(Cycle):
         rest = self.repetitions - 1
         text = re.sub(r"^R\d*", f"R{rest}", self.text)
         return RepeatingInterval(text, rest, self.interval, self.start, self.end)
+
+    def _step(self, moment: datetime, times: int) -> datetime:
+        return self.interval.add_to(moment, times)
+
+    def _first_after(self, start: datetime, after: datetime) -> datetime | None:
+        if after < start:
+            return start
+        if not self.interval.is_calendar:
+            steps = (after - start) // self.interval.fixed_part + 1
+        else:
+            steps = self._steps_estimate(after - start)
+            while self._step(start, steps) <= after:
+                steps += 1
+        if self.repetitions is not None and steps > self.repetitions:
+            return None
+        return self._step(start, steps)
+
+    def _last_before_end_after(self, end: datetime, after: datetime) -> datetime | None:
+        if end <= after:
+            return None
+        if not self.interval.is_calendar:
+            back = -(-(end - after) // self.interval.fixed_part) - 1
+        else:
+            back = self._steps_estimate(end - after)
+            while self._step(end, -(back + 1)) > after:
+                back += 1
+        if self.repetitions is not None:
+            back = min(back, self.repetitions)
+        return self._step(end, -back)
+
+    def _steps_estimate(self, span: timedelta) -> int:
+        """Whole intervals in ``span``, at least: months counted as 31 days, so the walk
+        from here to the exact step only goes forward."""
+        months = self.interval.years * 12 + self.interval.months
+        longest = timedelta(days=31 * months) + self.interval.fixed_part
+        return max(0, span // longest - 1)
 
 
 @dataclass(frozen=True)
@@ -173,9 +210,6 @@ class CronCycle(Cycle):
     years: CronField
     zone: tzinfo = UTC
     repetitions: int | None = None
-
-    def after_firing(self) -> CronCycle:
-        return self
 
     def next_due(self, after: datetime) -> datetime | None:
         local = _aware(after).astimezone(self.zone).replace(tzinfo=None, microsecond=0)

@@ -28,9 +28,9 @@ def fire_timeout_listener(run: Run, execution: Execution, job: Job) -> None:
     listener = timeout_listener(node, job.listener_id)
     if task is None or listener is None:
         return  # the task or the listener (after a migration) is gone: nothing to tell
-    if job.repeat:
-        due, repeat = run.next_cycle(job.repeat, node.id)
-        _arm(run, execution, node, job.listener_id, due, repeat)
+    cycle = run.next_cycle(job.repeat, node.id, job.due) if job.repeat else None
+    if cycle is not None:
+        _arm(run, execution, node, job.listener_id, *cycle)
     fire_task_listener(run, execution, task, node, listener)
 
 

@@ -14,6 +14,8 @@ from engine.runtime.errors import BpmnError, ProcessEngineError
 from engine.runtime.state import FORMAT_VERSION, InstanceState
 from engine.runtime.values import TypedValue
 
+from .conftest import START
+
 
 def test_receive_task_waits_for_trigger_then_message_catch_for_its_message(scenario):
     instance = scenario("receive_and_message").start()
@@ -185,6 +187,38 @@ def test_non_interrupting_timer_cycle_fires_its_repetitions_then_stops(scenario)
     instance.send(cmd.ExecuteJob(again.id))
     assert instance.state.jobs == {}
     assert instance.task_names() == ["Reminder", "Reminder", "Work"]
+
+
+def test_a_timer_cycle_fired_late_keeps_to_its_schedule(scenario):
+    # Camunda anchors the cycle where the timer starts: a late firing does not push the next
+    instance = scenario("boundary_timer_cycle").start()
+    (job,) = instance.state.jobs.values()
+    instance.later(timedelta(minutes=95))
+    instance.send(cmd.ExecuteJob(job.id))
+    (again,) = instance.state.jobs.values()
+    assert again.due == START + timedelta(hours=2)
+
+
+def test_a_timer_cycle_whose_firings_were_missed_counts_them(scenario):
+    instance = scenario("boundary_timer_cycle").start()
+    (job,) = instance.state.jobs.values()
+    instance.later(timedelta(hours=2, minutes=5))  # the job executor was down
+    instance.send(cmd.ExecuteJob(job.id))
+    assert instance.state.jobs == {}
+    assert instance.task_names() == ["Reminder", "Work"]
+
+
+def test_a_timer_cycle_with_an_end_fires_up_to_it_then_stops(scenario):
+    instance = scenario("boundary_timer_cycle_expression")
+    instance.start(cycle="R/PT1H/2026-03-02T10:30:00Z")
+    fired = []
+    while instance.state.jobs:
+        (job,) = instance.state.jobs.values()
+        fired.append(job.due)
+        instance.now = max(instance.now, job.due)
+        instance.send(cmd.ExecuteJob(job.id))
+    assert fired == [START + timedelta(minutes=m) for m in (30, 90, 150)]
+    assert instance.task_names() == ["Reminder", "Reminder", "Reminder", "Work"]
 
 
 def test_bpmn_error_in_one_multi_instance_iteration_interrupts_the_whole_body(scenario, env):

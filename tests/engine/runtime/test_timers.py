@@ -79,30 +79,58 @@ def test_a_naive_moment_is_read_as_utc():
     )
 
 
-def test_a_repeating_interval_counts_its_repetitions():
+def test_a_repeating_interval_is_anchored_where_its_timer_starts():
+    # Camunda writes the start into the cycle when the timer is created: the repetitions
+    # are counted on that schedule, however late each firing runs
     cycle = parse_cycle("R3/PT10M")
     assert isinstance(cycle, RepeatingInterval)
-    assert cycle.repetitions == 3
     assert cycle.next_due(NOW) == NOW + timedelta(minutes=10)
-    second = cycle.after_firing()
+    fixed = cycle.fixed_at(NOW + timedelta(seconds=0.5))
+    assert fixed.text == "R3/2026-01-31T10:00:00Z/PT10M"
+    assert parse_cycle(fixed.text) == fixed
+    assert fixed.next_due(NOW + timedelta(minutes=19)) == NOW + timedelta(minutes=20)
+    assert fixed.next_due(NOW + timedelta(minutes=25)) == NOW + timedelta(minutes=30)
+    assert fixed.next_due(NOW + timedelta(minutes=30)) is None
+
+
+def test_an_anchored_cycle_stays_as_it_is():
+    cycle = parse_cycle("R3/2026-02-01T00:00:00Z/PT1H")
+    assert cycle.fixed_at(NOW) is cycle
+    ending = parse_cycle("R/PT1H/2026-02-01T00:00:00Z")
+    assert ending.fixed_at(NOW) is ending
+
+
+def test_a_floating_cycle_stored_before_anchoring_counts_down_in_its_text():
+    cycle = parse_cycle("R3/PT10M")
+    assert isinstance(cycle, RepeatingInterval)
+    second = cycle.counted_down()
     assert second is not None
-    assert second.repetitions == 2
-    assert second.text == "R2/PT10M"
-    third = second.after_firing()
+    assert (second.text, second.repetitions) == ("R2/PT10M", 2)
+    third = second.counted_down()
     assert third is not None
-    assert third.after_firing() is None
+    assert third.counted_down() is None
 
 
 def test_an_unbounded_repeating_interval_never_runs_out():
     cycle = parse_cycle("R/PT1H")
     assert cycle.repetitions is None
-    assert cycle.after_firing() is cycle
     assert cycle.next_due(NOW) == NOW + timedelta(hours=1)
+    fixed = cycle.fixed_at(NOW)
+    assert fixed.next_due(NOW + timedelta(hours=1000, minutes=1)) == NOW + timedelta(hours=1001)
 
 
 def test_a_repeating_interval_with_a_future_start_is_first_due_at_the_start():
     cycle = parse_cycle("R3/2026-02-01T00:00:00Z/PT1H")
     assert cycle.next_due(NOW) == datetime(2026, 2, 1, tzinfo=UTC)
+
+
+def test_a_start_counts_as_an_occurrence_before_its_repetitions():
+    # Camunda's DurationHelper: Rn/<start>/<interval> is due at the start and n times after
+    cycle = parse_cycle("R2/2026-01-31T10:00:00Z/PT1H")
+    assert cycle.next_due(NOW - timedelta(minutes=1)) == NOW
+    assert cycle.next_due(NOW) == NOW + timedelta(hours=1)
+    assert cycle.next_due(NOW + timedelta(hours=1)) == NOW + timedelta(hours=2)
+    assert cycle.next_due(NOW + timedelta(hours=2)) is None
 
 
 def test_a_repeating_interval_with_a_past_start_is_due_at_the_next_step():
@@ -116,10 +144,22 @@ def test_calendar_steps_from_a_start_follow_the_calendar():
     assert cycle.next_due(datetime(2025, 3, 1, tzinfo=UTC)) == datetime(2025, 3, 31, tzinfo=UTC)
 
 
-def test_a_repeating_interval_stops_at_its_end():
+def test_calendar_steps_from_a_start_long_ago_land_on_the_next_step():
+    cycle = parse_cycle("R/2005-01-15T00:00:00Z/P1M")
+    assert cycle.next_due(datetime(2025, 3, 20, tzinfo=UTC)) == datetime(2025, 4, 15, tzinfo=UTC)
+    yearly = parse_cycle("R/1990-06-01T00:00:00Z/P1Y")
+    assert yearly.next_due(datetime(2025, 6, 1, tzinfo=UTC)) == datetime(2026, 6, 1, tzinfo=UTC)
+
+
+def test_a_repeating_interval_with_an_end_counts_back_from_it():
     cycle = parse_cycle("R/PT1H/2026-01-31T10:30:00Z")
-    assert cycle.next_due(NOW) is None
-    assert cycle.next_due(NOW - timedelta(hours=1)) == NOW
+    assert cycle.next_due(NOW) == NOW + timedelta(minutes=30)
+    assert cycle.next_due(NOW - timedelta(hours=1)) == NOW - timedelta(minutes=30)
+    assert cycle.next_due(NOW + timedelta(minutes=30)) is None
+    counted = parse_cycle("R2/PT1H/2026-01-31T10:30:00Z")
+    assert counted.next_due(NOW - timedelta(hours=9)) == NOW - timedelta(hours=1, minutes=30)
+    monthly = parse_cycle("R/P1M/2026-01-31T00:00:00Z")
+    assert monthly.next_due(datetime(2020, 5, 2, tzinfo=UTC)) == datetime(2020, 5, 31, tzinfo=UTC)
 
 
 def test_zero_repetitions_are_never_due():
@@ -165,7 +205,7 @@ def test_cron_is_evaluated_in_its_zone():
 def test_a_cron_cycle_never_runs_out_of_repetitions():
     cycle = parse_cycle("0 0 * * * ?")
     assert cycle.repetitions is None
-    assert cycle.after_firing() is cycle
+    assert cycle.fixed_at(NOW) is cycle
 
 
 def test_a_cron_year_in_the_past_is_never_due():
