@@ -33,6 +33,7 @@ from engine.groovy.casts import can_cast
 from engine.groovy.errors import GroovyError, GroovyLimitError, GroovyRuntimeError, check_size
 from engine.groovy.gdk_support import MethodPointer
 from engine.groovy.java_time import java_time_classes
+from engine.groovy.static_imports import ImportedNames
 
 logger = logging.getLogger("legato.scripts")
 
@@ -93,11 +94,13 @@ class _Interpreter:
         self.binding: dict[str, Any] = {}  # undeclared names the script assigned
         self.functions: dict[str, GroovyClosure] = {}
         self.statics = {**static_classes(bindings.now), **java_time_classes(bindings.now)}
+        self.imported = ImportedNames(())
         self.steps = 0
         self.depth = 0
         self.last: Any = None
 
     def run(self, script: n.Script) -> Any:
+        self.imported = ImportedNames(script.static_imports)
         scope = _Scope(None)
         for statement in script.statements:
             if isinstance(statement, n.Function):
@@ -309,6 +312,10 @@ class _Interpreter:
             return self.functions[node.name]
         if node.name in self.statics:
             return self.statics[node.name]
+        owner = self.imported.owner(node.name)
+        if owner is not None:
+            static = self.statics[owner]
+            return self.host(lambda: get_host_property(static, node.name), node)
         raise GroovyRuntimeError(f"No such property: {node.name} for class: Script", node.line)
 
     def property_(self, node: n.Property, scope: _Scope) -> Any:
@@ -378,6 +385,10 @@ class _Interpreter:
         if node.name in ("println", "print"):
             logger.debug("script output: %s", " ".join(map(values.to_string, arguments)))
             return None
+        imported = self.imported.owner(node.name)
+        if imported is not None:
+            static = self.statics[imported]
+            return self.host(lambda: call_host_method(static, node.name, arguments), node)
         function = self.bindings.functions.get(node.name)
         if function is not None:
             return self.host(lambda: function(*[isolated(a) for a in arguments]), node)

@@ -216,8 +216,17 @@ class Try(Node):
 
 
 @dataclass(frozen=True, slots=True)
+class StaticImport(Node):
+    """`import static <package>.<class_name>.<member>`; member `*` for all of them."""
+
+    class_name: str
+    member: str
+
+
+@dataclass(frozen=True, slots=True)
 class Script:
     statements: tuple[Node, ...]
+    static_imports: tuple[StaticImport, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,7 +23,8 @@ from engine.groovy.expression_parser import (
     ExpressionParser,
 )
 from engine.groovy.java_time import JAVA_TIME_PACKAGES
-from engine.groovy.lexer import tokenize
+from engine.groovy.lexer import Token, tokenize
+from engine.groovy.static_imports import static_import
 
 _IMPORTABLE = ("java.util.", "java.lang.", "java.math.", "java.time.", "groovy.json.",
                "java.text.SimpleDateFormat", "org.camunda.bpm.engine.delegate.BpmnError",
@@ -33,14 +34,20 @@ _IMPORTABLE = ("java.util.", "java.lang.", "java.math.", "java.time.", "groovy.j
 @lru_cache(maxsize=512)
 def parse_groovy(source: str) -> n.Script:
     """The syntax tree of a script, or GroovySyntaxError with the line (1-based)."""
+    parser = _Parser(tokenize(source))
     try:
-        return n.Script(_Parser(tokenize(source)).script())
+        statements = parser.script()
     except RecursionError:
         raise GroovySyntaxError("the script is nested too deeply") from None
+    return n.Script(statements, tuple(parser.static_imports))
 
 
 class _Parser(ExpressionParser):
     """Statements: what a script, a block, a closure's or a function's body holds."""
+
+    def __init__(self, tokens: list[Token]) -> None:
+        super().__init__(tokens)
+        self.static_imports: list[n.StaticImport] = []
 
     def script(self) -> tuple[n.Node, ...]:
         statements = self.statements(until_brace=False)
@@ -302,13 +309,16 @@ class _Parser(ExpressionParser):
 
     def import_statement(self) -> None:
         line = self.advance().line
-        self.take_word("static")
+        static = self.take_word("static")
         parts = [self.name("a package")]
         while self.take_op("."):
             parts.append("*" if self.take_op("*") else self.name("a class"))
         path = ".".join(parts)
         if self.take_word("as"):
             raise GroovySyntaxError("import aliases (as) are not supported", line)
+        if static:
+            self.static_imports.append(static_import(path, line))
+            return None
         package, _, simple = path.rpartition(".")
         known = JAVA_TIME_PACKAGES.get(package, ())
         if path.startswith("java.time.") and not (simple == "*" and known or simple in known):

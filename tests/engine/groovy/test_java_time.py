@@ -18,6 +18,7 @@ from engine.groovy import (
     parse_groovy,
     run_groovy,
 )
+from engine.groovy.static_imports import STATIC_PACKAGES, static_members
 
 NOW = datetime(2026, 3, 14, 9, 26, 53, tzinfo=UTC)
 
@@ -225,6 +226,14 @@ def test_java_time_is_imported_or_named_fully_qualified():
         ("import java.time.YearMonth", "import of java.time.YearMonth is not supported"),
         ("java.time.YearMonth.now()", "java.time.YearMonth is not supported"),
         ("java.nio.file.Files.readAllLines(p)", "java.nio.file.Files is not supported"),
+        ("import static java.util.Collections.sort",
+         "import static java.util.Collections.sort is not supported: the sandbox has the "
+         "static members of java.lang.Math"),
+        ("import static java.lang.Math.cbrt",
+         "import static java.lang.Math.cbrt is not supported: Math has E, PI, abs"),
+        ("import static java.time.YearMonth.now",
+         "import static java.time.YearMonth.now is not supported"),
+        ("import static java.lang.Math.max as biggest", "import aliases (as) are not supported"),
     ],
 )
 def test_java_time_the_sandbox_lacks_is_refused_with_the_line(source: str, message: str):
@@ -331,3 +340,30 @@ def test_method_pointer_calls_count_against_the_step_budget():
     bindings = Bindings(now=NOW, max_steps=50)
     with pytest.raises(GroovyLimitError):
         run_groovy(parse_groovy("def seen = []\n(1..100).each(seen.&add)"), bindings)
+
+
+def test_static_imports_name_the_sandbox_classes_members():
+    assert run(
+        "import static java.lang.Math.max\nimport static java.lang.Math.*\n"
+        "import static java.time.temporal.ChronoUnit.DAYS\n"
+        "[max(2, 7), min(2, 7), Math.round(PI * 100), DAYS.between("
+        "java.time.LocalDate.of(2024, 1, 1), java.time.LocalDate.of(2024, 3, 1))]"
+    ) == [7, 2, 314, 60]
+    assert run(
+        "import static java.time.DayOfWeek.*\n"
+        "java.time.LocalDate.of(2024, 1, 5).getDayOfWeek() == FRIDAY"
+    ) is True
+    assert run("import static java.lang.Integer.parseInt\nparseInt('42') + 1") == 43
+
+
+def test_a_script_name_comes_before_a_static_import():
+    assert run(
+        "import static java.lang.Math.max\ndef max(a, b) { 'mine' }\nmax(1, 2)"
+    ) == "mine"
+    assert run("import static java.lang.Math.PI\ndef PI = 3\nPI") == 3
+
+
+def test_every_class_offered_for_static_import_is_there():
+    for names in STATIC_PACKAGES.values():
+        for name in names:
+            assert static_members(name)
