@@ -204,3 +204,25 @@ def test_reading_or_evaluating_without_permission_is_a_403(dishes):
     evaluate = client.post(f"{DD}/key/decision/evaluate", {"variables": SPRING_6},
                            content_type="application/json")
     assert evaluate.status_code == 200
+
+
+def test_a_table_of_feel_functions_evaluates_over_a_json_variable(api, demo_user):
+    # what a table migrated from Camunda 7.13+ (FEEL engine) writes: aggregates, filters,
+    # `in` and `for` over the items of a JSON variable
+    table = table_xml(
+        [("big", ["> 100"],
+          ['"review"', 'string join(for i in items[price > 100] return i.name, ", ")']),
+         ("small", ["<= 100"], ['"auto"', '""'])],
+        inputs=(("sum(items.price)", "number"),),
+        outputs=(("route", "string"), ("why", "string")),
+    )
+    deploy([ResourceInput("orders.dmn", table)])
+    items = '[{"name": "pen", "price": 5}, {"name": "desk", "price": 150}]'
+    response = api.post(f"{DD}/key/d/evaluate",
+                        {"variables": {"items": {"value": items, "type": "Json"}}},
+                        content_type="application/json")
+    assert response.status_code == 200, response.content
+    assert response.json() == [{
+        "route": {"type": "String", "value": "review", "valueInfo": {}},
+        "why": {"type": "String", "value": "desk", "valueInfo": {}},
+    }]

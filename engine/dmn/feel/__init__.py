@@ -4,15 +4,15 @@ Our own tokenizer and recursive-descent parser (never Python `eval`); texts are 
 when the DMN file is parsed, so a model with a bad entry is refused at deployment.
 
 Supported in simple expressions (input expressions, output entries):
-literals (strings with `\\"`, `\\\\`, `\\n`, `\\t`, `\\r`, `\\uXXXX` escapes; integers and decimals;
-true, false, null), variable names and dotted paths into dicts (`customer.age`; a missing key
-is null) and into dates (`d.year`, `.month`, `.day`, `.hour`, `.minute`, `.second`,
-`.weekday`), arithmetic `+ - * / **` on numbers, `+` on strings, date/time +- duration,
-comparisons `= != < <= > >=`, `and`/`or` (three-valued), `not(x)`, parentheses, lists
-`[1, 2]`, `if c then a else b`, and the built-ins `date(s)`, `date and time(s)`,
-`duration(s)` (days and time only: `P1DT2H`), `now()`, `today()`, `string length(s)`,
-`upper case(s)`, `lower case(s)`, `contains(s, t)`, `starts with(s, t)`, `ends with(s, t)`,
-`abs(n)`, `floor(n)`, `ceiling(n)`.
+literals (strings with `\\"`, `\\\\`, `\\n`, `\\t`, `\\r`, `\\uXXXX` escapes, any other backslash
+kept; integers and decimals; true, false, null; `@"..."` dates, date-times and durations),
+variable names and dotted paths into contexts (a missing key is null), into dates (`d.year`,
+`.month`, `.day`, `.hour`, `.minute`, `.second`, `.weekday`) and over lists (mapping each
+item), arithmetic `+ - * / **` on numbers, `+` on strings, date/time +- duration, comparisons
+`= != < <= > >=`, `between`, `in` (a test or tests in parentheses), `and`/`or`
+(three-valued), `not(x)`, parentheses, lists `[1, 2]`, contexts `{a: 1, b: a + 1}`, filters
+`list[condition]` and `list[position]`, `if c then a else b`, `for ... return`, `some`/`every
+... satisfies`, and the DMN 1.3 built-in functions in functions.py and list_functions.py.
 
 Supported in unary tests (input entries): `-`, comma-separated tests (any may match),
 `not(tests)`, `< e`, `<= e`, `> e`, `>= e`, intervals `[a..b]`, `]a..b[`, `(a..b)` and mixed
@@ -20,10 +20,10 @@ ends, a value the input must equal (a list value: the input must equal a member;
 value tests a non-boolean input by itself, so `cellInput > limit` works), and any expression
 using `?` for the input (true when it returns true).
 
-Refused with a parse error: names with spaces (other than the built-ins above), contexts
-`{...}`, `for`/`some`/`every`, `in`, `between`, `instance of`, function definitions, ranges
-outside tests, unknown functions, years-and-months durations and times of day.
-Numbers are Python ints and floats (an exact integer division stays an int), not decimals.
+Refused with a parse error: names with spaces (other than the built-ins above and context
+keys), `instance of`, function definitions, ranges outside tests, `in` and `for`, unknown
+functions, years-and-months durations and times of day. Numbers are Python ints and floats
+(an exact integer division stays an int), not decimals.
 """
 
 from __future__ import annotations

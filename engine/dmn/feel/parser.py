@@ -2,17 +2,24 @@
 
 Grammar (a subset of DMN 1.3 FEEL, see `engine.dmn.feel` for what is refused):
 
-    expression  := "if" expression "then" expression "else" expression | disjunction
+    expression  := "if" expression "then" expression "else" expression
+                 | "for" iteration ("," iteration)* "return" expression
+                 | ("some" | "every") iteration ("," iteration)* "satisfies" expression
+                 | disjunction
+    iteration   := name "in" additive (".." additive)?
     disjunction := conjunction ("or" conjunction)*
     conjunction := comparison ("and" comparison)*
-    comparison  := additive (("=" | "!=" | "<" | "<=" | ">" | ">=") additive)?
+    comparison  := additive (("=" | "!=" | "<" | "<=" | ">" | ">=") additive
+                 | "between" additive "and" additive | "in" in-tests)?
+    in-tests    := "(" tests ")" | test
     additive    := product (("+" | "-") product)*
     product     := power (("*" | "/") power)*
     power       := unary ("**" unary)*
     unary       := "-" unary | postfix
-    postfix     := primary ("." name)*
-    primary     := number | string | true | false | null | "?" | name | call
+    postfix     := primary ("." name | "[" expression "]")*
+    primary     := number | string | "@" string | true | false | null | "?" | name | call
                  | "(" expression ")" | "[" (expression ("," expression)*)? "]"
+                 | "{" (key ":" expression ("," key ":" expression)*)? "}"
     unary tests := "-" | "not" "(" tests ")" | tests
     tests       := test ("," test)*
     test        := ("<" | "<=" | ">" | ">=") endpoint | interval | expression
@@ -25,10 +32,17 @@ from collections.abc import Callable
 from typing import Any
 
 from engine.dmn.feel.errors import FeelError
+from engine.dmn.feel.functions import SCALAR_FUNCTIONS, Builtin
+from engine.dmn.feel.list_functions import LIST_FUNCTIONS
+from engine.dmn.feel.scopes import (
+    between,
+    filtered,
+    iterations,
+    temporal_literal,
+    with_names,
+)
 from engine.dmn.feel.tokenizer import Token, tokenize
 from engine.dmn.feel.values import (
-    BUILTINS,
-    NULL_TOLERANT,
     Scope,
     arithmetic,
     feel_compare,
@@ -45,16 +59,12 @@ _COMPARISON_OPS = frozenset({"=", "!=", "<", "<=", ">", ">="})
 _CONSTANTS = {"true": True, "false": False, "null": None}
 # Words of FEEL this subset does not implement: refused by name so an author knows why.
 _REFUSED_WORDS = {
-    "for": "'for' loops",
-    "some": "'some' quantifiers",
-    "every": "'every' quantifiers",
     "function": "function definitions",
-    "in": "'in' tests",
-    "between": "'between'",
     "instance": "'instance of'",
-    "satisfies": "quantifiers",
-    "return": "'for' loops",
 }
+# Words that only continue an expression: never a variable's name.
+_KEYWORDS = frozenset({"then", "else", "and", "or", "in", "return", "satisfies", "between"})
+BUILTINS: dict[str, Builtin] = {**SCALAR_FUNCTIONS, **LIST_FUNCTIONS}
 # Multi-word built-in names, longest first ("date and time" before "date").
 _MULTI_WORD = sorted((name.split() for name in BUILTINS if " " in name), key=len, reverse=True)
 
@@ -66,6 +76,7 @@ class _Parser:
         self.index = 0
         self.depth = 0
         self.uses_input = False
+        self.endpoint = False  # parsing an interval's end: its "[" or "]" closes it
 
     # -- token helpers
     @property
@@ -113,9 +124,50 @@ class _Parser:
                 otherwise = self.expression()
                 # FEEL: a condition that is not true (false or null) takes the else branch.
                 return lambda s: then(s) if condition(s) is True else otherwise(s)
+            followed_by_name = self.tokens[min(self.index + 1, len(self.tokens) - 1)].kind == "name"
+            if self.at("for") and followed_by_name:
+                return self.for_loop()
+            if (self.at("some") or self.at("every")) and followed_by_name:
+                return self.quantified()
             return self.disjunction()
         finally:
             self.depth -= 1
+
+    def iteration_contexts(self, ending: str) -> list[tuple[str, Node, Node | None]]:
+        """`name in list` or `name in low..high`, comma separated, up to `ending`."""
+        found = []
+        while True:
+            if self.token.kind != "name":
+                raise self.error("expected a name to iterate with")
+            name = self.take().value
+            self.expect("in")
+            values = self.additive()
+            high = None
+            if self.at(".."):
+                self.take()
+                high = self.additive()
+            found.append((name, values, high))
+            if not self.at(","):
+                break
+            self.take()
+        if not self.at(ending):
+            raise self.error(f"expected '{ending}'")
+        self.take()
+        return found
+
+    def for_loop(self) -> Node:
+        self.take()
+        contexts = self.iteration_contexts("return")
+        body = self.expression()
+        return lambda s: [body(inner) for inner in iterations(s, contexts)]
+
+    def quantified(self) -> Node:
+        every = self.take().value == "every"
+        contexts = self.iteration_contexts("satisfies")
+        condition = self.expression()
+        if every:
+            return lambda s: all(condition(inner) is True for inner in iterations(s, contexts))
+        return lambda s: any(condition(inner) is True for inner in iterations(s, contexts))
 
     def disjunction(self) -> Node:
         return self.logical_chain("or", self.conjunction, stop=True)
@@ -136,7 +188,33 @@ class _Parser:
             op = self.take().value
             right = self.additive()
             return lambda s: feel_compare(op, left(s), right(s))
+        if self.at("between"):
+            self.take()
+            low = self.additive()
+            self.expect("and")
+            high = self.additive()
+            return lambda s: between(left(s), low(s), high(s))
+        if self.at("in"):
+            self.take()
+            tests = self.in_tests()
+            return lambda s: tests(Scope(s.lookup, left(s), s.now))
         return left
+
+    def in_tests(self) -> Test:
+        """What follows `in`: one test, or tests in parentheses (`x in ("a", "b")`)."""
+        outer = self.uses_input  # a `?` in these tests is their own input
+        try:
+            if self.at("("):
+                interval = self.interval()
+                if interval is not None:
+                    return interval
+                self.take()
+                tests = self.positive_tests()
+                self.expect(")")
+                return tests
+            return self.test()
+        finally:
+            self.uses_input = outer
 
     def additive(self) -> Node:
         return self.left_associative(("+", "-"), self.product)
@@ -166,8 +244,12 @@ class _Parser:
 
     def postfix(self) -> Node:
         node = self.primary()
-        while self.at("."):
-            self.take()
+        while self.at(".") or self.at("[") and not self.endpoint:
+            if self.take().value == "[":
+                condition = self.expression()
+                self.expect("]")
+                node = _filter(node, condition)
+                continue
             if self.token.kind != "name":
                 raise self.error("expected a name after '.'")
             node = _path(node, self.take().value)
@@ -188,20 +270,61 @@ class _Parser:
             return lambda s: s.input
         if self.at("("):
             self.take()
-            node = self.expression()
+            node = self.nested(self.expression)
             self.expect(")")
             return node
         if self.at("["):
-            return self.list_literal()
+            return self.nested(self.list_literal)
+        if self.at("{"):
+            return self.nested(self.context_literal)
+        if self.at("@"):
+            self.take()
+            if self.token.kind != "string":
+                raise self.error("expected a string after '@'")
+            value = temporal_literal(self.take().value)
+            return lambda s: value
         if token.kind == "name":
             return self.name()
         raise self.error("expected a value")
+
+    def context_literal(self) -> Node:
+        """`{a: 1, "b": a + 1}`: each entry sees the ones before it."""
+        self.expect("{")
+        entries: list[tuple[str, Node]] = []
+        while not self.at("}"):
+            entries.append((self.context_key(), self.expression()))
+            if not self.at(","):
+                break
+            self.take()
+        self.expect("}")
+
+        def run(s: Scope) -> dict[str, Any]:
+            context: dict[str, Any] = {}
+            inner = with_names(s, context)
+            for key, value in entries:
+                context[key] = value(inner)
+            return context
+
+        return run
+
+    def context_key(self) -> str:
+        if self.token.kind == "string":
+            key = self.take().value
+        else:
+            words = []
+            while self.token.kind == "name":
+                words.append(self.take().value)
+            if not words:
+                raise self.error("expected a name or a string as a context key")
+            key = " ".join(words)
+        self.expect(":")
+        return key
 
     def list_literal(self) -> Node:
         self.expect("[")
         items = self.comma_separated("]")
         if self.at(".."):
-            raise self.error("ranges are only supported as input entries (unary tests)")
+            raise self.error("ranges are only supported in input entries, 'in' and 'for'")
         self.expect("]")
         return lambda s: [item(s) for item in items]
 
@@ -228,7 +351,7 @@ class _Parser:
             return self.call(function, token)
         if self.at("(", 1):
             raise self.error(f"unknown function '{token.value}'", token)
-        if self.at("then") or self.at("else") or self.at("and") or self.at("or"):
+        if token.value in _KEYWORDS:
             raise self.error("expected a value")
         self.take()
         name = token.value
@@ -247,15 +370,15 @@ class _Parser:
 
     def call(self, function: str, token: Token) -> Node:
         self.expect("(")
-        args = self.comma_separated(")")
+        args = self.nested(lambda: self.comma_separated(")"))
         self.expect(")")
-        count, implementation = BUILTINS[function]
-        if len(args) != count:
+        builtin = BUILTINS[function]
+        if len(args) < builtin.least or builtin.most is not None and len(args) > builtin.most:
             raise FeelError(
-                f"function '{function}' takes {count} argument(s), got {len(args)}",
+                f"function '{function}' takes {builtin.arity()} argument(s), got {len(args)}",
                 self.text, token.position,
             )
-        tolerant = function in NULL_TOLERANT
+        tolerant, implementation = builtin.null_tolerant, builtin.run
 
         def run(s: Scope) -> Any:
             values = [arg(s) for arg in args]
@@ -301,15 +424,30 @@ class _Parser:
             return lambda s: node(s) is True
         return lambda s: _matches_value(s.input, node(s))
 
+    def endpoint_value(self) -> Node:
+        outer, self.endpoint = self.endpoint, True
+        try:
+            return self.additive()
+        finally:
+            self.endpoint = outer
+
+    def nested(self, parse: Callable[[], Any]) -> Any:
+        """Parse inside brackets of its own, where a "[" is a filter again."""
+        outer, self.endpoint = self.endpoint, False
+        try:
+            return parse()
+        finally:
+            self.endpoint = outer
+
     def interval(self) -> Test | None:
         start = self.index
         opening = self.take().value
-        low = self.additive()
+        low = self.endpoint_value()
         if not self.at(".."):
             self.index = start  # a list or a parenthesised expression, not an interval
             return None
         self.take()
-        high = self.additive()
+        high = self.endpoint_value()
         if not (self.at("]") or self.at("[") or self.at(")")):
             raise self.error("expected ']', '[' or ')' to close the interval")
         closing = self.take().value
@@ -347,6 +485,10 @@ def _binary(op: str, left: Node, right: Node) -> Node:
 
 def _path(node: Node, name: str) -> Node:
     return lambda s: path_get(node(s), name)
+
+
+def _filter(node: Node, condition: Node) -> Node:
+    return lambda s: filtered(s, node(s), condition)
 
 
 def _variable(scope: Scope, name: str) -> Any:

@@ -11,7 +11,7 @@ MAX_TEXT_LENGTH = 16 * 1024
 
 # Longest first: "**" before "*", "<=" before "<", ".." before ".".
 SYMBOLS = ("**", "..", "<=", ">=", "!=", "+", "-", "*", "/", "<", ">", "=", "(", ")", "[", "]",
-           ",", ".", "?")
+           "{", "}", ",", ".", ":", "?", "@")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # No leading "." and a digit required after the dot, so "5..8" reads as 5, "..", 8.
 _NUMBER = re.compile(r"\d+(\.\d+)?")
@@ -46,8 +46,6 @@ def tokenize(text: str) -> list[Token]:
             i = match.end()
         else:
             symbol = next((s for s in SYMBOLS if text.startswith(s, i)), None)
-            if c == "{":
-                raise FeelError("FEEL contexts ({...}) are not supported", text, i + 1)
             if symbol is None:
                 raise FeelError(f"unexpected character '{c}'", text, i + 1)
             tokens.append(Token("symbol", symbol, i + 1))
@@ -70,7 +68,11 @@ def _read_string(text: str, start: int) -> tuple[str, int]:
                 i += 6
                 continue
             if escaped not in _ESCAPES:
-                raise FeelError(f"unknown escape '\\{escaped}' in a string", text, i + 1)
+                # Not an escape: the backslash stays, so a pattern such as "\d+" reads as
+                # written (the DMN TCK's reading; FEEL engines differ here).
+                chars.append(c)
+                i += 1
+                continue
             chars.append(_ESCAPES[escaped])
             i += 2
             continue

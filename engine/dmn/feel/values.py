@@ -7,11 +7,10 @@ number (Python's `True == 1` must not leak through).
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -179,50 +178,6 @@ def parse_date_time(text: str) -> datetime:
     return value
 
 
-def _string_arg(function: str, value: Any) -> str:
-    if not isinstance(value, str):
-        raise FeelError(f"function '{function}' expects a string, got {kind_of(value)}")
-    return value
-
-
-def _number_arg(function: str, value: Any) -> int | float:
-    if kind_of(value) != "number":
-        raise FeelError(f"function '{function}' expects a number, got {kind_of(value)}")
-    return value  # type: ignore[no-any-return]
-
-
-def _now(scope: Scope) -> datetime:
-    if scope.now is None:
-        raise FeelError("now() and today() need the evaluation time; none was given")
-    return scope.now if scope.now.tzinfo is not None else scope.now.replace(tzinfo=UTC)
-
-
-def _not(value: Any) -> Any:
-    return (not value) if isinstance(value, bool) else None
-
-
-# name -> (argument count, function of (scope, *args)); null arguments give null, except to not().
-BUILTINS: dict[str, tuple[int, Callable[..., Any]]] = {
-    "not": (1, lambda scope, v: _not(v)),
-    "date": (1, lambda scope, v: parse_date(_string_arg("date", v))),
-    "date and time": (1, lambda scope, v: parse_date_time(_string_arg("date and time", v))),
-    "duration": (1, lambda scope, v: parse_duration(_string_arg("duration", v))),
-    "now": (0, lambda scope: _now(scope)),
-    "today": (0, lambda scope: _now(scope).date()),
-    "string length": (1, lambda scope, v: len(_string_arg("string length", v))),
-    "upper case": (1, lambda scope, v: _string_arg("upper case", v).upper()),
-    "lower case": (1, lambda scope, v: _string_arg("lower case", v).lower()),
-    "contains": (2, lambda scope, s, m: _string_arg("contains", m) in _string_arg("contains", s)),
-    "starts with": (
-        2, lambda scope, s, m: _string_arg("starts with", s).startswith(_string_arg("", m))
-    ),
-    "ends with": (2, lambda scope, s, m: _string_arg("ends with", s).endswith(_string_arg("", m))),
-    "abs": (1, lambda scope, v: abs(_number_arg("abs", v))),
-    "floor": (1, lambda scope, v: math.floor(_number_arg("floor", v))),
-    "ceiling": (1, lambda scope, v: math.ceil(_number_arg("ceiling", v))),
-}
-NULL_TOLERANT = frozenset({"not", "now", "today"})
-
 # Properties readable on temporal values with a path (`birthday.year`).
 TEMPORAL_PROPERTIES = frozenset(
     {"year", "month", "day", "hour", "minute", "second", "weekday"}
@@ -232,6 +187,8 @@ TEMPORAL_PROPERTIES = frozenset(
 def path_get(value: Any, name: str) -> Any:
     if value is None:
         return None
+    if isinstance(value, list | tuple):
+        return [path_get(item, name) for item in value]  # FEEL: a path maps over a list
     if isinstance(value, dict):
         return value.get(name)  # FEEL: a missing context entry is null
     if kind_of(value) in {"date", "date and time"} and name in TEMPORAL_PROPERTIES:
