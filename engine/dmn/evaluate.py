@@ -3,6 +3,7 @@ hit policy, outputs) or a literal expression. engine.dmn.requirements evaluates 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -10,6 +11,7 @@ from typing import Any
 
 from engine.dmn.errors import DecisionError
 from engine.dmn.expressions import EVALUATION_ERRORS, InputTest, ValueExpression
+from engine.dmn.feel.functions import host_value
 from engine.dmn.feel.values import feel_equal, kind_of
 from engine.dmn.model import (
     Aggregation,
@@ -56,6 +58,28 @@ class Evaluation:
     def executed_elements(self) -> int:
         """Camunda's executed-decision-elements: (inputs + outputs) x rules of the table."""
         return (len(self.inputs) + len(self.outputs)) * self.rule_count
+
+
+def for_callers(evaluation: Evaluation) -> Evaluation:
+    """The evaluation with FEEL's times of day and durations as their ISO 8601 texts
+    (`10:15:00`, `P1DT2H`, `P1Y2M`): what a process variable or history can hold. Required
+    decisions still see the values themselves."""
+    if not _has_feel_only_values(evaluation):
+        return evaluation
+    return dataclasses.replace(
+        evaluation,
+        inputs=tuple((clause, host_value(value)) for clause, value in evaluation.inputs),
+        matched=tuple(MatchedRule(m.rule, host_value(m.outputs)) for m in evaluation.matched),
+        results=host_value(evaluation.results),
+        collect_result=host_value(evaluation.collect_result),
+    )
+
+
+def _has_feel_only_values(evaluation: Evaluation) -> bool:
+    values = [value for _clause, value in evaluation.inputs]
+    values += [evaluation.results, evaluation.collect_result]
+    values += [m.outputs for m in evaluation.matched]
+    return any(host_value(value) is not value for value in values)
 
 
 def evaluate_logic(

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from engine.dmn.evaluate import Evaluation, Lookup, Result, evaluate_logic
+from engine.dmn.evaluate import Evaluation, Lookup, Result, evaluate_logic, for_callers
 from engine.dmn.model import Decision, HitPolicy
 
 Problem = Callable[[str | None, int | None, str], None]
@@ -137,7 +137,7 @@ def evaluate_graph(
     steps = []
     for current in evaluation_order(decision):
         evaluation = evaluate_logic(current, lookup, now=now)
-        steps.append((current, evaluation))
+        steps.append((current, for_callers(evaluation)))
         if current is not decision:
             outputs.update(_as_variables(current, evaluation.results))
     return GraphEvaluation(tuple(steps))

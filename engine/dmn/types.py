@@ -11,9 +11,12 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
+
+from engine.dmn.feel.functions import feel_string
+from engine.dmn.feel.temporal import YearsMonths
 
 _INT_RANGE = {"integer": 2**31, "long": 2**63}
 _INTEGER_TEXT = re.compile(r"[+-]?\d{1,20}")
@@ -35,8 +38,10 @@ def _to_string(value: Any, type_ref: str) -> str:
         return "true" if value else "false"  # Java's String.valueOf
     if _is_number(value):
         return str(value)
-    if isinstance(value, date):
+    if isinstance(value, date | time):
         return value.isoformat()
+    if isinstance(value, timedelta | YearsMonths):
+        return feel_string(value)
     raise TypeConversionError(value, type_ref)
 
 

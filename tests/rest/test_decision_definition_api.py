@@ -226,3 +226,31 @@ def test_a_table_of_feel_functions_evaluates_over_a_json_variable(api, demo_user
         "route": {"type": "String", "value": "review", "valueInfo": {}},
         "why": {"type": "String", "value": "desk", "valueInfo": {}},
     }]
+
+
+def test_durations_and_times_leave_a_decision_as_their_iso_texts(api, demo_user):
+    table = table_xml(
+        [("adult", ['>= duration("P18Y")'], ['duration("P1DT2H")', 'time("09:30:00")']),
+         ("minor", ['< duration("P18Y")'], ['duration("P1Y2M")', "null"])],
+        inputs=(('years and months duration(date(born), date("2026-03-14"))', None),),
+        outputs=(("grace", None), ("opens", None)),
+    )
+    deploy([ResourceInput("age.dmn", table)])
+
+    def evaluate(born: str) -> dict:
+        response = api.post(f"{DD}/key/d/evaluate",
+                            {"variables": {"born": {"value": born, "type": "String"}}},
+                            content_type="application/json")
+        assert response.status_code == 200, response.content
+        return {name: (v["type"], v["value"]) for name, v in response.json()[0].items()}
+
+    assert evaluate("2008-03-14") == {"grace": ("String", "P1DT2H"),
+                                      "opens": ("String", "09:30:00")}
+    assert evaluate("2008-03-15") == {"grace": ("String", "P1Y2M"), "opens": ("Null", None)}
+    recorded = sorted(
+        ([i.value for i in instance.inputs.all()],
+         {o.variable_name: o.value for o in instance.outputs.all()})
+        for instance in HistoricDecisionInstance.objects.all()
+    )
+    assert recorded == [(["P17Y11M"], {"grace": "P1Y2M", "opens": None}),
+                        (["P18Y"], {"grace": "P1DT2H", "opens": "09:30:00"})]

@@ -5,10 +5,12 @@ when the DMN file is parsed, so a model with a bad entry is refused at deploymen
 
 Supported in simple expressions (input expressions, output entries):
 literals (strings with `\\"`, `\\\\`, `\\n`, `\\t`, `\\r`, `\\uXXXX` escapes, any other backslash
-kept; integers and decimals; true, false, null; `@"..."` dates, date-times and durations),
+kept; integers and decimals; true, false, null; `@"..."` dates, date-times, times and
+durations),
 variable names and dotted paths into contexts (a missing key is null), into dates (`d.year`,
 `.month`, `.day`, `.hour`, `.minute`, `.second`, `.weekday`) and over lists (mapping each
-item), arithmetic `+ - * / **` on numbers, `+` on strings, date/time +- duration, comparisons
+item), arithmetic `+ - * / **` on numbers, `+` on strings, dates, times and durations of both
+kinds as DMN 1.3 combines them (engine/dmn/feel/temporal.py), comparisons
 `= != < <= > >=`, `between`, `in` (a test or tests in parentheses), `and`/`or`
 (three-valued), `not(x)`, parentheses, lists `[1, 2]`, contexts `{a: 1, b: a + 1}`, filters
 `list[condition]` and `list[position]`, `if c then a else b`, `for ... return`, `some`/`every
@@ -21,9 +23,9 @@ value tests a non-boolean input by itself, so `cellInput > limit` works), and an
 using `?` for the input (true when it returns true).
 
 Refused with a parse error: names with spaces (other than the built-ins above and context
-keys), `instance of`, function definitions, ranges outside tests, `in` and `for`, unknown
-functions, years-and-months durations and times of day. Numbers are Python ints and floats
-(an exact integer division stays an int), not decimals.
+keys), `instance of`, function definitions, ranges outside tests, `in` and `for`, and unknown
+functions. Numbers are Python ints and floats (an exact integer division stays an int), not
+decimals.
 """
 
 from __future__ import annotations

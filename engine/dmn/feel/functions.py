@@ -12,7 +12,7 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from decimal import (
     ROUND_CEILING,
     ROUND_DOWN,
@@ -27,13 +27,16 @@ from decimal import (
 from typing import Any
 
 from engine.dmn.feel.errors import FeelError
-from engine.dmn.feel.values import (
-    Scope,
-    kind_of,
+from engine.dmn.feel.temporal import (
+    YearsMonths,
+    duration_text,
+    months_between,
     parse_date,
     parse_date_time,
     parse_duration,
+    parse_time,
 )
+from engine.dmn.feel.values import Scope, kind_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,12 +107,46 @@ def _date(scope: Scope, *parts: Any) -> date:
     return parse_date(string_arg("date", value))
 
 
-def _date_and_time(scope: Scope, value: Any) -> datetime:
+def _date_and_time(scope: Scope, value: Any, at: Any = None) -> datetime:
+    if at is not None:
+        if not isinstance(value, date) or not isinstance(at, time):
+            raise FeelError("date and time(date, time) expects a date and a time, got "
+                            f"{kind_of(value)} and {kind_of(at)}")
+        return datetime.combine(value, at)
     if isinstance(value, datetime):
         return value
     if isinstance(value, date):
         return datetime(value.year, value.month, value.day)
     return parse_date_time(string_arg("date and time", value))
+
+
+def _time(scope: Scope, *parts: Any) -> time:
+    if len(parts) == 1:
+        (value,) = parts
+        if isinstance(value, datetime):
+            return value.timetz()
+        if isinstance(value, time):
+            return value
+        return parse_time(string_arg("time", value))
+    if len(parts) == 2:
+        raise FeelError("time() takes a text, a date and time, or hour, minute, second")
+    hour, minute = whole_arg("time", parts[0]), whole_arg("time", parts[1])
+    second = number_arg("time", parts[2])
+    offset = parts[3] if len(parts) == 4 else None
+    if offset is not None and not isinstance(offset, timedelta):
+        raise FeelError(f"time(): the offset must be a duration, got {kind_of(offset)}")
+    try:
+        return time(hour, minute, int(second), int(round(second % 1 * 1_000_000)),
+                    tzinfo=timezone(offset) if offset is not None else None)
+    except ValueError as error:
+        raise FeelError(f"time({hour}, {minute}, {second}) is not a time: {error}") from None
+
+
+def _years_and_months(scope: Scope, start: Any, end: Any) -> YearsMonths:
+    if not isinstance(start, date) or not isinstance(end, date):
+        raise FeelError("years and months duration(from, to) expects two dates, got "
+                        f"{kind_of(start)} and {kind_of(end)}")
+    return months_between(start, end)
 
 
 _GROUPING = frozenset({" ", ",", ".", "'"})
@@ -135,10 +172,12 @@ def feel_string(value: Any) -> str:
     """How FEEL writes a value with string(): numbers plainly, dates in ISO 8601."""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, datetime | date):
+    if isinstance(value, datetime | date | time):
         return value.isoformat()
-    if kind_of(value) == "duration":
-        return _duration_text(value)
+    if isinstance(value, timedelta):
+        return duration_text(value)
+    if isinstance(value, YearsMonths):
+        return str(value)
     if isinstance(value, list):
         return "[" + ", ".join(_quoted(item) for item in value) + "]"
     if isinstance(value, dict):
@@ -146,29 +185,25 @@ def feel_string(value: Any) -> str:
     return str(value)
 
 
+def host_value(value: Any) -> Any:
+    """A FEEL value as the rest of the engine can keep it: times of day and durations as
+    their ISO 8601 texts, inside lists and contexts too; anything else as it is (the same
+    object when nothing changed)."""
+    if isinstance(value, time | timedelta | YearsMonths):
+        return feel_string(value)
+    if isinstance(value, list):
+        items = [host_value(item) for item in value]
+        return value if all(a is b for a, b in zip(items, value, strict=True)) else items
+    if isinstance(value, dict):
+        entries = {key: host_value(item) for key, item in value.items()}
+        return value if all(entries[k] is value[k] for k in value) else entries
+    return value
+
+
 def _quoted(value: Any) -> str:
     if value is None:
         return "null"
     return f'"{value}"' if isinstance(value, str) else feel_string(value)
-
-
-def _duration_text(value: Any) -> str:
-    seconds = value.total_seconds()
-    sign = "-" if seconds < 0 else ""
-    seconds = abs(seconds)
-    days, rest = divmod(seconds, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes, seconds = divmod(rest, 60)
-    time = "".join(
-        f"{int(amount) if unit != 'S' else _seconds_text(amount)}{unit}"
-        for amount, unit in ((hours, "H"), (minutes, "M"), (seconds, "S")) if amount
-    )
-    text = (f"{int(days)}D" if days else "") + (f"T{time}" if time else "")
-    return f"{sign}P{text or 'T0S'}"
-
-
-def _seconds_text(seconds: float) -> str:
-    return str(int(seconds)) if seconds == int(seconds) else f"{seconds:.6f}".rstrip("0")
 
 
 # -- strings -------------------------------------------------------------------------------
@@ -316,8 +351,10 @@ def _get_entries(scope: Scope, context: Any) -> list[dict[str, Any]]:
 SCALAR_FUNCTIONS: dict[str, Builtin] = {
     "not": Builtin(1, 1, lambda scope, v: _not(v), null_tolerant=True),
     "date": Builtin(1, 3, _date),
-    "date and time": Builtin(1, 1, _date_and_time),
+    "date and time": Builtin(1, 2, _date_and_time),
+    "time": Builtin(1, 4, _time),
     "duration": Builtin(1, 1, lambda scope, v: parse_duration(string_arg("duration", v))),
+    "years and months duration": Builtin(2, 2, _years_and_months),
     "number": Builtin(1, 3, _number),
     "string": Builtin(1, 1, lambda scope, v: feel_string(v)),
     "now": Builtin(0, 0, lambda scope: _now(scope), null_tolerant=True),

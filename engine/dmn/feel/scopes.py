@@ -5,18 +5,18 @@ the ones before them, `between`, and temporal literals (`@"2026-01-31"`)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from engine.dmn.feel.errors import FeelError
-from engine.dmn.feel.values import (
-    Scope,
-    feel_compare,
-    kind_of,
+from engine.dmn.feel.temporal import (
+    YearsMonths,
     parse_date,
     parse_date_time,
     parse_duration,
+    parse_time,
 )
+from engine.dmn.feel.values import Scope, feel_compare, kind_of
 
 MAX_ITERATIONS = 100_000
 
@@ -107,12 +107,12 @@ def between(value: Any, low: Any, high: Any) -> bool | None:
     return None if above is None or below is None else True
 
 
-def temporal_literal(text: str) -> date | datetime | timedelta:
-    """`@"..."`: a date, a date and time or a days-and-time duration, by the text's shape."""
+def temporal_literal(text: str) -> date | datetime | time | timedelta | YearsMonths:
+    """`@"..."`: a date, date and time, time or duration, by the text's shape."""
     if text.lstrip("-").startswith("P"):
         return parse_duration(text)
     if "T" in text:
         return parse_date_time(text)
     if ":" in text:
-        raise FeelError(f"@\"{text}\": times of day are not supported")
+        return parse_time(text)
     return parse_date(text)

@@ -1,20 +1,27 @@
 """FEEL semantics on Python values: null propagation, typed comparison, arithmetic, built-ins.
 
-Values are None, bool, int, float, str, list, dict, date, datetime and timedelta. FEEL compares
+Values are None, bool, int, float, str, list, dict, date, datetime, time, timedelta and
+YearsMonths (engine.dmn.feel.temporal). FEEL compares
 only values of one kind: `1 = "1"` is false and `1 < "1"` is an error, and a boolean is never a
 number (Python's `True == 1` must not leak through).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
 from engine.dmn.feel.errors import FeelError
+from engine.dmn.feel.temporal import (
+    PROPERTIES,
+    YearsMonths,
+    add_months,
+    shift_time,
+    time_difference,
+)
 
 
 @dataclass(slots=True)
@@ -33,7 +40,9 @@ _KINDS: tuple[tuple[type | tuple[type, ...], str], ...] = (
     (str, "string"),
     (datetime, "date and time"),
     (date, "date"),
+    (time, "time"),
     (timedelta, "duration"),
+    (YearsMonths, "years and months duration"),
     ((list, tuple), "list"),
     (dict, "context"),
 )
@@ -52,12 +61,14 @@ def feel_equal(left: Any, right: Any) -> bool:
         return False
     if kind == "list":
         return len(left) == len(right) and all(map(feel_equal, left, right))
-    if kind == "date and time" and (left.tzinfo is None) != (right.tzinfo is None):
+    if kind in _ZONED and (left.tzinfo is None) != (right.tzinfo is None):
         return False
     return bool(left == right)
 
 
-_ORDERED = frozenset({"number", "string", "date", "date and time", "duration"})
+_ZONED = frozenset({"date and time", "time"})
+_ORDERED = frozenset({"number", "string", "date", "date and time", "time", "duration",
+                      "years and months duration"})
 _COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {
     "<": lambda a, b: a < b,
     "<=": lambda a, b: a <= b,
@@ -77,7 +88,7 @@ def feel_compare(op: str, left: Any, right: Any) -> bool | None:
     kind = kind_of(left)
     if kind != kind_of(right) or kind not in _ORDERED:
         raise FeelError(f"cannot compare {kind_of(left)} '{left}' with {kind_of(right)} '{right}'")
-    if kind == "date and time" and (left.tzinfo is None) != (right.tzinfo is None):
+    if kind in _ZONED and (left.tzinfo is None) != (right.tzinfo is None):
         raise FeelError(f"cannot compare '{left}' with '{right}': only one has a time zone")
     return _COMPARISONS[op](left, right)
 
@@ -90,14 +101,53 @@ def arithmetic(op: str, left: Any, right: Any) -> Any:
         return _number_op(op, left, right)
     if kinds == ("string", "string") and op == "+":
         return left + right
-    temporal = {"date", "date and time"}
-    if kinds[0] in temporal and kinds[1] == "duration" and op in "+-":
+    result = _temporal(op, kinds, left, right)
+    if result is NotImplemented:
+        raise FeelError(f"cannot apply '{op}' to {kinds[0]} '{left}' and {kinds[1]} '{right}'")
+    return result
+
+
+_MOMENTS = frozenset({"date", "date and time"})
+_DURATIONS = frozenset({"duration", "years and months duration"})
+
+
+def _temporal(op: str, kinds: tuple[str, str], left: Any, right: Any) -> Any:
+    """Dates, times and durations combined as DMN 1.3 table 57 allows; NotImplemented else."""
+    sign = 1 if op == "+" else -1
+    if op in "+-" and kinds[0] in _MOMENTS and kinds[1] in _DURATIONS:
+        if kinds[1] == "years and months duration":
+            return add_months(left, sign * right.months)
+        return left + sign * right
+    if op == "+" and kinds[0] in _DURATIONS and kinds[1] in _MOMENTS:
+        return _temporal(op, (kinds[1], kinds[0]), right, left)
+    if op in "+-" and kinds == ("time", "duration"):
+        return shift_time(left, right, sign)
+    if op in "+-" and kinds[0] == kinds[1] and kinds[0] in _DURATIONS:
         return left + right if op == "+" else left - right
-    if kinds == ("duration", "duration") and op in "+-":
-        return left + right if op == "+" else left - right
-    if kinds[0] == kinds[1] and kinds[0] in temporal and op == "-":
+    if op == "-" and kinds[0] == kinds[1] and kinds[0] in _MOMENTS:
+        if kinds[0] == "date and time" and (left.tzinfo is None) != (right.tzinfo is None):
+            raise FeelError(f"cannot subtract '{right}' from '{left}': only one has a time zone")
         return left - right
-    raise FeelError(f"cannot apply '{op}' to {kinds[0]} '{left}' and {kinds[1]} '{right}'")
+    if op == "-" and kinds == ("time", "time"):
+        return time_difference(left, right)
+    if op in "*/" and kinds[0] in _DURATIONS and kinds[1] == "number":
+        return _scaled(left, right, op)
+    if op == "*" and kinds[0] == "number" and kinds[1] in _DURATIONS:
+        return _scaled(right, left, op)
+    if op == "/" and kinds[0] == kinds[1] and kinds[0] in _DURATIONS:
+        divisor = right.months if isinstance(right, YearsMonths) else right.total_seconds()
+        dividend = left.months if isinstance(left, YearsMonths) else left.total_seconds()
+        return None if divisor == 0 else dividend / divisor
+    return NotImplemented
+
+
+def _scaled(duration: Any, number: Any, op: str) -> Any:
+    if op == "/" and number == 0:
+        return None
+    factor = float(number) if op == "*" else 1 / float(number)
+    if isinstance(duration, YearsMonths):
+        return YearsMonths(int(duration.months * factor))
+    return duration * factor
 
 
 MAX_INTEGER_BITS = 100_000
@@ -138,50 +188,9 @@ def _check_size(value: Any) -> None:
 def negate(value: Any) -> Any:
     if value is None:
         return None
-    if kind_of(value) in {"number", "duration"}:
+    if kind_of(value) in {"number", "duration", "years and months duration"}:
         return -value
     raise FeelError(f"cannot negate {kind_of(value)} '{value}'")
-
-
-_DURATION = re.compile(
-    r"(-)?P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?"
-)
-
-
-def parse_duration(text: str) -> timedelta:
-    """Days-and-time durations (`P1DT2H30M`); years and months have no fixed length."""
-    match = _DURATION.fullmatch(text)
-    if not match or text in {"P", "-P"} or text.endswith("T"):
-        raise FeelError(f"'{text}' is not a days-and-time duration like 'P1DT2H'")
-    sign, days, hours, minutes, seconds = match.groups()
-    value = timedelta(
-        days=int(days or 0), hours=int(hours or 0), minutes=int(minutes or 0),
-        seconds=float(seconds or 0),
-    )
-    return -value if sign else value
-
-
-def parse_date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise FeelError(f"'{text}' is not a date like '2026-01-31'") from None
-
-
-def parse_date_time(text: str) -> datetime:
-    try:
-        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise FeelError(f"'{text}' is not a date and time like '2026-01-31T10:00:00'") from None
-    if len(text) <= 10:  # a bare date is not a date and time in FEEL
-        raise FeelError(f"'{text}' is not a date and time like '2026-01-31T10:00:00'")
-    return value
-
-
-# Properties readable on temporal values with a path (`birthday.year`).
-TEMPORAL_PROPERTIES = frozenset(
-    {"year", "month", "day", "hour", "minute", "second", "weekday"}
-)
 
 
 def path_get(value: Any, name: str) -> Any:
@@ -191,8 +200,7 @@ def path_get(value: Any, name: str) -> Any:
         return [path_get(item, name) for item in value]  # FEEL: a path maps over a list
     if isinstance(value, dict):
         return value.get(name)  # FEEL: a missing context entry is null
-    if kind_of(value) in {"date", "date and time"} and name in TEMPORAL_PROPERTIES:
-        if name == "weekday":
-            return value.isoweekday()
-        return getattr(value, name, None)
+    read = PROPERTIES.get(kind_of(value), {}).get(name)
+    if read is not None:
+        return read(value)
     raise FeelError(f"cannot read '{name}' of {kind_of(value)} '{value}'")

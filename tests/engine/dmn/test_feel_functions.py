@@ -4,11 +4,12 @@ as decision tables migrated from Camunda 7.13+ use them."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
 from engine.dmn.feel import FeelError, FeelExpression, FeelUnaryTests, Scope
+from engine.dmn.feel.temporal import YearsMonths
 from tests.engine.dmn.support import NOW
 
 VARIABLES = {
@@ -203,6 +204,51 @@ def test_date_and_context_functions(text, expected):
 )
 def test_iteration_tests_filters_and_contexts(text, expected):
     assert feel(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('duration("P1Y2M")', YearsMonths(14)),
+        ('duration("-P3M")', YearsMonths(-3)),
+        ('years and months duration(date("2008-03-15"), date("2026-03-14")).years', 17),
+        ('years and months duration(date("2008-03-15"), date("2026-03-15")).years', 18),
+        ('years and months duration(date("2026-03-15"), date("2025-01-16"))', YearsMonths(-13)),
+        ('date("2024-01-31") + duration("P1M")', date(2024, 2, 29)),
+        ('date("2024-03-31") - @"P1Y1M"', date(2023, 2, 28)),
+        ('date and time("2024-01-31T10:00:00") + duration("P1Y")', datetime(2025, 1, 31, 10)),
+        ('duration("P1Y") + duration("P3M")', YearsMonths(15)),
+        ('duration("P1Y") * 2', YearsMonths(24)),
+        ('duration("P1Y") > duration("P11M")', True),
+        ('duration("P1Y2M").months', 2),
+        ('duration("P1DT2H").hours', 2),
+        ('duration("P2D") / duration("PT12H")', 4.0),
+        ('duration("PT1H") * 1.5', timedelta(minutes=90)),
+        ('string(duration("P1Y2M"))', "P1Y2M"),
+        ('time("10:30:00")', time(10, 30)),
+        ('time("10:30:00Z")', time(10, 30, tzinfo=UTC)),
+        ("time(23, 59, 0)", time(23, 59)),
+        ('time("23:30:00") + duration("PT1H")', time(0, 30)),
+        ('time("10:30:00") - time("08:00:00")', timedelta(hours=2, minutes=30)),
+        ('time("10:30:00") < time("11:00:00")', True),
+        ('time("10:30:00").minute', 30),
+        ('time(date and time("2026-01-31T10:15:00"))', time(10, 15)),
+        ('date and time(date("2026-01-31"), time("10:15:00"))', datetime(2026, 1, 31, 10, 15)),
+        ('string(time("10:15:00"))', "10:15:00"),
+        ('@"10:15:00" in [@"09:00:00"..@"17:00:00"]', True),
+    ],
+)
+def test_times_of_day_and_years_and_months_durations(text, expected):
+    assert feel(text) == expected
+
+
+def test_an_age_test_as_decision_tables_write_it():
+    adult = FeelUnaryTests('>= duration("P18Y")')
+    def age(born):
+        return FeelExpression(f'years and months duration(date("{born}"), today())').evaluate(
+            Scope(VARIABLES.__getitem__, now=NOW))
+    assert adult.matches(Scope(VARIABLES.__getitem__, input=age("2008-03-14"), now=NOW))
+    assert not adult.matches(Scope(VARIABLES.__getitem__, input=age("2008-03-15"), now=NOW))
 
 
 def test_an_input_entry_can_test_with_the_new_functions():
