@@ -29,6 +29,7 @@ from cockpit.queries import (
     running_instances_of,
     versions_of,
 )
+from cockpit.readiness import readiness_of
 from cockpit.views.errors import apply_change, cockpit_page
 from cockpit.views.instances import restart_targets
 from cockpit.views.job_definitions import job_definition_rows
@@ -132,6 +133,7 @@ def process_definition(request: HttpRequest, definition_id: str) -> HttpResponse
             for row, activities in static_called_definitions(definition)
             if may_definition(request.user, Permission.READ, row.key)
         ]
+        context["readiness"] = readiness_of(definition)
         response = render(request, "cockpit/process_definition.html", context)
     patch_vary_headers(response, ["HX-Request"])
     return response

@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 from engine.bpmn.model import CallActivity
 from engine.errors import NotFoundError
 from engine.models import DecisionDefinition, Deployment, ProcessDefinition, Resource
+from engine.runtime.readiness import Unresolved, unresolved_references
 
 D = TypeVar("D", ProcessDefinition, DecisionDefinition)
 
@@ -203,3 +204,18 @@ def _bound(node: CallActivity, key: str, caller: ProcessDefinition) -> ProcessDe
     elif node.binding == "versionTag":
         rows = rows.filter(version_tag=node.version_tag)
     return rows.order_by("-version").first()
+
+
+def unresolved_references_of(definition: ProcessDefinition) -> list[Unresolved]:
+    """What the definition's model names that this engine, as configured, cannot resolve:
+    delegates, beans, script languages, connectors, called processes and decisions
+    (engine.runtime.readiness)."""
+    from engine.definitions import process_model
+    from engine.services.environment import environment
+
+    return unresolved_references(
+        process_model(definition.id),
+        environment(),
+        has_process=lambda key: ProcessDefinition.objects.filter(key=key).exists(),
+        has_decision=lambda key: DecisionDefinition.objects.filter(key=key).exists(),
+    )

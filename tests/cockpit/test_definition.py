@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from tests.cockpit.conftest import add_incident, deploy_key
+from tests.engine.dmn.support import table_xml
 
 pytestmark = pytest.mark.django_db
 
@@ -227,3 +228,52 @@ def test_running_instances_with_incidents_are_migrated_to_a_version_in_a_batch(u
     refused = user_client.post(url, {"target": source.id}, follow=True).content.decode()
     assert "choose the version they move to" in refused
     assert Batch.objects.count() == 1
+
+
+def test_the_page_lists_what_the_model_names_that_the_engine_cannot_resolve(
+    user_client, engine_settings
+):
+    from engine.services import ResourceInput, deploy
+    from tests.engine.runtime.conftest import FIXTURES
+
+    model = (FIXTURES / "unresolved_references.bpmn").read_bytes()
+    (definition,) = deploy([ResourceInput("orders.bpmn", model)]).process_definitions
+    # switched off after the deployment (a deployment needing it is refused while it is off)
+    engine_settings(LEGATO_JAVASCRIPT=False, LEGATO_BEANS={"logger": "builtins.print"})
+    url = reverse("cockpit:definition", args=[definition.id])
+    response = user_client.get(url)
+    rows = [(r.element, r.problem, r.remedy) for r in response.context["readiness"]]
+    assert rows[:3] == [
+        ("unresolvedReferences", "Java class com.acme.AuditListener has no Python stand-in",
+         'Map it to a Python callable in LEGATO_DELEGATES: '
+         '{"com.acme.AuditListener": "package.module.callable"}'),
+        ("Charge card", "Java class com.acme.Charge has no Python stand-in",
+         'Map it to a Python callable in LEGATO_DELEGATES: '
+         '{"com.acme.Charge": "package.module.callable"}'),
+        ("Mail receipt", "Bean mailer is not configured",
+         'Add it to LEGATO_BEANS: {"mailer": "package.module.object"}'),
+    ]
+    assert [problem for _element, problem, _remedy in rows[3:]] == [
+        "JavaScript scripts are switched off",
+        "It calls process shipping, which is not deployed",
+        "It evaluates decision rating, which is not deployed",
+        "Java class com.acme.Notify has no Python stand-in",
+        "Bean tracer is not configured",
+    ]
+    page = response.content.decode()
+    assert "Will fail when reached" in page
+    assert "Charge card <code>charge</code>" in page
+
+    engine_settings(
+        LEGATO_JAVASCRIPT=True,
+        LEGATO_BEANS={name: "builtins.print" for name in ("logger", "mailer", "tracer")},
+        LEGATO_DELEGATES={name: "builtins.print" for name in (
+            "com.acme.AuditListener", "com.acme.Charge", "com.acme.Notify")},
+    )
+    deploy([ResourceInput("shipping.bpmn", (FIXTURES / "user_task.bpmn").read_bytes()
+                          .replace(b'id="userTask"', b'id="shipping"'))])
+    deploy([ResourceInput("rating.dmn", table_xml([("r", ["-"], ["1"])])
+                          .replace(b'id="d"', b'id="rating"'))])
+    response = user_client.get(url)
+    assert response.context["readiness"] == []
+    assert "Will fail when reached" not in response.content.decode()
