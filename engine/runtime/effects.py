@@ -339,10 +339,12 @@ class EscalationReturned:
 
 @dataclass(slots=True)
 class SignalThrown:
-    """Broadcast to every signal subscription and signal start event (incl. this instance)."""
+    """Broadcast to every signal subscription and signal start event (incl. this instance),
+    with the thrower's payload: variables, and the business key of instances it starts."""
 
     name: str
     variables: dict[str, TypedValue]
+    business_key: str | None = None
 
 
 @dataclass(slots=True)

@@ -462,7 +462,7 @@ class ProcessEngine:
         for attempt in range(self.retries):
             try:
                 with self.store.atomic():
-                    queue = deque(work)
+                    queue: deque[Work | fx.SignalThrown] = deque(work)
                     pending = list(signals or [])
                     self._drain(queue, pending, dict(signal_variables or {}))
                     return
@@ -472,23 +472,27 @@ class ProcessEngine:
 
     def _drain(
         self,
-        queue: deque[Work],
+        queue: deque[Work | fx.SignalThrown],
         signals: list[fx.SignalThrown],
         signal_variables: dict[str, Any] | None = None,
     ) -> None:
         while queue or signals:
-            if signals:
-                signal = signals.pop(0)
-                variables = signal_variables if signal_variables else dict(signal.variables)
-                signal_variables = None
-                # Camunda delivers a signal while it is thrown: its receivers go before the
-                # work the thrower's command left for other instances (a called instance that
-                # ended with the signal must not complete its call activity first, whose
-                # boundary event waits for that signal)
-                deliveries = list(signal_work(self.store, self.env, signal.name, variables))
-                queue.extendleft(reversed(deliveries))
-                continue
+            # Camunda delivers a signal while it is thrown: the signals a command threw go
+            # before the work it left for other instances (a called instance that ended with
+            # a signal must not complete its call activity first, whose boundary event waits
+            # for it), in the order thrown, and each reaches its receivers before the next is
+            # looked up (a receiver the first one moved on no longer waits for the second)
+            queue.extendleft(reversed(signals))
+            signals.clear()
             item = queue.popleft()
+            if isinstance(item, fx.SignalThrown):
+                variables = signal_variables if signal_variables else dict(item.variables)
+                signal_variables = None
+                deliveries = signal_work(
+                    self.store, self.env, item.name, variables, item.business_key
+                )
+                queue.extendleft(reversed(list(deliveries)))
+                continue
             for effect in self._run_one(item):
                 # most effects concern only their own instance: skip the routing for them
                 if type(effect) in CROSS_INSTANCE:

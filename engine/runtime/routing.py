@@ -101,9 +101,14 @@ def follow_up(store: Store, effect: fx.Effect, signals: list[fx.SignalThrown]) -
 
 
 def signal_work(
-    store: Store, env: Environment, name: str, variables: Mapping[str, Any]
+    store: Store,
+    env: Environment,
+    name: str,
+    variables: Mapping[str, Any],
+    business_key: str | None = None,
 ) -> Iterator[Work]:
-    """A signal's deliveries: every waiting subscription, every signal start event."""
+    """A signal's deliveries: every waiting subscription, every signal start event (an
+    instance it starts gets `business_key`)."""
     for subscription in store.find_signal_subscriptions(name):
         yield Work(
             subscription.process_instance_id,
@@ -112,6 +117,7 @@ def signal_work(
         )
     for definition, activity_id in store.find_signal_start_events(name):
         start = cmd.StartInstance(
-            variables=dict(variables), start_activity_id=activity_id, instance_id=env.new_id()
+            variables=dict(variables), business_key=business_key,
+            start_activity_id=activity_id, instance_id=env.new_id(),
         )
         yield Work(None, start, definition)

@@ -207,6 +207,7 @@ class EventDefinition:
     variable_events: tuple[str, ...] = ()
     link_name: str | None = None
     is_async: bool = False  # camunda:async on a signal throw
+    inputs: tuple[CallMapping, ...] = ()  # camunda:in on a signal throw: its payload
     line: int | None = None
 
 

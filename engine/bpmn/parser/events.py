@@ -18,6 +18,7 @@ from engine.bpmn.model import (
     StartEvent,
 )
 from engine.bpmn.parser.camunda import (
+    parse_call_mappings,
     parse_form_fields,
     parse_form_ref,
     parse_implementation,
@@ -51,6 +52,7 @@ def parse_event_definition(element: Element, ctx: ParseContext) -> EventDefiniti
             **common,
             signal_ref=ref(element, "signalRef"),
             is_async=parse_bool(camunda_attr(element, "async"), False),
+            inputs=parse_call_mappings(element, "in"),
         )
     if kind is EventKind.TIMER:
         return EventDefinition(**common, timer=parse_timer_definition(element, ctx))

@@ -18,6 +18,7 @@ from engine.bpmn.model import (
 from engine.runtime import effects as fx
 from engine.runtime import flow
 from engine.runtime.behaviors.listeners import fire_execution_listeners
+from engine.runtime.behaviors.payloads import input_payload
 from engine.runtime.behaviors.scripts import condition_holds
 from engine.runtime.context import Run
 from engine.runtime.errors import BpmnError, ProcessEngineError
@@ -80,7 +81,8 @@ def _throw(run: Run, execution: Execution, node: ThrowEvent) -> bool:
     definition = node.definition
     if definition.kind is EventKind.SIGNAL:
         name = run.definition.signal_name(definition.signal_ref) or ""
-        run.effects.append(fx.SignalThrown(name, {}))
+        variables, business_key = input_payload(run, execution, definition.inputs, node.id)
+        run.effects.append(fx.SignalThrown(name, variables, business_key))
     elif definition.kind is EventKind.MESSAGE and node.implementation is not None:
         from engine.runtime.behaviors.tasks import run_implementation
 

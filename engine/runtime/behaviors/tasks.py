@@ -26,9 +26,9 @@ from engine.runtime.behaviors.listeners import (
     fire_task_listeners,
     resolve_class,
 )
+from engine.runtime.behaviors.payloads import input_payload
 from engine.runtime.behaviors.scripts import run_script
 from engine.runtime.commands import ExternalTaskReport
-from engine.runtime.contents import read_contents
 from engine.runtime.context import Run
 from engine.runtime.decisions import evaluate_business_rule
 from engine.runtime.errors import BpmnError, ProcessEngineError
@@ -374,17 +374,7 @@ def execute_call_activity(run: Run, execution: Execution, node: FlowNode) -> Non
     if node.called_element is None:
         raise ProcessEngineError("Call activity without calledElement", node.id)
     called = str(run.evaluate(node.called_element, execution, activity_id=node.id))
-    variables: dict[str, TypedValue] = {}
-    business_key: str | None = None
-    for mapping in node.inputs:
-        if mapping.business_key is not None:
-            value = run.evaluate(mapping.business_key, execution, activity_id=node.id)
-            business_key = None if value is None else str(value)
-        elif mapping.all_variables:
-            variables.update(run.visible_variables(execution))
-        elif mapping.target:
-            variables[mapping.target] = _mapped(run, mapping, execution, node.id)
-    read_contents(variables)  # they leave this instance: see engine.runtime.contents
+    variables, business_key = input_payload(run, execution, node.inputs, node.id)
     version = node.version
     if version is not None:
         version = str(run.evaluate(version, execution, activity_id=node.id))
@@ -411,14 +401,6 @@ def execute_call_activity(run: Run, execution: Execution, node: FlowNode) -> Non
             super_instance_id=run.state.id,
         )
     )
-
-
-def _mapped(run: Run, mapping: Any, execution: Execution, activity_id: str) -> TypedValue:
-    if mapping.source_expression is not None:
-        value = run.evaluate(mapping.source_expression, execution, activity_id=activity_id)
-        return infer_type(value, from_expression=True)
-    typed = run.get_typed(execution, mapping.source or "")
-    return typed if typed is not None else TypedValue("Null", None)
 
 
 def called_instance_ended(

@@ -362,3 +362,38 @@ def test_a_signal_reaches_its_receivers_before_the_thrower_s_instance_ends_its_c
     assert sorted(t.name for t in store.list_tasks(process_instance_id=instance.id)) == [
         "After", "React",
     ]
+
+
+SIGNAL_PAYLOAD = (FIXTURES / "signal_payload.bpmn").read_bytes()
+
+
+def _variables(state) -> dict:  # type: ignore[no-untyped-def]
+    return {name: typed.value for name, typed in state.root.variables.items()}
+
+
+def test_a_thrown_signal_carries_its_camunda_in_payload_to_catchers_and_started_instances():
+    store, engine = deployed(SIGNAL_PAYLOAD)
+    watcher = engine.start_process_instance("signalPayloadWatcher")
+    thrower = engine.start_process_instance(
+        "signalPayloadThrower", variables={"price": 5, "item": "ab"}
+    )
+    assert _variables(store.get_state(watcher.id)) == {"newPrice": 5, "doubled": 10}
+    started = sorted(
+        (s for s in store.list_instances() if s.id not in (watcher.id, thrower.id)),
+        key=lambda s: s.business_key or "",
+    )
+    # the end event's `variables="all"` passes everything; only the throw names a business key
+    assert [(s.business_key, _variables(s)) for s in started] == [
+        (None, {"price": 5, "item": "ab"}),
+        ("item-ab", {"newPrice": 5, "doubled": 10}),
+    ]
+
+
+LOCAL_INPUTS = (FIXTURES / "call_local_inputs.bpmn").read_bytes()
+
+
+def test_local_in_mappings_pass_only_the_call_activitys_own_variables():
+    store, engine = deployed(LOCAL_INPUTS)
+    caller = engine.start_process_instance("localCaller", variables={"outer": "no"})
+    (child,) = [s for s in store.list_instances() if s.id != caller.id]
+    assert _variables(child) == {"mine": 1, "alsoMine": 1}
