@@ -30,6 +30,14 @@ def add_months(moment: datetime, months: int) -> datetime:
     return moment.replace(year=year, month=month + 1, day=day)
 
 
+# Joda DateTime's getters -> the method answering each.
+_FIELDS = {
+    "Year": "year", "MonthOfYear": "month_of_year", "DayOfMonth": "day_of_month",
+    "DayOfWeek": "day_of_week", "DayOfYear": "day_of_year", "HourOfDay": "hour_of_day",
+    "MinuteOfHour": "minute_of_hour", "SecondOfMinute": "second_of_minute",
+}
+
+
 class DateTimeValue(ElObject):
     """An immutable instant with Joda-style ``plusX``/``minusX`` methods."""
 
@@ -44,8 +52,12 @@ class DateTimeValue(ElObject):
         "isBefore": "is_before",
         "isAfter": "is_after",
         "toString": "to_string",
+        **{f"get{field}": name for field, name in _FIELDS.items()},
     }
-    EL_PROPERTIES: ClassVar[dict[str, str]] = {"millis": "get_millis"}
+    EL_PROPERTIES: ClassVar[dict[str, str]] = {
+        "millis": "get_millis",
+        **{field[0].lower() + field[1:]: name for field, name in _FIELDS.items()},
+    }
 
     __slots__ = ("value",)
 
@@ -135,6 +147,31 @@ class DateTimeValue(ElObject):
 
     def to_string(self) -> str:
         return self.value.isoformat(timespec="milliseconds")
+
+    # Joda's field getters (`dateTime().getYear()`, `dateTime().dayOfWeek`: 1 is Monday)
+    def year(self) -> int:
+        return self.value.year
+
+    def month_of_year(self) -> int:
+        return self.value.month
+
+    def day_of_month(self) -> int:
+        return self.value.day
+
+    def day_of_week(self) -> int:
+        return self.value.isoweekday()
+
+    def day_of_year(self) -> int:
+        return self.value.timetuple().tm_yday
+
+    def hour_of_day(self) -> int:
+        return self.value.hour
+
+    def minute_of_hour(self) -> int:
+        return self.value.minute
+
+    def second_of_minute(self) -> int:
+        return self.value.second
 
 
 def epoch_millis(moment: datetime) -> int:

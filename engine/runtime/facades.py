@@ -27,7 +27,11 @@ class ExecutionFacade(ElObject):
         "getVariableLocal": "get_variable_local",
         "setVariableLocal": "set_variable_local",
         "getVariables": "get_variables",
+        "getVariablesLocal": "get_variables_local",
+        "getVariableNames": "get_variable_names",
+        "getVariableNamesLocal": "get_variable_names_local",
         "removeVariable": "remove_variable",
+        "getParentId": "get_parent_id",
         "getBusinessKey": "get_business_key",
         "getProcessBusinessKey": "get_business_key",
         "getProcessInstanceId": "get_process_instance_id",
@@ -52,6 +56,10 @@ class ExecutionFacade(ElObject):
         "processDefinitionId": "get_process_definition_id",
         "activityInstanceId": "get_activity_instance_id",
         "variables": "get_variables",
+        "variablesLocal": "get_variables_local",
+        "variableNames": "get_variable_names",
+        "variableNamesLocal": "get_variable_names_local",
+        "parentId": "get_parent_id",
         "tenantId": "get_tenant_id",
     }
 
@@ -87,8 +95,24 @@ class ExecutionFacade(ElObject):
     def get_variables(self) -> dict[str, Any]:
         return {k: v.value for k, v in self._run.visible_variables(self._execution).items()}
 
+    def get_variables_local(self) -> dict[str, Any]:
+        shown = self._run.shown_execution(self._execution)
+        return {k: v.value for k, v in shown.variables.items()}
+
+    def get_variable_names(self) -> list[str]:
+        """Java's Set of names, as a list in name order."""
+        return sorted(self._run.visible_variables(self._execution))
+
+    def get_variable_names_local(self) -> list[str]:
+        return sorted(self._run.shown_execution(self._execution).variables)
+
     def remove_variable(self, name: str) -> None:
         self._run.remove_variable(self._execution, name)
+
+    def get_parent_id(self) -> str | None:
+        """The id Camunda shows for the execution above this one (None for the instance)."""
+        parent = self._run.parent(self._run.shown_execution(self._execution))
+        return None if parent is None else self._run.public_id(parent)
 
     def get_business_key(self) -> str | None:
         return self._run.state.business_key

@@ -120,6 +120,17 @@ def test_date_time_supports_joda_arithmetic_and_to_date():
     )
 
 
+def test_joda_field_getters_read_the_date_time():
+    # NOW is Saturday 2026-03-14 09:26:53 UTC
+    assert evaluate("${dateTime().getYear()}") == 2026
+    assert evaluate("${dateTime().monthOfYear}") == 3
+    assert evaluate("${dateTime().getDayOfMonth()}") == 14
+    assert evaluate("${dateTime().dayOfWeek}") == 6
+    assert evaluate("${dateTime().getDayOfYear()}") == 73
+    assert evaluate("${dateTime().plusHours(1).hourOfDay}") == 10
+    assert evaluate("${dateTime().minuteOfHour * 100 + dateTime().secondOfMinute}") == 2653
+
+
 def test_plus_months_clamps_to_the_end_of_the_month():
     value = DateTimeValue(datetime(2026, 1, 31, tzinfo=UTC)).plus_months(1)
     assert value.to_date() == datetime(2026, 2, 28, tzinfo=UTC)

@@ -165,3 +165,21 @@ def test_deleting_an_instance_removes_its_task_and_records_the_reason(scenario):
     )
     (ended,) = [e for e in instance.of_type(fx.ActivityInstanceEnded) if e.activity_id == "review"]
     assert ended.canceled
+
+
+def test_a_delegate_reads_the_names_and_parent_of_its_execution(scenario, env):
+    seen: dict[str, Any] = {}
+
+    def probe(execution):  # type: ignore[no-untyped-def]
+        seen["names"] = execution.get_variable_names()
+        seen["local"] = execution.get_variables_local()
+        seen["local names"] = execution.get_variable_names_local()
+        seen["parent"] = execution.get_parent_id()
+
+    env.beans = {"probe": probe}
+    instance = scenario("execution_facade").start(outer="o")
+    assert seen["names"] == ["local", "outer"]
+    assert (seen["local"], seen["local names"]) == ({"local": 1}, ["local"])
+    # the sub-process's scope execution sits under the process instance
+    assert seen["parent"] == instance.state.id
+    assert instance.variable("noted") == f"2 {instance.state.id}"  # expressions read the same
