@@ -7,9 +7,10 @@ call the snake_case methods.
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from engine.el import ElObject
+from engine.el import ElObject, ExpressionError
 
 if TYPE_CHECKING:
     from engine.runtime.commands import ExternalTaskReport
@@ -169,6 +170,23 @@ class TaskFacade(ElObject):
         "setPriority": "set_priority",
         "addCandidateUser": "add_candidate_user",
         "addCandidateGroup": "add_candidate_group",
+        "addCandidateUsers": "add_candidate_users",
+        "addCandidateGroups": "add_candidate_groups",
+        "deleteCandidateUser": "delete_candidate_user",
+        "deleteCandidateGroup": "delete_candidate_group",
+        "getOwner": "get_owner",
+        "setOwner": "set_owner",
+        "getDescription": "get_description",
+        "setDescription": "set_description",
+        "getDueDate": "get_due_date",
+        "setDueDate": "set_due_date",
+        "getFollowUpDate": "get_follow_up_date",
+        "setFollowUpDate": "set_follow_up_date",
+        "getCreateTime": "get_create_time",
+        "getProcessDefinitionId": "get_process_definition_id",
+        "getVariables": "get_variables",
+        "removeVariable": "remove_variable",
+        "getExecution": "get_execution",
         "getTenantId": "get_tenant_id",
     }
     EL_PROPERTIES: ClassVar[dict[str, str]] = {
@@ -182,7 +200,12 @@ class TaskFacade(ElObject):
         "owner": "get_owner",
         "priority": "get_priority",
         "dueDate": "get_due_date",
+        "followUpDate": "get_follow_up_date",
+        "createTime": "get_create_time",
         "description": "get_description",
+        "processDefinitionId": "get_process_definition_id",
+        "variables": "get_variables",
+        "execution": "get_execution",
         "tenantId": "get_tenant_id",
     }
 
@@ -191,7 +214,6 @@ class TaskFacade(ElObject):
         self.task = task
         self._execution = execution
         self._event_name = event_name
-        self.assignee_changed = False
 
     def has_variable(self, name: str) -> bool:
         return self._run.has_variable(self._execution, name)
@@ -217,9 +239,7 @@ class TaskFacade(ElObject):
         return self.task.assignee
 
     def set_assignee(self, assignee: str | None) -> None:
-        if assignee != self.task.assignee:
-            self.task.assignee = assignee
-            self.assignee_changed = True
+        self.task.assignee = assignee
 
     def get_name(self) -> str | None:
         return self.task.name
@@ -264,6 +284,61 @@ class TaskFacade(ElObject):
     def add_candidate_group(self, group: str) -> None:
         if group not in self.task.candidate_groups:
             self.task.candidate_groups.append(group)
+
+    def add_candidate_users(self, users: Any) -> None:
+        for user in users:
+            self.add_candidate_user(str(user))
+
+    def add_candidate_groups(self, groups: Any) -> None:
+        for group in groups:
+            self.add_candidate_group(str(group))
+
+    def delete_candidate_user(self, user: str) -> None:
+        if user in self.task.candidate_users:
+            self.task.candidate_users.remove(user)
+
+    def delete_candidate_group(self, group: str) -> None:
+        if group in self.task.candidate_groups:
+            self.task.candidate_groups.remove(group)
+
+    def set_owner(self, owner: str | None) -> None:
+        self.task.owner = owner
+
+    def set_description(self, description: str | None) -> None:
+        self.task.description = description
+
+    def set_due_date(self, due: Any) -> None:
+        self.task.due_date = _date_or_none(due, "setDueDate")
+
+    def get_follow_up_date(self) -> Any:
+        return self.task.follow_up_date
+
+    def set_follow_up_date(self, follow_up: Any) -> None:
+        self.task.follow_up_date = _date_or_none(follow_up, "setFollowUpDate")
+
+    def get_create_time(self) -> Any:
+        return self.task.created
+
+    def get_process_definition_id(self) -> str:
+        return self.task.process_definition_id
+
+    def get_variables(self) -> dict[str, Any]:
+        return {k: v.value for k, v in self._run.visible_variables(self._execution).items()}
+
+    def remove_variable(self, name: str) -> None:
+        self._run.remove_variable(self._execution, name)
+
+    def get_execution(self) -> ExecutionFacade:
+        """The task's execution, as `execution` in an execution listener there."""
+        return ExecutionFacade(self._run, self._execution)
+
+
+def _date_or_none(value: Any, method: str) -> datetime | None:
+    if value is None or isinstance(value, datetime):
+        return value
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day, tzinfo=UTC)
+    raise ExpressionError(f"{method} takes a Date, not '{value}'")
 
 
 class ExternalTaskFacade(ElObject):

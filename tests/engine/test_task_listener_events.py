@@ -60,6 +60,16 @@ def test_a_timeout_listener_runs_when_its_timer_is_due_and_the_task_stays(engine
     assert not Job.objects.filter(process_instance_id=started.id).exists()
 
 
+def test_a_timeout_listener_that_escalates_the_task_changes_its_row():
+    xml = reminder_process("<bpmn:timeDuration>PT1H</bpmn:timeDuration>").replace(
+        b"execution.setVariable('reminders', reminders + 1)", b"task.setPriority(90)"
+    )
+    deploy([ResourceInput("review.bpmn", xml)])
+    started = rt.start_process_instance("review")
+    rt.execute_job(Job.objects.get(process_instance_id=started.id).id)
+    assert Task.objects.get(process_instance_id=started.id).priority == 90
+
+
 def test_a_cycle_reminds_until_it_runs_out_and_completing_the_task_drops_the_timer():
     started, task = start("<bpmn:timeCycle>R2/PT1H</bpmn:timeCycle>")
     rt.execute_job(Job.objects.get(process_instance_id=started.id).id)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from engine.bpmn.model import Listener, UserTask
+from engine.runtime import effects as fx
 from engine.runtime.behaviors.listeners import fire_task_listener
 from engine.runtime.context import Run
 from engine.runtime.state import Execution, Job, JobKind
@@ -32,6 +33,8 @@ def fire_timeout_listener(run: Run, execution: Execution, job: Job) -> None:
     if cycle is not None:
         _arm(run, execution, node, job.listener_id, *cycle)
     fire_task_listener(run, execution, task, node, listener)
+    if task.id in run.state.tasks:  # what the listener changed (an escalated priority, a new
+        run.effects.append(fx.TaskUpdated(task))  # assignee) shows in the task lists
 
 
 def _arm(

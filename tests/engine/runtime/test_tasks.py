@@ -183,3 +183,23 @@ def test_a_delegate_reads_the_names_and_parent_of_its_execution(scenario, env):
     # the sub-process's scope execution sits under the process instance
     assert seen["parent"] == instance.state.id
     assert instance.variable("noted") == f"2 {instance.state.id}"  # expressions read the same
+
+
+def test_task_listeners_set_what_camundas_delegate_task_offers(scenario):
+    instance = scenario("task_facade").start(groups=["sales", "ops"])
+    (task,) = instance.tasks
+    assert (task.owner, task.description) == ("kermit", "Check Review")
+    assert task.due_date == instance.now + timedelta(days=1)
+    assert (task.candidate_users, task.candidate_groups) == (["fozzie"], ["sales", "ops"])
+    assert instance.variable("seenAt") == "Review"
+    (created,) = instance.of_type(fx.TaskCreated)
+    assert created.task.owner == "kermit"
+
+
+def test_what_a_timeout_listener_changes_reaches_the_task_lists(scenario):
+    instance = scenario("task_facade").start(groups=[])
+    (job,) = instance.state.jobs.values()
+    instance.later(timedelta(hours=4))
+    effects = instance.send(cmd.ExecuteJob(job.id))
+    (updated,) = [e for e in effects if isinstance(e, fx.TaskUpdated)]
+    assert updated.task.priority == 90
