@@ -41,6 +41,7 @@ from engine.queries import (
     list_process_definitions,
     static_called_definitions,
 )
+from engine.queries.definitions import unresolved_counts
 from engine.services.history_ttl import set_history_time_to_live
 from engine.services.suspension import activate_process_definition, suspend_process_definition
 from identity.resources import Permission
@@ -60,8 +61,11 @@ def _is_htmx(request: HttpRequest) -> bool:
 @cockpit_page
 def process_list(request: HttpRequest) -> HttpResponse:
     search = request.GET.get("q", "").strip()[:MAX_SEARCH]
-    rows = process_statistics(search).filter(readable_definitions(request.user, "key"))
-    context = {"processes": list(rows), "q": search}
+    rows = list(process_statistics(search).filter(readable_definitions(request.user, "key")))
+    unresolved = unresolved_counts(rows)
+    for row in rows:
+        row.unresolved = unresolved[row.id]
+    context = {"processes": rows, "q": search}
     if not context["processes"] and not search:
         # "Nothing deployed" and "nothing you may read" need different advice.
         context["hidden_by_permissions"] = list_process_definitions().exists()

@@ -206,16 +206,44 @@ def _bound(node: CallActivity, key: str, caller: ProcessDefinition) -> ProcessDe
     return rows.order_by("-version").first()
 
 
-def unresolved_references_of(definition: ProcessDefinition) -> list[Unresolved]:
+def unresolved_references_of(
+    definition: ProcessDefinition, deployed: DeployedKeys | None = None
+) -> list[Unresolved]:
     """What the definition's model names that this engine, as configured, cannot resolve:
     delegates, beans, script languages, connectors, called processes and decisions
-    (engine.runtime.readiness)."""
+    (engine.runtime.readiness). `deployed` shares the deployed keys between definitions."""
     from engine.definitions import process_model
     from engine.services.environment import environment
 
+    deployed = deployed or DeployedKeys()
     return unresolved_references(
         process_model(definition.id),
         environment(),
-        has_process=lambda key: ProcessDefinition.objects.filter(key=key).exists(),
-        has_decision=lambda key: DecisionDefinition.objects.filter(key=key).exists(),
+        has_process=deployed.has_process,
+        has_decision=deployed.has_decision,
     )
+
+
+class DeployedKeys:
+    """The keys of the deployed process and decision definitions, each read once and only
+    when a model names one (most name none)."""
+
+    def __init__(self) -> None:
+        self._processes: set[str] | None = None
+        self._decisions: set[str] | None = None
+
+    def has_process(self, key: str) -> bool:
+        if self._processes is None:
+            self._processes = set(ProcessDefinition.objects.values_list("key", flat=True))
+        return key in self._processes
+
+    def has_decision(self, key: str) -> bool:
+        if self._decisions is None:
+            self._decisions = set(DecisionDefinition.objects.values_list("key", flat=True))
+        return key in self._decisions
+
+
+def unresolved_counts(definitions: Iterable[ProcessDefinition]) -> dict[str, int]:
+    """definition id -> how many references its model makes that cannot be resolved now."""
+    deployed = DeployedKeys()
+    return {d.id: len(unresolved_references_of(d, deployed)) for d in definitions}

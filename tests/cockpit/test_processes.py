@@ -79,3 +79,18 @@ def test_a_user_who_may_read_no_definition_is_not_told_nothing_is_deployed(clien
     content = client.get(URL).content.decode()
     assert "No process definitions you may read" in content
     assert "No processes are deployed yet" not in content
+
+
+def test_a_process_whose_model_names_what_the_engine_lacks_is_marked(user_client):
+    from engine.services import ResourceInput, deploy
+    from tests.engine.runtime.conftest import FIXTURES
+
+    deploy_key("invoice", name="Invoice")
+    model = (FIXTURES / "unresolved_references.bpmn").read_bytes()
+    (orders,) = deploy([ResourceInput("orders.bpmn", model)]).process_definitions
+    response = user_client.get(URL)
+    marks = {p.key: p.unresolved for p in response.context["processes"]}
+    assert marks == {"invoice": 0, "unresolvedReferences": 8}
+    page = response.content.decode()
+    assert page.count('data-testid="needs-setup"') == 1
+    assert f'{reverse("cockpit:definition", args=[orders.id])}#readiness-heading' in page
