@@ -339,15 +339,6 @@ class _Validator:
         outgoing = scope.outgoing(node.id)
         if not outgoing:
             self.report(node.id, "gateway has no outgoing sequence flow", node.line)
-        if node.kind is NodeKind.PARALLEL_GATEWAY:
-            for flow in outgoing:
-                if flow.condition is not None:
-                    self.report(
-                        flow.id,
-                        f"sequence flow '{flow.id}' leaves parallel gateway '{node.id}' and "
-                        "must not have a condition",
-                        flow.line,
-                    )
         if node.kind is NodeKind.EVENT_BASED_GATEWAY:
             for flow in outgoing:
                 target = scope.nodes.get(flow.target)

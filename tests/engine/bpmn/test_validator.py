@@ -107,13 +107,13 @@ def test_gateway_without_outgoing_flow_is_refused():
     assert any("gateway has no outgoing sequence flow" in m for m in problems_of(body))
 
 
-def test_condition_on_a_flow_out_of_a_parallel_gateway_is_refused():
+def test_a_condition_on_a_flow_out_of_a_parallel_gateway_deploys_as_in_camunda():
+    # Camunda's ParallelGatewayActivityBehavior takes every outgoing flow, conditions unread
     body = START_TO.format("g") + '<parallelGateway id="g"/><endEvent id="e"/>'
     body += '<sequenceFlow id="c" sourceRef="g" targetRef="e">'
-    body += "<conditionExpression>${true}</conditionExpression></sequenceFlow>"
-    assert any(
-        "leaves parallel gateway 'g' and must not have a condition" in m for m in problems_of(body)
-    )
+    body += "<conditionExpression>${false}</conditionExpression></sequenceFlow>"
+    (process,) = parse_bpmn(bpmn(body)).processes
+    assert process.flow("c").condition == "${false}"
 
 
 def test_unparseable_expression_is_refused_with_the_attribute_named():

@@ -397,3 +397,16 @@ def test_local_in_mappings_pass_only_the_call_activitys_own_variables():
     caller = engine.start_process_instance("localCaller", variables={"outer": "no"})
     (child,) = [s for s in store.list_instances() if s.id != caller.id]
     assert _variables(child) == {"mine": 1, "alsoMine": 1}
+
+
+def test_a_parallel_gateway_takes_every_flow_whatever_their_conditions_say():
+    model = (FIXTURES / "parallel_join.bpmn").read_bytes()
+    conditioned = model.replace(
+        b'<sequenceFlow id="f2" sourceRef="fork" targetRef="a" />',
+        b'<sequenceFlow id="f2" sourceRef="fork" targetRef="a">'
+        b"<conditionExpression>${false}</conditionExpression></sequenceFlow>",
+    )
+    assert b"${false}" in conditioned
+    store, engine = deployed(conditioned)
+    engine.start_process_instance("parallelJoin")
+    assert sorted(t.name for t in store.list_tasks()) == ["A", "B"]
