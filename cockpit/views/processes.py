@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from batches.models import BatchType
 from batches.runner import create_batch
+from cockpit.documentation import documentation_of
 from cockpit.filters import InstanceFilterForm, StartedRangeForm
 from cockpit.permissions import (
     may_definition,
@@ -138,6 +139,7 @@ def process_definition(request: HttpRequest, definition_id: str) -> HttpResponse
             if may_definition(request.user, Permission.READ, row.key)
         ]
         context["readiness"] = readiness_of(definition)
+        context["documentation"] = documentation_of(definition)
         response = render(request, "cockpit/process_definition.html", context)
     patch_vary_headers(response, ["HX-Request"])
     return response

@@ -277,3 +277,26 @@ def test_the_page_lists_what_the_model_names_that_the_engine_cannot_resolve(
     response = user_client.get(url)
     assert response.context["readiness"] == []
     assert "Will fail when reached" not in response.content.decode()
+
+
+def test_the_page_shows_the_models_documentation_per_element(user_client):
+    from engine.services import ResourceInput, deploy
+    from tests.engine.runtime.conftest import FIXTURES
+
+    model = (FIXTURES / "user_task.bpmn").read_bytes().replace(
+        b'<process id="userTask" isExecutable="true">',
+        b'<process id="userTask" isExecutable="true">'
+        b"<documentation>Who reviews what.\nTwo lines.</documentation>",
+    )
+    (definition,) = deploy([ResourceInput("review.bpmn", model)]).process_definitions
+    response = user_client.get(reverse("cockpit:definition", args=[definition.id]))
+    rows = [(d.element_id, d.kind, d.text) for d in response.context["documentation"]]
+    assert rows == [
+        ("userTask", "process", "Who reviews what.\nTwo lines."),
+        ("review", "user task", "Check ${item}"),
+    ]
+    page = response.content.decode()
+    assert "Who reviews what.<br>Two lines." in page
+    plain = deploy_key("invoice")
+    page = user_client.get(reverse("cockpit:definition", args=[plain.id])).content.decode()
+    assert 'data-testid="documentation"' not in page
