@@ -1,7 +1,9 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from cockpit.engine_activity import DEFAULT_PERIOD, PERIODS, activity_rows, engine_activity
 from cockpit.permissions import readable_definitions
 from cockpit.queries import overview
 from cockpit.retrying import retrying_count
@@ -29,4 +31,24 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
     retrying = retrying_count(readable_definitions(request.user, "process_definition_key"))
     context = {"overview": numbers, "tasks_by_group": by_group, "retrying": retrying}
+    if template == "cockpit/dashboard.html":
+        context.update(_activity(request))
     return render(request, template, context)
+
+
+def _activity(request: HttpRequest) -> dict[str, object]:
+    """The engine activity charts, for those who may read the metrics (READ on System, as
+    `/engine-rest/metrics` asks)."""
+    if not is_authorized(request.user, Permission.READ, Resource.SYSTEM, ANY):
+        return {}
+    period = request.GET.get("activity", DEFAULT_PERIOD)
+    if period not in PERIODS:
+        period = DEFAULT_PERIOD
+    activity = engine_activity(period, timezone.now())
+    return {
+        "activity": activity,
+        "activity_rows": activity_rows(activity),
+        "activity_period": period,
+        "activity_unit": PERIODS[period][2],
+        "activity_periods": list(PERIODS),
+    }
