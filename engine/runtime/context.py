@@ -58,6 +58,9 @@ class Run:
         self.joins_to_check = False
         # DeleteInstance(skip_listeners=True): Camunda's skipCustomListeners
         self.skip_listeners = False
+        # activity instances whose end listeners ran (or threw a BPMN error) in this command:
+        # the cancellation that error may cause does not run them again
+        self.ended_listeners: set[str] = set()
         # DeleteInstance / a modification's cancellations with skipIoMappings: cancelled
         # activities run no output mapping
         self.skip_io_mappings = False

@@ -27,6 +27,7 @@ from engine.runtime.behaviors.listeners import (
     apply_outputs,
     fire_cancelled_end_listeners,
     fire_execution_listeners,
+    fire_listeners_in_flow,
     fire_task_listeners,
 )
 from engine.runtime.behaviors.scripts import condition_holds
@@ -69,14 +70,18 @@ def _enter(run: Run, execution: Execution, node_id: str) -> None:
     behavior(node).execute(run, execution, node)
 
 
-def start_activity(run: Run, execution: Execution, node: FlowNode) -> None:
-    """History, start listeners, input mappings: what happens before the behaviour runs."""
+def start_activity(run: Run, execution: Execution, node: FlowNode) -> bool:
+    """History, start listeners, input mappings: what happens before the behaviour runs.
+    False when a start listener threw a BPMN error: the activity does not run."""
     if not _is_link(node):
         run.activity_started(execution, node)
-    if node.execution_listeners:
-        fire_execution_listeners(run, execution, node.execution_listeners, "start")
+    if node.execution_listeners and not fire_listeners_in_flow(
+        run, execution, node.execution_listeners, "start"
+    ):
+        return False
     if node.input_output is not None:
         apply_inputs(run, execution, node.id)
+    return True
 
 
 def _is_link(node: FlowNode) -> bool:
@@ -112,7 +117,8 @@ def _leave(run: Run, execution: Execution) -> None:
     if not run.alive(execution) or execution.activity_id is None:
         return
     node = run.definition.nodes[execution.activity_id]
-    end_activity(run, execution, node)
+    if not end_activity(run, execution, node, in_flow=True):
+        return
     if node.async_after and not execution.mi_body:
         execution.wait = Wait.JOB
         run.add_job(execution, JobKind.ASYNC_AFTER, node.id)
@@ -120,13 +126,23 @@ def _leave(run: Run, execution: Execution) -> None:
     continue_after(run, execution, node)
 
 
-def end_activity(run: Run, execution: Execution, node: FlowNode) -> None:
+def end_activity(
+    run: Run, execution: Execution, node: FlowNode, *, in_flow: bool = False
+) -> bool:
+    """Output mappings, end listeners, history. `in_flow`: the activity completes in the
+    normal flow, so a BPMN error an end listener throws is thrown from the activity, as in
+    Camunda (False is returned: the token must not go on); elsewhere it fails the command."""
     execution.wait = None
     if not execution.mi_body:
         if node.input_output is not None:
             apply_outputs(run, execution, node.id)
-        if node.execution_listeners:
-            fire_execution_listeners(run, execution, node.execution_listeners, "end")
+        # (not again when they threw the BPMN error this token now ends by: end_unhandled)
+        listeners = node.execution_listeners
+        if listeners and execution.activity_instance_id not in run.ended_listeners:
+            if not in_flow:
+                fire_execution_listeners(run, execution, listeners, "end")
+            elif not fire_listeners_in_flow(run, execution, listeners, "end"):
+                return False
     run.drop_events(execution)
     run.activity_ended(execution, complete_scope=_completes_scope(run, execution, node))
     # without compensation events in the process, no activity is ever compensable
@@ -134,6 +150,7 @@ def end_activity(run: Run, execution: Execution, node: FlowNode) -> None:
         compensation.activity_completed(run, execution, node)
     if execution.parent_id is not None:
         run.clear_local_variables(execution)
+    return True
 
 
 def _completes_scope(run: Run, execution: Execution, node: FlowNode) -> bool:

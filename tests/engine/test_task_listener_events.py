@@ -105,3 +105,36 @@ def test_update_listeners_hear_of_changed_properties_only():
     rt.claim_task(task.id, "demo")
     heard = queries.get_variables(started.id)["heard"].value
     assert heard.split() == ["update", "update", "assignment"]
+
+
+def refuse(*_args: object) -> None:
+    """A listener bean that refuses with a BPMN error."""
+    from engine.runtime.errors import BpmnError
+
+    raise BpmnError("REFUSED", "not now")
+
+
+def test_a_create_listeners_bpmn_error_goes_to_the_tasks_boundary_and_leaves_no_task(
+    engine_settings,
+):
+    engine_settings(LEGATO_BEANS={"refuse": "tests.engine.test_task_listener_events.refuse"})
+    deploy([ResourceInput("refusing.bpmn", bpmn_document(
+        """<bpmn:process id="refusing" isExecutable="true">
+  <bpmn:startEvent id="start" />
+  <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="check" />
+  <bpmn:userTask id="check" name="Check">
+    <bpmn:extensionElements>
+      <camunda:taskListener event="create" delegateExpression="${refuse}" />
+    </bpmn:extensionElements>
+  </bpmn:userTask>
+  <bpmn:boundaryEvent id="refused" attachedToRef="check">
+    <bpmn:errorEventDefinition />
+  </bpmn:boundaryEvent>
+  <bpmn:sequenceFlow id="f2" sourceRef="refused" targetRef="fallback" />
+  <bpmn:userTask id="fallback" name="Fallback" />
+</bpmn:process>"""))])
+    started = rt.start_process_instance("refusing")
+    tasks = Task.objects.filter(process_instance_id=started.id)
+    assert [t.name for t in tasks] == ["Fallback"]
+    history = queries.list_historic_activity_instances(process_instance_id=started.id)
+    assert {(h.activity_id, h.canceled) for h in history} >= {("check", True)}

@@ -145,9 +145,9 @@ def fire_event(run: Run, owner: Execution, activity_id: str, variables: Any = No
         gateway = run.definition.node(owner.activity_id or "")
         flow.end_activity(run, owner, gateway)
         owner.activity_id = activity_id
-        flow.start_activity(run, owner, node)
-        run.set_variables(owner, variables)
-        flow.leave(run, owner)
+        if flow.start_activity(run, owner, node):
+            run.set_variables(owner, variables)
+            flow.leave(run, owner)
 
 
 def _fire_boundary(run: Run, owner: Execution, node: BoundaryEvent, variables: Any) -> None:

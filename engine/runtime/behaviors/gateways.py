@@ -34,8 +34,8 @@ def execute_exclusive(run: Run, execution: Execution, node: FlowNode) -> None:
 
 
 def _pass(run: Run, execution: Execution, node: FlowNode, flows: list[SequenceFlow]) -> None:
-    flow.end_activity(run, execution, node)
-    flow.take(run, execution, flows)
+    if flow.end_activity(run, execution, node, in_flow=True):
+        flow.take(run, execution, flows)
 
 
 def execute_parallel(run: Run, execution: Execution, node: FlowNode) -> None:

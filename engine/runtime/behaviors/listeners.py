@@ -126,10 +126,35 @@ def fire_execution_listeners(
             run_script(run, listener.script, execution, where, facade=facade, result_used=False)
 
 
+def fire_listeners_in_flow(
+    run: Run,
+    execution: Execution,
+    listeners: tuple[Listener, ...],
+    event: str,
+    activity_id: str | None = None,
+) -> bool:
+    """An activity's start or end listeners in the normal flow: a BPMN error one throws is
+    thrown from the activity, as Camunda 7.12+ does (an error boundary event or event
+    sub-process catches it). False when that happened: the token must not go on."""
+    if event == "end" and execution.activity_instance_id is not None:
+        run.ended_listeners.add(execution.activity_instance_id)
+    try:
+        fire_execution_listeners(run, execution, listeners, event, activity_id)
+    except BpmnError as error:
+        from engine.runtime.behaviors.events import raise_bpmn_error
+
+        raise_bpmn_error(run, execution, error)
+        return False
+    return True
+
+
 def fire_cancelled_end_listeners(run: Run, execution: Execution, node: FlowNode) -> None:
     """The end listeners of an activity instance being cancelled. A BPMN error thrown there
     has no activity left to leave through: it fails the command, as in Camunda (its
-    cancellation operations do not propagate listener failures as BPMN errors)."""
+    cancellation operations do not propagate listener failures as BPMN errors). Not again
+    for an activity whose end listener threw the error that cancels it."""
+    if execution.activity_instance_id in run.ended_listeners:
+        return
     try:
         fire_execution_listeners(run, execution, node.execution_listeners, "end")
     except BpmnError as error:
@@ -146,10 +171,23 @@ def fire_task_listeners(
     facade = TaskFacade(run, task, execution, event)
     if run.skip_listeners:
         return facade
-    for listener in node.task_listeners:
-        if listener.event == event:
-            _call_task_listener(run, listener, execution, node, facade)
+    try:
+        for listener in node.task_listeners:
+            if listener.event == event:
+                _call_task_listener(run, listener, execution, node, facade)
+    except BpmnError as error:
+        if event not in _CATCHABLE_TASK_EVENTS:
+            raise
+        # Camunda 7.12+: thrown from the user task (its boundary event may catch it)
+        from engine.runtime.behaviors.events import raise_bpmn_error
+
+        raise_bpmn_error(run, execution, error)
     return facade
+
+
+# The task events in the normal flow, whose listeners' BPMN errors the process may catch
+# (not `delete`, nor `update`/`timeout`, as in Camunda's list).
+_CATCHABLE_TASK_EVENTS = frozenset({"create", "assignment", "complete"})
 
 
 def fire_task_listener(

@@ -150,7 +150,8 @@ def new_inner_instance(run: Run, body: Execution) -> Execution:
 
 def _complete_body(run: Run, body: Execution, node: FlowNode) -> None:
     body.variables.pop(_COLLECTION, None)
-    flow.end_activity(run, body, node)
+    if not flow.end_activity(run, body, node, in_flow=True):
+        return
     mi = node.multi_instance
     if mi is not None and mi.async_after:
         body.wait = Wait.JOB

@@ -100,6 +100,8 @@ def complete_user_task(run: Run, execution: Execution, task: Task) -> None:
     node = run.definition.node(task.task_definition_key)
     assert isinstance(node, UserTask)
     fire_task_listeners(run, execution, task, node, "complete")
+    if not run.alive(execution) or execution.task_id != task.id:
+        return  # a listener's BPMN error interrupted the task: it is not completed
     run.remove_task(execution, "completed")
     execution.wait = None
     flow.leave(run, execution)
@@ -113,7 +115,8 @@ def set_assignee(run: Run, execution: Execution, task: Task, assignee: str | Non
     if changed:  # Camunda: `update` for the changed property, then `assignment`
         fire_task_listeners(run, execution, task, node, "update")
     fire_task_listeners(run, execution, task, node, "assignment")
-    run.effects.append(fx.TaskUpdated(task))
+    if task.id in run.state.tasks:  # not when a listener's BPMN error interrupted it
+        run.effects.append(fx.TaskUpdated(task))
 
 
 def update_task(run: Run, execution: Execution, task: Task, changes: Mapping[str, Any]) -> None:
