@@ -83,7 +83,7 @@ def read_value(name: str, dto: Any) -> TypedValue:
     if kind is None:
         raise VariableError(f"Unsupported value type '{given}' of variable '{name}'")
     if raw is None:
-        return TypedValue("Null" if kind == "Null" else kind, None)
+        return TypedValue("Null" if kind == "Null" else kind, None, None, _transient(name, info))
     try:
         value = _read(kind, raw, info)
     except (ValueError, TypeError, binascii.Error) as error:
@@ -91,7 +91,16 @@ def read_value(name: str, dto: Any) -> TypedValue:
     object_type = info.get("objectTypeName") if kind == "Object" else None
     if object_type is not None and not isinstance(object_type, str):
         raise VariableError(f"objectTypeName of variable '{name}' must be a string")
-    return _checked(name, raw, given, TypedValue(kind, value, object_type or None))
+    typed = TypedValue(kind, value, object_type or None, _transient(name, info))
+    return _checked(name, raw, given, typed)
+
+
+def _transient(name: str, info: Mapping[str, Any]) -> bool:
+    """`valueInfo.transient`: the variable lives for the request's command only."""
+    flag = info.get("transient", False)
+    if not isinstance(flag, bool):
+        raise VariableError(f"valueInfo.transient of variable '{name}' must be true or false")
+    return flag
 
 
 def _checked(name: str, raw: Any, given: str, typed: TypedValue) -> TypedValue:

@@ -58,6 +58,8 @@ class Run:
         self.joins_to_check = False
         # DeleteInstance(skip_listeners=True): Camunda's skipCustomListeners
         self.skip_listeners = False
+        # a transient variable was set: the state drops them before it is saved
+        self.transient_set = False
         # activity instances whose end listeners ran (or threw a BPMN error) in this command:
         # the cancellation that error may cause does not run them again
         self.ended_listeners: set[str] = set()
@@ -236,6 +238,17 @@ class Run:
             raise VariableValueError(
                 f"Cannot set variable '{name}' of type '{typed.type}': {reason}"
             ) from None
+        existing = owner.variables.get(name)
+        if existing is not None and existing.transient != typed.transient:
+            raise VariableValueError(  # Camunda's words
+                f"Cannot set transient variable with name {name} to non-transient variable "
+                "and vice versa."
+            )
+        if typed.transient:  # for this command only: no rows, no history
+            owner.variables[name] = typed
+            self.changed_variables.add(name)
+            self.transient_set = True
+            return
         if typed.type in BINARY_TYPES:
             keep_under(typed, owner.id, name)  # a content is kept with its own variable
         owner.variables[name] = typed
@@ -259,6 +272,12 @@ class Run:
                     task_id=task_id,
                 )
             )
+
+    def drop_transient_variables(self) -> None:
+        """Transient variables end with the command that set them."""
+        for execution in self.state.executions.values():
+            for name in [n for n, typed in execution.variables.items() if typed.transient]:
+                del execution.variables[name]
 
     def set_variables(self, execution: Execution, variables: Any, *, local: bool = False) -> None:
         for name, value in dict(variables or {}).items():

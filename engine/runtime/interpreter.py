@@ -63,6 +63,8 @@ def run(
     current = Run(definition, state, now, env)
     _HANDLERS[type(command)](current, command)
     _drain(current)
+    if current.transient_set:
+        current.drop_transient_variables()
     if current.state.tasks or current.state.external_tasks:
         current.follow_public_executions()
     return Step(current.state, current.effects)

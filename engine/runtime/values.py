@@ -98,12 +98,14 @@ class TypedValue:
 
     `object_type`: for an Object, the Java class its JSON stands for (Camunda's
     `objectTypeName`): Java clients deserialize the value into that class, so it is kept
-    as given and handed back unchanged.
+    as given and handed back unchanged. `transient` (Camunda's `valueInfo.transient`): the
+    variable lives for the command that sets it only; it is never stored nor in history.
     """
 
     type: str
     value: Any
     object_type: str | None = None
+    transient: bool = False
 
     def to_json(self) -> dict[str, Any]:
         data = {"type": self.type, "value": _encode(self.type, self.value)}

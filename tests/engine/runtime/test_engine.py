@@ -410,3 +410,21 @@ def test_a_parallel_gateway_takes_every_flow_whatever_their_conditions_say():
     store, engine = deployed(conditioned)
     engine.start_process_instance("parallelJoin")
     assert sorted(t.name for t in store.list_tasks()) == ["A", "B"]
+
+
+def test_a_transient_variable_serves_its_command_and_is_never_kept():
+    from engine.runtime import effects as fx
+    from engine.runtime.values import TypedValue
+
+    store, engine = deployed((FIXTURES / "user_task.bpmn").read_bytes())
+    secret = TypedValue("String", "order 7", transient=True)
+    instance = engine.start_process_instance(
+        "userTask", variables={"who": "kermit", "groups": "g", "prio": 1, "item": secret}
+    )
+    (task,) = store.list_tasks()
+    assert task.name == "Review order 7"  # the command that set it could read it
+    assert "item" not in store.get_state(instance.id).root.variables
+    written = [e for e in store.history if isinstance(e, fx.VariableUpdated)]
+    assert "item" not in {e.name for e in written}
+    with pytest.raises(ProcessEngineError, match="Cannot set transient variable with name who"):
+        engine.set_variables(instance.id, {"who": TypedValue("String", "x", transient=True)})
