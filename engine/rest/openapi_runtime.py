@@ -77,7 +77,8 @@ RUNTIME_SCHEMAS: dict[str, Schema] = {
         "File, Null, Json, Xml, Object (application/json). A value its type cannot hold is a "
         "400: a whole number beyond the type's Java range (untyped: beyond a Long), a NaN or "
         "infinite Double, Json or Object text with NaN, Infinity or a number beyond a double, "
-        "Xml text that is not well-formed or declares a DOCTYPE.",
+        "Xml text that is not well-formed or declares a DOCTYPE. `valueInfo.transient` true: "
+        "the variable serves only the command the request runs and is never stored.",
         "properties": {"value": {"nullable": True}, "type": _CODES["s"],
                        "valueInfo": {"type": "object"}},
     },
