@@ -11,7 +11,7 @@ variable names and dotted paths into contexts (a missing key is null), into date
 `.month`, `.day`, `.hour`, `.minute`, `.second`, `.weekday`) and over lists (mapping each
 item), arithmetic `+ - * / **` on numbers, `+` on strings, dates, times and durations of both
 kinds as DMN 1.3 combines them (engine/dmn/feel/temporal.py), comparisons
-`= != < <= > >=`, `between`, `in` (a test or tests in parentheses), `and`/`or`
+`= != < <= > >=`, `between`, `in` (a test or tests in parentheses), `instance of`, `and`/`or`
 (three-valued), `not(x)`, parentheses, lists `[1, 2]`, contexts `{a: 1, b: a + 1}`, filters
 `list[condition]` and `list[position]`, `if c then a else b`, `for ... return`, `some`/`every
 ... satisfies`, and the DMN 1.3 built-in functions in functions.py and list_functions.py.
@@ -23,9 +23,9 @@ value tests a non-boolean input by itself, so `cellInput > limit` works), and an
 using `?` for the input (true when it returns true).
 
 Refused with a parse error: names with spaces (other than the built-ins above and context
-keys), `instance of`, function definitions, ranges outside tests, `in` and `for`, and unknown
-functions. Numbers are Python ints and floats (an exact integer division stays an int), not
-decimals.
+keys), typed `instance of list<...>`, function definitions, ranges outside tests, `in` and
+`for`, and unknown functions. Numbers are Python ints and floats (an exact integer division
+stays an int), not decimals.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ Grammar (a subset of DMN 1.3 FEEL, see `engine.dmn.feel` for what is refused):
     disjunction := conjunction ("or" conjunction)*
     conjunction := comparison ("and" comparison)*
     comparison  := additive (("=" | "!=" | "<" | "<=" | ">" | ">=") additive
-                 | "between" additive "and" additive | "in" in-tests)?
+                 | "between" additive "and" additive | "in" in-tests | "instance" "of" type)?
     in-tests    := "(" tests ")" | test
     additive    := product (("+" | "-") product)*
     product     := power (("*" | "/") power)*
@@ -47,6 +47,7 @@ from engine.dmn.feel.values import (
     arithmetic,
     feel_compare,
     feel_equal,
+    kind_of,
     negate,
     path_get,
 )
@@ -60,7 +61,14 @@ _CONSTANTS = {"true": True, "false": False, "null": None}
 # Words of FEEL this subset does not implement: refused by name so an author knows why.
 _REFUSED_WORDS = {
     "function": "function definitions",
-    "instance": "'instance of'",
+}
+# `x instance of <type>`: the type names FEEL has -> the kind_of() they mean
+_TYPE_NAMES = {
+    "years and months duration": "years and months duration",
+    "days and time duration": "duration",
+    "date and time": "date and time",
+    "number": "number", "string": "string", "boolean": "boolean", "date": "date",
+    "time": "time", "list": "list", "context": "context", "Any": "Any", "Null": "null",
 }
 # Words that only continue an expression: never a variable's name.
 _KEYWORDS = frozenset({"then", "else", "and", "or", "in", "return", "satisfies", "between"})
@@ -198,7 +206,26 @@ class _Parser:
             self.take()
             tests = self.in_tests()
             return lambda s: tests(Scope(s.lookup, left(s), s.now))
+        if self.at("instance") and self.at("of", 1):
+            self.index += 2
+            kind = self.type_name()
+            if kind == "Any":
+                return lambda s: left(s) is not None
+            return lambda s: kind_of(left(s)) == kind
         return left
+
+    def type_name(self) -> str:
+        """The type after `instance of`, as kind_of() names it."""
+        for name in sorted(_TYPE_NAMES, key=lambda n: -len(n.split())):
+            words = name.split()
+            if all(self.at(word, i) for i, word in enumerate(words)):
+                self.index += len(words)
+                if self.at("<"):
+                    raise self.error("typed lists and contexts (list<...>) are not supported")
+                return _TYPE_NAMES[name]
+        raise self.error("expected a type name (number, string, boolean, date, time, "
+                         "date and time, days and time duration, years and months duration, "
+                         "list, context, Any or Null)")
 
     def in_tests(self) -> Test:
         """What follows `in`: one test, or tests in parentheses (`x in ("a", "b")`)."""

@@ -134,7 +134,8 @@ def test_built_in_functions(text, expected):
     ("text", "message"),
     [
         ("function(a) a + 1", "function definitions are not supported"),
-        ("x instance of number", "'instance of' are not supported"),
+        ("x instance of list<number>", "typed lists and contexts (list<...>) are not supported"),
+        ("x instance of integer", "expected a type name (number, string"),
         ("frobnicate(4)", "unknown function 'frobnicate'"),
         ("[1..5]", "ranges are only supported in input entries, 'in' and 'for'"),
         ('date("2026-01-31", 1, 2, 3)', "takes 1 to 3 argument(s), got 4"),

@@ -200,6 +200,17 @@ def test_date_and_context_functions(text, expected):
         ('{"first name": "Ada", age: 36}', {"first name": "Ada", "age": 36}),
         ("{first name: \"Ada\"}", {"first name": "Ada"}),
         ("{}", {}),
+        ("x instance of number", True),
+        ('x instance of string', False),
+        ('@"2026-01-31T10:00:00" instance of date and time', True),
+        ('@"2026-01-31" instance of date', True),
+        ('duration("P1Y") instance of years and months duration', True),
+        ('duration("P1D") instance of days and time duration', True),
+        ("items instance of list", True),
+        ("items[1] instance of context", True),
+        ("nothing instance of Null", True),
+        ("nothing instance of Any", False),
+        ("x instance of Any", True),
     ],
 )
 def test_iteration_tests_filters_and_contexts(text, expected):
