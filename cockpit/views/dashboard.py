@@ -8,7 +8,8 @@ from cockpit.permissions import readable_definitions
 from cockpit.queries import overview
 from cockpit.retrying import retrying_count
 from cockpit.views.errors import cockpit_page
-from engine.queries import task_count_by_candidate_group
+from engine.queries import list_process_definitions, task_count_by_candidate_group
+from engine.queries.definitions import unresolved_counts
 from identity.authorization import ANY, Permission, is_authorized
 from identity.resources import Resource
 
@@ -30,7 +31,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         else None
     )
     retrying = retrying_count(readable_definitions(request.user, "process_definition_key"))
-    context = {"overview": numbers, "tasks_by_group": by_group, "retrying": retrying}
+    latest = list_process_definitions(latest_version=True).filter(
+        readable_definitions(request.user, "key")
+    )
+    needs_setup = sum(1 for count in unresolved_counts(latest).values() if count)
+    context = {
+        "overview": numbers, "tasks_by_group": by_group, "retrying": retrying,
+        "needs_setup": needs_setup,
+    }
     if template == "cockpit/dashboard.html":
         context.update(_activity(request))
     return render(request, template, context)

@@ -46,6 +46,20 @@ def test_the_dashboard_counts_deployed_process_keys_not_versions(user_client):
     assert response.context["overview"].deployed_processes == 2
 
 
+def test_the_dashboard_counts_the_processes_that_need_setup(user_client):
+    from engine.services import ResourceInput, deploy
+    from tests.engine.runtime.conftest import FIXTURES
+
+    deploy_key("invoice")
+    url = reverse("cockpit:dashboard")
+    assert 'data-testid="needs-setup-count"' not in user_client.get(url).content.decode()
+    model = (FIXTURES / "unresolved_references.bpmn").read_bytes()
+    deploy([ResourceInput("orders.bpmn", model)])
+    content = user_client.get(url).content.decode()
+    assert "1 needs setup" in content
+    assert "1 needs setup" in user_client.get(url, {"part": "cards"}).content.decode()
+
+
 def test_the_dashboard_says_how_to_deploy_when_nothing_is_deployed(user_client):
     content = user_client.get(reverse("cockpit:dashboard")).content.decode()
     assert "Nothing is deployed yet" in content
