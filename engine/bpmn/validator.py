@@ -355,12 +355,6 @@ class _Validator:
                         f"or conditional catch events or receive tasks, not '{target.id}'",
                         node.line,
                     )
-                if flow.condition is not None:
-                    self.report(
-                        flow.id,
-                        "flows after an event-based gateway cannot have conditions",
-                        flow.line,
-                    )
 
     def user_task(self, node: UserTask) -> None:
         check = self.expressions.expression

@@ -107,9 +107,20 @@ def test_gateway_without_outgoing_flow_is_refused():
     assert any("gateway has no outgoing sequence flow" in m for m in problems_of(body))
 
 
-def test_a_condition_on_a_flow_out_of_a_parallel_gateway_deploys_as_in_camunda():
-    # Camunda's ParallelGatewayActivityBehavior takes every outgoing flow, conditions unread
-    body = START_TO.format("g") + '<parallelGateway id="g"/><endEvent id="e"/>'
+@pytest.mark.parametrize(
+    ("gateway", "target"),
+    [
+        ("parallelGateway", '<endEvent id="e"/>'),
+        ("eventBasedGateway",
+         '<intermediateCatchEvent id="e"><timerEventDefinition><timeDuration>PT1M'
+         "</timeDuration></timerEventDefinition></intermediateCatchEvent>"),
+    ],
+)
+def test_a_condition_on_a_flow_out_of_a_parallel_or_event_gateway_deploys_as_in_camunda(
+    gateway, target
+):
+    # Camunda's behaviours of these gateways never read their outgoing flows' conditions
+    body = START_TO.format("g") + f'<{gateway} id="g"/>{target}'
     body += '<sequenceFlow id="c" sourceRef="g" targetRef="e">'
     body += "<conditionExpression>${false}</conditionExpression></sequenceFlow>"
     (process,) = parse_bpmn(bpmn(body)).processes
