@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from engine.metrics import names
+from engine.metrics.meters import meters
 from engine.metrics.queries import interval_values
 
 # period -> (its length, one bar's width in seconds, what a bar is called)
@@ -48,7 +49,8 @@ class Series:
 
 def engine_activity(period: str, now: datetime) -> list[Series]:
     """One series per metric over `period` (a key of PERIODS), oldest bar first; the last
-    bar is the one `now` falls in (it holds what the engine has not written out yet too)."""
+    bar is the one `now` falls in (it holds what this process counted and has not written
+    out yet too)."""
     length, width, _unit = PERIODS[period]
     now_seconds = int(now.timestamp())
     last = now_seconds - now_seconds % width
@@ -57,10 +59,12 @@ def engine_activity(period: str, now: datetime) -> list[Series]:
     series = []
     for name, label in METRICS:
         found = interval_values(
-            name=name, start=begin, interval=width, limit=len(starts), aggregate_by_reporter=True
+            name=name, start=begin, interval=width, limit=len(starts),
+            aggregate_by_reporter=True, with_unflushed=False,
         )
         by_start = {int(v.timestamp.timestamp()): v.value for v in found}
         values = [by_start.get(start, 0) for start in starts]
+        values[-1] += meters.pending(name)
         series.append(_series(name, label, starts, values))
     return series
 

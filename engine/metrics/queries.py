@@ -67,9 +67,11 @@ def interval_values(
     offset: int = 0,
     limit: int = MAX_RESULTS,
     aggregate_by_reporter: bool = False,
+    with_unflushed: bool = True,
 ) -> list[IntervalValue]:
     """Sums per `interval` seconds (buckets counted from the epoch), newest first, per name
-    and reporter (reporter None when `aggregate_by_reporter`)."""
+    and reporter (reporter None when `aggregate_by_reporter`). `with_unflushed`: this
+    process's counts not written yet join the newest bucket found, as in Camunda."""
     internal = names.internal_name(name) if name is not None else None
     rows = MeterLog.objects.filter(_range("timestamp", start, end))
     if internal is not None:
@@ -95,7 +97,7 @@ def interval_values(
         )
         for row in found[offset : offset + limit]
     ]
-    if values and _unflushed_count_applies(end):
+    if values and with_unflushed and _unflushed_count_applies(end):
         values = _with_unflushed(values, internal, aggregate_by_reporter)
     return values
 

@@ -77,3 +77,12 @@ def test_the_dashboard_shows_the_charts_to_whom_may_read_the_metrics(user_client
     assert "per hour" in user_client.get(url, {"activity": "nonsense"}).content.decode()
     client.force_login(operator)  # no READ on System
     assert 'data-testid="engine-activity"' not in client.get(url).content.decode()
+
+
+def test_what_the_engine_counted_and_has_not_written_yet_joins_the_current_bar():
+    from engine.metrics.meters import meters
+
+    meter(names.JOB_SUCCESSFUL, 2, NOW - timedelta(hours=3))
+    meters.mark(names.JOB_SUCCESSFUL, 5)
+    jobs = {s.name: s for s in engine_activity("24h", NOW)}[names.JOB_SUCCESSFUL]
+    assert (jobs.bars[-1].value, jobs.bars[-4].value, jobs.total) == (5, 2, 7)
