@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from enum import Enum
 from typing import Any
 
@@ -241,6 +242,20 @@ def _find_catch(
     """Walk from the throwing token outwards. At each level the event sub-processes of the
     scope and the boundary events of its activity compete; a catch naming the code wins over
     a catch-all (ErrorEventSubProcessTest#testErrorCodeTakesPrecedence)."""
+    for current, candidates in _catches(run, execution, kind):
+        for node, catch_code in candidates:
+            if catch_code == code:
+                return current, node
+        for node, catch_code in candidates:
+            if catch_code is None:
+                return current, node
+    return None
+
+
+def _catches(
+    run: Run, execution: Execution, kind: EventKind
+) -> Iterator[tuple[Execution, list[tuple[FlowNode, str | None]]]]:
+    """Each level from the token outwards, with the catches of `kind` there and their codes."""
     current: Execution | None = execution
     first = True
     while current is not None:
@@ -265,15 +280,26 @@ def _find_catch(
             for boundary in scope_of.boundary_events(current.activity_id):
                 if boundary.trigger is kind:
                     candidates.append((boundary, _catch_code(run, boundary.definition, kind)))
-        for node, catch_code in candidates:
-            if catch_code == code:
-                return current, node
-        for node, catch_code in candidates:
-            if catch_code is None:
-                return current, node
+        yield current, candidates
         first = False
         current = run.parent(current)
-    return None
+
+
+def throw_exception_as_error(run: Run, execution: Execution, error: Exception) -> bool:
+    """Camunda's ErrorEventDefinition.catchesException: a delegate's exception is thrown as
+    a BPMN error when an error catch on its way out names the exception's class, or one of
+    its bases, as its errorCode: by Python name (`myapp.errors.OutOfStock`, `ValueError`)
+    or by the last part of a Java name (`com.acme.OutOfStock` for a class OutOfStock). A
+    catch-all does not catch exceptions. False: nothing catches it so; it fails the command."""
+    names: set[str] = set()
+    for cls in type(error).__mro__[:-2]:  # not BaseException and object
+        names.update({cls.__name__, f"{cls.__module__}.{cls.__qualname__}"})
+    for _level, candidates in _catches(run, execution, EventKind.ERROR):
+        for _node, code in candidates:
+            if code is not None and (code in names or code.rsplit(".", 1)[-1] in names):
+                throw_error(run, execution, code, str(error) or type(error).__name__)
+                return True
+    return False
 
 
 def _is_sub_process(run: Run, activity_id: str | None) -> bool:

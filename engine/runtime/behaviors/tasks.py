@@ -31,7 +31,7 @@ from engine.runtime.behaviors.scripts import run_script
 from engine.runtime.commands import ExternalTaskReport
 from engine.runtime.context import Run
 from engine.runtime.decisions import evaluate_business_rule
-from engine.runtime.errors import BpmnError, ProcessEngineError
+from engine.runtime.errors import BpmnError, ConcurrentModification, ProcessEngineError
 from engine.runtime.facades import ExecutionFacade, ExternalTaskFacade
 from engine.runtime.state import Execution, ExternalTask, SubscriptionKind, Task, Wait
 from engine.runtime.timers import TimerSpecError, parse_duration
@@ -240,6 +240,14 @@ def run_implementation(
         from engine.runtime.behaviors.events import raise_bpmn_error
 
         raise_bpmn_error(run, execution, error)
+        return False
+    except (ProcessEngineError, ConcurrentModification):
+        raise  # the engine's own failures are never business errors
+    except Exception as error:
+        from engine.runtime.behaviors.events import throw_exception_as_error
+
+        if not throw_exception_as_error(run, execution, error):
+            raise
         return False
     return run.alive(execution)
 

@@ -91,3 +91,34 @@ def test_fields_are_set_on_a_new_delegate_instance_and_passed_to_functions(field
     assert Mailer.sent == [("welcome", "kermit@example.org")]
     assert instance.ended
     assert instance.variable("stamped") == "final"
+
+
+class OutOfStockException(Exception):
+    """What a Python stand-in raises where the Java delegate threw com.acme.OutOfStock..."""
+
+
+class NotEnough(OutOfStockException):
+    pass
+
+
+@pytest.mark.parametrize("raised", [OutOfStockException, NotEnough])
+def test_an_exception_whose_class_an_error_code_names_is_thrown_as_that_error(
+    scenario, env, raised
+):
+    def stock(execution):  # type: ignore[no-untyped-def]
+        raise raised("only 2 left")
+
+    env.beans = {"stock": stock}
+    instance = scenario("exception_as_error").start()
+    assert instance.task_names() == ["Reorder"]
+    assert instance.variable("code") == "com.acme.OutOfStockException"
+    assert instance.variable("why") == "only 2 left"
+
+
+def test_an_exception_no_error_code_names_fails_the_command_catch_all_or_not(scenario, env):
+    def stock(execution):  # type: ignore[no-untyped-def]
+        raise KeyError("shelf")
+
+    env.beans = {"stock": stock}
+    with pytest.raises(KeyError):
+        scenario("exception_as_error").start()
