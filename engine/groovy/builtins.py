@@ -77,12 +77,16 @@ class Thrown(ScriptObject):
         return self.to_string()
 
     def is_a(self, type_name: str) -> bool:
+        return type_name in self.class_names()
+
+    def class_names(self) -> list[str]:
+        """Its Java class and their superclasses, by simple name, down to Throwable."""
+        names = []
         current: str | None = self.type_name
         while current is not None:
-            if current == type_name:
-                return True
+            names.append(current)
             current = _PARENTS.get(current)
-        return type_name == "Throwable"
+        return [*names, "Throwable"]
 
 
 class ScriptThrow(GroovyRuntimeError):

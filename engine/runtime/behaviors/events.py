@@ -286,18 +286,22 @@ def _catches(
 
 
 def throw_exception_as_error(run: Run, execution: Execution, error: Exception) -> bool:
-    """Camunda's ErrorEventDefinition.catchesException: a delegate's exception is thrown as
-    a BPMN error when an error catch on its way out names the exception's class, or one of
-    its bases, as its errorCode: by Python name (`myapp.errors.OutOfStock`, `ValueError`)
-    or by the last part of a Java name (`com.acme.OutOfStock` for a class OutOfStock). A
-    catch-all does not catch exceptions. False: nothing catches it so; it fails the command."""
-    names: set[str] = set()
-    for cls in type(error).__mro__[:-2]:  # not BaseException and object
-        names.update({cls.__name__, f"{cls.__module__}.{cls.__qualname__}"})
+    """Camunda's ErrorEventDefinition.catchesException: a delegate's or a script's exception
+    is thrown as a BPMN error when an error catch on its way out names the exception's
+    class, or one of its bases, as its errorCode: by Python name (`myapp.errors.OutOfStock`,
+    `ValueError`) or by the last part of a Java name (`com.acme.OutOfStock` for a class
+    OutOfStock; a Groovy script's `IllegalArgumentException` for
+    `java.lang.IllegalArgumentException`). A catch-all does not catch exceptions. False:
+    nothing catches it so; it fails the command."""
+    names: set[str] = set(getattr(error, "class_names", ()))  # a script's Java exception
+    if not names:
+        for cls in type(error).__mro__[:-2]:  # not BaseException and object
+            names.update({cls.__name__, f"{cls.__module__}.{cls.__qualname__}"})
+    message = getattr(error, "detail", None) or str(error) or type(error).__name__
     for _level, candidates in _catches(run, execution, EventKind.ERROR):
         for _node, code in candidates:
             if code is not None and (code in names or code.rsplit(".", 1)[-1] in names):
-                throw_error(run, execution, code, str(error) or type(error).__name__)
+                throw_error(run, execution, code, message)
                 return True
     return False
 

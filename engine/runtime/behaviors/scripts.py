@@ -125,9 +125,25 @@ def _run_groovy(
     except ScriptThrow as thrown:
         if thrown.thrown.type_name == "BpmnError":
             raise BpmnError(thrown.thrown.code or "", thrown.thrown.message) from None
-        raise _evaluation_error(thrown, activity_id) from None
+        failure = _evaluation_error(thrown, activity_id)
+        raise ScriptThrew(
+            failure.message, activity_id, thrown.thrown.class_names(), thrown.thrown.message
+        ) from None
     except GroovyError as error:
         raise _evaluation_error(error, activity_id) from None
+
+
+class ScriptThrew(ProcessEngineError):
+    """A script threw an exception of its own (`throw new IllegalArgumentException(...)`):
+    the command fails with it unless an error catch names its class (`class_names`, Java
+    simple names) as errorCode; then it is that BPMN error, `detail` its message."""
+
+    def __init__(
+        self, message: str, activity_id: str | None, class_names: list[str], detail: str | None
+    ) -> None:
+        super().__init__(message, activity_id)
+        self.class_names = class_names
+        self.detail = detail
 
 
 def _evaluation_error(error: GroovyError, activity_id: str | None) -> ProcessEngineError:

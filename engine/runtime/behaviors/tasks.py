@@ -27,7 +27,7 @@ from engine.runtime.behaviors.listeners import (
     resolve_class,
 )
 from engine.runtime.behaviors.payloads import input_payload
-from engine.runtime.behaviors.scripts import run_script
+from engine.runtime.behaviors.scripts import ScriptThrew, run_script
 from engine.runtime.commands import ExternalTaskReport
 from engine.runtime.context import Run
 from engine.runtime.decisions import evaluate_business_rule
@@ -244,12 +244,16 @@ def run_implementation(
     except (ProcessEngineError, ConcurrentModification):
         raise  # the engine's own failures are never business errors
     except Exception as error:
-        from engine.runtime.behaviors.events import throw_exception_as_error
-
-        if not throw_exception_as_error(run, execution, error):
+        if not _thrown_as_error(run, execution, error):
             raise
         return False
     return run.alive(execution)
+
+
+def _thrown_as_error(run: Run, execution: Execution, error: Exception) -> bool:
+    from engine.runtime.behaviors.events import throw_exception_as_error
+
+    return throw_exception_as_error(run, execution, error)
 
 
 def _create_external_task(run: Run, execution: Execution, node: ServiceTask) -> None:
@@ -356,6 +360,16 @@ def execute_script_task(run: Run, execution: Execution, node: FlowNode) -> None:
         from engine.runtime.behaviors.events import raise_bpmn_error
 
         raise_bpmn_error(run, execution, error)
+        return
+    except ScriptThrew as error:  # an exception the script threw (Groovy), named or not
+        if not _thrown_as_error(run, execution, error):
+            raise
+        return
+    except (ProcessEngineError, ConcurrentModification):
+        raise  # the engine's own failures are never business errors
+    except Exception as error:  # a Python script's
+        if not _thrown_as_error(run, execution, error):
+            raise
         return
     if node.result_variable:
         run.set_variable(

@@ -9,6 +9,7 @@ import pytest
 
 from engine.runtime import commands as cmd
 from engine.runtime.env import CountingIds, Environment
+from engine.runtime.errors import ProcessEngineError
 
 from .conftest import Scenario, load
 
@@ -122,3 +123,15 @@ def test_an_exception_no_error_code_names_fails_the_command_catch_all_or_not(sce
     env.beans = {"stock": stock}
     with pytest.raises(KeyError):
         scenario("exception_as_error").start()
+
+
+def test_a_scripts_java_exception_is_caught_by_an_error_code_naming_it_or_a_superclass(
+    scenario,
+):
+    # IllegalArgumentException extends RuntimeException, as in Java; Exception does not
+    instance = scenario("script_exception_as_error").start(amount=-5)
+    assert instance.task_names() == ["Fix"]
+    assert instance.variable("why") == "negative: -5"
+    assert scenario("script_exception_as_error").start(amount=3).task_names() == ["Pay"]
+    with pytest.raises(ProcessEngineError, match="Exception: zero at line 2"):
+        scenario("script_exception_as_error").start(amount=0)
