@@ -25,9 +25,26 @@
   const form = new window.FormViewer.Form({ container: host, debounce: false });
   const disabled = container.dataset.disabled === "true";
 
-  form.importSchema(schema, data).then(function () {
+  // A draft saved in this browser (form-draft.js) is filled in over the task's values.
+  const drafts = window.LegatoDrafts;
+  const draftButton = document.getElementById("form-draft-save");
+  const draftBox = document.getElementById("form-draft-status");
+  const draftKey = draftButton && draftButton.dataset.draftKey;
+  const draft = drafts && draftKey ? drafts.load(draftKey) : null;
+  function discardDraft() { drafts.forget(draftKey); location.reload(); }
+  const shown = draft && draft.values ? Object.assign({}, data, draft.values) : data;
+
+  form.importSchema(schema, shown).then(function () {
     if (disabled) { form.setProperty("disabled", true); }
+    if (shown !== data) { drafts.notice(draftBox, "Your draft of " + drafts.when(draft.saved) + " is filled in.", discardDraft); }
   }).catch(function (error) { say("The form could not be shown: " + error.message); });
+  if (drafts && draftButton) {
+    draftButton.hidden = false;
+    draftButton.addEventListener("click", function () {
+      drafts.save(draftKey, form._getState().data);
+      drafts.notice(draftBox, "Draft saved in this browser at " + drafts.when(Date.now()) + ".", discardDraft);
+    });
+  }
 
   function submit() {
     say("");
@@ -61,7 +78,11 @@
     }).then(function (response) {
       return response.json().then(function (answer) { return { ok: response.ok, answer: answer }; });
     }).then(function (reply) {
-      if (reply.ok && reply.answer.redirect) { location.assign(reply.answer.redirect); return; }
+      if (reply.ok && reply.answer.redirect) {
+        if (drafts && draftKey) { drafts.forget(draftKey); }
+        location.assign(reply.answer.redirect);
+        return;
+      }
       button.disabled = false;
       say(reply.answer.message || "The form was not accepted.");
       // Show the server's messages on the fields, the way form-js shows its own.

@@ -303,3 +303,40 @@ def test_subtasks_added_and_completed_elsewhere_show_live_on_the_parents_page(
     expect(subtasks).to_contain_text("No open subtasks.", timeout=LIVE)
     # Its subtasks changed, not the task itself: no "someone changed this task" notice.
     expect(page.locator("#task-changed")).to_be_hidden()
+
+
+def test_a_form_draft_is_kept_in_the_browser_until_the_task_is_completed(page, live_server_url, db):
+    # Camunda's Tasklist "Save": what was typed comes back when the task is opened again
+    deploy_demo()
+    make_user("alice", "compliance")
+    review = start_kyc()
+    runtime.claim_task(review.id, "alice")
+    log_in(page, live_server_url, "alice", "pw")
+    page.goto(live_server_url + f"/tasklist/tasks/{review.id}/")
+    page.get_by_label("Risk score").fill("42")
+    page.get_by_label("Risk level").select_option("high")
+    page.get_by_label("Approved").check()
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_text("Draft saved in this browser")).to_be_visible()
+    page.reload()
+    expect(page.get_by_text("Your draft of")).to_be_visible()
+    expect(page.get_by_label("Risk score")).to_have_value("42")
+    expect(page.get_by_label("Risk level")).to_have_value("high")
+    expect(page.get_by_label("Approved")).to_be_checked()
+    page.get_by_role("button", name="Discard draft").click()
+    expect(page.get_by_label("Risk score")).to_have_value("")
+    expect(page.get_by_text("Your draft of")).to_have_count(0)
+
+    # a Camunda Form keeps its draft too, and completing the task forgets it
+    started = runtime.start_process_instance("credit_limit", variables={"customer": "ACME"})
+    limit = Task.objects.get(process_instance_id=started.id)
+    runtime.claim_task(limit.id, "alice")
+    page.goto(live_server_url + f"/tasklist/tasks/{limit.id}/")
+    page.get_by_label("Reason").fill("Long-standing customer")
+    page.get_by_role("button", name="Save draft").click()
+    page.reload()
+    expect(page.get_by_label("Reason")).to_have_value("Long-standing customer")
+    page.get_by_label("Approved limit").fill("4000")
+    page.get_by_role("button", name="Complete").click()
+    expect(page.get_by_text("“Approve credit limit” completed.")).to_be_visible()
+    assert page.evaluate(f"localStorage.getItem('legato-draft:{limit.id}')") is None
