@@ -46,7 +46,7 @@ from engine.rest.forms import (
 from engine.rest.params import first_value, invalid_request
 from engine.rest.task_access import require_read_task_or_history, require_task_permission
 from engine.rest.tasks import readable_task
-from engine.rest.variables import read_variables, write_variables
+from engine.rest.variables import read_variables, write_value, write_variables
 from engine.runtime.forms import FormFieldValidationError
 from engine.services import forms, identity_links, runtime, task_scopes
 from identity.authorization import Permission
@@ -184,20 +184,31 @@ class TaskDeployedForm(AnyAcceptMixin, EngineView):
 
 
 class TaskFormVariables(EngineView):
-    """GET /task/{id}/form-variables: the form fields with their values."""
+    """GET /task/{id}/form-variables: the form fields with their values, then the other
+    variables the task sees (Camunda's GetTaskFormVariablesCmd collects those too: a form of
+    no fields loads them all)."""
 
     def get(self, request: Request, task_id: str) -> Response:
         task = readable_task(request, task_id)
         node = _user_task(task)
-        if node is None:
-            return Response({})
         raw_names = first_value(request.query_params, "variableNames")
         names = raw_names.split(",") if raw_names else None
-        variables = {k: v.value for k, v in queries.get_task_variables(task).items()}
-        values = field_values(task.process_definition_id, node.id, variables)
-        return Response(
-            form_variables(node.form_fields, values, names, deserialize=deserialize_values(request))
+        deserialize = deserialize_values(request)
+        typed = (
+            task_scopes.visible_variables(task, local=False)
+            if task.process_instance_id is None  # a standalone task
+            else queries.get_task_variables(task)
         )
+        found: dict[str, Any] = {}
+        if node is not None:
+            values = field_values(
+                task.process_definition_id, node.id, {k: v.value for k, v in typed.items()}
+            )
+            found = form_variables(node.form_fields, values, names, deserialize=deserialize)
+        for name, value in typed.items():
+            if name not in found and (names is None or name in names):
+                found[name] = write_value(value, deserialize=deserialize)
+        return Response(found)
 
 
 class RenderedForm(AnyAcceptMixin, EngineView):

@@ -23,7 +23,7 @@ from config.nul_characters import nul_in_json, nul_message
 from engine.errors import REFUSED, NotFoundError
 from engine.runtime.forms import FormFieldValidationError
 from engine.services import forms
-from tasklist import camunda_forms, embedded_forms, generated_forms
+from tasklist import camunda_forms, embedded_forms, generated_forms, generic_form
 from tasklist.access import refuse
 from tasklist.task_forms import task_form
 from tasklist.views.task import gone, load, task_context
@@ -79,6 +79,14 @@ def complete(request: HttpRequest, task_id: str) -> HttpResponse:
             spec.embedded, request.POST, spec.typed, request.FILES
         )
         if errors:
+            context = task_context(
+                request, task, rights, spec=spec, submitted=request.POST, errors=errors
+            )
+            return render(request, "tasklist/task.html", context, status=422)
+    elif spec.kind == "none":
+        values, _rows, refused = generic_form.read_rows(generic_form.posted_rows(request.POST))
+        if refused:
+            errors = {"generic": "correct the variables marked below"}
             context = task_context(
                 request, task, rights, spec=spec, submitted=request.POST, errors=errors
             )

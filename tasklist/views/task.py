@@ -27,7 +27,7 @@ from engine.queries import get_process_definition_xml
 from engine.services import runtime
 from engine.services.identity_links import IdentityLink, add_identity_link, delete_identity_link
 from engine.services.standalone_tasks import sub_tasks
-from tasklist import embedded_forms, generated_forms
+from tasklist import embedded_forms, generated_forms, generic_form
 from tasklist.access import TaskRights, may_create_tasks, refuse, visible
 from tasklist.comments import MAX_COMMENT, delete_comment
 from tasklist.form_keys import external_link
@@ -64,6 +64,7 @@ def task_context(
 ) -> dict[str, Any]:
     spec = spec or task_form(task)
     fields = []
+    generic_rows = generic_form.rows_for_page(submitted) if spec.kind == "none" else []
     if spec.kind == "generated":
         fields = generated_forms.field_views(
             spec.fields, spec.values, submitted=submitted, errors=errors
@@ -97,6 +98,8 @@ def task_context(
         "business_key": instance.business_key if instance else None,
         "form": spec,
         "fields": fields,
+        "generic_rows": generic_rows,
+        "generic_types": generic_form.TYPES,
         "form_errors": errors or {},
         "embedded_markup": embedded_markup,
         "external_link": external,

@@ -340,3 +340,34 @@ def test_a_form_draft_is_kept_in_the_browser_until_the_task_is_completed(page, l
     page.get_by_role("button", name="Complete").click()
     expect(page.get_by_text("“Approve credit limit” completed.")).to_be_visible()
     assert page.evaluate(f"localStorage.getItem('legato-draft:{limit.id}')") is None
+
+
+def test_a_task_without_a_form_is_completed_with_variables_added_or_loaded(
+    page, live_server_url, db
+):
+    from engine.models import HistoricVariableInstance
+    from engine.services import ResourceInput, deploy
+    from tests.tasklist.test_generic_form import CHORE
+
+    deploy([ResourceInput("chore.bpmn", CHORE)])
+    make_user("alice", "crew")
+    started = runtime.start_process_instance("chore", variables={"note": "hi", "count": 3})
+    chore = Task.objects.get(process_instance_id=started.id)
+    runtime.claim_task(chore.id, "alice")
+    log_in(page, live_server_url, "alice", "pw")
+    page.goto(live_server_url + f"/tasklist/tasks/{chore.id}/")
+    page.get_by_role("button", name="Load variables").click()
+    expect(page.get_by_text("2 variables loaded.")).to_be_visible()
+    names = page.get_by_label("Variable name")
+    expect(names).to_have_count(2)
+    expect(names.nth(0)).to_have_value("count")
+    page.get_by_label("Variable value").nth(0).fill("4")
+    page.get_by_role("button", name="Add a variable").click()
+    page.get_by_label("Variable name").nth(2).fill("done")
+    page.get_by_label("Variable type").nth(2).select_option("Boolean")
+    page.get_by_label("Variable value").nth(2).fill("true")
+    page.get_by_role("button", name="Complete").click()
+    expect(page.get_by_text("“Do it” completed.")).to_be_visible()
+    kept = {v.name: v.value for v in
+            HistoricVariableInstance.objects.filter(process_instance_id=started.id)}
+    assert (kept["count"], kept["done"], kept["note"]) == (4, True, "hi")

@@ -42,7 +42,10 @@ def loans(db: None) -> dict[str, ProcessDefinition]:
 
 
 def form_body(page: str) -> str:
-    found = re.search(r'data-testid="embedded-form-body">(.*?)</div>\s*<button', page, re.S)
+    found = re.search(
+        r'data-testid="embedded-form-body">(.*?)</div>\s*(?:<div class="actions">)?<button',
+        page, re.S,
+    )
     assert found, "the page has no embedded form"
     return found.group(1)
 
