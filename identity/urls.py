@@ -1,9 +1,10 @@
 from django.urls import path
 
-from identity.views import accounts, audit, authorizations, system, tenants
+from identity.views import accounts, audit, authorizations, setup, system, tenants
 
 urlpatterns = [
     path("login/", accounts.LegatoLoginView.as_view(), name="login"),
+    path("setup/", setup.initial_setup, name="initial-setup"),
     path("logout/", accounts.LegatoLogoutView.as_view(), name="logout"),
     path("account/password/", accounts.own_password, name="own-password"),
     path("admin/", accounts.admin_home, name="admin-home"),

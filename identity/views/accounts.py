@@ -22,10 +22,16 @@ from identity.views.common import can, page
 
 
 class LegatoLoginView(LoginView):
-    """Django's login view that also writes the login to the user operation log."""
+    """Django's login view that also writes the login to the user operation log, and that
+    points to the initial setup while no administrator exists."""
 
     template_name = "identity/login.html"
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):  # type: ignore[no-untyped-def]
+        from identity.setup import needs_setup
+
+        return {**super().get_context_data(**kwargs), "needs_setup": needs_setup()}
 
     def form_valid(self, form):  # type: ignore[no-untyped-def]
         response = super().form_valid(form)
