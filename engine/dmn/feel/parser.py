@@ -34,6 +34,7 @@ from typing import Any
 from engine.dmn.feel.errors import FeelError
 from engine.dmn.feel.functions import SCALAR_FUNCTIONS, Builtin
 from engine.dmn.feel.list_functions import LIST_FUNCTIONS
+from engine.dmn.feel.parameters import positions
 from engine.dmn.feel.scopes import (
     between,
     filtered,
@@ -355,6 +356,25 @@ class _Parser:
         self.expect("]")
         return lambda s: [item(s) for item in items]
 
+    def call_arguments(self) -> tuple[list[Node], list[str]]:
+        """A call's arguments, positional or all named (`start position: 3`)."""
+        ahead = 0
+        while self.tokens[min(self.index + ahead, len(self.tokens) - 1)].kind == "name":
+            ahead += 1
+        if not (ahead and self.at(":", ahead)):
+            return self.comma_separated(")"), []
+        nodes, names = [], []
+        while True:
+            words = []
+            while self.token.kind == "name":
+                words.append(self.take().value)
+            self.expect(":")
+            names.append(" ".join(words))
+            nodes.append(self.expression())
+            if not self.at(","):
+                return nodes, names
+            self.take()
+
     def comma_separated(self, closing: str) -> list[Node]:
         """Expressions up to (not including) `closing`: list items or call arguments."""
         items: list[Node] = []
@@ -397,8 +417,14 @@ class _Parser:
 
     def call(self, function: str, token: Token) -> Node:
         self.expect("(")
-        args = self.nested(lambda: self.comma_separated(")"))
+        args, names = self.nested(self.call_arguments)
         self.expect(")")
+        if names:  # named arguments: put each where its parameter is
+            try:
+                order = positions(function, names)
+            except FeelError as error:
+                raise FeelError(error.reason, self.text, token.position) from None
+            args = [node for _at, node in sorted(zip(order, args, strict=True))]
         builtin = BUILTINS[function]
         if len(args) < builtin.least or builtin.most is not None and len(args) > builtin.most:
             raise FeelError(

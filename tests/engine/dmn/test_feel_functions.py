@@ -4,6 +4,7 @@ as decision tables migrated from Camunda 7.13+ use them."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
@@ -262,6 +263,38 @@ def test_an_age_test_as_decision_tables_write_it():
     assert not adult.matches(Scope(VARIABLES.__getitem__, input=age("2008-03-15"), now=NOW))
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('substring(string: "foobar", start position: 3)', "obar"),
+        ('substring(start position: 2, length: 3, string: "foobar")', "oob"),
+        ("date(year: 2026, month: 1, day: 31)", date(2026, 1, 31)),
+        ('date(from: "2026-01-31")', date(2026, 1, 31)),
+        ("list contains(element: 2, list: [1, 2])", True),
+        ("decimal(scale: 1, n: 1.25)", 1.2),
+        ("modulo(divisor: 5, dividend: 12)", 2),
+        ('string join(list: ["a", "b"], delimiter: "+")', "a+b"),
+    ],
+)
+def test_named_arguments_go_where_their_parameters_are(text, expected):
+    assert feel(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('substring(text: "x", start position: 1)',
+         "function 'substring' has no parameter named 'text'; its parameters: "
+         "(string, start position, length)"),
+        ('substring(string: "x", length: 1)', "function 'substring' needs 'start position' too"),
+        ('upper case(string: "a", string: "b")', "a parameter is named twice"),
+    ],
+)
+def test_named_arguments_a_function_does_not_have_are_refused_when_compiled(text, message):
+    with pytest.raises(FeelError, match=re.escape(message)):
+        FeelExpression(text)
+
+
 def test_an_input_entry_can_test_with_the_new_functions():
     tests = FeelUnaryTests('list contains(["gold", "platinum"], ?)')
     assert tests.matches(Scope(VARIABLES.__getitem__, input="gold", now=NOW))
@@ -287,3 +320,13 @@ def test_an_input_entry_can_test_with_the_new_functions():
 def test_function_misuse_is_an_error_naming_the_function(text, message):
     with pytest.raises(FeelError, match=message):
         feel(text)
+
+
+def test_every_built_in_of_a_fixed_arity_names_its_parameters():
+    from engine.dmn.feel.parameters import SIGNATURES
+    from engine.dmn.feel.parser import BUILTINS
+
+    for name, builtin in BUILTINS.items():
+        if builtin.most:
+            longest = max(len(signature) for signature in SIGNATURES[name])
+            assert longest == builtin.most, name
