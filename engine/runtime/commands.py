@@ -85,8 +85,12 @@ class DeliverMessage:
 
 @dataclass(frozen=True, slots=True)
 class DeliverSignal:
+    """One delivery of a broadcast signal; `asynchronous` (the throw's `camunda:async`)
+    leaves a job that delivers it later instead."""
+
     subscription_id: str
     variables: Variables = field(default_factory=dict)
+    asynchronous: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -345,6 +345,7 @@ class SignalThrown:
     name: str
     variables: dict[str, TypedValue]
     business_key: str | None = None
+    asynchronous: bool = False  # camunda:async: a job per receiver delivers it
 
 
 @dataclass(slots=True)

@@ -29,7 +29,8 @@ from engine.runtime.starts import (
     change_timer_start,
     conditional_start_events,
     conditional_starts,
-    rearm_timer_start,
+    fire_start_job,
+    signal_start_jobs,
 )
 from engine.runtime.state import Job
 from engine.runtime.store import (
@@ -305,7 +306,7 @@ class ProcessEngine:
         if job.process_instance_id is not None:
             self._execute([Work(job.process_instance_id, cmd.ExecuteJob(job_id))])
             return
-        self._execute_timer_start(job)
+        self._execute_start_job(job)
 
     def change_job(self, job_id: str, command: cmd.DeleteJob | cmd.RecalculateJobDueDate) -> None:
         """An operator's command on a job: on its instance, or on a timer start job."""
@@ -488,8 +489,12 @@ class ProcessEngine:
             if isinstance(item, fx.SignalThrown):
                 variables = signal_variables if signal_variables else dict(item.variables)
                 signal_variables = None
+                if item.asynchronous:
+                    starts = self.store.find_signal_start_events(item.name)
+                    self.store.record(None, signal_start_jobs(starts, self.env))
                 deliveries = signal_work(
-                    self.store, self.env, item.name, variables, item.business_key
+                    self.store, self.env, item.name, variables, item.business_key,
+                    item.asynchronous,
                 )
                 queue.extendleft(reversed(list(deliveries)))
                 continue
@@ -524,13 +529,14 @@ class ProcessEngine:
         self.store.record(step.state.id, step.effects)
         return step.effects
 
-    def _execute_timer_start(self, job: Job) -> None:
+    def _execute_start_job(self, job: Job) -> None:
+        """A job without an instance: a timer start or an asynchronous signal's start."""
         definition = self.store.get_definition(job.process_definition_id)
         if definition is None:
             raise NotFoundError(f"Definition '{job.process_definition_id}' is gone")
 
         def plan() -> list[Work]:
-            effects = rearm_timer_start(job, definition, self.clock(), self.env)
+            effects = fire_start_job(job, definition, self.clock(), self.env)
             self.store.record(None, effects)
             start = cmd.StartInstance(start_activity_id=job.activity_id,
                                       instance_id=self.env.new_id())

@@ -331,6 +331,11 @@ def _deliver_signal(current: Run, command: cmd.DeliverSignal) -> None:
     if subscription is None:
         raise NotFoundError(f"Signal subscription '{command.subscription_id}' does not exist")
     owner = _execution(current, subscription.execution_id)
+    if command.asynchronous:
+        # Camunda's event job carries no payload: the signal arrives bare
+        job = current.add_job(owner, JobKind.SIGNAL_EVENT, subscription.activity_id)
+        job.subscription_id = subscription.id
+        return
     events.fire_event(current, owner, subscription.activity_id, command.variables)
 
 
@@ -354,6 +359,11 @@ def _execute_job(current: Run, command: cmd.ExecuteJob) -> None:
             flow.continue_after(current, execution, node)
     elif job.kind == JobKind.TASK_TIMEOUT:
         task_timeouts.fire_timeout_listener(current, execution, job)
+    elif job.kind == JobKind.SIGNAL_EVENT:
+        # a subscription gone since (its activity ended) ignores the job, as in Camunda
+        subscription = current.state.subscriptions.get(job.subscription_id or "")
+        if subscription is not None:
+            events.fire_event(current, execution, subscription.activity_id)
     else:
         repeats = job.repeat and _repeats(node)
         cycle = current.next_cycle(job.repeat, node.id, job.due) if repeats else None

@@ -40,8 +40,11 @@ class JobDefinitionSpec:
 
 
 @lru_cache(maxsize=65_536)
-def job_definition_id(process_definition_id: str, activity_id: str, kind: str) -> str:
-    """The id of the job definition of jobs of `kind` at `activity_id` (no database read)."""
+def job_definition_id(process_definition_id: str, activity_id: str, kind: str) -> str | None:
+    """The id of the job definition of jobs of `kind` at `activity_id` (no database read);
+    Camunda's event jobs (asynchronous signals) have none."""
+    if kind == JobKind.SIGNAL_EVENT:
+        return None
     name = f"{process_definition_id}\x1f{activity_id}\x1f{kind}"
     return str(uuid.uuid5(_NAMESPACE, name))
 

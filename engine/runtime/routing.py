@@ -106,15 +106,19 @@ def signal_work(
     name: str,
     variables: Mapping[str, Any],
     business_key: str | None = None,
+    asynchronous: bool = False,
 ) -> Iterator[Work]:
     """A signal's deliveries: every waiting subscription, every signal start event (an
-    instance it starts gets `business_key`)."""
+    instance it starts gets `business_key`). An asynchronous signal leaves a job on each
+    receiving instance here; its start events' jobs are the caller's (`signal_start_jobs`)."""
     for subscription in store.find_signal_subscriptions(name):
         yield Work(
             subscription.process_instance_id,
-            cmd.DeliverSignal(subscription.id, dict(variables)),
+            cmd.DeliverSignal(subscription.id, dict(variables), asynchronous),
             ignore_missing=True,
         )
+    if asynchronous:
+        return
     for definition, activity_id in store.find_signal_start_events(name):
         start = cmd.StartInstance(
             variables=dict(variables), business_key=business_key,

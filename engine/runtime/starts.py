@@ -49,6 +49,26 @@ def rearm_timer_start(
     return effects
 
 
+def signal_start_jobs(
+    starts: list[tuple[ProcessDefinition, str]], env: Environment
+) -> list[fx.Effect]:
+    """An asynchronous signal's job per signal start event: each starts an instance there
+    when executed (no payload, as Camunda's)."""
+    return [
+        fx.JobCreated(_job(env, definition, activity_id, None, None, JobKind.SIGNAL_EVENT))
+        for definition, activity_id in starts
+    ]
+
+
+def fire_start_job(
+    job: Job, definition: ProcessDefinition, now: datetime, env: Environment
+) -> list[fx.Effect]:
+    """A definition-level job runs: a signal's goes, a timer's may come back."""
+    if job.kind == JobKind.SIGNAL_EVENT:
+        return [fx.JobRemoved(job.id)]
+    return rearm_timer_start(job, definition, now, env)
+
+
 def change_timer_start(
     job: Job, definition: ProcessDefinition, command: cmd.Command, now: datetime,
     env: Environment,
@@ -124,10 +144,11 @@ def _job(
     activity_id: str,
     due: datetime | None,
     repeat: str | None,
+    kind: str = JobKind.TIMER_START,
 ) -> Job:
     return Job(
         id=env.new_id(),
-        kind=JobKind.TIMER_START,
+        kind=kind,
         execution_id=None,
         process_instance_id=None,
         process_definition_id=definition.id,

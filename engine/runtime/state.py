@@ -277,6 +277,9 @@ class JobKind:
     TIMER = "timer"
     TIMER_START = "timer-start-event"  # definition-level job (no instance)
     TASK_TIMEOUT = "timer-task-listener"  # a user task's timeout listener is due
+    # An asynchronous signal's delivery (Camunda's "event" jobs): on an instance, to one
+    # of its subscriptions; without an instance, a signal start event of the definition.
+    SIGNAL_EVENT = "event"
 
 
 @dataclass(slots=True)
@@ -285,7 +288,8 @@ class Job:
 
     `activity_id` is the activity the job continues or the timer event it fires;
     `timer` is the timer definition text for a cycle that re-arms (`repeat`);
-    `listener_id` names the timeout task listener a TASK_TIMEOUT job calls.
+    `listener_id` names the timeout task listener a TASK_TIMEOUT job calls;
+    `subscription_id` the signal subscription a SIGNAL_EVENT job delivers to.
     """
 
     id: str
@@ -300,6 +304,7 @@ class Job:
     exclusive: bool = True
     repeat: str | None = None
     listener_id: str | None = None
+    subscription_id: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         data = {
@@ -317,6 +322,8 @@ class Job:
         }
         if self.listener_id is not None:
             data["listener_id"] = self.listener_id
+        if self.subscription_id is not None:
+            data["subscription_id"] = self.subscription_id
         return data
 
     @staticmethod

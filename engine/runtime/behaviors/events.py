@@ -83,7 +83,7 @@ def _throw(run: Run, execution: Execution, node: ThrowEvent) -> bool:
     if definition.kind is EventKind.SIGNAL:
         name = run.definition.signal_name(definition.signal_ref) or ""
         variables, business_key = input_payload(run, execution, definition.inputs, node.id)
-        run.effects.append(fx.SignalThrown(name, variables, business_key))
+        run.effects.append(fx.SignalThrown(name, variables, business_key, definition.is_async))
     elif definition.kind is EventKind.MESSAGE and node.implementation is not None:
         from engine.runtime.behaviors.tasks import run_implementation
 
