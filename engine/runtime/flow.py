@@ -28,6 +28,7 @@ from engine.runtime.behaviors.listeners import (
     fire_cancelled_end_listeners,
     fire_execution_listeners,
     fire_listeners_in_flow,
+    fire_take_listeners,
     fire_task_listeners,
 )
 from engine.runtime.behaviors.scripts import condition_holds
@@ -213,8 +214,8 @@ def take(run: Run, execution: Execution, flows: list[SequenceFlow]) -> None:
             token = execution
         else:
             token = run.new_execution(parent, flow.source)
-        if flow.execution_listeners:
-            fire_execution_listeners(run, token, flow.execution_listeners, "take", flow.source)
+        if flow.execution_listeners and not fire_take_listeners(run, token, flow):
+            return  # a BPMN error left the flow: the flows after it are not taken either
         enter(run, token, flow.target)
 
 
@@ -247,7 +248,11 @@ def end_token(run: Run, execution: Execution) -> None:
 def end_unhandled(run: Run, execution: Execution) -> None:
     """Camunda's `execution.end(true)` after a BPMN error nobody catches: the activity ends
     (a task still open is deleted) and its token ends as at an end event, taking no flow;
-    the last token of a scope completes it (the instance then ended in this activity)."""
+    the last token of a scope completes it (the instance then ended in this activity).
+    A token between activities (a take listener threw) just ends."""
+    if execution.activity_id is None:
+        end_token(run, execution)
+        return
     cancel_work(run, execution, "deleted")
     node = run.definition.nodes[execution.activity_id or ""]
     end_activity(run, execution, node)

@@ -12,10 +12,12 @@ from engine.bpmn.model import (
     Listener,
     Parameter,
     ParameterValue,
+    SequenceFlow,
     UserTask,
     ValueKind,
 )
 from engine.groovy import GROOVY_FORMATS
+from engine.runtime import effects as fx
 from engine.runtime.behaviors.scripts import is_javascript, run_script
 from engine.runtime.context import Run
 from engine.runtime.errors import BpmnError, ProcessEngineError
@@ -144,6 +146,23 @@ def fire_listeners_in_flow(
         from engine.runtime.behaviors.events import raise_bpmn_error
 
         raise_bpmn_error(run, execution, error)
+        return False
+    return True
+
+
+def fire_take_listeners(run: Run, token: Execution, flow: SequenceFlow) -> bool:
+    """A flow's take listeners. A BPMN error one throws is thrown from the scope holding
+    the flow, as Camunda's test of an event sub-process catching it: the activity the token
+    left has ended, so its own boundary events do not catch it, and, nobody catching it,
+    the token ends there. False when that happened: the token must not enter the target."""
+    try:
+        fire_execution_listeners(run, token, flow.execution_listeners, "take", flow.source)
+    except BpmnError as error:
+        from engine.runtime.behaviors.events import throw_error
+
+        origin = fx.ThrowOrigin(run.state.id, token.id, flow.source)
+        token.activity_id = None  # between activities: no boundary event of its own
+        throw_error(run, token, error.code, error.message, origin=origin)
         return False
     return True
 

@@ -1,7 +1,8 @@
 """A BPMN error a listener throws in the normal flow is thrown from its activity, as Camunda
 7.12+ does ("Throw BPMN Errors from Listeners"): start and end listeners of activities and
 gateways, create, assignment and complete task listeners. The activity's error boundary
-event catches it; nobody catching it ends the activity's token, as a delegate's error."""
+event catches it; nobody catching it ends the activity's token, as a delegate's error. A
+take listener's error is thrown from the scope holding its flow."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pytest
 
 from engine.runtime.engine import ProcessEngine
 from engine.runtime.env import CountingIds, Environment
-from engine.runtime.errors import BpmnError
+from engine.runtime.errors import BpmnError, ProcessEngineError
 from engine.runtime.memory import InMemoryStore
 
 HEAD = """<?xml version="1.0" encoding="UTF-8"?>
@@ -106,3 +107,90 @@ def test_a_gateway_end_listener_error_is_thrown_from_the_gateway():
     # the gateway has no boundary: nobody catches it, its token ends
     assert store.get_state(instance.id).is_ended
     assert names(store) == []
+
+
+TAKE = '<camunda:executionListener event="take" delegateExpression="${boom}" />'
+
+LEAVING = f"""<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"
+             xmlns:camunda="http://camunda.org/schema/1.0/bpmn" targetNamespace="t">
+  <error id="failed" errorCode="FAILED" />
+  <process id="leaving" isExecutable="true">
+    <startEvent id="start" />
+    <sequenceFlow id="f1" sourceRef="start" targetRef="sub" />
+    <subProcess id="sub">
+      <startEvent id="inner" />
+      <sequenceFlow id="s1" sourceRef="inner" targetRef="work" />
+      <userTask id="work" name="Work" />
+      <boundaryEvent id="ownCatch" attachedToRef="work">
+        <errorEventDefinition errorRef="failed" />
+      </boundaryEvent>
+      <sequenceFlow id="s2" sourceRef="ownCatch" targetRef="ownRecover" />
+      <userTask id="ownRecover" name="Own recover" />
+      <sequenceFlow id="leave" sourceRef="work" targetRef="after">
+        <extensionElements>{TAKE}</extensionElements>
+      </sequenceFlow>
+      <userTask id="after" name="After" />
+    </subProcess>
+    <boundaryEvent id="subCatch" attachedToRef="sub">
+      <errorEventDefinition errorRef="failed" />
+    </boundaryEvent>
+    <sequenceFlow id="f2" sourceRef="subCatch" targetRef="recover" />
+    <userTask id="recover" name="Recover" />
+  </process>
+</definitions>
+"""
+
+
+def leaving(model: str, **env: object):
+    store = InMemoryStore()
+    engine = ProcessEngine(
+        store, Environment(new_id=CountingIds(), beans={"boom": _boom}, **env)
+    )
+    engine.deploy({"leaving.bpmn": model.encode()})
+    instance = engine.start_process_instance("leaving")
+    (work,) = store.list_tasks()
+    return store, engine, instance, work
+
+
+def test_a_take_listener_error_is_thrown_from_the_flows_scope_not_the_activity_left():
+    store, engine, _instance, work = leaving(LEAVING)
+    engine.complete_task(work.id)
+    # the task has ended: its own boundary event is past; the sub-process's catches it
+    assert names(store) == ["Recover"]
+
+
+def test_an_event_sub_process_catches_a_take_listener_error():
+    # Camunda's ExecutionListenerTest#testThrowBpmnErrorInTakeListenerAndEventSubprocessWithCatch
+    model = LEAVING.replace(
+        '<userTask id="after" name="After" />',
+        '<userTask id="after" name="After" />'
+        '<subProcess id="onError" triggeredByEvent="true">'
+        '<startEvent id="errorStart"><errorEventDefinition errorRef="failed" /></startEvent>'
+        '<sequenceFlow id="e1" sourceRef="errorStart" targetRef="afterCatch" />'
+        '<userTask id="afterCatch" name="After catch" /></subProcess>',
+    )
+    store, engine, _instance, work = leaving(model)
+    engine.complete_task(work.id)
+    assert names(store) == ["After catch"]
+
+
+# the sub-process's catch moved to a task that never runs
+UNCAUGHT = LEAVING.replace('attachedToRef="sub"', 'attachedToRef="never"').replace(
+    '<userTask id="recover" name="Recover" />',
+    '<userTask id="recover" name="Recover" /><userTask id="never" name="Never" />',
+)
+
+
+def test_a_take_listener_error_nobody_catches_ends_the_token_on_the_flow():
+    store, engine, instance, work = leaving(UNCAUGHT)
+    engine.complete_task(work.id)
+    assert names(store) == []
+    assert store.get_state(instance.id).is_ended
+
+
+def test_a_take_listener_error_nobody_catches_can_fail_the_command_instead():
+    store, engine, _instance, work = leaving(UNCAUGHT, exceptions_after_unhandled_bpmn_error=True)
+    with pytest.raises(ProcessEngineError, match="'work' throws an error event with errorCode"):
+        engine.complete_task(work.id)
+    assert names(store) == ["Work"]
