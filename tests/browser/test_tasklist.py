@@ -371,3 +371,42 @@ def test_a_task_without_a_form_is_completed_with_variables_added_or_loaded(
     kept = {v.name: v.value for v in
             HistoricVariableInstance.objects.filter(process_instance_id=started.id)}
     assert (kept["count"], kept["done"], kept["note"]) == (4, True, "hi")
+
+
+def test_camundas_keyboard_shortcuts_reach_lists_tasks_forms_claims_and_starts(
+    page, live_server_url, db, screenshot
+):
+    deploy_demo()
+    make_user("alice", "compliance")
+    review = start_kyc()
+    log_in(page, live_server_url, "alice", "pw")
+    page.goto(live_server_url + "/tasklist/?list=group")
+
+    page.keyboard.press("Control+Shift+F")
+    expect(page.locator("#task-lists a").first).to_be_focused()
+    page.keyboard.press("Control+Alt+L")
+    expect(page.get_by_role("link", name="Review customer")).to_be_focused()
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_test_id("assignee")).to_contain_text("nobody")
+    page.keyboard.press("Control+Alt+C")
+    expect(page.get_by_test_id("assignee")).to_have_text("alice")
+    assert Task.objects.get(pk=review.id).assignee == "alice"
+    page.keyboard.press("Control+Alt+F")
+    # the customer's name is read-only: the first field to fill in is the risk level
+    expect(page.get_by_label("Risk level")).to_be_focused()
+
+    # the task lists are on the list page: the shortcut goes there and focuses the first
+    page.keyboard.press("Control+Shift+F")
+    expect(page.locator("#task-lists a").first).to_be_focused()
+    expect(page).to_have_url(re.compile(r"/tasklist/$"))
+
+    page.get_by_role("button", name="Keyboard shortcuts").click()
+    help_dialog = page.get_by_role("dialog", name="Keyboard shortcuts")
+    expect(help_dialog).to_contain_text("Claim the open task")
+    screenshot("tasklist-shortcuts-1280")
+    help_dialog.get_by_role("button", name="Close").click()
+    expect(help_dialog).to_be_hidden()
+
+    page.keyboard.press("Control+Alt+P")
+    expect(page).to_have_url(re.compile(r"/tasklist/start/$"))
