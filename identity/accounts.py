@@ -14,6 +14,7 @@ from django.db import transaction
 
 from engine.errors import AuthorizationError, BadRequestError, NotFoundError
 from engine.models.oplog import Category, EntityType, OperationType
+from engine.services.limits import check_fits
 from engine.services.oplog import OperationLog
 from identity.authorization import Actor, identity_of, require
 from identity.live_access import access_changed
@@ -79,6 +80,7 @@ def create_user(
 ) -> User:
     require(actor, Permission.CREATE, Resource.USER)
     check_id("User", user_id)
+    check_fits(User, PROFILE_FIELDS, first_name=first_name, last_name=last_name, email=email)
     if User.objects.filter(username=user_id).exists():
         raise BadRequestError(f"A user with id '{user_id}' already exists")
     user = User(username=user_id, first_name=first_name, last_name=last_name, email=email)
@@ -103,6 +105,7 @@ def update_profile(actor: Actor, user_id: str, **profile: str) -> User:
     for field, value in profile.items():
         if field not in PROFILE_FIELDS:
             raise BadRequestError(f"Unknown profile field '{field}'")
+        check_fits(User, PROFILE_FIELDS, **{field: value})
         before = getattr(user, field)
         if before != value:
             setattr(user, field, value)
@@ -179,6 +182,7 @@ def unlock_user(actor: Actor, user_id: str) -> None:
 def create_group(actor: Actor, group_id: str, name: str = "", group_type: str = "") -> Group:
     require(actor, Permission.CREATE, Resource.GROUP)
     check_id("Group", group_id)
+    check_fits(GroupProfile, name=name, type=group_type)
     if Group.objects.filter(name=group_id).exists():
         raise BadRequestError(f"A group with id '{group_id}' already exists")
     group = Group.objects.create(name=group_id)
@@ -195,6 +199,7 @@ def create_group(actor: Actor, group_id: str, name: str = "", group_type: str = 
 @transaction.atomic
 def update_group(actor: Actor, group_id: str, *, name: str, group_type: str | None = None) -> None:
     require(actor, Permission.UPDATE, Resource.GROUP, group_id)
+    check_fits(GroupProfile, name=name, type=group_type)
     group = get_group(group_id)
     profile, _ = GroupProfile.objects.get_or_create(group=group)
     log = _log(actor, OperationType.UPDATE, EntityType.GROUP)

@@ -95,9 +95,12 @@ class AuditFilterForm(forms.Form):
                                 widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     before = forms.DateTimeField(label="Until", required=False,
                                  widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
-    process_definition_key = forms.CharField(label="Process definition key", required=False)
-    process_instance_id = forms.CharField(label="Process instance id", required=False)
-    user_id = forms.CharField(label="User", required=False)
+    # as long as the ids they match can be (the export logs them with its operation)
+    process_definition_key = forms.CharField(label="Process definition key", required=False,
+                                             max_length=255)
+    process_instance_id = forms.CharField(label="Process instance id", required=False,
+                                          max_length=64)
+    user_id = forms.CharField(label="User", required=False, max_length=150)
 
 
 class TenantForm(forms.Form):

@@ -13,6 +13,7 @@ from django.db.models import Q, QuerySet
 
 from engine.errors import BadRequestError, NotFoundError
 from engine.models.oplog import Category, EntityType, OperationType
+from engine.services.limits import check_fits
 from engine.services.oplog import OperationLog
 from identity.accounts import actor_id, check_id, get_group, get_user
 from identity.authorization import Actor, require
@@ -46,6 +47,7 @@ def tenants_of_user(user_id: str, *, including_groups: bool = False) -> QuerySet
 def create_tenant(actor: Actor, tenant_id: str, name: str = "") -> Tenant:
     require(actor, Permission.CREATE, Resource.TENANT)
     check_id("Tenant", tenant_id)
+    check_fits(Tenant, name=name)
     if Tenant.objects.filter(pk=tenant_id).exists():
         raise BadRequestError(f"A tenant with id '{tenant_id}' already exists")
     # Camunda's DefaultAuthorizationProvider.newTenant grants nothing: members get READ below.
@@ -59,6 +61,7 @@ def create_tenant(actor: Actor, tenant_id: str, name: str = "") -> Tenant:
 @transaction.atomic
 def update_tenant(actor: Actor, tenant_id: str, *, name: str) -> Tenant:
     require(actor, Permission.UPDATE, Resource.TENANT, tenant_id)
+    check_fits(Tenant, name=name)
     tenant = get_tenant(tenant_id)
     log = _log(actor, OperationType.UPDATE, EntityType.TENANT)
     if tenant.name != name:

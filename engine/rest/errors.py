@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
+from django.db import DataError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -70,6 +71,11 @@ def camunda_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
         exc = CamundaError(404, "InvalidRequestException", str(exc))
     elif isinstance(exc, ProcessEngineError):
         return _engine_exception("ProcessEngineException", exc, code=0)
+    elif isinstance(exc, DataError | OverflowError):
+        # a value no check above refused that its column cannot hold (too long for
+        # PostgreSQL, too large an integer for SQLite): the client's input, and nothing kept
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        exc = CamundaError(400, "InvalidRequestException", f"A value cannot be stored: {reason}")
     elif isinstance(exc, ConcurrentModification):
         # a command that kept losing the race to others on the same instance, re-run from
         # fresh state each time (services.runtime.COMMAND_RETRIES); 1 is Camunda's built-in

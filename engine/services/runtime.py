@@ -34,6 +34,7 @@ from engine.runtime.modification import Instruction
 from engine.services import authz
 from engine.services.authz import P
 from engine.services.environment import environment
+from engine.services.limits import camel_case, check_fits
 from engine.services.oplog import OperationLog
 from engine.services.standalone_tasks import LOGGED_AS, check_new_parent, engine_for, is_standalone
 from engine.services.standalone_tasks import set_task_variables as set_standalone_variables
@@ -354,6 +355,8 @@ def _assign(
     *,
     refuse_if_claimed: bool = False,
 ) -> None:
+    check_fits(Task, assignee=assignee)
+
     def work(engine: ProcessEngine, store: DjangoStore) -> None:
         task = _task(task_id, store)
         engine = engine_for(task, engine, store)
@@ -401,6 +404,7 @@ def update_task(task_id: str, *, user_id: str | None = None, **changes: Any) -> 
     unknown = set(changes) - set(_TASK_FIELDS)
     if unknown:
         raise BadRequestError(f"Task fields that cannot be changed: {', '.join(sorted(unknown))}")
+    check_fits(Task, **{k: v for k, v in changes.items() if k in ("name", "owner")})
 
     def work(engine: ProcessEngine, store: DjangoStore) -> None:
         task = _full_task(task_id)
@@ -415,7 +419,7 @@ def update_task(task_id: str, *, user_id: str | None = None, **changes: Any) -> 
         log = OperationLog(user_id, "Update", EntityType.TASK)
         for name, value in changed.items():
             log.add(
-                LOGGED_AS.get(name) or _camel(name),
+                LOGGED_AS.get(name) or camel_case(name),
                 org_value=getattr(task, name),
                 new_value=value,
                 task_id=task_id,
@@ -428,6 +432,7 @@ def update_task(task_id: str, *, user_id: str | None = None, **changes: Any) -> 
 
 def delegate_task(task_id: str, assignee: str, *, user_id: str | None = None) -> None:
     """Hand the task to `assignee` until they resolve it; the current assignee becomes owner."""
+    check_fits(Task, assignee=assignee)
 
     def work(engine: ProcessEngine, store: DjangoStore) -> None:
         task = _task(task_id, store)
@@ -476,11 +481,6 @@ def resolve_task(
         )
 
     _command(user_id, work)
-
-
-def _camel(snake: str) -> str:
-    head, *rest = snake.split("_")
-    return head + "".join(part.title() for part in rest)
 
 
 # -- variables -----------------------------------------------------------------------------

@@ -34,6 +34,7 @@ from engine.runtime.state import Task
 from engine.runtime.values import TypedValue, check_value, infer_type
 from engine.services import authz
 from engine.services.authz import P
+from engine.services.limits import check_fits
 from engine.services.oplog import OperationLog
 from engine.services.task_scopes import (
     PROCESS,
@@ -66,6 +67,7 @@ def create_task(
     its id. Camunda: CREATE on tasks; the parent must exist and be active."""
     if user_id is not None:
         require(user_id, P.CREATE, Resource.TASK, ANY)
+    check_fits(TaskRow, id=task_id, name=name, assignee=assignee, owner=owner)
     if task_id is not None and (
         TaskRow.objects.filter(pk=task_id).exists()
         or HistoricTaskInstance.objects.filter(pk=task_id).exists()

@@ -112,6 +112,14 @@ def test_an_unknown_kind_is_refused_in_words(auditor):
     assert "Cannot export 'nope'" in response.content.decode()
 
 
+def test_a_filter_longer_than_any_id_is_refused_and_nothing_is_logged(auditor):
+    # the export logs its filter: a key no definition can have would not fit the log's row
+    response = auditor.get("/audit/export/", {"process_definition_key": "k" * 256})
+    assert response.status_code == 400
+    assert "at most 255 characters" in response.content.decode()
+    assert not UserOperationLog.objects.filter(operation_type="Export").exists()
+
+
 def test_a_user_sees_only_history_of_definitions_with_read_history(client):
     from engine.models import ProcessDefinition  # noqa: F401 - definitions come from deploys
     instance("pi-1", "invoice")

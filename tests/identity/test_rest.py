@@ -110,6 +110,43 @@ def test_user_list_is_restricted_to_readable_users(client, mary):
     assert [u["id"] for u in client.get("/engine-rest/user", **mary).json()] == ["john"]
 
 
+TOO_LONG = "is too long: 256 characters, at most 255"
+
+
+@pytest.mark.parametrize(("path", "body", "message"), [
+    ("user/create", {"profile": {"id": "7", "firstName": "J" * 151},
+                     "credentials": {"password": "john-pass-123"}},
+     "firstName is too long: 151 characters, at most 150"),
+    ("group/create", {"id": "7", "name": "N" * 256}, f"name {TOO_LONG}"),
+    ("group/create", {"id": "7", "type": "T" * 256}, f"type {TOO_LONG}"),
+    ("tenant/create", {"id": "7", "name": "N" * 256}, f"name {TOO_LONG}"),
+])
+def test_a_name_longer_than_its_column_is_a_bad_request_naming_it(
+    client, root, path, body, message
+):
+    # PostgreSQL would refuse the row with a database error naming no field (a 500)
+    response = client.post(f"/engine-rest/{path}", body, content_type="application/json", **root)
+    assert response.status_code == 400
+    assert response.json()["message"] == message
+    assert not User.objects.filter(username="7").exists()
+    assert not Group.objects.filter(name="7").exists()
+
+
+def test_a_profile_or_group_update_longer_than_its_column_changes_nothing(client, root):
+    make_user("john")
+    response = client.put("/engine-rest/user/john/profile", {"email": "j" * 300 + "@x.org"},
+                          content_type="application/json", **root)
+    assert response.status_code == 400
+    assert response.json()["message"].startswith("email is too long: 306 characters")
+    assert User.objects.get(username="john").email == ""
+    client.post("/engine-rest/group/create", {"id": "sales", "name": "Sales"},
+                content_type="application/json", **root)
+    response = client.put("/engine-rest/group/sales", {"name": "S" * 256},
+                          content_type="application/json", **root)
+    assert response.status_code == 400
+    assert client.get("/engine-rest/group/sales", **root).json()["name"] == "Sales"
+
+
 def test_groups_and_members(client, root):
     client.post("/engine-rest/group/create", {"id": "sales", "name": "Sales", "type": "WF"},
                 content_type="application/json", **root)

@@ -194,6 +194,9 @@ def test_a_task_of_a_process_cannot_be_deleted(api):
         ({"id": "x", "due": "tomorrow"}, "Cannot read 'due'"),
         ({"id": "x", "delegationState": "DONE"}, "'delegationState'"),
         ({"id": 7}, "'id' must be a non-empty string"),
+        # PostgreSQL would refuse the row with an error naming no field; SQLite keep it whole
+        ({"id": "x", "name": "n" * 256}, "name is too long: 256 characters, at most 255"),
+        ({"id": "x", "assignee": "a" * 151}, "assignee is too long: 151 characters, at most"),
     ],
 )
 def test_bad_task_bodies_are_400_and_create_nothing(api, body, message):
@@ -209,6 +212,8 @@ def test_bad_task_bodies_are_400_and_create_nothing(api, body, message):
         ({"name": ["Call", "back"]}, "'name' must be a string"),
         ({"owner": {"id": "anna"}}, "'owner' must be a string"),
         ({"priority": 2**40}, "'priority' is out of range for a 32-bit integer"),
+        ({"name": "n" * 300}, "name is too long: 300 characters, at most 255"),
+        ({"owner": "o" * 151}, "owner is too long: 151 characters, at most 150"),
     ],
 )
 def test_a_bad_update_is_400_and_changes_nothing(api, body, message):
@@ -218,6 +223,16 @@ def test_a_bad_update_is_400_and_changes_nothing(api, body, message):
     assert response.json()["message"] == message
     task = Task.objects.get(pk="t9")
     assert (task.name, task.owner, task.priority) == ("Call back", None, 10)
+
+
+@pytest.mark.parametrize("action", ["claim", "assignee", "delegate"])
+def test_an_assignee_longer_than_a_user_id_is_refused(api, action):
+    assert create(api, id="t8", name="Call back").status_code == 204
+    response = api.post(f"{BASE}/task/t8/{action}", {"userId": "u" * 151},
+                        content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["message"] == "assignee is too long: 151 characters, at most 150"
+    assert Task.objects.get(pk="t8").assignee is None
 
 
 def test_an_id_that_is_taken_is_refused(api):
