@@ -30,7 +30,7 @@ from engine.runtime.state import (
     Wait,
 )
 from engine.runtime.timers import Cycle, RepeatingInterval, TimerSpecError, parse_timer
-from engine.runtime.values import TypedValue, check_value, infer_type
+from engine.runtime.values import VARIABLE_NAME_LIMIT, TypedValue, check_value, infer_type
 
 _NO_CONTEXT = EvaluationContext()
 
@@ -232,6 +232,11 @@ class Run:
         self, owner: Execution, name: str, typed: TypedValue, *, task_id: str | None = None
     ) -> None:
         # Every variable the state keeps passes here, from callers and expressions alike.
+        if len(name) > VARIABLE_NAME_LIMIT:
+            raise VariableValueError(
+                f"Cannot set variable '{name[:40]}...': its name is {len(name)} characters "
+                f"long, at most {VARIABLE_NAME_LIMIT}"
+            )
         try:
             check_value(typed)
         except ValueError as reason:

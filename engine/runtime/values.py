@@ -156,6 +156,10 @@ def infer_type(value: Any, *, from_expression: bool = False) -> TypedValue:
     return TypedValue("Object", value)
 
 
+# The width of the stores' variable name columns (Camunda's NAME_ is varchar(255) too).
+VARIABLE_NAME_LIMIT = 255
+
+
 def check_value(typed: TypedValue) -> None:
     """Refuse, with a ValueError saying why, a value its Camunda type cannot hold.
 

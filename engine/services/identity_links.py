@@ -16,6 +16,7 @@ from engine.models import EntityType, TaskCandidate
 from engine.runtime.engine import ProcessEngine
 from engine.services import authz
 from engine.services.authz import P
+from engine.services.limits import check_fits
 from engine.services.oplog import OperationLog
 from engine.services.runtime import _command, _task, set_assignee, update_task
 from engine.services.standalone_tasks import engine_for
@@ -35,6 +36,7 @@ class IdentityLink:
     def check(self) -> None:
         if (self.user_id is None) == (self.group_id is None):
             raise BadRequestError("An identity link names either a userId or a groupId")
+        check_fits(TaskCandidate, user_id=self.user_id, group_id=self.group_id)
         if self.type not in (CANDIDATE, ASSIGNEE, OWNER):
             raise BadRequestError(
                 f"Identity link type '{self.type}' is not supported: use candidate, assignee "

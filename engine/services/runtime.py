@@ -111,6 +111,7 @@ def start_process_instance(
 ) -> StartedInstance:
     """Start the latest version of `key` (or the version `definition_id`), at its start event
     or at the elements `instructions` name (then listeners and mappings may be skipped)."""
+    check_fits(ProcessInstance, business_key=business_key)
     found_id, found_key = _startable_definition(key, definition_id)
     authz.require_start(user_id, found_key, found_id)
 
@@ -222,6 +223,7 @@ def correlate_message(
 
     Matches on business key, process variables (`correlation_keys`), the instance id and the
     local variables of the waiting execution; one match is required unless `all`."""
+    check_fits(ProcessInstance, business_key=business_key)
     authz.require_update_any_instance(user_id)
     return _command(
         user_id,

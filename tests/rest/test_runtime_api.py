@@ -50,6 +50,19 @@ def test_start_answers_the_instance_with_variables_on_request(api, deployed):
     assert "variables" not in start(api).json()
 
 
+def test_a_business_key_or_variable_name_too_long_to_keep_is_refused_naming_it(api, deployed):
+    long_key = start(api, businessKey="B" * 256)
+    assert long_key.status_code == 400
+    assert long_key.json()["message"] == "businessKey is too long: 256 characters, at most 255"
+    long_name = start(api, variables={"v" * 256: {"value": 1, "type": "Integer"}})
+    assert long_name.status_code == 400
+    assert "its name is 256 characters long, at most 255" in long_name.json()["message"]
+    correlated = api.post(f"{BASE}/message", {"messageName": "go", "businessKey": "B" * 256},
+                          content_type="application/json")
+    assert correlated.status_code == 400
+    assert api.get(f"{BASE}/process-instance/count").json() == {"count": 0}
+
+
 def test_start_refuses_java_serialized_objects_and_unsupported_instructions(api, deployed):
     java = {"x": {"value": "rO0", "type": "Object", "valueInfo": {
         "serializationDataFormat": "application/x-java-serialized-object"}}}

@@ -104,6 +104,8 @@ def test_links_work_on_a_standalone_task(api):
         ({"userId": "a", "type": "watcher"}, "'watcher' is not supported"),
         ({"userId": "a"}, "'type' is required"),
         ({"userId": 5, "type": "candidate"}, "'userId' must be a non-empty string"),
+        ({"userId": "u" * 151, "type": "candidate"}, "userId is too long: 151 characters"),
+        ({"groupId": "g" * 151, "type": "candidate"}, "groupId is too long: 151 characters"),
     ],
 )
 def test_bad_links_are_400_and_change_nothing(api, task, link, message):

@@ -66,6 +66,18 @@ def test_a_failing_command_changes_nothing():
     assert store.history == []
 
 
+def test_a_variable_name_longer_than_the_stores_keep_is_refused_and_nothing_starts():
+    from engine.runtime.errors import VariableValueError
+
+    store = InMemoryStore()
+    engine = make_engine(store, "user_task")
+    with pytest.raises(VariableValueError, match="its name is 256 characters long, at most 255"):
+        engine.start_process_instance("userTask", variables={"n" * 256: 1})
+    assert store.states == {}
+    engine.start_process_instance("userTask", variables={"n" * 255: 1, "who": "kermit",
+                                                         "groups": "g", "prio": 1, "item": "x"})
+
+
 def test_an_engine_error_inside_run_leaves_the_saved_state_as_it_was():
     store = InMemoryStore()
     engine = make_engine(store, "exclusive_no_match", "user_task")
