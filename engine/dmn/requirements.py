@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from engine.dmn.errors import DecisionError
 from engine.dmn.evaluate import Evaluation, Lookup, Result, evaluate_logic, for_callers
+from engine.dmn.feel import FeelError
 from engine.dmn.model import Decision, HitPolicy
 
 Problem = Callable[[str | None, int | None, str], None]
@@ -137,7 +139,10 @@ def evaluate_graph(
     steps = []
     for current in evaluation_order(decision):
         evaluation = evaluate_logic(current, lookup, now=now)
-        steps.append((current, for_callers(evaluation)))
+        try:
+            steps.append((current, for_callers(evaluation)))
+        except FeelError as error:  # a value no caller can keep (a function)
+            raise DecisionError(f"Decision '{current.id}': {error}") from None
         if current is not decision:
             outputs.update(_as_variables(current, evaluation.results))
     return GraphEvaluation(tuple(steps))

@@ -14,7 +14,8 @@ kinds as DMN 1.3 combines them (engine/dmn/feel/temporal.py), comparisons
 `= != < <= > >=`, `between`, `in` (a test or tests in parentheses), `instance of`, `and`/`or`
 (three-valued), `not(x)`, parentheses, lists `[1, 2]`, contexts `{a: 1, b: a + 1}`, filters
 `list[condition]` and `list[position]`, `if c then a else b`, `for ... return`, `some`/`every
-... satisfies`, and the DMN 1.3 built-in functions in functions.py and list_functions.py.
+... satisfies`, function definitions called by the name a context entry or a parameter gives
+them (calls.py), and the DMN 1.3 built-in functions in functions.py and list_functions.py.
 
 Supported in unary tests (input entries): `-`, comma-separated tests (any may match),
 `not(tests)`, `< e`, `<= e`, `> e`, `>= e`, intervals `[a..b]`, `]a..b[`, `(a..b)` and mixed
@@ -23,7 +24,7 @@ value tests a non-boolean input by itself, so `cellInput > limit` works), and an
 using `?` for the input (true when it returns true).
 
 Refused with a parse error: names with spaces (other than the built-ins above and context
-keys), typed `instance of list<...>`, function definitions, ranges outside tests, `in` and
+keys), typed `instance of list<...>`, `external` functions, ranges outside tests, `in` and
 `for`, and unknown functions. Numbers are Python ints and floats (an exact integer division
 stays an int), not decimals.
 """

@@ -36,7 +36,7 @@ from engine.dmn.feel.temporal import (
     parse_duration,
     parse_time,
 )
-from engine.dmn.feel.values import Scope, kind_of
+from engine.dmn.feel.values import FeelFunction, Scope, kind_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,7 +188,9 @@ def feel_string(value: Any) -> str:
 def host_value(value: Any) -> Any:
     """A FEEL value as the rest of the engine can keep it: times of day and durations as
     their ISO 8601 texts, inside lists and contexts too; anything else as it is (the same
-    object when nothing changed)."""
+    object when nothing changed). A function is refused: nothing outside FEEL can call it."""
+    if isinstance(value, FeelFunction):
+        raise FeelError("a function cannot be a decision's value: call it inside the expression")
     if isinstance(value, time | timedelta | YearsMonths):
         return feel_string(value)
     if isinstance(value, list):

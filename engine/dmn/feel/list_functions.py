@@ -9,11 +9,12 @@ from __future__ import annotations
 import math
 import statistics
 from collections.abc import Callable, Sequence
+from functools import cmp_to_key
 from typing import Any
 
 from engine.dmn.feel.errors import FeelError
 from engine.dmn.feel.functions import Builtin, string_arg, whole_arg
-from engine.dmn.feel.values import Scope, feel_compare, feel_equal, kind_of
+from engine.dmn.feel.values import FeelFunction, Scope, feel_compare, feel_equal, kind_of
 
 MAX_LIST_ITEMS = 100_000
 
@@ -198,6 +199,21 @@ def _string_join(scope: Scope, items: Any, delimiter: Any = None, prefix: Any = 
     return f"{prefix or ''}{joined}{suffix or ''}"
 
 
+def _sort(_scope: Scope, items: Any, precedes: Any) -> list[Any]:
+    """`sort(list, precedes)`: ordered so that `precedes(a, b)` holds for each item before
+    another (`sort([3, 1, 2], function(x, y) x < y)`); a stable sort."""
+    values = _checked(list_arg("sort", items))
+    if not isinstance(precedes, FeelFunction):
+        raise FeelError(f"function 'sort' expects a function to order by, got {kind_of(precedes)}")
+
+    def compare(left: Any, right: Any) -> int:
+        if precedes(left, right) is True:
+            return -1
+        return 1 if precedes(right, left) is True else 0
+
+    return sorted(values, key=cmp_to_key(compare))
+
+
 LIST_FUNCTIONS: dict[str, Builtin] = {
     "list contains": Builtin(2, 2, _list_contains, null_tolerant=True),
     "count": Builtin(1, 1, lambda scope, items: len(list_arg("count", items))),
@@ -222,4 +238,5 @@ LIST_FUNCTIONS: dict[str, Builtin] = {
     "distinct values": Builtin(1, 1, lambda scope, items: _distinct(list_arg("distinct", items))),
     "flatten": Builtin(1, 1, lambda scope, items: _flatten(list_arg("flatten", items))),
     "string join": Builtin(1, 4, _string_join),
+    "sort": Builtin(2, 2, _sort),
 }

@@ -48,6 +48,7 @@ SIGNATURES: dict[str, tuple[tuple[str, ...], ...]] = {
     "round half down": (("n", "scale"),),
     "modulo": (("dividend", "divisor"),),
     "get value": (("m", "key"),),
+    "sort": (("list", "precedes"),),
 }
 
 

@@ -18,6 +18,7 @@ Grammar (a subset of DMN 1.3 FEEL, see `engine.dmn.feel` for what is refused):
     unary       := "-" unary | postfix
     postfix     := primary ("." name | "[" expression "]")*
     primary     := number | string | "@" string | true | false | null | "?" | name | call
+                 | "function" "(" (name (":" type)? ("," name (":" type)?)*)? ")" expression
                  | "(" expression ")" | "[" (expression ("," expression)*)? "]"
                  | "{" (key ":" expression ("," key ":" expression)*)? "}"
     unary tests := "-" | "not" "(" tests ")" | tests
@@ -31,17 +32,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from engine.dmn.feel.calls import CallSyntax
 from engine.dmn.feel.errors import FeelError
-from engine.dmn.feel.functions import SCALAR_FUNCTIONS, Builtin
-from engine.dmn.feel.list_functions import LIST_FUNCTIONS
-from engine.dmn.feel.parameters import positions
-from engine.dmn.feel.scopes import (
-    between,
-    filtered,
-    iterations,
-    temporal_literal,
-    with_names,
-)
+from engine.dmn.feel.scopes import between, filtered, iterations, temporal_literal
 from engine.dmn.feel.tokenizer import Token, tokenize
 from engine.dmn.feel.values import (
     Scope,
@@ -51,6 +44,7 @@ from engine.dmn.feel.values import (
     kind_of,
     negate,
     path_get,
+    with_names,
 )
 
 Node = Callable[[Scope], Any]
@@ -59,26 +53,20 @@ Test = Callable[[Scope], bool]
 MAX_DEPTH = 64
 _COMPARISON_OPS = frozenset({"=", "!=", "<", "<=", ">", ">="})
 _CONSTANTS = {"true": True, "false": False, "null": None}
-# Words of FEEL this subset does not implement: refused by name so an author knows why.
-_REFUSED_WORDS = {
-    "function": "function definitions",
-}
 # `x instance of <type>`: the type names FEEL has -> the kind_of() they mean
 _TYPE_NAMES = {
     "years and months duration": "years and months duration",
     "days and time duration": "duration",
     "date and time": "date and time",
     "number": "number", "string": "string", "boolean": "boolean", "date": "date",
-    "time": "time", "list": "list", "context": "context", "Any": "Any", "Null": "null",
+    "time": "time", "list": "list", "context": "context", "function": "function",
+    "Any": "Any", "Null": "null",
 }
 # Words that only continue an expression: never a variable's name.
 _KEYWORDS = frozenset({"then", "else", "and", "or", "in", "return", "satisfies", "between"})
-BUILTINS: dict[str, Builtin] = {**SCALAR_FUNCTIONS, **LIST_FUNCTIONS}
-# Multi-word built-in names, longest first ("date and time" before "date").
-_MULTI_WORD = sorted((name.split() for name in BUILTINS if " " in name), key=len, reverse=True)
 
 
-class _Parser:
+class _Parser(CallSyntax):
     def __init__(self, text: str) -> None:
         self.text = text
         self.tokens = tokenize(text)
@@ -86,6 +74,7 @@ class _Parser:
         self.depth = 0
         self.uses_input = False
         self.endpoint = False  # parsing an interval's end: its "[" or "]" closes it
+        self.bound: set[str] = set()  # names a context entry or a parameter binds
 
     # -- token helpers
     @property
@@ -113,8 +102,6 @@ class _Parser:
         return FeelError(f"{reason}, found {found}", self.text, token.position)
 
     def finish(self) -> None:
-        if self.token.kind == "name" and self.token.value in _REFUSED_WORDS:
-            raise self.error(f"{_REFUSED_WORDS[self.token.value]} are not supported")
         if self.token.kind != "end":
             raise self.error("unexpected text after the expression")
 
@@ -320,7 +307,9 @@ class _Parser:
         self.expect("{")
         entries: list[tuple[str, Node]] = []
         while not self.at("}"):
-            entries.append((self.context_key(), self.expression()))
+            key = self.context_key()
+            self.bound.add(key)  # its value may call it: a function defined there recurses
+            entries.append((key, self.expression()))
             if not self.at(","):
                 break
             self.take()
@@ -356,25 +345,6 @@ class _Parser:
         self.expect("]")
         return lambda s: [item(s) for item in items]
 
-    def call_arguments(self) -> tuple[list[Node], list[str]]:
-        """A call's arguments, positional or all named (`start position: 3`)."""
-        ahead = 0
-        while self.tokens[min(self.index + ahead, len(self.tokens) - 1)].kind == "name":
-            ahead += 1
-        if not (ahead and self.at(":", ahead)):
-            return self.comma_separated(")"), []
-        nodes, names = [], []
-        while True:
-            words = []
-            while self.token.kind == "name":
-                words.append(self.take().value)
-            self.expect(":")
-            names.append(" ".join(words))
-            nodes.append(self.expression())
-            if not self.at(","):
-                return nodes, names
-            self.take()
-
     def comma_separated(self, closing: str) -> list[Node]:
         """Expressions up to (not including) `closing`: list items or call arguments."""
         items: list[Node] = []
@@ -391,11 +361,13 @@ class _Parser:
             self.take()
             constant = _CONSTANTS[token.value]
             return lambda s: constant
-        if token.value in _REFUSED_WORDS:
-            raise self.error(f"{_REFUSED_WORDS[token.value]} are not supported", token)
+        if token.value == "function" and self.at("(", 1):
+            return self.function_definition()
         function = self.function_name()
         if function is not None:
             return self.call(function, token)
+        if self.at("(", 1) and token.value in self.bound:
+            return self.bound_call(token)
         if self.at("(", 1):
             raise self.error(f"unknown function '{token.value}'", token)
         if token.value in _KEYWORDS:
@@ -403,43 +375,6 @@ class _Parser:
         self.take()
         name = token.value
         return lambda s: _variable(s, name)
-
-    def function_name(self) -> str | None:
-        """A built-in's name when the next words spell one followed by '('."""
-        for words in _MULTI_WORD:
-            if all(self.at(word, i) and self.tokens[self.index + i].kind == "name"
-                   for i, word in enumerate(words)) and self.at("(", len(words)):
-                self.index += len(words)
-                return " ".join(words)
-        if self.token.value in BUILTINS and self.at("(", 1):
-            return self.take().value
-        return None
-
-    def call(self, function: str, token: Token) -> Node:
-        self.expect("(")
-        args, names = self.nested(self.call_arguments)
-        self.expect(")")
-        if names:  # named arguments: put each where its parameter is
-            try:
-                order = positions(function, names)
-            except FeelError as error:
-                raise FeelError(error.reason, self.text, token.position) from None
-            args = [node for _at, node in sorted(zip(order, args, strict=True))]
-        builtin = BUILTINS[function]
-        if len(args) < builtin.least or builtin.most is not None and len(args) > builtin.most:
-            raise FeelError(
-                f"function '{function}' takes {builtin.arity()} argument(s), got {len(args)}",
-                self.text, token.position,
-            )
-        tolerant, implementation = builtin.null_tolerant, builtin.run
-
-        def run(s: Scope) -> Any:
-            values = [arg(s) for arg in args]
-            if not tolerant and any(value is None for value in values):
-                return None
-            return implementation(s, *values)
-
-        return run
 
     # -- unary tests
     def unary_tests(self) -> Test:

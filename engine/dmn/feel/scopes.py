@@ -4,7 +4,7 @@ the ones before them, `between`, and temporal literals (`@"2026-01-31"`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -16,24 +16,11 @@ from engine.dmn.feel.temporal import (
     parse_duration,
     parse_time,
 )
-from engine.dmn.feel.values import Scope, feel_compare, kind_of
+from engine.dmn.feel.values import Scope, feel_compare, kind_of, with_names
 
 MAX_ITERATIONS = 100_000
 
 Node = Callable[[Scope], Any]
-
-
-def with_names(scope: Scope, names: Mapping[str, Any]) -> Scope:
-    """`scope` with `names` in front of its variables (read when looked up, so a context
-    being built shows the entries it has so far)."""
-    outer = scope.lookup
-
-    def lookup(name: str) -> Any:
-        if name in names:
-            return names[name]
-        return outer(name)
-
-    return Scope(lookup, scope.input, scope.now)
 
 
 def _range(low: Any, high: Any) -> range:

@@ -8,7 +8,7 @@ number (Python's `True == 1` must not leak through).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -33,6 +33,37 @@ class Scope:
     now: datetime | None = None
 
 
+def with_names(scope: Scope, names: Mapping[str, Any]) -> Scope:
+    """`scope` with `names` in front of its variables (read when looked up, so a context
+    being built shows the entries it has so far)."""
+    outer = scope.lookup
+
+    def lookup(name: str) -> Any:
+        if name in names:
+            return names[name]
+        return outer(name)
+
+    return Scope(lookup, scope.input, scope.now)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class FeelFunction:
+    """A function definition's value, `function(a, b) a + b`: its body sees its arguments
+    by their parameters' names in front of what was visible where it was defined."""
+
+    parameters: tuple[str, ...]
+    body: Callable[[Scope], Any]
+    scope: Scope
+
+    def __call__(self, *arguments: Any) -> Any:
+        if len(arguments) != len(self.parameters):
+            raise FeelError(
+                f"a function of {len(self.parameters)} parameter(s) was given "
+                f"{len(arguments)} argument(s)"
+            )
+        return self.body(with_names(self.scope, dict(zip(self.parameters, arguments, strict=True))))
+
+
 # Checked in order: bool before number (a bool is an int), datetime before date (a subclass).
 _KINDS: tuple[tuple[type | tuple[type, ...], str], ...] = (
     (bool, "boolean"),
@@ -45,6 +76,7 @@ _KINDS: tuple[tuple[type | tuple[type, ...], str], ...] = (
     (YearsMonths, "years and months duration"),
     ((list, tuple), "list"),
     (dict, "context"),
+    (FeelFunction, "function"),
 )
 
 

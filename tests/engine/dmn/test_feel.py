@@ -133,7 +133,9 @@ def test_built_in_functions(text, expected):
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("function(a) a + 1", "function definitions are not supported"),
+        ('function(a) external {java: {class: "Math"}}', "external functions are not supp"),
+        ("function(a, a) a + 1", "a parameter is named twice"),
+        ("{double: function(x) x * 2, r: tripl(3)}", "unknown function 'tripl'"),
         ("x instance of list<number>", "typed lists and contexts (list<...>) are not supported"),
         ("x instance of integer", "expected a type name (number, string"),
         ("frobnicate(4)", "unknown function 'frobnicate'"),

@@ -323,10 +323,56 @@ def test_function_misuse_is_an_error_naming_the_function(text, message):
 
 
 def test_every_built_in_of_a_fixed_arity_names_its_parameters():
+    from engine.dmn.feel.calls import BUILTINS
     from engine.dmn.feel.parameters import SIGNATURES
-    from engine.dmn.feel.parser import BUILTINS
 
     for name, builtin in BUILTINS.items():
         if builtin.most:
             longest = max(len(signature) for signature in SIGNATURES[name])
             assert longest == builtin.most, name
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("{double: function(x) x * 2, r: double(4)}.r", 8),
+        ("{add: function(a, b: number) a + b, r: add(b: 2, a: 40)}.r", 42),
+        # a function sees what was visible where it was defined, and recurses by its name
+        ("{rate: 10, fee: function(amount) amount * rate / 100, r: fee(250)}.r", 25),
+        ("{fact: function(n) if n <= 1 then 1 else n * fact(n - 1), r: fact(5)}.r", 120),
+        ("{f: function(a, b) b, r: f(a: 1)}.r", None),  # a parameter not given is null
+        ("sort([3, 1, 2], function(x, y) x < y)", [1, 2, 3]),
+        ('sort(["b", "c", "a"], function(x, y) x > y)', ["c", "b", "a"]),
+        ("sort(items, function(a, b) a.price > b.price)[1].name", "desk"),
+        ("sort(list: [2, 1], precedes: function(x, y) x < y)", [1, 2]),
+        ("{f: function() 1, r: f instance of function}.r", True),
+    ],
+)
+def test_function_definitions_and_sort(text, expected):
+    assert feel(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("{f: 5, r: f(1)}.r", "'f' is not a function, it is number"),
+        ("{f: function(a) a, r: f(1, 2)}.r", "1 parameter\\(s\\) was given 2 argument"),
+        ("{f: function(a) a, r: f(b: 1)}.r", "has the parameters \\(a\\), not 'b'"),
+        ("sort([2, 1], 5)", "function 'sort' expects a function to order by, got number"),
+        ("{f: function(n) f(n), r: f(1)}.r", "nested too deeply to evaluate"),
+    ],
+)
+def test_a_function_misused_is_an_error_naming_it(text, message):
+    with pytest.raises(FeelError, match=message):
+        feel(text)
+
+
+def test_a_decision_that_would_give_a_function_fails_naming_the_decision():
+    from engine.dmn.errors import DecisionError
+    from tests.engine.dmn.support import decide, one_column
+
+    assert decide(one_column("-", output="{twice: function(v) v * 2, r: twice(x)}.r"), x=4) == [
+        {"result": 8}
+    ]
+    with pytest.raises(DecisionError, match="Decision 'd': a function cannot be a decision's"):
+        decide(one_column("-", output="{twice: function(v) v * 2}"), x=4)
