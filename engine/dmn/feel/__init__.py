@@ -11,7 +11,8 @@ variable names and dotted paths into contexts (a missing key is null), into date
 `.month`, `.day`, `.hour`, `.minute`, `.second`, `.weekday`) and over lists (mapping each
 item), arithmetic `+ - * / **` on numbers, `+` on strings, dates, times and durations of both
 kinds as DMN 1.3 combines them (engine/dmn/feel/temporal.py), comparisons
-`= != < <= > >=`, `between`, `in` (a test or tests in parentheses), `instance of`, `and`/`or`
+`= != < <= > >=`, `between`, `in` (a test or tests in parentheses), `instance of` (also
+`list<T>` and `context<k: T>`), `and`/`or`
 (three-valued), `not(x)`, parentheses, lists `[1, 2]`, contexts `{a: 1, b: a + 1}`, filters
 `list[condition]` and `list[position]`, `if c then a else b`, `for ... return`, `some`/`every
 ... satisfies`, function definitions called by the name a context entry or a parameter gives
@@ -24,7 +25,7 @@ value tests a non-boolean input by itself, so `cellInput > limit` works), and an
 using `?` for the input (true when it returns true).
 
 Refused with a parse error: names with spaces (other than the built-ins above and context
-keys), typed `instance of list<...>`, `external` functions, ranges outside tests, `in` and
+keys), `external` functions, ranges outside tests, `in` and
 `for`, and unknown functions. Numbers are Python ints and floats (an exact integer division
 stays an int), not decimals.
 """

@@ -196,24 +196,46 @@ class _Parser(CallSyntax):
             return lambda s: tests(Scope(s.lookup, left(s), s.now))
         if self.at("instance") and self.at("of", 1):
             self.index += 2
-            kind = self.type_name()
-            if kind == "Any":
-                return lambda s: left(s) is not None
-            return lambda s: kind_of(left(s)) == kind
+            conforms = self.type_name()
+            return lambda s: conforms(left(s))
         return left
 
-    def type_name(self) -> str:
-        """The type after `instance of`, as kind_of() names it."""
+    def type_name(self) -> Callable[[Any], bool]:
+        """The type after `instance of` (or a parameter's), as the test of a value it is:
+        `list<number>` holds lists of numbers only, `context<name: string>` contexts with
+        (at least) such entries."""
+        if (self.at("list") or self.at("context")) and self.at("<", 1):
+            return self.nested(self.typed_collection)
         for name in sorted(_TYPE_NAMES, key=lambda n: -len(n.split())):
             words = name.split()
             if all(self.at(word, i) for i, word in enumerate(words)):
                 self.index += len(words)
-                if self.at("<"):
-                    raise self.error("typed lists and contexts (list<...>) are not supported")
-                return _TYPE_NAMES[name]
+                kind = _TYPE_NAMES[name]
+                if kind == "Any":
+                    return lambda value: value is not None
+                return lambda value: kind_of(value) == kind
         raise self.error("expected a type name (number, string, boolean, date, time, "
                          "date and time, days and time duration, years and months duration, "
-                         "list, context, Any or Null)")
+                         "list, context, function, Any or Null)")
+
+    def typed_collection(self) -> Callable[[Any], bool]:
+        is_list = self.take().value == "list"
+        self.expect("<")
+        if is_list:
+            item = self.type_name()
+            self.expect(">")
+            return lambda value: isinstance(value, list | tuple) and all(map(item, value))
+        entries = []
+        while True:
+            key = self.context_key()
+            entries.append((key, self.type_name()))
+            if not self.at(","):
+                break
+            self.take()
+        self.expect(">")
+        return lambda value: isinstance(value, dict) and all(
+            key in value and conforms(value[key]) for key, conforms in entries
+        )
 
     def in_tests(self) -> Test:
         """What follows `in`: one test, or tests in parentheses (`x in ("a", "b")`)."""

@@ -353,6 +353,25 @@ def test_function_definitions_and_sort(text, expected):
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("[1, 2.5] instance of list<number>", True),
+        ('[1, "2"] instance of list<number>', False),
+        ("[] instance of list<string>", True),
+        ("[[1], [2, 3]] instance of list<list<number>>", True),
+        ("items instance of list<context<name: string, price: number>>", True),
+        ("items instance of list<context<name: string, weight: number>>", False),
+        ('{a: 1, b: "x"} instance of context<a: number>', True),
+        ("5 instance of list<number>", False),
+        ("nothing instance of list<Any>", False),
+        ("{f: function(a: number, b: list<string>) a, r: f(1, [])}.r", 1),
+    ],
+)
+def test_typed_instance_of_tests_every_item_and_entry(text, expected):
+    assert feel(text) == expected
+
+
+@pytest.mark.parametrize(
     ("text", "message"),
     [
         ("{f: 5, r: f(1)}.r", "'f' is not a function, it is number"),
