@@ -115,21 +115,30 @@ class CallSyntax(_Base):
     def bound_call(self, token: Token) -> Node:
         """A call of a function the expression binds to `token`'s name."""
         name = self.take().value
+
+        def function(s: Scope) -> Any:
+            try:
+                return s.lookup(name)
+            except KeyError:  # bound elsewhere in the text, not where this call is
+                raise FeelError(f"no function found for name '{name}'") from None
+
+        return self.invocation(function, name)
+
+    def invocation(self, function: Node, name: str) -> Node:
+        """`(arguments)` applied to what `function` evaluates to (a name's or a path's
+        value, `rates.fee(250)`)."""
         self.expect("(")
         args, names = self.nested(self.call_arguments)
         self.expect(")")
 
         def run(s: Scope) -> Any:
-            try:
-                function = s.lookup(name)
-            except KeyError:  # bound elsewhere in the text, not where this call is
-                raise FeelError(f"no function found for name '{name}'") from None
-            if not isinstance(function, FeelFunction):
-                raise FeelError(f"'{name}' is not a function, it is {kind_of(function)}")
+            called = function(s)
+            if not isinstance(called, FeelFunction):
+                raise FeelError(f"'{name}' is not a function, it is {kind_of(called)}")
             values = [arg(s) for arg in args]
             if names:
-                values = _by_parameter(name, function, names, values)
-            return function(*values)
+                values = _by_parameter(name, called, names, values)
+            return called(*values)
 
         return run
 

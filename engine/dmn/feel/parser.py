@@ -16,7 +16,7 @@ Grammar (a subset of DMN 1.3 FEEL, see `engine.dmn.feel` for what is refused):
     product     := power (("*" | "/") power)*
     power       := unary ("**" unary)*
     unary       := "-" unary | postfix
-    postfix     := primary ("." name | "[" expression "]")*
+    postfix     := primary ("." name arguments? | "[" expression "]")*
     primary     := number | string | "@" string | true | false | null | "?" | name | call
                  | "function" "(" (name (":" type)? ("," name (":" type)?)*)? ")" expression
                  | "(" expression ")" | "[" (expression ("," expression)*)? "]"
@@ -289,7 +289,10 @@ class _Parser(CallSyntax):
                 continue
             if self.token.kind != "name":
                 raise self.error("expected a name after '.'")
-            node = _path(node, self.take().value)
+            name = self.take().value
+            node = _path(node, name)
+            if self.at("("):  # a context entry's function: `rates.fee(250)`
+                node = self.invocation(node, name)
         return node
 
     def primary(self) -> Node:

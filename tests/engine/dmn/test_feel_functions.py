@@ -346,6 +346,8 @@ def test_every_built_in_of_a_fixed_arity_names_its_parameters():
         ("sort(items, function(a, b) a.price > b.price)[1].name", "desk"),
         ("sort(list: [2, 1], precedes: function(x, y) x < y)", [1, 2]),
         ("{f: function() 1, r: f instance of function}.r", True),
+        ("{rates: {fee: function(amount) amount / 10}, r: rates.fee(250)}.r", 25),
+        ("{twice: function(v) v * 2}.twice(v: 21)", 42),
     ],
 )
 def test_function_definitions_and_sort(text, expected):
@@ -375,6 +377,7 @@ def test_typed_instance_of_tests_every_item_and_entry(text, expected):
     ("text", "message"),
     [
         ("{f: 5, r: f(1)}.r", "'f' is not a function, it is number"),
+        ("{a: {f: 5}, r: a.f(1)}.r", "'f' is not a function, it is number"),
         ("{f: function(a) a, r: f(1, 2)}.r", "1 parameter\\(s\\) was given 2 argument"),
         ("{f: function(a) a, r: f(b: 1)}.r", "has the parameters \\(a\\), not 'b'"),
         ("sort([2, 1], 5)", "function 'sort' expects a function to order by, got number"),
