@@ -3,6 +3,7 @@ from django.urls import path
 from cockpit.views import (
     batches,
     dashboard,
+    decision_editing,
     decision_requirements,
     decisions,
     deployments,
@@ -159,6 +160,8 @@ urlpatterns = [
     path("decision-requirements/<str:drd_id>/xml/", decision_requirements.decision_requirements_xml,
          name="decision-requirements-xml"),
     path("decisions/<str:definition_id>/", decisions.decision_definition, name="decision"),
+    path("decisions/<str:definition_id>/edit/", decision_editing.decision_edit,
+         name="decision-edit"),
     path(
         "decision-instances/<str:instance_id>/",
         decisions.decision_instance,

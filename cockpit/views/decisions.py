@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from cockpit.decision_table import table_view
+from cockpit.views.decision_editing import may_edit
 from cockpit.views.errors import cockpit_page
 from engine.decisions import deployed_decision
 from engine.errors import NotFoundError
@@ -97,6 +98,7 @@ def decision_definition(request: HttpRequest, definition_id: str) -> HttpRespons
         "instances": instances,
         "can_read_history": can_read_history,
         "recent": RECENT_INSTANCES,
+        "may_edit": may_edit(request.user, definition),
     }
     return render(request, "cockpit/decision_definition.html", context)
 

@@ -34,3 +34,28 @@ def test_a_drd_is_drawn_with_evaluations_and_its_decisions_open(
 
     page.locator('#drd [data-element-id="dish"]').click()
     expect(page.get_by_role("heading", name="Dish")).to_be_visible()
+
+
+def test_a_decision_edited_in_the_cockpit_is_deployed_as_its_next_version(
+    page, live_server_url, demo_user, screenshot
+):
+    from engine.models import DecisionDefinition
+    from tests.engine.test_decisions import DISH, SINGLE_DISH, deploy_dinner
+
+    (dish,) = deploy_dinner(DISH, **SINGLE_DISH).decision_definitions
+    log_in(page, live_server_url, "demo", "demo")
+    page.goto(live_server_url + f"/cockpit/decisions/{dish.id}/")
+    page.get_by_test_id("edit-decision").click()
+    expect(page.locator("#decision-editor[data-rendered=true]")).to_be_attached()
+    cell = page.locator("#decision-editor td.output-cell", has_text="Spareribs")
+    expect(cell).to_be_visible()
+    cell.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type('"Pulled pork"')
+    screenshot("cockpit-decision-edit-1280")
+    page.get_by_role("button", name="Deploy a new version").click()
+
+    expect(page.get_by_text("Deployed: version 2")).to_be_visible()
+    expect(page.get_by_test_id("rule-table")).to_contain_text('"Pulled pork"')
+    expect(page.get_by_test_id("rule-table")).not_to_contain_text("Spareribs")
+    assert DecisionDefinition.objects.filter(key="decision").count() == 2
