@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from cockpit.dmn_versions import as_dmn13
 from cockpit.views.errors import cockpit_page
 from engine.models import DecisionDefinition, DecisionRequirementsDefinition
 from engine.queries.decisions import (
@@ -64,7 +65,8 @@ def decision_requirements(request: HttpRequest, drd_id: str) -> HttpResponse:
 @require_GET
 @cockpit_page
 def decision_requirements_xml(request: HttpRequest, drd_id: str) -> HttpResponse:
-    """The DMN file as deployed, for dmn-js."""
+    """The DMN file as deployed, for dmn-js, which reads DMN 1.3 only: a DMN 1.2 file in the
+    DMN 1.3 namespaces (its diagram is then drawn), a DMN 1.1 file's layout is not read."""
     drd = _readable(request, drd_id)
-    return HttpResponse(get_decision_requirements_definition_xml(drd),
+    return HttpResponse(as_dmn13(get_decision_requirements_definition_xml(drd)),
                         content_type="application/xml")

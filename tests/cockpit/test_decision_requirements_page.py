@@ -63,3 +63,19 @@ def test_read_on_the_drd_is_needed_and_history_only_where_granted(client, operat
     assert nodes["dish"]["evaluations"] == 1
     assert nodes["menu"]["evaluations"] is None
     assert client.get(reverse("cockpit:decision-requirements", args=["nope"])).status_code == 404
+
+
+def test_a_dmn_1_2_drd_reaches_dmn_js_in_the_dmn_1_3_namespaces(user_client, demo_user):
+    # dmn-js opens DMN 1.3 only; the engine reads a DMN 1.2 file (Camunda Modeler 3) alike
+    dmn12 = drawn_dinner_drd().replace(
+        b"https://www.omg.org/spec/DMN/20191111/MODEL/", b"http://www.omg.org/spec/DMN/20180521/MODEL/"
+    ).replace(
+        b"https://www.omg.org/spec/DMN/20191111/DMNDI/", b"http://www.omg.org/spec/DMN/20180521/DMNDI/"
+    )
+    assert b"20191111" not in dmn12
+    deploy([ResourceInput("dinner12.dmn", dmn12)])
+    drd = DecisionRequirementsDefinition.objects.get()
+    xml = user_client.get(reverse("cockpit:decision-requirements-xml", args=[drd.id])).content
+    assert b'xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/"' in xml
+    assert b"https://www.omg.org/spec/DMN/20191111/DMNDI/" in xml
+    assert xml.count(b"DMNShape id=") == dmn12.count(b"DMNShape id=")
