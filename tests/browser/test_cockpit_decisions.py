@@ -59,3 +59,18 @@ def test_a_decision_edited_in_the_cockpit_is_deployed_as_its_next_version(
     expect(page.get_by_test_id("rule-table")).to_contain_text('"Pulled pork"')
     expect(page.get_by_test_id("rule-table")).not_to_contain_text("Spareribs")
     assert DecisionDefinition.objects.filter(key="decision").count() == 2
+
+
+def test_a_dmn_1_1_drd_is_drawn_from_its_camunda_modeler_layout(page, live_server_url, demo_user):
+    from engine.models import DecisionRequirementsDefinition
+    from engine.services import ResourceInput, deploy
+    from tests.cockpit.samples import dmn11_dinner_drd
+
+    deploy([ResourceInput("dinner11.dmn", dmn11_dinner_drd())])
+    drd = DecisionRequirementsDefinition.objects.get()
+    log_in(page, live_server_url, "demo", "demo")
+    page.goto(live_server_url + f"/cockpit/decision-requirements/{drd.id}/")
+    expect(page.locator("#drd[data-rendered=true]")).to_be_attached()
+    expect(page.locator('#drd [data-element-id="dish"]')).to_be_visible()
+    expect(page.locator('#drd [data-element-id="informationRequirement_dish_season"]')) \
+        .to_be_attached()

@@ -155,3 +155,34 @@ def drawn_dinner_drd() -> bytes:
     )
     drawn = source.replace("<definitions ", f"<definitions {namespaces}", 1)
     return drawn.replace("</definitions>", f"{di}</definitions>").encode()
+
+
+def dmn11_dinner_drd() -> bytes:
+    """The dinner DRD as the Camunda Modeler saved it before version 4: DMN 1.1, laid out by
+    `biodi` extension elements (bounds on each element, edges on the requiring one), its
+    requirements without ids."""
+    import re
+    from pathlib import Path
+
+    source = (Path(__file__).parents[1] / "fixtures" / "dmn" / "dinner_decisions.dmn").read_text()
+    source = source.replace("https://www.omg.org/spec/DMN/20191111/MODEL/",
+                            "http://www.omg.org/spec/DMN/20151101/dmn.xsd")
+    source = source.replace("<definitions ", '<definitions xmlns:biodi="http://bpmn.io/schema/'
+                            'dmn/biodi/1.0" ', 1)
+    source = re.sub(r"<(\w+Requirement) id=\"\w+\">", r"<\1>", source)
+    source = source.replace('<knowledgeSource id="cookbook" name="Cookbook" />',
+                            '<knowledgeSource id="cookbook" name="Cookbook"></knowledgeSource>')
+
+    def layout(match: re.Match[str]) -> str:
+        element = match.group(2)
+        x, y, width, height = _DINNER_SHAPES[element]
+        edges = "".join(
+            f'<biodi:edge source="{required}"><biodi:waypoints x="1" y="2" />'
+            '<biodi:waypoints x="3" y="4" /></biodi:edge>'
+            for required, requiring in _DINNER_EDGES.values() if requiring == element
+        )
+        return (f'{match.group(0)}<extensionElements><biodi:bounds x="{x}" y="{y}" '
+                f'width="{width}" height="{height}" />{edges}</extensionElements>')
+
+    return re.sub(r'<(decision|inputData|knowledgeSource) id="(\w+)"[^>]*>', layout,
+                  source).encode()

@@ -79,3 +79,26 @@ def test_a_dmn_1_2_drd_reaches_dmn_js_in_the_dmn_1_3_namespaces(user_client, dem
     assert b'xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/"' in xml
     assert b"https://www.omg.org/spec/DMN/20191111/DMNDI/" in xml
     assert xml.count(b"DMNShape id=") == dmn12.count(b"DMNShape id=")
+
+
+def test_a_dmn_1_1_drd_reaches_dmn_js_with_its_layout_as_dmndi(user_client, demo_user):
+    from lxml import etree
+
+    from tests.cockpit.samples import dmn11_dinner_drd
+
+    deploy([ResourceInput("dinner11.dmn", dmn11_dinner_drd())])
+    drd = DecisionRequirementsDefinition.objects.get()
+    xml = user_client.get(reverse("cockpit:decision-requirements-xml", args=[drd.id])).content
+    assert b"biodi" not in xml
+    root = etree.fromstring(xml)
+    dmndi = "{https://www.omg.org/spec/DMN/20191111/DMNDI/}"
+    shapes = {s.get("dmnElementRef"): s for s in root.iter(f"{dmndi}DMNShape")}
+    assert sorted(shapes) == sorted(
+        ["menu", "beverages", "dish", "season", "guestCount", "dayType", "cookbook"])
+    bounds = shapes["dish"][0]
+    assert (bounds.get("x"), bounds.get("y"), bounds.get("width")) == ("300", "340", "180")
+    # each edge draws a requirement, given an id it did not have in DMN 1.1
+    edges = [e.get("dmnElementRef") for e in root.iter(f"{dmndi}DMNEdge")]
+    requirement_ids = {e.get("id") for e in root.iter() if str(e.tag).endswith("Requirement")}
+    assert len(edges) == 7
+    assert set(edges) == requirement_ids
