@@ -209,13 +209,30 @@ def flow_condition(run: Run, flow: SequenceFlow, execution: Execution) -> bool:
 def take(run: Run, execution: Execution, flows: list[SequenceFlow]) -> None:
     """Take the flows: the token follows the first, new sibling tokens the others."""
     parent = run.parent(execution) if len(flows) > 1 else None
+    if parent is not None and any(flow.execution_listeners for flow in flows):
+        _take_with_listeners(run, execution, parent, flows)
+        return
     for index, flow in enumerate(flows):
-        if index == 0 or parent is None:
-            token = execution
-        else:
-            token = run.new_execution(parent, flow.source)
+        token = execution if index == 0 or parent is None else run.new_execution(
+            parent, flow.source
+        )
         if flow.execution_listeners and not fire_take_listeners(run, token, flow):
-            return  # a BPMN error left the flow: the flows after it are not taken either
+            return  # a BPMN error left the flow, and it was the only one
+        enter(run, token, flow.target)
+
+
+def _take_with_listeners(
+    run: Run, execution: Execution, parent: Execution, flows: list[SequenceFlow]
+) -> None:
+    """As Camunda: every token exists before a take listener runs, so a BPMN error one throws
+    interrupts its siblings with their scope when caught, and ends only its own token when
+    not; a token something else ended meanwhile (a terminate end event) takes nothing."""
+    tokens = [execution] + [run.new_execution(parent, flow.source) for flow in flows[1:]]
+    for token, flow in zip(tokens, flows, strict=True):
+        if not run.alive(token):
+            continue
+        if flow.execution_listeners and not fire_take_listeners(run, token, flow):
+            continue
         enter(run, token, flow.target)
 
 

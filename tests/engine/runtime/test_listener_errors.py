@@ -194,3 +194,33 @@ def test_a_take_listener_error_nobody_catches_can_fail_the_command_instead():
     with pytest.raises(ProcessEngineError, match="'work' throws an error event with errorCode"):
         engine.complete_task(work.id)
     assert names(store) == ["Work"]
+
+
+# `work` leaves by two flows at once: the first one's take listener throws
+FORKING = UNCAUGHT.replace(
+    '<userTask id="after" name="After" />',
+    '<userTask id="after" name="After" />'
+    '<sequenceFlow id="other" sourceRef="work" targetRef="second" />'
+    '<userTask id="second" name="Second" />',
+)
+
+
+def test_an_uncaught_take_listener_error_ends_its_own_token_and_the_other_flows_go_on():
+    store, engine, instance, work = leaving(FORKING)
+    engine.complete_task(work.id)
+    assert names(store) == ["Second"]
+    assert not store.get_state(instance.id).is_ended
+
+
+def test_a_caught_take_listener_error_interrupts_the_flows_taken_beside_it():
+    caught = FORKING.replace(
+        '<userTask id="second" name="Second" />',
+        '<userTask id="second" name="Second" />'
+        '<subProcess id="onError" triggeredByEvent="true">'
+        '<startEvent id="errorStart"><errorEventDefinition errorRef="failed" /></startEvent>'
+        '<sequenceFlow id="e1" sourceRef="errorStart" targetRef="afterCatch" />'
+        '<userTask id="afterCatch" name="After catch" /></subProcess>',
+    )
+    store, engine, _instance, work = leaving(caught)
+    engine.complete_task(work.id)
+    assert names(store) == ["After catch"]
