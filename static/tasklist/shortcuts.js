@@ -1,5 +1,5 @@
 // Keyboard shortcuts, Camunda Tasklist's defaults: ctrl+shift+f the first task list (filter),
-// ctrl+alt+l the first task, ctrl+alt+f the first field of the task's form, ctrl+alt+c claims
+// ctrl+alt+l the first task, ctrl+alt+f the first field of the task's (or start) form, ctrl+alt+c claims
 // the open task, ctrl+alt+p starts a process. A target on another page is reached by going
 // there: the page focuses it once loaded (`#focus=...`).
 (function () {
@@ -19,8 +19,10 @@
   const targets = {
     filters: function () { return first("#task-lists a"); },
     list: function () { return first("#task-list .task-card a.task-name"); },
-    form: function () {
-      return first(".task-form input, .task-form select, .task-form textarea");
+    form: function () {  // the task's form, or the start form on its page
+      return first([".task-form", "[data-testid=start-form]"].map(function (form) {
+        return form + " input, " + form + " select, " + form + " textarea";
+      }).join(", "));
     },
   };
 

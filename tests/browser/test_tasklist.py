@@ -410,3 +410,12 @@ def test_camundas_keyboard_shortcuts_reach_lists_tasks_forms_claims_and_starts(
 
     page.keyboard.press("Control+Alt+P")
     expect(page).to_have_url(re.compile(r"/tasklist/start/$"))
+
+
+def test_the_form_shortcut_reaches_a_start_forms_first_field(page, live_server_url, demo_user):
+    deploy_demo()
+    log_in(page, live_server_url, "demo", "demo")
+    page.goto(live_server_url + "/tasklist/start/")
+    page.get_by_role("link", name="KYC review").click()
+    page.keyboard.press("Control+Alt+F")
+    expect(page.get_by_label("Business key")).to_be_focused()
