@@ -7,6 +7,7 @@ from cockpit.views import (
     decision_requirements,
     decisions,
     deployments,
+    history_ttl,
     incidents,
     instance_jobs,
     instances,
@@ -62,7 +63,7 @@ urlpatterns = [
     ),
     path(
         "processes/<str:definition_id>/history-ttl/",
-        processes.definition_history_ttl,
+        history_ttl.definition_history_ttl,
         name="definition-history-ttl",
     ),
     path(
@@ -162,6 +163,8 @@ urlpatterns = [
     path("decisions/<str:definition_id>/", decisions.decision_definition, name="decision"),
     path("decisions/<str:definition_id>/edit/", decision_editing.decision_edit,
          name="decision-edit"),
+    path("decisions/<str:definition_id>/history-ttl/", history_ttl.decision_history_ttl,
+         name="decision-history-ttl"),
     path(
         "decision-instances/<str:instance_id>/",
         decisions.decision_instance,

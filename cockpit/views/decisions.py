@@ -99,6 +99,9 @@ def decision_definition(request: HttpRequest, definition_id: str) -> HttpRespons
         "can_read_history": can_read_history,
         "recent": RECENT_INSTANCES,
         "may_edit": may_edit(request.user, definition),
+        "can_update": is_authorized_any(
+            request.user, [Check(Permission.UPDATE, Resource.DECISION_DEFINITION, definition.key)]
+        ),
     }
     return render(request, "cockpit/decision_definition.html", context)
 

@@ -43,7 +43,6 @@ from engine.queries import (
     static_called_definitions,
 )
 from engine.queries.definitions import unresolved_counts
-from engine.services.history_ttl import set_history_time_to_live
 from engine.services.suspension import activate_process_definition, suspend_process_definition
 from identity.resources import Permission
 
@@ -207,27 +206,6 @@ def definition_suspension(request: HttpRequest, definition_id: str) -> HttpRespo
             user_id=request.user.get_username(),
         ),
         f"Version {definition.version} {what}{extra}.",
-    )
-    return redirect("cockpit:definition", definition.id)
-
-
-@require_POST
-@cockpit_page
-def definition_history_ttl(request: HttpRequest, definition_id: str) -> HttpResponse:
-    """Camunda Cockpit's "edit History Time To Live": days, or empty for ever."""
-    definition = get_process_definition(definition_id)
-    text = request.POST.get("days", "").strip()
-    if text and not text.isdigit():
-        messages.error(request, f"Nothing changed: “{text}” is not a whole number of days.")
-        return redirect("cockpit:definition", definition.id)
-    days = int(text) if text else None
-    shown = f"{days} day{'' if days == 1 else 's'}" if days is not None else "for ever"
-    apply_change(
-        request,
-        lambda: set_history_time_to_live(
-            definition, days, user_id=request.user.get_username()
-        ),
-        f"History of version {definition.version} is kept {shown}.",
     )
     return redirect("cockpit:definition", definition.id)
 

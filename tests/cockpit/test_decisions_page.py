@@ -133,3 +133,27 @@ def test_a_literal_expression_decision_shows_its_variable_and_text(user_client, 
     content = page(user_client, reverse("cockpit:decision", args=[menu.id]))
     assert "LITERAL EXPRESSION" in content
     assert "&quot;Serve &quot; + desiredDish" in content
+
+
+def test_a_decisions_history_time_to_live_is_shown_and_changed(user_client, client, operator):
+    from engine.models import DecisionDefinition, UserOperationLog
+
+    (definition,) = deploy_dinner(DISH, **SINGLE_DISH).decision_definitions
+    page = reverse("cockpit:decision", args=[definition.id])
+    url = reverse("cockpit:decision-history-ttl", args=[definition.id])
+    shown = user_client.get(page).content.decode()
+    assert '<dd data-testid="history-ttl">180 days</dd>' in shown  # the file's P180D
+    assert f'action="{url}"' in shown
+    saved = user_client.post(url, {"days": "7"}, follow=True).content.decode()
+    assert "History of version 1 is kept 7 days." in saved
+    assert '<dd data-testid="history-ttl">7 days</dd>' in saved
+    logged = UserOperationLog.objects.get(operation_type="UpdateHistoryTimeToLive")
+    assert (logged.org_value, logged.new_value) == ("180", "7")
+    refused = user_client.post(url, {"days": "-3"}, follow=True).content.decode()
+    assert "“-3” is not a whole number of days" in refused
+
+    client.force_login(operator)
+    grant(operator, Resource.DECISION_DEFINITION, "decision", Permission.READ)
+    assert f'action="{url}"' not in client.get(page).content.decode()
+    assert client.post(url, {"days": "1"}).status_code == 403
+    assert DecisionDefinition.objects.get(pk=definition.id).history_time_to_live == 7
