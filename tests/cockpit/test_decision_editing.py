@@ -65,6 +65,9 @@ def test_a_refused_file_deploys_nothing_and_keeps_the_edit(user_client, dish):
     assert "dish0.dmn line" in content
     assert "string is not closed" in content
     assert "&quot;Spareribs]]&gt;" in content  # the edit, in the editor's form again
+    not_xml = user_client.post(edit_url(dish), {"xml": "<definitions"})
+    assert not_xml.status_code == 400
+    assert 'data-testid="edit-problems"' in not_xml.content.decode()
     assert DecisionDefinition.objects.filter(key="decision").count() == 1
 
 
