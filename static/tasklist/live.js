@@ -61,6 +61,8 @@
     const target = e.detail && e.detail.target;
     if (target && inFlight[target.id] && inFlight[target.id] !== e.detail.xhr) {
       e.detail.shouldSwap = false;
+    } else if (target && PARTS.indexOf(target.id) >= 0) {
+      refocus = focusedIn(target);
     }
   });
   document.body.addEventListener("htmx:afterRequest", function (e) {
@@ -76,8 +78,27 @@
   document.body.addEventListener("htmx:responseError", retry);
   document.body.addEventListener("htmx:afterSwap", function (e) {
     const target = e.detail && e.detail.target;
-    if (target && PARTS.indexOf(target.id) >= 0) { failures = 0; }
+    if (target && PARTS.indexOf(target.id) >= 0) {
+      failures = 0;
+      const again = refocus && document.querySelector(refocus);
+      refocus = null;
+      if (again) { again.focus(); }
+    }
   });
+
+  // A keyboard user keeps their place: the task or the list that had the focus has it again
+  // once a live re-read has replaced the part of the page around it.
+  let refocus = null;
+  function focusedIn(part) {
+    const active = document.activeElement;
+    if (!active || !part.contains(active)) { return null; }
+    const card = active.closest("[data-task-id]");
+    if (card) { return '[data-task-id="' + CSS.escape(card.dataset.taskId) + '"] a.task-name'; }
+    if (active.dataset.list !== undefined) {
+      return '#task-lists a[data-list="' + CSS.escape(active.dataset.list) + '"]';
+    }
+    return null;
+  }
 
   // A script that sets variables again and again is seen at most once a second.
   const VARIABLES_DELAY = 1000;
