@@ -1,7 +1,7 @@
 // Keyboard shortcuts, Camunda Tasklist's defaults: ctrl+shift+f the first task list (filter),
-// ctrl+alt+l the first task, ctrl+alt+f the first field of the task's (or start) form, ctrl+alt+c claims
-// the open task, ctrl+alt+p starts a process. A target on another page is reached by going
-// there: the page focuses it once loaded (`#focus=...`).
+// ctrl+alt+l the first task, ctrl+alt+f the first field of the task's (or start) form,
+// ctrl+alt+c claims the open task, ctrl+alt+p starts a process. A task list or a task on
+// another page is reached by going there: that page focuses it once loaded (`#focus=...`).
 (function () {
   "use strict";
   const help = document.getElementById("shortcuts-help");
@@ -26,11 +26,14 @@
     },
   };
 
+  // where each target lives: a page without that part goes to the task list's page
+  const PARTS = { filters: "task-lists", list: "task-list" };
+
   function focusOr(name) {
     const target = targets[name]();
     if (target) {
       target.focus();
-    } else if (name !== "form") {
+    } else if (PARTS[name] && !document.getElementById(PARTS[name])) {
       window.location.assign(tasksUrl + "#focus=" + name);
     }
   }

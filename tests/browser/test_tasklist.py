@@ -428,3 +428,15 @@ def test_the_form_shortcut_reaches_a_start_forms_first_field(page, live_server_u
     page.get_by_role("link", name="KYC review").click()
     page.keyboard.press("Control+Alt+F")
     expect(page.get_by_label("Business key")).to_be_focused()
+
+
+def test_the_task_shortcut_on_an_empty_list_stays_on_the_page(page, live_server_url, db):
+    make_user("alice", "compliance")
+    log_in(page, live_server_url, "alice", "pw")
+    page.goto(live_server_url + "/tasklist/?list=group")
+    expect(page.get_by_text("Nothing to pick up.")).to_be_visible()
+    page.evaluate("window.stayed = true")
+    page.keyboard.press("Control+Alt+L")
+    page.keyboard.press("Control+Shift+F")
+    expect(page.locator("#task-lists a").first).to_be_focused()
+    assert page.evaluate("window.stayed") is True  # no reload of the same page
