@@ -52,6 +52,11 @@ urlpatterns = [
         name="definition-suspension",
     ),
     path(
+        "processes/<str:definition_id>/scheduled/<str:job_id>/cancel/",
+        processes.cancel_scheduled_change,
+        name="definition-cancel-scheduled",
+    ),
+    path(
         "processes/<str:definition_id>/restart/",
         processes.definition_restart,
         name="definition-restart",

@@ -5,14 +5,12 @@ instance, or their *_INSTANCE on its definition)."""
 
 from __future__ import annotations
 
-from datetime import UTC
-
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_POST
 
 from cockpit.retry import RetryTarget, retry
+from cockpit.scheduling import NotADate, form_date
 from cockpit.views.errors import apply_change, cockpit_page
 from cockpit.views.instances import back_to_instance
 from engine.errors import REFUSED, AuthorizationError
@@ -54,13 +52,11 @@ def retry_all(request: HttpRequest, instance_id: str) -> HttpResponse:
 def job_due_date(request: HttpRequest, instance_id: str, job_id: str) -> HttpResponse:
     """`due` as the browser's datetime-local (read as UTC, as the page shows times), or
     empty: due now."""
-    text = request.POST.get("due", "").strip()
-    due = parse_datetime(text) if text else None
-    if text and due is None:
-        messages.error(request, f"Nothing changed: '{text}' is not a date and time.")
+    try:
+        due = form_date(request.POST.get("due", ""))
+    except NotADate as error:
+        messages.error(request, f"Nothing changed: {error}.")
         return back_to_instance(instance_id, "jobs")
-    if due is not None and due.tzinfo is None:
-        due = due.replace(tzinfo=UTC)
     user = request.user.get_username()
     apply_change(request, lambda: set_job_due_date(job_id, due, user_id=user),
                  f"The job is due {due:%Y-%m-%d %H:%M} UTC." if due else "The job is due now.")

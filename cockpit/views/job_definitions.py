@@ -12,6 +12,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from cockpit.scheduling import NotADate, form_date
 from cockpit.views.errors import apply_change, cockpit_page
 from engine import definitions
 from engine.errors import NotFoundError
@@ -85,6 +86,11 @@ def job_definition_suspension(
     definition = _job_definition(definition_id, job_definition_id)
     suspend = request.POST.get("action") == "suspend"
     include_jobs = request.POST.get("include_jobs") == "yes"
+    try:
+        at = form_date(request.POST.get("at", ""))
+    except NotADate as error:
+        messages.error(request, f"Nothing changed: {error}.")
+        return _section(definition)
     what = "suspended" if suspend else "activated"
     extra = " with its jobs" if include_jobs else ""
     apply_change(
@@ -93,8 +99,10 @@ def job_definition_suspension(
             job_definition_id,
             suspend,
             include_jobs=include_jobs,
+            at=at,
             user_id=request.user.get_username(),
         ),
-        f"Job definition {what}{extra}.",
+        f"Job definition will be {what}{extra} at {at:%Y-%m-%d %H:%M} UTC." if at is not None
+        else f"Job definition {what}{extra}.",
     )
     return _section(definition)

@@ -31,11 +31,12 @@ from cockpit.queries import (
     versions_of,
 )
 from cockpit.readiness import readiness_of
+from cockpit.scheduling import NotADate, describe, form_date
 from cockpit.views.errors import apply_change, cockpit_page
 from cockpit.views.instances import restart_targets
 from cockpit.views.job_definitions import job_definition_rows
 from engine.errors import NotFoundError
-from engine.models import Incident
+from engine.models import Incident, Job
 from engine.queries import (
     get_process_definition,
     get_process_definition_xml,
@@ -43,6 +44,8 @@ from engine.queries import (
     static_called_definitions,
 )
 from engine.queries.definitions import unresolved_counts
+from engine.services.job_changes import delete_job
+from engine.services.scheduled_suspension import STATE_CHANGES, scheduled_changes
 from engine.services.suspension import activate_process_definition, suspend_process_definition
 from identity.resources import Permission
 
@@ -126,6 +129,10 @@ def process_definition(request: HttpRequest, definition_id: str) -> HttpResponse
         response = render(request, "cockpit/partials/instance_list.html", context)
     else:
         context["job_definitions"] = job_definition_rows(definition)
+        context["scheduled_changes"] = [
+            describe(job, definition.id)
+            for job in scheduled_changes(definition_id=definition.id, key=definition.key)
+        ]
         # Camunda Cockpit's Incidents tab: the open incidents of this version.
         context["incidents"] = (
             list(Incident.objects.filter(process_definition_id=definition.id)
@@ -195,18 +202,40 @@ def definition_suspension(request: HttpRequest, definition_id: str) -> HttpRespo
     if request.POST.get("confirm") != "yes":
         messages.error(request, "Nothing changed: confirm the change first.")
         return redirect("cockpit:definition", definition.id)
+    try:
+        at = form_date(request.POST.get("at", ""))
+    except NotADate as error:
+        messages.error(request, f"Nothing changed: {error}.")
+        return redirect("cockpit:definition", definition.id)
     change = suspend_process_definition if suspend else activate_process_definition
     what = "suspended" if suspend else "activated"
     extra = " with its instances" if with_instances else ""
+    when = f" at {at:%Y-%m-%d %H:%M} UTC" if at is not None else ""
     apply_change(
         request,
         lambda: change(
             definition.id,
             include_process_instances=with_instances,
+            at=at,
             user_id=request.user.get_username(),
         ),
-        f"Version {definition.version} {what}{extra}.",
+        f"Version {definition.version} will be {what}{extra}{when}." if at is not None
+        else f"Version {definition.version} {what}{extra}.",
     )
+    return redirect("cockpit:definition", definition.id)
+
+
+@require_POST
+@cockpit_page
+def cancel_scheduled_change(request: HttpRequest, definition_id: str, job_id: str) -> HttpResponse:
+    """Drop a suspension or activation still to come (the job goes; Camunda's deleteJob)."""
+    definition = get_process_definition(definition_id)
+    user = request.user.get_username()
+    if not Job.objects.filter(pk=job_id, type__in=STATE_CHANGES).exists():
+        messages.error(request, "Nothing changed: that change has been made or cancelled.")
+    else:
+        apply_change(request, lambda: delete_job(job_id, user_id=user),
+                     "The scheduled change is cancelled.")
     return redirect("cockpit:definition", definition.id)
 
 

@@ -18,7 +18,10 @@ MAX_MESSAGE = 4000
 
 
 def retry_cycle_of(job: Job) -> str | None:
-    """`camunda:failedJobRetryTimeCycle` of the job's activity (or its multi-instance body)."""
+    """`camunda:failedJobRetryTimeCycle` of the job's activity (or its multi-instance body);
+    a job of no process (a scheduled suspension) has none."""
+    if not job.process_definition_id:
+        return None
     node = definitions.process_model(job.process_definition_id).find_node(job.activity_id)
     if node is None:
         return None

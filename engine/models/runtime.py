@@ -192,6 +192,9 @@ class Job(models.Model):
     repeat = models.CharField(max_length=255, null=True, blank=True)
     created = models.DateTimeField()
     job_definition_id = models.CharField(max_length=64, null=True, blank=True)
+    # What a job that belongs to no process does, as JSON (Camunda's HANDLER_CFG_): the
+    # target of a scheduled suspension or activation.
+    handler_configuration = models.TextField(null=True, blank=True)
 
     objects = TenantScopedManager(definition="process_definition_id")
 

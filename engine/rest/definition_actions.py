@@ -42,7 +42,7 @@ from engine.rest.process_definitions import (
     definition_by_key,
     require_read_definition,
 )
-from engine.rest.process_instances import read_suspended
+from engine.rest.process_instances import read_execution_date, read_suspended
 from engine.rest.variables import read_variables, write_variables
 from engine.runtime.engine import ProcessInstance as StartedInstance
 from engine.runtime.forms import FormFieldValidationError
@@ -395,8 +395,7 @@ class ActivityStatistics(EngineView):
 def _suspend(request: Request, body: dict[str, Any], definition_id: str | None,
              key: str | None) -> None:
     suspended = read_suspended(body)
-    if body.get("executionDate"):
-        raise invalid_request("A delayed suspension (executionDate) is not supported yet")
+    at = read_execution_date(body)
     include = bool(body.get("includeProcessInstances"))
     if definition_id is not None:
         key = definition_key(definition_by_id(definition_id).id)
@@ -423,9 +422,9 @@ def _suspend(request: Request, body: dict[str, Any], definition_id: str | None,
         else suspension.activate_process_definition
     )
     if definition_id is not None:
-        change(definition_id, include_process_instances=include, user_id=user_id(request))
+        change(definition_id, include_process_instances=include, at=at, user_id=user_id(request))
     else:
-        change(key=key, include_process_instances=include, user_id=user_id(request))
+        change(key=key, include_process_instances=include, at=at, user_id=user_id(request))
 
 
 class DefinitionSuspended(EngineView):

@@ -6,11 +6,11 @@ hold the deployments the caller may read, as Camunda adds that check to the quer
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import HttpResponse
-from django.utils import timezone
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -168,7 +168,7 @@ class DeploymentCreate(APIView):
         if not resources:
             # Camunda's wording (DeploymentRestServiceImpl.createDeployment).
             raise invalid_request("No deployment resources contained in the form upload.")
-        _refuse_future_activation(text_part(request, DEPLOYMENT_ACTIVATION_TIME))
+        activation_time = _activation_time(text_part(request, DEPLOYMENT_ACTIVATION_TIME))
         result = deploy(
             resources,
             name=text_part(request, DEPLOYMENT_NAME) or "",
@@ -177,6 +177,7 @@ class DeploymentCreate(APIView):
             enable_duplicate_filtering=_part_flag(request, ENABLE_DUPLICATE_FILTERING),
             deploy_changed_only=_part_flag(request, DEPLOY_CHANGED_ONLY),
             user_id=request.user.get_username(),
+            activation_time=activation_time,
         )
         return Response(_result_dto(request, result))
 
@@ -226,24 +227,16 @@ def _part_flag(request: Request, name: str) -> bool:
     return (text_part(request, name) or "").strip().lower() == "true"
 
 
-def _refuse_future_activation(text: str | None) -> None:
-    """Definitions are active at once; a deployment asking to activate them later is refused.
-
-    An activation time in the past means "active now", which is what we do anyway.
-    """
+def _activation_time(text: str | None) -> datetime | None:
+    """When the deployed process definitions become active (until then suspended)."""
     if not text:
-        return
+        return None
     try:
-        activation = parse_date(text)
+        return parse_date(text)
     except ValueError:
         raise invalid_request(
             f"Cannot set form part '{DEPLOYMENT_ACTIVATION_TIME}' to value '{text}'"
         ) from None
-    if activation > timezone.now():
-        raise invalid_request(
-            f"'{DEPLOYMENT_ACTIVATION_TIME}' in the future is not supported: process "
-            "definitions are active as soon as they are deployed"
-        )
 
 
 def require_read_deployment(request: Request, deployment_id: str) -> None:

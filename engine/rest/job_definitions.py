@@ -16,7 +16,7 @@ from engine.rest import serializers
 from engine.rest.base import EngineView, json_body, user_id
 from engine.rest.listing import list_views
 from engine.rest.params import Kind, ListQuery, Param, invalid_request, tenant_filter
-from engine.rest.process_instances import read_suspended
+from engine.rest.process_instances import read_execution_date, read_suspended
 from engine.services import job_definitions as service
 from identity.authorization import Check, Permission, Resource, readable_ids, require_any
 
@@ -128,11 +128,14 @@ def _include_jobs(body: dict[str, Any]) -> bool:
     return value
 
 
-def _suspension(body: dict[str, Any]) -> tuple[bool, bool]:
-    """(suspended, includeJobs); a delayed suspension is refused rather than done at once."""
-    if body.get("executionDate") is not None:
-        raise invalid_request("A delayed suspension (executionDate) is not supported yet")
-    return read_suspended(body), _include_jobs(body)
+def _suspension(body: dict[str, Any]) -> dict[str, Any]:
+    """`suspended`, and the service's `include_jobs` and `at` (executionDate: not now but
+    then)."""
+    return {
+        "suspended": read_suspended(body),
+        "include_jobs": _include_jobs(body),
+        "at": read_execution_date(body),
+    }
 
 
 def _integer(body: dict[str, Any], name: str, *, nullable: bool = False) -> Any:
@@ -155,9 +158,8 @@ class JobDefinitionSuspended(EngineView):
     """PUT /job-definition/{id}/suspended `{suspended, includeJobs, executionDate}`."""
 
     def put(self, request: Request, job_definition_id: str) -> Response:
-        suspended, include_jobs = _suspension(json_body(request))
         service.set_job_definition_suspended(
-            job_definition_id, suspended, include_jobs=include_jobs, user_id=user_id(request)
+            job_definition_id, **_suspension(json_body(request)), user_id=user_id(request)
         )
         return Response(status=204)
 
@@ -168,7 +170,7 @@ class JobDefinitionsSuspended(EngineView):
 
     def put(self, request: Request) -> Response:
         body = json_body(request)
-        suspended, include_jobs = _suspension(body)
+        change = _suspension(body)
         by = {
             name: value
             for name, value in (
@@ -181,9 +183,7 @@ class JobDefinitionsSuspended(EngineView):
             raise invalid_request(
                 "Give either a processDefinitionId or a processDefinitionKey, not both"
             )
-        service.set_job_definitions_suspended(
-            suspended, include_jobs=include_jobs, user_id=user_id(request), **by
-        )
+        service.set_job_definitions_suspended(**change, **by, user_id=user_id(request))
         return Response(status=204)
 
 

@@ -185,8 +185,8 @@ SCHEMAS: dict[str, Schema] = {
             "deployment-activation-time": {
                 "type": "string",
                 "format": "date-time",
-                "description": "Only a time in the past is accepted (definitions are active "
-                "at once).",
+                "description": "The deployed process definitions stay suspended until then "
+                "(a job activates each; a time in the past: active at once).",
             },
             "data": {"type": "string", "format": "binary"},
         },

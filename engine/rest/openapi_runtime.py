@@ -326,7 +326,8 @@ def operations() -> list[Any]:
     add(f"{pd}/statistics", "get", "getProcessDefinitionStatistics", "Statistics per definition",
         {"200": _json(_array_of("ProcessDefinitionStatisticsResultDto"))},
         parameters=_STATISTICS)
-    add(f"{pd}/suspended", "put", "updateSuspensionStateByKey", "Suspend or activate by key",
+    add(f"{pd}/suspended", "put", "updateSuspensionStateByKey",
+        "Suspend or activate by key (executionDate: at that time, by a job)",
         _NO_CONTENT, request_body=_body())
     for route, suffix in ((f"{pd}/key/<str:key>", "ByKey"),
                           (f"{pd}/key/<str:key>/tenant-id/<str:tenant_id>", "ByKeyAndTenantId"),
@@ -349,7 +350,8 @@ def operations() -> list[Any]:
         "Statistics per activity", {"200": _json(_array_of("ActivityStatisticsResultDto"))},
         parameters=_STATISTICS)
     add(f"{pd}/<str:definition_id>/suspended", "put", "updateSuspensionStateById",
-        "Suspend or activate a definition", _NO_CONTENT, request_body=_body())
+        "Suspend or activate a definition (executionDate: at that time, by a job)",
+        _NO_CONTENT, request_body=_body())
 
     add("version", "get", "getRestAPIVersion", "The Camunda API version followed",
         {"200": _json(_ref("VersionDto"))})
@@ -506,12 +508,13 @@ def operations() -> list[Any]:
     listing("job-definition", "JobDefinitions", "JobDefinitionDto",
             job_definitions.JOB_DEFINITION_QUERY, post=True)
     add("job-definition/suspended", "put", "updateSuspensionStateJobDefinitions",
-        "Suspend or activate the job definitions of a process definition (id or key); "
-        "executionDate is refused", _NO_CONTENT, request_body=_body())
+        "Suspend or activate the job definitions of a process definition (id or key; "
+        "executionDate: at that time, by a job)", _NO_CONTENT, request_body=_body())
     add(jd, "get", "getJobDefinition", "Get a job definition",
         {"200": _json(_ref("JobDefinitionDto"))})
     add(f"{jd}/suspended", "put", "updateSuspensionStateJobDefinition",
-        "Suspend or activate a job definition (includeJobs: its jobs too)", _NO_CONTENT,
+        "Suspend or activate a job definition (includeJobs: its jobs too; executionDate: at "
+        "that time, by a job)", _NO_CONTENT,
         request_body=_body())
     add(f"{jd}/retries", "put", "setJobRetriesJobDefinition",
         "Give retries to every failed job of the job definition", _NO_CONTENT,

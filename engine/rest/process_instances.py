@@ -3,6 +3,7 @@ instance tree; variables live in variable_resources.py."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet
@@ -20,6 +21,7 @@ from engine.rest.base import (
     require_read_instance,
     user_id,
 )
+from engine.rest.dates import parse_date
 from engine.rest.params import (
     Kind,
     ListQuery,
@@ -247,6 +249,22 @@ def read_suspended(body: dict[str, Any]) -> bool:
     if not isinstance(value, bool):
         raise invalid_request("'suspended' must be true or false")
     return value
+
+
+def read_execution_date(body: dict[str, Any]) -> datetime | None:
+    """`executionDate` of a suspension: when the change is to happen (None: now)."""
+    raw = body.get("executionDate")
+    if raw is None:
+        return None
+    try:
+        if not isinstance(raw, str):
+            raise ValueError(raw)
+        return parse_date(raw)
+    except ValueError:
+        raise invalid_request(
+            f"Cannot read 'executionDate': {raw!r} is no date in the format "
+            "yyyy-MM-dd'T'HH:mm:ss.SSSZ"
+        ) from None
 
 
 class ActivityInstances(EngineView):

@@ -34,6 +34,7 @@ from engine.services.job_definitions import create_job_definitions
 from engine.services.oplog import OperationLog
 from engine.services.process_definitions import delete_definitions
 from engine.services.start_events import schedule_timer_starts, subscribe_start_events
+from engine.services.suspension import activate_later
 from engine.versions import next_versions
 
 _SUFFIXES = (
@@ -112,11 +113,13 @@ def deploy(
     deploy_changed_only: bool = False,
     user_id: str | None = None,
     now: datetime | None = None,
+    activation_time: datetime | None = None,
 ) -> DeploymentResult:
     """Deploy all resources or none; each new process model becomes its key's next version.
 
     Every BPMN resource is parsed and validated before anything is written; all problems of
-    all resources are reported together in one DeploymentError.
+    all resources are reported together in one DeploymentError. With an `activation_time`
+    still to come, the new process definitions are suspended until then.
     """
     now = now or timezone.now()
     authz.require_deploy(user_id, tenant_id)
@@ -171,6 +174,8 @@ def deploy(
         # an entry left by a rolled-back deployment is never looked up.
         definitions.remember(new_definitions, parsed)
         schedule_timer_starts(new_definitions)
+        if activation_time is not None and activation_time > now:
+            activate_later(new_definitions, activation_time)
         _log_deployment(deployment, user_id, enable_duplicate_filtering, deploy_changed_only, now)
 
     return DeploymentResult(

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from engine.errors import NotFoundError
+from engine.errors import BadRequestError, NotFoundError
 from engine.jobs.failures import resolve_incidents_of_job
 from engine.models import EntityType, Job
 from engine.runtime import commands as cmd
@@ -20,6 +20,7 @@ from engine.services import authz
 from engine.services.authz import P
 from engine.services.oplog import OperationLog
 from engine.services.runtime import _command
+from engine.services.scheduled_suspension import STATE_CHANGES
 from engine.store.django_store import DjangoStore
 
 
@@ -57,7 +58,10 @@ def delete_job(job_id: str, *, user_id: str | None = None) -> None:
             raise JobBeingExecuted(
                 "Cannot delete job when the job is being executed. Try again later."
             )
-        engine.change_job(job_id, cmd.DeleteJob(job_id))
+        if job.type in STATE_CHANGES:  # no process holds it
+            job.delete()
+        else:
+            engine.change_job(job_id, cmd.DeleteJob(job_id))
         resolve_incidents_of_job(job_id, timezone.now())
         OperationLog(user_id, "Delete", EntityType.JOB).add(None, **_target(job)).save()
 
@@ -72,6 +76,9 @@ def recalculate_job_due_date(
 
     def work(engine: ProcessEngine, store: DjangoStore) -> None:
         job = _locked_job(job_id, user_id)
+        if job.type in STATE_CHANGES:
+            # Camunda's wording (RecalculateJobDuedateCmd): only a timer event has one.
+            raise BadRequestError(f"No timer declaration found for job id {job_id}")
         base = job.created if creation_date_based else None
         engine.change_job(job_id, cmd.RecalculateJobDueDate(job_id, base))
         after = Job.objects.filter(pk=job_id).values_list("due_date", flat=True).first()

@@ -9,6 +9,8 @@ its user operation log entry (entity type JobDefinition), as Camunda's commands 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
@@ -23,6 +25,7 @@ from engine.services.authz import P
 from engine.services.jobs import check_retries, dispatch_on_commit, give_retries
 from engine.services.oplog import OperationLog
 from engine.services.rows import locked_row
+from engine.services.scheduled_suspension import job_definition_change, schedule_state_change
 
 
 def create_job_definitions(
@@ -82,14 +85,17 @@ def set_job_definition_suspended(
     suspended: bool,
     *,
     include_jobs: bool = False,
+    at: datetime | None = None,
     user_id: str | None = None,
 ) -> None:
     """Suspend or activate one job definition: new jobs of it are created in that state;
-    `include_jobs` also suspends or activates its existing jobs."""
+    `include_jobs` also suspends or activates its existing jobs; `at`: not now but then."""
     with transaction.atomic():
         row = _locked(job_definition_id)
         rows = JobDefinition.objects.filter(pk=row.id)
-        _set_suspended({row.process_definition_key}, rows, suspended, include_jobs, user_id)
+        target = {"by": "jobDefinitionId", "jobDefinitionId": row.id}
+        change = _Change(suspended, include_jobs, at, target)
+        _set_suspended({row.process_definition_key}, rows, change, user_id)
 
 
 def set_job_definitions_suspended(
@@ -98,10 +104,11 @@ def set_job_definitions_suspended(
     process_definition_id: str | None = None,
     process_definition_key: str | None = None,
     include_jobs: bool = False,
+    at: datetime | None = None,
     user_id: str | None = None,
 ) -> None:
     """Suspend or activate every job definition of a process definition, or of all versions
-    of a key (Camunda's `PUT /job-definition/suspended`)."""
+    of a key (Camunda's `PUT /job-definition/suspended`); `at`: not now but then."""
     if (process_definition_id is None) == (process_definition_key is None):
         raise BadRequestError(
             "Give either a processDefinitionId or a processDefinitionKey, not both"
@@ -110,31 +117,58 @@ def set_job_definitions_suspended(
         if process_definition_id is not None:
             definitions = ProcessDefinition.objects.filter(pk=process_definition_id)
             rows = JobDefinition.objects.filter(process_definition_id=process_definition_id)
+            target = {"by": "processDefinitionId", "processDefinitionId": process_definition_id}
         else:
             definitions = ProcessDefinition.objects.filter(key=process_definition_key)
             rows = JobDefinition.objects.filter(process_definition_key=process_definition_key)
+            target = {"by": "processDefinitionKey", "processDefinitionKey": process_definition_key}
         keys = set(definitions.values_list("key", flat=True))
         if not keys:
             which = process_definition_id or process_definition_key
             raise NotFoundError(f"No process definition found for '{which}'")
-        _set_suspended(keys, rows.select_for_update(), suspended, include_jobs, user_id)
+        change = _Change(suspended, include_jobs, at, target)
+        _set_suspended(keys, rows.select_for_update(), change, user_id)
+
+
+@dataclass(frozen=True)
+class _Change:
+    """A suspension or activation, now (`at` None) or later, of the job definitions that
+    `target` names (the scheduled job's handler configuration)."""
+
+    suspended: bool
+    include_jobs: bool
+    at: datetime | None
+    target: dict[str, Any]
 
 
 def _set_suspended(
-    keys: set[str],
-    rows: QuerySet[JobDefinition],
-    suspended: bool,
-    include_jobs: bool,
-    user_id: str | None,
+    keys: set[str], rows: QuerySet[JobDefinition], change: _Change, user_id: str | None
 ) -> None:
+    suspended = change.suspended
     for key in sorted(keys):
         # Camunda: SUSPEND (or UPDATE) on the definition; with the jobs, SUSPEND_INSTANCE (or
         # UPDATE_INSTANCE) as well.
         authz.require_on_definition(user_id, key, P.SUSPEND, P.UPDATE)
-        if include_jobs:
+        if change.include_jobs:
             authz.require_on_definition(user_id, key, P.SUSPEND_INSTANCE, P.UPDATE_INSTANCE)
     found = list(rows.order_by("pk"))
     ids = [row.id for row in found]
+    if change.at is not None:
+        target = {**change.target, "includeJobs": change.include_jobs}
+        schedule_state_change(job_definition_change(suspended), change.at, target)
+    else:
+        _apply_suspension(ids, suspended, change.include_jobs)
+    operation = "SuspendJobDefinition" if suspended else "ActivateJobDefinition"
+    _log(
+        user_id,
+        operation,
+        found,
+        suspensionState="suspended" if suspended else "active",
+        includeJobs=str(change.include_jobs).lower(),
+    )
+
+
+def _apply_suspension(ids: Sequence[str], suspended: bool, include_jobs: bool) -> None:
     JobDefinition.objects.filter(pk__in=ids).update(suspended=suspended)
     if include_jobs:
         jobs = Job.objects.filter(job_definition_id__in=ids)
@@ -142,14 +176,6 @@ def _set_suspended(
         Job.objects.filter(pk__in=job_ids).update(suspended=suspended)
         if not suspended:
             dispatch_on_commit(job_ids)
-    operation = "SuspendJobDefinition" if suspended else "ActivateJobDefinition"
-    _log(
-        user_id,
-        operation,
-        found,
-        suspensionState="suspended" if suspended else "active",
-        includeJobs=str(include_jobs).lower(),
-    )
 
 
 def set_job_definition_priority(

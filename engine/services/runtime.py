@@ -36,6 +36,7 @@ from engine.services.authz import P
 from engine.services.environment import environment
 from engine.services.limits import camel_case, check_fits
 from engine.services.oplog import OperationLog
+from engine.services.scheduled_suspension import STATE_CHANGES, run_state_change
 from engine.services.standalone_tasks import LOGGED_AS, check_new_parent, engine_for, is_standalone
 from engine.services.standalone_tasks import set_task_variables as set_standalone_variables
 from engine.store.django_store import DjangoStore
@@ -285,15 +286,8 @@ class TaskAlreadyClaimed(EngineError):
 
 
 # What commands on a task check (update_task also reads what it changes: `_full_task`).
-_CHECKED = (
-    "process_instance_id",
-    "process_definition_id",
-    "execution_id",
-    "assignee",
-    "owner",
-    "delegation_state",
-    "suspended",
-)
+_CHECKED = ("process_instance_id", "process_definition_id", "execution_id", "assignee", "owner",
+            "delegation_state", "suspended")
 
 
 def _task(task_id: str, store: DjangoStore | None = None) -> Task:
@@ -589,6 +583,8 @@ def execute_job(job_id: str, *, lock_owner: str | None = None) -> None:
         job = Job.objects.select_for_update().filter(pk=job_id).first()
         if job is None or (lock_owner is not None and job.lock_owner != lock_owner):
             raise JobLockLost(job_id)
+        if job.type in STATE_CHANGES:  # a scheduled suspension: no process of its own
+            return run_state_change(job)
         if job.process_instance_id and job.exclusive:
             # Exclusive jobs of one instance run one after the other, never side by side.
             list(ProcessInstance.objects.select_for_update().filter(pk=job.process_instance_id))

@@ -7,6 +7,7 @@ acquired and its external tasks are not fetched until it is activated again.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from django.db import transaction
 
@@ -20,9 +21,11 @@ from engine.models import (
     ProcessInstance,
     Task,
 )
+from engine.runtime.state import JobKind
 from engine.services import authz
 from engine.services.authz import P
 from engine.services.oplog import OperationLog
+from engine.services.scheduled_suspension import definition_change, schedule_state_change
 
 
 def suspend_process_instance(instance_id: str, *, user_id: str | None = None) -> None:
@@ -93,9 +96,13 @@ def suspend_process_definition(
     *,
     key: str | None = None,
     include_process_instances: bool = False,
+    at: datetime | None = None,
     user_id: str | None = None,
 ) -> None:
-    _set_definition_state(definition_id, key, True, include_process_instances, user_id)
+    set_definition_state(
+        True, definition_id=definition_id, key=key,
+        include_process_instances=include_process_instances, at=at, user_id=user_id,
+    )
 
 
 def activate_process_definition(
@@ -103,18 +110,26 @@ def activate_process_definition(
     *,
     key: str | None = None,
     include_process_instances: bool = False,
+    at: datetime | None = None,
     user_id: str | None = None,
 ) -> None:
-    _set_definition_state(definition_id, key, False, include_process_instances, user_id)
+    set_definition_state(
+        False, definition_id=definition_id, key=key,
+        include_process_instances=include_process_instances, at=at, user_id=user_id,
+    )
 
 
-def _set_definition_state(
-    definition_id: str | None,
-    key: str | None,
+def set_definition_state(
     suspended: bool,
-    include_instances: bool,
-    user_id: str | None,
+    *,
+    definition_id: str | None = None,
+    key: str | None = None,
+    include_process_instances: bool = False,
+    at: datetime | None = None,
+    user_id: str | None = None,
 ) -> None:
+    """Suspend or activate a definition, or every version of `key`; `at`: not now but then
+    (a job due at that time makes the change; the user operation is logged now)."""
     if (definition_id is None) == (key is None):
         raise BadRequestError("Give either a process definition id or a key")
     with transaction.atomic():
@@ -126,17 +141,16 @@ def _set_definition_state(
         if not ids:
             raise NotFoundError(f"No process definition found for '{definition_id or key}'")
         authz.require_suspend_definition(user_id, definitions)
-        definitions.update(suspended=suspended)
-        # Camunda suspends and activates a definition's job definitions with it (its jobs
-        # only with the instances, below).
-        JobDefinition.objects.filter(process_definition_id__in=ids).update(suspended=suspended)
-        if include_instances:
-            instance_ids = list(
-                ProcessInstance.objects.filter(process_definition_id__in=ids).values_list(
-                    "id", flat=True
-                )
+        if at is None:
+            _apply_to_definitions(ids, suspended, include_process_instances)
+        else:
+            target = (
+                {"by": "processDefinitionId", "processDefinitionId": definition_id}
+                if definition_id is not None
+                else {"by": "processDefinitionKey", "processDefinitionKey": key}
             )
-            _apply(instance_ids, suspended)
+            target["includeProcessInstances"] = include_process_instances
+            schedule_state_change(definition_change(suspended), at, target)
         log = OperationLog(user_id, _operation(suspended), EntityType.PROCESS_DEFINITION)
         for definition in ids:
             log.add(
@@ -145,8 +159,36 @@ def _set_definition_state(
                 process_definition_id=definition,
                 process_definition_key=definition.split(":", 1)[0],
             )
-        log.add("includeProcessInstances", new_value=str(include_instances).lower())
+        log.add("includeProcessInstances", new_value=str(include_process_instances).lower())
         log.save()
+
+
+def activate_later(rows: Sequence[ProcessDefinition], at: datetime) -> None:
+    """Newly deployed definitions stay suspended until `at` (a deployment's activation time:
+    Camunda suspends them and schedules the activation of each)."""
+    _apply_to_definitions([row.id for row in rows], True, False)
+    for row in rows:
+        row.suspended = True
+        target = {"by": "processDefinitionId", "processDefinitionId": row.id,
+                  "includeProcessInstances": False}
+        schedule_state_change(definition_change(False), at, target)
+
+
+def _apply_to_definitions(ids: Sequence[str], suspended: bool, include_instances: bool) -> None:
+    ProcessDefinition.objects.filter(pk__in=ids).update(suspended=suspended)
+    # Camunda suspends and activates a definition's job definitions and its timer start jobs
+    # with it (the jobs of its instances only with the instances, below).
+    JobDefinition.objects.filter(process_definition_id__in=ids).update(suspended=suspended)
+    Job.objects.filter(
+        process_definition_id__in=ids, process_instance_id__isnull=True, type=JobKind.TIMER_START
+    ).update(suspended=suspended)
+    if include_instances:
+        instance_ids = list(
+            ProcessInstance.objects.filter(process_definition_id__in=ids).values_list(
+                "id", flat=True
+            )
+        )
+        _apply(instance_ids, suspended)
 
 
 def _apply(instance_ids: Sequence[str], suspended: bool) -> None:

@@ -170,3 +170,29 @@ def test_suspending_the_process_definition_suspends_its_job_definitions(definiti
     assert JobDefinition.objects.filter(suspended=True).count() == 5
     activate_process_definition(definition_id, user_id="demo")
     assert not JobDefinition.objects.filter(suspended=True).exists()
+
+
+def test_a_suspended_definition_fires_no_timer_start_until_activated(definition_id):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from engine.jobs.acquisition import acquire_due_jobs
+    from engine.jobs.executor import run_job
+    from engine.models import ProcessInstance
+    from engine.services.suspension import activate_process_definition, suspend_process_definition
+
+    def run_executor_in_two_days() -> None:
+        for job_id in acquire_due_jobs("t", timezone.now() + timedelta(days=2)):
+            run_job(job_id, "t")
+
+    suspend_process_definition(definition_id, user_id="demo")
+    nightly = Job.objects.get(type="timer-start-event")
+    assert nightly.suspended
+    run_executor_in_two_days()
+    assert not ProcessInstance.objects.exists()
+    nightly.refresh_from_db()
+    assert nightly.exception_message is None  # not run and failed: never taken
+    activate_process_definition(definition_id, user_id="demo")
+    run_executor_in_two_days()
+    assert ProcessInstance.objects.filter(process_definition_id=definition_id).exists()

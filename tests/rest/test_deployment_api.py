@@ -162,15 +162,11 @@ def test_a_deployment_without_files_is_a_400(modeler_deploy):
     }
 
 
-def test_an_activation_time_in_the_future_is_refused_as_unsupported(modeler_deploy):
-    response = modeler_deploy(**{"deployment-activation-time": "2999-01-01T00:00:00.000+0000"})
-    assert response.status_code == 400
-    assert "not supported" in response.json()["message"]
-
-
 def test_an_activation_time_in_the_past_deploys_active_definitions(modeler_deploy):
     response = modeler_deploy(**{"deployment-activation-time": "2020-01-01T00:00:00.000+0000"})
     assert response.status_code == 200
+    (definition,) = response.json()["deployedProcessDefinitions"].values()
+    assert definition["suspended"] is False
 
 
 def test_a_malformed_activation_time_is_a_400_naming_the_part(modeler_deploy):
