@@ -42,13 +42,18 @@ from engine.rest.process_definitions import (
     definition_by_key,
     require_read_definition,
 )
-from engine.rest.process_instances import read_execution_date, read_suspended
+from engine.rest.process_instances import (
+    read_execution_date,
+    read_suspended,
+    read_tenant_selector,
+)
 from engine.rest.variables import read_variables, write_variables
 from engine.runtime.engine import ProcessInstance as StartedInstance
 from engine.runtime.forms import FormFieldValidationError
 from engine.runtime.modification import Instruction, InvalidModification
 from engine.runtime.values import TypedValue
 from engine.services import forms, runtime, suspension
+from engine.services.suspension import of_tenant
 from identity.authorization import (
     ANY,
     Check,
@@ -397,9 +402,11 @@ def _suspend(request: Request, body: dict[str, Any], definition_id: str | None,
     suspended = read_suspended(body)
     at = read_execution_date(body)
     include = bool(body.get("includeProcessInstances"))
+    # Camunda reads the tenant selector only for a change by key.
+    tenant = read_tenant_selector(body) if definition_id is None else {}
     if definition_id is not None:
         key = definition_key(definition_by_id(definition_id).id)
-    elif not ProcessDefinition.objects.filter(key=key).exists():
+    elif not of_tenant(ProcessDefinition.objects.filter(key=key), **tenant).exists():
         raise invalid_request(f"No process definition found for key '{key}'", 404)
     require_any(
         request.user,
@@ -424,7 +431,8 @@ def _suspend(request: Request, body: dict[str, Any], definition_id: str | None,
     if definition_id is not None:
         change(definition_id, include_process_instances=include, at=at, user_id=user_id(request))
     else:
-        change(key=key, include_process_instances=include, at=at, user_id=user_id(request))
+        change(key=key, **tenant, include_process_instances=include, at=at,
+               user_id=user_id(request))
 
 
 class DefinitionSuspended(EngineView):

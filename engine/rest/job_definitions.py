@@ -16,7 +16,11 @@ from engine.rest import serializers
 from engine.rest.base import EngineView, json_body, user_id
 from engine.rest.listing import list_views
 from engine.rest.params import Kind, ListQuery, Param, invalid_request, tenant_filter
-from engine.rest.process_instances import read_execution_date, read_suspended
+from engine.rest.process_instances import (
+    read_execution_date,
+    read_suspended,
+    read_tenant_selector,
+)
 from engine.services import job_definitions as service
 from identity.authorization import Check, Permission, Resource, readable_ids, require_any
 
@@ -183,7 +187,8 @@ class JobDefinitionsSuspended(EngineView):
             raise invalid_request(
                 "Give either a processDefinitionId or a processDefinitionKey, not both"
             )
-        service.set_job_definitions_suspended(**change, **by, user_id=user_id(request))
+        tenant = read_tenant_selector(body) if "process_definition_key" in by else {}
+        service.set_job_definitions_suspended(**change, **by, **tenant, user_id=user_id(request))
         return Response(status=204)
 
 

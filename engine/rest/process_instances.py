@@ -267,6 +267,19 @@ def read_execution_date(body: dict[str, Any]) -> datetime | None:
         ) from None
 
 
+def read_tenant_selector(body: dict[str, Any]) -> dict[str, Any]:
+    """`processDefinitionTenantId` / `processDefinitionWithoutTenantId` of a change by key, as
+    the service's `tenant_id` and `without_tenant` (neither: the key's versions of every
+    tenant)."""
+    tenant_id = body.get("processDefinitionTenantId")
+    if tenant_id is not None and not isinstance(tenant_id, str):
+        raise invalid_request("'processDefinitionTenantId' must be a text")
+    without = body.get("processDefinitionWithoutTenantId") or False
+    if not isinstance(without, bool):
+        raise invalid_request("'processDefinitionWithoutTenantId' must be true or false")
+    return {"tenant_id": tenant_id, "without_tenant": without}
+
+
 class ActivityInstances(EngineView):
     """GET /process-instance/{id}/activity-instances: the tree of active activities."""
 

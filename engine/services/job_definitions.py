@@ -25,7 +25,12 @@ from engine.services.authz import P
 from engine.services.jobs import check_retries, dispatch_on_commit, give_retries
 from engine.services.oplog import OperationLog
 from engine.services.rows import locked_row
-from engine.services.scheduled_suspension import job_definition_change, schedule_state_change
+from engine.services.scheduled_suspension import (
+    job_definition_change,
+    key_target,
+    schedule_state_change,
+)
+from engine.services.suspension import of_tenant
 
 
 def create_job_definitions(
@@ -103,12 +108,15 @@ def set_job_definitions_suspended(
     *,
     process_definition_id: str | None = None,
     process_definition_key: str | None = None,
+    tenant_id: str | None = None,
+    without_tenant: bool = False,
     include_jobs: bool = False,
     at: datetime | None = None,
     user_id: str | None = None,
 ) -> None:
     """Suspend or activate every job definition of a process definition, or of all versions
-    of a key (Camunda's `PUT /job-definition/suspended`); `at`: not now but then."""
+    of a key (of `tenant_id`, or of no tenant; Camunda's `PUT /job-definition/suspended`);
+    `at`: not now but then."""
     if (process_definition_id is None) == (process_definition_key is None):
         raise BadRequestError(
             "Give either a processDefinitionId or a processDefinitionKey, not both"
@@ -119,9 +127,12 @@ def set_job_definitions_suspended(
             rows = JobDefinition.objects.filter(process_definition_id=process_definition_id)
             target = {"by": "processDefinitionId", "processDefinitionId": process_definition_id}
         else:
-            definitions = ProcessDefinition.objects.filter(key=process_definition_key)
-            rows = JobDefinition.objects.filter(process_definition_key=process_definition_key)
-            target = {"by": "processDefinitionKey", "processDefinitionKey": process_definition_key}
+            definitions = of_tenant(
+                ProcessDefinition.objects.filter(key=process_definition_key), tenant_id,
+                without_tenant,
+            )
+            rows = JobDefinition.objects.filter(process_definition_id__in=definitions.values("id"))
+            target = key_target(process_definition_key, tenant_id, without_tenant)
         keys = set(definitions.values_list("key", flat=True))
         if not keys:
             which = process_definition_id or process_definition_key

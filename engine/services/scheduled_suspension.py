@@ -44,6 +44,16 @@ def job_definition_change(suspended: bool) -> str:
     return SUSPEND_JOB_DEFINITION if suspended else ACTIVATE_JOB_DEFINITION
 
 
+def key_target(key: str | None, tenant_id: str | None, without_tenant: bool) -> dict[str, Any]:
+    """A scheduled change's target by key, with its tenant selector."""
+    target: dict[str, Any] = {"by": "processDefinitionKey", "processDefinitionKey": key}
+    if tenant_id is not None:
+        target["processDefinitionTenantId"] = tenant_id
+    elif without_tenant:
+        target["processDefinitionWithoutTenantId"] = True
+    return target
+
+
 def schedule_state_change(job_type: str, at: datetime, target: dict[str, Any]) -> Job:
     """A job of `job_type` due `at` that changes `target`'s state (in the caller's
     transaction; the in-process executor looks again once it commits)."""
@@ -73,6 +83,10 @@ def run_state_change(job: Job) -> None:
 
     target = json.loads(job.handler_configuration or "{}")
     suspended = job.type in (SUSPEND_DEFINITION, SUSPEND_JOB_DEFINITION)
+    tenant = {
+        "tenant_id": target.get("processDefinitionTenantId"),
+        "without_tenant": bool(target.get("processDefinitionWithoutTenantId")),
+    }
     try:
         if job.type in (SUSPEND_DEFINITION, ACTIVATE_DEFINITION):
             set_definition_state(
@@ -80,6 +94,7 @@ def run_state_change(job: Job) -> None:
                 definition_id=target.get("processDefinitionId"),
                 key=target.get("processDefinitionKey"),
                 include_process_instances=bool(target.get("includeProcessInstances")),
+                **tenant,
             )
         elif "jobDefinitionId" in target:
             set_job_definition_suspended(
@@ -91,6 +106,7 @@ def run_state_change(job: Job) -> None:
                 process_definition_id=target.get("processDefinitionId"),
                 process_definition_key=target.get("processDefinitionKey"),
                 include_jobs=bool(target.get("includeJobs")),
+                **tenant,
             )
     except NotFoundError as gone:
         log.info("scheduled %s %s: nothing to change (%s)", job.type, job.id, gone)

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 
 from engine.errors import BadRequestError, NotFoundError
 from engine.models import (
@@ -25,7 +27,11 @@ from engine.runtime.state import JobKind
 from engine.services import authz
 from engine.services.authz import P
 from engine.services.oplog import OperationLog
-from engine.services.scheduled_suspension import definition_change, schedule_state_change
+from engine.services.scheduled_suspension import (
+    definition_change,
+    key_target,
+    schedule_state_change,
+)
 
 
 def suspend_process_instance(instance_id: str, *, user_id: str | None = None) -> None:
@@ -57,13 +63,9 @@ def set_instances_of_definitions_suspended(
     (of `tenant_id`, or of no tenant); the definitions themselves stay as they are."""
     if (definition_id is None) == (key is None):
         raise BadRequestError("Give either a process definition id or a key")
-    definitions = ProcessDefinition.objects.filter(
+    definitions = of_tenant(ProcessDefinition.objects.filter(
         **({"pk": definition_id} if definition_id is not None else {"key": key})
-    )
-    if tenant_id is not None:
-        definitions = definitions.filter(tenant_id=tenant_id)
-    elif without_tenant:
-        definitions = definitions.filter(tenant_id__isnull=True)
+    ), tenant_id, without_tenant)
     if not definitions.exists():
         raise NotFoundError(f"No process definition found for '{definition_id or key}'")
     instances = ProcessInstance.objects.filter(process_definition__in=definitions)
@@ -91,32 +93,14 @@ def _set_instance_state(instance_ids: Sequence[str], suspended: bool, user_id: s
         log.save()
 
 
-def suspend_process_definition(
-    definition_id: str | None = None,
-    *,
-    key: str | None = None,
-    include_process_instances: bool = False,
-    at: datetime | None = None,
-    user_id: str | None = None,
-) -> None:
-    set_definition_state(
-        True, definition_id=definition_id, key=key,
-        include_process_instances=include_process_instances, at=at, user_id=user_id,
-    )
+def suspend_process_definition(definition_id: str | None = None, **options: Any) -> None:
+    """Suspend a definition (or by `key`, ...: the options of `set_definition_state`)."""
+    set_definition_state(True, definition_id=definition_id, **options)
 
 
-def activate_process_definition(
-    definition_id: str | None = None,
-    *,
-    key: str | None = None,
-    include_process_instances: bool = False,
-    at: datetime | None = None,
-    user_id: str | None = None,
-) -> None:
-    set_definition_state(
-        False, definition_id=definition_id, key=key,
-        include_process_instances=include_process_instances, at=at, user_id=user_id,
-    )
+def activate_process_definition(definition_id: str | None = None, **options: Any) -> None:
+    """Activate a definition (or by `key`, ...: the options of `set_definition_state`)."""
+    set_definition_state(False, definition_id=definition_id, **options)
 
 
 def set_definition_state(
@@ -124,19 +108,23 @@ def set_definition_state(
     *,
     definition_id: str | None = None,
     key: str | None = None,
+    tenant_id: str | None = None,
+    without_tenant: bool = False,
     include_process_instances: bool = False,
     at: datetime | None = None,
     user_id: str | None = None,
 ) -> None:
-    """Suspend or activate a definition, or every version of `key`; `at`: not now but then
-    (a job due at that time makes the change; the user operation is logged now)."""
+    """Suspend or activate a definition, or every version of `key` (of `tenant_id`, or of no
+    tenant); `at`: not now but then (a job due at that time makes the change; the user
+    operation is logged now)."""
     if (definition_id is None) == (key is None):
         raise BadRequestError("Give either a process definition id or a key")
     with transaction.atomic():
         if definition_id is not None:
             definitions = ProcessDefinition.objects.filter(pk=definition_id)
         else:
-            definitions = ProcessDefinition.objects.filter(key=key)
+            definitions = of_tenant(ProcessDefinition.objects.filter(key=key), tenant_id,
+                                    without_tenant)
         ids = list(definitions.values_list("id", flat=True))
         if not ids:
             raise NotFoundError(f"No process definition found for '{definition_id or key}'")
@@ -147,7 +135,7 @@ def set_definition_state(
             target = (
                 {"by": "processDefinitionId", "processDefinitionId": definition_id}
                 if definition_id is not None
-                else {"by": "processDefinitionKey", "processDefinitionKey": key}
+                else key_target(key, tenant_id, without_tenant)
             )
             target["includeProcessInstances"] = include_process_instances
             schedule_state_change(definition_change(suspended), at, target)
@@ -189,6 +177,18 @@ def _apply_to_definitions(ids: Sequence[str], suspended: bool, include_instances
             )
         )
         _apply(instance_ids, suspended)
+
+
+def of_tenant(
+    definitions: QuerySet[Any], tenant_id: str | None, without_tenant: bool
+) -> QuerySet[Any]:
+    """The versions of a key that a tenant selector names: of `tenant_id`, of no tenant, or
+    (neither) of every tenant."""
+    if tenant_id is not None:
+        return definitions.filter(tenant_id=tenant_id)
+    if without_tenant:
+        return definitions.filter(tenant_id__isnull=True)
+    return definitions
 
 
 def _apply(instance_ids: Sequence[str], suspended: bool) -> None:

@@ -213,3 +213,59 @@ def test_a_deployment_activation_time_to_come_deploys_suspended_definitions(
     assert nightly.suspended is False
     assert not JobDefinition.objects.filter(suspended=True).exists()
     assert start(api, "jobs").status_code == 200
+
+
+@pytest.fixture
+def two_tenants(modeler_deploy) -> dict[str | None, str]:
+    """`jobs` deployed for tenant acme and for no tenant: {tenant: definition id}."""
+    ids = {}
+    for tenant in ("acme", None):
+        parts = {"tenant-id": tenant} if tenant else {}
+        response = modeler_deploy({"jobs.bpmn": bpmn_document(JOBS_MODEL)},
+                                  name=f"jobs-{tenant}", **parts)
+        assert response.status_code == 200, response.content
+        (definition,) = response.json()["deployedProcessDefinitions"].values()
+        ids[tenant] = definition["id"]
+    return ids
+
+
+def suspended_definitions() -> set[str | None]:
+    return set(ProcessDefinition.objects.filter(suspended=True).values_list("tenant_id",
+                                                                           flat=True))
+
+
+def test_a_change_by_key_keeps_to_the_tenant_it_names(api, two_tenants):
+    by_key = {"processDefinitionKey": "jobs"}
+    assert put(api, f"{PD}/suspended", suspended=True, processDefinitionTenantId="acme",
+               **by_key).status_code == 204
+    assert suspended_definitions() == {"acme"}
+    assert put(api, f"{PD}/suspended", suspended=False, **by_key).status_code == 204
+    assert put(api, f"{PD}/suspended", suspended=True, processDefinitionWithoutTenantId=True,
+               **by_key).status_code == 204
+    assert suspended_definitions() == {None}
+    missing = put(api, f"{PD}/suspended", suspended=True, processDefinitionTenantId="globex",
+                  **by_key)
+    assert missing.status_code == 404
+    for bad in ({"processDefinitionTenantId": 7}, {"processDefinitionWithoutTenantId": "yes"}):
+        assert put(api, f"{PD}/suspended", suspended=True, **by_key, **bad).status_code == 400
+
+    # Scheduled: the job keeps the selector.
+    assert put(api, f"{PD}/suspended", suspended=True, processDefinitionTenantId="acme",
+               executionDate=later(hours=1), **by_key).status_code == 204
+    assert put(api, f"{PD}/suspended", suspended=False, processDefinitionWithoutTenantId=True,
+               executionDate=later(hours=2), **by_key).status_code == 204
+    run_due_jobs_at(timezone.now() + timedelta(hours=3))
+    assert suspended_definitions() == {"acme"}
+
+
+def test_job_definitions_by_key_keep_to_the_tenant_they_name(api, two_tenants):
+    url = f"{BASE}/job-definition/suspended"
+    assert put(api, url, suspended=True, processDefinitionKey="jobs",
+               processDefinitionTenantId="acme").status_code == 204
+    assert set(JobDefinition.objects.filter(suspended=True).values_list(
+        "process_definition_id", flat=True)) == {two_tenants["acme"]}
+    assert put(api, url, suspended=True, processDefinitionKey="jobs",
+               processDefinitionWithoutTenantId=True,
+               executionDate=later(hours=1)).status_code == 204
+    run_due_jobs_at(timezone.now() + timedelta(hours=2))
+    assert not JobDefinition.objects.filter(suspended=False).exists()
