@@ -86,8 +86,6 @@ class CorrelateMessage(EngineView):
             raise invalid_request("No message name supplied")
         if body.get("tenantId") or body.get("withoutTenantId"):
             raise invalid_request("Tenant options of message correlation are not supported yet")
-        if body.get("processVariablesLocal"):
-            raise invalid_request("processVariablesLocal is not supported yet")
         instance_id = body.get("processInstanceId")
         # Which instances wait for the message now: a result naming them is an Execution.
         waiting = dict(
@@ -105,6 +103,12 @@ class CorrelateMessage(EngineView):
             local_variables=read_variables(
                 body.get("localCorrelationKeys"), "localCorrelationKeys"
             ) or None,
+            variables_local=read_variables(
+                body.get("processVariablesLocal"), "processVariablesLocal"
+            ),
+            variables_to_triggered_scope=read_variables(
+                body.get("processVariablesToTriggeredScope"), "processVariablesToTriggeredScope"
+            ),
             user_id=user_id(request),
         )
         with_variables = bool(body.get("variablesInResultEnabled"))

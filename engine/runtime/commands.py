@@ -75,12 +75,18 @@ class Trigger:
 
 @dataclass(frozen=True, slots=True)
 class DeliverMessage:
-    """A correlated message for one subscription (or the message subscription of an execution)."""
+    """A correlated message for one subscription (or the message subscription of an execution).
+
+    `variables` are set as any (the nearest scope that has them, else the instance);
+    `local_variables` on the execution that waited; `scope_variables` on the scope the message
+    triggers (Camunda's processVariablesLocal and processVariablesToTriggeredScope)."""
 
     subscription_id: str | None = None
     execution_id: str | None = None
     message_name: str | None = None
     variables: Variables = field(default_factory=dict)
+    local_variables: Variables = field(default_factory=dict)
+    scope_variables: Variables = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -234,12 +234,19 @@ class ProcessEngine:
         all: bool = False,  # noqa: A002 - Camunda's correlateAll
         process_instance_id: str | None = None,
         local_variables: Mapping[str, Any] | None = None,
+        variables_local: Mapping[str, Any] | None = None,
+        variables_to_triggered_scope: Mapping[str, Any] | None = None,
     ) -> list[str]:
         """Deliver to the waiting execution(s) matching name, business key, correlation
         keys (process variables), the instance id and local variables of the waiting
         execution; with none waiting, start by a message start event.
+        `variables` are set as any; `variables_local` on the waiting execution and
+        `variables_to_triggered_scope` on the scope the message triggers (a new instance
+        gets all three as its variables).
         Returns the ids of the instances that received the message."""
         payload = dict(variables or {})
+        local_payload = dict(variables_local or {})
+        scope_payload = dict(variables_to_triggered_scope or {})
         targeted = bool(correlation_keys or process_instance_id or local_variables)
 
         def work() -> list[Work]:
@@ -255,7 +262,10 @@ class ProcessEngine:
                 return [
                     Work(
                         s.process_instance_id,
-                        cmd.DeliverMessage(subscription_id=s.id, variables=payload),
+                        cmd.DeliverMessage(
+                            subscription_id=s.id, variables=payload,
+                            local_variables=local_payload, scope_variables=scope_payload,
+                        ),
                     )
                     for s in subscriptions
                 ]
@@ -277,7 +287,7 @@ class ProcessEngine:
                 Work(
                     None,
                     cmd.StartInstance(
-                        variables=payload,
+                        variables={**payload, **local_payload, **scope_payload},
                         business_key=business_key,
                         start_activity_id=activity_id,
                         instance_id=self.env.new_id(),

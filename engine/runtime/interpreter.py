@@ -323,7 +323,10 @@ def _deliver_message(current: Run, command: cmd.DeliverMessage) -> None:
             f"(execution '{command.execution_id}', subscription '{command.subscription_id}')"
         )
     owner = _execution(current, subscription.execution_id)
-    events.fire_event(current, owner, subscription.activity_id, command.variables)
+    current.set_execution_locals(owner, command.local_variables)
+    events.fire_event(
+        current, owner, subscription.activity_id, command.variables, command.scope_variables
+    )
 
 
 def _deliver_signal(current: Run, command: cmd.DeliverSignal) -> None:

@@ -218,12 +218,12 @@ def correlate_message(
     all: bool = False,  # noqa: A002 - Camunda's correlateAll
     process_instance_id: str | None = None,
     local_variables: Mapping[str, Any] | None = None,
+    variables_local: Mapping[str, Any] | None = None,
+    variables_to_triggered_scope: Mapping[str, Any] | None = None,
     user_id: str | None = None,
 ) -> list[str]:
-    """Deliver a message to waiting executions or message start events; returns instance ids.
-
-    Matches on business key, process variables (`correlation_keys`), the instance id and the
-    local variables of the waiting execution; one match is required unless `all`."""
+    """Deliver a message to waiting executions or message start events; returns instance ids
+    (matching and variables: ProcessEngine.correlate_message)."""
     check_fits(ProcessInstance, business_key=business_key)
     authz.require_update_any_instance(user_id)
     return _command(
@@ -236,6 +236,8 @@ def correlate_message(
             all=all,
             process_instance_id=process_instance_id,
             local_variables=local_variables,
+            variables_local=variables_local,
+            variables_to_triggered_scope=variables_to_triggered_scope,
         ),
     )
 
@@ -396,34 +398,15 @@ _TASK_FIELDS = ("name", "description", "due_date", "follow_up_date", "priority",
 
 def update_task(task_id: str, *, user_id: str | None = None, **changes: Any) -> None:
     """Change name, description, due/follow-up date, priority, owner or (of a task of no
-    process) parent task (TaskService.saveTask); each change is logged, old and new value."""
+    process) parent task (TaskService.saveTask); each change is logged, old and new value.
+    The assignee changes through set_assignee, or task_saving.save_task (PUT /task/{id})."""
     unknown = set(changes) - set(_TASK_FIELDS)
     if unknown:
         raise BadRequestError(f"Task fields that cannot be changed: {', '.join(sorted(unknown))}")
-    check_fits(Task, **{k: v for k, v in changes.items() if k in ("name", "owner")})
+    # Imported here: task_saving builds on this module's `_command`.
+    from engine.services.task_saving import save_task
 
-    def work(engine: ProcessEngine, store: DjangoStore) -> None:
-        task = _full_task(task_id)
-        engine = engine_for(task, engine, store)
-        authz.require_task(user_id, task, P.UPDATE)
-        changed = {k: v for k, v in changes.items() if getattr(task, k) != v}
-        if "parent_task_id" in changed:
-            check_new_parent(task, changed["parent_task_id"])
-        if not changed:
-            return
-        engine.update_task(task_id, changed)
-        log = OperationLog(user_id, "Update", EntityType.TASK)
-        for name, value in changed.items():
-            log.add(
-                LOGGED_AS.get(name) or camel_case(name),
-                org_value=getattr(task, name),
-                new_value=value,
-                task_id=task_id,
-                process_instance_id=task.process_instance_id,
-            )
-        log.save()
-
-    _command(user_id, work)
+    save_task(task_id, user_id=user_id, **changes)
 
 
 def delegate_task(task_id: str, assignee: str, *, user_id: str | None = None) -> None:

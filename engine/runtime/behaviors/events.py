@@ -127,18 +127,24 @@ def _condition_holds(run: Run, execution: Execution, node: FlowNode) -> bool:
 # -- triggers --------------------------------------------------------------------------------
 
 
-def fire_event(run: Run, owner: Execution, activity_id: str, variables: Any = None) -> None:
-    """A subscription or timer job of `owner` for event `activity_id` fired."""
+def fire_event(
+    run: Run, owner: Execution, activity_id: str, variables: Any = None,
+    scope_variables: Any = None,
+) -> None:
+    """A subscription or timer job of `owner` for event `activity_id` fired; `variables` come
+    with it, `scope_variables` are local to the scope it triggers (the boundary event's or the
+    event sub-process's execution, or the waiting one)."""
     node = run.definition.node(activity_id)
     if isinstance(node, BoundaryEvent):
-        _fire_boundary(run, owner, node, variables)
+        _fire_boundary(run, owner, node, variables, scope_variables)
     elif isinstance(node, StartEvent):
-        _fire_event_subprocess(run, owner, node, variables)
+        _fire_event_subprocess(run, owner, node, variables, scope_variables)
     elif owner.activity_id == activity_id:
         # intermediate catch event or receive task waiting itself
         run.drop_events(owner)
         owner.wait = None
         run.set_variables(owner, variables)
+        run.set_execution_locals(owner, scope_variables)
         flow.leave(run, owner)
     else:
         # the event after an event-based gateway: the first one wins, the others go
@@ -148,10 +154,13 @@ def fire_event(run: Run, owner: Execution, activity_id: str, variables: Any = No
         owner.activity_id = activity_id
         if flow.start_activity(run, owner, node):
             run.set_variables(owner, variables)
+            run.set_execution_locals(owner, scope_variables)
             flow.leave(run, owner)
 
 
-def _fire_boundary(run: Run, owner: Execution, node: BoundaryEvent, variables: Any) -> None:
+def _fire_boundary(
+    run: Run, owner: Execution, node: BoundaryEvent, variables: Any, scope_variables: Any = None
+) -> None:
     if node.cancel_activity:
         flow.cancel_activity(run, owner)
         token = owner
@@ -160,11 +169,13 @@ def _fire_boundary(run: Run, owner: Execution, node: BoundaryEvent, variables: A
         assert parent is not None
         token = run.new_execution(parent, node.id)
     run.set_variables(token, variables)
+    run.set_execution_locals(token, scope_variables)
     flow.enter(run, token, node.id)
 
 
 def _fire_event_subprocess(
-    run: Run, scope_execution: Execution, start: StartEvent, variables: Any
+    run: Run, scope_execution: Execution, start: StartEvent, variables: Any,
+    scope_variables: Any = None,
 ) -> None:
     esp = run.definition.node(run.definition.scope_of(start.id).id)
     assert isinstance(esp, SubProcess)
@@ -177,6 +188,7 @@ def _fire_event_subprocess(
     run.activity_started(container, esp)
     fire_execution_listeners(run, container, esp.execution_listeners, "start")
     container.wait = Wait.SCOPE
+    run.set_execution_locals(container, scope_variables)
     token = run.new_execution(container, start.id)
     run.set_variables(token, variables)
     flow.enter(run, token, start.id)
