@@ -249,6 +249,14 @@ class Publisher:
                 self._draining_on = loop
             return self._draining
 
+    def settle(self, timeout: float = 5) -> None:
+        """Wait until what is queued has been sent: a drain fetches its channel layer when it
+        starts, so one still running would send later events to a layer since replaced."""
+        with self._lock:
+            draining = self._draining
+        if draining is not None:
+            concurrent.futures.wait([draining], timeout=timeout)
+
     def _current(self, loop: asyncio.AbstractEventLoop) -> bool:
         return self._draining is not None and self._draining_on is loop
 

@@ -15,6 +15,7 @@ from engine.events import event, publish_on_commit, publisher
 
 @pytest.fixture
 def redis_layer(settings, redis_url, channel_prefix):
+    publisher.settle()  # an earlier test's events go to its own layer, not to this one
     settings.REDIS_URL = redis_url
     settings.CHANNEL_LAYER_PREFIX = f"{channel_prefix}-events"
     settings.CHANNEL_LAYERS = {
