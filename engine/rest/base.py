@@ -39,14 +39,18 @@ def json_body(request: Request) -> dict[str, Any]:
     return dict(data)
 
 
-def deserialize_values(request: Request) -> bool:
-    """`deserializeValues` (default true): false returns Object values serialized."""
-    raw = first_value(request.query_params, "deserializeValues")
+def deserialize_values(request: Request, name: str = "deserializeValues") -> bool:
+    """`deserializeValues` (default true): false returns Object values serialized. A single
+    variable's resource calls it `deserializeValue` (SINGLE_VALUE)."""
+    raw = first_value(request.query_params, name)
     if raw is None:
         return True
     if raw.lower() not in ("true", "false"):
-        raise invalid_request(f"Cannot set query parameter 'deserializeValues' to value '{raw}'")
+        raise invalid_request(f"Cannot set query parameter '{name}' to value '{raw}'")
     return raw.lower() == "true"
+
+
+SINGLE_VALUE = "deserializeValue"
 
 
 def definition_key(process_definition_id: str | None) -> str:

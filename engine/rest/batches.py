@@ -38,18 +38,15 @@ BATCH_QUERY = ListQuery(
     filters=(
         *_COMMON,
         Param("suspended", Kind.BOOLEAN, "true: only suspended batches; false: only active."),
-    ),
-    sort_fields={"batchId": "id", "tenantId": "tenant_id"},
-)
-BATCH_STATISTICS_QUERY = ListQuery(
-    filters=(
-        *BATCH_QUERY.filters,
         Param("createdBy", description="Only batches this user created."),
+        Param("startedBefore", Kind.DATE, "Only batches started before this date."),
+        Param("startedAfter", Kind.DATE, "Only batches started after this date."),
         Param("withFailures", Kind.BOOLEAN, "Only batches with failed targets."),
         Param("withoutFailures", Kind.BOOLEAN, "Only batches without failed targets."),
     ),
-    sort_fields=BATCH_QUERY.sort_fields,
+    sort_fields={"batchId": "id", "tenantId": "tenant_id"},
 )
+BATCH_STATISTICS_QUERY = BATCH_QUERY
 HISTORIC_BATCH_QUERY = ListQuery(
     filters=(
         *_COMMON,
@@ -83,6 +80,10 @@ def _filter(
         rows = rows.filter(suspended=filters["suspended"])
     if "createdBy" in filters:
         rows = rows.filter(created_by=filters["createdBy"])
+    if "startedBefore" in filters:
+        rows = rows.filter(created__lte=filters["startedBefore"])
+    if "startedAfter" in filters:
+        rows = rows.filter(created__gte=filters["startedAfter"])
     if filters.get("withFailures"):
         rows = rows.filter(failed__gt=0)
     if filters.get("withoutFailures"):

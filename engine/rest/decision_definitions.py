@@ -47,6 +47,8 @@ DECISION_DEFINITION_QUERY = ListQuery(
         Param("categoryLike", S, "Filter by category with SQL LIKE."),
         Param("version", N, "Filter by version."),
         Param("latestVersion", B, "Only the latest version of each key and tenant."),
+        Param("deployedAfter", Kind.DATE, "Only definitions deployed after this date."),
+        Param("deployedAt", Kind.DATE, "Only definitions deployed at this date."),
         Param("resourceName", S, "Filter by the name of the DMN resource."),
         Param("resourceNameLike", S, "Filter by resource name with SQL LIKE."),
         Param("versionTag", S, "Filter by camunda:versionTag. Exact match."),
@@ -86,6 +88,8 @@ _EXACT = {
     "versionTag": "version_tag",
     "decisionRequirementsDefinitionId": "decision_requirements_definition_id",
     "decisionRequirementsDefinitionKey": "decision_requirements_definition_key",
+    "deployedAfter": "deployment__deployment_time__gt",
+    "deployedAt": "deployment__deployment_time",
 }
 # Camunda applies the flag only when true.
 _WHEN_TRUE = {

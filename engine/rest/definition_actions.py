@@ -455,6 +455,11 @@ class DefinitionsSuspendedByKey(EngineView):
 
     def put(self, request: Request) -> Response:
         body = json_body(request)
+        if body.get("processDefinitionId") is not None:
+            # Camunda's wording (ProcessDefinitionRestServiceImpl.updateSuspensionState).
+            raise invalid_request(
+                "Only processDefinitionKey can be set to update the suspension state."
+            )
         key = body.get("processDefinitionKey")
         if not isinstance(key, str) or not key:
             raise invalid_request("Only a processDefinitionKey can be given here")

@@ -25,6 +25,7 @@ from engine.errors import NotFoundError
 from engine.models import Execution, ProcessInstance, Task, VariableInstance
 from engine.rest import serializers
 from engine.rest.base import (
+    SINGLE_VALUE,
     AnyAcceptMixin,
     EngineView,
     deserialize_values,
@@ -215,7 +216,7 @@ class VariableInstanceDetail(EngineView):
 
     def get(self, request: Request, variable_id: str) -> Response:
         row = _readable_variable(request, variable_id)
-        return Response(variable_instance_dtos([row], deserialize_values(request))[0])
+        return Response(variable_instance_dtos([row], deserialize_values(request, SINGLE_VALUE))[0])
 
 
 class VariableInstanceData(AnyAcceptMixin, EngineView):

@@ -21,6 +21,7 @@ from engine import queries
 from engine.errors import NotFoundError
 from engine.models import Execution, Task
 from engine.rest.base import (
+    SINGLE_VALUE,
     AnyAcceptMixin,
     EngineView,
     deserialize_values,
@@ -166,7 +167,8 @@ def variable_views(
         def get(self, request: Request, var_name: str, **kwargs: str) -> Response:
             scope = scope_of(request, kwargs[id_kwarg])
             found = _readable(scope, var_name)
-            return Response(write_value(found, deserialize=deserialize_values(request)))
+            deserialize = deserialize_values(request, SINGLE_VALUE)
+            return Response(write_value(found, deserialize=deserialize))
 
         def put(self, request: Request, var_name: str, **kwargs: str) -> Response:
             scope = scope_of(request, kwargs[id_kwarg])

@@ -269,3 +269,14 @@ def test_job_definitions_by_key_keep_to_the_tenant_they_name(api, two_tenants):
                executionDate=later(hours=1)).status_code == 204
     run_due_jobs_at(timezone.now() + timedelta(hours=2))
     assert not JobDefinition.objects.filter(suspended=False).exists()
+
+
+def test_a_definition_id_in_the_change_by_key_is_a_400(api, invoice):
+    response = put(api, f"{PD}/suspended", suspended=True, processDefinitionKey="invoice",
+                   processDefinitionId=invoice)
+    assert response.status_code == 400
+    assert response.json() == {
+        "type": "InvalidRequestException",
+        "message": "Only processDefinitionKey can be set to update the suspension state.",
+    }
+    assert not ProcessDefinition.objects.filter(suspended=True).exists()

@@ -128,8 +128,17 @@ def test_object_values_keep_their_class_and_may_stay_serialized(api, instances):
                                 "serializationDataFormat": "application/json"}
     listed = api.get(f"{URL}?variableName=address&deserializeValues=false").json()
     assert listed[0]["value"] == '{"city":"Bonn"}'
-    refused = api.get(f"{URL}/{address}?deserializeValues=perhaps")
+    # One variable's resource calls it deserializeValue, as Camunda's.
+    assert api.get(f"{URL}/{address}?deserializeValue=false").json()["value"] == (
+        '{"city":"Bonn"}')
+    refused = api.get(f"{URL}/{address}?deserializeValue=perhaps")
     assert refused.status_code == 400
+    assert "deserializeValue'" in refused.json()["message"]
+    instance = instances["ACME"]
+    single = api.get(f"{BASE}/process-instance/{instance}/variables/address?deserializeValue=false")
+    assert single.json()["value"] == '{"city":"Bonn"}'
+    assert api.get(f"{BASE}/process-instance/{instance}/variables/address").json()["value"] == {
+        "city": "Bonn"}
 
 
 def test_the_data_of_a_bytes_variable_is_its_bytes_and_other_types_are_a_400(api, instances):
