@@ -29,7 +29,15 @@ from engine.rest.historic_instance_filters import (
     historic_task_q,
     tenant_q,
 )
+from engine.rest.historic_query_fields import (
+    HISTORIC_INSTANCE_FIELDS,
+    HISTORIC_TASK_FIELDS,
+    historic_instance_fields_q,
+    historic_task_fields_q,
+)
+from engine.rest.instance_roots import historic_roots
 from engine.rest.listing import list_views
+from engine.rest.or_query_criteria import apply_or_queries
 from engine.rest.params import Kind, ListQuery, Param, first_value, like
 from engine.rest.variable_filters import IGNORE_CASE_PARAMS, IgnoreCase, variables_q
 from engine.services.history_deletion import delete_historic_process_instance
@@ -111,6 +119,7 @@ HISTORIC_PROCESS_INSTANCE_QUERY = ListQuery(
         Param("variables", V, "`name_op_value,...`: instances having a variable (any scope) "
               "that matches; op: eq neq gt gteq lt lteq like."),
         *HISTORIC_INSTANCE_PARAMS,
+        *HISTORIC_INSTANCE_FIELDS,
         *IGNORE_CASE_PARAMS,
     ),
     sort_fields={
@@ -124,17 +133,36 @@ HISTORIC_PROCESS_INSTANCE_QUERY = ListQuery(
         "endTime": "end_time",
         "duration": "duration_ms",
     },
+    or_queries=True,
 )
+# What is one condition within an or-query (one EXISTS, or one tenant check, in Camunda's
+# HistoricProcessInstance.xml).
+_INSTANCE_GROUPS = [("tenantIdIn", "withoutTenantId"),
+                    ("executedActivityAfter", "executedActivityBefore"),
+                    ("executedJobAfter", "executedJobBefore")]
 
 
 def filter_historic_instances(request: Request, filters: dict[str, Any]) -> QuerySet[Any]:
+    """The historic instances the caller may read that meet `filters`, `orQueries` included
+    (the list and count resources, and `historicProcessInstanceQuery` of bulk operations)."""
     readable = readable_ids(request.user, Resource.HISTORIC_PROCESS_INSTANCE).q("id")
     rows = HistoricProcessInstance.objects.filter(
-        readable_history(request, "process_definition_key", readable),
+        readable_history(request, "process_definition_key", readable)
+    )
+    return apply_or_queries(
+        _historic_instances(rows, filters), filters,
+        lambda one: _historic_instances(HistoricProcessInstance.objects.all(), one),
+        together=_INSTANCE_GROUPS, each=["variables"],
+    )
+
+
+def _historic_instances(rows: QuerySet[Any], filters: dict[str, Any]) -> QuerySet[Any]:
+    rows = rows.filter(
         historic_variables_q(
             filters, "variables", outer_field="id", match_field="process_instance_id"
         ),
         historic_instance_q(filters),
+        historic_instance_fields_q(filters),
     )
     return apply(
         rows,
@@ -170,12 +198,13 @@ def filter_historic_instances(request: Request, filters: dict[str, Any]) -> Quer
     )
 
 
-def historic_instance_dto(row: HistoricProcessInstance, tenants: dict[str, Any]) -> serializers.Dto:
-    """HistoricProcessInstanceDto. The root is the instance itself unless it was called
-    (call hierarchies keep only their direct parent)."""
+def historic_instance_dto(
+    row: HistoricProcessInstance, tenants: dict[str, Any], roots: dict[str, str]
+) -> serializers.Dto:
+    """HistoricProcessInstanceDto; `roots`: each instance's root (instance_roots)."""
     return {
         "id": row.id,
-        "rootProcessInstanceId": row.id if row.super_process_instance_id is None else None,
+        "rootProcessInstanceId": roots.get(row.id, row.id),
         "superProcessInstanceId": row.super_process_instance_id,
         "superCaseInstanceId": None,
         "caseInstanceId": None,
@@ -199,7 +228,8 @@ def historic_instance_dto(row: HistoricProcessInstance, tenants: dict[str, Any])
 
 def historic_instance_dtos(rows: list[HistoricProcessInstance]) -> list[serializers.Dto]:
     tenants = tenants_of([r.process_definition_id for r in rows])
-    return [historic_instance_dto(row, tenants) for row in rows]
+    roots = historic_roots(r.id for r in rows)
+    return [historic_instance_dto(row, tenants, roots) for row in rows]
 
 
 HistoricProcessInstanceList, HistoricProcessInstanceCount = list_views(
@@ -390,6 +420,7 @@ HISTORIC_TASK_QUERY = ListQuery(
         Param("processVariables", V, "`name_op_value,...` on any variable of the task's "
               "process instance; op: eq neq gt gteq lt lteq like."),
         *HISTORIC_TASK_PARAMS,
+        *HISTORIC_TASK_FIELDS,
         *IGNORE_CASE_PARAMS,
     ),
     sort_fields={
@@ -411,13 +442,25 @@ HISTORIC_TASK_QUERY = ListQuery(
         "taskDefinitionKey": "task_definition_key",
         "priority": "priority",
     },
+    or_queries=True,
 )
 
 
 def filter_historic_tasks(request: Request, filters: dict[str, Any]) -> QuerySet[Any]:
+    """The historic tasks the caller may read that meet `filters`, `orQueries` included."""
     readable = readable_ids(request.user, Resource.HISTORIC_TASK).q("id")
-    rows = HistoricTaskInstance.objects.filter(
-        readable_history(request, None, readable),
+    rows = HistoricTaskInstance.objects.filter(readable_history(request, None, readable))
+    return apply_or_queries(
+        _historic_tasks(rows, filters), filters,
+        lambda one: _historic_tasks(HistoricTaskInstance.objects.all(), one),
+        together=[("tenantIdIn", "withoutTenantId")], each=["taskVariables", "processVariables"],
+        # HistoricTaskInstanceQueryImpl refuses these within an or-query.
+        refused=["withCandidateGroups", "withoutCandidateGroups"],
+    )
+
+
+def _historic_tasks(rows: QuerySet[Any], filters: dict[str, Any]) -> QuerySet[Any]:
+    rows = rows.filter(
         # A task's local variables are those of its activity instance (its token's).
         historic_variables_q(
             filters,
@@ -432,6 +475,7 @@ def filter_historic_tasks(request: Request, filters: dict[str, Any]) -> QuerySet
             match_field="process_instance_id",
         ),
         historic_task_q(filters),
+        historic_task_fields_q(filters),
     )
     rows = apply(
         rows,
@@ -487,6 +531,7 @@ def filter_historic_tasks(request: Request, filters: dict[str, Any]) -> QuerySet
 def historic_task_dtos(rows: list[HistoricTaskInstance]) -> list[serializers.Dto]:
     """HistoricTaskInstanceDto each."""
     tenants = tenants_of([r.process_definition_id for r in rows])
+    roots = historic_roots({r.process_instance_id for r in rows if r.process_instance_id})
     return [
         {
             "id": row.id,
@@ -514,7 +559,7 @@ def historic_task_dtos(rows: list[HistoricTaskInstance]) -> list[serializers.Dto
             "followUp": format_date(row.follow_up_date),
             "tenantId": tenants.get(row.process_definition_id),
             "removalTime": None,
-            "rootProcessInstanceId": row.process_instance_id,
+            "rootProcessInstanceId": roots.get(row.process_instance_id or ""),
         }
         for row in rows
     ]

@@ -136,6 +136,8 @@ class ListQuery:
     sort_fields: Mapping[str, str]
     default_order: tuple[str, ...] = ("pk",)
     parameter_sorts: Mapping[str, ParameterSort] = field(default_factory=dict)
+    # The POST form takes Camunda's `orQueries` (`filters["orQueries"]`: see `or_queries`).
+    or_queries: bool = False
     _by_name: dict[str, Param] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -247,14 +249,64 @@ def parse_body_query(
     `firstResult`/`maxResults` in the body (where Camunda ignores them) are read when the query
     string has none, so that a malformed one is refused rather than silently dropped.
     """
-    filters = {
+    filters = _body_filters(query, body)
+    if query.or_queries and body.get("orQueries"):
+        filters[OR_QUERIES] = _or_queries(query, body["orQueries"])
+    order = parse_body_sorting(query, body.get("sorting"))
+    order_by = (*order, "pk") if order else query.default_order
+    return ParsedQuery(filters, order_by, _body_page(body, params))
+
+
+def _body_filters(query: ListQuery, body: Mapping[str, Any]) -> dict[str, Any]:
+    return {
         param.name: convert_body(param, body[param.name])
         for param in query.filters
         if body.get(param.name) is not None
     }
-    order = parse_body_sorting(query, body.get("sorting"))
-    order_by = (*order, "pk") if order else query.default_order
-    return ParsedQuery(filters, order_by, _body_page(body, params))
+
+
+OR_QUERIES = "orQueries"
+# What an or-query cannot hold (Camunda's wording, TaskQueryImpl / ProcessInstanceQueryImpl).
+_NOT_IN_OR_QUERIES = {
+    "orQueries": "Invalid query usage: cannot set nested orQueries",
+    "sorting": "Invalid query usage: cannot set sorting in an or query",
+}
+
+
+def _or_queries(query: ListQuery, value: Any) -> list[dict[str, Any]]:
+    """Each or-query's criteria, typed as the main query's. An unknown key is a 400 here:
+    silently dropped, it would widen what the or-query matches."""
+    if not isinstance(value, list) or not all(isinstance(item, Mapping) for item in value):
+        raise invalid_request("'orQueries' must be a list of query objects")
+    parsed = []
+    for item in value:
+        for key, message in _NOT_IN_OR_QUERIES.items():
+            if item.get(key):
+                raise invalid_request(message)
+        unknown = sorted(k for k, v in item.items() if v is not None
+                         and k not in query._by_name and k not in _NOT_IN_OR_QUERIES)
+        if unknown:
+            raise invalid_request(f"'{unknown[0]}' is not supported in orQueries")
+        parsed.append(_body_filters(query, item))
+    return parsed
+
+
+def or_queries(
+    rows: QuerySet[M],
+    filters: Mapping[str, Any],
+    matching: Callable[[dict[str, Any]], QuerySet[M]],
+) -> QuerySet[M]:
+    """Apply `filters["orQueries"]` (Camunda's semantics): within one or-query any criterion
+    may hold, and each or-query must hold besides the main query's criteria. `matching`
+    returns the rows one criterion alone selects (the view's filter function)."""
+    for criteria in filters.get(OR_QUERIES, ()):
+        if not criteria:
+            continue
+        either = Q()
+        for name, value in criteria.items():
+            either |= Q(pk__in=matching({name: value}).values("pk"))
+        rows = rows.filter(either)
+    return rows
 
 
 def parse_body_sorting(query: ListQuery, sorting: Any) -> list[str | OrderBy]:

@@ -22,6 +22,8 @@ from engine.rest.base import (
     user_id,
 )
 from engine.rest.dates import parse_date
+from engine.rest.instance_roots import instances_under_root
+from engine.rest.or_query_criteria import apply_or_queries
 from engine.rest.params import (
     Kind,
     ListQuery,
@@ -67,6 +69,8 @@ PROCESS_INSTANCE_QUERY = ListQuery(
         Param("processDefinitionWithoutTenantId", Kind.BOOLEAN,
               "Only instances of definitions of no tenant."),
         Param("businessKeyIn", Kind.STRING_LIST, "Comma-separated business keys."),
+        Param("rootProcessInstanceId", description="Instances whose call chain starts at this "
+              "instance: itself and every instance it called, at any depth."),
         *(Param(name, description="No instance matches: Legato has no CMMN cases.")
           for name in NO_CASES),
         *IGNORE_CASE_PARAMS,
@@ -78,6 +82,7 @@ PROCESS_INSTANCE_QUERY = ListQuery(
         "tenantId": "process_definition__tenant_id",
         "businessKey": "business_key",
     },
+    or_queries=True,
 )
 
 _EXACT = {
@@ -99,9 +104,23 @@ _INCIDENT = {
 def filter_process_instances(
     request: Request, filters: dict[str, Any]
 ) -> QuerySet[ProcessInstance]:
+    """The instances the caller may read that meet `filters`, `orQueries` included (the list
+    and count resources, and the `processInstanceQuery` of bulk operations)."""
     rows = ProcessInstance.objects.select_related("process_definition").defer("state")
-    rows = rows.filter(readable_instances(request, "id", "process_definition__key"))
+    rows = _matching(rows.filter(readable_instances(request, "id", "process_definition__key")),
+                     filters)
+    return apply_or_queries(
+        rows, filters, lambda criterion: _matching(ProcessInstance.objects.all(), criterion),
+        together=[("tenantIdIn", "withoutTenantId")], each=["variables"],
+    )
+
+
+def _matching(rows: QuerySet[ProcessInstance], filters: dict[str, Any]
+              ) -> QuerySet[ProcessInstance]:
     rows = rows.filter(**{f: filters[p] for p, f in _EXACT.items() if p in filters})
+    if "rootProcessInstanceId" in filters:
+        root = filters["rootProcessInstanceId"]
+        rows = rows.filter(id__in=instances_under_root(ProcessInstance, root))
     if "processDefinitionKeyNotIn" in filters:
         rows = rows.exclude(process_definition__key__in=filters["processDefinitionKeyNotIn"])
     if "businessKeyLike" in filters:
