@@ -5,13 +5,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from rest_framework.request import Request
 
-from engine.models import HistoricExternalTaskLog, HistoricJobLog, JobDefinition, LogState
+from engine.models import (
+    HistoricExternalTaskLog,
+    HistoricJobLog,
+    JobDefinition,
+    LogState,
+    ProcessDefinition,
+)
 from engine.rest import serializers
 from engine.rest.base import readable_history
 from engine.rest.dates import format_date
+from engine.rest.historic_instance_filters import TENANT_PARAMS, tenant_q
 from engine.rest.history import apply
 from engine.rest.listing import list_views
 from engine.rest.params import Kind, ListQuery, Param
@@ -28,10 +35,20 @@ JOB_LOG_QUERY = ListQuery(
         Param("processInstanceId", S, "Log entries of this instance."),
         Param("processDefinitionId", S, "Log entries of this definition."),
         Param("processDefinitionKey", S, "Log entries of definitions with this key."),
+        Param("jobDefinitionId", S, "Log entries of jobs of this job definition."),
+        Param("jobDefinitionType", S, "Log entries of jobs of job definitions of this type."),
+        Param("jobDefinitionConfiguration", S, "Log entries of jobs of job definitions with "
+              "this configuration."),
+        Param("failedActivityIdIn", L, "Failure entries of jobs at one of these activities."),
+        Param("deploymentId", S, "Log entries of jobs of definitions of this deployment."),
+        Param("hostname", S, "Log entries written on this host."),
+        Param("jobPriorityLowerThanOrEquals", N, "Entries of jobs of this priority or lower."),
+        Param("jobPriorityHigherThanOrEquals", N, "Entries of jobs of this priority or higher."),
         Param("creationLog", B, "Only creation entries."),
         Param("failureLog", B, "Only failure entries."),
         Param("successLog", B, "Only success entries."),
         Param("deletionLog", B, "Only deletion entries."),
+        *TENANT_PARAMS,
     ),
     sort_fields={
         "timestamp": "timestamp",
@@ -55,14 +72,18 @@ EXTERNAL_TASK_LOG_QUERY = ListQuery(
         Param("workerId", S, "Log entries of this worker."),
         Param("errorMessage", S, "Entries with this error message."),
         Param("activityIdIn", L, "Comma-separated activity ids."),
+        Param("activityInstanceIdIn", L, "Comma-separated activity instance ids."),
         Param("executionIdIn", L, "Comma-separated execution ids."),
         Param("processInstanceId", S, "Log entries of this instance."),
         Param("processDefinitionId", S, "Log entries of this definition."),
         Param("processDefinitionKey", S, "Log entries of definitions with this key."),
+        Param("priorityLowerThanOrEquals", N, "Entries of tasks of this priority or lower."),
+        Param("priorityHigherThanOrEquals", N, "Entries of tasks of this priority or higher."),
         Param("creationLog", B, "Only creation entries."),
         Param("failureLog", B, "Only failure entries."),
         Param("successLog", B, "Only success entries."),
         Param("deletionLog", B, "Only deletion entries."),
+        *TENANT_PARAMS,
     ),
     sort_fields={
         "timestamp": "timestamp",
@@ -90,7 +111,8 @@ def _log_filters(rows: QuerySet[Any], filters: dict[str, Any], fields: dict[str,
     states = [state for flag, state in _STATE_FLAGS.items() if filters.pop(flag, None)]
     if states:
         rows = rows.filter(state__in=states)
-    return apply(rows, filters, fields)
+    # A log row's tenant is its definition's (Camunda copies it onto the row).
+    return apply(rows.filter(tenant_q(filters)), filters, fields)
 
 
 def _log_common(row: Any) -> dict[str, Any]:
@@ -120,22 +142,69 @@ _COMMON_FIELDS = {
 
 
 def filter_job_logs(request: Request, filters: dict[str, Any]) -> QuerySet[Any]:
-    rows = HistoricJobLog.objects.filter(readable_history(request, "process_definition_key"))
+    rows = HistoricJobLog.objects.filter(
+        readable_history(request, "process_definition_key"), _job_definition_q(filters)
+    )
+    if "failedActivityIdIn" in filters:
+        # Failure entries only: the others have no failed activity (the DTO below).
+        chosen = filters["failedActivityIdIn"]
+        rows = rows.filter(state=LogState.FAILED, activity_id__in=chosen)
+    if "deploymentId" in filters:
+        deployed = ProcessDefinition.objects.filter(deployment_id=filters["deploymentId"])
+        rows = rows.filter(process_definition_id__in=deployed.values("id"))
     return _log_filters(
         rows,
         filters,
-        {**_COMMON_FIELDS, "jobId": "job_id", "jobExceptionMessage": "job_exception_message"},
+        {
+            **_COMMON_FIELDS,
+            "jobId": "job_id",
+            "jobExceptionMessage": "job_exception_message",
+            "jobDefinitionId": "job_definition_id",
+            "hostname": "hostname",
+            "jobPriorityLowerThanOrEquals": "job_priority__lte",
+            "jobPriorityHigherThanOrEquals": "job_priority__gte",
+        },
     )
 
 
+def _job_definition_q(filters: dict[str, Any]) -> Q:
+    """`jobDefinitionType` / `jobDefinitionConfiguration`, read from the job definition as the
+    DTO shows them; a job of no definition (an asynchronous signal's) shows its own type, as
+    Camunda logs the job handler type then."""
+    condition = Q()
+    definitions = JobDefinition.objects.all()
+    if "jobDefinitionType" in filters:
+        wanted = filters["jobDefinitionType"]
+        has_definition = Exists(definitions.filter(pk=OuterRef("job_definition_id")))
+        typed = definitions.filter(job_type=wanted).values("id")
+        condition &= Q(job_definition_id__in=typed) | (~Q(has_definition) & Q(job_type=wanted))
+    if "jobDefinitionConfiguration" in filters:
+        configured = definitions.filter(job_configuration=filters["jobDefinitionConfiguration"])
+        condition &= Q(job_definition_id__in=configured.values("id"))
+    return condition
+
+
 def job_log_dtos(rows: list[Any]) -> list[serializers.Dto]:
-    # Camunda's job type and configuration live on the job definition: one read per page.
+    # Camunda's job type and configuration live on the job definition, the deployment on the
+    # process definition (the job's deployment): one read each per page.
     ids = {row.job_definition_id for row in rows if row.job_definition_id}
     definitions = {d.id: d for d in JobDefinition.objects.filter(pk__in=ids)}
-    return [_job_log_dto(row, definitions.get(row.job_definition_id)) for row in rows]
+    deployments = dict(
+        ProcessDefinition.objects.filter(
+            pk__in={row.process_definition_id for row in rows}
+        ).values_list("id", "deployment_id")
+    )
+    return [
+        _job_log_dto(
+            row, definitions.get(row.job_definition_id), deployments.get(row.process_definition_id)
+        )
+        for row in rows
+    ]
 
 
-def _job_log_dto(row: HistoricJobLog, definition: JobDefinition | None) -> serializers.Dto:
+def _job_log_dto(
+    row: HistoricJobLog, definition: JobDefinition | None, deployment_id: str | None
+) -> serializers.Dto:
     return {
         "id": str(row.id),
         "timestamp": format_date(row.timestamp),
@@ -149,7 +218,7 @@ def _job_log_dto(row: HistoricJobLog, definition: JobDefinition | None) -> seria
         "jobDefinitionId": row.job_definition_id,
         "jobDefinitionType": definition.job_type if definition else row.job_type,
         "jobDefinitionConfiguration": definition.job_configuration if definition else None,
-        "deploymentId": definition.deployment_id if definition else None,
+        "deploymentId": deployment_id,
         "hostname": row.hostname,
         **_log_common(row),
     }
@@ -168,6 +237,9 @@ def filter_external_task_logs(request: Request, filters: dict[str, Any]) -> Quer
             "topicName": "topic_name",
             "workerId": "worker_id",
             "errorMessage": "error_message",
+            "activityInstanceIdIn": "activity_instance_id__in",
+            "priorityLowerThanOrEquals": "priority__lte",
+            "priorityHigherThanOrEquals": "priority__gte",
         },
     )
 

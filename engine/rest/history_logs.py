@@ -1,8 +1,6 @@
-"""`/history/variable-instance`, `/history/detail`, `/history/incident`,
-`/history/user-operation`, `/history/job-log`, `/history/external-task-log`.
-
-Legato keeps no job log and no external task log rows yet: those two answer empty lists and
-zero counts of Camunda's shape, with their parameters validated (docs/rest.md).
+"""`/history/variable-instance`, `/history/detail`, `/history/user-operation`; the incident
+list lives in engine.rest.history_incidents, the job and external task logs in
+engine.rest.history_job_logs.
 """
 
 from __future__ import annotations
@@ -15,12 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from engine.errors import NotFoundError
-from engine.models import (
-    HistoricDetail,
-    HistoricIncident,
-    HistoricVariableInstance,
-    UserOperationLog,
-)
+from engine.models import HistoricDetail, HistoricVariableInstance, UserOperationLog
 from engine.models.tenancy import visible_definitions
 from engine.rest import serializers
 from engine.rest.base import (
@@ -34,8 +27,27 @@ from engine.rest.base import (
 )
 from engine.rest.dates import format_date
 from engine.rest.history import apply, require_history, tenants_of
+
+# The URL table and the OpenAPI document name the incident views and query here.
+from engine.rest.history_incidents import HISTORIC_INCIDENT_QUERY as HISTORIC_INCIDENT_QUERY
+from engine.rest.history_incidents import HistoricIncidentCount as HistoricIncidentCount
+from engine.rest.history_incidents import HistoricIncidentList as HistoricIncidentList
+from engine.rest.history_log_filters import (
+    DETAIL_CASE_PARAMS,
+    INSTANCE_TENANT_PARAMS,
+    OPERATION_CASE_PARAMS,
+    UNRECORDED_OPERATION_PARAMS,
+    VARIABLE_CASE_PARAMS,
+    initial_q,
+    instance_definition_q,
+    instance_tenant_q,
+    is_initial,
+    of_cases,
+    of_types,
+    refuse_unrecorded,
+)
 from engine.rest.listing import list_views
-from engine.rest.params import Kind, ListQuery, Param, invalid_request
+from engine.rest.params import Kind, ListQuery, Param, invalid_request, like
 from engine.rest.variable_data import binary_response
 from engine.rest.variable_filters import (
     IGNORE_CASE_PARAMS,
@@ -63,8 +75,13 @@ HISTORIC_VARIABLE_QUERY = ListQuery(
     filters=(
         Param("variableName", S, "Filter by name."),
         Param("variableNameLike", S, "Name with SQL LIKE."),
+        Param("variableNameIn", L, "Variables with one of these names."),
+        Param("variableTypeIn", L, "Variables of one of these types, any case (Object is "
+              "also 'serializable')."),
         Param("processInstanceId", S, "Variables of this instance."),
         Param("processInstanceIdIn", L, "Variables of these instances."),
+        Param("processDefinitionId", S, "Variables of instances of this definition."),
+        Param("processDefinitionKey", S, "Variables of instances of definitions with this key."),
         Param("executionIdIn", L, "Variables of these executions."),
         Param("taskIdIn", L, "Variables of these tasks."),
         Param("activityInstanceIdIn", L, "Variables of these activity instances."),
@@ -72,6 +89,8 @@ HISTORIC_VARIABLE_QUERY = ListQuery(
         Param("variableValue", S, "Variables of `variableName` equal to this value (a number, "
               "boolean or string)."),
         *IGNORE_CASE_PARAMS,
+        *INSTANCE_TENANT_PARAMS,
+        *VARIABLE_CASE_PARAMS,
     ),
     sort_fields={"instanceId": "process_instance_id", "variableName": "name"},
 )
@@ -91,7 +110,17 @@ def filter_historic_variables(request: Request, filters: dict[str, Any]) -> Quer
     rows = rows.filter(
         Q(process_instance_id__in=_readable_instance_ids(request)) | readable | standalone
     )
-    rows = rows.filter(_name_and_value(filters))
+    if of_cases(filters, VARIABLE_CASE_PARAMS):
+        return rows.none()
+    rows = rows.filter(
+        _name_and_value(filters), instance_definition_q(filters), instance_tenant_q(filters)
+    )
+    if "variableNameLike" in filters:
+        # Camunda applies variableNamesIgnoreCase to the pattern as well.
+        ignore_case = IgnoreCase.of(filters).names
+        rows = rows.filter(like("name", filters["variableNameLike"], ignore_case=ignore_case))
+    if "variableTypeIn" in filters:
+        rows = of_types(rows, filters["variableTypeIn"])
     if "taskIdIn" in filters:
         ids = filters["taskIdIn"]
         rows = rows.filter(
@@ -106,8 +135,8 @@ def filter_historic_variables(request: Request, filters: dict[str, Any]) -> Quer
             "processInstanceId": "process_instance_id",
             "processInstanceIdIn": "process_instance_id__in",
             "activityInstanceIdIn": "activity_instance_id__in",
+            "variableNameIn": "name__in",
         },
-        {"variableNameLike": "name"},
     )
 
 
@@ -142,6 +171,13 @@ def _definition_of(instance_ids: list[str]) -> dict[str, str]:
             "id", "process_definition_id"
         )
     )
+
+
+def _start_times(instance_ids: list[str | None]) -> dict[str, Any]:
+    from engine.models import HistoricProcessInstance
+
+    ids = {i for i in instance_ids if i}
+    return dict(HistoricProcessInstance.objects.filter(id__in=ids).values_list("id", "start_time"))
 
 
 def _task_executions(rows: list[Any]) -> dict[str, str]:
@@ -268,11 +304,20 @@ HISTORIC_DETAIL_QUERY = ListQuery(
         Param("taskId", S, "Details of this task."),
         Param("activityInstanceId", S, "Details of this activity instance."),
         Param("variableInstanceId", S, "Details of this variable."),
-        Param("variableTypeIn", L, "Details of variables of these types."),
+        Param("variableTypeIn", L, "Details of variables of these types, any case (Object is "
+              "also 'serializable')."),
+        Param("variableNameLike", S, "Variable name with SQL LIKE, any case."),
         Param("userOperationId", S, "Details written by this user operation."),
         Param("variableUpdates", B, "Only variable updates (all details are)."),
+        Param("formFields", B, "Only submitted form fields: none (Legato writes variable "
+              "updates only)."),
+        Param("excludeTaskDetails", B, "Only details not set on a task (unless `taskId`)."),
+        Param("initial", B, "Only the first values of variables the instance was started "
+              "with."),
         Param("occurredBefore", D, "Before this date."),
         Param("occurredAfter", D, "After this date."),
+        *INSTANCE_TENANT_PARAMS,
+        *DETAIL_CASE_PARAMS,
     ),
     sort_fields={
         "processInstanceId": "process_instance_id",
@@ -292,8 +337,22 @@ def filter_historic_details(request: Request, filters: dict[str, Any]) -> QueryS
     rows = HistoricDetail.objects.filter(
         Q(process_instance_id__in=_readable_instance_ids(request)) | readable
     )
+    # Camunda's `formFields` selects form property details unless `variableUpdates` is given
+    # too (HistoricDetailQueryDto.applyFilters: the later call wins).
+    form_fields_only = filters.get("formFields") and "variableUpdates" not in filters
+    if form_fields_only or of_cases(filters, DETAIL_CASE_PARAMS):
+        return rows.none()
+    rows = rows.filter(instance_tenant_q(filters))
     if "executionId" in filters:
         rows = rows.filter(_of_executions([filters["executionId"]]))
+    if "variableNameLike" in filters:  # Camunda: UPPER(NAME_) like UPPER(?)
+        rows = rows.filter(like("name", filters["variableNameLike"], ignore_case=True))
+    if "variableTypeIn" in filters:
+        rows = of_types(rows, filters["variableTypeIn"])
+    if filters.get("excludeTaskDetails") and "taskId" not in filters:
+        rows = rows.filter(task_id__isnull=True)
+    if filters.get("initial"):
+        rows = rows.filter(initial_q())
     return apply(
         rows,
         filters,
@@ -303,7 +362,6 @@ def filter_historic_details(request: Request, filters: dict[str, Any]) -> QueryS
             "taskId": "task_id",
             "activityInstanceId": "activity_instance_id",
             "variableInstanceId": "variable_instance_id",
-            "variableTypeIn": "type__in",
             "userOperationId": "user_operation_id",
             "occurredBefore": "time__lt",
             "occurredAfter": "time__gt",
@@ -311,15 +369,18 @@ def filter_historic_details(request: Request, filters: dict[str, Any]) -> QueryS
     )
 
 
-def historic_detail_dtos(rows: list[HistoricDetail]) -> list[serializers.Dto]:
+def historic_detail_dtos(
+    rows: list[HistoricDetail], deserialize: bool = True
+) -> list[serializers.Dto]:
     """HistoricVariableUpdateDto each (Legato writes variable updates only, no form fields)."""
     definitions = _definition_of([r.process_instance_id for r in rows])
+    start_times = _start_times([r.process_instance_id for r in rows])
     task_executions = _task_executions(rows)
     tenants = tenants_of(list(definitions.values()))
     dtos = []
     for row in rows:
         definition_id = definitions.get(row.process_instance_id)
-        typed = write_stored(row.type, row.value, row.object_type_name)
+        typed = write_stored(row.type, row.value, row.object_type_name, deserialize=deserialize)
         dtos.append(
             {
                 "id": str(row.id),
@@ -344,7 +405,7 @@ def historic_detail_dtos(rows: list[HistoricDetail]) -> list[serializers.Dto]:
                 "variableType": typed["type"],
                 "value": typed["value"],
                 "valueInfo": typed["valueInfo"],
-                "initial": row.revision == 0,
+                "initial": is_initial(row, start_times),
                 "revision": row.revision,
                 "errorMessage": None,
             }
@@ -353,7 +414,7 @@ def historic_detail_dtos(rows: list[HistoricDetail]) -> list[serializers.Dto]:
 
 
 HistoricDetailList, HistoricDetailCount = list_views(
-    HISTORIC_DETAIL_QUERY, filter_historic_details, historic_detail_dtos
+    HISTORIC_DETAIL_QUERY, filter_historic_details, historic_detail_dtos, values=True
 )
 
 
@@ -385,105 +446,6 @@ class HistoricDetailData(AnyAcceptMixin, EngineView):
         )
 
 
-# -- incidents -----------------------------------------------------------------------------
-
-HISTORIC_INCIDENT_QUERY = ListQuery(
-    filters=(
-        Param("incidentId", S, "Filter by incident id."),
-        Param("incidentType", S, "Filter by type."),
-        Param("incidentMessage", S, "Filter by message."),
-        Param("processDefinitionId", S, "Incidents of this definition."),
-        Param("processInstanceId", S, "Incidents of this instance."),
-        Param("executionId", S, "Incidents of this execution."),
-        Param("activityId", S, "Incidents at this activity."),
-        Param("causeIncidentId", S, "Incidents caused by this one."),
-        Param("rootCauseIncidentId", S, "Incidents with this root cause."),
-        Param("configuration", S, "The job or external task id."),
-        Param("open", B, "Only open incidents."),
-        Param("resolved", B, "Only resolved incidents."),
-        Param("deleted", B, "Only deleted incidents."),
-    ),
-    sort_fields={
-        "incidentId": "id",
-        "incidentMessage": "incident_message",
-        "createTime": "create_time",
-        "endTime": "end_time",
-        "incidentType": "incident_type",
-        "executionId": "execution_id",
-        "activityId": "activity_id",
-        "processInstanceId": "process_instance_id",
-        "processDefinitionId": "process_definition_id",
-        "causeIncidentId": "cause_incident_id",
-        "rootCauseIncidentId": "root_cause_incident_id",
-        "configuration": "configuration",
-        "incidentState": "state",
-    },
-)
-
-
-def filter_historic_incidents(request: Request, filters: dict[str, Any]) -> QuerySet[Any]:
-    rows = HistoricIncident.objects.filter(readable_history(request, None))
-    return apply(
-        rows,
-        filters,
-        {
-            "incidentId": "id",
-            "incidentType": "incident_type",
-            "incidentMessage": "incident_message",
-            "processDefinitionId": "process_definition_id",
-            "processInstanceId": "process_instance_id",
-            "executionId": "execution_id",
-            "activityId": "activity_id",
-            "causeIncidentId": "cause_incident_id",
-            "rootCauseIncidentId": "root_cause_incident_id",
-            "configuration": "configuration",
-        },
-        when_true={
-            "open": Q(state="open"),
-            "resolved": Q(state="resolved"),
-            "deleted": Q(state="deleted"),
-        },
-    )
-
-
-def historic_incident_dtos(rows: list[HistoricIncident]) -> list[serializers.Dto]:
-    """HistoricIncidentDto each."""
-    tenants = tenants_of([r.process_definition_id for r in rows])
-    return [
-        {
-            "id": row.id,
-            "processDefinitionKey": definition_key(row.process_definition_id) or None,
-            "processDefinitionId": row.process_definition_id,
-            "processInstanceId": row.process_instance_id,
-            "executionId": row.execution_id,
-            "rootProcessInstanceId": row.process_instance_id,
-            "createTime": format_date(row.create_time),
-            "endTime": format_date(row.end_time),
-            "removalTime": None,
-            "incidentType": row.incident_type,
-            "activityId": row.activity_id,
-            "failedActivityId": row.activity_id,
-            "causeIncidentId": row.cause_incident_id,
-            "rootCauseIncidentId": row.root_cause_incident_id,
-            "configuration": row.configuration,
-            "historyConfiguration": None,
-            "incidentMessage": row.incident_message,
-            "tenantId": tenants.get(row.process_definition_id or ""),
-            "jobDefinitionId": row.job_definition_id,
-            "open": row.state == "open",
-            "deleted": row.state == "deleted",
-            "resolved": row.state == "resolved",
-            "annotation": None,
-        }
-        for row in rows
-    ]
-
-
-HistoricIncidentList, HistoricIncidentCount = list_views(
-    HISTORIC_INCIDENT_QUERY, filter_historic_incidents, historic_incident_dtos, post=False
-)
-
-
 # -- user operations -----------------------------------------------------------------------
 
 USER_OPERATION_QUERY = ListQuery(
@@ -505,17 +467,22 @@ USER_OPERATION_QUERY = ListQuery(
         Param("property", S, "Filter by changed property."),
         Param("afterTimestamp", D, "After this date."),
         Param("beforeTimestamp", D, "Before this date."),
+        *UNRECORDED_OPERATION_PARAMS,
+        *OPERATION_CASE_PARAMS,
     ),
     sort_fields={"timestamp": "timestamp"},
 )
 
 
 def filter_user_operations(request: Request, filters: dict[str, Any]) -> QuerySet[Any]:
+    refuse_unrecorded(filters)
     by_category = readable_ids(request.user, Resource.OPERATION_LOG_CATEGORY).q("category")
     rows = UserOperationLog.objects.filter(
         readable_history(request, "process_definition_key", by_category),
         visible_definitions("process_definition_id", "process_instance_id"),  # tenant check
     )
+    if of_cases(filters, OPERATION_CASE_PARAMS):
+        return rows.none()
     return apply(
         rows,
         filters,

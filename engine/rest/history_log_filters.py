@@ -1,0 +1,128 @@
+"""The filters of `/history/variable-instance`, `/history/detail` and `/history/user-operation`
+that look beyond the row: the instance's definition and its tenant (Legato keeps both on the
+historic instance, Camunda on every history row), variable types as Camunda names them, the
+`initial` writes of an instance's start. Filters on CMMN cases match nothing (Legato has no
+cases); the operation log's filters on what Legato does not record are refused."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models.functions import Lower
+
+from engine.models import HistoricProcessInstance, ProcessDefinition
+from engine.rest.params import Kind, Param, invalid_request
+
+S, B, L = Kind.STRING, Kind.BOOLEAN, Kind.STRING_LIST
+
+INSTANCE_TENANT_PARAMS = (
+    Param("tenantIdIn", L, "Of instances of definitions of these tenants."),
+    Param("withoutTenantId", B, "Only of instances of definitions of no tenant (and of "
+          "standalone tasks)."),
+)
+VARIABLE_CASE_PARAMS = (
+    Param("caseInstanceId", S, "No variable matches: Legato has no CMMN cases."),
+    Param("caseExecutionIdIn", L, "No variable matches: Legato has no CMMN cases."),
+    Param("caseActivityIdIn", L, "No variable matches: Legato has no CMMN cases."),
+)
+DETAIL_CASE_PARAMS = (
+    Param("caseInstanceId", S, "No detail matches: Legato has no CMMN cases."),
+    Param("caseExecutionId", S, "No detail matches: Legato has no CMMN cases."),
+)
+OPERATION_CASE_PARAMS = tuple(
+    Param(name, S, "No entry matches: Legato has no CMMN cases.")
+    for name in ("caseDefinitionId", "caseInstanceId", "caseExecutionId")
+)
+# Camunda's operation log keeps these ids; Legato's does not record them, so a filter on one
+# can neither keep the entries Camunda would keep nor drop the others: a 400 rather than a
+# silently unfiltered (or empty) audit log.
+UNRECORDED_OPERATION_PARAMS = tuple(
+    Param(name, S, f"Refused (400): Legato's operation log does not record the {what}.")
+    for name, what in (
+        ("executionId", "execution of an entry"),
+        ("externalTaskId", "external task of an entry"),
+        ("jobDefinitionId", "job definition of an entry"),
+    )
+)
+# "All non-primitive variables are associated with the type 'serializable'" (Camunda's
+# variableTypeIn): Legato names that type Object.
+_TYPE_ALIASES = {"serializable": "object"}
+
+
+def of_cases(filters: dict[str, Any], params: Iterable[Param]) -> bool:
+    """Whether the request filters by a CMMN case (then nothing matches)."""
+    return any(param.name in filters for param in params)
+
+
+def refuse_unrecorded(filters: dict[str, Any]) -> None:
+    for param in UNRECORDED_OPERATION_PARAMS:
+        if param.name in filters:
+            raise invalid_request(
+                f"Cannot filter the user operation log by '{param.name}': Legato does not "
+                "record it"
+            )
+
+
+def of_types(rows: QuerySet[Any], types: list[str]) -> QuerySet[Any]:
+    """`variableTypeIn` on rows with a `type` column: Camunda compares `lower(VAR_TYPE_)`
+    with the lowered names."""
+    wanted = sorted({_TYPE_ALIASES.get(name.lower(), name.lower()) for name in types})
+    return rows.alias(lowered_type=Lower("type")).filter(lowered_type__in=wanted)
+
+
+def instance_tenant_q(filters: dict[str, Any], field: str = "process_instance_id") -> Q:
+    """`tenantIdIn` / `withoutTenantId` by the tenant of the row's instance's definition;
+    a row of no instance (a standalone task's variable) belongs to no tenant."""
+    condition = Q()
+    definitions = ProcessDefinition.objects.values("id")
+    instances = HistoricProcessInstance.objects.values("id")
+    if "tenantIdIn" in filters:
+        chosen = definitions.filter(tenant_id__in=filters["tenantIdIn"])
+        condition &= Q(**{f"{field}__in": instances.filter(process_definition_id__in=chosen)})
+    if filters.get("withoutTenantId"):
+        untenanted = definitions.filter(tenant_id__isnull=True)
+        condition &= Q(**{f"{field}__isnull": True}) | Q(
+            **{f"{field}__in": instances.filter(process_definition_id__in=untenanted)}
+        )
+    return condition
+
+
+def instance_definition_q(filters: dict[str, Any]) -> Q:
+    """`processDefinitionId` / `processDefinitionKey` by the row's instance's definition."""
+    condition = Q()
+    instances = HistoricProcessInstance.objects.values("id")
+    if "processDefinitionId" in filters:
+        ids = instances.filter(process_definition_id=filters["processDefinitionId"])
+        condition &= Q(process_instance_id__in=ids)
+    if "processDefinitionKey" in filters:
+        keyed = instances.filter(process_definition_key=filters["processDefinitionKey"])
+        condition &= Q(process_instance_id__in=keyed)
+    return condition
+
+
+def initial_q() -> Q:
+    """Camunda's `initial` details: the first value of a variable created while its instance
+    started (DefaultHistoryEventProducer: VARIABLE_INSTANCE_CREATE, sequence counter 1, the
+    instance starting). Legato's start command writes these on the instance's own scope at
+    the instance's start time, as restart's `initialVariables` reads them
+    (engine.queries.history.initial_variables)."""
+    started = HistoricProcessInstance.objects.filter(
+        pk=OuterRef("process_instance_id"), start_time=OuterRef("time")
+    )
+    return Q(revision=0, deleted=False, execution_id=F("process_instance_id")) & Q(
+        Exists(started)
+    )
+
+
+def is_initial(row: Any, start_times: dict[str, datetime]) -> bool:
+    """`initial` of one detail row, as `initial_q` selects it."""
+    return bool(
+        row.revision == 0
+        and not row.deleted
+        and row.process_instance_id
+        and row.execution_id == row.process_instance_id
+        and start_times.get(row.process_instance_id) == row.time
+    )
