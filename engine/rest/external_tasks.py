@@ -33,10 +33,15 @@ from engine.errors import REFUSED
 from engine.jobs.long_polling import long_poll
 from engine.models import ExternalTask
 from engine.queries import external_tasks as reads
-from engine.rest.base import readable_instances, require_read_instance
+from engine.rest.base import require_read_instance
 from engine.rest.basic_auth import verify_credentials
 from engine.rest.dates import format_date
 from engine.rest.errors import CamundaError, camunda_exception_handler, error_body, too_large
+from engine.rest.external_task_filters import (
+    EXTERNAL_TASK_QUERY,
+    filter_external_tasks,
+    readable_tasks,
+)
 from engine.rest.params import Kind, ListQuery, Param, invalid_request
 from engine.rest.variables import read_variables, write_variables
 from engine.services import external_task_lock as locking
@@ -306,70 +311,6 @@ async def fetch_and_lock(request: HttpRequest) -> HttpResponse:
 
 # -- the other resources ----------------------------------------------------------------------
 
-EXTERNAL_TASK_QUERY = ListQuery(
-    filters=(
-        Param("externalTaskId"),
-        Param("externalTaskIdIn", Kind.STRING_LIST),
-        Param("topicName"),
-        Param("workerId"),
-        Param("locked", Kind.BOOLEAN),
-        Param("notLocked", Kind.BOOLEAN),
-        Param("withRetriesLeft", Kind.BOOLEAN),
-        Param("noRetriesLeft", Kind.BOOLEAN),
-        Param("lockExpirationAfter", Kind.DATE),
-        Param("lockExpirationBefore", Kind.DATE),
-        Param("activityId"),
-        Param("activityIdIn", Kind.STRING_LIST),
-        Param("executionId"),
-        Param("processInstanceId"),
-        Param("processInstanceIdIn", Kind.STRING_LIST),
-        Param("processDefinitionId"),
-        Param("active", Kind.BOOLEAN),
-        Param("suspended", Kind.BOOLEAN),
-        Param("priorityHigherThanOrEquals", Kind.INTEGER),
-        Param("priorityLowerThanOrEquals", Kind.INTEGER),
-    ),
-    sort_fields=reads.SORT_FIELDS,
-    default_order=("pk",),
-)
-
-_FILTER_ARGS = {
-    "externalTaskId": "external_task_id",
-    "externalTaskIdIn": "external_task_id_in",
-    "topicName": "topic_name",
-    "workerId": "worker_id",
-    "locked": "locked",
-    "notLocked": "not_locked",
-    "withRetriesLeft": "with_retries_left",
-    "noRetriesLeft": "no_retries_left",
-    "lockExpirationAfter": "lock_expiration_after",
-    "lockExpirationBefore": "lock_expiration_before",
-    "activityId": "activity_id",
-    "activityIdIn": "activity_id_in",
-    "executionId": "execution_id",
-    "processInstanceId": "process_instance_id",
-    "processInstanceIdIn": "process_instance_id_in",
-    "processDefinitionId": "process_definition_id",
-    "active": "active",
-    "suspended": "suspended",
-    "priorityHigherThanOrEquals": "priority_higher_than_or_equals",
-    "priorityLowerThanOrEquals": "priority_lower_than_or_equals",
-}
-
-
-def _readable(request: HttpRequest) -> Any:
-    """Camunda's external task query shows a task when the caller may READ its process
-    instance or READ_INSTANCE its process definition."""
-    return readable_instances(request, "process_instance_id", "process_definition_key")
-
-
-def filter_external_tasks(request: HttpRequest | Any, filters: dict[str, Any]) -> Any:
-    """The readable external tasks matching parsed EXTERNAL_TASK_QUERY filters."""
-    return reads.list_external_tasks(
-        **{_FILTER_ARGS[name]: value for name, value in filters.items()}
-    ).filter(_readable(request))
-
-
 def _query(request: HttpRequest) -> tuple[Any, Any]:
     # POST is Camunda's query form: the same filters as a JSON body, `sorting` a list.
     body = _body(request) if request.method == "POST" else None
@@ -435,7 +376,7 @@ async def topic_names(request: HttpRequest) -> HttpResponse:
             with_locked_tasks=flags.get("withLockedTasks", False),
             with_unlocked_tasks=flags.get("withUnlockedTasks", False),
             with_retries_left=flags.get("withRetriesLeft", False),
-            readable=_readable(request),
+            readable=readable_tasks(request),
         )
     )
     return JsonResponse(names, safe=False)

@@ -3,10 +3,12 @@ execute, due date, suspension, stacktrace). Both show only rows of instances the
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpResponse
+from django.utils import timezone
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -27,6 +29,7 @@ from engine.rest.base import (
 from engine.rest.dates import format_date, parse_date
 from engine.rest.errors import CamundaError
 from engine.rest.history import tenants_of
+from engine.rest.job_filters import JOB_QUERY, filter_jobs
 from engine.rest.params import Kind, ListQuery, Param, invalid_request, like
 from engine.rest.process_instances import read_suspended
 from engine.runtime.errors import ProcessEngineError
@@ -184,95 +187,7 @@ class IncidentAnnotation(EngineView):
         return Response(status=204)
 
 
-# -- jobs ----------------------------------------------------------------------------------
-
-JOB_QUERY = ListQuery(
-    filters=(
-        Param("jobId", S, "Filter by job id."),
-        Param("jobIds", L, "Comma-separated job ids."),
-        Param("processInstanceId", S, "Jobs of this instance."),
-        Param("processInstanceIds", L, "Jobs of these instances."),
-        Param("executionId", S, "Jobs of this execution."),
-        Param("jobDefinitionId", S, "Jobs of this job definition."),
-        Param("processDefinitionId", S, "Jobs of this definition."),
-        Param("processDefinitionKey", S, "Jobs of definitions with this key."),
-        Param("activityId", S, "Jobs of this activity."),
-        Param("withRetriesLeft", B, "Only jobs with retries left."),
-        Param("noRetriesLeft", B, "Only jobs without retries left."),
-        Param("executable", B, "Only jobs with retries left that are due."),
-        Param("timers", B, "Only timer jobs."),
-        Param("messages", B, "Only asynchronous continuations."),
-        Param("withException", B, "Only jobs that failed."),
-        Param("exceptionMessage", S, "Jobs that failed with this message."),
-        Param("failedActivityId", S, "Jobs that failed at this activity."),
-        Param("active", B, "Only active jobs."),
-        Param("suspended", B, "Only suspended jobs."),
-        Param("priorityLowerThanOrEquals", N, "Priority at most."),
-        Param("priorityHigherThanOrEquals", N, "Priority at least."),
-        Param("tenantIdIn", L, "Comma-separated tenant ids."),
-        Param("withoutTenantId", B, "Only jobs of no tenant."),
-    ),
-    sort_fields={
-        "jobId": "id",
-        "executionId": "execution_id",
-        "processInstanceId": "process_instance_id",
-        "processDefinitionId": "process_definition_id",
-        "processDefinitionKey": "process_definition_key",
-        "jobPriority": "priority",
-        "jobRetries": "retries",
-        "jobDueDate": "due_date",
-    },
-)
-_JOB_EXACT = {
-    "jobId": "id",
-    "jobIds": "id__in",
-    "processInstanceId": "process_instance_id",
-    "processInstanceIds": "process_instance_id__in",
-    "jobDefinitionId": "job_definition_id",
-    "processDefinitionId": "process_definition_id",
-    "processDefinitionKey": "process_definition_key",
-    "activityId": "activity_id",
-    "exceptionMessage": "exception_message",
-    "failedActivityId": "activity_id",
-    "priorityLowerThanOrEquals": "priority__lte",
-    "priorityHigherThanOrEquals": "priority__gte",
-}
-TIMER_TYPES = ("timer", "timer-start", "timer-intermediate", "timer-boundary")
-
-
-def filter_jobs(request: Request, filters: dict[str, Any]) -> QuerySet[Job]:
-    from django.db.models import Q
-    from django.utils import timezone
-
-    rows = Job.objects.filter(
-        readable_instances(request, "process_instance_id", "process_definition_key")
-    )
-    rows = rows.filter(**{f: filters[p] for p, f in _JOB_EXACT.items() if p in filters})
-    if "executionId" in filters:
-        rows = rows.filter(shown_as(filters["executionId"]))
-    rows = with_public_execution(rows)
-    when_true = {
-        "withRetriesLeft": Q(retries__gt=0),
-        "noRetriesLeft": Q(retries__lte=0),
-        "executable": Q(retries__gt=0)
-        & (Q(due_date__isnull=True) | Q(due_date__lte=timezone.now())),
-        "timers": Q(type__startswith="timer"),
-        "messages": ~Q(type__startswith="timer"),
-        "withException": Q(exception_message__isnull=False),
-        "active": Q(suspended=False),
-        "suspended": Q(suspended=True),
-    }
-    for param, condition in when_true.items():
-        if filters.get(param):
-            rows = rows.filter(condition)
-    if filters.get("timers") and filters.get("messages"):
-        raise invalid_request("Parameter timers cannot be used together with parameter messages.")
-    if "tenantIdIn" in filters:
-        tenants = filters["tenantIdIn"]
-        rows = rows.filter(process_definition_id__in=_definition_ids(tenant_id__in=tenants))
-    if filters.get("withoutTenantId"):
-        rows = rows.filter(process_definition_id__in=_definition_ids(tenant_id__isnull=True))
-    return rows
+# -- jobs (their query: engine/rest/job_filters.py) ---------------------------------------
 
 
 def job_dto(row: Job, tenants: dict[str, str | None]) -> serializers.Dto:
@@ -356,15 +271,30 @@ class JobDetail(EngineView):
 
 
 class JobRetries(EngineView):
-    """PUT /job/{id}/retries `{retries}`."""
+    """PUT /job/{id}/retries `{retries, dueDate}`: a `dueDate` given moves the due date too
+    (null: due now), in the same command (Camunda's SetJobRetriesBuilder.dueDate)."""
 
     def put(self, request: Request, job_id: str) -> Response:
-        retries = json_body(request).get("retries")
+        body = json_body(request)
+        retries = body.get("retries")
         if not isinstance(retries, int) or isinstance(retries, bool):
             raise invalid_request("'retries' must be an integer")
+        due = _due_date(body, "dueDate") if "dueDate" in body else None
         readable_job(request, job_id)
-        jobs.set_job_retries(job_id, retries, user_id=user_id(request))
+        jobs.set_job_retries(job_id, retries, user_id=user_id(request), due=due)
         return Response(status=204)
+
+
+def _due_date(body: dict[str, Any], name: str) -> datetime:
+    """A due date of a request body; null is now (Camunda stores null, which is due at once
+    there; a Legato job is due from its date, as PUT /job/{id}/duedate sets it)."""
+    raw = body.get(name)
+    if raw is None:
+        return timezone.now()
+    try:
+        return parse_date(raw)
+    except (ValueError, TypeError):
+        raise invalid_request(f"Cannot read '{name}': {raw}") from None
 
 
 class JobExecute(EngineView):

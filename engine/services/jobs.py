@@ -66,15 +66,31 @@ def give_retries(job_ids: Sequence[str], retries: int) -> None:
         dispatch_on_commit(job_ids)
 
 
-def set_job_retries(job_id: str, retries: int, *, user_id: str | None = None) -> None:
-    """Set the retries; > 0 resolves the `failedJob` incident and the job runs again."""
+def set_job_retries(
+    job_id: str, retries: int, *, user_id: str | None = None, due: datetime | None = None
+) -> None:
+    """Set the retries; > 0 resolves the `failedJob` incident and the job runs again (when
+    due). A `due` date moves the job's due date in the same command (Camunda's
+    SetJobRetriesBuilder.dueDate); None keeps it."""
     check_retries(retries)
     with transaction.atomic():
         job = _job_for_update(job_id)
         authz.require_job(user_id, job, P.RETRY_JOB, P.RETRY_JOB)
-        before = job.retries
+        if due is not None:
+            Job.objects.filter(pk=job_id).update(due_date=due)
         give_retries([job_id], retries)
-        _log(user_id, "SetJobRetries", job, "retries", before, retries)
+        # One entry with a property change each, as Camunda's SetJobRetriesCmd logs it.
+        log = OperationLog(user_id, "SetJobRetries", EntityType.JOB)
+        target = {
+            "job_id": job.id,
+            "process_instance_id": job.process_instance_id,
+            "process_definition_id": job.process_definition_id,
+            "process_definition_key": job.process_definition_key,
+        }
+        log.add("retries", org_value=job.retries, new_value=retries, **target)
+        if due is not None:
+            log.add("dueDate", org_value=job.due_date, new_value=due, **target)
+        log.save()
 
 
 def execute_job_now(job_id: str, *, user_id: str | None = None) -> None:
