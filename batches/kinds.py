@@ -60,12 +60,12 @@ def _delete_instance(instance_id: Any, options: Mapping[str, Any], actor: Actor)
 
 
 def _set_job_retries(job_id: Any, options: Mapping[str, Any], actor: Actor) -> None:
-    from engine.services.jobs import set_job_due_date, set_job_retries
+    from engine.services.jobs import set_job_retries
 
-    user_id = _user_id(actor)
-    set_job_retries(job_id, int(options["retries"]), user_id=user_id)
-    if options.get("dueDate"):  # stored in ISO form by whoever created the batch
-        set_job_due_date(job_id, datetime.fromisoformat(options["dueDate"]), user_id=user_id)
+    # The due date is stored in ISO form by whoever created the batch; one command and one
+    # log entry with both, as Camunda's SetJobRetriesCmd.
+    due = datetime.fromisoformat(options["dueDate"]) if options.get("dueDate") else None
+    set_job_retries(job_id, int(options["retries"]), user_id=_user_id(actor), due=due)
 
 
 def _set_external_task_retries(task_id: Any, options: Mapping[str, Any], actor: Actor) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from batches.models import Batch
-from engine.models import ExternalTask, Job
+from engine.models import ExternalTask, Job, UserOperationLog
 from engine.services.external_tasks import set_retries
 from identity.resources import Permission, Resource
 from tests.identity.factories import make_user
@@ -31,6 +31,11 @@ def test_a_batch_sets_the_retries_and_due_date_of_jobs_found_by_a_query(api):
     jobs = Job.objects.filter(process_instance_id__in=ids)
     assert {job.retries for job in jobs} == {5}
     assert {job.due_date.year for job in jobs} == {2030}
+    # One operation per job names both changes, as Camunda's SetJobRetries.
+    entries = UserOperationLog.objects.filter(job_id__in=jobs.values("id"))
+    assert {(e.operation_type, e.property) for e in entries} == {
+        ("SetJobRetries", "retries"), ("SetJobRetries", "dueDate")}
+    assert len({e.operation_id for e in entries}) == 3
 
 
 def test_jobs_of_named_instances_are_targets_too(api):
