@@ -6,9 +6,7 @@ from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import Any
 
-from django.contrib.auth.models import Group
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -17,295 +15,23 @@ from engine import queries
 from engine.bpmn.model import UserTask
 from engine.definitions import process_model
 from engine.errors import BadRequestError, NotFoundError
-from engine.models import Execution as ExecutionRow
-from engine.models import ProcessDefinition, ProcessInstance, Task, TaskCandidate
-from engine.queries.tasks import TASK_SORT_FIELDS
+from engine.models import ProcessDefinition, Task
 from engine.rest import serializers, task_extras, task_hal
 from engine.rest.base import AnyAcceptMixin, EngineView, json_body, user_id
 from engine.rest.dates import format_date, parse_date
 from engine.rest.forms import form_dto
 from engine.rest.history_reports import csv_response
-from engine.rest.params import (
-    Kind,
-    ListQuery,
-    Param,
-    ParsedQuery,
-    flag,
-    invalid_request,
-    like,
-)
+from engine.rest.params import ParsedQuery, flag, invalid_request
 from engine.rest.task_access import require_task_permission
-from engine.rest.task_query_expressions import EXPRESSION_PARAMS, resolve_expressions
-from engine.rest.task_variable_sorting import PARAMETER_SORTS
-from engine.rest.variable_filters import (
-    IGNORE_CASE_PARAMS,
-    IgnoreCase,
-    process_variables_q,
-    variables_q,
-)
-from engine.services import runtime, standalone_tasks
+
+# TASK_QUERY and filter_tasks live in task_filters; filters.py and filter_query.py import
+# them from here too.
+from engine.rest.task_filters import TASK_QUERY, filter_tasks
+from engine.services import standalone_tasks
+from engine.services.task_saving import save_task
 from identity.authorization import ANY, Permission, require
 from identity.resources import Resource
-from tasklist.access import involvement, visible
-
-S, B, N, D, L = Kind.STRING, Kind.BOOLEAN, Kind.INTEGER, Kind.DATE, Kind.STRING_LIST
-V = Kind.VARIABLES
-# Filters on what Legato does not have (CMMN): no task matches them.
-NOTHING_MATCHES = tuple(
-    Param(name, S, "No task matches: Legato has no CMMN cases.")
-    for name in ("caseInstanceId", "caseInstanceBusinessKey",
-                 "caseInstanceBusinessKeyLike", "caseDefinitionId", "caseDefinitionKey",
-                 "caseDefinitionName", "caseDefinitionNameLike", "caseExecutionId")
-)
-
-TASK_QUERY = ListQuery(
-    filters=(
-        Param("taskId", S, "Filter by task id."),
-        Param("taskIdIn", L, "Comma-separated task ids."),
-        Param("processInstanceId", S, "Tasks of this instance."),
-        Param("processInstanceIdIn", L, "Tasks of these instances."),
-        Param("processInstanceBusinessKey", S, "Tasks of instances with this business key."),
-        Param("processInstanceBusinessKeyIn", L, "Comma-separated business keys."),
-        Param("processInstanceBusinessKeyLike", S, "Business key with SQL LIKE."),
-        Param("processDefinitionId", S, "Tasks of this definition."),
-        Param("processDefinitionKey", S, "Tasks of definitions with this key."),
-        Param("processDefinitionKeyIn", L, "Comma-separated definition keys."),
-        Param("processDefinitionName", S, "Tasks of definitions with this name."),
-        Param("processDefinitionNameLike", S, "Definition name with SQL LIKE."),
-        Param("executionId", S, "Tasks of this execution."),
-        Param("parentTaskId", S, "Subtasks of this task."),
-        Param("activityInstanceIdIn", L, "Tasks of these activity instances."),
-        Param("assignee", S, "Tasks assigned to this user."),
-        Param("assigneeLike", S, "Assignee with SQL LIKE."),
-        Param("assigneeIn", L, "Tasks assigned to one of these users."),
-        Param("assigneeNotIn", L, "Tasks not assigned to these users."),
-        Param("owner", S, "Tasks owned by this user."),
-        Param("candidateGroup", S, "Tasks offered to this group."),
-        Param("candidateGroups", L, "Tasks offered to one of these groups."),
-        Param("candidateUser", S, "Tasks offered to this user or one of their groups."),
-        Param("includeAssignedTasks", B, "With candidate filters: also assigned tasks."),
-        Param("involvedUser", S, "Tasks the user is assignee, owner or candidate of."),
-        Param("assigned", B, "Only assigned tasks."),
-        Param("unassigned", B, "Only unassigned tasks."),
-        Param("taskDefinitionKey", S, "Filter by the user task's id in the model."),
-        Param("taskDefinitionKeyIn", L, "Comma-separated task definition keys."),
-        Param("taskDefinitionKeyLike", S, "Task definition key with SQL LIKE."),
-        Param("name", S, "Filter by name."),
-        Param("nameNotEqual", S, "Tasks with another name."),
-        Param("nameLike", S, "Name with SQL LIKE."),
-        Param("nameNotLike", S, "Name not matching SQL LIKE."),
-        Param("description", S, "Filter by description."),
-        Param("descriptionLike", S, "Description with SQL LIKE."),
-        Param("priority", N, "Filter by priority."),
-        Param("maxPriority", N, "Priority at most."),
-        Param("minPriority", N, "Priority at least."),
-        Param("dueDate", D, "Due at this date."),
-        Param("dueAfter", D, "Due after this date."),
-        Param("dueBefore", D, "Due before this date."),
-        Param("withoutDueDate", B, "Only tasks without due date."),
-        Param("followUpDate", D, "Follow-up at this date."),
-        Param("followUpAfter", D, "Follow-up after this date."),
-        Param("followUpBefore", D, "Follow-up before this date."),
-        Param("followUpBeforeOrNotExistent", D, "Follow-up before this date or none."),
-        Param("createdOn", D, "Created at this date."),
-        Param("createdAfter", D, "Created after this date."),
-        Param("createdBefore", D, "Created before this date."),
-        Param("delegationState", S, "PENDING or RESOLVED."),
-        Param("tenantIdIn", L, "Comma-separated tenant ids."),
-        Param("withoutTenantId", B, "Only tasks of no tenant."),
-        Param("active", B, "Only active tasks."),
-        Param("suspended", B, "Only suspended tasks."),
-        Param("withCandidateGroups", B, "Only tasks with a candidate group."),
-        Param("withoutCandidateGroups", B, "Only tasks without candidate group."),
-        Param("withCandidateUsers", B, "Only tasks with a candidate user."),
-        Param("withoutCandidateUsers", B, "Only tasks without candidate user."),
-        Param("processVariables", V, "`name_op_value,...` on process variables."),
-        Param("taskVariables", V, "`name_op_value,...` on the task's local variables."),
-        Param("candidateGroupLike", S, "Tasks offered to a group matching this LIKE."),
-        *NOTHING_MATCHES,
-        *task_extras.PARAMS,
-        *EXPRESSION_PARAMS,
-        *IGNORE_CASE_PARAMS,
-    ),
-    sort_fields=TASK_SORT_FIELDS,
-    parameter_sorts=PARAMETER_SORTS,
-)
-
-_EXACT = {
-    "taskId": "id",
-    "taskIdIn": "id__in",
-    "processInstanceId": "process_instance_id",
-    "processInstanceIdIn": "process_instance_id__in",
-    "processDefinitionId": "process_definition_id",
-    "executionId": "execution_id",
-    "parentTaskId": "parent_task_id",
-    "activityInstanceIdIn": "activity_instance_id__in",
-    "assignee": "assignee",
-    "assigneeIn": "assignee__in",
-    "owner": "owner",
-    "taskDefinitionKey": "task_definition_key",
-    "taskDefinitionKeyIn": "task_definition_key__in",
-    "name": "name",
-    "description": "description",
-    "priority": "priority",
-    "maxPriority": "priority__lte",
-    "minPriority": "priority__gte",
-    "dueDate": "due_date",
-    "dueAfter": "due_date__gt",
-    "dueBefore": "due_date__lt",
-    "followUpDate": "follow_up_date",
-    "followUpAfter": "follow_up_date__gt",
-    "followUpBefore": "follow_up_date__lt",
-    "createdOn": "created",
-    "createdAfter": "created__gt",
-    "createdBefore": "created__lt",
-    "delegationState": "delegation_state",
-}
-_LIKE = {
-    "assigneeLike": "assignee",
-    "taskDefinitionKeyLike": "task_definition_key",
-    "nameLike": "name",
-    "descriptionLike": "description",
-}
-_WHEN_TRUE = {
-    "assigned": Q(assignee__isnull=False),
-    "unassigned": Q(assignee__isnull=True),
-    "withoutDueDate": Q(due_date__isnull=True),
-    "active": Q(suspended=False),
-    "suspended": Q(suspended=True),
-}
-
-
-def _definitions(**lookup: Any) -> QuerySet[ProcessDefinition]:
-    return ProcessDefinition.objects.filter(**lookup).values("id")
-
-
-def _instances(**lookup: Any) -> QuerySet[ProcessInstance]:
-    return ProcessInstance.objects.filter(**lookup).values("id")
-
-
-def _candidates(condition: Q) -> Q:
-    return Q(Exists(TaskCandidate.objects.filter(condition, task=OuterRef("pk"))))
-
-
-def filter_tasks(  # noqa: C901 - one branch per Camunda filter reads best flat
-    request: Request, filters: dict[str, Any]
-) -> QuerySet[Task]:
-    resolve_expressions(filters, user_id(request))
-    tasks = Task.objects.filter(visible(request.user))
-    if any(param.name in filters for param in NOTHING_MATCHES):
-        return tasks.none()
-    tasks = tasks.filter(**{f: filters[p] for p, f in _EXACT.items() if p in filters})
-    for param, field_name in _LIKE.items():
-        if param in filters:
-            tasks = tasks.filter(like(field_name, filters[param]))
-    for param, condition in _WHEN_TRUE.items():
-        if filters.get(param):
-            tasks = tasks.filter(condition)
-    if "assigneeNotIn" in filters:
-        tasks = tasks.exclude(assignee__in=filters["assigneeNotIn"])
-    if "nameNotEqual" in filters:
-        tasks = tasks.exclude(name=filters["nameNotEqual"])
-    if "nameNotLike" in filters:
-        tasks = tasks.exclude(like("name", filters["nameNotLike"]))
-    if "followUpBeforeOrNotExistent" in filters:
-        tasks = tasks.filter(
-            Q(follow_up_date__lt=filters["followUpBeforeOrNotExistent"])
-            | Q(follow_up_date__isnull=True)
-        )
-    if "processInstanceBusinessKey" in filters:
-        tasks = tasks.filter(
-            process_instance_id__in=_instances(business_key=filters["processInstanceBusinessKey"])
-        )
-    if "processInstanceBusinessKeyIn" in filters:
-        keys = filters["processInstanceBusinessKeyIn"]
-        tasks = tasks.filter(process_instance_id__in=_instances(business_key__in=keys))
-    if "processInstanceBusinessKeyLike" in filters:
-        matching = ProcessInstance.objects.filter(
-            like("business_key", filters["processInstanceBusinessKeyLike"])
-        )
-        tasks = tasks.filter(process_instance_id__in=matching.values("id"))
-    if "processDefinitionKey" in filters:
-        tasks = tasks.filter(
-            process_definition_id__in=_definitions(key=filters["processDefinitionKey"])
-        )
-    if "processDefinitionKeyIn" in filters:
-        keys = filters["processDefinitionKeyIn"]
-        tasks = tasks.filter(process_definition_id__in=_definitions(key__in=keys))
-    if "processDefinitionName" in filters:
-        name = filters["processDefinitionName"]
-        tasks = tasks.filter(process_definition_id__in=_definitions(name=name))
-    if "processDefinitionNameLike" in filters:
-        matching_definitions = ProcessDefinition.objects.filter(
-            like("name", filters["processDefinitionNameLike"])
-        )
-        tasks = tasks.filter(process_definition_id__in=matching_definitions.values("id"))
-    if "tenantIdIn" in filters:
-        tasks = tasks.filter(
-            process_definition_id__in=_definitions(tenant_id__in=filters["tenantIdIn"])
-        )
-    if filters.get("withoutTenantId"):
-        tasks = tasks.filter(process_definition_id__in=_definitions(tenant_id__isnull=True))
-    tasks = _candidate_filters(tasks, filters)
-    ignore_case = IgnoreCase.of(filters)
-    if "processVariables" in filters:
-        tasks = tasks.filter(
-            process_variables_q(filters["processVariables"], "process_instance_id", ignore_case)
-        )
-    if "taskVariables" in filters:
-        tasks = tasks.annotate(variable_scope=_task_scope()).filter(
-            variables_q(
-                filters["taskVariables"],
-                outer_field="variable_scope",
-                match_field="execution_id",
-                ignore_case=ignore_case,
-            )
-        )
-    return tasks
-
-
-def _task_scope() -> Coalesce:
-    """Where a task's local variables live: the token it waits at (its `execution_id` may
-    name the instance, for a lone token), or the task itself when it is standalone."""
-    token = ExecutionRow.objects.filter(
-        process_instance_id=OuterRef("process_instance_id"),
-        activity_instance_id=OuterRef("activity_instance_id"),
-    ).values("id")[:1]
-    return Coalesce(Subquery(token), F("id"))
-
-
-def _candidate_filters(tasks: QuerySet[Task], filters: dict[str, Any]) -> QuerySet[Task]:
-    """Camunda's candidate semantics: a candidate filter shows unassigned tasks only,
-    unless includeAssignedTasks; candidateUser includes the user's groups."""
-    offered: Q | None = None
-    if "candidateUser" in filters:
-        user = filters["candidateUser"]
-        groups = list(Group.objects.filter(user__username=user).values_list("name", flat=True))
-        offered = Q(user_id=user) | Q(group_id__in=groups) if groups else Q(user_id=user)
-    if "candidateGroup" in filters:
-        offered = Q(group_id=filters["candidateGroup"])
-    if "candidateGroups" in filters:
-        offered = Q(group_id__in=filters["candidateGroups"])
-    if "candidateGroupLike" in filters:
-        offered = like("group_id", filters["candidateGroupLike"])
-    if offered is not None:
-        tasks = tasks.filter(_candidates(offered))
-        if not filters.get("includeAssignedTasks"):
-            tasks = tasks.filter(assignee__isnull=True)
-    if "involvedUser" in filters:
-        user = filters["involvedUser"]
-        tasks = tasks.filter(Q(assignee=user) | Q(owner=user) | _candidates(Q(user_id=user)))
-    has_group = _candidates(Q(group_id__isnull=False))
-    has_user = _candidates(Q(user_id__isnull=False))
-    if filters.get("withCandidateGroups"):
-        tasks = tasks.filter(has_group)
-    if filters.get("withoutCandidateGroups"):
-        tasks = tasks.exclude(has_group)
-    if filters.get("withCandidateUsers"):
-        tasks = tasks.filter(has_user)
-    if filters.get("withoutCandidateUsers"):
-        tasks = tasks.exclude(has_user)
-    return tasks
+from tasklist.access import involvement
 
 
 @cache
@@ -458,6 +184,36 @@ def _task_changes(body: dict[str, Any]) -> dict[str, Any]:
     return changes
 
 
+def _saved_changes(body: dict[str, Any]) -> dict[str, Any]:
+    """What PUT /task/{id} changes (Camunda's TaskDto.updateTask): `_task_changes`, the
+    assignee and the delegation state; `tenantId` only as a check (a task cannot move to
+    another tenant: task_saving.save_task), `caseInstanceId` only as null (no CMMN in Legato)."""
+    if body.get("caseInstanceId") is not None:
+        raise invalid_request(
+            "Could not save task: 'caseInstanceId' is not supported (case instances (CMMN))"
+        )
+    changes = _task_changes(body)
+    for key, field_name in (("assignee", "assignee"), ("tenantId", "tenant_id")):
+        if key in body:
+            if body[key] is not None and not isinstance(body[key], str):
+                raise invalid_request(f"'{key}' must be a string")
+            changes[field_name] = body[key]
+    if "delegationState" in body:
+        changes["delegation_state"] = _delegation_state(body["delegationState"])
+    return changes
+
+
+def _delegation_state(value: Any) -> str | None:
+    """Camunda's DelegationStateConverter: PENDING or RESOLVED, in any case; null for none."""
+    state = value.upper() if isinstance(value, str) else value
+    if state not in (None, "PENDING", "RESOLVED"):
+        raise invalid_request(
+            f"Valid values for property 'delegationState' are 'PENDING' or 'RESOLVED', "
+            f"but was '{value}'"
+        )
+    return state
+
+
 class TaskDetail(EngineView):
     """GET (a TaskDto, or a HalTask when asked for), PUT and DELETE /task/{id}."""
 
@@ -474,8 +230,8 @@ class TaskDetail(EngineView):
 
     def put(self, request: Request, task_id: str) -> Response:
         queries.get_task(task_id)
-        changes = _task_changes(json_body(request))
-        runtime.update_task(task_id, user_id=user_id(request), **changes)
+        changes = _saved_changes(json_body(request))
+        save_task(task_id, user_id=user_id(request), **changes)
         return Response(status=204)
 
     def delete(self, request: Request, task_id: str) -> Response:
@@ -510,12 +266,7 @@ class TaskCreate(EngineView):
         for key in ("name", "description", "assignee", "owner"):
             if body.get(key) is not None and not isinstance(body[key], str):
                 raise invalid_request(f"'{key}' must be a string")
-        delegation = body.get("delegationState")
-        if delegation is not None and delegation not in ("PENDING", "RESOLVED"):
-            raise invalid_request(
-                f"Valid values for property 'delegationState' are 'PENDING' or 'RESOLVED', "
-                f"but was '{delegation}'"
-            )
+        delegation = _delegation_state(body.get("delegationState"))
         changes = _task_changes(body)
         try:
             standalone_tasks.create_task(

@@ -34,10 +34,10 @@ from engine.runtime.modification import Instruction
 from engine.services import authz
 from engine.services.authz import P
 from engine.services.environment import environment
-from engine.services.limits import camel_case, check_fits
+from engine.services.limits import check_fits
 from engine.services.oplog import OperationLog
 from engine.services.scheduled_suspension import STATE_CHANGES, run_state_change
-from engine.services.standalone_tasks import LOGGED_AS, check_new_parent, engine_for, is_standalone
+from engine.services.standalone_tasks import engine_for, is_standalone
 from engine.services.standalone_tasks import set_task_variables as set_standalone_variables
 from engine.store.django_store import DjangoStore
 from engine.store.tables import DEFINITIONS, TASKS
