@@ -35,7 +35,7 @@ from engine.rest.historic_query_fields import (
     historic_instance_fields_q,
     historic_task_fields_q,
 )
-from engine.rest.instance_roots import historic_roots
+from engine.rest.instance_roots import historic_roots, roots_of
 from engine.rest.listing import list_views
 from engine.rest.or_query_criteria import apply_or_queries
 from engine.rest.params import Kind, ListQuery, Param, first_value, like
@@ -328,6 +328,7 @@ def filter_historic_activities(request: Request, filters: dict[str, Any]) -> Que
 def historic_activity_dtos(rows: list[HistoricActivityInstance]) -> list[serializers.Dto]:
     """HistoricActivityInstanceDto each."""
     tenants = tenants_of([r.process_definition_id for r in rows])
+    roots = roots_of(rows)
     return [
         {
             "id": row.id,
@@ -350,7 +351,7 @@ def historic_activity_dtos(rows: list[HistoricActivityInstance]) -> list[seriali
             "completeScope": row.complete_scope,
             "tenantId": tenants.get(row.process_definition_id),
             "removalTime": None,
-            "rootProcessInstanceId": row.process_instance_id,
+            "rootProcessInstanceId": roots.get(row.process_instance_id or ""),
         }
         for row in rows
     ]

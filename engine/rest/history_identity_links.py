@@ -13,6 +13,7 @@ from engine.rest import serializers
 from engine.rest.base import readable_history
 from engine.rest.dates import format_date
 from engine.rest.history import apply, tenants_of
+from engine.rest.instance_roots import roots_of
 from engine.rest.listing import list_views
 from engine.rest.params import Kind, ListQuery, Param
 from identity.authorization import Resource, readable_ids
@@ -80,6 +81,7 @@ def filter_identity_link_log(request: Request, filters: dict[str, Any]) -> Query
 def identity_link_log_dtos(rows: list[HistoricIdentityLinkLog]) -> list[serializers.Dto]:
     """HistoricIdentityLinkLogDto each."""
     tenants = tenants_of([r.process_definition_id for r in rows])
+    roots = roots_of(rows)
     return [
         {
             "id": str(row.id),
@@ -94,7 +96,7 @@ def identity_link_log_dtos(rows: list[HistoricIdentityLinkLog]) -> list[serializ
             "assignerId": row.assigner_id,
             "tenantId": tenants.get(row.process_definition_id or ""),
             "removalTime": None,
-            "rootProcessInstanceId": row.process_instance_id,
+            "rootProcessInstanceId": roots.get(row.process_instance_id or ""),
         }
         for row in rows
     ]

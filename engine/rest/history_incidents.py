@@ -21,6 +21,7 @@ from engine.rest.base import definition_key, readable_history
 from engine.rest.dates import format_date
 from engine.rest.historic_instance_filters import TENANT_PARAMS, tenant_q
 from engine.rest.history import apply, tenants_of
+from engine.rest.instance_roots import roots_of
 from engine.rest.listing import list_views
 from engine.rest.params import Kind, ListQuery, Param, like
 
@@ -143,6 +144,7 @@ def filter_historic_incidents(request: Request, filters: dict[str, Any]) -> Quer
 def historic_incident_dtos(rows: list[HistoricIncident]) -> list[serializers.Dto]:
     """HistoricIncidentDto each."""
     tenants = tenants_of([r.process_definition_id for r in rows])
+    roots = roots_of(rows)
     return [
         {
             "id": row.id,
@@ -150,7 +152,7 @@ def historic_incident_dtos(rows: list[HistoricIncident]) -> list[serializers.Dto
             "processDefinitionId": row.process_definition_id,
             "processInstanceId": row.process_instance_id,
             "executionId": row.execution_id,
-            "rootProcessInstanceId": row.process_instance_id,
+            "rootProcessInstanceId": roots.get(row.process_instance_id or ""),
             "createTime": format_date(row.create_time),
             "endTime": format_date(row.end_time),
             "removalTime": None,

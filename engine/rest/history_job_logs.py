@@ -20,6 +20,7 @@ from engine.rest.base import readable_history
 from engine.rest.dates import format_date
 from engine.rest.historic_instance_filters import TENANT_PARAMS, tenant_q
 from engine.rest.history import apply
+from engine.rest.instance_roots import roots_of
 from engine.rest.listing import list_views
 from engine.rest.params import Kind, ListQuery, Param
 
@@ -115,7 +116,7 @@ def _log_filters(rows: QuerySet[Any], filters: dict[str, Any], fields: dict[str,
     return apply(rows.filter(tenant_q(filters)), filters, fields)
 
 
-def _log_common(row: Any) -> dict[str, Any]:
+def _log_common(row: Any, roots: dict[str, str]) -> dict[str, Any]:
     return {
         "activityId": row.activity_id,
         "executionId": row.execution_id,
@@ -123,7 +124,7 @@ def _log_common(row: Any) -> dict[str, Any]:
         "processDefinitionId": row.process_definition_id,
         "processDefinitionKey": row.process_definition_key,
         "tenantId": None,
-        "rootProcessInstanceId": row.process_instance_id,
+        "rootProcessInstanceId": roots.get(row.process_instance_id or ""),
         "creationLog": row.state == LogState.CREATED,
         "failureLog": row.state == LogState.FAILED,
         "successLog": row.state == LogState.SUCCESSFUL,
@@ -194,16 +195,19 @@ def job_log_dtos(rows: list[Any]) -> list[serializers.Dto]:
             pk__in={row.process_definition_id for row in rows}
         ).values_list("id", "deployment_id")
     )
+    roots = roots_of(rows)
     return [
         _job_log_dto(
-            row, definitions.get(row.job_definition_id), deployments.get(row.process_definition_id)
+            row, definitions.get(row.job_definition_id),
+            deployments.get(row.process_definition_id), roots,
         )
         for row in rows
     ]
 
 
 def _job_log_dto(
-    row: HistoricJobLog, definition: JobDefinition | None, deployment_id: str | None
+    row: HistoricJobLog, definition: JobDefinition | None, deployment_id: str | None,
+    roots: dict[str, str],
 ) -> serializers.Dto:
     return {
         "id": str(row.id),
@@ -220,7 +224,7 @@ def _job_log_dto(
         "jobDefinitionConfiguration": definition.job_configuration if definition else None,
         "deploymentId": deployment_id,
         "hostname": row.hostname,
-        **_log_common(row),
+        **_log_common(row, roots),
     }
 
 
@@ -245,6 +249,7 @@ def filter_external_task_logs(request: Request, filters: dict[str, Any]) -> Quer
 
 
 def external_task_log_dtos(rows: list[Any]) -> list[serializers.Dto]:
+    roots = roots_of(rows)
     return [
         {
             "id": str(row.id),
@@ -257,7 +262,7 @@ def external_task_log_dtos(rows: list[Any]) -> list[serializers.Dto]:
             "retries": row.retries,
             "errorMessage": row.error_message,
             "activityInstanceId": row.activity_instance_id,
-            **_log_common(row),
+            **_log_common(row, roots),
         }
         for row in rows
     ]

@@ -46,6 +46,7 @@ from engine.rest.history_log_filters import (
     of_types,
     refuse_unrecorded,
 )
+from engine.rest.instance_roots import roots_of
 from engine.rest.listing import list_views
 from engine.rest.params import Kind, ListQuery, Param, invalid_request, like
 from engine.rest.variable_data import binary_response
@@ -204,6 +205,7 @@ def historic_variable_dtos(
 ) -> list[serializers.Dto]:
     """HistoricVariableInstanceDto each."""
     definitions = _definition_of([r.process_instance_id for r in rows])
+    roots = roots_of(rows)
     task_executions = _task_executions(rows)
     tenants = tenants_of(list(definitions.values()))
     dtos = []
@@ -238,7 +240,7 @@ def historic_variable_dtos(
                 "state": row.state,
                 "createTime": format_date(row.create_time),
                 "removalTime": None,
-                "rootProcessInstanceId": row.process_instance_id,
+                "rootProcessInstanceId": roots.get(row.process_instance_id or ""),
             }
         )
     return dtos
@@ -374,6 +376,7 @@ def historic_detail_dtos(
 ) -> list[serializers.Dto]:
     """HistoricVariableUpdateDto each (Legato writes variable updates only, no form fields)."""
     definitions = _definition_of([r.process_instance_id for r in rows])
+    roots = roots_of(rows)
     start_times = _start_times([r.process_instance_id for r in rows])
     task_executions = _task_executions(rows)
     tenants = tenants_of(list(definitions.values()))
@@ -399,7 +402,7 @@ def historic_detail_dtos(
                 "userOperationId": row.user_operation_id,
                 "time": format_date(row.time),
                 "removalTime": None,
-                "rootProcessInstanceId": row.process_instance_id,
+                "rootProcessInstanceId": roots.get(row.process_instance_id or ""),
                 "variableName": row.name,
                 "variableInstanceId": row.variable_instance_id,
                 "variableType": typed["type"],
@@ -510,6 +513,7 @@ def filter_user_operations(request: Request, filters: dict[str, Any]) -> QuerySe
 
 def user_operation_dtos(rows: list[UserOperationLog]) -> list[serializers.Dto]:
     """UserOperationLogEntryDto each."""
+    roots = roots_of(rows)
     return [
         {
             "id": str(row.id),
@@ -535,7 +539,7 @@ def user_operation_dtos(rows: list[UserOperationLog]) -> list[serializers.Dto]:
             "orgValue": row.org_value,
             "newValue": row.new_value,
             "removalTime": None,
-            "rootProcessInstanceId": row.process_instance_id,
+            "rootProcessInstanceId": roots.get(row.process_instance_id or ""),
             "category": row.category,
             "annotation": row.annotation,
         }

@@ -6,6 +6,7 @@ the instance itself when no call activity started it. Legato stores only the dir
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from engine.models import HistoricProcessInstance, ProcessInstance
 
@@ -45,6 +46,12 @@ def historic_roots(instance_ids: Iterable[str]) -> dict[str, str]:
         callers.update({instance: found.get(instance) for instance in pending})
         pending = {caller for caller in found.values() if caller and caller not in callers}
     return {instance: _top(instance, callers) for instance in ids}
+
+
+def roots_of(rows: Iterable[Any]) -> dict[str, str]:
+    """The root of each row's process instance, by instance id (history rows of a listing;
+    a row of no instance has none)."""
+    return historic_roots({row.process_instance_id for row in rows if row.process_instance_id})
 
 
 def _top(instance: str, callers: dict[str, str | None]) -> str:
