@@ -166,3 +166,21 @@ def test_query_based_batches_act_only_on_what_the_historic_query_selects(api, wo
     run_to_end(retries.json()["id"])
     assert dict(Job.objects.values_list("process_instance_id", "retries")) == {
         world["w1"]: 5, world["w2"]: 0}
+
+
+def test_history_rows_of_a_called_instance_name_the_root_of_its_chain(api, world):
+    child, grand = world["child"], world["grand"]
+    for path in ("history/activity-instance", "history/variable-instance", "history/detail",
+                 "history/identity-link-log", "history/task"):
+        rows = api.get(f"{BASE}/{path}", {"processInstanceId": child}).json()
+        roots = {row["rootProcessInstanceId"] for row in rows
+                 if row.get("processInstanceId") == child}
+        assert roots <= {grand}, path
+    activities = api.get(f"{BASE}/history/activity-instance",
+                         {"processInstanceId": child}).json()
+    assert activities and {row["rootProcessInstanceId"] for row in activities} == {grand}
+    own = api.get(f"{BASE}/history/activity-instance", {"processInstanceId": world["a"]}).json()
+    assert {row["rootProcessInstanceId"] for row in own} == {world["a"]}
+    incident = create_incident(child, "custom", message="deep").id
+    [row] = api.get(f"{BASE}/history/incident", {"incidentId": incident}).json()
+    assert row["rootProcessInstanceId"] == grand
