@@ -136,7 +136,8 @@ class ListQuery:
     sort_fields: Mapping[str, str]
     default_order: tuple[str, ...] = ("pk",)
     parameter_sorts: Mapping[str, ParameterSort] = field(default_factory=dict)
-    # The POST form takes Camunda's `orQueries` (`filters["orQueries"]`: see `or_queries`).
+    # The POST form takes Camunda's `orQueries` (`filters["orQueries"]`, a list of parsed
+    # criteria; the view applies them: or_query_criteria.py, task_filters.py).
     or_queries: bool = False
     _by_name: dict[str, Param] = field(init=False, repr=False, compare=False)
 
@@ -289,24 +290,6 @@ def _or_queries(query: ListQuery, value: Any) -> list[dict[str, Any]]:
             raise invalid_request(f"'{unknown[0]}' is not supported in orQueries")
         parsed.append(_body_filters(query, item))
     return parsed
-
-
-def or_queries(
-    rows: QuerySet[M],
-    filters: Mapping[str, Any],
-    matching: Callable[[dict[str, Any]], QuerySet[M]],
-) -> QuerySet[M]:
-    """Apply `filters["orQueries"]` (Camunda's semantics): within one or-query any criterion
-    may hold, and each or-query must hold besides the main query's criteria. `matching`
-    returns the rows one criterion alone selects (the view's filter function)."""
-    for criteria in filters.get(OR_QUERIES, ()):
-        if not criteria:
-            continue
-        either = Q()
-        for name, value in criteria.items():
-            either |= Q(pk__in=matching({name: value}).values("pk"))
-        rows = rows.filter(either)
-    return rows
 
 
 def parse_body_sorting(query: ListQuery, sorting: Any) -> list[str | OrderBy]:
