@@ -178,7 +178,8 @@ def test_history_rows_of_a_called_instance_name_the_root_of_its_chain(api, world
         assert roots <= {grand}, path
     activities = api.get(f"{BASE}/history/activity-instance",
                          {"processInstanceId": child}).json()
-    assert activities and {row["rootProcessInstanceId"] for row in activities} == {grand}
+    assert activities
+    assert {row["rootProcessInstanceId"] for row in activities} == {grand}
     own = api.get(f"{BASE}/history/activity-instance", {"processInstanceId": world["a"]}).json()
     assert {row["rootProcessInstanceId"] for row in own} == {world["a"]}
     incident = create_incident(child, "custom", message="deep").id
