@@ -83,7 +83,9 @@ def test_a_cycle_reminds_until_it_runs_out_and_completing_the_task_drops_the_tim
     assert not Job.objects.filter(process_instance_id=again.id).exists()
 
 
-def test_update_listeners_hear_of_changed_properties_only():
+def deploy_watched() -> None:
+    """`watched`: one user task whose update and assignment listeners append the event's
+    name to the variable `heard`."""
     note = "${execution.setVariable('heard', heard.concat(task.eventName).concat(' '))}"
     deploy([ResourceInput("watched.bpmn", bpmn_document(
         f"""<bpmn:process id="watched" isExecutable="true">
@@ -98,6 +100,10 @@ def test_update_listeners_hear_of_changed_properties_only():
   <bpmn:sequenceFlow id="f2" sourceRef="check" targetRef="end" />
   <bpmn:endEvent id="end" />
 </bpmn:process>"""))])
+
+
+def test_update_listeners_hear_of_changed_properties_only():
+    deploy_watched()
     started = rt.start_process_instance("watched", variables={"heard": ""})
     task = Task.objects.get(process_instance_id=started.id)
     rt.update_task(task.id, priority=80)

@@ -12,7 +12,8 @@ from engine.models import HistoricTaskInstance, Task, TaskCandidate, UserOperati
 from engine.services import ResourceInput, deploy
 from engine.services import runtime as rt
 from identity.resources import Permission, Resource
-from tests.factories import bpmn_document, one_task_bpmn
+from tests.engine.test_task_listener_events import deploy_watched
+from tests.factories import one_task_bpmn
 from tests.identity.factories import make_user
 from tests.rest.conftest import BASE
 from tests.rest.test_read_authorization import basic_client, grant
@@ -246,20 +247,7 @@ def test_a_new_assignee_alone_needs_task_assign_other_changes_update(tasks):
 
 
 def test_put_of_an_assignee_runs_the_assignment_listeners(api, demo_user):
-    note = "${execution.setVariable('heard', heard.concat(task.eventName).concat(' '))}"
-    deploy([ResourceInput("watched.bpmn", bpmn_document(
-        f"""<bpmn:process id="watched" isExecutable="true">
-  <bpmn:startEvent id="start" />
-  <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="check" />
-  <bpmn:userTask id="check" name="Check">
-    <bpmn:extensionElements>
-      <camunda:taskListener event="update" expression="{note}" />
-      <camunda:taskListener event="assignment" expression="{note}" />
-    </bpmn:extensionElements>
-  </bpmn:userTask>
-  <bpmn:sequenceFlow id="f2" sourceRef="check" targetRef="end" />
-  <bpmn:endEvent id="end" />
-</bpmn:process>"""))])
+    deploy_watched()
     started = rt.start_process_instance("watched", variables={"heard": ""})
     assert put(api, task_of(started.id), assignee="kermit").status_code == 204
     assert queries.get_variables(started.id)["heard"].value.split() == ["update", "assignment"]
