@@ -218,7 +218,10 @@ def _matching(  # noqa: C901 - one branch per Camunda filter reads best flat
             task_definition_key__in=filters["taskDefinitionKeyNotIn"]
         )
     if "assigneeNotIn" in filters:
-        tasks = tasks.exclude(assignee__in=filters["assigneeNotIn"])
+        # SQL `ASSIGNEE_ not in (...)`: an unassigned task is not kept either
+        tasks = tasks.filter(assignee__isnull=False).exclude(
+            assignee__in=filters["assigneeNotIn"]
+        )
     if "nameNotEqual" in filters:
         tasks = tasks.exclude(name=filters["nameNotEqual"])
     if "nameNotLike" in filters:

@@ -61,6 +61,12 @@ def refused(response, words: str) -> None:
     assert words in body["message"]
 
 
+def test_assignee_not_in_keeps_only_tasks_assigned_to_someone_else(api, tasks):
+    # Camunda's SQL `ASSIGNEE_ not in (...)` never holds for an unassigned task.
+    found = ids(api.get(f"{BASE}/task", {"assigneeNotIn": "kermit"}))
+    assert found == {tasks["piggys"]}
+
+
 # -- orQueries -------------------------------------------------------------------------------
 
 def test_an_or_query_finds_tasks_assigned_to_me_or_offered_to_my_group(api, tasks):
