@@ -161,13 +161,14 @@ def process_variables_q(
     instance_field: str,
     ignore_case: IgnoreCase = IgnoreCase(),
 ) -> Q:
-    """Conditions on process variables (the root scope of the instance), as Camunda's
-    `variables` of the instance query and `processVariables` of the task query."""
-    root_scope = VariableInstance.objects.filter(execution_id=OuterRef(instance_field))
+    """Conditions on process variables, as Camunda's `variables` of the instance query and
+    `processVariables` of the task and execution queries: a variable of any scope of the
+    instance that is no task's own (`TASK_ID_ is null and RES.PROC_INST_ID_ = PROC_INST_ID_`
+    in Camunda's mappings), not only the instance's root scope."""
     return variables_q(
         conditions,
         outer_field=instance_field,
         match_field="process_instance_id",
-        rows=root_scope,
+        rows=VariableInstance.objects.filter(task_id__isnull=True),
         ignore_case=ignore_case,
     )

@@ -13,7 +13,7 @@ from engine.services import ResourceInput, deploy
 from engine.services import runtime as rt
 from identity.resources import Permission, Resource
 from tests.engine.test_task_listener_events import deploy_watched
-from tests.factories import one_task_bpmn
+from tests.factories import bpmn_document, one_task_bpmn
 from tests.identity.factories import make_user
 from tests.rest.conftest import BASE
 from tests.rest.test_read_authorization import basic_client, grant
@@ -265,3 +265,31 @@ def test_put_assigns_a_standalone_task(api, demo_user):
     assert put(api, "loose", assignee="kermit", delegationState="PENDING").status_code == 204
     dto = api.get(f"{BASE}/task/loose").json()
     assert (dto["assignee"], dto["delegationState"]) == ("kermit", "PENDING")
+
+
+SCOPED = """<bpmn:process id="scoped" isExecutable="true">
+  <bpmn:startEvent id="s" />
+  <bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="sub" />
+  <bpmn:subProcess id="sub">
+    <bpmn:extensionElements><camunda:inputOutput>
+      <camunda:inputParameter name="region">north</camunda:inputParameter>
+    </camunda:inputOutput></bpmn:extensionElements>
+    <bpmn:startEvent id="sub_s" />
+    <bpmn:sequenceFlow id="f2" sourceRef="sub_s" targetRef="work" />
+    <bpmn:userTask id="work" />
+  </bpmn:subProcess>
+</bpmn:process>"""
+
+
+def test_process_variables_of_any_scope_match_but_a_tasks_own_do_not(api, demo_user):
+    # Camunda: `TASK_ID_ is null and RES.PROC_INST_ID_ = PROC_INST_ID_`, any scope.
+    deploy([ResourceInput("scoped.bpmn", bpmn_document(SCOPED))])
+    instance = rt.start_process_instance("scoped").id
+    task = task_of(instance)
+    assert ids(api.get(f"{BASE}/task", {"processVariables": "region_eq_north"})) == {task}
+    found = api.get(f"{BASE}/process-instance", {"variables": "region_eq_north"}).json()
+    assert [row["id"] for row in found] == [instance]
+    assert api.put(f"{BASE}/task/{task}/localVariables/mood",
+                   {"value": "calm", "type": "String"}, content_type=JSON).status_code == 204
+    assert ids(api.get(f"{BASE}/task", {"processVariables": "mood_eq_calm"})) == set()
+    assert ids(api.get(f"{BASE}/task", {"taskVariables": "mood_eq_calm"})) == {task}
