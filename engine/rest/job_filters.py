@@ -18,6 +18,7 @@ from django.db.models import Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 
+from engine.jobs.executor import HISTORY_CLEANUP_JOB_ID
 from engine.models import Job, ProcessDefinition
 from engine.queries.executions import shown_as, with_public_execution
 from engine.rest.base import readable_instances
@@ -30,6 +31,7 @@ from engine.rest.params import (
     invalid_parameter,
     invalid_request,
 )
+from engine.services.scheduled_suspension import STATE_CHANGES
 
 S, B, N, L = Kind.STRING, Kind.BOOLEAN, Kind.INTEGER, Kind.STRING_LIST
 
@@ -201,6 +203,11 @@ def _date_conditions(filters: Mapping[str, Any]) -> Q:
     return condition
 
 
+# Camunda's timer jobs (TYPE_ 'timer'): timer events, and the scheduled suspensions and
+# activations, which it keeps as timers too.
+_TIMERS = Q(type__startswith="timer") | Q(type__in=STATE_CHANGES)
+
+
 def filter_jobs(request: Any, filters: dict[str, Any]) -> QuerySet[Job]:
     """The readable jobs matching parsed JOB_QUERY filters."""
     if filters.get("timers") and filters.get("messages"):
@@ -217,8 +224,9 @@ def filter_jobs(request: Any, filters: dict[str, Any]) -> QuerySet[Job]:
         "withRetriesLeft": Q(retries__gt=0),
         "noRetriesLeft": Q(retries__lte=0),
         "executable": Q(retries__gt=0) & (Q(due_date__isnull=True) | Q(due_date__lte=now)),
-        "timers": Q(type__startswith="timer"),
-        "messages": ~Q(type__startswith="timer"),
+        "timers": _TIMERS,
+        # Camunda's message jobs: neither timers nor its ever-living history cleanup job
+        "messages": ~_TIMERS & ~Q(pk=HISTORY_CLEANUP_JOB_ID),
         "withException": Q(exception_message__isnull=False),
         "active": Q(suspended=False),
         "suspended": Q(suspended=True),

@@ -160,3 +160,10 @@ def test_put_retries_with_an_unreadable_due_date_is_a_400_and_changes_nothing(ap
     response = api.put(f"{URL}/{job_id}/retries", body, content_type="application/json")
     assert response.status_code == 400
     assert Job.objects.get(pk=job_id).retries != 5
+
+
+def test_a_scheduled_suspension_is_a_timer_and_the_cleanup_job_neither_kind(api, jobs):
+    # Camunda keeps suspensions at a date as timer jobs; its history cleanup job is an
+    # ever-living job, neither a timer nor a message.
+    assert found(api, jobs, timers="true") == {"a", "b", "c", "t", "suspension"}
+    assert found(api, jobs, messages="true") == set()
