@@ -365,8 +365,8 @@ def filter_historic_details(request: Request, filters: dict[str, Any]) -> QueryS
             "activityInstanceId": "activity_instance_id",
             "variableInstanceId": "variable_instance_id",
             "userOperationId": "user_operation_id",
-            "occurredBefore": "time__lt",
-            "occurredAfter": "time__gt",
+            "occurredBefore": "time__lte",
+            "occurredAfter": "time__gte",
         },
     )
 

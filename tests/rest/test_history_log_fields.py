@@ -11,6 +11,7 @@ import pytest
 
 from engine.jobs.executor import JobExecutorThread
 from engine.models import (
+    HistoricDetail,
     HistoricExternalTaskLog,
     HistoricIncident,
     HistoricJobLog,
@@ -132,6 +133,12 @@ def test_details_by_name_pattern_type_and_tenant(api, started):
         assert count(api, "detail", **{name: value}) == 0
     # As Camunda: `variableUpdates` given as well wins over `formFields`.
     assert count(api, "detail", formFields="true", variableUpdates="true") == 7
+    # Camunda's bounds take the moment itself: `TIME_ <= occurredBefore`, `>= occurredAfter`.
+    first = rows(api, "detail", variableNameLike="AMO%")[0]
+    HistoricDetail.objects.filter(pk=first["id"]).update(time=datetime(2030, 1, 2, tzinfo=UTC))
+    moment = "2030-01-02T00:00:00.000+0000"
+    assert [r["id"] for r in rows(api, "detail", occurredAfter=moment)] == [first["id"]]
+    assert first["id"] in {r["id"] for r in rows(api, "detail", occurredBefore=moment)}
 
 
 def test_details_without_task_ones_and_the_initial_values(api, started):
