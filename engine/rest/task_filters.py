@@ -295,15 +295,7 @@ def _task_scope() -> Coalesce:
 def _candidate_filters(tasks: QuerySet[Task], filters: dict[str, Any]) -> QuerySet[Task]:
     """Camunda's candidate semantics: a candidate filter shows unassigned tasks only,
     unless includeAssignedTasks; candidateUser includes the user's groups."""
-    offered: Q | None = None
-    if "candidateUser" in filters:
-        offered = _offered_to(filters["candidateUser"])
-    if "candidateGroup" in filters:
-        offered = Q(group_id=filters["candidateGroup"])
-    if "candidateGroups" in filters:
-        offered = Q(group_id__in=filters["candidateGroups"])
-    if "candidateGroupLike" in filters:
-        offered = like("group_id", filters["candidateGroupLike"])
+    offered = _offered(filters)
     if offered is not None:
         tasks = tasks.filter(_candidates(offered))
         if not filters.get("includeAssignedTasks"):
@@ -322,6 +314,35 @@ def _candidate_filters(tasks: QuerySet[Task], filters: dict[str, Any]) -> QueryS
     if filters.get("withoutCandidateUsers"):
         tasks = tasks.exclude(has_user)
     return tasks
+
+
+# A group criterion beside candidateUser, as Camunda's TaskQueryImpl names it refusing both.
+_NOT_WITH_CANDIDATE_USER = {
+    "candidateGroup": "candidateUser and candidateGroup",
+    "candidateGroups": "candidateUser and candidateGroupIn",
+    "candidateGroupLike": "candidateGroupLike and candidateUser",
+}
+
+
+def _offered(filters: dict[str, Any]) -> Q | None:
+    """The candidate rows the main query's criteria ask for (Camunda's Task.xml): the user's,
+    or the groups named by both candidateGroup and candidateGroups (their intersection), or
+    those LIKE candidateGroupLike. None: no candidate criterion."""
+    if "candidateUser" in filters:
+        for name, both in _NOT_WITH_CANDIDATE_USER.items():
+            if name in filters:
+                raise invalid_request(f"Invalid query usage: cannot set both {both}")
+        return _offered_to(filters["candidateUser"])
+    groups: set[str] | None = None
+    if "candidateGroup" in filters:
+        groups = {filters["candidateGroup"]}
+    if "candidateGroups" in filters:
+        named = set(filters["candidateGroups"])
+        groups = named if groups is None else groups & named
+    parts = [] if groups is None else [Q(group_id__in=sorted(groups))]
+    if "candidateGroupLike" in filters:
+        parts.append(like("group_id", filters["candidateGroupLike"]))
+    return reduce(or_, parts) if parts else None
 
 
 def _offered_to(user: str) -> Q:

@@ -293,3 +293,21 @@ def test_process_variables_of_any_scope_match_but_a_tasks_own_do_not(api, demo_u
                    {"value": "calm", "type": "String"}, content_type=JSON).status_code == 204
     assert ids(api.get(f"{BASE}/task", {"processVariables": "mood_eq_calm"})) == set()
     assert ids(api.get(f"{BASE}/task", {"taskVariables": "mood_eq_calm"})) == {task}
+
+
+def test_candidate_groups_meet_and_a_candidate_user_takes_no_group_criterion(api, tasks):
+    # Camunda's TaskQueryImpl: candidateGroup with candidateGroupIn is their intersection,
+    # candidateGroupLike an alternative; a group criterion beside candidateUser is refused.
+    both = {"candidateGroup": "sales", "candidateGroups": "sales,hr"}
+    assert ids(api.get(f"{BASE}/task", both)) == {tasks["sales"]}
+    apart = {"candidateGroup": "sales", "candidateGroups": "hr"}
+    assert ids(api.get(f"{BASE}/task", apart)) == set()
+    assert ids(api.get(f"{BASE}/task", {"candidateGroups": "hr",
+                                        "candidateGroupLike": "sal%"})) == {tasks["sales"]}
+    for name, value, words in (
+        ("candidateGroup", "sales", "candidateUser and candidateGroup"),
+        ("candidateGroups", "sales", "candidateUser and candidateGroupIn"),
+        ("candidateGroupLike", "s%", "candidateGroupLike and candidateUser"),
+    ):
+        refused(api.get(f"{BASE}/task", {"candidateUser": "kermit", name: value}),
+                f"Invalid query usage: cannot set both {words}")
