@@ -3,8 +3,11 @@ count and the `externalTaskQuery` of the retries operations."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
+from batches.models import Batch
 from engine.models import ExternalTask
 from engine.services import ResourceInput, deploy
 from engine.services import runtime as rt
@@ -118,9 +121,22 @@ def test_retries_by_query_change_only_the_tasks_the_new_filters_select(api, task
     assert retries == {"alpha": None, "beta": 7, "gamma": None}
 
 
-def test_an_async_retries_batch_targets_only_tasks_matching_the_variables(api, tasks):
+def test_an_async_retries_batch_targets_only_tasks_matching_the_variables(
+    api, tasks, settings
+):
+    # The batch runs in this process (a thread after the commit), as under `make run`: the
+    # test needs no Celery worker.
+    settings.LEGATO_JOB_EXECUTOR_IN_PROCESS = True
     query = {"processVariables": [{"name": "customer", "operator": "eq", "value": "bob"}]}
     body = {"externalTaskQuery": query, "retries": 2}
     response = api.post(f"{URL}/retries-async", body, content_type="application/json")
     assert response.status_code == 200, response.content
     assert response.json()["totalJobs"] == 1
+    batch = Batch.objects.get(pk=response.json()["id"])
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and not batch.finished:
+        time.sleep(0.1)
+        batch.refresh_from_db()
+    assert batch.done == 1
+    retries = [task.retries for task in ExternalTask.objects.all()]
+    assert (retries.count(2), retries.count(None)) == (1, 3)
