@@ -118,11 +118,12 @@ def _log_filters(rows: QuerySet[Any], filters: dict[str, Any], fields: dict[str,
 
 def _log_common(row: Any, roots: dict[str, str]) -> dict[str, Any]:
     return {
-        "activityId": row.activity_id,
+        # A job of no process (a scheduled suspension) shows nulls there, as Camunda's.
+        "activityId": row.activity_id or None,
         "executionId": row.execution_id,
         "processInstanceId": row.process_instance_id,
-        "processDefinitionId": row.process_definition_id,
-        "processDefinitionKey": row.process_definition_key,
+        "processDefinitionId": row.process_definition_id or None,
+        "processDefinitionKey": row.process_definition_key or None,
         "tenantId": None,
         "rootProcessInstanceId": roots.get(row.process_instance_id or ""),
         "creationLog": row.state == LogState.CREATED,

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from engine.errors import BadRequestError, NotFoundError
 from engine.jobs.failures import resolve_incidents_of_job
-from engine.models import EntityType, Job
+from engine.models import EntityType, Job, LogState
 from engine.runtime import commands as cmd
 from engine.runtime.engine import ProcessEngine
 from engine.runtime.errors import ProcessEngineError
@@ -20,7 +20,7 @@ from engine.services import authz
 from engine.services.authz import P
 from engine.services.oplog import OperationLog
 from engine.services.runtime import _command
-from engine.services.scheduled_suspension import STATE_CHANGES
+from engine.services.scheduled_suspension import STATE_CHANGES, log_job
 from engine.store.django_store import DjangoStore
 
 
@@ -59,6 +59,7 @@ def delete_job(job_id: str, *, user_id: str | None = None) -> None:
                 "Cannot delete job when the job is being executed. Try again later."
             )
         if job.type in STATE_CHANGES:  # no process holds it
+            log_job(job, LogState.DELETED)
             job.delete()
         else:
             engine.change_job(job_id, cmd.DeleteJob(job_id))

@@ -18,12 +18,14 @@ import logging
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from engine.errors import NotFoundError
-from engine.models import Job
+from engine.models import Job, LogState
 from engine.runtime.env import unique_id
+from engine.store.logs import job_log
 
 log = logging.getLogger("legato.jobs")
 
@@ -69,8 +71,15 @@ def schedule_state_change(job_type: str, at: datetime, target: dict[str, Any]) -
         created=timezone.now(),
         handler_configuration=json.dumps(target, sort_keys=True),
     )
+    log_job(job, LogState.CREATED)
     transaction.on_commit(timers_scheduled)
     return job
+
+
+def log_job(job: Job, state: str) -> None:
+    """The job's entry in the job log, as any job's (Camunda's history at level full)."""
+    if settings.LEGATO_HISTORY_LEVEL == "full":
+        job_log(job, state).save()
 
 
 def run_state_change(job: Job) -> None:
@@ -110,6 +119,7 @@ def run_state_change(job: Job) -> None:
             )
     except NotFoundError as gone:
         log.info("scheduled %s %s: nothing to change (%s)", job.type, job.id, gone)
+    log_job(job, LogState.SUCCESSFUL)
     job.delete()
 
 

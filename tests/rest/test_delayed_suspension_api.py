@@ -280,3 +280,22 @@ def test_a_definition_id_in_the_change_by_key_is_a_400(api, invoice):
         "message": "Only processDefinitionKey can be set to update the suspension state.",
     }
     assert not ProcessDefinition.objects.filter(suspended=True).exists()
+
+
+def test_the_job_log_follows_a_scheduled_change_as_any_job(api, invoice):
+    put(api, f"{PD}/{invoice}/suspended", suspended=True, executionDate=later(hours=1))
+    put(api, f"{PD}/{invoice}/suspended", suspended=False, executionDate=later(hours=2))
+    done, cancelled = (job["id"] for job in sorted(scheduled(api), key=lambda j: j["dueDate"]))
+    run_due_jobs_at(timezone.now() + timedelta(hours=1, minutes=30))
+    assert api.delete(f"{BASE}/job/{cancelled}").status_code == 204
+
+    def states(job_id: str) -> list[str]:
+        entries = api.get(f"{BASE}/history/job-log", {"jobId": job_id}).json()
+        order = ("creationLog", "failureLog", "successLog", "deletionLog")
+        return [next(name for name in order if entry[name]) for entry in entries]
+
+    assert states(done) == ["creationLog", "successLog"]
+    assert states(cancelled) == ["creationLog", "deletionLog"]
+    [entry, _] = api.get(f"{BASE}/history/job-log", {"jobId": done}).json()
+    assert (entry["jobDefinitionType"], entry["processDefinitionId"], entry["activityId"]) == (
+        "suspend-processdefinition", None, None)
