@@ -9,6 +9,8 @@ for the instances a condition starts).
 
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -21,6 +23,7 @@ from engine.rest.process_instances import instance_dto
 from engine.rest.variables import read_variables, write_variables
 from engine.runtime.errors import NotFoundError as RuntimeNotFound
 from engine.runtime.errors import ProcessEngineError
+from engine.runtime.tenancy import TenantFilter
 from engine.services import runtime
 
 
@@ -75,6 +78,24 @@ def _started_dto(
     }
 
 
+def read_tenant(body: dict[str, Any]) -> TenantFilter | None:
+    """`tenantId` / `withoutTenantId`: the executions and definitions of that tenant, or of
+    none, receive the event (neither: every tenant's)."""
+    tenant_id, without = body.get("tenantId"), body.get("withoutTenantId") or False
+    if tenant_id is not None and not isinstance(tenant_id, str):
+        raise invalid_request("'tenantId' must be a string")
+    if not isinstance(without, bool):
+        raise invalid_request("'withoutTenantId' must be true or false")
+    if tenant_id is not None and without:
+        # Camunda's wording (MessageRestServiceImpl)
+        raise invalid_request(
+            "Parameter 'tenantId' cannot be used together with parameter 'withoutTenantId'."
+        )
+    if tenant_id is not None:
+        return TenantFilter(tenant_id)
+    return TenantFilter(None) if without else None
+
+
 class CorrelateMessage(EngineView):
     """POST /message."""
 
@@ -84,9 +105,14 @@ class CorrelateMessage(EngineView):
         if not isinstance(name, str) or not name:
             # Camunda's wording (MessageRestServiceImpl.createMessageCorrelationBuilder).
             raise invalid_request("No message name supplied")
-        if body.get("tenantId") or body.get("withoutTenantId"):
-            raise invalid_request("Tenant options of message correlation are not supported yet")
+        tenant = read_tenant(body)
         instance_id = body.get("processInstanceId")
+        if tenant is not None and instance_id is not None:
+            # Camunda's wording (CommandLogger.exceptionCorrelateMessageWithProcessInstance...)
+            raise invalid_request(
+                "Cannot specify a tenant-id when correlate a message to a single process "
+                "instance."
+            )
         # Which instances wait for the message now: a result naming them is an Execution.
         waiting = dict(
             EventSubscription.objects.filter(event_type="message", event_name=name)
@@ -109,6 +135,7 @@ class CorrelateMessage(EngineView):
             variables_to_triggered_scope=read_variables(
                 body.get("processVariablesToTriggeredScope"), "processVariablesToTriggeredScope"
             ),
+            tenant=tenant,
             user_id=user_id(request),
         )
         with_variables = bool(body.get("variablesInResultEnabled"))
@@ -128,10 +155,9 @@ class ThrowSignal(EngineView):
             raise invalid_request("No signal name given")
         if body.get("executionId"):
             raise invalid_request("Delivering a signal to one execution is not supported yet")
-        if body.get("tenantId") or body.get("withoutTenantId"):
-            raise invalid_request("Tenant options of signals are not supported yet")
+        tenant = read_tenant(body)
         variables = read_variables(body.get("variables"))
-        runtime.broadcast_signal(name, variables, user_id=user_id(request))
+        runtime.broadcast_signal(name, variables, tenant=tenant, user_id=user_id(request))
         return Response(status=204)
 
 
@@ -142,18 +168,23 @@ class EvaluateCondition(EngineView):
 
     def post(self, request: Request) -> Response:
         body = json_body(request)
-        if body.get("tenantId") or body.get("withoutTenantId"):
-            raise invalid_request("Tenant options of condition evaluation are not supported yet")
+        tenant = read_tenant(body)
         business_key = body.get("businessKey")
         definition_id = body.get("processDefinitionId")
         for name, value in (("businessKey", business_key), ("processDefinitionId", definition_id)):
             if value is not None and not isinstance(value, str):
                 raise invalid_request(f"{name} must be a string")
+        if tenant is not None and definition_id is not None:
+            raise invalid_request(
+                "Cannot specify a tenant-id when evaluating the conditions of one process "
+                "definition."
+            )
         try:
             started = runtime.evaluate_start_conditions(
                 read_variables(body.get("variables")),
                 business_key=business_key,
                 definition_id=definition_id,
+                tenant=tenant,
                 user_id=user_id(request),
             )
         except RuntimeNotFound:

@@ -18,6 +18,7 @@ from typing import Any
 
 from engine.dmn import Evaluation
 from engine.runtime.state import ExternalTask, Job, Subscription, Task
+from engine.runtime.tenancy import TenantFilter
 from engine.runtime.values import TypedValue
 
 
@@ -346,6 +347,7 @@ class SignalThrown:
     variables: dict[str, TypedValue]
     business_key: str | None = None
     asynchronous: bool = False  # camunda:async: a job per receiver delivers it
+    tenant: TenantFilter | None = None  # the tenants it reaches (None: all)
 
 
 @dataclass(slots=True)

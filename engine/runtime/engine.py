@@ -38,6 +38,7 @@ from engine.runtime.store import (
     ProcessInstance,
     Store,
 )
+from engine.runtime.tenancy import TenantFilter
 
 __all__ = ["MismatchingMessageCorrelation", "ProcessEngine", "ProcessInstance", "Store"]
 
@@ -129,10 +130,12 @@ class ProcessEngine:
         *,
         business_key: str | None = None,
         definition_id: str | None = None,
+        tenant: TenantFilter | None = None,
     ) -> list[ProcessInstance]:
         """runtimeService.createConditionEvaluation().evaluateStartConditions(): start an
-        instance at every conditional start event (newest versions, or of `definition_id`)
-        whose condition holds for `variables`, all in one transaction."""
+        instance at every conditional start event (newest versions of the tenants `tenant`
+        admits, or of `definition_id`) whose condition holds for `variables`, all in one
+        transaction."""
         if definition_id is not None:
             definition = self._definition(None, definition_id)
             candidates = conditional_start_events(definition)
@@ -142,7 +145,7 @@ class ProcessEngine:
                     "conditional start event."
                 )
         else:
-            candidates = self.store.find_conditional_start_events()
+            candidates = self.store.find_conditional_start_events(tenant)
             if not candidates:
                 raise ProcessEngineError(
                     "No subscriptions were found during evaluation of the conditional start "
@@ -236,13 +239,15 @@ class ProcessEngine:
         local_variables: Mapping[str, Any] | None = None,
         variables_local: Mapping[str, Any] | None = None,
         variables_to_triggered_scope: Mapping[str, Any] | None = None,
+        tenant: TenantFilter | None = None,
     ) -> list[str]:
         """Deliver to the waiting execution(s) matching name, business key, correlation
         keys (process variables), the instance id and local variables of the waiting
         execution; with none waiting, start by a message start event.
         `variables` are set as any; `variables_local` on the waiting execution and
         `variables_to_triggered_scope` on the scope the message triggers (a new instance
-        gets all three as its variables).
+        gets all three as its variables); `tenant`: only executions and definitions of the
+        tenants it admits.
         Returns the ids of the instances that received the message."""
         payload = dict(variables or {})
         local_payload = dict(variables_local or {})
@@ -251,7 +256,8 @@ class ProcessEngine:
 
         def work() -> list[Work]:
             subscriptions = self.store.find_message_subscriptions(
-                name, business_key, correlation_keys, process_instance_id, local_variables
+                name, business_key, correlation_keys, process_instance_id, local_variables,
+                tenant,
             )
             if subscriptions:
                 if not all and len(subscriptions) > 1:
@@ -270,7 +276,7 @@ class ProcessEngine:
                     for s in subscriptions
                 ]
             # A message aimed at variables or an instance never starts a new instance.
-            starts = [] if targeted else self.store.find_message_start_events(name)
+            starts = [] if targeted else self.store.find_message_start_events(name, tenant)
             if not starts and all:
                 return []  # Camunda's correlateAll: nothing matching is no error
             if not starts:
@@ -299,12 +305,18 @@ class ProcessEngine:
 
         return self._execute_planned(work)
 
-    def broadcast_signal(self, name: str, variables: Mapping[str, Any] | None = None) -> None:
-        """runtimeService.signalEventReceived(name): every subscription and signal start."""
+    def broadcast_signal(
+        self,
+        name: str,
+        variables: Mapping[str, Any] | None = None,
+        tenant: TenantFilter | None = None,
+    ) -> None:
+        """runtimeService.signalEventReceived(name): every subscription and signal start (of
+        the tenants `tenant` admits)."""
         self._execute(
             [],
             signals=[
-                fx.SignalThrown(name, {}),
+                fx.SignalThrown(name, {}, tenant=tenant),
             ],
             signal_variables=variables,
         )
@@ -500,12 +512,9 @@ class ProcessEngine:
                 variables = signal_variables if signal_variables else dict(item.variables)
                 signal_variables = None
                 if item.asynchronous:
-                    starts = self.store.find_signal_start_events(item.name)
+                    starts = self.store.find_signal_start_events(item.name, item.tenant)
                     self.store.record(None, signal_start_jobs(starts, self.env))
-                deliveries = signal_work(
-                    self.store, self.env, item.name, variables, item.business_key,
-                    item.asynchronous,
-                )
+                deliveries = signal_work(self.store, self.env, item, variables)
                 queue.extendleft(reversed(list(deliveries)))
                 continue
             for effect in self._run_one(item):

@@ -19,6 +19,7 @@ from engine.runtime import effects as fx
 from engine.runtime.definition import ProcessDefinition
 from engine.runtime.errors import ConcurrentModification
 from engine.runtime.state import ExternalTask, InstanceState, Job, Subscription, Task
+from engine.runtime.tenancy import TenantFilter
 
 _MISSING: Any = object()
 
@@ -199,10 +200,13 @@ class InMemoryStore:
         correlation_keys: Mapping[str, Any] | None = None,
         process_instance_id: str | None = None,
         local_variables: Mapping[str, Any] | None = None,
+        tenant: TenantFilter | None = None,
     ) -> list[Subscription]:
         found: list[Subscription] = []
         for subscription in self.subscriptions.values():
             if subscription.kind != "message" or subscription.event_name != name:
+                continue
+            if not self._admitted(subscription.process_definition_id, tenant):
                 continue
             if process_instance_id is not None and (
                 subscription.process_instance_id != process_instance_id
@@ -233,16 +237,26 @@ class InMemoryStore:
             found.append(subscription)
         return found
 
-    def find_signal_subscriptions(self, name: str) -> list[Subscription]:
+    def find_signal_subscriptions(
+        self, name: str, tenant: TenantFilter | None = None
+    ) -> list[Subscription]:
         return [
-            s for s in self.subscriptions.values() if s.kind == "signal" and s.event_name == name
+            s for s in self.subscriptions.values()
+            if s.kind == "signal" and s.event_name == name
+            and self._admitted(s.process_definition_id, tenant)
         ]
 
+    def _admitted(self, definition_id: str, tenant: TenantFilter | None) -> bool:
+        definition = self.definitions.get(definition_id)
+        return tenant is None or tenant.admits(definition.tenant_id if definition else None)
+
     def _start_events(
-        self, kind: EventKind, name: str | None
+        self, kind: EventKind, name: str | None, tenant: TenantFilter | None
     ) -> list[tuple[ProcessDefinition, str]]:
         found: list[tuple[ProcessDefinition, str]] = []
         for definition in self.latest_definitions():
+            if tenant is not None and not tenant.admits(definition.tenant_id):
+                continue
             for start in definition.process.start_events:
                 definition_kind = start.definition
                 if definition_kind.kind is not kind:
@@ -257,14 +271,20 @@ class InMemoryStore:
                     found.append((definition, start.id))
         return found
 
-    def find_message_start_events(self, name: str) -> list[tuple[ProcessDefinition, str]]:
-        return self._start_events(EventKind.MESSAGE, name)
+    def find_message_start_events(
+        self, name: str, tenant: TenantFilter | None = None
+    ) -> list[tuple[ProcessDefinition, str]]:
+        return self._start_events(EventKind.MESSAGE, name, tenant)
 
-    def find_signal_start_events(self, name: str) -> list[tuple[ProcessDefinition, str]]:
-        return self._start_events(EventKind.SIGNAL, name)
+    def find_signal_start_events(
+        self, name: str, tenant: TenantFilter | None = None
+    ) -> list[tuple[ProcessDefinition, str]]:
+        return self._start_events(EventKind.SIGNAL, name, tenant)
 
-    def find_conditional_start_events(self) -> list[tuple[ProcessDefinition, str]]:
-        return self._start_events(EventKind.CONDITIONAL, None)
+    def find_conditional_start_events(
+        self, tenant: TenantFilter | None = None
+    ) -> list[tuple[ProcessDefinition, str]]:
+        return self._start_events(EventKind.CONDITIONAL, None, tenant)
 
     # -- queries for tests and tools -------------------------------------------------------------
 

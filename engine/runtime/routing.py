@@ -101,27 +101,23 @@ def follow_up(store: Store, effect: fx.Effect, signals: list[fx.SignalThrown]) -
 
 
 def signal_work(
-    store: Store,
-    env: Environment,
-    name: str,
-    variables: Mapping[str, Any],
-    business_key: str | None = None,
-    asynchronous: bool = False,
+    store: Store, env: Environment, signal: fx.SignalThrown, variables: Mapping[str, Any]
 ) -> Iterator[Work]:
     """A signal's deliveries: every waiting subscription, every signal start event (an
-    instance it starts gets `business_key`). An asynchronous signal leaves a job on each
-    receiving instance here; its start events' jobs are the caller's (`signal_start_jobs`)."""
-    for subscription in store.find_signal_subscriptions(name):
+    instance it starts gets the signal's business key), of the tenants it reaches. An
+    asynchronous signal leaves a job on each receiving instance here; its start events' jobs
+    are the caller's (`signal_start_jobs`)."""
+    for subscription in store.find_signal_subscriptions(signal.name, signal.tenant):
         yield Work(
             subscription.process_instance_id,
-            cmd.DeliverSignal(subscription.id, dict(variables), asynchronous),
+            cmd.DeliverSignal(subscription.id, dict(variables), signal.asynchronous),
             ignore_missing=True,
         )
-    if asynchronous:
+    if signal.asynchronous:
         return
-    for definition, activity_id in store.find_signal_start_events(name):
+    for definition, activity_id in store.find_signal_start_events(signal.name, signal.tenant):
         start = cmd.StartInstance(
-            variables=dict(variables), business_key=business_key,
+            variables=dict(variables), business_key=signal.business_key,
             start_activity_id=activity_id, instance_id=env.new_id(),
         )
         yield Work(None, start, definition)

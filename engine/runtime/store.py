@@ -11,6 +11,7 @@ from engine.runtime import effects as fx
 from engine.runtime.definition import ProcessDefinition
 from engine.runtime.errors import NotFoundError, ProcessEngineError
 from engine.runtime.state import InstanceState, Job, Subscription
+from engine.runtime.tenancy import TenantFilter
 
 
 class MismatchingMessageCorrelation(ProcessEngineError):  # noqa: N818 - Camunda's name
@@ -70,11 +71,21 @@ class Store(Protocol):
         correlation_keys: Mapping[str, Any] | None = None,
         process_instance_id: str | None = None,
         local_variables: Mapping[str, Any] | None = None,
+        tenant: TenantFilter | None = None,
     ) -> list[Subscription]: ...
-    def find_signal_subscriptions(self, name: str) -> list[Subscription]: ...
-    def find_message_start_events(self, name: str) -> list[tuple[ProcessDefinition, str]]: ...
-    def find_signal_start_events(self, name: str) -> list[tuple[ProcessDefinition, str]]: ...
-    def find_conditional_start_events(self) -> list[tuple[ProcessDefinition, str]]: ...
+    # `tenant`: only those of the tenants it admits (None: every tenant's)
+    def find_signal_subscriptions(
+        self, name: str, tenant: TenantFilter | None = None
+    ) -> list[Subscription]: ...
+    def find_message_start_events(
+        self, name: str, tenant: TenantFilter | None = None
+    ) -> list[tuple[ProcessDefinition, str]]: ...
+    def find_signal_start_events(
+        self, name: str, tenant: TenantFilter | None = None
+    ) -> list[tuple[ProcessDefinition, str]]: ...
+    def find_conditional_start_events(
+        self, tenant: TenantFilter | None = None
+    ) -> list[tuple[ProcessDefinition, str]]: ...
 
 
 def called_definition(store: Store, call: fx.StartCalledInstance) -> ProcessDefinition:

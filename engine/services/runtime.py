@@ -31,6 +31,7 @@ from engine.runtime.engine import ProcessInstance as StartedInstance
 from engine.runtime.errors import ConcurrentModification, VariableValueError
 from engine.runtime.errors import NotFoundError as RuntimeNotFound
 from engine.runtime.modification import Instruction
+from engine.runtime.tenancy import TenantFilter
 from engine.services import authz
 from engine.services.authz import P
 from engine.services.environment import environment
@@ -144,6 +145,7 @@ def evaluate_start_conditions(
     *,
     business_key: str | None = None,
     definition_id: str | None = None,
+    tenant: TenantFilter | None = None,
     user_id: str | None = None,
 ) -> list[StartedInstance]:
     """Start an instance at every conditional start event whose condition holds for
@@ -159,7 +161,7 @@ def evaluate_start_conditions(
 
     def work(engine: ProcessEngine, store: DjangoStore) -> list[StartedInstance]:
         started = engine.evaluate_start_conditions(
-            variables, business_key=business_key, definition_id=definition_id
+            variables, business_key=business_key, definition_id=definition_id, tenant=tenant
         )
         for instance in started:
             key = definitions.runtime_definition(instance.definition_id).key
@@ -220,6 +222,7 @@ def correlate_message(
     local_variables: Mapping[str, Any] | None = None,
     variables_local: Mapping[str, Any] | None = None,
     variables_to_triggered_scope: Mapping[str, Any] | None = None,
+    tenant: TenantFilter | None = None,
     user_id: str | None = None,
 ) -> list[str]:
     """Deliver a message to waiting executions or message start events; returns instance ids
@@ -238,15 +241,17 @@ def correlate_message(
             local_variables=local_variables,
             variables_local=variables_local,
             variables_to_triggered_scope=variables_to_triggered_scope,
+            tenant=tenant,
         ),
     )
 
 
 def broadcast_signal(
-    name: str, variables: Mapping[str, Any] | None = None, *, user_id: str | None = None
+    name: str, variables: Mapping[str, Any] | None = None, *,
+    tenant: TenantFilter | None = None, user_id: str | None = None,
 ) -> None:
     authz.require_update_any_instance(user_id)
-    _command(user_id, lambda engine, store: engine.broadcast_signal(name, variables))
+    _command(user_id, lambda engine, store: engine.broadcast_signal(name, variables, tenant))
 
 
 def trigger(

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from engine import definitions
@@ -34,6 +34,7 @@ from engine.runtime.env import unique_id
 from engine.runtime.errors import ConcurrentModification
 from engine.runtime.queries import public_execution_id
 from engine.runtime.state import InstanceState, Job, Subscription
+from engine.runtime.tenancy import TenantFilter
 from engine.runtime.values import infer_type
 from engine.store.contents import content_source
 from engine.store.post_commit import PostCommit
@@ -307,10 +308,12 @@ class DjangoStore:
         correlation_keys: Mapping[str, Any] | None = None,
         process_instance_id: str | None = None,
         local_variables: Mapping[str, Any] | None = None,
+        tenant: TenantFilter | None = None,
     ) -> list[Subscription]:
         with tenant_scope(self._tenants):
             rows = EventSubscription.objects.filter(
-                event_type="message", event_name=name, process_instance_id__isnull=False
+                _of_tenant(tenant),
+                event_type="message", event_name=name, process_instance_id__isnull=False,
             )
         if process_instance_id is not None:
             rows = rows.filter(process_instance_id=process_instance_id)
@@ -327,27 +330,39 @@ class DjangoStore:
             rows = rows.filter(Exists(_variable_matching(key, value, "process_instance_id")))
         return [_subscription(row) for row in rows.order_by("created", "id")]
 
-    def find_signal_subscriptions(self, name: str) -> list[Subscription]:
+    def find_signal_subscriptions(
+        self, name: str, tenant: TenantFilter | None = None
+    ) -> list[Subscription]:
         with tenant_scope(self._tenants):
             rows = EventSubscription.objects.filter(
-                event_type="signal", event_name=name, process_instance_id__isnull=False
+                _of_tenant(tenant),
+                event_type="signal", event_name=name, process_instance_id__isnull=False,
             )
         return [_subscription(row) for row in rows.order_by("created", "id")]
 
-    def find_message_start_events(self, name: str) -> list[tuple[ProcessDefinition, str]]:
-        return self._start_events("message", name)
+    def find_message_start_events(
+        self, name: str, tenant: TenantFilter | None = None
+    ) -> list[tuple[ProcessDefinition, str]]:
+        return self._start_events("message", name, tenant)
 
-    def find_signal_start_events(self, name: str) -> list[tuple[ProcessDefinition, str]]:
-        return self._start_events("signal", name)
+    def find_signal_start_events(
+        self, name: str, tenant: TenantFilter | None = None
+    ) -> list[tuple[ProcessDefinition, str]]:
+        return self._start_events("signal", name, tenant)
 
-    def find_conditional_start_events(self) -> list[tuple[ProcessDefinition, str]]:
-        return self._start_events("conditional", None)
+    def find_conditional_start_events(
+        self, tenant: TenantFilter | None = None
+    ) -> list[tuple[ProcessDefinition, str]]:
+        return self._start_events("conditional", None, tenant)
 
-    def _start_events(self, kind: str, name: str | None) -> list[tuple[ProcessDefinition, str]]:
+    def _start_events(
+        self, kind: str, name: str | None, tenant: TenantFilter | None
+    ) -> list[tuple[ProcessDefinition, str]]:
         with tenant_scope(self._tenants):
             rows = (
                 EventSubscription.objects.filter(
-                    event_type=kind, event_name=name, process_instance_id__isnull=True
+                    _of_tenant(tenant),
+                    event_type=kind, event_name=name, process_instance_id__isnull=True,
                 )
                 .order_by("created", "id")
                 .values_list("process_definition_id", "activity_id")
@@ -456,6 +471,17 @@ def _delete_runtime_rows(instance_id: str, *, variables: bool) -> None:
             )
 
     INCIDENTS.delete_where({"process_instance_id": instance_id}, close_in_history)
+
+
+def _of_tenant(tenant: TenantFilter | None) -> Q:
+    """Subscriptions of the definitions of the tenants `tenant` admits (None: all)."""
+    if tenant is None:
+        return Q()
+    own = Q(tenant_id=tenant.tenant_id) if tenant.tenant_id is not None else Q(pk__in=[])
+    if tenant.tenant_id is None or tenant.with_shared:
+        own |= Q(tenant_id__isnull=True)
+    definitions = DefinitionRow.objects.filter(own).values("id")
+    return Q(process_definition_id__in=definitions)
 
 
 def _subscription(row: EventSubscription) -> Subscription:

@@ -24,6 +24,7 @@ from engine.runtime.behaviors.scripts import condition_holds
 from engine.runtime.context import Run
 from engine.runtime.errors import BpmnError, ProcessEngineError
 from engine.runtime.state import Execution, InstanceStatus, Wait
+from engine.runtime.tenancy import TenantFilter
 from engine.runtime.values import infer_type
 
 
@@ -83,7 +84,11 @@ def _throw(run: Run, execution: Execution, node: ThrowEvent) -> bool:
     if definition.kind is EventKind.SIGNAL:
         name = run.definition.signal_name(definition.signal_ref) or ""
         variables, business_key = input_payload(run, execution, definition.inputs, node.id)
-        run.effects.append(fx.SignalThrown(name, variables, business_key, definition.is_async))
+        # It reaches the thrower's tenant and what has none (Camunda's throw behavior).
+        run.effects.append(fx.SignalThrown(
+            name, variables, business_key, definition.is_async,
+            TenantFilter.of_thrower(run.definition.tenant_id),
+        ))
     elif definition.kind is EventKind.MESSAGE and node.implementation is not None:
         from engine.runtime.behaviors.tasks import run_implementation
 
