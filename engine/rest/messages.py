@@ -153,11 +153,24 @@ class ThrowSignal(EngineView):
         if not isinstance(name, str) or not name:
             # Camunda's wording (SignalRestServiceImpl.throwSignal).
             raise invalid_request("No signal name given")
-        if body.get("executionId"):
-            raise invalid_request("Delivering a signal to one execution is not supported yet")
         tenant = read_tenant(body)
         variables = read_variables(body.get("variables"))
-        runtime.broadcast_signal(name, variables, tenant=tenant, user_id=user_id(request))
+        execution_id = body.get("executionId")
+        if execution_id is None:
+            runtime.broadcast_signal(name, variables, tenant=tenant, user_id=user_id(request))
+            return Response(status=204)
+        if not isinstance(execution_id, str):
+            raise invalid_request("'executionId' must be a string")
+        if tenant is not None:  # Camunda's wording (CommandLogger)
+            raise invalid_request(
+                "Cannot specify a tenant-id when deliver a signal to a single execution."
+            )
+        try:
+            runtime.signal_event_received(
+                name, execution_id, variables, user_id=user_id(request)
+            )
+        except RuntimeNotFound as missing:  # no such execution, or not waiting for it
+            raise invalid_request(str(missing)) from None
         return Response(status=204)
 
 

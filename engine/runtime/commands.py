@@ -92,11 +92,14 @@ class DeliverMessage:
 @dataclass(frozen=True, slots=True)
 class DeliverSignal:
     """One delivery of a broadcast signal; `asynchronous` (the throw's `camunda:async`)
-    leaves a job that delivers it later instead."""
+    leaves a job that delivers it later instead. Without a subscription: to the signal
+    subscription named `signal_name` of one execution (signalEventReceived(name, executionId))."""
 
-    subscription_id: str
+    subscription_id: str | None
     variables: Variables = field(default_factory=dict)
     asynchronous: bool = False
+    execution_id: str | None = None
+    signal_name: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -227,6 +227,19 @@ class ProcessEngine:
         )
         self._execute([Work(instance_id, command)])
 
+    def signal_event_received(
+        self, name: str, execution_id: str, variables: Mapping[str, Any] | None = None
+    ) -> None:
+        """runtimeService.signalEventReceived(name, executionId): the signal for one
+        execution's subscription alone."""
+        instance_id = self._require(
+            self.store.instance_of_execution(execution_id), "Execution", execution_id
+        )
+        command = cmd.DeliverSignal(
+            None, dict(variables or {}), execution_id=execution_id, signal_name=name
+        )
+        self._execute([Work(instance_id, command)])
+
     def correlate_message(
         self,
         name: str,

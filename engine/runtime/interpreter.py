@@ -28,6 +28,7 @@ from engine.runtime.state import (
     InstanceState,
     InstanceStatus,
     JobKind,
+    Subscription,
     SubscriptionKind,
     Wait,
 )
@@ -299,24 +300,27 @@ def _trigger(current: Run, command: cmd.Trigger) -> None:
     events.fire_event(current, execution, activity_id, command.variables)
 
 
+def _subscription_at(
+    current: Run, execution_id: str, kind: str, name: str | None
+) -> Subscription | None:
+    """The subscription of `kind` (named `name`, unless None) of an execution, by its id or
+    the public id Camunda shows for it."""
+    for execution in (_execution(current, execution_id), _resolve(current, execution_id)):
+        for subscription_id in execution.subscription_ids:
+            candidate = current.state.subscriptions[subscription_id]
+            if candidate.kind == kind and (name is None or candidate.event_name == name):
+                return candidate
+    return None
+
+
 def _deliver_message(current: Run, command: cmd.DeliverMessage) -> None:
     subscription = None
     if command.subscription_id is not None:
         subscription = current.state.subscriptions.get(command.subscription_id)
     elif command.execution_id is not None:
-        for execution in (
-            _execution(current, command.execution_id),
-            _resolve(current, command.execution_id),
-        ):
-            for subscription_id in execution.subscription_ids:
-                candidate = current.state.subscriptions[subscription_id]
-                if candidate.kind == SubscriptionKind.MESSAGE and (
-                    command.message_name is None or candidate.event_name == command.message_name
-                ):
-                    subscription = candidate
-                    break
-            if subscription is not None:
-                break
+        subscription = _subscription_at(
+            current, command.execution_id, SubscriptionKind.MESSAGE, command.message_name
+        )
     if subscription is None:
         raise NotFoundError(
             f"No message subscription for '{command.message_name}' "
@@ -330,7 +334,17 @@ def _deliver_message(current: Run, command: cmd.DeliverMessage) -> None:
 
 
 def _deliver_signal(current: Run, command: cmd.DeliverSignal) -> None:
-    subscription = current.state.subscriptions.get(command.subscription_id)
+    if command.subscription_id is None:
+        subscription = _subscription_at(
+            current, command.execution_id or "", SubscriptionKind.SIGNAL, command.signal_name
+        )
+        if subscription is None:  # Camunda's words (SignalEventReceivedCmd)
+            raise NotFoundError(
+                f"Execution '{command.execution_id}' has not subscribed to a signal event "
+                f"with name '{command.signal_name}'."
+            )
+    else:
+        subscription = current.state.subscriptions.get(command.subscription_id)
     if subscription is None:
         raise NotFoundError(f"Signal subscription '{command.subscription_id}' does not exist")
     owner = _execution(current, subscription.execution_id)

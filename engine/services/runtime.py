@@ -270,17 +270,31 @@ def trigger(
 
 
 def message_event_received(
-    name: str,
-    execution_id: str,
-    variables: Mapping[str, Any] | None = None,
-    *,
+    name: str, execution_id: str, variables: Mapping[str, Any] | None = None, *,
     user_id: str | None = None,
+) -> None:
+    """The message `name` for one execution's subscription (messageEventReceived)."""
+    _to_execution(ProcessEngine.message_event_received, name, execution_id, variables, user_id)
+
+
+def signal_event_received(
+    name: str, execution_id: str, variables: Mapping[str, Any] | None = None, *,
+    user_id: str | None = None,
+) -> None:
+    """The signal `name` for one execution's subscription alone (signalEventReceived(name,
+    executionId); POST /signal with `executionId`)."""
+    _to_execution(ProcessEngine.signal_event_received, name, execution_id, variables, user_id)
+
+
+def _to_execution(
+    receive: Callable[[ProcessEngine, str, str, Mapping[str, Any] | None], None],
+    name: str, execution_id: str, variables: Mapping[str, Any] | None, user_id: str | None,
 ) -> None:
     def work(engine: ProcessEngine, store: DjangoStore) -> None:
         instance_id = store.instance_of_execution(execution_id)
         if instance_id is not None:
             authz.require_update_instance(user_id, instance_id)
-        engine.message_event_received(name, execution_id, variables)
+        receive(engine, name, execution_id, variables)
 
     _command(user_id, work)
 

@@ -145,3 +145,21 @@ def test_conditions_by_tenant(api, demo_user):
     refused = post(api, "condition", variables=go, tenantId="acme",
                    processDefinitionId=ProcessInstance.objects.first().process_definition_id)
     assert refused.status_code == 400
+
+
+def test_a_signal_to_one_execution_reaches_only_its_subscription(api, waiting):
+    # POST /signal with executionId: signalEventReceived(name, executionId)
+    acme = waiting["acme"]
+    [row] = api.get(f"{BASE}/execution", {"processInstanceId": acme,
+                                          "signalEventSubscriptionName": "s"}).json()
+    assert post(api, "signal", name="s", executionId=row["id"]).status_code == 204
+    assert reached(waiting, "heard") == {"acme"}
+    again = post(api, "signal", name="s", executionId=row["id"])
+    assert again.status_code == 400
+    assert again.json()["message"] == (
+        f"Execution '{row['id']}' has not subscribed to a signal event with name 's'.")
+    assert post(api, "signal", name="s", executionId="nope").status_code == 400
+    with_tenant = post(api, "signal", name="s", executionId=row["id"], tenantId="acme")
+    assert with_tenant.json()["message"] == (
+        "Cannot specify a tenant-id when deliver a signal to a single execution.")
+    assert reached(waiting, "heard") == {"acme"}
