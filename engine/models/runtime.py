@@ -190,6 +190,8 @@ class Job(models.Model):
     exception_message = models.TextField(null=True, blank=True)
     exception_stacktrace = models.TextField(null=True, blank=True)
     repeat = models.CharField(max_length=255, null=True, blank=True)
+    # Milliseconds a cycle's schedule was moved by (a due date changed with cascade).
+    repeat_offset = models.BigIntegerField(default=0)
     created = models.DateTimeField()
     job_definition_id = models.CharField(max_length=64, null=True, blank=True)
     # What a job that belongs to no process does, as JSON (Camunda's HANDLER_CFG_): the

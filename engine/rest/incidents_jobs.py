@@ -317,14 +317,15 @@ class JobDueDate(EngineView):
     def put(self, request: Request, job_id: str) -> Response:
         body = json_body(request)
         raw = body.get("duedate")
-        if body.get("cascade"):
-            raise invalid_request("'cascade' (moving later timer cycles) is not supported yet")
+        cascade = body.get("cascade") or False
+        if not isinstance(cascade, bool):
+            raise invalid_request("'cascade' must be true or false")
         try:
             due = parse_date(raw) if raw is not None else None
         except (ValueError, TypeError):
             raise invalid_request(f"Cannot read 'duedate': {raw}") from None
         readable_job(request, job_id)
-        jobs.set_job_due_date(job_id, due, user_id=user_id(request))
+        jobs.set_job_due_date(job_id, due, cascade=cascade, user_id=user_id(request))
         return Response(status=204)
 
 

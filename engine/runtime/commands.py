@@ -127,6 +127,15 @@ class RecalculateJobDueDate:
 
 
 @dataclass(frozen=True, slots=True)
+class SetJobDueDate:
+    """Move a timer job's due date with `cascade` (managementService.setJobDuedate(id, due,
+    true)): its cycle's later firings move by as much."""
+
+    job_id: str
+    due: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class ExternalTaskReport:
     """What the worker reported on an external task: what an error event definition's
     expression reads as `externalTask` (Camunda's ExternalTaskEntity)."""
@@ -283,6 +292,7 @@ Command = (
     | ExecuteJob
     | DeleteJob
     | RecalculateJobDueDate
+    | SetJobDueDate
     | CompleteExternalTask
     | FailExternalTask
     | HandleExternalTaskBpmnError

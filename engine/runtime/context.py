@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from engine.bpmn.model import FlowNode, TimerDefinition
@@ -404,6 +404,7 @@ class Run:
         activity_id: str,
         due: datetime | None = None,
         repeat: str | None = None,
+        repeat_offset: int = 0,
     ) -> Job:
         node = self.definition.process.find_node(activity_id)
         job = Job(
@@ -417,6 +418,7 @@ class Run:
             priority=self._job_priority(node, execution),
             exclusive=node.exclusive if node is not None else True,
             repeat=repeat,
+            repeat_offset=repeat_offset,
         )
         self.state.jobs[job.id] = job
         if execution is not None:
@@ -517,12 +519,15 @@ class Run:
         return due, spec.fixed_at(moment).text
 
     def next_cycle(
-        self, repeat: str, activity_id: str, fired: datetime | None
+        self, repeat: str, activity_id: str, fired: datetime | None,
+        offset: timedelta = timedelta(0),
     ) -> tuple[datetime, str | None] | None:
         """When a cycle whose job was due at `fired` comes back, and the text it keeps (None:
         this is its last firing); None: it is used up. Counted from the later of now and
-        `fired`, so a job executed ahead of time moves on to the next occurrence."""
-        after = max(self.now, fired) if fired is not None else self.now
+        `fired`, so a job executed ahead of time moves on to the next occurrence. `offset`:
+        the job's schedule was moved by that much (a due date changed with cascade), and so
+        are its later firings (Camunda's DurationHelper with a repeat offset)."""
+        after = (max(self.now, fired) if fired is not None else self.now) - offset
         try:
             spec = parse_timer("cycle", repeat)
             due = spec.next_due(after)
@@ -531,8 +536,15 @@ class Run:
         if isinstance(spec, RepeatingInterval) and spec.is_floating:
             # stored before cycles were anchored: the text counts the firings left down
             left = spec.counted_down()
-            return (spec.next_due(self.now), left.text if left else None) if due else None
-        return None if due is None else (due, spec.text)
+            again = spec.next_due(self.now - offset)
+            return (again + offset, left.text if left else None) if due and again else None
+        return None if due is None else (due + offset, spec.text)
+
+    def next_cycle_of(self, job: Job, activity_id: str) -> tuple[datetime, str | None] | None:
+        """`next_cycle` of a cycle job that fired, on its own (possibly moved) schedule."""
+        assert job.repeat is not None
+        offset = timedelta(milliseconds=job.repeat_offset)
+        return self.next_cycle(job.repeat, activity_id, job.due, offset)
 
     # -- history -----------------------------------------------------------------------------
 

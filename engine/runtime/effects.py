@@ -79,10 +79,12 @@ class JobRemoved:
 
 @dataclass(slots=True)
 class JobDueDateChanged:
-    """A job's due date was evaluated again (an operator's recalculation)."""
+    """A job's due date was evaluated again or moved (an operator's change); with
+    `repeat_offset`, its cycle's schedule moved too."""
 
     job_id: str
     due: datetime | None
+    repeat_offset: int | None = None
 
 
 @dataclass(slots=True)

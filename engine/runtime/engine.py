@@ -343,7 +343,10 @@ class ProcessEngine:
             return
         self._execute_start_job(job)
 
-    def change_job(self, job_id: str, command: cmd.DeleteJob | cmd.RecalculateJobDueDate) -> None:
+    def change_job(
+        self, job_id: str,
+        command: cmd.DeleteJob | cmd.RecalculateJobDueDate | cmd.SetJobDueDate,
+    ) -> None:
         """An operator's command on a job: on its instance, or on a timer start job."""
         job = self.store.get_job(job_id)
         if job is None:

@@ -383,10 +383,11 @@ def _execute_job(current: Run, command: cmd.ExecuteJob) -> None:
             events.fire_event(current, execution, subscription.activity_id)
     else:
         repeats = job.repeat and _repeats(node)
-        cycle = current.next_cycle(job.repeat, node.id, job.due) if repeats else None
+        cycle = current.next_cycle_of(job, node.id) if repeats else None
         if cycle is not None:
             due, repeat = cycle
-            current.add_job(execution, JobKind.TIMER, node.id, due=due, repeat=repeat)
+            current.add_job(execution, JobKind.TIMER, node.id, due=due, repeat=repeat,
+                            repeat_offset=job.repeat_offset)
         events.fire_event(current, execution, job.activity_id)
 
 
@@ -530,6 +531,7 @@ _HANDLERS: dict[type[Any], Callable[[Run, Any], None]] = {
     cmd.ExecuteJob: _execute_job,
     cmd.DeleteJob: job_changes.delete_job,
     cmd.RecalculateJobDueDate: job_changes.recalculate_due_date,
+    cmd.SetJobDueDate: job_changes.move_due_date,
     cmd.CompleteExternalTask: _complete_external_task,
     cmd.FailExternalTask: _fail_external_task,
     cmd.HandleExternalTaskBpmnError: _external_task_error,

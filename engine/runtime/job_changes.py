@@ -4,6 +4,8 @@ is, as after Camunda's managementService.deleteJob) or evaluate its timer defini
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from engine.bpmn.model import TimerDefinition, UserTask
 from engine.runtime import commands as cmd
 from engine.runtime import effects as fx
@@ -29,6 +31,22 @@ def recalculate_due_date(current: Run, command: cmd.RecalculateJobDueDate) -> No
     # The cycle left to run (`repeat`) stays: only the next due date moves, as in Camunda.
     job.due, _repeat = current.timer_due(timer, execution, job.activity_id, command.base)
     current.effects.append(fx.JobDueDateChanged(job.id, job.due))
+
+
+def move_due_date(current: Run, command: cmd.SetJobDueDate) -> None:
+    job = current.state.jobs.get(command.job_id)
+    if job is None:
+        raise NotFoundError(f"No job found with id '{command.job_id}'")
+    current.effects.append(cascaded(job, command.due))
+
+
+def cascaded(job: Job, due: datetime) -> fx.JobDueDateChanged:
+    """The job due at `due`, and its cycle's later firings moved by as much (Camunda's
+    SetJobDuedateCmd with cascade: the repeat offset grows by the move)."""
+    if job.due is not None:
+        job.repeat_offset += round((due - job.due).total_seconds() * 1000)
+    job.due = due
+    return fx.JobDueDateChanged(job.id, due, job.repeat_offset)
 
 
 def job_timer(definition: ProcessDefinition, job: Job) -> TimerDefinition:

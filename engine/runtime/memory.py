@@ -148,7 +148,8 @@ class InMemoryStore:
     def _job_due_changed(self, effect: fx.JobDueDateChanged) -> None:
         job = self.jobs.get(effect.job_id)
         if job is not None:
-            self._put(self.jobs, job.id, replace(job, due=effect.due))
+            offset = job.repeat_offset if effect.repeat_offset is None else effect.repeat_offset
+            self._put(self.jobs, job.id, replace(job, due=effect.due, repeat_offset=offset))
 
     def _put_subscription(self, effect: fx.SubscriptionCreated) -> None:
         self._put(self.subscriptions, effect.subscription.id, effect.subscription)

@@ -15,7 +15,7 @@ from engine.runtime.context import Run
 from engine.runtime.definition import ProcessDefinition
 from engine.runtime.env import Environment
 from engine.runtime.errors import ProcessEngineError
-from engine.runtime.job_changes import job_timer
+from engine.runtime.job_changes import cascaded, job_timer
 from engine.runtime.state import Execution, InstanceState, Job, JobKind
 from engine.runtime.values import infer_type
 
@@ -42,10 +42,12 @@ def rearm_timer_start(
     effects: list[fx.Effect] = [fx.JobRemoved(job.id)]
     if job.repeat:
         probe, _root = _probe(definition, now, env)
-        cycle = probe.next_cycle(job.repeat, job.activity_id, job.due)
+        cycle = probe.next_cycle_of(job, job.activity_id)
         if cycle is not None:
             due, repeat = cycle
-            effects.append(fx.JobCreated(_job(env, definition, job.activity_id, due, repeat)))
+            again = _job(env, definition, job.activity_id, due, repeat)
+            again.repeat_offset = job.repeat_offset
+            effects.append(fx.JobCreated(again))
     return effects
 
 
@@ -73,9 +75,12 @@ def change_timer_start(
     job: Job, definition: ProcessDefinition, command: cmd.Command, now: datetime,
     env: Environment,
 ) -> list[fx.Effect]:
-    """An operator's DeleteJob or RecalculateJobDueDate on a timer start job (no instance)."""
+    """An operator's DeleteJob, RecalculateJobDueDate or SetJobDueDate on a timer start job
+    (no instance)."""
     if isinstance(command, cmd.DeleteJob):
         return [fx.JobRemoved(job.id)]
+    if isinstance(command, cmd.SetJobDueDate):
+        return [cascaded(job, command.due)]
     assert isinstance(command, cmd.RecalculateJobDueDate)
     timer = job_timer(definition, job)
     probe, root = _probe(definition, now, env)

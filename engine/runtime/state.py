@@ -289,7 +289,9 @@ class Job:
     `activity_id` is the activity the job continues or the timer event it fires;
     `timer` is the timer definition text for a cycle that re-arms (`repeat`);
     `listener_id` names the timeout task listener a TASK_TIMEOUT job calls;
-    `subscription_id` the signal subscription a SIGNAL_EVENT job delivers to.
+    `subscription_id` the signal subscription a SIGNAL_EVENT job delivers to;
+    `repeat_offset` (milliseconds) shifts a cycle's later firings: an operator moved its due
+    date with `cascade` (Camunda's TimerEntity.repeatOffset).
     """
 
     id: str
@@ -305,6 +307,7 @@ class Job:
     repeat: str | None = None
     listener_id: str | None = None
     subscription_id: str | None = None
+    repeat_offset: int = 0
 
     def to_json(self) -> dict[str, Any]:
         data = {
@@ -324,6 +327,8 @@ class Job:
             data["listener_id"] = self.listener_id
         if self.subscription_id is not None:
             data["subscription_id"] = self.subscription_id
+        if self.repeat_offset:
+            data["repeat_offset"] = self.repeat_offset
         return data
 
     @staticmethod

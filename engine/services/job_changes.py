@@ -6,6 +6,7 @@ the user operation log entry (Delete / RecalculateDueDate on Job)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.utils import timezone
@@ -67,6 +68,24 @@ def delete_job(job_id: str, *, user_id: str | None = None) -> None:
         OperationLog(user_id, "Delete", EntityType.JOB).add(None, **_target(job)).save()
 
     _command(user_id, work)
+
+
+def move_timer_due_date(job_id: str, due: datetime, *, user_id: str | None = None) -> bool:
+    """A timer job's new due date, and its cycle's later firings moved by as much (Camunda's
+    setJobDuedate(id, due, cascade=true)). False: not a timer job, for which cascade means
+    nothing (the caller moves its due date alone)."""
+
+    def work(engine: ProcessEngine, store: DjangoStore) -> bool:
+        job = _locked_job(job_id, user_id)
+        if not job.type.startswith("timer"):
+            return False
+        engine.change_job(job_id, cmd.SetJobDueDate(job_id, due))
+        OperationLog(user_id, "SetDueDate", EntityType.JOB).add(
+            "duedate", org_value=job.due_date, new_value=due, **_target(job)
+        ).save()
+        return True
+
+    return _command(user_id, work)
 
 
 def recalculate_job_due_date(

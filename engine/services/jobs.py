@@ -114,8 +114,16 @@ def execute_job_now(job_id: str, *, user_id: str | None = None) -> None:
         raise BadRequestError(f"Job {job_id} failed: {message}")
 
 
-def set_job_due_date(job_id: str, due: datetime | None, *, user_id: str | None = None) -> None:
-    """Move a job's due date (None: due now)."""
+def set_job_due_date(
+    job_id: str, due: datetime | None, *, cascade: bool = False, user_id: str | None = None
+) -> None:
+    """Move a job's due date (None: due now); with `cascade`, a timer's later firings move
+    by as much (job_changes.move_timer_due_date)."""
+    if cascade and due is not None:
+        from engine.services.job_changes import move_timer_due_date
+
+        if move_timer_due_date(job_id, due, user_id=user_id):
+            return
     with transaction.atomic():
         job = _job_for_update(job_id)
         authz.require_job(user_id, job, P.UPDATE, P.UPDATE_INSTANCE)

@@ -293,6 +293,7 @@ class DjangoStore:
             retries=row.retries,
             exclusive=row.exclusive,
             repeat=row.repeat,
+            repeat_offset=row.repeat_offset,
         )
 
     def get_subscription(self, subscription_id: str) -> Subscription | None:

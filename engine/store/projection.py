@@ -111,7 +111,7 @@ class _Batch:
     jobs_created: dict[str, fx.JobCreated] = field(default_factory=dict)
     jobs_removed: set[str] = field(default_factory=set)
     jobs_shown_as: dict[str, str | None] = field(default_factory=dict)  # job id -> execution
-    jobs_due: dict[str, datetime | None] = field(default_factory=dict)  # recalculated
+    jobs_due: dict[str, fx.JobDueDateChanged] = field(default_factory=dict)  # moved
     external_created: dict[str, fx.ExternalTaskCreated] = field(default_factory=dict)
     external_removed: set[str] = field(default_factory=set)
     # (instance id, execution id, name) -> value, or None when removed
@@ -154,7 +154,7 @@ def _group(effects: Iterable[object]) -> _Batch:
                 batch.jobs_removed.add(effect.job_id)
                 batch.jobs_shown_as[effect.job_id] = effect.shown_as
             case fx.JobDueDateChanged():
-                batch.jobs_due[effect.job_id] = effect.due
+                batch.jobs_due[effect.job_id] = effect
             case fx.ExternalTaskCreated():
                 batch.external_created[effect.external_task.id] = effect
             case fx.ExternalTaskRemoved():
@@ -301,6 +301,7 @@ class Projection:
                 retries=j.retries,
                 exclusive=j.exclusive,
                 repeat=j.repeat,
+                repeat_offset=j.repeat_offset,
                 created=created_at,
                 job_definition_id=job_definition_id(
                     j.process_definition_id, j.activity_id, j.kind
@@ -311,8 +312,9 @@ class Projection:
         if rows:
             Job.objects.bulk_create(rows)
             apply_job_definitions([row.id for row in rows])
-        for job_id, due in batch.jobs_due.items():
-            Job.objects.filter(pk=job_id).update(due_date=due)
+        for job_id, moved in batch.jobs_due.items():
+            offset = {} if moved.repeat_offset is None else {"repeat_offset": moved.repeat_offset}
+            Job.objects.filter(pk=job_id).update(due_date=moved.due, **offset)
         gone = batch.jobs_removed - set(batch.jobs_created)
         if self.logs:
             removed = list(Job.objects.filter(pk__in=gone)) if gone else []

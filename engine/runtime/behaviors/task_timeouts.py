@@ -29,9 +29,10 @@ def fire_timeout_listener(run: Run, execution: Execution, job: Job) -> None:
     listener = timeout_listener(node, job.listener_id)
     if task is None or listener is None:
         return  # the task or the listener (after a migration) is gone: nothing to tell
-    cycle = run.next_cycle(job.repeat, node.id, job.due) if job.repeat else None
+    cycle = run.next_cycle_of(job, node.id) if job.repeat else None
     if cycle is not None:
-        _arm(run, execution, node, job.listener_id, *cycle)
+        again = _arm(run, execution, node, job.listener_id, *cycle)
+        again.repeat_offset = job.repeat_offset  # a schedule moved with cascade stays moved
     fire_task_listener(run, execution, task, node, listener)
     if task.id in run.state.tasks:  # what the listener changed (an escalated priority, a new
         run.effects.append(fx.TaskUpdated(task))  # assignee) shows in the task lists
@@ -44,9 +45,10 @@ def _arm(
     key: str | None,
     due: datetime | None,
     repeat: str | None,
-) -> None:
+) -> Job:
     job = run.add_job(execution, JobKind.TASK_TIMEOUT, node.id, due=due, repeat=repeat)
     job.listener_id = key
+    return job
 
 
 def _listener_key(listener: Listener, position: int) -> str:
