@@ -55,10 +55,10 @@ class SetAssignee:
 
 @dataclass(frozen=True, slots=True)
 class UpdateTask:
-    """Change task fields other than the assignee (TaskService.saveTask, delegate/resolve).
+    """Change task fields (TaskService.saveTask, delegate/resolve).
 
     `changes` may hold: name, description, owner, due_date, follow_up_date, priority,
-    delegation_state, candidate_users, candidate_groups (the whole new list).
+    delegation_state, candidate_users, candidate_groups (the whole new list), assignee.
     """
 
     task_id: str

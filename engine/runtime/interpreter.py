@@ -270,7 +270,7 @@ def _set_assignee(current: Run, command: cmd.SetAssignee) -> None:
 
 _UPDATABLE_TASK_FIELDS = frozenset(
     {"name", "description", "owner", "due_date", "follow_up_date", "priority", "delegation_state",
-     "candidate_users", "candidate_groups"}
+     "candidate_users", "candidate_groups", "assignee"}
 )
 
 

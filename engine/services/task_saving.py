@@ -47,11 +47,8 @@ def save_task(task_id: str, *, user_id: str | None = None, **changes: Any) -> No
             check_new_parent(task, changed["parent_task_id"])
         if not changed:
             return
-        others = {k: v for k, v in changed.items() if k != "assignee"}
-        if others:
-            engine.update_task(task_id, others)
-        if "assignee" in changed:  # set last: the `assignment` listeners see the other changes
-            engine.set_assignee(task_id, changed["assignee"])
+        # one command: `update` listeners once, then `assignment` for a new assignee
+        engine.update_task(task_id, changed)
         log = OperationLog(user_id, "Update", EntityType.TASK)
         for name, value in changed.items():
             log.add(

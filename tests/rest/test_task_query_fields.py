@@ -257,6 +257,13 @@ def test_put_of_an_assignee_runs_the_assignment_listeners(api, demo_user):
     started = rt.start_process_instance("watched", variables={"heard": ""})
     assert put(api, task_of(started.id), assignee="kermit").status_code == 204
     assert queries.get_variables(started.id)["heard"].value.split() == ["update", "assignment"]
+    # The assignee and another field in one PUT: `update` once, then `assignment`, as
+    # Camunda's saveTask fires them.
+    assert put(api, task_of(started.id), assignee="piggy", name="Recheck").status_code == 204
+    heard = queries.get_variables(started.id)["heard"].value.split()
+    assert heard == ["update", "assignment", "update", "assignment"]
+    task = Task.objects.get(pk=task_of(started.id))
+    assert (task.assignee, task.name) == ("piggy", "Recheck")
 
 
 def test_put_assigns_a_standalone_task(api, demo_user):

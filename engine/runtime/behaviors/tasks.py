@@ -120,16 +120,21 @@ def set_assignee(run: Run, execution: Execution, task: Task, assignee: str | Non
 
 
 def update_task(run: Run, execution: Execution, task: Task, changes: Mapping[str, Any]) -> None:
-    """Change fields of an open task; its `update` listeners hear of a real change."""
+    """Change fields of an open task; its `update` listeners hear of a real change, once,
+    and then the `assignment` listeners of a new assignee (Camunda's saveTask)."""
+    assigned = "assignee" in changes and task.assignee != changes["assignee"]
     changed = False
     for name, value in changes.items():
         changed = changed or getattr(task, name) != value
         setattr(task, name, value)
+    node = run.definition.node(task.task_definition_key)
+    assert isinstance(node, UserTask)
     if changed:
-        node = run.definition.node(task.task_definition_key)
-        assert isinstance(node, UserTask)
         fire_task_listeners(run, execution, task, node, "update")
-    run.effects.append(fx.TaskUpdated(task))
+    if assigned and task.id in run.state.tasks:
+        fire_task_listeners(run, execution, task, node, "assignment")
+    if task.id in run.state.tasks:  # not when a listener's BPMN error interrupted it
+        run.effects.append(fx.TaskUpdated(task))
 
 
 def _evaluated(
