@@ -436,10 +436,9 @@ def delegate_task(task_id: str, assignee: str, *, user_id: str | None = None) ->
         task = _task(task_id, store)
         engine = engine_for(task, engine, store)
         authz.require_task(user_id, task, P.TASK_ASSIGN, P.UPDATE)
-        engine.update_task(
-            task_id, {"owner": task.owner or task.assignee, "delegation_state": PENDING}
-        )
-        engine.set_assignee(task_id, assignee)
+        # Camunda's delegate: one `update`, then `assignment` for the delegate
+        engine.update_task(task_id, {"owner": task.owner or task.assignee,
+                                     "delegation_state": PENDING, "assignee": assignee})
         _log(
             user_id,
             "Delegate",
@@ -466,8 +465,7 @@ def resolve_task(
             raise EngineError(f"Task '{task_id}' is not delegated and cannot be resolved")
         if variables:
             engine.set_variables(task.execution_id, variables)
-        engine.update_task(task_id, {"delegation_state": RESOLVED})
-        engine.set_assignee(task_id, task.owner)
+        engine.update_task(task_id, {"delegation_state": RESOLVED, "assignee": task.owner})
         _log(
             user_id,
             "Resolve",

@@ -144,3 +144,15 @@ def test_a_create_listeners_bpmn_error_goes_to_the_tasks_boundary_and_leaves_no_
     assert [t.name for t in tasks] == ["Fallback"]
     history = queries.list_historic_activity_instances(process_instance_id=started.id)
     assert {(h.activity_id, h.canceled) for h in history} >= {("check", True)}
+
+
+def test_delegating_and_resolving_fire_update_once_then_assignment():
+    # Camunda's DelegateTaskCmd / ResolveTaskCmd: one `update`, then `assignment`.
+    deploy_watched()
+    started = rt.start_process_instance("watched", variables={"heard": ""})
+    task = Task.objects.get(process_instance_id=started.id)
+    rt.claim_task(task.id, "kermit")
+    rt.delegate_task(task.id, "piggy")
+    rt.resolve_task(task.id)
+    heard = queries.get_variables(started.id)["heard"].value.split()
+    assert heard == ["update", "assignment"] * 3
