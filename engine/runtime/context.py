@@ -7,7 +7,7 @@ effect (a task row, a job row, a variable update, a history record) exactly once
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -20,6 +20,7 @@ from engine.runtime.env import Environment
 from engine.runtime.errors import ProcessEngineError, VariableValueError
 from engine.runtime.facades import ExecutionFacade, ExternalTaskFacade, TaskFacade
 from engine.runtime.queries import is_scope, public_execution_id
+from engine.runtime.scope_variables import ScopeVariables
 from engine.runtime.state import (
     Execution,
     ExternalTask,
@@ -29,7 +30,7 @@ from engine.runtime.state import (
     Task,
     Wait,
 )
-from engine.runtime.timers import Cycle, RepeatingInterval, TimerSpecError, parse_timer
+from engine.runtime.timers import TimerSpecError, first_due, next_cycle_due
 from engine.runtime.values import VARIABLE_NAME_LIMIT, TypedValue, check_value, infer_type
 
 _NO_CONTEXT = EvaluationContext()
@@ -349,7 +350,7 @@ class Run:
             beans["task"] = facade
         elif task is not None:
             beans["task"] = TaskFacade(self, task, execution, event_name or "")
-        return EvaluationContext(_ScopeVariables(self, execution), beans=beans, now=self.now)
+        return EvaluationContext(ScopeVariables(self, execution), beans=beans, now=self.now)
 
     def evaluate(
         self,
@@ -507,44 +508,20 @@ class Run:
             text = self.evaluate(text, execution, activity_id=activity_id)
         if isinstance(text, datetime):
             return text, None
-        text = str(text).strip()
-        moment = base or self.now
         try:
-            spec = parse_timer(timer.kind.value, text)
-            due = spec.next_due(moment)
+            return first_due(timer.kind.value, str(text).strip(), base or self.now)
         except TimerSpecError as error:
             raise ProcessEngineError(str(error), activity_id) from error
-        if not isinstance(spec, Cycle):
-            return due, None
-        return due, spec.fixed_at(moment).text
-
-    def next_cycle(
-        self, repeat: str, activity_id: str, fired: datetime | None,
-        offset: timedelta = timedelta(0),
-    ) -> tuple[datetime, str | None] | None:
-        """When a cycle whose job was due at `fired` comes back, and the text it keeps (None:
-        this is its last firing); None: it is used up. Counted from the later of now and
-        `fired`, so a job executed ahead of time moves on to the next occurrence. `offset`:
-        the job's schedule was moved by that much (a due date changed with cascade), and so
-        are its later firings (Camunda's DurationHelper with a repeat offset)."""
-        after = (max(self.now, fired) if fired is not None else self.now) - offset
-        try:
-            spec = parse_timer("cycle", repeat)
-            due = spec.next_due(after)
-        except TimerSpecError as error:
-            raise ProcessEngineError(str(error), activity_id) from error
-        if isinstance(spec, RepeatingInterval) and spec.is_floating:
-            # stored before cycles were anchored: the text counts the firings left down
-            left = spec.counted_down()
-            again = spec.next_due(self.now - offset)
-            return (again + offset, left.text if left else None) if due and again else None
-        return None if due is None else (due + offset, spec.text)
 
     def next_cycle_of(self, job: Job, activity_id: str) -> tuple[datetime, str | None] | None:
-        """`next_cycle` of a cycle job that fired, on its own (possibly moved) schedule."""
+        """When a cycle job that fired comes back, on its own (possibly moved) schedule, and
+        the text it keeps (timers.next_cycle_due); None: the cycle is used up."""
         assert job.repeat is not None
         offset = timedelta(milliseconds=job.repeat_offset)
-        return self.next_cycle(job.repeat, activity_id, job.due, offset)
+        try:
+            return next_cycle_due(job.repeat, job.due, self.now, offset)
+        except TimerSpecError as error:
+            raise ProcessEngineError(str(error), activity_id) from error
 
     # -- history -----------------------------------------------------------------------------
 
@@ -600,32 +577,3 @@ class Run:
         else:
             self.counted().activities_ended += 1
         execution.activity_instance_id = None
-
-
-class _ScopeVariables(Mapping[str, Any]):
-    """The variables visible from an execution, looked up lazily along the scope chain.
-
-    A Mapping (not the VariableScope protocol) because the evaluation context recognises a
-    Mapping with a plain isinstance check, which is much cheaper than a protocol check."""
-
-    __slots__ = ("_execution", "_run")
-
-    def __init__(self, run: Run, execution: Execution) -> None:
-        self._run = run
-        self._execution = execution
-
-    def get(self, name: str, default: Any = None) -> Any:
-        typed = self._run.get_typed(self._execution, name)
-        return default if typed is None else typed.value
-
-    def __getitem__(self, name: str) -> Any:
-        typed = self._run.get_typed(self._execution, name)
-        if typed is None:
-            raise KeyError(name)
-        return typed.value
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._run.visible_variables(self._execution))
-
-    def __len__(self) -> int:
-        return len(self._run.visible_variables(self._execution))

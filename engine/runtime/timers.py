@@ -461,3 +461,32 @@ def parse_timer(kind: Literal["date", "duration", "cycle"], text: str) -> TimerS
     if kind == "cycle":
         return parse_cycle(text)
     raise TimerSpecError(text, f"unknown timer kind '{kind}'")
+
+
+def first_due(kind: str, text: str, moment: datetime) -> tuple[datetime | None, str | None]:
+    """When a timer of `kind` armed at `moment` is due, and for a cycle the text it re-arms
+    with, anchored at that moment (None: no repeat)."""
+    spec = parse_timer(kind, text)  # type: ignore[arg-type]
+    due = spec.next_due(moment)
+    if not isinstance(spec, Cycle):
+        return due, None
+    return due, spec.fixed_at(moment).text
+
+
+def next_cycle_due(
+    repeat: str, fired: datetime | None, now: datetime, offset: timedelta = timedelta(0)
+) -> tuple[datetime, str | None] | None:
+    """When a cycle whose job was due at `fired` comes back, and the text it keeps (None:
+    this is its last firing); None: it is used up. Counted from the later of now and
+    `fired`, so a job executed ahead of time moves on to the next occurrence. `offset`: the
+    job's schedule was moved by that much (a due date changed with cascade), and so are its
+    later firings (Camunda's DurationHelper with a repeat offset)."""
+    after = (max(now, fired) if fired is not None else now) - offset
+    spec = parse_timer("cycle", repeat)
+    due = spec.next_due(after)
+    if isinstance(spec, RepeatingInterval) and spec.is_floating:
+        # stored before cycles were anchored: the text counts the firings left down
+        left = spec.counted_down()
+        again = spec.next_due(now - offset)
+        return (again + offset, left.text if left else None) if due and again else None
+    return None if due is None else (due + offset, spec.text)
