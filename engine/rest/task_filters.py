@@ -4,6 +4,7 @@ the main criteria by AND (TaskQueryImpl, Task.xml `queryType`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import reduce
 from operator import or_
 from typing import Any
@@ -170,12 +171,19 @@ _WHEN_TRUE = {
 }
 
 
-def _definitions(**lookup: Any) -> QuerySet[ProcessDefinition]:
-    return ProcessDefinition.objects.filter(**lookup).values("id")
-
-
-def _instances(**lookup: Any) -> QuerySet[ProcessInstance]:
-    return ProcessInstance.objects.filter(**lookup).values("id")
+# Filters on the task's process instance and definition: parameter -> the rows it selects.
+_BY_INSTANCE: dict[str, Callable[[Any], Q]] = {
+    "processInstanceBusinessKey": lambda key: Q(business_key=key),
+    "processInstanceBusinessKeyIn": lambda keys: Q(business_key__in=keys),
+    "processInstanceBusinessKeyLike": lambda pattern: like("business_key", pattern),
+}
+_BY_DEFINITION: dict[str, Callable[[Any], Q]] = {
+    "processDefinitionKey": lambda key: Q(key=key),
+    "processDefinitionKeyIn": lambda keys: Q(key__in=keys),
+    "processDefinitionName": lambda name: Q(name=name),
+    "processDefinitionNameLike": lambda pattern: like("name", pattern),
+    "tenantIdIn": lambda tenants: Q(tenant_id__in=tenants),
+}
 
 
 def _candidates(condition: Q) -> Q:
@@ -231,39 +239,17 @@ def _matching(  # noqa: C901 - one branch per Camunda filter reads best flat
             Q(follow_up_date__lt=filters["followUpBeforeOrNotExistent"])
             | Q(follow_up_date__isnull=True)
         )
-    if "processInstanceBusinessKey" in filters:
-        tasks = tasks.filter(
-            process_instance_id__in=_instances(business_key=filters["processInstanceBusinessKey"])
-        )
-    if "processInstanceBusinessKeyIn" in filters:
-        keys = filters["processInstanceBusinessKeyIn"]
-        tasks = tasks.filter(process_instance_id__in=_instances(business_key__in=keys))
-    if "processInstanceBusinessKeyLike" in filters:
-        matching = ProcessInstance.objects.filter(
-            like("business_key", filters["processInstanceBusinessKeyLike"])
-        )
-        tasks = tasks.filter(process_instance_id__in=matching.values("id"))
-    if "processDefinitionKey" in filters:
-        tasks = tasks.filter(
-            process_definition_id__in=_definitions(key=filters["processDefinitionKey"])
-        )
-    if "processDefinitionKeyIn" in filters:
-        keys = filters["processDefinitionKeyIn"]
-        tasks = tasks.filter(process_definition_id__in=_definitions(key__in=keys))
-    if "processDefinitionName" in filters:
-        name = filters["processDefinitionName"]
-        tasks = tasks.filter(process_definition_id__in=_definitions(name=name))
-    if "processDefinitionNameLike" in filters:
-        matching_definitions = ProcessDefinition.objects.filter(
-            like("name", filters["processDefinitionNameLike"])
-        )
-        tasks = tasks.filter(process_definition_id__in=matching_definitions.values("id"))
-    if "tenantIdIn" in filters:
-        tasks = tasks.filter(
-            process_definition_id__in=_definitions(tenant_id__in=filters["tenantIdIn"])
-        )
+    for param, instances in _BY_INSTANCE.items():
+        if param in filters:
+            chosen = ProcessInstance.objects.filter(instances(filters[param])).values("id")
+            tasks = tasks.filter(process_instance_id__in=chosen)
+    for param, definitions in _BY_DEFINITION.items():
+        if param in filters:
+            chosen = ProcessDefinition.objects.filter(definitions(filters[param])).values("id")
+            tasks = tasks.filter(process_definition_id__in=chosen)
     if filters.get("withoutTenantId"):
-        tasks = tasks.filter(process_definition_id__in=_definitions(tenant_id__isnull=True))
+        shared = ProcessDefinition.objects.filter(tenant_id__isnull=True).values("id")
+        tasks = tasks.filter(process_definition_id__in=shared)
     tasks = _candidate_filters(tasks, filters)
     ignore_case = IgnoreCase.of(filters)
     if "processVariables" in filters:

@@ -318,3 +318,26 @@ def test_candidate_groups_meet_and_a_candidate_user_takes_no_group_criterion(api
     ):
         refused(api.get(f"{BASE}/task", {"candidateUser": "kermit", name: value}),
                 f"Invalid query usage: cannot set both {words}")
+
+
+def test_tasks_by_their_instance_and_definition(api, demo_user):
+    deploy([ResourceInput("invoice.bpmn", one_task_bpmn("invoice", name="Invoice"))])
+    payroll = deploy([ResourceInput("payroll.bpmn", one_task_bpmn("payroll", name="Payroll"))],
+                     tenant_id="acme").process_definitions[0]
+    a = task_of(rt.start_process_instance("invoice", business_key="A-1").id)
+    b = task_of(rt.start_process_instance("invoice", business_key="B-2").id)
+    p = task_of(rt.start_process_instance(definition_id=payroll.id, business_key="P-1").id)
+
+    def found(**params) -> set[str]:
+        return ids(api.get(f"{BASE}/task", params))
+
+    assert found(processInstanceBusinessKey="A-1") == {a}
+    assert found(processInstanceBusinessKeyIn="A-1,P-1") == {a, p}
+    assert found(processInstanceBusinessKeyLike="%-1") == {a, p}
+    assert found(processDefinitionKey="invoice") == {a, b}
+    assert found(processDefinitionKeyIn="payroll,nothing") == {p}
+    assert found(processDefinitionName="Payroll") == {p}
+    assert found(processDefinitionNameLike="Inv%") == {a, b}
+    assert found(tenantIdIn="acme") == {p}
+    assert found(withoutTenantId="true") == {a, b}
+    assert found(withoutTenantId="false") == {a, b, p}
