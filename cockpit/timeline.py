@@ -1,4 +1,5 @@
-"""An instance's audit timeline: activities, variable writes and user operations, in order.
+"""An instance's audit timeline: activities, variable writes, submitted form fields and user
+operations, in order.
 
 Everything comes from history tables, so a finished instance shows the same timeline as a
 running one. Each source is one query, capped at `LIMIT` rows (the newest are kept).
@@ -11,7 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from engine.models import HistoricActivityInstance, HistoricDetail, UserOperationLog
+from engine.models import (
+    DetailType,
+    HistoricActivityInstance,
+    HistoricDetail,
+    UserOperationLog,
+)
 
 LIMIT = 300
 
@@ -48,7 +54,9 @@ def timeline(instance_id: str) -> list[TimelineEntry]:
             )
     details = HistoricDetail.objects.filter(process_instance_id=instance_id)
     for detail in details.order_by("-time", "-id")[:LIMIT]:
-        if detail.deleted:
+        if detail.detail_type == DetailType.FORM_FIELD:
+            title, text = f"Form field {detail.name} submitted", _value(detail.value)
+        elif detail.deleted:
             title, text = f"Variable {detail.name} deleted", ""
         else:
             title = f"Variable {detail.name} set"

@@ -43,7 +43,8 @@ def refusal(request: HttpRequest) -> HttpResponse | None:
     if where is None:
         return None
     if request.path_info.startswith(REST_PREFIX):
-        body = {"type": "InvalidRequestException", "message": nul_message(where)}
+        # Camunda's ExceptionDto: a REST-layer exception of its own carries a null code
+        body = {"type": "InvalidRequestException", "message": nul_message(where), "code": None}
         return JsonResponse(body, status=400)
     return HttpResponseBadRequest(nul_message(where), content_type="text/plain; charset=utf-8")
 

@@ -15,7 +15,7 @@ import json
 import queue
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from engine.errors import BadRequestError
 from engine.models import (
+    DetailType,
     HistoricActivityInstance,
     HistoricDetail,
     HistoricIdentityLinkLog,
@@ -53,6 +54,7 @@ class Kind:
     user_field: str | None
     instance_field: str
     definition_field: str  # "key" (process_definition_key), "id" or "" (via the instance)
+    rows: Q = field(default_factory=Q)  # which rows of the table: details are of two kinds
 
 
 KINDS: dict[str, Kind] = {
@@ -61,7 +63,14 @@ KINDS: dict[str, Kind] = {
         HistoricActivityInstance, "start_time", "assignee", "process_instance_id", "id"
     ),
     "task": Kind(HistoricTaskInstance, "start_time", "assignee", "process_instance_id", "id"),
-    "variable-update": Kind(HistoricDetail, "time", None, "process_instance_id", ""),
+    "variable-update": Kind(
+        HistoricDetail, "time", None, "process_instance_id", "",
+        Q(detail_type=DetailType.VARIABLE_UPDATE),
+    ),
+    "form-field": Kind(
+        HistoricDetail, "time", None, "process_instance_id", "",
+        Q(detail_type=DetailType.FORM_FIELD),
+    ),
     "incident": Kind(HistoricIncident, "create_time", None, "process_instance_id", "id"),
     "identity-link": Kind(
         HistoricIdentityLinkLog, "timestamp", "assigner_id", "process_instance_id", "key"
@@ -96,7 +105,7 @@ def header(name: str) -> str:
 def export_queryset(actor: Actor, kind_name: str, flt: ExportFilter) -> models.QuerySet:
     """The rows of one kind that match the filter and that the actor may read, in id order."""
     kind = _kind(kind_name)
-    query = kind.model.objects.all()
+    query = kind.model.objects.filter(kind.rows)
     if flt.after:
         query = query.filter(**{f"{kind.time_field}__gte": flt.after})
     if flt.before:
@@ -123,7 +132,7 @@ def _user_q(kind: Kind, user_id: str) -> Q:
     if kind.user_field:
         return Q(**{kind.user_field: user_id})
     if kind.model is HistoricDetail:
-        # A variable update carries the operation that wrote it; the operation names the user.
+        # A detail carries the operation that wrote it; the operation names the user.
         operations = UserOperationLog.objects.filter(user_id=user_id).values("operation_id")
         return Q(user_operation_id__in=operations)
     return Q()  # incidents belong to nobody: the user filter does not narrow them

@@ -20,6 +20,7 @@ urlpatterns = [
     path("group", users.GroupList.as_view()),
     path("group/count", users.GroupCount.as_view()),
     path("group/create", users.GroupCreate.as_view()),
+    path("group/<str:group>/members", users.GroupMembers.as_view()),
     path("group/<str:group>/members/<str:user_id>", users.GroupMember.as_view()),
     path("group/<str:group>", users.GroupDetail.as_view()),
     path("tenant", tenants.TenantList.as_view()),

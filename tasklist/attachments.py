@@ -1,6 +1,7 @@
 """Task attachments (Camunda's TaskService.createAttachment, deleteTaskAttachment): a file
 kept with its bytes, or a link kept by its URL, on an open task; each change in the
-operation log. The callers check who may act on the task (as for comments)."""
+operation log; each change updates the task (as comments do). The callers check who may act
+on the task (as for comments)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from engine.errors import BadRequestError, NotFoundError
 from engine.models import EntityType, Task
 from engine.runtime.values import FileValue, TypedValue
 from engine.services.oplog import OperationLog
+from engine.services.task_saving import touch_task
 from tasklist.models import TaskAttachment
 
 # A task is no file store: big documents belong somewhere else, linked by URL.
@@ -52,6 +54,7 @@ def add_attachment(
             content=content,
         )
         _log(user_id, "AddAttachment", task, row)
+        touch_task(task)
     return row
 
 
@@ -71,6 +74,7 @@ def delete_attachment(task: Task, attachment_id: str, *, user_id: str | None = N
         row = attachment_of(task.id, attachment_id)
         _log(user_id, "DeleteAttachment", task, row)
         row.delete()
+        touch_task(task)
 
 
 def _log(user_id: str | None, operation: str, task: Task, row: TaskAttachment) -> None:

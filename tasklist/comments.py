@@ -1,8 +1,9 @@
-"""Changing comments afterwards (Camunda 7.21's TaskService.updateTaskComment,
-deleteTaskComment(s), updateProcessInstanceComment, deleteProcessInstanceComment(s)): on an
-open task or a running instance, each change in the operation log with the text before and
-after. The task callers check who may act on the task, as for adding; the instance functions
-check UPDATE on the instance themselves."""
+"""Task comments: adding one, and changing comments afterwards (Camunda 7.21's
+TaskService.updateTaskComment, deleteTaskComment(s), updateProcessInstanceComment,
+deleteProcessInstanceComment(s)): on an open task or a running instance, each change in the
+operation log with the text before and after; a change of a task's comments updates the task
+(Camunda 7.20's triggerUpdateEvent). The task callers check who may act on the task; the
+instance functions check UPDATE on the instance themselves."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from engine.errors import BadRequestError, NotFoundError
 from engine.models import EntityType, ProcessInstance, Task
 from engine.services.authz import require_update_instance
 from engine.services.oplog import OperationLog
+from engine.services.task_saving import touch_task
 from tasklist.models import TaskComment
 
 MAX_COMMENT = 4000  # Camunda's ACT_HI_COMMENT.MESSAGE_ is varchar(4000)
@@ -39,6 +41,20 @@ def _by_pk(comment_id: str) -> list[int]:
     return [int(comment_id)] if comment_id.isdigit() else []
 
 
+def add_comment(task: Task, message: str, *, user_id: str | None) -> TaskComment:
+    """A new comment on an open task (the caller checked `message` and who may act)."""
+    with transaction.atomic():
+        row = TaskComment.objects.create(
+            task_id=task.id,
+            process_instance_id=task.process_instance_id,
+            user_id=user_id,
+            time=timezone.now(),
+            message=message,
+        )
+        touch_task(task)
+    return row
+
+
 def update_comment(task: Task, comment_id: str, message: object, *, user_id: str | None) -> None:
     """Change a task's comment; an unknown comment is a 400 in Camunda's words."""
     text = checked_message(message)
@@ -50,6 +66,7 @@ def update_comment(task: Task, comment_id: str, message: object, *, user_id: str
                                   f"{task.id}: comment is null")
         before = _rewrite(row, text, user_id)
         _log(user_id, "UpdateComment", task, before, text)
+        touch_task(task)
 
 
 def delete_comment(task: Task, comment_id: str, *, user_id: str | None) -> None:
@@ -57,6 +74,7 @@ def delete_comment(task: Task, comment_id: str, *, user_id: str | None) -> None:
         row = comment_of(task.id, comment_id)
         row.delete()
         _log(user_id, "DeleteComment", task, row.message, None)
+        touch_task(task)
 
 
 def delete_comments(task: Task, *, user_id: str | None) -> int:
@@ -65,6 +83,7 @@ def delete_comments(task: Task, *, user_id: str | None) -> int:
         TaskComment.objects.filter(pk__in=[row.pk for row in rows]).delete()
         for row in rows:
             _log(user_id, "DeleteComment", task, row.message, None)
+        touch_task(task)
     return len(rows)
 
 

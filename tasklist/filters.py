@@ -86,21 +86,41 @@ def _shared_with(me: Identity, saved: TaskFilter) -> bool:
     return saved.shares.filter(offered).exists()
 
 
+def _held_as_owner_or_share(me: Identity, saved: TaskFilter, permission: str) -> bool:
+    # The owner may do everything with a filter; a share grants READ only.
+    return saved.owner == me.user_id or (
+        permission == Permission.READ and _shared_with(me, saved)
+    )
+
+
 def _require(me: Identity, saved: TaskFilter, permission: str) -> None:
-    if saved.owner == me.user_id:
-        return
-    if permission == Permission.READ and _shared_with(me, saved):
-        return
-    require(me, permission, Resource.FILTER, str(saved.pk))
+    if not _held_as_owner_or_share(me, saved, permission):
+        require(me, permission, Resource.FILTER, str(saved.pk))
+
+
+def _lookup(filter_id: int | str, *, lock: bool = False) -> TaskFilter | None:
+    text = str(filter_id)
+    rows = TaskFilter.objects.select_for_update() if lock else TaskFilter.objects.all()
+    return rows.filter(pk=int(text)).first() if text.isdigit() and len(text) < 19 else None
 
 
 def _find(filter_id: int | str, *, lock: bool = False) -> TaskFilter:
-    text = str(filter_id)
-    rows = TaskFilter.objects.select_for_update() if lock else TaskFilter.objects.all()
-    saved = rows.filter(pk=int(text)).first() if text.isdigit() and len(text) < 19 else None
+    saved = _lookup(filter_id, lock=lock)
     if saved is None:
-        raise NotFoundError(f"Filter with id '{text}' does not exist.")
+        raise NotFoundError(f"Filter with id '{filter_id}' does not exist.")
     return saved
+
+
+def may_use_filter(actor: Actor, filter_id: int | str, permission: str) -> bool:
+    """Whether the actor may READ, UPDATE or DELETE the filter, as the services decide. For an
+    unknown id only the authorizations on that id count, as in Camunda's OPTIONS /filter/{id}."""
+    me = identity_of(actor)
+    if me is None or not me.user_id:
+        return False
+    saved = _lookup(filter_id)
+    if saved is not None and _held_as_owner_or_share(me, saved, permission):
+        return True
+    return is_authorized(me, permission, Resource.FILTER, str(filter_id))
 
 
 def get_filter(actor: Actor, filter_id: int | str) -> TaskFilter:

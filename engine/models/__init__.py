@@ -6,6 +6,7 @@ from engine.models.decision_history import (
     HistoricDecisionOutput,
 )
 from engine.models.history import (
+    DetailType,
     HistoricActivityInstance,
     HistoricDetail,
     HistoricExternalTaskLog,
@@ -62,6 +63,7 @@ __all__ = [
     "LogState",
     "MeterLog",
     "TaskMeterLog",
+    "DetailType",
     "HistoricDetail",
     "HistoricIncident",
     "HistoricProcessInstance",

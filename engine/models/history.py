@@ -116,6 +116,8 @@ class HistoricTaskInstance(models.Model):
     activity_instance_id = models.CharField(max_length=255, null=True, blank=True)
     process_definition_id = models.CharField(max_length=255, null=True, blank=True)
     parent_task_id = models.CharField(max_length=64, null=True, blank=True)  # of a subtask
+    # Camunda's TASK_STATE_: Created, Updated (after an update), Completed or Deleted.
+    task_state = models.CharField(max_length=64, null=True, blank=True)
 
     objects = TenantScopedManager(definition="process_definition_id")
 
@@ -168,10 +170,26 @@ class HistoricVariableInstance(models.Model):
         return self.name
 
 
+class DetailType(models.TextChoices):
+    """Camunda's ACT_HI_DETAIL.TYPE_ values."""
+
+    VARIABLE_UPDATE = "VariableUpdate"
+    FORM_FIELD = "FormProperty"
+
+
 class HistoricDetail(models.Model):
-    """One variable write (Camunda HistoricVariableUpdate): every value a variable took."""
+    """One variable write (Camunda HistoricVariableUpdate): every value a variable took; or
+    one submitted form value (HistoricFormField): `name` is the field id, `value` the text
+    submitted, `type` String, no variable instance (`""`) and revision 0."""
 
     id = models.BigAutoField(primary_key=True)
+    # A database default too: the store's plain-SQL inserts of variable updates name no type.
+    detail_type = models.CharField(
+        max_length=16,
+        choices=DetailType.choices,
+        default=DetailType.VARIABLE_UPDATE,
+        db_default=DetailType.VARIABLE_UPDATE,
+    )
     variable_instance_id = models.CharField(max_length=64)
     name = models.CharField(max_length=255)
     type = models.CharField(max_length=16)

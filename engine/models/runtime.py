@@ -11,6 +11,7 @@ from django.db.models import Q
 
 from engine.models.repository import ProcessDefinition
 from engine.models.tenancy import TenantScopedManager
+from engine.runtime.state import CREATED, UPDATED
 
 
 class ProcessInstance(models.Model):
@@ -110,6 +111,9 @@ class Task(models.Model):
     suspended = models.BooleanField(default=False)
     # A subtask's parent (Camunda's PARENT_TASK_ID_): the subtask ends when its parent does.
     parent_task_id = models.CharField(max_length=64, null=True, blank=True)
+    # When a command last updated the task (Camunda's LAST_UPDATED_: property changes,
+    # identity links, comments, attachments, its own variables); null until then.
+    last_updated = models.DateTimeField(null=True, blank=True)
 
     objects = TenantScopedManager(definition="process_definition_id")
 
@@ -123,6 +127,11 @@ class Task(models.Model):
 
     def __str__(self) -> str:
         return self.name or self.id
+
+    @property
+    def task_state(self) -> str:
+        """Camunda's taskState of an open task."""
+        return UPDATED if self.last_updated is not None else CREATED
 
 
 class TaskCandidate(models.Model):

@@ -10,6 +10,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from engine.errors import NotFoundError
 from engine.models import (
+    DetailType,
     HistoricActivityInstance,
     HistoricDetail,
     HistoricIncident,
@@ -130,6 +131,8 @@ def list_historic_variables(
 def list_historic_details(
     *, process_instance_id: str | None = None, variable_name: str | None = None
 ) -> QuerySet[HistoricDetail]:
+    """Variable updates and submitted form fields (`detail_type`), as Camunda's detail query;
+    `variable_name` matches a form field's id too."""
     rows = HistoricDetail.objects.all()
     if process_instance_id is not None:
         rows = rows.filter(process_instance_id=process_instance_id)
@@ -186,7 +189,11 @@ def initial_variables(instance_id: str, start_time: datetime) -> dict[str, Typed
     """The variables the instance was started with: the first value of each variable of its
     own scope written when it started (history level full keeps those writes)."""
     rows = HistoricDetail.objects.filter(
-        process_instance_id=instance_id, execution_id=instance_id, time=start_time, deleted=False
+        process_instance_id=instance_id,
+        execution_id=instance_id,
+        time=start_time,
+        deleted=False,
+        detail_type=DetailType.VARIABLE_UPDATE,  # a start form's fields are no variables
     ).order_by("-revision", "-id")
     return {row.name: _typed(row) for row in rows}  # the lowest revision is written last
 

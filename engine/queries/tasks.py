@@ -21,6 +21,7 @@ TASK_SORT_FIELDS = {
     "executionId": "execution_id",
     "assignee": "assignee",
     "created": "created",
+    "lastUpdated": "last_updated",
     "followUpDate": "follow_up_date",
     "description": "description",
     "id": "id",

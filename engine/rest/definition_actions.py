@@ -162,6 +162,7 @@ def _instance_dto(
         "links": [serializers.self_link(request, "rest-process-instance", instance_id=started.id)],
         "id": started.id,
         "definitionId": definition.id,
+        "definitionKey": definition.key,
         "businessKey": started.business_key,
         "caseInstanceId": None,
         "ended": started.ended,
@@ -270,6 +271,12 @@ class RenderedStartForm(AnyAcceptMixin, EngineView):
 
 # -- statistics ----------------------------------------------------------------------------
 
+# Camunda's StatisticsResultDto is @JsonTypeInfo(use = Id.CLASS): each row starts with the Java
+# class its clients deserialize it into.
+_DTO_PACKAGE = "org.camunda.bpm.engine.rest.dto.repository"
+DEFINITION_STATISTICS_CLASS = f"{_DTO_PACKAGE}.ProcessDefinitionStatisticsResultDto"
+ACTIVITY_STATISTICS_CLASS = f"{_DTO_PACKAGE}.ActivityStatisticsResultDto"
+
 
 def _incident_counts(rows: Any, group: str) -> dict[str, list[dict[str, Any]]]:
     counts: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -330,12 +337,13 @@ class DefinitionStatistics(EngineView):
         return Response(
             [
                 {
+                    "@class": DEFINITION_STATISTICS_CLASS,
                     "id": row.id,
                     "instances": instances.get(row.id, 0),
                     "failedJobs": jobs.get(row.id, 0),
                     "incidents": by_incident.get(row.id, []),
+                    # the tenant is `definition.tenantId` only: Camunda has no top-level one
                     "definition": dto,
-                    "tenantId": row.tenant_id,
                 }
                 for row, dto in zip(
                     definitions, serializers.process_definition_dtos(definitions), strict=True
@@ -384,6 +392,7 @@ class ActivityStatistics(EngineView):
         return Response(
             [
                 {
+                    "@class": ACTIVITY_STATISTICS_CLASS,
                     "id": activity,
                     "instances": tokens.get(activity, 0),
                     "failedJobs": jobs.get(activity, 0),

@@ -207,10 +207,10 @@ def task_dto(row: ExternalTask, facts: tuple[str | None, str | None]) -> dict[st
 
 
 def locked_dto(task: service.LockedExternalTask) -> dict[str, Any]:
-    """Camunda's LockedExternalTaskDto."""
+    """Camunda's LockedExternalTaskDto: the ExternalTaskDto fields (`createTime` after
+    `lockExpirationTime`, as Camunda's fetchAndLock examples show it) and what a worker needs."""
     row = task.row
     dto = task_dto(row, (task.version_tag, task.tenant_id))
-    dto.pop("createTime")
     dto["errorDetails"] = row.error_details
     dto["variables"] = write_variables(task.variables, deserialize=task.deserialize_values)
     dto["extensionProperties"] = task.extension_properties

@@ -24,8 +24,10 @@ from engine.rest.filter_query import (
     task_filters,
 )
 from engine.rest.params import Kind, ListQuery, Param, ParsedQuery, flag, invalid_request, like
+from engine.rest.resource_options import Link, collection_options, link, options_response
 from engine.rest.tasks import TASK_QUERY, filter_tasks, task_dtos, task_list_response
 from identity.authorization import identity_of
+from identity.resources import Permission
 from tasklist import filters
 from tasklist.lists import search
 from tasklist.models import TaskFilter
@@ -103,6 +105,10 @@ class FilterList(EngineView):
         counted = flag(request.query_params, ITEM_COUNT.name)
         return Response([filter_dto(request, f, counted) for f in found.page.apply(rows)])
 
+    def options(self, request: Request) -> Response:
+        """Camunda's FilterRestServiceImpl.availableOperations: create only with CREATE."""
+        return collection_options(request, "filter", filters.may_create_filters(request.user))
+
 
 class FilterCount(EngineView):
     """GET /filter/count."""
@@ -163,6 +169,24 @@ class FilterDetail(EngineView):
     def delete(self, request: Request, filter_id: str) -> Response:
         filters.delete_filter(request.user, filter_id)
         return Response(status=204)
+
+    def options(self, request: Request, filter_id: str) -> Response:
+        """Camunda's FilterResourceImpl.availableOperations: the reading links (the filter,
+        its tasks by GET and POST) with READ, then delete and update (PUT) by permission."""
+        def may(permission: str) -> bool:
+            return filters.may_use_filter(request.user, filter_id, permission)
+
+        links: list[Link] = []
+        if may(Permission.READ):
+            links.append(link(request, "GET", "self", "filter", filter_id))
+            for part in ("singleResult", "list", "count"):
+                links += [link(request, method, part, "filter", filter_id, part)
+                          for method in ("GET", "POST")]
+        if may(Permission.DELETE):
+            links.append(link(request, "DELETE", "delete", "filter", filter_id))
+        if may(Permission.UPDATE):
+            links.append(link(request, "PUT", "update", "filter", filter_id))
+        return options_response(links)
 
 
 def _extension(request: Request) -> tuple[dict[str, Any] | None, ParsedQuery]:

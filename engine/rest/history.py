@@ -561,6 +561,7 @@ def historic_task_dtos(rows: list[HistoricTaskInstance]) -> list[serializers.Dto
             "tenantId": tenants.get(row.process_definition_id),
             "removalTime": None,
             "rootProcessInstanceId": roots.get(row.process_instance_id or ""),
+            "taskState": row.task_state,
         }
         for row in rows
     ]

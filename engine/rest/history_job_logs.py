@@ -225,6 +225,9 @@ def _job_log_dto(
         "jobDefinitionConfiguration": definition.job_configuration if definition else None,
         "deploymentId": deployment_id,
         "hostname": row.hostname,
+        # Camunda fills this for its batch seed, monitor and execution jobs. Legato's batches
+        # run in batches/runner.py, never as jobs, so no job log entry belongs to a batch.
+        "batchId": None,
         **_log_common(row, roots),
     }
 

@@ -13,7 +13,7 @@ from typing import Any
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower
 
-from engine.models import HistoricProcessInstance, ProcessDefinition
+from engine.models import DetailType, HistoricProcessInstance, ProcessDefinition
 from engine.rest.params import Kind, Param, invalid_request
 
 S, B, L = Kind.STRING, Kind.BOOLEAN, Kind.STRING_LIST
@@ -103,6 +103,22 @@ def instance_definition_q(filters: dict[str, Any]) -> Q:
     return condition
 
 
+# Filters only a variable update can pass: Camunda's form fields have no variable type
+# (VAR_TYPE_ is null, in no list) and no variable instance (`initial`: see `initial_q`).
+_VARIABLE_UPDATE_ONLY = ("variableTypeIn", "variableInstanceId")
+
+
+def detail_type_q(filters: dict[str, Any]) -> Q:
+    """Camunda's `formFields` / `variableUpdates`: either, given with any value, selects its
+    type of detail; given both, `variableUpdates` wins (HistoricDetailQueryDto.applyFilters
+    calls it later, and the query keeps the last type)."""
+    if any(name in filters for name in ("variableUpdates", *_VARIABLE_UPDATE_ONLY)):
+        return Q(detail_type=DetailType.VARIABLE_UPDATE)
+    if "formFields" in filters:
+        return Q(detail_type=DetailType.FORM_FIELD)
+    return Q()
+
+
 def initial_q() -> Q:
     """Camunda's `initial` details: the first value of a variable created while its instance
     started (DefaultHistoryEventProducer: VARIABLE_INSTANCE_CREATE, sequence counter 1, the
@@ -112,15 +128,15 @@ def initial_q() -> Q:
     started = HistoricProcessInstance.objects.filter(
         pk=OuterRef("process_instance_id"), start_time=OuterRef("time")
     )
-    return Q(revision=0, deleted=False, execution_id=F("process_instance_id")) & Q(
-        Exists(started)
-    )
+    first = Q(revision=0, deleted=False, execution_id=F("process_instance_id"))
+    return first & Q(detail_type=DetailType.VARIABLE_UPDATE) & Q(Exists(started))
 
 
 def is_initial(row: Any, start_times: dict[str, datetime]) -> bool:
     """`initial` of one detail row, as `initial_q` selects it."""
     return bool(
-        row.revision == 0
+        row.detail_type == DetailType.VARIABLE_UPDATE
+        and row.revision == 0
         and not row.deleted
         and row.process_instance_id
         and row.execution_id == row.process_instance_id

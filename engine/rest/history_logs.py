@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from engine.errors import NotFoundError
-from engine.models import HistoricDetail, HistoricVariableInstance, UserOperationLog
+from engine.models import DetailType, HistoricDetail, HistoricVariableInstance, UserOperationLog
 from engine.models.tenancy import visible_definitions
 from engine.rest import serializers
 from engine.rest.base import (
@@ -38,6 +38,7 @@ from engine.rest.history_log_filters import (
     OPERATION_CASE_PARAMS,
     UNRECORDED_OPERATION_PARAMS,
     VARIABLE_CASE_PARAMS,
+    detail_type_q,
     initial_q,
     instance_definition_q,
     instance_tenant_q,
@@ -310,9 +311,10 @@ HISTORIC_DETAIL_QUERY = ListQuery(
               "also 'serializable')."),
         Param("variableNameLike", S, "Variable name with SQL LIKE, any case."),
         Param("userOperationId", S, "Details written by this user operation."),
-        Param("variableUpdates", B, "Only variable updates (all details are)."),
-        Param("formFields", B, "Only submitted form fields: none (Legato writes variable "
-              "updates only)."),
+        Param("variableUpdates", B, "Only variable updates (given at all, whatever its value, "
+              "as Camunda; it wins over `formFields`)."),
+        Param("formFields", B, "Only submitted form fields (given at all, whatever its "
+              "value, as Camunda)."),
         Param("excludeTaskDetails", B, "Only details not set on a task (unless `taskId`)."),
         Param("initial", B, "Only the first values of variables the instance was started "
               "with."),
@@ -339,12 +341,9 @@ def filter_historic_details(request: Request, filters: dict[str, Any]) -> QueryS
     rows = HistoricDetail.objects.filter(
         Q(process_instance_id__in=_readable_instance_ids(request)) | readable
     )
-    # Camunda's `formFields` selects form property details unless `variableUpdates` is given
-    # too (HistoricDetailQueryDto.applyFilters: the later call wins).
-    form_fields_only = filters.get("formFields") and "variableUpdates" not in filters
-    if form_fields_only or of_cases(filters, DETAIL_CASE_PARAMS):
+    if of_cases(filters, DETAIL_CASE_PARAMS):
         return rows.none()
-    rows = rows.filter(instance_tenant_q(filters))
+    rows = rows.filter(instance_tenant_q(filters), detail_type_q(filters))
     if "executionId" in filters:
         rows = rows.filter(_of_executions([filters["executionId"]]))
     if "variableNameLike" in filters:  # Camunda: UPPER(NAME_) like UPPER(?)
@@ -374,7 +373,7 @@ def filter_historic_details(request: Request, filters: dict[str, Any]) -> QueryS
 def historic_detail_dtos(
     rows: list[HistoricDetail], deserialize: bool = True
 ) -> list[serializers.Dto]:
-    """HistoricVariableUpdateDto each (Legato writes variable updates only, no form fields)."""
+    """HistoricVariableUpdateDto or HistoricFormFieldDto each."""
     definitions = _definition_of([r.process_instance_id for r in rows])
     roots = roots_of(rows)
     start_times = _start_times([r.process_instance_id for r in rows])
@@ -383,26 +382,33 @@ def historic_detail_dtos(
     dtos = []
     for row in rows:
         definition_id = definitions.get(row.process_instance_id)
+        form_field = row.detail_type == DetailType.FORM_FIELD
+        dto = {
+            "id": str(row.id),
+            "type": "formField" if form_field else "variableUpdate",
+            "processDefinitionKey": definition_key(definition_id) or None,
+            "processDefinitionId": definition_id,
+            "processInstanceId": row.process_instance_id,
+            "activityInstanceId": row.activity_instance_id,
+            "executionId": task_executions.get(row.task_id, row.execution_id),
+            "caseDefinitionKey": None,
+            "caseDefinitionId": None,
+            "caseInstanceId": None,
+            "caseExecutionId": None,
+            "taskId": row.task_id,
+            "tenantId": tenants.get(definition_id or ""),
+            "userOperationId": row.user_operation_id,
+            "time": format_date(row.time),
+            "removalTime": None,
+            "rootProcessInstanceId": roots.get(row.process_instance_id or ""),
+        }
+        if form_field:  # the text submitted (HistoricFormFieldDto)
+            dtos.append({**dto, "fieldId": row.name, "fieldValue": row.value})
+            continue
         typed = write_stored(row.type, row.value, row.object_type_name, deserialize=deserialize)
         dtos.append(
             {
-                "id": str(row.id),
-                "type": "variableUpdate",
-                "processDefinitionKey": definition_key(definition_id) or None,
-                "processDefinitionId": definition_id,
-                "processInstanceId": row.process_instance_id,
-                "activityInstanceId": row.activity_instance_id,
-                "executionId": task_executions.get(row.task_id, row.execution_id),
-                "caseDefinitionKey": None,
-                "caseDefinitionId": None,
-                "caseInstanceId": None,
-                "caseExecutionId": None,
-                "taskId": row.task_id,
-                "tenantId": tenants.get(definition_id or ""),
-                "userOperationId": row.user_operation_id,
-                "time": format_date(row.time),
-                "removalTime": None,
-                "rootProcessInstanceId": roots.get(row.process_instance_id or ""),
+                **dto,
                 "variableName": row.name,
                 "variableInstanceId": row.variable_instance_id,
                 "variableType": typed["type"],
@@ -432,8 +438,8 @@ def _readable_detail(request: Request, detail_id: str) -> HistoricDetail:
 
 
 class HistoricDetailDetail(EngineView):
-    """GET /history/detail/{id}: one variable update (also one of an instance the caller may
-    not read: not found)."""
+    """GET /history/detail/{id}: one variable update or form field (also one of an instance
+    the caller may not read: not found)."""
 
     def get(self, request: Request, detail_id: str) -> Response:
         return Response(historic_detail_dtos([_readable_detail(request, detail_id)])[0])
@@ -444,6 +450,11 @@ class HistoricDetailData(AnyAcceptMixin, EngineView):
 
     def get(self, request: Request, detail_id: str) -> HttpResponse:
         row = _readable_detail(request, detail_id)
+        if row.detail_type != DetailType.VARIABLE_UPDATE:
+            # Camunda's wording (HistoricDetailResourceImpl.transformQueryResultIntoTypedValue).
+            raise invalid_request(
+                f"Historic detail with Id '{detail_id}' is not a variable update."
+            )
         return binary_response(
             TypedValue.from_json({"type": row.type, "value": row.value}), detail_id
         )

@@ -25,6 +25,10 @@ Send = Callable[[dict[str, Any]], Awaitable[None]]
 App = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
+# Camunda's ExceptionDto of a RestException of the REST layer's own: a null code
+_TOO_LARGE = b'{"type":"RestException","message":"Request too large","code":null}'
+
+
 def with_long_poll(django_app: App) -> App:
     """Route fetchAndLock to the view directly; everything else to Django."""
 
@@ -34,8 +38,7 @@ def with_long_poll(django_app: App) -> App:
             return
         body = await _read_body(receive)
         if body is None:
-            await _send(send, 413, b'{"type":"RestException","message":"Request too large"}',
-                        [(b"content-type", b"application/json")])
+            await _send(send, 413, _TOO_LARGE, [(b"content-type", b"application/json")])
             return
         from engine.rest.external_tasks import fetch_and_lock
 

@@ -70,6 +70,7 @@ def _started_dto(
         "links": [],
         "id": instance_id,
         "definitionId": history.process_definition_id,
+        "definitionKey": history.process_definition_key,
         "businessKey": history.business_key,
         "caseInstanceId": None,
         "ended": True,

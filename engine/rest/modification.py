@@ -3,12 +3,16 @@ State" (ProcessInstanceModificationDto) over engine.services.modification.
 
 Body: `skipCustomListeners`, `skipIoMappings`, `annotation` and `instructions`, each
 `{type, activityId, transitionId, activityInstanceId, transitionInstanceId,
-ancestorActivityInstanceId, variables}` with `type` one of startBeforeActivity,
-startAfterActivity, startTransition, cancel. Variables are `{name: {value, type, valueInfo,
-local}}`; `local: true` sets the variable on the token entering the target. Answers 204.
+ancestorActivityInstanceId, variables, cancelCurrentActiveActivityInstances}` with `type` one
+of startBeforeActivity, startAfterActivity, startTransition, cancel. Variables are `{name:
+{value, type, valueInfo, local}}`; `local: true` sets the variable on the token entering the
+target. Answers 204.
 
 Where Legato differs: an empty or missing `instructions` list is a 400 (Camunda silently
-does nothing), so a client bug does not look like a successful modification.
+does nothing), so a client bug does not look like a successful modification. A cancel by
+`activityId` with `cancelCurrentActiveActivityInstances: true` spares the instances earlier
+instructions started here too, as Camunda's docs describe the field; Camunda 7.24's server
+honours it only in `/modification/execute[Async]` (its single-instance builder drops it).
 """
 
 from __future__ import annotations
@@ -97,6 +101,13 @@ def read_instruction(number: int, item: Any) -> Instruction:
             raise invalid_request(f"Instruction {number}: '{name}' must be a non-empty string")
         return value
 
+    # Checked on every type: Camunda reads the field into every instruction (a value that is
+    # no boolean fails there too) and uses it only for a cancel by activityId.
+    current_only = item.get("cancelCurrentActiveActivityInstances")
+    if current_only is not None and not isinstance(current_only, bool):
+        raise invalid_request(
+            f"Instruction {number}: 'cancelCurrentActiveActivityInstances' must be a boolean"
+        )
     if kind == "cancel":
         given = [name for name in _CANCEL_TARGETS if item.get(name) is not None]
         if len(given) != 1:
@@ -105,11 +116,6 @@ def read_instruction(number: int, item: Any) -> Instruction:
                 "'activityId', 'activityInstanceId' or 'transitionInstanceId' must be set"
             )
         target = text(given[0], required=True) or ""
-        current_only = item.get("cancelCurrentActiveActivityInstances")
-        if current_only is not None and not isinstance(current_only, bool):
-            raise invalid_request(
-                f"Instruction {number}: 'cancelCurrentActiveActivityInstances' must be a boolean"
-            )
         if given[0] == "activityId":
             return CancelActivity(target, current_only=bool(current_only))
         if given[0] == "activityInstanceId":
@@ -170,6 +176,14 @@ OPENAPI_SCHEMAS: dict[str, Any] = {
             "transitionInstanceId": _TEXT,
             "ancestorActivityInstanceId": _TEXT,
             "variables": {"type": "object", "additionalProperties": _VARIABLE},
+            "cancelCurrentActiveActivityInstances": {
+                "type": "boolean",
+                "nullable": True,
+                "default": False,
+                "description": "With type cancel and activityId: cancel only the instances "
+                "the process instance had before the modification began, not those earlier "
+                "instructions started.",
+            },
         },
     },
     "ProcessInstanceModificationDto": {

@@ -38,6 +38,7 @@ from engine.rest import (
     openapi_variable_data,
 )
 from engine.rest.deployments import DEPLOYMENT_QUERY
+from engine.rest.openapi_errors import ERROR_SCHEMAS, with_forbidden
 from engine.rest.openapi_hal import HAL_SCHEMAS, with_hal
 from engine.rest.params import PAGING, Kind, ListQuery, Param
 from engine.rest.process_definitions import PROCESS_DEFINITION_QUERY
@@ -209,6 +210,7 @@ SCHEMAS.update(openapi_tenants.TENANT_SCHEMAS)
 SCHEMAS.update(openapi_identity.IDENTITY_SCHEMAS)
 SCHEMAS.update(openapi_jobs.JOB_SCHEMAS)
 SCHEMAS.update(openapi_system.SYSTEM_SCHEMAS)
+SCHEMAS.update(ERROR_SCHEMAS)
 
 _KIND_SCHEMAS: dict[Kind, Schema] = {
     Kind.STRING: {"type": "string"},
@@ -286,7 +288,9 @@ class Operation:
             "operationId": self.operation_id,
             "summary": self.summary,
             "parameters": parameters,
-            "responses": {**with_hal(self.operation_id, self.responses), "401": _ERROR},
+            "responses": with_forbidden(
+                {**with_hal(self.operation_id, self.responses), "401": _ERROR}
+            ),
         }
         if self.request_body is not None:
             operation["requestBody"] = self.request_body

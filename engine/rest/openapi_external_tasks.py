@@ -36,7 +36,7 @@ _TOPIC = dto(
 EXTERNAL_TASK_SCHEMAS: dict[str, Schema] = {
     "ExternalTaskDto": dto(f"{_TASK_FIELDS} createTime:d"),
     "LockedExternalTaskDto": dto(f"{_TASK_FIELDS} errorDetails:s variables:v"
-                                 " extensionProperties:o"),
+                                 " extensionProperties:o createTime:d"),
     "FetchExternalTasksDto": {
         **dto("workerId:S maxTasks:I usePriority:b asyncResponseTimeout:i"),
         "required": ["workerId", "maxTasks"],

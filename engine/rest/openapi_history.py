@@ -32,9 +32,9 @@ HISTORY_SCHEMAS: dict[str, Schema] = {
     "HistoricJobLogDto": dto(
         "id:S timestamp:d removalTime:d jobId:s jobDueDate:d jobRetries:i jobPriority:I "
         "jobExceptionMessage:s failedActivityId:s jobDefinitionId:s jobDefinitionType:s "
-        "jobDefinitionConfiguration:s deploymentId:s hostname:s activityId:s executionId:s "
-        "processInstanceId:s processDefinitionId:s processDefinitionKey:s tenantId:s "
-        "rootProcessInstanceId:s creationLog:b failureLog:b successLog:b deletionLog:b"
+        "jobDefinitionConfiguration:s deploymentId:s hostname:s batchId:s activityId:s "
+        "executionId:s processInstanceId:s processDefinitionId:s processDefinitionKey:s "
+        "tenantId:s rootProcessInstanceId:s creationLog:b failureLog:b successLog:b deletionLog:b"
     ),
     "HistoricExternalTaskLogDto": dto(
         "id:S timestamp:d removalTime:d externalTaskId:s topicName:s workerId:s priority:I "

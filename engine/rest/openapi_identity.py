@@ -2,8 +2,8 @@
 (identity/rest/users.py, identity/rest/authorizations.py), with the operation ids and DTO names
 of Camunda's own OpenAPI document, and of Legato's `GET /history/export`.
 
-`/tenant` is in openapi_tenants.py. These views answer no OPTIONS (Camunda's
-`availableOperations` links), so none is described. Lists and counts take the `ListQuery`
+`/tenant` is in openapi_tenants.py. The OPTIONS operations answer Camunda's
+ResourceOptionsDto links (engine/rest/resource_options.py). Lists and counts take the `ListQuery`
 declarations the views parse with; the parameters of `/identity/groups`, `/authorization/check`
 and `/history/export` are declared here, as those views read them.
 """
@@ -29,6 +29,7 @@ from identity.rest.users import GROUP_QUERY, USER_QUERY
 
 Schema = dict[str, Any]
 
+_NULL_IDS: Schema = {"type": "array", "items": {"type": "string"}, "nullable": True}
 _RULE = "permissions:a userId:s groupId:s resourceType:I resourceId:S"
 
 
@@ -67,8 +68,13 @@ IDENTITY_SCHEMAS: dict[str, Schema] = {
     },
     "BasicUserCredentialsDto": dto("username:S password:S"),
     "AuthenticationResult": {
-        **dto("authenticatedUser:S authenticated:b"),
-        "description": "Camunda also answers the user's groups and tenants; Legato does not.",
+        "type": "object",
+        "properties": {
+            **dto("authenticatedUser:S authenticated:b")["properties"],
+            "tenants": _NULL_IDS,
+            "groups": _NULL_IDS,
+        },
+        "description": "`tenants` and `groups` are always null on /identity/verify, as Camunda's.",
     },
     "AuthorizationDto": _rule(
         f"id:S type:I {_RULE} removalTime:d rootProcessInstanceId:s",
@@ -138,6 +144,10 @@ def _errors(codes: str) -> dict[str, Schema]:
     return {code: _ERROR for code in codes.split()}
 
 
+OPTIONS = {"200": _json(_ref("ResourceOptionsDto"))}
+OPTIONS_SUMMARY = "The operations the caller may use (links, by the caller's permissions)"
+
+
 def operations() -> list[Any]:
     from engine.rest.openapi import Operation
 
@@ -155,8 +165,13 @@ def operations() -> list[Any]:
         add(f"{route}/count", "get", count_id, f"Count {noun}",
             {"200": _json(_ref("CountResultDto"))}, "400", query=query)
 
+    def options(route: str, op_id: str) -> None:
+        add(route, "options", op_id, OPTIONS_SUMMARY, OPTIONS, "")
+
     user = "user/<str:user>"
     listing("user", "users", "getUsers", "getUserCount", "UserProfileDto", USER_QUERY)
+    options("user", "availableOperations")
+    options(user, "availableUserOperations")
     add("user/create", "post", "createUser", "Create a user (needs CREATE on User)",
         _NO_CONTENT, "400 403", request_body=_body(_ref("UserDto")))
     add(f"{user}/profile", "get", "getUserProfile", "Get a user's profile",
@@ -174,6 +189,9 @@ def operations() -> list[Any]:
 
     group = "group/<str:group>"
     listing("group", "groups", "getQueryGroups", "getGroupCount", "GroupDto", GROUP_QUERY)
+    options("group", "availableGroupOperations")
+    options(group, "availableGroupInstanceOperations")
+    options(f"{group}/members", "availableGroupMembersOperations")
     add("group", "post", "postQueryGroups",
         "List groups (POST form: the filters and `sorting` in the body)",
         {"200": _json(_array_of("GroupDto"))}, "400",
@@ -212,6 +230,8 @@ def operations() -> list[Any]:
     one = "authorization/<str:authorization_id>"
     listing("authorization", "authorizations", "queryAuthorizations", "getAuthorizationCount",
             "AuthorizationDto", AUTHORIZATION_QUERY)
+    options("authorization", "availableOperationsAuthorization")
+    options(one, "availableOperationsAuthorizationInstance")
     add("authorization/create", "post", "createAuthorization",
         "Create an authorization (needs CREATE on Authorization)",
         {"200": _json(_ref("AuthorizationDto"))}, "400 403",

@@ -83,11 +83,12 @@ RUNTIME_SCHEMAS: dict[str, Schema] = {
                        "valueInfo": {"type": "object"}},
     },
     "ProcessInstanceDto": dto(
-        "links:a id:S definitionId:S businessKey:s caseInstanceId:s ended:b suspended:b tenantId:s"
+        "links:a id:S definitionId:S definitionKey:S businessKey:s caseInstanceId:s ended:b "
+        "suspended:b tenantId:s"
     ),
     "ProcessInstanceWithVariablesDto": dto(
-        "links:a id:S definitionId:S businessKey:s caseInstanceId:s ended:b suspended:b "
-        "tenantId:s variables:v"
+        "links:a id:S definitionId:S definitionKey:S businessKey:s caseInstanceId:s ended:b "
+        "suspended:b tenantId:s variables:v"
     ),
     "ActivityInstanceDto": dto(
         "id:S parentActivityInstanceId:s activityId:S activityType:S processInstanceId:S "
@@ -103,7 +104,8 @@ RUNTIME_SCHEMAS: dict[str, Schema] = {
         "id:S name:s assignee:s owner:s created:d lastUpdated:d due:d followUp:d "
         "delegationState:s description:s executionId:s parentTaskId:s priority:I "
         "processDefinitionId:s processInstanceId:s caseExecutionId:s caseDefinitionId:s "
-        "caseInstanceId:s taskDefinitionKey:s suspended:b formKey:s camundaFormRef:o tenantId:s"
+        "caseInstanceId:s taskDefinitionKey:s suspended:b formKey:s camundaFormRef:o tenantId:s "
+        "taskState:s"
     ),
     "FormDto": dto("key:s contextPath:s camundaFormRef:o"),
     "IdentityLinkDto": dto("userId:s groupId:s type:S"),
@@ -115,9 +117,9 @@ RUNTIME_SCHEMAS: dict[str, Schema] = {
         "resultType:S execution:o processInstance:o variables:v"
     ),
     "ProcessDefinitionStatisticsResultDto": dto(
-        "id:S instances:I failedJobs:I incidents:a definition:#ProcessDefinitionDto tenantId:s"
+        "@class:S id:S instances:I failedJobs:I incidents:a definition:#ProcessDefinitionDto"
     ),
-    "ActivityStatisticsResultDto": dto("id:S instances:I failedJobs:I incidents:a"),
+    "ActivityStatisticsResultDto": dto("@class:S id:S instances:I failedJobs:I incidents:a"),
     "IncidentDto": dto(
         "id:S processDefinitionId:s processInstanceId:s executionId:s incidentTimestamp:d "
         "incidentType:S activityId:s failedActivityId:s causeIncidentId:s "
@@ -152,7 +154,7 @@ RUNTIME_SCHEMAS: dict[str, Schema] = {
         "caseDefinitionKey:s caseDefinitionId:s caseInstanceId:s caseExecutionId:s "
         "activityInstanceId:s name:s description:s deleteReason:s owner:s assignee:s "
         "startTime:d endTime:d duration:i taskDefinitionKey:s priority:I due:d parentTaskId:s "
-        "followUp:d tenantId:s removalTime:d rootProcessInstanceId:s"
+        "followUp:d tenantId:s removalTime:d rootProcessInstanceId:s taskState:s"
     ),
     "HistoricVariableInstanceDto": {
         "type": "object",
@@ -181,14 +183,17 @@ RUNTIME_SCHEMAS: dict[str, Schema] = {
     },
     "HistoricDetailDto": {
         "type": "object",
+        "description": "`type` `formField` (a submitted String form value: `fieldId`, "
+        "`fieldValue`) or `variableUpdate` (the `variable...`, `value` ... `errorMessage` keys).",
         "properties": {
             **dto(
                 "id:S type:S processDefinitionKey:s processDefinitionId:s processInstanceId:s "
                 "activityInstanceId:s executionId:s caseDefinitionKey:s caseDefinitionId:s "
                 "caseInstanceId:s caseExecutionId:s taskId:s tenantId:s userOperationId:s "
-                "time:d removalTime:d rootProcessInstanceId:s variableName:s "
-                "variableInstanceId:s variableType:s"
+                "time:d removalTime:d rootProcessInstanceId:s fieldId:s"
             )["properties"],
+            "fieldValue": {"nullable": True},
+            **dto("variableName:s variableInstanceId:s variableType:s")["properties"],
             "value": {"nullable": True},
             **dto("valueInfo:o initial:b revision:i errorMessage:s")["properties"],
         },
@@ -413,6 +418,9 @@ def operations() -> list[Any]:
     add(fi, "put", "updateFilter", "Update a filter", _NO_CONTENT,
         request_body=_body(_ref("FilterDto")))
     add(fi, "delete", "deleteFilter", "Delete a filter", _NO_CONTENT)
+    for route, op_id in (("filter", "filterResourceOptions"), (fi, "filterResourceOptionsSingle")):
+        add(route, "options", op_id, "The operations the caller may use (links, by permission)",
+            {"200": _json(_ref("ResourceOptionsDto"))})
     extending = _body({"type": "object", "description": "A task query that extends the "
                        "filter's (same keys as a filter query), and `sorting`."})
     for method, verb in (("get", "execute"), ("post", "query")):

@@ -59,6 +59,6 @@ def operations() -> list[Any]:
                              "The content of a Bytes or File variable (other types: 400)",
                              {**_DOWNLOAD, **errors}))
     ops.append(Operation("history/detail/<str:detail_id>", "get", "getHistoricDetail",
-                         "One variable update", {"200": _json(_ref("HistoricDetailDto")),
-                                                 **errors}))
+                         "One variable update or form field",
+                         {"200": _json(_ref("HistoricDetailDto")), **errors}))
     return ops

@@ -172,6 +172,7 @@ def instance_dto(request: Request, row: ProcessInstance) -> serializers.Dto:
         "links": [serializers.self_link(request, "rest-process-instance", instance_id=row.id)],
         "id": row.id,
         "definitionId": row.process_definition_id,
+        "definitionKey": row.process_definition.key,
         "businessKey": row.business_key,
         "caseInstanceId": None,
         "ended": False,

@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpResponse
-from django.utils import timezone
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -338,13 +337,7 @@ class CommentCreate(EngineView):
     def post(self, request: Request, task_id: str) -> Response:
         message = comments.checked_message(json_body(request).get("message"))
         task = workable_task(request, task_id)
-        row = TaskComment.objects.create(
-            task_id=task.id,
-            process_instance_id=task.process_instance_id,
-            user_id=user_id(request),
-            time=timezone.now(),
-            message=message,
-        )
+        row = comments.add_comment(task, message, user_id=user_id(request))
         return Response(comment_dto(request, row))
 
 

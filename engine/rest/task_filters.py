@@ -41,13 +41,6 @@ NOTHING_MATCHES = tuple(
 )
 CASE_VARIABLES = Param("caseInstanceVariables", Kind.VARIABLES,
                        "No task matches (unless empty): Legato has no CMMN cases.")
-# Camunda's `RES.LAST_UPDATED_ > ?`: Legato's task rows keep no update time, so these are
-# refused rather than answered from a guess.
-NOT_RECORDED = tuple(
-    Param(name, kind, "Refused (400): Legato does not record when a task was last updated.")
-    for name, kind in (("updatedAfter", Kind.DATE), ("updatedAfterExpression", Kind.STRING))
-)
-
 TASK_QUERY = ListQuery(
     filters=(
         Param("taskId", S, "Filter by task id."),
@@ -102,6 +95,7 @@ TASK_QUERY = ListQuery(
         Param("createdOn", D, "Created at this date."),
         Param("createdAfter", D, "Created after this date."),
         Param("createdBefore", D, "Created before this date."),
+        Param("updatedAfter", D, "Updated after this date (never updated: created after it)."),
         Param("delegationState", S, "PENDING or RESOLVED."),
         Param("tenantIdIn", L, "Comma-separated tenant ids."),
         Param("withoutTenantId", B, "Only tasks of no tenant."),
@@ -116,7 +110,6 @@ TASK_QUERY = ListQuery(
         Param("candidateGroupLike", S, "Tasks offered to a group matching this LIKE."),
         *NOTHING_MATCHES,
         CASE_VARIABLES,
-        *NOT_RECORDED,
         *task_extras.PARAMS,
         *EXPRESSION_PARAMS,
         *IGNORE_CASE_PARAMS,
@@ -204,12 +197,6 @@ def filter_tasks(request: Request, filters: dict[str, Any]) -> QuerySet[Task]:
 def _matching(  # noqa: C901 - one branch per Camunda filter reads best flat
     tasks: QuerySet[Task], filters: dict[str, Any]
 ) -> QuerySet[Task]:
-    unrecorded = [p.name for p in NOT_RECORDED if p.name in filters]
-    if unrecorded:
-        raise invalid_request(
-            f"'{unrecorded[0]}' is not supported: Legato does not record when a task was last "
-            "updated"
-        )
     no_case = any(p.name in filters for p in NOTHING_MATCHES)
     if no_case or filters.get(CASE_VARIABLES.name):  # an empty variable list asks nothing
         return tasks.none()
@@ -234,6 +221,12 @@ def _matching(  # noqa: C901 - one branch per Camunda filter reads best flat
         tasks = tasks.exclude(name=filters["nameNotEqual"])
     if "nameNotLike" in filters:
         tasks = tasks.exclude(like("name", filters["nameNotLike"]))
+    if "updatedAfter" in filters:
+        # Camunda's: a task never updated counts from its creation
+        after = filters["updatedAfter"]
+        tasks = tasks.filter(
+            Q(last_updated__gt=after) | Q(last_updated__isnull=True, created__gt=after)
+        )
     if "followUpBeforeOrNotExistent" in filters:
         tasks = tasks.filter(
             Q(follow_up_date__lt=filters["followUpBeforeOrNotExistent"])

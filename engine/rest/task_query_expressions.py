@@ -39,6 +39,7 @@ DATES = {
     "createdOnExpression": "createdOn",
     "createdBeforeExpression": "createdBefore",
     "createdAfterExpression": "createdAfter",
+    "updatedAfterExpression": "updatedAfter",
 }
 EXPRESSION_PARAMS = tuple(
     Param(name, Kind.STRING, f"An expression giving `{plain}` (`${{currentUser()}}`, ...).")

@@ -47,9 +47,9 @@ def _form_ref(definition_id: str | None, task_definition_key: str | None) -> dic
 
 
 def task_dto(task: Task, tenants: dict[str, str | None] | None = None) -> serializers.Dto:
-    """TaskDto, in Camunda's key order. Case fields are null (no CMMN); `lastUpdated` is
-    null because task rows keep no update time. A standalone task has no process, execution
-    or definition key (all null); a subtask (always standalone) names its `parentTaskId`."""
+    """TaskDto, in Camunda's key order. Case fields are null (no CMMN). A standalone task has
+    no process, execution or definition key (all null); a subtask (always standalone) names
+    its `parentTaskId`."""
     if tenants is None:
         tenants = _tenants([task.process_definition_id])
     return {
@@ -58,7 +58,7 @@ def task_dto(task: Task, tenants: dict[str, str | None] | None = None) -> serial
         "assignee": task.assignee,
         "owner": task.owner,
         "created": format_date(task.created),
-        "lastUpdated": None,
+        "lastUpdated": format_date(task.last_updated),
         "due": format_date(task.due_date),
         "followUp": format_date(task.follow_up_date),
         "delegationState": task.delegation_state,
@@ -76,6 +76,7 @@ def task_dto(task: Task, tenants: dict[str, str | None] | None = None) -> serial
         "formKey": task.form_key,
         "camundaFormRef": _form_ref(task.process_definition_id, task.task_definition_key),
         "tenantId": tenants.get(task.process_definition_id),
+        "taskState": task.task_state,
     }
 
 

@@ -26,7 +26,7 @@ class UnknownResource(APIView):
 
 
 # The Camunda 7 release whose REST API Legato follows (paths, shapes, errors).
-CAMUNDA_API_VERSION = "7.22.0"
+CAMUNDA_API_VERSION = "7.24.0"
 
 
 class Version(APIView):

@@ -437,6 +437,9 @@ def _set_variables(current: Run, command: cmd.SetVariables) -> None:
     )
     if command.local and command.through_task and execution.task_id is not None:
         current.set_task_locals(execution, execution.task_id, command.variables)
+        if command.variables:  # Camunda: setting its own variables updates the task
+            task = current.state.tasks[execution.task_id]
+            tasks.update_task(current, execution, task, {})
     elif command.local and not command.through_task:
         current.set_execution_locals(execution, command.variables)
     else:

@@ -217,9 +217,16 @@ class Task:
     # A subtask's parent task (Camunda's TaskService.newTask with a parent): only tasks of no
     # process have one, so the instance state never carries it.
     parent_task_id: str | None = None
+    # When a command last updated the task (Camunda's lastUpdated); None until then.
+    last_updated: datetime | None = None
     # Who the task was for when its identity link log was last written (not persisted: set
     # when the task is read back); None for a task not yet stored.
     logged_people: People | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def state(self) -> str:
+        """Camunda's taskState of an open task."""
+        return UPDATED if self.last_updated is not None else CREATED
 
     def people(self) -> People:
         """Assignee, owner, candidate users and groups: what the identity link log follows."""
@@ -235,6 +242,7 @@ class Task:
             "due_date": _iso(self.due_date),
             "follow_up_date": _iso(self.follow_up_date),
             "created": self.created.isoformat(),
+            "last_updated": _iso(self.last_updated),
         }
 
     @staticmethod
@@ -246,12 +254,16 @@ class Task:
             due_date=_date(data["due_date"]),
             follow_up_date=_date(data["follow_up_date"]),
             created=datetime.fromisoformat(data["created"]),
+            last_updated=_date(data.get("last_updated")),  # absent from older states
         )
         task.logged_people = task.people()
         return task
 
 
 People = tuple[str | None, str | None, tuple[str, ...], tuple[str, ...]]
+
+# Camunda's task states (TaskEntity.TaskState).
+CREATED, UPDATED, COMPLETED, DELETED = "Created", "Updated", "Completed", "Deleted"
 
 
 _TASK_PLAIN = (

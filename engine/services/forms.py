@@ -4,13 +4,21 @@ A node with a generated form (`camunda:formData`) has its fields validated and t
 engine.runtime.forms.submit_form_fields before anything changes: the tasklist and REST both
 submit through here, so they accept and refuse the same values. A node without form fields
 (a Camunda Form, an embedded or external form key, no form) takes the values as given.
+
+At history levels audit and full the submitted text values are recorded as form field
+details (engine.store.form_fields) in the submission's transaction: the runtime command runs
+in a savepoint of it (its conflict retries included), and the details carry the id of the
+operation the command logs.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
+from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from engine.bpmn.model import StartEvent, UserTask
@@ -23,6 +31,8 @@ from engine.runtime.forms import submit_form_fields
 from engine.runtime.values import TypedValue
 from engine.services import authz, runtime
 from engine.services.authz import P
+from engine.services.oplog import shared_operation_id
+from engine.store.form_fields import FormSubmission, write_form_fields
 
 
 def _form_variables(
@@ -61,10 +71,18 @@ def submit_task_form(
     variables = _form_variables(
         task.process_definition_id, task.task_definition_key, values, task.execution_id
     )
-    if task.delegation_state == runtime.PENDING:
-        runtime.resolve_task(task_id, variables, user_id=user_id)
-    else:
-        runtime.complete_task(task_id, variables, user_id=user_id)
+    now = runtime.clock()
+    with transaction.atomic(), shared_operation_id(user_id) as operation_id:
+        if task.delegation_state == runtime.PENDING:
+            runtime.resolve_task(task_id, variables, user_id=user_id)
+        else:
+            runtime.complete_task(task_id, variables, user_id=user_id)
+        # Camunda records them on the task's execution; a task of no process has none.
+        if task.process_instance_id is not None and task.execution_id is not None:
+            submission = FormSubmission(
+                task.process_instance_id, task.execution_id, task.activity_instance_id, task.id
+            )
+            _record(submission, values, now, operation_id)
 
 
 def submit_start_form(
@@ -83,9 +101,29 @@ def submit_start_form(
     variables = (
         dict(values) if start is None else _form_variables(definition.id, start.id, values, None)
     )
-    return runtime.start_process_instance(
-        definition_id=definition.id,
-        variables=variables,
-        business_key=business_key,
-        user_id=user_id,
+    now = runtime.clock()
+    with transaction.atomic(), shared_operation_id(user_id) as operation_id:
+        started = runtime.start_process_instance(
+            definition_id=definition.id,
+            variables=variables,
+            business_key=business_key,
+            user_id=user_id,
+        )
+        # The instance was starting: Camunda takes its id as the activity instance's.
+        _record(FormSubmission(started.id, started.id, started.id), values, now, operation_id)
+    return started
+
+
+def _record(
+    submission: FormSubmission,
+    values: Mapping[str, TypedValue | Any],
+    now: datetime,
+    operation_id: str | None,
+) -> None:
+    write_form_fields(
+        submission,
+        values,
+        time=now,
+        operation_id=operation_id,
+        history_level=settings.LEGATO_HISTORY_LEVEL,
     )

@@ -11,6 +11,7 @@ from django.db.models import Q
 
 from engine.errors import BadRequestError, NotFoundError
 from engine.models import (
+    DetailType,
     EntityType,
     HistoricDecisionInstance,
     HistoricDetail,
@@ -101,6 +102,9 @@ def delete_historic_variables_of_instance(
         key = _require_delete_history(user_id, instance_id)
         rows = list(HistoricVariableInstance.objects.filter(process_instance_id=instance_id))
         _delete_variables(rows)
+        # Camunda removes every detail of the instance here, submitted form fields included
+        # (DeleteHistoricVariableInstancesByProcessInstanceIdCmd).
+        HistoricDetail.objects.filter(process_instance_id=instance_id).delete()
         OperationLog(user_id, OperationType.DELETE_HISTORY, EntityType.VARIABLE).add(
             "nrOfVariableInstances", new_value=len(rows), process_instance_id=instance_id,
             process_definition_key=key,
@@ -123,8 +127,11 @@ def _require_delete_history(user_id: str | None, instance_id: str | None) -> str
 
 def _delete_variables(rows: list[HistoricVariableInstance]) -> None:
     for row in rows:
-        # Details name their variable by execution and name (engine/store/projection.py).
-        HistoricDetail.objects.filter(execution_id=row.execution_id, name=row.name).delete()
+        # Details name their variable by execution and name (engine/store/projection.py); a
+        # form field of the same name stays, as Camunda deletes by variable instance id.
+        HistoricDetail.objects.filter(
+            execution_id=row.execution_id, name=row.name, detail_type=DetailType.VARIABLE_UPDATE
+        ).delete()
     HistoricVariableInstance.objects.filter(pk__in=[row.pk for row in rows]).delete()
 
 

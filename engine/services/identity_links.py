@@ -82,7 +82,10 @@ def _change_candidates(
             field, who = "candidate_groups", str(link.group_id)
         current = _candidates(task_id)[field]
         if added == (who in current):
-            return  # already there, or already gone: nothing to change, nothing to log
+            # Already there, or already gone: nothing to log, but Camunda's command updates
+            # the task all the same.
+            engine_for(task, engine, store).update_task(task_id, {})
+            return
         changed = [*current, who] if added else [name for name in current if name != who]
         engine_for(task, engine, store).update_task(task_id, {field: changed})
         kind = "User" if link.user_id else "Group"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 from typing import Any
 
@@ -15,6 +18,8 @@ from identity.authorization import Permission, require
 from identity.resources import Resource
 
 CHAIN_HEAD_ID = 1
+# Set by `shared_operation_id` for the block it runs.
+_shared_operation_id: ContextVar[str | None] = ContextVar("shared_operation_id", default=None)
 
 
 class OperationLog:
@@ -35,7 +40,7 @@ class OperationLog:
         even_without_user: bool = False,
     ) -> None:
         self.even_without_user = even_without_user
-        self.operation_id = unique_id()
+        self.operation_id = _shared_operation_id.get() or unique_id()
         self.user_id = user_id
         self.operation_type = operation_type
         self.entity_type = entity_type
@@ -92,6 +97,23 @@ class OperationLog:
             head.last_entry_id = created[-1].pk
             head.length += len(created)
             head.save(update_fields=["last_hash", "last_entry_id", "length"])
+
+
+@contextmanager
+def shared_operation_id(user_id: str | None) -> Iterator[str | None]:
+    """Log every operation of the block under one id, and yield it for other rows written in
+    the block to carry (Camunda: one operation id per command, CommandContext.getOperationId,
+    which form field details take). None, and nothing shared, where no entry will be kept:
+    an operation without a user (`OperationLog._kept`)."""
+    if user_id is None:
+        yield None
+        return
+    operation_id = unique_id()
+    token = _shared_operation_id.set(operation_id)
+    try:
+        yield operation_id
+    finally:
+        _shared_operation_id.reset(token)
 
 
 def _locked_head() -> OperationLogChainHead:

@@ -225,6 +225,8 @@ class StandaloneTasks:
         nearest scope up its parents that has each, else the topmost (task_scopes)."""
         if local:
             self.set_own_variables(self.task_id, variables, removed=removed)
+            if variables:  # Camunda: setting its own variables updates the task
+                self._change(self.task_id, {})
         else:
             self.set_scoped(scopes_of(TaskRow.objects.get(pk=self.task_id)), variables, removed)
 
@@ -298,6 +300,7 @@ class StandaloneTasks:
         task = self._task(task_id)
         for name, value in changes.items():
             setattr(task, name, value)
+        task.last_updated = timezone.now()  # every task command that gets here updates it
         self.store.record(None, [fx.TaskUpdated(task)])
 
     def _task(self, task_id: str) -> Task:

@@ -45,10 +45,11 @@ def save_task(task_id: str, *, user_id: str | None = None, **changes: Any) -> No
             _check_tenant(task, tenant)
         if "parent_task_id" in changed:
             check_new_parent(task, changed["parent_task_id"])
+        # Camunda's saveTask: the task is updated (`update` listeners, then `assignment` for
+        # a new assignee) even when no field changed; only changes are logged.
+        engine.update_task(task_id, changed)
         if not changed:
             return
-        # one command: `update` listeners once, then `assignment` for a new assignee
-        engine.update_task(task_id, changed)
         log = OperationLog(user_id, "Update", EntityType.TASK)
         for name, value in changed.items():
             log.add(
@@ -79,3 +80,10 @@ def _check_tenant(task: Task, tenant: str | None) -> None:
 
 def _java(value: str | None) -> str:
     return "null" if value is None else value
+
+
+def touch_task(task: Task) -> None:
+    """A comment or an attachment of the task changed: Camunda counts that as an update of
+    the task (its `update` listeners run, its lastUpdated moves), in the caller's
+    transaction."""
+    _command(None, lambda engine, store: engine_for(task, engine, store).update_task(task.id, {}))

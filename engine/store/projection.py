@@ -32,17 +32,14 @@ from engine.store.migration_rows import write_migrated
 from engine.store.moved_work import write_moved_work
 from engine.store.subtasks import probe_subtasks
 from engine.store.tables import (
-    CANDIDATES,
     HISTORIC_ACTIVITIES,
     HISTORIC_DETAILS,
     HISTORIC_INSTANCES,
-    HISTORIC_TASKS,
     HISTORIC_VARIABLES,
-    TASK_MUTABLE,
-    TASKS,
     VARIABLES,
     variable_instance_id,
 )
+from engine.store.task_rows import duration_ms, write_task_history, write_tasks
 
 HISTORY_LEVELS = ("none", "activity", "audit", "full")
 
@@ -64,12 +61,6 @@ class InstanceFacts:
 
     business_key: str | None = None
     start_user_id: str | None = None
-
-
-def _duration_ms(start: datetime | None, end: datetime | None) -> int | None:
-    if start is None or end is None:
-        return None
-    return int((end - start).total_seconds() * 1000)
 
 
 def query_columns(value: TypedValue) -> dict[str, Any]:
@@ -227,32 +218,7 @@ class Projection:
     # -- runtime ---------------------------------------------------------------------------
 
     def _tasks(self, batch: _Batch, ended: set[str]) -> None:
-        created = [
-            e.task
-            for task_id, e in batch.tasks_created.items()
-            if task_id not in batch.tasks_removed and e.task.process_instance_id not in ended
-        ]
-        TASKS.insert(_task_row(task) for task in created)
-        CANDIDATES.insert(_candidates(created))
-        updated = [
-            e.task
-            for task_id, e in batch.tasks_updated.items()
-            if task_id not in batch.tasks_removed and task_id not in batch.tasks_created
-        ]
-        if updated:
-            TASKS.update(
-                TASK_MUTABLE,
-                [[*_mutable(task), task.delegation_state, task.id] for task in updated],
-            )
-            CANDIDATES.delete([task.id for task in updated], column="task_id")
-            CANDIDATES.insert(_candidates(updated))
-        gone = [r for tid, r in batch.tasks_removed.items() if tid not in batch.tasks_created]
-        # Only tasks that had candidates have candidate rows.
-        CANDIDATES.delete([r.task_id for r in gone if _has_candidates(r.task)], column="task_id")
-        TASKS.delete(r.task_id for r in gone)
-        # A task of no process holds its variables itself: they leave with it.
-        standalone = [r.task_id for r in gone if r.task.process_instance_id is None]
-        VARIABLES.delete(standalone, column="execution_id")
+        gone = write_tasks(batch.tasks_created, batch.tasks_updated, batch.tasks_removed, ended)
         probe_subtasks(gone, self.ended_parents)
 
     def _subscriptions(self, batch: _Batch, ended: set[str]) -> None:
@@ -397,7 +363,7 @@ class Projection:
                     definition.version,
                     started.time,
                     end.time if end else None,
-                    _duration_ms(started.time, end.time) if end else None,
+                    duration_ms(started.time, end.time) if end else None,
                     self.instances[instance_id].start_user_id,
                     started.start_activity_id,
                     end.end_activity_id if end else None,
@@ -413,7 +379,7 @@ class Projection:
             [
                 [
                     e.time,
-                    _duration_ms(e.start_time, e.time),
+                    duration_ms(e.start_time, e.time),
                     e.end_activity_id,
                     e.delete_reason,
                     e.state,
@@ -444,7 +410,7 @@ class Projection:
                     task.assignee if task else None,
                     started.time,
                     end.time if end else None,
-                    _duration_ms(started.time, end.time) if end else None,
+                    duration_ms(started.time, end.time) if end else None,
                     end.canceled if end else False,
                     end.complete_scope if end else False,
                     counter,
@@ -457,7 +423,7 @@ class Projection:
             [
                 [
                     e.time,
-                    _duration_ms(e.start_time, e.time),
+                    duration_ms(e.start_time, e.time),
                     e.canceled,
                     e.complete_scope,
                     e.activity_instance_id,
@@ -467,48 +433,7 @@ class Projection:
         )
 
     def _task_history(self, batch: _Batch) -> None:
-        created = [e.task for e in batch.tasks_created.values()]
-        removed = batch.tasks_removed
-        rows = []
-        for t in created:
-            gone = removed.get(t.id)
-            rows.append(
-                [
-                    t.id,
-                    *_mutable(t),
-                    t.created,
-                    gone.time if gone else None,
-                    _duration_ms(t.created, gone.time) if gone else None,
-                    gone.reason if gone else None,
-                    t.task_definition_key,
-                    t.process_instance_id,
-                    t.execution_id,
-                    t.activity_instance_id,
-                    t.process_definition_id,
-                ]
-            )
-        HISTORIC_TASKS.insert(rows)
-        HISTORIC_TASKS.update(
-            TASK_MUTABLE[:-1],
-            [
-                [*_mutable(e.task), e.task.id]
-                for e in batch.tasks_updated.values()
-                if e.task.id not in batch.tasks_created
-            ],
-        )
-        later = [r for task_id, r in removed.items() if task_id not in batch.tasks_created]
-        HISTORIC_TASKS.update(
-            ("end_time", "duration_ms", "delete_reason"),
-            [
-                [
-                    r.time,
-                    _duration_ms(r.task.created, r.time),
-                    r.reason,
-                    r.task_id,
-                ]
-                for r in later
-            ],
-        )
+        write_task_history(batch.tasks_created, batch.tasks_updated, batch.tasks_removed)
 
     def _variable_history(self, batch: _Batch) -> None:
         updates = batch.variable_updates
@@ -553,38 +478,6 @@ class Projection:
                 ]
                 for u in updates
             )
-
-
-def _mutable(task: Any) -> list[Any]:
-    return [getattr(task, name) for name in TASK_MUTABLE[:-1]]
-
-
-def _task_row(task: Any) -> list[Any]:
-    return [
-        task.id,
-        *_mutable(task),
-        task.delegation_state,
-        task.created,
-        task.form_key,
-        task.task_definition_key,
-        task.process_instance_id,
-        task.execution_id,
-        task.activity_instance_id,
-        task.process_definition_id,
-        False,
-    ]
-
-
-def _has_candidates(task: Any) -> bool:
-    return bool(task.candidate_users or task.candidate_groups)
-
-
-def _candidates(tasks: Iterable[Any]) -> list[list[Any]]:
-    rows = []
-    for task in tasks:
-        rows += [[task.id, user, None] for user in task.candidate_users]
-        rows += [[task.id, None, group] for group in task.candidate_groups]
-    return rows
 
 
 def _now_of(batch: _Batch, default: datetime | None = None) -> datetime:

@@ -22,8 +22,8 @@ from engine.models import (
 )
 from engine.store.rows import Table
 
-# What a task update may change (the history row has all but the delegation state).
-TASK_MUTABLE = (
+# The fields of a task a command may change, on its row and its history row alike.
+TASK_FIELDS = (
     "name",
     "description",
     "assignee",
@@ -32,8 +32,10 @@ TASK_MUTABLE = (
     "due_date",
     "follow_up_date",
     "parent_task_id",
-    "delegation_state",
 )
+# What a task update writes to its row; its history row takes TASK_FIELDS and the task state.
+TASK_MUTABLE = (*TASK_FIELDS, "delegation_state", "last_updated")
+HISTORIC_TASK_MUTABLE = (*TASK_FIELDS, "task_state")
 
 TASKS = Table(
     Task,
@@ -124,7 +126,7 @@ HISTORIC_TASKS = Table(
     HistoricTaskInstance,
     (
         "id",
-        *TASK_MUTABLE[:-1],
+        *HISTORIC_TASK_MUTABLE,
         "start_time",
         "end_time",
         "duration_ms",

@@ -16,11 +16,12 @@ from rest_framework.response import Response
 
 from engine.errors import AuthorizationError, BadRequestError
 from engine.rest.params import Kind, ListQuery, Param
+from engine.rest.resource_options import collection_options, instance_options
 from identity import authorization_admin as admin
-from identity.authorization import identity_of, is_authorized
+from identity.authorization import ANY, identity_of, is_authorized
 from identity.export import ExportFilter, export_response, may_export
 from identity.models import Authorization
-from identity.resources import Resource, resource_label
+from identity.resources import Permission, Resource, resource_label
 from identity.rest.base import CamundaView, body, present
 
 
@@ -102,6 +103,11 @@ class AuthorizationList(CamundaView):
         rows = parsed.page.apply(_rules(request, parsed.filters).order_by(*parsed.order_by))
         return Response([authorization_dto(r) for r in rows])
 
+    def options(self, request: Request) -> Response:
+        """Camunda's AuthorizationRestServiceImpl.availableOperations."""
+        may_create = is_authorized(request.user, Permission.CREATE, Resource.AUTHORIZATION, ANY)
+        return collection_options(request, "authorization", may_create)
+
 
 class AuthorizationCount(CamundaView):
     def get(self, request: Request) -> Response:
@@ -126,6 +132,16 @@ class AuthorizationDetail(CamundaView):
     def delete(self, request: Request, authorization_id: str) -> Response:
         admin.delete_authorization(request.user, authorization_id)
         return Response(status=204)
+
+    def options(self, request: Request, authorization_id: str) -> Response:
+        """Camunda's AuthorizationResourceImpl.availableOperations."""
+        def may(permission: str) -> bool:
+            return is_authorized(request.user, permission, Resource.AUTHORIZATION,
+                                 authorization_id)
+
+        return instance_options(request, "authorization", authorization_id,
+                                may_delete=may(Permission.DELETE),
+                                may_update=may(Permission.UPDATE))
 
 
 class AuthorizationCheck(CamundaView):

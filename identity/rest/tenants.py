@@ -15,6 +15,12 @@ from rest_framework.response import Response
 
 from engine.errors import BadRequestError
 from engine.rest.params import Kind, ListQuery, Param, like
+from engine.rest.resource_options import (
+    collection_options,
+    instance_options,
+    link,
+    options_response,
+)
 from identity import tenants
 from identity.authorization import ANY, is_authorized, readable_ids, require
 from identity.models import Tenant
@@ -64,11 +70,6 @@ def _tenants(request: Request, filters: dict[str, Any]) -> QuerySet[Tenant]:
     return query
 
 
-def _link(request: Request, path: str, method: str, rel: str) -> dict[str, str]:
-    href = request.build_absolute_uri(f"/engine-rest/{path}")
-    return {"method": method, "href": href, "rel": rel}
-
-
 class TenantList(CamundaView):
     def get(self, request: Request) -> Response:
         parsed = TENANT_QUERY.parse(request.query_params)
@@ -77,11 +78,8 @@ class TenantList(CamundaView):
 
     def options(self, request: Request) -> Response:
         """Camunda's TenantRestServiceImpl.availableOperations: create only with CREATE."""
-        links = [_link(request, "tenant", "GET", "list"),
-                 _link(request, "tenant/count", "GET", "count")]
-        if is_authorized(request.user, Permission.CREATE, Resource.TENANT, ANY):
-            links.append(_link(request, "tenant/create", "POST", "create"))
-        return Response({"links": links})
+        may_create = is_authorized(request.user, Permission.CREATE, Resource.TENANT, ANY)
+        return collection_options(request, "tenant", may_create)
 
 
 class TenantCount(CamundaView):
@@ -117,24 +115,22 @@ class TenantDetail(CamundaView):
 
     def options(self, request: Request, tenant: str) -> Response:
         """Camunda's TenantResourceImpl.availableOperations."""
-        path = f"tenant/{tenant}"
-        links = [_link(request, path, "GET", "self")]
-        if is_authorized(request.user, Permission.DELETE, Resource.TENANT, tenant):
-            links.append(_link(request, path, "DELETE", "delete"))
-        if is_authorized(request.user, Permission.UPDATE, Resource.TENANT, tenant):
-            links.append(_link(request, path, "PUT", "update"))
-        return Response({"links": links})
+        return instance_options(
+            request, "tenant", tenant,
+            may_delete=is_authorized(request.user, Permission.DELETE, Resource.TENANT, tenant),
+            may_update=is_authorized(request.user, Permission.UPDATE, Resource.TENANT, tenant),
+        )
 
 
 def _membership_options(request: Request, tenant_id: str, kind: str) -> Response:
     """Camunda's Tenant{User,Group}MembersResourceImpl.availableOperations."""
-    path = f"tenant/{tenant_id}/{kind}"
-    links = [_link(request, path, "GET", "self")]
+    path = ("tenant", tenant_id, kind)
+    links = [link(request, "GET", "self", *path)]
     if is_authorized(request.user, Permission.DELETE, Resource.TENANT_MEMBERSHIP, tenant_id):
-        links.append(_link(request, path, "DELETE", "delete"))
+        links.append(link(request, "DELETE", "delete", *path))
     if is_authorized(request.user, Permission.CREATE, Resource.TENANT_MEMBERSHIP, tenant_id):
-        links.append(_link(request, path, "PUT", "create"))
-    return Response({"links": links})
+        links.append(link(request, "PUT", "create", *path))
+    return options_response(links)
 
 
 class TenantUserMembers(CamundaView):

@@ -17,8 +17,15 @@ from rest_framework.response import Response
 
 from engine.errors import BadRequestError
 from engine.rest.params import Kind, ListQuery, Param
+from engine.rest.resource_options import (
+    Link,
+    collection_options,
+    instance_options,
+    link,
+    options_response,
+)
 from identity import accounts
-from identity.authorization import readable_ids, require
+from identity.authorization import ANY, is_authorized, readable_ids, require
 from identity.models import GroupProfile
 from identity.resources import Permission, Resource
 from identity.rest.base import CamundaView, body, member_object, present
@@ -84,6 +91,11 @@ class UserList(CamundaView):
         rows = parsed.page.apply(_users(request, parsed.filters).order_by(*parsed.order_by))
         return Response([user_dto(u) for u in rows])
 
+    def options(self, request: Request) -> Response:
+        """Camunda's UserRestServiceImpl.availableOperations: create only with CREATE."""
+        may_create = is_authorized(request.user, Permission.CREATE, Resource.USER, ANY)
+        return collection_options(request, "user", may_create)
+
 
 class UserCount(CamundaView):
     def get(self, request: Request) -> Response:
@@ -142,6 +154,16 @@ class UserDetail(CamundaView):
         accounts.delete_user(request.user, user)
         return NO_CONTENT
 
+    def options(self, request: Request, user: str) -> Response:
+        """Camunda's UserResourceImpl.availableOperations: `self` and `update` are the
+        profile's GET and PUT, `delete` the user's own DELETE."""
+        links = [link(request, "GET", "self", "user", user, "profile")]
+        if is_authorized(request.user, Permission.DELETE, Resource.USER, user):
+            links.append(link(request, "DELETE", "delete", "user", user))
+        if is_authorized(request.user, Permission.UPDATE, Resource.USER, user):
+            links.append(link(request, "PUT", "update", "user", user, "profile"))
+        return options_response(links)
+
 
 GROUP_QUERY = ListQuery(
     filters=(
@@ -190,6 +212,11 @@ class GroupList(CamundaView):
         rows = parsed.page.apply(_groups(request, parsed.filters).order_by(*parsed.order_by))
         return Response([group_dto(g) for g in rows])
 
+    def options(self, request: Request) -> Response:
+        """Camunda's GroupRestServiceImpl.availableOperations: create only with CREATE."""
+        may_create = is_authorized(request.user, Permission.CREATE, Resource.GROUP, ANY)
+        return collection_options(request, "group", may_create)
+
 
 class GroupCount(CamundaView):
     """GET and POST /group/count."""
@@ -230,6 +257,28 @@ class GroupDetail(CamundaView):
         accounts.delete_group(request.user, group)
         return NO_CONTENT
 
+    def options(self, request: Request, group: str) -> Response:
+        """Camunda's GroupResourceImpl.availableOperations."""
+        return instance_options(
+            request, "group", group,
+            may_delete=is_authorized(request.user, Permission.DELETE, Resource.GROUP, group),
+            may_update=is_authorized(request.user, Permission.UPDATE, Resource.GROUP, group),
+        )
+
+
+class GroupMembers(CamundaView):
+    """OPTIONS /group/{id}/members, Camunda's GroupMembersResourceImpl.availableOperations:
+    no `self` (the resource has no GET), delete and create by the membership permissions."""
+
+    def options(self, request: Request, group: str) -> Response:
+        path = ("group", group, "members")
+        links: list[Link] = []
+        if is_authorized(request.user, Permission.DELETE, Resource.GROUP_MEMBERSHIP, group):
+            links.append(link(request, "DELETE", "delete", *path))
+        if is_authorized(request.user, Permission.CREATE, Resource.GROUP_MEMBERSHIP, group):
+            links.append(link(request, "PUT", "create", *path))
+        return options_response(links)
+
 
 class GroupMember(CamundaView):
     def put(self, request: Request, group: str, user_id: str) -> Response:
@@ -268,4 +317,11 @@ class IdentityVerify(CamundaView):
         if not username or not password:
             raise BadRequestError("Username and password are required")
         user = authenticate(username=username, password=password)
-        return Response({"authenticatedUser": username, "authenticated": user is not None})
+        # Camunda's AuthenticationResult: verifyUser only checks the password, so `tenants`
+        # and `groups` stay null (its OpenAPI says "Will be null").
+        return Response({
+            "authenticatedUser": username,
+            "authenticated": user is not None,
+            "tenants": None,
+            "groups": None,
+        })

@@ -27,7 +27,7 @@ from engine.queries import get_process_definition_xml
 from engine.services import runtime
 from engine.services.identity_links import IdentityLink, add_identity_link, delete_identity_link
 from engine.services.standalone_tasks import sub_tasks
-from tasklist import embedded_forms, generated_forms, generic_form
+from tasklist import comments, embedded_forms, generated_forms, generic_form
 from tasklist.access import TaskRights, may_create_tasks, refuse, visible
 from tasklist.comments import MAX_COMMENT, delete_comment
 from tasklist.form_keys import external_link
@@ -334,13 +334,7 @@ def add_comment(request: HttpRequest, task_id: str) -> HttpResponse:
         return redirect("tasklist:task", task_id=task_id)
 
     def run(task: Task) -> str:
-        TaskComment.objects.create(
-            task_id=task.id,
-            process_instance_id=task.process_instance_id,
-            user_id=request.user.get_username(),
-            time=timezone.now(),
-            message=message,
-        )
+        comments.add_comment(task, message, user_id=request.user.get_username())
         return "Comment added."
 
     return act_on_task(request, task_id, "work", "comment on", run)

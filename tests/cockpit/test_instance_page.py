@@ -45,6 +45,18 @@ def test_a_running_instance_shows_its_tree_variables_tasks_and_timeline(user_cli
     assert view.tree.children[0].activity_id == "Task_1"
 
 
+def test_the_timeline_shows_the_form_fields_a_task_form_submitted(user_client):
+    from engine.services.forms import submit_task_form
+
+    instance = started(amount=5)
+    task = Task.objects.get(process_instance_id=instance.id)
+    submit_task_form(task.id, {"comment": "looks fine"}, user_id="demo")
+    timeline = page(user_client, instance.id).context["view"].timeline
+    entries = {e.title: e.detail for e in timeline}
+    assert entries["Form field comment submitted"] == "looks fine"
+    assert "Variable comment set" in entries
+
+
 def test_a_finished_instance_is_inspectable_from_history_at_the_same_url(user_client):
     instance = started(amount=5)
     task = Task.objects.get(process_instance_id=instance.id)

@@ -4,6 +4,8 @@ the id of their history row, as the store writes them since."""
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from engine.models import HistoricDetail, HistoricVariableInstance, VariableInstance
@@ -18,6 +20,10 @@ AFTER = [("engine", "0021_variable_instance_ids")]
 
 def test_rows_written_before_get_the_ids_the_store_writes_now(at_latest_afterwards):
     migrate(BEFORE)
+    # Details are written as the schema then was: later migrations add columns to them.
+    Detail = MigrationExecutor(connection).loader.project_state(BEFORE).apps.get_model(
+        "engine", "HistoricDetail"
+    )
     now = timezone.now()
     VariableInstance.objects.create(
         id="old-runtime-1",
@@ -37,7 +43,7 @@ def test_rows_written_before_get_the_ids_the_store_writes_now(at_latest_afterwar
         create_time=now,
     )
     for revision, value in enumerate((100, 250)):
-        HistoricDetail.objects.create(
+        Detail.objects.create(
             variable_instance_id="pi-1/amount",
             name="amount",
             type="Integer",
@@ -48,7 +54,7 @@ def test_rows_written_before_get_the_ids_the_store_writes_now(at_latest_afterwar
             execution_id="pi-1",
         )
     # An update whose history row was cleaned up keeps what it had.
-    HistoricDetail.objects.create(
+    Detail.objects.create(
         variable_instance_id="pi-2/gone",
         name="gone",
         type="Integer",

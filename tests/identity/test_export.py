@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from engine.models import HistoricDetail, HistoricTaskInstance, UserOperationLog
+from engine.models import DetailType, HistoricDetail, HistoricTaskInstance, UserOperationLog
 from engine.services.oplog import OperationLog
 from identity.export import KINDS, columns, header
 from identity.resources import Permission, Resource
@@ -58,11 +58,37 @@ def test_jsonl_of_variable_updates_carries_values_as_json(auditor):
     assert len(lines) == 1
 
 
+def form_field(pid, field_id, text, user_operation_id=None):
+    return HistoricDetail.objects.create(
+        detail_type=DetailType.FORM_FIELD, variable_instance_id="", name=field_id, type="String",
+        value=text, revision=0, time=T0, process_instance_id=pid, execution_id=pid,
+        user_operation_id=user_operation_id,
+    )
+
+
 def test_every_kind_exports_in_both_formats(auditor):
     instance("pi-1")
+    form_field("pi-1", "comment", "fine")
     for kind in KINDS:
         for fmt in ("csv", "jsonl"):
             assert download(auditor, kind=kind, format=fmt)
+
+
+def test_submitted_form_fields_export_apart_from_variable_updates(auditor):
+    instance("pi-1")
+    field = form_field("pi-1", "comment", "fine", user_operation_id="op-1")
+    UserOperationLog.objects.create(
+        operation_id="op-1", operation_type="Complete", entity_type="Task", user_id="mary",
+        timestamp=T0, category="TaskWorker",
+    )
+    fields = [json.loads(line) for line in download(
+        auditor, kind="form-field", format="jsonl").splitlines()]
+    assert [(f["id"], f["name"], f["value"], f["detailType"]) for f in fields] == [
+        (field.id, "comment", "fine", "FormProperty")]
+    updates = download(auditor, kind="variable-update", format="jsonl").splitlines()
+    assert [json.loads(line)["name"] for line in updates] == ["amount"]
+    by_user = download(auditor, kind="form-field", format="jsonl", user_id="mary")
+    assert [json.loads(line)["id"] for line in by_user.splitlines()] == [field.id]
 
 
 def test_filters_by_process_definition_key_instance_user_and_time(auditor):

@@ -177,6 +177,7 @@ def test_a_bad_flag_is_refused_and_schedules_nothing(api):
     assert response.json() == {
         "type": "InvalidRequestException",
         "message": "Cannot set query parameter 'immediatelyDue' to value 'soon'",
+        "code": None,
     }
     assert not Job.objects.exists()
 
@@ -185,9 +186,16 @@ def test_only_admins_schedule_the_cleanup(client, db):
     User.objects.create_user("mallory", password="pw")
     response = client.post(BASE, **basic("mallory", "pw"))
     assert response.status_code == 403
+    # no permission would do (Camunda's requiredCamundaAdmin): nothing listed as missing
     assert response.json() == {
         "type": "AuthorizationException",
         "message": "Required admin authenticated group or user.",
+        "code": 0,
+        "userId": "mallory",
+        "resourceName": None,
+        "resourceId": None,
+        "permissionName": None,
+        "missingAuthorizations": [],
     }
     assert not Job.objects.exists()
 

@@ -15,18 +15,6 @@ JSON = "application/json"
 BASE = "/engine-rest/tenant"
 
 
-@pytest.fixture
-def root(settings):
-    make_user("root", settings.LEGATO_ADMIN_GROUP)
-    return basic("root")
-
-
-@pytest.fixture
-def mary():
-    make_user("mary")
-    return basic("mary")
-
-
 def tenants(*pairs: tuple[str, str]) -> None:
     for tenant_id, name in pairs:
         Tenant.objects.create(id=tenant_id, name=name)
@@ -86,7 +74,7 @@ def test_member_filters_including_the_groups_of_a_user(client, root):
 def test_bad_list_parameters_are_a_400_naming_them(client, root, query, message):
     response = client.get(f"{BASE}?{query}", **root)
     assert response.status_code == 400
-    assert response.json() == {"type": "InvalidRequestException", "message": message}
+    assert response.json() == {"type": "InvalidRequestException", "message": message, "code": None}
 
 
 def test_a_name_is_null_when_none_was_given(client, root):
@@ -110,7 +98,7 @@ def test_update_refuses_a_new_id_and_changes_nothing(client, root):
                           content_type=JSON, **root)
     assert response.status_code == 400
     assert response.json() == {"type": "InvalidRequestException",
-                               "message": "The id of a tenant cannot be changed"}
+                               "message": "The id of a tenant cannot be changed", "code": None}
     assert Tenant.objects.get(pk="acme").name == "Acme"
     assert log("Tenant") == []
 
@@ -123,7 +111,7 @@ def test_an_unknown_tenant_is_a_camunda_404(client, root, method, path):
     response = getattr(client, method)(f"{BASE}/{path}", {"name": "x"}, content_type=JSON, **root)
     assert response.status_code == 404
     assert response.json() == {"type": "InvalidRequestException",
-                               "message": "Tenant with id nobody does not exist"}
+                               "message": "Tenant with id nobody does not exist", "code": None}
 
 
 def test_an_unknown_user_or_group_in_a_membership_is_a_404(client, root):
@@ -142,7 +130,7 @@ def test_a_duplicate_id_is_a_400_and_the_first_tenant_stays(client, root):
                            content_type=JSON, **root)
     assert response.status_code == 400
     assert response.json() == {"type": "InvalidRequestException",
-                               "message": "A tenant with id 'acme' already exists"}
+                               "message": "A tenant with id 'acme' already exists", "code": None}
     assert Tenant.objects.get(pk="acme").name == "Acme"
     assert log("Tenant") == []
 
@@ -151,7 +139,7 @@ def test_a_duplicate_id_is_a_400_and_the_first_tenant_stays(client, root):
 def test_a_missing_or_invalid_id_is_a_400(client, root, payload):
     response = client.post(f"{BASE}/create", payload, content_type=JSON, **root)
     assert response.status_code == 400
-    assert set(response.json()) == {"type", "message"}
+    assert set(response.json()) == {"type", "message", "code"}
     assert not Tenant.objects.exists()
 
 
@@ -242,10 +230,20 @@ def test_a_user_without_permission_gets_403_and_nothing_changes(client, mary, me
     kwargs = {"data": payload, "content_type": JSON} if payload else {}
     response = getattr(client, method)(f"{BASE}/{path}", **kwargs, **mary)
     assert response.status_code == 403
-    assert response.json() == {
+    body = response.json()
+    (single,) = body["missingAuthorizations"]
+    assert body == {
         "type": "AuthorizationException",
         "message": f"The user with id 'mary' does not have {missing}.",
+        "code": 0,
+        "userId": "mary",
+        "resourceName": single["resourceName"],
+        "resourceId": single["resourceId"],
+        "permissionName": single["permissionName"],
+        "missingAuthorizations": [single],
     }
+    assert missing == (f"'{single['permissionName']}' permission on resource "
+                       f"'{single['resourceId']}' of type '{single['resourceName']}'")
     assert list(Tenant.objects.values_list("id", "name")) == [("acme", "Acme")]
     assert not TenantMembership.objects.exists()
     assert UserOperationLog.objects.count() == 0

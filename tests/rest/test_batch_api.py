@@ -53,7 +53,8 @@ def test_neither_ids_nor_query_is_a_camunda_400_and_creates_nothing(api):
         response = delete_async(api, **body)
         assert response.status_code == 400
         assert response.json() == {
-            "type": "InvalidRequestException", "message": "processInstanceIds is empty"
+            "type": "InvalidRequestException", "message": "processInstanceIds is empty",
+            "code": None,
         }
     assert not Batch.objects.exists()
 
@@ -259,7 +260,8 @@ def test_suspension_batches_need_a_boolean_and_targets(api):
     ):
         response = api.post(url, body, content_type="application/json")
         assert response.status_code == 400
-        assert response.json() == {"type": "InvalidRequestException", "message": message}
+        assert response.json() == {"type": "InvalidRequestException", "message": message,
+                                   "code": None}
     assert not Batch.objects.exists()
 
 

@@ -48,6 +48,7 @@ def test_an_unknown_historic_batch_is_a_404_in_camundas_shape(api, batch_id):
     assert response.json() == {
         "type": "InvalidRequestException",
         "message": f"Historic batch for id '{batch_id}' cannot be found",
+        "code": None,
     }
 
 

@@ -125,7 +125,8 @@ def test_bad_external_task_retry_requests_are_refused(api, body, message):
         response = getattr(api, method)(f"{BASE}/external-task/{path}", body,
                                         content_type="application/json")
         assert response.status_code == 400
-        assert response.json() == {"type": "InvalidRequestException", "message": message}
+        assert response.json() == {"type": "InvalidRequestException", "message": message,
+                                   "code": None}
     assert not Batch.objects.exists()
 
 

@@ -122,12 +122,14 @@ def test_unknown_definitions_are_camundas_404s(api, dishes):
     assert by_key.json() == {
         "type": "RestException",
         "message": "No matching decision definition with key: nope and no tenant-id",
+        "code": None,
     }
     tenant = api.get(f"{DD}/key/decision/tenant-id/acme/xml")
     assert tenant.status_code == 404
     assert tenant.json()["message"].endswith("and tenant-id: acme")
     assert api.get(f"{DD}/nope/xml").json() == {
-        "type": "InvalidRequestException", "message": "No matching definition with id nope"}
+        "type": "InvalidRequestException", "message": "No matching definition with id nope",
+        "code": None}
 
 
 def test_evaluate_answers_the_typed_result_list_and_records_a_decision_instance(api, dishes):

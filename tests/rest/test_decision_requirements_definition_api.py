@@ -104,6 +104,7 @@ def test_unknown_definitions_are_camundas_404s(api, drds):
         assert api.get(path).json() == {
             "type": "InvalidRequestException",
             "message": "no deployed decision requirements definition found with id 'nope'",
+            "code": None,
         }
         assert api.get(path).status_code == 404
     by_key = api.get(f"{DRD}/key/nope")
@@ -112,6 +113,7 @@ def test_unknown_definitions_are_camundas_404s(api, drds):
         "type": "RestException",
         "message": "No matching decision requirements definition with key: nope and no "
                    "tenant-id",
+                   "code": None,
     }
     # `scores` belongs to acme: without a tenant it is not found.
     assert api.get(f"{DRD}/key/scores/xml").status_code == 404

@@ -278,6 +278,7 @@ def test_a_definition_id_in_the_change_by_key_is_a_400(api, invoice):
     assert response.json() == {
         "type": "InvalidRequestException",
         "message": "Only processDefinitionKey can be set to update the suspension state.",
+        "code": None,
     }
     assert not ProcessDefinition.objects.filter(suspended=True).exists()
 

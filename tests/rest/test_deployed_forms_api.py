@@ -80,6 +80,7 @@ def test_a_form_that_is_not_deployed_is_a_400_in_camundas_words(api, deployment)
     assert response.json() == {
         "type": "InvalidRequestException",
         "message": "The form key 'app:foo.html' does not reference a deployed form.",
+        "code": None,
     }
     none = api.get(f"{BASE}/process-definition/key/missing/deployed-start-form")
     assert none.status_code == 400

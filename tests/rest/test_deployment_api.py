@@ -159,6 +159,7 @@ def test_a_deployment_without_files_is_a_400(modeler_deploy):
     assert response.json() == {
         "type": "InvalidRequestException",
         "message": "No deployment resources contained in the form upload.",
+        "code": None,
     }
 
 
@@ -297,6 +298,7 @@ def test_an_unknown_deployment_is_a_404_invalid_request(api):
     assert response.json() == {
         "type": "InvalidRequestException",
         "message": "Deployment with id 'nope' does not exist",
+        "code": None,
     }
 
 

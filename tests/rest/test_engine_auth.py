@@ -39,6 +39,7 @@ def test_unknown_rest_path_is_a_camunda_shaped_404(client, demo_user):
     assert response.json() == {
         "type": "RestException",
         "message": "No resource at /engine-rest/no-such-thing",
+        "code": None,
     }
 
 

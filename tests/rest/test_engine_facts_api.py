@@ -87,7 +87,7 @@ def test_a_password_check_without_a_password_is_a_bad_request_and_creates_no_use
                         content_type="application/json")
     assert response.status_code == 400
     assert response.json() == {"type": "InvalidRequestException",
-                               "message": "'password' must be a text"}
+                               "message": "'password' must be a text", "code": None}
     assert User.objects.count() == users
 
 

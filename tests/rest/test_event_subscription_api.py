@@ -179,7 +179,8 @@ def test_malformed_parameters_are_a_400_naming_them(api, demo_user, query, messa
             continue  # the count ignores sorting and paging, as Camunda's does
         response = api.get(f"{path}?{query}")
         assert response.status_code == 400, response.content
-        assert response.json() == {"type": "InvalidRequestException", "message": message}
+        assert response.json() == {"type": "InvalidRequestException", "message": message,
+                                   "code": None}
 
 
 def test_a_user_without_grants_sees_no_subscription(waiting):

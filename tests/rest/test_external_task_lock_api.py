@@ -77,7 +77,7 @@ def test_unknown_suspended_and_forbidden_tasks_are_refused(api, task):
     unknown = lock(api, "nope", {"workerId": "w1", "lockDuration": 1000})
     assert unknown.status_code == 404
     assert unknown.json() == {"type": "InvalidRequestException",
-                              "message": "External task with id nope does not exist"}
+                              "message": "External task with id nope does not exist", "code": None}
     make_user("mallory")
     denied = lock(basic_client("mallory"), task.id, {"workerId": "w1", "lockDuration": 1000})
     assert denied.status_code == 403

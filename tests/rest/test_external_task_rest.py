@@ -9,6 +9,7 @@ from asgiref.sync import sync_to_async
 from django.test import AsyncClient
 
 from engine.models import ExternalTask, Incident
+from engine.rest.dates import format_date
 from engine.services import ResourceInput, deploy
 from engine.services import runtime as rt
 from tests.factories import bpmn_document, external_task_process
@@ -52,6 +53,7 @@ def test_fetch_and_lock_answers_with_camundas_locked_task_shape(api, work):
         "executionId",
         "id",
         "lockExpirationTime",
+        "createTime",
         "processDefinitionId",
         "processDefinitionKey",
         "processDefinitionVersionTag",
@@ -70,6 +72,15 @@ def test_fetch_and_lock_answers_with_camundas_locked_task_shape(api, work):
     assert task["processInstanceId"] == started.id
     assert task["variables"]["amount"] == {"type": "Integer", "value": 5, "valueInfo": {}}
     assert task["lockExpirationTime"].endswith("+0000")
+
+
+def test_fetch_and_lock_answers_the_tasks_create_time_after_its_lock_expiration(api, work):
+    work()
+    [task] = api.post(f"{BASE}/fetchAndLock", fetch_body(), content_type="application/json").json()
+    keys = list(task)
+    assert keys[keys.index("lockExpirationTime") + 1] == "createTime"
+    assert task["createTime"] == api.get(f"{BASE}/{task['id']}").json()["createTime"]
+    assert task["createTime"].endswith("+0000")
 
 
 def test_complete_with_typed_variables_moves_the_instance_on(api, work):
@@ -191,7 +202,7 @@ def test_a_fetch_with_numbers_or_lists_camunda_cannot_read_is_a_400(api, work, c
     body = {**fetch_body(), **change}
     response = api.post(f"{BASE}/fetchAndLock", body, content_type="application/json")
     assert response.status_code == 400
-    assert response.json() == {"type": "InvalidRequestException", "message": message}
+    assert response.json() == {"type": "InvalidRequestException", "message": message, "code": None}
     assert ExternalTask.objects.get().worker_id is None
 
 
@@ -347,6 +358,8 @@ async def test_a_waiting_worker_wakes_as_soon_as_a_matching_task_is_created(work
     assert time.monotonic() - created < 10  # woken, long before the 20 s timeout
     [task] = response.json()
     assert task["topicName"] == "mail"
+    created = await sync_to_async(ExternalTask.objects.get)(pk=task["id"])
+    assert task["createTime"] == format_date(created.created)
 
 
 def test_a_worker_without_permission_fetches_nothing_and_cannot_complete(client, db):

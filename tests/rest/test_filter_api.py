@@ -190,6 +190,7 @@ def test_single_result_refuses_a_filter_that_finds_several_tasks(api, people):
     assert response.json() == {
         "type": "InvalidRequestException",
         "message": "Filter does not returns a valid single result",
+        "code": None,
     }
 
 

@@ -82,6 +82,7 @@ def test_a_task_form_without_its_required_field_is_refused_and_the_task_stays_op
         "type": "RestException",
         "message": f"Cannot submit task form {task['id']}: Invalid value submitted for form "
         "field 'amount': validation of required failed.",
+        "code": 0,
     }
     assert api.get(f"{BASE}/task/{task['id']}").status_code == 200
 
@@ -171,6 +172,7 @@ def test_a_start_form_without_its_required_field_starts_nothing(api, deployed):
         "type": "RestException",
         "message": f"Cannot instantiate process definition {definition['id']}: Invalid value "
         "submitted for form field 'customer': validation of required failed.",
+        "code": 0,
     }
     by_id = submit_start(api, definition["id"], {"customer": text("Ada"), "limit": text("-1")})
     assert "form field 'limit': validation of min(0) failed" in by_id.json()["message"]

@@ -140,6 +140,7 @@ def test_an_unknown_instance_is_a_404(api, evaluated):
     assert response.json() == {
         "type": "InvalidRequestException",
         "message": "Historic decision instance with id 'nope' does not exist",
+        "code": None,
     }
 
 

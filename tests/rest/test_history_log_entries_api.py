@@ -59,7 +59,8 @@ def test_unknown_job_log_ids_are_camundas_404s(api, failure):
         response = api.get(f"{H}/job-log/{log_id}")
         assert response.status_code == 404
         assert response.json() == {"type": "InvalidRequestException",
-                                   "message": f"Historic job log with id {log_id} does not exist"}
+                                   "message": f"Historic job log with id {log_id} does not exist",
+                                   "code": None}
         trace = api.get(f"{H}/job-log/{log_id}/stacktrace")
         assert trace.status_code == 404
         assert trace.json()["message"] == (

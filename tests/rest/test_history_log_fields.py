@@ -294,6 +294,6 @@ def test_operation_log_refuses_ids_it_does_not_record_and_cases_match_nothing(ap
             assert response.json() == {
                 "type": "InvalidRequestException",
                 "message": f"Cannot filter the user operation log by '{name}': Legato does "
-                           "not record it"}
+                           "not record it", "code": None}
     for name in ("caseDefinitionId", "caseInstanceId", "caseExecutionId"):
         assert count(api, "user-operation", **{name: "c"}) == 0

@@ -6,6 +6,7 @@ import pytest
 
 from engine.jobs.executor import JobExecutorThread
 from engine.models import ExternalTask, Job
+from engine.rest import openapi
 from engine.services import ResourceInput, deploy
 from engine.services import external_tasks as xt
 from engine.services.jobs import set_job_retries
@@ -62,6 +63,18 @@ def test_a_failed_job_logs_creation_and_failure_and_its_successful_retry(client,
     assert [e["executionId"] for e in success] == [instance.id]
     count = client.get("/engine-rest/history/job-log/count", HTTP_AUTHORIZATION=AUTH).json()
     assert count == {"count": 3}
+
+
+def test_a_job_log_entry_answers_a_null_batch_id_after_its_hostname(client, demo_user):
+    # Legato's batches run in batches/runner.py, not as jobs: no entry belongs to a batch.
+    deploy([ResourceInput("flaky.bpmn", bpmn_document(FAILING_ONCE))])
+    start_process_instance("flaky")
+    (created,) = get(client, "/engine-rest/history/job-log")
+    keys = list(created)
+    assert keys[keys.index("hostname") + 1] == "batchId"
+    assert created["batchId"] is None
+    assert get(client, f"/engine-rest/history/job-log/{created['id']}") == created
+    assert keys == list(openapi.SCHEMAS["HistoricJobLogDto"]["properties"])
 
 
 def test_an_external_task_logs_creation_failure_and_success(client, demo_user):

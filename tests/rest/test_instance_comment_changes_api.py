@@ -71,6 +71,7 @@ def test_bad_changes_are_refused_in_camundas_words_and_change_nothing(api, task)
         "type": "InvalidRequestException",
         "message": "No comment exists with commentId: 999 and processInstanceId: "
                    f"{task.process_instance_id}: comment is null",
+                   "code": None,
     }
     assert api.put(url(task), {"id": first, "message": ""},
                    content_type=JSON).status_code == 400
@@ -78,7 +79,7 @@ def test_bad_changes_are_refused_in_camundas_words_and_change_nothing(api, task)
     missing = api.delete(f"{BASE}/process-instance/nope/comment")
     assert missing.status_code == 404
     assert missing.json() == {"type": "InvalidRequestException",
-                              "message": "No process instance found for id nope"}
+                              "message": "No process instance found for id nope", "code": None}
     assert api.put(f"{BASE}/process-instance/nope/comment", {"id": first, "message": "x"},
                    content_type=JSON).status_code == 404
     assert TaskComment.objects.get().message == "Hello"

@@ -58,7 +58,7 @@ def test_job_definitions_list_filter_sort_count_and_get(api, definition_id):
     missing = api.get(f"{URL}/nope")
     assert missing.status_code == 404
     assert missing.json() == {"type": "InvalidRequestException",
-                              "message": "Job Definition with id nope does not exist"}
+                              "message": "Job Definition with id nope does not exist", "code": None}
 
 
 def test_bad_parameters_are_refused_with_400(api, definition_id):

@@ -80,7 +80,8 @@ def test_a_job_held_by_the_executor_or_unknown_or_forbidden_is_not_deleted(api, 
     held = api.delete(f"{BASE}/job/{job.id}")
     assert held.status_code == 500
     assert held.json() == {"type": "RestException", "message":
-                           "Cannot delete job when the job is being executed. Try again later."}
+                           "Cannot delete job when the job is being executed. Try again later.",
+                           "code": 0}
     unknown = api.delete(f"{BASE}/job/nope")
     assert unknown.status_code == 404
     assert unknown.json()["message"] == "Job with id nope does not exist"

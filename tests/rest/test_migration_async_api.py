@@ -114,7 +114,7 @@ def test_bad_requests_are_400_invalid_request_and_make_no_batch(api, versions, b
         body = {**body, "migrationPlan": plan(v1, v2, instruction("work"))}
     response = execute_async(api, body)
     assert response.status_code == 400
-    assert response.json() == {"type": "InvalidRequestException", "message": message}
+    assert response.json() == {"type": "InvalidRequestException", "message": message, "code": None}
     assert not Batch.objects.exists()
 
 

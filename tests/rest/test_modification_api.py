@@ -10,6 +10,7 @@ from django.contrib.auth.models import User
 
 from engine.models import HistoricProcessInstance, Task, UserOperationLog, VariableInstance
 from engine.rest import openapi
+from tests.rest.batch_helpers import run_to_end
 from tests.rest.conftest import BASE
 
 FIXTURE = (
@@ -144,6 +145,17 @@ def test_cancelling_everything_terminates_the_instance(api, instance):
             {"skipIoMappings": "yes", "instructions": [{"type": "cancel", "activityId": "first"}]},
             "'skipIoMappings' must be true or false",
         ),
+        (
+            {"instructions": [{"type": "cancel", "activityId": "first",
+                               "cancelCurrentActiveActivityInstances": "yes"}]},
+            "Instruction 1: 'cancelCurrentActiveActivityInstances' must be a boolean",
+        ),
+        (
+            # Camunda reads the field into every instruction; a string is no boolean anywhere.
+            {"instructions": [{"type": "startBeforeActivity", "activityId": "second",
+                               "cancelCurrentActiveActivityInstances": "true"}]},
+            "Instruction 1: 'cancelCurrentActiveActivityInstances' must be a boolean",
+        ),
     ],
 )
 def test_bad_instructions_are_a_400_with_the_reason(api, instance, body, message):
@@ -152,6 +164,39 @@ def test_bad_instructions_are_a_400_with_the_reason(api, instance, body, message
     assert response.json()["type"] == "InvalidRequestException"
     assert message in response.json()["message"]
     assert task_names(instance) == ["First"]
+
+
+RESTART_FIRST = [
+    {"type": "startBeforeActivity", "activityId": "first"},
+    {"type": "cancel", "activityId": "first", "cancelCurrentActiveActivityInstances": True},
+]
+
+
+def test_cancel_current_active_instances_spares_the_instance_an_earlier_instruction_started(
+    api, instance
+):
+    old_task = Task.objects.get(process_instance_id=instance).id
+    assert post(api, instance, {"instructions": RESTART_FIRST}).status_code == 204
+    (task,) = Task.objects.filter(process_instance_id=instance)
+    assert (task.name, task.id != old_task) == ("First", True)
+
+
+def test_cancel_without_the_flag_also_cancels_what_an_earlier_instruction_started(api, instance):
+    everything = [RESTART_FIRST[0], {"type": "cancel", "activityId": "first",
+                                     "cancelCurrentActiveActivityInstances": False}]
+    assert post(api, instance, {"instructions": everything}).status_code == 204
+    assert task_names(instance) == []
+    assert HistoricProcessInstance.objects.get(pk=instance).state == "EXTERNALLY_TERMINATED"
+
+
+def test_a_modification_batch_keeps_the_flag_until_it_runs(api, instance):
+    old_task = Task.objects.get(process_instance_id=instance).id
+    response = api.post(f"{BASE}/process-instance/{instance}/modification-async",
+                        {"instructions": RESTART_FIRST}, content_type="application/json")
+    assert response.status_code == 200, response.content
+    assert run_to_end(response.json()["id"]).failed == 0
+    (task,) = Task.objects.filter(process_instance_id=instance)
+    assert (task.name, task.id != old_task) == ("First", True)
 
 
 def test_unknown_instance_is_a_404_and_an_unauthorized_user_a_403(api, instance, client):
@@ -174,6 +219,7 @@ def test_the_operation_is_documented_with_its_body():
     operation = openapi.document()["paths"]["/process-instance/{id}/modification"]["post"]
     assert "204" in operation["responses"]
     instruction = openapi.SCHEMAS["ProcessInstanceModificationInstructionDto"]["properties"]
+    assert instruction["cancelCurrentActiveActivityInstances"]["type"] == "boolean"
     assert instruction["type"]["enum"] == [
         "startBeforeActivity",
         "startAfterActivity",

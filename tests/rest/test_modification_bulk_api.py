@@ -95,7 +95,8 @@ def test_bad_bodies_are_refused_and_change_nothing(api, instances, body, message
     for path in ("execute", "executeAsync"):
         response = post(api, path, body)
         assert response.status_code == 400, response.content
-        assert response.json() == {"type": "InvalidRequestException", "message": message}
+        assert response.json() == {"type": "InvalidRequestException", "message": message,
+                                   "code": None}
     assert not Batch.objects.exists()
     assert [task_names(i) for i in instances] == [["First"]] * 3
 

@@ -4,12 +4,14 @@ validates against it."""
 
 from __future__ import annotations
 
+import base64
 import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.test import Client
 from django.urls import URLPattern
 from jsonschema import Draft202012Validator
 from rest_framework.views import APIView
@@ -25,7 +27,9 @@ from identity.rest.authorizations import authorization_dto
 from identity.rest.tenants import tenant_dto
 from identity.rest.users import group_dto, user_dto
 from tests.factories import bpmn_document, one_task_bpmn
+from tests.identity.factories import make_user
 from tests.rest.conftest import BASE
+from tests.rest.test_migration_api import deploy_versions, instruction, start
 
 HTTP_METHODS = {"get", "post", "put", "delete", "patch"}
 
@@ -149,7 +153,8 @@ def test_the_document_needs_credentials(client, db):
 def test_identity_operations_carry_camundas_ids_and_the_views_parameters():
     paths = openapi.document()["paths"]
     assert {method: op["operationId"] for method, op in paths["/group/{id}"].items()} == {
-        "get": "getGroup", "put": "updateGroup", "delete": "deleteGroup"}
+        "get": "getGroup", "put": "updateGroup", "delete": "deleteGroup",
+        "options": "availableGroupInstanceOperations"}
     assert paths["/user/{id}/credentials"]["put"]["operationId"] == "updateCredentials"
     assert paths["/identity/groups"]["get"]["operationId"] == "getGroupInfo"
     users = paths["/user"]["get"]
@@ -377,3 +382,24 @@ def test_the_external_task_retries_batch_answers_validate_against_the_document(a
                   {"retries": 5, "externalTaskIds": [task_id]})
     assert batch["type"] == "set-external-task-retries"
     assert batch["totalJobs"] == 1
+
+
+@pytest.mark.django_db
+def test_a_403_and_a_plan_that_does_not_fit_validate_against_their_documented_errors(
+    api, modeler_deploy
+):
+    # Both extend ExceptionDto with fields of their own (AuthorizationExceptionDto,
+    # MigrationPlanValidationExceptionDto); the document names each where it is answered.
+    deployment = deploy([ResourceInput("invoice.bpmn", one_task_bpmn("invoice"))]).deployment
+    make_user("mallory")
+    token = base64.b64encode(b"mallory:s3cret-pass-9").decode()
+    mallory = Client(HTTP_AUTHORIZATION=f"Basic {token}")
+    refused = _call(mallory, "get", "/deployment/{id}", 403, id=deployment.id)
+    assert refused["permissionName"] == "READ"
+    v1, v2 = deploy_versions(modeler_deploy)
+    plan = {"sourceProcessDefinitionId": v1, "targetProcessDefinitionId": v2,
+            "instructions": [instruction("work", "nope")]}
+    execution = {"migrationPlan": plan, "processInstanceIds": [start(api, v1)]}
+    for path in ("/migration/execute", "/migration/executeAsync"):
+        invalid = _call(api, "post", path, 400, execution)
+        assert invalid["validationReport"]["instructionReports"]

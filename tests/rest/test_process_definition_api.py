@@ -192,7 +192,8 @@ def test_a_bad_definition_query_is_a_400_naming_the_parameter(api, query, messag
             continue
         response = api.get(f"{BASE}/{path}?{query}")
         assert response.status_code == 400
-        assert response.json() == {"type": "InvalidRequestException", "message": message}
+        assert response.json() == {"type": "InvalidRequestException", "message": message,
+                                   "code": None}
 
 
 def test_listing_definitions_needs_credentials(client):
@@ -210,6 +211,7 @@ def test_an_unknown_definition_id_is_a_404_invalid_request(api):
     assert response.json() == {
         "type": "InvalidRequestException",
         "message": "No matching definition with id nope",
+        "code": None,
     }
 
 
@@ -229,6 +231,7 @@ def test_an_unknown_key_is_a_404_rest_exception_as_camunda_words_it(api, catalog
     assert response.json() == {
         "type": "RestException",
         "message": "No matching process definition with key: nope and no tenant-id",
+        "code": None,
     }
     tenant = api.get(f"{BASE}/process-definition/key/order/tenant-id/acme")
     assert tenant.json()["message"] == (
@@ -294,6 +297,7 @@ def test_deleting_unknown_definitions_is_a_404(api):
     assert by_id.json() == {
         "type": "InvalidRequestException",
         "message": "No process definition found with id 'nope'",
+        "code": None,
     }
     assert api.delete(f"{BASE}/process-definition/key/nope").status_code == 404
 

@@ -94,12 +94,14 @@ def test_an_unknown_definition_is_a_404_in_camundas_words(api):
         "type": "InvalidRequestException",
         "message": "no deployed process definition found with id 'nope:1:x': "
         "processDefinition is null",
+        "code": None,
     }
     by_key = api.get(f"{BASE}/process-definition/key/nope/tenant-id/acme/diagram")
     assert by_key.status_code == 404
     assert by_key.json() == {
         "type": "RestException",
         "message": "No matching process definition with key: nope and tenant-id: acme",
+        "code": None,
     }
 
 

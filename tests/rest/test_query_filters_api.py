@@ -100,6 +100,7 @@ def test_a_malformed_history_variable_filter_is_a_400(api, instances, path, quer
     assert response.json() == {
         "type": "InvalidRequestException",
         "message": f"Cannot set query parameter '{name}' to value '{value}'",
+        "code": None,
     }
 
 
@@ -127,7 +128,7 @@ def test_a_malformed_history_variable_filter_is_a_400(api, instances, path, quer
 def test_post_query_bodies_refuse_what_the_get_form_refuses(api, instances, path, body, message):
     response = post(api, path, body)
     assert response.status_code == 400
-    assert response.json() == {"type": "InvalidRequestException", "message": message}
+    assert response.json() == {"type": "InvalidRequestException", "message": message, "code": None}
 
 
 def test_post_query_bodies_read_well_typed_values_and_paging(api, instances):

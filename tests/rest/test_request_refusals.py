@@ -25,10 +25,11 @@ def invoice(modeler_deploy):
     assert modeler_deploy({"invoice.bpmn": one_task_bpmn()}).status_code == 200
 
 
-def refusal(where: str) -> dict[str, str]:
+def refusal(where: str) -> dict[str, str | None]:
     return {
         "type": "InvalidRequestException",
         "message": f"{where} contains a NUL character (U+0000), which cannot be stored",
+        "code": None,
     }
 
 
@@ -114,5 +115,6 @@ def test_a_body_over_the_configured_limit_is_a_413_in_camundas_shape(api, invoic
     assert response.json() == {
         "type": "RestException",
         "message": "The request body is larger than 1 MB (LEGATO_MAX_REQUEST_BODY_MB)",
+        "code": None,
     }
     assert not ProcessInstance.objects.exists()

@@ -46,6 +46,7 @@ def test_a_start_event_without_form_fields_has_no_rendered_form(api, demo_user):
         "type": "InvalidRequestException",
         "message": "No matching rendered start form for process definition with the id "
                    f"{definition.id} found.",
+                   "code": None,
     }
 
 

@@ -68,6 +68,7 @@ def test_an_unknown_parent_is_a_400_and_creates_nothing(api):
         "type": "InvalidRequestException",
         "message": "Could not save task: Parent task with id 'ghost' does not exist: "
                    "parentTask is null",
+                   "code": None,
     }
     assert not Task.objects.exists()
     assert not HistoricTaskInstance.objects.exists()

@@ -112,4 +112,5 @@ def test_a_filter_refuses_a_parent_task_id_that_is_not_text(api):
     assert response.json() == {
         "type": "InvalidRequestException",
         "message": "Cannot set filter query key 'parentTaskId' to value '42'",
+        "code": None,
     }

@@ -115,6 +115,7 @@ def test_put_on_the_tasks_comment_refuses_bad_input_and_changes_nothing(api, tas
     assert unknown.json() == {
         "type": "InvalidRequestException",
         "message": f"No comment exists with commentId: 999 and taskId: {task.id}: comment is null",
+        "code": None,
     }
     assert api.put(url, {"message": "x"}, content_type="application/json").status_code == 400
     assert api.put(url, {"id": first}, content_type="application/json").status_code == 400

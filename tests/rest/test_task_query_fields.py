@@ -1,7 +1,7 @@
 """GET and POST /task(/count) fields Camunda 7.24 documents that Legato once ignored:
 `orQueries` (POST), `taskDefinitionKeyNotIn`, `caseInstanceVariables` (no CMMN: nothing
-matches), `updatedAfter(Expression)` (refused: no update times are kept); and the PUT
-/task/{id} fields `assignee`, `delegationState`, `tenantId` and `caseInstanceId`."""
+matches); and the PUT /task/{id} fields `assignee`, `delegationState`, `tenantId` and
+`caseInstanceId`. `updatedAfter` is in test_task_updates_api.py."""
 
 from __future__ import annotations
 
@@ -126,7 +126,6 @@ def test_a_case_criterion_in_an_or_query_matches_no_task(api, tasks):
          "Invalid query usage: cannot set withoutCandidateUsers() within 'or' query"),
         ({"assignee": "kermit", "includeAssignedTasks": True},
          "has to be called before 'includeAssignedTasks'"),
-        ({"updatedAfter": "2024-01-01T00:00:00.000+0000"}, "'updatedAfter' is not supported"),
         ({"sorting": [{"sortBy": "name", "sortOrder": "asc"}]}, "cannot set sorting"),
         ({"orQueries": [{"name": "x"}]}, "cannot set nested orQueries"),
         ({"lastUpdated": "x"}, "'lastUpdated' is not supported in orQueries"),
@@ -145,7 +144,7 @@ def test_an_or_query_evaluates_expressions_for_the_caller(tasks):
     assert ids(post(basic_client("kermit"), body)) == {tasks["mine"], tasks["sales"]}
 
 
-# -- taskDefinitionKeyNotIn, caseInstanceVariables, updatedAfter ------------------------------
+# -- taskDefinitionKeyNotIn, caseInstanceVariables --------------------------------------------
 
 def test_task_definition_key_not_in_leaves_those_keys_and_standalone_tasks_out(api, tasks):
     assert api.post(f"{BASE}/task/create", {"id": "loose", "name": "Loose"},
@@ -164,17 +163,6 @@ def test_a_case_variable_filter_matches_no_task_unless_it_is_empty(api, tasks):
     condition = [{"name": "a", "operator": "eq", "value": 1}]
     assert post(api, {"caseInstanceVariables": condition}, "task/count").json() == {"count": 0}
     assert post(api, {"caseInstanceVariables": []}, "task/count").json() == {"count": 5}
-
-
-@pytest.mark.parametrize(
-    ("name", "value"),
-    [("updatedAfter", "2024-01-01T00:00:00.000+0000"), ("updatedAfterExpression", "${now()}")],
-)
-def test_updated_after_is_refused_as_legato_keeps_no_update_times(api, tasks, name, value):
-    words = f"'{name}' is not supported: Legato does not record when a task was last updated"
-    refused(api.get(f"{BASE}/task", {name: value}), words)
-    refused(api.get(f"{BASE}/task/count", {name: value}), words)
-    refused(post(api, {name: value}), words)
 
 
 # -- PUT /task/{id} ---------------------------------------------------------------------------

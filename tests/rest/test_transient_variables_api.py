@@ -58,4 +58,5 @@ def test_a_transient_flag_that_is_no_boolean_is_a_400(api):
     assert response.json() == {
         "type": "InvalidRequestException",
         "message": "valueInfo.transient of variable 'token' must be true or false",
+        "code": None,
     }

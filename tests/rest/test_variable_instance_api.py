@@ -117,7 +117,8 @@ def test_a_malformed_filter_is_a_400_naming_it(api, instances, query, name, valu
     response = api.get(f"{URL}?{query}")
     assert response.status_code == 400
     assert response.json() == {"type": "InvalidRequestException",
-                               "message": f"Cannot set query parameter '{name}' to value '{value}'"}
+                               "message": f"Cannot set query parameter '{name}' to value '{value}'",
+                               "code": None}
 
 
 def test_object_values_keep_their_class_and_may_stay_serialized(api, instances):
@@ -151,7 +152,7 @@ def test_the_data_of_a_bytes_variable_is_its_bytes_and_other_types_are_a_400(api
     assert response.status_code == 400
     assert response.json() == {"type": "InvalidRequestException",
                                "message": f"Value of variable with id {amount} is not a "
-                                          "binary value."}
+                                          "binary value.", "code": None}
 
 
 def test_an_unknown_variable_is_a_404_in_camundas_words(api, instances):
@@ -159,7 +160,8 @@ def test_an_unknown_variable_is_a_404_in_camundas_words(api, instances):
         response = api.get(f"{URL}/{path}")
         assert response.status_code == 404
         assert response.json() == {"type": "InvalidRequestException",
-                                   "message": "Variable instance with Id 'nope' does not exist."}
+                                   "message": "Variable instance with Id 'nope' does not exist.",
+                                   "code": None}
 
 
 @pytest.mark.django_db

@@ -108,29 +108,21 @@ def complete_user_task(run: Run, execution: Execution, task: Task) -> None:
 
 
 def set_assignee(run: Run, execution: Execution, task: Task, assignee: str | None) -> None:
-    node = run.definition.node(task.task_definition_key)
-    assert isinstance(node, UserTask)
-    changed = task.assignee != assignee
-    task.assignee = assignee
-    if changed:  # Camunda: `update` for the changed property, then `assignment`
-        fire_task_listeners(run, execution, task, node, "update")
-    fire_task_listeners(run, execution, task, node, "assignment")
-    if task.id in run.state.tasks:  # not when a listener's BPMN error interrupted it
-        run.effects.append(fx.TaskUpdated(task))
+    update_task(run, execution, task, {"assignee": assignee})
 
 
 def update_task(run: Run, execution: Execution, task: Task, changes: Mapping[str, Any]) -> None:
-    """Change fields of an open task; its `update` listeners hear of a real change, once,
-    and then the `assignment` listeners of a new assignee (Camunda's saveTask)."""
+    """A command updated an open task: its fields change (none for a comment, an attachment
+    or its own variables), it is stamped as updated, its `update` listeners run, then the
+    `assignment` listeners of a new assignee (Camunda's triggerUpdateEvent, which every such
+    command calls, whether or not a field changed)."""
     assigned = "assignee" in changes and task.assignee != changes["assignee"]
-    changed = False
     for name, value in changes.items():
-        changed = changed or getattr(task, name) != value
         setattr(task, name, value)
+    task.last_updated = run.now
     node = run.definition.node(task.task_definition_key)
     assert isinstance(node, UserTask)
-    if changed:
-        fire_task_listeners(run, execution, task, node, "update")
+    fire_task_listeners(run, execution, task, node, "update")
     if assigned and task.id in run.state.tasks:
         fire_task_listeners(run, execution, task, node, "assignment")
     if task.id in run.state.tasks:  # not when a listener's BPMN error interrupted it
