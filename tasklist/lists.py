@@ -58,6 +58,7 @@ SORTS = {
     "due": ("due_date", "Due date"),
     "followUp": ("follow_up_date", "Follow-up date"),
     "priority": ("priority", "Priority"),
+    "lastUpdated": ("last_updated", "Last updated"),
 }
 PAGE_SIZE = 50
 MAX_SEARCH = 255

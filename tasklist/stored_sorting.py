@@ -29,6 +29,7 @@ CONTROL_SORT_BY = {
     "due": "dueDate",
     "followUp": "followUpDate",
     "priority": "priority",
+    "lastUpdated": "lastUpdated",
 }
 # Every field `sortBy` of Camunda's task query (GET /task's, engine/rest/tasks.py) and its column.
 FIELDS = TASK_SORT_FIELDS

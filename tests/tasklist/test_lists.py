@@ -72,6 +72,17 @@ def test_sort_by_priority_and_due_date_with_overdue_tasks_marked(demo, alice):
     assert page.count("Overdue") == 1
 
 
+def test_sort_by_last_update_puts_the_latest_first_and_untouched_tasks_last(demo, alice):
+    untouched, older, latest = (start_kyc(business_key=key) for key in ("u", "o", "l"))
+    runtime.update_task(older.id, priority=60)
+    runtime.update_task(latest.id, priority=70)
+    assert names(alice, list="group", sort="lastUpdated") == [
+        latest.process_instance_id, older.process_instance_id, untouched.process_instance_id
+    ]
+    page = login(alice).get("/tasklist/?list=group").content.decode()
+    assert "Last updated" in page  # offered by the sort control
+
+
 def test_the_list_partial_answers_htmx_with_the_list_only(demo, alice):
     start_kyc()
     response = login(alice).get("/tasklist/?list=group&q=KYC", HTTP_HX_REQUEST="true")
