@@ -1,4 +1,4 @@
-"""Shared REST plumbing: engine errors as Camunda bodies, query parameters, bodies."""
+"""Shared REST plumbing of the identity resources: their view class, query parameters, bodies."""
 
 from __future__ import annotations
 
@@ -6,23 +6,15 @@ from typing import Any
 
 from django.http import QueryDict
 from rest_framework.request import Request
-from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from engine.errors import AuthorizationError, BadRequestError, EngineError, NotFoundError
-from engine.rest.errors import CamundaError
-
-_STATUS = {AuthorizationError: 403, NotFoundError: 404, BadRequestError: 400}
+from engine.errors import BadRequestError
 
 
 class CamundaView(APIView):
-    """An APIView whose engine errors become Camunda's `{type, message}` with its status."""
-
-    def handle_exception(self, exc: Exception) -> Response:
-        if isinstance(exc, EngineError) and not isinstance(exc, CamundaError):
-            status = next((code for cls, code in _STATUS.items() if isinstance(exc, cls)), 500)
-            exc = CamundaError(status, exc.camunda_type, str(exc))
-        return super().handle_exception(exc)
+    """An APIView of the identity resources. Its engine errors become Camunda's bodies and
+    statuses through REST_FRAMEWORK's EXCEPTION_HANDLER (engine.rest.errors), as every
+    /engine-rest view's: a 403 keeps its user and missing authorizations."""
 
 
 def present(params: QueryDict) -> QueryDict:
