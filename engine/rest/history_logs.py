@@ -315,7 +315,8 @@ HISTORIC_DETAIL_QUERY = ListQuery(
               "as Camunda; it wins over `formFields`)."),
         Param("formFields", B, "Only submitted form fields (given at all, whatever its "
               "value, as Camunda)."),
-        Param("excludeTaskDetails", B, "Only details not set on a task (unless `taskId`)."),
+        Param("excludeTaskDetails", B,
+              "Only details not set on a task (unless `taskId`); any value, as Camunda."),
         Param("initial", B, "Only the first values of variables the instance was started "
               "with."),
         Param("occurredBefore", D, "Before this date."),
@@ -350,7 +351,8 @@ def filter_historic_details(request: Request, filters: dict[str, Any]) -> QueryS
         rows = rows.filter(like("name", filters["variableNameLike"], ignore_case=True))
     if "variableTypeIn" in filters:
         rows = of_types(rows, filters["variableTypeIn"])
-    if filters.get("excludeTaskDetails") and "taskId" not in filters:
+    # Camunda's HistoricDetailQueryDto applies it whenever it is given, `false` too.
+    if "excludeTaskDetails" in filters and "taskId" not in filters:
         rows = rows.filter(task_id__isnull=True)
     if filters.get("initial"):
         rows = rows.filter(initial_q())

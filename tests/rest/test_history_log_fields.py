@@ -145,6 +145,8 @@ def test_details_without_task_ones_and_the_initial_values(api, started):
     invoice, other = started["invoice"], started["other"]
     assert ("note", invoice) not in names(rows(api, "detail", excludeTaskDetails="true"))
     assert count(api, "detail", excludeTaskDetails="true") == 6
+    # As Camunda's HistoricDetailQueryDto: given at all, even `false`, it applies.
+    assert count(api, "detail", excludeTaskDetails="false") == 6
     # Given with a task id, Camunda keeps that task's details.
     assert count(api, "detail", excludeTaskDetails="true", taskId=started["task"]) == 1
     initial = rows(api, "detail", initial="true")
