@@ -124,9 +124,8 @@ def set_password(actor: Actor, user_id: str, password: str, actor_password: str 
     if identity is not None:
         me = User.objects.filter(username=identity.user_id).first()
         if me is None or not actor_password or not me.check_password(actor_password):
-            raise AuthorizationError(
-                "The given authenticated user password is not valid.", user_id=identity.user_id
-            )
+            # Camunda's UserResourceImpl.updateCredentials: a 400, not a missing permission
+            raise BadRequestError("The given authenticated user password is not valid.")
     user = get_user(user_id)
     _validate_password(password, user)
     user.set_password(password)

@@ -358,7 +358,9 @@ async def external_task_detail(request: HttpRequest, external_task_id: str) -> H
 @endpoint("GET")
 async def error_details(request: HttpRequest, external_task_id: str) -> HttpResponse:
     row = await db(_readable_task, request, external_task_id)
-    return HttpResponse(row.error_details or "", content_type="text/plain; charset=utf-8")
+    if row.error_details is None:  # Camunda answers the null text as a 204
+        return HttpResponse(status=204)
+    return HttpResponse(row.error_details, content_type="text/plain; charset=utf-8")
 
 
 @endpoint("GET")

@@ -361,6 +361,6 @@ class JobStacktrace(AnyAcceptMixin, EngineView):
     def get(self, request: Request, job_id: str) -> HttpResponse:
         row = readable_job(request, job_id)
         if row.exception_stacktrace is None:
-            # Camunda's wording (JobResourceImpl.getStacktrace).
-            raise NotFoundError(f"Job with id {job_id} has no stacktrace")
+            # Camunda's JobResourceImpl returns the null stacktrace: JAX-RS answers 204
+            return HttpResponse(status=204)
         return HttpResponse(row.exception_stacktrace, content_type="text/plain")

@@ -21,7 +21,7 @@ from identity import authorization_admin as admin
 from identity.authorization import ANY, identity_of, is_authorized
 from identity.export import ExportFilter, export_response, may_export
 from identity.models import Authorization
-from identity.resources import Permission, Resource, resource_label
+from identity.resources import Permission, Resource, permissions_of, resource_label
 from identity.rest.base import CamundaView, body, present
 
 
@@ -154,6 +154,10 @@ class AuthorizationCheck(CamundaView):
         if not permission or resource_type is None:
             raise BadRequestError("Query parameters 'permissionName' and 'resourceType' are "
                                   "required")
+        if permission not in _valid_permissions(resource_type):
+            # Camunda's ResourceTypeUtil.getPermissionByNameAndResourceType (a 400)
+            raise BadRequestError(f"The permission '{permission}' is not valid for "
+                                  f"'{resource_label(resource_type)}' resource type.")
         actor: Any = request.user
         if params.get("userId"):
             # Checking someone else's permissions reveals them: only who may read authorizations.
@@ -168,6 +172,13 @@ class AuthorizationCheck(CamundaView):
             "resourceId": resource_id,
             "authorized": is_authorized(actor, permission, resource_type, resource_id),
         })
+
+
+def _valid_permissions(resource_type: int) -> tuple[str, ...]:
+    try:
+        return permissions_of(resource_type)
+    except ValueError:  # no such resource type: no permission is valid for it
+        return ()
 
 
 def _time(request: Request, name: str):  # -> datetime | None

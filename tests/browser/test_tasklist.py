@@ -398,9 +398,12 @@ def test_camundas_keyboard_shortcuts_reach_lists_tasks_forms_claims_and_starts(
     page.keyboard.press("Enter")
 
     expect(page.get_by_test_id("assignee")).to_contain_text("nobody")
+    # the shortcuts' script is deferred: it listens once the page is parsed, not before
+    page.wait_for_load_state("domcontentloaded")
     page.keyboard.press("Control+Alt+C")
     expect(page.get_by_test_id("assignee")).to_have_text("alice")
     assert Task.objects.get(pk=review.id).assignee == "alice"
+    page.wait_for_load_state("domcontentloaded")
     page.keyboard.press("Control+Alt+F")
     # the customer's name is read-only: the first field to fill in is the risk level
     expect(page.get_by_label("Risk level")).to_be_focused()
@@ -426,6 +429,8 @@ def test_the_form_shortcut_reaches_a_start_forms_first_field(page, live_server_u
     log_in(page, live_server_url, "demo", "demo")
     page.goto(live_server_url + "/tasklist/start/")
     page.get_by_role("link", name="KYC review").click()
+    page.wait_for_url(re.compile(r"/tasklist/start/.+"))
+    page.wait_for_load_state("domcontentloaded")
     page.keyboard.press("Control+Alt+F")
     expect(page.get_by_label("Business key")).to_be_focused()
 

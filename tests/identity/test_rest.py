@@ -68,8 +68,10 @@ def test_credentials_change_needs_the_authenticated_users_password(client, root)
     bad = client.put("/engine-rest/user/john/credentials", {
         "password": "new-pass-4567", "authenticatedUserPassword": "wrong",
     }, content_type="application/json", **root)
-    assert bad.status_code == 403
-    assert bad.json()["type"] == "AuthorizationException"
+    # Camunda's UserResourceImpl: a 400 InvalidRequestException, not a missing permission
+    assert bad.status_code == 400
+    assert bad.json()["message"] == "The given authenticated user password is not valid."
+    assert not User.objects.get(username="john").check_password("new-pass-4567")
     ok = client.put("/engine-rest/user/john/credentials", {
         "password": "new-pass-4567", "authenticatedUserPassword": PASSWORD,
     }, content_type="application/json", **root)
@@ -219,6 +221,24 @@ def test_authorization_check_answers_for_the_authenticated_user(client, mary):
     other = client.get("/engine-rest/authorization/check?permissionName=READ&resourceType=6"
                        "&resourceId=invoice&userId=root", **mary)
     assert other.status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("permissionName=NOPE&resourceType=6",
+         "The permission 'NOPE' is not valid for 'Process definition' resource type."),
+        ("permissionName=READ&resourceType=999",
+         "The permission 'READ' is not valid for "),
+    ],
+)
+def test_authorization_check_refuses_a_permission_the_resource_type_has_not(
+    client, mary, query, message
+):
+    # It answered {"authorized": true} for any name (Camunda: a 400 BadUserRequestException).
+    response = client.get(f"/engine-rest/authorization/check?{query}", **mary)
+    assert response.status_code == 400
+    assert response.json()["message"].startswith(message)
 
 
 def test_history_export_over_rest_streams_and_is_logged(client, root):

@@ -220,6 +220,9 @@ def test_a_failure_with_retries_beyond_an_int_is_a_400_and_keeps_the_lock(api, w
 def test_failure_error_details_retries_and_queries(api, work):
     work()
     [task] = api.post(f"{BASE}/fetchAndLock", fetch_body(), content_type="application/json").json()
+    # none yet: Camunda's null text is a 204, with no body and no content type
+    none = api.get(f"{BASE}/{task['id']}/errorDetails")
+    assert (none.status_code, none.content, none.get("Content-Type")) == (204, b"", None)
     failure = {"workerId": "w1", "errorMessage": "down", "errorDetails": "stack", "retries": 0}
     assert (
         api.post(

@@ -167,3 +167,11 @@ def test_a_scheduled_suspension_is_a_timer_and_the_cleanup_job_neither_kind(api,
     # ever-living job, neither a timer nor a message.
     assert found(api, jobs, timers="true") == {"a", "b", "c", "t", "suspension"}
     assert found(api, jobs, messages="true") == set()
+
+
+def test_a_job_that_never_failed_has_a_stacktrace_of_no_content(api, jobs):
+    # Camunda's JobResourceImpl returns the job's null stacktrace: a 204 (it was a 404)
+    job_id = next(pk for pk, name in jobs.items() if name == "a")
+    answer = api.get(f"{URL}/{job_id}/stacktrace")
+    assert (answer.status_code, answer.content, answer.get("Content-Type")) == (204, b"", None)
+    assert api.get(f"{URL}/unknown/stacktrace").status_code == 404
