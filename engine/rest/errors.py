@@ -68,9 +68,9 @@ class CamundaError(exceptions.APIException):
         self.status_code = status_code
         self.error_type = error_type
         self.code = code
-        # Java's cause: the exception being handled when this one was made, raised or only
-        # constructed (identity.rest.base converts engine errors inside DRF's except block);
-        # it gives a wrapping REST exception its code, and a 403 its user and missing rights.
+        # Java's cause: the exception being handled when this one was made (a view that
+        # turns an engine error into a REST one inside its except block); it gives a
+        # wrapping REST exception its code, and a 403 its user and missing rights.
         self.cause = sys.exc_info()[1]
 
 
