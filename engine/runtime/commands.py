@@ -206,6 +206,8 @@ class SetVariables:
     removed: tuple[str, ...] = ()
     # through a task at `execution_id`: local variables are the task's own, not the branch's
     through_task: bool = False
+    # of `variables`, those the task holds itself: setting one updates the task (Camunda)
+    task_held: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -406,12 +406,15 @@ class ProcessEngine:
         local: bool = False,
         removed: Sequence[str] = (),
         through_task: bool = False,
+        task_held: Sequence[str] = (),
     ) -> None:
         """Set variables on an execution (a process instance id names the instance)."""
         instance_id = self._require(
             self.store.instance_of_execution(execution_id), "Execution", execution_id
         )
-        command = cmd.SetVariables(dict(variables), execution_id, local, (*removed,), through_task)
+        command = cmd.SetVariables(
+            dict(variables), execution_id, local, (*removed,), through_task, (*task_held,)
+        )
         self._execute([Work(instance_id, command)])
 
     def delete_process_instance(

@@ -437,13 +437,14 @@ def _set_variables(current: Run, command: cmd.SetVariables) -> None:
     )
     if command.local and command.through_task and execution.task_id is not None:
         current.set_task_locals(execution, execution.task_id, command.variables)
-        if command.variables:  # Camunda: setting its own variables updates the task
-            task = current.state.tasks[execution.task_id]
-            tasks.update_task(current, execution, task, {})
     elif command.local and not command.through_task:
         current.set_execution_locals(execution, command.variables)
     else:
         current.set_variables(execution, command.variables, local=command.local)
+    own = command.variables if command.local else command.task_held
+    if command.through_task and execution.task_id is not None and own:
+        # Camunda: setting the task's own variables updates the task
+        tasks.update_task(current, execution, current.state.tasks[execution.task_id], {})
     for name in command.removed:
         current.remove_variable(execution, name)
 

@@ -24,6 +24,7 @@ from engine.models import (
     ProcessDefinition,
     ProcessInstance,
     Task,
+    VariableInstance,
 )
 from engine.models.tenancy import unscoped
 from engine.runtime.engine import ProcessEngine
@@ -491,10 +492,12 @@ def set_variables(
     user_id: str | None = None,
     logged_as: str | None = None,
     through_task: bool = False,
+    task_held: Sequence[str] = (),
 ) -> None:
     """Set (and remove) variables of an instance or execution; the instance id names the
     instance itself. Conditional events are evaluated afterwards. `through_task`: a task's
-    token, whose local variables are the task's own (`set_task_variables`)."""
+    token, whose local variables are the task's own, `task_held` those of them that exist
+    (`set_task_variables`)."""
 
     def work(engine: ProcessEngine, store: DjangoStore) -> None:
         instance_id = store.instance_of_execution(execution_id)
@@ -502,9 +505,8 @@ def set_variables(
             raise NotFoundError(f"execution {execution_id} doesn't exist")
         _running(instance_id)
         authz.require_update_instance(user_id, instance_id)
-        engine.set_variables(
-            execution_id, variables, local=local, removed=removed, through_task=through_task
-        )
+        engine.set_variables(execution_id, variables, local=local, removed=removed,
+                             through_task=through_task, task_held=task_held)
         operation = "SetVariable" if variables else "RemoveVariable"
         log = OperationLog(logged_as or user_id, operation, EntityType.VARIABLE)
         for name in [*variables, *removed]:
@@ -522,9 +524,8 @@ def set_task_variables(
     removed: Sequence[str] = (),
     user_id: str | None = None,
 ) -> None:
-    """Variables through a task, from the token it waits at (a task of no process: from
-    itself, up its parent tasks): local ones are the task's own (Camunda's task-local
-    variables), the others follow the scope rules from there."""
+    """Variables through a task, from the token it waits at (a task of no process: from itself,
+    up its parent tasks): local ones are the task's own, the others go by the scope rules."""
     task = _task(task_id)
     authz.require_task(user_id, task, P.UPDATE_VARIABLE, P.UPDATE)
     if is_standalone(task):
@@ -533,9 +534,10 @@ def set_task_variables(
             engine=engine, store=store,
         ))
     # The task's permission decides; the instance-level check below is the engine's own.
+    held = VariableInstance.objects.filter(task_id=task_id, name__in=list(variables))
     set_variables(
         queries.task_execution_id(task), variables, local=local, removed=removed, user_id=None,
-        logged_as=user_id, through_task=True,
+        logged_as=user_id, through_task=True, task_held=[*held.values_list("name", flat=True)],
     )
 
 

@@ -225,15 +225,18 @@ class StandaloneTasks:
         nearest scope up its parents that has each, else the topmost (task_scopes)."""
         if local:
             self.set_own_variables(self.task_id, variables, removed=removed)
-            if variables:  # Camunda: setting its own variables updates the task
-                self._change(self.task_id, {})
+            own = bool(variables)
         else:
-            self.set_scoped(scopes_of(TaskRow.objects.get(pk=self.task_id)), variables, removed)
+            scopes = scopes_of(TaskRow.objects.get(pk=self.task_id))
+            own = self.task_id in self.set_scoped(scopes, variables, removed)
+        if own:  # Camunda: setting the task's own variables updates the task
+            self._change(self.task_id, {})
 
     def set_scoped(
         self, scopes: TaskScopes, variables: Mapping[str, Any], removed: Sequence[str]
-    ) -> None:
-        """Each variable to the scope that takes it, one write per scope."""
+    ) -> set[str | None]:
+        """Each variable to the scope that takes it, one write per scope; the scopes (task
+        ids, or PROCESS) that were set a variable."""
         for name, value in variables.items():
             _checked(name, value)  # refused before anything is written
         holders = variable_names(scopes.tasks)
@@ -257,6 +260,7 @@ class StandaloneTasks:
                 )
             else:
                 self.set_own_variables(owner, values, removed=gone)
+        return set(sets)
 
     def set_own_variables(
         self, task_id: str, variables: Mapping[str, Any], *, removed: Sequence[str] = ()

@@ -100,6 +100,27 @@ def test_a_variable_of_the_process_set_through_the_task_is_no_update_of_it(now):
     assert state_of(task.id) == (None, "Created", "Created")
 
 
+def test_a_variable_the_task_holds_itself_set_through_it_updates_it(now):
+    # Camunda's SetTaskVariablesCmd: a non-local set that lands on the task's own variable
+    task = open_task()
+    rt.set_task_variables(task.id, {"note": "first"}, local=True)
+    now[0] = CREATED_AT + timedelta(minutes=9)
+    rt.set_task_variables(task.id, {"note": "second"})
+    assert state_of(task.id) == (now[0], "Updated", "Updated")
+
+
+def test_a_task_of_no_process_is_updated_by_a_variable_it_holds_not_by_its_parents():
+    parent = create_task(name="Parent")
+    child = create_task(name="Child", parent_task_id=parent)
+    rt.set_task_variables(parent, {"budget": 1}, local=True)
+    rt.set_task_variables(child, {"budget": 2})  # goes to the parent, which holds it
+    assert Task.objects.get(pk=child).last_updated is None
+    rt.set_task_variables(child, {"mine": 1}, local=True)
+    first = Task.objects.get(pk=child).last_updated
+    rt.set_task_variables(child, {"mine": 2})  # the child holds it itself
+    assert Task.objects.get(pk=child).last_updated > first
+
+
 def test_the_last_update_moves_with_each_one(now):
     task = open_task()
     now[0] = CREATED_AT + timedelta(minutes=5)
