@@ -13,7 +13,7 @@ from django.utils.http import content_disposition_header
 from engine.errors import BadRequestError, NotFoundError
 from engine.models import EntityType, Task
 from engine.runtime.values import FileValue, TypedValue
-from engine.services.oplog import OperationLog
+from engine.services.oplog import OperationLog, task_context
 from engine.services.task_saving import touch_task
 from tasklist.models import TaskAttachment
 
@@ -81,9 +81,7 @@ def _log(user_id: str | None, operation: str, task: Task, row: TaskAttachment) -
     OperationLog(user_id, operation, EntityType.ATTACHMENT, category="TaskWorker").add(
         "name",
         new_value=row.name or None,
-        task_id=task.id,
-        process_instance_id=task.process_instance_id,
-        process_definition_id=task.process_definition_id,
+        **task_context(task),
     ).save()
 
 

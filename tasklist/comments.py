@@ -13,7 +13,7 @@ from django.utils import timezone
 from engine.errors import BadRequestError, NotFoundError
 from engine.models import EntityType, ProcessInstance, Task
 from engine.services.authz import require_update_instance
-from engine.services.oplog import OperationLog
+from engine.services.oplog import OperationLog, instance_context, task_context
 from engine.services.task_saving import touch_task
 from tasklist.models import TaskComment
 
@@ -147,16 +147,14 @@ def _instance_log(user_id: str | None, operation: str, instance: ProcessInstance
     # entry without the text for a deletion; the text is what an audit needs).
     log = OperationLog(user_id, operation, EntityType.COMMENT, category="TaskWorker")
     for before, after in changes:
-        log.add("comment", org_value=before, new_value=after, process_instance_id=instance.id,
-                process_definition_id=instance.process_definition_id,
-                process_definition_key=instance.process_definition_id.split(":", 1)[0])
+        # Camunda's inContextOf(processInstance, ...): the instance is the execution too
+        log.add("comment", org_value=before, new_value=after, execution_id=instance.id,
+                **instance_context(instance.id, instance.process_definition_id))
     log.save()
 
 
 def _log(user_id: str | None, operation: str, task: Task, before: str | None,
          after: str | None) -> None:
     OperationLog(user_id, operation, EntityType.COMMENT, category="TaskWorker").add(
-        "comment", org_value=before, new_value=after, task_id=task.id,
-        process_instance_id=task.process_instance_id,
-        process_definition_id=task.process_definition_id,
+        "comment", org_value=before, new_value=after, **task_context(task)
     ).save()

@@ -131,6 +131,11 @@ def _running(instance_id: str) -> ProcessInstance:
     return instance
 
 
+def _task(task_id: str) -> Task | None:
+    """The task whose own variable is edited (none: the execution's)."""
+    return Task.objects.filter(pk=task_id).first() if task_id else None
+
+
 def _key(instance: ProcessInstance) -> str:
     return instance.process_definition_id.split(":", 1)[0]
 
@@ -150,7 +155,7 @@ def variable_set(request: HttpRequest, instance_id: str) -> HttpResponse:
     try:
         set_variables(scope, {name: form.cleaned_data["typed"]}, local=scope != instance_id,
                       user_id=request.user.get_username(),
-                      through_task=bool(form.cleaned_data["task"]))
+                      through_task=_task(form.cleaned_data["task"]))
     except REFUSED as error:
         messages.error(request, f"The variable {name} was not saved: {error}")
     else:
@@ -171,7 +176,7 @@ def variable_delete(request: HttpRequest, instance_id: str) -> HttpResponse:
     try:
         set_variables(scope, {}, removed=[name], local=scope != instance_id,
                       user_id=request.user.get_username(),
-                      through_task=bool(form.cleaned_data["task"]))
+                      through_task=_task(form.cleaned_data["task"]))
     except REFUSED as error:
         messages.error(request, f"The variable {name} was not deleted: {error}")
     else:

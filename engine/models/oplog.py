@@ -79,10 +79,13 @@ HASHED_FIELDS: tuple[str, ...] = (
     "task_id",
     "job_id",
     "batch_id",
+    "execution_id",
+    "external_task_id",
+    "job_definition_id",
 )
 # Columns added after the chain began: hashed only when set, so that the rows written before
 # a column existed (all null there) keep the hashes they were stored with.
-LATER_FIELDS = frozenset({"batch_id"})
+LATER_FIELDS = frozenset({"batch_id", "execution_id", "external_task_id", "job_definition_id"})
 GENESIS_HASH = "0" * 64
 
 
@@ -133,6 +136,11 @@ class UserOperationLog(models.Model):
     job_id = models.CharField(max_length=64, null=True, blank=True)
     # The batch an operation created or acted on (Camunda's batchId).
     batch_id = models.CharField(max_length=64, null=True, blank=True)
+    # The execution a task, a comment or attachment of an instance, or a historic variable
+    # was on; the job definition of a job or job definition; the external task acted on.
+    execution_id = models.CharField(max_length=64, null=True, blank=True)
+    external_task_id = models.CharField(max_length=64, null=True, blank=True)
+    job_definition_id = models.CharField(max_length=64, null=True, blank=True)
     annotation = models.TextField(null=True, blank=True)
     previous_hash = models.CharField(max_length=64, default="", editable=False)
     hash = models.CharField(max_length=64, default="", editable=False)

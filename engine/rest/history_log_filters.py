@@ -2,7 +2,7 @@
 that look beyond the row: the instance's definition and its tenant (Legato keeps both on the
 historic instance, Camunda on every history row), variable types as Camunda names them, the
 `initial` writes of an instance's start. Filters on CMMN cases match nothing (Legato has no
-cases); the operation log's filters on what Legato does not record are refused."""
+cases)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower
 
 from engine.models import DetailType, HistoricProcessInstance, ProcessDefinition
-from engine.rest.params import Kind, Param, invalid_request
+from engine.rest.params import Kind, Param
 
 S, B, L = Kind.STRING, Kind.BOOLEAN, Kind.STRING_LIST
 
@@ -36,17 +36,6 @@ OPERATION_CASE_PARAMS = tuple(
     Param(name, S, "No entry matches: Legato has no CMMN cases.")
     for name in ("caseDefinitionId", "caseInstanceId", "caseExecutionId")
 )
-# Camunda's operation log keeps these ids; Legato's does not record them, so a filter on one
-# can neither keep the entries Camunda would keep nor drop the others: a 400 rather than a
-# silently unfiltered (or empty) audit log.
-UNRECORDED_OPERATION_PARAMS = tuple(
-    Param(name, S, f"Refused (400): Legato's operation log does not record the {what}.")
-    for name, what in (
-        ("executionId", "execution of an entry"),
-        ("externalTaskId", "external task of an entry"),
-        ("jobDefinitionId", "job definition of an entry"),
-    )
-)
 # "All non-primitive variables are associated with the type 'serializable'" (Camunda's
 # variableTypeIn): Legato names that type Object.
 _TYPE_ALIASES = {"serializable": "object"}
@@ -55,15 +44,6 @@ _TYPE_ALIASES = {"serializable": "object"}
 def of_cases(filters: dict[str, Any], params: Iterable[Param]) -> bool:
     """Whether the request filters by a CMMN case (then nothing matches)."""
     return any(param.name in filters for param in params)
-
-
-def refuse_unrecorded(filters: dict[str, Any]) -> None:
-    for param in UNRECORDED_OPERATION_PARAMS:
-        if param.name in filters:
-            raise invalid_request(
-                f"Cannot filter the user operation log by '{param.name}': Legato does not "
-                "record it"
-            )
 
 
 def of_types(rows: QuerySet[Any], types: list[str]) -> QuerySet[Any]:

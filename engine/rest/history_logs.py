@@ -36,7 +36,6 @@ from engine.rest.history_log_filters import (
     DETAIL_CASE_PARAMS,
     INSTANCE_TENANT_PARAMS,
     OPERATION_CASE_PARAMS,
-    UNRECORDED_OPERATION_PARAMS,
     VARIABLE_CASE_PARAMS,
     detail_type_q,
     initial_q,
@@ -45,7 +44,6 @@ from engine.rest.history_log_filters import (
     is_initial,
     of_cases,
     of_types,
-    refuse_unrecorded,
 )
 from engine.rest.instance_roots import roots_of
 from engine.rest.listing import list_views
@@ -471,7 +469,11 @@ USER_OPERATION_QUERY = ListQuery(
         Param("processDefinitionKey", S, "Operations on definitions with this key."),
         Param("processInstanceId", S, "Operations on this instance."),
         Param("taskId", S, "Operations on this task."),
+        Param("executionId", S, "Operations in this execution (entries on a task name its "
+              "execution)."),
         Param("jobId", S, "Operations on this job."),
+        Param("jobDefinitionId", S, "Operations on this job definition or its jobs."),
+        Param("externalTaskId", S, "Operations on this external task."),
         Param("batchId", S, "Operations on this batch."),
         Param("userId", S, "Operations by this user."),
         Param("operationId", S, "Entries of this operation."),
@@ -483,7 +485,6 @@ USER_OPERATION_QUERY = ListQuery(
         Param("property", S, "Filter by changed property."),
         Param("afterTimestamp", D, "After this date."),
         Param("beforeTimestamp", D, "Before this date."),
-        *UNRECORDED_OPERATION_PARAMS,
         *OPERATION_CASE_PARAMS,
     ),
     sort_fields={"timestamp": "timestamp"},
@@ -491,7 +492,6 @@ USER_OPERATION_QUERY = ListQuery(
 
 
 def filter_user_operations(request: Request, filters: dict[str, Any]) -> QuerySet[Any]:
-    refuse_unrecorded(filters)
     by_category = readable_ids(request.user, Resource.OPERATION_LOG_CATEGORY).q("category")
     rows = UserOperationLog.objects.filter(
         readable_history(request, "process_definition_key", by_category),
@@ -508,7 +508,10 @@ def filter_user_operations(request: Request, filters: dict[str, Any]) -> QuerySe
             "processDefinitionKey": "process_definition_key",
             "processInstanceId": "process_instance_id",
             "taskId": "task_id",
+            "executionId": "execution_id",
             "jobId": "job_id",
+            "jobDefinitionId": "job_definition_id",
+            "externalTaskId": "external_task_id",
             "batchId": "batch_id",
             "userId": "user_id",
             "operationId": "operation_id",
@@ -534,15 +537,15 @@ def user_operation_dtos(rows: list[UserOperationLog]) -> list[serializers.Dto]:
             "processDefinitionId": row.process_definition_id,
             "processDefinitionKey": row.process_definition_key,
             "processInstanceId": row.process_instance_id,
-            "executionId": None,
+            "executionId": row.execution_id,
             "caseDefinitionId": None,
             "caseInstanceId": None,
             "caseExecutionId": None,
             "taskId": row.task_id,
-            "externalTaskId": None,
+            "externalTaskId": row.external_task_id,
             "batchId": row.batch_id,
             "jobId": row.job_id,
-            "jobDefinitionId": None,
+            "jobDefinitionId": row.job_definition_id,
             "userId": row.user_id,
             "timestamp": format_date(row.timestamp),
             "operationId": row.operation_id,

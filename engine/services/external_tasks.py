@@ -544,6 +544,7 @@ def _log(
         prop,
         org_value=before,
         new_value=after,
+        external_task_id=row.id,
         process_instance_id=row.process_instance_id,
         process_definition_id=row.process_definition_id,
         process_definition_key=row.process_definition_key,

@@ -88,7 +88,8 @@ def delete_historic_variable(variable_id: str, *, user_id: str | None = None) ->
         _delete_variables([row])
         OperationLog(user_id, OperationType.DELETE_HISTORY, EntityType.VARIABLE).add(
             "name", new_value=row.name, process_instance_id=row.process_instance_id,
-            process_definition_key=key,
+            process_definition_key=key, execution_id=row.execution_id or None,
+            task_id=row.task_id,
         ).save()
 
 
@@ -107,7 +108,7 @@ def delete_historic_variables_of_instance(
         HistoricDetail.objects.filter(process_instance_id=instance_id).delete()
         OperationLog(user_id, OperationType.DELETE_HISTORY, EntityType.VARIABLE).add(
             "nrOfVariableInstances", new_value=len(rows), process_instance_id=instance_id,
-            process_definition_key=key,
+            process_definition_key=key, execution_id=instance_id,
         ).save()
         return len(rows)
 

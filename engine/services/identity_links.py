@@ -17,7 +17,7 @@ from engine.runtime.engine import ProcessEngine
 from engine.services import authz
 from engine.services.authz import P
 from engine.services.limits import check_fits
-from engine.services.oplog import OperationLog
+from engine.services.oplog import OperationLog, task_context
 from engine.services.runtime import _command, _task, set_assignee, update_task
 from engine.services.standalone_tasks import engine_for
 from engine.store.django_store import DjangoStore
@@ -94,8 +94,7 @@ def _change_candidates(
             CANDIDATE,
             org_value=None if added else who,
             new_value=who if added else None,
-            task_id=task_id,
-            process_instance_id=task.process_instance_id,
+            **task_context(task),
         ).save()
 
     _command(user_id, work)

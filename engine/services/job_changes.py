@@ -7,7 +7,6 @@ the user operation log entry (Delete / RecalculateDueDate on Job)."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from django.utils import timezone
 
@@ -19,7 +18,7 @@ from engine.runtime.engine import ProcessEngine
 from engine.runtime.errors import ProcessEngineError
 from engine.services import authz
 from engine.services.authz import P
-from engine.services.oplog import OperationLog
+from engine.services.oplog import OperationLog, job_context
 from engine.services.runtime import _command
 from engine.services.scheduled_suspension import STATE_CHANGES, log_job
 from engine.store.django_store import DjangoStore
@@ -35,16 +34,6 @@ def _locked_job(job_id: str, user_id: str | None) -> Job:
         raise NotFoundError(f"No job found with id '{job_id}'")
     authz.require_job(user_id, job, P.UPDATE, P.UPDATE_INSTANCE)
     return job
-
-
-def _target(job: Job) -> dict[str, Any]:
-    """The log entry's target columns: the job and its instance and definition."""
-    return {
-        "job_id": job.id,
-        "process_instance_id": job.process_instance_id,
-        "process_definition_id": job.process_definition_id,
-        "process_definition_key": job.process_definition_key,
-    }
 
 
 def delete_job(job_id: str, *, user_id: str | None = None) -> None:
@@ -65,7 +54,7 @@ def delete_job(job_id: str, *, user_id: str | None = None) -> None:
         else:
             engine.change_job(job_id, cmd.DeleteJob(job_id))
         resolve_incidents_of_job(job_id, timezone.now())
-        OperationLog(user_id, "Delete", EntityType.JOB).add(None, **_target(job)).save()
+        OperationLog(user_id, "Delete", EntityType.JOB).add(None, **job_context(job)).save()
 
     _command(user_id, work)
 
@@ -81,7 +70,7 @@ def move_timer_due_date(job_id: str, due: datetime, *, user_id: str | None = Non
             return False
         engine.change_job(job_id, cmd.SetJobDueDate(job_id, due))
         OperationLog(user_id, "SetDueDate", EntityType.JOB).add(
-            "duedate", org_value=job.due_date, new_value=due, **_target(job)
+            "duedate", org_value=job.due_date, new_value=due, **job_context(job)
         ).save()
         return True
 
@@ -102,7 +91,7 @@ def recalculate_job_due_date(
         base = job.created if creation_date_based else None
         engine.change_job(job_id, cmd.RecalculateJobDueDate(job_id, base))
         after = Job.objects.filter(pk=job_id).values_list("due_date", flat=True).first()
-        target = _target(job)
+        target = job_context(job)
         OperationLog(user_id, "RecalculateDueDate", EntityType.JOB).add(
             "duedate", org_value=job.due_date, new_value=after, **target
         ).add("creationDateBased", new_value=str(creation_date_based).lower(), **target).save()

@@ -76,13 +76,17 @@ def _log(
     log = OperationLog(user_id, operation, EntityType.JOB_DEFINITION)
     for row in rows:
         for name, value in properties.items():
-            log.add(
-                name,
-                new_value=value,
-                process_definition_id=row.process_definition_id,
-                process_definition_key=row.process_definition_key,
-            )
+            log.add(name, new_value=value, **_context(row))
     log.save()
+
+
+def _context(row: JobDefinition) -> dict[str, str]:
+    """Where an entry on a job definition points (Camunda's inContextOf(jobDefinition))."""
+    return {
+        "job_definition_id": row.id,
+        "process_definition_id": row.process_definition_id,
+        "process_definition_key": row.process_definition_key,
+    }
 
 
 def set_job_definition_suspended(
@@ -214,9 +218,8 @@ def set_job_definition_priority(
             "overridingPriority",
             org_value=before,
             new_value=priority,
-            process_definition_id=row.process_definition_id,
-            process_definition_key=row.process_definition_key,
-        ).add("includeJobs", new_value=str(include_jobs).lower()).save()
+            **_context(row),
+        ).add("includeJobs", new_value=str(include_jobs).lower(), **_context(row)).save()
 
 
 def set_job_definition_retries(
@@ -237,8 +240,7 @@ def set_job_definition_retries(
         log.add(
             "retries",
             new_value=retries,
-            process_definition_id=row.process_definition_id,
-            process_definition_key=row.process_definition_key,
+            **_context(row),
         ).save()
     return len(job_ids)
 

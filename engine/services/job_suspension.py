@@ -62,6 +62,7 @@ def set_jobs_suspended(
         OperationLog(user_id, "SuspendJob" if suspended else "ActivateJob", EntityType.JOB).add(
             "suspensionState",
             new_value="suspended" if suspended else "active",
+            job_definition_id=selection.job_definition_id,
             process_instance_id=selection.process_instance_id,
             process_definition_id=selection.process_definition_id,
             process_definition_key=selection.process_definition_key,

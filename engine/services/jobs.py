@@ -16,7 +16,7 @@ from engine.jobs.failures import resolve_incidents_of_job
 from engine.models import EntityType, Job
 from engine.services import authz
 from engine.services.authz import P
-from engine.services.oplog import OperationLog
+from engine.services.oplog import OperationLog, job_context
 from engine.services.rows import locked_row
 
 
@@ -31,10 +31,7 @@ def _log(
         prop,
         org_value=before,
         new_value=after,
-        job_id=job.id,
-        process_instance_id=job.process_instance_id,
-        process_definition_id=job.process_definition_id,
-        process_definition_key=job.process_definition_key,
+        **job_context(job),
     ).save()
 
 
@@ -81,12 +78,7 @@ def set_job_retries(
         give_retries([job_id], retries)
         # One entry with a property change each, as Camunda's SetJobRetriesCmd logs it.
         log = OperationLog(user_id, "SetJobRetries", EntityType.JOB)
-        target = {
-            "job_id": job.id,
-            "process_instance_id": job.process_instance_id,
-            "process_definition_id": job.process_definition_id,
-            "process_definition_key": job.process_definition_key,
-        }
+        target = job_context(job)
         log.add("retries", org_value=job.retries, new_value=retries, **target)
         if due is not None:
             log.add("dueDate", org_value=job.due_date, new_value=due, **target)

@@ -99,6 +99,37 @@ class OperationLog:
             head.save(update_fields=["last_hash", "last_entry_id", "length"])
 
 
+def task_context(task: Any) -> dict[str, Any]:
+    """Where an entry on a task points (Camunda's UserOperationLogContextEntryBuilder
+    .inContextOf(task)): the task, the execution it waits at, its instance and definition."""
+    return {
+        "task_id": task.id,
+        "execution_id": task.execution_id,
+        **instance_context(task.process_instance_id, task.process_definition_id),
+    }
+
+
+def job_context(job: Any) -> dict[str, Any]:
+    """Where an entry on a job points (Camunda's inContextOf(job) and its jobId): the job,
+    its job definition, instance and definition."""
+    return {
+        "job_id": job.id,
+        "job_definition_id": job.job_definition_id,
+        "process_instance_id": job.process_instance_id,
+        "process_definition_id": job.process_definition_id,
+        "process_definition_key": job.process_definition_key,
+    }
+
+
+def instance_context(instance_id: str | None, definition_id: str | None) -> dict[str, Any]:
+    """An instance and its definition, by id and by key (definition ids begin `key:`)."""
+    return {
+        "process_instance_id": instance_id,
+        "process_definition_id": definition_id,
+        "process_definition_key": definition_id.split(":", 1)[0] if definition_id else None,
+    }
+
+
 @contextmanager
 def shared_operation_id(user_id: str | None) -> Iterator[str | None]:
     """Log every operation of the block under one id, and yield it for other rows written in

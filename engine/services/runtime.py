@@ -37,7 +37,7 @@ from engine.services import authz
 from engine.services.authz import P
 from engine.services.environment import environment
 from engine.services.limits import check_fits
-from engine.services.oplog import OperationLog
+from engine.services.oplog import OperationLog, instance_context, task_context
 from engine.services.scheduled_suspension import STATE_CHANGES, run_state_change
 from engine.services.standalone_tasks import engine_for, is_standalone
 from engine.services.standalone_tasks import set_task_variables as set_standalone_variables
@@ -357,9 +357,7 @@ def complete_task(
             EntityType.TASK,
             property="delete",
             new_value="true",
-            task_id=task_id,
-            process_instance_id=task.process_instance_id,
-            process_definition_id=task.process_definition_id,
+            **task_context(task),
         )
 
     _command(user_id, work)
@@ -390,9 +388,7 @@ def _assign(
             property="assignee",
             org_value=task.assignee,
             new_value=assignee,
-            task_id=task_id,
-            process_instance_id=task.process_instance_id,
-            process_definition_id=task.process_definition_id,
+            **task_context(task),
         )
 
     _command(user_id, work)
@@ -446,8 +442,7 @@ def delegate_task(task_id: str, assignee: str, *, user_id: str | None = None) ->
             EntityType.TASK,
             property="delegation",
             new_value=PENDING,
-            task_id=task_id,
-            process_instance_id=task.process_instance_id,
+            **task_context(task),
         )
 
     _command(user_id, work)
@@ -473,8 +468,7 @@ def resolve_task(
             EntityType.TASK,
             property="delegation",
             new_value=RESOLVED,
-            task_id=task_id,
-            process_instance_id=task.process_instance_id,
+            **task_context(task),
         )
 
     _command(user_id, work)
@@ -491,26 +485,31 @@ def set_variables(
     removed: Sequence[str] = (),
     user_id: str | None = None,
     logged_as: str | None = None,
-    through_task: bool = False,
+    through_task: Task | None = None,
     task_held: Sequence[str] = (),
 ) -> None:
     """Set (and remove) variables of an instance or execution; the instance id names the
-    instance itself. Conditional events are evaluated afterwards. `through_task`: a task's
-    token, whose local variables are the task's own, `task_held` those of them that exist
-    (`set_task_variables`)."""
+    instance itself. Conditional events are evaluated afterwards. `through_task`: the task at
+    the token, whose local variables are the task's own, `task_held` those of them that exist
+    (`set_task_variables`); the operation is logged on the task."""
 
     def work(engine: ProcessEngine, store: DjangoStore) -> None:
         instance_id = store.instance_of_execution(execution_id)
         if instance_id is None:
             raise NotFoundError(f"execution {execution_id} doesn't exist")
-        _running(instance_id)
+        instance = _running(instance_id)
         authz.require_update_instance(user_id, instance_id)
         engine.set_variables(execution_id, variables, local=local, removed=removed,
-                             through_task=through_task, task_held=task_held)
+                             through_task=through_task is not None, task_held=task_held)
         operation = "SetVariable" if variables else "RemoveVariable"
-        log = OperationLog(logged_as or user_id, operation, EntityType.VARIABLE)
+        if through_task is None:  # Camunda's inContextOf(execution): no execution id
+            category = "Operator"
+            target = instance_context(instance_id, instance.process_definition_id)
+        else:
+            category, target = "TaskWorker", task_context(through_task)
+        log = OperationLog(logged_as or user_id, operation, EntityType.VARIABLE, category=category)
         for name in [*variables, *removed]:
-            log.add("name", new_value=name, process_instance_id=instance_id)
+            log.add("name", new_value=name, **target)
         log.save()
 
     _command(user_id, work)
@@ -537,7 +536,7 @@ def set_task_variables(
     held = VariableInstance.objects.filter(task_id=task_id, name__in=list(variables))
     set_variables(
         queries.task_execution_id(task), variables, local=local, removed=removed, user_id=None,
-        logged_as=user_id, through_task=True, task_held=[*held.values_list("name", flat=True)],
+        logged_as=user_id, through_task=task, task_held=[*held.values_list("name", flat=True)],
     )
 
 

@@ -17,6 +17,7 @@ from engine.models import EntityType
 from engine.runtime.engine import ProcessEngine
 from engine.services import authz
 from engine.services.authz import P
+from engine.services.oplog import task_context
 from engine.services.runtime import _command, _log, _task
 from engine.services.standalone_tasks import is_standalone
 from engine.store.django_store import DjangoStore
@@ -84,7 +85,5 @@ def _log_thrown(user_id: str | None, task: Any, operation: str, code: str) -> No
         EntityType.TASK,
         property="code",
         new_value=code,
-        task_id=task.id,
-        process_instance_id=task.process_instance_id,
-        process_definition_id=task.process_definition_id,
+        **task_context(task),
     )

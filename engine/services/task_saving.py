@@ -16,7 +16,7 @@ from engine.runtime.engine import ProcessEngine
 from engine.services import authz
 from engine.services.authz import P
 from engine.services.limits import camel_case, check_fits
-from engine.services.oplog import OperationLog
+from engine.services.oplog import OperationLog, task_context
 from engine.services.runtime import _command, _full_task
 from engine.services.standalone_tasks import LOGGED_AS, check_new_parent, engine_for
 from engine.store.django_store import DjangoStore
@@ -56,8 +56,7 @@ def save_task(task_id: str, *, user_id: str | None = None, **changes: Any) -> No
                 _LOGGED_AS.get(name) or camel_case(name),
                 org_value=getattr(task, name),
                 new_value=value,
-                task_id=task_id,
-                process_instance_id=task.process_instance_id,
+                **task_context(task),
             )
         log.save()
 

@@ -6,7 +6,13 @@ from django.core.management.base import CommandError
 from django.db import connection, connections
 
 from engine.models import UserOperationLog
-from engine.models.oplog import GENESIS_HASH, OperationLogChainHead
+from engine.models.oplog import (
+    GENESIS_HASH,
+    HASHED_FIELDS,
+    LATER_FIELDS,
+    OperationLogChainHead,
+    entry_hash,
+)
 from engine.services.oplog import OperationLog
 from identity.audit import verify_chain
 
@@ -104,3 +110,21 @@ def test_concurrent_appends_from_two_threads_keep_the_chain_valid():
     assert report.entries == 100
     users = set(UserOperationLog.objects.values_list("user_id", flat=True))
     assert users == {"mary", "john"}
+
+
+@pytest.mark.django_db
+def test_the_ids_added_later_are_hashed_when_set_and_rows_without_them_keep_their_hash():
+    OperationLog("mary", "SetPriority", "Job").add(
+        "priority", new_value="7", job_id="j-1", job_definition_id="jd-1"
+    ).add("priority", new_value="8", job_id="j-2").save()
+    with_id, without = UserOperationLog.objects.order_by("id")
+    # An entry written before the columns existed hashed none of them: a null one is left out.
+    older = {name: getattr(without, name) for name in HASHED_FIELDS if name not in LATER_FIELDS}
+    assert entry_hash(older, without.previous_hash) == without.hash
+    assert verify_chain().intact
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {UserOperationLog._meta.db_table} SET job_definition_id = %s WHERE id = %s",
+            ["jd-2", with_id.id],
+        )
+    assert verify_chain().broken_entry_id == with_id.id
