@@ -148,6 +148,20 @@ class UserOperationLog(models.Model):
     def __str__(self) -> str:
         return f"{self.operation_type} {self.entity_type} by {self.user_id}"
 
+    def target(self) -> str:
+        """What the entry acted on besides its instance, for people reading the trail."""
+        for label, value in (
+            ("task", self.task_id),
+            ("job", self.job_id),
+            ("external task", self.external_task_id),
+            ("job definition", self.job_definition_id),
+            ("batch", self.batch_id),
+            ("deployment", self.deployment_id),
+        ):
+            if value:
+                return f"{label} {value}"
+        return ""
+
     def hashed_values(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in HASHED_FIELDS}
 

@@ -146,3 +146,21 @@ def test_entries_on_an_external_task_name_it(api):
         (tasks[first], first, "ExternalTask")}
     (other,) = entries(api, externalTaskId=tasks[second])
     assert other["newValue"] == "1"
+
+
+def test_the_auditors_trail_shows_what_each_entry_acted_on(api, client, demo_user):
+    deploy([ResourceInput("flaky.bpmn", bpmn_document(FAILING_ONCE))])
+    start(api, "flaky")
+    JobExecutorThread().run_once()
+    (job,) = api.get(f"{BASE}/job").json()
+    ok(api.put(f"{BASE}/job-definition/{job['jobDefinitionId']}/suspended",
+               {"suspended": True}, content_type=JSON))
+    ok(api.put(f"{BASE}/job/{job['id']}/priority", {"priority": 7}, content_type=JSON))
+    client.force_login(demo_user)
+    trail = client.get("/audit/").context["trail"]
+    assert [(e.operation_type, e.target()) for e in trail[:2]] == [
+        ("SetPriority", f"job {job['id']}"),
+        ("SuspendJobDefinition", f"job definition {job['jobDefinitionId']}"),
+    ]
+    page = client.get("/audit/").content.decode()
+    assert f"<td>job {job['id']}</td>" in page
