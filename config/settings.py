@@ -60,6 +60,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # A 204 names no content type, as Camunda's (Django's responses all say text/html).
     "config.no_content.NoContentWithoutType",
+    # /engine-rest/engine/default/... answers as /engine-rest/... (Camunda's named engine).
+    "config.named_engine.NamedEngineRoutes",
     "django.middleware.security.SecurityMiddleware",
     # PostgreSQL stores no NUL character: a request holding one is a 400, not a failed query.
     "config.nul_characters.RefuseNulCharacters",

@@ -1,4 +1,5 @@
-"""`POST /engine-rest/external-task/fetchAndLock` served in front of Django's ASGI handler.
+"""`POST /engine-rest/external-task/fetchAndLock` (also under `/engine-rest/engine/default/`)
+served in front of Django's ASGI handler.
 
 Django's handler gives each request a thread of its own for the request's synchronous parts,
 and keeps it until the request ends: a long-polling worker would pin one idle thread for its
@@ -14,6 +15,7 @@ from typing import Any
 
 from django.core.handlers.asgi import ASGIRequest
 
+from config.named_engine import UnknownEngine, unnamed_path
 from config.nul_characters import refusal
 
 PATH = "/engine-rest/external-task/fetchAndLock"
@@ -33,7 +35,8 @@ def with_long_poll(django_app: App) -> App:
     """Route fetchAndLock to the view directly; everything else to Django."""
 
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] != PATH or scope["method"] != "POST":
+        if (scope["type"] != "http" or scope["method"] != "POST"
+                or _unnamed(scope["path"]) != PATH):
             await django_app(scope, receive, send)
             return
         body = await _read_body(receive)
@@ -48,6 +51,13 @@ def with_long_poll(django_app: App) -> App:
         await _send(send, response.status_code, response.content, headers)
 
     return app
+
+
+def _unnamed(path: str) -> str:
+    try:
+        return unnamed_path(path)
+    except UnknownEngine:
+        return path  # Django's handler answers it (config.named_engine)
 
 
 async def _read_body(receive: Receive) -> bytes | None:

@@ -12,6 +12,7 @@ import pycamunda.processdef
 import pycamunda.processinst
 import pycamunda.task
 import pytest
+import requests
 from camunda.external_task.external_task_worker import ExternalTaskWorker
 from requests.auth import HTTPBasicAuth
 
@@ -135,3 +136,20 @@ def test_javascript_external_task_client_completes_throws_and_fails(engine_url):
     assert receipt.type == "File"
     assert (receipt.value.filename, receipt.value.mime_type) == ("receipt.txt", "text/plain")
     assert receipt.value.content == f"received contract.txt: {len(contract.content)} bytes".encode()
+
+
+def test_clients_reach_the_default_engine_by_its_name(engine_url):
+    # Camunda serves every resource under /engine/{name} too; some clients are set up so.
+    named = f"{engine_url}/engine/default"
+    instance = start_with_pycamunda(named, "complete", "NAMED-1")
+    worker = ExternalTaskWorker("py-worker", base_url=named, config={
+        "auth_basic": {"username": "demo", "password": "demo"},
+        "asyncResponseTimeout": 1000, "lockDuration": 10000, "maxTasks": 5, "sleepSeconds": 0,
+    })
+    worker.fetch_and_execute(["charge"], lambda task: task.complete({"charged": True}))
+    assert activities(instance) == {"review"}
+    other = requests.post(f"{engine_url}/engine/other/external-task/fetchAndLock", auth=AUTH,
+                          json={"workerId": "w", "maxTasks": 1, "topics": []}, timeout=10)
+    assert (other.status_code, other.json()) == (400, {
+        "type": "InvalidRequestException", "message": "No process engine available",
+        "code": None})
