@@ -275,10 +275,14 @@ LEGATO_LIVE_HEARTBEAT_SECONDS = envint("LEGATO_LIVE_HEARTBEAT_SECONDS", 10)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)-8s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # One handler, on the root: loggers propagate to it, so a line is printed once (a handler
+    # on a logger as well as on the root, which ASGI servers configure, printed it twice).
+    "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
         # With DEBUG off a live server hides tracebacks; log them.
-        "django.request": {"handlers": ["console"], "level": "ERROR"},
-        "legato": {"handlers": ["console"], "level": os.environ.get("LEGATO_LOG_LEVEL", "INFO")},
+        "django.request": {"level": "ERROR"},
+        "legato": {"level": os.environ.get("LEGATO_LOG_LEVEL", "INFO")},
     },
 }
