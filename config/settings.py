@@ -284,5 +284,6 @@ LOGGING = {
         # With DEBUG off a live server hides tracebacks; log them.
         "django.request": {"level": "ERROR"},
         "legato": {"level": os.environ.get("LEGATO_LOG_LEVEL", "INFO")},
+        "daphne": {"level": "INFO"},  # where it listens, when it starts
     },
 }
