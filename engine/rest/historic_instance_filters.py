@@ -69,14 +69,17 @@ def historic_instance_q(filters: dict[str, Any]) -> Q:
 
 
 def tenant_q(filters: dict[str, Any]) -> Q:
-    """`tenantIdIn` and `withoutTenantId`, by the tenant of the row's process definition."""
+    """`tenantIdIn` and `withoutTenantId`, by the tenant of the row's process definition; a
+    row of no definition (a standalone task, the history cleanup job's log) has no tenant."""
     condition = Q()
     tenants = ProcessDefinition.objects.values("id")
     if "tenantIdIn" in filters:
         chosen = tenants.filter(tenant_id__in=filters["tenantIdIn"])
         condition &= Q(process_definition_id__in=chosen)
     if filters.get("withoutTenantId"):
-        condition &= Q(process_definition_id__in=tenants.filter(tenant_id__isnull=True))
+        condition &= Q(process_definition_id__in=tenants.filter(tenant_id__isnull=True)) | Q(
+            process_definition_id__isnull=True
+        )
     return condition
 
 

@@ -241,8 +241,11 @@ def _matching(  # noqa: C901 - one branch per Camunda filter reads best flat
             chosen = ProcessDefinition.objects.filter(definitions(filters[param])).values("id")
             tasks = tasks.filter(process_definition_id__in=chosen)
     if filters.get("withoutTenantId"):
+        # A task of no process (a standalone task) has no tenant either.
         shared = ProcessDefinition.objects.filter(tenant_id__isnull=True).values("id")
-        tasks = tasks.filter(process_definition_id__in=shared)
+        tasks = tasks.filter(
+            Q(process_definition_id__in=shared) | Q(process_definition_id__isnull=True)
+        )
     tasks = _candidate_filters(tasks, filters)
     ignore_case = IgnoreCase.of(filters)
     if "processVariables" in filters:

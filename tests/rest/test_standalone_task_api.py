@@ -278,3 +278,22 @@ def test_the_variable_lists_show_a_standalone_tasks_variables(api):
         == ["t5"]
     details = api.get(f"{BASE}/history/detail", {"variableUpdates": "true"})
     assert details.status_code == 200, details.content
+
+
+def test_a_standalone_task_counts_as_of_no_tenant(api):
+    # Camunda's withoutTenantId is `TENANT_ID_ is null`: a task of no process has none.
+    deploy([ResourceInput("invoice.bpmn", one_task_bpmn("invoice"))], name="shared")
+    acme = deploy([ResourceInput("acme.bpmn", one_task_bpmn("acme"))], name="acme",
+                  tenant_id="acme")
+    rt.start_process_instance("invoice")
+    rt.start_process_instance(definition_id=acme.process_definitions[0].id)
+    assert create(api, id="loose", name="Loose end").status_code == 204
+    for path in ("task", "history/task"):
+        untenanted = api.get(f"{BASE}/{path}", {"withoutTenantId": "true"}).json()
+        names = sorted((t["processDefinitionId"] or t["id"]).split(":")[0] for t in untenanted)
+        assert names == ["invoice", "loose"], path
+        acme = api.get(f"{BASE}/{path}", {"tenantIdIn": "acme"}).json()
+        assert [t["processDefinitionId"].split(":")[0] for t in acme] == ["acme"], path
+    body = {"withoutTenantId": True}
+    assert api.post(f"{BASE}/task/count", body, content_type="application/json"
+                    ).json() == {"count": 2}
