@@ -204,6 +204,8 @@ def _print_part(item: Item, fields: dict[str, Any]) -> str:
         return instant_string(_need(fields, "instant", "InstantSeconds"))
     _, letter, count = item
     if letter in DATE_LETTERS:
+        if "date" not in fields and letter in _YEAR_MONTH_LETTERS and "year_month" in fields:
+            return _date_text(fields["year_month"], letter, count)  # a YearMonth: no day
         return _date_text(_need(fields, "date", _FIELD_NAMES[letter]), letter, count)
     if letter in _FIELD_NAMES:
         return _time_text(_need(fields, "time", _FIELD_NAMES[letter]), letter, count)
@@ -214,6 +216,10 @@ def _print_part(item: Item, fields: dict[str, Any]) -> str:
         moment = fields.get("instant") or datetime.now(UTC)
         return str(moment.astimezone(zone.rules).tzname())
     return offset_text(_need(fields, "offset", "OffsetSeconds"), letter, count)
+
+
+# What a YearMonth prints: year, month and era.
+_YEAR_MONTH_LETTERS = frozenset("uyMLG")
 
 
 def _number(value: int, count: int) -> str:

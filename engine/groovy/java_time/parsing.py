@@ -143,6 +143,10 @@ def _resolve(found: dict[tuple[str, int], str], strict: bool) -> dict[str, Any]:
     day = _resolve_date(found, strict)
     if day is not None:
         fields["date"] = day
+    else:
+        month = _year_month(found, strict)
+        if month is not None:
+            fields["year_month"] = month  # a year and a month, no day: a YearMonth
     moment = _resolve_time(found)
     if moment is not None:
         fields["time"] = moment
@@ -192,6 +196,16 @@ def _resolve_date(found: dict[tuple[str, int], str], strict: bool) -> date | Non
     if weekday is not None and DAY_NAMES[result.weekday()][:3] != weekday[:3]:
         raise _ParseError(f"Conflict found: {weekday} differs from the day of week of {result}")
     return result
+
+
+def _year_month(found: dict[tuple[str, int], str], strict: bool) -> date | None:
+    """The first day of the month a text names by year and month only."""
+    year_text, month_text = _text(found, "uy"), _text(found, "ML")
+    if year_text is None or month_text is None or _number(found, "dD") is not None:
+        return None
+    year = int(year_text) + (2000 if len(year_text) == 2 and not strict else 0)
+    _check(year, "Year", 1, 9999)
+    return date(year, _check(_month(month_text), "MonthOfYear", 1, 12), 1)
 
 
 def _month(text: str) -> int:

@@ -32,6 +32,7 @@ from engine.groovy.java_time.local import (
     make_time,
 )
 from engine.groovy.java_time.parsing import local_date_time, parse_fields, zone_parsed
+from engine.groovy.java_time.year_month import YearMonthClass
 from engine.groovy.java_time.zoned import (
     Instant,
     OffsetDateTime,
@@ -313,8 +314,9 @@ def _enum_class(enum: type[JavaEnum]) -> _EnumClass:
 
 def java_time_classes(now: datetime | None) -> dict[str, ScriptObject]:
     """The java.time classes by simple name, their `now()` reading `now`."""
+    local_date = LocalDateClass(now)
     return {
-        "LocalDate": LocalDateClass(now),
+        "LocalDate": local_date,
         "LocalTime": LocalTimeClass(now),
         "LocalDateTime": LocalDateTimeClass(now),
         "Instant": InstantClass(now),
@@ -329,4 +331,5 @@ def java_time_classes(now: datetime | None) -> dict[str, ScriptObject]:
         "ChronoUnit": _enum_class(ChronoUnit),
         "TemporalAdjusters": TemporalAdjusters(),
         "DateTimeFormatter": DateTimeFormatterClass(),
+        "YearMonth": YearMonthClass(local_date),
     }

@@ -223,16 +223,16 @@ def test_java_time_is_imported_or_named_fully_qualified():
     ("source", "message"),
     [
         ("import java.time.chrono.JapaneseDate", "import of java.time.chrono.JapaneseDate is not"),
-        ("import java.time.YearMonth", "import of java.time.YearMonth is not supported"),
-        ("java.time.YearMonth.now()", "java.time.YearMonth is not supported"),
+        ("import java.time.MonthDay", "import of java.time.MonthDay is not supported"),
+        ("java.time.MonthDay.now()", "java.time.MonthDay is not supported"),
         ("java.nio.file.Files.readAllLines(p)", "java.nio.file.Files is not supported"),
         ("import static java.util.Collections.sort",
          "import static java.util.Collections.sort is not supported: the sandbox has the "
          "static members of java.lang.Math"),
         ("import static java.lang.Math.cbrt",
          "import static java.lang.Math.cbrt is not supported: Math has E, PI, abs"),
-        ("import static java.time.YearMonth.now",
-         "import static java.time.YearMonth.now is not supported"),
+        ("import static java.time.MonthDay.now",
+         "import static java.time.MonthDay.now is not supported"),
         ("import static java.lang.Math.max as biggest", "import aliases (as) are not supported"),
     ],
 )
@@ -265,6 +265,13 @@ def test_java_time_the_sandbox_lacks_is_refused_with_the_line(source: str, messa
         ("Instant.now().plusDays(1)", "Method 'plusDays' is not allowed on Instant"),
         ("Instant.now().plus(1, ChronoUnit.MONTHS)", "Unsupported unit: Months"),
         ("LocalDate.now() < LocalDateTime.now()", "Cannot compare java.time.LocalDate"),
+        ("YearMonth.of(2023, 2).atDay(29)", "Invalid date 'FEBRUARY 29'"),
+        ("YearMonth.of(2024, 13)", "Invalid value for MonthOfYear (valid values 1 - 12): 13"),
+        ("YearMonth.parse('2024-1')", "Text '2024-1' could not be parsed"),
+        ("YearMonth.of(2024, 1).format(DateTimeFormatter.ofPattern('dd.MM.yyyy'))",
+         "Unsupported field: DayOfMonth"),
+        ("YearMonth.from(Instant.now())", "Unable to obtain YearMonth from TemporalAccessor"),
+        ("YearMonth.of(2024, 1) < LocalDate.now()", "Cannot compare java.time.YearMonth"),
     ],
 )
 def test_mistakes_fail_the_script_with_javas_message(source: str, message: str):
@@ -367,3 +374,39 @@ def test_every_class_offered_for_static_import_is_there():
     for names in STATIC_PACKAGES.values():
         for name in names:
             assert static_members(name)
+
+
+@pytest.mark.parametrize(
+    ("source", "result"),
+    [
+        ("YearMonth.of(2024, 1).toString()", "2024-01"),
+        ("YearMonth.of(2024, Month.FEBRUARY).atEndOfMonth().toString()", "2024-02-29"),
+        ("YearMonth.of(2023, 2).lengthOfMonth()", 28),
+        ("YearMonth.of(2024, 1).plusMonths(13).toString()", "2025-02"),
+        ("YearMonth.of(2024, 1).minusMonths(1).toString()", "2023-12"),
+        ("YearMonth.of(2024, 3).minusYears(1).withMonth(12).toString()", "2023-12"),
+        ("YearMonth.now().toString()", "2026-03"),
+        ("YearMonth.now(ZoneId.of('Pacific/Honolulu')).monthValue", 3),
+        ("YearMonth.parse('2024-07').atDay(15).toString()", "2024-07-15"),
+        ("YearMonth.parse('07/2024', DateTimeFormatter.ofPattern('MM/yyyy')).year", 2024),
+        ("YearMonth.from(LocalDate.of(2024, 5, 31)).toString()", "2024-05"),
+        ("YearMonth.from(LocalDateTime.of(2024, 5, 31, 23, 0)).month.toString()", "MAY"),
+        ("YearMonth.of(2024, 1).format(DateTimeFormatter.ofPattern('MMMM yyyy'))",
+         "January 2024"),
+        ("YearMonth.of(2024, 1).isBefore(YearMonth.of(2024, 2))", True),
+        ("YearMonth.of(2024, 1) == YearMonth.parse('2024-01')", True),
+        ("YearMonth.of(2024, 2).leapYear && YearMonth.of(2024, 2).isValidDay(29)", True),
+        ("[YearMonth.of(2024, 3), YearMonth.of(2023, 12)].sort()*.toString()",
+         ["2023-12", "2024-03"]),
+    ],
+)
+def test_year_months_answer_as_in_java(source: str, result: Any):
+    # A telecom or billing process counts periods in months (java.time.YearMonth).
+    assert run(f"import java.time.YearMonth\n{source}") == result
+
+
+def test_a_year_month_is_stored_by_its_text():
+    with pytest.raises(GroovyRuntimeError) as raised:
+        run_groovy(parse_groovy("period = YearMonth.of(2024, 1)"),
+                   Bindings(now=NOW, store=lambda n, v: None))
+    assert 'store yearMonth.toString() ("2024-01")' in raised.value.message
