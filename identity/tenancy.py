@@ -15,7 +15,13 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 
 from engine.errors import EngineError
-from engine.models import DecisionDefinition, Deployment, ProcessDefinition
+from engine.models import (
+    DecisionDefinition,
+    Deployment,
+    HistoricTaskInstance,
+    ProcessDefinition,
+    Task,
+)
 from engine.models.tenancy import hidden_definition_ids, tenant_scope, unscoped
 from identity.authorization import Actor, identity_of
 from identity.models import TenantMembership
@@ -48,6 +54,12 @@ def hidden_tenants_exist(tenants: frozenset[str]) -> bool:
             or DecisionDefinition.objects.filter(tenant_id__isnull=False)
             .exclude(tenant_id__in=tenants)
             .exists()
+            # tasks of no process that have a tenant of their own, open or ended
+            or any(
+                model.objects.filter(tenant_id__isnull=False).exclude(tenant_id__in=tenants)
+                .exists()
+                for model in (Task, HistoricTaskInstance)
+            )
         )
 
 

@@ -116,10 +116,12 @@ class HistoricTaskInstance(models.Model):
     activity_instance_id = models.CharField(max_length=255, null=True, blank=True)
     process_definition_id = models.CharField(max_length=255, null=True, blank=True)
     parent_task_id = models.CharField(max_length=64, null=True, blank=True)  # of a subtask
+    # of a task of no process
+    tenant_id = models.CharField(max_length=64, null=True, blank=True, db_index=True)
     # Camunda's TASK_STATE_: Created, Updated (after an update), Completed or Deleted.
     task_state = models.CharField(max_length=64, null=True, blank=True)
 
-    objects = TenantScopedManager(definition="process_definition_id")
+    objects = TenantScopedManager(definition="process_definition_id", tenant="tenant_id")
 
     class Meta:
         indexes = [
@@ -153,7 +155,9 @@ class HistoricVariableInstance(models.Model):
     create_time = models.DateTimeField()
     revision = models.PositiveIntegerField(default=0)
 
-    objects = TenantScopedManager(historic_instance="process_instance_id")
+    objects = TenantScopedManager(
+        historic_instance="process_instance_id", held_by_task="execution_id"
+    )
 
     class Meta:
         constraints = [
@@ -205,7 +209,9 @@ class HistoricDetail(models.Model):
     user_operation_id = models.CharField(max_length=64, null=True, blank=True)
     deleted = models.BooleanField(default=False)
 
-    objects = TenantScopedManager(historic_instance="process_instance_id")
+    objects = TenantScopedManager(
+        historic_instance="process_instance_id", held_by_task="execution_id"
+    )
 
     class Meta:
         indexes = [

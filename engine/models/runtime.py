@@ -111,11 +111,14 @@ class Task(models.Model):
     suspended = models.BooleanField(default=False)
     # A subtask's parent (Camunda's PARENT_TASK_ID_): the subtask ends when its parent does.
     parent_task_id = models.CharField(max_length=64, null=True, blank=True)
+    # The tenant of a task of no process (Camunda's TENANT_ID_ of a standalone task); a task
+    # of a process belongs to its definition's tenant, and this stays null.
+    tenant_id = models.CharField(max_length=64, null=True, blank=True, db_index=True)
     # When a command last updated the task (Camunda's LAST_UPDATED_: property changes,
     # identity links, comments, attachments, its own variables); null until then.
     last_updated = models.DateTimeField(null=True, blank=True)
 
-    objects = TenantScopedManager(definition="process_definition_id")
+    objects = TenantScopedManager(definition="process_definition_id", tenant="tenant_id")
 
     class Meta:
         indexes = [
@@ -271,7 +274,7 @@ class VariableInstance(models.Model):
     execution_id = models.CharField(max_length=64)
     task_id = models.CharField(max_length=64, null=True, blank=True)
 
-    objects = TenantScopedManager(instance="process_instance_id")
+    objects = TenantScopedManager(instance="process_instance_id", held_by_task="execution_id")
 
     class Meta:
         constraints = [

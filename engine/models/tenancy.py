@@ -70,8 +70,12 @@ def visible_definitions(field: str, instance_field: str) -> Q:
 
 
 class TenantScopedManager(models.Manager):  # type: ignore[type-arg]
-    """The default manager of a model with tenant data: see the module docstring. Exactly one
-    of the keyword arguments names the field the tenant is found through."""
+    """The default manager of a model with tenant data: see the module docstring. One of the
+    keyword arguments names the field the tenant is found through; `tenant` may go with
+    `definition`, for rows that have a tenant of their own where they have no definition
+    (tasks of no process); `held_by_task` with `instance` or `historic_instance` names the
+    field holding the id of the task of no process a row belongs to where it has no instance
+    (its variables), whose tenant then decides."""
 
     def __init__(
         self,
@@ -80,24 +84,38 @@ class TenantScopedManager(models.Manager):  # type: ignore[type-arg]
         definition: str | None = None,
         instance: str | None = None,
         historic_instance: str | None = None,
+        held_by_task: str | None = None,
     ) -> None:
         super().__init__()
         self._tenant = tenant
         self._definition = definition
         self._instance = instance
         self._historic_instance = historic_instance
+        self._held_by_task = held_by_task
 
     def get_queryset(self) -> models.QuerySet[Any]:
         queryset = super().get_queryset()
         tenants = visible_tenants()
-        return queryset if tenants is None else queryset.filter(self.visible(tenants))
+        if tenants is None:
+            return queryset
+        queryset = queryset.filter(self.visible(tenants))
+        if self._held_by_task is not None:
+            model = "Task" if self._instance is not None else "HistoricTaskInstance"
+            tasks = apps.get_model("engine", model)._base_manager
+            hidden = tasks.filter(tenant_id__isnull=False).exclude(tenant_id__in=tenants)
+            queryset = queryset.exclude(**{f"{self._held_by_task}__in": hidden.values("id")})
+        return queryset
 
     def visible(self, tenants: frozenset[str]) -> Q:
+        own = None
         if self._tenant is not None:
-            return Q(**{f"{self._tenant}__isnull": True}) | Q(**{f"{self._tenant}__in": tenants})
+            own = Q(**{f"{self._tenant}__isnull": True}) | Q(**{f"{self._tenant}__in": tenants})
+            if self._definition is None:
+                return own
         hidden = hidden_definition_ids(tenants)
         if self._definition is not None:
-            return ~Q(**{f"{self._definition}__in": hidden})
+            by_definition = ~Q(**{f"{self._definition}__in": hidden})
+            return by_definition if own is None else by_definition & own
         if self._instance is not None:
             instances = apps.get_model("engine", "ProcessInstance")._base_manager
             ids = instances.filter(process_definition_id__in=hidden).values("id")

@@ -68,17 +68,23 @@ def historic_instance_q(filters: dict[str, Any]) -> Q:
     return condition & _incidents(filters) & _executed(filters) & tenant_q(filters)
 
 
-def tenant_q(filters: dict[str, Any]) -> Q:
+def tenant_q(filters: dict[str, Any], own: str | None = None) -> Q:
     """`tenantIdIn` and `withoutTenantId`, by the tenant of the row's process definition; a
-    row of no definition (a standalone task, the history cleanup job's log) has no tenant."""
+    row of no definition (a standalone task, the history cleanup job's log) has no tenant, or
+    the one in its field `own` (a task of no process)."""
     condition = Q()
     tenants = ProcessDefinition.objects.values("id")
     if "tenantIdIn" in filters:
         chosen = tenants.filter(tenant_id__in=filters["tenantIdIn"])
-        condition &= Q(process_definition_id__in=chosen)
+        condition &= Q(process_definition_id__in=chosen) | (
+            Q(**{f"{own}__in": filters["tenantIdIn"]}) if own else Q(pk__in=[])
+        )
     if filters.get("withoutTenantId"):
-        condition &= Q(process_definition_id__in=tenants.filter(tenant_id__isnull=True)) | Q(
-            process_definition_id__isnull=True
+        no_definition = Q(process_definition_id__isnull=True)
+        if own:
+            no_definition &= Q(**{f"{own}__isnull": True})
+        condition &= Q(process_definition_id__in=tenants.filter(tenant_id__isnull=True)) | (
+            no_definition
         )
     return condition
 
@@ -109,7 +115,7 @@ def historic_task_q(filters: dict[str, Any]) -> Q:
     from the identity link log (history level full), as Camunda reads ACT_HI_IDENTITYLINK."""
     if any(name in filters for name in NO_CASES):
         return Q(pk__in=[])
-    condition = tenant_q(filters)
+    condition = tenant_q(filters, own="tenant_id")
     if "processDefinitionName" in filters:
         named = ProcessDefinition.objects.filter(name=filters["processDefinitionName"])
         condition &= Q(process_definition_id__in=named.values("id"))

@@ -558,7 +558,7 @@ def historic_task_dtos(rows: list[HistoricTaskInstance]) -> list[serializers.Dto
             "due": format_date(row.due_date),
             "parentTaskId": row.parent_task_id,
             "followUp": format_date(row.follow_up_date),
-            "tenantId": tenants.get(row.process_definition_id),
+            "tenantId": row.tenant_id or tenants.get(row.process_definition_id),
             "removalTime": None,
             "rootProcessInstanceId": roots.get(row.process_instance_id or ""),
             "taskState": row.task_state,

@@ -13,7 +13,12 @@ from typing import Any
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower
 
-from engine.models import DetailType, HistoricProcessInstance, ProcessDefinition
+from engine.models import (
+    DetailType,
+    HistoricProcessInstance,
+    HistoricTaskInstance,
+    ProcessDefinition,
+)
 from engine.rest.params import Kind, Param
 
 S, B, L = Kind.STRING, Kind.BOOLEAN, Kind.STRING_LIST
@@ -53,19 +58,24 @@ def of_types(rows: QuerySet[Any], types: list[str]) -> QuerySet[Any]:
     return rows.alias(lowered_type=Lower("type")).filter(lowered_type__in=wanted)
 
 
-def instance_tenant_q(filters: dict[str, Any], field: str = "process_instance_id") -> Q:
+def instance_tenant_q(filters: dict[str, Any]) -> Q:
     """`tenantIdIn` / `withoutTenantId` by the tenant of the row's instance's definition;
-    a row of no instance (a standalone task's variable) belongs to no tenant."""
+    a row of no instance (a standalone task's variable, its scope the task's id) belongs to
+    the task's own tenant, or to none."""
     condition = Q()
     definitions = ProcessDefinition.objects.values("id")
     instances = HistoricProcessInstance.objects.values("id")
+    tasks = HistoricTaskInstance._base_manager.filter(process_definition_id__isnull=True)
     if "tenantIdIn" in filters:
         chosen = definitions.filter(tenant_id__in=filters["tenantIdIn"])
-        condition &= Q(**{f"{field}__in": instances.filter(process_definition_id__in=chosen)})
+        held = tasks.filter(tenant_id__in=filters["tenantIdIn"]).values("id")
+        condition &= Q(process_instance_id__in=instances.filter(process_definition_id__in=chosen)
+                       ) | Q(process_instance_id__isnull=True, execution_id__in=held)
     if filters.get("withoutTenantId"):
         untenanted = definitions.filter(tenant_id__isnull=True)
-        condition &= Q(**{f"{field}__isnull": True}) | Q(
-            **{f"{field}__in": instances.filter(process_definition_id__in=untenanted)}
+        held = tasks.filter(tenant_id__isnull=False).values("id")
+        condition &= (Q(process_instance_id__isnull=True) & ~Q(execution_id__in=held)) | Q(
+            process_instance_id__in=instances.filter(process_definition_id__in=untenanted)
         )
     return condition
 

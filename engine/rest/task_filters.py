@@ -175,7 +175,6 @@ _BY_DEFINITION: dict[str, Callable[[Any], Q]] = {
     "processDefinitionKeyIn": lambda keys: Q(key__in=keys),
     "processDefinitionName": lambda name: Q(name=name),
     "processDefinitionNameLike": lambda pattern: like("name", pattern),
-    "tenantIdIn": lambda tenants: Q(tenant_id__in=tenants),
 }
 
 
@@ -240,11 +239,18 @@ def _matching(  # noqa: C901 - one branch per Camunda filter reads best flat
         if param in filters:
             chosen = ProcessDefinition.objects.filter(definitions(filters[param])).values("id")
             tasks = tasks.filter(process_definition_id__in=chosen)
+    # A task's tenant is its definition's, a task of no process's its own.
+    if "tenantIdIn" in filters:
+        chosen = ProcessDefinition.objects.filter(tenant_id__in=filters["tenantIdIn"])
+        tasks = tasks.filter(
+            Q(process_definition_id__in=chosen.values("id"))
+            | Q(tenant_id__in=filters["tenantIdIn"])
+        )
     if filters.get("withoutTenantId"):
-        # A task of no process (a standalone task) has no tenant either.
         shared = ProcessDefinition.objects.filter(tenant_id__isnull=True).values("id")
         tasks = tasks.filter(
-            Q(process_definition_id__in=shared) | Q(process_definition_id__isnull=True)
+            Q(process_definition_id__in=shared)
+            | Q(process_definition_id__isnull=True, tenant_id__isnull=True)
         )
     tasks = _candidate_filters(tasks, filters)
     ignore_case = IgnoreCase.of(filters)

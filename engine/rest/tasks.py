@@ -75,7 +75,7 @@ def task_dto(task: Task, tenants: dict[str, str | None] | None = None) -> serial
         "suspended": task.suspended,
         "formKey": task.form_key,
         "camundaFormRef": _form_ref(task.process_definition_id, task.task_definition_key),
-        "tenantId": tenants.get(task.process_definition_id),
+        "tenantId": task.tenant_id or tenants.get(task.process_definition_id),
         "taskState": task.task_state,
     }
 
@@ -246,10 +246,7 @@ class TaskDetail(EngineView):
 
 
 # TaskDto fields Camunda's createTask reads that need what Legato does not keep.
-_NOT_KEPT = {
-    "caseInstanceId": "case instances (CMMN)",
-    "tenantId": "tenants of standalone tasks",
-}
+_NOT_KEPT = {"caseInstanceId": "case instances (CMMN)"}
 
 
 class TaskCreate(EngineView):
@@ -264,7 +261,7 @@ class TaskCreate(EngineView):
         task_id = body.get("id")
         if task_id is not None and (not isinstance(task_id, str) or not task_id):
             raise invalid_request("'id' must be a non-empty string")
-        for key in ("name", "description", "assignee", "owner"):
+        for key in ("name", "description", "assignee", "owner", "tenantId"):
             if body.get(key) is not None and not isinstance(body[key], str):
                 raise invalid_request(f"'{key}' must be a string")
         delegation = _delegation_state(body.get("delegationState"))
@@ -274,6 +271,7 @@ class TaskCreate(EngineView):
                 task_id=task_id,
                 assignee=body.get("assignee"),
                 delegation_state=delegation,
+                tenant_id=body.get("tenantId"),
                 user_id=user_id(request),
                 **changes,
             )

@@ -217,6 +217,9 @@ class Task:
     # A subtask's parent task (Camunda's TaskService.newTask with a parent): only tasks of no
     # process have one, so the instance state never carries it.
     parent_task_id: str | None = None
+    # The tenant of a task of no process (a process's task has its definition's, so the
+    # instance state never carries it either).
+    tenant_id: str | None = None
     # When a command last updated the task (Camunda's lastUpdated); None until then.
     last_updated: datetime | None = None
     # Who the task was for when its identity link log was last written (not persisted: set

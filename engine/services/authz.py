@@ -161,6 +161,7 @@ def require_task(user: str | None, task: Task, *permissions: str) -> None:
     if not any(is_task_authorized(user, p, task.id, involvement, key) for p in permissions):
         require_any(user, [Check(p, Resource.TASK, task.id) for p in permissions])
     require_tenant_of_definition(user, task.process_definition_id, f"work on task '{task.id}'")
+    require_tenant(user, task.tenant_id, f"work on task '{task.id}'")  # of no process
 
 
 def _involvement(task: Task) -> TaskInvolvement:

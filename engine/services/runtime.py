@@ -309,7 +309,7 @@ class TaskAlreadyClaimed(EngineError):
 
 # What commands on a task check (update_task also reads what it changes: `_full_task`).
 _CHECKED = ("process_instance_id", "process_definition_id", "execution_id", "assignee", "owner",
-            "delegation_state", "suspended")
+            "delegation_state", "suspended", "tenant_id")
 
 
 def _task(task_id: str, store: DjangoStore | None = None) -> Task:

@@ -26,6 +26,7 @@ from engine.models import (
     EntityType,
     HistoricTaskInstance,
     HistoricVariableInstance,
+    ProcessDefinition,
 )
 from engine.models import Task as TaskRow
 from engine.runtime import effects as fx
@@ -47,6 +48,7 @@ from engine.store.django_store import DjangoStore
 from engine.store.subtasks import stored_task
 from identity.authorization import ANY, require
 from identity.resources import Resource
+from identity.tenancy import require_tenant
 
 
 def create_task(
@@ -61,13 +63,16 @@ def create_task(
     follow_up_date: datetime | None = None,
     delegation_state: str | None = None,
     parent_task_id: str | None = None,
+    tenant_id: str | None = None,
     user_id: str | None = None,
 ) -> str:
     """Create a task outside any process, a subtask of `parent_task_id` when given; returns
-    its id. Camunda: CREATE on tasks; the parent must exist and be active."""
+    its id. Camunda: CREATE on tasks; the parent must exist and be active. A task of a tenant
+    needs a caller of that tenant; a subtask is of its parent's tenant."""
     if user_id is not None:
         require(user_id, P.CREATE, Resource.TASK, ANY)
-    check_fits(TaskRow, id=task_id, name=name, assignee=assignee, owner=owner)
+    check_fits(TaskRow, id=task_id, name=name, assignee=assignee, owner=owner,
+               tenant_id=tenant_id)
     if task_id is not None and (
         TaskRow.objects.filter(pk=task_id).exists()
         or HistoricTaskInstance.objects.filter(pk=task_id).exists()
@@ -95,8 +100,15 @@ def create_task(
         parent_task_id=parent_task_id,
     )
     with transaction.atomic():
-        if parent_task_id is not None and _parent(parent_task_id).suspended:
-            raise EngineError(f"Cannot create a subtask of task {parent_task_id}: it is suspended")
+        if parent_task_id is not None:
+            parent = _parent(parent_task_id)
+            if parent.suspended:
+                raise EngineError(
+                    f"Cannot create a subtask of task {parent_task_id}: it is suspended"
+                )
+            tenant_id = _subtask_tenant(parent, tenant_id)
+        task.tenant_id = tenant_id
+        require_tenant(user_id, tenant_id, f"create the task '{task.id}'")
         _store(user_id).record(None, [fx.TaskCreated(task)])
         log = OperationLog(user_id, "Create", EntityType.TASK, category="TaskWorker")
         if parent_task_id is None:
@@ -139,6 +151,25 @@ def check_new_parent(task: TaskRow, parent_task_id: str | None) -> None:
         seen.add(parent.id)
         above = parent.parent_task_id
         parent = TaskRow.objects.filter(pk=above).first() if above else None
+
+
+def task_tenant(task: TaskRow) -> str | None:
+    """The tenant a task belongs to: its definition's, or a task of no process's own."""
+    if task.process_definition_id is None:
+        return task.tenant_id
+    found = ProcessDefinition.objects.filter(pk=task.process_definition_id)
+    return found.values_list("tenant_id", flat=True).first()
+
+
+def _subtask_tenant(parent: TaskRow, asked: str | None) -> str | None:
+    """A subtask is of its parent's tenant; asking for another is Camunda's ENGINE-03073."""
+    tenant = task_tenant(parent)
+    if asked is not None and asked != tenant:
+        raise EngineError(
+            "Cannot set different tenantId on subtask than on parent Task. Parent taskId: "
+            f"'{parent.id}', tenantId: '{tenant or 'null'}', tenant id to set '{asked}'"
+        )
+    return tenant
 
 
 def _parent(parent_task_id: str) -> TaskRow:

@@ -18,9 +18,8 @@ from engine.services.authz import P
 from engine.services.limits import camel_case, check_fits
 from engine.services.oplog import OperationLog, task_context
 from engine.services.runtime import _command, _full_task
-from engine.services.standalone_tasks import LOGGED_AS, check_new_parent, engine_for
+from engine.services.standalone_tasks import LOGGED_AS, check_new_parent, engine_for, task_tenant
 from engine.store.django_store import DjangoStore
-from engine.store.tables import DEFINITIONS
 
 # Camunda's TaskEntity property names, where they are not the camel-cased field name.
 _LOGGED_AS = {**LOGGED_AS, "delegation_state": "delegation"}
@@ -64,11 +63,8 @@ def save_task(task_id: str, *, user_id: str | None = None, **changes: Any) -> No
 
 
 def _check_tenant(task: Task, tenant: str | None) -> None:
-    """A task's tenant is its process definition's (none for a task of no process)."""
-    row = None
-    if task.process_definition_id is not None:
-        row = DEFINITIONS.select_one(("tenant_id",), {"id": task.process_definition_id})
-    own = row[0] if row else None
+    """A task's tenant is its process definition's (a task of no process has its own)."""
+    own = task_tenant(task)
     if tenant != own:
         # Camunda's words (EnginePersistenceLogger.cannotChangeTenantIdOfTask); Java prints null
         raise EngineError(

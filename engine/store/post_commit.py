@@ -145,10 +145,9 @@ class PostCommit:
         self.events.append((instance_groups(self._key, self._tenant), payload))
 
     def _task_groups(self, task: Task) -> list[str]:
-        people = task_groups(
-            task.candidate_users, task.candidate_groups, task.assignee, self._tenant
-        )
-        return people + instance_groups(self._key, self._tenant)
+        tenant = task.tenant_id or self._tenant  # a task of no process may have its own
+        people = task_groups(task.candidate_users, task.candidate_groups, task.assignee, tenant)
+        return people + instance_groups(self._key, tenant)
 
     def hand_over(self) -> None:
         from engine.jobs.dispatch import dispatch_jobs, timers_scheduled

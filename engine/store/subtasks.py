@@ -97,6 +97,7 @@ def stored_tasks(rows: Iterable[TaskRow]) -> list[Task]:
             created=row.created,
             delegation_state=row.delegation_state,
             parent_task_id=row.parent_task_id,
+            tenant_id=row.tenant_id,
             last_updated=row.last_updated,
         )
         task.logged_people = task.people()

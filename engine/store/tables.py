@@ -50,6 +50,7 @@ TASKS = Table(
         "activity_instance_id",
         "process_definition_id",
         "suspended",
+        "tenant_id",
     ),
 )
 _VARIABLE_IDS = uuid.UUID("5b0f6a52-2c7e-4c55-9a4f-4c6567617430")
@@ -136,6 +137,7 @@ HISTORIC_TASKS = Table(
         "execution_id",
         "activity_instance_id",
         "process_definition_id",
+        "tenant_id",
     ),
 )
 HISTORIC_VARIABLES = Table(

@@ -87,6 +87,7 @@ def write_task_history(created: Created, updated: Updated, removed: Removed) -> 
                 t.execution_id,
                 t.activity_instance_id,
                 t.process_definition_id,
+                t.tenant_id,
             ]
         )
     HISTORIC_TASKS.insert(rows)
@@ -130,6 +131,7 @@ def _task_row(task: Any) -> list[Any]:
         task.activity_instance_id,
         task.process_definition_id,
         False,
+        task.tenant_id,
     ]
 
 

@@ -189,7 +189,7 @@ def test_a_task_of_a_process_cannot_be_deleted(api):
     [
         ({"id": "x", "parentTaskId": "p"}, "Could not save task: Parent task with id 'p' does"),
         ({"id": "x", "parentTaskId": 7}, "'parentTaskId' must be a task id"),
-        ({"id": "x", "tenantId": "t"}, "'tenantId' is not supported"),
+        ({"id": "x", "tenantId": 7}, "'tenantId' must be a string"),
         ({"id": "x", "priority": "high"}, "'priority' must be an integer"),
         ({"id": "x", "due": "tomorrow"}, "Cannot read 'due'"),
         ({"id": "x", "delegationState": "DONE"}, "'delegationState'"),

@@ -95,3 +95,25 @@ async def test_tasks_of_a_tenant_the_user_is_not_in_do_not_reach_the_socket(sett
     )()
     assert len(created) == 2
     assert sorted(instances) == ["None", "north"]
+
+
+async def test_a_task_of_no_process_is_heard_only_within_its_tenant(settings):
+    from engine.services.standalone_tasks import create_task
+
+    settings.REDIS_URL = ""
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    cookie = await cookie_of("bob")
+    await join("bob", "north")
+    socket = WebsocketCommunicator(application, "/ws/live/", headers=[ORIGIN, (b"cookie", cookie)])
+    connected, _ = await socket.connect()
+    assert connected
+    assert (await socket.receive_json_from(timeout=5))["type"] == "hello"
+    for tenant in ("south", "north", None):
+        await sync_to_async(create_task)(task_id=f"call-{tenant}", assignee="bob",
+                                         tenant_id=tenant)
+    heard = []
+    while not await socket.receive_nothing(timeout=1.5):
+        heard.append(await socket.receive_json_from(timeout=5))
+    await socket.disconnect()
+    assert sorted(e["taskId"] for e in heard if e["type"] == "task.created") == [
+        "call-None", "call-north"]
