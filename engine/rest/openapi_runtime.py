@@ -451,7 +451,8 @@ def operations() -> list[Any]:
             "taskCount": {"type": "integer"}}}})})
     add("task/create", "post", "createTask",
         "Create a standalone task from a TaskDto; with parentTaskId a subtask of that task "
-        "(unknown parent: 400; caseInstanceId, tenantId: 400)",
+        "(unknown parent: 400; caseInstanceId: 400; tenantId: the task's tenant, a subtask "
+        "has its parent's)",
         _NO_CONTENT, request_body=_body(_ref("TaskDto")))
     for action, op_id in (("claim", "claim"), ("unclaim", "unclaim"), ("assignee", "setAssignee"),
                           ("delegate", "delegateTask"), ("resolve", "resolve")):
