@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from engine.errors import REFUSED
 from engine.services.standalone_tasks import create_task
+from identity.tenants import tenants_of_user
 from tasklist.access import may_create_tasks, refuse
 from tasklist.views.task import forbidden, form_date, gone, load
 
@@ -26,11 +27,17 @@ def create(request: HttpRequest) -> HttpResponse:
     if not may_create_tasks(request.user):
         return forbidden(request, "You may not create tasks: that needs CREATE on tasks.")
     me = request.user.get_username()
-    values = {"name": "", "description": "", "assignee": me, "due_date": "", "priority": "50"}
+    # Camunda Tasklist offers the tenants the user belongs to (and none).
+    tenants = list(tenants_of_user(me, including_groups=True).order_by("id"))
+    values = {"name": "", "description": "", "assignee": me, "due_date": "", "priority": "50",
+              "tenant_id": ""}
     errors: dict[str, str] = {}
     if request.method == "POST":
         values = {key: request.POST.get(key, "").strip() for key in values}
         task_fields = _read(values, errors)
+        if values["tenant_id"] and values["tenant_id"] not in {t.id for t in tenants}:
+            errors["tenant_id"] = "Choose one of your tenants."
+        task_fields["tenant_id"] = values["tenant_id"] or None
         if not errors:
             try:
                 task_id = create_task(owner=me, user_id=me, **task_fields)
@@ -40,7 +47,7 @@ def create(request: HttpRequest) -> HttpResponse:
                 messages.success(request, f"Task “{values['name']}” created.")
                 return redirect("tasklist:task", task_id=task_id)
     status = 422 if errors else 200
-    context = {"values": values, "errors": errors}
+    context = {"values": values, "errors": errors, "tenants": tenants}
     return render(request, "tasklist/create_task.html", context, status=status)
 
 

@@ -83,3 +83,20 @@ def test_its_creator_owns_the_task_and_keeps_working_on_it_when_unassigned(creat
                           follow=True)
     assert "Boxes 3-5 first" in comment.content.decode()
     assert client.get(f"/tasklist/tasks/{task.id}/diagram.xml").status_code == 404
+
+
+def test_a_member_of_tenants_creates_a_task_for_one_of_them(creator):
+    from tests.identity.factories import join_tenant
+
+    client = login(creator)
+    assert 'name="tenant_id"' not in client.get("/tasklist/tasks/create/").content.decode()
+    join_tenant("alice", "north")
+    form = client.get("/tasklist/tasks/create/").content.decode()
+    assert '<option value="north">north</option>' in form
+    refused = client.post("/tasklist/tasks/create/", {"name": "Sneaky", "tenant_id": "south"})
+    assert refused.status_code == 422
+    assert "Choose one of your tenants." in refused.content.decode()
+    client.post("/tasklist/tasks/create/", {"name": "Audit north", "tenant_id": "north"})
+    client.post("/tasklist/tasks/create/", {"name": "Shared chore", "tenant_id": ""})
+    assert dict(Task.objects.values_list("name", "tenant_id")) == {
+        "Audit north": "north", "Shared chore": None}
