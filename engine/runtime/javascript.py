@@ -59,7 +59,8 @@ _VARIABLE_METHODS = {
 
 # The prelude: the sandbox and the objects Camunda scripts expect, from the files of js/,
 # run once in every new context, in one function so that they share its names.
-_PRELUDE_FILES = ("sandbox.js", "spin_json.js", "json_path.js", "spin_xml.js", "java.js")
+_PRELUDE_FILES = ("sandbox.js", "spin_json.js", "spin_mapping.js", "json_path.js", "spin_xml.js",
+                  "java.js")
 _PRELUDE = (
     '(function () {\n"use strict";\n'
     + "".join((Path(__file__).parent / "js" / name).read_text() for name in _PRELUDE_FILES)

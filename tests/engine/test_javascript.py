@@ -462,3 +462,43 @@ def test_a_bad_json_path_or_bad_xml_fails_the_script_with_its_activity(script, m
         )
     assert str(raised.value) == message
     assert not ProcessInstance.objects.exists()
+
+
+def test_spin_map_to_gives_javas_collections_and_scalars():
+    # A migrated model maps JSON to a java.util list for a multi-instance collection.
+    variables = run_script_task(
+        """
+        var ids = S(order).prop("ids").mapTo("java.util.ArrayList");
+        var unique = order.prop("ids").mapTo("java.util.Set<java.lang.Long>");
+        var prices = S(order).prop("prices").mapTo("java.util.TreeMap<String, java.lang.Double>");
+        execution.setVariable("ids", ids);
+        execution.setVariable("unique", unique);
+        execution.setVariable("prices", prices);
+        execution.setVariable("count", S("7.9").mapTo("java.lang.Integer"));
+        S(true).mapTo("java.lang.String")
+        """,
+        {"order": TypedValue("Json", {"ids": [3, 1, 3], "prices": {"b": 2, "a": 1.5}})},
+        result="text",
+    )
+    assert variables["ids"] == ("Json", [3, 1, 3])
+    assert variables["unique"] == ("Json", [3, 1])
+    assert variables["prices"] == ("Json", {"a": 1.5, "b": 2})
+    assert list(variables["prices"][1]) == ["a", "b"]
+    assert variables["count"] == ("Integer", 7)
+    assert variables["text"] == ("String", "true")
+
+
+@pytest.mark.parametrize(
+    ("script", "message"),
+    [
+        ('S("[1]").mapTo("java.util.HashMap")',
+         "Unable to map the JSON node to 'java.util.HashMap': it is an array"),
+        ('S("3000000000").mapTo("java.lang.Integer")',
+         "Unable to map the JSON number 3000000000 to java.lang.Integer: out of its range"),
+        ('S("{}").mapTo("com.acme.Order")', "Legato runs no Java classes"),
+    ],
+)
+def test_spin_map_to_refuses_what_java_would_not_map(script, message):
+    with pytest.raises(ProcessEngineError) as raised:
+        run_script_task(script)
+    assert message in str(raised.value)

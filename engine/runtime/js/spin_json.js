@@ -91,6 +91,7 @@ Spin.prototype = {
   toString() { return JSON.stringify(this.json); },
   toJSON() { return this.json; },
   jsonPath(path) { return jsonPath(this.json, path); },
+  mapTo(type) { return mapTo(this.json, type); },  // spin_mapping.js
 };
 freezeAll(Spin.prototype);
 // Spin's SpinJsonPathQuery: what the path found (json_path.js), as nodes.
@@ -133,7 +134,8 @@ define("JSON", SpinJSON);
 function withNodeMethods(value) {
   if (value === null || typeof value !== "object") return value;
   if (value instanceof Date || value instanceof XmlElement) return value;
-  const names = ["prop", "hasProp", "fieldNames", "elements", "isObject", "isArray", "jsonPath"];
+  const names = ["prop", "hasProp", "fieldNames", "elements", "isObject", "isArray", "jsonPath",
+    "mapTo"];
   for (const name of names) {
     if (own(value, name)) continue;
     const method = Spin.prototype[name];
