@@ -76,9 +76,10 @@ def tenant_q(filters: dict[str, Any], own: str | None = None) -> Q:
     tenants = ProcessDefinition.objects.values("id")
     if "tenantIdIn" in filters:
         chosen = tenants.filter(tenant_id__in=filters["tenantIdIn"])
-        condition &= Q(process_definition_id__in=chosen) | (
-            Q(**{f"{own}__in": filters["tenantIdIn"]}) if own else Q(pk__in=[])
-        )
+        of_tenants = Q(process_definition_id__in=chosen)
+        if own:
+            of_tenants |= Q(**{f"{own}__in": filters["tenantIdIn"]})
+        condition &= of_tenants
     if filters.get("withoutTenantId"):
         no_definition = Q(process_definition_id__isnull=True)
         if own:
