@@ -22,7 +22,7 @@ from engine.groovy.java_time.zoned import Instant, ZonedDateTime
 JAVA_TIME_PACKAGES: dict[str, tuple[str, ...]] = {
     "java.time": ("LocalDate", "LocalTime", "LocalDateTime", "Instant", "ZonedDateTime",
                   "OffsetDateTime", "ZoneId", "ZoneOffset", "Duration", "Period", "DayOfWeek",
-                  "Month", "YearMonth"),
+                  "Month", "YearMonth", "Year"),
     "java.time.format": ("DateTimeFormatter",),
     "java.time.temporal": ("ChronoUnit", "TemporalAdjusters"),
 }
@@ -41,6 +41,7 @@ def to_process_value(value: TimeValue) -> datetime:
         "Duration": "store duration.toString() (\"PT1H30M\", an ISO 8601 duration as timers "
                     "take) or a number such as duration.toMinutes()",
         "Period": "store period.toString() (\"P1M\") or a number such as period.days",
+        "Year": "store year.getValue() (a number) or year.toString()",
         "YearMonth": "store yearMonth.toString() (\"2024-01\"), or a Date of its first day "
                      "with Date.from(yearMonth.atDay(1).atStartOfDay(zone).toInstant())",
     }.get(kind, "store its toString()")

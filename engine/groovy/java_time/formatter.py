@@ -204,9 +204,8 @@ def _print_part(item: Item, fields: dict[str, Any]) -> str:
         return instant_string(_need(fields, "instant", "InstantSeconds"))
     _, letter, count = item
     if letter in DATE_LETTERS:
-        if "date" not in fields and letter in _YEAR_MONTH_LETTERS and "year_month" in fields:
-            return _date_text(fields["year_month"], letter, count)  # a YearMonth: no day
-        return _date_text(_need(fields, "date", _FIELD_NAMES[letter]), letter, count)
+        part = None if "date" in fields else _partial_date(fields, letter)
+        return _date_text(part or _need(fields, "date", _FIELD_NAMES[letter]), letter, count)
     if letter in _FIELD_NAMES:
         return _time_text(_need(fields, "time", _FIELD_NAMES[letter]), letter, count)
     if letter in "Vz":
@@ -218,8 +217,11 @@ def _print_part(item: Item, fields: dict[str, Any]) -> str:
     return offset_text(_need(fields, "offset", "OffsetSeconds"), letter, count)
 
 
-# What a YearMonth prints: year, month and era.
-_YEAR_MONTH_LETTERS = frozenset("uyMLG")
+def _partial_date(fields: dict[str, Any], letter: str) -> date | None:
+    """What a YearMonth (year, month, era) or a Year (year, era) has of a date to print."""
+    if letter in "uyG":
+        return fields.get("year_month") or fields.get("year")
+    return fields.get("year_month") if letter in "ML" else None
 
 
 def _number(value: int, count: int) -> str:

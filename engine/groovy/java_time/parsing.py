@@ -147,6 +147,8 @@ def _resolve(found: dict[tuple[str, int], str], strict: bool) -> dict[str, Any]:
         month = _year_month(found, strict)
         if month is not None:
             fields["year_month"] = month  # a year and a month, no day: a YearMonth
+        elif (year := _year(found, strict)) is not None:
+            fields["year"] = date(year, 1, 1)  # a year alone: a Year
     moment = _resolve_time(found)
     if moment is not None:
         fields["time"] = moment
@@ -198,13 +200,20 @@ def _resolve_date(found: dict[tuple[str, int], str], strict: bool) -> date | Non
     return result
 
 
-def _year_month(found: dict[tuple[str, int], str], strict: bool) -> date | None:
-    """The first day of the month a text names by year and month only."""
-    year_text, month_text = _text(found, "uy"), _text(found, "ML")
-    if year_text is None or month_text is None or _number(found, "dD") is not None:
+def _year(found: dict[tuple[str, int], str], strict: bool) -> int | None:
+    """The year of a text that names no day."""
+    year_text = _text(found, "uy")
+    if year_text is None or _number(found, "dD") is not None:
         return None
     year = int(year_text) + (2000 if len(year_text) == 2 and not strict else 0)
-    _check(year, "Year", 1, 9999)
+    return _check(year, "Year", 1, 9999)
+
+
+def _year_month(found: dict[tuple[str, int], str], strict: bool) -> date | None:
+    """The first day of the month a text names by year and month only."""
+    year, month_text = _year(found, strict), _text(found, "ML")
+    if year is None or month_text is None:
+        return None
     return date(year, _check(_month(month_text), "MonthOfYear", 1, 12), 1)
 
 

@@ -32,7 +32,7 @@ from engine.groovy.java_time.local import (
     make_time,
 )
 from engine.groovy.java_time.parsing import local_date_time, parse_fields, zone_parsed
-from engine.groovy.java_time.year_month import YearMonthClass
+from engine.groovy.java_time.year_month import YearClass, YearMonthClass
 from engine.groovy.java_time.zoned import (
     Instant,
     OffsetDateTime,
@@ -332,4 +332,5 @@ def java_time_classes(now: datetime | None) -> dict[str, ScriptObject]:
         "TemporalAdjusters": TemporalAdjusters(),
         "DateTimeFormatter": DateTimeFormatterClass(),
         "YearMonth": YearMonthClass(local_date),
+        "Year": YearClass(local_date),
     }

@@ -272,6 +272,10 @@ def test_java_time_the_sandbox_lacks_is_refused_with_the_line(source: str, messa
          "Unsupported field: DayOfMonth"),
         ("YearMonth.from(Instant.now())", "Unable to obtain YearMonth from TemporalAccessor"),
         ("YearMonth.of(2024, 1) < LocalDate.now()", "Cannot compare java.time.YearMonth"),
+        ("Year.of(2023).atDay(366)", "Invalid date 'DayOfYear 366' as '2023' is not a leap year"),
+        ("Year.of(2024).format(DateTimeFormatter.ofPattern('MM/yyyy'))",
+         "Unsupported field: MonthOfYear"),
+        ("Year.parse('24')", "Text '24' could not be parsed at index 0"),
     ],
 )
 def test_mistakes_fail_the_script_with_javas_message(source: str, message: str):
@@ -398,15 +402,30 @@ def test_every_class_offered_for_static_import_is_there():
         ("YearMonth.of(2024, 2).leapYear && YearMonth.of(2024, 2).isValidDay(29)", True),
         ("[YearMonth.of(2024, 3), YearMonth.of(2023, 12)].sort()*.toString()",
          ["2023-12", "2024-03"]),
+        ("Year.of(2024).toString()", "2024"),
+        ("Year.now().value", 2026),
+        ("Year.of(2024).leap && !Year.isLeap(2023) && Year.of(2023).length() == 365", True),
+        ("Year.of(2024).atDay(60).toString()", "2024-02-29"),
+        ("Year.of(2024).atMonth(Month.MARCH).atEndOfMonth().toString()", "2024-03-31"),
+        ("Year.parse('2030').minusYears(4).isBefore(Year.of(2027))", True),
+        ("Year.parse('FY 2025', DateTimeFormatter.ofPattern(\"'FY' yyyy\")).plusYears(1).value",
+         2026),
+        ("Year.from(LocalDate.of(2024, 5, 31)) == Year.of(2024)", True),
+        ("Year.of(2024).format(DateTimeFormatter.ofPattern('yy'))", "24"),
     ],
 )
-def test_year_months_answer_as_in_java(source: str, result: Any):
-    # A telecom or billing process counts periods in months (java.time.YearMonth).
-    assert run(f"import java.time.YearMonth\n{source}") == result
+def test_year_months_and_years_answer_as_in_java(source: str, result: Any):
+    # A telecom or billing process counts periods in months and years (java.time.YearMonth,
+    # java.time.Year).
+    assert run(f"import java.time.YearMonth\nimport java.time.Year\n{source}") == result
 
 
-def test_a_year_month_is_stored_by_its_text():
+@pytest.mark.parametrize(
+    ("source", "advice"),
+    [("YearMonth.of(2024, 1)", 'store yearMonth.toString() ("2024-01")'),
+     ("Year.of(2024)", "store year.getValue() (a number)")],
+)
+def test_a_year_month_or_year_is_refused_as_a_variable_saying_how(source: str, advice: str):
     with pytest.raises(GroovyRuntimeError) as raised:
-        run_groovy(parse_groovy("period = YearMonth.of(2024, 1)"),
-                   Bindings(now=NOW, store=lambda n, v: None))
-    assert 'store yearMonth.toString() ("2024-01")' in raised.value.message
+        run_groovy(parse_groovy(f"period = {source}"), Bindings(now=NOW, store=lambda n, v: None))
+    assert advice in raised.value.message
